@@ -1,0 +1,47 @@
+"""The ``minqing`` command line.
+
+Every subcommand lives in a small module that exposes ``register(subparsers)``;
+each parser sets ``func`` to a callable taking the parsed arguments and
+returning the process exit code. This module only assembles them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+def _registrars() -> list[Registrar]:
+    from bot import cli_nlp, cli_org
+
+    return [cli_org.register, cli_nlp.register]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="minqing",
+        description="民情 minqing — a district's mass-work network as a Telegram bot.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in _registrars():
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    return func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

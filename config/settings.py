@@ -1,0 +1,91 @@
+"""Settings read from the environment.
+
+Every name here is a stable interface (see DESIGN.md); defaults are chosen so
+that a fresh machine runs the service with nothing set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///minqing.db"
+DEFAULT_HTTP_PORT = 8080
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_DISTRICT_PATH = Path(__file__).with_name("district.toml")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings, resolved from the environment."""
+
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    database_url: str
+    district_config_path: Path
+    webhook_secret: str | None
+    http_port: int
+    timezone: ZoneInfo
+
+    @property
+    def bot_api_url(self) -> str:
+        """Base URL that python-telegram-bot appends the token to."""
+        return self.telegram_api_base_url.rstrip("/") + "/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        """Base URL for file downloads."""
+        return self.telegram_api_base_url.rstrip("/") + "/file/bot"
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick the async driver for a plain ``sqlite://`` or ``postgresql://`` URL."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve settings from ``environ`` (default: the process environment).
+
+    Raises:
+        SettingsError: a variable is set to something unusable; the message
+            names the variable.
+    """
+    env = os.environ if environ is None else environ
+    port_text = env.get("MINQING_HTTP_PORT", str(DEFAULT_HTTP_PORT)).strip()
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise SettingsError(f"MINQING_HTTP_PORT: not a port number: {port_text!r}") from None
+    if not 0 <= port <= 65535:
+        raise SettingsError(f"MINQING_HTTP_PORT: out of range 0..65535: {port}")
+    tz_name = env.get("MINQING_TIMEZONE", DEFAULT_TIMEZONE).strip() or DEFAULT_TIMEZONE
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"MINQING_TIMEZONE: unknown time zone: {tz_name!r}") from None
+    config_path = env.get("MINQING_CONFIG", "").strip()
+    return Settings(
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+        telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip()
+        or DEFAULT_TELEGRAM_API_BASE_URL,
+        database_url=normalise_database_url(
+            env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+        ),
+        district_config_path=Path(config_path) if config_path else DEFAULT_DISTRICT_PATH,
+        webhook_secret=env.get("MINQING_WEBHOOK_SECRET", "").strip() or None,
+        http_port=port,
+        timezone=timezone,
+    )

@@ -1,0 +1,159 @@
+"""Data access for the organisation: units and the people bound to them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Person, Unit
+
+#: Columns of a unit that the district config owns.
+CONFIG_FIELDS = ("kind", "name", "parent_id", "sample", "address", "hours", "phone", "position")
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit as the config wants it stored."""
+
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+    sample: bool
+    address: str
+    hours: str
+    phone: str
+    position: int
+
+
+@dataclass
+class SyncReport:
+    """What a sync of the organisation changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return bool(self.added or self.updated or self.deactivated or self.reactivated)
+
+
+async def sync_units(session: AsyncSession, rows: Sequence[UnitRow]) -> SyncReport:
+    """Make the units table match ``rows``, changing only what differs.
+
+    Units no longer in the config are deactivated, never deleted: cases and
+    people still refer to them.
+    """
+    report = SyncReport()
+    existing = {u.id: u for u in (await session.scalars(select(Unit))).all()}
+    wanted = {row.id for row in rows}
+    # Parents first, so foreign keys hold at every flush.
+    for row in _parents_first(rows):
+        unit = existing.get(row.id)
+        if unit is None:
+            session.add(Unit(**{"id": row.id, **{f: getattr(row, f) for f in CONFIG_FIELDS}}))
+            report.added.append(row.id)
+            await session.flush()
+            continue
+        changed = False
+        for f in CONFIG_FIELDS:
+            if getattr(unit, f) != getattr(row, f):
+                setattr(unit, f, getattr(row, f))
+                changed = True
+        if not unit.active:
+            unit.active = True
+            report.reactivated.append(row.id)
+        elif changed:
+            report.updated.append(row.id)
+    for unit_id, unit in existing.items():
+        if unit_id not in wanted and unit.active:
+            unit.active = False
+            report.deactivated.append(unit_id)
+    await session.flush()
+    return report
+
+
+def _parents_first(rows: Iterable[UnitRow]) -> list[UnitRow]:
+    by_id = {r.id: r for r in rows}
+    ordered: list[UnitRow] = []
+    done: set[str] = set()
+
+    def visit(row: UnitRow) -> None:
+        if row.id in done:
+            return
+        if row.parent_id in by_id:
+            visit(by_id[row.parent_id])
+        done.add(row.id)
+        ordered.append(row)
+
+    for row in by_id.values():
+        visit(row)
+    return ordered
+
+
+async def list_units(session: AsyncSession, *, active_only: bool = True) -> list[Unit]:
+    """All units in config order."""
+    stmt = select(Unit).order_by(Unit.position, Unit.id)
+    if active_only:
+        stmt = stmt.where(Unit.active.is_(True))
+    return list((await session.scalars(stmt)).all())
+
+
+async def get_unit(session: AsyncSession, unit_id: str) -> Unit | None:
+    """The unit with ``unit_id``, active or not."""
+    return await session.get(Unit, unit_id)
+
+
+async def count_people_by_unit_and_role(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """Active people per (unit id, role)."""
+    rows = await session.execute(
+        select(Person.unit_id, Person.role, func.count())
+        .where(Person.active.is_(True), Person.unit_id.is_not(None))
+        .group_by(Person.unit_id, Person.role)
+    )
+    return {(unit_id, role): n for unit_id, role, n in rows.tuples() if unit_id is not None}
+
+
+async def people_of_unit(
+    session: AsyncSession, unit_id: str, roles: Iterable[str] | None = None
+) -> list[Person]:
+    """Active people bound to ``unit_id`` (optionally only some roles)."""
+    stmt = select(Person).where(Person.unit_id == unit_id, Person.active.is_(True))
+    if roles is not None:
+        stmt = stmt.where(Person.role.in_(list(roles)))
+    return list((await session.scalars(stmt.order_by(Person.id))).all())
+
+
+async def get_person_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person | None:
+    """The person with this Telegram user id, if known."""
+    return await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+
+
+async def get_person(session: AsyncSession, person_id: int) -> Person | None:
+    """The person with this id."""
+    return await session.get(Person, person_id)
+
+
+async def ensure_citizen(
+    session: AsyncSession, telegram_user_id: int, name: str, chat_id: int | None = None
+) -> Person:
+    """The person for a Telegram user, created as a citizen on first contact."""
+    person = await get_person_by_telegram_id(session, telegram_user_id)
+    if person is None:
+        person = Person(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id if chat_id is not None else telegram_user_id,
+            name=name[:200],
+            role="citizen",
+        )
+        session.add(person)
+        await session.flush()
+    elif name and person.name != name[:200]:
+        person.name = name[:200]
+    return person

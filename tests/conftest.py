@@ -1,0 +1,93 @@
+"""Shared fixtures: databases on SQLite and (when configured) PostgreSQL.
+
+PostgreSQL tests run when ``MINQING_TEST_POSTGRES_URL`` is set (``.ci/run``
+sets it); each test gets a database of its own, created and dropped around it,
+so that tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.organisation import sync_organisation
+from config.district import District, load_district
+from storage.db import Database
+
+POSTGRES_URL_ENV = "MINQING_TEST_POSTGRES_URL"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL URL tests may create databases through, if configured."""
+    return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+async def _admin_execute(sql: str) -> None:
+    import asyncpg
+
+    url = make_url(postgres_admin_url() or "")
+    conn = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _make_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'minqing-test.db'}"
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    name = f"mq_test_{uuid.uuid4().hex[:12]}"
+    await _admin_execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database on each backend (PostgreSQL skipped when not configured)."""
+    async for url in _make_database_url(request.param, tmp_path):
+        yield url
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty SQLite database file."""
+    async for url in _make_database_url("sqlite", tmp_path):
+        yield url
+
+
+@pytest.fixture
+def district() -> District:
+    """The embedded default district."""
+    return load_district()
+
+
+@pytest.fixture
+async def db(database_url: str, district: District) -> AsyncIterator[Database]:
+    """A migrated database with the default organisation loaded, on each backend."""
+    database = Database(database_url)
+    await database.migrate()
+    await sync_organisation(database, district)
+    try:
+        yield database
+    finally:
+        await database.dispose()
