@@ -1,0 +1,48 @@
+"""Time as a dependency, so that deadlines and escalations can be tested."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from storage.models import utcnow
+
+
+class Clock(Protocol):
+    """Something that tells the current time (timezone-aware, UTC)."""
+
+    def now(self) -> datetime:
+        """The current time."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """The current UTC time."""
+        return utcnow()
+
+
+class FakeClock:
+    """A clock that only moves when told to (tests, the sandbox's time travel)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or utcnow()
+
+    def now(self) -> datetime:
+        """The fake current time."""
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward and return the new time."""
+        if delta < timedelta(0):
+            raise ValueError("a clock does not go backwards")
+        self._now += delta
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to ``when`` (must be timezone-aware)."""
+        if when.tzinfo is None:
+            raise ValueError("naive datetime")
+        self._now = when
