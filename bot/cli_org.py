@@ -43,6 +43,8 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _with_db(
     work: Callable[[Settings, District, Database], Awaitable[int]],
+    *,
+    needs_schema: bool = True,
 ) -> int:
     """Load settings and district first (nothing touches the database if they fail)."""
     try:
@@ -54,6 +56,8 @@ def _with_db(
     async def run() -> int:
         db = Database(settings.database_url)
         try:
+            if needs_schema and not await db.is_up_to_date():
+                return _fail("the database is not initialised or is out of date; run `minqing init`")
             return await work(settings, district, db)
         finally:
             await db.dispose()
@@ -81,7 +85,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
                 print(f"{label}: {len(ids)} unit(s): {', '.join(ids)}")
         return 0
 
-    return _with_db(work)
+    return _with_db(work, needs_schema=False)
 
 
 def cmd_invite(args: argparse.Namespace) -> int:

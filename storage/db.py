@@ -14,6 +14,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -95,6 +97,18 @@ class Database:
         """Downgrade the schema to ``revision``."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_run_alembic, "downgrade", revision)
+
+    async def current_revision(self) -> str | None:
+        """The schema revision the database is at, or None before ``minqing init``."""
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+
+    async def is_up_to_date(self) -> bool:
+        """Whether the schema is at the newest migration."""
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        return await self.current_revision() == head
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -65,7 +65,8 @@ async def sync_units(session: AsyncSession, rows: Sequence[UnitRow]) -> SyncRepo
         for f in CONFIG_FIELDS:
             if getattr(unit, f) != getattr(row, f):
                 setattr(unit, f, getattr(row, f))
-                changed = True
+                # A unit that merely moved in the file is not reported as updated.
+                changed = changed or f != "position"
         if not unit.active:
             unit.active = True
             report.reactivated.append(row.id)
@@ -117,7 +118,7 @@ async def count_people_by_unit_and_role(session: AsyncSession) -> dict[tuple[str
         .where(Person.active.is_(True), Person.unit_id.is_not(None))
         .group_by(Person.unit_id, Person.role)
     )
-    return {(unit_id, role): n for unit_id, role, n in rows.tuples() if unit_id is not None}
+    return {(unit_id, role): n for unit_id, role, n in rows if unit_id is not None}
 
 
 async def people_of_unit(
