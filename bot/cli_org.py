@@ -57,7 +57,9 @@ def _with_db(
         db = Database(settings.database_url)
         try:
             if needs_schema and not await db.is_up_to_date():
-                return _fail("the database is not initialised or is out of date; run `minqing init`")
+                return _fail(
+                    "the database is not initialised or is out of date; run `minqing init`"
+                )
             return await work(settings, district, db)
         finally:
             await db.dispose()
@@ -102,7 +104,9 @@ def cmd_invite(args: argparse.Namespace) -> int:
             )
         except InviteError as exc:
             if exc.reason == "unknown_unit":
-                return _fail(f"unknown unit {args.unit!r} (see `minqing units`; run `minqing init` first)")
+                return _fail(
+                    f"unknown unit {args.unit!r} (see `minqing units`; run `minqing init` first)"
+                )
             return _fail(exc.message)
         print(f"invite for {issued.role.value} of unit {issued.unit_id}")
         print(f"expires {issued.expires_at.isoformat(timespec='minutes')}")

@@ -13,7 +13,12 @@ from datetime import datetime, timedelta
 
 from storage.db import Database
 from storage.enums import UNIT_ROLES, Role
-from storage.invites import add_invite, count_failed_attempts, find_invite_for_update, record_attempt
+from storage.invites import (
+    add_invite,
+    count_failed_attempts,
+    find_invite_for_update,
+    record_attempt,
+)
 from storage.models import Person, utcnow
 from storage.org import get_person_by_telegram_id, get_unit
 

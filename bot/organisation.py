@@ -17,9 +17,7 @@ from storage.enums import Role
 from storage.org import SyncReport, UnitRow, count_people_by_unit_and_role, list_units, sync_units
 
 #: Kinds whose set-up the seed measures (设置率).
-SETUP_KINDS = frozenset(
-    STATION_KINDS | {UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM}
-)
+SETUP_KINDS = frozenset(STATION_KINDS | {UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
 #: Roles that count as a unit's staff (专兼职工作人员).
 STAFF_ROLES = (Role.CHIEF, Role.STAFF)
 
@@ -130,7 +128,9 @@ async def coverage(db: Database, district: District) -> Coverage:
     return Coverage(units=_tree_order(rows, units_parent={u.id: u.parent_id for u in units}))
 
 
-def _tree_order(rows: list[UnitCoverage], units_parent: dict[str, str | None]) -> list[UnitCoverage]:
+def _tree_order(
+    rows: list[UnitCoverage], units_parent: dict[str, str | None]
+) -> list[UnitCoverage]:
     by_parent: dict[str | None, list[UnitCoverage]] = {}
     for row in rows:
         by_parent.setdefault(units_parent[row.id], []).append(row)

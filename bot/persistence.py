@@ -38,9 +38,7 @@ def _unkey(text: str) -> ConversationKey:
     return tuple(json.loads(text))
 
 
-class DatabasePersistence(
-    BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]
-):
+class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     """A ``BasePersistence`` that stores everything in the ``bot_state`` table."""
 
     def __init__(self, db: Database, update_interval: float = DEFAULT_UPDATE_INTERVAL) -> None:

@@ -39,9 +39,7 @@ STATION_KINDS = frozenset(
     {UnitKind.DEPARTMENT_STATION, UnitKind.STREET_STATION, UnitKind.PARK_STATION}
 )
 #: Kinds that are community-level work rooms (群众工作室) or schools.
-GRASSROOTS_KINDS = frozenset(
-    {UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM, UnitKind.SCHOOL}
-)
+GRASSROOTS_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM, UnitKind.SCHOOL})
 #: Kinds that keep a residential file (居情档案).
 RESIDENTIAL_FILE_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
 

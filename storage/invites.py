@@ -45,7 +45,9 @@ async def record_attempt(
     session: AsyncSession, telegram_user_id: int, *, succeeded: bool, at: datetime
 ) -> None:
     """Remember one redeem attempt."""
-    session.add(InviteAttempt(telegram_user_id=telegram_user_id, succeeded=succeeded, created_at=at))
+    session.add(
+        InviteAttempt(telegram_user_id=telegram_user_id, succeeded=succeeded, created_at=at)
+    )
     await session.flush()
 
 

@@ -94,9 +94,17 @@ def _broken(tmp_path: Path, edit: tuple[str, str], count: int = 1) -> Path:
         (('id = "xihu"\n', 'id = "dongcheng"\n'), "units[8].id", "duplicate unit id 'dongcheng'"),
         (('parent = "xihu"\n', 'parent = "nowhere"\n'), "units[12].parent", "unknown parent"),
         (('resolve = "7d"', 'resolve = "a week"'), "deadlines.normal.resolve", "not a duration"),
-        (('acknowledge = "1h"', 'acknowledge = "0h"'), "deadlines.critical.acknowledge", "positive"),
+        (
+            ('acknowledge = "1h"', 'acknowledge = "0h"'),
+            "deadlines.critical.acknowledge",
+            "positive",
+        ),
         (('kind = "school"', 'kind = "kindergarten"'), "units[15].kind", "unknown kind"),
-        (('dispatcher = "service_centre"', 'dispatcher = "desk"'), "district.dispatcher", "unknown unit"),
+        (
+            ('dispatcher = "service_centre"', 'dispatcher = "desk"'),
+            "district.dispatcher",
+            "unknown unit",
+        ),
         (("[deadlines.complex]", "[deadlines.later]"), "deadlines.complex", "missing table"),
     ],
 )

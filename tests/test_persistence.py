@@ -18,7 +18,9 @@ async def test_state_survives_a_new_persistence_on_the_same_database(db: Databas
     second = DatabasePersistence(db)
     assert await second.get_conversations("citizen") == {(42, 42): "AWAIT_LOCATION"}
     assert await second.get_conversations("officer") == {}
-    assert await second.get_user_data() == {42: {"draft": {"text": "楼道里的路灯坏了", "room": "urban"}}}
+    assert await second.get_user_data() == {
+        42: {"draft": {"text": "楼道里的路灯坏了", "room": "urban"}}
+    }
     assert await second.get_chat_data() == {-100: {"unit": "dongcheng"}}
     assert await second.get_bot_data() == {"started": 1}
     await second.drop_user_data(42)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -396,7 +395,6 @@ def upgrade() -> None:
     with op.batch_alter_table("timers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_timers_case_id"), ["case_id"], unique=False)
         batch_op.create_index("ix_timers_due", ["fired_at", "due_at"], unique=False)
-
 
 
 def downgrade() -> None:

@@ -1,0 +1,156 @@
+"""The aiohttp server's core routes: Telegram webhook, health and metrics.
+
+The webhook accepts an update only with the right ``X-Telegram-Bot-Api-Secret-Token``
+(compared in constant time), only as JSON, and only once per ``update_id``
+(recorded in the database, so a retry reaching a second instance is ignored
+too). Accepted updates are handed to an ``UpdateSink`` — the Telegram
+application's update queue in production, anything in tests.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.metrics import GaugeSample, Metrics
+from storage.db import Database
+from storage.health import cases_by_status, health_figures, ping
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+#: Receives a JSON update that passed every check.
+UpdateSink = Callable[[dict[str, Any]], Awaitable[None]]
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 1_000_000
+
+
+@dataclass
+class WebContext:
+    """What the web routes need from the running service."""
+
+    db: Database
+    clock: Clock
+    metrics: Metrics
+    webhook_secret: str | None = None
+    update_sink: UpdateSink | None = None
+
+
+CONTEXT_KEY: web.AppKey[WebContext] = web.AppKey("minqing_web", WebContext)
+
+
+def webhook_path(token: str | None) -> str:
+    """The path Telegram posts to; not guessable from outside when a token is set."""
+    if not token:
+        return "/telegram/webhook"
+    digest = hmac.new(b"minqing-webhook-path", token.encode(), "sha256").hexdigest()[:24]
+    return f"/telegram/webhook/{digest}"
+
+
+async def handle_webhook(request: web.Request) -> web.Response:
+    """Take in one update from Telegram."""
+    ctx = request.app[CONTEXT_KEY]
+    if ctx.webhook_secret is not None:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), ctx.webhook_secret.encode()):
+            ctx.metrics.webhook_rejected.inc(1, "secret")
+            log.warning("webhook refused: wrong or missing secret token from %s", request.remote)
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+    if request.content_type != "application/json":
+        ctx.metrics.webhook_rejected.inc(1, "content_type")
+        return web.json_response({"ok": False, "error": "JSON only"}, status=415)
+    if request.content_length is not None and request.content_length > MAX_UPDATE_BYTES:
+        ctx.metrics.webhook_rejected.inc(1, "too_large")
+        return web.json_response({"ok": False, "error": "too large"}, status=413)
+    try:
+        payload = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError):
+        ctx.metrics.webhook_rejected.inc(1, "malformed")
+        return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
+    update_id = payload.get("update_id") if isinstance(payload, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        ctx.metrics.webhook_rejected.inc(1, "malformed")
+        return web.json_response({"ok": False, "error": "not an update"}, status=400)
+    try:
+        async with ctx.db.session() as session:
+            session.add(ProcessedUpdate(update_id=update_id, received_at=ctx.clock.now()))
+    except IntegrityError:
+        ctx.metrics.webhook_rejected.inc(1, "duplicate")
+        return web.json_response({"ok": True, "duplicate": True})
+    ctx.metrics.updates.inc(1, "webhook")
+    if ctx.update_sink is not None:
+        await ctx.update_sink(payload)
+    return web.json_response({"ok": True})
+
+
+async def handle_healthz(request: web.Request) -> web.Response:
+    """Database reachable, outbox backlog and its oldest row, overdue timers."""
+    ctx = request.app[CONTEXT_KEY]
+    now = ctx.clock.now()
+    try:
+        async with ctx.db.session() as session:
+            await ping(session)
+            figures = await health_figures(session, now)
+    except Exception as exc:  # the point is to report any failure
+        log.warning("health check: database unreachable: %s", type(exc).__name__)
+        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+    oldest_age = (
+        None
+        if figures.oldest_undelivered_at is None
+        else round((now - figures.oldest_undelivered_at).total_seconds(), 3)
+    )
+    return web.json_response(
+        {
+            "status": "ok",
+            "database": "ok",
+            "outbox_backlog": figures.outbox_backlog,
+            "oldest_undelivered_age_seconds": oldest_age,
+            "timers_overdue": figures.timers_overdue,
+        }
+    )
+
+
+async def handle_metrics(request: web.Request) -> web.Response:
+    """Prometheus text format."""
+    ctx = request.app[CONTEXT_KEY]
+    gauges: list[GaugeSample] = []
+    try:
+        async with ctx.db.session() as session:
+            by_status = await cases_by_status(session)
+            figures = await health_figures(session, ctx.clock.now())
+    except Exception as exc:
+        log.warning("metrics: database unreachable: %s", type(exc).__name__)
+        by_status, figures = {}, None
+    for (kind, status), n in sorted(by_status.items()):
+        gauges.append(
+            GaugeSample(
+                "minqing_cases", "Cases by kind and status", n, ("kind", "status"), (kind, status)
+            )
+        )
+    if figures is not None:
+        gauges.append(
+            GaugeSample("minqing_outbox_backlog", "Undelivered outbox rows", figures.outbox_backlog)
+        )
+        gauges.append(
+            GaugeSample("minqing_timers_overdue", "Timers past due", figures.timers_overdue)
+        )
+    gauges.append(GaugeSample("minqing_up", "Database reachable", 1 if figures else 0))
+    return web.Response(text=ctx.metrics.render(gauges), content_type="text/plain", charset="utf-8")
+
+
+def add_core_routes(app: web.Application, ctx: WebContext, webhook: str | None = None) -> None:
+    """Mount healthz, metrics and (when a path is given) the webhook."""
+    app[CONTEXT_KEY] = ctx
+    app.router.add_get("/healthz", handle_healthz)
+    app.router.add_get("/metrics", handle_metrics)
+    if webhook is not None:
+        app.router.add_post(webhook, handle_webhook)

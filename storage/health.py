@@ -1,0 +1,58 @@
+"""Queries for health checks and metrics gauges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enums import OutboxStatus
+from storage.models import Case, OutboxMessage, Timer
+
+
+@dataclass(frozen=True)
+class HealthFigures:
+    """What ``/healthz`` reports besides reachability."""
+
+    outbox_backlog: int
+    oldest_undelivered_at: datetime | None
+    timers_overdue: int
+
+
+async def ping(session: AsyncSession) -> None:
+    """Raise if the database cannot answer."""
+    await session.execute(text("SELECT 1"))
+
+
+async def health_figures(session: AsyncSession, now: datetime) -> HealthFigures:
+    """Outbox backlog, its oldest row, and timers that should have fired."""
+    undelivered = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+    backlog, oldest = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.status.in_(undelivered)
+            )
+        )
+    ).one()
+    overdue = await session.scalar(
+        select(func.count())
+        .select_from(Timer)
+        .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now)
+    )
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return HealthFigures(
+        outbox_backlog=int(backlog or 0),
+        oldest_undelivered_at=oldest,
+        timers_overdue=int(overdue or 0),
+    )
+
+
+async def cases_by_status(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """Number of cases per (kind, status)."""
+    rows = await session.execute(
+        select(Case.kind, Case.status, func.count()).group_by(Case.kind, Case.status)
+    )
+    return {(kind, status): int(n) for kind, status, n in rows}
