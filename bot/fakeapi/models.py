@@ -1,0 +1,457 @@
+"""Records kept by the fake Bot API: calls, chat messages, callback answers, faults, deliveries."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ApiError",
+    "CallbackAnswer",
+    "ChatAction",
+    "ChatMessage",
+    "FaultRule",
+    "JSONDict",
+    "RecordedCall",
+    "StoredFile",
+    "UserAction",
+    "WebhookDelivery",
+]
+
+JSONDict = dict[str, Any]
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: ``{"ok": false, "error_code": ..., "description": ...}``.
+
+    Attributes:
+        status: HTTP status and ``error_code``.
+        description: The ``description`` text, e.g. ``"Bad Request: message text is empty"``.
+        parameters: Optional ``ResponseParameters`` (``retry_after``, ``migrate_to_chat_id``).
+    """
+
+    def __init__(self, status: int, description: str, parameters: JSONDict | None = None):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+    def body(self) -> JSONDict:
+        """The JSON body the real API would send.
+
+        Returns:
+            The error object.
+        """
+        out: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.parameters:
+            out["parameters"] = dict(self.parameters)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCall:
+    """One HTTP call of a Bot API method.
+
+    Attributes:
+        method: The method name as the client spelled it (e.g. ``sendMessage``).
+        params: The decoded parameters (JSON-typed; uploaded files appear as
+            ``{"filename": ..., "size": ..., "content_type": ...}``).
+        at: ``time.monotonic()`` when the request arrived.
+        response_status: HTTP status of the answer (0 if the connection was dropped).
+        wall_time: ``time.time()`` when the request arrived.
+        duration: Seconds spent answering (includes injected delays and long polling).
+        response: The JSON body sent back (``None`` for non-JSON bodies).
+        fault: ``True`` if the answer came from fault injection or a block.
+    """
+
+    method: str
+    params: JSONDict
+    at: float
+    response_status: int
+    wall_time: float = 0.0
+    duration: float = 0.0
+    response: JSONDict | None = None
+    fault: bool = False
+
+    @property
+    def chat_id(self) -> int | str | None:
+        """The ``chat_id`` parameter, if any."""
+        value = self.params.get("chat_id")
+        return value if isinstance(value, int | str) else None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call succeeded (HTTP 2xx)."""
+        return 200 <= self.response_status < 300
+
+    def to_json(self) -> JSONDict:
+        """A JSON-serialisable view.
+
+        Returns:
+            The call as a dict.
+        """
+        return {
+            "method": self.method,
+            "params": self.params,
+            "at": self.at,
+            "wall_time": self.wall_time,
+            "duration": self.duration,
+            "response_status": self.response_status,
+            "response": self.response,
+            "fault": self.fault,
+        }
+
+
+@dataclass(slots=True)
+class ChatMessage:
+    """A message in a chat's transcript, as a phone would show it (edits applied in place).
+
+    Attributes:
+        chat_id: The chat.
+        message_id: Id within the chat.
+        from_bot: ``True`` for messages the bot sent, ``False`` for simulated users' messages.
+        date: Unix time of sending.
+        sender: The ``from`` user object.
+        chat: The ``chat`` object.
+        text: Plain text (parse mode already applied), or ``None`` for media without text.
+        entities: Entities of ``text``.
+        caption: Caption of media messages.
+        caption_entities: Entities of ``caption``.
+        parse_mode: The parse mode the bot asked for (informational).
+        reply_markup: The markup as sent by the bot (inline keyboard, reply keyboard, remove or
+            force reply); ``None`` if none or removed by an edit.
+        photo: ``PhotoSize`` list of photo messages.
+        location: ``Location`` object.
+        contact: ``Contact`` object.
+        sticker: ``Sticker`` object.
+        voice: ``Voice`` object.
+        document: ``Document`` object.
+        reply_to_message_id: Id of the message this one replies to.
+        edited: Whether the message was edited.
+        edit_count: How many times.
+        edit_date: Unix time of the last edit.
+        deleted: Whether the message was deleted (deleted messages leave ``transcript()``).
+        version: Value of the fake's change counter at the last change of this message.
+        sent_at: ``time.monotonic()`` when the message was created.
+    """
+
+    chat_id: int
+    message_id: int
+    from_bot: bool
+    date: int
+    sender: JSONDict
+    chat: JSONDict
+    text: str | None = None
+    entities: list[JSONDict] = field(default_factory=list)
+    caption: str | None = None
+    caption_entities: list[JSONDict] = field(default_factory=list)
+    parse_mode: str | None = None
+    reply_markup: JSONDict | None = None
+    photo: list[JSONDict] | None = None
+    location: JSONDict | None = None
+    contact: JSONDict | None = None
+    sticker: JSONDict | None = None
+    voice: JSONDict | None = None
+    document: JSONDict | None = None
+    reply_to_message_id: int | None = None
+    edited: bool = False
+    edit_count: int = 0
+    edit_date: int | None = None
+    deleted: bool = False
+    version: int = 0
+    sent_at: float = 0.0
+    _reply_to: JSONDict | None = field(default=None, repr=False)
+
+    @property
+    def kind(self) -> str:
+        """``text``, ``photo``, ``location``, ``contact``, ``sticker``, ``voice``, ``document``."""
+        for name in ("photo", "location", "contact", "sticker", "voice", "document"):
+            if getattr(self, name) is not None:
+                return name
+        return "text"
+
+    @property
+    def content(self) -> str:
+        """The text, or the caption, or ``""``."""
+        return self.text if self.text is not None else (self.caption or "")
+
+    @property
+    def inline_keyboard(self) -> list[list[JSONDict]]:
+        """Rows of inline buttons (empty if the message has no inline keyboard)."""
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            rows: list[list[JSONDict]] = self.reply_markup["inline_keyboard"]
+            return rows
+        return []
+
+    @property
+    def buttons(self) -> list[JSONDict]:
+        """All inline buttons, row by row."""
+        return [button for row in self.inline_keyboard for button in row]
+
+    def button(self, text: str) -> JSONDict:
+        """Find an inline button by its label (exact match first, then substring).
+
+        Args:
+            text: The label, or a part of it.
+
+        Returns:
+            The ``InlineKeyboardButton`` object.
+
+        Raises:
+            KeyError: No such button.
+        """
+        for button in self.buttons:
+            if button.get("text") == text:
+                return button
+        for button in self.buttons:
+            if text in str(button.get("text", "")):
+                return button
+        labels = [b.get("text") for b in self.buttons]
+        raise KeyError(f"no inline button {text!r} in message {self.message_id}: {labels}")
+
+    def callback_data(self, text: str) -> str:
+        """The ``callback_data`` of the inline button labelled ``text``.
+
+        Args:
+            text: The label, or a part of it.
+
+        Returns:
+            The callback data.
+
+        Raises:
+            KeyError: No such button, or it has no callback data.
+        """
+        data = self.button(text).get("callback_data")
+        if not isinstance(data, str):
+            raise KeyError(f"button {text!r} has no callback_data")
+        return data
+
+    def to_api(self) -> JSONDict:
+        """The message as a Bot API ``Message`` object (what ``de_json`` expects).
+
+        Returns:
+            The message dict.
+        """
+        out: JSONDict = {
+            "message_id": self.message_id,
+            "from": copy.deepcopy(self.sender),
+            "chat": copy.deepcopy(self.chat),
+            "date": self.date,
+        }
+        if self.edit_date is not None:
+            out["edit_date"] = self.edit_date
+        if self._reply_to is not None:
+            out["reply_to_message"] = copy.deepcopy(self._reply_to)
+        if self.text is not None:
+            out["text"] = self.text
+            if self.entities:
+                out["entities"] = copy.deepcopy(self.entities)
+        for name in ("photo", "location", "contact", "sticker", "voice", "document"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = copy.deepcopy(value)
+        if self.caption is not None:
+            out["caption"] = self.caption
+            if self.caption_entities:
+                out["caption_entities"] = copy.deepcopy(self.caption_entities)
+        # The real API echoes only inline keyboards back in Message objects.
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            out["reply_markup"] = copy.deepcopy(self.reply_markup)
+        return out
+
+    def to_json(self) -> JSONDict:
+        """A JSON view for web pages: the API shape plus the fake's bookkeeping.
+
+        Returns:
+            The message dict.
+        """
+        out = self.to_api()
+        out.update(
+            {
+                "from_bot": self.from_bot,
+                "kind": self.kind,
+                "reply_markup": copy.deepcopy(self.reply_markup),
+                "parse_mode": self.parse_mode,
+                "edited": self.edited,
+                "edit_count": self.edit_count,
+                "deleted": self.deleted,
+                "version": self.version,
+            }
+        )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAnswer:
+    """An ``answerCallbackQuery`` call for a known query.
+
+    Attributes:
+        callback_query_id: The query id.
+        chat_id: Chat of the message whose button was pressed.
+        message_id: That message.
+        user_id: Who pressed.
+        data: The button's callback data.
+        text: Notification text, if any.
+        show_alert: Whether an alert rather than a toast.
+        url: URL to open, if any.
+        at: ``time.monotonic()`` of the answer.
+        version: The fake's change counter after the answer.
+    """
+
+    callback_query_id: str
+    chat_id: int
+    message_id: int
+    user_id: int
+    data: str | None
+    text: str | None
+    show_alert: bool
+    url: str | None
+    at: float
+    version: int
+
+    def to_json(self) -> JSONDict:
+        """A JSON view.
+
+        Returns:
+            The answer as a dict.
+        """
+        return {
+            "callback_query_id": self.callback_query_id,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "user_id": self.user_id,
+            "data": self.data,
+            "text": self.text,
+            "show_alert": self.show_alert,
+            "url": self.url,
+            "at": self.at,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChatAction:
+    """A ``sendChatAction`` call (``typing``, ``upload_photo``, ...)."""
+
+    chat_id: int
+    action: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class UserAction:
+    """What a simulated user's action produced.
+
+    Attributes:
+        update_id: The update queued or delivered for it.
+        chat_id: The chat it happened in.
+        message_id: The new message's id (``None`` for button presses).
+        version: The fake's change counter right after the action; pass it as ``since=`` to
+            ``wait_for_message`` to wait only for the bot's reaction to this action.
+        callback_query_id: Id of the callback query (button presses only).
+    """
+
+    update_id: int
+    chat_id: int
+    message_id: int | None
+    version: int
+    callback_query_id: str | None = None
+
+
+@dataclass(slots=True)
+class StoredFile:
+    """A file known to the fake (uploaded by the bot or sent by a simulated user)."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    data: bytes | None
+    content_type: str
+    width: int = 0
+    height: int = 0
+    duration: int = 0
+
+    @property
+    def size(self) -> int:
+        """Size in bytes (0 if the content is unknown, e.g. a URL the fake did not fetch)."""
+        return len(self.data) if self.data is not None else 0
+
+
+@dataclass(slots=True)
+class FaultRule:
+    """An injected failure, created by :meth:`FakeBotApi.fail` and friends.
+
+    Attributes:
+        method: Method name (case-insensitive) or ``None`` for every method.
+        status: HTTP status to answer with (429, 500, 502, 504, ...); 0 drops the connection.
+        remaining: How many more calls to fail (``None``: unlimited until ``until``).
+        until: ``time.monotonic()`` deadline (``None``: no deadline).
+        retry_after: ``parameters.retry_after`` for 429 answers.
+        chat_id: Only calls with this ``chat_id`` (``None``: any).
+        html: Answer with an HTML page (like nginx in front of the API) instead of JSON.
+        description: Override of the error description.
+        delay_s: Seconds to wait before answering (``delay()`` rules, ``status`` is then 200
+            and the call is executed normally after the wait).
+        served: How many calls this rule has answered.
+    """
+
+    method: str | None
+    status: int
+    remaining: int | None = None
+    until: float | None = None
+    retry_after: int | None = None
+    chat_id: int | str | None = None
+    html: bool = False
+    description: str | None = None
+    delay_s: float = 0.0
+    served: int = 0
+
+    def matches(self, method: str, chat_id: object, now: float) -> bool:
+        """Whether the rule applies to a call now.
+
+        Args:
+            method: The called method.
+            chat_id: The call's ``chat_id`` parameter.
+            now: ``time.monotonic()``.
+
+        Returns:
+            ``True`` if the rule is live and matches.
+        """
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.until is not None and now >= self.until:
+            return False
+        if self.method is not None and self.method.lower() != method.lower():
+            return False
+        return self.chat_id is None or str(self.chat_id) == str(chat_id)
+
+    @property
+    def exhausted(self) -> bool:
+        """``True`` once the rule can no longer match (count used up)."""
+        return self.remaining is not None and self.remaining <= 0
+
+
+@dataclass(slots=True)
+class WebhookDelivery:
+    """One update pushed (or attempted) to the webhook.
+
+    Attributes:
+        update_id: The update.
+        url: Where it was posted.
+        attempts: HTTP attempts made.
+        status: Last HTTP status (0 when the connection failed).
+        ok: Whether a 2xx answer was eventually received.
+        at: ``time.monotonic()`` of the last attempt.
+        error: Last error message, if any.
+        secret_token: The ``X-Telegram-Bot-Api-Secret-Token`` header sent, if any.
+    """
+
+    update_id: int
+    url: str
+    attempts: int = 0
+    status: int = 0
+    ok: bool = False
+    at: float = 0.0
+    error: str | None = None
+    secret_token: str | None = None
