@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import warnings
 from collections.abc import AsyncIterator
 from typing import Any
@@ -361,6 +362,32 @@ async def test_misc_methods(fake: FakeBotApi, bot: Bot) -> None:
     assert await bot.close() and await bot.log_out()
 
 
+async def test_reply_keyboard_buttons_copy_and_forward(fake: FakeBotApi, bot: Bot) -> None:
+    citizen = fake.user(CITIZEN, "王芳")
+    kb = ReplyKeyboardMarkup(
+        [["跳过"], [KeyboardButton("位置", request_location=True)]], one_time_keyboard=True
+    )
+    await bot.send_message(CITIZEN, "在哪里？", reply_markup=kb)
+    shared = citizen.press_reply_button("位置")
+    assert fake.reply_keyboard(CITIZEN) is None  # one-time keyboards hide after a tap
+    assert fake.message(CITIZEN, shared.message_id or 0).kind == "location"
+    await bot.send_message(CITIZEN, "还有吗？", reply_markup=kb)
+    skipped = citizen.press_reply_button("跳过")
+    assert fake.message(CITIZEN, skipped.message_id or 0).text == "跳过"
+    with pytest.raises(KeyError):
+        citizen.press_reply_button("跳过")
+
+    photo = citizen.send_photo("现场照片")
+    copied = await bot.copy_message(OFFICER, CITIZEN, photo.message_id or 0, caption="转给站长")
+    copy_msg = fake.message(OFFICER, copied.message_id)
+    assert copy_msg.kind == "photo" and copy_msg.caption == "转给站长" and copy_msg.from_bot
+    forwarded = await bot.forward_message(OFFICER, CITIZEN, skipped.message_id or 0)
+    assert forwarded.text == "跳过" and forwarded.forward_origin is not None
+    assert forwarded.forward_origin.type == "user"
+    with pytest.raises(BadRequest, match="Message to copy not found"):
+        await bot.copy_message(OFFICER, CITIZEN, 999)
+
+
 # ---------------------------------------------------------------------------- faults
 
 
@@ -396,7 +423,7 @@ async def test_fault_injection(fake: FakeBotApi, bot: Bot) -> None:
         await bot.send_message(CITIZEN, "dropped")
     assert fake.calls("sendMessage")[-1].response_status == 0
 
-    fake.fail("sendMessage", 500, count=None, chat_id=OFFICER)
+    fake.fail("sendMessage", 500, duration_s=math.inf, chat_id=OFFICER)
     await bot.send_message(CITIZEN, "other chat unaffected")
     with pytest.raises(NetworkError):
         await bot.send_message(OFFICER, "x")
@@ -417,6 +444,7 @@ async def test_fault_injection(fake: FakeBotApi, bot: Bot) -> None:
     assert fake.fault_counts[("sendMessage", 429)] == 1
     assert fake.fault_counts[("sendMessage", 403)] == 1
     assert fake.fault_counts[("getMe", 502)] == 1
+    assert fake.fault_counts[("sendMessage", "drop")] == 1
     texts = [m.text for m in fake.transcript(CITIZEN)]
     assert texts == ["passes", "other chat unaffected", "back"]
     assert len(fake.send_times(CITIZEN)) == 3

@@ -128,6 +128,7 @@ class ChatMessage:
         voice: ``Voice`` object.
         document: ``Document`` object.
         reply_to_message_id: Id of the message this one replies to.
+        forward_origin: ``MessageOrigin`` of forwarded messages.
         edited: Whether the message was edited.
         edit_count: How many times.
         edit_date: Unix time of the last edit.
@@ -155,6 +156,7 @@ class ChatMessage:
     voice: JSONDict | None = None
     document: JSONDict | None = None
     reply_to_message_id: int | None = None
+    forward_origin: JSONDict | None = None
     edited: bool = False
     edit_count: int = 0
     edit_date: int | None = None
@@ -241,6 +243,8 @@ class ChatMessage:
         }
         if self.edit_date is not None:
             out["edit_date"] = self.edit_date
+        if self.forward_origin is not None:
+            out["forward_origin"] = copy.deepcopy(self.forward_origin)
         if self._reply_to is not None:
             out["reply_to_message"] = copy.deepcopy(self._reply_to)
         if self.text is not None:

@@ -206,6 +206,10 @@ class FakeUser:
             self.id, message.message_id, message.callback_data(label), chat_id=message.chat_id
         )
 
+    def press_reply_button(self, label: str, **kwargs: Any) -> UserAction:
+        """See :meth:`FakeBotApi.press_reply_button`."""
+        return self.api.press_reply_button(self.id, label, **kwargs)
+
     def send_location(self, latitude: float, longitude: float, **kwargs: Any) -> UserAction:
         """See :meth:`FakeBotApi.send_location`."""
         return self.api.send_location(self.id, latitude, longitude, **kwargs)
@@ -326,6 +330,12 @@ class FakeBotApi:
             "getmycommands": self._m_get_my_commands,
             "deletemycommands": self._m_delete_my_commands,
             "getchat": self._m_get_chat,
+            "copymessage": self._m_copy_message,
+            "forwardmessage": self._m_forward_message,
+            "setmydescription": self._m_true,
+            "setmyshortdescription": self._m_true,
+            "setmyname": self._m_true,
+            "setchatmenubutton": self._m_true,
             "close": self._m_true,
             "logout": self._m_true,
         }
@@ -359,7 +369,7 @@ class FakeBotApi:
         )
         self._faults: list[FaultRule] = []
         self._blocked: dict[str, str] = {}
-        self.fault_counts: Counter[tuple[str, int]] = Counter()
+        self.fault_counts: Counter[tuple[str, int | str]] = Counter()
         self._bot_sent: list[ChatMessage] = []
 
     # ------------------------------------------------------------------ lifecycle and wiring
@@ -739,7 +749,7 @@ class FakeBotApi:
         method: str | None = None,
         status: int = 500,
         *,
-        count: int | None = 1,
+        count: int | None = None,
         duration_s: float | None = None,
         retry_after: int = 1,
         chat_id: int | str | None = None,
@@ -748,24 +758,28 @@ class FakeBotApi:
     ) -> FaultRule:
         """Answer matching calls with an error instead of executing them.
 
+        With neither ``count`` nor ``duration_s`` the next matching call fails. Use
+        ``duration_s=math.inf`` to fail until :meth:`clear_faults`. Rules are checked in the
+        order they were added; the first live one answers.
+
         Args:
             method: Method name (case-insensitive), or ``None`` for all methods.
             status: 429, 500, 502, 503, 504, or any other HTTP status; 0 drops the connection
                 without an answer (the client sees a network error).
-            count: How many calls to fail; ``None`` with ``duration_s`` for a time window, or
-                ``None`` alone for "until :meth:`clear_faults`".
-            duration_s: Fail for this many seconds (``count`` is then ignored unless given
-                explicitly along with it... pass ``count=None``).
+            count: How many calls to fail.
+            duration_s: Fail every matching call for this many seconds (combined with
+                ``count``, whichever ends first).
             retry_after: Seconds in a 429's ``parameters.retry_after``.
             chat_id: Only calls for this chat.
-            html: Answer with an nginx-like HTML page; default: for 502/503/504.
+            html: Answer with an nginx-like HTML page; default: for 502/503/504. (PTB then logs
+                ``Can not load invalid JSON data`` with a traceback and raises ``NetworkError``.)
             description: Override the error description.
 
         Returns:
             The rule (its ``served`` counts the calls it failed).
         """
         until = time.monotonic() + duration_s if duration_s is not None else None
-        remaining = None if (duration_s is not None and count == 1) else count
+        remaining = count if count is not None else (1 if duration_s is None else None)
         rule = FaultRule(
             method=method,
             status=status,
@@ -1049,6 +1063,54 @@ class FakeBotApi:
             }
         )
         return UserAction(update_id, chat.id, None, self._version, callback_query_id=query_id)
+
+    def press_reply_button(
+        self,
+        user_id: int,
+        label: str,
+        *,
+        chat_id: int | None = None,
+        latitude: float = 36.0671,
+        longitude: float = 120.3826,
+        phone_number: str = "+8613800138000",
+    ) -> UserAction:
+        """A user taps a button of the reply keyboard the bot currently shows.
+
+        A plain button sends its text; a ``request_location`` button shares a location; a
+        ``request_contact`` button shares the user's own contact. A ``one_time_keyboard`` hides
+        after the tap.
+
+        Args:
+            user_id: Who taps.
+            label: Button text (exact, else the first button containing it).
+            chat_id: Chat (default: private).
+            latitude: Location shared by a ``request_location`` button.
+            longitude: Location shared by a ``request_location`` button.
+            phone_number: Number shared by a ``request_contact`` button.
+
+        Returns:
+            The resulting message's update.
+
+        Raises:
+            KeyError: No reply keyboard, or no such button.
+        """
+        chat = self._user_chat(user_id, chat_id)
+        keyboard = chat.reply_keyboard
+        if not keyboard:
+            raise KeyError(f"no reply keyboard is shown in chat {chat.id}")
+        buttons = [b for row in keyboard["keyboard"] for b in row]
+        button = next((b for b in buttons if b.get("text") == label), None)
+        if button is None:
+            button = next((b for b in buttons if label in str(b.get("text", ""))), None)
+        if button is None:
+            raise KeyError(f"no reply button {label!r}: {[b.get('text') for b in buttons]}")
+        if keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+        if button.get("request_location"):
+            return self.send_location(user_id, latitude, longitude, chat_id=chat_id)
+        if button.get("request_contact"):
+            return self.send_contact(user_id, phone_number, chat_id=chat_id)
+        return self.send_text(user_id, str(button["text"]), chat_id=chat_id)
 
     def send_location(
         self, user_id: int, latitude: float, longitude: float, *, chat_id: int | None = None
@@ -1472,7 +1534,7 @@ class FakeBotApi:
                 rule.served += 1
                 if rule.remaining is not None:
                     rule.remaining -= 1
-                self.fault_counts[(method, 0)] += 1
+                self.fault_counts[(method, "delay")] += 1
                 await self._sleep(rule.delay_s)
                 now = time.monotonic()
         for rule in list(self._faults):
@@ -1481,7 +1543,7 @@ class FakeBotApi:
             rule.served += 1
             if rule.remaining is not None:
                 rule.remaining -= 1
-            self.fault_counts[(method, rule.status)] += 1
+            self.fault_counts[(method, rule.status or "drop")] += 1
             if rule.status == 0:
                 if request.transport is not None:
                     request.transport.abort()
@@ -2010,6 +2072,42 @@ class FakeBotApi:
         self._commands.pop(self._commands_key(p.get("scope"), p.get("language_code")), None)
         return True
 
+    def _source_message(self, p: JSONDict, what: str) -> ChatMessage:
+        source_chat = self._bot_chat(p.get("from_chat_id"))
+        source = source_chat.messages.get(_as_int(p.get("message_id"), 0))
+        if source is None or source.deleted:
+            raise ApiError(400, f"Bad Request: message to {what} not found")
+        return source
+
+    @staticmethod
+    def _content_of(msg: ChatMessage) -> JSONDict:
+        names = [
+            *("text", "entities", "caption", "caption_entities", "photo", "location"),
+            *("contact", "sticker", "voice", "document"),
+        ]
+        return {name: copy.deepcopy(getattr(msg, name)) for name in names}
+
+    async def _m_copy_message(self, p: JSONDict, files: dict[str, Upload]) -> JSONDict:
+        self._bot_chat(p.get("chat_id"))
+        source = self._source_message(p, "copy")
+        fields = self._content_of(source)
+        if "caption" in p and source.text is None:
+            fields.update(self._caption_fields(p) or {"caption": None, "caption_entities": []})
+        sent = self._bot_send(p, **fields)
+        return {"message_id": sent["message_id"]}
+
+    async def _m_forward_message(self, p: JSONDict, files: dict[str, Upload]) -> JSONDict:
+        self._bot_chat(p.get("chat_id"))
+        source = self._source_message(p, "forward")
+        origin: JSONDict = {"type": "user", "date": source.date, "sender_user": source.sender}
+        if source.chat.get("type") in ("group", "supergroup") and source.from_bot:
+            origin = {"type": "chat", "date": source.date, "sender_chat": source.chat}
+        return self._bot_send(
+            {"chat_id": p.get("chat_id")},
+            forward_origin=copy.deepcopy(origin),
+            **self._content_of(source),
+        )
+
     async def _m_get_chat(self, p: JSONDict, files: dict[str, Upload]) -> JSONDict:
         chat = self._bot_chat(p.get("chat_id"))
         info = copy.deepcopy(chat.info)
@@ -2201,6 +2299,8 @@ class FakeBotApi:
                 chat_id=target,
                 text=body.get("button_text"),
             )
+        if "reply_button" in body:
+            return self.press_reply_button(user_id, str(body["reply_button"]), chat_id=target)
         if "location" in body:
             loc = body["location"]
             return self.send_location(
@@ -2226,7 +2326,8 @@ class FakeBotApi:
                 reply_to=int(reply_to) if reply_to else None,
             )
         raise ValueError(
-            "body needs text, callback_data/button_text, location, contact, photo, sticker or voice"
+            "body needs text, callback_data/button_text, reply_button, location, contact, "
+            "photo, sticker or voice"
         )
 
     async def _view_calls(self, request: web.Request) -> web.Response:
