@@ -585,6 +585,41 @@ async def test_application_polling_round_trip(fake: FakeBotApi) -> None:
     # Confirmed: the final getUpdates acknowledged everything that was processed.
     assert fake.pending_updates() == []
     assert fake.calls("deleteWebhook")  # PTB's polling bootstrap
+    # Clean shutdown: the terminated long poll is answered, nothing is left running.
+    await fake.wait_for(lambda: fake.in_flight() == 0, timeout=2)
+    await fake.stop()  # closes the idle keep-alive connections' handler tasks too
+    leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert [t for t in leftovers if not t.done()] == []
+
+
+async def test_stop_releases_long_polls_quickly() -> None:
+    fake = FakeBotApi()
+    await fake.start()
+    loop = asyncio.get_running_loop()
+    async with aiohttp.ClientSession() as http:
+        poll = asyncio.create_task(
+            http.post(f"{fake.base_url}1:x/getUpdates", data={"timeout": "30"})
+        )
+        await fake.wait_for(lambda: fake.in_flight("getUpdates"))
+        started = loop.time()
+        await fake.stop()
+        async with await poll as resp:
+            assert (await resp.json())["result"] == []
+    assert loop.time() - started < 2
+
+
+async def test_webhook_to_an_unreachable_url_gives_up() -> None:
+    async with (
+        running_fake_bot_api(webhook_max_attempts=2, webhook_retry_delay=0.01) as api,
+        Bot(TOKEN, base_url=api.base_url) as b,
+    ):
+        await b.set_webhook("http://127.0.0.1:9/nowhere")
+        api.send_text(CITIZEN, "lost")
+        await api.wait_for(lambda: api.webhook_deliveries and api.pending_updates() == [])
+        delivery = api.webhook_deliveries[0]
+        assert not delivery.ok and delivery.attempts == 2 and delivery.status == 0
+        info = await b.get_webhook_info()
+        assert info.last_error_message is not None
 
 
 # ---------------------------------------------------------------------------- JSON view
@@ -639,6 +674,8 @@ async def test_json_view_endpoints(fake: FakeBotApi, bot: Bot) -> None:
         async with http.post(f"{base}/reset") as resp:
             assert resp.status == 200
     assert fake.transcript(CITIZEN) == [] and fake.calls() == []
+    # Update ids keep growing across a reset, so a bot that keeps polling sees new updates.
+    assert fake.send_text(CITIZEN, "again").update_id > pressed["update_id"]
 
 
 async def test_mounting_into_an_existing_app() -> None:

@@ -304,6 +304,7 @@ class FakeBotApi:
         self._prefix = ""
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._stopped = asyncio.Event()
         self._change_event = asyncio.Event()
         self._webhook_task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -339,7 +340,13 @@ class FakeBotApi:
             "close": self._m_true,
             "logout": self._m_true,
         }
-        self._in_flight: Counter[str] = Counter()  # survives reset(): requests are live
+        # These survive reset(): requests are live, and a bot that keeps polling across a reset
+        # must not see update ids go backwards (its offset would swallow the new updates).
+        self._in_flight: Counter[str] = Counter()
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._poll_generation = 0
         self._init_state()
 
     def _init_state(self) -> None:
@@ -348,9 +355,6 @@ class FakeBotApi:
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, JSONDict] = {}
         self._pending: list[JSONDict] = []
-        self._update_ids = itertools.count(1)
-        self._callback_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
         self._callbacks: dict[str, _PendingCallback] = {}
         self.callback_answers: list[CallbackAnswer] = []
         self.chat_actions: list[ChatAction] = []
@@ -363,7 +367,6 @@ class FakeBotApi:
         self._webhook_max_connections = 40
         self._webhook_last_error: tuple[int, str] | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
-        self._poll_generation = 0
         self._poll_terminator = (
             "other getUpdates request; make sure that only one bot instance is running"
         )
@@ -383,6 +386,8 @@ class FakeBotApi:
         """
         if self._runner is not None:
             raise RuntimeError("FakeBotApi is already running")
+        self._closing = False
+        self._stopped = asyncio.Event()
         app = web.Application(client_max_size=self.client_max_size)
         self.add_routes(app)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
@@ -392,7 +397,6 @@ class FakeBotApi:
         self._runner = runner
         bound = runner.addresses[0]
         self._origin = f"http://{host}:{bound[1]}"
-        self._closing = False
 
     async def stop(self) -> None:
         """Release long polls, stop webhook delivery and shut the server down."""
@@ -467,6 +471,7 @@ class FakeBotApi:
 
     async def _shutdown(self) -> None:
         self._closing = True
+        self._stopped.set()
         self._bump()
         task, self._webhook_task = self._webhook_task, None
         if task is not None:
@@ -1571,13 +1576,11 @@ class FakeBotApi:
         return web.json_response(body, status=rule.status), body
 
     async def _sleep(self, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while not self._closing:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return
-            await self._wait_change(remaining)
+        """Sleep, but return at once when the fake shuts down."""
+        if self._closing or seconds <= 0:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), seconds)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if self._token is not None and request.match_info["token"] != self._token:
@@ -2129,7 +2132,6 @@ class FakeBotApi:
 
     def _ensure_webhook_worker(self) -> None:
         if self._webhook_task is None or self._webhook_task.done():
-            self._closing = False
             self._webhook_task = asyncio.get_running_loop().create_task(
                 self._webhook_loop(), name="fake-bot-api-webhook"
             )
