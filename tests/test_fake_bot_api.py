@@ -76,7 +76,8 @@ def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
 async def test_get_me_token_and_unknown_method(fake: FakeBotApi, bot: Bot) -> None:
     me = await bot.get_me()
     assert me.is_bot and me.id == 123456789 and me.username == "minqing_test_bot"
-    assert fake.base_url.endswith("/bot") and fake.base_file_url.endswith("/file/bot")
+    assert fake.base_url == fake.root_url + "/bot"
+    assert fake.base_file_url == fake.root_url + "/file/bot"
 
     wrong = Bot("999:wrong", base_url=fake.base_url)
     try:

@@ -261,6 +261,44 @@ class FakeBotApi:
         webhook_retry_delay: Seconds before the first retry (doubles each retry).
         webhook_timeout: Seconds to wait for the webhook's answer.
         client_max_size: Largest request body accepted by :meth:`start`'s server (uploads).
+
+    Attributes:
+        bot_user: The ``User`` object ``getMe`` returns (editable).
+        callback_answers: Every accepted ``answerCallbackQuery``, oldest first.
+        chat_actions: Every accepted ``sendChatAction``.
+        webhook_deliveries: Every webhook delivery (with attempts and outcome).
+        fault_counts: Calls answered by fault injection, keyed by ``(method, status)``;
+            ``status`` is ``"delay"`` for delayed calls and ``"drop"`` for dropped connections.
+
+    Wiring python-telegram-bot to it::
+
+        app = (
+            ApplicationBuilder()
+            .token(fake.token)
+            .base_url(fake.base_url)
+            .base_file_url(fake.base_file_url)
+            .build()
+        )
+
+    HTTP endpoints (``{prefix}`` is ``""`` unless mounted with :meth:`add_routes`):
+
+    * ``GET|POST {prefix}/bot{token}/{method}`` — the Bot API.
+    * ``GET {prefix}/file/bot{token}/{file_path}`` — file bytes (``getFile``'s ``file_path``).
+    * ``GET {prefix}/_fake/chats`` — chats with message counts.
+    * ``GET {prefix}/_fake/chats/{chat_id}?after=V&wait=S`` — messages whose ``version`` is
+      greater than ``V`` (``after=0``: the whole transcript without deleted messages; later:
+      changes, deleted messages flagged), the reply keyboard shown, callback answers and the
+      current ``version`` to pass as the next ``after``. ``wait`` long-polls up to ``S`` s.
+    * ``POST {prefix}/_fake/chats/{chat_id}/send`` — act as a user, JSON body one of
+      ``{"text"}``, ``{"message_id", "callback_data"}``, ``{"message_id", "button_text"}``,
+      ``{"reply_button"}``, ``{"location": {"latitude", "longitude"}}``,
+      ``{"contact": {"phone_number", "first_name"?}}``, ``{"photo": true, "caption"?}``,
+      ``{"sticker": true}``, ``{"voice": true}``; optional ``"user_id"`` (required in groups),
+      ``"user": {"first_name", "username", "language_code"}`` and ``"reply_to"``.
+    * ``POST {prefix}/_fake/users`` — register a user profile.
+    * ``GET {prefix}/_fake/calls?method=M&after=N`` — recorded calls from index ``N``.
+    * ``GET {prefix}/_fake/webhook`` — webhook URL, pending count and deliveries.
+    * ``POST {prefix}/_fake/reset`` — :meth:`reset`.
     """
 
     def __init__(
@@ -495,6 +533,11 @@ class FakeBotApi:
     def port(self) -> int:
         """The TCP port of the server."""
         return int(self.origin.rsplit(":", 1)[1])
+
+    @property
+    def root_url(self) -> str:
+        """The value for ``TELEGRAM_API_BASE_URL`` (``config.settings`` appends ``/bot``)."""
+        return f"{self.origin}{self._prefix}"
 
     @property
     def base_url(self) -> str:
