@@ -1,0 +1,176 @@
+"""Routing: which unit owns a case, and who else hears about it at once.
+
+Pure functions over the district configuration; no I/O.
+
+* A citizen's request goes to the department work station of its bureau (the
+  station's unit id is the bureau id). The citizen's own choice of bureau wins
+  over the classifier; a chosen room is kept and the classifier's bureau used
+  only when it lies in that room. When the room or bureau is unknown, or the
+  classifier is less confident than ``district.min_routing_confidence`` and the
+  citizen chose nothing, the case goes to the dispatcher desk
+  (``district.dispatcher``), where a person dispatches it by hand.
+* The citizen's community or street, when given, is kept as the territorial
+  unit (属地) of the case.
+* A warning goes to the reporting officer's own unit; high and critical
+  warnings are also sent at once to ``district.warning_centres``, critical ones
+  also to ``district.leadership``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.district import District
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a new case goes.
+
+    Attributes:
+        owning_unit_id: the unit that must handle it (or the dispatcher desk).
+        room: the room id stored on the case (``unknown`` if none).
+        bureau: the bureau id stored on the case (``unknown`` if none).
+        to_desk: True when the case waits at the dispatcher desk.
+        how: ``chosen`` (the reporter's choice), ``auto`` (the classifier),
+            ``desk`` (unclear), or ``officer`` (a warning's own unit).
+        territorial_unit_id: the 属地 unit, if known.
+        also_notify: units informed at once besides the owner (warnings).
+    """
+
+    owning_unit_id: str
+    room: str
+    bureau: str
+    to_desk: bool
+    how: str
+    territorial_unit_id: str | None = None
+    also_notify: tuple[str, ...] = ()
+
+
+def resolve_choice(
+    district: District, room: str | None, bureau: str | None
+) -> tuple[str | None, str | None]:
+    """Check a chosen room/bureau pair and fill the room from the bureau.
+
+    Returns:
+        ``(room, bureau)`` with unknown or inconsistent choices dropped to None.
+    """
+    if bureau is not None and bureau not in district.bureaus:
+        bureau = None
+    if room is not None and room not in district.rooms:
+        room = None
+    if bureau is not None:
+        bureau_room = district.bureaus[bureau].room_id
+        if room is not None and room != bureau_room:
+            bureau = None
+        else:
+            room = bureau_room
+    return room, bureau
+
+
+def route_request(
+    district: District,
+    *,
+    classified_room: str,
+    classified_bureau: str,
+    confidence: float,
+    chosen_room: str | None = None,
+    chosen_bureau: str | None = None,
+    territorial_unit_id: str | None = None,
+) -> Route:
+    """Route a citizen's request.
+
+    Args:
+        district: the organisation.
+        classified_room: the classifier's room (or ``unknown``).
+        classified_bureau: the classifier's bureau (or ``unknown``).
+        confidence: the classifier's confidence, 0..1.
+        chosen_room: the room the citizen picked, if any.
+        chosen_bureau: the bureau the citizen picked, if any.
+        territorial_unit_id: the citizen's community/street unit, if given.
+
+    Returns:
+        The route.
+    """
+    territorial = territorial_unit_id if territorial_unit_id in district.units else None
+    room, bureau = resolve_choice(district, chosen_room, chosen_bureau)
+    if bureau is not None:
+        return Route(
+            district.bureaus[bureau].station_id,
+            room or UNKNOWN,
+            bureau,
+            False,
+            "chosen",
+            territorial,
+        )
+    if room is not None:
+        # The citizen chose a room; take the classifier's bureau when it is in that room.
+        if classified_bureau in district.rooms[room].bureaus:
+            station = district.bureaus[classified_bureau].station_id
+            return Route(station, room, classified_bureau, False, "chosen", territorial)
+        return Route(district.dispatcher, room, UNKNOWN, True, "desk", territorial)
+    c_room, c_bureau = resolve_choice(
+        district,
+        classified_room if classified_room != UNKNOWN else None,
+        classified_bureau if classified_bureau != UNKNOWN else None,
+    )
+    if c_bureau is None or confidence < district.min_routing_confidence:
+        return Route(
+            district.dispatcher, c_room or UNKNOWN, c_bureau or UNKNOWN, True, "desk", territorial
+        )
+    return Route(
+        district.bureaus[c_bureau].station_id,
+        c_room or UNKNOWN,
+        c_bureau,
+        False,
+        "auto",
+        territorial,
+    )
+
+
+def warning_recipients(district: District, severity: str) -> tuple[str, ...]:
+    """Units informed at once of a warning of ``severity``, besides the officer's own."""
+    units: list[str] = []
+    if severity in ("high", "critical"):
+        units.extend(district.warning_centres)
+    if severity == "critical":
+        units.append(district.leadership)
+    return tuple(dict.fromkeys(units))
+
+
+def route_warning(
+    district: District,
+    *,
+    officer_unit_id: str,
+    room: str,
+    bureau: str,
+    severity: str,
+) -> Route:
+    """Route an information officer's warning to the officer's own unit."""
+    room_, bureau_ = resolve_choice(
+        district, room if room != UNKNOWN else None, bureau if bureau != UNKNOWN else None
+    )
+    also = tuple(u for u in warning_recipients(district, severity) if u != officer_unit_id)
+    return Route(
+        officer_unit_id,
+        room_ or UNKNOWN,
+        bureau_ or UNKNOWN,
+        False,
+        "officer",
+        None,
+        also,
+    )
+
+
+def escalation_path(district: District, owning_unit_id: str, level: int) -> list[str]:
+    """The owner followed by the first ``level`` units up its escalation chain."""
+    path = [owning_unit_id]
+    current: str | None = owning_unit_id
+    for _ in range(level):
+        current = district.escalation_target(current) if current in district.units else None
+        if current is None or current in path:
+            break
+        path.append(current)
+    return path
