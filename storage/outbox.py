@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -189,14 +189,17 @@ async def claim(
         The claimed rows and the number of superseded ones.
     """
     o = OutboxMessage
-    older = aliased(OutboxMessage)
+    undelivered = aliased(OutboxMessage)
     newer = aliased(OutboxMessage)
     last = aliased(OutboxMessage)
-    is_head = ~exists(
-        select(older.id).where(
-            older.chat_id == o.chat_id, older.id < o.id, older.status.in_(UNDELIVERED)
-        )
+    # The head of each chat's queue. Grouping the undelivered rows (found through the
+    # status index) costs the size of the backlog, not of the chats' history.
+    heads = (
+        select(func.min(undelivered.id))
+        .where(undelivered.status.in_(UNDELIVERED))
+        .group_by(undelivered.chat_id)
     )
+    is_head = o.id.in_(heads)
     last_sent = (
         select(last.sent_at)
         .where(last.chat_id == o.chat_id, last.sent_at.is_not(None))
@@ -315,7 +318,8 @@ async def mark_sent(
         worker_id: The lease holder.
         now: Delivery time (``sent_at``).
         telegram_message_id: The Telegram message that shows it.
-        note: Kept in ``last_error`` (e.g. ``"not modified"``), else cleared.
+        note: Stored in ``last_error`` (e.g. ``"not modified"``); without one, the
+            error of an earlier attempt, if any, stays for the record.
 
     Returns:
         ``False`` if the lease was lost (another worker took the row over).
@@ -329,7 +333,7 @@ async def mark_sent(
             message_id=telegram_message_id,
             lease_owner=None,
             lease_until=None,
-            last_error=note,
+            **({"last_error": note} if note is not None else {}),
         )
         .execution_options(synchronize_session=False)
     )
