@@ -1,0 +1,510 @@
+"""Case services on SQLite and PostgreSQL: filing, handling, returns, warnings, views."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+
+import pytest
+
+from bot.cases import CaseService, RequestDraft, WarningDraft
+from bot.clock import FakeClock
+from bot.lifecycle import CaseError
+from config.district import District
+from storage.db import Database
+from tests.factories import (
+    START,
+    actions,
+    chief,
+    citizen,
+    event_types,
+    events,
+    last_outbox_id,
+    load_case,
+    make_person,
+    make_service,
+    officer,
+    outbox,
+    recipients,
+    staff,
+    timers,
+)
+
+LAMP = "小区门口的路灯坏了一个月了，晚上很黑"
+
+
+async def test_full_lifecycle_with_events_and_outbox(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    boss, worker = await chief(db, "construction"), await staff(db, "construction")
+    await officer(db, "construction")  # officers get no cards
+    other_chief = await chief(db, "planning")
+    me = await citizen(db)
+
+    # --- filed and dispatched automatically
+    view = await svc.file_request(
+        me.id,
+        RequestDraft(
+            text=LAMP,
+            address="和平路 12 号",
+            territorial_unit_id="dongcheng_heping",
+            contact_name="张三",
+            contact_phone="13812345678",
+        ),
+        "telegram",
+    )
+    assert re.fullmatch(r"MQ20260303-\d{4,}", view.number)
+    assert (view.status, view.status_label) == ("dispatched", "已派单")
+    assert (view.room, view.bureau, view.owning_unit_id) == (
+        "urban",
+        "construction",
+        "construction",
+    )
+    assert view.room_name == "城建规划服务室" and view.bureau_name == "区建设局"
+    assert view.territorial_unit_name == "和平社区群众工作室"
+    assert view.contact_phone == "13812345678"  # the reporter sees their own details
+    assert view.ack_due_at == START + timedelta(hours=24)
+    assert view.resolve_due_at == START + timedelta(days=7)
+    assert view.version == 2 and not view.overdue
+    case = await load_case(db, view.id)
+    assert case.original_text == LAMP and case.normalized_text
+    assert case.keywords == ["路灯"] and case.priority == "normal"
+
+    evs = await events(db, view.id)
+    assert [(e.type, e.from_status, e.to_status, e.unit_id) for e in evs] == [
+        ("registered", None, "registered", "construction"),
+        ("dispatched", "registered", "dispatched", "construction"),
+    ]
+    assert evs[0].actor_id == me.id and evs[0].channel == "telegram"
+    assert {t.kind for t in await timers(db, view.id)} == {"ack_due", "resolve_due"}
+
+    rows = await outbox(db, view.id)
+    assert recipients(rows, "card") == {boss.id, worker.id}
+    assert recipients(rows, "message") == {me.id}
+    (confirmation,) = [r for r in rows if r.person_id == me.id]
+    assert view.number in confirmation.text
+    assert "2026-03-10 09:00" in confirmation.text  # resolve deadline, Shanghai time
+    assert "您将收到每一次进展的通知" in confirmation.text
+    assert confirmation.chat_id == me.chat_id
+    card = next(r for r in rows if r.person_id == boss.id)
+    assert card.chat_id == boss.chat_id
+    assert actions(card) == ["ack", "ret", "esc"]
+    assert "13812345678" in card.text  # the owning unit sees the contact
+
+    # --- acknowledged by the staff member
+    mark = await last_outbox_id(db)
+    view = await svc.acknowledge(view.id, worker.id, "telegram", expected_version=2)
+    assert view.status == "acknowledged" and view.version == 3
+    rows = await outbox(db, view.id, after=mark)
+    assert recipients(rows, "card") == {boss.id, worker.id}
+    assert all(actions(r) == ["start", "done", "ret", "esc"] for r in rows if r.kind == "card")
+    (msg,) = [r for r in rows if r.person_id == me.id]
+    assert "签收" in msg.text
+    ack = (await events(db, view.id))[-1]
+    assert (ack.type, ack.actor_id, ack.data["on_time"]) == ("acknowledged", worker.id, True)
+    assert [t.kind for t in await timers(db, view.id) if t.cancelled_at is None] == ["resolve_due"]
+
+    # --- in progress, resolved
+    clock.advance(timedelta(days=2))
+    view = await svc.start_progress(view.id, boss.id, "telegram")
+    mark = await last_outbox_id(db)
+    view = await svc.resolve(view.id, boss.id, "已更换灯泡", "telegram")
+    assert view.status == "resolved" and view.resolution_note == "已更换灯泡"
+    rows = await outbox(db, view.id, after=mark)
+    assert all(actions(r) == [] for r in rows if r.kind == "card")
+    (question,) = [r for r in rows if r.person_id == me.id]
+    assert "已更换灯泡" in question.text and "满意" in question.text
+    assert actions(question) == [
+        "fu:satisfied",
+        "fu:basically_satisfied",
+        "fu:unsatisfied",
+        "fu:unsolved",
+    ]
+    assert [
+        t.kind for t in await timers(db, view.id) if t.cancelled_at is None and t.fired_at is None
+    ] == ["follow_up_due"]
+
+    # --- follow-up: solved and satisfied -> closed
+    with pytest.raises(CaseError) as info:
+        await svc.answer_follow_up(view.id, other_chief.id, True, "satisfied")
+    assert info.value.code == "forbidden"
+    mark = await last_outbox_id(db)
+    view = await svc.answer_follow_up(view.id, me.id, True, "satisfied", "谢谢", "telegram")
+    assert view.status == "closed" and view.closed_at is not None
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "acknowledged",
+        "in_progress",
+        "resolved",
+        "followed_up",
+        "closed",
+    ]
+    fu = (await events(db, view.id))[-2]
+    assert fu.data == {"solved": True, "satisfaction": "satisfied"} and fu.note == "谢谢"
+    rows = await outbox(db, view.id, after=mark)
+    assert recipients(rows, "message") == {me.id}
+    assert recipients(rows, "card") == {boss.id, worker.id}
+    with pytest.raises(CaseError) as info:
+        await svc.answer_follow_up(view.id, me.id, True, "satisfied")
+    assert info.value.code == "already_answered"
+
+    # every change after registration (version 1) bumped the version: 6 changes
+    assert (await load_case(db, view.id)).version == 7
+    timeline = await svc.timeline(view.id, me.id)
+    assert [t.label for t in timeline][:3] == ["登记", "派单", "签收"]
+    assert timeline[2].actor_name is None  # the reporter does not see staff names
+    assert (await svc.timeline(view.id, boss.id))[2].actor_name == worker.name
+
+
+async def test_illegal_transitions_are_refused(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    for call in (
+        svc.resolve(view.id, boss.id, "好了"),
+        svc.start_progress(view.id, boss.id),
+        svc.answer_follow_up(view.id, me.id, True, "satisfied"),
+    ):
+        with pytest.raises(CaseError) as info:
+            await call
+        assert info.value.code == "illegal_transition", info.value
+    await svc.acknowledge(view.id, boss.id)
+    with pytest.raises(CaseError) as info:
+        await svc.acknowledge(view.id, boss.id)
+    assert info.value.code == "illegal_transition"
+    assert "已签收" in info.value.message
+    await svc.start_progress(view.id, boss.id)
+    with pytest.raises(CaseError) as info:
+        await svc.return_case(view.id, boss.id, "不归我们管")
+    assert info.value.code == "illegal_transition"
+    with pytest.raises(CaseError) as info:
+        await svc.resolve(view.id, boss.id, "   ")
+    assert info.value.code == "bad_input"
+    # Nothing of the refused calls was written.
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "acknowledged",
+        "in_progress",
+    ]
+
+
+async def test_stale_version_is_refused(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    a, b = await chief(db, "construction"), await staff(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    # Two people press 签收 on the same card at once: one wins, the other is told.
+    results = await asyncio.gather(
+        svc.acknowledge(view.id, a.id, expected_version=view.version),
+        svc.acknowledge(view.id, b.id, expected_version=view.version),
+        return_exceptions=True,
+    )
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    errors = [r for r in results if isinstance(r, CaseError)]
+    assert len(wins) == 1 and len(errors) == 1, results
+    assert errors[0].code == "stale" and "最新" in errors[0].message
+    assert (await event_types(db, view.id)).count("acknowledged") == 1
+    with pytest.raises(CaseError) as info:
+        await svc.start_progress(view.id, a.id, expected_version=view.version)
+    assert info.value.code == "stale"
+
+
+async def test_permissions(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    owner = await chief(db, "construction")
+    other = await chief(db, "labor")
+    stranger = await citizen(db)
+    officer_same_unit = await officer(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    for person in (stranger, other, officer_same_unit):
+        with pytest.raises(CaseError) as info:
+            await svc.acknowledge(view.id, person.id)
+        assert info.value.code == "forbidden"
+        with pytest.raises(CaseError) as info:
+            await svc.escalate(view.id, person.id)
+        assert info.value.code == "forbidden"
+    for person in (stranger, other):
+        with pytest.raises(CaseError) as info:
+            await svc.get_case_view(view.id, person.id)
+        assert info.value.code == "forbidden"
+    with pytest.raises(CaseError) as info:
+        await svc.dispatch(view.id, owner.id, "planning")
+    assert info.value.code == "forbidden"
+    with pytest.raises(CaseError) as info:
+        await svc.acknowledge(999_999, owner.id)
+    assert info.value.code == "not_found"
+
+    # Admins, the desk and district centres: act / view (masked for the centre).
+    admin = await make_person(db, "admin", "office")
+    centre = await staff(db, "supervision_centre")
+    desk = await staff(db, "service_centre")
+    assert (await svc.get_case_view(view.id, centre.id)).masked
+    assert not (await svc.get_case_view(view.id, owner.id)).masked
+    await svc.acknowledge(view.id, desk.id)
+    await svc.start_progress(view.id, admin.id)
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "acknowledged",
+        "in_progress",
+    ]
+
+
+async def test_masking_of_contact_details(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    owner = await chief(db, "construction")
+    centre = await chief(db, "opinion_centre")
+    me = await citizen(db)
+    view = await svc.file_request(
+        me.id,
+        RequestDraft(
+            text=LAMP + "，电话13912345678",
+            contact_name="李四",
+            contact_phone="13912345678",
+            latitude=30.1,
+            longitude=120.2,
+        ),
+    )
+    seen = await svc.get_case_view(view.id, centre.id)
+    assert seen.masked
+    assert seen.contact_phone == "139****5678" and seen.contact_name == "李*"
+    assert "13912345678" not in seen.text and seen.latitude is None
+    full = await svc.get_case_view(view.id, owner.id)
+    assert full.contact_phone == "13912345678" and full.latitude == 30.1
+
+
+async def test_return_and_redispatch(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    wrong = await chief(db, "construction")
+    desk = await staff(db, "service_centre")
+    right = await chief(db, "planning")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    with pytest.raises(CaseError) as info:
+        await svc.return_case(view.id, wrong.id, "  ")
+    assert info.value.code == "bad_input"
+
+    mark = await last_outbox_id(db)
+    view = await svc.return_case(view.id, wrong.id, "属于规划问题", expected_version=view.version)
+    assert (view.status, view.owning_unit_id) == ("returned", "service_centre")
+    ret = (await events(db, view.id))[-1]
+    assert (ret.type, ret.unit_id, ret.note) == ("returned", "construction", "属于规划问题")
+    rows = await outbox(db, view.id, after=mark)
+    # the wrong unit's card is redrawn without buttons; the desk gets a card and a ping
+    (wrong_card,) = [r for r in rows if r.person_id == wrong.id]
+    assert wrong_card.kind == "card" and actions(wrong_card) == []
+    desk_rows = [r for r in rows if r.person_id == desk.id]
+    assert [r.kind for r in desk_rows] == ["card", "message"]
+    assert "属于规划问题" in desk_rows[1].text
+    assert actions(desk_rows[0])[0] == "disp:construction"
+    assert "room:urban" in actions(desk_rows[0]) and "esc" in actions(desk_rows[0])
+    (msg,) = [r for r in rows if r.person_id == me.id]
+    assert "重新分派" in msg.text and "属于规划问题" not in msg.text
+    # the wrong unit can no longer act
+    with pytest.raises(CaseError) as info:
+        await svc.acknowledge(view.id, wrong.id)
+    assert info.value.code == "forbidden"
+
+    mark = await last_outbox_id(db)
+    view = await svc.dispatch(view.id, desk.id, "planning", expected_version=view.version)
+    assert (view.status, view.owning_unit_id, view.room, view.bureau) == (
+        "dispatched",
+        "planning",
+        "urban",
+        "planning",
+    )
+    rows = await outbox(db, view.id, after=mark)
+    assert recipients(rows, "card") == {wrong.id, desk.id, right.id}
+    assert actions(next(r for r in rows if r.person_id == right.id)) == ["ack", "ret", "esc"]
+    assert "区规划分局群众工作站" in next(r for r in rows if r.person_id == me.id).text
+    await svc.acknowledge(view.id, right.id)
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "returned",
+        "dispatched",
+        "acknowledged",
+    ]
+    with pytest.raises(CaseError) as info:
+        await svc.dispatch(view.id, desk.id, "labor")
+    assert info.value.code == "illegal_transition"
+    with pytest.raises(CaseError) as info:
+        await svc.dispatch(view.id, desk.id, "nowhere")
+    assert info.value.code == "bad_input"
+
+
+async def test_unclear_request_waits_at_the_desk(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    desk = await chief(db, "service_centre")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text="有件事说不清该找谁"))
+    assert (view.status, view.owning_unit_id) == ("registered", "service_centre")
+    assert view.resolve_due_at is None and view.ack_due_at == START + timedelta(hours=24)
+    assert await event_types(db, view.id) == ["registered"]
+    rows = await outbox(db, view.id)
+    assert recipients(rows, "card") == {desk.id}
+    assert "分派" in next(r for r in rows if r.person_id == me.id).text
+    # the citizen's own choice goes straight to the bureau
+    view2 = await svc.file_request(me.id, RequestDraft(text="有件事说不清该找谁", bureau="health"))
+    assert (view2.status, view2.owning_unit_id, view2.room) == ("dispatched", "health", "social")
+
+
+async def test_citizen_without_chat_gets_no_rows(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    boss = await chief(db, "construction")
+    web_citizen = await citizen(db, chat=False)
+    view = await svc.file_request(web_citizen.id, RequestDraft(text=LAMP), "web")
+    rows = await outbox(db, view.id)
+    assert recipients(rows) == {boss.id}
+    assert (await events(db, view.id))[0].channel == "web"
+
+
+@pytest.mark.parametrize(
+    ("severity", "extra_units"),
+    [
+        ("low", set()),
+        ("medium", set()),
+        ("high", {"opinion_centre", "mediation_centre"}),
+        ("critical", {"opinion_centre", "mediation_centre", "office"}),
+    ],
+)
+async def test_warnings_reach_the_right_units(
+    db: Database, district: District, severity: str, extra_units: set[str]
+) -> None:
+    svc = make_service(db, district)
+    units = [
+        "dongcheng_heping",
+        "dongcheng",
+        "opinion_centre",
+        "mediation_centre",
+        "office",
+        "supervision_centre",
+    ]
+    chiefs = {u: await chief(db, u) for u in units}
+    reporter = await officer(db, "dongcheng_heping")
+    view = await svc.file_warning(
+        reporter.id,
+        WarningDraft(text="村口有人聚集打架", severity=severity, place="和平村口", head_count=30),
+    )
+    assert (view.kind, view.severity, view.owning_unit_id, view.status) == (
+        "warning",
+        severity,
+        "dongcheng_heping",
+        "dispatched",
+    )
+    priority = district.severity_priority[severity]
+    assert view.priority == priority
+    assert view.ack_due_at == START + district.deadlines[priority].acknowledge
+    assert view.territorial_unit_id == "dongcheng_heping"
+    rows = await outbox(db, view.id)
+    expected = {chiefs[u].id for u in {"dongcheng_heping", *extra_units}}
+    assert recipients(rows, "card") == expected
+    assert recipients(rows, "message") == {reporter.id}
+    # the centres watch: no buttons; the officer's own chief acts
+    for row in rows:
+        if row.person_id == chiefs["dongcheng_heping"].id:
+            assert actions(row) == ["ack", "ret", "esc"]
+        elif row.kind == "card":
+            assert actions(row) == []
+            assert "和平村口" in row.text
+
+
+async def test_warning_defaults_and_refusals(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    reporter = await officer(db, "xihu")
+    view = await svc.file_warning(reporter.id, WarningDraft(text="有人在广场聚集"))
+    assert view.severity == "critical"  # the classifier's proposal
+    assert view.room == "general" and view.bureau == "police"
+    for person in (
+        await citizen(db),
+        await make_person(db, "officer", None),
+        await make_person(db, "admin", "office"),
+    ):
+        with pytest.raises(CaseError) as info:
+            await svc.file_warning(person.id, WarningDraft(text="有人聚集"))
+        assert info.value.code == "forbidden"
+    with pytest.raises(CaseError) as info:
+        await svc.file_warning(reporter.id, WarningDraft(text="有人聚集", severity="huge"))
+    assert info.value.code == "bad_input"
+    with pytest.raises(CaseError) as info:
+        await svc.file_request(reporter.id, RequestDraft(text="   "))
+    assert info.value.code == "bad_input"
+
+
+async def test_manual_escalation(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    boss = await chief(db, "construction")
+    sup = await chief(db, "supervision_centre")
+    lead = await chief(db, "office")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    mark = await last_outbox_id(db)
+    view = await svc.escalate(view.id, boss.id, "需要规划部门配合")
+    assert (view.escalation_level, view.escalated_to_unit_id) == (1, "supervision_centre")
+    assert view.status == "dispatched"
+    ev = (await events(db, view.id))[-1]
+    assert ev.type == "escalated" and ev.data["reason"] == "manual"
+    assert ev.data["to_unit_id"] == "supervision_centre" and ev.note == "需要规划部门配合"
+    rows = await outbox(db, view.id, after=mark)
+    assert {r.person_id for r in rows if r.kind == "message"} == {boss.id, sup.id, me.id}
+    # the supervision centre may now act; up once more to the leadership, then the top
+    view = await svc.escalate(view.id, sup.id)
+    assert view.escalated_to_unit_id == "office"
+    with pytest.raises(CaseError) as info:
+        await svc.escalate(view.id, lead.id)
+    assert info.value.code == "top"
+    view = await svc.acknowledge(view.id, lead.id)
+    assert view.status == "acknowledged"
+
+
+async def test_read_side(db: Database, district: District) -> None:
+    clock = FakeClock(START)
+    svc = make_service(db, district, clock)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    first = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    clock.advance(timedelta(hours=2))
+    second = await svc.file_request(me.id, RequestDraft(text="路灯又坏了"))
+    await svc.acknowledge(second.id, boss.id)
+    clock.advance(timedelta(hours=23))
+    third = await svc.file_request(me.id, RequestDraft(text="还有一盏路灯"))
+    # now the first is past its acknowledgement deadline (24 h)
+    pending = await svc.pending_for_unit("construction")
+    assert [v.id for v in pending] == [first.id, third.id, second.id]
+    assert [v.overdue for v in pending] == [True, False, False]
+    mine = await svc.cases_of_reporter(me.id)
+    assert [v.id for v in mine] == [third.id, second.id, first.id]
+    assert await svc.pending_for_unit("labor") == []
+    text, markup = await svc.render_card(first.id, boss.id)
+    assert "【已超期】" in text and markup is not None
+
+
+async def test_preview(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    p = svc.preview("小区路灯坏了找谁")
+    assert (p.room, p.bureau, p.unsure) == ("urban", "construction", False)
+    assert p.room_name == "城建规划服务室" and p.bureau_name == "区建设局"
+    assert p.address.startswith("群众服务中心三楼") and p.phone and p.hours
+    assert p.keywords == ("路灯",)
+    assert [a.bureau for a in p.alternatives] == ["health"]
+    unsure = svc.preview("说不清")
+    assert unsure.unsure
+    nothing = svc.preview("你好")
+    assert nothing.room == "unknown" and nothing.unsure and nothing.address == ""
+    with pytest.raises(CaseError):
+        svc.preview("   ")
+
+
+async def test_default_classifier_is_used_when_none_given(db: Database, district: District) -> None:
+    # Without an explicit classifier the service uses nlp.classify when the
+    # package has it, and otherwise sends everything to the dispatcher desk.
+    svc = CaseService(db, district, FakeClock(START), make_service(db, district).codec)
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP, bureau="construction"))
+    assert view.owning_unit_id == "construction"
