@@ -1,0 +1,409 @@
+"""Timers on SQLite and PostgreSQL: re-notify, escalate, 催办, follow-up; exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.cases import RequestDraft, WarningDraft
+from bot.clock import FakeClock
+from config.district import District
+from storage.db import Database
+from storage.models import CaseEvent, Timer
+from tests.factories import (
+    START,
+    actions,
+    chief,
+    citizen,
+    event_types,
+    events,
+    last_outbox_id,
+    load_case,
+    make_scheduler,
+    make_service,
+    officer,
+    outbox,
+    recipients,
+    staff,
+    timers,
+)
+
+LAMP = "小区门口的路灯坏了一个月了"
+SECOND = timedelta(seconds=1)
+
+
+async def test_escalates_two_levels_when_nobody_acknowledges(
+    db: Database, district: District
+) -> None:
+    """Work room → street station → supervision centre (low warning: 24 h, then 2 × 30 min)."""
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    room_chief = await chief(db, "dongcheng_heping")
+    street_chief = await chief(db, "dongcheng")
+    sup_chief = await chief(db, "supervision_centre")
+    reporter = await officer(db, "dongcheng_heping")
+    view = await svc.file_warning(reporter.id, WarningDraft(text="邻里因噪音争吵", severity="low"))
+    assert await sched.run_due() == 0
+
+    # Level 0: the deadline passes → two re-notifications 30 min apart, to the room only.
+    for round_ in (1, 2):
+        clock.advance(timedelta(hours=24) + SECOND if round_ == 1 else timedelta(minutes=30))
+        mark = await last_outbox_id(db)
+        assert await sched.run_due() == 1
+        ev = (await events(db, view.id))[-1]
+        assert (ev.type, ev.data["round"], ev.data["unit_ids"]) == (
+            "renotified",
+            round_,
+            ["dongcheng_heping"],
+        )
+        rows = await outbox(db, view.id, after=mark)
+        assert [(r.person_id, r.kind) for r in rows] == [
+            (room_chief.id, "card"),
+            (room_chief.id, "message"),
+        ]
+        assert "催签收" in rows[1].text and actions(rows[1])[0] == "ack"
+    assert (await load_case(db, view.id)).escalation_level == 0
+
+    # 30 min after the second re-notification: escalate to the street station.
+    clock.advance(timedelta(minutes=30))
+    mark = await last_outbox_id(db)
+    assert await sched.run_due() == 1
+    case = await load_case(db, view.id)
+    assert (case.escalation_level, case.escalated_to_unit_id) == (1, "dongcheng")
+    assert case.ack_due_at == clock.now() + timedelta(hours=24)
+    ev = (await events(db, view.id))[-1]
+    assert (ev.type, ev.data["reason"], ev.data["to_unit_id"], ev.actor_id) == (
+        "escalated",
+        "ack_overdue",
+        "dongcheng",
+        None,
+    )
+    rows = await outbox(db, view.id, after=mark)
+    assert recipients(rows, "card") == {room_chief.id, street_chief.id}
+    assert recipients(rows, "message") == {room_chief.id, street_chief.id, reporter.id}
+    street_ping = next(r for r in rows if r.person_id == street_chief.id and r.kind == "message")
+    assert "上报督办" in street_ping.text and "东城街道群众工作站" in street_ping.text
+    assert actions(street_ping)[0] == "ack"  # the street chief may act now
+    assert sup_chief.id not in recipients(rows)
+
+    # Level 1: 24 h for the street station, two re-notifications to both, then up again.
+    clock.advance(timedelta(hours=24) + SECOND)
+    assert await sched.run_due() == 1
+    renotified = (await events(db, view.id))[-1]
+    assert renotified.data["unit_ids"] == ["dongcheng_heping", "dongcheng"]
+    clock.advance(timedelta(minutes=30))
+    assert await sched.run_due() == 1
+    clock.advance(timedelta(minutes=30))
+    mark = await last_outbox_id(db)
+    assert await sched.run_due() == 1
+    case = await load_case(db, view.id)
+    assert (case.escalation_level, case.escalated_to_unit_id) == (2, "supervision_centre")
+    rows = await outbox(db, view.id, after=mark)
+    assert sup_chief.id in recipients(rows, "card") and sup_chief.id in recipients(rows, "message")
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "renotified",
+        "renotified",
+        "escalated",
+        "renotified",
+        "renotified",
+        "escalated",
+    ]
+
+    # The supervision centre acknowledges: escalation stops for good.
+    await svc.acknowledge(view.id, sup_chief.id)
+    clock.advance(timedelta(hours=30))
+    assert await sched.run_due() == 0
+    assert (await event_types(db, view.id))[-1] == "acknowledged"
+    ack = (await events(db, view.id))[-1]
+    assert ack.data["on_time"] is False and ack.unit_id == "dongcheng_heping"
+
+
+async def test_no_escalation_once_acknowledged(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    early = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    late = await svc.file_request(me.id, RequestDraft(text="路灯不亮"))
+    clock.advance(timedelta(hours=1))
+    await svc.acknowledge(early.id, boss.id)
+    # `late` is acknowledged only after its first re-notification.
+    clock.advance(timedelta(hours=23) + SECOND)
+    assert await sched.run_due() == 1
+    await svc.acknowledge(late.id, boss.id)
+    clock.advance(timedelta(days=3))
+    assert await sched.run_due() == 0
+    assert await event_types(db, early.id) == ["registered", "dispatched", "acknowledged"]
+    assert await event_types(db, late.id) == [
+        "registered",
+        "dispatched",
+        "renotified",
+        "acknowledged",
+    ]
+    pending = [
+        t for t in await timers(db, late.id) if t.fired_at is None and t.cancelled_at is None
+    ]
+    assert [t.kind for t in pending] == ["resolve_due"]
+
+
+async def test_resolution_deadline_reminds_and_escalates(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    boss = await chief(db, "construction")
+    sup = await staff(db, "supervision_centre")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    await svc.acknowledge(view.id, boss.id)
+    clock.advance(timedelta(days=7) + SECOND)
+    mark = await last_outbox_id(db)
+    assert await sched.run_due() == 1
+    assert await event_types(db, view.id) == [
+        "registered",
+        "dispatched",
+        "acknowledged",
+        "reminded",
+        "escalated",
+    ]
+    case = await load_case(db, view.id)
+    assert (case.escalated_to_unit_id, case.status) == ("supervision_centre", "acknowledged")
+    rows = await outbox(db, view.id, after=mark)
+    assert any("催办" in r.text for r in rows if r.person_id == boss.id and r.kind == "message")
+    assert sup.id in recipients(rows, "message")
+    assert (await svc.get_case_view(view.id, boss.id)).overdue
+    # Resolved late: recorded as not on time, no more reminders.
+    await svc.resolve(view.id, sup.id, "已督促修复")
+    assert (await events(db, view.id))[-1].data["on_time"] is False
+    clock.advance(timedelta(days=6))
+    assert await sched.run_due() == 0
+
+
+async def test_each_timer_fires_exactly_once(db: Database, district: District) -> None:
+    """Two schedulers (two Database objects, like two processes) race; then a restart."""
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    await chief(db, "construction")
+    me = await citizen(db)
+    ids = [(await svc.file_request(me.id, RequestDraft(text=f"{LAMP} {i}"))).id for i in range(6)]
+    clock.advance(timedelta(hours=24) + SECOND)
+
+    other_db = Database(db.url)
+    try:
+        first, second = make_scheduler(svc), make_scheduler(svc, other_db)
+        fired = await asyncio.gather(first.run_due(), second.run_due())
+        assert sum(fired) == 6
+        # "restart": new scheduler objects on new connections find nothing to do...
+        restarted_db = Database(db.url)
+        try:
+            restarted = make_scheduler(svc, restarted_db)
+            assert await restarted.run_due() == 0
+            # ...until the next round is due, which again fires once per case.
+            clock.advance(timedelta(minutes=30))
+            fired = await asyncio.gather(restarted.run_due(), second.run_due(limit=2))
+            assert sum(fired) == 6
+        finally:
+            await restarted_db.dispose()
+    finally:
+        await other_db.dispose()
+    async with db.session() as s:
+        rows = (
+            await s.execute(
+                select(CaseEvent.type, func.count())
+                .where(CaseEvent.case_id.in_(ids))
+                .group_by(CaseEvent.type)
+            )
+        ).all()
+        counts = {str(t): int(n) for t, n in rows}
+        unfired_due = await s.scalar(
+            select(func.count())
+            .select_from(Timer)
+            .where(
+                Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at <= clock.now()
+            )
+        )
+    assert counts["renotified"] == 12  # 6 cases × 2 rounds, never more
+    assert unfired_due == 0
+    for case_id in ids:
+        assert [e.data["round"] for e in await events(db, case_id) if e.type == "renotified"] == [
+            1,
+            2,
+        ]
+
+
+async def test_follow_up_unsatisfied_reopens(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    await svc.acknowledge(view.id, boss.id)
+    await svc.resolve(view.id, boss.id, "已报修")
+    clock.advance(timedelta(days=1))
+    mark = await last_outbox_id(db)
+    view = await svc.answer_follow_up(view.id, me.id, False, "unsatisfied", "灯还是不亮")
+    assert (view.status, view.owning_unit_id) == ("reopened", "construction")
+    assert view.ack_due_at == clock.now() + timedelta(hours=24)
+    assert view.resolve_due_at == clock.now() + timedelta(days=7)
+    evs = await events(db, view.id)
+    assert [(e.type, e.to_status) for e in evs[-2:]] == [
+        ("followed_up", "followed_up"),
+        ("reopened", "reopened"),
+    ]
+    assert evs[-1].note == "灯还是不亮" and evs[-2].data == {
+        "solved": False,
+        "satisfaction": "unsatisfied",
+    }
+    rows = await outbox(db, view.id, after=mark)
+    ping = next(r for r in rows if r.person_id == boss.id and r.kind == "message")
+    assert "重办" in ping.text and "灯还是不亮" in ping.text and actions(ping)[0] == "ack"
+    assert "重新交" in next(r for r in rows if r.person_id == me.id).text
+    # the follow-up timer is gone; the new acknowledgement deadline is watched
+    clock.advance(timedelta(days=8))
+    assert await sched.run_due() >= 1
+    assert "closed" not in await event_types(db, view.id)
+    # handled again and closed after a happy answer
+    await svc.acknowledge(view.id, boss.id)
+    await svc.resolve(view.id, boss.id, "已更换线路")
+    view = await svc.answer_follow_up(view.id, me.id, True, "basically_satisfied")
+    assert view.status == "closed"
+
+
+async def test_follow_up_without_answer_closes(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    await svc.acknowledge(view.id, boss.id)
+    await svc.resolve(view.id, boss.id, "已修好")
+    clock.advance(timedelta(days=7) - SECOND)
+    assert await sched.run_due() == 0
+    clock.advance(2 * SECOND)
+    mark = await last_outbox_id(db)
+    assert await sched.run_due() == 1
+    case = await load_case(db, view.id)
+    assert case.status == "closed" and case.closed_at == clock.now()
+    last = (await events(db, view.id))[-1]
+    assert (last.type, last.from_status, last.data["reason"]) == (
+        "closed",
+        "resolved",
+        "no_response",
+    )
+    assert "followed_up" not in await event_types(db, view.id)
+    rows = await outbox(db, view.id, after=mark)
+    assert "未收到您的回访答复" in next(r for r in rows if r.person_id == me.id).text
+    # a late answer is refused politely
+    from bot.lifecycle import CaseError
+
+    try:
+        await svc.answer_follow_up(view.id, me.id, True, "satisfied")
+    except CaseError as exc:
+        assert exc.code == "already_answered"
+    else:  # pragma: no cover
+        raise AssertionError("answer after closing accepted")
+
+
+async def test_returned_case_timers_are_cancelled(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    wrong = await chief(db, "construction")
+    desk = await chief(db, "service_centre")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    await svc.return_case(view.id, wrong.id, "不属于本单位")
+    # The desk has 24 h to dispatch; then it is re-notified (not the wrong unit).
+    clock.advance(timedelta(hours=24) + SECOND)
+    mark = await last_outbox_id(db)
+    assert await sched.run_due() == 1
+    rows = await outbox(db, view.id, after=mark)
+    assert recipients(rows, "message") == {desk.id}
+    assert (await events(db, view.id))[-1].data["unit_ids"] == ["service_centre"]
+
+
+async def test_run_forever_stops(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    sched = make_scheduler(svc)
+    task = asyncio.create_task(sched.run_forever(interval=3600))
+    await asyncio.sleep(0.05)
+    sched.stop()
+    await asyncio.wait_for(task, timeout=5)
+    assert task.done() and task.exception() is None
+
+
+async def test_a_failing_timer_does_not_block_the_queue(db: Database, district: District) -> None:
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    sched = make_scheduler(svc)
+    await chief(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    async with db.session() as s:
+        s.add(
+            Timer(
+                case_id=view.id,
+                kind="ack_due",
+                due_at=START,
+                payload={"round": "x"},
+                created_at=START,
+            )
+        )
+        await s.flush()
+    # payload "round" is garbage → the handler raises; it is marked fired and the rest runs
+    async with db.session() as s:
+        bad = await s.scalar(select(Timer).where(Timer.due_at == START))
+        assert bad is not None
+        bad.payload = {"unit_id": "construction", "level": 0, "round": "x"}
+    clock.advance(timedelta(hours=24) + SECOND)
+    assert await sched.run_due() == 2
+    async with db.session() as s:
+        bad = await s.scalar(select(Timer).where(Timer.due_at == START))
+        assert bad is not None and bad.fired_at is not None and bad.payload.get("error") is True
+    assert (await event_types(db, view.id)).count("renotified") == 1
+
+
+async def test_scheduler_and_acknowledgements_race_without_deadlock(
+    db: Database, district: District
+) -> None:
+    """Timers firing while chiefs acknowledge the same cases: all consistent, no deadlock."""
+    svc = make_service(db, district)
+    clock = svc.clock
+    assert isinstance(clock, FakeClock)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    ids = [(await svc.file_request(me.id, RequestDraft(text=f"{LAMP} {i}"))).id for i in range(5)]
+    clock.advance(timedelta(hours=25))
+    other_db = Database(db.url)
+    try:
+        sched = make_scheduler(svc, other_db)
+        results = await asyncio.wait_for(
+            asyncio.gather(sched.run_due(), *(svc.acknowledge(i, boss.id) for i in ids)),
+            timeout=30,
+        )
+    finally:
+        await other_db.dispose()
+    assert all(getattr(v, "status", None) == "acknowledged" for v in results[1:])
+    clock.advance(timedelta(hours=2))
+    assert await make_scheduler(svc).run_due() == 0
+    for case_id in ids:
+        types = await event_types(db, case_id)
+        assert types in (
+            ["registered", "dispatched", "acknowledged"],
+            ["registered", "dispatched", "renotified", "acknowledged"],
+        ), types
