@@ -1,0 +1,145 @@
+"""Monthly scores from the event log, on a constructed month, against hand-computed figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.cases import CaseService, RequestDraft
+from bot.clock import FakeClock
+from bot.scores import month_bounds, unit_scores
+from config.district import District
+from storage.db import Database
+from tests.factories import chief, citizen, make_service, staff
+
+LAMP = "路灯坏了"
+H = timedelta(hours=1)
+D = timedelta(days=1)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+async def build_month(db: Database, district: District) -> CaseService:
+    """Cases of March 2026 (Asia/Shanghai) for the construction and planning stations.
+
+    A: acked after 1 h, resolved after 2 d, answer 满意.
+    B: acked after 30 h (late), resolved after 10 d (late), answer 已解决·基本满意.
+    C: acked and resolved in time, answer 未解决 → reopened, acked and resolved in
+       time again, answer 满意.
+    D: returned by construction, dispatched by the desk to planning, acked in time.
+    E: filed 2026-02-28 17:00 UTC = 03-01 01:00 in Shanghai → March; never acked.
+    F: filed 2026-02-28 15:00 UTC = 02-28 23:00 in Shanghai → February; acked in March.
+    G: filed 2026-03-31 17:00 UTC = 04-01 01:00 in Shanghai → April.
+    """
+    clock = FakeClock(utc(2026, 3, 1))
+    svc = make_service(db, district, clock)
+    boss = await chief(db, "construction")
+    planner = await chief(db, "planning")
+    desk = await staff(db, "service_centre")
+    me = await citizen(db)
+
+    async def file(at: datetime) -> int:
+        clock.set(at)
+        return (await svc.file_request(me.id, RequestDraft(text=LAMP))).id
+
+    a = await file(utc(2026, 3, 2, 2))
+    clock.set(utc(2026, 3, 2, 3))
+    await svc.acknowledge(a, boss.id)
+    clock.set(utc(2026, 3, 4, 3))
+    await svc.resolve(a, boss.id, "已修复")
+    await svc.answer_follow_up(a, me.id, True, "satisfied")
+
+    b = await file(utc(2026, 3, 3, 2))
+    clock.set(utc(2026, 3, 3, 2) + 30 * H)
+    await svc.acknowledge(b, boss.id)
+    clock.set(utc(2026, 3, 13, 2))
+    await svc.resolve(b, boss.id, "已修复")
+    await svc.answer_follow_up(b, me.id, True, "basically_satisfied")
+
+    c = await file(utc(2026, 3, 5, 2))
+    clock.set(utc(2026, 3, 5, 3))
+    await svc.acknowledge(c, boss.id)
+    clock.set(utc(2026, 3, 6, 3))
+    await svc.resolve(c, boss.id, "已修复")
+    clock.set(utc(2026, 3, 6, 5))
+    await svc.answer_follow_up(c, me.id, False, "unsatisfied", "还是不亮")
+    clock.set(utc(2026, 3, 6, 6))
+    await svc.acknowledge(c, boss.id)
+    clock.set(utc(2026, 3, 7, 6))
+    await svc.resolve(c, boss.id, "已更换线路")
+    await svc.answer_follow_up(c, me.id, True, "satisfied")
+
+    d = await file(utc(2026, 3, 6, 2))
+    clock.set(utc(2026, 3, 6, 4))
+    await svc.return_case(d, boss.id, "属于规划")
+    clock.set(utc(2026, 3, 6, 5))
+    await svc.dispatch(d, desk.id, "planning")
+    clock.set(utc(2026, 3, 6, 6))
+    await svc.acknowledge(d, planner.id)
+
+    await file(utc(2026, 2, 28, 17))  # E
+
+    f = await file(utc(2026, 2, 28, 15))
+    clock.set(utc(2026, 3, 1, 1))
+    await svc.acknowledge(f, boss.id)
+
+    await file(utc(2026, 3, 31, 17))  # G
+    return svc
+
+
+def test_month_bounds_are_in_shanghai_time() -> None:
+    assert month_bounds(2026, 3) == (utc(2026, 2, 28, 16), utc(2026, 3, 31, 16))
+    assert month_bounds(2026, 12) == (utc(2026, 11, 30, 16), utc(2026, 12, 31, 16))
+    with pytest.raises(ValueError):
+        month_bounds(2026, 13)
+
+
+async def test_scores_of_a_constructed_month(db: Database, district: District) -> None:
+    await build_month(db, district)
+    march = {s.unit_id: s for s in await unit_scores(db, district, 2026, 3)}
+    assert set(march) == {"construction", "planning"}
+
+    c = march["construction"]
+    assert c.unit_name == "区建设局群众工作站" and c.month == "2026-03"
+    # Cases: A, B, C, D, E → 5 dispatched; D returned → 4 counted against the unit.
+    assert (c.dispatched, c.returned, c.counted) == (5, 1, 4)
+    # Response: A (in time), C (both acknowledgements in time); B late, E never → 2 / 4.
+    assert c.acknowledged_on_time == 2
+    assert c.response_rate == pytest.approx(0.5)
+    # Resolved: A, B, C; every resolution in time: A, C → on-time rate 2 / 4.
+    assert (c.resolved, c.resolved_on_time) == (3, 2)
+    assert c.on_time_rate == pytest.approx(0.5)
+    # Follow-up answers: A 满意, B 基本满意, C 未解决, C 满意 → 4; solved: A, B, C(2nd) → 3 / 4.
+    assert (c.followed_up, c.solved) == (4, 3)
+    assert c.resolution_rate == pytest.approx(0.75)
+    # Satisfaction: (1 + 0.8 + 0 + 1) / 4 = 2.8 / 4 = 0.7.
+    assert c.satisfaction_points == pytest.approx(2.8)
+    assert c.satisfaction_rate == pytest.approx(0.7)
+    # Return rate: 1 / 5 = 0.2; reopen rate: C of A, B, C resolved → 1 / 3.
+    assert c.return_rate == pytest.approx(0.2)
+    assert c.reopen_rate == pytest.approx(1 / 3)
+    # Total: (30 × 0.5 + 35 × 0.75 + 35 × 0.7) / (30 + 35 + 35) × 100
+    #      = (15 + 26.25 + 24.5) / 100 × 100 = 65.75.
+    assert c.total == pytest.approx(65.75)
+
+    p = march["planning"]
+    # D only: acknowledged in time, nothing resolved or rated yet.
+    assert (p.dispatched, p.returned, p.acknowledged_on_time, p.resolved) == (1, 0, 1, 0)
+    assert p.response_rate == pytest.approx(1.0) and p.on_time_rate == pytest.approx(0.0)
+    assert p.resolution_rate is None and p.satisfaction_rate is None and p.reopen_rate is None
+    assert p.return_rate == pytest.approx(0.0)
+    # Only the response rate has a denominator: 30 × 1.0 / 30 × 100 = 100.
+    assert p.total == pytest.approx(100.0)
+
+    (feb,) = await unit_scores(db, district, 2026, 2)
+    assert (feb.unit_id, feb.dispatched, feb.acknowledged_on_time) == ("construction", 1, 1)
+    (apr,) = await unit_scores(db, district, 2026, 4)
+    assert (apr.unit_id, apr.dispatched, apr.acknowledged_on_time) == ("construction", 1, 0)
+    assert apr.total == pytest.approx(0.0)
+
+    only = await unit_scores(db, district, 2026, 3, unit_ids=["planning"])
+    assert [s.unit_id for s in only] == ["planning"]
+    assert await unit_scores(db, district, 2025, 3) == []
