@@ -18,8 +18,8 @@ H = timedelta(hours=1)
 D = timedelta(days=1)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 async def build_month(db: Database, district: District) -> CaseService:
