@@ -475,24 +475,47 @@ async def test_claimed_rows_of_a_dead_worker_are_delivered_after_the_lease(
 ) -> None:
     texts = [f"租约 {i}" for i in range(12)]
     await write(db, ({"chat_id": 1600 + i, "text": t} for i, t in enumerate(texts)))
-    lease = timedelta(seconds=0.5)
+    clock = FakeClock()
+    lease = timedelta(seconds=60)
     async with db.session() as s:  # the dead worker claims, then never sends
         result = await outbox.claim(
             s,
             worker_id="dead",
-            now=FakeClock().now(),
+            now=clock.now(),
             lease=lease,
             limit=5,
             private_interval=timedelta(0),
             group_interval=timedelta(0),
         )
     assert len(result.claimed) == 5
-    w = worker(db, bot, lease=lease)
-    assert await w.run_once() == 7  # the leased five wait for their lease to expire
-    await w.drain(timeout=10)
+    heir = worker(db, bot, clock=clock, lease=lease)
+    assert await heir.run_once() == 7
+    assert await heir.run_once() == 0  # the dead worker's leases still hold
+    assert (await backlog(db, clock)).count == 5
+    clock.advance(lease + timedelta(seconds=1))
+    assert await heir.run_once() == 5
     assert tally(fake, texts) == (12, 12, 0)
     rows = await rows_by_id(db)
     assert sorted(r.attempts for r in rows.values()) == [1] * 7 + [2] * 5
+    assert {r.status for r in rows.values()} == {OutboxStatus.SENT.value}
+
+
+async def test_lost_answer_is_retried_and_repeats_at_most_once(
+    db: Database, fake: FakeBotApi, bot: Bot
+) -> None:
+    texts = [f"超时 {i}" for i in range(5)]
+    await write(db, ({"chat_id": 1650 + i, "text": t} for i, t in enumerate(texts)))
+    # One request is answered after the worker stopped waiting (but still executed).
+    fake.delay("sendMessage", 0.5, count=1)
+    w = worker(db, bot, lease=timedelta(seconds=2), send_timeout=timedelta(seconds=0.2))
+    await w.drain(timeout=10)
+    await fake.wait_for(lambda: len([c for c in fake.calls("sendMessage") if c.ok]) == 6)
+    written, delivered, duplicates = tally(fake, texts)
+    assert (written, delivered, duplicates) == (5, 5, 1)
+    assert w.stats.retried == 1 and w.stats.sent == 5
+    print(
+        f"\nfault run lost answer: written={written} delivered={delivered} duplicates={duplicates}"
+    )
 
 
 class _DiesBeforeMarking(DeliveryWorker):
