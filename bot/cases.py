@@ -92,6 +92,7 @@ from bot.lifecycle import (
     EventType,
     TimerKind,
     apply,
+    check_version,
     is_overdue,
     record,
     register,
@@ -149,11 +150,25 @@ class _Unclassified:
     confidence: float = 0.0
     keywords: Sequence[Any] = ()
     severity: str = "low"
+    alternatives: Sequence[Any] = ()
+    truncated: bool = False
+
+
+def _resolve_classify() -> Callable[[str], Any] | None:
+    """``nlp.classify`` (the function), wherever the package exposes it."""
+    fn: Any = getattr(importlib.import_module("nlp"), "classify", None)
+    if not callable(fn):
+        try:
+            fn = getattr(importlib.import_module("nlp.classify"), "classify", None)
+        except ImportError:
+            return None
+    result: Callable[[str], Any] | None = fn if callable(fn) else None
+    return result
 
 
 def default_classifier(text: str) -> ClassificationLike:
     """``nlp.classify`` if the package provides it, else an "unknown" result."""
-    classify = getattr(importlib.import_module("nlp"), "classify", None)
+    classify = _resolve_classify()
     if classify is None:
         log.warning("nlp.classify is not available; routing to the dispatcher desk")
         return _Unclassified()
@@ -240,7 +255,7 @@ class WarningDraft:
 
 @dataclass(frozen=True)
 class Alternative:
-    """Another room/bureau the classifier considered."""
+    """One of the classifier's top candidates (the first is usually the answer itself)."""
 
     room: str
     room_name: str
@@ -257,7 +272,9 @@ class Preview:
     bureau: str
     bureau_name: str
     confidence: float
-    #: True when the classifier is unsure (a case would go to the dispatcher desk).
+    #: True when the answer should be confirmed by the citizen: unknown, below
+    #: ``district.min_routing_confidence`` (a case would go to the dispatcher
+    #: desk) or below the classifier's own ``UNSURE_BELOW``.
     unsure: bool
     keywords: tuple[str, ...]
     severity: str
@@ -749,7 +766,8 @@ class CaseService:
             confidence=float(c.confidence),
             unsure=room is None
             or bureau is None
-            or c.confidence < self.district.min_routing_confidence,
+            or c.confidence < self.district.min_routing_confidence
+            or bool(getattr(c, "unsure", False)),
             keywords=tuple(_keywords(c.keywords)),
             severity=c.severity,
             severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
@@ -917,7 +935,15 @@ class CaseService:
             if self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
                 case.territorial_unit_id = officer.unit_id
             case.address = _clean(draft.place, 500)
-            case.head_count = draft.head_count
+            detail = getattr(c, "severity_detail", None)
+            guessed = getattr(detail, "head_count", None)
+            case.head_count = (
+                draft.head_count
+                if draft.head_count is not None
+                else guessed
+                if isinstance(guessed, int)
+                else None
+            )
             case.photo_file_ids = list(draft.photo_file_ids)
             s.add(case)
             await s.flush()
@@ -1153,6 +1179,7 @@ class CaseService:
         Raises:
             CaseError: ``stale``, ``illegal_transition`` (status not escalatable).
         """
+        check_version(case, expected_version)
         status = CaseStatus(case.status)
         if status not in ESCALATABLE:
             raise CaseError(
