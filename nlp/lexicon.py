@@ -1,0 +1,367 @@
+"""The keyword lexicon: loading and validating ``config/lexicon.toml``.
+
+The lexicon is a readable, hand-editable TOML file (see
+``docs/classifier.md``). It has five parts:
+
+``[settings]``
+    Classifier settings: ``max_chars``, ``title_weight``, ``temperature``
+    (calibration), ``min_evidence`` (below it the answer is ``unknown``).
+``[rooms.<room>]``
+    Per room: ``bias`` (a logit offset), ``default_bureau``, ``cues`` (room
+    level keyword → weight) and ``[rooms.<room>.bureaus.<bureau>]`` tables
+    with ``keywords`` (keyword → weight; a keyword raises both the room and
+    the bureau).
+``[[rules]]``
+    Disambiguation: ``when`` lists tokens that must all occur, ``with_any``
+    (optional) tokens of which one must also occur, ``unless_any``
+    (optional) tokens of which none may occur, and ``add`` maps targets
+    (``room`` or ``room/bureau``) to weights added when the rule fires.
+``[terms]``
+    Mined keywords: ``term = { target = weight, ... }`` where a target is a
+    room id or ``room/bureau``. Produced by ``minqing lexicon build``.
+``[severity]``
+    Cue words per level, urgency words and head-count thresholds, read by
+    :mod:`nlp.severity`.
+
+All weights are logits: a message's score for a room is its bias plus the
+sum of the weights of the keywords it contains; the scores become
+probabilities through a softmax divided by ``temperature``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BUREAUS",
+    "LEXICON_PATH",
+    "ROOMS",
+    "Lexicon",
+    "LexiconError",
+    "Rule",
+    "SeverityConfig",
+    "Settings",
+    "default_lexicon",
+    "load_lexicon",
+    "parse_lexicon",
+]
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "config" / "lexicon.toml"
+"""The packaged lexicon."""
+
+ROOMS: tuple[str, ...] = ("legal", "livelihood", "social", "urban", "general")
+"""The five service rooms (stable ids, DESIGN.md)."""
+
+BUREAUS: dict[str, tuple[str, ...]] = {
+    "legal": ("court", "procuratorate", "justice", "environment"),
+    "livelihood": ("labor", "civil_affairs", "personnel"),
+    "social": ("education", "health", "family_planning"),
+    "urban": ("construction", "planning"),
+    "general": ("petition", "police", "land"),
+}
+"""The bureaus of each room (stable ids, DESIGN.md)."""
+
+SEVERITY_LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, malformed or inconsistent.
+
+    The message names the file and the offending key.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Classifier settings from ``[settings]``."""
+
+    max_chars: int = 3000
+    title_weight: float = 2.0
+    temperature: float = 1.0
+    min_evidence: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A co-occurrence rule from ``[[rules]]``."""
+
+    when: tuple[str, ...]
+    with_any: tuple[str, ...]
+    unless_any: tuple[str, ...]
+    add: tuple[tuple[str, float], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityConfig:
+    """Severity cues from ``[severity]``."""
+
+    cues: dict[str, str]
+    urgency: frozenset[str]
+    headcount: tuple[tuple[int, str], ...]
+    urgency_bump_max: str = "high"
+    urgency_bump_from: str = "medium"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """A loaded lexicon.
+
+    Attributes:
+        source: Where it came from (file path or ``"<string>"``).
+        settings: Classifier settings.
+        room_bias: Logit offset per room.
+        default_bureau: Bureau chosen inside a room when no bureau keyword
+            matched.
+        room_cues: Room-level keyword weights.
+        bureau_keywords: ``(room, bureau)`` → keyword → weight.
+        rules: Disambiguation rules.
+        terms: Mined term → target (``room`` or ``room/bureau``) → weight.
+        severity: Severity cue configuration.
+    """
+
+    source: str
+    settings: Settings
+    room_bias: dict[str, float]
+    default_bureau: dict[str, str]
+    room_cues: dict[str, dict[str, float]]
+    bureau_keywords: dict[tuple[str, str], dict[str, float]]
+    rules: tuple[Rule, ...]
+    terms: dict[str, dict[str, float]]
+    severity: SeverityConfig
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def keywords(self) -> set[str]:
+        """Return every hand-written keyword, cue and rule token."""
+        words: set[str] = set()
+        for cues in self.room_cues.values():
+            words.update(cues)
+        for kws in self.bureau_keywords.values():
+            words.update(kws)
+        for rule in self.rules:
+            words.update(rule.when)
+            words.update(rule.with_any)
+            words.update(rule.unless_any)
+        words.update(self.severity.cues)
+        words.update(self.severity.urgency)
+        return words
+
+
+def _err(source: str, key: str, message: str) -> LexiconError:
+    return LexiconError(f"{source}: [{key}] {message}")
+
+
+def _table(value: Any, source: str, key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _err(source, key, f"must be a table, got {type(value).__name__}")
+    return value
+
+
+def _weights(value: Any, source: str, key: str) -> dict[str, float]:
+    table = _table(value, source, key)
+    out: dict[str, float] = {}
+    for word, weight in table.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise _err(source, f"{key}.{word}", f"weight must be a number, got {weight!r}")
+        if not math.isfinite(float(weight)):
+            raise _err(source, f"{key}.{word}", "weight must be finite")
+        if not word.strip():
+            raise _err(source, key, "empty keyword")
+        out[word.strip()] = float(weight)
+    return out
+
+
+def _words(value: Any, source: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise _err(source, key, f"must be a list of non-empty strings, got {value!r}")
+    return tuple(w.strip() for w in value)
+
+
+def _check_target(target: str, source: str, key: str) -> None:
+    room, _, bureau = target.partition("/")
+    if room not in BUREAUS:
+        raise _err(source, key, f"unknown room {room!r} (expected one of {', '.join(ROOMS)})")
+    if bureau and bureau not in BUREAUS[room]:
+        raise _err(
+            source, key, f"unknown bureau {bureau!r} in room {room!r} "
+            f"(expected one of {', '.join(BUREAUS[room])})"
+        )
+
+
+def _number(table: Mapping[str, Any], name: str, default: float, source: str, key: str) -> float:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _err(source, f"{key}.{name}", f"must be a number, got {value!r}")
+    return float(value)
+
+
+def _severity(data: Any, source: str) -> SeverityConfig:
+    table = _table(data, source, "severity")
+    cues: dict[str, str] = {}
+    cue_table = _table(table.get("cues"), source, "severity.cues")
+    for level, words in cue_table.items():
+        if level not in SEVERITY_LEVELS:
+            raise _err(source, f"severity.cues.{level}", f"unknown level (use {SEVERITY_LEVELS})")
+        for word in _words(words, source, f"severity.cues.{level}"):
+            cues[word] = level
+    urgency = frozenset(_words(table.get("urgency"), source, "severity.urgency"))
+    heads = _table(table.get("headcount"), source, "severity.headcount")
+    thresholds: list[tuple[int, str]] = []
+    for level, count in heads.items():
+        if level not in SEVERITY_LEVELS:
+            raise _err(source, f"severity.headcount.{level}", "unknown level")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise _err(source, f"severity.headcount.{level}", "must be a positive integer")
+        thresholds.append((count, level))
+    thresholds.sort(reverse=True)
+    bump_max = str(table.get("urgency_bump_max", "high"))
+    bump_from = str(table.get("urgency_bump_from", "medium"))
+    for name, value in (("urgency_bump_max", bump_max), ("urgency_bump_from", bump_from)):
+        if value not in SEVERITY_LEVELS:
+            raise _err(source, f"severity.{name}", f"unknown level {value!r}")
+    return SeverityConfig(cues, urgency, tuple(thresholds), bump_max, bump_from)
+
+
+def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
+    """Build a :class:`Lexicon` from parsed TOML data.
+
+    Args:
+        data: The parsed TOML document.
+        source: Name used in error messages.
+
+    Returns:
+        The validated lexicon.
+
+    Raises:
+        LexiconError: On any malformed or unknown key, naming file and key.
+    """
+    known = {"settings", "rooms", "rules", "terms", "severity", "mined"}
+    for key in data:
+        if key not in known:
+            raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
+    st = _table(data.get("settings"), source, "settings")
+    settings = Settings(
+        max_chars=int(_number(st, "max_chars", 3000, source, "settings")),
+        title_weight=_number(st, "title_weight", 2.0, source, "settings"),
+        temperature=_number(st, "temperature", 1.0, source, "settings"),
+        min_evidence=_number(st, "min_evidence", 0.6, source, "settings"),
+    )
+    if settings.max_chars < 50:
+        raise _err(source, "settings.max_chars", "must be at least 50")
+    if settings.temperature <= 0:
+        raise _err(source, "settings.temperature", "must be positive")
+
+    rooms = _table(data.get("rooms"), source, "rooms")
+    room_bias: dict[str, float] = {}
+    default_bureau: dict[str, str] = {}
+    room_cues: dict[str, dict[str, float]] = {}
+    bureau_keywords: dict[tuple[str, str], dict[str, float]] = {}
+    for room in ROOMS:
+        rt = _table(rooms.get(room), source, f"rooms.{room}")
+        room_bias[room] = _number(rt, "bias", 0.0, source, f"rooms.{room}")
+        default = str(rt.get("default_bureau", BUREAUS[room][0]))
+        if default not in BUREAUS[room]:
+            raise _err(source, f"rooms.{room}.default_bureau", f"unknown bureau {default!r}")
+        default_bureau[room] = default
+        room_cues[room] = _weights(rt.get("cues"), source, f"rooms.{room}.cues")
+        bureaus = _table(rt.get("bureaus"), source, f"rooms.{room}.bureaus")
+        for bureau, bt in bureaus.items():
+            _check_target(f"{room}/{bureau}", source, f"rooms.{room}.bureaus.{bureau}")
+            btab = _table(bt, source, f"rooms.{room}.bureaus.{bureau}")
+            bureau_keywords[(room, bureau)] = _weights(
+                btab.get("keywords"), source, f"rooms.{room}.bureaus.{bureau}.keywords"
+            )
+        extra = set(rt) - {"bias", "default_bureau", "cues", "bureaus", "name"}
+        if extra:
+            raise _err(source, f"rooms.{room}", f"unknown key(s) {', '.join(sorted(extra))}")
+    for room in rooms:
+        if room not in BUREAUS:
+            raise _err(source, f"rooms.{room}", f"unknown room (expected one of {', '.join(ROOMS)})")
+
+    rules: list[Rule] = []
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _err(source, "rules", "must be an array of tables ([[rules]])")
+    for i, rt in enumerate(raw_rules):
+        key = f"rules[{i}]"
+        rt = _table(rt, source, key)
+        when = _words(rt.get("when"), source, f"{key}.when")
+        if not when:
+            raise _err(source, f"{key}.when", "a rule needs at least one token")
+        add = _weights(rt.get("add"), source, f"{key}.add")
+        if not add:
+            raise _err(source, f"{key}.add", "a rule must add weight to some target")
+        for target in add:
+            _check_target(target, source, f"{key}.add.{target}")
+        rules.append(
+            Rule(
+                when=when,
+                with_any=_words(rt.get("with_any"), source, f"{key}.with_any"),
+                unless_any=_words(rt.get("unless_any"), source, f"{key}.unless_any"),
+                add=tuple(add.items()),
+                note=str(rt.get("note", "")),
+            )
+        )
+
+    terms: dict[str, dict[str, float]] = {}
+    for term, weights in _table(data.get("terms"), source, "terms").items():
+        ws = _weights(weights, source, f"terms.{term}")
+        for target in ws:
+            _check_target(target, source, f"terms.{term}.{target}")
+        terms[term] = ws
+
+    return Lexicon(
+        source=source,
+        settings=settings,
+        room_bias=room_bias,
+        default_bureau=default_bureau,
+        room_cues=room_cues,
+        bureau_keywords=bureau_keywords,
+        rules=tuple(rules),
+        terms=terms,
+        severity=_severity(data.get("severity"), source),
+        raw=data,
+    )
+
+
+def load_lexicon(path: Path | str | None = None) -> Lexicon:
+    """Load and validate a lexicon file.
+
+    Args:
+        path: The TOML file; ``None`` for the packaged ``config/lexicon.toml``.
+
+    Returns:
+        The lexicon.
+
+    Raises:
+        LexiconError: If the file is missing, not valid TOML or inconsistent.
+    """
+    file = Path(path) if path is not None else LEXICON_PATH
+    try:
+        with file.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise LexiconError(f"{file}: lexicon file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
+    return parse_lexicon(data, str(file))
+
+
+_DEFAULT: Lexicon | None = None
+
+
+def default_lexicon() -> Lexicon:
+    """Return the packaged lexicon, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_lexicon()
+    return _DEFAULT

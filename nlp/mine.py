@@ -1,0 +1,304 @@
+"""Mine weighted keywords from labelled messages into the lexicon.
+
+The mined part of the lexicon is a multinomial logistic regression over the
+words of a message (the same features the classifier uses), trained with
+AdaGrad and L2 regularisation, *on top of* the hand-written keywords and
+rules (their contributions are fixed offsets during training, so the mined
+weights only add what the hand-written part misses). Each weight is
+initialised from the smoothed log-odds of the word with an informative
+Dirichlet prior (the word's overall frequency), so rarely seen words keep
+weights close to their log-odds. The result stays a readable keyword list:
+each term lists its weight per target (a room, or ``room/bureau`` when the
+training label named a bureau).
+
+The calibration temperature is fitted by K-fold cross-validation inside the
+training rows (minimum negative log-likelihood of the room).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.classify import message_features, prepare_text, score_features
+from nlp.dataset import EXCLUDED, LabelledMessage
+from nlp.lexicon import ROOMS, Lexicon, parse_lexicon
+
+__all__ = ["MINED_MARKER", "MinedModel", "mine", "render_lexicon"]
+
+MINED_MARKER = "# ==== mined section"
+"""Line that starts the generated part of ``lexicon.toml``."""
+
+
+@dataclass(frozen=True, slots=True)
+class MinedModel:
+    """Mined weights.
+
+    Attributes:
+        targets: Target names (``room`` or ``room/bureau``).
+        bias: Per-target bias.
+        terms: Term → target → weight.
+        temperature: Calibration temperature.
+        rows: Number of training rows.
+    """
+
+    targets: tuple[str, ...]
+    bias: dict[str, float]
+    terms: dict[str, dict[str, float]]
+    temperature: float
+    rows: int
+
+
+def _target(msg: LabelledMessage) -> str:
+    return f"{msg.room}/{msg.bureau}" if msg.bureau else msg.room
+
+
+def _prepare(
+    messages: Sequence[LabelledMessage], base: Lexicon
+) -> tuple[list[str], list[tuple[dict[str, float], int, list[float]]]]:
+    targets = sorted({_target(m) for m in messages if m.room != EXCLUDED},
+                     key=lambda t: (ROOMS.index(t.partition("/")[0]), t))
+    base_probe = parse_lexicon(
+        {**dict(base.raw), "mined": {"bias": dict.fromkeys(targets, 0.0)}, "terms": {}},
+        base.source,
+    )
+    data: list[tuple[dict[str, float], int, list[float]]] = []
+    for m in messages:
+        if m.room == EXCLUDED:
+            continue
+        norm, _ = prepare_text(m.text, base.settings.max_chars)
+        feats = message_features(norm, base.settings.title_weight)
+        logits, _, _, _, _, names = score_features(feats, base_probe)
+        offsets = [logits[names.index(t)] for t in targets]
+        data.append((feats, targets.index(_target(m)), offsets))
+    return targets, data
+
+
+def _train(
+    data: Sequence[tuple[dict[str, float], int, list[float]]], k: int, l2: float, epochs: int,
+    lr: float, min_df: int, seed: int,
+) -> tuple[list[float], dict[str, list[float]]]:
+    df: Counter[str] = Counter(t for f, _, _ in data for t in f)
+    vocab = {t for t, c in df.items() if c >= min_df}
+    rows = []
+    for feats, y, off in data:
+        kept = {t: v for t, v in feats.items() if t in vocab}
+        n = math.sqrt(sum(v * v for v in feats.values())) or 1.0
+        rows.append(({t: v / n for t, v in kept.items()}, y, off))
+    # Informative-prior log-odds as a starting point.
+    counts = [Counter() for _ in range(k)]  # type: list[Counter[str]]
+    for feats, y, _ in rows:
+        counts[y].update(feats.keys())
+    total: Counter[str] = Counter()
+    for c in counts:
+        total.update(c)
+    grand = sum(total.values()) or 1
+    sizes = [sum(c.values()) for c in counts]
+    alpha = 100.0
+    weights: dict[str, list[float]] = {}
+    for t in vocab:
+        prior = alpha * total[t] / grand
+        lo = [math.log((counts[c][t] + prior) / (sizes[c] + alpha)) for c in range(k)]
+        mu = sum(lo) / k
+        weights[t] = [0.1 * (x - mu) for x in lo]
+    bias = [0.0] * k
+    g_w: dict[str, list[float]] = {t: [1e-8] * k for t in vocab}
+    g_b = [1e-8] * k
+    rnd = random.Random(seed)
+    order = list(range(len(rows)))
+    for _ in range(epochs):
+        rnd.shuffle(order)
+        for i in order:
+            feats, y, off = rows[i]
+            s = [bias[c] + off[c] for c in range(k)]
+            for t, v in feats.items():
+                w = weights[t]
+                for c in range(k):
+                    s[c] += v * w[c]
+            top = max(s)
+            e = [math.exp(x - top) for x in s]
+            z = sum(e)
+            grad = [e[c] / z - (1.0 if c == y else 0.0) for c in range(k)]
+            for c in range(k):
+                g_b[c] += grad[c] * grad[c]
+                bias[c] -= lr * grad[c] / math.sqrt(g_b[c])
+            for t, v in feats.items():
+                w = weights[t]
+                g = g_w[t]
+                for c in range(k):
+                    gr = grad[c] * v + l2 * w[c]
+                    g[c] += gr * gr
+                    w[c] -= lr * gr / math.sqrt(g[c])
+    return bias, weights
+
+
+def _room_nll(
+    data: Sequence[tuple[dict[str, float], int, list[float]]], targets: Sequence[str],
+    bias: list[float], weights: dict[str, list[float]],
+) -> list[tuple[list[float], int]]:
+    out = []
+    k = len(targets)
+    for feats, y, off in data:
+        n = math.sqrt(sum(v * v for v in feats.values())) or 1.0
+        s = [bias[c] + off[c] for c in range(k)]
+        for t, v in feats.items():
+            w = weights.get(t)
+            if w:
+                for c in range(k):
+                    s[c] += v / n * w[c]
+        out.append((s, y))
+    return out
+
+
+def _fit_temperature(scored: Sequence[tuple[list[float], int]], targets: Sequence[str]) -> float:
+    rooms = [t.partition("/")[0] for t in targets]
+    best_t, best_nll = 1.0, float("inf")
+    for i in range(10, 301, 5):
+        temp = i / 100
+        nll = 0.0
+        for s, y in scored:
+            top = max(s)
+            e = [math.exp((x - top) / temp) for x in s]
+            z = sum(e)
+            p = sum(e[c] for c in range(len(s)) if rooms[c] == rooms[y]) / z
+            nll -= math.log(max(p, 1e-12))
+        if nll < best_nll:
+            best_t, best_nll = temp, nll
+    return best_t
+
+
+def mine(
+    messages: Sequence[LabelledMessage],
+    base: Lexicon,
+    *,
+    l2: float = 1e-4,
+    epochs: int = 15,
+    lr: float = 0.5,
+    min_df: int = 2,
+    min_weight: float = 0.03,
+    folds: int = 5,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> MinedModel:
+    """Mine keyword weights from labelled messages.
+
+    Args:
+        messages: Training messages (rows mapped to :data:`EXCLUDED` are ignored).
+        base: The lexicon whose hand-written part the mined weights complement.
+        l2: L2 regularisation strength.
+        epochs: Training passes.
+        lr: AdaGrad learning rate.
+        min_df: Minimum number of messages a term must occur in.
+        min_weight: Terms whose largest absolute weight is below this are dropped.
+        folds: Folds of the cross-validation that fits the temperature (0: none).
+        seed: Shuffling seed (the result is deterministic for a given seed).
+        progress: Optional callback for progress messages.
+
+    Returns:
+        The mined model.
+
+    Raises:
+        ValueError: If there are fewer than two targets or no rows.
+    """
+    say = progress or (lambda _msg: None)
+    targets, data = _prepare(messages, base)
+    if len(targets) < 2 or not data:
+        raise ValueError("need labelled rows of at least two rooms to mine a lexicon")
+    k = len(targets)
+    say(f"{len(data)} rows, targets: {', '.join(targets)}")
+    temperature = 1.0
+    if folds > 1:
+        scored: list[tuple[list[float], int]] = []
+        for f in range(folds):
+            train = [d for i, d in enumerate(data) if i % folds != f]
+            test = [d for i, d in enumerate(data) if i % folds == f]
+            bias, weights = _train(train, k, l2, epochs, lr, min_df, seed)
+            scored.extend(_room_nll(test, targets, bias, weights))
+            say(f"fold {f + 1}/{folds} done")
+        temperature = _fit_temperature(scored, targets)
+        say(f"temperature {temperature:.2f}")
+    bias, weights = _train(data, k, l2, epochs, lr, min_df, seed)
+    terms: dict[str, dict[str, float]] = {}
+    for term in sorted(weights):
+        w = weights[term]
+        if max(abs(x) for x in w) < min_weight:
+            continue
+        terms[term] = {targets[c]: round(w[c], 3) for c in range(k) if abs(w[c]) >= 0.005}
+    return MinedModel(
+        targets=tuple(targets),
+        bias={targets[c]: round(bias[c], 4) for c in range(k)},
+        terms=terms,
+        temperature=temperature,
+        rows=len(data),
+    )
+
+
+def _key(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def render_lexicon(base_text: str, model: MinedModel, source: str) -> str:
+    """Write a full lexicon: the hand-written part of ``base_text`` plus the mined part.
+
+    Args:
+        base_text: The current lexicon file's text; everything from
+            :data:`MINED_MARKER` on is replaced.
+        model: The mined model.
+        source: Description of the training data, written into the file.
+
+    Returns:
+        The new lexicon text (TOML).
+    """
+    head = base_text.split(MINED_MARKER, 1)[0].rstrip() + "\n\n"
+    lines = [
+        f"{MINED_MARKER} (generated by `minqing lexicon build`; rebuild instead of editing) ====",
+        "# Each term lists its weight per target (a room, or room/bureau when the",
+        "# training label named a bureau). Weights are multiplied by v/√n (see",
+        "# docs/classifier.md). Delete a term or change a weight to tune it.",
+        "",
+        "[mined]",
+        f"source = {_key(source)}",
+        f"rows = {model.rows}",
+        f"temperature = {model.temperature:.2f}",
+        "bias = { " + ", ".join(f"{_key(t)} = {b}" for t, b in model.bias.items()) + " }",
+        "",
+        "[terms]",
+    ]
+    for term, ws in model.terms.items():
+        inner = ", ".join(f"{_key(t)} = {w}" for t, w in ws.items())
+        lines.append(f"{_key(term)} = {{ {inner} }}")
+    return head + "\n".join(lines) + "\n"
+
+
+def build_from_file(
+    path: Path, label_map: dict[str, str], split: str, base_path: Path,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Mine a lexicon from a labelled TSV file and return its text.
+
+    Args:
+        path: Labelled file (teddy format).
+        label_map: Label → ``room[/bureau]``.
+        split: ``build``, ``heldout`` or ``all``.
+        base_path: The lexicon whose hand-written part is kept.
+        progress: Optional progress callback.
+
+    Returns:
+        The new lexicon text.
+    """
+    from nlp.dataset import read_labelled
+    from nlp.lexicon import load_lexicon
+
+    base_text = base_path.read_text(encoding="utf-8")
+    base = load_lexicon(base_path)
+    hand = parse_lexicon(
+        {k: v for k, v in base.raw.items() if k not in ("mined", "terms")}, str(base_path)
+    )
+    messages = list(read_labelled(path, label_map, split))
+    model = mine(messages, hand, progress=progress)
+    return render_lexicon(base_text, model, f"{path.name} split={split}")
