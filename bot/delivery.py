@@ -14,7 +14,8 @@ Guarantees
   errors (network errors, timeouts, 5xx, 429) are retried forever, with
   exponential backoff and jitter capped at ``retry_cap``. When the recipient
   blocked the bot, the person is marked ``blocked_at`` and the owning unit's other
-  members get the text instead, in the same transaction that fails the row.
+  members get the text instead, in the same transaction that fails the row (and
+  the chat's other pending rows, which would fail the same way).
 * **At least once, at most one repeat per failure.** A row is claimed (status
   ``sending`` with a lease: ``lease_owner``/``lease_until``) in one transaction,
   sent outside any transaction, and marked ``sent`` in a new one. If the process
@@ -51,6 +52,7 @@ as large as ``concurrency`` (``HTTPXRequest(connection_pool_size=...)``).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import random
@@ -58,10 +60,10 @@ import re
 import socket
 import uuid
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,16 +89,25 @@ from storage.enums import Role
 from storage.models import Case, CaseCard, Person, Unit
 from storage.outbox import Backlog, ClaimedMessage
 
-try:
-    from nlp.normalize import mask_sensitive
-except ImportError:  # pragma: no cover - the nlp package is always shipped
-    _SENSITIVE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_SENSITIVE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
-    def mask_sensitive(text: str) -> str:
-        """Mask phone and identity numbers (fallback when ``nlp`` is unavailable)."""
-        return _SENSITIVE.sub(
-            lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 5) + m.group(0)[-2:], text
-        )
+
+def _mask_fallback(text: str) -> str:
+    """Mask phone and identity numbers, keeping the first 3 and last 2 characters."""
+    return _SENSITIVE.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], text)
+
+
+def _load_mask() -> Callable[[str], str]:
+    """``nlp.normalize.mask_sensitive`` when available, else the local fallback."""
+    try:
+        found = importlib.import_module("nlp.normalize").mask_sensitive
+    except (ImportError, AttributeError):
+        return _mask_fallback
+    return cast(Callable[[str], str], found)
+
+
+#: Masks phone and ID numbers in everything this module logs or stores as an error.
+mask_sensitive = _load_mask()
 
 
 __all__ = [
@@ -292,6 +303,7 @@ class DeliveryWorker:
         self._sem = asyncio.Semaphore(max(1, concurrency))
         self._wake = asyncio.Event()
         self._stopping = False
+        self._stop_event: asyncio.Event | None = None
         self._hold_until = 0.0  # loop time until which the whole worker pauses (global 429)
         self._recent_429: dict[int, float] = {}  # chat -> loop time of its last 429
 
@@ -312,7 +324,7 @@ class DeliveryWorker:
         """
         handled = 0
         retried: set[int] = set()
-        while not self._stopping and self._hold_remaining() <= 0:
+        while not self._should_stop() and self._hold_remaining() <= 0:
             now = self.clock.now()
             async with self.db.session() as session:
                 result = await outbox.claim(
@@ -375,15 +387,19 @@ class DeliveryWorker:
         """
         stop_event = stop_event or asyncio.Event()
         self._stopping = False
+        self._stop_event = stop_event
         log.info("outbox delivery %s started", self.worker_id)
-        while not stop_event.is_set() and not self._stopping:
-            delay = _seconds(self.poll_interval)
-            try:
-                await self.run_once()
-                delay = await self._next_wake_delay()
-            except Exception:
-                log.exception("outbox delivery round failed; retrying in %.1f s", delay)
-            await self._sleep(delay, stop_event)
+        try:
+            while not self._should_stop():
+                delay = _seconds(self.poll_interval)
+                try:
+                    await self.run_once()
+                    delay = await self._next_wake_delay()
+                except Exception:
+                    log.exception("outbox delivery round failed; retrying in %.1f s", delay)
+                await self._sleep(delay, stop_event)
+        finally:
+            self._stop_event = None
         log.info("outbox delivery %s stopped", self.worker_id)
 
     def stop(self) -> None:
@@ -392,6 +408,9 @@ class DeliveryWorker:
         self._wake.set()
 
     # ------------------------------------------------------------------ scheduling
+
+    def _should_stop(self) -> bool:
+        return self._stopping or (self._stop_event is not None and self._stop_event.is_set())
 
     def _hold_remaining(self) -> float:
         return self._hold_until - asyncio.get_running_loop().time()

@@ -653,6 +653,25 @@ async def test_run_forever_wakes_on_notify_and_stops_cleanly(
     assert w.stats.sent == 1
 
 
+async def test_stop_leaves_the_rest_pending_for_the_next_run(
+    db: Database, fake: FakeBotApi, bot: Bot
+) -> None:
+    texts = [f"停止 {n}" for n in range(6)]
+    await write(db, ({"chat_id": 2400, "text": t} for t in texts))
+    w = worker(db, bot, private_interval=timedelta(seconds=0.3))
+    stop = asyncio.Event()
+    task = asyncio.create_task(w.run_forever(stop))
+    await fake.wait_for_message(2400, timeout=3)
+    stop.set()
+    await asyncio.wait_for(task, timeout=2)
+    rows = await rows_by_id(db)
+    assert not [r for r in rows.values() if r.status == OutboxStatus.SENDING.value]
+    assert 1 <= w.stats.sent < 6
+    await worker(db, bot).drain(timeout=10)
+    assert tally(fake, texts) == (6, 6, 0)
+    assert chat_order(fake, 2400) == texts
+
+
 async def test_backlog_counts_undelivered_rows(db: Database) -> None:
     clock = FakeClock()
     start = clock.now()
