@@ -152,6 +152,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_owner_status", "owning_unit_id", "status"),
+        Index("ix_cases_escalated_status", "escalated_to_unit_id", "status"),
         Index("ix_cases_reporter", "reporter_id", "created_at"),
         Index("ix_cases_created_at", "created_at"),
     )

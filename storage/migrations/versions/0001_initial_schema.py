@@ -180,6 +180,9 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_created_at", ["created_at"], unique=False)
         batch_op.create_index("ix_cases_owner_status", ["owning_unit_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_cases_escalated_status", ["escalated_to_unit_id", "status"], unique=False
+        )
         batch_op.create_index("ix_cases_reporter", ["reporter_id", "created_at"], unique=False)
 
     op.create_table(
@@ -432,6 +435,7 @@ def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_reporter")
         batch_op.drop_index("ix_cases_owner_status")
+        batch_op.drop_index("ix_cases_escalated_status")
         batch_op.drop_index("ix_cases_created_at")
 
     op.drop_table("cases")
