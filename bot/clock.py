@@ -46,3 +46,26 @@ class FakeClock:
         if when.tzinfo is None:
             raise ValueError("naive datetime")
         self._now = when
+
+
+class OffsetClock:
+    """The real clock plus an offset that can only grow (the sandbox's time travel)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """The current UTC time, moved forward by the offset."""
+        return utcnow() + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        """How far this clock runs ahead of real time."""
+        return self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Jump forward and return the new time."""
+        if delta < timedelta(0):
+            raise ValueError("a clock does not go backwards")
+        self._offset += delta
+        return self.now()

@@ -214,7 +214,7 @@ def outbox_row(
     reply_markup: dict[str, Any] | None,
     now: datetime,
 ) -> OutboxMessage:
-    """A pending outbox row (``next_attempt_at`` keeps its default: deliver at once)."""
+    """A pending outbox row, due at once by the service's clock."""
     return OutboxMessage(
         chat_id=chat_id,
         person_id=person_id,
@@ -223,4 +223,5 @@ def outbox_row(
         text=text,
         reply_markup=reply_markup,
         created_at=now,
+        next_attempt_at=now,
     )
