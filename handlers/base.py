@@ -1,0 +1,163 @@
+"""What every handler module shares: the context type, who is writing, replies, logging.
+
+Handlers are thin: parse the update, call a service, render the reply. They
+reach the services through ``context.runtime`` (the :class:`bot.runtime.Runtime`
+the application was built with — never through ``bot_data``, which is
+persisted).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeAlias
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import Application, CallbackContext, ExtBot, filters
+from telegram.warnings import PTBUserWarning
+
+from bot.people import PersonInfo
+from bot.runtime import Runtime
+from handlers import texts
+from nlp.normalize import mask_sensitive
+
+log = logging.getLogger(__name__)
+
+ReplyMarkup: TypeAlias = (
+    InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+)
+
+#: Private chats, new messages only (edits are answered separately).
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+#: Free text (no command) in a private chat.
+PRIVATE_TEXT = PRIVATE & filters.TEXT & ~filters.COMMAND
+
+
+class SavedNotes:
+    """What each update has saved so far, for the error handler to be truthful.
+
+    A handler calls :meth:`mark` right after a service call has committed; if
+    the handler fails afterwards, the error handler tells the user that their
+    input was saved (and under which number) instead of asking them to repeat it.
+    Bounded: only the newest ``size`` updates are remembered.
+    """
+
+    def __init__(self, size: int = 1000) -> None:
+        self._notes: OrderedDict[int, str] = OrderedDict()
+        self._size = size
+
+    def mark(self, update_id: int, note: str) -> None:
+        """Record that update ``update_id`` saved something (``note``: what, in Chinese)."""
+        self._notes[update_id] = note
+        self._notes.move_to_end(update_id)
+        while len(self._notes) > self._size:
+            self._notes.popitem(last=False)
+
+    def pop(self, update_id: int) -> str | None:
+        """What update ``update_id`` saved, if anything (forgotten afterwards)."""
+        return self._notes.pop(update_id, None)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """The callback context of minqing's handlers: adds the runtime."""
+
+    @property
+    def runtime(self) -> Runtime:
+        """The service's runtime (from the application, not persisted)."""
+        return runtime_of(self.application)
+
+    @property
+    def saved_notes(self) -> SavedNotes:
+        """The application's record of what updates saved (see :class:`SavedNotes`)."""
+        notes = getattr(self.application, "saved_notes", None)
+        if not isinstance(notes, SavedNotes):
+            raise RuntimeError("the application was not built by bot.telegram_app")
+        return notes
+
+
+#: The application type the handler modules register with.
+App: TypeAlias = Application[
+    ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any
+]
+
+
+def runtime_of(application: object) -> Runtime:
+    """The runtime of an application built by :func:`bot.telegram_app.build_application`."""
+    runtime = getattr(application, "runtime", None)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("the application was not built by bot.telegram_app")
+    return runtime
+
+
+def is_persistent(application: App) -> bool:
+    """Whether conversations of ``application`` can be persisted."""
+    return application.persistence is not None
+
+
+@contextmanager
+def quiet_per_message_warning() -> Iterator[None]:
+    """Silence PTB's warning about CallbackQueryHandlers in per-chat conversations.
+
+    The conversations here are deliberately per chat and user: a button press
+    continues the user's conversation whatever message carries the button.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        yield
+
+
+def masked(text: str | None, limit: int = 80) -> str:
+    """User text made safe for logs: phone/ID numbers masked, shortened."""
+    if not text:
+        return ""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return mask_sensitive(short).replace("\n", " ")
+
+
+def display_name(update: Update) -> str:
+    """The sender's name as Telegram shows it."""
+    user = update.effective_user
+    if user is None:
+        return ""
+    return user.full_name or (user.username or "")
+
+
+async def who(update: Update, context: BotContext) -> PersonInfo | None:
+    """The person writing (created as a citizen on first contact); None without a user."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    return await context.runtime.people.touch(user.id, display_name(update), chat.id)
+
+
+async def reply(update: Update, text: str, markup: ReplyMarkup | None = None) -> Message | None:
+    """Answer in the chat the update came from, as plain text that fits one message."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(texts.fit(text), reply_markup=markup)
+
+
+def message_text(update: Update) -> str:
+    """The text (or caption) of the update's message."""
+    message = update.effective_message
+    if message is None:
+        return ""
+    return message.text or message.caption or ""
+
+
+def mark_saved(update: Update, context: BotContext, note: str) -> None:
+    """Record that this update saved something (see :class:`SavedNotes`) and wake delivery."""
+    context.saved_notes.mark(update.update_id, note)
+    context.runtime.outbox_written()

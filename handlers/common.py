@@ -1,0 +1,162 @@
+"""For everybody: /start, /help, /bind, /cancel, and clear answers to everything else.
+
+Registered last: besides the commands, it holds the catch-alls — unknown
+commands, stickers, voice, files and other non-text messages, edited messages,
+buttons that no longer lead anywhere, and commands in group chats.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.invites import InviteError, redeem_invite
+from handlers import texts
+from handlers.base import PRIVATE, App, BotContext, masked, reply, who
+
+log = logging.getLogger(__name__)
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/start: greet with buttons; ``/start CODE`` (a deep link) binds like /bind."""
+    if context.args:
+        await bind_code(update, context, context.args[0])
+        return ConversationHandler.END
+    person = await who(update, context)
+    if person is None:
+        return ConversationHandler.END
+    await reply(
+        update,
+        texts.welcome(person, context.runtime.district),
+        texts.welcome_markup(person),
+    )
+    return ConversationHandler.END
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help: what this person can do."""
+    person = await who(update, context)
+    if person is None:
+        return
+    await reply(update, texts.help_text(person))
+
+
+async def bind(update: Update, context: BotContext) -> None:
+    """/bind CODE."""
+    if not context.args:
+        await reply(update, texts.BIND_USAGE)
+        return
+    await bind_code(update, context, "".join(context.args))
+
+
+async def bind_code(update: Update, context: BotContext, code: str) -> None:
+    """Redeem an invite code for the sender and say what they are now."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    runtime = context.runtime
+    try:
+        await redeem_invite(
+            runtime.db,
+            code=code,
+            telegram_user_id=user.id,
+            name=user.full_name,
+            chat_id=chat.id,
+            now=runtime.clock.now(),
+        )
+    except InviteError as exc:
+        log.info("invite refused for user %s: %s", user.id, exc.reason)
+        await reply(update, exc.message)
+        return
+    person = await runtime.people.find(user.id)
+    if person is None:  # pragma: no cover - just bound
+        return
+    log.info("user %s bound to %s as %s", user.id, person.unit_id, person.role.value)
+    await reply(update, texts.bound(person), texts.welcome_markup(person))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/cancel outside any conversation."""
+    await reply(update, texts.NOTHING_TO_CANCEL, texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command nobody handles."""
+    message = update.effective_message
+    command = (message.text or "").split(maxsplit=1)[0] if message else ""
+    await reply(update, texts.unknown_command(command))
+
+
+async def non_text(update: Update, context: BotContext) -> None:
+    """Stickers, voice, files and other content that is not a description."""
+    message = update.effective_message
+    if message is None:
+        return
+    kind = "other"
+    for name in ("sticker", "voice", "audio", "video", "document", "photo", "location", "contact"):
+        if getattr(message, name, None):
+            kind = name
+            break
+    if message.video_note or message.animation:
+        kind = "video"
+    await reply(update, texts.NON_TEXT[kind])
+
+
+async def edited(update: Update, context: BotContext) -> None:
+    """An edited message changes nothing; say so."""
+    message = update.edited_message
+    if message is None or message.chat.type != "private":
+        return
+    log.info("edited message from %s ignored: %s", message.chat.id, masked(message.text))
+    await message.chat.send_message(texts.EDITED)
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A conversation button pressed after its conversation ended."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(texts.STALE_DRAFT, show_alert=True)
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Button data nobody understands (handled by the card handler normally)."""
+    query = update.callback_query
+    if query is None:
+        return
+    log.warning("unhandled callback data from user %s refused", query.from_user.id)
+    await query.answer(texts.FORGED_BUTTON, show_alert=True)
+
+
+async def group_hint(update: Update, context: BotContext) -> None:
+    """Commands in groups: the bot works in private chats only."""
+    await reply(update, texts.GROUP_ONLY_PRIVATE)
+
+
+def register(application: App) -> None:
+    """Add the common commands and the catch-alls (call after every other module)."""
+    application.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    application.add_handler(CommandHandler("help", help_command, filters=PRIVATE))
+    application.add_handler(CommandHandler("bind", bind, filters=PRIVATE))
+    application.add_handler(CommandHandler("cancel", cancel, filters=PRIVATE))
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, non_text))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, edited)
+    )
+    application.add_handler(CallbackQueryHandler(stale_button, pattern=f"^{texts.UI}"))
+    application.add_handler(CallbackQueryHandler(unknown_button))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND, group_hint
+        )
+    )

@@ -1,0 +1,63 @@
+"""Moving between conversations: the main menu, and leaving a conversation.
+
+Every conversation is per chat and user, and several exist side by side (a
+chief's note for 办结, an officer's warning, a citizen's request, a follow-up
+comment). A command or a menu button that belongs elsewhere ends the
+conversation it arrives in and is handled again from the top
+(:func:`leave_and_redo`), so nobody gets stuck in a step.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler
+
+from handlers import texts
+from handlers.base import App, BotContext, reply
+
+#: Keys of ``user_data`` that hold a conversation's pending input.
+PENDING_KEYS = ("note", "fu", "warn")
+
+
+async def leave_and_redo(update: Update, context: BotContext) -> int:
+    """End the current conversation and handle the update again without it.
+
+    The update is processed again once this handler has returned (and the
+    conversation's state has been cleared), as if it had just arrived.
+    """
+    if context.user_data is not None:
+        for key in PENDING_KEYS:
+            context.user_data.pop(key, None)
+    context.application.create_task(context.application.process_update(update), update=update)
+    return ConversationHandler.END
+
+
+async def menu(update: Update, context: BotContext) -> int:
+    """A main-menu button (from the /start greeting)."""
+    query = update.callback_query
+    if query is None:
+        return ConversationHandler.END
+    await query.answer()
+    data = query.data or ""
+    if data in (texts.MENU_REPORT, texts.MENU_WHICH):
+        await reply(update, texts.DESCRIBE_PROMPT)
+    elif data == texts.MENU_STATUS:
+        from handlers.citizen import show_status
+
+        await show_status(update, context)
+    elif data == texts.MENU_MINE:
+        from handlers.officer import show_mine
+
+        await show_mine(update, context)
+    elif data == texts.MENU_PENDING:
+        from handlers.station import show_pending
+
+        await show_pending(update, context)
+    return ConversationHandler.END
+
+
+def register(application: App) -> None:
+    """Add the main-menu buttons (those that do not start a conversation)."""
+    application.add_handler(
+        CallbackQueryHandler(menu, pattern=r"^ui:menu:(report|which|status|mine|pending)$")
+    )

@@ -1,0 +1,354 @@
+"""Information officers (信息员): early warnings and their status.
+
+``/warn`` (or the 报送预警 button) asks for the text, proposes room, bureau and
+severity from it (confirm, or change them with buttons), then asks for the
+place, the number of people and photos — all skippable — and files the warning
+with :meth:`bot.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
+with the proposed values. ``/mine`` lists the warnings the officer filed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.cases import MAX_TEXT, WarningDraft
+from bot.lifecycle import CaseError
+from bot.people import PersonInfo
+from handlers import texts
+from handlers.base import (
+    PRIVATE,
+    PRIVATE_TEXT,
+    App,
+    BotContext,
+    is_persistent,
+    mark_saved,
+    masked,
+    message_text,
+    quiet_per_message_warning,
+    reply,
+    who,
+)
+from handlers.citizen import classify
+from handlers.flow import leave_and_redo
+
+log = logging.getLogger(__name__)
+
+W_TEXT = "w_text"
+W_CONFIRM = "w_confirm"
+W_PLACE = "w_place"
+W_COUNT = "w_count"
+W_PHOTOS = "w_photos"
+
+MAX_PHOTOS = 10
+_NUMBER_RE = re.compile(r"\d{1,6}")
+
+
+def _data(context: BotContext) -> dict[str, Any]:
+    if context.user_data is None:  # pragma: no cover - private chats always have a user
+        raise RuntimeError("no user_data")
+    return context.user_data
+
+
+def _draft(context: BotContext) -> dict[str, Any] | None:
+    draft = _data(context).get("warn")
+    return draft if isinstance(draft, dict) else None
+
+
+async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
+    """The sender if they may file warnings; otherwise they are told how to bind."""
+    person = await who(update, context)
+    if person is None:
+        return None
+    if not person.may_warn:
+        await reply(update, texts.WARN_NOT_ALLOWED)
+        return None
+    return person
+
+
+async def warn_command(update: Update, context: BotContext) -> str | int | None:
+    """/warn: ask for the text; /warn TEXT: file at once."""
+    person = await _officer(update, context)
+    if person is None:
+        return ConversationHandler.END
+    text = message_text(update).split(maxsplit=1)
+    if len(text) == 2 and text[1].strip():
+        await _file(update, context, person, {"text": text[1].strip(), "photos": []})
+        return ConversationHandler.END
+    _data(context)["warn"] = {"photos": []}
+    await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
+    return W_TEXT
+
+
+async def warn_button(update: Update, context: BotContext) -> str | int | None:
+    """The 报送预警 menu button."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+    person = await _officer(update, context)
+    if person is None:
+        return ConversationHandler.END
+    _data(context)["warn"] = {"photos": []}
+    await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
+    return W_TEXT
+
+
+async def warning_text(update: Update, context: BotContext) -> str | None:
+    """The warning's text: propose room, bureau and severity."""
+    text = message_text(update).strip()
+    if len(text) > MAX_TEXT:
+        await reply(update, texts.too_long(len(text), MAX_TEXT))
+        return None
+    try:
+        preview = await classify(context, text)
+    except CaseError:
+        await reply(update, texts.EMPTY_TEXT)
+        return None
+    draft = {
+        "text": text,
+        "room": preview.room if preview.room in context.runtime.district.rooms else None,
+        "bureau": preview.bureau if preview.bureau in context.runtime.district.bureaus else None,
+        "severity": preview.severity,
+        "keywords": list(preview.keywords),
+        "photos": [],
+    }
+    _data(context)["warn"] = draft
+    await reply(
+        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
+    )
+    return W_CONFIRM
+
+
+async def confirm_button(update: Update, context: BotContext) -> str | int | None:
+    """确认 / 更改部门 / 更改等级 / 取消 and the room and severity choices."""
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(context)
+    data = query.data or ""
+    district = context.runtime.district
+    if draft is None or "text" not in draft:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    if data == texts.W_OK:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await reply(update, texts.place_prompt(), texts.place_keyboard())
+        return W_PLACE
+    if data == texts.W_CANCEL:
+        _data(context).pop("warn", None)
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    if data == texts.W_ROOMS:
+        await query.answer()
+        await query.edit_message_reply_markup(texts.rooms_markup(district, texts.W_ROOM))
+        return W_CONFIRM
+    if data == texts.W_SEVS:
+        await query.answer()
+        await query.edit_message_reply_markup(texts.severity_markup())
+        return W_CONFIRM
+    kind, _, value = data.rpartition(":")
+    if kind == texts.W_ROOM and value in district.rooms:
+        draft["room"] = value
+        if draft.get("bureau") not in district.rooms[value].bureaus:
+            draft["bureau"] = None
+    elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
+        draft["severity"] = value
+    else:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return W_CONFIRM
+    await query.answer()
+    await query.edit_message_text(
+        texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()
+    )
+    return W_CONFIRM
+
+
+async def place_location(update: Update, context: BotContext) -> str | None:
+    """The place as a shared location."""
+    message = update.effective_message
+    draft = _draft(context)
+    if message is None or message.location is None or draft is None:
+        return None
+    loc = message.location
+    draft["place"] = f"定位 {loc.latitude:.5f}, {loc.longitude:.5f}"
+    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
+    return W_COUNT
+
+
+async def place_text(update: Update, context: BotContext) -> str | None:
+    """The place typed, or 跳过."""
+    text = message_text(update).strip()
+    draft = _draft(context)
+    if draft is None:
+        return None
+    if not texts.is_skip(text):
+        draft["place"] = text[:500]
+    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
+    return W_COUNT
+
+
+async def count_text(update: Update, context: BotContext) -> str | None:
+    """The number of people, or 跳过."""
+    text = message_text(update).strip()
+    draft = _draft(context)
+    if draft is None:
+        return None
+    if not texts.is_skip(text):
+        match = _NUMBER_RE.search(text)
+        if match is None:
+            await reply(update, texts.BAD_HEAD_COUNT)
+            return W_COUNT
+        draft["head_count"] = int(match.group(0))
+    await reply(update, texts.photos_prompt("最后一步"), texts.photos_keyboard())
+    return W_PHOTOS
+
+
+async def photo_added(update: Update, context: BotContext) -> str | None:
+    """A photo of the scene."""
+    message = update.effective_message
+    draft = _draft(context)
+    if message is None or not message.photo or draft is None:
+        return None
+    photos = draft.setdefault("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        await reply(update, texts.TOO_MANY_PHOTOS)
+        return W_PHOTOS
+    photos.append(message.photo[-1].file_id)
+    await reply(update, texts.photo_received(len(photos)))
+    return W_PHOTOS
+
+
+async def photos_text(update: Update, context: BotContext) -> str | int | None:
+    """完成 / 跳过 files the warning."""
+    text = message_text(update)
+    if not (texts.is_done(text) or texts.is_skip(text)):
+        await reply(update, texts.PHOTOS_EXPECTED)
+        return W_PHOTOS
+    person = await _officer(update, context)
+    draft = _draft(context)
+    if person is None or draft is None:
+        return ConversationHandler.END
+    await _file(update, context, person, draft)
+    return ConversationHandler.END
+
+
+async def _file(
+    update: Update, context: BotContext, person: PersonInfo, draft: dict[str, Any]
+) -> None:
+    """File a warning from a draft dict and tell the officer."""
+    runtime = context.runtime
+    head_count = draft.get("head_count")
+    warning = WarningDraft(
+        text=str(draft["text"]),
+        room=draft.get("room"),
+        bureau=draft.get("bureau"),
+        severity=draft.get("severity"),
+        place=draft.get("place"),
+        head_count=int(head_count) if isinstance(head_count, int) else None,
+        photo_file_ids=tuple(str(p) for p in draft.get("photos") or ()),
+    )
+    try:
+        view = await runtime.cases.file_warning(person.id, warning)
+    except CaseError as exc:
+        log.info("warning of %s refused: %s", person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        return
+    finally:
+        _data(context).pop("warn", None)
+    mark_saved(update, context, f"预警编号 {view.number}")
+    runtime.metrics.cases_filed.inc(1, "warning", "telegram")
+    log.info(
+        "warning %s (%s) filed by %s: %s",
+        view.number,
+        view.severity,
+        person.id,
+        masked(warning.text),
+    )
+    await reply(update, texts.warning_filed(view, runtime.district), texts.REMOVE_KEYBOARD)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/cancel inside the warning conversation."""
+    _data(context).pop("warn", None)
+    await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
+
+
+async def not_expected(update: Update, context: BotContext) -> None:
+    """Something other than what the current step asks for."""
+    await reply(update, "请按提示发送文字，或点「跳过」；发送 /cancel 取消报送。")
+
+
+async def show_mine(update: Update, context: BotContext) -> None:
+    """/mine: the warnings this person filed, with their progress."""
+    person = await who(update, context)
+    if person is None:
+        return
+    runtime = context.runtime
+    views = [
+        v for v in await runtime.cases.cases_of_reporter(person.id, limit=30) if v.kind == "warning"
+    ][:10]
+    if not views:
+        await reply(update, texts.NO_WARNINGS)
+        return
+    timelines = {}
+    for view in views:
+        try:
+            timelines[view.id] = await runtime.cases.timeline(view.id, person.id)
+        except CaseError:
+            timelines[view.id] = []
+    await reply(
+        update,
+        texts.status_list(views, timelines, runtime.settings.timezone, title="您报送的预警"),
+    )
+
+
+def register(application: App) -> None:
+    """Add the warning conversation and /mine."""
+    ui = re.escape(texts.UI)
+    with quiet_per_message_warning():
+        warnings_conv = ConversationHandler(
+            entry_points=[
+                CommandHandler("warn", warn_command, filters=PRIVATE),
+                CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
+            ],
+            states={
+                W_TEXT: [MessageHandler(PRIVATE_TEXT, warning_text)],
+                W_CONFIRM: [
+                    CallbackQueryHandler(confirm_button, pattern=rf"^{ui}w:"),
+                    MessageHandler(PRIVATE_TEXT, warning_text),
+                ],
+                W_PLACE: [
+                    MessageHandler(PRIVATE & filters.LOCATION, place_location),
+                    MessageHandler(PRIVATE_TEXT, place_text),
+                ],
+                W_COUNT: [MessageHandler(PRIVATE_TEXT, count_text)],
+                W_PHOTOS: [
+                    MessageHandler(PRIVATE & filters.PHOTO, photo_added),
+                    MessageHandler(PRIVATE_TEXT, photos_text),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel, filters=PRIVATE),
+                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
+                CallbackQueryHandler(leave_and_redo, pattern=rf"^{ui}menu:"),
+                MessageHandler(PRIVATE & ~filters.COMMAND, not_expected),
+            ],
+            allow_reentry=True,
+            name="officer_warning",
+            persistent=is_persistent(application),
+        )
+    application.add_handler(warnings_conv)
+    application.add_handler(CommandHandler("mine", show_mine, filters=PRIVATE))

@@ -1,0 +1,290 @@
+"""Station chiefs and staff: the buttons on case cards, 办结/退单 notes, /pending.
+
+Case cards are written by the services to the outbox and shown (and edited in
+place) by the delivery worker. A button press here is decoded and verified
+with the installation's :class:`~bot.callbacks.CallbackCodec`: forged or
+malformed data is refused and logged and changes nothing. The service then
+checks the person's permission and the card's version (a button on an
+out-of-date card is refused as stale). 办结 and 退单 need a note: the next text
+message (or /cancel) — a small persistent conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import notifications as nt
+from bot.callbacks import CallbackAction, CaseAction
+from bot.cases import CaseView
+from bot.lifecycle import CaseError
+from bot.people import PersonInfo
+from handlers import texts
+from handlers.base import (
+    PRIVATE,
+    PRIVATE_TEXT,
+    App,
+    BotContext,
+    is_persistent,
+    mark_saved,
+    masked,
+    message_text,
+    quiet_per_message_warning,
+    reply,
+    who,
+)
+from handlers.flow import leave_and_redo
+
+log = logging.getLogger(__name__)
+
+NOTE = "note"
+#: Actions that need a note before the service is called.
+NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN)
+
+
+def _data(context: BotContext) -> dict[str, Any]:
+    if context.user_data is None:  # pragma: no cover - private chats always have a user
+        raise RuntimeError("no user_data")
+    return context.user_data
+
+
+async def _decode(
+    update: Update, context: BotContext
+) -> tuple[CallbackQuery, CallbackAction] | None:
+    """The pressed button's verified action, or None after refusing a forged one."""
+    query = update.callback_query
+    if query is None:
+        return None
+    action = context.runtime.codec.decode(query.data)
+    if action is None:
+        log.warning(
+            "forged or malformed callback data from user %s refused: %r",
+            query.from_user.id,
+            masked(query.data, 64),
+        )
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    return query, action
+
+
+async def _refused(
+    query: CallbackQuery, person: PersonInfo, action: CallbackAction, exc: CaseError
+) -> None:
+    """Tell the presser why nothing happened, and log it."""
+    level = logging.WARNING if exc.code == "forbidden" else logging.INFO
+    log.log(
+        level,
+        "%s on case %s by person %s refused: %s",
+        action.action.value,
+        action.case_id,
+        person.id,
+        exc.code,
+    )
+    await query.answer(exc.message, show_alert=True)
+
+
+async def card_button(update: Update, context: BotContext) -> None:
+    """签收 / 处理中 / 上报 / 派单 / 选择服务室 / 查看 on a case card."""
+    decoded = await _decode(update, context)
+    if decoded is None:
+        return
+    query, action = decoded
+    person = await who(update, context)
+    if person is None:
+        return
+    cases = context.runtime.cases
+    act = action.action
+    try:
+        if act == CaseAction.REFRESH:
+            await _send_card(update, context, person, action.case_id)
+            await query.answer()
+            return
+        if act == CaseAction.CHOOSE_ROOM:
+            await _choose_bureau(update, context, person, action)
+            return
+        view: CaseView
+        if act == CaseAction.ACKNOWLEDGE:
+            view = await cases.acknowledge(
+                action.case_id, person.id, expected_version=action.version
+            )
+        elif act == CaseAction.START:
+            view = await cases.start_progress(
+                action.case_id, person.id, expected_version=action.version
+            )
+        elif act == CaseAction.ESCALATE:
+            view = await cases.escalate(action.case_id, person.id, expected_version=action.version)
+        elif act == CaseAction.DISPATCH and action.arg:
+            view = await cases.dispatch(
+                action.case_id, person.id, action.arg, expected_version=action.version
+            )
+        else:
+            log.warning("button %s not usable here (user %s)", act.value, person.id)
+            await query.answer(texts.FORGED_BUTTON, show_alert=True)
+            return
+    except CaseError as exc:
+        await _refused(query, person, action, exc)
+        return
+    mark_saved(update, context, f"{view.number} {texts.ACTION_DONE.get(act, '')}")
+    log.info("%s on %s by person %s", act.value, view.number, person.id)
+    done = texts.ACTION_DONE.get(act, "已完成")
+    if act == CaseAction.ESCALATE and view.escalated_to_unit_name:
+        done += f"至{view.escalated_to_unit_name}"
+    elif act == CaseAction.DISPATCH:
+        done += f"至{view.owning_unit_name}"
+    await query.answer(f"{done}：{view.number}")
+
+
+async def _send_card(update: Update, context: BotContext, person: PersonInfo, case_id: int) -> None:
+    """Show a case's card (with the viewer's buttons) as a new message."""
+    text, markup = await context.runtime.cases.render_card(case_id, person.id)
+    await reply(update, text, texts.inline_from_dict(markup))
+
+
+async def _choose_bureau(
+    update: Update, context: BotContext, person: PersonInfo, action: CallbackAction
+) -> None:
+    """The dispatcher desk chose a room: offer its bureaus as 派单 buttons."""
+    query = update.callback_query
+    assert query is not None
+    runtime = context.runtime
+    room_id = action.arg or ""
+    if room_id not in runtime.district.rooms:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return
+    view = await runtime.cases.get_case_view(action.case_id, person.id)
+    if view.version != action.version:
+        raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
+    markup = nt.dispatch_markup(runtime.codec, view.id, view.version, runtime.district, room_id)
+    await query.answer()
+    await reply(
+        update,
+        f"{view.number} 派至{runtime.district.rooms[room_id].name}：{texts.CHOOSE_BUREAU}",
+        texts.inline_from_dict(markup),
+    )
+
+
+async def note_button(update: Update, context: BotContext) -> str | int | None:
+    """办结 / 退单: check the button, then ask for the note."""
+    decoded = await _decode(update, context)
+    if decoded is None:
+        return None
+    query, action = decoded
+    person = await who(update, context)
+    if person is None or action.action not in NOTE_ACTIONS:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    try:
+        number = await context.runtime.people.check_action(
+            person.id, action.case_id, action.version, action.action
+        )
+    except CaseError as exc:
+        await _refused(query, person, action, exc)
+        return ConversationHandler.END
+    _data(context)["note"] = {
+        "action": action.action.value,
+        "case": action.case_id,
+        "version": action.version,
+        "number": number,
+    }
+    await query.answer()
+    await reply(update, texts.note_prompt(action.action, number), texts.REMOVE_KEYBOARD)
+    return NOTE
+
+
+async def note_text(update: Update, context: BotContext) -> int | None:
+    """The note: call the service."""
+    pending = _data(context).pop("note", None)
+    person = await who(update, context)
+    if not isinstance(pending, dict) or person is None:
+        return ConversationHandler.END
+    text = message_text(update).strip()
+    if not text:
+        _data(context)["note"] = pending
+        await reply(update, texts.NOTE_EXPECTED)
+        return None
+    action = CaseAction(str(pending["action"]))
+    case_id, version = int(pending["case"]), int(pending["version"])
+    cases = context.runtime.cases
+    try:
+        if action == CaseAction.RESOLVE:
+            view = await cases.resolve(case_id, person.id, text, expected_version=version)
+        else:
+            view = await cases.return_case(case_id, person.id, text, expected_version=version)
+    except CaseError as exc:
+        log.info("%s on case %s by %s refused: %s", action.value, case_id, person.id, exc.code)
+        await reply(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(
+        update, context, f"{view.number} {'办结' if action == CaseAction.RESOLVE else '退单'}"
+    )
+    log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
+    await reply(update, texts.note_done(action, view))
+    return ConversationHandler.END
+
+
+async def note_expected(update: Update, context: BotContext) -> None:
+    """Anything but text while a note is expected."""
+    await reply(update, texts.NOTE_EXPECTED)
+
+
+async def note_cancel(update: Update, context: BotContext) -> int:
+    """/cancel while a note is expected."""
+    _data(context).pop("note", None)
+    await reply(update, texts.NOTE_CANCELLED)
+    return ConversationHandler.END
+
+
+async def show_pending(update: Update, context: BotContext) -> None:
+    """/pending: the unit's open cases, overdue first."""
+    person = await who(update, context)
+    if person is None:
+        return
+    if not person.handles_cases or person.unit_id is None:
+        await reply(update, texts.NOT_HANDLER)
+        return
+    runtime = context.runtime
+    views = await runtime.cases.pending_for_unit(person.unit_id)
+    await reply(
+        update,
+        texts.pending_list(person.unit_name, views, runtime.settings.timezone),
+        texts.pending_markup(runtime.codec, views),
+    )
+
+
+def register(application: App) -> None:
+    """Add the note conversation, the card buttons and /pending."""
+    note_pattern = rf"^({CaseAction.RESOLVE.value}|{CaseAction.RETURN.value}):"
+    with quiet_per_message_warning():
+        notes = ConversationHandler(
+            entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
+            states={
+                NOTE: [
+                    MessageHandler(PRIVATE_TEXT, note_text),
+                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", note_cancel, filters=PRIVATE),
+                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
+                CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
+            ],
+            allow_reentry=True,
+            name="station_note",
+            persistent=is_persistent(application),
+        )
+    application.add_handler(notes)
+    # Every signed button that is neither a conversation button nor a follow-up answer.
+    application.add_handler(
+        CallbackQueryHandler(card_button, pattern=re.compile(rf"^(?!{re.escape(texts.UI)}|fu:)"))
+    )
+    application.add_handler(CommandHandler("pending", show_pending, filters=PRIVATE))
