@@ -1,0 +1,197 @@
+"""``minqing sandbox``: the real bot against the built-in fake Bot API.
+
+One process serves the fake Telegram Bot API, runs the real bot (polling that
+fake), the delivery worker and the scheduler over a fresh SQLite database with
+the default district, and serves a page with three phones side by side: a
+citizen, an information officer (already bound) and a station chief (one is
+bound to every station; the phone follows the unit that owns the newest case).
+No token, no network. A "fast forward" control moves the service's clock so
+that a trainee can watch re-notification and escalation happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.clock import OffsetClock
+from bot.fake_bot_api import FakeBotApi
+from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
+from storage.db import Database
+from storage.enums import Role
+from storage.models import Case, Person
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "100000001:sandbox-token-not-secret"
+FAKE_API_PREFIX = "/fakeapi"
+CITIZEN_USER_ID = 10001
+OFFICER_USER_ID = 20001
+OFFICER_UNIT = "dongcheng"
+CHIEF_USER_ID_BASE = 30000
+MAX_ADVANCE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Persona:
+    """One sandbox user: who they are and which chat the page shows."""
+
+    user_id: int
+    name: str
+    role: str
+    unit_id: str | None
+    unit_name: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        """For the page."""
+        return {
+            "chat_id": self.user_id,
+            "name": self.name,
+            "role": self.role,
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+        }
+
+
+def chief_units(district: District) -> list[str]:
+    """Units that get a sandbox chief: every station, work room, centre and the desk."""
+    wanted = STATION_KINDS | GRASSROOTS_KINDS | {UnitKind.CENTRE, UnitKind.OFFICE}
+    return [u.id for u in district.units.values() if u.kind in wanted]
+
+
+def personas(district: District) -> tuple[Persona, Persona, list[Persona]]:
+    """The citizen, the officer and the chiefs of the sandbox."""
+    citizen = Persona(CITIZEN_USER_ID, "张大姐（群众）", Role.CITIZEN.value, None, None)
+    officer_unit = district.units[OFFICER_UNIT]
+    officer = Persona(
+        OFFICER_USER_ID, "李信息员", Role.OFFICER.value, officer_unit.id, officer_unit.name
+    )
+    chiefs = [
+        Persona(
+            CHIEF_USER_ID_BASE + i,
+            f"{district.units[unit_id].name}站长",
+            Role.CHIEF.value,
+            unit_id,
+            district.units[unit_id].name,
+        )
+        for i, unit_id in enumerate(chief_units(district))
+    ]
+    return citizen, officer, chiefs
+
+
+async def seed_people(db: Database, district: District) -> list[Persona]:
+    """Bind the sandbox's officer and chiefs (idempotent); return every persona."""
+    citizen, officer, chiefs = personas(district)
+    async with db.session() as session:
+        existing = set((await session.scalars(select(Person.telegram_user_id))).all())
+        for p in [officer, *chiefs]:
+            if p.user_id in existing:
+                continue
+            session.add(
+                Person(
+                    telegram_user_id=p.user_id,
+                    chat_id=p.user_id,
+                    name=p.name,
+                    role=p.role,
+                    unit_id=p.unit_id,
+                    leader_rank="deputy_section" if p.role == Role.CHIEF.value else None,
+                )
+            )
+    return [citizen, officer, *chiefs]
+
+
+def register_fake_users(fake: FakeBotApi, everyone: list[Persona]) -> None:
+    """Give each persona a Telegram profile in the fake."""
+    for p in everyone:
+        fake.user(p.user_id, p.name)
+
+
+@dataclass
+class SandboxState:
+    """What the sandbox page's controls act on."""
+
+    db: Database
+    clock: OffsetClock
+    everyone: list[Persona]
+    run_timers: Any  # async () -> int: fire what is due now
+    poke_delivery: Any  # () -> None
+
+
+SANDBOX_KEY: web.AppKey[SandboxState] = web.AppKey("minqing_sandbox", SandboxState)
+
+
+async def handle_page(_request: web.Request) -> web.Response:
+    """The three phones."""
+    html = resources.files("bot").joinpath("static/sandbox.html").read_text(encoding="utf-8")
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def handle_static(request: web.Request) -> web.Response:
+    """The page's script and style (packaged files only)."""
+    name = request.match_info["name"]
+    if name not in {"sandbox.js", "sandbox.css"}:
+        raise web.HTTPNotFound()
+    body = resources.files("bot").joinpath(f"static/{name}").read_text(encoding="utf-8")
+    kind = "application/javascript" if name.endswith(".js") else "text/css"
+    return web.Response(text=body, content_type=kind, charset="utf-8")
+
+
+async def handle_state(request: web.Request) -> web.Response:
+    """Personas, the newest case and the clock, for the page."""
+    state = request.app[SANDBOX_KEY]
+    async with state.db.session() as session:
+        newest = await session.scalar(select(Case).order_by(Case.id.desc()).limit(1))
+    latest = None
+    if newest is not None:
+        latest = {
+            "number": newest.number,
+            "kind": newest.kind,
+            "status": newest.status,
+            "owning_unit_id": newest.owning_unit_id,
+            "escalated_to_unit_id": newest.escalated_to_unit_id,
+        }
+    return web.json_response(
+        {
+            "personas": [p.as_json() for p in state.everyone],
+            "fake_api_prefix": FAKE_API_PREFIX,
+            "latest_case": latest,
+            "clock": {
+                "now": state.clock.now().isoformat(timespec="seconds"),
+                "offset_hours": round(state.clock.offset.total_seconds() / 3600, 2),
+            },
+        }
+    )
+
+
+async def handle_advance(request: web.Request) -> web.Response:
+    """Move the service's clock forward and fire the timers that fall due."""
+    state = request.app[SANDBOX_KEY]
+    try:
+        body = await request.json()
+        hours = float(body.get("hours", 1))
+    except (ValueError, TypeError, AttributeError):
+        return web.json_response({"error": "hours must be a number"}, status=400)
+    delta = timedelta(hours=hours)
+    if not timedelta(0) < delta <= MAX_ADVANCE:
+        return web.json_response({"error": "hours must be between 0 and 720"}, status=400)
+    state.clock.advance(delta)
+    fired = await state.run_timers()
+    state.poke_delivery()
+    return web.json_response(
+        {"fired": fired, "offset_hours": round(state.clock.offset.total_seconds() / 3600, 2)}
+    )
+
+
+def add_sandbox_routes(app: web.Application, state: SandboxState) -> None:
+    """Mount the page and its controls."""
+    app[SANDBOX_KEY] = state
+    app.router.add_get("/", handle_page)
+    app.router.add_get("/sandbox/static/{name}", handle_static)
+    app.router.add_get("/sandbox/state", handle_state)
+    app.router.add_post("/sandbox/advance", handle_advance)
