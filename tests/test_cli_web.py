@@ -7,13 +7,21 @@ be imported yet, on a throwaway parser with the organisation commands).
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from unittest.mock import ANY
 
-from bot.web_auth import verify_api_key
+import pytest
+
+from bot import cli_org, cli_web
+from bot.web_auth import create_api_key, verify_api_key
 from storage.db import Database
 from storage.models import Person
 from tests.conftest import REPO_ROOT
@@ -53,8 +61,38 @@ def db_at(folder: Path) -> Database:
     return Database(f"sqlite+aiosqlite:///{folder / 'minqing.db'}")
 
 
-async def test_apikey_create_list_revoke(tmp_path: Path) -> None:
-    assert run_cli("init", cwd=tmp_path).returncode == 0
+def run_in_process(*args: str) -> tuple[int, str, str]:
+    """Run a command in this process (the cheap way to cover error paths).
+
+    Returns:
+        Exit code, stdout and stderr.
+    """
+    parser = argparse.ArgumentParser(prog="minqing")
+    subparsers = parser.add_subparsers(dest="command")
+    cli_org.register(subparsers)
+    cli_web.register(subparsers)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            parsed = parser.parse_args(list(args))
+            code = int(parsed.func(parsed))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def in_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in-process commands in ``tmp_path`` with the default settings."""
+    for name in [k for k in os.environ if k.startswith("MINQING_")] + ["DATABASE_URL"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def test_apikey_create_list_revoke(in_folder: Path) -> None:
+    tmp_path = in_folder
+    assert await asyncio.to_thread(run_in_process, "init") == (0, ANY, "")
     empty = run_cli("apikey", "list", cwd=tmp_path)
     assert empty.returncode == 0 and "no API keys" in empty.stdout
 
@@ -63,19 +101,19 @@ async def test_apikey_create_list_revoke(tmp_path: Path) -> None:
     key = first.stdout.strip().splitlines()[-1]
     assert key.startswith("mq_") and len(key) == 46
     assert "API key 1 for '12345热线' created" in first.stdout
-    second = run_cli("apikey", "create", "城管平台", cwd=tmp_path)
-    other = second.stdout.strip().splitlines()[-1]
-
-    listed = run_cli("apikey", "list", cwd=tmp_path)
-    assert listed.returncode == 0
-    assert "12345热线" in listed.stdout and "城管平台" in listed.stdout
-    assert listed.stdout.count("active") == 2 and key not in listed.stdout
+    db = db_at(tmp_path)
+    try:
+        other = await create_api_key(db, "城管平台")
+    finally:
+        await db.dispose()
 
     revoked = run_cli("apikey", "revoke", "1", cwd=tmp_path)
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
-    assert run_cli("apikey", "revoke", "1", cwd=tmp_path).returncode == 0  # again: no error
     listed = run_cli("apikey", "list", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert "12345热线" in listed.stdout and "城管平台" in listed.stdout
     assert listed.stdout.count("active") == 1 and "revoked 20" in listed.stdout
+    assert key not in listed.stdout
 
     db = db_at(tmp_path)
     try:
@@ -85,12 +123,21 @@ async def test_apikey_create_list_revoke(tmp_path: Path) -> None:
     finally:
         await db.dispose()
 
-    unknown = run_cli("apikey", "revoke", "99", cwd=tmp_path)
-    assert unknown.returncode == 2 and "unknown API key id 99" in unknown.stderr
-    blank = run_cli("apikey", "create", "  ", cwd=tmp_path)
-    assert blank.returncode == 2 and "NAME" in blank.stderr
-    bare = run_cli("apikey", cwd=tmp_path)
-    assert bare.returncode == 2 and "required" in bare.stderr
+
+def test_apikey_errors(in_folder: Path) -> None:
+    assert run_in_process("init")[0] == 0
+    code, out, _ = run_in_process("apikey", "create", "测试")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("mq_")
+    assert run_in_process("apikey", "revoke", "1")[0] == 0
+    assert run_in_process("apikey", "revoke", "1")[0] == 0  # again: no error
+    code, _, err = run_in_process("apikey", "revoke", "99")
+    assert code == 2 and "unknown API key id 99" in err
+    code, _, err = run_in_process("apikey", "create", "  ")
+    assert code == 2 and "NAME" in err
+    code, _, err = run_in_process("apikey")
+    assert code == 2 and "required" in err
+    code, _, err = run_in_process("apikey", "revoke", "one")
+    assert code == 2 and "invalid int" in err
 
 
 def test_apikey_before_init_says_what_to_do(tmp_path: Path) -> None:
@@ -98,9 +145,8 @@ def test_apikey_before_init_says_what_to_do(tmp_path: Path) -> None:
     assert result.returncode != 0 and "minqing init" in result.stderr
 
 
-async def test_diary_add_and_compliance(tmp_path: Path) -> None:
-    assert run_cli("init", cwd=tmp_path).returncode == 0
-    db = db_at(tmp_path)
+async def add_leader(folder: Path) -> None:
+    db = db_at(folder)
     try:
         async with db.session() as s:
             s.add(
@@ -115,27 +161,43 @@ async def test_diary_add_and_compliance(tmp_path: Path) -> None:
             )
     finally:
         await db.dispose()
-    today = date.today()  # within a day of the district's date: far from every limit
-    day = (today - timedelta(days=2)).isoformat()
+
+
+#: Within a day of the district's date, so far from every limit.
+TODAY = date.today()
+
+
+async def test_diary_add_and_compliance(in_folder: Path) -> None:
+    tmp_path = in_folder
+    assert (await asyncio.to_thread(run_in_process, "init"))[0] == 0
+    await add_leader(tmp_path)
+    day = (TODAY - timedelta(days=2)).isoformat()
     added = run_cli("diary", "add", "--person", "777", "--date", day, "走访", "三户", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     assert f"by 张东城 for {day}" in added.stdout
 
-    future = (today + timedelta(days=3)).isoformat()
-    refused = run_cli("diary", "add", "--person", "777", "--date", future, "x", cwd=tmp_path)
-    assert refused.returncode == 2 and "走访日期不能晚于今天" in refused.stderr
-    nobody = run_cli("diary", "add", "--person", "1", "x", cwd=tmp_path)
-    assert nobody.returncode == 2 and "nobody with Telegram id 1" in nobody.stderr
-    bad_date = run_cli("diary", "add", "--person", "777", "--date", "28号", "x", cwd=tmp_path)
-    assert bad_date.returncode == 2 and "--date" in bad_date.stderr
-
-    month = day[:7]
-    report = run_cli("diary", "compliance", "--month", month, "--unit", "dongcheng", cwd=tmp_path)
+    report = run_cli("diary", "compliance", "--month", day[:7], "--unit", "dongcheng", cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     assert "张东城 [东城街道群众工作站]" in report.stdout
     assert "1/1 (100.0%)" in report.stdout
+
+
+def test_diary_errors(in_folder: Path) -> None:
+    assert run_in_process("init")[0] == 0
+    asyncio.run(add_leader(in_folder))
+    future = (TODAY + timedelta(days=3)).isoformat()
+    code, _, err = run_in_process("diary", "add", "--person", "777", "--date", future, "x")
+    assert code == 2 and "走访日期不能晚于今天" in err
+    code, _, err = run_in_process("diary", "add", "--person", "1", "x")
+    assert code == 2 and "nobody with Telegram id 1" in err
+    code, _, err = run_in_process("diary", "add", "--person", "777", "--date", "28号", "x")
+    assert code == 2 and "--date" in err
+    code, out, _ = run_in_process("diary", "add", "--person", "777", "今天走访")
+    assert code == 0 and "diary entry 1" in out
     # The default month is the current one in the district.
-    plain = run_cli("diary", "compliance", cwd=tmp_path)
-    assert plain.returncode == 0 and "民情日记 20" in plain.stdout
-    wrong = run_cli("diary", "compliance", "--month", "2024/05", cwd=tmp_path)
-    assert wrong.returncode == 2 and "YYYY-MM" in wrong.stderr
+    code, out, _ = run_in_process("diary", "compliance")
+    assert code == 0 and "民情日记 20" in out and "张东城" in out
+    code, _, err = run_in_process("diary", "compliance", "--month", "2024/05")
+    assert code == 2 and "YYYY-MM" in err
+    code, _, err = run_in_process("diary", "compliance", "--unit", "atlantis")
+    assert code == 2 and "atlantis" in err
