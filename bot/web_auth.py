@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
@@ -230,6 +230,31 @@ class SessionSigner:
         return WebSession(
             person_id=int(match.group(1)), expires_at=expires_at, nonce=match.group(3)
         )
+
+    def csrf_token(self, session: WebSession) -> str:
+        """A token for the forms of ``session`` (bound to its nonce, so to this login)."""
+        return self._sign(f"csrf.{session.person_id}.{session.nonce}")
+
+    def check_csrf(self, session: WebSession, token: str) -> bool:
+        """Whether ``token`` is the form token of ``session`` (constant time)."""
+        expected = self.csrf_token(session).encode("ascii")
+        return hmac.compare_digest(expected, token.encode("utf-8", "replace"))
+
+
+def cookie_settings(*, secure: bool, ttl: timedelta = SESSION_TTL) -> dict[str, Any]:
+    """Keyword arguments for aiohttp's ``response.set_cookie(SESSION_COOKIE, value, ...)``.
+
+    Args:
+        secure: Send the cookie over HTTPS only (set it whenever the dashboard is on HTTPS).
+        ttl: The session's lifetime, for ``Max-Age``.
+    """
+    return {
+        "httponly": True,
+        "secure": secure,
+        "samesite": "Lax",
+        "path": "/",
+        "max_age": int(ttl.total_seconds()),
+    }
 
 
 async def session_signer(db: Database) -> SessionSigner:

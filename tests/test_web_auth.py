@@ -21,6 +21,7 @@ from bot.web_auth import (
     SessionSigner,
     Visibility,
     _login_tag,
+    cookie_settings,
     create_api_key,
     create_login_link,
     list_api_keys,
@@ -180,6 +181,20 @@ def test_session_cookie_good_expired_tampered() -> None:
     assert SessionSigner(b"z" * 32).verify(value, T0) is None  # another installation
     # Two sessions of the same person differ (nonce).
     assert signer.issue(42, T0) != signer.issue(42, T0)
+
+
+def test_csrf_tokens_are_bound_to_the_session() -> None:
+    signer = SessionSigner(SECRET)
+    one = signer.verify(signer.issue(42, T0), T0)
+    two = signer.verify(signer.issue(42, T0), T0)
+    assert one is not None and two is not None
+    token = signer.csrf_token(one)
+    assert signer.check_csrf(one, token)
+    assert not signer.check_csrf(two, token)  # another login of the same person
+    assert not signer.check_csrf(one, "") and not signer.check_csrf(one, token[:-1] + "é")
+    assert not SessionSigner(b"z" * 32).check_csrf(one, token)
+    settings = cookie_settings(secure=True)
+    assert settings["httponly"] and settings["samesite"] == "Lax" and settings["max_age"] == 43200
 
 
 def test_session_signer_refuses_nonsense() -> None:
