@@ -1,0 +1,276 @@
+"""Open311 GeoReport v2 over real HTTP, on both databases."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
+
+from bot.cases import CaseService, WarningDraft
+from bot.clock import FakeClock
+from bot.web.open311 import Open311Context, add_open311_routes
+from bot.web_auth import create_api_key, revoke_api_key, verify_api_key
+from config.district import District
+from storage.db import Database
+from storage.models import Case, Person
+from tests.factories import START, chief, make_service, officer
+
+PHONE = "13812345678"
+SECRET_NAME = "张三丰"
+
+Client = TestClient[Any, Any]
+
+
+@dataclass
+class Api:
+    client: Client
+    service: CaseService
+    clock: FakeClock
+    key: str
+    db: Database
+
+
+@pytest.fixture
+async def api(db: Database, district: District) -> AsyncIterator[Api]:
+    clock = FakeClock(START)
+    service = make_service(db, district, clock)
+    app = web.Application()
+    add_open311_routes(app, Open311Context.from_service(service))
+    key = await create_api_key(db, "城市服务App")
+    async with TestClient(TestServer(app)) as client:
+        yield Api(client, service, clock, key, db)
+
+
+async def _count(db: Database) -> int:
+    async with db.session() as s:
+        return int(await s.scalar(select(func.count()).select_from(Case)) or 0)
+
+
+async def _case(db: Database, number: str) -> Case:
+    async with db.session() as s:
+        case = await s.scalar(select(Case).where(Case.number == number))
+        assert case is not None
+        return case
+
+
+async def _post(api: Api, **fields: str) -> Any:
+    resp = await api.client.post("/open311/v2/requests.json", data={"api_key": api.key, **fields})
+    body = await resp.json()
+    assert resp.status == 201, body
+    return body[0]["service_request_id"]
+
+
+async def test_services_and_definitions(api: Api, district: District) -> None:
+    resp = await api.client.get("/open311/v2/services.json")
+    assert resp.status == 200 and resp.content_type == "application/json"
+    services = await resp.json()
+    assert [s["service_code"] for s in services] == list(district.bureaus)
+    labor = next(s for s in services if s["service_code"] == "labor")
+    assert labor["service_name"] == "区劳动局"
+    assert labor["group"] == "民生保障服务室"
+    assert labor["metadata"] is False and labor["type"] == "realtime"
+    assert isinstance(labor["keywords"], str) and labor["description"]
+
+    one = await api.client.get("/open311/v2/services/labor.json")
+    assert one.status == 200
+    assert await one.json() == {"service_code": "labor", "attributes": []}
+    missing = await api.client.get("/open311/v2/services/bakery.json")
+    assert missing.status == 404
+    assert (await missing.json())[0]["code"] == 404
+
+    xml = await api.client.get("/open311/v2/services.xml")
+    assert xml.status == 200 and xml.content_type == "application/xml"
+    root = ET.fromstring(await xml.text())
+    assert root.tag == "services"
+    codes = [s.findtext("service_code") for s in root.findall("service")]
+    assert codes == list(district.bureaus)
+    assert root.find("service/metadata") is not None
+    assert root.findtext("service/metadata") == "false"
+
+
+async def test_post_then_get_by_id_without_identity(api: Api) -> None:
+    number = await _post(
+        api,
+        description=f"小区门口路灯坏了一个月，请联系{PHONE}",
+        lat="30.2741",
+        long="120.1551",
+        first_name="三丰",
+        last_name="张",
+        phone=PHONE,
+        email="zhang@example.com",
+        media_url="https://img.example.com/lamp.jpg",
+    )
+    assert number.startswith("MQ20260303-")
+
+    case = await _case(api.db, number)
+    assert case.channel == "open311" and case.kind == "request"
+    assert case.bureau == "construction" and case.owning_unit_id == "construction"
+    assert case.contact_phone == PHONE and case.contact_name == SECRET_NAME
+    async with api.db.session() as s:
+        reporter = await s.get(Person, case.reporter_id)
+        assert reporter is not None
+        assert reporter.telegram_user_id is None and reporter.chat_id is None
+
+    resp = await api.client.get(f"/open311/v2/requests/{number}.json")
+    assert resp.status == 200
+    raw = await resp.text()
+    [record] = await resp.json()
+    assert record["service_request_id"] == number
+    assert record["status"] == "open"
+    assert record["status_notes"] == "已派单"
+    assert record["service_code"] == "construction"
+    assert record["agency_responsible"] == "区建设局群众工作站"
+    assert record["lat"] == pytest.approx(30.2741) and record["long"] == pytest.approx(120.1551)
+    assert record["requested_datetime"] == "2026-03-03T09:00:00+08:00"
+    assert record["expected_datetime"] == "2026-03-10T09:00:00+08:00"
+    assert record["media_url"] == "https://img.example.com/lamp.jpg"
+    assert "138****5678" in record["description"]
+    for secret in (PHONE, SECRET_NAME, "三丰", "zhang@example.com"):
+        assert secret not in raw
+    assert "account_id" not in record or record["account_id"] is None
+
+    unknown = await api.client.get("/open311/v2/requests/MQ20260303-9999.json")
+    assert unknown.status == 404
+    assert (await unknown.json())[0]["code"] == 404
+
+
+async def test_post_json_with_service_code_and_xml_answer(api: Api) -> None:
+    resp = await api.client.post(
+        "/open311/v2/requests.xml",
+        json={
+            "api_key": api.key,
+            "service_code": "labor",
+            "description": "路灯坏了，另外老板欠薪",
+            "address_string": "东城街道和平路8号",
+        },
+    )
+    assert resp.status == 201
+    root = ET.fromstring(await resp.text())
+    number = root.findtext("request/service_request_id")
+    assert number and root.findtext("request/service_notice")
+    case = await _case(api.db, number)
+    assert (case.room, case.bureau, case.owning_unit_id) == ("livelihood", "labor", "labor")
+    assert case.address == "东城街道和平路8号"
+
+
+async def test_post_refusals_file_nothing(api: Api) -> None:
+    url = "/open311/v2/requests.json"
+    good = {"description": "路灯坏了", "address_string": "和平路"}
+
+    for data in (good, {**good, "api_key": "mq_" + "x" * 43}, {**good, "api_key": "guess"}):
+        resp = await api.client.post(url, data=data)
+        assert resp.status == 403
+        body = await resp.json()
+        assert body[0]["code"] == 403 and body[0]["description"]
+
+    cases = [
+        ({"address_string": "和平路"}, "description"),
+        ({**good, "description": "   "}, "description"),
+        ({**good, "service_code": "bakery"}, "service_code"),
+        ({"description": "路灯坏了"}, "location"),
+        ({"description": "路灯坏了", "lat": "30.1"}, "lat and long"),
+        ({"description": "路灯坏了", "lat": "95", "long": "120"}, "lat"),
+        ({**good, "media_url": "javascript:alert(1)"}, "media_url"),
+        ({**good, "phone": "call me"}, "phone"),
+        ({**good, "description": "路" * 5001}, "5000"),
+    ]
+    for data, words in cases:
+        resp = await api.client.post(url, data={"api_key": api.key, **data})
+        assert resp.status == 400, data
+        body = await resp.json()
+        assert body[0]["code"] == 400 and words in body[0]["description"], body
+
+    revoked = await create_api_key(api.db, "old app")
+    row = await verify_api_key(api.db, revoked)
+    assert row is not None
+    key_id = row.id
+    await revoke_api_key(api.db, key_id)
+    resp = await api.client.post(url, data={"api_key": revoked, **good})
+    assert resp.status == 403
+    broken = await api.client.post(url, data=b"{oops", headers={"Content-Type": "application/json"})
+    assert broken.status == 400
+    assert await _count(api.db) == 0
+
+
+async def test_search_filters_and_closed_mapping(api: Api, district: District) -> None:
+    db, clock, svc = api.db, api.clock, api.service
+    boss = await chief(db, "construction")
+
+    old = await _post(api, description="路灯坏了（很久以前）", address_string="甲")
+    clock.advance(timedelta(days=100))
+    lamp = await _post(api, description="路灯又坏了", address_string="乙")
+    clock.advance(timedelta(hours=1))
+    wage = await _post(api, description="拖欠工资三个月", address_string="丙", phone=PHONE)
+    clock.advance(timedelta(hours=1))
+    done = await _post(api, description="路灯不亮", address_string="丁")
+    spy = await officer(db, "dongcheng")
+    warning = await svc.file_warning(spy.id, WarningDraft(text="有人聚集打架"))
+
+    # Resolve "done" and have the (web) reporter answer the follow-up: closed.
+    case = await _case(db, done)
+    await svc.acknowledge(case.id, boss.id)
+    await svc.resolve(case.id, boss.id, f"已更换灯泡，回电{PHONE}")
+    resolved = (await (await api.client.get(f"/open311/v2/requests/{done}.json")).json())[0]
+    assert resolved["status"] == "closed"
+    assert resolved["status_notes"] == "已办结：已更换灯泡，回电138****5678"
+    assert case.reporter_id is not None
+    await svc.answer_follow_up(case.id, case.reporter_id, True, "satisfied")
+    closed = (await (await api.client.get(f"/open311/v2/requests/{done}.json")).json())[0]
+    assert closed["status"] == "closed" and closed["status_notes"].startswith("已结案：")
+
+    async def ids(query: str) -> list[str]:
+        resp = await api.client.get(f"/open311/v2/requests.json{query}")
+        assert resp.status == 200, await resp.text()
+        return [r["service_request_id"] for r in await resp.json()]
+
+    # Default: the last 90 days, newest first; never the warning, never the old case.
+    assert await ids("") == [done, wage, lamp]
+    assert warning.number not in await ids("?service_request_id=" + warning.number)
+    assert await ids("?status=closed") == [done]
+    assert await ids("?status=open") == [wage, lamp]
+    assert await ids("?status=open,closed") == [done, wage, lamp]
+    assert await ids("?service_code=labor") == [wage]
+    assert await ids("?service_code=construction,labor&status=open") == [wage, lamp]
+    assert await ids("?start_date=2026-03-01&end_date=2026-03-31") == [old]
+    assert await ids("?start_date=2026-06-11T09:30:00%2B08:00") == [done, wage]
+    assert await ids("?start_date=2026-06-11T09:30:00+08:00") == [done, wage]
+    assert await ids("?end_date=2026-06-11T01:30:00Z") == [lamp]
+    assert await ids(f"?service_request_id={old},{done}&status=open") == [done, old]
+
+    for bad in (
+        "?status=pending",
+        "?start_date=yesterday",
+        "?start_date=2026-01-01&end_date=2026-06-01",
+        "?start_date=2026-06-01&end_date=2026-05-01",
+    ):
+        resp = await api.client.get(f"/open311/v2/requests.json{bad}")
+        assert resp.status == 400, bad
+        assert (await resp.json())[0]["code"] == 400
+
+    # Reopened after an unhappy answer: open again.
+    again = await _case(db, lamp)
+    await svc.acknowledge(again.id, boss.id)
+    await svc.resolve(again.id, boss.id, "已修")
+    assert again.reporter_id is not None
+    await svc.answer_follow_up(again.id, again.reporter_id, False, "unsatisfied")
+    reopened = (await (await api.client.get(f"/open311/v2/requests/{lamp}.json")).json())[0]
+    assert reopened["status"] == "open" and reopened["status_notes"] == "重办中"
+
+    # No GET ever carries the reporter's phone.
+    for path in (
+        "/open311/v2/requests.json",
+        f"/open311/v2/requests/{wage}.json",
+        "/open311/v2/requests.xml",
+    ):
+        text = await (await api.client.get(path)).text()
+        assert PHONE not in text
+    xml = ET.fromstring(await (await api.client.get("/open311/v2/requests.xml")).text())
+    assert xml.tag == "service_requests"
+    assert [r.findtext("service_request_id") for r in xml.findall("request")] == [done, wage, lamp]
