@@ -1,0 +1,250 @@
+"""The citizen web form over real HTTP, on both databases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.cases import CaseService
+from bot.clock import FakeClock
+from bot.web.citizen_form import (
+    FORM_COOKIE,
+    CitizenFormContext,
+    add_citizen_form_routes,
+    check_token,
+    issue_token,
+)
+from bot.web.html import escape, render
+from config.district import District
+from storage.db import Database
+from storage.models import Case, Person
+from tests.factories import START, chief, make_service
+
+PHONE = "13912345678"
+SCRIPT = "<script>alert(1)</script>"
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+Client = TestClient[Any, Any]
+
+
+@dataclass
+class Site:
+    client: Client
+    service: CaseService
+    clock: FakeClock
+    db: Database
+
+
+@pytest.fixture
+async def site(db: Database, district: District) -> AsyncIterator[Site]:
+    clock = FakeClock(START)
+    service = make_service(db, district, clock)
+    app = web.Application()
+    add_citizen_form_routes(app, CitizenFormContext.from_service(service))
+    async with TestClient(TestServer(app)) as client:
+        yield Site(client, service, clock, db)
+
+
+async def _cases(db: Database) -> list[Case]:
+    async with db.session() as s:
+        return list((await s.scalars(select(Case).order_by(Case.id))).all())
+
+
+async def _token(client: Client) -> str:
+    resp = await client.get("/report")
+    assert resp.status == 200
+    match = TOKEN_RE.search(await resp.text())
+    assert match is not None
+    return match.group(1)
+
+
+async def _file(site: Site, **fields: str) -> tuple[int, str]:
+    token = await _token(site.client)
+    resp = await site.client.post("/report", data={"csrf_token": token, **fields})
+    return resp.status, await resp.text()
+
+
+def _number(page: str) -> str:
+    match = re.search(r"<strong>(MQ\d{8}-\d{4,})</strong>", page)
+    assert match is not None, page
+    return match.group(1)
+
+
+async def test_form_page(site: Site) -> None:
+    resp = await site.client.get("/report")
+    assert resp.status == 200 and resp.content_type == "text/html"
+    page = await resp.text()
+    assert '<html lang="zh-CN">' in page and 'name="viewport"' in page
+    assert "<textarea" in page and 'name="phone"' in page and "和平社区群众工作室" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert "script-src" not in resp.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+    cookie = resp.cookies[FORM_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/report"
+
+
+async def test_file_then_status_with_phone(site: Site) -> None:
+    status, page = await _file(
+        site,
+        text=f"和平路的路灯坏了 {SCRIPT}",
+        address="和平路12号",
+        name=f"李{SCRIPT}",
+        phone=PHONE,
+        place="dongcheng_heping",
+    )
+    assert status == 200, page
+    number = _number(page)
+    assert "区建设局群众工作站" in page and "2026-03-10 09:00" in page
+    assert f'href="/report/status?number={number}"' in page
+    [case] = await _cases(site.db)
+    assert case.channel == "web" and case.number == number
+    assert case.contact_phone == PHONE and case.territorial_unit_id == "dongcheng_heping"
+    async with site.db.session() as s:
+        reporter = await s.get(Person, case.reporter_id)
+        assert reporter is not None and reporter.telegram_user_id is None
+
+    # The link from the confirmation asks for the phone and shows nothing yet.
+    link = await (await site.client.get(f"/report/status?number={number}")).text()
+    assert "和平路" not in link and "已派单" not in link and 'name="phone"' in link
+
+    # Work on it, then look it up with the right phone (posted, and in a link).
+    boss = await chief(site.db, "construction")
+    await site.service.acknowledge(case.id, boss.id)
+    site.clock.advance(timedelta(hours=5))
+    await site.service.resolve(case.id, boss.id, f"已更换灯泡，电话{PHONE}")
+    resp = await site.client.post("/report/status", data={"number": number, "phone": PHONE})
+    shown = await resp.text()
+    assert resp.status == 200
+    assert "已办结" in shown and "区建设局群众工作站" in shown and "和平路的路灯坏了" in shown
+    assert "已更换灯泡，电话139****5678" in shown
+    assert "签收" in shown and "办理过程" in shown
+    assert SCRIPT not in shown and escape(SCRIPT) in shown
+    assert boss.name not in shown and PHONE not in shown
+    spaced = await site.client.get(f"/report/status?number={number.lower()}&phone=139 1234 5678")
+    assert "办理过程" in await spaced.text()
+
+    # A wrong, missing or partial phone reveals nothing (same as an unknown number).
+    for phone in ("13900000000", "", "5678"):
+        resp = await site.client.post("/report/status", data={"number": number, "phone": phone})
+        text = await resp.text()
+        assert "和平路" not in text and "已办结" not in text and "区建设局" not in text
+    unknown = await site.client.post(
+        "/report/status", data={"number": "MQ20260303-9999", "phone": PHONE}
+    )
+    wrong = await site.client.post(
+        "/report/status", data={"number": number, "phone": "13900000000"}
+    )
+    assert await unknown.text() == (await wrong.text()).replace(number, "MQ20260303-9999")
+
+
+async def test_status_without_phone_shows_only_the_status(site: Site) -> None:
+    status, page = await _file(site, text="拖欠工资两个月了，找谁？")
+    assert status == 200
+    number = _number(page)
+    assert "凭编号只能查看办理状态" in page
+    resp = await site.client.get(f"/report/status?number={number}")
+    text = await resp.text()
+    assert "已派单" in text and "区劳动局群众工作站" in text
+    assert "拖欠工资" not in text and "办理过程" not in text
+
+
+async def test_csrf_missing_forged_foreign_and_expired(site: Site, district: District) -> None:
+    fields = {"text": "路灯坏了", "phone": PHONE}
+    token = await _token(site.client)
+
+    missing = await site.client.post("/report", data=fields)
+    assert missing.status == 403 and "未提交" in await missing.text()
+    issued, form_id, tag = token.split(".")
+    forged = f"{issued}.{form_id}.{tag[:-2]}{'AA' if not tag.endswith('AA') else 'BB'}"
+    resp = await site.client.post("/report", data={"csrf_token": forged, **fields})
+    assert resp.status == 403
+    other_form = f"{issued}.{'A' * 22}.{tag}"
+    resp = await site.client.post("/report", data={"csrf_token": other_form, **fields})
+    assert resp.status == 403
+
+    # A valid token used from another browser (another cookie, or none).
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as stranger:
+        url = site.client.make_url("/report")
+        resp = await stranger.post(url, data={"csrf_token": token, **fields})
+        assert resp.status == 403
+        stranger.cookie_jar.update_cookies({FORM_COOKIE: "B" * 22}, url)
+        resp = await stranger.post(url, data={"csrf_token": token, **fields})
+        assert resp.status == 403
+
+    site.clock.advance(timedelta(hours=2, minutes=1))
+    expired = await site.client.post("/report", data={"csrf_token": token, **fields})
+    assert expired.status == 403
+    assert await _cases(site.db) == []
+
+    # Unit level: the token is bound to the browser nonce and to the secret.
+    now = site.clock.now()
+    good = issue_token(b"k" * 32, "N" * 22, now)
+    assert check_token(b"k" * 32, good, "N" * 22, now) is not None
+    assert check_token(b"k" * 32, good, "M" * 22, now) is None
+    assert check_token(b"j" * 32, good, "N" * 22, now) is None
+    assert check_token(b"k" * 32, good, None, now) is None
+
+
+async def test_same_form_files_once(site: Site) -> None:
+    token = await _token(site.client)
+    data = {"csrf_token": token, "text": "路灯坏了", "phone": PHONE}
+    first = await site.client.post("/report", data=data)
+    again = await site.client.post("/report", data=data)
+    assert first.status == again.status == 200
+    number = _number(await first.text())
+    assert _number(await again.text()) == number and "已提交过" in await again.text()
+    assert len(await _cases(site.db)) == 1
+
+
+async def test_bad_input_files_nothing(site: Site) -> None:
+    status, page = await _file(site, text="   ", phone=PHONE)
+    assert status == 400 and "请填写您要反映的问题" in page
+    status, page = await _file(site, text="路" * 5001)
+    assert status == 400 and "内容过长" in page and "5001" in page
+    assert "路" * 5001 in page  # the text is kept for editing
+    status, page = await _file(site, text="路灯坏了", phone="打我电话")
+    assert status == 400 and "联系电话" in page
+    status, page = await _file(site, text="路灯坏了", place="construction")
+    assert status == 400 and "社区" in page
+    status, page = await _file(site, text=f"{SCRIPT}路灯", name="x" * 51)
+    assert status == 400 and SCRIPT not in page and escape(SCRIPT) in page
+    assert await _cases(site.db) == []
+    # After an error the re-shown form carries a fresh, working token.
+    match = TOKEN_RE.search(page)
+    assert match is not None
+    resp = await site.client.post(
+        "/report", data={"csrf_token": match.group(1), "text": "路灯坏了"}
+    )
+    assert resp.status == 200 and len(await _cases(site.db)) == 1
+
+
+async def test_preview_files_nothing(site: Site) -> None:
+    resp = await site.client.post(
+        "/report/preview", data={"text": f"拖欠工资怎么办 {SCRIPT}", "phone": PHONE}
+    )
+    page = await resp.text()
+    assert resp.status == 200
+    assert "民生保障服务室" in page and "区劳动局" in page and "202室" in page
+    assert "拖欠工资" in page and "尚未提交" in page
+    assert SCRIPT not in page and TOKEN_RE.search(page)
+    unclear = await (await site.client.post("/report/preview", data={"text": "你好"})).text()
+    assert "人工分派" in unclear
+    empty = await site.client.post("/report/preview", data={"text": ""})
+    assert empty.status == 400
+    assert await _cases(site.db) == []
+
+
+def test_html_helpers_escape() -> None:
+    assert render("<p>{x}</p>", x=SCRIPT) == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    assert render("<a href='{u}'>", u="' onmouseover='x") == "<a href='&#x27; onmouseover=&#x27;x'>"
+    assert render("{x}", x=render("<b>{y}</b>", y="&")) == "<b>&amp;</b>"
+    assert render("{x}", x=None) == ""
