@@ -74,6 +74,11 @@ class Runtime:
         """
         self._outbox_listeners.append(listener)
 
+    def remove_outbox_listener(self, listener: Callable[[], None]) -> None:
+        """Stop calling ``listener`` (e.g. when its delivery worker stops)."""
+        if listener in self._outbox_listeners:
+            self._outbox_listeners.remove(listener)
+
     def outbox_written(self) -> None:
         """Tell the listeners that outbox rows were written (never raises)."""
         for listener in list(self._outbox_listeners):

@@ -333,7 +333,10 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
     """File the draft as a case and end the conversation."""
     draft = _draft(context)
     person = await who(update, context)
-    if draft is None or person is None:
+    if person is None:
+        return ConversationHandler.END
+    if draft is None:
+        await reply(update, texts.NO_DRAFT, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
     photos = draft.get("photos") or []
     request = RequestDraft(

@@ -346,6 +346,7 @@ def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
 DESCRIBE_PROMPT = (
     "请用文字描述您遇到的问题（时间、地点、经过），我会告诉您由哪个部门办理。发送 /cancel 取消。"
 )
+NO_DRAFT = "没有待提交的问题。如需反映问题，请直接发送问题描述。"
 JUST_ASKING = "好的，本次仅为咨询，没有登记。如需反映问题，随时发送问题描述。"
 STALE_DRAFT = "这个按钮已失效，请重新发送您的问题描述。"
 

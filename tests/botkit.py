@@ -23,6 +23,7 @@ from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker, backlog
 from bot.fake_bot_api import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
 from bot.invites import create_invite
+from bot.organisation import sync_organisation
 from bot.runtime import Runtime, open_runtime
 from bot.telegram_app import MinqingApplication, build_application
 from config.district import District
@@ -79,15 +80,26 @@ class BotKit:
         self._stop = asyncio.Event()
         self._worker_task = asyncio.create_task(worker.run_forever(self._stop))
 
-    async def stop(self) -> None:
-        """Stop the worker and the application (conversation state is flushed)."""
+    async def pause_delivery(self) -> None:
+        """Stop the delivery worker (outbox rows stay pending)."""
         if self._worker_task is not None:
             self._stop.set()
             if self.worker is not None:
                 self.worker.stop()
             await self._worker_task
             self._worker_task = None
-        self.runtime._outbox_listeners.clear()
+
+    def resume_delivery(self) -> None:
+        """Start the delivery worker again."""
+        assert self.worker is not None and self._worker_task is None
+        self._stop = asyncio.Event()
+        self._worker_task = asyncio.create_task(self.worker.run_forever(self._stop))
+
+    async def stop(self) -> None:
+        """Stop the worker and the application (conversation state is flushed)."""
+        await self.pause_delivery()
+        if self.worker is not None:
+            self.runtime.remove_outbox_listener(self.worker.notify)
         app, self.app = self.app, None
         if app is not None:
             if app.updater is not None and app.updater.running:
@@ -230,3 +242,16 @@ async def running_bot(db: Database, district: District) -> AsyncIterator[BotKit]
         finally:
             await kit.stop()
             await runtime.close()
+
+
+@contextlib.asynccontextmanager
+async def sqlite_bot(url: str, district: District) -> AsyncIterator[BotKit]:
+    """A started :class:`BotKit` on a fresh SQLite database at ``url``."""
+    db = Database(url)
+    await db.migrate()
+    await sync_organisation(db, district)
+    try:
+        async with running_bot(db, district) as kit:
+            yield kit
+    finally:
+        await db.dispose()

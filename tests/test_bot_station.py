@@ -1,0 +1,191 @@
+"""Station chiefs end to end: card buttons, 退单/办结 with notes, dispatch, /pending, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.fake_bot_api import ChatMessage, FakeUser
+from config.district import District
+from storage.db import Database
+from storage.enums import CaseStatus, Role
+from storage.models import Case
+from tests.botkit import BotKit, running_bot, sqlite_bot
+
+CITIZEN = 1001
+CHIEF = 2001
+DESK = 2002
+SUPERVISOR = 2003
+STRANGER = 1002
+LABOR_TEXT = "公司拖欠我三个月工资不发，老板一直找借口"
+SCHOOL_TEXT = "孩子明年上小学，报名需要什么材料，学区怎么划分"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
+    """A citizen files ``text`` without details; the new case."""
+    before = len(await kit.cases())
+    proposal = await kit.say(citizen, text, "提交")
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    for _ in range(2):
+        citizen.send_text("跳过")
+    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+    cases = await kit.cases()
+    assert len(cases) == before + 1
+    return cases[-1]
+
+
+async def card_of(user: FakeUser, case: Case) -> ChatMessage:
+    """The case card in ``user``'s chat."""
+    number = case.number or ""
+    return await user.wait_for_message(lambda m: number in m.content and bool(m.buttons), 10)
+
+
+async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
+    kit: BotKit,
+) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    desk = kit.user(DESK, "分派员")
+    await kit.bind(desk, "service_centre", Role.STAFF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+
+    # 退单 asks for a reason; /cancel leaves the case alone.
+    prompt = await kit.press(chief, card, "退单", "退单理由")
+    assert case.number is not None and case.number in prompt.content
+    await kit.say(chief, "/cancel", "案件未作改动")
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+    await kit.press(chief, card, "退单", "退单理由")
+    returned = await kit.say(chief, "不属于本单位职责，应由人社部门办理", "已退单")
+    assert "群众服务中心" in returned.content
+    stored = await kit.case(case.id)
+    assert stored.status == CaseStatus.RETURNED and stored.owning_unit_id == "service_centre"
+    await chief.wait_for_message(lambda m: m is card and "已退单" in m.content, 10)
+    assert not card.buttons  # the chief may no longer act on it
+    ping = await desk.wait_for_message(lambda m: "【退单】" in m.content, 10)
+    assert "不属于本单位职责" in ping.content
+    await citizen.wait_for_message(lambda m: "重新分派" in m.content, 10)
+
+    # The desk picks a room, then a bureau: the case goes back to the labour bureau.
+    desk_card = await desk.wait_for_message(
+        lambda m: (case.number or "") in m.content and "社会事业" in str(m.buttons), 10
+    )
+    bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
+    assert [b["text"] for b in bureaus.buttons] == ["区劳动局", "区民政局", "区人事局"]
+    dispatched = desk.press(bureaus, "区劳动局")
+    assert "已派单" in await kit.callback_answer(dispatched)
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+
+    # The chief's card is the same message, edited: 签收 again, 处理中, 办结 with a note.
+    await chief.wait_for_message(lambda m: m is card and "签收" in str(m.buttons), 10)
+    for label, status in (("签收", "已签收"), ("处理中", "处理中")):
+        pressed = chief.press(card, label)
+        await kit.callback_answer(pressed)
+        shown = f"状态：{status}"
+        await chief.wait_for_message(lambda m: m is card and shown in m.content, 10)  # noqa: B023
+    await kit.press(chief, card, "办结", "办结说明")
+    await kit.say(chief, "已责令企业补发工资", "已办结")
+    await chief.wait_for_message(
+        lambda m: m is card and "办理结果：已责令企业补发工资" in m.content, 10
+    )
+    cards = [m for m in chief.transcript() if (case.number or "") in m.content and m.from_bot]
+    assert cards[0] is card and card.edit_count >= 5
+    events = await kit.events(case.id)
+    assert events == [
+        "registered",
+        "dispatched",
+        "returned",
+        "dispatched",
+        "acknowledged",
+        "in_progress",
+        "resolved",
+    ]
+
+
+async def test_forged_stale_and_foreign_buttons_change_nothing(
+    db: Database, district: District
+) -> None:
+    async with running_bot(db, district) as kit:
+        chief = kit.user(CHIEF, "李站长")
+        await kit.bind(chief, "labor", Role.CHIEF)
+        citizen = kit.user(CITIZEN, "王芳")
+        case = await file_request(kit, citizen, LABOR_TEXT)
+        card = await card_of(chief, case)
+        ack_data = card.callback_data("签收")
+        done_data = card.callback_data("退单")
+        await kit.delivered()
+        before = await kit.counts()
+
+        stranger = kit.user(STRANGER, "路人")
+        hello = await kit.answer(stranger, stranger.send_command("/start"), "您好")
+        sig_forged = ack_data[:-3] + ("AAA" if not ack_data.endswith("AAA") else "BBB")
+        for data, refusal in (
+            (sig_forged, "无效的按钮"),
+            (f"ack:{case.id}:99:xxxxxxxxxx", "无效的按钮"),
+            ("garbage", "无效的按钮"),
+            ("ui:sub:999", "失效"),
+            (ack_data, "无权办理"),  # a chief's genuine button, pressed by a stranger
+            (done_data, "无权办理"),  # no note is even asked for
+        ):
+            pressed = kit.fake.press_button(STRANGER, hello.message_id, data, strict=False)
+            assert refusal in await kit.callback_answer(pressed), data
+        assert await kit.counts() == before
+        assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+
+        # The chief acknowledges; the old button (now gone from the card) is stale.
+        await kit.callback_answer(chief.press(card, "签收"))
+        await chief.wait_for_message(lambda m: m is card and "已签收" in m.content, 10)
+        stale = kit.fake.press_button(CHIEF, card.message_id, ack_data, strict=False)
+        assert "最新" in await kit.callback_answer(stale)
+        assert (await kit.events(case.id)).count("acknowledged") == 1
+
+
+async def test_pending_lists_overdue_first_and_shows_cards(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    empty = await kit.say(chief, "/pending", "没有待办")
+    assert empty.content
+    citizen = kit.user(CITIZEN, "王芳")
+    old = await file_request(kit, citizen, LABOR_TEXT)
+    kit.clock.advance(timedelta(days=2))
+    new = await file_request(kit, citizen, "单位不给交社保，也不签劳动合同")
+    assert new.owning_unit_id == "labor"
+    listing = await kit.say(chief, "/pending", "待办案件")
+    assert "共2件" in listing.content and "超期1件" in listing.content
+    assert listing.content.index(old.number or "") < listing.content.index(new.number or "")
+    assert "⚠️超期 " + (old.number or "") in listing.content
+    shown = await kit.press(chief, listing, f"查看 {old.number}", "【已超期】")
+    assert "签收" in [b["text"] for b in shown.buttons]
+    pressed = chief.press(shown, "签收")
+    assert (await kit.callback_answer(pressed)).startswith("已签收")
+    assert (await kit.case(old.id)).status == CaseStatus.ACKNOWLEDGED
+
+    citizen_pending = await kit.say(citizen, "/pending", "只有已绑定单位")
+    assert citizen_pending.content
+
+
+async def test_escalate_reaches_the_supervision_centre(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "education", Role.CHIEF)
+    supervisor = kit.user(SUPERVISOR, "督查员")
+    await kit.bind(supervisor, "supervision_centre", Role.STAFF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, SCHOOL_TEXT)
+    assert case.owning_unit_id == "education"
+    card = await card_of(chief, case)
+    pressed = chief.press(card, "上报")
+    assert "督查督办中心" in await kit.callback_answer(pressed)
+    supervised = await supervisor.wait_for_message(lambda m: "【上报督办】" in m.content, 10)
+    assert case.number is not None and case.number in supervised.content
+    stored = await kit.case(case.id)
+    assert stored.escalation_level == 1 and stored.escalated_to_unit_id == "supervision_centre"
