@@ -86,13 +86,22 @@ async def test_services_and_definitions(api: Api, district: District) -> None:
     assert (await missing.json())[0]["code"] == 404
 
     xml = await api.client.get("/open311/v2/services.xml")
-    assert xml.status == 200 and xml.content_type == "application/xml"
+    assert xml.status == 200 and xml.content_type == "text/xml"
     root = ET.fromstring(await xml.text())
     assert root.tag == "services"
     codes = [s.findtext("service_code") for s in root.findall("service")]
     assert codes == list(district.bureaus)
     assert root.find("service/metadata") is not None
     assert root.findtext("service/metadata") == "false"
+
+    found = await (await api.client.get("/open311/discovery.json")).json()
+    [endpoint] = found["endpoints"]
+    assert endpoint["url"] == str(api.client.make_url("/open311/v2"))
+    assert "application/json" in endpoint["formats"]
+    assert "text/xml" in endpoint["formats"]
+    found_xml = ET.fromstring(await (await api.client.get("/open311/discovery.xml")).text())
+    formats = [f.text for f in found_xml.findall("endpoints/endpoint/formats/format")]
+    assert found_xml.tag == "discovery" and formats == ["application/json", "text/xml"]
 
 
 async def test_post_then_get_by_id_without_identity(api: Api) -> None:

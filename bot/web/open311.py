@@ -2,6 +2,7 @@
 
 Routes (``FMT`` is ``json`` or ``xml``; errors use the same format)::
 
+    GET  /open311/discovery.FMT                 the service discovery document
     GET  /open311/v2/services.FMT               every bureau as a service
     GET  /open311/v2/services/{code}.FMT        one service definition (404 if unknown)
     POST /open311/v2/requests.FMT               file a request (api_key required)
@@ -53,7 +54,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -85,7 +86,11 @@ MAX_ADDRESS = 500
 MAX_MEDIA_URL = 1000
 KEYWORDS_PER_SERVICE = 8
 
-Format = Literal["json", "xml"]
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+#: The GeoReport v2 specification, as named in the service discovery document.
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+#: When this endpoint last changed (service discovery ``changeset``).
+CHANGESET = "2026-11-27T00:00:00Z"
 
 
 class Open311Error(Exception):
@@ -176,6 +181,25 @@ def list_services(ctx: Open311Context) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def discovery(ctx: Open311Context, base_url: str) -> dict[str, Any]:
+    """The service discovery document: where the v2 endpoint is and what it speaks."""
+    desk = ctx.district.units[ctx.district.dispatcher]
+    return {
+        "changeset": CHANGESET,
+        "contact": " ".join(x for x in (ctx.district.name, desk.name, desk.phone) if x),
+        "key_service": "接口密钥（api_key）请向区群工办申请。",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base_url.rstrip("/") + PREFIX,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
 
 
 def service_definition(ctx: Open311Context, code: str) -> dict[str, Any]:
@@ -440,11 +464,12 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     if isinstance(value, bool):
         child.text = "true" if value else "false"
     elif isinstance(value, list | tuple):
+        singular = name.removesuffix("s") if name.endswith("s") and len(name) > 1 else "item"
         for item in value:
             if isinstance(item, Mapping):
-                _xml_record(child, name.rstrip("s") or "item", item)
+                _xml_record(child, singular, item)
             else:
-                _xml_value(child, "value", item)
+                _xml_value(child, singular, item)
     elif value is not None:
         child.text = str(value)
 
@@ -460,7 +485,7 @@ def to_xml(root: str, item: str, records: Sequence[Mapping[str, Any]]) -> str:
     element = ET.Element(root)
     for record in records:
         _xml_record(element, item, record)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    return XML_DECLARATION + ET.tostring(element, encoding="unicode")
 
 
 def respond(fmt: str, data: Any, *, root: str, item: str, status: int = 200) -> web.Response:
@@ -470,14 +495,10 @@ def respond(fmt: str, data: Any, *, root: str, item: str, status: int = 200) -> 
             element = ET.Element(root)
             for key, value in data.items():
                 _xml_value(element, key, value)
-            text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
-                element, encoding="unicode"
-            )
+            text = XML_DECLARATION + ET.tostring(element, encoding="unicode")
         else:
             text = to_xml(root, item, data)
-        return web.Response(
-            text=text, status=status, content_type="application/xml", charset="utf-8"
-        )
+        return web.Response(text=text, status=status, content_type="text/xml", charset="utf-8")
     return web.Response(
         text=json.dumps(data, ensure_ascii=False),
         status=status,
@@ -520,6 +541,13 @@ async def _body_fields(request: web.Request) -> dict[str, str]:
         return {str(k): "" if v is None else str(v) for k, v in payload.items()}
     form = await request.post()
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def handle_discovery(request: web.Request) -> web.Response:
+    """GET /open311/discovery: the service discovery document."""
+    ctx = request.app[OPEN311_KEY]
+    base = f"{request.url.scheme}://{request.url.raw_authority}"
+    return respond(_fmt(request), discovery(ctx, base), root="discovery", item="endpoint")
 
 
 async def handle_services(request: web.Request) -> web.Response:
@@ -571,9 +599,10 @@ async def handle_get_request(request: web.Request) -> web.Response:
 
 
 def add_open311_routes(app: web.Application, ctx: Open311Context) -> None:
-    """Mount the GeoReport v2 routes under ``/open311/v2/``."""
+    """Mount the GeoReport v2 routes under ``/open311/v2/`` and ``/open311/discovery``."""
     app[OPEN311_KEY] = ctx
     fmt = "{fmt:json|xml}"
+    app.router.add_get(f"/open311/discovery.{fmt}", handle_discovery)
     app.router.add_get(f"{PREFIX}/services.{fmt}", handle_services)
     app.router.add_get(f"{PREFIX}/services/{{code:[A-Za-z0-9_]+}}.{fmt}", handle_service_definition)
     app.router.add_post(f"{PREFIX}/requests.{fmt}", handle_post_request)
