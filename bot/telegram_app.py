@@ -183,11 +183,17 @@ async def on_error(update: object, context: BotContext) -> None:
     )
     saved = context.saved_notes.pop(update.update_id)
     answer = texts.SAVED_BUT_ERROR.format(note=saved) if saved else texts.NOT_SAVED_ERROR
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer(answer[:200], show_alert=True)
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await update.effective_chat.send_message(answer)
+            return
+        except TelegramError:
+            pass  # already answered by the handler: say it in the chat instead
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    try:
+        await chat.send_message(answer)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 
 from telegram import (
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 ReplyMarkup: TypeAlias = (
     InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 )
+
+#: A conversation's pending input older than this is dropped: the next message starts afresh.
+PENDING_TTL = timedelta(hours=6)
 
 #: Private chats, new messages only (edits are answered separately).
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -161,3 +165,20 @@ def mark_saved(update: Update, context: BotContext, note: str) -> None:
     """Record that this update saved something (see :class:`SavedNotes`) and wake delivery."""
     context.saved_notes.mark(update.update_id, note)
     context.runtime.outbox_written()
+
+
+def stamp(context: BotContext) -> str:
+    """The current time for a pending item (ISO text: it is persisted as JSON)."""
+    return context.runtime.clock.now().isoformat()
+
+
+def is_stale(context: BotContext, item: Mapping[str, object]) -> bool:
+    """Whether a pending item stamped with :func:`stamp` is older than :data:`PENDING_TTL`."""
+    at = item.get("at")
+    if not isinstance(at, str):
+        return False
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        return True
+    return context.runtime.clock.now() - when > PENDING_TTL

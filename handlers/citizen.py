@@ -45,9 +45,10 @@ from handlers.base import (
     message_text,
     quiet_per_message_warning,
     reply,
+    stamp,
     who,
 )
-from handlers.flow import leave_and_redo, menu
+from handlers.flow import expiring, leave_and_redo, menu
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ async def describe(update: Update, context: BotContext) -> str | None:
     unsure = is_unsure(preview)
     data["draft"] = {
         "n": serial,
+        "at": stamp(context),
         "text": text,
         "room": None,
         "bureau": None,
@@ -471,6 +473,7 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     message = query.message
     _user_data(context)["fu"] = {
+        "at": stamp(context),
         "case": action.case_id,
         "version": action.version,
         "answer": action.arg,
@@ -547,14 +550,16 @@ async def follow_up_expected(update: Update, context: BotContext) -> str:
 def register(application: App) -> None:
     """Add the follow-up and request conversations, /which and /status."""
     persistent = is_persistent(application)
+    fresh = expiring("draft")
+    fresh_fu = expiring("fu")
     skip = f"^{re.escape(texts.SKIP)}$"
     with quiet_per_message_warning():
         follow_ups = ConversationHandler(
             entry_points=[CallbackQueryHandler(follow_up, pattern=r"^fu:")],
             states={
                 FU_COMMENT: [
-                    MessageHandler(PRIVATE_TEXT, follow_up_comment),
-                    CallbackQueryHandler(follow_up_comment, pattern=skip),
+                    MessageHandler(PRIVATE_TEXT, fresh_fu(follow_up_comment)),
+                    CallbackQueryHandler(fresh_fu(follow_up_comment), pattern=skip),
                     MessageHandler(PRIVATE & ~filters.COMMAND, follow_up_expected),
                 ],
             },
@@ -572,24 +577,26 @@ def register(application: App) -> None:
             entry_points=[MessageHandler(PRIVATE_TEXT, describe)],
             states={
                 PROPOSE: [
-                    CallbackQueryHandler(submit, pattern=rf"^({ui}sub|{ui}desk):\d+$"),
-                    CallbackQueryHandler(other_rooms, pattern=rf"^{ui}other:\d+$"),
-                    CallbackQueryHandler(choose_room, pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
-                    CallbackQueryHandler(just_asking, pattern=rf"^{ui}ask:\d+$"),
+                    CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
+                    CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
+                    CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
+                    CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
                     MessageHandler(PRIVATE_TEXT, describe),
                 ],
                 LOCATION: [
-                    MessageHandler(PRIVATE & filters.LOCATION, location_shared),
-                    MessageHandler(PRIVATE_TEXT, location_text),
-                    CallbackQueryHandler(community_chosen, pattern=rf"^{ui}comm:[a-z0-9_]+$"),
+                    MessageHandler(PRIVATE & filters.LOCATION, fresh(location_shared)),
+                    MessageHandler(PRIVATE_TEXT, fresh(location_text)),
+                    CallbackQueryHandler(
+                        fresh(community_chosen), pattern=rf"^{ui}comm:[a-z0-9_]+$"
+                    ),
                 ],
                 CONTACT: [
-                    MessageHandler(PRIVATE & filters.CONTACT, contact_shared),
-                    MessageHandler(PRIVATE_TEXT, contact_text),
+                    MessageHandler(PRIVATE & filters.CONTACT, fresh(contact_shared)),
+                    MessageHandler(PRIVATE_TEXT, fresh(contact_text)),
                 ],
                 PHOTOS: [
-                    MessageHandler(PRIVATE & filters.PHOTO, photo_added),
-                    MessageHandler(PRIVATE_TEXT, photos_text),
+                    MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
+                    MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
                 ],
             },
             fallbacks=[

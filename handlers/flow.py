@@ -9,11 +9,21 @@ conversation it arrives in and is handled again from the top
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any, TypeVar
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from handlers import texts
-from handlers.base import App, BotContext, reply
+from handlers.base import App, BotContext, is_stale, reply
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, T]]
 
 #: Keys of ``user_data`` that hold a conversation's pending input.
 PENDING_KEYS = ("note", "fu", "warn")
@@ -30,6 +40,32 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
             context.user_data.pop(key, None)
     context.application.create_task(context.application.process_update(update), update=update)
     return ConversationHandler.END
+
+
+def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:
+    """Wrap a conversation step: if ``user_data[key]`` is too old, start afresh.
+
+    Someone who left a conversation hours ago and now writes means something
+    new: the stale item is dropped, the conversation ended and the update
+    handled again from the top (a text becomes a new description).
+    """
+
+    def wrap(callback: Callback[T]) -> Callback[T | int]:
+        @wraps(callback)
+        async def step(update: Update, context: BotContext) -> T | int:
+            item = context.user_data.get(key) if context.user_data is not None else None
+            if isinstance(item, dict) and is_stale(context, item):
+                log.info(
+                    "stale %s of user %s dropped", key, getattr(update.effective_user, "id", None)
+                )
+                if context.user_data is not None:
+                    context.user_data.pop(key, None)
+                return await leave_and_redo(update, context)
+            return await callback(update, context)
+
+        return step
+
+    return wrap
 
 
 async def menu(update: Update, context: BotContext) -> int:

@@ -37,10 +37,11 @@ from handlers.base import (
     message_text,
     quiet_per_message_warning,
     reply,
+    stamp,
     who,
 )
 from handlers.citizen import classify
-from handlers.flow import leave_and_redo
+from handlers.flow import expiring, leave_and_redo
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
     if len(text) == 2 and text[1].strip():
         await _file(update, context, person, {"text": text[1].strip(), "photos": []})
         return ConversationHandler.END
-    _data(context)["warn"] = {"photos": []}
+    _data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -98,7 +99,7 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     person = await _officer(update, context)
     if person is None:
         return ConversationHandler.END
-    _data(context)["warn"] = {"photos": []}
+    _data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -115,6 +116,7 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         await reply(update, texts.EMPTY_TEXT)
         return None
     draft = {
+        "at": stamp(context),
         "text": text,
         "room": preview.room if preview.room in context.runtime.district.rooms else None,
         "bureau": preview.bureau if preview.bureau in context.runtime.district.bureaus else None,
@@ -318,6 +320,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
 def register(application: App) -> None:
     """Add the warning conversation and /mine."""
     ui = re.escape(texts.UI)
+    fresh = expiring("warn")
     with quiet_per_message_warning():
         warnings_conv = ConversationHandler(
             entry_points=[
@@ -325,19 +328,19 @@ def register(application: App) -> None:
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
             ],
             states={
-                W_TEXT: [MessageHandler(PRIVATE_TEXT, warning_text)],
+                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text))],
                 W_CONFIRM: [
-                    CallbackQueryHandler(confirm_button, pattern=rf"^{ui}w:"),
-                    MessageHandler(PRIVATE_TEXT, warning_text),
+                    CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
+                    MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
                 ],
                 W_PLACE: [
-                    MessageHandler(PRIVATE & filters.LOCATION, place_location),
-                    MessageHandler(PRIVATE_TEXT, place_text),
+                    MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
+                    MessageHandler(PRIVATE_TEXT, fresh(place_text)),
                 ],
-                W_COUNT: [MessageHandler(PRIVATE_TEXT, count_text)],
+                W_COUNT: [MessageHandler(PRIVATE_TEXT, fresh(count_text))],
                 W_PHOTOS: [
-                    MessageHandler(PRIVATE & filters.PHOTO, photo_added),
-                    MessageHandler(PRIVATE_TEXT, photos_text),
+                    MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
+                    MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
                 ],
             },
             fallbacks=[

@@ -41,9 +41,10 @@ from handlers.base import (
     message_text,
     quiet_per_message_warning,
     reply,
+    stamp,
     who,
 )
-from handlers.flow import leave_and_redo
+from handlers.flow import expiring, leave_and_redo
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +192,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         await _refused(query, person, action, exc)
         return ConversationHandler.END
     _data(context)["note"] = {
+        "at": stamp(context),
         "action": action.action.value,
         "case": action.case_id,
         "version": action.version,
@@ -269,7 +271,7 @@ def register(application: App) -> None:
             entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
             states={
                 NOTE: [
-                    MessageHandler(PRIVATE_TEXT, note_text),
+                    MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
                     MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
                 ],
             },

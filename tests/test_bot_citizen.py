@@ -8,6 +8,7 @@ on the database.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
@@ -253,4 +254,17 @@ async def test_cancel_and_new_description_replace_the_draft(kit: BotKit) -> None
     assert cancelled.reply_markup == {"remove_keyboard": True}
     nothing = await kit.say(citizen, "/cancel", "没有进行中的操作")
     assert nothing.content
+    assert await kit.cases() == []
+
+
+async def test_an_abandoned_draft_expires(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, LABOR_TEXT, "提交")
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    kit.clock.advance(timedelta(hours=7))
+    # Hours later a text is a new description, not the address of the old draft.
+    fresh = await kit.say(citizen, ROOM_CASES[4][0], "办理部门")
+    assert "综合职能服务室" in fresh.content
+    assert not proposal.buttons  # the old proposal's buttons went away on 提交
+    await kit.press(citizen, fresh, "只是咨询", "没有登记")
     assert await kit.cases() == []

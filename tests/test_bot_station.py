@@ -60,9 +60,15 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     case = await file_request(kit, citizen, LABOR_TEXT)
     card = await card_of(chief, case)
 
-    # 退单 asks for a reason; /cancel leaves the case alone.
+    # 退单 asks for a reason; another command leaves the note behind (and is answered),
+    # so the next text is not taken as the reason; /cancel leaves the case alone too.
     prompt = await kit.press(chief, card, "退单", "退单理由")
     assert case.number is not None and case.number in prompt.content
+    listing = await kit.say(chief, "/pending", "待办案件")
+    assert case.number in listing.content
+    await kit.say(chief, SCHOOL_TEXT, "办理部门")
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+    await kit.press(chief, card, "退单", "退单理由")
     await kit.say(chief, "/cancel", "案件未作改动")
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
     await kit.press(chief, card, "退单", "退单理由")
