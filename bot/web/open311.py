@@ -60,7 +60,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.cases import CaseService, CaseView, RequestDraft, mask_sensitive
+from bot.cases import MAX_TEXT, CaseService, CaseView, RequestDraft, mask_sensitive
 from bot.clock import Clock
 from bot.lifecycle import CaseError, status_label
 from bot.notifications import fmt_duration, fmt_time
@@ -307,14 +307,10 @@ def parse_request_query(ctx: Open311Context, params: Mapping[str, str]) -> Reque
         end = parse_when(params["end_date"], ctx.tz, end=True) if params.get("end_date") else None
     except ValueError:
         raise Open311Error(400, "start_date and end_date must be ISO 8601") from None
-    if start is None and end is None:
-        end = ctx.clock.now()
+    if end is None:
+        end = start + DEFAULT_SPAN if start is not None else ctx.clock.now()
+    if start is None:
         start = end - DEFAULT_SPAN
-    elif start is None and end is not None:
-        start = end - DEFAULT_SPAN
-    elif end is None and start is not None:
-        end = start + DEFAULT_SPAN
-    assert start is not None and end is not None
     if end < start:
         raise Open311Error(400, "end_date is before start_date")
     if end - start > MAX_SPAN + timedelta(days=1):
@@ -385,6 +381,8 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
     description = (fields.get("description") or "").strip()
     if not description:
         raise Open311Error(400, "description is required")
+    if len(description) > MAX_TEXT:
+        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
     lat, lon = _float(fields, "lat", 90.0), _float(fields, "long", 180.0)
     if (lat is None) != (lon is None):
         raise Open311Error(400, "lat and long must be given together")
