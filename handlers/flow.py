@@ -9,7 +9,9 @@ conversation it arrives in and is handled again from the top
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any, TypeVar
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, T]]
 
+#: Updates recently handed on by :func:`leave_and_redo` (application id, update id).
+_REDONE: deque[tuple[int, int]] = deque(maxlen=1000)
+#: How often one update may be handed on (there are four conversations).
+MAX_REDO = 4
 #: Keys of ``user_data`` that hold a conversation's pending input.
 PENDING_KEYS = ("note", "fu", "warn")
 
@@ -38,8 +44,19 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
     if context.user_data is not None:
         for key in PENDING_KEYS:
             context.user_data.pop(key, None)
-    context.application.create_task(context.application.process_update(update), update=update)
+    marker = (id(context.application), update.update_id)
+    if _REDONE.count(marker) >= MAX_REDO:  # one per conversation at most: never loop
+        log.warning("update %s left conversations too often; not redone", update.update_id)
+        return ConversationHandler.END
+    _REDONE.append(marker)
+    context.application.create_task(_redo(context, update), update=update)
     return ConversationHandler.END
+
+
+async def _redo(context: BotContext, update: Update) -> None:
+    """Process ``update`` again once the conversation that left it has recorded its end."""
+    await asyncio.sleep(0)
+    await context.application.process_update(update)
 
 
 def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:

@@ -195,3 +195,10 @@ async def test_escalate_reaches_the_supervision_centre(kit: BotKit) -> None:
     assert case.number is not None and case.number in supervised.content
     stored = await kit.case(case.id)
     assert stored.escalation_level == 1 and stored.escalated_to_unit_id == "supervision_centre"
+    # A chief asked for a 退单 reason who starts a warning instead: the note is left
+    # behind, the warning conversation takes the text.
+    await kit.press(chief, card, "退单", "退单理由")
+    await kit.say(chief, "/warn", "请描述预警情况")
+    proposal = await kit.say(chief, "学校门口家长五十余人聚集，情绪激动", "预警研判")
+    assert "确认" in [b["text"] for b in proposal.buttons]
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
