@@ -34,6 +34,12 @@ class Settings:
     webhook_secret: str | None
     http_port: int
     timezone: ZoneInfo
+    public_url: str
+
+    @property
+    def public_url_is_https(self) -> bool:
+        """Whether people reach the web side over HTTPS (cookies are then Secure)."""
+        return self.public_url.startswith("https://")
 
     @property
     def bot_api_url(self) -> str:
@@ -77,6 +83,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"MINQING_TIMEZONE: unknown time zone: {tz_name!r}") from None
     config_path = env.get("MINQING_CONFIG", "").strip()
+    public_url = env.get("MINQING_PUBLIC_URL", "").strip().rstrip("/")
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise SettingsError(f"MINQING_PUBLIC_URL: not an http(s) URL: {public_url!r}")
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
         telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip()
@@ -88,4 +97,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("MINQING_WEBHOOK_SECRET", "").strip() or None,
         http_port=port,
         timezone=timezone,
+        public_url=public_url or f"http://127.0.0.1:{port}",
     )

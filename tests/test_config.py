@@ -156,5 +156,10 @@ def test_settings_defaults_and_errors() -> None:
     assert s.http_port == 9000
     with pytest.raises(SettingsError, match="MINQING_HTTP_PORT"):
         load_settings({"MINQING_HTTP_PORT": "eighty"})
+    assert s.public_url == "http://127.0.0.1:9000" and not s.public_url_is_https
+    https = load_settings({"MINQING_PUBLIC_URL": "https://minqing.example.gov.cn/"})
+    assert https.public_url == "https://minqing.example.gov.cn" and https.public_url_is_https
+    with pytest.raises(SettingsError, match="MINQING_PUBLIC_URL"):
+        load_settings({"MINQING_PUBLIC_URL": "minqing.example"})
     with pytest.raises(SettingsError, match="MINQING_TIMEZONE"):
         load_settings({"MINQING_TIMEZONE": "Mars/Olympus"})

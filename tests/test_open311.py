@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
@@ -35,6 +35,11 @@ class Api:
     clock: FakeClock
     key: str
     db: Database
+
+    async def read(self, path: str) -> ClientResponse:
+        """GET a requests path with this API key added to its query."""
+        joiner = "&" if "?" in path else "?"
+        return await self.client.get(f"{path}{joiner}api_key={self.key}")
 
 
 @pytest.fixture
@@ -127,7 +132,7 @@ async def test_post_then_get_by_id_without_identity(api: Api) -> None:
         assert reporter is not None
         assert reporter.telegram_user_id is None and reporter.chat_id is None
 
-    resp = await api.client.get(f"/open311/v2/requests/{number}.json")
+    resp = await api.read(f"/open311/v2/requests/{number}.json")
     assert resp.status == 200
     raw = await resp.text()
     [record] = await resp.json()
@@ -145,7 +150,7 @@ async def test_post_then_get_by_id_without_identity(api: Api) -> None:
         assert secret not in raw
     assert "account_id" not in record or record["account_id"] is None
 
-    unknown = await api.client.get("/open311/v2/requests/MQ20260303-9999.json")
+    unknown = await api.read("/open311/v2/requests/MQ20260303-9999.json")
     assert unknown.status == 404
     assert (await unknown.json())[0]["code"] == 404
 
@@ -226,16 +231,16 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
     case = await _case(db, done)
     await svc.acknowledge(case.id, boss.id)
     await svc.resolve(case.id, boss.id, f"已更换灯泡，回电{PHONE}")
-    resolved = (await (await api.client.get(f"/open311/v2/requests/{done}.json")).json())[0]
+    resolved = (await (await api.read(f"/open311/v2/requests/{done}.json")).json())[0]
     assert resolved["status"] == "closed"
     assert resolved["status_notes"] == "已办结：已更换灯泡，回电138****5678"
     assert case.reporter_id is not None
     await svc.answer_follow_up(case.id, case.reporter_id, True, "satisfied")
-    closed = (await (await api.client.get(f"/open311/v2/requests/{done}.json")).json())[0]
+    closed = (await (await api.read(f"/open311/v2/requests/{done}.json")).json())[0]
     assert closed["status"] == "closed" and closed["status_notes"].startswith("已结案：")
 
     async def ids(query: str) -> list[str]:
-        resp = await api.client.get(f"/open311/v2/requests.json{query}")
+        resp = await api.read(f"/open311/v2/requests.json{query}")
         assert resp.status == 200, await resp.text()
         return [r["service_request_id"] for r in await resp.json()]
 
@@ -259,7 +264,7 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
         "?start_date=2026-01-01&end_date=2026-06-01",
         "?start_date=2026-06-01&end_date=2026-05-01",
     ):
-        resp = await api.client.get(f"/open311/v2/requests.json{bad}")
+        resp = await api.read(f"/open311/v2/requests.json{bad}")
         assert resp.status == 400, bad
         assert (await resp.json())[0]["code"] == 400
 
@@ -269,7 +274,7 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
     await svc.resolve(again.id, boss.id, "已修")
     assert again.reporter_id is not None
     await svc.answer_follow_up(again.id, again.reporter_id, False, "unsatisfied")
-    reopened = (await (await api.client.get(f"/open311/v2/requests/{lamp}.json")).json())[0]
+    reopened = (await (await api.read(f"/open311/v2/requests/{lamp}.json")).json())[0]
     assert reopened["status"] == "open" and reopened["status_notes"] == "重办中"
 
     # No GET ever carries the reporter's phone.
@@ -278,8 +283,11 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
         f"/open311/v2/requests/{wage}.json",
         "/open311/v2/requests.xml",
     ):
-        text = await (await api.client.get(path)).text()
+        text = await (await api.read(path)).text()
         assert PHONE not in text
-    xml = ET.fromstring(await (await api.client.get("/open311/v2/requests.xml")).text())
+        # Without a key nothing is read at all.
+        refused = await api.client.get(path)
+        assert refused.status == 403 and PHONE not in await refused.text()
+    xml = ET.fromstring(await (await api.read("/open311/v2/requests.xml")).text())
     assert xml.tag == "service_requests"
     assert [r.findtext("service_request_id") for r in xml.findall("request")] == [done, wage, lamp]

@@ -6,10 +6,18 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.open311 import Open311Context, add_open311_routes
+
 if TYPE_CHECKING:
     from bot.host import ServiceHost
 
 
 def install_web_routes(app: web.Application, host: ServiceHost) -> None:
-    """Mount every public web feature (the core routes are mounted by the host)."""
-    del app, host  # Open311, the citizen form and the dashboard are mounted here.
+    """Mount every public web feature (the host mounts webhook, health and metrics)."""
+    runtime = host.runtime
+    secure = runtime.settings.public_url_is_https
+    add_open311_routes(app, Open311Context.from_service(runtime.cases))
+    add_citizen_form_routes(
+        app, CitizenFormContext.from_service(runtime.cases, secure_cookies=secure)
+    )

@@ -6,8 +6,12 @@ Routes (``FMT`` is ``json`` or ``xml``; errors use the same format)::
     GET  /open311/v2/services.FMT               every bureau as a service
     GET  /open311/v2/services/{code}.FMT        one service definition (404 if unknown)
     POST /open311/v2/requests.FMT               file a request (api_key required)
-    GET  /open311/v2/requests.FMT               search requests
-    GET  /open311/v2/requests/{id}.FMT          one request (404 if unknown)
+    GET  /open311/v2/requests.FMT               search requests (api_key required)
+    GET  /open311/v2/requests/{id}.FMT          one request (api_key required; 404 if unknown)
+
+Reading requests needs an API key too, unlike many public GeoReport servers:
+a citizen's description can name people and places, and minqing shows it only
+to those whose work needs it (citizens check their own case on ``/report/status``).
 
 Decisions where the specification leaves room:
 
@@ -69,7 +73,7 @@ from bot.web_auth import verify_api_key
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
-from storage.models import Case
+from storage.models import ApiKey, Case
 
 log = logging.getLogger(__name__)
 
@@ -431,15 +435,25 @@ def service_notice(view: CaseView, ctx: Open311Context) -> str:
     )
 
 
+async def require_api_key(ctx: Open311Context, value: str | None) -> ApiKey:
+    """The valid key in ``value``; a missing, unknown or revoked one is refused.
+
+    Raises:
+        Open311Error: 403.
+    """
+    key = await verify_api_key(ctx.db, (value or "").strip())
+    if key is None:
+        raise Open311Error(403, "api_key is missing, unknown or revoked")
+    return key
+
+
 async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict[str, Any]:
     """File a request from ``POST requests``: key, fields, reporter, case.
 
     Raises:
         Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
     """
-    key = await verify_api_key(ctx.db, (fields.get("api_key") or "").strip())
-    if key is None:
-        raise Open311Error(403, "api_key is missing, unknown or revoked")
+    key = await require_api_key(ctx, fields.get("api_key"))
     draft = parse_submission(ctx, fields)
     reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
     try:
@@ -579,6 +593,7 @@ async def handle_get_requests(request: web.Request) -> web.Response:
     """GET requests: search."""
     ctx = request.app[OPEN311_KEY]
     try:
+        await require_api_key(ctx, request.query.get("api_key"))
         query = parse_request_query(ctx, request.query)
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
@@ -590,6 +605,7 @@ async def handle_get_request(request: web.Request) -> web.Response:
     """GET requests/{id}: one request, as a list of one."""
     ctx = request.app[OPEN311_KEY]
     try:
+        await require_api_key(ctx, request.query.get("api_key"))
         record = await get_request(ctx, request.match_info["request_id"])
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
