@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-from collections.abc import Awaitable, Callable
 
+from bot.cli_common import fail, pad, with_db
 from bot.invites import InviteError, create_invite
 from bot.organisation import Coverage, coverage, sync_organisation
-from config.district import ConfigError, District, load_district, parse_duration
-from config.settings import Settings, SettingsError, load_settings
+from config.district import District, parse_duration
+from config.settings import Settings
 from storage.db import Database
 from storage.enums import UNIT_ROLES, Role
 
@@ -36,37 +34,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_units)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"minqing: error: {message}", file=sys.stderr)
-    return code
-
-
-def _with_db(
-    work: Callable[[Settings, District, Database], Awaitable[int]],
-    *,
-    needs_schema: bool = True,
-) -> int:
-    """Load settings and district first (nothing touches the database if they fail)."""
-    try:
-        settings = load_settings()
-        district = load_district(settings.district_config_path)
-    except (SettingsError, ConfigError) as exc:
-        return _fail(str(exc))
-
-    async def run() -> int:
-        db = Database(settings.database_url)
-        try:
-            if needs_schema and not await db.is_up_to_date():
-                return _fail(
-                    "the database is not initialised or is out of date; run `minqing init`"
-                )
-            return await work(settings, district, db)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
-
-
 def cmd_init(_args: argparse.Namespace) -> int:
     """Migrate and load or update the organisation."""
 
@@ -87,7 +54,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
                 print(f"{label}: {len(ids)} unit(s): {', '.join(ids)}")
         return 0
 
-    return _with_db(work, needs_schema=False)
+    return with_db(work, needs_schema=False)
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -95,7 +62,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     try:
         ttl = parse_duration(args.expires)
     except ValueError as exc:
-        return _fail(f"--expires: {exc}")
+        return fail(f"--expires: {exc}")
 
     async def work(_settings: Settings, _district: District, db: Database) -> int:
         try:
@@ -104,17 +71,17 @@ def cmd_invite(args: argparse.Namespace) -> int:
             )
         except InviteError as exc:
             if exc.reason == "unknown_unit":
-                return _fail(
+                return fail(
                     f"unknown unit {args.unit!r} (see `minqing units`; run `minqing init` first)"
                 )
-            return _fail(exc.message)
+            return fail(exc.message)
         print(f"invite for {issued.role.value} of unit {issued.unit_id}")
         print(f"expires {issued.expires_at.isoformat(timespec='minutes')}")
         print("send it in the bot: /bind CODE  (or open t.me/<bot>?start=CODE)")
         print(issued.code)
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def cmd_units(_args: argparse.Namespace) -> int:
@@ -123,11 +90,11 @@ def cmd_units(_args: argparse.Namespace) -> int:
     async def work(_settings: Settings, district: District, db: Database) -> int:
         report = await coverage(db, district)
         if not report.units:
-            return _fail("no units in the database; run `minqing init` first", code=1)
+            return fail("no units in the database; run `minqing init` first", code=1)
         print(render_coverage(report))
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def render_coverage(report: Coverage) -> str:
@@ -137,7 +104,7 @@ def render_coverage(report: Coverage) -> str:
         label = f"{'  ' * u.depth}{u.name} [{u.id}]{' (sample)' if u.sample else ''}"
         staff = _against(u.staff, u.staff_target, u.staff_ok)
         officers = _against(u.officers, u.officer_target, u.officers_ok)
-        lines.append(f"{_pad(label, 60)} {staff:>9} {officers:>9}")
+        lines.append(f"{pad(label, 60)} {staff:>9} {officers:>9}")
     lines.append("")
     lines.append(f"设置率 (stations and work rooms set up):   {report.setup_rate:6.1%}")
     lines.append(f"staff target met (≥5 stations, ≥3 rooms):  {report.staff_rate:6.1%}")
@@ -149,12 +116,6 @@ def _against(count: int, target: int | None, ok: bool | None) -> str:
     if target is None:
         return str(count) if count else "-"
     return f"{count}/{target} {'✓' if ok else '✗'}"
-
-
-def _pad(text: str, width: int) -> str:
-    """Pad to a display width, counting CJK characters as two columns."""
-    shown = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return text + " " * max(0, width - shown)
 
 
 def _safe_url(url: str) -> str:

@@ -19,10 +19,9 @@ import csv
 import io
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 
-from bot.cli_org import _fail, _with_db
+from bot.cli_common import display_width, fail, pad, with_db
 from bot.reports import FIELDS, MonthlyReport, ReportError, UnitReport, monthly_report, parse_month
 from config.district import District
 from config.settings import Settings
@@ -49,7 +48,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         parse_month(args.month)
     except ReportError as exc:
-        return _fail(f"--month: {exc.message}")
+        return fail(f"--month: {exc.message}")
 
     async def work(settings: Settings, district: District, db: Database) -> int:
         try:
@@ -58,12 +57,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             )
         except ReportError as exc:
             if exc.reason == "unknown_unit":
-                return _fail(f"--unit: {exc.message} (see `minqing units`)")
-            return _fail(exc.message)
+                return fail(f"--unit: {exc.message} (see `minqing units`)")
+            return fail(exc.message)
         sys.stdout.write(render(report, args.format))
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def render(report: MonthlyReport, fmt: str) -> str:
@@ -86,17 +85,6 @@ def render_csv(report: MonthlyReport) -> str:
 
 
 # --- the table -----------------------------------------------------------------------
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of ``text``: wide and full-width characters count as two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def pad(text: str, width: int, *, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` display columns."""
-    gap = " " * max(0, width - display_width(text))
-    return gap + text if right else text + gap
 
 
 def _pct(value: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from bot.cli_org import _fail, _pad, _with_db
+from bot.cli_common import fail, pad, with_db
 from bot.diary import DiaryError, add_entry, compliance, local_today, month_of
 from bot.web_auth import ApiKeyError, create_api_key, list_api_keys, revoke_api_key, verify_api_key
 from config.district import District
@@ -49,7 +49,7 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
         try:
             key = await create_api_key(db, args.name)
         except ApiKeyError as exc:
-            return _fail(f"NAME: {exc.message}")
+            return fail(f"NAME: {exc.message}")
         row = await verify_api_key(db, key)
         assert row is not None
         print(f"API key {row.id} for {row.name!r} created.")
@@ -57,7 +57,7 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
         print(key)
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def cmd_apikey_list(_args: argparse.Namespace) -> int:
@@ -79,7 +79,7 @@ def cmd_apikey_list(_args: argparse.Namespace) -> int:
             print(f"{k.id:>4}  {state:<25}  {created:<16}  {k.name}")
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def cmd_apikey_revoke(args: argparse.Namespace) -> int:
@@ -89,12 +89,12 @@ def cmd_apikey_revoke(args: argparse.Namespace) -> int:
         try:
             row = await revoke_api_key(db, args.id)
         except ApiKeyError:
-            return _fail(f"unknown API key id {args.id} (see `minqing apikey list`)")
+            return fail(f"unknown API key id {args.id} (see `minqing apikey list`)")
         when = row.revoked_at.isoformat(timespec="minutes") if row.revoked_at else "?"
         print(f"API key {row.id} ({row.name}) revoked at {when}")
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def cmd_diary_add(args: argparse.Namespace) -> int:
@@ -104,13 +104,13 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
         try:
             visited = date.fromisoformat(args.date)
         except ValueError:
-            return _fail(f"--date: not a date like 2024-05-28: {args.date!r}")
+            return fail(f"--date: not a date like 2024-05-28: {args.date!r}")
 
     async def work(settings: Settings, _district: District, db: Database) -> int:
         async with db.session() as session:
             person = await get_person_by_telegram_id(session, args.person)
         if person is None:
-            return _fail(f"--person: nobody with Telegram id {args.person}")
+            return fail(f"--person: nobody with Telegram id {args.person}")
         day = visited or local_today(utcnow(), settings.timezone)
         try:
             entry = await add_entry(
@@ -122,11 +122,11 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
                 tz=settings.timezone,
             )
         except DiaryError as exc:
-            return _fail(exc.message)
+            return fail(exc.message)
         print(f"diary entry {entry.id} by {person.name or person.id} for {entry.visited_on}")
         return 0
 
-    return _with_db(work)
+    return with_db(work)
 
 
 def cmd_diary_compliance(args: argparse.Namespace) -> int:
@@ -137,13 +137,13 @@ def cmd_diary_compliance(args: argparse.Namespace) -> int:
         try:
             report = await compliance(db, month, args.unit, tz=settings.timezone)
         except DiaryError as exc:
-            return _fail(exc.message)
+            return fail(exc.message)
         print(f"民情日记 {report.month}" + (f" ({report.unit_id})" if report.unit_id else ""))
         for row in report.leaders:
             label = f"{row.name or row.person_id} [{row.unit_name or row.unit_id or '-'}]"
-            print(f"{_pad(label, 50)} {row.entries:>3} {'✓' if row.met else '✗'}")
+            print(f"{pad(label, 50)} {row.entries:>3} {'✓' if row.met else '✗'}")
         rate = "-" if report.rate is None else f"{report.rate:.1%}"
         print(f"leaders with ≥1 entry: {report.met_count}/{report.leader_count} ({rate})")
         return 0
 
-    return _with_db(work)
+    return with_db(work)
