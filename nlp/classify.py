@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import threading
+from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,15 +155,19 @@ def _is_word(token: str) -> bool:
     return not token.isascii() and "\u3400" <= token[0] <= "\u9fff"
 
 
-def message_features(norm_text: str, title_weight: float) -> dict[str, float]:
+def message_features(norm_text: str, title_weight: float, lead_chars: int = 0
+                     ) -> dict[str, float]:
     """Turn normalised text into distinct words with their weights.
 
     A first line of at most 60 characters followed by more text is a title:
-    its words weigh ``title_weight``; every other word weighs 1.
+    its words weigh ``title_weight``; every other word weighs 1. Without
+    such a title line, the words of the first ``lead_chars`` characters (the
+    lead, which usually names the matter) weigh ``title_weight``.
 
     Args:
         norm_text: Normalised text (see :func:`prepare_text`).
         title_weight: Weight of title words.
+        lead_chars: Length of the lead used when there is no title line.
 
     Returns:
         Word → weight, Chinese words only.
@@ -173,6 +178,8 @@ def message_features(norm_text: str, title_weight: float) -> dict[str, float]:
     head, sep, rest = norm_text.partition("\n")
     if sep and rest and len(head) <= _TITLE_MAX:
         title, body = head, rest
+    elif lead_chars > 0 and len(norm_text) > 2 * lead_chars:
+        title, body = norm_text[:lead_chars], norm_text[lead_chars:]
     feats: dict[str, float] = {}
     for tok in cut(body, HMM=False):
         if _is_word(tok):
@@ -188,23 +195,22 @@ def message_features(norm_text: str, title_weight: float) -> dict[str, float]:
 
 
 @dataclass(slots=True)
-class _Entry:
-    mined: list[tuple[int, float]] = field(default_factory=list)
-    spread: float = 0.0
-    rooms: list[tuple[int, float]] = field(default_factory=list)
-    bureaus: list[tuple[int, str, float]] = field(default_factory=list)
-    rules: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class _Compiled:
     targets: list[str]
     target_room: list[int]
     target_bureau: list[str]
     room_targets: list[list[int]]
     bias: list[float]
+    mined_bias: list[float]
+    mined_targets: list[int]
+    unmined_targets: list[int]
     temperature: float
-    index: dict[str, _Entry]
+    weights: list[dict[str, float]]
+    spread: dict[str, float]
+    hand_rooms: dict[str, tuple[tuple[int, float], ...]]
+    hand_bureaus: dict[str, tuple[tuple[int, str, float], ...]]
+    rule_index: dict[str, tuple[int, ...]]
+    hand_words: frozenset[str]
     rules: list[tuple[frozenset[str], frozenset[str], frozenset[str], list[tuple[int, str, float]]]]
 
 
@@ -219,58 +225,61 @@ def _split_target(target: str) -> tuple[int, str]:
 
 
 def _compile(lex: Lexicon) -> _Compiled:
-    mined = lex.raw.get("mined", {}) if isinstance(lex.raw, dict) else {}
-    mined_bias: dict[str, float] = dict(mined.get("bias", {})) if isinstance(mined, dict) else {}
-    temperature = float(mined.get("temperature", 1.0)) if isinstance(mined, dict) else 1.0
-    targets: list[str] = []
-    for target in mined_bias:
-        if target not in targets:
-            targets.append(target)
-    for weights in lex.terms.values():
-        for target in weights:
-            if target not in targets:
-                targets.append(target)
+    mined = lex.raw.get("mined", {})
+    mined = mined if isinstance(mined, dict) else {}
+    mined_bias: dict[str, float] = {str(k): float(v) for k, v in mined.get("bias", {}).items()}
+    temperature = float(mined.get("temperature", 1.0))
+    names: set[str] = set(mined_bias)
+    for ws in lex.terms.values():
+        names.update(ws)
+    mined_set = set(names)
     for room in ROOMS:
-        if not any(t.partition("/")[0] == room for t in targets):
-            targets.append(room)
-    targets.sort(key=lambda t: (ROOMS.index(t.partition("/")[0]), t))
+        if not any(t.partition("/")[0] == room for t in names):
+            names.add(room)
+    targets = sorted(names, key=lambda t: (ROOMS.index(t.partition("/")[0]), t))
     pos = {t: i for i, t in enumerate(targets)}
     target_room = [_split_target(t)[0] for t in targets]
     target_bureau = [_split_target(t)[1] for t in targets]
     room_targets = [[i for i, r in enumerate(target_room) if r == ri] for ri in range(len(ROOMS))]
-    bias = [lex.room_bias[ROOMS[target_room[i]]] + float(mined_bias.get(t, 0.0))
-            for i, t in enumerate(targets)]
-
-    index: dict[str, _Entry] = {}
-
-    def entry(word: str) -> _Entry:
-        e = index.get(word)
-        if e is None:
-            e = index[word] = _Entry()
-        return e
-
-    for term, weights in lex.terms.items():
-        e = entry(term)
-        e.mined = [(pos[t], w) for t, w in weights.items() if w]
-        values = [w for _, w in e.mined] + ([0.0] if len(e.mined) < len(targets) else [])
-        e.spread = max(values) - min(values) if values else 0.0
+    bias = [lex.room_bias[ROOMS[target_room[i]]] for i in range(len(targets))]
+    mined_targets = [i for i, t in enumerate(targets) if t in mined_set]
+    unmined_targets = [i for i, t in enumerate(targets) if t not in mined_set]
+    mbias = [mined_bias.get(t, 0.0) for t in targets]
+    weights: list[dict[str, float]] = [{} for _ in targets]
+    spread: dict[str, float] = {}
+    k = len(mined_targets)
+    for term, ws in lex.terms.items():
+        for t, w in ws.items():
+            if w:
+                weights[pos[t]][term] = w
+        values = list(ws.values()) + ([0.0] if len(ws) < k else [])
+        spread[term] = max(values) - min(values) if values else 0.0
+    rooms_acc: dict[str, list[tuple[int, float]]] = {}
+    bureaus_acc: dict[str, list[tuple[int, str, float]]] = {}
     for room, cues in lex.room_cues.items():
         for word, w in cues.items():
-            entry(word).rooms.append((ROOMS.index(room), w))
+            rooms_acc.setdefault(word, []).append((ROOMS.index(room), w))
     for (room, bureau), kws in lex.bureau_keywords.items():
         for word, w in kws.items():
-            e = entry(word)
-            e.rooms.append((ROOMS.index(room), w))
-            e.bureaus.append((ROOMS.index(room), bureau, w))
+            rooms_acc.setdefault(word, []).append((ROOMS.index(room), w))
+            bureaus_acc.setdefault(word, []).append((ROOMS.index(room), bureau, w))
     rules = []
+    rule_acc: dict[str, list[int]] = {}
     for i, rule in enumerate(lex.rules):
         adds = [(*_split_target(t), w) for t, w in rule.add]
         rules.append((frozenset(rule.when), frozenset(rule.with_any),
                       frozenset(rule.unless_any), adds))
-        entry(rule.when[0]).rules.append(i)
+        rule_acc.setdefault(rule.when[0], []).append(i)
     add_words(lex.keywords())
-    return _Compiled(targets, target_room, target_bureau, room_targets, bias, temperature,
-                     index, rules)
+    return _Compiled(
+        targets, target_room, target_bureau, room_targets, bias, mbias, mined_targets,
+        unmined_targets, temperature, weights, spread,
+        {w: tuple(v) for w, v in rooms_acc.items()},
+        {w: tuple(v) for w, v in bureaus_acc.items()},
+        {w: tuple(v) for w, v in rule_acc.items()},
+        frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc),
+        rules,
+    )
 
 
 def _compiled(lex: Lexicon) -> _Compiled:
@@ -298,53 +307,82 @@ def _softmax(logits: list[float], temperature: float) -> list[float]:
     return [x / total for x in exps]
 
 
-def score_features(
-    feats: dict[str, float], lex: Lexicon
-) -> tuple[list[float], list[float], dict[tuple[int, str], float], list[tuple[str, float, _Entry]],
-           float, list[str]]:
-    """Score word features against a lexicon (used by classify and mining).
+@dataclass(slots=True)
+class Scores:
+    """Intermediate scores of one message (used by classify and by mining).
+
+    Attributes:
+        targets: Target names (``room`` or ``room/bureau``).
+        logits: Per-target score.
+        probs: Per-target calibrated probability.
+        bureau_score: Hand-written bureau evidence per ``(room index, bureau)``.
+        evidence: Total keyword evidence (compared with ``min_evidence``).
+        norm: The √n divisor of the mined weights.
+        hand: The multiplier of the hand-written weights.
+    """
+
+    targets: list[str]
+    logits: list[float]
+    probs: list[float]
+    bureau_score: dict[tuple[int, str], float]
+    evidence: float
+    norm: float
+    hand: float
+
+
+def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
+    """Score word features against a lexicon.
+
+    Every lookup is a dictionary access done in C (``map(dict.get, ...)``),
+    so scoring adds little to segmentation.
 
     Args:
         feats: Word → weight, from :func:`message_features`.
         lex: The lexicon.
 
     Returns:
-        Per-target logits, per-target probabilities, curated bureau scores,
-        matched words, the keyword evidence and the target names.
+        The scores.
     """
     comp = _compiled(lex)
-    logits = list(comp.bias)
-    n = math.sqrt(sum(v * v for v in feats.values())) or 1.0
-    index = comp.index
-    matched: list[tuple[str, float, _Entry]] = []
+    settings = lex.settings
+    n = math.sqrt(max(sum(v * v for v in feats.values()), settings.norm_floor))
+    # Hand-written weights count fully in a short message and shrink with
+    # short_words / distinct words in a long one, where the mined weights lead.
+    hand = min(1.0, settings.short_words / max(len(feats), 1))
+    groups: dict[float, list[str]] = {}
+    for tok, v in feats.items():
+        groups.setdefault(v, []).append(tok)
+    mined_part = list(comp.mined_bias)
+    evidence = 0.0
+    for v, toks in groups.items():
+        scale = v / n
+        for ti in comp.mined_targets:
+            mined_part[ti] += scale * sum(map(comp.weights[ti].get, toks, repeat(0.0)))
+        evidence += scale * sum(map(comp.spread.get, toks, repeat(0.0)))
+    # Rooms without mined weights (no training data) start from the mean of
+    # the mined rooms, so only their own keywords and bias move them.
+    if comp.mined_targets:
+        mean = sum(mined_part[t] for t in comp.mined_targets) / len(comp.mined_targets)
+        for t in comp.unmined_targets:
+            mined_part[t] = mean
+    logits = [b + m for b, m in zip(comp.bias, mined_part, strict=True)]
     room_add = [0.0] * len(ROOMS)
     bureau_score: dict[tuple[int, str], float] = {}
-    evidence = 0.0
     fired_rules: list[int] = []
-    for tok, v in feats.items():
-        e = index.get(tok)
-        if e is None:
-            continue
-        matched.append((tok, v, e))
-        if e.mined:
-            scale = v / n
-            for ti, w in e.mined:
-                logits[ti] += w * scale
-            evidence += e.spread * scale
-        for ri, w in e.rooms:
-            room_add[ri] += w
-            evidence += abs(w)
-        for ri, b, w in e.bureaus:
+    for tok in comp.hand_words.intersection(feats):
+        for ri, w in comp.hand_rooms.get(tok, ()):
+            room_add[ri] += w * hand
+            evidence += abs(w) * hand
+        for ri, b, w in comp.hand_bureaus.get(tok, ()):
             bureau_score[(ri, b)] = bureau_score.get((ri, b), 0.0) + w
-        if e.rules:
-            fired_rules.extend(e.rules)
+        fired_rules.extend(comp.rule_index.get(tok, ()))
     for ri in fired_rules:
         when, with_any, unless_any, adds = comp.rules[ri]
-        if not all(w in feats for w in when):
+        if not when.issubset(feats):
             continue
-        if with_any and not any(w in feats for w in with_any):
+        if with_any and with_any.isdisjoint(feats):
             continue
-        if unless_any and any(w in feats for w in unless_any):
+        if unless_any and not unless_any.isdisjoint(feats):
             continue
         for room_i, bureau, w in adds:
             exact: list[int] = []
@@ -353,15 +391,15 @@ def score_features(
                 exact = [t for t in comp.room_targets[room_i] if comp.target_bureau[t] == bureau]
             if exact:
                 for t in exact:
-                    logits[t] += w
+                    logits[t] += w * hand
             else:
-                room_add[room_i] += w
+                room_add[room_i] += w * hand
     for ri, add in enumerate(room_add):
         if add:
             for t in comp.room_targets[ri]:
                 logits[t] += add
     probs = _softmax(logits, comp.temperature)
-    return logits, probs, bureau_score, matched, evidence, comp.targets
+    return Scores(comp.targets, logits, probs, bureau_score, evidence, n, hand)
 
 
 def _best_bureau(
@@ -378,6 +416,27 @@ def _best_bureau(
         scores[b] = scores.get(b, 0.0) + bureau_score.get((ri, b), 0.0)
     scores[lex.default_bureau[room]] = scores.get(lex.default_bureau[room], 0.0) + 1e-6
     return max(BUREAUS[room], key=lambda b: scores.get(b, 0.0))
+
+
+def _explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> tuple[str, ...]:
+    """The words that pushed the winning room most, strongest first."""
+    own_targets = [t for t in comp.room_targets[best] if t in comp.mined_targets]
+    k = len(comp.mined_targets) or 1
+    contrib: list[tuple[float, str]] = []
+    for tok, v in feats.items():
+        c = 0.0
+        if own_targets:
+            own = max(comp.weights[t].get(tok, 0.0) for t in own_targets)
+            if own > 0:
+                mean = sum(comp.weights[t].get(tok, 0.0) for t in comp.mined_targets) / k
+                c = (own - mean) * v / sc.norm
+        for ri, w in comp.hand_rooms.get(tok, ()):
+            if ri == best:
+                c += w * sc.hand
+        if c > 0.02 and len(tok) > 1:
+            contrib.append((c, tok))
+    contrib.sort(key=lambda x: (-x[0], x[1]))
+    return tuple(tok for _, tok in contrib[:_KEYWORDS_SHOWN])
 
 
 def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
@@ -397,37 +456,22 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
         raise EmptyTextError("nothing to classify: the text is empty")
     lex = lexicon if lexicon is not None else default_lexicon()
     norm, truncated = prepare_text(text, lex.settings.max_chars)
-    feats = message_features(norm, lex.settings.title_weight)
+    feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
     severity = assess_tokens(norm, feats, lex.severity)
-    logits, probs, bureau_score, matched, evidence, _ = score_features(feats, lex)
+    sc = score_features(feats, lex)
     comp = _compiled(lex)
+    probs = sc.probs
     room_probs = [sum(probs[t] for t in ts) for ts in comp.room_targets]
     order = sorted(range(len(ROOMS)), key=lambda i: -room_probs[i])
     alternatives = tuple(
-        Alternative(ROOMS[i], _best_bureau(i, comp, probs, bureau_score, lex), room_probs[i])
+        Alternative(ROOMS[i], _best_bureau(i, comp, probs, sc.bureau_score, lex), room_probs[i])
         for i in order[:3]
     )
-    if evidence < lex.settings.min_evidence:
+    if sc.evidence < lex.settings.min_evidence:
         return Classification(UNKNOWN, UNKNOWN, 0.0, (), alternatives, truncated,
                               severity.level, severity)
     best = order[0]
-    best_targets = set(comp.room_targets[best])
-    contrib: list[tuple[float, str]] = []
-    mean_div = len(comp.targets)
-    n = math.sqrt(sum(v * v for v in feats.values())) or 1.0
-    for tok, v, e in matched:
-        c = 0.0
-        if e.mined:
-            ws = dict(e.mined)
-            own = max(ws.get(t, 0.0) for t in best_targets)
-            c += (own - sum(ws.values()) / mean_div) * v / n
-        for ri, w in e.rooms:
-            if ri == best:
-                c += w
-        if c > 0.02:
-            contrib.append((c, tok))
-    contrib.sort(key=lambda x: (-x[0], x[1]))
-    keywords = tuple(tok for _, tok in contrib[:_KEYWORDS_SHOWN])
+    keywords = _explain(feats, best, comp, sc)
     return Classification(
         room=ROOMS[best],
         bureau=alternatives[0].bureau,

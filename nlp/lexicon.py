@@ -84,6 +84,9 @@ class Settings:
     title_weight: float = 2.0
     temperature: float = 1.0
     min_evidence: float = 0.6
+    lead_chars: int = 0
+    short_words: float = 20.0
+    norm_floor: float = 40.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,11 +257,16 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         title_weight=_number(st, "title_weight", 2.0, source, "settings"),
         temperature=_number(st, "temperature", 1.0, source, "settings"),
         min_evidence=_number(st, "min_evidence", 0.6, source, "settings"),
+        lead_chars=int(_number(st, "lead_chars", 0, source, "settings")),
+        short_words=_number(st, "short_words", 20.0, source, "settings"),
+        norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
     )
     if settings.max_chars < 50:
         raise _err(source, "settings.max_chars", "must be at least 50")
     if settings.temperature <= 0:
         raise _err(source, "settings.temperature", "must be positive")
+    if settings.short_words <= 0:
+        raise _err(source, "settings.short_words", "must be positive")
 
     rooms = _table(data.get("rooms"), source, "rooms")
     room_bias: dict[str, float] = {}
@@ -329,7 +337,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         rules=tuple(rules),
         terms=terms,
         severity=_severity(data.get("severity"), source),
-        raw=data,
+        raw={k: v for k, v in data.items() if k != "terms"},
     )
 
 

@@ -81,7 +81,8 @@ def parse_head_count(text: str) -> int | None:
     """Return the largest number of people mentioned in a text.
 
     ``三十多名`` → 30, ``百余户`` → 100, ``上百名`` → 100, ``50多人`` → 50,
-    ``数十人`` → 30, ``十几个人`` → 15. Households count as one person each.
+    ``数十人`` → 30, ``十几个人`` → 15, ``近百人`` → 90. Households count as
+    one person each.
 
     Args:
         text: Normalised text.
@@ -95,6 +96,8 @@ def parse_head_count(text: str) -> int | None:
         pre = m.group("pre")
         if pre in ("数", "几", "好几") and value in (10, 100, 1000, 10000):
             value *= 3
+        elif pre == "近":
+            value = value * 9 // 10
         if m.group("mod") == "几" and value in (10, 100, 1000):
             value += value // 2
         if value <= 0:
@@ -102,6 +105,20 @@ def parse_head_count(text: str) -> int | None:
         if best is None or value > best:
             best = value
     return best
+
+
+_NEGATIONS = ("无", "未", "没", "不", "非")
+
+
+def _negated(text: str, word: str) -> bool:
+    """True if every occurrence of ``word`` follows a negation (暂无冲突, 未聚集)."""
+    start = text.find(word)
+    while start >= 0:
+        before = text[max(0, start - 3):start]
+        if not any(neg in before for neg in _NEGATIONS):
+            return False
+        start = text.find(word, start + 1)
+    return True
 
 
 def assess_tokens(text: str, words: Mapping[str, float] | set[str], config: SeverityConfig
@@ -124,6 +141,8 @@ def assess_tokens(text: str, words: Mapping[str, float] | set[str], config: Seve
     for word in words:
         lvl = cue_map.get(word)
         if lvl is not None:
+            if _negated(text, word):
+                continue
             cues.append(word)
             level_i = max(level_i, rank[lvl])
         elif word in config.urgency:
