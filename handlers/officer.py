@@ -40,7 +40,7 @@ from handlers.base import (
     stamp,
     who,
 )
-from handlers.citizen import classify
+from handlers.citizen import classify, is_unsure
 from handlers.flow import expiring, leave_and_redo
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         "room": preview.room if preview.room in context.runtime.district.rooms else None,
         "bureau": preview.bureau if preview.bureau in context.runtime.district.bureaus else None,
         "severity": preview.severity,
+        "unsure": is_unsure(preview),
         "keywords": list(preview.keywords),
         "photos": [],
     }
@@ -163,6 +164,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     kind, _, value = data.rpartition(":")
     if kind == texts.W_ROOM and value in district.rooms:
         draft["room"] = value
+        draft["unsure"] = False
         if draft.get("bureau") not in district.rooms[value].bureaus:
             draft["bureau"] = None
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:

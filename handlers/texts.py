@@ -134,7 +134,9 @@ def welcome(person: PersonInfo, district: District) -> str:
         )
     return (
         f"您好，{person.name or person.role_label}！"
-        f"您已绑定：{person.unit_name}（{person.role_label}）。\n" + role_help(person)
+        f"您已绑定：{person.unit_name}（{person.role_label}）。您可以：\n"
+        + role_help(person)
+        + "\n也可以像群众一样直接发送问题描述，或用下方按钮。"
     )
 
 
@@ -527,9 +529,10 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
     category = (room.name if room else "待分派") + (f" · {bureau.name}" if bureau else "")
     severity = nt.SEVERITY_LABELS.get(str(draft.get("severity")), "一般")
+    doubt = "（把握不大，请核对）" if draft.get("unsure") else ""
     lines = [
         "预警研判：",
-        f"分类：{category}",
+        f"分类：{category}{doubt}",
         f"等级：{severity}",
     ]
     keywords = draft.get("keywords")
