@@ -233,7 +233,16 @@ def _retry_after_seconds(exc: RetryAfter) -> float:
 
 
 def _truncate(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 8] + "…（已截断）"
+    """``text`` cut to Telegram's limit, counted in UTF-16 units as Telegram counts."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    marker = "…（已截断）"
+    budget, units = limit - len(marker), 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > budget:
+            return text[:i] + marker
+    return text
 
 
 class DeliveryWorker:
@@ -527,12 +536,14 @@ class DeliveryWorker:
         raise _PermanentError("invalid reply_markup: unknown kind")
 
     async def _send(self, m: ClaimedMessage) -> _Delivered:
+        # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
+        text = _truncate(m.text)
         markup = self._markup(m.reply_markup)
         if m.is_card and m.card_message_id is not None:
             inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
             try:
                 await self.bot.edit_message_text(
-                    text=m.text,
+                    text=text,
                     chat_id=m.chat_id,
                     message_id=m.card_message_id,
                     reply_markup=inline,
@@ -545,7 +556,7 @@ class DeliveryWorker:
                 if not any(gone in reason for gone in _EDIT_GONE):
                     raise
                 log.info("outbox #%s: card message gone (%s); sending a new one", m.id, reason)
-        message = await self.bot.send_message(chat_id=m.chat_id, text=m.text, reply_markup=markup)
+        message = await self.bot.send_message(chat_id=m.chat_id, text=text, reply_markup=markup)
         return _Delivered(message.message_id, edited=False)
 
     # ------------------------------------------------------------------ outcomes

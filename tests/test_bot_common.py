@@ -89,11 +89,6 @@ async def test_five_thousand_characters_are_stored_in_full_and_shown_cut(kit: Bo
     assert len(await kit.cases()) == 1
 
 
-@pytest.mark.xfail(
-    reason="bot.delivery sends card and message texts uncut: a card over 4096 characters "
-    "fails permanently with 'message is too long' (to be fixed in bot/delivery.py)",
-    strict=False,
-)
 async def test_card_of_a_five_thousand_character_request_reaches_the_chief(kit: BotKit) -> None:
     chief = kit.user(CHIEF, "李站长")
     await kit.bind(chief, "labor", Role.CHIEF)

@@ -372,26 +372,39 @@ async def test_blocked_staff_member_card(db: Database, fake: FakeBotApi, bot: Bo
 async def test_bad_request_fails_the_row_and_masks_the_log(
     db: Database, fake: FakeBotApi, bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    too_long = f"联系电话 {CITIZEN_PHONE} " + "长" * 5000
     ids = await write(
         db,
         [
-            {"chat_id": 1500, "text": too_long},
+            {"chat_id": 1500, "text": f"联系电话 {CITIZEN_PHONE} 请回电"},
             {"chat_id": 1500, "text": "下一条照常送达"},
             {"chat_id": 1501, "text": "坏键盘", "reply_markup": {"bogus": True}},
         ],
     )
+    fake.fail("sendMessage", 400, chat_id=1500, count=1, description="Bad Request: chat not found")
     w = worker(db, bot)
     with caplog.at_level(logging.INFO, logger="bot.delivery"):
         await w.drain(timeout=10)
     rows = await rows_by_id(db)
     assert rows[ids[0]].status == OutboxStatus.FAILED.value
-    assert "too long" in (rows[ids[0]].last_error or "")
+    assert "chat not found" in (rows[ids[0]].last_error or "").lower()
     assert rows[ids[1]].status == OutboxStatus.SENT.value
     assert rows[ids[2]].status == OutboxStatus.FAILED.value
     assert chat_order(fake, 1500) == ["下一条照常送达"]
     assert w.stats.failed == 2
     assert CITIZEN_PHONE not in caplog.text and "138****5678" in caplog.text
+
+
+async def test_text_over_telegrams_limit_is_delivered_cut_and_kept_whole(
+    db: Database, fake: FakeBotApi, bot: Bot
+) -> None:
+    long_text = "情况说明：" + "长" * 5000
+    [row_id] = await write(db, [{"chat_id": 1502, "text": long_text}])
+    await worker(db, bot).drain(timeout=10)
+    rows = await rows_by_id(db)
+    assert rows[row_id].status == OutboxStatus.SENT.value
+    assert rows[row_id].text == long_text
+    [shown] = chat_order(fake, 1502)
+    assert len(shown) <= 4096 and shown.startswith("情况说明：长") and shown.endswith("（已截断）")
 
 
 # ---------------------------------------------------------------------------- cards
