@@ -19,6 +19,9 @@ from bot.organisation import sync_organisation
 from config.district import District, load_district
 from storage.db import Database
 
+# As `minqing` itself does (bot.cli.main): RetryAfter.retry_after as a timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 POSTGRES_URL_ENV = "MINQING_TEST_POSTGRES_URL"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
