@@ -464,6 +464,13 @@ def _month(ctx: DashboardContext, text: str | None) -> tuple[int, int, str | Non
     return year, month, None
 
 
+def _month_choices(ctx: DashboardContext) -> list[str]:
+    """The months offered in the month picker: the last two years, newest first."""
+    today = ctx.today()
+    months = data.previous_months(today.year, today.month, 24)
+    return [data.month_label(y, m) for y, m in reversed(months)]
+
+
 def _neighbours(year: int, month: int) -> tuple[str, str]:
     prev = data.previous_months(year, month, 2)[0]
     nxt = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -485,6 +492,7 @@ async def handle_assessment(
         prev=prev,
         nxt=nxt,
         weights=ctx.runtime.district.score_weights,
+        months=_month_choices(ctx),
         error=error,
     )
     return _page(document, 400 if error else 200)
@@ -527,6 +535,7 @@ async def _diary_response(
         ctx.tz,
         prev=prev,
         nxt=nxt,
+        months=_month_choices(ctx),
         ok=ok,
         error=error or month_error,
         draft=draft,

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.callbacks import CaseAction
 from bot.cases import CaseView, TimelineEntry
-from bot.diary import DiaryCompliance
+from bot.diary import DIARY_DAY, MAX_BACKDATE_DAYS, DiaryCompliance
 from bot.notifications import ACTION_LABELS, CHANNEL_LABELS, ESCALATION_REASONS, fmt_time
 from bot.organisation import Coverage
 from bot.residential_files import (
@@ -91,7 +91,16 @@ FLASH = {
 }
 
 DASHBOARD_CSS = """
-main{max-width:1120px}
+main,footer{max-width:1120px}
+td.nowrap{white-space:nowrap}
+dl.kv{display:grid;grid-template-columns:7em 1fr;gap:6px 12px}
+dl.kv dt{margin:0;padding-top:1px}
+.quick{display:flex;flex-wrap:wrap;gap:8px}
+.quick button{margin:0 0 8px}
+.actions details{border-top:1px solid #e5e7eb;padding:6px 0}
+.actions summary{font-weight:600;padding:6px 0}
+.filters a.step{padding:10px 4px;white-space:nowrap}
+.filters a{align-self:center}
 nav.dash{display:flex;flex-wrap:wrap;align-items:center;gap:4px 6px;margin:0 0 12px;
 padding:8px;background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 nav.dash a{padding:6px 10px;border-radius:6px;color:#1f2328;text-decoration:none;
@@ -133,6 +142,8 @@ summary{cursor:pointer;color:#0b57d0}
 a{color:#0b57d0}
 .indent-1{padding-left:1.2em}.indent-2{padding-left:2.4em}.indent-3{padding-left:3.6em}
 @media (max-width:700px){
+ dl.kv{display:block}
+ dl.kv dt{margin-top:8px}
  table.cases thead{display:none}
  table.cases,table.cases tbody,table.cases tr,table.cases td{display:block;width:100%}
  table.cases tr{border-bottom:8px solid #f5f6f8;padding:6px 0}
@@ -321,8 +332,8 @@ def case_list_page(
             rows.append(
                 render(
                     "<tr {a}>"
-                    '<td data-label="编号"><a href="{href}">{number}</a></td>'
-                    '<td data-label="类型">{kind}</td>'
+                    '<td data-label="编号" class="nowrap"><a href="{href}">{number}</a></td>'
+                    '<td data-label="类型" class="nowrap">{kind}</td>'
                     '<td data-label="状态">{badges}</td>'
                     '<td data-label="服务室/局">{office}</td>'
                     '<td data-label="严重程度">{sev}</td>'
@@ -369,66 +380,95 @@ class ActionForm:
     targets: Sequence[tuple[str, str]] = ()
 
 
+def _hidden(csrf: str, version: int, act: CaseAction) -> Markup:
+    return render(
+        '<input type="hidden" name="csrf_token" value="{csrf}">'
+        '<input type="hidden" name="version" value="{version}">'
+        '<input type="hidden" name="action" value="{act}">',
+        csrf=csrf,
+        version=version,
+        act=act.value,
+    )
+
+
+#: Actions that need a text (or a choice) first: label of the field, required, hint.
+_NOTE_FIELDS: dict[CaseAction, tuple[str, bool, str]] = {
+    CaseAction.RESOLVE: ("办理结果", True, "必填，将告知群众"),
+    CaseAction.RETURN: ("退单理由", True, "必填；案件将退回分派台重新派单"),
+    CaseAction.ESCALATE: ("上报说明", False, "可选；案件将上报上一级督办"),
+}
+
+
 def _action_forms(view: CaseView, actions: Sequence[ActionForm], csrf: str, note: str) -> Markup:
-    forms = []
     post = f"/dashboard/cases/{view.id}/act"
+    quick: list[Markup] = []
+    detailed: list[Markup] = []
     for item in actions:
         act = item.action
-        label = ACTION_LABELS.get(act, "派单" if act is CaseAction.DISPATCH else act.value)
-        extra = Markup("")
-        if act is CaseAction.RESOLVE:
-            extra = render(
-                '<label for="note-done">办理结果 <span class="hint">（必填，将告知群众）</span>'
-                '</label><textarea id="note-done" name="note" required maxlength="2000">'
-                "{note}</textarea>",
-                note=note,
-            )
-        elif act is CaseAction.RETURN:
-            extra = render(
-                '<label for="note-ret">退单理由 <span class="hint">（必填）</span></label>'
-                '<textarea id="note-ret" name="note" required maxlength="2000"></textarea>'
-            )
-        elif act is CaseAction.ESCALATE:
-            extra = render(
-                '<label for="note-esc">上报说明 <span class="hint">（可选）</span></label>'
-                '<textarea id="note-esc" name="note" maxlength="2000"></textarea>'
+        hidden = _hidden(csrf, view.version, act)
+        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START):
+            quick.append(
+                render(
+                    '<form method="post" action="{post}">{hidden}'
+                    '<button type="submit">{label}</button></form>',
+                    post=post,
+                    hidden=hidden,
+                    label=ACTION_LABELS[act],
+                )
             )
         elif act is CaseAction.DISPATCH:
-            extra = render(
-                '<label for="target">派至</label><select id="target" name="target" required>'
-                "{options}</select>",
-                options=_options(item.targets, None),
+            detailed.append(
+                render(
+                    '<details open><summary>派单</summary><form method="post" action="{post}">'
+                    '{hidden}<label for="target">派至</label>'
+                    '<select id="target" name="target" required>{options}</select>'
+                    '<button type="submit">派单</button></form></details>',
+                    post=post,
+                    hidden=hidden,
+                    options=_options(item.targets, None),
+                )
             )
-            label = "派单"
-        forms.append(
-            render(
-                '<form method="post" action="{post}">'
-                '<input type="hidden" name="csrf_token" value="{csrf}">'
-                '<input type="hidden" name="version" value="{version}">'
-                '<input type="hidden" name="action" value="{act}">'
-                '{extra}<button type="submit">{label}</button></form>',
-                post=post,
-                csrf=csrf,
-                version=view.version,
-                act=act.value,
-                extra=extra,
-                label=label,
+        elif act in _NOTE_FIELDS:
+            label, required, hint = _NOTE_FIELDS[act]
+            kept = note if act is CaseAction.RESOLVE else ""
+            detailed.append(
+                render(
+                    "<details {open}><summary>{action}</summary>"
+                    '<form method="post" action="{post}">{hidden}'
+                    '<label for="note-{act}">{label} <span class="hint">（{hint}）</span></label>'
+                    '<textarea id="note-{act}" name="note" maxlength="2000" {req}>{kept}</textarea>'
+                    '<button type="submit" {cls}>{action}</button></form></details>',
+                    open=attrs(open=bool(kept)),
+                    action=ACTION_LABELS[act],
+                    post=post,
+                    hidden=hidden,
+                    act=act.value,
+                    label=label,
+                    hint=hint,
+                    req=attrs(required=required),
+                    kept=kept,
+                    cls=attrs(class_="secondary" if act is CaseAction.RETURN else None),
+                )
             )
-        )
-    if not forms:
+    if not quick and not detailed:
         return render(
             '<section class="card"><h2>办理</h2><p class="muted">{t}</p></section>',
             t="您可以查看此案件，但当前没有可由您办理的操作。",
         )
-    return render('<section class="card actions"><h2>办理</h2>{forms}</section>', forms=join(forms))
+    return render(
+        '<section class="card actions"><h2>办理</h2><div class="quick">{quick}</div>{detailed}'
+        "</section>",
+        quick=join(quick),
+        detailed=join(detailed),
+    )
 
 
 def _timeline(entries: Sequence[TimelineEntry], tz: ZoneInfo, names: Mapping[str, str]) -> Markup:
     items = []
     for e in entries:
         bits = [e.label]
-        if e.status_label:
-            bits.append(f"→ {e.status_label}")
+        if e.status_label and e.label not in e.status_label:
+            bits.append(f"（状态：{e.status_label}）")
         reason = e.data.get("reason") if e.type == "escalated" else None
         if isinstance(reason, str) and reason in ESCALATION_REASONS:
             bits.append(f"（{ESCALATION_REASONS[reason]}）")
@@ -499,7 +539,7 @@ def case_page(
     if view.resolution_note:
         rows.append(("办理结果", render('<div class="pre">{t}</div>', t=view.resolution_note)))
     card = render(
-        '<section class="card"><dl>{rows}</dl></section>',
+        '<section class="card"><dl class="kv">{rows}</dl></section>',
         rows=join(render("<dt>{k}</dt><dd>{v}</dd>", k=k, v=v) for k, v in rows),
     )
     body = render(
@@ -572,16 +612,20 @@ def overview_page(viewer: ViewerInfo, data: Overview) -> Markup:
 # --- assessment ------------------------------------------------------------------------------
 
 
-def _month_nav(path: str, month: str, prev: str, nxt: str) -> Markup:
+def _month_nav(path: str, month: str, prev: str, nxt: str, choices: Sequence[str]) -> Markup:
+    options = [(m, f"{int(m[:4])}年{int(m[5:])}月") for m in choices]
+    if month not in choices:
+        options.insert(0, (month, f"{int(month[:4])}年{int(month[5:])}月"))
     return render(
         '<form class="card filters" method="get" action="{path}">'
-        '<a href="{path}?month={prev}">← 上月</a>'
-        '<label>月份<br><input type="month" name="month" value="{month}"></label>'
-        '<button type="submit">查看</button><a href="{path}?month={nxt}">下月 →</a></form>',
+        '<a class="step" href="{path}?month={prev}">← 上月</a>'
+        '<label>月份<br><select name="month">{options}</select></label>'
+        '<button type="submit">查看</button>'
+        '<a class="step" href="{path}?month={nxt}">下月 →</a></form>',
         path=path,
-        month=month,
         prev=prev,
         nxt=nxt,
+        options=_options(options, month),
     )
 
 
@@ -592,6 +636,7 @@ def assessment_page(
     prev: str,
     nxt: str,
     weights: Mapping[str, float],
+    months: Sequence[str],
     error: str | None = None,
 ) -> Markup:
     """``/dashboard/assessment``: the month's figures per unit, the ranking and the trend."""
@@ -663,7 +708,7 @@ def assessment_page(
         '<a href="/dashboard/export/scores.csv?month={month}">导出 CSV</a></p>{table}</section>'
         '<section class="card chart">{bar}</section>'
         '<section class="card chart">{trend}</section>',
-        nav=_month_nav("/dashboard/assessment", data.month, prev, nxt),
+        nav=_month_nav("/dashboard/assessment", data.month, prev, nxt, months),
         month=data.month,
         wt=weight_text,
         table=table,
@@ -695,11 +740,12 @@ def coverage_page(viewer: ViewerInfo, cover: Coverage) -> Markup:
         st=pct(cover.staff_rate),
         o=pct(cover.officer_rate),
     )
+    base = min((u.depth for u in cover.units), default=0)
     rows = [
         render(
             '<tr><td><span {a}>{name}</span>{sample}</td><td>{kind}</td><td class="num">{chiefs}'
             "</td><td>{staff}</td><td>{officers}</td></tr>",
-            a=attrs(class_=f"indent-{min(u.depth, 3)}" if u.depth else None),
+            a=attrs(class_=f"indent-{min(u.depth - base, 3)}" if u.depth > base else None),
             name=u.name,
             sample=_badge("示例") if u.sample else Markup(""),
             kind=UNIT_KIND_LABELS.get(u.kind, u.kind.value),
@@ -723,6 +769,23 @@ def coverage_page(viewer: ViewerInfo, cover: Coverage) -> Markup:
 # --- diary -----------------------------------------------------------------------------------
 
 
+WEEKDAYS = "一二三四五六日"
+
+
+def _visit_days(today: date) -> list[tuple[str, str]]:
+    """The visiting days a new entry may have: today and the days the diary allows back."""
+    out = []
+    for back in range(MAX_BACKDATE_DAYS + 1):
+        day = today - timedelta(days=back)
+        label = f"{day.year}年{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
+        if back == 0:
+            label += " 今天"
+        if day.day == DIARY_DAY:
+            label += " 民情日"
+        out.append((day.isoformat(), label))
+    return out
+
+
 def diary_page(
     viewer: ViewerInfo,
     data: DiaryCompliance,
@@ -732,6 +795,7 @@ def diary_page(
     *,
     prev: str,
     nxt: str,
+    months: Sequence[str],
     ok: str | None = None,
     error: str | None = None,
     draft: tuple[str, str] = ("", ""),
@@ -768,16 +832,14 @@ def diary_page(
         '<form method="post" action="/dashboard/diary">'
         '<input type="hidden" name="csrf_token" value="{csrf}">'
         '<label for="visited_on">走访日期</label>'
-        '<input id="visited_on" name="visited_on" type="date" required value="{visited}" '
-        'max="{today}">'
+        '<select id="visited_on" name="visited_on" required>{days}</select>'
         '<label for="content">走访情况 '
         '<span class="hint">（群众所想、所需、所盼，及解决方案）</span></label>'
         '<textarea id="content" name="content" required maxlength="5000">{content}'
         "</textarea>"
         '<button type="submit">保存日记</button></form></section>',
         csrf=viewer.csrf,
-        visited=visited or today.isoformat(),
-        today=today.isoformat(),
+        days=_options(_visit_days(today), visited or today.isoformat()),
         content=content,
     )
     entries = [
@@ -800,7 +862,7 @@ def diary_page(
         '<section class="card"><h2>{month} 完成情况</h2><p class="muted">{rule}</p>{table}'
         "</section>"
         "{form}{mine}",
-        nav=_month_nav("/dashboard/diary", data.month, prev, nxt),
+        nav=_month_nav("/dashboard/diary", data.month, prev, nxt, months),
         summary=summary,
         month=data.month,
         rule="副科级以上领导干部每月“民情日记”不少于1篇，结合每月28日“民情日”走访。",
