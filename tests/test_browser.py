@@ -37,7 +37,7 @@ from config.district import District
 from config.settings import load_settings
 from storage.db import Database
 from tests.conftest import REPO_ROOT
-from tests.factories import START, chief, citizen, load_case, make_service
+from tests.factories import START, chief, citizen, load_case, make_person, make_service
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -297,3 +297,25 @@ async def test_dashboard_chief_logs_in_and_acknowledges(
             await shot(page, name, full_page=True)
         await page.close()
         await phone.close()
+
+        # A street chief keeps a community's residential file; the office sees the overview.
+        street = await chief(db, "dongcheng")
+        admin = await make_person(db, "admin", "office")
+        for person, path, name in (
+            (street, "/dashboard/files/dongcheng_heping", "dashboard-10-file"),
+            (admin, "/dashboard/overview", "dashboard-11-overview"),
+        ):
+            other = await browser.new_page(viewport={"width": 1280, "height": 860})
+            link = urlsplit(await create_login_link(db, person.id, base, now=clock.now()))
+            await other.goto(f"{base}{link.path}?{link.query}")
+            await other.goto(f"{base}{path}")
+            if person is street:
+                await other.get_by_text("编辑“党务工作”").click()
+                await other.locator("#party_affairs textarea").fill("党员42名，党小组3个。")
+                await other.locator("#party_affairs").get_by_role("button", name="保存").click()
+                await expect(other.locator(".ok")).to_contain_text("档案栏目已保存")
+                await expect(other.locator("#party_affairs")).to_contain_text("党员42名")
+            else:
+                await expect(other.locator("h1")).to_contain_text("全区概况")
+            await shot(other, name, full_page=True)
+            await other.close()

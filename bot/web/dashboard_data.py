@@ -221,6 +221,11 @@ async def overview(db: Database, district: District, now: datetime, tz: ZoneInfo
             rooms[room_id] = OverviewRow(room_id, room.name if room else "未分类")
         return rooms[room_id]
 
+    for unit in district.units.values():  # every station and room, with or without cases
+        if unit.kind in STATION_KINDS:
+            station_row(unit.id)
+    for room_id in district.rooms:
+        room_row(room_id)
     open_values = [s.value for s in OPEN_STATUSES]
     async with db.session() as s:
         open_cases = list((await s.scalars(select(Case).where(Case.status.in_(open_values)))).all())
