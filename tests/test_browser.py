@@ -265,7 +265,7 @@ async def test_dashboard_chief_logs_in_and_acknowledges(
         await shot(page, "dashboard-01-list", full_page=True)
 
         phone = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        await phone.context.add_cookies(await page.context.cookies())
+        await phone.context.add_cookies(await page.context.cookies())  # type: ignore[arg-type]
         await phone.goto(f"{base}/dashboard")
         await shot(phone, "dashboard-02-list-phone", full_page=True)
 
@@ -306,8 +306,8 @@ async def test_dashboard_chief_logs_in_and_acknowledges(
             (admin, "/dashboard/overview", "dashboard-11-overview"),
         ):
             other = await browser.new_page(viewport={"width": 1280, "height": 860})
-            link = urlsplit(await create_login_link(db, person.id, base, now=clock.now()))
-            await other.goto(f"{base}{link.path}?{link.query}")
+            login = urlsplit(await create_login_link(db, person.id, base, now=clock.now()))
+            await other.goto(f"{base}{login.path}?{login.query}")
             await other.goto(f"{base}{path}")
             if person is street:
                 await other.get_by_text("编辑“党务工作”").click()
