@@ -40,7 +40,7 @@ from telegram.request import HTTPXRequest
 from bot.persistence import DatabasePersistence
 from bot.runtime import Runtime
 from bot.web.core import UpdateSink
-from handlers import admin, citizen, common, flow, officer, station, texts
+from handlers import admin, citizen, common, dashboard, flow, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("bind", "用邀请码绑定单位"),
     ("invite", "生成邀请码（管理员）"),
     ("units", "网络覆盖情况（管理员）"),
+    ("web", "网页工作台登录链接（站长、工作人员）"),
     ("cancel", "取消当前操作"),
 )
 
@@ -153,6 +154,7 @@ def register_handlers(application: App) -> None:
     citizen.register(application)
     admin.register(application)
     flow.register(application)
+    dashboard.register(application)
     common.register(application)
     application.add_error_handler(on_error)
 

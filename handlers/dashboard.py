@@ -9,13 +9,11 @@ Citizens and information officers get a polite refusal.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import CommandHandler
 
 from bot.people import PersonInfo
-from bot.web.dashboard import public_base_url
 from bot.web_auth import LOGIN_TTL, LoginError, create_login_link
 from handlers.base import PRIVATE, App, BotContext, reply, who
 from storage.enums import Role
@@ -60,9 +58,10 @@ async def web_command(update: Update, context: BotContext) -> None:
         await reply(update, refusal)
         return
     runtime = context.runtime
-    base = dashboard_url(runtime.settings.http_port)
     try:
-        url = await create_login_link(runtime.db, person.id, base, now=runtime.clock.now())
+        url = await create_login_link(
+            runtime.db, person.id, runtime.settings.public_url, now=runtime.clock.now()
+        )
     except LoginError as exc:
         log.info("login link refused for person %s: %s", person.id, exc.reason)
         await reply(update, exc.message)
@@ -72,11 +71,6 @@ async def web_command(update: Update, context: BotContext) -> None:
         link_text(url, int(LOGIN_TTL.total_seconds() // 60)),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
-
-
-def dashboard_url(http_port: int, environ: Mapping[str, str] | None = None) -> str:
-    """The dashboard's public base URL (``MINQING_PUBLIC_URL``, else the local port)."""
-    return public_base_url(environ, http_port=http_port)
 
 
 def register(application: App) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -223,14 +223,20 @@ class BotKit:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(db: Database, district: District) -> AsyncIterator[BotKit]:
-    """A started :class:`BotKit` on ``db`` (already migrated and loaded)."""
+async def running_bot(
+    db: Database, district: District, env: Mapping[str, str] | None = None
+) -> AsyncIterator[BotKit]:
+    """A started :class:`BotKit` on ``db`` (already migrated and loaded).
+
+    ``env`` adds settings (e.g. ``MINQING_PUBLIC_URL``) to the ones the kit sets.
+    """
     async with running_fake_bot_api(token=TOKEN) as fake:
         settings = load_settings(
             {
                 "DATABASE_URL": db.url,
                 "TELEGRAM_BOT_TOKEN": TOKEN,
                 "TELEGRAM_API_BASE_URL": fake.root_url,
+                **(env or {}),
             }
         )
         clock = FakeClock()
@@ -245,13 +251,15 @@ async def running_bot(db: Database, district: District) -> AsyncIterator[BotKit]
 
 
 @contextlib.asynccontextmanager
-async def sqlite_bot(url: str, district: District) -> AsyncIterator[BotKit]:
+async def sqlite_bot(
+    url: str, district: District, env: Mapping[str, str] | None = None
+) -> AsyncIterator[BotKit]:
     """A started :class:`BotKit` on a fresh SQLite database at ``url``."""
     db = Database(url)
     await db.migrate()
     await sync_organisation(db, district)
     try:
-        async with running_bot(db, district) as kit:
+        async with running_bot(db, district, env) as kit:
             yield kit
     finally:
         await db.dispose()

@@ -18,12 +18,12 @@ from bot.cases import CaseService, RequestDraft
 from bot.clock import FakeClock
 from bot.runtime import Runtime, open_runtime
 from bot.scores import unit_scores
-from bot.web.dashboard import add_dashboard_routes, public_base_url
+from bot.web.dashboard import add_dashboard_routes
 from bot.web.dashboard_data import pct, points
 from bot.web_auth import SESSION_COOKIE, create_login_link, session_signer
 from config.district import District
 from config.settings import load_settings
-from handlers.dashboard import dashboard_url, link_text, may_use_dashboard
+from handlers.dashboard import link_text, may_use_dashboard
 from storage.db import Database
 from storage.models import CaseEvent, DiaryEntry, Person
 from tests.factories import START, chief, citizen, load_case, make_person, make_service, officer
@@ -525,32 +525,18 @@ async def test_residential_files_edit_conflict_and_access(dash: Dash) -> None:
 # --- the /web command ---------------------------------------------------------------------------
 
 
-def test_public_url_and_link_text() -> None:
-    assert public_base_url({}, http_port=8081) == "http://127.0.0.1:8081"
-    assert public_base_url({"MINQING_PUBLIC_URL": "https://mq.example/ "}) == "https://mq.example"
-    assert dashboard_url(9000, {}) == "http://127.0.0.1:9000"
+def test_link_text() -> None:
     text = link_text("https://mq.example/login?token=abc", 10)
     assert "https://mq.example/login?token=abc" in text and "10分钟" in text
 
 
-async def test_web_command_sends_a_working_link(
-    sqlite_url: str, district: District, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import bot.telegram_app as telegram_app
-    from handlers import dashboard as dashboard_handlers
-    from handlers.base import App
+async def test_web_command_sends_a_working_link(sqlite_url: str, district: District) -> None:
     from storage.enums import Role
     from tests.botkit import sqlite_bot
 
-    original = telegram_app.register_handlers
-
-    def register_with_web(application: App) -> None:
-        dashboard_handlers.register(application)
-        original(application)
-
-    monkeypatch.setattr(telegram_app, "register_handlers", register_with_web)
-    monkeypatch.setenv("MINQING_PUBLIC_URL", "https://mq.example")
-    async with sqlite_bot(sqlite_url, district) as kit:
+    async with sqlite_bot(
+        sqlite_url, district, {"MINQING_PUBLIC_URL": "https://mq.example"}
+    ) as kit:
         resident = kit.user(5001, "群众甲")
         assert "网页工作台供站长" in (await kit.say(resident, "/web")).content
         info = kit.user(5002, "信息员乙")

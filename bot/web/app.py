@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.dashboard import add_dashboard_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 
 if TYPE_CHECKING:
@@ -21,3 +22,4 @@ def install_web_routes(app: web.Application, host: ServiceHost) -> None:
     add_citizen_form_routes(
         app, CitizenFormContext.from_service(runtime.cases, secure_cookies=secure)
     )
+    add_dashboard_routes(app, runtime)

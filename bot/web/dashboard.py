@@ -36,13 +36,12 @@ Decisions:
   Case actions send the version the page was drawn at: a stale page gets a
   message and the current card (409), never a crash.
 * **Cookies.** HttpOnly, SameSite=Lax, ``Secure`` when the public URL
-  (``MINQING_PUBLIC_URL``) is https.
+  (``Settings.public_url``, from ``MINQING_PUBLIC_URL``) is https.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -89,8 +88,6 @@ from storage.models import Case, Person
 
 log = logging.getLogger(__name__)
 
-#: The environment variable with the dashboard's public base URL (login links, Secure cookies).
-PUBLIC_URL_ENV = "MINQING_PUBLIC_URL"
 #: Policies that may use the dashboard.
 DASHBOARD_VISIBILITY = frozenset({Visibility.UNITS, Visibility.ALL})
 #: Case actions the web offers (choosing a room is a Telegram-only shortcut).
@@ -110,13 +107,6 @@ _ERROR_STATUS = {
     "not_found": 404,
     "bad_input": 400,
 }
-
-
-def public_base_url(environ: Mapping[str, str] | None = None, *, http_port: int = 8080) -> str:
-    """The dashboard's public base URL: ``MINQING_PUBLIC_URL`` or ``http://127.0.0.1:PORT``."""
-    env = os.environ if environ is None else environ
-    value = env.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
-    return value or f"http://127.0.0.1:{http_port}"
 
 
 @dataclass
@@ -717,7 +707,7 @@ def add_dashboard_routes(
     """
     ctx = DashboardContext(
         runtime=runtime,
-        public_url=public_url or public_base_url(http_port=runtime.settings.http_port),
+        public_url=public_url or runtime.settings.public_url,
     )
     app[DASHBOARD_KEY] = ctx
     r = app.router
@@ -741,8 +731,6 @@ def add_dashboard_routes(
 
 __all__ = [
     "DASHBOARD_KEY",
-    "PUBLIC_URL_ENV",
     "DashboardContext",
     "add_dashboard_routes",
-    "public_base_url",
 ]
