@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot.clock import OffsetClock
 from bot.fake_bot_api import FakeBotApi
+from bot.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
 from storage.db import Database
 from storage.enums import Role
@@ -153,6 +154,7 @@ async def handle_state(request: web.Request) -> web.Response:
             "number": newest.number,
             "kind": newest.kind,
             "status": newest.status,
+            "status_label": status_label(newest.status),
             "owning_unit_id": newest.owning_unit_id,
             "escalated_to_unit_id": newest.escalated_to_unit_id,
         }

@@ -191,7 +191,7 @@ async function refreshState(first) {
   const latest = document.getElementById("latest");
   if (s.latest_case) {
     const c = s.latest_case;
-    latest.textContent = `最新案件 ${c.number || ""}（${c.status}）`;
+    latest.textContent = `最新案件 ${c.number || ""}（${c.status_label}）`;
     const owner = c.escalated_to_unit_id || c.owning_unit_id;
     const key = `${c.number}|${owner}`;
     if (follow.checked && key !== state.latestKey) selectChief(chiefFor(owner));
