@@ -155,6 +155,33 @@ def _is_word(token: str) -> bool:
     return not token.isascii() and "\u3400" <= token[0] <= "\u9fff"
 
 
+def _words(text: str) -> dict[str, None]:
+    """Distinct jieba search-mode words of a text (words plus their known 2/3-grams).
+
+    Same tokens as ``Tokenizer.cut_for_search(text, HMM=False)``, without its
+    generator overhead.
+    """
+    tok = tokenizer()
+    freq = tok.FREQ
+    words = dict.fromkeys(tok.lcut(text, HMM=False))
+    extra: list[str] = []
+    for w in words:
+        size = len(w)
+        if size > 2:
+            for i in range(size - 1):
+                gram = w[i:i + 2]
+                if freq.get(gram):
+                    extra.append(gram)
+            if size > 3:
+                for i in range(size - 2):
+                    gram = w[i:i + 3]
+                    if freq.get(gram):
+                        extra.append(gram)
+    if extra:
+        words.update(dict.fromkeys(extra))
+    return words
+
+
 def message_features(norm_text: str, title_weight: float, lead_chars: int = 0
                      ) -> dict[str, float]:
     """Turn normalised text into distinct words with their weights.
@@ -172,7 +199,6 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0
     Returns:
         Word → weight, Chinese words only.
     """
-    cut = tokenizer().cut_for_search
     title = ""
     body = norm_text
     head, sep, rest = norm_text.partition("\n")
@@ -180,14 +206,13 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0
         title, body = head, rest
     elif lead_chars > 0 and len(norm_text) > 2 * lead_chars:
         title, body = norm_text[:lead_chars], norm_text[lead_chars:]
-    feats: dict[str, float] = {}
-    for tok in cut(body, HMM=False):
-        if _is_word(tok):
-            feats[tok] = 1.0
+    feats: dict[str, float] = {
+        t: 1.0 for t in _words(body) if not t.isascii() and "\u3400" <= t[0] <= "\u9fff"
+    }
     if title:
-        for tok in cut(title, HMM=False):
-            if _is_word(tok):
-                feats[tok] = title_weight
+        for t in _words(title):
+            if not t.isascii() and "\u3400" <= t[0] <= "\u9fff":
+                feats[t] = title_weight
     return feats
 
 
@@ -422,8 +447,21 @@ def _explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) ->
     """The words that pushed the winning room most, strongest first."""
     own_targets = [t for t in comp.room_targets[best] if t in comp.mined_targets]
     k = len(comp.mined_targets) or 1
+    toks = list(feats)
+    candidates: set[str] = set(comp.hand_words.intersection(feats))
+    if own_targets:
+        columns = [list(map(comp.weights[t].get, toks, repeat(0.0))) for t in own_targets]
+        own_w = columns[0] if len(columns) == 1 else [max(c) for c in zip(*columns, strict=True)]
+        ranked = sorted(
+            ((w * feats[tok], tok) for w, tok in zip(own_w, toks, strict=True) if w > 0),
+            reverse=True,
+        )
+        candidates.update(tok for _, tok in ranked[: 3 * _KEYWORDS_SHOWN])
     contrib: list[tuple[float, str]] = []
-    for tok, v in feats.items():
+    for tok in candidates:
+        if len(tok) < 2:
+            continue
+        v = feats[tok]
         c = 0.0
         if own_targets:
             own = max(comp.weights[t].get(tok, 0.0) for t in own_targets)
@@ -433,7 +471,7 @@ def _explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) ->
         for ri, w in comp.hand_rooms.get(tok, ()):
             if ri == best:
                 c += w * sc.hand
-        if c > 0.02 and len(tok) > 1:
+        if c > 0.02:
             contrib.append((c, tok))
     contrib.sort(key=lambda x: (-x[0], x[1]))
     return tuple(tok for _, tok in contrib[:_KEYWORDS_SHOWN])

@@ -147,6 +147,19 @@ def _train(
     return bias, weights
 
 
+def _train_avg(
+    data: Sequence[_Row], k: int, l2: float, epochs: int, floor: float, lr: float,
+    min_df: int, seed: int, seeds: int,
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Train with several shuffling seeds and average the weights (less variance)."""
+    runs = [_train(data, k, l2, epochs, floor, lr, min_df, seed + i) for i in range(seeds)]
+    bias = [sum(r[0][c] for r in runs) / seeds for c in range(k)]
+    weights = {
+        t: [sum(r[1][t][c] for r in runs) / seeds for c in range(k)] for t in runs[0][1]
+    }
+    return bias, weights
+
+
 def _room_nll(
     data: Sequence[_Row], targets: Sequence[str],
     bias: list[float], weights: dict[str, list[float]], floor: float,
@@ -205,6 +218,7 @@ def mine(
     min_weight: float = 0.03,
     folds: int = 5,
     seed: int = 0,
+    seeds: int = 5,
     progress: Callable[[str], None] | None = None,
 ) -> MinedModel:
     """Mine keyword weights from labelled messages.
@@ -218,7 +232,9 @@ def mine(
         min_df: Minimum number of messages a term must occur in.
         min_weight: Terms whose largest absolute weight is below this are dropped.
         folds: Folds of the cross-validation that fits the temperature (0: none).
-        seed: Shuffling seed (the result is deterministic for a given seed).
+        seed: First shuffling seed (the result is deterministic for a given seed).
+        seeds: Number of training runs with consecutive seeds whose weights are
+            averaged.
         progress: Optional callback for progress messages.
 
     Returns:
@@ -240,14 +256,14 @@ def mine(
         for f in range(folds):
             train = [d for i, d in enumerate(data) if i % folds != f]
             test = [d for i, d in enumerate(data) if i % folds == f]
-            bias, weights = _train(train, k, l2, epochs, floor, lr, min_df, seed)
+            bias, weights = _train_avg(train, k, l2, epochs, floor, lr, min_df, seed, seeds)
             scored.extend(_room_nll(test, targets, bias, weights, floor))
             say(f"fold {f + 1}/{folds} done")
         temperature = _fit_temperature(scored, targets + fixed)
         rooms = [t.partition("/")[0] for t in targets + fixed]
         say(f"temperature {temperature:.2f}; cross-validated room macro-F1 "
             f"{_macro_f1([(rooms[max(range(len(s)), key=s.__getitem__)], rooms[y]) for s, y in scored]):.4f}")
-    bias, weights = _train(data, k, l2, epochs, floor, lr, min_df, seed)
+    bias, weights = _train_avg(data, k, l2, epochs, floor, lr, min_df, seed, seeds)
     terms: dict[str, dict[str, float]] = {}
     for term in sorted(weights):
         w = weights[term]
