@@ -128,7 +128,7 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
             for bid, bureau in room.bureaus.items():
                 bureaus[bid] = str(bureau.name)
         return rooms, bureaus
-    except Exception:  # noqa: BLE001 - optional module, any failure falls back
+    except Exception:
         pass
     try:
         from nlp.lexicon import default_lexicon
@@ -140,7 +140,7 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
                 for bid, bureau in room.get("bureaus", {}).items():
                     if isinstance(bureau, dict):
                         bureaus[bid] = str(bureau.get("name", bid))
-    except Exception:  # noqa: BLE001 - display only
+    except Exception:
         pass
     return rooms, bureaus
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 import threading
-from itertools import repeat
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
@@ -493,11 +493,11 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     if not text or text.isspace():
         raise EmptyTextError("nothing to classify: the text is empty")
     lex = lexicon if lexicon is not None else default_lexicon()
+    comp = _compiled(lex)  # first: puts the lexicon's phrases into the segmenter
     norm, truncated = prepare_text(text, lex.settings.max_chars)
     feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
     severity = assess_tokens(norm, feats, lex.severity)
     sc = score_features(feats, lex)
-    comp = _compiled(lex)
     probs = sc.probs
     room_probs = [sum(probs[t] for t in ts) for ts in comp.room_targets]
     order = sorted(range(len(ROOMS)), key=lambda i: -room_probs[i])

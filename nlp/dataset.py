@@ -141,9 +141,9 @@ def read_labelled(
 ) -> Iterator[LabelledMessage]:
     """Read a labelled file in the teddy format.
 
-    A file with only two columns (``text``, ``label``... no: ``id``,
-    ``label``, ``text``) is not supported; use the four teddy columns with an
-    empty title if needed. Labels missing from the map are skipped.
+    The header must name the columns ``id``, ``label``, ``title`` and
+    ``body`` (any order; extra columns are ignored; the title may be empty).
+    Labels missing from the map are skipped.
 
     Args:
         path: The TSV file (header row ``id label title body``).

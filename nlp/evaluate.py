@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from nlp.classify import UNKNOWN, UNSURE_BELOW, classify
@@ -152,7 +153,7 @@ def evaluate(
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         report.per_room[room] = (precision, recall, f1, support)
     ece = 0.0
-    for lo, hi in zip(_BINS, _BINS[1:], strict=False):
+    for lo, hi in pairwise(_BINS):
         inside = [(c, r) for c, r in confs if lo <= c < hi]
         if not inside:
             continue
@@ -188,9 +189,9 @@ def format_report(report: EvalReport, title: str = "") -> str:
     lines.append(f"unsure (confidence < {UNSURE_BELOW}): {report.unsure}/{report.n}")
     lines.append("")
     lines.append(f"{'room':<12}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}")
-    for room, (p, r, f, s) in report.per_room.items():
-        if s or any(k[1] == room for k in report.confusion):
-            lines.append(f"{room:<12}{p:>10.4f}{r:>10.4f}{f:>10.4f}{s:>10}")
+    for room, (prec, rec, f1, sup) in report.per_room.items():
+        if sup or any(k[1] == room for k in report.confusion):
+            lines.append(f"{room:<12}{prec:>10.4f}{rec:>10.4f}{f1:>10.4f}{sup:>10}")
     lines.append("")
     cols: Sequence[str] = [*ROOMS, UNKNOWN]
     present = [c for c in cols if any(k[1] == c or k[0] == c for k in report.confusion)]
@@ -199,12 +200,12 @@ def format_report(report: EvalReport, title: str = "") -> str:
     for g in present:
         if not any(k[0] == g for k in report.confusion):
             continue
-        lines.append(f"{g:<12}" + "".join(f"{report.confusion.get((g, p), 0):>11}"
-                                           for p in present))
+        lines.append(f"{g:<12}" + "".join(f"{report.confusion.get((g, col), 0):>11}"
+                                           for col in present))
     lines.append("")
     lines.append("calibration (confidence bin: count, mean confidence, accuracy)")
-    for lo, hi, n, mc, acc in report.calibration:
-        lines.append(f"  [{lo:.2f}, {hi:.2f}): {n:>5}  {mc:.3f}  {acc:.3f}")
+    for lo, hi, count, mc, acc in report.calibration:
+        lines.append(f"  [{lo:.2f}, {hi:.2f}): {count:>5}  {mc:.3f}  {acc:.3f}")
     lines.append(f"expected calibration error: {report.ece:.4f}")
     if report.excluded_n:
         spread = ", ".join(f"{k}={v}" for k, v in sorted(report.excluded_rooms.items()))

@@ -31,6 +31,7 @@ probabilities through a softmax divided by ``temperature``.
 from __future__ import annotations
 
 import math
+import threading
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "Rule",
-    "SeverityConfig",
     "Settings",
+    "SeverityConfig",
     "default_lexicon",
     "load_lexicon",
     "parse_lexicon",
@@ -293,7 +294,9 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
             raise _err(source, f"rooms.{room}", f"unknown key(s) {', '.join(sorted(extra))}")
     for room in rooms:
         if room not in BUREAUS:
-            raise _err(source, f"rooms.{room}", f"unknown room (expected one of {', '.join(ROOMS)})")
+            raise _err(
+                source, f"rooms.{room}", f"unknown room (expected one of {', '.join(ROOMS)})"
+            )
 
     rules: list[Rule] = []
     raw_rules = data.get("rules", [])
@@ -365,11 +368,14 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
 
 
 _DEFAULT: Lexicon | None = None
+_DEFAULT_LOCK = threading.Lock()
 
 
 def default_lexicon() -> Lexicon:
-    """Return the packaged lexicon, loaded once per process."""
+    """Return the packaged lexicon, loaded once per process (thread-safe)."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = load_lexicon()
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = load_lexicon()
     return _DEFAULT

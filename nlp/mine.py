@@ -71,6 +71,7 @@ def _prepare(
     )
     data: list[_Row] = []
     fixed: list[str] = []
+    score_features({}, base_probe)  # compiles it: lexicon phrases enter the segmenter
     for m in messages:
         if m.room == EXCLUDED:
             continue
@@ -97,14 +98,14 @@ def _train(
         n = math.sqrt(max(sum(v * v for v in feats.values()), floor))
         rows.append(({t: v / n for t, v in kept.items()}, y, off, fixed))
     # Informative-prior log-odds as a starting point.
-    counts = [Counter() for _ in range(k)]  # type: list[Counter[str]]
+    counts: list[Counter[str]] = [Counter() for _ in range(k)]
     for feats, y, _, _ in rows:
         counts[y].update(feats.keys())
     total: Counter[str] = Counter()
-    for c in counts:
-        total.update(c)
+    for per_class in counts:
+        total.update(per_class)
     grand = sum(total.values()) or 1
-    sizes = [sum(c.values()) for c in counts]
+    sizes = [sum(per_class.values()) for per_class in counts]
     alpha = 100.0
     weights: dict[str, list[float]] = {}
     for t in vocab:
@@ -261,8 +262,9 @@ def mine(
             say(f"fold {f + 1}/{folds} done")
         temperature = _fit_temperature(scored, targets + fixed)
         rooms = [t.partition("/")[0] for t in targets + fixed]
+        pairs = [(rooms[max(range(len(s)), key=s.__getitem__)], rooms[y]) for s, y in scored]
         say(f"temperature {temperature:.2f}; cross-validated room macro-F1 "
-            f"{_macro_f1([(rooms[max(range(len(s)), key=s.__getitem__)], rooms[y]) for s, y in scored]):.4f}")
+            f"{_macro_f1(pairs):.4f}")
     bias, weights = _train_avg(data, k, l2, epochs, floor, lr, min_df, seed, seeds)
     terms: dict[str, dict[str, float]] = {}
     for term in sorted(weights):

@@ -28,14 +28,17 @@ _WIDTH_TABLE: dict[int, int | str | None] = {
 }
 _WIDTH_TABLE[0x3000] = " "
 
-# One pass removes URLs, emoji/pictographs and control or invisible format
-# characters. Newlines and tabs are whitespace and are handled afterwards.
+# URLs and emoji/pictographs become a space (they separate words); control
+# and invisible format characters are dropped. Newlines and tabs are
+# whitespace and are handled afterwards.
 _NOISE_RE = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
-    r"\U0000FE00-\U0000FE0F\U000E0000-\U000E007F\u200d\u20e3]"
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff]",
+    r"\U0000FE00-\U0000FE0F\U000E0000-\U000E007F\u200d\u20e3]+",
     re.IGNORECASE,
+)
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff]"
 )
 _NEWLINE_RUN_RE = re.compile(r"\s*[\r\n\u2028\u2029]\s*")
 _SPACE_RUN_RE = re.compile(r"[^\S\n]+")
@@ -82,6 +85,7 @@ def normalize(text: str) -> str:
     Returns:
         The normalised message (possibly empty).
     """
+    text = _CONTROL_RE.sub("", text)
     text = _NOISE_RE.sub(" ", text)
     text = text.translate(_WIDTH_TABLE)
     if not text.isascii():

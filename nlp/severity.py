@@ -138,16 +138,15 @@ def assess_tokens(text: str, words: Mapping[str, float] | set[str], config: Seve
     cues: list[str] = []
     urgent = False
     cue_map = config.cues
-    for word in words:
-        lvl = cue_map.get(word)
-        if lvl is not None:
-            if _negated(text, word):
-                continue
-            cues.append(word)
-            level_i = max(level_i, rank[lvl])
-        elif word in config.urgency:
-            cues.append(word)
-            urgent = True
+    for word in cue_map.keys() & words:
+        if _negated(text, word):
+            continue
+        cues.append(word)
+        level_i = max(level_i, rank[cue_map[word]])
+    found_urgency = config.urgency.intersection(words)
+    if found_urgency:
+        urgent = True
+        cues.extend(found_urgency)
     heads = parse_head_count(text)
     if heads is not None:
         for threshold, lvl in config.headcount:

@@ -1,0 +1,177 @@
+"""``minqing classify``, ``lexicon`` and ``bench classify`` through bot.cli_nlp."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli_nlp
+
+REPO = Path(__file__).resolve().parents[1]
+TEDDY = REPO / ".." / "shared" / "eval" / "teddy2020-dev.tsv"
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def test_classify_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["classify", "小区物业费年年涨，电梯坏了没人修"]) == 0
+    out = capsys.readouterr().out
+    assert "urban" in out and "construction" in out
+    assert "物业" in out
+    assert "confidence" in out and "alternatives" in out
+
+
+def test_classify_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["classify", "--json", "公司拖欠工资三个月"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["room"] == "livelihood" and data["bureau"] == "labor"
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert data["keywords"] and data["severity"] in {"low", "medium", "high", "critical"}
+    assert len(data["alternatives"]) == 3
+
+
+def test_classify_jsonl_one_object_per_line_and_error_for_empty(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("医院乱收费\n\n我要办准生证\n   \n"))
+    assert run(["classify", "--jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    objs = [json.loads(line) for line in lines]
+    assert len(objs) == 4
+    assert objs[0]["bureau"] == "health"
+    assert "error" in objs[1]
+    assert objs[2]["bureau"] == "family_planning"
+    assert "error" in objs[3]
+
+
+@pytest.mark.parametrize("argv", [["classify"], ["classify", "  "]])
+def test_classify_empty_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(argv) == 2
+    assert "nothing to classify" in capsys.readouterr().err
+
+
+def test_eval_on_hand_set(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["classify", "--eval", str(REPO / "tests/data/warnings.tsv")]) == 0
+    out = capsys.readouterr().out
+    assert "room macro-F1" in out
+    assert "severity exact" in out
+    assert "confusion" in out and "calibration" in out
+
+
+@pytest.mark.skipif(not TEDDY.is_file(), reason=f"evaluation file {TEDDY} is absent")
+def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["classify", "--eval", str(TEDDY)]) == 0
+    out = capsys.readouterr().out
+    macro = float(re.search(r"room macro-F1: ([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    ece = float(re.search(r"expected calibration error: ([0-9.]+)", out).group(1))  # type: ignore[union-attr]
+    rows = int(re.search(r"rows scored: (\d+)", out).group(1))  # type: ignore[union-attr]
+    assert "split=heldout" in out
+    assert 500 < rows < 650  # the 30 % held out, excluded labels not scored
+    for room in ("legal", "livelihood", "social", "urban"):
+        assert re.search(rf"^{room}\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+$", out, re.M)
+    # Target is 0.93 (TF-IDF + LinearSVC on the same rows); the lexicon reaches
+    # 0.925 (see docs/classifier.md). This guards against regressions.
+    assert macro >= 0.92, f"held-out room macro-F1 {macro}"
+    assert ece < 0.05
+
+
+def test_lexicon_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["lexicon", "check"]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
+def test_lexicon_check_reports_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    bad = tmp_path / "lex.toml"
+    bad.write_text("[settings]\ntemperature = -1\n", encoding="utf-8")
+    assert run(["lexicon", "check", str(bad)]) == 1
+    assert "settings.temperature" in capsys.readouterr().err
+
+
+def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
+    rows = ["id\tlabel\ttitle\tbody"]
+    samples = {
+        "城乡建设": ["小区物业乱收费电梯坏了", "开发商延期交房房产证办不下来",
+                     "小区停水停电物业不管"],
+        "环境保护": ["工厂排污河水发臭", "夜间施工噪音扰民", "养殖场臭气熏天污染环境"],
+        "教育文体": ["学校乱收补课费", "孩子入学划片不合理", "幼儿园收费太高"],
+        "卫生计生": ["医院乱收费看病贵", "乡村医生补贴拖欠", "准生证办理太麻烦"],
+        "劳动和社会保障": ["公司拖欠工资", "养老保险怎么交", "社保断缴怎么补"],
+        "交通运输": ["出租车拒载", "公交线路太少", "路口红绿灯太短"],
+    }
+    i = 0
+    for label, texts in samples.items():
+        for rep in range(4):
+            for text in texts:
+                i += 1
+                rows.append(f"{i}\t{label}\t\t{text}，第{rep}次反映")
+    source = tmp_path / "labelled.tsv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "lexicon.toml"
+    assert run(["lexicon", "build", "--from", str(source), "--split", "all",
+                "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "[rooms.general.bureaus.police]" in text  # hand-written part kept
+    assert "[mined]" in text and "[terms]" in text
+    from nlp import classify, load_lexicon
+
+    lex = load_lexicon(out)
+    assert "拖欠" in lex.terms or "工资" in lex.terms
+    weights = lex.terms.get("工资", {})
+    assert weights.get("livelihood", 0.0) > 0
+    assert classify("小区物业乱收费", lex).room == "urban"
+
+
+def test_label_map_from_file(tmp_path: Path) -> None:
+    from nlp.dataset import load_label_map
+
+    path = tmp_path / "map.tsv"
+    path.write_text("# comment\n劳动\tlivelihood/labor\n交通\t-\n", encoding="utf-8")
+    assert load_label_map(str(path)) == {"劳动": "livelihood/labor", "交通": "-"}
+    assert load_label_map("teddy")["环境保护"] == "legal/environment"
+    with pytest.raises(ValueError, match="neither a file nor a built-in"):
+        load_label_map("nonexistent-map")
+
+
+def test_split_is_deterministic_and_70_30() -> None:
+    from nlp.dataset import in_split
+
+    ids = [str(i) for i in range(2000)]
+    build = [i for i in ids if in_split(i, "build")]
+    held = [i for i in ids if in_split(i, "heldout")]
+    assert set(build).isdisjoint(held) and len(build) + len(held) == 2000
+    assert 0.66 < len(build) / 2000 < 0.74
+    assert build == [i for i in ids if in_split(i, "build")]
+
+
+def test_bench_classify_writes_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    out = tmp_path / "bench.json"
+    assert run(["bench", "classify", "--messages", "20", "--rounds", "1",
+                "--rss-count", "200", "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("classify_per_s", "jieba_lcut_per_s", "ratio_classify_to_jieba",
+                "cold_start_s", "peak_rss_mb"):
+        assert data[key] > 0
+    assert "ratio" in capsys.readouterr().out
+
+
+def test_bench_subparsers_accepts_new_targets() -> None:
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    extra = cli_nlp.bench_subparsers().add_parser("demo")
+    extra.set_defaults(func=lambda _args: 7)
+    args = parser.parse_args(["bench", "demo"])
+    assert args.func(args) == 7

@@ -1,0 +1,68 @@
+"""Normalisation, masking and segmentation."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp import mask_sensitive, normalize, segment
+
+
+def test_traditional_becomes_simplified() -> None:
+    assert normalize("我們社區的醫院") == "我们社区的医院"
+
+
+def test_full_width_ascii_becomes_half_width_but_chinese_punctuation_stays() -> None:
+    assert normalize("ＡＢＣ１２３＠ｘ，好！") == "ABC123@x，好！"
+
+
+def test_ideographic_space_collapses() -> None:
+    assert normalize("小区\u3000\u3000物业  乱收费") == "小区 物业 乱收费"
+
+
+def test_urls_emoji_and_control_characters_are_removed() -> None:
+    text = "看这里https://example.com/a?b=1😡😡\x00\u200b物业\x07不管👍🏻"
+    assert normalize(text) == "看这里 物业不管"
+
+
+def test_line_breaks_collapse_to_one() -> None:
+    assert normalize("  标题\r\n\r\n\n  正文  ") == "标题\n正文"
+
+
+def test_empty_and_noise_only() -> None:
+    assert normalize("") == ""
+    assert normalize(" 😀 https://x.cn \t") == ""
+
+
+def test_mask_mobile_keeps_first_three_and_last_four() -> None:
+    assert mask_sensitive("电话13812345678") == "电话138****5678"
+    assert mask_sensitive("打+86 138-1234-5678找我") == "打+86 138-****-5678找我"
+
+
+def test_mask_landline_keeps_area_code_and_last_four() -> None:
+    assert mask_sensitive("座机0731-84512345") == "座机0731-****2345"
+
+
+def test_mask_identity_number_keeps_first_three_and_last_two() -> None:
+    assert mask_sensitive("身份证11010519900101123X。") == "身份证110*************3X。"
+    assert mask_sensitive("老证110105900101123") == "老证110**********23"
+
+
+def test_mask_leaves_other_numbers_alone() -> None:
+    text = "订单号12345678901234567890，金额8000元，2023年5月，12345热线"
+    assert mask_sensitive(text) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_mask_never_leaves_a_mobile_number(prefix: str) -> None:
+    masked = mask_sensitive(f"{prefix} 13912345678 ")
+    assert "13912345678" not in masked
+    assert len(masked) == len(prefix) + 13
+
+
+def test_segment_keeps_domain_terms_whole() -> None:
+    tokens = segment("老板拖欠工资，我还想办准生证和宅基地证")
+    assert "拖欠工资" in tokens
+    assert "准生证" in tokens
+    assert "宅基地" in tokens
