@@ -65,7 +65,7 @@ from bot.keys import installation_secret
 from bot.lifecycle import CaseError, status_label
 from bot.notifications import EVENT_LABELS, fmt_duration, fmt_time
 from bot.people_web import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
-from bot.web.html import Markup, attrs, html_response, join, page, render
+from bot.web.html import Markup, attrs, html_response, join, page, read_form, render
 from config.district import District, UnitKind
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -703,7 +703,7 @@ async def handle_form(request: web.Request) -> web.Response:
 async def handle_preview(request: web.Request) -> web.Response:
     """POST /report/preview: which office would handle it (nothing is filed)."""
     ctx = request.app[FORM_KEY]
-    values = FormValues.from_post(await request.post())
+    values = FormValues.from_post(await read_form(request))
     try:
         answer = preview_request(ctx, values)
     except FormError as exc:
@@ -721,7 +721,7 @@ async def handle_preview(request: web.Request) -> web.Response:
 async def handle_submit(request: web.Request) -> web.Response:
     """POST /report: check the token, then file."""
     ctx = request.app[FORM_KEY]
-    data = await request.post()
+    data = await read_form(request)
     token = data.get("csrf_token")
     form_id = check_token(
         await ctx.form_secret(),
@@ -760,7 +760,7 @@ async def handle_status_get(request: web.Request) -> web.Response:
 
 async def handle_status_post(request: web.Request) -> web.Response:
     """POST /report/status: number and phone from the look-up form."""
-    data = await request.post()
+    data = await read_form(request)
     number, phone = data.get("number"), data.get("phone")
     return await _status(
         request,

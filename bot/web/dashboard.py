@@ -69,7 +69,7 @@ from bot.residential_files import (
 from bot.runtime import Runtime
 from bot.web import dashboard_data as data
 from bot.web import dashboard_pages as pages
-from bot.web.html import SECURITY_HEADERS, Markup, html_response
+from bot.web.html import SECURITY_HEADERS, Markup, html_response, read_form
 from bot.web_auth import (
     LOGIN_PATH,
     SESSION_COOKIE,
@@ -252,7 +252,7 @@ def guarded(handler: ViewerHandler, *, district_only: bool = False) -> Handler:
         if isinstance(viewer, web.Response):
             return viewer
         if request.method == "POST":
-            token = _field(await request.post(), "csrf_token")
+            token = _field(await read_form(request), "csrf_token")
             if not token or not (await ctx.signer()).check_csrf(viewer.session, token):
                 log.warning("dashboard: CSRF token refused for person %s", viewer.person.id)
                 return _message(
@@ -403,7 +403,7 @@ async def handle_act(
     case = await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
     if case is None:
         return _not_found()
-    post = await request.post()
+    post = await read_form(request)
     form = {k: _field(post, k) for k in ("action", "version", "note", "target")}
     version = _int(form["version"])
     try:
@@ -545,7 +545,7 @@ async def handle_diary_post(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """POST /dashboard/diary: the logged-in person's entry (channel web)."""
-    post = await request.post()
+    post = await read_form(request)
     visited_text, content = _field(post, "visited_on"), _field(post, "content")
     draft = (visited_text, content)
     try:
@@ -636,7 +636,7 @@ async def handle_file_post(
     unit_id = request.match_info["unit_id"]
     if not _readable(ctx, viewer, unit_id):
         return _not_found()
-    post = await request.post()
+    post = await read_form(request)
     section, content = _field(post, "section"), _field(post, "content")
     base = _int(_field(post, "base_revision_id"))
     try:

@@ -19,6 +19,7 @@ import html as _html
 from collections.abc import Iterable, Mapping
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 #: Scripts, frames, plugins and foreign resources are all refused; inline CSS is allowed.
 CONTENT_SECURITY_POLICY = (
@@ -162,3 +163,19 @@ def html_response(
         charset="utf-8",
         headers=all_headers,
     )
+
+
+async def read_form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """The request's form fields.
+
+    Raises:
+        web.HTTPBadRequest: the body is not a form in UTF-8 (a clear 400, never a 500).
+    """
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, ValueError):
+        raise web.HTTPBadRequest(
+            text="无法读取提交的内容（请使用 UTF-8 编码的表单）。", content_type="text/plain"
+        ) from None

@@ -69,6 +69,7 @@ from bot.clock import Clock
 from bot.lifecycle import CaseError, status_label
 from bot.notifications import fmt_duration, fmt_time
 from bot.people_web import ContactError, clean_name, clean_phone, create_web_reporter
+from bot.web.html import read_form
 from bot.web_auth import verify_api_key
 from config.district import District
 from storage.db import Database
@@ -551,7 +552,10 @@ async def _body_fields(request: web.Request) -> dict[str, str]:
         if not isinstance(payload, dict):
             raise Open311Error(400, "the JSON body must be an object")
         return {str(k): "" if v is None else str(v) for k, v in payload.items()}
-    form = await request.post()
+    try:
+        form = await read_form(request)
+    except web.HTTPBadRequest:
+        raise Open311Error(400, "the form body is not UTF-8") from None
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
