@@ -67,6 +67,31 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def _storable(value: str | None) -> str | None:
+    """PostgreSQL's text cannot hold U+0000 (a ``%00`` in a form field): store U+FFFD."""
+    return None if value is None else value.replace("\x00", "\ufffd")
+
+
+class UserText(TypeDecorator[str]):
+    """Free text from people: stored verbatim but for U+0000 (see :func:`_storable`)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return _storable(value)
+
+
+class UserString(TypeDecorator[str]):
+    """A length-limited :class:`UserText` (names, addresses, phone numbers)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return _storable(value)
+
+
 class Base(DeclarativeBase):
     """Declarative base with a stable constraint naming convention."""
 
@@ -105,12 +130,12 @@ class Person(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(UserString(200), default="")
     role: Mapped[str] = mapped_column(String(16), default="citizen")
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
     #: Set for leaders of deputy-section rank or above, who owe a diary entry a month.
     leader_rank: Mapped[str | None] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(UserString(32))
     blocked_at: Mapped[datetime | None] = mapped_column()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -161,8 +186,8 @@ class Case(Base):
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
-    original_text: Mapped[str] = mapped_column(Text)
-    normalized_text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[str] = mapped_column(UserText)
+    normalized_text: Mapped[str] = mapped_column(UserText)
     room: Mapped[str] = mapped_column(String(32))
     bureau: Mapped[str] = mapped_column(String(32))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
@@ -174,11 +199,11 @@ class Case(Base):
     territorial_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # Optional details given by the reporter.
-    address: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(UserString(500))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    contact_name: Mapped[str | None] = mapped_column(UserString(200))
+    contact_phone: Mapped[str | None] = mapped_column(UserString(32))
     photo_file_ids: Mapped[list[Any]] = mapped_column(default=list)
     head_count: Mapped[int | None] = mapped_column(Integer)
     # Deadlines and milestones.
@@ -191,7 +216,7 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column()
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalated_to_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
-    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolution_note: Mapped[str | None] = mapped_column(UserText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: Optimistic lock: incremented by every state change.
@@ -217,7 +242,7 @@ class CaseEvent(Base):
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     channel: Mapped[str] = mapped_column(String(16), default="system")
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(UserText)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -237,14 +262,14 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     #: "message" sends a new message; "card" sends or edits the case card in place.
     kind: Mapped[str] = mapped_column(String(16), default="message")
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(UserText)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column()
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(UserText)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
@@ -288,7 +313,7 @@ class DiaryEntry(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     visited_on: Mapped[date] = mapped_column(Date)
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(UserText)
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -306,7 +331,7 @@ class ResidentialFileRevision(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     section: Mapped[str] = mapped_column(String(32))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(UserText)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
