@@ -70,7 +70,6 @@ Case numbers are ``MQ<local date>-<case id, at least 4 digits>``, e.g.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +99,9 @@ from bot.lifecycle import (
 )
 from bot.routing import UNKNOWN, Route, escalation_path, route_request, route_warning
 from config.district import GRASSROOTS_KINDS, SEVERITIES, District, UnitKind
+from nlp import classify as nlp_classify
+from nlp import mask_sensitive
+from nlp import normalize as normalize_text
 from storage import cases as store
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel, Role
@@ -141,59 +143,9 @@ class ClassificationLike(Protocol):
 Classifier = Callable[[str], ClassificationLike]
 
 
-@dataclass(frozen=True)
-class _Unclassified:
-    """Used when ``nlp.classify`` is not available: everything goes to the desk."""
-
-    room: str = UNKNOWN
-    bureau: str = UNKNOWN
-    confidence: float = 0.0
-    keywords: Sequence[Any] = ()
-    severity: str = "low"
-    alternatives: Sequence[Any] = ()
-    truncated: bool = False
-
-
-def _resolve_classify() -> Callable[[str], Any] | None:
-    """``nlp.classify`` (the function), wherever the package exposes it."""
-    fn: Any = getattr(importlib.import_module("nlp"), "classify", None)
-    if not callable(fn):
-        try:
-            fn = getattr(importlib.import_module("nlp.classify"), "classify", None)
-        except ImportError:
-            return None
-    result: Callable[[str], Any] | None = fn if callable(fn) else None
-    return result
-
-
 def default_classifier(text: str) -> ClassificationLike:
-    """``nlp.classify`` if the package provides it, else an "unknown" result."""
-    classify = _resolve_classify()
-    if classify is None:
-        log.warning("nlp.classify is not available; routing to the dispatcher desk")
-        return _Unclassified()
-    result: ClassificationLike = classify(text)
-    return result
-
-
-def _fallback_mask(text: str) -> str:
-    return text
-
-
-def _text_tools() -> tuple[Callable[[str], str], Callable[[str], str]]:
-    """``(normalize, mask_sensitive)`` from ``nlp``, with harmless fallbacks."""
-    try:
-        nlp = importlib.import_module("nlp")
-        norm, mask = getattr(nlp, "normalize", None), getattr(nlp, "mask_sensitive", None)
-        if callable(norm) and callable(mask):
-            return norm, mask
-        mod = importlib.import_module("nlp.normalize")
-        return mod.normalize, mod.mask_sensitive
-    except (ImportError, AttributeError):  # pragma: no cover - nlp is part of the package
-        return str.strip, _fallback_mask
-
-
-normalize_text, mask_sensitive = _text_tools()
+    """The real classifier, :func:`nlp.classify`."""
+    return nlp_classify(text)
 
 
 def _keywords(values: Sequence[Any]) -> list[str]:

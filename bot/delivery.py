@@ -52,18 +52,16 @@ as large as ``concurrency`` (``HTTPXRequest(connection_pool_size=...)``).
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import random
-import re
 import socket
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,32 +81,12 @@ from telegram.error import (
 )
 
 from bot.clock import Clock, SystemClock
+from nlp import mask_sensitive
 from storage import outbox
 from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseCard, Person, Unit
 from storage.outbox import Backlog, ClaimedMessage
-
-_SENSITIVE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-
-
-def _mask_fallback(text: str) -> str:
-    """Mask phone and identity numbers, keeping the first 3 and last 2 characters."""
-    return _SENSITIVE.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], text)
-
-
-def _load_mask() -> Callable[[str], str]:
-    """``nlp.normalize.mask_sensitive`` when available, else the local fallback."""
-    try:
-        found = importlib.import_module("nlp.normalize").mask_sensitive
-    except (ImportError, AttributeError):
-        return _mask_fallback
-    return cast(Callable[[str], str], found)
-
-
-#: Masks phone and ID numbers in everything this module logs or stores as an error.
-mask_sensitive = _load_mask()
-
 
 __all__ = [
     "DeliveryStats",

@@ -30,7 +30,7 @@ from telegram.warnings import PTBUserWarning
 from bot.people import PersonInfo
 from bot.runtime import Runtime
 from handlers import texts
-from nlp.normalize import mask_sensitive
+from nlp import mask_sensitive
 
 log = logging.getLogger(__name__)
 
