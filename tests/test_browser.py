@@ -10,13 +10,10 @@ Screenshots of every step land in ``artifacts/screenshots/`` (git-ignored).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import re
 import shutil
-import signal
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +35,7 @@ from config.settings import load_settings
 from storage.db import Database
 from tests.conftest import REPO_ROOT
 from tests.factories import START, chief, citizen, load_case, make_person, make_service
+from tests.sandboxkit import running_sandbox
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -109,53 +107,6 @@ async def shot(page: Page, name: str, *, full_page: bool = False) -> None:
 
 
 # --- the sandbox --------------------------------------------------------------------------
-
-
-async def _sandbox_url(proc: asyncio.subprocess.Process) -> str:
-    assert proc.stdout is not None
-    while True:
-        line = (await proc.stdout.readline()).decode()
-        if not line:
-            raise AssertionError("sandbox exited before it was ready")
-        match = re.search(r"open (http://\S+/) in a browser", line)
-        if match:
-            return match.group(1)
-
-
-@contextlib.asynccontextmanager
-async def running_sandbox(tmp_path: Path) -> AsyncIterator[str]:
-    """``minqing sandbox --port 0`` as a subprocess; yields its URL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "sandbox",
-        "--port",
-        "0",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    drain: asyncio.Task[Any] | None = None
-    try:
-        url = await asyncio.wait_for(_sandbox_url(proc), 60)
-        assert proc.stdout is not None
-        drain = asyncio.create_task(proc.stdout.read())  # keep the pipe from filling up
-        yield url
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        if drain is not None:
-            await drain
 
 
 async def test_sandbox_citizen_files_and_the_chief_acknowledges(

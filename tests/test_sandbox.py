@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,52 +11,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import REPO_ROOT
-
-STARTUP_TIMEOUT = 60.0
-
-
-async def _read_url(proc: asyncio.subprocess.Process) -> str:
-    assert proc.stdout is not None
-    while True:
-        line = (await proc.stdout.readline()).decode()
-        if not line:
-            raise AssertionError("sandbox exited before it was ready")
-        match = re.search(r"open (http://\S+/) in a browser", line)
-        if match:
-            return match.group(1)
+from tests.sandboxkit import running_sandbox
 
 
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[str]:
     """A running ``minqing sandbox`` on a free port; yields its base URL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "sandbox",
-        "--port",
-        "0",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        url = await asyncio.wait_for(_read_url(proc), STARTUP_TIMEOUT)
-        yield url.replace("http://127.0.0.1", "http://127.0.0.1")
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-    assert proc.returncode == 0, f"sandbox exited with {proc.returncode}"
+    async with running_sandbox(tmp_path) as url:
+        yield url
 
 
 async def _wait_for_bot_reply(
