@@ -189,7 +189,10 @@ def machine() -> dict[str, Any]:
 
 
 def merge_figures(path: Path, target: str, figures: dict[str, Any]) -> None:
-    """Merge ``figures`` into the JSON file at ``path`` under ``target`` (others kept).
+    """Merge ``figures`` into the JSON file at ``path`` under ``target``.
+
+    Other targets are kept, and so are the target's keys that ``figures`` does not
+    have (e.g. the ``postgres`` figures when only ``sqlite`` was run again).
 
     Args:
         path: The JSON file (created if missing).
@@ -204,11 +207,13 @@ def merge_figures(path: Path, target: str, figures: dict[str, Any]) -> None:
                 data = loaded
         except ValueError:
             data = {}
-    data[target] = {
-        **figures,
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "command": "minqing " + " ".join(sys.argv[1:]) if sys.argv else "",
-    }
+    previous = data.get(target)
+    merged: dict[str, Any] = dict(previous) if isinstance(previous, dict) else {}
+    # One level deep: a run on one database keeps the other database's figures.
+    merged.update(figures)
+    merged["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    merged["command"] = "minqing " + " ".join(sys.argv[1:]) if sys.argv else ""
+    data[target] = merged
     data["machine"] = machine()
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

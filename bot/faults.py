@@ -100,6 +100,8 @@ class FaultReport:
     timers_fired: int | None = None
     timers_fired_twice: int | None = None
     seconds: float = 0.0
+    #: Seconds from the end of the burst until no outbox row was left undelivered.
+    drain_seconds: float | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -133,6 +135,8 @@ class FaultReport:
             f"{self.rows_delivered_at_fake}, never arrived {self.rows_never_seen_at_fake}, "
             f"duplicate deliveries {self.duplicate_deliveries}",
         ]
+        if self.drain_seconds is not None:
+            lines.append(f"  outbox drained {self.drain_seconds:.1f} s after the burst ended")
         if self.timers_due is not None:
             lines.append(
                 f"  timers: due {self.timers_due}, fired {self.timers_fired}, effect repeated "
@@ -358,7 +362,10 @@ async def run_kill9(
             try:
                 await burst.run(rate, duration, at=[(0.4, crash_and_restart)])
                 await burst.settle()
+                t_drain = time.monotonic()
                 drained = await wait_drained(bench_db.url, drain_timeout)
+                if drained:
+                    report.drain_seconds = time.monotonic() - t_drain
                 if not drained:
                     report.notes.append(f"outbox not drained within {drain_timeout} s")
                 await asyncio.sleep(1)
@@ -411,7 +418,10 @@ async def run_api_faults(
                 # Filings before, during and after the fault window.
                 await burst.run(rate, duration + 4, at=[(2 / (duration + 4), faults)])
                 await burst.settle()
+                t_drain = time.monotonic()
                 drained = await wait_drained(bench_db.url, drain_timeout)
+                if drained:
+                    report.drain_seconds = time.monotonic() - t_drain
                 if not drained:
                     report.notes.append(f"outbox not drained within {drain_timeout} s")
                 await asyncio.sleep(1)
@@ -455,7 +465,10 @@ async def run_pg_restart(
 
                 await burst.run(rate, duration, at=[(0.4, restart)])
                 await burst.settle()
+                t_drain = time.monotonic()
                 drained = await wait_drained(bench_db.url, drain_timeout)
+                if drained:
+                    report.drain_seconds = time.monotonic() - t_drain
                 if not drained:
                     report.notes.append(f"outbox not drained within {drain_timeout} s")
                 await asyncio.sleep(1)
@@ -522,7 +535,10 @@ async def run_sqlite_lock(
 
                 await burst.run(rate, duration, at=[(0.3, lock)])
                 await burst.settle()
+                t_drain = time.monotonic()
                 drained = await wait_drained(bench_db.url, drain_timeout)
+                if drained:
+                    report.drain_seconds = time.monotonic() - t_drain
                 if not drained:
                     report.notes.append(f"outbox not drained within {drain_timeout} s")
                 await asyncio.sleep(1)
@@ -610,7 +626,10 @@ async def run_two_instances(
             await b.stop()
         report.notes.append(
             "webhook answers: "
-            + ", ".join(f"{k}: {v}" for k, v in sorted({**pa.statuses, **pb.statuses}.items()))
+            + ", ".join(
+                f"{k}: {v}"
+                for k, v in sorted((Counter(pa.statuses) + Counter(pb.statuses)).items())
+            )
         )
         await count(report, fake, burst, bench_db.url)
     report.seconds = time.monotonic() - started
@@ -640,6 +659,12 @@ def main(argv: list[str] | None = None) -> int:
         help="burst seconds (api: the fault window, default 60)",
     )
     parser.add_argument("--lock", type=float, default=4.0, help="sqlite-lock: seconds held")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=None,
+        help="seconds to wait for the outbox to drain (default per run)",
+    )
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -652,7 +677,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.run == "api":
             return await run_api_faults(
-                args.database, workdir, rate=min(args.rate, 5.0), duration=args.duration or 60.0
+                args.database,
+                workdir,
+                rate=min(args.rate, 5.0),
+                duration=args.duration or 60.0,
+                drain_timeout=args.drain or 600.0,
             )
         if args.run == "pg-restart":
             return await run_pg_restart(workdir, rate=args.rate, duration=args.duration or 12.0)
