@@ -20,6 +20,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.delivery import DeliveryWorker
+from bot.housekeeping import housekeeping_forever
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.telegram_app import build_application, make_update_sink
@@ -43,6 +44,7 @@ class HostOptions:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     scheduler_interval: float = 15.0
+    housekeeping_interval: float = 3600.0
     delivery_concurrency: int = 8
     route_installers: list[RouteInstaller] = field(default_factory=list)
 
@@ -143,6 +145,10 @@ class ServiceHost:
         self._tasks = [
             asyncio.create_task(run_worker(), name="minqing-delivery"),
             asyncio.create_task(run_scheduler(), name="minqing-scheduler"),
+            asyncio.create_task(
+                housekeeping_forever(runtime, self._stop_event, opts.housekeeping_interval),
+                name="minqing-housekeeping",
+            ),
         ]
 
     async def start(self) -> None:
