@@ -523,7 +523,7 @@ async def test_citizen_form_refuses_oversized_and_forged_posts(
 async def test_citizen_form_answers_a_body_that_is_not_utf8_with_400(
     db: Database, district: District, path: str
 ) -> None:
-    """Fails today: ``request.post()`` raises UnicodeDecodeError and aiohttp answers 500."""
+    """Once a 500 (``request.post()`` raised UnicodeDecodeError); now a 400 (8abb379)."""
     service = make_service(db, district, FakeClock(START))
     app = web.Application()
     add_citizen_form_routes(app, CitizenFormContext.from_service(service))
