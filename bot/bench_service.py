@@ -40,6 +40,7 @@ from bot.organisation import sync_organisation
 from bot.web.core import SECRET_HEADER, webhook_path
 from config.district import District, load_district
 from storage.db import Database
+from storage.inbox import count_unhandled
 from storage.models import Case, OutboxMessage, Person
 
 #: Token of the bot the harness runs against its fake Bot API.
@@ -472,6 +473,7 @@ class Ledger:
         sent: Rows marked sent.
         undelivered: Rows pending or sending.
         failed: Rows failed for good.
+        unhandled_updates: Telegram updates taken in but not yet handled by the bot.
     """
 
     cases: int
@@ -479,10 +481,11 @@ class Ledger:
     sent: int
     undelivered: int
     failed: int
+    unhandled_updates: int = 0
 
 
 async def ledger(db: Database) -> Ledger:
-    """Count cases and outbox rows by delivery state."""
+    """Count cases, outbox rows by delivery state, and updates not yet handled."""
     async with db.session() as s:
         cases = int(await s.scalar(select(func.count()).select_from(Case)) or 0)
         rows = (
@@ -490,6 +493,7 @@ async def ledger(db: Database) -> Ledger:
                 select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
             )
         ).all()
+        unhandled = await count_unhandled(s)
     by = {str(status): int(n) for status, n in rows}
     return Ledger(
         cases=cases,
@@ -497,6 +501,7 @@ async def ledger(db: Database) -> Ledger:
         sent=by.get("sent", 0),
         undelivered=by.get("pending", 0) + by.get("sending", 0),
         failed=by.get("failed", 0),
+        unhandled_updates=unhandled,
     )
 
 

@@ -236,14 +236,18 @@ async def seed(db_url: str) -> None:
 
 
 async def wait_drained(db_url: str, timeout: float) -> bool:  # noqa: ASYNC109 - harness API
-    """Wait until no outbox row is pending or sending; whether that happened."""
+    """Wait until every update taken in is handled and no outbox row is pending or sending.
+
+    An update taken in by a process that was killed is replayed once its inbox
+    lease runs out (:mod:`bot.inbox`), so "drained" includes the inbox.
+    """
     db = Database(db_url)
     deadline = time.monotonic() + timeout
     try:
         while True:
             try:
                 counts = await ledger(db)
-                if counts.undelivered == 0:
+                if counts.undelivered == 0 and counts.unhandled_updates == 0:
                     return True
             except Exception as exc:  # the database may be restarting
                 log.info("ledger unavailable: %s", exc)

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from telegram import Update
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.delivery import DeliveryWorker
 from bot.housekeeping import housekeeping_forever
+from bot.inbox import DurableUpdateQueue
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.telegram_app import build_application, make_update_sink
@@ -45,6 +47,7 @@ class HostOptions:
     webhook_secret: str | None = None
     scheduler_interval: float = 15.0
     housekeeping_interval: float = 3600.0
+    replay_interval: float = 5.0
     delivery_concurrency: int = 8
     route_installers: list[RouteInstaller] = field(default_factory=list)
 
@@ -82,6 +85,7 @@ class ServiceHost:
             metrics=self.runtime.metrics,
             webhook_secret=opts.webhook_secret,
             update_sink=None,
+            inbox=self.runtime.inbox,
         )
         add_core_routes(
             self.web_app, ctx, webhook=webhook_path(opts.token) if opts.webhook_url else None
@@ -143,6 +147,7 @@ class ServiceHost:
             await worker.run_forever(self._stop_event)
 
         self._tasks = [
+            asyncio.create_task(self._replay_forever(application), name="minqing-inbox"),
             asyncio.create_task(run_worker(), name="minqing-delivery"),
             asyncio.create_task(run_scheduler(), name="minqing-scheduler"),
             asyncio.create_task(
@@ -150,6 +155,22 @@ class ServiceHost:
                 name="minqing-housekeeping",
             ),
         ]
+
+    async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Hand updates whose handling never finished (a crash) back to the bot."""
+        queue = application.update_queue
+        while not self._stop_event.is_set():
+            try:
+                for payload in await self.runtime.inbox.reclaim():
+                    update = Update.de_json(payload, application.bot)
+                    if isinstance(queue, DurableUpdateQueue):
+                        queue.put_accepted(update)
+                    else:
+                        await queue.put(update)
+            except Exception:
+                log.exception("replaying unhandled updates failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), self.options.replay_interval)
 
     async def start(self) -> None:
         """Start everything."""

@@ -2,7 +2,7 @@
 
 * the monthly public-sentiment diary reminder (from the 27th, once per leader);
 * forgetting used or expired dashboard login tokens;
-* forgetting webhook update ids old enough that Telegram will not retry them.
+* forgetting handled updates old enough that Telegram will not retry them.
 
 Each chore is idempotent and safe with several instances running.
 """
@@ -18,7 +18,7 @@ from datetime import timedelta
 from bot.diary import queue_diary_reminders
 from bot.runtime import Runtime
 from bot.web_auth import purge_login_tokens
-from storage.health import purge_processed_updates
+from storage.inbox import purge_handled
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ async def run_housekeeping(runtime: Runtime) -> Chores:
         runtime.outbox_written()
     tokens = await purge_login_tokens(runtime.db, now)
     async with runtime.db.session() as session:
-        updates = await purge_processed_updates(session, now - KEEP_UPDATE_IDS)
+        updates = await purge_handled(session, now - KEEP_UPDATE_IDS)
     return Chores(len(reminders), tokens, updates)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from bot.callbacks import CallbackCodec
 from bot.cases import CaseService
 from bot.clock import Clock, SystemClock
+from bot.inbox import UpdateInbox
 from bot.keys import installation_secret
 from bot.metrics import Metrics
 from bot.people import PeopleService
@@ -53,6 +54,7 @@ class Runtime:
         cases: The case services.
         people: Who is writing and what they may do.
         metrics: Counters and histograms for ``/metrics``.
+        inbox: Every Telegram update, kept until it has been handled.
     """
 
     settings: Settings
@@ -63,6 +65,7 @@ class Runtime:
     cases: CaseService
     people: PeopleService
     metrics: Metrics
+    inbox: UpdateInbox
     owns_db: bool = True
     _outbox_listeners: list[Callable[[], None]] = field(default_factory=list)
 
@@ -140,5 +143,6 @@ async def open_runtime(
         cases=cases,
         people=people,
         metrics=Metrics(),
+        inbox=UpdateInbox(database, clock_),
         owns_db=owns_db,
     )

@@ -37,6 +37,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.inbox import DurableUpdateQueue
 from bot.persistence import DatabasePersistence
 from bot.runtime import Runtime
 from bot.web.core import UpdateSink
@@ -72,6 +73,12 @@ class MinqingApplication(
         self.runtime = runtime
         self.update_source = update_source
         self.saved_notes = SavedNotes()
+
+    async def process_update(self, update: object) -> None:
+        """Run the handlers, then mark the update handled in the inbox (see :mod:`bot.inbox`)."""
+        await super().process_update(update)
+        if isinstance(update, Update):
+            await self.runtime.inbox.done(update.update_id)
 
     async def initialize(self) -> None:
         """Initialise PTB (getMe, persistence) and publish the command menu."""
@@ -126,6 +133,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .request(HTTPXRequest(connection_pool_size=32, read_timeout=read_timeout))
         .concurrent_updates(False)
+        .update_queue(DurableUpdateQueue(runtime.inbox))
     )
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter())
@@ -205,6 +213,10 @@ def make_update_sink(application: Application[Any, Any, Any, Any, Any, Any]) -> 
 
     async def sink(payload: dict[str, Any]) -> None:
         update = Update.de_json(payload, application.bot)
-        await application.update_queue.put(update)
+        queue = application.update_queue
+        if isinstance(queue, DurableUpdateQueue):
+            queue.put_accepted(update)  # the webhook has written it to the inbox already
+        else:
+            await queue.put(update)
 
     return sink

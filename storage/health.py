@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
-from storage.models import Case, OutboxMessage, ProcessedUpdate, Timer
+from storage.models import Case, OutboxMessage, Timer
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,3 @@ async def cases_by_status(session: AsyncSession) -> dict[tuple[str, str], int]:
         select(Case.kind, Case.status, func.count()).group_by(Case.kind, Case.status)
     )
     return {(kind, status): int(n) for kind, status, n in rows}
-
-
-async def purge_processed_updates(session: AsyncSession, before: datetime) -> int:
-    """Forget webhook update ids received before ``before`` (Telegram retries within hours)."""
-    result = await session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -348,13 +348,25 @@ class PersistedState(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ProcessedUpdate(Base):
-    """A Telegram update id already taken in, so that a webhook retry is ignored."""
+class InboundUpdate(Base):
+    """A Telegram update taken in, kept until the bot has handled it.
 
-    __tablename__ = "processed_updates"
+    Written before Telegram is told "received" (the webhook's 200, or the next
+    ``getUpdates`` offset), so that an update is never lost to a crash: one
+    still unhandled when its lease runs out is handed to the bot again. The
+    update id also makes a retried webhook delivery a no-op.
+    """
+
+    __tablename__ = "inbound_updates"
+    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "lease_until"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(16), default="webhook")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    processed_at: Mapped[datetime | None] = mapped_column()
 
 
 class ApiKey(Base):

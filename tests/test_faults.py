@@ -81,8 +81,8 @@ async def test_two_instances_on_one_postgres_deliver_once_and_fire_timers_once(
 @pytest.mark.slow
 @needs_slow
 async def test_kill_9_during_a_burst_then_restart_loses_nothing(tmp_path: Path) -> None:
-    # Known to fail today: updates the webhook acknowledged (200) but the killed
-    # process had not yet handled are lost (see docs/performance.md, "kill -9").
+    # Updates the webhook acknowledged (200) but the killed process had not handled
+    # are replayed from the inbox by the restarted one once their lease runs out.
     report = await run_kill9("sqlite", tmp_path, rate=8.0, duration=8.0, drain_timeout=120)
     # The documented repeat: at most one per row in flight when the process died.
     assert_nothing_lost(report, max_duplicates=report.outbox_written)

@@ -13,7 +13,7 @@ from bot.web_auth import create_login_link
 from config.district import District
 from config.settings import load_settings
 from storage.db import Database
-from storage.models import LoginToken, OutboxMessage, Person, ProcessedUpdate
+from storage.models import InboundUpdate, LoginToken, OutboxMessage, Person
 
 
 async def test_chores_remind_leaders_once_and_forget_old_tokens_and_updates(
@@ -35,8 +35,20 @@ async def test_chores_remind_leaders_once_and_forget_old_tokens_and_updates(
             created_at=clock.now() - timedelta(days=30),
         )
         s.add(leader)
-        s.add(ProcessedUpdate(update_id=1, received_at=clock.now() - timedelta(days=3)))
-        s.add(ProcessedUpdate(update_id=2, received_at=clock.now() - timedelta(hours=1)))
+        s.add(
+            InboundUpdate(
+                update_id=1,
+                received_at=clock.now() - timedelta(days=3),
+                processed_at=clock.now() - timedelta(days=3),
+            )
+        )
+        s.add(
+            InboundUpdate(
+                update_id=2,
+                received_at=clock.now() - timedelta(hours=1),
+                processed_at=clock.now() - timedelta(hours=1),
+            )
+        )
     await create_login_link(db, leader.id, "http://x", now=clock.now() - timedelta(days=3))
 
     first = await run_housekeeping(runtime)
@@ -53,5 +65,5 @@ async def test_chores_remind_leaders_once_and_forget_old_tokens_and_updates(
         ).all()
         assert len(reminders) == 1 and "民情日" in reminders[0]
         assert await s.scalar(select(func.count()).select_from(LoginToken)) == 0
-        kept = (await s.scalars(select(ProcessedUpdate.update_id))).all()
+        kept = (await s.scalars(select(InboundUpdate.update_id))).all()
         assert list(kept) == [2]

@@ -28,7 +28,7 @@ from bot.web_auth import AccessPolicy, LoginError, create_login_link, redeem_log
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
-from storage.models import Case, CaseEvent, ProcessedUpdate
+from storage.models import Case, CaseEvent, InboundUpdate
 from tests.botkit import BotKit, sqlite_bot
 from tests.factories import START, chief, citizen, make_person, make_service, officer
 
@@ -89,7 +89,7 @@ def _update(update_id: int = 1) -> dict[str, Any]:
 
 async def _processed(db: Database) -> int:
     async with db.session() as s:
-        return int(await s.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0)
+        return int(await s.scalar(select(func.count()).select_from(InboundUpdate)) or 0)
 
 
 @pytest.mark.parametrize(

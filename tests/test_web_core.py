@@ -102,3 +102,16 @@ async def test_healthz_reports_backlog_and_overdue_timers(
     assert body["timers_overdue"] == 1
     metrics = await (await client.get("/metrics")).text()
     assert "minqing_outbox_backlog 2" in metrics and "minqing_up 1" in metrics
+
+
+async def test_webhook_answers_503_until_the_bot_runs_and_keeps_nothing(db: Database) -> None:
+    ctx = WebContext(db=db, clock=FakeClock(), metrics=Metrics(), webhook_secret=SECRET)
+    app = web.Application()
+    add_core_routes(app, ctx, webhook=webhook_path("123:abc"))
+    async with TestClient(TestServer(app)) as client:
+        early = await client.post(
+            webhook_path("123:abc"), json=UPDATE, headers={SECRET_HEADER: SECRET}
+        )
+        # Telegram keeps an update it could not deliver and tries again later.
+        assert early.status == 503
+    assert ctx.inbox is not None and await ctx.inbox.accept(dict(UPDATE), "webhook") is True

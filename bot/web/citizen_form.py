@@ -59,7 +59,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft, mask_sensitive
+from bot.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
 from bot.clock import Clock
 from bot.keys import installation_secret
 from bot.lifecycle import CaseError, status_label
@@ -67,6 +67,7 @@ from bot.notifications import EVENT_LABELS, fmt_duration, fmt_time
 from bot.people_web import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from bot.web.html import Markup, attrs, html_response, join, page, read_form, render
 from config.district import District, UnitKind
+from nlp import mask_sensitive
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case

@@ -1,10 +1,11 @@
 """The aiohttp server's core routes: Telegram webhook, health and metrics.
 
 The webhook accepts an update only with the right ``X-Telegram-Bot-Api-Secret-Token``
-(compared in constant time), only as JSON, and only once per ``update_id``
-(recorded in the database, so a retry reaching a second instance is ignored
-too). Accepted updates are handed to an ``UpdateSink`` — the Telegram
-application's update queue in production, anything in tests.
+(compared in constant time), only as JSON, and only once per ``update_id``.
+It answers 200 only after the update is written to the inbox
+(:mod:`bot.inbox`), so a crash after that loses nothing and a retry reaching a
+second instance is ignored. Accepted updates are handed to an ``UpdateSink`` —
+the Telegram application's update queue in production, anything in tests.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
+from bot.inbox import UpdateInbox
 from bot.metrics import GaugeSample, Metrics
 from storage.db import Database
 from storage.health import cases_by_status, health_figures, ping
-from storage.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ class WebContext:
     metrics: Metrics
     webhook_secret: str | None = None
     update_sink: UpdateSink | None = None
+    inbox: UpdateInbox | None = None
+
+    def __post_init__(self) -> None:
+        if self.inbox is None:
+            self.inbox = UpdateInbox(self.db, self.clock)
 
 
 CONTEXT_KEY: web.AppKey[WebContext] = web.AppKey("minqing_web", WebContext)
@@ -80,10 +85,12 @@ async def handle_webhook(request: web.Request) -> web.Response:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         ctx.metrics.webhook_rejected.inc(1, "malformed")
         return web.json_response({"ok": False, "error": "not an update"}, status=400)
-    try:
-        async with ctx.db.session() as session:
-            session.add(ProcessedUpdate(update_id=update_id, received_at=ctx.clock.now()))
-    except IntegrityError:
+    if ctx.update_sink is None:
+        # The bot is not running (yet): Telegram keeps the update and retries.
+        ctx.metrics.webhook_rejected.inc(1, "not_ready")
+        return web.json_response({"ok": False, "error": "starting"}, status=503)
+    assert ctx.inbox is not None
+    if not await ctx.inbox.accept(payload, "webhook"):
         ctx.metrics.webhook_rejected.inc(1, "duplicate")
         return web.json_response({"ok": True, "duplicate": True})
     ctx.metrics.updates.inc(1, "webhook")

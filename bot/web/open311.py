@@ -64,7 +64,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.cases import MAX_TEXT, CaseService, CaseView, RequestDraft, mask_sensitive
+from bot.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
 from bot.clock import Clock
 from bot.lifecycle import CaseError, status_label
 from bot.notifications import fmt_duration, fmt_time
@@ -72,6 +72,7 @@ from bot.people_web import ContactError, clean_name, clean_phone, create_web_rep
 from bot.web.html import read_form
 from bot.web_auth import verify_api_key
 from config.district import District
+from nlp import mask_sensitive
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import ApiKey, Case

@@ -62,14 +62,22 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "processed_updates",
+        "inbound_updates",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_updates")),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_inbound_updates")),
     )
-    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
+    with op.batch_alter_table("inbound_updates", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_processed_updates_received_at"), ["received_at"], unique=False
+            batch_op.f("ix_inbound_updates_received_at"), ["received_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_inbound_updates_pending", ["processed_at", "lease_until"], unique=False
         )
 
     op.create_table(
@@ -447,10 +455,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_units_parent_id"))
 
     op.drop_table("units")
-    with op.batch_alter_table("processed_updates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_processed_updates_received_at"))
+    with op.batch_alter_table("inbound_updates", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbound_updates_pending")
+        batch_op.drop_index(batch_op.f("ix_inbound_updates_received_at"))
 
-    op.drop_table("processed_updates")
+    op.drop_table("inbound_updates")
     with op.batch_alter_table("invite_attempts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invite_attempts_telegram_user_id"))
         batch_op.drop_index(batch_op.f("ix_invite_attempts_created_at"))

@@ -1,0 +1,108 @@
+"""The update inbox: nothing a user sent is lost between "received" and "handled"."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+from telegram import Update
+
+from bot.clock import FakeClock
+from bot.inbox import DurableUpdateQueue, UpdateInbox
+from config.district import District
+from storage.db import Database
+from storage.models import Case, InboundUpdate
+from tests.botkit import sqlite_bot
+
+
+def _update(update_id: int, text: str = "你好") -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 5, "type": "private"},
+            "from": {"id": 5, "is_bot": False, "first_name": "甲"},
+            "text": text,
+        },
+    }
+
+
+async def test_accept_is_durable_once_and_done_forgets_the_payload(db: Database) -> None:
+    inbox = UpdateInbox(db, FakeClock())
+    assert await inbox.accept(_update(10), "webhook") is True
+    assert await inbox.accept(_update(10), "webhook") is False
+    async with db.session() as s:
+        row = await s.get(InboundUpdate, 10)
+        assert row is not None and row.payload is not None and row.processed_at is None
+    await inbox.done(10)
+    async with db.session() as s:
+        row = await s.get(InboundUpdate, 10)
+        assert row is not None and row.payload is None and row.processed_at is not None
+    # A handled update is never replayed, and its id still turns a retry away.
+    assert await inbox.reclaim() == []
+    assert await inbox.accept(_update(10), "webhook") is False
+
+
+async def test_an_update_whose_process_died_is_replayed_after_its_lease(db: Database) -> None:
+    clock = FakeClock()
+    crashed = UpdateInbox(db, clock, lease=timedelta(seconds=30), max_attempts=2)
+    assert await crashed.accept(_update(20, "楼道灯坏了"), "polling")
+    # The same process never replays what it is still handling.
+    clock.advance(timedelta(minutes=5))
+    assert await crashed.reclaim() == []
+    # A restarted process waits for the lease, then takes it over, once per lease.
+    restarted = UpdateInbox(
+        db,
+        FakeClock(clock.now() - timedelta(minutes=5)),
+        lease=timedelta(seconds=30),
+        max_attempts=2,
+    )
+    assert await restarted.reclaim() == []
+    restarted.clock = clock
+    [payload] = await restarted.reclaim()
+    assert payload["update_id"] == 20 and payload["message"]["text"] == "楼道灯坏了"
+    assert await restarted.reclaim() == []
+    # A third instance after another lease: the attempt limit stops a poison update.
+    clock.advance(timedelta(minutes=1))
+    assert await UpdateInbox(db, clock, max_attempts=2).reclaim() == []
+
+
+async def test_the_bot_answers_an_update_taken_in_before_a_crash(
+    sqlite_url: str, district: District
+) -> None:
+    async with sqlite_bot(sqlite_url, district) as kit:
+        assert kit.app is not None
+        queue = kit.app.update_queue
+        assert isinstance(queue, DurableUpdateQueue)
+        # Written to the inbox (the webhook answered 200), then the process "died":
+        # nothing was queued. After the lease, a running instance hands it back.
+        payload = {
+            "update_id": 900001,
+            "message": {
+                "message_id": 77,
+                "date": 0,
+                "chat": {"id": 6001, "type": "private", "first_name": "孙"},
+                "from": {"id": 6001, "is_bot": False, "first_name": "孙"},
+                "text": "/which 公司拖欠我三个月工资",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+        assert await UpdateInbox(kit.db, kit.clock).accept(payload, "webhook")
+        kit.clock.advance(timedelta(minutes=1))
+        for replayed in await kit.runtime.inbox.reclaim():
+            queue.put_accepted(Update.de_json(replayed, kit.app.bot))
+        answer = await kit.fake.wait_for_message(6001, timeout=10)
+        assert "民生保障" in answer.text
+        # The handler's reply goes out before it returns; then the update is marked handled.
+        for _ in range(100):
+            async with kit.db.session() as s:
+                row = await s.get(InboundUpdate, 900001)
+                if row is not None and row.processed_at is not None:
+                    break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the replayed update was never marked handled")
+        async with kit.db.session() as s:
+            assert (await s.scalars(select(Case))).all() == []  # /which files nothing
