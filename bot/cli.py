@@ -16,12 +16,13 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _registrars() -> list[Registrar]:
-    from bot import cli_nlp, cli_org, cli_report, cli_serve, cli_web
+    from bot import bench, cli_nlp, cli_org, cli_report, cli_serve, cli_web
 
     return [
         cli_org.register,
         cli_serve.register,
         cli_nlp.register,
+        bench.register,
         cli_web.register,
         cli_report.register,
     ]

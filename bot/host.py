@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.delivery import DeliveryWorker
@@ -121,11 +121,14 @@ class ServiceHost:
             await application.updater.start_polling(allowed_updates=None)
             log.info("polling for updates")
 
-        worker_bot = type(application.bot)(
+        # The worker's own connection pool, but the application's rate limiter:
+        # replies and notifications share Telegram's one budget for this bot.
+        worker_bot = ExtBot(
             opts.token,
             base_url=opts.base_url,
             base_file_url=opts.base_file_url,
             request=HTTPXRequest(connection_pool_size=opts.delivery_concurrency + 2),
+            rate_limiter=application.bot.rate_limiter,
         )
         await worker_bot.initialize()
         self._worker_bot = worker_bot
