@@ -238,7 +238,8 @@ class DeliveryWorker:
         group_interval: Minimum gap between two messages to one group (3 s = 20/min).
         global_rate: Messages per second overall (this worker).
         retry_base: First backoff after a transient error (doubles per attempt).
-        retry_cap: Longest backoff.
+        retry_cap: Longest backoff (a minute: after an outage alerts resume within about
+            a minute, and one failing row per chat costs one request a minute meanwhile).
         poll_interval: How often :meth:`run_forever` looks for due rows unprompted.
         send_timeout: Longest wait for one API call (default: half the lease).
         global_429_chats: Distinct chats told to wait within a ``retry_after``
@@ -260,7 +261,7 @@ class DeliveryWorker:
         group_interval: timedelta = timedelta(seconds=3),
         global_rate: float = 30.0,
         retry_base: timedelta = timedelta(seconds=1),
-        retry_cap: timedelta = timedelta(minutes=5),
+        retry_cap: timedelta = timedelta(seconds=60),
         poll_interval: timedelta = timedelta(seconds=1),
         send_timeout: timedelta | None = None,
         global_429_chats: int = 2,
