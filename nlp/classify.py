@@ -169,12 +169,12 @@ def _words(text: str) -> dict[str, None]:
         size = len(w)
         if size > 2:
             for i in range(size - 1):
-                gram = w[i:i + 2]
+                gram = w[i : i + 2]
                 if freq.get(gram):
                     extra.append(gram)
             if size > 3:
                 for i in range(size - 2):
-                    gram = w[i:i + 3]
+                    gram = w[i : i + 3]
                     if freq.get(gram):
                         extra.append(gram)
     if extra:
@@ -182,8 +182,7 @@ def _words(text: str) -> dict[str, None]:
     return words
 
 
-def message_features(norm_text: str, title_weight: float, lead_chars: int = 0
-                     ) -> dict[str, float]:
+def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -> dict[str, float]:
     """Turn normalised text into distinct words with their weights.
 
     A first line of at most 60 characters followed by more text is a title:
@@ -292,13 +291,23 @@ def _compile(lex: Lexicon) -> _Compiled:
     rule_acc: dict[str, list[int]] = {}
     for i, rule in enumerate(lex.rules):
         adds = [(*_split_target(t), w) for t, w in rule.add]
-        rules.append((frozenset(rule.when), frozenset(rule.with_any),
-                      frozenset(rule.unless_any), adds))
+        rules.append(
+            (frozenset(rule.when), frozenset(rule.with_any), frozenset(rule.unless_any), adds)
+        )
         rule_acc.setdefault(rule.when[0], []).append(i)
     add_words(lex.keywords())
     return _Compiled(
-        targets, target_room, target_bureau, room_targets, bias, mbias, mined_targets,
-        unmined_targets, temperature, weights, spread,
+        targets,
+        target_room,
+        target_bureau,
+        room_targets,
+        bias,
+        mbias,
+        mined_targets,
+        unmined_targets,
+        temperature,
+        weights,
+        spread,
         {w: tuple(v) for w, v in rooms_acc.items()},
         {w: tuple(v) for w, v in bureaus_acc.items()},
         {w: tuple(v) for w, v in rule_acc.items()},
@@ -428,7 +437,10 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
 
 
 def _best_bureau(
-    ri: int, comp: _Compiled, probs: list[float], bureau_score: dict[tuple[int, str], float],
+    ri: int,
+    comp: _Compiled,
+    probs: list[float],
+    bureau_score: dict[tuple[int, str], float],
     lex: Lexicon,
 ) -> str:
     room = ROOMS[ri]
@@ -506,8 +518,9 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
         for i in order[:3]
     )
     if sc.evidence < lex.settings.min_evidence:
-        return Classification(UNKNOWN, UNKNOWN, 0.0, (), alternatives, truncated,
-                              severity.level, severity)
+        return Classification(
+            UNKNOWN, UNKNOWN, 0.0, (), alternatives, truncated, severity.level, severity
+        )
     best = order[0]
     keywords = _explain(feats, best, comp, sc)
     return Classification(

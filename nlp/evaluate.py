@@ -96,7 +96,8 @@ def read_hand_set(path: Path) -> list[HandCase]:
 
 
 def evaluate(
-    items: Iterable[LabelledMessage | HandCase], lexicon: Lexicon | None = None,
+    items: Iterable[LabelledMessage | HandCase],
+    lexicon: Lexicon | None = None,
     keep_errors: int = 0,
 ) -> EvalReport:
     """Classify labelled items and compute the metrics.
@@ -182,8 +183,10 @@ def format_report(report: EvalReport, title: str = "") -> str:
     lines.append(f"room accuracy: {report.accuracy:.4f}")
     lines.append(f"room macro-F1: {report.macro_f1:.4f}")
     if report.bureau_accuracy is not None:
-        lines.append(f"bureau accuracy: {report.bureau_accuracy:.4f} (over {report.bureau_n} rows "
-                     "with a bureau label)")
+        lines.append(
+            f"bureau accuracy: {report.bureau_accuracy:.4f} (over {report.bureau_n} rows "
+            "with a bureau label)"
+        )
     if report.severity_accuracy is not None:
         lines.append(f"severity exact: {report.severity_accuracy:.4f} (over {report.severity_n})")
     lines.append(f"unsure (confidence < {UNSURE_BELOW}): {report.unsure}/{report.n}")
@@ -200,8 +203,9 @@ def format_report(report: EvalReport, title: str = "") -> str:
     for g in present:
         if not any(k[0] == g for k in report.confusion):
             continue
-        lines.append(f"{g:<12}" + "".join(f"{report.confusion.get((g, col), 0):>11}"
-                                           for col in present))
+        lines.append(
+            f"{g:<12}" + "".join(f"{report.confusion.get((g, col), 0):>11}" for col in present)
+        )
     lines.append("")
     lines.append("calibration (confidence bin: count, mean confidence, accuracy)")
     for lo, hi, count, mc, acc in report.calibration:
@@ -210,8 +214,10 @@ def format_report(report: EvalReport, title: str = "") -> str:
     if report.excluded_n:
         spread = ", ".join(f"{k}={v}" for k, v in sorted(report.excluded_rooms.items()))
         lines.append("")
-        lines.append(f"excluded labels (no room in this district): {report.excluded_n} rows, "
-                     f"unsure or unknown {report.excluded_unsure}; routed to: {spread}")
+        lines.append(
+            f"excluded labels (no room in this district): {report.excluded_n} rows, "
+            f"unsure or unknown {report.excluded_unsure}; routed to: {spread}"
+        )
     if report.errors:
         lines.append("")
         lines.append("some misrouted rows (text, gold, predicted, confidence):")

@@ -196,8 +196,10 @@ def _check_target(target: str, source: str, key: str) -> None:
         raise _err(source, key, f"unknown room {room!r} (expected one of {', '.join(ROOMS)})")
     if bureau and bureau not in BUREAUS[room]:
         raise _err(
-            source, key, f"unknown bureau {bureau!r} in room {room!r} "
-            f"(expected one of {', '.join(BUREAUS[room])})"
+            source,
+            key,
+            f"unknown bureau {bureau!r} in room {room!r} "
+            f"(expected one of {', '.join(BUREAUS[room])})",
         )
 
 

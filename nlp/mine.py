@@ -63,8 +63,10 @@ _Row = tuple[dict[str, float], int, list[float], list[float]]
 def _prepare(
     messages: Sequence[LabelledMessage], base: Lexicon
 ) -> tuple[list[str], list[str], list[_Row]]:
-    targets = sorted({_target(m) for m in messages if m.room != EXCLUDED},
-                     key=lambda t: (ROOMS.index(t.partition("/")[0]), t))
+    targets = sorted(
+        {_target(m) for m in messages if m.room != EXCLUDED},
+        key=lambda t: (ROOMS.index(t.partition("/")[0]), t),
+    )
     base_probe = parse_lexicon(
         {**dict(base.raw), "mined": {"bias": dict.fromkeys(targets, 0.0)}, "terms": {}},
         base.source,
@@ -81,14 +83,21 @@ def _prepare(
         logits, names = sc.logits, sc.targets
         offsets = [logits[names.index(t)] for t in targets]
         fixed = [t for t in names if t not in targets]
-        data.append((feats, targets.index(_target(m)), offsets,
-                     [logits[names.index(t)] for t in fixed]))
+        data.append(
+            (feats, targets.index(_target(m)), offsets, [logits[names.index(t)] for t in fixed])
+        )
     return targets, fixed, data
 
 
 def _train(
-    data: Sequence[_Row], k: int, l2: float, epochs: int, floor: float,
-    lr: float, min_df: int, seed: int,
+    data: Sequence[_Row],
+    k: int,
+    l2: float,
+    epochs: int,
+    floor: float,
+    lr: float,
+    min_df: int,
+    seed: int,
 ) -> tuple[list[float], dict[str, list[float]]]:
     df: Counter[str] = Counter(t for f, _, _, _ in data for t in f)
     vocab = {t for t, c in df.items() if c >= min_df}
@@ -149,21 +158,29 @@ def _train(
 
 
 def _train_avg(
-    data: Sequence[_Row], k: int, l2: float, epochs: int, floor: float, lr: float,
-    min_df: int, seed: int, seeds: int,
+    data: Sequence[_Row],
+    k: int,
+    l2: float,
+    epochs: int,
+    floor: float,
+    lr: float,
+    min_df: int,
+    seed: int,
+    seeds: int,
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Train with several shuffling seeds and average the weights (less variance)."""
     runs = [_train(data, k, l2, epochs, floor, lr, min_df, seed + i) for i in range(seeds)]
     bias = [sum(r[0][c] for r in runs) / seeds for c in range(k)]
-    weights = {
-        t: [sum(r[1][t][c] for r in runs) / seeds for c in range(k)] for t in runs[0][1]
-    }
+    weights = {t: [sum(r[1][t][c] for r in runs) / seeds for c in range(k)] for t in runs[0][1]}
     return bias, weights
 
 
 def _room_nll(
-    data: Sequence[_Row], targets: Sequence[str],
-    bias: list[float], weights: dict[str, list[float]], floor: float,
+    data: Sequence[_Row],
+    targets: Sequence[str],
+    bias: list[float],
+    weights: dict[str, list[float]],
+    floor: float,
 ) -> list[tuple[list[float], int]]:
     out = []
     k = len(targets)
@@ -263,8 +280,7 @@ def mine(
         temperature = _fit_temperature(scored, targets + fixed)
         rooms = [t.partition("/")[0] for t in targets + fixed]
         pairs = [(rooms[max(range(len(s)), key=s.__getitem__)], rooms[y]) for s, y in scored]
-        say(f"temperature {temperature:.2f}; cross-validated room macro-F1 "
-            f"{_macro_f1(pairs):.4f}")
+        say(f"temperature {temperature:.2f}; cross-validated room macro-F1 {_macro_f1(pairs):.4f}")
     bias, weights = _train_avg(data, k, l2, epochs, floor, lr, min_df, seed, seeds)
     terms: dict[str, dict[str, float]] = {}
     for term in sorted(weights):
@@ -320,7 +336,10 @@ def render_lexicon(base_text: str, model: MinedModel, source: str) -> str:
 
 
 def build_from_file(
-    path: Path, label_map: dict[str, str], split: str, base_path: Path,
+    path: Path,
+    label_map: dict[str, str],
+    split: str,
+    base_path: Path,
     progress: Callable[[str], None] | None = None,
 ) -> str:
     """Mine a lexicon from a labelled TSV file and return its text.

@@ -40,12 +40,28 @@ class Severity:
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
-        return {"level": self.level, "cues": list(self.cues),
-                "head_count": self.head_count, "urgent": self.urgent}
+        return {
+            "level": self.level,
+            "cues": list(self.cues),
+            "head_count": self.head_count,
+            "urgent": self.urgent,
+        }
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 _HEAD_RE = re.compile(
@@ -114,15 +130,16 @@ def _negated(text: str, word: str) -> bool:
     """True if every occurrence of ``word`` follows a negation (暂无冲突, 未聚集)."""
     start = text.find(word)
     while start >= 0:
-        before = text[max(0, start - 3):start]
+        before = text[max(0, start - 3) : start]
         if not any(neg in before for neg in _NEGATIONS):
             return False
         start = text.find(word, start + 1)
     return True
 
 
-def assess_tokens(text: str, words: Mapping[str, float] | set[str], config: SeverityConfig
-                  ) -> Severity:
+def assess_tokens(
+    text: str, words: Mapping[str, float] | set[str], config: SeverityConfig
+) -> Severity:
     """Assess severity from normalised text and its words.
 
     Args:

@@ -30,8 +30,13 @@ def test_empty_text_raises(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["hello, my landlord will not return the deposit", "1234567890", "😀😀🙏🙏", "110 120 12345",
-     "https://example.com"],
+    [
+        "hello, my landlord will not return the deposit",
+        "1234567890",
+        "😀😀🙏🙏",
+        "110 120 12345",
+        "https://example.com",
+    ],
 )
 def test_no_chinese_means_unknown_with_no_confidence(text: str) -> None:
     result = classify(text)
@@ -129,9 +134,18 @@ def test_disambiguation_rules() -> None:
 
 @pytest.mark.parametrize(
     ("text", "count"),
-    [("三十多名工人", 30), ("百余户村民", 100), ("上百名群众", 100), ("50多人聚集", 50),
-     ("数十人", 30), ("近百人", 90), ("十几个人", 15), ("两千人", 2000), ("住了3个月", None),
-     ("一百二十名", 120)],
+    [
+        ("三十多名工人", 30),
+        ("百余户村民", 100),
+        ("上百名群众", 100),
+        ("50多人聚集", 50),
+        ("数十人", 30),
+        ("近百人", 90),
+        ("十几个人", 15),
+        ("两千人", 2000),
+        ("住了3个月", None),
+        ("一百二十名", 120),
+    ],
 )
 def test_head_counts(text: str, count: int | None) -> None:
     assert parse_head_count(text) == count
@@ -173,8 +187,9 @@ def test_packaged_lexicon_loads() -> None:
 
 def test_lexicon_errors_name_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[rooms.legal.bureaus.court]\nkeywords = { "法院" = "很多" }\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '[rooms.legal.bureaus.court]\nkeywords = { "法院" = "很多" }\n', encoding="utf-8"
+    )
     with pytest.raises(LexiconError, match=r"bad\.toml.*rooms\.legal\.bureaus\.court\.keywords"):
         load_lexicon(bad)
     with pytest.raises(LexiconError, match="unknown bureau 'mayor'"):
