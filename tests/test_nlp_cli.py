@@ -92,8 +92,7 @@ def test_lexicon_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ok" in capsys.readouterr().out
 
 
-def test_lexicon_check_reports_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
+def test_lexicon_check_reports_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "lex.toml"
     bad.write_text("[settings]\ntemperature = -1\n", encoding="utf-8")
     assert run(["lexicon", "check", str(bad)]) == 1
@@ -103,8 +102,11 @@ def test_lexicon_check_reports_bad_file(tmp_path: Path, capsys: pytest.CaptureFi
 def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
     rows = ["id\tlabel\ttitle\tbody"]
     samples = {
-        "城乡建设": ["小区物业乱收费电梯坏了", "开发商延期交房房产证办不下来",
-                     "小区停水停电物业不管"],
+        "城乡建设": [
+            "小区物业乱收费电梯坏了",
+            "开发商延期交房房产证办不下来",
+            "小区停水停电物业不管",
+        ],
         "环境保护": ["工厂排污河水发臭", "夜间施工噪音扰民", "养殖场臭气熏天污染环境"],
         "教育文体": ["学校乱收补课费", "孩子入学划片不合理", "幼儿园收费太高"],
         "卫生计生": ["医院乱收费看病贵", "乡村医生补贴拖欠", "准生证办理太麻烦"],
@@ -120,8 +122,9 @@ def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
     source = tmp_path / "labelled.tsv"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "lexicon.toml"
-    assert run(["lexicon", "build", "--from", str(source), "--split", "all",
-                "--out", str(out)]) == 0
+    assert (
+        run(["lexicon", "build", "--from", str(source), "--split", "all", "--out", str(out)]) == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert "[rooms.general.bureaus.police]" in text  # hand-written part kept
     assert "[mined]" in text and "[terms]" in text
@@ -132,6 +135,32 @@ def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
     weights = lex.terms.get("工资", {})
     assert weights.get("livelihood", 0.0) > 0
     assert classify("小区物业乱收费", lex).room == "urban"
+
+
+@pytest.mark.skipif(not TEDDY.is_file(), reason=f"evaluation file {TEDDY} is absent")
+def test_lexicon_build_reproduces_the_committed_lexicon(tmp_path: Path) -> None:
+    # Mining is deterministic: rebuilding from the build split must give the
+    # committed config/lexicon.toml byte for byte (about 100 s).
+    out = tmp_path / "lexicon.toml"
+    assert (
+        run(
+            [
+                "lexicon",
+                "build",
+                "--from",
+                str(TEDDY),
+                "--label-map",
+                "teddy",
+                "--split",
+                "build",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    committed = REPO / "config" / "lexicon.toml"
+    assert out.read_bytes() == committed.read_bytes()
 
 
 def test_label_map_from_file(tmp_path: Path) -> None:
@@ -156,14 +185,33 @@ def test_split_is_deterministic_and_70_30() -> None:
     assert build == [i for i in ids if in_split(i, "build")]
 
 
-def test_bench_classify_writes_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                       ) -> None:
+def test_bench_classify_writes_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
-    assert run(["bench", "classify", "--messages", "20", "--rounds", "1",
-                "--rss-count", "200", "--out", str(out)]) == 0
+    assert (
+        run(
+            [
+                "bench",
+                "classify",
+                "--messages",
+                "20",
+                "--rounds",
+                "1",
+                "--rss-count",
+                "200",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     data = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("classify_per_s", "jieba_lcut_per_s", "ratio_classify_to_jieba",
-                "cold_start_s", "peak_rss_mb"):
+    for key in (
+        "classify_per_s",
+        "jieba_lcut_per_s",
+        "ratio_classify_to_jieba",
+        "cold_start_s",
+        "peak_rss_mb",
+    ):
         assert data[key] > 0
     assert "ratio" in capsys.readouterr().out
 
