@@ -49,41 +49,77 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         subparsers: The top-level subparsers action.
     """
     p = subparsers.add_parser(
-        "classify", help="classify a message into room and bureau (or evaluate on a file)",
+        "classify",
+        help="classify a message into room and bureau (or evaluate on a file)",
         description="Classify TEXT, or one text per stdin line with --jsonl, or evaluate "
         "on a labelled file with --eval.",
     )
     p.add_argument("text", nargs="*", help="the message (words are joined by spaces)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--jsonl", action="store_true",
-                   help="read one text per stdin line, write one JSON object per line")
-    p.add_argument("--eval", metavar="FILE", type=Path,
-                   help="evaluate on a labelled TSV: teddy format (id label title body) or "
-                   "a hand-written set (text room bureau [severity])")
-    p.add_argument("--label-map", default="teddy",
-                   help="label map for --eval: a built-in name (teddy, rooms) or a file "
-                   "with 'label<TAB>room[/bureau]' lines (default: teddy)")
-    p.add_argument("--split", default="heldout", choices=("build", "heldout", "all"),
-                   help="rows of a teddy-format file to evaluate on (default: heldout, the "
-                   "30%% the lexicon was not built from)")
-    p.add_argument("--errors", type=int, default=0, metavar="N",
-                   help="with --eval, list up to N misrouted rows")
+    p.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one text per stdin line, write one JSON object per line",
+    )
+    p.add_argument(
+        "--eval",
+        metavar="FILE",
+        type=Path,
+        help="evaluate on a labelled TSV: teddy format (id label title body) or "
+        "a hand-written set (text room bureau [severity])",
+    )
+    p.add_argument(
+        "--label-map",
+        default="teddy",
+        help="label map for --eval: a built-in name (teddy, rooms) or a file "
+        "with 'label<TAB>room[/bureau]' lines (default: teddy)",
+    )
+    p.add_argument(
+        "--split",
+        default="heldout",
+        choices=("build", "heldout", "all"),
+        help="rows of a teddy-format file to evaluate on (default: heldout, the "
+        "30%% the lexicon was not built from)",
+    )
+    p.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --eval, list up to N misrouted rows",
+    )
     p.add_argument("--lexicon", type=Path, help="lexicon TOML (default: config/lexicon.toml)")
     p.set_defaults(func=cmd_classify)
 
     lx = subparsers.add_parser("lexicon", help="build or check the keyword lexicon")
     lsub = lx.add_subparsers(dest="lexicon_command", metavar="ACTION")
-    b = lsub.add_parser("build", help="mine weighted keywords from labelled messages",
-                        description="Mine keyword weights from the build split of a labelled "
-                        "TSV and write a complete lexicon (hand-written part of --base plus "
-                        "the mined part) for review.")
-    b.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.tsv",
-                   help="labelled messages, teddy format (id label title body)")
+    b = lsub.add_parser(
+        "build",
+        help="mine weighted keywords from labelled messages",
+        description="Mine keyword weights from the build split of a labelled "
+        "TSV and write a complete lexicon (hand-written part of --base plus "
+        "the mined part) for review.",
+    )
+    b.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        metavar="FILE.tsv",
+        help="labelled messages, teddy format (id label title body)",
+    )
     b.add_argument("--label-map", default="teddy", help="built-in name or file (default: teddy)")
-    b.add_argument("--split", default="build", choices=("build", "heldout", "all"),
-                   help="rows to mine from (default: build, 70%% by a stable hash of the id)")
-    b.add_argument("--base", type=Path, help="lexicon whose hand-written part is kept "
-                   "(default: config/lexicon.toml)")
+    b.add_argument(
+        "--split",
+        default="build",
+        choices=("build", "heldout", "all"),
+        help="rows to mine from (default: build, 70%% by a stable hash of the id)",
+    )
+    b.add_argument(
+        "--base",
+        type=Path,
+        help="lexicon whose hand-written part is kept (default: config/lexicon.toml)",
+    )
     b.add_argument("--out", type=Path, help="write here instead of standard output")
     b.set_defaults(func=cmd_lexicon_build)
     c = lsub.add_parser("check", help="load and validate a lexicon file")
@@ -94,14 +130,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench = subparsers.add_parser("bench", help="benchmarks")
     bsub = bench.add_subparsers(dest="bench_target", metavar="TARGET")
     _BENCH.append(bsub)
-    bc = bsub.add_parser("classify", help="classifier speed, cold start and memory",
-                         description="Classification rate vs bare jieba.lcut on the same "
-                         "300-character messages, cold start in a fresh process, and peak "
-                         "RSS of a process that classified 10,000 messages.")
+    bc = bsub.add_parser(
+        "classify",
+        help="classifier speed, cold start and memory",
+        description="Classification rate vs bare jieba.lcut on the same "
+        "300-character messages, cold start in a fresh process, and peak "
+        "RSS of a process that classified 10,000 messages.",
+    )
     bc.add_argument("--messages", type=int, default=200, help="distinct messages (default 200)")
     bc.add_argument("--rounds", type=int, default=5, help="timed rounds (default 5)")
-    bc.add_argument("--rss-count", type=int, default=10_000,
-                    help="messages classified before peak RSS is read (default 10000)")
+    bc.add_argument(
+        "--rss-count",
+        type=int,
+        default=10_000,
+        help="messages classified before peak RSS is read (default 10000)",
+    )
     bc.add_argument("--out", type=Path, help="also write the figures as JSON here")
     bc.set_defaults(func=cmd_bench_classify)
     bench.set_defaults(func=lambda _args: _usage(bench))
@@ -172,8 +215,9 @@ def _human(result: Any) -> str:
         lines[-1] += f"  ({extra})"
     lines.append("备选 alternatives:")
     for alt in result.alternatives:
-        lines.append(f"  {label(rooms, alt.room)} / {label(bureaus, alt.bureau)}  "
-                     f"{alt.confidence:.2f}")
+        lines.append(
+            f"  {label(rooms, alt.room)} / {label(bureaus, alt.bureau)}  {alt.confidence:.2f}"
+        )
     if result.truncated:
         lines.append("(消息过长，只分析了前面部分 — text truncated)")
     return "\n".join(lines)
@@ -203,8 +247,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     try:
         result = classify(text, lexicon)
     except EmptyTextError:
-        print("没有可分类的内容 — nothing to classify (give a non-empty TEXT, or use --jsonl)",
-              file=sys.stderr)
+        print(
+            "没有可分类的内容 — nothing to classify (give a non-empty TEXT, or use --jsonl)",
+            file=sys.stderr,
+        )
         return 2
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -250,8 +296,9 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     base = args.base or LEXICON_PATH
     try:
         label_map = load_label_map(args.label_map)
-        text = build_from_file(args.source, label_map, args.split, base,
-                               progress=lambda m: print(m, file=sys.stderr))
+        text = build_from_file(
+            args.source, label_map, args.split, base, progress=lambda m: print(m, file=sys.stderr)
+        )
         load_lexicon_text_check(text, str(args.out or "<output>"))
     except (ValueError, OSError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -287,8 +334,10 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     hand = sum(len(k) for k in lex.bureau_keywords.values())
-    print(f"{lex.source}: ok — {hand} bureau keywords, {len(lex.rules)} rules, "
-          f"{len(lex.terms)} mined terms")
+    print(
+        f"{lex.source}: ok — {hand} bureau keywords, {len(lex.rules)} rules, "
+        f"{len(lex.terms)} mined terms"
+    )
     return 0
 
 
@@ -299,8 +348,11 @@ def bench_messages(count: int, length: int = 300) -> list[str]:
     """Build ``count`` distinct messages of ``length`` characters from the hand set."""
     from nlp.evaluate import read_hand_set
 
-    texts = [c.text for c in read_hand_set(_HAND_SET)] if _HAND_SET.is_file() else [
-        "小区物业费年年涨，服务却越来越差，垃圾好几天没人清"]
+    texts = (
+        [c.text for c in read_hand_set(_HAND_SET)]
+        if _HAND_SET.is_file()
+        else ["小区物业费年年涨，服务却越来越差，垃圾好几天没人清"]
+    )
     out: list[str] = []
     i = 0
     while len(out) < count:
@@ -346,8 +398,15 @@ def _subprocess(code: str, *argv: str) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(_REPO) + os.pathsep + env.get("PYTHONPATH", "")
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
-                          env=env, cwd=str(_REPO), check=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(_REPO),
+        check=True,
+        timeout=600,
+    )
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     result["process_wall_s"] = time.perf_counter() - started
     return result
@@ -392,10 +451,14 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
         "peak_rss_mb_after": rss["classified"],
         "peak_rss_mb": round(rss["peak_rss_mb"], 1),
     }
-    print(f"classification: {cls_rate:,.0f} msg/s; bare jieba.lcut: {jieba_rate:,.0f} msg/s; "
-          f"ratio {cls_rate / jieba_rate:.2f} (300-character messages, same run)")
-    print(f"cold start (import + dictionaries + lexicon + first message): "
-          f"{cold['cold_start_s']:.3f} s (whole process {cold['process_wall_s']:.3f} s)")
+    print(
+        f"classification: {cls_rate:,.0f} msg/s; bare jieba.lcut: {jieba_rate:,.0f} msg/s; "
+        f"ratio {cls_rate / jieba_rate:.2f} (300-character messages, same run)"
+    )
+    print(
+        f"cold start (import + dictionaries + lexicon + first message): "
+        f"{cold['cold_start_s']:.3f} s (whole process {cold['process_wall_s']:.3f} s)"
+    )
     print(f"peak RSS after {rss['classified']:,} messages: {rss['peak_rss_mb']:.1f} MB")
     if args.out:
         args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

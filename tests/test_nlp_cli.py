@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -137,6 +138,10 @@ def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
     assert classify("小区物业乱收费", lex).room == "urban"
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(
+    os.environ.get("MINQING_SLOW_TESTS") != "1", reason="about 100 s: set MINQING_SLOW_TESTS=1"
+)
 @pytest.mark.skipif(not TEDDY.is_file(), reason=f"evaluation file {TEDDY} is absent")
 def test_lexicon_build_reproduces_the_committed_lexicon(tmp_path: Path) -> None:
     # Mining is deterministic: rebuilding from the build split must give the
