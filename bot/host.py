@@ -65,6 +65,7 @@ class ServiceHost:
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_event = asyncio.Event()
+        self._web_ctx: WebContext | None = None
 
     @property
     def port(self) -> int:
@@ -104,12 +105,17 @@ class ServiceHost:
         opts = self.options
         runtime = self.runtime
         application = build_application(
-            runtime, token=opts.token, base_url=opts.base_url, base_file_url=opts.base_file_url
+            runtime,
+            token=opts.token,
+            base_url=opts.base_url,
+            base_file_url=opts.base_file_url,
+            updater=not opts.webhook_url,  # webhook updates arrive through the web server
         )
         self.application = application
         await application.initialize()
         await application.start()
         if opts.webhook_url:
+            assert self._web_ctx is not None, "start_web() first"
             self._web_ctx.update_sink = make_update_sink(application)
             url = opts.webhook_url.rstrip("/") + webhook_path(opts.token)
             await application.bot.set_webhook(

@@ -126,6 +126,11 @@ async def test_serve_by_webhook_with_a_secret(tmp_path: Path, fake: FakeBotApi) 
         async with aiohttp.ClientSession() as http:
             forged = await http.post(fake.webhook_url, json={"update_id": 999999})
             assert forged.status == 403
+            async with http.get(f"{public}/metrics") as r:
+                metrics = await r.text()
+            # Counted once, as a webhook update.
+            assert 'minqing_updates_total{source="webhook"} 1' in metrics
+            assert 'source="polling"' not in metrics
 
 
 async def test_serve_refuses_to_start_without_what_it_needs(
