@@ -81,6 +81,7 @@ from telegram.error import (
 )
 
 from bot.clock import Clock, SystemClock
+from bot.metrics import GaugeSample
 from nlp import mask_sensitive
 from storage import outbox
 from storage.db import Database
@@ -140,6 +141,33 @@ class DeliveryStats:
     superseded: int = 0
     notices: int = 0
     lease_lost: int = 0
+
+    def samples(self) -> list[GaugeSample]:
+        """These counters as Prometheus samples (for ``/metrics``)."""
+        results = ("sent", "edited", "superseded", "failed", "blocked", "notices")
+        out = [
+            GaugeSample(
+                "minqing_deliveries_total",
+                "Outbox rows handled by this process's delivery worker, by result",
+                float(getattr(self, r)),
+                ("result",),
+                (r,),
+                kind="counter",
+            )
+            for r in results
+        ]
+        out += [
+            GaugeSample(
+                "minqing_delivery_retries_total",
+                "Deliveries to be retried, by cause",
+                float(n),
+                ("cause",),
+                (cause,),
+                kind="counter",
+            )
+            for cause, n in (("transient", self.retried), ("rate_limited", self.rate_limited))
+        ]
+        return out
 
     def as_dict(self) -> dict[str, int]:
         """The counters by name."""

@@ -145,6 +145,7 @@ class ServiceHost:
             concurrency=opts.delivery_concurrency,
         )
         runtime.on_outbox_written(self.worker.notify)
+        runtime.metrics.collectors.append(self.worker.stats.samples)
         self.scheduler = Scheduler(runtime.db, runtime.district, runtime.clock, runtime.cases)
         scheduler = self.scheduler
         worker = self.worker

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -52,7 +53,8 @@ class UpdateInbox:
         self.clock = clock
         self.lease = lease
         self.max_attempts = max_attempts
-        self._in_flight: set[int] = set()
+        #: Update id → when this process took it in (``time.perf_counter``).
+        self._in_flight: dict[int, float] = {}
 
     async def accept(self, payload: dict[str, Any], source: str) -> bool:
         """Write a new update; False for an update id seen before (a retry)."""
@@ -68,14 +70,15 @@ class UpdateInbox:
                 lease_until=now + self.lease,
             )
         if new:
-            self._in_flight.add(update_id)
+            self._in_flight[update_id] = time.perf_counter()
         return new
 
-    async def done(self, update_id: int) -> None:
-        """The bot has handled ``update_id``."""
+    async def done(self, update_id: int) -> float | None:
+        """The bot has handled ``update_id``; seconds since this process took it in."""
         async with self.db.session() as session:
             await store.mark_processed(session, update_id, self.clock.now())
-        self._in_flight.discard(update_id)
+        taken_in = self._in_flight.pop(update_id, None)
+        return None if taken_in is None else time.perf_counter() - taken_in
 
     async def reclaim(self, limit: int = 100) -> list[dict[str, Any]]:
         """Lease back updates whose handling never finished; their payloads, oldest first."""
@@ -90,7 +93,7 @@ class UpdateInbox:
                 exclude=set(self._in_flight),
             )
         for update_id, _ in claimed:
-            self._in_flight.add(update_id)
+            self._in_flight[update_id] = time.perf_counter()
             log.warning("replaying update %s: its handling never finished", update_id)
         return [payload for _, payload in claimed]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 LabelValues = tuple[str, ...]
@@ -106,13 +106,18 @@ class Histogram:
 
 @dataclass(frozen=True)
 class GaugeSample:
-    """One gauge value computed at scrape time."""
+    """One value computed at scrape time (a gauge, or a counter kept elsewhere)."""
 
     name: str
     help: str
     value: float
     label_names: tuple[str, ...] = ()
     label_values: tuple[str, ...] = ()
+    kind: str = "gauge"
+
+
+#: Something that yields samples at scrape time (e.g. the delivery worker's counters).
+Collector = Callable[[], Iterable[GaugeSample]]
 
 
 class Metrics:
@@ -124,18 +129,13 @@ class Metrics:
             "minqing_classifications_total", "Messages classified, by room", ("room",)
         )
         self.cases_filed = Counter("minqing_cases_filed_total", "Cases filed", ("kind", "channel"))
-        self.deliveries = Counter(
-            "minqing_deliveries_total", "Outbox messages delivered, by result", ("result",)
-        )
-        self.delivery_retries = Counter("minqing_delivery_retries_total", "Delivery retries")
-        self.escalations = Counter("minqing_escalations_total", "Cases escalated a level")
-        self.timers_fired = Counter("minqing_timers_fired_total", "Timers fired", ("kind",))
         self.webhook_rejected = Counter(
             "minqing_webhook_rejected_total", "Webhook requests refused", ("reason",)
         )
         self.update_latency = Histogram(
             "minqing_update_seconds", "Time to handle one update, arrival to handler done"
         )
+        self.collectors: list[Collector] = []
         self.classify_latency = Histogram(
             "minqing_classify_seconds", "Time to classify one message"
         )
@@ -149,10 +149,11 @@ class Metrics:
         for metric in self._all():
             lines.extend(metric.render())
         seen: set[str] = set()
-        for g in gauges:
+        collected = [sample for collect in self.collectors for sample in collect()]
+        for g in [*gauges, *collected]:
             if g.name not in seen:
                 lines.append(f"# HELP {g.name} {g.help}")
-                lines.append(f"# TYPE {g.name} gauge")
+                lines.append(f"# TYPE {g.name} {g.kind}")
                 seen.add(g.name)
             lines.append(f"{g.name}{_labels(g.label_names, g.label_values)} {_number(g.value)}")
         return "\n".join(lines) + "\n"

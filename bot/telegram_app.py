@@ -78,7 +78,9 @@ class MinqingApplication(
         """Run the handlers, then mark the update handled in the inbox (see :mod:`bot.inbox`)."""
         await super().process_update(update)
         if isinstance(update, Update):
-            await self.runtime.inbox.done(update.update_id)
+            seconds = await self.runtime.inbox.done(update.update_id)
+            if seconds is not None:
+                self.runtime.metrics.update_latency.observe(seconds)
 
     async def initialize(self) -> None:
         """Initialise PTB (getMe, persistence) and publish the command menu."""

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
-from storage.models import Case, OutboxMessage, Timer
+from storage.models import Case, CaseEvent, OutboxMessage, Timer
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,15 @@ async def cases_by_status(session: AsyncSession) -> dict[tuple[str, str], int]:
         select(Case.kind, Case.status, func.count()).group_by(Case.kind, Case.status)
     )
     return {(kind, status): int(n) for kind, status, n in rows}
+
+
+async def events_by_type(session: AsyncSession, types: tuple[str, ...]) -> dict[str, int]:
+    """How many case events of each of ``types`` were ever written (append-only: monotonic)."""
+    rows = await session.execute(
+        select(CaseEvent.type, func.count())
+        .where(CaseEvent.type.in_(types))
+        .group_by(CaseEvent.type)
+    )
+    counts = {t: 0 for t in types}
+    counts.update({str(t): int(n) for t, n in rows})
+    return counts

@@ -108,7 +108,12 @@ async def test_serve_polls_answers_and_reports_health(tmp_path: Path, fake: Fake
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
                 assert r.status == 200 and (await r.json())["database"] == "ok"
             async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
-                assert 'minqing_updates_total{source="polling"}' in await r.text()
+                metrics = await r.text()
+            assert 'minqing_updates_total{source="polling"}' in metrics
+            assert 'minqing_classifications_total{room="urban"} 1' in metrics
+            assert "minqing_update_seconds_count 1" in metrics
+            assert 'minqing_deliveries_total{result="sent"}' in metrics
+            assert 'minqing_case_events_total{type="escalated"} 0' in metrics
         assert [c.method for c in fake.calls("setMyCommands")] == ["setMyCommands"]
 
 

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.inbox import UpdateInbox
 from bot.metrics import GaugeSample, Metrics
 from storage.db import Database
-from storage.health import cases_by_status, health_figures, ping
+from storage.health import cases_by_status, events_by_type, health_figures, ping
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 UpdateSink = Callable[[dict[str, Any]], Awaitable[None]]
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: Case event types counted on ``/metrics``.
+COUNTED_EVENTS = ("escalated", "renotified", "reminded")
 MAX_UPDATE_BYTES = 1_000_000
 
 
@@ -134,13 +136,25 @@ async def handle_metrics(request: web.Request) -> web.Response:
         async with ctx.db.session() as session:
             by_status = await cases_by_status(session)
             figures = await health_figures(session, ctx.clock.now())
+            events = await events_by_type(session, COUNTED_EVENTS)
     except Exception as exc:
         log.warning("metrics: database unreachable: %s", type(exc).__name__)
-        by_status, figures = {}, None
+        by_status, figures, events = {}, None, {}
     for (kind, status), n in sorted(by_status.items()):
         gauges.append(
             GaugeSample(
                 "minqing_cases", "Cases by kind and status", n, ("kind", "status"), (kind, status)
+            )
+        )
+    for event_type, n in sorted(events.items()):
+        gauges.append(
+            GaugeSample(
+                "minqing_case_events_total",
+                "Escalations, re-notifications and reminders (催办) written, all instances",
+                n,
+                ("type",),
+                (event_type,),
+                kind="counter",
             )
         )
     if figures is not None:
