@@ -41,7 +41,7 @@ from bot.inbox import DurableUpdateQueue
 from bot.persistence import DatabasePersistence
 from bot.runtime import Runtime
 from bot.web.core import UpdateSink
-from handlers import admin, citizen, common, dashboard, flow, officer, station, texts
+from handlers import admin, citizen, common, dashboard, diary, flow, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("invite", "生成邀请码（管理员）"),
     ("units", "网络覆盖情况（管理员）"),
     ("web", "网页工作台登录链接（站长、工作人员）"),
+    ("diary", "记民情日记（领导干部）"),
     ("cancel", "取消当前操作"),
 )
 
@@ -165,6 +166,7 @@ def register_handlers(application: App) -> None:
     admin.register(application)
     flow.register(application)
     dashboard.register(application)
+    diary.register(application)
     common.register(application)
     application.add_error_handler(on_error)
 
