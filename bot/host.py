@@ -2,9 +2,11 @@
 
 :class:`ServiceHost` is what ``minqing serve`` and ``minqing sandbox`` run. The
 bot takes updates by polling (default) or through the web server's webhook
-route; the delivery worker sends the outbox; the scheduler fires database
-timers. Stopping is orderly: no new updates, then the workers finish their
-current step, then the database is closed.
+route, each written to the update inbox first and replayed if a crash left it
+unhandled; the delivery worker sends the outbox; the scheduler fires database
+timers; housekeeping queues the monthly diary reminders and purges old rows.
+Stopping is orderly: no new updates, then the workers finish their current
+step, then the database is closed.
 """
 
 from __future__ import annotations
