@@ -413,15 +413,10 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the targets without the rest of the CLI: ``python -m bot.bench TARGET …``."""
-    parser = argparse.ArgumentParser(prog="minqing bench")
-    register_bench_targets(parser.add_subparsers(dest="bench_target", metavar="TARGET"))
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 2
-    return func(args)
+    """``python -m bot.bench TARGET …`` is ``minqing bench TARGET …``."""
+    from bot.cli import main as cli_main
+
+    return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,16 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
+def load_config() -> tuple[Settings, District] | None:
+    """Settings and the district, or None after printing on stderr why they are unusable."""
+    try:
+        settings = load_settings()
+        return settings, load_district(settings.district_config_path)
+    except (SettingsError, ConfigError) as exc:
+        fail(str(exc))
+        return None
+
+
 def with_db(
     work: Callable[[Settings, District, Database], Awaitable[int]],
     *,
@@ -29,11 +39,10 @@ def with_db(
     database when they are broken. With ``needs_schema`` a database that
     ``minqing init`` has not migrated is refused with a hint.
     """
-    try:
-        settings = load_settings()
-        district = load_district(settings.district_config_path)
-    except (SettingsError, ConfigError) as exc:
-        return fail(str(exc))
+    config = load_config()
+    if config is None:
+        return 2
+    settings, district = config
 
     async def run() -> int:
         db = Database(settings.database_url)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.cli_common import load_config
 from bot.clock import OffsetClock
 from bot.fake_bot_api import FakeBotApi
 from bot.host import HostOptions, ServiceHost
@@ -29,8 +30,8 @@ from bot.sandbox import (
     seed_people,
 )
 from bot.web.app import install_web_routes
-from config.district import ConfigError, District, load_district
-from config.settings import Settings, SettingsError, load_settings
+from config.district import District
+from config.settings import Settings
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,10 @@ async def _run_until_signalled(host: ServiceHost) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the service for real."""
     started = time.perf_counter()
-    try:
-        settings = load_settings()
-        district = load_district(settings.district_config_path)
-    except (SettingsError, ConfigError) as exc:
-        print(f"minqing: error: {exc}", file=sys.stderr)
+    config = load_config()
+    if config is None:
         return 2
+    settings, district = config
     if not settings.telegram_bot_token:
         print(
             "minqing: error: set TELEGRAM_BOT_TOKEN (from BotFather), "
@@ -139,12 +138,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run the real bot against the built-in fake Bot API, with the three-phone page."""
-    try:
-        settings = load_settings()
-        district = load_district(settings.district_config_path)
-    except (SettingsError, ConfigError) as exc:
-        print(f"minqing: error: {exc}", file=sys.stderr)
+    config = load_config()
+    if config is None:
         return 2
+    settings, district = config
     _configure_logging()
     port = args.port if args.port is not None else settings.http_port
     return asyncio.run(run_sandbox(settings, district, args.host, port, args.db))
