@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.bench_service import postgres_admin
 from bot.organisation import sync_organisation
 from config.district import District, load_district
 from storage.db import Database
@@ -32,20 +33,7 @@ def postgres_admin_url() -> str | None:
 
 
 async def _admin_execute(sql: str) -> None:
-    import asyncpg
-
-    url = make_url(postgres_admin_url() or "")
-    conn = await asyncpg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    await postgres_admin(sql, postgres_admin_url())
 
 
 async def _make_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:

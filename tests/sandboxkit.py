@@ -51,12 +51,19 @@ async def running_sandbox(tmp_path: Path) -> AsyncIterator[str]:
         drain = asyncio.create_task(proc.stdout.read())  # keep the pipe from filling up
         yield url
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        if drain is not None:
-            await drain
+        await stop_process(proc, drain)
+
+
+async def stop_process(
+    proc: asyncio.subprocess.Process, drain: asyncio.Task[Any] | None = None
+) -> None:
+    """SIGTERM (as an operator stops the service), SIGKILL after 30 s; finish reading output."""
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(proc.wait(), 30)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+    if drain is not None:
+        await drain

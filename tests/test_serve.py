@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -16,6 +15,7 @@ import pytest
 
 from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
 from tests.conftest import REPO_ROOT
+from tests.sandboxkit import stop_process
 
 TOKEN = "424242:serve-test-token"
 SECRET = "webhook-secret_42"
@@ -77,15 +77,7 @@ async def serving(tmp_path: Path, env: dict[str, str], *args: str) -> AsyncItera
         drain = asyncio.create_task(proc.stdout.read())
         yield line
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        if drain is not None:
-            await drain
+        await stop_process(proc, drain)
     assert proc.returncode == 0
 
 
