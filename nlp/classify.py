@@ -7,12 +7,15 @@ The model is a linear keyword model that a district can read and edit in
   工资 count) is looked up once in a dictionary built from the lexicon;
 * mined terms add ``weight × v / √n`` to a target's score, where ``v`` is 1
   (or ``title_weight`` for words of a short first line) and ``n`` the sum of
-  ``v²`` over the distinct words of the message — long messages do not get
-  more confident just by being long;
+  ``(v × idf)²`` over the distinct mined words of the message: a message is
+  a unit-length tf-idf vector, so long messages do not get more confident
+  just by being long, and common words take a small share of it;
 * hand-written room cues and bureau keywords add their weight as it stands,
   and ``[[rules]]`` add weight when words co-occur;
 * a softmax over the scores divided by the calibrated temperature gives the
-  probabilities; a room's confidence is the sum over its targets.
+  probabilities; a room's confidence is the sum over its targets;
+* mined bureau models (``[mined] bureau_models``) do not compete with the
+  rooms: their score only chooses the bureau inside their room.
 
 The answer is ``unknown`` (the district dispatcher desk) when the message
 carries too little keyword evidence. Callers should treat answers whose
@@ -26,6 +29,7 @@ import math
 import threading
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
@@ -229,8 +233,11 @@ class _Compiled:
     mined_targets: list[int]
     unmined_targets: list[int]
     temperature: float
-    weights: list[dict[str, float]]
-    spread: dict[str, float]
+    # term → (weight per mined target, weight per bureau model, spread, idf²);
+    # one lookup per word, columns summed in C by zip.
+    vectors: dict[str, tuple[float, ...]]
+    unknown: tuple[float, ...]
+    bureau_models: list[tuple[int, str, float]]
     hand_rooms: dict[str, tuple[tuple[int, float], ...]]
     hand_bureaus: dict[str, tuple[tuple[int, str, float], ...]]
     rule_index: dict[str, tuple[int, ...]]
@@ -253,15 +260,16 @@ def _compile(lex: Lexicon) -> _Compiled:
     mined = mined if isinstance(mined, dict) else {}
     mined_bias: dict[str, float] = {str(k): float(v) for k, v in mined.get("bias", {}).items()}
     temperature = float(mined.get("temperature", 1.0))
+    model_names = [str(t) for t in mined.get("bureau_models", ())]
     names: set[str] = set(mined_bias)
     for ws in lex.terms.values():
         names.update(ws)
+    names.difference_update(model_names)
     mined_set = set(names)
     for room in ROOMS:
         if not any(t.partition("/")[0] == room for t in names):
             names.add(room)
     targets = sorted(names, key=lambda t: (ROOMS.index(t.partition("/")[0]), t))
-    pos = {t: i for i, t in enumerate(targets)}
     target_room = [_split_target(t)[0] for t in targets]
     target_bureau = [_split_target(t)[1] for t in targets]
     room_targets = [[i for i, r in enumerate(target_room) if r == ri] for ri in range(len(ROOMS))]
@@ -269,15 +277,25 @@ def _compile(lex: Lexicon) -> _Compiled:
     mined_targets = [i for i, t in enumerate(targets) if t in mined_set]
     unmined_targets = [i for i, t in enumerate(targets) if t not in mined_set]
     mbias = [mined_bias.get(t, 0.0) for t in targets]
-    weights: list[dict[str, float]] = [{} for _ in targets]
-    spread: dict[str, float] = {}
+    columns = {t: i for i, t in enumerate([targets[i] for i in mined_targets] + model_names)}
+    width = len(columns)
+    vectors: dict[str, tuple[float, ...]] = {}
     k = len(mined_targets)
     for term, ws in lex.terms.items():
+        row = [0.0] * width
+        values: list[float] = []
         for t, w in ws.items():
-            if w:
-                weights[pos[t]][term] = w
-        values = list(ws.values()) + ([0.0] if len(ws) < k else [])
-        spread[term] = max(values) - min(values) if values else 0.0
+            row[columns[t]] = w
+            if t not in model_names:
+                values.append(w)
+        if len(values) < k:
+            values.append(0.0)
+        spread = max(values) - min(values) if values else 0.0
+        idf = lex.term_idf.get(term, 1.0)
+        vectors[term] = (*row, spread, idf * idf)
+    unknown_idf = float(mined.get("unknown_idf", 0.0))
+    unknown = (*([0.0] * width), 0.0, unknown_idf * unknown_idf)
+    bureau_models = [(*_split_target(t), mined_bias.get(t, 0.0)) for t in model_names]
     rooms_acc: dict[str, list[tuple[int, float]]] = {}
     bureaus_acc: dict[str, list[tuple[int, str, float]]] = {}
     for room, cues in lex.room_cues.items():
@@ -306,8 +324,9 @@ def _compile(lex: Lexicon) -> _Compiled:
         mined_targets,
         unmined_targets,
         temperature,
-        weights,
-        spread,
+        vectors,
+        unknown,
+        bureau_models,
         {w: tuple(v) for w, v in rooms_acc.items()},
         {w: tuple(v) for w, v in bureaus_acc.items()},
         {w: tuple(v) for w, v in rule_acc.items()},
@@ -350,6 +369,8 @@ class Scores:
         logits: Per-target score.
         probs: Per-target calibrated probability.
         bureau_score: Hand-written bureau evidence per ``(room index, bureau)``.
+        bureau_probs: Probability of each mined bureau model's bureau inside
+            its room, per ``(room index, bureau)``.
         evidence: Total keyword evidence (compared with ``min_evidence``).
         norm: The √n divisor of the mined weights.
         hand: The multiplier of the hand-written weights.
@@ -359,6 +380,7 @@ class Scores:
     logits: list[float]
     probs: list[float]
     bureau_score: dict[tuple[int, str], float]
+    bureau_probs: dict[tuple[int, str], float]
     evidence: float
     norm: float
     hand: float
@@ -379,20 +401,36 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     """
     comp = _compiled(lex)
     settings = lex.settings
-    n = math.sqrt(max(sum(v * v for v in feats.values()), settings.norm_floor))
     # Hand-written weights count fully in a short message and shrink with
     # short_words / distinct words in a long one, where the mined weights lead.
     hand = min(1.0, settings.short_words / max(len(feats), 1))
     groups: dict[float, list[str]] = {}
     for tok, v in feats.items():
         groups.setdefault(v, []).append(tok)
-    mined_part = list(comp.mined_bias)
-    evidence = 0.0
+    # Column sums per word weight v: mined targets, bureau models, spread, idf².
+    width = len(comp.unknown)
+    sums: list[tuple[float, list[float]]] = []
+    length = 0.0
     for v, toks in groups.items():
+        col = [sum(c) for c in zip(*map(comp.vectors.get, toks, repeat(comp.unknown)), strict=True)]
+        sums.append((v, col))
+        length += v * v * col[-1]
+    n = math.sqrt(max(length, settings.norm_floor))
+    mined_part = list(comp.mined_bias)
+    model_logits = [bias for _, _, bias in comp.bureau_models]
+    k = len(comp.mined_targets)
+    evidence = 0.0
+    for v, col in sums:
         scale = v / n
-        for ti in comp.mined_targets:
-            mined_part[ti] += scale * sum(map(comp.weights[ti].get, toks, repeat(0.0)))
-        evidence += scale * sum(map(comp.spread.get, toks, repeat(0.0)))
+        for j, ti in enumerate(comp.mined_targets):
+            mined_part[ti] += scale * col[j]
+        for mi in range(len(model_logits)):
+            model_logits[mi] += scale * col[k + mi]
+        evidence += scale * col[width - 2]
+    bureau_probs = {
+        (ri, bureau): 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z / comp.temperature))))
+        for (ri, bureau, _), z in zip(comp.bureau_models, model_logits, strict=True)
+    }
     # Rooms without mined weights (no training data) start from the mean of
     # the mined rooms, so only their own keywords and bias move them.
     if comp.mined_targets:
@@ -433,37 +471,43 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
             for t in comp.room_targets[ri]:
                 logits[t] += add
     probs = _softmax(logits, comp.temperature)
-    return Scores(comp.targets, logits, probs, bureau_score, evidence, n, hand)
+    return Scores(comp.targets, logits, probs, bureau_score, bureau_probs, evidence, n, hand)
 
 
-def _best_bureau(
-    ri: int,
-    comp: _Compiled,
-    probs: list[float],
-    bureau_score: dict[tuple[int, str], float],
-    lex: Lexicon,
-) -> str:
+def _best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> str:
     room = ROOMS[ri]
+    probs = sc.probs
     room_prob = sum(probs[t] for t in comp.room_targets[ri]) or 1.0
     scores: dict[str, float] = {}
     for t in comp.room_targets[ri]:
         b = comp.target_bureau[t] or lex.default_bureau[room]
         scores[b] = scores.get(b, 0.0) + 2.0 * probs[t] / room_prob
+    # Mined bureau models split the room's share between their bureau and the rest.
+    models = [(b, p) for (r, b), p in sc.bureau_probs.items() if r == ri]
+    if models:
+        rest = 1.0 - min(1.0, sum(p for _, p in models))
+        scores = {b: s * rest for b, s in scores.items()}
+        for b, p in models:
+            scores[b] = scores.get(b, 0.0) + 2.0 * p
     for b in BUREAUS[room]:
-        scores[b] = scores.get(b, 0.0) + bureau_score.get((ri, b), 0.0)
+        scores[b] = scores.get(b, 0.0) + sc.bureau_score.get((ri, b), 0.0)
     scores[lex.default_bureau[room]] = scores.get(lex.default_bureau[room], 0.0) + 1e-6
     return max(BUREAUS[room], key=lambda b: scores.get(b, 0.0))
 
 
 def _explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> tuple[str, ...]:
     """The words that pushed the winning room most, strongest first."""
-    own_targets = [t for t in comp.room_targets[best] if t in comp.mined_targets]
-    k = len(comp.mined_targets) or 1
+    k = len(comp.mined_targets)
+    own = [j for j, t in enumerate(comp.mined_targets) if comp.target_room[t] == best]
     toks = list(feats)
     candidates: set[str] = set(comp.hand_words.intersection(feats))
-    if own_targets:
-        columns = [list(map(comp.weights[t].get, toks, repeat(0.0))) for t in own_targets]
-        own_w = columns[0] if len(columns) == 1 else [max(c) for c in zip(*columns, strict=True)]
+    if own:
+        rows = map(comp.vectors.get, toks, repeat(comp.unknown))
+        own_w = (
+            map(itemgetter(own[0]), rows)
+            if len(own) == 1
+            else map(max, map(itemgetter(*own), rows))
+        )
         ranked = sorted(
             ((w * feats[tok], tok) for w, tok in zip(own_w, toks, strict=True) if w > 0),
             reverse=True,
@@ -475,11 +519,11 @@ def _explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) ->
             continue
         v = feats[tok]
         c = 0.0
-        if own_targets:
-            own = max(comp.weights[t].get(tok, 0.0) for t in own_targets)
-            if own > 0:
-                mean = sum(comp.weights[t].get(tok, 0.0) for t in comp.mined_targets) / k
-                c = (own - mean) * v / sc.norm
+        vec = comp.vectors.get(tok)
+        if own and vec is not None:
+            best_w = max(vec[j] for j in own)
+            if best_w > 0:
+                c = (best_w - sum(vec[:k]) / k) * v / sc.norm
         for ri, w in comp.hand_rooms.get(tok, ()):
             if ri == best:
                 c += w * sc.hand
@@ -514,8 +558,7 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     room_probs = [sum(probs[t] for t in ts) for ts in comp.room_targets]
     order = sorted(range(len(ROOMS)), key=lambda i: -room_probs[i])
     alternatives = tuple(
-        Alternative(ROOMS[i], _best_bureau(i, comp, probs, sc.bureau_score, lex), room_probs[i])
-        for i in order[:3]
+        Alternative(ROOMS[i], _best_bureau(i, comp, sc, lex), room_probs[i]) for i in order[:3]
     )
     if sc.evidence < lex.settings.min_evidence:
         return Classification(

@@ -16,9 +16,14 @@ The lexicon is a readable, hand-editable TOML file (see
     (optional) tokens of which one must also occur, ``unless_any``
     (optional) tokens of which none may occur, and ``add`` maps targets
     (``room`` or ``room/bureau``) to weights added when the rule fires.
-``[terms]``
-    Mined keywords: ``term = { target = weight, ... }`` where a target is a
-    room id or ``room/bureau``. Produced by ``minqing lexicon build``.
+``[mined]`` and ``[terms]``
+    Produced by ``minqing lexicon build``. Each mined keyword reads
+    ``term = { idf = specificity, target = weight, ... }`` where a target is a
+    room id or ``room/bureau``; ``idf`` (default 1) is how rare the word was
+    in the training messages and only sets the word's share of a message's
+    length (see :mod:`nlp.classify`). ``[mined]`` holds the per-target
+    ``bias``, the ``temperature`` and ``bureau_models``: targets that choose
+    a bureau inside their room instead of competing with the rooms.
 ``[severity]``
     Cue words per level, urgency words and head-count thresholds, read by
     :mod:`nlp.severity`.
@@ -30,7 +35,10 @@ probabilities through a softmax divided by ``temperature``.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import math
+import os
 import threading
 import tomllib
 from collections.abc import Mapping
@@ -126,6 +134,8 @@ class Lexicon:
         bureau_keywords: ``(room, bureau)`` → keyword → weight.
         rules: Disambiguation rules.
         terms: Mined term → target (``room`` or ``room/bureau``) → weight.
+        term_idf: Mined term → specificity (inverse document frequency); a
+            term without one counts 1.
         severity: Severity cue configuration.
     """
 
@@ -138,6 +148,7 @@ class Lexicon:
     rules: tuple[Rule, ...]
     terms: dict[str, dict[str, float]]
     severity: SeverityConfig
+    term_idf: dict[str, float] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def keywords(self) -> set[str]:
@@ -326,11 +337,22 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         )
 
     terms: dict[str, dict[str, float]] = {}
+    term_idf: dict[str, float] = {}
     for term, weights in _table(data.get("terms"), source, "terms").items():
         ws = _weights(weights, source, f"terms.{term}")
+        if "idf" in ws:
+            idf = ws.pop("idf")
+            if idf <= 0:
+                raise _err(source, f"terms.{term}.idf", "must be positive")
+            term_idf[term] = idf
         for target in ws:
             _check_target(target, source, f"terms.{term}.{target}")
         terms[term] = ws
+    mined = _table(data.get("mined"), source, "mined")
+    for i, target in enumerate(_words(mined.get("bureau_models"), source, "mined.bureau_models")):
+        _check_target(target, source, f"mined.bureau_models[{i}]")
+        if "/" not in target:
+            raise _err(source, f"mined.bureau_models[{i}]", f"{target!r} names no bureau")
 
     return Lexicon(
         source=source,
@@ -342,6 +364,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         rules=tuple(rules),
         terms=terms,
         severity=_severity(data.get("severity"), source),
+        term_idf=term_idf,
         raw={k: v for k, v in data.items() if k != "terms"},
     )
 
@@ -360,13 +383,59 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
     """
     file = Path(path) if path is not None else LEXICON_PATH
     try:
-        with file.open("rb") as handle:
-            data = tomllib.load(handle)
+        raw = file.read_bytes()
     except FileNotFoundError as exc:
         raise LexiconError(f"{file}: lexicon file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
+    data = _cached_toml(raw)
+    if data is None:
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise LexiconError(f"{file}: not valid TOML: not UTF-8 ({exc})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
+        _store_toml(raw, data)
     return parse_lexicon(data, str(file))
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    """Where the parsed form of a lexicon with these bytes is kept, if anywhere.
+
+    Parsing TOML is most of a cold start's lexicon time (pure Python, about
+    half a second for the mined terms); the parsed document is kept with
+    :mod:`marshal` in the user's cache directory, keyed by the file's SHA-256,
+    so an edited lexicon is parsed afresh. ``MINQING_LEXICON_CACHE=0`` turns
+    it off.
+    """
+    if os.environ.get("MINQING_LEXICON_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    digest = hashlib.sha256(raw).hexdigest()[:32]
+    return Path(base) / "minqing" / f"lexicon-{digest}.marshal"
+
+
+def _cached_toml(raw: bytes) -> dict[str, Any] | None:
+    cache = _cache_file(raw)
+    if cache is None:
+        return None
+    try:
+        data = marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _store_toml(raw: bytes, data: dict[str, Any]) -> None:
+    cache = _cache_file(raw)
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_bytes(marshal.dumps(data))
+        os.replace(partial, cache)
+    except (OSError, ValueError):
+        pass  # a read-only home only costs the parse next time
 
 
 _DEFAULT: Lexicon | None = None

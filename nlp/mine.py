@@ -1,18 +1,26 @@
 """Mine weighted keywords from labelled messages into the lexicon.
 
-The mined part of the lexicon is a multinomial logistic regression over the
-words of a message (the same features the classifier uses), trained with
-AdaGrad and L2 regularisation, *on top of* the hand-written keywords and
-rules (their contributions are fixed offsets during training, so the mined
-weights only add what the hand-written part misses). Each weight is
-initialised from the smoothed log-odds of the word with an informative
-Dirichlet prior (the word's overall frequency), so rarely seen words keep
-weights close to their log-odds. The result stays a readable keyword list:
-each term lists its weight per target (a room, or ``room/bureau`` when the
-training label named a bureau).
+The mined part of the lexicon is a linear support vector machine over the
+words of a message (the same features the classifier uses), one room against
+the others, on tf-idf vectors of unit length: a word weighs ``v × idf``
+(``v`` = ``title_weight`` for title words, else 1; ``idf`` = how rare the
+word is in the training messages) and each message is divided by its
+length. Training is the dual coordinate descent of LIBLINEAR (squared hinge
+loss, L2 regularisation), written out here so that the build needs no
+numerical library and is deterministic.
 
-The calibration temperature is fitted by K-fold cross-validation inside the
-training rows (minimum negative log-likelihood of the room).
+The lexicon stores each term's weight times its idf (what one occurrence
+adds before the division by the message's length) and the idf itself (its
+share of that length). The margins are put on the scale of the hand-written
+logits by one factor fitted by K-fold cross-validation inside the training
+rows (minimum negative log-likelihood of the room, with the hand-written
+keywords and rules added as they are at classification time); the same
+folds give the cross-validated room macro-F1 that the build prints.
+
+Rooms whose rows carry more than one target (teddy's 教育文体 rows are
+``social/education``, its 卫生计生 rows plain ``social``) also get a bureau
+model per ``room/bureau`` target, trained on that room's rows only; it
+chooses the bureau inside the room and does not compete with the rooms.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from nlp.classify import message_features, prepare_text, score_features
 from nlp.dataset import EXCLUDED, LabelledMessage
 from nlp.lexicon import ROOMS, Lexicon, parse_lexicon
 
-__all__ = ["MINED_MARKER", "MinedModel", "mine", "render_lexicon"]
+__all__ = ["MINED_MARKER", "MinedModel", "mine", "render_lexicon", "train_svm"]
 
 MINED_MARKER = "# ==== mined section"
 """Line that starts the generated part of ``lexicon.toml``."""
@@ -39,165 +47,251 @@ class MinedModel:
     """Mined weights.
 
     Attributes:
-        targets: Target names (``room`` or ``room/bureau``).
-        bias: Per-target bias.
-        terms: Term → target → weight.
+        targets: Room-level target names (``room`` or ``room/bureau``).
+        bureau_models: Targets that choose a bureau inside their room.
+        bias: Per-target bias (room targets and bureau models).
+        terms: Term → target → weight (times the term's idf).
+        idf: Term → inverse document frequency in the training rows.
+        unknown_idf: The idf that any word not among the terms counts with.
         temperature: Calibration temperature.
+        scale: Factor that put the margins on the logit scale.
         rows: Number of training rows.
+        cv_macro_f1: Cross-validated room macro-F1 (``None`` without folds).
     """
 
     targets: tuple[str, ...]
+    bureau_models: tuple[str, ...]
     bias: dict[str, float]
     terms: dict[str, dict[str, float]]
+    idf: dict[str, float]
+    unknown_idf: float
     temperature: float
+    scale: float
     rows: int
+    cv_macro_f1: float | None
 
 
 def _target(msg: LabelledMessage) -> str:
     return f"{msg.room}/{msg.bureau}" if msg.bureau else msg.room
 
 
-_Row = tuple[dict[str, float], int, list[float], list[float]]
+@dataclass(frozen=True, slots=True)
+class _Row:
+    feats: dict[str, float]
+    room: int  # index into the room targets
+    target: str  # the row's own target (room or room/bureau)
+    offsets: list[float]  # hand-written logits of the room targets
+    fixed: list[float]  # hand-written logits of the rooms without training rows
+    message: int  # index of the labelled message the row comes from
+    title_only: bool  # the message's title alone (a short message)
+
+
+def _plan_targets(messages: Sequence[LabelledMessage]) -> tuple[list[str], list[str]]:
+    """Room targets (one per room with rows) and bureau models."""
+    by_room: dict[str, set[str]] = {}
+    for m in messages:
+        if m.room != EXCLUDED:
+            by_room.setdefault(m.room, set()).add(_target(m))
+    rooms: list[str] = []
+    models: list[str] = []
+    for room in sorted(by_room, key=ROOMS.index):
+        names = by_room[room]
+        if len(names) == 1:
+            rooms.append(next(iter(names)))  # one target: it names the room (and its bureau)
+        else:
+            rooms.append(room)
+            models.extend(sorted(t for t in names if "/" in t))
+    return rooms, models
 
 
 def _prepare(
     messages: Sequence[LabelledMessage], base: Lexicon
 ) -> tuple[list[str], list[str], list[_Row]]:
-    targets = sorted(
-        {_target(m) for m in messages if m.room != EXCLUDED},
-        key=lambda t: (ROOMS.index(t.partition("/")[0]), t),
-    )
+    targets, models = _plan_targets(messages)
     base_probe = parse_lexicon(
         {**dict(base.raw), "mined": {"bias": dict.fromkeys(targets, 0.0)}, "terms": {}},
         base.source,
     )
+    room_of = {t.partition("/")[0]: i for i, t in enumerate(targets)}
     data: list[_Row] = []
     fixed: list[str] = []
     score_features({}, base_probe)  # compiles it: lexicon phrases enter the segmenter
-    for m in messages:
-        if m.room == EXCLUDED:
-            continue
+    kept = [m for m in messages if m.room != EXCLUDED]
+    for index, m in enumerate(kept):
         norm, _ = prepare_text(m.text, base.settings.max_chars)
-        feats = message_features(norm, base.settings.title_weight, base.settings.lead_chars)
-        sc = score_features(feats, base_probe)
-        logits, names = sc.logits, sc.targets
-        offsets = [logits[names.index(t)] for t in targets]
-        fixed = [t for t in names if t not in targets]
-        data.append(
-            (feats, targets.index(_target(m)), offsets, [logits[names.index(t)] for t in fixed])
-        )
-    return targets, fixed, data
+        texts = [(norm, False)]
+        title, sep, body = norm.partition("\n")
+        if sep and body and 2 <= len(title) <= 60:
+            texts.append((title, True))
+        for text, title_only in texts:
+            feats = message_features(text, base.settings.title_weight, base.settings.lead_chars)
+            sc = score_features(feats, base_probe)
+            logits, names = sc.logits, sc.targets
+            fixed = [t for t in names if t not in targets]
+            data.append(
+                _Row(
+                    feats,
+                    room_of[m.room],
+                    _target(m),
+                    [logits[names.index(t)] for t in targets],
+                    [logits[names.index(t)] for t in fixed],
+                    index,
+                    title_only,
+                )
+            )
+    return targets, models, data
 
 
-def _train(
-    data: Sequence[_Row],
-    k: int,
-    l2: float,
-    epochs: int,
-    floor: float,
-    lr: float,
-    min_df: int,
-    seed: int,
-) -> tuple[list[float], dict[str, list[float]]]:
-    df: Counter[str] = Counter(t for f, _, _, _ in data for t in f)
-    vocab = {t for t, c in df.items() if c >= min_df}
-    rows = []
-    for feats, y, off, fixed in data:
-        kept = {t: v for t, v in feats.items() if t in vocab}
-        n = math.sqrt(max(sum(v * v for v in feats.values()), floor))
-        rows.append(({t: v / n for t, v in kept.items()}, y, off, fixed))
-    # Informative-prior log-odds as a starting point.
-    counts: list[Counter[str]] = [Counter() for _ in range(k)]
-    for feats, y, _, _ in rows:
-        counts[y].update(feats.keys())
-    total: Counter[str] = Counter()
-    for per_class in counts:
-        total.update(per_class)
-    grand = sum(total.values()) or 1
-    sizes = [sum(per_class.values()) for per_class in counts]
-    alpha = 100.0
-    weights: dict[str, list[float]] = {}
-    for t in vocab:
-        prior = alpha * total[t] / grand
-        lo = [math.log((counts[c][t] + prior) / (sizes[c] + alpha)) for c in range(k)]
-        mu = sum(lo) / k
-        weights[t] = [0.1 * (x - mu) for x in lo]
-    bias = [0.0] * k
-    g_w: dict[str, list[float]] = {t: [1e-8] * k for t in vocab}
-    g_b = [1e-8] * k
+def train_svm(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[bool],
+    c: Sequence[float],
+    seed: int = 0,
+    tol: float = 0.1,
+    max_passes: int = 1000,
+) -> tuple[float, dict[str, float]]:
+    """Train a linear SVM (squared hinge loss) by dual coordinate descent.
+
+    The algorithm of LIBLINEAR's L2-regularised L2-loss dual solver
+    (Hsieh et al., 2008), with the bias as a feature of constant value 1.
+
+    Args:
+        rows: Sparse feature vectors.
+        labels: True for the positive class.
+        c: Inverse regularisation strength (the cost of a margin error), per row.
+        seed: Seed of the visiting order (the result is deterministic).
+        tol: Stop when the projected gradients span less than this.
+        max_passes: Upper bound on passes over the rows.
+
+    Returns:
+        The bias and the weights.
+    """
+    diags = [0.5 / ci for ci in c]
+    q = [sum(v * v for v in r.values()) + 1.0 + d for r, d in zip(rows, diags, strict=True)]
+    ys = [1.0 if label else -1.0 for label in labels]
+    alpha = [0.0] * len(rows)
+    weights: dict[str, float] = {}
+    bias = 0.0
     rnd = random.Random(seed)
     order = list(range(len(rows)))
-    for _ in range(epochs):
+    for _ in range(max_passes):
         rnd.shuffle(order)
+        high, low = -math.inf, math.inf
         for i in order:
-            feats, y, off, fixed = rows[i]
-            m = list(bias)
-            for t, v in feats.items():
-                w = weights[t]
-                for c in range(k):
-                    m[c] += v * w[c]
-            # Unmined targets sit at the mean of the mined ones (as in classify).
-            mean = sum(m) / k
-            s = [m[c] + off[c] for c in range(k)] + [f + mean for f in fixed]
-            top = max(s)
-            e = [math.exp(x - top) for x in s]
+            row, y, a = rows[i], ys[i], alpha[i]
+            margin = bias
+            for t, v in row.items():
+                margin += weights.get(t, 0.0) * v
+            grad = y * margin - 1.0 + diags[i] * a
+            projected = grad if a > 0.0 else min(grad, 0.0)
+            high = max(high, projected)
+            low = min(low, projected)
+            if projected != 0.0:
+                new = max(a - grad / q[i], 0.0)
+                step = (new - a) * y
+                alpha[i] = new
+                if step:
+                    for t, v in row.items():
+                        weights[t] = weights.get(t, 0.0) + step * v
+                    bias += step
+        if high - low < tol:
+            break
+    return bias, weights
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    idf: dict[str, float]  # words in at least min_df training rows
+    unknown: float  # idf of any other word (it counts in a message's length only)
+
+
+def _vocabulary(rows: Sequence[_Row], min_df: int) -> _Vocabulary:
+    df: Counter[str] = Counter(t for r in rows for t in r.feats)
+    total = len(rows)
+    idf = {t: math.log((total + 1) / (n + 1)) + 1.0 for t, n in df.items() if n >= min_df}
+    return _Vocabulary(idf, math.log((total + 1) / max(min_df, 1)) + 1.0)
+
+
+def _vector(feats: dict[str, float], vocab: _Vocabulary, floor: float) -> dict[str, float]:
+    raw: dict[str, float] = {}
+    length = 0.0
+    for t, v in feats.items():
+        idf = vocab.idf.get(t)
+        if idf is None:
+            length += (v * vocab.unknown) ** 2
+        else:
+            raw[t] = v * idf
+            length += raw[t] ** 2
+    divisor = math.sqrt(max(length, floor, 1e-12))
+    return {t: x / divisor for t, x in raw.items()}
+
+
+_Linear = tuple[float, dict[str, float]]
+
+
+def _train_rooms(
+    rows: Sequence[_Row], vocab: _Vocabulary, k: int, c: float, floor: float, seed: int
+) -> list[_Linear]:
+    vectors = [_vector(r.feats, vocab, floor) for r in rows]
+    costs = _costs(rows, c)
+    return [train_svm(vectors, [r.room == j for r in rows], costs, seed) for j in range(k)]
+
+
+TITLE_COST = 0.25
+"""Cost of a title row relative to a whole message."""
+
+
+def _costs(rows: Sequence[_Row], c: float) -> list[float]:
+    return [c * TITLE_COST if r.title_only else c for r in rows]
+
+
+def _margins(models: Sequence[_Linear], row: _Row, vocab: _Vocabulary, floor: float) -> list[float]:
+    x = _vector(row.feats, vocab, floor)
+    return [b + sum(w.get(t, 0.0) * v for t, v in x.items()) for b, w in models]
+
+
+def _room_logits(
+    margins: Sequence[float], row: _Row, scale: float, shift: Sequence[float] | None = None
+) -> list[float]:
+    mined = [scale * m + (shift[j] if shift else 0.0) for j, m in enumerate(margins)]
+    # Rooms without training rows sit at the mean of the mined ones (as in classify).
+    mean = sum(mined) / len(mined)
+    return [m + o for m, o in zip(mined, row.offsets, strict=True)] + [mean + f for f in row.fixed]
+
+
+def _nll(scored: Sequence[tuple[list[float], _Row]], scale: float) -> float:
+    total = 0.0
+    for margins, row in scored:
+        logits = _room_logits(margins, row, scale)
+        top = max(logits)
+        z = sum(math.exp(x - top) for x in logits)
+        total -= logits[row.room] - top - math.log(z)
+    return total
+
+
+def _fit_shift(scored: Sequence[tuple[list[float], _Row]], scale: float, k: int) -> list[float]:
+    """Per-room logit shifts that minimise the cross-validated room NLL.
+
+    One-against-the-rest intercepts are not priors of a softmax; this turns
+    them into one (gradient descent on a convex function of k numbers).
+    """
+    shift = [0.0] * k
+    for _ in range(300):
+        grad = [0.0] * k
+        for margins, row in scored:
+            logits = _room_logits(margins, row, scale, shift)
+            top = max(logits)
+            e = [math.exp(x - top) for x in logits]
             z = sum(e)
-            p_fixed = sum(e[k:]) / z / k
-            grad = [e[c] / z - (1.0 if c == y else 0.0) + p_fixed for c in range(k)]
-            for c in range(k):
-                g_b[c] += grad[c] * grad[c]
-                bias[c] -= lr * grad[c] / math.sqrt(g_b[c])
-            for t, v in feats.items():
-                w = weights[t]
-                g = g_w[t]
-                for c in range(k):
-                    gr = grad[c] * v + l2 * w[c]
-                    g[c] += gr * gr
-                    w[c] -= lr * gr / math.sqrt(g[c])
-    return bias, weights
+            mean_p = sum(e[k:]) / z / k  # rooms without rows follow the mean
+            for j in range(k):
+                grad[j] += e[j] / z + mean_p - (1.0 if j == row.room else 0.0)
+        shift = [x - 2.0 * g / len(scored) for x, g in zip(shift, grad, strict=True)]
+    mean = sum(shift) / k
+    return [x - mean for x in shift]
 
 
-def _train_avg(
-    data: Sequence[_Row],
-    k: int,
-    l2: float,
-    epochs: int,
-    floor: float,
-    lr: float,
-    min_df: int,
-    seed: int,
-    seeds: int,
-) -> tuple[list[float], dict[str, list[float]]]:
-    """Train with several shuffling seeds and average the weights (less variance)."""
-    runs = [_train(data, k, l2, epochs, floor, lr, min_df, seed + i) for i in range(seeds)]
-    bias = [sum(r[0][c] for r in runs) / seeds for c in range(k)]
-    weights = {t: [sum(r[1][t][c] for r in runs) / seeds for c in range(k)] for t in runs[0][1]}
-    return bias, weights
-
-
-def _room_nll(
-    data: Sequence[_Row],
-    targets: Sequence[str],
-    bias: list[float],
-    weights: dict[str, list[float]],
-    floor: float,
-) -> list[tuple[list[float], int]]:
-    out = []
-    k = len(targets)
-    for feats, y, off, fixed in data:
-        n = math.sqrt(max(sum(v * v for v in feats.values()), floor))
-        m = list(bias)
-        for t, v in feats.items():
-            w = weights.get(t)
-            if w:
-                for c in range(k):
-                    m[c] += v / n * w[c]
-        mean = sum(m) / k
-        out.append(([m[c] + off[c] for c in range(k)] + [f + mean for f in fixed], y))
-    return out
-
-
-def _macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
+def _macro_f1(pairs: Sequence[tuple[int, int]]) -> float:
     labels = sorted({g for _, g in pairs})
     f1s = []
     for c in labels:
@@ -208,35 +302,15 @@ def _macro_f1(pairs: Sequence[tuple[str, str]]) -> float:
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-def _fit_temperature(scored: Sequence[tuple[list[float], int]], targets: Sequence[str]) -> float:
-    rooms = [t.partition("/")[0] for t in targets]
-    best_t, best_nll = 1.0, float("inf")
-    for i in range(10, 301, 5):
-        temp = i / 100
-        nll = 0.0
-        for s, y in scored:
-            top = max(s)
-            e = [math.exp((x - top) / temp) for x in s]
-            z = sum(e)
-            p = sum(e[c] for c in range(len(s)) if rooms[c] == rooms[y]) / z
-            nll -= math.log(max(p, 1e-12))
-        if nll < best_nll:
-            best_t, best_nll = temp, nll
-    return best_t
-
-
 def mine(
     messages: Sequence[LabelledMessage],
     base: Lexicon,
     *,
-    l2: float = 1e-4,
-    epochs: int = 15,
-    lr: float = 0.5,
+    c: float = 4.0,
     min_df: int = 2,
-    min_weight: float = 0.03,
+    min_weight: float = 0.05,
     folds: int = 5,
     seed: int = 0,
-    seeds: int = 5,
     progress: Callable[[str], None] | None = None,
 ) -> MinedModel:
     """Mine keyword weights from labelled messages.
@@ -244,56 +318,90 @@ def mine(
     Args:
         messages: Training messages (rows mapped to :data:`EXCLUDED` are ignored).
         base: The lexicon whose hand-written part the mined weights complement.
-        l2: L2 regularisation strength.
-        epochs: Training passes.
-        lr: AdaGrad learning rate.
-        min_df: Minimum number of messages a term must occur in.
-        min_weight: Terms whose largest absolute weight is below this are dropped.
-        folds: Folds of the cross-validation that fits the temperature (0: none).
-        seed: First shuffling seed (the result is deterministic for a given seed).
-        seeds: Number of training runs with consecutive seeds whose weights are
-            averaged.
+        c: Inverse regularisation strength of the SVMs.
+        min_df: Words in fewer training rows are not mined; they count in a
+            message's length with the idf of such a word.
+        min_weight: Weights smaller than this (in absolute value) are dropped.
+        folds: Folds of the cross-validation that fits the scale (0: scale 1).
+        seed: Seed of the solver's visiting order.
         progress: Optional callback for progress messages.
 
     Returns:
         The mined model.
 
     Raises:
-        ValueError: If there are fewer than two targets or no rows.
+        ValueError: If there are fewer than two rooms or no rows.
     """
     say = progress or (lambda _msg: None)
-    targets, fixed, data = _prepare(messages, base)
+    targets, model_names, data = _prepare(messages, base)
     if len(targets) < 2 or not data:
         raise ValueError("need labelled rows of at least two rooms to mine a lexicon")
     k = len(targets)
     floor = base.settings.norm_floor
-    say(f"{len(data)} rows, targets: {', '.join(targets)}")
-    temperature = 1.0
+    messages_n = sum(1 for d in data if not d.title_only)
+    say(
+        f"{messages_n} messages (+{len(data) - messages_n} titles alone), rooms: "
+        f"{', '.join(targets)}; bureau models: {', '.join(model_names) or '-'}"
+    )
+    scale = 1.0
+    shift = [0.0] * k
+    cv_f1: float | None = None
     if folds > 1:
-        scored: list[tuple[list[float], int]] = []
+        scored: list[tuple[list[float], _Row]] = []
         for f in range(folds):
-            train = [d for i, d in enumerate(data) if i % folds != f]
-            test = [d for i, d in enumerate(data) if i % folds == f]
-            bias, weights = _train_avg(train, k, l2, epochs, floor, lr, min_df, seed, seeds)
-            scored.extend(_room_nll(test, targets, bias, weights, floor))
+            train = [d for d in data if d.message % folds != f]
+            vocab = _vocabulary(train, min_df)
+            models = _train_rooms(train, vocab, k, c, floor, seed)
+            scored.extend(
+                (_margins(models, d, vocab, floor), d) for d in data if d.message % folds == f
+            )
             say(f"fold {f + 1}/{folds} done")
-        temperature = _fit_temperature(scored, targets + fixed)
-        rooms = [t.partition("/")[0] for t in targets + fixed]
-        pairs = [(rooms[max(range(len(s)), key=s.__getitem__)], rooms[y]) for s, y in scored]
-        say(f"temperature {temperature:.2f}; cross-validated room macro-F1 {_macro_f1(pairs):.4f}")
-    bias, weights = _train_avg(data, k, l2, epochs, floor, lr, min_df, seed, seeds)
+        scale = min((s / 4 for s in range(2, 81)), key=lambda s: _nll(scored, s))
+        shift = _fit_shift(scored, scale, k)
+        pairs = []
+        for margins, row in scored:
+            if row.title_only:
+                continue
+            logits = _room_logits(margins, row, scale, shift)
+            pairs.append((max(range(len(logits)), key=logits.__getitem__), row.room))
+        cv_f1 = _macro_f1(pairs)
+        say(
+            f"scale {scale:.2f}, room shifts {', '.join(f'{x:+.2f}' for x in shift)}; "
+            f"cross-validated room macro-F1 {cv_f1:.4f}"
+        )
+    vocab = _vocabulary(data, min_df)
+    idf = vocab.idf
+    rooms = _train_rooms(data, vocab, k, c, floor, seed)
+    named: list[tuple[str, _Linear]] = list(zip(targets, rooms, strict=True))
+    for name in model_names:
+        room = name.partition("/")[0]
+        inside = [d for d in data if targets[d.room].partition("/")[0] == room]
+        vectors = [_vector(d.feats, vocab, floor) for d in inside]
+        labels = [d.target == name for d in inside]
+        named.append((name, train_svm(vectors, labels, _costs(inside, c), seed)))
     terms: dict[str, dict[str, float]] = {}
-    for term in sorted(weights):
-        w = weights[term]
-        if max(abs(x) for x in w) < min_weight:
-            continue
-        terms[term] = {targets[c]: round(w[c], 2) for c in range(k) if abs(w[c]) >= 0.05}
+    for term in sorted(idf):
+        ws = {}
+        for name, (_, w) in named:
+            value = round(scale * w.get(term, 0.0) * idf[term], 2)
+            if abs(value) >= min_weight:
+                ws[name] = value
+        if ws:
+            terms[term] = ws
     return MinedModel(
         targets=tuple(targets),
-        bias={targets[c]: round(bias[c], 4) for c in range(k)},
+        bureau_models=tuple(model_names),
+        bias={
+            name: round(scale * b + (shift[j] if j < k else 0.0), 4)
+            for j, (name, (b, _)) in enumerate(named)
+        },
         terms=terms,
-        temperature=temperature,
-        rows=len(data),
+        idf={t: round(idf[t], 2) for t in terms},
+        unknown_idf=round(vocab.unknown, 2),
+        temperature=1.0,
+        scale=scale,
+        rows=messages_n,
+        cv_macro_f1=cv_f1,
     )
 
 
@@ -317,20 +425,31 @@ def render_lexicon(base_text: str, model: MinedModel, source: str) -> str:
     head = base_text.split(MINED_MARKER, 1)[0].rstrip() + "\n\n"
     lines = [
         f"{MINED_MARKER} (generated by `minqing lexicon build`; rebuild instead of editing) ====",
-        "# Each term lists its weight per target (a room, or room/bureau when the",
-        "# training label named a bureau). Weights are multiplied by v/√n (see",
-        "# docs/classifier.md). Delete a term or change a weight to tune it.",
+        "# Each term lists its idf (how rare it is: its share of a message's",
+        "# length) and its weight per target (a room, or room/bureau when the",
+        "# training label named a bureau). Weights are multiplied by v/√n, n the",
+        "# sum of (v × idf)² over the message's mined words (see docs/classifier.md).",
+        "# Delete a term or change a weight to tune it.",
         "",
         "[mined]",
         f"source = {_key(source)}",
         f"rows = {model.rows}",
         f"temperature = {model.temperature:.2f}",
+        f"scale = {model.scale:.2f}  # margins × scale = logits (fitted by cross-validation)",
+        f"unknown_idf = {model.unknown_idf}  # idf of a word that is not a term",
+        *(
+            [f"cv_macro_f1 = {model.cv_macro_f1:.4f}  # room macro-F1, 5-fold, training rows"]
+            if model.cv_macro_f1 is not None
+            else []
+        ),
         "bias = { " + ", ".join(f"{_key(t)} = {b}" for t, b in model.bias.items()) + " }",
+        "bureau_models = [" + ", ".join(_key(t) for t in model.bureau_models) + "]",
         "",
         "[terms]",
     ]
     for term, ws in model.terms.items():
-        inner = ", ".join(f"{_key(t)} = {w}" for t, w in ws.items())
+        weights = [f"{_key(t)} = {w}" for t, w in ws.items()]
+        inner = ", ".join([f"idf = {model.idf[term]}", *weights])
         lines.append(f"{_key(term)} = {{ {inner} }}")
     return head + "\n".join(lines) + "\n"
 

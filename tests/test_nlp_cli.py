@@ -140,12 +140,12 @@ def test_lexicon_build_mines_a_reviewable_lexicon(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    os.environ.get("MINQING_SLOW_TESTS") != "1", reason="about 100 s: set MINQING_SLOW_TESTS=1"
+    os.environ.get("MINQING_SLOW_TESTS") != "1", reason="about 50 s: set MINQING_SLOW_TESTS=1"
 )
 @pytest.mark.skipif(not TEDDY.is_file(), reason=f"evaluation file {TEDDY} is absent")
 def test_lexicon_build_reproduces_the_committed_lexicon(tmp_path: Path) -> None:
     # Mining is deterministic: rebuilding from the build split must give the
-    # committed config/lexicon.toml byte for byte (about 100 s).
+    # committed config/lexicon.toml byte for byte (about 50 s).
     out = tmp_path / "lexicon.toml"
     assert (
         run(
