@@ -398,6 +398,10 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
     return parse_lexicon(data, str(file))
 
 
+_CACHE_KEEP = 8
+"""Parsed lexicons kept in the cache directory."""
+
+
 def _cache_file(raw: bytes) -> Path | None:
     """Where the parsed form of a lexicon with these bytes is kept, if anywhere.
 
@@ -434,6 +438,12 @@ def _store_toml(raw: bytes, data: dict[str, Any]) -> None:
         partial = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}")
         partial.write_bytes(marshal.dumps(data))
         os.replace(partial, cache)
+        # Keep the newest few: every edit of a lexicon leaves an entry behind.
+        entries = sorted(
+            cache.parent.glob("lexicon-*.marshal"), key=lambda e: e.stat().st_mtime, reverse=True
+        )
+        for old in entries[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass  # a read-only home only costs the parse next time
 

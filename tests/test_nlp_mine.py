@@ -97,3 +97,8 @@ def test_parsed_lexicon_is_cached_by_content(
     path.write_text("[terms\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"lexicon\.toml: not valid TOML"):
         load_lexicon(path)
+    # Edits do not pile up: only the newest few parsed lexicons are kept.
+    for i in range(12):
+        path.write_text(f'[terms]\n"楼道" = {{ urban = {i} }}\n', encoding="utf-8")
+        assert load_lexicon(path).terms["楼道"]["urban"] == i
+    assert len(list((tmp_path / "cache" / "minqing").glob("lexicon-*.marshal"))) == 8
