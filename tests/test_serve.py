@@ -99,8 +99,14 @@ async def test_serve_polls_answers_and_reports_health(tmp_path: Path, fake: Fake
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
                 assert r.status == 200 and (await r.json())["database"] == "ok"
-            async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
-                metrics = await r.text()
+            # The update's latency is observed when its handler returns, which
+            # may be just after the answer reached the chat.
+            for _ in range(50):
+                async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+                    metrics = await r.text()
+                if "minqing_update_seconds_count 1" in metrics:
+                    break
+                await asyncio.sleep(0.1)
             assert 'minqing_updates_total{source="polling"}' in metrics
             assert 'minqing_classifications_total{room="urban"} 1' in metrics
             assert "minqing_update_seconds_count 1" in metrics
