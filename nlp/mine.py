@@ -322,7 +322,8 @@ def mine(
         min_df: Words in fewer training rows are not mined; they count in a
             message's length with the idf of such a word.
         min_weight: Weights smaller than this (in absolute value) are dropped.
-        folds: Folds of the cross-validation that fits the scale (0: scale 1).
+        folds: Folds of the cross-validation that fits the scale and the room
+            shifts (0 or 1: scale 1, no shifts, no CV figure).
         seed: Seed of the solver's visiting order.
         progress: Optional callback for progress messages.
 
