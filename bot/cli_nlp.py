@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -144,6 +145,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         default=10_000,
         help="messages classified before peak RSS is read (default 10000)",
+    )
+    bc.add_argument(
+        "--cold-starts",
+        type=int,
+        default=5,
+        help="fresh processes timed for the cold start (default 5)",
     )
     bc.add_argument("--out", type=Path, help="also write the figures as JSON here")
     bc.set_defaults(func=cmd_bench_classify)
@@ -437,7 +444,14 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
     total = len(msgs) * args.rounds
     jieba_rate = total / t_jieba
     cls_rate = total / t_cls
-    cold = _subprocess(_COLD)
+    # This process has built the dictionary and lexicon caches, so each
+    # fresh process below starts as a service restart does.
+    colds = [_subprocess(_COLD) for _ in range(max(args.cold_starts, 1))]
+    cold_s = sorted(c["cold_start_s"] for c in colds)
+    cold = {
+        "cold_start_s": statistics.median(cold_s),
+        "process_wall_s": statistics.median(c["process_wall_s"] for c in colds),
+    }
     rss = _subprocess(_RSS, str(args.rss_count))
     figures = {
         "message_chars": 300,
@@ -447,6 +461,8 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
         "classify_per_s": round(cls_rate, 1),
         "ratio_classify_to_jieba": round(cls_rate / jieba_rate, 3),
         "cold_start_s": round(cold["cold_start_s"], 3),
+        "cold_start_max_s": round(cold_s[-1], 3),
+        "cold_starts": len(cold_s),
         "cold_process_wall_s": round(cold["process_wall_s"], 3),
         "peak_rss_mb_after": rss["classified"],
         "peak_rss_mb": round(rss["peak_rss_mb"], 1),
@@ -456,8 +472,9 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
         f"ratio {cls_rate / jieba_rate:.2f} (300-character messages, same run)"
     )
     print(
-        f"cold start (import + dictionaries + lexicon + first message): "
-        f"{cold['cold_start_s']:.3f} s (whole process {cold['process_wall_s']:.3f} s)"
+        f"cold start (import + dictionaries + lexicon + first message): median "
+        f"{cold['cold_start_s']:.3f} s, max {cold_s[-1]:.3f} s over {len(cold_s)} processes "
+        f"(whole process {cold['process_wall_s']:.3f} s)"
     )
     print(f"peak RSS after {rss['classified']:,} messages: {rss['peak_rss_mb']:.1f} MB")
     if args.out:

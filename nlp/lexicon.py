@@ -35,16 +35,15 @@ probabilities through a softmax divided by ``temperature``.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import math
-import os
 import threading
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nlp import diskcache
 
 __all__ = [
     "BUREAUS",
@@ -386,66 +385,19 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
         raw = file.read_bytes()
     except FileNotFoundError as exc:
         raise LexiconError(f"{file}: lexicon file not found") from exc
-    data = _cached_toml(raw)
-    if data is None:
+    # Parsing TOML is most of a cold start's lexicon time (pure Python, about
+    # half a second for the mined terms): the parsed document is cached,
+    # keyed by the file's bytes.
+    data = diskcache.load("lexicon", raw)
+    if not isinstance(data, dict):
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise LexiconError(f"{file}: not valid TOML: not UTF-8 ({exc})") from exc
         except tomllib.TOMLDecodeError as exc:
             raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
-        _store_toml(raw, data)
+        diskcache.store("lexicon", raw, data)
     return parse_lexicon(data, str(file))
-
-
-_CACHE_KEEP = 8
-"""Parsed lexicons kept in the cache directory."""
-
-
-def _cache_file(raw: bytes) -> Path | None:
-    """Where the parsed form of a lexicon with these bytes is kept, if anywhere.
-
-    Parsing TOML is most of a cold start's lexicon time (pure Python, about
-    half a second for the mined terms); the parsed document is kept with
-    :mod:`marshal` in the user's cache directory, keyed by the file's SHA-256,
-    so an edited lexicon is parsed afresh. ``MINQING_LEXICON_CACHE=0`` turns
-    it off.
-    """
-    if os.environ.get("MINQING_LEXICON_CACHE", "1") == "0":
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    digest = hashlib.sha256(raw).hexdigest()[:32]
-    return Path(base) / "minqing" / f"lexicon-{digest}.marshal"
-
-
-def _cached_toml(raw: bytes) -> dict[str, Any] | None:
-    cache = _cache_file(raw)
-    if cache is None:
-        return None
-    try:
-        data = marshal.loads(cache.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _store_toml(raw: bytes, data: dict[str, Any]) -> None:
-    cache = _cache_file(raw)
-    if cache is None:
-        return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}")
-        partial.write_bytes(marshal.dumps(data))
-        os.replace(partial, cache)
-        # Keep the newest few: every edit of a lexicon leaves an entry behind.
-        entries = sorted(
-            cache.parent.glob("lexicon-*.marshal"), key=lambda e: e.stat().st_mtime, reverse=True
-        )
-        for old in entries[_CACHE_KEEP:]:
-            old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass  # a read-only home only costs the parse next time
 
 
 _DEFAULT: Lexicon | None = None

@@ -79,7 +79,7 @@ def test_parsed_lexicon_is_cached_by_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("MINQING_LEXICON_CACHE", "1")
+    monkeypatch.setenv("MINQING_CACHE", "1")
     path = tmp_path / "lexicon.toml"
     path.write_text('[terms]\n"楼道" = { idf = 2.0, urban = 1.5 }\n', encoding="utf-8")
     first = load_lexicon(path)

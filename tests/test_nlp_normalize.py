@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,3 +69,55 @@ def test_segment_keeps_domain_terms_whole() -> None:
     assert "拖欠工资" in tokens
     assert "准生证" in tokens
     assert "宅基地" in tokens
+
+
+def _not_called(*_args: object) -> None:
+    raise AssertionError("jieba built its dictionary although the cache had it")
+
+
+def test_prefix_dictionary_cache_matches_jieba_and_survives_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jieba
+
+    from nlp.segment import _load_prefix_dictionary
+
+    cache = tmp_path / "cache" / "minqing"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("MINQING_CACHE", "1")
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    # The first tokenizer builds the dictionary as jieba does and keeps it.
+    first = jieba.Tokenizer()
+    _load_prefix_dictionary(first)
+    assert [e.name for e in cache.glob("jieba-*.marshal")] != []
+    # The second reads it back without jieba's loader: the same words, counts
+    # and total as jieba's own.
+    second = jieba.Tokenizer()
+    with monkeypatch.context() as patch:
+        patch.setattr(jieba.Tokenizer, "initialize", _not_called)
+        _load_prefix_dictionary(second)
+    assert second.initialized
+    assert second.total == reference.total
+    assert second.FREQ == reference.FREQ
+    text = "老板拖欠工资三个月，劳动监察大队在哪里"
+    assert second.lcut(text, HMM=False) == reference.lcut(text, HMM=False)
+    # A damaged entry is rebuilt, never half-read.
+    for entry in cache.glob("jieba-*.marshal"):
+        entry.write_bytes(entry.read_bytes()[:1000])
+    third = jieba.Tokenizer()
+    _load_prefix_dictionary(third)
+    assert third.FREQ == reference.FREQ
+
+
+def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jieba
+
+    from nlp.segment import _load_prefix_dictionary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("MINQING_CACHE", "0")
+    tok = jieba.Tokenizer()
+    _load_prefix_dictionary(tok)
+    assert tok.initialized and len(tok.FREQ) > 100_000
+    assert not (tmp_path / "cache").exists()
