@@ -312,7 +312,10 @@ def _compile(lex: Lexicon) -> _Compiled:
         rules.append(
             (frozenset(rule.when), frozenset(rule.with_any), frozenset(rule.unless_any), adds)
         )
-        rule_acc.setdefault(rule.when[0], []).append(i)
+        # A rule is looked at when its first `when` token occurs, or, without
+        # `when`, any of its `with_any` tokens.
+        for head in rule.when[:1] or rule.with_any:
+            rule_acc.setdefault(head, []).append(i)
     add_words(lex.keywords())
     return _Compiled(
         targets,
@@ -440,15 +443,15 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     logits = [b + m for b, m in zip(comp.bias, mined_part, strict=True)]
     room_add = [0.0] * len(ROOMS)
     bureau_score: dict[tuple[int, str], float] = {}
-    fired_rules: list[int] = []
+    fired_rules: set[int] = set()
     for tok in comp.hand_words.intersection(feats):
         for ri, w in comp.hand_rooms.get(tok, ()):
             room_add[ri] += w * hand
             evidence += abs(w) * hand
         for ri, b, w in comp.hand_bureaus.get(tok, ()):
             bureau_score[(ri, b)] = bureau_score.get((ri, b), 0.0) + w
-        fired_rules.extend(comp.rule_index.get(tok, ()))
-    for ri in fired_rules:
+        fired_rules.update(comp.rule_index.get(tok, ()))
+    for ri in sorted(fired_rules):
         when, with_any, unless_any, adds = comp.rules[ri]
         if not when.issubset(feats):
             continue

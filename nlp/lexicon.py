@@ -13,9 +13,10 @@ The lexicon is a readable, hand-editable TOML file (see
     the bureau).
 ``[[rules]]``
     Disambiguation: ``when`` lists tokens that must all occur, ``with_any``
-    (optional) tokens of which one must also occur, ``unless_any``
-    (optional) tokens of which none may occur, and ``add`` maps targets
-    (``room`` or ``room/bureau``) to weights added when the rule fires.
+    tokens of which one must also occur (a rule needs at least one of the
+    two lists), ``unless_any`` (optional) tokens of which none may occur,
+    and ``add`` maps targets (``room`` or ``room/bureau``) to weights added
+    when the rule fires.
 ``[mined]`` and ``[terms]``
     Produced by ``minqing lexicon build``. Each mined keyword reads
     ``term = { idf = specificity, target = weight, ... }`` where a target is a
@@ -318,8 +319,9 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         key = f"rules[{i}]"
         rt = _table(rt, source, key)
         when = _words(rt.get("when"), source, f"{key}.when")
-        if not when:
-            raise _err(source, f"{key}.when", "a rule needs at least one token")
+        with_any = _words(rt.get("with_any"), source, f"{key}.with_any")
+        if not when and not with_any:
+            raise _err(source, f"{key}.when", "a rule needs `when` or `with_any` tokens")
         add = _weights(rt.get("add"), source, f"{key}.add")
         if not add:
             raise _err(source, f"{key}.add", "a rule must add weight to some target")
@@ -328,7 +330,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         rules.append(
             Rule(
                 when=when,
-                with_any=_words(rt.get("with_any"), source, f"{key}.with_any"),
+                with_any=with_any,
                 unless_any=_words(rt.get("unless_any"), source, f"{key}.unless_any"),
                 add=tuple(add.items()),
                 note=str(rt.get("note", "")),

@@ -127,6 +127,19 @@ def test_disambiguation_rules() -> None:
     assert classify("村里拆迁征地，土地补偿太低").bureau == "land"
     # 拆迁 of a building alone is construction.
     assert classify("棚改拆迁补偿标准太低").bureau == "construction"
+    # Violence is the police's wherever it happens (a rule with `with_any` only).
+    school = classify("学校门口有人持刀伤人，两名学生受伤")
+    assert (school.room, school.bureau) == ("general", "police")
+    assert classify("学校食堂饭菜太贵").bureau == "education"
+
+
+def test_a_rule_needs_when_or_with_any_tokens() -> None:
+    add = {"general/police": 2.0}
+    with pytest.raises(LexiconError, match=r"rules\[0\]\.when.*`when` or `with_any`"):
+        parse_lexicon({"rules": [{"add": add}]}, "x.toml")
+    lex = parse_lexicon({"rules": [{"with_any": ["砍人", "行凶"], "add": add}]}, "x.toml")
+    assert lex.rules[0].when == ()
+    assert lex.rules[0].with_any == ("砍人", "行凶")
 
 
 # ---------------------------------------------------------------- severity
