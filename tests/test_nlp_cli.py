@@ -203,6 +203,8 @@ def test_bench_classify_writes_figures(tmp_path: Path, capsys: pytest.CaptureFix
                 "1",
                 "--rss-count",
                 "200",
+                "--cold-starts",
+                "2",
                 "--out",
                 str(out),
             ]
@@ -218,6 +220,8 @@ def test_bench_classify_writes_figures(tmp_path: Path, capsys: pytest.CaptureFix
         "peak_rss_mb",
     ):
         assert data[key] > 0
+    assert data["cold_starts"] == 2
+    assert data["cold_start_max_s"] >= data["cold_start_s"]
     assert "ratio" in capsys.readouterr().out
 
 
