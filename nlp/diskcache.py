@@ -36,11 +36,17 @@ def cache_path(kind: str, key: bytes) -> Path | None:
         key: Bytes that identify the source exactly (its content or a stamp).
 
     Returns:
-        The entry's path, or ``None`` when ``MINQING_CACHE=0``.
+        The entry's path, or ``None`` when ``MINQING_CACHE=0`` or there is
+        no cache directory.
     """
     if os.environ.get("MINQING_CACHE", "1") == "0":
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory (a service user without one)
+            return None
     digest = hashlib.sha256(key).hexdigest()[:32]
     return Path(base) / "minqing" / f"{kind}-{digest}.marshal"
 

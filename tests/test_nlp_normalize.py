@@ -121,3 +121,17 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     _load_prefix_dictionary(tok)
     assert tok.initialized and len(tok.FREQ) > 100_000
     assert not (tmp_path / "cache").exists()
+
+
+def test_no_home_directory_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlp import diskcache
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("MINQING_CACHE", "1")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert diskcache.cache_path("lexicon", b"x") is None
+    diskcache.store("lexicon", b"x", {"a": 1})
+    assert diskcache.load("lexicon", b"x") is None
