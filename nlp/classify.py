@@ -482,11 +482,17 @@ def _best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> str:
     probs = sc.probs
     room_prob = sum(probs[t] for t in comp.room_targets[ri]) or 1.0
     scores: dict[str, float] = {}
-    for t in comp.room_targets[ri]:
-        b = comp.target_bureau[t] or lex.default_bureau[room]
-        scores[b] = scores.get(b, 0.0) + 2.0 * probs[t] / room_prob
-    # Mined bureau models split the room's share between their bureau and the rest.
     models = [(b, p) for (r, b), p in sc.bureau_probs.items() if r == ri]
+    # Mined evidence for a bureau: targets that name one, and the bureau
+    # models, which split the room's share between their bureau and the rest
+    # (the rest goes to the default bureau, what the models were trained
+    # against). Without a bureau model a plain room target says nothing about
+    # the bureau and gives none: it would outweigh every hand-written keyword
+    # weaker than itself (规划 → 规划分局 lost to the default 建设局).
+    for t in comp.room_targets[ri]:
+        b = comp.target_bureau[t] or (lex.default_bureau[room] if models else None)
+        if b:
+            scores[b] = scores.get(b, 0.0) + 2.0 * probs[t] / room_prob
     if models:
         rest = 1.0 - min(1.0, sum(p for _, p in models))
         scores = {b: s * rest for b, s in scores.items()}

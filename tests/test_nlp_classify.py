@@ -113,6 +113,11 @@ def test_classification_is_frozen() -> None:
         ("派出所不给上户口", "general", "police"),
         ("我的信访件没人答复", "general", "petition"),
         ("邻居占了我家宅基地", "general", "land"),
+        # Bureaus other than the room's default win on their own keywords:
+        # the mined room weights say nothing about the bureau.
+        ("新盖的大楼把我家采光全挡了", "urban", "planning"),
+        ("事业单位招聘笔试成绩啥时候出", "livelihood", "personnel"),
+        ("残疾人两项补贴今年怎么到现在还没发", "livelihood", "civil_affairs"),
     ],
 )
 def test_short_questions_reach_the_right_bureau(text: str, room: str, bureau: str) -> None:
@@ -175,6 +180,14 @@ def test_head_counts(text: str, count: int | None) -> None:
         ("两伙人持刀械斗", "critical"),
         ("百余户村民要集体上访", "critical"),
         ("两家争吵，暂无肢体冲突", "medium"),
+        # A longer negation earlier in the clause still negates ...
+        ("两家口角不断，暂未发生肢体冲突", "low"),
+        ("村民没有组织聚集的打算", "low"),
+        # ... but not a threat with a condition.
+        ("不给钱就堵路", "high"),
+        ("爬上楼顶扬言不给工资就跳下去", "critical"),
+        # A threat in words alone is medium; "目前" is not urgency.
+        ("扬言要去法院讨说法，目前仅是个人情绪", "medium"),
     ],
 )
 def test_severity_levels(text: str, level: str) -> None:
