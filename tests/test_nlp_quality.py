@@ -72,3 +72,16 @@ def test_confidence_is_calibrated(report: EvalReport) -> None:
     right = sum(row[2] * row[4] for row in confident)
     assert total >= 50
     assert right / total >= 0.9
+
+
+def test_probe_a_keeps_the_level_reached() -> None:
+    """Probe A, written blind to the lexicon and then tuned on (tests/data/README.md)."""
+    report = evaluate(
+        [
+            *read_hand_set(DATA / "probe_a_citizen_messages.tsv"),
+            *read_hand_set(DATA / "probe_a_warnings.tsv"),
+        ]
+    )
+    assert report.accuracy >= 0.90, f"room accuracy {report.accuracy:.3f}"
+    assert report.bureau_accuracy is not None
+    assert report.bureau_accuracy >= 0.88, f"bureau accuracy {report.bureau_accuracy:.3f}"
