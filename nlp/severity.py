@@ -126,6 +126,7 @@ def parse_head_count(text: str) -> int | None:
 _NEGATIONS = ("无", "未", "没", "不", "非")
 _LONG_NEGATIONS = ("暂未", "暂无", "尚未", "并未", "未发生", "没发生", "没有")
 _CLAUSE_ENDS = "，。；！？、,.;!? \n"
+_CONSEQUENCES = ("就", "只能", "只好", "只得", "才")
 
 
 def _negated(text: str, word: str) -> bool:
@@ -133,7 +134,8 @@ def _negated(text: str, word: str) -> bool:
 
     A negation character just before the cue (暂无冲突, 未聚集), or a longer
     negation earlier in the same clause (暂未发生肢体冲突, 没有组织聚集的打算)
-    unless a condition follows it (不给钱就堵路 is a threat, not a denial).
+    unless a consequence follows it (不给钱就堵路, 没有办法只好聚集: a threat or
+    a cause, not a denial).
     """
     start = text.find(word)
     while start >= 0:
@@ -142,7 +144,8 @@ def _negated(text: str, word: str) -> bool:
         for end in _CLAUSE_ENDS:
             clause = clause.rpartition(end)[2]
         long_negation = any(
-            neg in clause and "就" not in clause.partition(neg)[2] for neg in _LONG_NEGATIONS
+            neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES)
+            for neg in _LONG_NEGATIONS
         )
         if not long_negation and not any(neg in before for neg in _NEGATIONS):
             return False

@@ -185,6 +185,7 @@ def test_head_counts(text: str, count: int | None) -> None:
         ("村民没有组织聚集的打算", "low"),
         # ... but not a threat with a condition.
         ("不给钱就堵路", "high"),
+        ("没有办法只好聚集在门口", "medium"),
         ("爬上楼顶扬言不给工资就跳下去", "critical"),
         # A threat in words alone is medium; "目前" is not urgency.
         ("扬言要去法院讨说法，目前仅是个人情绪", "medium"),
