@@ -243,6 +243,8 @@ class _Compiled:
     rule_index: dict[str, tuple[int, ...]]
     hand_words: frozenset[str]
     rules: list[tuple[frozenset[str], frozenset[str], frozenset[str], list[tuple[int, str, float]]]]
+    # Rooms whose mined targets all name a bureau: (room, those targets, their bureaus).
+    bureau_mined_rooms: list[tuple[int, list[int], frozenset[str]]]
 
 
 _CACHE: dict[int, tuple[Lexicon, _Compiled]] = {}
@@ -316,6 +318,12 @@ def _compile(lex: Lexicon) -> _Compiled:
         # `when`, any of its `with_any` tokens.
         for head in rule.when[:1] or rule.with_any:
             rule_acc.setdefault(head, []).append(i)
+    bureau_mined_rooms = []
+    for ri, members in enumerate(room_targets):
+        room_mined = [t for t in members if t in mined_targets]
+        if room_mined and all(target_bureau[t] for t in room_mined):
+            covered = frozenset(target_bureau[t] for t in room_mined)
+            bureau_mined_rooms.append((ri, room_mined, covered))
     add_words(lex.keywords())
     return _Compiled(
         targets,
@@ -335,6 +343,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         {w: tuple(v) for w, v in rule_acc.items()},
         frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc),
         rules,
+        bureau_mined_rooms,
     )
 
 
@@ -436,6 +445,7 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     }
     # Rooms without mined weights (no training data) start from the mean of
     # the mined rooms, so only their own keywords and bias move them.
+    mean = 0.0
     if comp.mined_targets:
         mean = sum(mined_part[t] for t in comp.mined_targets) / len(comp.mined_targets)
         for t in comp.unmined_targets:
@@ -469,6 +479,21 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
                     logits[t] += w * hand
             else:
                 room_add[room_i] += w * hand
+    # A mined target that names a bureau (teddy's 环境保护 = legal/environment)
+    # is evidence for that bureau, not for its room's other bureaus. When the
+    # hand-written evidence in such a room names another bureau (开庭 → 法院),
+    # the room is not held below the mean of the mined rooms, as a room
+    # without training data would not be.
+    for ri, room_mined, covered in comp.bureau_mined_rooms:
+        best_other = max(
+            (w for (r, b), w in bureau_score.items() if r == ri and b not in covered), default=0.0
+        )
+        best_covered = max(
+            (w for (r, b), w in bureau_score.items() if r == ri and b in covered), default=0.0
+        )
+        if best_other > max(best_covered, 0.0):
+            for t in room_mined:
+                logits[t] += max(0.0, mean - mined_part[t])
     for ri, add in enumerate(room_add):
         if add:
             for t in comp.room_targets[ri]:

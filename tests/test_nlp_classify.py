@@ -118,6 +118,12 @@ def test_classification_is_frozen() -> None:
         ("新盖的大楼把我家采光全挡了", "urban", "planning"),
         ("事业单位招聘笔试成绩啥时候出", "livelihood", "personnel"),
         ("残疾人两项补贴今年怎么到现在还没发", "livelihood", "civil_affairs"),
+        # The mined legal target is teddy's 环境保护: it must not hold a court or
+        # notary question below the other rooms.
+        ("办个房产委托公证要多少钱，要本人到场吗", "legal", "justice"),
+        ("下个月8号开庭，可我那天要做手术，能不能申请延期开庭", "legal", "court"),
+        # District policy: restaurant fumes are the environment bureau's.
+        ("楼下烧烤店油烟太大了", "legal", "environment"),
     ],
 )
 def test_short_questions_reach_the_right_bureau(text: str, room: str, bureau: str) -> None:
