@@ -74,12 +74,13 @@ def test_confidence_is_calibrated(report: EvalReport) -> None:
     assert right / total >= 0.9
 
 
-def test_probe_a_keeps_the_level_reached() -> None:
-    """Probe A, written blind to the lexicon and then tuned on (tests/data/README.md)."""
+@pytest.mark.parametrize("probe", ["probe_a", "probe_b"])
+def test_tuned_probes_keep_the_level_reached(probe: str) -> None:
+    """Probes written blind to the lexicon and then tuned on (tests/data/README.md)."""
     report = evaluate(
         [
-            *read_hand_set(DATA / "probe_a_citizen_messages.tsv"),
-            *read_hand_set(DATA / "probe_a_warnings.tsv"),
+            *read_hand_set(DATA / f"{probe}_citizen_messages.tsv"),
+            *read_hand_set(DATA / f"{probe}_warnings.tsv"),
         ]
     )
     assert report.accuracy >= 0.90, f"room accuracy {report.accuracy:.3f}"
