@@ -324,7 +324,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         if room_mined and all(target_bureau[t] for t in room_mined):
             covered = frozenset(target_bureau[t] for t in room_mined)
             bureau_mined_rooms.append((ri, room_mined, covered))
-    add_words(lex.keywords())
+    add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
     return _Compiled(
         targets,
         target_room,

@@ -124,30 +124,38 @@ def tokenizer() -> Any:
     return _TOKENIZER
 
 
-def add_words(words: Iterable[str], freq: int | None = None) -> int:
+def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) -> int:
     """Make sure that each word comes out of segmentation as one token.
 
-    Words already known to the dictionary with a non-zero frequency are left
-    alone. Used by the classifier for lexicon phrases that are missing from
-    ``config/userdict.txt``, so a district that only edits the lexicon still
-    gets its phrases matched.
+    Words missing from the dictionary are added. Used by the classifier for
+    the lexicon's keywords, so a district that only edits the lexicon still
+    gets its phrases matched; ``min_freq`` also keeps a keyword whole in
+    running text, where a rare dictionary word next to it could otherwise
+    take one of its characters (油|烟熏, 死|鱼漂, 被|骗|转).
 
     Args:
         words: Words to add.
         freq: Frequency to give each new word; ``None`` lets jieba choose one
-            that makes the word come out whole.
+            that makes the word come out whole on its own.
+        min_freq: Raise the frequency of every word (new or known) to at
+            least this.
 
     Returns:
-        How many words were added.
+        How many words were added or raised.
     """
     tok = tokenizer()
-    added = 0
+    changed = 0
     with _LOCK:
         for word in words:
-            if len(word) > 1 and not tok.FREQ.get(word):
+            if len(word) < 2:
+                continue
+            before = tok.FREQ.get(word) or 0
+            if not before:
                 tok.add_word(word, freq)
-                added += 1
-    return added
+            if (tok.FREQ.get(word) or 0) < min_freq:
+                tok.add_word(word, min_freq)
+            changed += tok.FREQ.get(word) != before
+    return changed
 
 
 def segment(text: str) -> list[str]:
