@@ -96,6 +96,7 @@ class Settings:
     lead_chars: int = 0
     short_words: float = 20.0
     norm_floor: float = 40.0
+    keyword_freq: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,7 @@ class SeverityConfig:
     headcount: tuple[tuple[int, str], ...]
     urgency_bump_max: str = "high"
     urgency_bump_from: str = "medium"
+    planning: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,7 @@ class Lexicon:
             words.update(rule.unless_any)
         words.update(self.severity.cues)
         words.update(self.severity.urgency)
+        words.update(self.severity.planning)
         return words
 
 
@@ -245,7 +248,8 @@ def _severity(data: Any, source: str) -> SeverityConfig:
     for name, value in (("urgency_bump_max", bump_max), ("urgency_bump_from", bump_from)):
         if value not in SEVERITY_LEVELS:
             raise _err(source, f"severity.{name}", f"unknown level {value!r}")
-    return SeverityConfig(cues, urgency, tuple(thresholds), bump_max, bump_from)
+    planning = frozenset(_words(table.get("planning"), source, "severity.planning"))
+    return SeverityConfig(cues, urgency, tuple(thresholds), bump_max, bump_from, planning)
 
 
 def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
@@ -274,6 +278,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         lead_chars=int(_number(st, "lead_chars", 0, source, "settings")),
         short_words=_number(st, "short_words", 20.0, source, "settings"),
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
+        keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
     )
     if settings.max_chars < 50:
         raise _err(source, "settings.max_chars", "must be at least 50")
@@ -281,6 +286,8 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         raise _err(source, "settings.temperature", "must be positive")
     if settings.short_words <= 0:
         raise _err(source, "settings.short_words", "must be positive")
+    if settings.keyword_freq < 0:
+        raise _err(source, "settings.keyword_freq", "must not be negative")
 
     rooms = _table(data.get("rooms"), source, "rooms")
     room_bias: dict[str, float] = {}

@@ -65,7 +65,7 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 _HEAD_RE = re.compile(
-    r"(?P<pre>上|近|数|几|好几|成)?"
+    r"(?P<pre>上|(?<![附最接将靠])近|数|几|好几|成)?"
     r"(?P<num>\d+|[零〇一二两三四五六七八九十百千万]+)"
     r"(?P<mod>多|余|来|几)?"
     r"(?:名|位|户|人|个人|多人|家|个(?=村民|居民|工人|业主|家长|学生|农民工|员工|群众|老人))"
@@ -153,6 +153,26 @@ def _negated(text: str, word: str) -> bool:
     return True
 
 
+def _planned(text: str, word: str, config: SeverityConfig) -> bool:
+    """True if every occurrence of an urgency word only introduces a plan.
+
+    正在商量下周去区里 is a plan being made, not an event under way: a
+    planning word (``[severity] planning``) later in the same clause takes
+    the urgency away.
+    """
+    if not config.planning:
+        return False
+    start = text.find(word)
+    while start >= 0:
+        clause = text[start + len(word) : start + len(word) + 12]
+        for end in _CLAUSE_ENDS:
+            clause = clause.partition(end)[0]
+        if not any(p in clause for p in config.planning):
+            return False
+        start = text.find(word, start + 1)
+    return True
+
+
 def assess_tokens(
     text: str, words: Mapping[str, float] | set[str], config: SeverityConfig
 ) -> Severity:
@@ -176,7 +196,7 @@ def assess_tokens(
             continue
         cues.append(word)
         level_i = max(level_i, rank[cue_map[word]])
-    found_urgency = config.urgency.intersection(words)
+    found_urgency = {w for w in config.urgency.intersection(words) if not _planned(text, w, config)}
     if found_urgency:
         urgent = True
         cues.extend(found_urgency)
