@@ -16,6 +16,7 @@ from nlp import (
     assess_severity,
     classify,
     load_lexicon,
+    segment,
 )
 from nlp.lexicon import LEXICON_PATH, parse_lexicon
 from nlp.severity import parse_head_count
@@ -144,6 +145,26 @@ def test_disambiguation_rules() -> None:
     assert classify("学校食堂饭菜太贵").bureau == "education"
 
 
+def test_keywords_stay_whole_in_running_text() -> None:
+    # jieba alone reads 油|烟熏 and 死|鱼漂; keywords get a frequency floor.
+    assert "油烟" in segment("楼下烧烤油烟熏死人")
+    assert classify("楼下烧烤油烟熏死人").bureau == "environment"
+    assert classify("河里死鱼漂了一大片").bureau == "environment"
+
+
+@pytest.mark.parametrize(
+    ("text", "bureau"),
+    [
+        ("报案俩月了公安不立案", "procuratorate"),
+        ("开发商擅自把小区规划的绿地改成商铺了", "planning"),
+        ("孩子户口想从老家迁到我这边，我这边有房产证", "police"),
+        ("我家承包的三亩地被村里收回去了", "land"),
+    ],
+)
+def test_district_rules_decide_between_bureaus(text: str, bureau: str) -> None:
+    assert classify(text).bureau == bureau
+
+
 def test_a_rule_needs_when_or_with_any_tokens() -> None:
     add = {"general/police": 2.0}
     with pytest.raises(LexiconError, match=r"rules\[0\]\.when.*`when` or `with_any`"):
@@ -165,6 +186,7 @@ def test_a_rule_needs_when_or_with_any_tokens() -> None:
         ("50多人聚集", 50),
         ("数十人", 30),
         ("近百人", 90),
+        ("工厂附近百余名村民", 100),
         ("十几个人", 15),
         ("两千人", 2000),
         ("住了3个月", None),
@@ -195,6 +217,10 @@ def test_head_counts(text: str, count: int | None) -> None:
         ("爬上楼顶扬言不给工资就跳下去", "critical"),
         # A threat in words alone is medium; "目前" is not urgency.
         ("扬言要去法院讨说法，目前仅是个人情绪", "medium"),
+        # 正在 before a plan is not an event under way; before an event it is.
+        ("二十来名员工正在微信群里商量下周一起到区里反映", "medium"),
+        ("二十来名员工正在厂门口聚集", "high"),
+        ("执行申请人在法院门口往身上浇汽油", "critical"),
     ],
 )
 def test_severity_levels(text: str, level: str) -> None:

@@ -102,3 +102,13 @@ def test_parsed_lexicon_is_cached_by_content(
         path.write_text(f'[terms]\n"楼道" = {{ urban = {i} }}\n', encoding="utf-8")
         assert load_lexicon(path).terms["楼道"]["urban"] == i
     assert len(list((tmp_path / "cache" / "minqing").glob("lexicon-*.marshal"))) == 8
+
+
+def test_new_settings_are_validated() -> None:
+    with pytest.raises(LexiconError, match=r"settings\.keyword_freq"):
+        parse_lexicon({"settings": {"keyword_freq": -1}}, "x.toml")
+    lex = parse_lexicon(
+        {"settings": {"keyword_freq": 500}, "severity": {"planning": ["商量"]}}, "x.toml"
+    )
+    assert lex.settings.keyword_freq == 500
+    assert lex.severity.planning == frozenset({"商量"})
