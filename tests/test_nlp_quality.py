@@ -74,8 +74,11 @@ def test_confidence_is_calibrated(report: EvalReport) -> None:
     assert right / total >= 0.9
 
 
-@pytest.mark.parametrize("probe", ["probe_a", "probe_b"])
-def test_tuned_probes_keep_the_level_reached(probe: str) -> None:
+@pytest.mark.parametrize(
+    ("probe", "room", "bureau"),
+    [("probe_a", 0.90, 0.88), ("probe_b", 0.90, 0.88), ("probe_c", 0.86, 0.83)],
+)
+def test_tuned_probes_keep_the_level_reached(probe: str, room: float, bureau: float) -> None:
     """Probes written blind to the lexicon and then tuned on (tests/data/README.md)."""
     report = evaluate(
         [
@@ -83,6 +86,6 @@ def test_tuned_probes_keep_the_level_reached(probe: str) -> None:
             *read_hand_set(DATA / f"{probe}_warnings.tsv"),
         ]
     )
-    assert report.accuracy >= 0.90, f"room accuracy {report.accuracy:.3f}"
+    assert report.accuracy >= room, f"room accuracy {report.accuracy:.3f}"
     assert report.bureau_accuracy is not None
-    assert report.bureau_accuracy >= 0.88, f"bureau accuracy {report.bureau_accuracy:.3f}"
+    assert report.bureau_accuracy >= bureau, f"bureau accuracy {report.bureau_accuracy:.3f}"
