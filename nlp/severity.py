@@ -129,6 +129,22 @@ _CLAUSE_ENDS = "，。；！？、,.;!? \n"
 _CONSEQUENCES = ("就", "只能", "只好", "只得", "才")
 
 
+def _clause_before(text: str, start: int, width: int = 8) -> str:
+    """Up to ``width`` characters before ``start``, within the same clause."""
+    clause = text[max(0, start - width) : start]
+    for end in _CLAUSE_ENDS:
+        clause = clause.rpartition(end)[2]
+    return clause
+
+
+def _clause_after(text: str, start: int, width: int = 12) -> str:
+    """Up to ``width`` characters from ``start``, within the same clause."""
+    clause = text[start : start + width]
+    for end in _CLAUSE_ENDS:
+        clause = clause.partition(end)[0]
+    return clause
+
+
 def _negated(text: str, word: str) -> bool:
     """True if every occurrence of ``word`` follows a negation.
 
@@ -140,9 +156,7 @@ def _negated(text: str, word: str) -> bool:
     start = text.find(word)
     while start >= 0:
         before = text[max(0, start - 3) : start]
-        clause = text[max(0, start - 8) : start]
-        for end in _CLAUSE_ENDS:
-            clause = clause.rpartition(end)[2]
+        clause = _clause_before(text, start)
         long_negation = any(
             neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES)
             for neg in _LONG_NEGATIONS
@@ -164,9 +178,7 @@ def _planned(text: str, word: str, config: SeverityConfig) -> bool:
         return False
     start = text.find(word)
     while start >= 0:
-        clause = text[start + len(word) : start + len(word) + 12]
-        for end in _CLAUSE_ENDS:
-            clause = clause.partition(end)[0]
+        clause = _clause_after(text, start + len(word))
         if not any(p in clause for p in config.planning):
             return False
         start = text.find(word, start + 1)
