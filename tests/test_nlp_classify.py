@@ -159,6 +159,10 @@ def test_keywords_stay_whole_in_running_text() -> None:
         ("开发商擅自把小区规划的绿地改成商铺了", "planning"),
         ("孩子户口想从老家迁到我这边，我这边有房产证", "police"),
         ("我家承包的三亩地被村里收回去了", "land"),
+        ("医院院长采购设备吃回扣", "procuratorate"),
+        ("派出所把人关了两个月，谁来监督", "procuratorate"),
+        ("律师收了代理费不办事，我要投诉他", "justice"),
+        ("镇政府窗口的人态度恶劣，还骂人", "petition"),
     ],
 )
 def test_district_rules_decide_between_bureaus(text: str, bureau: str) -> None:
