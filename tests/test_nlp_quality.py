@@ -76,7 +76,12 @@ def test_confidence_is_calibrated(report: EvalReport) -> None:
 
 @pytest.mark.parametrize(
     ("probe", "room", "bureau"),
-    [("probe_a", 0.90, 0.88), ("probe_b", 0.90, 0.88), ("probe_c", 0.86, 0.83)],
+    [
+        ("probe_a", 0.90, 0.88),
+        ("probe_b", 0.90, 0.88),
+        ("probe_c", 0.86, 0.83),
+        ("probe_d", 0.90, 0.90),
+    ],
 )
 def test_tuned_probes_keep_the_level_reached(probe: str, room: float, bureau: float) -> None:
     """Probes written blind to the lexicon and then tuned on (tests/data/README.md)."""
