@@ -60,7 +60,7 @@ from bot.bench_service import (
     provision_database,
     update_of,
 )
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.lifecycle import EventType, TimerKind
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage, Timer

@@ -1,6 +1,7 @@
 """A local fake of the Telegram Bot API (aiohttp) for end-to-end tests, the sandbox and benchmarks.
 
-See :mod:`bot.fakeapi.server` for the server and :mod:`bot.fake_bot_api` for the public import path.
+Import the public names from here; :mod:`bot.fakeapi.server` holds the server and
+:mod:`bot.fakeapi.sandbox` the three-phone page of ``minqing sandbox``.
 """
 
 from bot.fakeapi.models import (
