@@ -672,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bot.fakeapi.server").setLevel(logging.ERROR)
+    logging.getLogger("bot.fakeapi").setLevel(logging.ERROR)
 
     async def go(workdir: Path) -> FaultReport:
         if args.run == "kill9":
