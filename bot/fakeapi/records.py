@@ -6,9 +6,12 @@ import asyncio
 import contextlib
 import copy
 from collections.abc import Callable
+from typing import TypeVar
 
 from bot.fakeapi.models import ChatMessage, JSONDict, RecordedCall, UserAction
-from bot.fakeapi.store import FakeStore, T, commands_key
+from bot.fakeapi.store import FakeStore, commands_key
+
+T = TypeVar("T")
 
 # Methods whose successful calls count as "sends" for send_times().
 _SEND_METHODS = frozenset(

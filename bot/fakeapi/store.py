@@ -30,7 +30,6 @@ from bot.fakeapi.models import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 N = TypeVar("N", int, float)
 
 # What a simulated user's profile may set besides the id (``first_name`` first).
