@@ -220,7 +220,7 @@ def merge_figures(path: Path, target: str, figures: dict[str, Any]) -> None:
 
 def _quiet_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "bot.fakeapi.server"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "bot.fakeapi"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 

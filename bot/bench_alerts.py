@@ -34,7 +34,7 @@ from bot.bench_service import (
     provision_database,
     update_of,
 )
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from storage.db import Database
 
 CRITICAL_TEXT = "三百多名工人围堵区政府大门，有人扬言要跳楼，情况危急"

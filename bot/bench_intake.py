@@ -41,7 +41,7 @@ from bot.bench_service import (
     provision_database,
     update_of,
 )
-from bot.fake_bot_api import ChatMessage, FakeBotApi, FakeUser, running_fake_bot_api
+from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, running_fake_bot_api
 
 #: Descriptions the classifier routes with confidence (one per room, varied by a suffix).
 TEXTS = (

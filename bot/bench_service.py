@@ -4,7 +4,7 @@
   organisation, on SQLite (a temporary file) or PostgreSQL (a database created
   for the run and dropped afterwards).
 * :class:`ServiceProcess` — ``minqing serve`` as a child process (webhook or
-  polling) whose bot talks to a :class:`~bot.fake_bot_api.FakeBotApi` running in
+  polling) whose bot talks to a :class:`~bot.fakeapi.FakeBotApi` running in
   the harness process, with its cold start, RSS and a way to ``kill -9`` it.
 * :class:`WebhookPoster` — posts the fake's updates to the service's webhook
   URL with the secret header, as Telegram would.
@@ -35,7 +35,7 @@ import aiohttp
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.fake_bot_api import FakeBotApi, UserAction
+from bot.fakeapi import FakeBotApi, UserAction
 from bot.organisation import sync_organisation
 from bot.web.core import SECRET_HEADER, webhook_path
 from config.district import District, load_district

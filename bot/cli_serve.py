@@ -17,11 +17,8 @@ from aiohttp import web
 
 from bot.cli_common import load_config
 from bot.clock import OffsetClock
-from bot.fake_bot_api import FakeBotApi
-from bot.host import HostOptions, ServiceHost
-from bot.organisation import sync_organisation
-from bot.runtime import StartupError, open_runtime
-from bot.sandbox import (
+from bot.fakeapi import FakeBotApi
+from bot.fakeapi.sandbox import (
     FAKE_API_PREFIX,
     SANDBOX_TOKEN,
     SandboxState,
@@ -29,6 +26,9 @@ from bot.sandbox import (
     register_fake_users,
     seed_people,
 )
+from bot.host import HostOptions, ServiceHost
+from bot.organisation import sync_organisation
+from bot.runtime import StartupError, open_runtime
 from bot.web.app import install_web_routes
 from config.district import District
 from config.settings import Settings

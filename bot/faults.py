@@ -60,7 +60,7 @@ from bot.bench_service import (
     provision_database,
     update_of,
 )
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.lifecycle import EventType, TimerKind
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage, Timer
@@ -672,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bot.fakeapi.server").setLevel(logging.ERROR)
+    logging.getLogger("bot.fakeapi").setLevel(logging.ERROR)
 
     async def go(workdir: Path) -> FaultReport:
         if args.run == "kill9":

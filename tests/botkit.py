@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker, backlog
-from bot.fake_bot_api import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
+from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
 from bot.invites import create_invite
 from bot.organisation import sync_organisation
 from bot.runtime import Runtime, open_runtime

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.fake_bot_api import running_fake_bot_api
+from bot.fakeapi import running_fake_bot_api
 from bot.runtime import open_runtime
 from bot.telegram_app import build_application, make_update_sink
 from config.district import District

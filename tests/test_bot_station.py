@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.fake_bot_api import ChatMessage, FakeUser
+from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role

@@ -1,7 +1,7 @@
 """Outbox delivery against the fake Bot API, on SQLite and PostgreSQL.
 
 Every test writes outbox rows directly, runs :class:`bot.delivery.DeliveryWorker`
-with the real ``telegram.Bot`` talking HTTP to :class:`bot.fake_bot_api.FakeBotApi`,
+with the real ``telegram.Bot`` talking HTTP to :class:`bot.fakeapi.FakeBotApi`,
 and counts what the fake received against what was written.
 """
 
@@ -23,7 +23,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import FakeClock
 from bot.delivery import DeliveryWorker, _Delivered, backlog
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus, Role

@@ -45,7 +45,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.fakeapi.formatting import EntityParseError, parse_text
 
 TOKEN = "123456789:AAF-fake-token"

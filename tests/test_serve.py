@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from tests.conftest import REPO_ROOT
 from tests.sandboxkit import stop_process
 

@@ -1,6 +1,17 @@
-"""A local fake of the Telegram Bot API (aiohttp) for end-to-end tests, the sandbox and benchmarks.
+"""The fake Telegram Bot API and the sandbox: test and trial infrastructure, not the service.
 
-See :mod:`bot.fakeapi.server` for the server and :mod:`bot.fake_bot_api` for the public import path.
+:class:`FakeBotApi` (``server``) serves the Bot API over aiohttp closely enough for the real
+python-telegram-bot stack, assembled from one mixin per concern: ``store`` (chats, users,
+messages, the update queue), ``files``, ``records`` (what a test reads back), ``faults``,
+``users`` (simulated people), ``sending``, ``editing`` (edits, deletions, callback answers),
+``chats``, ``updates`` (``getUpdates`` and webhooks), ``views`` (the ``/_fake/`` JSON the
+sandbox page uses) and ``dispatch`` (the method table); ``models``, ``protocol`` and
+``formatting`` are its records, wire decoding and entity parsing. These modules import only
+the standard library and aiohttp. ``sandbox`` (``minqing sandbox``'s three-phone page, its
+files under ``static/``) is the one module that also imports the service's side: ``storage``,
+``config.district``, ``bot.clock`` and ``bot.lifecycle.status_label``; it is not imported here.
+Nothing in this package imports handlers or the case services. Import the public names from
+here.
 """
 
 from bot.fakeapi.models import (

@@ -253,6 +253,24 @@ def _parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
     return b.result()
 
 
+def _scan_to(text: str, j: int, stop: str, *, escapes: bool) -> tuple[str, int]:
+    """The characters from ``j`` up to ``stop``, backslash escapes resolved if ``escapes``.
+
+    Returns:
+        The characters and the index of ``stop`` (``len(text)`` when it never comes).
+    """
+    n = len(text)
+    out: list[str] = []
+    while j < n and not text.startswith(stop, j):
+        if escapes and text[j] == "\\" and j + 1 < n:
+            out.append(text[j + 1])
+            j += 2
+            continue
+        out.append(text[j])
+        j += 1
+    return "".join(out), j
+
+
 def _parse_markdown(text: str, *, v2: bool) -> tuple[str, list[dict[str, Any]]]:
     b = _Builder()
     # Open entities: (marker, entity, start, source index)
@@ -314,14 +332,7 @@ def _parse_markdown(text: str, *, v2: bool) -> tuple[str, list[dict[str, Any]]]:
                 if nl != -1 and re.fullmatch(r"[\w+#.-]*", first):
                     language = first
                     j = nl + 1
-            chunk: list[str] = []
-            while j < n and not text.startswith(opener, j):
-                if v2 and text[j] == "\\" and j + 1 < n:
-                    chunk.append(text[j + 1])
-                    j += 2
-                    continue
-                chunk.append(text[j])
-                j += 1
+            content, j = _scan_to(text, j, opener, escapes=v2)
             if j >= n:
                 raise EntityParseError(
                     f"Can't find end of {'Pre' if fence else 'Code'} entity at byte offset "
@@ -331,7 +342,6 @@ def _parse_markdown(text: str, *, v2: bool) -> tuple[str, list[dict[str, Any]]]:
                     f"{_byte_offset(text, i)}"
                 )
             start = b.pos
-            content = "".join(chunk)
             if fence and content.endswith("\n"):
                 content = content[:-1]
             b.add(content)
@@ -380,21 +390,12 @@ def _parse_markdown(text: str, *, v2: bool) -> tuple[str, list[dict[str, Any]]]:
                 stack.pop()
                 i += 1
                 continue
-            j = i + 2
-            url: list[str] = []
-            while j < n and text[j] != ")":
-                if text[j] == "\\" and j + 1 < n:
-                    url.append(text[j + 1])
-                    j += 2
-                    continue
-                url.append(text[j])
-                j += 1
+            href, j = _scan_to(text, i + 2, ")", escapes=True)
             if j >= n:
                 raise EntityParseError(
                     f"Can't find end of a URL at byte offset {_byte_offset(text, i + 1)}"
                 )
             _, entity, start, _ = stack.pop()
-            href = "".join(url)
             if href.startswith("tg://user?id="):
                 entity = {"type": "text_mention", "user": {"id": int(href[13:] or 0)}}
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = [
@@ -20,6 +20,11 @@ __all__ = [
 ]
 
 JSONDict = dict[str, Any]
+
+
+def _fields_json(record: Any) -> JSONDict:
+    """A dataclass record's fields by name (values as they are, not copied)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 class ApiError(Exception):
@@ -91,16 +96,7 @@ class RecordedCall:
         Returns:
             The call as a dict.
         """
-        return {
-            "method": self.method,
-            "params": self.params,
-            "at": self.at,
-            "wall_time": self.wall_time,
-            "duration": self.duration,
-            "response_status": self.response_status,
-            "response": self.response,
-            "fault": self.fault,
-        }
+        return _fields_json(self)
 
 
 @dataclass(slots=True)
@@ -320,18 +316,7 @@ class CallbackAnswer:
         Returns:
             The answer as a dict.
         """
-        return {
-            "callback_query_id": self.callback_query_id,
-            "chat_id": self.chat_id,
-            "message_id": self.message_id,
-            "user_id": self.user_id,
-            "data": self.data,
-            "text": self.text,
-            "show_alert": self.show_alert,
-            "url": self.url,
-            "at": self.at,
-            "version": self.version,
-        }
+        return _fields_json(self)
 
 
 @dataclass(frozen=True, slots=True)

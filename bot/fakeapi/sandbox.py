@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.clock import OffsetClock
-from bot.fake_bot_api import FakeBotApi
+from bot.fakeapi.server import FakeBotApi
 from bot.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
 from storage.db import Database
@@ -127,9 +127,14 @@ class SandboxState:
 SANDBOX_KEY: web.AppKey[SandboxState] = web.AppKey("minqing_sandbox", SandboxState)
 
 
+def _static_text(name: str) -> str:
+    """A packaged file of the page (``bot/fakeapi/static/``)."""
+    return resources.files("bot.fakeapi").joinpath(f"static/{name}").read_text(encoding="utf-8")
+
+
 async def handle_page(_request: web.Request) -> web.Response:
     """The three phones."""
-    html = resources.files("bot").joinpath("static/sandbox.html").read_text(encoding="utf-8")
+    html = _static_text("sandbox.html")
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
@@ -138,7 +143,7 @@ async def handle_static(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in {"sandbox.js", "sandbox.css"}:
         raise web.HTTPNotFound()
-    body = resources.files("bot").joinpath(f"static/{name}").read_text(encoding="utf-8")
+    body = _static_text(name)
     kind = "application/javascript" if name.endswith(".js") else "text/css"
     return web.Response(text=body, content_type=kind, charset="utf-8")
 
