@@ -29,10 +29,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import notifications as nt
-from bot.callbacks import CaseAction
-from bot.cases import MAX_TEXT, Preview, RequestDraft, TimelineEntry
-from bot.lifecycle import CaseError
+from bot.services import notifications as nt
+from bot.services.callbacks import CaseAction
+from bot.services.cases import MAX_TEXT, Preview, RequestDraft, TimelineEntry
+from bot.services.lifecycle import CaseError
 from handlers import texts
 from handlers.base import (
     PRIVATE,

@@ -1,6 +1,6 @@
 """Replies and keyboards of the chat front end that are not case notifications.
 
-Case notifications and cards are rendered by :mod:`bot.notifications` (the
+Case notifications and cards are rendered by :mod:`bot.services.notifications` (the
 services write them to the outbox); this module holds what the handlers answer
 directly: menus, the "which office?" answer, prompts of the optional steps,
 lists for /status, /mine and /pending, and every hint and refusal. All texts
@@ -8,7 +8,7 @@ are plain Simplified Chinese (no parse mode), so user text needs no escaping.
 
 Buttons that only steer the user's own conversation carry unsigned data
 starting with ``ui:``; buttons that act on a case carry data signed by
-:class:`bot.callbacks.CallbackCodec`.
+:class:`bot.services.callbacks.CallbackCodec`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot import notifications as nt
-from bot.callbacks import CallbackCodec, CaseAction
-from bot.cases import CaseView, Preview, TimelineEntry
-from bot.organisation import Coverage
-from bot.people import PersonInfo, Place
+from bot.services import notifications as nt
+from bot.services.callbacks import CallbackCodec, CaseAction
+from bot.services.cases import CaseView, Preview, TimelineEntry
+from bot.services.organisation import Coverage
+from bot.services.people import PersonInfo, Place
 from config.district import District
 from storage.enums import Role
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli_common import fail, pad, with_db
-from bot.invites import InviteError, create_invite
-from bot.organisation import Coverage, coverage, sync_organisation
+from bot.cli.common import fail, pad, with_db
+from bot.services.invites import InviteError, create_invite
+from bot.services.organisation import Coverage, coverage, sync_organisation
 from config.district import District, parse_duration
 from config.settings import Settings
 from storage.db import Database

@@ -1,7 +1,7 @@
 """People as the chat front ends need them: who is writing, and what they may do.
 
 A small service over ``storage.org`` (and, for the pre-checks of card buttons,
-over :class:`bot.cases.CaseService`). It knows nothing of Telegram: it takes
+over :class:`bot.services.cases.CaseService`). It knows nothing of Telegram: it takes
 Telegram user ids as plain integers, like the web front end would take a login.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.callbacks import CaseAction
-from bot.cases import CaseService
-from bot.lifecycle import CaseError
+from bot.services.callbacks import CaseAction
+from bot.services.cases import CaseService
+from bot.services.lifecycle import CaseError
 from config.district import GRASSROOTS_KINDS, District, UnitKind
 from storage import cases as store
 from storage.db import Database

@@ -1,8 +1,8 @@
 """``minqing bench intake|alerts|serve-start|scale|all``: figures under load.
 
-These targets join ``minqing bench`` (owned by :mod:`bot.cli_nlp`, which also has
+These targets join ``minqing bench`` (owned by :mod:`bot.cli.nlp`, which also has
 ``bench classify``): :func:`register` adds them through
-:func:`bot.cli_nlp.bench_subparsers`, and :func:`register_bench_targets` takes
+:func:`bot.cli.nlp.bench_subparsers`, and :func:`register_bench_targets` takes
 the bench subparsers directly. Each target prints its figures and, with
 ``--out FILE``, merges them into a JSON file under the target's name (other
 targets' figures in the file are kept).
@@ -37,13 +37,13 @@ __all__ = ["main", "merge_figures", "register", "register_bench_targets"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the targets to ``minqing bench`` (call after ``bot.cli_nlp.register``).
+    """Add the targets to ``minqing bench`` (call after ``bot.cli.nlp.register``).
 
     Args:
         subparsers: The top-level subparsers (unused: the bench subparsers come from
-            :func:`bot.cli_nlp.bench_subparsers`).
+            :func:`bot.cli.nlp.bench_subparsers`).
     """
-    from bot import cli_nlp
+    from bot.cli import nlp as cli_nlp
 
     register_bench_targets(cli_nlp.bench_subparsers())
 
@@ -237,7 +237,7 @@ def _workdir() -> tempfile.TemporaryDirectory[str]:
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """Run ``minqing bench intake``."""
-    from bot.bench_intake import run_intake
+    from bot.bench.intake import run_intake
 
     _quiet_logging()
     figures: dict[str, Any] = {"step": bool(args.step)}
@@ -270,7 +270,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     """Run ``minqing bench alerts``."""
-    from bot.bench_alerts import run_alerts
+    from bot.bench.alerts import run_alerts
 
     _quiet_logging()
     figures: dict[str, Any] = {}
@@ -293,7 +293,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 def cmd_serve_start(args: argparse.Namespace) -> int:
     """Run ``minqing bench serve-start``."""
-    from bot.bench_alerts import run_serve_start
+    from bot.bench.alerts import run_serve_start
 
     _quiet_logging()
     with _workdir() as tmp:
@@ -314,7 +314,7 @@ def cmd_serve_start(args: argparse.Namespace) -> int:
 
 def cmd_scale(args: argparse.Namespace) -> int:
     """Run ``minqing bench scale``."""
-    from bot.bench_scale import run_scale
+    from bot.bench.scale import run_scale
 
     _quiet_logging()
     figures: dict[str, Any] = {}
@@ -389,7 +389,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         )
     )
     try:
-        from bot import cli_nlp
+        from bot.cli import nlp as cli_nlp
 
         steps.append(
             (
@@ -413,7 +413,7 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.bench TARGET …`` is ``minqing bench TARGET …``."""
+    """``python -m bot.cli.bench TARGET …`` is ``minqing bench TARGET …``."""
     from bot.cli import main as cli_main
 
     return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])

@@ -37,9 +37,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.inbox import DurableUpdateQueue
-from bot.persistence import DatabasePersistence
-from bot.runtime import Runtime
+from bot.runtime.assembly import Runtime
+from bot.runtime.inbox import DurableUpdateQueue
+from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, flow, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
@@ -76,7 +76,7 @@ class MinqingApplication(
         self.saved_notes = SavedNotes()
 
     async def process_update(self, update: object) -> None:
-        """Run the handlers, then mark the update handled in the inbox (see :mod:`bot.inbox`)."""
+        """Run the handlers, then mark the update handled (:mod:`bot.runtime.inbox`)."""
         await super().process_update(update)
         if isinstance(update, Update):
             seconds = await self.runtime.inbox.done(update.update_id)
@@ -107,7 +107,7 @@ def build_application(
     """Build the bot with every handler module registered.
 
     Args:
-        runtime: The services (see :func:`bot.runtime.open_runtime`).
+        runtime: The services (see :func:`bot.runtime.assembly.open_runtime`).
         token: The bot token from BotFather.
         base_url: Bot API base (default ``runtime.settings.bot_api_url``, i.e.
             ``TELEGRAM_API_BASE_URL`` + ``/bot``).

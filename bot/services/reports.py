@@ -2,17 +2,17 @@
 
 One row per unit, for one month:
 
-* **scores** from :func:`bot.scores.unit_scores` — response, on-time,
+* **scores** from :func:`bot.services.scores.unit_scores` — response, on-time,
   resolution, satisfaction, return and reopen rates and the weighted total
   (see that module for what counts in which month);
 * **ranking** by the weighted total, highest first, over every unit that has
   one (ties share a rank: 1, 1, 3); units without a total are not ranked.
   With a unit filter the rank is still the unit's place among all units;
-* **network coverage** from :func:`bot.organisation.coverage` — the unit's
+* **network coverage** from :func:`bot.services.organisation.coverage` — the unit's
   staff and information officers against the seed's targets;
-* **diary compliance** from :func:`bot.diary.compliance` — leaders of the unit
+* **diary compliance** from :func:`bot.services.diary.compliance` — leaders of the unit
   and of the units below it who wrote their monthly entry;
-* **residential files** from :func:`bot.residential_files.file_coverage` — for
+* **residential files** from :func:`bot.services.residential_files.file_coverage` — for
   a work station the files of its communities, for a community or residential
   area its own file.
 
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.diary import DiaryCompliance, compliance
-from bot.notifications import DISTRICT_TZ
-from bot.organisation import Coverage, coverage
-from bot.residential_files import FileStatus, ResidentialFileCoverage, file_coverage
-from bot.scores import UnitScore, unit_scores
+from bot.services.diary import DiaryCompliance, compliance
+from bot.services.notifications import DISTRICT_TZ
+from bot.services.organisation import Coverage, coverage
+from bot.services.residential_files import FileStatus, ResidentialFileCoverage, file_coverage
+from bot.services.scores import UnitScore, unit_scores
 from config.district import STATION_KINDS, District, UnitKind
 from storage.db import Database
 

@@ -17,7 +17,7 @@ each run COUNTS what was written against what was delivered:
 * for two instances: due timers, fired timers, and timers whose effect
   (a ``renotified`` event) happened more than once.
 
-Runs (``python -m bot.faults RUN``; ``--help`` for options):
+Runs (``python -m bot.bench.faults RUN``; ``--help`` for options):
 
 * ``kill9`` — ``kill -9`` of the service in the middle of the burst, restart;
 * ``api`` — the Bot API answers 429 then 500 to every call for ``--duration`` s;
@@ -49,7 +49,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from bot.bench_service import (
+from bot.bench.service import (
     BENCH_TOKEN,
     ServiceProcess,
     WebhookPoster,
@@ -61,7 +61,7 @@ from bot.bench_service import (
     update_of,
 )
 from bot.fake_bot_api import FakeBotApi, running_fake_bot_api
-from bot.lifecycle import EventType, TimerKind
+from bot.services.lifecycle import EventType, TimerKind
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage, Timer
 
@@ -239,7 +239,7 @@ async def wait_drained(db_url: str, timeout: float) -> bool:  # noqa: ASYNC109 -
     """Wait until every update taken in is handled and no outbox row is pending or sending.
 
     An update taken in by a process that was killed is replayed once its inbox
-    lease runs out (:mod:`bot.inbox`), so "drained" includes the inbox.
+    lease runs out (:mod:`bot.runtime.inbox`), so "drained" includes the inbox.
     """
     db = Database(db_url)
     deadline = time.monotonic() + timeout
@@ -644,9 +644,9 @@ async def run_two_instances(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.faults RUN [options]``: run one fault scenario and print the counts."""
+    """``python -m bot.bench.faults RUN [options]``: run one fault scenario and print the counts."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot.faults", description=__doc__.split("\n")[0]
+        prog="python -m bot.bench.faults", description=__doc__.split("\n")[0]
     )
     parser.add_argument("run", choices=("kill9", "api", "pg-restart", "sqlite-lock", "two"))
     parser.add_argument(
@@ -699,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
         report = asyncio.run(go(Path(tmp)))
     print(report.summary())
     if args.out:
-        from bot.bench import merge_figures
+        from bot.cli.bench import merge_figures
 
         merge_figures(args.out, f"fault_{args.run}_{report.database}", report.as_dict())
     return 0 if report.nothing_lost else 1

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from bot.keys import installation_secret
+from bot.services.keys import installation_secret
 from config.district import District, UnitKind
 from storage import auth as store
 from storage.db import Database
@@ -43,7 +43,7 @@ LOGIN_PATH = "/login"
 SESSION_TTL = timedelta(hours=12)
 #: The session cookie's name.
 SESSION_COOKIE = "minqing_session"
-#: Installation secrets (see :func:`bot.keys.installation_secret`).
+#: Installation secrets (see :func:`bot.services.keys.installation_secret`).
 SESSION_SECRET_NAME = "web_session"
 LOGIN_SECRET_NAME = "web_login"
 #: Prefix of Open311 API keys, so that a leaked key is recognisable.

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.bench_intake import IntakeLoad, format_result
-from bot.bench_service import (
+from bot.bench.intake import IntakeLoad, format_result
+from bot.bench.service import (
     BENCH_TOKEN,
     ServiceProcess,
     WebhookPoster,

@@ -80,8 +80,8 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.clock import Clock, SystemClock
-from bot.metrics import GaugeSample
+from bot.runtime.metrics import GaugeSample
+from bot.services.clock import Clock, SystemClock
 from nlp import mask_sensitive
 from storage import outbox
 from storage.db import Database

@@ -66,8 +66,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from bot.lifecycle import EventType
-from bot.notifications import DISTRICT_TZ
+from bot.services.lifecycle import EventType
+from bot.services.notifications import DISTRICT_TZ
 from config.district import District
 from storage.db import Database
 from storage.models import CaseEvent

@@ -12,12 +12,12 @@ big page cache, the same index treatment. ``ANALYZE`` runs before timing.
 Timed (each ``--repeat`` times, after one warm-up run):
 
 * ``pending_for_unit`` — open cases of the busiest unit, overdue first
-  (:meth:`bot.cases.CaseService.pending_for_unit`);
+  (:meth:`bot.services.cases.CaseService.pending_for_unit`);
 * ``overview`` — the district overview, cases by unit and status (the SQL a
   dashboard would run: ``GROUP BY owning_unit_id, status``);
-* ``timeline`` — one case's history (:meth:`bot.cases.CaseService.timeline`);
-* ``scores`` — every unit's figures for a month (:func:`bot.scores.unit_scores`);
-* ``report`` — the monthly report (:func:`bot.reports.monthly_report`).
+* ``timeline`` — one case's history (:meth:`bot.services.cases.CaseService.timeline`);
+* ``scores`` — every unit's figures for a month (:func:`bot.services.scores.unit_scores`);
+* ``report`` — the monthly report (:func:`bot.services.reports.monthly_report`).
 
 For every statement a function ran that took more than a few milliseconds the
 plan is printed (``EXPLAIN ANALYZE`` on PostgreSQL, ``EXPLAIN QUERY PLAN`` on
@@ -43,13 +43,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-from bot.bench_service import BenchDatabase, create_database
-from bot.callbacks import CallbackCodec
-from bot.cases import CaseService
-from bot.clock import FakeClock
-from bot.organisation import sync_organisation
-from bot.reports import monthly_report
-from bot.scores import unit_scores
+from bot.bench.service import BenchDatabase, create_database
+from bot.services.callbacks import CallbackCodec
+from bot.services.cases import CaseService
+from bot.services.clock import FakeClock
+from bot.services.organisation import sync_organisation
+from bot.services.reports import monthly_report
+from bot.services.scores import unit_scores
 from config.district import District, load_district
 from storage.db import Database
 from storage.models import Case

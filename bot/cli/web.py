@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from bot.cli_common import fail, pad, with_db
-from bot.diary import DiaryError, add_entry, compliance, local_today, month_of
-from bot.web_auth import ApiKeyError, create_api_key, list_api_keys, revoke_api_key, verify_api_key
+from bot.cli.common import fail, pad, with_db
+from bot.services.diary import DiaryError, add_entry, compliance, local_today, month_of
+from bot.web.auth import ApiKeyError, create_api_key, list_api_keys, revoke_api_key, verify_api_key
 from config.district import District
 from config.settings import Settings
 from storage.db import Database

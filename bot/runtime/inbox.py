@@ -28,7 +28,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.clock import Clock
+from bot.services.clock import Clock
 from storage import inbox as store
 from storage.db import Database
 

@@ -5,7 +5,7 @@
 * ``table`` (default): aligned columns for a terminal (CJK characters count
   as two columns), then the district's coverage, diary and file figures.
 * ``csv``: one line per unit under a header of the stable field names of
-  :data:`bot.reports.FIELDS`; rates are fractions 0..1, empty when undefined.
+  :data:`bot.services.reports.FIELDS`; rates are fractions 0..1, empty when undefined.
 * ``json``: one object: ``month``, ``district``, ``unit_filter``, ``units``
   (the CSV fields) and ``district_summary``.
 
@@ -21,8 +21,15 @@ import json
 import sys
 from collections.abc import Sequence
 
-from bot.cli_common import display_width, fail, pad, with_db
-from bot.reports import FIELDS, MonthlyReport, ReportError, UnitReport, monthly_report, parse_month
+from bot.cli.common import display_width, fail, pad, with_db
+from bot.services.reports import (
+    FIELDS,
+    MonthlyReport,
+    ReportError,
+    UnitReport,
+    monthly_report,
+    parse_month,
+)
 from config.district import District
 from config.settings import Settings
 from storage.db import Database

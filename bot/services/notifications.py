@@ -2,11 +2,11 @@
 
 The Telegram outbox and the web pages render cases with these functions, so the
 wording stays the same everywhere. Nothing here does I/O; the functions take a
-:class:`bot.cases.CaseView` (already masked as the recipient may see it).
+:class:`bot.services.cases.CaseView` (already masked as the recipient may see it).
 
 Buttons are Telegram ``InlineKeyboardMarkup`` dicts
 ``{"inline_keyboard": [[{"text": ..., "callback_data": ...}, ...], ...]}`` whose
-data is signed with :class:`bot.callbacks.CallbackCodec` and carries the case
+data is signed with :class:`bot.services.callbacks.CallbackCodec` and carries the case
 version the card was drawn at.
 """
 
@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import CallbackCodec, CaseAction
+from bot.services.callbacks import CallbackCodec, CaseAction
 
 if TYPE_CHECKING:
-    from bot.cases import CaseView
+    from bot.services.cases import CaseView
     from config.district import District
 
 #: The district's time zone: deadlines are shown and months are counted in it.

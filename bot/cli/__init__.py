@@ -16,15 +16,15 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 
 def _registrars() -> list[Registrar]:
-    from bot import bench, cli_nlp, cli_org, cli_report, cli_serve, cli_web
+    from bot.cli import bench, nlp, org, report, serve, web
 
     return [
-        cli_org.register,
-        cli_serve.register,
-        cli_nlp.register,
+        org.register,
+        serve.register,
+        nlp.register,
         bench.register,
-        cli_web.register,
-        cli_report.register,
+        web.register,
+        report.register,
     ]
 
 
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     # python-telegram-bot 22: take RetryAfter.retry_after as a timedelta already
-    # (the future default; bot.delivery reads both forms).
+    # (the future default; bot.runtime.delivery reads both forms).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -21,7 +21,7 @@ service transactions cancel timers they make obsolete, but skip timers a
 scheduler holds at that moment (see ``storage.cases``), so the scheduler must
 re-check after it gets the case lock.
 
-Timer kinds (:class:`bot.lifecycle.TimerKind`):
+Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
 
 * ``ack_due`` — payload ``{"unit_id", "level", "round"}``. Valid while the case
   still awaits acknowledgement (or dispatching, at the desk) with the same
@@ -49,9 +49,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cases import CaseService
-from bot.clock import Clock
-from bot.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
+from bot.services.cases import CaseService
+from bot.services.clock import Clock
+from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
 from config.district import District
 from storage import cases as store
 from storage.db import Database

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench_service import (
+from bot.bench.service import (
     BENCH_TOKEN,
     ServiceProcess,
     WebhookPoster,

@@ -15,9 +15,9 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.diary import queue_diary_reminders
-from bot.runtime import Runtime
-from bot.web_auth import purge_login_tokens
+from bot.runtime.assembly import Runtime
+from bot.services.diary import queue_diary_reminders
+from bot.web.auth import purge_login_tokens
 from storage.inbox import purge_handled
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ Public API::
     service.may_act(person, case) / service.may_view(person, case) -> bool
 
 Every mutating method returns the case as the actor sees it and raises
-:class:`bot.lifecycle.CaseError` (``code`` + Chinese ``message``) when refused:
+:class:`bot.services.lifecycle.CaseError` (``code`` + Chinese ``message``) when refused:
 ``not_found``, ``forbidden``, ``stale`` (``expected_version`` differs),
 ``illegal_transition``, ``bad_input``, ``top`` (nothing above to escalate to),
 ``already_answered``.
@@ -59,7 +59,7 @@ Outbox conventions (rows of ``storage.models.OutboxMessage``):
   phone buzz (催签收, 催办, 上报督办, 退单 to the desk, 重办), which carry the
   recipient's card buttons too.
 * ``reply_markup`` is a Telegram ``InlineKeyboardMarkup`` dict or None; callback
-  data is signed with the :class:`~bot.callbacks.CallbackCodec` and carries the
+  data is signed with the :class:`~bot.services.callbacks.CallbackCodec` and carries the
   case version the buttons were drawn at (``ACTION:CASE:VERSION[:ARG]:SIG``).
 * People without a ``chat_id`` (web / Open311 citizens), inactive or blocked
   people get no rows.
@@ -79,10 +79,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import notifications as nt
-from bot.callbacks import CallbackCodec, CaseAction
-from bot.clock import Clock
-from bot.lifecycle import (
+from bot.services import notifications as nt
+from bot.services.callbacks import CallbackCodec, CaseAction
+from bot.services.clock import Clock
+from bot.services.lifecycle import (
     AT_DESK,
     AWAITING_ACK,
     ESCALATABLE,
@@ -97,7 +97,7 @@ from bot.lifecycle import (
     register,
     status_label,
 )
-from bot.routing import UNKNOWN, Route, escalation_path, route_request, route_warning
+from bot.services.routing import UNKNOWN, Route, escalation_path, route_request, route_warning
 from config.district import GRASSROOTS_KINDS, SEVERITIES, District, UnitKind
 from nlp import classify as nlp_classify
 from nlp import mask_sensitive

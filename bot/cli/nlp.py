@@ -38,7 +38,7 @@ def bench_subparsers() -> argparse._SubParsersAction[argparse.ArgumentParser]:
         RuntimeError: If :func:`register` has not run yet.
     """
     if not _BENCH:
-        raise RuntimeError("bot.cli_nlp.register() must run before bench_subparsers()")
+        raise RuntimeError("bot.cli.nlp.register() must run before bench_subparsers()")
     result: argparse._SubParsersAction[argparse.ArgumentParser] = _BENCH[-1]
     return result
 
@@ -384,7 +384,7 @@ print(json.dumps({"cold_start_s": time.perf_counter() - t0}))
 # survives exec on Linux and would report the parent's peak.
 _RSS = """
 import json, sys
-from bot.cli_nlp import bench_messages
+from bot.cli.nlp import bench_messages
 from nlp import classify
 msgs = bench_messages(500)
 n = int(sys.argv[1])

@@ -20,13 +20,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.callbacks import CallbackCodec
-from bot.cases import CaseService
-from bot.clock import Clock, SystemClock
-from bot.inbox import UpdateInbox
-from bot.keys import installation_secret
-from bot.metrics import Metrics
-from bot.people import PeopleService
+from bot.runtime.inbox import UpdateInbox
+from bot.runtime.metrics import Metrics
+from bot.services.callbacks import CallbackCodec
+from bot.services.cases import CaseService
+from bot.services.clock import Clock, SystemClock
+from bot.services.keys import installation_secret
+from bot.services.people import PeopleService
 from config.district import District, load_district
 from config.settings import Settings
 from storage.db import Database

@@ -15,12 +15,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.cli_common import load_config
-from bot.clock import OffsetClock
+from bot.cli.common import load_config
 from bot.fake_bot_api import FakeBotApi
-from bot.host import HostOptions, ServiceHost
-from bot.organisation import sync_organisation
-from bot.runtime import StartupError, open_runtime
+from bot.runtime.assembly import StartupError, open_runtime
+from bot.runtime.host import HostOptions, ServiceHost
 from bot.sandbox import (
     FAKE_API_PREFIX,
     SANDBOX_TOKEN,
@@ -29,6 +27,8 @@ from bot.sandbox import (
     register_fake_users,
     seed_people,
 )
+from bot.services.clock import OffsetClock
+from bot.services.organisation import sync_organisation
 from bot.web.app import install_web_routes
 from config.district import District
 from config.settings import Settings

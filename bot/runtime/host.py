@@ -22,12 +22,12 @@ from telegram import Update
 from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.delivery import DeliveryWorker
-from bot.housekeeping import housekeeping_forever
-from bot.inbox import DurableUpdateQueue
-from bot.runtime import Runtime
-from bot.scheduler import Scheduler
-from bot.telegram_app import build_application, make_update_sink
+from bot.runtime.assembly import Runtime
+from bot.runtime.delivery import DeliveryWorker
+from bot.runtime.housekeeping import housekeeping_forever
+from bot.runtime.inbox import DurableUpdateQueue
+from bot.runtime.scheduler import Scheduler
+from bot.runtime.telegram_app import build_application, make_update_sink
 from bot.web.core import WebContext, add_core_routes, webhook_path
 
 log = logging.getLogger(__name__)

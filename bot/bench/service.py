@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.fake_bot_api import FakeBotApi, UserAction
-from bot.organisation import sync_organisation
+from bot.services.organisation import sync_organisation
 from bot.web.core import SECRET_HEADER, webhook_path
 from config.district import District, load_district
 from storage.db import Database
