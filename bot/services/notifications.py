@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.services.callbacks import CallbackCodec, CaseAction
 
 if TYPE_CHECKING:
-    from bot.services.cases import CaseView
+    from bot.services.cases.model import CaseView
     from config.district import District
 
 #: The district's time zone: deadlines are shown and months are counted in it.
