@@ -8,6 +8,7 @@ Telegram user ids as plain integers, like the web front end would take a login.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseService
@@ -167,3 +168,16 @@ class PeopleService:
             if action not in self.cases.actions_for(person, case):
                 raise CaseError("illegal_transition", "案件当前状态不能进行此操作。")
             return case.number or str(case.id)
+
+
+class PersonLike(Protocol):
+    """What the policies need to know about a person (a :class:`Person` will do)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit_id(self) -> str | None: ...
+    @property
+    def active(self) -> bool: ...

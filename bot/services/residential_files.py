@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.web.auth import PersonLike
+from bot.services.people import PersonLike
 from config.district import RESIDENTIAL_FILE_KINDS, STATION_KINDS, District, UnitKind
 from storage import residential_files as store
 from storage.db import Database

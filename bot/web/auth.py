@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from bot.services.keys import installation_secret
+from bot.services.people import PersonLike
 from config.district import District, UnitKind
 from storage import auth as store
 from storage.db import Database
@@ -274,19 +275,6 @@ async def session_person(db: Database, value: str, now: datetime | None = None) 
 
 
 # --- access policy ---------------------------------------------------------------
-
-
-class PersonLike(Protocol):
-    """What the policies need to know about a person (a :class:`Person` will do)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def unit_id(self) -> str | None: ...
-    @property
-    def active(self) -> bool: ...
 
 
 class CaseLike(Protocol):
