@@ -48,7 +48,7 @@ from handlers.base import (
     stamp,
     who,
 )
-from handlers.flow import expiring, leave_and_redo, menu
+from handlers.flow import describe_prompt, expiring, leave_and_redo
 
 log = logging.getLogger(__name__)
 
@@ -391,7 +391,7 @@ async def menu_in_conversation(update: Update, context: BotContext) -> int:
     """A menu button inside the conversation: the draft is dropped."""
     _user_data(context).pop("draft", None)
     await reply(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
-    return await menu(update, context)
+    return await describe_prompt(update, context)
 
 
 # --- /which, /status --------------------------------------------------------------------

@@ -33,7 +33,7 @@ from typing import Any
 
 SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
-__all__ = ["main", "merge_figures", "register", "register_bench_targets"]
+__all__ = ["merge_figures", "register", "register_bench_targets"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -410,14 +410,3 @@ def cmd_all(args: argparse.Namespace) -> int:
             rc = 1
         failures += rc != 0
     return 1 if failures else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.cli.bench TARGET …`` is ``minqing bench TARGET …``."""
-    from bot.cli import main as cli_main
-
-    return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -41,7 +41,7 @@ from bot.runtime.assembly import Runtime
 from bot.runtime.inbox import DurableUpdateQueue
 from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
-from handlers import admin, citizen, common, dashboard, diary, flow, officer, station, texts
+from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def register_handlers(application: App) -> None:
     officer.register(application)
     citizen.register(application)
     admin.register(application)
-    flow.register(application)
+    menu.register(application)
     dashboard.register(application)
     diary.register(application)
     common.register(application)
