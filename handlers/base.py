@@ -182,3 +182,10 @@ def is_stale(context: BotContext, item: Mapping[str, object]) -> bool:
     except ValueError:
         return True
     return context.runtime.clock.now() - when > PENDING_TTL
+
+
+def user_data(context: BotContext) -> dict[str, Any]:
+    """The sender's ``user_data`` (private chats always have one)."""
+    if context.user_data is None:  # pragma: no cover - private chats always have a user
+        raise RuntimeError("no user_data")
+    return context.user_data

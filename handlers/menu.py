@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from handlers import texts
 from handlers.base import App, BotContext, reply
-from handlers.citizen import show_status
+from handlers.followup import show_status
 from handlers.officer import show_mine
 from handlers.station import show_pending
 
