@@ -1,8 +1,12 @@
-"""The ``minqing`` command line.
+"""The ``minqing`` command line (entry point ``bot.cli:main``).
 
-Every subcommand lives in a small module that exposes ``register(subparsers)``;
-each parser sets ``func`` to a callable taking the parsed arguments and
-returning the process exit code. This module only assembles them.
+One module per command group (:mod:`~bot.cli.org`, :mod:`~bot.cli.serve`,
+:mod:`~bot.cli.nlp`, :mod:`~bot.cli.bench`, :mod:`~bot.cli.web`,
+:mod:`~bot.cli.report`, helpers in :mod:`~bot.cli.common`), each exposing
+``register(subparsers)``; each parser sets ``func`` to a callable taking the
+parsed arguments and returning the process exit code. This module only
+assembles them. On top of everything: a module here may import any part of the
+project (heavy ones inside the command's function), and nothing imports it.
 """
 
 from __future__ import annotations
