@@ -176,12 +176,12 @@ async def run_alerts(
 
 async def run_serve_start(
     *,
+    log: Callable[[str], None] = print,
     database: str,
     starts: int,
     load_rate: float,
     load_duration: float,
     workdir: Path,
-    log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Cold starts of ``minqing serve`` and its peak RSS under intake load; the figures."""
     reported: list[float] = []

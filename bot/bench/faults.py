@@ -40,12 +40,12 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import func, select, update
 
 from bot.bench.figures import merge_figures
-from bot.bench.harness import Burst, FaultReport, count, fault_run, wait_drained
+from bot.bench.harness import Burst, FaultReport, Pace, count, fault_run, paced, wait_drained
 from bot.bench.service import (
     ServiceProcess,
     free_port,
@@ -63,15 +63,10 @@ PG_RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "resta
 
 
 async def run_kill9(
-    database: str,
-    workdir: Path,
-    *,
-    rate: float = 10.0,
-    duration: float = 10.0,
-    downtime: float = 1.0,
-    drain_timeout: float = 150.0,
+    database: str, workdir: Path, *, downtime: float = 1.0, **pace: Unpack[Pace]
 ) -> FaultReport:
     """``kill -9`` the service at 40% of the burst, restart it after ``downtime`` seconds."""
+    rate, duration, drain_timeout = paced(pace, 10.0, 10.0, 150.0)
     async with fault_run("kill9", database, workdir, ["kill9-a"], port=free_port()) as run:
         first = run.services[0]
 
@@ -102,15 +97,9 @@ async def ledger_safe(db_url: str) -> str:
         await db.dispose()
 
 
-async def run_api_faults(
-    database: str,
-    workdir: Path,
-    *,
-    rate: float = 5.0,
-    duration: float = 60.0,
-    drain_timeout: float = 180.0,
-) -> FaultReport:
+async def run_api_faults(database: str, workdir: Path, **pace: Unpack[Pace]) -> FaultReport:
     """The Bot API answers 429 (first half) then 500 (second half) to every call."""
+    rate, duration, drain_timeout = paced(pace, 5.0, 60.0, 180.0)
     async with fault_run("api", database, workdir, ["api"]) as run:
         fake = run.fake
         half = duration / 2
@@ -133,14 +122,9 @@ async def run_api_faults(
     return run.report
 
 
-async def run_pg_restart(
-    workdir: Path,
-    *,
-    rate: float = 10.0,
-    duration: float = 12.0,
-    drain_timeout: float = 150.0,
-) -> FaultReport:
+async def run_pg_restart(workdir: Path, **pace: Unpack[Pace]) -> FaultReport:
     """Restart the PostgreSQL cluster in the middle of the burst."""
+    rate, duration, drain_timeout = paced(pace, 10.0, 12.0, 150.0)
     async with fault_run("pg-restart", "postgres", workdir, ["pg-restart"]) as run:
 
         async def restart() -> None:
@@ -185,14 +169,10 @@ def _hold_exclusive(path: str, seconds: float, ready: Any) -> None:
 
 
 async def run_sqlite_lock(
-    workdir: Path,
-    *,
-    rate: float = 10.0,
-    duration: float = 10.0,
-    lock_seconds: float = 4.0,
-    drain_timeout: float = 90.0,
+    workdir: Path, *, lock_seconds: float = 4.0, **pace: Unpack[Pace]
 ) -> FaultReport:
     """Another connection holds ``BEGIN EXCLUSIVE`` on the SQLite file for ``lock_seconds``."""
+    rate, duration, drain_timeout = paced(pace, 10.0, 10.0, 90.0)
     import threading
 
     async with fault_run("sqlite-lock", "sqlite", workdir, ["sqlite-lock"]) as run:
@@ -270,14 +250,10 @@ async def _fire_ack_timers(db_url: str, report: FaultReport, timer_wait: float) 
 
 
 async def run_two_instances(
-    workdir: Path,
-    *,
-    rate: float = 10.0,
-    duration: float = 8.0,
-    timer_wait: float = 40.0,
-    drain_timeout: float = 120.0,
+    workdir: Path, *, timer_wait: float = 40.0, **pace: Unpack[Pace]
 ) -> FaultReport:
     """Two services on one PostgreSQL database; updates alternate; ack timers made due."""
+    rate, duration, drain_timeout = paced(pace, 10.0, 8.0, 120.0)
     async with fault_run("two", "postgres", workdir, ["two-a", "two-b"]) as run:
         assert run.burst is not None
         pa, pb = run.posters
@@ -315,19 +291,12 @@ def main(argv: list[str] | None = None) -> int:
         help="for kill9 and api (default sqlite)",
     )
     parser.add_argument("--rate", type=float, default=10.0, help="warnings per second")
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=None,
-        help="burst seconds (api: the fault window, default 60)",
-    )
-    parser.add_argument("--lock", type=float, default=4.0, help="sqlite-lock: seconds held")
-    parser.add_argument(
-        "--drain",
-        type=float,
-        default=None,
-        help="seconds to wait for the outbox to drain (default per run)",
-    )
+    for flag, default, text in (
+        ("--duration", None, "burst seconds (api: the fault window, default 60)"),
+        ("--lock", 4.0, "sqlite-lock: seconds held"),
+        ("--drain", None, "seconds to wait for the outbox to drain (default per run)"),
+    ):
+        parser.add_argument(flag, type=float, default=default, help=text)
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

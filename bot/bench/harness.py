@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 
@@ -54,26 +54,30 @@ class FaultReport:
 
     run: str
     database: str
+    # The run's length; what the webhook took in and what became of it (cases, receipts).
+    acknowledged_without_case: list[int] = field(default_factory=list)
+    seconds: float = 0.0
     updates_posted: int = 0
     updates_acknowledged: int = 0
     updates_never_acknowledged: int = 0
     cases_in_db: int = 0
-    acknowledged_without_case: list[int] = field(default_factory=list)
     duplicate_cases: int = 0
     confirmations_seen: int = 0
+    # Timers (two instances only).
+    timers_due: int | None = None
+    timers_fired: int | None = None
+    timers_fired_twice: int | None = None
+    # The outbox, in the database and at the fake Bot API.
     outbox_written: int = 0
     outbox_sent: int = 0
     outbox_failed: int = 0
     outbox_undelivered: int = 0
+    #: Seconds from the end of the burst until no outbox row was left undelivered.
+    drain_seconds: float | None = None
     rows_delivered_at_fake: int = 0
     rows_never_seen_at_fake: int = 0
     duplicate_deliveries: int = 0
-    timers_due: int | None = None
-    timers_fired: int | None = None
-    timers_fired_twice: int | None = None
-    seconds: float = 0.0
-    #: Seconds from the end of the burst until no outbox row was left undelivered.
-    drain_seconds: float | None = None
+    #: What the run observed on the way (the faults injected, the webhook's answers).
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -302,6 +306,28 @@ async def start_service(
     await fake.wait_for(lambda: fake.webhook_url, timeout=10)
     await detach_fake_webhook(fake)
     return service
+
+
+class Pace(TypedDict, total=False):
+    """A fault run's burst (updates a second, seconds) and how long to wait for the outbox.
+
+    Every run has its own defaults (see :func:`paced`); a caller names only what it changes.
+    """
+
+    rate: float
+    duration: float
+    drain_timeout: float
+
+
+def paced(
+    pace: Pace, rate: float, duration: float, drain_timeout: float
+) -> tuple[float, float, float]:
+    """``(rate, duration, drain_timeout)``: the caller's choices, else the run's defaults."""
+    return (
+        pace.get("rate", rate),
+        pace.get("duration", duration),
+        pace.get("drain_timeout", drain_timeout),
+    )
 
 
 @dataclass

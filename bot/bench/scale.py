@@ -260,8 +260,8 @@ async def time_queries(
     district: District,
     generated: Generated,
     repeat: int,
-    print_plans: bool,
     log: Callable[[str], None],
+    print_plans: bool,
 ) -> dict[str, Any]:
     """Time the dashboard's queries on a grown database; figures per query."""
     service = CaseService(db, district, FakeClock(datetime.now(UTC)), CallbackCodec(b"b" * 32))
@@ -365,7 +365,7 @@ async def run_scale(
                     size = (
                         await conn.execute(text("SELECT pg_database_size(current_database())"))
                     ).scalar()
-            queries = await time_queries(db, district, generated, repeat, print_plans, log)
+            queries = await time_queries(db, district, generated, repeat, log, print_plans)
         finally:
             await db.dispose()
     finally:
