@@ -12,27 +12,17 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.cli.common import load_config
-from bot.fake_bot_api import FakeBotApi
-from bot.runtime.assembly import StartupError, open_runtime
-from bot.runtime.host import HostOptions, ServiceHost
-from bot.sandbox import (
-    FAKE_API_PREFIX,
-    SANDBOX_TOKEN,
-    SandboxState,
-    add_sandbox_routes,
-    register_fake_users,
-    seed_people,
-)
-from bot.services.clock import OffsetClock
-from bot.services.organisation import sync_organisation
-from bot.web.app import install_web_routes
 from config.district import District
 from config.settings import Settings
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.runtime.host import ServiceHost
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +91,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _configure_logging()
 
     async def run() -> int:
+        # The service's libraries load only when it runs (``minqing --help`` stays quick).
+        from bot.runtime.assembly import StartupError, open_runtime
+        from bot.runtime.host import HostOptions, ServiceHost
+        from bot.web.app import install_web_routes
+
         try:
             runtime = await open_runtime(settings, district=district)
         except StartupError as exc:
@@ -151,6 +146,21 @@ async def run_sandbox(
     settings: Settings, district: District, host_addr: str, port: int, db_path: Path | None
 ) -> int:
     """Set up and run the sandbox until interrupted."""
+    from bot.fake_bot_api import FakeBotApi
+    from bot.runtime.assembly import open_runtime
+    from bot.runtime.host import HostOptions, ServiceHost
+    from bot.sandbox import (
+        FAKE_API_PREFIX,
+        SANDBOX_TOKEN,
+        SandboxState,
+        add_sandbox_routes,
+        register_fake_users,
+        seed_people,
+    )
+    from bot.services.clock import OffsetClock
+    from bot.services.organisation import sync_organisation
+    from bot.web.app import install_web_routes
+
     with tempfile.TemporaryDirectory(prefix="minqing-sandbox-") as tmp:
         path = db_path or Path(tmp) / "sandbox.db"
         url = f"sqlite+aiosqlite:///{path}"
