@@ -12,10 +12,10 @@ import logging
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import notifications as nt
-from bot.invites import InviteError, create_invite
-from bot.organisation import coverage
-from bot.people import PersonInfo
+from bot.services import notifications as nt
+from bot.services.invites import InviteError, create_invite
+from bot.services.organisation import coverage
+from bot.services.people import PersonInfo
 from handlers import texts
 from handlers.base import PRIVATE, App, BotContext, reply, who
 

@@ -1,7 +1,7 @@
 """What every handler module shares: the context type, who is writing, replies, logging.
 
 Handlers are thin: parse the update, call a service, render the reply. They
-reach the services through ``context.runtime`` (the :class:`bot.runtime.Runtime`
+reach the services through ``context.runtime`` (the :class:`bot.runtime.assembly.Runtime`
 the application was built with — never through ``bot_data``, which is
 persisted).
 """
@@ -27,8 +27,8 @@ from telegram import (
 from telegram.ext import Application, CallbackContext, ExtBot, filters
 from telegram.warnings import PTBUserWarning
 
-from bot.people import PersonInfo
-from bot.runtime import Runtime
+from bot.runtime.assembly import Runtime
+from bot.services.people import PersonInfo
 from handlers import texts
 from nlp import mask_sensitive
 
@@ -85,7 +85,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         """The application's record of what updates saved (see :class:`SavedNotes`)."""
         notes = getattr(self.application, "saved_notes", None)
         if not isinstance(notes, SavedNotes):
-            raise RuntimeError("the application was not built by bot.telegram_app")
+            raise RuntimeError("the application was not built by bot.runtime.telegram_app")
         return notes
 
 
@@ -96,10 +96,10 @@ App: TypeAlias = Application[
 
 
 def runtime_of(application: object) -> Runtime:
-    """The runtime of an application built by :func:`bot.telegram_app.build_application`."""
+    """The runtime of an application built by :func:`bot.runtime.telegram_app.build_application`."""
     runtime = getattr(application, "runtime", None)
     if not isinstance(runtime, Runtime):
-        raise RuntimeError("the application was not built by bot.telegram_app")
+        raise RuntimeError("the application was not built by bot.runtime.telegram_app")
     return runtime
 
 
@@ -182,3 +182,10 @@ def is_stale(context: BotContext, item: Mapping[str, object]) -> bool:
     except ValueError:
         return True
     return context.runtime.clock.now() - when > PENDING_TTL
+
+
+def user_data(context: BotContext) -> dict[str, Any]:
+    """The sender's ``user_data`` (private chats always have one)."""
+    if context.user_data is None:  # pragma: no cover - private chats always have a user
+        raise RuntimeError("no user_data")
+    return context.user_data

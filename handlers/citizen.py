@@ -1,4 +1,6 @@
-"""Citizens: "which office?", filing a request with optional details, /status, follow-up.
+"""Citizens: "which office?" and filing a request with optional details.
+
+/status and the follow-up (回访) are in :mod:`handlers.followup`.
 
 Any free text in a private chat is taken as a description of a problem: the
 bot answers with the office (room, bureau, address, hours, the keywords that
@@ -20,7 +22,7 @@ import re
 import time
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -29,38 +31,41 @@ from telegram.ext import (
     filters,
 )
 
-from bot import notifications as nt
-from bot.callbacks import CaseAction
-from bot.cases import MAX_TEXT, Preview, RequestDraft, TimelineEntry
-from bot.lifecycle import CaseError
-from handlers import texts
+from bot.services.cases import MAX_TEXT, Preview
+from bot.services.lifecycle import CaseError
+from handlers import followup, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
     App,
     BotContext,
     is_persistent,
-    mark_saved,
     masked,
     message_text,
     quiet_per_message_warning,
     reply,
     stamp,
+    user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo, menu
+from handlers.flow import describe_prompt, expiring
+from handlers.followup import show_status
+from handlers.request_steps import (
+    CONTACT,
+    LOCATION,
+    PHOTOS,
+    PROPOSE,
+    community_chosen,
+    contact_shared,
+    contact_text,
+    draft_of,
+    location_shared,
+    location_text,
+    photo_added,
+    photos_text,
+)
 
 log = logging.getLogger(__name__)
-
-# Conversation states (strings: they are persisted as JSON).
-PROPOSE = "propose"
-LOCATION = "location"
-CONTACT = "contact"
-PHOTOS = "photos"
-FU_COMMENT = "fu_comment"
-
-MAX_PHOTOS = 10
-_PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
 
 
 def unsure_below() -> float:
@@ -88,17 +93,6 @@ async def classify(context: BotContext, text: str) -> Preview:
     return preview
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft = context.user_data.get("draft") if context.user_data is not None else None
-    return draft if isinstance(draft, dict) else None
-
-
-def _user_data(context: BotContext) -> dict[str, Any]:
-    if context.user_data is None:  # pragma: no cover - private chats always have a user
-        raise RuntimeError("no user_data")
-    return context.user_data
-
-
 # --- describing and choosing the office ------------------------------------------
 
 
@@ -116,7 +110,7 @@ async def describe(update: Update, context: BotContext) -> str | None:
     except CaseError as exc:
         await reply(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
         return None
-    data = _user_data(context)
+    data = user_data(context)
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
@@ -155,7 +149,7 @@ async def _current(update: Update, context: BotContext) -> dict[str, Any] | None
     """The draft a proposal button belongs to, or None (and the user told) if stale."""
     query = update.callback_query
     assert query is not None
-    draft = _draft(context)
+    draft = draft_of(context)
     if draft is None or _serial_of(query.data or "") != draft.get("n"):
         await query.answer(texts.STALE_DRAFT, show_alert=True)
         return None
@@ -205,7 +199,7 @@ async def just_asking(update: Update, context: BotContext) -> int | None:
     assert query is not None
     if await _current(update, context) is None:
         return None
-    _user_data(context).pop("draft", None)
+    user_data(context).pop("draft", None)
     await query.answer()
     await query.edit_message_reply_markup(None)
     await reply(update, texts.JUST_ASKING)
@@ -228,152 +222,9 @@ async def submit(update: Update, context: BotContext) -> str | None:
     return LOCATION
 
 
-# --- the optional steps ---------------------------------------------------------------
-
-
-async def location_shared(update: Update, context: BotContext) -> str | None:
-    """A Telegram location."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or message.location is None or draft is None:
-        return None
-    draft["lat"] = message.location.latitude
-    draft["lon"] = message.location.longitude
-    await reply(
-        update, texts.LOCATION_SAVED + "\n" + texts.contact_prompt(), texts.contact_keyboard()
-    )
-    return CONTACT
-
-
-async def location_text(update: Update, context: BotContext) -> str | None:
-    """A typed address, 选择社区, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if text == texts.CHOOSE_COMMUNITY_LABEL or text in ("选择社區", "選擇社區"):
-        places = context.runtime.people.places()
-        await reply(update, "请选择社区或居民区：", texts.communities_markup(places))
-        return LOCATION
-    if not texts.is_skip(text):
-        draft["address"] = text[:500]
-    await reply(update, texts.contact_prompt(), texts.contact_keyboard())
-    return CONTACT
-
-
-async def community_chosen(update: Update, context: BotContext) -> str | None:
-    """A community from the list."""
-    query = update.callback_query
-    assert query is not None
-    draft = _draft(context)
-    unit_id = (query.data or "").split(":", 2)[-1]
-    place = context.runtime.people.place(unit_id)
-    if draft is None or place is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
-        return None
-    draft["place"] = place.unit_id
-    await query.answer(texts.place_saved(place.name))
-    await query.edit_message_text(texts.place_saved(place.name))
-    await reply(update, texts.contact_prompt(), texts.contact_keyboard())
-    return CONTACT
-
-
-async def contact_shared(update: Update, context: BotContext) -> str | None:
-    """A Telegram contact."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or message.contact is None or draft is None:
-        return None
-    contact = message.contact
-    draft["contact_name"] = " ".join(x for x in (contact.first_name, contact.last_name) if x)
-    draft["contact_phone"] = contact.phone_number[:32]
-    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
-    return PHOTOS
-
-
-async def contact_text(update: Update, context: BotContext) -> str | None:
-    """A typed phone number, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if not texts.is_skip(text):
-        if not _PHONE_RE.match(text):
-            await reply(update, texts.BAD_PHONE)
-            return CONTACT
-        draft["contact_phone"] = text[:32]
-        draft["contact_name"] = None
-    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
-    return PHOTOS
-
-
-async def photo_added(update: Update, context: BotContext) -> str | None:
-    """A photo: keep its file id."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or not message.photo or draft is None:
-        return None
-    photos = draft.setdefault("photos", [])
-    if len(photos) >= MAX_PHOTOS:
-        await reply(update, texts.TOO_MANY_PHOTOS)
-        return PHOTOS
-    photos.append(message.photo[-1].file_id)
-    await reply(update, texts.photo_received(len(photos)))
-    return PHOTOS
-
-
-async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 files the case; anything else gets a hint."""
-    text = message_text(update)
-    if texts.is_done(text) or texts.is_skip(text):
-        return await file_draft(update, context)
-    await reply(update, texts.PHOTOS_EXPECTED)
-    return PHOTOS
-
-
-async def file_draft(update: Update, context: BotContext) -> int | None:
-    """File the draft as a case and end the conversation."""
-    draft = _draft(context)
-    person = await who(update, context)
-    if person is None:
-        return ConversationHandler.END
-    if draft is None:
-        await reply(update, texts.NO_DRAFT, texts.REMOVE_KEYBOARD)
-        return ConversationHandler.END
-    photos = draft.get("photos") or []
-    request = RequestDraft(
-        text=str(draft["text"]),
-        room=draft.get("room"),
-        bureau=draft.get("bureau"),
-        address=draft.get("address"),
-        latitude=draft.get("lat"),
-        longitude=draft.get("lon"),
-        territorial_unit_id=draft.get("place"),
-        contact_name=draft.get("contact_name"),
-        contact_phone=draft.get("contact_phone"),
-        photo_file_ids=tuple(str(p) for p in photos),
-    )
-    runtime = context.runtime
-    try:
-        view = await runtime.cases.file_request(person.id, request)
-    except CaseError as exc:
-        log.info("request of %s refused: %s", person.id, exc.code)
-        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
-        if exc.code != "bad_input":
-            _user_data(context).pop("draft", None)
-            return ConversationHandler.END
-        return None
-    mark_saved(update, context, f"编号 {view.number}")
-    runtime.metrics.cases_filed.inc(1, "request", "telegram")
-    _user_data(context).pop("draft", None)
-    log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)
-    await reply(update, texts.submitted(view), texts.REMOVE_KEYBOARD)
-    return ConversationHandler.END
-
-
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside the request conversation."""
-    _user_data(context).pop("draft", None)
+    user_data(context).pop("draft", None)
     await reply(update, texts.CANCELLED + "问题没有提交。", texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
@@ -382,16 +233,16 @@ async def restart(update: Update, context: BotContext) -> int:
     """/start inside the conversation: leave it and greet."""
     from handlers.common import start
 
-    _user_data(context).pop("draft", None)
+    user_data(context).pop("draft", None)
     await start(update, context)
     return ConversationHandler.END
 
 
 async def menu_in_conversation(update: Update, context: BotContext) -> int:
     """A menu button inside the conversation: the draft is dropped."""
-    _user_data(context).pop("draft", None)
+    user_data(context).pop("draft", None)
     await reply(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
-    return await menu(update, context)
+    return await describe_prompt(update, context)
 
 
 # --- /which, /status --------------------------------------------------------------------
@@ -416,134 +267,6 @@ async def which(update: Update, context: BotContext) -> None:
     )
 
 
-async def show_status(update: Update, context: BotContext) -> None:
-    """/status: the sender's own cases with their progress."""
-    person = await who(update, context)
-    if person is None:
-        return
-    runtime = context.runtime
-    views = await runtime.cases.cases_of_reporter(person.id, limit=10)
-    timelines: dict[int, list[TimelineEntry]] = {}
-    for view in views:
-        try:
-            timelines[view.id] = await runtime.cases.timeline(view.id, person.id)
-        except CaseError:
-            timelines[view.id] = []
-    await reply(update, texts.status_list(views, timelines, runtime.settings.timezone))
-
-
-# --- follow-up (回访) ----------------------------------------------------------------------
-
-
-async def follow_up(update: Update, context: BotContext) -> str | int | None:
-    """A follow-up button: satisfied answers are recorded; the others ask for a comment."""
-    query = update.callback_query
-    assert query is not None
-    runtime = context.runtime
-    action = runtime.codec.decode(query.data)
-    answer = nt.FOLLOW_UP_ANSWERS.get(action.arg or "") if action is not None else None
-    if action is None or action.action != CaseAction.FOLLOW_UP or answer is None:
-        log.warning("forged follow-up button from user %s refused", query.from_user.id)
-        await query.answer(texts.FORGED_BUTTON, show_alert=True)
-        return None
-    person = await who(update, context)
-    if person is None:
-        return None
-    label, solved, satisfaction = answer
-    if solved and satisfaction != "unsatisfied":
-        try:
-            await runtime.cases.answer_follow_up(
-                action.case_id, person.id, solved, satisfaction, expected_version=action.version
-            )
-        except CaseError as exc:
-            log.info("follow-up of %s on case %s refused: %s", person.id, action.case_id, exc.code)
-            await query.answer(exc.message, show_alert=True)
-            return ConversationHandler.END
-        mark_saved(update, context, "您的评价")
-        await query.answer(texts.FOLLOW_UP_THANKS)
-        await _show_answer(update, label)
-        return ConversationHandler.END
-    try:
-        view = await runtime.cases.get_case_view(action.case_id, person.id)
-    except CaseError as exc:
-        await query.answer(exc.message, show_alert=True)
-        return ConversationHandler.END
-    if view.reporter_id != person.id or view.status != "resolved" or view.version != action.version:
-        await query.answer("该案件已完成回访或状态已变化。", show_alert=True)
-        return ConversationHandler.END
-    message = query.message
-    _user_data(context)["fu"] = {
-        "at": stamp(context),
-        "case": action.case_id,
-        "version": action.version,
-        "answer": action.arg,
-        "msg": message.message_id if message is not None else None,
-    }
-    await query.answer()
-    await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
-    return FU_COMMENT
-
-
-async def _show_answer(update: Update, label: str) -> None:
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if query is None or not isinstance(message, Message):
-        return
-    await query.edit_message_text(texts.fit(texts.follow_up_answered(message.text or "", label)))
-
-
-async def follow_up_comment(update: Update, context: BotContext) -> int | None:
-    """The comment after 不满意 / 未解决 (or 跳过 / /cancel: none)."""
-    data = _user_data(context)
-    pending = data.pop("fu", None)
-    person = await who(update, context)
-    if not isinstance(pending, dict) or person is None:
-        return ConversationHandler.END
-    query = update.callback_query
-    comment: str | None = None
-    if query is None and update.effective_message is not None:
-        text = message_text(update)
-        comment = None if texts.is_skip(text) or text.startswith("/") else text
-    label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[str(pending["answer"])]
-    try:
-        await context.runtime.cases.answer_follow_up(
-            int(pending["case"]),
-            person.id,
-            solved,
-            satisfaction,
-            comment,
-            expected_version=int(pending["version"]),
-        )
-    except CaseError as exc:
-        if query is not None:
-            await query.answer(exc.message, show_alert=True)
-        else:
-            await reply(update, exc.message)
-        return ConversationHandler.END
-    mark_saved(update, context, "您的评价和意见")
-    if query is not None:
-        await query.answer(texts.FOLLOW_UP_THANKS)
-        await query.edit_message_reply_markup(None)
-    else:
-        await reply(update, "已记录您的意见，我们会重新办理。")
-    chat = update.effective_chat
-    if pending.get("msg") and chat is not None:
-        try:
-            await context.bot.edit_message_reply_markup(
-                chat.id, int(pending["msg"]), reply_markup=None
-            )
-        except Exception:  # the question may be gone or already edited: not important
-            log.debug("could not clear the follow-up buttons", exc_info=True)
-    log.info("follow-up %s on case %s from %s", label, pending["case"], person.id)
-    return ConversationHandler.END
-
-
-async def follow_up_expected(update: Update, context: BotContext) -> str:
-    """Non-text while a comment is expected."""
-    await reply(update, "请用文字发送您的意见，或点「跳过」。")
-    return FU_COMMENT
-
-
 # --- registration --------------------------------------------------------------------------
 
 
@@ -551,27 +274,8 @@ def register(application: App) -> None:
     """Add the follow-up and request conversations, /which and /status."""
     persistent = is_persistent(application)
     fresh = expiring("draft")
-    fresh_fu = expiring("fu")
-    skip = f"^{re.escape(texts.SKIP)}$"
     with quiet_per_message_warning():
-        follow_ups = ConversationHandler(
-            entry_points=[CallbackQueryHandler(follow_up, pattern=r"^fu:")],
-            states={
-                FU_COMMENT: [
-                    MessageHandler(PRIVATE_TEXT, fresh_fu(follow_up_comment)),
-                    CallbackQueryHandler(fresh_fu(follow_up_comment), pattern=skip),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, follow_up_expected),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", follow_up_comment, filters=PRIVATE),
-                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
-                CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
-            ],
-            allow_reentry=True,
-            name="follow_up",
-            persistent=persistent,
-        )
+        follow_ups = followup.conversation(persistent)
         ui = re.escape(texts.UI)
         requests = ConversationHandler(
             entry_points=[MessageHandler(PRIVATE_TEXT, describe)],

@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.invites import InviteError, redeem_invite
+from bot.services.invites import InviteError, redeem_invite
 from handlers import texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 

@@ -1,6 +1,6 @@
 """/web: a one-time login link to the dashboard (民情工作台) for chiefs, staff and admins.
 
-The link works once, for :data:`bot.web_auth.LOGIN_TTL`, and is sent without a
+The link works once, for :data:`bot.web.auth.LOGIN_TTL`, and is sent without a
 link preview so that Telegram's preview fetcher cannot use it up. Its base URL
 is ``MINQING_PUBLIC_URL`` (default ``http://127.0.0.1:MINQING_HTTP_PORT``).
 Citizens and information officers get a polite refusal.
@@ -13,8 +13,8 @@ import logging
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import CommandHandler
 
-from bot.people import PersonInfo
-from bot.web_auth import LOGIN_TTL, LoginError, create_login_link
+from bot.services.people import PersonInfo
+from bot.web.auth import LOGIN_TTL, LoginError, create_login_link
 from handlers.base import PRIVATE, App, BotContext, reply, who
 from storage.enums import Role
 

@@ -14,7 +14,7 @@ from datetime import date
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.diary import DiaryError, add_entry, list_entries, local_today, month_of
+from bot.services.diary import DiaryError, add_entry, list_entries, local_today, month_of
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from storage.enums import Channel
 

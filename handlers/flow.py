@@ -17,10 +17,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from handlers import texts
-from handlers.base import App, BotContext, is_stale, reply
+from handlers.base import BotContext, is_stale, reply
 
 log = logging.getLogger(__name__)
 
@@ -85,32 +85,11 @@ def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:
     return wrap
 
 
-async def menu(update: Update, context: BotContext) -> int:
-    """A main-menu button (from the /start greeting)."""
+async def describe_prompt(update: Update, context: BotContext) -> int:
+    """The 我要反映 / 哪个部门 menu buttons: answer the press and ask for the description."""
     query = update.callback_query
     if query is None:
         return ConversationHandler.END
     await query.answer()
-    data = query.data or ""
-    if data in (texts.MENU_REPORT, texts.MENU_WHICH):
-        await reply(update, texts.DESCRIBE_PROMPT)
-    elif data == texts.MENU_STATUS:
-        from handlers.citizen import show_status
-
-        await show_status(update, context)
-    elif data == texts.MENU_MINE:
-        from handlers.officer import show_mine
-
-        await show_mine(update, context)
-    elif data == texts.MENU_PENDING:
-        from handlers.station import show_pending
-
-        await show_pending(update, context)
+    await reply(update, texts.DESCRIBE_PROMPT)
     return ConversationHandler.END
-
-
-def register(application: App) -> None:
-    """Add the main-menu buttons (those that do not start a conversation)."""
-    application.add_handler(
-        CallbackQueryHandler(menu, pattern=r"^ui:menu:(report|which|status|mine|pending)$")
-    )

@@ -3,7 +3,7 @@
 ``/warn`` (or the 报送预警 button) asks for the text, proposes room, bureau and
 severity from it (confirm, or change them with buttons), then asks for the
 place, the number of people and photos — all skippable — and files the warning
-with :meth:`bot.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
+with :meth:`bot.services.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
 with the proposed values. ``/mine`` lists the warnings the officer filed.
 """
 
@@ -22,9 +22,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cases import MAX_TEXT, WarningDraft
-from bot.lifecycle import CaseError
-from bot.people import PersonInfo
+from bot.services.cases import MAX_TEXT, WarningDraft
+from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
 from handlers import texts
 from handlers.base import (
     PRIVATE,

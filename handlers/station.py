@@ -2,7 +2,7 @@
 
 Case cards are written by the services to the outbox and shown (and edited in
 place) by the delivery worker. A button press here is decoded and verified
-with the installation's :class:`~bot.callbacks.CallbackCodec`: forged or
+with the installation's :class:`~bot.services.callbacks.CallbackCodec`: forged or
 malformed data is refused and logged and changes nothing. The service then
 checks the person's permission and the card's version (a button on an
 out-of-date card is refused as stale). 办结 and 退单 need a note: the next text
@@ -24,11 +24,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import notifications as nt
-from bot.callbacks import CallbackAction, CaseAction
-from bot.cases import CaseView
-from bot.lifecycle import CaseError
-from bot.people import PersonInfo
+from bot.services import notifications as nt
+from bot.services.callbacks import CallbackAction, CaseAction
+from bot.services.cases import CaseView
+from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
 from handlers import texts
 from handlers.base import (
     PRIVATE,

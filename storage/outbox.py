@@ -1,6 +1,6 @@
 """Typed data access for the outbox: claiming, marking, case cards and backlog.
 
-The delivery worker (:mod:`bot.delivery`) is the only caller of the claim/mark
+The delivery worker (:mod:`bot.runtime.delivery`) is the only caller of the claim/mark
 functions; the domain services only *add* rows (see :func:`enqueue`).
 
 A row moves ``pending`` → ``sending`` (claimed, with a lease) → ``sent`` or

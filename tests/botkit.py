@@ -1,9 +1,9 @@
 """Driving the real bot end to end in tests.
 
-A :class:`BotKit` runs the application built by :func:`bot.telegram_app.build_application`
+A :class:`BotKit` runs the application built by :func:`bot.runtime.telegram_app.build_application`
 (polling over HTTP against the fake Bot API), the real database and the real
-:class:`~bot.delivery.DeliveryWorker` delivering the outbox into the fake, with
-a :class:`~bot.clock.FakeClock`. Tests act as users through the fake
+:class:`~bot.runtime.delivery.DeliveryWorker` delivering the outbox into the fake, with
+a :class:`~bot.services.clock.FakeClock`. Tests act as users through the fake
 (``FakeUser.send_text``, ``press`` …) and wait for the bot's answers with
 ``wait_for_message(..., since=action)`` — no sleeps.
 """
@@ -19,13 +19,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker, backlog
 from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
-from bot.invites import create_invite
-from bot.organisation import sync_organisation
-from bot.runtime import Runtime, open_runtime
-from bot.telegram_app import MinqingApplication, build_application
+from bot.runtime.assembly import Runtime, open_runtime
+from bot.runtime.delivery import DeliveryWorker, backlog
+from bot.runtime.telegram_app import MinqingApplication, build_application
+from bot.services.clock import FakeClock
+from bot.services.invites import create_invite
+from bot.services.organisation import sync_organisation
 from config.district import District
 from config.settings import load_settings
 from storage.db import Database

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.callbacks import CallbackAction, CallbackCodec
-from bot.cases import CaseService
-from bot.clock import FakeClock
-from bot.scheduler import Scheduler
+from bot.runtime.scheduler import Scheduler
+from bot.services.callbacks import CallbackAction, CallbackCodec
+from bot.services.cases import CaseService
+from bot.services.clock import FakeClock
 from config.district import District
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage, Person, Timer

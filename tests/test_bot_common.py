@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.fakeapi import running_fake_bot_api
-from bot.runtime import open_runtime
-from bot.telegram_app import build_application, make_update_sink
+from bot.runtime.assembly import open_runtime
+from bot.runtime.telegram_app import build_application, make_update_sink
 from config.district import District
 from config.settings import load_settings
 from storage.db import Database

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.diary import compliance
+from bot.services.diary import compliance
 from config.district import District
 from storage.enums import Role
 from storage.models import DiaryEntry, Person

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.invites import MAX_FAILED_ATTEMPTS, create_invite
+from bot.services.invites import MAX_FAILED_ATTEMPTS, create_invite
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, Role

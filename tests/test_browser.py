@@ -24,12 +24,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.cases import RequestDraft
-from bot.clock import FakeClock
-from bot.organisation import sync_organisation
-from bot.runtime import open_runtime
+from bot.runtime.assembly import open_runtime
+from bot.services.cases import RequestDraft
+from bot.services.clock import FakeClock
+from bot.services.organisation import sync_organisation
+from bot.web.auth import create_login_link
 from bot.web.dashboard import add_dashboard_routes
-from bot.web_auth import create_login_link
 from config.district import District
 from config.settings import load_settings
 from storage.db import Database

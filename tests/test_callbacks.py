@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import MAX_CALLBACK_BYTES, CallbackCodec, CaseAction
+from bot.services.callbacks import MAX_CALLBACK_BYTES, CallbackCodec, CaseAction
 
 CODEC = CallbackCodec(b"k" * 32)
 

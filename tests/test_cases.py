@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.cases import CaseService, RequestDraft, WarningDraft
-from bot.clock import FakeClock
-from bot.lifecycle import CaseError
+from bot.services.cases import CaseService, RequestDraft, WarningDraft
+from bot.services.clock import FakeClock
+from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.db import Database
 from tests.factories import (

@@ -14,8 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.cases import CaseService
-from bot.clock import FakeClock
+from bot.services.cases import CaseService
+from bot.services.clock import FakeClock
 from bot.web.citizen_form import (
     FORM_COOKIE,
     CitizenFormContext,

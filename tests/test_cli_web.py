@@ -1,6 +1,6 @@
 """The ``apikey`` and ``diary`` commands, run as a user runs them: a subprocess.
 
-Until ``bot.cli`` lists ``bot.cli_web`` the commands are reached through a
+Until ``bot.cli`` lists ``bot.cli.web`` the commands are reached through a
 small shim that registers them on the real parser (or, if ``bot.cli`` cannot
 be imported yet, on a throwaway parser with the organisation commands).
 """
@@ -20,8 +20,9 @@ from unittest.mock import ANY
 
 import pytest
 
-from bot import cli_org, cli_web
-from bot.web_auth import create_api_key, verify_api_key
+from bot.cli import org as cli_org
+from bot.cli import web as cli_web
+from bot.web.auth import create_api_key, verify_api_key
 from storage.db import Database
 from storage.models import Person
 from tests.conftest import REPO_ROOT
@@ -32,12 +33,12 @@ try:
     from bot.cli import build_parser
     parser = build_parser()
 except ImportError:
-    from bot import cli_org
+    from bot.cli import org as cli_org
     parser = argparse.ArgumentParser(prog="minqing")
     cli_org.register(parser.add_subparsers(dest="command", metavar="COMMAND"))
 sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 if "apikey" not in sub.choices:
-    from bot import cli_web
+    from bot.cli import web as cli_web
     cli_web.register(sub)
 args = parser.parse_args(sys.argv[1:])
 sys.exit(args.func(args))

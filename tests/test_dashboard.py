@@ -14,13 +14,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.cases import CaseService, RequestDraft
-from bot.clock import FakeClock
-from bot.runtime import Runtime, open_runtime
-from bot.scores import unit_scores
+from bot.runtime.assembly import Runtime, open_runtime
+from bot.services.cases import CaseService, RequestDraft
+from bot.services.clock import FakeClock
+from bot.services.scores import unit_scores
+from bot.web.auth import SESSION_COOKIE, create_login_link, session_signer
 from bot.web.dashboard import add_dashboard_routes
 from bot.web.dashboard_data import pct, points
-from bot.web_auth import SESSION_COOKIE, create_login_link, session_signer
 from config.district import District
 from config.settings import load_settings
 from handlers.dashboard import link_text, may_use_dashboard

@@ -1,6 +1,6 @@
 """Outbox delivery against the fake Bot API, on SQLite and PostgreSQL.
 
-Every test writes outbox rows directly, runs :class:`bot.delivery.DeliveryWorker`
+Every test writes outbox rows directly, runs :class:`bot.runtime.delivery.DeliveryWorker`
 with the real ``telegram.Bot`` talking HTTP to :class:`bot.fakeapi.FakeBotApi`,
 and counts what the fake received against what was written.
 """
@@ -21,9 +21,9 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.clock import FakeClock
-from bot.delivery import DeliveryWorker, _Delivered, backlog
 from bot.fakeapi import FakeBotApi, running_fake_bot_api
+from bot.runtime.delivery import DeliveryWorker, _Delivered, backlog
+from bot.services.clock import FakeClock
 from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus, Role
@@ -382,7 +382,7 @@ async def test_bad_request_fails_the_row_and_masks_the_log(
     )
     fake.fail("sendMessage", 400, chat_id=1500, count=1, description="Bad Request: chat not found")
     w = worker(db, bot)
-    with caplog.at_level(logging.INFO, logger="bot.delivery"):
+    with caplog.at_level(logging.INFO, logger="bot.runtime.delivery"):
         await w.drain(timeout=10)
     rows = await rows_by_id(db)
     assert rows[ids[0]].status == OutboxStatus.FAILED.value

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FakeClock
-from bot.diary import (
+from bot.services.clock import FakeClock
+from bot.services.diary import (
     MAX_CONTENT_CHARS,
     REMINDER_STATE_KIND,
     DiaryError,

@@ -1,7 +1,7 @@
 """Fault runs (short variants): the service loses nothing under faults, and we count it.
 
 Each test drives ``minqing serve`` in a child process against the fake Bot API
-(see :mod:`bot.faults`) and asserts on the counts: every acknowledged update
+(see :mod:`bot.bench.faults`) and asserts on the counts: every acknowledged update
 has its case, every outbox row arrived at the fake, duplicates within the
 documented bound. The slow and destructive runs (``kill -9`` — it waits for the
 60 s delivery lease — and the PostgreSQL restart) need ``MINQING_SLOW_TESTS=1``.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.faults import (
+from bot.bench.faults import (
     FaultReport,
     run_api_faults,
     run_kill9,

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.housekeeping import run_housekeeping
-from bot.runtime import open_runtime
-from bot.web_auth import create_login_link
+from bot.runtime.assembly import open_runtime
+from bot.runtime.housekeeping import run_housekeeping
+from bot.services.clock import FakeClock
+from bot.web.auth import create_login_link
 from config.district import District
 from config.settings import load_settings
 from storage.db import Database

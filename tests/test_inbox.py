@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from telegram import Update
 
-from bot.clock import FakeClock
-from bot.inbox import DurableUpdateQueue, UpdateInbox
+from bot.runtime.inbox import DurableUpdateQueue, UpdateInbox
+from bot.services.clock import FakeClock
 from config.district import District
 from storage.db import Database
 from storage.models import Case, InboundUpdate

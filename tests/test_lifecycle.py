@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lifecycle import (
+from bot.services.lifecycle import (
     TRANSITIONS,
     Action,
     CaseError,
@@ -12,8 +12,8 @@ from bot.lifecycle import (
     next_status,
     status_label,
 )
-from bot.notifications import fmt_duration
-from bot.routing import escalation_path, route_request, route_warning, warning_recipients
+from bot.services.notifications import fmt_duration
+from bot.services.routing import escalation_path, route_request, route_warning, warning_recipients
 from config.district import District
 from storage.enums import CaseStatus
 

@@ -1,4 +1,4 @@
-"""``minqing classify``, ``lexicon`` and ``bench classify`` through bot.cli_nlp."""
+"""``minqing classify``, ``lexicon`` and ``bench classify`` through bot.cli.nlp."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli_nlp
+from bot.cli import nlp as cli_nlp
 
 REPO = Path(__file__).resolve().parents[1]
 TEDDY = REPO / ".." / "shared" / "eval" / "teddy2020-dev.tsv"

@@ -13,10 +13,10 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.cases import CaseService, WarningDraft
-from bot.clock import FakeClock
+from bot.services.cases import CaseService, WarningDraft
+from bot.services.clock import FakeClock
+from bot.web.auth import create_api_key, revoke_api_key, verify_api_key
 from bot.web.open311 import Open311Context, add_open311_routes
-from bot.web_auth import create_api_key, revoke_api_key, verify_api_key
 from config.district import District
 from storage.db import Database
 from storage.models import Case, Person

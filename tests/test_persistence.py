@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.persistence import DatabasePersistence
+from bot.runtime.persistence import DatabasePersistence
 from storage.db import Database
 
 

@@ -22,9 +22,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from bot.cases import CaseService, RequestDraft
-from bot.lifecycle import TRANSITIONS, CaseError
-from bot.organisation import sync_organisation
+from bot.services.cases import CaseService, RequestDraft
+from bot.services.lifecycle import TRANSITIONS, CaseError
+from bot.services.organisation import sync_organisation
 from config.district import load_district
 from storage.db import Database
 from storage.enums import CaseStatus

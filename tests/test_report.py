@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.cases import RequestDraft
-from bot.cli_report import display_width, pad, register
-from bot.clock import FakeClock
-from bot.diary import add_entry
-from bot.reports import ReportError, monthly_report, parse_month, rank_units
-from bot.residential_files import SECTIONS, edit_section
+from bot.cli.report import display_width, pad, register
+from bot.services.cases import RequestDraft
+from bot.services.clock import FakeClock
+from bot.services.diary import add_entry
+from bot.services.reports import ReportError, monthly_report, parse_month, rank_units
+from bot.services.residential_files import SECTIONS, edit_section
 from config.district import District
 from storage.db import Database
 from storage.enums import Channel

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
-from bot.residential_files import (
+from bot.services.clock import FakeClock
+from bot.services.residential_files import (
     SECTION_LABELS,
     SECTIONS,
     FileStatus,

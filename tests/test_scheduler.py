@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.cases import RequestDraft, WarningDraft
-from bot.clock import FakeClock
+from bot.services.cases import RequestDraft, WarningDraft
+from bot.services.clock import FakeClock
 from config.district import District
 from storage.db import Database
 from storage.models import CaseEvent, Timer
@@ -307,7 +307,7 @@ async def test_follow_up_without_answer_closes(db: Database, district: District)
     rows = await outbox(db, view.id, after=mark)
     assert "未收到您的回访答复" in next(r for r in rows if r.person_id == me.id).text
     # a late answer is refused politely
-    from bot.lifecycle import CaseError
+    from bot.services.lifecycle import CaseError
 
     try:
         await svc.answer_follow_up(view.id, me.id, True, "satisfied")

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cases import CaseService, RequestDraft
-from bot.clock import FakeClock
-from bot.scores import month_bounds, unit_scores
+from bot.services.cases import CaseService, RequestDraft
+from bot.services.clock import FakeClock
+from bot.services.scores import month_bounds, unit_scores
 from config.district import District
 from storage.db import Database
 from tests.factories import chief, citizen, make_service, staff

@@ -17,14 +17,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select, text
 
-from bot.callbacks import CaseAction
-from bot.clock import FakeClock
-from bot.invites import MAX_FAILED_ATTEMPTS, InviteError, create_invite, redeem_invite
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
+from bot.services.callbacks import CaseAction
+from bot.services.clock import FakeClock
+from bot.services.invites import MAX_FAILED_ATTEMPTS, InviteError, create_invite, redeem_invite
+from bot.web.auth import AccessPolicy, LoginError, create_login_link, redeem_login_token
 from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
 from bot.web.core import MAX_UPDATE_BYTES, SECRET_HEADER, WebContext, add_core_routes
 from bot.web.html import escape
-from bot.web_auth import AccessPolicy, LoginError, create_login_link, redeem_login_token
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
@@ -361,7 +361,7 @@ async def test_access_policy_keeps_units_apart(db: Database, district: District)
     road_case = await service.file_request(reporter.id, _draft("小区路灯坏了"))
     warner = await officer(db, "dongcheng")
     other_officer = await officer(db, "xihu")
-    from bot.cases import WarningDraft
+    from bot.services.cases import WarningDraft
 
     warning = await service.file_warning(warner.id, WarningDraft(text="有人打架"))
     labor_chief = await chief(db, "labor")
@@ -386,7 +386,7 @@ async def test_access_policy_keeps_units_apart(db: Database, district: District)
 
 
 def _draft(text_: str, **kw: Any) -> Any:
-    from bot.cases import RequestDraft
+    from bot.services.cases import RequestDraft
 
     return RequestDraft(text=text_, **kw)
 
@@ -488,7 +488,7 @@ async def test_a_nul_character_in_a_description_does_not_break_filing(
 async def test_oversized_and_malformed_case_input_is_refused(
     db: Database, district: District
 ) -> None:
-    from bot.lifecycle import CaseError
+    from bot.services.lifecycle import CaseError
 
     service = make_service(db, district)
     reporter = await citizen(db)

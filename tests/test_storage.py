@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select
 
-from bot.invites import InviteError, create_invite, hash_code, redeem_invite
-from bot.organisation import coverage, sync_organisation
+from bot.services.invites import InviteError, create_invite, hash_code, redeem_invite
+from bot.services.organisation import coverage, sync_organisation
 from config.district import District
 from storage.db import Database
 from storage.enums import Role

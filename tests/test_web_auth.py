@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FakeClock
-from bot.keys import installation_secret
-from bot.web_auth import (
+from bot.services.clock import FakeClock
+from bot.services.keys import installation_secret
+from bot.web.auth import (
     LOGIN_SECRET_NAME,
     LOGIN_TTL,
     AccessPolicy,

@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.clock import FakeClock
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
+from bot.services.clock import FakeClock
 from bot.web.core import CONTEXT_KEY, SECRET_HEADER, WebContext, add_core_routes, webhook_path
 from storage.db import Database
 from storage.models import OutboxMessage, Timer

@@ -20,9 +20,9 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.clock import OffsetClock
 from bot.fakeapi.server import FakeBotApi
-from bot.lifecycle import status_label
+from bot.services.clock import OffsetClock
+from bot.services.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
 from storage.db import Database
 from storage.enums import Role

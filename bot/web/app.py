@@ -11,7 +11,7 @@ from bot.web.dashboard import add_dashboard_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 
 if TYPE_CHECKING:
-    from bot.host import ServiceHost
+    from bot.runtime.host import ServiceHost
 
 
 def install_web_routes(app: web.Application, host: ServiceHost) -> None:

@@ -59,13 +59,13 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
-from bot.clock import Clock
-from bot.keys import installation_secret
-from bot.lifecycle import CaseError, status_label
-from bot.notifications import EVENT_LABELS, fmt_duration, fmt_time
-from bot.people_web import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
+from bot.services.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
+from bot.services.clock import Clock
+from bot.services.keys import installation_secret
+from bot.services.lifecycle import CaseError, status_label
+from bot.services.notifications import EVENT_LABELS, fmt_duration, fmt_time
 from bot.web.html import Markup, attrs, html_response, join, page, read_form, render
+from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from config.district import District, UnitKind
 from nlp import mask_sensitive
 from storage.db import Database
@@ -243,7 +243,7 @@ def check_text(text: str) -> str:
     """The description, trimmed.
 
     Raises:
-        FormError: empty or longer than :data:`bot.cases.MAX_TEXT` characters.
+        FormError: empty or longer than :data:`bot.services.cases.MAX_TEXT` characters.
     """
     cleaned = text.strip()
     if not cleaned:

@@ -3,7 +3,7 @@
 The webhook accepts an update only with the right ``X-Telegram-Bot-Api-Secret-Token``
 (compared in constant time), only as JSON, and only once per ``update_id``.
 It answers 200 only after the update is written to the inbox
-(:mod:`bot.inbox`), so a crash after that loses nothing and a retry reaching a
+(:mod:`bot.runtime.inbox`), so a crash after that loses nothing and a retry reaching a
 second instance is ignored. Accepted updates are handed to an ``UpdateSink`` —
 the Telegram application's update queue in production, anything in tests.
 """
@@ -19,9 +19,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.clock import Clock
-from bot.inbox import UpdateInbox
-from bot.metrics import GaugeSample, Metrics
+from bot.runtime.inbox import UpdateInbox
+from bot.runtime.metrics import GaugeSample, Metrics
+from bot.services.clock import Clock
 from storage.db import Database
 from storage.health import cases_by_status, events_by_type, health_figures, ping
 

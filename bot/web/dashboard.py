@@ -19,14 +19,14 @@ Routes::
 Decisions:
 
 * **Who.** Every request reads the signed session cookie, re-loads the person
-  (:func:`bot.web_auth.session_person`: still active, still bound) and builds
-  an :class:`~bot.web_auth.AccessPolicy`. Only policies that see units
+  (:func:`bot.web.auth.session_person`: still active, still bound) and builds
+  an :class:`~bot.web.auth.AccessPolicy`. Only policies that see units
   (chiefs, staff, admins, the district office) may use the dashboard;
   citizens and information officers are refused (403) — a login link of
   theirs is used up but sets no cookie.
 * **What.** The case list and the CSV are filtered in SQL by the policy; a
   case outside it answers 404 exactly like a case that does not exist. The
-  actions are those :meth:`bot.cases.CaseService.actions_for` allows (a street
+  actions are those :meth:`bot.services.cases.CaseService.actions_for` allows (a street
   chief may read a community's case but acts only once it is escalated to
   them); the service checks again. Identities are masked where the policy
   says so.
@@ -50,12 +50,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.callbacks import CaseAction
-from bot.cases import CaseService
-from bot.diary import DiaryError, add_entry, compliance, list_entries, local_today
-from bot.lifecycle import CaseError
-from bot.organisation import Coverage, coverage
-from bot.residential_files import (
+from bot.runtime.assembly import Runtime
+from bot.services.callbacks import CaseAction
+from bot.services.cases import CaseService
+from bot.services.diary import DiaryError, add_entry, compliance, list_entries, local_today
+from bot.services.lifecycle import CaseError
+from bot.services.organisation import Coverage, coverage
+from bot.services.residential_files import (
     SECTIONS,
     ResidentialFileError,
     SectionRevision,
@@ -66,11 +67,9 @@ from bot.residential_files import (
     readable_files,
     section_history,
 )
-from bot.runtime import Runtime
 from bot.web import dashboard_data as data
 from bot.web import dashboard_pages as pages
-from bot.web.html import SECURITY_HEADERS, Markup, html_response, read_form
-from bot.web_auth import (
+from bot.web.auth import (
     LOGIN_PATH,
     SESSION_COOKIE,
     AccessPolicy,
@@ -83,6 +82,7 @@ from bot.web_auth import (
     session_person,
     session_signer,
 )
+from bot.web.html import SECURITY_HEADERS, Markup, html_response, read_form
 from storage.enums import Channel, ResidentialSection
 from storage.models import Case, Person
 

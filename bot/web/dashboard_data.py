@@ -1,6 +1,6 @@
 """The dashboard's read side: which cases a viewer sees, overviews, assessment, CSV.
 
-Everything here takes an :class:`~bot.web_auth.AccessPolicy` (or the units it
+Everything here takes an :class:`~bot.web.auth.AccessPolicy` (or the units it
 allows) and never returns a case, a unit's figures or an identity the policy
 does not allow. Nothing here renders HTML; :mod:`bot.web.dashboard_pages` does.
 """
@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 
-from bot.cases import CaseService, CaseView
-from bot.lifecycle import is_overdue
-from bot.notifications import fmt_time
-from bot.reports import rank_units
-from bot.scores import UnitScore, month_bounds, unit_scores
-from bot.web_auth import AccessPolicy
+from bot.services.cases import CaseService, CaseView
+from bot.services.lifecycle import is_overdue
+from bot.services.notifications import fmt_time
+from bot.services.reports import rank_units
+from bot.services.scores import UnitScore, month_bounds, unit_scores
+from bot.web.auth import AccessPolicy
 from config.district import STATION_KINDS, District
 from storage.db import Database
 from storage.enums import OPEN_STATUSES, CaseKind, CaseStatus

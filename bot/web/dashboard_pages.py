@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import CaseAction
-from bot.cases import CaseView, TimelineEntry
-from bot.diary import DIARY_DAY, MAX_BACKDATE_DAYS, DiaryCompliance
-from bot.notifications import ACTION_LABELS, CHANNEL_LABELS, ESCALATION_REASONS, fmt_time
-from bot.organisation import Coverage
-from bot.residential_files import (
+from bot.services.callbacks import CaseAction
+from bot.services.cases import CaseView, TimelineEntry
+from bot.services.diary import DIARY_DAY, MAX_BACKDATE_DAYS, DiaryCompliance
+from bot.services.notifications import ACTION_LABELS, CHANNEL_LABELS, ESCALATION_REASONS, fmt_time
+from bot.services.organisation import Coverage
+from bot.services.residential_files import (
     SECTION_LABELS,
     SECTIONS,
     STATUS_LABELS,

@@ -26,7 +26,7 @@ Decisions where the specification leaves room:
   ``last_name`` become the contact name (family name first), ``phone`` the
   contact phone; ``email`` is accepted but not stored (a case has no place
   for it); ``media_url`` (http/https) is kept with the case's photos. Every
-  submission gets a reporter of its own (:mod:`bot.people_web`).
+  submission gets a reporter of its own (:mod:`bot.web.people`).
   The body may be form-encoded (as the specification says) or a JSON object.
 * **Identifiers.** ``service_request_id`` is the case number
   (``MQ20260303-0007``), the same number the citizen sees everywhere else.
@@ -64,13 +64,13 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
-from bot.clock import Clock
-from bot.lifecycle import CaseError, status_label
-from bot.notifications import fmt_duration, fmt_time
-from bot.people_web import ContactError, clean_name, clean_phone, create_web_reporter
+from bot.services.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
+from bot.services.clock import Clock
+from bot.services.lifecycle import CaseError, status_label
+from bot.services.notifications import fmt_duration, fmt_time
+from bot.web.auth import verify_api_key
 from bot.web.html import read_form
-from bot.web_auth import verify_api_key
+from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from config.district import District
 from nlp import mask_sensitive
 from storage.db import Database

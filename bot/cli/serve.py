@@ -1,0 +1,222 @@
+"""``minqing serve`` and ``minqing sandbox``: run the whole service in one process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.cli.common import load_config
+from config.district import District
+from config.settings import Settings
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.runtime.host import ServiceHost
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve`` and ``sandbox``."""
+    p = subparsers.add_parser(
+        "serve", help="run the bot, delivery, scheduler and web server (polling by default)"
+    )
+    p.add_argument("--webhook", metavar="URL", help="public base URL: take updates by webhook")
+    p.add_argument("--host", default="0.0.0.0", help="web server address (default 0.0.0.0)")
+    p.add_argument("--port", type=int, help="web server port (default MINQING_HTTP_PORT or 8080)")
+    p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser(
+        "sandbox",
+        help="try minqing without a token: the real bot, a built-in fake Telegram, three phones",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default MINQING_HTTP_PORT or 8080)")
+    p.add_argument("--db", type=Path, help="keep the sandbox database in this SQLite file")
+    p.set_defaults(func=cmd_sandbox)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _run_until_signalled(host: ServiceHost) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, host.request_stop)
+    try:
+        await host.wait()
+    finally:
+        await host.stop()
+        await host.runtime.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the service for real."""
+    started = time.perf_counter()
+    config = load_config()
+    if config is None:
+        return 2
+    settings, district = config
+    if not settings.telegram_bot_token:
+        print(
+            "minqing: error: set TELEGRAM_BOT_TOKEN (from BotFather), "
+            "or try `minqing sandbox` without one",
+            file=sys.stderr,
+        )
+        return 2
+    if args.webhook and not settings.webhook_secret:
+        print(
+            "minqing: error: webhook mode needs MINQING_WEBHOOK_SECRET "
+            "(1-256 characters: A-Z a-z 0-9 _ -)",
+            file=sys.stderr,
+        )
+        return 2
+    _configure_logging()
+
+    async def run() -> int:
+        # The service's libraries load only when it runs (``minqing --help`` stays quick).
+        from bot.runtime.assembly import StartupError, open_runtime
+        from bot.runtime.host import HostOptions, ServiceHost
+        from bot.web.app import install_web_routes
+
+        try:
+            runtime = await open_runtime(settings, district=district)
+        except StartupError as exc:
+            print(f"minqing: error: {exc}", file=sys.stderr)
+            return 2
+        host = ServiceHost(
+            runtime,
+            HostOptions(
+                token=settings.telegram_bot_token or "",
+                base_url=settings.bot_api_url,
+                base_file_url=settings.bot_file_url,
+                http_host=args.host,
+                http_port=args.port if args.port is not None else settings.http_port,
+                webhook_url=args.webhook,
+                webhook_secret=settings.webhook_secret,
+                route_installers=[install_web_routes],
+            ),
+        )
+        try:
+            await host.start()
+        except BaseException:
+            await host.stop()
+            await runtime.close()
+            raise
+        print(
+            f"minqing: ready in {time.perf_counter() - started:.2f}s — "
+            f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz",
+            flush=True,
+        )
+        await _run_until_signalled(host)
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Run the real bot against the built-in fake Bot API, with the three-phone page."""
+    config = load_config()
+    if config is None:
+        return 2
+    settings, district = config
+    _configure_logging()
+    port = args.port if args.port is not None else settings.http_port
+    return asyncio.run(run_sandbox(settings, district, args.host, port, args.db))
+
+
+async def run_sandbox(
+    settings: Settings, district: District, host_addr: str, port: int, db_path: Path | None
+) -> int:
+    """Set up and run the sandbox until interrupted."""
+    from bot.fakeapi import FakeBotApi
+    from bot.fakeapi.sandbox import (
+        FAKE_API_PREFIX,
+        SANDBOX_TOKEN,
+        SandboxState,
+        add_sandbox_routes,
+        register_fake_users,
+        seed_people,
+    )
+    from bot.runtime.assembly import open_runtime
+    from bot.runtime.host import HostOptions, ServiceHost
+    from bot.services.clock import OffsetClock
+    from bot.services.organisation import sync_organisation
+    from bot.web.app import install_web_routes
+
+    with tempfile.TemporaryDirectory(prefix="minqing-sandbox-") as tmp:
+        path = db_path or Path(tmp) / "sandbox.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        db = Database(url)
+        await db.migrate()
+        await sync_organisation(db, district)
+        everyone = await seed_people(db, district)
+        fake = FakeBotApi(token=SANDBOX_TOKEN)
+        register_fake_users(fake, everyone)
+        clock = OffsetClock()
+        runtime = await open_runtime(
+            replace(settings, database_url=url), clock=clock, district=district, db=db
+        )
+        host: ServiceHost | None = None
+
+        async def run_timers() -> int:
+            return await host.scheduler.run_due() if host and host.scheduler else 0
+
+        def poke() -> None:
+            if host is not None and host.worker is not None:
+                host.worker.notify()
+
+        def install(app: web.Application, _host: ServiceHost) -> None:
+            fake.add_routes(app, prefix=FAKE_API_PREFIX)
+            add_sandbox_routes(app, SandboxState(db, clock, everyone, run_timers, poke))
+            install_web_routes(app, _host)
+
+        host = ServiceHost(
+            runtime,
+            HostOptions(
+                token=SANDBOX_TOKEN,
+                base_url="",
+                base_file_url="",
+                http_host=host_addr,
+                http_port=port,
+                scheduler_interval=2.0,
+                route_installers=[install],
+            ),
+        )
+        try:
+            await host.start_web()
+            origin = f"http://127.0.0.1:{host.port}"
+            fake.set_origin(origin)
+            host.options.base_url = fake.base_url
+            host.options.base_file_url = fake.base_file_url
+            await host.start_bot()
+        except BaseException:
+            await host.stop()
+            await db.dispose()
+            raise
+        print(
+            f"minqing sandbox: open http://{host_addr}:{host.port}/ in a browser (Ctrl+C stops)",
+            flush=True,
+        )
+        try:
+            await _run_until_signalled(host)
+        finally:
+            await db.dispose()
+    return 0

@@ -1,0 +1,405 @@
+"""Outbox delivery: every notification written to the outbox reaches Telegram.
+
+The domain services write :class:`~storage.models.OutboxMessage` rows in the
+same transaction as the case change that causes them. :class:`DeliveryWorker`
+delivers them.
+
+Guarantees
+==========
+
+* **Nothing is lost.** A row leaves the undelivered states (``pending`` /
+  ``sending``) only when Telegram accepted it (``sent``), when a newer card for
+  the same case and chat replaces it (``sent`` with a "superseded" note), or when
+  it can never succeed (``failed``, with the reason in ``last_error``). Transient
+  errors (network errors, timeouts, 5xx, 429) are retried forever, with
+  exponential backoff and jitter capped at ``retry_cap``. When the recipient
+  blocked the bot, the person is marked ``blocked_at`` and the owning unit's other
+  members get the text instead, in the same transaction that fails the row (and
+  the chat's other pending rows, which would fail the same way).
+* **At least once, at most one repeat per failure.** A row is claimed (status
+  ``sending`` with a lease: ``lease_owner``/``lease_until``) in one transaction,
+  sent outside any transaction, and marked ``sent`` in a new one. If the process
+  dies between Telegram's acceptance and that mark, the lease expires and another
+  worker sends the row again: the recipient sees it twice. The same happens when
+  Telegram executes a request but its answer is lost (timeout). Each such event
+  repeats only the rows in flight at that moment, once; in normal operation every
+  row is delivered exactly once (concurrent workers never share a row: on
+  PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite
+  ``BEGIN IMMEDIATE`` serialises claimers). Sends are cut off after
+  ``send_timeout`` (less than the lease), and a row whose lease is running out is
+  handed back unsent, so a slow worker does not race its successor.
+* **Per-chat order.** Only the oldest undelivered row of a chat is claimable,
+  so a chat's messages arrive in the order they were written, and a retried row
+  holds back the rest of its chat.
+* **Pacing.** At most one message per ``private_interval`` (1 s) to a private
+  chat and one per ``group_interval`` (3 s, i.e. 20 a minute) to a group, measured
+  from the chat's last ``sent_at`` in the database, so it holds across workers;
+  about ``global_rate`` (30) messages a second overall per worker. A 429
+  (``RetryAfter``) reschedules its row after ``retry_after`` (holding back the
+  chat); when several chats are told to wait at about the same time the flood
+  limit is taken as global and the worker pauses entirely.
+
+Cards: a ``card`` row shows the case card of (``case_id``, ``chat_id``). The first
+one is sent and its message id kept in :class:`~storage.models.CaseCard`; later
+ones edit that message in place ("message is not modified" counts as success;
+a message that cannot be edited any more is replaced by a new one). When several
+card rows of the same pair wait, only the newest is shown.
+
+The worker's :class:`telegram.Bot` should have an HTTP connection pool at least
+as large as ``concurrency`` (``HTTPXRequest(connection_pool_size=...)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.runtime.delivery_outcomes import DeliveryOutcomes
+from bot.runtime.delivery_support import (
+    _EDIT_GONE,
+    DeliveryStats,
+    ReplyMarkup,
+    _default_worker_id,
+    _Delivered,
+    _PermanentError,
+    _RateLimiter,
+    _seconds,
+    _truncate,
+    backlog,
+)
+from bot.services.clock import Clock, SystemClock
+from storage import outbox
+from storage.db import Database
+from storage.outbox import ClaimedMessage
+
+__all__ = [
+    "DeliveryStats",
+    "DeliveryWorker",
+    "_Delivered",
+    "backlog",
+]
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorker(DeliveryOutcomes):
+    """Delivers outbox rows to Telegram (see the module docstring for guarantees).
+
+    Args:
+        db: The database.
+        bot: An initialised :class:`telegram.Bot` (``async with bot:``).
+        clock: Time source for the database's timestamps.
+        worker_id: Lease owner name (default: host, pid and a random suffix).
+        lease: How long a claim lasts before another worker may take the row over.
+        batch_size: Most rows claimed at once (one per chat).
+        concurrency: Most sends in flight at once.
+        private_interval: Minimum gap between two messages to one private chat.
+        group_interval: Minimum gap between two messages to one group (3 s = 20/min).
+        global_rate: Messages per second overall (this worker).
+        retry_base: First backoff after a transient error (doubles per attempt).
+        retry_cap: Longest backoff (a minute: after an outage alerts resume within about
+            a minute, and one failing row per chat costs one request a minute meanwhile).
+        poll_interval: How often :meth:`run_forever` looks for due rows unprompted.
+        send_timeout: Longest wait for one API call (default: half the lease).
+        global_429_chats: Distinct chats told to wait within a ``retry_after``
+            window that make the worker pause entirely.
+        rng: Random source for the jitter (tests may seed it).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        *,
+        clock: Clock | None = None,
+        worker_id: str | None = None,
+        lease: timedelta = timedelta(seconds=60),
+        batch_size: int = 20,
+        concurrency: int = 8,
+        private_interval: timedelta = timedelta(seconds=1),
+        group_interval: timedelta = timedelta(seconds=3),
+        global_rate: float = 30.0,
+        retry_base: timedelta = timedelta(seconds=1),
+        retry_cap: timedelta = timedelta(seconds=60),
+        poll_interval: timedelta = timedelta(seconds=1),
+        send_timeout: timedelta | None = None,
+        global_429_chats: int = 2,
+        rng: random.Random | None = None,
+    ) -> None:
+        """Configure the worker; nothing runs until a ``run_*`` method is called."""
+        if lease <= timedelta(0):
+            raise ValueError("lease must be positive")
+        self.db = db
+        self.bot = bot
+        self.clock: Clock = clock or SystemClock()
+        self.worker_id = (worker_id or _default_worker_id())[:64]
+        self.lease = lease
+        self.batch_size = max(1, batch_size)
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.poll_interval = poll_interval
+        self.send_timeout = send_timeout if send_timeout is not None else lease / 2
+        if self.send_timeout >= lease:
+            raise ValueError("send_timeout must be shorter than the lease")
+        self.global_429_chats = max(1, global_429_chats)
+        self.stats = DeliveryStats()
+        self._rng = rng or random.Random()
+        self._limiter = _RateLimiter(global_rate)
+        self._sem = asyncio.Semaphore(max(1, concurrency))
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._stop_event: asyncio.Event | None = None
+        self._hold_until = 0.0  # loop time until which the whole worker pauses (global 429)
+        self._recent_429: dict[int, float] = {}  # chat -> loop time of its last 429
+
+    # ------------------------------------------------------------------ public API
+
+    async def run_once(self) -> int:
+        """Deliver what is due now.
+
+        Claims and sends rounds of due rows until none is left that may be sent
+        now (pacing and backoff may leave rows for later).
+
+        Returns:
+            Rows handled: delivered, edited, superseded, failed or rescheduled.
+        """
+        handled = 0
+        retried: set[int] = set()
+        while not self._should_stop() and self._hold_remaining() <= 0:
+            now = self.clock.now()
+            async with self.db.session() as session:
+                result = await outbox.claim(
+                    session,
+                    worker_id=self.worker_id,
+                    now=now,
+                    lease=self.lease,
+                    limit=self.batch_size,
+                    private_interval=self.private_interval,
+                    group_interval=self.group_interval,
+                    exclude_ids=frozenset(retried),
+                )
+            self.stats.superseded += result.superseded
+            handled += result.superseded
+            if not result.claimed:
+                if result.superseded:
+                    continue
+                break
+            claimed_at = asyncio.get_running_loop().time()
+            outcomes = await asyncio.gather(*(self._process(m, claimed_at) for m in result.claimed))
+            handled += len(result.claimed)
+            retried.update(m.id for m, again in zip(result.claimed, outcomes, strict=True) if again)
+        return handled
+
+    async def drain(self, timeout: float = 30.0) -> int:  # noqa: ASYNC109 - a test helper
+        """Deliver until no undelivered row is left (for tests and one-shot runs).
+
+        Args:
+            timeout: Seconds to give up after.
+
+        Returns:
+            Rows handled.
+
+        Raises:
+            TimeoutError: Rows were still undelivered after ``timeout``.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        handled = 0
+        while True:
+            handled += await self.run_once()
+            left = await backlog(self.db, self.clock)
+            if left.count == 0:
+                return handled
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"{left.count} outbox rows still undelivered after {timeout} s")
+            await self._sleep(min(await self._next_wake_delay(), remaining))
+
+    async def run_forever(self, stop_event: asyncio.Event | None = None) -> None:
+        """Deliver until ``stop_event`` is set or :meth:`stop` is called.
+
+        Wakes up on :meth:`notify`, when the next row becomes due, or every
+        ``poll_interval``. A stop lets the sends in flight finish and be marked;
+        cancelling the task instead leaves them leased (they are re-sent after
+        the lease expires).
+
+        Args:
+            stop_event: Set it to stop.
+        """
+        stop_event = stop_event or asyncio.Event()
+        self._stopping = False
+        self._stop_event = stop_event
+        log.info("outbox delivery %s started", self.worker_id)
+        try:
+            while not self._should_stop():
+                delay = _seconds(self.poll_interval)
+                try:
+                    await self.run_once()
+                    delay = await self._next_wake_delay()
+                except Exception:
+                    log.exception("outbox delivery round failed; retrying in %.1f s", delay)
+                await self._sleep(delay, stop_event)
+        finally:
+            self._stop_event = None
+        log.info("outbox delivery %s stopped", self.worker_id)
+
+    def stop(self) -> None:
+        """Ask :meth:`run_forever` (and a running :meth:`run_once`) to stop soon."""
+        self._stopping = True
+        self._wake.set()
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _should_stop(self) -> bool:
+        return self._stopping or (self._stop_event is not None and self._stop_event.is_set())
+
+    def _hold_remaining(self) -> float:
+        return self._hold_until - asyncio.get_running_loop().time()
+
+    async def _next_wake_delay(self) -> float:
+        """Seconds until something may be claimable (bounded by the poll interval)."""
+        poll = _seconds(self.poll_interval)
+        hold = self._hold_remaining()
+        if hold > 0:
+            return hold
+        async with self.db.session() as session:
+            due = await outbox.next_due_at(session)
+        if due is None:
+            return poll
+        delta = (due - self.clock.now()).total_seconds()
+        if delta <= 0:
+            # Due but not claimable: paced, or held by another worker.
+            tick = min(_seconds(self.private_interval), _seconds(self.group_interval)) / 4
+            return max(0.005, min(tick, poll))
+        return max(0.001, min(delta, poll))
+
+    async def _sleep(self, seconds: float, stop_event: asyncio.Event | None = None) -> None:
+        """Sleep up to ``seconds``; :meth:`notify` or ``stop_event`` cut it short."""
+        if seconds <= 0:
+            return
+        waiters = [asyncio.ensure_future(self._wake.wait())]
+        if stop_event is not None:
+            waiters.append(asyncio.ensure_future(stop_event.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+            self._wake.clear()
+
+    async def _process(self, m: ClaimedMessage, claimed_at: float) -> bool:
+        """Send one claimed row and record the outcome.
+
+        Returns:
+            ``True`` if the row was put back for a retry.
+        """
+        try:
+            async with self._sem:
+                await self._limiter.acquire()
+                loop = asyncio.get_running_loop()
+                hold = self._hold_remaining()
+                lease_left = claimed_at + _seconds(self.lease) - loop.time()
+                if hold > 0 or lease_left <= _seconds(self.send_timeout):
+                    # Paused by a global flood wait, or too close to losing the lease:
+                    # hand the row back unsent.
+                    when = self.clock.now() + timedelta(seconds=max(hold, 0.0))
+                    async with self.db.session() as session:
+                        await outbox.reschedule(
+                            session,
+                            m.id,
+                            worker_id=self.worker_id,
+                            next_attempt_at=when,
+                            error=None,
+                            count_attempt=False,
+                        )
+                    return True
+                try:
+                    delivered = await asyncio.wait_for(self._send(m), _seconds(self.send_timeout))
+                except RetryAfter as exc:
+                    await self._on_retry_after(m, exc)
+                    return True
+                except ChatMigrated as exc:
+                    await self._on_migrated(m, exc.new_chat_id)
+                    return True
+                except Forbidden as exc:
+                    await self._on_blocked(m, exc.message)
+                    return False
+                except (BadRequest, _PermanentError) as exc:
+                    await self._on_permanent(m, str(exc))
+                    return False
+                except (TelegramError, TimeoutError) as exc:
+                    # NetworkError, TimedOut, 5xx, and (misconfiguration) InvalidToken,
+                    # Conflict...: never give up, back off.
+                    await self._on_transient(m, f"{type(exc).__name__}: {exc}")
+                    return True
+                except Exception as exc:  # a bug or an unexpected library error
+                    log.exception("outbox #%s: unexpected error while sending", m.id)
+                    await self._on_transient(m, f"{type(exc).__name__}: {exc}")
+                    return True
+                await self._on_delivered(m, delivered)
+                return False
+        except Exception:
+            # Recording the outcome failed (database down?): the lease will expire and
+            # the row will be tried again.
+            log.exception("outbox #%s: could not record the delivery outcome", m.id)
+            return True
+
+    def _markup(self, data: dict[str, Any] | None) -> ReplyMarkup | None:
+        if not data:
+            return None
+        try:
+            if "inline_keyboard" in data:
+                return InlineKeyboardMarkup.de_json(data, self.bot)
+            if "keyboard" in data:
+                return ReplyKeyboardMarkup.de_json(data, self.bot)
+            if "remove_keyboard" in data:
+                return ReplyKeyboardRemove.de_json(data, self.bot)
+            if "force_reply" in data:
+                return ForceReply.de_json(data, self.bot)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _PermanentError(f"invalid reply_markup: {exc}") from exc
+        raise _PermanentError("invalid reply_markup: unknown kind")
+
+    async def _send(self, m: ClaimedMessage) -> _Delivered:
+        # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
+        text = _truncate(m.text)
+        markup = self._markup(m.reply_markup)
+        if m.is_card and m.card_message_id is not None:
+            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+            try:
+                await self.bot.edit_message_text(
+                    text=text,
+                    chat_id=m.chat_id,
+                    message_id=m.card_message_id,
+                    reply_markup=inline,
+                )
+                return _Delivered(m.card_message_id, edited=True)
+            except BadRequest as exc:
+                reason = exc.message.lower()
+                if "not modified" in reason:
+                    return _Delivered(m.card_message_id, edited=True, note="not modified")
+                if not any(gone in reason for gone in _EDIT_GONE):
+                    raise
+                log.info("outbox #%s: card message gone (%s); sending a new one", m.id, reason)
+        message = await self.bot.send_message(chat_id=m.chat_id, text=text, reply_markup=markup)
+        return _Delivered(message.message_id, edited=False)

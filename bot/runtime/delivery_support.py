@@ -1,0 +1,182 @@
+"""The delivery worker's small parts: counters, backlog, rate limiter, limits and labels."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+import warnings
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import (
+    RetryAfter,
+)
+
+from bot.runtime.metrics import GaugeSample
+from bot.services.clock import Clock, SystemClock
+from storage import outbox
+from storage.db import Database
+from storage.enums import Role
+from storage.outbox import Backlog
+
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
+
+#: Telegram's limit on a message's text.
+MAX_TEXT = 4096
+
+#: Roles of a unit's members who are told when a recipient cannot be reached.
+NOTIFY_ROLES = (Role.CHIEF.value, Role.STAFF.value)
+
+_ROLE_LABELS = {
+    Role.CITIZEN.value: "群众",
+    Role.OFFICER.value: "信息员",
+    Role.STAFF.value: "工作人员",
+    Role.CHIEF.value: "负责人",
+    Role.ADMIN.value: "管理员",
+}
+
+_EDIT_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+
+
+@dataclass
+class DeliveryStats:
+    """Counters for metrics (monotonic, per worker).
+
+    Attributes:
+        sent: New messages Telegram accepted.
+        edited: Cards edited in place (including "not modified").
+        retried: Transient errors (network, timeout, 5xx) that will be retried.
+        rate_limited: 429 answers (``RetryAfter``).
+        failed: Rows given up for a permanent error (bad request).
+        blocked: Rows failed because the recipient blocked the bot (or left).
+        superseded: Card rows replaced by a newer card before being shown.
+        notices: Messages written to a unit because a recipient was unreachable.
+        lease_lost: Deliveries whose lease another worker had already taken over.
+    """
+
+    sent: int = 0
+    edited: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+    blocked: int = 0
+    superseded: int = 0
+    notices: int = 0
+    lease_lost: int = 0
+
+    def samples(self) -> list[GaugeSample]:
+        """These counters as Prometheus samples (for ``/metrics``)."""
+        results = ("sent", "edited", "superseded", "failed", "blocked", "notices")
+        out = [
+            GaugeSample(
+                "minqing_deliveries_total",
+                "Outbox rows handled by this process's delivery worker, by result",
+                float(getattr(self, r)),
+                ("result",),
+                (r,),
+                kind="counter",
+            )
+            for r in results
+        ]
+        out += [
+            GaugeSample(
+                "minqing_delivery_retries_total",
+                "Deliveries to be retried, by cause",
+                float(n),
+                ("cause",),
+                (cause,),
+                kind="counter",
+            )
+            for cause, n in (("transient", self.retried), ("rate_limited", self.rate_limited))
+        ]
+        return out
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters by name."""
+        return asdict(self)
+
+
+async def backlog(db: Database, clock: Clock | None = None) -> Backlog:
+    """Undelivered outbox rows and the age of the oldest (for /metrics and health).
+
+    Args:
+        db: The database.
+        clock: Time source (default: the system clock).
+
+    Returns:
+        The backlog.
+    """
+    now = (clock or SystemClock()).now()
+    async with db.session() as session:
+        return await outbox.backlog(session, now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    message_id: int | None
+    edited: bool
+    note: str | None = None
+
+
+class _PermanentError(Exception):
+    """A row that can never be delivered as written (e.g. invalid markup)."""
+
+
+class _RateLimiter:
+    """Spaces calls ``1/rate`` seconds apart (a leaky bucket without bursts)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        if self._interval <= 0:
+            return
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            wait = self._next - now
+            self._next = max(now, self._next) + self._interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+def _default_worker_id() -> str:
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _seconds(value: timedelta | float) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    raw = getattr(exc, "_retry_after", None)
+    if isinstance(raw, timedelta):
+        return max(raw.total_seconds(), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: Any = exc.retry_after
+    return max(_seconds(value), 0.0)
+
+
+def _truncate(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut to Telegram's limit, counted in UTF-16 units as Telegram counts."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    marker = "…（已截断）"
+    budget, units = limit - len(marker), 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > budget:
+            return text[:i] + marker
+    return text

@@ -1,0 +1,222 @@
+"""One process running everything: the bot, delivery, the scheduler, the web server.
+
+:class:`ServiceHost` is what ``minqing serve`` and ``minqing sandbox`` run. The
+bot takes updates by polling (default) or through the web server's webhook
+route, each written to the update inbox first and replayed if a crash left it
+unhandled; the delivery worker sends the outbox; the scheduler fires database
+timers; housekeeping queues the monthly diary reminders and purges old rows.
+Stopping is orderly: no new updates, then the workers finish their current
+step, then the database is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.runtime.assembly import Runtime
+from bot.runtime.delivery import DeliveryWorker
+from bot.runtime.housekeeping import housekeeping_forever
+from bot.runtime.inbox import DurableUpdateQueue
+from bot.runtime.scheduler import Scheduler
+from bot.runtime.telegram_app import build_application, make_update_sink
+from bot.web.core import WebContext, add_core_routes, webhook_path
+
+log = logging.getLogger(__name__)
+
+#: Adds routes to the web application once the host's pieces exist.
+RouteInstaller = Callable[[web.Application, "ServiceHost"], None]
+
+
+@dataclass
+class HostOptions:
+    """How to run the host."""
+
+    token: str
+    base_url: str
+    base_file_url: str
+    http_host: str = "0.0.0.0"
+    http_port: int = 8080
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    scheduler_interval: float = 15.0
+    housekeeping_interval: float = 3600.0
+    replay_interval: float = 5.0
+    delivery_concurrency: int = 8
+    route_installers: list[RouteInstaller] = field(default_factory=list)
+
+
+class ServiceHost:
+    """Starts and stops the bot, the delivery worker, the scheduler and the web server."""
+
+    def __init__(self, runtime: Runtime, options: HostOptions) -> None:
+        self.runtime = runtime
+        self.options = options
+        self.application: Application | None = None  # type: ignore[type-arg]
+        self.worker: DeliveryWorker | None = None
+        self.scheduler: Scheduler | None = None
+        self.web_app = web.Application(client_max_size=2_000_000)
+        self._runner: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stop_event = asyncio.Event()
+        self._web_ctx: WebContext | None = None
+
+    @property
+    def port(self) -> int:
+        """The port the web server listens on (useful with port 0)."""
+        assert self._runner is not None
+        for site in self._runner.sites:
+            server = getattr(site, "_server", None)
+            if server is not None and server.sockets:
+                return int(server.sockets[0].getsockname()[1])
+        return self.options.http_port
+
+    async def start_web(self) -> None:
+        """Start the web server (before the bot, so that a sandbox's fake API is up)."""
+        opts = self.options
+        ctx = WebContext(
+            db=self.runtime.db,
+            clock=self.runtime.clock,
+            metrics=self.runtime.metrics,
+            webhook_secret=opts.webhook_secret,
+            update_sink=None,
+            inbox=self.runtime.inbox,
+        )
+        add_core_routes(
+            self.web_app, ctx, webhook=webhook_path(opts.token) if opts.webhook_url else None
+        )
+        for install in opts.route_installers:
+            install(self.web_app, self)
+        self._runner = web.AppRunner(self.web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, opts.http_host, opts.http_port)
+        await site.start()
+        self._web_ctx = ctx
+        log.info("web server listening on %s:%s", opts.http_host, self.port)
+
+    async def start_bot(self) -> None:
+        """Start the Telegram application, the delivery worker and the scheduler."""
+        opts = self.options
+        runtime = self.runtime
+        application = build_application(
+            runtime,
+            token=opts.token,
+            base_url=opts.base_url,
+            base_file_url=opts.base_file_url,
+            updater=not opts.webhook_url,  # webhook updates arrive through the web server
+        )
+        self.application = application
+        await application.initialize()
+        await application.start()
+        if opts.webhook_url:
+            assert self._web_ctx is not None, "start_web() first"
+            self._web_ctx.update_sink = make_update_sink(application)
+            url = opts.webhook_url.rstrip("/") + webhook_path(opts.token)
+            await application.bot.set_webhook(
+                url, secret_token=opts.webhook_secret, allowed_updates=None
+            )
+            log.info("webhook set")
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=None)
+            log.info("polling for updates")
+
+        # The worker's own connection pool, but the application's rate limiter:
+        # replies and notifications share Telegram's one budget for this bot.
+        worker_bot = ExtBot(
+            opts.token,
+            base_url=opts.base_url,
+            base_file_url=opts.base_file_url,
+            request=HTTPXRequest(connection_pool_size=opts.delivery_concurrency + 2),
+            rate_limiter=application.bot.rate_limiter,
+        )
+        await worker_bot.initialize()
+        self._worker_bot = worker_bot
+        self.worker = DeliveryWorker(
+            runtime.db,
+            worker_bot,
+            clock=runtime.clock,
+            concurrency=opts.delivery_concurrency,
+        )
+        runtime.on_outbox_written(self.worker.notify)
+        runtime.metrics.collectors.append(self.worker.stats.samples)
+        self.scheduler = Scheduler(runtime.db, runtime.district, runtime.clock, runtime.cases)
+        scheduler = self.scheduler
+        worker = self.worker
+
+        async def run_scheduler() -> None:
+            await scheduler.run_forever(interval=opts.scheduler_interval)
+
+        async def run_worker() -> None:
+            await worker.run_forever(self._stop_event)
+
+        self._tasks = [
+            asyncio.create_task(self._replay_forever(application), name="minqing-inbox"),
+            asyncio.create_task(run_worker(), name="minqing-delivery"),
+            asyncio.create_task(run_scheduler(), name="minqing-scheduler"),
+            asyncio.create_task(
+                housekeeping_forever(runtime, self._stop_event, opts.housekeeping_interval),
+                name="minqing-housekeeping",
+            ),
+        ]
+
+    async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Hand updates whose handling never finished (a crash) back to the bot."""
+        queue = application.update_queue
+        while not self._stop_event.is_set():
+            try:
+                for payload in await self.runtime.inbox.reclaim():
+                    update = Update.de_json(payload, application.bot)
+                    if isinstance(queue, DurableUpdateQueue):
+                        queue.put_accepted(update)
+                    else:
+                        await queue.put(update)
+            except Exception:
+                log.exception("replaying unhandled updates failed; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), self.options.replay_interval)
+
+    async def start(self) -> None:
+        """Start everything."""
+        await self.start_web()
+        await self.start_bot()
+
+    async def stop(self) -> None:
+        """Stop everything, newest first."""
+        application = self.application
+        if application is not None:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+        self._stop_event.set()
+        if self.worker is not None:
+            self.worker.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if getattr(self, "_worker_bot", None) is not None:
+            await self._worker_bot.shutdown()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def wait(self) -> None:
+        """Block until a background task dies or the process is told to stop."""
+        await self._stop_event.wait()
+
+    def request_stop(self) -> None:
+        """Ask :meth:`wait` to return (signal handlers call this)."""
+        self._stop_event.set()

@@ -1,0 +1,60 @@
+"""Periodic chores of a running service that no single request triggers.
+
+* the monthly public-sentiment diary reminder (from the 27th, once per leader);
+* forgetting used or expired dashboard login tokens;
+* forgetting handled updates old enough that Telegram will not retry them.
+
+Each chore is idempotent and safe with several instances running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.runtime.assembly import Runtime
+from bot.services.diary import queue_diary_reminders
+from bot.web.auth import purge_login_tokens
+from storage.inbox import purge_handled
+
+log = logging.getLogger(__name__)
+
+#: Telegram retries an unanswered webhook update for a while, never for days.
+KEEP_UPDATE_IDS = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Chores:
+    """What one round of housekeeping did."""
+
+    diary_reminders: int
+    login_tokens_purged: int
+    update_ids_purged: int
+
+
+async def run_housekeeping(runtime: Runtime) -> Chores:
+    """Do every chore once."""
+    now = runtime.clock.now()
+    reminders = await queue_diary_reminders(runtime.db, now, tz=runtime.settings.timezone)
+    if reminders:
+        runtime.outbox_written()
+    tokens = await purge_login_tokens(runtime.db, now)
+    async with runtime.db.session() as session:
+        updates = await purge_handled(session, now - KEEP_UPDATE_IDS)
+    return Chores(len(reminders), tokens, updates)
+
+
+async def housekeeping_forever(runtime: Runtime, stop: asyncio.Event, interval: float) -> None:
+    """Run the chores every ``interval`` seconds until ``stop`` is set; a failure is logged."""
+    while not stop.is_set():
+        try:
+            chores = await run_housekeeping(runtime)
+            if chores.diary_reminders:
+                log.info("housekeeping: %d diary reminder(s) queued", chores.diary_reminders)
+        except Exception:
+            log.exception("housekeeping failed; trying again in %.0fs", interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)

@@ -1,0 +1,182 @@
+"""Timers: acknowledgement deadlines, escalation, 催办 and follow-up closing.
+
+Timers live in the ``timers`` table, so a restart or a second instance loses
+nothing. :meth:`Scheduler.run_due` fires every due, unfired, uncancelled timer
+exactly once. Each timer is handled in a transaction of its own:
+
+1. claim the soonest due timer with ``SELECT … FOR UPDATE SKIP LOCKED``
+   (PostgreSQL; another scheduler skips it and takes the next one);
+2. mark it fired;
+3. lock its case and apply the effects (events, case fields, new timers,
+   outbox rows);
+4. commit — the mark and the effects become visible together, or not at all.
+
+On SQLite ``FOR UPDATE`` is not emitted; every transaction starts with
+``BEGIN IMMEDIATE`` so writers are serialised and a second scheduler simply
+waits and then sees the timer fired. On SQLite one process should own the
+scheduler (two are still correct, only pointless).
+
+A timer is checked against the case before it acts and ignored when stale:
+service transactions cancel timers they make obsolete, but skip timers a
+scheduler holds at that moment (see ``storage.cases``), so the scheduler must
+re-check after it gets the case lock.
+
+Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
+
+* ``ack_due`` — payload ``{"unit_id", "level", "round"}``. Valid while the case
+  still awaits acknowledgement (or dispatching, at the desk) with the same
+  owner and escalation level. Rounds ``0 .. renotify_count-1``: re-notify every
+  responsible unit (event ``renotified``) and check again after
+  ``escalation.renotify_interval``. Round ``renotify_count``: escalate one
+  level up (event ``escalated``, reason ``ack_overdue``); the new level gets a
+  fresh acknowledgement deadline and its own ``ack_due`` timer. At the top of
+  the chain escalation stops.
+* ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
+  resolved and has the same owner: 催办 reminder (event ``reminded``) and
+  escalation one level up (reason ``resolve_overdue``); another reminder
+  after one more resolution period.
+* ``follow_up_due`` — the reporter did not answer the follow-up within
+  ``follow_up.no_response_after``: close the case as "no response" (event
+  ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.cases import CaseService
+from bot.services.clock import Clock
+from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
+from config.district import District
+from storage import cases as store
+from storage.db import Database
+from storage.enums import CaseStatus, Channel
+from storage.models import Case, Timer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 100
+
+
+class Scheduler:
+    """Fires due timers; run one per process (or several on PostgreSQL)."""
+
+    def __init__(
+        self, db: Database, district: District, clock: Clock, service: CaseService
+    ) -> None:
+        self.db = db
+        self.district = district
+        self.clock = clock
+        self.service = service
+        self._stop = asyncio.Event()
+
+    async def run_due(self, limit: int = DEFAULT_BATCH) -> int:
+        """Fire up to ``limit`` due timers, each in its own transaction.
+
+        Returns:
+            How many timers were fired (stale ones included: they are marked
+            fired and do nothing).
+        """
+        fired = 0
+        while fired < limit:
+            if not await self._fire_one():
+                break
+            fired += 1
+        return fired
+
+    async def _fire_one(self) -> bool:
+        failed: int | None = None
+        try:
+            async with self.db.session() as s:
+                now = self.clock.now()
+                timer = await store.claim_due_timer(s, now)
+                if timer is None:
+                    return False
+                failed = timer.id
+                timer.fired_at = now
+                await s.flush()
+                if timer.case_id is not None:
+                    case = await self.service.lock_case_tx(s, timer.case_id)
+                    if case is not None:
+                        await self._handle(s, timer, case, now)
+                return True
+        except Exception:
+            if failed is None:
+                raise
+            log.exception("timer %s failed; marking it fired so that it does not block", failed)
+            await self._mark_failed(failed)
+            return True
+
+    async def _mark_failed(self, timer_id: int) -> None:
+        async with self.db.session() as s:
+            timer = await s.get(Timer, timer_id)
+            if timer is not None and timer.fired_at is None:
+                timer.fired_at = self.clock.now()
+                timer.payload = {**(timer.payload or {}), "error": True}
+
+    async def _handle(self, s: AsyncSession, timer: Timer, case: Case, now: datetime) -> None:
+        payload = timer.payload or {}
+        status = CaseStatus(case.status)
+        if timer.kind == TimerKind.ACK_DUE:
+            if (
+                status not in AWAITING_ACK
+                or payload.get("unit_id") != case.owning_unit_id
+                or payload.get("level") != case.escalation_level
+            ):
+                return
+            round_ = int(payload.get("round", 0))
+            policy = self.district.escalation
+            if round_ < policy.renotify_count:
+                await self.service.renotify_tx(s, case, now, round_ + 1)
+                await self.service.schedule_ack_tx(
+                    s, case, now, now + policy.renotify_interval, round_ + 1
+                )
+            else:
+                await self.service.escalate_tx(
+                    s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
+                )
+        elif timer.kind == TimerKind.RESOLVE_DUE:
+            if status not in AWAITING_RESOLUTION or payload.get("unit_id") != case.owning_unit_id:
+                return
+            await self.service.remind_tx(s, case, now)
+            if status in ESCALATABLE:
+                await self.service.escalate_tx(
+                    s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="resolve_overdue"
+                )
+            await self.service.schedule_resolve_tx(
+                s, case, now, now + self.district.deadlines[case.priority].resolve
+            )
+        elif timer.kind == TimerKind.FOLLOW_UP_DUE:
+            if status != CaseStatus.RESOLVED:
+                return
+            await self.service.close_no_response_tx(s, case, now)
+        else:
+            log.warning("unknown timer kind %r (timer %s) ignored", timer.kind, timer.id)
+
+    async def run_forever(self, interval: float = 30.0, limit: int = DEFAULT_BATCH) -> None:
+        """Fire due timers every ``interval`` seconds until :meth:`stop` is called.
+
+        Errors are logged and the loop goes on; a full batch is followed
+        immediately by the next one.
+        """
+        self._stop.clear()
+        while not self._stop.is_set():
+            fired = 0
+            try:
+                fired = await self.run_due(limit)
+            except Exception:
+                log.exception("scheduler pass failed")
+            if fired >= limit:
+                await asyncio.sleep(0)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=interval)
+
+    def stop(self) -> None:
+        """Ask :meth:`run_forever` to return after the current pass."""
+        self._stop.set()

@@ -1,0 +1,184 @@
+"""Escalation (上报) and the timers' work: renotify, remind, schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.cases.model import (
+    MAX_NOTE,
+    CaseView,
+    _clean,
+)
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import (
+    AWAITING_ACK,
+    ESCALATABLE,
+    CaseError,
+    EventType,
+    TimerKind,
+    check_version,
+    record,
+    status_label,
+)
+from storage import cases as store
+from storage.enums import CaseStatus, Channel
+from storage.models import Case
+
+
+class CaseEscalation(CaseTx):
+    """Escalation (上报) and the timers' work: renotify, remind, schedule."""
+
+    async def escalate_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        *,
+        actor_id: int | None,
+        channel: str,
+        reason: str,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> bool:
+        """Escalate ``case`` one level up (inside an open transaction, case locked).
+
+        Sets ``escalation_level`` and ``escalated_to_unit_id``; while the case
+        still awaits acknowledgement the new level gets a fresh acknowledgement
+        deadline (and timer). Notifies every responsible unit and the reporter.
+
+        Args:
+            s: the transaction.
+            case: the locked case.
+            now: the time.
+            actor_id: who escalated by hand (None: a timer).
+            channel: where it came from.
+            reason: ``manual``, ``ack_overdue`` or ``resolve_overdue``.
+            note: the escalating person's words.
+            expected_version: refused if stale.
+
+        Returns:
+            False if there is no level above (nothing changed).
+
+        Raises:
+            CaseError: ``stale``, ``illegal_transition`` (status not escalatable).
+        """
+        check_version(case, expected_version)
+        status = CaseStatus(case.status)
+        if status not in ESCALATABLE:
+            raise CaseError(
+                "illegal_transition", f"案件当前状态为“{status_label(case.status)}”，不能上报。"
+            )
+        target = self.next_level(case)
+        if target is None:
+            return False
+        from_unit = case.escalated_to_unit_id or case.owning_unit_id
+        await record(
+            s,
+            case,
+            EventType.ESCALATED,
+            now=now,
+            actor_id=actor_id,
+            channel=channel,
+            note=note,
+            data={
+                "from_unit_id": from_unit,
+                "to_unit_id": target,
+                "level": case.escalation_level + 1,
+                "reason": reason,
+            },
+            expected_version=expected_version,
+        )
+        case.escalation_level += 1
+        case.escalated_to_unit_id = target
+        if status in AWAITING_ACK:
+            case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
+            await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
+            await self._schedule_ack(s, case, now)
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
+            reporter_text=nt.reporter_escalated,
+        )
+        return True
+
+    async def escalate(
+        self,
+        case_id: int,
+        actor_id: int,
+        note: str | None = None,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """上报 by hand: one level up the escalation chain.
+
+        Raises:
+            CaseError: ``top`` (nothing above), ``not_found``, ``forbidden``,
+                ``stale``, ``illegal_transition``.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            done = await self.escalate_tx(
+                s,
+                case,
+                now,
+                actor_id=actor.id,
+                channel=channel,
+                reason="manual",
+                note=_clean(note, MAX_NOTE),
+                expected_version=expected_version,
+            )
+            if not done:
+                raise CaseError("top", "已是最高一级，无法继续上报。")
+            return self.view_for(case, actor, now)
+
+    async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
+        """催签收: ping every responsible unit again (the case itself does not change)."""
+        units = self.responsible_units(case)
+        await record(
+            s,
+            case,
+            EventType.RENOTIFIED,
+            now=now,
+            actor_id=None,
+            channel=Channel.SYSTEM,
+            data={"round": round_, "unit_ids": units},
+            changes_case=False,
+        )
+        await self.publish_tx(
+            s, case, now, pings=[(units, lambda v: nt.staff_renotify(v, round_, self.tz))]
+        )
+
+    async def remind_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
+        """催办: the resolution deadline passed; remind every responsible unit."""
+        units = self.responsible_units(case)
+        await record(
+            s,
+            case,
+            EventType.REMINDED,
+            now=now,
+            actor_id=None,
+            channel=Channel.SYSTEM,
+            data={"unit_ids": units},
+            changes_case=False,
+        )
+        await self.publish_tx(
+            s, case, now, pings=[(units, lambda v: nt.staff_reminder(v, self.tz))]
+        )
+
+    async def schedule_ack_tx(
+        self, s: AsyncSession, case: Case, now: datetime, due: datetime, round_: int
+    ) -> None:
+        """Schedule the next acknowledgement check of the current level."""
+        await self._schedule_ack(s, case, now, round_, due)
+
+    async def schedule_resolve_tx(
+        self, s: AsyncSession, case: Case, now: datetime, due: datetime
+    ) -> None:
+        """Schedule the next resolution reminder."""
+        await self._schedule_resolve(s, case, now, due)

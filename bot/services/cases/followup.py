@@ -1,0 +1,161 @@
+"""Follow-up (回访): the reporter's answer, reopening, closing without one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.cases.model import (
+    MAX_NOTE,
+    SATISFACTIONS,
+    CaseView,
+    _clean,
+)
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import (
+    Action,
+    CaseError,
+    TimerKind,
+    apply,
+)
+from storage import cases as store
+from storage.enums import CaseStatus, Channel
+from storage.models import Case, Person
+
+
+class CaseFollowUp(CaseTx):
+    """Follow-up (回访): the reporter's answer, reopening, closing without one."""
+
+    # --- follow-up ---------------------------------------------------------------
+
+    async def answer_follow_up(
+        self,
+        case_id: int,
+        citizen_id: int,
+        solved: bool,
+        satisfaction: str,
+        comment: str | None = None,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """回访: the reporter says whether the problem is solved and how satisfied they are.
+
+        Solved and satisfied/basically satisfied → closed. Unsolved or
+        unsatisfied → reopened (重办) to the same unit with the reporter's words,
+        new deadlines, and the unit notified.
+
+        Raises:
+            CaseError: ``bad_input``, ``not_found``, ``forbidden`` (not the
+                reporter), ``already_answered``, ``stale``, ``illegal_transition``.
+        """
+        if satisfaction not in SATISFACTIONS:
+            raise CaseError("bad_input", "请选择满意、基本满意或不满意。")
+        comment_ = _clean(comment, MAX_NOTE)
+        async with self.db.session() as s:
+            now = self.clock.now()
+            citizen = await self._person(s, citizen_id)
+            case = await self._lock(s, case_id)
+            if case.reporter_id != citizen.id:
+                raise CaseError("forbidden", "只有反映人本人可以评价。")
+            if case.status in (CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REOPENED):
+                raise CaseError("already_answered", "该案件已完成回访，感谢您的评价。")
+            await apply(
+                s,
+                case,
+                Action.FOLLOW_UP,
+                now=now,
+                actor_id=citizen.id,
+                channel=channel,
+                note=comment_,
+                data={"solved": solved, "satisfaction": satisfaction},
+                expected_version=expected_version,
+            )
+            await store.cancel_timers(s, case.id, [TimerKind.FOLLOW_UP_DUE], now=now)
+            if solved and satisfaction != "unsatisfied":
+                await apply(
+                    s,
+                    case,
+                    Action.CLOSE,
+                    now=now,
+                    actor_id=citizen.id,
+                    channel=channel,
+                    data={"reason": "follow_up"},
+                )
+                case.closed_at = now
+                await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed)
+            else:
+                await self._reopen_tx(
+                    s, case, now, citizen, channel, solved, satisfaction, comment_
+                )
+            return self.view_for(case, citizen, now)
+
+    async def _reopen_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        citizen: Person,
+        channel: str,
+        solved: bool,
+        satisfaction: str,
+        comment: str | None,
+    ) -> None:
+        deadlines = self.district.deadlines[case.priority]
+        words = comment or ("群众反映问题未解决" if not solved else "群众对办理结果不满意")
+        case.escalation_level = 0
+        case.escalated_to_unit_id = None
+        case.dispatched_at = now
+        case.acknowledged_at = None
+        case.resolved_at = None
+        case.ack_due_at = now + deadlines.acknowledge
+        case.first_contact_due_at = now + deadlines.first_contact
+        case.resolve_due_at = now + deadlines.resolve
+        await apply(
+            s,
+            case,
+            Action.REOPEN,
+            now=now,
+            actor_id=citizen.id,
+            channel=channel,
+            note=words,
+            data={
+                "solved": solved,
+                "satisfaction": satisfaction,
+                "ack_due_at": case.ack_due_at.isoformat(),
+                "resolve_due_at": case.resolve_due_at.isoformat(),
+            },
+        )
+        await self._schedule_ack(s, case, now)
+        await self._schedule_resolve(s, case, now)
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            pings=[
+                (
+                    [case.owning_unit_id],
+                    lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
+                )
+            ],
+            reporter_text=lambda v: nt.reporter_reopened(v, self.tz),
+        )
+
+    async def close_no_response_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
+        """Close a resolved case whose follow-up got no answer (inside a transaction).
+
+        Not counted as unsatisfied: no ``followed_up`` event is written.
+        """
+        await apply(
+            s,
+            case,
+            Action.CLOSE,
+            now=now,
+            actor_id=None,
+            channel=Channel.SYSTEM,
+            note="回访无应答，自动结案",
+            data={"reason": "no_response"},
+        )
+        case.closed_at = now
+        await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed_no_response)

@@ -1,0 +1,247 @@
+"""Handling: 签收, 处理中, 办结, 退单 and the dispatcher desk's dispatch."""
+
+from __future__ import annotations
+
+from bot.services import notifications as nt
+from bot.services.cases.model import (
+    MAX_NOTE,
+    CaseView,
+    _clean,
+)
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import (
+    Action,
+    CaseError,
+    TimerKind,
+    apply,
+)
+from storage import cases as store
+from storage.enums import Channel
+
+
+class CaseHandling(CaseTx):
+    """Handling: 签收, 处理中, 办结, 退单 and the dispatcher desk's dispatch."""
+
+    # --- handling ----------------------------------------------------------------
+
+    async def acknowledge(
+        self,
+        case_id: int,
+        actor_id: int,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """签收: the owning (or escalated-to) unit takes the case; escalation stops.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            deadlines = self.district.deadlines[case.priority]
+            original_due = (
+                case.dispatched_at + deadlines.acknowledge if case.dispatched_at else None
+            )
+            on_time = original_due is None or now <= original_due
+            await apply(
+                s,
+                case,
+                Action.ACKNOWLEDGE,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                data={"on_time": on_time, "acting_unit_id": actor.unit_id},
+                expected_version=expected_version,
+            )
+            case.acknowledged_at = now
+            await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
+            await self.publish_tx(s, case, now, reporter_text=nt.reporter_acknowledged)
+            return self.view_for(case, actor, now)
+
+    async def start_progress(
+        self,
+        case_id: int,
+        actor_id: int,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """处理中: work on an acknowledged case has started.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            await apply(
+                s,
+                case,
+                Action.START,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                data={"acting_unit_id": actor.unit_id},
+                expected_version=expected_version,
+            )
+            await self.publish_tx(s, case, now, reporter_text=nt.reporter_in_progress)
+            return self.view_for(case, actor, now)
+
+    async def resolve(
+        self,
+        case_id: int,
+        actor_id: int,
+        note: str,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """办结 with a note on the result; the reporter gets the follow-up question.
+
+        Raises:
+            CaseError: ``bad_input`` (empty note), ``not_found``, ``forbidden``,
+                ``stale``, ``illegal_transition``.
+        """
+        note_ = _clean(note, MAX_NOTE)
+        if not note_:
+            raise CaseError("bad_input", "请填写办理结果。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            on_time = case.resolve_due_at is None or now <= case.resolve_due_at
+            await apply(
+                s,
+                case,
+                Action.RESOLVE,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                note=note_,
+                data={"on_time": on_time, "acting_unit_id": actor.unit_id},
+                expected_version=expected_version,
+            )
+            case.resolved_at = now
+            case.resolution_note = note_
+            await store.cancel_timers(
+                s, case.id, [TimerKind.ACK_DUE, TimerKind.RESOLVE_DUE], now=now
+            )
+            await store.add_timer(
+                s,
+                case.id,
+                TimerKind.FOLLOW_UP_DUE,
+                now + self.district.follow_up_no_response_after,
+                {},
+                now=now,
+            )
+            await self.publish_tx(
+                s,
+                case,
+                now,
+                reporter_text=nt.follow_up_question,
+                reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
+            )
+            return self.view_for(case, actor, now)
+
+    async def return_case(
+        self,
+        case_id: int,
+        actor_id: int,
+        reason: str,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """退单: a misrouted case goes back to the dispatcher desk, with a reason.
+
+        A returned case does not count against the unit that returned it.
+
+        Raises:
+            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
+                ``stale``, ``illegal_transition``.
+        """
+        reason_ = _clean(reason, MAX_NOTE)
+        if not reason_:
+            raise CaseError("bad_input", "退单必须填写理由。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            from_unit = case.owning_unit_id
+            if from_unit == self.district.dispatcher:
+                raise CaseError("illegal_transition", "案件已在分派台，不能退单。")
+            await apply(
+                s,
+                case,
+                Action.RETURN,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                unit_id=from_unit,
+                note=reason_,
+                data={"to_unit_id": self.district.dispatcher, "acting_unit_id": actor.unit_id},
+                expected_version=expected_version,
+            )
+            case.owning_unit_id = self.district.dispatcher
+            case.escalation_level = 0
+            case.escalated_to_unit_id = None
+            case.acknowledged_at = None
+            case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
+            case.first_contact_due_at = None
+            case.resolve_due_at = None
+            await store.cancel_timers(s, case.id, None, now=now)
+            await self._schedule_ack(s, case, now)
+            from_name = self.unit_name(from_unit)
+            await self.publish_tx(
+                s,
+                case,
+                now,
+                pings=[
+                    ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
+                ],
+                reporter_text=nt.reporter_returned,
+            )
+            return self.view_for(case, actor, now)
+
+    async def dispatch(
+        self,
+        case_id: int,
+        actor_id: int,
+        target: str,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """派单 by hand from the dispatcher desk to a bureau (or any other unit).
+
+        Args:
+            case_id: a case at the desk (registered or returned).
+            actor_id: a dispatcher-desk chief/staff member or an admin.
+            target: a bureau id (its department station gets the case, and the
+                case's room/bureau are set) or a unit id.
+            channel: where it came from.
+            expected_version: refused if stale.
+
+        Raises:
+            CaseError: ``bad_input`` (unknown target or the desk itself),
+                ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
+        """
+        bureau = self.district.bureaus.get(target)
+        unit_id = bureau.station_id if bureau else target
+        if unit_id not in self.district.units or unit_id == self.district.dispatcher:
+            raise CaseError("bad_input", "请选择有效的承办单位。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor = await self._person(s, actor_id)
+            case = await self._lock(s, case_id)
+            if not self._is_dispatcher(actor):
+                raise CaseError("forbidden", "只有分派台工作人员可以派单。")
+            if bureau is not None:
+                case.room, case.bureau = bureau.room_id, bureau.id
+            await self._dispatch_tx(
+                s,
+                case,
+                unit_id,
+                now,
+                actor_id=actor.id,
+                channel=channel,
+                how="hand",
+                expected_version=expected_version,
+            )
+            await self.publish_tx(s, case, now, reporter_text=nt.reporter_dispatched)
+            return self.view_for(case, actor, now)

@@ -1,0 +1,243 @@
+"""The case service's data: drafts, previews, views, timeline entries and limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.services.routing import UNKNOWN
+from config.district import GRASSROOTS_KINDS, UnitKind
+from nlp import classify as nlp_classify
+from nlp import mask_sensitive
+from storage.enums import Role
+
+#: Roles that handle cases for their unit.
+HANDLER_ROLES = (Role.CHIEF.value, Role.STAFF.value, Role.ADMIN.value)
+#: Roles allowed to file a warning.
+WARNING_ROLES = (Role.OFFICER.value, Role.STAFF.value, Role.CHIEF.value)
+SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
+MAX_TEXT = 5000
+MAX_NOTE = 2000
+#: Unit kinds whose people may view every case (district office and centres).
+DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
+TERRITORIAL_KINDS = GRASSROOTS_KINDS | {UnitKind.STREET_STATION, UnitKind.PARK_STATION}
+
+
+# --- the classifier, injectable ---------------------------------------------------
+
+
+class ClassificationLike(Protocol):
+    """What the service needs from ``nlp.classify``'s result."""
+
+    @property
+    def room(self) -> str: ...
+    @property
+    def bureau(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def keywords(self) -> Sequence[Any]: ...
+    @property
+    def severity(self) -> str: ...
+
+
+#: ``text -> classification``; the default is ``nlp.classify``.
+Classifier = Callable[[str], ClassificationLike]
+
+
+def default_classifier(text: str) -> ClassificationLike:
+    """The real classifier, :func:`nlp.classify`."""
+    return nlp_classify(text)
+
+
+def _keywords(values: Sequence[Any]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, list | tuple) and v:
+            out.append(str(v[0]))
+        else:
+            out.append(str(v))
+    return out
+
+
+def _alternative_pair(item: Any) -> tuple[str, str] | None:
+    if isinstance(item, dict):
+        room, bureau = item.get("room"), item.get("bureau")
+    elif isinstance(item, list | tuple):
+        room = item[0] if len(item) > 0 else None
+        bureau = item[1] if len(item) > 1 else None
+    else:
+        room, bureau = getattr(item, "room", None), getattr(item, "bureau", None)
+    if not isinstance(room, str):
+        return None
+    return room, bureau if isinstance(bureau, str) else UNKNOWN
+
+
+# --- inputs and views -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    """A citizen's request as collected by a handler or a form."""
+
+    text: str
+    room: str | None = None
+    bureau: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    territorial_unit_id: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    photo_file_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class WarningDraft:
+    """An information officer's early warning (everything but the text is optional)."""
+
+    text: str
+    room: str | None = None
+    bureau: str | None = None
+    severity: str | None = None
+    place: str | None = None
+    head_count: int | None = None
+    photo_file_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One of the classifier's top candidates (the first is usually the answer itself)."""
+
+    room: str
+    room_name: str
+    bureau: str
+    bureau_name: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The answer to "which office handles this?" — nothing is filed."""
+
+    room: str
+    room_name: str
+    bureau: str
+    bureau_name: str
+    confidence: float
+    #: True when the answer should be confirmed by the citizen: unknown, below
+    #: ``district.min_routing_confidence`` (a case would go to the dispatcher
+    #: desk) or below the classifier's own ``UNSURE_BELOW``.
+    unsure: bool
+    keywords: tuple[str, ...]
+    severity: str
+    severity_label: str
+    address: str
+    hours: str
+    phone: str
+    alternatives: tuple[Alternative, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one viewer may see it (contact details masked unless ``masked`` is False)."""
+
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    room: str
+    room_name: str
+    bureau: str
+    bureau_name: str
+    severity: str
+    severity_label: str
+    priority: str
+    confidence: float
+    keywords: tuple[str, ...]
+    owning_unit_id: str
+    owning_unit_name: str
+    territorial_unit_id: str | None
+    territorial_unit_name: str
+    escalation_level: int
+    escalated_to_unit_id: str | None
+    escalated_to_unit_name: str
+    text: str
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    contact_name: str | None
+    contact_phone: str | None
+    photo_file_ids: tuple[str, ...]
+    head_count: int | None
+    reporter_id: int | None
+    channel: str
+    created_at: datetime
+    dispatched_at: datetime | None
+    ack_due_at: datetime | None
+    first_contact_due_at: datetime | None
+    resolve_due_at: datetime | None
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    resolution_note: str | None
+    overdue: bool
+    version: int
+    masked: bool
+
+    @property
+    def photo_count(self) -> int:
+        """How many photos were attached."""
+        return len(self.photo_file_ids)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a case, ready to show."""
+
+    at: datetime
+    type: str
+    label: str
+    from_status: str | None
+    to_status: str | None
+    status_label: str
+    unit_id: str | None
+    unit_name: str
+    actor_id: int | None
+    actor_name: str | None
+    channel: str
+    note: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _mask_name(name: str | None) -> str | None:
+    if not name:
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def _mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    masked = mask_sensitive(phone)
+    if masked != phone:
+        return masked
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text[:limit] if text else None
+
+
+# --- the service ------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""The one transaction helper every change goes through: lock, check, publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.cases.model import (
+    HANDLER_ROLES,
+    CaseView,
+)
+from bot.services.cases.views import CaseViews
+from bot.services.lifecycle import (
+    Action,
+    CaseError,
+    TimerKind,
+    apply,
+)
+from storage import cases as store
+from storage.models import Case, CaseEvent, Person
+
+
+class CaseTx(CaseViews):
+    """The one transaction helper every change goes through: lock, check, publish."""
+
+    async def _lock(self, s: AsyncSession, case_id: int) -> Case:
+        case = await store.lock_case(s, case_id)
+        if case is None:
+            raise CaseError("not_found", "没有找到该案件。")
+        return case
+
+    async def _begin_act(self, s: AsyncSession, case_id: int, actor_id: int) -> tuple[Person, Case]:
+        actor = await self._person(s, actor_id)
+        case = await self._lock(s, case_id)
+        if not self.may_act(actor, case):
+            raise CaseError("forbidden", "您无权办理该案件。")
+        return actor, case
+
+    def _message(
+        self,
+        s: AsyncSession,
+        person: Person,
+        case: Case,
+        text: str,
+        markup: dict[str, Any] | None,
+        now: datetime,
+        kind: str = "message",
+    ) -> None:
+        if person.chat_id is None or not person.active or person.blocked_at is not None:
+            return
+        s.add(
+            store.outbox_row(
+                chat_id=person.chat_id,
+                person_id=person.id,
+                case_id=case.id,
+                kind=kind,
+                text=text,
+                reply_markup=markup,
+                now=now,
+            )
+        )
+
+    async def publish_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        *,
+        also_card_units: Iterable[str] = (),
+        pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
+        reporter_text: Callable[[CaseView], str] | None = None,
+        reporter_markup: dict[str, Any] | None = None,
+    ) -> None:
+        """Write the outbox rows a change of ``case`` causes (inside the change's transaction).
+
+        Args:
+            s: the change's transaction.
+            case: the case after the change.
+            now: the time of the change.
+            also_card_units: units whose handlers get the card although they are
+                not responsible (a warning's centres and leadership).
+            pings: ``(unit ids, text)`` pairs: a plain message with the
+                recipient's card buttons to each handler of those units.
+            reporter_text: the message for the reporter, if any.
+            reporter_markup: buttons for that message (the follow-up question).
+        """
+        await s.flush()
+        responsible = self.responsible_units(case)
+        audience: dict[int, Person] = {p.id: p for p in await store.card_holders(s, case.id)}
+        for p in await store.people_of_units(s, [*responsible, *also_card_units], HANDLER_ROLES):
+            audience.setdefault(p.id, p)
+        for person in sorted(audience.values(), key=lambda p: p.id):
+            text, markup = self.card_for(case, person, now)
+            self._message(s, person, case, text, markup, now, kind="card")
+        for units, render in pings:
+            for person in await store.people_of_units(s, units, HANDLER_ROLES):
+                view = self.view_for(case, person, now)
+                markup = nt.card_markup(
+                    self.codec, view, self.actions_for(person, case), self.district
+                )
+                self._message(s, person, case, render(view), markup, now)
+        if reporter_text is not None and case.reporter_id is not None:
+            reporter = await s.get(Person, case.reporter_id)
+            if reporter is not None:
+                view = self.view_for(case, reporter, now)
+                self._message(s, reporter, case, reporter_text(view), reporter_markup, now)
+
+    # --- for the scheduler -------------------------------------------------------
+
+    async def lock_case_tx(self, s: AsyncSession, case_id: int) -> Case | None:
+        """Lock a case inside the scheduler's transaction (None if it is gone)."""
+        return await store.lock_case(s, case_id)
+
+    async def _schedule_ack(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        round_: int = 0,
+        due: datetime | None = None,
+    ) -> None:
+        when = due or case.ack_due_at
+        if when is None:
+            return
+        await store.add_timer(
+            s,
+            case.id,
+            TimerKind.ACK_DUE,
+            when,
+            {"unit_id": case.owning_unit_id, "level": case.escalation_level, "round": round_},
+            now=now,
+        )
+
+    async def _schedule_resolve(
+        self, s: AsyncSession, case: Case, now: datetime, due: datetime | None = None
+    ) -> None:
+        when = due or case.resolve_due_at
+        if when is None:
+            return
+        await store.add_timer(
+            s, case.id, TimerKind.RESOLVE_DUE, when, {"unit_id": case.owning_unit_id}, now=now
+        )
+
+    async def _dispatch_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        unit_id: str,
+        now: datetime,
+        *,
+        actor_id: int | None,
+        channel: str,
+        how: str,
+        expected_version: int | None = None,
+    ) -> CaseEvent:
+        deadlines = self.district.deadlines[case.priority]
+        case.owning_unit_id = unit_id
+        case.escalation_level = 0
+        case.escalated_to_unit_id = None
+        case.dispatched_at = now
+        case.acknowledged_at = None
+        case.ack_due_at = now + deadlines.acknowledge
+        case.first_contact_due_at = now + deadlines.first_contact
+        case.resolve_due_at = now + deadlines.resolve
+        await store.cancel_timers(s, case.id, None, now=now)
+        event = await apply(
+            s,
+            case,
+            Action.DISPATCH,
+            now=now,
+            actor_id=actor_id,
+            channel=channel,
+            unit_id=unit_id,
+            data={
+                "how": how,
+                "bureau": case.bureau,
+                "ack_due_at": case.ack_due_at.isoformat(),
+                "resolve_due_at": case.resolve_due_at.isoformat(),
+            },
+            expected_version=expected_version,
+        )
+        await self._schedule_ack(s, case, now)
+        await self._schedule_resolve(s, case, now)
+        return event

@@ -1,0 +1,331 @@
+"""The read side of the case service: names, permissions, views, cards and timelines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.callbacks import CallbackCodec, CaseAction
+from bot.services.cases.model import (
+    DISTRICT_KINDS,
+    HANDLER_ROLES,
+    CaseView,
+    Classifier,
+    TimelineEntry,
+    _mask_name,
+    _mask_phone,
+    default_classifier,
+)
+from bot.services.clock import Clock
+from bot.services.lifecycle import (
+    AT_DESK,
+    AWAITING_ACK,
+    ESCALATABLE,
+    CaseError,
+    EventType,
+    is_overdue,
+    status_label,
+)
+from bot.services.routing import escalation_path
+from config.district import District
+from nlp import mask_sensitive
+from storage import cases as store
+from storage.db import Database
+from storage.enums import CaseStatus, Role
+from storage.models import Case, Person
+
+
+class CaseViews:
+    """The read side: names, permissions, views, cards and timelines.
+
+    The base of every mixin of :class:`~bot.services.cases.CaseService`.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        district: District,
+        clock: Clock,
+        codec: CallbackCodec,
+        classifier: Classifier | None = None,
+        tz: ZoneInfo = nt.DISTRICT_TZ,
+    ) -> None:
+        self.db = db
+        self.district = district
+        self.clock = clock
+        self.codec = codec
+        self.classifier: Classifier = classifier or default_classifier
+        self.tz = tz
+
+    # --- helpers: names, permissions, views ------------------------------------
+
+    def unit_name(self, unit_id: str | None) -> str:
+        """The display name of a unit ('' for None)."""
+        if unit_id is None:
+            return ""
+        unit = self.district.units.get(unit_id)
+        return unit.name if unit is not None else unit_id
+
+    def responsible_units(self, case: Case) -> list[str]:
+        """The owner and every unit the case has been escalated to, bottom up."""
+        path = escalation_path(self.district, case.owning_unit_id, case.escalation_level)
+        if case.escalated_to_unit_id and case.escalated_to_unit_id not in path:
+            path.append(case.escalated_to_unit_id)
+        return path
+
+    def next_level(self, case: Case) -> str | None:
+        """The unit the case would be escalated to next (None at the top)."""
+        current = case.escalated_to_unit_id or case.owning_unit_id
+        if current not in self.district.units:
+            return None
+        return self.district.escalation_target(current)
+
+    def _is_dispatcher(self, person: Person) -> bool:
+        if not person.active or person.blocked_at is not None:
+            return False
+        return person.role == Role.ADMIN or (
+            person.role in (Role.CHIEF, Role.STAFF) and person.unit_id == self.district.dispatcher
+        )
+
+    def may_act(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``."""
+        if not person.active or person.blocked_at is not None:
+            return False
+        if person.role == Role.ADMIN:
+            return True
+        if person.role not in (Role.CHIEF, Role.STAFF) or person.unit_id is None:
+            return False
+        return person.unit_id == self.district.dispatcher or person.unit_id in (
+            self.responsible_units(case)
+        )
+
+    def may_view(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may see ``case`` at all."""
+        if case.reporter_id is not None and person.id == case.reporter_id:
+            return True
+        if self.may_act(person, case):
+            return True
+        if not person.active or person.role not in HANDLER_ROLES or person.unit_id is None:
+            return False
+        unit = self.district.units.get(person.unit_id)
+        if unit is not None and unit.kind in DISTRICT_KINDS:
+            return True
+        return person.unit_id == case.territorial_unit_id
+
+    def _sees_unmasked(self, person: Person | None, case: Case) -> bool:
+        if person is None:
+            return True
+        if case.reporter_id is not None and person.id == case.reporter_id:
+            return True
+        return person.role in HANDLER_ROLES and person.unit_id in self.responsible_units(case)
+
+    def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
+        """The card buttons ``person`` may press on ``case`` now."""
+        if not self.may_act(person, case):
+            return []
+        status = CaseStatus(case.status)
+        acts: list[CaseAction] = []
+        if status in AT_DESK and self._is_dispatcher(person):
+            acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
+        if status in (CaseStatus.DISPATCHED, CaseStatus.REOPENED):
+            acts.append(CaseAction.ACKNOWLEDGE)
+        if status == CaseStatus.ACKNOWLEDGED:
+            acts.append(CaseAction.START)
+        if status in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
+            acts.append(CaseAction.RESOLVE)
+        if (
+            status in (CaseStatus.DISPATCHED, CaseStatus.ACKNOWLEDGED)
+            and case.owning_unit_id != self.district.dispatcher
+        ):
+            acts.append(CaseAction.RETURN)
+        if status in ESCALATABLE and self.next_level(case) is not None:
+            acts.append(CaseAction.ESCALATE)
+        return acts
+
+    def view(self, case: Case, *, masked: bool, now: datetime | None = None) -> CaseView:
+        """Build a :class:`CaseView` of ``case``."""
+        now = now or self.clock.now()
+        room = self.district.rooms.get(case.room)
+        bureau = self.district.bureaus.get(case.bureau)
+        text = case.original_text
+        return CaseView(
+            id=case.id,
+            number=case.number or str(case.id),
+            kind=case.kind,
+            kind_label=nt.KIND_LABELS.get(case.kind, case.kind),
+            status=case.status,
+            status_label=status_label(case.status),
+            room=case.room,
+            room_name=room.name if room else "",
+            bureau=case.bureau,
+            bureau_name=bureau.name if bureau else "",
+            severity=case.severity,
+            severity_label=nt.SEVERITY_LABELS.get(case.severity, case.severity),
+            priority=case.priority,
+            confidence=case.confidence,
+            keywords=tuple(str(k) for k in case.keywords or ()),
+            owning_unit_id=case.owning_unit_id,
+            owning_unit_name=self.unit_name(case.owning_unit_id),
+            territorial_unit_id=case.territorial_unit_id,
+            territorial_unit_name=self.unit_name(case.territorial_unit_id),
+            escalation_level=case.escalation_level,
+            escalated_to_unit_id=case.escalated_to_unit_id,
+            escalated_to_unit_name=self.unit_name(case.escalated_to_unit_id),
+            text=mask_sensitive(text) if masked else text,
+            address=case.address,
+            latitude=None if masked else case.latitude,
+            longitude=None if masked else case.longitude,
+            contact_name=_mask_name(case.contact_name) if masked else case.contact_name,
+            contact_phone=_mask_phone(case.contact_phone) if masked else case.contact_phone,
+            photo_file_ids=tuple(str(p) for p in case.photo_file_ids or ()),
+            head_count=case.head_count,
+            reporter_id=case.reporter_id,
+            channel=case.channel,
+            created_at=case.created_at,
+            dispatched_at=case.dispatched_at,
+            ack_due_at=case.ack_due_at,
+            first_contact_due_at=case.first_contact_due_at,
+            resolve_due_at=case.resolve_due_at,
+            acknowledged_at=case.acknowledged_at,
+            resolved_at=case.resolved_at,
+            closed_at=case.closed_at,
+            resolution_note=case.resolution_note,
+            overdue=is_overdue(case, now),
+            version=case.version,
+            masked=masked,
+        )
+
+    def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
+        """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
+        return self.view(case, masked=not self._sees_unmasked(person, case), now=now)
+
+    def card_for(
+        self, case: Case, person: Person, now: datetime | None = None
+    ) -> tuple[str, dict[str, Any] | None]:
+        """The card text and buttons of ``case`` for ``person``."""
+        view = self.view_for(case, person, now)
+        markup = nt.card_markup(self.codec, view, self.actions_for(person, case), self.district)
+        return nt.card_text(view, self.tz), markup
+
+    # --- helpers: transactions and the outbox ----------------------------------
+
+    async def _person(self, s: AsyncSession, person_id: int | None) -> Person:
+        person = await s.get(Person, person_id) if person_id is not None else None
+        if person is None:
+            raise CaseError("forbidden", "无法识别您的身份，请先发送 /start。")
+        if not person.active or person.blocked_at is not None:
+            raise CaseError("forbidden", "您的账号已停用，无法办理。")
+        return person
+
+    # --- read side ---------------------------------------------------------------
+
+    async def get_case_view(self, case_id: int, viewer_id: int) -> CaseView:
+        """The case as ``viewer_id`` may see it.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``.
+        """
+        async with self.db.session() as s:
+            viewer = await self._person(s, viewer_id)
+            case = await store.get_case(s, case_id)
+            if case is None:
+                raise CaseError("not_found", "没有找到该案件。")
+            if not self.may_view(viewer, case):
+                raise CaseError("forbidden", "您无权查看该案件。")
+            return self.view_for(case, viewer)
+
+    async def render_card(self, case_id: int, viewer_id: int) -> tuple[str, dict[str, Any] | None]:
+        """The card text and the buttons ``viewer_id`` may press (for a 刷新 button).
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``.
+        """
+        async with self.db.session() as s:
+            viewer = await self._person(s, viewer_id)
+            case = await store.get_case(s, case_id)
+            if case is None:
+                raise CaseError("not_found", "没有找到该案件。")
+            if not self.may_view(viewer, case):
+                raise CaseError("forbidden", "您无权查看该案件。")
+            return self.card_for(case, viewer)
+
+    async def cases_of_reporter(self, person_id: int, limit: int = 20) -> list[CaseView]:
+        """A reporter's own cases, newest first (for /status)."""
+        async with self.db.session() as s:
+            now = self.clock.now()
+            rows = await store.cases_of_reporter(s, person_id, limit)
+            return [self.view(c, masked=False, now=now) for c in rows]
+
+    async def pending_for_unit(self, unit_id: str, limit: int = 50) -> list[CaseView]:
+        """Open cases owned by or escalated to ``unit_id``: overdue first, then by deadline.
+
+        The caller checks that the viewer belongs to the unit; views are unmasked.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            stmt = store.pending_query(
+                unit_id,
+                now,
+                [x.value for x in AWAITING_ACK],
+                [
+                    CaseStatus.DISPATCHED.value,
+                    CaseStatus.ACKNOWLEDGED.value,
+                    CaseStatus.IN_PROGRESS.value,
+                    CaseStatus.REOPENED.value,
+                ],
+            ).limit(limit)
+            rows = list((await s.scalars(stmt)).all())
+            return [self.view(c, masked=False, now=now) for c in rows]
+
+    async def timeline(self, case_id: int, viewer_id: int | None = None) -> list[TimelineEntry]:
+        """The case's events, oldest first.
+
+        With ``viewer_id`` the viewer's permission is checked; a reporter who is
+        not also a handler sees neither the names of the people who acted nor
+        internal notes (退单 reasons, 上报 remarks).
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``.
+        """
+        async with self.db.session() as s:
+            case = await store.get_case(s, case_id)
+            if case is None:
+                raise CaseError("not_found", "没有找到该案件。")
+            internal = True
+            if viewer_id is not None:
+                viewer = await self._person(s, viewer_id)
+                if not self.may_view(viewer, case):
+                    raise CaseError("forbidden", "您无权查看该案件。")
+                internal = viewer.id != case.reporter_id or self.may_act(viewer, case)
+            events = await store.case_events(s, case_id)
+            actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+            names: dict[int, str] = {}
+            for pid in actor_ids:
+                p = await s.get(Person, pid)
+                if p is not None:
+                    names[pid] = p.name
+            out: list[TimelineEntry] = []
+            for e in events:
+                hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
+                out.append(
+                    TimelineEntry(
+                        at=e.created_at,
+                        type=e.type,
+                        label=nt.EVENT_LABELS.get(e.type, e.type),
+                        from_status=e.from_status,
+                        to_status=e.to_status,
+                        status_label=status_label(e.to_status) if e.to_status else "",
+                        unit_id=e.unit_id,
+                        unit_name=self.unit_name(e.unit_id),
+                        actor_id=e.actor_id if internal else None,
+                        actor_name=names.get(e.actor_id) if internal and e.actor_id else None,
+                        channel=e.channel,
+                        note=None if hide else e.note,
+                        data=dict(e.data or {}) if internal else {},
+                    )
+                )
+            return out

@@ -1,0 +1,183 @@
+"""People as the chat front ends need them: who is writing, and what they may do.
+
+A small service over ``storage.org`` (and, for the pre-checks of card buttons,
+over :class:`bot.services.cases.CaseService`). It knows nothing of Telegram: it takes
+Telegram user ids as plain integers, like the web front end would take a login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.services.callbacks import CaseAction
+from bot.services.cases import CaseService
+from bot.services.lifecycle import CaseError
+from config.district import GRASSROOTS_KINDS, District, UnitKind
+from storage import cases as store
+from storage.db import Database
+from storage.enums import Role
+from storage.models import Person
+from storage.org import ensure_citizen, get_person_by_telegram_id
+
+#: Roles that handle the cases of their unit (card buttons, /pending).
+HANDLER_ROLES = frozenset({Role.CHIEF, Role.STAFF, Role.ADMIN})
+#: Roles that may file an early warning.
+WARNING_ROLES = frozenset({Role.OFFICER, Role.STAFF, Role.CHIEF})
+#: Chinese names of the roles.
+ROLE_LABELS: dict[Role, str] = {
+    Role.CITIZEN: "群众",
+    Role.OFFICER: "信息员",
+    Role.STAFF: "工作人员",
+    Role.CHIEF: "站长",
+    Role.ADMIN: "管理员",
+}
+#: Unit kinds a citizen may pick as the place of their problem (属地).
+TERRITORIAL_CHOICE_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """A person as a front end sees them (detached from any session)."""
+
+    id: int
+    telegram_user_id: int | None
+    name: str
+    role: Role
+    unit_id: str | None
+    unit_name: str
+    active: bool
+
+    @property
+    def role_label(self) -> str:
+        """The role in Chinese."""
+        return ROLE_LABELS.get(self.role, self.role.value)
+
+    @property
+    def handles_cases(self) -> bool:
+        """Whether the person handles cases for a unit (chief, staff, admin)."""
+        return self.active and self.role in HANDLER_ROLES and self.unit_id is not None
+
+    @property
+    def may_warn(self) -> bool:
+        """Whether the person may file an early warning."""
+        return self.active and self.role in WARNING_ROLES and self.unit_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the person is an administrator."""
+        return self.active and self.role == Role.ADMIN
+
+
+@dataclass(frozen=True)
+class Place:
+    """A community or residential area a citizen may choose (属地)."""
+
+    unit_id: str
+    name: str
+    parent_name: str
+
+
+class PeopleService:
+    """Looks people up and checks what they may do; one instance per process."""
+
+    def __init__(self, db: Database, district: District, cases: CaseService) -> None:
+        self.db = db
+        self.district = district
+        self.cases = cases
+
+    def _info(self, person: Person) -> PersonInfo:
+        try:
+            role = Role(person.role)
+        except ValueError:
+            role = Role.CITIZEN
+        unit = self.district.units.get(person.unit_id) if person.unit_id else None
+        return PersonInfo(
+            id=person.id,
+            telegram_user_id=person.telegram_user_id,
+            name=person.name,
+            role=role,
+            unit_id=person.unit_id,
+            unit_name=unit.name if unit is not None else (person.unit_id or ""),
+            active=person.active,
+        )
+
+    async def find(self, telegram_user_id: int) -> PersonInfo | None:
+        """The person with this Telegram user id, if known."""
+        async with self.db.session() as session:
+            person = await get_person_by_telegram_id(session, telegram_user_id)
+            return None if person is None else self._info(person)
+
+    async def touch(self, telegram_user_id: int, name: str, chat_id: int) -> PersonInfo:
+        """The person writing to the bot, created as a citizen on first contact.
+
+        Someone who writes to the bot has (again) allowed it to write back: a
+        ``blocked_at`` mark left by the delivery worker is cleared, and the chat
+        id is kept current.
+        """
+        async with self.db.session() as session:
+            person = await ensure_citizen(session, telegram_user_id, name, chat_id)
+            if person.blocked_at is not None:
+                person.blocked_at = None
+            if person.chat_id != chat_id:
+                person.chat_id = chat_id
+            return self._info(person)
+
+    def places(self) -> list[Place]:
+        """Communities and residential areas a citizen may choose, in config order."""
+        out: list[Place] = []
+        for unit in self.district.units.values():
+            if unit.kind in TERRITORIAL_CHOICE_KINDS:
+                parent = self.district.units.get(unit.parent_id) if unit.parent_id else None
+                out.append(Place(unit.id, unit.name, parent.name if parent else ""))
+        return out
+
+    def place(self, unit_id: str) -> Place | None:
+        """One choosable place by unit id."""
+        return next((p for p in self.places() if p.unit_id == unit_id), None)
+
+    def is_grassroots(self, unit_id: str | None) -> bool:
+        """Whether a unit is a community/residential work room or a school."""
+        unit = self.district.units.get(unit_id) if unit_id else None
+        return unit is not None and unit.kind in GRASSROOTS_KINDS
+
+    async def check_action(
+        self, person_id: int, case_id: int, version: int, action: CaseAction
+    ) -> str:
+        """Check, before asking for a note, that ``action`` on the case is possible now.
+
+        Used for 办结 and 退单, which need a note typed in a later message: the
+        person should not be asked for it when the button is stale or not theirs.
+        The service checks everything again when the note arrives.
+
+        Returns:
+            The case number.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``, ``stale`` or ``illegal_transition``.
+        """
+        async with self.db.session() as session:
+            person = await session.get(Person, person_id)
+            case = await store.get_case(session, case_id)
+            if case is None:
+                raise CaseError("not_found", "没有找到该案件。")
+            if person is None or not self.cases.may_act(person, case):
+                raise CaseError("forbidden", "您无权办理该案件。")
+            if case.version != version:
+                raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
+            if action not in self.cases.actions_for(person, case):
+                raise CaseError("illegal_transition", "案件当前状态不能进行此操作。")
+            return case.number or str(case.id)
+
+
+class PersonLike(Protocol):
+    """What the policies need to know about a person (a :class:`Person` will do)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit_id(self) -> str | None: ...
+    @property
+    def active(self) -> bool: ...

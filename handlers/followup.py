@@ -1,0 +1,195 @@
+"""A citizen's own cases: /status and the follow-up (回访) after 办结.
+
+The follow-up buttons record 满意 / 基本满意 at once; 不满意 / 未解决 ask for a
+comment first (a small persistent conversation, ``follow_up``), then reopen
+the case through :meth:`bot.services.cases.CaseService.answer_follow_up`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.services import notifications as nt
+from bot.services.callbacks import CaseAction
+from bot.services.cases import TimelineEntry
+from bot.services.lifecycle import CaseError
+from handlers import texts
+from handlers.base import (
+    PRIVATE,
+    PRIVATE_TEXT,
+    BotContext,
+    mark_saved,
+    message_text,
+    reply,
+    stamp,
+    user_data,
+    who,
+)
+from handlers.flow import expiring, leave_and_redo
+
+log = logging.getLogger(__name__)
+
+#: The conversation state (a string: it is persisted as JSON).
+FU_COMMENT = "fu_comment"
+
+
+async def show_status(update: Update, context: BotContext) -> None:
+    """/status: the sender's own cases with their progress."""
+    person = await who(update, context)
+    if person is None:
+        return
+    runtime = context.runtime
+    views = await runtime.cases.cases_of_reporter(person.id, limit=10)
+    timelines: dict[int, list[TimelineEntry]] = {}
+    for view in views:
+        try:
+            timelines[view.id] = await runtime.cases.timeline(view.id, person.id)
+        except CaseError:
+            timelines[view.id] = []
+    await reply(update, texts.status_list(views, timelines, runtime.settings.timezone))
+
+
+# --- follow-up (回访) ----------------------------------------------------------------------
+
+
+async def follow_up(update: Update, context: BotContext) -> str | int | None:
+    """A follow-up button: satisfied answers are recorded; the others ask for a comment."""
+    query = update.callback_query
+    assert query is not None
+    runtime = context.runtime
+    action = runtime.codec.decode(query.data)
+    answer = nt.FOLLOW_UP_ANSWERS.get(action.arg or "") if action is not None else None
+    if action is None or action.action != CaseAction.FOLLOW_UP or answer is None:
+        log.warning("forged follow-up button from user %s refused", query.from_user.id)
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    person = await who(update, context)
+    if person is None:
+        return None
+    label, solved, satisfaction = answer
+    if solved and satisfaction != "unsatisfied":
+        try:
+            await runtime.cases.answer_follow_up(
+                action.case_id, person.id, solved, satisfaction, expected_version=action.version
+            )
+        except CaseError as exc:
+            log.info("follow-up of %s on case %s refused: %s", person.id, action.case_id, exc.code)
+            await query.answer(exc.message, show_alert=True)
+            return ConversationHandler.END
+        mark_saved(update, context, "您的评价")
+        await query.answer(texts.FOLLOW_UP_THANKS)
+        await _show_answer(update, label)
+        return ConversationHandler.END
+    try:
+        view = await runtime.cases.get_case_view(action.case_id, person.id)
+    except CaseError as exc:
+        await query.answer(exc.message, show_alert=True)
+        return ConversationHandler.END
+    if view.reporter_id != person.id or view.status != "resolved" or view.version != action.version:
+        await query.answer("该案件已完成回访或状态已变化。", show_alert=True)
+        return ConversationHandler.END
+    message = query.message
+    user_data(context)["fu"] = {
+        "at": stamp(context),
+        "case": action.case_id,
+        "version": action.version,
+        "answer": action.arg,
+        "msg": message.message_id if message is not None else None,
+    }
+    await query.answer()
+    await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
+    return FU_COMMENT
+
+
+async def _show_answer(update: Update, label: str) -> None:
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if query is None or not isinstance(message, Message):
+        return
+    await query.edit_message_text(texts.fit(texts.follow_up_answered(message.text or "", label)))
+
+
+async def follow_up_comment(update: Update, context: BotContext) -> int | None:
+    """The comment after 不满意 / 未解决 (or 跳过 / /cancel: none)."""
+    data = user_data(context)
+    pending = data.pop("fu", None)
+    person = await who(update, context)
+    if not isinstance(pending, dict) or person is None:
+        return ConversationHandler.END
+    query = update.callback_query
+    comment: str | None = None
+    if query is None and update.effective_message is not None:
+        text = message_text(update)
+        comment = None if texts.is_skip(text) or text.startswith("/") else text
+    label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[str(pending["answer"])]
+    try:
+        await context.runtime.cases.answer_follow_up(
+            int(pending["case"]),
+            person.id,
+            solved,
+            satisfaction,
+            comment,
+            expected_version=int(pending["version"]),
+        )
+    except CaseError as exc:
+        if query is not None:
+            await query.answer(exc.message, show_alert=True)
+        else:
+            await reply(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, "您的评价和意见")
+    if query is not None:
+        await query.answer(texts.FOLLOW_UP_THANKS)
+        await query.edit_message_reply_markup(None)
+    else:
+        await reply(update, "已记录您的意见，我们会重新办理。")
+    chat = update.effective_chat
+    if pending.get("msg") and chat is not None:
+        try:
+            await context.bot.edit_message_reply_markup(
+                chat.id, int(pending["msg"]), reply_markup=None
+            )
+        except Exception:  # the question may be gone or already edited: not important
+            log.debug("could not clear the follow-up buttons", exc_info=True)
+    log.info("follow-up %s on case %s from %s", label, pending["case"], person.id)
+    return ConversationHandler.END
+
+
+async def follow_up_expected(update: Update, context: BotContext) -> str:
+    """Non-text while a comment is expected."""
+    await reply(update, "请用文字发送您的意见，或点「跳过」。")
+    return FU_COMMENT
+
+
+def conversation(persistent: bool) -> ConversationHandler[BotContext]:
+    """The follow-up conversation (call inside ``quiet_per_message_warning``)."""
+    fresh_fu = expiring("fu")
+    skip = f"^{re.escape(texts.SKIP)}$"
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(follow_up, pattern=r"^fu:")],
+        states={
+            FU_COMMENT: [
+                MessageHandler(PRIVATE_TEXT, fresh_fu(follow_up_comment)),
+                CallbackQueryHandler(fresh_fu(follow_up_comment), pattern=skip),
+                MessageHandler(PRIVATE & ~filters.COMMAND, follow_up_expected),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", follow_up_comment, filters=PRIVATE),
+            MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
+            CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
+        ],
+        allow_reentry=True,
+        name="follow_up",
+        persistent=persistent,
+    )

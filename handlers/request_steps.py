@@ -1,0 +1,189 @@
+"""A citizen's request after 提交: place, contact and photos (each skippable), then filing.
+
+The steps of the ``citizen_request`` conversation that follow the office
+proposal (:mod:`handlers.citizen`); :func:`file_draft` files the case through
+:meth:`bot.services.cases.CaseService.file_request`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    ConversationHandler,
+)
+
+from bot.services.cases import RequestDraft
+from bot.services.lifecycle import CaseError
+from handlers import texts
+from handlers.base import (
+    BotContext,
+    mark_saved,
+    message_text,
+    reply,
+    user_data,
+    who,
+)
+
+log = logging.getLogger(__name__)
+
+# Conversation states (strings: they are persisted as JSON).
+PROPOSE = "propose"
+LOCATION = "location"
+CONTACT = "contact"
+PHOTOS = "photos"
+
+MAX_PHOTOS = 10
+_PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
+
+
+def draft_of(context: BotContext) -> dict[str, Any] | None:
+    """The request being written, if any."""
+    draft = context.user_data.get("draft") if context.user_data is not None else None
+    return draft if isinstance(draft, dict) else None
+
+
+# --- the optional steps ---------------------------------------------------------------
+
+
+async def location_shared(update: Update, context: BotContext) -> str | None:
+    """A Telegram location."""
+    message = update.effective_message
+    draft = draft_of(context)
+    if message is None or message.location is None or draft is None:
+        return None
+    draft["lat"] = message.location.latitude
+    draft["lon"] = message.location.longitude
+    await reply(
+        update, texts.LOCATION_SAVED + "\n" + texts.contact_prompt(), texts.contact_keyboard()
+    )
+    return CONTACT
+
+
+async def location_text(update: Update, context: BotContext) -> str | None:
+    """A typed address, 选择社区, or 跳过."""
+    text = message_text(update).strip()
+    draft = draft_of(context)
+    if draft is None:
+        return None
+    if text == texts.CHOOSE_COMMUNITY_LABEL or text in ("选择社區", "選擇社區"):
+        places = context.runtime.people.places()
+        await reply(update, "请选择社区或居民区：", texts.communities_markup(places))
+        return LOCATION
+    if not texts.is_skip(text):
+        draft["address"] = text[:500]
+    await reply(update, texts.contact_prompt(), texts.contact_keyboard())
+    return CONTACT
+
+
+async def community_chosen(update: Update, context: BotContext) -> str | None:
+    """A community from the list."""
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    unit_id = (query.data or "").split(":", 2)[-1]
+    place = context.runtime.people.place(unit_id)
+    if draft is None or place is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return None
+    draft["place"] = place.unit_id
+    await query.answer(texts.place_saved(place.name))
+    await query.edit_message_text(texts.place_saved(place.name))
+    await reply(update, texts.contact_prompt(), texts.contact_keyboard())
+    return CONTACT
+
+
+async def contact_shared(update: Update, context: BotContext) -> str | None:
+    """A Telegram contact."""
+    message = update.effective_message
+    draft = draft_of(context)
+    if message is None or message.contact is None or draft is None:
+        return None
+    contact = message.contact
+    draft["contact_name"] = " ".join(x for x in (contact.first_name, contact.last_name) if x)
+    draft["contact_phone"] = contact.phone_number[:32]
+    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
+    return PHOTOS
+
+
+async def contact_text(update: Update, context: BotContext) -> str | None:
+    """A typed phone number, or 跳过."""
+    text = message_text(update).strip()
+    draft = draft_of(context)
+    if draft is None:
+        return None
+    if not texts.is_skip(text):
+        if not _PHONE_RE.match(text):
+            await reply(update, texts.BAD_PHONE)
+            return CONTACT
+        draft["contact_phone"] = text[:32]
+        draft["contact_name"] = None
+    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
+    return PHOTOS
+
+
+async def photo_added(update: Update, context: BotContext) -> str | None:
+    """A photo: keep its file id."""
+    message = update.effective_message
+    draft = draft_of(context)
+    if message is None or not message.photo or draft is None:
+        return None
+    photos = draft.setdefault("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        await reply(update, texts.TOO_MANY_PHOTOS)
+        return PHOTOS
+    photos.append(message.photo[-1].file_id)
+    await reply(update, texts.photo_received(len(photos)))
+    return PHOTOS
+
+
+async def photos_text(update: Update, context: BotContext) -> str | int | None:
+    """完成 / 跳过 files the case; anything else gets a hint."""
+    text = message_text(update)
+    if texts.is_done(text) or texts.is_skip(text):
+        return await file_draft(update, context)
+    await reply(update, texts.PHOTOS_EXPECTED)
+    return PHOTOS
+
+
+async def file_draft(update: Update, context: BotContext) -> int | None:
+    """File the draft as a case and end the conversation."""
+    draft = draft_of(context)
+    person = await who(update, context)
+    if person is None:
+        return ConversationHandler.END
+    if draft is None:
+        await reply(update, texts.NO_DRAFT, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    photos = draft.get("photos") or []
+    request = RequestDraft(
+        text=str(draft["text"]),
+        room=draft.get("room"),
+        bureau=draft.get("bureau"),
+        address=draft.get("address"),
+        latitude=draft.get("lat"),
+        longitude=draft.get("lon"),
+        territorial_unit_id=draft.get("place"),
+        contact_name=draft.get("contact_name"),
+        contact_phone=draft.get("contact_phone"),
+        photo_file_ids=tuple(str(p) for p in photos),
+    )
+    runtime = context.runtime
+    try:
+        view = await runtime.cases.file_request(person.id, request)
+    except CaseError as exc:
+        log.info("request of %s refused: %s", person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        if exc.code != "bad_input":
+            user_data(context).pop("draft", None)
+            return ConversationHandler.END
+        return None
+    mark_saved(update, context, f"编号 {view.number}")
+    runtime.metrics.cases_filed.inc(1, "request", "telegram")
+    user_data(context).pop("draft", None)
+    log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)
+    await reply(update, texts.submitted(view), texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END

@@ -1,0 +1,376 @@
+"""Texts for citizens: "which office?", the steps after 提交, /status, /mine, follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.services import notifications as nt
+from bot.services.cases import CaseView, Preview, TimelineEntry
+from bot.services.people import Place
+from config.district import District
+from handlers.texts.common import (
+    ASK,
+    CHOOSE_COMMUNITY_LABEL,
+    COMMUNITY,
+    DESK,
+    DONE_LABEL,
+    MAX_MESSAGE,
+    OTHER,
+    ROOM,
+    SEND_CONTACT_LABEL,
+    SEND_LOCATION_LABEL,
+    SKIP,
+    SKIP_LABEL,
+    SUBMIT,
+    _inline,
+    snippet,
+)
+
+# --- "which office?" ---------------------------------------------------------------------
+
+
+def _keywords(preview: Preview) -> str:
+    """The deciding keywords: words of two or more characters first, at most five."""
+    words = [w for w in preview.keywords if len(w) >= 2] or [w for w in preview.keywords if w]
+    return "、".join(f"“{w}”" for w in words[:5])
+
+
+def office_lines(preview: Preview) -> list[str]:
+    """The office that handles a matter: room, bureau, where and when, and why."""
+    name = preview.room_name + (f" · {preview.bureau_name}" if preview.bureau_name else "")
+    lines = [f"办理部门：{name}"]
+    if preview.address:
+        lines.append(f"地址：{preview.address}")
+    if preview.hours:
+        lines.append(f"办公时间：{preview.hours}")
+    if preview.phone:
+        lines.append(f"电话：{preview.phone}")
+    keywords = _keywords(preview)
+    if keywords:
+        lines.append(f"判断依据：关键词{keywords}")
+    return lines
+
+
+def desk_lines(district: District) -> list[str]:
+    """Where to go when nobody can tell the office: the dispatcher desk."""
+    desk = district.units.get(district.dispatcher)
+    if desk is None:
+        return []
+    lines = [f"您也可以直接到{desk.name}咨询。"]
+    if desk.address:
+        lines.append(f"地址：{desk.address}")
+    if desk.hours:
+        lines.append(f"办公时间：{desk.hours}")
+    return lines
+
+
+def candidates(preview: Preview, district: District, limit: int = 3) -> list[str]:
+    """The rooms to offer when the classifier is unsure: its best guesses first."""
+    rooms: list[str] = []
+    if preview.room in district.rooms:
+        rooms.append(preview.room)
+    for alt in preview.alternatives:
+        if alt.room in district.rooms and alt.room not in rooms:
+            rooms.append(alt.room)
+    return rooms[:limit]
+
+
+def proposal(preview: Preview, text: str, district: District, *, unsure: bool) -> str:
+    """The answer to a description: the office, or the choices when unsure."""
+    lines: list[str] = []
+    if not unsure:
+        lines.append("根据您的描述，建议由以下部门办理：")
+        lines += office_lines(preview)
+        lines.append("")
+        lines.append(f"您的描述：{snippet(text)}")
+        lines.append("")
+        lines.append(
+            "如需登记并跟踪办理，请点「提交」；部门不对请点「换一个部门」；只是问问请点「只是咨询」。"
+        )
+        return "\n".join(lines)
+    rooms = candidates(preview, district)
+    if rooms:
+        lines.append("我不能确定由哪个部门办理您的问题，可能是：")
+        for i, room_id in enumerate(rooms, 1):
+            room = district.rooms[room_id]
+            bureaus = "、".join(b.name for b in room.bureaus.values())
+            lines.append(f"{i}. {room.name}（{bureaus}）")
+    else:
+        lines.append("我没能判断出由哪个部门办理您的问题。")
+    keywords = _keywords(preview)
+    if keywords:
+        lines.append(f"识别到的关键词：{keywords}")
+    lines.append("")
+    lines.append(f"您的描述：{snippet(text)}")
+    lines.append("")
+    lines.append(
+        "请选择一个部门；不确定的话点「交由工作人员分派」直接提交，工作人员会为您转交；"
+        "只是问问请点「只是咨询」。"
+    )
+    lines += desk_lines(district)
+    return "\n".join(lines)
+
+
+def proposal_markup(
+    preview: Preview, district: District, draft: int, *, unsure: bool
+) -> InlineKeyboardMarkup:
+    """Buttons under :func:`proposal`."""
+    if not unsure:
+        return submit_markup(draft)
+    rows = [
+        [(nt.short_room_name(district.rooms[r].name), f"{ROOM}:{r}:{draft}")]
+        for r in candidates(preview, district)
+    ]
+    rows.append([("其他部门", f"{OTHER}:{draft}")])
+    rows.append([("交由工作人员分派", f"{DESK}:{draft}"), ("只是咨询", f"{ASK}:{draft}")])
+    return _inline(rows)
+
+
+def submit_markup(draft: int) -> InlineKeyboardMarkup:
+    """提交 / 换一个部门 / 只是咨询 for draft number ``draft``."""
+    return _inline(
+        [
+            [("提交", f"{SUBMIT}:{draft}")],
+            [("换一个部门", f"{OTHER}:{draft}"), ("只是咨询", f"{ASK}:{draft}")],
+        ]
+    )
+
+
+def chosen_room(district: District, room_id: str, text: str) -> str:
+    """The proposal after the citizen chose a room by hand."""
+    room = district.rooms[room_id]
+    lines = [f"已选择：{room.name}"]
+    if room.address:
+        lines.append(f"地址：{room.address}")
+    if room.hours:
+        lines.append(f"办公时间：{room.hours}")
+    if room.phone:
+        lines.append(f"电话：{room.phone}")
+    lines.append(f"您的描述：{snippet(text)}")
+    lines.append("")
+    lines.append("如需登记并跟踪办理，请点「提交」。")
+    return "\n".join(lines)
+
+
+def rooms_text() -> str:
+    """Above the list of all rooms."""
+    return "请选择办理部门："
+
+
+def rooms_markup(district: District, prefix: str, suffix: str = "") -> InlineKeyboardMarkup:
+    """All five rooms, one per row (data ``<prefix>:<room>[:<suffix>]``)."""
+    tail = f":{suffix}" if suffix else ""
+    return _inline(
+        [[(room.name, f"{prefix}:{room_id}{tail}")] for room_id, room in district.rooms.items()]
+    )
+
+
+def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
+    """/which TEXT: the office only, nothing filed."""
+    if unsure:
+        rooms = candidates(preview, district)
+        lines = ["我不能确定由哪个部门办理，可能是："]
+        lines += [f"· {district.rooms[r].name}" for r in rooms] or ["· （无法判断）"]
+        lines += desk_lines(district)
+    else:
+        lines = office_lines(preview)
+    lines.append("")
+    lines.append("（仅为咨询，未登记。如需登记跟踪，请直接发送问题描述并点「提交」。）")
+    return "\n".join(lines)
+
+
+# --- the optional steps after 提交 --------------------------------------------------------
+
+DESCRIBE_PROMPT = (
+    "请用文字描述您遇到的问题（时间、地点、经过），我会告诉您由哪个部门办理。发送 /cancel 取消。"
+)
+NO_DRAFT = "没有待提交的问题。如需反映问题，请直接发送问题描述。"
+JUST_ASKING = "好的，本次仅为咨询，没有登记。如需反映问题，随时发送问题描述。"
+STALE_DRAFT = "这个按钮已失效，请重新发送您的问题描述。"
+
+
+def location_prompt() -> str:
+    """Step 1 of 3 after 提交: where."""
+    return (
+        "（可选 1/3）问题发生在哪里？\n"
+        "· 点「📍 发送我的位置」分享当前位置；\n"
+        "· 或直接输入地址；\n"
+        "· 或点「选择社区」从列表中选择；\n"
+        "· 不需要请点「跳过」。发送 /cancel 放弃提交。"
+    )
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of the location step."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(SEND_LOCATION_LABEL, request_location=True)],
+            [KeyboardButton(CHOOSE_COMMUNITY_LABEL), KeyboardButton(SKIP_LABEL)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def communities_markup(places: Sequence[Place]) -> InlineKeyboardMarkup:
+    """The communities and residential areas, two per row."""
+    buttons = [(p.name, f"{COMMUNITY}:{p.unit_id}") for p in places]
+    return _inline([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def contact_prompt() -> str:
+    """Step 2 of 3: a contact."""
+    return (
+        "（可选 2/3）留下联系方式，方便工作人员与您联系：\n"
+        "· 点「📞 发送我的手机号」；\n"
+        "· 或直接输入手机号；\n"
+        "· 不需要请点「跳过」。"
+    )
+
+
+def contact_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of the contact step."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(SEND_CONTACT_LABEL, request_contact=True)],
+            [KeyboardButton(SKIP_LABEL)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+BAD_PHONE = "请输入正确的手机号（例如 13800138000），或点「跳过」。"
+
+
+def photos_prompt(step: str = "3/3") -> str:
+    """The photo step."""
+    return (
+        f"（可选 {step}）如有现场照片，请直接发送（可多张）。\n"
+        "发送完毕点「完成」；不需要请点「跳过」。"
+    )
+
+
+def photos_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of the photo step."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(DONE_LABEL), KeyboardButton(SKIP_LABEL)]],
+        resize_keyboard=True,
+    )
+
+
+def photo_received(count: int) -> str:
+    """A photo arrived."""
+    return f"已收到第{count}张照片。可继续发送，发送完毕点「完成」。"
+
+
+TOO_MANY_PHOTOS = "照片最多10张，已收到的照片会一并提交。请点「完成」。"
+PHOTOS_EXPECTED = "请发送照片，或点「完成」/「跳过」。"
+LOCATION_SAVED = "已记录位置。"
+
+
+def place_saved(name: str) -> str:
+    """A community was chosen."""
+    return f"已选择：{name}"
+
+
+def submitted(view: CaseView) -> str:
+    """Right after filing (the full receipt follows as a notification)."""
+    return (
+        f"提交成功！编号：{view.number}\n"
+        "登记回执和之后的每一次办理进展都会通知您，也可随时发送 /status 查询。"
+    )
+
+
+# --- /status, /mine ---------------------------------------------------------------------------
+
+
+def _when(at: datetime | None, tz: ZoneInfo) -> str:
+    if at is None:
+        return "—"
+    return at.astimezone(tz).strftime("%m-%d %H:%M")
+
+
+def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
+    """A few lines about one case for lists."""
+    head = f"【{view.kind_label}】{view.number} · {view.status_label}"
+    if view.kind == "warning":
+        head += f" · {view.severity_label}"
+    if view.overdue:
+        head += "【已超期】"
+    lines = [head, f"承办：{view.escalated_to_unit_name or view.owning_unit_name}"]
+    lines.append(f"内容：{snippet(view.text, 40)}")
+    if view.status in ("resolved", "followed_up", "closed") and view.resolution_note:
+        lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")
+    elif view.resolve_due_at is not None and view.status not in ("registered", "returned"):
+        lines.append(f"办结时限：{nt.fmt_time(view.resolve_due_at, tz)}")
+    return lines
+
+
+def timeline_lines(entries: Sequence[TimelineEntry], tz: ZoneInfo) -> list[str]:
+    """A case's progress, one event a line."""
+    out = []
+    for e in entries:
+        line = f"  {_when(e.at, tz)} {e.label}"
+        if e.type in ("dispatched", "acknowledged") and e.unit_name:
+            line += f"（{e.unit_name}）"
+        out.append(line)
+    return out
+
+
+def status_list(
+    views: Sequence[CaseView],
+    timelines: Mapping[int, Sequence[TimelineEntry]],
+    tz: ZoneInfo,
+    *,
+    title: str = "您反映的问题",
+) -> str:
+    """/status: the newest cases with their progress, as much as fits one message."""
+    if not views:
+        return NO_CASES
+    parts = [f"{title}（最近{len(views)}件）："]
+    used = len(parts[0])
+    shown = 0
+    for view in views:
+        block = "\n".join(
+            [*case_summary(view, tz), "进展：", *timeline_lines(timelines.get(view.id, ()), tz)]
+        )
+        if used + len(block) + 60 > MAX_MESSAGE:
+            break
+        parts.append(block)
+        used += len(block) + 2
+        shown += 1
+    if shown < len(views):
+        parts.append(f"……还有{len(views) - shown}件未显示。")
+    return "\n\n".join(parts)
+
+
+NO_CASES = "您还没有反映过问题。直接发送问题描述即可开始。"
+NO_WARNINGS = "您还没有报送过预警。发送 /warn 报送预警。"
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+FOLLOW_UP_THANKS = "感谢您的评价！"
+FOLLOW_UP_COMMENT = (
+    "很抱歉问题没有让您满意。请简要说明原因或您的意见（直接发送文字），"
+    "工作人员会重新办理；也可以点「跳过」。"
+)
+
+
+def follow_up_answered(question: str, answer_label: str) -> str:
+    """The follow-up question, edited to show the answer (buttons removed)."""
+    return f"{question}\n\n您的回复：{answer_label}"
+
+
+def skip_markup() -> InlineKeyboardMarkup:
+    """A single inline 跳过."""
+    return _inline([[("跳过", SKIP)]])

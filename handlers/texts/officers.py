@@ -1,0 +1,125 @@
+"""Texts for information officers: the early warning's steps and its receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.services import notifications as nt
+from bot.services.cases import CaseView
+from config.district import District
+from handlers.texts.common import (
+    SEND_LOCATION_LABEL,
+    SKIP_LABEL,
+    W_CANCEL,
+    W_OK,
+    W_ROOMS,
+    W_SEV,
+    W_SEVS,
+    _inline,
+    snippet,
+)
+
+# --- information officers ---------------------------------------------------------------------
+
+WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"
+WARN_NOT_ALLOWED = (
+    "只有已绑定单位的信息员、工作人员或站长可以报送预警。"
+    "请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
+)
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
+def warning_proposal(draft: Mapping[str, object], district: District) -> str:
+    """The proposed room, bureau and severity of a warning, for confirmation."""
+    room = district.rooms.get(str(draft.get("room") or ""))
+    bureau = district.bureaus.get(str(draft.get("bureau") or ""))
+    category = (room.name if room else "待分派") + (f" · {bureau.name}" if bureau else "")
+    severity = nt.SEVERITY_LABELS.get(str(draft.get("severity")), "一般")
+    doubt = "（把握不大，请核对）" if draft.get("unsure") else ""
+    lines = [
+        "预警研判：",
+        f"分类：{category}{doubt}",
+        f"等级：{severity}",
+    ]
+    keywords = draft.get("keywords")
+    if isinstance(keywords, list) and keywords:
+        lines.append("依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
+    lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
+    lines.append("")
+    lines.append("请确认，或更改部门、等级。")
+    return "\n".join(lines)
+
+
+def warning_markup() -> InlineKeyboardMarkup:
+    """Buttons under :func:`warning_proposal`."""
+    return _inline(
+        [
+            [("确认", W_OK)],
+            [("更改部门", W_ROOMS), ("更改等级", W_SEVS)],
+            [("取消", W_CANCEL)],
+        ]
+    )
+
+
+def severity_markup() -> InlineKeyboardMarkup:
+    """The four severities."""
+    return _inline([[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER])
+
+
+def place_prompt() -> str:
+    """Warning step: the place."""
+    return (
+        "（可选）发生地点？直接输入，或点「📍 发送我的位置」；"
+        "不需要请点「跳过」。发送 /cancel 取消。"
+    )
+
+
+def place_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of the warning's place step."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(SEND_LOCATION_LABEL, request_location=True)],
+            [KeyboardButton(SKIP_LABEL)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def head_count_prompt() -> str:
+    """Warning step: how many people."""
+    return "（可选）大约涉及多少人？请输入数字，例如 30；不清楚请点「跳过」。"
+
+
+def skip_keyboard() -> ReplyKeyboardMarkup:
+    """A single 跳过 button."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(SKIP_LABEL)]], resize_keyboard=True, one_time_keyboard=True
+    )
+
+
+BAD_HEAD_COUNT = "请输入人数（数字，例如 30），或点「跳过」。"
+WARN_CANCELLED = "已取消，预警未报送。"
+
+
+def warning_filed(view: CaseView, district: District) -> str:
+    """Right after a warning was filed."""
+    lines = [
+        f"预警已报送！编号：{view.number}",
+        f"等级：{view.severity_label}",
+        f"已推送：{view.owning_unit_name}",
+    ]
+    if view.severity in ("high", "critical"):
+        centres = [district.units[c].name for c in district.warning_centres if c in district.units]
+        if view.severity == "critical" and district.leadership in district.units:
+            centres.append(district.units[district.leadership].name)
+        if centres:
+            lines.append("同时报送：" + "、".join(centres))
+    lines.append("办理进展会通知您，发送 /mine 查看。")
+    return "\n".join(lines)

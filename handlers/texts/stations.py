@@ -1,0 +1,101 @@
+"""Texts for station chiefs and staff: /pending, notes for 办结 / 退单 / 上报, the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    InlineKeyboardMarkup,
+)
+
+from bot.services import notifications as nt
+from bot.services.callbacks import CallbackCodec, CaseAction
+from bot.services.cases import CaseView
+from handlers.texts.common import (
+    MAX_MESSAGE,
+    _inline,
+    snippet,
+)
+
+# --- station chiefs and staff -----------------------------------------------------------------
+
+NOT_HANDLER = "只有已绑定单位的站长、工作人员可以查看待办案件。"
+NO_PENDING = "本单位目前没有待办案件。"
+
+
+def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str:
+    """/pending: open cases, overdue first."""
+    if not views:
+        return NO_PENDING
+    overdue = sum(1 for v in views if v.overdue)
+    head = f"{unit_name}待办案件：共{len(views)}件" + (f"，其中超期{overdue}件" if overdue else "")
+    parts = [head]
+    used = len(head)
+    shown = 0
+    for i, view in enumerate(views, 1):
+        due = (
+            view.ack_due_at
+            if view.status in ("registered", "returned", "dispatched", "reopened")
+            else view.resolve_due_at
+        )
+        due_label = "签收时限" if due is view.ack_due_at else "办结时限"
+        flag = "⚠️超期 " if view.overdue else ""
+        kind = (
+            f"{view.kind_label}·{view.severity_label}"
+            if view.kind == "warning"
+            else view.kind_label
+        )
+        block = (
+            f"{i}. {flag}{view.number}（{kind}）{view.status_label}\n"
+            f"   {due_label}：{nt.fmt_time(due, tz)}\n"
+            f"   内容：{snippet(view.text, 40)}"
+        )
+        if used + len(block) + 40 > MAX_MESSAGE:
+            break
+        parts.append(block)
+        used += len(block) + 1
+        shown += 1
+    if shown < len(views):
+        parts.append(f"……还有{len(views) - shown}件未显示。")
+    parts.append("点下方按钮查看案件卡片并办理。")
+    return "\n".join(parts)
+
+
+def pending_markup(
+    codec: CallbackCodec, views: Sequence[CaseView], limit: int = 10
+) -> InlineKeyboardMarkup | None:
+    """One 查看 button per case (shows its card with the buttons the viewer may press)."""
+    rows = [
+        [(f"查看 {v.number}", codec.encode(CaseAction.REFRESH, v.id, v.version))]
+        for v in views[:limit]
+    ]
+    return _inline(rows) if rows else None
+
+
+def note_prompt(action: CaseAction, number: str) -> str:
+    """办结 / 退单 ask for a note in the next message."""
+    if action == CaseAction.RESOLVE:
+        return f"请发送 {number} 的办结说明（办理结果，将告知反映人）。发送 /cancel 取消。"
+    return f"请发送 {number} 的退单理由（案件将退回分派台重新派单）。发送 /cancel 取消。"
+
+
+NOTE_EXPECTED = "请用文字发送说明，或发送 /cancel 取消。"
+NOTE_CANCELLED = "已取消，案件未作改动。"
+
+
+def note_done(action: CaseAction, view: CaseView) -> str:
+    """After 办结 / 退单."""
+    if action == CaseAction.RESOLVE:
+        return f"已办结：{view.number}。已通知反映人并发起回访。"
+    return f"已退单：{view.number}，已退回{view.owning_unit_name}重新派单。"
+
+
+ACTION_DONE: dict[CaseAction, str] = {
+    CaseAction.ACKNOWLEDGE: "已签收",
+    CaseAction.START: "已标记为处理中",
+    CaseAction.ESCALATE: "已上报",
+    CaseAction.DISPATCH: "已派单",
+}
+FORGED_BUTTON = "无效的按钮，操作未执行。"
+CHOOSE_BUREAU = "请选择承办部门："
