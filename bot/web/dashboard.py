@@ -69,7 +69,7 @@ from bot.residential_files import (
 from bot.runtime import Runtime
 from bot.web import dashboard_data as data
 from bot.web import dashboard_pages as pages
-from bot.web.html import SECURITY_HEADERS, Markup, html_response, read_form
+from bot.web.html import SECURITY_HEADERS, Page, html_response, read_form, setup_templates
 from bot.web_auth import (
     LOGIN_PATH,
     SESSION_COOKIE,
@@ -175,24 +175,26 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # --- responses -------------------------------------------------------------------------------
 
 
-def _message(title: str, text: str, status: int, *, clear_cookie: bool = False) -> web.Response:
+def _message(
+    request: web.Request, title: str, text: str, status: int, *, clear_cookie: bool = False
+) -> web.Response:
     link = ("/dashboard", "返回工作台") if status in (403, 404, 409) else None
-    response = html_response(pages.message_page(title, text, link=link), status=status)
+    response = html_response(request, pages.message_page(title, text, link=link), status=status)
     if clear_cookie:
         response.del_cookie(SESSION_COOKIE, path="/")
     return response
 
 
-def _not_found() -> web.Response:
-    return _message("未找到", "没有找到该页面或案件，或者您无权查看。", 404)
+def _not_found(request: web.Request) -> web.Response:
+    return _message(request, "未找到", "没有找到该页面或案件，或者您无权查看。", 404)
 
 
 def _redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={**SECURITY_HEADERS, "Location": location})
 
 
-def _page(document: Markup, status: int = 200) -> web.Response:
-    return html_response(document, status=status)
+def _page(request: web.Request, page: Page, status: int = 200) -> web.Response:
+    return html_response(request, page, status=status)
 
 
 def _csv(body: bytes, filename: str) -> web.Response:
@@ -223,13 +225,16 @@ async def _authenticate(request: web.Request, ctx: DashboardContext) -> Viewer |
     """The viewer of ``request``, or the page that refuses them."""
     value = request.cookies.get(SESSION_COOKIE)
     if not value:
-        return _message("请先登录", "请在机器人中发送 /web 获取登录链接，点击链接即可登录。", 401)
+        return _message(
+            request, "请先登录", "请在机器人中发送 /web 获取登录链接，点击链接即可登录。", 401
+        )
     now = ctx.runtime.clock.now()
     signer = await ctx.signer()
     signed = signer.verify(value, now)
     person = await session_person(ctx.runtime.db, value, now) if signed else None
     if signed is None or person is None:
         return _message(
+            request,
             "请重新登录",
             "登录已过期或账号已停用。请在机器人中发送 /web 重新获取登录链接。",
             401,
@@ -238,7 +243,7 @@ async def _authenticate(request: web.Request, ctx: DashboardContext) -> Viewer |
     policy = AccessPolicy.for_person(person, ctx.runtime.district)
     if policy.visibility not in DASHBOARD_VISIBILITY:
         return _message(
-            "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403, clear_cookie=True
+            request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403, clear_cookie=True
         )
     return Viewer(person=person, policy=policy, session=signed, csrf=signer.csrf_token(signed))
 
@@ -256,10 +261,13 @@ def guarded(handler: ViewerHandler, *, district_only: bool = False) -> Handler:
             if not token or not (await ctx.signer()).check_csrf(viewer.session, token):
                 log.warning("dashboard: CSRF token refused for person %s", viewer.person.id)
                 return _message(
-                    "无法提交", "页面已过期或来源无法验证，未做任何更改。请刷新页面后重试。", 403
+                    request,
+                    "无法提交",
+                    "页面已过期或来源无法验证，未做任何更改。请刷新页面后重试。",
+                    403,
                 )
         if district_only and not viewer.policy.sees_everything:
-            return _message("无权查看", "该页面仅供群工办及各中心使用。", 403)
+            return _message(request, "无权查看", "该页面仅供群工办及各中心使用。", 403)
         return await handler(request, ctx, viewer)
 
     return route
@@ -270,20 +278,22 @@ async def handle_login(request: web.Request) -> web.StreamResponse:
     ctx = request.app[DASHBOARD_KEY]
     token = request.query.get("token", "")
     if not token:
-        return _message("登录", "请在机器人中发送 /web 获取登录链接，点击链接即可登录。", 400)
+        return _message(
+            request, "登录", "请在机器人中发送 /web 获取登录链接，点击链接即可登录。", 400
+        )
     now = ctx.runtime.clock.now()
     try:
         person_id = await redeem_login_token(ctx.runtime.db, token, now)
     except LoginError as exc:
         log.info("dashboard login refused: %s", exc.reason)
         status = 410 if exc.reason in ("used", "expired") else 403
-        return _message("无法登录", exc.message, status)
+        return _message(request, "无法登录", exc.message, status)
     signer = await ctx.signer()
     value = signer.issue(person_id, now)
     person = await session_person(ctx.runtime.db, value, now)
     policy = AccessPolicy.for_person(person, ctx.runtime.district) if person else None
     if policy is None or policy.visibility not in DASHBOARD_VISIBILITY:
-        return _message("无权使用", "网页工作台供站长、工作人员和群工办使用。", 403)
+        return _message(request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403)
     response = _redirect("/dashboard")
     response.set_cookie(SESSION_COOKIE, value, **cookie_settings(secure=ctx.secure))
     log.info("dashboard login: person %s", person_id)
@@ -294,10 +304,10 @@ async def handle_logout(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """POST /logout."""
-    del request
     log.info("dashboard logout: person %s", viewer.person.id)
     response = html_response(
-        pages.message_page("已退出", "您已退出网页工作台。需要时请在机器人中发送 /web 重新登录。")
+        request,
+        pages.message_page("已退出", "您已退出网页工作台。需要时请在机器人中发送 /web 重新登录。"),
     )
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -313,7 +323,9 @@ async def handle_cases(
     flt = data.CaseFilter.parse(request.query.get("status"), request.query.get("kind"))
     views, cut = await data.visible_cases(ctx.cases, viewer.policy, flt)
     ok = pages.FLASH.get(request.query.get("ok", ""))
-    return _page(pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
+    return _page(
+        request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok)
+    )
 
 
 def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pages.ActionForm]:
@@ -331,6 +343,7 @@ def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pag
 
 
 async def _case_response(
+    request: web.Request,
     ctx: DashboardContext,
     viewer: Viewer,
     case: Case,
@@ -354,7 +367,7 @@ async def _case_response(
         error=error,
         note=note,
     )
-    return _page(document, status)
+    return _page(request, document, status)
 
 
 async def handle_case(
@@ -364,8 +377,10 @@ async def handle_case(
     case_id = _int(request.match_info["case_id"])
     case = await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
     if case is None:
-        return _not_found()
-    return await _case_response(ctx, viewer, case, ok=pages.FLASH.get(request.query.get("ok", "")))
+        return _not_found(request)
+    return await _case_response(
+        request, ctx, viewer, case, ok=pages.FLASH.get(request.query.get("ok", ""))
+    )
 
 
 async def _act(
@@ -402,7 +417,7 @@ async def handle_act(
     case_id = _int(request.match_info["case_id"])
     case = await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
     if case is None:
-        return _not_found()
+        return _not_found(request)
     post = await read_form(request)
     form = {k: _field(post, k) for k in ("action", "version", "note", "target")}
     version = _int(form["version"])
@@ -414,8 +429,9 @@ async def handle_act(
         log.info("dashboard action %s on case %s refused: %s", form["action"], case.id, exc.code)
         fresh = await data.visible_case(ctx.cases, viewer.policy, case.id)
         if fresh is None:
-            return _not_found()
+            return _not_found(request)
         return await _case_response(
+            request,
             ctx,
             viewer,
             fresh,
@@ -438,11 +454,10 @@ async def handle_overview(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """GET /dashboard/overview (district users)."""
-    del request
     result = await data.overview(
         ctx.runtime.db, ctx.runtime.district, ctx.runtime.clock.now(), ctx.tz
     )
-    return _page(pages.overview_page(viewer.info(ctx), result))
+    return _page(request, pages.overview_page(viewer.info(ctx), result))
 
 
 def _month(ctx: DashboardContext, text: str | None) -> tuple[int, int, str | None]:
@@ -485,24 +500,24 @@ async def handle_assessment(
         months=_month_choices(ctx),
         error=error,
     )
-    return _page(document, 400 if error else 200)
+    return _page(request, document, 400 if error else 200)
 
 
 async def handle_coverage(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """GET /dashboard/coverage."""
-    del request
     cover = await coverage(ctx.runtime.db, ctx.runtime.district)
     if not viewer.policy.sees_everything:
         cover = Coverage(units=[u for u in cover.units if viewer.policy.can_see_unit(u.id)])
-    return _page(pages.coverage_page(viewer.info(ctx), cover))
+    return _page(request, pages.coverage_page(viewer.info(ctx), cover))
 
 
 # --- diary -----------------------------------------------------------------------------------
 
 
 async def _diary_response(
+    request: web.Request,
     ctx: DashboardContext,
     viewer: Viewer,
     month_text: str | None,
@@ -530,7 +545,7 @@ async def _diary_response(
         error=error or month_error,
         draft=draft,
     )
-    return _page(document, 400 if month_error and status == 200 else status)
+    return _page(request, document, 400 if month_error and status == 200 else status)
 
 
 async def handle_diary(
@@ -538,7 +553,7 @@ async def handle_diary(
 ) -> web.StreamResponse:
     """GET /dashboard/diary?month=YYYY-MM."""
     ok = pages.FLASH.get(request.query.get("ok", ""))
-    return await _diary_response(ctx, viewer, request.query.get("month"), ok=ok)
+    return await _diary_response(request, ctx, viewer, request.query.get("month"), ok=ok)
 
 
 async def handle_diary_post(
@@ -552,7 +567,7 @@ async def handle_diary_post(
         visited_on = date.fromisoformat(visited_text.strip())
     except ValueError:
         return await _diary_response(
-            ctx, viewer, None, status=400, error="请填写走访日期。", draft=draft
+            request, ctx, viewer, None, status=400, error="请填写走访日期。", draft=draft
         )
     try:
         await add_entry(
@@ -565,7 +580,9 @@ async def handle_diary_post(
             tz=ctx.tz,
         )
     except DiaryError as exc:
-        return await _diary_response(ctx, viewer, None, status=400, error=exc.message, draft=draft)
+        return await _diary_response(
+            request, ctx, viewer, None, status=400, error=exc.message, draft=draft
+        )
     return _redirect(f"/dashboard/diary?month={visited_on:%Y-%m}&ok=diary")
 
 
@@ -576,15 +593,15 @@ async def handle_files(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """GET /dashboard/files."""
-    del request
     district = ctx.runtime.district
     readable = set(readable_files(viewer.person, district))
     cover = await file_coverage(ctx.runtime.db, district)
     units = [u for u in cover.units if u.unit_id in readable]
-    return _page(pages.files_page(viewer.info(ctx), units, district))
+    return _page(request, pages.files_page(viewer.info(ctx), units, district))
 
 
 async def _file_response(
+    request: web.Request,
     ctx: DashboardContext,
     viewer: Viewer,
     unit_id: str,
@@ -611,7 +628,7 @@ async def _file_response(
         error=error,
         draft=draft,
     )
-    return _page(document, status)
+    return _page(request, document, status)
 
 
 def _readable(ctx: DashboardContext, viewer: Viewer, unit_id: str) -> bool:
@@ -624,9 +641,9 @@ async def handle_file(
     """GET /dashboard/files/{unit_id}."""
     unit_id = request.match_info["unit_id"]
     if not _readable(ctx, viewer, unit_id):
-        return _not_found()
+        return _not_found(request)
     ok = pages.FLASH.get(request.query.get("ok", ""))
-    return await _file_response(ctx, viewer, unit_id, ok=ok)
+    return await _file_response(request, ctx, viewer, unit_id, ok=ok)
 
 
 async def handle_file_post(
@@ -635,7 +652,7 @@ async def handle_file_post(
     """POST /dashboard/files/{unit_id}: save one section."""
     unit_id = request.match_info["unit_id"]
     if not _readable(ctx, viewer, unit_id):
-        return _not_found()
+        return _not_found(request)
     post = await read_form(request)
     section, content = _field(post, "section"), _field(post, "content")
     base = _int(_field(post, "base_revision_id"))
@@ -653,7 +670,13 @@ async def handle_file_post(
     except ResidentialFileError as exc:
         status = {"conflict": 409, "forbidden": 403}.get(exc.reason, 400)
         return await _file_response(
-            ctx, viewer, unit_id, status=status, error=exc.message, draft=(section, content)
+            request,
+            ctx,
+            viewer,
+            unit_id,
+            status=status,
+            error=exc.message,
+            draft=(section, content),
         )
     return _redirect(f"/dashboard/files/{quote(unit_id)}?ok=file#{quote(section)}")
 
@@ -680,7 +703,7 @@ async def handle_export_scores(
     """GET /dashboard/export/scores.csv?month=YYYY-MM."""
     year, month, error = _month(ctx, request.query.get("month"))
     if error:
-        return _message("无法导出", error, 400)
+        return _message(request, "无法导出", error, 400)
     result = await data.assessment(
         ctx.runtime.db, ctx.runtime.district, viewer.policy, year, month, ctx.tz, trend_months=0
     )
@@ -710,6 +733,7 @@ def add_dashboard_routes(
         public_url=public_url or runtime.settings.public_url,
     )
     app[DASHBOARD_KEY] = ctx
+    setup_templates(app)
     r = app.router
     r.add_get(LOGIN_PATH, handle_login)
     r.add_post("/logout", guarded(handle_logout))
