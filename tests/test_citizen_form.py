@@ -250,7 +250,8 @@ def test_templates_escape_what_visitors_type() -> None:
         return env.from_string(source).render(**values)
 
     assert render("<p>{{ x }}</p>", x=SCRIPT) == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
-    assert render("<a href='{{ u }}'>", u="' onmouseover='x") == "<a href='&#39; onmouseover=&#39;x'>"
+    quoted = render("<a href='{{ u }}'>", u="' onmouseover='x")
+    assert quoted == "<a href='&#39; onmouseover=&#39;x'>"
     assert render('<a title="{{ u }}">', u='" onclick="x') == '<a title="&#34; onclick=&#34;x">'
     assert render("{{ x }}", x=escape(SCRIPT)) == escape(SCRIPT)  # escaped once, not twice
     assert render("{{ x }}", x="&") == "&amp;"
