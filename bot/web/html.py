@@ -51,13 +51,15 @@ def _svg(draw: Callable[..., str]) -> Callable[..., Markup]:
 
 
 #: How the templates are read: autoescape on, undefined names are errors, ``None`` prints
-#: as nothing, block tags leave no blank lines behind.
+#: as nothing, block tags leave no blank lines behind; templates ship with the package and
+#: are compiled once per application (no reload checks).
 TEMPLATE_SETTINGS: Mapping[str, Any] = {
     "autoescape": True,
     "undefined": jinja2.StrictUndefined,
     "trim_blocks": True,
     "lstrip_blocks": True,
     "keep_trailing_newline": True,
+    "auto_reload": False,
     "finalize": lambda value: "" if value is None else value,
 }
 
