@@ -23,7 +23,7 @@ from bot.web.citizen_form import (
     check_token,
     issue_token,
 )
-from bot.web.html import escape, render
+from bot.web.html import environment, escape
 from config.district import District
 from storage.db import Database
 from storage.models import Case, Person
@@ -243,8 +243,16 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert await _cases(site.db) == []
 
 
-def test_html_helpers_escape() -> None:
-    assert render("<p>{x}</p>", x=SCRIPT) == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
-    assert render("<a href='{u}'>", u="' onmouseover='x") == "<a href='&#x27; onmouseover=&#x27;x'>"
-    assert render("{x}", x=render("<b>{y}</b>", y="&")) == "<b>&amp;</b>"
-    assert render("{x}", x=None) == ""
+def test_templates_escape_what_visitors_type() -> None:
+    env = environment()
+
+    def render(source: str, **values: object) -> str:
+        return env.from_string(source).render(**values)
+
+    assert render("<p>{{ x }}</p>", x=SCRIPT) == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    quoted = render("<a href='{{ u }}'>", u="' onmouseover='x")
+    assert quoted == "<a href='&#39; onmouseover=&#39;x'>"
+    assert render('<a title="{{ u }}">', u='" onclick="x') == '<a title="&#34; onclick=&#34;x">'
+    assert render("{{ x }}", x=escape(SCRIPT)) == escape(SCRIPT)  # escaped once, not twice
+    assert render("{{ x }}", x="&") == "&amp;"
+    assert render("{{ x }}", x=None) == ""

@@ -377,6 +377,31 @@ async def test_citizen_text_is_escaped_everywhere(dash: Dash) -> None:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+async def test_notes_and_file_sections_are_escaped_too(dash: Dash) -> None:
+    case_id = await dash.file()
+    boss = await chief(dash.db, "construction")
+    await dash.cases.acknowledge(case_id, boss.id)
+    await dash.cases.resolve(case_id, boss.id, "已修好<script>alert(3)</script>")
+    await dash.login(boss.id)
+    html = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
+    assert "<script>alert(3)" not in html
+    # Once in the card (办理结果), once in the timeline.
+    assert html.count("已修好&lt;script&gt;alert(3)&lt;/script&gt;") == 2
+
+    dash.logout_locally()
+    street = await chief(dash.db, "dongcheng")
+    await dash.login(street.id)
+    token = await dash.csrf("/dashboard/files/dongcheng_heping")
+    form = {
+        "csrf_token": token,
+        "section": "party_affairs",
+        "content": '党员<img src=x onerror="alert(4)">',
+        "base_revision_id": "0",
+    }
+    saved = await (await dash.client.post("/dashboard/files/dongcheng_heping", data=form)).text()
+    assert "<img src=x" not in saved and "党员&lt;img src=x onerror=&#34;alert(4)&#34;&gt;" in saved
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
@@ -100,8 +101,15 @@ async def test_healthz_reports_backlog_and_overdue_timers(
     assert body["outbox_backlog"] == 2
     assert body["oldest_undelivered_age_seconds"] == pytest.approx(90, abs=1)
     assert body["timers_overdue"] == 1
-    metrics = await (await client.get("/metrics")).text()
+    resp = await client.get("/metrics")
+    metrics = await resp.text()
     assert "minqing_outbox_backlog 2" in metrics and "minqing_up 1" in metrics
+    # What a Prometheus server reads: the text format's content type, and text it can parse.
+    assert resp.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    families = {f.name: f for f in text_string_to_metric_families(metrics)}
+    assert families["minqing_outbox_backlog"].samples[0].value == 2
+    assert families["minqing_timers_overdue"].samples[0].value == 1
+    assert families["minqing_update_seconds"].type == "histogram"
 
 
 async def test_webhook_answers_503_until_the_bot_runs_and_keeps_nothing(db: Database) -> None:

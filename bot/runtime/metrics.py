@@ -1,107 +1,100 @@
-"""A small in-process metrics registry rendered in Prometheus text format.
+"""The service's metrics on ``prometheus-client``, one registry per running service.
 
-One :class:`Metrics` per running service (tests run several side by side, so
-there is no global registry). Gauges that come from the database (cases by
-state, outbox backlog) are added at scrape time by the web layer.
+One :class:`Metrics` per running service, each with its own
+:class:`prometheus_client.CollectorRegistry` (tests run several services side
+by side in one process, so nothing goes to the library's global registry).
+Counters and the latency histograms live in that registry; values that come
+from elsewhere — the database (cases by state, outbox backlog), or the delivery
+worker's own counters — are handed over as :class:`GaugeSample` at scrape time
+and rendered with the registry in one exposition (:meth:`Metrics.render`).
+
+The thin :class:`Counter` and :class:`Histogram` wrappers keep the call sites
+short (``metrics.updates.inc(1, "webhook")``) and fix the label names per metric.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-LabelValues = tuple[str, ...]
+import prometheus_client
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+# No ``*_created`` series: they would carry wall-clock times (the service keeps time through
+# its own clock) and double the exposition; the metric names stay those of earlier releases.
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
+
+#: Histogram buckets in seconds (the +Inf bucket is added by the library).
 DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+#: The ``Content-Type`` of :meth:`Metrics.render`'s text (Prometheus text format 0.0.4).
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _labels(names: Sequence[str], values: Sequence[str], extra: str = "") -> str:
-    parts = [f'{n}="{_escape(v)}"' for n, v in zip(names, values, strict=True)]
-    if extra:
-        parts.append(extra)
-    return "{" + ",".join(parts) + "}" if parts else ""
-
-
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    return repr(float(value)) if not float(value).is_integer() else str(int(value))
-
-
-@dataclass
 class Counter:
     """A monotonically increasing count, optionally by labels."""
 
-    name: str
-    help: str
-    label_names: tuple[str, ...] = ()
-    _values: dict[LabelValues, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        name: str,
+        help: str,
+        label_names: Sequence[str] = (),
+    ) -> None:
+        self.name = name
+        self.label_names = tuple(label_names)
+        self._counter = prometheus_client.Counter(
+            name, help, labelnames=self.label_names, registry=registry
+        )
+        self._registry = registry
 
     def inc(self, amount: float = 1.0, *labels: str) -> None:
-        """Add ``amount`` for the given label values."""
+        """Add ``amount`` for the given label values.
+
+        Raises:
+            ValueError: a negative amount, or the wrong number of label values.
+        """
         if amount < 0:
             raise ValueError("counters only go up")
         if len(labels) != len(self.label_names):
             raise ValueError(f"{self.name} takes labels {self.label_names}")
-        with self._lock:
-            self._values[labels] = self._values.get(labels, 0.0) + amount
+        target = self._counter.labels(*labels) if labels else self._counter
+        target.inc(amount)
 
     def value(self, *labels: str) -> float:
-        """The current count for the given label values."""
-        return self._values.get(labels, 0.0)
-
-    def render(self) -> Iterable[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} counter"
-        values = dict(self._values) or ({(): 0.0} if not self.label_names else {})
-        for labels, value in sorted(values.items()):
-            yield f"{self.name}{_labels(self.label_names, labels)} {_number(value)}"
+        """The current count for the given label values (0 when never counted)."""
+        sample = self.name if self.name.endswith("_total") else f"{self.name}_total"
+        found = self._registry.get_sample_value(
+            sample, dict(zip(self.label_names, labels, strict=True))
+        )
+        return found or 0.0
 
 
-@dataclass
 class Histogram:
     """Observed durations (seconds) in cumulative buckets."""
 
-    name: str
-    help: str
-    buckets: tuple[float, ...] = DEFAULT_BUCKETS
-    _counts: list[int] = field(default_factory=list)
-    _sum: float = 0.0
-    _count: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self._counts = [0] * len(self.buckets)
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        name: str,
+        help: str,
+        buckets: Sequence[float] = DEFAULT_BUCKETS,
+    ) -> None:
+        self.name = name
+        self._histogram = prometheus_client.Histogram(
+            name, help, buckets=tuple(buckets), registry=registry
+        )
+        self._registry = registry
 
     def observe(self, value: float) -> None:
         """Record one observation."""
-        with self._lock:
-            self._sum += value
-            self._count += 1
-            for i, bound in enumerate(self.buckets):
-                if value <= bound:
-                    self._counts[i] += 1
+        self._histogram.observe(value)
 
     @property
     def count(self) -> int:
         """How many observations were made."""
-        return self._count
-
-    def render(self) -> Iterable[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} histogram"
-        for bound, n in zip(self.buckets, self._counts, strict=True):
-            yield f'{self.name}_bucket{{le="{_number(bound)}"}} {n}'
-        yield f'{self.name}_bucket{{le="+Inf"}} {self._count}'
-        yield f"{self.name}_sum {_number(self._sum)}"
-        yield f"{self.name}_count {self._count}"
+        return int(self._registry.get_sample_value(f"{self.name}_count") or 0)
 
 
 @dataclass(frozen=True)
@@ -120,40 +113,62 @@ class GaugeSample:
 Collector = Callable[[], Iterable[GaugeSample]]
 
 
+def _families(samples: Iterable[GaugeSample]) -> list[Metric]:
+    """Samples grouped into metric families, in order of first appearance."""
+    families: dict[str, GaugeMetricFamily | CounterMetricFamily] = {}
+    for s in samples:
+        family = families.get(s.name)
+        if family is None:
+            kind = CounterMetricFamily if s.kind == "counter" else GaugeMetricFamily
+            family = kind(s.name, s.help, labels=list(s.label_names))
+            families[s.name] = family
+        family.add_metric(list(s.label_values), s.value)
+    return list(families.values())
+
+
+class _Exposition:
+    """The registry and one scrape's samples, as one collector for ``generate_latest``."""
+
+    def __init__(self, registry: CollectorRegistry, extra: Sequence[Metric]) -> None:
+        self._registry = registry
+        self._extra = extra
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._registry.collect()
+        yield from self._extra
+
+
 class Metrics:
-    """The service's counters and histograms."""
+    """The service's counters and histograms, in a registry of its own."""
 
     def __init__(self) -> None:
-        self.updates = Counter("minqing_updates_total", "Telegram updates taken in", ("source",))
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.updates = Counter(r, "minqing_updates_total", "Telegram updates taken in", ("source",))
         self.classifications = Counter(
-            "minqing_classifications_total", "Messages classified, by room", ("room",)
+            r, "minqing_classifications_total", "Messages classified, by room", ("room",)
         )
-        self.cases_filed = Counter("minqing_cases_filed_total", "Cases filed", ("kind", "channel"))
+        self.cases_filed = Counter(
+            r, "minqing_cases_filed_total", "Cases filed", ("kind", "channel")
+        )
         self.webhook_rejected = Counter(
-            "minqing_webhook_rejected_total", "Webhook requests refused", ("reason",)
+            r, "minqing_webhook_rejected_total", "Webhook requests refused", ("reason",)
         )
         self.update_latency = Histogram(
-            "minqing_update_seconds", "Time to handle one update, arrival to handler done"
+            r, "minqing_update_seconds", "Time to handle one update, arrival to handler done"
+        )
+        self.classify_latency = Histogram(
+            r, "minqing_classify_seconds", "Time to classify one message"
         )
         self.collectors: list[Collector] = []
-        self.classify_latency = Histogram(
-            "minqing_classify_seconds", "Time to classify one message"
-        )
-
-    def _all(self) -> list[Counter | Histogram]:
-        return [v for v in vars(self).values() if isinstance(v, Counter | Histogram)]
 
     def render(self, gauges: Iterable[GaugeSample] = ()) -> str:
-        """Everything in Prometheus text exposition format."""
-        lines: list[str] = []
-        for metric in self._all():
-            lines.extend(metric.render())
-        seen: set[str] = set()
+        """Everything in Prometheus text exposition format (see :data:`CONTENT_TYPE`).
+
+        Args:
+            gauges: Values computed for this scrape (added after the registry's
+                metrics, together with what :attr:`collectors` yield now).
+        """
         collected = [sample for collect in self.collectors for sample in collect()]
-        for g in [*gauges, *collected]:
-            if g.name not in seen:
-                lines.append(f"# HELP {g.name} {g.help}")
-                lines.append(f"# TYPE {g.name} {g.kind}")
-                seen.add(g.name)
-            lines.append(f"{g.name}{_labels(g.label_names, g.label_values)} {_number(g.value)}")
-        return "\n".join(lines) + "\n"
+        extra = _families([*gauges, *collected])
+        return generate_latest(_Exposition(self.registry, extra)).decode("utf-8")

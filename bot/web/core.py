@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.runtime.inbox import UpdateInbox
-from bot.runtime.metrics import GaugeSample, Metrics
+from bot.runtime.metrics import CONTENT_TYPE, GaugeSample, Metrics
 from bot.services.clock import Clock
 from storage.db import Database
 from storage.health import cases_by_status, events_by_type, health_figures, ping
@@ -129,7 +129,7 @@ async def handle_healthz(request: web.Request) -> web.Response:
 
 
 async def handle_metrics(request: web.Request) -> web.Response:
-    """Prometheus text format."""
+    """Prometheus text format: the service's registry plus figures read from the database."""
     ctx = request.app[CONTEXT_KEY]
     gauges: list[GaugeSample] = []
     try:
@@ -165,7 +165,8 @@ async def handle_metrics(request: web.Request) -> web.Response:
             GaugeSample("minqing_timers_overdue", "Timers past due", figures.timers_overdue)
         )
     gauges.append(GaugeSample("minqing_up", "Database reachable", 1 if figures else 0))
-    return web.Response(text=ctx.metrics.render(gauges), content_type="text/plain", charset="utf-8")
+    body = ctx.metrics.render(gauges).encode("utf-8")
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 
 def add_core_routes(app: web.Application, ctx: WebContext, webhook: str | None = None) -> None:

@@ -1,0 +1,339 @@
+"""The citizen form's service side: the context, checking input, filing once, the status look-up.
+
+The routes and the decisions behind them (CSRF, one filing per form, what the
+status look-up may show) are described in :mod:`bot.web.citizen_form`; this
+module knows nothing of HTTP or HTML.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.services.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
+from bot.services.clock import Clock
+from bot.services.keys import installation_secret
+from bot.services.lifecycle import CaseError, status_label
+from bot.services.notifications import EVENT_LABELS
+from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
+from config.district import District, UnitKind
+from nlp import mask_sensitive
+from storage.db import Database
+from storage.enums import CaseKind, CaseStatus, Channel
+from storage.models import Case
+from storage.state import delete_state, get_state, put_state
+
+log = logging.getLogger(__name__)
+
+#: The installation secret that signs form tokens.
+FORM_SECRET_NAME = "web_form"
+#: ``bot_state`` kind that records which form filed which case.
+FORM_STATE_KIND = "web_form"
+MAX_ADDRESS = 200
+#: Unit kinds a citizen may pick as the place of the problem (属地).
+PLACE_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
+#: Timeline events shown to the public.
+PUBLIC_EVENTS = (
+    "registered",
+    "dispatched",
+    "acknowledged",
+    "in_progress",
+    "resolved",
+    "returned",
+    "followed_up",
+    "reopened",
+    "closed",
+    "escalated",
+)
+
+#: Statuses in which the bureau's work is done (the result is shown).
+DONE = frozenset({CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED})
+_NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+# --- context ----------------------------------------------------------------------------
+
+
+@dataclass
+class CitizenFormContext:
+    """What the citizen form needs from the running service."""
+
+    cases: CaseService
+    db: Database
+    district: District
+    clock: Clock
+    #: Mark cookies ``Secure`` (set when the site is served over HTTPS).
+    secure_cookies: bool = False
+    _secret: bytes | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def from_service(
+        cls, cases: CaseService, *, secure_cookies: bool = False
+    ) -> CitizenFormContext:
+        """A context sharing the case service's database, district and clock."""
+        return cls(
+            cases=cases,
+            db=cases.db,
+            district=cases.district,
+            clock=cases.clock,
+            secure_cookies=secure_cookies,
+        )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The district's time zone."""
+        return self.cases.tz
+
+    async def form_secret(self) -> bytes:
+        """The installation secret for form tokens (read once, then cached)."""
+        if self._secret is None:
+            self._secret = await installation_secret(self.db, FORM_SECRET_NAME)
+        return self._secret
+
+
+# --- the service side ------------------------------------------------------------------
+
+
+class FormError(ValueError):
+    """Input the form cannot take; ``message`` is shown above the form (Chinese)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the citizen typed (kept to show the form again)."""
+
+    text: str = ""
+    address: str = ""
+    name: str = ""
+    phone: str = ""
+    place: str = ""
+
+    @classmethod
+    def from_post(cls, data: Mapping[str, Any]) -> FormValues:
+        """The text fields of a posted form (anything else is ignored)."""
+
+        def get(key: str) -> str:
+            value = data.get(key, "")
+            return value if isinstance(value, str) else ""
+
+        return cls(
+            text=get("text").replace("\r\n", "\n"),
+            address=get("address"),
+            name=get("name"),
+            phone=get("phone"),
+            place=get("place"),
+        )
+
+
+def places(district: District) -> list[tuple[str, str]]:
+    """Communities and residential areas to choose from: ``(unit id, label)``."""
+    out: list[tuple[str, str]] = []
+    for unit in district.units.values():
+        if unit.kind in PLACE_KINDS:
+            parent = district.units.get(unit.parent_id) if unit.parent_id else None
+            out.append((unit.id, f"{parent.name} · {unit.name}" if parent else unit.name))
+    return out
+
+
+def check_text(text: str) -> str:
+    """The description, trimmed.
+
+    Raises:
+        FormError: empty or longer than :data:`bot.services.cases.MAX_TEXT` characters.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise FormError("请填写您要反映的问题。")
+    if len(cleaned) > MAX_TEXT:
+        raise FormError(f"内容过长：最多{MAX_TEXT}字，您填写了{len(cleaned)}字。请精简后再提交。")
+    return cleaned
+
+
+def build_draft(ctx: CitizenFormContext, values: FormValues) -> RequestDraft:
+    """Check every field and build the request.
+
+    Raises:
+        FormError: the first problem found.
+    """
+    text = check_text(values.text)
+    address = " ".join(values.address.split())
+    if len(address) > MAX_ADDRESS:
+        raise FormError(f"地址请控制在{MAX_ADDRESS}字以内。")
+    place = values.place.strip() or None
+    if place is not None and (
+        place not in ctx.district.units or ctx.district.units[place].kind not in PLACE_KINDS
+    ):
+        raise FormError("请从列表中选择所在社区。")
+    try:
+        name = clean_name(values.name)
+        phone = clean_phone(values.phone)
+    except ContactError as exc:
+        raise FormError(exc.message) from None
+    return RequestDraft(
+        text=text,
+        address=address or None,
+        territorial_unit_id=place,
+        contact_name=name,
+        contact_phone=phone,
+    )
+
+
+def preview_request(ctx: CitizenFormContext, values: FormValues) -> Preview:
+    """Which office would handle the text; files nothing.
+
+    Raises:
+        FormError: empty or too long text.
+    """
+    text = check_text(values.text)
+    try:
+        return ctx.cases.preview(text)
+    except CaseError as exc:
+        raise FormError(exc.message) from None
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A request filed from the form (or found again for a repeated form)."""
+
+    view: CaseView
+    repeated: bool = False
+
+
+async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:
+    """Claim a form id before filing; the stored record if it was used already."""
+    try:
+        async with ctx.db.session() as s:
+            used = await get_state(s, FORM_STATE_KIND, "", form_id)
+            if used is not None:
+                return dict(used) if isinstance(used, dict) else {}
+            await put_state(s, FORM_STATE_KIND, "", form_id, {"case_id": None})
+    except IntegrityError:  # the same form arrived twice at the same moment
+        return {}
+    return None
+
+
+async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValues) -> Filed:
+    """File the request of one form, at most once per form id.
+
+    Raises:
+        FormError: bad input, or the same form is being filed right now.
+    """
+    draft = build_draft(ctx, values)
+    used = await _claim_form(ctx, form_id)
+    if used is not None:
+        case_id, reporter_id = used.get("case_id"), used.get("reporter_id")
+        if isinstance(case_id, int) and isinstance(reporter_id, int):
+            view = await ctx.cases.get_case_view(case_id, reporter_id)
+            return Filed(view=view, repeated=True)
+        raise FormError("此表单正在提交或已提交，请勿重复提交。")
+    try:
+        reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
+        view = await ctx.cases.file_request(reporter_id, draft, Channel.WEB)
+    except CaseError as exc:
+        async with ctx.db.session() as s:
+            await delete_state(s, FORM_STATE_KIND, "", form_id)
+        raise FormError(exc.message) from None
+    async with ctx.db.session() as s:
+        await put_state(
+            s, FORM_STATE_KIND, "", form_id, {"case_id": view.id, "reporter_id": reporter_id}
+        )
+    log.info("web form: filed %s", view.number)
+    return Filed(view=view)
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """One step of a case's public timeline."""
+
+    at: datetime
+    label: str
+    unit_name: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    """What the status page may show about one case.
+
+    ``detailed`` is True only when the number and the phone matched; then
+    ``steps`` and ``resolution_note`` are filled.
+    """
+
+    number: str
+    status: str
+    status_label: str
+    owning_unit_name: str
+    created_at: datetime
+    resolve_due_at: datetime | None
+    resolved_at: datetime | None
+    detailed: bool
+    text: str | None = None
+    resolution_note: str | None = None
+    steps: tuple[PublicStep, ...] = ()
+
+
+async def lookup_status(
+    ctx: CitizenFormContext, number: str, phone: str | None
+) -> StatusResult | None:
+    """A citizen's request by case number, as much as the given phone allows.
+
+    Returns None — the same for an unknown number, an early warning and a
+    wrong or missing phone — when nothing may be shown.
+    """
+    number = number.strip().upper()
+    if not _NUMBER_RE.match(number):
+        return None
+    async with ctx.db.session() as s:
+        case = await s.scalar(
+            select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
+        )
+    if case is None:
+        return None
+    base = StatusResult(
+        number=case.number or str(case.id),
+        status=case.status,
+        status_label=status_label(case.status),
+        owning_unit_name=ctx.cases.unit_name(case.owning_unit_id),
+        created_at=case.created_at,
+        resolve_due_at=case.resolve_due_at,
+        resolved_at=case.resolved_at,
+        detailed=False,
+    )
+    if not case.contact_phone:
+        return base
+    given = phone_digits(phone)
+    stored = phone_digits(case.contact_phone)
+    if not given or not hmac.compare_digest(given.encode(), stored.encode()):
+        return None
+    entries = await ctx.cases.timeline(case.id)
+    steps = tuple(
+        PublicStep(
+            at=e.at,
+            label=EVENT_LABELS.get(e.type, e.type),
+            unit_name=e.unit_name,
+            note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
+        )
+        for e in entries
+        if e.type in PUBLIC_EVENTS
+    )
+    note = case.resolution_note if case.status in DONE else None
+    return replace(
+        base,
+        detailed=True,
+        text=mask_sensitive(case.original_text),
+        resolution_note=mask_sensitive(note) if note else None,
+        steps=steps,
+    )

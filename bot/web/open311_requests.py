@@ -1,0 +1,418 @@
+"""Open311 GeoReport v2, the service side: services, searching and filing requests.
+
+Pure functions and queries behind the routes of :mod:`bot.web.open311`, where
+the decisions (services are bureaus, what ``open``/``closed`` mean, privacy,
+search defaults) are described. Nothing here knows HTTP, JSON or XML.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.services.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
+from bot.services.clock import Clock
+from bot.services.lifecycle import CaseError, status_label
+from bot.services.notifications import fmt_duration, fmt_time
+from bot.web.auth import verify_api_key
+from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
+from config.district import District
+from nlp import mask_sensitive
+from storage.db import Database
+from storage.enums import CaseKind, CaseStatus, Channel
+from storage.models import ApiKey, Case
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/open311/v2"
+#: Statuses shown as ``closed``: the bureau's work is done.
+CLOSED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED})
+#: Statuses shown as ``open``.
+OPEN311_OPEN = frozenset(CaseStatus) - CLOSED_STATUSES
+DEFAULT_SPAN = timedelta(days=90)
+MAX_SPAN = timedelta(days=90)
+MAX_RESULTS = 1000
+MAX_IDS = 100
+MAX_ADDRESS = 500
+MAX_MEDIA_URL = 1000
+KEYWORDS_PER_SERVICE = 8
+
+#: The GeoReport v2 specification, as named in the service discovery document.
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+#: When this endpoint last changed (service discovery ``changeset``).
+CHANGESET = "2026-11-27T00:00:00Z"
+
+
+class Open311Error(Exception):
+    """A request the API refuses, reported as ``[{"code": ..., "description": ...}]``."""
+
+    def __init__(self, status: int, description: str) -> None:
+        self.status = status
+        self.description = description
+        super().__init__(f"{status}: {description}")
+
+
+def lexicon_keywords(limit: int = KEYWORDS_PER_SERVICE) -> dict[str, tuple[str, ...]]:
+    """The strongest hand-written keywords of each bureau, from the packaged lexicon.
+
+    Returns an empty mapping when the lexicon cannot be loaded: keywords are optional.
+    """
+    try:
+        from nlp.lexicon import default_lexicon
+
+        lexicon = default_lexicon()
+        out: dict[str, tuple[str, ...]] = {}
+        for (_room, bureau), words in lexicon.bureau_keywords.items():
+            ranked = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
+            out[bureau] = tuple(w for w, weight in ranked[:limit] if weight > 0)
+        return out
+    except Exception as exc:  # optional decoration: never break the API over it
+        log.warning("open311: no lexicon keywords for services: %s", type(exc).__name__)
+        return {}
+
+
+@dataclass
+class Open311Context:
+    """What the Open311 routes need from the running service."""
+
+    cases: CaseService
+    db: Database
+    district: District
+    clock: Clock
+    keywords: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_service(cls, cases: CaseService, *, keywords: bool = True) -> Open311Context:
+        """A context sharing the case service's database, district and clock."""
+        return cls(
+            cases=cases,
+            db=cases.db,
+            district=cases.district,
+            clock=cases.clock,
+            keywords=lexicon_keywords() if keywords else {},
+        )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The district's time zone."""
+        return self.cases.tz
+
+
+# --- the service side: pure functions and queries ------------------------------------
+
+
+def open311_status(status: str) -> str:
+    """``open`` or ``closed`` for one of our statuses (see the module docstring)."""
+    return "closed" if status in CLOSED_STATUSES else "open"
+
+
+def _iso(when: datetime | None, tz: ZoneInfo) -> str | None:
+    return None if when is None else when.astimezone(tz).isoformat(timespec="seconds")
+
+
+def list_services(ctx: Open311Context) -> list[dict[str, Any]]:
+    """Every bureau as an Open311 service, in config order."""
+    out: list[dict[str, Any]] = []
+    for room in ctx.district.rooms.values():
+        for bureau in room.bureaus.values():
+            out.append(
+                {
+                    "service_code": bureau.id,
+                    "service_name": bureau.name,
+                    "description": f"{room.name}·{bureau.name}受理的群众诉求"
+                    + (f"（{room.address}）" if room.address else ""),
+                    "metadata": False,
+                    "type": "realtime",
+                    "keywords": ",".join(ctx.keywords.get(bureau.id, ())),
+                    "group": room.name,
+                }
+            )
+    return out
+
+
+def discovery(ctx: Open311Context, base_url: str) -> dict[str, Any]:
+    """The service discovery document: where the v2 endpoint is and what it speaks."""
+    desk = ctx.district.units[ctx.district.dispatcher]
+    return {
+        "changeset": CHANGESET,
+        "contact": " ".join(x for x in (ctx.district.name, desk.name, desk.phone) if x),
+        "key_service": "接口密钥（api_key）请向区群工办申请。",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base_url.rstrip("/") + PREFIX,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+
+
+def service_definition(ctx: Open311Context, code: str) -> dict[str, Any]:
+    """The definition of one service: no extra attributes.
+
+    Raises:
+        Open311Error: 404 for an unknown service code.
+    """
+    if code not in ctx.district.bureaus:
+        raise Open311Error(404, f"unknown service_code: {code}")
+    return {"service_code": code, "attributes": []}
+
+
+def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
+    """One case as a public Open311 service request (no reporter identity or contact)."""
+    bureau = ctx.district.bureaus.get(case.bureau)
+    room = ctx.district.rooms.get(case.room)
+    notes = status_label(case.status)
+    if case.resolution_note and case.status in CLOSED_STATUSES:
+        notes += f"：{mask_sensitive(case.resolution_note)}"
+    media = next(
+        (str(p) for p in case.photo_file_ids or () if str(p).startswith(("https://", "http://"))),
+        None,
+    )
+    return {
+        "service_request_id": case.number or str(case.id),
+        "status": open311_status(case.status),
+        "status_notes": notes,
+        "service_name": bureau.name if bureau else (room.name if room else "待分派"),
+        "service_code": bureau.id if bureau else None,
+        "description": mask_sensitive(case.original_text),
+        "agency_responsible": ctx.cases.unit_name(case.owning_unit_id),
+        "service_notice": None,
+        "requested_datetime": _iso(case.created_at, ctx.tz),
+        "updated_datetime": _iso(case.updated_at, ctx.tz),
+        "expected_datetime": _iso(case.resolve_due_at, ctx.tz),
+        "address": case.address,
+        "address_id": None,
+        "zipcode": None,
+        "lat": case.latitude,
+        "long": case.longitude,
+        "media_url": media,
+    }
+
+
+def parse_when(text: str, tz: ZoneInfo, *, end: bool = False) -> datetime:
+    """An ISO 8601 date or time; without an offset it is read in ``tz``.
+
+    A bare date means its first instant, or with ``end`` its last instant (so
+    that ``end_date=2026-03-31`` includes the whole day).
+
+    Raises:
+        ValueError: not ISO 8601.
+    """
+    text = text.strip()
+    if len(text) == 10:
+        day = date.fromisoformat(text)
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        return start + timedelta(days=1, microseconds=-1) if end else start
+    if len(text) > 19 and text[-6] == " ":
+        # "+08:00" arrives as " 08:00" when a client forgets to encode the plus sign.
+        text = text[:-6] + "+" + text[-5:]
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """The filters of ``GET requests``, checked."""
+
+    numbers: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: frozenset[str] = frozenset()
+    limit: int = MAX_RESULTS
+
+
+def _comma_list(value: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in (value or "").split(",") if v.strip()))
+
+
+def parse_request_query(ctx: Open311Context, params: Mapping[str, str]) -> RequestQuery:
+    """Check the search parameters and apply the defaults.
+
+    Raises:
+        Open311Error: 400 for a malformed date or status, or a span over 90 days.
+    """
+    numbers = _comma_list(params.get("service_request_id"))
+    if len(numbers) > MAX_IDS:
+        raise Open311Error(400, f"at most {MAX_IDS} service_request_id values")
+    if numbers:
+        return RequestQuery(numbers=numbers)
+    wanted = _comma_list(params.get("status"))
+    for s in wanted:
+        if s not in ("open", "closed"):
+            raise Open311Error(400, "status must be open, closed or open,closed")
+    statuses: set[str] = set()
+    if "open" in wanted:
+        statuses |= {s.value for s in OPEN311_OPEN}
+    if "closed" in wanted:
+        statuses |= {s.value for s in CLOSED_STATUSES}
+    try:
+        start = parse_when(params["start_date"], ctx.tz) if params.get("start_date") else None
+        end = parse_when(params["end_date"], ctx.tz, end=True) if params.get("end_date") else None
+    except ValueError:
+        raise Open311Error(400, "start_date and end_date must be ISO 8601") from None
+    if end is None:
+        end = start + DEFAULT_SPAN if start is not None else ctx.clock.now()
+    if start is None:
+        start = end - DEFAULT_SPAN
+    if end < start:
+        raise Open311Error(400, "end_date is before start_date")
+    if end - start > MAX_SPAN + timedelta(days=1):
+        raise Open311Error(400, "start_date and end_date may not span more than 90 days")
+    return RequestQuery(
+        service_codes=_comma_list(params.get("service_code")),
+        start=start,
+        end=end,
+        statuses=frozenset(statuses),
+    )
+
+
+async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[str, Any]]:
+    """Citizens' requests matching ``query``, newest first, as Open311 records."""
+    stmt = select(Case).where(Case.kind == CaseKind.REQUEST.value)
+    if query.numbers:
+        stmt = stmt.where(Case.number.in_(list(query.numbers)))
+    else:
+        if query.start is not None:
+            stmt = stmt.where(Case.created_at >= query.start)
+        if query.end is not None:
+            stmt = stmt.where(Case.created_at <= query.end)
+        if query.statuses:
+            stmt = stmt.where(Case.status.in_(sorted(query.statuses)))
+        if query.service_codes:
+            stmt = stmt.where(Case.bureau.in_(list(query.service_codes)))
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(query.limit)
+    async with ctx.db.session() as s:
+        rows = list((await s.scalars(stmt)).all())
+    return [request_record(ctx, c) for c in rows]
+
+
+async def get_request(ctx: Open311Context, number: str) -> dict[str, Any]:
+    """One citizen's request by case number.
+
+    Raises:
+        Open311Error: 404 when there is none (or it is an early warning).
+    """
+    found = await find_requests(ctx, RequestQuery(numbers=(number,), limit=1))
+    if not found:
+        raise Open311Error(404, f"unknown service_request_id: {number}")
+    return found[0]
+
+
+def _float(fields: Mapping[str, str], name: str, bound: float) -> float | None:
+    text = (fields.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise Open311Error(400, f"{name} is not a number") from None
+    if not math.isfinite(value) or abs(value) > bound:
+        raise Open311Error(400, f"{name} is out of range")
+    return value
+
+
+def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestDraft:
+    """Check the fields of ``POST requests`` (api_key aside) and build the draft.
+
+    Raises:
+        Open311Error: 400 with the first problem found.
+    """
+    code = (fields.get("service_code") or "").strip()
+    bureau = ctx.district.bureaus.get(code) if code else None
+    if code and bureau is None:
+        raise Open311Error(400, f"unknown service_code: {code}")
+    description = (fields.get("description") or "").strip()
+    if not description:
+        raise Open311Error(400, "description is required")
+    if len(description) > MAX_TEXT:
+        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+    lat, lon = _float(fields, "lat", 90.0), _float(fields, "long", 180.0)
+    if (lat is None) != (lon is None):
+        raise Open311Error(400, "lat and long must be given together")
+    address = (fields.get("address_string") or "").strip()
+    if len(address) > MAX_ADDRESS:
+        raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
+    if lat is None and not address:
+        raise Open311Error(400, "a location is required: lat and long, or address_string")
+    media = (fields.get("media_url") or "").strip()
+    if media and (
+        not media.startswith(("https://", "http://"))
+        or len(media) > MAX_MEDIA_URL
+        or any(ch.isspace() for ch in media)
+    ):
+        raise Open311Error(400, "media_url must be an http or https URL")
+    family, given = (fields.get("last_name") or "").strip(), (fields.get("first_name") or "")
+    try:
+        name = clean_name(family + given.strip())
+        phone = clean_phone(fields.get("phone"))
+    except ContactError as exc:
+        raise Open311Error(400, f"{exc.field} is not valid") from None
+    return RequestDraft(
+        text=description,
+        room=bureau.room_id if bureau else None,
+        bureau=bureau.id if bureau else None,
+        address=address or None,
+        latitude=lat,
+        longitude=lon,
+        contact_name=name,
+        contact_phone=phone,
+        photo_file_ids=(media,) if media else (),
+    )
+
+
+def service_notice(view: CaseView, ctx: Open311Context) -> str:
+    """The short Chinese notice returned with a new request."""
+    if view.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED):
+        resolve = ctx.district.deadlines[view.priority].resolve
+        return (
+            f"已登记，编号{view.number}。正在由{view.owning_unit_name}分派承办单位，"
+            f"派单后{fmt_duration(resolve)}内办结。"
+        )
+    return (
+        f"已登记，编号{view.number}。承办单位：{view.owning_unit_name}；"
+        f"办结时限：{fmt_time(view.resolve_due_at, ctx.tz)}。"
+    )
+
+
+async def require_api_key(ctx: Open311Context, value: str | None) -> ApiKey:
+    """The valid key in ``value``; a missing, unknown or revoked one is refused.
+
+    Raises:
+        Open311Error: 403.
+    """
+    key = await verify_api_key(ctx.db, (value or "").strip())
+    if key is None:
+        raise Open311Error(403, "api_key is missing, unknown or revoked")
+    return key
+
+
+async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict[str, Any]:
+    """File a request from ``POST requests``: key, fields, reporter, case.
+
+    Raises:
+        Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
+    """
+    key = await require_api_key(ctx, fields.get("api_key"))
+    draft = parse_submission(ctx, fields)
+    reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
+    try:
+        view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
+    except CaseError as exc:
+        raise Open311Error(400, exc.message) from None
+    log.info("open311: filed %s for api key %d", view.number, key.id)
+    return {
+        "service_request_id": view.number,
+        "service_notice": service_notice(view, ctx),
+        "account_id": None,
+    }
