@@ -157,15 +157,67 @@ async def _current(update: Update, context: BotContext) -> dict[str, Any] | None
 
 
 async def other_rooms(update: Update, context: BotContext) -> str | None:
-    """换一个部门 / 其他部门: show all five rooms."""
+    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
     query = update.callback_query
     assert query is not None
     draft = await _current(update, context)
     if draft is None:
         return None
     await query.answer()
-    await query.edit_message_reply_markup(
-        texts.rooms_markup(context.runtime.district, texts.ROOM, str(draft["n"]))
+    district = context.runtime.district
+    n = str(draft["n"])
+    await query.edit_message_text(
+        texts.fit(texts.bureaus_text(district)),
+        reply_markup=texts.bureaus_markup(district, texts.BUREAU, f"{texts.BACK}:{n}", n),
+    )
+    return PROPOSE
+
+
+async def choose_bureau(update: Update, context: BotContext) -> str | None:
+    """A bureau chosen by hand: the case will go to its station."""
+    query = update.callback_query
+    assert query is not None
+    draft = await _current(update, context)
+    if draft is None:
+        return None
+    parts = (query.data or "").split(":")
+    bureau_id = parts[2] if len(parts) == 4 else ""
+    district = context.runtime.district
+    if bureau_id not in district.bureaus:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    draft["room"] = district.bureaus[bureau_id].room_id
+    draft["bureau"] = bureau_id
+    await query.answer(f"已选择{district.bureaus[bureau_id].name}")
+    await query.edit_message_text(
+        texts.fit(texts.chosen_bureau(district, bureau_id, str(draft["text"]))),
+        reply_markup=texts.submit_markup(int(draft["n"])),
+    )
+    return PROPOSE
+
+
+async def back_to_proposal(update: Update, context: BotContext) -> str | None:
+    """返回 from the picker: the proposal as it was (the draft's choice unchanged)."""
+    query = update.callback_query
+    assert query is not None
+    draft = await _current(update, context)
+    if draft is None:
+        return None
+    await query.answer()
+    district = context.runtime.district
+    text = str(draft["text"])
+    n = int(draft["n"])
+    if draft.get("bureau") in district.bureaus:
+        await query.edit_message_text(
+            texts.fit(texts.chosen_bureau(district, str(draft["bureau"]), text)),
+            reply_markup=texts.submit_markup(n),
+        )
+        return PROPOSE
+    preview = await classify(context, text)
+    unsure = is_unsure(preview)
+    await query.edit_message_text(
+        texts.fit(texts.proposal(preview, text, district, unsure=unsure)),
+        reply_markup=texts.proposal_markup(preview, district, n, unsure=unsure),
     )
     return PROPOSE
 
@@ -284,6 +336,10 @@ def register(application: App) -> None:
                     CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
                     CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
                     CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
+                    CallbackQueryHandler(
+                        fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"
+                    ),
+                    CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
                     CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
                     MessageHandler(PRIVATE_TEXT, describe),
                 ],

@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseService
 from bot.services.lifecycle import CaseError
-from config.district import GRASSROOTS_KINDS, District, UnitKind
+from config.district import GRASSROOTS_KINDS, District, UnitKind, place_name
 from storage import cases as store
 from storage.db import Database
 from storage.enums import Role
@@ -129,7 +129,7 @@ class PeopleService:
         for unit in self.district.units.values():
             if unit.kind in TERRITORIAL_CHOICE_KINDS:
                 parent = self.district.units.get(unit.parent_id) if unit.parent_id else None
-                out.append(Place(unit.id, unit.name, parent.name if parent else ""))
+                out.append(Place(unit.id, place_name(unit.name), parent.name if parent else ""))
         return out
 
     def place(self, unit_id: str) -> Place | None:

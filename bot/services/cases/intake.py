@@ -27,6 +27,7 @@ from bot.services.lifecycle import (
 from bot.services.routing import UNKNOWN, Route, route_request, route_warning
 from config.district import SEVERITIES
 from nlp import normalize as normalize_text
+from nlp.reasons import decision_words
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case
 
@@ -48,6 +49,9 @@ class CaseIntake(CaseTx):
             if type(exc).__name__ == "EmptyTextError":
                 raise CaseError("bad_input", "请用文字描述您遇到的问题。") from exc
             raise
+
+    def _receipt(self, view: CaseView) -> str:
+        return nt.reporter_registered(view, self.district, self.tz)
 
     def preview(self, text: str) -> Preview:
         """Classify ``text`` and describe the office that would handle it; files nothing.
@@ -82,7 +86,7 @@ class CaseIntake(CaseTx):
             or bureau is None
             or c.confidence < self.district.min_routing_confidence
             or bool(getattr(c, "unsure", False)),
-            keywords=tuple(_keywords(c.keywords)),
+            keywords=tuple(decision_words(_keywords(c.keywords))),
             severity=c.severity,
             severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
             address=room.address if room else "",
@@ -90,6 +94,7 @@ class CaseIntake(CaseTx):
             phone=room.phone if room else "",
             alternatives=tuple(alternatives),
             truncated=bool(getattr(c, "truncated", False)),
+            bureau_duties=bureau.duties if bureau else "",
         )
 
     # --- filing ------------------------------------------------------------------
@@ -136,9 +141,18 @@ class CaseIntake(CaseTx):
         )
 
     async def file_request(
-        self, reporter_id: int, draft: RequestDraft, channel: str = Channel.TELEGRAM
+        self,
+        reporter_id: int,
+        draft: RequestDraft,
+        channel: str = Channel.TELEGRAM,
+        *,
+        receipt: bool = True,
     ) -> CaseView:
         """File a citizen's request: classify, route, set deadlines, notify.
+
+        ``receipt=False``: the caller answers the reporter itself (the Telegram
+        conversation does, with :func:`bot.services.notifications.reporter_registered`),
+        so no receipt is written to the outbox — the reporter gets one receipt, not two.
 
         Raises:
             CaseError: ``bad_input`` (empty/too long text, unknown unit),
@@ -203,14 +217,21 @@ class CaseIntake(CaseTx):
                 s,
                 case,
                 now,
-                reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
+                reporter_text=self._receipt if receipt else None,
             )
             return self.view_for(case, reporter, now)
 
     async def file_warning(
-        self, officer_id: int, draft: WarningDraft, channel: str = Channel.TELEGRAM
+        self,
+        officer_id: int,
+        draft: WarningDraft,
+        channel: str = Channel.TELEGRAM,
+        *,
+        receipt: bool = True,
     ) -> CaseView:
         """File an information officer's early warning with the officer's own unit.
+
+        ``receipt=False`` as for :meth:`file_request`.
 
         High and critical warnings also reach ``district.warning_centres`` at
         once, critical ones also ``district.leadership``.
@@ -278,6 +299,6 @@ class CaseIntake(CaseTx):
                 case,
                 now,
                 also_card_units=route.also_notify,
-                reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
+                reporter_text=self._receipt if receipt else None,
             )
             return self.view_for(case, officer, now)

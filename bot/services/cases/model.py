@@ -140,6 +140,8 @@ class Preview:
     phone: str
     alternatives: tuple[Alternative, ...] = ()
     truncated: bool = False
+    #: What the bureau handles (``duties`` in the district config), for the citizen.
+    bureau_duties: str = ""
 
 
 @dataclass(frozen=True)
