@@ -90,9 +90,7 @@ async def test_request_is_acknowledged_resolved_and_followed_up(
         assert "办结时限" in receipt.content and "您将收到每一次进展的通知" in receipt.content
         # One receipt: the answer to the last step is it, nothing else follows.
         await kit.delivered()
-        receipts = [
-            m for m in citizen.transcript() if m.from_bot and case.number in m.content
-        ]
+        receipts = [m for m in citizen.transcript() if m.from_bot and case.number in m.content]
         assert receipts == [done] and receipt is done
 
         # The chief gets the card and acknowledges it; the card is edited in place.
