@@ -87,6 +87,15 @@ class Room:
     bureaus: dict[str, Bureau]
 
 
+def chief_title(kind: UnitKind | None) -> str:
+    """What the head of a unit of ``kind`` is called: 站长 (station), 主任 (office, room)."""
+    if kind in STATION_KINDS:
+        return "站长"
+    if kind is UnitKind.SCHOOL:
+        return "负责人"
+    return "主任"
+
+
 #: The suffix of a community-level work room's name (和平社区群众工作室 → 和平社区).
 WORK_ROOM_SUFFIX = "群众工作室"
 

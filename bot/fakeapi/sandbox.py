@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bot.fakeapi.server import FakeBotApi
 from bot.services.clock import OffsetClock
 from bot.services.lifecycle import status_label
-from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
+from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind, chief_title
 from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, Person
@@ -60,6 +60,14 @@ class Persona:
         }
 
 
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+
+
+def _person_name(i: int) -> str:
+    """A surname for the ``i``-th sandbox chief (a person's name, not the unit's)."""
+    return _SURNAMES[i % len(_SURNAMES)]
+
+
 def chief_units(district: District) -> list[str]:
     """Units that get a sandbox chief: every station, work room, centre and the desk."""
     wanted = STATION_KINDS | GRASSROOTS_KINDS | {UnitKind.CENTRE, UnitKind.OFFICE}
@@ -76,7 +84,7 @@ def personas(district: District) -> tuple[Persona, Persona, list[Persona]]:
     chiefs = [
         Persona(
             CHIEF_USER_ID_BASE + i,
-            f"{district.units[unit_id].name}站长",
+            _person_name(i) + chief_title(district.units[unit_id].kind),
             Role.CHIEF.value,
             unit_id,
             district.units[unit_id].name,

@@ -21,6 +21,7 @@ from aiohttp import web
 from bot.runtime.assembly import Runtime
 from bot.services.cases import CaseService
 from bot.services.diary import local_today
+from bot.services.people import role_title
 from bot.web import dashboard_data as data
 from bot.web import dashboard_pages as pages
 from bot.web.auth import (
@@ -96,7 +97,7 @@ class Viewer:
         unit = ctx.runtime.district.units.get(unit_id)
         return pages.ViewerInfo(
             name=self.person.name,
-            role=self.person.role,
+            role=role_title(self.person.role, unit.kind if unit else None),
             unit_name=unit.name if unit else unit_id,
             district_user=self.policy.sees_everything,
             csrf=self.csrf,
