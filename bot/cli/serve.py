@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import load_config
+from bot.cli.common import fail, load_config
 from config.district import District
 from config.settings import Settings
 from storage.db import Database
@@ -79,11 +79,16 @@ def _configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def _run_until_signalled(host: ServiceHost) -> None:
+def _stop_on_signals(host: ServiceHost) -> None:
+    """SIGINT/SIGTERM stop the host cleanly (installed before "ready" is printed)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, host.request_stop)
+
+
+async def _run_until_signalled(host: ServiceHost) -> None:
+    _stop_on_signals(host)
     try:
         await host.wait()
     finally:
@@ -116,6 +121,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         # The service's libraries load only when it runs (``minqing --help`` stays quick).
+        from telegram.error import InvalidToken
+
         from bot.runtime.assembly import StartupError, open_runtime
         from bot.runtime.host import HostOptions, ServiceHost
         from bot.web.app import install_web_routes
@@ -147,11 +154,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 await runtime.close()
                 return _cannot_listen(args.host, port, exc)
             await host.start_bot()
+        except InvalidToken:
+            await host.stop()
+            await runtime.close()
+            return fail(
+                f"the Bot API at {settings.telegram_api_base_url} refused getMe "
+                "(401/404: not found or unauthorised). Either TELEGRAM_BOT_TOKEN is wrong, or "
+                "TELEGRAM_API_BASE_URL is not the server's base URL — give it without the token, "
+                "e.g. https://api.telegram.org or http://host:8081 (a trailing /bot is accepted)."
+            )
         except BaseException:
             await host.stop()
             await runtime.close()
             raise
         runtime.settings = runtime.settings.serving_on(host.port)  # --port 0: the chosen one
+        _stop_on_signals(host)
         print(
             f"minqing: ready in {time.perf_counter() - started:.2f}s — "
             f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz",
@@ -249,6 +266,7 @@ async def run_sandbox(
             await host.stop()
             await db.dispose()
             raise
+        _stop_on_signals(host)
         print(
             f"minqing sandbox: open http://{host_addr}:{host.port}/ in a browser (Ctrl+C stops)",
             flush=True,
