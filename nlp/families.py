@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from nlp.rubric import Family, Rubric
 
-__all__ = ["Match", "clause_before", "match_families", "negated_at", "occurrences"]
+__all__ = [
+    "Match",
+    "clause_around",
+    "clause_before",
+    "match_families",
+    "negated_at",
+    "occurrences",
+    "sentence_of",
+]
 
 _SENTENCE_ENDS = "。；！？;!?\n"
 _CLAUSE_ENDS = "，。；！？、,.;!? \n"
@@ -34,51 +42,6 @@ _LONG_NEGATIONS = (
     "未见",
 )
 _CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
-#: Words that put a match in the future (a plan, a threat with a date).
-_FUTURE = (
-    "明天",
-    "明早",
-    "后天",
-    "下周",
-    "下星期",
-    "下个月",
-    "过几天",
-    "将要",
-    "要去",
-    "准备",
-    "计划",
-    "打算",
-    "扬言",
-    "商量",
-    "约好",
-    "相约",
-    "如果",
-    "若",
-    "否则",
-    "不然",
-    "再不",
-)
-#: Words that put a match in the past: no danger now.
-_PAST = (
-    "去年",
-    "前年",
-    "上个月",
-    "上月",
-    "前几天",
-    "前些天",
-    "上周",
-    "上星期",
-    "以前",
-    "之前",
-    "曾经",
-    "当年",
-    "那年",
-    "多年前",
-    "年前",
-    "个月前",
-    "那时",
-    "小时候",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +73,14 @@ def clause_before(text: str, start: int, width: int = 8) -> str:
     for end in _CLAUSE_ENDS:
         clause = clause.rpartition(end)[2]
     return clause
+
+
+def clause_around(text: str, start: int) -> str:
+    """The clause (between commas or stops) that holds ``text[start]``."""
+    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    his = [text.find(c, start) for c in _CLAUSE_ENDS]
+    hi = min((h for h in his if h >= 0), default=len(text))
+    return text[lo:hi]
 
 
 def negated_at(text: str, start: int) -> bool:
@@ -146,7 +117,15 @@ def _index(rubric: Rubric) -> _Index:
     if hit is not None and hit[0] is rubric:
         return hit[1]
     words: set[str] = set(rubric.collective_words) | set(rubric.urgency) | set(rubric.now)
-    words |= set(rubric.planning) | set(rubric.settled) | set(_FUTURE) | set(_PAST)
+    for extra in (
+        rubric.planning,
+        rubric.settled,
+        rubric.future,
+        rubric.past,
+        rubric.strong_now,
+        rubric.aftermath,
+    ):
+        words.update(extra)
     for fam in rubric.families:
         words.update(fam.words)
         words.update(fam.exclude)
@@ -179,7 +158,8 @@ def occurrences(text: str, rubric: Rubric) -> dict[str, list[int]]:
     return found
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence around ``text[start:end]``."""
     lo = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
     his = [text.find(c, end) for c in _SENTENCE_ENDS]
     hi = min((h for h in his if h >= 0), default=len(text))
@@ -193,10 +173,10 @@ def _any_in(occ: dict[str, list[int]], words: tuple[str, ...], lo: int, hi: int)
 def _context(
     text: str, occ: dict[str, list[int]], rubric: Rubric, start: int, end: int
 ) -> tuple[bool, bool, bool]:
-    lo, hi = _sentence(text, start, end)
-    future = _any_in(occ, _FUTURE, lo, start) or _any_in(occ, rubric.planning, lo, start)
+    lo, hi = sentence_of(text, start, end)
+    future = _any_in(occ, rubric.future, lo, start) or _any_in(occ, rubric.planning, lo, start)
     now = _any_in(occ, rubric.now, lo, hi) and not future
-    past = _any_in(occ, _PAST, lo, hi)
+    past = _any_in(occ, rubric.past, lo, hi)
     return now, future, past
 
 

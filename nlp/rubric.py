@@ -107,6 +107,10 @@ class Rubric:
     families: tuple[Family, ...]
     settled: tuple[str, ...] = ()
     settled_max: str = "medium"
+    future: tuple[str, ...] = ()
+    past: tuple[str, ...] = ()
+    strong_now: tuple[str, ...] = ()
+    aftermath: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -239,6 +243,10 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         families=families,
         settled=_words(mods.get("settled"), source, "modifiers.settled"),
         settled_max=_level(mods.get("settled_max", "medium"), source, "modifiers.settled_max"),
+        future=_words(mods.get("future"), source, "modifiers.future"),
+        past=_words(mods.get("past"), source, "modifiers.past"),
+        strong_now=_words(mods.get("strong_now"), source, "modifiers.strong_now"),
+        aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
     )
 
 
