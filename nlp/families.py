@@ -11,6 +11,7 @@ of the family's look-alikes (上吊顶 for 上吊) or follows a negation
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -67,12 +68,12 @@ class Match:
     past: bool
 
 
+_CLAUSE_SPLIT = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
+
+
 def clause_before(text: str, start: int, width: int = 8) -> str:
     """Up to ``width`` characters before ``start``, within the same clause."""
-    clause = text[max(0, start - width) : start]
-    for end in _CLAUSE_ENDS:
-        clause = clause.rpartition(end)[2]
-    return clause
+    return _CLAUSE_SPLIT.split(text[max(0, start - width) : start])[-1]
 
 
 def clause_around(text: str, start: int) -> str:
@@ -106,6 +107,9 @@ def negated_at(text: str, start: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Index:
     by_char: dict[str, tuple[str, ...]]
+    firsts: frozenset[str]
+    #: word -> indexes of the families that list it (in words or a combo).
+    families_of: dict[str, tuple[int, ...]]
 
 
 _INDEXES: dict[int, tuple[Rubric, _Index]] = {}
@@ -135,7 +139,18 @@ def _index(rubric: Rubric) -> _Index:
     by_char: dict[str, list[str]] = {}
     for word in words:
         by_char.setdefault(word[0], []).append(word)
-    index = _Index({c: tuple(sorted(ws, key=len, reverse=True)) for c, ws in by_char.items()})
+    families_of: dict[str, list[int]] = {}
+    for i, fam in enumerate(rubric.families):
+        for word in fam.words:
+            families_of.setdefault(word, []).append(i)
+        for combo in fam.combos:
+            for word in combo[0]:
+                families_of.setdefault(word, []).append(i)
+    index = _Index(
+        {c: tuple(ws) for c, ws in by_char.items()},
+        frozenset(by_char),
+        {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
+    )
     with _INDEX_LOCK:
         if len(_INDEXES) > 8:
             _INDEXES.clear()
@@ -145,16 +160,18 @@ def _index(rubric: Rubric) -> _Index:
 
 def occurrences(text: str, rubric: Rubric) -> dict[str, list[int]]:
     """Start positions of every rubric word in ``text`` (overlaps included)."""
-    by_char = _index(rubric).by_char
+    index = _index(rubric)
+    by_char = index.by_char
     found: dict[str, list[int]] = {}
-    get = by_char.get
-    for i, ch in enumerate(text):
-        cands = get(ch)
-        if cands is None:
-            continue
-        for word in cands:
-            if text.startswith(word, i):
-                found.setdefault(word, []).append(i)
+    for ch in index.firsts.intersection(text):
+        for word in by_char[ch]:
+            p = text.find(word)
+            if p < 0:
+                continue
+            places = found[word] = []
+            while p >= 0:
+                places.append(p)
+                p = text.find(word, p + 1)
     return found
 
 
@@ -193,10 +210,11 @@ def _combo_match(
 ) -> tuple[str, int] | None:
     firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
     for start, first in firsts:
-        if _excluded(spans, start, start + len(first)) or negated_at(text, start):
+        if _excluded(spans, start, start + len(first)):
             continue
         end = start + len(first)
         parts = [first]
+        places = [start]
         for group in combo[1:]:
             best: tuple[int, str] | None = None
             for word in group:
@@ -208,15 +226,16 @@ def _combo_match(
                         and not any(c in gap for c in _SENTENCE_ENDS)
                         and not _excluded(spans, p, p + len(word))
                         and (best is None or p < best[0])
-                        and not negated_at(text, p)
                     ):
                         best = (p, word)
             if best is None:
                 break
             parts.append(best[1])
+            places.append(best[0])
             end = best[0] + len(best[1])
         else:
-            return "…".join(parts), start
+            if not any(negated_at(text, p) for p in places):
+                return "…".join(parts), start
     return None
 
 
@@ -228,12 +247,14 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], dict[str, li
         and the occurrences of all rubric words for further checks.
     """
     occ = occurrences(text, rubric)
+    families_of = _index(rubric).families_of
+    candidates = sorted({i for w in occ for i in families_of.get(w, ())})
     matches: list[Match] = []
-    for fam in rubric.families:
+    for fam in (rubric.families[i] for i in candidates):
         spans = [(p, p + len(w)) for w in fam.exclude for p in occ.get(w, ())]
         hits: list[tuple[int, str]] = []
-        for word in fam.words:
-            for p in occ.get(word, ()):
+        for word in (w for w in fam.words if w in occ):
+            for p in occ[word]:
                 if not _excluded(spans, p, p + len(word)) and not negated_at(text, p):
                     hits.append((p, word))
                     break
