@@ -1,10 +1,12 @@
 """Matching a normalised text against the rubric's families of expressions.
 
-One pass over the text finds every occurrence of every rubric word (family
-words, combo words, look-alikes, now / planning / past markers) through an
-index keyed by first character, so the cost grows with the text, not with
-the size of the rubric. A family word or combo counts unless it overlaps one
-of the family's look-alikes (上吊顶 for 上吊) or follows a negation
+One regex pass (a trie of the words that can start a match: family words and
+the first group of each combo) finds where families may match; look-alikes,
+later combo groups and time markers are looked up only around a candidate,
+so most of the rubric costs nothing for a message that matches nothing.
+
+A family word or combo counts unless it overlaps one of the family's
+look-alikes (上吊顶 for 上吊) or follows a negation
 (没有人受伤, 暂未发生肢体冲突 — but not a threat with a condition:
 不给钱就堵路).
 """
@@ -14,11 +16,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from nlp.rubric import Family, Rubric
 
 __all__ = [
     "Match",
+    "Occurrences",
     "clause_around",
     "clause_before",
     "match_families",
@@ -57,6 +61,8 @@ class Match:
         now: A ``now`` word is in its sentence and it is not a plan.
         future: A plan or future marker precedes it in its sentence.
         past: A past marker is in its sentence.
+        (All three are False for a family without ``now_level`` or services:
+        its level does not depend on time.)
     """
 
     family: Family
@@ -106,8 +112,11 @@ def negated_at(text: str, start: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    by_char: dict[str, tuple[str, ...]]
-    firsts: frozenset[str]
+    #: One pattern for every trigger word (a trie of alternatives, so the
+    #: regex engine skips in C to the places where a word can start).
+    pattern: re.Pattern[str]
+    #: word -> the shorter trigger words it starts with (found at the same place).
+    prefixes: dict[str, tuple[str, ...]]
     #: word -> indexes of the families that list it (in words or a combo).
     families_of: dict[str, tuple[int, ...]]
 
@@ -116,29 +125,30 @@ _INDEXES: dict[int, tuple[Rubric, _Index]] = {}
 _INDEX_LOCK = threading.Lock()
 
 
+def _trie_pattern(words: set[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
 def _index(rubric: Rubric) -> _Index:
     hit = _INDEXES.get(id(rubric))
     if hit is not None and hit[0] is rubric:
         return hit[1]
-    words: set[str] = set(rubric.collective_words) | set(rubric.urgency) | set(rubric.now)
-    for extra in (
-        rubric.planning,
-        rubric.settled,
-        rubric.future,
-        rubric.past,
-        rubric.strong_now,
-        rubric.aftermath,
-    ):
-        words.update(extra)
-    for fam in rubric.families:
-        words.update(fam.words)
-        words.update(fam.exclude)
-        for combo in fam.combos:
-            for group in combo:
-                words.update(group)
-    by_char: dict[str, list[str]] = {}
-    for word in words:
-        by_char.setdefault(word[0], []).append(word)
+    # Only the words that can start a match are searched at once; look-alikes,
+    # later combo groups and modifiers are looked up when a match needs them.
     families_of: dict[str, list[int]] = {}
     for i, fam in enumerate(rubric.families):
         for word in fam.words:
@@ -146,9 +156,10 @@ def _index(rubric: Rubric) -> _Index:
         for combo in fam.combos:
             for word in combo[0]:
                 families_of.setdefault(word, []).append(i)
+    words = set(families_of)
     index = _Index(
-        {c: tuple(ws) for c, ws in by_char.items()},
-        frozenset(by_char),
+        re.compile(_trie_pattern(words)),
+        {w: tuple(w[:i] for i in range(1, len(w)) if w[:i] in words) for w in words},
         {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
     )
     with _INDEX_LOCK:
@@ -158,20 +169,39 @@ def _index(rubric: Rubric) -> _Index:
     return index
 
 
-def occurrences(text: str, rubric: Rubric) -> dict[str, list[int]]:
-    """Start positions of every rubric word in ``text`` (overlaps included)."""
+class Occurrences(dict[str, list[int]]):
+    """Start positions of words in a text: the rubric's trigger words (family
+    words, first groups of combos) are found at once; any other word is
+    looked up on first use (``occ[word]``, an empty list when absent)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, word: str) -> list[int]:
+        text = self.text
+        places: list[int] = []
+        p = text.find(word)
+        while p >= 0:
+            places.append(p)
+            p = text.find(word, p + 1)
+        self[word] = places
+        return places
+
+
+def occurrences(text: str, rubric: Rubric) -> Occurrences:
+    """Start positions of the rubric's trigger words in ``text`` (overlaps included)."""
     index = _index(rubric)
-    by_char = index.by_char
-    found: dict[str, list[int]] = {}
-    for ch in index.firsts.intersection(text):
-        for word in by_char[ch]:
-            p = text.find(word)
-            if p < 0:
-                continue
-            places = found[word] = []
-            while p >= 0:
-                places.append(p)
-                p = text.find(word, p + 1)
+    found = Occurrences(text)
+    search = index.pattern.search
+    m = search(text)
+    while m is not None:
+        start, word = m.start(), m.group()
+        if word:
+            found.setdefault(word, []).append(start)
+            for shorter in index.prefixes[word]:
+                found.setdefault(shorter, []).append(start)
+        m = search(text, start + 1)
     return found
 
 
@@ -183,17 +213,16 @@ def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _any_in(occ: dict[str, list[int]], words: tuple[str, ...], lo: int, hi: int) -> bool:
-    return any(lo <= p < hi for w in words for p in occ.get(w, ()))
+def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
+    segment = text[lo:hi]
+    return any(w in segment for w in words)
 
 
-def _context(
-    text: str, occ: dict[str, list[int]], rubric: Rubric, start: int, end: int
-) -> tuple[bool, bool, bool]:
+def _context(text: str, rubric: Rubric, start: int, end: int) -> tuple[bool, bool, bool]:
     lo, hi = sentence_of(text, start, end)
-    future = _any_in(occ, rubric.future, lo, start) or _any_in(occ, rubric.planning, lo, start)
-    now = _any_in(occ, rubric.now, lo, hi) and not future
-    past = _any_in(occ, rubric.past, lo, hi)
+    future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
+    now = _any_in(text, rubric.now, lo, hi) and not future
+    past = _any_in(text, rubric.past, lo, hi)
     return now, future, past
 
 
@@ -201,45 +230,65 @@ def _excluded(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+class _Excluder:
+    """A family's look-alikes in a text, found only when a match needs them."""
+
+    def __init__(self, occ: Occurrences, words: tuple[str, ...]) -> None:
+        self._occ = occ
+        self._words = words
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __call__(self, start: int, end: int) -> bool:
+        """True if ``text[start:end]`` overlaps a look-alike."""
+        if self._spans is None:
+            self._spans = [(p, p + len(w)) for w in self._words for p in self._occ[w]]
+        return _excluded(self._spans, start, end)
+
+
+def _next_in_window(
+    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
+) -> tuple[int, str] | None:
+    """The first word of ``group`` within ``window`` characters after ``end``."""
+    best: tuple[int, str] | None = None
+    for word in group:
+        p = text.find(word, end, end + window + len(word))
+        while p >= 0:
+            if not any(c in text[end:p] for c in _SENTENCE_ENDS) and not excluded(p, p + len(word)):
+                if best is None or p < best[0]:
+                    best = (p, word)
+                break
+            p = text.find(word, p + 1, end + window + len(word))
+    return best
+
+
 def _combo_match(
     text: str,
-    occ: dict[str, list[int]],
+    occ: Occurrences,
     combo: tuple[tuple[str, ...], ...],
     window: int,
-    spans: list[tuple[int, int]],
+    excluded: _Excluder,
 ) -> tuple[str, int] | None:
     firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
     for start, first in firsts:
-        if _excluded(spans, start, start + len(first)):
-            continue
         end = start + len(first)
         parts = [first]
         places = [start]
         for group in combo[1:]:
-            best: tuple[int, str] | None = None
-            for word in group:
-                for p in occ.get(word, ()):
-                    gap = text[end:p]
-                    if (
-                        p >= end
-                        and p - end <= window
-                        and not any(c in gap for c in _SENTENCE_ENDS)
-                        and not _excluded(spans, p, p + len(word))
-                        and (best is None or p < best[0])
-                    ):
-                        best = (p, word)
-            if best is None:
+            found = _next_in_window(text, group, end, window, excluded)
+            if found is None:
                 break
-            parts.append(best[1])
-            places.append(best[0])
-            end = best[0] + len(best[1])
+            parts.append(found[1])
+            places.append(found[0])
+            end = found[0] + len(found[1])
         else:
+            if excluded(start, start + len(first)):
+                continue
             if not any(negated_at(text, p) for p in places):
                 return "…".join(parts), start
     return None
 
 
-def match_families(text: str, rubric: Rubric) -> tuple[list[Match], dict[str, list[int]]]:
+def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     """Every family found in ``text`` (normalised), with the occurrences index.
 
     Returns:
@@ -248,18 +297,18 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], dict[str, li
     """
     occ = occurrences(text, rubric)
     families_of = _index(rubric).families_of
-    candidates = sorted({i for w in occ for i in families_of.get(w, ())})
+    candidates = sorted({i for w in list(occ) for i in families_of.get(w, ())})
     matches: list[Match] = []
     for fam in (rubric.families[i] for i in candidates):
-        spans = [(p, p + len(w)) for w in fam.exclude for p in occ.get(w, ())]
+        excluded = _Excluder(occ, fam.exclude)
         hits: list[tuple[int, str]] = []
-        for word in (w for w in fam.words if w in occ):
-            for p in occ[word]:
-                if not _excluded(spans, p, p + len(word)) and not negated_at(text, p):
+        for word in fam.words:
+            for p in occ.get(word, ()):
+                if not excluded(p, p + len(word)) and not negated_at(text, p):
                     hits.append((p, word))
                     break
         for combo in fam.combos:
-            combo_hit = _combo_match(text, occ, combo, fam.window, spans)
+            combo_hit = _combo_match(text, occ, combo, fam.window, excluded)
             if combo_hit is not None:
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:
@@ -267,6 +316,11 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], dict[str, li
             # Drop an expression inside a longer one found (喝农药 in 喝了农药).
             words = [w for _, w in hits if not any(w != o and w in o for _, o in hits)]
             start, word = hits[0]
-            now, future, past = _context(text, occ, rubric, start, start + len(word))
+            # The time of a match only matters to a family with a `now_level`
+            # or emergency numbers.
+            if fam.now_level or fam.services:
+                now, future, past = _context(text, rubric, start, start + len(word))
+            else:
+                now = future = past = False
             matches.append(Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past))
     return matches, occ

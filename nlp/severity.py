@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.families import match_families, negated_at
+from nlp.families import Occurrences, match_families, negated_at
 from nlp.normalize import normalize
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
@@ -147,7 +147,7 @@ def parse_head_count(text: str) -> int | None:
     return found[0] if found is not None else None
 
 
-def _planned(text: str, occ: dict[str, list[int]], word: str, rubric: Rubric) -> bool:
+def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     """True if every occurrence of an urgency word only introduces a plan.
 
     正在商量下周去区里 is a plan being made, not an event under way: a
@@ -155,7 +155,7 @@ def _planned(text: str, occ: dict[str, list[int]], word: str, rubric: Rubric) ->
     """
     if not rubric.planning:
         return False
-    for start in occ.get(word, ()):
+    for start in occ[word]:
         clause = text[start + len(word) : start + len(word) + 12]
         for end in "，。；！？、,.;!? \n":
             clause = clause.partition(end)[0]
@@ -193,13 +193,13 @@ def assess_normalized(text: str, rubric: Rubric | None = None) -> Severity:
             acting = sorted(
                 (p, w)
                 for w in rub.collective_words
-                for p in occ.get(w, ())
+                for p in occ[w]
                 if p >= head[1] and not negated_at(text, p)
             )
             if acting:
                 found.append((rank[rub.collective_level], f"{heads}人", "collective"))
                 found.append((rank[rub.collective_level], acting[0][1], "collective"))
-    urgency = sorted(w for w in rub.urgency if w in occ and not _planned(text, occ, w, rub))
+    urgency = sorted(w for w in rub.urgency if occ[w] and not _planned(text, occ, w, rub))
     level_i = max((r for r, _, _ in found), default=0)
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     if urgency and level_i >= rank[rub.urgency_bump_from]:
@@ -207,7 +207,7 @@ def assess_normalized(text: str, rubric: Rubric | None = None) -> Severity:
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
-    settled = [w for w in rub.settled if w in occ]
+    settled = [w for w in rub.settled if occ[w]]
     if settled and 0 < level_i <= rank[rub.settled_max]:
         level_i, reasons = 0, settled
     found.sort(key=lambda t: (-t[0], t[1]))
