@@ -107,8 +107,6 @@ def test_parsed_lexicon_is_cached_by_content(
 def test_new_settings_are_validated() -> None:
     with pytest.raises(LexiconError, match=r"settings\.keyword_freq"):
         parse_lexicon({"settings": {"keyword_freq": -1}}, "x.toml")
-    lex = parse_lexicon(
-        {"settings": {"keyword_freq": 500}, "severity": {"planning": ["商量"]}}, "x.toml"
-    )
+    lex = parse_lexicon({"settings": {"keyword_freq": 500}}, "x.toml")
     assert lex.settings.keyword_freq == 500
-    assert lex.severity.planning == frozenset({"商量"})
+    # The severity planning words moved to the rubric (tests/test_nlp_rubric.py).
