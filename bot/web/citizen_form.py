@@ -187,6 +187,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "deadline": _deadline_text(ctx, view),
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
+            "emergency": filed.emergency,
         },
     )
 

@@ -146,6 +146,15 @@ from handlers.texts.stations import (
     pending_list,
     pending_markup,
 )
+from handlers.texts.triage import (
+    EMPTY_REASON,
+    VAGUE_QUESTION,
+    lower_reason_prompt,
+    lowered_line,
+    menu_markup,
+    small_talk,
+    why_line,
+)
 
 __all__ = [
     "ACTION_DONE",
@@ -164,6 +173,7 @@ __all__ = [
     "DONE_WORDS",
     "ECHO_CHARS",
     "EDITED",
+    "EMPTY_REASON",
     "EMPTY_TEXT",
     "FOLLOW_UP_COMMENT",
     "FOLLOW_UP_THANKS",
@@ -206,6 +216,7 @@ __all__ = [
     "SUBMIT",
     "TOO_MANY_PHOTOS",
     "UI",
+    "VAGUE_QUESTION",
     "WARN_CANCELLED",
     "WARN_NOT_ALLOWED",
     "WARN_PROMPT",
@@ -234,6 +245,9 @@ __all__ = [
     "is_skip",
     "location_keyboard",
     "location_prompt",
+    "lower_reason_prompt",
+    "lowered_line",
+    "menu_markup",
     "note_done",
     "note_prompt",
     "office_lines",
@@ -253,6 +267,7 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "skip_markup",
+    "small_talk",
     "snippet",
     "status_list",
     "submit_markup",
@@ -266,4 +281,5 @@ __all__ = [
     "welcome",
     "welcome_markup",
     "which_answer",
+    "why_line",
 ]

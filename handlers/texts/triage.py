@@ -1,0 +1,62 @@
+"""Texts of triage: the emergency receipt, small talk, vague openings, and level changes.
+
+The emergency line itself (110 / 119 / 120, 12110 by SMS) has one source for
+every channel: :attr:`nlp.emergency.Emergency.line`, reached through
+:class:`bot.services.triage.Triage`.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.services import notifications as nt
+from handlers.texts.common import MENU_REPORT, MENU_STATUS, MENU_WHICH, _inline
+
+# --- citizens -------------------------------------------------------------------------------
+
+SMALL_TALK_ANSWERS = {
+    "greeting": "您好！我是民情服务助手，请问有什么可以帮您？",
+    "thanks": "不客气！如有其他问题，随时告诉我。",
+    "noise": "您好！需要帮助的话，请用文字描述您遇到的问题，或点下方按钮。",
+}
+VAGUE_QUESTION = "请具体说说遇到了什么问题：发生在哪里、什么事？"
+
+
+def small_talk(kind: str) -> str:
+    """The short friendly answer to a greeting, thanks or noise."""
+    return SMALL_TALK_ANSWERS.get(kind, SMALL_TALK_ANSWERS["noise"])
+
+
+def menu_markup() -> InlineKeyboardMarkup:
+    """The citizen's menu: 反映问题 / 咨询哪个部门 / 查询进度."""
+    return _inline(
+        [
+            [("反映问题", MENU_REPORT), ("咨询哪个部门", MENU_WHICH)],
+            [("查询进度", MENU_STATUS)],
+        ]
+    )
+
+
+# --- officers -------------------------------------------------------------------------------
+
+
+def why_line(why: str) -> str:
+    """The words that set a warning's level, or nothing."""
+    return f"定级依据：{why}" if why else ""
+
+
+def lower_reason_prompt(rubric: str, chosen: str) -> str:
+    """Asked when an officer lowers a critical level."""
+    return (
+        f"按定级规则此预警为“{nt.SEVERITY_LABELS.get(rubric, rubric)}”。"
+        f"改为“{nt.SEVERITY_LABELS.get(chosen, chosen)}”须说明理由，请发送理由；"
+        "发送 /cancel 取消报送。"
+    )
+
+
+def lowered_line(reason: str) -> str:
+    """The officer's reason for lowering, in the proposal."""
+    return f"降级理由：{reason}"
+
+
+EMPTY_REASON = "请用文字说明降级理由，或发送 /cancel 取消报送。"
