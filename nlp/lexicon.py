@@ -218,6 +218,8 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
     """
     known = {"settings", "rooms", "rules", "terms", "mined"}
     for key in data:
+        if key == "severity":
+            raise _err(source, key, "moved: severity is the rubric in config/severity.toml")
         if key not in known:
             raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
     st = _table(data.get("settings"), source, "settings")

@@ -109,4 +109,7 @@ def test_new_settings_are_validated() -> None:
         parse_lexicon({"settings": {"keyword_freq": -1}}, "x.toml")
     lex = parse_lexicon({"settings": {"keyword_freq": 500}}, "x.toml")
     assert lex.settings.keyword_freq == 500
-    # The severity planning words moved to the rubric (tests/test_nlp_rubric.py).
+    # The severity section moved to the rubric (tests/test_nlp_severity_rubric.py);
+    # an old lexicon that still has one is told where it went.
+    with pytest.raises(LexiconError, match=r"\[severity\] moved: .*config/severity\.toml"):
+        parse_lexicon({"severity": {"planning": ["商量"]}}, "x.toml")
