@@ -86,6 +86,17 @@ async def test_web_form_shows_the_emergency_line_first_and_files_critical(
     assert {p.id for p in people.values()} <= cards
 
 
+async def test_web_form_preview_shows_the_emergency_line(site: Site) -> None:
+    resp = await site.client.post("/report/preview", data={"text": "有人在桥上要跳河，快来人"})
+    page = await resp.text()
+    alert = re.search(r'<div class="emergency" role="alert">([^<]+)</div>', page)
+    assert alert is not None and "110" in alert.group(1)
+    calm = await site.client.post("/report/preview", data={"text": "和平路的路灯坏了"})
+    assert 'class="emergency"' not in await calm.text()
+    async with site.db.session() as s:
+        assert (await s.scalars(select(Case))).all() == []
+
+
 async def test_web_form_ordinary_request_has_no_emergency_line(site: Site) -> None:
     page = await _form(site, "和平路的路灯坏了")
     assert 'class="emergency"' not in page and "您的诉求已登记" in page
