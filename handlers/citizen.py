@@ -33,6 +33,7 @@ from telegram.ext import (
 
 from bot.services.cases import MAX_TEXT, Preview, RequestDraft
 from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
 from handlers import followup, texts
 from handlers.base import (
@@ -109,7 +110,7 @@ async def describe(update: Update, context: BotContext) -> str | int | None:
         return None
     verdict = triage(text) if text.strip() else None
     if verdict is not None and verdict.kind != "request":
-        return await _not_a_request(update, context, person.id, text, verdict)
+        return await _not_a_request(update, context, person, text, verdict)
     try:
         preview = await classify(context, text)
     except CaseError as exc:
@@ -146,16 +147,16 @@ async def describe(update: Update, context: BotContext) -> str | int | None:
 
 
 async def _not_a_request(
-    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage
+    update: Update, context: BotContext, person: PersonInfo, text: str, verdict: Triage
 ) -> int | None:
     """Danger now (the emergency line, then filed at once), small talk, or too vague."""
     if verdict.emergency is not None:
         await reply(update, verdict.emergency.line)
-        return await _file_emergency(update, context, person_id, text)
+        return await _file_emergency(update, context, person.id, text)
     if verdict.kind == "vague":
         await reply(update, texts.VAGUE_QUESTION)
     else:
-        await reply(update, texts.small_talk(verdict.kind), texts.menu_markup())
+        await reply(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
     return None
 
 

@@ -235,3 +235,12 @@ async def test_vague_message_gets_one_question_then_a_real_request_is_routed(kit
     proposal = await kit.say(citizen, "公司拖欠我三个月工资不发", "提交")
     assert "民生保障服务室" in proposal.content
     assert await kit.cases() == []
+
+
+async def test_small_talk_menu_follows_the_role(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    answer = await kit.say(officer, "谢谢", "不客气")
+    labels = [b["text"] for b in answer.buttons]
+    assert "反映问题" in labels and "报送预警" in labels and "提交" not in labels
+    assert await kit.cases() == []

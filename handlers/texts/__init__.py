@@ -151,7 +151,6 @@ from handlers.texts.triage import (
     VAGUE_QUESTION,
     lower_reason_prompt,
     lowered_line,
-    menu_markup,
     small_talk,
     why_line,
 )
@@ -247,7 +246,6 @@ __all__ = [
     "location_prompt",
     "lower_reason_prompt",
     "lowered_line",
-    "menu_markup",
     "note_done",
     "note_prompt",
     "office_lines",

@@ -1,4 +1,6 @@
-"""Texts of triage: the emergency receipt, small talk, vague openings, and level changes.
+"""Texts of triage: small talk, vague openings, and officers' level changes.
+
+Small talk is answered with the greeting's menu (:func:`handlers.texts.common.welcome_markup`).
 
 The emergency line itself (110 / 119 / 120, 12110 by SMS) has one source for
 every channel: :attr:`nlp.emergency.Emergency.line`, reached through
@@ -7,10 +9,7 @@ every channel: :attr:`nlp.emergency.Emergency.line`, reached through
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.services import notifications as nt
-from handlers.texts.common import MENU_REPORT, MENU_STATUS, MENU_WHICH, _inline
 
 # --- citizens -------------------------------------------------------------------------------
 
@@ -25,16 +24,6 @@ VAGUE_QUESTION = "请具体说说遇到了什么问题：发生在哪里、什�
 def small_talk(kind: str) -> str:
     """The short friendly answer to a greeting, thanks or noise."""
     return SMALL_TALK_ANSWERS.get(kind, SMALL_TALK_ANSWERS["noise"])
-
-
-def menu_markup() -> InlineKeyboardMarkup:
-    """The citizen's menu: 反映问题 / 咨询哪个部门 / 查询进度."""
-    return _inline(
-        [
-            [("反映问题", MENU_REPORT), ("咨询哪个部门", MENU_WHICH)],
-            [("查询进度", MENU_STATUS)],
-        ]
-    )
 
 
 # --- officers -------------------------------------------------------------------------------
