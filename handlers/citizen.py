@@ -2,7 +2,10 @@
 
 /status and the follow-up (回访) are in :mod:`handlers.followup`.
 
-Any free text in a private chat is taken as a description of a problem: the
+Any free text in a private chat goes through :func:`bot.services.triage.triage`
+first: danger now gets the emergency line and is filed at once as critical;
+greetings, thanks and noise get a friendly answer with the menu; a vague opening
+gets one question back. Anything else is a description of a problem: the
 bot answers with the office (room, bureau, address, hours, the keywords that
 decided it) and the buttons 提交 / 换一个部门 / 只是咨询, or, when unsure, the
 likely rooms. After 提交 come three skippable steps — place (a shared location,

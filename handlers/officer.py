@@ -4,7 +4,9 @@
 severity from it (confirm, or change them with buttons), then asks for the
 place, the number of people and photos — all skippable — and files the warning
 with :meth:`bot.services.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
-with the proposed values. ``/mine`` lists the warnings the officer filed.
+with the proposed values. The proposal says why the level (定级依据); a level
+may be raised freely, but lowering a critical one asks for a reason (the next
+message), which the service records. ``/mine`` lists the warnings the officer filed.
 """
 
 from __future__ import annotations
