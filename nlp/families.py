@@ -47,6 +47,11 @@ _LONG_NEGATIONS = (
     "未见",
 )
 _CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
+# Words that hold a negation character but deny nothing (不见了只剩鞋,
+# 叫不醒, 止不住, 出不去): blanked before negations are looked for.
+_NOT_DENIALS = re.compile(
+    "不见|不停|不断|不醒|不肯|不住|不动|不了|不去|不来|不下|不上|不出|不过气|不起|不稳|不省|没了|没命|没气|没呼吸|没反应|没动静"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +102,8 @@ def negated_at(text: str, start: int) -> bool:
     negation earlier in the same clause (暂未发生肢体冲突) unless a
     consequence follows that negation (不给钱就堵路, 没有办法只好聚集).
     """
-    before = text[max(0, start - 3) : start]
-    clause = clause_before(text, start)
+    before = _NOT_DENIALS.sub("__", text[max(0, start - 3) : start])
+    clause = _NOT_DENIALS.sub("__", clause_before(text, start))
     for neg in _LONG_NEGATIONS:
         if neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES):
             return True

@@ -83,7 +83,13 @@ _THANKS = (
     "thank you",
     "thx",
     "给你们点赞",
+    "为你们点赞",
     "点赞",
+    "好评",
+    "太好了",
+    "问题已经解决了",
+    "已经解决了",
+    "解决了",
 )
 _ACKS = (
     "好的",
@@ -112,6 +118,9 @@ _ACKS = (
     "okay",
     "好吧",
     "测试",
+    "测试一下",
+    "好滴",
+    "好嘞",
     "test",
     "再见",
     "拜拜",
@@ -169,6 +178,16 @@ _VAGUE = (
     "我",
 )
 _FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽～~"
+# Characters that carry no matter of their own: pronouns, particles, verbs of
+# asking and helping, and the generic words of complaining (事, 问题, 反映,
+# 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
+# vague; any other character (路灯, 工资, 骗) keeps it a request.
+_GENERIC = frozenset(
+    "我你您他她它们这那哪个些的地得了吗呢吧啊呀么嘛啥谁怎样什能会可以要想请问帮找给把被让在"
+    "有没不都也还就再又很太真事情问题况下点一多少次说话人来去到过看做弄办管理处解决反映投诉"
+    "建议意见提领导政府政策底一直之前次现今天已经为什么因所如果但和跟与及或对嗯哦呃拖着"
+    "气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上"
+)
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -214,5 +233,7 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     rest, vague = _strip(core, _VAGUE)
     if vague and not rest:
+        return "vague"
+    if len(core) <= 30 and all(ch in _GENERIC for ch in core):
         return "vague"
     return "request"

@@ -82,11 +82,53 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
+# Nouns for people that a count with 个 may stand before (五个申请执行人).
+_PEOPLE = "|".join(
+    (
+        "人",
+        "村民",
+        "居民",
+        "工人",
+        "业主",
+        "家长",
+        "学生",
+        "农民",
+        "员工",
+        "群众",
+        "老人",
+        "司机",
+        "孩子",
+        "小孩",
+        "职工",
+        "老兵",
+        "家属",
+        "病人",
+        "患者",
+        "商户",
+        "摊贩",
+        "农户",
+        "客户",
+        "乘客",
+        "店主",
+        "老师",
+        "教师",
+        "工友",
+        "青年",
+        "妇女",
+        "游客",
+        "租户",
+        "住户",
+        "户主",
+    )
+)
+
 _HEAD_RE = re.compile(
     r"(?P<pre>上|(?<![附最接将靠])近|数|几|好几|成)?"
     r"(?P<num>\d+|[零〇一二两三四五六七八九十百千万]+)"
     r"(?P<mod>多|余|来|几)?"
-    r"(?:名|位|户|人|个人|多人|家|个(?=村民|居民|工人|业主|家长|学生|农民工|员工|群众|老人))"
+    r"(?:名|位|户|人|个人|多人|家|号人|口人"
+    r"|个(?!月|小时|星期|礼拜|工作日|多月|半月)(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
+    r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士)))"
 )
 
 
@@ -191,10 +233,7 @@ def assess_normalized(text: str, rubric: Rubric | None = None) -> Severity:
                 break
         if heads >= rub.collective_min:
             acting = sorted(
-                (p, w)
-                for w in rub.collective_words
-                for p in occ[w]
-                if p >= head[1] and not negated_at(text, p)
+                (p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p)
             )
             if acting:
                 found.append((rank[rub.collective_level], f"{heads}人", "collective"))

@@ -56,7 +56,7 @@ def test_real_complaints_rarely_raise_an_alarm() -> None:
     ("text", "kind", "first"),
     [
         ("隔壁着火了", "fire", "119"),
-        ("有人在河边钓鱼落水了，快来人", "water", "110"),
+        ("有人在河边钓鱼落水了，快来人", "water", "119"),
         ("我妈喝了农药", "self_harm", "120"),
         ("有人拿着刀在街上追人", "violence", "110"),
         ("有人打架", "fight", "110"),

@@ -108,7 +108,8 @@ def test_a_district_extends_a_family_in_toml(tmp_path: Path) -> None:
     message = "有人在水塘边蹦极"
     assert assess_severity(message).level == "low"
     custom.write_text(
-        text.replace('words = ["割腕", ', 'words = ["蹦极", "割腕", ', 1), encoding="utf-8"
+        text.replace('words = ["对不起全家", ', 'words = ["蹦极", "对不起全家", ', 1),
+        encoding="utf-8",
     )
     rubric = load_rubric(custom)
     sev = assess_severity(message, rubric)
