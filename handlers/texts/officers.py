@@ -24,6 +24,7 @@ from handlers.texts.common import (
     _inline,
     snippet,
 )
+from handlers.texts.triage import lowered_line, why_line
 
 # --- information officers ---------------------------------------------------------------------
 
@@ -50,6 +51,12 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         f"分类：{category}{doubt}",
         f"等级：{severity}",
     ]
+    why = why_line(str(draft.get("why") or ""))
+    if why:
+        lines.append(why)
+    reason = draft.get("severity_reason")
+    if reason and draft.get("severity") != draft.get("rubric"):
+        lines.append(lowered_line(str(reason)))
     keywords = draft.get("keywords")
     if draft.get("chosen"):
         lines.append("依据：您选择的部门")
