@@ -34,11 +34,15 @@ def is_filler(word: str) -> bool:
 
 
 def decision_words(words: Iterable[str], limit: int | None = None) -> list[str]:
-    """``words`` without filler and repeats, in order (at most ``limit``)."""
+    """``words`` without filler and repeats, in order (at most ``limit``).
+
+    A word that contains a word already kept, or is contained in one, repeats it
+    (工资 and 月工资): only the first is shown.
+    """
     out: list[str] = []
     for word in words:
         w = word.strip()
-        if w and not is_filler(w) and w not in out:
+        if w and not is_filler(w) and not any(w in k or k in w for k in out):
             out.append(w)
             if limit is not None and len(out) >= limit:
                 break
