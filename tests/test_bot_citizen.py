@@ -59,6 +59,12 @@ async def test_which_office_reaches_all_five_rooms(db: Database, district: Distr
             assert "地址：" in answer.content and "办公时间：" in answer.content
             assert "判断依据：关键词" in answer.content
             assert "未登记" in answer.content
+            office = next(x for x in answer.content.splitlines() if x.startswith("办理部门"))
+            if bureau:  # the bureau leads, the room (受理窗口) comes second
+                assert bureau in office and room not in office
+                assert answer.content.index(bureau) < answer.content.index(room)
+            for filler in ("三个", "事情", "怎么", "多少", "问题", "发生"):
+                assert f"“{filler}”" not in answer.content
         # Free text gives the same answer with the buttons to file it.
         proposal = await kit.say(citizen, ROOM_CASES[4][0], "提交")
         assert "综合职能服务室" in proposal.content and "“派出所”" in proposal.content
