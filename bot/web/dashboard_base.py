@@ -179,7 +179,11 @@ async def authenticate(request: web.Request, ctx: DashboardContext) -> Viewer | 
     policy = AccessPolicy.for_person(person, ctx.runtime.district)
     if policy.visibility not in DASHBOARD_VISIBILITY:
         return message(
-            request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403, clear_cookie=True
+            request,
+            "无权使用",
+            "网页工作台供负责人（站长、主任）、工作人员和群工办使用。",
+            403,
+            clear_cookie=True,
         )
     return Viewer(person=person, policy=policy, session=signed, csrf=signer.csrf_token(signed))
 
@@ -229,7 +233,9 @@ async def handle_login(request: web.Request) -> web.StreamResponse:
     person = await session_person(ctx.runtime.db, value, now)
     policy = AccessPolicy.for_person(person, ctx.runtime.district) if person else None
     if policy is None or policy.visibility not in DASHBOARD_VISIBILITY:
-        return message(request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403)
+        return message(
+            request, "无权使用", "网页工作台供负责人（站长、主任）、工作人员和群工办使用。", 403
+        )
     response = redirect("/dashboard")
     response.set_cookie(SESSION_COOKIE, value, **cookie_settings(secure=ctx.secure))
     log.info("dashboard login: person %s", person_id)

@@ -30,7 +30,7 @@ from handlers.texts.triage import lowered_line, why_line
 
 WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"
 WARN_NOT_ALLOWED = (
-    "只有已绑定单位的信息员、工作人员或站长可以报送预警。"
+    "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。"
     "请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")

@@ -20,7 +20,7 @@ from handlers.texts.common import (
 
 # --- station chiefs and staff -----------------------------------------------------------------
 
-NOT_HANDLER = "只有已绑定单位的站长、工作人员可以查看待办案件。"
+NOT_HANDLER = "只有已绑定单位的负责人（站长、主任）、工作人员可以查看待办案件。"
 NO_PENDING = "本单位目前没有待办案件。"
 
 

@@ -299,7 +299,10 @@ class CaseIntake(CaseTx):
                 or officer.unit_id is None
                 or officer.unit_id not in self.district.units
             ):
-                raise CaseError("forbidden", "只有已绑定单位的信息员、工作人员或站长可以报送预警。")
+                raise CaseError(
+                    "forbidden",
+                    "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。",
+                )
             route = route_warning(
                 self.district,
                 officer_unit_id=officer.unit_id,
