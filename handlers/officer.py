@@ -43,8 +43,8 @@ from handlers.base import (
     stamp,
     who,
 )
-from handlers.citizen import classify, is_unsure
 from handlers.flow import expiring, leave_and_redo
+from handlers.office_choice import classify, is_unsure
 from nlp.counts import head_count_answer
 
 log = logging.getLogger(__name__)
