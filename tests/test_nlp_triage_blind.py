@@ -3,8 +3,8 @@
 Each ``blind13*`` set was written by a helper who saw only DESIGN.md, the seed
 and the rubric's wording in the issue, never the code or ``config/severity.toml``.
 Each was scored once while unseen (figures in ``tests/data/README.md`` and
-``docs/severity.md``); sets a and b were tuned on afterwards, so these tests
-guard the rubric's level on them, not an unseen estimate.
+``docs/severity.md``); all three were tuned on afterwards, so these tests
+guard the rubric's level on them, not an unseen estimate (set c was the last unseen one).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from nlp.intent import classify_intent
 
 DATA = Path(__file__).parent / "data"
 RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-TUNED = ["blind13a", "blind13b"]
+TUNED = ["blind13a", "blind13b", "blind13c"]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
