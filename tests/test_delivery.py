@@ -28,6 +28,7 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus, Role
 from storage.models import Case, CaseCard, OutboxMessage, Person
+from tests.factories import suite_now
 
 CITIZEN_CHAT = 1001
 CHIEF_CHAT = 2001
@@ -109,7 +110,7 @@ async def seed(db: Database) -> World:
                 name="赵已屏蔽",
                 role=Role.STAFF.value,
                 unit_id="dongcheng",
-                blocked_at=FakeClock().now(),
+                blocked_at=FakeClock(suite_now()).now(),
             ),
             "no_chat": Person(name="无会话", role=Role.STAFF.value, unit_id="dongcheng"),
             "officer": Person(
@@ -488,7 +489,7 @@ async def test_claimed_rows_of_a_dead_worker_are_delivered_after_the_lease(
 ) -> None:
     texts = [f"租约 {i}" for i in range(12)]
     await write(db, ({"chat_id": 1600 + i, "text": t} for i, t in enumerate(texts)))
-    clock = FakeClock()
+    clock = FakeClock(suite_now())
     lease = timedelta(seconds=60)
     async with db.session() as s:  # the dead worker claims, then never sends
         result = await outbox.claim(
@@ -686,7 +687,7 @@ async def test_stop_leaves_the_rest_pending_for_the_next_run(
 
 
 async def test_backlog_counts_undelivered_rows(db: Database) -> None:
-    clock = FakeClock()
+    clock = FakeClock(suite_now())
     start = clock.now()
     async with db.session() as s:
         await outbox.enqueue(s, chat_id=1, text="a", now=start)

@@ -94,10 +94,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The service's libraries load only when it runs (``minqing --help`` stays quick).
         from bot.runtime.assembly import StartupError, open_runtime
         from bot.runtime.host import HostOptions, ServiceHost
+        from bot.services.clock import service_clock
         from bot.web.app import install_web_routes
 
         try:
-            runtime = await open_runtime(settings, district=district)
+            runtime = await open_runtime(
+                settings, clock=service_clock(settings.clock_start), district=district
+            )
         except StartupError as exc:
             print(f"minqing: error: {exc}", file=sys.stderr)
             return 2
@@ -170,7 +173,7 @@ async def run_sandbox(
         everyone = await seed_people(db, district)
         fake = FakeBotApi(token=SANDBOX_TOKEN)
         register_fake_users(fake, everyone)
-        clock = OffsetClock()
+        clock = OffsetClock(settings.clock_start)
         runtime = await open_runtime(
             replace(settings, database_url=url), clock=clock, district=district, db=db
         )
