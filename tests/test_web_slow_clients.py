@@ -88,10 +88,10 @@ def half_open(port: int, n: int) -> list[socket.socket]:
     return socks
 
 
-async def healthz_status(port: int, timeout: float) -> int | None:
-    """/healthz's status code, or None when it does not answer within ``timeout``."""
+async def healthz_status(port: int, within: float) -> int | None:
+    """/healthz's status code, or None when it does not answer within ``within`` seconds."""
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             await writer.drain()
