@@ -38,6 +38,8 @@ class Settings:
     public_url: str
     #: Where the service's clock starts (``MINQING_CLOCK_START``); None: the real time.
     clock_start: datetime | None = None
+    #: ``MINQING_LOG_TEXTS=1``: logs may show users' texts, masked (a debug flag).
+    log_texts: bool = False
 
     @property
     def public_url_is_https(self) -> bool:
@@ -103,6 +105,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         timezone=timezone,
         public_url=public_url or f"http://127.0.0.1:{port}",
         clock_start=clock_start,
+        log_texts=env.get("MINQING_LOG_TEXTS", "").strip().lower() in {"1", "true", "yes"},
     )
 
 

@@ -47,7 +47,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_sandbox)
 
 
-def _configure_logging() -> None:
+def _configure_logging(log_texts: bool = False) -> None:
+    from nlp.normalize import set_text_logging
+
+    set_text_logging(log_texts)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -88,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _configure_logging()
+    _configure_logging(settings.log_texts)
 
     async def run() -> int:
         # The service's libraries load only when it runs (``minqing --help`` stays quick).
@@ -140,7 +143,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     settings, district = config
-    _configure_logging()
+    _configure_logging(settings.log_texts)
     port = args.port if args.port is not None else settings.http_port
     return asyncio.run(run_sandbox(settings, district, args.host, port, args.db))
 
