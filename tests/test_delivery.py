@@ -28,7 +28,7 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus, Role
 from storage.models import Case, CaseCard, OutboxMessage, Person
-from tests.factories import suite_now
+from tests.factories import SUITE_CLOCK, suite_now
 
 CITIZEN_CHAT = 1001
 CHIEF_CHAT = 2001
@@ -63,8 +63,8 @@ async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
 
 
 def worker(db: Database, bot: Bot, **options: Any) -> DeliveryWorker:
-    """A worker with fast retries and pacing unless told otherwise."""
-    return DeliveryWorker(db, bot, **{**FAST, **options})
+    """A worker on the suite's clock, with fast retries and pacing unless told otherwise."""
+    return DeliveryWorker(db, bot, **{"clock": SUITE_CLOCK, **FAST, **options})
 
 
 @dataclass
@@ -163,7 +163,7 @@ async def write(db: Database, rows: Iterable[dict[str, Any]]) -> list[int]:
     ids = []
     async with db.session() as s:
         for row in rows:
-            ids.append((await outbox.enqueue(s, **row)).id)
+            ids.append((await outbox.enqueue(s, **{"now": suite_now(), **row})).id)
     return ids
 
 
@@ -545,7 +545,7 @@ async def test_killed_after_sending_repeats_at_most_once(
     texts = [f"崩溃 {i}" for i in range(10)]
     await write(db, ({"chat_id": 1700 + i, "text": t} for i, t in enumerate(texts)))
     lease = timedelta(seconds=0.6)
-    doomed = _DiesBeforeMarking(db, bot, lease=lease, concurrency=16, **FAST)
+    doomed = _DiesBeforeMarking(db, bot, clock=SUITE_CLOCK, lease=lease, concurrency=16, **FAST)
     task = asyncio.create_task(doomed.run_once())
     await fake.wait_for(lambda: len(fake.calls("sendMessage")) == 10, timeout=5)
     task.cancel()
