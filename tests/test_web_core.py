@@ -89,9 +89,12 @@ async def test_healthz_reports_backlog_and_overdue_timers(
 ) -> None:
     client, _ = web_client
     body = await (await client.get("/healthz")).json()
+    free = body.pop("disk_free_bytes")
+    assert isinstance(free, int) and free > 0
     assert body == {
         "status": "ok",
         "database": "ok",
+        "disk": "ok",
         "outbox_backlog": 0,
         "oldest_undelivered_age_seconds": None,
         "timers_overdue": 0,
