@@ -71,7 +71,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_sandbox)
 
 
-def _configure_logging() -> None:
+def _configure_logging(log_texts: bool = False) -> None:
+    from nlp.normalize import set_text_logging
+
+    set_text_logging(log_texts)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -117,7 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _configure_logging()
+    _configure_logging(settings.log_texts)
 
     async def run() -> int:
         # The service's libraries load only when it runs (``minqing --help`` stays quick).
@@ -125,11 +128,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from bot.runtime.assembly import StartupError, open_runtime
         from bot.runtime.host import HostOptions, ServiceHost
+        from bot.services.clock import service_clock
         from bot.web.app import install_web_routes
 
         port = args.port if args.port is not None else settings.http_port
         try:
-            runtime = await open_runtime(settings.serving_on(port), district=district)
+            runtime = await open_runtime(
+                settings.serving_on(port),
+                clock=service_clock(settings.clock_start),
+                district=district,
+            )
         except StartupError as exc:
             print(f"minqing: error: {exc}", file=sys.stderr)
             return 2
@@ -186,7 +194,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     settings, district = config
-    _configure_logging()
+    _configure_logging(settings.log_texts)
     port = args.port if args.port is not None else settings.http_port
     return asyncio.run(run_sandbox(settings, district, args.host, port, args.db))
 
@@ -219,7 +227,7 @@ async def run_sandbox(
         everyone = await seed_people(db, district)
         fake = FakeBotApi(token=SANDBOX_TOKEN)
         register_fake_users(fake, everyone)
-        clock = OffsetClock()
+        clock = OffsetClock(settings.clock_start)
         runtime = await open_runtime(
             replace(settings, database_url=url), clock=clock, district=district, db=db
         )

@@ -29,6 +29,7 @@ from bot.runtime.inbox import DurableUpdateQueue
 from bot.runtime.scheduler import Scheduler
 from bot.runtime.telegram_app import build_application, make_update_sink
 from bot.web.core import WebContext, add_core_routes, webhook_path
+from bot.web.server import ConnectionGuard, connection_cap, new_application, start_site
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ class ServiceHost:
         self.application: Application | None = None  # type: ignore[type-arg]
         self.worker: DeliveryWorker | None = None
         self.scheduler: Scheduler | None = None
-        self.web_app = web.Application(client_max_size=2_000_000)
+        self.connection_guard = ConnectionGuard(connection_cap())
+        self.web_app = new_application(self.connection_guard)
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_event = asyncio.Event()
@@ -95,10 +97,9 @@ class ServiceHost:
         )
         for install in opts.route_installers:
             install(self.web_app, self)
-        self._runner = web.AppRunner(self.web_app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, opts.http_host, opts.http_port)
-        await site.start()
+        self._runner = await start_site(
+            self.web_app, self.connection_guard, opts.http_host, opts.http_port
+        )
         self._web_ctx = ctx
         log.info("web server listening on %s:%s", opts.http_host, self.port)
 

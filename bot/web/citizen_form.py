@@ -65,12 +65,14 @@ from bot.web.citizen_intake import (
     FormError,
     FormValues,
     StatusResult,
+    build_draft,
     file_from_form,
     lookup_status,
     places,
     preview_request,
 )
 from bot.web.html import Page, html_response, read_form, setup_templates
+from bot.web.throttle import TOO_MANY
 from storage.enums import CaseStatus
 
 #: The browser nonce cookie.
@@ -291,6 +293,13 @@ async def handle_submit(request: web.Request) -> web.Response:
         return html_response(request, Page("report_forbidden.html"), status=403)
     values = FormValues.from_post(data)
     try:
+        build_draft(ctx, values)  # input errors are answered before they count
+        limits = (
+            ("file_ip", request.remote or "-"),
+            ("file_session", _cookie_nonce(request) or form_id),
+        )
+        if not ctx.throttle.hit(*limits):
+            return throttled(request)
         filed = await file_from_form(ctx, form_id, values)
     except FormError as exc:
         message = exc.message
@@ -306,9 +315,24 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     ctx = request.app[FORM_KEY]
     if not number.strip():
         return html_response(request, render_status_page(ctx, "", None, asked=False))
+    asked = bool(phone and phone.strip())
+    checks = (("status_ip", request.remote or "-"), ("status_case", number.strip().upper()))
+    if asked and not ctx.throttle.allows(*checks):
+        return throttled(request)
     result = await lookup_status(ctx, number, phone)
-    page_ = render_status_page(ctx, number, result, asked=bool(phone and phone.strip()))
+    if asked:
+        # Every look-up with a phone counts for the address; a wrong phone for the case too.
+        ctx.throttle.count(checks[0])
+        if result is None or not result.detailed:
+            ctx.throttle.count(checks[1])
+    page_ = render_status_page(ctx, number, result, asked=asked)
     return html_response(request, page_)
+
+
+def throttled(request: web.Request) -> web.Response:
+    """429 with the polite Chinese message and a Retry-After."""
+    page_ = Page("report_throttled.html", {"message": TOO_MANY})
+    return html_response(request, page_, status=429, headers={"Retry-After": "60"})
 
 
 async def handle_status_get(request: web.Request) -> web.Response:

@@ -26,6 +26,7 @@ from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import EVENT_LABELS
 from bot.services.triage import emergency_of
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
+from bot.web.throttle import Throttle
 from config.district import District, UnitKind, place_name
 from nlp import mask_sensitive
 from storage.db import Database
@@ -74,6 +75,8 @@ class CitizenFormContext:
     clock: Clock
     #: Mark cookies ``Secure`` (set when the site is served over HTTPS).
     secure_cookies: bool = False
+    #: Attempt limits on filing and on the status look-up.
+    throttle: Throttle = field(default_factory=Throttle)
     _secret: bytes | None = field(default=None, init=False, repr=False)
 
     @classmethod

@@ -33,6 +33,7 @@ from bot.web.auth import (
     WebSession,
     cookie_settings,
     redeem_login_token,
+    revoke_session,
     session_person,
     session_signer,
 )
@@ -245,7 +246,10 @@ async def handle_login(request: web.Request) -> web.StreamResponse:
 async def handle_logout(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
-    """POST /logout."""
+    """POST /logout: the session is revoked server-side, then the cookie deleted."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if value:
+        await revoke_session(ctx.runtime.db, value, ctx.runtime.clock.now())
     log.info("dashboard logout: person %s", viewer.person.id)
     response = html_response(
         request,
