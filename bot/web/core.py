@@ -46,6 +46,8 @@ class WebContext:
     webhook_secret: str | None = None
     update_sink: UpdateSink | None = None
     inbox: UpdateInbox | None = None
+    #: The bot's state (``ok``, ``starting``, ``unreachable``), if a bot runs alongside.
+    bot_status: Callable[[], str] | None = None
 
     def __post_init__(self) -> None:
         if self.inbox is None:
@@ -117,9 +119,12 @@ async def handle_healthz(request: web.Request) -> web.Response:
         if figures.oldest_undelivered_at is None
         else round((now - figures.oldest_undelivered_at).total_seconds(), 3)
     )
+    # The web side serves while the Bot API is unreachable: degraded, not down.
+    bot = ctx.bot_status() if ctx.bot_status is not None else None
     return web.json_response(
         {
-            "status": "ok",
+            "status": "ok" if bot in (None, "ok") else "degraded",
+            **({"bot": bot} if bot is not None else {}),
             "database": "ok",
             "outbox_backlog": figures.outbox_backlog,
             "oldest_undelivered_age_seconds": oldest_age,
