@@ -10,13 +10,15 @@ assertions are about order, never about wall time.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from telegram import Bot
+from telegram.request import HTTPXRequest
 
-from bot.fakeapi import FakeBotApi
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.services.cases import RequestDraft, WarningDraft
 from bot.services.clock import FakeClock
 from config.district import District
@@ -25,10 +27,8 @@ from storage.db import Database
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
 from tests.factories import chief, citizen, make_service, officer
-from tests.test_delivery import (  # noqa: F401 - the fixtures
-    bot,
+from tests.test_delivery import (
     chat_order,
-    fake,
     rows_by_id,
     sent_texts,
     tally,
@@ -37,6 +37,21 @@ from tests.test_delivery import (  # noqa: F401 - the fixtures
 )
 
 SPAM = 60
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """A running fake Bot API."""
+    async with running_fake_bot_api() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
+    """The real ``telegram.Bot`` pointed at the fake."""
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=5.0)
+    async with Bot(fake.token, base_url=fake.base_url, request=request) as b:
+        yield b
 
 
 async def _priorities(db: Database, chat_id: int) -> list[int]:
