@@ -328,9 +328,9 @@ class DeliveryWorker(DeliveryOutcomes):
             async with self._sem:
                 await self._limiter.acquire()
                 hold = self._hold_remaining()
-                if hold > 0 or self._leases.left(m.id) <= self._leases.beat:
-                    # Paused by a global flood wait, or too close to losing the lease
-                    # (renewals failed): hand the row back unsent.
+                if hold > 0 or not await self._leases.secure(m.id):
+                    # Paused by a global flood wait, or the lease is lost or cannot be
+                    # renewed (database down): hand the row back unsent.
                     self._leases.release(m.id)
                     when = self.clock.now() + timedelta(seconds=max(hold, 0.0))
                     async with self.db.session() as session:

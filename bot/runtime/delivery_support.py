@@ -193,23 +193,39 @@ class _LeaseKeeper:
         """The row's request returned (or was never sent): stop renewing it."""
         self._deadlines.pop(row_id, None)
 
-    async def renew(self) -> None:
-        """Extend the lease of every held row (never raises)."""
-        ids = list(self._deadlines)
+    async def renew(self, only: int | None = None) -> int:
+        """Extend the lease of every held row, or of ``only`` (never raises).
+
+        Returns:
+            Rows renewed (a row another worker has taken over is not).
+        """
+        ids = list(self._deadlines) if only is None else [only]
         if not ids:
-            return
+            return 0
         started = asyncio.get_running_loop().time()
         try:
             async with self.db.session() as session:
-                await outbox.renew(
+                renewed = await outbox.renew(
                     session, ids, worker_id=self.worker_id, until=self.clock.now() + self.lease
                 )
         except Exception as exc:
             log.warning("outbox: could not renew %d leases (%s)", len(ids), type(exc).__name__)
-            return
+            return 0
         for i in ids:
             if i in self._deadlines:
                 self._deadlines[i] = started + _seconds(self.lease)
+        return renewed
+
+    async def secure(self, row_id: int) -> bool:
+        """Whether the row may be sent now: its lease lasts, or has just been renewed.
+
+        A claim that took long on a busy machine leaves little of the lease; the row
+        is still this worker's unless another has taken it over, so it is renewed
+        rather than handed back.
+        """
+        if self.left(row_id) > self.beat:
+            return True
+        return await self.renew(only=row_id) == 1
 
     async def during(self, work: asyncio.Future[T]) -> T:
         """Await ``work``, renewing the held leases every third of the lease meanwhile."""

@@ -59,7 +59,7 @@ class HostOptions:
     replay_interval: float = 5.0
     delivery_concurrency: int = 8
     bot_retry_initial: float = 1.0
-    bot_retry_max: float = 10.0
+    bot_retry_max: float = 5.0
     route_installers: list[RouteInstaller] = field(default_factory=list)
 
 
