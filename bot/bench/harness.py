@@ -79,6 +79,8 @@ class FaultReport:
     duplicate_deliveries: int = 0
     #: Seconds from a critical warning's filing (or the Bot API's return) to its card.
     alert_delay_seconds: float | None = None
+    #: Routine cards queued to the same chief before the alert but delivered after it.
+    alert_overtook: int | None = None
     #: What the run observed on the way (the faults injected, the webhook's answers).
     notes: list[str] = field(default_factory=list)
 
