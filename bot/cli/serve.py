@@ -179,7 +179,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _stop_on_signals(host)
         print(
             f"minqing: ready in {time.perf_counter() - started:.2f}s — "
-            f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz",
+            f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz"
+            + ("" if host.bot_state == "ok" else " (Telegram Bot API unreachable: retrying)"),
             flush=True,
         )
         await _run_until_signalled(host)

@@ -7,6 +7,12 @@ unhandled; the delivery worker sends the outbox; the scheduler fires database
 timers; housekeeping queues the monthly diary reminders and purges old rows.
 Stopping is orderly: no new updates, then the workers finish their current
 step, then the database is closed.
+
+The Bot API may be unreachable when the service starts (it is often reached through a
+proxy that can be down): the web side (citizen form, Open311, dashboard, ``/healthz``
+reporting the bot as ``unreachable``) starts anyway, and the bot's part is started as
+soon as the Bot API answers, retrying with a growing delay (``bot_retry_initial`` up to
+``bot_retry_max`` seconds). Outbox rows written meanwhile wait and go out once it is up.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
@@ -52,6 +59,8 @@ class HostOptions:
     housekeeping_interval: float = 3600.0
     replay_interval: float = 5.0
     delivery_concurrency: int = 8
+    bot_retry_initial: float = 1.0
+    bot_retry_max: float = 5.0
     route_installers: list[RouteInstaller] = field(default_factory=list)
 
 
@@ -70,6 +79,10 @@ class ServiceHost:
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_event = asyncio.Event()
         self._web_ctx: WebContext | None = None
+        self._worker_bot: ExtBot | None = None  # type: ignore[type-arg]
+        self._connector: asyncio.Task[None] | None = None
+        #: The bot's part: ``starting``, ``ok`` or ``unreachable`` (shown on /healthz).
+        self.bot_state = "starting"
 
     @property
     def port(self) -> int:
@@ -91,6 +104,7 @@ class ServiceHost:
             webhook_secret=opts.webhook_secret,
             update_sink=None,
             inbox=self.runtime.inbox,
+            bot_status=lambda: self.bot_state,
         )
         add_core_routes(
             self.web_app, ctx, webhook=webhook_path(opts.token) if opts.webhook_url else None
@@ -139,8 +153,8 @@ class ServiceHost:
             request=HTTPXRequest(connection_pool_size=opts.delivery_concurrency + 2),
             rate_limiter=application.bot.rate_limiter,
         )
-        await worker_bot.initialize()
         self._worker_bot = worker_bot
+        await worker_bot.initialize()
         self.worker = DeliveryWorker(
             runtime.db,
             worker_bot,
@@ -186,12 +200,67 @@ class ServiceHost:
                 await asyncio.wait_for(self._stop_event.wait(), self.options.replay_interval)
 
     async def start(self) -> None:
-        """Start everything."""
+        """Start everything; while the Bot API is unreachable, the web side only."""
         await self.start_web()
-        await self.start_bot()
+        if not await self._try_start_bot():
+            self._connector = asyncio.create_task(
+                self._connect_bot_forever(), name="minqing-connect-bot"
+            )
+
+    async def _try_start_bot(self) -> bool:
+        """Start the bot's part; on a Bot API failure undo the partial start."""
+        try:
+            await self.start_bot()
+        except (TelegramError, OSError) as exc:
+            self.bot_state = "unreachable"
+            if isinstance(exc, InvalidToken):
+                log.error("the Bot API refused the token (%s): check TELEGRAM_BOT_TOKEN", exc)
+            else:
+                log.warning(
+                    "Telegram Bot API unreachable (%s); the web side is serving, retrying",
+                    type(exc).__name__,
+                )
+            await self._stop_bot_parts()
+            return False
+        self.bot_state = "ok"
+        return True
+
+    async def _connect_bot_forever(self) -> None:
+        """Retry starting the bot's part until it succeeds or the host stops."""
+        delay = self.options.bot_retry_initial
+        while not self._stop_event.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), delay)
+            if self._stop_event.is_set():
+                return
+            if await self._try_start_bot():
+                log.info("connected to the Telegram Bot API")
+                return
+            delay = min(delay * 2, self.options.bot_retry_max)
+
+    async def _stop_bot_parts(self) -> None:
+        """Stop and forget the Telegram application and the worker's bot (never raises)."""
+        application, self.application = self.application, None
+        worker_bot, self._worker_bot = self._worker_bot, None
+        if self._web_ctx is not None:
+            self._web_ctx.update_sink = None
+        with contextlib.suppress(Exception):
+            if application is not None:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
+        with contextlib.suppress(Exception):
+            if worker_bot is not None:
+                await worker_bot.shutdown()
 
     async def stop(self) -> None:
         """Stop everything, newest first."""
+        if self._connector is not None:
+            self._connector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connector
         application = self.application
         if application is not None:
             if application.updater is not None and application.updater.running:
@@ -209,7 +278,7 @@ class ServiceHost:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if getattr(self, "_worker_bot", None) is not None:
+        if self._worker_bot is not None:
             await self._worker_bot.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()

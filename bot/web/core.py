@@ -59,6 +59,8 @@ class WebContext:
     inbox: UpdateInbox | None = None
     #: /healthz fails below this much free space where the service writes.
     min_free_bytes: int = MIN_FREE_BYTES
+    #: The bot's state (``ok``, ``starting``, ``unreachable``), if a bot runs alongside.
+    bot_status: Callable[[], str] | None = None
 
     def __post_init__(self) -> None:
         if self.inbox is None:
@@ -160,9 +162,18 @@ async def handle_healthz(request: web.Request) -> web.Response:
         else round((now - figures.oldest_undelivered_at).total_seconds(), 3)
     )
     healthy = database == "ok" and disk == "ok"
+    # The web side serves while the Bot API is unreachable: degraded, not down.
+    bot = ctx.bot_status() if ctx.bot_status is not None else None
+    if not healthy:
+        status = "error"
+    elif bot in (None, "ok"):
+        status = "ok"
+    else:
+        status = "degraded"
     return web.json_response(
         {
-            "status": "ok" if healthy else "error",
+            "status": status,
+            **({"bot": bot} if bot is not None else {}),
             "database": database,
             "disk": disk,
             "disk_free_bytes": free,
