@@ -161,7 +161,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 await host.stop()
                 await runtime.close()
                 return _cannot_listen(args.host, port, exc)
-            await host.start_bot()
+            # Unreachable: the web side serves and the bot connects when it can.
+            await host.start_bot_or_retry(refused_token_is_fatal=True)
         except InvalidToken:
             await host.stop()
             await runtime.close()

@@ -202,17 +202,30 @@ class ServiceHost:
     async def start(self) -> None:
         """Start everything; while the Bot API is unreachable, the web side only."""
         await self.start_web()
-        if not await self._try_start_bot():
+        await self.start_bot_or_retry()
+
+    async def start_bot_or_retry(self, *, refused_token_is_fatal: bool = False) -> None:
+        """Start the bot's part, or keep retrying in the background while it cannot.
+
+        Args:
+            refused_token_is_fatal: Re-raise :class:`~telegram.error.InvalidToken`
+                (getMe answered 401/404: a wrong token or base URL, which no retry
+                mends) instead of retrying it. ``minqing serve`` says so and exits.
+        """
+        if not await self._try_start_bot(reraise_invalid_token=refused_token_is_fatal):
             self._connector = asyncio.create_task(
                 self._connect_bot_forever(), name="minqing-connect-bot"
             )
 
-    async def _try_start_bot(self) -> bool:
+    async def _try_start_bot(self, *, reraise_invalid_token: bool = False) -> bool:
         """Start the bot's part; on a Bot API failure undo the partial start."""
         try:
             await self.start_bot()
         except (TelegramError, OSError) as exc:
             self.bot_state = "unreachable"
+            if isinstance(exc, InvalidToken) and reraise_invalid_token:
+                await self._stop_bot_parts()
+                raise
             if isinstance(exc, InvalidToken):
                 log.error("the Bot API refused the token (%s): check TELEGRAM_BOT_TOKEN", exc)
             else:
