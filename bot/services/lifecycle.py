@@ -208,7 +208,13 @@ def check_version(case: Case, expected_version: int | None) -> None:
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
-    """Whether a deadline in force has passed (acknowledgement or resolution)."""
+    """Whether a deadline was missed: one in force has passed, or one passed earlier.
+
+    A missed deadline stays missed (``Case.deadline_missed``): escalation, a
+    late acknowledgement or a late 办结 do not erase it.
+    """
+    if case.deadline_missed:
+        return True
     status = CaseStatus(case.status)
     if status in AWAITING_ACK and case.ack_due_at is not None and case.ack_due_at < now:
         return True

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.services.callbacks import CallbackCodec, CaseAction
+from config.workdays import Span
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -86,8 +87,12 @@ def fmt_time(when: datetime | None, tz: ZoneInfo = DISTRICT_TZ) -> str:
     return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def fmt_duration(delta: timedelta) -> str:
-    """A duration in words: ``7天``, ``24小时``, ``1天12小时``, ``30分钟``."""
+def fmt_duration(delta: timedelta | Span) -> str:
+    """A duration in words: ``7天``, ``24小时``, ``1天12小时``, ``30分钟``, ``5个工作日``."""
+    if isinstance(delta, Span):
+        if delta.delta is None:
+            return delta.label()
+        delta = delta.delta
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)

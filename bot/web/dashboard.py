@@ -260,7 +260,13 @@ async def handle_assessment(
     """GET /dashboard/assessment?month=YYYY-MM."""
     year, month, error = month_of(ctx, request.query.get("month"))
     result = await data.assessment(
-        ctx.runtime.db, ctx.runtime.district, viewer.policy, year, month, ctx.tz
+        ctx.runtime.db,
+        ctx.runtime.district,
+        viewer.policy,
+        year,
+        month,
+        ctx.tz,
+        as_of=ctx.runtime.clock.now(),
     )
     prev, nxt = neighbours(year, month)
     document = pages.assessment_page(
@@ -268,7 +274,6 @@ async def handle_assessment(
         result,
         prev=prev,
         nxt=nxt,
-        weights=ctx.runtime.district.score_weights,
         months=month_choices(ctx),
         error=error,
     )
@@ -309,7 +314,14 @@ async def handle_export_scores(
     if error:
         return message(request, "无法导出", error, 400)
     result = await data.assessment(
-        ctx.runtime.db, ctx.runtime.district, viewer.policy, year, month, ctx.tz, trend_months=0
+        ctx.runtime.db,
+        ctx.runtime.district,
+        viewer.policy,
+        year,
+        month,
+        ctx.tz,
+        as_of=ctx.runtime.clock.now(),
+        trend_months=0,
     )
     body = data.to_csv(data.SCORE_CSV_HEADER, data.score_csv_rows(result.rows))
     return csv_response(body, f"minqing-scores-{result.month}.csv")

@@ -317,11 +317,14 @@ def assessment_page(
     *,
     prev: str,
     nxt: str,
-    weights: Mapping[str, float],
     months: Sequence[str],
     error: str | None = None,
 ) -> Page:
-    """``/dashboard/assessment``: the month's figures per unit, the ranking and the trend."""
+    """``/dashboard/assessment``: the month's figures per unit, the ranking and the trend.
+
+    The formula, the denominators, the missing-data rule and the minimum are
+    printed beside the table (``data.policy``, the same lines as ``minqing report``).
+    """
     bars = [
         charts.Bar(f"{r.rank}. {r.score.unit_name}", r.score.total)
         for r in data.rows
@@ -333,8 +336,6 @@ def assessment_page(
         charts.Series("满意率", [s.satisfaction_rate for s in data.trend]),
         charts.Series("按时办结率", [s.on_time_rate for s in data.trend]),
     ]
-    a, b, c = (f"{weights.get(k, 0):g}" for k in ("response", "resolution", "satisfaction"))
-    weight_text = f"综合得分 = 响应率×{a} + 解决率×{b} + 满意率×{c}（按权重加权平均，满分100）。"
     return layout(
         "dash_assessment.html",
         viewer,
@@ -344,7 +345,6 @@ def assessment_page(
         prev=prev,
         nxt=nxt,
         months=_month_choices(data.month, months),
-        weight_text=weight_text,
         bars=bars,
         series=series,
     )

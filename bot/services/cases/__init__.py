@@ -75,6 +75,7 @@ from bot.services.cases.followup import CaseFollowUp
 from bot.services.cases.handling import CaseHandling
 from bot.services.cases.intake import CaseIntake
 from bot.services.cases.model import (
+    CLOSURE_KINDS,
     DISTRICT_KINDS,
     HANDLER_ROLES,
     MAX_NOTE,
@@ -94,6 +95,7 @@ from bot.services.cases.model import (
 )
 
 __all__ = [
+    "CLOSURE_KINDS",
     "DISTRICT_KINDS",
     "HANDLER_ROLES",
     "MAX_NOTE",
