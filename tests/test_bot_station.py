@@ -100,7 +100,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
         shown = f"状态：{status}"
         await chief.wait_for_message(lambda m: m is card and shown in m.content, 10)  # noqa: B023
     await kit.press(chief, card, "办结", "办结说明")
-    await kit.say(chief, "已责令企业补发工资", "已办结")
+    await kit.say(chief, "已责令企业补发工资", "办结类型")
+    await kit.say(chief, "其他", "办结类型")  # not one of the three: asked again
+    await kit.say(chief, "解释说明", "已办结")
     await chief.wait_for_message(
         lambda m: m is card and "办理结果：已责令企业补发工资" in m.content, 10
     )
@@ -116,6 +118,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
         "in_progress",
         "resolved",
     ]
+    async with kit.db.session() as s:
+        stored = await s.get(Case, case.id)
+        assert stored is not None and stored.closure_kind == "explained"
 
 
 async def test_forged_stale_and_foreign_buttons_change_nothing(

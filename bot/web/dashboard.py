@@ -54,6 +54,7 @@ from aiohttp import web
 
 from bot.runtime.assembly import Runtime
 from bot.services.callbacks import CaseAction
+from bot.services.cases import CLOSURE_KINDS
 from bot.services.lifecycle import CaseError
 from bot.services.organisation import Coverage, coverage
 from bot.web import dashboard_data as data
@@ -192,7 +193,10 @@ async def _act(
     elif action == CaseAction.START:
         await cases.start_progress(case.id, actor, web_, expected_version=version)
     elif action == CaseAction.RESOLVE:
-        await cases.resolve(case.id, actor, note, web_, expected_version=version)
+        closure = form.get("closure", "")
+        if closure not in CLOSURE_KINDS:
+            raise CaseError("bad_input", "请选择办结类型：实际解决、解释说明或不属实。")
+        await cases.resolve(case.id, actor, note, web_, expected_version=version, closure=closure)
     elif action == CaseAction.RETURN:
         await cases.return_case(case.id, actor, note, web_, expected_version=version)
     elif action == CaseAction.ESCALATE:
@@ -213,7 +217,7 @@ async def handle_act(
     if case is None:
         return not_found(request)
     post = await read_form(request)
-    form = {k: form_field(post, k) for k in ("action", "version", "note", "target")}
+    form = {k: form_field(post, k) for k in ("action", "version", "note", "target", "closure")}
     version = parse_int(form["version"])
     try:
         if version is None:
