@@ -300,6 +300,15 @@ def follow_up_question(view: CaseView) -> str:
     return "\n".join(lines)
 
 
+def warning_resolved(view: CaseView) -> str:
+    """办结 notice to the officer who sent a warning (no survey on one's own warning)."""
+    lines = [f"您报送的{_subject(view)}（{view.number}）已办结。"]
+    if view.resolution_note:
+        lines.append(f"办理结果：{view.resolution_note}")
+    lines.append("如现场情况仍未消除，请重新报送预警。")
+    return "\n".join(lines)
+
+
 def reporter_closed(view: CaseView) -> str:
     """Closed after a positive follow-up answer."""
     return f"感谢您的评价！您的{_subject(view)}（{view.number}）已结案。"

@@ -17,7 +17,7 @@ from bot.services.lifecycle import (
     apply,
 )
 from storage import cases as store
-from storage.enums import Channel
+from storage.enums import CaseKind, Channel
 
 
 class CaseHandling(CaseTx):
@@ -146,13 +146,17 @@ class CaseHandling(CaseTx):
                 {},
                 now=now,
             )
-            await self.publish_tx(
-                s,
-                case,
-                now,
-                reporter_text=nt.follow_up_question,
-                reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
-            )
+            if case.kind == CaseKind.WARNING:
+                # The officer is told, never asked to rate the handling of their own warning.
+                await self.publish_tx(s, case, now, reporter_text=nt.warning_resolved)
+            else:
+                await self.publish_tx(
+                    s,
+                    case,
+                    now,
+                    reporter_text=nt.follow_up_question,
+                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
+                )
             return self.view_for(case, actor, now)
 
     async def return_case(
