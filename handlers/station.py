@@ -126,6 +126,13 @@ async def card_button(update: Update, context: BotContext) -> None:
             )
         elif act == CaseAction.ESCALATE:
             view = await cases.escalate(action.case_id, person.id, expected_version=action.version)
+        elif act in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+            view = await cases.decide_extension(
+                action.case_id,
+                person.id,
+                act == CaseAction.EXTEND_OK,
+                expected_version=action.version,
+            )
         elif act == CaseAction.DISPATCH and action.arg:
             view = await cases.dispatch(
                 action.case_id, person.id, action.arg, expected_version=action.version

@@ -221,6 +221,8 @@ class Case(Base):
     closure_kind: Mapped[str | None] = mapped_column(String(16))
     #: Set once any deadline of the case passed unmet; escalation or a later step never clears it.
     deadline_missed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: A pending 延期申请: the resolution deadline the station asked for.
+    extension_due_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: Optimistic lock: incremented by every state change.

@@ -89,6 +89,12 @@ class EventType(StrEnum):
     RENOTIFIED = "renotified"
     #: The resolution deadline passed; the owners got a reminder (催办).
     REMINDED = "reminded"
+    #: 延期申请: the station asked for more time (payload: reason, requested_due, due).
+    EXTENSION_REQUESTED = "extension_requested"
+    #: The supervision centre approved (payload: original_due, new_due).
+    EXTENSION_APPROVED = "extension_approved"
+    #: The supervision centre refused (payload: requested_due, due).
+    EXTENSION_REFUSED = "extension_refused"
 
 
 class TimerKind(StrEnum):

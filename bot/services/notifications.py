@@ -54,6 +54,9 @@ EVENT_LABELS = {
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",
+    "extension_requested": "申请延期",
+    "extension_approved": "批准延期",
+    "extension_refused": "不予延期",
 }
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
@@ -77,6 +80,9 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
     CaseAction.REFRESH: "刷新",
+    CaseAction.EXTEND: "申请延期",
+    CaseAction.EXTEND_OK: "同意延期",
+    CaseAction.EXTEND_NO: "不同意延期",
 }
 
 

@@ -42,6 +42,9 @@ in M):
 * 满意率 (satisfaction rate) = Σ score ÷ follow-up answers, where the score is
   ``district.satisfaction_scores`` (满意 1, 基本满意 0.8, 不满意 0 by default).
   Cases closed for no response are not rated.
+* ``extended`` — cases whose resolution deadline the supervision centre
+  extended (延期, approved), counted apart; on time is judged against the
+  extended deadline, the original one stays in the event log.
 * 退单率 (return rate) = returned ÷ dispatched.
 * 重办率 (reopen rate) = cases reopened at least once ÷ cases resolved.
 * 综合得分 (total, 0–100) = Σ weightᵢ·rateᵢ ÷ Σ weightᵢ over response, on-time,
@@ -117,6 +120,7 @@ _LINKED = (
     EventType.RENOTIFIED,
     EventType.REMINDED,
     EventType.ESCALATED,
+    EventType.EXTENSION_APPROVED,
 )
 
 
@@ -182,6 +186,7 @@ class UnitScore:
     standing: int
     explained: int
     reopened: int
+    extended: int
     followed_up: int
     disputed: int
     satisfaction_points: float
@@ -343,6 +348,7 @@ async def unit_scores(
             )
         ).label("resolve_misses"),
         count(of(EventType.REOPENED)).label("reopened"),
+        count(of(EventType.EXTENSION_APPROVED)).label("extensions"),
         count(of(EventType.FOLLOWED_UP)).label("followed"),
         count(of(EventType.FOLLOWED_UP), solved.is_not(True)).label("disputed"),
         func.sum(cast(points, Float)).filter(of(EventType.FOLLOWED_UP)).label("points"),
@@ -417,6 +423,7 @@ async def unit_scores(
             when(stands),
             when(stands, pc.closure.in_(["explained", "unfounded"])),
             when(resolved, pc.reopened > 0),
+            when(pc.extensions > 0),
             func.sum(case((kept, pc.followed), else_=0)),
             func.sum(case((kept, pc.disputed), else_=0)),
             func.sum(case((kept, pc.points), else_=0.0)),
@@ -437,7 +444,7 @@ async def unit_scores(
     for row in rows:
         unit_id = str(row[0])
         unit = district.units.get(unit_id)
-        n = [int(v or 0) for v in row[1:13]]
+        n = [int(v or 0) for v in row[1:14]]
         out.append(
             UnitScore(
                 unit_id=unit_id,
@@ -453,9 +460,10 @@ async def unit_scores(
                 standing=n[7],
                 explained=n[8],
                 reopened=n[9],
-                followed_up=n[10],
-                disputed=n[11],
-                satisfaction_points=float(row[13] or 0.0),
+                extended=n[10],
+                followed_up=n[11],
+                disputed=n[12],
+                satisfaction_points=float(row[14] or 0.0),
                 weights=dict(district.score_weights),
                 missing=district.assessment.missing,
             )

@@ -107,6 +107,9 @@ _ERROR_STATUS = {
     "forbidden": 403,
     "not_found": 404,
     "bad_input": 400,
+    "too_late": 409,
+    "pending": 409,
+    "no_request": 409,
 }
 
 
@@ -130,11 +133,25 @@ def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pag
         (bureau.id, f"{district.rooms[bureau.room_id].name} · {bureau.name}")
         for bureau in district.bureaus.values()
     ]
-    return [
+    forms = [
         pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
         for act in WEB_ACTIONS
         if act in allowed
     ]
+    now = ctx.runtime.clock.now()
+    if case.extension_due_at is not None:
+        if ctx.cases.decides_extensions(viewer.person):
+            forms += [
+                pages.ActionForm(CaseAction.EXTEND_OK),
+                pages.ActionForm(CaseAction.EXTEND_NO),
+            ]
+    elif (
+        CaseAction.RESOLVE in allowed
+        and case.resolve_due_at is not None
+        and now <= case.resolve_due_at
+    ):
+        forms.append(pages.ActionForm(CaseAction.EXTEND))
+    return forms
 
 
 async def _case_response(
@@ -204,6 +221,14 @@ async def _act(
     elif action == CaseAction.DISPATCH:
         target = form.get("target", "")
         await cases.dispatch(case.id, actor, target, web_, expected_version=version)
+    elif action == CaseAction.EXTEND:
+        days = parse_int(form.get("days", ""))
+        await cases.request_extension(case.id, actor, note, days or 0, web_)
+    elif action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+        approve = action == CaseAction.EXTEND_OK
+        await cases.decide_extension(
+            case.id, actor, approve, note or None, web_, expected_version=version
+        )
     else:
         raise CaseError("bad_input", "未知的操作。")
 
@@ -217,7 +242,9 @@ async def handle_act(
     if case is None:
         return not_found(request)
     post = await read_form(request)
-    form = {k: form_field(post, k) for k in ("action", "version", "note", "target", "closure")}
+    form = {
+        k: form_field(post, k) for k in ("action", "version", "note", "target", "closure", "days")
+    }
     version = parse_int(form["version"])
     try:
         if version is None:

@@ -88,6 +88,9 @@ FLASH = {
     "ret": "已退单，案件已退回分派台。",
     "esc": "已上报上一级。",
     "disp": "已派单。",
+    "ext": "延期申请已提交督查督办中心审批。",
+    "xok": "已同意延期，已通知承办单位和群众。",
+    "xno": "已不同意延期，已通知承办单位。",
     "diary": "民情日记已保存。",
     "file": "档案栏目已保存。",
 }
@@ -206,7 +209,10 @@ _NOTE_FIELDS: dict[CaseAction, tuple[str, bool, str]] = {
     CaseAction.RESOLVE: ("办理结果", True, "必填，将告知群众"),
     CaseAction.RETURN: ("退单理由", True, "必填；案件将退回分派台重新派单"),
     CaseAction.ESCALATE: ("上报说明", False, "可选；案件将上报上一级督办"),
+    CaseAction.EXTEND: ("延期理由", True, "必填；须在办结时限前申请，由督查督办中心审批"),
 }
+#: The supervision centre's one-click decisions on a pending 延期申请.
+_DECIDE = (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO)
 
 
 def _action_forms(
@@ -217,7 +223,7 @@ def _action_forms(
     detailed: list[dict[str, object]] = []
     for item in actions:
         act = item.action
-        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START):
+        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, *_DECIDE):
             quick.append({"act": act.value, "label": ACTION_LABELS[act]})
         elif act is CaseAction.DISPATCH:
             detailed.append({"act": act.value, "targets": list(item.targets)})

@@ -115,6 +115,8 @@ ACTION_DONE: dict[CaseAction, str] = {
     CaseAction.START: "已标记为处理中",
     CaseAction.ESCALATE: "已上报",
     CaseAction.DISPATCH: "已派单",
+    CaseAction.EXTEND_OK: "已同意延期",
+    CaseAction.EXTEND_NO: "已不同意延期",
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
 CHOOSE_BUREAU = "请选择承办部门："

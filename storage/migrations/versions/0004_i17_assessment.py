@@ -1,4 +1,4 @@
-"""i17 assessment: closure kind and the sticky missed-deadline flag on cases
+"""i17 assessment: closure kind, the sticky missed-deadline flag, pending extension on cases
 
 Revision ID: 0004_i17
 Revises: 0001
@@ -21,9 +21,11 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("deadline_missed", sa.Boolean(), nullable=False, server_default="0")
         )
+        batch.add_column(sa.Column("extension_due_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cases") as batch:
+        batch.drop_column("extension_due_at")
         batch.drop_column("deadline_missed")
         batch.drop_column("closure_kind")
