@@ -122,7 +122,7 @@ async def test_extension_asked_and_approved_on_the_dashboard(
 ) -> None:
     from tests.test_dashboard import serve
 
-    svc, clock, boss, supervisor, me, case_id = await _setup(db, district)
+    svc, clock, boss, supervisor, _me, case_id = await _setup(db, district)
     clock.set(sh(9, 30, 9))
     async with serve(db, district, service=svc) as dash:
         url = f"/dashboard/cases/{case_id}"
