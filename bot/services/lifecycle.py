@@ -95,6 +95,8 @@ class EventType(StrEnum):
     EXTENSION_APPROVED = "extension_approved"
     #: The supervision centre refused (payload: requested_due, due).
     EXTENSION_REFUSED = "extension_refused"
+    #: The reporting officer filed a level other than the rubric's (note: why it was lowered).
+    SEVERITY_CHANGED = "severity_changed"
 
 
 class TimerKind(StrEnum):
