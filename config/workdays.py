@@ -115,6 +115,39 @@ class Span:
     def __hash__(self) -> int:
         return hash((self.delta, self.working_days))
 
+    def _key(self, other: object) -> timedelta | None:
+        if isinstance(other, Span):
+            return other.nominal
+        if isinstance(other, timedelta):
+            return other
+        return None
+
+    # Ordering is by the nominal length (a working day counted as a day): which
+    # deadline class is shorter, not the exact deadline of a given moment.
+    def __lt__(self, other: object) -> bool:
+        key = self._key(other)
+        if key is None:
+            return NotImplemented
+        return self.nominal < key
+
+    def __le__(self, other: object) -> bool:
+        key = self._key(other)
+        if key is None:
+            return NotImplemented
+        return self.nominal <= key
+
+    def __gt__(self, other: object) -> bool:
+        key = self._key(other)
+        if key is None:
+            return NotImplemented
+        return self.nominal > key
+
+    def __ge__(self, other: object) -> bool:
+        key = self._key(other)
+        if key is None:
+            return NotImplemented
+        return self.nominal >= key
+
     @property
     def nominal(self) -> timedelta:
         """A calendar length for display and ordering (a working day counted as a day)."""

@@ -108,3 +108,10 @@ def test_config_errors_name_the_key(tmp_path: Path, old: str, new: str, key: str
     with pytest.raises(ConfigError) as err:
         load_district(_config(tmp_path, old, new))
     assert key in str(err.value)
+
+
+def test_spans_order_by_their_nominal_length() -> None:
+    hour, day = Span(delta=timedelta(hours=1)), Span(delta=timedelta(hours=24))
+    assert hour < day and day > hour and hour <= timedelta(hours=1)
+    assert wd(2) > day and wd(1) >= day and not wd(1) < day
+    assert sorted([wd(3), hour, day]) == [hour, day, wd(3)]
