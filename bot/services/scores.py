@@ -353,13 +353,7 @@ async def unit_scores(
         count(of(EventType.FOLLOWED_UP), solved.is_not(True)).label("disputed"),
         func.sum(cast(points, Float)).filter(of(EventType.FOLLOWED_UP)).label("points"),
     )
-    keys = (
-        d.unit_id.label("unit_id"),
-        c.status.label("status"),
-        c.closure_kind.label("closure"),
-        c.ack_due_at.label("ack_due_at"),
-        c.resolve_due_at.label("resolve_due_at"),
-    )
+    keys = (d.unit_id.label("unit_id"), d.case_id.label("case_id"))
     per_case: Subquery | CTE
     if db.is_sqlite:
         # No LATERAL in SQLite: join and group per dispatch event (its nested
@@ -367,10 +361,9 @@ async def unit_scores(
         per_case = (
             select(*keys, *per_case_columns)
             .select_from(d)
-            .join(c, c.id == d.case_id)
             .join(e, link)
             .where(*month_dispatches)
-            .group_by(d.id, d.unit_id, c.id)
+            .group_by(d.id, d.unit_id, d.case_id)
             .subquery("per_case")
         )
     else:
@@ -383,29 +376,31 @@ async def unit_scores(
         per_case = (
             select(*keys, *lateral.c)
             .select_from(d)
-            .join(c, c.id == d.case_id)
             .join(lateral, true())
             .where(*month_dispatches)
             .cte("per_case")
             .prefix_with("MATERIALIZED")
         )
     pc = per_case.c
+    # The case's state now (status, closure claim, deadlines in force): one
+    # primary-key lookup per counted case, after the per-case aggregation.
+    status, closure = c.status, c.closure_kind
     kept = pc.returned == 0
     was_returned = case((pc.returned > 0, 1), else_=0)
-    waits_ack = pc.status.in_([st.value for st in AWAITING_ACK])
-    waits_resolution = pc.status.in_([st.value for st in AWAITING_RESOLUTION])
+    waits_ack = status.in_([st.value for st in AWAITING_ACK])
+    waits_resolution = status.in_([st.value for st in AWAITING_RESOLUTION])
     ack_late = or_(
         pc.late_acks > 0,
         pc.ack_misses > 0,
-        and_(waits_ack, pc.ack_due_at.is_not(None), pc.ack_due_at < as_of),
+        and_(waits_ack, c.ack_due_at.is_not(None), c.ack_due_at < as_of),
     )
     resolve_late = or_(
         pc.late_resolutions > 0,
         pc.resolve_misses > 0,
-        and_(waits_resolution, pc.resolve_due_at.is_not(None), pc.resolve_due_at < as_of),
+        and_(waits_resolution, c.resolve_due_at.is_not(None), c.resolve_due_at < as_of),
     )
     resolved = pc.resolutions > 0
-    stands = and_(resolved, pc.status.in_([st.value for st in STANDING]))
+    stands = and_(resolved, status.in_([st.value for st in STANDING]))
 
     def when(*cond: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((and_(kept, *cond), 1), else_=0))
@@ -421,13 +416,15 @@ async def unit_scores(
             when(resolved),
             when(resolved, ~resolve_late),
             when(stands),
-            when(stands, pc.closure.in_(["explained", "unfounded"])),
+            when(stands, closure.in_(["explained", "unfounded"])),
             when(resolved, pc.reopened > 0),
             when(pc.extensions > 0),
             func.sum(case((kept, pc.followed), else_=0)),
             func.sum(case((kept, pc.disputed), else_=0)),
             func.sum(case((kept, pc.points), else_=0.0)),
         )
+        .select_from(per_case)
+        .join(c, c.id == pc.case_id)
         .where(pc.earlier == 0)
         .group_by(pc.unit_id)
         .order_by(pc.unit_id)
