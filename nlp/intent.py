@@ -39,6 +39,10 @@ _GREETINGS = (
     "晚安",
     "早",
     "在吗",
+    "有人没",
+    "小助手",
+    "是人工吗",
+    "人工",
     "在不在",
     "有人吗",
     "有人在吗",
@@ -88,6 +92,9 @@ _THANKS = (
     "好评",
     "太好了",
     "问题已经解决了",
+    "问题解决了",
+    "的帮忙",
+    "的帮助",
     "已经解决了",
     "解决了",
 )
@@ -119,6 +126,9 @@ _ACKS = (
     "好吧",
     "测试",
     "测试一下",
+    "发错了",
+    "不好意思",
+    "图片",
     "好滴",
     "好嘞",
     "test",
@@ -186,8 +196,10 @@ _GENERIC = frozenset(
     "我你您他她它们这那哪个些的地得了吗呢吧啊呀么嘛啥谁怎样什能会可以要想请问帮找给把被让在"
     "有没不都也还就再又很太真事情问题况下点一多少次说话人来去到过看做弄办管理处解决反映投诉"
     "建议意见提领导政府政策底一直之前次现今天已经为什么因所如果但和跟与及或对嗯哦呃拖着"
-    "气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上"
+    "气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上出难地方样回俺晓得公平日子法过真窗口材料交复杂句两清带啥"
 )
+# What may follow a thanks and keep it a thanks (感谢政府 办得挺快).
+_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮及时效率高满意棒赞了啊呀")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -223,6 +235,8 @@ def classify_intent(text: str) -> Intent:
     core, greeting = _strip(core, _GREETINGS)
     core, _ = _strip(core, _ACKS)
     core = "".join(ch for ch in core if ch not in _FILLERS)
+    if thanks and core and all(ch in _PRAISE for ch in core):
+        return "thanks"
     if not core:
         if thanks:
             return "thanks"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,12 @@ def test_a_district_extends_a_family_in_toml(tmp_path: Path) -> None:
     message = "有人在水塘边蹦极"
     assert assess_severity(message).level == "low"
     custom.write_text(
-        text.replace('words = ["对不起全家", ', 'words = ["蹦极", "对不起全家", ', 1),
+        re.sub(
+            r"(\[families\.self_harm\][^\n]*\n(?:[^\n]*\n)*?words = \[)",
+            r'\1"蹦极", ',
+            text,
+            count=1,
+        ),
         encoding="utf-8",
     )
     rubric = load_rubric(custom)
