@@ -217,6 +217,12 @@ class Case(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalated_to_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     resolution_note: Mapped[str | None] = mapped_column(UserText)
+    #: The station's 办结 claim: solved (实际解决), explained (解释说明), unfounded (不属实).
+    closure_kind: Mapped[str | None] = mapped_column(String(16))
+    #: Set once any deadline of the case passed unmet; escalation or a later step never clears it.
+    deadline_missed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: A pending 延期申请: the resolution deadline the station asked for.
+    extension_due_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: Optimistic lock: incremented by every state change.
