@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     MAX_TEXT,
@@ -93,6 +96,38 @@ class CaseIntake(CaseTx):
         )
 
     # --- filing ------------------------------------------------------------------
+
+    async def _record_choice(
+        self,
+        s: AsyncSession,
+        case: Case,
+        c: ClassificationLike,
+        route: Route,
+        kind: str,
+        actor_id: int,
+        now: datetime,
+    ) -> None:
+        """A reporter's own office that differs from the classifier's is a correction."""
+        if route.how not in ("chosen", "officer"):
+            return
+        if route.bureau == UNKNOWN and route.room in (UNKNOWN, c.room):
+            return  # only the room was chosen, and the desk will decide the bureau
+        if route.bureau != UNKNOWN and route.bureau == c.bureau:
+            return
+        classified = corrections.Classified(
+            c.room, c.bureau, float(c.confidence), tuple(_keywords(c.keywords))
+        )
+        await corrections.record_tx(
+            s,
+            case,
+            kind=kind,
+            classified=classified,
+            final_room=route.room,
+            final_bureau=route.bureau,
+            final_unit_id=route.owning_unit_id,
+            actor_id=actor_id,
+            now=now,
+        )
 
     def _check_text(self, text: str) -> str:
         text = text.strip()
@@ -184,8 +219,11 @@ class CaseIntake(CaseTx):
                     "room": route.room,
                     "bureau": route.bureau,
                     "confidence": float(c.confidence),
+                    "classified_room": c.room,
+                    "classified_bureau": c.bureau,
                 },
             )
+            await self._record_choice(s, case, c, route, "citizen", reporter.id, now)
             if route.to_desk:
                 case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
                 await self._schedule_ack(s, case, now)
@@ -268,8 +306,15 @@ class CaseIntake(CaseTx):
                 now=now,
                 actor_id=officer.id,
                 channel=channel,
-                data={"severity": severity, "notify": list(route.also_notify)},
+                data={
+                    "severity": severity,
+                    "notify": list(route.also_notify),
+                    "classified_room": c.room,
+                    "classified_bureau": c.bureau,
+                },
             )
+            if draft.room or draft.bureau:
+                await self._record_choice(s, case, c, route, "officer", officer.id, now)
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
