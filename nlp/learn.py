@@ -173,6 +173,14 @@ def _known_words(lexicon: Lexicon) -> set[str]:
     return lexicon.keywords()
 
 
+def _pull(lexicon: Lexicon, word: str, c: Correction) -> float:
+    """How far a mined word pulled the text towards the classifier's wrong answer."""
+    weights = lexicon.terms.get(word, {})
+    wrong = weights.get(c.classified_room, 0.0)
+    wrong += weights.get(f"{c.classified_room}/{c.classified_bureau}", 0.0)
+    return max(0.0, wrong)
+
+
 def propose(
     corrections: Sequence[Correction],
     base: Mapping[str, Any],
@@ -228,9 +236,10 @@ def propose(
             bg = sum(1 for d in bg_docs if w in d)
             if bg > bg_limit:
                 continue
-            ranked.append((-n, bg, -len(w), w))
+            misled = sum(_pull(current, w, c) for c in own if w in words[id(c)])
+            ranked.append((-n, -misled, bg, -len(w), w))
         ranked.sort()
-        for neg_n, _, _, w in ranked[:max_per_target]:
+        for neg_n, _, _, _, w in ranked[:max_per_target]:
             candidates.append(LearntRule(w, target, 0.0, -neg_n))
     if not candidates:
         return Proposal(
