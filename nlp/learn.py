@@ -18,7 +18,9 @@ How a proposal is made:
    ``max_per_target`` words become rules ``when = [word]`` adding weight to the
    group's target.
 3. One weight for all new rules is taken from :data:`WEIGHT_LADDER`: the
-   smallest that routes the most of the wrong corrections right.
+   smallest with the best score: the wrong corrections it routes right minus
+   :data:`GUARD_COST` times the guard texts (the fixed evaluation sets,
+   labelled) it turns wrong.
 
 The proposal is the new overlay's TOML and its unified diff against the
 current overlay, with before/after counts on the corrections.
@@ -37,6 +39,7 @@ from nlp.classify import UNKNOWN, classify, message_features, prepare_text
 from nlp.lexicon import Lexicon, merge_overlay, parse_lexicon
 
 __all__ = [
+    "GUARD_COST",
     "MAX_BACKGROUND_SHARE",
     "WEIGHT_LADDER",
     "Correction",
@@ -48,8 +51,11 @@ __all__ = [
     "words_of",
 ]
 
-WEIGHT_LADDER: tuple[float, ...] = (1.0, 1.5, 2.0, 3.0, 4.0)
+WEIGHT_LADDER: tuple[float, ...] = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 """Weights tried for the new rules, smallest first."""
+
+GUARD_COST = 2
+"""A guard text turned wrong costs as much as this many corrections routed right."""
 
 MAX_BACKGROUND_SHARE = 0.05
 """A word in more than this share of the background texts is too common to learn."""
@@ -187,8 +193,9 @@ def propose(
     overlay_text: str = "",
     background: Sequence[str] = (),
     *,
-    max_per_target: int = 3,
+    max_per_target: int = 5,
     note: str = "",
+    guard: Sequence[Correction] = (),
 ) -> Proposal:
     """Propose overlay rules that route the still-wrong corrections right.
 
@@ -199,6 +206,9 @@ def propose(
         background: texts whose common words must not be learnt.
         max_per_target: at most this many new words per target.
         note: written into each new rule's ``note`` (e.g. the date).
+        guard: labelled texts (the fixed evaluation sets) the weight must not
+            break: a weight scores the corrections it fixes minus the guard
+            texts it turns wrong.
 
     Returns:
         The proposal; ``rules`` is empty when nothing is to be learnt.
@@ -229,9 +239,11 @@ def propose(
         for c in own:
             for w in words[id(c)]:
                 support[w] = support.get(w, 0) + 1
+        # A word of one text alone is learnt only when the group has one or two texts.
+        min_support = 1 if len(own) <= 2 else 2
         ranked = []
         for w, n in support.items():
-            if w in others or w in known:
+            if n < min_support or w in others or w in known:
                 continue
             bg = sum(1 for d in bg_docs if w in d)
             if bg > bg_limit:
@@ -245,14 +257,16 @@ def propose(
         return Proposal(
             [], len(corrections), right_before, right_before, overlay_text, overlay_text, confusions
         )
-    best: tuple[int, float] = (-1, WEIGHT_LADDER[0])
+    guard_right = [g for g in guard if routes_right(g, current)]
+    best: tuple[int, float] = (-GUARD_COST * len(guard_right) - 1, WEIGHT_LADDER[0])
     for weight in WEIGHT_LADDER:
         trial = [LearntRule(r.word, r.target, weight, r.support) for r in candidates]
         lex = _with_rules(base, overlay_rules, trial)
         fixed = sum(1 for c in wrong if routes_right(c, lex))
-        if fixed > best[0]:
-            best = (fixed, weight)
-        if fixed == len(wrong):
+        broken = sum(1 for g in guard_right if not routes_right(g, lex))
+        if fixed - GUARD_COST * broken > best[0]:
+            best = (fixed - GUARD_COST * broken, weight)
+        if fixed == len(wrong) and not broken:
             break
     chosen = [LearntRule(r.word, r.target, best[1], r.support) for r in candidates]
     after = _with_rules(base, overlay_rules, chosen)

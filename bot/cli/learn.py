@@ -48,9 +48,9 @@ def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument(
         "--max-per-target",
         type=int,
-        default=3,
+        default=5,
         metavar="N",
-        help="at most N new words per bureau (default 3)",
+        help="at most N new words per bureau (default 5)",
     )
     p.set_defaults(func=cmd_lexicon_learn)
 
@@ -173,6 +173,7 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
         background,
         max_per_target=max(1, args.max_per_target),
         note=today.isoformat(),
+        guard=[Correction(c.text, "", "", c.room, c.bureau) for cs in hand.values() for c in cs],
     )
     by_kind: dict[str, int] = {}
     for r in rows:
