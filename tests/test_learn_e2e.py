@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from bot.services.notifications import DISTRICT_TZ
 from config.district import District
 from nlp import classify
 from nlp.lexicon import LOCAL_OVERLAY_PATH, load_lexicon_with_overlay
@@ -115,3 +117,7 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
         assert (await s.scalar(select(RoutingCorrection.learnt_at))) is not None
     again = await learn(kit.db.url, "--out", str(overlay))
     assert "before 1/1" in again.stdout and "nothing to learn" in again.stdout
+    # --since counts from the day the correction was made (the service's clock).
+    next_day = (row.created_at.astimezone(DISTRICT_TZ) + timedelta(days=1)).date().isoformat()
+    later = await learn(kit.db.url, "--out", str(overlay), "--since", next_day)
+    assert f"corrections: 0 case(s) since {next_day}" in later.stdout
