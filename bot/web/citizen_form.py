@@ -157,11 +157,15 @@ def _emergency_line(text: str) -> str | None:
 
 def preview_answer(p: Preview) -> dict[str, object]:
     """The "which office?" answer: the office, what else is known, and whether it is a guess."""
-    if p.room_name:
-        office = p.room_name + (f" · {p.bureau_name}" if p.bureau_name else "")
+    rows: list[tuple[str, str]] = []
+    if p.bureau_name:
+        office = p.bureau_name + (f"（负责{p.bureau_duties}）" if p.bureau_duties else "")
+        rows.append(("受理窗口", p.room_name))
+    elif p.room_name:
+        office = p.room_name
     else:
         office = "暂时无法确定，提交后由群众服务中心人工分派"
-    rows = [
+    rows += [
         (label, value)
         for label, value in (("办公地点", p.address), ("办公时间", p.hours), ("联系电话", p.phone))
         if value
