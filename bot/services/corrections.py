@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.routing import UNKNOWN
+from bot.services.routing import UNKNOWN, Route
 from storage.db import Database
 from storage.enums import CaseStatus
 from storage.models import Case, CaseEvent, RoutingCorrection
@@ -35,7 +35,10 @@ __all__ = [
     "classified_of",
     "latest_corrections",
     "mark_learnt",
+    "record_choice_tx",
+    "record_dispatch_tx",
     "record_tx",
+    "was_returned",
 ]
 
 KINDS: dict[str, str] = {
@@ -129,6 +132,39 @@ async def record_dispatch_tx(
         final_room=case.room,
         final_bureau=case.bureau,
         final_unit_id=final_unit_id,
+        actor_id=actor_id,
+        now=now,
+    )
+
+
+async def record_choice_tx(
+    s: AsyncSession,
+    case: Case,
+    classified: Classified,
+    route: Route,
+    kind: str,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """Record a reporter's own office at filing when it differs from the classifier's.
+
+    Only a bureau, or a room other than the classifier's, counts: a chosen room
+    alone that agrees leaves the bureau to the desk (whose 派单 is recorded).
+    """
+    if route.how not in ("chosen", "officer"):
+        return
+    if route.bureau == UNKNOWN and route.room in (UNKNOWN, classified.room):
+        return
+    if route.bureau != UNKNOWN and route.bureau == classified.bureau:
+        return
+    await record_tx(
+        s,
+        case,
+        kind=kind,
+        classified=classified,
+        final_room=route.room,
+        final_bureau=route.bureau,
+        final_unit_id=route.owning_unit_id,
         actor_id=actor_id,
         now=now,
     )

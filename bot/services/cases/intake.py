@@ -119,30 +119,12 @@ class CaseIntake(CaseTx):
         c: ClassificationLike,
         route: Route,
         kind: str,
-        actor_id: int,
-        now: datetime,
+        actor: int,
     ) -> None:
         """A reporter's own office that differs from the classifier's is a correction."""
-        if route.how not in ("chosen", "officer"):
-            return
-        if route.bureau == UNKNOWN and route.room in (UNKNOWN, c.room):
-            return  # only the room was chosen, and the desk will decide the bureau
-        if route.bureau != UNKNOWN and route.bureau == c.bureau:
-            return
-        classified = corrections.Classified(
-            c.room, c.bureau, float(c.confidence), tuple(_keywords(c.keywords))
-        )
-        await corrections.record_tx(
-            s,
-            case,
-            kind=kind,
-            classified=classified,
-            final_room=route.room,
-            final_bureau=route.bureau,
-            final_unit_id=route.owning_unit_id,
-            actor_id=actor_id,
-            now=now,
-        )
+        keywords = tuple(_keywords(c.keywords))
+        said = corrections.Classified(c.room, c.bureau, float(c.confidence), keywords)
+        await corrections.record_choice_tx(s, case, said, route, kind, actor, case.created_at)
 
     def _check_text(self, text: str) -> str:
         text = text.strip()
@@ -275,7 +257,7 @@ class CaseIntake(CaseTx):
                     ),
                 },
             )
-            await self._record_choice(s, case, c, route, "citizen", reporter.id, now)
+            await self._record_choice(s, case, c, route, "citizen", reporter.id)
             if route.to_desk:
                 case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
                 await self._schedule_ack(s, case, now)
@@ -384,7 +366,7 @@ class CaseIntake(CaseTx):
                 },
             )
             if draft.room or draft.bureau:
-                await self._record_choice(s, case, c, route, "officer", officer.id, now)
+                await self._record_choice(s, case, c, route, "officer", officer.id)
             if severity != rubric:
                 await record(
                     s,
