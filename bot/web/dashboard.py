@@ -8,6 +8,7 @@ Routes::
     GET  /dashboard/cases/{id}          the case card, the actions and the timeline
     POST /dashboard/cases/{id}/act      签收 / 处理中 / 办结 / 退单 / 上报 / 派单
     GET  /dashboard/overview            the district by station and by room (district users)
+    GET  /dashboard/routing             routing accuracy, confusions, corrections to learn
     GET  /dashboard/assessment?month=   monthly assessment, ranking and trend
     GET  /dashboard/coverage            network coverage against the seed's targets
     GET  /dashboard/diary?month=        diary compliance; POST files an entry
@@ -85,6 +86,7 @@ from bot.web.dashboard_records import (
     handle_file_post,
     handle_files,
 )
+from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
 from bot.web.html import read_form, setup_templates
 from storage.enums import Channel
 from storage.models import Case
@@ -388,6 +390,7 @@ def add_dashboard_routes(
     r.add_get(r"/dashboard/cases/{case_id}", guarded(handle_case))
     r.add_post(r"/dashboard/cases/{case_id}/act", guarded(handle_act))
     r.add_get("/dashboard/overview", guarded(handle_overview, district_only=True))
+    r.add_get(ROUTING_PATH, guarded(handle_routing, district_only=True))
     r.add_get("/dashboard/assessment", guarded(handle_assessment))
     r.add_get("/dashboard/coverage", guarded(handle_coverage))
     r.add_get("/dashboard/diary", guarded(handle_diary))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     CLOSURE_KINDS,
@@ -293,6 +294,7 @@ class CaseHandling(CaseTx):
             case = await self._lock(s, case_id)
             if not self._is_dispatcher(actor):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
+            returned = corrections.was_returned(case)
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             await self._dispatch_tx(
@@ -304,6 +306,9 @@ class CaseHandling(CaseTx):
                 channel=channel,
                 how="hand",
                 expected_version=expected_version,
+            )
+            await corrections.record_dispatch_tx(
+                s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
             await self.publish_tx(s, case, now, reporter_text=nt.reporter_dispatched)
             return self.view_for(case, actor, now)
