@@ -115,7 +115,8 @@ async def test_break7_info_logs_carry_case_numbers_not_complaint_texts(
         await kit.callback_answer(pressed)
         await chief.wait_for_message(lambda m: m is card and "状态：已签收" in m.content, 10)
         await kit.press(chief, card, "办结", "办结说明")
-        await kit.say(chief, note, "已办结")
+        await kit.say(chief, note, "办结类型")
+        await kit.say(chief, "实际解决", "已办结")
         await kit.delivered()
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     everything = "\n".join(lines)
