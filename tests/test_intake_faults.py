@@ -133,7 +133,7 @@ async def test_break2_an_update_failing_every_attempt_is_dead_lettered_and_told(
     action = citizen.press_reply_button("跳过")
     max_attempts = kit.runtime.inbox.max_attempts
     for attempt in range(1, max_attempts + 1):
-        await until(lambda n=attempt: _raised(fault, n), f"attempt {attempt} failing")  # type: ignore[misc]
+        await until(lambda n=attempt: _raised(fault, n), f"attempt {attempt} failing")
         if attempt < max_attempts:
             await until(lambda: _released(kit), "the failed update handed back")
             assert await replay(kit, DEFAULT_RETRY_BACKOFF * attempt + timedelta(seconds=1)) == 1
@@ -199,6 +199,6 @@ async def test_break3_poison_update_does_not_block_replay(kit: BotKit) -> None:
         figures = await health_figures(s, kit.clock.now())
     assert figures.dead_letters == 1
     for update_id in (700001, 700003, 700004):
-        await until(lambda u=update_id: _processed(kit, u), f"update {update_id} handled")  # type: ignore[misc]
+        await until(lambda u=update_id: _processed(kit, u), f"update {update_id} handled")
     # Nothing left to replay, and the dead letter does not come back.
     assert await replay(kit, timedelta(hours=1)) == 0

@@ -147,9 +147,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if len(self._users) >= _PRUNE_AT:
                 self._prune()
             user = self._users[uid] = _User(AsyncLimiter(self.burst, self.period))
-        if user.limiter.has_capacity():
-            user.throttled = False  # the burst is over
-        else:
+        if user.limiter.has_capacity(self.burst):
+            user.throttled = False  # the bucket has drained: the burst is over
+        if not user.limiter.has_capacity():
             self.throttled_updates += 1
             if not user.throttled:
                 user.throttled = True
