@@ -294,7 +294,8 @@ class IntakeLoad:
         result = IntakeResult(rate=rate, duration_s=duration, flow=self.flow)
         self._result = result
         # Citizens left waiting by an earlier run are not reused.
-        self.idle = deque(c for c in self.citizens.values() if c.pending is None)
+        if self.flow != "text":  # a text-flow citizen is never reused
+            self.idle = deque(c for c in self.citizens.values() if c.pending is None)
         stop = asyncio.Event()
         watcher = asyncio.create_task(self._watch(stop))
         loop = asyncio.get_running_loop()

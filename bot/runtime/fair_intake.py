@@ -116,6 +116,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.on_throttled = on_throttled
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, _User] = {}
+        self._new_users = 0
         #: Updates that had to wait for the rate limit (for metrics and the bench).
         self.throttled_updates = 0
 
@@ -144,7 +145,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             return
         user = self._users.get(uid)
         if user is None:
-            if len(self._users) >= _PRUNE_AT:
+            self._new_users += 1
+            if len(self._users) >= _PRUNE_AT and self._new_users >= _PRUNE_AT // 4:
+                self._new_users = 0
                 self._prune()
             user = self._users[uid] = _User(AsyncLimiter(self.burst, self.period))
         if user.limiter.has_capacity(self.burst):

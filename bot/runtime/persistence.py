@@ -131,6 +131,15 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             if slot not in self._pending:
                 self._known.pop(slot, None)
 
+    def has_pending(self, user_id: int, conversations: Mapping[str, ConversationKey]) -> bool:
+        """Whether a change of this user's state is not yet written."""
+        if (KIND_USER, "", str(user_id)) in self._pending:
+            return True
+        return any(
+            (KIND_CONVERSATION, name, conversation_key(key)) in self._pending
+            for name, key in conversations.items()
+        )
+
     def cached_slots(self) -> int:
         """How many stored values this process remembers (memory must not grow with citizens)."""
         return len(self._known)
@@ -194,8 +203,14 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._change((KIND_CONVERSATION, name, conversation_key(key)), new_state)
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        """Keep one user's data for the next write (empty data is stored as nothing)."""
-        self._change((KIND_USER, "", str(user_id)), deepcopy(data) if data else None)
+        """Keep one user's data for the next write (empty data is stored as nothing).
+
+        Empty data of a user not read here (evicted, or never seen) is not a change.
+        """
+        slot = (KIND_USER, "", str(user_id))
+        if not data and slot not in self._known:
+            return
+        self._change(slot, deepcopy(data) if data else None)
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
         """Not stored."""
@@ -211,7 +226,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget one user's data."""
-        self._change((KIND_USER, "", str(user_id)), None)
+        self._pending[(KIND_USER, "", str(user_id))] = None
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """Fill a user's data with what :meth:`prefetch` read for them."""

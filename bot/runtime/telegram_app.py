@@ -91,6 +91,18 @@ class MinqingApplication(
         self._conversation_handlers: list[ConversationHandler[Any]] = []
         #: User id → updates of that user being handled now.
         self._busy: Counter[int] = Counter()
+        #: Updates between the start of their handlers and their settling.
+        self._handling: set[int] = set()
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any | None = None
+    ) -> None:
+        """PTB marks an update's user for the next persistence run, also after the update's task
+        ended; by then :meth:`_settle` has written its changes, and a late mark would bring
+        back an evicted user as empty data. So only marks made while handling count."""
+        if isinstance(update, Update) and update.update_id not in self._handling:
+            return
+        super()._mark_for_persistence_update(update=update, job=job)
 
     def note_transient_failure(self, update_id: int, error: BaseException) -> None:
         """The handlers of ``update_id`` failed for a transient reason: retry, do not mark done."""
@@ -118,11 +130,13 @@ class MinqingApplication(
         keys = self._conversation_keys(update)
         if user_id is not None:
             self._busy[user_id] += 1
+        self._handling.add(update.update_id)
         try:
             if await self._load_state(update, user_id, keys):
                 await super().process_update(update)
             await self._settle(update)
         finally:
+            self._handling.discard(update.update_id)
             if user_id is not None:
                 self._busy[user_id] -= 1
                 if self._busy[user_id] <= 0:
@@ -174,18 +188,23 @@ class MinqingApplication(
             self.runtime.metrics.update_latency.observe(seconds)
 
     def _release(self, user_id: int, keys: dict[str, ConversationKey]) -> None:
-        """Forget an idle user's in-memory state, so memory does not grow with citizens."""
+        """Drop an idle user's in-memory state once stored (memory must not grow with citizens).
+
+        The next update of this user reads it back (:meth:`_load_state`). State
+        not yet written (the settling write failed) stays in memory.
+        """
         self._chat_ids_to_be_updated_in_persistence.clear()  # chat_data is not stored
-        active = any(
-            key in self._conversation_handler_conversations.get(name, {})
-            for name, key in keys.items()
-        )
-        if active or self._user_data.get(user_id):
-            return
-        self._user_data.pop(user_id, None)
         persistence = self.persistence
-        if isinstance(persistence, DatabasePersistence):
-            persistence.forget(user_id, keys)
+        if not isinstance(persistence, DatabasePersistence) or persistence.has_pending(
+            user_id, keys
+        ):
+            return
+        for name, key in keys.items():
+            conversations = self._conversation_handler_conversations.get(name)
+            if conversations is not None:
+                conversations.data.pop(key, None)  # untracked: the stored row stays
+        self._user_data.pop(user_id, None)
+        persistence.forget(user_id, keys)
 
     async def initialize(self) -> None:
         """Initialise PTB (getMe, persistence) and publish the command menu."""
