@@ -2,7 +2,10 @@
 
 /status and the follow-up (回访) are in :mod:`handlers.followup`.
 
-Any free text in a private chat is taken as a description of a problem: the
+Any free text in a private chat goes through :func:`bot.services.triage.triage`
+first: danger now gets the emergency line and is filed at once as critical;
+greetings, thanks and noise get a friendly answer with the menu; a vague opening
+gets one question back. Anything else is a description of a problem: the
 bot answers with the office (room, bureau, address, hours, the keywords that
 decided it) and the buttons 提交 / 换一个部门 / 只是咨询, or, when unsure, the
 likely rooms. After 提交 come three skippable steps — place (a shared location,
@@ -31,8 +34,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.cases import MAX_TEXT, Preview
+from bot.services.cases import MAX_TEXT, Preview, RequestDraft
 from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
+from bot.services.triage import Triage, triage
 from handlers import followup, texts
 from handlers.base import (
     PRIVATE,
@@ -40,6 +45,7 @@ from handlers.base import (
     App,
     BotContext,
     is_persistent,
+    mark_saved,
     masked,
     message_text,
     quiet_per_message_warning,
@@ -96,7 +102,7 @@ async def classify(context: BotContext, text: str) -> Preview:
 # --- describing and choosing the office ------------------------------------------
 
 
-async def describe(update: Update, context: BotContext) -> str | None:
+async def describe(update: Update, context: BotContext) -> str | int | None:
     """Free text: answer which office handles it and offer to file it."""
     text = message_text(update)
     person = await who(update, context)
@@ -105,6 +111,9 @@ async def describe(update: Update, context: BotContext) -> str | None:
     if len(text.strip()) > MAX_TEXT:
         await reply(update, texts.too_long(len(text.strip()), MAX_TEXT))
         return None
+    verdict = triage(text) if text.strip() else None
+    if verdict is not None and verdict.kind != "request":
+        return await _not_a_request(update, context, person, text, verdict)
     try:
         preview = await classify(context, text)
     except CaseError as exc:
@@ -138,6 +147,37 @@ async def describe(update: Update, context: BotContext) -> str | None:
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
     return PROPOSE
+
+
+async def _not_a_request(
+    update: Update, context: BotContext, person: PersonInfo, text: str, verdict: Triage
+) -> int | None:
+    """Danger now (the emergency line, then filed at once), small talk, or too vague."""
+    if verdict.emergency is not None:
+        await reply(update, verdict.emergency.line)
+        return await _file_emergency(update, context, person.id, text)
+    if verdict.kind == "vague":
+        await reply(update, texts.VAGUE_QUESTION)
+    else:
+        await reply(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
+    return None
+
+
+async def _file_emergency(update: Update, context: BotContext, person_id: int, text: str) -> int:
+    """Danger now: file at once (critical, see ``CaseService.file_request``); the receipt
+    comes from the outbox."""
+    user_data(context).pop("draft", None)
+    runtime = context.runtime
+    try:
+        view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
+    except CaseError as exc:
+        log.info("emergency of %s refused: %s", person_id, exc.code)
+        await reply(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, f"编号 {view.number}")
+    runtime.metrics.cases_filed.inc(1, "request", "telegram")
+    log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    return ConversationHandler.END
 
 
 def _serial_of(data: str) -> int | None:
@@ -262,6 +302,9 @@ async def which(update: Update, context: BotContext) -> None:
     except CaseError:
         await reply(update, texts.EMPTY_TEXT)
         return
+    emergency = triage(text).emergency
+    if emergency is not None:
+        await reply(update, emergency.line)
     await reply(
         update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
     )

@@ -4,7 +4,9 @@
 severity from it (confirm, or change them with buttons), then asks for the
 place, the number of people and photos — all skippable — and files the warning
 with :meth:`bot.services.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
-with the proposed values. ``/mine`` lists the warnings the officer filed.
+with the proposed values. The proposal says why the level (定级依据); a level
+may be raised freely, but lowering a critical one asks for a reason (the next
+message), which the service records. ``/mine`` lists the warnings the officer filed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
+from bot.services.triage import needs_reason
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -47,6 +50,7 @@ log = logging.getLogger(__name__)
 
 W_TEXT = "w_text"
 W_CONFIRM = "w_confirm"
+W_REASON = "w_reason"
 W_PLACE = "w_place"
 W_COUNT = "w_count"
 W_PHOTOS = "w_photos"
@@ -121,6 +125,8 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         "room": preview.room if preview.room in context.runtime.district.rooms else None,
         "bureau": preview.bureau if preview.bureau in context.runtime.district.bureaus else None,
         "severity": preview.severity,
+        "rubric": preview.severity,
+        "why": preview.severity_why,
         "unsure": is_unsure(preview),
         "keywords": list(preview.keywords),
         "photos": [],
@@ -168,13 +174,38 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         if draft.get("bureau") not in district.rooms[value].bureaus:
             draft["bureau"] = None
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
+        rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+        if needs_reason(rubric, value):
+            draft["lowering"] = value
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            await reply(update, texts.lower_reason_prompt(rubric, value))
+            return W_REASON
         draft["severity"] = value
+        draft.pop("severity_reason", None)
     else:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return W_CONFIRM
     await query.answer()
     await query.edit_message_text(
         texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()
+    )
+    return W_CONFIRM
+
+
+async def lowering_reason(update: Update, context: BotContext) -> str | None:
+    """The reason for lowering a critical level; then the proposal again."""
+    text = message_text(update).strip()
+    draft = _draft(context)
+    if draft is None or "lowering" not in draft:
+        return None
+    if not text:
+        await reply(update, texts.EMPTY_REASON)
+        return W_REASON
+    draft["severity"] = draft.pop("lowering")
+    draft["severity_reason"] = text[:500]
+    await reply(
+        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
     )
     return W_CONFIRM
 
@@ -262,6 +293,7 @@ async def _file(
         place=draft.get("place"),
         head_count=int(head_count) if isinstance(head_count, int) else None,
         photo_file_ids=tuple(str(p) for p in draft.get("photos") or ()),
+        severity_reason=draft.get("severity_reason"),
     )
     try:
         view = await runtime.cases.file_warning(person.id, warning)
@@ -335,6 +367,7 @@ def register(application: App) -> None:
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
                     MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
                 ],
+                W_REASON: [MessageHandler(PRIVATE_TEXT, fresh(lowering_reason))],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
                     MessageHandler(PRIVATE_TEXT, fresh(place_text)),

@@ -35,7 +35,7 @@ from typing import Any
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
 from nlp.normalize import normalize
 from nlp.segment import add_words, tokenizer
-from nlp.severity import Severity, assess_tokens
+from nlp.severity import Severity, assess_normalized
 
 __all__ = [
     "UNKNOWN",
@@ -586,7 +586,7 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     comp = _compiled(lex)  # first: puts the lexicon's phrases into the segmenter
     norm, truncated = prepare_text(text, lex.settings.max_chars)
     feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
-    severity = assess_tokens(norm, feats, lex.severity)
+    severity = assess_normalized(norm)
     sc = score_features(feats, lex)
     probs = sc.probs
     room_probs = [sum(probs[t] for t in ts) for ts in comp.room_targets]

@@ -25,9 +25,8 @@ The lexicon is a readable, hand-editable TOML file (see
     length (see :mod:`nlp.classify`). ``[mined]`` holds the per-target
     ``bias``, the ``temperature`` and ``bureau_models``: targets that choose
     a bureau inside their room instead of competing with the rooms.
-``[severity]``
-    Cue words per level, urgency words and head-count thresholds, read by
-    :mod:`nlp.severity`.
+The severity rubric is not part of the lexicon: it lives in
+``config/severity.toml`` (:mod:`nlp.rubric`).
 
 All weights are logits: a message's score for a room is its bias plus the
 sum of the weights of the keywords it contains; the scores become
@@ -54,7 +53,6 @@ __all__ = [
     "LexiconError",
     "Rule",
     "Settings",
-    "SeverityConfig",
     "default_lexicon",
     "load_lexicon",
     "parse_lexicon",
@@ -74,8 +72,6 @@ BUREAUS: dict[str, tuple[str, ...]] = {
     "general": ("petition", "police", "land"),
 }
 """The bureaus of each room (stable ids, DESIGN.md)."""
-
-SEVERITY_LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 
 class LexiconError(ValueError):
@@ -111,18 +107,6 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
-class SeverityConfig:
-    """Severity cues from ``[severity]``."""
-
-    cues: dict[str, str]
-    urgency: frozenset[str]
-    headcount: tuple[tuple[int, str], ...]
-    urgency_bump_max: str = "high"
-    urgency_bump_from: str = "medium"
-    planning: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
 class Lexicon:
     """A loaded lexicon.
 
@@ -138,7 +122,6 @@ class Lexicon:
         terms: Mined term → target (``room`` or ``room/bureau``) → weight.
         term_idf: Mined term → specificity (inverse document frequency); a
             term without one counts 1.
-        severity: Severity cue configuration.
     """
 
     source: str
@@ -149,7 +132,6 @@ class Lexicon:
     bureau_keywords: dict[tuple[str, str], dict[str, float]]
     rules: tuple[Rule, ...]
     terms: dict[str, dict[str, float]]
-    severity: SeverityConfig
     term_idf: dict[str, float] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -164,9 +146,6 @@ class Lexicon:
             words.update(rule.when)
             words.update(rule.with_any)
             words.update(rule.unless_any)
-        words.update(self.severity.cues)
-        words.update(self.severity.urgency)
-        words.update(self.severity.planning)
         return words
 
 
@@ -224,34 +203,6 @@ def _number(table: Mapping[str, Any], name: str, default: float, source: str, ke
     return float(value)
 
 
-def _severity(data: Any, source: str) -> SeverityConfig:
-    table = _table(data, source, "severity")
-    cues: dict[str, str] = {}
-    cue_table = _table(table.get("cues"), source, "severity.cues")
-    for level, words in cue_table.items():
-        if level not in SEVERITY_LEVELS:
-            raise _err(source, f"severity.cues.{level}", f"unknown level (use {SEVERITY_LEVELS})")
-        for word in _words(words, source, f"severity.cues.{level}"):
-            cues[word] = level
-    urgency = frozenset(_words(table.get("urgency"), source, "severity.urgency"))
-    heads = _table(table.get("headcount"), source, "severity.headcount")
-    thresholds: list[tuple[int, str]] = []
-    for level, count in heads.items():
-        if level not in SEVERITY_LEVELS:
-            raise _err(source, f"severity.headcount.{level}", "unknown level")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise _err(source, f"severity.headcount.{level}", "must be a positive integer")
-        thresholds.append((count, level))
-    thresholds.sort(reverse=True)
-    bump_max = str(table.get("urgency_bump_max", "high"))
-    bump_from = str(table.get("urgency_bump_from", "medium"))
-    for name, value in (("urgency_bump_max", bump_max), ("urgency_bump_from", bump_from)):
-        if value not in SEVERITY_LEVELS:
-            raise _err(source, f"severity.{name}", f"unknown level {value!r}")
-    planning = frozenset(_words(table.get("planning"), source, "severity.planning"))
-    return SeverityConfig(cues, urgency, tuple(thresholds), bump_max, bump_from, planning)
-
-
 def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
     """Build a :class:`Lexicon` from parsed TOML data.
 
@@ -265,8 +216,10 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
     Raises:
         LexiconError: On any malformed or unknown key, naming file and key.
     """
-    known = {"settings", "rooms", "rules", "terms", "severity", "mined"}
+    known = {"settings", "rooms", "rules", "terms", "mined"}
     for key in data:
+        if key == "severity":
+            raise _err(source, key, "moved: severity is the rubric in config/severity.toml")
         if key not in known:
             raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
     st = _table(data.get("settings"), source, "settings")
@@ -371,7 +324,6 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         bureau_keywords=bureau_keywords,
         rules=tuple(rules),
         terms=terms,
-        severity=_severity(data.get("severity"), source),
         term_idf=term_idf,
         raw={k: v for k, v in data.items() if k != "terms"},
     )

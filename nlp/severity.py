@@ -1,25 +1,31 @@
-"""Severity of a warning: cue words, head counts and urgency.
+"""Severity of a warning or message by the district's written rubric.
 
-The cue words, urgency words and head-count thresholds live in the
-``[severity]`` section of the lexicon so a district can tune them. The level
-is the highest of: the level of any cue word found, and the level reached by
-the largest head count written in the text (三十多名, 百余户, 上百名, 50多人).
-Urgency words (明天, 正在, 现场 ...) raise a level of at least
-``urgency_bump_from`` by one step, never above ``urgency_bump_max``.
+The rubric (``config/severity.toml``, :mod:`nlp.rubric`, ``docs/severity.md``)
+defines the levels, the families of expressions, the head-count thresholds
+and the collective-visit size. The level is the highest of: the level of
+every family found (its ``now_level`` when it happens now), the level reached
+by the largest head count written in the text (三十多名, 百余户, 上百名),
+and the collective level when 5 or more people act together. Urgency words
+(明天, 正在, 现场 ...) raise a level of at least ``urgency_bump_from`` by one
+step, never above ``urgency_bump_max``.
+
+The assessment carries the words that set the level (:attr:`Severity.reasons`)
+so an officer sees why: "为什么是紧急：割腕、流血".
+
+This module depends on :mod:`nlp.rubric`, :mod:`nlp.families` and
+:mod:`nlp.normalize` only; :mod:`nlp.classify` calls it, never the reverse.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nlp.lexicon import SEVERITY_LEVELS, Lexicon, SeverityConfig, default_lexicon
+from nlp.families import Occurrences, match_families, negated_at
+from nlp.normalize import normalize
+from nlp.rubric import LEVELS, Rubric, default_rubric
 
-__all__ = ["LEVELS", "Severity", "assess_severity", "assess_tokens", "parse_head_count"]
-
-LEVELS = SEVERITY_LEVELS
-"""Severity levels, lowest first."""
+__all__ = ["LEVELS", "Severity", "assess_normalized", "assess_severity", "parse_head_count"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +34,25 @@ class Severity:
 
     Attributes:
         level: ``low``, ``medium``, ``high`` or ``critical``.
-        cues: The cue and urgency words found, in text order of discovery.
+        cues: Every expression and urgency word found, highest level first.
         head_count: The largest number of people mentioned, if any.
         urgent: True if an urgency word was found.
+        reasons: The words that set the level (with ``N人`` when a head count
+            or a collective action of N people did), for "why".
+        families: The rubric families found, highest level first.
     """
 
     level: str
     cues: tuple[str, ...]
     head_count: int | None
     urgent: bool
+    reasons: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> str:
+        """The reasons joined for display: ``割腕、流血`` (empty if none)."""
+        return "、".join(self.reasons)
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
@@ -45,6 +61,8 @@ class Severity:
             "cues": list(self.cues),
             "head_count": self.head_count,
             "urgent": self.urgent,
+            "reasons": list(self.reasons),
+            "families": list(self.families),
         }
 
 
@@ -64,11 +82,53 @@ _DIGITS = {
 }
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
+# Nouns for people that a count with 个 may stand before (五个申请执行人).
+_PEOPLE = "|".join(
+    (
+        "人",
+        "村民",
+        "居民",
+        "工人",
+        "业主",
+        "家长",
+        "学生",
+        "农民",
+        "员工",
+        "群众",
+        "老人",
+        "司机",
+        "孩子",
+        "小孩",
+        "职工",
+        "老兵",
+        "家属",
+        "病人",
+        "患者",
+        "商户",
+        "摊贩",
+        "农户",
+        "客户",
+        "乘客",
+        "店主",
+        "老师",
+        "教师",
+        "工友",
+        "青年",
+        "妇女",
+        "游客",
+        "租户",
+        "住户",
+        "户主",
+    )
+)
+
 _HEAD_RE = re.compile(
     r"(?P<pre>上|(?<![附最接将靠])近|数|几|好几|成)?"
     r"(?P<num>\d+|[零〇一二两三四五六七八九十百千万]+)"
     r"(?P<mod>多|余|来|几)?"
-    r"(?:名|位|户|人|个人|多人|家|个(?=村民|居民|工人|业主|家长|学生|农民工|员工|群众|老人))"
+    r"(?:名|位|户|人|个人|多人|家|号人|口人"
+    r"|个(?!月|小时|星期|礼拜|工作日|多月|半月)(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
+    r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士)))"
 )
 
 
@@ -93,6 +153,25 @@ def _chinese_number(text: str) -> int:
     return total + section + digit
 
 
+def _head_count(text: str) -> tuple[int, int] | None:
+    """The largest head count in ``text`` and where it ends."""
+    best: tuple[int, int] | None = None
+    for m in _HEAD_RE.finditer(text):
+        value = _chinese_number(m.group("num"))
+        pre = m.group("pre")
+        if pre in ("数", "几", "好几") and value in (10, 100, 1000, 10000):
+            value *= 3
+        elif pre == "近":
+            value = value * 9 // 10
+        if m.group("mod") == "几" and value in (10, 100, 1000):
+            value += value // 2
+        if value <= 0:
+            continue
+        if best is None or value > best[0]:
+            best = (value, m.end())
+    return best
+
+
 def parse_head_count(text: str) -> int | None:
     """Return the largest number of people mentioned in a text.
 
@@ -106,141 +185,92 @@ def parse_head_count(text: str) -> int | None:
     Returns:
         The largest count, or ``None`` when no head count is written.
     """
-    best: int | None = None
-    for m in _HEAD_RE.finditer(text):
-        value = _chinese_number(m.group("num"))
-        pre = m.group("pre")
-        if pre in ("数", "几", "好几") and value in (10, 100, 1000, 10000):
-            value *= 3
-        elif pre == "近":
-            value = value * 9 // 10
-        if m.group("mod") == "几" and value in (10, 100, 1000):
-            value += value // 2
-        if value <= 0:
-            continue
-        if best is None or value > best:
-            best = value
-    return best
+    found = _head_count(text)
+    return found[0] if found is not None else None
 
 
-_NEGATIONS = ("无", "未", "没", "不", "非")
-_LONG_NEGATIONS = ("暂未", "暂无", "尚未", "并未", "未发生", "没发生", "没有")
-_CLAUSE_ENDS = "，。；！？、,.;!? \n"
-_CONSEQUENCES = ("就", "只能", "只好", "只得", "才")
-
-
-def _clause_before(text: str, start: int, width: int = 8) -> str:
-    """Up to ``width`` characters before ``start``, within the same clause."""
-    clause = text[max(0, start - width) : start]
-    for end in _CLAUSE_ENDS:
-        clause = clause.rpartition(end)[2]
-    return clause
-
-
-def _clause_after(text: str, start: int, width: int = 12) -> str:
-    """Up to ``width`` characters from ``start``, within the same clause."""
-    clause = text[start : start + width]
-    for end in _CLAUSE_ENDS:
-        clause = clause.partition(end)[0]
-    return clause
-
-
-def _negated(text: str, word: str) -> bool:
-    """True if every occurrence of ``word`` follows a negation.
-
-    A negation character just before the cue (暂无冲突, 未聚集), or a longer
-    negation earlier in the same clause (暂未发生肢体冲突, 没有组织聚集的打算)
-    unless a consequence follows it (不给钱就堵路, 没有办法只好聚集: a threat or
-    a cause, not a denial).
-    """
-    start = text.find(word)
-    while start >= 0:
-        before = text[max(0, start - 3) : start]
-        clause = _clause_before(text, start)
-        long_negation = any(
-            neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES)
-            for neg in _LONG_NEGATIONS
-        )
-        if not long_negation and not any(neg in before for neg in _NEGATIONS):
-            return False
-        start = text.find(word, start + 1)
-    return True
-
-
-def _planned(text: str, word: str, config: SeverityConfig) -> bool:
+def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     """True if every occurrence of an urgency word only introduces a plan.
 
     正在商量下周去区里 is a plan being made, not an event under way: a
-    planning word (``[severity] planning``) later in the same clause takes
-    the urgency away.
+    planning word later in the same clause takes the urgency away.
     """
-    if not config.planning:
+    if not rubric.planning:
         return False
-    start = text.find(word)
-    while start >= 0:
-        clause = _clause_after(text, start + len(word))
-        if not any(p in clause for p in config.planning):
+    for start in occ[word]:
+        clause = text[start + len(word) : start + len(word) + 12]
+        for end in "，。；！？、,.;!? \n":
+            clause = clause.partition(end)[0]
+        if not any(p in clause for p in rubric.planning):
             return False
-        start = text.find(word, start + 1)
     return True
 
 
-def assess_tokens(
-    text: str, words: Mapping[str, float] | set[str], config: SeverityConfig
-) -> Severity:
-    """Assess severity from normalised text and its words.
+def assess_normalized(text: str, rubric: Rubric | None = None) -> Severity:
+    """Assess severity from an already normalised text.
 
     Args:
-        text: Normalised text (head counts are read from it).
-        words: The distinct words of the text.
-        config: Cue configuration from the lexicon.
+        text: Normalised text (see :func:`nlp.normalize.normalize`).
+        rubric: The rubric; ``None`` for the packaged one.
 
     Returns:
         The severity.
     """
+    rub = rubric if rubric is not None else default_rubric()
     rank = {level: i for i, level in enumerate(LEVELS)}
-    level_i = 0
-    cues: list[str] = []
-    urgent = False
-    cue_map = config.cues
-    for word in cue_map.keys() & words:
-        if _negated(text, word):
-            continue
-        cues.append(word)
-        level_i = max(level_i, rank[cue_map[word]])
-    found_urgency = {w for w in config.urgency.intersection(words) if not _planned(text, w, config)}
-    if found_urgency:
-        urgent = True
-        cues.extend(found_urgency)
-    heads = parse_head_count(text)
-    if heads is not None:
-        for threshold, lvl in config.headcount:
+    matches, occ = match_families(text, rub)
+    found: list[tuple[int, str, str]] = []  # (rank, word, family)
+    for m in matches:
+        fam = m.family
+        level = fam.now_level if fam.now_level and m.now else fam.level
+        found.extend((rank[level], word, fam.name) for word in m.words)
+    head = _head_count(text)
+    heads = head[0] if head is not None else None
+    if head is not None and heads is not None:
+        for threshold, lvl in rub.headcount:
             if heads >= threshold:
-                level_i = max(level_i, rank[lvl])
+                found.append((rank[lvl], f"{heads}人", "headcount"))
                 break
-    if urgent and level_i >= rank[config.urgency_bump_from]:
-        level_i = max(level_i, min(level_i + 1, rank[config.urgency_bump_max]))
-    cues.sort(key=lambda w: (-rank.get(cue_map.get(w, "low"), 0), w))
-    return Severity(LEVELS[level_i], tuple(cues), heads, urgent)
+        if heads >= rub.collective_min:
+            acting = sorted(
+                (p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p)
+            )
+            if acting:
+                found.append((rank[rub.collective_level], f"{heads}人", "collective"))
+                found.append((rank[rub.collective_level], acting[0][1], "collective"))
+    urgency = sorted(w for w in rub.urgency if occ[w] and not _planned(text, occ, w, rub))
+    level_i = max((r for r, _, _ in found), default=0)
+    reasons = [w for r, w, _ in found if r == level_i and r > 0]
+    if urgency and level_i >= rank[rub.urgency_bump_from]:
+        bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
+        if bumped > level_i:
+            reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
+        level_i = bumped
+    settled = [w for w in rub.settled if occ[w]]
+    if settled and 0 < level_i <= rank[rub.settled_max]:
+        level_i, reasons = 0, settled
+    found.sort(key=lambda t: (-t[0], t[1]))
+    cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
+    families = list(dict.fromkeys(fam for _, _, fam in found))
+    return Severity(
+        LEVELS[level_i],
+        tuple([*cues, *urgency]),
+        heads,
+        bool(urgency),
+        tuple(dict.fromkeys(reasons)),
+        tuple(families),
+    )
 
 
-def assess_severity(text: str, lexicon: Lexicon | None = None) -> Severity:
+def assess_severity(text: str, rubric: Rubric | None = None) -> Severity:
     """Assess the severity of a warning or message.
 
     Args:
         text: Raw text (simplified or traditional).
-        lexicon: Lexicon with the ``[severity]`` section; ``None`` for the
-            packaged one.
+        rubric: The rubric; ``None`` for the packaged ``config/severity.toml``.
 
     Returns:
         The severity (``low`` for an empty text).
     """
-    from nlp.classify import message_features, prepare_text
-
-    lex = lexicon if lexicon is not None else default_lexicon()
-    norm, _ = prepare_text(text, lex.settings.max_chars)
-    from nlp.classify import _compiled
-
-    _compiled(lex)  # makes sure cue words are in the segmenter's dictionary
-    feats = message_features(norm, 1.0)
-    return assess_tokens(norm, feats, lex.severity)
+    # Same bound as the classifier: 3000 characters after normalisation.
+    return assess_normalized(normalize(text[:12000])[:3000], rubric)

@@ -18,9 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "nlp", "storage", "config")
 
-#: Module-level cycles still allowed. The nlp pair is being removed on branch
-#: ``triage`` (the nlp helper's fix); delete this entry when it lands.
-ALLOWED_CYCLES: set[frozenset[str]] = {frozenset({"nlp.classify", "nlp.severity"})}
+#: Module-level cycles allowed: none.
+ALLOWED_CYCLES: set[frozenset[str]] = set()
 
 
 @dataclass(frozen=True)

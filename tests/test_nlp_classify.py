@@ -205,7 +205,8 @@ def test_head_counts(text: str, count: int | None) -> None:
     ("text", "level"),
     [
         ("想问一下养老保险怎么交", "low"),
-        ("十几个业主在售楼部聚集", "medium"),
+        # 5+ people acting together is a collective visit (rubric: high).
+        ("十几个业主在售楼部聚集", "high"),
         ("三十多名工人聚集讨薪", "high"),
         ("五十多名工人明天要去堵路", "high"),
         ("有人在楼顶扬言跳楼", "critical"),
@@ -213,7 +214,9 @@ def test_head_counts(text: str, count: int | None) -> None:
         ("百余户村民要集体上访", "critical"),
         ("两家争吵，暂无肢体冲突", "medium"),
         # A longer negation earlier in the clause still negates ...
-        ("两家口角不断，暂未发生肢体冲突", "low"),
+        # (a quarrel between two households is still a dispute: medium)
+        ("两家口角不断，暂未发生肢体冲突", "medium"),
+        ("两家关系不错，暂未发生肢体冲突", "low"),
         ("村民没有组织聚集的打算", "low"),
         # ... but not a threat with a condition.
         ("不给钱就堵路", "high"),
@@ -222,7 +225,9 @@ def test_head_counts(text: str, count: int | None) -> None:
         # A threat in words alone is medium; "目前" is not urgency.
         ("扬言要去法院讨说法，目前仅是个人情绪", "medium"),
         # 正在 before a plan is not an event under way; before an event it is.
-        ("二十来名员工正在微信群里商量下周一起到区里反映", "medium"),
+        # Twenty people planning to go together is a collective visit: high.
+        ("二十来名员工正在微信群里商量下周一起到区里反映", "high"),
+        ("员工正在微信群里商量下周到区里反映", "low"),
         ("二十来名员工正在厂门口聚集", "high"),
         ("执行申请人在法院门口往身上浇汽油", "critical"),
     ],

@@ -107,8 +107,9 @@ def test_parsed_lexicon_is_cached_by_content(
 def test_new_settings_are_validated() -> None:
     with pytest.raises(LexiconError, match=r"settings\.keyword_freq"):
         parse_lexicon({"settings": {"keyword_freq": -1}}, "x.toml")
-    lex = parse_lexicon(
-        {"settings": {"keyword_freq": 500}, "severity": {"planning": ["商量"]}}, "x.toml"
-    )
+    lex = parse_lexicon({"settings": {"keyword_freq": 500}}, "x.toml")
     assert lex.settings.keyword_freq == 500
-    assert lex.severity.planning == frozenset({"商量"})
+    # The severity section moved to the rubric (tests/test_nlp_severity_rubric.py);
+    # an old lexicon that still has one is told where it went.
+    with pytest.raises(LexiconError, match=r"\[severity\] moved: .*config/severity\.toml"):
+        parse_lexicon({"severity": {"planning": ["商量"]}}, "x.toml")

@@ -89,6 +89,8 @@ class EventType(StrEnum):
     RENOTIFIED = "renotified"
     #: The resolution deadline passed; the owners got a reminder (催办).
     REMINDED = "reminded"
+    #: The reporting officer filed a level other than the rubric's (note: why it was lowered).
+    SEVERITY_CHANGED = "severity_changed"
 
 
 class TimerKind(StrEnum):

@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",
+    "severity_changed": "调整等级",
 }
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
@@ -202,7 +203,7 @@ def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[s
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case card shown to the people who handle or watch a case."""
     head = f"【{view.kind_label}】{view.number}"
-    if view.kind == "warning":
+    if view.kind == "warning" or view.severity == "critical":
         head += f"（{view.severity_label}）"
     lines = [head, f"状态：{view.status_label}"]
     if view.overdue:

@@ -55,6 +55,7 @@ from aiohttp import web
 
 from bot.services.cases import MAX_TEXT, CaseView, Preview
 from bot.services.notifications import fmt_duration, fmt_time
+from bot.services.triage import emergency_of
 from bot.web.citizen_intake import (
     DONE,
     FORM_SECRET_NAME,
@@ -143,8 +144,15 @@ def render_form(
             "max_address": MAX_ADDRESS,
             "error": error,
             "preview": preview_answer(preview) if preview else None,
+            "emergency": _emergency_line(values.text) if preview and values else None,
         },
     )
+
+
+def _emergency_line(text: str) -> str | None:
+    """The emergency line for a text that describes danger now."""
+    danger = emergency_of(text)
+    return danger.line if danger is not None else None
 
 
 def preview_answer(p: Preview) -> dict[str, object]:
@@ -187,6 +195,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "deadline": _deadline_text(ctx, view),
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
+            "emergency": filed.emergency,
         },
     )
 

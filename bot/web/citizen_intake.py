@@ -24,6 +24,7 @@ from bot.services.clock import Clock
 from bot.services.keys import installation_secret
 from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import EVENT_LABELS
+from bot.services.triage import emergency_of
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from config.district import District, UnitKind
 from nlp import mask_sensitive
@@ -210,6 +211,8 @@ class Filed:
 
     view: CaseView
     repeated: bool = False
+    #: The emergency line to show first when the text describes danger now.
+    emergency: str | None = None
 
 
 async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:
@@ -232,12 +235,14 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
         FormError: bad input, or the same form is being filed right now.
     """
     draft = build_draft(ctx, values)
+    danger = emergency_of(draft.text)
+    line = danger.line if danger is not None else None
     used = await _claim_form(ctx, form_id)
     if used is not None:
         case_id, reporter_id = used.get("case_id"), used.get("reporter_id")
         if isinstance(case_id, int) and isinstance(reporter_id, int):
             view = await ctx.cases.get_case_view(case_id, reporter_id)
-            return Filed(view=view, repeated=True)
+            return Filed(view=view, repeated=True, emergency=line)
         raise FormError("此表单正在提交或已提交，请勿重复提交。")
     try:
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
@@ -251,7 +256,7 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
             s, FORM_STATE_KIND, "", form_id, {"case_id": view.id, "reporter_id": reporter_id}
         )
     log.info("web form: filed %s", view.number)
-    return Filed(view=view)
+    return Filed(view=view, emergency=line)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.services.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
 from bot.services.clock import Clock
 from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import fmt_duration, fmt_time
+from bot.services.triage import emergency_of
 from bot.web.auth import verify_api_key
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from config.district import District
@@ -372,7 +373,16 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
 
 
 def service_notice(view: CaseView, ctx: Open311Context) -> str:
-    """The short Chinese notice returned with a new request."""
+    """The short Chinese notice returned with a new request.
+
+    A request that describes danger now starts with the emergency line.
+    """
+    danger = emergency_of(view.text)
+    first = danger.line if danger is not None else ""
+    return first + _filed_notice(view, ctx)
+
+
+def _filed_notice(view: CaseView, ctx: Open311Context) -> str:
     if view.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED):
         resolve = ctx.district.deadlines[view.priority].resolve
         return (

@@ -149,6 +149,14 @@ from handlers.texts.stations import (
     pending_list,
     pending_markup,
 )
+from handlers.texts.triage import (
+    EMPTY_REASON,
+    VAGUE_QUESTION,
+    lower_reason_prompt,
+    lowered_line,
+    small_talk,
+    why_line,
+)
 
 __all__ = [
     "ACTION_DONE",
@@ -169,6 +177,7 @@ __all__ = [
     "DONE_WORDS",
     "ECHO_CHARS",
     "EDITED",
+    "EMPTY_REASON",
     "EMPTY_TEXT",
     "FOLLOW_UP_COMMENT",
     "FOLLOW_UP_THANKS",
@@ -212,6 +221,7 @@ __all__ = [
     "THROTTLED",
     "TOO_MANY_PHOTOS",
     "UI",
+    "VAGUE_QUESTION",
     "WARN_CANCELLED",
     "WARN_NOT_ALLOWED",
     "WARN_PROMPT",
@@ -240,6 +250,8 @@ __all__ = [
     "is_skip",
     "location_keyboard",
     "location_prompt",
+    "lower_reason_prompt",
+    "lowered_line",
     "note_done",
     "note_prompt",
     "office_lines",
@@ -259,6 +271,7 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "skip_markup",
+    "small_talk",
     "snippet",
     "status_list",
     "submit_markup",
@@ -272,4 +285,5 @@ __all__ = [
     "welcome",
     "welcome_markup",
     "which_answer",
+    "why_line",
 ]

@@ -322,6 +322,8 @@ def timeline_lines(entries: Sequence[TimelineEntry], tz: ZoneInfo) -> list[str]:
         line = f"  {_when(e.at, tz)} {e.label}"
         if e.type in ("dispatched", "acknowledged") and e.unit_name:
             line += f"（{e.unit_name}）"
+        elif e.type == "severity_changed" and e.note:
+            line += f"（理由：{e.note}）"
         out.append(line)
     return out
 

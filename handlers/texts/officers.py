@@ -24,6 +24,7 @@ from handlers.texts.common import (
     _inline,
     snippet,
 )
+from handlers.texts.triage import lowered_line, why_line
 
 # --- information officers ---------------------------------------------------------------------
 
@@ -47,6 +48,12 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         f"分类：{category}{doubt}",
         f"等级：{severity}",
     ]
+    why = why_line(str(draft.get("why") or ""))
+    if why:
+        lines.append(why)
+    reason = draft.get("severity_reason")
+    if reason and draft.get("severity") != draft.get("rubric"):
+        lines.append(lowered_line(str(reason)))
     keywords = draft.get("keywords")
     if isinstance(keywords, list) and keywords:
         lines.append("依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))

@@ -22,9 +22,18 @@ from bot.services.cases.model import (
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     CaseError,
+    EventType,
+    record,
     register,
 )
-from bot.services.routing import UNKNOWN, Route, route_request, route_warning
+from bot.services.routing import (
+    UNKNOWN,
+    Route,
+    route_request,
+    route_warning,
+    warning_recipients,
+)
+from bot.services.triage import check_level, emergency_of
 from config.district import SEVERITIES
 from nlp import normalize as normalize_text
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -90,6 +99,7 @@ class CaseIntake(CaseTx):
             phone=room.phone if room else "",
             alternatives=tuple(alternatives),
             truncated=bool(getattr(c, "truncated", False)),
+            severity_why=_why(c),
         )
 
     # --- filing ------------------------------------------------------------------
@@ -140,6 +150,11 @@ class CaseIntake(CaseTx):
     ) -> CaseView:
         """File a citizen's request: classify, route, set deadlines, notify.
 
+        A request that describes danger now (:func:`bot.services.triage.emergency_of`)
+        is filed as critical, with the critical deadlines; besides its owner the
+        dispatcher desk, ``district.warning_centres`` and ``district.leadership``
+        get its card at once, as for a critical warning.
+
         Raises:
             CaseError: ``bad_input`` (empty/too long text, unknown unit),
                 ``forbidden`` (unknown or blocked reporter).
@@ -158,11 +173,24 @@ class CaseIntake(CaseTx):
             territorial_unit_id=draft.territorial_unit_id,
         )
         severity = c.severity if c.severity in SEVERITIES else "low"
+        priority = "normal"
+        also: tuple[str, ...] = ()
+        emergency = emergency_of(text)
+        if emergency is not None:
+            severity = "critical"
+            priority = self.district.severity_priority["critical"]
+            also = tuple(
+                u
+                for u in dict.fromkeys(
+                    (self.district.dispatcher, *warning_recipients(self.district, "critical"))
+                )
+                if u != route.owning_unit_id
+            )
         async with self.db.session() as s:
             now = self.clock.now()
             reporter = await self._person(s, reporter_id)
             case = self._new_case(
-                CaseKind.REQUEST, text, c, route, now, channel, reporter.id, "normal", severity
+                CaseKind.REQUEST, text, c, route, now, channel, reporter.id, priority, severity
             )
             case.address = _clean(draft.address, 500)
             case.latitude = draft.latitude
@@ -184,6 +212,16 @@ class CaseIntake(CaseTx):
                     "room": route.room,
                     "bureau": route.bureau,
                     "confidence": float(c.confidence),
+                    **(
+                        {
+                            "emergency": emergency.kind,
+                            "services": list(emergency.services),
+                            "why": list(emergency.words),
+                            "notify": list(also),
+                        }
+                        if emergency is not None
+                        else {}
+                    ),
                 },
             )
             if route.to_desk:
@@ -203,6 +241,7 @@ class CaseIntake(CaseTx):
                 s,
                 case,
                 now,
+                also_card_units=also,
                 reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
             )
             return self.view_for(case, reporter, now)
@@ -213,11 +252,15 @@ class CaseIntake(CaseTx):
         """File an information officer's early warning with the officer's own unit.
 
         High and critical warnings also reach ``district.warning_centres`` at
-        once, critical ones also ``district.leadership``.
+        once, critical ones also ``district.leadership``. The rubric's level is
+        filed unless the officer chose another: raising is free, lowering a
+        critical level needs ``draft.severity_reason``; any other level than
+        the rubric's is recorded as a ``severity_changed`` event.
 
         Raises:
             CaseError: ``forbidden`` (not an officer/staff/chief bound to a
-                unit), ``bad_input``.
+                unit), ``bad_input``, ``reason_required`` (a critical level
+                lowered without a reason).
         """
         text = self._check_text(draft.text)
         if draft.severity is not None and draft.severity not in SEVERITIES:
@@ -225,7 +268,8 @@ class CaseIntake(CaseTx):
         if draft.head_count is not None and draft.head_count < 0:
             raise CaseError("bad_input", "人数不能为负数。")
         c = self._classify(text)
-        severity = draft.severity or (c.severity if c.severity in SEVERITIES else "low")
+        rubric = c.severity if c.severity in SEVERITIES else "low"
+        severity, reason = check_level(rubric, draft.severity, draft.severity_reason)
         async with self.db.session() as s:
             now = self.clock.now()
             officer = await self._person(s, officer_id)
@@ -268,8 +312,25 @@ class CaseIntake(CaseTx):
                 now=now,
                 actor_id=officer.id,
                 channel=channel,
-                data={"severity": severity, "notify": list(route.also_notify)},
+                data={
+                    "severity": severity,
+                    "rubric": rubric,
+                    "why": _why(c),
+                    "notify": list(route.also_notify),
+                },
             )
+            if severity != rubric:
+                await record(
+                    s,
+                    case,
+                    EventType.SEVERITY_CHANGED,
+                    now=now,
+                    actor_id=officer.id,
+                    channel=channel,
+                    note=reason,
+                    data={"from": rubric, "to": severity, "why": _why(c)},
+                    changes_case=False,
+                )
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
@@ -281,3 +342,9 @@ class CaseIntake(CaseTx):
                 reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
             )
             return self.view_for(case, officer, now)
+
+
+def _why(c: ClassificationLike) -> str:
+    """The words that set the classification's severity (``割腕、流血``), if known."""
+    why = getattr(getattr(c, "severity_detail", None), "why", "")
+    return why if isinstance(why, str) else ""

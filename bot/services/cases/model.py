@@ -107,6 +107,8 @@ class WarningDraft:
     place: str | None = None
     head_count: int | None = None
     photo_file_ids: Sequence[str] = ()
+    #: Why the officer lowered the rubric's level (required to lower a critical one).
+    severity_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class Preview:
     phone: str
     alternatives: tuple[Alternative, ...] = ()
     truncated: bool = False
+    #: The words that set the severity by the rubric (``割腕、流血``), for "why".
+    severity_why: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""Triage: what a free text is before any room, and the rules for changing a level.
+
+Every channel a citizen writes through (Telegram, the web form, Open311) asks
+:func:`triage` first:
+
+* ``emergency`` — the text describes danger now (``nlp.emergency.detect``): the
+  citizen reads the emergency line (110 / 119 / 120, 12110 by SMS) before
+  anything else, and the case is filed at once as critical
+  (:meth:`bot.services.cases.CaseService.file_request` checks the same rule
+  itself, so no channel can file an emergency below critical);
+* ``greeting`` / ``thanks`` / ``noise`` — not a request: a short friendly answer
+  with the menu, never a room or a 提交 button;
+* ``vague`` — too vague to route (我有个问题): one question back;
+* ``request`` — everything else: "which office?" as before.
+
+Danger wins over small talk: 你好，隔壁着火了 is an emergency.
+
+For officers' warnings the rubric's level is a floor that only a reason can
+lower when it is critical (:func:`check_level`): raising is free, lowering
+a critical level needs a reason, recorded in the case's events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.services.lifecycle import CaseError
+from nlp.emergency import Emergency, detect
+from nlp.intent import classify_intent
+
+__all__ = [
+    "LEVEL_RANK",
+    "SMALL_TALK",
+    "Triage",
+    "TriageKind",
+    "check_level",
+    "emergency_of",
+    "needs_reason",
+    "triage",
+]
+
+TriageKind = Literal["emergency", "greeting", "thanks", "noise", "vague", "request"]
+
+#: Kinds answered with a friendly word and the menu.
+SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise"})
+
+#: Severity levels, lowest first.
+LEVEL_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+#: Longest reason kept for lowering a level.
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What a free text is.
+
+    Attributes:
+        kind: ``emergency``, ``greeting``, ``thanks``, ``noise``, ``vague`` or ``request``.
+        emergency: The danger found (numbers, words, the line to show) for ``emergency``.
+    """
+
+    kind: TriageKind
+    emergency: Emergency | None = None
+
+    @property
+    def small_talk(self) -> bool:
+        """Greetings, thanks and noise: not a request at all."""
+        return self.kind in SMALL_TALK
+
+
+def emergency_of(text: str) -> Emergency | None:
+    """The danger now that ``text`` describes, or ``None``."""
+    return detect(text)
+
+
+def triage(text: str) -> Triage:
+    """Tell an emergency, small talk, a vague opening and a request apart."""
+    emergency = emergency_of(text)
+    if emergency is not None:
+        return Triage("emergency", emergency)
+    return Triage(classify_intent(text))
+
+
+def needs_reason(rubric_level: str, chosen: str) -> bool:
+    """Whether choosing ``chosen`` instead of the rubric's level needs a reason.
+
+    Only lowering a critical level does; raising never does.
+    """
+    return rubric_level == "critical" and LEVEL_RANK.get(chosen, 0) < LEVEL_RANK["critical"]
+
+
+def check_level(
+    rubric_level: str, chosen: str | None, reason: str | None
+) -> tuple[str, str | None]:
+    """The level to file and the cleaned reason, or refuse.
+
+    Args:
+        rubric_level: The level the rubric gives the text.
+        chosen: The level the officer chose (``None``: the rubric's).
+        reason: Why the officer lowered it, if they did.
+
+    Returns:
+        ``(level, reason)``; the reason is ``None`` when the level was not lowered.
+
+    Raises:
+        CaseError: ``reason_required`` when a critical level is lowered without a reason.
+    """
+    level = chosen or rubric_level
+    lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
+    cleaned = (reason or "").strip()[:MAX_REASON] or None
+    if needs_reason(rubric_level, level) and cleaned is None:
+        raise CaseError("reason_required", "将“特别重大”预警降级，须说明理由。")
+    return level, cleaned if lowered else None

@@ -1,0 +1,116 @@
+"""Danger now: which emergency number a message needs before anything else.
+
+A citizen who writes 隔壁着火了 or 有人落水了，快来人 must first read the
+emergency number, in one short line, before any room, bureau or office
+hours. :func:`detect` finds such messages with the rubric's families that
+name ``services`` (``config/severity.toml``): self-harm, violence, injuries,
+fights, fire, water, collapse, poisoning and cries for help. A family found
+only in a past sentence (去年, 上个月 ...) is no danger now; look-alikes
+(火锅店, 跳槽, 打架子鼓, 上吊顶, 落水管, 着火点) are excluded by the families.
+
+Pure functions: no I/O beyond loading the rubric once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.families import clause_around, match_families
+from nlp.normalize import normalize
+from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
+from nlp.severity import assess_normalized
+
+__all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]
+
+SMS_NUMBER = "12110"
+"""The national SMS alarm number (for those who cannot speak on the phone)."""
+
+
+def emergency_line(services: tuple[str, ...]) -> str:
+    """The one short line shown first, in Simplified Chinese.
+
+    >>> emergency_line(("119",))
+    '⚠️ 情况紧急，请立即拨打 119（火警）；不便通话可发短信至 12110。'
+    """
+    numbers = "、".join(f"{n}（{SERVICES[n]}）" for n in services)
+    return f"⚠️ 情况紧急，请立即拨打 {numbers}；不便通话可发短信至 {SMS_NUMBER}。"
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    """A message that describes danger now.
+
+    Attributes:
+        kind: The rubric family that matched first (``fire``, ``self_harm`` ...).
+        label: Its Chinese name (火警, 自伤自杀 ...).
+        services: Numbers to call, the most relevant first (110 / 119 / 120).
+        words: The expressions that showed the danger.
+        level: The message's severity level by the rubric; at least ``high``.
+        sms: The SMS alarm number.
+    """
+
+    kind: str
+    label: str
+    services: tuple[str, ...]
+    words: tuple[str, ...]
+    level: str
+    sms: str = SMS_NUMBER
+
+    @property
+    def line(self) -> str:
+        """The emergency line to show before anything else."""
+        return emergency_line(self.services)
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dict."""
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "services": list(self.services),
+            "sms": self.sms,
+            "words": list(self.words),
+            "level": self.level,
+            "line": self.line,
+        }
+
+
+def detect(text: str, rubric: Rubric | None = None) -> Emergency | None:
+    """Return the emergency a message describes, or ``None``.
+
+    Args:
+        text: The raw message (simplified or traditional).
+        rubric: The rubric; ``None`` for the packaged one.
+
+    Returns:
+        The emergency (kind, numbers, words, level), or ``None`` when the
+        message describes no danger now.
+    """
+    rub = rubric if rubric is not None else default_rubric()
+    norm = normalize(text[:12000])[:3000]
+    if not norm:
+        return None
+    matches, _ = match_families(norm, rub)
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    aftermath = any(w in norm for w in rub.aftermath)
+
+    def now(start: int) -> bool:
+        clause = clause_around(norm, start)
+        return any(w in clause for w in rub.strong_now)
+
+    dangers = [
+        m for m in matches if m.family.services and (not (m.past or aftermath) or now(m.start))
+    ]
+    if not dangers:
+        return None
+    # The most serious family first; among equals the one written first.
+    dangers.sort(key=lambda m: (-rank[m.family.now_level or m.family.level], m.start))
+    first = dangers[0]
+    services: list[str] = []
+    words: list[str] = []
+    for m in dangers:
+        services.extend(n for n in m.family.services if n not in services)
+        words.extend(w for w in m.words if w not in words)
+    level = assess_normalized(norm, rub).level
+    if rank[level] < rank["high"]:
+        level = "high"
+    return Emergency(first.family.name, first.family.label, tuple(services), tuple(words), level)

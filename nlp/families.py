@@ -1,0 +1,331 @@
+"""Matching a normalised text against the rubric's families of expressions.
+
+One regex pass (a trie of the words that can start a match: family words and
+the first group of each combo) finds where families may match; look-alikes,
+later combo groups and time markers are looked up only around a candidate,
+so most of the rubric costs nothing for a message that matches nothing.
+
+A family word or combo counts unless it overlaps one of the family's
+look-alikes (上吊顶 for 上吊) or follows a negation
+(没有人受伤, 暂未发生肢体冲突 — but not a threat with a condition:
+不给钱就堵路).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.rubric import Family, Rubric
+
+__all__ = [
+    "Match",
+    "Occurrences",
+    "clause_around",
+    "clause_before",
+    "match_families",
+    "negated_at",
+    "occurrences",
+    "sentence_of",
+]
+
+_SENTENCE_ENDS = "。；！？;!?\n"
+_CLAUSE_ENDS = "，。；！？、,.;!? \n"
+_NEGATIONS = ("无", "未", "没", "不", "非", "别")
+_LONG_NEGATIONS = (
+    "暂未",
+    "暂无",
+    "尚未",
+    "并未",
+    "未发生",
+    "没发生",
+    "没有",
+    "并没",
+    "不是",
+    "未见",
+)
+_CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
+# Words that hold a negation character but deny nothing (不见了只剩鞋,
+# 叫不醒, 止不住, 出不去): blanked before negations are looked for.
+_NOT_DENIALS = re.compile(
+    "不见|不停|不断|不醒|不肯|不住|不动|不了|不去|不来|不下|不上|不出|不过气|不起|不稳|不省|没了|没命|没气|没呼吸|没反应|没动静"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One family matched in a text.
+
+    Attributes:
+        family: The family.
+        word: The first expression found (a combo's words joined by ``…``).
+        start: Where it starts in the text.
+        words: Every expression of the family found, in text order.
+        now: A ``now`` word is in its sentence and it is not a plan.
+        future: A plan or future marker precedes it in its sentence.
+        past: A past marker is in its sentence.
+        (All three are False for a family without ``now_level`` or services:
+        its level does not depend on time.)
+    """
+
+    family: Family
+    word: str
+    start: int
+    words: tuple[str, ...]
+    now: bool
+    future: bool
+    past: bool
+
+
+_CLAUSE_SPLIT = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
+
+
+def clause_before(text: str, start: int, width: int = 8) -> str:
+    """Up to ``width`` characters before ``start``, within the same clause."""
+    return _CLAUSE_SPLIT.split(text[max(0, start - width) : start])[-1]
+
+
+def clause_around(text: str, start: int) -> str:
+    """The clause (between commas or stops) that holds ``text[start]``."""
+    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    his = [text.find(c, start) for c in _CLAUSE_ENDS]
+    hi = min((h for h in his if h >= 0), default=len(text))
+    return text[lo:hi]
+
+
+def negated_at(text: str, start: int) -> bool:
+    """True if the expression at ``start`` follows a negation.
+
+    A negation character just before it (暂无冲突, 未聚集), or a longer
+    negation earlier in the same clause (暂未发生肢体冲突) unless a
+    consequence follows that negation (不给钱就堵路, 没有办法只好聚集).
+    """
+    before = _NOT_DENIALS.sub("__", text[max(0, start - 3) : start])
+    clause = _NOT_DENIALS.sub("__", clause_before(text, start))
+    for neg in _LONG_NEGATIONS:
+        if neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES):
+            return True
+    # 不想活 / 活不下去 are themselves expressions; a short negation only
+    # counts right before the expression, not inside a longer phrase.
+    return any(
+        neg in before and not any(c in before.partition(neg)[2] for c in _CONSEQUENCES)
+        for neg in _NEGATIONS
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    #: One pattern for every trigger word (a trie of alternatives, so the
+    #: regex engine skips in C to the places where a word can start).
+    pattern: re.Pattern[str]
+    #: word -> the shorter trigger words it starts with (found at the same place).
+    prefixes: dict[str, tuple[str, ...]]
+    #: word -> indexes of the families that list it (in words or a combo).
+    families_of: dict[str, tuple[int, ...]]
+
+
+_INDEXES: dict[int, tuple[Rubric, _Index]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _trie_pattern(words: set[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
+def _index(rubric: Rubric) -> _Index:
+    hit = _INDEXES.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    # Only the words that can start a match are searched at once; look-alikes,
+    # later combo groups and modifiers are looked up when a match needs them.
+    families_of: dict[str, list[int]] = {}
+    for i, fam in enumerate(rubric.families):
+        for word in fam.words:
+            families_of.setdefault(word, []).append(i)
+        for combo in fam.combos:
+            for word in combo[0]:
+                families_of.setdefault(word, []).append(i)
+    words = set(families_of)
+    index = _Index(
+        re.compile(_trie_pattern(words)),
+        {w: tuple(w[:i] for i in range(1, len(w)) if w[:i] in words) for w in words},
+        {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
+    )
+    with _INDEX_LOCK:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        _INDEXES[id(rubric)] = (rubric, index)
+    return index
+
+
+class Occurrences(dict[str, list[int]]):
+    """Start positions of words in a text: the rubric's trigger words (family
+    words, first groups of combos) are found at once; any other word is
+    looked up on first use (``occ[word]``, an empty list when absent)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, word: str) -> list[int]:
+        text = self.text
+        places: list[int] = []
+        p = text.find(word)
+        while p >= 0:
+            places.append(p)
+            p = text.find(word, p + 1)
+        self[word] = places
+        return places
+
+
+def occurrences(text: str, rubric: Rubric) -> Occurrences:
+    """Start positions of the rubric's trigger words in ``text`` (overlaps included)."""
+    index = _index(rubric)
+    found = Occurrences(text)
+    search = index.pattern.search
+    m = search(text)
+    while m is not None:
+        start, word = m.start(), m.group()
+        if word:
+            found.setdefault(word, []).append(start)
+            for shorter in index.prefixes[word]:
+                found.setdefault(shorter, []).append(start)
+        m = search(text, start + 1)
+    return found
+
+
+def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence around ``text[start:end]``."""
+    lo = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
+    his = [text.find(c, end) for c in _SENTENCE_ENDS]
+    hi = min((h for h in his if h >= 0), default=len(text))
+    return lo, hi
+
+
+def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
+    segment = text[lo:hi]
+    return any(w in segment for w in words)
+
+
+def _context(text: str, rubric: Rubric, start: int, end: int) -> tuple[bool, bool, bool]:
+    lo, hi = sentence_of(text, start, end)
+    future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
+    now = _any_in(text, rubric.now, lo, hi) and not future
+    past = _any_in(text, rubric.past, lo, hi)
+    return now, future, past
+
+
+def _excluded(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+class _Excluder:
+    """A family's look-alikes in a text, found only when a match needs them."""
+
+    def __init__(self, occ: Occurrences, words: tuple[str, ...]) -> None:
+        self._occ = occ
+        self._words = words
+        self._spans: list[tuple[int, int]] | None = None
+
+    def __call__(self, start: int, end: int) -> bool:
+        """True if ``text[start:end]`` overlaps a look-alike."""
+        if self._spans is None:
+            self._spans = [(p, p + len(w)) for w in self._words for p in self._occ[w]]
+        return _excluded(self._spans, start, end)
+
+
+def _next_in_window(
+    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
+) -> tuple[int, str] | None:
+    """The first word of ``group`` within ``window`` characters after ``end``."""
+    best: tuple[int, str] | None = None
+    for word in group:
+        p = text.find(word, end, end + window + len(word))
+        while p >= 0:
+            if not any(c in text[end:p] for c in _SENTENCE_ENDS) and not excluded(p, p + len(word)):
+                if best is None or p < best[0]:
+                    best = (p, word)
+                break
+            p = text.find(word, p + 1, end + window + len(word))
+    return best
+
+
+def _combo_match(
+    text: str,
+    occ: Occurrences,
+    combo: tuple[tuple[str, ...], ...],
+    window: int,
+    excluded: _Excluder,
+) -> tuple[str, int] | None:
+    firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
+    for start, first in firsts:
+        end = start + len(first)
+        parts = [first]
+        places = [start]
+        for group in combo[1:]:
+            found = _next_in_window(text, group, end, window, excluded)
+            if found is None:
+                break
+            parts.append(found[1])
+            places.append(found[0])
+            end = found[0] + len(found[1])
+        else:
+            if excluded(start, start + len(first)):
+                continue
+            if not any(negated_at(text, p) for p in places):
+                return "…".join(parts), start
+    return None
+
+
+def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
+    """Every family found in ``text`` (normalised), with the occurrences index.
+
+    Returns:
+        One :class:`Match` per family found (its first counting expression),
+        and the occurrences of all rubric words for further checks.
+    """
+    occ = occurrences(text, rubric)
+    families_of = _index(rubric).families_of
+    candidates = sorted({i for w in list(occ) for i in families_of.get(w, ())})
+    matches: list[Match] = []
+    for fam in (rubric.families[i] for i in candidates):
+        excluded = _Excluder(occ, fam.exclude)
+        hits: list[tuple[int, str]] = []
+        for word in fam.words:
+            for p in occ.get(word, ()):
+                if not excluded(p, p + len(word)) and not negated_at(text, p):
+                    hits.append((p, word))
+                    break
+        for combo in fam.combos:
+            combo_hit = _combo_match(text, occ, combo, fam.window, excluded)
+            if combo_hit is not None:
+                hits.append((combo_hit[1], combo_hit[0]))
+        if hits:
+            hits.sort()
+            # Drop an expression inside a longer one found (喝农药 in 喝了农药).
+            words = [w for _, w in hits if not any(w != o and w in o for _, o in hits)]
+            start, word = hits[0]
+            # The time of a match only matters to a family with a `now_level`
+            # or emergency numbers.
+            if fam.now_level or fam.services:
+                now, future, past = _context(text, rubric, start, start + len(word))
+            else:
+                now = future = past = False
+            matches.append(Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past))
+    return matches, occ

@@ -1,0 +1,253 @@
+"""Messages that are not requests: greetings, thanks, noise, vague openings.
+
+你好, 谢谢, 123, 👍 or 好的 deserve a short friendly answer with the menu,
+never a room or a 提交 button; 我有个问题 or 我要投诉 is too vague to route
+and deserves one question back. :func:`classify_intent` tells them apart
+from real requests, however short (路灯坏了, 欠薪, 噪音扰民 stay requests).
+
+The method is subtractive: the message is stripped of punctuation, emoji and
+filler particles, then of greeting, thanks, acknowledgement and vague-opening
+phrases; what is left decides. If anything else is left, it is a request —
+a word the lists do not know is never taken for small talk.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from nlp.normalize import normalize
+
+__all__ = ["VAGUE_QUESTION", "Intent", "classify_intent"]
+
+Intent = Literal["greeting", "thanks", "noise", "vague", "request"]
+
+VAGUE_QUESTION = "请问您想反映什么事情？请说明发生了什么、在哪里，我们会转给负责的部门。"
+"""The one question asked back for a vague message (Simplified Chinese)."""
+
+_GREETINGS = (
+    "你好",
+    "您好",
+    "你们好",
+    "大家好",
+    "早上好",
+    "上午好",
+    "中午好",
+    "下午好",
+    "晚上好",
+    "早安",
+    "晚安",
+    "早",
+    "在吗",
+    "有人没",
+    "小助手",
+    "是人工吗",
+    "人工",
+    "在不在",
+    "有人吗",
+    "有人在吗",
+    "哈喽",
+    "哈罗",
+    "嗨",
+    "喂",
+    "hello",
+    "hi",
+    "hey",
+    "同志",
+    "领导",
+    "工作人员",
+    "客服",
+    "老师",
+    "打扰了",
+    "打扰一下",
+    "请问",
+    "start",
+    "/start",
+)
+_THANKS = (
+    "谢谢",
+    "谢谢你",
+    "谢谢您",
+    "谢谢你们",
+    "多谢",
+    "感谢",
+    "感谢你们",
+    "感谢你们的帮助",
+    "谢谢你们的帮助",
+    "谢谢帮助",
+    "感谢帮助",
+    "非常感谢",
+    "太感谢了",
+    "谢了",
+    "辛苦了",
+    "辛苦",
+    "麻烦了",
+    "麻烦你们了",
+    "thanks",
+    "thank you",
+    "thx",
+    "给你们点赞",
+    "为你们点赞",
+    "点赞",
+    "好评",
+    "太好了",
+    "问题已经解决了",
+    "问题解决了",
+    "的帮忙",
+    "的帮助",
+    "已经解决了",
+    "解决了",
+)
+_ACKS = (
+    "好的",
+    "好",
+    "嗯",
+    "嗯嗯",
+    "哦",
+    "噢",
+    "喔",
+    "哦哦",
+    "行",
+    "可以",
+    "收到",
+    "知道了",
+    "明白",
+    "明白了",
+    "了解",
+    "对",
+    "是的",
+    "没事",
+    "没有了",
+    "没了",
+    "不用了",
+    "算了",
+    "ok",
+    "okay",
+    "好吧",
+    "测试",
+    "测试一下",
+    "发错了",
+    "不好意思",
+    "图片",
+    "好滴",
+    "好嘞",
+    "test",
+    "再见",
+    "拜拜",
+    "bye",
+)
+_VAGUE = (
+    "我有个问题",
+    "有个问题",
+    "我有问题",
+    "有问题",
+    "问个问题",
+    "问一个问题",
+    "想问个问题",
+    "咨询个问题",
+    "我要投诉",
+    "我想投诉",
+    "投诉",
+    "我要举报",
+    "我想举报",
+    "举报",
+    "我要反映",
+    "我想反映",
+    "反映",
+    "我要咨询",
+    "我想咨询",
+    "咨询",
+    "我想问",
+    "想问",
+    "问一下",
+    "我有事",
+    "有个事",
+    "有件事",
+    "有点事",
+    "有事",
+    "求助",
+    "帮帮我",
+    "帮个忙",
+    "我要求助",
+    "我需要帮助",
+    "我要办事",
+    "办事",
+    "我要留言",
+    "留言",
+    "我要提意见",
+    "提个意见",
+    "提建议",
+    "一下",
+    "一个",
+    "个",
+    "情况",
+    "事情",
+    "问题",
+    "想",
+    "要",
+    "我",
+)
+_FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽～~"
+# Characters that carry no matter of their own: pronouns, particles, verbs of
+# asking and helping, and the generic words of complaining (事, 问题, 反映,
+# 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
+# vague; any other character (路灯, 工资, 骗) keeps it a request.
+_GENERIC = frozenset(
+    "我你您他她它们这那哪个些的地得了吗呢吧啊呀么嘛啥谁怎样什能会可以要想请问帮找给把被让在"
+    "有没不都也还就再又很太真事情问题况下点一多少次说话人来去到过看做弄办管理处解决反映投诉"
+    "建议意见提领导政府政策底一直之前次现今天已经为什么因所如果但和跟与及或对嗯哦呃拖着"
+    "气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上出难地方样回俺晓得公平日子法过真窗口材料交复杂句两清带啥"
+)
+# What may follow a thanks and keep it a thanks (感谢政府 办得挺快).
+_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮及时效率高满意棒赞了啊呀")
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _strip(core: str, phrases: tuple[str, ...]) -> tuple[str, bool]:
+    """Remove every phrase (longest first, repeatedly); report whether any was."""
+    found = False
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if phrase in core:
+            core = core.replace(phrase, "")
+            found = True
+    return core, found
+
+
+def classify_intent(text: str) -> Intent:
+    """Say whether a message is a request or small talk.
+
+    Args:
+        text: The raw message.
+
+    Returns:
+        ``"greeting"`` (你好, 在吗), ``"thanks"`` (谢谢, 辛苦了), ``"noise"``
+        (digits, emoji, punctuation, 好的, 嗯, ok), ``"vague"`` (我有个问题,
+        我要投诉, 你好我想反映个情况: ask :data:`VAGUE_QUESTION`) or
+        ``"request"`` (everything else).
+    """
+    norm = normalize(text[:2000]).lower()
+    core = _PUNCT.sub("", norm)
+    if not core or core.isdigit():
+        return "noise"
+    if len(core) > 40:
+        return "request"
+    core, thanks = _strip(core, _THANKS)
+    core, greeting = _strip(core, _GREETINGS)
+    core, _ = _strip(core, _ACKS)
+    core = "".join(ch for ch in core if ch not in _FILLERS)
+    if thanks and core and all(ch in _PRAISE for ch in core):
+        return "thanks"
+    if not core:
+        if thanks:
+            return "thanks"
+        if greeting:
+            return "greeting"
+        return "noise"
+    if core.isdigit() or (core.isascii() and len(core) <= 6):
+        return "noise"
+    rest, vague = _strip(core, _VAGUE)
+    if vague and not rest:
+        return "vague"
+    if len(core) <= 30 and all(ch in _GENERIC for ch in core):
+        return "vague"
+    return "request"

@@ -1,0 +1,284 @@
+"""The severity rubric: loading and validating ``config/severity.toml``.
+
+The rubric is the district's written definition of the four severity levels
+(see ``docs/severity.md``): level definitions, head-count thresholds, the
+collective-visit size, urgency and planning words, and **families of
+expressions** (self-harm, violence, fire, water, collapse, health, blocking,
+collective action, escalation, threats, online campaigns ...). Each family
+has a level, optional emergency numbers, plain ``words`` and ``combos`` (word
+groups that must occur in order within a window of one sentence), and
+``exclude``: harmless look-alikes (上吊顶, 落水管, 着火点) that cancel any
+match they overlap.
+
+This module only reads configuration; :mod:`nlp.severity` and
+:mod:`nlp.emergency` match texts against it. It imports nothing else from
+:mod:`nlp`.
+"""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "LEVELS",
+    "RUBRIC_PATH",
+    "SERVICES",
+    "Family",
+    "LevelSpec",
+    "Rubric",
+    "RubricError",
+    "default_rubric",
+    "load_rubric",
+    "parse_rubric",
+]
+
+RUBRIC_PATH = Path(__file__).resolve().parent.parent / "config" / "severity.toml"
+"""The packaged rubric."""
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+"""Severity levels, lowest first."""
+
+SERVICES: dict[str, str] = {"110": "报警", "119": "火警", "120": "急救", "122": "交通事故"}
+"""Emergency numbers a family may name, with their Chinese name."""
+
+
+class RubricError(ValueError):
+    """The rubric file is missing, malformed or inconsistent (names file and key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSpec:
+    """One level's written definition."""
+
+    label: str
+    definition: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A family of expressions that sets a level.
+
+    Attributes:
+        name: The family id (``self_harm``, ``fire`` ...).
+        label: Its Chinese name, shown to officers.
+        level: The level a match sets.
+        now_level: The level when the match happens now (a ``now`` word in
+            its sentence, not a plan); ``None`` when the same as ``level``.
+        services: Emergency numbers; non-empty makes the family a danger now.
+        words: Expressions found anywhere in the text.
+        combos: Word groups; one word of each group, in order, within
+            ``window`` characters of one sentence.
+        window: Largest gap, in characters, between two groups of a combo.
+        exclude: Look-alikes; a match overlapping one does not count.
+    """
+
+    name: str
+    label: str
+    level: str
+    now_level: str | None
+    services: tuple[str, ...]
+    words: tuple[str, ...]
+    combos: tuple[tuple[tuple[str, ...], ...], ...]
+    window: int
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    """A loaded rubric (see the module docstring)."""
+
+    source: str
+    levels: dict[str, LevelSpec]
+    headcount: tuple[tuple[int, str], ...]
+    collective_min: int
+    collective_level: str
+    collective_words: tuple[str, ...]
+    urgency: tuple[str, ...]
+    urgency_bump_from: str
+    urgency_bump_max: str
+    planning: tuple[str, ...]
+    now: tuple[str, ...]
+    families: tuple[Family, ...]
+    settled: tuple[str, ...] = ()
+    settled_max: str = "medium"
+    future: tuple[str, ...] = ()
+    past: tuple[str, ...] = ()
+    strong_now: tuple[str, ...] = ()
+    aftermath: tuple[str, ...] = ()
+
+    def family(self, name: str) -> Family:
+        """Return the family called ``name`` (KeyError if none)."""
+        for fam in self.families:
+            if fam.name == name:
+                return fam
+        raise KeyError(name)
+
+
+def _err(source: str, key: str, message: str) -> RubricError:
+    return RubricError(f"{source}: [{key}] {message}")
+
+
+def _table(value: Any, source: str, key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _err(source, key, f"must be a table, got {type(value).__name__}")
+    return value
+
+
+def _words(value: Any, source: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise _err(source, key, f"must be a list of non-empty strings, got {value!r}")
+    return tuple(w.strip() for w in value)
+
+
+def _level(value: Any, source: str, key: str) -> str:
+    if value not in LEVELS:
+        raise _err(source, key, f"unknown level {value!r} (use {', '.join(LEVELS)})")
+    return str(value)
+
+
+def _int(value: Any, source: str, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _err(source, key, f"must be a positive integer, got {value!r}")
+    return value
+
+
+def _family(name: str, raw: Any, source: str) -> Family:
+    key = f"families.{name}"
+    table = _table(raw, source, key)
+    known = {"label", "level", "now_level", "services", "words", "combos", "window", "exclude"}
+    for field_name in table:
+        if field_name not in known:
+            raise _err(source, f"{key}.{field_name}", "unknown key")
+    level = _level(table.get("level"), source, f"{key}.level")
+    now_raw = table.get("now_level")
+    now_level = None if now_raw is None else _level(now_raw, source, f"{key}.now_level")
+    services = _words(table.get("services"), source, f"{key}.services")
+    for number in services:
+        if number not in SERVICES:
+            raise _err(source, f"{key}.services", f"unknown number {number!r}")
+    combos_raw = table.get("combos", [])
+    if not isinstance(combos_raw, list):
+        raise _err(source, f"{key}.combos", "must be a list of lists of word lists")
+    combos: list[tuple[tuple[str, ...], ...]] = []
+    for i, combo in enumerate(combos_raw):
+        if not isinstance(combo, list) or len(combo) < 2:
+            raise _err(source, f"{key}.combos[{i}]", "must list at least two word groups")
+        combos.append(
+            tuple(_words(g, source, f"{key}.combos[{i}][{j}]") for j, g in enumerate(combo))
+        )
+    words = _words(table.get("words"), source, f"{key}.words")
+    if not words and not combos:
+        raise _err(source, key, "needs words or combos")
+    return Family(
+        name=name,
+        label=str(table.get("label", name)),
+        level=level,
+        now_level=now_level,
+        services=services,
+        words=words,
+        combos=tuple(combos),
+        window=_int(table.get("window", 12), source, f"{key}.window"),
+        exclude=_words(table.get("exclude"), source, f"{key}.exclude"),
+    )
+
+
+def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
+    """Build a :class:`Rubric` from parsed TOML data.
+
+    Raises:
+        RubricError: On a malformed or unknown key, naming file and key.
+    """
+    known = {"levels", "headcount", "collective", "modifiers", "families"}
+    for key in data:
+        if key not in known:
+            raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
+    levels: dict[str, LevelSpec] = {}
+    for name, raw in _table(data.get("levels"), source, "levels").items():
+        _level(name, source, f"levels.{name}")
+        spec = _table(raw, source, f"levels.{name}")
+        levels[name] = LevelSpec(
+            str(spec.get("label", name)),
+            str(spec.get("definition", "")),
+            _words(spec.get("examples"), source, f"levels.{name}.examples"),
+        )
+    thresholds = sorted(
+        (
+            (_int(count, source, f"headcount.{lvl}"), _level(lvl, source, f"headcount.{lvl}"))
+            for lvl, count in _table(data.get("headcount"), source, "headcount").items()
+        ),
+        reverse=True,
+    )
+    coll = _table(data.get("collective"), source, "collective")
+    mods = _table(data.get("modifiers"), source, "modifiers")
+    families = tuple(
+        _family(name, raw, source)
+        for name, raw in _table(data.get("families"), source, "families").items()
+    )
+    return Rubric(
+        source=source,
+        levels=levels,
+        headcount=tuple(thresholds),
+        collective_min=_int(coll.get("min_people", 5), source, "collective.min_people"),
+        collective_level=_level(coll.get("level", "high"), source, "collective.level"),
+        collective_words=_words(coll.get("words"), source, "collective.words"),
+        urgency=_words(mods.get("urgency"), source, "modifiers.urgency"),
+        urgency_bump_from=_level(
+            mods.get("urgency_bump_from", "medium"), source, "modifiers.urgency_bump_from"
+        ),
+        urgency_bump_max=_level(
+            mods.get("urgency_bump_max", "high"), source, "modifiers.urgency_bump_max"
+        ),
+        planning=_words(mods.get("planning"), source, "modifiers.planning"),
+        now=_words(mods.get("now"), source, "modifiers.now"),
+        families=families,
+        settled=_words(mods.get("settled"), source, "modifiers.settled"),
+        settled_max=_level(mods.get("settled_max", "medium"), source, "modifiers.settled_max"),
+        future=_words(mods.get("future"), source, "modifiers.future"),
+        past=_words(mods.get("past"), source, "modifiers.past"),
+        strong_now=_words(mods.get("strong_now"), source, "modifiers.strong_now"),
+        aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
+    )
+
+
+def load_rubric(path: Path | str | None = None) -> Rubric:
+    """Load and validate a rubric file (``None``: the packaged one).
+
+    Raises:
+        RubricError: If the file is missing, not valid TOML or inconsistent.
+    """
+    file = Path(path) if path is not None else RUBRIC_PATH
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise RubricError(f"{file}: rubric file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise RubricError(f"{file}: not valid TOML: not UTF-8 ({exc})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(f"{file}: not valid TOML: {exc}") from exc
+    return parse_rubric(data, str(file))
+
+
+_DEFAULT: Rubric | None = None
+_LOCK = threading.Lock()
+
+
+def default_rubric() -> Rubric:
+    """Return the packaged rubric, loaded once per process (thread-safe)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = load_rubric()
+    return _DEFAULT
