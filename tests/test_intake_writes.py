@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from bot.fakeapi import FakeUser, UserAction
+from bot.runtime.persistence import DatabasePersistence
 from config.district import District
 from storage.models import InboundUpdate
 from tests.botkit import BotKit, sqlite_bot
@@ -119,3 +120,36 @@ async def test_an_ordinary_update_costs_the_inbox_row_and_one_settling_write(kit
         kit, counter, citizen, "/which 公司拖欠我三个月工资", "办理部门"
     )
     assert transactions == 2 and tables == Counter({"inbound_updates": 2}), tables
+
+
+async def test_memory_keeps_no_idle_citizen_and_state_comes_back_from_the_database(
+    kit: BotKit,
+) -> None:
+    assert kit.app is not None
+    app = kit.app
+    citizens = [kit.user(CITIZEN + 10 + i, f"群众{i}") for i in range(12)]
+    proposals = []
+    for citizen in citizens:
+        action = citizen.send_text("公司拖欠我三个月工资不发，老板一直找借口")
+        proposals.append(await kit.answer(citizen, action, "提交"))
+        await settled(kit, action)
+    # Twelve citizens each in the middle of a conversation with a draft: nothing of it is
+    # held in memory once their updates are settled (it is in bot_state) …
+    for _ in range(100):  # the last one is released just after its settling commit
+        if not app.user_data:
+            break
+        await asyncio.sleep(0.02)
+    assert dict(app.user_data) == {}
+    assert all(len(c) == 0 for c in app._conversation_handler_conversations.values())
+    persistence = app.persistence
+    assert isinstance(persistence, DatabasePersistence) and persistence.cached_slots() == 0
+    # … and each conversation continues where it was, read back for that one citizen.
+    for citizen, proposal in zip(citizens[:3], proposals[:3], strict=True):
+        action = citizen.press(proposal, "提交")
+        await kit.answer(citizen, action, "可选 1/3")
+        await settled(kit, action)
+    for _ in range(100):  # the last one is released just after its settling commit
+        if not app.user_data:
+            break
+        await asyncio.sleep(0.02)
+    assert dict(app.user_data) == {}
