@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -236,7 +237,7 @@ def build_application(
     persistence_interval: float = 60.0,
     read_timeout: float = 10.0,
     concurrent: int = 16,
-    user_burst: int = DEFAULT_BURST,
+    user_burst: int | None = None,
     user_period: float = DEFAULT_PERIOD,
 ) -> MinqingApplication:
     """Build the bot with every handler module registered.
@@ -257,7 +258,9 @@ def build_application(
         read_timeout: Seconds to wait for an answer of the Bot API.
         concurrent: Updates run at once (different chats; a chat's stay in order).
         user_burst: Updates a user may send at once before being slowed down
-            (0: no limit); then ``user_burst`` per ``user_period`` seconds.
+            (0: no limit); then ``user_burst`` per ``user_period`` seconds. Default:
+            ``MINQING_USER_BURST`` from the environment, else 10 (the benchmarks'
+            synthetic citizens, who answer back within milliseconds, run with 0).
         user_period: See ``user_burst``.
 
     Returns:
@@ -270,6 +273,8 @@ def build_application(
         if holder:
             await announce_throttle(holder[0], runtime, update)
 
+    if user_burst is None:
+        user_burst = int(os.environ.get("MINQING_USER_BURST", DEFAULT_BURST))
     processor = PerChatUpdateProcessor(
         max(1, concurrent), burst=user_burst, period=user_period, on_throttled=on_throttled
     )
