@@ -72,6 +72,7 @@ class Bureau:
     name: str
     room_id: str
     station_id: str
+    duties: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,26 @@ class Room:
     hours: str
     phone: str
     bureaus: dict[str, Bureau]
+
+
+def chief_title(kind: UnitKind | None) -> str:
+    """What the head of a unit of ``kind`` is called: 站长 (station), 主任 (office, room)."""
+    if kind in STATION_KINDS:
+        return "站长"
+    if kind is UnitKind.SCHOOL:
+        return "负责人"
+    return "主任"
+
+
+#: The suffix of a community-level work room's name (和平社区群众工作室 → 和平社区).
+WORK_ROOM_SUFFIX = "群众工作室"
+
+
+def place_name(unit_name: str) -> str:
+    """The community or residential area a work room serves, as a citizen calls it."""
+    if unit_name.endswith(WORK_ROOM_SUFFIX) and len(unit_name) > len(WORK_ROOM_SUFFIX):
+        return unit_name[: -len(WORK_ROOM_SUFFIX)]
+    return unit_name
 
 
 @dataclass(frozen=True)
@@ -348,7 +369,13 @@ def _build(raw: Mapping[str, Any], r: _Reader) -> District:
             if bureau_id in bureaus:
                 raise r.fail(f"{bwhere}.id", f"duplicate bureau id {bureau_id!r}")
             name = r.string(b, "name", bwhere)
-            bureau = Bureau(id=bureau_id, name=name, room_id=room_id, station_id=bureau_id)
+            bureau = Bureau(
+                id=bureau_id,
+                name=name,
+                room_id=room_id,
+                station_id=bureau_id,
+                duties=r.string(b, "duties", bwhere, default=""),
+            )
             room_bureaus[bureau_id] = bureau
             bureaus[bureau_id] = bureau
             add(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +36,23 @@ class Settings:
     http_port: int
     timezone: ZoneInfo
     public_url: str
+    #: Whether ``MINQING_PUBLIC_URL`` was set; if not, the public URL follows the served port.
+    public_url_set: bool = False
+    #: Where the service's clock starts (``MINQING_CLOCK_START``); None: the real time.
+    clock_start: datetime | None = None
+    #: ``MINQING_LOG_TEXTS=1``: logs may show users' texts, masked (a debug flag).
+    log_texts: bool = False
+
+    def serving_on(self, port: int) -> Settings:
+        """These settings for a web server actually listening on ``port``.
+
+        Without ``MINQING_PUBLIC_URL`` the links the service hands out (``/web``)
+        point at ``http://127.0.0.1:<port>``: they must follow ``--port`` (or the
+        port the system chose for ``--port 0``), not ``MINQING_HTTP_PORT``.
+        """
+        if self.public_url_set:
+            return replace(self, http_port=port)
+        return replace(self, http_port=port, public_url=f"http://127.0.0.1:{port}")
 
     @property
     def public_url_is_https(self) -> bool:
@@ -50,6 +68,18 @@ class Settings:
     def bot_file_url(self) -> str:
         """Base URL for file downloads."""
         return self.telegram_api_base_url.rstrip("/") + "/file/bot"
+
+
+def api_base_url(value: str) -> str:
+    """The Bot API server's base URL, also accepted in python-telegram-bot's form.
+
+    PTB's own ``base_url`` ends in ``/bot`` (``http://host:port/bot``); minqing
+    appends ``/bot`` and ``/file/bot`` itself, so a trailing ``/bot`` is dropped.
+    """
+    url = value.strip().rstrip("/")
+    if url.endswith("/bot"):
+        url = url[: -len("/bot")].rstrip("/")
+    return url or DEFAULT_TELEGRAM_API_BASE_URL
 
 
 def normalise_database_url(url: str) -> str:
@@ -86,10 +116,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     public_url = env.get("MINQING_PUBLIC_URL", "").strip().rstrip("/")
     if public_url and not public_url.startswith(("http://", "https://")):
         raise SettingsError(f"MINQING_PUBLIC_URL: not an http(s) URL: {public_url!r}")
+    clock_start = _parse_clock_start(env.get("MINQING_CLOCK_START", "").strip())
     return Settings(
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
-        telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip()
-        or DEFAULT_TELEGRAM_API_BASE_URL,
+        telegram_api_base_url=api_base_url(env.get("TELEGRAM_API_BASE_URL", "")),
         database_url=normalise_database_url(
             env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
         ),
@@ -98,4 +128,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         http_port=port,
         timezone=timezone,
         public_url=public_url or f"http://127.0.0.1:{port}",
+        public_url_set=bool(public_url),
+        clock_start=clock_start,
+        log_texts=env.get("MINQING_LOG_TEXTS", "").strip().lower() in {"1", "true", "yes"},
     )
+
+
+def _parse_clock_start(text: str) -> datetime | None:
+    """``MINQING_CLOCK_START``: an ISO instant with its UTC offset, or empty."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(
+            f"MINQING_CLOCK_START: not an ISO date-time like 2027-01-01T00:30+08:00: {text!r}"
+        ) from None
+    if when.tzinfo is None:
+        raise SettingsError(f"MINQING_CLOCK_START: give the UTC offset (e.g. +08:00): {text!r}")
+    return when.astimezone(UTC)

@@ -80,7 +80,7 @@ async def invite(update: Update, context: BotContext) -> None:
         update,
         texts.invite_issued(
             issued.code,
-            runtime.district.units[unit_id].name,
+            runtime.district.units[unit_id],
             role,
             nt.fmt_time(issued.expires_at, runtime.settings.timezone),
             link,

@@ -30,7 +30,7 @@ from telegram.warnings import PTBUserWarning
 from bot.runtime.assembly import Runtime
 from bot.services.people import PersonInfo
 from handlers import texts
-from nlp import mask_sensitive
+from nlp import text_for_log
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +121,11 @@ def quiet_per_message_warning() -> Iterator[None]:
 
 
 def masked(text: str | None, limit: int = 80) -> str:
-    """User text made safe for logs: phone/ID numbers masked, shortened."""
-    if not text:
-        return ""
-    short = text if len(text) <= limit else text[:limit] + "…"
-    return mask_sensitive(short).replace("\n", " ")
+    """User text made safe for logs: its length only, or masked with the debug flag.
+
+    See :func:`nlp.text_for_log` (``MINQING_LOG_TEXTS=1`` shows masked texts).
+    """
+    return text_for_log(text, limit)
 
 
 def display_name(update: Update) -> str:

@@ -18,12 +18,8 @@ persistent ConversationHandler, so a restart in the middle resumes it.
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import logging
 import re
-import time
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -34,7 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.cases import MAX_TEXT, Preview, RequestDraft
+from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
@@ -56,6 +52,15 @@ from handlers.base import (
 )
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
+from handlers.office_choice import (
+    back_to_proposal,
+    choose_bureau,
+    choose_room,
+    classify,
+    current_draft,
+    is_unsure,
+    other_rooms,
+)
 from handlers.request_steps import (
     CONTACT,
     LOCATION,
@@ -64,7 +69,6 @@ from handlers.request_steps import (
     community_chosen,
     contact_shared,
     contact_text,
-    draft_of,
     location_shared,
     location_text,
     photo_added,
@@ -72,31 +76,6 @@ from handlers.request_steps import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def unsure_below() -> float:
-    """The classifier's own "unsure" threshold (``nlp.UNSURE_BELOW``), if it exports one."""
-    value = getattr(importlib.import_module("nlp"), "UNSURE_BELOW", None)
-    return float(value) if isinstance(value, int | float) else 0.0
-
-
-def is_unsure(preview: Preview) -> bool:
-    """Whether to offer choices instead of one office."""
-    return preview.unsure or not preview.room_name or preview.confidence < unsure_below()
-
-
-async def classify(context: BotContext, text: str) -> Preview:
-    """The service's "which office?" answer, computed off the event loop.
-
-    Raises:
-        CaseError: ``bad_input`` for a text without words.
-    """
-    runtime = context.runtime
-    started = time.perf_counter()
-    preview = await asyncio.to_thread(runtime.cases.preview, text)
-    runtime.metrics.classify_latency.observe(time.perf_counter() - started)
-    runtime.metrics.classifications.inc(1, preview.room)
-    return preview
 
 
 # --- describing and choosing the office ------------------------------------------
@@ -180,64 +159,11 @@ async def _file_emergency(update: Update, context: BotContext, person_id: int, t
     return ConversationHandler.END
 
 
-def _serial_of(data: str) -> int | None:
-    tail = data.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else None
-
-
-async def _current(update: Update, context: BotContext) -> dict[str, Any] | None:
-    """The draft a proposal button belongs to, or None (and the user told) if stale."""
-    query = update.callback_query
-    assert query is not None
-    draft = draft_of(context)
-    if draft is None or _serial_of(query.data or "") != draft.get("n"):
-        await query.answer(texts.STALE_DRAFT, show_alert=True)
-        return None
-    return draft
-
-
-async def other_rooms(update: Update, context: BotContext) -> str | None:
-    """换一个部门 / 其他部门: show all five rooms."""
-    query = update.callback_query
-    assert query is not None
-    draft = await _current(update, context)
-    if draft is None:
-        return None
-    await query.answer()
-    await query.edit_message_reply_markup(
-        texts.rooms_markup(context.runtime.district, texts.ROOM, str(draft["n"]))
-    )
-    return PROPOSE
-
-
-async def choose_room(update: Update, context: BotContext) -> str | None:
-    """A room chosen by hand."""
-    query = update.callback_query
-    assert query is not None
-    draft = await _current(update, context)
-    if draft is None:
-        return None
-    parts = (query.data or "").split(":")
-    room_id = parts[2] if len(parts) == 4 else ""
-    district = context.runtime.district
-    if room_id not in district.rooms:
-        await query.answer(texts.FORGED_BUTTON, show_alert=True)
-        return None
-    draft["room"] = room_id
-    draft["bureau"] = None
-    await query.answer(f"已选择{district.rooms[room_id].name}")
-    await query.edit_message_text(
-        texts.fit(texts.chosen_room(district, room_id, str(draft["text"]))),
-        reply_markup=texts.submit_markup(int(draft["n"])),
-    )
-    return PROPOSE
-
-
 async def just_asking(update: Update, context: BotContext) -> int | None:
     """只是咨询: nothing is filed."""
     query = update.callback_query
     assert query is not None
-    if await _current(update, context) is None:
+    if await current_draft(update, context) is None:
         return None
     user_data(context).pop("draft", None)
     await query.answer()
@@ -250,7 +176,7 @@ async def submit(update: Update, context: BotContext) -> str | None:
     """提交 (or 交由工作人员分派): on to the optional steps."""
     query = update.callback_query
     assert query is not None
-    draft = await _current(update, context)
+    draft = await current_draft(update, context)
     if draft is None:
         return None
     if (query.data or "").startswith(texts.DESK + ":"):
@@ -327,6 +253,10 @@ def register(application: App) -> None:
                     CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
                     CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
                     CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
+                    CallbackQueryHandler(
+                        fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"
+                    ),
+                    CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
                     CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
                     MessageHandler(PRIVATE_TEXT, describe),
                 ],

@@ -24,11 +24,11 @@ log = logging.getLogger(__name__)
 DASHBOARD_ROLES = frozenset({Role.CHIEF, Role.STAFF, Role.ADMIN})
 
 CITIZEN_REFUSAL = (
-    "网页工作台供站长、工作人员和群工办使用。"
+    "网页工作台供负责人（站长、主任）、工作人员和群工办使用。"
     "您可以直接在这里反映问题，或发送 /status 查询办理进度。"
 )
 OFFICER_REFUSAL = (
-    "网页工作台供站长、工作人员和群工办使用，信息员请继续在机器人中报送预警（/warn）"
+    "网页工作台供负责人（站长、主任）、工作人员和群工办使用，信息员请继续在机器人中报送预警（/warn）"
     "和查看自己报送的预警（/mine）。"
 )
 

@@ -149,10 +149,9 @@ async def follow_up_comment(update: Update, context: BotContext) -> int | None:
         return ConversationHandler.END
     mark_saved(update, context, "您的评价和意见")
     if query is not None:
-        await query.answer(texts.FOLLOW_UP_THANKS)
+        await query.answer(texts.FOLLOW_UP_NOTED)
         await query.edit_message_reply_markup(None)
-    else:
-        await reply(update, "已记录您的意见，我们会重新办理。")
+    # The acknowledgement is the service's reopening notice (已收到您的意见…): one, not two.
     chat = update.effective_chat
     if pending.get("msg") and chat is not None:
         try:

@@ -43,8 +43,9 @@ from handlers.base import (
     stamp,
     who,
 )
-from handlers.citizen import classify, is_unsure
 from handlers.flow import expiring, leave_and_redo
+from handlers.office_choice import classify, is_unsure
+from nlp.counts import head_count_answer
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,6 @@ W_COUNT = "w_count"
 W_PHOTOS = "w_photos"
 
 MAX_PHOTOS = 10
-_NUMBER_RE = re.compile(r"\d{1,6}")
 
 
 def _data(context: BotContext) -> dict[str, Any]:
@@ -161,16 +161,34 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         return ConversationHandler.END
     if data == texts.W_ROOMS:
         await query.answer()
-        await query.edit_message_reply_markup(texts.rooms_markup(district, texts.W_ROOM))
+        await query.edit_message_text(
+            texts.fit(texts.bureaus_text(district)),
+            reply_markup=texts.bureaus_markup(district, texts.W_BUREAU, texts.W_BACK),
+        )
+        return W_CONFIRM
+    if data == texts.W_BACK:
+        await query.answer()
+        await query.edit_message_text(
+            texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()
+        )
         return W_CONFIRM
     if data == texts.W_SEVS:
         await query.answer()
         await query.edit_message_reply_markup(texts.severity_markup())
         return W_CONFIRM
     kind, _, value = data.rpartition(":")
-    if kind == texts.W_ROOM and value in district.rooms:
+    if kind == texts.W_BUREAU and value in district.bureaus:
+        # The officer's choice replaces the classifier's: its keywords no longer apply.
+        draft["room"] = district.bureaus[value].room_id
+        draft["bureau"] = value
+        draft["unsure"] = False
+        draft["chosen"] = True
+        draft["keywords"] = []
+    elif kind == texts.W_ROOM and value in district.rooms:
         draft["room"] = value
         draft["unsure"] = False
+        draft["chosen"] = True
+        draft["keywords"] = []
         if draft.get("bureau") not in district.rooms[value].bureaus:
             draft["bureau"] = None
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
@@ -241,12 +259,12 @@ async def count_text(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     if not texts.is_skip(text):
-        match = _NUMBER_RE.search(text)
-        if match is None:
+        count = head_count_answer(text)
+        if count is None:
             await reply(update, texts.BAD_HEAD_COUNT)
             return W_COUNT
-        draft["head_count"] = int(match.group(0))
-    await reply(update, texts.photos_prompt("最后一步"), texts.photos_keyboard())
+        draft["head_count"] = count
+    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return W_PHOTOS
 
 
@@ -296,7 +314,7 @@ async def _file(
         severity_reason=draft.get("severity_reason"),
     )
     try:
-        view = await runtime.cases.file_warning(person.id, warning)
+        view = await runtime.cases.file_warning(person.id, warning, receipt=False)
     except CaseError as exc:
         log.info("warning of %s refused: %s", person.id, exc.code)
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)

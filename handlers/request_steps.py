@@ -173,7 +173,7 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
     )
     runtime = context.runtime
     try:
-        view = await runtime.cases.file_request(person.id, request)
+        view = await runtime.cases.file_request(person.id, request, receipt=False)
     except CaseError as exc:
         log.info("request of %s refused: %s", person.id, exc.code)
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
@@ -185,5 +185,9 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     user_data(context).pop("draft", None)
     log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)
-    await reply(update, texts.submitted(view), texts.REMOVE_KEYBOARD)
+    await reply(
+        update,
+        texts.submitted(view, runtime.district, runtime.settings.timezone),
+        texts.REMOVE_KEYBOARD,
+    )
     return ConversationHandler.END

@@ -49,8 +49,9 @@ from handlers.flow import expiring, leave_and_redo
 log = logging.getLogger(__name__)
 
 NOTE = "note"
-#: Actions that need a note before the service is called.
-NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN)
+#: Actions that ask for a note before the service is called (上报's reason may be skipped,
+#: as on the web where the note field is optional).
+NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE)
 
 
 def _data(context: BotContext) -> dict[str, Any]:
@@ -95,7 +96,7 @@ async def _refused(
 
 
 async def card_button(update: Update, context: BotContext) -> None:
-    """签收 / 处理中 / 上报 / 派单 / 选择服务室 / 查看 on a case card."""
+    """签收 / 处理中 / 派单 / 选择服务室 / 查看 on a case card."""
     decoded = await _decode(update, context)
     if decoded is None:
         return
@@ -122,8 +123,6 @@ async def card_button(update: Update, context: BotContext) -> None:
             view = await cases.start_progress(
                 action.case_id, person.id, expected_version=action.version
             )
-        elif act == CaseAction.ESCALATE:
-            view = await cases.escalate(action.case_id, person.id, expected_version=action.version)
         elif act == CaseAction.DISPATCH and action.arg:
             view = await cases.dispatch(
                 action.case_id, person.id, action.arg, expected_version=action.version
@@ -138,9 +137,7 @@ async def card_button(update: Update, context: BotContext) -> None:
     mark_saved(update, context, f"{view.number} {texts.ACTION_DONE.get(act, '')}")
     log.info("%s on %s by person %s", act.value, view.number, person.id)
     done = texts.ACTION_DONE.get(act, "已完成")
-    if act == CaseAction.ESCALATE and view.escalated_to_unit_name:
-        done += f"至{view.escalated_to_unit_name}"
-    elif act == CaseAction.DISPATCH:
+    if act == CaseAction.DISPATCH:
         done += f"至{view.owning_unit_name}"
     await query.answer(f"{done}：{view.number}")
 
@@ -175,7 +172,7 @@ async def _choose_bureau(
 
 
 async def note_button(update: Update, context: BotContext) -> str | int | None:
-    """办结 / 退单: check the button, then ask for the note."""
+    """办结 / 退单 / 上报: check the button, then ask for the note (the reason)."""
     decoded = await _decode(update, context)
     if decoded is None:
         return None
@@ -220,15 +217,16 @@ async def note_text(update: Update, context: BotContext) -> int | None:
     try:
         if action == CaseAction.RESOLVE:
             view = await cases.resolve(case_id, person.id, text, expected_version=version)
+        elif action == CaseAction.ESCALATE:
+            note = None if texts.is_skip(text) else text
+            view = await cases.escalate(case_id, person.id, note, expected_version=version)
         else:
             view = await cases.return_case(case_id, person.id, text, expected_version=version)
     except CaseError as exc:
         log.info("%s on case %s by %s refused: %s", action.value, case_id, person.id, exc.code)
         await reply(update, exc.message)
         return ConversationHandler.END
-    mark_saved(
-        update, context, f"{view.number} {'办结' if action == CaseAction.RESOLVE else '退单'}"
-    )
+    mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
     log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
     await reply(update, texts.note_done(action, view))
     return ConversationHandler.END
@@ -265,7 +263,7 @@ async def show_pending(update: Update, context: BotContext) -> None:
 
 def register(application: App) -> None:
     """Add the note conversation, the card buttons and /pending."""
-    note_pattern = rf"^({CaseAction.RESOLVE.value}|{CaseAction.RETURN.value}):"
+    note_pattern = "^(" + "|".join(re.escape(a.value) for a in NOTE_ACTIONS) + "):"
     with quiet_per_message_warning():
         notes = ConversationHandler(
             entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],

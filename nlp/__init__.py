@@ -13,7 +13,7 @@ from nlp.classify import (
     classify,
 )
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, LexiconError, default_lexicon, load_lexicon
-from nlp.normalize import mask_sensitive, normalize
+from nlp.normalize import mask_sensitive, normalize, set_text_logging, text_for_log
 from nlp.segment import segment
 from nlp.severity import Severity, assess_severity
 
@@ -35,4 +35,6 @@ __all__ = [
     "mask_sensitive",
     "normalize",
     "segment",
+    "set_text_logging",
+    "text_for_log",
 ]

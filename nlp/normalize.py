@@ -13,7 +13,7 @@ import re
 import threading
 from typing import Any
 
-__all__ = ["mask_sensitive", "normalize", "to_simplified"]
+__all__ = ["mask_sensitive", "normalize", "set_text_logging", "text_for_log", "to_simplified"]
 
 _CONVERTER: Any = None
 _CONVERTER_LOCK = threading.Lock()
@@ -95,49 +95,113 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
-# Masking. One alternation, tried left to right at each position:
+# Masking. The text is first read through a "digit view": full-width digits, Ｘ and
+# separators (．－ and the ideographic space) map one to one onto ASCII, so that
+# positions in the view are positions in the text and the mask is written into the
+# original characters. One alternation, tried left to right at each position:
 #  - an 18-digit resident identity number (last character may be X), or a
-#    15-digit old-style one: keep the first 3 and last 2 characters, so that
-#    the province stays visible for a dispatcher but neither the county,
-#    the birth date nor the sequence number can be read;
-#  - a mainland mobile number (1[3-9]x, optional +86/86 prefix, optional
-#    space or hyphen groups 3-4-4): keep the first 3 and last 4 digits;
-#  - a landline with an area code (0xx or 0xxx, optional hyphen or space,
-#    7-8 digits): keep the area code and the last 4 digits.
+#    15-digit old-style one, optionally grouped 6-8-4 by spaces or hyphens: keep
+#    the first 3 and last 2 characters, so that the province stays visible for a
+#    dispatcher but neither the county, the birth date nor the sequence number
+#    can be read;
+#  - a mainland mobile number (1[3-9]x, optional +86/86 prefix, groups 3-4-4
+#    optionally separated by a space, hyphen or dot): keep the first 3 and last
+#    4 digits;
+#  - a landline with an area code (0xx or 0xxx, optional separator, 7-8
+#    digits): keep the area code and the last 4 digits.
 # Digit look-arounds make sure that we never mask part of a longer number.
-_SENSITIVE_RE = re.compile(
-    r"(?<![0-9A-Za-z])(?P<id>\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])"
-    r"|(?<!\d)(?P<cc>(?:\+|00)?86[- ]?)?(?P<m1>1[3-9]\d)(?P<s1>[- ]?)(?P<m2>\d{4})"
-    r"(?P<s2>[- ]?)(?P<m3>\d{4})(?!\d)"
-    r"|(?<!\d)(?P<area>0\d{2,3})(?P<s3>[- ]?)(?P<local>\d{7,8})(?!\d)"
+_VIEW_TABLE: dict[int, int] = {0xFF10 + d: ord("0") + d for d in range(10)}
+_VIEW_TABLE.update(
+    {
+        0xFF38: ord("X"),  # Ｘ
+        0xFF58: ord("x"),  # ｘ
+        0xFF0B: ord("+"),  # ＋
+        0xFF0D: ord("-"),  # －
+        0x2010: ord("-"),  # hyphen
+        0x2011: ord("-"),  # non-breaking hyphen
+        0x2013: ord("-"),  # en dash
+        0x2014: ord("-"),  # em dash
+        0xFF0E: ord("."),  # ．
+        0x00B7: ord("."),  # middle dot
+        0x3000: ord(" "),  # ideographic space
+        0x00A0: ord(" "),  # no-break space
+    }
 )
+_SEP = r"[-. ]"
+_SENSITIVE_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?P<id>[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx]"
+    r"|[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
+    rf"|(?<![0-9])(?P<cc>(?:\+|00)?86{_SEP}?)?(?P<mobile>1[3-9][0-9]{_SEP}?[0-9]{{4}}"
+    rf"{_SEP}?[0-9]{{4}})(?![0-9])"
+    rf"|(?<![0-9])(?P<area>0[0-9]{{2,3}}){_SEP}?(?P<local>[0-9]{{7,8}})(?![0-9])"
+)
+#: Cheap pre-check: no run of three digits, nothing to mask.
+_MAYBE_SENSITIVE_RE = re.compile(r"[0-9\uff10-\uff19]{3}")
 
 
-def _mask_match(match: re.Match[str]) -> str:
-    groups = match.groupdict()
-    ident = groups["id"]
-    if ident is not None:
-        return ident[:3] + "*" * (len(ident) - 5) + ident[-2:]
-    if groups["m1"] is not None:
-        prefix = groups["cc"] or ""
-        return f"{prefix}{groups['m1']}{groups['s1']}****{groups['s2']}{groups['m3']}"
-    local = groups["local"]
-    return f"{groups['area']}{groups['s3']}{'*' * (len(local) - 4)}{local[-4:]}"
+def _star(chars: list[str], view: str, start: int, end: int, head: int, tail: int) -> None:
+    """Star the digits of ``view[start:end]`` except the first ``head`` and last ``tail``."""
+    positions = [i for i in range(start, end) if view[i].isalnum()]
+    for i in positions[head : len(positions) - tail]:
+        chars[i] = "*"
 
 
 def mask_sensitive(text: str) -> str:
     """Mask phone numbers and resident identity numbers in a text.
 
-    * Mobile ``13812345678`` → ``138****5678`` (separators and a ``+86``
-      prefix are kept: ``+86 138-1234-5678`` → ``+86 138-****-5678``).
+    The service's one masking function: logs, cards shown to a role that may not
+    see the number, the citizen's status page and Open311 all use it.
+
+    * Mobile ``13812345678`` → ``138****5678``; separators (space, hyphen, dot)
+      and a ``+86`` prefix are kept: ``+86 138-1234-5678`` → ``+86 138-****-5678``,
+      ``138.1234.5678`` → ``138.****.5678``.
     * Landline ``0731-84512345`` → ``0731-****2345``.
     * Identity number ``110105199001011234`` → ``110*************34`` (first
-      3 and last 2 characters kept; same for 15-digit old numbers).
+      3 and last 2 characters kept; same for 15-digit old numbers and for
+      numbers grouped ``110105 19900101 1234``).
+    * Full-width digits are digits: ``１３８１２３４５６７８`` → ``１３８****５６７８``.
 
     Args:
         text: Any text.
 
     Returns:
-        The text with every match masked; everything else is unchanged.
+        The text with every match masked and everything else unchanged (the
+        same length as ``text``).
     """
-    return _SENSITIVE_RE.sub(_mask_match, text)
+    if _MAYBE_SENSITIVE_RE.search(text) is None:
+        return text
+    view = text.translate(_VIEW_TABLE)
+    chars = list(text)
+    for match in _SENSITIVE_RE.finditer(view):
+        if match.group("id") is not None:
+            _star(chars, view, match.start("id"), match.end("id"), 3, 2)
+        elif match.group("mobile") is not None:
+            _star(chars, view, match.start("mobile"), match.end("mobile"), 3, 4)
+        else:
+            _star(chars, view, match.start("local"), match.end("local"), 0, 4)
+    return "".join(chars)
+
+
+#: Whether logs may carry (masked) user texts: off unless ``MINQING_LOG_TEXTS=1``.
+_LOG_TEXTS = False
+
+
+def set_text_logging(enabled: bool) -> None:
+    """Let :func:`text_for_log` show masked texts (the ``MINQING_LOG_TEXTS`` debug flag)."""
+    global _LOG_TEXTS
+    _LOG_TEXTS = enabled
+
+
+def text_for_log(text: str | None, limit: int = 80) -> str:
+    """A user's text as a log line may show it.
+
+    Logs carry case numbers and classifications, not what people wrote: by default
+    only the length (``<23 chars>``). With the debug flag on, the first ``limit``
+    characters, masked by :func:`mask_sensitive`, on one line.
+    """
+    if not text:
+        return ""
+    if not _LOG_TEXTS:
+        return f"<{len(text)} chars>"
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return mask_sensitive(short).replace("\n", " ").replace("\r", " ")

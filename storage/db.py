@@ -36,9 +36,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``
     transactions (so that two writers queue instead of failing to upgrade a
-    read lock); PostgreSQL gets a pre-pinging pool.
+    read lock); PostgreSQL gets a pre-pinging pool. On both, statement
+    parameters never appear in exception messages or SQL logs
+    (``hide_parameters``): they carry phone and identity numbers and whole
+    complaint texts.
     """
     url = normalise_database_url(url)
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""

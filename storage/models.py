@@ -264,6 +264,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16), default="message")
     text: Mapped[str] = mapped_column(UserText)
     reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Delivery class (storage.outbox.PRIORITY_*): 0 alerts, 1 replies, 2 routine notices.
+    priority: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,9 +8,8 @@ A row moves ``pending`` → ``sending`` (claimed, with a lease) → ``sent`` or
 ``next_attempt_at``. A ``sending`` row whose lease has expired is claimable
 again (its worker died or hung).
 
-Per-chat order: only the *head* of a chat's queue (its oldest ``pending`` or
-``sending`` row) is ever claimable, so a newer row never overtakes an older one,
-and one chat never has two rows in flight at once.
+Which row goes next (priority classes, per-chat order, round-robin across chats) is
+decided by :func:`claim`, in :mod:`storage.outbox_claim` and re-exported here.
 """
 
 from __future__ import annotations
@@ -19,68 +18,56 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.enums import OutboxStatus
 from storage.models import CaseCard, OutboxMessage
+from storage.outbox_claim import (
+    ALERT_SEVERITIES,
+    KIND_CARD,
+    KIND_MESSAGE,
+    PRIORITY_ALERT,
+    PRIORITY_INTERACTIVE,
+    PRIORITY_NAMES,
+    PRIORITY_ROUTINE,
+    SUPERSEDED_NOTE,
+    UNDELIVERED,
+    ClaimedMessage,
+    ClaimResult,
+    claim,
+    get_card,
+    priority_for,
+)
 
-#: Row kinds.
-KIND_MESSAGE = "message"
-KIND_CARD = "card"
-
-#: Note stored on a card row that was not sent because a newer one replaced it.
-SUPERSEDED_NOTE = "superseded by a newer card"
-
-UNDELIVERED = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimedMessage:
-    """A snapshot of one claimed outbox row, safe to use outside its session.
-
-    Attributes:
-        id: The outbox row.
-        chat_id: Telegram chat to deliver to.
-        person_id: The recipient, if known.
-        case_id: The case the message is about, if any.
-        kind: ``"message"`` or ``"card"``.
-        text: Message text.
-        reply_markup: A Telegram reply markup as a dict, or ``None``.
-        attempts: Attempts so far, this one included.
-        card_message_id: For a card row: the message currently showing the card in
-            this chat (edit it), or ``None`` (send a new one).
-    """
-
-    id: int
-    chat_id: int
-    person_id: int | None
-    case_id: int | None
-    kind: str
-    text: str
-    reply_markup: dict[str, Any] | None
-    attempts: int
-    card_message_id: int | None = None
-
-    @property
-    def is_card(self) -> bool:
-        """Whether this row shows a case card (edited in place)."""
-        return self.kind == KIND_CARD and self.case_id is not None
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimResult:
-    """What one claim round took.
-
-    Attributes:
-        claimed: Rows now leased to the caller, oldest first (at most one per chat).
-        superseded: Card rows marked done without sending because a newer card for
-            the same case and chat is waiting.
-    """
-
-    claimed: list[ClaimedMessage]
-    superseded: int
+__all__ = [
+    "ALERT_SEVERITIES",
+    "KIND_CARD",
+    "KIND_MESSAGE",
+    "PRIORITY_ALERT",
+    "PRIORITY_INTERACTIVE",
+    "PRIORITY_NAMES",
+    "PRIORITY_ROUTINE",
+    "SUPERSEDED_NOTE",
+    "UNDELIVERED",
+    "Backlog",
+    "ClaimResult",
+    "ClaimedMessage",
+    "backlog",
+    "claim",
+    "enqueue",
+    "fail_pending_for_chat",
+    "get_card",
+    "get_row",
+    "mark_failed",
+    "mark_sent",
+    "move_chat",
+    "next_due_at",
+    "priority_for",
+    "renew",
+    "reschedule",
+    "save_card",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +93,7 @@ async def enqueue(
     case_id: int | None = None,
     reply_markup: dict[str, Any] | None = None,
     now: datetime | None = None,
+    priority: int = PRIORITY_ROUTINE,
 ) -> OutboxMessage:
     """Add one outbox row in the caller's transaction.
 
@@ -118,6 +106,7 @@ async def enqueue(
         case_id: The case, if any (required for a card).
         reply_markup: Telegram reply markup dict.
         now: When the row becomes due (default: the database's default, now).
+        priority: Delivery class (:data:`PRIORITY_ROUTINE` unless told).
 
     Returns:
         The new row (flushed, so it has an id).
@@ -130,6 +119,7 @@ async def enqueue(
         text=text,
         reply_markup=reply_markup,
         status=OutboxStatus.PENDING.value,
+        priority=priority,
     )
     if now is not None:
         row.next_attempt_at = now
@@ -137,159 +127,6 @@ async def enqueue(
     session.add(row)
     await session.flush()
     return row
-
-
-def _due(now: datetime) -> Any:
-    o = OutboxMessage
-    return or_(
-        and_(o.status == OutboxStatus.PENDING.value, o.next_attempt_at <= now),
-        and_(o.status == OutboxStatus.SENDING.value, o.lease_until < now),
-    )
-
-
-async def claim(
-    session: AsyncSession,
-    *,
-    worker_id: str,
-    now: datetime,
-    lease: timedelta,
-    limit: int,
-    private_interval: timedelta,
-    group_interval: timedelta,
-    exclude_ids: frozenset[int] = frozenset(),
-) -> ClaimResult:
-    """Lease up to ``limit`` due rows, at most one per chat, oldest first.
-
-    A row is claimable when it is due (``pending`` and ``next_attempt_at`` passed,
-    or ``sending`` with an expired lease), it is the head of its chat's queue,
-    and its chat was not sent to within its pacing interval (private chats:
-    ``private_interval``, groups: ``group_interval``; measured from the newest
-    ``sent_at`` of the chat, so that it holds across workers).
-
-    On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED`` so that
-    concurrent claimers take disjoint rows; on SQLite ``BEGIN IMMEDIATE`` makes
-    claimers take turns. Claimed rows become ``sending`` with a lease owned by
-    ``worker_id`` until ``now + lease``; their ``attempts`` goes up by one.
-
-    A due head that is a card with a newer pending card for the same case and
-    chat is not sent: it and every older pending card of that pair are marked
-    ``sent`` with :data:`SUPERSEDED_NOTE` (the newer card shows the latest state).
-
-    Args:
-        session: An open transaction (commit it to publish the lease).
-        worker_id: The claimer.
-        now: Current time.
-        lease: How long the claim lasts.
-        limit: Most rows to claim.
-        private_interval: Minimum gap between two messages to a private chat.
-        group_interval: Minimum gap between two messages to a group.
-        exclude_ids: Rows not to claim (e.g. already retried in this round).
-
-    Returns:
-        The claimed rows and the number of superseded ones.
-    """
-    o = OutboxMessage
-    undelivered = aliased(OutboxMessage)
-    newer = aliased(OutboxMessage)
-    last = aliased(OutboxMessage)
-    # The head of each chat's queue. Grouping the undelivered rows (found through the
-    # status index) costs the size of the backlog, not of the chats' history.
-    heads = (
-        select(func.min(undelivered.id))
-        .where(undelivered.status.in_(UNDELIVERED))
-        .group_by(undelivered.chat_id)
-    )
-    is_head = o.id.in_(heads)
-    last_sent = (
-        select(last.sent_at)
-        .where(last.chat_id == o.chat_id, last.sent_at.is_not(None))
-        .order_by(last.id.desc())
-        .limit(1)
-        .correlate(o)
-        .scalar_subquery()
-    )
-    paced = or_(
-        last_sent.is_(None),
-        and_(o.chat_id > 0, last_sent <= now - private_interval),
-        and_(o.chat_id < 0, last_sent <= now - group_interval),
-    )
-    stmt = select(o).where(_due(now), is_head, paced)
-    if exclude_ids:
-        stmt = stmt.where(o.id.not_in(sorted(exclude_ids)))
-    stmt = stmt.order_by(o.id).limit(limit).with_for_update(skip_locked=True, of=o)
-    rows = list((await session.scalars(stmt)).all())
-
-    claimed: list[ClaimedMessage] = []
-    superseded = 0
-    lease_until = now + lease
-    for row in rows:
-        if row.kind == KIND_CARD and row.case_id is not None:
-            newest = await session.scalar(
-                select(func.max(newer.id)).where(
-                    newer.kind == KIND_CARD,
-                    newer.case_id == row.case_id,
-                    newer.chat_id == row.chat_id,
-                    newer.status == OutboxStatus.PENDING.value,
-                    newer.id > row.id,
-                )
-            )
-            if newest is not None:
-                superseded += await _supersede(session, row, newest, now)
-                continue
-        row.status = OutboxStatus.SENDING.value
-        row.lease_owner = worker_id
-        row.lease_until = lease_until
-        row.attempts = (row.attempts or 0) + 1
-        card_message_id: int | None = None
-        if row.kind == KIND_CARD and row.case_id is not None:
-            card = await get_card(session, row.case_id, row.chat_id)
-            card_message_id = card.message_id if card is not None else None
-        claimed.append(
-            ClaimedMessage(
-                id=row.id,
-                chat_id=row.chat_id,
-                person_id=row.person_id,
-                case_id=row.case_id,
-                kind=row.kind,
-                text=row.text,
-                reply_markup=row.reply_markup,
-                attempts=row.attempts,
-                card_message_id=card_message_id,
-            )
-        )
-    await session.flush()
-    return ClaimResult(claimed=claimed, superseded=superseded)
-
-
-async def _supersede(session: AsyncSession, head: OutboxMessage, newest: int, now: datetime) -> int:
-    """Mark ``head`` and the older pending cards of its (case, chat) as superseded."""
-    o = OutboxMessage
-    head.status = OutboxStatus.SENT.value
-    head.sent_at = now
-    head.last_error = SUPERSEDED_NOTE
-    head.lease_owner = None
-    head.lease_until = None
-    # The others are not heads of their chat, so no other claimer is holding them;
-    # SKIP LOCKED merely avoids waiting on a concurrent supersede of the same pair.
-    others = (
-        await session.scalars(
-            select(o)
-            .where(
-                o.kind == KIND_CARD,
-                o.case_id == head.case_id,
-                o.chat_id == head.chat_id,
-                o.status == OutboxStatus.PENDING.value,
-                o.id > head.id,
-                o.id < newest,
-            )
-            .with_for_update(skip_locked=True, of=o)
-        )
-    ).all()
-    for row in others:
-        row.status = OutboxStatus.SENT.value
-        row.sent_at = now
-        row.last_error = SUPERSEDED_NOTE
-    return 1 + len(others)
 
 
 def _leased(message_id: int, worker_id: str) -> Any:
@@ -465,13 +302,6 @@ async def get_row(session: AsyncSession, message_id: int) -> OutboxMessage | Non
     return await session.get(OutboxMessage, message_id)
 
 
-async def get_card(session: AsyncSession, case_id: int, chat_id: int) -> CaseCard | None:
-    """The message showing a case's card in a chat, if any."""
-    return await session.scalar(
-        select(CaseCard).where(CaseCard.case_id == case_id, CaseCard.chat_id == chat_id)
-    )
-
-
 async def save_card(
     session: AsyncSession, case_id: int, chat_id: int, message_id: int, *, now: datetime
 ) -> CaseCard:
@@ -555,3 +385,33 @@ def _aware(value: Any) -> datetime | None:
 
 def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def renew(
+    session: AsyncSession, message_ids: list[int], *, worker_id: str, until: datetime
+) -> int:
+    """Extend the leases of rows this worker is still sending (a slow request in flight).
+
+    Args:
+        session: An open transaction.
+        message_ids: The rows.
+        worker_id: The lease holder; rows it no longer holds are left alone.
+        until: The new end of the lease.
+
+    Returns:
+        Rows renewed.
+    """
+    if not message_ids:
+        return 0
+    o = OutboxMessage
+    result = await session.execute(
+        update(o)
+        .where(
+            o.id.in_(sorted(message_ids)),
+            o.status == OutboxStatus.SENDING.value,
+            o.lease_owner == worker_id,
+        )
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result)

@@ -31,6 +31,7 @@ from config.settings import load_settings
 from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseEvent, OutboxMessage, Person
+from tests.factories import suite_now
 
 TOKEN = "123456789:TEST-minqing-bot"
 
@@ -239,7 +240,7 @@ async def running_bot(
                 **(env or {}),
             }
         )
-        clock = FakeClock()
+        clock = FakeClock(suite_now())
         runtime = await open_runtime(settings, clock=clock, district=district, db=db)
         kit = BotKit(fake=fake, db=db, district=district, clock=clock, runtime=runtime)
         await kit.start()

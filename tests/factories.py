@@ -13,14 +13,26 @@ from sqlalchemy import select
 from bot.runtime.scheduler import Scheduler
 from bot.services.callbacks import CallbackAction, CallbackCodec
 from bot.services.cases import CaseService
-from bot.services.clock import FakeClock
+from bot.services.clock import Clock, FakeClock, service_clock
 from config.district import District
+from config.settings import load_settings
 from storage.db import Database
 from storage.models import Case, CaseEvent, OutboxMessage, Person, Timer
 
 CODEC = CallbackCodec(b"test-secret-for-callbacks-0123456789")
 #: A fixed start: Tuesday 2026-03-03 09:00 in Shanghai.
 START = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+
+#: The suite's clock: the service's clock as configured (``MINQING_CLOCK_START``: a
+#: chosen instant that runs on; unset: the real time). Tests that need "now" or
+#: "today" take it from here, never from ``date.today()`` or ``datetime.now()``.
+SUITE_CLOCK: Clock = service_clock(load_settings().clock_start)
+
+
+def suite_now() -> datetime:
+    """The current time on the suite's clock (UTC)."""
+    return SUITE_CLOCK.now()
+
 
 _ids = itertools.count(1_000_001)
 

@@ -59,6 +59,12 @@ async def test_which_office_reaches_all_five_rooms(db: Database, district: Distr
             assert "地址：" in answer.content and "办公时间：" in answer.content
             assert "判断依据：关键词" in answer.content
             assert "未登记" in answer.content
+            office = next(x for x in answer.content.splitlines() if x.startswith("办理部门"))
+            if bureau:  # the bureau leads, the room (受理窗口) comes second
+                assert bureau in office and room not in office
+                assert answer.content.index(bureau) < answer.content.index(room)
+            for filler in ("三个", "事情", "怎么", "多少", "问题", "发生"):
+                assert f"“{filler}”" not in answer.content
         # Free text gives the same answer with the buttons to file it.
         proposal = await kit.say(citizen, ROOM_CASES[4][0], "提交")
         assert "综合职能服务室" in proposal.content and "“派出所”" in proposal.content
@@ -88,6 +94,10 @@ async def test_request_is_acknowledged_resolved_and_followed_up(
         assert case.original_text == LABOR_TEXT and case.owning_unit_id == "labor"
         receipt = await citizen.wait_for_message(lambda m: "已登记" in m.content, 10)
         assert "办结时限" in receipt.content and "您将收到每一次进展的通知" in receipt.content
+        # One receipt: the answer to the last step is it, nothing else follows.
+        await kit.delivered()
+        receipts = [m for m in citizen.transcript() if m.from_bot and case.number in m.content]
+        assert receipts == [done] and receipt is done
 
         # The chief gets the card and acknowledges it; the card is edited in place.
         number = case.number
@@ -160,7 +170,8 @@ async def test_typed_address_and_community_choice(kit: BotKit) -> None:
     proposal = await kit.say(citizen, ROOM_CASES[0][0], "提交")
     await kit.press(citizen, proposal, "提交", "可选 1/3")
     listing = await kit.answer(citizen, citizen.press_reply_button("选择社区"), "请选择社区")
-    assert "和平社区群众工作室" in [b["text"] for b in listing.buttons]
+    assert "和平社区" in [b["text"] for b in listing.buttons]
+    assert not any("工作室" in b["text"] for b in listing.buttons)
     await kit.press(citizen, listing, "和平社区", "可选 2/3")
     bad = await kit.say(citizen, "不知道", "正确的手机号")
     assert "跳过" in bad.content
@@ -172,23 +183,53 @@ async def test_typed_address_and_community_choice(kit: BotKit) -> None:
     assert second.territorial_unit_id == "dongcheng_heping" and second.address is None
 
 
-async def test_unsure_offers_rooms_and_choosing_one_files_it_there(kit: BotKit) -> None:
+async def test_unsure_offers_rooms_and_choosing_a_bureau_files_it_there(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "王芳")
     proposal = await kit.say(citizen, "今天天气不错，想问问情况", "交由工作人员分派")
     labels = [b["text"] for b in proposal.buttons]
     assert "其他部门" in labels and "只是咨询" in labels
     room_buttons = [b for b in proposal.buttons if b["callback_data"].startswith("ui:room:")]
     assert 1 <= len(room_buttons) <= 3
-    # 其他部门 shows all five rooms in place; choosing one proposes it with 提交.
-    await kit.press(citizen, proposal, "其他部门", lambda m: m is proposal and len(m.buttons) == 5)
-    chosen = await kit.press(citizen, proposal, "民生保障服务室", "已选择")
+    # 其他部门 shows every bureau in place, grouped by room, with a way back.
+    picker = await kit.press(citizen, proposal, "其他部门", "请选择办理部门")
+    assert picker is proposal
+    names = [b["text"] for b in picker.buttons]
+    assert "区司法局" in names and "区民政局" in names and names[-1] == "« 返回"
+    assert "民生保障服务室：区劳动局、区民政局、区人事局" in picker.content
+    back = await kit.press(citizen, picker, "« 返回", "交由工作人员分派")
+    assert back is proposal and "其他部门" in [b["text"] for b in back.buttons]
+    await kit.press(citizen, proposal, "其他部门", "请选择办理部门")
+    chosen = await kit.press(citizen, proposal, "区民政局", "已按您的选择更改")
     assert chosen is proposal and chosen.buttons[0]["text"] == "提交"
+    assert chosen.content.index("区民政局") < chosen.content.index("民生保障服务室")
     await kit.press(citizen, proposal, "提交", "可选 1/3")
     for _ in range(3):
         last = citizen.send_text("跳过")
     await kit.answer(citizen, last, "提交成功")
     (case,) = await kit.cases()
-    assert case.room == "livelihood"
+    # The bureau is kept: the case goes to its station, not to the dispatcher desk.
+    assert (case.room, case.bureau, case.owning_unit_id) == (
+        "livelihood",
+        "civil_affairs",
+        "civil_affairs",
+    )
+
+
+async def test_another_office_can_be_the_bureau_of_the_same_room(kit: BotKit) -> None:
+    """油烟 goes to 区环保局 in 法律咨询服务室; 区司法局 in the same room must be choosable."""
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, "楼下饭店油烟太大，熏得没法开窗", "提交")
+    lines = proposal.content.splitlines()
+    office = next(line for line in lines if line.startswith("办理部门"))
+    assert "区环保局" in office and "法律咨询服务室" not in office
+    await kit.press(citizen, proposal, "换一个部门", "请选择办理部门")
+    await kit.press(citizen, proposal, "区司法局", "已按您的选择更改")
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    for _ in range(3):
+        last = citizen.send_text("跳过")
+    await kit.answer(citizen, last, "提交成功")
+    (case,) = await kit.cases()
+    assert (case.bureau, case.owning_unit_id) == ("justice", "justice")
 
 
 async def test_unsatisfied_follow_up_asks_for_a_comment_and_reopens(kit: BotKit) -> None:
@@ -209,8 +250,8 @@ async def test_unsatisfied_follow_up_asks_for_a_comment_and_reopens(kit: BotKit)
     ask = await kit.press(citizen, question, "未解决", "简要说明")
     assert ask.callback_data("跳过") == "ui:skip"
     assert (await kit.case(case.id)).status == CaseStatus.RESOLVED  # nothing recorded yet
-    await kit.say(citizen, "工资只补发了一个月", "重新办理")
-    await citizen.wait_for_message(lambda m: "已重新交" in m.content, 10)
+    comment = citizen.send_text("工资只补发了一个月")
+    await kit.answer(citizen, comment, "已收到您的意见")
     reopened = await kit.case(case.id)
     assert reopened.status == CaseStatus.REOPENED
     assert (await kit.events(case.id))[-2:] == ["followed_up", "reopened"]
@@ -218,6 +259,10 @@ async def test_unsatisfied_follow_up_asks_for_a_comment_and_reopens(kit: BotKit)
     assert "工资只补发了一个月" in ping.content
     # The question's buttons are gone: a second answer cannot be given.
     assert not question.buttons
+    # One acknowledgement of the comment, not two.
+    await kit.delivered()
+    after = [m for m in citizen.transcript() if m.from_bot and m.message_id > ask.message_id]
+    assert [m.content[:7] for m in after] == ["已收到您的意见"]
 
 
 async def test_restart_in_the_middle_resumes_the_conversation(kit: BotKit) -> None:

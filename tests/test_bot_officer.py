@@ -49,20 +49,27 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
         proposal = await kit.say(officer, CRITICAL_TEXT, "预警研判")
         assert "等级：特别重大" in proposal.content
         assert [b["text"] for b in proposal.buttons] == ["确认", "更改部门", "更改等级", "取消"]
-        # Change the room by hand; the proposal is redrawn in place.
-        await kit.press(
-            officer, proposal, "更改部门", lambda m: m is proposal and len(m.buttons) == 5
+        assert "依据：关键词" in proposal.content
+        # Change the office by hand: every bureau, grouped by room, with a way back.
+        picker = await kit.press(officer, proposal, "更改部门", "请选择办理部门")
+        assert picker is proposal and "区司法局" in [b["text"] for b in picker.buttons]
+        await kit.press(officer, proposal, "« 返回", "预警研判")
+        await kit.press(officer, proposal, "更改部门", "请选择办理部门")
+        changed = await kit.press(
+            officer, proposal, "区信访局", lambda m: "分类：区信访局（综合职能服务室）" in m.content
         )
-        await kit.press(
-            officer, proposal, "综合职能服务室", lambda m: "分类：综合职能" in m.content
-        )
+        # The officer's choice replaces the classifier's keywords as the reason.
+        assert "依据：您选择的部门" in changed.content and "关键词" not in changed.content
         await kit.press(
             officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4
         )
         await kit.press(officer, proposal, "特别重大", lambda m: "确认" in str(m.buttons))
-        await kit.press(officer, proposal, "确认", "发生地点")
-        await kit.say(officer, "区政府东门", "多少人")
-        await kit.say(officer, "约300人", "照片")
+        place = await kit.press(officer, proposal, "确认", "发生地点")
+        assert "可选 1/3" in place.content
+        count = await kit.say(officer, "区政府东门", "多少人")
+        assert "可选 2/3" in count.content
+        photos = await kit.say(officer, "三百多名", "照片")
+        assert "可选 3/3" in photos.content  # the same step labels as a citizen's
         await kit.answer(officer, officer.send_photo(), "第1张")
         filed = await kit.say(officer, "完成", "预警已报送")
         assert "社情民意收集中心" in filed.content and "社会矛盾调处中心" in filed.content
@@ -70,10 +77,15 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
         (case,) = await kit.cases()
         assert case.kind == CaseKind.WARNING and case.severity == "critical"
         assert case.room == "general" and case.owning_unit_id == "dongcheng"
+        assert case.bureau == "petition"
         assert case.address == "区政府东门" and case.head_count == 300
         assert len(case.photo_file_ids) == 1 and case.original_text == CRITICAL_TEXT
         assert case.number is not None
         number = case.number
+        await kit.delivered()
+        receipts = [m for m in officer.transcript() if m.from_bot and number in m.content]
+        assert receipts == [filed]  # one receipt, pointing to /mine
+        assert "/mine" in filed.content and "/status" not in filed.content
 
         for person in (chief, opinion, mediation, leader):
             card = await person.wait_for_message(lambda m: number in m.content, 10)

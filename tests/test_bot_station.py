@@ -86,6 +86,8 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     desk_card = await desk.wait_for_message(
         lambda m: (case.number or "") in m.content and "社会事业" in str(m.buttons), 10
     )
+    # The desk's first suggestion is not the bureau that has just returned the case.
+    assert "派至区劳动局" not in [b["text"] for b in desk_card.buttons]
     bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
     assert [b["text"] for b in bureaus.buttons] == ["区劳动局", "区民政局", "区人事局"]
     dispatched = desk.press(bureaus, "区劳动局")
@@ -189,10 +191,13 @@ async def test_escalate_reaches_the_supervision_centre(kit: BotKit) -> None:
     case = await file_request(kit, citizen, SCHOOL_TEXT)
     assert case.owning_unit_id == "education"
     card = await card_of(chief, case)
-    pressed = chief.press(card, "上报")
-    assert "督查督办中心" in await kit.callback_answer(pressed)
+    # 上报 asks for the reason, as the web action does, and passes it on.
+    await kit.press(chief, card, "上报", "上报理由")
+    done = await kit.say(chief, "校外培训涉及多个部门，需区里协调", "已上报")
+    assert "督查督办中心" in done.content
     supervised = await supervisor.wait_for_message(lambda m: "【上报督办】" in m.content, 10)
     assert case.number is not None and case.number in supervised.content
+    assert "说明：校外培训涉及多个部门，需区里协调" in supervised.content
     stored = await kit.case(case.id)
     assert stored.escalation_level == 1 and stored.escalated_to_unit_id == "supervision_centre"
     # A chief asked for a 退单 reason who starts a warning instead: the note is left

@@ -14,7 +14,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest.mock import ANY
 
@@ -22,10 +22,12 @@ import pytest
 
 from bot.cli import org as cli_org
 from bot.cli import web as cli_web
+from bot.services.diary import local_today
 from bot.web.auth import create_api_key, verify_api_key
 from storage.db import Database
 from storage.models import Person
 from tests.conftest import REPO_ROOT
+from tests.factories import suite_now
 
 SHIM = """
 import argparse, sys
@@ -45,8 +47,12 @@ sys.exit(args.func(args))
 """
 
 
+#: Settings a test run passes on to the commands: the service's clock.
+KEEP = {"MINQING_CLOCK_START"}
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_") or k in KEEP}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-c", SHIM, *args],
@@ -85,7 +91,9 @@ def run_in_process(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def in_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in-process commands in ``tmp_path`` with the default settings."""
-    for name in [k for k in os.environ if k.startswith("MINQING_")] + ["DATABASE_URL"]:
+    for name in [k for k in os.environ if k.startswith("MINQING_") and k not in KEEP] + [
+        "DATABASE_URL"
+    ]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -146,7 +154,8 @@ def test_apikey_before_init_says_what_to_do(tmp_path: Path) -> None:
     assert result.returncode != 0 and "minqing init" in result.stderr
 
 
-async def add_leader(folder: Path) -> None:
+async def add_leader(folder: Path, since: datetime | None = None) -> None:
+    """A deputy section chief of 东城, in office since ``since`` (default: six weeks)."""
     db = db_at(folder)
     try:
         async with db.session() as s:
@@ -158,14 +167,15 @@ async def add_leader(folder: Path) -> None:
                     role="chief",
                     unit_id="dongcheng",
                     leader_rank="deputy_section",
+                    created_at=since or suite_now() - timedelta(weeks=6),
                 )
             )
     finally:
         await db.dispose()
 
 
-#: Within a day of the district's date, so far from every limit.
-TODAY = date.today()
+#: The district's date on the service's clock (``MINQING_CLOCK_START`` when set).
+TODAY = local_today(suite_now())
 
 
 async def test_diary_add_and_compliance(in_folder: Path) -> None:
@@ -202,3 +212,27 @@ def test_diary_errors(in_folder: Path) -> None:
     assert code == 2 and "YYYY-MM" in err
     code, _, err = run_in_process("diary", "compliance", "--unit", "atlantis")
     assert code == 2 and "atlantis" in err
+
+
+def test_break9_cli_takes_today_from_the_service_clock(in_folder: Path) -> None:
+    """On New Year's Day (district time) the CLI's "today" is that day, not the machine's."""
+    assert run_in_process("init")[0] == 0
+    asyncio.run(add_leader(in_folder, since=datetime(2026, 11, 1, tzinfo=UTC)))
+    env = {"MINQING_CLOCK_START": "2027-01-01T00:30+08:00"}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        code, out, err = run_in_process("diary", "add", "--person", "777", "元旦走访")
+        assert code == 0, err
+        assert "for 2027-01-01" in out
+        code, _, err = run_in_process(
+            "diary", "add", "--person", "777", "--date", "2027-01-02", "x"
+        )
+        assert code == 2 and "走访日期不能晚于今天" in err
+        code, out, _ = run_in_process("diary", "compliance")
+        assert code == 0 and "民情日记 2027-01" in out and "1/1 (100.0%)" in out
+        code, out, err = run_in_process(
+            "diary", "add", "--person", "777", "--date", "2026-12-31", "除夕前走访"
+        )
+        assert code == 0, err
+        assert "for 2026-12-31" in out

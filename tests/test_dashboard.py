@@ -563,7 +563,7 @@ async def test_web_command_sends_a_working_link(sqlite_url: str, district: Distr
         sqlite_url, district, {"MINQING_PUBLIC_URL": "https://mq.example"}
     ) as kit:
         resident = kit.user(5001, "群众甲")
-        assert "网页工作台供站长" in (await kit.say(resident, "/web")).content
+        assert "网页工作台供负责人" in (await kit.say(resident, "/web")).content
         info = kit.user(5002, "信息员乙")
         await kit.bind(info, "dongcheng", Role.OFFICER)
         assert "/warn" in (await kit.say(info, "/web")).content

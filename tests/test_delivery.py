@@ -28,6 +28,7 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus, Role
 from storage.models import Case, CaseCard, OutboxMessage, Person
+from tests.factories import SUITE_CLOCK, suite_now
 
 CITIZEN_CHAT = 1001
 CHIEF_CHAT = 2001
@@ -62,8 +63,8 @@ async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
 
 
 def worker(db: Database, bot: Bot, **options: Any) -> DeliveryWorker:
-    """A worker with fast retries and pacing unless told otherwise."""
-    return DeliveryWorker(db, bot, **{**FAST, **options})
+    """A worker on the suite's clock, with fast retries and pacing unless told otherwise."""
+    return DeliveryWorker(db, bot, **{"clock": SUITE_CLOCK, **FAST, **options})
 
 
 @dataclass
@@ -109,7 +110,7 @@ async def seed(db: Database) -> World:
                 name="赵已屏蔽",
                 role=Role.STAFF.value,
                 unit_id="dongcheng",
-                blocked_at=FakeClock().now(),
+                blocked_at=FakeClock(suite_now()).now(),
             ),
             "no_chat": Person(name="无会话", role=Role.STAFF.value, unit_id="dongcheng"),
             "officer": Person(
@@ -162,7 +163,7 @@ async def write(db: Database, rows: Iterable[dict[str, Any]]) -> list[int]:
     ids = []
     async with db.session() as s:
         for row in rows:
-            ids.append((await outbox.enqueue(s, **row)).id)
+            ids.append((await outbox.enqueue(s, **{"now": suite_now(), **row})).id)
     return ids
 
 
@@ -488,7 +489,7 @@ async def test_claimed_rows_of_a_dead_worker_are_delivered_after_the_lease(
 ) -> None:
     texts = [f"租约 {i}" for i in range(12)]
     await write(db, ({"chat_id": 1600 + i, "text": t} for i, t in enumerate(texts)))
-    clock = FakeClock()
+    clock = FakeClock(suite_now())
     lease = timedelta(seconds=60)
     async with db.session() as s:  # the dead worker claims, then never sends
         result = await outbox.claim(
@@ -544,7 +545,7 @@ async def test_killed_after_sending_repeats_at_most_once(
     texts = [f"崩溃 {i}" for i in range(10)]
     await write(db, ({"chat_id": 1700 + i, "text": t} for i, t in enumerate(texts)))
     lease = timedelta(seconds=0.6)
-    doomed = _DiesBeforeMarking(db, bot, lease=lease, concurrency=16, **FAST)
+    doomed = _DiesBeforeMarking(db, bot, clock=SUITE_CLOCK, lease=lease, concurrency=16, **FAST)
     task = asyncio.create_task(doomed.run_once())
     await fake.wait_for(lambda: len(fake.calls("sendMessage")) == 10, timeout=5)
     task.cancel()
@@ -686,7 +687,7 @@ async def test_stop_leaves_the_rest_pending_for_the_next_run(
 
 
 async def test_backlog_counts_undelivered_rows(db: Database) -> None:
-    clock = FakeClock()
+    clock = FakeClock(suite_now())
     start = clock.now()
     async with db.session() as s:
         await outbox.enqueue(s, chat_id=1, text="a", now=start)

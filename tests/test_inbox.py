@@ -14,6 +14,7 @@ from config.district import District
 from storage.db import Database
 from storage.models import Case, InboundUpdate
 from tests.botkit import sqlite_bot
+from tests.factories import suite_now
 
 
 def _update(update_id: int, text: str = "你好") -> dict[str, object]:
@@ -30,7 +31,7 @@ def _update(update_id: int, text: str = "你好") -> dict[str, object]:
 
 
 async def test_accept_is_durable_once_and_done_forgets_the_payload(db: Database) -> None:
-    inbox = UpdateInbox(db, FakeClock())
+    inbox = UpdateInbox(db, FakeClock(suite_now()))
     assert await inbox.accept(_update(10), "webhook") is True
     assert await inbox.accept(_update(10), "webhook") is False
     async with db.session() as s:
@@ -46,7 +47,7 @@ async def test_accept_is_durable_once_and_done_forgets_the_payload(db: Database)
 
 
 async def test_an_update_whose_process_died_is_replayed_after_its_lease(db: Database) -> None:
-    clock = FakeClock()
+    clock = FakeClock(suite_now())
     crashed = UpdateInbox(db, clock, lease=timedelta(seconds=30), max_attempts=2)
     assert await crashed.accept(_update(20, "楼道灯坏了"), "polling")
     # The same process never replays what it is still handling.

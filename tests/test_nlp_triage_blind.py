@@ -81,3 +81,22 @@ def test_no_judged_citizen_message_is_taken_for_small_talk() -> None:
     assert len(texts) > 900
     mistaken = [t for t in texts if classify_intent(t) != "request"]
     assert mistaken == []
+
+
+def test_unseen_set_d_stays_at_least_where_it_was_scored() -> None:
+    """Set d was scored once unseen after round 3 and is never tuned on.
+
+    Its figures missed issue 13's targets (docs/severity.md); this guards the
+    level reached so that a change that makes the unseen estimate worse shows.
+    """
+    rows = _rows("blind13d_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert sum(g == "critical" for g in critical) >= 13
+    assert sum(RANK[g] < RANK["high"] for g in critical) <= 6
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 16
+    em = _rows("blind13d_emergencies.tsv")
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "1") >= 56
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "0") <= 8
+    nr = _rows("blind13d_nonrequests.tsv")
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")

@@ -61,3 +61,34 @@ async def test_sandbox_serves_three_phones_and_the_real_bot_answers(sandbox: str
             assert r.status == 400
         async with http.get(f"{sandbox}healthz") as r:
             assert json.loads(await r.text())["database"] == "ok"
+
+
+async def test_web_links_follow_the_served_port_and_one_jump_fires_every_due_timer(
+    sandbox: str,
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{sandbox}sandbox/state") as r:
+            personas = (await r.json())["personas"]
+        officer = next(p for p in personas if p["role"] == "officer")["chat_id"]
+        chief = next(p for p in personas if p["role"] == "chief")["chat_id"]
+
+        # /web hands out a link to the port actually served (here one the system chose).
+        async with http.post(
+            f"{sandbox}fakeapi/_fake/chats/{chief}/send", json={"text": "/web"}
+        ) as r:
+            assert r.status == 200
+        link = await _wait_for_bot_reply(http, sandbox, chief, "http")
+        assert sandbox in link["text"]  # e.g. http://127.0.0.1:43567/dashboard/login?…
+
+        # A serious warning nobody acknowledges: after 2 hours it has been re-notified
+        # twice and escalated. One jump over those 2 hours fires the whole chain.
+        text = "/warn 三十多名工人围堵区政府大门，情绪激动，扬言要冲击"
+        async with http.post(
+            f"{sandbox}fakeapi/_fake/chats/{officer}/send", json={"text": text}
+        ) as r:
+            assert r.status == 200
+        await _wait_for_bot_reply(http, sandbox, officer, "预警已报送")
+        async with http.post(f"{sandbox}sandbox/advance", json={"hours": 3}) as r:
+            assert r.status == 200
+            assert (await r.json())["fired"] >= 3
+        await _wait_for_bot_reply(http, sandbox, officer, "督办")

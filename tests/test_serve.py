@@ -153,3 +153,37 @@ async def test_serve_refuses_to_start_without_what_it_needs(
     proc = await _cli(env, tmp_path, "serve")
     out, _ = await proc.communicate()
     assert proc.returncode == 2 and b"minqing init" in out
+
+
+async def test_api_base_url_in_ptb_form_and_a_404_said_plainly(
+    tmp_path: Path, fake: FakeBotApi
+) -> None:
+    """PTB's ``base_url`` convention (``…/bot``) works; a URL that is no Bot API is explained."""
+    env = _env(tmp_path, fake, TELEGRAM_API_BASE_URL=fake.root_url + "/bot")
+    async with serving(tmp_path, env, "--port", str(_free_port())) as line:
+        assert "polling" in line
+
+    env = _env(tmp_path, fake, TELEGRAM_API_BASE_URL=fake.root_url + "/no-such-api")
+    proc = await _cli(env, tmp_path, "serve", "--port", str(_free_port()))
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    text = out.decode()
+    assert proc.returncode == 2
+    # The last word is the explanation (python-telegram-bot logs its own parse error above).
+    last = text.strip().splitlines()[-1]
+    assert "refused getMe" in last and "TELEGRAM_API_BASE_URL" in last
+
+
+async def test_port_errors_are_plain(tmp_path: Path, fake: FakeBotApi) -> None:
+    env = _env(tmp_path, fake)
+    init = await _cli(env, tmp_path, "init")
+    assert await init.wait() == 0
+    proc = await _cli(env, tmp_path, "serve", "--port", "99999")
+    out, _ = await proc.communicate()
+    assert proc.returncode == 2 and b"99999 is not a port" in out and b"Traceback" not in out
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = await _cli(env, tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port))
+        out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2 and b"cannot listen on" in out and b"Traceback" not in out

@@ -16,6 +16,7 @@ from bot.services.clock import FakeClock
 from bot.web.core import CONTEXT_KEY, SECRET_HEADER, WebContext, add_core_routes, webhook_path
 from storage.db import Database
 from storage.models import OutboxMessage, Timer
+from tests.factories import suite_now
 
 SECRET = "s3cret-token_value"
 
@@ -30,7 +31,11 @@ async def web_client(
         received.append(update)
 
     ctx = WebContext(
-        db=db, clock=FakeClock(), metrics=Metrics(), webhook_secret=SECRET, update_sink=sink
+        db=db,
+        clock=FakeClock(suite_now()),
+        metrics=Metrics(),
+        webhook_secret=SECRET,
+        update_sink=sink,
     )
     app = web.Application()
     add_core_routes(app, ctx, webhook=webhook_path("123:abc"))
@@ -84,9 +89,12 @@ async def test_healthz_reports_backlog_and_overdue_timers(
 ) -> None:
     client, _ = web_client
     body = await (await client.get("/healthz")).json()
+    free = body.pop("disk_free_bytes")
+    assert isinstance(free, int) and free > 0
     assert body == {
         "status": "ok",
         "database": "ok",
+        "disk": "ok",
         "outbox_backlog": 0,
         "oldest_undelivered_age_seconds": None,
         "timers_overdue": 0,
@@ -115,7 +123,7 @@ async def test_healthz_reports_backlog_and_overdue_timers(
 
 
 async def test_webhook_answers_503_until_the_bot_runs_and_keeps_nothing(db: Database) -> None:
-    ctx = WebContext(db=db, clock=FakeClock(), metrics=Metrics(), webhook_secret=SECRET)
+    ctx = WebContext(db=db, clock=FakeClock(suite_now()), metrics=Metrics(), webhook_secret=SECRET)
     app = web.Application()
     add_core_routes(app, ctx, webhook=webhook_path("123:abc"))
     async with TestClient(TestServer(app)) as client:

@@ -24,7 +24,8 @@ Runs (``python -m bot.bench.faults RUN``; ``--help`` for options):
 * ``pg-restart`` — ``pg_ctlcluster 15 main restart`` during the burst;
 * ``sqlite-lock`` — another connection holds ``BEGIN EXCLUSIVE`` for ``--lock`` s;
 * ``two`` — two services on one PostgreSQL database, updates spread over both,
-  every ack timer made due at once.
+  every ack timer made due at once;
+* ``spam-critical``, ``api-down`` — see :mod:`bot.bench.faults_delivery`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from typing import Any, Unpack
 
 from sqlalchemy import func, select, update
 
+from bot.bench.faults_delivery import run_api_down, run_spam_critical
 from bot.bench.figures import merge_figures
 from bot.bench.harness import Burst, FaultReport, Pace, count, fault_run, paced, wait_drained
 from bot.bench.service import (
@@ -283,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.bench.faults", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("run", choices=("kill9", "api", "pg-restart", "sqlite-lock", "two"))
+    parser.add_argument(
+        "run",
+        choices=("kill9", "api", "pg-restart", "sqlite-lock", "two", "spam-critical", "api-down"),
+    )
     parser.add_argument(
         "--database",
         choices=("sqlite", "postgres"),
@@ -297,12 +302,18 @@ def main(argv: list[str] | None = None) -> int:
         ("--drain", None, "seconds to wait for the outbox to drain (default per run)"),
     ):
         parser.add_argument(flag, type=float, default=default, help=text)
+    parser.add_argument("--spam", type=int, default=60, help="spam-critical: routine filings")
+    parser.add_argument("--down", type=float, default=60.0, help="api-down: seconds down")
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bot.fakeapi").setLevel(logging.ERROR)
 
     async def go(workdir: Path) -> FaultReport:
+        if args.run == "spam-critical":
+            return await run_spam_critical(args.database, workdir, spam=args.spam)
+        if args.run == "api-down":
+            return await run_api_down(args.database, workdir, down=args.down)
         if args.run == "kill9":
             return await run_kill9(
                 args.database, workdir, rate=args.rate, duration=args.duration or 10.0

@@ -77,6 +77,10 @@ class FaultReport:
     rows_delivered_at_fake: int = 0
     rows_never_seen_at_fake: int = 0
     duplicate_deliveries: int = 0
+    #: Seconds from a critical warning's filing (or the Bot API's return) to its card.
+    alert_delay_seconds: float | None = None
+    #: Routine cards queued to the same chief before the alert but delivered after it.
+    alert_overtook: int | None = None
     #: What the run observed on the way (the faults injected, the webhook's answers).
     notes: list[str] = field(default_factory=list)
 
@@ -111,6 +115,8 @@ class FaultReport:
             f"{self.rows_delivered_at_fake}, never arrived {self.rows_never_seen_at_fake}, "
             f"duplicate deliveries {self.duplicate_deliveries}",
         ]
+        if self.alert_delay_seconds is not None:
+            lines.append(f"  critical alert delay: {self.alert_delay_seconds:.1f} s")
         if self.drain_seconds is not None:
             lines.append(f"  outbox drained {self.drain_seconds:.1f} s after the burst ended")
         if self.timers_due is not None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from config.district import ConfigError, District, load_district
 from config.settings import Settings, SettingsError, load_settings
@@ -16,6 +19,42 @@ def fail(message: str, code: int = 2) -> int:
     """Print ``message`` as an error on stderr and return the exit code."""
     print(f"minqing: error: {message}", file=sys.stderr)
     return code
+
+
+def strict(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make an unknown option an error of this command, shown with this command's usage.
+
+    argparse hands a subcommand's unknown options back to the top-level parser,
+    which then prints the top-level usage (``minqing units --bogus``); this
+    subcommand parser refuses them itself.
+    """
+    original = parser.parse_known_args
+
+    def parse_known_args(
+        args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = original(args, namespace)
+        if extras:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    setattr(parser, "parse_known_args", parse_known_args)  # noqa: B010 - on this instance only
+    return parser
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL when it does not exist (opening it would create it)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # an unparsable URL is reported when it is opened
+        return None
+    name: Any = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not name or name == ":memory:":
+        return None
+    path = Path(str(name))
+    return None if path.exists() else path
 
 
 def load_config() -> tuple[Settings, District] | None:
@@ -43,6 +82,9 @@ def with_db(
     if config is None:
         return 2
     settings, district = config
+    missing = missing_sqlite_file(settings.database_url) if needs_schema else None
+    if missing is not None:
+        return fail(f"no database at {missing}; run `minqing init` first")
 
     async def run() -> int:
         db = Database(settings.database_url)

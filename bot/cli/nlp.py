@@ -232,8 +232,12 @@ def _human(result: Any) -> str:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """Run ``minqing classify``."""
+    from bot.cli.common import load_config
     from nlp import EmptyTextError, LexiconError, classify, load_lexicon
 
+    # The same configuration as the service: a broken MINQING_CONFIG is an error here too.
+    if load_config() is None:
+        return 2
     try:
         lexicon = load_lexicon(args.lexicon) if args.lexicon else None
     except LexiconError as exc:
@@ -301,6 +305,10 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     from nlp.mine import build_from_file
 
     base = args.base or LEXICON_PATH
+    for what, path in (("--from", args.source), ("--base", base)):
+        if not Path(path).is_file():
+            print(f"error: {what} {path}: no such file", file=sys.stderr)
+            return 1
     try:
         label_map = load_label_map(args.label_map)
         text = build_from_file(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import fail, pad, with_db
+from bot.cli.common import fail, pad, strict, with_db
 from bot.services.invites import InviteError, create_invite
 from bot.services.organisation import Coverage, coverage, sync_organisation
 from config.district import District, parse_duration
@@ -19,19 +19,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "init",
         help="create or migrate the database and load the organisation from the config",
     )
-    p.set_defaults(func=cmd_init)
+    strict(p).set_defaults(func=cmd_init)
 
     p = subparsers.add_parser("invite", help="create a one-time code that binds a person to a unit")
     p.add_argument("--unit", required=True, help="unit id, e.g. dongcheng or labor")
     p.add_argument("--role", required=True, choices=[r.value for r in UNIT_ROLES])
     p.add_argument("--expires", default="7d", help="lifetime such as 7d, 24h or 30m (default 7d)")
     p.add_argument("--leader-rank", help="e.g. deputy_section: the person owes a monthly diary")
-    p.set_defaults(func=cmd_invite)
+    strict(p).set_defaults(func=cmd_invite)
 
     p = subparsers.add_parser(
         "units", help="print the organisation as a tree with staffing against the seed's targets"
     )
-    p.set_defaults(func=cmd_units)
+    strict(p).set_defaults(func=cmd_units)
 
 
 def cmd_init(_args: argparse.Namespace) -> int:

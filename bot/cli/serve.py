@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import load_config
+from bot.cli.common import fail, load_config
 from config.district import District
 from config.settings import Settings
 from storage.db import Database
@@ -27,6 +27,28 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0..65535; 0 picks a free one)")
+    return port
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> int:
+    """Say plainly that the web server could not start (no traceback)."""
+    why = exc.strerror or str(exc)
+    print(
+        f"minqing: error: cannot listen on {host}:{port}: {why}. "
+        "Is another minqing (or another program) using this port? Choose another with --port.",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve`` and ``sandbox``."""
     p = subparsers.add_parser(
@@ -34,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("--webhook", metavar="URL", help="public base URL: take updates by webhook")
     p.add_argument("--host", default="0.0.0.0", help="web server address (default 0.0.0.0)")
-    p.add_argument("--port", type=int, help="web server port (default MINQING_HTTP_PORT or 8080)")
+    p.add_argument(
+        "--port", type=port_number, help="web server port (default MINQING_HTTP_PORT or 8080)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser(
@@ -42,12 +66,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="try minqing without a token: the real bot, a built-in fake Telegram, three phones",
     )
     p.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default MINQING_HTTP_PORT or 8080)")
+    p.add_argument("--port", type=port_number, help="port (default MINQING_HTTP_PORT or 8080)")
     p.add_argument("--db", type=Path, help="keep the sandbox database in this SQLite file")
     p.set_defaults(func=cmd_sandbox)
 
 
-def _configure_logging() -> None:
+def _configure_logging(log_texts: bool = False) -> None:
+    from nlp.normalize import set_text_logging
+
+    set_text_logging(log_texts)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -55,11 +82,16 @@ def _configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def _run_until_signalled(host: ServiceHost) -> None:
+def _stop_on_signals(host: ServiceHost) -> None:
+    """SIGINT/SIGTERM stop the host cleanly (installed before "ready" is printed)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, host.request_stop)
+
+
+async def _run_until_signalled(host: ServiceHost) -> None:
+    _stop_on_signals(host)
     try:
         await host.wait()
     finally:
@@ -88,16 +120,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    _configure_logging()
+    _configure_logging(settings.log_texts)
 
     async def run() -> int:
         # The service's libraries load only when it runs (``minqing --help`` stays quick).
+        from telegram.error import InvalidToken
+
         from bot.runtime.assembly import StartupError, open_runtime
         from bot.runtime.host import HostOptions, ServiceHost
+        from bot.services.clock import service_clock
         from bot.web.app import install_web_routes
 
+        port = args.port if args.port is not None else settings.http_port
         try:
-            runtime = await open_runtime(settings, district=district)
+            runtime = await open_runtime(
+                settings.serving_on(port),
+                clock=service_clock(settings.clock_start),
+                district=district,
+            )
         except StartupError as exc:
             print(f"minqing: error: {exc}", file=sys.stderr)
             return 2
@@ -108,21 +148,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 base_url=settings.bot_api_url,
                 base_file_url=settings.bot_file_url,
                 http_host=args.host,
-                http_port=args.port if args.port is not None else settings.http_port,
+                http_port=port,
                 webhook_url=args.webhook,
                 webhook_secret=settings.webhook_secret,
                 route_installers=[install_web_routes],
             ),
         )
         try:
-            await host.start()
+            try:
+                await host.start_web()
+            except OSError as exc:
+                await host.stop()
+                await runtime.close()
+                return _cannot_listen(args.host, port, exc)
+            # Unreachable: the web side serves and the bot connects when it can.
+            await host.start_bot_or_retry(refused_token_is_fatal=True)
+        except InvalidToken:
+            await host.stop()
+            await runtime.close()
+            return fail(
+                f"the Bot API at {settings.telegram_api_base_url} refused getMe "
+                "(401/404: not found or unauthorised). Either TELEGRAM_BOT_TOKEN is wrong, or "
+                "TELEGRAM_API_BASE_URL is not the server's base URL — give it without the token, "
+                "e.g. https://api.telegram.org or http://host:8081 (a trailing /bot is accepted)."
+            )
         except BaseException:
             await host.stop()
             await runtime.close()
             raise
+        runtime.settings = runtime.settings.serving_on(host.port)  # --port 0: the chosen one
+        _stop_on_signals(host)
         print(
             f"minqing: ready in {time.perf_counter() - started:.2f}s — "
-            f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz",
+            f"{'webhook' if args.webhook else 'polling'}, http://{args.host}:{host.port}/healthz"
+            + ("" if host.bot_state == "ok" else " (Telegram Bot API unreachable: retrying)"),
             flush=True,
         )
         await _run_until_signalled(host)
@@ -137,7 +196,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     settings, district = config
-    _configure_logging()
+    _configure_logging(settings.log_texts)
     port = args.port if args.port is not None else settings.http_port
     return asyncio.run(run_sandbox(settings, district, args.host, port, args.db))
 
@@ -170,7 +229,7 @@ async def run_sandbox(
         everyone = await seed_people(db, district)
         fake = FakeBotApi(token=SANDBOX_TOKEN)
         register_fake_users(fake, everyone)
-        clock = OffsetClock()
+        clock = OffsetClock(settings.clock_start)
         runtime = await open_runtime(
             replace(settings, database_url=url), clock=clock, district=district, db=db
         )
@@ -201,7 +260,13 @@ async def run_sandbox(
             ),
         )
         try:
-            await host.start_web()
+            try:
+                await host.start_web()
+            except OSError as exc:
+                await host.stop()
+                await db.dispose()
+                return _cannot_listen(host_addr, port, exc)
+            runtime.settings = runtime.settings.serving_on(host.port)
             origin = f"http://127.0.0.1:{host.port}"
             fake.set_origin(origin)
             host.options.base_url = fake.base_url
@@ -211,6 +276,7 @@ async def run_sandbox(
             await host.stop()
             await db.dispose()
             raise
+        _stop_on_signals(host)
         print(
             f"minqing sandbox: open http://{host_addr}:{host.port}/ in a browser (Ctrl+C stops)",
             flush=True,

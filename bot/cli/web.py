@@ -6,13 +6,13 @@ import argparse
 from datetime import date
 
 from bot.cli.common import fail, pad, with_db
+from bot.services.clock import service_clock
 from bot.services.diary import DiaryError, add_entry, compliance, local_today, month_of
 from bot.web.auth import ApiKeyError, create_api_key, list_api_keys, revoke_api_key, verify_api_key
 from config.district import District
 from config.settings import Settings
 from storage.db import Database
 from storage.enums import Channel
-from storage.models import utcnow
 from storage.org import get_person_by_telegram_id
 
 
@@ -111,11 +111,13 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
             person = await get_person_by_telegram_id(session, args.person)
         if person is None:
             return fail(f"--person: nobody with Telegram id {args.person}")
-        day = visited or local_today(utcnow(), settings.timezone)
+        now = service_clock(settings.clock_start).now()
+        day = visited or local_today(now, settings.timezone)
         try:
             entry = await add_entry(
                 db,
                 author_id=person.id,
+                now=now,
                 visited_on=day,
                 content=" ".join(args.text),
                 channel=Channel.CLI,
@@ -133,7 +135,8 @@ def cmd_diary_compliance(args: argparse.Namespace) -> int:
     """Print each leader's entry count in a month and the compliance rate."""
 
     async def work(settings: Settings, _district: District, db: Database) -> int:
-        month = args.month or month_of(local_today(utcnow(), settings.timezone))
+        today = local_today(service_clock(settings.clock_start).now(), settings.timezone)
+        month = args.month or month_of(today)
         try:
             report = await compliance(db, month, args.unit, tz=settings.timezone)
         except DiaryError as exc:

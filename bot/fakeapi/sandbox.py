@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.fakeapi.server import FakeBotApi
 from bot.services.clock import OffsetClock
 from bot.services.lifecycle import status_label
-from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind
+from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind, chief_title
 from storage.db import Database
 from storage.enums import Role
-from storage.models import Case, Person
+from storage.models import Case, Person, Timer
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,14 @@ class Persona:
         }
 
 
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+
+
+def _person_name(i: int) -> str:
+    """A surname for the ``i``-th sandbox chief (a person's name, not the unit's)."""
+    return _SURNAMES[i % len(_SURNAMES)]
+
+
 def chief_units(district: District) -> list[str]:
     """Units that get a sandbox chief: every station, work room, centre and the desk."""
     wanted = STATION_KINDS | GRASSROOTS_KINDS | {UnitKind.CENTRE, UnitKind.OFFICE}
@@ -76,7 +84,7 @@ def personas(district: District) -> tuple[Persona, Persona, list[Persona]]:
     chiefs = [
         Persona(
             CHIEF_USER_ID_BASE + i,
-            f"{district.units[unit_id].name}站长",
+            _person_name(i) + chief_title(district.units[unit_id].kind),
             Role.CHIEF.value,
             unit_id,
             district.units[unit_id].name,
@@ -176,6 +184,52 @@ async def handle_state(request: web.Request) -> web.Response:
     )
 
 
+#: At most this many clock stops in one jump (each stop fires what is due then).
+MAX_STOPS = 500
+
+
+async def _next_due(db: Database) -> datetime | None:
+    """The due time of the soonest timer still waiting, if any."""
+    async with db.session() as session:
+        due = await session.scalar(
+            select(func.min(Timer.due_at)).where(
+                Timer.fired_at.is_(None), Timer.cancelled_at.is_(None)
+            )
+        )
+    if due is not None and due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)
+    return due
+
+
+async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
+    """Move the clock forward by ``delta``, stopping at every timer that falls due on the way.
+
+    A timer that fires may set the next one (a re-notification 30 minutes later,
+    then the escalation): stopping at each due time fires the whole chain that
+    the jump passes over, as the real scheduler would have, not one link per jump.
+
+    Returns:
+        How many timers fired.
+    """
+    target = state.clock.now() + delta
+    fired = 0
+    for _ in range(MAX_STOPS):
+        due = await _next_due(state.db)
+        if due is None or due > target:
+            break
+        step = due - state.clock.now()
+        if step > timedelta(0):
+            state.clock.advance(step)
+        count = int(await state.run_timers())
+        fired += count
+        if count == 0:
+            break  # due but not fireable now: do not spin
+    rest = target - state.clock.now()
+    if rest > timedelta(0):
+        state.clock.advance(rest)
+    return fired + int(await state.run_timers())
+
+
 async def handle_advance(request: web.Request) -> web.Response:
     """Move the service's clock forward and fire the timers that fall due."""
     state = request.app[SANDBOX_KEY]
@@ -187,8 +241,7 @@ async def handle_advance(request: web.Request) -> web.Response:
     delta = timedelta(hours=hours)
     if not timedelta(0) < delta <= MAX_ADVANCE:
         return web.json_response({"error": "hours must be between 0 and 720"}, status=400)
-    state.clock.advance(delta)
-    fired = await state.run_timers()
+    fired = await advance_and_fire(state, delta)
     state.poke_delivery()
     return web.json_response(
         {"fired": fired, "offset_hours": round(state.clock.offset.total_seconds() / 3600, 2)}

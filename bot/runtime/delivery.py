@@ -25,12 +25,16 @@ Guarantees
   repeats only the rows in flight at that moment, once; in normal operation every
   row is delivered exactly once (concurrent workers never share a row: on
   PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED``, on SQLite
-  ``BEGIN IMMEDIATE`` serialises claimers). Sends are cut off after
-  ``send_timeout`` (less than the lease), and a row whose lease is running out is
-  handed back unsent, so a slow worker does not race its successor.
-* **Per-chat order.** Only the oldest undelivered row of a chat is claimable,
-  so a chat's messages arrive in the order they were written, and a retried row
-  holds back the rest of its chat.
+  ``BEGIN IMMEDIATE`` serialises claimers). A slow request is not abandoned and
+  sent again: while it is in flight its lease is renewed every third of the lease
+  (:class:`~bot.runtime.delivery_support._LeaseKeeper`), up to ``send_timeout``;
+  a row whose lease is running out before its send starts is handed back unsent.
+* **Priority and order.** Alerts (high and critical cases) go first, then replies
+  a person waits for, then routine notices; within a class the chat served least
+  recently goes first. In a chat only the oldest row of its most urgent class is
+  claimable, so an alert overtakes routine notices queued before it, messages of
+  one class arrive in the order they were written, and a retried row holds back
+  the rest of its class in its chat (:mod:`storage.outbox_claim`).
 * **Pacing.** At most one message per ``private_interval`` (1 s) to a private
   chat and one per ``group_interval`` (3 s, i.e. 20 a minute) to a group, measured
   from the chat's last ``sent_at`` in the database, so it holds across workers;
@@ -79,6 +83,7 @@ from bot.runtime.delivery_support import (
     ReplyMarkup,
     _default_worker_id,
     _Delivered,
+    _LeaseKeeper,
     _PermanentError,
     _RateLimiter,
     _seconds,
@@ -118,7 +123,8 @@ class DeliveryWorker(DeliveryOutcomes):
         retry_cap: Longest backoff (a minute: after an outage alerts resume within about
             a minute, and one failing row per chat costs one request a minute meanwhile).
         poll_interval: How often :meth:`run_forever` looks for due rows unprompted.
-        send_timeout: Longest wait for one API call (default: half the lease).
+        send_timeout: Longest wait for one API call (default 30 s, beyond the HTTP
+            client's own timeouts); the lease is renewed meanwhile.
         global_429_chats: Distinct chats told to wait within a ``retry_after``
             window that make the worker pause entirely.
         rng: Random source for the jitter (tests may seed it).
@@ -158,9 +164,9 @@ class DeliveryWorker(DeliveryOutcomes):
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self.poll_interval = poll_interval
-        self.send_timeout = send_timeout if send_timeout is not None else lease / 2
-        if self.send_timeout >= lease:
-            raise ValueError("send_timeout must be shorter than the lease")
+        self.send_timeout = send_timeout if send_timeout is not None else timedelta(seconds=30)
+        if self.send_timeout <= timedelta(0):
+            raise ValueError("send_timeout must be positive")
         self.global_429_chats = max(1, global_429_chats)
         self.stats = DeliveryStats()
         self._rng = rng or random.Random()
@@ -171,6 +177,7 @@ class DeliveryWorker(DeliveryOutcomes):
         self._stop_event: asyncio.Event | None = None
         self._hold_until = 0.0  # loop time until which the whole worker pauses (global 429)
         self._recent_429: dict[int, float] = {}  # chat -> loop time of its last 429
+        self._leases = _LeaseKeeper(db, self.clock, self.worker_id, lease)
 
     # ------------------------------------------------------------------ public API
 
@@ -186,6 +193,8 @@ class DeliveryWorker(DeliveryOutcomes):
         handled = 0
         retried: set[int] = set()
         while not self._should_stop() and self._hold_remaining() <= 0:
+            # Taken before the claim: the lease in the database runs from ``now``.
+            claimed_at = asyncio.get_running_loop().time()
             now = self.clock.now()
             async with self.db.session() as session:
                 result = await outbox.claim(
@@ -204,8 +213,10 @@ class DeliveryWorker(DeliveryOutcomes):
                 if result.superseded:
                     continue
                 break
-            claimed_at = asyncio.get_running_loop().time()
-            outcomes = await asyncio.gather(*(self._process(m, claimed_at) for m in result.claimed))
+            self._leases.hold([m.id for m in result.claimed], claimed_at)
+            outcomes = await self._leases.during(
+                asyncio.gather(*(self._process(m) for m in result.claimed))
+            )
             handled += len(result.claimed)
             retried.update(m.id for m, again in zip(result.claimed, outcomes, strict=True) if again)
         return handled
@@ -307,7 +318,7 @@ class DeliveryWorker(DeliveryOutcomes):
                 w.cancel()
             self._wake.clear()
 
-    async def _process(self, m: ClaimedMessage, claimed_at: float) -> bool:
+    async def _process(self, m: ClaimedMessage) -> bool:
         """Send one claimed row and record the outcome.
 
         Returns:
@@ -316,12 +327,11 @@ class DeliveryWorker(DeliveryOutcomes):
         try:
             async with self._sem:
                 await self._limiter.acquire()
-                loop = asyncio.get_running_loop()
                 hold = self._hold_remaining()
-                lease_left = claimed_at + _seconds(self.lease) - loop.time()
-                if hold > 0 or lease_left <= _seconds(self.send_timeout):
-                    # Paused by a global flood wait, or too close to losing the lease:
-                    # hand the row back unsent.
+                if hold > 0 or not await self._leases.secure(m.id):
+                    # Paused by a global flood wait, or the lease is lost or cannot be
+                    # renewed (database down): hand the row back unsent.
+                    self._leases.release(m.id)
                     when = self.clock.now() + timedelta(seconds=max(hold, 0.0))
                     async with self.db.session() as session:
                         await outbox.reschedule(
@@ -334,7 +344,12 @@ class DeliveryWorker(DeliveryOutcomes):
                         )
                     return True
                 try:
-                    delivered = await asyncio.wait_for(self._send(m), _seconds(self.send_timeout))
+                    try:
+                        delivered = await asyncio.wait_for(
+                            self._send(m), _seconds(self.send_timeout)
+                        )
+                    finally:
+                        self._leases.release(m.id)
                 except RetryAfter as exc:
                     await self._on_retry_after(m, exc)
                     return True

@@ -195,8 +195,11 @@ class DeliveryOutcomes:
                 iter(people), None
             )
             failed = [(m.case_id, m.text)] + [(row.case_id, row.text) for row in others]
+            # The notice is as urgent as the most urgent message it replaces, and a
+            # reply at least (someone must pick up the phone).
+            priority = min([m.priority, outbox.PRIORITY_INTERACTIVE] + [r.priority for r in others])
             notices = await self._write_unreachable_notices(
-                session, recipient, m.chat_id, reason, failed, now
+                session, recipient, m.chat_id, reason, failed, now, priority
             )
         self.stats.blocked += 1 + len(others)
         self.stats.notices += notices
@@ -219,6 +222,7 @@ class DeliveryOutcomes:
         reason: str,
         failed: Sequence[tuple[int | None, str]],
         now: datetime,
+        priority: int = outbox.PRIORITY_INTERACTIVE,
     ) -> int:
         """Write outbox rows telling each case's owning unit what could not be delivered.
 
@@ -253,6 +257,7 @@ class DeliveryOutcomes:
                     case_id=case_id,
                     text=text,
                     now=now,
+                    priority=priority,
                 )
                 written += 1
         return written

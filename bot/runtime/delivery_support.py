@@ -1,15 +1,16 @@
-"""The delivery worker's small parts: counters, backlog, rate limiter, limits and labels."""
+"""The delivery worker's small parts: counters, backlog, rate limiter, leases, labels."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import uuid
 import warnings
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     ForceReply,
@@ -27,6 +28,9 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import Role
 from storage.outbox import Backlog
+
+log = logging.getLogger("bot.runtime.delivery")
+T = TypeVar("T")
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
@@ -149,6 +153,91 @@ class _RateLimiter:
             self._next = max(now, self._next) + self._interval
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+class _LeaseKeeper:
+    """Keeps the leases of the rows a worker holds until their request has been answered.
+
+    A request may take longer than the lease (a slow network, a busy machine): rather
+    than give up on it and send the row again while the first request may still be
+    executed, the worker renews the leases of its rows every third of the lease until
+    each request has returned. So another worker never takes over a row whose request
+    is in flight, and a row is sent again only after its request has failed or timed
+    out (``send_timeout``).
+
+    Args:
+        db: The database.
+        clock: Time source for ``lease_until``.
+        worker_id: The lease owner.
+        lease: How long a claim or a renewal lasts.
+    """
+
+    def __init__(self, db: Database, clock: Clock, worker_id: str, lease: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.worker_id = worker_id
+        self.lease = lease
+        self.beat = max(_seconds(lease) / 3, 0.005)
+        self._deadlines: dict[int, float] = {}  # row -> loop time its lease ends, as known
+
+    def hold(self, ids: list[int], since: float) -> None:
+        """Rows just claimed; ``since`` is the loop time taken *before* the claim."""
+        for i in ids:
+            self._deadlines[i] = since + _seconds(self.lease)
+
+    def left(self, row_id: int) -> float:
+        """Seconds of lease left on a held row (as far as this worker knows)."""
+        return self._deadlines.get(row_id, 0.0) - asyncio.get_running_loop().time()
+
+    def release(self, row_id: int) -> None:
+        """The row's request returned (or was never sent): stop renewing it."""
+        self._deadlines.pop(row_id, None)
+
+    async def renew(self, only: int | None = None) -> int:
+        """Extend the lease of every held row, or of ``only`` (never raises).
+
+        Returns:
+            Rows renewed (a row another worker has taken over is not).
+        """
+        ids = list(self._deadlines) if only is None else [only]
+        if not ids:
+            return 0
+        started = asyncio.get_running_loop().time()
+        try:
+            async with self.db.session() as session:
+                renewed = await outbox.renew(
+                    session, ids, worker_id=self.worker_id, until=self.clock.now() + self.lease
+                )
+        except Exception as exc:
+            log.warning("outbox: could not renew %d leases (%s)", len(ids), type(exc).__name__)
+            return 0
+        for i in ids:
+            if i in self._deadlines:
+                self._deadlines[i] = started + _seconds(self.lease)
+        return renewed
+
+    async def secure(self, row_id: int) -> bool:
+        """Whether the row may be sent now: its lease lasts, or has just been renewed.
+
+        A claim that took long on a busy machine leaves little of the lease; the row
+        is still this worker's unless another has taken it over, so it is renewed
+        rather than handed back.
+        """
+        if self.left(row_id) > self.beat:
+            return True
+        return await self.renew(only=row_id) == 1
+
+    async def during(self, work: asyncio.Future[T]) -> T:
+        """Await ``work``, renewing the held leases every third of the lease meanwhile."""
+        try:
+            while True:
+                done, _ = await asyncio.wait({work}, timeout=self.beat)
+                if done:
+                    return work.result()
+                await self.renew()
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
 
 
 def _default_worker_id() -> str:

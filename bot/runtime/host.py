@@ -7,6 +7,12 @@ unhandled; the delivery worker sends the outbox; the scheduler fires database
 timers; housekeeping queues the monthly diary reminders and purges old rows.
 Stopping is orderly: no new updates, then the workers finish their current
 step, then the database is closed.
+
+The Bot API may be unreachable when the service starts (it is often reached through a
+proxy that can be down): the web side (citizen form, Open311, dashboard, ``/healthz``
+reporting the bot as ``unreachable``) starts anyway, and the bot's part is started as
+soon as the Bot API answers, retrying with a growing delay (``bot_retry_initial`` up to
+``bot_retry_max`` seconds). Outbox rows written meanwhile wait and go out once it is up.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
@@ -27,6 +34,7 @@ from bot.runtime.housekeeping import housekeeping_forever
 from bot.runtime.scheduler import Scheduler
 from bot.runtime.telegram_app import build_application, hand_over, make_update_sink
 from bot.web.core import WebContext, add_core_routes, webhook_path
+from bot.web.server import ConnectionGuard, connection_cap, new_application, start_site
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,8 @@ class HostOptions:
     housekeeping_interval: float = 3600.0
     replay_interval: float = 5.0
     delivery_concurrency: int = 8
+    bot_retry_initial: float = 1.0
+    bot_retry_max: float = 5.0
     route_installers: list[RouteInstaller] = field(default_factory=list)
 
 
@@ -61,11 +71,16 @@ class ServiceHost:
         self.application: Application | None = None  # type: ignore[type-arg]
         self.worker: DeliveryWorker | None = None
         self.scheduler: Scheduler | None = None
-        self.web_app = web.Application(client_max_size=2_000_000)
+        self.connection_guard = ConnectionGuard(connection_cap())
+        self.web_app = new_application(self.connection_guard)
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_event = asyncio.Event()
         self._web_ctx: WebContext | None = None
+        self._worker_bot: ExtBot | None = None  # type: ignore[type-arg]
+        self._connector: asyncio.Task[None] | None = None
+        #: The bot's part: ``starting``, ``ok`` or ``unreachable`` (shown on /healthz).
+        self.bot_state = "starting"
 
     @property
     def port(self) -> int:
@@ -87,16 +102,16 @@ class ServiceHost:
             webhook_secret=opts.webhook_secret,
             update_sink=None,
             inbox=self.runtime.inbox,
+            bot_status=lambda: self.bot_state,
         )
         add_core_routes(
             self.web_app, ctx, webhook=webhook_path(opts.token) if opts.webhook_url else None
         )
         for install in opts.route_installers:
             install(self.web_app, self)
-        self._runner = web.AppRunner(self.web_app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, opts.http_host, opts.http_port)
-        await site.start()
+        self._runner = await start_site(
+            self.web_app, self.connection_guard, opts.http_host, opts.http_port
+        )
         self._web_ctx = ctx
         log.info("web server listening on %s:%s", opts.http_host, self.port)
 
@@ -136,8 +151,8 @@ class ServiceHost:
             request=HTTPXRequest(connection_pool_size=opts.delivery_concurrency + 2),
             rate_limiter=application.bot.rate_limiter,
         )
-        await worker_bot.initialize()
         self._worker_bot = worker_bot
+        await worker_bot.initialize()
         self.worker = DeliveryWorker(
             runtime.db,
             worker_bot,
@@ -177,12 +192,80 @@ class ServiceHost:
                 await asyncio.wait_for(self._stop_event.wait(), self.options.replay_interval)
 
     async def start(self) -> None:
-        """Start everything."""
+        """Start everything; while the Bot API is unreachable, the web side only."""
         await self.start_web()
-        await self.start_bot()
+        await self.start_bot_or_retry()
+
+    async def start_bot_or_retry(self, *, refused_token_is_fatal: bool = False) -> None:
+        """Start the bot's part, or keep retrying in the background while it cannot.
+
+        Args:
+            refused_token_is_fatal: Re-raise :class:`~telegram.error.InvalidToken`
+                (getMe answered 401/404: a wrong token or base URL, which no retry
+                mends) instead of retrying it. ``minqing serve`` says so and exits.
+        """
+        if not await self._try_start_bot(reraise_invalid_token=refused_token_is_fatal):
+            self._connector = asyncio.create_task(
+                self._connect_bot_forever(), name="minqing-connect-bot"
+            )
+
+    async def _try_start_bot(self, *, reraise_invalid_token: bool = False) -> bool:
+        """Start the bot's part; on a Bot API failure undo the partial start."""
+        try:
+            await self.start_bot()
+        except (TelegramError, OSError) as exc:
+            self.bot_state = "unreachable"
+            if isinstance(exc, InvalidToken) and reraise_invalid_token:
+                await self._stop_bot_parts()
+                raise
+            if isinstance(exc, InvalidToken):
+                log.error("the Bot API refused the token (%s): check TELEGRAM_BOT_TOKEN", exc)
+            else:
+                log.warning(
+                    "Telegram Bot API unreachable (%s); the web side is serving, retrying",
+                    type(exc).__name__,
+                )
+            await self._stop_bot_parts()
+            return False
+        self.bot_state = "ok"
+        return True
+
+    async def _connect_bot_forever(self) -> None:
+        """Retry starting the bot's part until it succeeds or the host stops."""
+        delay = self.options.bot_retry_initial
+        while not self._stop_event.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), delay)
+            if self._stop_event.is_set():
+                return
+            if await self._try_start_bot():
+                log.info("connected to the Telegram Bot API")
+                return
+            delay = min(delay * 2, self.options.bot_retry_max)
+
+    async def _stop_bot_parts(self) -> None:
+        """Stop and forget the Telegram application and the worker's bot (never raises)."""
+        application, self.application = self.application, None
+        worker_bot, self._worker_bot = self._worker_bot, None
+        if self._web_ctx is not None:
+            self._web_ctx.update_sink = None
+        with contextlib.suppress(Exception):
+            if application is not None:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
+        with contextlib.suppress(Exception):
+            if worker_bot is not None:
+                await worker_bot.shutdown()
 
     async def stop(self) -> None:
         """Stop everything, newest first."""
+        if self._connector is not None:
+            self._connector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connector
         application = self.application
         if application is not None:
             if application.updater is not None and application.updater.running:
@@ -200,7 +283,7 @@ class ServiceHost:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if getattr(self, "_worker_bot", None) is not None:
+        if self._worker_bot is not None:
             await self._worker_bot.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -49,10 +49,16 @@ class FakeClock:
 
 
 class OffsetClock:
-    """The real clock plus an offset that can only grow (the sandbox's time travel)."""
+    """The real clock plus an offset that can only grow (the sandbox's time travel).
 
-    def __init__(self) -> None:
-        self._offset = timedelta(0)
+    With ``start``, the clock reads ``start`` now and runs on from there at the
+    real pace (``MINQING_CLOCK_START``: a service or a test run on a chosen day).
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        if start is not None and start.tzinfo is None:
+            raise ValueError("naive datetime")
+        self._offset = timedelta(0) if start is None else start - utcnow()
 
     def now(self) -> datetime:
         """The current UTC time, moved forward by the offset."""
@@ -69,3 +75,12 @@ class OffsetClock:
             raise ValueError("a clock does not go backwards")
         self._offset += delta
         return self.now()
+
+
+def service_clock(start: datetime | None) -> Clock:
+    """The service's clock: the real time, or one that starts at ``start`` and runs on.
+
+    ``start`` is :attr:`config.settings.Settings.clock_start`; ``serve``, the CLI
+    commands and the test fixtures all take their time from here.
+    """
+    return SystemClock() if start is None else OffsetClock(start)

@@ -225,9 +225,10 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"地点：{view.address}")
     if view.head_count:
         lines.append(f"涉及人数：约{view.head_count}人")
-    contact = " ".join(x for x in (view.contact_name, view.contact_phone) if x)
-    if contact:
-        lines.append(f"联系人：{contact}")
+    if view.contact_name:
+        lines.append(f"联系人：{view.contact_name}")
+    if view.contact_phone:
+        lines.append(f"联系电话：{view.contact_phone}")
     if view.photo_count:
         lines.append(f"照片：{view.photo_count}张")
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):

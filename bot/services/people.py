@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseService
 from bot.services.lifecycle import CaseError
-from config.district import GRASSROOTS_KINDS, District, UnitKind
+from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, place_name
 from storage import cases as store
 from storage.db import Database
 from storage.enums import Role
@@ -32,6 +32,19 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CHIEF: "站长",
     Role.ADMIN: "管理员",
 }
+
+
+def role_title(role: Role | str, unit_kind: UnitKind | None) -> str:
+    """A role in Chinese; a chief's title follows the unit kind (``chief_title``)."""
+    try:
+        role = Role(role)
+    except ValueError:
+        return str(role)
+    if role is Role.CHIEF:
+        return chief_title(unit_kind)
+    return ROLE_LABELS.get(role, role.value)
+
+
 #: Unit kinds a citizen may pick as the place of their problem (属地).
 TERRITORIAL_CHOICE_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
 
@@ -48,10 +61,12 @@ class PersonInfo:
     unit_name: str
     active: bool
 
+    unit_kind: UnitKind | None = None
+
     @property
     def role_label(self) -> str:
-        """The role in Chinese."""
-        return ROLE_LABELS.get(self.role, self.role.value)
+        """The role in Chinese; a chief is called by the kind of unit (站长, 主任)."""
+        return role_title(self.role, self.unit_kind)
 
     @property
     def handles_cases(self) -> bool:
@@ -100,6 +115,7 @@ class PeopleService:
             unit_id=person.unit_id,
             unit_name=unit.name if unit is not None else (person.unit_id or ""),
             active=person.active,
+            unit_kind=unit.kind if unit is not None else None,
         )
 
     async def find(self, telegram_user_id: int) -> PersonInfo | None:
@@ -129,7 +145,7 @@ class PeopleService:
         for unit in self.district.units.values():
             if unit.kind in TERRITORIAL_CHOICE_KINDS:
                 parent = self.district.units.get(unit.parent_id) if unit.parent_id else None
-                out.append(Place(unit.id, unit.name, parent.name if parent else ""))
+                out.append(Place(unit.id, place_name(unit.name), parent.name if parent else ""))
         return out
 
     def place(self, unit_id: str) -> Place | None:

@@ -18,7 +18,9 @@ def install_web_routes(app: web.Application, host: ServiceHost) -> None:
     """Mount every public web feature (the host mounts webhook, health and metrics)."""
     runtime = host.runtime
     secure = runtime.settings.public_url_is_https
-    add_open311_routes(app, Open311Context.from_service(runtime.cases))
+    add_open311_routes(
+        app, Open311Context.from_service(runtime.cases, public_url=runtime.settings.public_url)
+    )
     add_citizen_form_routes(
         app, CitizenFormContext.from_service(runtime.cases, secure_cookies=secure)
     )

@@ -263,15 +263,51 @@ async def session_signer(db: Database) -> SessionSigner:
     return SessionSigner(await installation_secret(db, SESSION_SECRET_NAME))
 
 
+def _revocation_hash(nonce: str) -> str:
+    """The key a logged-out session is remembered by (never a login token's hash)."""
+    return _sha256(f"revoked-session:{nonce}")
+
+
 async def session_person(db: Database, value: str, now: datetime | None = None) -> Person | None:
-    """The person a session cookie logs in, if it is valid and they may still use the dashboard."""
+    """The person a session cookie logs in, if it is valid, not logged out, and they may
+    still use the dashboard."""
     now = now or utcnow()
     signed = (await session_signer(db)).verify(value, now)
     if signed is None:
         return None
     async with db.session() as session:
+        if await store.find_login_token_for_update(session, _revocation_hash(signed.nonce)):
+            return None
         person = await get_person(session, signed.person_id)
     return person if _may_use_dashboard(person) else None
+
+
+async def revoke_session(db: Database, value: str, now: datetime | None = None) -> bool:
+    """Log a session out server-side: its cookie stops working at once, not in 12 h.
+
+    The revocation is kept as a spent row in ``login_tokens`` (hash of the session's
+    nonce, ``used_at`` set, ``expires_at`` the session's end), so that housekeeping's
+    :func:`purge_login_tokens` forgets it a day after the cookie would have expired.
+
+    Returns:
+        Whether ``value`` was a valid session (and is now revoked).
+    """
+    now = now or utcnow()
+    signed = (await session_signer(db)).verify(value, now)
+    if signed is None:
+        return False
+    token_hash = _revocation_hash(signed.nonce)
+    async with db.session() as session:
+        if await store.find_login_token_for_update(session, token_hash) is None:
+            row = await store.add_login_token(
+                session,
+                token_hash=token_hash,
+                person_id=signed.person_id,
+                expires_at=signed.expires_at,
+                created_at=now,
+            )
+            row.used_at = now
+    return True
 
 
 # --- access policy ---------------------------------------------------------------

@@ -65,12 +65,14 @@ from bot.web.citizen_intake import (
     FormError,
     FormValues,
     StatusResult,
+    build_draft,
     file_from_form,
     lookup_status,
     places,
     preview_request,
 )
 from bot.web.html import Page, html_response, read_form, setup_templates
+from bot.web.throttle import TOO_MANY
 from storage.enums import CaseStatus
 
 #: The browser nonce cookie.
@@ -157,11 +159,15 @@ def _emergency_line(text: str) -> str | None:
 
 def preview_answer(p: Preview) -> dict[str, object]:
     """The "which office?" answer: the office, what else is known, and whether it is a guess."""
-    if p.room_name:
-        office = p.room_name + (f" · {p.bureau_name}" if p.bureau_name else "")
+    rows: list[tuple[str, str]] = []
+    if p.bureau_name:
+        office = p.bureau_name + (f"（负责{p.bureau_duties}）" if p.bureau_duties else "")
+        rows.append(("受理窗口", p.room_name))
+    elif p.room_name:
+        office = p.room_name
     else:
         office = "暂时无法确定，提交后由群众服务中心人工分派"
-    rows = [
+    rows += [
         (label, value)
         for label, value in (("办公地点", p.address), ("办公时间", p.hours), ("联系电话", p.phone))
         if value
@@ -287,6 +293,13 @@ async def handle_submit(request: web.Request) -> web.Response:
         return html_response(request, Page("report_forbidden.html"), status=403)
     values = FormValues.from_post(data)
     try:
+        build_draft(ctx, values)  # input errors are answered before they count
+        limits = (
+            ("file_ip", request.remote or "-"),
+            ("file_session", _cookie_nonce(request) or form_id),
+        )
+        if not ctx.throttle.hit(*limits):
+            return throttled(request)
         filed = await file_from_form(ctx, form_id, values)
     except FormError as exc:
         message = exc.message
@@ -302,9 +315,24 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     ctx = request.app[FORM_KEY]
     if not number.strip():
         return html_response(request, render_status_page(ctx, "", None, asked=False))
+    asked = bool(phone and phone.strip())
+    checks = (("status_ip", request.remote or "-"), ("status_case", number.strip().upper()))
+    if asked and not ctx.throttle.allows(*checks):
+        return throttled(request)
     result = await lookup_status(ctx, number, phone)
-    page_ = render_status_page(ctx, number, result, asked=bool(phone and phone.strip()))
+    if asked:
+        # Every look-up with a phone counts for the address; a wrong phone for the case too.
+        ctx.throttle.count(checks[0])
+        if result is None or not result.detailed:
+            ctx.throttle.count(checks[1])
+    page_ = render_status_page(ctx, number, result, asked=asked)
     return html_response(request, page_)
+
+
+def throttled(request: web.Request) -> web.Response:
+    """429 with the polite Chinese message and a Retry-After."""
+    page_ = Page("report_throttled.html", {"message": TOO_MANY})
+    return html_response(request, page_, status=429, headers={"Retry-After": "60"})
 
 
 async def handle_status_get(request: web.Request) -> web.Response:

@@ -26,7 +26,8 @@ from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import EVENT_LABELS
 from bot.services.triage import emergency_of
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
-from config.district import District, UnitKind
+from bot.web.throttle import Throttle
+from config.district import District, UnitKind, place_name
 from nlp import mask_sensitive
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -74,6 +75,8 @@ class CitizenFormContext:
     clock: Clock
     #: Mark cookies ``Secure`` (set when the site is served over HTTPS).
     secure_cookies: bool = False
+    #: Attempt limits on filing and on the status look-up.
+    throttle: Throttle = field(default_factory=Throttle)
     _secret: bytes | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -145,7 +148,8 @@ def places(district: District) -> list[tuple[str, str]]:
     for unit in district.units.values():
         if unit.kind in PLACE_KINDS:
             parent = district.units.get(unit.parent_id) if unit.parent_id else None
-            out.append((unit.id, f"{parent.name} · {unit.name}" if parent else unit.name))
+            name = place_name(unit.name)
+            out.append((unit.id, f"{parent.name} · {name}" if parent else name))
     return out
 
 

@@ -11,19 +11,25 @@ the Telegram application's update queue in production, anything in tests.
 from __future__ import annotations
 
 import hmac
+import itertools
 import json
 import logging
+import os
+import shutil
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
 from bot.runtime.inbox import UpdateInbox
 from bot.runtime.metrics import CONTENT_TYPE, GaugeSample, Metrics
 from bot.services.clock import Clock
 from storage.db import Database
 from storage.health import cases_by_status, events_by_type, health_figures, ping
+from storage.state import put_state
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 #: Case event types counted on ``/metrics``.
 COUNTED_EVENTS = ("escalated", "renotified", "reminded")
 MAX_UPDATE_BYTES = 1_000_000
+#: Free disk space below which /healthz reports an error (SQLite file, logs, uploads).
+MIN_FREE_BYTES = 200 * 1024 * 1024
+#: The row /healthz rewrites to prove the database accepts a write.
+_PROBE_KEY = f"{socket.gethostname()}:{os.getpid()}"
+_PROBES = itertools.count(1)
 
 
 @dataclass
@@ -46,6 +57,10 @@ class WebContext:
     webhook_secret: str | None = None
     update_sink: UpdateSink | None = None
     inbox: UpdateInbox | None = None
+    #: /healthz fails below this much free space where the service writes.
+    min_free_bytes: int = MIN_FREE_BYTES
+    #: The bot's state (``ok``, ``starting``, ``unreachable``), if a bot runs alongside.
+    bot_status: Callable[[], str] | None = None
 
     def __post_init__(self) -> None:
         if self.inbox is None:
@@ -101,26 +116,67 @@ async def handle_webhook(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+def _disk_path(db: Database) -> str:
+    """Where the service writes: the SQLite file's folder, else the working folder."""
+    if db.is_sqlite:
+        database = make_url(db.url).database or ""
+        if database and database != ":memory:":
+            return os.path.dirname(os.path.abspath(database))
+    return os.getcwd()
+
+
 async def handle_healthz(request: web.Request) -> web.Response:
-    """Database reachable, outbox backlog and its oldest row, overdue timers."""
+    """The database takes a write, the disk has room; outbox backlog, overdue timers.
+
+    503 when the database cannot be reached or refuses the write (a full disk, a
+    read-only file system) or free space is below ``min_free_bytes``.
+    """
     ctx = request.app[CONTEXT_KEY]
     now = ctx.clock.now()
+    try:
+        free = shutil.disk_usage(_disk_path(ctx.db)).free
+    except OSError:
+        free = -1
+    disk = "ok" if free >= ctx.min_free_bytes else "low"
     try:
         async with ctx.db.session() as session:
             await ping(session)
             figures = await health_figures(session, now)
     except Exception as exc:  # the point is to report any failure
         log.warning("health check: database unreachable: %s", type(exc).__name__)
-        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+        return web.json_response(
+            {"status": "error", "database": "unreachable", "disk": disk, "disk_free_bytes": free},
+            status=503,
+        )
+    try:
+        async with ctx.db.session() as session:
+            probe = {"at": now.isoformat(), "n": next(_PROBES)}  # always a change to write
+            await put_state(session, "health", "write_probe", _PROBE_KEY, probe)
+        database = "ok"
+    except Exception as exc:
+        log.warning("health check: the database refused a write: %s", type(exc).__name__)
+        database = "read_only"
     oldest_age = (
         None
         if figures.oldest_undelivered_at is None
         else round((now - figures.oldest_undelivered_at).total_seconds(), 3)
     )
+    healthy = database == "ok" and disk == "ok"
+    # The web side serves while the Bot API is unreachable: degraded, not down.
+    bot = ctx.bot_status() if ctx.bot_status is not None else None
+    if not healthy:
+        status = "error"
+    elif bot in (None, "ok"):
+        status = "ok"
+    else:
+        status = "degraded"
     return web.json_response(
         {
-            "status": "ok",
-            "database": "ok",
+            "status": status,
+            **({"bot": bot} if bot is not None else {}),
+            "database": database,
+            "disk": disk,
+            "disk_free_bytes": free,
             "outbox_backlog": figures.outbox_backlog,
             "oldest_undelivered_age_seconds": oldest_age,
             "timers_overdue": figures.timers_overdue,
@@ -128,7 +184,8 @@ async def handle_healthz(request: web.Request) -> web.Response:
             "oldest_dead_letter_age_seconds": None
             if figures.oldest_dead_letter_at is None
             else round((now - figures.oldest_dead_letter_at).total_seconds(), 3),
-        }
+        },
+        status=200 if healthy else 503,
     )
 
 

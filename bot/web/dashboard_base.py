@@ -21,6 +21,7 @@ from aiohttp import web
 from bot.runtime.assembly import Runtime
 from bot.services.cases import CaseService
 from bot.services.diary import local_today
+from bot.services.people import role_title
 from bot.web import dashboard_data as data
 from bot.web import dashboard_pages as pages
 from bot.web.auth import (
@@ -32,6 +33,7 @@ from bot.web.auth import (
     WebSession,
     cookie_settings,
     redeem_login_token,
+    revoke_session,
     session_person,
     session_signer,
 )
@@ -96,7 +98,7 @@ class Viewer:
         unit = ctx.runtime.district.units.get(unit_id)
         return pages.ViewerInfo(
             name=self.person.name,
-            role=self.person.role,
+            role=role_title(self.person.role, unit.kind if unit else None),
             unit_name=unit.name if unit else unit_id,
             district_user=self.policy.sees_everything,
             csrf=self.csrf,
@@ -178,7 +180,11 @@ async def authenticate(request: web.Request, ctx: DashboardContext) -> Viewer | 
     policy = AccessPolicy.for_person(person, ctx.runtime.district)
     if policy.visibility not in DASHBOARD_VISIBILITY:
         return message(
-            request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403, clear_cookie=True
+            request,
+            "无权使用",
+            "网页工作台供负责人（站长、主任）、工作人员和群工办使用。",
+            403,
+            clear_cookie=True,
         )
     return Viewer(person=person, policy=policy, session=signed, csrf=signer.csrf_token(signed))
 
@@ -228,7 +234,9 @@ async def handle_login(request: web.Request) -> web.StreamResponse:
     person = await session_person(ctx.runtime.db, value, now)
     policy = AccessPolicy.for_person(person, ctx.runtime.district) if person else None
     if policy is None or policy.visibility not in DASHBOARD_VISIBILITY:
-        return message(request, "无权使用", "网页工作台供站长、工作人员和群工办使用。", 403)
+        return message(
+            request, "无权使用", "网页工作台供负责人（站长、主任）、工作人员和群工办使用。", 403
+        )
     response = redirect("/dashboard")
     response.set_cookie(SESSION_COOKIE, value, **cookie_settings(secure=ctx.secure))
     log.info("dashboard login: person %s", person_id)
@@ -238,7 +246,10 @@ async def handle_login(request: web.Request) -> web.StreamResponse:
 async def handle_logout(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
-    """POST /logout."""
+    """POST /logout: the session is revoked server-side, then the cookie deleted."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if value:
+        await revoke_session(ctx.runtime.db, value, ctx.runtime.clock.now())
     log.info("dashboard logout: person %s", viewer.person.id)
     response = html_response(
         request,

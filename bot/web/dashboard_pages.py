@@ -49,7 +49,6 @@ from storage.models import DiaryEntry
 SITE_NAME = "民情工作台"
 HOME = "/dashboard"
 
-ROLE_LABELS = {"chief": "站长", "staff": "工作人员", "admin": "管理员", "officer": "信息员"}
 UNIT_KIND_LABELS: dict[UnitKind, str] = {
     UnitKind.OFFICE: "群工办",
     UnitKind.CENTRE: "中心",
@@ -98,6 +97,7 @@ class ViewerInfo:
     """Who is looking, as the layout shows them."""
 
     name: str
+    #: The role in Chinese (a chief's title follows the unit kind).
     role: str
     unit_name: str
     district_user: bool
@@ -117,6 +117,16 @@ def _nav(viewer: ViewerInfo) -> list[tuple[str, str, str]]:
     return items
 
 
+def viewer_label(viewer: ViewerInfo) -> str:
+    """王主任（群工办）, 刘芳（东城街道群众工作站·站长）: the unit and title, each said once."""
+    name, unit, role = viewer.name.strip(), viewer.unit_name, viewer.role
+    if not name:
+        return f"{unit}·{role}" if unit else role
+    if name.endswith(role) or unit in name:
+        return f"{name}（{unit}）" if unit and unit not in name else name
+    return f"{name}（{unit}·{role}）" if unit else f"{name}（{role}）"
+
+
 def layout(
     template: str,
     viewer: ViewerInfo,
@@ -127,7 +137,7 @@ def layout(
     **context: object,
 ) -> Page:
     """A dashboard page (``dash_base.html``): navigation, title, messages, content."""
-    who = f"{viewer.name}（{viewer.unit_name}·{ROLE_LABELS.get(viewer.role, viewer.role)}）"
+    who = viewer_label(viewer)
     return Page(
         template,
         {

@@ -55,6 +55,7 @@ Decisions where the specification leaves room:
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -84,6 +85,17 @@ OPEN311_KEY: web.AppKey[Open311Context] = web.AppKey("minqing_open311", Open311C
 # --- rendering -------------------------------------------------------------------------
 
 
+#: Characters XML 1.0 cannot carry (C0 controls but tab and line breaks, DEL-C1 are
+#: allowed but dropped too, lone surrogates, U+FFFE/U+FFFF): a description holding one
+#: made every XML response unparseable (issue 15, break 8).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text an XML parser accepts."""
+    return _NOT_XML.sub("", str(value))
+
+
 def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     child = ET.SubElement(parent, name)
     if isinstance(value, bool):
@@ -96,7 +108,7 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
             else:
                 _xml_value(child, singular, item)
     elif value is not None:
-        child.text = str(value)
+        child.text = xml_text(value)
 
 
 def _xml_record(parent: ET.Element, name: str, record: Mapping[str, Any]) -> None:
@@ -174,8 +186,8 @@ async def _body_fields(request: web.Request) -> dict[str, str]:
 async def handle_discovery(request: web.Request) -> web.Response:
     """GET /open311/discovery: the service discovery document."""
     ctx = request.app[OPEN311_KEY]
-    base = f"{request.url.scheme}://{request.url.raw_authority}"
-    return respond(_fmt(request), discovery(ctx, base), root="discovery", item="endpoint")
+    # The configured public URL, never the Host header (a client chooses that).
+    return respond(_fmt(request), discovery(ctx, ctx.public_url), root="discovery", item="endpoint")
 
 
 async def handle_services(request: web.Request) -> web.Response:

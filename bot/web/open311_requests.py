@@ -11,7 +11,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from bot.services.triage import emergency_of
 from bot.web.auth import verify_api_key
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from config.district import District
+from config.settings import DEFAULT_HTTP_PORT
 from nlp import mask_sensitive
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -79,6 +80,10 @@ def lexicon_keywords(limit: int = KEYWORDS_PER_SERVICE) -> dict[str, tuple[str, 
         return {}
 
 
+#: The public URL when none is configured (as :func:`config.settings.load_settings`).
+DEFAULT_PUBLIC_URL = f"http://127.0.0.1:{DEFAULT_HTTP_PORT}"
+
+
 @dataclass
 class Open311Context:
     """What the Open311 routes need from the running service."""
@@ -88,9 +93,13 @@ class Open311Context:
     district: District
     clock: Clock
     keywords: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: Where clients reach the service (``MINQING_PUBLIC_URL``), for the discovery document.
+    public_url: str = DEFAULT_PUBLIC_URL
 
     @classmethod
-    def from_service(cls, cases: CaseService, *, keywords: bool = True) -> Open311Context:
+    def from_service(
+        cls, cases: CaseService, *, keywords: bool = True, public_url: str = DEFAULT_PUBLIC_URL
+    ) -> Open311Context:
         """A context sharing the case service's database, district and clock."""
         return cls(
             cases=cases,
@@ -98,6 +107,7 @@ class Open311Context:
             district=cases.district,
             clock=cases.clock,
             keywords=lexicon_keywords() if keywords else {},
+            public_url=public_url,
         )
 
     @property
@@ -200,6 +210,11 @@ def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
     }
 
 
+#: The dates a search may name (beyond them date arithmetic overflows).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def parse_when(text: str, tz: ZoneInfo, *, end: bool = False) -> datetime:
     """An ISO 8601 date or time; without an offset it is read in ``tz``.
 
@@ -260,8 +275,11 @@ def parse_request_query(ctx: Open311Context, params: Mapping[str, str]) -> Reque
     try:
         start = parse_when(params["start_date"], ctx.tz) if params.get("start_date") else None
         end = parse_when(params["end_date"], ctx.tz, end=True) if params.get("end_date") else None
-    except ValueError:
+    except (ValueError, OverflowError):
         raise Open311Error(400, "start_date and end_date must be ISO 8601") from None
+    for when in (start, end):
+        if when is not None and not EARLIEST <= when <= LATEST:
+            raise Open311Error(400, "start_date and end_date must lie between 2000 and 2100")
     if end is None:
         end = start + DEFAULT_SPAN if start is not None else ctx.clock.now()
     if start is None:

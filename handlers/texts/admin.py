@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.services.organisation import Coverage
-from config.district import District
+from bot.services.people import role_title
+from config.district import District, UnitSpec
 from handlers.texts.common import (
     fit,
 )
@@ -28,21 +29,17 @@ ROLE_WORDS: dict[str, Role] = {
 }
 INVITE_USAGE = (
     "用法：/invite 单位编号 角色\n"
-    "角色：信息员(officer)、工作人员(staff)、站长(chief)、管理员(admin)\n"
+    "角色：信息员(officer)、工作人员(staff)、站长或主任(chief)、管理员(admin)\n"
     "例如：/invite dongcheng 信息员\n"
     "单位编号可用 /units 查看。"
 )
 ADMIN_ONLY = "只有管理员可以使用此命令。"
 
 
-def invite_issued(code: str, unit_name: str, role: Role, expires: str, link: str | None) -> str:
-    """/invite's answer: the code and the deep link."""
-    label = {
-        Role.OFFICER: "信息员",
-        Role.STAFF: "工作人员",
-        Role.CHIEF: "站长",
-        Role.ADMIN: "管理员",
-    }.get(role, role.value)
+def invite_issued(code: str, unit: UnitSpec, role: Role, expires: str, link: str | None) -> str:
+    """/invite's answer: the code and the deep link (a chief's title follows the unit kind)."""
+    label = role_title(role, unit.kind)
+    unit_name = unit.name
     lines = [
         f"邀请码：{code}",
         f"单位：{unit_name}",

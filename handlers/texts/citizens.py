@@ -33,6 +33,7 @@ from handlers.texts.common import (
     _inline,
     snippet,
 )
+from handlers.texts.offices import bureau_lines
 
 # --- "which office?" ---------------------------------------------------------------------
 
@@ -44,15 +45,18 @@ def _keywords(preview: Preview) -> str:
 
 
 def office_lines(preview: Preview) -> list[str]:
-    """The office that handles a matter: room, bureau, where and when, and why."""
-    name = preview.room_name + (f" · {preview.bureau_name}" if preview.bureau_name else "")
-    lines = [f"办理部门：{name}"]
+    """The office that handles a matter: the bureau and what it does first, the room second."""
+    if preview.bureau_name:
+        duties = f"（负责{preview.bureau_duties}）" if preview.bureau_duties else ""
+        lines = [f"办理部门：{preview.bureau_name}{duties}", f"受理窗口：{preview.room_name}"]
+    else:
+        lines = [f"办理部门：{preview.room_name}"]
     if preview.address:
         lines.append(f"地址：{preview.address}")
     if preview.hours:
         lines.append(f"办公时间：{preview.hours}")
     if preview.phone:
-        lines.append(f"电话：{preview.phone}")
+        lines.append(f"联系电话：{preview.phone}")
     keywords = _keywords(preview)
     if keywords:
         lines.append(f"判断依据：关键词{keywords}")
@@ -153,10 +157,19 @@ def chosen_room(district: District, room_id: str, text: str) -> str:
     if room.hours:
         lines.append(f"办公时间：{room.hours}")
     if room.phone:
-        lines.append(f"电话：{room.phone}")
+        lines.append(f"联系电话：{room.phone}")
     lines.append(f"您的描述：{snippet(text)}")
     lines.append("")
     lines.append("如需登记并跟踪办理，请点「提交」。")
+    return "\n".join(lines)
+
+
+def chosen_bureau(district: District, bureau_id: str, text: str) -> str:
+    """The proposal after the citizen chose a bureau by hand."""
+    lines = ["已按您的选择更改：", *bureau_lines(district, district.bureaus[bureau_id])]
+    lines.append(f"您的描述：{snippet(text)}")
+    lines.append("")
+    lines.append("如需登记并跟踪办理，请点「提交」；还不对请点「换一个部门」。")
     return "\n".join(lines)
 
 
@@ -282,12 +295,9 @@ def place_saved(name: str) -> str:
     return f"已选择：{name}"
 
 
-def submitted(view: CaseView) -> str:
-    """Right after filing (the full receipt follows as a notification)."""
-    return (
-        f"提交成功！编号：{view.number}\n"
-        "登记回执和之后的每一次办理进展都会通知您，也可随时发送 /status 查询。"
-    )
+def submitted(view: CaseView, district: District, tz: ZoneInfo) -> str:
+    """Right after filing: the one receipt (the service writes none for Telegram filings)."""
+    return "提交成功！" + nt.reporter_registered(view, district, tz)
 
 
 # --- /status, /mine ---------------------------------------------------------------------------
@@ -362,6 +372,7 @@ NO_WARNINGS = "您还没有报送过预警。发送 /warn 报送预警。"
 # --- follow-up --------------------------------------------------------------------------------
 
 FOLLOW_UP_THANKS = "感谢您的评价！"
+FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
 FOLLOW_UP_COMMENT = (
     "很抱歉问题没有让您满意。请简要说明原因或您的意见（直接发送文字），"
     "工作人员会重新办理；也可以点「跳过」。"

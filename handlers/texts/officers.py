@@ -30,7 +30,7 @@ from handlers.texts.triage import lowered_line, why_line
 
 WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"
 WARN_NOT_ALLOWED = (
-    "只有已绑定单位的信息员、工作人员或站长可以报送预警。"
+    "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。"
     "请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -40,7 +40,10 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
     """The proposed room, bureau and severity of a warning, for confirmation."""
     room = district.rooms.get(str(draft.get("room") or ""))
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
-    category = (room.name if room else "待分派") + (f" · {bureau.name}" if bureau else "")
+    if bureau is not None:
+        category = bureau.name + (f"（{room.name}）" if room else "")
+    else:
+        category = room.name if room else "待分派"
     severity = nt.SEVERITY_LABELS.get(str(draft.get("severity")), "一般")
     doubt = "（把握不大，请核对）" if draft.get("unsure") else ""
     lines = [
@@ -55,7 +58,9 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
     if reason and draft.get("severity") != draft.get("rubric"):
         lines.append(lowered_line(str(reason)))
     keywords = draft.get("keywords")
-    if isinstance(keywords, list) and keywords:
+    if draft.get("chosen"):
+        lines.append("依据：您选择的部门")
+    elif isinstance(keywords, list) and keywords:
         lines.append("依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
@@ -82,7 +87,7 @@ def severity_markup() -> InlineKeyboardMarkup:
 def place_prompt() -> str:
     """Warning step: the place."""
     return (
-        "（可选）发生地点？直接输入，或点「📍 发送我的位置」；"
+        "（可选 1/3）发生地点？直接输入，或点「📍 发送我的位置」；"
         "不需要请点「跳过」。发送 /cancel 取消。"
     )
 
@@ -101,7 +106,7 @@ def place_keyboard() -> ReplyKeyboardMarkup:
 
 def head_count_prompt() -> str:
     """Warning step: how many people."""
-    return "（可选）大约涉及多少人？请输入数字，例如 30；不清楚请点「跳过」。"
+    return "（可选 2/3）大约涉及多少人？例如 30、三十多人、大概四五个人；不清楚请点「跳过」。"
 
 
 def skip_keyboard() -> ReplyKeyboardMarkup:
@@ -111,7 +116,7 @@ def skip_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-BAD_HEAD_COUNT = "请输入人数（数字，例如 30），或点「跳过」。"
+BAD_HEAD_COUNT = "没有看懂人数。请输入人数，例如 30、三十多人，或点「跳过」。"
 WARN_CANCELLED = "已取消，预警未报送。"
 
 

@@ -20,7 +20,7 @@ from handlers.texts.common import (
 
 # --- station chiefs and staff -----------------------------------------------------------------
 
-NOT_HANDLER = "只有已绑定单位的站长、工作人员可以查看待办案件。"
+NOT_HANDLER = "只有已绑定单位的负责人（站长、主任）、工作人员可以查看待办案件。"
 NO_PENDING = "本单位目前没有待办案件。"
 
 
@@ -73,10 +73,22 @@ def pending_markup(
     return _inline(rows) if rows else None
 
 
+NOTE_ACTION_NAMES: dict[CaseAction, str] = {
+    CaseAction.RESOLVE: "办结",
+    CaseAction.RETURN: "退单",
+    CaseAction.ESCALATE: "上报",
+}
+
+
 def note_prompt(action: CaseAction, number: str) -> str:
-    """办结 / 退单 ask for a note in the next message."""
+    """办结 / 退单 / 上报 ask for a note in the next message."""
     if action == CaseAction.RESOLVE:
         return f"请发送 {number} 的办结说明（办理结果，将告知反映人）。发送 /cancel 取消。"
+    if action == CaseAction.ESCALATE:
+        return (
+            f"请发送 {number} 的上报理由（将转告上级单位，例如需要协调的部门）；"
+            "不需要说明请发送「跳过」。发送 /cancel 取消。"
+        )
     return f"请发送 {number} 的退单理由（案件将退回分派台重新派单）。发送 /cancel 取消。"
 
 
@@ -85,9 +97,11 @@ NOTE_CANCELLED = "已取消，案件未作改动。"
 
 
 def note_done(action: CaseAction, view: CaseView) -> str:
-    """After 办结 / 退单."""
+    """After 办结 / 退单 / 上报."""
     if action == CaseAction.RESOLVE:
         return f"已办结：{view.number}。已通知反映人并发起回访。"
+    if action == CaseAction.ESCALATE:
+        return f"已上报：{view.number}，已提交{view.escalated_to_unit_name}督办。"
     return f"已退单：{view.number}，已退回{view.owning_unit_name}重新派单。"
 
 

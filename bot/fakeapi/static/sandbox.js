@@ -19,6 +19,17 @@ function toast(text) {
   toast.timer = setTimeout(() => { box.hidden = true; }, 3500);
 }
 
+// What the fake Bot API's refusals mean to the person at the page (never its raw JSON).
+const SEND_ERRORS = {
+  "empty text": "请先输入要发送的文字",
+};
+
+function sendError(raw) {
+  let reason = raw;
+  try { reason = JSON.parse(raw).error || raw; } catch (_) { /* not JSON */ }
+  return SEND_ERRORS[reason] || "发送失败，请稍后再试";
+}
+
 async function postJSON(url, body) {
   const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(await res.text());
@@ -38,6 +49,11 @@ class Phone {
       ev.preventDefault();
       const input = ev.target.elements.text;
       const text = input.value;
+      if (!text.trim()) {
+        toast("请先输入要发送的文字");
+        input.focus();
+        return;
+      }
       input.value = "";
       this.send({ text });
     });
@@ -67,7 +83,7 @@ class Phone {
     try {
       await postJSON(`${state.prefix}/_fake/chats/${this.chatId}/send`, body);
     } catch (err) {
-      toast("发送失败：" + err.message);
+      toast(sendError(err.message));
     }
   }
 
@@ -87,7 +103,8 @@ class Phone {
 
   apply(view) {
     for (const m of view.messages) this.messages.set(m.message_id, m);
-    for (const a of view.callback_answers || []) if (a.text) toast(a.text);
+    // The first load of a chat replays its history: old button answers are not news.
+    if (this.version > 0) for (const a of view.callback_answers || []) if (a.text) toast(a.text);
     this.version = view.version;
     this.render(view.reply_keyboard);
   }

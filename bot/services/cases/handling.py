@@ -6,6 +6,7 @@ from bot.services import notifications as nt
 from bot.services.cases.model import (
     MAX_NOTE,
     CaseView,
+    _alternative_pair,
     _clean,
 )
 from bot.services.cases.tx import CaseTx
@@ -15,8 +16,10 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.routing import UNKNOWN
 from storage import cases as store
 from storage.enums import Channel
+from storage.models import Case
 
 
 class CaseHandling(CaseTx):
@@ -141,6 +144,42 @@ class CaseHandling(CaseTx):
             )
             return self.view_for(case, actor, now)
 
+    def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
+        """After a 退单, the desk's proposal must not be the bureau that returned the case.
+
+        The case's bureau becomes the classifier's best alternative in another
+        bureau (its room with it) if the classifier is confident enough of it
+        (``district.min_routing_confidence``), otherwise unknown: the desk then
+        chooses a room and a bureau by hand.
+        """
+        rejected = case.bureau
+        station = self.district.bureaus.get(rejected)
+        if station is None or station.station_id != returned_by:
+            return
+        case.bureau = UNKNOWN
+        try:
+            alternatives = getattr(self.classifier(case.original_text), "alternatives", ()) or ()
+        except Exception:  # an unclassifiable text: the desk chooses by hand
+            return
+        for item in alternatives:
+            pair = _alternative_pair(item)
+            if pair is None:
+                continue
+            _room, bureau = pair
+            confidence = (
+                item.get("confidence", 0.0)
+                if isinstance(item, dict)
+                else getattr(item, "confidence", 0.0)
+            )
+            if not isinstance(confidence, int | float):
+                continue
+            if confidence < self.district.min_routing_confidence:
+                return  # the rest are guesses: better no proposal than a wrong one
+            if bureau != rejected and bureau in self.district.bureaus:
+                case.bureau = bureau
+                case.room = self.district.bureaus[bureau].room_id
+                return
+
     async def return_case(
         self,
         case_id: int,
@@ -175,10 +214,15 @@ class CaseHandling(CaseTx):
                 channel=channel,
                 unit_id=from_unit,
                 note=reason_,
-                data={"to_unit_id": self.district.dispatcher, "acting_unit_id": actor.unit_id},
+                data={
+                    "to_unit_id": self.district.dispatcher,
+                    "acting_unit_id": actor.unit_id,
+                    "bureau": case.bureau,
+                },
                 expected_version=expected_version,
             )
             case.owning_unit_id = self.district.dispatcher
+            self._suggest_another_bureau(case, from_unit)
             case.escalation_level = 0
             case.escalated_to_unit_id = None
             case.acknowledged_at = None

@@ -36,6 +36,7 @@ from bot.services.routing import (
 from bot.services.triage import check_level, emergency_of
 from config.district import SEVERITIES
 from nlp import normalize as normalize_text
+from nlp.reasons import decision_words
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case
 
@@ -57,6 +58,9 @@ class CaseIntake(CaseTx):
             if type(exc).__name__ == "EmptyTextError":
                 raise CaseError("bad_input", "请用文字描述您遇到的问题。") from exc
             raise
+
+    def _receipt(self, view: CaseView) -> str:
+        return nt.reporter_registered(view, self.district, self.tz)
 
     def preview(self, text: str) -> Preview:
         """Classify ``text`` and describe the office that would handle it; files nothing.
@@ -91,7 +95,7 @@ class CaseIntake(CaseTx):
             or bureau is None
             or c.confidence < self.district.min_routing_confidence
             or bool(getattr(c, "unsure", False)),
-            keywords=tuple(_keywords(c.keywords)),
+            keywords=tuple(decision_words(_keywords(c.keywords))),
             severity=c.severity,
             severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
             address=room.address if room else "",
@@ -99,6 +103,7 @@ class CaseIntake(CaseTx):
             phone=room.phone if room else "",
             alternatives=tuple(alternatives),
             truncated=bool(getattr(c, "truncated", False)),
+            bureau_duties=bureau.duties if bureau else "",
             severity_why=_why(c),
         )
 
@@ -146,9 +151,18 @@ class CaseIntake(CaseTx):
         )
 
     async def file_request(
-        self, reporter_id: int, draft: RequestDraft, channel: str = Channel.TELEGRAM
+        self,
+        reporter_id: int,
+        draft: RequestDraft,
+        channel: str = Channel.TELEGRAM,
+        *,
+        receipt: bool = True,
     ) -> CaseView:
         """File a citizen's request: classify, route, set deadlines, notify.
+
+        ``receipt=False``: the caller answers the reporter itself (the Telegram
+        conversation does, with :func:`bot.services.notifications.reporter_registered`),
+        so no receipt is written to the outbox — the reporter gets one receipt, not two.
 
         A request that describes danger now (:func:`bot.services.triage.emergency_of`)
         is filed as critical, with the critical deadlines; besides its owner the
@@ -242,14 +256,21 @@ class CaseIntake(CaseTx):
                 case,
                 now,
                 also_card_units=also,
-                reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
+                reporter_text=self._receipt if receipt else None,
             )
             return self.view_for(case, reporter, now)
 
     async def file_warning(
-        self, officer_id: int, draft: WarningDraft, channel: str = Channel.TELEGRAM
+        self,
+        officer_id: int,
+        draft: WarningDraft,
+        channel: str = Channel.TELEGRAM,
+        *,
+        receipt: bool = True,
     ) -> CaseView:
         """File an information officer's early warning with the officer's own unit.
+
+        ``receipt=False`` as for :meth:`file_request`.
 
         High and critical warnings also reach ``district.warning_centres`` at
         once, critical ones also ``district.leadership``. The rubric's level is
@@ -278,7 +299,10 @@ class CaseIntake(CaseTx):
                 or officer.unit_id is None
                 or officer.unit_id not in self.district.units
             ):
-                raise CaseError("forbidden", "只有已绑定单位的信息员、工作人员或站长可以报送预警。")
+                raise CaseError(
+                    "forbidden",
+                    "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。",
+                )
             route = route_warning(
                 self.district,
                 officer_unit_id=officer.unit_id,
@@ -339,7 +363,7 @@ class CaseIntake(CaseTx):
                 case,
                 now,
                 also_card_units=route.also_notify,
-                reporter_text=lambda v: nt.reporter_registered(v, self.district, self.tz),
+                reporter_text=self._receipt if receipt else None,
             )
             return self.view_for(case, officer, now)
 

@@ -142,6 +142,8 @@ class Preview:
     phone: str
     alternatives: tuple[Alternative, ...] = ()
     truncated: bool = False
+    #: What the bureau handles (``duties`` in the district config), for the citizen.
+    bureau_duties: str = ""
     #: The words that set the severity by the rubric (``割腕、流血``), for "why".
     severity_why: str = ""
 

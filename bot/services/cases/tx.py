@@ -22,6 +22,7 @@ from bot.services.lifecycle import (
 )
 from storage import cases as store
 from storage.models import Case, CaseEvent, Person
+from storage.outbox import priority_for
 
 
 class CaseTx(CaseViews):
@@ -52,17 +53,18 @@ class CaseTx(CaseViews):
     ) -> None:
         if person.chat_id is None or not person.active or person.blocked_at is not None:
             return
-        s.add(
-            store.outbox_row(
-                chat_id=person.chat_id,
-                person_id=person.id,
-                case_id=case.id,
-                kind=kind,
-                text=text,
-                reply_markup=markup,
-                now=now,
-            )
+        row = store.outbox_row(
+            chat_id=person.chat_id,
+            person_id=person.id,
+            case_id=case.id,
+            kind=kind,
+            text=text,
+            reply_markup=markup,
+            now=now,
         )
+        # Alerts (high, critical) before replies to the reporter before routine notices.
+        row.priority = priority_for(case.severity, to_reporter=person.id == case.reporter_id)
+        s.add(row)
 
     async def publish_tx(
         self,

@@ -1,0 +1,75 @@
+"""Attempt limits for the public web pages (issue 15, break 8), on the ``limits`` library.
+
+Moving windows in this process's memory: the citizen form's filings per client
+address and per browser session, and the status look-up's phone guesses per client
+address and per case number. Each instance of the service counts on its own (a
+district runs one web instance; with several behind a balancer the limits add up
+per instance). Behind a reverse proxy every client has the proxy's address, so the
+per-address limits then act for the whole site: the proxy must rate-limit instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
+
+#: Filings through the web form per client address, and per browser session.
+FILE_PER_IP = "5/minute;30/hour"
+FILE_PER_SESSION = "3/minute;10/day"
+#: Status look-ups with a phone number per client address, and per case number.
+STATUS_PER_IP = "10/minute;60/hour"
+STATUS_PER_CASE = "5/hour;10/day"
+
+TOO_MANY = "操作过于频繁，请稍后再试。如有急事请拨打区群众工作中心电话。"
+
+
+@dataclass
+class Throttle:
+    """Named limits; :meth:`hit` counts one attempt against every one of them."""
+
+    rules: dict[str, str] = field(
+        default_factory=lambda: {
+            "file_ip": FILE_PER_IP,
+            "file_session": FILE_PER_SESSION,
+            "status_ip": STATUS_PER_IP,
+            "status_case": STATUS_PER_CASE,
+        }
+    )
+    _limiter: MovingWindowRateLimiter = field(init=False, repr=False)
+    _items: dict[str, list[RateLimitItem]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._items = {name: parse_many(spec) for name, spec in self.rules.items()}
+
+    def allows(self, *checks: tuple[str, str]) -> bool:
+        """Whether one more attempt fits every ``(rule, key)`` (nothing is counted)."""
+        for name, key in checks:
+            for item in self._items[name]:
+                if not self._limiter.test(item, name, key):
+                    log.warning("web limit %s (%s) reached", name, item)
+                    return False
+        return True
+
+    def count(self, *checks: tuple[str, str]) -> None:
+        """Count one attempt for each ``(rule, key)``."""
+        for name, key in checks:
+            for item in self._items[name]:
+                self._limiter.hit(item, name, key)
+
+    def hit(self, *checks: tuple[str, str]) -> bool:
+        """Count one attempt for each ``(rule, key)``; False if any limit is exhausted.
+
+        Nothing is counted when a limit is already exhausted, so a refused
+        attempt does not extend the wait.
+        """
+        if not self.allows(*checks):
+            return False
+        self.count(*checks)
+        return True

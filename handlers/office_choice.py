@@ -1,0 +1,150 @@
+"""Which office: the classifier's answer, and choosing another office by hand.
+
+The proposal's buttons 换一个部门 / 其他部门 open the bureau picker (every bureau,
+grouped by room, with 返回); a chosen bureau is kept and the case goes to its
+station. Used by :mod:`handlers.citizen` (and ``classify`` by :mod:`handlers.officer`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from typing import Any
+
+from telegram import Update
+
+from bot.services.cases import Preview
+from handlers import texts
+from handlers.base import BotContext
+from handlers.request_steps import PROPOSE, draft_of
+
+
+def unsure_below() -> float:
+    """The classifier's own "unsure" threshold (``nlp.UNSURE_BELOW``), if it exports one."""
+    value = getattr(importlib.import_module("nlp"), "UNSURE_BELOW", None)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def is_unsure(preview: Preview) -> bool:
+    """Whether to offer choices instead of one office."""
+    return preview.unsure or not preview.room_name or preview.confidence < unsure_below()
+
+
+async def classify(context: BotContext, text: str) -> Preview:
+    """The service's "which office?" answer, computed off the event loop.
+
+    Raises:
+        CaseError: ``bad_input`` for a text without words.
+    """
+    runtime = context.runtime
+    started = time.perf_counter()
+    preview = await asyncio.to_thread(runtime.cases.preview, text)
+    runtime.metrics.classify_latency.observe(time.perf_counter() - started)
+    runtime.metrics.classifications.inc(1, preview.room)
+    return preview
+
+
+def _serial_of(data: str) -> int | None:
+    tail = data.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+async def current_draft(update: Update, context: BotContext) -> dict[str, Any] | None:
+    """The draft a proposal button belongs to, or None (and the user told) if stale."""
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    if draft is None or _serial_of(query.data or "") != draft.get("n"):
+        await query.answer(texts.STALE_DRAFT, show_alert=True)
+        return None
+    return draft
+
+
+async def other_rooms(update: Update, context: BotContext) -> str | None:
+    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
+    query = update.callback_query
+    assert query is not None
+    draft = await current_draft(update, context)
+    if draft is None:
+        return None
+    await query.answer()
+    district = context.runtime.district
+    n = str(draft["n"])
+    await query.edit_message_text(
+        texts.fit(texts.bureaus_text(district)),
+        reply_markup=texts.bureaus_markup(district, texts.BUREAU, f"{texts.BACK}:{n}", n),
+    )
+    return PROPOSE
+
+
+async def choose_bureau(update: Update, context: BotContext) -> str | None:
+    """A bureau chosen by hand: the case will go to its station."""
+    query = update.callback_query
+    assert query is not None
+    draft = await current_draft(update, context)
+    if draft is None:
+        return None
+    parts = (query.data or "").split(":")
+    bureau_id = parts[2] if len(parts) == 4 else ""
+    district = context.runtime.district
+    if bureau_id not in district.bureaus:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    draft["room"] = district.bureaus[bureau_id].room_id
+    draft["bureau"] = bureau_id
+    await query.answer(f"已选择{district.bureaus[bureau_id].name}")
+    await query.edit_message_text(
+        texts.fit(texts.chosen_bureau(district, bureau_id, str(draft["text"]))),
+        reply_markup=texts.submit_markup(int(draft["n"])),
+    )
+    return PROPOSE
+
+
+async def back_to_proposal(update: Update, context: BotContext) -> str | None:
+    """返回 from the picker: the proposal as it was (the draft's choice unchanged)."""
+    query = update.callback_query
+    assert query is not None
+    draft = await current_draft(update, context)
+    if draft is None:
+        return None
+    await query.answer()
+    district = context.runtime.district
+    text = str(draft["text"])
+    n = int(draft["n"])
+    if draft.get("bureau") in district.bureaus:
+        await query.edit_message_text(
+            texts.fit(texts.chosen_bureau(district, str(draft["bureau"]), text)),
+            reply_markup=texts.submit_markup(n),
+        )
+        return PROPOSE
+    preview = await classify(context, text)
+    unsure = is_unsure(preview)
+    await query.edit_message_text(
+        texts.fit(texts.proposal(preview, text, district, unsure=unsure)),
+        reply_markup=texts.proposal_markup(preview, district, n, unsure=unsure),
+    )
+    return PROPOSE
+
+
+async def choose_room(update: Update, context: BotContext) -> str | None:
+    """A room chosen by hand."""
+    query = update.callback_query
+    assert query is not None
+    draft = await current_draft(update, context)
+    if draft is None:
+        return None
+    parts = (query.data or "").split(":")
+    room_id = parts[2] if len(parts) == 4 else ""
+    district = context.runtime.district
+    if room_id not in district.rooms:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    draft["room"] = room_id
+    draft["bureau"] = None
+    await query.answer(f"已选择{district.rooms[room_id].name}")
+    await query.edit_message_text(
+        texts.fit(texts.chosen_room(district, room_id, str(draft["text"]))),
+        reply_markup=texts.submit_markup(int(draft["n"])),
+    )
+    return PROPOSE

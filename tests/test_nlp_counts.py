@@ -1,0 +1,39 @@
+"""The head-count step and ``/warn TEXT`` read numbers of people with one parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.counts import head_count_answer
+from nlp.severity import parse_head_count
+
+
+@pytest.mark.parametrize(
+    ("answer", "count"),
+    [
+        ("30", 30),
+        ("约30人", 30),
+        ("三十多名", 30),
+        ("大概四五个人", 5),
+        ("三十", 30),
+        ("30多", 30),
+        ("上百人", 100),
+        ("２０人", 20),
+    ],
+)
+def test_answers_a_person_would_type(answer: str, count: int) -> None:
+    assert head_count_answer(answer) == count
+
+
+@pytest.mark.parametrize("answer", ["不知道", "很多人", "", "东门"])
+def test_no_number_is_no_count(answer: str) -> None:
+    assert head_count_answer(answer) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("三十多名工人围堵大门", "三十多名"), ("现场大概四五个人在吵架", "大概四五个人")],
+)
+def test_same_count_as_in_a_warning_text(text: str, answer: str) -> None:
+    """What ``/warn TEXT`` reads from the text, the step reads from the same words."""
+    assert parse_head_count(text) == head_count_answer(answer) is not None
