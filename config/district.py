@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import DEFAULT_DISTRICT_PATH
+from config.workdays import DEFAULT_CALENDAR, Span, WorkCalendar, parse_overrides, parse_span
 
 
 class UnitKind(StrEnum):
@@ -125,9 +126,23 @@ class UnitSpec:
 class Deadlines:
     """How long a case of one priority may wait for each step."""
 
-    acknowledge: timedelta
-    first_contact: timedelta
-    resolve: timedelta
+    acknowledge: Span
+    first_contact: Span
+    resolve: Span
+
+
+@dataclass(frozen=True)
+class AssessmentPolicy:
+    """How the monthly scores are ranked (see ``bot/services/scores.py``).
+
+    Attributes:
+        min_cases: a unit with fewer counted cases in the month is listed, not ranked.
+        missing: ``zero`` (a weighted rate without data scores 0) or ``unranked``
+            (a unit with a weighted rate without data is listed, not ranked).
+    """
+
+    min_cases: int
+    missing: str
 
 
 @dataclass(frozen=True)
@@ -158,9 +173,11 @@ class District:
     follow_up_no_response_after: timedelta
     satisfaction_scores: dict[str, float]
     score_weights: dict[str, float]
+    assessment: AssessmentPolicy
     staff_targets: dict[UnitKind, int]
     officer_targets: dict[UnitKind, int]
     bureaus: dict[str, Bureau] = field(default_factory=dict)
+    calendar: WorkCalendar = DEFAULT_CALENDAR
 
     def children(self, unit_id: str) -> list[UnitSpec]:
         """Direct children of a unit, in config order."""
@@ -255,6 +272,13 @@ class _Reader:
             return parse_duration(text)
         except ValueError as exc:
             raise self.fail(_join(where, key), str(exc)) from None
+
+    def span(self, data: Mapping[str, Any], key: str, where: str, calendar: WorkCalendar) -> Span:
+        value = self.string(data, key, where)
+        try:
+            return parse_span(value, calendar, parse_duration)
+        except ValueError as exc:
+            raise self.fail(_join(where, key), str(exc)) from exc
 
     def number(self, data: Mapping[str, Any], key: str, where: str) -> float:
         value = data.get(key)
@@ -424,15 +448,23 @@ def _build(raw: Mapping[str, Any], r: _Reader) -> District:
         if c not in units:
             raise r.fail("district.warning_centres", f"unknown unit {c!r}")
 
+    wd_raw = r.table(raw, "workdays", "") if "workdays" in raw else {}
+    try:
+        calendar = WorkCalendar(
+            holidays=parse_overrides(wd_raw, "holidays"),
+            workdays=parse_overrides(wd_raw, "workdays"),
+        )
+    except ValueError as exc:
+        raise r.fail("workdays", str(exc)) from exc
     deadlines_raw = r.table(raw, "deadlines", "")
     deadlines: dict[str, Deadlines] = {}
     for priority in PRIORITIES:
         t = r.table(deadlines_raw, priority, "deadlines")
         where = f"deadlines.{priority}"
         deadlines[priority] = Deadlines(
-            acknowledge=r.duration(t, "acknowledge", where),
-            first_contact=r.duration(t, "first_contact", where),
-            resolve=r.duration(t, "resolve", where),
+            acknowledge=r.span(t, "acknowledge", where, calendar),
+            first_contact=r.span(t, "first_contact", where, calendar),
+            resolve=r.span(t, "resolve", where, calendar),
         )
     for extra in deadlines_raw:
         if extra not in PRIORITIES:
@@ -478,8 +510,18 @@ def _build(raw: Mapping[str, Any], r: _Reader) -> District:
         k: r.number(w_raw, k, "assessment.weights")
         for k in ("response", "resolution", "satisfaction")
     }
+    weights["on_time"] = (
+        r.number(w_raw, "on_time", "assessment.weights") if "on_time" in w_raw else 0.0
+    )
     if sum(weights.values()) <= 0:
         raise r.fail("assessment.weights", "weights must add up to more than 0")
+    missing = str(assess.get("missing_data", "zero"))
+    if missing not in ("zero", "unranked"):
+        raise r.fail("assessment.missing_data", "one of zero, unranked")
+    policy = AssessmentPolicy(
+        min_cases=r.count(assess, "min_cases", "assessment") if "min_cases" in assess else 1,
+        missing=missing,
+    )
 
     targets = r.table(raw, "targets", "")
 
@@ -515,6 +557,8 @@ def _build(raw: Mapping[str, Any], r: _Reader) -> District:
         follow_up_no_response_after=r.duration(fu_raw, "no_response_after", "follow_up"),
         satisfaction_scores=satisfaction,
         score_weights=weights,
+        assessment=policy,
+        calendar=calendar,
         staff_targets=kind_counts("staff"),
         officer_targets=kind_counts("officers"),
     )

@@ -49,6 +49,8 @@ from handlers.flow import expiring, leave_and_redo
 log = logging.getLogger(__name__)
 
 NOTE = "note"
+#: 办结 only: the closure kind after the note.
+CLOSURE = "closure"
 #: Actions that ask for a note before the service is called (上报's reason may be skipped,
 #: as on the web where the note field is optional).
 NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE)
@@ -122,6 +124,13 @@ async def card_button(update: Update, context: BotContext) -> None:
         elif act == CaseAction.START:
             view = await cases.start_progress(
                 action.case_id, person.id, expected_version=action.version
+            )
+        elif act in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+            view = await cases.decide_extension(
+                action.case_id,
+                person.id,
+                act == CaseAction.EXTEND_OK,
+                expected_version=action.version,
             )
         elif act == CaseAction.DISPATCH and action.arg:
             view = await cases.dispatch(
@@ -200,8 +209,8 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     return NOTE
 
 
-async def note_text(update: Update, context: BotContext) -> int | None:
-    """The note: call the service."""
+async def note_text(update: Update, context: BotContext) -> str | int | None:
+    """The note: 退单 calls the service; 办结 asks for the closure kind first."""
     pending = _data(context).pop("note", None)
     person = await who(update, context)
     if not isinstance(pending, dict) or person is None:
@@ -214,10 +223,13 @@ async def note_text(update: Update, context: BotContext) -> int | None:
     action = CaseAction(str(pending["action"]))
     case_id, version = int(pending["case"]), int(pending["version"])
     cases = context.runtime.cases
+    if action == CaseAction.RESOLVE:
+        # 办结 asks what the result was before anything is saved.
+        _data(context)["note"] = {**pending, "text": text}
+        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        return CLOSURE
     try:
-        if action == CaseAction.RESOLVE:
-            view = await cases.resolve(case_id, person.id, text, expected_version=version)
-        elif action == CaseAction.ESCALATE:
+        if action == CaseAction.ESCALATE:
             note = None if texts.is_skip(text) else text
             view = await cases.escalate(case_id, person.id, note, expected_version=version)
         else:
@@ -229,6 +241,32 @@ async def note_text(update: Update, context: BotContext) -> int | None:
     mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
     log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
     await reply(update, texts.note_done(action, view))
+    return ConversationHandler.END
+
+
+async def closure_text(update: Update, context: BotContext) -> int | None:
+    """办结's closure kind (实际解决 / 解释说明 / 不属实): call the service."""
+    pending = _data(context).pop("note", None)
+    person = await who(update, context)
+    if not isinstance(pending, dict) or person is None or "text" not in pending:
+        return ConversationHandler.END
+    closure = texts.CLOSURE_BY_LABEL.get(message_text(update).strip())
+    if closure is None:
+        _data(context)["note"] = pending
+        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        return None
+    case_id, version, text = int(pending["case"]), int(pending["version"]), str(pending["text"])
+    try:
+        view = await context.runtime.cases.resolve(
+            case_id, person.id, text, expected_version=version, closure=closure
+        )
+    except CaseError as exc:
+        log.info("resolve on case %s by %s refused: %s", case_id, person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    mark_saved(update, context, f"{view.number} 办结")
+    log.info("resolve (%s) on %s by person %s", closure, view.number, person.id)
+    await reply(update, texts.note_done(CaseAction.RESOLVE, view), texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
 
@@ -270,6 +308,10 @@ def register(application: App) -> None:
             states={
                 NOTE: [
                     MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
+                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                ],
+                CLOSURE: [
+                    MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
                     MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
                 ],
             },

@@ -36,6 +36,7 @@ probabilities through a softmax divided by ``temperature``.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import tomllib
 from collections.abc import Mapping
@@ -55,6 +56,9 @@ __all__ = [
     "Settings",
     "default_lexicon",
     "load_lexicon",
+    "load_lexicon_with_overlay",
+    "merge_overlay",
+    "overlay_path",
     "parse_lexicon",
 ]
 
@@ -371,5 +375,80 @@ def default_lexicon() -> Lexicon:
     if _DEFAULT is None:
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                _DEFAULT = load_lexicon()
+                overlay = overlay_path()
+                _DEFAULT = (
+                    load_lexicon_with_overlay(LEXICON_PATH, overlay) if overlay else load_lexicon()
+                )
     return _DEFAULT
+
+
+# --- the district's overlay (issue 14: learnt from routing corrections) ---------------------
+
+OVERLAY_ENV = "MINQING_LEXICON_OVERLAY"
+"""Environment variable naming the overlay file; empty turns the overlay off."""
+
+LOCAL_OVERLAY_PATH = LEXICON_PATH.with_name("lexicon.local.toml")
+"""The overlay used when :data:`OVERLAY_ENV` is unset and this file exists."""
+
+
+def overlay_path() -> Path | None:
+    """The district's lexicon overlay file, if one is configured and exists."""
+    configured = os.environ.get(OVERLAY_ENV)
+    if configured is not None:
+        return Path(configured) if configured and Path(configured).is_file() else None
+    return LOCAL_OVERLAY_PATH if LOCAL_OVERLAY_PATH.is_file() else None
+
+
+def merge_overlay(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """The packaged lexicon's data with an overlay on top.
+
+    An overlay holds ``[[rules]]`` (appended to the packaged rules) and
+    ``[rooms.<room>.bureaus.<bureau>] keywords`` (merged into that bureau's
+    keywords, the overlay's weight winning). Nothing else may be in it.
+
+    Raises:
+        LexiconError: On any other key.
+    """
+    extra = set(overlay) - {"rules", "rooms"}
+    if extra:
+        raise LexiconError(f"overlay: unknown section(s) {', '.join(sorted(extra))}")
+    merged = dict(base)
+    merged["rules"] = [*base.get("rules", []), *overlay.get("rules", [])]
+    rooms = {room: dict(table) for room, table in base.get("rooms", {}).items()}
+    for room, table in overlay.get("rooms", {}).items():
+        target = rooms.setdefault(room, {})
+        bureaus = {b: dict(t) for b, t in target.get("bureaus", {}).items()}
+        for bureau, btable in table.get("bureaus", {}).items():
+            current = bureaus.setdefault(bureau, {})
+            current["keywords"] = {**current.get("keywords", {}), **btable.get("keywords", {})}
+        target["bureaus"] = bureaus
+    merged["rooms"] = rooms
+    return merged
+
+
+def load_lexicon_with_overlay(path: Path | str | None, overlay: Path | str) -> Lexicon:
+    """Load a lexicon (default: the packaged one) with an overlay file on top.
+
+    Raises:
+        LexiconError: If either file is missing or malformed.
+    """
+    file = Path(path) if path is not None else LEXICON_PATH
+    base = load_lexicon(file)
+    try:
+        extra = tomllib.loads(Path(overlay).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{overlay}: unreadable overlay: {exc}") from exc
+    data = dict(base.raw)
+    data["terms"] = _raw_terms(base)
+    return parse_lexicon(merge_overlay(data, extra), f"{file}+{overlay}")
+
+
+def _raw_terms(lex: Lexicon) -> dict[str, dict[str, float]]:
+    """The ``[terms]`` table of a loaded lexicon, as parsed (``raw`` leaves it out)."""
+    out: dict[str, dict[str, float]] = {}
+    for term, weights in lex.terms.items():
+        row = dict(weights)
+        if term in lex.term_idf:
+            row["idf"] = lex.term_idf[term]
+        out[term] = row
+    return out

@@ -217,6 +217,12 @@ class Case(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalated_to_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
     resolution_note: Mapped[str | None] = mapped_column(UserText)
+    #: The station's 办结 claim: solved (实际解决), explained (解释说明), unfounded (不属实).
+    closure_kind: Mapped[str | None] = mapped_column(String(16))
+    #: Set once any deadline of the case passed unmet; escalation or a later step never clears it.
+    deadline_missed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: A pending 延期申请: the resolution deadline the station asked for.
+    extension_due_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: Optimistic lock: incremented by every state change.
@@ -399,3 +405,33 @@ class LoginToken(Base):
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RoutingCorrection(Base):
+    """One correction of the classifier's routing (issue 14): what it said, where it belonged.
+
+    Written in the same transaction as the change that corrected it: a dispatcher's
+    派单 (after a 退单 or for a case left at the desk), a citizen's 换一个部门 or an
+    officer's 更改部门 at filing. ``learnt_at`` is set by ``minqing lexicon learn
+    --apply`` once the correction has gone into the lexicon overlay.
+    """
+
+    __tablename__ = "routing_corrections"
+    __table_args__ = (Index("ix_routing_corrections_time", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: ``returned`` (退单 then 派单), ``desk`` (派单 of a case left at the desk),
+    #: ``citizen`` (换一个部门), ``officer`` (更改部门).
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(UserText)
+    classified_room: Mapped[str] = mapped_column(String(32))
+    classified_bureau: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    final_room: Mapped[str] = mapped_column(String(32))
+    final_bureau: Mapped[str] = mapped_column(String(32))
+    final_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    learnt_at: Mapped[datetime | None] = mapped_column()

@@ -22,6 +22,8 @@ from storage.db import Database
 
 # As `minqing` itself does (bot.cli.main): RetryAfter.retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+# Tests classify with the packaged lexicon only, whatever overlay a district has learnt.
+os.environ["MINQING_LEXICON_OVERLAY"] = ""
 
 POSTGRES_URL_ENV = "MINQING_TEST_POSTGRES_URL"
 REPO_ROOT = Path(__file__).resolve().parents[1]

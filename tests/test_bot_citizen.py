@@ -113,7 +113,11 @@ async def test_request_is_acknowledged_resolved_and_followed_up(
         # 办结 asks for a note, then resolves; the citizen gets the follow-up question.
         prompt = await kit.press(chief, card, "办结", "办结说明")
         assert case.number in prompt.content
-        note = await kit.say(chief, "已约谈企业负责人，工资已全部补发", "已办结")
+        kind = await kit.say(chief, "已约谈企业负责人，工资已全部补发", "办结类型")
+        assert kind.reply_markup is not None
+        labels = [b["text"] for b in kind.reply_markup["keyboard"][0]]
+        assert labels == ["实际解决", "解释说明", "不属实"]
+        note = await kit.say(chief, "实际解决", "已办结")
         assert case.number in note.content
         question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, 10)
         assert "工资已全部补发" in question.content
@@ -244,7 +248,8 @@ async def test_unsatisfied_follow_up_asks_for_a_comment_and_reopens(kit: BotKit)
     await kit.callback_answer(pressed)
     await chief.wait_for_message(lambda m: m is card and "已签收" in m.content, 10)
     await kit.press(chief, card, "办结", "办结说明")
-    await kit.say(chief, "已协调", "已办结")
+    await kit.say(chief, "已协调", "办结类型")
+    await kit.say(chief, "实际解决", "已办结")
     question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, 10)
 
     ask = await kit.press(citizen, question, "未解决", "简要说明")

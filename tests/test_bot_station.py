@@ -102,7 +102,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
         shown = f"状态：{status}"
         await chief.wait_for_message(lambda m: m is card and shown in m.content, 10)  # noqa: B023
     await kit.press(chief, card, "办结", "办结说明")
-    await kit.say(chief, "已责令企业补发工资", "已办结")
+    await kit.say(chief, "已责令企业补发工资", "办结类型")
+    await kit.say(chief, "其他", "办结类型")  # not one of the three: asked again
+    await kit.say(chief, "解释说明", "已办结")
     await chief.wait_for_message(
         lambda m: m is card and "办理结果：已责令企业补发工资" in m.content, 10
     )
@@ -118,6 +120,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
         "in_progress",
         "resolved",
     ]
+    async with kit.db.session() as s:
+        stored = await s.get(Case, case.id)
+        assert stored is not None and stored.closure_kind == "explained"
 
 
 async def test_forged_stale_and_foreign_buttons_change_nothing(
@@ -207,3 +212,28 @@ async def test_escalate_reaches_the_supervision_centre(kit: BotKit) -> None:
     proposal = await kit.say(chief, "学校门口家长五十余人聚集，情绪激动", "预警研判")
     assert "确认" in [b["text"] for b in proposal.buttons]
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+
+
+async def test_extension_approved_with_the_supervision_chiefs_button(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    supervisor = kit.user(SUPERVISOR, "督查主任")
+    await kit.bind(supervisor, "supervision_centre", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    chief_person = await kit.person(CHIEF)
+    assert chief_person is not None and case.resolve_due_at is not None
+    await kit.runtime.cases.request_extension(case.id, chief_person.id, "需调取社保记录", 5)
+    kit.runtime.outbox_written()
+    ask = await supervisor.wait_for_message(lambda m: "【延期申请】" in m.content, 10)
+    assert "需调取社保记录" in ask.content
+    assert [b["text"] for b in ask.buttons] == ["同意延期", "不同意"]
+    assert "已同意延期" in await kit.callback_answer(supervisor.press(ask, "同意延期"))
+    stored = await kit.case(case.id)
+    assert stored.extension_due_at is None and stored.resolve_due_at is not None
+    assert stored.resolve_due_at > case.resolve_due_at
+    told = await citizen.wait_for_message(lambda m: "同意延期" in m.content, 10)
+    assert "办结时限调整为" in told.content
+    # The same button again: nothing left to decide.
+    again = await kit.callback_answer(supervisor.press(ask, "同意延期"))
+    assert "已被他人更新" in again or "没有待审批" in again

@@ -119,6 +119,8 @@ async def test_every_audience_walks_through_the_sandbox(
         await press(chief, number, "办结")
         await expect(chief.locator(".screen")).to_contain_text("办结说明", timeout=WAIT_MS)
         await type_in(chief, "已协调企业补发一个月工资")
+        await expect(chief.locator(".screen")).to_contain_text("办结类型", timeout=WAIT_MS)
+        await type_in(chief, "实际解决")
         await expect(chief.locator(".screen")).to_contain_text("已办结", timeout=WAIT_MS)
         await snap(page, "chief-resolved")
 

@@ -256,3 +256,39 @@ def test_templates_escape_what_visitors_type() -> None:
     assert render("{{ x }}", x=escape(SCRIPT)) == escape(SCRIPT)  # escaped once, not twice
     assert render("{{ x }}", x="&") == "&amp;"
     assert render("{{ x }}", x=None) == ""
+
+
+async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
+    status, page = await _file(site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping")
+    assert status == 200, page
+    number = _number(page)
+    [case] = await _cases(site.db)
+    boss = await chief(site.db, "construction")
+    await site.service.acknowledge(case.id, boss.id)
+    # Not yet 办结: no follow-up offered.
+    shown = await (
+        await site.client.post("/report/status", data={"number": number, "phone": PHONE})
+    ).text()
+    assert 'action="/report/followup"' not in shown
+    await site.service.resolve(case.id, boss.id, "已更换灯泡", closure="solved")
+    shown = await (
+        await site.client.post("/report/status", data={"number": number, "phone": PHONE})
+    ).text()
+    assert 'action="/report/followup"' in shown and "未解决" in shown and PHONE not in shown
+    # A wrong phone records nothing.
+    wrong = await site.client.post(
+        "/report/followup", data={"number": number, "phone": "13900000000", "answer": "unsolved"}
+    )
+    assert "感谢您的评价" not in await wrong.text()
+    assert (await _cases(site.db))[0].status == "resolved"
+    # The right phone: "not solved" reopens the case (重办), as in Telegram.
+    resp = await site.client.post(
+        "/report/followup", data={"number": number, "phone": PHONE, "answer": "unsolved"}
+    )
+    assert resp.status == 200 and "感谢您的评价" in await resp.text()
+    [case] = await _cases(site.db)
+    assert case.status == "reopened"
+    again = await site.client.post(
+        "/report/followup", data={"number": number, "phone": PHONE, "answer": "satisfied"}
+    )
+    assert again.status == 400 and "不在待回访状态" in await again.text()

@@ -278,8 +278,10 @@ async def test_actions_change_the_case_and_its_timeline(dash: Dash) -> None:
     token = await dash.csrf()
     url = f"/dashboard/cases/{case_id}/act"
 
-    async def act(action: str, version: int, note: str = "") -> tuple[int, str]:
+    async def act(action: str, version: int, note: str = "", closure: str = "") -> tuple[int, str]:
         form = {"csrf_token": token, "action": action, "version": str(version), "note": note}
+        if closure:
+            form["closure"] = closure
         response = await dash.client.post(url, data=form)
         return response.status, await response.text()
 
@@ -303,11 +305,14 @@ async def test_actions_change_the_case_and_its_timeline(dash: Dash) -> None:
 
     status, html = await act("start", v + 1)
     assert status == 200 and (await load_case(dash.db, case_id)).status == "in_progress"
-    status, html = await act("done", v + 2, "   ")
+    status, html = await act("done", v + 2, "   ", "solved")
     assert status == 400 and "请填写办理结果" in html
-    status, html = await act("done", v + 2, "路灯已修复，<b>请查看</b>")
+    assert 'name="closure"' in html and ">解释说明</option>" in html
+    status, html = await act("done", v + 2, "路灯已修复")  # 办结 asks solved or explained
+    assert status == 400 and "请选择办结类型" in html
+    status, html = await act("done", v + 2, "路灯已修复，<b>请查看</b>", "explained")
     case = await load_case(dash.db, case_id)
-    assert status == 200 and case.status == "resolved"
+    assert status == 200 and case.status == "resolved" and case.closure_kind == "explained"
     assert case.resolution_note == "路灯已修复，<b>请查看</b>"
     assert "&lt;b&gt;请查看&lt;/b&gt;" in html
     status, html = await act("ack", case.version)
@@ -438,7 +443,8 @@ async def test_assessment_shows_the_figures_of_bot_scores(db: Database, district
     from tests.test_scores import build_month
 
     service = await build_month(db, district)
-    scores = {s.unit_id: s for s in await unit_scores(db, district, 2026, 3)}
+    now = service.clock.now()  # the dashboard takes the figures as of the service's clock
+    scores = {s.unit_id: s for s in await unit_scores(db, district, 2026, 3, as_of=now)}
     assert {"construction", "planning"} <= set(scores)
     async with serve(db, district, service=service) as dash:
         await dash.login((await make_person(db, "admin", "office")).id)

@@ -97,23 +97,29 @@ def test_month_bounds_are_in_shanghai_time() -> None:
         month_bounds(2026, 13)
 
 
+AFTER = utc(2026, 4, 15)  # every deadline of the month has passed
+
+
 async def test_scores_of_a_constructed_month(db: Database, district: District) -> None:
     await build_month(db, district)
-    march = {s.unit_id: s for s in await unit_scores(db, district, 2026, 3)}
+    march = {s.unit_id: s for s in await unit_scores(db, district, 2026, 3, as_of=AFTER)}
     assert set(march) == {"construction", "planning"}
 
     c = march["construction"]
     assert c.unit_name == "区建设局群众工作站" and c.month == "2026-03"
     # Cases: A, B, C, D, E → 5 dispatched; D returned → 4 counted against the unit.
     assert (c.dispatched, c.returned, c.counted) == (5, 1, 4)
-    # Response: A (in time), C (both acknowledgements in time); B late, E never → 2 / 4.
-    assert c.acknowledged_on_time == 2
+    # Response: due A, B, C, E (E never acknowledged, its deadline passed) → 4;
+    # in time A, C (both acknowledgements in time); B late, E never → 2 / 4.
+    assert (c.ack_due, c.acknowledged_on_time) == (4, 2)
     assert c.response_rate == pytest.approx(0.5)
-    # Resolved: A, B, C; every resolution in time: A, C → on-time rate 2 / 4.
-    assert (c.resolved, c.resolved_on_time) == (3, 2)
+    # Resolution due: A, B, C resolved, E open past its deadline → 4; every
+    # resolution in time: A, C → on-time rate 2 / 4.
+    assert (c.resolve_due, c.resolved, c.resolved_on_time) == (4, 3, 2)
     assert c.on_time_rate == pytest.approx(0.5)
-    # Follow-up answers: A 满意, B 基本满意, C 未解决, C 满意 → 4; solved: A, B, C(2nd) → 3 / 4.
-    assert (c.followed_up, c.solved) == (4, 3)
+    # Follow-up answers: A 满意, B 基本满意, C 未解决, C 满意 → 4, one disputes
+    # the 办结; the 办结 of A, B, C (2nd) stand, E has none → resolution 3 / 4.
+    assert (c.followed_up, c.disputed, c.standing, c.explained) == (4, 1, 3, 0)
     assert c.resolution_rate == pytest.approx(0.75)
     # Satisfaction: (1 + 0.8 + 0 + 1) / 4 = 2.8 / 4 = 0.7.
     assert c.satisfaction_points == pytest.approx(2.8)
@@ -121,25 +127,41 @@ async def test_scores_of_a_constructed_month(db: Database, district: District) -
     # Return rate: 1 / 5 = 0.2; reopen rate: C of A, B, C resolved → 1 / 3.
     assert c.return_rate == pytest.approx(0.2)
     assert c.reopen_rate == pytest.approx(1 / 3)
-    # Total: (30 × 0.5 + 35 × 0.75 + 35 × 0.7) / (30 + 35 + 35) × 100
-    #      = (15 + 26.25 + 24.5) / 100 × 100 = 65.75.
-    assert c.total == pytest.approx(65.75)
+    # Total (weights 20/20/30/30): (20 × 0.5 + 20 × 0.5 + 30 × 0.75 + 30 × 0.7) / 100
+    #      × 100 = 10 + 10 + 22.5 + 21 = 63.5.
+    assert c.total == pytest.approx(63.5)
 
     p = march["planning"]
-    # D only: acknowledged in time, nothing resolved or rated yet.
+    # D only: acknowledged in time, never resolved, its resolution deadline
+    # (03-13 05:00 UTC) passed — the case that used to score 100.
     assert (p.dispatched, p.returned, p.acknowledged_on_time, p.resolved) == (1, 0, 1, 0)
+    assert (p.ack_due, p.resolve_due) == (1, 1)
     assert p.response_rate == pytest.approx(1.0) and p.on_time_rate == pytest.approx(0.0)
-    assert p.resolution_rate is None and p.satisfaction_rate is None and p.reopen_rate is None
+    assert p.resolution_rate == pytest.approx(0.0)
+    assert p.satisfaction_rate is None and p.reopen_rate is None
     assert p.return_rate == pytest.approx(0.0)
-    # Only the response rate has a denominator: 30 × 1.0 / 30 × 100 = 100.
-    assert p.total == pytest.approx(100.0)
+    # Missing satisfaction scores 0: 20 × 1.0 / 100 × 100 = 20.
+    assert p.missing_rates == ["satisfaction"]
+    assert p.total == pytest.approx(20.0)
 
-    (feb,) = await unit_scores(db, district, 2026, 2)
+    (feb,) = await unit_scores(db, district, 2026, 2, as_of=AFTER)
     assert (feb.unit_id, feb.dispatched, feb.acknowledged_on_time) == ("construction", 1, 1)
-    (apr,) = await unit_scores(db, district, 2026, 4)
+    (apr,) = await unit_scores(db, district, 2026, 4, as_of=AFTER)
     assert (apr.unit_id, apr.dispatched, apr.acknowledged_on_time) == ("construction", 1, 0)
     assert apr.total == pytest.approx(0.0)
 
-    only = await unit_scores(db, district, 2026, 3, unit_ids=["planning"])
+    only = await unit_scores(db, district, 2026, 3, as_of=AFTER, unit_ids=["planning"])
     assert [s.unit_id for s in only] == ["planning"]
-    assert await unit_scores(db, district, 2025, 3) == []
+    assert await unit_scores(db, district, 2025, 3, as_of=AFTER) == []
+
+
+async def test_a_case_not_yet_due_is_in_no_denominator(db: Database, district: District) -> None:
+    await build_month(db, district)
+    # As of 03-07 00:00 UTC D (planning) is acknowledged, its resolution due 03-13:
+    # on-time and resolution rates have no denominator yet — not 0 %.
+    (p,) = await unit_scores(db, district, 2026, 3, as_of=utc(2026, 3, 7), unit_ids=["planning"])
+    assert (p.ack_due, p.resolve_due) == (1, 0)
+    assert p.on_time_rate is None and p.resolution_rate is None
+    # Missing data scores 0 (missing_data = "zero"): acknowledging and doing
+    # nothing else cannot reach the top: 20 × 1.0 / 100 × 100 = 20.
+    assert p.total == pytest.approx(20.0)

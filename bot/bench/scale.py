@@ -56,7 +56,7 @@ from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
 from bot.services.organisation import sync_organisation
 from bot.services.reports import monthly_report
-from bot.services.scores import unit_scores
+from bot.services.scores import month_bounds, unit_scores
 from config.district import District, load_district
 from storage.db import Database
 from storage.models import Case
@@ -267,6 +267,7 @@ async def time_queries(
     service = CaseService(db, district, FakeClock(datetime.now(UTC)), CallbackCodec(b"b" * 32))
     year, month = (int(x) for x in generated.month.split("-"))
     unit = generated.busiest_unit
+    as_of = month_bounds(year, month, TZ)[1]  # figures as of the month's end
     async with db.session() as s:
         open_count = await s.scalar(
             select(func.count())
@@ -288,8 +289,8 @@ async def time_queries(
         "pending_for_unit": lambda: service.pending_for_unit(unit, limit=50),
         "overview": overview,
         "timeline": lambda: service.timeline(generated.sample_case_id),
-        "scores": lambda: unit_scores(db, district, year, month, tz=TZ),
-        "report": lambda: monthly_report(db, district, generated.month, tz=TZ),
+        "scores": lambda: unit_scores(db, district, year, month, as_of=as_of, tz=TZ),
+        "report": lambda: monthly_report(db, district, generated.month, as_of=as_of, tz=TZ),
     }
     backend = "sqlite" if db.is_sqlite else "postgres"
     target = TARGET_MS[backend]

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.cli import learn as cli_learn
+
 __all__ = ["bench_subparsers", "register"]
 
 _SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -126,6 +128,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     c = lsub.add_parser("check", help="load and validate a lexicon file")
     c.add_argument("path", nargs="?", type=Path, help="default: config/lexicon.toml")
     c.set_defaults(func=cmd_lexicon_check)
+    cli_learn.register(lsub)
     lx.set_defaults(func=lambda _args: _usage(lx))
 
     bench = subparsers.add_parser("bench", help="benchmarks")

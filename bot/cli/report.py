@@ -1,6 +1,11 @@
 """CLI command ``report``: the monthly assessment (考核报表) as a table, CSV or JSON.
 
-``minqing report --month YYYY-MM [--format table|csv|json] [--unit ID]``
+``minqing report --month YYYY-MM [--format table|csv|json] [--unit ID] [--as-of ISO]``
+
+Figures are taken as of now (the system clock) or ``--as-of`` (an ISO 8601
+moment with a zone): which deadlines have passed decides the denominators.
+The formula, the denominators, the missing-data rule and the minimum number
+of cases are printed under the table, as on the dashboard.
 
 * ``table`` (default): aligned columns for a terminal (CJK characters count
   as two columns), then the district's coverage, diary and file figures.
@@ -20,8 +25,10 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.cli.common import display_width, fail, pad, with_db
+from bot.services.clock import SystemClock
 from bot.services.reports import (
     FIELDS,
     MonthlyReport,
@@ -36,6 +43,8 @@ from storage.db import Database
 
 FORMATS = ("table", "csv", "json")
 NONE = "—"
+#: The rank cell of a unit that is listed but not ranked.
+UNRANKED = {"too_few_cases": "不排名(件少)", "missing_data": "不排名(缺数据)"}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--month", required=True, help="the month, YYYY-MM (district time)")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (table)")
     p.add_argument("--unit", help="only this unit id (its rank is still among all units)")
+    p.add_argument("--as-of", help="take the figures as of this ISO 8601 moment (default: now)")
     p.set_defaults(func=cmd_report)
 
 
@@ -56,11 +66,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         parse_month(args.month)
     except ReportError as exc:
         return fail(f"--month: {exc.message}")
+    as_of = SystemClock().now()
+    if args.as_of:
+        try:
+            as_of = datetime.fromisoformat(args.as_of)
+        except ValueError:
+            return fail(f"--as-of: not an ISO 8601 moment: {args.as_of!r}")
+        if as_of.tzinfo is None:
+            return fail("--as-of: give a time zone, e.g. 2026-11-01T00:00+08:00")
 
     async def work(settings: Settings, district: District, db: Database) -> int:
         try:
             report = await monthly_report(
-                db, district, args.month, unit_id=args.unit, tz=settings.timezone
+                db, district, args.month, as_of=as_of, unit_id=args.unit, tz=settings.timezone
             )
         except ReportError as exc:
             if exc.reason == "unknown_unit":
@@ -109,7 +127,7 @@ def _of(count: int | None, target: int | None) -> str:
 def _cells(unit: UnitReport) -> list[str]:
     s = unit.score
     return [
-        str(unit.rank) if unit.rank is not None else NONE,
+        str(unit.rank) if unit.rank is not None else UNRANKED.get(unit.unranked or "", NONE),
         unit.unit_name,
         unit.unit_id,
         str(s.dispatched) if s else "0",
@@ -147,7 +165,7 @@ HEADERS = (
     "居情档案",
 )
 #: Columns aligned left (the rest are numbers, aligned right).
-LEFT = frozenset({1, 2})
+LEFT = frozenset({0, 1, 2})
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: frozenset[int]) -> str:
@@ -185,7 +203,8 @@ def render_table(report: MonthlyReport) -> str:
             s["files_expected"], s["files_complete"], _pct(s["file_rate"])
         ),
         "",
-        "说明：综合得分 = 响应率、解决率、满意率加权平均（0–100），无数据的指标不计入；"
+        f"计算时点：{report.as_of.isoformat()}",
+        *report.policy,
         "“—”表示无数据。",
     ]
     return "\n".join(lines) + "\n"

@@ -34,6 +34,9 @@ class CaseAction(StrEnum):
     CHOOSE_ROOM = "room"  # a citizen or dispatcher picks a room; ARG is the room id
     DISPATCH = "disp"  # a dispatcher sends a case to a bureau; ARG is the bureau id
     REFRESH = "view"  # redraw the card
+    EXTEND = "ext"  # 延期申请 by the station (web form: reason and working days)
+    EXTEND_OK = "xok"  # 督查督办中心 approves an extension (延期申请)
+    EXTEND_NO = "xno"  # 督查督办中心 refuses it
 
 
 @dataclass(frozen=True)

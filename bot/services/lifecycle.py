@@ -89,6 +89,12 @@ class EventType(StrEnum):
     RENOTIFIED = "renotified"
     #: The resolution deadline passed; the owners got a reminder (催办).
     REMINDED = "reminded"
+    #: 延期申请: the station asked for more time (payload: reason, requested_due, due).
+    EXTENSION_REQUESTED = "extension_requested"
+    #: The supervision centre approved (payload: original_due, new_due).
+    EXTENSION_APPROVED = "extension_approved"
+    #: The supervision centre refused (payload: requested_due, due).
+    EXTENSION_REFUSED = "extension_refused"
     #: The reporting officer filed a level other than the rubric's (note: why it was lowered).
     SEVERITY_CHANGED = "severity_changed"
 
@@ -210,7 +216,13 @@ def check_version(case: Case, expected_version: int | None) -> None:
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
-    """Whether a deadline in force has passed (acknowledgement or resolution)."""
+    """Whether a deadline was missed: one in force has passed, or one passed earlier.
+
+    A missed deadline stays missed (``Case.deadline_missed``): escalation, a
+    late acknowledgement or a late 办结 do not erase it.
+    """
+    if case.deadline_missed:
+        return True
     status = CaseStatus(case.status)
     if status in AWAITING_ACK and case.ack_due_at is not None and case.ack_due_at < now:
         return True

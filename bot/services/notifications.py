@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.services.callbacks import CallbackCodec, CaseAction
+from config.workdays import Span
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -53,6 +54,9 @@ EVENT_LABELS = {
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",
+    "extension_requested": "申请延期",
+    "extension_approved": "批准延期",
+    "extension_refused": "不予延期",
     "severity_changed": "调整等级",
 }
 ESCALATION_REASONS = {
@@ -77,6 +81,9 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
     CaseAction.REFRESH: "刷新",
+    CaseAction.EXTEND: "申请延期",
+    CaseAction.EXTEND_OK: "同意延期",
+    CaseAction.EXTEND_NO: "不同意延期",
 }
 
 
@@ -87,8 +94,12 @@ def fmt_time(when: datetime | None, tz: ZoneInfo = DISTRICT_TZ) -> str:
     return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def fmt_duration(delta: timedelta) -> str:
-    """A duration in words: ``7天``, ``24小时``, ``1天12小时``, ``30分钟``."""
+def fmt_duration(delta: timedelta | Span) -> str:
+    """A duration in words: ``7天``, ``24小时``, ``1天12小时``, ``30分钟``, ``5个工作日``."""
+    if isinstance(delta, Span):
+        if delta.delta is None:
+            return delta.label()
+        delta = delta.delta
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
@@ -294,6 +305,15 @@ def follow_up_question(view: CaseView) -> str:
     if view.resolution_note:
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append("请问问题解决了吗？您对办理结果满意吗？请点击下方按钮回复。")
+    return "\n".join(lines)
+
+
+def warning_resolved(view: CaseView) -> str:
+    """办结 notice to the officer who sent a warning (no survey on one's own warning)."""
+    lines = [f"您报送的{_subject(view)}（{view.number}）已办结。"]
+    if view.resolution_note:
+        lines.append(f"办理结果：{view.resolution_note}")
+    lines.append("如现场情况仍未消除，请重新报送预警。")
     return "\n".join(lines)
 
 

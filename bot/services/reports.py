@@ -6,8 +6,10 @@ One row per unit, for one month:
   resolution, satisfaction, return and reopen rates and the weighted total
   (see that module for what counts in which month);
 * **ranking** by the weighted total, highest first, over every unit that has
-  one (ties share a rank: 1, 1, 3); units without a total are not ranked.
-  With a unit filter the rank is still the unit's place among all units;
+  one and at least ``[assessment] min_cases`` counted cases (ties share a rank:
+  1, 1, 3); the others are listed, not ranked, with the reason in ``unranked``
+  (``too_few_cases``, ``missing_data``, ``no_cases``). With a unit filter the
+  rank is still the unit's place among all units;
 * **network coverage** from :func:`bot.services.organisation.coverage` — the unit's
   staff and information officers against the seed's targets;
 * **diary compliance** from :func:`bot.services.diary.compliance` — leaders of the unit
@@ -18,7 +20,8 @@ One row per unit, for one month:
 
 Rows: every work station (department, street, park), whether or not it got a
 case, plus every other unit that got a case that month; ranked units first,
-then the rest in config order.
+then the units listed but not ranked, then those without a case, each in config
+order.
 
 Scores and the diary are figures *of the month*; coverage and residential
 files have no history and are *as of when the report runs*.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +40,7 @@ from bot.services.diary import DiaryCompliance, compliance
 from bot.services.notifications import DISTRICT_TZ
 from bot.services.organisation import Coverage, coverage
 from bot.services.residential_files import FileStatus, ResidentialFileCoverage, file_coverage
-from bot.services.scores import UnitScore, unit_scores
+from bot.services.scores import UnitScore, policy_lines, unit_scores
 from config.district import STATION_KINDS, District, UnitKind
 from storage.db import Database
 
@@ -82,6 +86,7 @@ class UnitReport:
     kind: str
     score: UnitScore | None
     rank: int | None
+    unranked: str | None
     staff: int | None
     staff_target: int | None
     officers: int | None
@@ -114,15 +119,21 @@ class UnitReport:
             "unit_id": self.unit_id,
             "unit_name": self.unit_name,
             "unit_kind": self.kind,
+            "unranked": self.unranked,
             "dispatched": s.dispatched if s else 0,
             "returned": s.returned if s else 0,
             "counted": s.counted if s else 0,
+            "ack_due": s.ack_due if s else 0,
             "acknowledged_on_time": s.acknowledged_on_time if s else 0,
+            "resolve_due": s.resolve_due if s else 0,
             "resolved": s.resolved if s else 0,
             "resolved_on_time": s.resolved_on_time if s else 0,
+            "standing": s.standing if s else 0,
+            "explained": s.explained if s else 0,
             "reopened": s.reopened if s else 0,
+            "extended": s.extended if s else 0,
             "followed_up": s.followed_up if s else 0,
-            "solved": s.solved if s else 0,
+            "disputed": s.disputed if s else 0,
             "response_rate": r(s.response_rate) if s else None,
             "on_time_rate": r(s.on_time_rate) if s else None,
             "resolution_rate": r(s.resolution_rate) if s else None,
@@ -150,15 +161,21 @@ FIELDS: tuple[str, ...] = (
     "unit_id",
     "unit_name",
     "unit_kind",
+    "unranked",
     "dispatched",
     "returned",
     "counted",
+    "ack_due",
     "acknowledged_on_time",
+    "resolve_due",
     "resolved",
     "resolved_on_time",
+    "standing",
+    "explained",
     "reopened",
+    "extended",
     "followed_up",
-    "solved",
+    "disputed",
     "response_rate",
     "on_time_rate",
     "resolution_rate",
@@ -187,6 +204,8 @@ class MonthlyReport:
     district_name: str
     unit_id: str | None
     units: list[UnitReport]
+    policy: list[str]
+    as_of: datetime
     coverage: Coverage
     diary: DiaryCompliance
     files: ResidentialFileCoverage
@@ -215,6 +234,8 @@ class MonthlyReport:
             "month": self.month,
             "district": self.district_name,
             "unit_filter": self.unit_id,
+            "as_of": self.as_of.isoformat(),
+            "policy": list(self.policy),
             "units": [u.as_dict(self.month) for u in self.units],
             "district_summary": self.summary(),
         }
@@ -234,6 +255,30 @@ def rank_units(totals: Mapping[str, float | None]) -> dict[str, int]:
             rank, previous = position, total
         out[uid] = rank
     return out
+
+
+def ranking(
+    district: District, scores: Iterable[UnitScore]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Ranks of the units that may be ranked, and why the others are not.
+
+    A unit is not ranked with fewer than ``min_cases`` counted cases
+    (``too_few_cases``), or without a total (``missing_data`` under
+    ``missing_data = "unranked"``; ``no_cases`` when every case was returned).
+    """
+    minimum = district.assessment.min_cases
+    totals: dict[str, float | None] = {}
+    why: dict[str, str] = {}
+    for s in scores:
+        if s.counted == 0:
+            why[s.unit_id] = "no_cases"
+        elif s.counted < minimum:
+            why[s.unit_id] = "too_few_cases"
+        elif s.total is None:
+            why[s.unit_id] = "missing_data"
+        else:
+            totals[s.unit_id] = s.total
+    return rank_units(totals), why
 
 
 def _subtrees(district: District) -> dict[str, set[str]]:
@@ -261,10 +306,13 @@ async def monthly_report(
     district: District,
     month: str,
     *,
+    as_of: datetime,
     unit_id: str | None = None,
     tz: ZoneInfo = DISTRICT_TZ,
 ) -> MonthlyReport:
-    """Build the report of ``month`` (``YYYY-MM``), for every unit or only ``unit_id``.
+    """Build the report of ``month`` (``YYYY-MM``) as of ``as_of`` (the service's clock).
+
+    For every unit or only ``unit_id``.
 
     Raises:
         ReportError: ``bad_month`` or ``unknown_unit``.
@@ -273,8 +321,8 @@ async def monthly_report(
     if unit_id is not None and unit_id not in district.units:
         raise ReportError("unknown_unit", f"unknown unit {unit_id!r}")
     label = f"{year:04d}-{mon:02d}"
-    scores = {s.unit_id: s for s in await unit_scores(db, district, year, mon, tz=tz)}
-    ranks = rank_units({uid: s.total for uid, s in scores.items()})
+    scores = {s.unit_id: s for s in await unit_scores(db, district, year, mon, as_of=as_of, tz=tz)}
+    ranks, unranked = ranking(district, scores.values())
     cover = await coverage(db, district)
     by_unit = {u.id: u for u in cover.units}
     diary = await compliance(db, label, tz=tz)
@@ -304,6 +352,7 @@ async def monthly_report(
                 kind=spec.kind.value if spec else "",
                 score=scores.get(uid),
                 rank=ranks.get(uid),
+                unranked=unranked.get(uid, None if uid in ranks else "no_cases"),
                 staff=cov.staff if cov else None,
                 staff_target=cov.staff_target if cov else None,
                 officers=cov.officers if cov else None,
@@ -319,6 +368,7 @@ async def monthly_report(
         key=lambda r: (
             r.rank is None,
             r.rank or 0,
+            r.score is None,
             order.get(r.unit_id, len(order)),
             r.unit_id,
         )
@@ -328,6 +378,8 @@ async def monthly_report(
         district_name=district.name,
         unit_id=unit_id,
         units=rows,
+        policy=policy_lines(district),
+        as_of=as_of,
         coverage=cover,
         diary=diary,
         files=files,

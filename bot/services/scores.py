@@ -5,8 +5,8 @@ district's time zone, Asia/Shanghai by default) of its *first* ``dispatched``
 event to that unit. Everything that unit later does with the case counts in
 that same month, whenever it happens, so every rate is "of the cases the unit
 got that month" and never exceeds 100 %. (Figures for a recent month can
-still improve or worsen while its cases are being handled.) A case that is
-re-dispatched to another unit counts for that unit too, in the month it got it.
+still change while its cases are being handled: a case becomes *due* when its
+deadline passes.) Figures are computed *as of* a moment — the service's clock.
 
 **Definitions** (per unit U and month M; "cases" = cases first dispatched to U
 in M):
@@ -15,22 +15,48 @@ in M):
 * ``returned`` — of those, cases U returned (退单). Returned cases do not count
   against U: they are left out of every rate below except the return rate.
 * ``counted`` = dispatched − returned.
-* response rate (响应率) = cases U acknowledged, every time within the
-  acknowledgement deadline in force (a reopened case must be acknowledged in
-  time again) ÷ counted. Never acknowledged counts as not responded.
-* on-time resolution rate (按时办结率) = cases U resolved, every time within
-  the resolution deadline in force ÷ counted.
-* resolution rate (解决率) = follow-up answers "solved" ÷ follow-up answers
-  (each answer counts; a reopened case can be answered twice).
-* satisfaction rate (满意率) = Σ score ÷ follow-up answers, where the score
-  is ``district.satisfaction_scores`` (满意 1, 基本满意 0.8, 不满意 0 by
-  default). Cases closed for no response are not rated.
-* return rate (退单率) = returned ÷ dispatched.
-* reopen rate (重办率) = cases reopened at least once ÷ cases resolved.
-* total (综合得分, 0–100) = Σ weightᵢ·rateᵢ ÷ Σ weightᵢ over response,
-  resolution and satisfaction (``district.score_weights``, default 30/35/35);
-  a rate without a denominator is left out and the weights of the others are
-  rescaled; None when none of the three has one.
+* **An acknowledgement is late** when U acknowledged after the deadline, or the
+  deadline passed while the case waited (the timers re-notified U or escalated
+  the case for it: ``renotified`` / ``escalated`` with reason ``ack_overdue``),
+  or the case waits for acknowledgement now past its deadline. A miss stays a
+  miss: escalation, which gives the next level a fresh deadline, and a later
+  acknowledgement do not erase it.
+* **A resolution is late** when U's 办结 came after the resolution deadline in
+  force, or the deadline passed while the case was open (``reminded``, 催办),
+  or the case is open now past its deadline. An approved extension moves the
+  deadline in force; the original one is kept in the event log.
+* 响应率 (response rate) = cases acknowledged, never late ÷ cases *due for
+  acknowledgement* (acknowledged, or with the acknowledgement deadline passed).
+  A case not yet acknowledged and not yet due is in neither.
+* 按时办结率 (on-time rate) = cases resolved, never late ÷ cases *due for
+  resolution* (resolved by U at least once, or with a resolution deadline
+  passed). A case still open past its deadline is in the denominator, not in
+  the numerator; a case not yet due and not resolved is in neither.
+* 解决率 (resolution rate) = cases whose 办结 by U *stands* ÷ cases due for
+  resolution. A 办结 stands when the case is resolved, followed up or closed
+  now — the reporter's follow-up did not say "not solved" (that reopens the
+  case, 重办, and it stays against U until U resolves it again and that 办结 is
+  not contested). The station's own claim (实际解决 / 解释说明 / 不属实) is kept
+  beside it: ``explained`` counts the standing 办结 that were explanations or
+  found untrue, ``disputed`` the follow-up answers that said "not solved".
+* 满意率 (satisfaction rate) = Σ score ÷ follow-up answers, where the score is
+  ``district.satisfaction_scores`` (满意 1, 基本满意 0.8, 不满意 0 by default).
+  Cases closed for no response are not rated.
+* ``extended`` — cases whose resolution deadline the supervision centre
+  extended (延期, approved), counted apart; on time is judged against the
+  extended deadline, the original one stays in the event log.
+* 退单率 (return rate) = returned ÷ dispatched.
+* 重办率 (reopen rate) = cases reopened at least once ÷ cases resolved.
+* 综合得分 (total, 0–100) = Σ weightᵢ·rateᵢ ÷ Σ weightᵢ over response, on-time,
+  resolution and satisfaction (``[assessment] weights``).
+
+**Missing data and the minimum** (``[assessment]`` in the district config): a
+weighted rate without a denominator either scores 0 (``missing_data =
+"zero"``, the default: a unit cannot climb by not finishing or by having
+nothing followed up) or makes the unit unranked (``"unranked"``). A unit with
+fewer than ``min_cases`` counted cases is listed with its figures but not
+ranked. The dashboard and ``minqing report`` print this policy with the formula
+(:func:`policy_lines`).
 
 All counting happens in the database in one statement whose work is bounded
 by the month: the month's dispatch events come from ``ix_case_events_type_time``
@@ -60,19 +86,29 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    or_,
     select,
     text,
     true,
 )
 from sqlalchemy.orm import aliased
 
-from bot.services.lifecycle import EventType
+from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, EventType
 from bot.services.notifications import DISTRICT_TZ
 from config.district import District
 from storage.db import Database
-from storage.models import CaseEvent
+from storage.enums import CaseStatus
+from storage.models import Case, CaseEvent
 
-WEIGHTED = ("response", "resolution", "satisfaction")
+WEIGHTED = ("response", "on_time", "resolution", "satisfaction")
+RATE_LABELS = {
+    "response": "响应率",
+    "on_time": "按时办结率",
+    "resolution": "解决率",
+    "satisfaction": "满意率",
+}
+#: Statuses in which the latest 办结 stands.
+STANDING = (CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED)
 #: The event types the statement reads per case and unit.
 _LINKED = (
     EventType.DISPATCHED,
@@ -81,6 +117,10 @@ _LINKED = (
     EventType.RESOLVED,
     EventType.REOPENED,
     EventType.FOLLOWED_UP,
+    EventType.RENOTIFIED,
+    EventType.REMINDED,
+    EventType.ESCALATED,
+    EventType.EXTENSION_APPROVED,
 )
 
 
@@ -101,6 +141,34 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+def formula_text(weights: Mapping[str, float]) -> str:
+    """The weighted total as a line of Chinese text (what the dashboard and the report print)."""
+    parts = [
+        f"{RATE_LABELS[k]}×{weights.get(k, 0.0):g}" for k in WEIGHTED if weights.get(k, 0.0) > 0
+    ]
+    den = sum(weights.get(k, 0.0) for k in WEIGHTED)
+    return f"综合得分 = ({' + '.join(parts)}) ÷ {den:g} × 100"
+
+
+def policy_lines(district: District) -> list[str]:
+    """The formula, the denominators, the missing-data rule and the minimum, in Chinese."""
+    policy = district.assessment
+    missing = (
+        "缺少数据的指标按0分计（不办结、无回访不会得高分）"
+        if policy.missing == "zero"
+        else "任一计分指标缺少数据的单位不参加排名"
+    )
+    return [
+        formula_text(district.score_weights),
+        "统计口径：当月首次派至本单位的案件，退单案件不计入（退单率除外）。",
+        "响应率 = 按时签收件数 ÷ 已签收或已过签收时限件数；超时签收后再上报，仍计超时。",
+        "按时办结率 = 按时办结件数 ÷ 已办结或已过办结时限件数；逾期未办结计未按时，未到期不计入。",
+        "解决率 = 办结后未被群众回访否定的件数 ÷ 已办结或已过办结时限件数。",
+        "满意率 = 回访满意度得分之和 ÷ 回访件数。",
+        f"缺数据：{missing}；当月计分案件少于{policy.min_cases}件的单位列出但不排名。",
+    ]
+
+
 @dataclass(frozen=True)
 class UnitScore:
     """One unit's figures for one month (see the module docstring)."""
@@ -110,14 +178,20 @@ class UnitScore:
     month: str
     dispatched: int
     returned: int
+    ack_due: int
     acknowledged_on_time: int
+    resolve_due: int
     resolved: int
     resolved_on_time: int
+    standing: int
+    explained: int
     reopened: int
+    extended: int
     followed_up: int
-    solved: int
+    disputed: int
     satisfaction_points: float
     weights: Mapping[str, float] = field(default_factory=dict)
+    missing: str = "zero"
 
     @property
     def counted(self) -> int:
@@ -127,17 +201,17 @@ class UnitScore:
     @property
     def response_rate(self) -> float | None:
         """响应率."""
-        return _ratio(self.acknowledged_on_time, self.counted)
+        return _ratio(self.acknowledged_on_time, self.ack_due)
 
     @property
     def on_time_rate(self) -> float | None:
         """按时办结率."""
-        return _ratio(self.resolved_on_time, self.counted)
+        return _ratio(self.resolved_on_time, self.resolve_due)
 
     @property
     def resolution_rate(self) -> float | None:
         """解决率."""
-        return _ratio(self.solved, self.followed_up)
+        return _ratio(self.standing, self.resolve_due)
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -154,19 +228,34 @@ class UnitScore:
         """重办率."""
         return _ratio(self.reopened, self.resolved)
 
-    @property
-    def total(self) -> float | None:
-        """综合得分 0–100: the weighted mean of the available weighted rates."""
-        rates = {
+    def rates(self) -> dict[str, float | None]:
+        """The weighted rates by key."""
+        return {
             "response": self.response_rate,
+            "on_time": self.on_time_rate,
             "resolution": self.resolution_rate,
             "satisfaction": self.satisfaction_rate,
         }
+
+    @property
+    def missing_rates(self) -> list[str]:
+        """Weighted rates (weight > 0) without a denominator."""
+        rates = self.rates()
+        return [k for k in WEIGHTED if self.weights.get(k, 0.0) > 0 and rates[k] is None]
+
+    @property
+    def total(self) -> float | None:
+        """综合得分 0–100; a rate without data scores 0 (``unranked``: None)."""
+        if self.counted == 0:
+            return None
+        if self.missing == "unranked" and self.missing_rates:
+            return None
+        rates = self.rates()
         num = den = 0.0
         for key in WEIGHTED:
-            rate, weight = rates[key], self.weights.get(key, 0.0)
-            if rate is not None and weight > 0:
-                num += weight * rate
+            weight = self.weights.get(key, 0.0)
+            if weight > 0:
+                num += weight * (rates[key] or 0.0)
                 den += weight
         return 100.0 * num / den if den else None
 
@@ -177,16 +266,19 @@ async def unit_scores(
     year: int,
     month: int,
     *,
+    as_of: datetime,
     unit_ids: Iterable[str] | None = None,
     tz: ZoneInfo = DISTRICT_TZ,
 ) -> list[UnitScore]:
-    """Every unit's figures for a month (units that got no case are left out).
+    """Every unit's figures for a month as of ``as_of`` (units that got no case are left out).
 
     Args:
         db: the database.
-        district: for unit names, satisfaction scores and weights.
+        district: for unit names, satisfaction scores, weights and the policy.
         year: the year.
         month: the month, 1..12, in ``tz``.
+        as_of: the moment the figures are taken (the service's clock): which
+            deadlines have passed.
         unit_ids: only these units (default: all).
         tz: the district's time zone.
 
@@ -196,6 +288,7 @@ async def unit_scores(
     start, end = month_bounds(year, month, tz)
     d = aliased(CaseEvent, name="d")
     e = aliased(CaseEvent, name="e")
+    c = aliased(Case, name="c")
 
     # d: the month's dispatch events (ix_case_events_type_time).
     month_dispatches: list[ColumnElement[bool]] = [
@@ -217,6 +310,7 @@ async def unit_scores(
     on_time = e.data["on_time"].as_boolean()
     solved = e.data["solved"].as_boolean()
     satisfaction = e.data["satisfaction"].as_string()
+    reason = e.data["reason"].as_string()
     scores = district.satisfaction_scores
 
     def of(type_: EventType) -> ColumnElement[bool]:
@@ -239,14 +333,27 @@ async def unit_scores(
         count(of(EventType.RETURNED)).label("returned"),
         count(of(EventType.ACKNOWLEDGED)).label("acks"),
         count(of(EventType.ACKNOWLEDGED), on_time.is_not(True)).label("late_acks"),
+        count(
+            or_(
+                of(EventType.RENOTIFIED),
+                and_(of(EventType.ESCALATED), reason == "ack_overdue"),
+            )
+        ).label("ack_misses"),
         count(of(EventType.RESOLVED)).label("resolutions"),
         count(of(EventType.RESOLVED), on_time.is_not(True)).label("late_resolutions"),
+        count(
+            or_(
+                of(EventType.REMINDED),
+                and_(of(EventType.ESCALATED), reason == "resolve_overdue"),
+            )
+        ).label("resolve_misses"),
         count(of(EventType.REOPENED)).label("reopened"),
+        count(of(EventType.EXTENSION_APPROVED)).label("extensions"),
         count(of(EventType.FOLLOWED_UP)).label("followed"),
-        count(of(EventType.FOLLOWED_UP), solved.is_(True)).label("solved"),
+        count(of(EventType.FOLLOWED_UP), solved.is_not(True)).label("disputed"),
         func.sum(cast(points, Float)).filter(of(EventType.FOLLOWED_UP)).label("points"),
     )
-    keys = (d.unit_id.label("unit_id"),)
+    keys = (d.unit_id.label("unit_id"), d.case_id.label("case_id"))
     per_case: Subquery | CTE
     if db.is_sqlite:
         # No LATERAL in SQLite: join and group per dispatch event (its nested
@@ -256,7 +363,7 @@ async def unit_scores(
             .select_from(d)
             .join(e, link)
             .where(*month_dispatches)
-            .group_by(d.id, d.unit_id)
+            .group_by(d.id, d.unit_id, d.case_id)
             .subquery("per_case")
         )
     else:
@@ -275,25 +382,49 @@ async def unit_scores(
             .prefix_with("MATERIALIZED")
         )
     pc = per_case.c
+    # The case's state now (status, closure claim, deadlines in force): one
+    # primary-key lookup per counted case, after the per-case aggregation.
+    status, closure = c.status, c.closure_kind
     kept = pc.returned == 0
     was_returned = case((pc.returned > 0, 1), else_=0)
+    waits_ack = status.in_([st.value for st in AWAITING_ACK])
+    waits_resolution = status.in_([st.value for st in AWAITING_RESOLUTION])
+    ack_late = or_(
+        pc.late_acks > 0,
+        pc.ack_misses > 0,
+        and_(waits_ack, c.ack_due_at.is_not(None), c.ack_due_at < as_of),
+    )
+    resolve_late = or_(
+        pc.late_resolutions > 0,
+        pc.resolve_misses > 0,
+        and_(waits_resolution, c.resolve_due_at.is_not(None), c.resolve_due_at < as_of),
+    )
+    resolved = pc.resolutions > 0
+    stands = and_(resolved, status.in_([st.value for st in STANDING]))
 
-    def when(cond: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.sum(case((cond, 1), else_=0))
+    def when(*cond: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((and_(kept, *cond), 1), else_=0))
 
     stmt = (
         select(
             pc.unit_id,
             func.count(),
             func.sum(was_returned),
-            when(and_(kept, pc.acks > 0, pc.late_acks == 0)),
-            when(and_(kept, pc.resolutions > 0)),
-            when(and_(kept, pc.resolutions > 0, pc.late_resolutions == 0)),
-            when(and_(kept, pc.resolutions > 0, pc.reopened > 0)),
+            when(or_(pc.acks > 0, ack_late)),
+            when(pc.acks > 0, ~ack_late),
+            when(or_(resolved, resolve_late)),
+            when(resolved),
+            when(resolved, ~resolve_late),
+            when(stands),
+            when(stands, closure.in_(["explained", "unfounded"])),
+            when(resolved, pc.reopened > 0),
+            when(pc.extensions > 0),
             func.sum(case((kept, pc.followed), else_=0)),
-            func.sum(case((kept, pc.solved), else_=0)),
+            func.sum(case((kept, pc.disputed), else_=0)),
             func.sum(case((kept, pc.points), else_=0.0)),
         )
+        .select_from(per_case)
+        .join(c, c.id == pc.case_id)
         .where(pc.earlier == 0)
         .group_by(pc.unit_id)
         .order_by(pc.unit_id)
@@ -310,21 +441,28 @@ async def unit_scores(
     for row in rows:
         unit_id = str(row[0])
         unit = district.units.get(unit_id)
+        n = [int(v or 0) for v in row[1:14]]
         out.append(
             UnitScore(
                 unit_id=unit_id,
                 unit_name=unit.name if unit else unit_id,
                 month=label,
-                dispatched=int(row[1] or 0),
-                returned=int(row[2] or 0),
-                acknowledged_on_time=int(row[3] or 0),
-                resolved=int(row[4] or 0),
-                resolved_on_time=int(row[5] or 0),
-                reopened=int(row[6] or 0),
-                followed_up=int(row[7] or 0),
-                solved=int(row[8] or 0),
-                satisfaction_points=float(row[9] or 0.0),
+                dispatched=n[0],
+                returned=n[1],
+                ack_due=n[2],
+                acknowledged_on_time=n[3],
+                resolve_due=n[4],
+                resolved=n[5],
+                resolved_on_time=n[6],
+                standing=n[7],
+                explained=n[8],
+                reopened=n[9],
+                extended=n[10],
+                followed_up=n[11],
+                disputed=n[12],
+                satisfaction_points=float(row[14] or 0.0),
                 weights=dict(district.score_weights),
+                missing=district.assessment.missing,
             )
         )
     return out

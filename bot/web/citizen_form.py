@@ -7,6 +7,7 @@ Routes::
     POST /report            file the request (CSRF-checked); shows number and deadline
     GET  /report/status     ?number=MQ… : the look-up form (and, see below, the status)
     POST /report/status     number + phone: the case's status and public timeline
+    POST /report/followup   number + phone + answer: the follow-up (回访), see citizen_followup
 
 Decisions:
 
@@ -54,8 +55,10 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.services.cases import MAX_TEXT, CaseView, Preview
-from bot.services.notifications import fmt_duration, fmt_time
+from bot.services.lifecycle import CaseError
+from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.triage import emergency_of
+from bot.web.citizen_followup import answer_from_status, follow_up_open
 from bot.web.citizen_intake import (
     DONE,
     FORM_SECRET_NAME,
@@ -212,12 +215,24 @@ def render_status_page(
     result: StatusResult | None,
     *,
     asked: bool,
+    error: str | None = None,
+    ok: str | None = None,
 ) -> Page:
-    """The status page: the result (if any), then the look-up form."""
+    """The status page: the result (if any), the follow-up answers, then the look-up form."""
     done = result is not None and result.status in DONE
+    answers = [(k, v[0]) for k, v in FOLLOW_UP_ANSWERS.items()] if follow_up_open(result) else []
     return Page(
         "report_status.html",
-        {"number": number, "result": result, "asked": asked, "done": done, "tz": ctx.tz},
+        {
+            "number": number,
+            "result": result,
+            "asked": asked,
+            "done": done,
+            "tz": ctx.tz,
+            "answers": answers,
+            "error": error,
+            "ok": ok,
+        },
     )
 
 
@@ -335,6 +350,40 @@ def throttled(request: web.Request) -> web.Response:
     return html_response(request, page_, status=429, headers={"Retry-After": "60"})
 
 
+async def handle_follow_up(request: web.Request) -> web.Response:
+    """POST /report/followup: number, phone and the answer to the follow-up question."""
+    ctx = request.app[FORM_KEY]
+    data = await read_form(request)
+    number, phone, answer = (data.get(k) for k in ("number", "phone", "answer"))
+    number_ = number if isinstance(number, str) else ""
+    phone_ = phone if isinstance(phone, str) else ""
+    # The answer proves the phone like a look-up does: the same limits on guessing.
+    checks = (("status_ip", request.remote or "-"), ("status_case", number_.strip().upper()))
+    if not ctx.throttle.allows(*checks):
+        return throttled(request)
+    ctx.throttle.count(checks[0])
+    try:
+        result = await answer_from_status(
+            ctx, number_, phone_, answer if isinstance(answer, str) else ""
+        )
+    except CaseError as exc:
+        result = await lookup_status(ctx, number_, phone_)
+        if result is None or not result.detailed:
+            ctx.throttle.count(checks[1])
+        page_ = render_status_page(ctx, number_, result, asked=True, error=exc.message)
+        return html_response(request, page_, status=400)
+    if result is None or not result.detailed:
+        ctx.throttle.count(checks[1])
+    page_ = render_status_page(
+        ctx,
+        number_,
+        result,
+        asked=True,
+        ok="感谢您的评价，已记录。" if result else None,
+    )
+    return html_response(request, page_)
+
+
 async def handle_status_get(request: web.Request) -> web.Response:
     """GET /report/status?number=…[&phone=…]."""
     return await _status(request, request.query.get("number", ""), request.query.get("phone"))
@@ -360,6 +409,7 @@ def add_citizen_form_routes(app: web.Application, ctx: CitizenFormContext) -> No
     app.router.add_post("/report/preview", handle_preview)
     app.router.add_get("/report/status", handle_status_get)
     app.router.add_post("/report/status", handle_status_post)
+    app.router.add_post("/report/followup", handle_follow_up)
 
 
 __all__ = [

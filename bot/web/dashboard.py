@@ -8,6 +8,7 @@ Routes::
     GET  /dashboard/cases/{id}          the case card, the actions and the timeline
     POST /dashboard/cases/{id}/act      签收 / 处理中 / 办结 / 退单 / 上报 / 派单
     GET  /dashboard/overview            the district by station and by room (district users)
+    GET  /dashboard/routing             routing accuracy, confusions, corrections to learn
     GET  /dashboard/assessment?month=   monthly assessment, ranking and trend
     GET  /dashboard/coverage            network coverage against the seed's targets
     GET  /dashboard/diary?month=        diary compliance; POST files an entry
@@ -54,6 +55,7 @@ from aiohttp import web
 
 from bot.runtime.assembly import Runtime
 from bot.services.callbacks import CaseAction
+from bot.services.cases import CLOSURE_KINDS
 from bot.services.lifecycle import CaseError
 from bot.services.organisation import Coverage, coverage
 from bot.web import dashboard_data as data
@@ -84,6 +86,7 @@ from bot.web.dashboard_records import (
     handle_file_post,
     handle_files,
 )
+from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
 from bot.web.html import read_form, setup_templates
 from storage.enums import Channel
 from storage.models import Case
@@ -106,6 +109,9 @@ _ERROR_STATUS = {
     "forbidden": 403,
     "not_found": 404,
     "bad_input": 400,
+    "too_late": 409,
+    "pending": 409,
+    "no_request": 409,
 }
 
 
@@ -129,11 +135,25 @@ def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pag
         (bureau.id, f"{district.rooms[bureau.room_id].name} · {bureau.name}")
         for bureau in district.bureaus.values()
     ]
-    return [
+    forms = [
         pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
         for act in WEB_ACTIONS
         if act in allowed
     ]
+    now = ctx.runtime.clock.now()
+    if case.extension_due_at is not None:
+        if ctx.cases.decides_extensions(viewer.person):
+            forms += [
+                pages.ActionForm(CaseAction.EXTEND_OK),
+                pages.ActionForm(CaseAction.EXTEND_NO),
+            ]
+    elif (
+        CaseAction.RESOLVE in allowed
+        and case.resolve_due_at is not None
+        and now <= case.resolve_due_at
+    ):
+        forms.append(pages.ActionForm(CaseAction.EXTEND))
+    return forms
 
 
 async def _case_response(
@@ -192,7 +212,10 @@ async def _act(
     elif action == CaseAction.START:
         await cases.start_progress(case.id, actor, web_, expected_version=version)
     elif action == CaseAction.RESOLVE:
-        await cases.resolve(case.id, actor, note, web_, expected_version=version)
+        closure = form.get("closure", "")
+        if closure not in CLOSURE_KINDS:
+            raise CaseError("bad_input", "请选择办结类型：实际解决、解释说明或不属实。")
+        await cases.resolve(case.id, actor, note, web_, expected_version=version, closure=closure)
     elif action == CaseAction.RETURN:
         await cases.return_case(case.id, actor, note, web_, expected_version=version)
     elif action == CaseAction.ESCALATE:
@@ -200,6 +223,14 @@ async def _act(
     elif action == CaseAction.DISPATCH:
         target = form.get("target", "")
         await cases.dispatch(case.id, actor, target, web_, expected_version=version)
+    elif action == CaseAction.EXTEND:
+        days = parse_int(form.get("days", ""))
+        await cases.request_extension(case.id, actor, note, days or 0, web_)
+    elif action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+        approve = action == CaseAction.EXTEND_OK
+        await cases.decide_extension(
+            case.id, actor, approve, note or None, web_, expected_version=version
+        )
     else:
         raise CaseError("bad_input", "未知的操作。")
 
@@ -213,7 +244,9 @@ async def handle_act(
     if case is None:
         return not_found(request)
     post = await read_form(request)
-    form = {k: form_field(post, k) for k in ("action", "version", "note", "target")}
+    form = {
+        k: form_field(post, k) for k in ("action", "version", "note", "target", "closure", "days")
+    }
     version = parse_int(form["version"])
     try:
         if version is None:
@@ -260,7 +293,13 @@ async def handle_assessment(
     """GET /dashboard/assessment?month=YYYY-MM."""
     year, month, error = month_of(ctx, request.query.get("month"))
     result = await data.assessment(
-        ctx.runtime.db, ctx.runtime.district, viewer.policy, year, month, ctx.tz
+        ctx.runtime.db,
+        ctx.runtime.district,
+        viewer.policy,
+        year,
+        month,
+        ctx.tz,
+        as_of=ctx.runtime.clock.now(),
     )
     prev, nxt = neighbours(year, month)
     document = pages.assessment_page(
@@ -268,7 +307,6 @@ async def handle_assessment(
         result,
         prev=prev,
         nxt=nxt,
-        weights=ctx.runtime.district.score_weights,
         months=month_choices(ctx),
         error=error,
     )
@@ -309,7 +347,14 @@ async def handle_export_scores(
     if error:
         return message(request, "无法导出", error, 400)
     result = await data.assessment(
-        ctx.runtime.db, ctx.runtime.district, viewer.policy, year, month, ctx.tz, trend_months=0
+        ctx.runtime.db,
+        ctx.runtime.district,
+        viewer.policy,
+        year,
+        month,
+        ctx.tz,
+        as_of=ctx.runtime.clock.now(),
+        trend_months=0,
     )
     body = data.to_csv(data.SCORE_CSV_HEADER, data.score_csv_rows(result.rows))
     return csv_response(body, f"minqing-scores-{result.month}.csv")
@@ -345,6 +390,7 @@ def add_dashboard_routes(
     r.add_get(r"/dashboard/cases/{case_id}", guarded(handle_case))
     r.add_post(r"/dashboard/cases/{case_id}/act", guarded(handle_act))
     r.add_get("/dashboard/overview", guarded(handle_overview, district_only=True))
+    r.add_get(ROUTING_PATH, guarded(handle_routing, district_only=True))
     r.add_get("/dashboard/assessment", guarded(handle_assessment))
     r.add_get("/dashboard/coverage", guarded(handle_coverage))
     r.add_get("/dashboard/diary", guarded(handle_diary))

@@ -19,8 +19,8 @@ from sqlalchemy import Select, func, select
 from bot.services.cases import CaseService, CaseView
 from bot.services.lifecycle import is_overdue
 from bot.services.notifications import fmt_time
-from bot.services.reports import rank_units
-from bot.services.scores import UnitScore, month_bounds, unit_scores
+from bot.services.reports import ranking
+from bot.services.scores import UnitScore, month_bounds, policy_lines, unit_scores
 from bot.web.auth import AccessPolicy
 from config.district import STATION_KINDS, District
 from storage.db import Database
@@ -262,6 +262,19 @@ class AssessmentRow:
 
     score: UnitScore
     rank: int | None
+    #: Why a listed unit is not ranked: ``too_few_cases``, ``missing_data``, ``no_cases``.
+    unranked: str | None = None
+
+    @property
+    def rank_text(self) -> str:
+        """The rank, or why there is none (as the dashboard and the CSV show it)."""
+        if self.rank is not None:
+            return str(self.rank)
+        return UNRANKED_TEXT.get(self.unranked or "", "—")
+
+
+#: How an unranked unit's rank cell reads (the same words as ``minqing report``).
+UNRANKED_TEXT = {"too_few_cases": "不排名(件少)", "missing_data": "不排名(缺数据)"}
 
 
 @dataclass(frozen=True)
@@ -273,6 +286,8 @@ class Assessment:
     trend_labels: list[str]
     trend: list[UnitScore]
     trend_scope: str
+    #: The formula, denominators, missing-data rule and minimum (as ``minqing report``).
+    policy: list[str]
 
 
 def combine(scores: Iterable[UnitScore], unit_id: str, name: str, month: str) -> UnitScore:
@@ -285,14 +300,20 @@ def combine(scores: Iterable[UnitScore], unit_id: str, name: str, month: str) ->
         month=month,
         dispatched=sum(s.dispatched for s in items),
         returned=sum(s.returned for s in items),
+        ack_due=sum(s.ack_due for s in items),
         acknowledged_on_time=sum(s.acknowledged_on_time for s in items),
+        resolve_due=sum(s.resolve_due for s in items),
         resolved=sum(s.resolved for s in items),
         resolved_on_time=sum(s.resolved_on_time for s in items),
+        standing=sum(s.standing for s in items),
+        explained=sum(s.explained for s in items),
         reopened=sum(s.reopened for s in items),
+        extended=sum(s.extended for s in items),
         followed_up=sum(s.followed_up for s in items),
-        solved=sum(s.solved for s in items),
+        disputed=sum(s.disputed for s in items),
         satisfaction_points=sum(s.satisfaction_points for s in items),
         weights=weights,
+        missing=items[0].missing if items else "zero",
     )
 
 
@@ -304,18 +325,21 @@ async def assessment(
     month: int,
     tz: ZoneInfo,
     *,
+    as_of: datetime,
     trend_months: int = TREND_MONTHS,
 ) -> Assessment:
     """The month's figures of the units ``policy`` may see, ranked among all units.
+
+    ``as_of`` is the service's clock: which deadlines have passed.
 
     The trend is the district's (for district users) or the viewer's units'
     added up, over the ``trend_months`` months ending with this one.
     """
     label = month_label(year, month)
-    scores = await unit_scores(db, district, year, month, tz=tz)
-    ranks = rank_units({s.unit_id: s.total for s in scores})
+    scores = await unit_scores(db, district, year, month, as_of=as_of, tz=tz)
+    ranks, unranked = ranking(district, scores)
     rows = [
-        AssessmentRow(s, ranks.get(s.unit_id))
+        AssessmentRow(s, ranks.get(s.unit_id), unranked.get(s.unit_id))
         for s in scores
         if policy.sees_everything or policy.can_see_unit(s.unit_id)
     ]
@@ -336,7 +360,9 @@ async def assessment(
         if scope_units is not None and not scope_units:
             monthly: list[UnitScore] = []
         else:
-            monthly = await unit_scores(db, district, y, m, unit_ids=scope_units, tz=tz)
+            monthly = await unit_scores(
+                db, district, y, m, as_of=as_of, unit_ids=scope_units, tz=tz
+            )
         trend.append(combine(monthly, "scope", scope, month_label(y, m)))
     return Assessment(
         month=label,
@@ -344,6 +370,7 @@ async def assessment(
         trend_labels=[month_label(y, m) for y, m in months],
         trend=trend,
         trend_scope=scope,
+        policy=policy_lines(district),
     )
 
 
@@ -431,6 +458,15 @@ SCORE_CSV_HEADER = (
     "派单数",
     "退单数",
     "计入考核",
+    "应签收",
+    "按时签收",
+    "应办结",
+    "已办结",
+    "按时办结",
+    "办结维持",
+    "其中解释说明",
+    "回访否定",
+    "延期件数",
     "响应率",
     "按时办结率",
     "解决率",
@@ -456,12 +492,21 @@ def score_csv_rows(rows: Iterable[AssessmentRow]) -> list[list[object]]:
     return [
         [
             r.score.month,
-            r.rank if r.rank is not None else "",
+            r.rank_text if r.rank is not None or r.unranked else "",
             r.score.unit_id,
             r.score.unit_name,
             r.score.dispatched,
             r.score.returned,
             r.score.counted,
+            r.score.ack_due,
+            r.score.acknowledged_on_time,
+            r.score.resolve_due,
+            r.score.resolved,
+            r.score.resolved_on_time,
+            r.score.standing,
+            r.score.explained,
+            r.score.disputed,
+            r.score.extended,
             pct(r.score.response_rate),
             pct(r.score.on_time_rate),
             pct(r.score.resolution_rate),

@@ -87,6 +87,9 @@ FLASH = {
     "ret": "已退单，案件已退回分派台。",
     "esc": "已上报上一级。",
     "disp": "已派单。",
+    "ext": "延期申请已提交督查督办中心审批。",
+    "xok": "已同意延期，已通知承办单位和群众。",
+    "xno": "已不同意延期，已通知承办单位。",
     "diary": "民情日记已保存。",
     "file": "档案栏目已保存。",
 }
@@ -108,6 +111,7 @@ def _nav(viewer: ViewerInfo) -> list[tuple[str, str, str]]:
     items = [("cases", HOME, "案件")]
     if viewer.district_user:
         items.append(("overview", "/dashboard/overview", "全区概况"))
+        items.append(("routing", "/dashboard/routing", "分派准确率"))
     items += [
         ("assessment", "/dashboard/assessment", "考核"),
         ("coverage", "/dashboard/coverage", "网络覆盖"),
@@ -216,7 +220,10 @@ _NOTE_FIELDS: dict[CaseAction, tuple[str, bool, str]] = {
     CaseAction.RESOLVE: ("办理结果", True, "必填，将告知群众"),
     CaseAction.RETURN: ("退单理由", True, "必填；案件将退回分派台重新派单"),
     CaseAction.ESCALATE: ("上报说明", False, "可选；案件将上报上一级督办"),
+    CaseAction.EXTEND: ("延期理由", True, "必填；须在办结时限前申请，由督查督办中心审批"),
 }
+#: The supervision centre's one-click decisions on a pending 延期申请.
+_DECIDE = (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO)
 
 
 def _action_forms(
@@ -227,7 +234,7 @@ def _action_forms(
     detailed: list[dict[str, object]] = []
     for item in actions:
         act = item.action
-        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START):
+        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, *_DECIDE):
             quick.append({"act": act.value, "label": ACTION_LABELS[act]})
         elif act is CaseAction.DISPATCH:
             detailed.append({"act": act.value, "targets": list(item.targets)})
@@ -327,11 +334,14 @@ def assessment_page(
     *,
     prev: str,
     nxt: str,
-    weights: Mapping[str, float],
     months: Sequence[str],
     error: str | None = None,
 ) -> Page:
-    """``/dashboard/assessment``: the month's figures per unit, the ranking and the trend."""
+    """``/dashboard/assessment``: the month's figures per unit, the ranking and the trend.
+
+    The formula, the denominators, the missing-data rule and the minimum are
+    printed beside the table (``data.policy``, the same lines as ``minqing report``).
+    """
     bars = [
         charts.Bar(f"{r.rank}. {r.score.unit_name}", r.score.total)
         for r in data.rows
@@ -343,8 +353,6 @@ def assessment_page(
         charts.Series("满意率", [s.satisfaction_rate for s in data.trend]),
         charts.Series("按时办结率", [s.on_time_rate for s in data.trend]),
     ]
-    a, b, c = (f"{weights.get(k, 0):g}" for k in ("response", "resolution", "satisfaction"))
-    weight_text = f"综合得分 = 响应率×{a} + 解决率×{b} + 满意率×{c}（按权重加权平均，满分100）。"
     return layout(
         "dash_assessment.html",
         viewer,
@@ -354,7 +362,6 @@ def assessment_page(
         prev=prev,
         nxt=nxt,
         months=_month_choices(data.month, months),
-        weight_text=weight_text,
         bars=bars,
         series=series,
     )

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
 )
 
 from bot.services import notifications as nt
@@ -93,6 +95,23 @@ def note_prompt(action: CaseAction, number: str) -> str:
 
 
 NOTE_EXPECTED = "请用文字发送说明，或发送 /cancel 取消。"
+#: 办结 kind labels → the service's closure kinds (实际解决 / 解释说明 / 不属实).
+CLOSURE_BY_LABEL = {"实际解决": "solved", "解释说明": "explained", "不属实": "unfounded"}
+CLOSURE_PROMPT = (
+    "请选择办结类型：问题已实际解决，还是作了解释说明，或经核实反映不属实？"
+    "（群众回访时的答复将与此一并记录，群众表示未解决的按未解决计。）"
+)
+
+
+def closure_keyboard() -> ReplyKeyboardMarkup:
+    """实际解决 / 解释说明 / 不属实 as one row of reply buttons."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(label) for label in CLOSURE_BY_LABEL]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
 NOTE_CANCELLED = "已取消，案件未作改动。"
 
 
@@ -110,6 +129,8 @@ ACTION_DONE: dict[CaseAction, str] = {
     CaseAction.START: "已标记为处理中",
     CaseAction.ESCALATE: "已上报",
     CaseAction.DISPATCH: "已派单",
+    CaseAction.EXTEND_OK: "已同意延期",
+    CaseAction.EXTEND_NO: "已不同意延期",
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
 CHOOSE_BUREAU = "请选择承办部门："

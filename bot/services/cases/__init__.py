@@ -14,10 +14,14 @@ Public API::
     await service.file_warning(officer_id, WarningDraft(...), channel) -> CaseView
     await service.acknowledge(case_id, actor_id, channel, expected_version=None) -> CaseView
     await service.start_progress(case_id, actor_id, channel, expected_version=None) -> CaseView
-    await service.resolve(case_id, actor_id, note, channel, expected_version=None) -> CaseView
+    await service.resolve(case_id, actor_id, note, channel, expected_version=None,
+                          closure="solved") -> CaseView   # 实际解决 / 解释说明 / 不属实
     await service.return_case(case_id, actor_id, reason, channel, expected_version=None)
     await service.escalate(case_id, actor_id, note=None, channel, expected_version=None)
     await service.dispatch(case_id, actor_id, target, channel, expected_version=None)
+    await service.request_extension(case_id, actor_id, reason, working_days, channel)
+    await service.decide_extension(case_id, actor_id, approve, note=None, channel,
+                                   expected_version=None) -> CaseView   # 督查督办中心
     await service.answer_follow_up(case_id, citizen_id, solved, satisfaction, comment=None,
                                    channel, expected_version=None) -> CaseView
     await service.get_case_view(case_id, viewer_id) -> CaseView
@@ -71,10 +75,12 @@ Case numbers are ``MQ<local date>-<case id, at least 4 digits>``, e.g.
 from __future__ import annotations
 
 from bot.services.cases.escalation import CaseEscalation
+from bot.services.cases.extension import CaseExtension
 from bot.services.cases.followup import CaseFollowUp
 from bot.services.cases.handling import CaseHandling
 from bot.services.cases.intake import CaseIntake
 from bot.services.cases.model import (
+    CLOSURE_KINDS,
     DISTRICT_KINDS,
     HANDLER_ROLES,
     MAX_NOTE,
@@ -94,6 +100,7 @@ from bot.services.cases.model import (
 )
 
 __all__ = [
+    "CLOSURE_KINDS",
     "DISTRICT_KINDS",
     "HANDLER_ROLES",
     "MAX_NOTE",
@@ -114,7 +121,7 @@ __all__ = [
 ]
 
 
-class CaseService(CaseIntake, CaseHandling, CaseEscalation, CaseFollowUp):
+class CaseService(CaseIntake, CaseHandling, CaseEscalation, CaseFollowUp, CaseExtension):
     """Domain services for cases. One instance per process; safe to share.
 
     Composed of one mixin per stage of a case's life, all sharing the

@@ -20,6 +20,7 @@ from bot.services.lifecycle import (
     EventType,
     TimerKind,
     check_version,
+    is_overdue,
     record,
     status_label,
 )
@@ -91,6 +92,8 @@ class CaseEscalation(CaseTx):
             },
             expected_version=expected_version,
         )
+        if is_overdue(case, now):
+            case.deadline_missed = True  # the new level's fresh deadline must not erase it
         case.escalation_level += 1
         case.escalated_to_unit_id = target
         if status in AWAITING_ACK:
@@ -140,6 +143,7 @@ class CaseEscalation(CaseTx):
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""
         units = self.responsible_units(case)
+        case.deadline_missed = True
         await record(
             s,
             case,
@@ -157,6 +161,7 @@ class CaseEscalation(CaseTx):
     async def remind_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
         """催办: the resolution deadline passed; remind every responsible unit."""
         units = self.responsible_units(case)
+        case.deadline_missed = True
         await record(
             s,
             case,

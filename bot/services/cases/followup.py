@@ -21,7 +21,7 @@ from bot.services.lifecycle import (
     apply,
 )
 from storage import cases as store
-from storage.enums import CaseStatus, Channel
+from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
 
 
@@ -59,6 +59,8 @@ class CaseFollowUp(CaseTx):
             case = await self._lock(s, case_id)
             if case.reporter_id != citizen.id:
                 raise CaseError("forbidden", "只有反映人本人可以评价。")
+            if case.kind == CaseKind.WARNING:
+                raise CaseError("forbidden", "预警信息不进行满意度回访。")
             if case.status in (CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REOPENED):
                 raise CaseError("already_answered", "该案件已完成回访，感谢您的评价。")
             await apply(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
+    CLOSURE_KINDS,
     MAX_NOTE,
     CaseView,
     _alternative_pair,
@@ -18,7 +20,7 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import UNKNOWN
 from storage import cases as store
-from storage.enums import Channel
+from storage.enums import CaseKind, Channel
 from storage.models import Case
 
 
@@ -47,6 +49,8 @@ class CaseHandling(CaseTx):
                 case.dispatched_at + deadlines.acknowledge if case.dispatched_at else None
             )
             on_time = original_due is None or now <= original_due
+            if not on_time:
+                case.deadline_missed = True
             await apply(
                 s,
                 case,
@@ -97,20 +101,31 @@ class CaseHandling(CaseTx):
         note: str,
         channel: str = Channel.TELEGRAM,
         expected_version: int | None = None,
+        closure: str = "solved",
     ) -> CaseView:
         """办结 with a note on the result; the reporter gets the follow-up question.
 
+        ``closure`` is the station's claim (:data:`CLOSURE_KINDS`): ``solved``
+        (实际解决), ``explained`` (解释说明) or ``unfounded`` (不属实). It is kept
+        on the case and in the event; the reporter's follow-up answer is kept
+        beside it and decides the resolution rate (``bot/services/scores.py``).
+
         Raises:
-            CaseError: ``bad_input`` (empty note), ``not_found``, ``forbidden``,
-                ``stale``, ``illegal_transition``.
+            CaseError: ``bad_input`` (empty note, unknown closure), ``not_found``,
+                ``forbidden``, ``stale``, ``illegal_transition``.
         """
         note_ = _clean(note, MAX_NOTE)
         if not note_:
             raise CaseError("bad_input", "请填写办理结果。")
+        if closure not in CLOSURE_KINDS:
+            raise CaseError("bad_input", "请选择实际解决、解释说明或不属实。")
         async with self.db.session() as s:
             now = self.clock.now()
             actor, case = await self._begin_act(s, case_id, actor_id)
             on_time = case.resolve_due_at is None or now <= case.resolve_due_at
+            if not on_time:
+                case.deadline_missed = True
+            case.closure_kind = closure
             await apply(
                 s,
                 case,
@@ -119,7 +134,7 @@ class CaseHandling(CaseTx):
                 actor_id=actor.id,
                 channel=channel,
                 note=note_,
-                data={"on_time": on_time, "acting_unit_id": actor.unit_id},
+                data={"on_time": on_time, "acting_unit_id": actor.unit_id, "closure": closure},
                 expected_version=expected_version,
             )
             case.resolved_at = now
@@ -135,13 +150,17 @@ class CaseHandling(CaseTx):
                 {},
                 now=now,
             )
-            await self.publish_tx(
-                s,
-                case,
-                now,
-                reporter_text=nt.follow_up_question,
-                reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
-            )
+            if case.kind == CaseKind.WARNING:
+                # The officer is told, never asked to rate the handling of their own warning.
+                await self.publish_tx(s, case, now, reporter_text=nt.warning_resolved)
+            else:
+                await self.publish_tx(
+                    s,
+                    case,
+                    now,
+                    reporter_text=nt.follow_up_question,
+                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
+                )
             return self.view_for(case, actor, now)
 
     def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
@@ -275,6 +294,7 @@ class CaseHandling(CaseTx):
             case = await self._lock(s, case_id)
             if not self._is_dispatcher(actor):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
+            returned = corrections.was_returned(case)
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             await self._dispatch_tx(
@@ -286,6 +306,9 @@ class CaseHandling(CaseTx):
                 channel=channel,
                 how="hand",
                 expected_version=expected_version,
+            )
+            await corrections.record_dispatch_tx(
+                s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
             await self.publish_tx(s, case, now, reporter_text=nt.reporter_dispatched)
             return self.view_for(case, actor, now)

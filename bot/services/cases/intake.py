@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     MAX_TEXT,
@@ -108,6 +111,20 @@ class CaseIntake(CaseTx):
         )
 
     # --- filing ------------------------------------------------------------------
+
+    async def _record_choice(
+        self,
+        s: AsyncSession,
+        case: Case,
+        c: ClassificationLike,
+        route: Route,
+        kind: str,
+        actor: int,
+    ) -> None:
+        """A reporter's own office that differs from the classifier's is a correction."""
+        keywords = tuple(_keywords(c.keywords))
+        said = corrections.Classified(c.room, c.bureau, float(c.confidence), keywords)
+        await corrections.record_choice_tx(s, case, said, route, kind, actor, case.created_at)
 
     def _check_text(self, text: str) -> str:
         text = text.strip()
@@ -226,6 +243,8 @@ class CaseIntake(CaseTx):
                     "room": route.room,
                     "bureau": route.bureau,
                     "confidence": float(c.confidence),
+                    "classified_room": c.room,
+                    "classified_bureau": c.bureau,
                     **(
                         {
                             "emergency": emergency.kind,
@@ -238,6 +257,7 @@ class CaseIntake(CaseTx):
                     ),
                 },
             )
+            await self._record_choice(s, case, c, route, "citizen", reporter.id)
             if route.to_desk:
                 case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
                 await self._schedule_ack(s, case, now)
@@ -341,8 +361,12 @@ class CaseIntake(CaseTx):
                     "rubric": rubric,
                     "why": _why(c),
                     "notify": list(route.also_notify),
+                    "classified_room": c.room,
+                    "classified_bureau": c.bureau,
                 },
             )
+            if draft.room or draft.bureau:
+                await self._record_choice(s, case, c, route, "officer", officer.id)
             if severity != rubric:
                 await record(
                     s,

@@ -18,6 +18,8 @@ HANDLER_ROLES = (Role.CHIEF.value, Role.STAFF.value, Role.ADMIN.value)
 #: Roles allowed to file a warning.
 WARNING_ROLES = (Role.OFFICER.value, Role.STAFF.value, Role.CHIEF.value)
 SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
+#: What a station claims at 办结: the matter was solved, explained, or found untrue.
+CLOSURE_KINDS = {"solved": "实际解决", "explained": "解释说明", "unfounded": "不属实"}
 MAX_TEXT = 5000
 MAX_NOTE = 2000
 #: Unit kinds whose people may view every case (district office and centres).

@@ -1,0 +1,216 @@
+"""``minqing lexicon learn``: the district's routing corrections as a reviewable lexicon change.
+
+Reads the latest correction of each case (``routing_corrections``), asks
+:func:`nlp.learn.propose` for overlay rules, and prints: the corrections by kind,
+the most frequent confusions, how many corrections the lexicon routes right
+before and after, the fixed evaluation sets before and after, and the overlay's
+unified diff. Nothing is written without ``--apply``; with it the overlay file
+(``--out``, else ``MINQING_LEXICON_OVERLAY``, else ``config/lexicon.local.toml``)
+is written and the corrections are marked learnt. A running service loads the
+overlay at its next start.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.cli.common import fail, load_config, with_db
+from config.district import District
+from config.settings import Settings
+from storage.db import Database
+
+__all__ = ["register"]
+
+_REPO = Path(__file__).resolve().parent.parent.parent
+EVAL_SETS = (
+    _REPO / "tests" / "data" / "citizen_messages.tsv",
+    _REPO / "tests" / "data" / "warnings.tsv",
+)
+"""The fixed evaluation sets printed before and after (also the background texts)."""
+
+
+def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``learn`` to the actions of ``minqing lexicon``."""
+    p = lexicon_actions.add_parser(
+        "learn",
+        help="propose lexicon rules from the district's routing corrections",
+        description="Turn the district's routing corrections (退单 then 派单, the desk's "
+        "派单, citizens' and officers' own choice of office) into overlay rules; print the "
+        "figures before and after and the TOML diff. Writes nothing without --apply.",
+    )
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only corrections made since this day")
+    p.add_argument("--apply", action="store_true", help="write the overlay, mark them learnt")
+    p.add_argument("--out", type=Path, help="overlay file (default: the configured overlay)")
+    p.add_argument(
+        "--max-per-target",
+        type=int,
+        default=5,
+        metavar="N",
+        help="at most N new words per bureau (default 5)",
+    )
+    p.set_defaults(func=cmd_lexicon_learn)
+
+
+def _eval_line(name: str, before: Any, after: Any) -> str:
+    def fig(report: Any) -> str:
+        bureau = report.bureau_accuracy
+        b = f"{bureau:.3f}" if bureau is not None else "-"
+        return f"room {report.accuracy:.3f} bureau {b}"
+
+    return f"  {name}: before {fig(before)} | after {fig(after)} (n={before.n})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    kind: str
+    text: str
+    classified_room: str
+    classified_bureau: str
+    final_room: str
+    final_bureau: str
+
+
+def _read_rows(since: datetime | None) -> tuple[list[_Row], District, Settings] | None:
+    loaded: list[Any] = []
+
+    async def work(settings: Settings, district: District, db: Database) -> int:
+        from bot.services.corrections import latest_corrections
+
+        rows = await latest_corrections(db, since)
+        loaded.append(
+            (
+                [
+                    _Row(
+                        r.id,
+                        r.kind,
+                        r.text,
+                        r.classified_room,
+                        r.classified_bureau,
+                        r.final_room,
+                        r.final_bureau,
+                    )
+                    for r in rows
+                    if r.final_room in district.rooms
+                ],
+                district,
+                settings,
+            )
+        )
+        return 0
+
+    code = with_db(work)
+    return loaded[0] if code == 0 and loaded else None
+
+
+def _mark(ids: list[int]) -> int:
+    async def work(settings: Settings, district: District, db: Database) -> int:
+        from bot.services.clock import SystemClock
+        from bot.services.corrections import mark_learnt
+
+        marked = await mark_learnt(db, ids, SystemClock().now())
+        print(f"marked learnt: {marked} correction(s)")
+        return 0
+
+    return with_db(work)
+
+
+def cmd_lexicon_learn(args: argparse.Namespace) -> int:
+    """Run ``minqing lexicon learn``."""
+    from bot.services.clock import SystemClock
+    from bot.services.corrections import KINDS
+    from nlp.evaluate import evaluate, read_hand_set
+    from nlp.learn import Correction, propose
+    from nlp.lexicon import (
+        LEXICON_PATH,
+        LOCAL_OVERLAY_PATH,
+        load_lexicon,
+        merge_overlay,
+        overlay_path,
+        parse_lexicon,
+    )
+
+    try:
+        since_day = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        return fail(f"--since: not a date (YYYY-MM-DD): {args.since!r}")
+    config = load_config()
+    if config is None:
+        return 2
+    settings = config[0]
+    since = (
+        datetime(since_day.year, since_day.month, since_day.day, tzinfo=settings.timezone)
+        if since_day
+        else None
+    )
+    loaded = _read_rows(since)
+    if loaded is None:
+        return 2
+    rows, district, settings = loaded
+    out: Path = args.out or overlay_path() or LOCAL_OVERLAY_PATH
+    overlay_text = out.read_text(encoding="utf-8") if out.is_file() else ""
+    base_lex = load_lexicon(LEXICON_PATH)
+    base: dict[str, Any] = dict(base_lex.raw)
+    base["terms"] = {
+        t: {**w, **({"idf": base_lex.term_idf[t]} if t in base_lex.term_idf else {})}
+        for t, w in base_lex.terms.items()
+    }
+    corrections = [
+        Correction(r.text, r.classified_room, r.classified_bureau, r.final_room, r.final_bureau)
+        for r in rows
+    ]
+    hand = {p.name: read_hand_set(p) for p in EVAL_SETS if p.is_file()}
+    background = [c.text for cases in hand.values() for c in cases]
+    today = SystemClock().now().astimezone(settings.timezone).date()
+    proposal = propose(
+        corrections,
+        base,
+        overlay_text,
+        background,
+        max_per_target=max(1, args.max_per_target),
+        note=today.isoformat(),
+        guard=[Correction(c.text, "", "", c.room, c.bureau) for cs in hand.values() for c in cs],
+    )
+    by_kind: dict[str, int] = {}
+    for r in rows:
+        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
+    kinds = ", ".join(f"{KINDS.get(k, k)} {n}" for k, n in sorted(by_kind.items()))
+    print(f"corrections: {len(rows)} case(s){' since ' + args.since if args.since else ''}")
+    if kinds:
+        print(f"  by kind: {kinds}")
+    names = {b: v.name for b, v in district.bureaus.items()}
+    for (said, was), n in sorted(proposal.confusions.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {names.get(said, said)} -> {names.get(was, was)}: {n}")
+    print(
+        f"routed right on these corrections: before {proposal.right_before}/{proposal.total}"
+        f", after {proposal.right_after}/{proposal.total}"
+    )
+    if hand:
+        before = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_before)), "<before>")
+        after = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_after)), "<after>")
+        print("fixed evaluation sets:")
+        for name, cases in hand.items():
+            print(_eval_line(name, evaluate(cases, before), evaluate(cases, after)))
+    if not proposal.changed:
+        print("nothing to learn: no new rule proposed")
+    else:
+        print(f"proposed change to {out}:")
+        print(proposal.diff(out.name), end="")
+    if not args.apply:
+        print("dry run: nothing written (use --apply to write the overlay)")
+        return 0
+    if proposal.changed:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(proposal.overlay_after, encoding="utf-8")
+        print(f"written: {out} (the service loads it at its next start)")
+    return _mark([r.id for r in rows])
+
+
+def _toml(text: str) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(text) if text.strip() else {}
