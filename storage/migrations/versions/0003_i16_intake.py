@@ -1,7 +1,7 @@
 """intake: dead-lettered updates, per-user conversation state lookups (issue 16)
 
 Revision ID: 0003_i16
-Revises: 0002_i15
+Revises: 0005_i14
 
 ``inbound_updates`` gains ``dead_at`` and ``last_error``: an update that kept
 failing for a transient reason, or that cannot be parsed, is dead-lettered
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_i16"
-down_revision = "0002_i15"
+down_revision = "0005_i14"
 branch_labels = None
 depends_on = None
 
