@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
+from storage.inbox import dead_letters
 from storage.models import Case, CaseEvent, OutboxMessage, Timer
 
 
@@ -19,6 +20,9 @@ class HealthFigures:
     outbox_backlog: int
     oldest_undelivered_at: datetime | None
     timers_overdue: int
+    #: Telegram updates given up on (dead letters) and when the oldest was received.
+    dead_letters: int = 0
+    oldest_dead_letter_at: datetime | None = None
 
 
 async def ping(session: AsyncSession) -> None:
@@ -43,10 +47,15 @@ async def health_figures(session: AsyncSession, now: datetime) -> HealthFigures:
     )
     if oldest is not None and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=UTC)
+    dead, oldest_dead = await dead_letters(session)
+    if oldest_dead is not None and oldest_dead.tzinfo is None:
+        oldest_dead = oldest_dead.replace(tzinfo=UTC)
     return HealthFigures(
         outbox_backlog=int(backlog or 0),
         oldest_undelivered_at=oldest,
         timers_overdue=int(overdue or 0),
+        dead_letters=dead,
+        oldest_dead_letter_at=oldest_dead,
     )
 
 

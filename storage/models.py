@@ -348,6 +348,7 @@ class PersistedState(Base):
     """The bot's conversation state and user/chat data (a PTB persistence)."""
 
     __tablename__ = "bot_state"
+    __table_args__ = (Index("ix_bot_state_kind_key", "kind", "key"),)
 
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -375,6 +376,10 @@ class InboundUpdate(Base):
     lease_until: Mapped[datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     processed_at: Mapped[datetime | None] = mapped_column()
+    #: Dead-lettered: failed ``attempts`` times for a transient reason, or unparseable.
+    dead_at: Mapped[datetime | None] = mapped_column()
+    #: Why (an exception type name, never user text).
+    last_error: Mapped[str | None] = mapped_column(String(120))
 
 
 class ApiKey(Base):

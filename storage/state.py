@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PersistedState
@@ -40,3 +40,32 @@ async def delete_state(session: AsyncSession, kind: str, name: str, key: str | N
     if key is not None:
         stmt = stmt.where(PersistedState.key == key)
     await session.execute(stmt)
+
+
+async def load_keys(session: AsyncSession, wanted: dict[str, set[str]]) -> list[PersistedState]:
+    """The rows of the given keys per kind (all names), in one query.
+
+    ``wanted`` maps a kind to the keys to read, e.g. ``{"user_data": {"42"},
+    "conversation": {"[42,42]"}}``: the state of the one user an update concerns.
+    """
+    clauses = [
+        and_(PersistedState.kind == kind, PersistedState.key.in_(sorted(keys)))
+        for kind, keys in wanted.items()
+        if keys
+    ]
+    if not clauses:
+        return []
+    return list((await session.scalars(select(PersistedState).where(or_(*clauses)))).all())
+
+
+#: One state change to write: (kind, name, key, value); a value of None deletes the key.
+StateWrite = tuple[str, str, str, Any]
+
+
+async def apply_writes(session: AsyncSession, writes: list[StateWrite]) -> None:
+    """Write state changes in the caller's transaction."""
+    for kind, name, key, value in writes:
+        if value is None:
+            await delete_state(session, kind, name, key)
+        else:
+            await put_state(session, kind, name, key, value)

@@ -98,6 +98,8 @@ async def test_healthz_reports_backlog_and_overdue_timers(
         "outbox_backlog": 0,
         "oldest_undelivered_age_seconds": None,
         "timers_overdue": 0,
+        "dead_letters": 0,
+        "oldest_dead_letter_age_seconds": None,
     }
     now = client.app[CONTEXT_KEY].clock.now()
     async with db.session() as s:

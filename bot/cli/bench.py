@@ -73,9 +73,22 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     p.add_argument("--step", action="store_true", help="ramp the rate until p99 passes 1 s")
     p.add_argument(
         "--flow",
-        choices=("file", "which"),
+        choices=("file", "which", "text"),
         default="file",
-        help="file: the five-step filing flow (default); which: /which queries",
+        help="file: the five-step filing flow (default); which: /which queries; "
+        "text: each update a new citizen's plain-text description",
+    )
+    p.add_argument(
+        "--echo",
+        action="store_true",
+        help="plain-text descriptions side by side with a bare PTB echo bot (AIORateLimiter) "
+        "in the same harness: p50/p99 and CPU ms per update of each",
+    )
+    p.add_argument(
+        "--citizens",
+        type=int,
+        default=0,
+        help="with --echo: then RSS after 100 and after this many distinct citizens",
     )
     p.add_argument(
         "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
@@ -180,6 +193,8 @@ def cmd_intake(args: argparse.Namespace) -> int:
     from bot.bench.intake import run_intake
 
     _quiet_logging()
+    if args.echo:
+        return _intake_beside_echo(args)
     figures: dict[str, Any] = {"step": bool(args.step)}
     with _workdir() as tmp:
         for backend in _backends(args.database):
@@ -205,6 +220,28 @@ def cmd_intake(args: argparse.Namespace) -> int:
             _say(f"[{backend}] serve peak RSS under this load: {report.serve_peak_rss_mb:.1f} MiB")
     if args.out:
         merge_figures(args.out, f"intake_{args.flow}" + ("_step" if args.step else ""), figures)
+    return 0
+
+
+def _intake_beside_echo(args: argparse.Namespace) -> int:
+    from bot.bench.intake_echo import run_side_by_side
+
+    figures: dict[str, Any] = {}
+    with _workdir() as tmp:
+        for backend in _backends(args.database):
+            figures[backend] = asyncio.run(
+                run_side_by_side(
+                    database=backend,
+                    rate=args.rate,
+                    duration=args.duration,
+                    workdir=Path(tmp),
+                    grace=args.grace,
+                    citizens=args.citizens,
+                    log=_say,
+                )
+            )
+    if args.out:
+        merge_figures(args.out, "intake_text_vs_echo", figures)
     return 0
 
 

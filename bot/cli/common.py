@@ -8,11 +8,13 @@ import sys
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.district import ConfigError, District, load_district
 from config.settings import Settings, SettingsError, load_settings
-from storage.db import Database
+
+if TYPE_CHECKING:  # the database stack is imported by the commands that use it
+    from storage.db import Database
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -87,6 +89,8 @@ def with_db(
         return fail(f"no database at {missing}; run `minqing init` first")
 
     async def run() -> int:
+        from storage.db import Database
+
         db = Database(settings.database_url)
         try:
             if needs_schema and not await db.is_up_to_date():

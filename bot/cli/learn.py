@@ -16,12 +16,14 @@ import argparse
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import fail, load_config, with_db
 from config.district import District
 from config.settings import Settings
-from storage.db import Database
+
+if TYPE_CHECKING:  # `minqing classify` imports this module; the database stack stays out
+    from storage.db import Database
 
 __all__ = ["register"]
 

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
@@ -32,9 +31,8 @@ from telegram.request import HTTPXRequest
 from bot.runtime.assembly import Runtime
 from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.housekeeping import housekeeping_forever
-from bot.runtime.inbox import DurableUpdateQueue
 from bot.runtime.scheduler import Scheduler
-from bot.runtime.telegram_app import build_application, make_update_sink
+from bot.runtime.telegram_app import build_application, hand_over, make_update_sink
 from bot.web.core import WebContext, add_core_routes, webhook_path
 from bot.web.server import ConnectionGuard, connection_cap, new_application, start_site
 
@@ -185,15 +183,9 @@ class ServiceHost:
 
     async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
         """Hand updates whose handling never finished (a crash) back to the bot."""
-        queue = application.update_queue
         while not self._stop_event.is_set():
             try:
-                for payload in await self.runtime.inbox.reclaim():
-                    update = Update.de_json(payload, application.bot)
-                    if isinstance(queue, DurableUpdateQueue):
-                        queue.put_accepted(update)
-                    else:
-                        await queue.put(update)
+                await hand_over(application, await self.runtime.inbox.reclaim(), self.runtime.inbox)
             except Exception:
                 log.exception("replaying unhandled updates failed; trying again")
             with contextlib.suppress(TimeoutError):

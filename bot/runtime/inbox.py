@@ -10,7 +10,12 @@ writes it — and marked handled once python-telegram-bot has run its handlers.
 
 An update whose handler never finished (the process died) is leased back to a
 running instance when its lease runs out (:meth:`UpdateInbox.reclaim`), at most
-``max_attempts`` times. Guarantee: at least once. A crash after a handler's own
+``max_attempts`` times. A handler that failed for a transient reason (the
+database went away) hands its update back at once, for a retry after a short
+back-off (:meth:`UpdateInbox.failed`). An update out of attempts, or one that
+cannot be parsed, is *dead-lettered*: kept with its payload, counted on
+``/healthz``, never replayed again, and no longer in the way of the others.
+Guarantee: at least once, or a dead letter. A crash after a handler's own
 transaction committed but before the update was marked handled replays that
 update once (the bot may answer twice; the services refuse what would change
 a case twice, e.g. a stale button). The in-memory ``in flight`` set keeps one
@@ -31,11 +36,14 @@ from telegram import Update
 from bot.services.clock import Clock
 from storage import inbox as store
 from storage.db import Database
+from storage.state import StateWrite, apply_writes
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(seconds=30)
 DEFAULT_MAX_ATTEMPTS = 3
+#: Wait before retrying an update whose handler failed transiently, per attempt so far.
+DEFAULT_RETRY_BACKOFF = timedelta(seconds=2)
 
 
 class UpdateInbox:
@@ -48,13 +56,17 @@ class UpdateInbox:
         *,
         lease: timedelta = DEFAULT_LEASE,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        retry_backoff: timedelta = DEFAULT_RETRY_BACKOFF,
     ) -> None:
         self.db = db
         self.clock = clock
         self.lease = lease
         self.max_attempts = max_attempts
+        self.retry_backoff = retry_backoff
         #: Update id → when this process took it in (``time.perf_counter``).
         self._in_flight: dict[int, float] = {}
+        #: Update id → attempts so far, for the updates in flight here.
+        self._attempts: dict[int, int] = {}
 
     async def accept(self, payload: dict[str, Any], source: str) -> bool:
         """Write a new update; False for an update id seen before (a retry)."""
@@ -71,19 +83,63 @@ class UpdateInbox:
             )
         if new:
             self._in_flight[update_id] = time.perf_counter()
+            self._attempts[update_id] = 1
         return new
 
-    async def done(self, update_id: int) -> float | None:
-        """The bot has handled ``update_id``; seconds since this process took it in."""
+    async def done(self, update_id: int, state: list[StateWrite] | None = None) -> float | None:
+        """The bot has handled ``update_id``; seconds since this process took it in.
+
+        ``state`` (conversation and user state the handling changed) is written
+        in the same transaction, so an ordinary update costs one write here.
+        """
         async with self.db.session() as session:
             await store.mark_processed(session, update_id, self.clock.now())
+            if state:
+                await apply_writes(session, state)
+        return self._forget(update_id)
+
+    def _forget(self, update_id: int) -> float | None:
+        self._attempts.pop(update_id, None)
         taken_in = self._in_flight.pop(update_id, None)
         return None if taken_in is None else time.perf_counter() - taken_in
+
+    async def failed(self, update_id: int, error: str) -> bool:
+        """A handler failed for a transient reason; True when the update is now dead-lettered.
+
+        With attempts left, the update is handed back for a retry after
+        ``retry_backoff`` × attempts so far; otherwise it is dead-lettered.
+        ``error`` is an exception type name (never user text).
+        """
+        attempts = self._attempts.get(update_id, self.max_attempts)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            if attempts >= self.max_attempts:
+                await store.dead_letter(session, update_id, now=now, error=error)
+            else:
+                await store.retry_later(
+                    session, update_id, lease_until=now + self.retry_backoff * attempts, error=error
+                )
+        self._forget(update_id)
+        if attempts >= self.max_attempts:
+            log.error("update %s dead-lettered after %s attempts (%s)", update_id, attempts, error)
+            return True
+        log.warning("update %s failed (%s), attempt %s: will retry", update_id, error, attempts)
+        return False
+
+    async def dead_letter(self, update_id: int, error: str) -> None:
+        """Give up on ``update_id`` now (e.g. it cannot be parsed)."""
+        async with self.db.session() as session:
+            await store.dead_letter(session, update_id, now=self.clock.now(), error=error)
+        self._forget(update_id)
+        log.error("update %s dead-lettered: %s", update_id, error)
 
     async def reclaim(self, limit: int = 100) -> list[dict[str, Any]]:
         """Lease back updates whose handling never finished; their payloads, oldest first."""
         now = self.clock.now()
         async with self.db.session() as session:
+            exhausted = await store.dead_letter_exhausted(
+                session, now=now, max_attempts=self.max_attempts, exclude=set(self._in_flight)
+            )
             claimed = await store.claim_unhandled(
                 session,
                 now=now,
@@ -92,10 +148,13 @@ class UpdateInbox:
                 limit=limit,
                 exclude=set(self._in_flight),
             )
-        for update_id, _ in claimed:
+        if exhausted:
+            log.error("%s update(s) dead-lettered: out of attempts", exhausted)
+        for update_id, _, attempts in claimed:
             self._in_flight[update_id] = time.perf_counter()
-            log.warning("replaying update %s: its handling never finished", update_id)
-        return [payload for _, payload in claimed]
+            self._attempts[update_id] = attempts
+            log.warning("replaying update %s (attempt %s)", update_id, attempts)
+        return [payload for _, payload, _ in claimed]
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):

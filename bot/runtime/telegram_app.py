@@ -22,7 +22,11 @@ Handlers reach the runtime as ``context.runtime`` (see
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -33,12 +37,21 @@ from telegram.ext import (
     ApplicationBuilder,
     ApplicationHandlerStop,
     ContextTypes,
+    ConversationHandler,
     TypeHandler,
 )
+from telegram.ext._utils.types import ConversationKey
 from telegram.request import HTTPXRequest
 
 from bot.runtime.assembly import Runtime
-from bot.runtime.inbox import DurableUpdateQueue
+from bot.runtime.fair_intake import (
+    DEFAULT_BURST,
+    DEFAULT_PERIOD,
+    PerChatUpdateProcessor,
+    is_transient,
+)
+from bot.runtime.inbox import DurableUpdateQueue, UpdateInbox
+from bot.runtime.intake_notices import announce_throttle, tell_dead_letter
 from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
@@ -74,22 +87,142 @@ class MinqingApplication(
         self.runtime = runtime
         self.update_source = update_source
         self.saved_notes = SavedNotes()
+        #: Update id → the transient error its handler failed with (set by :func:`on_error`).
+        self._transient: dict[int, BaseException] = {}
+        self._conversation_handlers: list[ConversationHandler[Any]] = []
+        #: User id → updates of that user being handled now.
+        self._busy: Counter[int] = Counter()
+        #: Updates between the start of their handlers and their settling.
+        self._handling: set[int] = set()
+
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any | None = None
+    ) -> None:
+        """PTB marks an update's user for the next persistence run, also after the update's task
+        ended; by then :meth:`_settle` has written its changes, and a late mark would bring
+        back an evicted user as empty data. So only marks made while handling count."""
+        if isinstance(update, Update) and update.update_id not in self._handling:
+            return
+        super()._mark_for_persistence_update(update=update, job=job)
+
+    def note_transient_failure(self, update_id: int, error: BaseException) -> None:
+        """The handlers of ``update_id`` failed for a transient reason: retry, do not mark done."""
+        self._transient[update_id] = error
+
+    def _conversation_keys(self, update: Update) -> dict[str, ConversationKey]:
+        keys: dict[str, ConversationKey] = {}
+        for handler in self._conversation_handlers:
+            try:
+                keys[str(handler.name)] = handler._get_key(update)
+            except RuntimeError:
+                continue  # this conversation cannot key the update (no chat / no callback)
+        return keys
 
     async def process_update(self, update: object) -> None:
-        """Run the handlers, then mark the update handled (:mod:`bot.runtime.inbox`)."""
-        await super().process_update(update)
-        if isinstance(update, Update):
-            seconds = await self.runtime.inbox.done(update.update_id)
-            if seconds is not None:
-                self.runtime.metrics.update_latency.observe(seconds)
+        """Read the user's state, run the handlers, then settle the update in one write.
+
+        Settling is :meth:`bot.runtime.inbox.UpdateInbox.done` with the state the
+        handlers changed, or — after a transient failure — a retry or a dead letter.
+        """
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        user_id = update.effective_user.id if update.effective_user is not None else None
+        keys = self._conversation_keys(update)
+        if user_id is not None:
+            self._busy[user_id] += 1
+        self._handling.add(update.update_id)
+        try:
+            if await self._load_state(update, user_id, keys):
+                await super().process_update(update)
+            await self._settle(update)
+        finally:
+            self._handling.discard(update.update_id)
+            if user_id is not None:
+                self._busy[user_id] -= 1
+                if self._busy[user_id] <= 0:
+                    del self._busy[user_id]
+                    self._release(user_id, keys)
+
+    async def _load_state(
+        self, update: Update, user_id: int | None, keys: dict[str, ConversationKey]
+    ) -> bool:
+        """Read the one user's state into PTB's dicts; False if the database failed."""
+        persistence = self.persistence
+        if not isinstance(persistence, DatabasePersistence):
+            return True
+        try:
+            states = await persistence.prefetch(user_id, keys)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            self.note_transient_failure(update.update_id, exc)
+            return False
+        for name, state in states.items():
+            self._conversation_handler_conversations[name].update_no_track({keys[name]: state})
+        return True
+
+    async def _settle(self, update: Update) -> None:
+        inbox = self.runtime.inbox
+        error = self._transient.pop(update.update_id, None)
+        try:
+            if error is not None:
+                if await inbox.failed(update.update_id, type(error).__name__):
+                    await tell_dead_letter(self, update)
+                return
+            writes = []
+            persistence = self.persistence
+            if isinstance(persistence, DatabasePersistence):
+                await self.update_persistence()
+                writes = persistence.take_pending()
+            try:
+                seconds = await inbox.done(update.update_id, writes)
+            except Exception:
+                if isinstance(persistence, DatabasePersistence):
+                    persistence.give_back(writes)
+                raise
+        except Exception as exc:
+            # The row keeps its lease; it is replayed when the lease runs out.
+            log.warning("could not settle update %s: %s", update.update_id, type(exc).__name__)
+            return
+        if seconds is not None:
+            self.runtime.metrics.update_latency.observe(seconds)
+
+    def _release(self, user_id: int, keys: dict[str, ConversationKey]) -> None:
+        """Drop an idle user's in-memory state once stored (memory must not grow with citizens).
+
+        The next update of this user reads it back (:meth:`_load_state`). State
+        not yet written (the settling write failed) stays in memory.
+        """
+        self._chat_ids_to_be_updated_in_persistence.clear()  # chat_data is not stored
+        persistence = self.persistence
+        if not isinstance(persistence, DatabasePersistence) or persistence.has_pending(
+            user_id, keys
+        ):
+            return
+        for name, key in keys.items():
+            conversations = self._conversation_handler_conversations.get(name)
+            if conversations is not None:
+                conversations.data.pop(key, None)  # untracked: the stored row stays
+        self._user_data.pop(user_id, None)
+        persistence.forget(user_id, keys)
 
     async def initialize(self) -> None:
         """Initialise PTB (getMe, persistence) and publish the command menu."""
         await super().initialize()
+        self._conversation_handlers = list(_persistent_conversations(self.handlers.values()))
         try:
             await self.bot.set_my_commands([BotCommand(c, d) for c, d in BOT_COMMANDS])
         except TelegramError as exc:
             log.warning("could not set the bot's commands: %s", exc)
+
+
+def _persistent_conversations(
+    groups: Iterable[list[Any]],
+) -> Iterable[ConversationHandler[Any]]:
+    for handler in itertools.chain.from_iterable(groups):
+        if isinstance(handler, ConversationHandler) and handler.persistent and handler.name:
+            yield handler
 
 
 def build_application(
@@ -101,8 +234,11 @@ def build_application(
     rate_limiter: bool = True,
     persistence: bool = True,
     updater: bool = True,
-    persistence_interval: float = 1.0,
+    persistence_interval: float = 60.0,
     read_timeout: float = 10.0,
+    concurrent: int = 16,
+    user_burst: int | None = None,
+    user_period: float = DEFAULT_PERIOD,
 ) -> MinqingApplication:
     """Build the bot with every handler module registered.
 
@@ -117,13 +253,31 @@ def build_application(
             restart resumes a conversation where it was.
         updater: Build an updater for polling; False for webhook mode (updates
             come through :func:`make_update_sink`).
-        persistence_interval: Seconds between writes of conversation state.
+        persistence_interval: Seconds between PTB's own collections of changed
+            state (each update writes its own changes; this only catches the rest).
         read_timeout: Seconds to wait for an answer of the Bot API.
+        concurrent: Updates run at once (different chats; a chat's stay in order).
+        user_burst: Updates a user may send at once before being slowed down
+            (0: no limit); then ``user_burst`` per ``user_period`` seconds. Default:
+            ``MINQING_USER_BURST`` from the environment, else 10 (the benchmarks'
+            synthetic citizens, who answer back within milliseconds, run with 0).
+        user_period: See ``user_burst``.
 
     Returns:
         The application (not yet initialised or started).
     """
     settings = runtime.settings
+    holder: list[MinqingApplication] = []
+
+    async def on_throttled(update: Update) -> None:
+        if holder:
+            await announce_throttle(holder[0], runtime, update)
+
+    if user_burst is None:
+        user_burst = int(os.environ.get("MINQING_USER_BURST", DEFAULT_BURST))
+    processor = PerChatUpdateProcessor(
+        max(1, concurrent), burst=user_burst, period=user_period, on_throttled=on_throttled
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
@@ -135,7 +289,7 @@ def build_application(
         )
         .context_types(ContextTypes(context=BotContext))
         .request(HTTPXRequest(connection_pool_size=32, read_timeout=read_timeout))
-        .concurrent_updates(False)
+        .concurrent_updates(processor)
         .update_queue(DurableUpdateQueue(runtime.inbox))
     )
     if rate_limiter:
@@ -149,6 +303,7 @@ def build_application(
     application = builder.build()
     if not isinstance(application, MinqingApplication):  # pragma: no cover - builder contract
         raise TypeError("ApplicationBuilder ignored application_class")
+    holder.append(application)
     register_handlers(application)
     return application
 
@@ -196,6 +351,13 @@ async def on_error(update: object, context: BotContext) -> None:
         exc_info=error,
     )
     saved = context.saved_notes.pop(update.update_id)
+    application = context.application
+    if not saved and is_transient(error) and isinstance(application, MinqingApplication):
+        # Nothing was saved and a retry may well succeed: the update is handed back
+        # (bot.runtime.inbox); the sender hears from us when it succeeds or is given up.
+        assert error is not None
+        application.note_transient_failure(update.update_id, error)
+        return
     answer = texts.SAVED_BUT_ERROR.format(note=saved) if saved else texts.NOT_SAVED_ERROR
     if update.callback_query is not None:
         try:
@@ -212,15 +374,41 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("could not tell the user about the error", exc_info=True)
 
 
-def make_update_sink(application: Application[Any, Any, Any, Any, Any, Any]) -> UpdateSink:
-    """An ``UpdateSink`` for ``bot.web.core`` that queues webhook updates into the application."""
+async def hand_over(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    payloads: Iterable[dict[str, Any]],
+    inbox: UpdateInbox,
+) -> int:
+    """Queue accepted updates into the application; an unparseable one is dead-lettered.
 
-    async def sink(payload: dict[str, Any]) -> None:
-        update = Update.de_json(payload, application.bot)
-        queue = application.update_queue
+    Used for webhook updates and for replays after a crash: one payload that
+    python-telegram-bot cannot parse never keeps the rest of its batch from the bot.
+    Returns how many were queued.
+    """
+    queued = 0
+    queue = application.update_queue
+    for payload in payloads:
+        try:
+            update = Update.de_json(payload, application.bot)
+        except Exception as exc:
+            await inbox.dead_letter(int(payload["update_id"]), f"unparseable: {type(exc).__name__}")
+            continue
         if isinstance(queue, DurableUpdateQueue):
-            queue.put_accepted(update)  # the webhook has written it to the inbox already
+            queue.put_accepted(update)  # already in the inbox
         else:
             await queue.put(update)
+        queued += 1
+    return queued
+
+
+def make_update_sink(application: Application[Any, Any, Any, Any, Any, Any]) -> UpdateSink:
+    """An ``UpdateSink`` for ``bot.web.core`` that queues webhook updates into the application."""
+    inbox = application.runtime.inbox if isinstance(application, MinqingApplication) else None
+
+    async def sink(payload: dict[str, Any]) -> None:
+        if inbox is not None:
+            await hand_over(application, [payload], inbox)
+            return
+        await application.update_queue.put(Update.de_json(payload, application.bot))
 
     return sink

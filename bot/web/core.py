@@ -180,6 +180,10 @@ async def handle_healthz(request: web.Request) -> web.Response:
             "outbox_backlog": figures.outbox_backlog,
             "oldest_undelivered_age_seconds": oldest_age,
             "timers_overdue": figures.timers_overdue,
+            "dead_letters": figures.dead_letters,
+            "oldest_dead_letter_age_seconds": None
+            if figures.oldest_dead_letter_at is None
+            else round((now - figures.oldest_dead_letter_at).total_seconds(), 3),
         },
         status=200 if healthy else 503,
     )

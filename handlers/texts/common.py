@@ -220,3 +220,14 @@ GROUP_ONLY_PRIVATE = "为保护个人信息，请在与本机器人的私聊中�
 STALE_BUTTON = "这个按钮已失效。"
 SAVED_BUT_ERROR = "抱歉，系统出了点问题，但您的内容已保存（{note}），无需重复提交。"
 NOT_SAVED_ERROR = "抱歉，系统出了点问题，您刚才的操作没有完成，请稍后再试。"
+
+# --- intake under load and faults (bot/runtime/intake_notices.py) ---------------------
+#: To a citizen whose messages are being slowed down (once per burst).
+THROTTLED = "您发送的消息较多，我们会按收到的顺序逐条处理，请稍候，无需重复发送。"
+#: To a sender whose update could not be handled after every retry (a dead letter).
+DEAD_LETTERED = "系统暂时无法处理您的消息，已记录，工作人员会尽快处理。"
+#: To the dispatcher desk: one user's flood is being throttled.
+DESK_FLOOD = (
+    "【限流提示】用户「{name}」（Telegram ID {user_id}）短时间内发送了大量消息，"
+    "系统正按顺序放慢处理（消息不丢弃）。如属恶意刷屏，请核实处理。"
+)

@@ -1,0 +1,45 @@
+"""``minqing`` loads only what a command uses (issue 16)."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from bot.cli import COMMANDS, GROUPS, _registrar
+
+
+def test_the_command_table_matches_what_the_groups_register() -> None:
+    registered: dict[str, str] = {}
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers()
+    for group in GROUPS:
+        before = set(subparsers.choices)
+        _registrar(group)(subparsers)
+        for name in set(subparsers.choices) - before:
+            registered[name] = group
+    assert set(registered) == set(COMMANDS)
+    for name, group in registered.items():
+        assert group in COMMANDS[name][0], name
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    code = (
+        "import sys, contextlib, io\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    try: main({args!r})\n"
+        "    except SystemExit: pass\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_help_and_classify_import_no_database_telegram_or_web_stack() -> None:
+    heavy = {"sqlalchemy", "telegram", "aiohttp", "alembic"}
+    assert not heavy & _modules_after(["--help"])
+    after_classify = _modules_after(["classify", "楼道灯坏了"])
+    assert "jieba" in after_classify and not heavy & after_classify
