@@ -454,10 +454,14 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     room_add = [0.0] * len(ROOMS)
     bureau_score: dict[tuple[int, str], float] = {}
     fired_rules: set[int] = set()
+    # A keyword of the title (or lead) names the matter: it counts at least
+    # title_hand however long the story below it is.
+    title_hand = max(hand, settings.title_hand)
     for tok in comp.hand_words.intersection(feats):
+        m = title_hand if feats[tok] > 1.0 else hand
         for ri, w in comp.hand_rooms.get(tok, ()):
-            room_add[ri] += w * hand
-            evidence += abs(w) * hand
+            room_add[ri] += w * m
+            evidence += abs(w) * m
         for ri, b, w in comp.hand_bureaus.get(tok, ()):
             bureau_score[(ri, b)] = bureau_score.get((ri, b), 0.0) + w
         fired_rules.update(comp.rule_index.get(tok, ()))

@@ -95,6 +95,7 @@ class Settings:
     min_evidence: float = 0.6
     lead_chars: int = 0
     short_words: float = 20.0
+    title_hand: float = 0.0
     norm_floor: float = 40.0
     keyword_freq: int = 0
 
@@ -277,6 +278,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         min_evidence=_number(st, "min_evidence", 0.6, source, "settings"),
         lead_chars=int(_number(st, "lead_chars", 0, source, "settings")),
         short_words=_number(st, "short_words", 20.0, source, "settings"),
+        title_hand=_number(st, "title_hand", 0.0, source, "settings"),
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
         keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
     )
