@@ -78,9 +78,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--split",
         default="heldout",
-        choices=("build", "heldout", "all"),
-        help="rows of a teddy-format file to evaluate on (default: heldout, the "
-        "30%% the lexicon was not built from)",
+        help="rows of a teddy-format file to evaluate on: build, heldout (default, the "
+        "30%% the lexicon was not built from) or all; for a bureau-level file "
+        "(id bureau title body) a split file and part, e.g. "
+        "tests/data/bureau_split.tsv:heldout",
+    )
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="with a bureau-level file and a split file: also print a plain TF-IDF + "
+        "LinearSVC trained on the split's build rows (needs scikit-learn)",
     )
     p.add_argument(
         "--errors",
@@ -276,6 +283,8 @@ def _evaluate(args: argparse.Namespace, lexicon: Any) -> int:
         return 1
     with path.open(encoding="utf-8") as handle:
         header = handle.readline().rstrip("\r\n").split("\t")
+    if "bureau" in header and "label" not in header and "text" not in header:
+        return _evaluate_bureaus(args, lexicon)
     try:
         if "text" in header:
             items: Any = read_hand_set(path)
@@ -288,6 +297,30 @@ def _evaluate(args: argparse.Namespace, lexicon: Any) -> int:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return 1
     print(format_report(report, title))
+    return 0
+
+
+def _evaluate_bureaus(args: argparse.Namespace, lexicon: Any) -> int:
+    """``--eval`` on a bureau-level file, optionally one part of a split file."""
+    from nlp.evaluate import evaluate_bureaus, format_bureau_report, read_bureau_set, read_split
+
+    split_file, _, part = str(args.split).rpartition(":")
+    try:
+        parts = read_split(Path(split_file)) if split_file else None
+        only = {i for i, p in parts.items() if p == part} if parts is not None else None
+        cases = read_bureau_set(args.eval, only)
+        report = evaluate_bureaus(cases, lexicon)
+    except (ValueError, KeyError, OSError) as exc:
+        print(f"error: {args.eval}: {exc}", file=sys.stderr)
+        return 1
+    shown = f"{split_file}:{part}" if parts is not None else "all rows"
+    print(format_bureau_report(report, f"{args.eval.name} ({shown})"))
+    if args.reference and parts is not None:
+        from nlp.reference import reference_report
+
+        build = read_bureau_set(args.eval, {i for i, p in parts.items() if p == "build"})
+        print()
+        print(format_bureau_report(reference_report(build, cases), "reference: TF-IDF + LinearSVC"))
     return 0
 
 

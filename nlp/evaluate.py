@@ -424,9 +424,7 @@ def format_bureau_report(report: BureauReport, title: str = "", pairs: int = 12)
     lines.append(f"macro recall over bureaus: {report.macro_recall:.4f}")
     prec = report.confident_precision
     shown = f"{prec:.4f}" if prec is not None else "-"
-    lines.append(
-        f"answers with confidence >= {CONFIDENT}: {report.confident_n}, right {shown}"
-    )
+    lines.append(f"answers with confidence >= {CONFIDENT}: {report.confident_n}, right {shown}")
     lines.append(
         f"unsure (to confirm or the dispatcher desk): {report.unsure}, "
         f"of which right {report.unsure_correct}"

@@ -96,6 +96,8 @@ class Settings:
     lead_chars: int = 0
     short_words: float = 20.0
     title_hand: float = 0.0
+    mined_temperature: float = 1.0
+    long_temperature: float = 1.0
     norm_floor: float = 40.0
     keyword_freq: int = 0
 
@@ -279,6 +281,8 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         lead_chars=int(_number(st, "lead_chars", 0, source, "settings")),
         short_words=_number(st, "short_words", 20.0, source, "settings"),
         title_hand=_number(st, "title_hand", 0.0, source, "settings"),
+        mined_temperature=_number(st, "mined_temperature", 1.0, source, "settings"),
+        long_temperature=_number(st, "long_temperature", 1.0, source, "settings"),
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
         keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
     )
@@ -286,6 +290,10 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         raise _err(source, "settings.max_chars", "must be at least 50")
     if settings.temperature <= 0:
         raise _err(source, "settings.temperature", "must be positive")
+    if settings.long_temperature <= 0:
+        raise _err(source, "settings.long_temperature", "must be positive")
+    if settings.mined_temperature <= 0:
+        raise _err(source, "settings.mined_temperature", "must be positive")
     if settings.short_words <= 0:
         raise _err(source, "settings.short_words", "must be positive")
     if settings.keyword_freq < 0:
