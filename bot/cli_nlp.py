@@ -128,6 +128,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         help="lexicon whose hand-written part is kept (default: config/lexicon.toml)",
     )
+    b.add_argument(
+        "--bureau-rows",
+        type=Path,
+        metavar="FILE.tsv",
+        help="also mine real messages labelled with a bureau (id bureau title body)",
+    )
+    b.add_argument(
+        "--bureau-split",
+        metavar="SPLIT.tsv:PART",
+        help="with --bureau-rows: only the rows of this part of a split file "
+        "(e.g. tests/data/bureau_split.tsv:build)",
+    )
     b.add_argument("--out", type=Path, help="write here instead of standard output")
     b.set_defaults(func=cmd_lexicon_build)
     c = lsub.add_parser("check", help="load and validate a lexicon file")
@@ -320,7 +332,13 @@ def _evaluate_bureaus(args: argparse.Namespace, lexicon: Any) -> int:
 
         build = read_bureau_set(args.eval, {i for i, p in parts.items() if p == "build"})
         print()
-        print(format_bureau_report(reference_report(build, cases), "reference: TF-IDF + LinearSVC"))
+        print(
+            format_bureau_report(
+                reference_report(build, cases),
+                "reference: TF-IDF + LinearSVC trained on the build part",
+                calibration=False,
+            )
+        )
     return 0
 
 
@@ -336,8 +354,15 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     base = args.base or LEXICON_PATH
     try:
         label_map = load_label_map(args.label_map)
+        extra, extra_source = _bureau_rows(args.bureau_rows, args.bureau_split)
         text = build_from_file(
-            args.source, label_map, args.split, base, progress=lambda m: print(m, file=sys.stderr)
+            args.source,
+            label_map,
+            args.split,
+            base,
+            progress=lambda m: print(m, file=sys.stderr),
+            extra=extra,
+            extra_source=extra_source,
         )
         load_lexicon_text_check(text, str(args.out or "<output>"))
     except (ValueError, OSError, LexiconError) as exc:
@@ -350,6 +375,26 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _bureau_rows(path: Path | None, split: str | None) -> tuple[list[Any], str]:
+    """Bureau-labelled rows for mining, and their description for ``[mined] source``."""
+    from nlp.dataset import LabelledMessage
+    from nlp.evaluate import read_bureau_set, read_split, room_of_bureau
+
+    if path is None:
+        return [], ""
+    only: set[str] | None = None
+    shown = "all rows"
+    if split:
+        split_file, _, part = split.rpartition(":")
+        only = {i for i, p in read_split(Path(split_file)).items() if p == part}
+        shown = f"{part} part"
+    rows = [
+        LabelledMessage(c.id, c.bureau, room_of_bureau(c.bureau), c.bureau, c.text)
+        for c in read_bureau_set(path, only)
+    ]
+    return rows, f"{path.name} {shown}"
 
 
 def load_lexicon_text_check(text: str, source: str) -> None:
