@@ -331,10 +331,17 @@ def _evaluate_bureaus(args: argparse.Namespace, lexicon: Any) -> int:
         from nlp.reference import reference_report
 
         build = read_bureau_set(args.eval, {i for i, p in parts.items() if p == "build"})
+        try:
+            reference = reference_report(build, cases)
+        except ImportError:
+            print(
+                "error: --reference needs scikit-learn (pip install -e '.[bench]')", file=sys.stderr
+            )
+            return 1
         print()
         print(
             format_bureau_report(
-                reference_report(build, cases),
+                reference,
                 "reference: TF-IDF + LinearSVC trained on the build part",
                 calibration=False,
             )
