@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import repeat
-from operator import itemgetter
-
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon
 from nlp.scoring import Scores, _Compiled
 
@@ -40,22 +37,34 @@ def best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> tuple[str
     return max(BUREAUS[room], key=lambda b: scores.get(b, 0.0)), scores
 
 
+def _own_weights(comp: _Compiled, room: int) -> dict[str, tuple[float, float]]:
+    """Terms with a positive mined weight for a room: (that weight, its excess over the mean).
+
+    Built once per room and compiled lexicon, so that explaining an answer is
+    one set intersection instead of a lookup per word of the message.
+    """
+    cached = comp.own_weights.get(room)
+    if cached is not None:
+        return cached
+    k = len(comp.mined_targets)
+    own = [j for j, t in enumerate(comp.mined_targets) if comp.target_room[t] == room]
+    table: dict[str, tuple[float, float]] = {}
+    if own:
+        for term, vec in comp.vectors.items():
+            best_w = max(vec[j] for j in own)
+            if best_w > 0:
+                table[term] = (best_w, best_w - sum(vec[:k]) / k)
+    comp.own_weights[room] = table
+    return table
+
+
 def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> tuple[str, ...]:
     """The words that pushed the winning room most, strongest first."""
-    k = len(comp.mined_targets)
-    own = [j for j, t in enumerate(comp.mined_targets) if comp.target_room[t] == best]
-    toks = list(feats)
     candidates: set[str] = set(comp.hand_words.intersection(feats))
+    own = _own_weights(comp, best)
     if own:
-        rows = map(comp.vectors.get, toks, repeat(comp.unknown))
-        own_w = (
-            map(itemgetter(own[0]), rows)
-            if len(own) == 1
-            else map(max, map(itemgetter(*own), rows))
-        )
         ranked = sorted(
-            ((w * feats[tok], tok) for w, tok in zip(own_w, toks, strict=True) if w > 0),
-            reverse=True,
+            ((own[tok][0] * feats[tok], tok) for tok in own.keys() & feats.keys()), reverse=True
         )
         candidates.update(tok for _, tok in ranked[: 3 * _KEYWORDS_SHOWN])
     contrib: list[tuple[float, str]] = []
@@ -64,11 +73,9 @@ def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> 
             continue
         v = feats[tok]
         c = 0.0
-        vec = comp.vectors.get(tok)
-        if own and vec is not None:
-            best_w = max(vec[j] for j in own)
-            if best_w > 0:
-                c = (best_w - sum(vec[:k]) / k) * v / sc.norm
+        entry = own.get(tok)
+        if entry is not None:
+            c = entry[1] * v / sc.norm
         for ri, w in comp.hand_rooms.get(tok, ()):
             if ri == best:
                 c += w * sc.hand

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from nlp.lexicon import ROOMS, Lexicon
 from nlp.segment import add_words
 
 __all__ = ["Scores", "score_features"]
+
+# The built-in sum, typed for float columns (math.fsum would round differently).
+_sum_floats: Callable[[Iterable[float]], float] = sum
 
 
 @dataclass(slots=True)
@@ -40,6 +44,9 @@ class _Compiled:
     rules: list[tuple[frozenset[str], frozenset[str], frozenset[str], list[tuple[int, str, float]]]]
     # Rooms whose mined targets all name a bureau: (room, those targets, their bureaus).
     bureau_mined_rooms: list[tuple[int, list[int], frozenset[str]]]
+    # Per room: term → (positive mined weight, excess over the mean), filled
+    # on first use by nlp.explain.
+    own_weights: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
 
 
 _CACHE: dict[int, tuple[Lexicon, _Compiled]] = {}
@@ -211,17 +218,23 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     # Hand-written weights count fully in a short message and shrink with
     # short_words / distinct words in a long one, where the mined weights lead.
     hand = min(1.0, settings.short_words / max(len(feats), 1))
-    groups: dict[float, list[str]] = {}
-    for tok, v in feats.items():
-        groups.setdefault(v, []).append(tok)
-    # Column sums per word weight v: mined targets, bureau models, spread, idf².
+    # Column sums (mined targets, bureau models, spread, idf²) over all words
+    # at weight 1, then the few words of the title again at their extra weight.
     width = len(comp.unknown)
-    sums: list[tuple[float, list[float]]] = []
-    length = 0.0
-    for v, toks in groups.items():
-        col = [sum(c) for c in zip(*map(comp.vectors.get, toks, repeat(comp.unknown)), strict=True)]
-        sums.append((v, col))
-        length += v * v * col[-1]
+    get = comp.vectors.get
+    unknown = comp.unknown
+    col: list[float] = list(map(_sum_floats, zip(*map(get, feats, repeat(unknown)), strict=True)))
+    col = col or [0.0] * width
+    heavy: dict[float, list[str]] = {}
+    for tok, v in [item for item in feats.items() if item[1] != 1.0]:
+        heavy.setdefault(v, []).append(tok)
+    sums: list[tuple[float, list[float]]] = [(1.0, col)]
+    length = col[-1]
+    for v, toks in heavy.items():
+        rows = map(get, toks, repeat(unknown))
+        extra: list[float] = list(map(_sum_floats, zip(*rows, strict=True)))
+        sums.append((v - 1.0, extra))
+        length += (v * v - 1.0) * extra[-1]
     n = math.sqrt(max(length, settings.norm_floor))
     # The mined weights come from contest board posts; in a long real story
     # they are softened up to mined_temperature (fitted on real messages), so
