@@ -133,6 +133,9 @@ class Lexicon:
         source: Where it came from (file path or ``"<string>"``).
         settings: Classifier settings.
         room_bias: Logit offset per room.
+        room_prior: A district's deliberate logit offset per room (``prior``):
+            added like ``bias`` when classifying, but left out when mining
+            fits the rooms' shifts, so that re-mining does not absorb it.
         default_bureau: Bureau chosen inside a room when no bureau keyword
             matched.
         room_cues: Room-level keyword weights.
@@ -155,6 +158,7 @@ class Lexicon:
     severity: SeverityConfig
     term_idf: dict[str, float] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    room_prior: dict[str, float] = field(default_factory=dict)
 
     def keywords(self) -> set[str]:
         """Return every hand-written keyword, cue and rule token."""
@@ -301,12 +305,14 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
 
     rooms = _table(data.get("rooms"), source, "rooms")
     room_bias: dict[str, float] = {}
+    room_prior: dict[str, float] = {}
     default_bureau: dict[str, str] = {}
     room_cues: dict[str, dict[str, float]] = {}
     bureau_keywords: dict[tuple[str, str], dict[str, float]] = {}
     for room in ROOMS:
         rt = _table(rooms.get(room), source, f"rooms.{room}")
         room_bias[room] = _number(rt, "bias", 0.0, source, f"rooms.{room}")
+        room_prior[room] = _number(rt, "prior", 0.0, source, f"rooms.{room}")
         default = str(rt.get("default_bureau", BUREAUS[room][0]))
         if default not in BUREAUS[room]:
             raise _err(source, f"rooms.{room}.default_bureau", f"unknown bureau {default!r}")
@@ -319,7 +325,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
             bureau_keywords[(room, bureau)] = _weights(
                 btab.get("keywords"), source, f"rooms.{room}.bureaus.{bureau}.keywords"
             )
-        extra = set(rt) - {"bias", "default_bureau", "cues", "bureaus", "name"}
+        extra = set(rt) - {"bias", "prior", "default_bureau", "cues", "bureaus", "name"}
         if extra:
             raise _err(source, f"rooms.{room}", f"unknown key(s) {', '.join(sorted(extra))}")
     for room in rooms:
@@ -384,6 +390,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         severity=_severity(data.get("severity"), source),
         term_idf=term_idf,
         raw={k: v for k, v in data.items() if k != "terms"},
+        room_prior=room_prior,
     )
 
 

@@ -114,6 +114,12 @@ def _prepare(
         base.source,
     )
     room_of = {t.partition("/")[0]: i for i, t in enumerate(targets)}
+
+    def prior(target: str) -> float:
+        # A room's prior is the district's deliberate offset: the shifts are
+        # fitted without it, so re-mining keeps it (docs/classifier.md).
+        return base.room_prior.get(target.partition("/")[0], 0.0)
+
     data: list[_Row] = []
     fixed: list[str] = []
     score_features({}, base_probe)  # compiles it: lexicon phrases enter the segmenter
@@ -135,8 +141,8 @@ def _prepare(
                     feats,
                     room_of[m.room],
                     _target(m),
-                    [logits[names.index(t)] for t in targets],
-                    [logits[names.index(t)] for t in fixed],
+                    [logits[names.index(t)] - prior(t) for t in targets],
+                    [logits[names.index(t)] - prior(t) for t in fixed],
                     index,
                     title_only,
                     cost,

@@ -77,7 +77,7 @@ def _compile(lex: Lexicon) -> _Compiled:
     target_room = [_split_target(t)[0] for t in targets]
     target_bureau = [_split_target(t)[1] for t in targets]
     room_targets = [[i for i, r in enumerate(target_room) if r == ri] for ri in range(len(ROOMS))]
-    bias = [lex.room_bias[ROOMS[target_room[i]]] for i in range(len(targets))]
+    bias = [lex.room_bias[ROOMS[r]] + lex.room_prior.get(ROOMS[r], 0.0) for r in target_room]
     mined_targets = [i for i, t in enumerate(targets) if t in mined_set]
     unmined_targets = [i for i, t in enumerate(targets) if t not in mined_set]
     mbias = [mined_bias.get(t, 0.0) for t in targets]

@@ -9,7 +9,7 @@ import pytest
 
 from nlp import LexiconError, classify, load_lexicon
 from nlp.dataset import LabelledMessage
-from nlp.lexicon import parse_lexicon
+from nlp.lexicon import Lexicon, parse_lexicon
 from nlp.mine import mine, render_lexicon, train_svm
 
 
@@ -116,3 +116,26 @@ def test_new_settings_are_validated() -> None:
     )
     assert lex.settings.keyword_freq == 500
     assert lex.severity.planning == frozenset({"商量"})
+
+
+def test_a_room_prior_counts_when_classifying_and_survives_mining() -> None:
+    # A bias is absorbed by the shifts that mining fits; a prior is not: mined
+    # with or without it, the mined weights and shifts are the same, and when
+    # classifying it lowers its room as a bias would.
+    head = '[rooms.social]\ndefault_bureau = "health"\n'
+    plain = parse_lexicon(tomllib.loads(head), "<head>")
+    lowered = parse_lexicon(tomllib.loads(head + "prior = -2.0\n"), "<head>")
+    assert lowered.room_prior["social"] == -2.0
+    a = mine(_messages(), plain, folds=3)
+    b = mine(_messages(), lowered, folds=3)
+    assert (a.bias, a.terms) == (b.bias, b.terms)
+    text = "挂号窗口排长队"
+    lex_a = load_lexicon_text(render_lexicon(head, a, "test"))
+    lex_b = load_lexicon_text(render_lexicon(head + "prior = -2.0\n", b, "test"))
+    room_a = next(x for x in classify(text, lex_a).alternatives if x.room == "social")
+    room_b = next(x for x in classify(text, lex_b).alternatives if x.room == "social")
+    assert room_b.confidence < room_a.confidence
+
+
+def load_lexicon_text(text: str) -> Lexicon:
+    return parse_lexicon(tomllib.loads(text), "<mined>")
