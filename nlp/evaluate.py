@@ -11,11 +11,39 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from nlp.bureau_eval import (
+    CONFIDENT,
+    BureauCase,
+    BureauReport,
+    bureau_report,
+    evaluate_bureaus,
+    format_bureau_report,
+    is_bureau_file,
+    read_bureau_set,
+    read_split,
+    room_of_bureau,
+)
 from nlp.classify import UNKNOWN, UNSURE_BELOW, classify
 from nlp.dataset import EXCLUDED, LabelledMessage
 from nlp.lexicon import ROOMS, Lexicon
 
-__all__ = ["EvalReport", "HandCase", "evaluate", "format_report", "read_hand_set"]
+__all__ = [
+    "CONFIDENT",
+    "BureauCase",
+    "BureauReport",
+    "EvalReport",
+    "HandCase",
+    "bureau_report",
+    "evaluate",
+    "evaluate_bureaus",
+    "format_bureau_report",
+    "format_report",
+    "is_bureau_file",
+    "read_bureau_set",
+    "read_hand_set",
+    "read_split",
+    "room_of_bureau",
+]
 
 _BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
@@ -128,7 +156,10 @@ def evaluate(
         gold.append(item.room)
         pred.append(result.room)
         right = result.room == item.room
-        confs.append((result.confidence, right))
+        # Room-level calibration: the room's probability (the answer's own
+        # confidence is that of its bureau, see bureau_report).
+        room_conf = result.alternatives[0].confidence if result.room != UNKNOWN else 0.0
+        confs.append((room_conf, right))
         if result.unsure:
             report.unsure += 1
         key = (item.room, result.room)

@@ -95,6 +95,9 @@ class Settings:
     min_evidence: float = 0.6
     lead_chars: int = 0
     short_words: float = 20.0
+    title_hand: float = 0.0
+    mined_temperature: float = 1.0
+    long_temperature: float = 1.0
     norm_floor: float = 40.0
     keyword_freq: int = 0
 
@@ -118,6 +121,9 @@ class Lexicon:
         source: Where it came from (file path or ``"<string>"``).
         settings: Classifier settings.
         room_bias: Logit offset per room.
+        room_prior: A district's deliberate logit offset per room (``prior``):
+            added like ``bias`` when classifying, but left out when mining
+            fits the rooms' shifts, so that re-mining does not absorb it.
         default_bureau: Bureau chosen inside a room when no bureau keyword
             matched.
         room_cues: Room-level keyword weights.
@@ -138,6 +144,7 @@ class Lexicon:
     terms: dict[str, dict[str, float]]
     term_idf: dict[str, float] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    room_prior: dict[str, float] = field(default_factory=dict)
 
     def keywords(self) -> set[str]:
         """Return every hand-written keyword, cue and rule token."""
@@ -234,6 +241,9 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         min_evidence=_number(st, "min_evidence", 0.6, source, "settings"),
         lead_chars=int(_number(st, "lead_chars", 0, source, "settings")),
         short_words=_number(st, "short_words", 20.0, source, "settings"),
+        title_hand=_number(st, "title_hand", 0.0, source, "settings"),
+        mined_temperature=_number(st, "mined_temperature", 1.0, source, "settings"),
+        long_temperature=_number(st, "long_temperature", 1.0, source, "settings"),
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
         keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
     )
@@ -241,6 +251,10 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         raise _err(source, "settings.max_chars", "must be at least 50")
     if settings.temperature <= 0:
         raise _err(source, "settings.temperature", "must be positive")
+    if settings.long_temperature <= 0:
+        raise _err(source, "settings.long_temperature", "must be positive")
+    if settings.mined_temperature <= 0:
+        raise _err(source, "settings.mined_temperature", "must be positive")
     if settings.short_words <= 0:
         raise _err(source, "settings.short_words", "must be positive")
     if settings.keyword_freq < 0:
@@ -248,12 +262,14 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
 
     rooms = _table(data.get("rooms"), source, "rooms")
     room_bias: dict[str, float] = {}
+    room_prior: dict[str, float] = {}
     default_bureau: dict[str, str] = {}
     room_cues: dict[str, dict[str, float]] = {}
     bureau_keywords: dict[tuple[str, str], dict[str, float]] = {}
     for room in ROOMS:
         rt = _table(rooms.get(room), source, f"rooms.{room}")
         room_bias[room] = _number(rt, "bias", 0.0, source, f"rooms.{room}")
+        room_prior[room] = _number(rt, "prior", 0.0, source, f"rooms.{room}")
         default = str(rt.get("default_bureau", BUREAUS[room][0]))
         if default not in BUREAUS[room]:
             raise _err(source, f"rooms.{room}.default_bureau", f"unknown bureau {default!r}")
@@ -266,7 +282,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
             bureau_keywords[(room, bureau)] = _weights(
                 btab.get("keywords"), source, f"rooms.{room}.bureaus.{bureau}.keywords"
             )
-        extra = set(rt) - {"bias", "default_bureau", "cues", "bureaus", "name"}
+        extra = set(rt) - {"bias", "prior", "default_bureau", "cues", "bureaus", "name"}
         if extra:
             raise _err(source, f"rooms.{room}", f"unknown key(s) {', '.join(sorted(extra))}")
     for room in rooms:
@@ -330,6 +346,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         terms=terms,
         term_idf=term_idf,
         raw={k: v for k, v in data.items() if k != "terms"},
+        room_prior=room_prior,
     )
 
 

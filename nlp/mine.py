@@ -84,6 +84,7 @@ class _Row:
     fixed: list[float]  # hand-written logits of the rooms without training rows
     message: int  # index of the labelled message the row comes from
     title_only: bool  # the message's title alone (a short message)
+    cost: float = 1.0  # the message's cost multiplier (real messages weigh more)
 
 
 def _plan_targets(messages: Sequence[LabelledMessage]) -> tuple[list[str], list[str]]:
@@ -105,7 +106,7 @@ def _plan_targets(messages: Sequence[LabelledMessage]) -> tuple[list[str], list[
 
 
 def _prepare(
-    messages: Sequence[LabelledMessage], base: Lexicon
+    messages: Sequence[LabelledMessage], base: Lexicon, costs: Sequence[float] | None = None
 ) -> tuple[list[str], list[str], list[_Row]]:
     targets, models = _plan_targets(messages)
     base_probe = parse_lexicon(
@@ -113,11 +114,18 @@ def _prepare(
         base.source,
     )
     room_of = {t.partition("/")[0]: i for i, t in enumerate(targets)}
+
+    def prior(target: str) -> float:
+        # A room's prior is the district's deliberate offset: the shifts are
+        # fitted without it, so re-mining keeps it (docs/classifier.md).
+        return base.room_prior.get(target.partition("/")[0], 0.0)
+
     data: list[_Row] = []
     fixed: list[str] = []
     score_features({}, base_probe)  # compiles it: lexicon phrases enter the segmenter
-    kept = [m for m in messages if m.room != EXCLUDED]
-    for index, m in enumerate(kept):
+    weights = costs if costs is not None else [1.0] * len(messages)
+    kept = [(m, w) for m, w in zip(messages, weights, strict=True) if m.room != EXCLUDED]
+    for index, (m, cost) in enumerate(kept):
         norm, _ = prepare_text(m.text, base.settings.max_chars)
         texts = [(norm, False)]
         title, sep, body = norm.partition("\n")
@@ -133,10 +141,11 @@ def _prepare(
                     feats,
                     room_of[m.room],
                     _target(m),
-                    [logits[names.index(t)] for t in targets],
-                    [logits[names.index(t)] for t in fixed],
+                    [logits[names.index(t)] - prior(t) for t in targets],
+                    [logits[names.index(t)] - prior(t) for t in fixed],
                     index,
                     title_only,
+                    cost,
                 )
             )
     return targets, models, data
@@ -240,9 +249,12 @@ def _train_rooms(
 TITLE_COST = 0.25
 """Cost of a title row relative to a whole message."""
 
+EXTRA_COST = 3.0
+"""Cost of an error on a real message (bureau-labelled) relative to a contest row."""
+
 
 def _costs(rows: Sequence[_Row], c: float) -> list[float]:
-    return [c * TITLE_COST if r.title_only else c for r in rows]
+    return [r.cost * (c * TITLE_COST if r.title_only else c) for r in rows]
 
 
 def _margins(models: Sequence[_Linear], row: _Row, vocab: _Vocabulary, floor: float) -> list[float]:
@@ -312,6 +324,7 @@ def mine(
     folds: int = 5,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    costs: Sequence[float] | None = None,
 ) -> MinedModel:
     """Mine keyword weights from labelled messages.
 
@@ -326,6 +339,7 @@ def mine(
             shifts (0 or 1: scale 1, no shifts, no CV figure).
         seed: Seed of the solver's visiting order.
         progress: Optional callback for progress messages.
+        costs: Per message, a multiplier of the cost of its errors (default 1).
 
     Returns:
         The mined model.
@@ -334,7 +348,7 @@ def mine(
         ValueError: If there are fewer than two rooms or no rows.
     """
     say = progress or (lambda _msg: None)
-    targets, model_names, data = _prepare(messages, base)
+    targets, model_names, data = _prepare(messages, base, costs)
     if len(targets) < 2 or not data:
         raise ValueError("need labelled rows of at least two rooms to mine a lexicon")
     k = len(targets)
@@ -461,6 +475,9 @@ def build_from_file(
     split: str,
     base_path: Path,
     progress: Callable[[str], None] | None = None,
+    extra: Sequence[LabelledMessage] = (),
+    extra_source: str = "",
+    extra_cost: float = EXTRA_COST,
 ) -> str:
     """Mine a lexicon from a labelled TSV file and return its text.
 
@@ -470,6 +487,10 @@ def build_from_file(
         split: ``build``, ``heldout`` or ``all``.
         base_path: The lexicon whose hand-written part is kept.
         progress: Optional progress callback.
+        extra: More training messages labelled with a bureau (real messages),
+            mined together with the file's rows.
+        extra_source: Description of ``extra`` for the lexicon's ``source``.
+        extra_cost: Cost multiplier of the errors on ``extra``'s rows.
 
     Returns:
         The new lexicon text.
@@ -482,6 +503,8 @@ def build_from_file(
     hand = parse_lexicon(
         {k: v for k, v in base.raw.items() if k not in ("mined", "terms")}, str(base_path)
     )
-    messages = list(read_labelled(path, label_map, split))
-    model = mine(messages, hand, progress=progress)
-    return render_lexicon(base_text, model, f"{path.name} split={split}")
+    messages = [*read_labelled(path, label_map, split)]
+    costs = [1.0] * len(messages) + [extra_cost] * len(extra)
+    model = mine([*messages, *extra], hand, progress=progress, costs=costs)
+    source = f"{path.name} split={split}" + (f" + {extra_source}" if extra_source else "")
+    return render_lexicon(base_text, model, source)

@@ -80,9 +80,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--split",
         default="heldout",
-        choices=("build", "heldout", "all"),
-        help="rows of a teddy-format file to evaluate on (default: heldout, the "
-        "30%% the lexicon was not built from)",
+        help="rows of a teddy-format file to evaluate on: build, heldout (default, the "
+        "30%% the lexicon was not built from) or all; for a bureau-level file "
+        "(id bureau title body) a split file and part, e.g. "
+        "tests/data/bureau_split.tsv:heldout",
+    )
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="with a bureau-level file and a split file: also print a plain TF-IDF + "
+        "LinearSVC trained on the split's build rows (needs scikit-learn)",
     )
     p.add_argument(
         "--errors",
@@ -122,6 +129,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--base",
         type=Path,
         help="lexicon whose hand-written part is kept (default: config/lexicon.toml)",
+    )
+    b.add_argument(
+        "--bureau-rows",
+        type=Path,
+        metavar="FILE.tsv",
+        help="also mine real messages labelled with a bureau (id bureau title body)",
+    )
+    b.add_argument(
+        "--bureau-split",
+        metavar="SPLIT.tsv:PART",
+        help="with --bureau-rows: only the rows of this part of a split file "
+        "(e.g. tests/data/bureau_split.tsv:build)",
     )
     b.add_argument("--out", type=Path, help="write here instead of standard output")
     b.set_defaults(func=cmd_lexicon_build)
@@ -283,6 +302,8 @@ def _evaluate(args: argparse.Namespace, lexicon: Any) -> int:
         return 1
     with path.open(encoding="utf-8") as handle:
         header = handle.readline().rstrip("\r\n").split("\t")
+    if "bureau" in header and "label" not in header and "text" not in header:
+        return _evaluate_bureaus(args, lexicon)
     try:
         if "text" in header:
             items: Any = read_hand_set(path)
@@ -295,6 +316,43 @@ def _evaluate(args: argparse.Namespace, lexicon: Any) -> int:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return 1
     print(format_report(report, title))
+    return 0
+
+
+def _evaluate_bureaus(args: argparse.Namespace, lexicon: Any) -> int:
+    """``--eval`` on a bureau-level file, optionally one part of a split file."""
+    from nlp.evaluate import evaluate_bureaus, format_bureau_report, read_bureau_set, read_split
+
+    split_file, _, part = str(args.split).rpartition(":")
+    try:
+        parts = read_split(Path(split_file)) if split_file else None
+        only = {i for i, p in parts.items() if p == part} if parts is not None else None
+        cases = read_bureau_set(args.eval, only)
+        report = evaluate_bureaus(cases, lexicon)
+    except (ValueError, KeyError, OSError) as exc:
+        print(f"error: {args.eval}: {exc}", file=sys.stderr)
+        return 1
+    shown = f"{split_file}:{part}" if parts is not None else "all rows"
+    print(format_bureau_report(report, f"{args.eval.name} ({shown})"))
+    if args.reference and parts is not None:
+        from nlp.reference import reference_report
+
+        build = read_bureau_set(args.eval, {i for i, p in parts.items() if p == "build"})
+        try:
+            reference = reference_report(build, cases)
+        except ImportError:
+            print(
+                "error: --reference needs scikit-learn (pip install -e '.[bench]')", file=sys.stderr
+            )
+            return 1
+        print()
+        print(
+            format_bureau_report(
+                reference,
+                "reference: TF-IDF + LinearSVC trained on the build part",
+                calibration=False,
+            )
+        )
     return 0
 
 
@@ -314,8 +372,15 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
             return 1
     try:
         label_map = load_label_map(args.label_map)
+        extra, extra_source = _bureau_rows(args.bureau_rows, args.bureau_split)
         text = build_from_file(
-            args.source, label_map, args.split, base, progress=lambda m: print(m, file=sys.stderr)
+            args.source,
+            label_map,
+            args.split,
+            base,
+            progress=lambda m: print(m, file=sys.stderr),
+            extra=extra,
+            extra_source=extra_source,
         )
         load_lexicon_text_check(text, str(args.out or "<output>"))
     except (ValueError, OSError, LexiconError) as exc:
@@ -328,6 +393,26 @@ def cmd_lexicon_build(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _bureau_rows(path: Path | None, split: str | None) -> tuple[list[Any], str]:
+    """Bureau-labelled rows for mining, and their description for ``[mined] source``."""
+    from nlp.dataset import LabelledMessage
+    from nlp.evaluate import read_bureau_set, read_split, room_of_bureau
+
+    if path is None:
+        return [], ""
+    only: set[str] | None = None
+    shown = "all rows"
+    if split:
+        split_file, _, part = split.rpartition(":")
+        only = {i for i, p in read_split(Path(split_file)).items() if p == part}
+        shown = f"{part} part"
+    rows = [
+        LabelledMessage(c.id, c.bureau, room_of_bureau(c.bureau), c.bureau, c.text)
+        for c in read_bureau_set(path, only)
+    ]
+    return rows, f"{path.name} {shown}"
 
 
 def load_lexicon_text_check(text: str, source: str) -> None:

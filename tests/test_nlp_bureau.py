@@ -1,0 +1,134 @@
+"""Routing real messages to bureaus (issue 14): metrics, and the level reached.
+
+The 304 judged real messages (``teddy2020-bureau-dev.tsv`` in the shared
+evaluation folder) were split before any change into a build half and a
+held-out half (``tests/data/bureau_split.tsv``). The lexicon was mined and
+tuned on the build half only; the held-out half was scored at the start and
+at the end. The thresholds below guard the level reached on it (see
+docs/classifier.md for the targets that were missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from bot import cli_nlp
+from nlp.evaluate import (
+    BureauReport,
+    bureau_report,
+    evaluate_bureaus,
+    read_bureau_set,
+    read_split,
+    room_of_bureau,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SPLIT = REPO / "tests" / "data" / "bureau_split.tsv"
+_CANDIDATES = [REPO.parent / "shared" / "eval", REPO.parent.parent / "shared" / "eval"]
+EVAL_DIR = next((d for d in _CANDIDATES if (d / "teddy2020-bureau-dev.tsv").is_file()), None)
+needs_data = pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+
+# The level reached on the held-out half (docs/classifier.md), second stop of issue 14:
+# bureau 123/155, room 130/155, police 36/48, planning 13/16, land 8/15,
+# confidence >= 0.8: 97/107 right. First stop: bureau 119, room 131, police 37,
+# planning 8, land 8, 91/104; room and police fell by one row each (the general
+# room's bias, -0.5 -> -0.6, that the contest figure needed), the others rose.
+BUREAU_REACHED = 0.79
+ROOM_REACHED = 0.835
+RECALL_REACHED = {"police": 0.75, "planning": 0.81, "land": 0.53}
+CONFIDENT_REACHED = 0.90
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def test_report_counts_bureaus_rooms_recall_and_confident_answers() -> None:
+    answers = [
+        ("police", "police", 0.95, False),
+        ("police", "construction", 0.9, False),  # wrong room, confidently
+        ("planning", "construction", 0.5, True),  # right room, wrong bureau
+        ("land", "unknown", 0.0, True),
+    ]
+    report = bureau_report(answers)
+    assert report.n == 4
+    assert report.bureau_accuracy == pytest.approx(0.25)
+    assert report.room_accuracy == pytest.approx(0.5)
+    assert report.per_bureau == {"police": (2, 1), "planning": (1, 0), "land": (1, 0)}
+    assert report.macro_recall == pytest.approx((0.5 + 0 + 0) / 3)
+    assert report.confident_n == 2 and report.confident_precision == pytest.approx(0.5)
+    assert report.confusion[("police", "construction")] == 1
+    assert report.unsure == 2
+    # Reliability: [0, .5) holds the unknown (conf 0, wrong): gap 0; [.5, .6) conf .5,
+    # wrong: gap .5; [.9, .95) conf .9 wrong: gap .9; [.95, 1] conf .95 right: gap .05.
+    assert report.ece == pytest.approx((0 + 0.5 + 0.9 + 0.05) / 4)
+
+
+def test_room_of_bureau() -> None:
+    assert room_of_bureau("police") == "general"
+    assert room_of_bureau("justice") == "legal"
+    with pytest.raises(ValueError):
+        room_of_bureau("mayor")
+
+
+def test_split_was_made_by_bureau_and_covers_both_parts() -> None:
+    parts = read_split(SPLIT)
+    assert len(parts) == 304
+    assert sum(p == "heldout" for p in parts.values()) == 155
+
+
+@pytest.fixture(scope="module")
+def heldout() -> BureauReport:
+    assert EVAL_DIR is not None
+    parts = read_split(SPLIT)
+    cases = read_bureau_set(
+        EVAL_DIR / "teddy2020-bureau-dev.tsv", {i for i, p in parts.items() if p == "heldout"}
+    )
+    return evaluate_bureaus(cases)
+
+
+@needs_data
+def test_heldout_real_messages_keep_the_level_reached(heldout: BureauReport) -> None:
+    # Issue 14's targets are bureau 0.85 and room 0.90: missed (docs/classifier.md).
+    # Baseline before the change: bureau 0.535, room 0.600.
+    assert heldout.n == 155
+    assert heldout.bureau_accuracy >= BUREAU_REACHED, heldout.bureau_accuracy
+    assert heldout.room_accuracy >= ROOM_REACHED, heldout.room_accuracy
+
+
+@needs_data
+def test_heldout_police_planning_and_land_are_recognised(heldout: BureauReport) -> None:
+    # Baseline: police 10/48, planning 10/16, land 3/15.
+    for bureau, floor in RECALL_REACHED.items():
+        n, right = heldout.per_bureau[bureau]
+        assert right / n >= floor, f"{bureau} recall {right}/{n}"
+
+
+@needs_data
+def test_heldout_confident_answers_are_mostly_right(heldout: BureauReport) -> None:
+    # Target 0.95 for confidence >= 0.8 (missed, see docs); baseline 0.647.
+    assert heldout.confident_precision is not None
+    assert heldout.confident_precision >= CONFIDENT_REACHED, heldout.confident_precision
+
+
+@needs_data
+def test_cli_eval_on_a_bureau_file_with_a_split_part(capsys: pytest.CaptureFixture[str]) -> None:
+    assert EVAL_DIR is not None
+    path = EVAL_DIR / "teddy2020-bureau-dev.tsv"
+    assert run(["classify", "--eval", str(path), "--split", f"{SPLIT}:build"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^rows scored: 149$", out, re.M)
+    for label in ("bureau accuracy", "room accuracy", "macro recall over bureaus"):
+        assert re.search(rf"^{label}[^:]*: 0\.\d{{4}}$", out, re.M), label
+    assert re.search(r"^police\s+48\s+\d+\s+[0-9.]+$", out, re.M)
+    assert "most frequent confusions" in out
+    assert "expected calibration error" in out
+    assert re.search(r"answers with confidence >= 0.8: \d+, right", out)
