@@ -27,8 +27,9 @@ from tests.test_bot_station import card_of, file_request
 CITIZEN = 1001
 CHIEF = 2001
 DESK = 2002
-#: Traffic signals are the police's in this district; the packaged lexicon says 建设局.
-SIGNALS = "十字路口的红绿灯坏了三天了，早晚高峰车辆乱成一团"
+#: Idle land a developer holds unbuilt is the land bureau's (闲置土地); the packaged
+#: lexicon says 建设局, confidently.
+SIGNALS = "开发商拿地后一直不动工，地荒了好几年"
 
 
 @pytest.fixture
@@ -72,21 +73,21 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
     assert case.owning_unit_id == "construction"
     card = await card_of(chief, case)
     await kit.press(chief, card, "退单", "退单理由")
-    await kit.say(chief, "红绿灯归交警管理，请转公安分局", "已退单")
+    await kit.say(chief, "闲置土地归国土分局处置，请转国土分局", "已退单")
     desk_card = await desk.wait_for_message(
         lambda m: (case.number or "") in m.content and "综合职能" in str(m.buttons), 10
     )
     bureaus = await kit.press(desk, desk_card, "综合职能", "请选择承办部门")
-    assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区公安分局"))
+    assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区国土分局"))
     stored = await kit.case(case.id)
-    assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "police")
+    assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "land")
 
     async with kit.db.session() as s:
         [row] = (await s.scalars(select(RoutingCorrection))).all()
     assert (row.kind, row.classified_bureau, row.final_bureau) == (
         "returned",
         "construction",
-        "police",
+        "land",
     )
 
     overlay = tmp_path / "lexicon.local.toml"
@@ -95,11 +96,11 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
     assert dry.returncode == 0, dry.stderr
     out = dry.stdout
     assert "corrections: 1 case(s)" in out and "退单后改派 1" in out
-    assert "区建设局 -> 区公安分局: 1" in out
+    assert "区建设局 -> 区国土分局: 1" in out
     assert "routed right on these corrections: before 0/1, after 1/1" in out
     assert "citizen_messages.tsv: before room" in out and "warnings.tsv" in out
     added = [line for line in out.splitlines() if line.startswith("+")]
-    assert any('"general/police"' in line for line in added)
+    assert any('"general/land"' in line for line in added)
     learnt_words = [line.split('"')[1] for line in added if line.startswith("+when = [")]
     assert learnt_words and all(word in SIGNALS for word in learnt_words)
     assert "dry run: nothing written" in out
@@ -112,7 +113,7 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
     assert applied.returncode == 0, applied.stderr
     assert f"written: {overlay}" in applied.stdout and "marked learnt: 1" in applied.stdout
     learnt = load_lexicon_with_overlay(None, overlay)
-    assert classify(SIGNALS, learnt).bureau == "police"
+    assert classify(SIGNALS, learnt).bureau == "land"
     async with kit.db.session() as s:
         assert (await s.scalar(select(RoutingCorrection.learnt_at))) is not None
     again = await learn(kit.db.url, "--out", str(overlay))

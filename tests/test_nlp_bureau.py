@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli_nlp
+from bot.cli import nlp as cli_nlp
 from nlp.evaluate import (
     BureauReport,
     bureau_report,
