@@ -140,11 +140,32 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
     if room_id not in district.rooms:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return None
+    # A room keeps a bureau: the classifier's guess inside that room, else the citizen
+    # picks one of the room's bureaus (a case without a bureau would go to the desk).
+    preview = await classify(context, str(draft["text"]))
+    guess = next(
+        (
+            a.bureau
+            for a in preview.alternatives
+            if a.room == room_id and a.bureau in district.bureaus
+        ),
+        None,
+    )
+    n = str(draft["n"])
+    if guess is None:
+        await query.answer()
+        await query.edit_message_text(
+            texts.fit(texts.bureaus_text(district, room_id=room_id)),
+            reply_markup=texts.bureaus_markup(
+                district, texts.BUREAU, f"{texts.BACK}:{n}", n, room_id=room_id
+            ),
+        )
+        return PROPOSE
     draft["room"] = room_id
-    draft["bureau"] = None
-    await query.answer(f"已选择{district.rooms[room_id].name}")
+    draft["bureau"] = guess
+    await query.answer(f"已选择{district.bureaus[guess].name}")
     await query.edit_message_text(
-        texts.fit(texts.chosen_room(district, room_id, str(draft["text"]))),
+        texts.fit(texts.chosen_bureau(district, guess, str(draft["text"]))),
         reply_markup=texts.submit_markup(int(draft["n"])),
     )
     return PROPOSE

@@ -219,6 +219,30 @@ async def test_unsure_offers_rooms_and_choosing_a_bureau_files_it_there(kit: Bot
     )
 
 
+async def test_a_room_chosen_when_unsure_keeps_a_bureau(kit: BotKit) -> None:
+    """Picking one of the likely rooms never drops the bureau (the case would go to the desk)."""
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, "今天天气不错，想问问情况", "交由工作人员分派")
+    room_button = next(b for b in proposal.buttons if b["callback_data"].startswith("ui:room:"))
+    room_id = room_button["callback_data"].split(":")[2]
+    room = kit.district.rooms[room_id]
+    answer = await kit.press(citizen, proposal, room_button["text"], None)
+    if answer.content.startswith("请选择办理部门"):
+        # No guess inside that room: only that room's bureaus, and a way back.
+        names = [b["text"] for b in answer.buttons]
+        assert names[:-1] == [b.name for b in room.bureaus.values()]
+        assert names[-1] == "« 返回"
+        answer = await kit.press(citizen, answer, names[0], "已按您的选择更改")
+    assert answer.buttons[0]["text"] == "提交"
+    await kit.press(citizen, answer, "提交", "可选 1/3")
+    for _ in range(3):
+        last = citizen.send_text("跳过")
+    await kit.answer(citizen, last, "提交成功")
+    (case,) = await kit.cases()
+    assert case.room == room_id and case.bureau in room.bureaus
+    assert case.owning_unit_id == case.bureau
+
+
 async def test_another_office_can_be_the_bureau_of_the_same_room(kit: BotKit) -> None:
     """油烟 goes to 区环保局 in 法律咨询服务室; 区司法局 in the same room must be choosable."""
     citizen = kit.user(CITIZEN, "王芳")

@@ -148,22 +148,6 @@ def submit_markup(draft: int) -> InlineKeyboardMarkup:
     )
 
 
-def chosen_room(district: District, room_id: str, text: str) -> str:
-    """The proposal after the citizen chose a room by hand."""
-    room = district.rooms[room_id]
-    lines = [f"已选择：{room.name}"]
-    if room.address:
-        lines.append(f"地址：{room.address}")
-    if room.hours:
-        lines.append(f"办公时间：{room.hours}")
-    if room.phone:
-        lines.append(f"联系电话：{room.phone}")
-    lines.append(f"您的描述：{snippet(text)}")
-    lines.append("")
-    lines.append("如需登记并跟踪办理，请点「提交」。")
-    return "\n".join(lines)
-
-
 def chosen_bureau(district: District, bureau_id: str, text: str) -> str:
     """The proposal after the citizen chose a bureau by hand."""
     lines = ["已按您的选择更改：", *bureau_lines(district, district.bureaus[bureau_id])]

@@ -22,22 +22,27 @@ W_BACK = "ui:w:back"
 BACK_LABEL = "« 返回"
 
 
-def bureaus_text(district: District, heading: str = "请选择办理部门：") -> str:
+def bureaus_text(
+    district: District, heading: str = "请选择办理部门：", room_id: str | None = None
+) -> str:
     """Above the bureau picker: each room (受理窗口) with its bureaus, in keyboard order."""
     lines = [heading]
     for room in district.rooms.values():
+        if room_id is not None and room.id != room_id:
+            continue
         lines.append(f"{room.name}：" + "、".join(b.name for b in room.bureaus.values()))
     return "\n".join(lines)
 
 
 def bureaus_markup(
-    district: District, prefix: str, back: str, suffix: str = ""
+    district: District, prefix: str, back: str, suffix: str = "", room_id: str | None = None
 ) -> InlineKeyboardMarkup:
-    """Every bureau, one row per room (data ``<prefix>:<bureau>[:<suffix>]``), then 返回."""
+    """Every bureau (or one room's): a row per room, data ``<prefix>:<bureau>[:<suffix>]``."""
     tail = f":{suffix}" if suffix else ""
     rows = [
         [(b.name, f"{prefix}:{b.id}{tail}") for b in room.bureaus.values()]
         for room in district.rooms.values()
+        if room_id is None or room.id == room_id
     ]
     rows.append([(BACK_LABEL, back)])
     return _inline(rows)
