@@ -38,6 +38,10 @@ class EchoBotProcess(ServiceProcess):
         return [sys.executable, "-m", "bot.bench.echo_bot", "--port", str(self.port)]
 
 
+#: Where a run writes its progress lines.
+_Log = Callable[[str], None]
+
+
 async def _one(
     service: ServiceProcess,
     rate: float,
@@ -69,11 +73,14 @@ async def run_side_by_side(
     duration: float,
     workdir: Path,
     grace: float = 30.0,
-    citizens: int = 0,
-    citizens_rate: float = 50.0,
-    log: Callable[[str], None] = print,
+    citizens: tuple[int, float] = (0, 50.0),
+    log: _Log = print,
 ) -> dict[str, Any]:
-    """minqing and the echo bot at ``rate``; then (optionally) RSS over ``citizens`` citizens."""
+    """minqing and the echo bot at ``rate``; then (optionally) RSS over ``citizens``.
+
+    ``citizens`` is (how many distinct citizens, at what rate per second); 0 skips it.
+    """
+    citizens_count, citizens_rate = citizens
     out: dict[str, Any] = {"flow": "text", "offered_rate_per_s": rate, "database": database}
     async with running_fake_bot_api(token=BENCH_TOKEN) as fake:
         echo = EchoBotProcess("", fake, webhook=True, log_path=workdir / "echo.log")
@@ -95,8 +102,10 @@ async def run_side_by_side(
             out["minqing"], load, poster = await _one(
                 service, rate, duration, grace, log, "minqing", 700_000_001
             )
-            if citizens > 0:
-                out["rss"] = await _rss_over_citizens(service, load, citizens, citizens_rate, log)
+            if citizens_count > 0:
+                out["rss"] = await _rss_over_citizens(
+                    service, load, citizens=citizens_count, rate=citizens_rate, log=log
+                )
             await poster.__aexit__(None, None, None)
         finally:
             await service.stop()
@@ -113,11 +122,7 @@ async def run_side_by_side(
 
 
 async def _rss_over_citizens(
-    service: ServiceProcess,
-    load: IntakeLoad,
-    citizens: int,
-    rate: float,
-    log: Callable[[str], None],
+    service: ServiceProcess, load: IntakeLoad, *, citizens: int, rate: float, log: _Log
 ) -> dict[str, Any]:
     """RSS after 100 distinct citizens (counting the runs so far) and after ``citizens``."""
     figures: dict[str, Any] = {}

@@ -236,7 +236,7 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
                     duration=args.duration,
                     workdir=Path(tmp),
                     grace=args.grace,
-                    citizens=args.citizens,
+                    citizens=(args.citizens, 50.0),
                     log=_say,
                 )
             )
