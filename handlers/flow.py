@@ -54,9 +54,17 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
 
 
 async def _redo(context: BotContext, update: Update) -> None:
-    """Process ``update`` again once the conversation that left it has recorded its end."""
+    """Process ``update`` again once the conversation that left it has recorded its end.
+
+    Through the application's update processor, like an update that just arrived: it
+    keeps each chat's updates in order, so the redo waits until the first pass has
+    settled and the chat's next update (a button on the redo's answer) waits for it.
+    Calling ``process_update`` directly would let that next update run beside the redo
+    and find no conversation state yet.
+    """
     await asyncio.sleep(0)
-    await context.application.process_update(update)
+    application = context.application
+    await application.update_processor.process_update(update, application.process_update(update))
 
 
 def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:

@@ -12,9 +12,10 @@ import importlib
 import time
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.services.cases import Preview
+from config.district import District
 from handlers import texts
 from handlers.base import BotContext
 from handlers.request_steps import PROPOSE, draft_of
@@ -91,6 +92,13 @@ async def choose_bureau(update: Update, context: BotContext) -> str | None:
     if bureau_id not in district.bureaus:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return None
+    return await _keep_bureau(query, draft, district, bureau_id)
+
+
+async def _keep_bureau(
+    query: CallbackQuery, draft: dict[str, Any], district: District, bureau_id: str
+) -> str:
+    """Put the bureau (and its room) in the draft and show the proposal with 提交."""
     draft["room"] = district.bureaus[bureau_id].room_id
     draft["bureau"] = bureau_id
     await query.answer(f"已选择{district.bureaus[bureau_id].name}")
@@ -161,11 +169,4 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
             ),
         )
         return PROPOSE
-    draft["room"] = room_id
-    draft["bureau"] = guess
-    await query.answer(f"已选择{district.bureaus[guess].name}")
-    await query.edit_message_text(
-        texts.fit(texts.chosen_bureau(district, guess, str(draft["text"]))),
-        reply_markup=texts.submit_markup(int(draft["n"])),
-    )
-    return PROPOSE
+    return await _keep_bureau(query, draft, district, guess)
