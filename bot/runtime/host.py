@@ -180,6 +180,7 @@ class ServiceHost:
                 name="minqing-housekeeping",
             ),
         ]
+        self.bot_state = "ok"  # /healthz: the bot runs (the sandbox starts it directly too)
 
     async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
         """Hand updates whose handling never finished (a crash) back to the bot."""
