@@ -9,7 +9,8 @@ sandbox page uses) and ``dispatch`` (the method table); ``models``, ``protocol``
 ``formatting`` are its records, wire decoding and entity parsing. These modules import only
 the standard library and aiohttp. ``sandbox`` (``minqing sandbox``'s three-phone page, its
 files under ``static/``) is the one module that also imports the service's side: ``storage``,
-``config.district``, ``bot.clock`` and ``bot.lifecycle.status_label``; it is not imported here.
+``config.district``, ``bot.services.clock`` and ``bot.services.lifecycle.status_label``;
+it is not imported here.
 Nothing in this package imports handlers or the case services. Import the public names from
 here.
 """
