@@ -44,9 +44,10 @@ from bot.bench.service import (
 from bot.fakeapi import FakeBotApi
 from bot.services.callbacks import CallbackCodec
 from bot.services.cases import CaseService, RequestDraft
-from bot.services.clock import SystemClock
+from bot.services.clock import service_clock
 from bot.services.keys import installation_secret
 from config.district import load_district
+from config.settings import load_settings
 from storage.db import Database
 from storage.models import Person
 
@@ -68,7 +69,9 @@ async def _file_spam(db_url: str, n: int) -> None:
     db = Database(db_url)
     try:
         codec = CallbackCodec(await installation_secret(db, "callbacks"))
-        service = CaseService(db, load_district(), SystemClock(), codec)
+        # The service's clock, as the service under test has it (MINQING_CLOCK_START too).
+        clock = service_clock(load_settings().clock_start)
+        service = CaseService(db, load_district(), clock, codec)
         async with db.session() as s:
             spammer = Person(
                 telegram_user_id=SPAMMER_ID, chat_id=SPAMMER_ID, name="spam", role="citizen"

@@ -111,10 +111,10 @@ def _read_rows(since: datetime | None) -> tuple[list[_Row], District, Settings] 
 
 def _mark(ids: list[int]) -> int:
     async def work(settings: Settings, district: District, db: Database) -> int:
-        from bot.services.clock import SystemClock
+        from bot.services.clock import service_clock
         from bot.services.corrections import mark_learnt
 
-        marked = await mark_learnt(db, ids, SystemClock().now())
+        marked = await mark_learnt(db, ids, service_clock(settings.clock_start).now())
         print(f"marked learnt: {marked} correction(s)")
         return 0
 
@@ -123,7 +123,7 @@ def _mark(ids: list[int]) -> int:
 
 def cmd_lexicon_learn(args: argparse.Namespace) -> int:
     """Run ``minqing lexicon learn``."""
-    from bot.services.clock import SystemClock
+    from bot.services.clock import service_clock
     from bot.services.corrections import KINDS
     from nlp.evaluate import evaluate, read_hand_set
     from nlp.learn import Correction, propose
@@ -167,7 +167,7 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
     ]
     hand = {p.name: read_hand_set(p) for p in EVAL_SETS if p.is_file()}
     background = [c.text for cases in hand.values() for c in cases]
-    today = SystemClock().now().astimezone(settings.timezone).date()
+    today = service_clock(settings.clock_start).now().astimezone(settings.timezone).date()
     proposal = propose(
         corrections,
         base,

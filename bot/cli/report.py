@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.cli.common import display_width, fail, pad, with_db
-from bot.services.clock import SystemClock
+from bot.services.clock import service_clock
 from bot.services.reports import (
     FIELDS,
     MonthlyReport,
@@ -66,7 +66,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         parse_month(args.month)
     except ReportError as exc:
         return fail(f"--month: {exc.message}")
-    as_of = SystemClock().now()
+    as_of: datetime | None = None  # default: now on the service's clock
     if args.as_of:
         try:
             as_of = datetime.fromisoformat(args.as_of)
@@ -77,8 +77,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     async def work(settings: Settings, district: District, db: Database) -> int:
         try:
+            moment = as_of or service_clock(settings.clock_start).now()
             report = await monthly_report(
-                db, district, args.month, as_of=as_of, unit_id=args.unit, tz=settings.timezone
+                db, district, args.month, as_of=moment, unit_id=args.unit, tz=settings.timezone
             )
         except ReportError as exc:
             if exc.reason == "unknown_unit":
