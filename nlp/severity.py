@@ -10,7 +10,7 @@ and the collective level when 5 or more people act together. Urgency words
 step, never above ``urgency_bump_max``.
 
 The assessment carries the words that set the level (:attr:`Severity.reasons`)
-so an officer sees why: "为什么是紧急：割腕、流血".
+so an officer sees why: "定级依据：割腕、流血".
 
 This module depends on :mod:`nlp.rubric`, :mod:`nlp.families` and
 :mod:`nlp.normalize` only; :mod:`nlp.classify` calls it, never the reverse.
