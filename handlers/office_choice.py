@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
+from collections.abc import Container
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -70,13 +71,30 @@ async def other_rooms(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     await query.answer()
-    district = context.runtime.district
-    n = str(draft["n"])
+    return await _show_picker(query, context.runtime.district, str(draft["n"]))
+
+
+async def _show_picker(
+    query: CallbackQuery, district: District, n: str, room_id: str | None = None
+) -> str:
+    """The bureau picker (every bureau, or one room's) with 返回, in place of the proposal."""
     await query.edit_message_text(
-        texts.fit(texts.bureaus_text(district)),
-        reply_markup=texts.bureaus_markup(district, texts.BUREAU, f"{texts.BACK}:{n}", n),
+        texts.fit(texts.bureaus_text(district, room_id=room_id)),
+        reply_markup=texts.bureaus_markup(
+            district, texts.BUREAU, f"{texts.BACK}:{n}", n, room_id=room_id
+        ),
     )
     return PROPOSE
+
+
+async def _picked_id(query: CallbackQuery, known: Container[str]) -> str | None:
+    """The id a picker button names (``PREFIX:kind:ID:N``); a forged one is refused."""
+    parts = (query.data or "").split(":")
+    picked = parts[2] if len(parts) == 4 else ""
+    if picked not in known:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    return picked
 
 
 async def choose_bureau(update: Update, context: BotContext) -> str | None:
@@ -86,11 +104,9 @@ async def choose_bureau(update: Update, context: BotContext) -> str | None:
     draft = await current_draft(update, context)
     if draft is None:
         return None
-    parts = (query.data or "").split(":")
-    bureau_id = parts[2] if len(parts) == 4 else ""
     district = context.runtime.district
-    if bureau_id not in district.bureaus:
-        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+    bureau_id = await _picked_id(query, district.bureaus)
+    if bureau_id is None:
         return None
     return await _keep_bureau(query, draft, district, bureau_id)
 
@@ -142,11 +158,9 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
     draft = await current_draft(update, context)
     if draft is None:
         return None
-    parts = (query.data or "").split(":")
-    room_id = parts[2] if len(parts) == 4 else ""
     district = context.runtime.district
-    if room_id not in district.rooms:
-        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+    room_id = await _picked_id(query, district.rooms)
+    if room_id is None:
         return None
     # A room keeps a bureau: the classifier's guess inside that room, else the citizen
     # picks one of the room's bureaus (a case without a bureau would go to the desk).
@@ -159,14 +173,7 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
         ),
         None,
     )
-    n = str(draft["n"])
     if guess is None:
         await query.answer()
-        await query.edit_message_text(
-            texts.fit(texts.bureaus_text(district, room_id=room_id)),
-            reply_markup=texts.bureaus_markup(
-                district, texts.BUREAU, f"{texts.BACK}:{n}", n, room_id=room_id
-            ),
-        )
-        return PROPOSE
+        return await _show_picker(query, district, str(draft["n"]), room_id)
     return await _keep_bureau(query, draft, district, guess)
