@@ -123,9 +123,7 @@ class CaseEscalation(CaseTx):
             CaseError: ``top`` (nothing above), ``not_found``, ``forbidden``,
                 ``stale``, ``illegal_transition``.
         """
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
             done = await self.escalate_tx(
                 s,
                 case,

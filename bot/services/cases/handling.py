@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     CLOSURE_KINDS,
-    MAX_NOTE,
     CaseView,
     _alternative_pair,
-    _clean,
+    _required,
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
@@ -41,16 +42,12 @@ class CaseHandling(CaseTx):
         Raises:
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
             deadlines = self.district.deadlines[case.priority]
             original_due = (
                 case.dispatched_at + deadlines.acknowledge if case.dispatched_at else None
             )
-            on_time = original_due is None or now <= original_due
-            if not on_time:
-                case.deadline_missed = True
+            on_time = _on_time(case, original_due, now)
             await apply(
                 s,
                 case,
@@ -78,9 +75,7 @@ class CaseHandling(CaseTx):
         Raises:
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
             await apply(
                 s,
                 case,
@@ -114,17 +109,11 @@ class CaseHandling(CaseTx):
             CaseError: ``bad_input`` (empty note, unknown closure), ``not_found``,
                 ``forbidden``, ``stale``, ``illegal_transition``.
         """
-        note_ = _clean(note, MAX_NOTE)
-        if not note_:
-            raise CaseError("bad_input", "请填写办理结果。")
+        note_ = _required(note, "请填写办理结果。")
         if closure not in CLOSURE_KINDS:
             raise CaseError("bad_input", "请选择实际解决、解释说明或不属实。")
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
-            on_time = case.resolve_due_at is None or now <= case.resolve_due_at
-            if not on_time:
-                case.deadline_missed = True
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+            on_time = _on_time(case, case.resolve_due_at, now)
             case.closure_kind = closure
             await apply(
                 s,
@@ -215,12 +204,8 @@ class CaseHandling(CaseTx):
             CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
                 ``stale``, ``illegal_transition``.
         """
-        reason_ = _clean(reason, MAX_NOTE)
-        if not reason_:
-            raise CaseError("bad_input", "退单必须填写理由。")
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
+        reason_ = _required(reason, "退单必须填写理由。")
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
                 raise CaseError("illegal_transition", "案件已在分派台，不能退单。")
@@ -312,3 +297,11 @@ class CaseHandling(CaseTx):
             )
             await self.publish_tx(s, case, now, reporter_text=nt.reporter_dispatched)
             return self.view_for(case, actor, now)
+
+
+def _on_time(case: Case, due: datetime | None, now: datetime) -> bool:
+    """Whether ``now`` meets ``due`` (no deadline is met); a miss marks the case for good."""
+    on_time = due is None or now <= due
+    if not on_time:
+        case.deadline_missed = True
+    return on_time

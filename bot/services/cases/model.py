@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.services.lifecycle import CaseError
 from bot.services.routing import UNKNOWN
 from config.district import GRASSROOTS_KINDS, UnitKind
 from nlp import classify as nlp_classify
@@ -246,6 +247,18 @@ def _clean(text: str | None, limit: int) -> str | None:
         return None
     text = text.strip()
     return text[:limit] if text else None
+
+
+def _required(text: str | None, refusal: str) -> str:
+    """``text`` cleaned to :data:`MAX_NOTE`; empty or missing is refused with ``refusal``.
+
+    Raises:
+        CaseError: ``bad_input``.
+    """
+    cleaned = _clean(text, MAX_NOTE)
+    if not cleaned:
+        raise CaseError("bad_input", refusal)
+    return cleaned
 
 
 # --- the service ------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,20 @@ class CaseTx(CaseViews):
         if not self.may_act(actor, case):
             raise CaseError("forbidden", "您无权办理该案件。")
         return actor, case
+
+    @asynccontextmanager
+    async def _acting(
+        self, case_id: int, actor_id: int
+    ) -> AsyncIterator[tuple[AsyncSession, datetime, Person, Case]]:
+        """One act on a case: its transaction, the time, and the actor and case, checked.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor, case = await self._begin_act(s, case_id, actor_id)
+            yield s, now, actor, case
 
     def _message(
         self,
