@@ -17,12 +17,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
-from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.cases.model import MAX_NOTE, CaseView, _clean, _required
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     AWAITING_RESOLUTION,
@@ -66,14 +67,10 @@ class CaseExtension(CaseTx):
                 (the deadline has passed), ``pending`` (a request waits),
                 ``illegal_transition`` (not being handled), ``not_found``, ``forbidden``.
         """
-        reason_ = _clean(reason, MAX_NOTE)
-        if not reason_:
-            raise CaseError("bad_input", "申请延期必须填写理由。")
+        reason_ = _required(reason, "申请延期必须填写理由。")
         if not 1 <= working_days <= MAX_EXTENSION_DAYS:
             raise CaseError("bad_input", f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日。")
-        async with self.db.session() as s:
-            now = self.clock.now()
-            actor, case = await self._begin_act(s, case_id, actor_id)
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
             if CaseStatus(case.status) not in AWAITING_RESOLUTION or case.resolve_due_at is None:
                 raise CaseError("illegal_transition", "案件不在办理中，不能申请延期。")
             if now > case.resolve_due_at:
@@ -155,6 +152,7 @@ class CaseExtension(CaseTx):
             if case.extension_due_at is None or case.resolve_due_at is None:
                 raise CaseError("no_request", "该案件没有待审批的延期申请。")
             original, requested = case.resolve_due_at, case.extension_due_at
+            due = requested if approve else original  # the deadline in force after the decision
             note_ = _clean(note, MAX_NOTE)
             await record(
                 s,
@@ -166,7 +164,7 @@ class CaseExtension(CaseTx):
                 note=note_,
                 data={
                     "original_due": original.isoformat(),
-                    "new_due": (requested if approve else original).isoformat(),
+                    "new_due": due.isoformat(),
                     "requested_due": requested.isoformat(),
                 },
                 expected_version=expected_version,
@@ -177,37 +175,26 @@ class CaseExtension(CaseTx):
                 case.resolve_due_at = requested
                 await store.cancel_timers(s, case.id, [TimerKind.RESOLVE_DUE], now=now)
                 await self._schedule_resolve(s, case, now)
-                await self.publish_tx(
-                    s,
-                    case,
-                    now,
-                    pings=[
-                        (
-                            [case.owning_unit_id],
-                            lambda v: (
-                                f"延期申请已批准：{v.number} 办结时限延至"
-                                f"{fmt_time(requested, tz)}。"
-                            ),
-                        )
-                    ],
-                    reporter_text=lambda v: (
-                        f"您的诉求（{v.number}）经督查督办中心同意延期办理，"
-                        f"办结时限调整为{fmt_time(requested, tz)}。"
-                    ),
-                )
-            else:
-                await self.publish_tx(
-                    s,
-                    case,
-                    now,
-                    pings=[
-                        (
-                            [case.owning_unit_id],
-                            lambda v: (
-                                f"延期申请未获批准：{v.number} 仍须于"
-                                f"{fmt_time(original, tz)}前办结。"
-                            ),
-                        )
-                    ],
-                )
+            reporter_text = (lambda v: _extended_for_reporter(v, due, tz)) if approve else None
+            await self.ping_owner_tx(
+                s,
+                case,
+                now,
+                lambda v: _decision_for_station(v, approve, due, tz),
+                reporter_text=reporter_text,
+            )
             return self.view_for(case, actor, now)
+
+
+def _decision_for_station(view: CaseView, approved: bool, due: datetime, tz: ZoneInfo) -> str:
+    """The station's message on the decision; ``due`` is the deadline in force after it."""
+    if approved:
+        return f"延期申请已批准：{view.number} 办结时限延至{fmt_time(due, tz)}。"
+    return f"延期申请未获批准：{view.number} 仍须于{fmt_time(due, tz)}前办结。"
+
+
+def _extended_for_reporter(view: CaseView, due: datetime, tz: ZoneInfo) -> str:
+    """The reporter's message on an approved extension."""
+    return (
+        f"您的诉求（{view.number}）经督查督办中心同意延期办理，办结时限调整为{fmt_time(due, tz)}。"
+    )

@@ -131,16 +131,11 @@ class CaseFollowUp(CaseTx):
         )
         await self._schedule_ack(s, case, now)
         await self._schedule_resolve(s, case, now)
-        await self.publish_tx(
+        await self.ping_owner_tx(
             s,
             case,
             now,
-            pings=[
-                (
-                    [case.owning_unit_id],
-                    lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
-                )
-            ],
+            lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz),
         )
 

@@ -126,6 +126,20 @@ class CaseTx(CaseViews):
                 view = self.view_for(case, reporter, now)
                 self._message(s, reporter, case, reporter_text(view), reporter_markup, now)
 
+    async def ping_owner_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        ping: Callable[[CaseView], str],
+        *,
+        reporter_text: Callable[[CaseView], str] | None = None,
+    ) -> None:
+        """:meth:`publish_tx` with one message to the owning unit's handlers (and the reporter)."""
+        await self.publish_tx(
+            s, case, now, pings=[([case.owning_unit_id], ping)], reporter_text=reporter_text
+        )
+
     # --- for the scheduler -------------------------------------------------------
 
     async def lock_case_tx(self, s: AsyncSession, case_id: int) -> Case | None:
