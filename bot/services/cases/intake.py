@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,7 +43,7 @@ from config.district import SEVERITIES
 from nlp import normalize as normalize_text
 from nlp.reasons import decision_words
 from storage.enums import CaseKind, CaseStatus, Channel
-from storage.models import Case
+from storage.models import Case, Person
 
 
 class CaseIntake(CaseTx):
@@ -167,6 +169,41 @@ class CaseIntake(CaseTx):
             updated_at=now,
         )
 
+    async def _register_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        *,
+        actor_id: int,
+        channel: str,
+        data: dict[str, Any],
+    ) -> None:
+        """Store a new case, give it its number and write its ``registered`` event."""
+        s.add(case)
+        await s.flush()
+        case.number = self._number(case.id, now)
+        await register(s, case, now=now, actor_id=actor_id, channel=channel, data=data)
+
+    async def _announce_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        now: datetime,
+        reporter: Person,
+        also: Iterable[str],
+        receipt: bool,
+    ) -> CaseView:
+        """Publish a new case (its receipt to the reporter if ``receipt``); the reporter's view."""
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            also_card_units=also,
+            reporter_text=self._receipt if receipt else None,
+        )
+        return self.view_for(case, reporter, now)
+
     async def file_request(
         self,
         reporter_id: int,
@@ -229,13 +266,10 @@ class CaseIntake(CaseTx):
             case.contact_name = _clean(draft.contact_name, 200)
             case.contact_phone = _clean(draft.contact_phone, 32)
             case.photo_file_ids = list(draft.photo_file_ids)
-            s.add(case)
-            await s.flush()
-            case.number = self._number(case.id, now)
-            await register(
+            await self._register_tx(
                 s,
                 case,
-                now=now,
+                now,
                 actor_id=reporter.id,
                 channel=channel,
                 data={
@@ -271,14 +305,7 @@ class CaseIntake(CaseTx):
                     channel=channel,
                     how=route.how,
                 )
-            await self.publish_tx(
-                s,
-                case,
-                now,
-                also_card_units=also,
-                reporter_text=self._receipt if receipt else None,
-            )
-            return self.view_for(case, reporter, now)
+            return await self._announce_tx(s, case, now, reporter, also, receipt)
 
     async def file_warning(
         self,
@@ -347,13 +374,10 @@ class CaseIntake(CaseTx):
                 else None
             )
             case.photo_file_ids = list(draft.photo_file_ids)
-            s.add(case)
-            await s.flush()
-            case.number = self._number(case.id, now)
-            await register(
+            await self._register_tx(
                 s,
                 case,
-                now=now,
+                now,
                 actor_id=officer.id,
                 channel=channel,
                 data={
@@ -382,14 +406,7 @@ class CaseIntake(CaseTx):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            await self.publish_tx(
-                s,
-                case,
-                now,
-                also_card_units=route.also_notify,
-                reporter_text=self._receipt if receipt else None,
-            )
-            return self.view_for(case, officer, now)
+            return await self._announce_tx(s, case, now, officer, route.also_notify, receipt)
 
 
 def _why(c: ClassificationLike) -> str:
