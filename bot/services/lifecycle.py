@@ -233,20 +233,26 @@ def is_overdue(case: Case, now: datetime) -> bool:
     )
 
 
-def _event(
+def _append(
+    session: AsyncSession,
     case: Case,
     type_: EventType,
     *,
+    bump: bool,
     now: datetime,
     actor_id: int | None,
     channel: str,
     from_status: str | None,
-    to_status: str | None,
+    to_status: str,
     unit_id: str | None,
     note: str | None,
     data: Mapping[str, Any] | None,
 ) -> CaseEvent:
-    return CaseEvent(
+    """Bump the case's version and time if ``bump``, then append one event to the session."""
+    if bump:
+        case.version += 1
+        case.updated_at = now
+    event = CaseEvent(
         case_id=case.id,
         type=type_.value,
         from_status=from_status,
@@ -258,6 +264,8 @@ def _event(
         data=dict(data or {}),
         created_at=now,
     )
+    session.add(event)
+    return event
 
 
 async def apply(
@@ -300,11 +308,11 @@ async def apply(
     before = case.status
     after = next_status(before, action)
     case.status = after.value
-    case.version += 1
-    case.updated_at = now
-    event = _event(
+    return _append(
+        session,
         case,
         ACTION_EVENT[action],
+        bump=True,
         now=now,
         actor_id=actor_id,
         channel=channel,
@@ -314,8 +322,6 @@ async def apply(
         note=note,
         data=data,
     )
-    session.add(event)
-    return event
 
 
 async def record(
@@ -355,12 +361,11 @@ async def record(
         CaseError: ``stale``.
     """
     check_version(case, expected_version)
-    if changes_case:
-        case.version += 1
-        case.updated_at = now
-    event = _event(
+    return _append(
+        session,
         case,
         type_,
+        bump=changes_case,
         now=now,
         actor_id=actor_id,
         channel=channel,
@@ -370,8 +375,6 @@ async def record(
         note=note,
         data=data,
     )
-    session.add(event)
-    return event
 
 
 async def register(
@@ -387,9 +390,11 @@ async def register(
 
     The case must have been flushed (it needs an id).
     """
-    event = _event(
+    return _append(
+        session,
         case,
         EventType.REGISTERED,
+        bump=False,
         now=now,
         actor_id=actor_id,
         channel=channel,
@@ -399,5 +404,3 @@ async def register(
         note=None,
         data=data,
     )
-    session.add(event)
-    return event
