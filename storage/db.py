@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Select, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -29,6 +29,8 @@ from config.settings import normalise_database_url
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+T = TypeVar("T")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -117,6 +119,20 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def add_flushed(session: AsyncSession, row: T) -> T:
+    """Add a new row to the session and flush it, so that it has its id; the row."""
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def fetch_all(session: AsyncSession, stmt: Select[T], limit: int | None = None) -> list[T]:
+    """The rows ``stmt`` selects (one entity or column), at most ``limit`` of them."""
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list((await session.scalars(stmt)).all())
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

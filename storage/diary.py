@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import add_flushed, fetch_all
 from storage.models import DiaryEntry, Person, Unit
 
 
@@ -25,16 +26,16 @@ async def add_entry(
     Returns:
         The new row, flushed so that it has an id.
     """
-    entry = DiaryEntry(
-        author_id=author_id,
-        visited_on=visited_on,
-        content=content,
-        channel=channel,
-        created_at=created_at,
+    return await add_flushed(
+        session,
+        DiaryEntry(
+            author_id=author_id,
+            visited_on=visited_on,
+            content=content,
+            channel=channel,
+            created_at=created_at,
+        ),
     )
-    session.add(entry)
-    await session.flush()
-    return entry
 
 
 async def list_entries(
@@ -62,9 +63,7 @@ async def list_entries(
     if author_ids is not None:
         stmt = stmt.where(DiaryEntry.author_id.in_(list(author_ids)))
     stmt = stmt.order_by(DiaryEntry.visited_on.desc(), DiaryEntry.id.desc())
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list((await session.scalars(stmt)).all())
+    return await fetch_all(session, stmt, limit)
 
 
 async def count_entries_by_author(
@@ -104,7 +103,7 @@ async def list_leaders(
     if created_before is not None:
         stmt = stmt.where(Person.created_at < created_before)
     stmt = stmt.order_by(Person.unit_id, Person.id)
-    return list((await session.scalars(stmt)).all())
+    return await fetch_all(session, stmt)
 
 
 async def unit_parents(session: AsyncSession) -> dict[str, tuple[str | None, str]]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import add_flushed, fetch_all
 from storage.models import Person, ResidentialFileRevision
 
 
@@ -29,16 +30,16 @@ async def add_revision(
     Returns:
         The new row, flushed so that it has an id.
     """
-    revision = ResidentialFileRevision(
-        unit_id=unit_id,
-        section=section,
-        content=content,
-        editor_id=editor_id,
-        created_at=created_at,
+    return await add_flushed(
+        session,
+        ResidentialFileRevision(
+            unit_id=unit_id,
+            section=section,
+            content=content,
+            editor_id=editor_id,
+            created_at=created_at,
+        ),
     )
-    session.add(revision)
-    await session.flush()
-    return revision
 
 
 async def latest_revisions(
@@ -60,7 +61,7 @@ async def latest_revisions(
         .where(ResidentialFileRevision.id.in_(newest.scalar_subquery()))
         .order_by(ResidentialFileRevision.unit_id, ResidentialFileRevision.id)
     )
-    return list((await session.scalars(stmt)).all())
+    return await fetch_all(session, stmt)
 
 
 async def section_history(
@@ -75,9 +76,7 @@ async def section_history(
         )
         .order_by(ResidentialFileRevision.id.desc())
     )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list((await session.scalars(stmt)).all())
+    return await fetch_all(session, stmt, limit)
 
 
 async def person_names(session: AsyncSession, person_ids: Collection[int]) -> dict[int, str]:
