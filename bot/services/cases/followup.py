@@ -104,16 +104,9 @@ class CaseFollowUp(CaseTx):
         satisfaction: str,
         comment: str | None,
     ) -> None:
-        deadlines = self.district.deadlines[case.priority]
         words = comment or ("群众反映问题未解决" if not solved else "群众对办理结果不满意")
-        case.escalation_level = 0
-        case.escalated_to_unit_id = None
-        case.dispatched_at = now
-        case.acknowledged_at = None
+        due = self._restart_deadlines(case, now)
         case.resolved_at = None
-        case.ack_due_at = now + deadlines.acknowledge
-        case.first_contact_due_at = now + deadlines.first_contact
-        case.resolve_due_at = now + deadlines.resolve
         await apply(
             s,
             case,
@@ -125,8 +118,7 @@ class CaseFollowUp(CaseTx):
             data={
                 "solved": solved,
                 "satisfaction": satisfaction,
-                "ack_due_at": case.ack_due_at.isoformat(),
-                "resolve_due_at": case.resolve_due_at.isoformat(),
+                **due,
             },
         )
         await self._schedule_ack(s, case, now)

@@ -176,6 +176,25 @@ class CaseTx(CaseViews):
             s, case.id, TimerKind.RESOLVE_DUE, when, {"unit_id": case.owning_unit_id}, now=now
         )
 
+    def _restart_deadlines(self, case: Case, now: datetime) -> dict[str, str]:
+        """The owning unit starts afresh: not escalated, dispatched now, new deadlines.
+
+        Returns:
+            The new acknowledgement and resolution deadlines, for the event's data.
+        """
+        deadlines = self.district.deadlines[case.priority]
+        case.escalation_level = 0
+        case.escalated_to_unit_id = None
+        case.dispatched_at = now
+        case.acknowledged_at = None
+        case.ack_due_at = now + deadlines.acknowledge
+        case.first_contact_due_at = now + deadlines.first_contact
+        case.resolve_due_at = now + deadlines.resolve
+        return {
+            "ack_due_at": case.ack_due_at.isoformat(),
+            "resolve_due_at": case.resolve_due_at.isoformat(),
+        }
+
     async def _dispatch_tx(
         self,
         s: AsyncSession,
@@ -188,15 +207,8 @@ class CaseTx(CaseViews):
         how: str,
         expected_version: int | None = None,
     ) -> CaseEvent:
-        deadlines = self.district.deadlines[case.priority]
         case.owning_unit_id = unit_id
-        case.escalation_level = 0
-        case.escalated_to_unit_id = None
-        case.dispatched_at = now
-        case.acknowledged_at = None
-        case.ack_due_at = now + deadlines.acknowledge
-        case.first_contact_due_at = now + deadlines.first_contact
-        case.resolve_due_at = now + deadlines.resolve
+        due = self._restart_deadlines(case, now)
         await store.cancel_timers(s, case.id, None, now=now)
         event = await apply(
             s,
@@ -209,8 +221,7 @@ class CaseTx(CaseViews):
             data={
                 "how": how,
                 "bureau": case.bureau,
-                "ack_due_at": case.ack_due_at.isoformat(),
-                "resolve_due_at": case.resolve_due_at.isoformat(),
+                **due,
             },
             expected_version=expected_version,
         )
