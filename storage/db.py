@@ -7,21 +7,19 @@ and rolls back on error).
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -32,6 +30,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from config.settings import normalise_database_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL, raw on SQLite.
 HotConnection = AsyncConnection | aiosqlite.Connection
@@ -225,24 +226,60 @@ class Database:
             await conn.run_sync(_run_alembic, "downgrade", revision)
 
     async def current_revision(self) -> str | None:
-        """The schema revision the database is at, or None before ``minqing init``."""
-        async with self.engine.connect() as conn:
-            return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+        """The schema revision the database is at, or None before ``minqing init``.
+
+        Read from Alembic's ``alembic_version`` table without importing Alembic
+        (every command that opens the database asks this first).
+        """
+        async with self.read_engine.connect() as conn:
+            if not await conn.run_sync(lambda c: inspect(c).has_table("alembic_version")):
+                return None
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        return str(rows[0][0]) if len(rows) == 1 else None
 
     async def is_up_to_date(self) -> bool:
-        """Whether the schema is at the newest migration."""
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        return await self.current_revision() == head
+        """Whether the schema is at the newest migration (:func:`head_revision`)."""
+        return await self.current_revision() == head_revision()
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
 
 
+_REVISION_RE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the scripts' ``revision`` lines.
+
+    The same answer as Alembic's ``ScriptDirectory.get_current_head()``
+    (``tests/test_migrations.py`` checks it) without importing Alembic and its
+    script machinery, which took a third of a second of every command's start.
+    None when the scripts do not have exactly one head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(
+            (m.group(1), ast.literal_eval(m.group(2)))
+            for m in _REVISION_RE.finditer(path.read_text(encoding="utf-8"))
+        )
+        if "revision" not in found:
+            continue
+        revisions.add(str(found["revision"]))
+        down = found.get("down_revision")
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list):
+            parents.update(str(d) for d in down)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -251,6 +288,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _run_alembic(connection: Connection, action: str, revision: str) -> None:
+    from alembic import command
+
     cfg = alembic_config(connection)
     if action == "upgrade":
         command.upgrade(cfg, revision)
