@@ -7,18 +7,22 @@ and rolls back on error).
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import contextlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Select, event
+import aiosqlite
+from sqlalchemy import Connection, Select, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -27,8 +31,40 @@ from sqlalchemy.ext.asyncio import (
 
 from config.settings import normalise_database_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL, raw on SQLite.
+HotConnection = AsyncConnection | aiosqlite.Connection
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option of the read-only engine: SQLite opens its transactions DEFERRED.
+READ_ONLY = "minqing_read_only"
+
+
+@dataclass
+class WriteNote:
+    """Whether a unit of work that may write ran while this note was current.
+
+    The bot sets a fresh note around each update (:func:`noting_writes`); a
+    settled update that opened no write session had no effect beyond its
+    answers and its conversation state, so its settling may wait for the next
+    write (:meth:`bot.runtime.inbox.UpdateInbox.done`).
+    """
+
+    wrote: bool = False
+
+
+_WRITE_NOTE: ContextVar[WriteNote | None] = ContextVar("minqing_write_note", default=None)
+
+
+def noting_writes() -> WriteNote:
+    """Start noting write sessions in the current context (an asyncio task); the note."""
+    note = WriteNote()
+    _WRITE_NOTE.set(note)
+    return note
+
 
 T = TypeVar("T")
 
@@ -72,7 +108,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no lock (WAL readers never wait); a writer takes the write lock at
+        # once, so that two writers queue instead of failing to upgrade a read lock.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -82,6 +123,30 @@ class Database:
         self.url = normalise_database_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        #: The same pool, for units of work that only read (SQLite: no write lock).
+        self.read_engine = self.engine.execution_options(**{READ_ONLY: True})
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._writer_lock: asyncio.Lock | None = None
+        self._writer_loop: asyncio.AbstractEventLoop | None = None
+
+    @asynccontextmanager
+    async def _writer(self) -> AsyncIterator[None]:
+        """SQLite: this process's write transactions queue here, in order.
+
+        Without it they queue in SQLite's busy handler, which sleeps (1 ms, then
+        up to 100 ms at a time) and wakes in no particular order: with updates
+        handled concurrently that was a tail of hundreds of milliseconds at
+        moderate load. Another process (a CLI command) is still waited for by the
+        busy handler. PostgreSQL: no queue.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        if self._writer_loop is not loop or self._writer_lock is None:
+            self._writer_lock, self._writer_loop = asyncio.Lock(), loop
+        async with self._writer_lock:
+            yield
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,10 +154,69 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commit on success, roll back on any error."""
-        async with self.sessionmaker() as session, session.begin():
+    async def session(self, *, replay_safe: bool = False) -> AsyncIterator[AsyncSession]:
+        """One unit of work that may write: commit on success, roll back on any error.
+
+        On SQLite the transaction takes the write lock at its start (``BEGIN
+        IMMEDIATE``). ``replay_safe``: what it writes may be written again
+        harmlessly (e.g. a citizen's first-contact row), so it is not noted as
+        an effect of the current update (:class:`WriteNote`).
+        """
+        note = _WRITE_NOTE.get()
+        if note is not None and not replay_safe:
+            note.wrote = True
+        async with self._writer(), self.sessionmaker() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that only reads: one snapshot, no write lock (SQLite ``BEGIN``)."""
+        async with self.read_sessionmaker() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A short Core write transaction (no ORM session)."""
+        async with self._writer(), self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A short Core read transaction without a write lock."""
+        async with self.read_engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def hot(self, *, write: bool = True) -> AsyncIterator[HotConnection]:
+        """A short transaction for the per-update hot path (the inbox, conversation state).
+
+        PostgreSQL: a Core connection. SQLite: the pooled connection's own
+        ``aiosqlite`` connection, used directly — each SQLAlchemy statement on
+        aiosqlite costs four thread hand-offs (cursor, execute, fetch, close)
+        plus SQLAlchemy's own work, and this path runs several times per
+        update; a raw statement costs one. The functions taking a
+        :data:`HotConnection` (``storage.inbox``, ``storage.state``) write the
+        same rows either way.
+        """
+        if not self.is_sqlite:
+            engine = self.engine if write else self.read_engine
+            async with engine.begin() as conn:
+                yield conn
+            return
+        async with (
+            self._writer() if write else contextlib.nullcontext(),
+            self.engine.connect() as conn,
+        ):
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert isinstance(driver, aiosqlite.Connection)
+            await driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield driver
+            except BaseException:
+                await driver.rollback()
+                raise
+            await driver.commit()
 
     async def migrate(self, revision: str = "head") -> None:
         """Upgrade the schema to ``revision``."""
@@ -105,16 +229,20 @@ class Database:
             await conn.run_sync(_run_alembic, "downgrade", revision)
 
     async def current_revision(self) -> str | None:
-        """The schema revision the database is at, or None before ``minqing init``."""
-        async with self.engine.connect() as conn:
-            return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+        """The schema revision the database is at, or None before ``minqing init``.
+
+        Read from Alembic's ``alembic_version`` table without importing Alembic
+        (every command that opens the database asks this first).
+        """
+        async with self.read_engine.connect() as conn:
+            if not await conn.run_sync(lambda c: inspect(c).has_table("alembic_version")):
+                return None
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        return str(rows[0][0]) if len(rows) == 1 else None
 
     async def is_up_to_date(self) -> bool:
-        """Whether the schema is at the newest migration."""
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        return await self.current_revision() == head
+        """Whether the schema is at the newest migration (:func:`head_revision`)."""
+        return await self.current_revision() == head_revision()
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
@@ -135,8 +263,40 @@ async def fetch_all(session: AsyncSession, stmt: Select[T], limit: int | None = 
     return list((await session.scalars(stmt)).all())
 
 
+_REVISION_RE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the scripts' ``revision`` lines.
+
+    The same answer as Alembic's ``ScriptDirectory.get_current_head()``
+    (``tests/test_migrations.py`` checks it) without importing Alembic and its
+    script machinery, which took a third of a second of every command's start.
+    None when the scripts do not have exactly one head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(
+            (m.group(1), ast.literal_eval(m.group(2)))
+            for m in _REVISION_RE.finditer(path.read_text(encoding="utf-8"))
+        )
+        if "revision" not in found:
+            continue
+        revisions.add(str(found["revision"]))
+        down = found.get("down_revision")
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, tuple | list):
+            parents.update(str(d) for d in down)
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -145,6 +305,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _run_alembic(connection: Connection, action: str, revision: str) -> None:
+    from alembic import command
+
     cfg = alembic_config(connection)
     if action == "upgrade":
         command.upgrade(cfg, revision)

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+import aiosqlite
+from sqlalchemy import Table, and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import HotConnection
 from storage.models import InboundUpdate
+from storage.state import dialect_name, sqlite_time
+
+_TABLE = cast(Table, InboundUpdate.__table__)
 
 
 async def accept(
-    session: AsyncSession,
+    conn: HotConnection,
     *,
     update_id: int,
     payload: dict[str, Any],
@@ -21,30 +28,52 @@ async def accept(
     now: datetime,
     lease_until: datetime,
 ) -> bool:
-    """Store a new update, leased to the caller; False if its id was seen before."""
-    try:
-        async with session.begin_nested():
-            session.add(
-                InboundUpdate(
-                    update_id=update_id,
-                    source=source,
-                    payload=payload,
-                    received_at=now,
-                    lease_until=lease_until,
-                    attempts=1,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Store a new update, leased to the caller; False if its id was seen before.
+
+    One statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``), no ORM
+    unit of work and no savepoint: this runs for every update Telegram sends.
+    """
+    if isinstance(conn, aiosqlite.Connection):
+        rows = await conn.execute_fetchall(
+            "INSERT INTO inbound_updates (update_id, source, payload, received_at, lease_until,"
+            " attempts) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (update_id) DO NOTHING"
+            " RETURNING update_id",
+            (update_id, source, json.dumps(payload), sqlite_time(now), sqlite_time(lease_until)),
+        )
+        return bool(list(rows))
+    dialect = postgresql if dialect_name(conn) == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(_TABLE)
+        .values(
+            update_id=update_id,
+            source=source,
+            payload=payload,
+            received_at=now,
+            lease_until=lease_until,
+            attempts=1,
+        )
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(_TABLE.c.update_id)
+    )
+    return (await conn.execute(stmt)).first() is not None
 
 
-async def mark_processed(session: AsyncSession, update_id: int, now: datetime) -> None:
-    """The bot has handled the update: it needs no replay, only its id is kept."""
-    await session.execute(
-        update(InboundUpdate)
-        .where(InboundUpdate.update_id == update_id)
-        .values(processed_at=now, payload=None, lease_until=None)
+async def mark_processed(conn: HotConnection, update_ids: Collection[int], now: datetime) -> None:
+    """The bot has handled these updates: they need no replay, only their ids are kept."""
+    if not update_ids:
+        return
+    ids = sorted(update_ids)
+    if isinstance(conn, aiosqlite.Connection):
+        marks = ", ".join("?" * len(ids))
+        await conn.execute(
+            "UPDATE inbound_updates SET processed_at = ?, payload = NULL, lease_until = NULL"
+            f" WHERE update_id IN ({marks})",
+            (sqlite_time(now), *ids),
+        )
+        return
+    where = _TABLE.c.update_id == ids[0] if len(ids) == 1 else _TABLE.c.update_id.in_(ids)
+    await conn.execute(
+        update(_TABLE).where(where).values(processed_at=now, payload=None, lease_until=None)
     )
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select
+import aiosqlite
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import HotConnection
 from storage.models import Person, Unit
+from storage.state import sqlite_time
 
 #: Columns of a unit that the district config owns.
 CONFIG_FIELDS = ("kind", "name", "parent_id", "sample", "address", "hours", "phone", "position")
@@ -158,3 +164,83 @@ async def ensure_citizen(
     elif name and person.name != name[:200]:
         person.name = name[:200]
     return person
+
+
+# --- the per-update hot path (see storage.db.Database.hot) ---------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """What the bot reads about the sender of every update (one ``people`` row)."""
+
+    id: int
+    telegram_user_id: int
+    chat_id: int | None
+    name: str
+    role: str
+    unit_id: str | None
+    active: bool
+    blocked: bool
+
+
+_PERSON_COLUMNS = "id, telegram_user_id, chat_id, name, role, unit_id, active, blocked_at"
+
+
+async def find_person_hot(conn: HotConnection, telegram_user_id: int) -> PersonRow | None:
+    """The person with this Telegram user id, read without the ORM (it runs for every update)."""
+    if isinstance(conn, aiosqlite.Connection):
+        rows = list(
+            await conn.execute_fetchall(
+                f"SELECT {_PERSON_COLUMNS} FROM people WHERE telegram_user_id = ?",
+                (telegram_user_id,),
+            )
+        )
+        row: Any = rows[0] if rows else None
+    else:
+        t = cast(Table, Person.__table__).c
+        row = (
+            await conn.execute(
+                select(
+                    t.id,
+                    t.telegram_user_id,
+                    t.chat_id,
+                    t.name,
+                    t.role,
+                    t.unit_id,
+                    t.active,
+                    t.blocked_at,
+                ).where(t.telegram_user_id == telegram_user_id)
+            )
+        ).first()
+    if row is None:
+        return None
+    pid, tid, chat_id, name, role, unit_id, active, blocked_at = row
+    return PersonRow(
+        pid, tid, chat_id, name or "", role, unit_id, bool(active), blocked_at is not None
+    )
+
+
+async def add_citizen_hot(
+    conn: HotConnection, telegram_user_id: int, name: str, chat_id: int, now: datetime
+) -> None:
+    """Create a citizen on first contact (a no-op if the row exists: safe to repeat)."""
+    name = name[:200].replace("\x00", "\ufffd")
+    if isinstance(conn, aiosqlite.Connection):
+        await conn.execute(
+            "INSERT INTO people (telegram_user_id, chat_id, name, role, active, created_at)"
+            " VALUES (?, ?, ?, 'citizen', 1, ?) ON CONFLICT (telegram_user_id) DO NOTHING",
+            (telegram_user_id, chat_id, name, sqlite_time(now)),
+        )
+        return
+    await conn.execute(
+        postgresql.insert(cast(Table, Person.__table__))
+        .values(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            name=name,
+            role="citizen",
+            active=True,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["telegram_user_id"])
+    )

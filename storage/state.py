@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import aiosqlite
+from sqlalchemy import Table, and_, delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.models import PersistedState
+from storage.db import HotConnection
+from storage.models import PersistedState, utcnow
+
+_TABLE = cast(Table, PersistedState.__table__)
 
 
 async def load_state(session: AsyncSession, kind: str, name: str = "") -> dict[str, Any]:
@@ -42,30 +50,84 @@ async def delete_state(session: AsyncSession, kind: str, name: str, key: str | N
     await session.execute(stmt)
 
 
-async def load_keys(session: AsyncSession, wanted: dict[str, set[str]]) -> list[PersistedState]:
-    """The rows of the given keys per kind (all names), in one query.
+async def load_keys(
+    conn: HotConnection | AsyncSession, wanted: dict[str, set[str]]
+) -> Sequence[tuple[str, str, str, Any]]:
+    """The rows (kind, name, key, value) of the given keys per kind (all names), in one query.
 
     ``wanted`` maps a kind to the keys to read, e.g. ``{"user_data": {"42"},
     "conversation": {"[42,42]"}}``: the state of the one user an update concerns.
+    A Core query (no ORM objects): it runs for every update.
     """
+    if isinstance(conn, aiosqlite.Connection):
+        sql: list[str] = []
+        params: list[str] = []
+        for kind, keys in wanted.items():
+            if keys:
+                sql.append(f'(kind = ? AND "key" IN ({", ".join("?" * len(keys))}))')
+                params += [kind, *sorted(keys)]
+        if not sql:
+            return []
+        raw = await conn.execute_fetchall(
+            f'SELECT kind, name, "key", value FROM bot_state WHERE {" OR ".join(sql)}', params
+        )
+        return [(k, n, key, None if v is None else json.loads(v)) for k, n, key, v in raw]
+    c = _TABLE.c
     clauses = [
-        and_(PersistedState.kind == kind, PersistedState.key.in_(sorted(keys)))
-        for kind, keys in wanted.items()
-        if keys
+        and_(c.kind == kind, c.key.in_(sorted(keys))) for kind, keys in wanted.items() if keys
     ]
     if not clauses:
         return []
-    return list((await session.scalars(select(PersistedState).where(or_(*clauses)))).all())
+    stmt = select(c.kind, c.name, c.key, c.value).where(or_(*clauses))
+    return [(k, n, key, v) for k, n, key, v in (await conn.execute(stmt)).all()]
+
+
+def sqlite_time(value: datetime) -> str:
+    """A timestamp as SQLAlchemy stores ``UTCDateTime`` in SQLite (UTC, naive, microseconds)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def dialect_name(conn: AsyncConnection | AsyncSession) -> str:
+    """``sqlite`` or ``postgresql``: the backend a connection or session talks to."""
+    if isinstance(conn, AsyncConnection):
+        return conn.dialect.name
+    return conn.get_bind().dialect.name
 
 
 #: One state change to write: (kind, name, key, value); a value of None deletes the key.
 StateWrite = tuple[str, str, str, Any]
 
 
-async def apply_writes(session: AsyncSession, writes: list[StateWrite]) -> None:
-    """Write state changes in the caller's transaction."""
+async def apply_writes(conn: HotConnection | AsyncSession, writes: list[StateWrite]) -> None:
+    """Write state changes in the caller's transaction (upserts and deletes, in order)."""
+    if isinstance(conn, aiosqlite.Connection):
+        for kind, name, key, value in writes:
+            if value is None:
+                await conn.execute(
+                    'DELETE FROM bot_state WHERE kind = ? AND name = ? AND "key" = ?',
+                    (kind, name, key),
+                )
+            else:
+                await conn.execute(
+                    'INSERT INTO bot_state (kind, name, "key", value, updated_at)'
+                    ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name, "key") DO UPDATE'
+                    " SET value = excluded.value, updated_at = excluded.updated_at",
+                    (kind, name, key, json.dumps(value), sqlite_time(utcnow())),
+                )
+        return
+    c = _TABLE.c
+    dialect = postgresql if dialect_name(conn) == "postgresql" else sqlite
     for kind, name, key, value in writes:
+        where = and_(c.kind == kind, c.name == name, c.key == key)
         if value is None:
-            await delete_state(session, kind, name, key)
-        else:
-            await put_state(session, kind, name, key, value)
+            await conn.execute(delete(_TABLE).where(where))
+            continue
+        now = utcnow()
+        stmt = dialect.insert(_TABLE).values(
+            kind=kind, name=name, key=key, value=value, updated_at=now
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kind", "name", "key"],
+            set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+        )
+        await conn.execute(stmt)

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select
 
 from bot.services.invites import InviteError, create_invite, hash_code, redeem_invite
 from bot.services.organisation import coverage, sync_organisation
 from config.district import District
-from storage.db import Database
+from storage.db import Database, alembic_config, head_revision
 from storage.enums import Role
 from storage.models import Base, Invite, Person, Unit
 
@@ -30,13 +31,19 @@ def _schema_diff(conn: Connection) -> list[object]:
 async def test_migrations_up_down_up_and_match_the_models(database_url: str) -> None:
     db = Database(database_url)
     try:
+        assert await db.current_revision() is None and not await db.is_up_to_date()
         await db.migrate()
+        # The schema check every command makes (without Alembic) agrees with Alembic.
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert head_revision() == head and await db.current_revision() == head
+        assert await db.is_up_to_date()
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(_table_names)
             assert set(Base.metadata.tables) <= tables
             # The migration creates exactly what the models describe.
             assert await conn.run_sync(_schema_diff) == []
         await db.downgrade("base")
+        assert not await db.is_up_to_date()
         async with db.engine.connect() as conn:
             assert await conn.run_sync(_table_names) <= {"alembic_version"}
         await db.migrate()

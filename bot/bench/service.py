@@ -117,7 +117,8 @@ async def create_database(backend: str, workdir: Path, label: str = "bench") -> 
         return BenchDatabase("sqlite", f"sqlite+aiosqlite:///{path}", str(path))
     if backend != "postgres":
         raise ValueError(f"unknown database backend {backend!r} (sqlite or postgres)")
-    name = f"mq_{label}_{uuid.uuid4().hex[:10]}"
+    prefix = os.environ.get("MINQING_BENCH_DB_PREFIX", "mq")  # e.g. a branch name
+    name = f"{prefix}_{label}_{uuid.uuid4().hex[:10]}"
     await postgres_admin(f'CREATE DATABASE "{name}"')
     url = make_url(postgres_admin_url()).set(drivername="postgresql+asyncpg", database=name)
     return BenchDatabase("postgres", url.render_as_string(hide_password=False), name)

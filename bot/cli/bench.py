@@ -88,7 +88,15 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         "--citizens",
         type=int,
         default=0,
-        help="with --echo: then RSS after 100 and after this many distinct citizens",
+        help="with --echo: then RSS after 100 and after this many distinct citizens, and the "
+        "restart time with them in the database",
+    )
+    p.add_argument(
+        "--citizens-rate",
+        type=float,
+        default=20.0,
+        help="new citizens per second for --citizens (default 20: below saturation, so that "
+        "no backlog is counted as memory per citizen)",
     )
     p.add_argument(
         "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
@@ -236,7 +244,7 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
                     duration=args.duration,
                     workdir=Path(tmp),
                     grace=args.grace,
-                    citizens=(args.citizens, 50.0),
+                    citizens=(args.citizens, args.citizens_rate),
                     log=_say,
                 )
             )

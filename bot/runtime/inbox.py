@@ -28,14 +28,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
 
 from bot.services.clock import Clock
 from storage import inbox as store
-from storage.db import Database
+from storage.db import Database, HotConnection
 from storage.state import StateWrite, apply_writes
 
 log = logging.getLogger(__name__)
@@ -44,10 +46,45 @@ DEFAULT_LEASE = timedelta(seconds=30)
 DEFAULT_MAX_ATTEMPTS = 3
 #: Wait before retrying an update whose handler failed transiently, per attempt so far.
 DEFAULT_RETRY_BACKOFF = timedelta(seconds=2)
+#: How long a lazy settling waits for the next update's write before it is written alone.
+DEFAULT_SETTLE_DELAY = 0.5
+
+
+async def _write_settles(conn: HotConnection, settles: list[_Settle], now: datetime) -> None:
+    if not settles:
+        return
+    await store.mark_processed(conn, [s.update_id for s in settles], now)
+    writes = [w for s in settles for w in s.writes]
+    if writes:
+        await apply_writes(conn, writes)
+
+
+@dataclass
+class _Settle:
+    """A handled update whose settling (mark and state) waits for the next write."""
+
+    update_id: int
+    writes: list[StateWrite]
+    on_written: Callable[[], None] | None = None
 
 
 class UpdateInbox:
-    """Durable intake of Telegram updates, shared by the webhook and polling."""
+    """Durable intake of Telegram updates, shared by the webhook and polling.
+
+    **One write per ordinary update.** Every update costs the write that takes it
+    in (:meth:`accept`, before Telegram is answered). An update whose handling
+    wrote nothing else (no case, no outbox row: ``lazy``) is then settled
+    *lazily*: its "handled" mark and its conversation/draft state changes wait
+    in memory and ride in the next update's accepting transaction, or are
+    written ``settle_delay`` seconds later when no update comes. An update that
+    did write (a filing, a warning) is settled at once, carrying whatever waits.
+    A crash loses at most ``settle_delay`` of lazy settlings; their updates are
+    replayed from the inbox with the state they started from (mark and state
+    are written together or not at all), so a citizen may see an answer twice
+    but nothing is filed twice. Transactions that carry state are serialised
+    (``_write_lock``) so that a user's newer state is never overwritten by an
+    older one.
+    """
 
     def __init__(
         self,
@@ -57,46 +94,147 @@ class UpdateInbox:
         lease: timedelta = DEFAULT_LEASE,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         retry_backoff: timedelta = DEFAULT_RETRY_BACKOFF,
+        settle_delay: float = DEFAULT_SETTLE_DELAY,
     ) -> None:
         self.db = db
         self.clock = clock
         self.lease = lease
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
+        self.settle_delay = settle_delay
         #: Update id → when this process took it in (``time.perf_counter``).
         self._in_flight: dict[int, float] = {}
         #: Update id → attempts so far, for the updates in flight here.
         self._attempts: dict[int, int] = {}
+        #: Handled updates whose settling waits for the next write, in handling order.
+        self._unsettled: list[_Settle] = []
+        self._write_lock = asyncio.Lock()
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushing: asyncio.Task[None] | None = None
 
     async def accept(self, payload: dict[str, Any], source: str) -> bool:
-        """Write a new update; False for an update id seen before (a retry)."""
+        """Write a new update; False for an update id seen before (a retry).
+
+        Lazy settlings waiting in memory ride in the same transaction.
+        """
+        if self._unsettled and not self._write_lock.locked():
+            async with self._write_lock:
+                return await self._accept(payload, source, self._take_unsettled())
+        return await self._accept(payload, source, [])
+
+    async def _accept(self, payload: dict[str, Any], source: str, carried: list[_Settle]) -> bool:
         update_id = int(payload["update_id"])
         now = self.clock.now()
-        async with self.db.session() as session:
-            new = await store.accept(
-                session,
-                update_id=update_id,
-                payload=payload,
-                source=source,
-                now=now,
-                lease_until=now + self.lease,
-            )
+        try:
+            async with self.db.hot() as conn:
+                new = await store.accept(
+                    conn,
+                    update_id=update_id,
+                    payload=payload,
+                    source=source,
+                    now=now,
+                    lease_until=now + self.lease,
+                )
+                await _write_settles(conn, carried, now)
+        except BaseException:
+            self._give_back(carried)
+            raise
         if new:
             self._in_flight[update_id] = time.perf_counter()
             self._attempts[update_id] = 1
+        self._settled(carried)
         return new
 
-    async def done(self, update_id: int, state: list[StateWrite] | None = None) -> float | None:
+    async def done(
+        self,
+        update_id: int,
+        state: list[StateWrite] | None = None,
+        *,
+        lazy: bool = False,
+        on_written: Callable[[], None] | None = None,
+    ) -> float | None:
         """The bot has handled ``update_id``; seconds since this process took it in.
 
         ``state`` (conversation and user state the handling changed) is written
-        in the same transaction, so an ordinary update costs one write here.
+        in the same transaction as the "handled" mark. ``lazy``: the handling
+        wrote nothing else, so both may wait for the next write (see the class);
+        otherwise they are written now, with every settling still waiting.
+        ``on_written`` runs once they are committed.
         """
-        async with self.db.session() as session:
-            await store.mark_processed(session, update_id, self.clock.now())
-            if state:
-                await apply_writes(session, state)
-        return self._forget(update_id)
+        taken_in = self._in_flight.get(update_id)
+        seconds = None if taken_in is None else time.perf_counter() - taken_in
+        settle = _Settle(update_id, list(state or []), on_written)
+        if lazy:
+            self._unsettled.append(settle)
+            self._arm_timer()
+            return seconds
+        async with self._write_lock:
+            carried = self._take_unsettled()
+            try:
+                async with self.db.hot() as conn:
+                    await _write_settles(conn, [*carried, settle], self.clock.now())
+            except BaseException:
+                self._give_back(carried)
+                raise
+            self._settled([*carried, settle])
+        return seconds
+
+    async def flush(self) -> None:
+        """Write the lazy settlings now (the delay ran out, or at shutdown)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        async with self._write_lock:
+            carried = self._take_unsettled()
+            if not carried:
+                return
+            try:
+                async with self.db.hot() as conn:
+                    await _write_settles(conn, carried, self.clock.now())
+            except BaseException:
+                self._give_back(carried)
+                raise
+            self._settled(carried)
+
+    def unsettled(self) -> set[int]:
+        """Handled updates whose settling has not been written yet."""
+        return {s.update_id for s in self._unsettled}
+
+    def _take_unsettled(self) -> list[_Settle]:
+        carried, self._unsettled = self._unsettled, []
+        return carried
+
+    def _give_back(self, carried: list[_Settle]) -> None:
+        if carried:
+            self._unsettled[:0] = carried
+            self._arm_timer()
+
+    def _settled(self, settles: list[_Settle]) -> None:
+        for settle in settles:
+            self._forget(settle.update_id)
+            if settle.on_written is not None:
+                try:
+                    settle.on_written()
+                except Exception:  # pragma: no cover - a callback's bug must not undo the write
+                    log.exception("after settling update %s", settle.update_id)
+
+    def _arm_timer(self) -> None:
+        if self._timer is None and self._unsettled:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(self.settle_delay, self._flush_later)
+
+    def _flush_later(self) -> None:
+        self._timer = None
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_quietly(), name="inbox-settle")
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.flush()
+        except Exception as exc:
+            # Kept in memory and retried; after a crash the updates are replayed.
+            log.warning("could not settle handled updates: %s", type(exc).__name__)
+            self._arm_timer()
 
     def _forget(self, update_id: int) -> float | None:
         self._attempts.pop(update_id, None)

@@ -31,6 +31,7 @@ transactions.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from typing import Any
@@ -74,6 +75,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._known: dict[Slot, Any] = {}
         #: Changes not yet written.
         self._pending: dict[Slot, Any] = {}
+        #: Changes handed out by :meth:`take_pending` whose transaction has not committed yet.
+        self._unwritten: Counter[Slot] = Counter()
         #: user_data read by :meth:`prefetch`, waiting for ``refresh_user_data``.
         self._fresh_users: dict[int, dict[str, Any]] = {}
 
@@ -102,9 +105,9 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 asked.append(slot)
         if not wanted[KIND_USER] and not asked:
             return {}
-        async with self.db.session() as session:
-            rows = await load_keys(session, wanted)
-        found: dict[Slot, Any] = {(r.kind, r.name, r.key): r.value for r in rows}
+        async with self.db.hot(write=False) as conn:
+            rows = await load_keys(conn, wanted)
+        found: dict[Slot, Any] = {(kind, name, key): value for kind, name, key, value in rows}
         states: dict[str, Any] = {}
         for slot in asked:
             value = found.get(slot)
@@ -123,22 +126,19 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         """Drop what is cached about an idle user (nothing pending, nothing active)."""
         if user_id is not None:
             slot = (KIND_USER, "", str(user_id))
-            if slot not in self._pending:
+            if slot not in self._pending and slot not in self._unwritten:
                 self._known.pop(slot, None)
             self._fresh_users.pop(user_id, None)
         for name, key in conversations.items():
             slot = (KIND_CONVERSATION, name, conversation_key(key))
-            if slot not in self._pending:
+            if slot not in self._pending and slot not in self._unwritten:
                 self._known.pop(slot, None)
 
     def has_pending(self, user_id: int, conversations: Mapping[str, ConversationKey]) -> bool:
-        """Whether a change of this user's state is not yet written."""
-        if (KIND_USER, "", str(user_id)) in self._pending:
-            return True
-        return any(
-            (KIND_CONVERSATION, name, conversation_key(key)) in self._pending
-            for name, key in conversations.items()
-        )
+        """Whether a change of this user's state is not yet written (or not yet committed)."""
+        slots = [(KIND_USER, "", str(user_id))]
+        slots += [(KIND_CONVERSATION, n, conversation_key(k)) for n, k in conversations.items()]
+        return any(slot in self._pending or slot in self._unwritten for slot in slots)
 
     def cached_slots(self) -> int:
         """How many stored values this process remembers (memory must not grow with citizens)."""
@@ -157,13 +157,25 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         writes = [(k, n, key, v) for (k, n, key), v in self._pending.items()]
         for slot, value in self._pending.items():
             self._known[slot] = value
+            self._unwritten[slot] += 1
         self._pending.clear()
         return writes
+
+    def written(self, writes: Iterable[StateWrite]) -> None:
+        """The transaction carrying ``writes`` (from :meth:`take_pending`) committed."""
+        for kind, name, key, _ in writes:
+            self._unmark((kind, name, key))
+
+    def _unmark(self, slot: Slot) -> None:
+        self._unwritten[slot] -= 1
+        if self._unwritten[slot] <= 0:
+            del self._unwritten[slot]
 
     def give_back(self, writes: Iterable[StateWrite]) -> None:
         """Writes that failed: keep them pending (unless a newer change came meanwhile)."""
         for kind, name, key, value in writes:
             slot = (kind, name, key)
+            self._unmark(slot)
             self._known.pop(slot, None)
             self._pending.setdefault(slot, value)
 
@@ -171,8 +183,9 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         """Write whatever is pending (at shutdown)."""
         writes = self.take_pending()
         if writes:
-            async with self.db.session() as session:
-                await apply_writes(session, writes)
+            async with self.db.hot() as conn:
+                await apply_writes(conn, writes)
+            self.written(writes)
 
     # --- python-telegram-bot's interface ------------------------------------------
 

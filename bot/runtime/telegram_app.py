@@ -27,6 +27,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -56,6 +57,8 @@ from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
+from storage.db import noting_writes
+from storage.state import StateWrite
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +135,11 @@ class MinqingApplication(
         if user_id is not None:
             self._busy[user_id] += 1
         self._handling.add(update.update_id)
+        note = noting_writes()
         try:
             if await self._load_state(update, user_id, keys):
                 await super().process_update(update)
-            await self._settle(update)
+            await self._settle(update, lazy=not note.wrote, user_id=user_id, keys=keys)
         finally:
             self._handling.discard(update.update_id)
             if user_id is not None:
@@ -162,7 +166,15 @@ class MinqingApplication(
             self._conversation_handler_conversations[name].update_no_track({keys[name]: state})
         return True
 
-    async def _settle(self, update: Update) -> None:
+    async def _settle(
+        self,
+        update: Update,
+        *,
+        lazy: bool,
+        user_id: int | None,
+        keys: dict[str, ConversationKey],
+    ) -> None:
+        """Mark the update handled with the state it changed (lazily if it wrote nothing else)."""
         inbox = self.runtime.inbox
         error = self._transient.pop(update.update_id, None)
         try:
@@ -170,13 +182,18 @@ class MinqingApplication(
                 if await inbox.failed(update.update_id, type(error).__name__):
                     await tell_dead_letter(self, update)
                 return
-            writes = []
+            writes: list[StateWrite] = []
             persistence = self.persistence
             if isinstance(persistence, DatabasePersistence):
                 await self.update_persistence()
                 writes = persistence.take_pending()
             try:
-                seconds = await inbox.done(update.update_id, writes)
+                seconds = await inbox.done(
+                    update.update_id,
+                    writes,
+                    lazy=lazy,
+                    on_written=partial(self._written, writes, user_id, keys),
+                )
             except Exception:
                 if isinstance(persistence, DatabasePersistence):
                     persistence.give_back(writes)
@@ -187,6 +204,24 @@ class MinqingApplication(
             return
         if seconds is not None:
             self.runtime.metrics.update_latency.observe(seconds)
+
+    def _written(
+        self, writes: list[StateWrite], user_id: int | None, keys: dict[str, ConversationKey]
+    ) -> None:
+        """The settling of an update committed: its user may now be dropped from memory."""
+        persistence = self.persistence
+        if isinstance(persistence, DatabasePersistence):
+            persistence.written(writes)
+        if user_id is not None and user_id not in self._busy:
+            self._release(user_id, keys)
+
+    async def stop(self) -> None:
+        """Stop PTB, then write the settlings still waiting (see :class:`UpdateInbox`)."""
+        await super().stop()
+        try:
+            await self.runtime.inbox.flush()
+        except Exception as exc:
+            log.warning("could not settle handled updates at stop: %s", type(exc).__name__)
 
     def _release(self, user_id: int, keys: dict[str, ConversationKey]) -> None:
         """Drop an idle user's in-memory state once stored (memory must not grow with citizens).

@@ -17,8 +17,14 @@ from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, p
 from storage import cases as store
 from storage.db import Database
 from storage.enums import Role
-from storage.models import Person
-from storage.org import ensure_citizen, get_person_by_telegram_id
+from storage.models import Person, utcnow
+from storage.org import (
+    PersonRow,
+    add_citizen_hot,
+    ensure_citizen,
+    find_person_hot,
+    get_person_by_telegram_id,
+)
 
 #: Roles that handle the cases of their unit (card buttons, /pending).
 HANDLER_ROLES = frozenset({Role.CHIEF, Role.STAFF, Role.ADMIN})
@@ -101,7 +107,7 @@ class PeopleService:
         self.district = district
         self.cases = cases
 
-    def _info(self, person: Person) -> PersonInfo:
+    def _info(self, person: Person | PersonRow) -> PersonInfo:
         try:
             role = Role(person.role)
         except ValueError:
@@ -131,7 +137,23 @@ class PeopleService:
         ``blocked_at`` mark left by the delivery worker is cleared, and the chat
         id is kept current.
         """
-        async with self.db.session() as session:
+        # Most updates come from someone known whose row needs no change: one read.
+        async with self.db.hot(write=False) as conn:
+            row = await find_person_hot(conn, telegram_user_id)
+        if row is None:
+            # First contact: a citizen row, written again harmlessly on a replay.
+            async with self.db.hot() as conn:
+                await add_citizen_hot(conn, telegram_user_id, name, chat_id, utcnow())
+                row = await find_person_hot(conn, telegram_user_id)
+        if (
+            row is not None
+            and not row.blocked
+            and row.chat_id == chat_id
+            and (not name or row.name == name[:200].replace("\x00", "\ufffd"))
+        ):
+            return self._info(row)
+        # A changed name or chat, or a blocked mark to clear: also safe to repeat.
+        async with self.db.session(replay_safe=True) as session:
             person = await ensure_citizen(session, telegram_user_id, name, chat_id)
             if person.blocked_at is not None:
                 person.blocked_at = None
