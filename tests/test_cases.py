@@ -246,14 +246,36 @@ async def test_permissions(db: Database, district: District) -> None:
     desk = await staff(db, "service_centre")
     assert (await svc.get_case_view(view.id, centre.id)).masked
     assert not (await svc.get_case_view(view.id, owner.id)).masked
-    await svc.acknowledge(view.id, desk.id)
-    await svc.start_progress(view.id, admin.id)
+    # 签收 is the owner's word: the desk's tap on a dispatched case must not speak for the
+    # station (found in a product trial: the citizen was told 已由区环保局…签收).
+    with pytest.raises(CaseError, match="须由承办单位签收") as info:
+        await svc.acknowledge(view.id, desk.id)
+    assert info.value.code == "forbidden"
+    await svc.acknowledge(view.id, admin.id)
+    await svc.start_progress(view.id, desk.id)
     assert await event_types(db, view.id) == [
         "registered",
         "dispatched",
         "acknowledged",
         "in_progress",
     ]
+
+
+async def test_trial_acknowledged_by_the_unit_escalated_to_names_that_unit(
+    db: Database, district: District
+) -> None:
+    svc = make_service(db, district)
+    owner = await chief(db, "construction")
+    me = await citizen(db)
+    view = await svc.file_request(me.id, RequestDraft(text=LAMP))
+    await svc.escalate(view.id, owner.id)
+    above = district.escalation_target(view.owning_unit_id)
+    assert above is not None
+    centre = await chief(db, above)
+    after = max(r.id for r in await outbox(db, view.id))
+    await svc.acknowledge(view.id, centre.id)
+    told = [r.text for r in await outbox(db, view.id, after) if r.person_id == me.id]
+    assert any(f"已由{district.units[above].name}签收" in t for t in told), told
 
 
 async def test_masking_of_contact_details(db: Database, district: District) -> None:

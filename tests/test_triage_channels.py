@@ -183,3 +183,30 @@ async def test_service_records_a_changed_level(site: Site) -> None:
     same = await site.service.file_warning(reporter.id, WarningDraft("工人聚集"))
     assert same.severity == "critical"
     assert "severity_changed" not in await event_types(site.db, same.id)
+
+
+async def test_trial_danger_to_life_reaches_the_police(site: Site, district: District) -> None:
+    """A threat to life is the police's to attend, whichever bureau owns the matter behind it.
+
+    Found in a product trial: a man on a mall's roof edge and a would-be drowning went to the
+    education and construction bureaus, and the 公安分局 chief was never told.
+    """
+    police = await chief(site.db, district.bureaus["police"].station_id)
+    person = await citizen(site.db)
+    view = await site.service.file_request(
+        person.id, RequestDraft("东城商场楼顶有一名男子站在边上扬言要跳楼，快来人")
+    )
+    assert view.severity == "critical"
+    cards = {r.person_id for r in await outbox_rows(site.db, view.id) if r.kind == "card"}
+    assert police.id in cards
+    reporter = await officer(site.db, "dongcheng")
+    warning = await site.service.file_warning(
+        reporter.id, WarningDraft("西湖边有个人说不想活了，正往水里走", severity="critical")
+    )
+    assert warning.severity == "critical"
+    cards = {r.person_id for r in await outbox_rows(site.db, warning.id) if r.kind == "card"}
+    assert police.id in cards
+    # A fire calls 119, not the police: their station is not copied.
+    fire = await site.service.file_request(person.id, RequestDraft("隔壁楼着火了，浓烟很大"))
+    cards = {r.person_id for r in await outbox_rows(site.db, fire.id) if r.kind == "card"}
+    assert police.id not in cards

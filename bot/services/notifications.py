@@ -276,9 +276,9 @@ def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
-def reporter_acknowledged(view: CaseView) -> str:
-    """The owning unit acknowledged (签收)."""
-    return f"您的{_subject(view)}（{view.number}）已由{view.owning_unit_name}签收。"
+def reporter_acknowledged(view: CaseView, by: str | None = None) -> str:
+    """The owning unit (or ``by``, the unit it was escalated to) acknowledged (签收)."""
+    return f"您的{_subject(view)}（{view.number}）已由{by or view.owning_unit_name}签收。"
 
 
 def reporter_in_progress(view: CaseView) -> str:

@@ -21,6 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.district import District
+from nlp.emergency import Emergency
+
+POLICE_BUREAU = "police"
 
 UNKNOWN = "unknown"
 
@@ -174,3 +177,16 @@ def escalation_path(district: District, owning_unit_id: str, level: int) -> list
             break
         path.append(current)
     return path
+
+
+def police_copy(district: District, emergency: Emergency | None) -> tuple[str, ...]:
+    """The police bureau's station, when ``emergency`` calls for 110.
+
+    A danger to life or violence now (self-harm, a weapon, a fight, a person
+    missing ...) is the police's to attend whatever bureau owns the matter
+    behind it, so their station gets the card at once besides the owner.
+    """
+    if emergency is None or "110" not in emergency.services:
+        return ()
+    police = district.bureaus.get(POLICE_BUREAU)
+    return (police.station_id,) if police is not None else ()

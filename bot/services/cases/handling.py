@@ -21,7 +21,7 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import UNKNOWN
 from storage import cases as store
-from storage.enums import CaseKind, Channel
+from storage.enums import CaseKind, Channel, Role
 from storage.models import Case
 
 
@@ -43,6 +43,16 @@ class CaseHandling(CaseTx):
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
         async with self._acting(case_id, actor_id) as (s, now, actor, case):
+            responsible = self.responsible_units(case)
+            if actor.role != Role.ADMIN and actor.unit_id not in responsible:
+                # The desk may act on any case, but 签收 is the owner's word that it
+                # has taken the case: the desk's tap must not speak for the station.
+                raise CaseError(
+                    "forbidden",
+                    f"此件已派至{self.unit_name(case.owning_unit_id)}，须由承办单位签收。",
+                )
+            acting = actor.unit_id if actor.unit_id != case.owning_unit_id else None
+            acting_name = self.unit_name(acting) if acting else None
             deadlines = self.district.deadlines[case.priority]
             original_due = (
                 case.dispatched_at + deadlines.acknowledge if case.dispatched_at else None
@@ -60,7 +70,9 @@ class CaseHandling(CaseTx):
             )
             case.acknowledged_at = now
             await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
-            await self.publish_tx(s, case, now, reporter_text=nt.reporter_acknowledged)
+            await self.publish_tx(
+                s, case, now, reporter_text=lambda v: nt.reporter_acknowledged(v, acting_name)
+            )
             return self.view_for(case, actor, now)
 
     async def start_progress(

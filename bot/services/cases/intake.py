@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ from bot.services.lifecycle import (
 from bot.services.routing import (
     UNKNOWN,
     Route,
+    police_copy,
     route_request,
     route_warning,
     warning_recipients,
@@ -250,7 +252,11 @@ class CaseIntake(CaseTx):
             also = tuple(
                 u
                 for u in dict.fromkeys(
-                    (self.district.dispatcher, *warning_recipients(self.district, "critical"))
+                    (
+                        self.district.dispatcher,
+                        *warning_recipients(self.district, "critical"),
+                        *police_copy(self.district, emergency),
+                    )
                 )
                 if u != route.owning_unit_id
             )
@@ -357,6 +363,15 @@ class CaseIntake(CaseTx):
                 bureau=draft.bureau or c.bureau,
                 severity=severity,
             )
+            if severity == "critical":
+                also_notify = tuple(
+                    u
+                    for u in dict.fromkeys(
+                        (*route.also_notify, *police_copy(self.district, emergency_of(text)))
+                    )
+                    if u != route.owning_unit_id
+                )
+                route = replace(route, also_notify=also_notify)
             priority = self.district.severity_priority[severity]
             case = self._new_case(
                 CaseKind.WARNING, text, c, route, now, channel, officer.id, priority, severity
