@@ -59,6 +59,21 @@ EVENT_LABELS = {
     "extension_refused": "不予延期",
     "severity_changed": "调整等级",
 }
+#: What a reporter (citizen or officer who does not handle the case) sees of the
+#: timeline: no internal steps (催签收, 催办, 等级, 延期申请) and no office jargon.
+PUBLIC_EVENT_LABELS = {
+    "registered": "登记",
+    "dispatched": "派单",
+    "acknowledged": "签收",
+    "in_progress": "开始处理",
+    "resolved": "办结",
+    "returned": "重新分派承办单位",
+    "followed_up": "回访",
+    "reopened": "重办",
+    "closed": "结案",
+    "escalated": "提请督办",
+    "extension_approved": "延期办理",
+}
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
     "ack_overdue": "超时未签收",
@@ -227,7 +242,9 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"分类：{category}")
     if view.territorial_unit_name:
         lines.append(f"属地：{view.territorial_unit_name}")
-    if view.status in ("registered", "returned", "dispatched", "reopened"):
+    if view.status in ("registered", "returned"):
+        lines.append(f"派单时限：{fmt_time(view.ack_due_at, tz)}")
+    elif view.status in ("dispatched", "reopened"):
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
     if view.resolve_due_at is not None and view.status not in ("closed",):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
@@ -347,7 +364,15 @@ def desk_returned(view: CaseView, from_unit_name: str, reason: str) -> str:
 
 
 def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> str:
-    """To the responsible people: the acknowledgement deadline has passed."""
+    """To the responsible people: the acknowledgement deadline has passed.
+
+    At the dispatcher desk (not yet dispatched) the job is 派单, not 签收.
+    """
+    if view.status in ("registered", "returned"):
+        return (
+            f"【催派单】{view.number} 派单时限已过（{fmt_time(view.ack_due_at, tz)}），"
+            f"请立即派至承办单位。（第{round_}次提醒）\n内容：{view.text}"
+        )
     return (
         f"【催签收】{view.number} 签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
         f"请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"

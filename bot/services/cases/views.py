@@ -310,12 +310,15 @@ class CaseViews:
                     names[pid] = p.name
             out: list[TimelineEntry] = []
             for e in events:
+                if not internal and e.type not in nt.PUBLIC_EVENT_LABELS:
+                    continue  # 催签收, 催办 and the like are the units' business
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
+                labels = nt.EVENT_LABELS if internal else nt.PUBLIC_EVENT_LABELS
                 out.append(
                     TimelineEntry(
                         at=e.created_at,
                         type=e.type,
-                        label=nt.EVENT_LABELS.get(e.type, e.type),
+                        label=labels.get(e.type, e.type),
                         from_status=e.from_status,
                         to_status=e.to_status,
                         status_label=status_label(e.to_status) if e.to_status else "",
