@@ -171,8 +171,8 @@ def card_markup(
     Status actions (签收 / 处理中 / 办结 / 退单) share the first row and 上报 gets a
     row of its own. For the dispatcher desk, ``DISPATCH`` becomes a button
     "派至<proposed bureau>" (when the case has a bureau) and ``CHOOSE_ROOM`` a row
-    of the five rooms (the handler then offers that room's bureaus with
-    :func:`dispatch_markup`).
+    of the five rooms and one of the street/park stations (the handler then offers
+    that room's bureaus, or the stations, with :func:`dispatch_markup`).
     """
     cid, ver = view.id, view.version
     first = [
@@ -192,6 +192,10 @@ def card_markup(
                 for rid, room in district.rooms.items()
             ]
         )
+        if territorial_stations(district):
+            rows.append(
+                [button(codec, STATIONS_LABEL, CaseAction.CHOOSE_ROOM, cid, ver, STATIONS_CHOICE)]
+            )
     rows.append(first)
     if CaseAction.ESCALATE in actions:
         rows.append(
@@ -200,16 +204,44 @@ def card_markup(
     return keyboard(rows)
 
 
+#: The pseudo room of the desk's picker that lists the street and park stations.
+STATIONS_CHOICE = "stations"
+STATIONS_LABEL = "街道/园区工作站"
+
+
+def territorial_stations(district: District) -> list[tuple[str, str]]:
+    """``(unit id, name)`` of every street and park work station, in the district's order."""
+    return [
+        (uid, unit.name)
+        for uid, unit in district.units.items()
+        if unit.kind in ("street_station", "park_station")
+    ]
+
+
+def dispatch_targets(district: District) -> list[tuple[str, str]]:
+    """Everything the desk may 派至: every bureau (by room), then the street/park stations."""
+    bureaus = [
+        (b.id, f"{district.rooms[b.room_id].name} · {b.name}") for b in district.bureaus.values()
+    ]
+    return bureaus + [
+        (uid, f"{STATIONS_LABEL} · {name}") for uid, name in territorial_stations(district)
+    ]
+
+
 def dispatch_markup(
     codec: CallbackCodec, case_id: int, version: int, district: District, room_id: str
 ) -> dict[str, Any] | None:
-    """The bureaus of one room as 派单 buttons, two per row (for the dispatcher desk)."""
-    room = district.rooms.get(room_id)
-    if room is None:
-        return None
+    """The bureaus of one room (or, for :data:`STATIONS_CHOICE`, the street and park
+    stations) as 派单 buttons, two per row (for the dispatcher desk)."""
+    if room_id == STATIONS_CHOICE:
+        targets = territorial_stations(district)
+    else:
+        room = district.rooms.get(room_id)
+        if room is None:
+            return None
+        targets = [(b.id, b.name) for b in room.bureaus.values()]
     buttons = [
-        button(codec, b.name, CaseAction.DISPATCH, case_id, version, b.id)
-        for b in room.bureaus.values()
+        button(codec, name, CaseAction.DISPATCH, case_id, version, uid) for uid, name in targets
     ]
     return keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))
 
