@@ -258,6 +258,12 @@ def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[s
 # --- the card -----------------------------------------------------------------
 
 
+def map_link(latitude: float, longitude: float) -> str:
+    """A map page of a shared location (Amap: opens on phones in China; Telegram's
+    WGS-84 degrees are said so, Amap converts them)."""
+    return f"https://uri.amap.com/marker?position={longitude:.5f},{latitude:.5f}&coordinate=wgs84"
+
+
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case card shown to the people who handle or watch a case."""
     head = f"【{view.kind_label}】{view.number}"
@@ -283,12 +289,17 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     lines.append(f"内容：{view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
+    if view.latitude is not None and view.longitude is not None:
+        lines.append(f"位置：{map_link(view.latitude, view.longitude)}")
     if view.head_count:
         lines.append(f"涉及人数：约{view.head_count}人")
+    who = "报送人" if view.kind == "warning" else "联系人"
     if view.contact_name:
-        lines.append(f"联系人：{view.contact_name}")
+        lines.append(f"{who}：{view.contact_name}")
     if view.contact_phone:
-        lines.append(f"联系电话：{view.contact_phone}")
+        lines.append(
+            f"{'报送人电话' if view.kind == 'warning' else '联系电话'}：{view.contact_phone}"
+        )
     if view.photo_count:
         lines.append(f"照片：{view.photo_count}张")
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
