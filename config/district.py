@@ -152,6 +152,9 @@ class EscalationPolicy:
     renotify_count: int
     renotify_interval: timedelta
     overrides: dict[str, str]
+    #: How often an overdue case is urged (催办) again after its resolution deadline;
+    #: at most one 催办 per case per this period, whatever the resolution period.
+    remind_interval: timedelta = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -493,6 +496,11 @@ def _build(raw: Mapping[str, Any], r: _Reader) -> District:
         renotify_count=r.count(esc_raw, "renotify_count", "escalation"),
         renotify_interval=r.duration(esc_raw, "renotify_interval", "escalation"),
         overrides=overrides,
+        remind_interval=(
+            r.duration(esc_raw, "remind_interval", "escalation")
+            if "remind_interval" in esc_raw
+            else timedelta(days=1)
+        ),
     )
 
     fu_raw = r.table(raw, "follow_up", "")

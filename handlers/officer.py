@@ -235,7 +235,7 @@ async def place_location(update: Update, context: BotContext) -> str | None:
     if message is None or message.location is None or draft is None:
         return None
     loc = message.location
-    draft["place"] = f"定位 {loc.latitude:.5f}, {loc.longitude:.5f}"
+    draft["lat"], draft["lon"] = loc.latitude, loc.longitude
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
@@ -309,6 +309,8 @@ async def _file(
         bureau=draft.get("bureau"),
         severity=draft.get("severity"),
         place=draft.get("place"),
+        latitude=draft.get("lat"),
+        longitude=draft.get("lon"),
         head_count=int(head_count) if isinstance(head_count, int) else None,
         photo_file_ids=tuple(str(p) for p in draft.get("photos") or ()),
         severity_reason=draft.get("severity_reason"),

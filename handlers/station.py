@@ -165,7 +165,7 @@ async def _choose_bureau(
     assert query is not None
     runtime = context.runtime
     room_id = action.arg or ""
-    if room_id not in runtime.district.rooms:
+    if room_id not in runtime.district.rooms and room_id != nt.STATIONS_CHOICE:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return
     view = await runtime.cases.get_case_view(action.case_id, person.id)
@@ -175,7 +175,7 @@ async def _choose_bureau(
     await query.answer()
     await reply(
         update,
-        f"{view.number} 派至{runtime.district.rooms[room_id].name}：{texts.CHOOSE_BUREAU}",
+        texts.choose_dispatch_target(view.number, runtime.district, room_id),
         texts.inline_from_dict(markup),
     )
 

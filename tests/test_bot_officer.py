@@ -137,3 +137,24 @@ async def test_binding_errors_are_explained(kit: BotKit) -> None:
     assert locked.content
     person = await kit.person(OFFICER)
     assert person is None  # nobody was bound (or even created) by the failed attempts
+
+
+async def test_trial_warning_card_names_the_officer_and_links_the_location(kit: BotKit) -> None:
+    """Trial item 17: the chief's card of a warning had no 报送人 and showed a shared location
+    as raw ``定位 30.27000, 120.15000``."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "两户村民因宅基地边界发生争吵", "预警研判")
+    await kit.press(officer, proposal, "确认", "发生地点")
+    await kit.answer(officer, officer.send_location(30.27, 120.15), "多少人")
+    await kit.answer(officer, officer.send_text("跳过"), "照片")
+    await kit.say(officer, "跳过", "预警已报送")
+    (case,) = await kit.cases()
+    number = case.number or ""
+    card = await chief.wait_for_message(lambda m: number in m.content, 10)
+    assert "报送人：张信息员" in card.content, card.content
+    assert "定位 30.27000" not in card.content
+    assert "https://uri.amap.com/marker?position=120.15000,30.27000" in card.content

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.fakeapi import ChatMessage, FakeUser
+from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
@@ -237,3 +238,59 @@ async def test_extension_approved_with_the_supervision_chiefs_button(kit: BotKit
     # The same button again: nothing left to decide.
     again = await kit.callback_answer(supervisor.press(ask, "同意延期"))
     assert "已被他人更新" in again or "没有待审批" in again
+
+
+async def test_trial_desk_dispatches_to_a_street_station(kit: BotKit) -> None:
+    """Trial item 7: a station returns a case to the desk naming a street station; the
+    desk must be able to send it there (it could only pick bureaus)."""
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    desk = kit.user(DESK, "分派员")
+    await kit.bind(desk, "service_centre", Role.STAFF)
+    street = kit.user(SUPERVISOR, "西湖站长")
+    await kit.bind(street, "xihu", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+    await kit.press(chief, card, "退单", "退单理由")
+    await kit.say(chief, "该事发地在西湖街道辖区，请转西湖街道工作站", "已退单")
+    desk_card = await desk.wait_for_message(
+        lambda m: (case.number or "") in m.content and "街道/园区工作站" in str(m.buttons), 10
+    )
+    stations = await kit.press(desk, desk_card, "街道/园区工作站", "请选择承办的工作站")
+    names = [b["text"] for b in stations.buttons]
+    assert "西湖街道群众工作站" in names and "高新园区群众工作站" in names
+    dispatched = desk.press(stations, "西湖街道群众工作站")
+    assert "已派单至西湖街道群众工作站" in await kit.callback_answer(dispatched)
+    stored = await kit.case(case.id)
+    assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "xihu")
+    xihu_card = await card_of(street, case)
+    assert "签收" in [b["text"] for b in xihu_card.buttons]
+
+
+async def test_trial_supervision_dispatches_an_escalated_undispatched_case(kit: BotKit) -> None:
+    """Trial item 7: 督查督办中心 gets an undispatched case escalated from the desk and must be
+    able to dispatch it, not only 上报 it further."""
+    supervisor = kit.user(SUPERVISOR, "督办中心")
+    await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
+    police = kit.user(CHIEF, "公安站")
+    await kit.bind(police, "police", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    await kit.answer(citizen, citizen.send_text("隔壁着火了"), "已登记")
+    (case,) = await kit.cases()
+    assert case.owning_unit_id == kit.district.dispatcher and case.ack_due_at is not None
+    sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
+    for _ in range(3):  # two reminders to the desk, then up to the supervision centre
+        assert await sched.run_due() == 1
+        kit.clock.advance(kit.district.escalation.renotify_interval)
+    assert (await kit.case(case.id)).escalated_to_unit_id == kit.district.supervision
+    sup_card = await supervisor.wait_for_message(
+        lambda m: (case.number or "") in m.content and "综合职能" in str(m.buttons), 10
+    )
+    bureaus = await kit.press(supervisor, sup_card, "综合职能", "请选择承办部门")
+    dispatched = supervisor.press(bureaus, "区公安分局")
+    assert "已派单" in await kit.callback_answer(dispatched)
+    stored = await kit.case(case.id)
+    assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "police")
+    await card_of(police, case)

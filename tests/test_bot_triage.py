@@ -7,11 +7,13 @@ assertions are on what each person sees, in which order, and on the database.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.fakeapi import ChatMessage, FakeUser
+from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Role
@@ -244,3 +246,32 @@ async def test_small_talk_menu_follows_the_role(kit: BotKit) -> None:
     labels = [b["text"] for b in answer.buttons]
     assert "反映问题" in labels and "报送预警" in labels and "提交" not in labels
     assert await kit.cases() == []
+
+
+async def test_trial_desk_is_told_to_dispatch_and_citizen_sees_no_jargon(kit: BotKit) -> None:
+    """Trial item 15: an undispatched case's reminder asks the desk for 派单, and the
+    citizen's /status shows neither the supervision centre as 承办 nor 催签收 / 上报督办."""
+    desk = kit.user(DESK_CHIEF, "服务中心")
+    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    action = citizen.send_text("隔壁着火了")
+    await kit.answer(citizen, action, "已登记")
+    (case,) = await kit.cases()
+    assert case.owning_unit_id == kit.district.dispatcher
+    sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    assert case.ack_due_at is not None
+    kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
+    assert await sched.run_due() == 1
+    ping = await desk.wait_for_message(lambda m: m.content.startswith("【催"), 10)
+    assert "派单" in ping.content and "签收" not in ping.content, ping.content
+    assert "综合职能" in [b["text"] for b in ping.buttons]
+    # Nobody dispatches: the second reminder, then the supervision centre.
+    for _ in range(2):
+        kit.clock.advance(kit.district.escalation.renotify_interval)
+        assert await sched.run_due() == 1
+    assert (await kit.case(case.id)).escalated_to_unit_id == kit.district.supervision
+    status = await kit.say(citizen, "/status", "最近")
+    assert "承办：督查督办中心" not in status.content, status.content
+    assert "承办：正在分派承办单位" in status.content
+    for jargon in ("催签收", "催派单", "上报督办"):
+        assert jargon not in status.content, status.content

@@ -586,3 +586,25 @@ async def test_web_command_sends_a_working_link(sqlite_url: str, district: Distr
             response = await dash.client.get(match.group(1), allow_redirects=False)
             assert response.status == 303
             assert person.name in await (await dash.client.get("/dashboard")).text()
+
+
+async def test_trial_the_desk_dispatches_to_a_street_station_from_the_web(dash: Dash) -> None:
+    """Trial item 7: the web 派至 list offers the street and park stations, not only bureaus."""
+    me = await citizen(dash.db)
+    view = await dash.cases.file_request(me.id, RequestDraft(text="说不清是什么事"))
+    desk = await chief(dash.db, dash.district.dispatcher)
+    await dash.login(desk.id)
+    page = await (await dash.client.get(f"/dashboard/cases/{view.id}")).text()
+    assert 'value="xihu"' in page and "西湖街道群众工作站" in page
+    response = await dash.client.post(
+        f"/dashboard/cases/{view.id}/act",
+        data={
+            "csrf_token": await dash.csrf(),
+            "action": "disp",
+            "version": view.version,
+            "target": "xihu",
+        },
+    )
+    assert response.status == 200
+    case = await load_case(dash.db, view.id)
+    assert case.status == "dispatched" and case.owning_unit_id == "xihu"

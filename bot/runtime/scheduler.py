@@ -25,16 +25,18 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
 
 * ``ack_due`` — payload ``{"unit_id", "level", "round"}``. Valid while the case
   still awaits acknowledgement (or dispatching, at the desk) with the same
-  owner and escalation level. Rounds ``0 .. renotify_count-1``: re-notify every
-  responsible unit (event ``renotified``) and check again after
-  ``escalation.renotify_interval``. Round ``renotify_count``: escalate one
-  level up (event ``escalated``, reason ``ack_overdue``); the new level gets a
-  fresh acknowledgement deadline and its own ``ack_due`` timer. At the top of
-  the chain escalation stops.
+  owner and escalation level. At level 0, rounds ``0 .. renotify_count-1``:
+  re-notify the owner (event ``renotified``) and check again after
+  ``escalation.renotify_interval``; then escalate one level up (event
+  ``escalated``, reason ``ack_overdue``). Above level 0 nobody is re-pinged:
+  the level's timer escalates again. Each level gets the acknowledgement
+  period, its 签收时限 capped at the 办结时限 (see ``escalate_tx``). At the top
+  of the chain escalation stops.
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
-  resolved and has the same owner: 催办 reminder (event ``reminded``) and
-  escalation one level up (reason ``resolve_overdue``); another reminder
-  after one more resolution period.
+  resolved and has the same owner: 催办 reminder (event ``reminded``) and,
+  once the case is acknowledged, escalation one level up (reason
+  ``resolve_overdue``); the next 催办 after ``escalation.remind_interval``
+  (one day), so a case is urged at most once a day. docs/reminders.md.
 * ``follow_up_due`` — the reporter did not answer the follow-up within
   ``follow_up.no_response_after``: close the case as "no response" (event
   ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
@@ -131,7 +133,8 @@ class Scheduler:
                 return
             round_ = int(payload.get("round", 0))
             policy = self.district.escalation
-            if round_ < policy.renotify_count:
+            # Re-notify only at the first level; above it escalation is the reminder.
+            if case.escalation_level == 0 and round_ < policy.renotify_count:
                 await self.service.renotify_tx(s, case, now, round_ + 1)
                 await self.service.schedule_ack_tx(
                     s, case, now, now + policy.renotify_interval, round_ + 1
@@ -144,12 +147,14 @@ class Scheduler:
             if status not in AWAITING_RESOLUTION or payload.get("unit_id") != case.owning_unit_id:
                 return
             await self.service.remind_tx(s, case, now)
-            if status in ESCALATABLE:
+            # While the case awaits 签收 the acknowledgement timer owns escalation
+            # (two chains would jump two levels at once).
+            if status in ESCALATABLE and status not in AWAITING_ACK:
                 await self.service.escalate_tx(
                     s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="resolve_overdue"
                 )
             await self.service.schedule_resolve_tx(
-                s, case, now, now + self.district.deadlines[case.priority].resolve
+                s, case, now, now + self.district.escalation.remind_interval
             )
         elif timer.kind == TimerKind.FOLLOW_UP_DUE:
             if status != CaseStatus.RESOLVED:

@@ -59,6 +59,21 @@ EVENT_LABELS = {
     "extension_refused": "不予延期",
     "severity_changed": "调整等级",
 }
+#: What a reporter (citizen or officer who does not handle the case) sees of the
+#: timeline: no internal steps (催签收, 催办, 等级, 延期申请) and no office jargon.
+PUBLIC_EVENT_LABELS = {
+    "registered": "登记",
+    "dispatched": "派单",
+    "acknowledged": "签收",
+    "in_progress": "开始处理",
+    "resolved": "办结",
+    "returned": "重新分派承办单位",
+    "followed_up": "回访",
+    "reopened": "重办",
+    "closed": "结案",
+    "escalated": "提请督办",
+    "extension_approved": "延期办理",
+}
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
     "ack_overdue": "超时未签收",
@@ -156,8 +171,8 @@ def card_markup(
     Status actions (签收 / 处理中 / 办结 / 退单) share the first row and 上报 gets a
     row of its own. For the dispatcher desk, ``DISPATCH`` becomes a button
     "派至<proposed bureau>" (when the case has a bureau) and ``CHOOSE_ROOM`` a row
-    of the five rooms (the handler then offers that room's bureaus with
-    :func:`dispatch_markup`).
+    of the five rooms and one of the street/park stations (the handler then offers
+    that room's bureaus, or the stations, with :func:`dispatch_markup`).
     """
     cid, ver = view.id, view.version
     first = [
@@ -177,6 +192,10 @@ def card_markup(
                 for rid, room in district.rooms.items()
             ]
         )
+        if territorial_stations(district):
+            rows.append(
+                [button(codec, STATIONS_LABEL, CaseAction.CHOOSE_ROOM, cid, ver, STATIONS_CHOICE)]
+            )
     rows.append(first)
     if CaseAction.ESCALATE in actions:
         rows.append(
@@ -185,16 +204,44 @@ def card_markup(
     return keyboard(rows)
 
 
+#: The pseudo room of the desk's picker that lists the street and park stations.
+STATIONS_CHOICE = "stations"
+STATIONS_LABEL = "街道/园区工作站"
+
+
+def territorial_stations(district: District) -> list[tuple[str, str]]:
+    """``(unit id, name)`` of every street and park work station, in the district's order."""
+    return [
+        (uid, unit.name)
+        for uid, unit in district.units.items()
+        if unit.kind in ("street_station", "park_station")
+    ]
+
+
+def dispatch_targets(district: District) -> list[tuple[str, str]]:
+    """Everything the desk may 派至: every bureau (by room), then the street/park stations."""
+    bureaus = [
+        (b.id, f"{district.rooms[b.room_id].name} · {b.name}") for b in district.bureaus.values()
+    ]
+    return bureaus + [
+        (uid, f"{STATIONS_LABEL} · {name}") for uid, name in territorial_stations(district)
+    ]
+
+
 def dispatch_markup(
     codec: CallbackCodec, case_id: int, version: int, district: District, room_id: str
 ) -> dict[str, Any] | None:
-    """The bureaus of one room as 派单 buttons, two per row (for the dispatcher desk)."""
-    room = district.rooms.get(room_id)
-    if room is None:
-        return None
+    """The bureaus of one room (or, for :data:`STATIONS_CHOICE`, the street and park
+    stations) as 派单 buttons, two per row (for the dispatcher desk)."""
+    if room_id == STATIONS_CHOICE:
+        targets = territorial_stations(district)
+    else:
+        room = district.rooms.get(room_id)
+        if room is None:
+            return None
+        targets = [(b.id, b.name) for b in room.bureaus.values()]
     buttons = [
-        button(codec, b.name, CaseAction.DISPATCH, case_id, version, b.id)
-        for b in room.bureaus.values()
+        button(codec, name, CaseAction.DISPATCH, case_id, version, uid) for uid, name in targets
     ]
     return keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))
 
@@ -209,6 +256,12 @@ def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[s
 
 
 # --- the card -----------------------------------------------------------------
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A map page of a shared location (Amap: opens on phones in China; Telegram's
+    WGS-84 degrees are said so, Amap converts them)."""
+    return f"https://uri.amap.com/marker?position={longitude:.5f},{latitude:.5f}&coordinate=wgs84"
 
 
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
@@ -227,19 +280,26 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"分类：{category}")
     if view.territorial_unit_name:
         lines.append(f"属地：{view.territorial_unit_name}")
-    if view.status in ("registered", "returned", "dispatched", "reopened"):
+    if view.status in ("registered", "returned"):
+        lines.append(f"派单时限：{fmt_time(view.ack_due_at, tz)}")
+    elif view.status in ("dispatched", "reopened"):
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
     if view.resolve_due_at is not None and view.status not in ("closed",):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     lines.append(f"内容：{view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
+    if view.latitude is not None and view.longitude is not None:
+        lines.append(f"位置：{map_link(view.latitude, view.longitude)}")
     if view.head_count:
         lines.append(f"涉及人数：约{view.head_count}人")
+    who = "报送人" if view.kind == "warning" else "联系人"
     if view.contact_name:
-        lines.append(f"联系人：{view.contact_name}")
+        lines.append(f"{who}：{view.contact_name}")
     if view.contact_phone:
-        lines.append(f"联系电话：{view.contact_phone}")
+        lines.append(
+            f"{'报送人电话' if view.kind == 'warning' else '联系电话'}：{view.contact_phone}"
+        )
     if view.photo_count:
         lines.append(f"照片：{view.photo_count}张")
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
@@ -347,7 +407,15 @@ def desk_returned(view: CaseView, from_unit_name: str, reason: str) -> str:
 
 
 def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> str:
-    """To the responsible people: the acknowledgement deadline has passed."""
+    """To the responsible people: the acknowledgement deadline has passed.
+
+    At the dispatcher desk (not yet dispatched) the job is 派单, not 签收.
+    """
+    if view.status in ("registered", "returned"):
+        return (
+            f"【催派单】{view.number} 派单时限已过（{fmt_time(view.ack_due_at, tz)}），"
+            f"请立即派至承办单位。（第{round_}次提醒）\n内容：{view.text}"
+        )
     return (
         f"【催签收】{view.number} 签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
         f"请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"

@@ -23,7 +23,7 @@ from bot.services.cases import MAX_TEXT, CaseService, CaseView, Preview, Request
 from bot.services.clock import Clock
 from bot.services.keys import installation_secret
 from bot.services.lifecycle import CaseError, status_label
-from bot.services.notifications import EVENT_LABELS
+from bot.services.notifications import PUBLIC_EVENT_LABELS
 from bot.services.triage import emergency_of
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from bot.web.throttle import Throttle
@@ -331,7 +331,7 @@ async def lookup_status(
     steps = tuple(
         PublicStep(
             at=e.at,
-            label=EVENT_LABELS.get(e.type, e.type),
+            label=PUBLIC_EVENT_LABELS.get(e.type, e.type),
             unit_name=e.unit_name,
             note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
         )

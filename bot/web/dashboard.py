@@ -54,6 +54,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from bot.runtime.assembly import Runtime
+from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CLOSURE_KINDS
 from bot.services.lifecycle import CaseError
@@ -131,10 +132,7 @@ async def handle_cases(
 def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pages.ActionForm]:
     allowed = ctx.cases.actions_for(viewer.person, case)
     district = ctx.runtime.district
-    targets = [
-        (bureau.id, f"{district.rooms[bureau.room_id].name} · {bureau.name}")
-        for bureau in district.bureaus.values()
-    ]
+    targets = nt.dispatch_targets(district)
     forms = [
         pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
         for act in WEB_ACTIONS

@@ -300,7 +300,12 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
         head += f" · {view.severity_label}"
     if view.overdue:
         head += "【已超期】"
-    lines = [head, f"承办：{view.escalated_to_unit_name or view.owning_unit_name}"]
+    if view.status in ("registered", "returned"):
+        lines = [head, "承办：正在分派承办单位"]
+    else:
+        lines = [head, f"承办：{view.owning_unit_name}"]
+    if view.escalated_to_unit_name:
+        lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
     lines.append(f"内容：{snippet(view.text, 40)}")
     if view.status in ("resolved", "followed_up", "closed") and view.resolution_note:
         lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")

@@ -14,6 +14,7 @@ from telegram import (
 from bot.services import notifications as nt
 from bot.services.callbacks import CallbackCodec, CaseAction
 from bot.services.cases import CaseView
+from config.district import District
 from handlers.texts.common import (
     MAX_MESSAGE,
     _inline,
@@ -134,3 +135,11 @@ ACTION_DONE: dict[CaseAction, str] = {
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
 CHOOSE_BUREAU = "请选择承办部门："
+CHOOSE_STATION = "请选择承办的工作站："
+
+
+def choose_dispatch_target(number: str, district: District, room_id: str) -> str:
+    """Above the desk's 派单 buttons of one room, or of the street/park stations."""
+    if room_id == nt.STATIONS_CHOICE:
+        return f"{number} 派至{nt.STATIONS_LABEL}：{CHOOSE_STATION}"
+    return f"{number} 派至{district.rooms[room_id].name}：{CHOOSE_BUREAU}"

@@ -97,9 +97,18 @@ class CaseEscalation(CaseTx):
         case.escalation_level += 1
         case.escalated_to_unit_id = target
         if status in AWAITING_ACK:
-            case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
+            # The new level gets the acknowledgement period, but a 签收时限 never
+            # lies past the 办结时限: capped at it, and when that has passed too
+            # the missed deadline stays on the card and only the timer moves on.
+            window = now + self.district.deadlines[case.priority].acknowledge
+            resolve_due = case.resolve_due_at
+            check_at = window
+            if resolve_due is None or window <= resolve_due:
+                case.ack_due_at = window
+            elif resolve_due > now:
+                case.ack_due_at = check_at = resolve_due
             await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
-            await self._schedule_ack(s, case, now)
+            await self._schedule_ack(s, case, now, 0, check_at)
         await self.publish_tx(
             s,
             case,

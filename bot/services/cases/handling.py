@@ -289,7 +289,7 @@ class CaseHandling(CaseTx):
             now = self.clock.now()
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
-            if not self._is_dispatcher(actor):
+            if not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
             returned = corrections.was_returned(case)
             if bureau is not None:

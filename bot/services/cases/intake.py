@@ -379,6 +379,9 @@ class CaseIntake(CaseTx):
             if self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
                 case.territorial_unit_id = officer.unit_id
             case.address = _clean(draft.place, 500)
+            case.latitude, case.longitude = draft.latitude, draft.longitude
+            # The chief must be able to tell who sent it and call back.
+            case.contact_name, case.contact_phone = officer.name or None, officer.phone
             detail = getattr(c, "severity_detail", None)
             guessed = getattr(detail, "head_count", None)
             case.head_count = (

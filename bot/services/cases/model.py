@@ -108,6 +108,9 @@ class WarningDraft:
     bureau: str | None = None
     severity: str | None = None
     place: str | None = None
+    #: A location the officer shared (WGS-84 degrees, as Telegram gives them).
+    latitude: float | None = None
+    longitude: float | None = None
     head_count: int | None = None
     photo_file_ids: Sequence[str] = ()
     #: Why the officer lowered the rubric's level (required to lower a critical one).

@@ -91,6 +91,22 @@ class CaseViews:
             person.role in (Role.CHIEF, Role.STAFF) and person.unit_id == self.district.dispatcher
         )
 
+    def may_dispatch(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 派单 ``case``: the desk, an admin, or a unit the
+        undispatched case has been escalated to (督查督办中心 must be able to
+        send it somewhere, not only pass it further up)."""
+        if CaseStatus(case.status) not in AT_DESK:
+            return False
+        if self._is_dispatcher(person):
+            return True
+        return (
+            person.active
+            and person.blocked_at is None
+            and person.role in (Role.CHIEF, Role.STAFF)
+            and person.unit_id is not None
+            and person.unit_id in self.responsible_units(case)
+        )
+
     def may_act(self, person: Person, case: Case) -> bool:
         """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``."""
         if not person.active or person.blocked_at is not None:
@@ -129,7 +145,7 @@ class CaseViews:
             return []
         status = CaseStatus(case.status)
         acts: list[CaseAction] = []
-        if status in AT_DESK and self._is_dispatcher(person):
+        if self.may_dispatch(person, case):
             acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
         if status in (CaseStatus.DISPATCHED, CaseStatus.REOPENED):
             acts.append(CaseAction.ACKNOWLEDGE)
@@ -310,12 +326,15 @@ class CaseViews:
                     names[pid] = p.name
             out: list[TimelineEntry] = []
             for e in events:
+                if not internal and e.type not in nt.PUBLIC_EVENT_LABELS:
+                    continue  # 催签收, 催办 and the like are the units' business
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
+                labels = nt.EVENT_LABELS if internal else nt.PUBLIC_EVENT_LABELS
                 out.append(
                     TimelineEntry(
                         at=e.created_at,
                         type=e.type,
-                        label=nt.EVENT_LABELS.get(e.type, e.type),
+                        label=labels.get(e.type, e.type),
                         from_status=e.from_status,
                         to_status=e.to_status,
                         status_label=status_label(e.to_status) if e.to_status else "",
