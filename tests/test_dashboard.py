@@ -225,12 +225,44 @@ async def test_a_street_chief_sees_their_communities_cases(dash: Dash) -> None:
     assert case.number and case.number in await (await dash.client.get("/dashboard")).text()
     page = await dash.client.get(f"/dashboard/cases/{case_id}")
     html = await page.text()
-    assert page.status == 200 and "和平社区" in html and "13800002222" in html
+    assert page.status == 200 and "和平社区" in html and "138****2222" in html
+    assert "13800002222" not in html  # reads the case, does not handle it: phone masked
     assert 'value="ack"' not in html  # may read, may not act (it is construction's case)
 
     dash.logout_locally()
     await dash.login((await chief(dash.db, "xihu")).id)
     assert (await dash.client.get(f"/dashboard/cases/{case_id}")).status == 404
+
+
+async def test_trial_phone_full_only_for_the_handling_unit_and_the_desk(dash: Dash) -> None:
+    """Trial 8: the 东城 chief (属地 only) and a centre that does not handle the case saw
+    the reporter's full phone on the dashboard and in the CSV export."""
+    case_id = await dash.file(
+        LAMP,
+        territorial_unit_id="dongcheng_heping",
+        contact_name="王大爷",
+        contact_phone="+8613812345678",
+    )
+    case = await load_case(dash.db, case_id)
+    assert case.owning_unit_id == "construction" and case.number
+    readers = {
+        "dongcheng": await chief(dash.db, "dongcheng"),
+        "opinion_centre": await chief(dash.db, "opinion_centre"),
+        "construction": await chief(dash.db, "construction"),
+        "service_centre": await make_person(dash.db, "staff", "service_centre"),
+    }
+    for unit, person in readers.items():
+        dash.logout_locally()
+        await dash.login(person.id)
+        page = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
+        raw = await (await dash.client.get("/dashboard/export/cases.csv")).read()
+        row = next(r for r in raw.decode("utf-8-sig").splitlines() if case.number in r)
+        handles = unit in ("construction", "service_centre")
+        for where, text in (("page", page), ("csv", row)):
+            assert ("13812345678" in text) is handles, (unit, where)
+            assert ("王大爷" in text) is handles, (unit, where)
+        if not handles:
+            assert "138****5678" in page and "138****5678" in row, unit
 
 
 async def test_the_overview_is_for_district_users_only(dash: Dash) -> None:

@@ -25,7 +25,7 @@ from bot.web.auth import AccessPolicy
 from config.district import STATION_KINDS, District
 from storage.db import Database
 from storage.enums import OPEN_STATUSES, CaseKind, CaseStatus
-from storage.models import Case
+from storage.models import Case, Person
 
 #: Most cases one list page (or one CSV export) holds.
 LIST_LIMIT = 300
@@ -106,6 +106,7 @@ def _case_query(policy: AccessPolicy, flt: CaseFilter) -> Select[Case]:
 
 async def visible_cases(
     cases: CaseService,
+    viewer: Person,
     policy: AccessPolicy,
     flt: CaseFilter,
     *,
@@ -114,8 +115,9 @@ async def visible_cases(
     """The cases ``policy`` allows, overdue first, then by the nearest deadline.
 
     Returns:
-        The views (masked where the policy hides identities) and whether the
-        list was cut at ``limit``.
+        The views (contacts masked unless ``viewer`` handles the case or is
+        the dispatcher desk, the rule of ``CaseService.sees_contact``) and
+        whether the list was cut at ``limit``.
     """
     if not policy.dashboard:
         return [], False
@@ -125,7 +127,7 @@ async def visible_cases(
         rows = list((await s.scalars(stmt)).all())
     cut = len(rows) > limit
     rows = rows[:limit]
-    views = [cases.view(c, masked=not policy.can_see_identity(c), now=now) for c in rows]
+    views = [cases.view_for(c, viewer, now) for c in rows]
 
     def deadline(v: CaseView) -> datetime:
         due = v.ack_due_at if v.status in _AWAITING_ACK else v.resolve_due_at
