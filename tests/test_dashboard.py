@@ -266,6 +266,21 @@ async def test_trial_phone_full_only_for_the_handling_unit_and_the_desk(dash: Da
             assert "138****5678" in page and "138****5678" in row, unit
 
 
+async def test_trial_chinese_error_pages_on_the_dashboard(dash: Dash) -> None:
+    """Trial 19: /dashboard/nothing showed aiohttp's English 404; the favicon was a 404 too."""
+    await dash.login((await chief(dash.db, "construction")).id)
+    for path in ("/dashboard/nothing", "/login/x"):
+        missing = await dash.client.get(path)
+        page = await missing.text()
+        assert missing.status == 404 and "Not Found" not in page, path
+        assert "页面不存在" in page and 'href="/dashboard"' in page, path
+    wrong = await dash.client.delete("/dashboard")
+    page = await wrong.text()
+    assert wrong.status == 405 and "不支持" in page and "Method Not Allowed" not in page
+    icon = await dash.client.get("/favicon.ico")
+    assert icon.status == 200 and icon.content_type == "image/svg+xml"
+
+
 async def test_the_overview_is_for_district_users_only(dash: Dash) -> None:
     await dash.file(LAMP)
     await dash.file(WAGES)

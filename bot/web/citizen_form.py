@@ -74,6 +74,7 @@ from bot.web.citizen_intake import (
     places,
     preview_request,
 )
+from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 from bot.web.throttle import TOO_MANY
 from storage.enums import CaseStatus
@@ -404,6 +405,7 @@ def add_citizen_form_routes(app: web.Application, ctx: CitizenFormContext) -> No
     """Mount the citizen form under ``/report``."""
     app[FORM_KEY] = ctx
     setup_templates(app)
+    install_error_pages(app)
     app.router.add_get("/report", handle_form)
     app.router.add_post("/report", handle_submit)
     app.router.add_post("/report/preview", handle_preview)

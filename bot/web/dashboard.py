@@ -87,6 +87,7 @@ from bot.web.dashboard_records import (
     handle_files,
 )
 from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
+from bot.web.errors import install_error_pages
 from bot.web.html import read_form, setup_templates
 from storage.enums import Channel
 from storage.models import Case
@@ -385,6 +386,7 @@ def add_dashboard_routes(
     )
     app[DASHBOARD_KEY] = ctx
     setup_templates(app)
+    install_error_pages(app)
     r = app.router
     r.add_get(LOGIN_PATH, handle_login)
     r.add_post("/logout", guarded(handle_logout))
