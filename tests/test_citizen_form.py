@@ -236,7 +236,9 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert "民生保障服务室" in page and "区劳动局" in page and "202室" in page
     assert "拖欠工资" in page and "尚未提交" in page
     assert SCRIPT not in page and TOKEN_RE.search(page)
-    unclear = await (await site.client.post("/report/preview", data={"text": "你好"})).text()
+    unclear = await (
+        await site.client.post("/report/preview", data={"text": "这个东西怎么弄"})
+    ).text()
     assert "人工分派" in unclear
     empty = await site.client.post("/report/preview", data={"text": ""})
     assert empty.status == 400

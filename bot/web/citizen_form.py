@@ -49,6 +49,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -67,6 +68,7 @@ from bot.web.citizen_intake import (
     Filed,
     FormError,
     FormValues,
+    NotARequest,
     StatusResult,
     build_draft,
     file_from_form,
@@ -137,11 +139,13 @@ def render_form(
     *,
     error: str | None = None,
     preview: Preview | None = None,
+    talk: str | None = None,
 ) -> Page:
-    """The report form (with a preview answer above it, if any)."""
+    """The report form (with a preview answer, or the answer to small talk, above it)."""
     return Page(
         "report_form.html",
         {
+            "talk": talk,
             "district_name": ctx.district.name,
             "token": token,
             "values": values or FormValues(),
@@ -282,6 +286,8 @@ async def handle_preview(request: web.Request) -> web.Response:
     values = FormValues.from_post(await read_form(request))
     try:
         answer = preview_request(ctx, values)
+    except NotARequest as exc:
+        return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         message = exc.message
         return await _form_response(
@@ -292,6 +298,15 @@ async def handle_preview(request: web.Request) -> web.Response:
     return await _form_response(
         request, lambda token: render_form(ctx, token, values, preview=answer)
     )
+
+
+async def _not_a_request(
+    request: web.Request, ctx: CitizenFormContext, values: FormValues, exc: NotARequest
+) -> web.Response:
+    """你好 / 谢谢 / 我有个问题: the bot's answer and what to write; nothing is filed."""
+    kept = replace(values, text="")
+    kind = exc.kind
+    return await _form_response(request, lambda token: render_form(ctx, token, kept, talk=kind))
 
 
 async def handle_submit(request: web.Request) -> web.Response:
@@ -317,6 +332,8 @@ async def handle_submit(request: web.Request) -> web.Response:
         if not ctx.throttle.hit(*limits):
             return throttled(request)
         filed = await file_from_form(ctx, form_id, values)
+    except NotARequest as exc:
+        return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         message = exc.message
         return await _form_response(
