@@ -129,6 +129,16 @@ async def test_trial_web_greetings_are_not_filed(site: Site) -> None:
     assert "已作为紧急事项登记" in await _form(site, "你好，隔壁楼着火了")
 
 
+async def test_trial_web_emergency_at_the_desk_is_not_said_to_be_dispatched(site: Site) -> None:
+    """Trial 22: an emergency still at the dispatcher desk was told 已转承办单位."""
+    page = await _form(site, "有人在桥上要跳河，快来人")
+    case = await _only_case(site.db)
+    assert case.owning_unit_id == site.service.district.dispatcher
+    assert "已转承办单位" not in page
+    assert "正在分派承办单位" in page and "同时通报区里" in page
+    assert re.search(r'class="emergency" role="alert">[^<]*110', page)
+
+
 async def test_open311_notice_starts_with_the_emergency_line(
     site: Site, district: District
 ) -> None:

@@ -210,6 +210,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )
 
