@@ -155,6 +155,12 @@ async def claim_unhandled(
     return [(row.update_id, dict(row.payload or {}), row.attempts) for row in rows]
 
 
+async def last_update_id(session: AsyncSession) -> int:
+    """The highest update id taken in (0 when none is stored)."""
+    n = await session.scalar(select(func.max(InboundUpdate.update_id)))
+    return int(n or 0)
+
+
 async def count_unhandled(session: AsyncSession) -> int:
     """Updates taken in and not yet handled nor dead-lettered (for health)."""
     n = await session.scalar(select(func.count()).select_from(InboundUpdate).where(_unhandled()))

@@ -27,8 +27,8 @@ async def _sandbox_url(proc: asyncio.subprocess.Process) -> str:
 
 
 @contextlib.asynccontextmanager
-async def running_sandbox(tmp_path: Path) -> AsyncIterator[str]:
-    """``minqing sandbox --port 0`` as a subprocess; yields its URL."""
+async def running_sandbox(tmp_path: Path, db: Path | None = None) -> AsyncIterator[str]:
+    """``minqing sandbox --port 0 [--db db]`` as a subprocess; yields its URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINQING_")}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = str(REPO_ROOT)
@@ -39,6 +39,7 @@ async def running_sandbox(tmp_path: Path) -> AsyncIterator[str]:
         "sandbox",
         "--port",
         "0",
+        *(["--db", str(db)] if db is not None else []),
         cwd=tmp_path,
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
@@ -236,7 +236,9 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert "民生保障服务室" in page and "区劳动局" in page and "202室" in page
     assert "拖欠工资" in page and "尚未提交" in page
     assert SCRIPT not in page and TOKEN_RE.search(page)
-    unclear = await (await site.client.post("/report/preview", data={"text": "你好"})).text()
+    unclear = await (
+        await site.client.post("/report/preview", data={"text": "这个东西怎么弄"})
+    ).text()
     assert "人工分派" in unclear
     empty = await site.client.post("/report/preview", data={"text": ""})
     assert empty.status == 400
@@ -292,3 +294,22 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
         "/report/followup", data={"number": number, "phone": PHONE, "answer": "satisfied"}
     )
     assert again.status == 400 and "不在待回访状态" in await again.text()
+
+
+async def test_trial_chinese_error_pages_on_the_citizen_side(site: Site) -> None:
+    """Trial 19: /report/xyz showed aiohttp's English ``404: Not Found``."""
+    missing = await site.client.get("/report/xyz")
+    page = await missing.text()
+    assert missing.status == 404 and missing.content_type == "text/html"
+    assert "页面不存在" in page and 'href="/report"' in page and "Not Found" not in page
+    wrong = await site.client.put("/report")
+    page = await wrong.text()
+    assert wrong.status == 405 and "Method Not Allowed" not in page and "不支持" in page
+    assert "GET" in wrong.headers["Allow"]
+    # A fault inside the service: a Chinese page, not aiohttp's English 500.
+    async with site.db.session() as s:
+        await s.execute(text("ALTER TABLE cases RENAME TO cases_gone"))
+    broken = await site.client.get("/report/status?number=MQ20260303-0001&phone=13900000000")
+    page = await broken.text()
+    assert broken.status == 500 and "系统暂时出现问题" in page
+    assert "Internal Server Error" not in page and "Traceback" not in page

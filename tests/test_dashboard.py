@@ -225,12 +225,60 @@ async def test_a_street_chief_sees_their_communities_cases(dash: Dash) -> None:
     assert case.number and case.number in await (await dash.client.get("/dashboard")).text()
     page = await dash.client.get(f"/dashboard/cases/{case_id}")
     html = await page.text()
-    assert page.status == 200 and "和平社区" in html and "13800002222" in html
+    assert page.status == 200 and "和平社区" in html and "138****2222" in html
+    assert "13800002222" not in html  # reads the case, does not handle it: phone masked
     assert 'value="ack"' not in html  # may read, may not act (it is construction's case)
 
     dash.logout_locally()
     await dash.login((await chief(dash.db, "xihu")).id)
     assert (await dash.client.get(f"/dashboard/cases/{case_id}")).status == 404
+
+
+async def test_trial_phone_full_only_for_the_handling_unit_and_the_desk(dash: Dash) -> None:
+    """Trial 8: the 东城 chief (属地 only) and a centre that does not handle the case saw
+    the reporter's full phone on the dashboard and in the CSV export."""
+    case_id = await dash.file(
+        LAMP,
+        territorial_unit_id="dongcheng_heping",
+        contact_name="王大爷",
+        contact_phone="+8613812345678",
+    )
+    case = await load_case(dash.db, case_id)
+    assert case.owning_unit_id == "construction" and case.number
+    readers = {
+        "dongcheng": await chief(dash.db, "dongcheng"),
+        "opinion_centre": await chief(dash.db, "opinion_centre"),
+        "construction": await chief(dash.db, "construction"),
+        "service_centre": await make_person(dash.db, "staff", "service_centre"),
+    }
+    for unit, person in readers.items():
+        dash.logout_locally()
+        await dash.login(person.id)
+        page = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
+        raw = await (await dash.client.get("/dashboard/export/cases.csv")).read()
+        row = next(r for r in raw.decode("utf-8-sig").splitlines() if case.number in r)
+        row = row.replace(" ", "")  # the export groups a phone's digits (trial 24)
+        handles = unit in ("construction", "service_centre")
+        for where, text in (("page", page), ("csv", row)):
+            assert ("13812345678" in text) is handles, (unit, where)
+            assert ("王大爷" in text) is handles, (unit, where)
+        if not handles:
+            assert "138****5678" in page and "138****5678" in row, unit
+
+
+async def test_trial_chinese_error_pages_on_the_dashboard(dash: Dash) -> None:
+    """Trial 19: /dashboard/nothing showed aiohttp's English 404; the favicon was a 404 too."""
+    await dash.login((await chief(dash.db, "construction")).id)
+    for path in ("/dashboard/nothing", "/login/x"):
+        missing = await dash.client.get(path)
+        page = await missing.text()
+        assert missing.status == 404 and "Not Found" not in page, path
+        assert "页面不存在" in page and 'href="/dashboard"' in page, path
+    wrong = await dash.client.delete("/dashboard")
+    page = await wrong.text()
+    assert wrong.status == 405 and "不支持" in page and "Method Not Allowed" not in page
+    icon = await dash.client.get("/favicon.ico")
+    assert icon.status == 200 and icon.content_type == "image/svg+xml"
 
 
 async def test_the_overview_is_for_district_users_only(dash: Dash) -> None:
@@ -425,7 +473,7 @@ async def test_csv_exports_are_excel_friendly_and_safe(dash: Dash) -> None:
     header, row = text.splitlines()[:2]
     assert header.startswith("案件编号,类型,状态")
     assert row.startswith(f"{case.number},群众诉求,已派单")
-    assert "13800003333" in row and "'=HYPERLINK" in row
+    assert "138 0000 3333" in row and "'=HYPERLINK" in row
 
     scores = await dash.client.get("/dashboard/export/scores.csv?month=2026-03")
     raw = await scores.read()
@@ -434,6 +482,29 @@ async def test_csv_exports_are_excel_friendly_and_safe(dash: Dash) -> None:
     assert lines[0].startswith("月份,排名,单位编号,单位")
     assert any(line.startswith("2026-03,") and ",construction," in line for line in lines[1:])
     assert (await dash.client.get("/dashboard/export/scores.csv?month=13")).status == 400
+
+
+async def test_trial_csv_phone_without_apostrophe(dash: Dash) -> None:
+    """Trial 24: the export wrote ``'+8613812345678``, and Excel/WPS show the apostrophe."""
+    phones = {
+        "+8613812345678": "138 1234 5678",
+        "0571-87654321": "0571 8765 4321",
+        "+852 9123 4567": "00852 9123 4567",
+    }
+    numbers = {}
+    for phone in phones:
+        case = await load_case(dash.db, await dash.file(LAMP, contact_phone=phone))
+        numbers[phone] = case.number
+    formula = await load_case(dash.db, await dash.file("=1+2 路灯不亮", contact_phone="-1"))
+    await dash.login((await chief(dash.db, "construction")).id)
+    raw = await (await dash.client.get("/dashboard/export/cases.csv")).read()
+    rows = {r.split(",")[0]: r for r in raw.decode("utf-8-sig").splitlines()[1:]}
+    for phone, shown in phones.items():
+        cells = rows[numbers[phone]].split(",")
+        assert cells[17] == shown, cells
+    assert "'" not in "".join(rows[n] for n in numbers.values())
+    # The formula guard still holds for everything else.
+    assert rows[formula.number].split(",")[14].startswith("'=1+2")
 
 
 # --- assessment, coverage, diary, files -----------------------------------------------------------

@@ -95,3 +95,25 @@ async def test_web_links_follow_the_served_port_and_one_jump_fires_every_due_tim
             assert r.status == 200
             assert (await r.json())["fired"] >= 3
         await _wait_for_bot_reply(http, sandbox, officer, "督办")
+
+
+async def test_trial_sandbox_answers_first_messages_after_restart_on_same_db(
+    tmp_path: Path,
+) -> None:
+    """Trial 23: after a restart on the same --db the fake's update ids began at 1 again, and
+    the inbox, which already held those ids, dropped the first messages as duplicates."""
+    db = tmp_path / "trainee.db"
+    for run, text in enumerate(("/start", "/help"), start=1):
+        async with running_sandbox(tmp_path, db) as url, aiohttp.ClientSession() as http:
+            async with http.get(f"{url}sandbox/state") as r:
+                citizen = (await r.json())["personas"][0]["chat_id"]
+            async with http.post(
+                f"{url}fakeapi/_fake/chats/{citizen}/send", json={"text": text}
+            ) as r:
+                assert r.status == 200
+                sent = await r.json()
+            reply = await _wait_for_bot_reply(http, url, citizen, "")
+            assert reply["text"], run
+            if run == 2:
+                # The restarted fake continued after the ids the service had stored.
+                assert sent["update_id"] > 1, sent

@@ -103,6 +103,42 @@ async def test_web_form_ordinary_request_has_no_emergency_line(site: Site) -> No
     assert (await _only_case(site.db)).priority == "normal"
 
 
+async def test_trial_web_greetings_are_not_filed(site: Site) -> None:
+    """Trial 10: 你好 and 谢谢 on /report became cases MQ…-0016/-0017."""
+    answers = {
+        "你好": "您好！我是民情服务助手",
+        "谢谢": "不客气！",
+        "我有个问题": "请具体说说遇到了什么问题",
+    }
+    for text, answer in answers.items():
+        page = await (await site.client.get("/report")).text()
+        match = TOKEN_RE.search(page)
+        assert match is not None
+        resp = await site.client.post(
+            "/report", data={"csrf_token": match.group(1), "text": text, "phone": "13900001111"}
+        )
+        page = await resp.text()
+        assert resp.status == 200, text
+        assert answer in page and "未登记为诉求" in page and "发生在哪里" in page, text
+        assert "<strong>MQ" not in page and 'value="13900001111"' in page, text
+        preview = await site.client.post("/report/preview", data={"text": text})
+        assert answer in await preview.text() and "预计由以下部门办理" not in await preview.text()
+    async with site.db.session() as s:
+        assert (await s.scalars(select(Case))).all() == []
+    # Danger wins over small talk, as in the bot.
+    assert "已作为紧急事项登记" in await _form(site, "你好，隔壁楼着火了")
+
+
+async def test_trial_web_emergency_at_the_desk_is_not_said_to_be_dispatched(site: Site) -> None:
+    """Trial 22: an emergency still at the dispatcher desk was told 已转承办单位."""
+    page = await _form(site, "有人在桥上要跳河，快来人")
+    case = await _only_case(site.db)
+    assert case.owning_unit_id == site.service.district.dispatcher
+    assert "已转承办单位" not in page
+    assert "正在分派承办单位" in page and "同时通报区里" in page
+    assert re.search(r'class="emergency" role="alert">[^<]*110', page)
+
+
 async def test_open311_notice_starts_with_the_emergency_line(
     site: Site, district: District
 ) -> None:

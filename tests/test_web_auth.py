@@ -266,8 +266,6 @@ def test_a_street_chief_sees_their_communities_not_another_street(district: Dist
     assert dongcheng.can_see_case(C("labor", territorial_unit_id="dongcheng_yangguang"))
     assert dongcheng.can_see_case(C("dongcheng_heping", escalated_to_unit_id="supervision_centre"))
     assert not dongcheng.can_see_case(C("labor"))
-    assert dongcheng.can_see_identity(C("dongcheng_heping"))
-    assert not dongcheng.can_see_identity(C("xihu"))
     assert dongcheng.can_see_person(P(9, "officer", "dongcheng_heping"))
     assert not dongcheng.can_see_person(P(9, "officer", "xihu"))
 

@@ -219,6 +219,7 @@ async def run_sandbox(
     from bot.services.clock import OffsetClock
     from bot.services.organisation import sync_organisation
     from bot.web.app import install_web_routes
+    from storage import inbox as inbox_store
 
     with tempfile.TemporaryDirectory(prefix="minqing-sandbox-") as tmp:
         path = db_path or Path(tmp) / "sandbox.db"
@@ -227,7 +228,11 @@ async def run_sandbox(
         await db.migrate()
         await sync_organisation(db, district)
         everyone = await seed_people(db, district)
-        fake = FakeBotApi(token=SANDBOX_TOKEN)
+        # Restarted on the same --db: the inbox drops update ids it has seen as duplicates, so
+        # the fake continues after them (Telegram's ids never go back either).
+        async with db.session() as session:
+            seen = await inbox_store.last_update_id(session)
+        fake = FakeBotApi(token=SANDBOX_TOKEN, first_update_id=seen + 1)
         register_fake_users(fake, everyone)
         clock = OffsetClock(settings.clock_start)
         runtime = await open_runtime(

@@ -134,6 +134,9 @@ class FakeBotApi(JsonView, BotApiMethods):
         webhook_retry_delay: Seconds before the first retry (doubles each retry).
         webhook_timeout: Seconds to wait for the webhook's answer.
         client_max_size: Largest request body accepted by :meth:`start`'s server (uploads).
+        first_update_id: The id of the first update queued. A fake that stands in for Telegram
+            in front of a database that already took in updates (the sandbox restarted on the
+            same ``--db``) starts past the ids stored, as Telegram's own ids never go back.
 
     Attributes:
         bot_user: The ``User`` object ``getMe`` returns (editable).

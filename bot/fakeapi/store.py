@@ -129,6 +129,7 @@ class FakeStore:
         webhook_retry_delay: float = 0.05,
         webhook_timeout: float = 10.0,
         client_max_size: int = 60 * 1024 * 1024,
+        first_update_id: int = 1,
     ) -> None:
         """Create the fake; nothing listens until ``start()`` or ``add_routes()``."""
         self._token = token
@@ -164,7 +165,7 @@ class FakeStore:
         # These survive reset(): requests are live, and a bot that keeps polling across a reset
         # must not see update ids go backwards (its offset would swallow the new updates).
         self._in_flight: Counter[str] = Counter()
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(max(1, first_update_id))
         self._callback_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._poll_generation = 0

@@ -368,7 +368,9 @@ class AccessPolicy:
     * Citizens, inactive people and people bound to an unknown unit see
       nothing.
 
-    Whoever may see a case may see the identities in it (reporter, contact).
+    Seeing a case is not seeing its reporter's phone: that is the rule of
+    ``CaseService.sees_contact`` (the handling unit and the dispatcher desk),
+    the same as on Telegram cards.
     """
 
     person_id: int
@@ -416,10 +418,6 @@ class AccessPolicy:
             units = (case.owning_unit_id, case.territorial_unit_id, case.escalated_to_unit_id)
             return any(u is not None and u in self.unit_ids for u in units)
         return False
-
-    def can_see_identity(self, case: CaseLike) -> bool:
-        """Whether the reporter's name and contact in ``case`` are visible."""
-        return self.can_see_case(case)
 
     def can_see_person(self, person: PersonLike) -> bool:
         """Whether a member of staff (their name, unit, role) is visible."""

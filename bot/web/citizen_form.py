@@ -49,6 +49,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -67,6 +68,7 @@ from bot.web.citizen_intake import (
     Filed,
     FormError,
     FormValues,
+    NotARequest,
     StatusResult,
     build_draft,
     file_from_form,
@@ -74,6 +76,7 @@ from bot.web.citizen_intake import (
     places,
     preview_request,
 )
+from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 from bot.web.throttle import TOO_MANY
 from storage.enums import CaseStatus
@@ -136,11 +139,13 @@ def render_form(
     *,
     error: str | None = None,
     preview: Preview | None = None,
+    talk: str | None = None,
 ) -> Page:
-    """The report form (with a preview answer above it, if any)."""
+    """The report form (with a preview answer, or the answer to small talk, above it)."""
     return Page(
         "report_form.html",
         {
+            "talk": talk,
             "district_name": ctx.district.name,
             "token": token,
             "values": values or FormValues(),
@@ -205,6 +210,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )
 
@@ -281,6 +287,8 @@ async def handle_preview(request: web.Request) -> web.Response:
     values = FormValues.from_post(await read_form(request))
     try:
         answer = preview_request(ctx, values)
+    except NotARequest as exc:
+        return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         message = exc.message
         return await _form_response(
@@ -291,6 +299,15 @@ async def handle_preview(request: web.Request) -> web.Response:
     return await _form_response(
         request, lambda token: render_form(ctx, token, values, preview=answer)
     )
+
+
+async def _not_a_request(
+    request: web.Request, ctx: CitizenFormContext, values: FormValues, exc: NotARequest
+) -> web.Response:
+    """你好 / 谢谢 / 我有个问题: the bot's answer and what to write; nothing is filed."""
+    kept = replace(values, text="")
+    kind = exc.kind
+    return await _form_response(request, lambda token: render_form(ctx, token, kept, talk=kind))
 
 
 async def handle_submit(request: web.Request) -> web.Response:
@@ -316,6 +333,8 @@ async def handle_submit(request: web.Request) -> web.Response:
         if not ctx.throttle.hit(*limits):
             return throttled(request)
         filed = await file_from_form(ctx, form_id, values)
+    except NotARequest as exc:
+        return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         message = exc.message
         return await _form_response(
@@ -404,6 +423,7 @@ def add_citizen_form_routes(app: web.Application, ctx: CitizenFormContext) -> No
     """Mount the citizen form under ``/report``."""
     app[FORM_KEY] = ctx
     setup_templates(app)
+    install_error_pages(app)
     app.router.add_get("/report", handle_form)
     app.router.add_post("/report", handle_submit)
     app.router.add_post("/report/preview", handle_preview)

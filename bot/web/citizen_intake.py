@@ -24,7 +24,7 @@ from bot.services.clock import Clock
 from bot.services.keys import installation_secret
 from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import PUBLIC_EVENT_LABELS
-from bot.services.triage import emergency_of
+from bot.services.triage import emergency_of, triage
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from bot.web.throttle import Throttle
 from config.district import District, UnitKind, place_name
@@ -115,6 +115,18 @@ class FormError(ValueError):
         super().__init__(message)
 
 
+class NotARequest(FormError):
+    """A greeting, thanks, noise or a too vague opening: answered, never filed.
+
+    ``kind`` is the triage kind (``greeting``, ``thanks``, ``noise``, ``vague``); the
+    page answers it as the bot does (``report_form.html``).
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__("您的留言未登记为诉求。")
+
+
 @dataclass(frozen=True)
 class FormValues:
     """What the citizen typed (kept to show the form again)."""
@@ -158,12 +170,16 @@ def check_text(text: str) -> str:
 
     Raises:
         FormError: empty or longer than :data:`bot.services.cases.MAX_TEXT` characters.
+        NotARequest: small talk (你好, 谢谢) or too vague (我有个问题), as the bot tells them.
     """
     cleaned = text.strip()
     if not cleaned:
         raise FormError("请填写您要反映的问题。")
     if len(cleaned) > MAX_TEXT:
         raise FormError(f"内容过长：最多{MAX_TEXT}字，您填写了{len(cleaned)}字。请精简后再提交。")
+    verdict = triage(cleaned)  # the bot's triage: danger wins over small talk
+    if verdict.small_talk or verdict.kind == "vague":
+        raise NotARequest(verdict.kind)
     return cleaned
 
 

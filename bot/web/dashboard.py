@@ -88,6 +88,7 @@ from bot.web.dashboard_records import (
     handle_files,
 )
 from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
+from bot.web.errors import install_error_pages
 from bot.web.html import read_form, setup_templates
 from storage.enums import Channel
 from storage.models import Case
@@ -124,7 +125,7 @@ async def handle_cases(
 ) -> web.StreamResponse:
     """GET /dashboard."""
     flt = data.CaseFilter.parse(request.query.get("status"), request.query.get("kind"))
-    views, cut = await data.visible_cases(ctx.cases, viewer.policy, flt)
+    views, cut = await data.visible_cases(ctx.cases, viewer.person, viewer.policy, flt)
     ok = pages.FLASH.get(request.query.get("ok", ""))
     return page(request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
 
@@ -165,7 +166,7 @@ async def _case_response(
     error: str | None = None,
     note: str = "",
 ) -> web.Response:
-    view = ctx.cases.view(case, masked=not viewer.policy.can_see_identity(case))
+    view = ctx.cases.view_for(case, viewer.person)
     entries = await ctx.cases.timeline(case.id)
     names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
     document = pages.case_page(
@@ -331,7 +332,9 @@ async def handle_export_cases(
     flt = data.CaseFilter.parse(
         request.query.get("status"), request.query.get("kind"), open_only=False
     )
-    views, _cut = await data.visible_cases(ctx.cases, viewer.policy, flt, limit=data.EXPORT_LIMIT)
+    views, _cut = await data.visible_cases(
+        ctx.cases, viewer.person, viewer.policy, flt, limit=data.EXPORT_LIMIT
+    )
     views.sort(key=lambda v: v.id)
     body = data.to_csv(data.CASE_CSV_HEADER, data.case_csv_rows(views, ctx.tz))
     return csv_response(body, f"minqing-cases-{ctx.today():%Y%m%d}.csv")
@@ -381,6 +384,7 @@ def add_dashboard_routes(
     )
     app[DASHBOARD_KEY] = ctx
     setup_templates(app)
+    install_error_pages(app)
     r = app.router
     r.add_get(LOGIN_PATH, handle_login)
     r.add_post("/logout", guarded(handle_logout))

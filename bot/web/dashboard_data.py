@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from bot.web.auth import AccessPolicy
 from config.district import STATION_KINDS, District
 from storage.db import Database
 from storage.enums import OPEN_STATUSES, CaseKind, CaseStatus
-from storage.models import Case
+from storage.models import Case, Person
 
 #: Most cases one list page (or one CSV export) holds.
 LIST_LIMIT = 300
@@ -34,6 +35,8 @@ EXPORT_LIMIT = 20_000
 TREND_MONTHS = 12
 #: Cells starting with these could run as formulas in a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A phone number as stored (typed, possibly masked): digits, * and separators only.
+_PHONE_CELL = re.compile(r"^\+?[0-9*()\s-]+$")
 
 
 # --- months ---------------------------------------------------------------------------
@@ -106,6 +109,7 @@ def _case_query(policy: AccessPolicy, flt: CaseFilter) -> Select[Case]:
 
 async def visible_cases(
     cases: CaseService,
+    viewer: Person,
     policy: AccessPolicy,
     flt: CaseFilter,
     *,
@@ -114,8 +118,9 @@ async def visible_cases(
     """The cases ``policy`` allows, overdue first, then by the nearest deadline.
 
     Returns:
-        The views (masked where the policy hides identities) and whether the
-        list was cut at ``limit``.
+        The views (contacts masked unless ``viewer`` handles the case or is
+        the dispatcher desk, the rule of ``CaseService.sees_contact``) and
+        whether the list was cut at ``limit``.
     """
     if not policy.dashboard:
         return [], False
@@ -125,7 +130,7 @@ async def visible_cases(
         rows = list((await s.scalars(stmt)).all())
     cut = len(rows) > limit
     rows = rows[:limit]
-    views = [cases.view(c, masked=not policy.can_see_identity(c), now=now) for c in rows]
+    views = [cases.view_for(c, viewer, now) for c in rows]
 
     def deadline(v: CaseView) -> datetime:
         due = v.ack_due_at if v.status in _AWAITING_ACK else v.resolve_due_at
@@ -385,6 +390,37 @@ def _cell(value: object) -> str:
     return text
 
 
+def sheet_phone(phone: str | None) -> str:
+    """A phone number written so that Excel and WPS show it as it is dialled.
+
+    A cell starting with ``+`` would be run as a formula (so :func:`_cell`
+    would prefix it with an apostrophe, which the sheet shows) and a bare
+    digit string would lose its leading 0 or turn into ``1.38E+10``. So the
+    country code +86/0086 is dropped (a mainland number is dialled without
+    it), another country's ``+`` becomes ``00``, and the digits are grouped
+    by spaces (``138 1234 5678``, ``0571 8765 4321``): a digit first and a
+    space inside make the cell text. Anything that is not a plain phone
+    number is left to the formula guard.
+    """
+    text = (phone or "").strip()
+    if not text or not _PHONE_CELL.match(text):
+        return text
+    body = "".join(ch for ch in text if ch.isdigit() or ch == "*")
+    if text.startswith("+"):
+        body = body[2:] if body.startswith("86") and len(body) == 13 else "00" + body
+    elif body.startswith("0086") and len(body) == 15:
+        body = body[4:]
+    if len(body) == 11 and body.startswith("1"):
+        return f"{body[:3]} {body[3:7]} {body[7:]}"
+    if len(body) <= 8 and not body.startswith("0"):
+        return body
+    head = len(body) % 4 or 4
+    groups = [body[:head]] + [body[i : i + 4] for i in range(head, len(body), 4)]
+    if len(groups[0]) == 1 and len(groups) > 1:
+        groups[:2] = [groups[0] + groups[1]]
+    return " ".join(groups)
+
+
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 CSV with a byte-order mark (so that Excel reads Chinese correctly)."""
     buffer = io.StringIO()
@@ -443,7 +479,7 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
             v.text,
             v.address or "",
             v.contact_name or "",
-            v.contact_phone or "",
+            sheet_phone(v.contact_phone),
             v.resolution_note or "",
         ]
         for v in views

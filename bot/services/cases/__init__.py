@@ -47,7 +47,9 @@ Who may do what:
 * view: the reporter, everyone who may act, chiefs/staff/admins of the district
   office and centres, and of the territorial unit (:meth:`CaseService.may_view`).
   Contact details (and phone/ID numbers in the text) are masked unless the
-  viewer is the reporter or belongs to a unit that owns or was escalated the case.
+  viewer is the reporter, belongs to a unit that owns or was escalated the
+  case, or works at the dispatcher desk (:meth:`CaseService.sees_contact`; the
+  dashboard and its CSV export use the same rule).
 
 Outbox conventions (rows of ``storage.models.OutboxMessage``):
 

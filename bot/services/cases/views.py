@@ -132,12 +132,24 @@ class CaseViews:
             return True
         return person.unit_id == case.territorial_unit_id
 
-    def _sees_unmasked(self, person: Person | None, case: Case) -> bool:
+    def sees_contact(self, person: Person | None, case: Case) -> bool:
+        """Whether ``person`` sees the reporter's name, phone and place unmasked.
+
+        The one rule for Telegram cards, the dashboard and its CSV export: the
+        reporter, the handling unit (the owner and every unit the case was
+        escalated to) and the dispatcher desk see them in full; everybody else
+        who may read the case (a territorial station, the other centres) sees
+        them masked. ``None`` is the system itself.
+        """
         if person is None:
             return True
         if case.reporter_id is not None and person.id == case.reporter_id:
             return True
-        return person.role in HANDLER_ROLES and person.unit_id in self.responsible_units(case)
+        if person.role not in HANDLER_ROLES or not person.active:
+            return False
+        return person.unit_id == self.district.dispatcher or person.unit_id in (
+            self.responsible_units(case)
+        )
 
     def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
         """The card buttons ``person`` may press on ``case`` now."""
@@ -217,7 +229,7 @@ class CaseViews:
 
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
-        return self.view(case, masked=not self._sees_unmasked(person, case), now=now)
+        return self.view(case, masked=not self.sees_contact(person, case), now=now)
 
     def card_for(
         self, case: Case, person: Person, now: datetime | None = None
