@@ -27,7 +27,7 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import needs_reason
+from bot.services.triage import emergency_of, needs_reason
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -81,6 +81,13 @@ async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
     return person
 
 
+async def _danger_line(update: Update, text: str) -> None:
+    """Danger now: the officer reads the number to call first (a warning is not a 110 call)."""
+    emergency = emergency_of(text)
+    if emergency is not None:
+        await reply(update, texts.officer_emergency_line(emergency.line))
+
+
 async def warn_command(update: Update, context: BotContext) -> str | int | None:
     """/warn: ask for the text; /warn TEXT: file at once."""
     person = await _officer(update, context)
@@ -88,6 +95,7 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     text = message_text(update).split(maxsplit=1)
     if len(text) == 2 and text[1].strip():
+        await _danger_line(update, text[1])
         await _file(update, context, person, {"text": text[1].strip(), "photos": []})
         return ConversationHandler.END
     _data(context)["warn"] = {"at": stamp(context), "photos": []}
@@ -119,6 +127,7 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
     except CaseError:
         await reply(update, texts.EMPTY_TEXT)
         return None
+    await _danger_line(update, text)
     draft = {
         "at": stamp(context),
         "text": text,
@@ -197,7 +206,9 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
             draft["lowering"] = value
             await query.answer()
             await query.edit_message_reply_markup(None)
-            await reply(update, texts.lower_reason_prompt(rubric, value))
+            await reply(
+                update, texts.lower_reason_prompt(rubric, value), texts.keep_level_markup(rubric)
+            )
             return W_REASON
         draft["severity"] = value
         draft.pop("severity_reason", None)
@@ -222,6 +233,25 @@ async def lowering_reason(update: Update, context: BotContext) -> str | None:
         return W_REASON
     draft["severity"] = draft.pop("lowering")
     draft["severity_reason"] = text[:500]
+    await reply(
+        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
+    )
+    return W_CONFIRM
+
+
+async def keep_level(update: Update, context: BotContext) -> str | int:
+    """「保持」 (or /cancel) while a reason is asked for: the level stays, the warning too."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    draft = _draft(context)
+    if draft is None or "text" not in draft:
+        await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    draft.pop("lowering", None)
+    rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+    await reply(update, texts.level_kept(rubric))
     await reply(
         update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
     )
@@ -373,6 +403,7 @@ def register(application: App) -> None:
     """Add the warning conversation and /mine."""
     ui = re.escape(texts.UI)
     fresh = expiring("warn")
+    keep = rf"^{re.escape(texts.W_KEEP)}$"
     with quiet_per_message_warning():
         warnings_conv = ConversationHandler(
             entry_points=[
@@ -385,7 +416,11 @@ def register(application: App) -> None:
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
                     MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
                 ],
-                W_REASON: [MessageHandler(PRIVATE_TEXT, fresh(lowering_reason))],
+                W_REASON: [
+                    CallbackQueryHandler(fresh(keep_level), pattern=keep),
+                    CommandHandler("cancel", keep_level, filters=PRIVATE),
+                    MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
                     MessageHandler(PRIVATE_TEXT, fresh(place_text)),

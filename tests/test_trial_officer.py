@@ -1,0 +1,65 @@
+"""Defects officers met in the trial of 6 Dec 2026 (trial notes items 3, 10, 14, 18, 20)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from config.district import District
+from storage.enums import Role
+from tests.botkit import BotKit, sqlite_bot
+
+OFFICER = 3101
+CHIEF = 2101
+CITIZEN = 1101
+KNIFE = "小区里有人拿刀在砍人，已有人受伤"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def test_trial_one_shot_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    action = officer.send_text(f"/warn {KNIFE}")
+    filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
+    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    assert "特别重大" in filed.content
+    # The line to call comes first: the warning reaches the station, not the police.
+    replies = [m for m in officer.transcript() if m.from_bot]
+    assert replies.index(line) < replies.index(filed)
+
+
+async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    action = officer.send_text(KNIFE)
+    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    proposal = await officer.wait_for_message(lambda m: "预警研判" in m.content, 10, since=action)
+    replies = [m for m in officer.transcript() if m.from_bot]
+    assert replies.index(line) < replies.index(proposal)
+
+
+async def test_trial_lowering_a_critical_level_can_be_backed_out_of(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    assert "等级：特别重大" in proposal.content
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
+    ask = await kit.press(officer, proposal, "一般", "须说明理由")
+    assert "保持" in str(ask.buttons)
+    kept = await kit.press(officer, ask, "保持“特别重大”", "预警研判")
+    assert "等级：特别重大" in kept.content and "确认" in str(kept.buttons)
+    # /cancel while a reason is asked for backs out of the lowering, never out of the warning.
+    await kit.press(officer, kept, "更改等级", lambda m: m is kept and len(m.buttons) >= 4)
+    await kit.press(officer, kept, "一般", "须说明理由")
+    again = await kit.say(officer, "/cancel", "预警研判")
+    assert "等级：特别重大" in again.content and "未报送" not in again.content
+    assert "确认" in str(again.buttons)
