@@ -61,7 +61,7 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
         # The officer's choice replaces the classifier's keywords as the reason.
         assert "依据：您选择的部门" in changed.content and "关键词" not in changed.content
         await kit.press(
-            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4
+            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5
         )
         await kit.press(officer, proposal, "特别重大", lambda m: "确认" in str(m.buttons))
         place = await kit.press(officer, proposal, "确认", "发生地点")

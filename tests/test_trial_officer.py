@@ -63,3 +63,15 @@ async def test_trial_lowering_a_critical_level_can_be_backed_out_of(kit: BotKit)
     again = await kit.say(officer, "/cancel", "预警研判")
     assert "等级：特别重大" in again.content and "未报送" not in again.content
     assert "确认" in str(again.buttons)
+
+
+async def test_trial_severity_picker_has_a_way_back(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    picker = await kit.press(
+        officer, proposal, "更改等级", lambda m: m is proposal and "« 返回" in str(m.buttons)
+    )
+    back = await kit.press(officer, picker, "« 返回", lambda m: "确认" in str(m.buttons))
+    assert "预警研判" in back.content

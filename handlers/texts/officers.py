@@ -24,6 +24,7 @@ from handlers.texts.common import (
     _inline,
     snippet,
 )
+from handlers.texts.offices import BACK_LABEL, W_BACK
 from handlers.texts.triage import lowered_line, why_line
 
 # --- information officers ---------------------------------------------------------------------
@@ -80,8 +81,9 @@ def warning_markup() -> InlineKeyboardMarkup:
 
 
 def severity_markup() -> InlineKeyboardMarkup:
-    """The four severities."""
-    return _inline([[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER])
+    """The four severities, and a way back to the proposal."""
+    rows = [[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER]
+    return _inline([*rows, [(BACK_LABEL, W_BACK)]])
 
 
 def place_prompt() -> str:
