@@ -185,6 +185,12 @@ def card_markup(
     return keyboard(rows)
 
 
+#: The way back from a picker sent under a card (the picker is taken away).
+BACK_LABEL = "« 返回"
+#: ``REFRESH`` with this argument: close the picker instead of redrawing the card.
+CLOSE_PICKER = "close"
+
+
 def dispatch_markup(
     codec: CallbackCodec, case_id: int, version: int, district: District, room_id: str
 ) -> dict[str, Any] | None:
@@ -196,7 +202,9 @@ def dispatch_markup(
         button(codec, b.name, CaseAction.DISPATCH, case_id, version, b.id)
         for b in room.bureaus.values()
     ]
-    return keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(codec, BACK_LABEL, CaseAction.REFRESH, case_id, version, CLOSE_PICKER)])
+    return keyboard(rows)
 
 
 def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[str, Any]:
