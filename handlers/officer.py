@@ -27,7 +27,7 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import emergency_of, needs_reason
+from bot.services.triage import emergency_of, needs_reason, triage
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -76,16 +76,27 @@ async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
     if person is None:
         return None
     if not person.may_warn:
+        # A citizen who typed /warn with a text: danger now still gets the number to call.
+        text = message_text(update).split(maxsplit=1)
+        if len(text) == 2:
+            await _danger_line(update, text[1], citizen=True)
         await reply(update, texts.WARN_NOT_ALLOWED)
         return None
     return person
 
 
-async def _danger_line(update: Update, text: str) -> None:
+async def _danger_line(update: Update, text: str, *, citizen: bool = False) -> None:
     """Danger now: the officer reads the number to call first (a warning is not a 110 call)."""
     emergency = emergency_of(text)
     if emergency is not None:
-        await reply(update, texts.officer_emergency_line(emergency.line))
+        line = emergency.line if citizen else texts.officer_emergency_line(emergency.line)
+        await reply(update, line)
+
+
+def _not_a_description(text: str) -> bool:
+    """A greeting, thanks, noise or a vague opening: nothing to warn about yet."""
+    verdict = triage(text)
+    return verdict.small_talk or verdict.kind == "vague"
 
 
 async def warn_command(update: Update, context: BotContext) -> str | int | None:
@@ -95,6 +106,9 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     text = message_text(update).split(maxsplit=1)
     if len(text) == 2 and text[1].strip():
+        if _not_a_description(text[1]):
+            await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+            return ConversationHandler.END
         await _danger_line(update, text[1])
         await _file(update, context, person, {"text": text[1].strip(), "photos": []})
         return ConversationHandler.END
@@ -121,6 +135,9 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
     text = message_text(update).strip()
     if len(text) > MAX_TEXT:
         await reply(update, texts.too_long(len(text), MAX_TEXT))
+        return None
+    if _not_a_description(text):
+        await reply(update, texts.WARN_NEEDS_DESCRIPTION)
         return None
     try:
         preview = await classify(context, text)
@@ -385,7 +402,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
         v for v in await runtime.cases.cases_of_reporter(person.id, limit=30) if v.kind == "warning"
     ][:10]
     if not views:
-        await reply(update, texts.NO_WARNINGS)
+        await reply(update, texts.NO_WARNINGS if person.may_warn else texts.MINE_FOR_OFFICERS)
         return
     timelines = {}
     for view in views:

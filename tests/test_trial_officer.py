@@ -75,3 +75,32 @@ async def test_trial_severity_picker_has_a_way_back(kit: BotKit) -> None:
     )
     back = await kit.press(officer, picker, "« 返回", lambda m: "确认" in str(m.buttons))
     assert "预警研判" in back.content
+
+
+async def test_trial_warn_with_a_greeting_files_nothing(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    asked = await kit.say(officer, "/warn 你好", lambda m: "预警" in m.content)
+    assert "预警已报送" not in asked.content and "描述" in asked.content
+    # The guided flow asks again too, and the next real text is proposed as usual.
+    await kit.say(officer, "/warn", "请描述预警情况")
+    again = await kit.say(officer, "谢谢", "描述")
+    assert "预警研判" not in again.content
+    await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    assert await kit.cases() == []
+
+
+async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    mine = await kit.say(citizen, "/mine", "预警")
+    assert "/warn" not in mine.content and "/status" in mine.content
+    action = citizen.send_text("/warn 有人打架，有人受伤了")
+    refused = await citizen.wait_for_message(
+        lambda m: "只有已绑定单位" in m.content, 10, since=action
+    )
+    line = await citizen.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    assert line.content and "直接发送" in refused.content
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    none_yet = await kit.say(officer, "/mine", "还没有报送过预警")
+    assert "/warn" in none_yet.content

@@ -32,7 +32,12 @@ from handlers.texts.triage import lowered_line, why_line
 WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"
 WARN_NOT_ALLOWED = (
     "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。"
-    "请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
+    "群众反映问题无需 /warn，请直接发送文字描述；"
+    "信息员请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
+)
+WARN_NEEDS_DESCRIPTION = (
+    "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。"
+    "例如：/warn 小区业主五十余人在售楼处聚集维权。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
