@@ -1,12 +1,15 @@
 """Information officers (信息员): early warnings and their status.
 
 ``/warn`` (or the 报送预警 button) asks for the text, proposes room, bureau and
-severity from it (confirm, or change them with buttons), then asks for the
-place, the number of people and photos — all skippable — and files the warning
-with :meth:`bot.services.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
-with the proposed values. The proposal says why the level (定级依据); a level
+severity from it (confirm, or change them with buttons). 确认 files and sends
+the warning at once (:meth:`bot.services.cases.CaseService.file_warning`); the
+place, the number of people and photos — all skippable — are asked afterwards
+and amend the filed warning (``add_warning_details``). ``/warn TEXT`` files at
+once with the proposed values. Danger now shows the emergency line first;
+small talk files nothing. The proposal says why the level (定级依据); a level
 may be raised freely, but lowering a critical one asks for a reason (the next
-message), which the service records. ``/mine`` lists the warnings the officer filed.
+message, or 保持 / /cancel to keep the level), which the service records.
+``/mine`` lists the warnings the officer filed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.cases import MAX_TEXT, WarningDraft
+from bot.services.cases import MAX_TEXT, CaseView, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of, needs_reason, triage
@@ -175,8 +178,16 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return ConversationHandler.END
     if data == texts.W_OK:
+        # Filed and sent now; the optional steps amend the filed warning.
         await query.answer()
         await query.edit_message_reply_markup(None)
+        person = await _officer(update, context)
+        if person is None:
+            return ConversationHandler.END
+        view = await _file(update, context, person, draft)
+        if view is None:
+            return ConversationHandler.END
+        _data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
         await reply(update, texts.place_prompt(), texts.place_keyboard())
         return W_PLACE
     if data == texts.W_CANCEL:
@@ -282,7 +293,7 @@ async def place_location(update: Update, context: BotContext) -> str | None:
     if message is None or message.location is None or draft is None:
         return None
     loc = message.location
-    draft["place"] = f"定位 {loc.latitude:.5f}, {loc.longitude:.5f}"
+    await _amend(update, context, draft, place=f"定位 {loc.latitude:.5f}, {loc.longitude:.5f}")
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
@@ -294,7 +305,7 @@ async def place_text(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     if not texts.is_skip(text):
-        draft["place"] = text[:500]
+        await _amend(update, context, draft, place=text[:500])
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
@@ -310,7 +321,7 @@ async def count_text(update: Update, context: BotContext) -> str | None:
         if count is None:
             await reply(update, texts.BAD_HEAD_COUNT)
             return W_COUNT
-        draft["head_count"] = count
+        await _amend(update, context, draft, head_count=count)
     await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return W_PHOTOS
 
@@ -331,22 +342,52 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
 
 
 async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 files the warning."""
+    """完成 / 跳过 adds the photos (if any) to the filed warning and ends."""
     text = message_text(update)
     if not (texts.is_done(text) or texts.is_skip(text)):
         await reply(update, texts.PHOTOS_EXPECTED)
         return W_PHOTOS
-    person = await _officer(update, context)
     draft = _draft(context)
-    if person is None or draft is None:
+    _data(context).pop("warn", None)
+    if draft is None:
         return ConversationHandler.END
-    await _file(update, context, person, draft)
+    photos = [str(p) for p in draft.get("photos") or ()]
+    if photos:
+        await _amend(update, context, draft, photo_file_ids=photos)
+    await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
+
+
+async def _amend(
+    update: Update,
+    context: BotContext,
+    draft: dict[str, Any],
+    *,
+    place: str | None = None,
+    head_count: int | None = None,
+    photo_file_ids: list[str] | None = None,
+) -> None:
+    """Add what the officer just gave to the warning filed at 确认."""
+    case_id = draft.get("case_id")
+    person = await who(update, context)
+    if not isinstance(case_id, int) or person is None:
+        return
+    try:
+        await context.runtime.cases.add_warning_details(
+            person.id,
+            case_id,
+            place=place,
+            head_count=head_count,
+            photo_file_ids=tuple(photo_file_ids or ()),
+        )
+    except CaseError as exc:
+        log.info("details for warning %s refused: %s", case_id, exc.code)
+        await reply(update, exc.message)
 
 
 async def _file(
     update: Update, context: BotContext, person: PersonInfo, draft: dict[str, Any]
-) -> None:
+) -> CaseView | None:
     """File a warning from a draft dict and tell the officer."""
     runtime = context.runtime
     head_count = draft.get("head_count")
@@ -365,7 +406,7 @@ async def _file(
     except CaseError as exc:
         log.info("warning of %s refused: %s", person.id, exc.code)
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
-        return
+        return None
     finally:
         _data(context).pop("warn", None)
     mark_saved(update, context, f"预警编号 {view.number}")
@@ -378,11 +419,15 @@ async def _file(
         masked(warning.text),
     )
     await reply(update, texts.warning_filed(view, runtime.district), texts.REMOVE_KEYBOARD)
+    return view
 
 
 async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel inside the warning conversation."""
-    _data(context).pop("warn", None)
+    """/cancel inside the warning conversation (after 确认 the warning stays filed)."""
+    draft = _data(context).pop("warn", None)
+    if isinstance(draft, dict) and draft.get("number"):
+        await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
     await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 

@@ -104,3 +104,49 @@ async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     none_yet = await kit.say(officer, "/mine", "还没有报送过预警")
     assert "/warn" in none_yet.content
+
+
+async def test_trial_critical_warning_is_sent_on_confirm_and_details_amend_it(
+    kit: BotKit,
+) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    action = officer.press(proposal, "确认")
+    filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
+    await officer.wait_for_message(lambda m: "可选 1/3" in m.content, 10, since=action)
+    (case,) = await kit.cases()
+    assert case.number is not None and case.number in filed.content
+    assert case.severity == "critical"
+    # The chief has the card before any optional step is answered.
+    card = await chief.wait_for_message(lambda m: (case.number or "") in m.content, 10)
+    assert "签收" in str(card.buttons) and "地点" not in card.content
+
+    await kit.say(officer, "幸福小区3号楼下", "可选 2/3")
+    ping = await chief.wait_for_message(lambda m: "【预警补充】" in m.content, 10)
+    assert "幸福小区3号楼下" in ping.content
+    await chief.wait_for_message(lambda m: m is card and "地点：幸福小区3号楼下" in m.content, 10)
+    await kit.say(officer, "五六个人", "可选 3/3")
+    await kit.answer(officer, officer.send_photo(), "第1张")
+    await kit.say(officer, "完成", "补充完毕")
+    stored = await kit.case(case.id)
+    assert stored.address == "幸福小区3号楼下" and stored.head_count == 6
+    assert len(stored.photo_file_ids) == 1
+    assert "details_added" in await kit.events(case.id)
+    # One receipt only: the amendments are not filed again.
+    assert len(await kit.cases()) == 1
+
+
+async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    await kit.press(officer, proposal, "确认", "可选 1/3")
+    ended = await kit.say(officer, "/cancel", "预警")
+    assert "未报送" not in ended.content and "已报送" in ended.content
+    (case,) = await kit.cases()
+    assert case.severity == "critical"

@@ -12,7 +12,7 @@ version the card was drawn at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "extension_approved": "批准延期",
     "extension_refused": "不予延期",
     "severity_changed": "调整等级",
+    "details_added": "补充情况",
 }
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
@@ -253,6 +254,18 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
+    return "\n".join(lines)
+
+
+def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
+    """The ping when the reporting officer adds details to a filed warning."""
+    lines = [f"【预警补充】{view.number}（{view.severity_label}）"]
+    if "place" in added:
+        lines.append(f"地点：{added['place']}")
+    if "head_count" in added:
+        lines.append(f"涉及人数：约{added['head_count']}人")
+    if "photos" in added:
+        lines.append(f"新增照片：{added['photos']}张（共{view.photo_count}张）")
     return "\n".join(lines)
 
 

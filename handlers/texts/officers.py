@@ -142,3 +142,7 @@ def warning_filed(view: CaseView, district: District) -> str:
             lines.append("同时报送：" + "、".join(centres))
     lines.append("办理进展会通知您，发送 /mine 查看。")
     return "\n".join(lines)
+
+
+#: The optional steps after filing are over (the warning was sent at 确认).
+WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"
