@@ -297,6 +297,14 @@ def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
+def reporter_extended(view: CaseView, due: datetime, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """督查督办中心 approved more time (延期)."""
+    return (
+        f"您的{_subject(view)}（{view.number}）经督查督办中心同意延期办理，"
+        f"办结时限调整为{fmt_time(due, tz)}。"
+    )
+
+
 def reporter_acknowledged(view: CaseView) -> str:
     """The owning unit acknowledged (签收)."""
     return f"您的{_subject(view)}（{view.number}）已由{view.owning_unit_name}签收。"

@@ -190,10 +190,7 @@ class CaseExtension(CaseTx):
                             ),
                         )
                     ],
-                    reporter_text=lambda v: (
-                        f"您的诉求（{v.number}）经督查督办中心同意延期办理，"
-                        f"办结时限调整为{fmt_time(requested, tz)}。"
-                    ),
+                    reporter_text=lambda v: nt.reporter_extended(v, requested, tz),
                 )
             else:
                 await self.publish_tx(
