@@ -240,6 +240,7 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
     if view.resolve_due_at is not None and view.status not in ("closed",):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
+    content_at = len(lines)
     lines.append(f"内容：{view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
@@ -254,7 +255,34 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
+    text = "\n".join(lines)
+    if _units(text) <= CARD_LIMIT:
+        return text
+    # Too long for one message: cut the content, keep every field after it.
+    rest = _units(text) - _units(lines[content_at])
+    tail = f"…（全文共{len(view.text)}字，请发送 /web 在网页工作台查看）"
+    budget = CARD_LIMIT - rest - _units("内容：") - _units(tail)
+    lines[content_at] = f"内容：{_cut_units(view.text, max(budget, 0))}{tail}"
     return "\n".join(lines)
+
+
+#: Telegram's limit on one message, in UTF-16 code units.
+CARD_LIMIT = 4096
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut_units(text: str, budget: int) -> str:
+    """The longest start of ``text`` within ``budget`` UTF-16 units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > budget:
+            return text[:i]
+    return text
 
 
 def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
