@@ -48,29 +48,24 @@ from handlers.base import (
 )
 from handlers.flow import expiring, leave_and_redo
 from handlers.office_choice import classify, is_unsure
-from nlp.counts import head_count_answer
+from handlers.warning_steps import (
+    W_COUNT,
+    W_PHOTOS,
+    W_PLACE,
+    count_text,
+    photo_added,
+    photos_text,
+    place_location,
+    place_text,
+    warn_data,
+    warn_draft,
+)
 
 log = logging.getLogger(__name__)
 
 W_TEXT = "w_text"
 W_CONFIRM = "w_confirm"
 W_REASON = "w_reason"
-W_PLACE = "w_place"
-W_COUNT = "w_count"
-W_PHOTOS = "w_photos"
-
-MAX_PHOTOS = 10
-
-
-def _data(context: BotContext) -> dict[str, Any]:
-    if context.user_data is None:  # pragma: no cover - private chats always have a user
-        raise RuntimeError("no user_data")
-    return context.user_data
-
-
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft = _data(context).get("warn")
-    return draft if isinstance(draft, dict) else None
 
 
 async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
@@ -115,7 +110,7 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
         await _danger_line(update, text[1])
         await _file(update, context, person, {"text": text[1].strip(), "photos": []})
         return ConversationHandler.END
-    _data(context)["warn"] = {"at": stamp(context), "photos": []}
+    warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -128,7 +123,7 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     person = await _officer(update, context)
     if person is None:
         return ConversationHandler.END
-    _data(context)["warn"] = {"at": stamp(context), "photos": []}
+    warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -160,7 +155,7 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         "keywords": list(preview.keywords),
         "photos": [],
     }
-    _data(context)["warn"] = draft
+    warn_data(context)["warn"] = draft
     await reply(
         update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
     )
@@ -171,7 +166,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     """确认 / 更改部门 / 更改等级 / 取消 and the room and severity choices."""
     query = update.callback_query
     assert query is not None
-    draft = _draft(context)
+    draft = warn_draft(context)
     data = query.data or ""
     district = context.runtime.district
     if draft is None or "text" not in draft:
@@ -187,11 +182,15 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         view = await _file(update, context, person, draft)
         if view is None:
             return ConversationHandler.END
-        _data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+        warn_data(context)["warn"] = {
+            "at": stamp(context),
+            "case_id": view.id,
+            "number": view.number,
+        }
         await reply(update, texts.place_prompt(), texts.place_keyboard())
         return W_PLACE
     if data == texts.W_CANCEL:
-        _data(context).pop("warn", None)
+        warn_data(context).pop("warn", None)
         await query.answer()
         await query.edit_message_reply_markup(None)
         await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
@@ -253,7 +252,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
 async def lowering_reason(update: Update, context: BotContext) -> str | None:
     """The reason for lowering a critical level; then the proposal again."""
     text = message_text(update).strip()
-    draft = _draft(context)
+    draft = warn_draft(context)
     if draft is None or "lowering" not in draft:
         return None
     if not text:
@@ -273,7 +272,7 @@ async def keep_level(update: Update, context: BotContext) -> str | int:
     if query is not None:
         await query.answer()
         await query.edit_message_reply_markup(None)
-    draft = _draft(context)
+    draft = warn_draft(context)
     if draft is None or "text" not in draft:
         await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
@@ -284,105 +283,6 @@ async def keep_level(update: Update, context: BotContext) -> str | int:
         update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
     )
     return W_CONFIRM
-
-
-async def place_location(update: Update, context: BotContext) -> str | None:
-    """The place as a shared location."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or message.location is None or draft is None:
-        return None
-    loc = message.location
-    await _amend(update, context, draft, place=f"定位 {loc.latitude:.5f}, {loc.longitude:.5f}")
-    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
-    return W_COUNT
-
-
-async def place_text(update: Update, context: BotContext) -> str | None:
-    """The place typed, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if not texts.is_skip(text):
-        await _amend(update, context, draft, place=text[:500])
-    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
-    return W_COUNT
-
-
-async def count_text(update: Update, context: BotContext) -> str | None:
-    """The number of people, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if not texts.is_skip(text):
-        count = head_count_answer(text)
-        if count is None:
-            await reply(update, texts.BAD_HEAD_COUNT)
-            return W_COUNT
-        await _amend(update, context, draft, head_count=count)
-    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
-    return W_PHOTOS
-
-
-async def photo_added(update: Update, context: BotContext) -> str | None:
-    """A photo of the scene."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or not message.photo or draft is None:
-        return None
-    photos = draft.setdefault("photos", [])
-    if len(photos) >= MAX_PHOTOS:
-        await reply(update, texts.TOO_MANY_PHOTOS)
-        return W_PHOTOS
-    photos.append(message.photo[-1].file_id)
-    await reply(update, texts.photo_received(len(photos)))
-    return W_PHOTOS
-
-
-async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 adds the photos (if any) to the filed warning and ends."""
-    text = message_text(update)
-    if not (texts.is_done(text) or texts.is_skip(text)):
-        await reply(update, texts.PHOTOS_EXPECTED)
-        return W_PHOTOS
-    draft = _draft(context)
-    _data(context).pop("warn", None)
-    if draft is None:
-        return ConversationHandler.END
-    photos = [str(p) for p in draft.get("photos") or ()]
-    if photos:
-        await _amend(update, context, draft, photo_file_ids=photos)
-    await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
-    return ConversationHandler.END
-
-
-async def _amend(
-    update: Update,
-    context: BotContext,
-    draft: dict[str, Any],
-    *,
-    place: str | None = None,
-    head_count: int | None = None,
-    photo_file_ids: list[str] | None = None,
-) -> None:
-    """Add what the officer just gave to the warning filed at 确认."""
-    case_id = draft.get("case_id")
-    person = await who(update, context)
-    if not isinstance(case_id, int) or person is None:
-        return
-    try:
-        await context.runtime.cases.add_warning_details(
-            person.id,
-            case_id,
-            place=place,
-            head_count=head_count,
-            photo_file_ids=tuple(photo_file_ids or ()),
-        )
-    except CaseError as exc:
-        log.info("details for warning %s refused: %s", case_id, exc.code)
-        await reply(update, exc.message)
 
 
 async def _file(
@@ -408,7 +308,7 @@ async def _file(
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
         return None
     finally:
-        _data(context).pop("warn", None)
+        warn_data(context).pop("warn", None)
     mark_saved(update, context, f"预警编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(
@@ -424,7 +324,7 @@ async def _file(
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside the warning conversation (after 确认 the warning stays filed)."""
-    draft = _data(context).pop("warn", None)
+    draft = warn_data(context).pop("warn", None)
     if isinstance(draft, dict) and draft.get("number"):
         await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
