@@ -42,7 +42,7 @@ def why_line(why: str) -> str:
 
 def officer_emergency_line(line: str) -> str:
     """Danger now in a warning: the number to call, before the warning's own steps."""
-    return f"{line}\n预警报送不能代替报警，请先拨打，再继续报送。"
+    return f"{line}\n预警报送不能代替报警。"
 
 
 def lower_reason_prompt(rubric: str, chosen: str) -> str:
