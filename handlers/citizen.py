@@ -10,7 +10,9 @@ bot answers with the office (room, bureau, address, hours, the keywords that
 decided it) and the buttons 提交 / 换一个部门 / 只是咨询, or, when unsure, the
 likely rooms. After 提交 come three skippable steps — place (a shared location,
 a typed address or a community from the list), contact (the Telegram contact
-button or a typed number) and photos — and then the case is filed.
+button or a typed number) and photos — and then the case is filed. Text typed at
+the photo step is asked about: added to the description, or kept as another
+problem that is proposed right after filing.
 
 The draft lives in ``user_data["draft"]`` as a plain dict and the step in a
 persistent ConversationHandler, so a restart in the middle resumes it.
@@ -64,6 +66,7 @@ from handlers.office_choice import (
 from handlers.request_steps import (
     CONTACT,
     LOCATION,
+    NEXT_PROBLEM,
     PHOTOS,
     PROPOSE,
     community_chosen,
@@ -83,7 +86,20 @@ log = logging.getLogger(__name__)
 
 async def describe(update: Update, context: BotContext) -> str | int | None:
     """Free text: answer which office handles it and offer to file it."""
-    text = message_text(update)
+    return await _describe_text(update, context, message_text(update))
+
+
+async def photos_step(update: Update, context: BotContext) -> str | int | None:
+    """The photo step's text; after filing, a second problem typed there is proposed."""
+    state = await photos_text(update, context)
+    following = user_data(context).pop(NEXT_PROBLEM, None)
+    if state == ConversationHandler.END and isinstance(following, str):
+        return await _describe_text(update, context, following)
+    return state
+
+
+async def _describe_text(update: Update, context: BotContext, text: str) -> str | int | None:
+    """Answer which office handles ``text`` and offer to file it."""
     person = await who(update, context)
     if person is None:
         return None
@@ -273,7 +289,7 @@ def register(application: App) -> None:
                 ],
                 PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(photos_step)),
                 ],
             },
             fallbacks=[

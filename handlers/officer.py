@@ -1,12 +1,15 @@
 """Information officers (信息员): early warnings and their status.
 
 ``/warn`` (or the 报送预警 button) asks for the text, proposes room, bureau and
-severity from it (confirm, or change them with buttons), then asks for the
-place, the number of people and photos — all skippable — and files the warning
-with :meth:`bot.services.cases.CaseService.file_warning`. ``/warn TEXT`` files at once
-with the proposed values. The proposal says why the level (定级依据); a level
+severity from it (confirm, or change them with buttons). 确认 files and sends
+the warning at once (:meth:`bot.services.cases.CaseService.file_warning`); the
+place, the number of people and photos — all skippable — are asked afterwards
+and amend the filed warning (``add_warning_details``). ``/warn TEXT`` files at
+once with the proposed values. Danger now shows the emergency line first;
+small talk files nothing. The proposal says why the level (定级依据); a level
 may be raised freely, but lowering a critical one asks for a reason (the next
-message), which the service records. ``/mine`` lists the warnings the officer filed.
+message, or 保持 / /cancel to keep the level), which the service records.
+``/mine`` lists the warnings the officer filed.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.cases import MAX_TEXT, WarningDraft
+from bot.services.cases import MAX_TEXT, CaseView, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import needs_reason
+from bot.services.triage import emergency_of, needs_reason, triage
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -45,29 +48,24 @@ from handlers.base import (
 )
 from handlers.flow import expiring, leave_and_redo
 from handlers.office_choice import classify, is_unsure
-from nlp.counts import head_count_answer
+from handlers.warning_steps import (
+    W_COUNT,
+    W_PHOTOS,
+    W_PLACE,
+    count_text,
+    photo_added,
+    photos_text,
+    place_location,
+    place_text,
+    warn_data,
+    warn_draft,
+)
 
 log = logging.getLogger(__name__)
 
 W_TEXT = "w_text"
 W_CONFIRM = "w_confirm"
 W_REASON = "w_reason"
-W_PLACE = "w_place"
-W_COUNT = "w_count"
-W_PHOTOS = "w_photos"
-
-MAX_PHOTOS = 10
-
-
-def _data(context: BotContext) -> dict[str, Any]:
-    if context.user_data is None:  # pragma: no cover - private chats always have a user
-        raise RuntimeError("no user_data")
-    return context.user_data
-
-
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft = _data(context).get("warn")
-    return draft if isinstance(draft, dict) else None
 
 
 async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
@@ -76,9 +74,27 @@ async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
     if person is None:
         return None
     if not person.may_warn:
+        # A citizen who typed /warn with a text: danger now still gets the number to call.
+        text = message_text(update).split(maxsplit=1)
+        if len(text) == 2:
+            await _danger_line(update, text[1], citizen=True)
         await reply(update, texts.WARN_NOT_ALLOWED)
         return None
     return person
+
+
+async def _danger_line(update: Update, text: str, *, citizen: bool = False) -> None:
+    """Danger now: the officer reads the number to call first (a warning is not a 110 call)."""
+    emergency = emergency_of(text)
+    if emergency is not None:
+        line = emergency.line if citizen else texts.officer_emergency_line(emergency.line)
+        await reply(update, line)
+
+
+def _not_a_description(text: str) -> bool:
+    """A greeting, thanks, noise or a vague opening: nothing to warn about yet."""
+    verdict = triage(text)
+    return verdict.small_talk or verdict.kind == "vague"
 
 
 async def warn_command(update: Update, context: BotContext) -> str | int | None:
@@ -88,9 +104,13 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     text = message_text(update).split(maxsplit=1)
     if len(text) == 2 and text[1].strip():
+        if _not_a_description(text[1]):
+            await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+            return ConversationHandler.END
+        await _danger_line(update, text[1])
         await _file(update, context, person, {"text": text[1].strip(), "photos": []})
         return ConversationHandler.END
-    _data(context)["warn"] = {"at": stamp(context), "photos": []}
+    warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -103,7 +123,7 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     person = await _officer(update, context)
     if person is None:
         return ConversationHandler.END
-    _data(context)["warn"] = {"at": stamp(context), "photos": []}
+    warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
 
@@ -114,11 +134,15 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
     if len(text) > MAX_TEXT:
         await reply(update, texts.too_long(len(text), MAX_TEXT))
         return None
+    if _not_a_description(text):
+        await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+        return None
     try:
         preview = await classify(context, text)
     except CaseError:
         await reply(update, texts.EMPTY_TEXT)
         return None
+    await _danger_line(update, text)
     draft = {
         "at": stamp(context),
         "text": text,
@@ -131,7 +155,7 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         "keywords": list(preview.keywords),
         "photos": [],
     }
-    _data(context)["warn"] = draft
+    warn_data(context)["warn"] = draft
     await reply(
         update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
     )
@@ -142,19 +166,31 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     """确认 / 更改部门 / 更改等级 / 取消 and the room and severity choices."""
     query = update.callback_query
     assert query is not None
-    draft = _draft(context)
+    draft = warn_draft(context)
     data = query.data or ""
     district = context.runtime.district
     if draft is None or "text" not in draft:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return ConversationHandler.END
     if data == texts.W_OK:
+        # Filed and sent now; the optional steps amend the filed warning.
         await query.answer()
         await query.edit_message_reply_markup(None)
+        person = await _officer(update, context)
+        if person is None:
+            return ConversationHandler.END
+        view = await _file(update, context, person, draft)
+        if view is None:
+            return ConversationHandler.END
+        warn_data(context)["warn"] = {
+            "at": stamp(context),
+            "case_id": view.id,
+            "number": view.number,
+        }
         await reply(update, texts.place_prompt(), texts.place_keyboard())
         return W_PLACE
     if data == texts.W_CANCEL:
-        _data(context).pop("warn", None)
+        warn_data(context).pop("warn", None)
         await query.answer()
         await query.edit_message_reply_markup(None)
         await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
@@ -197,7 +233,9 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
             draft["lowering"] = value
             await query.answer()
             await query.edit_message_reply_markup(None)
-            await reply(update, texts.lower_reason_prompt(rubric, value))
+            await reply(
+                update, texts.lower_reason_prompt(rubric, value), texts.keep_level_markup(rubric)
+            )
             return W_REASON
         draft["severity"] = value
         draft.pop("severity_reason", None)
@@ -214,7 +252,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
 async def lowering_reason(update: Update, context: BotContext) -> str | None:
     """The reason for lowering a critical level; then the proposal again."""
     text = message_text(update).strip()
-    draft = _draft(context)
+    draft = warn_draft(context)
     if draft is None or "lowering" not in draft:
         return None
     if not text:
@@ -228,78 +266,28 @@ async def lowering_reason(update: Update, context: BotContext) -> str | None:
     return W_CONFIRM
 
 
-async def place_location(update: Update, context: BotContext) -> str | None:
-    """The place as a shared location."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or message.location is None or draft is None:
-        return None
-    loc = message.location
-    draft["lat"], draft["lon"] = loc.latitude, loc.longitude
-    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
-    return W_COUNT
-
-
-async def place_text(update: Update, context: BotContext) -> str | None:
-    """The place typed, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if not texts.is_skip(text):
-        draft["place"] = text[:500]
-    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
-    return W_COUNT
-
-
-async def count_text(update: Update, context: BotContext) -> str | None:
-    """The number of people, or 跳过."""
-    text = message_text(update).strip()
-    draft = _draft(context)
-    if draft is None:
-        return None
-    if not texts.is_skip(text):
-        count = head_count_answer(text)
-        if count is None:
-            await reply(update, texts.BAD_HEAD_COUNT)
-            return W_COUNT
-        draft["head_count"] = count
-    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
-    return W_PHOTOS
-
-
-async def photo_added(update: Update, context: BotContext) -> str | None:
-    """A photo of the scene."""
-    message = update.effective_message
-    draft = _draft(context)
-    if message is None or not message.photo or draft is None:
-        return None
-    photos = draft.setdefault("photos", [])
-    if len(photos) >= MAX_PHOTOS:
-        await reply(update, texts.TOO_MANY_PHOTOS)
-        return W_PHOTOS
-    photos.append(message.photo[-1].file_id)
-    await reply(update, texts.photo_received(len(photos)))
-    return W_PHOTOS
-
-
-async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 files the warning."""
-    text = message_text(update)
-    if not (texts.is_done(text) or texts.is_skip(text)):
-        await reply(update, texts.PHOTOS_EXPECTED)
-        return W_PHOTOS
-    person = await _officer(update, context)
-    draft = _draft(context)
-    if person is None or draft is None:
+async def keep_level(update: Update, context: BotContext) -> str | int:
+    """「保持」 (or /cancel) while a reason is asked for: the level stays, the warning too."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    draft = warn_draft(context)
+    if draft is None or "text" not in draft:
+        await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
-    await _file(update, context, person, draft)
-    return ConversationHandler.END
+    draft.pop("lowering", None)
+    rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+    await reply(update, texts.level_kept(rubric))
+    await reply(
+        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
+    )
+    return W_CONFIRM
 
 
 async def _file(
     update: Update, context: BotContext, person: PersonInfo, draft: dict[str, Any]
-) -> None:
+) -> CaseView | None:
     """File a warning from a draft dict and tell the officer."""
     runtime = context.runtime
     head_count = draft.get("head_count")
@@ -309,8 +297,6 @@ async def _file(
         bureau=draft.get("bureau"),
         severity=draft.get("severity"),
         place=draft.get("place"),
-        latitude=draft.get("lat"),
-        longitude=draft.get("lon"),
         head_count=int(head_count) if isinstance(head_count, int) else None,
         photo_file_ids=tuple(str(p) for p in draft.get("photos") or ()),
         severity_reason=draft.get("severity_reason"),
@@ -320,9 +306,9 @@ async def _file(
     except CaseError as exc:
         log.info("warning of %s refused: %s", person.id, exc.code)
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
-        return
+        return None
     finally:
-        _data(context).pop("warn", None)
+        warn_data(context).pop("warn", None)
     mark_saved(update, context, f"预警编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(
@@ -333,11 +319,15 @@ async def _file(
         masked(warning.text),
     )
     await reply(update, texts.warning_filed(view, runtime.district), texts.REMOVE_KEYBOARD)
+    return view
 
 
 async def cancel(update: Update, context: BotContext) -> int:
-    """/cancel inside the warning conversation."""
-    _data(context).pop("warn", None)
+    """/cancel inside the warning conversation (after 确认 the warning stays filed)."""
+    draft = warn_data(context).pop("warn", None)
+    if isinstance(draft, dict) and draft.get("number"):
+        await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
     await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
@@ -357,7 +347,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
         v for v in await runtime.cases.cases_of_reporter(person.id, limit=30) if v.kind == "warning"
     ][:10]
     if not views:
-        await reply(update, texts.NO_WARNINGS)
+        await reply(update, texts.NO_WARNINGS if person.may_warn else texts.MINE_FOR_OFFICERS)
         return
     timelines = {}
     for view in views:
@@ -375,6 +365,7 @@ def register(application: App) -> None:
     """Add the warning conversation and /mine."""
     ui = re.escape(texts.UI)
     fresh = expiring("warn")
+    keep = rf"^{re.escape(texts.W_KEEP)}$"
     with quiet_per_message_warning():
         warnings_conv = ConversationHandler(
             entry_points=[
@@ -387,7 +378,11 @@ def register(application: App) -> None:
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
                     MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
                 ],
-                W_REASON: [MessageHandler(PRIVATE_TEXT, fresh(lowering_reason))],
+                W_REASON: [
+                    CallbackQueryHandler(fresh(keep_level), pattern=keep),
+                    CommandHandler("cancel", keep_level, filters=PRIVATE),
+                    MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
                     MessageHandler(PRIVATE_TEXT, fresh(place_text)),

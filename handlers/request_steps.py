@@ -16,7 +16,7 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.services.cases import RequestDraft
+from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from handlers import texts
 from handlers.base import (
@@ -37,6 +37,8 @@ CONTACT = "contact"
 PHOTOS = "photos"
 
 MAX_PHOTOS = 10
+#: ``user_data`` key of a problem typed during the photo step, proposed after filing.
+NEXT_PROBLEM = "next_problem"
 _PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
 
 
@@ -141,11 +143,41 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
 
 
 async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 files the case; anything else gets a hint."""
-    text = message_text(update)
+    """完成 / 跳过 files the case; other text is asked about, never dropped.
+
+    Text typed here is either more about this problem (added to the
+    description) or another problem (kept in ``user_data[NEXT_PROBLEM]`` and
+    proposed once this one is filed): the citizen is asked which.
+    """
+    text = message_text(update).strip()
+    draft = draft_of(context)
     if texts.is_done(text) or texts.is_skip(text):
+        if draft is not None and isinstance(draft.get("extra"), str):
+            draft["next"] = draft.pop("extra")  # unanswered: not lost, proposed next
         return await file_draft(update, context)
-    await reply(update, texts.PHOTOS_EXPECTED)
+    if draft is None:
+        await reply(update, texts.PHOTOS_EXPECTED)
+        return PHOTOS
+    extra = draft.get("extra")
+    if text == texts.ADD_TO_CASE_LABEL and isinstance(extra, str):
+        combined = f"{draft['text']}\n补充：{extra}"
+        if len(combined) > MAX_TEXT:
+            await reply(update, texts.too_long(len(combined), MAX_TEXT))
+            return PHOTOS
+        draft["text"] = combined
+        draft.pop("extra", None)
+        await reply(update, texts.EXTRA_ADDED, texts.photos_keyboard())
+        return PHOTOS
+    if text == texts.NEXT_PROBLEM_LABEL and isinstance(extra, str):
+        draft["next"] = extra
+        draft.pop("extra", None)
+        await reply(update, texts.NEXT_PROBLEM_KEPT, texts.photos_keyboard())
+        return PHOTOS
+    if not text:
+        await reply(update, texts.PHOTOS_EXPECTED)
+        return PHOTOS
+    draft["extra"] = text[:MAX_TEXT]
+    await reply(update, texts.extra_text_question(), texts.extra_text_keyboard())
     return PHOTOS
 
 
@@ -184,6 +216,8 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     user_data(context).pop("draft", None)
+    if isinstance(draft.get("next"), str):
+        user_data(context)[NEXT_PROBLEM] = draft["next"]
     log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)
     await reply(
         update,

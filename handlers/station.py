@@ -109,6 +109,10 @@ async def card_button(update: Update, context: BotContext) -> None:
     cases = context.runtime.cases
     act = action.action
     try:
+        if act == CaseAction.REFRESH and action.arg == nt.CLOSE_PICKER:
+            await query.answer()
+            await query.delete_message()
+            return
         if act == CaseAction.REFRESH:
             await _send_card(update, context, person, action.case_id)
             await query.answer()

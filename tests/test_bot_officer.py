@@ -61,18 +61,26 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
         # The officer's choice replaces the classifier's keywords as the reason.
         assert "依据：您选择的部门" in changed.content and "关键词" not in changed.content
         await kit.press(
-            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4
+            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5
         )
         await kit.press(officer, proposal, "特别重大", lambda m: "确认" in str(m.buttons))
-        place = await kit.press(officer, proposal, "确认", "发生地点")
+        # 确认 files and sends the warning at once; the optional steps amend it.
+        confirmed = officer.press(proposal, "确认")
+        filed = await officer.wait_for_message(
+            lambda m: "预警已报送" in m.content, 10, since=confirmed
+        )
+        assert "社情民意收集中心" in filed.content and "社会矛盾调处中心" in filed.content
+        place = await officer.wait_for_message(
+            lambda m: "发生地点" in m.content, 10, since=confirmed
+        )
         assert "可选 1/3" in place.content
         count = await kit.say(officer, "区政府东门", "多少人")
         assert "可选 2/3" in count.content
         photos = await kit.say(officer, "三百多名", "照片")
         assert "可选 3/3" in photos.content  # the same step labels as a citizen's
         await kit.answer(officer, officer.send_photo(), "第1张")
-        filed = await kit.say(officer, "完成", "预警已报送")
-        assert "社情民意收集中心" in filed.content and "社会矛盾调处中心" in filed.content
+        done = await kit.say(officer, "完成", "补充完毕")
+        assert "/mine" in done.content
 
         (case,) = await kit.cases()
         assert case.kind == CaseKind.WARNING and case.severity == "critical"
@@ -108,8 +116,8 @@ async def test_one_shot_warning_and_who_may_warn(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "王芳")
     refused = await kit.say(citizen, "/warn 有人打架", "只有已绑定单位")
     assert "/bind" in refused.content
-    nothing = await kit.say(citizen, "/mine", "还没有报送过预警")
-    assert nothing.content
+    nothing = await kit.say(citizen, "/mine", "/status")
+    assert "/warn" not in nothing.content
     assert len(await kit.cases()) == 1
 
     # Cancelling in the middle files nothing.

@@ -90,7 +90,11 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     # The desk's first suggestion is not the bureau that has just returned the case.
     assert "派至区劳动局" not in [b["text"] for b in desk_card.buttons]
     bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
-    assert [b["text"] for b in bureaus.buttons] == ["区劳动局", "区民政局", "区人事局"]
+    assert [b["text"] for b in bureaus.buttons] == ["区劳动局", "区民政局", "区人事局", "« 返回"]
+    # « 返回 (trial item 18) takes the picker away; the card's room buttons are still there.
+    await kit.callback_answer(desk.press(bureaus, "« 返回"))
+    await kit.fake.wait_for(lambda: True if bureaus.deleted else None, 10)
+    bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
     dispatched = desk.press(bureaus, "区劳动局")
     assert "已派单" in await kit.callback_answer(dispatched)
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED

@@ -158,16 +158,17 @@ async def test_lowering_a_critical_warning_needs_a_reason_and_is_recorded(kit: B
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, SELF_HARM, "预警研判")
-    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4)
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5)
     asked = await kit.press(officer, proposal, "重大", "须说明理由")
     assert "特别重大" in asked.content
     again = await kit.say(officer, "已核实为化妆道具，无人受伤", "预警研判")
     assert "等级：重大" in again.content and "降级理由：已核实为化妆道具" in again.content
-    await kit.press(officer, again, "确认", "发生地点")
+    filed = await kit.press(officer, again, "确认", "预警已报送")
+    assert "重大" in filed.content
+    await officer.wait_for_message(lambda m: "发生地点" in m.content, 10)
     await kit.answer(officer, officer.press_reply_button("跳过"), "多少人")
     await kit.answer(officer, officer.press_reply_button("跳过"), "照片")
-    filed = await kit.say(officer, "完成", "预警已报送")
-    assert "重大" in filed.content
+    await kit.say(officer, "完成", "补充完毕")
 
     (case,) = await kit.cases()
     assert case.severity == "high"
@@ -185,7 +186,7 @@ async def test_lowering_a_critical_warning_needs_a_reason_and_is_recorded(kit: B
     # Raising is free: no reason asked.
     await kit.say(officer, "/warn", "请描述预警情况")
     mild = await kit.say(officer, "有居民抱怨小区停车位不够", "预警研判")
-    await kit.press(officer, mild, "更改等级", lambda m: m is mild and len(m.buttons) == 4)
+    await kit.press(officer, mild, "更改等级", lambda m: m is mild and len(m.buttons) == 5)
     raised = await kit.press(officer, mild, "较大", "等级：较大")
     assert "确认" in str(raised.buttons)
 

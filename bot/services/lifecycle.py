@@ -97,6 +97,8 @@ class EventType(StrEnum):
     EXTENSION_REFUSED = "extension_refused"
     #: The reporting officer filed a level other than the rubric's (note: why it was lowered).
     SEVERITY_CHANGED = "severity_changed"
+    #: The reporting officer added a place, head count or photos after filing (payload: what).
+    DETAILS_ADDED = "details_added"
 
 
 class TimerKind(StrEnum):

@@ -12,7 +12,7 @@ version the card was drawn at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "extension_approved": "批准延期",
     "extension_refused": "不予延期",
     "severity_changed": "调整等级",
+    "details_added": "补充情况",
 }
 #: What a reporter (citizen or officer who does not handle the case) sees of the
 #: timeline: no internal steps (催签收, 催办, 等级, 延期申请) and no office jargon.
@@ -228,6 +229,12 @@ def dispatch_targets(district: District) -> list[tuple[str, str]]:
     ]
 
 
+#: The way back from a picker sent under a card (the picker is taken away).
+BACK_LABEL = "« 返回"
+#: ``REFRESH`` with this argument: close the picker instead of redrawing the card.
+CLOSE_PICKER = "close"
+
+
 def dispatch_markup(
     codec: CallbackCodec, case_id: int, version: int, district: District, room_id: str
 ) -> dict[str, Any] | None:
@@ -243,7 +250,9 @@ def dispatch_markup(
     buttons = [
         button(codec, name, CaseAction.DISPATCH, case_id, version, uid) for uid, name in targets
     ]
-    return keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(codec, BACK_LABEL, CaseAction.REFRESH, case_id, version, CLOSE_PICKER)])
+    return keyboard(rows)
 
 
 def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[str, Any]:
@@ -286,6 +295,7 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
     if view.resolve_due_at is not None and view.status not in ("closed",):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
+    content_at = len(lines)
     lines.append(f"内容：{view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
@@ -305,6 +315,48 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
+    text = "\n".join(lines)
+    if _units(text) <= CARD_LIMIT:
+        return text
+    # Too long for one message: cut the content, keep every field after it.
+    rest = _units(text) - _units(lines[content_at])
+    tail = f"…（全文共{len(view.text)}字，请发送 /web 在网页工作台查看）"
+    budget = CARD_LIMIT - rest - _units("内容：") - _units(tail)
+    lines[content_at] = f"内容：{_cut_units(view.text, max(budget, 0))}{tail}"
+    return "\n".join(lines)
+
+
+#: Telegram's limit on one message, in UTF-16 code units.
+CARD_LIMIT = 4096
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut_units(text: str, budget: int) -> str:
+    """The longest start of ``text`` within ``budget`` UTF-16 units."""
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > budget:
+            return text[:i]
+    return text
+
+
+def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
+    """The ping when the reporting officer adds details to a filed warning."""
+    lines = [f"【预警补充】{view.number}（{view.severity_label}）"]
+    if "place" in added:
+        lines.append(f"地点：{added['place']}")
+    if "location" in added:
+        latitude, longitude = added["location"]
+        lines.append(f"位置：{map_link(latitude, longitude)}")
+    if "head_count" in added:
+        lines.append(f"涉及人数：约{added['head_count']}人")
+    if "photos" in added:
+        lines.append(f"新增照片：{added['photos']}张（共{view.photo_count}张）")
     return "\n".join(lines)
 
 
@@ -339,6 +391,14 @@ def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
 def reporter_acknowledged(view: CaseView, by: str | None = None) -> str:
     """The owning unit (or ``by``, the unit it was escalated to) acknowledged (签收)."""
     return f"您的{_subject(view)}（{view.number}）已由{by or view.owning_unit_name}签收。"
+
+
+def reporter_extended(view: CaseView, due: datetime, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """督查督办中心 approved more time (延期)."""
+    return (
+        f"您的{_subject(view)}（{view.number}）经督查督办中心同意延期办理，"
+        f"办结时限调整为{fmt_time(due, tz)}。"
+    )
 
 
 def reporter_in_progress(view: CaseView) -> str:

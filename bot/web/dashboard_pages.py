@@ -226,8 +226,12 @@ _NOTE_FIELDS: dict[CaseAction, tuple[str, bool, str]] = {
 _DECIDE = (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO)
 
 
+#: A warning's 办结 is told to the officer who filed it; there is no follow-up.
+_WARNING_RESOLVE_HINT = "必填，将告知报送人"
+
+
 def _action_forms(
-    actions: Sequence[ActionForm], note: str
+    actions: Sequence[ActionForm], note: str, *, warning: bool = False
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The one-click actions, and those that need a text or a choice first."""
     quick: list[dict[str, object]] = []
@@ -240,6 +244,8 @@ def _action_forms(
             detailed.append({"act": act.value, "targets": list(item.targets)})
         elif act in _NOTE_FIELDS:
             field_label, required, hint = _NOTE_FIELDS[act]
+            if warning and act is CaseAction.RESOLVE:
+                hint = _WARNING_RESOLVE_HINT
             detailed.append(
                 {
                     "act": act.value,
@@ -295,7 +301,7 @@ def case_page(
     note: str = "",
 ) -> Page:
     """``/dashboard/cases/{id}``: the card, the actions and the timeline."""
-    quick, detailed = _action_forms(actions, note)
+    quick, detailed = _action_forms(actions, note, warning=view.kind == "warning")
     return layout(
         "dash_case.html",
         viewer,

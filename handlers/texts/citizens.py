@@ -264,6 +264,33 @@ def photos_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
+ADD_TO_CASE_LABEL = "补充到本问题"
+NEXT_PROBLEM_LABEL = "另一个问题"
+
+
+def extra_text_question() -> str:
+    """Text typed at the photo step: an addition to this problem, or another one?"""
+    return (
+        "您刚发送的文字是对本问题的补充，还是另一个问题？"
+        f"请点「{ADD_TO_CASE_LABEL}」或「{NEXT_PROBLEM_LABEL}」。"
+    )
+
+
+def extra_text_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of :func:`extra_text_question`."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(ADD_TO_CASE_LABEL), KeyboardButton(NEXT_PROBLEM_LABEL)],
+            [KeyboardButton(DONE_LABEL), KeyboardButton(SKIP_LABEL)],
+        ],
+        resize_keyboard=True,
+    )
+
+
+EXTRA_ADDED = "已补充到问题描述。可继续发送照片，发送完毕点「完成」。"
+NEXT_PROBLEM_KEPT = "好的，提交本问题后接着处理那个问题。可继续发送照片，发送完毕点「完成」。"
+
+
 def photo_received(count: int) -> str:
     """A photo arrived."""
     return f"已收到第{count}张照片。可继续发送，发送完毕点「完成」。"
@@ -356,6 +383,10 @@ def status_list(
 
 NO_CASES = "您还没有反映过问题。直接发送问题描述即可开始。"
 NO_WARNINGS = "您还没有报送过预警。发送 /warn 报送预警。"
+MINE_FOR_OFFICERS = (
+    "/mine 用于信息员查看报送的预警。您反映的问题请发送 /status 查看办理情况；"
+    "有新问题请直接发送文字描述。"
+)
 
 
 # --- follow-up --------------------------------------------------------------------------------

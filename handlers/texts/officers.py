@@ -24,6 +24,7 @@ from handlers.texts.common import (
     _inline,
     snippet,
 )
+from handlers.texts.offices import BACK_LABEL, W_BACK
 from handlers.texts.triage import lowered_line, why_line
 
 # --- information officers ---------------------------------------------------------------------
@@ -31,7 +32,12 @@ from handlers.texts.triage import lowered_line, why_line
 WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"
 WARN_NOT_ALLOWED = (
     "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。"
-    "请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
+    "群众反映问题无需 /warn，请直接发送文字描述；"
+    "信息员请先向管理员索取邀请码，发送 /bind 邀请码 绑定。"
+)
+WARN_NEEDS_DESCRIPTION = (
+    "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。"
+    "例如：/warn 小区业主五十余人在售楼处聚集维权。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
@@ -80,8 +86,9 @@ def warning_markup() -> InlineKeyboardMarkup:
 
 
 def severity_markup() -> InlineKeyboardMarkup:
-    """The four severities."""
-    return _inline([[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER])
+    """The four severities, and a way back to the proposal."""
+    rows = [[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER]
+    return _inline([*rows, [(BACK_LABEL, W_BACK)]])
 
 
 def place_prompt() -> str:
@@ -135,3 +142,7 @@ def warning_filed(view: CaseView, district: District) -> str:
             lines.append("同时报送：" + "、".join(centres))
     lines.append("办理进展会通知您，发送 /mine 查看。")
     return "\n".join(lines)
+
+
+#: The optional steps after filing are over (the warning was sent at 确认).
+WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"

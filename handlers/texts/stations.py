@@ -119,6 +119,8 @@ NOTE_CANCELLED = "已取消，案件未作改动。"
 def note_done(action: CaseAction, view: CaseView) -> str:
     """After 办结 / 退单 / 上报."""
     if action == CaseAction.RESOLVE:
+        if view.kind == "warning":
+            return f"已办结：{view.number}。已通知报送人。"
         return f"已办结：{view.number}。已通知反映人并发起回访。"
     if action == CaseAction.ESCALATE:
         return f"已上报：{view.number}，已提交{view.escalated_to_unit_name}督办。"

@@ -9,7 +9,13 @@ every channel: :attr:`nlp.emergency.Emergency.line`, reached through
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from bot.services import notifications as nt
+from handlers.texts.common import _inline
+
+#: ``ui:w:keep`` keep the rubric's level instead of lowering it.
+W_KEEP = "ui:w:keep"
 
 # --- citizens -------------------------------------------------------------------------------
 
@@ -34,13 +40,33 @@ def why_line(why: str) -> str:
     return f"定级依据：{why}" if why else ""
 
 
+def officer_emergency_line(line: str) -> str:
+    """Danger now in a warning: the number to call, before the warning's own steps."""
+    return f"{line}\n预警报送不能代替报警。"
+
+
 def lower_reason_prompt(rubric: str, chosen: str) -> str:
     """Asked when an officer lowers a critical level."""
     return (
         f"按定级规则此预警为“{nt.SEVERITY_LABELS.get(rubric, rubric)}”。"
         f"改为“{nt.SEVERITY_LABELS.get(chosen, chosen)}”须说明理由，请发送理由；"
-        "发送 /cancel 取消报送。"
+        f"不降级请点「{keep_label(rubric)}」。"
     )
+
+
+def keep_label(rubric: str) -> str:
+    """The button that backs out of lowering a level."""
+    return f"保持“{nt.SEVERITY_LABELS.get(rubric, rubric)}”"
+
+
+def keep_level_markup(rubric: str) -> InlineKeyboardMarkup:
+    """Under :func:`lower_reason_prompt`: back out of lowering."""
+    return _inline([[(keep_label(rubric), W_KEEP)]])
+
+
+def level_kept(rubric: str) -> str:
+    """The officer backed out of lowering the level."""
+    return f"未降级，等级仍为“{nt.SEVERITY_LABELS.get(rubric, rubric)}”。"
 
 
 def lowered_line(reason: str) -> str:
@@ -48,4 +74,4 @@ def lowered_line(reason: str) -> str:
     return f"降级理由：{reason}"
 
 
-EMPTY_REASON = "请用文字说明降级理由，或发送 /cancel 取消报送。"
+EMPTY_REASON = "请用文字说明降级理由；不降级请点「保持」或发送 /cancel。"

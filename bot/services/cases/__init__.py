@@ -76,6 +76,7 @@ Case numbers are ``MQ<local date>-<case id, at least 4 digits>``, e.g.
 
 from __future__ import annotations
 
+from bot.services.cases.amend import CaseAmend
 from bot.services.cases.escalation import CaseEscalation
 from bot.services.cases.extension import CaseExtension
 from bot.services.cases.followup import CaseFollowUp
@@ -123,7 +124,7 @@ __all__ = [
 ]
 
 
-class CaseService(CaseIntake, CaseHandling, CaseEscalation, CaseFollowUp, CaseExtension):
+class CaseService(CaseIntake, CaseAmend, CaseHandling, CaseEscalation, CaseFollowUp, CaseExtension):
     """Domain services for cases. One instance per process; safe to share.
 
     Composed of one mixin per stage of a case's life, all sharing the

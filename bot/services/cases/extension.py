@@ -175,7 +175,7 @@ class CaseExtension(CaseTx):
                 case.resolve_due_at = requested
                 await store.cancel_timers(s, case.id, [TimerKind.RESOLVE_DUE], now=now)
                 await self._schedule_resolve(s, case, now)
-            reporter_text = (lambda v: _extended_for_reporter(v, due, tz)) if approve else None
+            reporter_text = (lambda v: nt.reporter_extended(v, due, tz)) if approve else None
             await self.ping_owner_tx(
                 s,
                 case,
@@ -191,10 +191,3 @@ def _decision_for_station(view: CaseView, approved: bool, due: datetime, tz: Zon
     if approved:
         return f"延期申请已批准：{view.number} 办结时限延至{fmt_time(due, tz)}。"
     return f"延期申请未获批准：{view.number} 仍须于{fmt_time(due, tz)}前办结。"
-
-
-def _extended_for_reporter(view: CaseView, due: datetime, tz: ZoneInfo) -> str:
-    """The reporter's message on an approved extension."""
-    return (
-        f"您的诉求（{view.number}）经督查督办中心同意延期办理，办结时限调整为{fmt_time(due, tz)}。"
-    )

@@ -1,0 +1,140 @@
+"""A warning's optional steps after 确认: place, head count and photos.
+
+The warning is already filed and sent (:mod:`handlers.officer`); each answer
+amends it through :meth:`bot.services.cases.CaseService.add_warning_details`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.services.lifecycle import CaseError
+from handlers import texts
+from handlers.base import BotContext, message_text, reply, who
+from nlp.counts import head_count_answer
+
+log = logging.getLogger(__name__)
+
+W_PLACE = "w_place"
+W_COUNT = "w_count"
+W_PHOTOS = "w_photos"
+
+MAX_PHOTOS = 10
+
+
+def warn_data(context: BotContext) -> dict[str, Any]:
+    """The officer's ``user_data`` (the warning lives under ``"warn"``)."""
+    if context.user_data is None:  # pragma: no cover - private chats always have a user
+        raise RuntimeError("no user_data")
+    return context.user_data
+
+
+def warn_draft(context: BotContext) -> dict[str, Any] | None:
+    """The warning being written (or, after 确认, the filed one's id and number)."""
+    draft = warn_data(context).get("warn")
+    return draft if isinstance(draft, dict) else None
+
+
+async def place_location(update: Update, context: BotContext) -> str | None:
+    """The place as a shared location."""
+    message = update.effective_message
+    draft = warn_draft(context)
+    if message is None or message.location is None or draft is None:
+        return None
+    loc = message.location
+    await _amend(update, context, draft, location=(loc.latitude, loc.longitude))
+    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
+    return W_COUNT
+
+
+async def place_text(update: Update, context: BotContext) -> str | None:
+    """The place typed, or 跳过."""
+    text = message_text(update).strip()
+    draft = warn_draft(context)
+    if draft is None:
+        return None
+    if not texts.is_skip(text):
+        await _amend(update, context, draft, place=text[:500])
+    await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
+    return W_COUNT
+
+
+async def count_text(update: Update, context: BotContext) -> str | None:
+    """The number of people, or 跳过."""
+    text = message_text(update).strip()
+    draft = warn_draft(context)
+    if draft is None:
+        return None
+    if not texts.is_skip(text):
+        count = head_count_answer(text)
+        if count is None:
+            await reply(update, texts.BAD_HEAD_COUNT)
+            return W_COUNT
+        await _amend(update, context, draft, head_count=count)
+    await reply(update, texts.photos_prompt(), texts.photos_keyboard())
+    return W_PHOTOS
+
+
+async def photo_added(update: Update, context: BotContext) -> str | None:
+    """A photo of the scene."""
+    message = update.effective_message
+    draft = warn_draft(context)
+    if message is None or not message.photo or draft is None:
+        return None
+    photos = draft.setdefault("photos", [])
+    if len(photos) >= MAX_PHOTOS:
+        await reply(update, texts.TOO_MANY_PHOTOS)
+        return W_PHOTOS
+    photos.append(message.photo[-1].file_id)
+    await reply(update, texts.photo_received(len(photos)))
+    return W_PHOTOS
+
+
+async def photos_text(update: Update, context: BotContext) -> str | int | None:
+    """完成 / 跳过 adds the photos (if any) to the filed warning and ends."""
+    text = message_text(update)
+    if not (texts.is_done(text) or texts.is_skip(text)):
+        await reply(update, texts.PHOTOS_EXPECTED)
+        return W_PHOTOS
+    draft = warn_draft(context)
+    warn_data(context).pop("warn", None)
+    if draft is None:
+        return ConversationHandler.END
+    photos = [str(p) for p in draft.get("photos") or ()]
+    if photos:
+        await _amend(update, context, draft, photo_file_ids=photos)
+    await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
+
+
+async def _amend(
+    update: Update,
+    context: BotContext,
+    draft: dict[str, Any],
+    *,
+    place: str | None = None,
+    head_count: int | None = None,
+    photo_file_ids: list[str] | None = None,
+    location: tuple[float, float] | None = None,
+) -> None:
+    """Add what the officer just gave to the warning filed at 确认."""
+    case_id = draft.get("case_id")
+    person = await who(update, context)
+    if not isinstance(case_id, int) or person is None:
+        return
+    try:
+        await context.runtime.cases.add_warning_details(
+            person.id,
+            case_id,
+            place=place,
+            head_count=head_count,
+            photo_file_ids=tuple(photo_file_ids or ()),
+            location=location,
+        )
+    except CaseError as exc:
+        log.info("details for warning %s refused: %s", case_id, exc.code)
+        await reply(update, exc.message)

@@ -1,0 +1,152 @@
+"""Defects officers met in the trial of 6 Dec 2026 (trial notes items 3, 10, 14, 18, 20)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from config.district import District
+from storage.enums import Role
+from tests.botkit import BotKit, sqlite_bot
+
+OFFICER = 3101
+CHIEF = 2101
+CITIZEN = 1101
+KNIFE = "小区里有人拿刀在砍人，已有人受伤"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def test_trial_one_shot_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    action = officer.send_text(f"/warn {KNIFE}")
+    filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
+    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    assert "特别重大" in filed.content
+    # The line to call comes first: the warning reaches the station, not the police.
+    replies = [m for m in officer.transcript() if m.from_bot]
+    assert replies.index(line) < replies.index(filed)
+
+
+async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    action = officer.send_text(KNIFE)
+    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    proposal = await officer.wait_for_message(lambda m: "预警研判" in m.content, 10, since=action)
+    replies = [m for m in officer.transcript() if m.from_bot]
+    assert replies.index(line) < replies.index(proposal)
+
+
+async def test_trial_lowering_a_critical_level_can_be_backed_out_of(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    assert "等级：特别重大" in proposal.content
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
+    ask = await kit.press(officer, proposal, "一般", "须说明理由")
+    assert "保持" in str(ask.buttons)
+    kept = await kit.press(officer, ask, "保持“特别重大”", "预警研判")
+    assert "等级：特别重大" in kept.content and "确认" in str(kept.buttons)
+    # /cancel while a reason is asked for backs out of the lowering, never out of the warning.
+    await kit.press(officer, kept, "更改等级", lambda m: m is kept and len(m.buttons) >= 4)
+    await kit.press(officer, kept, "一般", "须说明理由")
+    again = await kit.say(officer, "/cancel", "预警研判")
+    assert "等级：特别重大" in again.content and "未报送" not in again.content
+    assert "确认" in str(again.buttons)
+
+
+async def test_trial_severity_picker_has_a_way_back(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    picker = await kit.press(
+        officer, proposal, "更改等级", lambda m: m is proposal and "« 返回" in str(m.buttons)
+    )
+    back = await kit.press(officer, picker, "« 返回", lambda m: "确认" in str(m.buttons))
+    assert "预警研判" in back.content
+
+
+async def test_trial_warn_with_a_greeting_files_nothing(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    asked = await kit.say(officer, "/warn 你好", lambda m: "预警" in m.content)
+    assert "预警已报送" not in asked.content and "描述" in asked.content
+    # The guided flow asks again too, and the next real text is proposed as usual.
+    await kit.say(officer, "/warn", "请描述预警情况")
+    again = await kit.say(officer, "谢谢", "描述")
+    assert "预警研判" not in again.content
+    await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    assert await kit.cases() == []
+
+
+async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    mine = await kit.say(citizen, "/mine", "预警")
+    assert "/warn" not in mine.content and "/status" in mine.content
+    action = citizen.send_text("/warn 有人打架，有人受伤了")
+    refused = await citizen.wait_for_message(
+        lambda m: "只有已绑定单位" in m.content, 10, since=action
+    )
+    line = await citizen.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    assert line.content and "直接发送" in refused.content
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    none_yet = await kit.say(officer, "/mine", "还没有报送过预警")
+    assert "/warn" in none_yet.content
+
+
+async def test_trial_critical_warning_is_sent_on_confirm_and_details_amend_it(
+    kit: BotKit,
+) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    action = officer.press(proposal, "确认")
+    filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
+    await officer.wait_for_message(lambda m: "可选 1/3" in m.content, 10, since=action)
+    (case,) = await kit.cases()
+    assert case.number is not None and case.number in filed.content
+    assert case.severity == "critical"
+    # The chief has the card before any optional step is answered.
+    card = await chief.wait_for_message(lambda m: (case.number or "") in m.content, 10)
+    assert "签收" in str(card.buttons) and "地点" not in card.content
+
+    await kit.say(officer, "幸福小区3号楼下", "可选 2/3")
+    ping = await chief.wait_for_message(lambda m: "【预警补充】" in m.content, 10)
+    assert "幸福小区3号楼下" in ping.content
+    await chief.wait_for_message(lambda m: m is card and "地点：幸福小区3号楼下" in m.content, 10)
+    await kit.say(officer, "五六个人", "可选 3/3")
+    await kit.answer(officer, officer.send_photo(), "第1张")
+    await kit.say(officer, "完成", "补充完毕")
+    stored = await kit.case(case.id)
+    assert stored.address == "幸福小区3号楼下" and stored.head_count == 6
+    assert len(stored.photo_file_ids) == 1
+    assert "details_added" in await kit.events(case.id)
+    # One receipt only: the amendments are not filed again.
+    assert len(await kit.cases()) == 1
+
+
+async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    await kit.press(officer, proposal, "确认", "可选 1/3")
+    ended = await kit.say(officer, "/cancel", "预警")
+    assert "未报送" not in ended.content and "已报送" in ended.content
+    (case,) = await kit.cases()
+    assert case.severity == "critical"
