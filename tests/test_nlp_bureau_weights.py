@@ -66,3 +66,49 @@ def test_answer_names_the_learnt_words_that_decided_it() -> None:
     assert result.bureau == "police"
     assert "红绿灯" in result.keywords
     assert result.alternatives[0].room == result.room
+
+
+def test_lexicon_weights_command_writes_a_table_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    import argparse
+    import csv
+
+    from bot.cli import nlp as cli_nlp
+
+    data = Path(__file__).parent / "data"
+    with (data / "probe_a_citizen_messages.tsv").open(encoding="utf-8") as f:
+        probe = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = tmp_path / "real.tsv"
+    split = tmp_path / "split.tsv"
+    with rows.open("w", encoding="utf-8") as r, split.open("w", encoding="utf-8") as s:
+        r.write("id\tbureau\ttitle\tbody\n")
+        s.write("id\tbureau\tpart\n")
+        for i, row in enumerate(probe[:60]):
+            r.write(f"{i}\t{row['bureau']}\t\t{row['text']}\n")
+            s.write(f"{i}\t{row['bureau']}\t{'build' if i % 3 else 'heldout'}\n")
+    out = tmp_path / "weights.toml"
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "lexicon",
+            "weights",
+            "--bureau-rows",
+            str(rows),
+            "--bureau-split",
+            f"{split}:build",
+            "--sets",
+            str(data / "probe_b_citizen_messages.tsv"),
+            "--out",
+            str(out),
+        ]
+    )
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "real" in printed and "probe_b_citizen_messages" in printed
+    table = load_weights(out)
+    assert table.words and table.calibration
+    # Only the build part of the real rows was used: 40 of 60, plus the probe's 150.
+    assert "(40 rows, weight 3.0)" in out.read_text(encoding="utf-8")
