@@ -29,10 +29,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.bureau_weights import ALL_BUREAUS, weights_for
 from nlp.explain import best_bureau, explain
 from nlp.features import message_features, prepare_text
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
-from nlp.scoring import Scores, _compiled, score_features
+from nlp.scoring import Scores, _Compiled, _compiled, score_features
 from nlp.severity import Severity, assess_normalized
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Scores",
     "_compiled",
     "classify",
+    "lexicon_bureau_probs",
     "message_features",
     "prepare_text",
     "score_features",
@@ -126,6 +128,28 @@ class Classification:
         }
 
 
+def lexicon_bureau_probs(comp: _Compiled, sc: Scores, lex: Lexicon) -> dict[str, float]:
+    """The lexicon's probability of every bureau: its room's times its share of the room.
+
+    A bureau's share is a softmax of the bureau scores inside the room (they
+    are on the logit scale), as for the routed answer.
+    """
+    probs = sc.probs
+    out: dict[str, float] = {}
+    for ri, room in enumerate(ROOMS):
+        room_prob = sum(probs[t] for t in comp.room_targets[ri])
+        _, scores = best_bureau(ri, comp, sc, lex)
+        top = max(scores.get(b, 0.0) for b in BUREAUS[room])
+        exps = {b: math.exp(scores.get(b, 0.0) - top) for b in BUREAUS[room]}
+        total = sum(exps.values())
+        for b, e in exps.items():
+            out[b] = room_prob * e / total
+    return out
+
+
+_ROOM_INDEX = {b: ROOMS.index(r) for r in ROOMS for b in BUREAUS[r]}
+
+
 def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     """Classify a citizen's message or an officer's warning.
 
@@ -147,8 +171,45 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
     severity = assess_normalized(norm)
     sc = score_features(feats, lex)
+    learnt = weights_for(lex.settings.bureau_weights)
+    if learnt is not None:
+        # The lexicon and the learnt word weights together (nlp.bureau_weights).
+        probs_b = learnt.combine(
+            lexicon_bureau_probs(comp, sc, lex), learnt.learnt_scores(feats), sc.rule_bureaus
+        )
+        room_probs = [0.0] * len(ROOMS)
+        best_in: list[tuple[float, str]] = [(-1.0, "")] * len(ROOMS)
+        for b, p in zip(ALL_BUREAUS, probs_b, strict=True):
+            ri = _ROOM_INDEX[b]
+            room_probs[ri] += p
+            if p > best_in[ri][0]:
+                best_in[ri] = (p, b)
+        top_p, bureau = max(best_in)
+        best = _ROOM_INDEX[bureau]
+        # The answer's room first (the top bureau's, which is nearly always the
+        # room with the largest sum), then the others by probability.
+        order = sorted(range(len(ROOMS)), key=lambda i: (i != best, -room_probs[i]))
+        alternatives = tuple(Alternative(ROOMS[i], best_in[i][1], room_probs[i]) for i in order[:3])
+        if sc.evidence < lex.settings.min_evidence:
+            return Classification(
+                UNKNOWN, UNKNOWN, 0.0, (), alternatives, truncated, severity.level, severity
+            )
+        words = [tok for _, tok in learnt.contributions(feats, bureau)[:4]]
+        for tok in explain(feats, best, comp, sc):
+            if tok not in words:
+                words.append(tok)
+        return Classification(
+            room=ROOMS[best],
+            bureau=bureau,
+            confidence=learnt.calibrate(top_p, len(feats)),
+            keywords=tuple(words[:8]),
+            alternatives=alternatives,
+            truncated=truncated,
+            severity=severity.level,
+            severity_detail=severity,
+        )
     probs = sc.probs
-    room_probs = [sum(probs[t] for t in ts) for ts in comp.room_targets]
+    room_probs = [sum(probs[t] for t in comp.room_targets[i]) for i in range(len(ROOMS))]
     order = sorted(range(len(ROOMS)), key=lambda i: -room_probs[i])
     picks = [best_bureau(i, comp, sc, lex) for i in order[:3]]
     alternatives = tuple(

@@ -100,6 +100,7 @@ class Settings:
     long_temperature: float = 1.0
     norm_floor: float = 40.0
     keyword_freq: int = 0
+    bureau_weights: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +247,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         long_temperature=_number(st, "long_temperature", 1.0, source, "settings"),
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
         keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
+        bureau_weights=_text(st, "bureau_weights", source),
     )
     if settings.max_chars < 50:
         raise _err(source, "settings.max_chars", "must be at least 50")
@@ -348,6 +350,13 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         raw={k: v for k, v in data.items() if k != "terms"},
         room_prior=room_prior,
     )
+
+
+def _text(table: Mapping[str, Any], key: str, source: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise _err(source, f"settings.{key}", "must be a string (a file name)")
+    return value
 
 
 def load_lexicon(path: Path | str | None = None) -> Lexicon:

@@ -188,6 +188,8 @@ class Scores:
         evidence: Total keyword evidence (compared with ``min_evidence``).
         norm: The √n divisor of the mined weights.
         hand: The multiplier of the hand-written weights.
+        rule_bureaus: Weight the fired ``[[rules]]`` add to a bureau (district
+            decisions, which the learnt bureau weights must not outvote).
     """
 
     targets: list[str]
@@ -198,6 +200,7 @@ class Scores:
     evidence: float
     norm: float
     hand: float
+    rule_bureaus: dict[str, float] = field(default_factory=dict)
 
 
 def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
@@ -266,6 +269,7 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     room_add = [0.0] * len(ROOMS)
     bureau_score: dict[tuple[int, str], float] = {}
     fired_rules: set[int] = set()
+    rule_bureaus: dict[str, float] = {}
     # A keyword of the title (or lead) names the matter: it counts at least
     # title_hand however long the story below it is.
     title_hand = max(hand, settings.title_hand)
@@ -289,6 +293,7 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
             exact: list[int] = []
             if bureau:
                 bureau_score[(room_i, bureau)] = bureau_score.get((room_i, bureau), 0.0) + w
+                rule_bureaus[bureau] = rule_bureaus.get(bureau, 0.0) + w
                 exact = [t for t in comp.room_targets[room_i] if comp.target_bureau[t] == bureau]
             if exact:
                 for t in exact:
@@ -319,4 +324,14 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     # than short messages, whose hand-written keywords are calibrated.
     temperature = comp.temperature * (1.0 + (settings.long_temperature - 1.0) * (1.0 - hand))
     probs = _softmax(logits, temperature)
-    return Scores(comp.targets, logits, probs, bureau_score, bureau_probs, evidence, n_soft, hand)
+    return Scores(
+        comp.targets,
+        logits,
+        probs,
+        bureau_score,
+        bureau_probs,
+        evidence,
+        n_soft,
+        hand,
+        rule_bureaus,
+    )

@@ -32,15 +32,17 @@ _CANDIDATES = [REPO.parent / "shared" / "eval", REPO.parent.parent / "shared" / 
 EVAL_DIR = next((d for d in _CANDIDATES if (d / "teddy2020-bureau-dev.tsv").is_file()), None)
 needs_data = pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
 
-# The level reached on the held-out half (docs/classifier.md), second stop of issue 14:
-# bureau 123/155, room 130/155, police 36/48, planning 13/16, land 8/15,
-# confidence >= 0.8: 97/107 right. First stop: bureau 119, room 131, police 37,
-# planning 8, land 8, 91/104; room and police fell by one row each (the general
-# room's bias, -0.5 -> -0.6, that the contest figure needed), the others rose.
-BUREAU_REACHED = 0.79
-ROOM_REACHED = 0.835
-RECALL_REACHED = {"police": 0.75, "planning": 0.81, "land": 0.53}
-CONFIDENT_REACHED = 0.90
+# The level reached on the held-out half (docs/classifier.md), third stop of issue 14
+# (learnt bureau word weights combined with the lexicon, config/bureau_weights.toml):
+# bureau 133/155, room 138/155, police 43/48, planning 14/16, land 10/15, education 7/10,
+# confidence >= 0.8: 117/127 right. Second stop: bureau 123, room 130, police 36,
+# planning 13, land 8, 97/107. Targets: bureau 0.85 (reached), room 0.90 and
+# confidence >= 0.8 right 0.95 (missed).
+BUREAU_REACHED = 0.855
+ROOM_REACHED = 0.885
+MACRO_RECALL_REACHED = 0.85
+RECALL_REACHED = {"police": 0.89, "planning": 0.87, "land": 0.66, "education": 0.7}
+CONFIDENT_REACHED = 0.92
 
 
 def run(argv: list[str]) -> int:
@@ -102,6 +104,17 @@ def test_heldout_real_messages_keep_the_level_reached(heldout: BureauReport) -> 
     assert heldout.n == 155
     assert heldout.bureau_accuracy >= BUREAU_REACHED, heldout.bureau_accuracy
     assert heldout.room_accuracy >= ROOM_REACHED, heldout.room_accuracy
+    assert heldout.macro_recall >= MACRO_RECALL_REACHED, heldout.macro_recall
+
+
+@needs_data
+def test_heldout_every_bureau_with_five_rows_is_recognised_at_least_six_times_in_ten(
+    heldout: BureauReport,
+) -> None:
+    # Issue 14: no bureau with recall below 0.6 where it has >= 5 rows (land was 8/15).
+    for bureau, (n, right) in heldout.per_bureau.items():
+        if n >= 5:
+            assert right / n >= 0.6, f"{bureau} recall {right}/{n}"
 
 
 @needs_data
@@ -127,16 +140,18 @@ def test_cli_eval_on_a_bureau_file_with_a_split_part(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert re.search(r"^rows scored: 149$", out, re.M)
     for label in ("bureau accuracy", "room accuracy", "macro recall over bureaus"):
-        assert re.search(rf"^{label}[^:]*: 0\.\d{{4}}$", out, re.M), label
+        assert re.search(rf"^{label}[^:]*: [01]\.\d{{4}}$", out, re.M), label
     assert re.search(r"^police\s+48\s+\d+\s+[0-9.]+$", out, re.M)
     assert "most frequent confusions" in out
     assert "expected calibration error" in out
     assert re.search(r"answers with confidence >= 0.8: \d+, right", out)
 
 
-def test_probe_f_written_blind_stays_where_it_was_scored() -> None:
-    """Issue 14's blind probe, scored once unseen: 0.772 room, 0.706 bureau (targets 0.93 / 0.90,
-    missed). Never tuned on; this only shows a change that makes the unseen estimate worse."""
+def test_probe_f_is_recognised_at_the_level_reached_now_that_it_is_training_data() -> None:
+    """Issue 14's blind probe F was scored once unseen: 0.772 room, 0.706 bureau. Since the
+    third stop it is tuning and training data of the learnt bureau weights (tests/data/README.md):
+    cross-validated 0.867 / 0.822, in-sample (this test) 0.956 / 0.939. It guards only that the
+    table keeps what it learnt; the unseen estimate is probe G, scored by the lead."""
     import csv
 
     from nlp.classify import classify
@@ -148,4 +163,4 @@ def test_probe_f_written_blind_stays_where_it_was_scored() -> None:
     room = sum(c.room == r["room"] for c, r in zip(got, rows, strict=True)) / len(rows)
     bureau = sum(c.bureau == r["bureau"] for c, r in zip(got, rows, strict=True)) / len(rows)
     assert len(rows) == 180
-    assert room >= 0.77 and bureau >= 0.70
+    assert room >= 0.95 and bureau >= 0.93

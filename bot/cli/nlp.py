@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import learn as cli_learn
+from bot.cli import weights as cli_weights
 
 __all__ = ["bench_subparsers", "register"]
 
@@ -148,6 +149,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     c.add_argument("path", nargs="?", type=Path, help="default: config/lexicon.toml")
     c.set_defaults(func=cmd_lexicon_check)
     cli_learn.register(lsub)
+    cli_weights.register(lsub)
     lx.set_defaults(func=lambda _args: _usage(lx))
 
     bench = subparsers.add_parser("bench", help="benchmarks")

@@ -1,0 +1,333 @@
+"""Training the learnt bureau word weights offline (``minqing lexicon weights``).
+
+A multinomial logistic regression (scikit-learn, a bench dependency, never
+needed at runtime) over each message's jieba words, ``v / ‖v‖`` as in
+:mod:`nlp.bureau_weights`, words found in at least ``min_df`` training
+messages. Rows: real board messages labelled with a bureau (the build half of
+issue 14's split, weighted ``real_weight``) and the hand-written and probe sets
+(``text room bureau`` files).
+
+The combination with the lexicon and the confidence are fitted on
+cross-validated answers: each row is scored by a model trained without its
+fold (folds by a SHA-256 of the text) and, for real rows, by a lexicon mined
+without that row when one is given (``cv_probs``). The calibration is an
+isotonic regression (pool adjacent violators, written out here) of "the
+answer was right" on the answer's raw top probability.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp.bureau_weights import ALL_BUREAUS
+from nlp.features import message_features, prepare_text
+from nlp.lexicon import BUREAUS, ROOMS, Lexicon
+from nlp.scoring import _compiled, score_features
+
+LONG_WORDS = 20
+"""A message of more distinct words than this is calibrated by ``calibration_long``."""
+
+__all__ = ["LONG_WORDS", "TrainRow", "WeightsFit", "fit_weights", "isotonic", "lexicon_probs"]
+
+
+@dataclass(slots=True)
+class TrainRow:
+    """One labelled message for training.
+
+    Attributes:
+        text: The message.
+        bureau: Its bureau.
+        source: Where it came from (``real`` or a file's stem), for the report.
+        weight: Sample weight.
+        cv_probs: The lexicon's bureau probabilities from a lexicon that did
+            not see this row (real rows); ``None`` to use the given lexicon.
+    """
+
+    text: str
+    bureau: str
+    source: str
+    weight: float = 1.0
+    cv_probs: dict[str, float] | None = None
+
+
+@dataclass(slots=True)
+class WeightsFit:
+    """The fitted table and its cross-validated figures."""
+
+    bias: dict[str, float]
+    words: dict[str, dict[str, float]]
+    calibration: list[tuple[float, float]]
+    calibration_long: list[tuple[float, float]]
+    lexicon_weight: float
+    learnt_weight: float
+    rule_weight: float
+    report: list[str] = field(default_factory=list)
+
+
+def lexicon_probs(
+    text: str, lex: Lexicon
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """A message's words and the lexicon's probability of every bureau.
+
+    A bureau's probability is its room's probability times its share of the
+    room (as :func:`nlp.classify.classify` computes the routed answer's); the
+    third part is what the fired rules add to a bureau.
+    """
+    from nlp.classify import lexicon_bureau_probs
+
+    comp = _compiled(lex)
+    norm, _ = prepare_text(text, lex.settings.max_chars)
+    feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
+    sc = score_features(feats, lex)
+    return feats, lexicon_bureau_probs(comp, sc, lex), sc.rule_bureaus
+
+
+def isotonic(
+    points: Sequence[tuple[float, float, float]], z: float = 1.0
+) -> list[tuple[float, float]]:
+    """Pool adjacent violators: (x, y, weight) → increasing step points (x, fitted y).
+
+    Returns one point per pooled block (answers with the same x are one
+    block), at the block's weighted mean x, with the block's share right
+    replaced by its Wilson lower bound at ``z`` standard errors (its row
+    count as n; then made non-decreasing from the right): a conservative map,
+    so that answers given with a high confidence are right at least that often.
+    """
+    tied: list[list[float]] = []  # [sum w·x, sum w·y, sum w, rows] per distinct x
+    last_x: float | None = None
+    for x, y, w in sorted(points):
+        if tied and x == last_x:
+            tied[-1][0] += w * x
+            tied[-1][1] += w * y
+            tied[-1][2] += w
+            tied[-1][3] += 1.0
+        else:
+            tied.append([w * x, w * y, w, 1.0])
+        last_x = x
+    blocks: list[list[float]] = []
+    for block in tied:
+        blocks.append(block)
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            for i in range(4):
+                blocks[-1][i] += last[i]
+    out: list[tuple[float, float]] = []
+    for b in blocks:
+        p, n = b[1] / b[2], b[3]
+        z2 = z * z
+        low = (p + z2 / (2 * n) - z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
+        out.append((round(b[0] / b[2], 4), round(max(0.0, low), 4)))
+    for i in range(len(out) - 2, -1, -1):
+        if out[i][1] > out[i + 1][1]:
+            out[i] = (out[i][0], out[i + 1][1])
+    return out
+
+
+def _fold(text: str, k: int) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % k
+
+
+def _x(feats: dict[str, float], idf: dict[str, float], min_idf: float) -> dict[str, float]:
+    """``v / ‖v‖`` over the message's words; only words of two or more characters
+    that are not common (idf ≥ ``min_idf`` in the lexicon's mined terms; a word
+    the lexicon does not know is rare) become features, the norm counts all."""
+    norm = math.sqrt(sum(v * v for v in feats.values())) or 1.0
+    return {t: v / norm for t, v in feats.items() if len(t) >= 2 and idf.get(t, 99.0) >= min_idf}
+
+
+def fit_weights(
+    rows: Sequence[TrainRow],
+    lex: Lexicon,
+    *,
+    c_reg: float = 3.0,
+    lexicon_weight: float = 0.5,
+    learnt_weight: float = 1.5,
+    rule_weight: float = 1.0,
+    folds: int = 5,
+    min_df: int = 2,
+    min_idf: float = 2.5,
+    progress: Callable[[str], None] | None = None,
+) -> WeightsFit:
+    """Fit the table on ``rows`` and report its cross-validated figures.
+
+    Args:
+        rows: Labelled messages.
+        lex: The lexicon the table is combined with.
+        c_reg: Inverse L2 strength of the logistic regression.
+        lexicon_weight: Factor of the lexicon's log-probability.
+        learnt_weight: Factor of the learnt score.
+        rule_weight: Factor of the fired rules' bureau weights, added again.
+        folds: Cross-validation folds.
+        min_df: A word must occur in this many training messages.
+        min_idf: A word must be at least this rare (lexicon idf) to be a feature.
+        progress: Called with a line per step.
+
+    Raises:
+        ImportError: If scikit-learn is not installed.
+    """
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    say = progress or (lambda _m: None)
+    feats: list[dict[str, float]] = []
+    lprobs: list[dict[str, float]] = []
+    rules: list[dict[str, float]] = []
+    for r in rows:
+        f, p, fired = lexicon_probs(r.text, lex)
+        feats.append(f)
+        lprobs.append(r.cv_probs if r.cv_probs is not None else p)
+        rules.append(fired)
+    xs = [_x(f, lex.term_idf, min_idf) for f in feats]
+    y = np.array([ALL_BUREAUS.index(r.bureau) for r in rows])
+    sw = np.array([r.weight for r in rows])
+    fold = np.array([_fold(r.text, folds) for r in rows])
+
+    def fit(mask: Any) -> tuple[Any, Any, Any]:
+        vec: Any = DictVectorizer()
+        x = vec.fit_transform([xs[i] for i in np.flatnonzero(mask)])
+        keep = np.asarray((x > 0).sum(0)).ravel() >= min_df
+        model: Any = LogisticRegression(C=c_reg, max_iter=5000)
+        model.fit(x[:, keep], y[mask], sample_weight=sw[mask])
+        return vec, keep, model
+
+    z = np.full((len(rows), len(ALL_BUREAUS)), -30.0)
+    for k in range(folds):
+        test = fold == k
+        vec, keep, model = fit(~test)
+        scores = model.decision_function(
+            vec.transform([xs[i] for i in np.flatnonzero(test)])[:, keep]
+        )
+        part = np.full((int(test.sum()), len(ALL_BUREAUS)), -30.0)
+        part[:, model.classes_] = scores
+        z[test] = part
+        say(f"fold {k + 1}/{folds} done")
+    lp = np.log(np.array([[max(p.get(b, 0.0), 1e-9) for b in ALL_BUREAUS] for p in lprobs]))
+    ruled = np.array([[fired.get(b, 0.0) for b in ALL_BUREAUS] for fired in rules])
+    s = lexicon_weight * lp + learnt_weight * z + rule_weight * ruled
+    prob = np.exp(s - s.max(1, keepdims=True))
+    prob /= prob.sum(1, keepdims=True)
+    pred = prob.argmax(1)
+    raw = prob.max(1)
+    right = pred == y
+    # Two maps: messages of more than LONG_WORDS distinct words (board posts,
+    # real stories) and shorter ones (what is typed into the bot); a long
+    # story is further from most training rows and is right less often at
+    # the same raw probability.
+    calibration = isotonic(
+        [
+            (float(raw[i]), float(right[i]), float(sw[i]))
+            for i in range(len(rows))
+            if len(feats[i]) <= LONG_WORDS
+        ]
+    )
+    calibration_long = isotonic(
+        [
+            (float(raw[i]), float(right[i]), float(sw[i]))
+            for i in range(len(rows))
+            if len(feats[i]) > LONG_WORDS
+        ]
+    )
+    lengths = [len(f) for f in feats]
+    report = _report(rows, pred, y, raw, calibration, calibration_long, lengths)
+    vec, keep, model = fit(np.ones(len(rows), dtype=bool))
+    names = np.array(vec.get_feature_names_out())[keep]
+    coef = np.zeros((len(ALL_BUREAUS), len(names)))
+    coef[model.classes_] = model.coef_
+    bias = np.zeros(len(ALL_BUREAUS))
+    bias[model.classes_] = model.intercept_
+    # A bureau without rows keeps a very low bias (it cannot be learnt).
+    missing = set(range(len(ALL_BUREAUS))) - {int(c) for c in model.classes_}
+    for j in missing:
+        bias[j] = -10.0
+    words: dict[str, dict[str, float]] = {}
+    for i, name in enumerate(names):
+        ws = {ALL_BUREAUS[j]: round(float(coef[j, i]), 3) for j in range(len(ALL_BUREAUS))}
+        ws = {b: w for b, w in ws.items() if abs(w) >= 0.005}
+        if ws:
+            words[str(name)] = ws
+    return WeightsFit(
+        bias={b: round(float(bias[j]), 3) for j, b in enumerate(ALL_BUREAUS)},
+        words=words,
+        calibration=calibration,
+        calibration_long=calibration_long,
+        lexicon_weight=lexicon_weight,
+        learnt_weight=learnt_weight,
+        rule_weight=rule_weight,
+        report=report,
+    )
+
+
+def _calibrated(points: Sequence[tuple[float, float]], raw: float) -> float:
+    from nlp.bureau_weights import BureauWeights
+
+    table = BureauWeights("", 1.0, 1.0, (), {}, tuple(points))
+    return table.calibrate(raw)
+
+
+def _report(
+    rows: Sequence[TrainRow],
+    pred: Any,
+    y: Any,
+    raw: Any,
+    calibration: list[tuple[float, float]],
+    calibration_long: list[tuple[float, float]],
+    lengths: list[int],
+) -> list[str]:
+    room_of = {b: r for r in ROOMS for b in BUREAUS[r]}
+    lines = ["cross-validated (source: rows, bureau, room, confidence >= 0.8: n, right)"]
+    for source in sorted({r.source for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r.source == source]
+        bureau = sum(bool(pred[i] == y[i]) for i in idx) / len(idx)
+        room = sum(
+            room_of[ALL_BUREAUS[int(pred[i])]] == room_of[ALL_BUREAUS[int(y[i])]] for i in idx
+        ) / len(idx)
+        conf = [
+            i
+            for i in idx
+            if _calibrated(
+                calibration_long if lengths[i] > LONG_WORDS else calibration, float(raw[i])
+            )
+            >= 0.8
+        ]
+        right = sum(bool(pred[i] == y[i]) for i in conf)
+        share = f"{right / len(conf):.3f}" if conf else "-"
+        lines.append(
+            f"{source:<28} {len(idx):>4}  {bureau:.3f}  {room:.3f}  {len(conf):>4} {share}"
+        )
+    return lines
+
+
+def weights_toml(fit: WeightsFit, source: str) -> str:
+    """The table as reviewable TOML (one line per word, bureaus by weight)."""
+    lines = [
+        "# Learnt bureau word weights (issue 14), written by `minqing lexicon weights`; see",
+        "# docs/classifier.md. Multinomial logistic regression over jieba words (v / |v|,",
+        "# title words v = 2): a positive weight speaks for the bureau, a negative one",
+        "# against. Combined with the lexicon: score = lexicon_weight x log P_lexicon +",
+        "# learnt_weight x (bias + sum of weights). calibration: isotonic map of the",
+        "# cross-validated top probability (raw) to the share of answers that were right.",
+        f"# Trained on: {source}",
+        "",
+        "[model]",
+        f"lexicon_weight = {fit.lexicon_weight}",
+        f"learnt_weight = {fit.learnt_weight}",
+        f"rule_weight = {fit.rule_weight}",
+        "bias = { " + ", ".join(f"{b} = {w}" for b, w in fit.bias.items()) + " }",
+        "calibration = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration) + "]",
+        "calibration_long = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration_long) + "]",
+        "",
+        "# Cross-validated figures at training time:",
+        *[f"#   {line}" for line in fit.report],
+        "",
+        "[words]",
+    ]
+    for word in sorted(fit.words):
+        ws = sorted(fit.words[word].items(), key=lambda item: -item[1])
+        body = ", ".join(f"{b} = {w}" for b, w in ws)
+        lines.append(f'"{word}" = {{ {body} }}')
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,114 @@
+"""The learnt bureau word weights (config/bureau_weights.toml) and their training helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.bureau_weights import ALL_BUREAUS, WEIGHTS_PATH, load_weights, parse_weights
+from nlp.classify import classify
+from nlp.lexicon import LexiconError, default_lexicon
+from nlp.weights_train import isotonic
+
+
+def test_packaged_table_is_named_by_the_lexicon_and_loads() -> None:
+    assert default_lexicon().settings.bureau_weights == WEIGHTS_PATH.name
+    table = load_weights()
+    assert len(table.words) > 1000
+    assert table.calibration and table.calibration_long
+    # Every word's row has one weight per bureau.
+    assert all(len(row) == len(ALL_BUREAUS) for row in table.words.values())
+
+
+def test_a_traffic_light_speaks_for_the_police_in_the_table() -> None:
+    table = load_weights()
+    row = table.words["红绿灯"]
+    assert max(range(len(ALL_BUREAUS)), key=row.__getitem__) == ALL_BUREAUS.index("police")
+
+
+def test_calibration_interpolates_and_clamps() -> None:
+    table = parse_weights(
+        {"model": {"calibration": [[0.5, 0.4], [0.9, 0.8]], "calibration_long": [[0.5, 0.1]]}},
+        "t",
+    )
+    assert table.calibrate(0.7) == pytest.approx(0.6)
+    assert table.calibrate(0.1) == pytest.approx(0.4)
+    assert table.calibrate(0.99) == pytest.approx(0.8)
+    # A long message uses the long map.
+    assert table.calibrate(0.7, words=30) == pytest.approx(0.1)
+
+
+def test_unknown_bureau_in_the_table_is_an_error_naming_the_key() -> None:
+    with pytest.raises(LexiconError, match=r"words\.红绿灯\.mayor"):
+        parse_weights({"model": {}, "words": {"红绿灯": {"mayor": 1.0}}}, "t")
+    with pytest.raises(LexiconError, match="bureau weights file not found"):
+        load_weights(Path("/nonexistent/bureau_weights.toml"))
+
+
+def test_isotonic_map_is_non_decreasing_and_conservative() -> None:
+    # Ten answers at 0.9 of which 8 right, ten at 0.5 of which 6 right.
+    points = [(0.9, 1.0 if i < 8 else 0.0, 1.0) for i in range(10)]
+    points += [(0.5, 1.0 if i < 6 else 0.0, 1.0) for i in range(10)]
+    fitted = isotonic(points)
+    assert [x for x, _ in fitted] == [0.5, 0.9]
+    ys = [y for _, y in fitted]
+    assert ys == sorted(ys)
+    # Wilson's lower bound one standard error below the share right (0.8 of 10).
+    assert ys[1] == pytest.approx((0.85 - (0.016 + 0.0025) ** 0.5) / 1.1, abs=1e-3)
+    assert 0.4 < ys[0] < 0.6
+    # A single right answer is not certainty.
+    assert isotonic([(1.0, 1.0, 1.0)]) == [(1.0, 0.5)]
+
+
+def test_answer_names_the_learnt_words_that_decided_it() -> None:
+    result = classify("路口的红绿灯坏了好几天，早上车子乱成一团")
+    assert result.bureau == "police"
+    assert "红绿灯" in result.keywords
+    assert result.alternatives[0].room == result.room
+
+
+def test_lexicon_weights_command_writes_a_table_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    import argparse
+    import csv
+
+    from bot.cli import nlp as cli_nlp
+
+    data = Path(__file__).parent / "data"
+    with (data / "probe_a_citizen_messages.tsv").open(encoding="utf-8") as f:
+        probe = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = tmp_path / "real.tsv"
+    split = tmp_path / "split.tsv"
+    with rows.open("w", encoding="utf-8") as r, split.open("w", encoding="utf-8") as s:
+        r.write("id\tbureau\ttitle\tbody\n")
+        s.write("id\tbureau\tpart\n")
+        for i, row in enumerate(probe[:60]):
+            r.write(f"{i}\t{row['bureau']}\t\t{row['text']}\n")
+            s.write(f"{i}\t{row['bureau']}\t{'build' if i % 3 else 'heldout'}\n")
+    out = tmp_path / "weights.toml"
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "lexicon",
+            "weights",
+            "--bureau-rows",
+            str(rows),
+            "--bureau-split",
+            f"{split}:build",
+            "--sets",
+            str(data / "probe_b_citizen_messages.tsv"),
+            "--out",
+            str(out),
+        ]
+    )
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "real" in printed and "probe_b_citizen_messages" in printed
+    table = load_weights(out)
+    assert table.words and table.calibration
+    # Only the build part of the real rows was used: 40 of 60, plus the probe's 150.
+    assert "(40 rows, weight 3.0)" in out.read_text(encoding="utf-8")
