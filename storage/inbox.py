@@ -19,9 +19,14 @@ async def accept(
     payload: dict[str, Any],
     source: str,
     now: datetime,
-    lease_until: datetime,
+    lease_until: datetime | None,
+    attempts: int = 1,
 ) -> bool:
-    """Store a new update, leased to the caller; False if its id was seen before."""
+    """Store a new update, leased to the caller; False if its id was seen before.
+
+    ``attempts`` 0 and ``lease_until`` None: an update held while the bot is down (no
+    attempt made yet, claimable at once).
+    """
     try:
         async with session.begin_nested():
             session.add(
@@ -31,7 +36,7 @@ async def accept(
                     payload=payload,
                     received_at=now,
                     lease_until=lease_until,
-                    attempts=1,
+                    attempts=attempts,
                 )
             )
     except IntegrityError:

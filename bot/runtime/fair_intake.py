@@ -74,14 +74,53 @@ def is_transient(error: BaseException | None) -> bool:
     if error is None:
         return False
     if isinstance(error, sa_exc.DBAPIError):
-        return error.connection_invalidated or isinstance(
-            error, sa_exc.OperationalError | sa_exc.InterfaceError
+        return (
+            error.connection_invalidated
+            or isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError)
+            or _connection_lost(error)
         )
     if isinstance(error, sa_exc.DisconnectionError | sa_exc.TimeoutError):
         return True
     if isinstance(error, NetworkError):
         return not isinstance(error, BadRequest)
     return isinstance(error, TimeoutError | ConnectionError)
+
+
+#: asyncpg's errors of a server restarting or a connection lost, which SQLAlchemy wraps
+#: as a plain ``DBAPIError`` or ``InternalError`` (seen restarting PostgreSQL mid-burst).
+_LOST_CONNECTION_ERRORS = frozenset(
+    {
+        "AdminShutdownError",
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "CrashShutdownError",
+        "InternalClientError",
+        "TooManyConnectionsError",
+    }
+)
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """Whether a database error comes from a lost or refused connection (SQLSTATE 08, 57P)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if type(cause).__name__ in _LOST_CONNECTION_ERRORS:
+            return True
+        if isinstance(cause, ConnectionError):
+            return True
+        state = getattr(cause, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(("08", "57P")):
+            return True
+        orig = getattr(cause, "orig", None)
+        cause = (
+            cause.__cause__
+            or cause.__context__
+            or (orig if isinstance(orig, BaseException) else None)
+        )
+    return False
 
 
 @dataclass

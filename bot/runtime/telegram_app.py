@@ -22,6 +22,7 @@ Handlers reach the runtime as ``context.runtime`` (see
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import os
@@ -58,6 +59,9 @@ from handlers import admin, citizen, common, dashboard, diary, menu, officer, st
 from handlers.base import App, BotContext, SavedNotes, masked
 
 log = logging.getLogger(__name__)
+
+#: Pauses between retries of an update's settling write (about 8 s in all).
+SETTLE_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 #: The bot's command menu (setMyCommands), in Chinese.
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -154,8 +158,11 @@ class MinqingApplication(
         try:
             states = await persistence.prefetch(user_id, keys)
         except Exception as exc:
+            # Settled like a failed handler: retried a bounded number of times, then a
+            # dead letter. (Raised, it left the update in flight here for ever: never
+            # replayed, never counted.)
             if not is_transient(exc):
-                raise
+                log.error("update %s: reading its state failed", update.update_id, exc_info=exc)
             self.note_transient_failure(update.update_id, exc)
             return False
         for name, state in states.items():
@@ -163,28 +170,40 @@ class MinqingApplication(
         return True
 
     async def _settle(self, update: Update) -> None:
+        """Mark the update handled (with its state), or hand it back after a transient failure.
+
+        The settling write itself is retried while the database is briefly away (a
+        restart takes about a second): an update whose handler committed its work but
+        could not be marked handled would otherwise be replayed and done twice. If the
+        database stays away, the update is let go here, so that this instance's replay
+        takes it up again once its lease has run out.
+        """
         inbox = self.runtime.inbox
         error = self._transient.pop(update.update_id, None)
-        try:
-            if error is not None:
-                if await inbox.failed(update.update_id, type(error).__name__):
-                    await tell_dead_letter(self, update)
-                return
-            writes = []
-            persistence = self.persistence
-            if isinstance(persistence, DatabasePersistence):
-                await self.update_persistence()
-                writes = persistence.take_pending()
+        writes: list[Any] = []
+        persistence = self.persistence
+        seconds: float | None = None
+        for delay in (*SETTLE_RETRY_DELAYS, None):
             try:
+                if error is not None:
+                    if await inbox.failed(update.update_id, type(error).__name__):
+                        await tell_dead_letter(self, update)
+                    return
+                if isinstance(persistence, DatabasePersistence) and not writes:
+                    await self.update_persistence()
+                    writes = persistence.take_pending()
                 seconds = await inbox.done(update.update_id, writes)
-            except Exception:
-                if isinstance(persistence, DatabasePersistence):
+                break
+            except Exception as exc:
+                if delay is not None and is_transient(exc):
+                    await asyncio.sleep(delay)
+                    continue
+                if writes and isinstance(persistence, DatabasePersistence):
                     persistence.give_back(writes)
-                raise
-        except Exception as exc:
-            # The row keeps its lease; it is replayed when the lease runs out.
-            log.warning("could not settle update %s: %s", update.update_id, type(exc).__name__)
-            return
+                inbox.let_go(update.update_id)
+                # The row keeps its lease; it is replayed when the lease runs out.
+                log.warning("could not settle update %s: %s", update.update_id, type(exc).__name__)
+                return
         if seconds is not None:
             self.runtime.metrics.update_latency.observe(seconds)
 

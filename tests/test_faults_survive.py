@@ -1,0 +1,119 @@
+"""Issue 15's survival fault runs, and the webhook holding updates while the bot is down.
+
+The webhook test is fast and deterministic. The fault runs (:mod:`bot.bench.faults_survive`:
+a private PostgreSQL restarted four times, a poison update plus ``kill -9``, one citizen's
+flood) drive ``minqing serve`` in child processes and need ``MINQING_SLOW_TESTS=1``; they
+assert on counts and order, never on wall time (their delays are printed as figures).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import exc as sa_exc
+
+from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
+from bot.runtime.fair_intake import is_transient
+from bot.runtime.metrics import Metrics
+from bot.services.clock import FakeClock
+from bot.web.core import SECRET_HEADER, WebContext, add_core_routes, webhook_path
+from storage.db import Database
+from storage.models import InboundUpdate
+from tests.factories import suite_now
+from tests.test_faults import assert_nothing_lost
+
+SLOW = os.environ.get("MINQING_SLOW_TESTS") == "1"
+needs_slow = pytest.mark.skipif(not SLOW, reason="slow fault run: set MINQING_SLOW_TESTS=1")
+SECRET = "s3cret-token_value"
+UPDATE = {
+    "update_id": 5150,
+    "message": {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 42, "type": "private"},
+        "from": {"id": 42, "is_bot": False, "first_name": "王"},
+        "text": "/which 路灯坏了",
+    },
+}
+
+
+async def test_break4_webhook_holds_updates_while_the_bot_api_is_down(db: Database) -> None:
+    clock = FakeClock(suite_now())
+    ctx = WebContext(
+        db=db, clock=clock, metrics=Metrics(), webhook_secret=SECRET, hold_while_down=True
+    )
+    app = web.Application()
+    add_core_routes(app, ctx, webhook=webhook_path("123:abc"))
+    headers = {SECRET_HEADER: SECRET}
+    async with TestClient(TestServer(app)) as client:
+        # No bot runs: the update is taken in (Telegram need not retry) and kept.
+        held = await client.post(webhook_path("123:abc"), json=UPDATE, headers=headers)
+        assert held.status == 200 and (await held.json())["held"] is True
+        again = await client.post(webhook_path("123:abc"), json=UPDATE, headers=headers)
+        assert again.status == 200 and (await again.json())["duplicate"] is True
+    async with db.session() as s:
+        row = await s.get(InboundUpdate, 5150)
+        assert row is not None and row.processed_at is None and row.attempts == 0
+    # The first replay once a bot runs takes it at once (no lease to wait out), as its
+    # first attempt; the clock has not moved.
+    assert ctx.inbox is not None
+    [payload] = await ctx.inbox.reclaim()
+    assert payload["update_id"] == 5150
+    async with db.session() as s:
+        row = await s.get(InboundUpdate, 5150)
+        assert row is not None and row.attempts == 1
+
+
+@needs_slow
+@pytest.mark.skipif(shutil.which("runuser") is None, reason="needs runuser and initdb")
+async def test_break2_private_postgres_restarted_four_times_loses_nothing(tmp_path: Path) -> None:
+    report = await run_pg_restarts(tmp_path, restarts=4, rate=5.0, duration=20.0)
+    restarts = [n for n in report.notes if n.startswith("`pg_ctl restart")]
+    assert len(restarts) == 4 and all("exited 0" in n for n in restarts), report.notes
+    # The critical warning is one more case (its two cards, like every warning's).
+    assert_nothing_lost(report, max_duplicates=4)
+    assert report.alert_delay_seconds is not None
+    assert report.dead_letters == 0
+
+
+@needs_slow
+async def test_break3_poison_update_then_kill_9_loses_nothing(tmp_path: Path) -> None:
+    report = await run_poison_kill9("sqlite", tmp_path, rate=5.0, duration=10.0)
+    # The webhook took the poison update (200), the bot set it aside; the one left in the
+    # killed process's inbox was set aside by the restarted service's replay.
+    assert any("webhook answered 200" in n for n in report.notes), report.notes
+    assert report.dead_letters == 2, report.notes
+    assert_nothing_lost(report, max_duplicates=2)
+    assert report.alert_delay_seconds is not None
+
+
+@needs_slow
+async def test_break5_a_flood_is_answered_in_full_while_another_citizen_is_answered(
+    tmp_path: Path,
+) -> None:
+    report = await run_flood("sqlite", tmp_path, flood=40, flood_rate=40, watch=10, rate=1.0)
+    assert_nothing_lost(report)
+    assert report.replies is not None and report.replies >= 5
+    flood = next(n for n in report.notes if n.startswith("flood:"))
+    assert "acknowledged 40, answered 40" in flood and "told to slow down 1 time" in flood
+
+
+def test_break2_a_restarting_postgres_is_a_transient_failure() -> None:
+    """asyncpg's "shutting down" / "connection closed", as SQLAlchemy wraps them, are retried."""
+    asyncpg = pytest.importorskip("asyncpg")
+
+    def wrapped(inner: BaseException) -> sa_exc.DBAPIError:
+        adapted = RuntimeError(str(inner))  # SQLAlchemy's adapter error, caused by asyncpg's
+        adapted.__cause__ = inner
+        return sa_exc.DBAPIError("INSERT INTO cases …", None, adapted)
+
+    shutting_down = asyncpg.exceptions.CannotConnectNowError("the database system is shutting down")
+    closed = asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")
+    assert is_transient(wrapped(shutting_down)) and is_transient(wrapped(closed))
+    duplicate = asyncpg.exceptions.UniqueViolationError("duplicate key")
+    assert not is_transient(wrapped(duplicate))
