@@ -8,6 +8,7 @@ assert on counts and order, never on wall time (their delays are printed as figu
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -16,9 +17,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import exc as sa_exc
+from telegram import Update
 
 from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
-from bot.runtime.fair_intake import is_transient
+from bot.runtime.fair_intake import PerChatUpdateProcessor, is_transient
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
 from bot.web.core import SECRET_HEADER, WebContext, add_core_routes, webhook_path
@@ -117,3 +119,46 @@ def test_break2_a_restarting_postgres_is_a_transient_failure() -> None:
     assert is_transient(wrapped(shutting_down)) and is_transient(wrapped(closed))
     duplicate = asyncpg.exceptions.UniqueViolationError("duplicate key")
     assert not is_transient(wrapped(duplicate))
+
+
+async def test_break1_staff_are_not_slowed_by_the_per_user_limit() -> None:
+    """An officer's 6th message in a second runs at once; a citizen's waits for the bucket."""
+    staff_ids = {830_000_004}
+    asked: list[int] = []
+
+    async def is_staff(user_id: int) -> bool:
+        asked.append(user_id)
+        return user_id in staff_ids
+
+    processor = PerChatUpdateProcessor(4, burst=2, period=60.0, exempt=is_staff)
+    ran: list[int] = []
+
+    async def handle(n: int) -> None:
+        ran.append(n)
+
+    def update(n: int, user_id: int) -> Update:
+        payload = {**UPDATE, "update_id": n}
+        payload["message"] = {
+            **UPDATE["message"],  # type: ignore[dict-item]
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "李"},
+        }
+        return Update.de_json(payload, None)
+
+    for n in range(6):
+        await asyncio.wait_for(processor.do_process_update(update(n, 830_000_004), handle(n)), 1)
+    assert ran == list(range(6)) and processor.throttled_updates == 0
+    assert asked == [830_000_004]  # asked once, when the bucket was full
+
+    coros = [handle(10 + n) for n in range(3)]
+    citizen = [
+        asyncio.create_task(processor.do_process_update(update(10 + n, 7_777), coro))
+        for n, coro in enumerate(coros)
+    ]
+    await asyncio.sleep(0.2)
+    assert ran[6:] == [10, 11] and processor.throttled_updates == 1  # the 3rd waits
+    for task in citizen:
+        task.cancel()
+    await asyncio.gather(*citizen, return_exceptions=True)
+    for coro in coros:
+        coro.close()

@@ -267,8 +267,13 @@ async def run_poison_kill9(
 # ------------------------------------------------------------------ one citizen floods
 
 
-async def _other_citizen(run: FaultRun, watch: float, latencies: list[float]) -> None:
-    """Another citizen's ``/which`` once a second for ``watch`` s; each answer's delay."""
+async def _other_citizen(
+    run: FaultRun, watch: float, latencies: list[float], at: list[float]
+) -> None:
+    """Another citizen's ``/which`` once a second for ``watch`` s; each answer's delay.
+
+    ``at`` gets each query's monotonic posting time.
+    """
     fake = run.fake
     user = fake.user(OTHER_CITIZEN_ID, "群众乙")
     poster = run.posters[0]
@@ -292,6 +297,7 @@ async def _other_citizen(run: FaultRun, watch: float, latencies: list[float]) ->
                 None,
             )
 
+        at.append(started)
         if await _until(lambda: answer() is not None, 30):
             latencies.append(answer().sent_at - started)
         else:
@@ -317,6 +323,7 @@ async def run_flood(
         poster = run.posters[0]
         statuses: list[int] = []
         latencies: list[float] = []
+        posted_at: list[float] = []
 
         async def flood_posts() -> None:
             tasks = []
@@ -330,7 +337,7 @@ async def run_flood(
         t_flood = time.monotonic()
         flooding = asyncio.create_task(flood_posts())
         await asyncio.sleep(1.0)  # the flood is under way before anyone else asks
-        other = asyncio.create_task(_other_citizen(run, watch, latencies))
+        other = asyncio.create_task(_other_citizen(run, watch, latencies, posted_at))
         await run.burst.run(rate, watch, at=[(0.5, critical_warning(run))])  # type: ignore[union-attr]
         await other
         await flooding
@@ -348,6 +355,14 @@ async def run_flood(
         run.report.reply_p50_seconds = percentile(latencies, 50)
         run.report.reply_p99_seconds = percentile(latencies, 99)
         run.report.reply_max_seconds = max(latencies) if latencies else None
+        slowest = sorted(zip(latencies, posted_at, strict=True), reverse=True)[:3]
+        run.report.notes.append(
+            "the other citizen's slowest answers: "
+            + ", ".join(
+                f"{s:.2f} s (posted {t - t_flood:.0f} s into the flood)" for s, t in slowest
+            )
+            + f"; the flood was being posted for its first {flood / flood_rate:.0f} s"
+        )
         run.report.notes.append(
             f"flood: {flood} posted at {flood_rate:g}/s, acknowledged "
             f"{sum(1 for s in statuses if 200 <= s < 300)}, answered {answered()} "

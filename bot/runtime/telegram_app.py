@@ -57,6 +57,7 @@ from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
+from storage.enums import Role
 
 log = logging.getLogger(__name__)
 
@@ -294,8 +295,17 @@ def build_application(
 
     if user_burst is None:
         user_burst = int(os.environ.get("MINQING_USER_BURST", DEFAULT_BURST))
+
+    async def is_staff(telegram_user_id: int) -> bool:
+        person = await runtime.people.find(telegram_user_id)
+        return person is not None and person.active and person.role != Role.CITIZEN
+
     processor = PerChatUpdateProcessor(
-        max(1, concurrent), burst=user_burst, period=user_period, on_throttled=on_throttled
+        max(1, concurrent),
+        burst=user_burst,
+        period=user_period,
+        on_throttled=on_throttled,
+        exempt=is_staff,
     )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
