@@ -12,7 +12,7 @@ The Bot API may be unreachable when the service starts (it is often reached thro
 proxy that can be down): the web side (citizen form, Open311, dashboard, ``/healthz``
 reporting the bot as ``unreachable``) starts anyway, and the bot's part is started as
 soon as the Bot API answers, retrying with a growing delay (``bot_retry_initial`` up to
-``bot_retry_max`` seconds: a getMe every 2 s costs nothing and bounds the time from the
+``bot_retry_max`` seconds: a getMe a second costs nothing and bounds the time from the
 Bot API's return to the bot's). Outbox rows written meanwhile wait and go out once it is
 up; webhook updates that arrive meanwhile are held in the inbox (answered 200, so they
 do not wait for Telegram's own retry schedule) and handed to the bot by its first replay,
@@ -63,8 +63,18 @@ class HostOptions:
     replay_interval: float = 5.0
     delivery_concurrency: int = 8
     bot_retry_initial: float = 1.0
-    bot_retry_max: float = 2.0
+    bot_retry_max: float = 1.0
     route_installers: list[RouteInstaller] = field(default_factory=list)
+
+
+def _warm_classifier() -> None:
+    """Load the segmenter's dictionaries and the lexicon (never raises)."""
+    try:
+        from nlp.classify import classify
+
+        classify("预热")
+    except Exception:
+        log.warning("could not load the classifier ahead of the first update", exc_info=True)
 
 
 class ServiceHost:
@@ -84,6 +94,7 @@ class ServiceHost:
         self._web_ctx: WebContext | None = None
         self._worker_bot: ExtBot | None = None  # type: ignore[type-arg]
         self._connector: asyncio.Task[None] | None = None
+        self._warming: asyncio.Future[None] | None = None
         #: The bot's part: ``starting``, ``ok`` or ``unreachable`` (shown on /healthz).
         self.bot_state = "starting"
 
@@ -206,6 +217,9 @@ class ServiceHost:
     async def start(self) -> None:
         """Start everything; while the Bot API is unreachable, the web side only."""
         await self.start_web()
+        # The classifier's dictionaries load in ~1 s of CPU on first use: load them now,
+        # beside the start, not in the first update (after an outage: the first replay).
+        self._warming = asyncio.ensure_future(asyncio.to_thread(_warm_classifier))
         await self.start_bot_or_retry()
 
     async def start_bot_or_retry(self, *, refused_token_is_fatal: bool = False) -> None:
