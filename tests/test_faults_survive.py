@@ -11,21 +11,27 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import exc as sa_exc
-from telegram import Update
+from sqlalchemy import select
+from telegram import Bot, Update
 
 from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
+from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.fair_intake import PerChatUpdateProcessor, is_transient
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
 from bot.web.core import SECRET_HEADER, WebContext, add_core_routes, webhook_path
+from storage import outbox
 from storage.db import Database
-from storage.models import InboundUpdate
+from storage.models import InboundUpdate, OutboxMessage
 from tests.factories import suite_now
 from tests.test_faults import assert_nothing_lost
 
@@ -162,3 +168,35 @@ async def test_break1_staff_are_not_slowed_by_the_per_user_limit() -> None:
     await asyncio.gather(*citizen, return_exceptions=True)
     for coro in coros:
         coro.close()
+
+
+async def test_break3_rows_in_flight_of_a_killed_worker_are_handed_back_at_start(
+    db: Database,
+) -> None:
+    """After ``kill -9`` and a restart the chief's chat is not held for the 60 s lease."""
+    now = suite_now()
+    host = socket.gethostname()[:32]
+    dead_pid = _exited_pid()
+    owners = {
+        "dead": f"{host}:{dead_pid}:deadbeef",
+        "alive": f"{host}:{os.getppid()}:a1a1a1a1",  # a running process (the test runner's parent)
+        "elsewhere": f"other-host:{dead_pid}:c0c0c0c0",  # cannot be checked from here
+    }
+    async with db.session() as s:
+        for name, owner in owners.items():
+            row = await outbox.enqueue(s, chat_id=9_100 + len(name), text=name, now=now)
+            row.status = "sending"
+            row.lease_owner = owner
+            row.lease_until = now + timedelta(seconds=60)
+    worker = DeliveryWorker(db, Bot("123:abc"), clock=FakeClock(now))
+    await worker._release_dead_workers()
+    async with db.session() as s:
+        rows = {r.text: r for r in await s.scalars(select(OutboxMessage))}
+    assert rows["dead"].status == "pending" and rows["dead"].lease_owner is None
+    assert rows["alive"].status == "sending" and rows["elsewhere"].status == "sending"
+
+
+def _exited_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
