@@ -26,19 +26,29 @@ async def accept(
     payload: dict[str, Any],
     source: str,
     now: datetime,
-    lease_until: datetime,
+    lease_until: datetime | None,
+    attempts: int = 1,
 ) -> bool:
     """Store a new update, leased to the caller; False if its id was seen before.
 
     One statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``), no ORM
     unit of work and no savepoint: this runs for every update Telegram sends.
+    ``attempts`` 0 and ``lease_until`` None: an update held while the bot is down (no
+    attempt made yet, claimable at once).
     """
     if isinstance(conn, aiosqlite.Connection):
         rows = await conn.execute_fetchall(
             "INSERT INTO inbound_updates (update_id, source, payload, received_at, lease_until,"
-            " attempts) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (update_id) DO NOTHING"
+            " attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
             " RETURNING update_id",
-            (update_id, source, json.dumps(payload), sqlite_time(now), sqlite_time(lease_until)),
+            (
+                update_id,
+                source,
+                json.dumps(payload),
+                sqlite_time(now),
+                None if lease_until is None else sqlite_time(lease_until),
+                attempts,
+            ),
         )
         return bool(list(rows))
     dialect = postgresql if dialect_name(conn) == "postgresql" else sqlite
@@ -50,7 +60,7 @@ async def accept(
             payload=payload,
             received_at=now,
             lease_until=lease_until,
-            attempts=1,
+            attempts=attempts,
         )
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(_TABLE.c.update_id)

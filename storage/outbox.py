@@ -177,6 +177,34 @@ async def mark_sent(
     return _rowcount(result) == 1
 
 
+async def lease_owners(session: AsyncSession, prefix: str) -> list[str]:
+    """Workers (``lease_owner``) whose name starts with ``prefix`` holding rows in flight."""
+    rows = await session.scalars(
+        select(OutboxMessage.lease_owner)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.lease_owner.startswith(prefix, autoescape=True),
+        )
+        .distinct()
+    )
+    return [r for r in rows if r]
+
+
+async def release_leases(session: AsyncSession, owners: list[str]) -> int:
+    """Hand the rows in flight of ``owners`` (dead workers) back at once, unsent."""
+    if not owners:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.lease_owner.in_(owners),
+        )
+        .values(status=OutboxStatus.PENDING.value, lease_owner=None, lease_until=None)
+    )
+    return _rowcount(result)
+
+
 async def reschedule(
     session: AsyncSession,
     message_id: int,

@@ -162,7 +162,16 @@ async def test_trial_warning_card_names_the_officer_and_links_the_location(kit: 
     await kit.say(officer, "跳过", "预警已报送")
     (case,) = await kit.cases()
     number = case.number or ""
-    card = await chief.wait_for_message(lambda m: number in m.content, 10)
+    link = "https://uri.amap.com/marker?position=120.15000,30.27000"
+    # The card is sent at 确认; the location shared after it redraws the card and is
+    # announced in a 【预警补充】 message.
+    card = await chief.wait_for_message(
+        lambda m: (
+            m.content.startswith("【预警信息】") and number in m.content and link in m.content
+        ),
+        10,
+    )
     assert "报送人：张信息员" in card.content, card.content
     assert "定位 30.27000" not in card.content
-    assert "https://uri.amap.com/marker?position=120.15000,30.27000" in card.content
+    added = await chief.wait_for_message(lambda m: m.content.startswith("【预警补充】"), 10)
+    assert link in added.content

@@ -25,7 +25,8 @@ Runs (``python -m bot.bench.faults RUN``; ``--help`` for options):
 * ``sqlite-lock`` — another connection holds ``BEGIN EXCLUSIVE`` for ``--lock`` s;
 * ``two`` — two services on one PostgreSQL database, updates spread over both,
   every ack timer made due at once;
-* ``spam-critical``, ``api-down`` — see :mod:`bot.bench.faults_delivery`.
+* ``spam-critical``, ``api-down`` — see :mod:`bot.bench.faults_delivery`;
+* ``pg-restart4``, ``poison-kill9``, ``flood`` — see :mod:`bot.bench.faults_survive`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from typing import Any, Unpack
 from sqlalchemy import func, select, update
 
 from bot.bench.faults_delivery import run_api_down, run_spam_critical
+from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
 from bot.bench.figures import merge_figures
 from bot.bench.harness import Burst, FaultReport, Pace, count, fault_run, paced, wait_drained
 from bot.bench.service import (
@@ -287,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "run",
-        choices=("kill9", "api", "pg-restart", "sqlite-lock", "two", "spam-critical", "api-down"),
+        choices=(
+            *("kill9", "api", "pg-restart", "sqlite-lock", "two", "spam-critical", "api-down"),
+            *("pg-restart4", "poison-kill9", "flood"),
+        ),
     )
     parser.add_argument(
         "--database",
@@ -304,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(flag, type=float, default=default, help=text)
     parser.add_argument("--spam", type=int, default=60, help="spam-critical: routine filings")
     parser.add_argument("--down", type=float, default=60.0, help="api-down: seconds down")
+    parser.add_argument("--restarts", type=int, default=4, help="pg-restart4: restarts")
+    parser.add_argument("--flood", type=int, default=600, help="flood: the flooder's messages")
+    parser.add_argument("--flood-rate", type=float, default=60.0, help="flood: posted a second")
+    parser.add_argument("--watch", type=float, default=60.0, help="flood: seconds of queries")
     parser.add_argument("--out", type=Path, help="merge the counts into this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -314,6 +323,22 @@ def main(argv: list[str] | None = None) -> int:
             return await run_spam_critical(args.database, workdir, spam=args.spam)
         if args.run == "api-down":
             return await run_api_down(args.database, workdir, down=args.down)
+        if args.run == "pg-restart4":
+            return await run_pg_restarts(
+                workdir, restarts=args.restarts, rate=args.rate, duration=args.duration or 24.0
+            )
+        if args.run == "poison-kill9":
+            return await run_poison_kill9(
+                args.database, workdir, rate=args.rate, duration=args.duration or 10.0
+            )
+        if args.run == "flood":
+            return await run_flood(
+                args.database,
+                workdir,
+                flood=args.flood,
+                flood_rate=args.flood_rate,
+                watch=args.watch,
+            )
         if args.run == "kill9":
             return await run_kill9(
                 args.database, workdir, rate=args.rate, duration=args.duration or 10.0

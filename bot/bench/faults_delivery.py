@@ -12,7 +12,7 @@ delay (``FaultReport.alert_delay_seconds``):
   does), so that the run measures delivery, not the form's own limits.
 * ``api-down`` — every Bot API call fails (connection dropped) from before the start until
   ``--down`` seconds (default 60) after the service is ready; officers file warnings meanwhile (the
-  webhook answers 503 until the bot is up; the poster retries as Telegram does) and one
+  webhook holds them in the inbox and answers 200; the bot's first replay takes them) and one
   critical warning halfway. The delay is from the Bot API's return to that warning's card.
 """
 

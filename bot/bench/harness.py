@@ -81,6 +81,13 @@ class FaultReport:
     alert_delay_seconds: float | None = None
     #: Routine cards queued to the same chief before the alert but delivered after it.
     alert_overtook: int | None = None
+    #: Updates dead-lettered (poison updates, out of attempts), when the run counts them.
+    dead_letters: int | None = None
+    #: Another citizen's ``/which`` during a flood: how many, and seconds post → answer.
+    replies: int | None = None
+    reply_p50_seconds: float | None = None
+    reply_p99_seconds: float | None = None
+    reply_max_seconds: float | None = None
     #: What the run observed on the way (the faults injected, the webhook's answers).
     notes: list[str] = field(default_factory=list)
 
@@ -117,6 +124,13 @@ class FaultReport:
         ]
         if self.alert_delay_seconds is not None:
             lines.append(f"  critical alert delay: {self.alert_delay_seconds:.1f} s")
+        if self.dead_letters is not None:
+            lines.append(f"  dead letters: {self.dead_letters}")
+        if self.replies:
+            lines.append(
+                f"  another citizen's replies: {self.replies}, p50 {self.reply_p50_seconds:.2f} s, "
+                f"p99 {self.reply_p99_seconds:.2f} s, max {self.reply_max_seconds:.2f} s"
+            )
         if self.drain_seconds is not None:
             lines.append(f"  outbox drained {self.drain_seconds:.1f} s after the burst ended")
         if self.timers_due is not None:

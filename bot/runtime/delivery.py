@@ -85,6 +85,7 @@ from bot.runtime.delivery_support import (
     _Delivered,
     _LeaseKeeper,
     _PermanentError,
+    _process_gone,
     _RateLimiter,
     _seconds,
     _truncate,
@@ -262,6 +263,7 @@ class DeliveryWorker(DeliveryOutcomes):
         self._stop_event = stop_event
         log.info("outbox delivery %s started", self.worker_id)
         try:
+            await self._release_dead_workers()
             while not self._should_stop():
                 delay = _seconds(self.poll_interval)
                 try:
@@ -273,6 +275,30 @@ class DeliveryWorker(DeliveryOutcomes):
         finally:
             self._stop_event = None
         log.info("outbox delivery %s stopped", self.worker_id)
+
+    async def _release_dead_workers(self) -> None:
+        """Hand back at once the rows in flight of dead workers of this host (never raises).
+
+        A worker killed mid-send leaves its rows ``sending`` under a lease (60 s), and a
+        chat with a row in flight gets nothing else, alerts included: after ``kill -9``
+        and a restart, the chief of that chat waited out the lease (a critical warning
+        arrived 50.8 s late). Worker names are ``host:pid:random``; a worker of this host
+        whose process no longer exists is dead, so its rows are handed back unsent (a
+        row Telegram had already accepted shows twice, as after the lease ran out).
+        """
+        parts = self.worker_id.split(":")
+        if len(parts) != 3 or not parts[1].isdigit():
+            return
+        try:
+            async with self.db.session() as session:
+                owners = await outbox.lease_owners(session, parts[0] + ":")
+                dead = [o for o in owners if o != self.worker_id and _process_gone(o)]
+                released = await outbox.release_leases(session, dead)
+        except Exception:
+            log.warning("could not look for dead workers' rows", exc_info=True)
+            return
+        if released:
+            log.warning("handed back %s row(s) in flight of dead worker(s) %s", released, dead)
 
     def stop(self) -> None:
         """Ask :meth:`run_forever` (and a running :meth:`run_once`) to stop soon."""

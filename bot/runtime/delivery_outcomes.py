@@ -27,6 +27,7 @@ from bot.runtime.delivery_support import (
     _seconds,
     _truncate,
 )
+from bot.runtime.fair_intake import is_transient
 from bot.services.clock import Clock
 from nlp import mask_sensitive
 from storage import outbox
@@ -36,6 +37,9 @@ from storage.outbox import ClaimedMessage
 
 #: One logger for the whole worker, whichever module writes.
 log = logging.getLogger("bot.runtime.delivery")
+
+#: Pauses between retries of recording a delivered row (about 8 s in all).
+RECORD_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 class DeliveryOutcomes:
@@ -70,18 +74,17 @@ class DeliveryOutcomes:
     # ------------------------------------------------------------------ outcomes
 
     async def _on_delivered(self, m: ClaimedMessage, d: _Delivered) -> None:
-        now = self.clock.now()
-        async with self.db.session() as session:
-            ok = await outbox.mark_sent(
-                session,
-                m.id,
-                worker_id=self.worker_id,
-                now=now,
-                telegram_message_id=d.message_id,
-                note=d.note,
-            )
-            if ok and m.is_card and d.message_id is not None and m.case_id is not None:
-                await outbox.save_card(session, m.case_id, m.chat_id, d.message_id, now=now)
+        # Telegram has the message: recording that is retried while the database is
+        # briefly away (a restart), else the row's lease runs out and it is sent again.
+        for delay in (*RECORD_RETRY_DELAYS, None):
+            try:
+                ok = await self._record_delivered(m, d)
+                break
+            except Exception as exc:
+                if delay is None or not is_transient(exc):
+                    raise
+                log.warning("outbox #%s: delivered, recording it failed; retrying", m.id)
+                await asyncio.sleep(delay)
         if not ok:
             self.stats.lease_lost += 1
             log.warning(
@@ -94,6 +97,21 @@ class DeliveryOutcomes:
             self.stats.edited += 1
         else:
             self.stats.sent += 1
+
+    async def _record_delivered(self, m: ClaimedMessage, d: _Delivered) -> bool:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            ok = await outbox.mark_sent(
+                session,
+                m.id,
+                worker_id=self.worker_id,
+                now=now,
+                telegram_message_id=d.message_id,
+                note=d.note,
+            )
+            if ok and m.is_card and d.message_id is not None and m.case_id is not None:
+                await outbox.save_card(session, m.case_id, m.chat_id, d.message_id, now=now)
+        return ok
 
     async def _on_transient(self, m: ClaimedMessage, error: str) -> None:
         delay = self._backoff(m.attempts)

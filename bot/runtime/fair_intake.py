@@ -16,7 +16,9 @@ PTB's own ``AIORateLimiter`` uses): a burst of ``burst`` updates goes through
 at once, then one every ``period / burst`` seconds. A throttled update is not
 dropped — it waits its turn (the inbox keeps it durable meanwhile), so nothing a
 citizen wrote is lost; the first throttled update of a burst calls ``on_throttled``
-(the bot answers politely and tells the dispatcher desk once).
+(the bot answers politely and tells the dispatcher desk once). Registered staff are
+not limited (``exempt``, asked only when a user's bucket is full): an information
+officer's critical warning must never queue behind their own earlier messages.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ log = logging.getLogger(__name__)
 
 #: Called with the first throttled update of a user's burst.
 ThrottleListener = Callable[[Update], Awaitable[None]]
+#: Whether a user is never slowed down (registered staff: an officer's critical warning
+#: must not wait behind the officer's own earlier messages). Asked only when the user
+#: would be throttled, once per user while their entry is kept.
+ExemptCheck = Callable[[int], Awaitable[bool]]
 
 DEFAULT_MAX_CONCURRENT = 16
 DEFAULT_BURST = 10
@@ -74,14 +80,53 @@ def is_transient(error: BaseException | None) -> bool:
     if error is None:
         return False
     if isinstance(error, sa_exc.DBAPIError):
-        return error.connection_invalidated or isinstance(
-            error, sa_exc.OperationalError | sa_exc.InterfaceError
+        return (
+            error.connection_invalidated
+            or isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError)
+            or _connection_lost(error)
         )
     if isinstance(error, sa_exc.DisconnectionError | sa_exc.TimeoutError):
         return True
     if isinstance(error, NetworkError):
         return not isinstance(error, BadRequest)
     return isinstance(error, TimeoutError | ConnectionError)
+
+
+#: asyncpg's errors of a server restarting or a connection lost, which SQLAlchemy wraps
+#: as a plain ``DBAPIError`` or ``InternalError`` (seen restarting PostgreSQL mid-burst).
+_LOST_CONNECTION_ERRORS = frozenset(
+    {
+        "AdminShutdownError",
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "CrashShutdownError",
+        "InternalClientError",
+        "TooManyConnectionsError",
+    }
+)
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """Whether a database error comes from a lost or refused connection (SQLSTATE 08, 57P)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if type(cause).__name__ in _LOST_CONNECTION_ERRORS:
+            return True
+        if isinstance(cause, ConnectionError):
+            return True
+        state = getattr(cause, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(("08", "57P")):
+            return True
+        orig = getattr(cause, "orig", None)
+        cause = (
+            cause.__cause__
+            or cause.__context__
+            or (orig if isinstance(orig, BaseException) else None)
+        )
+    return False
 
 
 @dataclass
@@ -95,6 +140,7 @@ class _User:
     limiter: AsyncLimiter
     throttled: bool = False
     waiting: int = 0
+    exempt: bool | None = None
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -107,6 +153,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         burst: int = DEFAULT_BURST,
         period: float = DEFAULT_PERIOD,
         on_throttled: ThrottleListener | None = None,
+        exempt: ExemptCheck | None = None,
     ) -> None:
         super().__init__(_UNBOUNDED)
         self.running = running
@@ -114,6 +161,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.burst = burst
         self.period = period
         self.on_throttled = on_throttled
+        self.exempt = exempt
         self._chats: dict[int, _Chat] = {}
         self._users: dict[int, _User] = {}
         self._new_users = 0
@@ -152,6 +200,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             user = self._users[uid] = _User(AsyncLimiter(self.burst, self.period))
         if user.limiter.has_capacity(self.burst):
             user.throttled = False  # the bucket has drained: the burst is over
+        if not user.limiter.has_capacity() and await self._is_exempt(uid, user):
+            return
         if not user.limiter.has_capacity():
             self.throttled_updates += 1
             if not user.throttled:
@@ -162,6 +212,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await user.limiter.acquire()
         finally:
             user.waiting -= 1
+
+    async def _is_exempt(self, uid: int, user: _User) -> bool:
+        if self.exempt is None:
+            return False
+        if user.exempt is None:
+            try:
+                user.exempt = await self.exempt(uid)
+            except Exception:  # cannot tell (database away): limit as usual
+                log.warning("could not tell whether user %s is staff", uid, exc_info=True)
+                return False
+        return user.exempt
 
     async def _tell(self, update: object) -> None:
         if self.on_throttled is None or not isinstance(update, Update):

@@ -12,7 +12,11 @@ The Bot API may be unreachable when the service starts (it is often reached thro
 proxy that can be down): the web side (citizen form, Open311, dashboard, ``/healthz``
 reporting the bot as ``unreachable``) starts anyway, and the bot's part is started as
 soon as the Bot API answers, retrying with a growing delay (``bot_retry_initial`` up to
-``bot_retry_max`` seconds). Outbox rows written meanwhile wait and go out once it is up.
+``bot_retry_max`` seconds: a getMe a second costs nothing and bounds the time from the
+Bot API's return to the bot's). Outbox rows written meanwhile wait and go out once it is
+up; webhook updates that arrive meanwhile are held in the inbox (answered 200, so they
+do not wait for Telegram's own retry schedule) and handed to the bot by its first replay,
+which runs the moment the bot's part has started.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 from telegram.error import InvalidToken, TelegramError
@@ -58,8 +63,18 @@ class HostOptions:
     replay_interval: float = 5.0
     delivery_concurrency: int = 8
     bot_retry_initial: float = 1.0
-    bot_retry_max: float = 5.0
+    bot_retry_max: float = 1.0
     route_installers: list[RouteInstaller] = field(default_factory=list)
+
+
+def _warm_classifier() -> None:
+    """Load the segmenter's dictionaries and the lexicon (never raises)."""
+    try:
+        from nlp.classify import classify
+
+        classify("预热")
+    except Exception:
+        log.warning("could not load the classifier ahead of the first update", exc_info=True)
 
 
 class ServiceHost:
@@ -79,6 +94,7 @@ class ServiceHost:
         self._web_ctx: WebContext | None = None
         self._worker_bot: ExtBot | None = None  # type: ignore[type-arg]
         self._connector: asyncio.Task[None] | None = None
+        self._warming: asyncio.Future[None] | None = None
         #: The bot's part: ``starting``, ``ok`` or ``unreachable`` (shown on /healthz).
         self.bot_state = "starting"
 
@@ -103,6 +119,7 @@ class ServiceHost:
             update_sink=None,
             inbox=self.runtime.inbox,
             bot_status=lambda: self.bot_state,
+            hold_while_down=bool(opts.webhook_url),
         )
         add_core_routes(
             self.web_app, ctx, webhook=webhook_path(opts.token) if opts.webhook_url else None
@@ -184,17 +201,25 @@ class ServiceHost:
 
     async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
         """Hand updates whose handling never finished (a crash) back to the bot."""
+        batch = 100
         while not self._stop_event.is_set():
+            payloads: list[dict[str, Any]] = []
             try:
-                await hand_over(application, await self.runtime.inbox.reclaim(), self.runtime.inbox)
+                payloads = await self.runtime.inbox.reclaim(limit=batch)
+                await hand_over(application, payloads, self.runtime.inbox)
             except Exception:
                 log.exception("replaying unhandled updates failed; trying again")
+            if len(payloads) >= batch:
+                continue  # a backlog (updates held while the Bot API was down): no pause
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop_event.wait(), self.options.replay_interval)
 
     async def start(self) -> None:
         """Start everything; while the Bot API is unreachable, the web side only."""
         await self.start_web()
+        # The classifier's dictionaries load in ~1 s of CPU on first use: load them now,
+        # beside the start, not in the first update (after an outage: the first replay).
+        self._warming = asyncio.ensure_future(asyncio.to_thread(_warm_classifier))
         await self.start_bot_or_retry()
 
     async def start_bot_or_retry(self, *, refused_token_is_fatal: bool = False) -> None:

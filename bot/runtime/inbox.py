@@ -145,6 +145,25 @@ class UpdateInbox:
         self._settled(carried)
         return new
 
+    async def hold(self, payload: dict[str, Any], source: str) -> bool:
+        """Write a new update that no bot here can handle yet; False for a repeat.
+
+        Used while the Bot API is unreachable: the update is durable at once (Telegram
+        need not retry it on its own, slower, schedule) and is claimable at once, with
+        no attempt counted, by the first replay of whichever instance runs a bot.
+        """
+        now = self.clock.now()
+        async with self.db.hot() as conn:
+            return await store.accept(
+                conn,
+                update_id=int(payload["update_id"]),
+                payload=payload,
+                source=source,
+                now=now,
+                lease_until=None,
+                attempts=0,
+            )
+
     async def done(
         self,
         update_id: int,
@@ -235,6 +254,14 @@ class UpdateInbox:
             # Kept in memory and retried; after a crash the updates are replayed.
             log.warning("could not settle handled updates: %s", type(exc).__name__)
             self._arm_timer()
+
+    def let_go(self, update_id: int) -> None:
+        """Stop treating ``update_id`` as in flight here (it could not be settled).
+
+        Its row keeps its lease; once that runs out, this instance's replay takes it up
+        again like any other instance's (in flight, it would be excluded for ever).
+        """
+        self._forget(update_id)
 
     def _forget(self, update_id: int) -> float | None:
         self._attempts.pop(update_id, None)

@@ -22,6 +22,7 @@ Handlers reach the runtime as ``context.runtime`` (see
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import os
@@ -58,9 +59,13 @@ from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
 from handlers.base import App, BotContext, SavedNotes, masked
 from storage.db import noting_writes
+from storage.enums import Role
 from storage.state import StateWrite
 
 log = logging.getLogger(__name__)
+
+#: Pauses between retries of an update's settling write (about 8 s in all).
+SETTLE_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 #: The bot's command menu (setMyCommands), in Chinese.
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -158,8 +163,11 @@ class MinqingApplication(
         try:
             states = await persistence.prefetch(user_id, keys)
         except Exception as exc:
+            # Settled like a failed handler: retried a bounded number of times, then a
+            # dead letter. (Raised, it left the update in flight here for ever: never
+            # replayed, never counted.)
             if not is_transient(exc):
-                raise
+                log.error("update %s: reading its state failed", update.update_id, exc_info=exc)
             self.note_transient_failure(update.update_id, exc)
             return False
         for name, state in states.items():
@@ -174,34 +182,48 @@ class MinqingApplication(
         user_id: int | None,
         keys: dict[str, ConversationKey],
     ) -> None:
-        """Mark the update handled with the state it changed (lazily if it wrote nothing else)."""
+        """Mark the update handled with the state it changed, or hand it back after a failure.
+
+        ``lazy``: the handling wrote nothing else, so the settling may wait for the next
+        write (:meth:`UpdateInbox.done`). A settling written now is retried while the
+        database is briefly away (a restart takes about a second): an update whose
+        handler committed its work but could not be marked handled would otherwise be
+        replayed and done twice. If the database stays away, the update is let go here,
+        so that this instance's replay takes it up again once its lease has run out.
+        """
         inbox = self.runtime.inbox
         error = self._transient.pop(update.update_id, None)
-        try:
-            if error is not None:
-                if await inbox.failed(update.update_id, type(error).__name__):
-                    await tell_dead_letter(self, update)
-                return
-            writes: list[StateWrite] = []
-            persistence = self.persistence
-            if isinstance(persistence, DatabasePersistence):
-                await self.update_persistence()
-                writes = persistence.take_pending()
+        writes: list[StateWrite] = []
+        persistence = self.persistence
+        seconds: float | None = None
+        taken = False
+        for delay in (*SETTLE_RETRY_DELAYS, None):
             try:
+                if error is not None:
+                    if await inbox.failed(update.update_id, type(error).__name__):
+                        await tell_dead_letter(self, update)
+                    return
+                if isinstance(persistence, DatabasePersistence) and not taken:
+                    await self.update_persistence()
+                    writes = persistence.take_pending()
+                    taken = True
                 seconds = await inbox.done(
                     update.update_id,
                     writes,
                     lazy=lazy,
                     on_written=partial(self._written, writes, user_id, keys),
                 )
-            except Exception:
-                if isinstance(persistence, DatabasePersistence):
+                break
+            except Exception as exc:
+                if delay is not None and is_transient(exc):
+                    await asyncio.sleep(delay)
+                    continue
+                if writes and isinstance(persistence, DatabasePersistence):
                     persistence.give_back(writes)
-                raise
-        except Exception as exc:
-            # The row keeps its lease; it is replayed when the lease runs out.
-            log.warning("could not settle update %s: %s", update.update_id, type(exc).__name__)
-            return
+                inbox.let_go(update.update_id)
+                # The row keeps its lease; it is replayed when the lease runs out.
+                log.warning("could not settle update %s: %s", update.update_id, type(exc).__name__)
+                return
         if seconds is not None:
             self.runtime.metrics.update_latency.observe(seconds)
 
@@ -310,8 +332,17 @@ def build_application(
 
     if user_burst is None:
         user_burst = int(os.environ.get("MINQING_USER_BURST", DEFAULT_BURST))
+
+    async def is_staff(telegram_user_id: int) -> bool:
+        person = await runtime.people.find(telegram_user_id)
+        return person is not None and person.active and person.role != Role.CITIZEN
+
     processor = PerChatUpdateProcessor(
-        max(1, concurrent), burst=user_burst, period=user_period, on_throttled=on_throttled
+        max(1, concurrent),
+        burst=user_burst,
+        period=user_period,
+        on_throttled=on_throttled,
+        exempt=is_staff,
     )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()

@@ -5,7 +5,9 @@ The webhook accepts an update only with the right ``X-Telegram-Bot-Api-Secret-To
 It answers 200 only after the update is written to the inbox
 (:mod:`bot.runtime.inbox`), so a crash after that loses nothing and a retry reaching a
 second instance is ignored. Accepted updates are handed to an ``UpdateSink`` —
-the Telegram application's update queue in production, anything in tests.
+the Telegram application's update queue in production, anything in tests. While no
+bot runs (the Bot API unreachable), a service that will run one holds the update in
+the inbox instead (``hold_while_down``), answered 200, for the bot's first replay.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class WebContext:
     min_free_bytes: int = MIN_FREE_BYTES
     #: The bot's state (``ok``, ``starting``, ``unreachable``), if a bot runs alongside.
     bot_status: Callable[[], str] | None = None
+    #: While no bot runs, take webhook updates into the inbox (200) for the first replay
+    #: once one does, instead of answering 503 (Telegram's own retries can be minutes apart).
+    hold_while_down: bool = False
 
     def __post_init__(self) -> None:
         if self.inbox is None:
@@ -102,11 +107,18 @@ async def handle_webhook(request: web.Request) -> web.Response:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         ctx.metrics.webhook_rejected.inc(1, "malformed")
         return web.json_response({"ok": False, "error": "not an update"}, status=400)
+    assert ctx.inbox is not None
+    if ctx.update_sink is None and ctx.hold_while_down:
+        # The bot is not running (the Bot API unreachable): kept for its first replay.
+        if not await ctx.inbox.hold(payload, "webhook"):
+            ctx.metrics.webhook_rejected.inc(1, "duplicate")
+            return web.json_response({"ok": True, "duplicate": True})
+        ctx.metrics.updates.inc(1, "webhook")
+        return web.json_response({"ok": True, "held": True})
     if ctx.update_sink is None:
         # The bot is not running (yet): Telegram keeps the update and retries.
         ctx.metrics.webhook_rejected.inc(1, "not_ready")
         return web.json_response({"ok": False, "error": "starting"}, status=503)
-    assert ctx.inbox is not None
     if not await ctx.inbox.accept(payload, "webhook"):
         ctx.metrics.webhook_rejected.inc(1, "duplicate")
         return web.json_response({"ok": True, "duplicate": True})

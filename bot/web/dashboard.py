@@ -9,6 +9,8 @@ Routes::
     POST /dashboard/cases/{id}/act      签收 / 处理中 / 办结 / 退单 / 上报 / 派单
     GET  /dashboard/overview            the district by station and by room (district users)
     GET  /dashboard/routing             routing accuracy, confusions, corrections to learn
+    GET  /dashboard/dead-letters        updates the bot gave up on (district office)
+    POST /dashboard/dead-letters/{id}   retry one, or close it as handled by hand
     GET  /dashboard/assessment?month=   monthly assessment, ranking and trend
     GET  /dashboard/coverage            network coverage against the seed's targets
     GET  /dashboard/diary?month=        diary compliance; POST files an entry
@@ -80,6 +82,7 @@ from bot.web.dashboard_base import (
     parse_int,
     redirect,
 )
+from bot.web.dashboard_dead import DEAD_PATH, handle_dead_letter_post, handle_dead_letters
 from bot.web.dashboard_records import (
     handle_diary,
     handle_diary_post,
@@ -393,6 +396,8 @@ def add_dashboard_routes(
     r.add_post(r"/dashboard/cases/{case_id}/act", guarded(handle_act))
     r.add_get("/dashboard/overview", guarded(handle_overview, district_only=True))
     r.add_get(ROUTING_PATH, guarded(handle_routing, district_only=True))
+    r.add_get(DEAD_PATH, guarded(handle_dead_letters, district_only=True))
+    r.add_post(DEAD_PATH + "/{update_id}", guarded(handle_dead_letter_post, district_only=True))
     r.add_get("/dashboard/assessment", guarded(handle_assessment))
     r.add_get("/dashboard/coverage", guarded(handle_coverage))
     r.add_get("/dashboard/diary", guarded(handle_diary))

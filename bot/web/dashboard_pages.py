@@ -112,6 +112,7 @@ def _nav(viewer: ViewerInfo) -> list[tuple[str, str, str]]:
     if viewer.district_user:
         items.append(("overview", "/dashboard/overview", "全区概况"))
         items.append(("routing", "/dashboard/routing", "分派准确率"))
+        items.append(("dead", "/dashboard/dead-letters", "未处理消息"))
     items += [
         ("assessment", "/dashboard/assessment", "考核"),
         ("coverage", "/dashboard/coverage", "网络覆盖"),
