@@ -30,6 +30,8 @@ Pure Python at run time: one dictionary lookup per n-gram, no numpy.
 from __future__ import annotations
 
 import json
+import math
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ __all__ = [
     "Head",
     "Scored",
     "default_model",
+    "is_feature",
     "load_model",
     "ngrams",
 ]
@@ -52,43 +55,32 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "config" / "danger_model.j
 HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119", "s120")
 """The model's heads, in the order of the weights file's columns."""
 
-MAX_N = 2
-"""Longest n-gram, in characters."""
 
 
-def _fold(ch: str) -> str:
-    """Fold a character: digits to ``0``, Latin letters to lower case."""
-    if ch.isdigit():
-        return "0"
-    return ch.lower()
+_DIGIT = re.compile(r"[0-9]")
+_PAIRS = re.compile(r"(?=(..))", re.S)
 
 
-def ngrams(text: str, max_n: int = MAX_N) -> list[str]:
-    """The distinct character n-grams of a normalised text, in first-seen order.
+def ngrams(text: str) -> set[str]:
+    """The distinct character 1- and 2-grams of a normalised text.
 
-    Punctuation and whitespace split the text into runs; n-grams never cross
-    a run's end, so ``着火，了`` has no ``火了``.
+    Digits are folded to ``0`` and Latin letters to lower case. An n-gram
+    with punctuation or whitespace in it is never in the weights table
+    (training keeps only n-grams of letters and digits,
+    :func:`is_feature`), so ``着火，了`` gives no ``火了``.
 
-    >>> ngrams("着火了")
-    ['着', '着火', '火', '火了', '了']
+    >>> sorted(ngrams("着火了"))
+    ['了', '火', '火了', '着', '着火']
     """
-    seen: dict[str, None] = {}
-    run: list[str] = []
+    t = _DIGIT.sub("0", text).lower()
+    grams = set(_PAIRS.findall(t))
+    grams.update(t)
+    return grams
 
-    def flush() -> None:
-        for i in range(len(run)):
-            for n in range(1, max_n + 1):
-                if i + n <= len(run):
-                    seen.setdefault("".join(run[i : i + n]), None)
-        run.clear()
 
-    for ch in text:
-        if ch.isalnum():
-            run.append(_fold(ch))
-        else:
-            flush()
-    flush()
-    return list(seen)
+def is_feature(gram: str) -> bool:
+    """Whether an n-gram may be a feature: letters and digits only."""
+    return gram.isalnum()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,22 +105,29 @@ class Scored:
     Attributes:
         scores: Head name → score.
         fired: The heads whose score reached their threshold.
-        contributions: Head name → ``(n-gram, weight)`` of the n-grams
-            present with a positive weight, largest first.
+        present: ``(n-gram, weights)`` of every n-gram of the text in the table.
+        heads: The heads' names, in the order of the weights.
     """
 
     scores: Mapping[str, float]
     fired: frozenset[str]
-    contributions: Mapping[str, tuple[tuple[str, float], ...]]
+    present: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    heads: tuple[str, ...] = HEADS
+
+    def contributions(self, head: str) -> list[tuple[str, float]]:
+        """``(n-gram, weight)`` of the n-grams pushing ``head`` up, largest first."""
+        i = self.heads.index(head)
+        return sorted(
+            ((g, w[i]) for g, w in self.present if w[i] > 0), key=lambda t: (-t[1], t[0])
+        )
 
     def reasons(self, head: str, limit: int = 3) -> tuple[str, ...]:
         """The words that pushed ``head`` up: the top n-grams, none inside another.
 
-        A shorter n-gram contained in one already chosen (火 in 着火了) is
-        skipped; a longer one that contains a chosen one replaces it.
+        Single characters are left out; a bigram is shown as it is (割腕, 流血).
         """
         chosen: list[str] = []
-        for gram, _ in self.contributions.get(head, ()):
+        for gram, _ in self.contributions(head):
             if len(gram) < 2 or any(gram in c for c in chosen):
                 continue
             chosen = [c for c in chosen if c not in gram]
@@ -158,15 +157,11 @@ class DangerModel:
 
     def score(self, text: str) -> Scored:
         """Score a normalised text on every head."""
-        totals = [0.0] * len(self.heads)
-        present: list[tuple[str, tuple[float, ...]]] = []
-        for gram in ngrams(text):
-            w = self.weights.get(gram)
-            if w is None:
-                continue
-            present.append((gram, w))
-            for i, value in enumerate(w):
-                totals[i] += value
+        table = self.weights
+        present = tuple((g, table[g]) for g in table.keys() & ngrams(text))
+        totals = [math.fsum(col) for col in zip(*(w for _, w in present), strict=True)]
+        if not totals:
+            totals = [0.0] * len(self.heads)
         scores = {h.name: h.bias + totals[i] for i, h in enumerate(self.heads)}
         # A head fires on evidence: its threshold reached and the words
         # themselves pushing towards it (the prior alone never raises a level).
@@ -176,16 +171,7 @@ class DangerModel:
             if scores[h.name] >= h.threshold and totals[i] > 0
         )
 
-        contributions = {
-            h.name: tuple(
-                sorted(
-                    ((g, w[i]) for g, w in present if w[i] > 0),
-                    key=lambda t: (-t[1], t[0]),
-                )
-            )
-            for i, h in enumerate(self.heads)
-        }
-        return Scored(scores, fired, contributions)
+        return Scored(scores, fired, present, tuple(h.name for h in self.heads))
 
     def to_json(self) -> str:
         """The weights file's text: stable order, one n-gram a line."""

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.danger import HEADS, DangerModel, Head, ngrams
+from nlp.danger import HEADS, DangerModel, Head, is_feature, ngrams
 from nlp.emergency import detect
 from nlp.normalize import normalize
 from nlp.rubric import LEVELS
@@ -126,7 +126,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _prepare(ex: Example) -> Example:
     ex.norm = normalize(ex.text[:12000])[:3000]
     ex.masked = mask_look_alikes(ex.norm)
-    ex.grams = tuple(ngrams(ex.masked))
+    ex.grams = tuple(sorted(g for g in ngrams(ex.masked) if is_feature(g)))
     ex.rubric_level = rubric_assessment(ex.norm).level
     if ex.kind != "warning":
         found = detect(ex.text, learned=False)

@@ -267,24 +267,21 @@ def mask_look_alikes(text: str, rubric: Rubric | None = None) -> str:
     separator, so the model cannot take 上吊 or 落水 from them either: a
     district that adds a look-alike in TOML fixes the model too.
     """
-    rub = rubric if rubric is not None else default_rubric()
-    for phrase in _look_alikes(rub):
-        if phrase in text:
-            text = text.replace(phrase, "，")
-    return text
+    pattern = _look_alikes(rubric if rubric is not None else default_rubric())
+    return pattern.sub("，", text) if pattern is not None else text
 
 
-_LOOK_ALIKES: list[tuple[Rubric, tuple[str, ...]]] = []
+_LOOK_ALIKES: list[tuple[Rubric, re.Pattern[str] | None]] = []
 
 
-def _look_alikes(rub: Rubric) -> tuple[str, ...]:
-    """Every family's look-alikes, longest first (cached for the last rubric)."""
+def _look_alikes(rub: Rubric) -> re.Pattern[str] | None:
+    """One pattern for every family's look-alikes, longest first (cached for the last rubric)."""
     if _LOOK_ALIKES and _LOOK_ALIKES[0][0] is rub:
         return _LOOK_ALIKES[0][1]
-    words = {w for fam in rub.families for w in fam.exclude}
-    found = tuple(sorted(words, key=lambda w: (-len(w), w)))
-    _LOOK_ALIKES[:] = [(rub, found)]
-    return found
+    words = sorted({w for fam in rub.families for w in fam.exclude}, key=lambda w: (-len(w), w))
+    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    _LOOK_ALIKES[:] = [(rub, pattern)]
+    return pattern
 
 
 def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
