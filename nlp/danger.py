@@ -56,7 +56,6 @@ HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119"
 """The model's heads, in the order of the weights file's columns."""
 
 
-
 _DIGIT = re.compile(r"[0-9]")
 _PAIRS = re.compile(r"(?=(..))", re.S)
 
@@ -117,9 +116,7 @@ class Scored:
     def contributions(self, head: str) -> list[tuple[str, float]]:
         """``(n-gram, weight)`` of the n-grams pushing ``head`` up, largest first."""
         i = self.heads.index(head)
-        return sorted(
-            ((g, w[i]) for g, w in self.present if w[i] > 0), key=lambda t: (-t[1], t[0])
-        )
+        return sorted(((g, w[i]) for g, w in self.present if w[i] > 0), key=lambda t: (-t[1], t[0]))
 
     def reasons(self, head: str, limit: int = 3) -> tuple[str, ...]:
         """The words that pushed ``head`` up: the top n-grams, none inside another.
