@@ -56,6 +56,9 @@ HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119"
 """The model's heads, in the order of the weights file's columns."""
 
 
+# Characters of function words: a bigram with one of them is a poor "why".
+_FUNCTION = frozenset("的地得一是在有个这那他她它我你们说和与就都也还又把被给么吗呢吧啊呀0")
+
 _DIGIT = re.compile(r"[0-9]")
 _PAIRS = re.compile(r"(?=(..))", re.S)
 
@@ -121,11 +124,12 @@ class Scored:
     def reasons(self, head: str, limit: int = 3) -> tuple[str, ...]:
         """The words that pushed ``head`` up: the top n-grams, none inside another.
 
-        Single characters are left out; a bigram is shown as it is (割腕, 流血).
+        Single characters and bigrams with a function word's character in
+        them (的塔, 喊他, 一地) are left out; a bigram is shown as it is (塔吊, 压着).
         """
         chosen: list[str] = []
         for gram, _ in self.contributions(head):
-            if len(gram) < 2 or any(gram in c for c in chosen):
+            if len(gram) < 2 or _FUNCTION & set(gram) or any(gram in c for c in chosen):
                 continue
             chosen = [c for c in chosen if c not in gram]
             chosen.append(gram)
