@@ -225,9 +225,10 @@ def assess_normalized(
     """Assess severity from an already normalised text.
 
     The level is the rubric's, raised (never lowered) to the highest level
-    whose head of the learned model (:mod:`nlp.danger`) fires; the reasons
-    are then the n-grams that pushed that head up, and ``families`` ends
-    with ``"model"``.
+    whose head of the learned model (:mod:`nlp.danger`) fires — ``high``
+    only when the rubric already sees at least medium (:data:`_RAISES_FROM`);
+    the reasons are then the n-grams
+    that pushed that head up, and ``families`` ends with ``"model"``.
 
     Args:
         text: Normalised text (see :func:`nlp.normalize.normalize`).
@@ -246,6 +247,8 @@ def assess_normalized(
     rank = {level: i for i, level in enumerate(LEVELS)}
     for level in ("critical", "high", "medium"):
         if level in scored.fired:
+            if rank[found.level] < rank[_RAISES_FROM[level]]:
+                continue
             if rank[level] > rank[found.level]:
                 reasons = scored.reasons(level) or found.reasons
                 return Severity(
@@ -258,6 +261,17 @@ def assess_normalized(
                 )
             break
     return found
+
+
+_RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
+"""The lowest rubric level each head may raise from.
+
+The ``high`` head learns topics as much as collective action (拖欠工资 is in
+most collective wage warnings), so from nothing it would rate
+公司拖欠工资三个月了 high and put a routine complaint in the alert queue; it
+raises only what the rubric already sees as medium. ``critical`` (life at
+risk) and ``medium`` raise from any level.
+"""
 
 
 def mask_look_alikes(text: str, rubric: Rubric | None = None) -> str:

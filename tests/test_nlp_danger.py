@@ -64,8 +64,9 @@ def test_leave_one_set_out_severity(combined: dict[str, SetFigures], held: str) 
     f = combined[held].row()
     assert combined[held].critical_below_high == 0
     assert f["critical_recall"] >= 0.98
-    assert f["under"] <= 0.05
     assert f["exact"] >= 0.85
+    assert f["under"] <= 0.05
+    assert combined[held].under <= (2 if held == "blind13d" else 0)
 
 
 @pytest.mark.parametrize("held", BLIND_SETS)
@@ -98,6 +99,17 @@ def test_the_model_raises_and_says_why() -> None:
     assert sev.level == "critical"
     assert "model" in sev.families and sev.reasons
     assert all(len(r) == 2 for r in sev.reasons)
+
+
+def test_a_routine_complaint_is_not_raised_by_its_topic() -> None:
+    """拖欠工资 is in most collective wage warnings; one person's complaint is no alert.
+
+    (High and critical cases' cards go out ahead of routine ones: a routine
+    complaint rated high would queue beside a critical warning.)
+    """
+    for text in ("公司拖欠工资三个月了", "老板拖欠我两个月工资", "小区物业费年年涨", "路灯坏了"):
+        assert assess_severity(text).level in ("low", "medium"), text
+    assert assess_severity("小区物业费年年涨").level == "low"
 
 
 def test_the_model_never_lowers_the_rubric() -> None:
