@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the training module loads only when a triage command runs
+    from nlp.danger_train import SetFigures
 
 __all__ = ["register"]
 
@@ -69,16 +74,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_figures(title: str, figures: list[object]) -> None:
-    from nlp.danger_train import SetFigures
-
+def _print_figures(title: str, figures: Sequence[SetFigures]) -> None:
     print(title)
     print(
         "  set       exact  under  critical (below high)  danger recall  look-alike alarms"
         "  request alarms"
     )
     for f in figures:
-        assert isinstance(f, SetFigures)
         r = f.row()
         print(
             f"  {f.name:<9} {r['exact']:.3f}  {r['under']:.3f}  "
@@ -97,9 +99,9 @@ def cmd_cv(args: argparse.Namespace) -> int:
     rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in BLIND_SETS]
     combined = leave_one_set_out(examples)
     alone = leave_one_set_out(examples, alone=True)
-    _print_figures("rubric alone (tuned on a-c: in-sample there; d unseen by it)", list(rubric))
-    _print_figures("rubric raised by the model, leave-one-set-out", list(combined))
-    _print_figures("model alone, leave-one-set-out", list(alone))
+    _print_figures("rubric alone (tuned on a-c: in-sample there; d unseen by it)", rubric)
+    _print_figures("rubric raised by the model, leave-one-set-out", combined)
+    _print_figures("model alone, leave-one-set-out", alone)
     if args.verbose:
         for f in combined:
             print(f"== {f.name}: still failing (rubric + model)")
