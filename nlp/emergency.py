@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import clause_around, match_families
 from nlp.normalize import normalize
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
-from nlp.severity import assess_normalized
+from nlp.severity import assess_normalized, mask_look_alikes
 
 __all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]
 
@@ -74,12 +75,39 @@ class Emergency:
         }
 
 
-def detect(text: str, rubric: Rubric | None = None) -> Emergency | None:
+#: The numbers a learned service head names, in the order preferred on a tie.
+_SERVICE_HEADS = (("s110", "110"), ("s120", "120"), ("s119", "119"))
+
+
+def _learned_services(scored: Scored) -> list[str]:
+    """The numbers whose service head fires; the best-scoring one if none does."""
+    fired = [n for head, n in _SERVICE_HEADS if head in scored.fired]
+    if fired:
+        return fired
+    best = max(_SERVICE_HEADS, key=lambda hn: scored.scores.get(hn[0], float("-inf")))
+    return [best[1]]
+
+
+def detect(
+    text: str,
+    rubric: Rubric | None = None,
+    *,
+    learned: bool = True,
+    model: DangerModel | None = None,
+) -> Emergency | None:
     """Return the emergency a message describes, or ``None``.
+
+    The rubric's families decide first; when none of them finds danger now,
+    the learned model's ``danger`` head may (kind ``danger``, label
+    危险情况, the numbers of its service heads, the n-grams behind it as
+    words). When both find it, the numbers the model adds follow the
+    rubric's.
 
     Args:
         text: The raw message (simplified or traditional).
         rubric: The rubric; ``None`` for the packaged one.
+        learned: Apply the learned model (``False``: the rubric alone).
+        model: The model; ``None`` for the packaged ``config/danger_model.json``.
 
     Returns:
         The emergency (kind, numbers, words, level), or ``None`` when the
@@ -100,8 +128,30 @@ def detect(text: str, rubric: Rubric | None = None) -> Emergency | None:
     dangers = [
         m for m in matches if m.family.services and (not (m.past or aftermath) or now(m.start))
     ]
+    danger_model = (model or default_model()) if learned else None
+    scored = danger_model.score(mask_look_alikes(norm, rub)) if danger_model else None
+    # The model reads words, not time: a message about the past or an
+    # aftermath (去年, 工伤, 救助) is no danger now for it unless a strong
+    # now word (正在, 快来, 救命) is written too.
+    then = aftermath or any(w in norm for w in rub.past)
+    model_says = (
+        scored is not None
+        and "danger" in scored.fired
+        and (not then or any(w in norm for w in rub.strong_now))
+    )
     if not dangers:
-        return None
+        if scored is None or not model_says:
+            return None
+        level = assess_normalized(norm, rub, learned=learned, model=model).level
+        if rank[level] < rank["high"]:
+            level = "high"
+        return Emergency(
+            "danger",
+            "危险情况",
+            tuple(_learned_services(scored)),
+            scored.reasons("danger"),
+            level,
+        )
     # The most serious family first; among equals the one written first.
     dangers.sort(key=lambda m: (-rank[m.family.now_level or m.family.level], m.start))
     first = dangers[0]
@@ -110,7 +160,9 @@ def detect(text: str, rubric: Rubric | None = None) -> Emergency | None:
     for m in dangers:
         services.extend(n for n in m.family.services if n not in services)
         words.extend(w for w in m.words if w not in words)
-    level = assess_normalized(norm, rub).level
+    if scored is not None and model_says:
+        services.extend(n for n in _learned_services(scored) if n not in services)
+    level = assess_normalized(norm, rub, learned=learned, model=model).level
     if rank[level] < rank["high"]:
         level = "high"
     return Emergency(first.family.name, first.family.label, tuple(services), tuple(words), level)

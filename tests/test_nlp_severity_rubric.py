@@ -49,7 +49,9 @@ def _dev_rows() -> list[tuple[str, str]]:
     ],
 )
 def test_the_issues_examples(text: str, level: str) -> None:
-    assert assess_severity(text).level == level
+    # The rubric's own rules; the learned model may only raise the level.
+    assert assess_severity(text, learned=False).level == level
+    assert RANK[assess_severity(text).level] >= RANK[level]
 
 
 def test_dev_warnings_are_never_under_rated() -> None:
@@ -107,7 +109,7 @@ def test_a_district_extends_a_family_in_toml(tmp_path: Path) -> None:
     text = RUBRIC_PATH.read_text(encoding="utf-8")
     custom = tmp_path / "severity.toml"
     message = "有人在水塘边蹦极"
-    assert assess_severity(message).level == "low"
+    assert assess_severity(message, learned=False).level == "low"
     custom.write_text(
         re.sub(
             r"(\[families\.self_harm\][^\n]*\n(?:[^\n]*\n)*?words = \[)",

@@ -3,8 +3,11 @@
 Each ``blind13*`` set was written by a helper who saw only DESIGN.md, the seed
 and the rubric's wording in the issue, never the code or ``config/severity.toml``.
 Each was scored once while unseen (figures in ``tests/data/README.md`` and
-``docs/severity.md``); all three were tuned on afterwards, so these tests
-guard the rubric's level on them, not an unseen estimate (set c was the last unseen one).
+``docs/severity.md``); a–c were tuned on afterwards and all four train the
+learned danger model (``config/danger_model.json``), so these tests guard the
+level reached on them, not an unseen estimate. The development estimate is
+leave-one-set-out (``tests/test_nlp_danger.py``); the unseen one is set 13e,
+scored by the lead.
 """
 
 from __future__ import annotations
@@ -83,20 +86,20 @@ def test_no_judged_citizen_message_is_taken_for_small_talk() -> None:
     assert mistaken == []
 
 
-def test_unseen_set_d_stays_at_least_where_it_was_scored() -> None:
-    """Set d was scored once unseen after round 3 and is never tuned on.
-
-    Its figures missed issue 13's targets (docs/severity.md); this guards the
-    level reached so that a change that makes the unseen estimate worse shows.
+def test_set_d_stays_where_training_put_it() -> None:
+    """Set d was scored once unseen after round 3 (critical 13/21, 6 below high,
+    16 under-rated, danger 56/70, 8 false alarms); since round 4 it trains the
+    danger model (the rubric's word lists were not tuned on it). Guarded at the
+    level reached; its 8 look-alike false alarms are the rubric's own.
     """
     rows = _rows("blind13d_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
-    assert sum(g == "critical" for g in critical) >= 13
-    assert sum(RANK[g] < RANK["high"] for g in critical) <= 6
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 16
+    assert sum(g == "critical" for g in critical) == len(critical) == 21
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 2
+    assert sum(g == want for g, want in got) >= 74
     em = _rows("blind13d_emergencies.tsv")
-    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "1") >= 56
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "1") >= 69
     assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "0") <= 8
     nr = _rows("blind13d_nonrequests.tsv")
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")

@@ -2,7 +2,7 @@
 
 One module per command group (:mod:`~bot.cli.org`, :mod:`~bot.cli.serve`,
 :mod:`~bot.cli.nlp`, :mod:`~bot.cli.bench`, :mod:`~bot.cli.web`,
-:mod:`~bot.cli.report`, helpers in :mod:`~bot.cli.common`), each exposing
+:mod:`~bot.cli.report`, :mod:`~bot.cli.triage`, helpers in :mod:`~bot.cli.common`), each exposing
 ``register(subparsers)``; each parser sets ``func`` to a callable taking the
 parsed arguments and returning the process exit code. This module only
 assembles them. On top of everything: a module here may import any part of the
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 #: The groups in registration order (``bench`` adds to the ``bench`` that ``nlp`` creates).
-GROUPS = ("org", "serve", "nlp", "bench", "web", "report")
+GROUPS = ("org", "serve", "nlp", "bench", "web", "report", "triage")
 
 #: Command → (groups to register, in order; one-line help for ``minqing --help``).
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "classify": (("nlp",), "classify a message into room and bureau (or evaluate on a file)"),
     "lexicon": (("nlp",), "build or check the keyword lexicon"),
     "bench": (("nlp", "bench"), "benchmarks"),
+    "triage": (
+        ("triage",),
+        "train or cross-validate the learned danger model (severity, emergencies)",
+    ),
     "apikey": (("web",), "create, list and revoke Open311 API keys"),
     "diary": (("web",), "the public-sentiment diary (民情日记)"),
     "report": (

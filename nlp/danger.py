@@ -1,0 +1,223 @@
+"""A learned model of danger that raises the rubric's level, never lowers it.
+
+The rubric's word families (:mod:`nlp.families`) match words; written by
+hand, they miss wordings nobody listed (坐在楼顶边边上腿都伸出去了, 山坡塌了一片
+压住两间民房). This module scores a text with a small linear model over
+**character n-grams** (1 and 2 characters of the normalised text, digits
+folded to ``0``), trained offline from every labelled warning and
+emergency in ``tests/data`` by ``minqing triage train``
+(:mod:`nlp.danger_train`) and shipped as ``config/danger_model.json``: one
+weight per n-gram and head, readable and diffable.
+
+Heads (each a binary naive-Bayes log-count-ratio model, see
+``docs/severity.md``):
+
+* ``critical``, ``high``, ``medium`` — the warning's level is at least that;
+* ``danger`` — a citizen's message describes danger now (not a look-alike);
+* ``s110``, ``s119``, ``s120`` — which emergency number that danger needs.
+
+A head *fires* when its score reaches its threshold, chosen by
+cross-validation for recall (under-rating is far worse than a false alarm),
+and the n-grams' own sum is positive (the prior alone never raises a level).
+:func:`nlp.severity.assess_normalized` takes ``max(rubric, model)``;
+:func:`nlp.emergency.detect` takes rubric ``or`` model. The words shown to an
+officer are the n-grams present with the largest weights
+(:meth:`Scored.reasons`).
+
+Pure Python at run time: one dictionary lookup per n-gram, no numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "HEADS",
+    "MODEL_PATH",
+    "DangerModel",
+    "Head",
+    "Scored",
+    "default_model",
+    "is_feature",
+    "load_model",
+    "ngrams",
+]
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "config" / "danger_model.json"
+"""The packaged weights (written by ``minqing triage train``)."""
+
+HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119", "s120")
+"""The model's heads, in the order of the weights file's columns."""
+
+
+# Characters of function words: a bigram with one of them is a poor "why".
+_FUNCTION = frozenset("的地得一是在有个这那他她它我你们说和与就都也还又把被给么吗呢吧啊呀0")
+
+_DIGIT = re.compile(r"[0-9]")
+_PAIRS = re.compile(r"(?=(..))", re.S)
+
+
+def ngrams(text: str) -> set[str]:
+    """The distinct character 1- and 2-grams of a normalised text.
+
+    Digits are folded to ``0`` and Latin letters to lower case. An n-gram
+    with punctuation or whitespace in it is never in the weights table
+    (training keeps only n-grams of letters and digits,
+    :func:`is_feature`), so ``着火，了`` gives no ``火了``.
+
+    >>> sorted(ngrams("着火了"))
+    ['了', '火', '火了', '着', '着火']
+    """
+    t = _DIGIT.sub("0", text).lower()
+    grams = set(_PAIRS.findall(t))
+    grams.update(t)
+    return grams
+
+
+def is_feature(gram: str) -> bool:
+    """Whether an n-gram may be a feature: letters and digits only."""
+    return gram.isalnum()
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One binary head: ``score = bias + Σ weight(n-gram present)``.
+
+    Attributes:
+        name: ``critical``, ``danger``, ``s119`` ...
+        bias: The log prior ratio.
+        threshold: The score at which the head fires.
+    """
+
+    name: str
+    bias: float
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A text's scores, and the n-grams behind them.
+
+    Attributes:
+        scores: Head name → score.
+        fired: The heads whose score reached their threshold.
+        present: ``(n-gram, weights)`` of every n-gram of the text in the table.
+        heads: The heads' names, in the order of the weights.
+    """
+
+    scores: Mapping[str, float]
+    fired: frozenset[str]
+    present: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    heads: tuple[str, ...] = HEADS
+
+    def contributions(self, head: str) -> list[tuple[str, float]]:
+        """``(n-gram, weight)`` of the n-grams pushing ``head`` up, largest first."""
+        i = self.heads.index(head)
+        return sorted(((g, w[i]) for g, w in self.present if w[i] > 0), key=lambda t: (-t[1], t[0]))
+
+    def reasons(self, head: str, limit: int = 3) -> tuple[str, ...]:
+        """The words that pushed ``head`` up: the top n-grams, none inside another.
+
+        Single characters and bigrams with a function word's character in
+        them (的塔, 喊他, 一地) are left out; a bigram is shown as it is (塔吊, 压着).
+        """
+        chosen: list[str] = []
+        for gram, _ in self.contributions(head):
+            if len(gram) < 2 or _FUNCTION & set(gram) or any(gram in c for c in chosen):
+                continue
+            chosen = [c for c in chosen if c not in gram]
+            chosen.append(gram)
+            if len(chosen) >= limit:
+                break
+        return tuple(chosen)
+
+
+class DangerModel:
+    """The heads and the weight table."""
+
+    def __init__(
+        self,
+        heads: Iterable[Head],
+        weights: Mapping[str, Iterable[float]],
+        meta: Mapping[str, object] | None = None,
+    ) -> None:
+        self.heads: tuple[Head, ...] = tuple(heads)
+        self.weights: dict[str, tuple[float, ...]] = {g: tuple(w) for g, w in weights.items()}
+        self.meta: dict[str, object] = dict(meta or {})
+        self._index = {h.name: i for i, h in enumerate(self.heads)}
+
+    def head(self, name: str) -> Head:
+        """The head called ``name``."""
+        return self.heads[self._index[name]]
+
+    def score(self, text: str) -> Scored:
+        """Score a normalised text on every head."""
+        table = self.weights
+        present = tuple((g, table[g]) for g in table.keys() & ngrams(text))
+        totals = [math.fsum(col) for col in zip(*(w for _, w in present), strict=True)]
+        if not totals:
+            totals = [0.0] * len(self.heads)
+        scores = {h.name: h.bias + totals[i] for i, h in enumerate(self.heads)}
+        # A head fires on evidence: its threshold reached and the words
+        # themselves pushing towards it (the prior alone never raises a level).
+        fired = frozenset(
+            h.name
+            for i, h in enumerate(self.heads)
+            if scores[h.name] >= h.threshold and totals[i] > 0
+        )
+
+        return Scored(scores, fired, present, tuple(h.name for h in self.heads))
+
+    def to_json(self) -> str:
+        """The weights file's text: stable order, one n-gram a line."""
+        lines = ["{"]
+        lines.append(f'  "meta": {json.dumps(self.meta, ensure_ascii=False, sort_keys=True)},')
+        heads = [
+            {"name": h.name, "bias": round(h.bias, 4), "threshold": round(h.threshold, 4)}
+            for h in self.heads
+        ]
+        lines.append(f'  "heads": {json.dumps(heads, ensure_ascii=False)},')
+        lines.append('  "weights": {')
+        items = sorted(self.weights.items())
+        for k, (gram, w) in enumerate(items):
+            sep = "," if k < len(items) - 1 else ""
+            row = json.dumps([round(v, 3) for v in w])
+            lines.append(f"    {json.dumps(gram, ensure_ascii=False)}: {row}{sep}")
+        lines.append("  }")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> DangerModel:
+        """Parse the weights file."""
+        raw = json.loads(text)
+        heads = [Head(h["name"], float(h["bias"]), float(h["threshold"])) for h in raw["heads"]]
+        weights = {g: [float(v) for v in w] for g, w in raw["weights"].items()}
+        return cls(heads, weights, raw.get("meta", {}))
+
+
+def load_model(path: Path | str) -> DangerModel:
+    """Load a weights file."""
+    return DangerModel.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+_DEFAULT: DangerModel | None = None
+_LOCK = threading.Lock()
+
+
+def default_model() -> DangerModel | None:
+    """The packaged model, loaded once; ``None`` if the file is absent."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _LOCK:
+            if _DEFAULT is None:
+                if not MODEL_PATH.exists():
+                    return None
+                _DEFAULT = load_model(MODEL_PATH)
+    return _DEFAULT
