@@ -103,3 +103,27 @@ def test_set_d_stays_where_training_put_it() -> None:
     assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "0") <= 8
     nr = _rows("blind13d_nonrequests.tsv")
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+
+
+def test_set_e_stays_at_least_where_it_was_scored_unseen() -> None:
+    """Set e was written blind in stop 20 and scored once, unseen, on the merged danger model.
+
+    It missed issue 13's targets (critical recall 28/32, 4 criticals below high, 8 of 100
+    under-rated, look-alike false alarms 5/70, small talk 36/40; tests/data/README.md). This
+    guards the level reached so that a change that makes it worse shows; the next round may
+    tune on it and must then write a new unseen set.
+    """
+    rows = _rows("blind13e_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 32
+    assert sum(g == "critical" for g in critical) >= 28
+    assert sum(RANK[g] < RANK["high"] for g in critical) <= 4
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 8
+    em = _rows("blind13e_emergencies.tsv")
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "1") >= 68
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "0") <= 5
+    nr = _rows("blind13e_nonrequests.tsv")
+    talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
+    assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) >= 36
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
