@@ -39,13 +39,13 @@ Expected figures (the same table is in docs/assessment.md):
 ====== ==== ==== ====== ====== ====== ====== ====== ====== ====== ===== ================
 unit   派单 退单 响应率 按时   解决率 满意率 退单率 重办率 综合   排名  note
 ====== ==== ==== ====== ====== ====== ====== ====== ====== ====== ===== ================
-建设局 4    0    3/4    2/4    3/4    2.8/4  0/4    1/3    68.5   1
+建设局 4    0    3/4    2/4    3/4    2.8/3  0/4    1/3    75.5   1
 劳动局 3    0    2/3    1/2    1/2    1/2    0/3    1/2    53.3   2     L3 not yet due
 环保局 4    1    3/3    0/2    0/2    —→0    1/4    —      20.0   3     (used to be 100)
 规划   1    0    1/1    1/1    1/1    1/1    0/1    0/1    100.0  —     below minimum 3
 ====== ==== ==== ====== ====== ====== ====== ====== ====== ====== ===== ================
 
-综合 = 20·响应 + 20·按时 + 30·解决 + 30·满意: 建设 15 + 10 + 22.5 + 21 = 68.5;
+综合 = 20·响应 + 20·按时 + 30·解决 + 30·满意: 建设 15 + 10 + 22.5 + 28 = 75.5;
 劳动 13.33 + 10 + 15 + 15 = 53.33; 环保 20 + 0 + 0 + 0 = 20.
 """
 
@@ -86,7 +86,7 @@ AS_OF = sh(11, 2, 9)
 #: unit → (dispatched, returned, response, on time, resolution, satisfaction,
 #:         return, reopen, total, rank) as the dashboard prints them.
 EXPECTED = {
-    "construction": ("4", "0", "75.0%", "50.0%", "75.0%", "70.0%", "0.0%", "33.3%", "68.5", "1"),
+    "construction": ("4", "0", "75.0%", "50.0%", "75.0%", "93.3%", "0.0%", "33.3%", "75.5", "1"),
     "labor": ("3", "0", "66.7%", "50.0%", "50.0%", "50.0%", "0.0%", "50.0%", "53.3", "2"),
     "environment": ("4", "1", "100.0%", "0.0%", "0.0%", "—", "25.0%", "—", "20.0", "3"),
     "planning": (
@@ -254,7 +254,7 @@ async def test_the_scripted_month_everywhere(
     c = rows["construction"].score
     assert c is not None
     assert (c.ack_due, c.acknowledged_on_time, c.resolve_due, c.resolved_on_time) == (4, 3, 4, 2)
-    assert (c.standing, c.explained, c.followed_up, c.disputed) == (3, 1, 4, 1)
+    assert (c.standing, c.explained, c.followed_up, c.disputed) == (3, 1, 3, 1)
     labor = rows["labor"].score
     assert labor is not None
     assert (labor.ack_due, labor.acknowledged_on_time, labor.resolve_due) == (3, 2, 2)
@@ -307,7 +307,7 @@ async def test_the_scripted_month_everywhere(
     assert await asyncio.to_thread(_run, [*argv, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     units = {u["unit_id"]: u for u in data["units"]}
-    assert [units[u]["total"] for u in ORDER] == [68.5, 53.33, 20.0, 100.0]
+    assert [units[u]["total"] for u in ORDER] == [75.5, 53.33, 20.0, 100.0]
     assert [units[u]["rank"] for u in ORDER] == [1, 2, 3, None]
     assert units["labor"]["response_rate"] == 0.6667
     assert units["environment"]["satisfaction_rate"] is None

@@ -213,6 +213,37 @@ async def test_post_refusals_file_nothing(api: Api) -> None:
     assert await _count(api.db) == 0
 
 
+async def test_trial_open311_small_talk(api: Api) -> None:
+    """Small talk or a too vague description is answered with a 400 and files nothing."""
+    url = "/open311/v2/requests.json"
+    for text in ("你好", "谢谢", "123", "👍", "ok", "我有个问题"):
+        resp = await api.client.post(
+            url, data={"api_key": api.key, "description": text, "address_string": "和平路"}
+        )
+        assert resp.status == 400, text
+        [error] = await resp.json()
+        assert error["code"] == 400, text
+        assert "未登记为诉求" in error["description"] and "发生在哪里" in error["description"]
+    xml = await api.client.post(
+        "/open311/v2/requests.xml",
+        data={"api_key": api.key, "description": "你好", "address_string": "和平路"},
+    )
+    assert xml.status == 400
+    root = ET.fromstring(await xml.text())
+    assert root.findtext("error/code") == "400"
+    assert "未登记为诉求" in (root.findtext("error/description") or "")
+    assert await _count(api.db) == 0
+
+    fire = {"api_key": api.key, "description": "你好，隔壁着火了", "address_string": "和平路8号"}
+    resp = await api.client.post(url, data=fire)
+    assert resp.status == 201
+    [filed] = await resp.json()
+    assert "119" in filed["service_notice"]
+    case = await _case(api.db, filed["service_request_id"])
+    assert case.priority == "critical"
+    assert await _count(api.db) == 1
+
+
 async def test_search_filters_and_closed_mapping(api: Api, district: District) -> None:
     db, clock, svc = api.db, api.clock, api.service
     boss = await chief(db, "construction")

@@ -117,19 +117,20 @@ async def test_scores_of_a_constructed_month(db: Database, district: District) -
     # resolution in time: A, C → on-time rate 2 / 4.
     assert (c.resolve_due, c.resolved, c.resolved_on_time) == (4, 3, 2)
     assert c.on_time_rate == pytest.approx(0.5)
-    # Follow-up answers: A 满意, B 基本满意, C 未解决, C 满意 → 4, one disputes
-    # the 办结; the 办结 of A, B, C (2nd) stand, E has none → resolution 3 / 4.
-    assert (c.followed_up, c.disputed, c.standing, c.explained) == (4, 1, 3, 0)
+    # Follow-up answers: A 满意, B 基本满意, C 未解决, C 满意 → 3 cases answered,
+    # one answer disputes the 办结; the 办结 of A, B, C (2nd) stand, E has none →
+    # resolution 3 / 4.
+    assert (c.followed_up, c.disputed, c.standing, c.explained) == (3, 1, 3, 0)
     assert c.resolution_rate == pytest.approx(0.75)
-    # Satisfaction: (1 + 0.8 + 0 + 1) / 4 = 2.8 / 4 = 0.7.
+    # Satisfaction, each case's last answer: (1 + 0.8 + 1) / 3 = 2.8 / 3.
     assert c.satisfaction_points == pytest.approx(2.8)
-    assert c.satisfaction_rate == pytest.approx(0.7)
+    assert c.satisfaction_rate == pytest.approx(2.8 / 3)
     # Return rate: 1 / 5 = 0.2; reopen rate: C of A, B, C resolved → 1 / 3.
     assert c.return_rate == pytest.approx(0.2)
     assert c.reopen_rate == pytest.approx(1 / 3)
-    # Total (weights 20/20/30/30): (20 × 0.5 + 20 × 0.5 + 30 × 0.75 + 30 × 0.7) / 100
-    #      × 100 = 10 + 10 + 22.5 + 21 = 63.5.
-    assert c.total == pytest.approx(63.5)
+    # Total (weights 20/20/30/30): (20 × 0.5 + 20 × 0.5 + 30 × 0.75 + 30 × 2.8/3) / 100
+    #      × 100 = 10 + 10 + 22.5 + 28 = 70.5.
+    assert c.total == pytest.approx(70.5)
 
     p = march["planning"]
     # D only: acknowledged in time, never resolved, its resolution deadline
@@ -165,3 +166,34 @@ async def test_a_case_not_yet_due_is_in_no_denominator(db: Database, district: D
     # Missing data scores 0 (missing_data = "zero"): acknowledging and doing
     # nothing else cannot reach the top: 20 × 1.0 / 100 × 100 = 20.
     assert p.total == pytest.approx(20.0)
+
+
+async def test_trial_last_follow_up_counts(db: Database, district: District) -> None:
+    """Only a case's last follow-up answer is rated (a trial showed 50 % for a 满意 case)."""
+    clock = FakeClock(utc(2026, 3, 2, 2))
+    svc = make_service(db, district, clock)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+
+    async def handled(first: tuple[bool, str], last: tuple[bool, str]) -> None:
+        case_id = (await svc.file_request(me.id, RequestDraft(text=LAMP))).id
+        await svc.acknowledge(case_id, boss.id)
+        await svc.resolve(case_id, boss.id, "已修复")
+        await svc.answer_follow_up(case_id, me.id, *first)  # → 重办
+        clock.advance(H)
+        await svc.acknowledge(case_id, boss.id)
+        await svc.resolve(case_id, boss.id, "已更换线路")
+        await svc.answer_follow_up(case_id, me.id, *last)
+        clock.advance(H)
+
+    await handled((False, "unsatisfied"), (True, "satisfied"))
+    (first,) = await unit_scores(db, district, 2026, 3, as_of=AFTER)
+    assert (first.followed_up, first.disputed, first.standing) == (1, 1, 1)
+    assert first.satisfaction_points == pytest.approx(1.0)
+    assert first.satisfaction_rate == pytest.approx(1.0)  # was 0.5
+
+    await handled((True, "unsatisfied"), (True, "basically_satisfied"))
+    (both,) = await unit_scores(db, district, 2026, 3, as_of=AFTER)
+    # (1 + 0.8) / 2 cases, not (0 + 1 + 0 + 0.8) / 4 answers.
+    assert (both.followed_up, both.disputed, both.reopened) == (2, 1, 2)
+    assert both.satisfaction_rate == pytest.approx(0.9)

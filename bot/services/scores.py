@@ -39,8 +39,12 @@ in M):
   not contested). The station's own claim (实际解决 / 解释说明 / 不属实) is kept
   beside it: ``explained`` counts the standing 办结 that were explanations or
   found untrue, ``disputed`` the follow-up answers that said "not solved".
-* 满意率 (satisfaction rate) = Σ score ÷ follow-up answers, where the score is
-  ``district.satisfaction_scores`` (满意 1, 基本满意 0.8, 不满意 0 by default).
+* 满意率 (satisfaction rate) = Σ score ÷ cases followed up, where the score is
+  ``district.satisfaction_scores`` (满意 1, 基本满意 0.8, 不满意 0 by default)
+  of the case's last follow-up answer: a case answered 未解决, reopened (重办)
+  and then answered 已解决·满意 scores 1, not the average of both answers.
+  ``followed_up`` counts the cases answered; ``disputed`` still counts every
+  answer that said "not solved".
   Cases closed for no response are not rated.
 * ``extended`` — cases whose resolution deadline the supervision centre
   extended (延期, approved), counted apart; on time is judged against the
@@ -100,6 +104,8 @@ from storage.db import Database
 from storage.enums import CaseStatus
 from storage.models import Case, CaseEvent
 
+#: Follow-up answers are coded 1..3 beside the event id (see :func:`unit_scores`).
+ANSWER_CODES = 4
 WEIGHTED = ("response", "on_time", "resolution", "satisfaction")
 RATE_LABELS = {
     "response": "响应率",
@@ -164,7 +170,7 @@ def policy_lines(district: District) -> list[str]:
         "响应率 = 按时签收件数 ÷ 已签收或已过签收时限件数；超时签收后再上报，仍计超时。",
         "按时办结率 = 按时办结件数 ÷ 已办结或已过办结时限件数；逾期未办结计未按时，未到期不计入。",
         "解决率 = 办结后未被群众回访否定的件数 ÷ 已办结或已过办结时限件数。",
-        "满意率 = 回访满意度得分之和 ÷ 回访件数。",
+        "满意率 = 各案件最后一次回访的满意度得分之和 ÷ 回访案件数（重办后只计最后一次回访）。",
         f"缺数据：{missing}；当月计分案件少于{policy.min_cases}件的单位列出但不排名。",
     ]
 
@@ -319,11 +325,15 @@ async def unit_scores(
     def count(*cond: ColumnElement[bool]) -> ColumnElement[int]:
         return func.count().filter(and_(*cond))
 
-    points = case(
-        (satisfaction == "satisfied", scores["satisfied"]),
-        (satisfaction == "basically_satisfied", scores["basically_satisfied"]),
-        (satisfaction == "unsatisfied", scores["unsatisfied"]),
-        else_=0.0,
+    # A follow-up answer as a code 1..3 (0: none). A reopened case can be answered
+    # twice; only its last answer is rated. max(id × 4 + code) over the unit's
+    # follow-up events of the case picks the last answer in the same pass (ids
+    # grow with time); ``% 4`` gives its code back.
+    answer = case(
+        (satisfaction == "satisfied", 1),
+        (satisfaction == "basically_satisfied", 2),
+        (satisfaction == "unsatisfied", 3),
+        else_=0,
     )
     # Per dispatch event d: its case's figures for d's unit. The dispatch rows
     # count only in "earlier": d is the unit's first dispatch of the case when
@@ -349,9 +359,8 @@ async def unit_scores(
         ).label("resolve_misses"),
         count(of(EventType.REOPENED)).label("reopened"),
         count(of(EventType.EXTENSION_APPROVED)).label("extensions"),
-        count(of(EventType.FOLLOWED_UP)).label("followed"),
         count(of(EventType.FOLLOWED_UP), solved.is_not(True)).label("disputed"),
-        func.sum(cast(points, Float)).filter(of(EventType.FOLLOWED_UP)).label("points"),
+        func.max(e.id * ANSWER_CODES + answer).filter(of(EventType.FOLLOWED_UP)).label("last"),
     )
     keys = (d.unit_id.label("unit_id"), d.case_id.label("case_id"))
     per_case: Subquery | CTE
@@ -402,6 +411,14 @@ async def unit_scores(
     resolved = pc.resolutions > 0
     stands = and_(resolved, status.in_([st.value for st in STANDING]))
 
+    last_answer = pc.last % ANSWER_CODES
+    points = case(
+        (last_answer == 1, scores["satisfied"]),
+        (last_answer == 2, scores["basically_satisfied"]),
+        (last_answer == 3, scores["unsatisfied"]),
+        else_=0.0,
+    )
+
     def when(*cond: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((and_(kept, *cond), 1), else_=0))
 
@@ -419,9 +436,9 @@ async def unit_scores(
             when(stands, closure.in_(["explained", "unfounded"])),
             when(resolved, pc.reopened > 0),
             when(pc.extensions > 0),
-            func.sum(case((kept, pc.followed), else_=0)),
+            when(pc.last.is_not(None)),
             func.sum(case((kept, pc.disputed), else_=0)),
-            func.sum(case((kept, pc.points), else_=0.0)),
+            func.sum(case((and_(kept, pc.last.is_not(None)), cast(points, Float)), else_=0.0)),
         )
         .select_from(per_case)
         .join(c, c.id == pc.case_id)

@@ -21,7 +21,7 @@ from bot.services.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
 from bot.services.clock import Clock
 from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import fmt_duration, fmt_time
-from bot.services.triage import emergency_of
+from bot.services.triage import emergency_of, triage
 from bot.web.auth import verify_api_key
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from config.district import District
@@ -45,6 +45,11 @@ MAX_IDS = 100
 MAX_ADDRESS = 500
 MAX_MEDIA_URL = 1000
 KEYWORDS_PER_SERVICE = 8
+#: The answer to a description that is small talk (你好, 谢谢, 👍) or too vague (我有个问题).
+NOT_A_REQUEST = (
+    "description 未登记为诉求：请写明发生在哪里、什么事、持续多久，"
+    "例如“幸福小区3号楼门口的路灯坏了一个月，晚上看不清路”。"
+)
 
 #: The GeoReport v2 specification, as named in the service discovery document.
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -356,6 +361,9 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         raise Open311Error(400, "description is required")
     if len(description) > MAX_TEXT:
         raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+    verdict = triage(description)  # as the citizen form: danger wins over small talk
+    if verdict.small_talk or verdict.kind == "vague":
+        raise Open311Error(400, NOT_A_REQUEST)
     lat, lon = _float(fields, "lat", 90.0), _float(fields, "long", 180.0)
     if (lat is None) != (lon is None):
         raise Open311Error(400, "lat and long must be given together")
