@@ -27,6 +27,8 @@ from storage.outbox_claim import (
     ALERT_SEVERITIES,
     KIND_CARD,
     KIND_MESSAGE,
+    KIND_PHOTOS,
+    MAX_PHOTOS_PER_ROW,
     PRIORITY_ALERT,
     PRIORITY_INTERACTIVE,
     PRIORITY_NAMES,
@@ -44,6 +46,8 @@ __all__ = [
     "ALERT_SEVERITIES",
     "KIND_CARD",
     "KIND_MESSAGE",
+    "KIND_PHOTOS",
+    "MAX_PHOTOS_PER_ROW",
     "PRIORITY_ALERT",
     "PRIORITY_INTERACTIVE",
     "PRIORITY_NAMES",
@@ -101,7 +105,8 @@ async def enqueue(
         session: The transaction that also writes the change the message is about.
         chat_id: Telegram chat.
         text: Message text.
-        kind: ``"message"`` (send a new message) or ``"card"`` (show the case card).
+        kind: ``"message"`` (send a new message), ``"card"`` (show the case card) or
+            ``"photos"`` (send the photos in ``reply_markup["photos"]``, ``text`` as caption).
         person_id: The recipient, if known.
         case_id: The case, if any (required for a card).
         reply_markup: Telegram reply markup dict.

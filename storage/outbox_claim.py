@@ -28,6 +28,11 @@ from storage.models import CaseCard, OutboxMessage
 #: Row kinds.
 KIND_MESSAGE = "message"
 KIND_CARD = "card"
+#: Photos of a case: ``text`` is the caption, ``reply_markup`` is ``{"photos": [file ids]}``
+#: (one ``sendPhoto``, or one ``sendMediaGroup`` for 2-10).
+KIND_PHOTOS = "photos"
+#: Most photos one photo row carries (Telegram's limit for a media group).
+MAX_PHOTOS_PER_ROW = 10
 
 #: Note stored on a card row that was not sent because a newer one replaced it.
 SUPERSEDED_NOTE = "superseded by a newer card"
@@ -73,8 +78,8 @@ class ClaimedMessage:
         chat_id: Telegram chat to deliver to.
         person_id: The recipient, if known.
         case_id: The case the message is about, if any.
-        kind: ``"message"`` or ``"card"``.
-        text: Message text.
+        kind: ``"message"``, ``"card"`` or ``"photos"``.
+        text: Message text (a photo row's caption).
         reply_markup: A Telegram reply markup as a dict, or ``None``.
         attempts: Attempts so far, this one included.
         priority: The row's delivery class.

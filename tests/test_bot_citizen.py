@@ -163,6 +163,35 @@ async def test_request_with_location_contact_and_photos(kit: BotKit) -> None:
     assert len(case.photo_file_ids) == 2 and case.room == "urban"
 
 
+async def test_the_chief_receives_the_photos_right_after_the_card(kit: BotKit) -> None:
+    """Photos filed with a request reach the unit in Telegram: one album, the number as caption."""
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, LABOR_TEXT, "提交")
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    await kit.answer(citizen, citizen.press_reply_button("跳过"), "可选 2/3")
+    await kit.answer(citizen, citizen.press_reply_button("跳过"), "可选 3/3")
+    await kit.answer(citizen, citizen.send_photo(), "第1张")
+    await kit.answer(citizen, citizen.send_photo(caption="欠条"), "第2张")
+    await kit.answer(citizen, citizen.press_reply_button("完成"), "提交成功")
+    (case,) = await kit.cases()
+    assert case.owning_unit_id == "labor" and case.number is not None
+    await kit.delivered()
+
+    got = [m for m in chief.transcript() if m.from_bot]
+    card = next(i for i, m in enumerate(got) if m.kind == "text" and case.number in m.content)
+    assert "照片：2张" in got[card].content
+    album = [m for m in got if m.kind == "photo"]
+    assert [got.index(m) for m in album] == [card + 1, card + 2]  # right after the card
+    assert album[0].media_group_id is not None
+    assert {m.media_group_id for m in album} == {album[0].media_group_id}
+    assert case.number in album[0].content and "2张" in album[0].content
+    # The citizen's own photos are not sent back to them.
+    assert not [m for m in citizen.transcript() if m.from_bot and m.kind == "photo"]
+    assert len(kit.fake.calls("sendMediaGroup", chat_id=CHIEF)) == 1
+
+
 async def test_typed_address_and_community_choice(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "王芳")
     proposal = await kit.say(citizen, ROOM_CASES[2][0], "提交")

@@ -100,6 +100,12 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
             assert "特别重大" in card.content and CRITICAL_TEXT in card.content
         chief_card = await chief.wait_for_message(lambda m: number in m.content, 10)
         assert "签收" in [b["text"] for b in chief_card.buttons]
+        # The photo added after filing (【预警补充】) reaches everyone who has the card.
+        for person in (chief, opinion, mediation, leader):
+            shots = [m for m in person.transcript() if m.from_bot and m.kind == "photo"]
+            assert len(shots) == 1 and number in shots[0].content, person
+            assert shots[0].media_group_id is None  # one photo: sendPhoto
+        assert not [m for m in officer.transcript() if m.from_bot and m.kind == "photo"]
 
         mine = await kit.say(officer, "/mine", "您报送的预警")
         assert number in mine.content and "特别重大" in mine.content

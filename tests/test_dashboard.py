@@ -25,7 +25,7 @@ from config.district import District
 from config.settings import load_settings
 from handlers.dashboard import link_text, may_use_dashboard
 from storage.db import Database
-from storage.models import CaseEvent, DiaryEntry, Person
+from storage.models import CaseEvent, DiaryEntry, OutboxMessage, Person
 from tests.factories import START, chief, citizen, load_case, make_person, make_service, officer
 
 LAMP = "小区路灯坏了一个月"
@@ -679,3 +679,26 @@ async def test_trial_the_desk_dispatches_to_a_street_station_from_the_web(dash: 
     assert response.status == 200
     case = await load_case(dash.db, view.id)
     assert case.status == "dispatched" and case.owning_unit_id == "xihu"
+
+
+async def test_trial_photo_count_points_to_the_photos_sent_in_telegram(dash: Dash) -> None:
+    """Trial: the page said 1张（请在机器人中查看） but the bot never sent the photos. The
+    handling chief now gets them right after the card (an outbox ``photos`` row), which
+    is what the page says."""
+    boss = await chief(dash.db, "labor")
+    case_id = await dash.file(WAGES, photo_file_ids=("AgPhotoOne",))
+    case = await load_case(dash.db, case_id)
+    assert case.owning_unit_id == "labor" and case.number
+    async with dash.db.session() as s:
+        rows = (
+            await s.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.case_id == case_id, OutboxMessage.person_id == boss.id)
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [r.kind for r in rows] == ["card", "photos"]
+    assert rows[1].reply_markup == {"photos": ["AgPhotoOne"]} and case.number in rows[1].text
+    await dash.login(boss.id)
+    page = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
+    assert "1张（已随卡片发给办理人员，在机器人中查看）" in page

@@ -42,6 +42,7 @@ class BotApiMethods(UpdateDelivery, ChatMethods, Editing, FaultInjection):
             "deletemessage": self._m_delete_message,
             "deletemessages": self._m_delete_messages,
             "sendphoto": self._m_send_photo,
+            "sendmediagroup": self._m_send_media_group,
             "senddocument": self._m_send_document,
             "sendlocation": self._m_send_location,
             "sendcontact": self._m_send_contact,

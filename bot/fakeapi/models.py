@@ -125,6 +125,7 @@ class ChatMessage:
         document: ``Document`` object.
         reply_to_message_id: Id of the message this one replies to.
         forward_origin: ``MessageOrigin`` of forwarded messages.
+        media_group_id: The album a ``sendMediaGroup`` message belongs to.
         edited: Whether the message was edited.
         edit_count: How many times.
         edit_date: Unix time of the last edit.
@@ -153,6 +154,7 @@ class ChatMessage:
     document: JSONDict | None = None
     reply_to_message_id: int | None = None
     forward_origin: JSONDict | None = None
+    media_group_id: str | None = None
     edited: bool = False
     edit_count: int = 0
     edit_date: int | None = None
@@ -243,6 +245,8 @@ class ChatMessage:
             out["forward_origin"] = copy.deepcopy(self.forward_origin)
         if self._reply_to is not None:
             out["reply_to_message"] = copy.deepcopy(self._reply_to)
+        if self.media_group_id is not None:
+            out["media_group_id"] = self.media_group_id
         if self.text is not None:
             out["text"] = self.text
             if self.entities:

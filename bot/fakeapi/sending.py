@@ -8,17 +8,20 @@ from typing import Any
 
 from bot.fakeapi.files import FileStore
 from bot.fakeapi.formatting import EntityParseError, parse_text, utf16_len
-from bot.fakeapi.models import ApiError, ChatMessage, JSONDict
+from bot.fakeapi.models import ApiError, ChatMessage, JSONDict, StoredFile
 from bot.fakeapi.protocol import Upload
 from bot.fakeapi.store import ChatState, as_int
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_MEDIA_GROUP = 10
 
 
 class Sending(FileStore):
     """``send*``, ``copyMessage`` and ``forwardMessage``, with text and keyboard validation."""
+
+    _media_groups = 0
 
     def _text_and_entities(
         self, text: Any, parse_mode: Any, entities: Any, *, caption: bool = False
@@ -135,6 +138,31 @@ class Sending(FileStore):
         self._bot_chat(p.get("chat_id"))
         stored = self._input_file(p, files, "photo", "photo")
         return self._bot_send(p, photo=self._photo_sizes(stored), **self._caption_fields(p))
+
+    async def _m_send_media_group(self, p: JSONDict, files: dict[str, Upload]) -> list[JSONDict]:
+        """An album of 2-10 photos (the fake accepts photos only), one message each."""
+        self._bot_chat(p.get("chat_id"))
+        media = p.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= MAX_MEDIA_GROUP:
+            raise ApiError(400, "Bad Request: wrong number of messages in the media group")
+        items: list[tuple[StoredFile, JSONDict]] = []
+        for item in media:
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                raise ApiError(400, "Bad Request: unsupported media group item")
+            stored = self._input_file(item, files, "media", "photo")
+            items.append((stored, self._caption_fields(item)))
+        self._media_groups += 1
+        group_id = str(10_000_000 + self._media_groups)
+        sent = [
+            self._bot_send(
+                {"chat_id": p.get("chat_id")},
+                photo=self._photo_sizes(stored),
+                media_group_id=group_id,
+                **caption,
+            )
+            for stored, caption in items
+        ]
+        return sent
 
     async def _m_send_document(self, p: JSONDict, files: dict[str, Upload]) -> JSONDict:
         self._bot_chat(p.get("chat_id"))

@@ -43,6 +43,10 @@ Guarantees
   chat); when several chats are told to wait at about the same time the flood
   limit is taken as global and the worker pauses entirely.
 
+Photos: a ``photos`` row sends a case's photos by file id (``sendPhoto``, or
+``sendMediaGroup`` for 2-10) with the case number as caption, right after the card
+that first reaches a person (:func:`~bot.runtime.delivery_support.send_photos`).
+
 Cards: a ``card`` row shows the case card of (``case_id``, ``chat_id``). The first
 one is sent and its message id kept in :class:`~storage.models.CaseCard`; later
 ones edit that message in place ("message is not modified" counts as success;
@@ -90,11 +94,12 @@ from bot.runtime.delivery_support import (
     _seconds,
     _truncate,
     backlog,
+    send_photos,
 )
 from bot.services.clock import Clock, SystemClock
 from storage import outbox
 from storage.db import Database
-from storage.outbox import ClaimedMessage
+from storage.outbox import KIND_PHOTOS, ClaimedMessage
 
 __all__ = [
     "DeliveryStats",
@@ -422,6 +427,8 @@ class DeliveryWorker(DeliveryOutcomes):
         raise _PermanentError("invalid reply_markup: unknown kind")
 
     async def _send(self, m: ClaimedMessage) -> _Delivered:
+        if m.kind == KIND_PHOTOS:
+            return await send_photos(self.bot, m)
         # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
         text = _truncate(m.text)
         markup = self._markup(m.reply_markup)

@@ -13,8 +13,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import (
+    Bot,
     ForceReply,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -27,7 +29,7 @@ from bot.services.clock import Clock, SystemClock
 from storage import outbox
 from storage.db import Database
 from storage.enums import Role
-from storage.outbox import Backlog
+from storage.outbox import MAX_PHOTOS_PER_ROW, Backlog, ClaimedMessage
 
 log = logging.getLogger("bot.runtime.delivery")
 T = TypeVar("T")
@@ -36,6 +38,8 @@ ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove |
 
 #: Telegram's limit on a message's text.
 MAX_TEXT = 4096
+#: Telegram's limit on a photo's caption.
+MAX_CAPTION = 1024
 
 #: Roles of a unit's members who are told when a recipient cannot be reached.
 NOTIFY_ROLES = (Role.CHIEF.value, Role.STAFF.value)
@@ -133,6 +137,32 @@ class _Delivered:
 
 class _PermanentError(Exception):
     """A row that can never be delivered as written (e.g. invalid markup)."""
+
+
+async def send_photos(bot: Bot, m: ClaimedMessage) -> _Delivered:
+    """Send a ``photos`` row: one ``sendPhoto``, or one ``sendMediaGroup`` for 2-10.
+
+    The caption (the row's text, the case number) goes on the first photo. A media
+    group is one request that Telegram accepts or refuses as a whole, so the row is
+    delivered, retried or failed like any other.
+
+    Raises:
+        _PermanentError: The row carries no photo.
+    """
+    raw = (m.reply_markup or {}).get("photos")
+    photos = [str(p) for p in raw if p] if isinstance(raw, list) else []
+    if not photos:
+        raise _PermanentError("photo row without photos")
+    photos = photos[:MAX_PHOTOS_PER_ROW]
+    caption = _truncate(m.text, MAX_CAPTION) or None
+    if len(photos) == 1:
+        message = await bot.send_photo(chat_id=m.chat_id, photo=photos[0], caption=caption)
+        return _Delivered(message.message_id, edited=False)
+    media = [
+        InputMediaPhoto(media=p, caption=caption if i == 0 else None) for i, p in enumerate(photos)
+    ]
+    messages = await bot.send_media_group(chat_id=m.chat_id, media=media)
+    return _Delivered(messages[0].message_id if messages else None, edited=False)
 
 
 class _RateLimiter:

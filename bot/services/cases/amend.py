@@ -2,8 +2,9 @@
 
 A warning is filed and sent the moment the officer confirms it; the optional
 steps that follow (地点, 人数, 照片) amend the filed case instead of holding it
-back. Each amendment is a ``details_added`` event, redraws the cards and pings
-the responsible units with what was added.
+back. Each amendment is a ``details_added`` event, redraws the cards, pings
+the responsible units with what was added and sends the added photos to everyone
+who has the card.
 """
 
 from __future__ import annotations
@@ -83,5 +84,6 @@ class CaseAmend(CaseTx):
                 case,
                 now,
                 pings=[(self.responsible_units(case), lambda v: nt.details_added(v, added))],
+                new_photos=photos,
             )
             return self.view_for(case, officer, now)

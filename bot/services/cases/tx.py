@@ -23,7 +23,7 @@ from bot.services.lifecycle import (
 )
 from storage import cases as store
 from storage.models import Case, CaseEvent, Person
-from storage.outbox import priority_for
+from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
 
 
 class CaseTx(CaseViews):
@@ -81,6 +81,15 @@ class CaseTx(CaseViews):
         row.priority = priority_for(case.severity, to_reporter=person.id == case.reporter_id)
         s.add(row)
 
+    def _photos(
+        self, s: AsyncSession, person: Person, case: Case, photos: Sequence[str], now: datetime
+    ) -> None:
+        """Photo rows for ``person`` (after the card: same class, written later)."""
+        for start in range(0, len(photos), MAX_PHOTOS_PER_ROW):
+            chunk = list(photos[start : start + MAX_PHOTOS_PER_ROW])
+            caption = f"{case.number or f'#{case.id}'} 照片（{len(chunk)}张）"
+            self._message(s, person, case, caption, {"photos": chunk}, now, kind=KIND_PHOTOS)
+
     async def publish_tx(
         self,
         s: AsyncSession,
@@ -91,8 +100,12 @@ class CaseTx(CaseViews):
         pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
         reporter_text: Callable[[CaseView], str] | None = None,
         reporter_markup: dict[str, Any] | None = None,
+        new_photos: Sequence[str] = (),
     ) -> None:
         """Write the outbox rows a change of ``case`` causes (inside the change's transaction).
+
+        Whoever gets the card for the first time also gets the case's photos right
+        after it; whoever had it already gets ``new_photos`` (photos just added).
 
         Args:
             s: the change's transaction.
@@ -104,15 +117,21 @@ class CaseTx(CaseViews):
                 recipient's card buttons to each handler of those units.
             reporter_text: the message for the reporter, if any.
             reporter_markup: buttons for that message (the follow-up question).
+            new_photos: photos this change added (sent to those who had the card).
         """
         await s.flush()
         responsible = self.responsible_units(case)
         audience: dict[int, Person] = {p.id: p for p in await store.card_holders(s, case.id)}
+        holders = set(audience)
         for p in await store.people_of_units(s, [*responsible, *also_card_units], HANDLER_ROLES):
             audience.setdefault(p.id, p)
+        all_photos = [str(p) for p in case.photo_file_ids or ()]
         for person in sorted(audience.values(), key=lambda p: p.id):
             text, markup = self.card_for(case, person, now)
             self._message(s, person, case, text, markup, now, kind="card")
+            photos = list(new_photos) if person.id in holders else all_photos
+            if photos and person.id != case.reporter_id:
+                self._photos(s, person, case, photos, now)
         for units, render in pings:
             for person in await store.people_of_units(s, units, HANDLER_ROLES):
                 view = self.view_for(case, person, now)
