@@ -25,14 +25,12 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
-from nlp import diskcache
-from nlp.lexicon import BUREAUS, LEXICON_PATH, ROOMS, LexiconError
+from nlp.lexicon import BUREAUS, LEXICON_PATH, ROOMS, LexiconError, read_toml_cached
 
 __all__ = ["WEIGHTS_PATH", "BureauWeights", "load_weights", "weights_for"]
 
@@ -229,17 +227,7 @@ def load_weights(path: Path | str | None = None) -> BureauWeights:
         LexiconError: If the file is missing or malformed.
     """
     file = Path(path) if path is not None else WEIGHTS_PATH
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError as exc:
-        raise LexiconError(f"{file}: bureau weights file not found") from exc
-    data = diskcache.load("weights", raw)
-    if not isinstance(data, dict):
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
-        diskcache.store("weights", raw, data)
+    data = read_toml_cached(file, "weights", "bureau weights file")
     return parse_weights(data, str(file))
 
 

@@ -42,7 +42,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from nlp import diskcache
 
@@ -359,6 +359,32 @@ def _text(table: Mapping[str, Any], key: str, source: str) -> str:
     return value
 
 
+def read_toml_cached(file: Path, kind: str, what: str) -> dict[str, Any]:
+    """The parsed TOML document in ``file``, from the disk cache when its bytes are known.
+
+    Parsing TOML is most of a cold start's lexicon time (pure Python, about half a
+    second for the mined terms): the parsed document is cached under ``kind``,
+    keyed by the file's bytes. ``what`` names the file in the error.
+
+    Raises:
+        LexiconError: If the file is missing or not valid TOML.
+    """
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError as exc:
+        raise LexiconError(f"{file}: {what} not found") from exc
+    data = diskcache.load(kind, raw)
+    if not isinstance(data, dict):
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise LexiconError(f"{file}: not valid TOML: not UTF-8 ({exc})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
+        diskcache.store(kind, raw, data)
+    return cast(dict[str, Any], data)
+
+
 def load_lexicon(path: Path | str | None = None) -> Lexicon:
     """Load and validate a lexicon file.
 
@@ -372,22 +398,7 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
         LexiconError: If the file is missing, not valid TOML or inconsistent.
     """
     file = Path(path) if path is not None else LEXICON_PATH
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError as exc:
-        raise LexiconError(f"{file}: lexicon file not found") from exc
-    # Parsing TOML is most of a cold start's lexicon time (pure Python, about
-    # half a second for the mined terms): the parsed document is cached,
-    # keyed by the file's bytes.
-    data = diskcache.load("lexicon", raw)
-    if not isinstance(data, dict):
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise LexiconError(f"{file}: not valid TOML: not UTF-8 ({exc})") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise LexiconError(f"{file}: not valid TOML: {exc}") from exc
-        diskcache.store("lexicon", raw, data)
+    data = read_toml_cached(file, "lexicon", "lexicon file")
     return parse_lexicon(data, str(file))
 
 
