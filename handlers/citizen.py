@@ -12,7 +12,8 @@ likely rooms. After 提交 come three skippable steps — place (a shared locati
 a typed address or a community from the list), contact (the Telegram contact
 button or a typed number) and photos — and then the case is filed. Text typed at
 the photo step is asked about: added to the description, or kept as another
-problem that is proposed right after filing.
+problem that is proposed right after filing. A citizen's ``/warn TEXT`` (the
+officers' command) is answered kindly and its text proposed as a request.
 
 The draft lives in ``user_data["draft"]`` as a plain dict and the step in a
 persistent ConversationHandler, so a restart in the middle resumes it.
@@ -96,6 +97,26 @@ async def photos_step(update: Update, context: BotContext) -> str | int | None:
     if state == ConversationHandler.END and isinstance(following, str):
         return await _describe_text(update, context, following)
     return state
+
+
+async def warn_by_citizen(update: Update, context: BotContext, text: str) -> None:
+    """A citizen's ``/warn TEXT``: not refused, offered as a request with the text kept.
+
+    ``/warn`` is the officers' command; a citizen who uses it is told so kindly, and
+    the text goes the way a plain message would: danger now gets the emergency line
+    and is filed at once, a problem gets the office and 提交 (the proposal's buttons
+    are entry points of the request conversation, so they work from here too), and
+    small talk or a vague opening gets the usual how-to.
+    """
+    verdict = triage(text) if text.strip() else None
+    if verdict is None or verdict.small_talk or verdict.kind == "vague":
+        await reply(update, texts.WARN_NOT_ALLOWED)
+        return
+    if verdict.emergency is None:
+        await reply(update, texts.WARN_BY_CITIZEN)
+    await _describe_text(update, context, text)
+    if verdict.emergency is not None:
+        await reply(update, texts.WARN_BY_CITIZEN_FILED)
 
 
 async def _describe_text(update: Update, context: BotContext, text: str) -> str | int | None:
@@ -262,20 +283,20 @@ def register(application: App) -> None:
     with quiet_per_message_warning():
         follow_ups = followup.conversation(persistent)
         ui = re.escape(texts.UI)
+        # The proposal's buttons, also entry points: a proposal shown outside this
+        # conversation (a citizen's /warn TEXT) works the same way.
+        proposal_buttons = [
+            CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
+            CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
+            CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
+            CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
+            CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
+            CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
+        ]
         requests = ConversationHandler(
-            entry_points=[MessageHandler(PRIVATE_TEXT, describe)],
+            entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons],
             states={
-                PROPOSE: [
-                    CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
-                    CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
-                    CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
-                    CallbackQueryHandler(
-                        fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"
-                    ),
-                    CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
-                    CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
-                    MessageHandler(PRIVATE_TEXT, describe),
-                ],
+                PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe)],
                 LOCATION: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(location_shared)),
                     MessageHandler(PRIVATE_TEXT, fresh(location_text)),

@@ -6,9 +6,11 @@ the warning at once (:meth:`bot.services.cases.CaseService.file_warning`); the
 place, the number of people and photos — all skippable — are asked afterwards
 and amend the filed warning (``add_warning_details``). ``/warn TEXT`` files at
 once with the proposed values. Danger now shows the emergency line first;
-small talk files nothing. The proposal says why the level (定级依据); a level
-may be raised freely, but lowering a critical one asks for a reason (the next
-message, or 保持 / /cancel to keep the level), which the service records.
+small talk files nothing. A citizen's ``/warn TEXT`` is not refused: the text is
+proposed as a request (:func:`handlers.citizen.warn_by_citizen`). The proposal
+says why the level (定级依据); a level may be raised freely, but lowering a
+critical one asks for a reason (the next message, or 保持 / /cancel to keep the
+level), which the service records.
 ``/mine`` lists the warnings the officer filed.
 """
 
@@ -46,6 +48,7 @@ from handlers.base import (
     stamp,
     who,
 )
+from handlers.citizen import warn_by_citizen
 from handlers.flow import expiring, leave_and_redo
 from handlers.office_choice import classify, is_unsure
 from handlers.warning_steps import (
@@ -74,21 +77,21 @@ async def _officer(update: Update, context: BotContext) -> PersonInfo | None:
     if person is None:
         return None
     if not person.may_warn:
-        # A citizen who typed /warn with a text: danger now still gets the number to call.
+        # A citizen who typed /warn with a text: the text is offered as a request.
         text = message_text(update).split(maxsplit=1)
-        if len(text) == 2:
-            await _danger_line(update, text[1], citizen=True)
-        await reply(update, texts.WARN_NOT_ALLOWED)
+        if len(text) == 2 and update.callback_query is None:
+            await warn_by_citizen(update, context, text[1].strip())
+        else:
+            await reply(update, texts.WARN_NOT_ALLOWED)
         return None
     return person
 
 
-async def _danger_line(update: Update, text: str, *, citizen: bool = False) -> None:
+async def _danger_line(update: Update, text: str) -> None:
     """Danger now: the officer reads the number to call first (a warning is not a 110 call)."""
     emergency = emergency_of(text)
     if emergency is not None:
-        line = emergency.line if citizen else texts.officer_emergency_line(emergency.line)
-        await reply(update, line)
+        await reply(update, texts.officer_emergency_line(emergency.line))
 
 
 def _not_a_description(text: str) -> bool:

@@ -2,6 +2,9 @@
 
 The warning is already filed and sent (:mod:`handlers.officer`); each answer
 amends it through :meth:`bot.services.cases.CaseService.add_warning_details`.
+Each photo is kept on the warning (and sent to whoever holds its card) the
+moment it arrives, so an abandoned step or a restart loses nothing the officer
+sent; 完成 only ends the conversation.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from handlers import texts
-from handlers.base import BotContext, message_text, reply, who
+from handlers.base import BotContext, mark_saved, message_text, reply, who
 from nlp.counts import head_count_answer
 
 log = logging.getLogger(__name__)
@@ -80,33 +84,30 @@ async def count_text(update: Update, context: BotContext) -> str | None:
 
 
 async def photo_added(update: Update, context: BotContext) -> str | None:
-    """A photo of the scene."""
+    """A photo of the scene: kept on the filed warning at once."""
     message = update.effective_message
     draft = warn_draft(context)
     if message is None or not message.photo or draft is None:
         return None
-    photos = draft.setdefault("photos", [])
-    if len(photos) >= MAX_PHOTOS:
+    kept = int(draft.get("photo_count") or 0)
+    if kept >= MAX_PHOTOS:
         await reply(update, texts.TOO_MANY_PHOTOS)
         return W_PHOTOS
-    photos.append(message.photo[-1].file_id)
-    await reply(update, texts.photo_received(len(photos)))
+    view = await _amend(update, context, draft, photo_file_ids=[message.photo[-1].file_id])
+    if view is None:
+        return W_PHOTOS
+    draft["photo_count"] = view.photo_count
+    await reply(update, texts.photo_received(view.photo_count))
     return W_PHOTOS
 
 
 async def photos_text(update: Update, context: BotContext) -> str | int | None:
-    """完成 / 跳过 adds the photos (if any) to the filed warning and ends."""
+    """完成 / 跳过 ends the steps (every photo is already on the warning)."""
     text = message_text(update)
     if not (texts.is_done(text) or texts.is_skip(text)):
         await reply(update, texts.PHOTOS_EXPECTED)
         return W_PHOTOS
-    draft = warn_draft(context)
     warn_data(context).pop("warn", None)
-    if draft is None:
-        return ConversationHandler.END
-    photos = [str(p) for p in draft.get("photos") or ()]
-    if photos:
-        await _amend(update, context, draft, photo_file_ids=photos)
     await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
@@ -120,14 +121,14 @@ async def _amend(
     head_count: int | None = None,
     photo_file_ids: list[str] | None = None,
     location: tuple[float, float] | None = None,
-) -> None:
-    """Add what the officer just gave to the warning filed at 确认."""
+) -> CaseView | None:
+    """Add what the officer just gave to the warning filed at 确认 (None if refused)."""
     case_id = draft.get("case_id")
     person = await who(update, context)
     if not isinstance(case_id, int) or person is None:
-        return
+        return None
     try:
-        await context.runtime.cases.add_warning_details(
+        view = await context.runtime.cases.add_warning_details(
             person.id,
             case_id,
             place=place,
@@ -138,3 +139,6 @@ async def _amend(
     except CaseError as exc:
         log.info("details for warning %s refused: %s", case_id, exc.code)
         await reply(update, exc.message)
+        return None
+    mark_saved(update, context, f"预警编号 {view.number}")
+    return view

@@ -120,7 +120,7 @@ async def test_one_shot_warning_and_who_may_warn(kit: BotKit) -> None:
     assert case.owning_unit_id == "dongcheng_heping" and case.kind == CaseKind.WARNING
 
     citizen = kit.user(CITIZEN, "王芳")
-    refused = await kit.say(citizen, "/warn 有人打架", "只有已绑定单位")
+    refused = await kit.say(citizen, "/warn 谢谢", "只有已绑定单位")
     assert "/bind" in refused.content
     nothing = await kit.say(citizen, "/mine", "/status")
     assert "/warn" not in nothing.content

@@ -94,16 +94,80 @@ async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "王芳")
     mine = await kit.say(citizen, "/mine", "预警")
     assert "/warn" not in mine.content and "/status" in mine.content
-    action = citizen.send_text("/warn 有人打架，有人受伤了")
-    refused = await citizen.wait_for_message(
-        lambda m: "只有已绑定单位" in m.content, 10, since=action
-    )
+    # Danger now: the emergency line first, then filed at once as a citizen's text would be.
+    action = citizen.send_text("/warn 有人拿刀砍人，有人受伤了")
     line = await citizen.wait_for_message(lambda m: "110" in m.content, 10, since=action)
-    assert line.content and "直接发送" in refused.content
+    told = await citizen.wait_for_message(lambda m: "按群众诉求登记" in m.content, 10, since=action)
+    receipt = await citizen.wait_for_message(lambda m: "已登记" in m.content, 10, since=action)
+    (case,) = await kit.cases()
+    assert case.kind == "request" and case.severity == "critical"
+    assert case.original_text == "有人拿刀砍人，有人受伤了"
+    assert case.number is not None and case.number in receipt.content
+    replies = [m for m in citizen.transcript() if m.from_bot]
+    assert replies.index(line) < replies.index(told)
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     none_yet = await kit.say(officer, "/mine", "还没有报送过预警")
     assert "/warn" in none_yet.content
+
+
+async def test_trial_citizen_warn_text_is_offered_as_a_request(kit: BotKit) -> None:
+    """Trial item 20: a citizen's ``/warn TEXT`` was refused and the text dropped."""
+    citizen = kit.user(CITIZEN, "王芳")
+    text = "小区门口的路灯坏了一个月了，晚上一片漆黑"
+    action = citizen.send_text(f"/warn {text}")
+    told = await citizen.wait_for_message(lambda m: "已为您保留" in m.content, 10, since=action)
+    assert "只有已绑定单位" not in told.content
+    proposal = await citizen.wait_for_message(lambda m: "提交" in str(m.buttons), 10, since=action)
+    assert text in proposal.content and "区建设局" in proposal.content
+    assert await kit.cases() == []  # nothing filed without the citizen's 提交
+    # The proposal's buttons work although the conversation never started.
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    await kit.say(citizen, "跳过", "可选 2/3")
+    await kit.say(citizen, "跳过", "可选 3/3")
+    done = await kit.say(citizen, "跳过", "已登记")
+    (case,) = await kit.cases()
+    assert case.kind == "request" and case.original_text == text
+    assert case.bureau == "construction"
+    assert case.number is not None and case.number in done.content
+    # Small talk after /warn is still just told how to use the bot.
+    hello = await kit.say(citizen, "/warn 你好", "只有已绑定单位")
+    assert "直接发送" in hello.content
+    assert len(await kit.cases()) == 1
+
+
+async def test_trial_warning_photos_are_kept_as_they_arrive(kit: BotKit) -> None:
+    """Photos an officer sends after 确认 are on the warning (and with the chief) at once:
+    an abandoned step or a restart loses none of them."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    await kit.press(officer, proposal, "确认", "可选 1/3")
+    await kit.say(officer, "跳过", "可选 2/3")
+    await kit.say(officer, "跳过", "可选 3/3")
+    await kit.answer(officer, officer.send_photo(caption="售楼处门口"), "第1张")
+    (case,) = await kit.cases()
+    assert len((await kit.case(case.id)).photo_file_ids) == 1  # before 完成
+    number = case.number or ""
+    shot = await chief.wait_for_message(lambda m: m.kind == "photo" and number in m.content, 10)
+    assert shot.content
+    # The bot restarts; the officer never says 完成 and the next photo still counts.
+    await kit.restart()
+    await kit.answer(officer, officer.send_photo(), "第2张")
+    stored = await kit.case(case.id)
+    assert len(stored.photo_file_ids) == 2
+    assert (await kit.events(case.id)).count("details_added") == 2
+    await kit.delivered()
+    shots = [m for m in chief.transcript() if m.from_bot and m.kind == "photo"]
+    assert len(shots) == 2
+    # Photos alone send no 【预警补充】 text: the photo message is the notice.
+    assert not [m for m in chief.transcript() if m.content.startswith("【预警补充】")]
+    done = await kit.say(officer, "完成", "补充完毕")
+    assert done.content
+    assert len((await kit.case(case.id)).photo_file_ids) == 2
 
 
 async def test_trial_critical_warning_is_sent_on_confirm_and_details_amend_it(

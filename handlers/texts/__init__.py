@@ -132,6 +132,8 @@ from handlers.texts.common import (
 from handlers.texts.officers import (
     BAD_HEAD_COUNT,
     SEVERITY_ORDER,
+    WARN_BY_CITIZEN,
+    WARN_BY_CITIZEN_FILED,
     WARN_CANCELLED,
     WARN_NEEDS_DESCRIPTION,
     WARN_NOT_ALLOWED,
@@ -264,6 +266,8 @@ __all__ = [
     "UI",
     "VAGUE_QUESTION",
     "WARNING_DETAILS_DONE",
+    "WARN_BY_CITIZEN",
+    "WARN_BY_CITIZEN_FILED",
     "WARN_CANCELLED",
     "WARN_NEEDS_DESCRIPTION",
     "WARN_NOT_ALLOWED",

@@ -3,8 +3,8 @@
 A warning is filed and sent the moment the officer confirms it; the optional
 steps that follow (地点, 人数, 照片) amend the filed case instead of holding it
 back. Each amendment is a ``details_added`` event, redraws the cards, pings
-the responsible units with what was added and sends the added photos to everyone
-who has the card.
+the responsible units with what was added (photos alone get no ping: they are
+their own message) and sends the added photos to everyone who has the card.
 """
 
 from __future__ import annotations
@@ -79,11 +79,12 @@ class CaseAmend(CaseTx):
                 channel=channel,
                 data=added,
             )
-            await self.publish_tx(
-                s,
-                case,
-                now,
-                pings=[(self.responsible_units(case), lambda v: nt.details_added(v, added))],
-                new_photos=photos,
+            # Photos speak for themselves (their own message, captioned with the case
+            # number, right after the redrawn card): a ping only announces words.
+            pings = (
+                [(self.responsible_units(case), lambda v: nt.details_added(v, added))]
+                if set(added) - {"photos"}
+                else []
             )
+            await self.publish_tx(s, case, now, pings=pings, new_photos=photos)
             return self.view_for(case, officer, now)
