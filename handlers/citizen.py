@@ -26,6 +26,7 @@ import re
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -285,7 +286,7 @@ def register(application: App) -> None:
         ui = re.escape(texts.UI)
         # The proposal's buttons, also entry points: a proposal shown outside this
         # conversation (a citizen's /warn TEXT) works the same way.
-        proposal_buttons = [
+        proposal_buttons: list[BaseHandler[Update, BotContext, object]] = [
             CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
             CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
             CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
