@@ -153,9 +153,11 @@ async def claim(
     claimers take turns. Claimed rows become ``sending`` with a lease owned by
     ``worker_id`` until ``now + lease``; their ``attempts`` goes up by one.
 
-    A due head that is a card with a newer pending card for the same case and
-    chat is not sent: it and every older pending card of that pair are marked
-    ``sent`` with :data:`SUPERSEDED_NOTE` (the newer card shows the latest state).
+    A due head that is a card with newer pending cards for the same case and
+    chat is sent with the newest one's text and buttons, in its own place in the
+    queue; the newer rows are marked ``sent`` with :data:`SUPERSEDED_NOTE`. (So
+    the card shows the latest state, and photos written after the first card
+    still come after a card.)
 
     Args:
         session: An open transaction (commit it to publish the lease).
@@ -236,8 +238,9 @@ async def claim(
                 )
             )
             if newest is not None:
-                superseded += await _supersede(session, row, newest, now)
-                continue
+                # The head keeps its place in the queue (photos written after it stay
+                # after it) but shows the newest card; the newer rows are superseded.
+                superseded += await _fold_newer_cards(session, row, newest, now)
         row.status = OutboxStatus.SENDING.value
         row.lease_owner = worker_id
         row.lease_until = lease_until
@@ -264,35 +267,45 @@ async def claim(
     return ClaimResult(claimed=claimed, superseded=superseded)
 
 
-async def _supersede(session: AsyncSession, head: OutboxMessage, newest: int, now: datetime) -> int:
-    """Mark ``head`` and the older pending cards of its (case, chat) as superseded."""
+async def _fold_newer_cards(
+    session: AsyncSession, head: OutboxMessage, newest: int, now: datetime
+) -> int:
+    """Give ``head`` the newest pending card of its (case, chat); supersede the newer ones.
+
+    Sending the newest card in the oldest card's place keeps the order of the chat's
+    queue: a case's photos, written right after its first card, never arrive before
+    a card (which they would if the first card were skipped for a later one).
+    """
     o = OutboxMessage
-    head.status = OutboxStatus.SENT.value
-    head.sent_at = now
-    head.last_error = SUPERSEDED_NOTE
-    head.lease_owner = None
-    head.lease_until = None
     # The others are not heads of their chat, so no other claimer is holding them;
     # SKIP LOCKED merely avoids waiting on a concurrent supersede of the same pair.
-    others = (
-        await session.scalars(
-            select(o)
-            .where(
-                o.kind == KIND_CARD,
-                o.case_id == head.case_id,
-                o.chat_id == head.chat_id,
-                o.status == OutboxStatus.PENDING.value,
-                o.id > head.id,
-                o.id < newest,
+    others = list(
+        (
+            await session.scalars(
+                select(o)
+                .where(
+                    o.kind == KIND_CARD,
+                    o.case_id == head.case_id,
+                    o.chat_id == head.chat_id,
+                    o.status == OutboxStatus.PENDING.value,
+                    o.id > head.id,
+                    o.id <= newest,
+                )
+                .order_by(o.id)
+                .with_for_update(skip_locked=True, of=o)
             )
-            .with_for_update(skip_locked=True, of=o)
-        )
-    ).all()
+        ).all()
+    )
+    if not others:
+        return 0
+    latest = others[-1]
+    head.text = latest.text
+    head.reply_markup = latest.reply_markup
     for row in others:
         row.status = OutboxStatus.SENT.value
         row.sent_at = now
         row.last_error = SUPERSEDED_NOTE
-    return 1 + len(others)
+    return len(others)
 
 
 async def get_card(session: AsyncSession, case_id: int, chat_id: int) -> CaseCard | None:

@@ -464,7 +464,9 @@ async def test_cards_send_then_edit_in_place_and_coalesce(
     )
     await w.drain(timeout=10)
     rows = await rows_by_id(db)
-    assert [rows[i].last_error for i in ids[:2]] == [outbox.SUPERSEDED_NOTE] * 2
+    # The oldest card row keeps its place in the queue and carries the newest text.
+    assert [rows[i].last_error for i in (ids[1], ids[3])] == [outbox.SUPERSEDED_NOTE] * 2
+    assert rows[ids[0]].text == "案件 MQ-0001：已办结"
     assert all(rows[i].status == OutboxStatus.SENT.value for i in ids)
     assert len(fake.calls("editMessageText")) == edits_before + 1
     assert chat_order(fake, CHIEF_CHAT) == ["案件 MQ-0001：已办结", "催办提醒"]

@@ -214,3 +214,30 @@ async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None
     assert "未报送" not in ended.content and "已报送" in ended.content
     (case,) = await kit.cases()
     assert case.severity == "critical"
+
+
+async def test_trial_photos_never_reach_the_chief_before_the_card(kit: BotKit) -> None:
+    """A warning that changes twice before its card is delivered (the chat paced, or
+    delivery behind): the chief still sees the card first, then the photos in order."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.pause_delivery()
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    await kit.press(officer, proposal, "确认", "可选 1/3")
+    await kit.say(officer, "跳过", "可选 2/3")
+    await kit.say(officer, "跳过", "可选 3/3")
+    await kit.answer(officer, officer.send_photo(), "第1张")
+    await kit.answer(officer, officer.send_photo(), "第2张")
+    await kit.say(officer, "完成", "补充完毕")
+    kit.resume_delivery()
+    await kit.delivered()
+    (case,) = await kit.cases()
+    number = case.number or ""
+    seen = [m for m in chief.transcript() if m.from_bot and number in m.content]
+    assert [m.kind for m in seen] == ["text", "photo", "photo"], [m.kind for m in seen]
+    card = seen[0]
+    assert card.content.startswith("【预警信息】") and "照片：2张" in card.content
+    assert "签收" in str(card.buttons)
