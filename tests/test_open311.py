@@ -322,3 +322,52 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
     xml = ET.fromstring(await (await api.read("/open311/v2/requests.xml")).text())
     assert xml.tag == "service_requests"
     assert [r.findtext("service_request_id") for r in xml.findall("request")] == [done, wage, lamp]
+
+
+async def test_open311_photo_links_telegram_cannot_fetch_are_sent_as_text(
+    sqlite_url: str, district: District
+) -> None:
+    """A media_url on an intranet (Telegram cannot download it) reaches the chief as a link
+    after the card, and its outbox row is delivered, not failed."""
+    from bot.runtime.delivery_support import PHOTO_LINKS_NOTE
+    from storage.enums import OutboxStatus, Role
+    from storage.models import OutboxMessage
+    from tests.botkit import sqlite_bot
+
+    async with sqlite_bot(sqlite_url, district) as kit:
+        chief_user = kit.user(2301, "赵站长")
+        await kit.bind(chief_user, "construction", Role.CHIEF)
+        app = web.Application()
+        add_open311_routes(app, Open311Context.from_service(kit.runtime.cases))
+        key = await create_api_key(kit.db, "城市服务App")
+        intranet = "http://192.168.10.5/uploads/lamp.jpg"
+        public = "https://img.example.com/lamp.jpg"
+        async with TestClient(TestServer(app)) as client:
+            numbers = []
+            for url in (intranet, public):
+                resp = await client.post(
+                    "/open311/v2/requests.json",
+                    data={
+                        "api_key": key,
+                        "description": "小区门口路灯坏了一个月",
+                        "address_string": "幸福小区南门",
+                        "media_url": url,
+                    },
+                )
+                assert resp.status == 201, await resp.text()
+                numbers.append((await resp.json())[0]["service_request_id"])
+            kit.runtime.outbox_written()
+            await kit.delivered()
+        first, second = numbers
+        seen = [m for m in chief_user.transcript() if m.from_bot and first in m.content]
+        assert [m.kind for m in seen] == ["text", "text"], seen
+        assert "签收" in str(seen[0].buttons)
+        assert intranet in seen[1].content and "照片链接" in seen[1].content
+        shots = [m for m in chief_user.transcript() if m.from_bot and m.kind == "photo"]
+        assert len(shots) == 1 and second in shots[0].content
+        async with kit.db.session() as s:
+            rows = (
+                await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "photos"))
+            ).all()
+        assert [r.status for r in rows] == [OutboxStatus.SENT.value] * 2
+        assert sorted(str(r.last_error) for r in rows) == sorted([PHOTO_LINKS_NOTE, "None"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -13,6 +15,27 @@ from bot.fakeapi.store import FakeStore
 
 class FileStore(FakeStore):
     """Stored files, photo sizes and the ``file/bot{token}/{path}`` endpoint."""
+
+    def can_fetch(self, url: str) -> bool:
+        """Whether Telegram's servers could download ``url`` (sent as a photo by URL).
+
+        As Telegram, the fake cannot reach a loopback, private or link-local
+        address, ``localhost``, a ``.local``/``.internal``/``.lan``/``.invalid``
+        name or an address in :attr:`unfetchable_urls`; it answers ``400 Bad
+        Request: failed to get HTTP URL content`` for them.
+        """
+        if url in self.unfetchable_urls:
+            return False
+        host = (urlsplit(url).hostname or "").lower()
+        if not host or host == "localhost":
+            return False
+        if host.rsplit(".", 1)[-1] in ("local", "internal", "lan", "invalid", "localhost"):
+            return False
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return True
+        return address.is_global
 
     def _store_file(
         self, kind: str, data: bytes | None, content_type: str, filename: str = ""
@@ -75,6 +98,8 @@ class FileStore(FakeStore):
         if known is not None:
             return known
         if re.match(r"^https?://", value):
+            if not self.can_fetch(value):
+                raise ApiError(400, "Bad Request: failed to get HTTP URL content")
             return self._store_file(
                 kind, None, "image/jpeg" if kind == "photo" else "application/octet-stream"
             )

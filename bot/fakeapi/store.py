@@ -149,6 +149,8 @@ class FakeStore:
         }
         self.strict_chats = strict_chats
         self.strict_file_ids = strict_file_ids
+        #: Photo URLs the fake's "Telegram" cannot download (see ``can_fetch``).
+        self.unfetchable_urls: set[str] = set()
         self.webhook_max_attempts = webhook_max_attempts
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout

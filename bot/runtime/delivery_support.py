@@ -21,6 +21,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.error import (
+    BadRequest,
     RetryAfter,
 )
 
@@ -139,12 +140,23 @@ class _PermanentError(Exception):
     """A row that can never be delivered as written (e.g. invalid markup)."""
 
 
+#: Delivery note of a photo row whose web addresses Telegram could not fetch.
+PHOTO_LINKS_NOTE = "photo links sent as text"
+
+
+def _is_url(photo: str) -> bool:
+    return photo.startswith(("https://", "http://"))
+
+
 async def send_photos(bot: Bot, m: ClaimedMessage) -> _Delivered:
     """Send a ``photos`` row: one ``sendPhoto``, or one ``sendMediaGroup`` for 2-10.
 
     The caption (the row's text, the case number) goes on the first photo. A media
     group is one request that Telegram accepts or refuses as a whole, so the row is
-    delivered, retried or failed like any other.
+    delivered, retried or failed like any other. Photos given as web addresses
+    (Open311's ``media_url``) that Telegram refuses to fetch are not a failure: the
+    Telegram photos of the row are sent alone and the addresses follow as a text
+    message with the caption, so the chief can still open them.
 
     Raises:
         _PermanentError: The row carries no photo.
@@ -155,13 +167,31 @@ async def send_photos(bot: Bot, m: ClaimedMessage) -> _Delivered:
         raise _PermanentError("photo row without photos")
     photos = photos[:MAX_PHOTOS_PER_ROW]
     caption = _truncate(m.text, MAX_CAPTION) or None
+    try:
+        return await _send_album(bot, m.chat_id, photos, caption)
+    except BadRequest:
+        links = [p for p in photos if _is_url(p)]
+        if not links:
+            raise
+        log.info("photo row %s: Telegram could not fetch its links; sent as text", m.id)
+    first: int | None = None
+    rest = [p for p in photos if not _is_url(p)]
+    if rest:
+        first = (await _send_album(bot, m.chat_id, rest, caption)).message_id
+    text = "\n".join([m.text or "", "照片链接（无法在 Telegram 中直接显示，请点击查看）：", *links])
+    message = await bot.send_message(chat_id=m.chat_id, text=_truncate(text, MAX_TEXT))
+    return _Delivered(first or message.message_id, edited=False, note=PHOTO_LINKS_NOTE)
+
+
+async def _send_album(bot: Bot, chat_id: int, photos: list[str], caption: str | None) -> _Delivered:
+    """One ``sendPhoto`` for one photo, one ``sendMediaGroup`` for 2-10."""
     if len(photos) == 1:
-        message = await bot.send_photo(chat_id=m.chat_id, photo=photos[0], caption=caption)
+        message = await bot.send_photo(chat_id=chat_id, photo=photos[0], caption=caption)
         return _Delivered(message.message_id, edited=False)
     media = [
         InputMediaPhoto(media=p, caption=caption if i == 0 else None) for i, p in enumerate(photos)
     ]
-    messages = await bot.send_media_group(chat_id=m.chat_id, media=media)
+    messages = await bot.send_media_group(chat_id=chat_id, media=media)
     return _Delivered(messages[0].message_id if messages else None, edited=False)
 
 
