@@ -241,3 +241,21 @@ async def test_trial_photos_never_reach_the_chief_before_the_card(kit: BotKit) -
     card = seen[0]
     assert card.content.startswith("【预警信息】") and "照片：2张" in card.content
     assert "签收" in str(card.buttons)
+
+
+async def test_trial_a_raised_level_says_the_officer_raised_it(kit: BotKit) -> None:
+    """Trial item 18: after a manual raise, 定级依据 still showed the rubric's words."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "两户村民因宅基地边界发生争吵", "预警研判")
+    assert "等级：较大" in proposal.content and "定级依据：两户…争吵" in proposal.content
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
+    raised = await kit.press(officer, proposal, "重大", lambda m: "等级：重大" in m.content)
+    expected = "定级依据：您手动上调为“重大”；规则研判为“较大”（两户…争吵）"
+    assert expected in raised.content, raised.content
+    assert "\n依据：" not in raised.content and "分类依据：" in raised.content
+    await kit.press(officer, raised, "确认", "可选 1/3")
+    (case,) = await kit.cases()
+    assert case.severity == "high"
+    assert "severity_changed" in await kit.events(case.id)

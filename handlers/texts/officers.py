@@ -64,7 +64,11 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         f"分类：{category}{doubt}",
         f"等级：{severity}",
     ]
-    why = why_line(str(draft.get("why") or ""))
+    why = why_line(
+        str(draft.get("why") or ""),
+        rubric=str(draft.get("rubric") or ""),
+        chosen=str(draft.get("severity") or ""),
+    )
     if why:
         lines.append(why)
     reason = draft.get("severity_reason")
@@ -72,9 +76,9 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         lines.append(lowered_line(str(reason)))
     keywords = draft.get("keywords")
     if draft.get("chosen"):
-        lines.append("依据：您选择的部门")
+        lines.append("分类依据：您选择的部门")
     elif isinstance(keywords, list) and keywords:
-        lines.append("依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
+        lines.append("分类依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
     lines.append("请确认，或更改部门、等级。")

@@ -35,8 +35,19 @@ def small_talk(kind: str) -> str:
 # --- officers -------------------------------------------------------------------------------
 
 
-def why_line(why: str) -> str:
-    """The words that set a warning's level, or nothing."""
+def why_line(why: str, *, rubric: str = "", chosen: str = "") -> str:
+    """Why a warning has its level: the rubric's words, or the officer's own change.
+
+    A level the officer raised or lowered is theirs, not the rubric's: the line
+    says so, with what the rules had said (and their words) for comparison.
+    """
+    ranks = {s: i for i, s in enumerate(("low", "medium", "high", "critical"))}
+    if rubric in ranks and chosen in ranks and rubric != chosen:
+        ruled = f"规则研判为“{nt.SEVERITY_LABELS.get(rubric, rubric)}”" + (
+            f"（{why}）" if why else ""
+        )
+        change = "上调" if ranks[chosen] > ranks[rubric] else "下调"
+        return f"定级依据：您手动{change}为“{nt.SEVERITY_LABELS.get(chosen, chosen)}”；{ruled}"
     return f"定级依据：{why}" if why else ""
 
 
