@@ -33,7 +33,7 @@ from bot.services.cases import MAX_TEXT, CaseView, WarningDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of, needs_reason, triage
-from handlers import texts
+from handlers import officer_phone, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -408,3 +408,4 @@ def register(application: App) -> None:
         )
     application.add_handler(warnings_conv)
     application.add_handler(CommandHandler("mine", show_mine, filters=PRIVATE))
+    officer_phone.register(application)

@@ -7,11 +7,13 @@ Telegram user ids as plain integers, like the web front end would take a login.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseService
+from bot.services.cases.model import _mask_phone
 from bot.services.lifecycle import CaseError
 from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, place_name
 from storage import cases as store
@@ -25,6 +27,15 @@ from storage.org import (
     find_person_hot,
     get_person_by_telegram_id,
 )
+
+#: What a phone number may look like (mobile, landline with area code, +86).
+PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as everybody but its handlers sees it (``138****5678``)."""
+    return _mask_phone(phone) or ""
+
 
 #: Roles that handle the cases of their unit (card buttons, /pending).
 HANDLER_ROLES = frozenset({Role.CHIEF, Role.STAFF, Role.ADMIN})
@@ -160,6 +171,32 @@ class PeopleService:
             if person.chat_id != chat_id:
                 person.chat_id = chat_id
             return self._info(person)
+
+    async def phone_of(self, person_id: int) -> str | None:
+        """The phone number a person keeps on record (officers: shown on their warnings)."""
+        async with self.db.read() as session:
+            person = await session.get(Person, person_id)
+            return person.phone if person is not None and person.phone else None
+
+    async def set_phone(self, person_id: int, phone: str | None) -> None:
+        """Keep ``phone`` on record for the person (``None`` removes it).
+
+        The number goes on the warnings they file from now on (报送人电话), where
+        only the handling units see it in full (``CaseViews.sees_contact``).
+
+        Raises:
+            CaseError: ``bad_input`` for a number that does not look like one.
+        """
+        cleaned = " ".join((phone or "").split())
+        if cleaned and not PHONE_RE.match(cleaned):
+            raise CaseError(
+                "bad_input", "电话号码格式不对，请发送手机号或座机号，例如 13812345678。"
+            )
+        async with self.db.session() as session:
+            person = await session.get(Person, person_id)
+            if person is None:
+                raise CaseError("not_found", "找不到该人员。")
+            person.phone = cleaned[:32] or None
 
     def places(self) -> list[Place]:
         """Communities and residential areas a citizen may choose, in config order."""

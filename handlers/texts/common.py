@@ -141,6 +141,7 @@ def role_help(person: PersonInfo) -> str:
         lines += [
             "· /warn 报送预警（也可 /warn 后直接写内容，一步报送）",
             "· /mine 查看我报送的预警",
+            "· /phone 手机号 登记联系电话（站长收到您的预警时可以回电）",
         ]
     if person.handles_cases:
         lines += [

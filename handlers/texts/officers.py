@@ -12,6 +12,7 @@ from telegram import (
 
 from bot.services import notifications as nt
 from bot.services.cases import CaseView
+from bot.services.people import mask_phone
 from config.district import District
 from handlers.texts.common import (
     SEND_LOCATION_LABEL,
@@ -47,6 +48,27 @@ WARN_NEEDS_DESCRIPTION = (
     "例如：/warn 小区业主五十余人在售楼处聚集维权。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
+PHONE_FOR_OFFICERS = "/phone 供信息员登记联系电话。群众反映问题时，可在提交问题的第 2 步留下电话。"
+PHONE_HINT = "发送 /phone 手机号 登记您的联系电话，站长收到您的预警时可以回电。"
+
+
+def phone_on_record(phone: str | None) -> str:
+    """/phone alone: what is on record, and how to change it."""
+    if not phone:
+        return "您还没有登记联系电话。\n" + PHONE_HINT
+    return (
+        f"您登记的联系电话：{mask_phone(phone)}\n更改请发送 /phone 新号码；删除请发送 /phone 删除。"
+    )
+
+
+def phone_saved(phone: str | None) -> str:
+    """After /phone NUMBER or /phone 删除."""
+    if phone is None:
+        return "已删除您的联系电话。今后报送的预警不再附电话。"
+    return (
+        f"已登记联系电话：{mask_phone(phone)}。\n"
+        "今后报送的预警将附上此电话（报送人电话），完整号码仅承办单位可见。"
+    )
 
 
 def warning_proposal(draft: Mapping[str, object], district: District) -> str:
@@ -152,6 +174,8 @@ def warning_filed(view: CaseView, district: District) -> str:
         if centres:
             lines.append("同时报送：" + "、".join(centres))
     lines.append("办理进展会通知您，发送 /mine 查看。")
+    if not view.contact_phone:
+        lines.append(PHONE_HINT)
     return "\n".join(lines)
 
 
