@@ -134,6 +134,8 @@ async def test_the_routing_page_is_for_the_district_office_and_shows_the_figures
         returned_id, _ = await returned_and_redispatched(service, db, "police")
         me = await citizen(db)
         await service.file_request(me.id, RequestDraft(text=LAMP))  # right the first time
+        # The citizen's own office: right the first time, and the classifier corrected.
+        await service.file_request(me.id, RequestDraft(text=LAMP, bureau="police"))
         waiting = await service.file_request(me.id, RequestDraft(text=UNCLEAR))  # at the desk
         assert waiting.owning_unit_id == district.dispatcher
 
@@ -147,16 +149,20 @@ async def test_the_routing_page_is_for_the_district_office_and_shows_the_figures
         html = await response.text()
         assert response.status == 200
         month = html[html.index("<td>2026-03</td>") : html.index("</tr>", html.index("2026-03"))]
-        # 2 dispatched (the one at the desk is not), 1 first time right, 1 corrected.
+        # 3 dispatched (the one at the desk is not) = 2 first time right + 1 redirected;
+        # 2 classifier's offices corrected (the return, and the citizen's own choice).
         cells = [c.split("</td>")[0] for c in month.split('<td class="num">')[1:]]
-        assert cells == ["2", "1", "50.0%", "1"]
+        assert cells == ["3", "2", "1", "66.7%", "2"]
+        dispatched, first_right, redirected = (int(c) for c in cells[:3])
+        assert first_right + redirected == dispatched
+        assert "已派单 = 首次即准确 + 转派" in html and "系统分类被纠正" in html
         confusions = html[html.index("最常见的分错") : html.index("待学习的纠正")]
-        assert '<td>区建设局</td><td>区公安分局</td><td class="num">1</td>' in confusions
+        assert '<td>区建设局</td><td>区公安分局</td><td class="num">2</td>' in confusions
         pending = html[html.index("待学习的纠正") :]
-        assert "待学习的纠正（1）" in pending and f"/dashboard/cases/{returned_id}" in pending
+        assert "待学习的纠正（2）" in pending and f"/dashboard/cases/{returned_id}" in pending
 
         rows = await latest_corrections(db)
-        assert await mark_learnt(db, [r.id for r in rows], service.clock.now()) == 1
+        assert await mark_learnt(db, [r.id for r in rows], service.clock.now()) == 2
         html = await (await dash.client.get("/dashboard/routing")).text()
         assert "待学习的纠正（0）" in html
         assert "<td>区建设局</td><td>区公安分局</td>" in html  # confusions stay

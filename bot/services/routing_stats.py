@@ -35,12 +35,23 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class MonthAccuracy:
-    """One month's routing accuracy."""
+    """One month's routing accuracy.
+
+    ``first_right`` + :attr:`redirected` = ``dispatched``. ``corrected`` is another
+    count, not a part of them: requests whose classifier's office was corrected
+    (by the reporter's own choice at filing, or by the desk on dispatch), which
+    may well have gone right the first time (a citizen who picked the office).
+    """
 
     month: str
     dispatched: int
     first_right: int
     corrected: int
+
+    @property
+    def redirected(self) -> int:
+        """Dispatched requests whose first dispatch was not their final owner (转派)."""
+        return self.dispatched - self.first_right
 
     @property
     def accuracy(self) -> float | None:
