@@ -81,10 +81,43 @@ async def _decode(
     return query, action
 
 
+#: Refusals that mean the pressed message is out of date (the case moved on).
+OUT_OF_DATE = frozenset({"stale", "no_request", "bad_state", "invalid_transition"})
+
+
+def _on_a_card(query: CallbackQuery) -> bool:
+    """Whether the pressed message is a case card (the outbox keeps those up to date)."""
+    message = query.message
+    text = getattr(message, "text", None) or ""
+    return text.startswith(tuple(f"【{label}】" for label in nt.KIND_LABELS.values()))
+
+
+async def _settle_message(query: CallbackQuery, line: str) -> None:
+    """A notice (【重办】, 【延期申请】, the desk's picker …) acted on or out of date:
+    its buttons go and a line says what became of it. Cards are left to the outbox."""
+    message = query.message
+    text = getattr(message, "text", None)
+    if not text or _on_a_card(query):
+        return
+    try:
+        await query.edit_message_text(texts.fit(f"{text}\n\n{line}"), reply_markup=None)
+    except Exception as exc:
+        log.info("could not settle message: %s", type(exc).__name__)
+
+
 async def _refused(
-    query: CallbackQuery, person: PersonInfo, action: CallbackAction, exc: CaseError
+    query: CallbackQuery,
+    person: PersonInfo,
+    action: CallbackAction,
+    exc: CaseError,
+    context: BotContext | None = None,
 ) -> None:
-    """Tell the presser why nothing happened, and log it."""
+    """Tell the presser why nothing happened, and log it.
+
+    A notice whose case has moved on is told as such, with the case's state now
+    (rather than "updated by someone else", which may have been the presser), and
+    loses its buttons.
+    """
     level = logging.WARNING if exc.code == "forbidden" else logging.INFO
     log.log(
         level,
@@ -94,6 +127,16 @@ async def _refused(
         person.id,
         exc.code,
     )
+    if context is not None and exc.code in OUT_OF_DATE and not _on_a_card(query):
+        try:
+            view = await context.runtime.cases.get_case_view(action.case_id, person.id)
+        except CaseError:
+            view = None
+        if view is not None:
+            told = texts.outdated_notice(view, action.action)
+            await query.answer(told, show_alert=True)
+            await _settle_message(query, f"（{told}）")
+            return
     await query.answer(exc.message, show_alert=True)
 
 
@@ -145,7 +188,7 @@ async def card_button(update: Update, context: BotContext) -> None:
             await query.answer(texts.FORGED_BUTTON, show_alert=True)
             return
     except CaseError as exc:
-        await _refused(query, person, action, exc)
+        await _refused(query, person, action, exc, context)
         return
     mark_saved(update, context, f"{view.number} {texts.ACTION_DONE.get(act, '')}")
     log.info("%s on %s by person %s", act.value, view.number, person.id)
@@ -153,6 +196,7 @@ async def card_button(update: Update, context: BotContext) -> None:
     if act == CaseAction.DISPATCH:
         done += f"至{view.owning_unit_name}"
     await query.answer(f"{done}：{view.number}")
+    await _settle_message(query, f"✔ {done}（{person.name}）")
 
 
 async def _send_card(update: Update, context: BotContext, person: PersonInfo, case_id: int) -> None:

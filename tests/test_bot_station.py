@@ -239,9 +239,9 @@ async def test_extension_approved_with_the_supervision_chiefs_button(kit: BotKit
     assert stored.resolve_due_at > case.resolve_due_at
     told = await citizen.wait_for_message(lambda m: "同意延期" in m.content, 10)
     assert "办结时限调整为" in told.content
-    # The same button again: nothing left to decide.
-    again = await kit.callback_answer(supervisor.press(ask, "同意延期"))
-    assert "已被他人更新" in again or "没有待审批" in again
+    # Nothing left to decide: the request's buttons are gone and it says what was decided.
+    decided = await supervisor.wait_for_message(lambda m: m is ask and not m.buttons, 10)
+    assert "✔ 已同意延期（督查主任）" in decided.content
 
 
 async def test_trial_desk_dispatches_to_a_street_station(kit: BotKit) -> None:

@@ -177,6 +177,7 @@ from handlers.texts.stations import (
     closure_keyboard,
     note_done,
     note_prompt,
+    outdated_notice,
     pending_list,
     pending_markup,
 )
@@ -321,6 +322,7 @@ __all__ = [
     "note_prompt",
     "office_lines",
     "officer_emergency_line",
+    "outdated_notice",
     "pending_list",
     "pending_markup",
     "phone_on_record",

@@ -136,6 +136,18 @@ ACTION_DONE: dict[CaseAction, str] = {
     CaseAction.EXTEND_NO: "已不同意延期",
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
+
+
+def outdated_notice(view: CaseView, action: CaseAction) -> str:
+    """A button on a notice whose case has moved on (maybe by the presser)."""
+    if action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+        return f"该延期申请已处理，无需重复操作（{view.number}，当前状态：{view.status_label}）"
+    return (
+        f"此消息已过时：{view.number} 当前状态为“{view.status_label}”，无需重复操作；"
+        "如需办理，请在案件卡片上操作"
+    )
+
+
 CHOOSE_BUREAU = "请选择承办部门："
 CHOOSE_STATION = "请选择承办的工作站："
 
