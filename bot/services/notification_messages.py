@@ -1,0 +1,190 @@
+"""The messages a case change sends: to the reporter, and pings to the people who
+handle it (no I/O; each takes a :class:`~bot.services.cases.model.CaseView` already
+masked as the recipient may see it). :mod:`bot.services.notifications` re-exports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.services.notification_labels import (
+    DISTRICT_TZ,
+    ESCALATION_REASONS,
+    SATISFACTION_LABELS,
+    fmt_duration,
+    fmt_time,
+    map_link,
+    subject,
+)
+
+if TYPE_CHECKING:
+    from bot.services.cases.model import CaseView
+    from config.district import District
+
+
+def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
+    """The ping when the reporting officer adds details to a filed warning."""
+    lines = [f"【预警补充】{view.number}（{view.severity_label}）"]
+    if "place" in added:
+        lines.append(f"地点：{added['place']}")
+    if "location" in added:
+        latitude, longitude = added["location"]
+        lines.append(f"位置：{map_link(latitude, longitude)}")
+    if "head_count" in added:
+        lines.append(f"涉及人数：约{added['head_count']}人")
+    if "photos" in added:
+        lines.append(f"新增照片：{added['photos']}张（共{view.photo_count}张）")
+    return "\n".join(lines)
+
+
+# --- messages to the reporter ---------------------------------------------------
+
+
+def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """The confirmation a reporter gets when the case is filed."""
+    what = subject(view)
+    lines = [f"您的{what}已登记。", f"编号：{view.number}"]
+    if view.status in ("registered", "returned"):
+        resolve = district.deadlines[view.priority].resolve
+        lines.append(
+            f"正在由{view.owning_unit_name}分派承办单位（{fmt_time(view.ack_due_at, tz)}前）。"
+        )
+        lines.append(f"办结时限：派单后{fmt_duration(resolve)}内")
+    else:
+        lines.append(f"承办单位：{view.owning_unit_name}")
+        lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
+    lines.append("您将收到每一次进展的通知。可随时发送 /status 查询办理情况。")
+    return "\n".join(lines)
+
+
+def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """The case was dispatched by hand (or re-dispatched after a return)."""
+    return (
+        f"您的{subject(view)}（{view.number}）已转交{view.owning_unit_name}办理，"
+        f"办结时限：{fmt_time(view.resolve_due_at, tz)}。"
+    )
+
+
+def reporter_acknowledged(view: CaseView, by: str | None = None) -> str:
+    """The owning unit (or ``by``, the unit it was escalated to) acknowledged (签收)."""
+    return f"您的{subject(view)}（{view.number}）已由{by or view.owning_unit_name}签收。"
+
+
+def reporter_extended(view: CaseView, due: datetime, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """督查督办中心 approved more time (延期)."""
+    return (
+        f"您的{subject(view)}（{view.number}）经督查督办中心同意延期办理，"
+        f"办结时限调整为{fmt_time(due, tz)}。"
+    )
+
+
+def reporter_in_progress(view: CaseView) -> str:
+    """Work has started."""
+    return f"您的{subject(view)}（{view.number}）正在处理中。"
+
+
+def reporter_returned(view: CaseView) -> str:
+    """The case went back to the dispatcher desk (the reason stays internal)."""
+    return (
+        f"您的{subject(view)}（{view.number}）需要重新分派承办单位，"
+        f"已转回{view.owning_unit_name}，我们会尽快处理。"
+    )
+
+
+def reporter_escalated(view: CaseView) -> str:
+    """The case was escalated (督办)."""
+    return f"您的{subject(view)}（{view.number}）已提交{view.escalated_to_unit_name}督办。"
+
+
+def follow_up_question(view: CaseView) -> str:
+    """办结 notice and the follow-up (回访) question, sent with :func:`follow_up_markup`."""
+    lines = [f"您的{subject(view)}（{view.number}）已办结。"]
+    if view.resolution_note:
+        lines.append(f"办理结果：{view.resolution_note}")
+    lines.append("请问问题解决了吗？您对办理结果满意吗？请点击下方按钮回复。")
+    return "\n".join(lines)
+
+
+def warning_resolved(view: CaseView) -> str:
+    """办结 notice to the officer who sent a warning (no survey on one's own warning)."""
+    lines = [f"您报送的{subject(view)}（{view.number}）已办结。"]
+    if view.resolution_note:
+        lines.append(f"办理结果：{view.resolution_note}")
+    lines.append("如现场情况仍未消除，请重新报送预警。")
+    return "\n".join(lines)
+
+
+def reporter_closed(view: CaseView) -> str:
+    """Closed after a positive follow-up answer."""
+    return f"感谢您的评价！您的{subject(view)}（{view.number}）已结案。"
+
+
+def reporter_reopened(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """Reopened after an unsolved/unsatisfied answer."""
+    return (
+        f"已收到您的意见。您的{subject(view)}（{view.number}）已重新交{view.owning_unit_name}办理，"
+        f"办结时限：{fmt_time(view.resolve_due_at, tz)}。"
+    )
+
+
+def reporter_closed_no_response(view: CaseView) -> str:
+    """Closed because the follow-up got no answer."""
+    return (
+        f"您的{subject(view)}（{view.number}）办结后未收到您的回访答复，已结案。"
+        "如问题仍未解决，欢迎再次反映。"
+    )
+
+
+# --- pings to the people who handle a case ----------------------------------------
+
+
+def desk_returned(view: CaseView, from_unit_name: str, reason: str) -> str:
+    """To the dispatcher desk: a unit returned a case."""
+    return f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n退单理由：{reason}"
+
+
+def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """To the responsible people: the acknowledgement deadline has passed.
+
+    At the dispatcher desk (not yet dispatched) the job is 派单, not 签收.
+    """
+    if view.status in ("registered", "returned"):
+        return (
+            f"【催派单】{view.number} 派单时限已过（{fmt_time(view.ack_due_at, tz)}），"
+            f"请立即派至承办单位。（第{round_}次提醒）\n内容：{view.text}"
+        )
+    return (
+        f"【催签收】{view.number} 签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
+        f"请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"
+    )
+
+
+def staff_reminder(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """催办: the resolution deadline has passed."""
+    return (
+        f"【催办】{view.number} 已超过办结时限（{fmt_time(view.resolve_due_at, tz)}），"
+        f"请抓紧办理并及时办结。\n内容：{view.text}"
+    )
+
+
+def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
+    """To everyone responsible: the case was escalated one level."""
+    text = (
+        f"【上报督办】{view.number} 已上报至{view.escalated_to_unit_name}"
+        f"（第{view.escalation_level}级）。原因：{ESCALATION_REASONS.get(reason, reason)}"
+    )
+    if note:
+        text += f"\n说明：{note}"
+    return text + f"\n内容：{view.text}"
+
+
+def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str | None) -> str:
+    """To the owning unit: the reporter's follow-up answer reopens the case."""
+    verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)
+    text = f"【重办】{view.number} 回访结果：{verdict}，请重新办理。"
+    if comment:
+        text += f"\n群众意见：{comment}"
+    return text
