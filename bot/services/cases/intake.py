@@ -1,40 +1,28 @@
-"""Filing: citizens' requests and officers' early warnings, and the preview."""
+"""Filing: citizens' requests and officers' early warnings, and the preview.
+
+The shared parts (numbers, classification, the preview, the new case and its
+first event and messages) are in :mod:`bot.services.cases.filing`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.services import corrections
-from bot.services import notifications as nt
+from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
-    MAX_TEXT,
     TERRITORIAL_KINDS,
     WARNING_ROLES,
-    Alternative,
     CaseView,
-    ClassificationLike,
-    Preview,
     RequestDraft,
     WarningDraft,
-    _alternative_pair,
     _clean,
-    _keywords,
 )
-from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     CaseError,
     EventType,
     record,
-    register,
 )
 from bot.services.routing import (
-    UNKNOWN,
-    Route,
     police_copy,
     route_request,
     route_warning,
@@ -42,169 +30,11 @@ from bot.services.routing import (
 )
 from bot.services.triage import check_level, emergency_of
 from config.district import SEVERITIES
-from nlp import normalize as normalize_text
-from nlp.reasons import decision_words
-from storage.enums import CaseKind, CaseStatus, Channel
-from storage.models import Case, Person
+from storage.enums import CaseKind, Channel
 
 
-class CaseIntake(CaseTx):
+class CaseIntake(CaseFiling):
     """Filing: citizens' requests and officers' early warnings, and the preview."""
-
-    def _number(self, case_id: int, now: datetime) -> str:
-        return f"MQ{now.astimezone(self.tz):%Y%m%d}-{case_id:04d}"
-
-    # --- "which office?" ---------------------------------------------------------
-
-    def _classify(self, text: str) -> ClassificationLike:
-        if not normalize_text(text).strip():
-            raise CaseError("bad_input", "请用文字描述您遇到的问题。")
-        try:
-            return self.classifier(text)
-        except Exception as exc:
-            if type(exc).__name__ == "EmptyTextError":
-                raise CaseError("bad_input", "请用文字描述您遇到的问题。") from exc
-            raise
-
-    def _receipt(self, view: CaseView) -> str:
-        return nt.reporter_registered(view, self.district, self.tz)
-
-    def preview(self, text: str) -> Preview:
-        """Classify ``text`` and describe the office that would handle it; files nothing.
-
-        Raises:
-            CaseError: ``bad_input`` for an empty text.
-        """
-        c = self._classify(text)
-        room = self.district.rooms.get(c.room)
-        bureau = self.district.bureaus.get(c.bureau)
-        alternatives: list[Alternative] = []
-        for item in getattr(c, "alternatives", ()) or ():
-            pair = _alternative_pair(item)
-            if pair is None or pair[0] not in self.district.rooms:
-                continue
-            alt_bureau = self.district.bureaus.get(pair[1])
-            alternatives.append(
-                Alternative(
-                    room=pair[0],
-                    room_name=self.district.rooms[pair[0]].name,
-                    bureau=pair[1] if alt_bureau else UNKNOWN,
-                    bureau_name=alt_bureau.name if alt_bureau else "",
-                )
-            )
-        return Preview(
-            room=c.room if room else UNKNOWN,
-            room_name=room.name if room else "",
-            bureau=c.bureau if bureau else UNKNOWN,
-            bureau_name=bureau.name if bureau else "",
-            confidence=float(c.confidence),
-            unsure=room is None
-            or bureau is None
-            or c.confidence < self.district.min_routing_confidence
-            or bool(getattr(c, "unsure", False)),
-            keywords=tuple(decision_words(_keywords(c.keywords))),
-            severity=c.severity,
-            severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
-            address=room.address if room else "",
-            hours=room.hours if room else "",
-            phone=room.phone if room else "",
-            alternatives=tuple(alternatives),
-            truncated=bool(getattr(c, "truncated", False)),
-            bureau_duties=bureau.duties if bureau else "",
-            severity_why=_why(c),
-        )
-
-    # --- filing ------------------------------------------------------------------
-
-    async def _record_choice(
-        self,
-        s: AsyncSession,
-        case: Case,
-        c: ClassificationLike,
-        route: Route,
-        kind: str,
-        actor: int,
-    ) -> None:
-        """A reporter's own office that differs from the classifier's is a correction."""
-        keywords = tuple(_keywords(c.keywords))
-        said = corrections.Classified(c.room, c.bureau, float(c.confidence), keywords)
-        await corrections.record_choice_tx(s, case, said, route, kind, actor, case.created_at)
-
-    def _check_text(self, text: str) -> str:
-        text = text.strip()
-        if not text:
-            raise CaseError("bad_input", "请用文字描述您遇到的问题。")
-        if len(text) > MAX_TEXT:
-            raise CaseError("bad_input", f"内容过长，请控制在{MAX_TEXT}字以内。")
-        return text
-
-    def _new_case(
-        self,
-        kind: CaseKind,
-        text: str,
-        c: ClassificationLike,
-        route: Route,
-        now: datetime,
-        channel: str,
-        reporter_id: int,
-        priority: str,
-        severity: str,
-    ) -> Case:
-        return Case(
-            kind=kind.value,
-            channel=channel,
-            original_text=text,
-            normalized_text=normalize_text(text),
-            room=route.room,
-            bureau=route.bureau,
-            confidence=float(c.confidence),
-            keywords=_keywords(c.keywords),
-            severity=severity,
-            priority=priority,
-            status=CaseStatus.REGISTERED.value,
-            owning_unit_id=route.owning_unit_id,
-            territorial_unit_id=route.territorial_unit_id,
-            reporter_id=reporter_id,
-            escalation_level=0,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-
-    async def _register_tx(
-        self,
-        s: AsyncSession,
-        case: Case,
-        now: datetime,
-        *,
-        actor_id: int,
-        channel: str,
-        data: dict[str, Any],
-    ) -> None:
-        """Store a new case, give it its number and write its ``registered`` event."""
-        s.add(case)
-        await s.flush()
-        case.number = self._number(case.id, now)
-        await register(s, case, now=now, actor_id=actor_id, channel=channel, data=data)
-
-    async def _announce_tx(
-        self,
-        s: AsyncSession,
-        case: Case,
-        now: datetime,
-        reporter: Person,
-        also: Iterable[str],
-        receipt: bool,
-    ) -> CaseView:
-        """Publish a new case (its receipt to the reporter if ``receipt``); the reporter's view."""
-        await self.publish_tx(
-            s,
-            case,
-            now,
-            also_card_units=also,
-            reporter_text=self._receipt if receipt else None,
-        )
-        return self.view_for(case, reporter, now)
 
     async def file_request(
         self,
@@ -401,7 +231,7 @@ class CaseIntake(CaseTx):
                 data={
                     "severity": severity,
                     "rubric": rubric,
-                    "why": _why(c),
+                    "why": severity_why(c),
                     "notify": list(route.also_notify),
                     "classified_room": c.room,
                     "classified_bureau": c.bureau,
@@ -418,16 +248,10 @@ class CaseIntake(CaseTx):
                     actor_id=officer.id,
                     channel=channel,
                     note=reason,
-                    data={"from": rubric, "to": severity, "why": _why(c)},
+                    data={"from": rubric, "to": severity, "why": severity_why(c)},
                     changes_case=False,
                 )
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
             return await self._announce_tx(s, case, now, officer, route.also_notify, receipt)
-
-
-def _why(c: ClassificationLike) -> str:
-    """The words that set the classification's severity (``割腕、流血``), if known."""
-    why = getattr(getattr(c, "severity_detail", None), "why", "")
-    return why if isinstance(why, str) else ""
