@@ -14,7 +14,8 @@ a citizen's description can name people and places, and minqing shows it only
 to those whose work needs it (citizens check their own case on ``/report/status``).
 
 The routes and the JSON/XML rendering are here; the services, the search and
-filing (the decisions below) are in :mod:`bot.web.open311_requests`.
+filing (the decisions below) are in :mod:`bot.web.open311_requests` and
+:mod:`bot.web.open311_submit`.
 
 Decisions where the specification leaves room:
 
@@ -72,10 +73,9 @@ from bot.web.open311_requests import (
     get_request,
     list_services,
     parse_request_query,
-    require_api_key,
     service_definition,
-    submit_request,
 )
+from bot.web.open311_submit import require_api_key, submit_request
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

@@ -1,4 +1,6 @@
-"""Open311 GeoReport v2, the service side: services, searching and filing requests.
+"""Open311 GeoReport v2, the service side: services, records and searching requests.
+
+Filing a request is in :mod:`bot.web.open311_submit`.
 
 Pure functions and queries behind the routes of :mod:`bot.web.open311`, where
 the decisions (services are bureaus, what ``open``/``closed`` mean, privacy,
@@ -8,7 +10,6 @@ search defaults) are described. Nothing here knows HTTP, JSON or XML.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,19 +18,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services.cases import MAX_TEXT, CaseService, CaseView, RequestDraft
+from bot.services.cases import CaseService
 from bot.services.clock import Clock
-from bot.services.lifecycle import CaseError, status_label
-from bot.services.notifications import fmt_duration, fmt_time
-from bot.services.triage import emergency_of, triage
-from bot.web.auth import verify_api_key
-from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
+from bot.services.lifecycle import status_label
 from config.district import District
 from config.settings import DEFAULT_HTTP_PORT
 from nlp import mask_sensitive
 from storage.db import Database
-from storage.enums import CaseKind, CaseStatus, Channel
-from storage.models import ApiKey, Case
+from storage.enums import CaseKind, CaseStatus
+from storage.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -331,124 +328,3 @@ async def get_request(ctx: Open311Context, number: str) -> dict[str, Any]:
     if not found:
         raise Open311Error(404, f"unknown service_request_id: {number}")
     return found[0]
-
-
-def _float(fields: Mapping[str, str], name: str, bound: float) -> float | None:
-    text = (fields.get(name) or "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise Open311Error(400, f"{name} is not a number") from None
-    if not math.isfinite(value) or abs(value) > bound:
-        raise Open311Error(400, f"{name} is out of range")
-    return value
-
-
-def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestDraft:
-    """Check the fields of ``POST requests`` (api_key aside) and build the draft.
-
-    Raises:
-        Open311Error: 400 with the first problem found.
-    """
-    code = (fields.get("service_code") or "").strip()
-    bureau = ctx.district.bureaus.get(code) if code else None
-    if code and bureau is None:
-        raise Open311Error(400, f"unknown service_code: {code}")
-    description = (fields.get("description") or "").strip()
-    if not description:
-        raise Open311Error(400, "description is required")
-    if len(description) > MAX_TEXT:
-        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
-    verdict = triage(description)  # as the citizen form: danger wins over small talk
-    if verdict.small_talk or verdict.kind == "vague":
-        raise Open311Error(400, NOT_A_REQUEST)
-    lat, lon = _float(fields, "lat", 90.0), _float(fields, "long", 180.0)
-    if (lat is None) != (lon is None):
-        raise Open311Error(400, "lat and long must be given together")
-    address = (fields.get("address_string") or "").strip()
-    if len(address) > MAX_ADDRESS:
-        raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
-    if lat is None and not address:
-        raise Open311Error(400, "a location is required: lat and long, or address_string")
-    media = (fields.get("media_url") or "").strip()
-    if media and (
-        not media.startswith(("https://", "http://"))
-        or len(media) > MAX_MEDIA_URL
-        or any(ch.isspace() for ch in media)
-    ):
-        raise Open311Error(400, "media_url must be an http or https URL")
-    family, given = (fields.get("last_name") or "").strip(), (fields.get("first_name") or "")
-    try:
-        name = clean_name(family + given.strip())
-        phone = clean_phone(fields.get("phone"))
-    except ContactError as exc:
-        raise Open311Error(400, f"{exc.field} is not valid") from None
-    return RequestDraft(
-        text=description,
-        room=bureau.room_id if bureau else None,
-        bureau=bureau.id if bureau else None,
-        address=address or None,
-        latitude=lat,
-        longitude=lon,
-        contact_name=name,
-        contact_phone=phone,
-        photo_file_ids=(media,) if media else (),
-    )
-
-
-def service_notice(view: CaseView, ctx: Open311Context) -> str:
-    """The short Chinese notice returned with a new request.
-
-    A request that describes danger now starts with the emergency line.
-    """
-    danger = emergency_of(view.text)
-    first = danger.line if danger is not None else ""
-    return first + _filed_notice(view, ctx)
-
-
-def _filed_notice(view: CaseView, ctx: Open311Context) -> str:
-    if view.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED):
-        resolve = ctx.district.deadlines[view.priority].resolve
-        return (
-            f"已登记，编号{view.number}。正在由{view.owning_unit_name}分派承办单位，"
-            f"派单后{fmt_duration(resolve)}内办结。"
-        )
-    return (
-        f"已登记，编号{view.number}。承办单位：{view.owning_unit_name}；"
-        f"办结时限：{fmt_time(view.resolve_due_at, ctx.tz)}。"
-    )
-
-
-async def require_api_key(ctx: Open311Context, value: str | None) -> ApiKey:
-    """The valid key in ``value``; a missing, unknown or revoked one is refused.
-
-    Raises:
-        Open311Error: 403.
-    """
-    key = await verify_api_key(ctx.db, (value or "").strip())
-    if key is None:
-        raise Open311Error(403, "api_key is missing, unknown or revoked")
-    return key
-
-
-async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict[str, Any]:
-    """File a request from ``POST requests``: key, fields, reporter, case.
-
-    Raises:
-        Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
-    """
-    key = await require_api_key(ctx, fields.get("api_key"))
-    draft = parse_submission(ctx, fields)
-    reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
-    try:
-        view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
-    except CaseError as exc:
-        raise Open311Error(400, exc.message) from None
-    log.info("open311: filed %s for api key %d", view.number, key.id)
-    return {
-        "service_request_id": view.number,
-        "service_notice": service_notice(view, ctx),
-        "account_id": None,
-    }
