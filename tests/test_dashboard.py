@@ -20,7 +20,7 @@ from bot.services.clock import FakeClock
 from bot.services.scores import unit_scores
 from bot.web.auth import SESSION_COOKIE, create_login_link, session_signer
 from bot.web.dashboard import add_dashboard_routes
-from bot.web.dashboard_data import pct, points
+from bot.web.dashboard_export import pct, points
 from config.district import District
 from config.settings import load_settings
 from handlers.dashboard import link_text, may_use_dashboard

@@ -62,6 +62,7 @@ from bot.services.cases import CLOSURE_KINDS
 from bot.services.lifecycle import CaseError
 from bot.services.organisation import Coverage, coverage
 from bot.web import dashboard_data as data
+from bot.web import dashboard_export as export
 from bot.web import dashboard_pages as pages
 from bot.web.auth import LOGIN_PATH
 from bot.web.dashboard_base import (
@@ -339,7 +340,7 @@ async def handle_export_cases(
         ctx.cases, viewer.person, viewer.policy, flt, limit=data.EXPORT_LIMIT
     )
     views.sort(key=lambda v: v.id)
-    body = data.to_csv(data.CASE_CSV_HEADER, data.case_csv_rows(views, ctx.tz))
+    body = export.to_csv(export.CASE_CSV_HEADER, export.case_csv_rows(views, ctx.tz))
     return csv_response(body, f"minqing-cases-{ctx.today():%Y%m%d}.csv")
 
 
@@ -360,7 +361,7 @@ async def handle_export_scores(
         as_of=ctx.runtime.clock.now(),
         trend_months=0,
     )
-    body = data.to_csv(data.SCORE_CSV_HEADER, data.score_csv_rows(result.rows))
+    body = export.to_csv(export.SCORE_CSV_HEADER, export.score_csv_rows(result.rows))
     return csv_response(body, f"minqing-scores-{result.month}.csv")
 
 

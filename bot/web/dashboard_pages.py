@@ -38,9 +38,8 @@ from bot.web.dashboard_data import (
     CaseFilter,
     Overview,
     case_deadline,
-    pct,
-    points,
 )
+from bot.web.dashboard_export import pct, points
 from bot.web.html import Page
 from config.district import District, UnitKind
 from storage.enums import CaseKind, CaseStatus, ResidentialSection
