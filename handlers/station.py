@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -101,7 +102,7 @@ async def _settle_message(query: CallbackQuery, line: str) -> None:
         return
     try:
         await query.edit_message_text(texts.fit(f"{text}\n\n{line}"), reply_markup=None)
-    except Exception as exc:
+    except TelegramError as exc:  # a cosmetic edit never fails the action
         log.info("could not settle message: %s", type(exc).__name__)
 
 
