@@ -83,7 +83,7 @@ async def _decode(
 
 
 #: Refusals that mean the pressed message is out of date (the case moved on).
-OUT_OF_DATE = frozenset({"stale", "no_request", "bad_state", "invalid_transition"})
+OUT_OF_DATE = frozenset({"stale", "no_request", "illegal_transition"})
 
 
 def _on_a_card(query: CallbackQuery) -> bool:
