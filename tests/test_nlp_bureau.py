@@ -150,8 +150,10 @@ def test_cli_eval_on_a_bureau_file_with_a_split_part(capsys: pytest.CaptureFixtu
 def test_probe_f_is_recognised_at_the_level_reached_now_that_it_is_training_data() -> None:
     """Issue 14's blind probe F was scored once unseen: 0.772 room, 0.706 bureau. Since the
     third stop it is tuning and training data of the learnt bureau weights (tests/data/README.md):
-    cross-validated 0.867 / 0.822, in-sample (this test) 0.956 / 0.939. It guards only that the
-    table keeps what it learnt; the unseen estimate is probe G, scored by the lead."""
+    cross-validated 0.867 / 0.822, in-sample (this test) 0.956 / 0.939; since the fourth stop
+    (room_weight: the lexicon keeps more say over the room) cross-validated 0.867 / 0.850,
+    in-sample 170/180 room and bureau (0.944). It guards only that the table keeps what it
+    learnt; the unseen estimate is probe H, scored by the lead."""
     import csv
 
     from nlp.classify import classify
@@ -163,14 +165,16 @@ def test_probe_f_is_recognised_at_the_level_reached_now_that_it_is_training_data
     room = sum(c.room == r["room"] for c, r in zip(got, rows, strict=True)) / len(rows)
     bureau = sum(c.bureau == r["bureau"] for c, r in zip(got, rows, strict=True)) / len(rows)
     assert len(rows) == 180
-    assert room >= 0.95 and bureau >= 0.93
+    assert room >= 0.94 and bureau >= 0.94
 
 
-def test_probe_g_unseen_stays_at_least_where_it_was_scored() -> None:
+def test_probe_g_stays_at_least_where_it_was_scored() -> None:
     """Issue 14's blind probe G (200 messages, stop 20) was scored once unseen on the merged
     classifier: room 0.905, bureau 0.880, answers at confidence ≥ 0.8 right 150/156 (targets
     0.93 / 0.90 / 0.95: room and bureau missed). Before the learnt weights (main at a7cc243) it
-    scored 0.820 / 0.775. Never tuned on; this guards the level reached."""
+    scored 0.820 / 0.775. Since the fourth stop it is training data of the learnt weights
+    (leave-one-probe-out 0.900 / 0.875; in-sample 192 / 191, 174 of 176 sure answers right):
+    this guards the unseen level, which the in-sample figure must not fall below."""
     import csv
 
     from nlp.classify import classify
