@@ -8,7 +8,8 @@ the bureaus it speaks for (positive) and against (negative).
 
 At classification time a bureau's score is::
 
-    lexicon_weight × log P_lexicon(bureau) + learnt_weight × (bias + Σ w(word) × v / ‖v‖)
+    lexicon_weight × log P_lexicon(bureau) + room_weight × log P_lexicon(room of bureau)
+        + learnt_weight × (bias + Σ w(word) × v / ‖v‖) + rule_weight × rules(bureau)
 
 with ``v`` the word's weight in the message (2 in a title, else 1) and
 ``‖v‖`` the length of the message's word vector; a softmax of the scores gives
@@ -60,6 +61,10 @@ class BureauWeights:
         rule_weight: Factor of the fired rules' bureau weights, added again.
         trust_above: A room the lexicon gives at least this probability is
             kept (the learnt weights only choose the bureau in it); 2 = off.
+        room_weight: Factor of the lexicon's log-probability of the bureau's
+            room, added to ``lexicon_weight``'s: the lexicon (mined on the
+            contest's board posts too) keeps more say over the room than over
+            the bureau inside it.
     """
 
     source: str
@@ -72,6 +77,7 @@ class BureauWeights:
     long_words: int = 20
     rule_weight: float = 1.0
     trust_above: float = 2.0
+    room_weight: float = 0.0
 
     def learnt_scores(self, feats: dict[str, float]) -> list[float]:
         """``bias + Σ w(word) × v / ‖v‖`` per bureau for a message's words."""
@@ -106,14 +112,19 @@ class BureauWeights:
         a, c = self.lexicon_weight, self.learnt_weight
         extra = rules or {}
         r = self.rule_weight
+        room_p = [sum(lexicon_probs.get(b, 0.0) for b in BUREAUS[room]) for room in ROOMS]
+        g = self.room_weight
+        room_log = [g * math.log(max(p, 1e-9)) for p in room_p] if g else [0.0] * len(ROOMS)
         scores = [
-            a * math.log(max(lexicon_probs.get(b, 0.0), 1e-9)) + c * z + r * extra.get(b, 0.0)
+            a * math.log(max(lexicon_probs.get(b, 0.0), 1e-9))
+            + room_log[_ROOM_OF[b]]
+            + c * z
+            + r * extra.get(b, 0.0)
             for b, z in zip(ALL_BUREAUS, learnt, strict=True)
         ]
         # A room the lexicon is sure of stays: the learnt weights then only
         # choose the bureau inside it (the contest's board posts, which the
         # lexicon was mined on, keep its answer).
-        room_p = [sum(lexicon_probs.get(b, 0.0) for b in BUREAUS[r]) for r in ROOMS]
         top_room = max(range(len(ROOMS)), key=room_p.__getitem__)
         if room_p[top_room] >= self.trust_above:
             inside = set(BUREAUS[ROOMS[top_room]])
@@ -164,6 +175,7 @@ class BureauWeights:
 
 
 _ZERO: tuple[float, ...] = (0.0,) * len(ALL_BUREAUS)
+_ROOM_OF = {b: i for i, room in enumerate(ROOMS) for b in BUREAUS[room]}
 
 
 def _err(source: str, key: str, msg: str) -> LexiconError:
@@ -217,6 +229,7 @@ def parse_weights(data: dict[str, object], source: str) -> BureauWeights:
         long_words=int(model.get("long_words", 20)),
         rule_weight=float(model.get("rule_weight", 1.0)),
         trust_above=float(model.get("trust_above", 2.0)),
+        room_weight=float(model.get("room_weight", 0.0)),
     )
 
 

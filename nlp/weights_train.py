@@ -28,6 +28,8 @@ from nlp.features import message_features, prepare_text
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon
 from nlp.scoring import _compiled, score_features
 
+_ROOM = {b: r for r in ROOMS for b in BUREAUS[r]}
+
 LONG_WORDS = 20
 """A message of more distinct words than this is calibrated by ``calibration_long``."""
 
@@ -65,6 +67,7 @@ class WeightsFit:
     lexicon_weight: float
     learnt_weight: float
     rule_weight: float
+    room_weight: float = 0.0
     report: list[str] = field(default_factory=list)
 
 
@@ -147,6 +150,7 @@ def fit_weights(
     lexicon_weight: float = 0.5,
     learnt_weight: float = 1.5,
     rule_weight: float = 1.0,
+    room_weight: float = 0.0,
     folds: int = 5,
     min_df: int = 2,
     min_idf: float = 2.5,
@@ -161,6 +165,7 @@ def fit_weights(
         lexicon_weight: Factor of the lexicon's log-probability.
         learnt_weight: Factor of the learnt score.
         rule_weight: Factor of the fired rules' bureau weights, added again.
+        room_weight: Factor of the lexicon's log-probability of the bureau's room.
         folds: Cross-validation folds.
         min_df: A word must occur in this many training messages.
         min_idf: A word must be at least this rare (lexicon idf) to be a feature.
@@ -209,6 +214,11 @@ def fit_weights(
     lp = np.log(np.array([[max(p.get(b, 0.0), 1e-9) for b in ALL_BUREAUS] for p in lprobs]))
     ruled = np.array([[fired.get(b, 0.0) for b in ALL_BUREAUS] for fired in rules])
     s = lexicon_weight * lp + learnt_weight * z + rule_weight * ruled
+    if room_weight:
+        # The room's probability: the sum of its bureaus' (one column per bureau).
+        room_of = np.array([ROOMS.index(_ROOM[b]) for b in ALL_BUREAUS])
+        room_p = np.stack([np.exp(lp[:, room_of == k]).sum(1) for k in range(len(ROOMS))], 1)
+        s = s + room_weight * np.log(np.maximum(room_p, 1e-9))[:, room_of]
     prob = np.exp(s - s.max(1, keepdims=True))
     prob /= prob.sum(1, keepdims=True)
     pred = prob.argmax(1)
@@ -258,6 +268,7 @@ def fit_weights(
         lexicon_weight=lexicon_weight,
         learnt_weight=learnt_weight,
         rule_weight=rule_weight,
+        room_weight=room_weight,
         report=report,
     )
 
@@ -309,14 +320,16 @@ def weights_toml(fit: WeightsFit, source: str) -> str:
         "# docs/classifier.md. Multinomial logistic regression over jieba words (v / |v|,",
         "# title words v = 2): a positive weight speaks for the bureau, a negative one",
         "# against. Combined with the lexicon: score = lexicon_weight x log P_lexicon +",
-        "# learnt_weight x (bias + sum of weights). calibration: isotonic map of the",
-        "# cross-validated top probability (raw) to the share of answers that were right.",
+        "# room_weight x log P_lexicon(room) + learnt_weight x (bias + sum of weights)",
+        "# + rule_weight x rules. calibration: isotonic map of the cross-validated top",
+        "# probability (raw) to the share of answers that were right.",
         f"# Trained on: {source}",
         "",
         "[model]",
         f"lexicon_weight = {fit.lexicon_weight}",
         f"learnt_weight = {fit.learnt_weight}",
         f"rule_weight = {fit.rule_weight}",
+        f"room_weight = {fit.room_weight}",
         "bias = { " + ", ".join(f"{b} = {w}" for b, w in fit.bias.items()) + " }",
         "calibration = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration) + "]",
         "calibration_long = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration_long) + "]",

@@ -112,3 +112,23 @@ def test_lexicon_weights_command_writes_a_table_that_loads(
     assert table.words and table.calibration
     # Only the build part of the real rows was used: 40 of 60, plus the probe's 150.
     assert "(40 rows, weight 3.0)" in out.read_text(encoding="utf-8")
+
+
+def test_room_weight_gives_the_lexicon_more_say_over_the_room_than_over_the_bureau() -> None:
+    # The lexicon is sure of 城建规划服务室 but split between its two bureaus; the learnt
+    # words speak for 公安分局. Without room_weight the learnt words move the answer to
+    # another room; with it the room stays and the learnt words still pick inside it.
+    lexicon_probs = {b: 0.01 for b in ALL_BUREAUS}
+    lexicon_probs.update(construction=0.40, planning=0.47)
+    learnt = [0.0] * len(ALL_BUREAUS)
+    learnt[ALL_BUREAUS.index("police")] = 2.0
+    learnt[ALL_BUREAUS.index("construction")] = 0.5
+
+    def top(room_weight: float) -> str:
+        model = {"lexicon_weight": 0.5, "learnt_weight": 2.0, "room_weight": room_weight}
+        probs = parse_weights({"model": model}, "t").combine(lexicon_probs, learnt)
+        return ALL_BUREAUS[max(range(len(probs)), key=probs.__getitem__)]
+
+    assert top(0.0) == "police"
+    assert top(1.5) == "construction"
+    assert load_weights().room_weight > 0

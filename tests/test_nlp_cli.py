@@ -85,10 +85,11 @@ def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
         assert re.search(rf"^{room}\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+$", out, re.M)
     # Issue 14 asks for at least 0.92; the lexicon alone reached 0.920. With the learnt
     # bureau word weights (trained on real messages and probes, where traffic is the
-    # police's and land the 国土分局's, rooms the contest lacks) it is 0.832 and its
-    # calibration error 0.106: MISSED, a trade-off measured in docs/classifier.md
+    # police's and land the 国土分局's, rooms the contest lacks) it fell to 0.832; since
+    # the weights' room_weight (the lexicon's say over the room, chosen by cross-
+    # validation) it is 0.873: still MISSED, a trade-off measured in docs/classifier.md
     # (bureau_weights = "" in config/lexicon.toml restores 0.920). Guards the level reached.
-    assert macro >= 0.83, f"held-out room macro-F1 {macro}"
+    assert macro >= 0.87, f"held-out room macro-F1 {macro}"
     assert ece < 0.11
 
 

@@ -56,10 +56,16 @@ def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser
         help="only the contest rows of these rooms (comma-separated)",
     )
     p.add_argument("--real-weight", type=float, default=3.0, help="sample weight of a real row")
-    p.add_argument("--c", dest="c_reg", type=float, default=10.0, help="inverse L2 strength")
+    p.add_argument("--c", dest="c_reg", type=float, default=30.0, help="inverse L2 strength")
     p.add_argument("--min-idf", type=float, default=2.5, help="commoner words are no feature")
-    p.add_argument("--lexicon-weight", type=float, default=0.7)
-    p.add_argument("--learnt-weight", type=float, default=1.5)
+    p.add_argument("--lexicon-weight", type=float, default=0.5)
+    p.add_argument("--learnt-weight", type=float, default=2.0)
+    p.add_argument(
+        "--room-weight",
+        type=float,
+        default=1.5,
+        help="factor of the lexicon's log-probability of the room, added (the contest's say)",
+    )
     p.add_argument("--rule-weight", type=float, default=2.0, help="factor of the rules, again")
     p.add_argument("--lexicon", type=Path, help="lexicon combined with (default: packaged)")
     p.add_argument("--out", type=Path, help="write here instead of standard output")
@@ -111,6 +117,7 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
             lexicon_weight=args.lexicon_weight,
             learnt_weight=args.learnt_weight,
             rule_weight=args.rule_weight,
+            room_weight=args.room_weight,
             progress=lambda m: print(m, file=sys.stderr),
         )
     except (ValueError, OSError, LexiconError) as exc:
