@@ -17,9 +17,10 @@ from typing import Any
 
 __all__ = ["bench_messages", "cmd_bench_classify"]
 
-# As before the split (bot/cli/nlp.py): bot/, so the hand set below is not found and
-# the messages are built from the fallback text; kept so that figures stay comparable.
-_REPO = Path(__file__).resolve().parent.parent
+# The repository's root (bot/cli/nlp_bench.py -> bot/cli -> bot -> root). Until stop 21 this
+# pointed at bot/, so the hand set was never found and every figure measured 200 copies of
+# the fallback sentence; the figures since then classify the hand set's real wording.
+_REPO = Path(__file__).resolve().parents[2]
 _HAND_SET = _REPO / "tests" / "data" / "citizen_messages.tsv"
 
 
