@@ -226,8 +226,9 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
 def _context(text: str, rubric: Rubric, start: int, end: int) -> tuple[bool, bool, bool]:
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
-    now = _any_in(text, rubric.now, lo, hi) and not future
     past = _any_in(text, rubric.past, lo, hi)
+    # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
+    now = _any_in(text, rubric.now, lo, hi) and not future and not past
     return now, future, past
 
 
