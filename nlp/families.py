@@ -124,6 +124,10 @@ class _Index:
     prefixes: dict[str, tuple[str, ...]]
     #: word -> indexes of the families that list it (in words or a combo).
     families_of: dict[str, tuple[int, ...]]
+    #: word -> indexes of the families that list it in ``words``.
+    words_of: dict[str, tuple[int, ...]]
+    #: word -> (family index, combo index) of the combos it can start.
+    combos_of: dict[str, tuple[tuple[int, int], ...]]
 
 
 _INDEXES: dict[int, tuple[Rubric, _Index]] = {}
@@ -155,17 +159,23 @@ def _index(rubric: Rubric) -> _Index:
     # Only the words that can start a match are searched at once; look-alikes,
     # later combo groups and modifiers are looked up when a match needs them.
     families_of: dict[str, list[int]] = {}
+    words_of: dict[str, list[int]] = {}
+    combos_of: dict[str, list[tuple[int, int]]] = {}
     for i, fam in enumerate(rubric.families):
         for word in fam.words:
             families_of.setdefault(word, []).append(i)
-        for combo in fam.combos:
+            words_of.setdefault(word, []).append(i)
+        for k, combo in enumerate(fam.combos):
             for word in combo[0]:
                 families_of.setdefault(word, []).append(i)
+                combos_of.setdefault(word, []).append((i, k))
     words = set(families_of)
     index = _Index(
         re.compile(_trie_pattern(words)),
         {w: tuple(w[:i] for i in range(1, len(w)) if w[:i] in words) for w in words},
         {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
+        {w: tuple(dict.fromkeys(fs)) for w, fs in words_of.items()},
+        {w: tuple(dict.fromkeys(cs)) for w, cs in combos_of.items()},
     )
     with _INDEX_LOCK:
         if len(_INDEXES) > 8:
@@ -251,10 +261,46 @@ class _Excluder:
         return _excluded(self._spans, start, end)
 
 
+_GROUP_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], int]] = {}
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_ENDS) + "]")
+
+
+def _group_pattern(group: tuple[str, ...]) -> tuple[re.Pattern[str], int]:
+    """One alternation for a combo's group (in the group's order) and its longest word."""
+    hit = _GROUP_PATTERNS.get(group)
+    if hit is None:
+        hit = (re.compile("|".join(map(re.escape, group))), max(map(len, group)))
+        if len(_GROUP_PATTERNS) > 4096:
+            _GROUP_PATTERNS.clear()
+        _GROUP_PATTERNS[group] = hit
+    return hit
+
+
 def _next_in_window(
     text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
 ) -> tuple[int, str] | None:
-    """The first word of ``group`` within ``window`` characters after ``end``."""
+    """The first word of ``group`` within ``window`` characters after ``end``.
+
+    One regular-expression search finds the leftmost word (the group's order
+    breaks a tie, as the word-by-word scan does); only when that word overlaps
+    a look-alike does the word-by-word scan run.
+    """
+    pattern, longest = _group_pattern(group)
+    m = pattern.search(text, end, min(len(text), end + window + longest))
+    if m is None or m.start() > end + window:
+        return None
+    stop = _SENTENCE_END_RE.search(text, end, m.start())
+    if stop is not None:
+        return None
+    if not excluded(m.start(), m.end()):
+        return m.start(), m.group()
+    return _next_in_window_scan(text, group, end, window, excluded)
+
+
+def _next_in_window_scan(
+    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
+) -> tuple[int, str] | None:
+    """:func:`_next_in_window` word by word, skipping look-alikes."""
     best: tuple[int, str] | None = None
     for word in group:
         p = text.find(word, end, end + window + len(word))
@@ -302,19 +348,27 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]
         and the occurrences of all rubric words for further checks.
     """
     occ = occurrences(text, rubric)
-    families_of = _index(rubric).families_of
-    candidates = sorted({i for w in list(occ) for i in families_of.get(w, ())})
+    index = _index(rubric)
+    # Only the families, words and combos whose trigger words are in the text.
+    word_hits: dict[int, list[str]] = {}
+    combo_hits: dict[int, set[int]] = {}
+    for w in list(occ):
+        for i in index.words_of.get(w, ()):
+            word_hits.setdefault(i, []).append(w)
+        for i, k in index.combos_of.get(w, ()):
+            combo_hits.setdefault(i, set()).add(k)
     matches: list[Match] = []
-    for fam in (rubric.families[i] for i in candidates):
+    for i in sorted(word_hits.keys() | combo_hits.keys()):
+        fam = rubric.families[i]
         excluded = _Excluder(occ, fam.exclude)
         hits: list[tuple[int, str]] = []
-        for word in fam.words:
+        for word in word_hits.get(i, ()):
             for p in occ.get(word, ()):
                 if not excluded(p, p + len(word)) and not negated_at(text, p):
                     hits.append((p, word))
                     break
-        for combo in fam.combos:
-            combo_hit = _combo_match(text, occ, combo, fam.window, excluded)
+        for k in sorted(combo_hits.get(i, ())):
+            combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded)
             if combo_hit is not None:
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:

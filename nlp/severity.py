@@ -125,7 +125,7 @@ def assess_normalized(
     # the writer says the matter is over.
     if danger is None or (found.level == "low" and any(w in text for w in rub.settled)):
         return found
-    scored = danger.score(mask_look_alikes(text, rub))
+    scored = danger.score(mask_look_alikes(text, rub), _SEVERITY_HEADS)
     rank = {level: i for i, level in enumerate(LEVELS)}
     for level in ("critical", "high", "medium"):
         if level in scored.fired:
@@ -145,6 +145,7 @@ def assess_normalized(
     return found
 
 
+_SEVERITY_HEADS = ("critical", "high", "medium")
 RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
 """The lowest rubric level each head may raise from.
 
