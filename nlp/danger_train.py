@@ -45,6 +45,7 @@ from nlp.severity import RAISES_FROM, assess_normalized, mask_look_alikes, rubri
 
 __all__ = [
     "BLIND_SETS",
+    "HELD_OUT_GROUPS",
     "Example",
     "SetFigures",
     "evaluate",
@@ -55,7 +56,11 @@ __all__ = [
 ]
 
 BLIND_SETS: tuple[str, ...] = ("blind13a", "blind13b", "blind13c", "blind13d", "blind13e")
-"""The cross-validation groups."""
+"""The cross-validation groups that choose the thresholds."""
+HELD_OUT_GROUPS: tuple[str, ...] = (*BLIND_SETS, "probes", "dev")
+"""The groups :func:`leave_one_set_out` holds out: the blind sets, and the team's
+warnings and probes A–D, and the rubric's development sets (both written knowing
+the rubric, so weaker evidence than a blind set)."""
 
 BASE_WARNINGS = (
     "warnings.tsv",
@@ -84,7 +89,8 @@ class Example:
 
     Attributes:
         text: The raw text.
-        group: The blind set it comes from, or ``"base"``.
+        group: The blind set it comes from, ``"probes"`` (the team's warnings and
+            probes A–D) or ``"dev"`` (the rubric's development sets).
         kind: ``warning``, ``danger``, ``lookalike`` or ``request`` (a short real one).
         severity: A warning's level.
         services: A danger's numbers.
@@ -146,13 +152,14 @@ def load_examples(data: Path) -> list[Example]:
     """Every labelled example of the data directory, in a fixed order."""
     out: list[Example] = []
     for name in BASE_WARNINGS:
-        out += [Example(r["text"], "base", "warning", r["severity"]) for r in _rows(data / name)]
+        group = "dev" if name.startswith("triage_dev") else "probes"
+        out += [Example(r["text"], group, "warning", r["severity"]) for r in _rows(data / name)]
     for r in _rows(data / "triage_dev_emergencies.tsv"):
-        out.append(_danger(r["text"], "base", r["expected"]))
+        out.append(_danger(r["text"], "dev", r["expected"]))
     for r in _rows(data / "triage_dev_lookalikes.tsv"):
-        out.append(Example(r["text"], "base", "lookalike"))
+        out.append(Example(r["text"], "dev", "lookalike"))
     for r in _rows(data / "triage_dev_requests.tsv"):
-        out.append(Example(r["text"], "base", "request"))
+        out.append(Example(r["text"], "dev", "request"))
     for group in BLIND_SETS:
         for r in _rows(data / f"{group}_warnings.tsv"):
             out.append(Example(r["text"], group, "warning", r["severity"]))
@@ -423,7 +430,7 @@ def leave_one_set_out(examples: Sequence[Example], alone: bool = False) -> list[
     weights nor for its thresholds.
     """
     out: list[SetFigures] = []
-    for held in BLIND_SETS:
+    for held in HELD_OUT_GROUPS:
         rest = [g for g in BLIND_SETS if g != held]
         train_ex = [ex for ex in examples if ex.group != held]
         model = fit(train_ex, rest, with_rubric=False)

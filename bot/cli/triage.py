@@ -95,10 +95,10 @@ def _print_figures(title: str, figures: Sequence[SetFigures]) -> None:
 
 def cmd_cv(args: argparse.Namespace) -> int:
     """Print the leave-one-set-out figures."""
-    from nlp.danger_train import BLIND_SETS, evaluate, leave_one_set_out, load_examples
+    from nlp.danger_train import HELD_OUT_GROUPS, evaluate, leave_one_set_out, load_examples
 
     examples = load_examples(args.data)
-    rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in BLIND_SETS]
+    rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in HELD_OUT_GROUPS]
     combined = leave_one_set_out(examples)
     alone = leave_one_set_out(examples, alone=True)
     _print_figures("rubric alone (its word lists were tuned on a-e: in-sample)", rubric)
