@@ -140,9 +140,11 @@ _NOT_PEOPLE = "月|小时|星期|礼拜|工作日|多月|半月|钟头|问题|�
 _CLAUSE_END = r"(?=$|[\s，。！？；、,.!?;…~])"
 _PEOPLE_RE = re.compile(_PEOPLE)
 
+# The pattern starts with one character class (the regex engine then skips in C
+# to the numerals); the approximating prefix (上百, 近百, 数十, 几十, 好几十, 成百)
+# is read before the match by :func:`_prefix`.
 _HEAD_RE = re.compile(
-    r"(?P<pre>上|(?<![附最接将靠])近|数|几|好几|成)?"
-    r"(?P<num>" + _NUM + r")"
+    r"(?P<num>[0-9" + "".join(_DIGITS) + "".join(_UNITS) + r"]+)"
     r"(?P<mod>多|余|来|几)?"
     r"(?:名|位|户|人|个人|多人|家|号人|口人"
     r"|个(?!" + _NOT_PEOPLE + r")(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
@@ -164,7 +166,13 @@ def chinese_number(text: str) -> int:
     total = 0
     section = 0
     digit = 0
+    arabic = ""
     for ch in text:
+        if ch.isdigit():  # 3万, 1千: Arabic digits before a unit
+            arabic += ch
+            digit = int(arabic)
+            continue
+        arabic = ""
         if ch in _DIGITS:
             # A range (两三百, 七八十): the later, larger digit wins.
             digit = _DIGITS[ch]
@@ -184,14 +192,24 @@ def _is_range(num: str) -> bool:
     return any(a in _DIGITS and b in _DIGITS for a, b in itertools.pairwise(num))
 
 
-def _approximate(m: re.Match[str]) -> bool:
-    pre = m.group("pre") if "pre" in m.re.groupindex else None
+def _prefix(text: str, start: int) -> str:
+    """The approximating word just before a numeral: 好几, 上, 近 (not 附近), 数, 几, 成."""
+    if text[max(0, start - 2) : start] == "好几":
+        return "好几"
+    before = text[start - 1 : start]
+    if before in ("上", "数", "几", "成"):
+        return before
+    if before == "近" and text[start - 2 : start - 1] not in tuple("附最接将靠"):
+        return "近"
+    return ""
+
+
+def _approximate(m: re.Match[str], pre: str) -> bool:
     return bool(pre or m.group("mod") or _is_range(m.group("num")))
 
 
-def _value(m: re.Match[str]) -> int:
+def _value(m: re.Match[str], pre: str = "") -> int:
     value = chinese_number(m.group("num"))
-    pre = m.group("pre") if "pre" in m.re.groupindex else None
     if pre in ("数", "几", "好几") and value in (10, 100, 1000, 10000):
         value *= 3
     elif pre == "近":
@@ -210,11 +228,13 @@ def head_count(text: str) -> tuple[int, int] | None:
     """The largest head count in ``text`` and where it ends."""
     best: tuple[int, int] | None = None
     for m in _HEAD_RE.finditer(text):
+        pre = _prefix(text, m.start())
+        start = m.start() - len(pre)
         # 个 / 号 with no word for people after it counts people only when the
         # number is an estimate (估计四十来个), not an exact one (买了三个).
-        if m.group("approx") and not (_approximate(m) and _people_before(text, m.start())):
+        if m.group("approx") and not (_approximate(m, pre) and _people_before(text, start)):
             continue
-        value = _value(m)
+        value = _value(m, pre)
         if value > 0 and (best is None or value > best[0]):
             best = (value, m.end())
     for m in _ESTIMATE_RE.finditer(text):

@@ -63,3 +63,9 @@ def test_written_and_approximate_head_counts(text: str, count: int) -> None:
 )
 def test_counts_of_things_are_not_people(text: str) -> None:
     assert parse_head_count(text) is None
+
+
+def test_arabic_digits_before_a_unit() -> None:
+    """3百人 is 300 people, 1万人 ten thousand (the digits and the unit are read together)."""
+    assert parse_head_count("3百人") == 300
+    assert parse_head_count("1万人") == 10000
