@@ -34,7 +34,8 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 __all__ = [
@@ -60,7 +61,6 @@ HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119"
 _FUNCTION = frozenset("的地得一是在有个这那他她它我你们说和与就都也还又把被给么吗呢吧啊呀0")
 
 _DIGIT = re.compile(r"[0-9]")
-_PAIRS = re.compile(r"(?=(..))", re.S)
 
 
 def ngrams(text: str) -> set[str]:
@@ -75,7 +75,7 @@ def ngrams(text: str) -> set[str]:
     ['了', '火', '火了', '着', '着火']
     """
     t = _DIGIT.sub("0", text).lower()
-    grams = set(_PAIRS.findall(t))
+    grams = set(map(str.__add__, t, t[1:]))
     grams.update(t)
     return grams
 
@@ -107,14 +107,22 @@ class Scored:
     Attributes:
         scores: Head name → score.
         fired: The heads whose score reached their threshold.
-        present: ``(n-gram, weights)`` of every n-gram of the text in the table.
+        grams: The n-grams of the text that are in the table.
+        table: The model's weights (n-gram → one weight per head).
         heads: The heads' names, in the order of the weights.
     """
 
     scores: Mapping[str, float]
     fired: frozenset[str]
-    present: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    grams: frozenset[str] = frozenset()
+    table: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     heads: tuple[str, ...] = HEADS
+
+    @property
+    def present(self) -> tuple[tuple[str, tuple[float, ...]], ...]:
+        """``(n-gram, weights)`` of every n-gram of the text in the table (built on demand:
+        only an officer's "why" needs it)."""
+        return tuple((g, self.table[g]) for g in sorted(self.grams))
 
     def contributions(self, head: str) -> list[tuple[str, float]]:
         """``(n-gram, weight)`` of the n-grams pushing ``head`` up, largest first."""
@@ -138,6 +146,12 @@ class Scored:
         return tuple(chosen)
 
 
+@dataclass(frozen=True, slots=True)
+class _Subset:
+    grams: frozenset[str]
+    columns: tuple[tuple[Head, dict[str, float]], ...]
+
+
 class DangerModel:
     """The heads and the weight table."""
 
@@ -151,28 +165,44 @@ class DangerModel:
         self.weights: dict[str, tuple[float, ...]] = {g: tuple(w) for g, w in weights.items()}
         self.meta: dict[str, object] = dict(meta or {})
         self._index = {h.name: i for i, h in enumerate(self.heads)}
+        self.names: tuple[str, ...] = tuple(h.name for h in self.heads)
+        self._subsets: dict[tuple[str, ...], _Subset] = {}
 
     def head(self, name: str) -> Head:
         """The head called ``name``."""
         return self.heads[self._index[name]]
 
-    def score(self, text: str) -> Scored:
-        """Score a normalised text on every head."""
-        table = self.weights
-        present = tuple((g, table[g]) for g in table.keys() & ngrams(text))
-        totals = [math.fsum(col) for col in zip(*(w for _, w in present), strict=True)]
-        if not totals:
-            totals = [0.0] * len(self.heads)
-        scores = {h.name: h.bias + totals[i] for i, h in enumerate(self.heads)}
-        # A head fires on evidence: its threshold reached and the words
-        # themselves pushing towards it (the prior alone never raises a level).
-        fired = frozenset(
-            h.name
-            for i, h in enumerate(self.heads)
-            if scores[h.name] >= h.threshold and totals[i] > 0
-        )
+    def _subset(self, names: tuple[str, ...]) -> _Subset:
+        """The n-grams and one weight dictionary per head of ``names`` (cached)."""
+        hit = self._subsets.get(names)
+        if hit is None:
+            cols = tuple(
+                (self.heads[i], {g: w[i] for g, w in self.weights.items() if w[i] != 0.0})
+                for i in (self._index[n] for n in names)
+            )
+            hit = _Subset(frozenset(g for _, col in cols for g in col), cols)
+            self._subsets[names] = hit
+        return hit
 
-        return Scored(scores, fired, present, tuple(h.name for h in self.heads))
+    def score(self, text: str, heads: tuple[str, ...] | None = None) -> Scored:
+        """Score a normalised text on every head, or only on ``heads``.
+
+        The severity asks for three heads only: fewer n-grams to look up (only
+        those with a weight on them) and fewer sums.
+        """
+        subset = self._subset(heads if heads is not None else self.names)
+        grams = subset.grams & ngrams(text)
+        scores: dict[str, float] = {}
+        fired: set[str] = set()
+        for head, col in subset.columns:
+            # fsum: exact, so the order of the set does not change the last digit.
+            total = math.fsum(map(col.get, grams, repeat(0.0)))
+            scores[head.name] = head.bias + total
+            # A head fires on evidence: its threshold reached and the words
+            # themselves pushing towards it (the prior alone never raises a level).
+            if head.bias + total >= head.threshold and total > 0:
+                fired.add(head.name)
+        return Scored(scores, frozenset(fired), grams, self.weights, self.names)
 
     def to_json(self) -> str:
         """The weights file's text: stable order, one n-gram a line."""

@@ -41,10 +41,11 @@ from nlp.danger import HEADS, DangerModel, Head, is_feature, ngrams
 from nlp.emergency import detect
 from nlp.normalize import normalize
 from nlp.rubric import LEVELS
-from nlp.severity import assess_normalized, mask_look_alikes, rubric_assessment
+from nlp.severity import RAISES_FROM, assess_normalized, mask_look_alikes, rubric_assessment
 
 __all__ = [
     "BLIND_SETS",
+    "HELD_OUT_GROUPS",
     "Example",
     "SetFigures",
     "evaluate",
@@ -54,8 +55,12 @@ __all__ = [
     "train",
 ]
 
-BLIND_SETS: tuple[str, ...] = ("blind13a", "blind13b", "blind13c", "blind13d")
-"""The cross-validation groups."""
+BLIND_SETS: tuple[str, ...] = ("blind13a", "blind13b", "blind13c", "blind13d", "blind13e")
+"""The cross-validation groups that choose the thresholds."""
+HELD_OUT_GROUPS: tuple[str, ...] = (*BLIND_SETS, "probes", "dev")
+"""The groups :func:`leave_one_set_out` holds out: the blind sets, and the team's
+warnings and probes A–D, and the rubric's development sets (both written knowing
+the rubric, so weaker evidence than a blind set)."""
 
 BASE_WARNINGS = (
     "warnings.tsv",
@@ -70,6 +75,9 @@ MIN_DF = 2
 MIN_WEIGHT = 0.05
 MISS_COST = {"critical": 6.0, "high": 4.0, "medium": 2.0, "danger": 2.0}
 """What one missed positive costs, in false raises, per head."""
+REQUEST_RAISE_COST = 0.25
+"""What raising a look-alike or a real request above the rubric's level costs, in
+false raises of a warning (there are about six of them for each warning)."""
 
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 _SERVICE_HEADS = ("s110", "s119", "s120")
@@ -81,7 +89,8 @@ class Example:
 
     Attributes:
         text: The raw text.
-        group: The blind set it comes from, or ``"base"``.
+        group: The blind set it comes from, ``"probes"`` (the team's warnings and
+            probes A–D) or ``"dev"`` (the rubric's development sets).
         kind: ``warning``, ``danger``, ``lookalike`` or ``request`` (a short real one).
         severity: A warning's level.
         services: A danger's numbers.
@@ -143,13 +152,14 @@ def load_examples(data: Path) -> list[Example]:
     """Every labelled example of the data directory, in a fixed order."""
     out: list[Example] = []
     for name in BASE_WARNINGS:
-        out += [Example(r["text"], "base", "warning", r["severity"]) for r in _rows(data / name)]
+        group = "dev" if name.startswith("triage_dev") else "probes"
+        out += [Example(r["text"], group, "warning", r["severity"]) for r in _rows(data / name)]
     for r in _rows(data / "triage_dev_emergencies.tsv"):
-        out.append(_danger(r["text"], "base", r["expected"]))
+        out.append(_danger(r["text"], "dev", r["expected"]))
     for r in _rows(data / "triage_dev_lookalikes.tsv"):
-        out.append(Example(r["text"], "base", "lookalike"))
+        out.append(Example(r["text"], "dev", "lookalike"))
     for r in _rows(data / "triage_dev_requests.tsv"):
-        out.append(Example(r["text"], "base", "request"))
+        out.append(Example(r["text"], "dev", "request"))
     for group in BLIND_SETS:
         for r in _rows(data / f"{group}_warnings.tsv"):
             out.append(Example(r["text"], group, "warning", r["severity"]))
@@ -208,36 +218,55 @@ def _applicable(ex: Example, head: str, with_rubric: bool = True) -> bool:
     """Whether the head's decision matters for this example (the rubric is not already there)."""
     if head == "danger":
         return ex.kind != "warning" and not (with_rubric and ex.rubric_danger)
+    if ex.kind == "danger":
+        return False
     if not with_rubric:
         return ex.kind == "warning"
-    return ex.kind == "warning" and _RANK[ex.rubric_level] < _RANK[head]
+    # The head may raise only from the levels nlp.severity lets it (high: from medium).
+    lowest = _RANK[RAISES_FROM[head]]
+    return lowest <= _RANK[ex.rubric_level] < _RANK[head]
 
 
-def _best_threshold(scored: Iterable[tuple[float, int]], miss_cost: float) -> float:
-    """The threshold with the least ``miss_cost × missed + false raises``.
+def _threshold_label(ex: Example, head: str) -> int | None:
+    """The label a head's threshold is chosen on: as :meth:`Example.label`, and
+    for a severity head a look-alike or a real request counts as a negative
+    (a routine request raised to critical is a false raise too)."""
+    y = ex.label(head)
+    if y is None and head in ("critical", "high", "medium") and ex.kind in ("lookalike", "request"):
+        return 0
+    return y
 
-    Candidates are midpoints between consecutive scores; on a tie the lower
-    threshold (more recall) wins.
+
+def _raise_cost(ex: Example, head: str) -> float:
+    """What raising a negative costs: 1 for a warning, REQUEST_RAISE_COST for a request."""
+    return 1.0 if head == "danger" or ex.kind == "warning" else REQUEST_RAISE_COST
+
+
+def _best_threshold(scored: Iterable[tuple[float, int, float]], miss_cost: float) -> float:
+    """The threshold with the least ``miss_cost × missed + weighted false raises``.
+
+    ``scored`` holds ``(score, label, weight)``; a negative's weight is what
+    raising it costs. Candidates are midpoints between consecutive scores; on
+    a tie the lower threshold (more recall) wins.
     """
     pairs = sorted(scored)
     if not pairs:
         return 0.0
-    n_pos = sum(y for _, y in pairs)
     # Threshold below everything: every positive caught, every negative raised.
-    best_cost = float(len(pairs) - n_pos)
+    raised = math.fsum(w for _, y, w in pairs if not y)
+    best_cost = raised
     best_t = pairs[0][0] - 1.0
     missed = 0.0
-    raised = float(len(pairs) - n_pos)
-    for k, (s, y) in enumerate(pairs):
+    for k, (s, y, w) in enumerate(pairs):
         if y:
             missed += 1
         else:
-            raised -= 1
+            raised -= w
         nxt = pairs[k + 1][0] if k + 1 < len(pairs) else s + 2.0
         if nxt == s:
             continue
         cost = miss_cost * missed + raised
-        if cost < best_cost:
+        if cost < best_cost - 1e-9:
             best_cost, best_t = cost, (s + nxt) / 2
     return best_t
 
@@ -263,9 +292,9 @@ def _thresholds(
     thresholds = {name: 0.0 for name in HEADS}
     for head, cost in MISS_COST.items():
         pairs = [
-            (scores[head], y)
+            (scores[head], y, _raise_cost(ex, head))
             for ex, scores in oof
-            if _applicable(ex, head, with_rubric) and (y := ex.label(head)) is not None
+            if _applicable(ex, head, with_rubric) and (y := _threshold_label(ex, head)) is not None
         ]
         thresholds[head] = _best_threshold(pairs, cost)
     return thresholds
@@ -401,7 +430,7 @@ def leave_one_set_out(examples: Sequence[Example], alone: bool = False) -> list[
     weights nor for its thresholds.
     """
     out: list[SetFigures] = []
-    for held in BLIND_SETS:
+    for held in HELD_OUT_GROUPS:
         rest = [g for g in BLIND_SETS if g != held]
         train_ex = [ex for ex in examples if ex.group != held]
         model = fit(train_ex, rest, with_rubric=False)

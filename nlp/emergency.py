@@ -117,6 +117,10 @@ def detect(
     norm = normalize(text[:12000])[:3000]
     if not norm:
         return None
+    # 开玩笑的, 没事了, 虚惊一场: the writer takes the danger back, whatever
+    # else the message says (救命啊这个月工资又扣了 开玩笑的).
+    if any(w in norm for w in rub.retracted):
+        return None
     matches, _ = match_families(norm, rub)
     rank = {level: i for i, level in enumerate(LEVELS)}
     aftermath = any(w in norm for w in rub.aftermath)

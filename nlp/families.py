@@ -117,13 +117,21 @@ def negated_at(text: str, start: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    #: One pattern for every trigger word (a trie of alternatives, so the
-    #: regex engine skips in C to the places where a word can start).
+    #: The characters a trigger word can start with (one class: the regex
+    #: engine skips in C to the places where a word can start).
     pattern: re.Pattern[str]
+    #: first character -> (a trie of the rest of the words starting with it,
+    #: or None; whether the character alone is a word). One 400-way
+    #: alternation tried at every place was most of the rubric's time.
+    rests: dict[str, tuple[re.Pattern[str] | None, bool]]
     #: word -> the shorter trigger words it starts with (found at the same place).
     prefixes: dict[str, tuple[str, ...]]
     #: word -> indexes of the families that list it (in words or a combo).
     families_of: dict[str, tuple[int, ...]]
+    #: word -> indexes of the families that list it in ``words``.
+    words_of: dict[str, tuple[int, ...]]
+    #: word -> (family index, combo index) of the combos it can start.
+    combos_of: dict[str, tuple[tuple[int, int], ...]]
 
 
 _INDEXES: dict[int, tuple[Rubric, _Index]] = {}
@@ -155,17 +163,31 @@ def _index(rubric: Rubric) -> _Index:
     # Only the words that can start a match are searched at once; look-alikes,
     # later combo groups and modifiers are looked up when a match needs them.
     families_of: dict[str, list[int]] = {}
+    words_of: dict[str, list[int]] = {}
+    combos_of: dict[str, list[tuple[int, int]]] = {}
     for i, fam in enumerate(rubric.families):
         for word in fam.words:
             families_of.setdefault(word, []).append(i)
-        for combo in fam.combos:
+            words_of.setdefault(word, []).append(i)
+        for k, combo in enumerate(fam.combos):
             for word in combo[0]:
                 families_of.setdefault(word, []).append(i)
+                combos_of.setdefault(word, []).append((i, k))
     words = set(families_of)
+    by_first: dict[str, set[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], set()).add(w[1:])
+    rests = {
+        ch: (re.compile(_trie_pattern(tails - {""})) if tails - {""} else None, "" in tails)
+        for ch, tails in by_first.items()
+    }
     index = _Index(
-        re.compile(_trie_pattern(words)),
+        re.compile("[" + "".join(map(re.escape, sorted(by_first))) + "]"),
+        rests,
         {w: tuple(w[:i] for i in range(1, len(w)) if w[:i] in words) for w in words},
         {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
+        {w: tuple(dict.fromkeys(fs)) for w, fs in words_of.items()},
+        {w: tuple(dict.fromkeys(cs)) for w, cs in combos_of.items()},
     )
     with _INDEX_LOCK:
         if len(_INDEXES) > 8:
@@ -198,15 +220,21 @@ def occurrences(text: str, rubric: Rubric) -> Occurrences:
     """Start positions of the rubric's trigger words in ``text`` (overlaps included)."""
     index = _index(rubric)
     found = Occurrences(text)
-    search = index.pattern.search
-    m = search(text)
-    while m is not None:
-        start, word = m.start(), m.group()
-        if word:
-            found.setdefault(word, []).append(start)
-            for shorter in index.prefixes[word]:
-                found.setdefault(shorter, []).append(start)
-        m = search(text, start + 1)
+    rests = index.rests
+    for c in index.pattern.finditer(text):
+        start = c.start()
+        first = c.group()
+        rest, alone = rests[first]
+        m = rest.match(text, start + 1) if rest is not None else None
+        if m is not None:
+            word = first + m.group()  # the longest word starting here
+        elif alone:
+            word = first
+        else:
+            continue
+        found.setdefault(word, []).append(start)
+        for shorter in index.prefixes[word]:
+            found.setdefault(shorter, []).append(start)
     return found
 
 
@@ -226,8 +254,9 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
 def _context(text: str, rubric: Rubric, start: int, end: int) -> tuple[bool, bool, bool]:
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
-    now = _any_in(text, rubric.now, lo, hi) and not future
     past = _any_in(text, rubric.past, lo, hi)
+    # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
+    now = _any_in(text, rubric.now, lo, hi) and not future and not past
     return now, future, past
 
 
@@ -250,10 +279,46 @@ class _Excluder:
         return _excluded(self._spans, start, end)
 
 
+_GROUP_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], int]] = {}
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_ENDS) + "]")
+
+
+def _group_pattern(group: tuple[str, ...]) -> tuple[re.Pattern[str], int]:
+    """One alternation for a combo's group (in the group's order) and its longest word."""
+    hit = _GROUP_PATTERNS.get(group)
+    if hit is None:
+        hit = (re.compile("|".join(map(re.escape, group))), max(map(len, group)))
+        if len(_GROUP_PATTERNS) > 4096:
+            _GROUP_PATTERNS.clear()
+        _GROUP_PATTERNS[group] = hit
+    return hit
+
+
 def _next_in_window(
     text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
 ) -> tuple[int, str] | None:
-    """The first word of ``group`` within ``window`` characters after ``end``."""
+    """The first word of ``group`` within ``window`` characters after ``end``.
+
+    One regular-expression search finds the leftmost word (the group's order
+    breaks a tie, as the word-by-word scan does); only when that word overlaps
+    a look-alike does the word-by-word scan run.
+    """
+    pattern, longest = _group_pattern(group)
+    m = pattern.search(text, end, min(len(text), end + window + longest))
+    if m is None or m.start() > end + window:
+        return None
+    stop = _SENTENCE_END_RE.search(text, end, m.start())
+    if stop is not None:
+        return None
+    if not excluded(m.start(), m.end()):
+        return m.start(), m.group()
+    return _next_in_window_scan(text, group, end, window, excluded)
+
+
+def _next_in_window_scan(
+    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
+) -> tuple[int, str] | None:
+    """:func:`_next_in_window` word by word, skipping look-alikes."""
     best: tuple[int, str] | None = None
     for word in group:
         p = text.find(word, end, end + window + len(word))
@@ -301,19 +366,27 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]
         and the occurrences of all rubric words for further checks.
     """
     occ = occurrences(text, rubric)
-    families_of = _index(rubric).families_of
-    candidates = sorted({i for w in list(occ) for i in families_of.get(w, ())})
+    index = _index(rubric)
+    # Only the families, words and combos whose trigger words are in the text.
+    word_hits: dict[int, list[str]] = {}
+    combo_hits: dict[int, set[int]] = {}
+    for w in list(occ):
+        for i in index.words_of.get(w, ()):
+            word_hits.setdefault(i, []).append(w)
+        for i, k in index.combos_of.get(w, ()):
+            combo_hits.setdefault(i, set()).add(k)
     matches: list[Match] = []
-    for fam in (rubric.families[i] for i in candidates):
+    for i in sorted(word_hits.keys() | combo_hits.keys()):
+        fam = rubric.families[i]
         excluded = _Excluder(occ, fam.exclude)
         hits: list[tuple[int, str]] = []
-        for word in fam.words:
+        for word in word_hits.get(i, ()):
             for p in occ.get(word, ()):
                 if not excluded(p, p + len(word)) and not negated_at(text, p):
                     hits.append((p, word))
                     break
-        for combo in fam.combos:
-            combo_hit = _combo_match(text, occ, combo, fam.window, excluded)
+        for k in sorted(combo_hits.get(i, ())):
+            combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded)
             if combo_hit is not None:
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:

@@ -61,6 +61,20 @@ _GREETINGS = (
     "打扰了",
     "打扰一下",
     "请问",
+    "新年好",
+    "新年快乐",
+    "过年好",
+    "春节好",
+    "春节快乐",
+    "节日快乐",
+    "节日好",
+    "中秋快乐",
+    "中秋节快乐",
+    "国庆快乐",
+    "元旦快乐",
+    "端午安康",
+    "周末愉快",
+    "吃了吗",
     "start",
     "/start",
 )
@@ -86,6 +100,12 @@ _THANKS = (
     "thanks",
     "thank you",
     "thx",
+    "非常满意",
+    "很满意",
+    "特别满意",
+    "满意",
+    "点个赞",
+    "给你们点个赞",
     "给你们点赞",
     "为你们点赞",
     "点赞",
@@ -174,6 +194,31 @@ _VAGUE = (
     "办事",
     "我要留言",
     "留言",
+    "我想讨个说法",
+    "讨个说法",
+    "讨说法",
+    "给我个答复",
+    "给个答复",
+    "答复",
+    "我要上访",
+    "我要打官司",
+    "打官司",
+    "咋整",
+    "咋办",
+    "怎么办",
+    "求求了",
+    "求求你们",
+    "求求",
+    "帮帮忙",
+    "烦死了",
+    "烦死",
+    "说了好几次",
+    "好几次",
+    "啥时候",
+    "什么时候",
+    "能不能快点",
+    "快点",
+    "弄好",
     "我要提意见",
     "提个意见",
     "提建议",
@@ -196,10 +241,16 @@ _GENERIC = frozenset(
     "我你您他她它们这那哪个些的地得了吗呢吧啊呀么嘛啥谁怎样什能会可以要想请问帮找给把被让在"
     "有没不都也还就再又很太真事情问题况下点一多少次说话人来去到过看做弄办管理处解决反映投诉"
     "建议意见提领导政府政策底一直之前次现今天已经为什么因所如果但和跟与及或对嗯哦呃拖着"
-    "气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上出难地方样回俺晓得公平日子法过真窗口材料交复杂句两清带啥"
+    "几气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上出难地方样回俺晓得公平日子法过真窗口材料交复杂句两清带啥"
 )
 # What may follow a thanks and keep it a thanks (感谢政府 办得挺快).
-_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮及时效率高满意棒赞了啊呀")
+_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮忙及时效率高满意棒赞了啊呀")
+# A thanks that tells how the matter was settled (太感谢了，昨天说今天就来修了)
+# stays a thanks unless it says something is still wrong.
+_SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理好", "搞定", "上门修")
+_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽")
+# WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片].
+_EMOJI_CODES = re.compile(r"\[[^\[\]\s]{1,6}\]")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -225,17 +276,20 @@ def classify_intent(text: str) -> Intent:
         我要投诉, 你好我想反映个情况: ask :data:`VAGUE_QUESTION`) or
         ``"request"`` (everything else).
     """
-    norm = normalize(text[:2000]).lower()
-    core = _PUNCT.sub("", norm)
+    norm = normalize(text[:2000]).lower().replace("妳", "你")
+    core = _PUNCT.sub("", _EMOJI_CODES.sub("", norm))
     if not core or core.isdigit():
         return "noise"
     if len(core) > 40:
         return "request"
     core, thanks = _strip(core, _THANKS)
+    settled = thanks and any(w in core for w in _SETTLED)
     core, greeting = _strip(core, _GREETINGS)
     core, _ = _strip(core, _ACKS)
     core = "".join(ch for ch in core if ch not in _FILLERS)
     if thanks and core and all(ch in _PRAISE for ch in core):
+        return "thanks"
+    if settled and not _STILL_WRONG & set(core):
         return "thanks"
     if not core:
         if thanks:
@@ -246,7 +300,7 @@ def classify_intent(text: str) -> Intent:
     if core.isdigit() or (core.isascii() and len(core) <= 6):
         return "noise"
     rest, vague = _strip(core, _VAGUE)
-    if vague and not rest:
+    if vague and all(ch in _GENERIC for ch in rest):
         return "vague"
     if len(core) <= 30 and all(ch in _GENERIC for ch in core):
         return "vague"

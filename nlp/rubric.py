@@ -111,6 +111,7 @@ class Rubric:
     past: tuple[str, ...] = ()
     strong_now: tuple[str, ...] = ()
     aftermath: tuple[str, ...] = ()
+    retracted: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -247,6 +248,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         past=_words(mods.get("past"), source, "modifiers.past"),
         strong_now=_words(mods.get("strong_now"), source, "modifiers.strong_now"),
         aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
+        retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
     )
 
 

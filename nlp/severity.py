@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from nlp.danger import DangerModel, default_model
 from nlp.families import Occurrences, match_families, negated_at
+from nlp.headcount import head_count as _head_count
+from nlp.headcount import parse_head_count
 from nlp.normalize import normalize
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
@@ -75,129 +77,6 @@ class Severity:
         }
 
 
-_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-
-# Nouns for people that a count with 个 may stand before (五个申请执行人).
-_PEOPLE = "|".join(
-    (
-        "人",
-        "村民",
-        "居民",
-        "工人",
-        "业主",
-        "家长",
-        "学生",
-        "农民",
-        "员工",
-        "群众",
-        "老人",
-        "司机",
-        "孩子",
-        "小孩",
-        "职工",
-        "老兵",
-        "家属",
-        "病人",
-        "患者",
-        "商户",
-        "摊贩",
-        "农户",
-        "客户",
-        "乘客",
-        "店主",
-        "老师",
-        "教师",
-        "工友",
-        "青年",
-        "妇女",
-        "游客",
-        "租户",
-        "住户",
-        "户主",
-    )
-)
-
-_HEAD_RE = re.compile(
-    r"(?P<pre>上|(?<![附最接将靠])近|数|几|好几|成)?"
-    r"(?P<num>\d+|[零〇一二两三四五六七八九十百千万]+)"
-    r"(?P<mod>多|余|来|几)?"
-    r"(?:名|位|户|人|个人|多人|家|号人|口人"
-    r"|个(?!月|小时|星期|礼拜|工作日|多月|半月)(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
-    r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士)))"
-)
-
-
-def _chinese_number(text: str) -> int:
-    """Parse 三十, 二十五, 一百二十, 百, 两千 ... into an int."""
-    if text.isdigit():
-        return int(text)
-    total = 0
-    section = 0
-    digit = 0
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _UNITS:
-            unit = _UNITS[ch]
-            if unit == 10000:
-                total += (section + digit) * unit
-                section = 0
-            else:
-                section += (digit or 1) * unit
-            digit = 0
-    return total + section + digit
-
-
-def _head_count(text: str) -> tuple[int, int] | None:
-    """The largest head count in ``text`` and where it ends."""
-    best: tuple[int, int] | None = None
-    for m in _HEAD_RE.finditer(text):
-        value = _chinese_number(m.group("num"))
-        pre = m.group("pre")
-        if pre in ("数", "几", "好几") and value in (10, 100, 1000, 10000):
-            value *= 3
-        elif pre == "近":
-            value = value * 9 // 10
-        if m.group("mod") == "几" and value in (10, 100, 1000):
-            value += value // 2
-        if value <= 0:
-            continue
-        if best is None or value > best[0]:
-            best = (value, m.end())
-    return best
-
-
-def parse_head_count(text: str) -> int | None:
-    """Return the largest number of people mentioned in a text.
-
-    ``三十多名`` → 30, ``百余户`` → 100, ``上百名`` → 100, ``50多人`` → 50,
-    ``数十人`` → 30, ``十几个人`` → 15, ``近百人`` → 90. Households count as
-    one person each.
-
-    Args:
-        text: Normalised text.
-
-    Returns:
-        The largest count, or ``None`` when no head count is written.
-    """
-    found = _head_count(text)
-    return found[0] if found is not None else None
-
-
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     """True if every occurrence of an urgency word only introduces a plan.
 
@@ -226,7 +105,7 @@ def assess_normalized(
 
     The level is the rubric's, raised (never lowered) to the highest level
     whose head of the learned model (:mod:`nlp.danger`) fires — ``high``
-    only when the rubric already sees at least medium (:data:`_RAISES_FROM`);
+    only when the rubric already sees at least medium (:data:`RAISES_FROM`);
     the reasons are then the n-grams
     that pushed that head up, and ``families`` ends with ``"model"``.
 
@@ -239,15 +118,18 @@ def assess_normalized(
     Returns:
         The severity.
     """
-    found = rubric_assessment(text, rubric)
+    rub = rubric if rubric is not None else default_rubric()
+    found = rubric_assessment(text, rub)
     danger = (model or default_model()) if learned else None
-    if danger is None:
+    # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
+    # the writer says the matter is over.
+    if danger is None or (found.level == "low" and any(w in text for w in rub.settled)):
         return found
-    scored = danger.score(mask_look_alikes(text, rubric))
+    scored = danger.score(mask_look_alikes(text, rub), _SEVERITY_HEADS)
     rank = {level: i for i, level in enumerate(LEVELS)}
     for level in ("critical", "high", "medium"):
         if level in scored.fired:
-            if rank[found.level] < rank[_RAISES_FROM[level]]:
+            if rank[found.level] < rank[RAISES_FROM[level]]:
                 continue
             if rank[level] > rank[found.level]:
                 reasons = scored.reasons(level) or found.reasons
@@ -263,7 +145,8 @@ def assess_normalized(
     return found
 
 
-_RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
+_SEVERITY_HEADS = ("critical", "high", "medium")
+RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
 """The lowest rubric level each head may raise from.
 
 The ``high`` head learns topics as much as collective action (拖欠工资 is in
@@ -331,7 +214,12 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
     settled = [w for w in rub.settled if occ[w]]
-    if settled and 0 < level_i <= rank[rub.settled_max]:
+    # Settled and over: a past event (上周仓库着火那个事已经处理完了) is low
+    # whatever its level, when every family at the top level happened then.
+    over = bool(matches) and all(
+        m.past for m in matches if rank[m.family.level] >= max(level_i, rank["high"])
+    )
+    if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
         level_i, reasons = 0, settled
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]

@@ -98,3 +98,43 @@ def test_no_danger_now(text: str) -> None:
 
 def test_a_strong_now_word_overrides_an_aftermath() -> None:
     assert detect("我老公喝了农药正在抢救，能申请救助吗") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        # Self-harm told by the scene only (none of 自杀, 跳楼, 上吊 is written).
+        ("有个小伙子翻过了桥栏杆，坐在外面不说话", "110"),
+        ("我爸在院子里的树上拴了根绳子，人站在椅子上", "120"),
+        ("她把一瓶药全吃了，现在喊都不醒", "120"),
+        ("一个老太太一直往河里走，水都到胸口了", "110"),
+        ("他站在天台边上，谁过来他就往下探", "110"),
+        # A person who faints is 120, not a building collapsing (119).
+        ("商场门口有个阿姨晕倒了", "120"),
+    ],
+)
+def test_danger_told_by_the_scene(text: str, number: str) -> None:
+    found = detect(text, learned=False)
+    assert found is not None, text
+    assert number in found.services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼下烧烤店油烟很大，窗户都不敢开",
+        "楼下大排档的油烟呛死了",
+        "小区里有人遛狗不拴绳，上次咬伤了一个小孩",
+        "邻居家的狗把我儿子咬伤了，打了疫苗，医药费谁出",
+        "救命啊 这个表格怎么填 开玩笑的 想问下截止时间",
+        "网上说吃了发芽的土豆会中毒，是真的吗",
+        "楼道里堆满纸箱，万一着火咋整",
+    ],
+)
+def test_fumes_past_bites_and_jokes_are_no_danger_now(text: str) -> None:
+    assert detect(text) is None, text
+
+
+def test_a_fainting_is_not_a_collapse() -> None:
+    found = detect("我家楼下有人晕倒了")
+    assert found is not None and "119" not in found.services and "120" in found.services

@@ -62,3 +62,22 @@ def test_the_issues_examples(text: str, intent: str) -> None:
 
 def test_the_vague_question_is_one_question() -> None:
     assert VAGUE_QUESTION.count("？") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("妳好", "greeting"),
+        ("新年快乐🎉", "greeting"),
+        ("[微笑]", "noise"),
+        ("[抱拳][抱拳]", "noise"),
+        ("感谢你们帮忙，已经修好了", "thanks"),
+        ("非常满意，点个赞", "thanks"),
+        ("我要上访", "vague"),
+        ("烦死了", "vague"),
+        ("谢谢，路灯还没修好", "request"),
+        ("上访找哪个部门", "request"),
+    ],
+)
+def test_holiday_greetings_emoji_codes_and_thanks(text: str, intent: str) -> None:
+    assert classify_intent(text) == intent

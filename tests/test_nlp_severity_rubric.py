@@ -163,3 +163,26 @@ def test_severity_imports_one_way() -> None:
     for module in ("severity", "families", "rubric", "emergency", "intent"):
         assert not {"nlp.classify", "nlp.lexicon"} & _nlp_imports(module), module
     assert _nlp_imports("rubric") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Head counts in formal numerals or estimates reach the thresholds.
+        ("肆拾余名退休职工现在坐在区政府接待大厅", "high"),
+        ("拆迁户凑了三十来个，正往区政府走", "high"),
+        ("上百号人堵在镇政府门口", "critical"),
+        # Self-harm told by the scene.
+        ("一名上访人翻到了办公楼天台的护栏外面", "critical"),
+        ("老李在仓库房梁上拴了根绳子，站在凳子上", "critical"),
+        # Over and settled: a past event of any level is low.
+        ("上个月厂里着火那件事已经处理完了，工人们都没意见", "low"),
+        ("去年两家打起来那事，调解好了", "low"),
+        ("居民在群里吐槽办事慢，也就是发发牢骚", "low"),
+    ],
+)
+def test_scenes_counts_and_settled_events(text: str, level: str) -> None:
+    assert assess_severity(text, learned=False).level == level
+    if level == "low":
+        # The learned model does not raise what the writer says is over.
+        assert assess_severity(text).level == "low"
