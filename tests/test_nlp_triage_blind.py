@@ -87,3 +87,31 @@ def test_no_judged_citizen_message_is_taken_for_small_talk() -> None:
     assert len(texts) > 900
     mistaken = [t for t in texts if classify_intent(t) != "request"]
     assert mistaken == []
+
+
+def test_set_f_stays_at_least_where_it_was_scored_unseen() -> None:
+    """Set f was written blind in stop 21 (by a helper who saw only DESIGN.md, the seed and the
+    rubric's wording) and scored on main dafb49a before any change of stop 21 and once, unseen,
+    on the merged triage of stop 21: critical 30/30 (none below high), exact 0.90, under-rated
+    4/100, emergency line 65/65 with the right number, look-alike false alarms 0/65, small talk
+    41/45 (target 0.95: missed), vague asked back 20/25, requests mistaken 0/100. Never tuned
+    on; this guards that level. The next round may tune on it after a new set is written.
+    """
+    rows = _rows("blind13f_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert all(g == "critical" for g in critical)
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 4
+    assert sum(g == want for g, want in got) >= 90
+    em = _rows("blind13f_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    assert len(danger) == 65
+    for r in danger:
+        found = detect(r["text"])
+        assert found is not None and set(r["service"].split("+")) & set(found.services), r
+    assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
+    nr = _rows("blind13f_nonrequests.tsv")
+    talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
+    assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) >= 41
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
