@@ -19,6 +19,9 @@ from nlp.severity import parse_head_count
         ("30多", 30),
         ("上百人", 100),
         ("２０人", 20),
+        ("叁拾", 30),
+        ("贰佰余", 200),
+        ("上百", 100),
     ],
 )
 def test_answers_a_person_would_type(answer: str, count: int) -> None:
