@@ -178,7 +178,13 @@ class ServiceHost:
         )
         runtime.on_outbox_written(self.worker.notify)
         runtime.metrics.collectors.append(self.worker.stats.samples)
-        self.scheduler = Scheduler(runtime.db, runtime.district, runtime.clock, runtime.cases)
+        self.scheduler = Scheduler(
+            runtime.db,
+            runtime.district,
+            runtime.clock,
+            runtime.cases,
+            on_fired=runtime.outbox_written,
+        )
         scheduler = self.scheduler
         worker = self.worker
 
