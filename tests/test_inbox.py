@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 from datetime import timedelta
 
@@ -79,13 +78,11 @@ async def test_a_restarted_process_takes_back_its_dead_predecessors_updates_at_o
 ) -> None:
     clock = FakeClock(suite_now())
     host, _, boot = default_owner().split(":")
-    exited = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
+    exited = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
     )
-    dead_pid = int(exited.stdout)
+    out, _ = await exited.communicate()
+    dead_pid = int(out)
     before_reboot = "00000000" if boot != "00000000" else "11111111"
     holders = {
         30: f"{host}:{dead_pid}:{boot}",  # killed: its pid no longer exists
