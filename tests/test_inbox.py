@@ -77,7 +77,7 @@ async def test_a_restarted_process_takes_back_its_dead_predecessors_updates_at_o
     db: Database,
 ) -> None:
     clock = FakeClock(suite_now())
-    host, _, boot = default_owner().split(":")
+    host, _, boot, pidns = default_owner().split(":")
     exited = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
     )
@@ -85,10 +85,11 @@ async def test_a_restarted_process_takes_back_its_dead_predecessors_updates_at_o
     dead_pid = int(out)
     before_reboot = "00000000" if boot != "00000000" else "11111111"
     holders = {
-        30: f"{host}:{dead_pid}:{boot}",  # killed: its pid no longer exists
-        31: f"{host}:{os.getppid()}:{before_reboot}",  # of a boot before this one
-        32: f"{host}:{os.getppid()}:{boot}",  # alive (the test runner's parent)
-        33: f"elsewhere:{dead_pid}:{boot}",  # another host: cannot be judged from here
+        30: f"{host}:{dead_pid}:{boot}:{pidns}",  # killed: its pid no longer exists
+        31: f"{host}:{os.getppid()}:{before_reboot}:{pidns}",  # of a boot before this one
+        32: f"{host}:{os.getppid()}:{boot}:{pidns}",  # alive (the test runner's parent)
+        33: f"elsewhere:{dead_pid}:{boot}:{pidns}",  # another host: cannot be judged here
+        34: f"{host}:{dead_pid}:{boot}:1{pidns}",  # another container of the same name
     }
     for update_id, owner in holders.items():
         inbox = UpdateInbox(db, clock, lease=timedelta(seconds=30), owner=owner)
@@ -104,7 +105,7 @@ async def test_a_restarted_process_takes_back_its_dead_predecessors_updates_at_o
     assert await restarted.reclaim() == []
     clock.advance(timedelta(seconds=31))
     assert sorted(p["update_id"] for p in await restarted.reclaim()) == (
-        [32, 33] if boot != "-" else [31, 32, 33]
+        [32, 33, 34] if boot != "-" else [31, 32, 33, 34]
     )
     async with db.session() as s:
         row = await s.get(InboundUpdate, 30)

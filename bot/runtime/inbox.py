@@ -21,7 +21,7 @@ update once (the bot may answer twice; the services refuse what would change
 a case twice, e.g. a stale button). The in-memory ``in flight`` set keeps one
 process from replaying an update it is still handling; another instance
 replays it only after the lease (:data:`DEFAULT_LEASE`) has run out — or at once
-when the row's owner (``lease_owner``, ``host:pid:boot``) is a process of the same
+when the row's owner (``lease_owner``, ``host:pid:boot:pidns``) is a process of the same
 host that no longer exists (:meth:`UpdateInbox.release_dead_owners`, run when the
 bot starts: a service restarted after ``kill -9`` takes its predecessor's updates
 back without waiting).
@@ -103,7 +103,7 @@ class UpdateInbox:
         owner: str | None = None,
     ) -> None:
         self.db = db
-        #: The lease owner this process writes (``host:pid:boot``).
+        #: The lease owner this process writes (``host:pid:boot:pidns``).
         self.owner = (owner or default_owner())[:64]
         self.clock = clock
         self.lease = lease

@@ -3,7 +3,7 @@
 Revision ID: 0007_i16h
 Revises: 0003_i16
 
-``inbound_updates`` gains ``lease_owner`` (``host:pid:boot``): a restarted service
+``inbound_updates`` gains ``lease_owner`` (``host:pid:boot:pidns``): a restarted service
 hands back at once the updates its killed predecessor on the same host had taken
 in, instead of waiting out their 30 s lease.
 """
