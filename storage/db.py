@@ -106,6 +106,24 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    dialect = engine.sync_engine.dialect
+    rollback = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        # The pool rolls back every connection handed back to it, although the unit of
+        # work has committed: on aiosqlite a thread hand-off per transaction for nothing.
+        # SQLite knows whether a transaction is open, and a rollback without one does
+        # nothing; with one open (an error, a cancelled task) it rolls back as before.
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        try:
+            idle = isinstance(driver, aiosqlite.Connection) and not driver.in_transaction
+        except ValueError:  # closed
+            idle = False
+        if not idle:
+            rollback(dbapi_connection)
+
+    setattr(dialect, "do_rollback", do_rollback)  # noqa: B010 - this engine's dialect only
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # Reads take no lock (WAL readers never wait); a writer takes the write lock at
@@ -196,7 +214,8 @@ class Database:
         plus SQLAlchemy's own work, and this path runs several times per
         update; a raw statement costs one. The functions taking a
         :data:`HotConnection` (``storage.inbox``, ``storage.state``) write the
-        same rows either way.
+        same rows either way. ``write=False`` on SQLite: no transaction is opened,
+        so the block must read with one statement (its own consistent snapshot).
         """
         if not self.is_sqlite:
             engine = self.engine if write else self.read_engine
@@ -210,7 +229,12 @@ class Database:
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
             assert isinstance(driver, aiosqlite.Connection)
-            await driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if not write:
+                # The hot path's reads are one statement each, and a statement outside
+                # BEGIN is its own snapshot: no BEGIN and COMMIT (two hand-offs) needed.
+                yield driver
+                return
+            await driver.execute("BEGIN IMMEDIATE")
             try:
                 yield driver
             except BaseException:

@@ -28,6 +28,7 @@ async def accept(
     now: datetime,
     lease_until: datetime | None,
     attempts: int = 1,
+    owner: str | None = None,
 ) -> bool:
     """Store a new update, leased to the caller; False if its id was seen before.
 
@@ -39,8 +40,8 @@ async def accept(
     if isinstance(conn, aiosqlite.Connection):
         rows = await conn.execute_fetchall(
             "INSERT INTO inbound_updates (update_id, source, payload, received_at, lease_until,"
-            " attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
-            " RETURNING update_id",
+            " attempts, lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (update_id)"
+            " DO NOTHING RETURNING update_id",
             (
                 update_id,
                 source,
@@ -48,6 +49,7 @@ async def accept(
                 sqlite_time(now),
                 None if lease_until is None else sqlite_time(lease_until),
                 attempts,
+                owner,
             ),
         )
         return bool(list(rows))
@@ -61,6 +63,7 @@ async def accept(
             received_at=now,
             lease_until=lease_until,
             attempts=attempts,
+            lease_owner=owner,
         )
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(_TABLE.c.update_id)
@@ -138,6 +141,7 @@ async def claim_unhandled(
     max_attempts: int,
     limit: int,
     exclude: set[int],
+    owner: str | None = None,
 ) -> list[tuple[int, dict[str, Any], int]]:
     """Lease updates whose handler never finished (lease run out), oldest first.
 
@@ -160,9 +164,40 @@ async def claim_unhandled(
     rows = list((await session.scalars(stmt)).all())
     for row in rows:
         row.lease_until = lease_until
+        row.lease_owner = owner
         row.attempts += 1
     await session.flush()
     return [(row.update_id, dict(row.payload or {}), row.attempts) for row in rows]
+
+
+async def lease_owners(session: AsyncSession, *, now: datetime, prefix: str) -> list[str]:
+    """Owners (starting with ``prefix``) of unhandled updates whose lease still runs."""
+    rows = await session.scalars(
+        select(InboundUpdate.lease_owner)
+        .where(
+            _unhandled(),
+            InboundUpdate.lease_owner.startswith(prefix, autoescape=True),
+            InboundUpdate.lease_until >= now,
+        )
+        .distinct()
+    )
+    return [str(owner) for owner in rows.all() if owner]
+
+
+async def release_leases(session: AsyncSession, owners: Collection[str]) -> int:
+    """End the leases of ``owners``' unhandled updates now (their process is gone).
+
+    The attempt each of them made stays counted: an update that kills every process
+    handling it is still dead-lettered after ``max_attempts``.
+    """
+    if not owners:
+        return 0
+    result = await session.execute(
+        update(InboundUpdate)
+        .where(_unhandled(), InboundUpdate.lease_owner.in_(sorted(owners)))
+        .values(lease_until=None, lease_owner=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def last_update_id(session: AsyncSession) -> int:

@@ -374,6 +374,9 @@ class InboundUpdate(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     lease_until: Mapped[datetime | None] = mapped_column()
+    #: The process holding the lease (``host:pid:boot:pidns``): its successor on the same host
+    #: takes the update back at once when that process is gone.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     processed_at: Mapped[datetime | None] = mapped_column()
     #: Dead-lettered: failed ``attempts`` times for a transient reason, or unparseable.

@@ -9,7 +9,6 @@ from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import HotConnection
@@ -232,6 +231,8 @@ async def add_citizen_hot(
             (telegram_user_id, chat_id, name, sqlite_time(now)),
         )
         return
+    from sqlalchemy.dialects import postgresql  # only here: see storage.state.apply_writes
+
     await conn.execute(
         postgresql.insert(cast(Table, Person.__table__))
         .values(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.cli import COMMANDS, GROUPS, _registrar
 
@@ -23,7 +25,7 @@ def test_the_command_table_matches_what_the_groups_register() -> None:
         assert group in COMMANDS[name][0], name
 
 
-def _modules_after(args: list[str]) -> set[str]:
+def _modules_after(args: list[str], env: dict[str, str] | None = None) -> set[str]:
     code = (
         "import sys, contextlib, io\n"
         "from bot.cli import main\n"
@@ -33,7 +35,7 @@ def _modules_after(args: list[str]) -> set[str]:
         "print('\\n'.join(sys.modules))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
     return set(out.split())
 
@@ -43,3 +45,17 @@ def test_help_and_classify_import_no_database_telegram_or_web_stack() -> None:
     assert not heavy & _modules_after(["--help"])
     after_classify = _modules_after(["classify", "楼道灯坏了"])
     assert "jieba" in after_classify and not heavy & after_classify
+
+
+def test_units_loads_the_database_stack_but_not_postgresql_telegram_web_or_alembic(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'units.db'}"}
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "init"], env=env, capture_output=True, check=True
+    )
+    after_units = _modules_after(["units"], env)
+    assert "storage.org" in after_units and "aiosqlite" in after_units  # it did run
+    unused = {"telegram", "aiohttp", "alembic", "sqlalchemy.dialects.postgresql", "jieba"}
+    assert not unused & after_units, unused & after_units
+    assert "bot.services.invites" not in after_units

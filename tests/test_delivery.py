@@ -17,7 +17,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
@@ -25,7 +26,7 @@ from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.runtime.delivery import DeliveryWorker, _Delivered, backlog
 from bot.services.clock import FakeClock
 from storage import outbox
-from storage.db import Database
+from storage.db import READ_ONLY, Database
 from storage.enums import OutboxStatus, Role
 from storage.models import Case, CaseCard, OutboxMessage, Person
 from tests.factories import SUITE_CLOCK, suite_now
@@ -667,6 +668,44 @@ async def test_run_forever_wakes_on_notify_and_stops_cleanly(
     stop.set()
     await asyncio.wait_for(task, timeout=3)
     assert w.stats.sent == 1
+
+
+async def test_an_idle_worker_polls_with_reads_and_takes_no_write_transaction(
+    db: Database, fake: FakeBotApi, bot: Bot
+) -> None:
+    """Looking for rows nobody announced is a read; the claim (a write) waits for a due row."""
+    begun = Counter[str]()
+
+    def on_begin(conn: Connection) -> None:
+        begun["read" if conn.get_execution_options().get(READ_ONLY) else "write"] += 1
+
+    engine = db.engine.sync_engine
+    event.listen(engine, "begin", on_begin)
+    try:
+        w = worker(db, bot, poll_interval=timedelta(seconds=0.01))
+        stop = asyncio.Event()
+        task = asyncio.create_task(w.run_forever(stop))
+
+        async def polls(reads: int) -> None:
+            for _ in range(1000):
+                if begun["read"] >= reads:
+                    return
+                await asyncio.sleep(0.01)
+            raise AssertionError(f"the worker polled {begun['read']} times, not {reads}")
+
+        await polls(5)  # past the start (which hands back dead workers' rows: a write)
+        writes_at_start = begun["write"]
+        await polls(25)
+        assert begun["write"] == writes_at_start  # 20 polls, no write transaction
+
+        # A row written without notify() (e.g. by another process) is still found by a poll.
+        await write(db, [{"chat_id": 2350, "text": "无人通知也送达"}])
+        await fake.wait_for_message(2350, timeout=3)
+        stop.set()
+        await asyncio.wait_for(task, timeout=3)
+        assert w.stats.sent == 1
+    finally:
+        event.remove(engine, "begin", on_begin)
 
 
 async def test_stop_leaves_the_rest_pending_for_the_next_run(

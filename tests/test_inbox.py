@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from datetime import timedelta
 
 from sqlalchemy import select
 from telegram import Update
 
 from bot.runtime.inbox import DurableUpdateQueue, UpdateInbox
+from bot.runtime.inbox_owner import default_owner
 from bot.services.clock import FakeClock
 from config.district import District
 from storage.db import Database
@@ -68,6 +71,45 @@ async def test_an_update_whose_process_died_is_replayed_after_its_lease(db: Data
     # A third instance after another lease: the attempt limit stops a poison update.
     clock.advance(timedelta(minutes=1))
     assert await UpdateInbox(db, clock, max_attempts=2).reclaim() == []
+
+
+async def test_a_restarted_process_takes_back_its_dead_predecessors_updates_at_once(
+    db: Database,
+) -> None:
+    clock = FakeClock(suite_now())
+    host, _, boot, pidns = default_owner().split(":")
+    exited = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await exited.communicate()
+    dead_pid = int(out)
+    before_reboot = "00000000" if boot != "00000000" else "11111111"
+    holders = {
+        30: f"{host}:{dead_pid}:{boot}:{pidns}",  # killed: its pid no longer exists
+        31: f"{host}:{os.getppid()}:{before_reboot}:{pidns}",  # of a boot before this one
+        32: f"{host}:{os.getppid()}:{boot}:{pidns}",  # alive (the test runner's parent)
+        33: f"elsewhere:{dead_pid}:{boot}:{pidns}",  # another host: cannot be judged here
+        34: f"{host}:{dead_pid}:{boot}:1{pidns}",  # another container of the same name
+    }
+    for update_id, owner in holders.items():
+        inbox = UpdateInbox(db, clock, lease=timedelta(seconds=30), owner=owner)
+        assert await inbox.accept(_update(update_id, f"第{update_id}条"), "webhook")
+
+    restarted = UpdateInbox(db, clock, lease=timedelta(seconds=30))
+    assert await restarted.reclaim() == []  # every lease still runs
+    assert await restarted.release_dead_owners() == (2 if boot != "-" else 1)
+    taken = sorted(p["update_id"] for p in await restarted.reclaim())
+    assert taken == ([30, 31] if boot != "-" else [30])
+    # The living and the unknown keep their updates until their lease runs out.
+    assert await restarted.release_dead_owners() == 0
+    assert await restarted.reclaim() == []
+    clock.advance(timedelta(seconds=31))
+    assert sorted(p["update_id"] for p in await restarted.reclaim()) == (
+        [32, 33, 34] if boot != "-" else [31, 32, 33, 34]
+    )
+    async with db.session() as s:
+        row = await s.get(InboundUpdate, 30)
+        assert row is not None and row.attempts == 2  # the killed attempt still counts
 
 
 async def test_the_bot_answers_an_update_taken_in_before_a_crash(

@@ -1,4 +1,4 @@
-"""``minqing bench intake|alerts|serve-start|scale|all``: figures under load.
+"""``minqing bench intake|alerts|serve-start|scale|commands|all``: figures under load.
 
 These targets join ``minqing bench`` (owned by :mod:`bot.cli.nlp`, which also has
 ``bench classify``): :func:`register` adds them through
@@ -163,6 +163,24 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
     p.set_defaults(func=cmd_scale)
 
+    p = bench.add_parser(
+        "commands",
+        help="cold starts of --help, classify and units beside what their libraries need",
+        description="Each command in a fresh process, alternating with a bare python doing "
+        "only what the command's libraries must do (see bot/bench/commands.py); CPU seconds "
+        "(user + system) and wall, medians.",
+    )
+    p.add_argument("--runs", type=int, default=7, help="cold starts of each (default 7)")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        choices=("help", "classify", "units"),
+        default=["help", "classify", "units"],
+        help="the commands to measure (default all three)",
+    )
+    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
+    p.set_defaults(func=cmd_commands)
+
     p = bench.add_parser("all", help="every target with modest defaults")
     p.add_argument(
         "--out",
@@ -250,6 +268,35 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
             )
     if args.out:
         merge_figures(args.out, "intake_text_vs_echo", figures)
+    return 0
+
+
+def cmd_commands(args: argparse.Namespace) -> int:
+    """Run ``minqing bench commands``."""
+    import os
+    import subprocess
+    import sys
+
+    from bot.bench.commands import REPO_ROOT, format_figures, measure
+
+    with _workdir() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'commands.db'}"
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "init"],
+            env=env,
+            cwd=str(REPO_ROOT),
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        figures = measure(url, runs=args.runs, only=tuple(args.only))
+    if hasattr(os, "getloadavg"):
+        figures["load_average_after"] = round(os.getloadavg()[0], 2)
+    for line in format_figures({k: v for k, v in figures.items() if isinstance(v, dict)}):
+        _say(line)
+    _say(f"load average (1 min) at the end: {figures.get('load_average_after')}")
+    if args.out:
+        merge_figures(args.out, "commands", figures)
     return 0
 
 

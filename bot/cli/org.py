@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import fail, pad, strict, with_db
-from bot.services.invites import InviteError, create_invite
 from bot.services.organisation import Coverage, coverage, sync_organisation
 from config.district import District, parse_duration
 from config.settings import Settings
@@ -59,6 +58,8 @@ def cmd_init(_args: argparse.Namespace) -> int:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     """Create an invite; the code is the last line printed."""
+    from bot.services.invites import InviteError, create_invite
+
     try:
         ttl = parse_duration(args.expires)
     except ValueError as exc:

@@ -63,43 +63,23 @@ import asyncio
 import logging
 import random
 from datetime import timedelta
-from typing import Any
 
-from telegram import (
-    Bot,
-    ForceReply,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    RetryAfter,
-    TelegramError,
-)
+from telegram import Bot
 
-from bot.runtime.delivery_outcomes import DeliveryOutcomes
+from bot.runtime.delivery_send import DeliverySender
 from bot.runtime.delivery_support import (
-    _EDIT_GONE,
     DeliveryStats,
-    ReplyMarkup,
     _default_worker_id,
     _Delivered,
     _LeaseKeeper,
-    _PermanentError,
     _process_gone,
     _RateLimiter,
     _seconds,
-    _truncate,
     backlog,
-    send_photos,
 )
 from bot.services.clock import Clock, SystemClock
 from storage import outbox
 from storage.db import Database
-from storage.outbox import KIND_PHOTOS, ClaimedMessage
 
 __all__ = [
     "DeliveryStats",
@@ -111,7 +91,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class DeliveryWorker(DeliveryOutcomes):
+class DeliveryWorker(DeliverySender):
     """Delivers outbox rows to Telegram (see the module docstring for guarantees).
 
     Args:
@@ -128,7 +108,10 @@ class DeliveryWorker(DeliveryOutcomes):
         retry_base: First backoff after a transient error (doubles per attempt).
         retry_cap: Longest backoff (a minute: after an outage alerts resume within about
             a minute, and one failing row per chat costs one request a minute meanwhile).
-        poll_interval: How often :meth:`run_forever` looks for due rows unprompted.
+        poll_interval: How often :meth:`run_forever` looks for due rows unprompted (rows
+            written by another process, or by a writer here that does not call
+            :meth:`notify`). Looking is one read; the claiming write transaction runs
+            only when a row is due or :meth:`notify` was called.
         send_timeout: Longest wait for one API call (default 30 s, beyond the HTTP
             client's own timeouts); the lease is renewed meanwhile.
         global_429_chats: Distinct chats told to wait within a ``retry_after``
@@ -179,6 +162,7 @@ class DeliveryWorker(DeliveryOutcomes):
         self._limiter = _RateLimiter(global_rate)
         self._sem = asyncio.Semaphore(max(1, concurrency))
         self._wake = asyncio.Event()
+        self._notified = False
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._hold_until = 0.0  # loop time until which the whole worker pauses (global 429)
@@ -256,9 +240,10 @@ class DeliveryWorker(DeliveryOutcomes):
         """Deliver until ``stop_event`` is set or :meth:`stop` is called.
 
         Wakes up on :meth:`notify`, when the next row becomes due, or every
-        ``poll_interval``. A stop lets the sends in flight finish and be marked;
-        cancelling the task instead leaves them leased (they are re-sent after
-        the lease expires).
+        ``poll_interval``; an idle worker (nothing due, nobody notified) only reads
+        when the next row is due, and claims nothing. A stop lets the sends in
+        flight finish and be marked; cancelling the task instead leaves them
+        leased (they are re-sent after the lease expires).
 
         Args:
             stop_event: Set it to stop.
@@ -269,11 +254,11 @@ class DeliveryWorker(DeliveryOutcomes):
         log.info("outbox delivery %s started", self.worker_id)
         try:
             await self._release_dead_workers()
+            self._notified = True  # a first round at start
             while not self._should_stop():
                 delay = _seconds(self.poll_interval)
                 try:
-                    await self.run_once()
-                    delay = await self._next_wake_delay()
+                    delay = await self._round()
                 except Exception:
                     log.exception("outbox delivery round failed; retrying in %.1f s", delay)
                 await self._sleep(delay, stop_event)
@@ -315,25 +300,46 @@ class DeliveryWorker(DeliveryOutcomes):
     def _should_stop(self) -> bool:
         return self._stopping or (self._stop_event is not None and self._stop_event.is_set())
 
-    def _hold_remaining(self) -> float:
-        return self._hold_until - asyncio.get_running_loop().time()
+    async def _round(self) -> float:
+        """One turn of :meth:`run_forever`: deliver what may be due; seconds to sleep.
 
-    async def _next_wake_delay(self) -> float:
-        """Seconds until something may be claimable (bounded by the poll interval)."""
-        poll = _seconds(self.poll_interval)
-        hold = self._hold_remaining()
-        if hold > 0:
-            return hold
-        async with self.db.session() as session:
+        The claim is a write transaction (SQLite: the write lock), so it runs only
+        after :meth:`notify` or when the database says a row is due now; otherwise
+        the turn is one read of the next due time (a poll costs no write).
+        """
+        if self._hold_remaining() > 0:
+            return self._hold_remaining()
+        notified, self._notified = self._notified, False
+        if not notified:
+            due_in = await self._due_in()
+            if due_in is None or due_in > 0:
+                return self._delay(due_in)
+        await self.run_once()
+        return await self._next_wake_delay()
+
+    async def _due_in(self) -> float | None:
+        """Seconds until the next undelivered row is due (≤ 0: due now; None: none)."""
+        async with self.db.read() as session:
             due = await outbox.next_due_at(session)
-        if due is None:
+        return None if due is None else (due - self.clock.now()).total_seconds()
+
+    def _delay(self, due_in: float | None) -> float:
+        """Seconds to sleep when the next row is due in ``due_in`` (bounded by the poll)."""
+        poll = _seconds(self.poll_interval)
+        if due_in is None:
             return poll
-        delta = (due - self.clock.now()).total_seconds()
-        if delta <= 0:
+        if due_in <= 0:
             # Due but not claimable: paced, or held by another worker.
             tick = min(_seconds(self.private_interval), _seconds(self.group_interval)) / 4
             return max(0.005, min(tick, poll))
-        return max(0.001, min(delta, poll))
+        return max(0.001, min(due_in, poll))
+
+    async def _next_wake_delay(self) -> float:
+        """Seconds until something may be claimable (bounded by the poll interval)."""
+        hold = self._hold_remaining()
+        if hold > 0:
+            return hold
+        return self._delay(await self._due_in())
 
     async def _sleep(self, seconds: float, stop_event: asyncio.Event | None = None) -> None:
         """Sleep up to ``seconds``; :meth:`notify` or ``stop_event`` cut it short."""
@@ -348,106 +354,3 @@ class DeliveryWorker(DeliveryOutcomes):
             for w in waiters:
                 w.cancel()
             self._wake.clear()
-
-    async def _process(self, m: ClaimedMessage) -> bool:
-        """Send one claimed row and record the outcome.
-
-        Returns:
-            ``True`` if the row was put back for a retry.
-        """
-        try:
-            async with self._sem:
-                await self._limiter.acquire()
-                hold = self._hold_remaining()
-                if hold > 0 or not await self._leases.secure(m.id):
-                    # Paused by a global flood wait, or the lease is lost or cannot be
-                    # renewed (database down): hand the row back unsent.
-                    self._leases.release(m.id)
-                    when = self.clock.now() + timedelta(seconds=max(hold, 0.0))
-                    async with self.db.session() as session:
-                        await outbox.reschedule(
-                            session,
-                            m.id,
-                            worker_id=self.worker_id,
-                            next_attempt_at=when,
-                            error=None,
-                            count_attempt=False,
-                        )
-                    return True
-                try:
-                    try:
-                        delivered = await asyncio.wait_for(
-                            self._send(m), _seconds(self.send_timeout)
-                        )
-                    finally:
-                        self._leases.release(m.id)
-                except RetryAfter as exc:
-                    await self._on_retry_after(m, exc)
-                    return True
-                except ChatMigrated as exc:
-                    await self._on_migrated(m, exc.new_chat_id)
-                    return True
-                except Forbidden as exc:
-                    await self._on_blocked(m, exc.message)
-                    return False
-                except (BadRequest, _PermanentError) as exc:
-                    await self._on_permanent(m, str(exc))
-                    return False
-                except (TelegramError, TimeoutError) as exc:
-                    # NetworkError, TimedOut, 5xx, and (misconfiguration) InvalidToken,
-                    # Conflict...: never give up, back off.
-                    await self._on_transient(m, f"{type(exc).__name__}: {exc}")
-                    return True
-                except Exception as exc:  # a bug or an unexpected library error
-                    log.exception("outbox #%s: unexpected error while sending", m.id)
-                    await self._on_transient(m, f"{type(exc).__name__}: {exc}")
-                    return True
-                await self._on_delivered(m, delivered)
-                return False
-        except Exception:
-            # Recording the outcome failed (database down?): the lease will expire and
-            # the row will be tried again.
-            log.exception("outbox #%s: could not record the delivery outcome", m.id)
-            return True
-
-    def _markup(self, data: dict[str, Any] | None) -> ReplyMarkup | None:
-        if not data:
-            return None
-        try:
-            if "inline_keyboard" in data:
-                return InlineKeyboardMarkup.de_json(data, self.bot)
-            if "keyboard" in data:
-                return ReplyKeyboardMarkup.de_json(data, self.bot)
-            if "remove_keyboard" in data:
-                return ReplyKeyboardRemove.de_json(data, self.bot)
-            if "force_reply" in data:
-                return ForceReply.de_json(data, self.bot)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _PermanentError(f"invalid reply_markup: {exc}") from exc
-        raise _PermanentError("invalid reply_markup: unknown kind")
-
-    async def _send(self, m: ClaimedMessage) -> _Delivered:
-        if m.kind == KIND_PHOTOS:
-            return await send_photos(self.bot, m)
-        # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
-        text = _truncate(m.text)
-        markup = self._markup(m.reply_markup)
-        if m.is_card and m.card_message_id is not None:
-            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
-            try:
-                await self.bot.edit_message_text(
-                    text=text,
-                    chat_id=m.chat_id,
-                    message_id=m.card_message_id,
-                    reply_markup=inline,
-                )
-                return _Delivered(m.card_message_id, edited=True)
-            except BadRequest as exc:
-                reason = exc.message.lower()
-                if "not modified" in reason:
-                    return _Delivered(m.card_message_id, edited=True, note="not modified")
-                if not any(gone in reason for gone in _EDIT_GONE):
-                    raise
-                log.info("outbox #%s: card message gone (%s); sending a new one", m.id, reason)
-        message = await self.bot.send_message(chat_id=m.chat_id, text=text, reply_markup=markup)
-        return _Delivered(message.message_id, edited=False)

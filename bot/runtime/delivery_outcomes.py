@@ -57,19 +57,19 @@ class DeliveryOutcomes:
     global_429_chats: int
     _rng: random.Random
     _wake: asyncio.Event
+    _notified: bool
     _hold_until: float
     _recent_429: dict[int, float]
 
     def notify(self) -> None:
         """Wake :meth:`run_forever` now (call after writing outbox rows)."""
+        self._notified = True
         self._wake.set()
 
     def _backoff(self, attempts: int) -> timedelta:
         base = _seconds(self.retry_base) * (2 ** max(0, min(attempts - 1, 30)))
         capped = min(base, _seconds(self.retry_cap))
         return timedelta(seconds=capped * (0.5 + 0.5 * self._rng.random()))
-
-    # ------------------------------------------------------------------ one row
 
     # ------------------------------------------------------------------ outcomes
 

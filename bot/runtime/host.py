@@ -178,7 +178,13 @@ class ServiceHost:
         )
         runtime.on_outbox_written(self.worker.notify)
         runtime.metrics.collectors.append(self.worker.stats.samples)
-        self.scheduler = Scheduler(runtime.db, runtime.district, runtime.clock, runtime.cases)
+        self.scheduler = Scheduler(
+            runtime.db,
+            runtime.district,
+            runtime.clock,
+            runtime.cases,
+            on_fired=runtime.outbox_written,
+        )
         scheduler = self.scheduler
         worker = self.worker
 
@@ -202,6 +208,7 @@ class ServiceHost:
     async def _replay_forever(self, application: Application) -> None:  # type: ignore[type-arg]
         """Hand updates whose handling never finished (a crash) back to the bot."""
         batch = 100
+        await self.runtime.inbox.release_dead_owners()  # a killed predecessor's, at once
         while not self._stop_event.is_set():
             payloads: list[dict[str, Any]] = []
             try:

@@ -20,7 +20,11 @@ transaction committed but before the update was marked handled replays that
 update once (the bot may answer twice; the services refuse what would change
 a case twice, e.g. a stale button). The in-memory ``in flight`` set keeps one
 process from replaying an update it is still handling; another instance
-replays it only after the lease (:data:`DEFAULT_LEASE`) has run out.
+replays it only after the lease (:data:`DEFAULT_LEASE`) has run out — or at once
+when the row's owner (``lease_owner``, ``host:pid:boot:pidns``) is a process of the same
+host that no longer exists (:meth:`UpdateInbox.release_dead_owners`, run when the
+bot starts: a service restarted after ``kill -9`` takes its predecessor's updates
+back without waiting).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.runtime.inbox_owner import default_owner, owner_gone
 from bot.services.clock import Clock
 from storage import inbox as store
 from storage.db import Database, HotConnection
@@ -95,8 +100,11 @@ class UpdateInbox:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         retry_backoff: timedelta = DEFAULT_RETRY_BACKOFF,
         settle_delay: float = DEFAULT_SETTLE_DELAY,
+        owner: str | None = None,
     ) -> None:
         self.db = db
+        #: The lease owner this process writes (``host:pid:boot:pidns``).
+        self.owner = (owner or default_owner())[:64]
         self.clock = clock
         self.lease = lease
         self.max_attempts = max_attempts
@@ -134,6 +142,7 @@ class UpdateInbox:
                     source=source,
                     now=now,
                     lease_until=now + self.lease,
+                    owner=self.owner,
                 )
                 await _write_settles(conn, carried, now)
         except BaseException:
@@ -298,6 +307,27 @@ class UpdateInbox:
         self._forget(update_id)
         log.error("update %s dead-lettered: %s", update_id, error)
 
+    async def release_dead_owners(self) -> int:
+        """Hand back at once the updates that dead processes of this host had leased.
+
+        A restarted service need not wait out the lease (30 s) of the updates its
+        killed predecessor had taken in: that process is gone (its pid no longer
+        exists, or the machine has restarted), so nobody is handling them. Their
+        attempt stays counted. Returns how many were handed back (never raises).
+        """
+        host = self.owner.split(":", 1)[0] + ":"
+        try:
+            async with self.db.session() as session:
+                owners = await store.lease_owners(session, now=self.clock.now(), prefix=host)
+                dead = [o for o in owners if owner_gone(o, self.owner)]
+                released = await store.release_leases(session, dead)
+        except Exception:
+            log.warning("could not look for updates of dead processes", exc_info=True)
+            return 0
+        if released:
+            log.warning("took back %s update(s) of dead process(es) %s", released, dead)
+        return released
+
     async def reclaim(self, limit: int = 100) -> list[dict[str, Any]]:
         """Lease back updates whose handling never finished; their payloads, oldest first."""
         now = self.clock.now()
@@ -312,6 +342,7 @@ class UpdateInbox:
                 max_attempts=self.max_attempts,
                 limit=limit,
                 exclude=set(self._in_flight),
+                owner=self.owner,
             )
         if exhausted:
             log.error("%s update(s) dead-lettered: out of attempts", exhausted)

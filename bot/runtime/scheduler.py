@@ -47,6 +47,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,12 +70,20 @@ class Scheduler:
     """Fires due timers; run one per process (or several on PostgreSQL)."""
 
     def __init__(
-        self, db: Database, district: District, clock: Clock, service: CaseService
+        self,
+        db: Database,
+        district: District,
+        clock: Clock,
+        service: CaseService,
+        on_fired: Callable[[], None] | None = None,
     ) -> None:
+        """``on_fired`` is called after a pass that fired timers (they may have written
+        outbox rows: the host wakes the delivery worker with it)."""
         self.db = db
         self.district = district
         self.clock = clock
         self.service = service
+        self.on_fired = on_fired
         self._stop = asyncio.Event()
 
     async def run_due(self, limit: int = DEFAULT_BATCH) -> int:
@@ -85,10 +94,14 @@ class Scheduler:
             fired and do nothing).
         """
         fired = 0
-        while fired < limit:
-            if not await self._fire_one():
-                break
-            fired += 1
+        try:
+            while fired < limit:
+                if not await self._fire_one():
+                    break
+                fired += 1
+        finally:
+            if fired and self.on_fired is not None:
+                self.on_fired()
         return fired
 
     async def _fire_one(self) -> bool:

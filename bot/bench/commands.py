@@ -1,0 +1,137 @@
+"""``minqing bench commands``: cold starts of CLI commands beside what their libraries need.
+
+Each command runs in a fresh process (``python -m bot.cli …``), alternating with
+its *anchor* — a bare ``python -c`` doing only what the command's own libraries
+must do — so that both see the same machine load. CPU seconds (user + system,
+from the kernel's accounting of the finished child) are the figure to compare
+on a shared machine: wall time mostly measures waiting for a core.
+
+* ``--help`` against ``python -c pass``;
+* ``classify TEXT`` against ``import jieba; jieba.lcut(TEXT)`` (jieba's own
+  dictionary: minqing's larger one is loaded from its own cache);
+* ``units`` on a SQLite database ``minqing init`` made, against SQLAlchemy's
+  asyncio extension (which loads the ORM) on aiosqlite running one query on the
+  same file, ``SELECT count(*) FROM units``. What ``units`` adds beyond that is
+  its own: the district's TOML, the mapped classes, the coverage report.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEXT = "楼道灯坏了好几天没人修"
+
+_UNITS_ANCHOR = """
+import asyncio, os
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+async def main():
+    engine = create_async_engine(os.environ["DATABASE_URL"])
+    async with engine.connect() as conn:
+        (await conn.execute(text("SELECT count(*) FROM units"))).all()
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+@dataclass
+class ColdStarts:
+    """CPU and wall seconds of repeated cold starts of one command line."""
+
+    label: str
+    cpu_s: list[float] = field(default_factory=list)
+    wall_s: list[float] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        """Medians (and the spread) in seconds."""
+        return {
+            "cpu_s": round(statistics.median(self.cpu_s), 3),
+            "cpu_min_s": round(min(self.cpu_s), 3),
+            "cpu_max_s": round(max(self.cpu_s), 3),
+            "wall_s": round(statistics.median(self.wall_s), 3),
+            "runs": len(self.cpu_s),
+        }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(argv: list[str], env: dict[str, str], into: ColdStarts) -> None:
+    """Run ``argv`` to completion and add its CPU and wall seconds to ``into``."""
+    cpu_before, started = _children_cpu(), time.perf_counter()
+    subprocess.run(
+        argv,
+        env=env,
+        cwd=str(REPO_ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=300,
+    )
+    into.wall_s.append(time.perf_counter() - started)
+    into.cpu_s.append(_children_cpu() - cpu_before)
+
+
+def _pairs(database_url: str) -> dict[str, tuple[list[str], list[str]]]:
+    py = sys.executable
+    return {
+        "help": ([py, "-m", "bot.cli", "--help"], [py, "-c", "pass"]),
+        "classify": (
+            [py, "-m", "bot.cli", "classify", TEXT],
+            [py, "-c", f"import jieba; jieba.setLogLevel(60); jieba.lcut({TEXT!r})"],
+        ),
+        "units": ([py, "-m", "bot.cli", "units"], [py, "-c", _UNITS_ANCHOR]),
+    }
+
+
+def measure(
+    database_url: str, runs: int = 7, only: tuple[str, ...] = ("help", "classify", "units")
+) -> dict[str, Any]:
+    """Cold starts of each command and its anchor, alternating; figures per command."""
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    out: dict[str, Any] = {}
+    for name, (command, anchor) in _pairs(database_url).items():
+        if name not in only:
+            continue
+        mine, bare = ColdStarts(name), ColdStarts(f"{name} anchor")
+        warm = ColdStarts("warm-up")  # the file cache (unmeasured)
+        run_once(command, env, warm)
+        run_once(anchor, env, warm)
+        for _ in range(max(1, runs)):
+            run_once(command, env, mine)
+            run_once(anchor, env, bare)
+        m, a = mine.figures(), bare.figures()
+        out[name] = {
+            "command": m,
+            "anchor": a,
+            "cpu_ratio": round(m["cpu_s"] / a["cpu_s"], 2) if a["cpu_s"] else None,
+        }
+    return out
+
+
+def format_figures(figures: dict[str, Any]) -> list[str]:
+    """One line per command: its CPU and wall beside its anchor's, and the ratio."""
+    lines = []
+    for name, f in figures.items():
+        m, a = f["command"], f["anchor"]
+        lines.append(
+            f"{name}: {m['cpu_s']:.3f} s CPU ({m['cpu_min_s']:.3f}-{m['cpu_max_s']:.3f}), "
+            f"{m['wall_s']:.3f} s wall; anchor {a['cpu_s']:.3f} s CPU, {a['wall_s']:.3f} s wall; "
+            f"CPU ratio {f['cpu_ratio']} (median of {m['runs']})"
+        )
+    return lines
