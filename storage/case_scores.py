@@ -178,7 +178,7 @@ def facts(case_ids: Collection[int] | None = None) -> Select[Any]:
             g.c.case_id,
             g.c.unit_id,
             g.c.first_dispatch_id,
-            first.created_at,
+            first.created_at.label("dispatched_at"),
             g.c.returned,
             g.c.acked,
             g.c.ack_missed,
@@ -210,9 +210,18 @@ def refresh(conn: Connection, case_ids: Iterable[int]) -> None:
 
 
 def rebuild_sync(conn: Connection) -> int:
-    """Recompute the whole summary from the event log; the number of rows written."""
+    """Recompute the whole summary from the event log; the number of rows written.
+
+    The rows are written in the order of their month (``dispatched_at``), so that
+    a month's rows sit together on disk: a month's scores then read a few hundred
+    pages instead of a page or more per row of the whole table (the rows the
+    service rewrites later are written at the time of their events, which keeps
+    them roughly in that order).
+    """
     conn.execute(delete(TABLE))
-    conn.execute(insert(TABLE).from_select(COLUMNS, facts()))
+    everything = facts().subquery("facts")
+    ordered = select(*everything.c).order_by(everything.c.dispatched_at)
+    conn.execute(insert(TABLE).from_select(COLUMNS, ordered))
     return int(conn.scalar(select(func.count()).select_from(TABLE)) or 0)
 
 
