@@ -26,7 +26,7 @@ from sqlalchemy import select
 from bot.services.cases import CaseService, RequestDraft
 from bot.services.cases.model import WarningDraft
 from bot.services.clock import FakeClock
-from bot.services.lifecycle import CaseError
+from bot.services.lifecycle import Action, CaseError, apply
 from bot.services.reports import monthly_report
 from bot.services.scores import unit_scores
 from bot.services.scores_events import same_figures, unit_scores_from_events
@@ -291,3 +291,58 @@ async def test_the_migration_backfills_an_existing_database(
     await db.migrate()
     assert await summary_rows(db) == maintained
     await assert_same(db, district, start, history.clock.now())
+
+
+async def test_the_summary_is_written_with_the_events_or_not_at_all(
+    db: Database, district: District
+) -> None:
+    clock = FakeClock(shanghai(2026, 3, 2, 10))
+    svc = make_service(db, district, clock)
+    boss = await chief(db, "construction")
+    me = await citizen(db)
+    case_id = (await svc.file_request(me.id, RequestDraft(text="路灯坏了"))).id
+
+    async def row() -> CaseUnitScore:
+        async with db.read() as s:
+            (found,) = (await s.execute(select(CaseUnitScore))).scalars().all()
+        return found
+
+    filed = await row()
+    assert (filed.case_id, filed.unit_id, filed.status, filed.acked) == (
+        case_id,
+        "construction",
+        "dispatched",
+        0,
+    )
+    # A transaction that appends an event and then fails leaves the summary as it was.
+    with pytest.raises(RuntimeError):
+        async with db.session() as s:
+            case = await s.get(Case, case_id)
+            assert case is not None
+            await apply(
+                s,
+                case,
+                Action.ACKNOWLEDGE,
+                now=clock.now(),
+                actor_id=boss.id,
+                channel="telegram",
+                data={"on_time": True},
+            )
+            await s.flush()
+            raise RuntimeError("fails after the event was flushed")
+    assert await summary_rows(db) == [tuple(getattr(filed, c) for c in COLUMNS)]
+    # Committed steps are in the summary at once, with the case's state after the step
+    # (the 办结 claim is set on the case beside the event).
+    clock.advance(timedelta(hours=1))
+    await svc.acknowledge(case_id, boss.id)
+    clock.advance(timedelta(hours=2))
+    await svc.resolve(case_id, boss.id, "已解释", closure="explained")
+    done = await row()
+    assert (done.acked, done.ack_missed, done.resolved, done.resolve_missed) == (1, 0, 1, 0)
+    assert (done.status, done.closure_kind, done.dispatched_at) == (
+        "resolved",
+        "explained",
+        filed.dispatched_at,
+    )
+    (march,) = await unit_scores(db, district, 2026, 3, as_of=clock.now())
+    assert (march.acknowledged_on_time, march.resolved_on_time, march.explained) == (1, 1, 1)
