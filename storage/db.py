@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from config.settings import normalise_database_url
+from storage.case_scores import ScoredSession
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -140,7 +141,10 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_database_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # ScoredSession keeps the scores' summary in step with the cases it writes.
+        self.sessionmaker = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=ScoredSession
+        )
         #: The same pool, for units of work that only read (SQLite: no write lock).
         self.read_engine = self.engine.execution_options(**{READ_ONLY: True})
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)

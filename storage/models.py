@@ -253,6 +253,44 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CaseUnitScore(Base):
+    """One case's assessment facts for one unit it was dispatched to (the scores' summary).
+
+    Derived, never edited by hand: rewritten from the case's events and its row in
+    the transaction that writes them (:mod:`storage.case_scores`), so that a
+    month's scores read one row per case and unit instead of every case's history.
+    ``bot.services.scores_events`` computes the same figures from the event log;
+    the tests compare the two.
+    """
+
+    __tablename__ = "case_unit_scores"
+    __table_args__ = (Index("ix_case_unit_scores_month", "dispatched_at", "unit_id"),)
+
+    case_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The unit's first ``dispatched`` event of the case (lowest id) and its time:
+    #: the month the case counts in.
+    first_dispatch_id: Mapped[int] = mapped_column(BigInteger)
+    dispatched_at: Mapped[datetime] = mapped_column()
+    #: 0/1 flags and counts over the unit's events of the case (see storage.case_scores).
+    returned: Mapped[int] = mapped_column(Integer)
+    acked: Mapped[int] = mapped_column(Integer)
+    ack_missed: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    resolve_missed: Mapped[int] = mapped_column(Integer)
+    reopened: Mapped[int] = mapped_column(Integer)
+    extended: Mapped[int] = mapped_column(Integer)
+    disputed: Mapped[int] = mapped_column(Integer)
+    followed_up: Mapped[int] = mapped_column(Integer)
+    #: The last follow-up answer: 1 satisfied, 2 basically satisfied, 3 unsatisfied, 0 none.
+    last_answer: Mapped[int] = mapped_column(Integer)
+    #: The case's state now (copied from ``cases``): what "as of" and "stands" need.
+    status: Mapped[str] = mapped_column(String(16))
+    closure_kind: Mapped[str | None] = mapped_column(String(16))
+    ack_due_at: Mapped[datetime | None] = mapped_column()
+    resolve_due_at: Mapped[datetime | None] = mapped_column()
+
+
 class OutboxMessage(Base):
     """A notification written with the state change that caused it, delivered later."""
 

@@ -9,6 +9,7 @@ import pytest
 from bot.services.cases import CaseService, RequestDraft
 from bot.services.clock import FakeClock
 from bot.services.scores import month_bounds, unit_scores
+from bot.services.scores_events import same_figures, unit_scores_from_events
 from config.district import District
 from storage.db import Database
 from tests.factories import chief, citizen, make_service, staff
@@ -197,3 +198,15 @@ async def test_trial_last_follow_up_counts(db: Database, district: District) -> 
     # (1 + 0.8) / 2 cases, not (0 + 1 + 0 + 0.8) / 4 answers.
     assert (both.followed_up, both.disputed, both.reopened) == (2, 1, 2)
     assert both.satisfaction_rate == pytest.approx(0.9)
+
+
+async def test_the_constructed_month_from_the_event_log_is_the_same(
+    db: Database, district: District
+) -> None:
+    """The hand-computed month above, from the summary and from the event log alone."""
+    await build_month(db, district)
+    for as_of in (utc(2026, 3, 7), AFTER):
+        for month in (2, 3, 4):
+            fast = await unit_scores(db, district, 2026, month, as_of=as_of)
+            slow = await unit_scores_from_events(db, district, 2026, month, as_of=as_of)
+            assert fast and same_figures(fast, slow)

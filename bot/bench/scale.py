@@ -17,7 +17,15 @@ Timed (each ``--repeat`` times, after one warm-up run):
   dashboard would run: ``GROUP BY owning_unit_id, status``);
 * ``timeline`` — one case's history (:meth:`bot.services.cases.CaseService.timeline`);
 * ``scores`` — every unit's figures for a month (:func:`bot.services.scores.unit_scores`);
-* ``report`` — the monthly report (:func:`bot.services.reports.monthly_report`).
+* ``report`` — the monthly report (:func:`bot.services.reports.monthly_report`);
+* ``scores_events`` — the same scores computed from the event log alone
+  (:func:`bot.services.scores_events.unit_scores_from_events`, the reference
+  the summary is checked against; no target), and whether both agree.
+
+The scores read the summary table ``case_unit_scores``, which the service
+keeps in step with every event it writes; the bulk load bypasses the service,
+so the summary is rebuilt from the event log after the load (timed apart, the
+same statement as the migration's backfill).
 
 For every statement a function ran that took more than a few milliseconds the
 plan is printed (``EXPLAIN ANALYZE`` on PostgreSQL, ``EXPLAIN QUERY PLAN`` on
@@ -57,7 +65,9 @@ from bot.services.clock import FakeClock
 from bot.services.organisation import sync_organisation
 from bot.services.reports import monthly_report
 from bot.services.scores import month_bounds, unit_scores
+from bot.services.scores_events import same_figures, unit_scores_from_events
 from config.district import District, load_district
+from storage.case_scores import rebuild
 from storage.db import Database
 from storage.models import Case
 
@@ -291,11 +301,14 @@ async def time_queries(
         "timeline": lambda: service.timeline(generated.sample_case_id),
         "scores": lambda: unit_scores(db, district, year, month, as_of=as_of, tz=TZ),
         "report": lambda: monthly_report(db, district, generated.month, as_of=as_of, tz=TZ),
+        "scores_events": lambda: unit_scores_from_events(
+            db, district, year, month, as_of=as_of, tz=TZ
+        ),
     }
     backend = "sqlite" if db.is_sqlite else "postgres"
-    target = TARGET_MS[backend]
     out: dict[str, Any] = {}
     for name, fn in queries.items():
+        target = TARGET_MS.get((backend, name), TARGET_MS[backend])
         cold, runs, statements = await _timed(db, fn, repeat)
         median = statistics.median(runs)
         slow = sorted(statements, key=lambda st: -st[2])
@@ -303,19 +316,25 @@ async def time_queries(
         if not plans and slow:
             sql, params, ms = slow[0]
             plans = [await _explain(db, sql, params, ms)]
+        reference = name == "scores_events"
         out[name] = {
             "cold_ms": round(cold, 1),
             "median_ms": round(median, 1),
             "max_ms": round(max(runs), 1),
-            "target_ms": target,
-            "met": max(runs) < target,
+            "target_ms": None if reference else target,
+            "met": None if reference else max(runs) < target,
             "statements": len(statements),
             "indexes_used": sorted({i for p in plans for i in p.indexes}),
         }
         log(
             f"[{backend}] {name}: median {median:.1f} ms, max {max(runs):.1f} ms, cold "
-            f"{cold:.1f} ms ({len(statements)} statements) — target {target:.0f} ms: "
-            f"{'met' if max(runs) < target else 'MISSED'}; indexes: "
+            f"{cold:.1f} ms ({len(statements)} statements) — "
+            + (
+                "the reference, no target"
+                if reference
+                else f"target {target:.0f} ms: {'met' if max(runs) < target else 'MISSED'}"
+            )
+            + "; indexes: "
             f"{', '.join(out[name]['indexes_used']) or 'none'}"
         )
         if print_plans:
@@ -323,7 +342,18 @@ async def time_queries(
                 log(f"  statement ({plan.ms:.1f} ms): {' '.join(plan.sql.split())[:300]}")
                 for line in plan.plan.splitlines():
                     log(f"    {line}")
-    out["context"] = {"busiest_unit": unit, "open_cases_of_busiest_unit": int(open_count or 0)}
+    summary = await unit_scores(db, district, year, month, as_of=as_of, tz=TZ)
+    from_events = await unit_scores_from_events(db, district, year, month, as_of=as_of, tz=TZ)
+    agree = same_figures(summary, from_events)
+    log(
+        f"[{backend}] scores from the summary and from the event log "
+        f"({len(summary)} units): {'the same' if agree else 'DIFFERENT'}"
+    )
+    out["context"] = {
+        "busiest_unit": unit,
+        "open_cases_of_busiest_unit": int(open_count or 0),
+        "summary_equals_event_log": agree,
+    }
     return out
 
 
@@ -351,6 +381,17 @@ async def run_scale(
         )
         db = Database(bench_db.url)
         try:
+            started = time.perf_counter()
+            async with db.engine.begin() as conn:
+                summary_rows = await rebuild(conn)
+            async with db.engine.connect() as conn:
+                await conn.execute(text("ANALYZE case_unit_scores"))
+                await conn.commit()
+            summary_seconds = time.perf_counter() - started
+            log(
+                f"[{database}] rebuilt the scores' summary from the event log: "
+                f"{summary_rows:,} rows in {summary_seconds:.1f} s"
+            )
             if db.is_sqlite:
                 async with db.engine.connect() as conn:
                     size = (
@@ -380,6 +421,8 @@ async def run_scale(
         "citizens": generated.people,
         "load_seconds": round(generated.seconds, 1),
         "load_rows_per_s": round(rate),
+        "summary_rows": summary_rows,
+        "summary_seconds": round(summary_seconds, 1),
         "database_mb": round(int(size or 0) / 1024 / 1024, 1),
         "month": generated.month,
         "queries": queries,

@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 from config.district import District
 
 TZ = ZoneInfo("Asia/Shanghai")
-TARGET_MS = {"postgres": 500.0, "sqlite": 2000.0}
+#: Per backend, and per (backend, query) where the query's target differs (issue 16:
+#: scores and report within 1 s on SQLite).
+TARGET_MS: dict[Any, float] = {
+    "postgres": 500.0,
+    "sqlite": 2000.0,
+    ("sqlite", "scores"): 1000.0,
+    ("sqlite", "report"): 1000.0,
+}
 BATCH = 100_000
 #: Final status → share of cases (open ones are about a third, as in a busy district).
 STATUS_MIX: tuple[tuple[str, float], ...] = (

@@ -1,7 +1,7 @@
 """inbox: the process that holds an update's lease (issue 16)
 
 Revision ID: 0007_i16h
-Revises: 0003_i16
+Revises: 0006_i16s
 
 ``inbound_updates`` gains ``lease_owner`` (``host:pid:boot:pidns``): a restarted service
 hands back at once the updates its killed predecessor on the same host had taken
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_i16h"
-down_revision = "0003_i16"
+down_revision = "0006_i16s"
 branch_labels = None
 depends_on = None
 
