@@ -28,6 +28,7 @@ figures from the event log alone, and the tests compare the two.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -35,6 +36,8 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
+    Delete,
+    Insert,
     Select,
     Table,
     and_,
@@ -207,20 +210,29 @@ def facts(case_ids: Collection[int] | BindParameter[Any] | None = None) -> Selec
     )
 
 
-#: The rows of some cases, rewritten: built once (building the statement costs more
-#: than running it for one case), with the cases as an expanding parameter ``ids``.
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_DELETE = delete(TABLE).where(TABLE.c.case_id.in_(_IDS))
-_INSERT = insert(TABLE).from_select(COLUMNS, facts(_IDS))
+@functools.cache
+def _rewrite_statements() -> tuple[Delete, Insert]:
+    """The rows of some cases, rewritten, with the cases as an expanding parameter ``ids``.
+
+    Built once, on first use (building the statement costs more than running it for one
+    case, and at import it would cost every command that opens the database, such as
+    ``minqing units``, about 20 ms).
+    """
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
+    return (
+        delete(TABLE).where(TABLE.c.case_id.in_(ids)),
+        insert(TABLE).from_select(COLUMNS, facts(ids)),
+    )
 
 
 def refresh(conn: Connection, case_ids: Iterable[int]) -> None:
     """Rewrite the summary rows of ``case_ids`` from their events, in ``conn``'s transaction."""
+    rewrite_delete, rewrite_insert = _rewrite_statements()
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), CHUNK):
         chunk = {"ids": ids[start : start + CHUNK]}
-        conn.execute(_DELETE, chunk)
-        conn.execute(_INSERT, chunk)
+        conn.execute(rewrite_delete, chunk)
+        conn.execute(rewrite_insert, chunk)
 
 
 def rebuild_sync(conn: Connection) -> int:
