@@ -146,10 +146,14 @@ async def test_break9_slow_heir_requests_after_a_kill_send_at_most_twice(
     texts = [f"慢答 {i}" for i in range(10)]
     await write(db, ({"chat_id": 4400 + i, "text": t} for i, t in enumerate(texts)))
     lease = timedelta(seconds=0.8)
-    fake.delay("sendMessage", 0.3, count=4)  # four requests are in flight when the worker dies
+    # Four requests are in flight when the worker dies. Each is held long enough (2 s) that
+    # all four are open at once even on a busy machine, where the worker may take more than
+    # a few tenths of a second to start the fourth (with 0.3 s the first could finish before
+    # the fourth began, and the wait below timed out).
+    fake.delay("sendMessage", 2.0, count=4)
     doomed = worker(db, bot, lease=lease)
     task = asyncio.create_task(doomed.run_once())
-    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 4, timeout=5)
+    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 4, timeout=10)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -161,7 +165,7 @@ async def test_break9_slow_heir_requests_after_a_kill_send_at_most_twice(
     fake.delay("sendMessage", 1.2, count=in_flight)
     heir = worker(db, bot, lease=lease)
     await heir.drain(timeout=20)
-    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 0, timeout=5)
+    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 0, timeout=10)
     written, delivered, duplicates = tally(fake, texts)
     assert (written, delivered) == (10, 10)
     assert max(sent_texts(fake)[t] for t in texts) <= 2
