@@ -25,6 +25,7 @@ from telegram.error import (
     RetryAfter,
 )
 
+from bot.runtime.inbox_owner import pid_gone
 from bot.runtime.metrics import GaugeSample
 from bot.services.clock import Clock, SystemClock
 from storage import outbox
@@ -309,13 +310,7 @@ def _process_gone(worker_id: str) -> bool:
     parts = worker_id.split(":")
     if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) == os.getpid():
         return False
-    try:
-        os.kill(int(parts[1]), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # exists, another user's
-        return False
-    return False
+    return pid_gone(int(parts[1]))
 
 
 def _seconds(value: timedelta | float) -> float:

@@ -55,8 +55,13 @@ def owner_gone(owner: str, me: str) -> bool:
         return True  # the machine has restarted since
     if parts[3] != mine[3] or parts[3] == "-":
         return False  # another pid namespace (a container): its pids mean nothing here
+    return pid_gone(int(parts[1]))
+
+
+def pid_gone(pid: int) -> bool:
+    """Whether no process of this pid namespace has ``pid`` (one of another user's exists)."""
     try:
-        os.kill(int(parts[1]), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except OSError:  # exists, another user's
