@@ -24,10 +24,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from bot import REPO_ROOT
+
 TEXT = "楼道灯坏了好几天没人修"
 
 _UNITS_ANCHOR = """

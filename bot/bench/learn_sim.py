@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import REPO_ROOT
 from nlp import classify
 from nlp.evaluate import evaluate, read_hand_set
 from nlp.learn import Correction, propose
 from nlp.lexicon import BUREAUS, Lexicon, load_lexicon, merge_overlay, parse_lexicon
 
-_REPO = Path(__file__).resolve().parent.parent.parent
+_REPO = REPO_ROOT
 _SETS = (_REPO / "tests/data/citizen_messages.tsv", _REPO / "tests/data/warnings.tsv")
 _ROOM_OF = {b: r for r, bs in BUREAUS.items() for b in bs}
 

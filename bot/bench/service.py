@@ -35,6 +35,7 @@ import aiohttp
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bot import REPO_ROOT
 from bot.fakeapi import FakeBotApi, UserAction
 from bot.services.organisation import sync_organisation
 from bot.web.core import SECRET_HEADER, webhook_path
@@ -50,7 +51,6 @@ BENCH_SECRET = "bench-secret-0123456789"
 #: Environment variables naming a PostgreSQL server where databases may be created.
 POSTGRES_ENVS = ("MINQING_BENCH_POSTGRES_URL", "MINQING_TEST_POSTGRES_URL")
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 _READY_RE = re.compile(r"ready in ([0-9.]+)s")
 
 

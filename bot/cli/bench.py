@@ -277,7 +277,8 @@ def cmd_commands(args: argparse.Namespace) -> int:
     import subprocess
     import sys
 
-    from bot.bench.commands import REPO_ROOT, format_figures, measure
+    from bot import REPO_ROOT
+    from bot.bench.commands import format_figures, measure
 
     with _workdir() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'commands.db'}"

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot import REPO_ROOT
 from bot.cli.common import fail, load_config, with_db
 from config.district import District
 from config.settings import Settings
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # `minqing classify` imports this module; the database stack 
 
 __all__ = ["register"]
 
-_REPO = Path(__file__).resolve().parent.parent.parent
+_REPO = REPO_ROOT
 EVAL_SETS = (
     _REPO / "tests" / "data" / "citizen_messages.tsv",
     _REPO / "tests" / "data" / "warnings.tsv",

@@ -12,15 +12,15 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from bot import REPO_ROOT
 
 __all__ = ["bench_messages", "cmd_bench_classify"]
 
-# The repository's root (bot/cli/nlp_bench.py -> bot/cli -> bot -> root). Until stop 21 this
-# pointed at bot/, so the hand set was never found and every figure measured 200 copies of
-# the fallback sentence; the figures since then classify the hand set's real wording.
-_REPO = Path(__file__).resolve().parents[2]
+# Until stop 21 this module counted its own way to the root and reached bot/, so the hand
+# set was never found and every figure measured 200 copies of the fallback sentence.
+_REPO = REPO_ROOT
 _HAND_SET = _REPO / "tests" / "data" / "citizen_messages.tsv"
 
 

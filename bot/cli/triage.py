@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import REPO_ROOT
+
 if TYPE_CHECKING:  # the training module loads only when a triage command runs
     from nlp.danger_train import SetFigures
 
 __all__ = ["register"]
 
-_REPO = Path(__file__).resolve().parent.parent.parent
+_REPO = REPO_ROOT
 DATA = _REPO / "tests" / "data"
 
 
