@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.bench.service import postgres_admin
+from bot.bench.database import postgres_admin
 from bot.services.organisation import sync_organisation
 from config.district import District, load_district
 from storage.db import Database
