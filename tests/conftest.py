@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
-from bot.bench.service import postgres_admin
+from bot.bench.database import postgres_admin
+from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from bot.services.organisation import sync_organisation
 from config.district import District, load_district
 from storage.db import Database
+from tests.dashkit import Dash, serve
 
 # As `minqing` itself does (bot.cli.main): RetryAfter.retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -84,3 +88,25 @@ async def db(database_url: str, district: District) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@pytest.fixture
+async def dash(db: Database, district: District) -> AsyncIterator[Dash]:
+    """The dashboard on a real port over the suite's database (see :mod:`tests.dashkit`)."""
+    async with serve(db, district) as d:
+        yield d
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """A running fake Bot API (the delivery tests'; some modules define their own)."""
+    async with running_fake_bot_api() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
+    """The real ``telegram.Bot`` pointed at the fake."""
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=5.0)
+    async with Bot(fake.token, base_url=fake.base_url, request=request) as b:
+        yield b

@@ -69,8 +69,8 @@ from bot.services.clock import FakeClock
 from bot.services.reports import monthly_report
 from config.district import District, load_district
 from storage.db import Database
+from tests.dashkit import serve
 from tests.factories import chief, citizen, make_service, staff
-from tests.test_dashboard import serve
 
 SH = ZoneInfo("Asia/Shanghai")
 DEFAULT_TOML = Path(__file__).resolve().parents[1] / "config" / "district.toml"

@@ -23,7 +23,7 @@ import pytest
 from bot.cli import org as cli_org
 from bot.cli import web as cli_web
 from bot.services.diary import local_today
-from bot.web.auth import create_api_key, verify_api_key
+from bot.web.api_keys import create_api_key, verify_api_key
 from storage.db import Database
 from storage.models import Person
 from tests.conftest import REPO_ROOT

@@ -14,8 +14,8 @@ from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.db import Database
 from storage.models import RoutingCorrection
+from tests.dashkit import serve
 from tests.factories import START, chief, citizen, make_person, make_service, officer, staff
-from tests.test_dashboard import serve
 
 LAMP = "小区路灯坏了一个月"
 UNCLEAR = "这个事情说不清归谁管"

@@ -19,8 +19,8 @@ from storage import inbox as store
 from storage.db import Database
 from storage.health import health_figures
 from storage.models import InboundUpdate, OutboxMessage
+from tests.dashkit import serve
 from tests.factories import chief, make_person
-from tests.test_dashboard import serve
 
 PHONE = "13812345678"
 SENDER = 7_301

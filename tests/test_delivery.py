@@ -2,193 +2,42 @@
 
 Every test writes outbox rows directly, runs :class:`bot.runtime.delivery.DeliveryWorker`
 with the real ``telegram.Bot`` talking HTTP to :class:`bot.fakeapi.FakeBotApi`,
-and counts what the fake received against what was written.
+and counts what the fake received against what was written: normal operation,
+transient and permanent faults, cards, pacing. The worker's crashes, two workers
+and its service loop: ``tests/test_delivery_worker.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
-from collections import Counter
-from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
-from bot.fakeapi import FakeBotApi, running_fake_bot_api
-from bot.runtime.delivery import DeliveryWorker, _Delivered, backlog
-from bot.services.clock import FakeClock
+from bot.fakeapi import FakeBotApi
+from bot.runtime.delivery import backlog
 from storage import outbox
-from storage.db import READ_ONLY, Database
-from storage.enums import OutboxStatus, Role
-from storage.models import Case, CaseCard, OutboxMessage, Person
-from tests.factories import SUITE_CLOCK, suite_now
-
-CITIZEN_CHAT = 1001
-CHIEF_CHAT = 2001
-STAFF_CHAT = 2002
-BLOCKED_STAFF_CHAT = 2003
-DISTRICT_CHIEF_CHAT = 3001
-CITIZEN_PHONE = "13812345678"
-
-FAST: dict[str, Any] = {
-    "private_interval": timedelta(seconds=0.01),
-    "group_interval": timedelta(seconds=0.01),
-    "global_rate": 1000.0,
-    "retry_base": timedelta(seconds=0.02),
-    "retry_cap": timedelta(seconds=0.2),
-    "poll_interval": timedelta(seconds=0.05),
-}
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    """A running fake Bot API."""
-    async with running_fake_bot_api() as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
-    """The real ``telegram.Bot`` pointed at the fake."""
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=5.0)
-    async with Bot(fake.token, base_url=fake.base_url, request=request) as b:
-        yield b
-
-
-def worker(db: Database, bot: Bot, **options: Any) -> DeliveryWorker:
-    """A worker on the suite's clock, with fast retries and pacing unless told otherwise."""
-    return DeliveryWorker(db, bot, **{"clock": SUITE_CLOCK, **FAST, **options})
-
-
-@dataclass
-class World:
-    """The people and the case the tests write about."""
-
-    citizen: int
-    chief: int
-    staff: int
-    case: int
-    orphan_case: int
-
-
-async def seed(db: Database) -> World:
-    """A citizen, the dongcheng station's chief and staff, a district chief, two cases."""
-    async with db.session() as s:
-        people = {
-            "citizen": Person(
-                telegram_user_id=CITIZEN_CHAT,
-                chat_id=CITIZEN_CHAT,
-                name="张三",
-                role=Role.CITIZEN.value,
-                phone=CITIZEN_PHONE,
-            ),
-            "chief": Person(
-                telegram_user_id=CHIEF_CHAT,
-                chat_id=CHIEF_CHAT,
-                name="李站长",
-                role=Role.CHIEF.value,
-                unit_id="dongcheng",
-            ),
-            "staff": Person(
-                telegram_user_id=STAFF_CHAT,
-                chat_id=STAFF_CHAT,
-                name="王工作人员",
-                role=Role.STAFF.value,
-                unit_id="dongcheng",
-                phone="13900001111",
-            ),
-            "blocked": Person(
-                telegram_user_id=BLOCKED_STAFF_CHAT,
-                chat_id=BLOCKED_STAFF_CHAT,
-                name="赵已屏蔽",
-                role=Role.STAFF.value,
-                unit_id="dongcheng",
-                blocked_at=FakeClock(suite_now()).now(),
-            ),
-            "no_chat": Person(name="无会话", role=Role.STAFF.value, unit_id="dongcheng"),
-            "officer": Person(
-                telegram_user_id=2004,
-                chat_id=2004,
-                name="信息员",
-                role=Role.OFFICER.value,
-                unit_id="dongcheng",
-            ),
-            "district": Person(
-                telegram_user_id=DISTRICT_CHIEF_CHAT,
-                chat_id=DISTRICT_CHIEF_CHAT,
-                name="群工办主任",
-                role=Role.CHIEF.value,
-                unit_id="office",
-            ),
-        }
-        s.add_all(people.values())
-        await s.flush()
-        case = _case(people["citizen"].id, "dongcheng", "MQ-0001")
-        # A work room with nobody in it: notices go up to the district office.
-        orphan = _case(people["citizen"].id, "gaoxin_chuangye", "MQ-0002")
-        s.add_all([case, orphan])
-        await s.flush()
-        return World(
-            citizen=people["citizen"].id,
-            chief=people["chief"].id,
-            staff=people["staff"].id,
-            case=case.id,
-            orphan_case=orphan.id,
-        )
-
-
-def _case(reporter_id: int, unit_id: str, number: str) -> Case:
-    return Case(
-        number=number,
-        kind="request",
-        original_text="楼道灯坏了",
-        normalized_text="楼道灯坏了",
-        room="urban",
-        bureau="construction",
-        owning_unit_id=unit_id,
-        reporter_id=reporter_id,
-        contact_phone=CITIZEN_PHONE,
-    )
-
-
-async def write(db: Database, rows: Iterable[dict[str, Any]]) -> list[int]:
-    """Insert outbox rows (one transaction) and return their ids in order."""
-    ids = []
-    async with db.session() as s:
-        for row in rows:
-            ids.append((await outbox.enqueue(s, **{"now": suite_now(), **row})).id)
-    return ids
-
-
-async def rows_by_id(db: Database) -> dict[int, OutboxMessage]:
-    async with db.session() as s:
-        return {r.id: r for r in (await s.scalars(select(OutboxMessage))).all()}
-
-
-def sent_texts(fake: FakeBotApi, method: str = "sendMessage") -> Counter[str]:
-    """How many times each text was accepted by the fake."""
-    return Counter(str(c.params.get("text")) for c in fake.calls(method) if c.ok)
-
-
-def tally(fake: FakeBotApi, texts: list[str]) -> tuple[int, int, int]:
-    """(written, delivered at least once, duplicate deliveries) for these texts."""
-    got = sent_texts(fake)
-    delivered = sum(1 for t in texts if got[t] >= 1)
-    duplicates = sum(max(0, got[t] - 1) for t in texts)
-    return len(texts), delivered, duplicates
-
-
-def chat_order(fake: FakeBotApi, chat_id: int) -> list[str]:
-    return [m.content for m in fake.transcript(chat_id) if m.from_bot]
-
+from storage.db import Database
+from storage.enums import OutboxStatus
+from storage.models import CaseCard, Person
+from tests.deliverykit import (
+    BLOCKED_STAFF_CHAT,
+    CHIEF_CHAT,
+    CITIZEN_CHAT,
+    CITIZEN_PHONE,
+    DISTRICT_CHIEF_CHAT,
+    STAFF_CHAT,
+    chat_order,
+    rows_by_id,
+    seed,
+    tally,
+    worker,
+    write,
+)
 
 # ---------------------------------------------------------------------------- normal operation
 
@@ -484,153 +333,6 @@ async def test_cards_send_then_edit_in_place_and_coalesce(
     assert cards[0].message_id == fake.last_message(CHIEF_CHAT).message_id  # type: ignore[union-attr]
 
 
-# ---------------------------------------------------------------------------- crashes
-
-
-async def test_claimed_rows_of_a_dead_worker_are_delivered_after_the_lease(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    texts = [f"租约 {i}" for i in range(12)]
-    await write(db, ({"chat_id": 1600 + i, "text": t} for i, t in enumerate(texts)))
-    clock = FakeClock(suite_now())
-    lease = timedelta(seconds=60)
-    async with db.session() as s:  # the dead worker claims, then never sends
-        result = await outbox.claim(
-            s,
-            worker_id="dead",
-            now=clock.now(),
-            lease=lease,
-            limit=5,
-            private_interval=timedelta(0),
-            group_interval=timedelta(0),
-        )
-    assert len(result.claimed) == 5
-    heir = worker(db, bot, clock=clock, lease=lease)
-    assert await heir.run_once() == 7
-    assert await heir.run_once() == 0  # the dead worker's leases still hold
-    assert (await backlog(db, clock)).count == 5
-    clock.advance(lease + timedelta(seconds=1))
-    assert await heir.run_once() == 5
-    assert tally(fake, texts) == (12, 12, 0)
-    rows = await rows_by_id(db)
-    assert sorted(r.attempts for r in rows.values()) == [1] * 7 + [2] * 5
-    assert {r.status for r in rows.values()} == {OutboxStatus.SENT.value}
-
-
-async def test_lost_answer_is_retried_and_repeats_at_most_once(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    texts = [f"超时 {i}" for i in range(5)]
-    await write(db, ({"chat_id": 1650 + i, "text": t} for i, t in enumerate(texts)))
-    # One request (chat 1650's) is answered after the worker stopped waiting, but still
-    # executed. The delay and the worker's patience are far apart (3 s against 1 s) and the
-    # other chats are not delayed at all: with a 0.2 s patience an ordinary request on a busy
-    # machine also timed out now and then and counted as a second retry.
-    fake.delay("sendMessage", 3.0, count=1, chat_id=1650)
-    w = worker(db, bot, lease=timedelta(seconds=10), send_timeout=timedelta(seconds=1))
-    await w.drain(timeout=20)
-    await fake.wait_for(
-        lambda: len([c for c in fake.calls("sendMessage") if c.ok]) == 6, timeout=10
-    )
-    written, delivered, duplicates = tally(fake, texts)
-    assert (written, delivered, duplicates) == (5, 5, 1)
-    assert sent_texts(fake)[texts[0]] == 2  # the slow chat's text, and only it, came twice
-    assert w.stats.retried == 1 and w.stats.sent == 5
-    print(
-        f"\nfault run lost answer: written={written} delivered={delivered} duplicates={duplicates}"
-    )
-
-
-class _DiesBeforeMarking(DeliveryWorker):
-    """A worker that sends and then hangs instead of recording (killed later)."""
-
-    async def _on_delivered(self, m: Any, d: _Delivered) -> None:
-        await asyncio.Event().wait()
-
-
-async def test_killed_after_sending_repeats_at_most_once(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    texts = [f"崩溃 {i}" for i in range(10)]
-    await write(db, ({"chat_id": 1700 + i, "text": t} for i, t in enumerate(texts)))
-    lease = timedelta(seconds=0.6)
-    doomed = _DiesBeforeMarking(db, bot, clock=SUITE_CLOCK, lease=lease, concurrency=16, **FAST)
-    task = asyncio.create_task(doomed.run_once())
-    await fake.wait_for(lambda: len(fake.calls("sendMessage")) == 10, timeout=5)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-
-    heir = worker(db, bot, lease=lease)
-    await heir.drain(timeout=10)
-    written, delivered, duplicates = tally(fake, texts)
-    assert (written, delivered) == (10, 10)
-    assert max(sent_texts(fake)[t] for t in texts) <= 2
-    assert duplicates == 10  # every in-flight row was repeated exactly once
-    print(
-        f"\nfault run kill-after-send: written={written} delivered={delivered} "
-        f"duplicates={duplicates}"
-    )
-
-
-async def test_killed_mid_request_loses_nothing(db: Database, fake: FakeBotApi, bot: Bot) -> None:
-    texts = [f"中断 {i}" for i in range(10)]
-    await write(db, ({"chat_id": 1800 + i, "text": t} for i, t in enumerate(texts)))
-    lease = timedelta(seconds=0.8)
-    fake.delay("sendMessage", 0.3, count=4)  # four requests are in flight when the worker dies
-    doomed = worker(db, bot, lease=lease)
-    task = asyncio.create_task(doomed.run_once())
-    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 4, timeout=5)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    rows = await rows_by_id(db)
-    in_flight = sum(1 for r in rows.values() if r.status == OutboxStatus.SENDING.value)
-    assert in_flight >= 4
-
-    heir = worker(db, bot, lease=lease)
-    await heir.drain(timeout=10)
-    written, delivered, duplicates = tally(fake, texts)
-    assert (written, delivered) == (10, 10)
-    assert max(sent_texts(fake)[t] for t in texts) <= 2
-    assert duplicates <= in_flight
-    print(
-        f"\nfault run kill-mid-request: written={written} delivered={delivered} "
-        f"duplicates={duplicates} in_flight_at_kill={in_flight}"
-    )
-
-
-# ---------------------------------------------------------------------------- concurrency
-
-
-async def test_two_workers_share_the_rows_without_duplicates(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    chats = [1900 + i for i in range(50)]
-    texts = [f"并发 {chat} {n}" for n in range(4) for chat in chats]
-    await write(db, ({"chat_id": int(t.split()[1]), "text": t} for t in texts))
-    fake.fail("sendMessage", 500, count=6)
-    second_db = Database(db.url)
-    try:
-        a = worker(db, bot, worker_id="A", batch_size=10)
-        b = worker(second_db, bot, worker_id="B", batch_size=10)
-        await asyncio.gather(a.drain(timeout=30), b.drain(timeout=30))
-    finally:
-        await second_db.dispose()
-    written, delivered, duplicates = tally(fake, texts)
-    assert (written, delivered, duplicates) == (200, 200, 0)
-    assert len([c for c in fake.calls("sendMessage") if c.ok]) == 200
-    assert a.stats.sent + b.stats.sent == 200
-    assert a.stats.lease_lost == b.stats.lease_lost == 0
-    for chat in chats:
-        assert chat_order(fake, chat) == [f"并发 {chat} {n}" for n in range(4)]
-    print(
-        f"\nfault run two workers ({db.engine.dialect.name}): written={written} "
-        f"delivered={delivered} duplicates={duplicates} split A={a.stats.sent} "
-        f"B={b.stats.sent}"
-    )
-
-
 # ---------------------------------------------------------------------------- pacing
 
 
@@ -656,94 +358,3 @@ async def test_pacing_per_chat_and_overall(db: Database, fake: FakeBotApi, bot: 
     await w.drain(timeout=10)
     times = sorted(c.at for c in fake.calls("sendMessage"))
     assert len(times) == 11 and times[-1] - times[0] >= 10 / 20 - 0.02
-
-
-# ---------------------------------------------------------------------------- service loop
-
-
-async def test_run_forever_wakes_on_notify_and_stops_cleanly(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    w = worker(db, bot, poll_interval=timedelta(seconds=30))
-    stop = asyncio.Event()
-    task = asyncio.create_task(w.run_forever(stop))
-    await asyncio.sleep(0)
-    await write(db, [{"chat_id": 2300, "text": "立即送达"}])
-    w.notify()
-    await fake.wait_for_message(2300, timeout=3)
-    stop.set()
-    await asyncio.wait_for(task, timeout=3)
-    assert w.stats.sent == 1
-
-
-async def test_an_idle_worker_polls_with_reads_and_takes_no_write_transaction(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    """Looking for rows nobody announced is a read; the claim (a write) waits for a due row."""
-    begun = Counter[str]()
-
-    def on_begin(conn: Connection) -> None:
-        begun["read" if conn.get_execution_options().get(READ_ONLY) else "write"] += 1
-
-    engine = db.engine.sync_engine
-    event.listen(engine, "begin", on_begin)
-    try:
-        w = worker(db, bot, poll_interval=timedelta(seconds=0.01))
-        stop = asyncio.Event()
-        task = asyncio.create_task(w.run_forever(stop))
-
-        async def polls(reads: int) -> None:
-            for _ in range(1000):
-                if begun["read"] >= reads:
-                    return
-                await asyncio.sleep(0.01)
-            raise AssertionError(f"the worker polled {begun['read']} times, not {reads}")
-
-        await polls(5)  # past the start (which hands back dead workers' rows: a write)
-        writes_at_start = begun["write"]
-        await polls(25)
-        assert begun["write"] == writes_at_start  # 20 polls, no write transaction
-
-        # A row written without notify() (e.g. by another process) is still found by a poll.
-        await write(db, [{"chat_id": 2350, "text": "无人通知也送达"}])
-        await fake.wait_for_message(2350, timeout=3)
-        stop.set()
-        await asyncio.wait_for(task, timeout=3)
-        assert w.stats.sent == 1
-    finally:
-        event.remove(engine, "begin", on_begin)
-
-
-async def test_stop_leaves_the_rest_pending_for_the_next_run(
-    db: Database, fake: FakeBotApi, bot: Bot
-) -> None:
-    texts = [f"停止 {n}" for n in range(6)]
-    await write(db, ({"chat_id": 2400, "text": t} for t in texts))
-    w = worker(db, bot, private_interval=timedelta(seconds=0.3))
-    stop = asyncio.Event()
-    task = asyncio.create_task(w.run_forever(stop))
-    await fake.wait_for_message(2400, timeout=3)
-    stop.set()
-    await asyncio.wait_for(task, timeout=2)
-    rows = await rows_by_id(db)
-    assert not [r for r in rows.values() if r.status == OutboxStatus.SENDING.value]
-    assert 1 <= w.stats.sent < 6
-    await worker(db, bot).drain(timeout=10)
-    assert tally(fake, texts) == (6, 6, 0)
-    assert chat_order(fake, 2400) == texts
-
-
-async def test_backlog_counts_undelivered_rows(db: Database) -> None:
-    clock = FakeClock(suite_now())
-    start = clock.now()
-    async with db.session() as s:
-        await outbox.enqueue(s, chat_id=1, text="a", now=start)
-        await outbox.enqueue(s, chat_id=2, text="b", now=start + timedelta(seconds=5))
-    clock.advance(timedelta(seconds=65))
-    left = await backlog(db, clock)
-    assert left.count == 2 and left.oldest_age == timedelta(seconds=65)
-    assert (await backlog(db, clock)).count == 2
-    async with db.session() as s:
-        for row in (await s.scalars(select(OutboxMessage))).all():
-            row.status = OutboxStatus.SENT.value
-    assert await backlog(db, clock) == outbox.Backlog(count=0, oldest_age=None)

@@ -10,15 +10,13 @@ assertions are about order, never about wall time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
-from bot.fakeapi import FakeBotApi, running_fake_bot_api
+from bot.fakeapi import FakeBotApi
 from bot.services.cases import RequestDraft, WarningDraft
 from bot.services.clock import FakeClock
 from config.district import District
@@ -26,8 +24,7 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
-from tests.factories import chief, citizen, make_service, officer
-from tests.test_delivery import (
+from tests.deliverykit import (
     chat_order,
     rows_by_id,
     sent_texts,
@@ -35,23 +32,9 @@ from tests.test_delivery import (
     worker,
     write,
 )
+from tests.factories import chief, citizen, make_service, officer
 
 SPAM = 60
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    """A running fake Bot API."""
-    async with running_fake_bot_api() as api:
-        yield api
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi) -> AsyncIterator[Bot]:
-    """The real ``telegram.Bot`` pointed at the fake."""
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=5.0)
-    async with Bot(fake.token, base_url=fake.base_url, request=request) as b:
-        yield b
 
 
 async def _priorities(db: Database, chat_id: int) -> list[int]:

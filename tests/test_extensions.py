@@ -120,7 +120,7 @@ async def test_a_refused_extension_changes_nothing(db: Database, district: Distr
 async def test_extension_asked_and_approved_on_the_dashboard(
     db: Database, district: District
 ) -> None:
-    from tests.test_dashboard import serve
+    from tests.dashkit import serve
 
     svc, clock, boss, supervisor, _me, case_id = await _setup(db, district)
     clock.set(sh(9, 30, 9))

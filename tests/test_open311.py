@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.services.cases import CaseService, WarningDraft
 from bot.services.clock import FakeClock
-from bot.web.auth import create_api_key, revoke_api_key, verify_api_key
+from bot.web.api_keys import create_api_key, revoke_api_key, verify_api_key
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database

@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.exc import IntegrityError
 
-from bot.web.auth import create_api_key
+from bot.web.api_keys import create_api_key
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from nlp import mask_sensitive

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.fakeapi.sandbox import personas
 from bot.services.people import role_title
-from bot.web.dashboard_pages import ViewerInfo, viewer_label
+from bot.web.dashboard_layout import ViewerInfo, viewer_label
 from config.district import load_district
 from storage.enums import Role
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.services.cases import CaseService, RequestDraft, WarningDraft
 from bot.services.clock import FakeClock
 from bot.services.triage import check_level, triage
-from bot.web.auth import create_api_key
+from bot.web.api_keys import create_api_key
 from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District

@@ -14,15 +14,15 @@ from sqlalchemy.engine import make_url
 
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
-from bot.web.auth import create_api_key
+from bot.web.api_keys import create_api_key
 from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
 from bot.web.core import WebContext, add_core_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
+from tests.dashkit import Dash
 from tests.factories import START, chief, make_service
 from tests.test_citizen_form import PHONE, TOKEN_RE, Site, _file, _number, _token
-from tests.test_dashboard import Dash
 
 Client = TestClient[Any, Any]
 PUBLIC = "https://minqing.example.gov.cn"
@@ -163,7 +163,7 @@ async def test_break8_web_form_filing_is_limited_per_address(site: Site) -> None
 
 
 async def test_break8_logout_revokes_the_session_cookie(db: Database, district: District) -> None:
-    from tests.test_dashboard import serve
+    from tests.dashkit import serve
 
     async with serve(db, district) as dash:
         await _logout_then_replay(dash)

@@ -12,26 +12,26 @@ from sqlalchemy import select
 
 from bot.services.clock import FakeClock
 from bot.services.keys import installation_secret
+from bot.web.access import AccessPolicy, Visibility, unit_subtree
+from bot.web.api_keys import (
+    ApiKeyError,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    verify_api_key,
+)
 from bot.web.auth import (
     LOGIN_SECRET_NAME,
     LOGIN_TTL,
-    AccessPolicy,
-    ApiKeyError,
     LoginError,
     SessionSigner,
-    Visibility,
     _login_tag,
     cookie_settings,
-    create_api_key,
     create_login_link,
-    list_api_keys,
     purge_login_tokens,
     redeem_login_token,
-    revoke_api_key,
     session_person,
     session_signer,
-    unit_subtree,
-    verify_api_key,
 )
 from config.district import District
 from storage.db import Database

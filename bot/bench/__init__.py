@@ -4,7 +4,8 @@ Figures for intake, alerts, scale and serve start; counts for kill -9, Bot API
 errors, database outages and two instances.
 
 They share one harness: :mod:`~bot.bench.service` runs ``minqing serve`` in
-child processes against the fake Bot API and posts to its webhook,
+child processes against the fake Bot API, :mod:`~bot.bench.webhook` posts to
+its webhook, :mod:`~bot.bench.database` makes each run's database,
 :mod:`~bot.bench.harness` frames every fault run, :mod:`~bot.bench.figures`
 keeps the figures. On top of everything: a module here may import any part of
 the project; nothing outside ``bot.bench`` and ``bot.cli`` imports it (the test

@@ -46,15 +46,12 @@ from typing import Any, Unpack
 
 from sqlalchemy import func, select, update
 
+from bot.bench.database import ledger
 from bot.bench.faults_delivery import run_api_down, run_spam_critical
 from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
 from bot.bench.figures import merge_figures
 from bot.bench.harness import Burst, FaultReport, Pace, count, fault_run, paced, wait_drained
-from bot.bench.service import (
-    ServiceProcess,
-    free_port,
-    ledger,
-)
+from bot.bench.service import ServiceProcess, free_port
 from bot.services.lifecycle import EventType, TimerKind
 from storage.db import Database
 from storage.models import CaseEvent, Timer

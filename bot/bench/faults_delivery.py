@@ -35,12 +35,8 @@ from bot.bench.harness import (
     fault_run,
     wait_drained,
 )
-from bot.bench.service import (
-    ServiceProcess,
-    WebhookPoster,
-    detach_fake_webhook,
-    update_of,
-)
+from bot.bench.service import ServiceProcess
+from bot.bench.webhook import WebhookPoster, detach_fake_webhook, update_of
 from bot.fakeapi import FakeBotApi
 from bot.services.callbacks import CallbackCodec
 from bot.services.cases import CaseService, RequestDraft

@@ -36,8 +36,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.bench.faults_delivery import SPAM_UNIT, _arrival, _chief_chat, _post_warning, _until
+from bot.bench.figures import percentile
 from bot.bench.harness import FaultReport, FaultRun, fault_run, wait_drained
-from bot.bench.service import free_port, percentile, update_of
+from bot.bench.service import free_port
+from bot.bench.webhook import update_of
 from bot.runtime.inbox import UpdateInbox
 from bot.services.clock import service_clock
 from config.settings import load_settings

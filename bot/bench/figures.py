@@ -1,16 +1,19 @@
-"""Where benchmark figures go: one JSON file, one key per target, with the machine they ran on."""
+"""Benchmark figures: where they go (one JSON file, one key per target, with the machine they
+ran on) and the percentile they are summed up by."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["machine", "merge_figures"]
+__all__ = ["machine", "merge_figures", "percentile"]
 
 
 def machine() -> dict[str, Any]:
@@ -67,3 +70,12 @@ def merge_figures(path: Path, target: str, figures: dict[str, Any]) -> None:
     data[target] = merged
     data["machine"] = machine()
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (0..100) by nearest rank; ``None`` for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
+    return ordered[rank - 1]

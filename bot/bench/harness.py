@@ -23,17 +23,9 @@ from typing import Any, TypedDict
 
 from sqlalchemy import select
 
-from bot.bench.service import (
-    BENCH_TOKEN,
-    BenchDatabase,
-    ServiceProcess,
-    WebhookPoster,
-    add_people,
-    detach_fake_webhook,
-    ledger,
-    provision_database,
-    update_of,
-)
+from bot.bench.database import BenchDatabase, add_people, ledger, provision_database
+from bot.bench.service import BENCH_TOKEN, ServiceProcess
+from bot.bench.webhook import WebhookPoster, detach_fake_webhook, update_of
 from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from storage.db import Database
 from storage.models import Case, OutboxMessage

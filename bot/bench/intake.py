@@ -33,16 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench.service import (
-    BENCH_TOKEN,
-    ServiceProcess,
-    WebhookPoster,
-    callback_update,
-    detach_fake_webhook,
-    percentile,
-    provision_database,
-    update_of,
-)
+from bot.bench.database import provision_database
+from bot.bench.figures import percentile
+from bot.bench.service import BENCH_TOKEN, ServiceProcess
+from bot.bench.webhook import WebhookPoster, callback_update, detach_fake_webhook, update_of
 from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, running_fake_bot_api
 
 #: Descriptions the classifier routes with confidence (one per room, varied by a suffix).

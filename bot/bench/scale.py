@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
+from bot.bench.database import BenchDatabase, create_database
 from bot.bench.scale_data import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
@@ -58,7 +59,6 @@ from bot.bench.scale_data import (
     _Plan,
     batches,
 )
-from bot.bench.service import BenchDatabase, create_database
 from bot.services.callbacks import CallbackCodec
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock

@@ -1,15 +1,10 @@
-"""Harness pieces shared by the benchmarks and the fault runs.
+"""``minqing serve`` as a child process, for the benchmarks and the fault runs.
 
-* :func:`provision_database` — a fresh, migrated database with the default
-  organisation, on SQLite (a temporary file) or PostgreSQL (a database created
-  for the run and dropped afterwards).
-* :class:`ServiceProcess` — ``minqing serve`` as a child process (webhook or
-  polling) whose bot talks to a :class:`~bot.fakeapi.FakeBotApi` running in
-  the harness process, with its cold start, RSS and a way to ``kill -9`` it.
-* :class:`WebhookPoster` — posts the fake's updates to the service's webhook
-  URL with the secret header, as Telegram would.
-* :func:`add_people` — staff, chiefs and officers bound to units directly in
-  the database (faster than invites, same rows).
+:class:`ServiceProcess` starts the service (webhook or polling) with its bot
+pointed at a :class:`~bot.fakeapi.FakeBotApi` running in the harness process,
+waits for its "ready in" line (the cold start), reads its RSS and CPU time, and
+stops it in order or with ``kill -9``. Its updates come from
+:mod:`bot.bench.webhook`; its database from :mod:`bot.bench.database`.
 
 Everything listens on 127.0.0.1 only.
 """
@@ -18,138 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import os
 import re
 import signal
 import socket
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import aiohttp
-from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from bot import REPO_ROOT
-from bot.fakeapi import FakeBotApi, UserAction
-from bot.services.organisation import sync_organisation
-from bot.web.core import SECRET_HEADER, webhook_path
-from config.district import District, load_district
-from storage.db import Database
-from storage.inbox import count_unhandled
-from storage.models import Case, OutboxMessage, Person
+from bot.fakeapi import FakeBotApi
+from bot.web.core import webhook_path
 
 #: Token of the bot the harness runs against its fake Bot API.
 BENCH_TOKEN = "987654321:BENCH-minqing-token"
 #: Webhook secret the harness gives the service.
 BENCH_SECRET = "bench-secret-0123456789"
-#: Environment variables naming a PostgreSQL server where databases may be created.
-POSTGRES_ENVS = ("MINQING_BENCH_POSTGRES_URL", "MINQING_TEST_POSTGRES_URL")
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 _READY_RE = re.compile(r"ready in ([0-9.]+)s")
-
-
-def postgres_admin_url() -> str:
-    """The PostgreSQL URL through which benchmark databases are created."""
-    for name in POSTGRES_ENVS:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return DEFAULT_POSTGRES_URL
-
-
-async def postgres_admin(sql: str, admin_url: str | None = None) -> None:
-    """Run one statement on the PostgreSQL admin connection (CREATE/DROP DATABASE)."""
-    import asyncpg  # type: ignore[import-untyped]
-
-    url = make_url(admin_url or postgres_admin_url())
-    conn = await asyncpg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        database=url.database or "postgres",
-        timeout=10,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@dataclass
-class BenchDatabase:
-    """A database made for one run.
-
-    Attributes:
-        backend: ``sqlite`` or ``postgres``.
-        url: SQLAlchemy URL (async driver).
-        name: The PostgreSQL database name or the SQLite file path.
-    """
-
-    backend: str
-    url: str
-    name: str
-
-    async def drop(self) -> None:
-        """Remove the database (PostgreSQL) or its files (SQLite)."""
-        if self.backend == "postgres":
-            await postgres_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        else:
-            _remove_sqlite_files(self.name)
-
-
-def _remove_sqlite_files(path: str) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(path + suffix).unlink()
-
-
-async def create_database(backend: str, workdir: Path, label: str = "bench") -> BenchDatabase:
-    """Create an empty database (no schema) on ``backend``."""
-    if backend == "sqlite":
-        path = workdir / f"minqing-{label}-{uuid.uuid4().hex[:8]}.db"
-        return BenchDatabase("sqlite", f"sqlite+aiosqlite:///{path}", str(path))
-    if backend != "postgres":
-        raise ValueError(f"unknown database backend {backend!r} (sqlite or postgres)")
-    prefix = os.environ.get("MINQING_BENCH_DB_PREFIX", "mq")  # e.g. a branch name
-    name = f"{prefix}_{label}_{uuid.uuid4().hex[:10]}"
-    await postgres_admin(f'CREATE DATABASE "{name}"')
-    url = make_url(postgres_admin_url()).set(drivername="postgresql+asyncpg", database=name)
-    return BenchDatabase("postgres", url.render_as_string(hide_password=False), name)
-
-
-@contextlib.asynccontextmanager
-async def provision_database(
-    backend: str, workdir: Path, district: District | None = None, label: str = "bench"
-) -> AsyncIterator[BenchDatabase]:
-    """A migrated database with the organisation loaded, dropped on exit.
-
-    Args:
-        backend: ``sqlite`` or ``postgres``.
-        workdir: Where a SQLite file goes.
-        district: The organisation (default: the embedded district).
-        label: Part of the database name.
-
-    Yields:
-        The database description (open it with :class:`storage.db.Database`).
-    """
-    bench_db = await create_database(backend, workdir, label)
-    try:
-        db = Database(bench_db.url)
-        try:
-            await db.migrate()
-            await sync_organisation(db, district or load_district())
-        finally:
-            await db.dispose()
-        yield bench_db
-    finally:
-        await bench_db.drop()
 
 
 def free_port() -> int:
@@ -341,175 +222,3 @@ class ServiceProcess:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._reader, 5)
             self._reader = None
-
-
-class WebhookPoster:
-    """Posts updates to a webhook URL with the secret header, like Telegram.
-
-    Args:
-        url: The webhook URL.
-        secret: The secret token header value (``None``: no header).
-        connections: Most parallel connections (Telegram's ``max_connections``).
-    """
-
-    def __init__(self, url: str, secret: str | None = BENCH_SECRET, connections: int = 40) -> None:
-        self.url = url
-        self.secret = secret
-        self.connections = connections
-        self.statuses: dict[int, int] = {}
-        self.errors: list[str] = []
-        self._session: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> WebhookPoster:
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.connections),
-            timeout=aiohttp.ClientTimeout(total=30),
-        )
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._session is not None:
-            await self._session.close()
-
-    async def post(self, update: dict[str, Any], retries: int = 0) -> int:
-        """Post one update; the HTTP status (0: connection failed), retrying on failure.
-
-        Telegram retries an update whose webhook call failed; ``retries`` does the same
-        (with a short backoff) for the fault runs.
-        """
-        assert self._session is not None, "use `async with WebhookPoster(...)`"
-        headers = {"Content-Type": "application/json"}
-        if self.secret is not None:
-            headers[SECRET_HEADER] = self.secret
-        status = 0
-        for attempt in range(retries + 1):
-            try:
-                async with self._session.post(self.url, json=update, headers=headers) as resp:
-                    await resp.read()
-                    status = resp.status
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                status = 0
-                if len(self.errors) < 100:
-                    self.errors.append(f"{type(exc).__name__}: {exc}")
-            if 200 <= status < 300:
-                break
-            if attempt < retries:
-                await asyncio.sleep(min(2.0, 0.1 * 2**attempt))
-        self.statuses[status] = self.statuses.get(status, 0) + 1
-        return status
-
-
-def update_of(fake: FakeBotApi, action: UserAction) -> dict[str, Any]:
-    """The JSON update a fake user action produced (rebuilt from the fake's records)."""
-    if action.callback_query_id is not None:
-        raise ValueError("use callback_update() for button presses")
-    assert action.message_id is not None
-    message = fake.message(action.chat_id, action.message_id).to_api()
-    return {"update_id": action.update_id, "message": message}
-
-
-def callback_update(
-    fake: FakeBotApi, action: UserAction, profile: dict[str, Any], message_id: int, data: str
-) -> dict[str, Any]:
-    """The JSON ``callback_query`` update of a button press (as ``FakeBotApi.press_button``)."""
-    return {
-        "update_id": action.update_id,
-        "callback_query": {
-            "id": action.callback_query_id,
-            "from": dict(profile),
-            "message": fake.message(action.chat_id, message_id).to_api(),
-            "chat_instance": str(abs(action.chat_id) * 7 + 1),
-            "data": data,
-        },
-    }
-
-
-async def detach_fake_webhook(fake: FakeBotApi) -> None:
-    """Make the fake stop delivering updates itself (the harness posts them instead)."""
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(fake.base_url + BENCH_TOKEN + "/deleteWebhook") as resp,
-    ):
-        await resp.read()
-
-
-async def add_people(
-    db: Database, specs: Iterable[tuple[str, str]], first_id: int, name_prefix: str = "bench"
-) -> list[Person]:
-    """Insert people bound to units, with Telegram ids ``first_id``, ``first_id + 1`` …
-
-    Args:
-        db: The database.
-        specs: ``(unit_id, role)`` pairs.
-        first_id: The first Telegram user id (also the chat id).
-        name_prefix: Names are ``{prefix}-{id}``.
-
-    Returns:
-        The people, in order.
-    """
-    people: list[Person] = []
-    async with db.session() as s:
-        for i, (unit_id, role) in enumerate(specs):
-            tid = first_id + i
-            person = Person(
-                telegram_user_id=tid,
-                chat_id=tid,
-                name=f"{name_prefix}-{tid}",
-                role=role,
-                unit_id=unit_id,
-            )
-            s.add(person)
-            people.append(person)
-        await s.flush()
-    return people
-
-
-@dataclass
-class Ledger:
-    """What the database says was written and delivered (for the fault runs).
-
-    Attributes:
-        cases: Cases in the database.
-        outbox: Outbox rows.
-        sent: Rows marked sent.
-        undelivered: Rows pending or sending.
-        failed: Rows failed for good.
-        unhandled_updates: Telegram updates taken in but not yet handled by the bot.
-    """
-
-    cases: int
-    outbox: int
-    sent: int
-    undelivered: int
-    failed: int
-    unhandled_updates: int = 0
-
-
-async def ledger(db: Database) -> Ledger:
-    """Count cases, outbox rows by delivery state, and updates not yet handled."""
-    async with db.session() as s:
-        cases = int(await s.scalar(select(func.count()).select_from(Case)) or 0)
-        rows = (
-            await s.execute(
-                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-            )
-        ).all()
-        unhandled = await count_unhandled(s)
-    by = {str(status): int(n) for status, n in rows}
-    return Ledger(
-        cases=cases,
-        outbox=sum(by.values()),
-        sent=by.get("sent", 0),
-        undelivered=by.get("pending", 0) + by.get("sending", 0),
-        failed=by.get("failed", 0),
-        unhandled_updates=unhandled,
-    )
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The ``q``-th percentile (0..100) by nearest rank; ``None`` for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-    return ordered[rank - 1]

@@ -8,7 +8,13 @@ from datetime import date
 from bot.cli.common import fail, pad, with_db
 from bot.services.clock import service_clock
 from bot.services.diary import DiaryError, add_entry, compliance, local_today, month_of
-from bot.web.auth import ApiKeyError, create_api_key, list_api_keys, revoke_api_key, verify_api_key
+from bot.web.api_keys import (
+    ApiKeyError,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+    verify_api_key,
+)
 from config.district import District
 from config.settings import Settings
 from storage.db import Database

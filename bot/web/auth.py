@@ -1,4 +1,4 @@
-"""Authentication and authorisation for the web side.
+"""Authentication for the dashboard: one-time login links and signed sessions.
 
 * **One-time login links.** The bot hands a dashboard user a link that logs
   them in once, within :data:`LOGIN_TTL`. The token is random, carries an
@@ -6,11 +6,12 @@
   without a database look-up) and is stored only as a SHA-256 hash.
 * **Sessions.** After the link, the browser holds a signed cookie: person id,
   expiry and a nonce, HMAC-SHA256-signed with the installation secret
-  ``web_session``, verified in constant time. Nothing is stored server-side;
-  :func:`session_person` re-checks that the person is still active.
-* **Access policy.** Which units' cases (and the identities in them) a person
-  may see on the dashboard: see :class:`AccessPolicy`.
-* **Open311 API keys.** Random keys shown once, stored hashed, revocable.
+  ``web_session``, verified in constant time. Nothing is stored server-side
+  but logouts (:func:`revoke_session`); :func:`session_person` re-checks that
+  the person is still active.
+
+Which cases a logged-in person then sees is :mod:`bot.web.access`; Open311's
+API keys are :mod:`bot.web.api_keys`.
 """
 
 from __future__ import annotations
@@ -22,18 +23,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
-
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from typing import Any
 
 from bot.services.keys import installation_secret
-from bot.services.people import PersonLike
-from config.district import District, UnitKind
 from storage import auth as store
 from storage.db import Database
-from storage.enums import UNIT_ROLES, CaseKind, Role
-from storage.models import ApiKey, Case, Person, utcnow
+from storage.enums import UNIT_ROLES
+from storage.models import Person, utcnow
 from storage.org import get_person
 
 #: How long a login link works.
@@ -47,15 +43,11 @@ SESSION_COOKIE = "minqing_session"
 #: Installation secrets (see :func:`bot.services.keys.installation_secret`).
 SESSION_SECRET_NAME = "web_session"
 LOGIN_SECRET_NAME = "web_login"
-#: Prefix of Open311 API keys, so that a leaked key is recognisable.
-API_KEY_PREFIX = "mq_"
-MAX_API_KEY_NAME = 200
 
 _LOGIN_RE = re.compile(r"^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$")
 _SESSION_RE = re.compile(
     r"^v1\.([1-9][0-9]{0,18})\.([0-9]{1,12})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$"
 )
-_API_KEY_RE = re.compile(r"^mq_[A-Za-z0-9_-]{43}$")
 
 
 def _b64(data: bytes) -> str:
@@ -308,216 +300,3 @@ async def revoke_session(db: Database, value: str, now: datetime | None = None) 
             )
             row.used_at = now
     return True
-
-
-# --- access policy ---------------------------------------------------------------
-
-
-class CaseLike(Protocol):
-    """What the policy needs to know about a case (a :class:`Case` will do)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def reporter_id(self) -> int | None: ...
-    @property
-    def owning_unit_id(self) -> str: ...
-    @property
-    def territorial_unit_id(self) -> str | None: ...
-    @property
-    def escalated_to_unit_id(self) -> str | None: ...
-
-
-class Visibility(StrEnum):
-    """How much of the dashboard a person sees."""
-
-    NONE = "none"  # citizens, inactive people, people bound to no known unit
-    OWN_WARNINGS = "own_warnings"  # information officers
-    UNITS = "units"  # chiefs and staff: their unit and the units below it
-    ALL = "all"  # admins, the mass-work office and its centres
-
-
-#: Units whose chiefs and staff see everything.
-DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
-
-
-def unit_subtree(district: District, unit_id: str) -> frozenset[str]:
-    """``unit_id`` and every unit below it."""
-    found: set[str] = set()
-    stack = [unit_id]
-    while stack:
-        current = stack.pop()
-        if current in found or current not in district.units:
-            continue
-        found.add(current)
-        stack.extend(child.id for child in district.children(current))
-    return frozenset(found)
-
-
-@dataclass(frozen=True)
-class AccessPolicy:
-    """Which cases, units and identities one person may see on the dashboard.
-
-    * Admins, and chiefs and staff of the mass-work office or its centres,
-      see everything.
-    * Other chiefs and staff see their own unit and the units below it (a
-      street station sees its communities' work rooms), not their siblings. A
-      case is theirs when it is owned by, was escalated to, or happened in
-      (territorial unit) one of those units.
-    * Information officers see only the warnings they filed.
-    * Citizens, inactive people and people bound to an unknown unit see
-      nothing.
-
-    Seeing a case is not seeing its reporter's phone: that is the rule of
-    ``CaseService.sees_contact`` (the handling unit and the dispatcher desk),
-    the same as on Telegram cards.
-    """
-
-    person_id: int
-    visibility: Visibility
-    unit_ids: frozenset[str] = frozenset()
-
-    @classmethod
-    def for_person(cls, person: PersonLike, district: District) -> AccessPolicy:
-        """The policy for ``person`` in ``district``."""
-        nothing = cls(person_id=person.id, visibility=Visibility.NONE)
-        if not person.active:
-            return nothing
-        role = person.role
-        if role == Role.ADMIN:
-            return cls(person.id, Visibility.ALL, frozenset(district.units))
-        if role == Role.OFFICER:
-            return cls(person.id, Visibility.OWN_WARNINGS)
-        if role not in (Role.CHIEF, Role.STAFF) or person.unit_id not in district.units:
-            return nothing
-        if district.units[person.unit_id].kind in DISTRICT_KINDS:
-            return cls(person.id, Visibility.ALL, frozenset(district.units))
-        return cls(person.id, Visibility.UNITS, unit_subtree(district, person.unit_id))
-
-    @property
-    def dashboard(self) -> bool:
-        """Whether the person may use the dashboard at all."""
-        return self.visibility is not Visibility.NONE
-
-    @property
-    def sees_everything(self) -> bool:
-        """Whether no filter applies."""
-        return self.visibility is Visibility.ALL
-
-    def can_see_unit(self, unit_id: str) -> bool:
-        """Whether the unit's cases, people and figures are visible."""
-        return self.visibility in (Visibility.ALL, Visibility.UNITS) and unit_id in self.unit_ids
-
-    def can_see_case(self, case: CaseLike) -> bool:
-        """Whether ``case`` is visible."""
-        if self.visibility is Visibility.ALL:
-            return True
-        if self.visibility is Visibility.OWN_WARNINGS:
-            return case.kind == CaseKind.WARNING and case.reporter_id == self.person_id
-        if self.visibility is Visibility.UNITS:
-            units = (case.owning_unit_id, case.territorial_unit_id, case.escalated_to_unit_id)
-            return any(u is not None and u in self.unit_ids for u in units)
-        return False
-
-    def can_see_person(self, person: PersonLike) -> bool:
-        """Whether a member of staff (their name, unit, role) is visible."""
-        if person.id == self.person_id and self.dashboard:
-            return True
-        return person.unit_id is not None and self.can_see_unit(person.unit_id)
-
-    def case_clause(self) -> ColumnElement[bool]:
-        """A SQL condition on :class:`Case` equivalent to :meth:`can_see_case`."""
-        if self.visibility is Visibility.ALL:
-            return true()
-        if self.visibility is Visibility.OWN_WARNINGS:
-            return and_(Case.kind == CaseKind.WARNING.value, Case.reporter_id == self.person_id)
-        if self.visibility is Visibility.UNITS:
-            units = sorted(self.unit_ids)
-            return or_(
-                Case.owning_unit_id.in_(units),
-                Case.territorial_unit_id.in_(units),
-                Case.escalated_to_unit_id.in_(units),
-            )
-        return false()
-
-
-# --- Open311 API keys ------------------------------------------------------------
-
-
-class ApiKeyError(Exception):
-    """An API key cannot be created or revoked.
-
-    Attributes:
-        reason: ``bad_name`` or ``unknown_key``.
-        message: What to tell the user, in Chinese.
-    """
-
-    def __init__(self, reason: str, message: str) -> None:
-        self.reason = reason
-        self.message = message
-        super().__init__(f"{reason}: {message}")
-
-
-def new_api_key() -> str:
-    """A fresh random API key (256 bits)."""
-    return API_KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_api_key(key: str) -> str:
-    """The stored form of an API key."""
-    return _sha256(key)
-
-
-async def create_api_key(db: Database, name: str, *, now: datetime | None = None) -> str:
-    """Create an API key called ``name``; return the key (shown only this once).
-
-    Raises:
-        ApiKeyError: ``bad_name`` (empty or too long).
-    """
-    label = name.strip()
-    if not label or len(label) > MAX_API_KEY_NAME:
-        raise ApiKeyError("bad_name", f"名称不能为空，且不超过 {MAX_API_KEY_NAME} 个字符。")
-    key = new_api_key()
-    async with db.session() as session:
-        await store.add_api_key(
-            session, name=label, key_hash=hash_api_key(key), created_at=now or utcnow()
-        )
-    return key
-
-
-_DUMMY_HASH = "0" * 64
-
-
-async def verify_api_key(db: Database, key: str) -> ApiKey | None:
-    """The active API key ``key`` is, or None (unknown, malformed or revoked)."""
-    if _API_KEY_RE.match(key) is None:
-        return None
-    digest = hash_api_key(key)
-    async with db.session() as session:
-        row = await store.find_api_key(session, digest)
-    stored = row.key_hash if row is not None else _DUMMY_HASH
-    matches = hmac.compare_digest(stored.encode("ascii"), digest.encode("ascii"))
-    if row is None or not matches or row.revoked_at is not None:
-        return None
-    return row
-
-
-async def list_api_keys(db: Database) -> list[ApiKey]:
-    """Every API key (revoked ones too), oldest first."""
-    async with db.session() as session:
-        return await store.list_api_keys(session)
-
-
-async def revoke_api_key(db: Database, key_id: int, *, now: datetime | None = None) -> ApiKey:
-    """Revoke an API key; revoking it again changes nothing.
-
-    Raises:
-        ApiKeyError: ``unknown_key``.
-    """
-    async with db.session() as session:
-        row = await store.get_api_key_for_update(session, key_id)
-        if row is None:
-            raise ApiKeyError("unknown_key", f"没有编号为 {key_id} 的接口密钥。")
-        if row.revoked_at is None:
-            row.revoked_at = now or utcnow()
-        return row

@@ -23,13 +23,14 @@ The case routes, the overview, assessment, coverage and exports are here;
 the context, the viewer, ``/login``/``/logout`` and the guard every route goes
 through are in :mod:`bot.web.dashboard_base`; the diary and the residential
 files in :mod:`bot.web.dashboard_records`; what each page shows in
-:mod:`bot.web.dashboard_pages` and its template (``templates/dash_*.html``).
+:mod:`bot.web.dashboard_pages` (its frame: :mod:`bot.web.dashboard_layout`) and its
+template (``templates/dash_*.html``).
 
 Decisions:
 
 * **Who.** Every request reads the signed session cookie, re-loads the person
   (:func:`bot.web.auth.session_person`: still active, still bound) and builds
-  an :class:`~bot.web.auth.AccessPolicy`. Only policies that see units
+  an :class:`~bot.web.access.AccessPolicy`. Only policies that see units
   (chiefs, staff, admins, the district office) may use the dashboard;
   citizens and information officers are refused (403) — a login link of
   theirs is used up but sets no cookie.
@@ -84,6 +85,7 @@ from bot.web.dashboard_base import (
     redirect,
 )
 from bot.web.dashboard_dead import DEAD_PATH, handle_dead_letter_post, handle_dead_letters
+from bot.web.dashboard_layout import FLASH
 from bot.web.dashboard_records import (
     handle_diary,
     handle_diary_post,
@@ -130,7 +132,7 @@ async def handle_cases(
     """GET /dashboard."""
     flt = data.CaseFilter.parse(request.query.get("status"), request.query.get("kind"))
     views, cut = await data.visible_cases(ctx.cases, viewer.person, viewer.policy, flt)
-    ok = pages.FLASH.get(request.query.get("ok", ""))
+    ok = FLASH.get(request.query.get("ok", ""))
     return page(request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
 
 
@@ -196,7 +198,7 @@ async def handle_case(
     if case is None:
         return not_found(request)
     return await _case_response(
-        request, ctx, viewer, case, ok=pages.FLASH.get(request.query.get("ok", ""))
+        request, ctx, viewer, case, ok=FLASH.get(request.query.get("ok", ""))
     )
 
 

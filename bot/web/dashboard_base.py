@@ -23,13 +23,11 @@ from bot.services.cases import CaseService
 from bot.services.diary import local_today
 from bot.services.people import role_title
 from bot.web import dashboard_data as data
-from bot.web import dashboard_pages as pages
+from bot.web.access import AccessPolicy, Visibility
 from bot.web.auth import (
     SESSION_COOKIE,
-    AccessPolicy,
     LoginError,
     SessionSigner,
-    Visibility,
     WebSession,
     cookie_settings,
     redeem_login_token,
@@ -37,6 +35,7 @@ from bot.web.auth import (
     session_person,
     session_signer,
 )
+from bot.web.dashboard_layout import ViewerInfo, message_page
 from bot.web.html import SECURITY_HEADERS, Page, html_response, read_form
 from storage.models import Person
 
@@ -92,11 +91,11 @@ class Viewer:
     session: WebSession
     csrf: str
 
-    def info(self, ctx: DashboardContext) -> pages.ViewerInfo:
+    def info(self, ctx: DashboardContext) -> ViewerInfo:
         """What the layout shows about the viewer."""
         unit_id = self.person.unit_id or ""
         unit = ctx.runtime.district.units.get(unit_id)
-        return pages.ViewerInfo(
+        return ViewerInfo(
             name=self.person.name,
             role=role_title(self.person.role, unit.kind if unit else None),
             unit_name=unit.name if unit else unit_id,
@@ -116,7 +115,7 @@ def message(
     request: web.Request, title: str, text: str, status: int, *, clear_cookie: bool = False
 ) -> web.Response:
     link = ("/dashboard", "返回工作台") if status in (403, 404, 409) else None
-    response = html_response(request, pages.message_page(title, text, link=link), status=status)
+    response = html_response(request, message_page(title, text, link=link), status=status)
     if clear_cookie:
         response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -253,7 +252,7 @@ async def handle_logout(
     log.info("dashboard logout: person %s", viewer.person.id)
     response = html_response(
         request,
-        pages.message_page("已退出", "您已退出网页工作台。需要时请在机器人中发送 /web 重新登录。"),
+        message_page("已退出", "您已退出网页工作台。需要时请在机器人中发送 /web 重新登录。"),
     )
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

@@ -1,6 +1,6 @@
 """The dashboard's read side: which cases a viewer sees, overviews, assessment.
 
-Everything here takes an :class:`~bot.web.auth.AccessPolicy` (or the units it
+Everything here takes an :class:`~bot.web.access.AccessPolicy` (or the units it
 allows) and never returns a case, a unit's figures or an identity the policy
 does not allow. Nothing here renders HTML; :mod:`bot.web.dashboard_pages` does.
 The CSV exports and the figures' formats are in :mod:`bot.web.dashboard_export`.
@@ -19,7 +19,7 @@ from bot.services.cases import CaseService, CaseView
 from bot.services.lifecycle import is_overdue
 from bot.services.reports import ranking
 from bot.services.scores import UnitScore, month_bounds, policy_lines, unit_scores
-from bot.web.auth import AccessPolicy
+from bot.web.access import AccessPolicy
 from config.district import STATION_KINDS, District
 from storage.db import Database
 from storage.enums import OPEN_STATUSES, CaseKind, CaseStatus

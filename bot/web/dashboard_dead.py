@@ -28,7 +28,7 @@ from bot.web.dashboard_base import (
     page,
     redirect,
 )
-from bot.web.dashboard_pages import layout
+from bot.web.dashboard_layout import layout
 from bot.web.html import read_form
 from nlp import mask_sensitive
 from storage import dead_letters as store

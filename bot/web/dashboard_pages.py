@@ -1,37 +1,27 @@
-"""The dashboard's pages (民情工作台): what each template is given.
+"""The dashboard's case and figure pages (民情工作台): what each template is given.
 
 One function per page returns a :class:`~bot.web.html.Page` — the template in
-``bot/web/templates/dash_*.html`` and its context. The templates escape every
-value (autoescape), so case text, names, notes, file sections and diary
-entries are shown as text; only the SVG charts, drawn by :mod:`bot.web.charts`
-(which escapes its own text), are inserted as markup. Pages are
-server-rendered, without JavaScript, and usable on a phone: tables scroll
-sideways inside their card, and the case list turns into one card per case on
-narrow screens.
+``bot/web/templates/dash_*.html`` and its context — wrapped by
+:func:`bot.web.dashboard_layout.layout`. The templates escape every value
+(autoescape), so case text, names and notes are shown as text; only the SVG
+charts, drawn by :mod:`bot.web.charts` (which escapes its own text), are
+inserted as markup. Pages are server-rendered, without JavaScript, and usable
+on a phone: tables scroll sideways inside their card, and the case list turns
+into one card per case on narrow screens. The diary and residential-file pages
+are in :mod:`bot.web.dashboard_record_pages`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
-from bot.services.diary import DIARY_DAY, MAX_BACKDATE_DAYS, DiaryCompliance
 from bot.services.notifications import ACTION_LABELS, CHANNEL_LABELS, ESCALATION_REASONS, fmt_time
 from bot.services.organisation import Coverage
-from bot.services.residential_files import (
-    SECTION_LABELS,
-    SECTIONS,
-    STATUS_LABELS,
-    FileStatus,
-    ResidentialFile,
-    SectionRevision,
-    UnitFileCoverage,
-)
 from bot.web import charts
 from bot.web.dashboard_data import (
     Assessment,
@@ -39,14 +29,10 @@ from bot.web.dashboard_data import (
     Overview,
     case_deadline,
 )
-from bot.web.dashboard_export import pct, points
+from bot.web.dashboard_layout import ViewerInfo, layout, month_options
 from bot.web.html import Page
-from config.district import District, UnitKind
-from storage.enums import CaseKind, CaseStatus, ResidentialSection
-from storage.models import DiaryEntry
-
-SITE_NAME = "民情工作台"
-HOME = "/dashboard"
+from config.district import UnitKind
+from storage.enums import CaseKind, CaseStatus
 
 UNIT_KIND_LABELS: dict[UnitKind, str] = {
     UnitKind.OFFICE: "群工办",
@@ -60,12 +46,6 @@ UNIT_KIND_LABELS: dict[UnitKind, str] = {
     UnitKind.RESIDENTIAL_ROOM: "居民区工作室",
     UnitKind.SCHOOL: "学校",
 }
-LEADER_RANKS = {
-    "deputy_section": "副科级",
-    "section": "正科级",
-    "deputy_division": "副处级",
-    "division": "正处级",
-}
 STATUS_LABELS_CN: dict[str, str] = {
     CaseStatus.REGISTERED: "已登记",
     CaseStatus.DISPATCHED: "已派单",
@@ -78,89 +58,6 @@ STATUS_LABELS_CN: dict[str, str] = {
     CaseStatus.REOPENED: "重办中",
 }
 KIND_FILTER_LABELS = {CaseKind.REQUEST: "群众诉求", CaseKind.WARNING: "预警信息"}
-#: Messages after a successful POST (``?ok=…``); never user text in URLs.
-FLASH = {
-    "ack": "已签收。",
-    "start": "已标记为处理中。",
-    "done": "已办结，系统将向群众发送回访。",
-    "ret": "已退单，案件已退回分派台。",
-    "esc": "已上报上一级。",
-    "disp": "已派单。",
-    "ext": "延期申请已提交督查督办中心审批。",
-    "xok": "已同意延期，已通知承办单位和群众。",
-    "xno": "已不同意延期，已通知承办单位。",
-    "diary": "民情日记已保存。",
-    "file": "档案栏目已保存。",
-}
-
-
-@dataclass(frozen=True)
-class ViewerInfo:
-    """Who is looking, as the layout shows them."""
-
-    name: str
-    #: The role in Chinese (a chief's title follows the unit kind).
-    role: str
-    unit_name: str
-    district_user: bool
-    csrf: str
-
-
-def _nav(viewer: ViewerInfo) -> list[tuple[str, str, str]]:
-    items = [("cases", HOME, "案件")]
-    if viewer.district_user:
-        items.append(("overview", "/dashboard/overview", "全区概况"))
-        items.append(("routing", "/dashboard/routing", "分派准确率"))
-        items.append(("dead", "/dashboard/dead-letters", "未处理消息"))
-    items += [
-        ("assessment", "/dashboard/assessment", "考核"),
-        ("coverage", "/dashboard/coverage", "网络覆盖"),
-        ("diary", "/dashboard/diary", "民情日记"),
-        ("files", "/dashboard/files", "居情档案"),
-    ]
-    return items
-
-
-def viewer_label(viewer: ViewerInfo) -> str:
-    """王主任（群工办）, 刘芳（东城街道群众工作站·站长）: the unit and title, each said once."""
-    name, unit, role = viewer.name.strip(), viewer.unit_name, viewer.role
-    if not name:
-        return f"{unit}·{role}" if unit else role
-    if name.endswith(role) or unit in name:
-        return f"{name}（{unit}）" if unit and unit not in name else name
-    return f"{name}（{unit}·{role}）" if unit else f"{name}（{role}）"
-
-
-def layout(
-    template: str,
-    viewer: ViewerInfo,
-    *,
-    active: str,
-    ok: str | None = None,
-    error: str | None = None,
-    **context: object,
-) -> Page:
-    """A dashboard page (``dash_base.html``): navigation, title, messages, content."""
-    who = viewer_label(viewer)
-    return Page(
-        template,
-        {
-            "viewer": viewer,
-            "nav": _nav(viewer),
-            "who": who,
-            "active": active,
-            "ok": ok,
-            "error": error,
-            "pct": pct,
-            "points": points,
-            **context,
-        },
-    )
-
-
-def message_page(title: str, message: str, *, link: tuple[str, str] | None = None) -> Page:
-    """A page with one message (login problems, refusals, not found)."""
-    return Page("dash_message.html", {"title": title, "message": message, "link": link})
 
 
 # --- cases -----------------------------------------------------------------------------------
@@ -327,13 +224,6 @@ def overview_page(viewer: ViewerInfo, data: Overview) -> Page:
     return layout("dash_overview.html", viewer, active="overview", data=data)
 
 
-def _month_choices(month: str, choices: Sequence[str]) -> list[tuple[str, str]]:
-    options = [(m, f"{int(m[:4])}年{int(m[5:])}月") for m in choices]
-    if month not in choices:
-        options.insert(0, (month, f"{int(month[:4])}年{int(month[5:])}月"))
-    return options
-
-
 def assessment_page(
     viewer: ViewerInfo,
     data: Assessment,
@@ -367,7 +257,7 @@ def assessment_page(
         data=data,
         prev=prev,
         nxt=nxt,
-        months=_month_choices(data.month, months),
+        months=month_options(data.month, months),
         bars=bars,
         series=series,
     )
@@ -382,130 +272,4 @@ def coverage_page(viewer: ViewerInfo, cover: Coverage) -> Page:
         cover=cover,
         base=min((u.depth for u in cover.units), default=0),
         kind_labels=UNIT_KIND_LABELS,
-    )
-
-
-# --- diary -----------------------------------------------------------------------------------
-
-
-WEEKDAYS = "一二三四五六日"
-
-
-def _visit_days(today: date) -> list[tuple[str, str]]:
-    """The visiting days a new entry may have: today and the days the diary allows back."""
-    out = []
-    for back in range(MAX_BACKDATE_DAYS + 1):
-        day = today - timedelta(days=back)
-        label = f"{day.year}年{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
-        if back == 0:
-            label += " 今天"
-        if day.day == DIARY_DAY:
-            label += " 民情日"
-        out.append((day.isoformat(), label))
-    return out
-
-
-def diary_page(
-    viewer: ViewerInfo,
-    data: DiaryCompliance,
-    mine: Sequence[DiaryEntry],
-    today: date,
-    tz: ZoneInfo,
-    *,
-    prev: str,
-    nxt: str,
-    months: Sequence[str],
-    ok: str | None = None,
-    error: str | None = None,
-    draft: tuple[str, str] = ("", ""),
-) -> Page:
-    """``/dashboard/diary``: the month's compliance, and a form for a new entry."""
-    del tz  # entries show their visiting day only
-    visited, content = draft
-    return layout(
-        "dash_diary.html",
-        viewer,
-        active="diary",
-        ok=ok,
-        error=error,
-        data=data,
-        prev=prev,
-        nxt=nxt,
-        months=_month_choices(data.month, months),
-        ranks=LEADER_RANKS,
-        days=_visit_days(today),
-        visited=visited or today.isoformat(),
-        content=content,
-        mine=mine,
-        channels=CHANNEL_LABELS,
-    )
-
-
-# --- residential files -----------------------------------------------------------------------
-
-
-def _file_status_badge(status: FileStatus) -> tuple[str, str]:
-    cls = {FileStatus.COMPLETE: "good", FileStatus.PARTIAL: "warn", FileStatus.EMPTY: "late"}
-    return STATUS_LABELS[status], cls[status]
-
-
-def files_page(viewer: ViewerInfo, units: Sequence[UnitFileCoverage], district: District) -> Page:
-    """``/dashboard/files``: the files the viewer may read and how far each is set up."""
-
-    def station(u: UnitFileCoverage) -> str:
-        return district.units[u.station_id].name if u.station_id else "—"
-
-    def missing(u: UnitFileCoverage) -> str:
-        return "、".join(SECTION_LABELS[s] for s in u.missing) or "—"
-
-    return layout(
-        "dash_files.html",
-        viewer,
-        active="files",
-        units=units,
-        complete=sum(1 for u in units if u.status is FileStatus.COMPLETE),
-        station=station,
-        missing=missing,
-        status_badge=_file_status_badge,
-    )
-
-
-def file_page(
-    viewer: ViewerInfo,
-    file: ResidentialFile,
-    history: Mapping[ResidentialSection, Sequence[SectionRevision]],
-    tz: ZoneInfo,
-    *,
-    editable: bool,
-    ok: str | None = None,
-    error: str | None = None,
-    draft: tuple[str, str] | None = None,
-) -> Page:
-    """``/dashboard/files/{unit_id}``: the six sections, edit forms and history."""
-    sections = []
-    for section in SECTIONS:
-        current = file.sections.get(section)
-        text = current.content if current is not None else ""
-        if draft is not None and draft[0] == section.value:
-            text = draft[1]
-        sections.append(
-            {
-                "id": section.value,
-                "label": SECTION_LABELS[section],
-                "current": current,
-                "text": text,
-                "history": list(history.get(section, ())),
-            }
-        )
-    return layout(
-        "dash_file.html",
-        viewer,
-        active="files",
-        ok=ok,
-        error=error,
-        file=file,
-        status_label=STATUS_LABELS[file.status],
-        sections=sections,
-        editable=editable,
-        tz=tz,
     )

@@ -25,7 +25,7 @@ from bot.services.residential_files import (
     section_history,
 )
 from bot.web import dashboard_data as data
-from bot.web import dashboard_pages as pages
+from bot.web import dashboard_record_pages as pages
 from bot.web.dashboard_base import (
     DashboardContext,
     Viewer,
@@ -38,6 +38,7 @@ from bot.web.dashboard_base import (
     parse_int,
     redirect,
 )
+from bot.web.dashboard_layout import FLASH
 from bot.web.html import read_form
 from storage.enums import Channel, ResidentialSection
 
@@ -80,7 +81,7 @@ async def handle_diary(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """GET /dashboard/diary?month=YYYY-MM."""
-    ok = pages.FLASH.get(request.query.get("ok", ""))
+    ok = FLASH.get(request.query.get("ok", ""))
     return await _diary_response(request, ctx, viewer, request.query.get("month"), ok=ok)
 
 
@@ -170,7 +171,7 @@ async def handle_file(
     unit_id = request.match_info["unit_id"]
     if not _readable(ctx, viewer, unit_id):
         return not_found(request)
-    ok = pages.FLASH.get(request.query.get("ok", ""))
+    ok = FLASH.get(request.query.get("ok", ""))
     return await _file_response(request, ctx, viewer, unit_id, ok=ok)
 
 

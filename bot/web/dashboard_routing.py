@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.services.corrections import KINDS
 from bot.services.routing_stats import routing_figures
 from bot.web.dashboard_base import DashboardContext, Viewer, page
-from bot.web.dashboard_pages import layout
+from bot.web.dashboard_layout import layout
 
 ROUTING_PATH = "/dashboard/routing"
 

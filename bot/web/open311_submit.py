@@ -14,7 +14,7 @@ from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.triage import emergency_of, triage
-from bot.web.auth import verify_api_key
+from bot.web.api_keys import verify_api_key
 from bot.web.open311_requests import (
     MAX_ADDRESS,
     MAX_MEDIA_URL,
