@@ -163,6 +163,12 @@ def test_keywords_stay_whole_in_running_text() -> None:
         ("派出所把人关了两个月，谁来监督", "procuratorate"),
         ("律师收了代理费不办事，我要投诉他", "justice"),
         ("镇政府窗口的人态度恶劣，还骂人", "petition"),
+        # Public transport is a city matter (建设局), not the police's, unless a
+        # crime is told; 户口 in a question about medical insurance is about the
+        # insurance (劳动局).
+        ("县城的公交车又破又挤，车上的监控都是坏的，希望更换新车", "construction"),
+        ("手机在公交车上被偷了，要去派出所报案吗", "police"),
+        ("孩子户口在老家，新农合在哪里交", "labor"),
     ],
 )
 def test_district_rules_decide_between_bureaus(text: str, bureau: str) -> None:

@@ -87,9 +87,11 @@ def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
     # bureau word weights (trained on real messages and probes, where traffic is the
     # police's and land the 国土分局's, rooms the contest lacks) it fell to 0.832; since
     # the weights' room_weight (the lexicon's say over the room, chosen by cross-
-    # validation) it is 0.873: still MISSED, a trade-off measured in docs/classifier.md
-    # (bureau_weights = "" in config/lexicon.toml restores 0.920). Guards the level reached.
-    assert macro >= 0.87, f"held-out room macro-F1 {macro}"
+    # validation) it was 0.873, and 0.879 since two district rules (public transport is
+    # 建设局's, 户口 in a medical-insurance question 劳动局's): still MISSED, a trade-off
+    # measured in docs/classifier.md (bureau_weights = "" in config/lexicon.toml restores
+    # about 0.92). Guards the level reached.
+    assert macro >= 0.875, f"held-out room macro-F1 {macro}"
     assert ece < 0.11
 
 
