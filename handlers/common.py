@@ -7,9 +7,11 @@ buttons that no longer lead anywhere, and commands in group chats.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -21,6 +23,10 @@ from telegram.ext import (
 from bot.services.invites import InviteError, redeem_invite
 from handlers import texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
+from handlers.texts.left import STALE_WARNING_BUTTON
+
+#: Data of the warning proposal's buttons (确认, 更改部门, 更改等级, 取消 and their pickers).
+W_PREFIX = texts.UI + "w:"
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +131,11 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(texts.STALE_DRAFT, show_alert=True)
+    warning = (query.data or "").startswith(W_PREFIX)
+    await query.answer(STALE_WARNING_BUTTON if warning else texts.STALE_DRAFT, show_alert=True)
+    if warning:  # the proposal's buttons cannot file anything any more: take them away
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
