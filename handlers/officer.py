@@ -336,8 +336,17 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 async def not_expected(update: Update, context: BotContext) -> None:
-    """Something other than what the current step asks for."""
-    await reply(update, "请按提示发送文字，或点「跳过」；发送 /cancel 取消报送。")
+    """Something other than what the current step asks for (the place or the head count)."""
+    await reply(update, texts.WARN_STEP_EXPECTS["other"])
+
+
+def _expects(step: str) -> MessageHandler[BotContext, object]:
+    """Non-text at ``step`` (a sticker, voice, a file): say what this step wants."""
+
+    async def answer(update: Update, context: BotContext) -> None:
+        await reply(update, texts.WARN_STEP_EXPECTS[step])
+
+    return MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, answer)
 
 
 async def show_mine(update: Update, context: BotContext) -> None:
@@ -376,15 +385,17 @@ def register(application: App) -> None:
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
             ],
             states={
-                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text))],
+                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), _expects("text")],
                 W_CONFIRM: [
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
                     MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
+                    _expects("confirm"),
                 ],
                 W_REASON: [
                     CallbackQueryHandler(fresh(keep_level), pattern=keep),
                     CommandHandler("cancel", keep_level, filters=PRIVATE),
                     MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                    _expects("reason"),
                 ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
@@ -394,6 +405,7 @@ def register(application: App) -> None:
                 W_PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
                     MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
+                    _expects("photos"),
                 ],
             },
             fallbacks=[

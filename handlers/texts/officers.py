@@ -181,3 +181,13 @@ def warning_filed(view: CaseView, district: District) -> str:
 
 #: The optional steps after filing are over (the warning was sent at 确认).
 WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"
+
+#: Something other than text (a sticker, a voice message, a file) at a step of the warning.
+WARN_STEP_EXPECTS: dict[str, str] = {
+    "text": "请用文字描述预警情况（暂时无法识别语音、表情或文件）；发送 /cancel 取消。",
+    "confirm": "预警还没有报送：请点上方的「确认」报送，或点「更改部门」「更改等级」；"
+    "发送 /cancel 取消。",
+    "reason": "请用文字说明降级理由；不降级请点「保持」，或发送 /cancel。",
+    "photos": "请发送现场照片，发送完毕点「完成」；不需要请点「跳过」。",
+    "other": "请按提示用文字回答，或点「跳过」；预警已报送，发送 /cancel 结束补充。",
+}
