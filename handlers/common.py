@@ -133,9 +133,17 @@ async def stale_button(update: Update, context: BotContext) -> None:
         return
     warning = (query.data or "").startswith(W_PREFIX)
     await query.answer(STALE_WARNING_BUTTON if warning else texts.STALE_DRAFT, show_alert=True)
-    if warning:  # the proposal's buttons cannot file anything any more: take them away
+    if warning and _is_warning_proposal(query.message):
+        # The proposal's buttons cannot file anything any more: take them away.
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
+
+
+def _is_warning_proposal(message: object) -> bool:
+    """Whether ``message`` shows a warning proposal's buttons (确认 among them)."""
+    markup = getattr(message, "reply_markup", None)
+    rows = getattr(markup, "inline_keyboard", None) or ()
+    return any(getattr(b, "callback_data", None) == texts.W_OK for row in rows for b in row)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -109,3 +109,14 @@ async def test_trial_which_with_no_problem_guesses_no_office(kit: BotKit, text: 
     assert "服务室" not in answer.content
     real = await kit.say(citizen, "/which 单位拖欠工资三个月", "办理部门")
     assert "区劳动局" in real.content
+
+
+async def test_trial_a_forged_warning_button_on_a_proposal_leaves_its_buttons(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, "单位拖欠我三个月工资", "提交")
+    forged = kit.fake.press_button(CITIZEN, proposal.message_id, "ui:w:ok", strict=False)
+    assert "预警没有报送" in await kit.callback_answer(forged)
+    await kit.delivered()
+    assert "提交" in str(proposal.buttons)
+    # The proposal still files: its 提交 is not broken by the forged press.
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
