@@ -131,12 +131,27 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    warning = (query.data or "").startswith(W_PREFIX)
+    data = query.data or ""
+    warning = data.startswith(W_PREFIX)
+    if not warning and _draft_in_steps(context, data):
+        await query.answer(texts.DRAFT_IN_STEPS, show_alert=True)
+        return
     await query.answer(STALE_WARNING_BUTTON if warning else texts.STALE_DRAFT, show_alert=True)
     if warning and _is_warning_proposal(query.message):
         # The proposal's buttons cannot file anything any more: take them away.
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
+
+
+def _draft_in_steps(context: BotContext, data: str) -> bool:
+    """Whether ``data`` is a button of the proposal whose problem is being filed now.
+
+    A second tap on 提交 lands here (the conversation has moved on to the optional
+    steps); being told to send the description again would make it the address.
+    """
+    serial = data.rsplit(":", 1)[-1]
+    draft = context.user_data.get("draft") if context.user_data is not None else None
+    return isinstance(draft, dict) and serial.isdigit() and str(draft.get("n")) == serial
 
 
 def _is_warning_proposal(message: object) -> bool:

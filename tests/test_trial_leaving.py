@@ -120,3 +120,27 @@ async def test_trial_a_forged_warning_button_on_a_proposal_leaves_its_buttons(ki
     assert "提交" in str(proposal.buttons)
     # The proposal still files: its 提交 is not broken by the forged press.
     await kit.press(citizen, proposal, "提交", "可选 1/3")
+
+
+async def test_trial_a_second_tap_on_submit_says_to_go_on_not_to_send_it_again(
+    kit: BotKit,
+) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(citizen, LAMP, "提交")
+    data = proposal.callback_data("提交")
+    first = kit.fake.press_button(CITIZEN, proposal.message_id, data, strict=False)
+    second = kit.fake.press_button(CITIZEN, proposal.message_id, data, strict=False)
+    await citizen.wait_for_message(lambda m: "可选 1/3" in m.content, WAIT, since=first)
+    told = await kit.callback_answer(second)
+    assert "正在提交中" in told and "重新发送" not in told
+    # The steps go on as asked; the description is not taken for an address.
+    await kit.say(citizen, "人民路8号", "可选 2/3")
+    await kit.say(citizen, "跳过", "可选 3/3")
+    await kit.say(citizen, "跳过", "提交成功")
+    (case,) = await kit.cases()
+    assert (case.original_text, case.address) == (LAMP, "人民路8号")
+    # After filing, the old proposal's button points to /status, not to sending it again.
+    late = kit.fake.press_button(CITIZEN, proposal.message_id, data, strict=False)
+    after = await kit.callback_answer(late)
+    assert "/status" in after and "正在提交中" not in after
+    assert len(await kit.cases()) == 1
