@@ -45,3 +45,21 @@ async def test_trial_non_text_at_each_warning_step_is_told_what_that_step_wants(
     (case,) = await kit.cases()
     assert case.kind == "warning" and case.original_text == CROWD
     await officer.wait_for_message(lambda m: "预警已报送" in m.content, WAIT)
+
+
+async def test_trial_an_older_warning_proposal_cannot_file_the_newer_text(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    first = await kit.say(officer, "两户村民因宅基地边界吵架", "预警研判")
+    ok = first.callback_data("确认")
+    second = await kit.say(officer, CROWD, lambda m: "预警研判" in m.content and m is not first)
+    # The proposal the new text replaced loses its buttons ...
+    await officer.wait_for_message(lambda m: m is first and not m.buttons, WAIT)
+    # ... and its 确认, pressed all the same (an old client), files nothing.
+    late = kit.fake.press_button(OFFICER, first.message_id, ok, strict=False)
+    assert "较早的预警研判" in await kit.callback_answer(late)
+    assert await kit.cases() == []
+    await kit.press(officer, second, "确认", "预警已报送")
+    (case,) = await kit.cases()
+    assert case.original_text == CROWD

@@ -132,6 +132,7 @@ from handlers.texts.common import (
 )
 from handlers.texts.officers import (
     BAD_HEAD_COUNT,
+    OLDER_PROPOSAL,
     PHONE_FOR_OFFICERS,
     PHONE_HINT,
     SEVERITY_ORDER,
@@ -256,6 +257,7 @@ __all__ = [
     "NO_DRAFT",
     "NO_PENDING",
     "NO_WARNINGS",
+    "OLDER_PROPOSAL",
     "OTHER",
     "PHONE_FOR_OFFICERS",
     "PHONE_HINT",

@@ -182,6 +182,9 @@ def warning_filed(view: CaseView, district: District) -> str:
 #: The optional steps after filing are over (the warning was sent at 确认).
 WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"
 
+#: A button on a proposal that a newer one (a new description, a lowering reason) replaced.
+OLDER_PROPOSAL = "这是较早的预警研判，已被下方最新的一条取代。请在最新的预警研判上点「确认」。"
+
 #: Something other than text (a sticker, a voice message, a file) at a step of the warning.
 WARN_STEP_EXPECTS: dict[str, str] = {
     "text": "请用文字描述预警情况（暂时无法识别语音、表情或文件）；发送 /cancel 取消。",
