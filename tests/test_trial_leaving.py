@@ -96,9 +96,13 @@ async def test_trial_a_command_before_the_follow_up_comment_says_the_answer_is_n
     await resident.wait_for_message(lambda m: "您反映的问题" in m.content, WAIT, since=action)
     assert (await kit.case(case_id)).status == "resolved"
     # As told: pressing again and writing the comment reopens the case.
-    await kit.press(resident, question, "未解决", "请简要说明原因")
+    prompt = await kit.press(resident, question, "未解决", "请简要说明原因")
+    assert "跳过" in str(prompt.buttons)
     await kit.say(resident, "灯还是不亮", "重新交")
     assert (await kit.case(case_id)).status == "reopened"
+    # Once the comment is in, neither the question nor the prompt keeps a button.
+    await resident.wait_for_message(lambda m: m is prompt and not m.buttons, WAIT)
+    assert not question.buttons
 
 
 @pytest.mark.parametrize("text", ["你好", "1 2 3", "我有个问题"])
