@@ -195,6 +195,10 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         view = await _file(update, context, person, draft)
         if view is None:
             return ConversationHandler.END
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(
+                texts.fit(texts.warning_proposal(draft, district, confirmed=True))
+            )
         warn_data(context)["warn"] = {
             "at": stamp(context),
             "case_id": view.id,

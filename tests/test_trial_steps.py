@@ -63,3 +63,8 @@ async def test_trial_an_older_warning_proposal_cannot_file_the_newer_text(kit: B
     await kit.press(officer, second, "确认", "预警已报送")
     (case,) = await kit.cases()
     assert case.original_text == CROWD
+    # The confirmed proposal says so, instead of still asking to confirm.
+    confirmed = await officer.wait_for_message(
+        lambda m: m is second and "已确认，预警已报送" in m.content, WAIT
+    )
+    assert "请确认" not in confirmed.content and not confirmed.buttons

@@ -71,8 +71,18 @@ def phone_saved(phone: str | None) -> str:
     )
 
 
-def warning_proposal(draft: Mapping[str, object], district: District) -> str:
-    """The proposed room, bureau and severity of a warning, for confirmation."""
+#: The proposal's last line once the warning is filed.
+CONFIRMED_LINE = "✔ 已确认，预警已报送（编号见下条）。"
+
+
+def warning_proposal(
+    draft: Mapping[str, object], district: District, *, confirmed: bool = False
+) -> str:
+    """The proposed room, bureau and severity of a warning, for confirmation.
+
+    ``confirmed``: the proposal as it stays once the warning is filed (the receipt with
+    the number follows it).
+    """
     room = district.rooms.get(str(draft.get("room") or ""))
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
     if bureau is not None:
@@ -103,7 +113,7 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         lines.append("分类依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
-    lines.append("请确认，或更改部门、等级。")
+    lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
     return "\n".join(lines)
 
 
