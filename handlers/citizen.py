@@ -256,19 +256,23 @@ async def which(update: Update, context: BotContext) -> None:
     """/which TEXT: the office, nothing filed."""
     text = " ".join(context.args or [])
     if not text.strip():
-        await reply(update, "用法：/which 问题描述，例如：/which 单位拖欠工资怎么办")
+        await reply(update, texts.WHICH_USAGE)
         return
     if len(text) > MAX_TEXT:
         await reply(update, texts.too_long(len(text), MAX_TEXT))
+        return
+    verdict = triage(text)
+    if verdict.small_talk or verdict.kind == "vague":
+        # Not a problem to route (你好, 123, 我有个问题): no guessed offices.
+        await reply(update, texts.WHICH_NEEDS_PROBLEM)
         return
     try:
         preview = await classify(context, text)
     except CaseError:
         await reply(update, texts.EMPTY_TEXT)
         return
-    emergency = triage(text).emergency
-    if emergency is not None:
-        await reply(update, emergency.line)
+    if verdict.emergency is not None:
+        await reply(update, verdict.emergency.line)
     await reply(
         update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
     )

@@ -7,9 +7,11 @@ buttons that no longer lead anywhere, and commands in group chats.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -21,6 +23,10 @@ from telegram.ext import (
 from bot.services.invites import InviteError, redeem_invite
 from handlers import texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
+from handlers.texts.left import STALE_WARNING_BUTTON
+
+#: Data of the warning proposal's buttons (确认, 更改部门, 更改等级, 取消 and their pickers).
+W_PREFIX = texts.UI + "w:"
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +131,34 @@ async def stale_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(texts.STALE_DRAFT, show_alert=True)
+    data = query.data or ""
+    warning = data.startswith(W_PREFIX)
+    if not warning and _draft_in_steps(context, data):
+        await query.answer(texts.DRAFT_IN_STEPS, show_alert=True)
+        return
+    await query.answer(STALE_WARNING_BUTTON if warning else texts.STALE_DRAFT, show_alert=True)
+    if warning and _is_warning_proposal(query.message):
+        # The proposal's buttons cannot file anything any more: take them away.
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+
+
+def _draft_in_steps(context: BotContext, data: str) -> bool:
+    """Whether ``data`` is a button of the proposal whose problem is being filed now.
+
+    A second tap on 提交 lands here (the conversation has moved on to the optional
+    steps); being told to send the description again would make it the address.
+    """
+    serial = data.rsplit(":", 1)[-1]
+    draft = context.user_data.get("draft") if context.user_data is not None else None
+    return isinstance(draft, dict) and serial.isdigit() and str(draft.get("n")) == serial
+
+
+def _is_warning_proposal(message: object) -> bool:
+    """Whether ``message`` shows a warning proposal's buttons (确认 among them)."""
+    markup = getattr(message, "reply_markup", None)
+    rows = getattr(markup, "inline_keyboard", None) or ()
+    return any(getattr(b, "callback_data", None) == texts.W_OK for row in rows for b in row)
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

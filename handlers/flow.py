@@ -21,6 +21,7 @@ from telegram.ext import ConversationHandler
 
 from handlers import texts
 from handlers.base import BotContext, is_stale, reply
+from handlers.texts.left import left_behind
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,16 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
     """End the current conversation and handle the update again without it.
 
     The update is processed again once this handler has returned (and the
-    conversation's state has been cleared), as if it had just arrived.
+    conversation's state has been cleared), as if it had just arrived. What the
+    step was waiting for is dropped, and the user is told so first (an unconfirmed
+    warning with its text, a 退单 without its reason, a follow-up answer without its
+    comment): nothing disappears without a word.
     """
     if context.user_data is not None:
         for key in PENDING_KEYS:
-            context.user_data.pop(key, None)
+            notice = left_behind(key, context.user_data.pop(key, None))
+            if notice is not None:
+                await reply(update, notice, texts.REMOVE_KEYBOARD)
     marker = (id(context.application), update.update_id)
     if _REDONE.count(marker) >= MAX_REDO:  # one per conversation at most: never loop
         log.warning("update %s left conversations too often; not redone", update.update_id)

@@ -107,7 +107,9 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
         "msg": message.message_id if message is not None else None,
     }
     await query.answer()
-    await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
+    prompt = await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
+    if prompt is not None:
+        user_data(context)["fu"]["prompt"] = prompt.message_id
     return FU_COMMENT
 
 
@@ -153,12 +155,14 @@ async def follow_up_comment(update: Update, context: BotContext) -> int | None:
         await query.edit_message_reply_markup(None)
     # The acknowledgement is the service's reopening notice (已收到您的意见…): one, not two.
     chat = update.effective_chat
-    if pending.get("msg") and chat is not None:
+    # The question's answers, and the prompt's 跳过 once a comment was typed instead.
+    done = [pending.get("msg"), pending.get("prompt") if query is None else None]
+    for message_id in (m for m in done if m):
+        if chat is None:
+            break
         try:
-            await context.bot.edit_message_reply_markup(
-                chat.id, int(pending["msg"]), reply_markup=None
-            )
-        except Exception:  # the question may be gone or already edited: not important
+            await context.bot.edit_message_reply_markup(chat.id, int(message_id), reply_markup=None)
+        except Exception:  # the message may be gone or already edited: not important
             log.debug("could not clear the follow-up buttons", exc_info=True)
     log.info("follow-up %s on case %s from %s", label, pending["case"], person.id)
     return ConversationHandler.END

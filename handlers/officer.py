@@ -16,11 +16,13 @@ level), which the service records.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -51,6 +53,7 @@ from handlers.base import (
 from handlers.citizen import warn_by_citizen
 from handlers.flow import expiring, leave_and_redo
 from handlers.office_choice import classify, is_unsure
+from handlers.warning_proposal import expects, propose
 from handlers.warning_steps import (
     W_COUNT,
     W_PHOTOS,
@@ -158,10 +161,11 @@ async def warning_text(update: Update, context: BotContext) -> str | None:
         "keywords": list(preview.keywords),
         "photos": [],
     }
+    previous = warn_draft(context)
+    if previous is not None and isinstance(previous.get("msg"), int):
+        draft["msg"] = previous["msg"]
     warn_data(context)["warn"] = draft
-    await reply(
-        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
-    )
+    await propose(update, context, draft)
     return W_CONFIRM
 
 
@@ -175,6 +179,12 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     if draft is None or "text" not in draft:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return ConversationHandler.END
+    shown = query.message.message_id if query.message is not None else None
+    if isinstance(draft.get("msg"), int) and shown is not None and shown != draft["msg"]:
+        await query.answer(texts.OLDER_PROPOSAL, show_alert=True)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        return W_CONFIRM
     if data == texts.W_OK:
         # Filed and sent now; the optional steps amend the filed warning.
         await query.answer()
@@ -185,6 +195,10 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         view = await _file(update, context, person, draft)
         if view is None:
             return ConversationHandler.END
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(
+                texts.fit(texts.warning_proposal(draft, district, confirmed=True))
+            )
         warn_data(context)["warn"] = {
             "at": stamp(context),
             "case_id": view.id,
@@ -263,9 +277,7 @@ async def lowering_reason(update: Update, context: BotContext) -> str | None:
         return W_REASON
     draft["severity"] = draft.pop("lowering")
     draft["severity_reason"] = text[:500]
-    await reply(
-        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
-    )
+    await propose(update, context, draft)
     return W_CONFIRM
 
 
@@ -282,9 +294,7 @@ async def keep_level(update: Update, context: BotContext) -> str | int:
     draft.pop("lowering", None)
     rubric = str(draft.get("rubric") or draft.get("severity") or "low")
     await reply(update, texts.level_kept(rubric))
-    await reply(
-        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
-    )
+    await propose(update, context, draft)
     return W_CONFIRM
 
 
@@ -336,8 +346,8 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 
 async def not_expected(update: Update, context: BotContext) -> None:
-    """Something other than what the current step asks for."""
-    await reply(update, "请按提示发送文字，或点「跳过」；发送 /cancel 取消报送。")
+    """Something other than what the current step asks for (the place or the head count)."""
+    await reply(update, texts.WARN_STEP_EXPECTS["other"])
 
 
 async def show_mine(update: Update, context: BotContext) -> None:
@@ -376,15 +386,17 @@ def register(application: App) -> None:
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
             ],
             states={
-                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text))],
+                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
                 W_CONFIRM: [
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
                     MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
+                    expects("confirm"),
                 ],
                 W_REASON: [
                     CallbackQueryHandler(fresh(keep_level), pattern=keep),
                     CommandHandler("cancel", keep_level, filters=PRIVATE),
                     MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                    expects("reason"),
                 ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
@@ -394,6 +406,7 @@ def register(application: App) -> None:
                 W_PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
                     MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
+                    expects("photos"),
                 ],
             },
             fallbacks=[

@@ -8,7 +8,6 @@ proposal (:mod:`handlers.citizen`); :func:`file_draft` files the case through
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from telegram import Update
@@ -18,6 +17,7 @@ from telegram.ext import (
 
 from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
+from bot.services.people import looks_like_phone
 from handlers import texts
 from handlers.base import (
     BotContext,
@@ -39,7 +39,6 @@ PHOTOS = "photos"
 MAX_PHOTOS = 10
 #: ``user_data`` key of a problem typed during the photo step, proposed after filing.
 NEXT_PROBLEM = "next_problem"
-_PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
 
 
 def draft_of(context: BotContext) -> dict[str, Any] | None:
@@ -118,7 +117,7 @@ async def contact_text(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     if not texts.is_skip(text):
-        if not _PHONE_RE.match(text):
+        if not looks_like_phone(text):
             await reply(update, texts.BAD_PHONE)
             return CONTACT
         draft["contact_phone"] = text[:32]

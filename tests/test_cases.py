@@ -428,7 +428,13 @@ async def test_warnings_reach_the_right_units(
     rows = await outbox(db, view.id)
     expected = {chiefs[u].id for u in {"dongcheng_heping", *extra_units}}
     assert recipients(rows, "card") == expected
-    assert recipients(rows, "message") == {reporter.id}
+    # The rules rate this text 重大: filed lower, its handlers are told so after the card.
+    lowered = severity in ("low", "medium")
+    told = {chiefs["dongcheng_heping"].id} if lowered else set()
+    assert recipients(rows, "message") == {reporter.id, *told}
+    for row in rows:
+        if row.kind == "message" and row.person_id != reporter.id:
+            assert row.text.startswith("【定级说明】") and "“重大”下调" in row.text
     # the centres watch: no buttons; the officer's own chief acts
     for row in rows:
         if row.person_id == chiefs["dongcheng_heping"].id:

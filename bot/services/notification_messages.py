@@ -14,6 +14,7 @@ from bot.services.notification_labels import (
     DISTRICT_TZ,
     ESCALATION_REASONS,
     SATISFACTION_LABELS,
+    SEVERITY_LABELS,
     fmt_duration,
     fmt_time,
     map_link,
@@ -37,6 +38,24 @@ def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
         lines.append(f"涉及人数：约{added['head_count']}人")
     if "photos" in added:
         lines.append(f"新增照片：{added['photos']}张（共{view.photo_count}张）")
+    return "\n".join(lines)
+
+
+def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -> str:
+    """The ping after the card when the officer filed a warning below the rubric's level.
+
+    Whoever handles it must know that the rules rated it higher, on which words,
+    and why the officer lowered it: the card alone shows only the level filed.
+    """
+    ruled = SEVERITY_LABELS.get(rubric, rubric)
+    lines = [
+        f"【定级说明】{view.number}（{view.severity_label}）",
+        f"报送人将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
+    ]
+    if reason:
+        lines.append(f"下调理由：{reason}")
+    if why:
+        lines.append(f"规则依据：{why}")
     return "\n".join(lines)
 
 

@@ -56,6 +56,7 @@ from bot.services.notification_messages import (
     staff_reminder,
     staff_renotify,
     staff_reopened,
+    warning_lowered,
     warning_resolved,
 )
 
@@ -109,6 +110,7 @@ __all__ = [
     "staff_reopened",
     "subject",
     "territorial_stations",
+    "warning_lowered",
     "warning_resolved",
 ]
 

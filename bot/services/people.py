@@ -30,6 +30,15 @@ from storage.org import (
 
 #: What a phone number may look like (mobile, landline with area code, +86).
 PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
+#: Fewest digits of a number somebody can be called back on: a landline without its area
+#: code has 7 or 8, a mobile 11; 12345 or 95588 are hotlines, not a person's number.
+MIN_PHONE_DIGITS = 7
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether ``text`` is a phone number a person can be called back on."""
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(PHONE_RE.match(text)) and digits >= MIN_PHONE_DIGITS
 
 
 def mask_phone(phone: str) -> str:
@@ -188,7 +197,7 @@ class PeopleService:
             CaseError: ``bad_input`` for a number that does not look like one.
         """
         cleaned = " ".join((phone or "").split())
-        if cleaned and not PHONE_RE.match(cleaned):
+        if cleaned and not looks_like_phone(cleaned):
             raise CaseError(
                 "bad_input", "电话号码格式不对，请发送手机号或座机号，例如 13812345678。"
             )

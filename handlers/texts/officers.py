@@ -71,8 +71,18 @@ def phone_saved(phone: str | None) -> str:
     )
 
 
-def warning_proposal(draft: Mapping[str, object], district: District) -> str:
-    """The proposed room, bureau and severity of a warning, for confirmation."""
+#: The proposal's last line once the warning is filed.
+CONFIRMED_LINE = "✔ 已确认，预警已报送（编号见下条）。"
+
+
+def warning_proposal(
+    draft: Mapping[str, object], district: District, *, confirmed: bool = False
+) -> str:
+    """The proposed room, bureau and severity of a warning, for confirmation.
+
+    ``confirmed``: the proposal as it stays once the warning is filed (the receipt with
+    the number follows it).
+    """
     room = district.rooms.get(str(draft.get("room") or ""))
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
     if bureau is not None:
@@ -103,7 +113,7 @@ def warning_proposal(draft: Mapping[str, object], district: District) -> str:
         lines.append("分类依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
-    lines.append("请确认，或更改部门、等级。")
+    lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
     return "\n".join(lines)
 
 
@@ -181,3 +191,16 @@ def warning_filed(view: CaseView, district: District) -> str:
 
 #: The optional steps after filing are over (the warning was sent at 确认).
 WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"
+
+#: A button on a proposal that a newer one (a new description, a lowering reason) replaced.
+OLDER_PROPOSAL = "这是较早的预警研判，已被下方最新的一条取代。请在最新的预警研判上点「确认」。"
+
+#: Something other than text (a sticker, a voice message, a file) at a step of the warning.
+WARN_STEP_EXPECTS: dict[str, str] = {
+    "text": "请用文字描述预警情况（暂时无法识别语音、表情或文件）；发送 /cancel 取消。",
+    "confirm": "预警还没有报送：请点上方的「确认」报送，或点「更改部门」「更改等级」；"
+    "发送 /cancel 取消。",
+    "reason": "请用文字说明降级理由；不降级请点「保持」，或发送 /cancel。",
+    "photos": "请发送现场照片，发送完毕点「完成」；不需要请点「跳过」。",
+    "other": "请按提示用文字回答，或点「跳过」；预警已报送，发送 /cancel 结束补充。",
+}

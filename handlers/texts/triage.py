@@ -25,6 +25,12 @@ SMALL_TALK_ANSWERS = {
     "noise": "您好！需要帮助的话，请用文字描述您遇到的问题，或点下方按钮。",
 }
 VAGUE_QUESTION = "请具体说说遇到了什么问题：发生在哪里、什么事？"
+WHICH_USAGE = "用法：/which 问题描述，例如：/which 单位拖欠工资怎么办"
+#: ``/which`` followed by a greeting, thanks, noise or a vague opening: no office guessed.
+WHICH_NEEDS_PROBLEM = (
+    "请在 /which 后面写上具体遇到的问题，我才能告诉您由哪个部门办理，"
+    "例如：/which 单位拖欠工资怎么办。"
+)
 
 
 def small_talk(kind: str) -> str:

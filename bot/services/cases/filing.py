@@ -6,7 +6,7 @@ the preview, a new case, its first event and its first messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -185,13 +185,16 @@ class CaseFiling(CaseTx):
         reporter: Person,
         also: Iterable[str],
         receipt: bool,
+        pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
     ) -> CaseView:
-        """Publish a new case (its receipt to the reporter if ``receipt``); the reporter's view."""
+        """Publish a new case (its receipt to the reporter if ``receipt``, then ``pings``
+        after the cards); the reporter's view."""
         await self.publish_tx(
             s,
             case,
             now,
             also_card_units=also,
+            pings=pings,
             reporter_text=self._receipt if receipt else None,
         )
         return self.view_for(case, reporter, now)

@@ -6,8 +6,10 @@ first event and messages) are in :mod:`bot.services.cases.filing`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from bot.services import notifications as nt
 from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
     TERRITORIAL_KINDS,
@@ -28,7 +30,7 @@ from bot.services.routing import (
     route_warning,
     warning_recipients,
 )
-from bot.services.triage import check_level, emergency_of
+from bot.services.triage import LEVEL_RANK, check_level, emergency_of
 from config.district import SEVERITIES
 from storage.enums import CaseKind, Channel
 
@@ -239,7 +241,16 @@ class CaseIntake(CaseFiling):
             )
             if draft.room or draft.bureau:
                 await self._record_choice(s, case, c, route, "officer", officer.id)
+            pings: list[tuple[Iterable[str], Callable[[CaseView], str]]] = []
             if severity != rubric:
+                if LEVEL_RANK[severity] < LEVEL_RANK[rubric]:
+                    why = severity_why(c)
+                    pings.append(
+                        (
+                            [*self.responsible_units(case), *route.also_notify],
+                            lambda v: nt.warning_lowered(v, rubric, why, reason),
+                        )
+                    )
                 await record(
                     s,
                     case,
@@ -254,4 +265,4 @@ class CaseIntake(CaseFiling):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            return await self._announce_tx(s, case, now, officer, route.also_notify, receipt)
+            return await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)

@@ -1,0 +1,45 @@
+"""The guided warning's proposal message and its steps' answers to non-text.
+
+:func:`propose` shows the proposal (room, bureau, level, the words behind them) as a
+new message and takes the buttons off the one it replaces, whose 确认 would otherwise
+file the newest draft under the older text. :func:`expects` answers a sticker, voice
+message or file at a step with what that step wants.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import MessageHandler, filters
+
+from handlers import texts
+from handlers.base import PRIVATE, BotContext, reply
+
+
+async def propose(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """Show the proposal as a new message; the one it replaces loses its buttons.
+
+    确认 on an older proposal would file the newest draft under the older text.
+    """
+    old = draft.get("msg")
+    sent = await reply(
+        update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()
+    )
+    if sent is not None:
+        draft["msg"] = sent.message_id
+    chat = update.effective_chat
+    if isinstance(old, int) and chat is not None and (sent is None or old != sent.message_id):
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, old, reply_markup=None)
+
+
+def expects(step: str) -> MessageHandler[BotContext, object]:
+    """Non-text at ``step`` (a sticker, voice, a file): say what this step wants."""
+
+    async def answer(update: Update, context: BotContext) -> None:
+        await reply(update, texts.WARN_STEP_EXPECTS[step])
+
+    return MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, answer)
