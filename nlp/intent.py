@@ -44,6 +44,12 @@ _GREETINGS = (
     "是人工吗",
     "人工",
     "在不在",
+    "在么",
+    "在线吗",
+    "在线不",
+    "有人在线吗",
+    "有人不",
+    "人呢",
     "有人吗",
     "有人在吗",
     "哈喽",
@@ -57,6 +63,10 @@ _GREETINGS = (
     "领导",
     "工作人员",
     "客服",
+    "智能客服",
+    "人工客服",
+    "在线客服",
+    "机器人",
     "老师",
     "打扰了",
     "打扰一下",
@@ -75,11 +85,23 @@ _GREETINGS = (
     "端午安康",
     "周末愉快",
     "吃了吗",
+    "你是谁",
+    "你是机器人吗",
+    "是机器人吗",
+    "你是真人吗",
+    "是真人吗",
     "start",
     "/start",
 )
 _THANKS = (
     "谢谢",
+    "谢啦",
+    "谢了",
+    "谢过",
+    "感恩",
+    "感激",
+    "感激不尽",
+    "万分感谢",
     "谢谢你",
     "谢谢您",
     "谢谢你们",
@@ -92,14 +114,24 @@ _THANKS = (
     "感谢帮助",
     "非常感谢",
     "太感谢了",
-    "谢了",
     "辛苦了",
     "辛苦",
     "麻烦了",
     "麻烦你们了",
     "thanks",
-    "thank you",
+    "thankyou",
+    "thanku",
     "thx",
+    "tks",
+    "3q",
+    "3x",
+    "好人一生平安",
+    "一生平安",
+    "祝你们工作顺利",
+    "工作顺利",
+    "身体健康",
+    "万事如意",
+    "生活愉快",
     "非常满意",
     "很满意",
     "特别满意",
@@ -133,6 +165,10 @@ _ACKS = (
     "知道了",
     "明白",
     "明白了",
+    "我知道了",
+    "我明白了",
+    "懂了",
+    "我懂了",
     "了解",
     "对",
     "是的",
@@ -232,7 +268,7 @@ _VAGUE = (
     "要",
     "我",
 )
-_FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽～~"
+_FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
 # 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
@@ -251,17 +287,59 @@ _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理�
 _STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽")
 # WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片].
 _EMOJI_CODES = re.compile(r"\[[^\[\]\s]{1,6}\]")
+# Whom a greeting or a thanks is addressed to (你好啊机器人, 谢谢客服小姐姐,
+# 辛苦了同志们, 感谢党和政府): removed only once a greeting or a thanks was
+# found, so 机器人 alone or 社区门口路灯坏了 stays a request.
+_ADDRESSEES = re.compile(
+    "机器人|智能客服|人工客服|客服|小助手|助手|小编|管理员|工作人员|同志们|同志|领导们|领导|"
+    "老师们|老师|师傅|小姐姐|小哥哥|小哥|美女|帅哥|亲爱的|亲|各位|大家|"
+    "党和政府|党和国家|政府|社区|街道|居委会|村委会|"
+    "您们|你们|您|你|们"
+)
+# What a thanks is for and how it was given (谢谢您的耐心解答, 感谢你们及时的
+# 回复, 感谢您一直以来的帮助). Looked at only after a thanks, so 回复太慢 or
+# 没人解答 stays a request, and so does a thanks followed by anything else
+# (谢谢您的解答，但是问题还没解决).
+_THANKED_FOR = re.compile(
+    "耐心|热心|细心|细致|详细|及时|认真|用心|专业|周到|热情|快速|辛勤|一直以来|"
+    "解答|回复|回答|答复|帮助|帮忙|服务|指导|解释|讲解|指点|提醒|付出|关心|关照|支持|指引|"
+    "辛苦|工作"
+)
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def _strip(core: str, phrases: tuple[str, ...]) -> tuple[str, bool]:
-    """Remove every phrase (longest first, repeatedly); report whether any was."""
-    found = False
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if phrase in core:
-            core = core.replace(phrase, "")
-            found = True
-    return core, found
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a phrase list, longest phrase first at every place.
+
+    Matched left to right, so 多谢啦 loses 多谢 (then 啦 is a filler), never
+    谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
+    """
+    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+_GREETINGS_RE = _alternation(_GREETINGS)
+_THANKS_RE = _alternation(_THANKS)
+_ACKS_RE = _alternation(_ACKS)
+_VAGUE_RE = _alternation(_VAGUE)
+
+
+def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
+    """Remove every phrase of the pattern; report whether any was."""
+    stripped, count = phrases.subn("", core)
+    return stripped, count > 0
+
+
+def _only_polite(core: str, thanks: bool) -> bool:
+    """True if what is left of a greeting or a thanks only says to whom it is
+    (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
+    帮忙) and how well (效率真高). Anything else keeps the old reading: the
+    words are removed only to decide, so 你好请问社区在哪 stays a request."""
+    if thanks:
+        core = _THANKED_FOR.sub("", core)
+    core = _ADDRESSEES.sub("", core)
+    core = "".join(ch for ch in core if ch not in _FILLERS)
+    return not core or (thanks and all(ch in _PRAISE for ch in core))
 
 
 def classify_intent(text: str) -> Intent:
@@ -282,11 +360,13 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
-    core, thanks = _strip(core, _THANKS)
+    core, thanks = _strip(core, _THANKS_RE)
     settled = thanks and any(w in core for w in _SETTLED)
-    core, greeting = _strip(core, _GREETINGS)
-    core, _ = _strip(core, _ACKS)
+    core, greeting = _strip(core, _GREETINGS_RE)
+    core, _ = _strip(core, _ACKS_RE)
     core = "".join(ch for ch in core if ch not in _FILLERS)
+    if (thanks or greeting) and _only_polite(core, thanks):
+        return "thanks" if thanks else "greeting"
     if thanks and core and all(ch in _PRAISE for ch in core):
         return "thanks"
     if settled and not _STILL_WRONG & set(core):
@@ -299,7 +379,7 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if core.isdigit() or (core.isascii() and len(core) <= 6):
         return "noise"
-    rest, vague = _strip(core, _VAGUE)
+    rest, vague = _strip(core, _VAGUE_RE)
     if vague and all(ch in _GENERIC for ch in rest):
         return "vague"
     if len(core) <= 30 and all(ch in _GENERIC for ch in core):
