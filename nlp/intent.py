@@ -8,7 +8,10 @@ from real requests, however short (路灯坏了, 欠薪, 噪音扰民 stay reque
 The method is subtractive: the message is stripped of punctuation, emoji and
 filler particles, then of greeting, thanks, acknowledgement and vague-opening
 phrases; what is left decides. If anything else is left, it is a request —
-a word the lists do not know is never taken for small talk.
+a word the lists do not know is never taken for small talk. Whom a greeting
+or a thanks is addressed to and what a thanks is for (你好啊机器人,
+谢谢您的耐心解答) are removed only to decide whether anything else is left.
+The phrase lists are in :mod:`nlp.intent_words`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from nlp.intent_words import ACKS, GREETINGS, THANKS, VAGUE
 from nlp.normalize import normalize
 
 __all__ = ["VAGUE_QUESTION", "Intent", "classify_intent"]
@@ -25,269 +29,9 @@ Intent = Literal["greeting", "thanks", "noise", "vague", "request"]
 VAGUE_QUESTION = "请问您想反映什么事情？请说明发生了什么、在哪里，我们会转给负责的部门。"
 """The one question asked back for a vague message (Simplified Chinese)."""
 
-_GREETINGS = (
-    "你好",
-    "您好",
-    "你们好",
-    "大家好",
-    "早上好",
-    "上午好",
-    "中午好",
-    "下午好",
-    "晚上好",
-    "早安",
-    "晚安",
-    "早",
-    "在吗",
-    "有人没",
-    "小助手",
-    "是人工吗",
-    "人工",
-    "在不在",
-    "在么",
-    "在线吗",
-    "在线不",
-    "有人在线吗",
-    "有人不",
-    "人呢",
-    "有人吗",
-    "有人在吗",
-    "哈喽",
-    "哈罗",
-    "嗨",
-    "喂",
-    "hello",
-    "hi",
-    "hey",
-    "同志",
-    "领导",
-    "工作人员",
-    "客服",
-    "智能客服",
-    "人工客服",
-    "在线客服",
-    "机器人",
-    "老师",
-    "打扰了",
-    "打扰一下",
-    "请问",
-    "新年好",
-    "新年快乐",
-    "过年好",
-    "春节好",
-    "春节快乐",
-    "节日快乐",
-    "节日好",
-    "中秋快乐",
-    "中秋节快乐",
-    "国庆快乐",
-    "元旦快乐",
-    "端午安康",
-    "周末愉快",
-    "吃了吗",
-    "你是谁",
-    "你是机器人吗",
-    "是机器人吗",
-    "你是真人吗",
-    "是真人吗",
-    "start",
-    "/start",
-)
-_THANKS = (
-    "谢谢",
-    "谢啦",
-    "谢了",
-    "谢过",
-    "感恩",
-    "感激",
-    "感激不尽",
-    "万分感谢",
-    "谢谢你",
-    "谢谢您",
-    "谢谢你们",
-    "多谢",
-    "感谢",
-    "感谢你们",
-    "感谢你们的帮助",
-    "谢谢你们的帮助",
-    "谢谢帮助",
-    "感谢帮助",
-    "非常感谢",
-    "太感谢了",
-    "辛苦了",
-    "辛苦",
-    "麻烦了",
-    "麻烦你们了",
-    "thanks",
-    "thankyou",
-    "thanku",
-    "thx",
-    "tks",
-    "3q",
-    "3x",
-    "好人一生平安",
-    "一生平安",
-    "祝你们工作顺利",
-    "工作顺利",
-    "身体健康",
-    "万事如意",
-    "生活愉快",
-    "非常满意",
-    "很满意",
-    "特别满意",
-    "满意",
-    "点个赞",
-    "给你们点个赞",
-    "给你们点赞",
-    "为你们点赞",
-    "点赞",
-    "好评",
-    "太好了",
-    "问题已经解决了",
-    "问题解决了",
-    "的帮忙",
-    "的帮助",
-    "已经解决了",
-    "解决了",
-)
-_ACKS = (
-    "好的",
-    "好",
-    "嗯",
-    "嗯嗯",
-    "哦",
-    "噢",
-    "喔",
-    "哦哦",
-    "行",
-    "可以",
-    "收到",
-    "知道了",
-    "明白",
-    "明白了",
-    "我知道了",
-    "我明白了",
-    "懂了",
-    "我懂了",
-    "了解",
-    "对",
-    "是的",
-    "没事",
-    "没有了",
-    "没了",
-    "不用了",
-    "算了",
-    "ok",
-    "okay",
-    "好吧",
-    "测试",
-    "测试一下",
-    "发错了",
-    "不好意思",
-    "图片",
-    "好滴",
-    "好嘞",
-    "test",
-    "再见",
-    "拜拜",
-    "bye",
-)
-_VAGUE = (
-    "我有个问题",
-    "有个问题",
-    "我有问题",
-    "有问题",
-    "问个问题",
-    "问一个问题",
-    "想问个问题",
-    "咨询个问题",
-    "我要投诉",
-    "我想投诉",
-    "投诉",
-    "我要举报",
-    "我想举报",
-    "举报",
-    "我要反映",
-    "我想反映",
-    "反映",
-    "我要咨询",
-    "我想咨询",
-    "咨询",
-    "我想问",
-    "想问",
-    "问一下",
-    "我有事",
-    "有个事",
-    "有件事",
-    "有点事",
-    "有事",
-    "求助",
-    "帮帮我",
-    "帮个忙",
-    "我要求助",
-    "我需要帮助",
-    "我要办事",
-    "办事",
-    "我要留言",
-    "留言",
-    "我想讨个说法",
-    "讨个说法",
-    "讨说法",
-    "给我个答复",
-    "给个答复",
-    "答复",
-    "我要上访",
-    "我要打官司",
-    "打官司",
-    "咋整",
-    "咋办",
-    "怎么办",
-    "求求了",
-    "求求你们",
-    "求求",
-    "帮帮忙",
-    "烦死了",
-    "烦死",
-    "说了好几次",
-    "好几次",
-    "啥时候",
-    "什么时候",
-    "能不能快点",
-    "快点",
-    "弄好",
-    "我要维权",
-    "维权",
-    "我有困难",
-    "有困难",
-    "遇到困难",
-    "困难",
-    "有冤情",
-    "冤情",
-    "给我做主",
-    "做主",
-    "心里憋屈",
-    "憋屈",
-    "委屈",
-    "想说说",
-    "说说",
-    "说出来",
-    "方便吗",
-    "方便",
-    "比较复杂",
-    "比较",
-    "我要提意见",
-    "提个意见",
-    "提建议",
-    "一下",
-    "一个",
-    "个",
-    "情况",
-    "事情",
-    "问题",
-    "想",
-    "要",
-    "我",
-)
+# Greetings only when they are the whole message (在？, 在线): 在 inside a
+# sentence is a preposition.
+_GREETINGS_ALONE = frozenset({"在", "在不", "在线", "在线不", "人在"})
 _FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
@@ -312,9 +56,9 @@ _EMOJI_CODES = re.compile(r"\[[^\[\]\s]{1,6}\]")
 # found, so 机器人 alone or 社区门口路灯坏了 stays a request.
 _ADDRESSEES = re.compile(
     "机器人|智能客服|人工客服|客服|小助手|助手|小编|管理员|工作人员|同志们|同志|领导们|领导|"
-    "老师们|老师|师傅|小姐姐|小哥哥|小哥|美女|帅哥|亲爱的|亲|各位|大家|"
+    "老师们|老师|师傅|小姐姐|小哥哥|小哥|美女|帅哥|大哥|大姐|兄弟|老铁|亲爱的|亲|各位|大家|侬|"
     "党和政府|党和国家|政府|社区|街道|居委会|村委会|"
-    "您们|你们|您|你|们"
+    "有你们|有您|有你|您们|你们|您|你|们|为|给|向"
 )
 # What a thanks is for and how it was given (谢谢您的耐心解答, 感谢你们及时的
 # 回复, 感谢您一直以来的帮助). Looked at only after a thanks, so 回复太慢 or
@@ -323,7 +67,7 @@ _ADDRESSEES = re.compile(
 _THANKED_FOR = re.compile(
     "耐心|热心|细心|细致|详细|及时|认真|用心|专业|周到|热情|快速|辛勤|一直以来|"
     "解答|回复|回答|答复|帮助|帮忙|服务|指导|解释|讲解|指点|提醒|付出|关心|关照|支持|指引|"
-    "辛苦|工作"
+    "辛苦|工作|处理|办理|答疑|跟进|协调|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -338,10 +82,10 @@ def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, ordered)))
 
 
-_GREETINGS_RE = _alternation(_GREETINGS)
-_THANKS_RE = _alternation(_THANKS)
-_ACKS_RE = _alternation(_ACKS)
-_VAGUE_RE = _alternation(_VAGUE)
+_GREETINGS_RE = _alternation(GREETINGS)
+_THANKS_RE = _alternation(THANKS)
+_ACKS_RE = _alternation(ACKS)
+_VAGUE_RE = _alternation(VAGUE)
 
 
 def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
@@ -355,9 +99,9 @@ def _only_polite(core: str, thanks: bool) -> bool:
     (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
     帮忙) and how well (效率真高). Anything else keeps the old reading: the
     words are removed only to decide, so 你好请问社区在哪 stays a request."""
+    core = _ADDRESSEES.sub("", core)
     if thanks:
         core = _THANKED_FOR.sub("", core)
-    core = _ADDRESSEES.sub("", core)
     core = "".join(ch for ch in core if ch not in _FILLERS)
     return not core or (thanks and all(ch in _PRAISE for ch in core))
 
@@ -399,6 +143,8 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if core.isdigit() or (core.isascii() and len(core) <= 6):
         return "noise"
+    if core in _GREETINGS_ALONE:
+        return "greeting"
     rest, vague = _strip(core, _VAGUE_RE)
     if vague and all(ch in _GENERIC for ch in rest):
         return "vague"

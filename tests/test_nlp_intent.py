@@ -110,6 +110,20 @@ def test_holiday_greetings_emoji_codes_and_thanks(text: str, intent: str) -> Non
         ("机器人", "greeting"),
         ("你是机器人吗", "greeting"),
         ("早上好各位☀️", "greeting"),
+        ("在？", "greeting"),
+        ("转人工", "greeting"),
+        # Praise, a plain acknowledgement, thanks said the way friends say it.
+        ("太棒了👍", "thanks"),
+        ("你们真好", "thanks"),
+        ("麻烦您了🙏", "thanks"),
+        ("谢了兄弟", "thanks"),
+        ("谢谢您的及时处理", "thanks"),
+        ("非常感谢您的帮助和耐心", "thanks"),
+        ("谢谢你们这么快回复", "thanks"),
+        ("为你们的服务点赞", "thanks"),
+        ("Thank you very much", "thanks"),
+        ("知道啦", "noise"),
+        ("好的，没问题", "noise"),
     ],
 )
 def test_small_talk_in_its_everyday_forms(text: str, intent: str) -> None:
@@ -130,6 +144,9 @@ def test_small_talk_in_its_everyday_forms(text: str, intent: str) -> None:
         "你好，请问社区在哪",
         "你好，请问工作人员什么时候上班",
         "扫地机器人买回来就坏了",
+        "谢谢，那我明天去办",
+        "我在小区门口等了一上午",
+        "棒球场的灯一直不亮",
         "客服电话一直打不通",
     ],
 )
