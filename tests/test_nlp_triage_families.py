@@ -123,3 +123,10 @@ def test_at_a_petition_office_the_petition_bureau_keeps_the_case() -> None:
     result = classify("上访户老刘在区信访局接待大厅往身上倒汽油，说不解决就自焚")
     assert result.severity == "critical"
     assert (result.room, result.bureau) == ("general", "petition")
+
+
+@pytest.mark.parametrize("text", ["有人在楼道里放火", "有个醉汉往我家门上泼油要点火"])
+def test_arson_gets_the_fire_brigade_with_the_police(text: str) -> None:
+    found = detect(text, learned=False)
+    assert found is not None and found.kind == "arson" and found.level == "critical"
+    assert found.services[:2] == ("110", "119")
