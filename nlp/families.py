@@ -102,7 +102,7 @@ def negated_at(text: str, start: int) -> bool:
     negation earlier in the same clause (暂未发生肢体冲突) unless a
     consequence follows that negation (不给钱就堵路, 没有办法只好聚集).
     """
-    before = _NOT_DENIALS.sub("__", text[max(0, start - 3) : start])
+    before = _NOT_DENIALS.sub("__", clause_before(text, start, 3))
     clause = _NOT_DENIALS.sub("__", clause_before(text, start))
     for neg in _LONG_NEGATIONS:
         if neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES):

@@ -8,7 +8,10 @@ from real requests, however short (路灯坏了, 欠薪, 噪音扰民 stay reque
 The method is subtractive: the message is stripped of punctuation, emoji and
 filler particles, then of greeting, thanks, acknowledgement and vague-opening
 phrases; what is left decides. If anything else is left, it is a request —
-a word the lists do not know is never taken for small talk.
+a word the lists do not know is never taken for small talk. Whom a greeting
+or a thanks is addressed to and what a thanks is for (你好啊机器人,
+谢谢您的耐心解答) are removed only to decide whether anything else is left.
+The phrase lists are in :mod:`nlp.intent_words`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from nlp.intent_words import ACKS, GREETINGS, THANKS, VAGUE
 from nlp.normalize import normalize
 
 __all__ = ["VAGUE_QUESTION", "Intent", "classify_intent"]
@@ -25,214 +29,10 @@ Intent = Literal["greeting", "thanks", "noise", "vague", "request"]
 VAGUE_QUESTION = "请问您想反映什么事情？请说明发生了什么、在哪里，我们会转给负责的部门。"
 """The one question asked back for a vague message (Simplified Chinese)."""
 
-_GREETINGS = (
-    "你好",
-    "您好",
-    "你们好",
-    "大家好",
-    "早上好",
-    "上午好",
-    "中午好",
-    "下午好",
-    "晚上好",
-    "早安",
-    "晚安",
-    "早",
-    "在吗",
-    "有人没",
-    "小助手",
-    "是人工吗",
-    "人工",
-    "在不在",
-    "有人吗",
-    "有人在吗",
-    "哈喽",
-    "哈罗",
-    "嗨",
-    "喂",
-    "hello",
-    "hi",
-    "hey",
-    "同志",
-    "领导",
-    "工作人员",
-    "客服",
-    "老师",
-    "打扰了",
-    "打扰一下",
-    "请问",
-    "新年好",
-    "新年快乐",
-    "过年好",
-    "春节好",
-    "春节快乐",
-    "节日快乐",
-    "节日好",
-    "中秋快乐",
-    "中秋节快乐",
-    "国庆快乐",
-    "元旦快乐",
-    "端午安康",
-    "周末愉快",
-    "吃了吗",
-    "start",
-    "/start",
-)
-_THANKS = (
-    "谢谢",
-    "谢谢你",
-    "谢谢您",
-    "谢谢你们",
-    "多谢",
-    "感谢",
-    "感谢你们",
-    "感谢你们的帮助",
-    "谢谢你们的帮助",
-    "谢谢帮助",
-    "感谢帮助",
-    "非常感谢",
-    "太感谢了",
-    "谢了",
-    "辛苦了",
-    "辛苦",
-    "麻烦了",
-    "麻烦你们了",
-    "thanks",
-    "thank you",
-    "thx",
-    "非常满意",
-    "很满意",
-    "特别满意",
-    "满意",
-    "点个赞",
-    "给你们点个赞",
-    "给你们点赞",
-    "为你们点赞",
-    "点赞",
-    "好评",
-    "太好了",
-    "问题已经解决了",
-    "问题解决了",
-    "的帮忙",
-    "的帮助",
-    "已经解决了",
-    "解决了",
-)
-_ACKS = (
-    "好的",
-    "好",
-    "嗯",
-    "嗯嗯",
-    "哦",
-    "噢",
-    "喔",
-    "哦哦",
-    "行",
-    "可以",
-    "收到",
-    "知道了",
-    "明白",
-    "明白了",
-    "了解",
-    "对",
-    "是的",
-    "没事",
-    "没有了",
-    "没了",
-    "不用了",
-    "算了",
-    "ok",
-    "okay",
-    "好吧",
-    "测试",
-    "测试一下",
-    "发错了",
-    "不好意思",
-    "图片",
-    "好滴",
-    "好嘞",
-    "test",
-    "再见",
-    "拜拜",
-    "bye",
-)
-_VAGUE = (
-    "我有个问题",
-    "有个问题",
-    "我有问题",
-    "有问题",
-    "问个问题",
-    "问一个问题",
-    "想问个问题",
-    "咨询个问题",
-    "我要投诉",
-    "我想投诉",
-    "投诉",
-    "我要举报",
-    "我想举报",
-    "举报",
-    "我要反映",
-    "我想反映",
-    "反映",
-    "我要咨询",
-    "我想咨询",
-    "咨询",
-    "我想问",
-    "想问",
-    "问一下",
-    "我有事",
-    "有个事",
-    "有件事",
-    "有点事",
-    "有事",
-    "求助",
-    "帮帮我",
-    "帮个忙",
-    "我要求助",
-    "我需要帮助",
-    "我要办事",
-    "办事",
-    "我要留言",
-    "留言",
-    "我想讨个说法",
-    "讨个说法",
-    "讨说法",
-    "给我个答复",
-    "给个答复",
-    "答复",
-    "我要上访",
-    "我要打官司",
-    "打官司",
-    "咋整",
-    "咋办",
-    "怎么办",
-    "求求了",
-    "求求你们",
-    "求求",
-    "帮帮忙",
-    "烦死了",
-    "烦死",
-    "说了好几次",
-    "好几次",
-    "啥时候",
-    "什么时候",
-    "能不能快点",
-    "快点",
-    "弄好",
-    "我要提意见",
-    "提个意见",
-    "提建议",
-    "一下",
-    "一个",
-    "个",
-    "情况",
-    "事情",
-    "问题",
-    "想",
-    "要",
-    "我",
-)
-_FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽～~"
+# Greetings only when they are the whole message (在？, 在线): 在 inside a
+# sentence is a preposition.
+_GREETINGS_ALONE = frozenset({"在", "在不", "在线", "在线不", "人在"})
+_FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
 # 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
@@ -251,17 +51,59 @@ _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理�
 _STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽")
 # WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片].
 _EMOJI_CODES = re.compile(r"\[[^\[\]\s]{1,6}\]")
+# Whom a greeting or a thanks is addressed to (你好啊机器人, 谢谢客服小姐姐,
+# 辛苦了同志们, 感谢党和政府): removed only once a greeting or a thanks was
+# found, so 机器人 alone or 社区门口路灯坏了 stays a request.
+_ADDRESSEES = re.compile(
+    "机器人|智能客服|人工客服|客服|小助手|助手|小编|管理员|工作人员|同志们|同志|领导们|领导|"
+    "老师们|老师|师傅|小姐姐|小哥哥|小哥|美女|帅哥|大哥|大姐|兄弟|老铁|亲爱的|亲|各位|大家|侬|"
+    "党和政府|党和国家|政府|社区|街道|居委会|村委会|"
+    "有你们|有您|有你|您们|你们|您|你|们|为|给|向"
+)
+# What a thanks is for and how it was given (谢谢您的耐心解答, 感谢你们及时的
+# 回复, 感谢您一直以来的帮助). Looked at only after a thanks, so 回复太慢 or
+# 没人解答 stays a request, and so does a thanks followed by anything else
+# (谢谢您的解答，但是问题还没解决).
+_THANKED_FOR = re.compile(
+    "耐心|热心|细心|细致|详细|及时|认真|用心|专业|周到|热情|快速|辛勤|一直以来|"
+    "解答|回复|回答|答复|帮助|帮忙|服务|指导|解释|讲解|指点|提醒|付出|关心|关照|支持|指引|"
+    "辛苦|工作|处理|办理|答疑|跟进|协调|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
+)
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
-def _strip(core: str, phrases: tuple[str, ...]) -> tuple[str, bool]:
-    """Remove every phrase (longest first, repeatedly); report whether any was."""
-    found = False
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if phrase in core:
-            core = core.replace(phrase, "")
-            found = True
-    return core, found
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a phrase list, longest phrase first at every place.
+
+    Matched left to right, so 多谢啦 loses 多谢 (then 啦 is a filler), never
+    谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
+    """
+    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+_GREETINGS_RE = _alternation(GREETINGS)
+_THANKS_RE = _alternation(THANKS)
+_ACKS_RE = _alternation(ACKS)
+_VAGUE_RE = _alternation(VAGUE)
+
+
+def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
+    """Remove every phrase of the pattern; report whether any was."""
+    stripped, count = phrases.subn("", core)
+    return stripped, count > 0
+
+
+def _only_polite(core: str, thanks: bool) -> bool:
+    """True if what is left of a greeting or a thanks only says to whom it is
+    (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
+    帮忙) and how well (效率真高). Anything else keeps the old reading: the
+    words are removed only to decide, so 你好请问社区在哪 stays a request."""
+    core = _ADDRESSEES.sub("", core)
+    if thanks:
+        core = _THANKED_FOR.sub("", core)
+    core = "".join(ch for ch in core if ch not in _FILLERS)
+    return not core or (thanks and all(ch in _PRAISE for ch in core))
 
 
 def classify_intent(text: str) -> Intent:
@@ -282,11 +124,13 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
-    core, thanks = _strip(core, _THANKS)
+    core, thanks = _strip(core, _THANKS_RE)
     settled = thanks and any(w in core for w in _SETTLED)
-    core, greeting = _strip(core, _GREETINGS)
-    core, _ = _strip(core, _ACKS)
+    core, greeting = _strip(core, _GREETINGS_RE)
+    core, _ = _strip(core, _ACKS_RE)
     core = "".join(ch for ch in core if ch not in _FILLERS)
+    if (thanks or greeting) and _only_polite(core, thanks):
+        return "thanks" if thanks else "greeting"
     if thanks and core and all(ch in _PRAISE for ch in core):
         return "thanks"
     if settled and not _STILL_WRONG & set(core):
@@ -299,7 +143,9 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if core.isdigit() or (core.isascii() and len(core) <= 6):
         return "noise"
-    rest, vague = _strip(core, _VAGUE)
+    if core in _GREETINGS_ALONE:
+        return "greeting"
+    rest, vague = _strip(core, _VAGUE_RE)
     if vague and all(ch in _GENERIC for ch in rest):
         return "vague"
     if len(core) <= 30 and all(ch in _GENERIC for ch in core):

@@ -119,6 +119,26 @@ async def test_emergency_with_a_known_bureau_goes_to_its_station_and_the_desk(ki
     assert "特别重大" in desk_card.content
 
 
+async def test_self_immolation_gets_110_and_119_and_goes_to_the_police(kit: BotKit) -> None:
+    """A user trial: the line lacked 119 and the officer was offered 建设局."""
+    station = kit.user(STATION_CHIEF, "公安站")
+    await kit.bind(station, "police", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    action = citizen.send_text("小区门口有个男的往自己身上浇汽油，手里攥着打火机")
+    first = await kit.answer(citizen, action)
+    assert "110" in first.content and "119" in first.content and "12110" in first.content
+    await kit.answer(citizen, action, "已登记")
+    (case,) = await kit.cases()
+    assert case.severity == "critical" and case.owning_unit_id == "police"
+
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, "拆迁户老周扬言明天去售楼部门口自焚", "预警研判")
+    assert "公安分局" in proposal.content and "建设局" not in proposal.content
+    assert "等级：特别重大" in proposal.content and "自焚" in proposal.content
+
+
 async def test_officer_self_harm_warning_is_critical_with_its_reasons(
     db: Database, district: District
 ) -> None:

@@ -6,7 +6,10 @@ Each was scored once while unseen (figures in ``tests/data/README.md`` and
 ``docs/severity.md``: set d's after round 3, set e's on the round-4 model).
 Since then all five have been tuned on: the rubric's word lists were fixed on
 what they missed and all five train the learned danger model
-(``config/danger_model.json``). **These figures are on tuning data, not an
+(``config/danger_model.json``). Set f (scored unseen in stop 21) was tuned on
+in stop 22: small talk, vague openings and the medium families (veiled
+threats, households in dispute) were generalised after its misses; it does
+not train the danger model. **These figures are on tuning data, not an
 unseen estimate**; they guard the level reached. The development estimate is
 leave-one-set-out (``tests/test_nlp_danger.py``; the model's part is honest
 there, the rubric's is in-sample); the unseen one is a new set the lead
@@ -26,7 +29,7 @@ from nlp.intent import classify_intent
 
 DATA = Path(__file__).parent / "data"
 RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-TUNED = ["blind13a", "blind13b", "blind13c", "blind13d", "blind13e"]
+TUNED = ["blind13a", "blind13b", "blind13c", "blind13d", "blind13e", "blind13f"]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -89,21 +92,22 @@ def test_no_judged_citizen_message_is_taken_for_small_talk() -> None:
     assert mistaken == []
 
 
-def test_set_f_stays_at_least_where_it_was_scored_unseen() -> None:
+def test_set_f_stays_at_the_level_reached() -> None:
     """Set f was written blind in stop 21 (by a helper who saw only DESIGN.md, the seed and the
     rubric's wording) and scored on main dafb49a before any change of stop 21 and once, unseen,
     on the merged triage of stop 21: critical 30/30 (none below high), exact 0.90, under-rated
     4/100, emergency line 65/65 with the right number, look-alike false alarms 0/65, small talk
-    41/45 (target 0.95: missed), vague asked back 20/25, requests mistaken 0/100. Never tuned
-    on; this guards that level. The next round may tune on it after a new set is written.
+    41/45 (target 0.95: missed), vague asked back 20/25, requests mistaken 0/100. Tuned on in
+    stop 22 (set g being written blind): small talk 45/45, vague 25/25, exact 94/100, under-rated
+    0/100. This guards the tuned level, which is no unseen estimate.
     """
     rows = _rows("blind13f_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
     assert len(rows) == 100 and len(critical) == 30
     assert all(g == "critical" for g in critical)
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 4
-    assert sum(g == want for g, want in got) >= 90
+    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
+    assert sum(g == want for g, want in got) >= 94
     em = _rows("blind13f_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     assert len(danger) == 65
@@ -113,5 +117,5 @@ def test_set_f_stays_at_least_where_it_was_scored_unseen() -> None:
     assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
     nr = _rows("blind13f_nonrequests.tsv")
     talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
-    assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) >= 41
+    assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) == 45
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
