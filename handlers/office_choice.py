@@ -33,15 +33,29 @@ def is_unsure(preview: Preview) -> bool:
     return preview.unsure or not preview.room_name or preview.confidence < unsure_below()
 
 
+#: Texts up to this length are classified on the event loop, longer ones in a thread.
+INLINE_CLASSIFY_CHARS = 300
+
+
 async def classify(context: BotContext, text: str) -> Preview:
-    """The service's "which office?" answer, computed off the event loop.
+    """The service's "which office?" answer.
+
+    A short text (what citizens send: one or two sentences) is classified on the
+    event loop: it takes well under a millisecond, less than handing it to a
+    thread and back (a queue put, a thread wake-up, a write to the loop's
+    self-pipe), and a thread gains no parallelism under the GIL. A long one
+    (up to ``MAX_TEXT``) goes to a thread, so that the loop keeps serving other
+    updates meanwhile.
 
     Raises:
         CaseError: ``bad_input`` for a text without words.
     """
     runtime = context.runtime
     started = time.perf_counter()
-    preview = await asyncio.to_thread(runtime.cases.preview, text)
+    if len(text) <= INLINE_CLASSIFY_CHARS:
+        preview = runtime.cases.preview(text)
+    else:
+        preview = await asyncio.to_thread(runtime.cases.preview, text)
     runtime.metrics.classify_latency.observe(time.perf_counter() - started)
     runtime.metrics.classifications.inc(1, preview.room)
     return preview

@@ -10,13 +10,15 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import functools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import aiosqlite
 from sqlalchemy import Connection, Select, event, inspect, text
@@ -28,15 +30,78 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 from config.settings import normalise_database_url
-from storage.case_scores import ScoredSession
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-#: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL, raw on SQLite.
-HotConnection = AsyncConnection | aiosqlite.Connection
+
+class SqliteTransaction:
+    """A SQLite write transaction of the hot path whose statements travel together.
+
+    Every statement on ``aiosqlite`` is a hand-off to the connection's thread and
+    back (a queue put, a thread wake-up, a write to the event loop's self-pipe):
+    about as much CPU as the statement itself. An update's accepting transaction
+    ran five to seven of them (``BEGIN``, the inbox row, a first contact's
+    ``people`` row, the carried settlings' marks and state, ``COMMIT``). Here a
+    statement whose result nobody reads (:meth:`execute`) waits, and goes with the
+    next one that is read (:meth:`execute_fetchall`) or with ``COMMIT``, in one
+    hand-off: ``BEGIN IMMEDIATE`` and the first read together, the rest and
+    ``COMMIT`` together. The statements, their order and the transaction are
+    those of a plain connection; a failing statement fails the whole transaction
+    (rolled back by :meth:`Database.hot`), as before.
+    """
+
+    def __init__(self, driver: aiosqlite.Connection) -> None:
+        self.driver = driver
+        self._pending: list[tuple[str, Sequence[Any]]] = [("BEGIN IMMEDIATE", ())]
+        self._sent = False
+
+    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+        """Queue a statement whose result is not read; it runs in order, by commit at the latest."""
+        self._pending.append((sql, parameters))
+
+    async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """Run the queued statements and this one, and return this one's rows."""
+        return await self._send((sql, parameters))
+
+    async def commit(self) -> None:
+        """Run what is queued and ``COMMIT`` (nothing at all if nothing was ever queued)."""
+        if not self._sent and len(self._pending) == 1:
+            return  # no statement: no transaction to open or commit
+        self._pending.append(("COMMIT", ()))
+        await self._send(None)
+
+    async def rollback(self) -> None:
+        """Drop what is queued and roll back what was sent."""
+        self._pending = []
+        if self._sent:
+            await self.driver.rollback()
+
+    async def _send(self, fetch: tuple[str, Sequence[Any]] | None) -> list[Any]:
+        statements, self._pending = self._pending, []
+        self._sent = True
+        raw = self.driver._conn  # the driver's sqlite3 connection, used on its own thread
+
+        def run() -> list[Any]:
+            for sql, parameters in statements:
+                raw.execute(sql, parameters)
+            return [] if fetch is None else raw.execute(*fetch).fetchall()
+
+        # aiosqlite's own hand-off (its public methods are one statement each).
+        hand_off = cast(
+            Callable[[Callable[[], list[Any]]], Awaitable[list[Any]]], self.driver._execute
+        )
+        return await hand_off(run)
+
+
+#: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL; on SQLite the
+#: driver's connection (reads) or a :class:`SqliteTransaction` (writes).
+HotConnection = AsyncConnection | aiosqlite.Connection | SqliteTransaction
+#: The raw SQLite forms of :data:`HotConnection` (plain SQL with ``?`` parameters).
+RAW_SQLITE = (aiosqlite.Connection, SqliteTransaction)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -141,15 +206,26 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_database_url(url)
         self.engine = create_engine(self.url, **engine_kwargs)
-        # ScoredSession keeps the scores' summary in step with the cases it writes.
-        self.sessionmaker = async_sessionmaker(
-            self.engine, expire_on_commit=False, sync_session_class=ScoredSession
-        )
         #: The same pool, for units of work that only read (SQLite: no write lock).
         self.read_engine = self.engine.execution_options(**{READ_ONLY: True})
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writer_lock: asyncio.Lock | None = None
         self._writer_loop: asyncio.AbstractEventLoop | None = None
+
+    @functools.cached_property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """The write sessions' factory, made at the first write session.
+
+        Its sessions are :class:`storage.case_scores.ScoredSession`, which keeps
+        the scores' summary in step with the cases they write. Imported here, not
+        at the top: that module declares every mapped class (``storage.models``),
+        which a command that only reads through Core (``minqing units``) never needs.
+        """
+        from storage.case_scores import ScoredSession
+
+        return async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=ScoredSession
+        )
 
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[None]:
@@ -216,7 +292,8 @@ class Database:
         ``aiosqlite`` connection, used directly — each SQLAlchemy statement on
         aiosqlite costs four thread hand-offs (cursor, execute, fetch, close)
         plus SQLAlchemy's own work, and this path runs several times per
-        update; a raw statement costs one. The functions taking a
+        update; a raw statement costs one, and a write transaction's statements
+        travel together (:class:`SqliteTransaction`). The functions taking a
         :data:`HotConnection` (``storage.inbox``, ``storage.state``) write the
         same rows either way. ``write=False`` on SQLite: no transaction is opened,
         so the block must read with one statement (its own consistent snapshot).
@@ -226,25 +303,32 @@ class Database:
             async with engine.begin() as conn:
                 yield conn
             return
-        async with (
-            self._writer() if write else contextlib.nullcontext(),
-            self.engine.connect() as conn,
-        ):
-            raw = await conn.get_raw_connection()
-            driver = raw.driver_connection
-            assert isinstance(driver, aiosqlite.Connection)
-            if not write:
-                # The hot path's reads are one statement each, and a statement outside
-                # BEGIN is its own snapshot: no BEGIN and COMMIT (two hand-offs) needed.
-                yield driver
-                return
-            await driver.execute("BEGIN IMMEDIATE")
+        async with self._writer() if write else contextlib.nullcontext():
+            # The pool's connection itself, without a SQLAlchemy Connection around it
+            # (building and closing one cost more CPU than the statements it ran here).
+            pooled = await self.engine.raw_connection()
             try:
-                yield driver
-            except BaseException:
-                await driver.rollback()
-                raise
-            await driver.commit()
+                driver = pooled.driver_connection
+                assert isinstance(driver, aiosqlite.Connection)
+                if not write:
+                    # The hot path's reads are one statement each, and a statement outside
+                    # BEGIN is its own snapshot: no BEGIN and COMMIT (two hand-offs) needed.
+                    yield driver
+                    return
+                transaction = SqliteTransaction(driver)
+                try:
+                    yield transaction
+                except BaseException:
+                    await transaction.rollback()
+                    raise
+                try:
+                    await transaction.commit()
+                except BaseException:
+                    await transaction.rollback()
+                    raise
+            finally:
+                # Back to the pool (its reset-on-return rolls back anything left open).
+                await greenlet_spawn(pooled.close)
 
     async def migrate(self, revision: str = "head") -> None:
         """Upgrade the schema to ``revision``."""
@@ -275,6 +359,11 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def sqlite_time(value: datetime) -> str:
+    """A timestamp as SQLAlchemy stores ``UTCDateTime`` in SQLite (UTC, naive, microseconds)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 async def add_flushed(session: AsyncSession, row: T) -> T:

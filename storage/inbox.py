@@ -7,14 +7,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-import aiosqlite
 from sqlalchemy import Table, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import HotConnection
+from storage.db import RAW_SQLITE, HotConnection, sqlite_time
 from storage.models import InboundUpdate
-from storage.state import dialect_name, sqlite_time
+from storage.state import dialect_name
 
 _TABLE = cast(Table, InboundUpdate.__table__)
 
@@ -37,7 +36,7 @@ async def accept(
     ``attempts`` 0 and ``lease_until`` None: an update held while the bot is down (no
     attempt made yet, claimable at once).
     """
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         rows = await conn.execute_fetchall(
             "INSERT INTO inbound_updates (update_id, source, payload, received_at, lease_until,"
             " attempts, lease_owner) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (update_id)"
@@ -76,7 +75,7 @@ async def mark_processed(conn: HotConnection, update_ids: Collection[int], now: 
     if not update_ids:
         return
     ids = sorted(update_ids)
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         marks = ", ".join("?" * len(ids))
         await conn.execute(
             "UPDATE inbound_updates SET processed_at = ?, payload = NULL, lease_until = NULL"

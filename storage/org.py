@@ -1,19 +1,43 @@
-"""Data access for the organisation: units and the people bound to them."""
+"""Data access for the organisation: units and the people bound to them.
+
+The mapped classes (:mod:`storage.models`, whose import declares the whole
+schema) are imported by the functions that need them, not here: the coverage
+report (``minqing units``) reads through :data:`UNITS` and :data:`PEOPLE`, two
+light Core tables naming only the columns it reads, and so never declares the
+schema (``tests/test_cli_lazy.py``). ``tests/test_storage.py`` checks that their
+columns are the models' columns.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import aiosqlite
-from sqlalchemy import Table, func, select
+from sqlalchemy import Boolean, Integer, String, Table, column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import HotConnection
-from storage.models import Person, Unit
-from storage.state import sqlite_time
+from storage.db import RAW_SQLITE, HotConnection, sqlite_time
+
+if TYPE_CHECKING:
+    from storage.models import Person, Unit
+
+#: The columns of ``units`` the coverage report reads (a light table: no mapped class).
+UNITS = table(
+    "units",
+    column("id", String),
+    column("kind", String),
+    column("name", String),
+    column("parent_id", String),
+    column("sample", Boolean),
+    column("position", Integer),
+    column("active", Boolean),
+)
+#: The columns of ``people`` the coverage report reads.
+PEOPLE = table(
+    "people", column("unit_id", String), column("role", String), column("active", Boolean)
+)
 
 #: Columns of a unit that the district config owns.
 CONFIG_FIELDS = ("kind", "name", "parent_id", "sample", "address", "hours", "phone", "position")
@@ -55,6 +79,8 @@ async def sync_units(session: AsyncSession, rows: Sequence[UnitRow]) -> SyncRepo
     Units no longer in the config are deactivated, never deleted: cases and
     people still refer to them.
     """
+    from storage.models import Unit
+
     report = SyncReport()
     existing = {u.id: u for u in (await session.scalars(select(Unit))).all()}
     wanted = {row.id for row in rows}
@@ -103,25 +129,43 @@ def _parents_first(rows: Iterable[UnitRow]) -> list[UnitRow]:
     return ordered
 
 
-async def list_units(session: AsyncSession, *, active_only: bool = True) -> list[Unit]:
+@dataclass(frozen=True)
+class UnitListing:
+    """A unit as the coverage report lists it."""
+
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+    sample: bool
+
+
+async def list_units(session: AsyncSession, *, active_only: bool = True) -> list[UnitListing]:
     """All units in config order."""
-    stmt = select(Unit).order_by(Unit.position, Unit.id)
+    u = UNITS.c
+    stmt = select(u.id, u.kind, u.name, u.parent_id, u.sample).order_by(u.position, u.id)
     if active_only:
-        stmt = stmt.where(Unit.active.is_(True))
-    return list((await session.scalars(stmt)).all())
+        stmt = stmt.where(u.active.is_(True))
+    return [
+        UnitListing(uid, kind, name, parent_id, bool(sample))
+        for uid, kind, name, parent_id, sample in await session.execute(stmt)
+    ]
 
 
 async def get_unit(session: AsyncSession, unit_id: str) -> Unit | None:
     """The unit with ``unit_id``, active or not."""
+    from storage.models import Unit
+
     return await session.get(Unit, unit_id)
 
 
 async def count_people_by_unit_and_role(session: AsyncSession) -> dict[tuple[str, str], int]:
     """Active people per (unit id, role)."""
+    p = PEOPLE.c
     rows = await session.execute(
-        select(Person.unit_id, Person.role, func.count())
-        .where(Person.active.is_(True), Person.unit_id.is_not(None))
-        .group_by(Person.unit_id, Person.role)
+        select(p.unit_id, p.role, func.count())
+        .where(p.active.is_(True), p.unit_id.is_not(None))
+        .group_by(p.unit_id, p.role)
     )
     return {(unit_id, role): n for unit_id, role, n in rows if unit_id is not None}
 
@@ -130,6 +174,8 @@ async def people_of_unit(
     session: AsyncSession, unit_id: str, roles: Iterable[str] | None = None
 ) -> list[Person]:
     """Active people bound to ``unit_id`` (optionally only some roles)."""
+    from storage.models import Person
+
     stmt = select(Person).where(Person.unit_id == unit_id, Person.active.is_(True))
     if roles is not None:
         stmt = stmt.where(Person.role.in_(list(roles)))
@@ -138,11 +184,15 @@ async def people_of_unit(
 
 async def get_person_by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person | None:
     """The person with this Telegram user id, if known."""
+    from storage.models import Person
+
     return await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
 
 
 async def get_person(session: AsyncSession, person_id: int) -> Person | None:
     """The person with this id."""
+    from storage.models import Person
+
     return await session.get(Person, person_id)
 
 
@@ -150,6 +200,8 @@ async def ensure_citizen(
     session: AsyncSession, telegram_user_id: int, name: str, chat_id: int | None = None
 ) -> Person:
     """The person for a Telegram user, created as a citizen on first contact."""
+    from storage.models import Person
+
     person = await get_person_by_telegram_id(session, telegram_user_id)
     if person is None:
         person = Person(
@@ -187,7 +239,7 @@ _PERSON_COLUMNS = "id, telegram_user_id, chat_id, name, role, unit_id, active, b
 
 async def find_person_hot(conn: HotConnection, telegram_user_id: int) -> PersonRow | None:
     """The person with this Telegram user id, read without the ORM (it runs for every update)."""
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         rows = list(
             await conn.execute_fetchall(
                 f"SELECT {_PERSON_COLUMNS} FROM people WHERE telegram_user_id = ?",
@@ -196,6 +248,8 @@ async def find_person_hot(conn: HotConnection, telegram_user_id: int) -> PersonR
         )
         row: Any = rows[0] if rows else None
     else:
+        from storage.models import Person
+
         t = cast(Table, Person.__table__).c
         row = (
             await conn.execute(
@@ -224,7 +278,7 @@ async def add_citizen_hot(
 ) -> None:
     """Create a citizen on first contact (a no-op if the row exists: safe to repeat)."""
     name = name[:200].replace("\x00", "\ufffd")
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         await conn.execute(
             "INSERT INTO people (telegram_user_id, chat_id, name, role, active, created_at)"
             " VALUES (?, ?, ?, 'citizen', 1, ?) ON CONFLICT (telegram_user_id) DO NOTHING",
@@ -232,6 +286,8 @@ async def add_citizen_hot(
         )
         return
     from sqlalchemy.dialects import postgresql  # only here: see storage.state.apply_writes
+
+    from storage.models import Person
 
     await conn.execute(
         postgresql.insert(cast(Table, Person.__table__))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, cast
 
-import aiosqlite
 from sqlalchemy import Table, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.db import HotConnection
+from storage.db import RAW_SQLITE, HotConnection, sqlite_time
 from storage.models import PersistedState, utcnow
 
 _TABLE = cast(Table, PersistedState.__table__)
@@ -58,7 +56,7 @@ async def load_keys(
     "conversation": {"[42,42]"}}``: the state of the one user an update concerns.
     A Core query (no ORM objects): it runs for every update.
     """
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         sql: list[str] = []
         params: list[str] = []
         for kind, keys in wanted.items():
@@ -81,11 +79,6 @@ async def load_keys(
     return [(k, n, key, v) for k, n, key, v in (await conn.execute(stmt)).all()]
 
 
-def sqlite_time(value: datetime) -> str:
-    """A timestamp as SQLAlchemy stores ``UTCDateTime`` in SQLite (UTC, naive, microseconds)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 def dialect_name(conn: AsyncConnection | AsyncSession) -> str:
     """``sqlite`` or ``postgresql``: the backend a connection or session talks to."""
     if isinstance(conn, AsyncConnection):
@@ -99,7 +92,7 @@ StateWrite = tuple[str, str, str, Any]
 
 async def apply_writes(conn: HotConnection | AsyncSession, writes: list[StateWrite]) -> None:
     """Write state changes in the caller's transaction (upserts and deletes, in order)."""
-    if isinstance(conn, aiosqlite.Connection):
+    if isinstance(conn, RAW_SQLITE):
         for kind, name, key, value in writes:
             if value is None:
                 await conn.execute(

@@ -117,8 +117,13 @@ async def test_an_ordinary_update_costs_one_write_transaction(kit: BotKit) -> No
     counter = WriteCounter()
     await counter.attach(kit)
     citizen = kit.user(CITIZEN, "周")
-    # First contact (the citizen's people row) is not an ordinary update; warm up.
-    await measured(kit, counter, citizen, "公司拖欠我三个月工资不发", "提交")
+    # First contact: the citizen's people row is written in the transaction that takes
+    # the update in (no write of its own).
+    transactions, tables = await measured(kit, counter, citizen, "公司拖欠我三个月工资不发", "提交")
+    assert transactions == 1, tables
+    assert tables == Counter({"inbound_updates": 1, "people": 1}), tables
+    person = await kit.person(CITIZEN)
+    assert person is not None and person.name == "周" and person.role == "citizen"
     await measured(kit, counter, citizen, "/cancel", "取消")
     await kit.runtime.inbox.flush()
 

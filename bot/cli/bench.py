@@ -178,6 +178,11 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         default=["help", "classify", "units"],
         help="the commands to measure (default all three)",
     )
+    p.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not byte-compile the project's modules first (see bot/bench/commands.py)",
+    )
     p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
     p.set_defaults(func=cmd_commands)
 
@@ -290,7 +295,9 @@ def cmd_commands(args: argparse.Namespace) -> int:
             stdout=subprocess.DEVNULL,
             check=True,
         )
-        figures = measure(url, runs=args.runs, only=tuple(args.only))
+        figures = measure(
+            url, runs=args.runs, only=tuple(args.only), compile_first=not args.no_compile
+        )
     if hasattr(os, "getloadavg"):
         figures["load_average_after"] = round(os.getloadavg()[0], 2)
     for line in format_figures({k: v for k, v in figures.items() if isinstance(v, dict)}):

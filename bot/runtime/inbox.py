@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,8 @@ from bot.runtime.inbox_owner import default_owner, owner_gone
 from bot.services.clock import Clock
 from storage import inbox as store
 from storage.db import Database, HotConnection
+from storage.models import utcnow
+from storage.org import add_citizen_hot
 from storage.state import StateWrite, apply_writes
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,35 @@ DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_RETRY_BACKOFF = timedelta(seconds=2)
 #: How long a lazy settling waits for the next update's write before it is written alone.
 DEFAULT_SETTLE_DELAY = 0.5
+#: Senders remembered as having a ``people`` row (a bound: memory must not grow with citizens).
+KNOWN_SENDERS = 4096
+
+
+def first_contact(payload: dict[str, Any]) -> tuple[int, str, int] | None:
+    """(user id, name, chat id) of the sender of a plain-text message in a private chat.
+
+    What a new citizen sends first: the handlers answer it only after
+    ``PeopleService.touch`` has found or created the sender's ``people`` row, so
+    :meth:`UpdateInbox.accept` creates a missing row in the accepting transaction
+    (the same row, written the same way: ``storage.org.add_citizen_hot``) and the
+    first contact costs no write transaction of its own. The name is PTB's
+    ``User.full_name``, else the username (``handlers.base.display_name``).
+    Commands, buttons, groups and bots are left to the handlers as before.
+    """
+    message = payload.get("message")
+    if not isinstance(message, dict):
+        return None
+    chat, sender, text = message.get("chat"), message.get("from"), message.get("text")
+    if not isinstance(chat, dict) or not isinstance(sender, dict) or not isinstance(text, str):
+        return None
+    if chat.get("type") != "private" or sender.get("is_bot") or text.startswith("/"):
+        return None
+    user_id, chat_id = sender.get("id"), chat.get("id")
+    if not isinstance(user_id, int) or not isinstance(chat_id, int):
+        return None
+    first, last = sender.get("first_name") or "", sender.get("last_name") or ""
+    name = f"{first} {last}" if last else first
+    return user_id, str(name or sender.get("username") or ""), chat_id
 
 
 async def _write_settles(conn: HotConnection, settles: list[_Settle], now: datetime) -> None:
@@ -117,6 +149,8 @@ class UpdateInbox:
         #: Handled updates whose settling waits for the next write, in handling order.
         self._unsettled: list[_Settle] = []
         self._write_lock = asyncio.Lock()
+        #: Telegram ids whose ``people`` row this process has seen written (newest last).
+        self._known_senders: OrderedDict[int, None] = OrderedDict()
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Task[None] | None = None
 
@@ -133,6 +167,10 @@ class UpdateInbox:
     async def _accept(self, payload: dict[str, Any], source: str, carried: list[_Settle]) -> bool:
         update_id = int(payload["update_id"])
         now = self.clock.now()
+        sender = first_contact(payload)
+        if sender is not None and sender[0] in self._known_senders:
+            self._known_senders.move_to_end(sender[0])
+            sender = None
         try:
             async with self.db.hot() as conn:
                 new = await store.accept(
@@ -144,10 +182,17 @@ class UpdateInbox:
                     lease_until=now + self.lease,
                     owner=self.owner,
                 )
+                if sender is not None:
+                    # A no-op when the row exists (a sender this process has not seen yet).
+                    await add_citizen_hot(conn, sender[0], sender[1], sender[2], utcnow())
                 await _write_settles(conn, carried, now)
         except BaseException:
             self._give_back(carried)
             raise
+        if sender is not None:
+            self._known_senders[sender[0]] = None
+            if len(self._known_senders) > KNOWN_SENDERS:
+                self._known_senders.popitem(last=False)
         if new:
             self._in_flight[update_id] = time.perf_counter()
             self._attempts[update_id] = 1

@@ -104,7 +104,7 @@ class Coverage:
 
 async def coverage(db: Database, district: District) -> Coverage:
     """Compute the network's coverage from the people bound to each unit."""
-    async with db.session() as session:
+    async with db.read() as session:
         units = await list_units(session)
         counts = await count_people_by_unit_and_role(session)
     rows: list[UnitCoverage] = []
