@@ -6,16 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.web.charts import (
-    FONT_FAMILY,
-    NO_DATA,
-    Bar,
-    Series,
-    bar_chart,
-    line_chart,
-    text_width,
-    truncate,
-)
+from bot.web.chart_svg import FONT_FAMILY, NO_DATA, text_width, truncate
+from bot.web.charts import Bar, Series, bar_chart, line_chart
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]

@@ -16,13 +16,9 @@ from sqlalchemy import select, text
 
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
-from bot.web.citizen_form import (
-    FORM_COOKIE,
-    CitizenFormContext,
-    add_citizen_form_routes,
-    check_token,
-    issue_token,
-)
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, issue_token
+from bot.web.citizen_intake import CitizenFormContext
 from bot.web.html import environment, escape
 from config.district import District
 from storage.db import Database

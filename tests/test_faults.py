@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.bench.fault_report import FaultReport
 from bot.bench.faults import (
-    FaultReport,
     run_api_faults,
     run_kill9,
     run_pg_restart,

@@ -23,7 +23,8 @@ from bot.services.clock import FakeClock
 from bot.services.invites import MAX_FAILED_ATTEMPTS, InviteError, create_invite, redeem_invite
 from bot.web.access import AccessPolicy
 from bot.web.auth import LoginError, create_login_link, redeem_login_token
-from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_intake import CitizenFormContext
 from bot.web.core import MAX_UPDATE_BYTES, SECRET_HEADER, WebContext, add_core_routes
 from bot.web.html import escape
 from config.district import District

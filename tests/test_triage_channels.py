@@ -19,7 +19,8 @@ from bot.services.cases import CaseService, RequestDraft, WarningDraft
 from bot.services.clock import FakeClock
 from bot.services.triage import check_level, triage
 from bot.web.api_keys import create_api_key
-from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_intake import CitizenFormContext
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database

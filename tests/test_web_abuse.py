@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
 from bot.web.api_keys import create_api_key
-from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_intake import CitizenFormContext
 from bot.web.core import WebContext, add_core_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District

@@ -47,10 +47,11 @@ from typing import Any, Unpack
 from sqlalchemy import func, select, update
 
 from bot.bench.database import ledger
+from bot.bench.fault_report import FaultReport
 from bot.bench.faults_delivery import run_api_down, run_spam_critical
 from bot.bench.faults_survive import run_flood, run_pg_restarts, run_poison_kill9
 from bot.bench.figures import merge_figures
-from bot.bench.harness import Burst, FaultReport, Pace, count, fault_run, paced, wait_drained
+from bot.bench.harness import Pace, fault_run, paced, wait_drained
 from bot.bench.service import ServiceProcess, free_port
 from bot.services.lifecycle import EventType, TimerKind
 from storage.db import Database
@@ -324,10 +325,6 @@ def main(argv: list[str] | None = None) -> int:
             return await run_pg_restarts(
                 workdir, restarts=args.restarts, rate=args.rate, duration=args.duration or 24.0
             )
-        if args.run == "poison-kill9":
-            return await run_poison_kill9(
-                args.database, workdir, rate=args.rate, duration=args.duration or 10.0
-            )
         if args.run == "flood":
             return await run_flood(
                 args.database,
@@ -336,8 +333,9 @@ def main(argv: list[str] | None = None) -> int:
                 flood_rate=args.flood_rate,
                 watch=args.watch,
             )
-        if args.run == "kill9":
-            return await run_kill9(
+        if args.run in ("kill9", "poison-kill9"):
+            crash = run_kill9 if args.run == "kill9" else run_poison_kill9
+            return await crash(
                 args.database, workdir, rate=args.rate, duration=args.duration or 10.0
             )
         if args.run == "api":
@@ -368,9 +366,6 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 __all__ = [
-    "Burst",
-    "FaultReport",
-    "count",
     "run_api_faults",
     "run_kill9",
     "run_pg_restart",

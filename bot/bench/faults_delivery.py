@@ -26,15 +26,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.bench.harness import (
-    FIRST_HANDLER,
-    UNITS,
-    Burst,
-    FaultReport,
-    FaultRun,
-    fault_run,
-    wait_drained,
-)
+from bot.bench.burst import FIRST_HANDLER, UNITS, Burst
+from bot.bench.fault_report import FaultReport
+from bot.bench.harness import FaultRun, fault_run, wait_drained
 from bot.bench.service import ServiceProcess
 from bot.bench.webhook import WebhookPoster, detach_fake_webhook, update_of
 from bot.fakeapi import FakeBotApi

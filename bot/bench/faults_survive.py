@@ -31,13 +31,14 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import select
 
+from bot.bench.fault_report import FaultReport
 from bot.bench.faults_delivery import SPAM_UNIT, _arrival, _chief_chat, _post_warning, _until
 from bot.bench.figures import percentile
-from bot.bench.harness import FaultReport, FaultRun, fault_run, wait_drained
+from bot.bench.harness import FaultRun, Pace, fault_run, paced, wait_drained
 from bot.bench.service import free_port
 from bot.bench.webhook import update_of
 from bot.runtime.inbox import UpdateInbox
@@ -165,15 +166,9 @@ async def private_postgres() -> AsyncIterator[PrivateCluster]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-async def run_pg_restarts(
-    workdir: Path,
-    *,
-    restarts: int = 4,
-    rate: float = 8.0,
-    duration: float = 24.0,
-    drain_timeout: float = 180.0,
-) -> FaultReport:
+async def run_pg_restarts(workdir: Path, *, restarts: int = 4, **pace: Unpack[Pace]) -> FaultReport:
     """Restart a private PostgreSQL ``restarts`` times during the burst, evenly spread."""
+    rate, duration, drain_timeout = paced(pace, 8.0, 24.0, 180.0)
     async with (
         private_postgres() as cluster,
         fault_run("pg-restart4", "postgres", workdir, ["pg4"]) as run,
@@ -226,15 +221,10 @@ async def _leave_in_inbox(db_url: str, payload: dict[str, Any]) -> None:
 
 
 async def run_poison_kill9(
-    database: str,
-    workdir: Path,
-    *,
-    rate: float = 8.0,
-    duration: float = 10.0,
-    downtime: float = 1.0,
-    drain_timeout: float = 150.0,
+    database: str, workdir: Path, *, downtime: float = 1.0, **pace: Unpack[Pace]
 ) -> FaultReport:
     """A poison update posted, ``kill -9``, a poison update left in the inbox, restart."""
+    rate, duration, drain_timeout = paced(pace, 8.0, 10.0, 150.0)
     async with fault_run("poison-kill9", database, workdir, ["pk-a"], port=free_port()) as run:
         first = run.services[0]
         live, held = POISON_IDS

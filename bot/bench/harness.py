@@ -1,226 +1,33 @@
-"""The fault runs' one harness: the people, the burst of warnings, the counts, and a run's frame.
+"""The frame of every fault run: a database, the fake Bot API, the services, burst, drain, count.
 
 Every fault run (:mod:`bot.bench.faults`) has the same frame — a fresh database
 with officers and handlers, the fake Bot API, one or more ``minqing serve``
-processes in webhook mode, a :class:`Burst` of one-shot warnings through their
-webhooks, waiting for the outbox to drain, stopping the services, and counting
-(:func:`count`). :func:`fault_run` is that frame; a run adds only its fault.
+processes in webhook mode, a :class:`~bot.bench.burst.Burst` of one-shot
+warnings through their webhooks, waiting for the outbox to drain, stopping the
+services, and counting (:func:`bot.bench.fault_report.count`). :func:`fault_run`
+is that frame; a run adds only its fault.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
-import re
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
-from sqlalchemy import select
-
-from bot.bench.database import BenchDatabase, add_people, ledger, provision_database
+from bot.bench.burst import Burst, seed
+from bot.bench.database import BenchDatabase, ledger, provision_database
+from bot.bench.fault_report import FaultReport, count
 from bot.bench.service import BENCH_TOKEN, ServiceProcess
-from bot.bench.webhook import WebhookPoster, detach_fake_webhook, update_of
+from bot.bench.webhook import WebhookPoster, detach_fake_webhook
 from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from storage.db import Database
-from storage.models import Case, OutboxMessage
 
 log = logging.getLogger(__name__)
-
-WARNING_TEXT = "两户村民因宅基地边界发生争吵，可能动手"
-#: Units of the officers; each also gets a chief and a staff member.
-UNITS = ("dongcheng", "xihu", "gaoxin_park", "labor", "education")
-FIRST_OFFICER = 830_000_001
-FIRST_HANDLER = 840_000_001
-_MARKER = re.compile(r"〔B(\d+)〕")
-
-
-@dataclass
-class FaultReport:
-    """What a fault run wrote and delivered (see the module docstring)."""
-
-    run: str
-    database: str
-    # The run's length; what the webhook took in and what became of it (cases, receipts).
-    acknowledged_without_case: list[int] = field(default_factory=list)
-    seconds: float = 0.0
-    updates_posted: int = 0
-    updates_acknowledged: int = 0
-    updates_never_acknowledged: int = 0
-    cases_in_db: int = 0
-    duplicate_cases: int = 0
-    confirmations_seen: int = 0
-    # Timers (two instances only).
-    timers_due: int | None = None
-    timers_fired: int | None = None
-    timers_fired_twice: int | None = None
-    # The outbox, in the database and at the fake Bot API.
-    outbox_written: int = 0
-    outbox_sent: int = 0
-    outbox_failed: int = 0
-    outbox_undelivered: int = 0
-    #: Seconds from the end of the burst until no outbox row was left undelivered.
-    drain_seconds: float | None = None
-    rows_delivered_at_fake: int = 0
-    rows_never_seen_at_fake: int = 0
-    duplicate_deliveries: int = 0
-    #: Seconds from a critical warning's filing (or the Bot API's return) to its card.
-    alert_delay_seconds: float | None = None
-    #: Routine cards queued to the same chief before the alert but delivered after it.
-    alert_overtook: int | None = None
-    #: Updates dead-lettered (poison updates, out of attempts), when the run counts them.
-    dead_letters: int | None = None
-    #: Another citizen's ``/which`` during a flood: how many, and seconds post → answer.
-    replies: int | None = None
-    reply_p50_seconds: float | None = None
-    reply_p99_seconds: float | None = None
-    reply_max_seconds: float | None = None
-    #: What the run observed on the way (the faults injected, the webhook's answers).
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def nothing_lost(self) -> bool:
-        """Every acknowledged update has its case and every outbox row arrived."""
-        return (
-            not self.acknowledged_without_case
-            and self.outbox_undelivered == 0
-            and self.rows_never_seen_at_fake == 0
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready figures."""
-        out = asdict(self)
-        out["nothing_lost"] = self.nothing_lost
-        return out
-
-    def summary(self) -> str:
-        """The counts as a few human lines."""
-        lines = [
-            f"fault run {self.run} on {self.database} ({self.seconds:.1f} s)",
-            f"  updates: posted {self.updates_posted}, acknowledged {self.updates_acknowledged}, "
-            f"never acknowledged {self.updates_never_acknowledged}",
-            f"  cases: in the database {self.cases_in_db}, acknowledged without a case "
-            f"{len(self.acknowledged_without_case)}"
-            + (f" {self.acknowledged_without_case[:10]}" if self.acknowledged_without_case else "")
-            + f", duplicated {self.duplicate_cases}; officer confirmations seen "
-            f"{self.confirmations_seen}",
-            f"  outbox: written {self.outbox_written}, sent {self.outbox_sent}, failed "
-            f"{self.outbox_failed}, undelivered {self.outbox_undelivered}; arrived at the fake "
-            f"{self.rows_delivered_at_fake}, never arrived {self.rows_never_seen_at_fake}, "
-            f"duplicate deliveries {self.duplicate_deliveries}",
-        ]
-        if self.alert_delay_seconds is not None:
-            lines.append(f"  critical alert delay: {self.alert_delay_seconds:.1f} s")
-        if self.dead_letters is not None:
-            lines.append(f"  dead letters: {self.dead_letters}")
-        if self.replies:
-            lines.append(
-                f"  another citizen's replies: {self.replies}, p50 {self.reply_p50_seconds:.2f} s, "
-                f"p99 {self.reply_p99_seconds:.2f} s, max {self.reply_max_seconds:.2f} s"
-            )
-        if self.drain_seconds is not None:
-            lines.append(f"  outbox drained {self.drain_seconds:.1f} s after the burst ended")
-        if self.timers_due is not None:
-            lines.append(
-                f"  timers: due {self.timers_due}, fired {self.timers_fired}, effect repeated "
-                f"{self.timers_fired_twice}"
-            )
-        lines.extend(f"  note: {n}" for n in self.notes)
-        lines.append(f"  nothing lost: {'yes' if self.nothing_lost else 'NO'}")
-        return "\n".join(lines)
-
-
-class Burst:
-    """Officers filing one-shot warnings through the webhook at a fixed rate.
-
-    Args:
-        fake: The fake Bot API.
-        posters: Webhook posters; updates go to them in turn (one per instance).
-        retries: Webhook retries per update (Telegram retries failed deliveries).
-    """
-
-    def __init__(
-        self, fake: FakeBotApi, posters: Sequence[WebhookPoster], retries: int = 12
-    ) -> None:
-        self.fake = fake
-        self.posters = list(posters)
-        self.retries = retries
-        self.officers = [fake.user(FIRST_OFFICER + i, f"信息员{i}") for i in range(len(UNITS))]
-        self.acknowledged: set[int] = set()
-        self.rejected: set[int] = set()
-        self.posted = 0
-        self._numbers = itertools.count(1)
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def _post(self, poster: WebhookPoster, n: int, payload: dict[str, Any]) -> None:
-        status = await poster.post(payload, retries=self.retries)
-        (self.acknowledged if 200 <= status < 300 else self.rejected).add(n)
-
-    def send(self) -> int:
-        """File one warning (posting in the background); its number."""
-        n = next(self._numbers)
-        officer = self.officers[n % len(self.officers)]
-        payload = update_of(self.fake, officer.send_text(f"/warn {WARNING_TEXT}〔B{n}〕"))
-        poster = self.posters[n % len(self.posters)]
-        self.posted += 1
-        task = asyncio.create_task(self._post(poster, n, payload))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return n
-
-    async def run(
-        self,
-        rate: float,
-        duration: float,
-        at: Sequence[tuple[float, Callable[[], Any]]] = (),
-    ) -> None:
-        """Send for ``duration`` seconds at ``rate``; call each ``(fraction, action)`` on time.
-
-        An action may return an awaitable; it is awaited in the background while
-        sending goes on.
-        """
-        loop = asyncio.get_running_loop()
-        total = max(1, int(rate * duration))
-        pending = sorted(at, key=lambda item: item[0])
-        started = loop.time()
-        side: list[asyncio.Task[Any]] = []
-        for i in range(total):
-            while pending and i >= pending[0][0] * total:
-                _, action = pending.pop(0)
-                result = action()
-                if asyncio.iscoroutine(result):
-                    side.append(asyncio.create_task(result))
-            delay = started + i / rate - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self.send()
-        for _, action in pending:
-            result = action()
-            if asyncio.iscoroutine(result):
-                side.append(asyncio.create_task(result))
-        if side:
-            await asyncio.gather(*side)
-
-    async def settle(self, timeout: float = 120.0) -> None:  # noqa: ASYNC109 - harness API
-        """Wait for the posts still retrying."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
-
-
-async def seed(db_url: str) -> None:
-    """Officers, chiefs and staff of :data:`UNITS`."""
-    db = Database(db_url)
-    try:
-        await add_people(db, [(u, "officer") for u in UNITS], FIRST_OFFICER, "officer")
-        handlers = [(u, role) for u in UNITS for role in ("chief", "staff")]
-        await add_people(db, handlers, FIRST_HANDLER, "handler")
-    finally:
-        await db.dispose()
 
 
 async def wait_drained(db_url: str, timeout: float) -> bool:  # noqa: ASYNC109 - harness API
@@ -244,59 +51,6 @@ async def wait_drained(db_url: str, timeout: float) -> bool:  # noqa: ASYNC109 -
             await asyncio.sleep(0.5)
     finally:
         await db.dispose()
-
-
-async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str) -> FaultReport:
-    """Fill ``report`` with the counts of a finished run."""
-    report.updates_posted = burst.posted
-    report.updates_acknowledged = len(burst.acknowledged)
-    report.updates_never_acknowledged = len(burst.rejected)
-    db = Database(db_url)
-    try:
-        async with db.session() as s:
-            texts = list((await s.scalars(select(Case.original_text))).all())
-            rows = (
-                await s.execute(
-                    select(
-                        OutboxMessage.id,
-                        OutboxMessage.chat_id,
-                        OutboxMessage.text,
-                        OutboxMessage.status,
-                    )
-                )
-            ).all()
-        counts = await ledger(db)
-    finally:
-        await db.dispose()
-    markers = Counter(int(m.group(1)) for t in texts for m in _MARKER.finditer(t))
-    report.cases_in_db = len(markers)
-    report.duplicate_cases = sum(n - 1 for n in markers.values() if n > 1)
-    report.acknowledged_without_case = sorted(n for n in burst.acknowledged if n not in markers)
-    report.outbox_written = counts.outbox
-    report.outbox_sent = counts.sent
-    report.outbox_failed = counts.failed
-    report.outbox_undelivered = counts.undelivered
-    arrivals: Counter[tuple[str, str]] = Counter()
-    for method in ("sendMessage", "editMessageText"):
-        for call in fake.calls(method):
-            if call.ok:
-                arrivals[(str(call.chat_id), str(call.params.get("text", "")))] += 1
-    seen = 0
-    extra = 0
-    for _id, chat_id, text, status in rows:
-        n = arrivals.get((str(chat_id), text), 0)
-        if n:
-            seen += 1
-            extra += n - 1
-        elif status != "failed":
-            report.rows_never_seen_at_fake += 1
-    report.rows_delivered_at_fake = seen
-    report.duplicate_deliveries = extra
-    officer_chats = {o.id for o in burst.officers}
-    report.confirmations_seen = sum(
-        1 for m in fake.sent_messages() if m.chat_id in officer_chats and "预警已报送" in m.content
-    )
-    return report
 
 
 @contextlib.asynccontextmanager

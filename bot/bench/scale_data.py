@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,14 +13,6 @@ from zoneinfo import ZoneInfo
 from config.district import District
 
 TZ = ZoneInfo("Asia/Shanghai")
-#: Per backend, and per (backend, query) where the query's target differs (issue 16:
-#: scores and report within 1 s on SQLite).
-TARGET_MS: dict[Any, float] = {
-    "postgres": 500.0,
-    "sqlite": 2000.0,
-    ("sqlite", "scores"): 1000.0,
-    ("sqlite", "report"): 1000.0,
-}
 BATCH = 100_000
 #: Final status → share of cases (open ones are about a third, as in a busy district).
 STATUS_MIX: tuple[tuple[str, float], ...] = (
@@ -140,14 +132,6 @@ class Generated:
     busiest_unit: str = ""
     sample_case_id: int = 0
     month: str = ""
-
-
-@dataclass
-class _Plan:
-    sql: str
-    ms: float
-    plan: str
-    indexes: list[str] = field(default_factory=list)
 
 
 def _owners(district: District) -> list[str]:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.web.citizen_form import CitizenFormContext, add_citizen_form_routes
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_intake import CitizenFormContext
 from bot.web.dashboard import add_dashboard_routes
 from bot.web.open311 import Open311Context, add_open311_routes
 

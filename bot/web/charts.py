@@ -10,32 +10,35 @@ Two charts, both pure functions returning an SVG document as ``str``:
 Every chart has a ``<title>`` and ``<desc>`` referenced by ``aria-labelledby``,
 draws with the system's CJK fonts ("Noto Sans CJK SC", "Microsoft YaHei",
 sans-serif), escapes every piece of text it is given, and is deterministic:
-the same input gives the same bytes (ids derive from the content).
+the same input gives the same bytes (ids derive from the content). What both
+charts draw with (fonts, colours, text widths, ids, the frame) is in
+:mod:`bot.web.chart_svg`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-FONT_FAMILY = "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
-#: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000")
-#: Dash patterns, so that series differ by more than colour.
-DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4")
-TEXT_COLOUR = "#222222"
-MUTED_COLOUR = "#666666"
-GRID_COLOUR = "#dddddd"
-AXIS_COLOUR = "#888888"
-BAR_COLOUR = "#0072B2"
-NO_DATA = "暂无数据"
-
-_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+from bot.web.chart_svg import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    DASHES,
+    GRID_COLOUR,
+    MUTED_COLOUR,
+    NO_DATA,
+    PALETTE,
+    coord,
+    element_ids,
+    finite,
+    percent,
+    svg_open,
+    svg_text,
+    text_width,
+    truncate,
+)
 
 
 @dataclass(frozen=True)
@@ -52,90 +55,6 @@ class Bar:
 
     label: str
     value: float
-
-
-def text_width(text: str, size: float) -> float:
-    """Estimated rendered width of ``text`` at font ``size`` (CJK wide, Latin narrow)."""
-    width = 0.0
-    for ch in text:
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
-            width += size
-        elif ch in " .,:;!|'ilj":
-            width += size * 0.32
-        else:
-            width += size * 0.6
-    return width
-
-
-def truncate(text: str, size: float, max_width: float) -> str:
-    """``text`` cut with an ellipsis to fit ``max_width``."""
-    if text_width(text, size) <= max_width:
-        return text
-    out = ""
-    for ch in text:
-        if text_width(out + ch + "…", size) > max_width:
-            break
-        out += ch
-    return out + "…"
-
-
-def _n(x: float) -> str:
-    """A coordinate, formatted the same way every time."""
-    text = f"{x:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def _attr(text: str) -> str:
-    return escape(text, quote=True)
-
-
-def _finite(value: float | None) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
-
-
-def _chart_id(chart_id: str | None, *parts: object) -> str:
-    if chart_id is not None:
-        if not _ID_RE.match(chart_id):
-            raise ValueError(
-                f"chart id must be an XML name of letters, digits, _ and -: {chart_id!r}"
-            )
-        return chart_id
-    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:10]
-    return f"chart-{digest}"
-
-
-def _open(width: float, height: float, cid: str, title: str, desc: str) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}"'
-        f' viewBox="0 0 {_n(width)} {_n(height)}" role="img"'
-        f' aria-labelledby="{cid}-title {cid}-desc" font-family="{FONT_FAMILY}"'
-        f' font-size="12" fill="{TEXT_COLOUR}">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-        f'<rect width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
-        f'<text x="16" y="24" font-size="15" font-weight="bold">{escape(title)}</text>',
-    ]
-
-
-def _text(
-    x: float,
-    y: float,
-    text: str,
-    *,
-    anchor: str = "start",
-    size: int | None = None,
-    fill: str | None = None,
-) -> str:
-    extra = f' font-size="{size}"' if size is not None else ""
-    extra += f' fill="{fill}"' if fill is not None else ""
-    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
 
 
 def line_chart(
@@ -172,8 +91,8 @@ def line_chart(
             raise ValueError(
                 f"series {s.name!r} has {len(s.values)} values for {len(x_labels)} labels"
             )
-    cleaned = [[_finite(v) for v in s.values] for s in series]
-    cid = _chart_id(
+    cleaned = [[finite(v) for v in s.values] for s in series]
+    cid = element_ids(
         chart_id,
         "line",
         title,
@@ -188,7 +107,7 @@ def line_chart(
         desc = (
             f"折线图：{title}。{len(x_labels)} 个时间点（{span}），纵轴为 0–100%；系列：{names}。"
         )
-    out = _open(width, height, cid, title, desc)
+    out = svg_open(width, height, cid, title, desc)
 
     # Legend rows at the bottom.
     legend_items: list[tuple[float, int, Series, int]] = []  # x, row, series, index
@@ -218,12 +137,12 @@ def line_chart(
         fraction = step / 5
         y = py(fraction)
         out.append(
-            f'<line x1="{_n(x0)}" y1="{_n(y)}" x2="{_n(x1)}" y2="{_n(y)}"'
+            f'<line x1="{coord(x0)}" y1="{coord(y)}" x2="{coord(x1)}" y2="{coord(y)}"'
             f' stroke="{GRID_COLOUR if step else AXIS_COLOUR}" stroke-width="1"/>'
         )
-        out.append(_text(x0 - 8, y + 4, f"{step * 20}%", anchor="end", fill=MUTED_COLOUR))
+        out.append(svg_text(x0 - 8, y + 4, f"{step * 20}%", anchor="end", fill=MUTED_COLOUR))
     out.append(
-        f'<line x1="{_n(x0)}" y1="{_n(y0)}" x2="{_n(x0)}" y2="{_n(y1)}"'
+        f'<line x1="{coord(x0)}" y1="{coord(y0)}" x2="{coord(x0)}" y2="{coord(y1)}"'
         f' stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
     out.append("</g>")
@@ -236,12 +155,14 @@ def line_chart(
         for i, label in enumerate(x_labels):
             if i % every == 0:
                 out.append(
-                    _text(px(i), y1 + 18, label, anchor="middle", size=11, fill=MUTED_COLOUR)
+                    svg_text(px(i), y1 + 18, label, anchor="middle", size=11, fill=MUTED_COLOUR)
                 )
         out.append("</g>")
 
     if not has_data:
-        out.append(_text((x0 + x1) / 2, (y0 + y1) / 2, NO_DATA, anchor="middle", fill=MUTED_COLOUR))
+        out.append(
+            svg_text((x0 + x1) / 2, (y0 + y1) / 2, NO_DATA, anchor="middle", fill=MUTED_COLOUR)
+        )
 
     for i, (s, values) in enumerate(zip(series, cleaned, strict=True)):
         colour, dash = PALETTE[i % len(PALETTE)], DASHES[i % len(DASHES)]
@@ -254,7 +175,7 @@ def line_chart(
             if v is None:
                 pen_down = False
                 continue
-            path.append(f"{'L' if pen_down else 'M'}{_n(px(j))} {_n(py(v))}")
+            path.append(f"{'L' if pen_down else 'M'}{coord(px(j))} {coord(py(v))}")
             pen_down = True
         if path:
             out.append(
@@ -265,8 +186,8 @@ def line_chart(
             if v is None:
                 continue
             out.append(
-                f'<circle cx="{_n(px(j))}" cy="{_n(py(v))}" r="3" fill="{colour}">'
-                f"<title>{escape(f'{s.name} {x_labels[j]}：{_percent(v)}')}</title></circle>"
+                f'<circle cx="{coord(px(j))}" cy="{coord(py(v))}" r="3" fill="{colour}">'
+                f"<title>{escape(f'{s.name} {x_labels[j]}：{percent(v)}')}</title></circle>"
             )
         out.append("</g>")
 
@@ -277,10 +198,11 @@ def line_chart(
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             ly = height - 12 - (legend_rows - 1 - lrow) * 20
             out.append(
-                f'<line x1="{_n(lx)}" y1="{_n(ly - 4)}" x2="{_n(lx + 26)}" y2="{_n(ly - 4)}"'
+                f'<line x1="{coord(lx)}" y1="{coord(ly - 4)}"'
+                f' x2="{coord(lx + 26)}" y2="{coord(ly - 4)}"'
                 f' stroke="{colour}" stroke-width="2"{dash_attr}/>'
             )
-            out.append(_text(lx + 32, ly, s.name))
+            out.append(svg_text(lx + 32, ly, s.name))
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -335,7 +257,7 @@ def bar_chart(
     """
     items = [b if isinstance(b, Bar) else Bar(label=b[0], value=b[1]) for b in bars]
     for item in items:
-        if _finite(item.value) is None:
+        if finite(item.value) is None:
             raise ValueError(f"bar {item.label!r} has no finite value: {item.value!r}")
     if sort:
         items = sorted(items, key=lambda b: -b.value)
@@ -344,7 +266,7 @@ def bar_chart(
         max_value = 100.0 if largest <= 100 else _nice_ceiling(largest)
     if not max_value > 0:
         raise ValueError("max_value must be positive")
-    cid = _chart_id(
+    cid = element_ids(
         chart_id,
         "bar",
         title,
@@ -374,26 +296,26 @@ def bar_chart(
     x0 = 16 + label_width
     x1 = width - 16 - value_room
     y1 = top + max(len(items), 1) * row_height
-    out = _open(width, height, cid, title, desc)
+    out = svg_open(width, height, cid, title, desc)
 
     out.append('<g class="grid">')
     for step in range(6):
         value = max_value * step / 5
         x = x0 + (x1 - x0) * step / 5
         out.append(
-            f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(y1)}"'
+            f'<line x1="{coord(x)}" y1="{coord(top)}" x2="{coord(x)}" y2="{coord(y1)}"'
             f' stroke="{GRID_COLOUR if step else AXIS_COLOUR}" stroke-width="1"/>'
         )
-        out.append(_text(x, y1 + 16, _tick(value), anchor="middle", size=11, fill=MUTED_COLOUR))
+        out.append(svg_text(x, y1 + 16, _tick(value), anchor="middle", size=11, fill=MUTED_COLOUR))
     out.append(
-        f'<line x1="{_n(x0)}" y1="{_n(y1)}" x2="{_n(x1)}" y2="{_n(y1)}"'
+        f'<line x1="{coord(x0)}" y1="{coord(y1)}" x2="{coord(x1)}" y2="{coord(y1)}"'
         f' stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
     out.append("</g>")
 
     if not items:
         out.append(
-            _text(
+            svg_text(
                 (x0 + x1) / 2, top + row_height / 2 + 4, NO_DATA, anchor="middle", fill=MUTED_COLOUR
             )
         )
@@ -406,15 +328,16 @@ def bar_chart(
         out.append(f'<g class="bar" data-rank="{i + 1}">')
         out.append(f"<title>{escape(f'{label}：{shown}')}</title>")
         out.append(
-            _text(
+            svg_text(
                 x0 - 8, y + bar_height / 2 + 4, truncate(label, 12, label_width - 8), anchor="end"
             )
         )
         out.append(
-            f'<rect x="{_n(x0)}" y="{_n(y)}" width="{_n(length)}" height="{_n(bar_height)}"'
+            f'<rect x="{coord(x0)}" y="{coord(y)}"'
+            f' width="{coord(length)}" height="{coord(bar_height)}"'
             f' fill="{BAR_COLOUR}"/>'
         )
-        out.append(_text(x0 + length + 6, y + bar_height / 2 + 4, shown, size=11))
+        out.append(svg_text(x0 + length + 6, y + bar_height / 2 + 4, shown, size=11))
         out.append("</g>")
     out.append("</g>")
     out.append("</svg>")

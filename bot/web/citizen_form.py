@@ -11,14 +11,13 @@ Routes::
 
 Decisions:
 
-* **CSRF.** Double-submit cookie bound by an HMAC. ``GET /report`` sets a
-  random browser nonce in an HttpOnly, SameSite=Strict cookie; each rendered
-  form carries ``issued.form_id.tag`` with ``tag`` = HMAC-SHA256 (installation
-  secret ``web_form``) over the issue time, a fresh form id and the browser
-  nonce. ``POST /report`` files only when the tag verifies in constant time
-  for the cookie that came with it and the form is younger than
-  :data:`FORM_TTL`; otherwise 403 and nothing is filed. Another site can
-  neither read the cookie nor forge the tag.
+* **CSRF.** Double-submit cookie bound by an HMAC
+  (:mod:`bot.web.citizen_form_tokens`). ``GET /report`` sets a random browser
+  nonce in an HttpOnly, SameSite=Strict cookie; each rendered form carries a
+  token bound to it. ``POST /report`` files only when the tag verifies in
+  constant time for the cookie that came with it and the form is younger than
+  :data:`~bot.web.citizen_form_tokens.FORM_TTL`; otherwise 403 and nothing is
+  filed. Another site can neither read the cookie nor forge the tag.
 * **Each form files once.** The form id is claimed in ``bot_state`` before
   filing; sending the same form again (double click, refresh) shows the case
   it already filed instead of filing a second one.
@@ -39,218 +38,43 @@ Decisions:
 * Text longer than 5000 characters, an empty text or a malformed phone number
   re-shows the form with the input kept and a clear Chinese message (HTTP
   400); nothing is filed.
+
+The routes are here; the pages they render in :mod:`bot.web.citizen_form_pages`,
+the form's service side (input checks, filing once, the status look-up) in
+:mod:`bot.web.citizen_intake`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.services.cases import MAX_TEXT, CaseView, Preview
 from bot.services.lifecycle import CaseError
-from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
-from bot.services.triage import emergency_of
-from bot.web.citizen_followup import answer_from_status, follow_up_open
+from bot.web.citizen_followup import answer_from_status
+from bot.web.citizen_form_pages import render_filed, render_form, render_status_page
+from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, is_nonce, issue_token, new_nonce
 from bot.web.citizen_intake import (
-    DONE,
-    FORM_SECRET_NAME,
-    MAX_ADDRESS,
     CitizenFormContext,
-    Filed,
     FormError,
     FormValues,
     NotARequest,
-    StatusResult,
     build_draft,
     file_from_form,
     lookup_status,
-    places,
     preview_request,
 )
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 from bot.web.throttle import TOO_MANY
-from storage.enums import CaseStatus
-
-#: The browser nonce cookie.
-FORM_COOKIE = "minqing_form"
-#: How long a rendered form may be submitted.
-FORM_TTL = timedelta(hours=2)
-
-_NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
-_TOKEN_RE = re.compile(r"^([0-9]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
-
-
-# --- CSRF tokens ------------------------------------------------------------------------
-
-
-def new_nonce() -> str:
-    """A fresh browser nonce or form id (128 bits)."""
-    return secrets.token_urlsafe(16)
-
-
-def _tag(secret: bytes, issued: int, form_id: str, browser_nonce: str) -> str:
-    body = f"report-form|{issued}|{form_id}|{browser_nonce}".encode("ascii")
-    return _b64(hmac.new(secret, body, hashlib.sha256).digest())
-
-
-def issue_token(secret: bytes, browser_nonce: str, now: datetime) -> str:
-    """A form token bound to ``browser_nonce``: ``issued.form_id.tag``."""
-    issued = int(now.timestamp())
-    form_id = new_nonce()
-    return f"{issued}.{form_id}.{_tag(secret, issued, form_id, browser_nonce)}"
-
-
-def check_token(secret: bytes, token: str, browser_nonce: str | None, now: datetime) -> str | None:
-    """The form id of a valid token for this browser, or None (forged, foreign or expired)."""
-    match = _TOKEN_RE.match(token or "")
-    if match is None or browser_nonce is None or not _NONCE_RE.match(browser_nonce):
-        return None
-    issued, form_id, tag = int(match.group(1)), match.group(2), match.group(3)
-    expected = _tag(secret, issued, form_id, browser_nonce)
-    if not hmac.compare_digest(expected.encode("ascii"), tag.encode("ascii")):
-        return None
-    age = now.timestamp() - issued
-    if age > FORM_TTL.total_seconds() or age < -300:
-        return None
-    return form_id
-
-
-# --- pages -------------------------------------------------------------------------------
-
-
-def render_form(
-    ctx: CitizenFormContext,
-    token: str,
-    values: FormValues | None = None,
-    *,
-    error: str | None = None,
-    preview: Preview | None = None,
-    talk: str | None = None,
-) -> Page:
-    """The report form (with a preview answer, or the answer to small talk, above it)."""
-    return Page(
-        "report_form.html",
-        {
-            "talk": talk,
-            "district_name": ctx.district.name,
-            "token": token,
-            "values": values or FormValues(),
-            "places": places(ctx.district),
-            "max_text": MAX_TEXT,
-            "max_address": MAX_ADDRESS,
-            "error": error,
-            "preview": preview_answer(preview) if preview else None,
-            "emergency": _emergency_line(values.text) if preview and values else None,
-        },
-    )
-
-
-def _emergency_line(text: str) -> str | None:
-    """The emergency line for a text that describes danger now."""
-    danger = emergency_of(text)
-    return danger.line if danger is not None else None
-
-
-def preview_answer(p: Preview) -> dict[str, object]:
-    """The "which office?" answer: the office, what else is known, and whether it is a guess."""
-    rows: list[tuple[str, str]] = []
-    if p.bureau_name:
-        office = p.bureau_name + (f"（负责{p.bureau_duties}）" if p.bureau_duties else "")
-        rows.append(("受理窗口", p.room_name))
-    elif p.room_name:
-        office = p.room_name
-    else:
-        office = "暂时无法确定，提交后由群众服务中心人工分派"
-    rows += [
-        (label, value)
-        for label, value in (("办公地点", p.address), ("办公时间", p.hours), ("联系电话", p.phone))
-        if value
-    ]
-    if p.keywords:
-        rows.append(("判断依据", "、".join(p.keywords)))
-    return {"office": office, "rows": rows, "unsure": bool(p.unsure and p.room_name)}
-
-
-def _deadline_text(ctx: CitizenFormContext, view: CaseView) -> str:
-    if view.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED):
-        resolve = ctx.district.deadlines[view.priority].resolve
-        return f"正在分派承办单位，派单后{fmt_duration(resolve)}内办结"
-    return fmt_time(view.resolve_due_at, ctx.tz)
-
-
-def status_link(number: str) -> str:
-    """The status page of a case number."""
-    return "/report/status?" + urlencode({"number": number})
-
-
-def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
-    """The confirmation after filing."""
-    view = filed.view
-    return Page(
-        "report_filed.html",
-        {
-            "repeated": filed.repeated,
-            "number": view.number,
-            "unit": view.owning_unit_name,
-            "deadline": _deadline_text(ctx, view),
-            "link": status_link(view.number),
-            "has_phone": bool(view.contact_phone),
-            "emergency": filed.emergency,
-            "at_desk": view.owning_unit_id == ctx.district.dispatcher,
-        },
-    )
-
-
-def render_status_page(
-    ctx: CitizenFormContext,
-    number: str,
-    result: StatusResult | None,
-    *,
-    asked: bool,
-    error: str | None = None,
-    ok: str | None = None,
-) -> Page:
-    """The status page: the result (if any), the follow-up answers, then the look-up form."""
-    done = result is not None and result.status in DONE
-    answers = [(k, v[0]) for k, v in FOLLOW_UP_ANSWERS.items()] if follow_up_open(result) else []
-    return Page(
-        "report_status.html",
-        {
-            "number": number,
-            "result": result,
-            "asked": asked,
-            "done": done,
-            "tz": ctx.tz,
-            "answers": answers,
-            "error": error,
-            "ok": ok,
-        },
-    )
-
-
-# --- routes --------------------------------------------------------------------------------
-
 
 FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
 
 
 def _cookie_nonce(request: web.Request) -> str | None:
     value = request.cookies.get(FORM_COOKIE)
-    return value if value and _NONCE_RE.match(value) else None
+    return value if value and is_nonce(value) else None
 
 
 async def _form_response(
@@ -290,12 +114,7 @@ async def handle_preview(request: web.Request) -> web.Response:
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
-        message = exc.message
-        return await _form_response(
-            request,
-            lambda token: render_form(ctx, token, values, error=message),
-            status=400,
-        )
+        return await _form_error(request, ctx, values, exc)
     return await _form_response(
         request, lambda token: render_form(ctx, token, values, preview=answer)
     )
@@ -308,6 +127,18 @@ async def _not_a_request(
     kept = replace(values, text="")
     kind = exc.kind
     return await _form_response(request, lambda token: render_form(ctx, token, kept, talk=kind))
+
+
+async def _form_error(
+    request: web.Request, ctx: CitizenFormContext, values: FormValues, exc: FormError
+) -> web.Response:
+    """The form again with the input kept and the Chinese message above it (400)."""
+    message = exc.message
+    return await _form_response(
+        request,
+        lambda token: render_form(ctx, token, values, error=message),
+        status=400,
+    )
 
 
 async def handle_submit(request: web.Request) -> web.Response:
@@ -336,12 +167,7 @@ async def handle_submit(request: web.Request) -> web.Response:
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
-        message = exc.message
-        return await _form_response(
-            request,
-            lambda token: render_form(ctx, token, values, error=message),
-            status=400,
-        )
+        return await _form_error(request, ctx, values, exc)
     return html_response(request, render_filed(ctx, filed))
 
 
@@ -433,16 +259,6 @@ def add_citizen_form_routes(app: web.Application, ctx: CitizenFormContext) -> No
 
 
 __all__ = [
-    "FORM_COOKIE",
     "FORM_KEY",
-    "FORM_SECRET_NAME",
-    "FORM_TTL",
-    "CitizenFormContext",
-    "FormError",
-    "FormValues",
     "add_citizen_form_routes",
-    "check_token",
-    "file_from_form",
-    "issue_token",
-    "lookup_status",
 ]

@@ -19,7 +19,8 @@ Routes::
     GET  /dashboard/export/cases.csv    the viewer's cases (UTF-8 with BOM)
     GET  /dashboard/export/scores.csv?month=
 
-The case routes, the overview, assessment, coverage and exports are here;
+The overview, assessment, coverage, exports and the mounting are here; the
+case list, the case card and its actions in :mod:`bot.web.dashboard_cases`;
 the context, the viewer, ``/login``/``/logout`` and the guard every route goes
 through are in :mod:`bot.web.dashboard_base`; the diary and the residential
 files in :mod:`bot.web.dashboard_records`; what each page shows in
@@ -51,16 +52,9 @@ Decisions:
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-
 from aiohttp import web
 
 from bot.runtime.assembly import Runtime
-from bot.services import notifications as nt
-from bot.services.callbacks import CaseAction
-from bot.services.cases import CLOSURE_KINDS
-from bot.services.lifecycle import CaseError
 from bot.services.organisation import Coverage, coverage
 from bot.web import dashboard_data as data
 from bot.web import dashboard_export as export
@@ -71,7 +65,6 @@ from bot.web.dashboard_base import (
     DashboardContext,
     Viewer,
     csv_response,
-    form_field,
     guarded,
     handle_login,
     handle_logout,
@@ -79,13 +72,10 @@ from bot.web.dashboard_base import (
     month_choices,
     month_of,
     neighbours,
-    not_found,
     page,
-    parse_int,
-    redirect,
 )
+from bot.web.dashboard_cases import handle_act, handle_case, handle_cases
 from bot.web.dashboard_dead import DEAD_PATH, handle_dead_letter_post, handle_dead_letters
-from bot.web.dashboard_layout import FLASH
 from bot.web.dashboard_records import (
     handle_diary,
     handle_diary_post,
@@ -95,189 +85,7 @@ from bot.web.dashboard_records import (
 )
 from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
 from bot.web.errors import install_error_pages
-from bot.web.html import read_form, setup_templates
-from storage.enums import Channel
-from storage.models import Case
-
-log = logging.getLogger(__name__)
-
-#: Case actions the web offers (choosing a room is a Telegram-only shortcut).
-WEB_ACTIONS = (
-    CaseAction.ACKNOWLEDGE,
-    CaseAction.START,
-    CaseAction.RESOLVE,
-    CaseAction.RETURN,
-    CaseAction.ESCALATE,
-    CaseAction.DISPATCH,
-)
-_ERROR_STATUS = {
-    "stale": 409,
-    "illegal_transition": 409,
-    "top": 409,
-    "forbidden": 403,
-    "not_found": 404,
-    "bad_input": 400,
-    "too_late": 409,
-    "pending": 409,
-    "no_request": 409,
-}
-
-
-# --- cases -----------------------------------------------------------------------------------
-
-
-async def handle_cases(
-    request: web.Request, ctx: DashboardContext, viewer: Viewer
-) -> web.StreamResponse:
-    """GET /dashboard."""
-    flt = data.CaseFilter.parse(request.query.get("status"), request.query.get("kind"))
-    views, cut = await data.visible_cases(ctx.cases, viewer.person, viewer.policy, flt)
-    ok = FLASH.get(request.query.get("ok", ""))
-    return page(request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
-
-
-def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pages.ActionForm]:
-    allowed = ctx.cases.actions_for(viewer.person, case)
-    district = ctx.runtime.district
-    targets = nt.dispatch_targets(district)
-    forms = [
-        pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
-        for act in WEB_ACTIONS
-        if act in allowed
-    ]
-    now = ctx.runtime.clock.now()
-    if case.extension_due_at is not None:
-        if ctx.cases.decides_extensions(viewer.person):
-            forms += [
-                pages.ActionForm(CaseAction.EXTEND_OK),
-                pages.ActionForm(CaseAction.EXTEND_NO),
-            ]
-    elif (
-        CaseAction.RESOLVE in allowed
-        and case.resolve_due_at is not None
-        and now <= case.resolve_due_at
-    ):
-        forms.append(pages.ActionForm(CaseAction.EXTEND))
-    return forms
-
-
-async def _case_response(
-    request: web.Request,
-    ctx: DashboardContext,
-    viewer: Viewer,
-    case: Case,
-    *,
-    status: int = 200,
-    ok: str | None = None,
-    error: str | None = None,
-    note: str = "",
-) -> web.Response:
-    view = ctx.cases.view_for(case, viewer.person)
-    entries = await ctx.cases.timeline(case.id)
-    names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
-    document = pages.case_page(
-        viewer.info(ctx),
-        view,
-        entries,
-        _action_forms(ctx, viewer, case),
-        ctx.tz,
-        names,
-        ok=ok,
-        error=error,
-        note=note,
-    )
-    return page(request, document, status)
-
-
-async def handle_case(
-    request: web.Request, ctx: DashboardContext, viewer: Viewer
-) -> web.StreamResponse:
-    """GET /dashboard/cases/{id}."""
-    case_id = parse_int(request.match_info["case_id"])
-    case = await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
-    if case is None:
-        return not_found(request)
-    return await _case_response(
-        request, ctx, viewer, case, ok=FLASH.get(request.query.get("ok", ""))
-    )
-
-
-async def _act(
-    ctx: DashboardContext,
-    viewer: Viewer,
-    case: Case,
-    action: str,
-    version: int,
-    form: Mapping[str, str],
-) -> None:
-    cases, actor, web_ = ctx.cases, viewer.person.id, Channel.WEB
-    note = form.get("note", "")
-    if action == CaseAction.ACKNOWLEDGE:
-        await cases.acknowledge(case.id, actor, web_, expected_version=version)
-    elif action == CaseAction.START:
-        await cases.start_progress(case.id, actor, web_, expected_version=version)
-    elif action == CaseAction.RESOLVE:
-        closure = form.get("closure", "")
-        if closure not in CLOSURE_KINDS:
-            raise CaseError("bad_input", "请选择办结类型：实际解决、解释说明或不属实。")
-        await cases.resolve(case.id, actor, note, web_, expected_version=version, closure=closure)
-    elif action == CaseAction.RETURN:
-        await cases.return_case(case.id, actor, note, web_, expected_version=version)
-    elif action == CaseAction.ESCALATE:
-        await cases.escalate(case.id, actor, note or None, web_, expected_version=version)
-    elif action == CaseAction.DISPATCH:
-        target = form.get("target", "")
-        await cases.dispatch(case.id, actor, target, web_, expected_version=version)
-    elif action == CaseAction.EXTEND:
-        days = parse_int(form.get("days", ""))
-        await cases.request_extension(case.id, actor, note, days or 0, web_)
-    elif action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
-        approve = action == CaseAction.EXTEND_OK
-        await cases.decide_extension(
-            case.id, actor, approve, note or None, web_, expected_version=version
-        )
-    else:
-        raise CaseError("bad_input", "未知的操作。")
-
-
-async def handle_act(
-    request: web.Request, ctx: DashboardContext, viewer: Viewer
-) -> web.StreamResponse:
-    """POST /dashboard/cases/{id}/act: one action through the case service (channel web)."""
-    case_id = parse_int(request.match_info["case_id"])
-    case = await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
-    if case is None:
-        return not_found(request)
-    post = await read_form(request)
-    form = {
-        k: form_field(post, k) for k in ("action", "version", "note", "target", "closure", "days")
-    }
-    version = parse_int(form["version"])
-    try:
-        if version is None:
-            raise CaseError("bad_input", "页面缺少版本信息，请刷新后重试。")
-        await _act(ctx, viewer, case, form["action"], version, form)
-    except CaseError as exc:
-        log.info("dashboard action %s on case %s refused: %s", form["action"], case.id, exc.code)
-        fresh = await data.visible_case(ctx.cases, viewer.policy, case.id)
-        if fresh is None:
-            return not_found(request)
-        return await _case_response(
-            request,
-            ctx,
-            viewer,
-            fresh,
-            status=_ERROR_STATUS.get(exc.code, 400),
-            error=exc.message,
-            note=form["note"] if form["action"] == CaseAction.RESOLVE else "",
-        )
-    ctx.runtime.outbox_written()
-    log.info("dashboard: person %s did %s on case %s", viewer.person.id, form["action"], case.id)
-    still = await data.visible_case(ctx.cases, viewer.policy, case.id)
-    if still is None:  # e.g. returned to the desk: no longer the viewer's
-        return redirect(f"/dashboard?ok={form['action']}")
-    return redirect(f"/dashboard/cases/{case.id}?ok={form['action']}")
-
+from bot.web.html import setup_templates
 
 # --- overview, assessment, coverage ----------------------------------------------------------
 
@@ -292,12 +100,16 @@ async def handle_overview(
     return page(request, pages.overview_page(viewer.info(ctx), result))
 
 
-async def handle_assessment(
-    request: web.Request, ctx: DashboardContext, viewer: Viewer
-) -> web.StreamResponse:
-    """GET /dashboard/assessment?month=YYYY-MM."""
-    year, month, error = month_of(ctx, request.query.get("month"))
-    result = await data.assessment(
+async def _assessment(
+    ctx: DashboardContext,
+    viewer: Viewer,
+    year: int,
+    month: int,
+    *,
+    trend_months: int = data.TREND_MONTHS,
+) -> data.Assessment:
+    """The month's assessment as the viewer may see it, as of the service's clock."""
+    return await data.assessment(
         ctx.runtime.db,
         ctx.runtime.district,
         viewer.policy,
@@ -305,7 +117,16 @@ async def handle_assessment(
         month,
         ctx.tz,
         as_of=ctx.runtime.clock.now(),
+        trend_months=trend_months,
     )
+
+
+async def handle_assessment(
+    request: web.Request, ctx: DashboardContext, viewer: Viewer
+) -> web.StreamResponse:
+    """GET /dashboard/assessment?month=YYYY-MM."""
+    year, month, error = month_of(ctx, request.query.get("month"))
+    result = await _assessment(ctx, viewer, year, month)
     prev, nxt = neighbours(year, month)
     document = pages.assessment_page(
         viewer.info(ctx),
@@ -353,16 +174,7 @@ async def handle_export_scores(
     year, month, error = month_of(ctx, request.query.get("month"))
     if error:
         return message(request, "无法导出", error, 400)
-    result = await data.assessment(
-        ctx.runtime.db,
-        ctx.runtime.district,
-        viewer.policy,
-        year,
-        month,
-        ctx.tz,
-        as_of=ctx.runtime.clock.now(),
-        trend_months=0,
-    )
+    result = await _assessment(ctx, viewer, year, month, trend_months=0)
     body = export.to_csv(export.SCORE_CSV_HEADER, export.score_csv_rows(result.rows))
     return csv_response(body, f"minqing-scores-{result.month}.csv")
 

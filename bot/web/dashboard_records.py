@@ -160,16 +160,18 @@ async def _file_response(
     return page(request, document, status)
 
 
-def _readable(ctx: DashboardContext, viewer: Viewer, unit_id: str) -> bool:
-    return unit_id in readable_files(viewer.person, ctx.runtime.district)
+def _requested_unit(request: web.Request, ctx: DashboardContext, viewer: Viewer) -> str | None:
+    """The route's ``{unit_id}`` if the viewer may read that unit's file, else None."""
+    unit_id = request.match_info["unit_id"]
+    return unit_id if unit_id in readable_files(viewer.person, ctx.runtime.district) else None
 
 
 async def handle_file(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """GET /dashboard/files/{unit_id}."""
-    unit_id = request.match_info["unit_id"]
-    if not _readable(ctx, viewer, unit_id):
+    unit_id = _requested_unit(request, ctx, viewer)
+    if unit_id is None:
         return not_found(request)
     ok = FLASH.get(request.query.get("ok", ""))
     return await _file_response(request, ctx, viewer, unit_id, ok=ok)
@@ -179,8 +181,8 @@ async def handle_file_post(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """POST /dashboard/files/{unit_id}: save one section."""
-    unit_id = request.match_info["unit_id"]
-    if not _readable(ctx, viewer, unit_id):
+    unit_id = _requested_unit(request, ctx, viewer)
+    if unit_id is None:
         return not_found(request)
     post = await read_form(request)
     section, content = form_field(post, "section"), form_field(post, "content")

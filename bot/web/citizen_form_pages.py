@@ -1,0 +1,137 @@
+"""What the citizen form's pages show: the form, the "which office?" answer, filed, status.
+
+Each function returns the :class:`~bot.web.html.Page` (template and values) one
+page of ``/report`` renders; the routes that answer with them, and the
+decisions they follow (privacy of the status look-up, what the timeline
+shows), are in :mod:`bot.web.citizen_form`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from bot.services.cases import MAX_TEXT, CaseView, Preview
+from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
+from bot.services.triage import emergency_of
+from bot.web.citizen_followup import follow_up_open
+from bot.web.citizen_intake import (
+    DONE,
+    MAX_ADDRESS,
+    CitizenFormContext,
+    Filed,
+    FormValues,
+    StatusResult,
+    places,
+)
+from bot.web.html import Page
+from storage.enums import CaseStatus
+
+
+def render_form(
+    ctx: CitizenFormContext,
+    token: str,
+    values: FormValues | None = None,
+    *,
+    error: str | None = None,
+    preview: Preview | None = None,
+    talk: str | None = None,
+) -> Page:
+    """The report form (with a preview answer, or the answer to small talk, above it)."""
+    return Page(
+        "report_form.html",
+        {
+            "talk": talk,
+            "district_name": ctx.district.name,
+            "token": token,
+            "values": values or FormValues(),
+            "places": places(ctx.district),
+            "max_text": MAX_TEXT,
+            "max_address": MAX_ADDRESS,
+            "error": error,
+            "preview": preview_answer(preview) if preview else None,
+            "emergency": _emergency_line(values.text) if preview and values else None,
+        },
+    )
+
+
+def _emergency_line(text: str) -> str | None:
+    """The emergency line for a text that describes danger now."""
+    danger = emergency_of(text)
+    return danger.line if danger is not None else None
+
+
+def preview_answer(p: Preview) -> dict[str, object]:
+    """The "which office?" answer: the office, what else is known, and whether it is a guess."""
+    rows: list[tuple[str, str]] = []
+    if p.bureau_name:
+        office = p.bureau_name + (f"（负责{p.bureau_duties}）" if p.bureau_duties else "")
+        rows.append(("受理窗口", p.room_name))
+    elif p.room_name:
+        office = p.room_name
+    else:
+        office = "暂时无法确定，提交后由群众服务中心人工分派"
+    rows += [
+        (label, value)
+        for label, value in (("办公地点", p.address), ("办公时间", p.hours), ("联系电话", p.phone))
+        if value
+    ]
+    if p.keywords:
+        rows.append(("判断依据", "、".join(p.keywords)))
+    return {"office": office, "rows": rows, "unsure": bool(p.unsure and p.room_name)}
+
+
+def _deadline_text(ctx: CitizenFormContext, view: CaseView) -> str:
+    if view.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED):
+        resolve = ctx.district.deadlines[view.priority].resolve
+        return f"正在分派承办单位，派单后{fmt_duration(resolve)}内办结"
+    return fmt_time(view.resolve_due_at, ctx.tz)
+
+
+def status_link(number: str) -> str:
+    """The status page of a case number."""
+    return "/report/status?" + urlencode({"number": number})
+
+
+def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
+    """The confirmation after filing."""
+    view = filed.view
+    return Page(
+        "report_filed.html",
+        {
+            "repeated": filed.repeated,
+            "number": view.number,
+            "unit": view.owning_unit_name,
+            "deadline": _deadline_text(ctx, view),
+            "link": status_link(view.number),
+            "has_phone": bool(view.contact_phone),
+            "emergency": filed.emergency,
+            "at_desk": view.owning_unit_id == ctx.district.dispatcher,
+        },
+    )
+
+
+def render_status_page(
+    ctx: CitizenFormContext,
+    number: str,
+    result: StatusResult | None,
+    *,
+    asked: bool,
+    error: str | None = None,
+    ok: str | None = None,
+) -> Page:
+    """The status page: the result (if any), the follow-up answers, then the look-up form."""
+    done = result is not None and result.status in DONE
+    answers = [(k, v[0]) for k, v in FOLLOW_UP_ANSWERS.items()] if follow_up_open(result) else []
+    return Page(
+        "report_status.html",
+        {
+            "number": number,
+            "result": result,
+            "asked": asked,
+            "done": done,
+            "tz": ctx.tz,
+            "answers": answers,
+            "error": error,
+            "ok": ok,
+        },
+    )

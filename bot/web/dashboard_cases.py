@@ -1,0 +1,220 @@
+"""Dashboard routes for cases: the list, the case card and the actions on it.
+
+``GET /dashboard`` (the viewer's open cases, overdue first),
+``GET /dashboard/cases/{id}`` (the card, the actions the viewer may take, the
+timeline) and ``POST /dashboard/cases/{id}/act`` (签收 / 处理中 / 办结 / 退单 /
+上报 / 派单 / 延期, through the case service, channel web). See
+:mod:`bot.web.dashboard` for the decisions every dashboard route follows (a
+case outside the viewer's policy answers 404; a stale page 409).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from bot.services import notifications as nt
+from bot.services.callbacks import CaseAction
+from bot.services.cases import CLOSURE_KINDS
+from bot.services.lifecycle import CaseError
+from bot.web import dashboard_data as data
+from bot.web import dashboard_pages as pages
+from bot.web.dashboard_base import (
+    DashboardContext,
+    Viewer,
+    form_field,
+    not_found,
+    page,
+    parse_int,
+    redirect,
+)
+from bot.web.dashboard_layout import FLASH
+from bot.web.html import read_form
+from storage.enums import Channel
+from storage.models import Case
+
+#: The dashboard's logger (the name it had before the case routes had a module of their own).
+log = logging.getLogger("bot.web.dashboard")
+
+
+#: Case actions the web offers (choosing a room is a Telegram-only shortcut).
+WEB_ACTIONS = (
+    CaseAction.ACKNOWLEDGE,
+    CaseAction.START,
+    CaseAction.RESOLVE,
+    CaseAction.RETURN,
+    CaseAction.ESCALATE,
+    CaseAction.DISPATCH,
+)
+_ERROR_STATUS = {
+    "stale": 409,
+    "illegal_transition": 409,
+    "top": 409,
+    "forbidden": 403,
+    "not_found": 404,
+    "bad_input": 400,
+    "too_late": 409,
+    "pending": 409,
+    "no_request": 409,
+}
+
+
+async def handle_cases(
+    request: web.Request, ctx: DashboardContext, viewer: Viewer
+) -> web.StreamResponse:
+    """GET /dashboard."""
+    flt = data.CaseFilter.parse(request.query.get("status"), request.query.get("kind"))
+    views, cut = await data.visible_cases(ctx.cases, viewer.person, viewer.policy, flt)
+    ok = FLASH.get(request.query.get("ok", ""))
+    return page(request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
+
+
+def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pages.ActionForm]:
+    allowed = ctx.cases.actions_for(viewer.person, case)
+    district = ctx.runtime.district
+    targets = nt.dispatch_targets(district)
+    forms = [
+        pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
+        for act in WEB_ACTIONS
+        if act in allowed
+    ]
+    now = ctx.runtime.clock.now()
+    if case.extension_due_at is not None:
+        if ctx.cases.decides_extensions(viewer.person):
+            forms += [
+                pages.ActionForm(CaseAction.EXTEND_OK),
+                pages.ActionForm(CaseAction.EXTEND_NO),
+            ]
+    elif (
+        CaseAction.RESOLVE in allowed
+        and case.resolve_due_at is not None
+        and now <= case.resolve_due_at
+    ):
+        forms.append(pages.ActionForm(CaseAction.EXTEND))
+    return forms
+
+
+async def _case_response(
+    request: web.Request,
+    ctx: DashboardContext,
+    viewer: Viewer,
+    case: Case,
+    *,
+    status: int = 200,
+    ok: str | None = None,
+    error: str | None = None,
+    note: str = "",
+) -> web.Response:
+    view = ctx.cases.view_for(case, viewer.person)
+    entries = await ctx.cases.timeline(case.id)
+    names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
+    document = pages.case_page(
+        viewer.info(ctx),
+        view,
+        entries,
+        _action_forms(ctx, viewer, case),
+        ctx.tz,
+        names,
+        ok=ok,
+        error=error,
+        note=note,
+    )
+    return page(request, document, status)
+
+
+async def _requested_case(
+    request: web.Request, ctx: DashboardContext, viewer: Viewer
+) -> Case | None:
+    """The case of the route's ``{case_id}``, or None: no such case or not the viewer's."""
+    case_id = parse_int(request.match_info["case_id"])
+    return await data.visible_case(ctx.cases, viewer.policy, case_id) if case_id else None
+
+
+async def handle_case(
+    request: web.Request, ctx: DashboardContext, viewer: Viewer
+) -> web.StreamResponse:
+    """GET /dashboard/cases/{id}."""
+    case = await _requested_case(request, ctx, viewer)
+    if case is None:
+        return not_found(request)
+    return await _case_response(
+        request, ctx, viewer, case, ok=FLASH.get(request.query.get("ok", ""))
+    )
+
+
+async def _act(
+    ctx: DashboardContext,
+    viewer: Viewer,
+    case: Case,
+    action: str,
+    version: int,
+    form: Mapping[str, str],
+) -> None:
+    cases, actor, web_ = ctx.cases, viewer.person.id, Channel.WEB
+    note = form.get("note", "")
+    if action == CaseAction.ACKNOWLEDGE:
+        await cases.acknowledge(case.id, actor, web_, expected_version=version)
+    elif action == CaseAction.START:
+        await cases.start_progress(case.id, actor, web_, expected_version=version)
+    elif action == CaseAction.RESOLVE:
+        closure = form.get("closure", "")
+        if closure not in CLOSURE_KINDS:
+            raise CaseError("bad_input", "请选择办结类型：实际解决、解释说明或不属实。")
+        await cases.resolve(case.id, actor, note, web_, expected_version=version, closure=closure)
+    elif action == CaseAction.RETURN:
+        await cases.return_case(case.id, actor, note, web_, expected_version=version)
+    elif action == CaseAction.ESCALATE:
+        await cases.escalate(case.id, actor, note or None, web_, expected_version=version)
+    elif action == CaseAction.DISPATCH:
+        target = form.get("target", "")
+        await cases.dispatch(case.id, actor, target, web_, expected_version=version)
+    elif action == CaseAction.EXTEND:
+        days = parse_int(form.get("days", ""))
+        await cases.request_extension(case.id, actor, note, days or 0, web_)
+    elif action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
+        approve = action == CaseAction.EXTEND_OK
+        await cases.decide_extension(
+            case.id, actor, approve, note or None, web_, expected_version=version
+        )
+    else:
+        raise CaseError("bad_input", "未知的操作。")
+
+
+async def handle_act(
+    request: web.Request, ctx: DashboardContext, viewer: Viewer
+) -> web.StreamResponse:
+    """POST /dashboard/cases/{id}/act: one action through the case service (channel web)."""
+    case = await _requested_case(request, ctx, viewer)
+    if case is None:
+        return not_found(request)
+    post = await read_form(request)
+    form = {
+        k: form_field(post, k) for k in ("action", "version", "note", "target", "closure", "days")
+    }
+    version = parse_int(form["version"])
+    try:
+        if version is None:
+            raise CaseError("bad_input", "页面缺少版本信息，请刷新后重试。")
+        await _act(ctx, viewer, case, form["action"], version, form)
+    except CaseError as exc:
+        log.info("dashboard action %s on case %s refused: %s", form["action"], case.id, exc.code)
+        fresh = await data.visible_case(ctx.cases, viewer.policy, case.id)
+        if fresh is None:
+            return not_found(request)
+        return await _case_response(
+            request,
+            ctx,
+            viewer,
+            fresh,
+            status=_ERROR_STATUS.get(exc.code, 400),
+            error=exc.message,
+            note=form["note"] if form["action"] == CaseAction.RESOLVE else "",
+        )
+    ctx.runtime.outbox_written()
+    log.info("dashboard: person %s did %s on case %s", viewer.person.id, form["action"], case.id)
+    still = await data.visible_case(ctx.cases, viewer.policy, case.id)
+    if still is None:  # e.g. returned to the desk: no longer the viewer's
+        return redirect(f"/dashboard?ok={form['action']}")
+    return redirect(f"/dashboard/cases/{case.id}?ok={form['action']}")
