@@ -309,3 +309,20 @@ async def test_trial_chinese_error_pages_on_the_citizen_side(site: Site) -> None
     page = await broken.text()
     assert broken.status == 500 and "系统暂时出现问题" in page
     assert "Internal Server Error" not in page and "Traceback" not in page
+
+
+async def test_trial_a_five_digit_phone_is_refused_like_in_the_bot(site: Site) -> None:
+    """The form takes the bot's phone rule: 12345 is a hotline, not a call-back number."""
+    form = await (await site.client.get("/report")).text()
+    assert "至少7位数字" in form  # the field says so before anyone types
+    for short in ("12345", "95588", "123-456"):
+        status, page = await _file(site, text="和平路的路灯坏了", phone=short)
+        assert status == 400, short
+        assert "请填写正确的联系电话（至少7位数字" in page, short
+        assert "和平路的路灯坏了" in page  # the text is kept for editing
+    assert await _cases(site.db) == []
+    # A landline without its area code (7 digits) and one with it in brackets are numbers.
+    for number in ("8123456", "(0571) 8765-4321"):
+        status, page = await _file(site, text="和平路的路灯坏了", phone=number)
+        assert status == 200 and "已登记" in page, number
+    assert [c.contact_phone for c in await _cases(site.db)] == ["8123456", "(0571) 8765-4321"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.services.cases import RequestDraft
+from bot.services.cases import CaseService, RequestDraft, WarningDraft
+from bot.services.clock import FakeClock
+from config.district import District
+from storage.db import Database
 from storage.models import CaseEvent, OutboxMessage
-from tests.dashkit import LAMP, WAGES, Dash
-from tests.factories import chief, citizen, load_case
+from tests.dashkit import LAMP, WAGES, Dash, serve
+from tests.factories import CODEC, START, chief, citizen, load_case, officer
 
 # --- actions and CSRF ------------------------------------------------------------------------
 
@@ -253,3 +256,30 @@ async def test_trial_photo_count_points_to_the_photos_sent_in_telegram(dash: Das
     await dash.login(boss.id)
     page = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
     assert "1张（已随卡片发给办理人员，在机器人中查看）" in page
+
+
+async def test_trial_the_timeline_shows_a_changed_level_from_and_to(
+    db: Database, district: District
+) -> None:
+    """调整等级 says from which level to which, the rule's basis and the officer's reason."""
+    real = CaseService(db, district, FakeClock(START), CODEC)  # the real classifier
+    async with serve(db, district, service=real) as dash:
+        reporter = await officer(db, "dongcheng")
+        knife = "村民老刘拿着刀在村委会门口说要砍人"
+        lowered = await real.file_warning(
+            reporter.id, WarningDraft(knife, severity="low", severity_reason="刀是玩具，已核实")
+        )
+        raised = await real.file_warning(
+            reporter.id, WarningDraft("两个邻居为停车位吵了几句", severity="high")
+        )
+        boss = await chief(db, lowered.owning_unit_id)
+        await dash.login(boss.id)
+
+        html = await (await dash.client.get(f"/dashboard/cases/{lowered.id}")).text()
+        [line] = [li for li in html.split("<li>") if "调整等级" in li]
+        assert "调整等级 特别重大 → 一般（报送人下调了规则研判的等级；规则依据：" in line
+        assert "砍人" in line and "理由：刀是玩具，已核实" in line
+
+        html = await (await dash.client.get(f"/dashboard/cases/{raised.id}")).text()
+        [line] = [li for li in html.split("<li>") if "调整等级" in li]
+        assert "→ 重大（报送人上调了规则研判的等级" in line and "理由：" not in line

@@ -371,3 +371,21 @@ async def test_open311_photo_links_telegram_cannot_fetch_are_sent_as_text(
             ).all()
         assert [r.status for r in rows] == [OutboxStatus.SENT.value] * 2
         assert sorted(str(r.last_error) for r in rows) == sorted([PHOTO_LINKS_NOTE, "None"])
+
+
+async def test_trial_a_five_digit_phone_gets_a_georeport_400(api: Api) -> None:
+    """Open311 takes the bot's phone rule too, and says so in GeoReport's error format."""
+    good = {"api_key": api.key, "description": "路灯坏了", "address_string": "和平路"}
+    resp = await api.client.post("/open311/v2/requests.json", data={**good, "phone": "12345"})
+    assert resp.status == 400
+    [error] = await resp.json()
+    assert error["code"] == 400
+    assert "phone" in error["description"] and "at least 7 digits" in error["description"]
+    xml = await api.client.post("/open311/v2/requests.xml", data={**good, "phone": "95588"})
+    assert xml.status == 400
+    root = ET.fromstring(await xml.text())
+    assert root.tag == "errors" and root.findtext("error/code") == "400"
+    assert "至少7位数字" in (root.findtext("error/description") or "")
+    assert await _count(api.db) == 0
+    number = await _post(api, description="路灯坏了", address_string="和平路", phone="8123456")
+    assert (await _case(api.db, number)).contact_phone == "8123456"

@@ -13,6 +13,7 @@ from typing import Any
 from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.notifications import fmt_duration, fmt_time
+from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.triage import emergency_of, triage
 from bot.web.api_keys import verify_api_key
 from bot.web.open311_requests import (
@@ -27,6 +28,12 @@ from storage.enums import CaseStatus, Channel
 from storage.models import ApiKey
 
 log = logging.getLogger(__name__)
+
+#: The 400 for a phone nobody can be called back on (``12345`` is a hotline).
+PHONE_NOT_VALID = (
+    f"phone is not valid: give a number of at least {MIN_PHONE_DIGITS} digits"
+    f"（联系电话至少{MIN_PHONE_DIGITS}位数字）"
+)
 
 
 def _float(fields: Mapping[str, str], name: str, bound: float) -> float | None:
@@ -80,6 +87,8 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         name = clean_name(family + given.strip())
         phone = clean_phone(fields.get("phone"))
     except ContactError as exc:
+        if exc.field == "phone":  # the bot's rule: 12345 is a hotline, not a call-back number
+            raise Open311Error(400, PHONE_NOT_VALID) from None
         raise Open311Error(400, f"{exc.field} is not valid") from None
     return RequestDraft(
         text=description,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from bot.services.people import MIN_PHONE_DIGITS, looks_like_phone
 from storage.db import Database
 from storage.enums import Role
 from storage.models import Person
@@ -22,7 +23,8 @@ from storage.models import Person
 MAX_NAME = 50
 MAX_PHONE = 32
 #: What a phone number may look like when typed: digits, spaces, hyphens,
-#: brackets and a leading plus; 5 to 20 digits in all.
+#: brackets and a leading plus; 7 to 20 digits in all (the bot's rule,
+#: :func:`bot.services.people.looks_like_phone`, plus brackets around an area code).
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]{5,30}$")
 
 
@@ -58,14 +60,24 @@ def clean_phone(phone: str | None) -> str | None:
     """A phone number as typed, trimmed (None when empty).
 
     Raises:
-        ContactError: not a phone number (5-20 digits with optional + ( ) - and spaces).
+        ContactError: not a number somebody can be called back on: fewer than
+            :data:`~bot.services.people.MIN_PHONE_DIGITS` digits (``12345`` is a
+            hotline), more than 20, or other characters than + ( ) - and spaces.
     """
     text = (phone or "").strip()
     if not text:
         return None
     digits = phone_digits(text)
-    if not _PHONE_CHARS.match(text) or not 5 <= len(digits) <= 20 or len(text) > MAX_PHONE:
-        raise ContactError("phone", "请填写正确的联系电话（只含数字，可带区号）。")
+    if (
+        not _PHONE_CHARS.match(text)
+        or len(text) > MAX_PHONE
+        or len(digits) > 20
+        or not looks_like_phone(text.replace("(", "").replace(")", ""))
+    ):
+        raise ContactError(
+            "phone",
+            f"请填写正确的联系电话（至少{MIN_PHONE_DIGITS}位数字，手机号11位，座机可带区号）。",
+        )
     return text
 
 
