@@ -6,6 +6,7 @@ messages a case change sends (:mod:`bot.services.notification_messages`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -21,6 +22,29 @@ DISTRICT_TZ = ZoneInfo("Asia/Shanghai")
 
 KIND_LABELS = {"request": "群众诉求", "warning": "预警信息"}
 SEVERITY_LABELS = {"low": "一般", "medium": "较大", "high": "重大", "critical": "特别重大"}
+
+
+def level_change(data: Mapping[str, object]) -> str:
+    """A ``severity_changed`` event's levels in words (empty when the payload lacks them).
+
+    The event's payload holds ``from`` (the rubric's level), ``to`` (the level
+    filed) and ``why`` (the words that set the rubric's level): `` 特别重大 → 一般
+    （报送人下调了规则研判的等级；规则依据：…）``. Shared by the dashboard's timeline
+    and the bot's.
+    """
+    was, now, why = data.get("from"), data.get("to"), data.get("why")
+    if not isinstance(was, str) or not isinstance(now, str):
+        return ""
+    order = list(SEVERITY_LABELS)  # lowest first
+    lowered = was in order and now in order and order.index(now) < order.index(was)
+    way = "下调" if lowered else "上调"
+    basis = f"；规则依据：{why}" if isinstance(why, str) and why else ""
+    return (
+        f" {SEVERITY_LABELS.get(was, was)} → {SEVERITY_LABELS.get(now, now)}"
+        f"（报送人{way}了规则研判的等级{basis}）"
+    )
+
+
 SATISFACTION_LABELS = {
     "satisfied": "满意",
     "basically_satisfied": "基本满意",

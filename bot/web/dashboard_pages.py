@@ -24,8 +24,8 @@ from bot.services.notifications import (
     ACTION_LABELS,
     CHANNEL_LABELS,
     ESCALATION_REASONS,
-    SEVERITY_LABELS,
     fmt_time,
+    level_change,
 )
 from bot.services.organisation import Coverage
 from bot.web import charts
@@ -171,7 +171,7 @@ def _timeline(
     for e in entries:
         bits = [e.label]
         if e.type == "severity_changed":
-            bits[0] += "".join(_level_change(e.data))
+            bits[0] += level_change(e.data)
         if e.status_label and e.label not in e.status_label:
             bits.append(f"（状态：{e.status_label}）")
         reason = e.data.get("reason") if e.type == "escalated" else None
@@ -194,25 +194,6 @@ def _timeline(
             }
         )
     return items
-
-
-def _level_change(data: Mapping[str, object]) -> list[str]:
-    """A ``severity_changed`` event's levels in words: the rubric's, the filed one, the basis.
-
-    The event's payload holds ``from`` (the rubric's level), ``to`` (the level
-    filed) and ``why`` (the words that set the rubric's level).
-    """
-    was, now, why = data.get("from"), data.get("to"), data.get("why")
-    if not isinstance(was, str) or not isinstance(now, str):
-        return []
-    order = list(SEVERITY_LABELS)  # lowest first
-    lowered = was in order and now in order and order.index(now) < order.index(was)
-    way = "下调" if lowered else "上调"
-    basis = f"；规则依据：{why}" if isinstance(why, str) and why else ""
-    return [
-        f" {SEVERITY_LABELS.get(was, was)} → {SEVERITY_LABELS.get(now, now)}"
-        f"（报送人{way}了规则研判的等级{basis}）"
-    ]
 
 
 def case_page(
