@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp.normalize import normalize
-from nlp.segment import tokenizer
+from nlp.segment import cut, tokenizer
 
 __all__ = ["message_features", "prepare_text"]
 
@@ -44,9 +44,8 @@ def _words(text: str) -> dict[str, None]:
     Same tokens as ``Tokenizer.cut_for_search(text, HMM=False)``, without its
     generator overhead.
     """
-    tok = tokenizer()
-    freq = tok.FREQ
-    words = dict.fromkeys(tok.lcut(text, HMM=False))
+    words = dict.fromkeys(cut(text))
+    freq = tokenizer().FREQ
     extra: list[str] = []
     for w in words:
         size = len(w)
