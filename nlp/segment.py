@@ -38,6 +38,14 @@ _LOCK = threading.Lock()
 _HAN: re.Pattern[str] = re.compile("(?!)")
 _SKIP: re.Pattern[str] = re.compile("(?!)")
 _ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+# ``log(freq) - log(total)`` of the dictionary entries met so far (or _PREFIX
+# for a prefix that is no word), for the dictionary's total it was made with:
+# one lookup instead of a lookup, a log and a subtraction per candidate word.
+# A function of the dictionary alone, never of a message; bounded, and
+# replaced whenever the dictionary changes (add_words, another total).
+_PREFIX = float("nan")
+_LOGP_MAX = 200_000
+_LOGP: tuple[int, dict[str, float]] = (0, {})
 
 
 def _build() -> Any:
@@ -164,10 +172,16 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
             if (tok.FREQ.get(word) or 0) < min_freq:
                 tok.add_word(word, min_freq)
             changed += tok.FREQ.get(word) != before
+        _forget_logp()
     return changed
 
 
-def _cut_block(s: str, get: Any, logtotal: float, out: list[str]) -> None:
+def _forget_logp() -> None:
+    global _LOGP
+    _LOGP = (0, {})
+
+
+def _cut_block(s: str, get: Any, logtotal: float, logp: dict[str, float], out: list[str]) -> None:
     """Segment one run of Chinese characters, letters and digits into ``out``.
 
     jieba's ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``) in one backward
@@ -180,20 +194,27 @@ def _cut_block(s: str, get: Any, logtotal: float, out: list[str]) -> None:
     n = len(s)
     score = [0.0] * (n + 1)
     ends = [0] * n
+    known = logp.get
     for k in range(n - 1, -1, -1):
         best: float | None = None
         best_end = k + 1
         i = k + 1
-        f = get(s[k])
-        while f is not None:  # s[k:i] is a word or a prefix of one
-            if f:
-                v = log(f) - logtotal + score[i]
+        frag = s[k]
+        while True:
+            lp = known(frag)
+            if lp is None:
+                f = get(frag)
+                if f is None:  # s[k:i] is no word and no prefix of one
+                    break
+                lp = logp[frag] = log(f) - logtotal if f else _PREFIX
+            if lp is not _PREFIX:
+                v = lp + score[i]
                 if best is None or v >= best:
                     best, best_end = v, i
             if i >= n:
                 break
             i += 1
-            f = get(s[k:i])
+            frag = s[k:i]
         if best is None:  # no word starts here: the character alone
             best = log(get(s[k]) or 1) - logtotal + score[k + 1]
         score[k] = best
@@ -226,16 +247,22 @@ def cut(text: str) -> list[str]:
     Returns:
         Every token in order, whitespace and punctuation included.
     """
+    global _LOGP
     tok = tokenizer()
     get = tok.FREQ.get
-    logtotal = log(tok.total)
+    total = tok.total
+    logtotal = log(total)
+    stamp, logp = _LOGP
+    if stamp != total or len(logp) > _LOGP_MAX:
+        logp = {}
+        _LOGP = (total, logp)
     out: list[str] = []
     # A split with one group alternates: text between runs, a run, ...
     for j, blk in enumerate(_HAN.split(text)):
         if not blk:
             continue
         if j & 1:
-            _cut_block(blk, get, logtotal, out)
+            _cut_block(blk, get, logtotal, logp, out)
             continue
         for x in _SKIP.split(blk):
             if _SKIP.match(x):
