@@ -87,11 +87,11 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         title, body = head, rest
     elif lead_chars > 0 and len(norm_text) > 2 * lead_chars:
         title, body = norm_text[:lead_chars], norm_text[lead_chars:]
-    feats: dict[str, float] = {
-        t: 1.0 for t in _words(body) if not t.isascii() and "\u3400" <= t[0] <= "\u9fff"
-    }
+    # A word whose first character is in U+3400..U+9FFF: the whole word sorts
+    # between "\u3400" and "\ua000" (one comparison, no indexing).
+    feats: dict[str, float] = {t: 1.0 for t in _words(body) if "\u3400" <= t < "\ua000"}
     if title:
         for t in _words(title):
-            if not t.isascii() and "\u3400" <= t[0] <= "\u9fff":
+            if "\u3400" <= t < "\ua000":
                 feats[t] = title_weight
     return feats
