@@ -38,13 +38,16 @@ _LOCK = threading.Lock()
 _HAN: re.Pattern[str] = re.compile("(?!)")
 _SKIP: re.Pattern[str] = re.compile("(?!)")
 _ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-# ``log(freq) - log(total)`` of the dictionary entries met so far (or _PREFIX
-# for a prefix that is no word), for the dictionary's total it was made with:
-# one lookup instead of a lookup, a log and a subtraction per candidate word.
-# A function of the dictionary alone, never of a message; bounded, and
+# ``log(freq) - log(total)`` of the dictionary entries met so far (_PREFIX for
+# a prefix that is no word, _ABSENT for a string not in the dictionary at all),
+# for the dictionary's total it was made with: one lookup in a small table
+# instead of a lookup in the half-million-entry dictionary, a log and a
+# subtraction per candidate word. A function of the dictionary alone, never
+# of a message; bounded (emptied past _LOGP_MAX entries, about 10 MB), and
 # replaced whenever the dictionary changes (add_words, another total).
 _PREFIX = float("nan")
-_LOGP_MAX = 200_000
+_ABSENT = float("nan")
+_LOGP_MAX = 100_000
 _LOGP: tuple[int, dict[str, float]] = (0, {})
 
 
@@ -204,9 +207,9 @@ def _cut_block(s: str, get: Any, logtotal: float, logp: dict[str, float], out: l
             lp = known(frag)
             if lp is None:
                 f = get(frag)
-                if f is None:  # s[k:i] is no word and no prefix of one
-                    break
-                lp = logp[frag] = log(f) - logtotal if f else _PREFIX
+                lp = logp[frag] = _ABSENT if f is None else log(f) - logtotal if f else _PREFIX
+            if lp is _ABSENT:  # s[k:i] is no word and no prefix of one
+                break
             if lp is not _PREFIX:
                 v = lp + score[i]
                 if best is None or v >= best:
