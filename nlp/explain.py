@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon
 from nlp.scoring import Scores, _Compiled
 
@@ -66,12 +64,10 @@ def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> 
     candidates: set[str] = set(comp.hand_words.intersection(feats))
     own = _own_weights(comp, best)
     if own:
-        # The strongest 3 × shown of the room's own words (heapq.nlargest is
-        # sorted(..., reverse=True)[:n] without sorting them all).
-        ranked = heapq.nlargest(
-            3 * _KEYWORDS_SHOWN, [(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats]
-        )
-        candidates.update(tok for _, tok in ranked)
+        # The strongest 3 × shown of the room's own words (a sort in C beats
+        # heapq.nlargest's Python loop on a hundred words).
+        ranked = sorted([(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats])
+        candidates.update(tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :])
     contrib: list[tuple[float, str]] = []
     norm = sc.norm
     hand = sc.hand
