@@ -35,7 +35,6 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 __all__ = [
@@ -148,8 +147,18 @@ class Scored:
 
 @dataclass(frozen=True, slots=True)
 class _Subset:
+    """The model restricted to some heads, ready for scoring.
+
+    Attributes:
+        heads: The heads, in the order of ``rows``' weights.
+        rows: Every n-gram with a non-zero weight on one of the heads → its
+            weights on those heads (0.0 where it has none): one lookup per
+            n-gram of a text scores every head.
+    """
+
+    heads: tuple[Head, ...]
+    rows: dict[str, tuple[float, ...]]
     grams: frozenset[str]
-    columns: tuple[tuple[Head, dict[str, float]], ...]
 
 
 class DangerModel:
@@ -173,14 +182,16 @@ class DangerModel:
         return self.heads[self._index[name]]
 
     def _subset(self, names: tuple[str, ...]) -> _Subset:
-        """The n-grams and one weight dictionary per head of ``names`` (cached)."""
+        """The heads of ``names`` and the weights of their n-grams (cached)."""
         hit = self._subsets.get(names)
         if hit is None:
-            cols = tuple(
-                (self.heads[i], {g: w[i] for g, w in self.weights.items() if w[i] != 0.0})
-                for i in (self._index[n] for n in names)
-            )
-            hit = _Subset(frozenset(g for _, col in cols for g in col), cols)
+            idx = [self._index[n] for n in names]
+            rows = {
+                g: tuple(w[i] if w[i] != 0.0 else 0.0 for i in idx)
+                for g, w in self.weights.items()
+                if any(w[i] != 0.0 for i in idx)
+            }
+            hit = _Subset(tuple(self.heads[i] for i in idx), rows, frozenset(rows))
             self._subsets[names] = hit
         return hit
 
@@ -192,11 +203,14 @@ class DangerModel:
         """
         subset = self._subset(heads if heads is not None else self.names)
         grams = subset.grams & ngrams(text)
+        # One row per n-gram, turned into one column per head.
+        rows = list(map(subset.rows.__getitem__, grams))
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(subset.heads)
         scores: dict[str, float] = {}
         fired: set[str] = set()
-        for head, col in subset.columns:
+        for head, column in zip(subset.heads, columns, strict=True):
             # fsum: exact, so the order of the set does not change the last digit.
-            total = math.fsum(map(col.get, grams, repeat(0.0)))
+            total = math.fsum(column)
             scores[head.name] = head.bias + total
             # A head fires on evidence: its threshold reached and the words
             # themselves pushing towards it (the prior alone never raises a level).

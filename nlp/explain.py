@@ -15,7 +15,8 @@ def best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> tuple[str
     probs = sc.probs
     room_prob = sum(probs[t] for t in comp.room_targets[ri]) or 1.0
     scores: dict[str, float] = {}
-    models = [(b, p) for (r, b), p in sc.bureau_probs.items() if r == ri]
+    bureau_probs = sc.bureau_probs
+    models = [(key[1], bureau_probs[key]) for key in comp.room_models[ri]]
     # Mined evidence for a bureau: targets that name one, and the bureau
     # models, which split the room's share between their bureau and the rest
     # (the rest goes to the default bureau, what the models were trained
@@ -63,22 +64,24 @@ def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> 
     candidates: set[str] = set(comp.hand_words.intersection(feats))
     own = _own_weights(comp, best)
     if own:
-        ranked = sorted(
-            ((own[tok][0] * feats[tok], tok) for tok in own.keys() & feats.keys()), reverse=True
-        )
-        candidates.update(tok for _, tok in ranked[: 3 * _KEYWORDS_SHOWN])
+        # The strongest 3 × shown of the room's own words (a sort in C beats
+        # heapq.nlargest's Python loop on a hundred words).
+        ranked = sorted([(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats])
+        candidates.update(tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :])
     contrib: list[tuple[float, str]] = []
+    norm = sc.norm
+    hand = sc.hand
+    hand_rooms = comp.hand_rooms
     for tok in candidates:
         if len(tok) < 2:
             continue
-        v = feats[tok]
         c = 0.0
         entry = own.get(tok)
         if entry is not None:
-            c = entry[1] * v / sc.norm
-        for ri, w in comp.hand_rooms.get(tok, ()):
+            c = entry[1] * feats[tok] / norm
+        for ri, w in hand_rooms.get(tok, ()):
             if ri == best:
-                c += w * sc.hand
+                c += w * hand
         if c > 0.02:
             contrib.append((c, tok))
     contrib.sort(key=lambda x: (-x[0], x[1]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp.normalize import normalize
-from nlp.segment import tokenizer
+from nlp.segment import cut, tokenizer
 
 __all__ = ["message_features", "prepare_text"]
 
@@ -44,9 +44,8 @@ def _words(text: str) -> dict[str, None]:
     Same tokens as ``Tokenizer.cut_for_search(text, HMM=False)``, without its
     generator overhead.
     """
-    tok = tokenizer()
-    freq = tok.FREQ
-    words = dict.fromkeys(tok.lcut(text, HMM=False))
+    words = dict.fromkeys(cut(text))
+    freq = tokenizer().FREQ
     extra: list[str] = []
     for w in words:
         size = len(w)
@@ -88,11 +87,11 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         title, body = head, rest
     elif lead_chars > 0 and len(norm_text) > 2 * lead_chars:
         title, body = norm_text[:lead_chars], norm_text[lead_chars:]
-    feats: dict[str, float] = {
-        t: 1.0 for t in _words(body) if not t.isascii() and "\u3400" <= t[0] <= "\u9fff"
-    }
+    # A word whose first character is in U+3400..U+9FFF: the whole word sorts
+    # between "\u3400" and "\ua000" (one comparison, no indexing).
+    feats: dict[str, float] = {t: 1.0 for t in _words(body) if "\u3400" <= t < "\ua000"}
     if title:
         for t in _words(title):
-            if not t.isascii() and "\u3400" <= t[0] <= "\u9fff":
+            if "\u3400" <= t < "\ua000":
                 feats[t] = title_weight
     return feats

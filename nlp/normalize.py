@@ -27,6 +27,9 @@ _WIDTH_TABLE: dict[int, int | str | None] = {
     cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP_FULLWIDTH
 }
 _WIDTH_TABLE[0x3000] = " "
+# Whether a text has anything to translate: most messages have not, and a
+# search is cheaper than a translation that changes nothing.
+_WIDE_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_TABLE)) + "]")
 
 # URLs and emoji/pictographs become a space (they separate words); control
 # and invisible format characters are dropped. Newlines and tabs are
@@ -87,7 +90,8 @@ def normalize(text: str) -> str:
     """
     text = _CONTROL_RE.sub("", text)
     text = _NOISE_RE.sub(" ", text)
-    text = text.translate(_WIDTH_TABLE)
+    if _WIDE_RE.search(text) is not None:
+        text = text.translate(_WIDTH_TABLE)
     if not text.isascii():
         text = to_simplified(text)
     text = _NEWLINE_RUN_RE.sub("\n", text)

@@ -44,6 +44,8 @@ class _Compiled:
     rules: list[tuple[frozenset[str], frozenset[str], frozenset[str], list[tuple[int, str, float]]]]
     # Rooms whose mined targets all name a bureau: (room, those targets, their bureaus).
     bureau_mined_rooms: list[tuple[int, list[int], frozenset[str]]]
+    # Per room: the (room, bureau) keys of its bureau models, in model order.
+    room_models: list[tuple[tuple[int, str], ...]]
     # Per room: term → (positive mined weight, excess over the mean), filled
     # on first use by nlp.explain.
     own_weights: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
@@ -126,6 +128,8 @@ def _compile(lex: Lexicon) -> _Compiled:
         if room_mined and all(target_bureau[t] for t in room_mined):
             covered = frozenset(target_bureau[t] for t in room_mined)
             bureau_mined_rooms.append((ri, room_mined, covered))
+    model_keys = list(dict.fromkeys((ri, b) for ri, b, _ in bureau_models))
+    room_models = [tuple(key for key in model_keys if key[0] == ri) for ri in range(len(ROOMS))]
     add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
     return _Compiled(
         targets,
@@ -146,6 +150,7 @@ def _compile(lex: Lexicon) -> _Compiled:
         frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc),
         rules,
         bureau_mined_rooms,
+        room_models,
     )
 
 

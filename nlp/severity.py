@@ -125,8 +125,13 @@ def assess_normalized(
     # the writer says the matter is over.
     if danger is None or (found.level == "low" and any(w in text for w in rub.settled)):
         return found
-    scored = danger.score(mask_look_alikes(text, rub), _SEVERITY_HEADS)
     rank = {level: i for i, level in enumerate(LEVELS)}
+    # Only the heads that could raise this level are scored: none above critical.
+    now = rank[found.level]
+    heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
+    if not heads:
+        return found
+    scored = danger.score(mask_look_alikes(text, rub), heads)
     for level in ("critical", "high", "medium"):
         if level in scored.fired:
             if rank[found.level] < rank[RAISES_FROM[level]]:

@@ -103,17 +103,26 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
     for m in msgs:  # warm-up both
         jieba.lcut(m)
         classify(m)
+    # No whole-message result is cached anywhere in nlp (the only per-run cache,
+    # nlp.segment's, holds log-probabilities of dictionary words), so repeating
+    # the same messages in every round measures what distinct messages cost.
+    load_before = os.getloadavg()[0]
     t_jieba = 0.0
     t_cls = 0.0
+    round_ratios: list[float] = []
     for _ in range(args.rounds):
         start = time.perf_counter()
         for m in msgs:
             jieba.lcut(m)
-        t_jieba += time.perf_counter() - start
+        r_jieba = time.perf_counter() - start
         start = time.perf_counter()
         for m in msgs:
             classify(m)
-        t_cls += time.perf_counter() - start
+        r_cls = time.perf_counter() - start
+        t_jieba += r_jieba
+        t_cls += r_cls
+        round_ratios.append(r_jieba / r_cls)
+    load_after = os.getloadavg()[0]
     total = len(msgs) * args.rounds
     jieba_rate = total / t_jieba
     cls_rate = total / t_cls
@@ -133,6 +142,10 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
         "jieba_lcut_per_s": round(jieba_rate, 1),
         "classify_per_s": round(cls_rate, 1),
         "ratio_classify_to_jieba": round(cls_rate / jieba_rate, 3),
+        # On a shared machine one round can be slowed by a neighbour: the
+        # median of the rounds' own ratios, and the load average around them.
+        "ratio_median_of_rounds": round(statistics.median(round_ratios), 3),
+        "load_average_1min": [round(load_before, 2), round(load_after, 2)],
         "cold_start_s": round(cold["cold_start_s"], 3),
         "cold_start_max_s": round(cold_s[-1], 3),
         "cold_starts": len(cold_s),
@@ -142,7 +155,9 @@ def cmd_bench_classify(args: argparse.Namespace) -> int:
     }
     print(
         f"classification: {cls_rate:,.0f} msg/s; bare jieba.lcut: {jieba_rate:,.0f} msg/s; "
-        f"ratio {cls_rate / jieba_rate:.2f} (300-character messages, same run)"
+        f"ratio {cls_rate / jieba_rate:.2f} (300-character messages, same run; median of "
+        f"{len(round_ratios)} rounds {statistics.median(round_ratios):.2f}; load average "
+        f"{load_before:.1f} → {load_after:.1f})"
     )
     print(
         f"cold start (import + dictionaries + lexicon + first message): median "
