@@ -196,8 +196,9 @@ def test_probe_h_stays_at_least_where_it_was_scored_unseen() -> None:
     DESIGN.md and the seed) was scored on main dafb49a before any change of stop 21 (room 0.945,
     bureau 0.905, confidence ≥ 0.8 right 172/180) and once, unseen, on the merged classifier of
     stop 21: room 208/220 = 0.945, bureau 202/220 = 0.918, confidence ≥ 0.8 right 178/182
-    (targets 0.93 / 0.90 / 0.95: met). Never tuned on; this guards that level. The next round
-    may tune on it and must then have a new probe written first."""
+    (targets 0.93 / 0.90 / 0.95: met). Since stop 22 it is training data for the learnt bureau
+    weights (in-sample now: room 216, bureau 215, confidence >= 0.8 right 205/207); this still
+    guards the unseen level. Probe I below is the current unseen estimate."""
     import csv
 
     from nlp.classify import classify
@@ -212,3 +213,27 @@ def test_probe_h_stays_at_least_where_it_was_scored_unseen() -> None:
     assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 202
     sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
     assert sum(sure) / len(sure) >= 0.95
+
+
+def test_probe_i_stays_at_least_where_it_was_scored_unseen() -> None:
+    """Issue 14's blind probe I (220 messages, stop 22, written by a helper who saw only
+    DESIGN.md, the seed and the issue, never the lexicon or another probe) was scored on main
+    ef5cc2f before any change of stop 22 (room 208, bureau 199, confidence >= 0.8 right
+    183/190) and once, unseen, on the merged classifier of stop 22 (0995a54): room 208/220 =
+    0.945, bureau 199/220 = 0.905, confidence >= 0.8 right 189/196 = 0.964 (targets 0.93 /
+    0.90 / 0.95: met). Never tuned on; this guards that level. The next round may tune on it
+    and must then have a new probe written first."""
+    import csv
+
+    from nlp.classify import classify
+
+    path = Path(__file__).parent / "data" / "probe_i_citizen_messages.tsv"
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    got = [classify(r["text"]) for r in rows]
+    pairs = list(zip(got, rows, strict=True))
+    assert len(rows) == 220
+    assert sum(c.room == r["room"] for c, r in pairs) >= 208
+    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 199
+    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
+    assert sum(sure) >= 189 and sum(sure) / len(sure) >= 0.95
