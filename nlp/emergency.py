@@ -129,8 +129,14 @@ def detect(
         clause = clause_around(norm, start)
         return any(w in clause for w in rub.strong_now)
 
+    # 救命啊 这个表格怎么填: a bare cry beside paperwork is an exclamation.
+    exclaimed = any(w in norm for w in rub.exclaimed)
     dangers = [
-        m for m in matches if m.family.services and (not (m.past or aftermath) or now(m.start))
+        m
+        for m in matches
+        if m.family.services
+        and (not (m.past or aftermath) or now(m.start))
+        and not (exclaimed and m.family.name == "distress")
     ]
     danger_model = (model or default_model()) if learned else None
     scored = danger_model.score(mask_look_alikes(norm, rub)) if danger_model else None

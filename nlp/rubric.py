@@ -112,6 +112,7 @@ class Rubric:
     strong_now: tuple[str, ...] = ()
     aftermath: tuple[str, ...] = ()
     retracted: tuple[str, ...] = ()
+    exclaimed: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -249,6 +250,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         strong_now=_words(mods.get("strong_now"), source, "modifiers.strong_now"),
         aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
         retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
+        exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
     )
 
 

@@ -29,7 +29,7 @@ from nlp.intent import classify_intent
 
 DATA = Path(__file__).parent / "data"
 RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-TUNED = ["blind13a", "blind13b", "blind13c", "blind13d", "blind13e", "blind13f"]
+TUNED = ["blind13a", "blind13b", "blind13c", "blind13d", "blind13e", "blind13f", "blind13g"]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -118,4 +118,33 @@ def test_set_f_stays_at_the_level_reached() -> None:
     nr = _rows("blind13f_nonrequests.tsv")
     talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
     assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) == 45
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+
+
+def test_set_g_stays_at_the_level_reached() -> None:
+    """Set g was written blind (by helpers who saw only DESIGN.md, the seed and the issue) and
+    scored once, unseen, on main 0995a54: critical 26/30 (3 below high), exact 0.82, under-rated
+    0.10, emergency line 62/65 with the right number, look-alike false alarms 1/65, small talk
+    79/80. Tuned on in stop 23 by general families (see docs/severity.md): critical 30/30,
+    exact 92/100, under-rated 0/100, emergency 65/65, false alarms 0/65, small talk 80/80. This
+    guards the tuned level, which is no unseen estimate.
+    """
+    rows = _rows("blind13g_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert all(g == "critical" for g in critical)
+    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
+    assert sum(g == want for g, want in got) >= 92
+    em = _rows("blind13g_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    assert len(danger) == 65
+    for r in danger:
+        found = detect(r["text"])
+        assert found is not None and set(r["service"].split("+")) & set(found.services), r
+    assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
+    nr = _rows("blind13g_nonrequests.tsv")
+    talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
+    assert len(talk) == 80
+    assert all(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk)
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
