@@ -125,7 +125,7 @@ def test_set_g_stays_at_the_level_reached() -> None:
     """Set g was written blind (by helpers who saw only DESIGN.md, the seed and the issue) and
     scored once, unseen, on main 0995a54: critical 26/30 (3 below high), exact 0.82, under-rated
     0.10, emergency line 62/65 with the right number, look-alike false alarms 1/65, small talk
-    79/80. Tuned on in stop 23 by general families (see docs/severity.md): critical 30/30,
+    79/80. Tuned on in stop 22 by general families (see docs/severity.md): critical 30/30,
     exact 92/100, under-rated 0/100, emergency 65/65, false alarms 0/65, small talk 80/80. This
     guards the tuned level, which is no unseen estimate.
     """
