@@ -89,7 +89,10 @@ def test_no_judged_citizen_message_is_taken_for_small_talk() -> None:
     ]
     assert len(texts) > 900
     mistaken = [t for t in texts if classify_intent(t) != "request"]
-    assert mistaken == []
+    # Two blind writers disagree on the bare 我要上访: probe I's labels it 信访局, set e's (like
+    # tests/test_nlp_intent.py) vague. The bot asks it back (what is the matter?) on purpose;
+    # with a subject (我要上访 征地补偿一直没给) it is a request. Any other text fails here.
+    assert mistaken == [t for t in texts if t == "我要上访"]
 
 
 def test_set_f_stays_at_the_level_reached() -> None:
