@@ -37,6 +37,35 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def _tuned_set_exact(prefix: str) -> int:
+    """Check a tuned set's warnings (100, 30 critical, every critical critical, none
+    under-rated) and emergencies (every danger-now line with a right number, no false alarm);
+    return how many warnings got exactly their level."""
+    rows = _rows(f"{prefix}_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert all(g == "critical" for g in critical)
+    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
+    em = _rows(f"{prefix}_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    assert len(danger) == 65
+    for r in danger:
+        found = detect(r["text"])
+        assert found is not None and set(r["service"].split("+")) & set(found.services), r
+    assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
+    return sum(g == want for g, want in got)
+
+
+def _tuned_set_small_talk(prefix: str) -> list[bool]:
+    """Check that a tuned set's requests all stay requests; whether each piece of small talk
+    (greeting, thanks, noise) was recognised as small talk."""
+    nr = _rows(f"{prefix}_nonrequests.tsv")
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+    small = ("greeting", "thanks", "noise")
+    return [classify_intent(r["text"]) in small for r in nr if r["kind"] in small]
+
+
 @pytest.mark.parametrize("prefix", TUNED)
 def test_warnings_are_never_under_rated(prefix: str) -> None:
     rows = _rows(f"{prefix}_warnings.tsv")
@@ -104,24 +133,9 @@ def test_set_f_stays_at_the_level_reached() -> None:
     stop 22 (set g being written blind): small talk 45/45, vague 25/25, exact 94/100, under-rated
     0/100. This guards the tuned level, which is no unseen estimate.
     """
-    rows = _rows("blind13f_warnings.tsv")
-    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
-    critical = [g for g, want in got if want == "critical"]
-    assert len(rows) == 100 and len(critical) == 30
-    assert all(g == "critical" for g in critical)
-    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
-    assert sum(g == want for g, want in got) >= 94
-    em = _rows("blind13f_emergencies.tsv")
-    danger = [r for r in em if r["danger"] == "1"]
-    assert len(danger) == 65
-    for r in danger:
-        found = detect(r["text"])
-        assert found is not None and set(r["service"].split("+")) & set(found.services), r
-    assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
-    nr = _rows("blind13f_nonrequests.tsv")
-    talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
-    assert sum(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk) == 45
-    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+    assert _tuned_set_exact("blind13f") >= 94
+    talk = _tuned_set_small_talk("blind13f")
+    assert len(talk) == 45 and all(talk)
 
 
 def test_set_g_stays_at_the_level_reached() -> None:
@@ -132,22 +146,6 @@ def test_set_g_stays_at_the_level_reached() -> None:
     exact 92/100, under-rated 0/100, emergency 65/65, false alarms 0/65, small talk 80/80. This
     guards the tuned level, which is no unseen estimate.
     """
-    rows = _rows("blind13g_warnings.tsv")
-    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
-    critical = [g for g, want in got if want == "critical"]
-    assert len(rows) == 100 and len(critical) == 30
-    assert all(g == "critical" for g in critical)
-    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
-    assert sum(g == want for g, want in got) >= 92
-    em = _rows("blind13g_emergencies.tsv")
-    danger = [r for r in em if r["danger"] == "1"]
-    assert len(danger) == 65
-    for r in danger:
-        found = detect(r["text"])
-        assert found is not None and set(r["service"].split("+")) & set(found.services), r
-    assert not [r["text"] for r in em if r["danger"] == "0" and detect(r["text"]) is not None]
-    nr = _rows("blind13g_nonrequests.tsv")
-    talk = [r for r in nr if r["kind"] in ("greeting", "thanks", "noise")]
-    assert len(talk) == 80
-    assert all(classify_intent(r["text"]) in ("greeting", "thanks", "noise") for r in talk)
-    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+    assert _tuned_set_exact("blind13g") >= 92
+    talk = _tuned_set_small_talk("blind13g")
+    assert len(talk) == 80 and all(talk)
