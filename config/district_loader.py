@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from config.district_schema import (
     PRIORITIES,
@@ -135,12 +135,26 @@ def _read_units(raw: Mapping[str, Any], r: TomlReader, add: _AddUnit) -> None:
                 name=r.string(item, "name", where),
                 parent_id=parent,
                 sample=bool(item.get("sample", False)),
-                address=r.string(item, "address", where, default=""),
-                hours=r.string(item, "hours", where, default=""),
-                phone=r.string(item, "phone", where, default=""),
+                **_contact(item, where, r),
             ),
             f"{where}.id",
         )
+
+
+class _Contact(TypedDict):
+    """Where and when citizens find a unit (each optional, empty when not given)."""
+
+    address: str
+    hours: str
+    phone: str
+
+
+def _contact(item: Mapping[str, Any], where: str, r: TomlReader) -> _Contact:
+    return _Contact(
+        address=r.string(item, "address", where, default=""),
+        hours=r.string(item, "hours", where, default=""),
+        phone=r.string(item, "phone", where, default=""),
+    )
 
 
 def _read_rooms(
@@ -162,15 +176,15 @@ def _read_rooms(
         if not isinstance(raw_bureaus, list) or not raw_bureaus:
             raise r.fail(f"{where}.bureaus", "missing or empty list of bureaus")
         room_name = r.string(item, "name", where)
+        room_parent = r.string(item, "parent", where)
+        contact = _contact(item, where, r)
         add(
             UnitSpec(
                 id=room_id,
                 kind=UnitKind.SERVICE_ROOM,
                 name=room_name,
-                parent_id=r.string(item, "parent", where),
-                address=r.string(item, "address", where, default=""),
-                hours=r.string(item, "hours", where, default=""),
-                phone=r.string(item, "phone", where, default=""),
+                parent_id=room_parent,
+                **contact,
             ),
             f"{where}.id",
         )
@@ -203,10 +217,8 @@ def _read_rooms(
         rooms[room_id] = Room(
             id=room_id,
             name=room_name,
-            address=r.string(item, "address", where, default=""),
-            hours=r.string(item, "hours", where, default=""),
-            phone=r.string(item, "phone", where, default=""),
             bureaus=room_bureaus,
+            **contact,
         )
     return rooms, bureaus
 
