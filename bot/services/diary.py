@@ -4,7 +4,7 @@ The seed (section 11) asks every leader of deputy-section rank or above to keep
 a diary of what they learn visiting people, at least one entry a month, tied to
 the visiting day on the 28th of each month (民情日).
 
-Rules this module applies:
+Rules these modules apply:
 
 * **Who may write.** Anyone bound to a unit (an officer, staff member, chief or
   admin; not a citizen) may file entries, from the bot, the dashboard or the

@@ -5,7 +5,7 @@ for each community and residential area in its area, covering party affairs,
 major affairs, finances, land transfer, family planning and hardship aid, and
 sets a target of 100% of files set up.
 
-Rules this module applies:
+Rules these modules apply:
 
 * One file per unit of a kind in ``RESIDENTIAL_FILE_KINDS``, with the six
   sections of :class:`~storage.enums.ResidentialSection`.
@@ -18,6 +18,11 @@ Rules this module applies:
   station above it. **Who may read:** those, the information officers of the
   unit or its station, and anyone bound to the mass-work office or one of its
   centres. Citizens may do neither.
+
+The sections and statuses are in :mod:`bot.services.residential_files_sections`, who
+may read and edit in :mod:`bot.services.residential_files_access`, coverage in
+:mod:`bot.services.residential_files_coverage`; this module reads and writes files
+and re-exports the rest, so callers import everything from here.
 """
 
 from __future__ import annotations
@@ -25,102 +30,67 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from bot.services.people import PersonLike
-from config.district import RESIDENTIAL_FILE_KINDS, STATION_KINDS, District, UnitKind
+from bot.services.residential_files_access import (
+    DISTRICT_KINDS,
+    EDITOR_ROLES,
+    can_edit_file,
+    can_read_file,
+    file_units,
+    readable_files,
+    station_of,
+)
+from bot.services.residential_files_coverage import (
+    ResidentialFileCoverage,
+    StationFileCoverage,
+    UnitFileCoverage,
+    file_coverage,
+)
+from bot.services.residential_files_sections import (
+    MAX_SECTION_CHARS,
+    SECTION_LABELS,
+    SECTIONS,
+    STATUS_LABELS,
+    FileStatus,
+    ResidentialFileError,
+    parse_section,
+    section_label,
+    status_of,
+)
+from config.district import RESIDENTIAL_FILE_KINDS, District
 from storage import residential_files as store
 from storage.db import Database
-from storage.enums import ResidentialSection, Role
+from storage.enums import ResidentialSection
 from storage.models import ResidentialFileRevision, utcnow
 from storage.org import get_person
 
-#: The sections in the seed's order, with their Chinese labels.
-SECTION_LABELS: dict[ResidentialSection, str] = {
-    ResidentialSection.PARTY_AFFAIRS: "党务工作",
-    ResidentialSection.MAJOR_AFFAIRS: "重大事务",
-    ResidentialSection.FINANCES: "财务收支",
-    ResidentialSection.LAND_TRANSFER: "土地流转",
-    ResidentialSection.FAMILY_PLANNING: "计划生育",
-    ResidentialSection.HARDSHIP_AID: "困难救助",
-}
-SECTIONS: tuple[ResidentialSection, ...] = tuple(SECTION_LABELS)
-#: Longest section text accepted, in characters.
-MAX_SECTION_CHARS = 20_000
-#: Roles that keep files (besides admins, who may edit any).
-EDITOR_ROLES = frozenset({Role.CHIEF, Role.STAFF})
-#: Units whose people may read every file: the mass-work office and its centres.
-DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
-
-
-class FileStatus(StrEnum):
-    """How far a residential file is set up."""
-
-    COMPLETE = "complete"  # all six sections have content: counts as set up
-    PARTIAL = "partial"
-    EMPTY = "empty"
-
-
-#: Chinese labels of the statuses.
-STATUS_LABELS: dict[FileStatus, str] = {
-    FileStatus.COMPLETE: "已建档",
-    FileStatus.PARTIAL: "部分建档",
-    FileStatus.EMPTY: "未建档",
-}
-
-
-class ResidentialFileError(Exception):
-    """A residential-file request cannot be carried out.
-
-    Attributes:
-        reason: ``unknown_unit``, ``not_a_file_unit``, ``unknown_section``,
-            ``empty``, ``too_long``, ``unknown_person``, ``forbidden`` or
-            ``conflict``.
-        message: What to tell the user, in Chinese.
-    """
-
-    def __init__(self, reason: str, message: str) -> None:
-        self.reason = reason
-        self.message = message
-        super().__init__(f"{reason}: {message}")
-
-
-def section_label(section: ResidentialSection | str) -> str:
-    """The Chinese label of a section."""
-    return SECTION_LABELS[ResidentialSection(section)]
-
-
-def parse_section(value: ResidentialSection | str) -> ResidentialSection:
-    """A section from its id or its Chinese label.
-
-    Raises:
-        ResidentialFileError: ``unknown_section``.
-    """
-    if isinstance(value, ResidentialSection):
-        return value
-    text = value.strip()
-    for section, label in SECTION_LABELS.items():
-        if text in (section.value, label):
-            return section
-    names = "、".join(SECTION_LABELS.values())
-    raise ResidentialFileError("unknown_section", f"没有“{text}”这一栏目；栏目有：{names}。")
-
-
-def station_of(district: District, unit_id: str) -> str | None:
-    """The nearest work station above ``unit_id`` (not the unit itself), if any."""
-    unit = district.units.get(unit_id)
-    parent = unit.parent_id if unit is not None else None
-    while parent is not None:
-        spec = district.units[parent]
-        if spec.kind in STATION_KINDS:
-            return parent
-        parent = spec.parent_id
-    return None
-
-
-def file_units(district: District) -> list[str]:
-    """Every unit that keeps a residential file, in config order."""
-    return [u.id for u in district.units.values() if u.kind in RESIDENTIAL_FILE_KINDS]
+__all__ = [
+    "DISTRICT_KINDS",
+    "EDITOR_ROLES",
+    "MAX_SECTION_CHARS",
+    "SECTIONS",
+    "SECTION_LABELS",
+    "STATUS_LABELS",
+    "FileStatus",
+    "ResidentialFile",
+    "ResidentialFileCoverage",
+    "ResidentialFileError",
+    "SectionRevision",
+    "StationFileCoverage",
+    "UnitFileCoverage",
+    "can_edit_file",
+    "can_read_file",
+    "edit_section",
+    "file_coverage",
+    "file_units",
+    "get_file",
+    "parse_section",
+    "readable_files",
+    "section_history",
+    "section_label",
+    "station_of",
+]
 
 
 def _check_file_unit(district: District, unit_id: str) -> None:
@@ -131,36 +101,6 @@ def _check_file_unit(district: District, unit_id: str) -> None:
         raise ResidentialFileError(
             "not_a_file_unit", f"{unit.name}不是社区或居民区，没有居情档案。"
         )
-
-
-def can_edit_file(person: PersonLike, unit_id: str, district: District) -> bool:
-    """Whether ``person`` may edit the residential file of ``unit_id``."""
-    if not person.active or unit_id not in district.units:
-        return False
-    if person.role == Role.ADMIN:
-        return True
-    if person.role not in EDITOR_ROLES or person.unit_id is None:
-        return False
-    return person.unit_id in (unit_id, station_of(district, unit_id))
-
-
-def can_read_file(person: PersonLike, unit_id: str, district: District) -> bool:
-    """Whether ``person`` may read the residential file of ``unit_id``."""
-    if can_edit_file(person, unit_id, district):
-        return True
-    if not person.active or person.unit_id is None or person.role == Role.CITIZEN:
-        return False
-    if unit_id not in district.units:
-        return False
-    if person.unit_id in (unit_id, station_of(district, unit_id)):
-        return True  # the information officers of the unit or its station
-    own = district.units.get(person.unit_id)
-    return own is not None and own.kind in DISTRICT_KINDS
-
-
-def readable_files(person: PersonLike, district: District) -> list[str]:
-    """The units whose files ``person`` may read, in config order."""
-    return [u for u in file_units(district) if can_read_file(person, u, district)]
 
 
 @dataclass(frozen=True)
@@ -203,19 +143,13 @@ class ResidentialFile:
     @property
     def status(self) -> FileStatus:
         """Complete, partial or empty."""
-        return _status(len(self.filled))
+        return status_of(len(self.filled))
 
     @property
     def updated_at(self) -> datetime | None:
         """When any section last changed."""
         times = [r.created_at for r in self.sections.values() if r is not None]
         return max(times) if times else None
-
-
-def _status(filled: int) -> FileStatus:
-    if filled >= len(SECTIONS):
-        return FileStatus.COMPLETE
-    return FileStatus.PARTIAL if filled else FileStatus.EMPTY
 
 
 def _view(row: ResidentialFileRevision, names: dict[int, str]) -> SectionRevision:
@@ -361,100 +295,3 @@ async def section_history(
 
 def _editors(rows: Iterable[ResidentialFileRevision]) -> set[int]:
     return {r.editor_id for r in rows if r.editor_id is not None}
-
-
-@dataclass(frozen=True)
-class UnitFileCoverage:
-    """How far one unit's file is set up."""
-
-    unit_id: str
-    unit_name: str
-    station_id: str | None
-    filled: frozenset[ResidentialSection]
-
-    @property
-    def status(self) -> FileStatus:
-        """Complete, partial or empty."""
-        return _status(len(self.filled))
-
-    @property
-    def missing(self) -> list[ResidentialSection]:
-        """Sections without content, in order."""
-        return [s for s in SECTIONS if s not in self.filled]
-
-
-@dataclass(frozen=True)
-class _Tally:
-    units: list[UnitFileCoverage]
-
-    @property
-    def total(self) -> int:
-        """Files expected."""
-        return len(self.units)
-
-    @property
-    def complete(self) -> int:
-        """Files with all six sections (set up)."""
-        return sum(1 for u in self.units if u.status is FileStatus.COMPLETE)
-
-    @property
-    def partial(self) -> int:
-        """Files with some sections."""
-        return sum(1 for u in self.units if u.status is FileStatus.PARTIAL)
-
-    @property
-    def empty(self) -> int:
-        """Files with no section at all."""
-        return sum(1 for u in self.units if u.status is FileStatus.EMPTY)
-
-    @property
-    def rate(self) -> float | None:
-        """设置率: share of files set up; None when no file is expected."""
-        return self.complete / self.total if self.units else None
-
-
-@dataclass(frozen=True)
-class StationFileCoverage(_Tally):
-    """The files of the communities and residential areas of one work station."""
-
-    station_id: str
-    station_name: str
-
-
-@dataclass(frozen=True)
-class ResidentialFileCoverage(_Tally):
-    """Residential-file coverage of the whole district, and per station."""
-
-    stations: list[StationFileCoverage]
-
-
-async def file_coverage(db: Database, district: District) -> ResidentialFileCoverage:
-    """How many residential files are set up, over the district and per station.
-
-    Units with no work station above them count in the district's figures only.
-    """
-    unit_ids = file_units(district)
-    async with db.session() as session:
-        rows = await store.latest_revisions(session, unit_ids)
-    filled: dict[str, set[ResidentialSection]] = {u: set() for u in unit_ids}
-    for row in rows:
-        if row.content.strip():
-            filled[row.unit_id].add(ResidentialSection(row.section))
-    units = [
-        UnitFileCoverage(
-            unit_id=u,
-            unit_name=district.units[u].name,
-            station_id=station_of(district, u),
-            filled=frozenset(filled[u]),
-        )
-        for u in unit_ids
-    ]
-    by_station: dict[str, list[UnitFileCoverage]] = {}
-    for unit in units:
-        if unit.station_id is not None:
-            by_station.setdefault(unit.station_id, []).append(unit)
-    stations = [
-        StationFileCoverage(units=members, station_id=sid, station_name=district.units[sid].name)
-        for sid, members in by_station.items()
-    ]
-    return ResidentialFileCoverage(units=units, stations=stations)
