@@ -1,0 +1,161 @@
+"""Defects a product trial found in case handling, each driven through the real bot.
+
+The real application polls the fake Bot API; the real delivery worker pushes the
+outbox into it. Every date comes from the kit's service clock.
+
+1. 不予受理: the dispatcher desk's chief closes a junk case with a reason.
+2. A reopened case (重办) gets fresh deadlines from the service clock.
+3. The chief's card says that the citizen chose another office than proposed.
+5. Copies of a case's card sent to people with no role on it carry no buttons, and a
+   button pressed out of role is refused in Chinese and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.fakeapi import ChatMessage, FakeUser
+from config.district import District
+from storage.db import Database
+from storage.enums import CaseStatus, Role
+from storage.models import Case, CaseEvent, Timer
+from tests.botkit import BotKit, running_bot, sqlite_bot
+
+CITIZEN = 1001
+CHIEF = 2001
+DESK_CHIEF = 2002
+DESK_STAFF = 2003
+POLICE = 2004
+LABOR_TEXT = "公司拖欠我三个月工资不发，老板一直找借口"
+#: Nothing a classifier can place: it goes to the desk.
+JUNK_TEXT = "啊啊啊啊啊啊啊啊啊 阿斯顿发生的"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
+    """A citizen files ``text`` (to the desk if the bot is unsure), skipping the details."""
+    before = len(await kit.cases())
+    proposal = await kit.say(citizen, text, lambda m: bool(m.buttons))
+    labels = [b["text"] for b in proposal.buttons]
+    label = "提交" if "提交" in labels else "交由工作人员分派"
+    await kit.press(citizen, proposal, label, "可选 1/3")
+    for _ in range(2):
+        citizen.send_text("跳过")
+    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+    cases = await kit.cases()
+    assert len(cases) == before + 1
+    return cases[-1]
+
+
+async def card_of(user: FakeUser, case: Case, buttons: bool = True) -> ChatMessage:
+    """The case card in ``user``'s chat (one with buttons unless ``buttons`` is False)."""
+    number = case.number or ""
+    return await user.wait_for_message(
+        lambda m: m.content.startswith("【") and number in m.content and (bool(m.buttons) or not buttons),
+        10,
+    )
+
+
+async def events_of(kit: BotKit, case_id: int) -> list[CaseEvent]:
+    async with kit.db.session() as s:
+        rows = await s.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+        return list(rows.all())
+
+
+async def test_desk_chief_rejects_a_junk_case_with_a_reason(db: Database, district: District) -> None:
+    async with running_bot(db, district) as kit:
+        desk_chief = kit.user(DESK_CHIEF, "分派台主任")
+        await kit.bind(desk_chief, district.dispatcher, Role.CHIEF)
+        desk_staff = kit.user(DESK_STAFF, "分派员")
+        await kit.bind(desk_staff, district.dispatcher, Role.STAFF)
+        citizen = kit.user(CITIZEN, "王芳")
+        case = await file_request(kit, citizen, JUNK_TEXT)
+        assert (case.status, case.owning_unit_id) == (CaseStatus.REGISTERED, district.dispatcher)
+
+        # Only the desk's chief gets 不予受理; the staff member dispatches as before.
+        chief_card = await card_of(desk_chief, case)
+        staff_card = await card_of(desk_staff, case)
+        assert "不予受理" in [b["text"] for b in chief_card.buttons]
+        assert "不予受理" not in [b["text"] for b in staff_card.buttons]
+        await kit.delivered()
+        before = await kit.counts()
+        # The chief's genuine button pressed by the staff member: refused, nothing asked.
+        pressed = kit.fake.press_button(
+            DESK_STAFF, staff_card.message_id, chief_card.callback_data("不予受理"), strict=False
+        )
+        assert "负责人可以作不予受理处理" in await kit.callback_answer(pressed)
+        assert await kit.counts() == before
+
+        # A reason is required: an empty one is asked again, /cancel leaves the case alone.
+        prompt = await kit.press(desk_chief, chief_card, "不予受理", "不予受理的理由")
+        assert case.number is not None and case.number in prompt.content
+        await kit.say(desk_chief, "/cancel", "案件未作改动")
+        assert (await kit.case(case.id)).status == CaseStatus.REGISTERED
+        await kit.press(desk_chief, chief_card, "不予受理", "不予受理的理由")
+        done = await kit.say(desk_chief, "内容无法识别，不是具体诉求", "已不予受理")
+        assert case.number in done.content
+
+        # The citizen is told politely, with the reason.
+        told = await citizen.wait_for_message(lambda m: "不予受理" in m.content, 10)
+        assert "感谢您的反映" in told.content and "内容无法识别，不是具体诉求" in told.content
+        assert "欢迎" in told.content
+        # The card says so and has no buttons left.
+        await desk_chief.wait_for_message(
+            lambda m: m is chief_card and "状态：不予受理" in m.content, 10
+        )
+        assert not chief_card.buttons
+        assert "不予受理理由：内容无法识别" in chief_card.content
+        assert "已超期" not in chief_card.content
+
+        # The database: final, no deadlines or timers, the reason in the event.
+        stored = await kit.case(case.id)
+        assert stored.status == CaseStatus.REJECTED
+        assert stored.closed_at == kit.clock.now()
+        assert (stored.ack_due_at, stored.resolve_due_at, stored.escalation_level) == (None, None, 0)
+        events = await events_of(kit, case.id)
+        assert [e.type for e in events] == ["registered", "rejected"]
+        assert events[-1].note == "内容无法识别，不是具体诉求"
+        assert events[-1].actor_id == (await kit.person(DESK_CHIEF)).id  # type: ignore[union-attr]
+        async with kit.db.session() as s:
+            timers = (await s.scalars(select(Timer).where(Timer.case_id == case.id))).all()
+            assert timers and all(
+                t.fired_at is not None or t.cancelled_at is not None for t in timers
+            )
+
+        # A day later it is neither overdue nor escalated, nor in anybody's /pending.
+        kit.clock.advance(timedelta(days=2))
+        assert await kit.runtime.cases.pending_for_unit(district.dispatcher) == []
+        view = await kit.runtime.cases.get_case_view(case.id, stored.reporter_id or 0)
+        assert (view.status_label, view.overdue) == ("不予受理", False)
+        status = await kit.say(citizen, "/status", case.number)
+        assert "不予受理" in status.content
+        # No follow-up question was ever sent.
+        assert not [m for m in citizen.transcript() if "解决了吗" in m.content]
+
+
+async def test_reject_is_refused_once_a_case_is_dispatched(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    desk_chief = kit.user(DESK_CHIEF, "分派台主任")
+    await kit.bind(desk_chief, kit.district.dispatcher, Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+    assert "不予受理" not in [b["text"] for b in card.buttons]
+    person = await kit.person(DESK_CHIEF)
+    assert person is not None
+    with pytest.raises(Exception, match="不能不予受理"):
+        await kit.runtime.cases.reject(case.id, person.id, "广告")
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
