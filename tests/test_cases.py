@@ -250,7 +250,7 @@ async def test_permissions(db: Database, district: District) -> None:
     # station (found in a product trial: the citizen was told 已由区环保局…签收), nor may
     # the desk handle a case it has sent out (its copy is for reading).
     for act in (svc.acknowledge, svc.start_progress):
-        with pytest.raises(CaseError, match="区建设局群众工作站承办.*无权办理") as info:
+        with pytest.raises(CaseError, match=r"区建设局群众工作站承办.*无权办理") as info:
             await act(view.id, desk.id)
         assert info.value.code == "forbidden"
     await svc.acknowledge(view.id, admin.id)

@@ -288,6 +288,8 @@ class CaseHandling(CaseTx):
             returned = corrections.was_returned(case)
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
+            # The desk has decided where it belongs: the reporter's choice is history.
+            case.suggested_room = case.suggested_bureau = None
             await self._dispatch_tx(
                 s,
                 case,

@@ -201,6 +201,8 @@ class CaseTx(CaseViews):
 
     def _restart_deadlines(self, case: Case, now: datetime) -> dict[str, str]:
         """The owning unit starts afresh: not escalated, dispatched now, new deadlines.
+        The deadlines are the case's priority's (set from its severity at filing),
+        counted from ``now`` (the service's clock).
 
         Returns:
             The new acknowledgement and resolution deadlines, for the event's data.

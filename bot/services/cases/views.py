@@ -251,7 +251,17 @@ class CaseViews:
             overdue=is_overdue(case, now),
             version=case.version,
             masked=masked,
+            suggested_name=self._suggested_name(case),
         )
+
+    def _suggested_name(self, case: Case) -> str:
+        """The classifier's room and bureau the reporter overrode (``""`` if none)."""
+        room = self.district.rooms.get(case.suggested_room or "")
+        bureau = self.district.bureaus.get(case.suggested_bureau or "")
+        if bureau is not None:
+            room = room or self.district.rooms.get(bureau.room_id)
+            return f"{room.name} · {bureau.name}" if room else bureau.name
+        return room.name if room is not None else ""
 
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
