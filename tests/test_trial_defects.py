@@ -343,3 +343,29 @@ async def test_the_chiefs_card_says_the_citizen_overrode_the_proposal(
         latest.id: (None, None),
         chosen.id: ("livelihood", "labor"),
     }
+
+
+async def test_first_contact_by_command_is_dated_by_the_service_clock(kit: BotKit) -> None:
+    """A citizen's row written by the handlers (``PeopleService.touch``) carries the
+    service's time and the one display name rule (first and last name)."""
+    kit.clock.advance(timedelta(days=40))  # far from the real date, on any day
+    newcomer = kit.fake.user(CITIZEN, "张", last_name="三丰", username="zsf")
+    await kit.answer(newcomer, newcomer.send_command("/start"), "您好")
+    person = await kit.person(CITIZEN)
+    assert person is not None
+    assert (person.name, person.created_at) == ("张 三丰", kit.clock.now())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/runtime/inbox.py writes the first-contact row with utcnow(); its owner is "
+    "to pass the service clock's time (and call bot.services.people.display_name)",
+)
+async def test_first_contact_by_text_is_dated_by_the_service_clock(kit: BotKit) -> None:
+    """The same row written by the inbox on a first plain-text message."""
+    kit.clock.advance(timedelta(days=40))
+    newcomer = kit.fake.user(CITIZEN, "张", last_name="三丰", username="zsf")
+    await kit.say(newcomer, LABOR_TEXT, "提交")
+    person = await kit.person(CITIZEN)
+    assert person is not None
+    assert (person.name, person.created_at) == ("张 三丰", kit.clock.now())

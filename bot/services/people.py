@@ -19,7 +19,7 @@ from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, p
 from storage import cases as store
 from storage.db import Database
 from storage.enums import CaseStatus, Role
-from storage.models import Person, utcnow
+from storage.models import Person
 from storage.org import (
     PersonRow,
     add_citizen_hot,
@@ -39,6 +39,18 @@ def looks_like_phone(text: str) -> bool:
     """Whether ``text`` is a phone number a person can be called back on."""
     digits = sum(ch.isdigit() for ch in text)
     return bool(PHONE_RE.match(text)) and digits >= MIN_PHONE_DIGITS
+
+
+def display_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A Telegram user's name as Telegram shows it: first and last name, else the username.
+
+    The one rule for a person's name: the handlers (``handlers.base.display_name``,
+    from PTB's ``User``) and the inbox's first contact (from the raw update) both
+    call it, so a citizen's row is written with the same name either way.
+    """
+    first, last = first_name or "", last_name or ""
+    name = f"{first} {last}" if last else first
+    return name or username or ""
 
 
 def mask_phone(phone: str) -> str:
@@ -163,7 +175,8 @@ class PeopleService:
         if row is None:
             # First contact: a citizen row, written again harmlessly on a replay.
             async with self.db.hot() as conn:
-                await add_citizen_hot(conn, telegram_user_id, name, chat_id, utcnow())
+                now = self.cases.clock.now()
+                await add_citizen_hot(conn, telegram_user_id, name, chat_id, now)
                 row = await find_person_hot(conn, telegram_user_id)
         if (
             row is not None
