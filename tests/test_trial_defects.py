@@ -196,6 +196,11 @@ async def test_a_copy_for_someone_without_a_role_carries_no_buttons(kit: BotKit)
         )
         refusal = await kit.callback_answer(pressed)
         assert "此件由区公安分局" in refusal and "无权办理" in refusal, (label, refusal)
+    # A forged button (the owner's data with another case number) is refused as such.
+    data = owner_card.callback_data("退单")
+    forged = data.replace(f"ret:{case.id}:", f"ret:{case.id + 1}:", 1)
+    pressed = kit.fake.press_button(DESK_STAFF, desk_copy.message_id, forged, strict=False)
+    assert await kit.callback_answer(pressed) == "无效的按钮，操作未执行。"
     assert await kit.counts() == before
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
     # The owner's own press works.
