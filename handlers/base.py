@@ -28,6 +28,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.runtime.assembly import Runtime
+from bot.services import people
 from bot.services.people import PersonInfo
 from handlers import texts
 from nlp import text_for_log
@@ -133,7 +134,7 @@ def display_name(update: Update) -> str:
     user = update.effective_user
     if user is None:
         return ""
-    return user.full_name or (user.username or "")
+    return people.display_name(user.first_name, user.last_name, user.username)
 
 
 async def who(update: Update, context: BotContext) -> PersonInfo | None:

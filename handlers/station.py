@@ -1,12 +1,13 @@
-"""Station chiefs and staff: the buttons on case cards, 办结/退单 notes, /pending.
+"""Station chiefs and staff: the buttons on case cards, 办结/退单/上报/不予受理 notes, /pending.
 
 Case cards are written by the services to the outbox and shown (and edited in
 place) by the delivery worker. A button press here is decoded and verified
 with the installation's :class:`~bot.services.callbacks.CallbackCodec`: forged or
 malformed data is refused and logged and changes nothing. The service then
 checks the person's permission and the card's version (a button on an
-out-of-date card is refused as stale). 办结 and 退单 need a note: the next text
-message (or /cancel) — a small persistent conversation.
+out-of-date card is refused as stale; one pressed by someone it was not drawn
+for, as not theirs). 办结, 退单, 上报 and the desk's 不予受理 take a note: the
+next text message (or /cancel) — a small persistent conversation.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ NOTE = "note"
 CLOSURE = "closure"
 #: Actions that ask for a note before the service is called (上报's reason may be skipped,
 #: as on the web where the note field is optional).
-NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE)
+NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE, CaseAction.REJECT)
 
 
 def _data(context: BotContext) -> dict[str, Any]:
@@ -217,9 +218,9 @@ async def _choose_bureau(
     if room_id not in runtime.district.rooms and room_id != nt.STATIONS_CHOICE:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return
+    # Only someone who may dispatch it now gets the picker (the service checks 派单 again).
+    await runtime.people.check_action(person.id, action.case_id, action.version, action.action)
     view = await runtime.cases.get_case_view(action.case_id, person.id)
-    if view.version != action.version:
-        raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
     markup = nt.dispatch_markup(runtime.codec, view.id, view.version, runtime.district, room_id)
     await query.answer()
     await reply(
@@ -281,6 +282,8 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
         if action == CaseAction.ESCALATE:
             note = None if texts.is_skip(text) else text
             view = await cases.escalate(case_id, person.id, note, expected_version=version)
+        elif action == CaseAction.REJECT:
+            view = await cases.reject(case_id, person.id, text, expected_version=version)
         else:
             view = await cases.return_case(case_id, person.id, text, expected_version=version)
     except CaseError as exc:

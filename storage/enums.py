@@ -38,6 +38,7 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"  # 结案
     RETURNED = "returned"  # 退单
     REOPENED = "reopened"  # 重办
+    REJECTED = "rejected"  # 不予受理 (final, like closed)
 
 
 #: Statuses in which the owning unit still has work to do.

@@ -219,6 +219,10 @@ class Case(Base):
     resolution_note: Mapped[str | None] = mapped_column(UserText)
     #: The station's 办结 claim: solved (实际解决), explained (解释说明), unfounded (不属实).
     closure_kind: Mapped[str | None] = mapped_column(String(16))
+    #: The classifier's room and bureau when the reporter chose another office at filing
+    #: (换一个部门 / 更改部门), for the card; cleared when the desk dispatches by hand.
+    suggested_room: Mapped[str | None] = mapped_column(String(32))
+    suggested_bureau: Mapped[str | None] = mapped_column(String(32))
     #: Set once any deadline of the case passed unmet; escalation or a later step never clears it.
     deadline_missed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: A pending 延期申请: the resolution deadline the station asked for.

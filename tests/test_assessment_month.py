@@ -289,15 +289,19 @@ async def test_the_scripted_month_everywhere(
             assert got == exp[:6], unit_id
             assert (r["退单率"], r["重办率"], r["综合得分"], r["排名"]) == exp[6:], unit_id
 
-        # 超期 stays after escalation: C3 missed its acknowledgement, was escalated,
-        # then acknowledged and closed; C1 never missed anything.
+        # 超期 stays after 办结: C2 was resolved late and closed; C1 never missed
+        # anything. C3 missed its acknowledgement, was escalated, acknowledged and
+        # resolved, then reopened (重办): the new round is judged by its own deadlines,
+        # which it met, so C3 is not 超期 now; its first round's miss stays in the
+        # events and in 响应率 above.
         body = await (await dash.client.get("/dashboard/export/cases.csv")).read()
         cases = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
         header = cases[0]
         late = {row[0]: row[header.index("是否超期")] for row in cases[1:]}
         numbers = {row[0][-4:]: row[0] for row in cases[1:]}  # by filing order
         assert late[numbers["0001"]] == "否"  # C1
-        assert late[numbers["0003"]] == "是"  # C3: the miss survives 上报 and 办结
+        assert late[numbers["0002"]] == "是"  # C2: the miss survives 办结 and 结案
+        assert late[numbers["0003"]] == "否"  # C3: reopened, the new round on time
 
     # minqing report prints the same figures.
     monkeypatch.setenv("DATABASE_URL", db.url)

@@ -247,12 +247,14 @@ async def test_permissions(db: Database, district: District) -> None:
     assert (await svc.get_case_view(view.id, centre.id)).masked
     assert not (await svc.get_case_view(view.id, owner.id)).masked
     # 签收 is the owner's word: the desk's tap on a dispatched case must not speak for the
-    # station (found in a product trial: the citizen was told 已由区环保局…签收).
-    with pytest.raises(CaseError, match="须由承办单位签收") as info:
-        await svc.acknowledge(view.id, desk.id)
-    assert info.value.code == "forbidden"
+    # station (found in a product trial: the citizen was told 已由区环保局…签收), nor may
+    # the desk handle a case it has sent out (its copy is for reading).
+    for act in (svc.acknowledge, svc.start_progress):
+        with pytest.raises(CaseError, match=r"区建设局群众工作站承办.*无权办理") as info:
+            await act(view.id, desk.id)
+        assert info.value.code == "forbidden"
     await svc.acknowledge(view.id, admin.id)
-    await svc.start_progress(view.id, desk.id)
+    await svc.start_progress(view.id, owner.id)
     assert await event_types(db, view.id) == [
         "registered",
         "dispatched",

@@ -37,6 +37,7 @@ class CaseAction(StrEnum):
     EXTEND = "ext"  # 延期申请 by the station (web form: reason and working days)
     EXTEND_OK = "xok"  # 督查督办中心 approves an extension (延期申请)
     EXTEND_NO = "xno"  # 督查督办中心 refuses it
+    REJECT = "rej"  # 不予受理 by the dispatcher desk's chief (asks for a reason)
 
 
 @dataclass(frozen=True)

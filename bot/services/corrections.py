@@ -145,18 +145,21 @@ async def record_choice_tx(
     kind: str,
     actor_id: int,
     now: datetime,
-) -> None:
+) -> bool:
     """Record a reporter's own office at filing when it differs from the classifier's.
 
     Only a bureau, or a room other than the classifier's, counts: a chosen room
     alone that agrees leaves the bureau to the desk (whose 派单 is recorded).
+
+    Returns:
+        Whether it differed (and was recorded).
     """
     if route.how not in ("chosen", "officer"):
-        return
+        return False
     if route.bureau == UNKNOWN and route.room in (UNKNOWN, classified.room):
-        return
+        return False
     if route.bureau != UNKNOWN and route.bureau == classified.bureau:
-        return
+        return False
     await record_tx(
         s,
         case,
@@ -168,6 +171,7 @@ async def record_choice_tx(
         actor_id=actor_id,
         now=now,
     )
+    return True
 
 
 def was_returned(case: Case) -> bool:

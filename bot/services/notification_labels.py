@@ -67,6 +67,7 @@ EVENT_LABELS = {
     "followed_up": "回访",
     "reopened": "重办",
     "closed": "结案",
+    "rejected": "不予受理",
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",
@@ -88,6 +89,7 @@ PUBLIC_EVENT_LABELS = {
     "followed_up": "回访",
     "reopened": "重办",
     "closed": "结案",
+    "rejected": "不予受理",
     "escalated": "提请督办",
     "extension_approved": "延期办理",
 }
@@ -112,6 +114,7 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.RESOLVE: "办结",
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
+    CaseAction.REJECT: "不予受理",
     CaseAction.REFRESH: "刷新",
     CaseAction.EXTEND: "申请延期",
     CaseAction.EXTEND_OK: "同意延期",

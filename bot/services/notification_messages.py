@@ -149,6 +149,15 @@ def reporter_reopened(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
+def reporter_rejected(view: CaseView, reason: str) -> str:
+    """The desk found the case not admissible (不予受理): a polite word with the reason."""
+    return (
+        f"感谢您的反映。经{view.owning_unit_name}审核，您的{subject(view)}（{view.number}）"
+        f"不属于受理范围，不予受理。\n理由：{reason}\n"
+        "如您有新的情况或对此有疑问，欢迎随时再次反映，我们会认真对待。"
+    )
+
+
 def reporter_closed_no_response(view: CaseView) -> str:
     """Closed because the follow-up got no answer."""
     return (

@@ -51,6 +51,7 @@ from bot.services.notification_messages import (
     reporter_extended,
     reporter_in_progress,
     reporter_registered,
+    reporter_rejected,
     reporter_reopened,
     reporter_returned,
     staff_escalated,
@@ -103,6 +104,7 @@ __all__ = [
     "reporter_extended",
     "reporter_in_progress",
     "reporter_registered",
+    "reporter_rejected",
     "reporter_reopened",
     "reporter_returned",
     "short_room_name",
@@ -175,10 +177,13 @@ def card_markup(
                 [button(codec, STATIONS_LABEL, CaseAction.CHOOSE_ROOM, cid, ver, STATIONS_CHOICE)]
             )
     rows.append(first)
-    if CaseAction.ESCALATE in actions:
-        rows.append(
-            [button(codec, ACTION_LABELS[CaseAction.ESCALATE], CaseAction.ESCALATE, cid, ver)]
-        )
+    rows.append(
+        [
+            button(codec, ACTION_LABELS[a], a, cid, ver)
+            for a in (CaseAction.ESCALATE, CaseAction.REJECT)
+            if a in actions
+        ]
+    )
     return keyboard(rows)
 
 
@@ -258,13 +263,16 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.room_name:
         category = view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
         lines.append(f"分类：{category}")
+    if view.suggested_name:
+        chooser = "报送人" if view.kind == "warning" else "群众"
+        lines.append(f"{chooser}自选部门，系统建议：{view.suggested_name}")
     if view.territorial_unit_name:
         lines.append(f"属地：{view.territorial_unit_name}")
     if view.status in ("registered", "returned"):
         lines.append(f"派单时限：{fmt_time(view.ack_due_at, tz)}")
     elif view.status in ("dispatched", "reopened"):
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
-    if view.resolve_due_at is not None and view.status not in ("closed",):
+    if view.resolve_due_at is not None and view.status not in ("closed", "rejected"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)
     lines.append(f"内容：{view.text}")
@@ -285,6 +293,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"照片：{view.photo_count}张")
     if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
         lines.append(f"办理结果：{view.resolution_note}")
+    if view.resolution_note and view.status == "rejected":
+        lines.append(f"不予受理理由：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
     text = "\n".join(lines)
     if _units(text) <= CARD_LIMIT:

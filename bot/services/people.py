@@ -18,8 +18,8 @@ from bot.services.lifecycle import CaseError
 from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, place_name
 from storage import cases as store
 from storage.db import Database
-from storage.enums import Role
-from storage.models import Person, utcnow
+from storage.enums import CaseStatus, Role
+from storage.models import Person
 from storage.org import (
     PersonRow,
     add_citizen_hot,
@@ -39,6 +39,18 @@ def looks_like_phone(text: str) -> bool:
     """Whether ``text`` is a phone number a person can be called back on."""
     digits = sum(ch.isdigit() for ch in text)
     return bool(PHONE_RE.match(text)) and digits >= MIN_PHONE_DIGITS
+
+
+def display_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A Telegram user's name as Telegram shows it: first and last name, else the username.
+
+    The one rule for a person's name: the handlers (``handlers.base.display_name``,
+    from PTB's ``User``) and the inbox's first contact (from the raw update) both
+    call it, so a citizen's row is written with the same name either way.
+    """
+    first, last = first_name or "", last_name or ""
+    name = f"{first} {last}" if last else first
+    return name or username or ""
 
 
 def mask_phone(phone: str) -> str:
@@ -163,7 +175,8 @@ class PeopleService:
         if row is None:
             # First contact: a citizen row, written again harmlessly on a replay.
             async with self.db.hot() as conn:
-                await add_citizen_hot(conn, telegram_user_id, name, chat_id, utcnow())
+                now = self.cases.clock.now()
+                await add_citizen_hot(conn, telegram_user_id, name, chat_id, now)
                 row = await find_person_hot(conn, telegram_user_id)
         if (
             row is not None
@@ -230,9 +243,10 @@ class PeopleService:
     ) -> str:
         """Check, before asking for a note, that ``action`` on the case is possible now.
 
-        Used for 办结 and 退单, which need a note typed in a later message: the
-        person should not be asked for it when the button is stale or not theirs.
-        The service checks everything again when the note arrives.
+        Used for 办结, 退单, 上报 and 不予受理, which need a note typed in a later
+        message, and for the desk's room picker: the person should not be asked
+        for it when the button is stale or not theirs. The service checks
+        everything again when the note arrives.
 
         Returns:
             The case number.
@@ -246,9 +260,20 @@ class PeopleService:
             if case is None:
                 raise CaseError("not_found", "没有找到该案件。")
             if person is None or not self.cases.may_act(person, case):
-                raise CaseError("forbidden", "您无权办理该案件。")
+                raise CaseError(
+                    "forbidden",
+                    f"此件由{self.cases.unit_name(case.owning_unit_id)}承办，"
+                    "您不是承办单位的工作人员，无权办理。",
+                )
             if case.version != version:
                 raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
+            at_desk = case.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED)
+            if action == CaseAction.REJECT and at_desk and not self.cases.may_reject(person, case):
+                raise CaseError(
+                    "forbidden",
+                    f"只有{self.cases.unit_name(self.district.dispatcher)}负责人"
+                    "可以作不予受理处理。",
+                )
             if action not in self.cases.actions_for(person, case):
                 raise CaseError("illegal_transition", "案件当前状态不能进行此操作。")
             return case.number or str(case.id)

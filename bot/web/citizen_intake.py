@@ -54,11 +54,14 @@ PUBLIC_EVENTS = (
     "followed_up",
     "reopened",
     "closed",
+    "rejected",
     "escalated",
 )
 
 #: Statuses in which the bureau's work is done (the result is shown).
-DONE = frozenset({CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED})
+DONE = frozenset(
+    {CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REJECTED}
+)
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/open311/v2"
 #: Statuses shown as ``closed``: the bureau's work is done.
-CLOSED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED})
+CLOSED_STATUSES = frozenset(
+    {CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REJECTED}
+)
 #: Statuses shown as ``open``.
 OPEN311_OPEN = frozenset(CaseStatus) - CLOSED_STATUSES
 DEFAULT_SPAN = timedelta(days=90)

@@ -80,6 +80,7 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
     CaseAction.RESOLVE: "办结",
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
+    CaseAction.REJECT: "不予受理",
 }
 
 
@@ -91,6 +92,11 @@ def note_prompt(action: CaseAction, number: str) -> str:
         return (
             f"请发送 {number} 的上报理由（将转告上级单位，例如需要协调的部门）；"
             "不需要说明请发送「跳过」。发送 /cancel 取消。"
+        )
+    if action == CaseAction.REJECT:
+        return (
+            f"请发送 {number} 不予受理的理由（将告知反映人，例如：内容与诉求无关、"
+            "含辱骂内容、无法识别的信息）。发送 /cancel 取消。"
         )
     return f"请发送 {number} 的退单理由（案件将退回分派台重新派单）。发送 /cancel 取消。"
 
@@ -124,6 +130,8 @@ def note_done(action: CaseAction, view: CaseView) -> str:
         return f"已办结：{view.number}。已通知反映人并发起回访。"
     if action == CaseAction.ESCALATE:
         return f"已上报：{view.number}，已提交{view.escalated_to_unit_name}督办。"
+    if action == CaseAction.REJECT:
+        return f"已不予受理：{view.number}，已结案并将理由告知反映人。"
     return f"已退单：{view.number}，已退回{view.owning_unit_name}重新派单。"
 
 

@@ -19,6 +19,7 @@ Public API::
     await service.return_case(case_id, actor_id, reason, channel, expected_version=None)
     await service.escalate(case_id, actor_id, note=None, channel, expected_version=None)
     await service.dispatch(case_id, actor_id, target, channel, expected_version=None)
+    await service.reject(case_id, actor_id, reason, channel, expected_version=None)  # 不予受理
     await service.request_extension(case_id, actor_id, reason, working_days, channel)
     await service.decide_extension(case_id, actor_id, approve, note=None, channel,
                                    expected_version=None) -> CaseView   # 督查督办中心
@@ -40,9 +41,13 @@ Every mutating method returns the case as the actor sees it and raises
 Who may do what:
 
 * act on a case (签收 / 处理中 / 办结 / 退单 / 上报): chiefs and staff of the
-  owning unit or of any unit the case has been escalated to, the dispatcher
-  desk's chiefs and staff, and admins (:meth:`CaseService.may_act`);
+  owning unit (the dispatcher desk while the case waits there) or of any unit
+  the case has been escalated to, and admins (:meth:`CaseService.may_act`);
 * dispatch by hand: the dispatcher desk's chiefs and staff, and admins;
+* 不予受理 (reject as not admissible): the desk's chiefs and admins, while the
+  case waits at the desk (:meth:`CaseService.may_reject`);
+* card buttons: only the people of a responsible unit get them; a copy of a card
+  or notice sent to anyone else is for reading (:meth:`CaseService.actions_for`);
 * answer the follow-up: only the case's reporter;
 * view: the reporter, everyone who may act, chiefs/staff/admins of the district
   office and centres, and of the territorial unit (:meth:`CaseService.may_view`).
@@ -101,6 +106,7 @@ from bot.services.cases.model import (
     WarningDraft,
     default_classifier,
 )
+from bot.services.cases.rejection import CaseRejection
 
 __all__ = [
     "CLOSURE_KINDS",
@@ -124,7 +130,15 @@ __all__ = [
 ]
 
 
-class CaseService(CaseIntake, CaseAmend, CaseHandling, CaseEscalation, CaseFollowUp, CaseExtension):
+class CaseService(
+    CaseIntake,
+    CaseAmend,
+    CaseHandling,
+    CaseRejection,
+    CaseEscalation,
+    CaseFollowUp,
+    CaseExtension,
+):
     """Domain services for cases. One instance per process; safe to share.
 
     Composed of one mixin per stage of a case's life, all sharing the

@@ -115,10 +115,13 @@ class CaseFiling(CaseTx):
         kind: str,
         actor: int,
     ) -> None:
-        """A reporter's own office that differs from the classifier's is a correction."""
+        """A reporter's own office that differs from the classifier's is a correction,
+        and the card says so, with the classifier's proposal (``suggested_*``)."""
         keywords = tuple(_keywords(c.keywords))
         said = corrections.Classified(c.room, c.bureau, float(c.confidence), keywords)
-        await corrections.record_choice_tx(s, case, said, route, kind, actor, case.created_at)
+        if await corrections.record_choice_tx(s, case, said, route, kind, actor, case.created_at):
+            case.suggested_room = c.room if c.room in self.district.rooms else None
+            case.suggested_bureau = c.bureau if c.bureau in self.district.bureaus else None
 
     def _check_text(self, text: str) -> str:
         text = text.strip()

@@ -105,7 +105,17 @@ class CaseFollowUp(CaseTx):
         comment: str | None,
     ) -> None:
         words = comment or ("群众反映问题未解决" if not solved else "群众对办理结果不满意")
+        previous = {
+            "previous_ack_due_at": _iso(case.ack_due_at),
+            "previous_resolve_due_at": _iso(case.resolve_due_at),
+        }
+        # A new round from the service's clock, by the case's priority (set from its
+        # severity at filing), judged by its own deadlines: the old ones, and a miss of
+        # them, stay in the events (which the scores read), not on the card as 已超期.
+        # A 延期申请 left from the earlier round lapses.
         due = self._restart_deadlines(case, now)
+        case.deadline_missed = False
+        case.extension_due_at = None
         case.resolved_at = None
         await apply(
             s,
@@ -119,6 +129,7 @@ class CaseFollowUp(CaseTx):
                 "solved": solved,
                 "satisfaction": satisfaction,
                 **due,
+                **previous,
             },
         )
         await self._schedule_ack(s, case, now)
@@ -148,3 +159,7 @@ class CaseFollowUp(CaseTx):
         )
         case.closed_at = now
         await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed_no_response)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None

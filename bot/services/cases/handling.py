@@ -21,7 +21,7 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import UNKNOWN
 from storage import cases as store
-from storage.enums import CaseKind, Channel, Role
+from storage.enums import CaseKind, Channel
 from storage.models import Case
 
 
@@ -43,14 +43,8 @@ class CaseHandling(CaseTx):
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
         async with self._acting(case_id, actor_id) as (s, now, actor, case):
-            responsible = self.responsible_units(case)
-            if actor.role != Role.ADMIN and actor.unit_id not in responsible:
-                # The desk may act on any case, but 签收 is the owner's word that it
-                # has taken the case: the desk's tap must not speak for the station.
-                raise CaseError(
-                    "forbidden",
-                    f"此件已派至{self.unit_name(case.owning_unit_id)}，须由承办单位签收。",
-                )
+            # 签收 is the owner's word that it has taken the case: only a responsible
+            # unit (or an admin) gets here (``may_act``); the desk does not speak for it.
             acting = actor.unit_id if actor.unit_id != case.owning_unit_id else None
             acting_name = self.unit_name(acting) if acting else None
             deadlines = self.district.deadlines[case.priority]
@@ -294,6 +288,8 @@ class CaseHandling(CaseTx):
             returned = corrections.was_returned(case)
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
+            # The desk has decided where it belongs: the reporter's choice is history.
+            case.suggested_room = case.suggested_bureau = None
             await self._dispatch_tx(
                 s,
                 case,

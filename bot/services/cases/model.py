@@ -202,6 +202,8 @@ class CaseView:
     overdue: bool
     version: int
     masked: bool
+    #: The classifier's proposal when the reporter chose another office (``室 · 局``), else "".
+    suggested_name: str = ""
 
     @property
     def photo_count(self) -> int:

@@ -39,7 +39,11 @@ class CaseTx(CaseViews):
         actor = await self._person(s, actor_id)
         case = await self._lock(s, case_id)
         if not self.may_act(actor, case):
-            raise CaseError("forbidden", "您无权办理该案件。")
+            raise CaseError(
+                "forbidden",
+                f"此件由{self.unit_name(case.owning_unit_id)}承办，"
+                "您不是承办单位的工作人员，无权办理。",
+            )
         return actor, case
 
     @asynccontextmanager
@@ -197,6 +201,8 @@ class CaseTx(CaseViews):
 
     def _restart_deadlines(self, case: Case, now: datetime) -> dict[str, str]:
         """The owning unit starts afresh: not escalated, dispatched now, new deadlines.
+        The deadlines are the case's priority's (set from its severity at filing),
+        counted from ``now`` (the service's clock).
 
         Returns:
             The new acknowledgement and resolution deadlines, for the event's data.

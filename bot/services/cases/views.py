@@ -108,15 +108,34 @@ class CaseViews:
         )
 
     def may_act(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``."""
+        """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``.
+
+        Chiefs and staff of a responsible unit (the owner — the dispatcher desk
+        while the case waits there — and every unit it was escalated to), and
+        admins. The desk does not act for a station on a case it has sent out:
+        its copy of such a case (a critical request's, say) is for reading.
+        """
         if not person.active or person.blocked_at is not None:
             return False
         if person.role == Role.ADMIN:
             return True
         if person.role not in (Role.CHIEF, Role.STAFF) or person.unit_id is None:
             return False
-        return person.unit_id == self.district.dispatcher or person.unit_id in (
-            self.responsible_units(case)
+        return person.unit_id in self.responsible_units(case)
+
+    def may_reject(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may close ``case`` as not admissible (不予受理).
+
+        The dispatcher desk's chief, or an admin, while the case waits at the desk
+        (new and unclear, or returned by a station): the desk decides what is
+        admissible; a station that gets junk returns it (退单) with the reason.
+        """
+        if not person.active or person.blocked_at is not None:
+            return False
+        if CaseStatus(case.status) not in AT_DESK:
+            return False
+        return person.role == Role.ADMIN or (
+            person.role == Role.CHIEF and person.unit_id == self.district.dispatcher
         )
 
     def may_view(self, person: Person, case: Case) -> bool:
@@ -152,8 +171,13 @@ class CaseViews:
         )
 
     def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
-        """The card buttons ``person`` may press on ``case`` now."""
-        if not self.may_act(person, case):
+        """The card buttons ``person`` may press on ``case`` now.
+
+        Only the people of a responsible unit get buttons: a copy sent to anyone
+        else (the centres, the leadership, the police's copy of an emergency, an
+        admin of another unit) is for reading and carries none.
+        """
+        if not self.may_act(person, case) or person.unit_id not in self.responsible_units(case):
             return []
         status = CaseStatus(case.status)
         acts: list[CaseAction] = []
@@ -172,6 +196,8 @@ class CaseViews:
             acts.append(CaseAction.RETURN)
         if status in ESCALATABLE and self.next_level(case) is not None:
             acts.append(CaseAction.ESCALATE)
+        if self.may_reject(person, case):
+            acts.append(CaseAction.REJECT)
         return acts
 
     def view(self, case: Case, *, masked: bool, now: datetime | None = None) -> CaseView:
@@ -225,7 +251,17 @@ class CaseViews:
             overdue=is_overdue(case, now),
             version=case.version,
             masked=masked,
+            suggested_name=self._suggested_name(case),
         )
+
+    def _suggested_name(self, case: Case) -> str:
+        """The classifier's room and bureau the reporter overrode (``""`` if none)."""
+        room = self.district.rooms.get(case.suggested_room or "")
+        bureau = self.district.bureaus.get(case.suggested_bureau or "")
+        if bureau is not None:
+            room = room or self.district.rooms.get(bureau.room_id)
+            return f"{room.name} · {bureau.name}" if room else bureau.name
+        return room.name if room is not None else ""
 
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""

@@ -1,0 +1,81 @@
+"""不予受理: the dispatcher desk closes a case that is not admissible, with a reason."""
+
+from __future__ import annotations
+
+from bot.services import notifications as nt
+from bot.services.cases.model import CaseView, _required
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import Action, CaseError, apply
+from storage import cases as store
+from storage.enums import Channel, Role
+from storage.models import Person
+
+
+class CaseRejection(CaseTx):
+    """不予受理: spam, abuse or nonsense is closed at the desk, with a reason."""
+
+    async def reject(
+        self,
+        case_id: int,
+        actor_id: int,
+        reason: str,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """不予受理: close a case waiting at the dispatcher desk as not admissible.
+
+        Only the desk's chief or an admin (:meth:`may_reject`), only while the
+        case is at the desk (registered or returned). The reason is the event's
+        note and the case's ``resolution_note``, and the reporter is told it
+        politely. The case is final (``rejected``): its deadlines and timers go,
+        it is no longer escalated, and no follow-up is asked. It counts against
+        no unit (it was never dispatched, or was returned by the unit it went to;
+        ``docs/lifecycle.md``).
+
+        Raises:
+            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
+                ``stale``, ``illegal_transition`` (not at the desk).
+        """
+        reason_ = _required(reason, "不予受理必须填写理由（将告知反映人）。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor = await self._person(s, actor_id)
+            case = await self._lock(s, case_id)
+            if not self.may_reject(actor, case) and not self._decides_admission(actor):
+                raise CaseError(
+                    "forbidden",
+                    f"只有{self.unit_name(self.district.dispatcher)}负责人可以作不予受理处理。",
+                )
+            await apply(
+                s,
+                case,
+                Action.REJECT,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                note=reason_,
+                data={
+                    "acting_unit_id": actor.unit_id,
+                    "escalation_level": case.escalation_level,
+                },
+                expected_version=expected_version,
+            )
+            case.resolution_note = reason_
+            case.closed_at = now
+            case.escalation_level = 0
+            case.escalated_to_unit_id = None
+            case.ack_due_at = None
+            case.first_contact_due_at = None
+            case.resolve_due_at = None
+            case.extension_due_at = None
+            await store.cancel_timers(s, case.id, None, now=now)
+            await self.publish_tx(
+                s, case, now, reporter_text=lambda v: nt.reporter_rejected(v, reason_)
+            )
+            return self.view_for(case, actor, now)
+
+    def _decides_admission(self, person: Person) -> bool:
+        """The desk's chief or an admin (then a case not at the desk is refused as such)."""
+        return person.role == Role.ADMIN or (
+            person.role == Role.CHIEF and person.unit_id == self.district.dispatcher
+        )

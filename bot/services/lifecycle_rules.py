@@ -1,0 +1,251 @@
+"""The case lifecycle's rules: statuses, actions, the transition table, labels, overdue.
+
+The event log that applies them is :mod:`bot.services.lifecycle`, which also
+re-exports every name here (import from there).
+
+Statuses (``storage.enums.CaseStatus``) and the actions that move between them::
+
+    registered   --dispatch-->          dispatched     (the dispatcher desk sends it out)
+    dispatched   --acknowledge-->       acknowledged   (签收)
+    dispatched   --return-->            returned       (退单, back to the dispatcher desk)
+    acknowledged --start-->             in_progress    (处理中)
+    acknowledged --resolve-->           resolved       (办结)
+    acknowledged --return-->            returned
+    in_progress  --resolve-->           resolved
+    returned     --dispatch-->          dispatched     (re-dispatched by the desk)
+    resolved     --follow_up-->         followed_up    (回访 answered)
+    resolved     --close-->             closed         (no answer to the follow-up)
+    followed_up  --close-->             closed         (solved and satisfied)
+    followed_up  --reopen-->            reopened       (重办: unsolved or unsatisfied)
+    reopened     --acknowledge-->       acknowledged   (then in_progress / resolved again)
+    registered   --reject-->            rejected       (不予受理: junk, abuse, nonsense; the desk)
+    returned     --reject-->            rejected
+
+``rejected`` is final, like ``closed``: the desk's chief (or an admin) decided, with
+a reason kept in the event, that the case is not admissible. It was never
+dispatched (or was returned by the unit it went to), so it counts against no
+unit; it is never overdue, escalated or followed up.
+
+A case waiting at the dispatcher desk is ``registered`` (new, unclear) or
+``returned``; its owning unit is then the desk itself.
+
+Escalation (上报 / 督办) and overdue are not statuses: escalation is an event plus
+the case fields ``escalation_level`` and ``escalated_to_unit_id`` and may happen
+while a case is registered, returned, dispatched, acknowledged, in progress or
+reopened; overdue is derived from the deadlines (see :func:`is_overdue`).
+
+Every change goes through :func:`bot.services.lifecycle.apply` (a status
+transition) or :func:`bot.services.lifecycle.record` (an event that is not a
+transition, e.g. an escalation).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from storage.enums import CaseStatus
+from storage.models import Case
+
+
+class CaseError(Exception):
+    """A case operation is refused; ``message`` is for the user (Simplified Chinese).
+
+    Attributes:
+        code: a stable machine-readable reason, e.g. ``illegal_transition``,
+            ``stale``, ``forbidden``, ``not_found``, ``bad_input``.
+        message: what to tell the person, in Chinese.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
+
+
+class Action(StrEnum):
+    """What moves a case from one status to another."""
+
+    DISPATCH = "dispatch"
+    ACKNOWLEDGE = "acknowledge"
+    START = "start"
+    RESOLVE = "resolve"
+    RETURN = "return"
+    FOLLOW_UP = "follow_up"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    #: 不予受理: the desk closes a junk case (spam, abuse, nonsense) with a reason.
+    REJECT = "reject"
+
+
+class EventType(StrEnum):
+    """The ``type`` of a case event."""
+
+    REGISTERED = "registered"
+    DISPATCHED = "dispatched"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    RETURNED = "returned"
+    FOLLOWED_UP = "followed_up"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    #: 不予受理 (note: the reason the reporter is told).
+    REJECTED = "rejected"
+    #: Moved one level up the escalation chain (by hand or by a timer).
+    ESCALATED = "escalated"
+    #: The acknowledgement deadline passed; the responsible people were pinged again.
+    RENOTIFIED = "renotified"
+    #: The resolution deadline passed; the owners got a reminder (催办).
+    REMINDED = "reminded"
+    #: 延期申请: the station asked for more time (payload: reason, requested_due, due).
+    EXTENSION_REQUESTED = "extension_requested"
+    #: The supervision centre approved (payload: original_due, new_due).
+    EXTENSION_APPROVED = "extension_approved"
+    #: The supervision centre refused (payload: requested_due, due).
+    EXTENSION_REFUSED = "extension_refused"
+    #: The reporting officer filed a level other than the rubric's (note: why it was lowered).
+    SEVERITY_CHANGED = "severity_changed"
+    #: The reporting officer added a place, head count or photos after filing (payload: what).
+    DETAILS_ADDED = "details_added"
+
+
+class TimerKind(StrEnum):
+    """The ``kind`` of a row in the ``timers`` table."""
+
+    #: The acknowledgement deadline of the current level (payload: unit_id, level, round).
+    ACK_DUE = "ack_due"
+    #: The resolution deadline (payload: unit_id).
+    RESOLVE_DUE = "resolve_due"
+    #: The follow-up got no answer in time: close as "no response".
+    FOLLOW_UP_DUE = "follow_up_due"
+
+
+S = CaseStatus
+A = Action
+
+#: status -> action -> new status. Anything not listed is illegal.
+TRANSITIONS: dict[CaseStatus, dict[Action, CaseStatus]] = {
+    S.REGISTERED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED},
+    S.DISPATCHED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.RETURN: S.RETURNED},
+    S.ACKNOWLEDGED: {A.START: S.IN_PROGRESS, A.RESOLVE: S.RESOLVED, A.RETURN: S.RETURNED},
+    S.IN_PROGRESS: {A.RESOLVE: S.RESOLVED},
+    S.RETURNED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED},
+    S.RESOLVED: {A.FOLLOW_UP: S.FOLLOWED_UP, A.CLOSE: S.CLOSED},
+    S.FOLLOWED_UP: {A.CLOSE: S.CLOSED, A.REOPEN: S.REOPENED},
+    S.REOPENED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED},
+    S.CLOSED: {},
+    S.REJECTED: {},
+}
+
+#: The event type written for each action.
+ACTION_EVENT: dict[Action, EventType] = {
+    A.DISPATCH: EventType.DISPATCHED,
+    A.ACKNOWLEDGE: EventType.ACKNOWLEDGED,
+    A.START: EventType.IN_PROGRESS,
+    A.RESOLVE: EventType.RESOLVED,
+    A.RETURN: EventType.RETURNED,
+    A.FOLLOW_UP: EventType.FOLLOWED_UP,
+    A.REOPEN: EventType.REOPENED,
+    A.CLOSE: EventType.CLOSED,
+    A.REJECT: EventType.REJECTED,
+}
+
+#: Statuses in which a case may be escalated (by hand or by a timer).
+ESCALATABLE = frozenset(
+    {S.REGISTERED, S.RETURNED, S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.REOPENED}
+)
+#: Statuses in which the responsible unit has not yet taken the case (签收, or for
+#: the dispatcher desk: dispatched it); the acknowledgement deadline applies.
+AWAITING_ACK = frozenset({S.REGISTERED, S.RETURNED, S.DISPATCHED, S.REOPENED})
+#: Statuses in which the resolution deadline applies.
+AWAITING_RESOLUTION = frozenset({S.DISPATCHED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.REOPENED})
+#: Statuses at the dispatcher desk.
+AT_DESK = frozenset({S.REGISTERED, S.RETURNED})
+
+_ACTION_LABELS: dict[Action, str] = {
+    A.DISPATCH: "派单",
+    A.ACKNOWLEDGE: "签收",
+    A.START: "开始处理",
+    A.RESOLVE: "办结",
+    A.RETURN: "退单",
+    A.FOLLOW_UP: "回访",
+    A.REOPEN: "重办",
+    A.CLOSE: "结案",
+    A.REJECT: "不予受理",
+}
+_STATUS_LABELS: dict[CaseStatus, str] = {
+    S.REGISTERED: "已登记",
+    S.DISPATCHED: "已派单",
+    S.ACKNOWLEDGED: "已签收",
+    S.IN_PROGRESS: "处理中",
+    S.RESOLVED: "已办结",
+    S.FOLLOWED_UP: "已回访",
+    S.CLOSED: "已结案",
+    S.RETURNED: "已退单",
+    S.REOPENED: "重办中",
+    S.REJECTED: "不予受理",
+}
+
+
+def status_label(status: str) -> str:
+    """The Chinese label of a status (the raw value if unknown)."""
+    try:
+        return _STATUS_LABELS[CaseStatus(status)]
+    except ValueError:
+        return status
+
+
+def next_status(status: str, action: Action) -> CaseStatus:
+    """The status that ``action`` leads to from ``status``.
+
+    Raises:
+        CaseError: ``illegal_transition`` when the table does not allow it.
+    """
+    current = CaseStatus(status)
+    target = TRANSITIONS[current].get(action)
+    if target is None:
+        raise CaseError(
+            "illegal_transition",
+            f"案件当前状态为“{_STATUS_LABELS[current]}”，不能{_ACTION_LABELS[action]}。",
+        )
+    return target
+
+
+def allowed_actions(status: str) -> tuple[Action, ...]:
+    """The actions the table allows from ``status``, in table order."""
+    return tuple(TRANSITIONS[CaseStatus(status)])
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a change made against an out-of-date view of the case.
+
+    Raises:
+        CaseError: ``stale`` when ``expected_version`` is given and differs.
+    """
+    if expected_version is not None and expected_version != case.version:
+        raise CaseError(
+            "stale",
+            "案件已被他人更新，您看到的不是最新状态，请查看最新卡片后再操作。",
+        )
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    """Whether a deadline was missed: one in force has passed, or one passed earlier.
+
+    A missed deadline stays missed (``Case.deadline_missed``): escalation, a
+    late acknowledgement or a late 办结 do not erase it. A case rejected as not
+    admissible (不予受理) is never overdue: it was never taken on.
+    """
+    if case.status == CaseStatus.REJECTED:
+        return False
+    if case.deadline_missed:
+        return True
+    status = CaseStatus(case.status)
+    if status in AWAITING_ACK and case.ack_due_at is not None and case.ack_due_at < now:
+        return True
+    return (
+        status in AWAITING_RESOLUTION
+        and case.resolve_due_at is not None
+        and case.resolve_due_at < now
+    )

@@ -1,0 +1,199 @@
+"""The warning's proposal: its text, then 确认 or changes of office and level.
+
+The text is classified into a proposal (room, bureau, severity and 定级依据);
+确认 files and sends it at once (:func:`handlers.officer_filing.file_warning`),
+and the optional steps (place, head count, photos) then amend the filed
+warning. A level may be raised freely; lowering a critical one asks for a
+reason (the next message, or 保持 / /cancel to keep the level).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ConversationHandler
+
+from bot.services.cases import MAX_TEXT
+from bot.services.lifecycle import CaseError
+from bot.services.triage import needs_reason
+from handlers import texts
+from handlers.base import BotContext, message_text, reply, stamp
+from handlers.office_choice import classify, is_unsure
+from handlers.officer_filing import (
+    W_CONFIRM,
+    W_REASON,
+    danger_line,
+    file_warning,
+    not_a_description,
+    officer_of,
+)
+from handlers.warning_proposal import propose
+from handlers.warning_steps import W_PLACE, warn_data, warn_draft
+
+__all__ = ["confirm_button", "keep_level", "lowering_reason", "warning_text"]
+
+
+async def warning_text(update: Update, context: BotContext) -> str | None:
+    """The warning's text: propose room, bureau and severity."""
+    text = message_text(update).strip()
+    if len(text) > MAX_TEXT:
+        await reply(update, texts.too_long(len(text), MAX_TEXT))
+        return None
+    if not_a_description(text):
+        await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+        return None
+    try:
+        preview = await classify(context, text)
+    except CaseError:
+        await reply(update, texts.EMPTY_TEXT)
+        return None
+    await danger_line(update, text)
+    draft = {
+        "at": stamp(context),
+        "text": text,
+        "room": preview.room if preview.room in context.runtime.district.rooms else None,
+        "bureau": preview.bureau if preview.bureau in context.runtime.district.bureaus else None,
+        "severity": preview.severity,
+        "rubric": preview.severity,
+        "why": preview.severity_why,
+        "unsure": is_unsure(preview),
+        "keywords": list(preview.keywords),
+        "photos": [],
+    }
+    previous = warn_draft(context)
+    if previous is not None and isinstance(previous.get("msg"), int):
+        draft["msg"] = previous["msg"]
+    warn_data(context)["warn"] = draft
+    await propose(update, context, draft)
+    return W_CONFIRM
+
+
+async def confirm_button(update: Update, context: BotContext) -> str | int | None:
+    """确认 / 更改部门 / 更改等级 / 取消 and the room and severity choices."""
+    query = update.callback_query
+    assert query is not None
+    draft = warn_draft(context)
+    data = query.data or ""
+    district = context.runtime.district
+    if draft is None or "text" not in draft:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    shown = query.message.message_id if query.message is not None else None
+    if isinstance(draft.get("msg"), int) and shown is not None and shown != draft["msg"]:
+        await query.answer(texts.OLDER_PROPOSAL, show_alert=True)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        return W_CONFIRM
+    if data == texts.W_OK:
+        # Filed and sent now; the optional steps amend the filed warning.
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        person = await officer_of(update, context)
+        if person is None:
+            return ConversationHandler.END
+        view = await file_warning(update, context, person, draft)
+        if view is None:
+            return ConversationHandler.END
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(
+                texts.fit(texts.warning_proposal(draft, district, confirmed=True))
+            )
+        warn_data(context)["warn"] = {
+            "at": stamp(context),
+            "case_id": view.id,
+            "number": view.number,
+        }
+        await reply(update, texts.place_prompt(), texts.place_keyboard())
+        return W_PLACE
+    if data == texts.W_CANCEL:
+        warn_data(context).pop("warn", None)
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    if data == texts.W_ROOMS:
+        await query.answer()
+        await query.edit_message_text(
+            texts.fit(texts.bureaus_text(district)),
+            reply_markup=texts.bureaus_markup(district, texts.W_BUREAU, texts.W_BACK),
+        )
+        return W_CONFIRM
+    if data == texts.W_BACK:
+        await query.answer()
+        await query.edit_message_text(
+            texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()
+        )
+        return W_CONFIRM
+    if data == texts.W_SEVS:
+        await query.answer()
+        await query.edit_message_reply_markup(texts.severity_markup())
+        return W_CONFIRM
+    kind, _, value = data.rpartition(":")
+    if kind == texts.W_BUREAU and value in district.bureaus:
+        # The officer's choice replaces the classifier's: its keywords no longer apply.
+        draft["room"] = district.bureaus[value].room_id
+        draft["bureau"] = value
+        draft["unsure"] = False
+        draft["chosen"] = True
+        draft["keywords"] = []
+    elif kind == texts.W_ROOM and value in district.rooms:
+        draft["room"] = value
+        draft["unsure"] = False
+        draft["chosen"] = True
+        draft["keywords"] = []
+        if draft.get("bureau") not in district.rooms[value].bureaus:
+            draft["bureau"] = None
+    elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
+        rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+        if needs_reason(rubric, value):
+            draft["lowering"] = value
+            await query.answer()
+            await query.edit_message_reply_markup(None)
+            await reply(
+                update, texts.lower_reason_prompt(rubric, value), texts.keep_level_markup(rubric)
+            )
+            return W_REASON
+        draft["severity"] = value
+        draft.pop("severity_reason", None)
+    else:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return W_CONFIRM
+    await query.answer()
+    await query.edit_message_text(
+        texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()
+    )
+    return W_CONFIRM
+
+
+async def lowering_reason(update: Update, context: BotContext) -> str | None:
+    """The reason for lowering a critical level; then the proposal again."""
+    text = message_text(update).strip()
+    draft = warn_draft(context)
+    if draft is None or "lowering" not in draft:
+        return None
+    if not text:
+        await reply(update, texts.EMPTY_REASON)
+        return W_REASON
+    draft["severity"] = draft.pop("lowering")
+    draft["severity_reason"] = text[:500]
+    await propose(update, context, draft)
+    return W_CONFIRM
+
+
+async def keep_level(update: Update, context: BotContext) -> str | int:
+    """「保持」 (or /cancel) while a reason is asked for: the level stays, the warning too."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    draft = warn_draft(context)
+    if draft is None or "text" not in draft:
+        await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    draft.pop("lowering", None)
+    rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+    await reply(update, texts.level_kept(rubric))
+    await propose(update, context, draft)
+    return W_CONFIRM

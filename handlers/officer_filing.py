@@ -1,0 +1,94 @@
+"""Information officers' warnings: who may file, the danger line, and filing itself.
+
+Shared by the ``/warn`` commands (:mod:`handlers.officer`) and the proposal's
+buttons (:mod:`handlers.officer_confirm`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+
+from bot.services.cases import CaseView, WarningDraft
+from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
+from bot.services.triage import emergency_of, triage
+from handlers import texts
+from handlers.base import BotContext, mark_saved, masked, message_text, reply, who
+from handlers.citizen import warn_by_citizen
+from handlers.warning_steps import warn_data
+
+log = logging.getLogger("handlers.officer")
+
+#: The warning conversation's states (besides the optional steps of ``warning_steps``).
+W_TEXT = "w_text"
+W_CONFIRM = "w_confirm"
+W_REASON = "w_reason"
+
+
+async def officer_of(update: Update, context: BotContext) -> PersonInfo | None:
+    """The sender if they may file warnings; otherwise they are told how to bind."""
+    person = await who(update, context)
+    if person is None:
+        return None
+    if not person.may_warn:
+        # A citizen who typed /warn with a text: the text is offered as a request.
+        text = message_text(update).split(maxsplit=1)
+        if len(text) == 2 and update.callback_query is None:
+            await warn_by_citizen(update, context, text[1].strip())
+        else:
+            await reply(update, texts.WARN_NOT_ALLOWED)
+        return None
+    return person
+
+
+async def danger_line(update: Update, text: str) -> None:
+    """Danger now: the officer reads the number to call first (a warning is not a 110 call)."""
+    emergency = emergency_of(text)
+    if emergency is not None:
+        await reply(update, texts.officer_emergency_line(emergency.line))
+
+
+def not_a_description(text: str) -> bool:
+    """A greeting, thanks, noise or a vague opening: nothing to warn about yet."""
+    verdict = triage(text)
+    return verdict.small_talk or verdict.kind == "vague"
+
+
+async def file_warning(
+    update: Update, context: BotContext, person: PersonInfo, draft: dict[str, Any]
+) -> CaseView | None:
+    """File a warning from a draft dict and tell the officer."""
+    runtime = context.runtime
+    head_count = draft.get("head_count")
+    warning = WarningDraft(
+        text=str(draft["text"]),
+        room=draft.get("room"),
+        bureau=draft.get("bureau"),
+        severity=draft.get("severity"),
+        place=draft.get("place"),
+        head_count=int(head_count) if isinstance(head_count, int) else None,
+        photo_file_ids=tuple(str(p) for p in draft.get("photos") or ()),
+        severity_reason=draft.get("severity_reason"),
+    )
+    try:
+        view = await runtime.cases.file_warning(person.id, warning, receipt=False)
+    except CaseError as exc:
+        log.info("warning of %s refused: %s", person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        return None
+    finally:
+        warn_data(context).pop("warn", None)
+    mark_saved(update, context, f"预警编号 {view.number}")
+    runtime.metrics.cases_filed.inc(1, "warning", "telegram")
+    log.info(
+        "warning %s (%s) filed by %s: %s",
+        view.number,
+        view.severity,
+        person.id,
+        masked(warning.text),
+    )
+    await reply(update, texts.warning_filed(view, runtime.district), texts.REMOVE_KEYBOARD)
+    return view
