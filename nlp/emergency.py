@@ -147,6 +147,8 @@ def detect(
     then = aftermath or any(w in norm for w in rub.past)
     # 网传化工园区要爆炸 让赶紧撤: a rumour, whatever words of haste it repeats.
     rumour = any(w in norm for w in rub.hearsay)
+    # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
+    then = then or any(w in norm for w in rub.nuisance)
     model_says = (
         scored is not None
         and "danger" in scored.fired

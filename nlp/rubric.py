@@ -118,6 +118,7 @@ class Rubric:
     retracted: tuple[str, ...] = ()
     exclaimed: tuple[str, ...] = ()
     hearsay: tuple[str, ...] = ()
+    nuisance: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -274,6 +275,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
         exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
         hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),
+        nuisance=_words(mods.get("nuisance"), source, "modifiers.nuisance"),
     )
 
 
