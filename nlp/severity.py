@@ -130,7 +130,10 @@ def assess_normalized(
     rank = {level: i for i, level in enumerate(LEVELS)}
     # Only the heads that could raise this level are scored: none above critical.
     now = rank[found.level]
-    heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
+    # 网传…要爆炸: the model reads the event's words, not that it is a story going
+    # round; after a rumour word it raises no higher than a rumour's level.
+    top = rank[_HEARSAY_MAX] if any(w in text for w in rub.hearsay) else rank["critical"]
+    heads = tuple(h for h in _SEVERITY_HEADS if top >= rank[h] > now >= rank[RAISES_FROM[h]])
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)

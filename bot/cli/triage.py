@@ -104,7 +104,7 @@ def cmd_cv(args: argparse.Namespace) -> int:
     rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in HELD_OUT_GROUPS]
     combined = leave_one_set_out(examples)
     alone = leave_one_set_out(examples, alone=True)
-    _print_figures("rubric alone (its word lists were tuned on blind13a-g: in-sample there)", rubric)
+    _print_figures("rubric alone (word lists tuned on blind13a-g: in-sample there)", rubric)
     _print_figures("rubric raised by the model, leave-one-set-out", combined)
     _print_figures("model alone, leave-one-set-out", alone)
     if args.verbose:
