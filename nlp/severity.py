@@ -132,8 +132,10 @@ def assess_normalized(
     now = rank[found.level]
     # 网传…要爆炸: the model reads the event's words, not that it is a story going
     # round; after a rumour word it raises no higher than a rumour's level.
-    top = rank[_HEARSAY_MAX] if any(w in text for w in rub.hearsay) else rank["critical"]
-    heads = tuple(h for h in _SEVERITY_HEADS if top >= rank[h] > now >= rank[RAISES_FROM[h]])
+    heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
+    if heads and rank[heads[0]] > rank[_HEARSAY_MAX]:
+        if any(w in text for w in rub.hearsay):
+            heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)
