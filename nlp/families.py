@@ -253,6 +253,9 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
     return any(w in segment for w in words)
 
 
+_TIMED_LEVELS = frozenset({"high", "critical"})
+
+
 def _context(
     text: str, rubric: Rubric, start: int, end: int, present: bool = False
 ) -> tuple[bool, bool, bool, bool]:
@@ -401,10 +404,15 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]
             words = [w for _, w in hits if not any(w != o and w in o for _, o in hits)]
             start, word = hits[0]
             # The time of a match: now (a family's `now_level`, a danger now), a
-            # plan, the past (an event over: see nlp.severity), a rumour.
-            now, future, past, hearsay = _context(
-                text, rubric, start, start + len(word), fam.present
-            )
+            # plan, the past (an event over: see nlp.severity), a rumour. It only
+            # matters to a family with a `now_level`, emergency numbers or a level
+            # above a rumour's (medium).
+            if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
+                now, future, past, hearsay = _context(
+                    text, rubric, start, start + len(word), fam.present
+                )
+            else:
+                now = future = past = hearsay = False
             matches.append(
                 Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past, hearsay)
             )
