@@ -21,11 +21,13 @@ groups; the other files (the team's warnings, probes A–D, the rubric's
 development sets) are always in training. Probe E is left out: its severity
 labels were never re-graded to the rubric and it is kept unread.
 
-**Thresholds** are chosen by leave-one-set-out over the blind sets: each set's
+**Thresholds** are chosen by leave-one-set-out over the groups: each set's
 scores come from a model trained without it; for each head the threshold
-minimises ``MISS_COST × missed + false raises`` over the texts the rubric
-alone does not already put at that level (a missed danger costs
-:data:`MISS_COST` false alarms: under-rating is far worse).
+minimises ``MISS_COST × missed + false raises``. A severity head's is chosen
+over every warning, look-alike and request (a missed danger costs
+:data:`MISS_COST` false raises: under-rating is far worse); the ``danger``
+head's over the messages the rubric alone does not already detect
+(:data:`RUBRIC_AWARE_HEADS`).
 """
 
 from __future__ import annotations
