@@ -133,9 +133,8 @@ def assess_normalized(
     # 网传…要爆炸: the model reads the event's words, not that it is a story going
     # round; after a rumour word it raises no higher than a rumour's level.
     heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
-    if heads and rank[heads[0]] > rank[_HEARSAY_MAX]:
-        if any(w in text for w in rub.hearsay):
-            heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
+    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any(w in text for w in rub.hearsay):
+        heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)
