@@ -135,6 +135,7 @@ def detect(
         m
         for m in matches
         if m.family.services
+        and not m.hearsay
         and (not (m.past or aftermath) or now(m.start))
         and not (exclaimed and m.family.name == "distress")
     ]
@@ -144,10 +145,15 @@ def detect(
     # aftermath (去年, 工伤, 救助) is no danger now for it unless a strong
     # now word (正在, 快来, 救命) is written too.
     then = aftermath or any(w in norm for w in rub.past)
+    # 网传化工园区要爆炸 让赶紧撤: a rumour, whatever words of haste it repeats.
+    rumour = any(w in norm for w in rub.hearsay)
+    # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
+    then = then or any(w in norm for w in rub.nuisance)
     model_says = (
         scored is not None
         and "danger" in scored.fired
         and (not then or any(w in norm for w in rub.strong_now))
+        and not rumour
     )
     if not dangers:
         if scored is None or not model_says:

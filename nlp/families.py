@@ -66,8 +66,9 @@ class Match:
         now: A ``now`` word is in its sentence and it is not a plan.
         future: A plan or future marker precedes it in its sentence.
         past: A past marker is in its sentence.
-        (All three are False for a family without ``now_level`` or services:
-        its level does not depend on time.)
+        hearsay: A rumour word (网传, 谣传, 群里传) comes before it in its
+            sentence: a story going round, not an event seen (then neither
+            now nor a danger now).
     """
 
     family: Family
@@ -77,6 +78,7 @@ class Match:
     now: bool
     future: bool
     past: bool
+    hearsay: bool = False
 
 
 _CLAUSE_SPLIT = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
@@ -251,13 +253,20 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
     return any(w in segment for w in words)
 
 
-def _context(text: str, rubric: Rubric, start: int, end: int) -> tuple[bool, bool, bool]:
+_TIMED_LEVELS = frozenset({"high", "critical"})
+
+
+def _context(
+    text: str, rubric: Rubric, start: int, end: int, present: bool = False
+) -> tuple[bool, bool, bool, bool]:
+    """``(now, future, past, hearsay)`` of a match at ``text[start:end]``."""
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     past = _any_in(text, rubric.past, lo, hi)
+    hearsay = _any_in(text, rubric.hearsay, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
-    now = _any_in(text, rubric.now, lo, hi) and not future and not past
-    return now, future, past
+    now = (present or _any_in(text, rubric.now, lo, hi)) and not (future or past or hearsay)
+    return now, future, past or hearsay, hearsay
 
 
 def _excluded(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -394,11 +403,17 @@ def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]
             # Drop an expression inside a longer one found (喝农药 in 喝了农药).
             words = [w for _, w in hits if not any(w != o and w in o for _, o in hits)]
             start, word = hits[0]
-            # The time of a match only matters to a family with a `now_level`
-            # or emergency numbers.
-            if fam.now_level or fam.services:
-                now, future, past = _context(text, rubric, start, start + len(word))
+            # The time of a match: now (a family's `now_level`, a danger now), a
+            # plan, the past (an event over: see nlp.severity), a rumour. It only
+            # matters to a family with a `now_level`, emergency numbers or a level
+            # above a rumour's (medium).
+            if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
+                now, future, past, hearsay = _context(
+                    text, rubric, start, start + len(word), fam.present
+                )
             else:
-                now = future = past = False
-            matches.append(Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past))
+                now = future = past = hearsay = False
+            matches.append(
+                Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past, hearsay)
+            )
     return matches, occ

@@ -70,6 +70,29 @@ _THANKED_FOR = re.compile(
     "辛苦|工作|处理|办理|答疑|跟进|协调|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# Keyboard rows: a run along one of them (asdfghjkl, qwerty) is a cat on the keys.
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Chinese characters (the basic block and extension A): a message without any,
+# and not plain Latin text, is symbols or a kaomoji (ヾ(≧▽≦*)o, (｀・ω・´)).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _gibberish(core: str) -> bool:
+    """True if what is left names nothing: symbols and letters of a kaomoji, a
+    run along the keyboard (asdfghjkl, sdfsdfsdf), one key held (jjjjjjj,
+    aaaaaaa), or one Chinese character repeated (嗷嗷嗷, 呜呜呜)."""
+    if not core.isascii():
+        if _HAN.search(core) is None:
+            return True
+        return len(core) >= 2 and len(set(core)) == 1
+    if not core.isalpha():
+        return False
+    vowels = set("aeiouy")
+    return (
+        len(set(core)) <= 3
+        or not vowels & set(core)
+        or any(set(core) <= set(row) for row in _KEY_ROWS)
+    )
 
 
 def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -141,7 +164,7 @@ def classify_intent(text: str) -> Intent:
         if greeting:
             return "greeting"
         return "noise"
-    if core.isdigit() or (core.isascii() and len(core) <= 6):
+    if core.isdigit() or (core.isascii() and len(core) <= 6) or _gibberish(core):
         return "noise"
     if core in _GREETINGS_ALONE:
         return "greeting"

@@ -76,6 +76,9 @@ class Family:
             ``window`` characters of one sentence.
         window: Largest gap, in characters, between two groups of a combo.
         exclude: Look-alikes; a match overlapping one does not count.
+        present: The words say by themselves that it is happening (有人在撬门,
+            翻东西的声音): a match is *now* unless a past or future marker is in
+            its sentence, with no ``now`` word needed.
     """
 
     name: str
@@ -87,6 +90,7 @@ class Family:
     combos: tuple[tuple[tuple[str, ...], ...], ...]
     window: int
     exclude: tuple[str, ...]
+    present: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,8 @@ class Rubric:
     aftermath: tuple[str, ...] = ()
     retracted: tuple[str, ...] = ()
     exclaimed: tuple[str, ...] = ()
+    hearsay: tuple[str, ...] = ()
+    nuisance: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -131,6 +137,12 @@ def _table(value: Any, source: str, key: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise _err(source, key, f"must be a table, got {type(value).__name__}")
+    return value
+
+
+def _bool(value: Any, source: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise _err(source, key, f"must be true or false, got {value!r}")
     return value
 
 
@@ -157,7 +169,17 @@ def _int(value: Any, source: str, key: str) -> int:
 def _family(name: str, raw: Any, source: str) -> Family:
     key = f"families.{name}"
     table = _table(raw, source, key)
-    known = {"label", "level", "now_level", "services", "words", "combos", "window", "exclude"}
+    known = {
+        "label",
+        "level",
+        "now_level",
+        "services",
+        "words",
+        "combos",
+        "window",
+        "exclude",
+        "present",
+    }
     for field_name in table:
         if field_name not in known:
             raise _err(source, f"{key}.{field_name}", "unknown key")
@@ -191,6 +213,7 @@ def _family(name: str, raw: Any, source: str) -> Family:
         combos=tuple(combos),
         window=_int(table.get("window", 12), source, f"{key}.window"),
         exclude=_words(table.get("exclude"), source, f"{key}.exclude"),
+        present=_bool(table.get("present", False), source, f"{key}.present"),
     )
 
 
@@ -251,6 +274,8 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
         retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
         exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
+        hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),
+        nuisance=_words(mods.get("nuisance"), source, "modifiers.nuisance"),
     )
 
 

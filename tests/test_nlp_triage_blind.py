@@ -8,8 +8,8 @@ Since then all five have been tuned on: the rubric's word lists were fixed on
 what they missed and all five train the learned danger model
 (``config/danger_model.json``). Set f (scored unseen in stop 21) was tuned on
 in stop 22: small talk, vague openings and the medium families (veiled
-threats, households in dispute) were generalised after its misses; it does
-not train the danger model. **These figures are on tuning data, not an
+threats, households in dispute) were generalised after its misses. Since stop
+23 sets f and g train the danger model too. **These figures are on tuning data, not an
 unseen estimate**; they guard the level reached. The development estimate is
 leave-one-set-out (``tests/test_nlp_danger.py``; the model's part is honest
 there, the rubric's is in-sample); the unseen one is a new set the lead
@@ -133,7 +133,8 @@ def test_set_f_stays_at_the_level_reached() -> None:
     stop 22 (set g being written blind): small talk 45/45, vague 25/25, exact 94/100, under-rated
     0/100. This guards the tuned level, which is no unseen estimate.
     """
-    assert _tuned_set_exact("blind13f") >= 94
+    # Stop 23 (f trains the danger model; a planned crowd of 500 is high): 95/100.
+    assert _tuned_set_exact("blind13f") >= 95
     talk = _tuned_set_small_talk("blind13f")
     assert len(talk) == 45 and all(talk)
 
@@ -146,6 +147,8 @@ def test_set_g_stays_at_the_level_reached() -> None:
     exact 92/100, under-rated 0/100, emergency 65/65, false alarms 0/65, small talk 80/80. This
     guards the tuned level, which is no unseen estimate.
     """
-    assert _tuned_set_exact("blind13g") >= 92
+    # Stop 23 (rumours, jokes, debunked and settled stories, planned crowds; g trains the
+    # danger model): 100/100.
+    assert _tuned_set_exact("blind13g") >= 100
     talk = _tuned_set_small_talk("blind13g")
     assert len(talk) == 80 and all(talk)

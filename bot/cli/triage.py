@@ -5,11 +5,12 @@
   (:mod:`nlp.danger_train`); ``--check`` writes nothing and fails when the
   shipped file differs from what training gives (the weights file is always
   what the data produce).
-* ``minqing triage cv`` prints the leave-one-set-out figures: each blind set
-  ``blind13a``–``e`` scored by a model trained, thresholds included, without
-  it; for the rubric raised by the model and for the model alone. The
-  rubric's word lists were tuned on all five sets, so only the model-alone
-  rows are an honest estimate.
+* ``minqing triage cv`` prints the leave-one-set-out figures: each group
+  (blind sets ``blind13a``–``g``, training sets ``train13a``/``b``, the probes,
+  the development sets) scored by a model trained, thresholds included,
+  without it; for the rubric raised by the model and for the model alone.
+  The rubric's word lists were tuned on ``blind13a``–``g`` (in-sample there);
+  the ``train13b`` rows and the model-alone rows are the honest estimates.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def cmd_cv(args: argparse.Namespace) -> int:
     rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in HELD_OUT_GROUPS]
     combined = leave_one_set_out(examples)
     alone = leave_one_set_out(examples, alone=True)
-    _print_figures("rubric alone (its word lists were tuned on a-e: in-sample)", rubric)
+    _print_figures("rubric alone (word lists tuned on blind13a-g: in-sample there)", rubric)
     _print_figures("rubric raised by the model, leave-one-set-out", combined)
     _print_figures("model alone, leave-one-set-out", alone)
     if args.verbose:
