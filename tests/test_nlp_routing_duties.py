@@ -26,6 +26,8 @@ ROUTES = [
     ("我们俩已经谈好了要协议离婚，需要准备什么材料", "civil_affairs"),
     ("孩子户口在外省，随迁子女入学要交哪些证明", "education"),
     ("医院开的出生医学证明名字写错了，怎么更正", "health"),
+    ("户口不在本地，能不能在这边申请低保", "civil_affairs"),
+    ("户口在这边的老人可以领高龄补贴吗", "civil_affairs"),
     # environment: burning, black rivers, fumes, construction at night
     ("每年收麦后就有人在地头烧秸秆，整个村子烟雾弥漫", "environment"),
     ("小区后面的水沟发黑发臭，夏天蚊子成群", "environment"),
