@@ -54,6 +54,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.drafts import keep_older
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
 from handlers.office_choice import (
@@ -65,7 +66,6 @@ from handlers.office_choice import (
     is_unsure,
     other_rooms,
 )
-from handlers.request_guard import described_photo as described
 from handlers.request_steps import (
     CONTACT,
     LOCATION,
@@ -143,7 +143,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
-    request_guard.keep_older(data)
+    keep_older(data)
     data["draft"] = {
         "n": serial,
         "at": stamp(context),
@@ -308,7 +308,8 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
-            PRIVATE & filters.PHOTO & filters.CAPTION, fresh(described)
+            PRIVATE & filters.PHOTO & filters.CAPTION,
+            fresh(request_guard.photo_describer(describe)),
         )
         requests: ConversationHandler[BotContext] = ConversationHandler(
             entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons, captioned],

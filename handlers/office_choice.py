@@ -19,6 +19,7 @@ from bot.services.cases import Preview
 from config.district import District
 from handlers import texts
 from handlers.base import BotContext, reply, user_data
+from handlers.drafts import take_older
 from handlers.request_steps import PROPOSE, draft_of
 from handlers.texts import steps as st
 
@@ -76,8 +77,6 @@ async def current_draft(update: Update, context: BotContext) -> dict[str, Any] |
     if draft is not None and serial == draft.get("n"):
         return draft
     # An older problem's proposal, after a newer one was typed: still usable.
-    from handlers.request_guard import take_older
-
     older = take_older(user_data(context), serial)
     if older is not None:
         await reply(update, st.older_draft_resumed(str(older.get("text", ""))))

@@ -5,15 +5,14 @@
 * A reply-keyboard label (跳过, 完成, 实际解决 …) arriving when no step waits for it
   is never proposed as a problem; the stale keyboard is removed.
 * A case number sent alone shows that case to its reporter.
-* A text at the location step that reads like another problem is asked about.
-* A proposal's buttons keep working after a newer problem was typed (the older
-  drafts are kept, a few of them).
+* (The location step's place-or-problem question and older drafts: :mod:`handlers.drafts`.)
 * A photo with a caption is a description with the photo attached.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,10 +24,6 @@ from handlers.base import BotContext, reply, user_data, who
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
 from handlers.texts import steps as st
 from handlers.texts.stations import CLOSURE_BY_LABEL
-
-#: Older unsubmitted drafts kept for their proposal's buttons (``user_data`` key, how many).
-OLDER = "older_drafts"
-MAX_OLDER = 3
 
 #: Labels of the reply keyboards the bot shows: never a description.
 KEYBOARD_LABELS = frozenset(
@@ -47,50 +42,6 @@ KEYBOARD_LABELS = frozenset(
 )
 
 _CASE_NUMBER_RE = re.compile(r"^\s*(?:/status\s+)?(MQ\d{8}-\d{4,})\s*$", re.IGNORECASE)
-
-# --- the location step: a place, or another problem? -------------------------------
-
-#: Words that say "this is a problem", not a place.
-_PROBLEM_RE = re.compile(
-    r"另外|还有一个|还有个|坏了|停了|没人管|没人来|没人修|困难|怎么办|投诉|反映|拖欠|不发|太差"
-    r"|严重|扰民|噪音|漏水|堵了|堵塞|破损|不给|不让|不管|好几天|一个月|几个月|半年|影响"
-)
-#: Words and shapes of an address.
-_PLACE_RE = re.compile(
-    r"\d+\s*(?:号|栋|幢|楼|单元|室|层|弄|巷)|路|街|巷|村|小区|社区|门口|附近|对面|旁边"
-)
-
-
-def looks_like_problem(text: str) -> bool:
-    """Whether text typed at the location step reads like a problem description."""
-    text = text.strip()
-    if len(text) < 8:
-        return False
-    if _PROBLEM_RE.search(text):
-        return True
-    return len(text) > 30 and not _PLACE_RE.search(text)
-
-
-async def location_guard(update: Update, context: BotContext, text: str) -> str | None:
-    """Ask about text that reads like a problem; the state to stay in, or None to go on."""
-    draft = draft_of(context)
-    if draft is None:
-        return None
-    pending = draft.pop("maybe_address", None)
-    if isinstance(pending, str):
-        if text == st.ADDRESS_LABEL:
-            draft["address"] = pending[:500]
-            return None
-        if text == st.ANOTHER_PROBLEM_LABEL:
-            draft["next"] = pending
-            await reply(update, st.ANOTHER_PROBLEM_KEPT)
-            return None
-    if looks_like_problem(text):
-        draft["maybe_address"] = text
-        await reply(update, st.address_or_problem(text), st.address_or_problem_keyboard())
-        return LOCATION
-    return None
-
 
 # --- text that is no description ----------------------------------------------------
 
@@ -124,33 +75,6 @@ async def intercepted(update: Update, context: BotContext, text: str) -> bool:
         timeline = []
     await reply(update, texts.status_list([view], {view.id: timeline}, runtime.settings.timezone))
     return True
-
-
-# --- older drafts ------------------------------------------------------------------------
-
-
-def keep_older(data: dict[str, Any]) -> None:
-    """Before a new description replaces the draft: keep an unsubmitted one for its buttons."""
-    draft = data.get("draft")
-    if not isinstance(draft, dict) or "step" in draft:
-        return
-    older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]
-    data[OLDER] = [*older, draft][-MAX_OLDER:]
-
-
-def take_older(data: dict[str, Any], serial: int | None) -> dict[str, Any] | None:
-    """The older draft with ``serial``, made current (the current one kept in its place)."""
-    older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]
-    found = next((d for d in older if d.get("n") == serial), None)
-    if found is None:
-        return None
-    rest = [d for d in older if d is not found]
-    current = data.get("draft")
-    if isinstance(current, dict) and "step" not in current:
-        rest.append(current)
-    data[OLDER] = rest[-MAX_OLDER:]
-    data["draft"] = found
-    return found
 
 
 # --- /start during filing ----------------------------------------------------------------
@@ -228,23 +152,21 @@ async def discard(update: Update, context: BotContext) -> int | None:
 # --- a photo with a caption -------------------------------------------------------------
 
 
-async def described_photo(update: Update, context: BotContext) -> str | int | None:
-    """A photo with a caption, outside the photo step: a description with the photo."""
-    from handlers.citizen import describe
+def photo_describer(
+    describe: Callable[[Update, BotContext], Awaitable[str | int | None]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """A photo with a caption, outside the photo step: ``describe`` it, with the photo attached."""
 
-    message = update.effective_message
-    state = await describe(update, context)
-    draft = draft_of(context)
-    if state == PROPOSE and draft is not None and message is not None and message.photo:
-        draft["photos"] = [message.photo[-1].file_id]
-        await reply(update, st.PHOTO_CAPTION_KEPT)
-    return state
+    async def described_photo(update: Update, context: BotContext) -> str | int | None:
+        message = update.effective_message
+        state = await describe(update, context)
+        draft = draft_of(context)
+        if state == PROPOSE and draft is not None and message is not None and message.photo:
+            draft["photos"] = [message.photo[-1].file_id]
+            await reply(update, st.PHOTO_CAPTION_KEPT)
+        return state
 
-
-def caption_of(update: Update) -> str:
-    """A photo's caption (empty for none)."""
-    message = update.effective_message
-    return (message.caption or "").strip() if message is not None else ""
+    return described_photo
 
 
 def draft_buttons() -> list[BaseHandler[Update, BotContext, object]]:

@@ -26,6 +26,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.drafts import location_guard
 from handlers.phones import parse_phone
 from handlers.texts import steps as st
 
@@ -43,7 +44,7 @@ NEXT_PROBLEM = "next_problem"
 
 
 def forget_older(data: dict[str, Any], serial: object) -> None:
-    """A draft filed: its copy among the older drafts (:mod:`handlers.request_guard`) goes."""
+    """A draft filed: its copy among the older drafts (:mod:`handlers.drafts`) goes."""
     older = data.get("older_drafts")
     if isinstance(older, list):
         data["older_drafts"] = [d for d in older if isinstance(d, dict) and d.get("n") != serial]
@@ -83,9 +84,7 @@ async def location_text(update: Update, context: BotContext) -> str | None:
         places = context.runtime.people.places()
         await reply(update, "请选择社区或居民区：", texts.communities_markup(places))
         return LOCATION
-    from handlers.request_guard import location_guard
-
-    if await location_guard(update, context, text) is not None:
+    if await location_guard(update, draft, text):
         return LOCATION
     if not texts.is_skip(text) and text not in (st.ADDRESS_LABEL, st.ANOTHER_PROBLEM_LABEL):
         draft["address"] = text[:500]
