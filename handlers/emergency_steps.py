@@ -33,6 +33,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.drafts import looks_like_problem
 from handlers.flow import expiring, leave_and_redo
 from handlers.phones import find_phone
 from handlers.texts import steps as st
@@ -95,8 +96,8 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
         user_data(context).pop(KEY, None)
         await reply(update, st.emergency_skipped(str(item["number"])), texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
-    if emergency_of(text) is not None:
-        # A new danger now: handled (line, filing) as its own message.
+    if emergency_of(text) is not None or (find_phone(text) is None and looks_like_problem(text)):
+        # A new danger now or another problem: handled as its own message.
         user_data(context).pop(KEY, None)
         return await leave_and_redo(update, context)
     phone = find_phone(text)

@@ -93,6 +93,7 @@ async def restart(update: Update, context: BotContext) -> str | int | None:
     draft = draft_of(context)
     if context.args or draft is None:
         user_data(context).pop("draft", None)
+        user_data(context).pop(emergency_steps.KEY, None)  # its details step is left
         await start(update, context)
         return ConversationHandler.END
     await reply(update, st.draft_kept(str(draft.get("text", ""))), texts.REMOVE_KEYBOARD)

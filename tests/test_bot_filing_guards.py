@@ -236,3 +236,13 @@ async def test_cancel_at_the_emergency_step_says_the_case_stays_filed(kit: BotKi
     done = await kit.say(citizen, "/cancel", "会尽快处理")
     assert "没有提交" not in done.content and done.reply_markup == {"remove_keyboard": True}
     assert len(await kit.cases()) == 1
+
+
+async def test_a_new_problem_at_the_emergency_step_is_its_own_message(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "张大姐")
+    action = citizen.send_text("隔壁着火了")
+    await kit.answer(citizen, action, "所在的地点")
+    proposal = await kit.say(citizen, CANTEEN, "提交")
+    assert CANTEEN in proposal.content
+    (case,) = await kit.cases()
+    assert case.address is None
