@@ -105,6 +105,7 @@ def _build(raw: Mapping[str, Any], r: TomlReader) -> District:
         calendar=calendar,
         staff_targets=_kind_counts(targets, "staff", r),
         officer_targets=_kind_counts(targets, "officers", r),
+        crisis_hotline=r.string(head, "crisis_hotline", "district", "12356"),
     )
 
 

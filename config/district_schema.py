@@ -160,6 +160,9 @@ class District:
     officer_targets: dict[UnitKind, int]
     bureaus: dict[str, Bureau] = field(default_factory=dict)
     calendar: WorkCalendar = DEFAULT_CALENDAR
+    #: The mental-health crisis line told to a citizen who writes of self-harm
+    #: (12356: the national 心理援助热线 since 2025).
+    crisis_hotline: str = "12356"
 
     def children(self, unit_id: str) -> list[UnitSpec]:
         """Direct children of a unit, in config order."""

@@ -38,7 +38,7 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import followup, texts
+from handlers import emergency_steps, followup, request_guard, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -54,6 +54,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.drafts import keep_older
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
 from handlers.office_choice import (
@@ -128,6 +129,8 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     if len(text.strip()) > MAX_TEXT:
         await reply(update, texts.too_long(len(text.strip()), MAX_TEXT))
         return None
+    if await request_guard.intercepted(update, context, text):
+        return None
     verdict = triage(text) if text.strip() else None
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
@@ -140,6 +143,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
+    keep_older(data)
     data["draft"] = {
         "n": serial,
         "at": stamp(context),
@@ -168,7 +172,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
 
 async def _not_a_request(
     update: Update, context: BotContext, person: PersonInfo, text: str, verdict: Triage
-) -> int | None:
+) -> str | int | None:
     """Danger now (the emergency line, then filed at once), small talk, or too vague."""
     if verdict.emergency is not None:
         await reply(update, verdict.emergency.line)
@@ -180,7 +184,9 @@ async def _not_a_request(
     return None
 
 
-async def _file_emergency(update: Update, context: BotContext, person_id: int, text: str) -> int:
+async def _file_emergency(
+    update: Update, context: BotContext, person_id: int, text: str
+) -> str | int:
     """Danger now: file at once (critical, see ``CaseService.file_request``); the receipt
     comes from the outbox."""
     user_data(context).pop("draft", None)
@@ -194,7 +200,7 @@ async def _file_emergency(update: Update, context: BotContext, person_id: int, t
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
-    return ConversationHandler.END
+    return await emergency_steps.ask_details(update, context, view, text)
 
 
 async def just_asking(update: Update, context: BotContext) -> int | None:
@@ -222,12 +228,15 @@ async def submit(update: Update, context: BotContext) -> str | None:
         draft["bureau"] = None
     await query.answer()
     await query.edit_message_reply_markup(None)
+    draft["step"] = LOCATION
     await reply(update, texts.location_prompt(), texts.location_keyboard())
     return LOCATION
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside the request conversation."""
+    if await emergency_steps.cancelled(update, context):
+        return ConversationHandler.END
     user_data(context).pop("draft", None)
     await reply(update, texts.CANCELLED + "问题没有提交。", texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
@@ -298,10 +307,15 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
         ]
-        requests = ConversationHandler(
-            entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons],
+        captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
+            PRIVATE & filters.PHOTO & filters.CAPTION,
+            fresh(request_guard.photo_describer(describe)),
+        )
+        requests: ConversationHandler[BotContext] = ConversationHandler(
+            entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons, captioned],
             states={
-                PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe)],
+                PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe), captioned],
+                **emergency_steps.states(),
                 LOCATION: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(location_shared)),
                     MessageHandler(PRIVATE_TEXT, fresh(location_text)),
@@ -320,7 +334,8 @@ def register(application: App) -> None:
             },
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=PRIVATE),
-                CommandHandler("start", restart, filters=PRIVATE),
+                CommandHandler("start", request_guard.restart, filters=PRIVATE),
+                *request_guard.draft_buttons(),
                 CallbackQueryHandler(menu_in_conversation, pattern=rf"^{ui}menu:(report|which)$"),
             ],
             name="citizen_request",

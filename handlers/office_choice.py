@@ -18,8 +18,10 @@ from telegram import CallbackQuery, Update
 from bot.services.cases import Preview
 from config.district import District
 from handlers import texts
-from handlers.base import BotContext
+from handlers.base import BotContext, reply, user_data
+from handlers.drafts import take_older
 from handlers.request_steps import PROPOSE, draft_of
+from handlers.texts import steps as st
 
 
 def unsure_below() -> float:
@@ -71,10 +73,19 @@ async def current_draft(update: Update, context: BotContext) -> dict[str, Any] |
     query = update.callback_query
     assert query is not None
     draft = draft_of(context)
-    if draft is None or _serial_of(query.data or "") != draft.get("n"):
-        await query.answer(texts.STALE_DRAFT, show_alert=True)
+    serial = _serial_of(query.data or "")
+    if draft is not None and serial == draft.get("n"):
+        return draft
+    # An older problem's proposal, after a newer one was typed: still usable.
+    older = take_older(user_data(context), serial)
+    if older is not None:
+        await reply(update, st.older_draft_resumed(str(older.get("text", ""))))
+        return older
+    if draft is not None and serial is not None and serial < int(draft.get("n") or 0):
+        await query.answer(st.OLDER_DRAFT_GONE, show_alert=True)
         return None
-    return draft
+    await query.answer(texts.STALE_DRAFT, show_alert=True)
+    return None
 
 
 async def other_rooms(update: Update, context: BotContext) -> str | None:

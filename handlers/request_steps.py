@@ -17,7 +17,6 @@ from telegram.ext import (
 
 from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
-from bot.services.people import looks_like_phone
 from handlers import texts
 from handlers.base import (
     BotContext,
@@ -27,6 +26,9 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.drafts import location_guard
+from handlers.phones import parse_phone
+from handlers.texts import steps as st
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,13 @@ PHOTOS = "photos"
 MAX_PHOTOS = 10
 #: ``user_data`` key of a problem typed during the photo step, proposed after filing.
 NEXT_PROBLEM = "next_problem"
+
+
+def forget_older(data: dict[str, Any], serial: object) -> None:
+    """A draft filed: its copy among the older drafts (:mod:`handlers.drafts`) goes."""
+    older = data.get("older_drafts")
+    if isinstance(older, list):
+        data["older_drafts"] = [d for d in older if isinstance(d, dict) and d.get("n") != serial]
 
 
 def draft_of(context: BotContext) -> dict[str, Any] | None:
@@ -58,6 +67,7 @@ async def location_shared(update: Update, context: BotContext) -> str | None:
         return None
     draft["lat"] = message.location.latitude
     draft["lon"] = message.location.longitude
+    draft["step"] = CONTACT
     await reply(
         update, texts.LOCATION_SAVED + "\n" + texts.contact_prompt(), texts.contact_keyboard()
     )
@@ -74,8 +84,11 @@ async def location_text(update: Update, context: BotContext) -> str | None:
         places = context.runtime.people.places()
         await reply(update, "请选择社区或居民区：", texts.communities_markup(places))
         return LOCATION
-    if not texts.is_skip(text):
+    if await location_guard(update, draft, text):
+        return LOCATION
+    if not texts.is_skip(text) and text not in (st.ADDRESS_LABEL, st.ANOTHER_PROBLEM_LABEL):
         draft["address"] = text[:500]
+    draft["step"] = CONTACT
     await reply(update, texts.contact_prompt(), texts.contact_keyboard())
     return CONTACT
 
@@ -91,6 +104,7 @@ async def community_chosen(update: Update, context: BotContext) -> str | None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return None
     draft["place"] = place.unit_id
+    draft["step"] = CONTACT
     await query.answer(texts.place_saved(place.name))
     await query.edit_message_text(texts.place_saved(place.name))
     await reply(update, texts.contact_prompt(), texts.contact_keyboard())
@@ -106,6 +120,7 @@ async def contact_shared(update: Update, context: BotContext) -> str | None:
     contact = message.contact
     draft["contact_name"] = " ".join(x for x in (contact.first_name, contact.last_name) if x)
     draft["contact_phone"] = contact.phone_number[:32]
+    draft["step"] = PHOTOS
     await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return PHOTOS
 
@@ -117,11 +132,16 @@ async def contact_text(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     if not texts.is_skip(text):
-        if not looks_like_phone(text):
+        phone = parse_phone(text)
+        if phone is None:
             await reply(update, texts.BAD_PHONE)
             return CONTACT
-        draft["contact_phone"] = text[:32]
+        if not phone.valid:
+            await reply(update, st.BAD_PHONE_DIGITS)
+            return CONTACT
+        draft["contact_phone"] = phone.number
         draft["contact_name"] = None
+    draft["step"] = PHOTOS
     await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return PHOTOS
 
@@ -138,6 +158,10 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
         return PHOTOS
     photos.append(message.photo[-1].file_id)
     await reply(update, texts.photo_received(len(photos)))
+    caption = (message.caption or "").strip()
+    if caption and len(draft["text"]) + len(caption) + 6 <= MAX_TEXT:
+        draft["text"] = f"{draft['text']}\n照片说明：{caption}"
+        await reply(update, st.photo_caption_added(caption))
     return PHOTOS
 
 
@@ -215,6 +239,7 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     user_data(context).pop("draft", None)
+    forget_older(user_data(context), draft.get("n"))
     if isinstance(draft.get("next"), str):
         user_data(context)[NEXT_PROBLEM] = draft["next"]
     log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)

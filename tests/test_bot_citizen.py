@@ -349,12 +349,13 @@ async def test_cancel_and_new_description_replace_the_draft(kit: BotKit) -> None
     citizen = kit.user(CITIZEN, "王芳")
     old = await kit.say(citizen, LABOR_TEXT, "提交")
     newer = await kit.say(citizen, ROOM_CASES[4][0], "提交")
-    # The first proposal's buttons belong to a replaced draft.
-    stale = citizen.press(old, "提交")
-    assert "失效" in await kit.callback_answer(stale)
-    await kit.press(citizen, newer, "提交", "可选 1/3")
+    # The first proposal's buttons still work for the first problem (trial D21) ...
+    await kit.press(citizen, old, "提交", "可选 1/3")
     cancelled = await kit.say(citizen, "/cancel", "已取消")
     assert cancelled.reply_markup == {"remove_keyboard": True}
+    # ... and the newer one's still work after it is cancelled.
+    await kit.press(citizen, newer, "提交", "可选 1/3")
+    await kit.say(citizen, "/cancel", "已取消")
     nothing = await kit.say(citizen, "/cancel", "没有进行中的操作")
     assert nothing.content
     assert await kit.cases() == []

@@ -192,7 +192,8 @@ DESCRIBE_PROMPT = (
 NO_DRAFT = "没有待提交的问题。如需反映问题，请直接发送问题描述。"
 JUST_ASKING = "好的，本次仅为咨询，没有登记。如需反映问题，随时发送问题描述。"
 STALE_DRAFT = (
-    "这个按钮已失效。已提交的问题请发送 /status 查看；要反映新的问题，请直接发送文字描述。"
+    "这个按钮已失效（这个问题已提交、已放弃或已过期）。"
+    "已提交的问题请发送 /status 查看；要反映新的问题，请直接发送文字描述。"
 )
 #: A proposal's button pressed again while its problem is in the optional steps (a double tap).
 DRAFT_IN_STEPS = (

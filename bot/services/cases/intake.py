@@ -266,3 +266,55 @@ class CaseIntake(CaseFiling):
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
             return await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
+
+    async def add_emergency_details(
+        self,
+        reporter_id: int,
+        case_id: int,
+        *,
+        place: str | None = None,
+        phone: str | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> CaseView:
+        """Add where and a number to call to the reporter's own request filed as danger now.
+
+        The emergency is filed before anything is asked; what the citizen gives
+        next is put on the case at once (a ``details_added`` event, the cards
+        redrawn, the responsible units pinged). Nothing given changes nothing.
+
+        Raises:
+            CaseError: ``not_found``; ``forbidden`` (not the reporter's own request).
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            reporter = await self._person(s, reporter_id)
+            case = await self._lock(s, case_id)
+            if case.kind != CaseKind.REQUEST.value or case.reporter_id != reporter.id:
+                raise CaseError("forbidden", "只能补充您本人反映的问题。")
+            added: dict[str, object] = {}
+            if cleaned := _clean(place, 500):
+                case.address = added["place"] = cleaned
+            if location is not None:
+                case.latitude, case.longitude = location
+                added["location"] = [round(location[0], 5), round(location[1], 5)]
+            if cleaned_phone := _clean(phone, 32):
+                case.contact_phone = cleaned_phone
+                added["phone"] = cleaned_phone
+            if not added:
+                return self.view_for(case, reporter, now)
+            await record(
+                s,
+                case,
+                EventType.DETAILS_ADDED,
+                now=now,
+                actor_id=reporter.id,
+                channel=Channel.TELEGRAM,
+                data=added,
+            )
+
+            def ping(view: CaseView) -> str:
+                text = nt.details_added(view, added).replace("预警补充", "紧急诉求补充", 1)
+                return text + (f"\n联系电话：{added['phone']}" if "phone" in added else "")
+
+            await self.publish_tx(s, case, now, pings=[(self.responsible_units(case), ping)])
+            return self.view_for(case, reporter, now)

@@ -1,0 +1,89 @@
+"""Drafts of a citizen's problems: older proposals kept usable, place or another problem.
+
+* A proposal's buttons keep working after a newer problem was typed: the older
+  unsubmitted drafts are kept (a few of them) and made current again on a press.
+* Text at the location step that reads like another problem is asked about
+  (是地点 / 是另一个问题) instead of being saved as the address.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Update
+
+from handlers.base import reply
+from handlers.texts import steps as st
+
+#: Older unsubmitted drafts kept for their proposal's buttons (``user_data`` key, how many).
+OLDER = "older_drafts"
+MAX_OLDER = 3
+
+
+# --- older drafts ------------------------------------------------------------------------
+
+
+def keep_older(data: dict[str, Any]) -> None:
+    """Before a new description replaces the draft: keep an unsubmitted one for its buttons."""
+    draft = data.get("draft")
+    if not isinstance(draft, dict) or "step" in draft:
+        return
+    older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]
+    data[OLDER] = [*older, draft][-MAX_OLDER:]
+
+
+def take_older(data: dict[str, Any], serial: int | None) -> dict[str, Any] | None:
+    """The older draft with ``serial``, made current (the current one kept in its place)."""
+    older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]
+    found = next((d for d in older if d.get("n") == serial), None)
+    if found is None:
+        return None
+    rest = [d for d in older if d is not found]
+    current = data.get("draft")
+    if isinstance(current, dict) and "step" not in current:
+        rest.append(current)
+    data[OLDER] = rest[-MAX_OLDER:]
+    data["draft"] = found
+    return found
+
+
+# --- the location step: a place, or another problem? -------------------------------
+
+#: Words that say "this is a problem", not a place.
+_PROBLEM_RE = re.compile(
+    r"另外|还有一个|还有个|坏了|停了|没人管|没人来|没人修|困难|怎么办|投诉|反映|拖欠|不发|太差"
+    r"|严重|扰民|噪音|漏水|堵了|堵塞|破损|不给|不让|不管|好几天|一个月|几个月|半年|影响"
+)
+#: Words and shapes of an address.
+_PLACE_RE = re.compile(
+    r"\d+\s*(?:号|栋|幢|楼|单元|室|层|弄|巷)|路|街|巷|村|小区|社区|门口|附近|对面|旁边"
+)
+
+
+def looks_like_problem(text: str) -> bool:
+    """Whether text typed at the location step reads like a problem description."""
+    text = text.strip()
+    if len(text) < 8:
+        return False
+    if _PROBLEM_RE.search(text):
+        return True
+    return len(text) > 30 and not _PLACE_RE.search(text)
+
+
+async def location_guard(update: Update, draft: dict[str, Any], text: str) -> bool:
+    """Ask about text that reads like a problem (True: asked, stay at the step)."""
+    pending = draft.pop("maybe_address", None)
+    if isinstance(pending, str):
+        if text == st.ADDRESS_LABEL:
+            draft["address"] = pending[:500]
+            return False
+        if text == st.ANOTHER_PROBLEM_LABEL:
+            draft["next"] = pending
+            await reply(update, st.ANOTHER_PROBLEM_KEPT)
+            return False
+    if looks_like_problem(text):
+        draft["maybe_address"] = text
+        await reply(update, st.address_or_problem(text), st.address_or_problem_keyboard())
+        return True
+    return False

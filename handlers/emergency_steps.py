@@ -1,0 +1,152 @@
+"""Danger now: after the emergency line and the immediate filing, one skippable step.
+
+A citizen whose message describes danger now gets the emergency line and the
+case is filed at once (:mod:`handlers.citizen`). Then, in the same
+conversation, one step asks where they are and a number to call back — typed
+together in one message, or a shared location — and puts what they give on
+the case at once (:meth:`bot.services.cases.CaseService.add_emergency_details`).
+Someone who writes of self-harm first gets a human sentence and the district's
+mental-health crisis line (``District.crisis_hotline``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+
+from bot.services.cases import CaseView
+from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
+from handlers import texts
+from handlers.base import (
+    PRIVATE,
+    PRIVATE_TEXT,
+    BotContext,
+    mark_saved,
+    message_text,
+    reply,
+    stamp,
+    user_data,
+    who,
+)
+from handlers.drafts import looks_like_problem
+from handlers.flow import expiring, leave_and_redo
+from handlers.phones import find_phone
+from handlers.texts import steps as st
+
+log = logging.getLogger(__name__)
+
+#: Conversation state of the step (a string: persisted as JSON).
+EMERGENCY = "emergency"
+#: ``user_data`` key of the filed emergency the step belongs to.
+KEY = "emerg"
+
+#: Words of someone declining to give details (我不想留电话, 不方便说).
+_DECLINE_RE = re.compile(r"不想|不留|不方便|不用|不要|算了|不说")
+
+
+async def ask_details(update: Update, context: BotContext, view: CaseView, text: str) -> str:
+    """After the filing: the crisis line for self-harm, then ask for the place and a phone."""
+    found = emergency_of(text)
+    if found is not None and found.kind == "self_harm":
+        await reply(update, st.crisis_words(context.runtime.district.crisis_hotline))
+    user_data(context)[KEY] = {"case_id": view.id, "number": view.number, "at": stamp(context)}
+    await reply(
+        update, st.emergency_details_prompt(view.number or ""), st.emergency_details_keyboard()
+    )
+    return EMERGENCY
+
+
+async def cancelled(update: Update, context: BotContext) -> bool:
+    """/cancel at the details step: the emergency stays filed, and the citizen is told so."""
+    item = user_data(context).pop(KEY, None)
+    if not isinstance(item, dict):
+        return False
+    await reply(update, st.emergency_skipped(str(item.get("number", ""))), texts.REMOVE_KEYBOARD)
+    return True
+
+
+def _pending(context: BotContext) -> dict[str, Any] | None:
+    item = user_data(context).get(KEY)
+    return item if isinstance(item, dict) else None
+
+
+@expiring(KEY)
+async def location(update: Update, context: BotContext) -> int | None:
+    """A shared location: on the case at once."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return None
+    loc = message.location
+    return await _amend(update, context, ["位置"], location=(loc.latitude, loc.longitude))
+
+
+@expiring(KEY)
+async def details_text(update: Update, context: BotContext) -> str | int | None:
+    """The place and / or a phone number typed in one message, or 跳过."""
+    text = message_text(update).strip()
+    item = _pending(context)
+    if item is None:
+        return await leave_and_redo(update, context)
+    if texts.is_skip(text) or (_DECLINE_RE.search(text) and find_phone(text) is None):
+        user_data(context).pop(KEY, None)
+        await reply(update, st.emergency_skipped(str(item["number"])), texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    if emergency_of(text) is not None or (find_phone(text) is None and looks_like_problem(text)):
+        # A new danger now or another problem: handled as its own message.
+        user_data(context).pop(KEY, None)
+        return await leave_and_redo(update, context)
+    phone = find_phone(text)
+    if phone is not None and not phone.valid:
+        await reply(update, st.BAD_PHONE_DIGITS)
+        return EMERGENCY
+    place = (text.replace(phone.raw, " ") if phone is not None else text).strip(" ，,。；;")
+    what = (["地点"] if place else []) + (["电话"] if phone is not None else [])
+    return await _amend(
+        update,
+        context,
+        what,
+        place=place or None,
+        phone=phone.number if phone is not None else None,
+    )
+
+
+async def _amend(
+    update: Update,
+    context: BotContext,
+    what: list[str],
+    *,
+    place: str | None = None,
+    phone: str | None = None,
+    location: tuple[float, float] | None = None,
+) -> int:
+    item = user_data(context).pop(KEY, None)
+    person = await who(update, context)
+    if not isinstance(item, dict) or person is None:
+        await reply(update, texts.NO_DRAFT, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    try:
+        view = await context.runtime.cases.add_emergency_details(
+            person.id, int(item["case_id"]), place=place, phone=phone, location=location
+        )
+    except CaseError as exc:
+        log.info("emergency details of %s refused: %s", person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    mark_saved(update, context, f"编号 {view.number}")
+    await reply(update, st.emergency_details_saved(view.number or "", what), texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
+
+
+def states() -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
+    """The step's state for the ``citizen_request`` conversation."""
+    return {
+        EMERGENCY: [
+            MessageHandler(PRIVATE & filters.LOCATION, location),
+            MessageHandler(PRIVATE_TEXT, details_text),
+        ]
+    }

@@ -1,0 +1,178 @@
+"""Guards around a citizen's filing: nothing typed is lost or misread.
+
+* ``/start`` during filing keeps the draft and asks 是否放弃当前草稿？ (继续提交 /
+  放弃草稿), with the step's reply keyboard taken away.
+* A reply-keyboard label (跳过, 完成, 实际解决 …) arriving when no step waits for it
+  is never proposed as a problem; the stale keyboard is removed.
+* A case number sent alone shows that case to its reporter.
+* (The location step's place-or-problem question and older drafts: :mod:`handlers.drafts`.)
+* A photo with a caption is a description with the photo attached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
+
+from bot.services.lifecycle import CaseError
+from handlers import emergency_steps, texts
+from handlers.base import BotContext, reply, user_data, who
+from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
+from handlers.texts import steps as st
+from handlers.texts.stations import CLOSURE_BY_LABEL
+
+#: Labels of the reply keyboards the bot shows: never a description.
+KEYBOARD_LABELS = frozenset(
+    {
+        texts.SKIP_LABEL,
+        texts.DONE_LABEL,
+        texts.SEND_LOCATION_LABEL,
+        texts.SEND_CONTACT_LABEL,
+        texts.CHOOSE_COMMUNITY_LABEL,
+        texts.ADD_TO_CASE_LABEL,
+        texts.NEXT_PROBLEM_LABEL,
+        st.ADDRESS_LABEL,
+        st.ANOTHER_PROBLEM_LABEL,
+        *CLOSURE_BY_LABEL,
+    }
+)
+
+_CASE_NUMBER_RE = re.compile(r"^\s*(?:/status\s+)?(MQ\d{8}-\d{4,})\s*$", re.IGNORECASE)
+
+# --- text that is no description ----------------------------------------------------
+
+
+async def intercepted(update: Update, context: BotContext, text: str) -> bool:
+    """Answer a stale keyboard label or a bare case number (True: nothing more to do)."""
+    if isinstance(user_data(context).get(emergency_steps.KEY), dict):
+        # The details step of an emergency filed outside the conversation (/warn TEXT).
+        await emergency_steps.details_text(update, context)
+        return True
+    stripped = text.strip()
+    if stripped in KEYBOARD_LABELS:
+        await reply(update, st.STALE_KEYBOARD, texts.REMOVE_KEYBOARD)
+        return True
+    match = _CASE_NUMBER_RE.match(stripped)
+    if match is None:
+        return False
+    number = match.group(1).upper()
+    person = await who(update, context)
+    if person is None:
+        return True
+    runtime = context.runtime
+    views = await runtime.cases.cases_of_reporter(person.id, limit=200)
+    view = next((v for v in views if v.number == number), None)
+    if view is None:
+        await reply(update, st.case_not_yours(number))
+        return True
+    try:
+        timeline = await runtime.cases.timeline(view.id, person.id)
+    except CaseError:
+        timeline = []
+    await reply(update, texts.status_list([view], {view.id: timeline}, runtime.settings.timezone))
+    return True
+
+
+# --- /start during filing ----------------------------------------------------------------
+
+_PROMPTS = {
+    LOCATION: (texts.location_prompt, texts.location_keyboard),
+    CONTACT: (texts.contact_prompt, texts.contact_keyboard),
+    PHOTOS: (texts.photos_prompt, texts.photos_keyboard),
+}
+
+
+async def restart(update: Update, context: BotContext) -> str | int | None:
+    """/start inside the conversation: keep the draft, remove the keyboard, ask."""
+    from handlers.common import start
+
+    draft = draft_of(context)
+    if context.args or draft is None:
+        user_data(context).pop("draft", None)
+        user_data(context).pop(emergency_steps.KEY, None)  # its details step is left
+        await start(update, context)
+        return ConversationHandler.END
+    await reply(update, st.draft_kept(str(draft.get("text", ""))), texts.REMOVE_KEYBOARD)
+    n = draft.get("n")
+    await reply(
+        update,
+        "请选择：",
+        InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(st.RESUME_LABEL, callback_data=f"{st.RESUME}:{n}"),
+                    InlineKeyboardButton(st.DISCARD_LABEL, callback_data=f"{st.DISCARD}:{n}"),
+                ]
+            ]
+        ),
+    )
+    return None
+
+
+async def resume(update: Update, context: BotContext) -> str | int | None:
+    """继续提交: the step the draft was at, with its keyboard again."""
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    if draft is None or str(draft.get("n")) != (query.data or "").rsplit(":", 1)[-1]:
+        await query.answer(st.NOTHING_TO_RESUME, show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    step = str(draft.get("step") or PROPOSE)
+    if step in _PROMPTS:
+        prompt, keyboard = _PROMPTS[step]
+        await reply(update, prompt(), keyboard())
+        return step
+    await reply(update, "请点上面问题下方的「提交」继续。")
+    return PROPOSE
+
+
+async def discard(update: Update, context: BotContext) -> int | None:
+    """放弃草稿: the draft is dropped (said so), then the welcome."""
+    from handlers.common import start
+
+    query = update.callback_query
+    assert query is not None
+    draft = draft_of(context)
+    if draft is None or str(draft.get("n")) != (query.data or "").rsplit(":", 1)[-1]:
+        await query.answer(st.NOTHING_TO_RESUME, show_alert=True)
+        return None
+    user_data(context).pop("draft", None)
+    forget_older(user_data(context), draft.get("n"))
+    await query.answer()
+    await query.edit_message_text(st.DRAFT_DISCARDED)
+    await start(update, context)
+    return ConversationHandler.END
+
+
+# --- a photo with a caption -------------------------------------------------------------
+
+
+def photo_describer(
+    describe: Callable[[Update, BotContext], Awaitable[str | int | None]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """A photo with a caption, outside the photo step: ``describe`` it, with the photo attached."""
+
+    async def described_photo(update: Update, context: BotContext) -> str | int | None:
+        message = update.effective_message
+        state = await describe(update, context)
+        draft = draft_of(context)
+        if state == PROPOSE and draft is not None and message is not None and message.photo:
+            draft["photos"] = [message.photo[-1].file_id]
+            await reply(update, st.PHOTO_CAPTION_KEPT)
+        return state
+
+    return described_photo
+
+
+def draft_buttons() -> list[BaseHandler[Update, BotContext, object]]:
+    """继续提交 / 放弃草稿 (fallbacks of the ``citizen_request`` conversation)."""
+    return [
+        CallbackQueryHandler(resume, pattern=rf"^{re.escape(st.RESUME)}:\d+$"),
+        CallbackQueryHandler(discard, pattern=rf"^{re.escape(st.DISCARD)}:\d+$"),
+    ]

@@ -1,0 +1,138 @@
+"""Citizen texts of the filing steps' guards: drafts kept, stray input, emergencies.
+
+Used by :mod:`handlers.request_guard` and :mod:`handlers.emergency_steps`.
+"""
+
+from __future__ import annotations
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup
+
+from handlers.texts.common import SEND_LOCATION_LABEL, SKIP_LABEL, UI
+
+#: Data of the buttons after /start during filing: go on with the draft, or drop it.
+RESUME = UI + "resume"
+DISCARD = UI + "discard"
+
+
+def draft_kept(text: str) -> str:
+    """/start while a problem is being filed: nothing is thrown away without asking."""
+    short = text if len(text) <= 60 else text[:60] + "…"
+    return f"您有一个尚未提交的问题：「{short}」\n草稿已保留。是否放弃当前草稿？"
+
+
+RESUME_LABEL = "继续提交"
+DISCARD_LABEL = "放弃草稿"
+DRAFT_DISCARDED = "已放弃未提交的问题，没有登记。"
+NOTHING_TO_RESUME = (
+    "这个问题已经不在填写中了。发送 /status 查看已提交的问题，或直接发送新的问题描述。"
+)
+
+#: A reply-keyboard label typed or tapped when no step is waiting for it.
+STALE_KEYBOARD = (
+    "这个按钮已失效（对应的步骤已结束），没有作为问题登记。要反映问题，请直接发送文字描述。"
+)
+
+ADDRESS_LABEL = "是地点"
+ANOTHER_PROBLEM_LABEL = "是另一个问题"
+
+
+def address_or_problem(text: str) -> str:
+    """The location step got text that reads like a problem, not a place."""
+    short = text if len(text) <= 60 else text[:60] + "…"
+    return (
+        f"您发送的「{short}」看起来像是另一个问题，而不是地点。\n"
+        f"请点「{ADDRESS_LABEL}」把它作为本问题的地点，"
+        f"或点「{ANOTHER_PROBLEM_LABEL}」：提交本问题后接着处理它。"
+    )
+
+
+def address_or_problem_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of :func:`address_or_problem`."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(ADDRESS_LABEL), KeyboardButton(ANOTHER_PROBLEM_LABEL)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+ANOTHER_PROBLEM_KEPT = "好的，这个问题先记下，提交本问题后接着处理。"
+
+BAD_PHONE_DIGITS = (
+    "电话号码位数不对：手机号是以 1 开头的 11 位数字（例如 13800138000），"
+    "座机请带区号（例如 0532-83912345）。请重新输入，或点「跳过」。"
+)
+
+#: A proposal button of an older problem that is no longer kept anywhere.
+OLDER_DRAFT_GONE = (
+    "这个问题还没有提交，但它的草稿已不在了（之后又发送了多个新问题）。"
+    "如需提交，请重新发送这条问题描述。"
+)
+
+
+def older_draft_resumed(text: str) -> str:
+    """An older proposal's button pressed after a newer problem was typed."""
+    short = text if len(text) <= 40 else text[:40] + "…"
+    return f"已切换到这个问题：「{short}」"
+
+
+def case_not_yours(number: str) -> str:
+    """A case number sent alone that is not one of the sender's cases."""
+    return (
+        f"没有找到您本人反映的编号为 {number} 的问题（只能查询自己反映的问题）。"
+        "发送 /status 查看您反映的全部问题；要反映新的问题，请直接发送文字描述。"
+    )
+
+
+PHOTO_CAPTION_KEPT = "照片已附上（1张），提交时一并登记。"
+
+
+def photo_caption_added(caption: str) -> str:
+    """A photo with a caption at the photo step."""
+    short = caption if len(caption) <= 40 else caption[:40] + "…"
+    return f"照片说明「{short}」已补充到问题描述。"
+
+
+# --- danger now: after the emergency line and the filing --------------------------
+
+
+def crisis_words(hotline: str) -> str:
+    """Self-harm: a human sentence and the crisis line, before anything is asked."""
+    return (
+        "您现在的感受很重要，您并不孤单，我们在。\n"
+        f"请拨打心理援助热线 {hotline}（24小时有人接听），或告诉身边信任的人陪着您。"
+    )
+
+
+def emergency_details_prompt(number: str) -> str:
+    """One skippable step after a danger-now filing: where, and a number to call back."""
+    return (
+        f"您的紧急情况已记录（编号 {number}），正在通知工作人员。\n"
+        "为了让工作人员尽快找到您、联系上您：请发送您现在所在的地点和手机号"
+        "（可以一条发，例如：人民路12号3单元 13800138000），"
+        "或点「📍 发送我的位置」。不方便请点「跳过」。"
+    )
+
+
+def emergency_details_keyboard() -> ReplyKeyboardMarkup:
+    """Reply keyboard of :func:`emergency_details_prompt`."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(SEND_LOCATION_LABEL, request_location=True)],
+            [KeyboardButton(SKIP_LABEL)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def emergency_details_saved(number: str, what: list[str]) -> str:
+    """The place / phone is on the case."""
+    return (
+        f"已将{'和'.join(what)}补充到 {number}，工作人员会尽快与您联系。"
+        "情况危急请直接拨打报警电话。"
+    )
+
+
+def emergency_skipped(number: str) -> str:
+    """跳过 (or nothing usable)."""
+    return f"好的。编号 {number} 已登记，工作人员会尽快处理。情况危急请直接拨打报警电话。"
