@@ -52,8 +52,14 @@ from dataclasses import replace
 from aiohttp import web
 
 from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
 from bot.web.citizen_followup import answer_from_status
-from bot.web.citizen_form_pages import render_filed, render_form, render_status_page
+from bot.web.citizen_form_pages import (
+    render_filed,
+    render_form,
+    render_status_page,
+    throttled_message,
+)
 from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, is_nonce, issue_token, new_nonce
 from bot.web.citizen_intake import (
     CitizenFormContext,
@@ -67,7 +73,6 @@ from bot.web.citizen_intake import (
 )
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
-from bot.web.throttle import TOO_MANY
 
 FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
 
@@ -155,20 +160,45 @@ async def handle_submit(request: web.Request) -> web.Response:
     if form_id is None:
         return html_response(request, Page("report_forbidden.html"), status=403)
     values = FormValues.from_post(data)
+    # Danger now is read before anything can refuse the filing (trial D24).
+    danger = emergency_of(values.text) if values.text.strip() else None
     try:
         build_draft(ctx, values)  # input errors are answered before they count
-        limits = (
-            ("file_ip", request.remote or "-"),
-            ("file_session", _cookie_nonce(request) or form_id),
-        )
-        if not ctx.throttle.hit(*limits):
-            return throttled(request)
+        ip = request.remote or "-"
+        limits = (("file_ip", ip), ("file_session", _cookie_nonce(request) or form_id))
+        if danger is None:
+            if not ctx.throttle.hit(*limits):
+                return await _throttled_form(request, ctx, values, limits)
+        else:
+            # Counted like any filing, never refused by the ordinary limits; only a flood
+            # from one address meets the danger ceiling, and then the numbers are shown.
+            ctx.throttle.count(*limits)
+            if not ctx.throttle.hit(("file_danger_ip", ip)):
+                return await _throttled_form(request, ctx, values, (("file_danger_ip", ip),))
         filed = await file_from_form(ctx, form_id, values)
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         return await _form_error(request, ctx, values, exc)
     return html_response(request, render_filed(ctx, filed))
+
+
+async def _throttled_form(
+    request: web.Request,
+    ctx: CitizenFormContext,
+    values: FormValues,
+    checks: tuple[tuple[str, str], ...],
+) -> web.Response:
+    """429: the form again, everything typed kept, the wait and whom to call (Chinese)."""
+    wait = ctx.throttle.retry_after(*checks)
+    message = throttled_message(ctx, wait, form=True)
+    response = await _form_response(
+        request,
+        lambda token: render_form(ctx, token, values, error=message),
+        status=429,
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def _status(request: web.Request, number: str, phone: str | None) -> web.Response:
@@ -178,7 +208,7 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     asked = bool(phone and phone.strip())
     checks = (("status_ip", request.remote or "-"), ("status_case", number.strip().upper()))
     if asked and not ctx.throttle.allows(*checks):
-        return throttled(request)
+        return throttled(request, checks)
     result = await lookup_status(ctx, number, phone)
     if asked:
         # Every look-up with a phone counts for the address; a wrong phone for the case too.
@@ -189,10 +219,12 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     return html_response(request, page_)
 
 
-def throttled(request: web.Request) -> web.Response:
-    """429 with the polite Chinese message and a Retry-After."""
-    page_ = Page("report_throttled.html", {"message": TOO_MANY})
-    return html_response(request, page_, status=429, headers={"Retry-After": "60"})
+def throttled(request: web.Request, checks: tuple[tuple[str, str], ...] = ()) -> web.Response:
+    """429 with the polite Chinese message, the wait and a Retry-After."""
+    ctx = request.app[FORM_KEY]
+    wait = ctx.throttle.retry_after(*checks) if checks else 60
+    page_ = Page("report_throttled.html", {"message": throttled_message(ctx, wait)})
+    return html_response(request, page_, status=429, headers={"Retry-After": str(wait)})
 
 
 async def handle_follow_up(request: web.Request) -> web.Response:
@@ -205,7 +237,7 @@ async def handle_follow_up(request: web.Request) -> web.Response:
     # The answer proves the phone like a look-up does: the same limits on guessing.
     checks = (("status_ip", request.remote or "-"), ("status_case", number_.strip().upper()))
     if not ctx.throttle.allows(*checks):
-        return throttled(request)
+        return throttled(request, checks)
     ctx.throttle.count(checks[0])
     try:
         result = await answer_from_status(

@@ -49,7 +49,9 @@ def render_form(
             "max_address": MAX_ADDRESS,
             "error": error,
             "preview": preview_answer(preview) if preview else None,
-            "emergency": _emergency_line(values.text) if preview and values else None,
+            # Danger now is named on every page that shows the form again with the text in it
+            # (preview, an input error, a refused filing), not only on the preview (trial D24).
+            "emergency": _emergency_line(values.text) if values and values.text.strip() else None,
         },
     )
 
@@ -58,6 +60,33 @@ def _emergency_line(text: str) -> str | None:
     """The emergency line for a text that describes danger now."""
     danger = emergency_of(text)
     return danger.line if danger is not None else None
+
+
+def desk_phone(ctx: CitizenFormContext) -> str:
+    """The dispatcher desk's phone as configured ('' when none is)."""
+    unit = ctx.district.units.get(ctx.district.dispatcher)
+    return unit.phone if unit is not None else ""
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 90:
+        return "1分钟"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)}分钟"
+    return f"{round(seconds / 3600)}小时"
+
+
+def throttled_message(ctx: CitizenFormContext, wait: int, *, form: bool = False) -> str:
+    """The Chinese answer to too many attempts: when to try again, and whom to call now."""
+    parts = [f"操作过于频繁，请约{_wait_text(wait)}后再试。"]
+    if form:
+        parts.append("您填写的内容已保留在下方，稍后直接点“提交诉求”即可，无需重新填写。")
+    phone = desk_phone(ctx)
+    desk = ctx.district.units.get(ctx.district.dispatcher)
+    if phone and desk is not None:
+        parts.append(f"如有急事，请拨打{desk.name}电话 {phone}。")
+    parts.append("遇到火灾、有人受伤或人身危险，请立即拨打 119、120 或 110。")
+    return "".join(parts)
 
 
 def preview_answer(p: Preview) -> dict[str, object]:
