@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from bot.services.cases import MAX_TEXT, CaseView, Preview
+from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.triage import emergency_of
 from bot.web.citizen_followup import follow_up_open
@@ -134,6 +134,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            "code": filed.code,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )
@@ -162,5 +163,39 @@ def render_status_page(
             "answers": answers,
             "error": error,
             "ok": ok,
+        },
+    )
+
+
+def render_comment_step(
+    number: str, answer: str, token: str, *, comment: str = "", error: str | None = None
+) -> Page:
+    """After 未解决 / 不满意: what is still wrong? (optional; nothing recorded yet)."""
+    return Page(
+        "report_followup.html",
+        {
+            "ask": True,
+            "number": number,
+            "answer": answer,
+            "answer_label": FOLLOW_UP_ANSWERS[answer][0],
+            "token": token,
+            "comment": comment,
+            "error": error,
+            "max_note": MAX_NOTE,
+        },
+    )
+
+
+def render_reopened(ctx: CitizenFormContext, view: CaseView, *, commented: bool) -> Page:
+    """The answer is recorded and the case reopened: what happens next."""
+    return Page(
+        "report_followup.html",
+        {
+            "ask": False,
+            "number": view.number,
+            "unit": view.owning_unit_name,
+            "deadline": fmt_time(view.resolve_due_at, ctx.tz) if view.resolve_due_at else None,
+            "commented": commented,
+            "link": status_link(view.number),
         },
     )

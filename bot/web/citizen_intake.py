@@ -25,6 +25,7 @@ from bot.services.keys import installation_secret
 from bot.services.lifecycle import CaseError, status_label
 from bot.services.notifications import PUBLIC_EVENT_LABELS
 from bot.services.triage import emergency_of, triage
+from bot.web.lookup_codes import lookup_code, matches_code
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
 from bot.web.throttle import Throttle
 from config.district import District, UnitKind, place_name
@@ -233,6 +234,8 @@ class Filed:
     repeated: bool = False
     #: The emergency line to show first when the text describes danger now.
     emergency: str | None = None
+    #: The 查询码 that opens the status page (with the number), see :mod:`bot.web.lookup_codes`.
+    code: str = ""
 
 
 async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:
@@ -262,7 +265,8 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
         case_id, reporter_id = used.get("case_id"), used.get("reporter_id")
         if isinstance(case_id, int) and isinstance(reporter_id, int):
             view = await ctx.cases.get_case_view(case_id, reporter_id)
-            return Filed(view=view, repeated=True, emergency=line)
+            code = await lookup_code(ctx.db, view.number)
+            return Filed(view=view, repeated=True, emergency=line, code=code)
         raise FormError("此表单正在提交或已提交，请勿重复提交。")
     try:
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
@@ -276,7 +280,18 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
             s, FORM_STATE_KIND, "", form_id, {"case_id": view.id, "reporter_id": reporter_id}
         )
     log.info("web form: filed %s", view.number)
-    return Filed(view=view, emergency=line)
+    return Filed(view=view, emergency=line, code=await lookup_code(ctx.db, view.number))
+
+
+async def _proves(ctx: CitizenFormContext, case: Case, proof: str) -> bool:
+    """The phone given at filing (digits compared), or the case's 查询码."""
+    if case.number and await matches_code(ctx.db, case.number, proof):
+        return True
+    if not case.contact_phone:
+        return False
+    given = phone_digits(proof)
+    stored = phone_digits(case.contact_phone)
+    return bool(given) and hmac.compare_digest(given.encode(), stored.encode())
 
 
 @dataclass(frozen=True)
@@ -293,8 +308,8 @@ class PublicStep:
 class StatusResult:
     """What the status page may show about one case.
 
-    ``detailed`` is True only when the number and the phone matched; then
-    ``steps`` and ``resolution_note`` are filled.
+    Only made when the number and the phone (or the 查询码) matched, so
+    ``detailed`` is always True; ``steps`` and ``resolution_note`` are filled.
     """
 
     number: str
@@ -311,21 +326,23 @@ class StatusResult:
 
 
 async def lookup_status(
-    ctx: CitizenFormContext, number: str, phone: str | None
+    ctx: CitizenFormContext, number: str, proof: str | None
 ) -> StatusResult | None:
-    """A citizen's request by case number, as much as the given phone allows.
+    """A citizen's request by case number, if ``proof`` shows it is theirs.
 
-    Returns None — the same for an unknown number, an early warning and a
-    wrong or missing phone — when nothing may be shown.
+    ``proof`` is the phone number given at filing or the 查询码 printed on the
+    confirmation page. Returns None — the same for an unknown number, an early
+    warning, a missing, wrong or partial proof — when nothing may be shown: the
+    number alone never shows anything (trial D13).
     """
     number = number.strip().upper()
-    if not _NUMBER_RE.match(number):
+    if not _NUMBER_RE.match(number) or not (proof and proof.strip()):
         return None
     async with ctx.db.session() as s:
         case = await s.scalar(
             select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
         )
-    if case is None:
+    if case is None or not await _proves(ctx, case, proof):
         return None
     base = StatusResult(
         number=case.number or str(case.id),
@@ -337,12 +354,6 @@ async def lookup_status(
         resolved_at=case.resolved_at,
         detailed=False,
     )
-    if not case.contact_phone:
-        return base
-    given = phone_digits(phone)
-    stored = phone_digits(case.contact_phone)
-    if not given or not hmac.compare_digest(given.encode(), stored.encode()):
-        return None
     entries = await ctx.cases.timeline(case.id)
     steps = tuple(
         PublicStep(
