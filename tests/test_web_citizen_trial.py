@@ -107,13 +107,24 @@ async def test_d24_a_flood_of_danger_reports_still_shows_the_numbers_and_keeps_t
         assert await _texts(db) == [FIRE, FIRE]
 
 
-async def test_d24_an_input_error_on_a_danger_report_keeps_the_emergency_line(
-    site: Site,
-) -> None:
-    status, page, _ = await _post(site, text=FIRE, phone="12345")
-    assert status == 400
+async def test_d24_a_danger_report_is_not_sent_back_for_an_optional_field(site: Site) -> None:
+    # A phone that cannot be called back: filed without it; the receipt says so.
+    status, page, _ = await _post(site, text=FIRE, phone="12345", name="张大姐")
+    assert status == 200, page
+    assert "119（火警）" in page and "联系电话（格式不正确）" in page and "未记录" in page
+    async with site.db.session() as s:
+        case = await s.scalar(select(Case).where(Case.number == _number(page)))
+    assert case is not None and case.original_text == FIRE and case.contact_phone is None
+    assert case.contact_name == "张大姐"
+    # The same phone on an ordinary report: the form comes back (400), nothing more filed.
+    status, page, _ = await _post(site, text="和平路的路灯坏了", phone="12345")
+    assert status == 400 and 'value="12345"' in page
+    # A danger text that cannot be filed (too long) still shows the line first, text kept.
+    long_fire = FIRE + "。我家住在和平路十二号三楼。" * 420
+    status, page, _ = await _post(site, text=long_fire)
+    assert status == 400 and "内容过长" in page
     assert "119（火警）" in page and page.index("119（火警）") < page.index('class="error"')
-    assert await _texts(site.db) == []
+    assert await _texts(site.db) == [FIRE]
 
 
 async def test_d24_status_lookup_refusal_names_the_wait(site: Site) -> None:

@@ -80,6 +80,7 @@ from bot.web.citizen_intake import (
     NotARequest,
     build_draft,
     file_from_form,
+    lenient_values,
     lookup_status,
     preview_request,
 )
@@ -174,8 +175,11 @@ async def handle_submit(request: web.Request) -> web.Response:
     values = FormValues.from_post(data)
     # Danger now is read before anything can refuse the filing (trial D24).
     danger = emergency_of(values.text) if values.text.strip() else None
+    # A danger report is not sent back for an optional field (a phone a digit short): it is
+    # filed without it, and the receipt says so. ``values`` stays as typed for any page.
+    to_file, dropped = lenient_values(ctx, values) if danger is not None else (values, [])
     try:
-        build_draft(ctx, values)  # input errors are answered before they count
+        build_draft(ctx, to_file)  # input errors are answered before they count
         ip = request.remote or "-"
         limits = (("file_ip", ip), ("file_session", _cookie_nonce(request) or form_id))
         if danger is None:
@@ -187,7 +191,8 @@ async def handle_submit(request: web.Request) -> web.Response:
             ctx.throttle.count(*limits)
             if not ctx.throttle.hit(("file_danger_ip", ip)):
                 return await _throttled_form(request, ctx, values, (("file_danger_ip", ip),))
-        filed = await file_from_form(ctx, form_id, values)
+        filed = await file_from_form(ctx, form_id, to_file)
+        filed = replace(filed, dropped=tuple(dropped)) if dropped else filed
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:

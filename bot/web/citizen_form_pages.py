@@ -135,6 +135,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
             "code": filed.code,
+            "dropped": filed.dropped,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )

@@ -213,6 +213,38 @@ def build_draft(ctx: CitizenFormContext, values: FormValues) -> RequestDraft:
     )
 
 
+def lenient_values(ctx: CitizenFormContext, values: FormValues) -> tuple[FormValues, list[str]]:
+    """For a danger report: the optional fields that cannot be taken, left out, and their names.
+
+    A fire report must not come back because its phone has a digit too few; it
+    is filed without that field and the receipt says which one was not recorded.
+    The text itself is checked as usual.
+    """
+    dropped: list[str] = []
+    address = " ".join(values.address.split())
+    if len(address) > MAX_ADDRESS:
+        address = address[:MAX_ADDRESS]
+        dropped.append(f"详细地址（只记录了前{MAX_ADDRESS}字）")
+    place = values.place.strip()
+    if place and (
+        place not in ctx.district.units or ctx.district.units[place].kind not in PLACE_KINDS
+    ):
+        place = ""
+        dropped.append("所在社区")
+    name, phone = values.name, values.phone
+    try:
+        clean_name(name)
+    except ContactError:
+        name = ""
+        dropped.append("称呼")
+    try:
+        clean_phone(phone)
+    except ContactError:
+        phone = ""
+        dropped.append("联系电话（格式不正确）")
+    return replace(values, address=address, place=place, name=name, phone=phone), dropped
+
+
 def preview_request(ctx: CitizenFormContext, values: FormValues) -> Preview:
     """Which office would handle the text; files nothing.
 
@@ -236,6 +268,8 @@ class Filed:
     emergency: str | None = None
     #: The 查询码 that opens the status page (with the number), see :mod:`bot.web.lookup_codes`.
     code: str = ""
+    #: Optional fields a danger report was filed without (see :func:`lenient_values`).
+    dropped: tuple[str, ...] = ()
 
 
 async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:
