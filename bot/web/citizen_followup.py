@@ -33,7 +33,8 @@ from sqlalchemy import select
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.notifications import FOLLOW_UP_ANSWERS
-from bot.web.citizen_intake import CitizenFormContext, StatusResult, lookup_status
+from bot.web.citizen_intake import CitizenFormContext
+from bot.web.citizen_status import StatusResult, lookup_status
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case
 

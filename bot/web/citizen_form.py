@@ -43,8 +43,8 @@ Decisions:
   400); nothing is filed.
 
 The routes are here; the pages they render in :mod:`bot.web.citizen_form_pages`,
-the form's service side (input checks, filing once, the status look-up) in
-:mod:`bot.web.citizen_intake`.
+the form's service side (input checks, filing once) in
+:mod:`bot.web.citizen_intake`, the status look-up in :mod:`bot.web.citizen_status`.
 """
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ from bot.web.citizen_intake import (
     build_draft,
     file_from_form,
     lenient_values,
-    lookup_status,
     preview_request,
 )
+from bot.web.citizen_status import lookup_status
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 

@@ -20,9 +20,9 @@ from bot.web.citizen_intake import (
     CitizenFormContext,
     Filed,
     FormValues,
-    StatusResult,
     places,
 )
+from bot.web.citizen_status import StatusResult
 from bot.web.html import Page
 from storage.enums import CaseStatus
 
