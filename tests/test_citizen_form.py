@@ -142,15 +142,19 @@ async def test_file_then_status_with_phone(site: Site) -> None:
     assert await unknown.text() == (await wrong.text()).replace(number, "MQ20260303-9999")
 
 
-async def test_status_without_phone_shows_only_the_status(site: Site) -> None:
+async def test_status_without_phone_needs_the_lookup_code(site: Site) -> None:
+    """Trial D13: the number alone shows nothing; the 查询码 from the receipt opens it."""
     status, page = await _file(site, text="拖欠工资两个月了，找谁？")
     assert status == 200
     number = _number(page)
-    assert "凭编号只能查看办理状态" in page
+    code = re.search(r'<strong class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</strong>', page)
+    assert code is not None and "请务必记下查询码" in page
     resp = await site.client.get(f"/report/status?number={number}")
     text = await resp.text()
-    assert "已派单" in text and "区劳动局群众工作站" in text
-    assert "拖欠工资" not in text and "办理过程" not in text
+    assert "已派单" not in text and "区劳动局" not in text and "拖欠工资" not in text
+    resp = await site.client.post("/report/status", data={"number": number, "phone": code[1]})
+    text = await resp.text()
+    assert "已派单" in text and "区劳动局群众工作站" in text and "拖欠工资" in text
 
 
 async def test_csrf_missing_forged_foreign_and_expired(site: Site, district: District) -> None:
@@ -279,11 +283,21 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
     )
     assert "感谢您的评价" not in await wrong.text()
     assert (await _cases(site.db))[0].status == "resolved"
-    # The right phone: "not solved" reopens the case (重办), as in Telegram.
+    # The right phone: "not solved" first asks what is still wrong (trial D23), then reopens
+    # the case (重办), as in Telegram.
     resp = await site.client.post(
         "/report/followup", data={"number": number, "phone": PHONE, "answer": "unsolved"}
     )
-    assert resp.status == 200 and "感谢您的评价" in await resp.text()
+    asked = await resp.text()
+    assert resp.status == 200 and "还有什么问题" in asked
+    assert (await _cases(site.db))[0].status == "resolved"
+    token = re.search(r'name="token" value="([^"]+)"', asked)
+    assert token is not None
+    resp = await site.client.post(
+        "/report/followup/comment",
+        data={"number": number, "answer": "unsolved", "token": token[1], "skip": "1"},
+    )
+    assert resp.status == 200 and "已重新交" in await resp.text()
     [case] = await _cases(site.db)
     assert case.status == "reopened"
     again = await site.client.post(

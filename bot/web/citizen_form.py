@@ -6,8 +6,9 @@ Routes::
     POST /report/preview    "which office?": classify and show the office; files nothing
     POST /report            file the request (CSRF-checked); shows number and deadline
     GET  /report/status     ?number=MQ… : the look-up form (and, see below, the status)
-    POST /report/status     number + phone: the case's status and public timeline
-    POST /report/followup   number + phone + answer: the follow-up (回访), see citizen_followup
+    POST /report/status     number + phone or 查询码: the case's status and public timeline
+    POST /report/followup   number + phone or 查询码 + answer: the follow-up (回访), see
+                            citizen_followup (未解决/不满意 first ask what is still wrong)
 
 Decisions:
 
@@ -21,17 +22,19 @@ Decisions:
 * **Each form files once.** The form id is claimed in ``bot_state`` before
   filing; sending the same form again (double click, refresh) shows the case
   it already filed instead of filing a second one.
-* **Status look-up, privacy first.** The case number alone is guessable, so:
-  if the reporter gave a phone number, status details (office, deadlines,
-  result, the public timeline) are shown only to someone who gives the case
-  number *and* that phone number; a wrong or missing phone gets exactly the
-  answer an unknown number gets. If the reporter gave no phone, the number
-  alone shows the status, the office and the deadline — what the public
-  Open311 API shows anyway — but never the text or the timeline. Early
-  warnings (预警) are never shown. The look-up form posts the phone number,
-  so it never lands in URLs, access logs or browser history; a phone number
-  in the query string of ``GET /report/status`` is honoured for links made
-  elsewhere.
+* **Status look-up, privacy first (trial D13).** Case numbers are sequential
+  and guessable, so the number alone shows nothing, not even whether the case
+  exists. Status details (state, office, deadlines, the text, the result, the
+  public timeline) are shown only to someone who gives the case number *and*
+  a proof: the phone number given at filing, or the 查询码 (lookup code)
+  printed on the confirmation page of every web filing
+  (:mod:`bot.web.lookup_codes`). A wrong, partial or missing proof gets exactly
+  the answer an unknown number gets. Cases filed in Telegram without a phone
+  are followed in the bot (/status), not here. Early warnings (预警) are
+  never shown. The look-up form posts the proof, so it never lands in URLs,
+  access logs or browser history; ``phone``/``code`` in the query string of
+  ``GET /report/status`` are honoured for links made elsewhere. Wrong proofs
+  are limited per address and per case (:mod:`bot.web.throttle`).
 * The public timeline shows when each step happened and which unit took it,
   never who acted; of the notes only the resolution note (办理结果) is shown,
   with phone and identity numbers masked.
@@ -40,8 +43,8 @@ Decisions:
   400); nothing is filed.
 
 The routes are here; the pages they render in :mod:`bot.web.citizen_form_pages`,
-the form's service side (input checks, filing once, the status look-up) in
-:mod:`bot.web.citizen_intake`.
+the form's service side (input checks, filing once) in
+:mod:`bot.web.citizen_intake`, the status look-up in :mod:`bot.web.citizen_status`.
 """
 
 from __future__ import annotations
@@ -51,9 +54,24 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from bot.services.cases import MAX_NOTE
 from bot.services.lifecycle import CaseError
-from bot.web.citizen_followup import answer_from_status
-from bot.web.citizen_form_pages import render_filed, render_form, render_status_page
+from bot.services.triage import emergency_of
+from bot.web.citizen_followup import (
+    ASKS_COMMENT,
+    check_answer,
+    check_comment_token,
+    comment_token,
+    record_answer,
+)
+from bot.web.citizen_form_pages import (
+    render_comment_step,
+    render_filed,
+    render_form,
+    render_reopened,
+    render_status_page,
+    throttled_message,
+)
 from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, is_nonce, issue_token, new_nonce
 from bot.web.citizen_intake import (
     CitizenFormContext,
@@ -62,12 +80,12 @@ from bot.web.citizen_intake import (
     NotARequest,
     build_draft,
     file_from_form,
-    lookup_status,
+    lenient_values,
     preview_request,
 )
+from bot.web.citizen_status import lookup_status
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
-from bot.web.throttle import TOO_MANY
 
 FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
 
@@ -155,20 +173,49 @@ async def handle_submit(request: web.Request) -> web.Response:
     if form_id is None:
         return html_response(request, Page("report_forbidden.html"), status=403)
     values = FormValues.from_post(data)
+    # Danger now is read before anything can refuse the filing (trial D24).
+    danger = emergency_of(values.text) if values.text.strip() else None
+    # A danger report is not sent back for an optional field (a phone a digit short): it is
+    # filed without it, and the receipt says so. ``values`` stays as typed for any page.
+    to_file, dropped = lenient_values(ctx, values) if danger is not None else (values, [])
     try:
-        build_draft(ctx, values)  # input errors are answered before they count
-        limits = (
-            ("file_ip", request.remote or "-"),
-            ("file_session", _cookie_nonce(request) or form_id),
-        )
-        if not ctx.throttle.hit(*limits):
-            return throttled(request)
-        filed = await file_from_form(ctx, form_id, values)
+        build_draft(ctx, to_file)  # input errors are answered before they count
+        ip = request.remote or "-"
+        limits = (("file_ip", ip), ("file_session", _cookie_nonce(request) or form_id))
+        if danger is None:
+            if not ctx.throttle.hit(*limits):
+                return await _throttled_form(request, ctx, values, limits)
+        else:
+            # Counted like any filing, never refused by the ordinary limits; only a flood
+            # from one address meets the danger ceiling, and then the numbers are shown.
+            ctx.throttle.count(*limits)
+            if not ctx.throttle.hit(("file_danger_ip", ip)):
+                return await _throttled_form(request, ctx, values, (("file_danger_ip", ip),))
+        filed = await file_from_form(ctx, form_id, to_file)
+        filed = replace(filed, dropped=tuple(dropped)) if dropped else filed
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         return await _form_error(request, ctx, values, exc)
     return html_response(request, render_filed(ctx, filed))
+
+
+async def _throttled_form(
+    request: web.Request,
+    ctx: CitizenFormContext,
+    values: FormValues,
+    checks: tuple[tuple[str, str], ...],
+) -> web.Response:
+    """429: the form again, everything typed kept, the wait and whom to call (Chinese)."""
+    wait = ctx.throttle.retry_after(*checks)
+    message = throttled_message(ctx, wait, form=True)
+    response = await _form_response(
+        request,
+        lambda token: render_form(ctx, token, values, error=message),
+        status=429,
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def _status(request: web.Request, number: str, phone: str | None) -> web.Response:
@@ -178,7 +225,7 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     asked = bool(phone and phone.strip())
     checks = (("status_ip", request.remote or "-"), ("status_case", number.strip().upper()))
     if asked and not ctx.throttle.allows(*checks):
-        return throttled(request)
+        return throttled(request, checks)
     result = await lookup_status(ctx, number, phone)
     if asked:
         # Every look-up with a phone counts for the address; a wrong phone for the case too.
@@ -189,28 +236,36 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     return html_response(request, page_)
 
 
-def throttled(request: web.Request) -> web.Response:
-    """429 with the polite Chinese message and a Retry-After."""
-    page_ = Page("report_throttled.html", {"message": TOO_MANY})
-    return html_response(request, page_, status=429, headers={"Retry-After": "60"})
+def throttled(request: web.Request, checks: tuple[tuple[str, str], ...] = ()) -> web.Response:
+    """429 with the polite Chinese message, the wait and a Retry-After."""
+    ctx = request.app[FORM_KEY]
+    wait = ctx.throttle.retry_after(*checks) if checks else 60
+    page_ = Page("report_throttled.html", {"message": throttled_message(ctx, wait)})
+    return html_response(request, page_, status=429, headers={"Retry-After": str(wait)})
 
 
 async def handle_follow_up(request: web.Request) -> web.Response:
-    """POST /report/followup: number, phone and the answer to the follow-up question."""
+    """POST /report/followup: number, phone or 查询码, and the answer to the follow-up question."""
     ctx = request.app[FORM_KEY]
     data = await read_form(request)
     number, phone, answer = (data.get(k) for k in ("number", "phone", "answer"))
     number_ = number if isinstance(number, str) else ""
     phone_ = phone if isinstance(phone, str) else ""
+    answer_ = answer if isinstance(answer, str) else ""
     # The answer proves the phone like a look-up does: the same limits on guessing.
     checks = (("status_ip", request.remote or "-"), ("status_case", number_.strip().upper()))
     if not ctx.throttle.allows(*checks):
-        return throttled(request)
+        return throttled(request, checks)
     ctx.throttle.count(checks[0])
     try:
-        result = await answer_from_status(
-            ctx, number_, phone_, answer if isinstance(answer, str) else ""
-        )
+        result = await check_answer(ctx, number_, phone_, answer_)
+        if result is not None and answer_ in ASKS_COMMENT:
+            # 未解决 / 不满意: first ask what is still wrong, as the bot does (trial D23).
+            token = await comment_token(ctx, result.number, answer_)
+            return html_response(request, render_comment_step(result.number, answer_, token))
+        if result is not None:
+            await record_answer(ctx, number_, answer_)
+            result = await lookup_status(ctx, number_, phone_)
     except CaseError as exc:
         result = await lookup_status(ctx, number_, phone_)
         if result is None or not result.detailed:
@@ -224,20 +279,54 @@ async def handle_follow_up(request: web.Request) -> web.Response:
         number_,
         result,
         asked=True,
-        ok="感谢您的评价，已记录。" if result else None,
+        ok="感谢您的评价！您的诉求已结案。" if result else None,
     )
     return html_response(request, page_)
 
 
+async def handle_follow_up_comment(request: web.Request) -> web.Response:
+    """POST /report/followup/comment: what is still wrong (optional), then 重办."""
+    ctx = request.app[FORM_KEY]
+    data = await read_form(request)
+    number, answer, token, comment, skip = (
+        data.get(k) for k in ("number", "answer", "token", "comment", "skip")
+    )
+    number_ = number.strip().upper() if isinstance(number, str) else ""
+    answer_ = answer if isinstance(answer, str) else ""
+    token_ = token if isinstance(token, str) else ""
+    comment_ = "" if skip or not isinstance(comment, str) else comment.replace("\r\n", "\n")
+    if not await check_comment_token(ctx, token_, number_, answer_):
+        page_ = render_status_page(
+            ctx, number_, None, asked=False, error="页面已过期，请重新查询后再回访。"
+        )
+        return html_response(request, page_, status=400)
+    if len(comment_.strip()) > MAX_NOTE:
+        error = f"意见最多{MAX_NOTE}字，您填写了{len(comment_.strip())}字。请精简后再提交。"
+        return html_response(
+            request,
+            render_comment_step(number_, answer_, token_, comment=comment_, error=error),
+            status=400,
+        )
+    try:
+        view = await record_answer(ctx, number_, answer_, comment_)
+    except CaseError as exc:
+        page_ = render_status_page(ctx, number_, None, asked=False, error=exc.message)
+        return html_response(request, page_, status=400)
+    if view is None:
+        raise web.HTTPNotFound()
+    return html_response(request, render_reopened(ctx, view, commented=bool(comment_.strip())))
+
+
 async def handle_status_get(request: web.Request) -> web.Response:
-    """GET /report/status?number=…[&phone=…]."""
-    return await _status(request, request.query.get("number", ""), request.query.get("phone"))
+    """GET /report/status?number=…[&phone=…|&code=…]."""
+    query = request.query
+    return await _status(request, query.get("number", ""), query.get("code") or query.get("phone"))
 
 
 async def handle_status_post(request: web.Request) -> web.Response:
-    """POST /report/status: number and phone from the look-up form."""
+    """POST /report/status: number and phone (or 查询码) from the look-up form."""
     data = await read_form(request)
-    number, phone = data.get("number"), data.get("phone")
+    number, phone = data.get("number"), data.get("code") or data.get("phone")
     return await _status(
         request,
         number if isinstance(number, str) else "",
@@ -256,6 +345,7 @@ def add_citizen_form_routes(app: web.Application, ctx: CitizenFormContext) -> No
     app.router.add_get("/report/status", handle_status_get)
     app.router.add_post("/report/status", handle_status_post)
     app.router.add_post("/report/followup", handle_follow_up)
+    app.router.add_post("/report/followup/comment", handle_follow_up_comment)
 
 
 __all__ = [

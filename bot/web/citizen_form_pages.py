@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from bot.services.cases import MAX_TEXT, CaseView, Preview
+from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.triage import emergency_of
 from bot.web.citizen_followup import follow_up_open
@@ -20,9 +20,9 @@ from bot.web.citizen_intake import (
     CitizenFormContext,
     Filed,
     FormValues,
-    StatusResult,
     places,
 )
+from bot.web.citizen_status import StatusResult
 from bot.web.html import Page
 from storage.enums import CaseStatus
 
@@ -49,7 +49,9 @@ def render_form(
             "max_address": MAX_ADDRESS,
             "error": error,
             "preview": preview_answer(preview) if preview else None,
-            "emergency": _emergency_line(values.text) if preview and values else None,
+            # Danger now is named on every page that shows the form again with the text in it
+            # (preview, an input error, a refused filing), not only on the preview (trial D24).
+            "emergency": _emergency_line(values.text) if values and values.text.strip() else None,
         },
     )
 
@@ -58,6 +60,33 @@ def _emergency_line(text: str) -> str | None:
     """The emergency line for a text that describes danger now."""
     danger = emergency_of(text)
     return danger.line if danger is not None else None
+
+
+def desk_phone(ctx: CitizenFormContext) -> str:
+    """The dispatcher desk's phone as configured ('' when none is)."""
+    unit = ctx.district.units.get(ctx.district.dispatcher)
+    return unit.phone if unit is not None else ""
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 90:
+        return "1分钟"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)}分钟"
+    return f"{round(seconds / 3600)}小时"
+
+
+def throttled_message(ctx: CitizenFormContext, wait: int, *, form: bool = False) -> str:
+    """The Chinese answer to too many attempts: when to try again, and whom to call now."""
+    parts = [f"操作过于频繁，请约{_wait_text(wait)}后再试。"]
+    if form:
+        parts.append("您填写的内容已保留在下方，稍后直接点“提交诉求”即可，无需重新填写。")
+    phone = desk_phone(ctx)
+    desk = ctx.district.units.get(ctx.district.dispatcher)
+    if phone and desk is not None:
+        parts.append(f"如有急事，请拨打{desk.name}电话 {phone}。")
+    parts.append("遇到火灾、有人受伤或人身危险，请立即拨打 119、120 或 110。")
+    return "".join(parts)
 
 
 def preview_answer(p: Preview) -> dict[str, object]:
@@ -105,6 +134,8 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            "code": filed.code,
+            "dropped": filed.dropped,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )
@@ -133,5 +164,39 @@ def render_status_page(
             "answers": answers,
             "error": error,
             "ok": ok,
+        },
+    )
+
+
+def render_comment_step(
+    number: str, answer: str, token: str, *, comment: str = "", error: str | None = None
+) -> Page:
+    """After 未解决 / 不满意: what is still wrong? (optional; nothing recorded yet)."""
+    return Page(
+        "report_followup.html",
+        {
+            "ask": True,
+            "number": number,
+            "answer": answer,
+            "answer_label": FOLLOW_UP_ANSWERS[answer][0],
+            "token": token,
+            "comment": comment,
+            "error": error,
+            "max_note": MAX_NOTE,
+        },
+    )
+
+
+def render_reopened(ctx: CitizenFormContext, view: CaseView, *, commented: bool) -> Page:
+    """The answer is recorded and the case reopened: what happens next."""
+    return Page(
+        "report_followup.html",
+        {
+            "ask": False,
+            "number": view.number,
+            "unit": view.owning_unit_name,
+            "deadline": fmt_time(view.resolve_due_at, ctx.tz) if view.resolve_due_at else None,
+            "commented": commented,
+            "link": status_link(view.number),
         },
     )

@@ -1,4 +1,4 @@
-"""The citizen form's service side: the context, checking input, filing once, the status look-up.
+"""The citizen form's service side: the context, checking input, filing once.
 
 The routes and the decisions behind them (CSRF, one filing per form, what the
 status look-up may show) are described in :mod:`bot.web.citizen_form`; this
@@ -7,31 +7,25 @@ module knows nothing of HTTP or HTML.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.services.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
 from bot.services.clock import Clock
 from bot.services.keys import installation_secret
-from bot.services.lifecycle import CaseError, status_label
-from bot.services.notifications import PUBLIC_EVENT_LABELS
+from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of, triage
-from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter, phone_digits
+from bot.web.lookup_codes import lookup_code
+from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from bot.web.throttle import Throttle
 from config.district import District, UnitKind, place_name
-from nlp import mask_sensitive
 from storage.db import Database
-from storage.enums import CaseKind, CaseStatus, Channel
-from storage.models import Case
+from storage.enums import CaseStatus, Channel
 from storage.state import delete_state, get_state, put_state
 
 log = logging.getLogger(__name__)
@@ -43,26 +37,10 @@ FORM_STATE_KIND = "web_form"
 MAX_ADDRESS = 200
 #: Unit kinds a citizen may pick as the place of the problem (属地).
 PLACE_KINDS = frozenset({UnitKind.COMMUNITY_ROOM, UnitKind.RESIDENTIAL_ROOM})
-#: Timeline events shown to the public.
-PUBLIC_EVENTS = (
-    "registered",
-    "dispatched",
-    "acknowledged",
-    "in_progress",
-    "resolved",
-    "returned",
-    "followed_up",
-    "reopened",
-    "closed",
-    "rejected",
-    "escalated",
-)
-
 #: Statuses in which the bureau's work is done (the result is shown).
 DONE = frozenset(
     {CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REJECTED}
 )
-_NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 
 # --- context ----------------------------------------------------------------------------
@@ -215,6 +193,38 @@ def build_draft(ctx: CitizenFormContext, values: FormValues) -> RequestDraft:
     )
 
 
+def lenient_values(ctx: CitizenFormContext, values: FormValues) -> tuple[FormValues, list[str]]:
+    """For a danger report: the optional fields that cannot be taken, left out, and their names.
+
+    A fire report must not come back because its phone has a digit too few; it
+    is filed without that field and the receipt says which one was not recorded.
+    The text itself is checked as usual.
+    """
+    dropped: list[str] = []
+    address = " ".join(values.address.split())
+    if len(address) > MAX_ADDRESS:
+        address = address[:MAX_ADDRESS]
+        dropped.append(f"详细地址（只记录了前{MAX_ADDRESS}字）")
+    place = values.place.strip()
+    if place and (
+        place not in ctx.district.units or ctx.district.units[place].kind not in PLACE_KINDS
+    ):
+        place = ""
+        dropped.append("所在社区")
+    name, phone = values.name, values.phone
+    try:
+        clean_name(name)
+    except ContactError:
+        name = ""
+        dropped.append("称呼")
+    try:
+        clean_phone(phone)
+    except ContactError:
+        phone = ""
+        dropped.append("联系电话（格式不正确）")
+    return replace(values, address=address, place=place, name=name, phone=phone), dropped
+
+
 def preview_request(ctx: CitizenFormContext, values: FormValues) -> Preview:
     """Which office would handle the text; files nothing.
 
@@ -236,6 +246,10 @@ class Filed:
     repeated: bool = False
     #: The emergency line to show first when the text describes danger now.
     emergency: str | None = None
+    #: The 查询码 that opens the status page (with the number), see :mod:`bot.web.lookup_codes`.
+    code: str = ""
+    #: Optional fields a danger report was filed without (see :func:`lenient_values`).
+    dropped: tuple[str, ...] = ()
 
 
 async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:
@@ -265,7 +279,8 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
         case_id, reporter_id = used.get("case_id"), used.get("reporter_id")
         if isinstance(case_id, int) and isinstance(reporter_id, int):
             view = await ctx.cases.get_case_view(case_id, reporter_id)
-            return Filed(view=view, repeated=True, emergency=line)
+            code = await lookup_code(ctx.db, view.number)
+            return Filed(view=view, repeated=True, emergency=line, code=code)
         raise FormError("此表单正在提交或已提交，请勿重复提交。")
     try:
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
@@ -279,89 +294,4 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
             s, FORM_STATE_KIND, "", form_id, {"case_id": view.id, "reporter_id": reporter_id}
         )
     log.info("web form: filed %s", view.number)
-    return Filed(view=view, emergency=line)
-
-
-@dataclass(frozen=True)
-class PublicStep:
-    """One step of a case's public timeline."""
-
-    at: datetime
-    label: str
-    unit_name: str
-    note: str | None
-
-
-@dataclass(frozen=True)
-class StatusResult:
-    """What the status page may show about one case.
-
-    ``detailed`` is True only when the number and the phone matched; then
-    ``steps`` and ``resolution_note`` are filled.
-    """
-
-    number: str
-    status: str
-    status_label: str
-    owning_unit_name: str
-    created_at: datetime
-    resolve_due_at: datetime | None
-    resolved_at: datetime | None
-    detailed: bool
-    text: str | None = None
-    resolution_note: str | None = None
-    steps: tuple[PublicStep, ...] = ()
-
-
-async def lookup_status(
-    ctx: CitizenFormContext, number: str, phone: str | None
-) -> StatusResult | None:
-    """A citizen's request by case number, as much as the given phone allows.
-
-    Returns None — the same for an unknown number, an early warning and a
-    wrong or missing phone — when nothing may be shown.
-    """
-    number = number.strip().upper()
-    if not _NUMBER_RE.match(number):
-        return None
-    async with ctx.db.session() as s:
-        case = await s.scalar(
-            select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
-        )
-    if case is None:
-        return None
-    base = StatusResult(
-        number=case.number or str(case.id),
-        status=case.status,
-        status_label=status_label(case.status),
-        owning_unit_name=ctx.cases.unit_name(case.owning_unit_id),
-        created_at=case.created_at,
-        resolve_due_at=case.resolve_due_at,
-        resolved_at=case.resolved_at,
-        detailed=False,
-    )
-    if not case.contact_phone:
-        return base
-    given = phone_digits(phone)
-    stored = phone_digits(case.contact_phone)
-    if not given or not hmac.compare_digest(given.encode(), stored.encode()):
-        return None
-    entries = await ctx.cases.timeline(case.id)
-    steps = tuple(
-        PublicStep(
-            at=e.at,
-            label=PUBLIC_EVENT_LABELS.get(e.type, e.type),
-            unit_name=e.unit_name,
-            note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
-        )
-        for e in entries
-        if e.type in PUBLIC_EVENTS
-    )
-    note = case.resolution_note if case.status in DONE else None
-    return replace(
-        base,
-        detailed=True,
-        text=mask_sensitive(case.original_text),
-        resolution_note=mask_sensitive(note) if note else None,
-        steps=steps,
-    )
+    return Filed(view=view, emergency=line, code=await lookup_code(ctx.db, view.number))

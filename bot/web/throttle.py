@@ -11,6 +11,8 @@ per-address limits then act for the whole site: the proxy must rate-limit instea
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 
 from limits import RateLimitItem, parse_many
@@ -22,11 +24,16 @@ log = logging.getLogger(__name__)
 #: Filings through the web form per client address, and per browser session.
 FILE_PER_IP = "5/minute;30/hour"
 FILE_PER_SESSION = "3/minute;10/day"
+#: Filings that describe danger now, per client address. They are never refused by the
+#: ordinary limits above (a fire report must get through even from a busy carrier NAT or a
+#: community-centre computer); only this much larger ceiling holds back a flood, and even
+#: then the page shows the emergency numbers.
+FILE_DANGER_PER_IP = "10/minute;100/hour"
 #: Status look-ups with a phone number per client address, and per case number.
 STATUS_PER_IP = "10/minute;60/hour"
 STATUS_PER_CASE = "5/hour;10/day"
 
-TOO_MANY = "操作过于频繁，请稍后再试。如有急事请拨打区群众工作中心电话。"
+TOO_MANY = "操作过于频繁，请稍后再试。"
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Throttle:
         default_factory=lambda: {
             "file_ip": FILE_PER_IP,
             "file_session": FILE_PER_SESSION,
+            "file_danger_ip": FILE_DANGER_PER_IP,
             "status_ip": STATUS_PER_IP,
             "status_case": STATUS_PER_CASE,
         }
@@ -73,3 +81,14 @@ class Throttle:
             return False
         self.count(*checks)
         return True
+
+    def retry_after(self, *checks: tuple[str, str]) -> int:
+        """Seconds until one more attempt fits every ``(rule, key)`` (at least 1)."""
+        wait = 1.0
+        now = time.time()
+        for name, key in checks:
+            for item in self._items[name]:
+                stats = self._limiter.get_window_stats(item, name, key)
+                if stats.remaining <= 0:
+                    wait = max(wait, stats.reset_time - now)
+        return math.ceil(wait)

@@ -1,0 +1,133 @@
+"""The status look-up of the citizen form: what ``/report/status`` may show, and to whom.
+
+The decision (trial D13): the case number alone shows nothing; the phone given
+at filing or the 查询码 (:mod:`bot.web.lookup_codes`) must come with it. See
+:mod:`bot.web.citizen_form` and ``docs/citizen-web.md``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.services.lifecycle import status_label
+from bot.services.notifications import PUBLIC_EVENT_LABELS
+from bot.web.citizen_intake import DONE, CitizenFormContext
+from bot.web.lookup_codes import matches_code
+from bot.web.people import phone_digits
+from nlp import mask_sensitive
+from storage.enums import CaseKind
+from storage.models import Case
+
+#: Timeline events shown to the public.
+PUBLIC_EVENTS = (
+    "registered",
+    "dispatched",
+    "acknowledged",
+    "in_progress",
+    "resolved",
+    "returned",
+    "followed_up",
+    "reopened",
+    "closed",
+    "rejected",
+    "escalated",
+)
+
+_NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+async def _proves(ctx: CitizenFormContext, case: Case, proof: str) -> bool:
+    """The phone given at filing (digits compared), or the case's 查询码."""
+    if case.number and await matches_code(ctx.db, case.number, proof):
+        return True
+    if not case.contact_phone:
+        return False
+    given = phone_digits(proof)
+    stored = phone_digits(case.contact_phone)
+    return bool(given) and hmac.compare_digest(given.encode(), stored.encode())
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """One step of a case's public timeline."""
+
+    at: datetime
+    label: str
+    unit_name: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    """What the status page may show about one case.
+
+    Only made when the number and the phone (or the 查询码) matched, so
+    ``detailed`` is always True; ``steps`` and ``resolution_note`` are filled.
+    """
+
+    number: str
+    status: str
+    status_label: str
+    owning_unit_name: str
+    created_at: datetime
+    resolve_due_at: datetime | None
+    resolved_at: datetime | None
+    detailed: bool
+    text: str | None = None
+    resolution_note: str | None = None
+    steps: tuple[PublicStep, ...] = ()
+
+
+async def lookup_status(
+    ctx: CitizenFormContext, number: str, proof: str | None
+) -> StatusResult | None:
+    """A citizen's request by case number, if ``proof`` shows it is theirs.
+
+    ``proof`` is the phone number given at filing or the 查询码 printed on the
+    confirmation page. Returns None — the same for an unknown number, an early
+    warning, a missing, wrong or partial proof — when nothing may be shown: the
+    number alone never shows anything (trial D13).
+    """
+    number = number.strip().upper()
+    if not _NUMBER_RE.match(number) or not (proof and proof.strip()):
+        return None
+    async with ctx.db.session() as s:
+        case = await s.scalar(
+            select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
+        )
+    if case is None or not await _proves(ctx, case, proof):
+        return None
+    base = StatusResult(
+        number=case.number or str(case.id),
+        status=case.status,
+        status_label=status_label(case.status),
+        owning_unit_name=ctx.cases.unit_name(case.owning_unit_id),
+        created_at=case.created_at,
+        resolve_due_at=case.resolve_due_at,
+        resolved_at=case.resolved_at,
+        detailed=False,
+    )
+    entries = await ctx.cases.timeline(case.id)
+    steps = tuple(
+        PublicStep(
+            at=e.at,
+            label=PUBLIC_EVENT_LABELS.get(e.type, e.type),
+            unit_name=e.unit_name,
+            note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
+        )
+        for e in entries
+        if e.type in PUBLIC_EVENTS
+    )
+    note = case.resolution_note if case.status in DONE else None
+    return replace(
+        base,
+        detailed=True,
+        text=mask_sensitive(case.original_text),
+        resolution_note=mask_sensitive(note) if note else None,
+        steps=steps,
+    )
