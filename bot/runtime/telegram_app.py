@@ -47,6 +47,7 @@ from telegram.ext import (
 from telegram.ext._utils.types import ConversationKey
 
 from bot.runtime.assembly import Runtime
+from bot.runtime.bot_api_http import AiohttpRequest
 from bot.runtime.fair_intake import (
     DEFAULT_BURST,
     DEFAULT_PERIOD,
@@ -55,7 +56,6 @@ from bot.runtime.fair_intake import (
 )
 from bot.runtime.inbox import DurableUpdateQueue, UpdateInbox
 from bot.runtime.intake_notices import announce_throttle, tell_dead_letter
-from bot.runtime.json_request import JsonHTTPXRequest
 from bot.runtime.persistence import DatabasePersistence
 from bot.web.core import UpdateSink
 from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
@@ -373,7 +373,7 @@ def build_application(
             kwargs={"runtime": runtime, "update_source": "polling" if updater else "webhook"},
         )
         .context_types(ContextTypes(context=BotContext))
-        .request(JsonHTTPXRequest(connection_pool_size=32, read_timeout=read_timeout))
+        .request(AiohttpRequest(connection_pool_size=32, read_timeout=read_timeout))
         .concurrent_updates(processor)
         .update_queue(DurableUpdateQueue(runtime.inbox))
     )
