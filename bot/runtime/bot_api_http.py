@@ -25,7 +25,9 @@ Errors are PTB's, as :class:`HTTPXRequest` raises them: a timeout is
 
 from __future__ import annotations
 
+import contextlib
 import json
+import weakref
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -85,6 +87,11 @@ class AiohttpRequest(BaseRequest):
                 cookie_jar=aiohttp.DummyCookieJar(),
                 raise_for_status=False,
             )
+            # PTB does not shut down a bot whose initialize failed (getMe refused): httpx's
+            # client lets go silently, aiohttp's session would print "Unclosed client
+            # session" after the service's own last word. When the session is collected, its
+            # connections are closed first (no event loop needed), so it goes quietly too.
+            weakref.finalize(self._session, _close_quietly, self._session.connector)
         await self._uploads.initialize()
 
     async def shutdown(self) -> None:
@@ -147,3 +154,10 @@ class AiohttpRequest(BaseRequest):
 def _given(value: ODVInput[float], default: float | None) -> float | None:
     """A timeout as given, or this request's own when the caller left it at PTB's default."""
     return default if isinstance(value, DefaultValue) else value
+
+
+def _close_quietly(connector: aiohttp.BaseConnector | None) -> None:
+    """Close a session's connections without a loop (the session is being collected)."""
+    if connector is not None and not connector.closed:
+        with contextlib.suppress(Exception):
+            connector._close()  # the synchronous part of close(): no task on a closed loop
