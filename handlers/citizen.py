@@ -49,7 +49,7 @@ from handlers.base import (
     masked,
     message_text,
     quiet_per_message_warning,
-    reply,
+    say,
     stamp,
     user_data,
     who,
@@ -112,13 +112,13 @@ async def warn_by_citizen(update: Update, context: BotContext, text: str) -> Non
     """
     verdict = triage(text) if text.strip() else None
     if verdict is None or verdict.small_talk or verdict.kind == "vague":
-        await reply(update, texts.WARN_NOT_ALLOWED)
+        await say(update, texts.WARN_NOT_ALLOWED)
         return
     if verdict.emergency is None:
-        await reply(update, texts.WARN_BY_CITIZEN)
+        await say(update, texts.WARN_BY_CITIZEN)
     await _describe_text(update, context, text)
     if verdict.emergency is not None:
-        await reply(update, texts.WARN_BY_CITIZEN_FILED)
+        await say(update, texts.WARN_BY_CITIZEN_FILED)
 
 
 async def _describe_text(update: Update, context: BotContext, text: str) -> str | int | None:
@@ -127,7 +127,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     if person is None:
         return None
     if len(text.strip()) > MAX_TEXT:
-        await reply(update, texts.too_long(len(text.strip()), MAX_TEXT))
+        await say(update, texts.too_long(len(text.strip()), MAX_TEXT))
         return None
     if await request_guard.intercepted(update, context, text):
         return None
@@ -137,7 +137,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     try:
         preview = await classify(context, text)
     except CaseError as exc:
-        await reply(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
+        await say(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
         return None
     data = user_data(context)
     serial = int(data.get("draft_seq", 0)) + 1
@@ -162,7 +162,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         masked(text),
     )
     district = context.runtime.district
-    await reply(
+    await say(
         update,
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
@@ -175,12 +175,12 @@ async def _not_a_request(
 ) -> str | int | None:
     """Danger now (the emergency line, then filed at once), small talk, or too vague."""
     if verdict.emergency is not None:
-        await reply(update, verdict.emergency.line)
+        await say(update, verdict.emergency.line)
         return await _file_emergency(update, context, person.id, text)
     if verdict.kind == "vague":
-        await reply(update, texts.VAGUE_QUESTION)
+        await say(update, texts.VAGUE_QUESTION)
     else:
-        await reply(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
+        await say(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
     return None
 
 
@@ -195,7 +195,7 @@ async def _file_emergency(
         view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
     except CaseError as exc:
         log.info("emergency of %s refused: %s", person_id, exc.code)
-        await reply(update, exc.message)
+        await say(update, exc.message)
         return ConversationHandler.END
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
@@ -212,7 +212,7 @@ async def just_asking(update: Update, context: BotContext) -> int | None:
     user_data(context).pop("draft", None)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await reply(update, texts.JUST_ASKING)
+    await say(update, texts.JUST_ASKING)
     return ConversationHandler.END
 
 
@@ -229,7 +229,7 @@ async def submit(update: Update, context: BotContext) -> str | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     draft["step"] = LOCATION
-    await reply(update, texts.location_prompt(), texts.location_keyboard())
+    await say(update, texts.location_prompt(), texts.location_keyboard())
     return LOCATION
 
 
@@ -238,23 +238,14 @@ async def cancel(update: Update, context: BotContext) -> int:
     if await emergency_steps.cancelled(update, context):
         return ConversationHandler.END
     user_data(context).pop("draft", None)
-    await reply(update, texts.CANCELLED + "问题没有提交。", texts.REMOVE_KEYBOARD)
-    return ConversationHandler.END
-
-
-async def restart(update: Update, context: BotContext) -> int:
-    """/start inside the conversation: leave it and greet."""
-    from handlers.common import start
-
-    user_data(context).pop("draft", None)
-    await start(update, context)
+    await say(update, texts.CANCELLED + "问题没有提交。", texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
 
 async def menu_in_conversation(update: Update, context: BotContext) -> int:
     """A menu button inside the conversation: the draft is dropped."""
     user_data(context).pop("draft", None)
-    await reply(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
+    await say(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
     return await describe_prompt(update, context)
 
 
@@ -265,24 +256,24 @@ async def which(update: Update, context: BotContext) -> None:
     """/which TEXT: the office, nothing filed."""
     text = " ".join(context.args or [])
     if not text.strip():
-        await reply(update, texts.WHICH_USAGE)
+        await say(update, texts.WHICH_USAGE)
         return
     if len(text) > MAX_TEXT:
-        await reply(update, texts.too_long(len(text), MAX_TEXT))
+        await say(update, texts.too_long(len(text), MAX_TEXT))
         return
     verdict = triage(text)
     if verdict.small_talk or verdict.kind == "vague":
         # Not a problem to route (你好, 123, 我有个问题): no guessed offices.
-        await reply(update, texts.WHICH_NEEDS_PROBLEM)
+        await say(update, texts.WHICH_NEEDS_PROBLEM)
         return
     try:
         preview = await classify(context, text)
     except CaseError:
-        await reply(update, texts.EMPTY_TEXT)
+        await say(update, texts.EMPTY_TEXT)
         return
     if verdict.emergency is not None:
-        await reply(update, verdict.emergency.line)
-    await reply(
+        await say(update, verdict.emergency.line)
+    await say(
         update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
     )
 

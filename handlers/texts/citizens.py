@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -138,8 +139,13 @@ def proposal_markup(
     return _inline(rows)
 
 
+@functools.lru_cache(maxsize=64)
 def submit_markup(draft: int) -> InlineKeyboardMarkup:
-    """提交 / 换一个部门 / 只是咨询 for draft number ``draft``."""
+    """提交 / 换一个部门 / 只是咨询 for draft number ``draft``.
+
+    Kept per draft number (most citizens' drafts are their first few): PTB's markup
+    objects are immutable once built, so one serves every reply that shows it.
+    """
     return _inline(
         [
             [("提交", f"{SUBMIT}:{draft}")],
