@@ -26,7 +26,7 @@ from typing import Any
 
 from nlp import diskcache
 
-__all__ = ["USERDICT_PATH", "add_words", "cut", "segment", "tokenizer"]
+__all__ = ["USERDICT_PATH", "add_words", "cut", "search_grams", "segment", "tokenizer"]
 
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "config" / "userdict.txt"
 """The domain user dictionary (one ``word [freq] [tag]`` per line)."""
@@ -49,6 +49,38 @@ _PREFIX = float("nan")
 _ABSENT = float("nan")
 _LOGP_MAX = 100_000
 _LOGP: tuple[int, dict[str, float]] = (0, {})
+
+
+class _SearchGrams(dict[str, tuple[str, ...]]):
+    """Word → its 2-grams, then its 3-grams, that are dictionary words, filled on first use.
+
+    The extra words of jieba's search mode (``cut_for_search``) for a word
+    longer than two characters; ``()`` for any other. A function of the
+    dictionary alone, like :data:`_LOGP`, and replaced with it.
+    """
+
+    __slots__ = ("freq",)
+
+    def __init__(self, freq: dict[str, int]) -> None:
+        super().__init__()
+        self.freq = freq
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        size = len(word)
+        grams: tuple[str, ...] = ()
+        if size > 2:
+            known = self.freq.get
+            found = [word[i : i + 2] for i in range(size - 1) if known(word[i : i + 2])]
+            if size > 3:
+                found += [word[i : i + 3] for i in range(size - 2) if known(word[i : i + 3])]
+            grams = tuple(found)
+        if len(self) >= _LOGP_MAX:
+            self.clear()
+        self[word] = grams
+        return grams
+
+
+_GRAMS: tuple[int, _SearchGrams] = (0, _SearchGrams({}))
 
 
 def _build() -> Any:
@@ -180,8 +212,20 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
 
 
 def _forget_logp() -> None:
-    global _LOGP
+    global _LOGP, _GRAMS
     _LOGP = (0, {})
+    _GRAMS = (0, _SearchGrams({}))
+
+
+def search_grams() -> _SearchGrams:
+    """The table of search-mode extra words (:class:`_SearchGrams`) for the current dictionary."""
+    global _GRAMS
+    tok = tokenizer()
+    stamp, grams = _GRAMS
+    if stamp != tok.total or grams.freq is not tok.FREQ:
+        grams = _SearchGrams(tok.FREQ)
+        _GRAMS = (tok.total, grams)
+    return grams
 
 
 def _cut_block(s: str, get: Any, logtotal: float, logp: dict[str, float], out: list[str]) -> None:
