@@ -69,13 +69,16 @@ def _own_weights(comp: _Compiled, room: int) -> dict[str, tuple[float, float]]:
 
 def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> tuple[str, ...]:
     """The words that pushed the winning room most, strongest first."""
-    candidates: set[str] = set(comp.hand_words.intersection(feats))
+    candidates = comp.hand_words.intersection(feats)
     own = _own_weights(comp, best)
     if own:
         # The strongest 3 × shown of the room's own words (a sort in C beats
-        # heapq.nlargest's Python loop on a hundred words).
-        ranked = sorted([(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats])
-        candidates.update(tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :])
+        # heapq.nlargest's Python loop on a hundred words; the order is total).
+        own_get = own.get
+        ranked = sorted(
+            [(e[0] * v, tok) for tok, v in feats.items() if (e := own_get(tok)) is not None]
+        )
+        candidates = candidates.union([tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :]])
     contrib: list[tuple[float, str]] = []
     norm = sc.norm
     hand = sc.hand
