@@ -27,8 +27,9 @@ import bisect
 import math
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
+from operator import add, mul, truediv
 from pathlib import Path
 
 from nlp.lexicon import BUREAUS, LEXICON_PATH, ROOMS, LexiconError, read_toml_cached
@@ -78,23 +79,26 @@ class BureauWeights:
     rule_weight: float = 1.0
     trust_above: float = 2.0
     room_weight: float = 0.0
+    # Per bureau column: word → its positive excess over the other bureaus'
+    # mean weight, built on first use (a function of the table alone).
+    _excess: dict[int, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     def learnt_scores(self, feats: dict[str, float]) -> list[float]:
         """``bias + Σ w(word) × v / ‖v‖`` per bureau for a message's words."""
-        zero = _ZERO
-        cols = list(map(_sum_floats, zip(*map(self.words.get, feats, repeat(zero)), strict=True)))
-        norm = math.sqrt(_sum_floats(v * v for v in feats.values())) or 1.0
-        heavy = [(tok, v) for tok, v in feats.items() if v != 1.0]
-        out = list(self.bias)
-        for j in range(len(out)):
-            out[j] += (cols[j] if cols else 0.0) / norm
         get = self.words.get
-        for tok, v in heavy:
-            row = get(tok)
-            if row is not None:
-                extra = (v - 1.0) / norm
-                for j, w in enumerate(row):
-                    out[j] += w * extra
+        # Column sums over the words in the table (a word not in it adds 0.0,
+        # which changes no sum), then the title words' extra weight.
+        cols = list(map(_sum_floats, zip(*filter(None, map(get, feats)), strict=True)))
+        norm = math.sqrt(_sum_floats(v * v for v in feats.values())) or 1.0
+        if cols:
+            out = list(map(add, self.bias, map(truediv, cols, repeat(norm))))
+        else:
+            out = [b + 0.0 / norm for b in self.bias]
+        for tok, v in feats.items():
+            if v != 1.0:
+                row = get(tok)
+                if row is not None:
+                    out = list(map(add, out, map(mul, row, repeat((v - 1.0) / norm))))
         return out
 
     def combine(
@@ -156,20 +160,25 @@ class BureauWeights:
         (x0, y0), (x1, y1) = points[i - 1], points[i]
         return y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y1
 
+    def _excess_of(self, j: int) -> dict[str, float]:
+        """Words whose weight for bureau column ``j`` exceeds the others' mean: that excess."""
+        table = self._excess.get(j)
+        if table is None:
+            k = len(ALL_BUREAUS)
+            table = {}
+            for tok, row in self.words.items():
+                excess = row[j] - (sum(row) - row[j]) / (k - 1)
+                if excess > 0:
+                    table[tok] = excess
+            self._excess[j] = table
+        return table
+
     def contributions(self, feats: dict[str, float], bureau: str) -> list[tuple[float, str]]:
         """Words that raised ``bureau`` above the other bureaus, strongest first."""
-        j = ALL_BUREAUS.index(bureau)
+        excess = self._excess_of(ALL_BUREAUS.index(bureau))
         norm = math.sqrt(_sum_floats(v * v for v in feats.values())) or 1.0
-        get = self.words.get
-        out: list[tuple[float, str]] = []
-        k = len(ALL_BUREAUS)
-        for tok, v in feats.items():
-            row = get(tok)
-            if row is None:
-                continue
-            excess = row[j] - (sum(row) - row[j]) / (k - 1)
-            if excess > 0:
-                out.append((self.learnt_weight * excess * v / norm, tok))
+        weight = self.learnt_weight
+        out = [(weight * excess[tok] * feats[tok] / norm, tok) for tok in excess.keys() & feats]
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.bureau_weights import ALL_BUREAUS, weights_for
-from nlp.explain import best_bureau, explain
+from nlp.explain import best_bureau, bureau_scores, explain
 from nlp.features import message_features, prepare_text
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
 from nlp.scoring import Scores, _Compiled, _compiled, score_features
@@ -138,9 +138,9 @@ def lexicon_bureau_probs(comp: _Compiled, sc: Scores, lex: Lexicon) -> dict[str,
     out: dict[str, float] = {}
     for ri, room in enumerate(ROOMS):
         room_prob = sum(probs[t] for t in comp.room_targets[ri])
-        _, scores = best_bureau(ri, comp, sc, lex)
-        top = max(scores.get(b, 0.0) for b in BUREAUS[room])
-        exps = {b: math.exp(scores.get(b, 0.0) - top) for b in BUREAUS[room]}
+        scores = bureau_scores(ri, comp, sc, lex)  # every bureau of the room has one
+        top = max(map(scores.__getitem__, BUREAUS[room]))
+        exps = {b: math.exp(scores[b] - top) for b in BUREAUS[room]}
         total = sum(exps.values())
         for b, e in exps.items():
             out[b] = room_prob * e / total

@@ -154,11 +154,44 @@ class _Subset:
         rows: Every n-gram with a non-zero weight on one of the heads → its
             weights on those heads (0.0 where it has none): one lookup per
             n-gram of a text scores every head.
+        codes: The same rows keyed by the n-gram's :func:`_gram_code`.
+        code_grams: The n-gram of each code.
     """
 
     heads: tuple[Head, ...]
     rows: dict[str, tuple[float, ...]]
     grams: frozenset[str]
+    codes: dict[int, tuple[float, ...]]
+    code_grams: dict[int, str]
+    code_set: frozenset[int]
+
+
+def _gram_code(gram: str) -> int:
+    """An n-gram of one or two characters as one integer: its code points, the second shifted.
+
+    The code of ``ab`` is the 64-bit little-endian word of ``ab`` in UTF-32, so
+    :func:`_text_codes` reads every bigram of a text from its encoded bytes
+    without building a string for each.
+    """
+    return ord(gram[0]) | (ord(gram[1]) << 32 if len(gram) == 2 else 0)
+
+
+def _text_codes(text: str) -> set[int]:
+    """The codes (:func:`_gram_code`) of :func:`ngrams` of ``text``.
+
+    The UTF-32 bytes read as 64-bit words from offset 0 and from offset 4 are
+    the bigrams at even and at odd positions; read as 32-bit words, the single
+    characters. (A bigram whose second character is U+0000 gets the code of its
+    first character, which is in the set anyway and in no bigram of the table.)
+    """
+    t = _DIGIT.sub("0", text).lower()
+    data = memoryview(t.encode("utf-32-le", "surrogatepass"))
+    size = len(data)
+    codes = set(data[: size // 8 * 8].cast("Q").tolist())
+    if size > 4:
+        codes.update(data[4 : 4 + (size - 4) // 8 * 8].cast("Q").tolist())
+    codes.update(data.cast("I").tolist())
+    return codes
 
 
 class DangerModel:
@@ -191,7 +224,18 @@ class DangerModel:
                 for g, w in self.weights.items()
                 if any(w[i] != 0.0 for i in idx)
             }
-            hit = _Subset(tuple(self.heads[i] for i in idx), rows, frozenset(rows))
+            code_grams = {_gram_code(g): g for g in rows}
+            if len(code_grams) != len(rows) or any(not 0 < len(g) <= 2 for g in rows):
+                code_grams = {}  # not 1- and 2-grams: score by the strings
+            codes = {c: rows[g] for c, g in code_grams.items()}
+            hit = _Subset(
+                tuple(self.heads[i] for i in idx),
+                rows,
+                frozenset(rows),
+                codes,
+                code_grams,
+                frozenset(codes),
+            )
             self._subsets[names] = hit
         return hit
 
@@ -202,9 +246,14 @@ class DangerModel:
         those with a weight on them) and fewer sums.
         """
         subset = self._subset(heads if heads is not None else self.names)
-        grams = subset.grams & ngrams(text)
+        if subset.code_grams:
+            hits = subset.code_set & _text_codes(text)
+            grams = frozenset(map(subset.code_grams.__getitem__, hits))
+            rows = list(map(subset.codes.__getitem__, hits))
+        else:
+            grams = subset.grams & ngrams(text)
+            rows = list(map(subset.rows.__getitem__, grams))
         # One row per n-gram, turned into one column per head.
-        rows = list(map(subset.rows.__getitem__, grams))
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(subset.heads)
         scores: dict[str, float] = {}
         fired: set[str] = set()

@@ -11,6 +11,14 @@ _KEYWORDS_SHOWN = 8
 
 
 def best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> tuple[str, dict[str, float]]:
+    """The room's best bureau and every bureau's score (:func:`bureau_scores`)."""
+    scores = bureau_scores(ri, comp, sc, lex)
+    # Every bureau of the room has a score; the first of equals wins, as before.
+    return max(BUREAUS[ROOMS[ri]], key=scores.__getitem__), scores
+
+
+def bureau_scores(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> dict[str, float]:
+    """The logit-scale score of every bureau of room ``ri`` (and of a target's bureau)."""
     room = ROOMS[ri]
     probs = sc.probs
     room_prob = sum(probs[t] for t in comp.room_targets[ri]) or 1.0
@@ -35,7 +43,7 @@ def best_bureau(ri: int, comp: _Compiled, sc: Scores, lex: Lexicon) -> tuple[str
     for b in BUREAUS[room]:
         scores[b] = scores.get(b, 0.0) + sc.bureau_score.get((ri, b), 0.0)
     scores[lex.default_bureau[room]] = scores.get(lex.default_bureau[room], 0.0) + 1e-6
-    return max(BUREAUS[room], key=lambda b: scores.get(b, 0.0)), scores
+    return scores
 
 
 def _own_weights(comp: _Compiled, room: int) -> dict[str, tuple[float, float]]:
@@ -61,13 +69,16 @@ def _own_weights(comp: _Compiled, room: int) -> dict[str, tuple[float, float]]:
 
 def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> tuple[str, ...]:
     """The words that pushed the winning room most, strongest first."""
-    candidates: set[str] = set(comp.hand_words.intersection(feats))
+    candidates = comp.hand_words.intersection(feats)
     own = _own_weights(comp, best)
     if own:
         # The strongest 3 × shown of the room's own words (a sort in C beats
-        # heapq.nlargest's Python loop on a hundred words).
-        ranked = sorted([(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats])
-        candidates.update(tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :])
+        # heapq.nlargest's Python loop on a hundred words; the order is total).
+        own_get = own.get
+        ranked = sorted(
+            [(e[0] * v, tok) for tok, v in feats.items() if (e := own_get(tok)) is not None]
+        )
+        candidates = candidates.union([tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :]])
     contrib: list[tuple[float, str]] = []
     norm = sc.norm
     hand = sc.hand

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from nlp.normalize import normalize
-from nlp.segment import cut, tokenizer
+from nlp.segment import cut, search_grams
 
 __all__ = ["message_features", "prepare_text"]
 
@@ -42,23 +44,11 @@ def _words(text: str) -> dict[str, None]:
     """Distinct jieba search-mode words of a text (words plus their known 2/3-grams).
 
     Same tokens as ``Tokenizer.cut_for_search(text, HMM=False)``, without its
-    generator overhead.
+    generator overhead; each word's known 2/3-grams are looked up once per
+    dictionary (:func:`nlp.segment.search_grams`).
     """
     words = dict.fromkeys(cut(text))
-    freq = tokenizer().FREQ
-    extra: list[str] = []
-    for w in words:
-        size = len(w)
-        if size > 2:
-            for i in range(size - 1):
-                gram = w[i : i + 2]
-                if freq.get(gram):
-                    extra.append(gram)
-            if size > 3:
-                for i in range(size - 2):
-                    gram = w[i : i + 3]
-                    if freq.get(gram):
-                        extra.append(gram)
+    extra = list(chain.from_iterable(map(search_grams().__getitem__, words)))
     if extra:
         words.update(dict.fromkeys(extra))
     return words

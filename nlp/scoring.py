@@ -21,6 +21,11 @@ __all__ = ["Scores", "score_features"]
 _sum_floats: Callable[[Iterable[float]], float] = sum
 
 
+_HandEntry = tuple[
+    tuple[tuple[int, float], ...], tuple[tuple[int, str, float], ...], tuple[int, ...]
+]
+
+
 @dataclass(slots=True)
 class _Compiled:
     targets: list[str]
@@ -46,6 +51,11 @@ class _Compiled:
     bureau_mined_rooms: list[tuple[int, list[int], frozenset[str]]]
     # Per room: the (room, bureau) keys of its bureau models, in model order.
     room_models: list[tuple[tuple[int, str], ...]]
+    # hand word → (its hand_rooms, its hand_bureaus, its rule_index): one lookup.
+    hand: dict[
+        str,
+        tuple[tuple[tuple[int, float], ...], tuple[tuple[int, str, float], ...], tuple[int, ...]],
+    ]
     # Per room: term → (positive mined weight, excess over the mean), filled
     # on first use by nlp.explain.
     own_weights: dict[int, dict[str, tuple[float, float]]] = field(default_factory=dict)
@@ -131,6 +141,10 @@ def _compile(lex: Lexicon) -> _Compiled:
     model_keys = list(dict.fromkeys((ri, b) for ri, b, _ in bureau_models))
     room_models = [tuple(key for key in model_keys if key[0] == ri) for ri in range(len(ROOMS))]
     add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
+    hand_rooms = {w: tuple(v) for w, v in rooms_acc.items()}
+    hand_bureaus = {w: tuple(v) for w, v in bureaus_acc.items()}
+    rule_index = {w: tuple(v) for w, v in rule_acc.items()}
+    hand_words = frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc)
     return _Compiled(
         targets,
         target_room,
@@ -144,13 +158,17 @@ def _compile(lex: Lexicon) -> _Compiled:
         vectors,
         unknown,
         bureau_models,
-        {w: tuple(v) for w, v in rooms_acc.items()},
-        {w: tuple(v) for w, v in bureaus_acc.items()},
-        {w: tuple(v) for w, v in rule_acc.items()},
-        frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc),
+        hand_rooms,
+        hand_bureaus,
+        rule_index,
+        hand_words,
         rules,
         bureau_mined_rooms,
         room_models,
+        {
+            w: (hand_rooms.get(w, ()), hand_bureaus.get(w, ()), rule_index.get(w, ()))
+            for w in hand_words
+        },
     )
 
 
@@ -278,21 +296,27 @@ def score_features(feats: dict[str, float], lex: Lexicon) -> Scores:
     # A keyword of the title (or lead) names the matter: it counts at least
     # title_hand however long the story below it is.
     title_hand = max(hand, settings.title_hand)
+    hand_entries = comp.hand
     for tok in comp.hand_words.intersection(feats):
         m = title_hand if feats[tok] > 1.0 else hand
-        for ri, w in comp.hand_rooms.get(tok, ()):
+        rooms_w, bureaus_w, rules_i = hand_entries[tok]
+        for ri, w in rooms_w:
             room_add[ri] += w * m
             evidence += abs(w) * m
-        for ri, b, w in comp.hand_bureaus.get(tok, ()):
+        for ri, b, w in bureaus_w:
             bureau_score[(ri, b)] = bureau_score.get((ri, b), 0.0) + w
-        fired_rules.update(comp.rule_index.get(tok, ()))
+        if rules_i:
+            fired_rules.update(rules_i)
+    # The message's words as a set, once: a frozenset's issubset() of a dict
+    # would copy the dict into a new set for every rule.
+    present = set(feats) if fired_rules else set()
     for ri in sorted(fired_rules):
         when, with_any, unless_any, adds = comp.rules[ri]
-        if not when.issubset(feats):
+        if not when.issubset(present):
             continue
-        if with_any and with_any.isdisjoint(feats):
+        if with_any and with_any.isdisjoint(present):
             continue
-        if unless_any and not unless_any.isdisjoint(feats):
+        if unless_any and not unless_any.isdisjoint(present):
             continue
         for room_i, bureau, w in adds:
             exact: list[int] = []

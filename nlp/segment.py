@@ -26,7 +26,7 @@ from typing import Any
 
 from nlp import diskcache
 
-__all__ = ["USERDICT_PATH", "add_words", "cut", "segment", "tokenizer"]
+__all__ = ["USERDICT_PATH", "add_words", "cut", "search_grams", "segment", "tokenizer"]
 
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "config" / "userdict.txt"
 """The domain user dictionary (one ``word [freq] [tag]`` per line)."""
@@ -49,6 +49,38 @@ _PREFIX = float("nan")
 _ABSENT = float("nan")
 _LOGP_MAX = 100_000
 _LOGP: tuple[int, dict[str, float]] = (0, {})
+
+
+class _SearchGrams(dict[str, tuple[str, ...]]):
+    """Word → its 2-grams, then its 3-grams, that are dictionary words, filled on first use.
+
+    The extra words of jieba's search mode (``cut_for_search``) for a word
+    longer than two characters; ``()`` for any other. A function of the
+    dictionary alone, like :data:`_LOGP`, and replaced with it.
+    """
+
+    __slots__ = ("freq",)
+
+    def __init__(self, freq: dict[str, int]) -> None:
+        super().__init__()
+        self.freq = freq
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        size = len(word)
+        grams: tuple[str, ...] = ()
+        if size > 2:
+            known = self.freq.get
+            found = [word[i : i + 2] for i in range(size - 1) if known(word[i : i + 2])]
+            if size > 3:
+                found += [word[i : i + 3] for i in range(size - 2) if known(word[i : i + 3])]
+            grams = tuple(found)
+        if len(self) >= _LOGP_MAX:
+            self.clear()
+        self[word] = grams
+        return grams
+
+
+_GRAMS: tuple[int, _SearchGrams] = (0, _SearchGrams({}))
 
 
 def _build() -> Any:
@@ -180,62 +212,20 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
 
 
 def _forget_logp() -> None:
-    global _LOGP
+    global _LOGP, _GRAMS
     _LOGP = (0, {})
+    _GRAMS = (0, _SearchGrams({}))
 
 
-def _cut_block(s: str, get: Any, logtotal: float, logp: dict[str, float], out: list[str]) -> None:
-    """Segment one run of Chinese characters, letters and digits into ``out``.
-
-    jieba's ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``) in one backward
-    pass: the words starting at ``k`` are found while the route from ``k``
-    is chosen, with no DAG dictionary, no generator and no tuple per edge.
-    The arithmetic is jieba's, term for term (``log(freq) - logtotal +
-    route``), and a tie goes to the longer word as jieba's ``max`` over
-    ``(score, end)`` does, so the words are the same.
-    """
-    n = len(s)
-    score = [0.0] * (n + 1)
-    ends = [0] * n
-    known = logp.get
-    for k in range(n - 1, -1, -1):
-        best: float | None = None
-        best_end = k + 1
-        i = k + 1
-        frag = s[k]
-        while True:
-            lp = known(frag)
-            if lp is None:
-                f = get(frag)
-                lp = logp[frag] = _ABSENT if f is None else log(f) - logtotal if f else _PREFIX
-            if lp is _ABSENT:  # s[k:i] is no word and no prefix of one
-                break
-            if lp is not _PREFIX:
-                v = lp + score[i]
-                if best is None or v >= best:
-                    best, best_end = v, i
-            if i >= n:
-                break
-            i += 1
-            frag = s[k:i]
-        if best is None:  # no word starts here: the character alone
-            best = log(get(s[k]) or 1) - logtotal + score[k + 1]
-        score[k] = best
-        ends[k] = best_end
-    x = 0
-    buf = ""
-    while x < n:
-        y = ends[x]
-        if y - x == 1 and s[x] in _ENG:  # single letters and digits run together
-            buf += s[x]
-        else:
-            if buf:
-                out.append(buf)
-                buf = ""
-            out.append(s[x:y])
-        x = y
-    if buf:
-        out.append(buf)
+def search_grams() -> _SearchGrams:
+    """The table of search-mode extra words (:class:`_SearchGrams`) for the current dictionary."""
+    global _GRAMS
+    tok = tokenizer()
+    stamp, grams = _GRAMS
+    if stamp != tok.total or grams.freq is not tok.FREQ:
+        grams = _SearchGrams(tok.FREQ)
+        _GRAMS = (tok.total, grams)
+    return grams
 
 
 def cut(text: str) -> list[str]:
@@ -243,6 +233,15 @@ def cut(text: str) -> list[str]:
 
     About twice as fast as jieba's own ``cut`` (see docs/performance.md);
     tests/test_nlp_segment_fast.py checks that both give the same tokens.
+
+    Each run of Chinese characters, letters and digits is segmented as
+    jieba's ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``) does, in one
+    backward pass: the words starting at ``k`` are found while the route from
+    ``k`` is chosen, with no DAG dictionary, no generator and no tuple per
+    edge. The arithmetic is jieba's, term for term (``log(freq) - logtotal +
+    route``), and a tie goes to the longer word as jieba's ``max`` over
+    ``(score, end)`` does, so the words are the same. The text between runs
+    (punctuation, whitespace) is split as jieba's ``re_skip`` does.
 
     Args:
         text: Any text.
@@ -259,19 +258,71 @@ def cut(text: str) -> list[str]:
     if stamp != total or len(logp) > _LOGP_MAX:
         logp = {}
         _LOGP = (total, logp)
+    known = logp.get
+    absent = _ABSENT
+    prefix = _PREFIX
+    eng = _ENG
+    skip = _SKIP
     out: list[str] = []
+    append = out.append
     # A split with one group alternates: text between runs, a run, ...
-    for j, blk in enumerate(_HAN.split(text)):
-        if not blk:
+    between = True
+    for s in _HAN.split(text):
+        if between:
+            between = False
+            if not s:
+                continue
+            if len(s) == 1 or skip.search(s) is None:  # no whitespace: one token a character
+                out.extend(s)
+                continue
+            for x in skip.split(s):
+                if skip.match(x):
+                    append(x)
+                else:
+                    out.extend(x)
             continue
-        if j & 1:
-            _cut_block(blk, get, logtotal, logp, out)
-            continue
-        for x in _SKIP.split(blk):
-            if _SKIP.match(x):
-                out.append(x)
+        between = True
+        n = len(s)
+        score = [0.0] * (n + 1)
+        ends = [0] * n
+        for k in range(n - 1, -1, -1):
+            best: float | None = None
+            best_end = i = k + 1
+            frag = s[k]
+            while True:
+                lp = known(frag)
+                if lp is None:
+                    f = get(frag)
+                    lp = logp[frag] = absent if f is None else log(f) - logtotal if f else prefix
+                if lp is absent:  # s[k:i] is no word and no prefix of one
+                    break
+                if lp is not prefix:
+                    v = lp + score[i]
+                    if best is None or v >= best:
+                        best = v
+                        best_end = i
+                if i == n:
+                    break
+                i += 1
+                frag = s[k:i]
+            if best is None:  # no word starts here: the character alone
+                best = log(get(s[k]) or 1) - logtotal + score[k + 1]
+            score[k] = best
+            ends[k] = best_end
+        x = 0
+        buf = ""
+        while x < n:
+            y = ends[x]
+            if y - x == 1 and s[x] in eng:  # single letters and digits run together
+                buf += s[x]
             else:
-                out.extend(x)
+                if buf:
+                    append(buf)
+                    buf = ""
+                append(s[x:y])
+            x = y
+        if buf:
+            append(buf)
     return out
 
 
