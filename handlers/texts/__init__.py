@@ -186,6 +186,7 @@ from handlers.texts.stations import (
 )
 from handlers.texts.triage import (
     EMPTY_REASON,
+    LEVEL_TOO_LOW,
     VAGUE_QUESTION,
     W_KEEP,
     WHICH_NEEDS_PROBLEM,
@@ -194,6 +195,7 @@ from handlers.texts.triage import (
     level_kept,
     lower_reason_prompt,
     lowered_line,
+    weak_reason,
     officer_emergency_line,
     small_talk,
     why_line,
@@ -226,6 +228,7 @@ __all__ = [
     "ECHO_CHARS",
     "EDITED",
     "EMPTY_REASON",
+    "LEVEL_TOO_LOW",
     "EMPTY_TEXT",
     "EXTRA_ADDED",
     "FOLLOW_UP_COMMENT",
@@ -328,6 +331,7 @@ __all__ = [
     "location_prompt",
     "lower_reason_prompt",
     "lowered_line",
+    "weak_reason",
     "note_done",
     "note_prompt",
     "office_lines",

@@ -1,0 +1,90 @@
+"""More defects a product trial found in case handling, each driven through the real bot.
+
+The real application polls the fake Bot API; the real delivery worker pushes the
+outbox into it. Every date comes from the kit's service clock.
+
+D7  Lowering a critical warning: a real reason, no lower than 较大, the district told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from config.district import District
+from storage.enums import Role
+from storage.models import CaseEvent
+from tests.botkit import WAIT, BotKit, sqlite_bot
+
+OFFICER = 3401
+CHIEF = 2401
+LEADER = 2402
+CENTRE = 2403
+SUICIDE = "和平社区3号楼有个老人说活着没意思，把家里的药都攒起来了，儿子在外地联系不上"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def test_d7_a_lowered_critical_warning_needs_a_reason_and_the_district_is_told(
+    kit: BotKit,
+) -> None:
+    officer = kit.user(OFFICER, "李信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "东城站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    leader = kit.user(LEADER, "群工办")
+    await kit.bind(leader, kit.district.leadership, Role.STAFF)
+    centre = kit.user(CENTRE, "收集中心")
+    await kit.bind(centre, kit.district.warning_centres[0], Role.STAFF)
+
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, SUICIDE, "预警研判")
+    assert "等级：特别重大" in proposal.content
+    await kit.press(
+        officer, proposal, "更改等级", lambda m: m is proposal and "较大" in str(m.buttons)
+    )
+    # 一般 is not offered for a critical rating.
+    assert [b["text"] for b in proposal.buttons] == ["较大", "重大", "特别重大", "« 返回"]
+    await kit.press(officer, proposal, "较大", "须说明理由")
+    # One letter, punctuation, a repeated character: asked again, nothing filed.
+    for weak in ("x", "。。。", "好好好好好好"):
+        again = await kit.say(officer, weak, "至少5个字")
+        assert "不降级请点「保持」" in again.content
+    assert await kit.cases() == []
+    proposal = await kit.say(officer, "已电话联系其儿子，今晚回家陪护", "预警研判")
+    assert "等级：较大" in proposal.content
+    receipt = await kit.press(officer, proposal, "确认", "预警已报送")
+    assert "群工办" in receipt.content or "区委群众工作委员会办公室" in receipt.content
+
+    (case,) = await kit.cases()
+    assert case.severity == "medium"
+    number = case.number or ""
+    # Those a critical alert goes to get the card and the 【定级说明】 with the reason.
+    for person in (leader, centre, chief):
+        told = await person.wait_for_message(
+            lambda m: m.content.startswith("【定级说明】") and number in m.content, WAIT
+        )
+        assert "“特别重大”下调为“较大”" in told.content
+        assert "下调理由：已电话联系其儿子，今晚回家陪护" in told.content
+    await leader.wait_for_message(lambda m: m.content.startswith("【预警信息】"), WAIT)
+    # The record keeps the rubric's level and the officer's.
+    async with kit.db.session() as s:
+        events = list(
+            (
+                await s.scalars(
+                    select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+                )
+            ).all()
+        )
+    registered = next(e for e in events if e.type == "registered")
+    changed = next(e for e in events if e.type == "severity_changed")
+    assert registered.data["rubric"] == "critical"
+    assert (changed.data["from"], changed.data["to"]) == ("critical", "medium")
+    assert changed.note == "已电话联系其儿子，今晚回家陪护"
