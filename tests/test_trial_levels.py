@@ -1,6 +1,6 @@
 """Found in the product trial of stop 22: a warning the officer lowered from 特别重大 to
-一般 reached the chief as an ordinary 一般 card (since: no lower than 较大), with no word that the rules had rated it
-特别重大 nor why it was lowered."""
+一般 reached the chief as an ordinary 一般 card, with no word that the rules had rated it
+特别重大 nor why it was lowered. (Since then a critical level goes no lower than 较大.)"""
 
 from __future__ import annotations
 

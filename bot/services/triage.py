@@ -41,10 +41,10 @@ __all__ = [
     "Triage",
     "TriageKind",
     "check_level",
-    "levels_below_critical",
-    "reason_ok",
     "emergency_of",
+    "levels_below_critical",
     "needs_reason",
+    "reason_ok",
     "triage",
 ]
 
