@@ -28,8 +28,8 @@ from telegram.ext import (
 
 from bot.services import notifications as nt
 from bot.services.callbacks import CallbackAction, CaseAction
-from bot.services.cases import CaseView
-from bot.services.lifecycle import CaseError
+from bot.services.cases import MIN_RESULT_CHARS, RESULT_TOO_SHORT, CaseView
+from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.people import PersonInfo
 from handlers import texts
 from handlers.base import (
@@ -274,6 +274,11 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
     case_id, version = int(pending["case"]), int(pending["version"])
     cases = context.runtime.cases
     if action == CaseAction.RESOLVE:
+        if not is_meaningful(text, MIN_RESULT_CHARS):
+            # The citizen reads this as the answer to their problem: ask again.
+            _data(context)["note"] = pending
+            await reply(update, RESULT_TOO_SHORT)
+            return None
         # 办结 asks what the result was before anything is saved.
         _data(context)["note"] = {**pending, "text": text}
         await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())

@@ -165,7 +165,7 @@ async def test_illegal_transitions_are_refused(db: Database, district: District)
     me = await citizen(db)
     view = await svc.file_request(me.id, RequestDraft(text=LAMP))
     for call in (
-        svc.resolve(view.id, boss.id, "好了"),
+        svc.resolve(view.id, boss.id, "已修好路灯"),
         svc.start_progress(view.id, boss.id),
         svc.answer_follow_up(view.id, me.id, True, "satisfied"),
     ):

@@ -34,7 +34,7 @@ async def test_closure_kind_is_kept_and_the_reporter_decides(
     case_id = (await svc.file_request(me.id, RequestDraft(text="路灯坏了"))).id
     await svc.acknowledge(case_id, boss.id)
     with pytest.raises(CaseError) as err:
-        await svc.resolve(case_id, boss.id, "已修复", closure="fixed-ish")
+        await svc.resolve(case_id, boss.id, "已修复路灯", closure="fixed-ish")
     assert err.value.code == "bad_input"
     await svc.resolve(case_id, boss.id, "已向群众解释", closure="explained")
     case = await load_case(db, case_id)

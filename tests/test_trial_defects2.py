@@ -4,6 +4,9 @@ The real application polls the fake Bot API; the real delivery worker pushes the
 outbox into it. Every date comes from the kit's service clock.
 
 D7  Lowering a critical warning: a real reason, no lower than 较大, the district told.
+D4  A 办结 result must say something (ok is refused with a clear message).
+D5  The first follow-up answer stands: the buttons go, a later tap is refused, and the
+    typed comment after 未解决 reopens the case.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import pytest
 from sqlalchemy import select
 
 from config.district import District
-from storage.enums import Role
+from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 OFFICER = 3401
 CHIEF = 2401
 LEADER = 2402
 CENTRE = 2403
+CITIZEN = 1401
 SUICIDE = "和平社区3号楼有个老人说活着没意思，把家里的药都攒起来了，儿子在外地联系不上"
 
 
@@ -88,3 +93,54 @@ async def test_d7_a_lowered_critical_warning_needs_a_reason_and_the_district_is_
     assert registered.data["rubric"] == "critical"
     assert (changed.data["from"], changed.data["to"]) == ("critical", "medium")
     assert changed.note == "已电话联系其儿子，今晚回家陪护"
+
+
+async def test_d4_d5_a_result_must_say_something_and_the_first_follow_up_answer_stands(
+    kit: BotKit,
+) -> None:
+    chief = kit.user(CHIEF, "劳动站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+    await kit.callback_answer(chief.press(card, "签收"))
+    await chief.wait_for_message(lambda m: m is card and "已签收" in m.content, WAIT)
+
+    # D4: ok, punctuation, a repeated character: asked again, nothing saved.
+    await kit.press(chief, card, "办结", "办结说明")
+    for weak in ("ok", "。。！！", "好好好好"):
+        again = await kit.say(chief, weak, "办理结果过于简单")
+        assert "至少4个字" in again.content
+    assert (await kit.case(case.id)).status == CaseStatus.ACKNOWLEDGED
+    await kit.say(chief, "已协调企业本月底前补发全部工资", "办结类型")
+    await kit.say(chief, "实际解决", "已办结")
+    question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, WAIT)
+    assert not [m for m in citizen.transcript() if "办理结果：ok" in m.content]
+    assert (await kit.case(case.id)).resolution_note == "已协调企业本月底前补发全部工资"
+
+    # D5: 未解决 is the answer: the question loses its buttons at once.
+    satisfied = question.callback_data("已解决·满意")
+    await kit.press(citizen, question, "未解决", "简要说明")
+    await citizen.wait_for_message(lambda m: m is question and not m.buttons, WAIT)
+    assert "您的回复：未解决" in question.content
+    # A second tap (an old client still showing the buttons) is refused and changes nothing.
+    before = await kit.counts()
+    pressed = kit.fake.press_button(CITIZEN, question.message_id, satisfied, strict=False)
+    refusal = await kit.callback_answer(pressed)
+    assert "您已选择“未解决”" in refusal and "不能更改" in refusal
+    assert await kit.counts() == before
+    assert (await kit.case(case.id)).status == CaseStatus.RESOLVED
+    # The typed comment is the reopening comment, not a new request.
+    comment = "根本没人联系我，工资一分没拿到"
+    proposals = len([m for m in citizen.transcript() if "建议由" in m.content])
+    await kit.answer(citizen, citizen.send_text(comment), "已收到您的意见")
+    stored = await kit.case(case.id)
+    assert stored.status == CaseStatus.REOPENED
+    assert len(await kit.cases()) == 1
+    await kit.delivered()
+    assert len([m for m in citizen.transcript() if "建议由" in m.content]) == proposals
+    events = await events_of(kit, case.id)
+    answered = [e for e in events if e.type == "followed_up"]
+    assert [(e.data["solved"], e.note) for e in answered] == [(False, comment)]
+    assert events[-1].type == "reopened" and events[-1].note == comment
+    assert "closed" not in [e.type for e in events]

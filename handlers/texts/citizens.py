@@ -406,6 +406,16 @@ FOLLOW_UP_COMMENT = (
 )
 
 
+def follow_up_pending(first_label: str, same_case: bool) -> str:
+    """A follow-up button tapped while the comment on an earlier answer is awaited."""
+    if same_case:
+        return (
+            f"您已选择“{first_label}”，此回答不能更改。请直接发送文字说明原因，"
+            "或点「跳过」；工作人员会重新办理。"
+        )
+    return f"请先发送对上一件诉求的意见（您选择了“{first_label}”），或点「跳过」，再回答这一件。"
+
+
 def follow_up_answered(question: str, answer_label: str) -> str:
     """The follow-up question, edited to show the answer (buttons removed)."""
     return f"{question}\n\n您的回复：{answer_label}"

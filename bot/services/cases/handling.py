@@ -8,6 +8,8 @@ from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     CLOSURE_KINDS,
+    MIN_RESULT_CHARS,
+    RESULT_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
@@ -18,6 +20,7 @@ from bot.services.lifecycle import (
     CaseError,
     TimerKind,
     apply,
+    is_meaningful,
 )
 from bot.services.routing import UNKNOWN
 from storage import cases as store
@@ -112,10 +115,13 @@ class CaseHandling(CaseTx):
         beside it and decides the resolution rate (``bot/services/scores.py``).
 
         Raises:
-            CaseError: ``bad_input`` (empty note, unknown closure), ``not_found``,
+            CaseError: ``bad_input`` (an empty note or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters, unknown closure), ``not_found``,
                 ``forbidden``, ``stale``, ``illegal_transition``.
         """
         note_ = _required(note, "请填写办理结果。")
+        if not is_meaningful(note_, MIN_RESULT_CHARS):
+            raise CaseError("bad_input", RESULT_TOO_SHORT)
         if closure not in CLOSURE_KINDS:
             raise CaseError("bad_input", "请选择实际解决、解释说明或不属实。")
         async with self._acting(case_id, actor_id) as (s, now, actor, case):

@@ -23,6 +23,14 @@ SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
 CLOSURE_KINDS = {"solved": "实际解决", "explained": "解释说明", "unfounded": "不属实"}
 MAX_TEXT = 5000
 MAX_NOTE = 2000
+#: Meaningful characters (:func:`bot.services.lifecycle.meaningful_length`) a 办结
+#: result needs: the citizen reads it as the answer to their problem (``ok`` is none).
+MIN_RESULT_CHARS = 4
+#: The refusal of a result that says nothing.
+RESULT_TOO_SHORT = (
+    f"办理结果过于简单。请写明做了什么、结果如何（至少{MIN_RESULT_CHARS}个字），"
+    "例如“已协调企业于本月底前补发工资”。群众会看到这段说明。"
+)
 #: Unit kinds whose people may view every case (district office and centres).
 DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
 TERRITORIAL_KINDS = GRASSROOTS_KINDS | {UnitKind.STREET_STATION, UnitKind.PARK_STATION}
