@@ -181,6 +181,8 @@ async def card_button(update: Update, context: BotContext) -> None:
                 act == CaseAction.EXTEND_OK,
                 expected_version=action.version,
             )
+        elif act == CaseAction.URGE:
+            view = await cases.urge(action.case_id, person.id, expected_version=action.version)
         elif act == CaseAction.DISPATCH and action.arg:
             view = await cases.dispatch(
                 action.case_id, person.id, action.arg, expected_version=action.version

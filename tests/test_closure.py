@@ -62,7 +62,7 @@ async def test_an_officer_is_never_surveyed_on_their_own_warning(
     assert view.owning_unit_id == "xihu"
     await svc.acknowledge(view.id, boss.id)
     after = await last_outbox_id(db)
-    await svc.resolve(view.id, boss.id, "已加固", closure="solved")
+    await svc.resolve(view.id, boss.id, "已加固广告牌", closure="solved")
     to_officer = [r for r in await outbox(db, view.id, after) if r.person_id == me.id]
     assert len(to_officer) == 1
     assert "已办结" in to_officer[0].text and "满意" not in to_officer[0].text

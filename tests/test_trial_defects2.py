@@ -7,6 +7,10 @@ D7  Lowering a critical warning: a real reason, no lower than 较大, the distri
 D4  A 办结 result must say something (ok is refused with a clear message).
 D5  The first follow-up answer stands: the buttons go, a later tap is refused, and the
     typed comment after 未解决 reopens the case.
+D29 The second reopening (重办) sends the case to supervision; the cards count the rounds.
+D15 The supervision centre supervises a case escalated to it (催办, 上报): it cannot 签收
+    or 办结 in the station's name; an admin of another unit who does is recorded as that
+    unit, and the station gets no credit in the assessment.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from sqlalchemy import select
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
+from bot.fakeapi import ChatMessage, FakeUser
+from bot.services.scores import unit_scores
 from tests.botkit import WAIT, BotKit, sqlite_bot
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
@@ -27,6 +33,8 @@ CHIEF = 2401
 LEADER = 2402
 CENTRE = 2403
 CITIZEN = 1401
+SUPERVISOR = 2404
+ADMIN = 2405
 SUICIDE = "和平社区3号楼有个老人说活着没意思，把家里的药都攒起来了，儿子在外地联系不上"
 
 
@@ -144,3 +152,117 @@ async def test_d4_d5_a_result_must_say_something_and_the_first_follow_up_answer_
     assert [(e.data["solved"], e.note) for e in answered] == [(False, comment)]
     assert events[-1].type == "reopened" and events[-1].note == comment
     assert "closed" not in [e.type for e in events]
+
+
+async def _resolve_round(kit: BotKit, chief: FakeUser, card: ChatMessage, result: str) -> None:
+    await kit.callback_answer(chief.press(card, "签收"))
+    await chief.wait_for_message(lambda m: m is card and "状态：已签收" in m.content, WAIT)
+    await kit.press(chief, card, "办结", "办结说明")
+    await kit.say(chief, result, "办结类型")
+    await kit.say(chief, "实际解决", "已办结")
+
+
+async def _unsolved(kit: BotKit, citizen: FakeUser, comment: str) -> None:
+    question = await citizen.wait_for_message(
+        lambda m: "解决了吗" in m.content and bool(m.buttons), WAIT
+    )
+    await kit.press(citizen, question, "未解决", "简要说明")
+    await kit.answer(citizen, citizen.send_text(comment), "已收到您的意见")
+
+
+async def test_d29_the_second_reopening_goes_to_supervision(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "劳动站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    supervisor = kit.user(SUPERVISOR, "督办员")
+    await kit.bind(supervisor, kit.district.supervision, Role.STAFF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+
+    await _resolve_round(kit, chief, card, "已约谈企业负责人，承诺补发")
+    await _unsolved(kit, citizen, "还是没发工资")
+    once = await kit.case(case.id)
+    assert (once.status, once.reopen_count, once.escalation_level) == (CaseStatus.REOPENED, 1, 0)
+    await chief.wait_for_message(lambda m: m is card and "（第1次重办）" in m.content, WAIT)
+    assert not [m for m in supervisor.transcript() if "【上报督办】" in m.content]
+
+    await _resolve_round(kit, chief, card, "再次约谈企业负责人，限期补发")
+    await _unsolved(kit, citizen, "还是不行，一分钱没拿到")
+    twice = await kit.case(case.id)
+    assert (twice.status, twice.reopen_count) == (CaseStatus.REOPENED, 2)
+    assert twice.escalation_level == 1
+    assert twice.escalated_to_unit_id == kit.district.supervision
+    escalated = (await events_of(kit, case.id))[-1]
+    assert escalated.type == "escalated" and escalated.data["reason"] == "reopened_again"
+    assert escalated.actor_id is None
+    # The centre is told why, and the owner's card counts the rounds.
+    told = await supervisor.wait_for_message(lambda m: "【上报督办】" in m.content, WAIT)
+    assert case.number is not None and case.number in told.content
+    assert "多次重办仍未解决" in told.content
+    await chief.wait_for_message(
+        lambda m: m is card and "（第2次重办）" in m.content and "督查督办中心" in m.content, WAIT
+    )
+    (pending,) = await kit.runtime.cases.pending_for_unit("labor")
+    assert pending.reopen_count == 2
+    listed = await kit.say(chief, "/pending", "待办案件")
+    assert "第2次重办" in listed.content
+
+
+async def test_d15_the_supervision_centre_supervises_and_does_not_act_for_the_station(
+    kit: BotKit,
+) -> None:
+    chief = kit.user(CHIEF, "劳动站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    supervisor = kit.user(SUPERVISOR, "督办员")
+    await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
+    admin = kit.user(ADMIN, "群工办管理员")
+    await kit.bind(admin, kit.district.leadership, Role.ADMIN)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    card = await card_of(chief, case)
+    await kit.press(chief, card, "上报", "上报")
+    await kit.say(chief, "企业拒不配合，请上级协调", "已上报")
+    await chief.wait_for_message(lambda m: m is card and "督查督办中心" in m.content, WAIT)
+    number = case.number or ""
+
+    # The centre's card offers supervision, not the station's acts.
+    centre_card = await supervisor.wait_for_message(
+        lambda m: m.content.startswith("【") and number in m.content and bool(m.buttons), WAIT
+    )
+    labels = [b["text"] for b in centre_card.buttons]
+    assert "催办" in labels
+    assert not {"签收", "办结", "退单", "处理中"} & set(labels)
+    # The station's 签收 pressed by the centre is refused and changes nothing.
+    before = await kit.counts()
+    pressed = kit.fake.press_button(
+        SUPERVISOR, centre_card.message_id, card.callback_data("签收"), strict=False
+    )
+    refusal = await kit.callback_answer(pressed)
+    assert "负责督办" in refusal and "区劳动局群众工作站承办" in refusal
+    assert await kit.counts() == before
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+
+    # 催办: the station is reminded, the event is the centre's, the case unchanged.
+    version = (await kit.case(case.id)).version
+    done = await kit.callback_answer(supervisor.press(centre_card, "催办"))
+    assert done.startswith("已催办承办单位")
+    urged = await chief.wait_for_message(lambda m: m.content.startswith("【督办催办】"), WAIT)
+    assert number in urged.content and "督查督办中心催办" in urged.content
+    assert "签收" in str(urged.buttons)  # the owner acts from the reminder
+    last = (await events_of(kit, case.id))[-1]
+    assert (last.type, last.unit_id) == ("urged", kit.district.supervision)
+    assert (await kit.case(case.id)).version == version
+    assert not [m for m in citizen.transcript() if "督查督办中心签收" in m.content]
+
+    # An admin of another unit may still act in an emergency; the event is the
+    # admin's unit's and the station's response rate gets no credit for it.
+    person = await kit.person(ADMIN)
+    assert person is not None
+    await kit.runtime.cases.acknowledge(case.id, person.id)
+    acked = (await events_of(kit, case.id))[-1]
+    assert (acked.type, acked.unit_id) == ("acknowledged", kit.district.leadership)
+    now = kit.clock.now().astimezone(kit.runtime.settings.timezone)
+    (score,) = await unit_scores(
+        kit.db, kit.district, now.year, now.month, as_of=kit.clock.now(), unit_ids=["labor"]
+    )
+    assert (score.unit_id, score.dispatched, score.acknowledged_on_time) == ("labor", 1, 0)

@@ -98,6 +98,8 @@ class EventType(StrEnum):
     RENOTIFIED = "renotified"
     #: The resolution deadline passed; the owners got a reminder (催办).
     REMINDED = "reminded"
+    #: A supervising (escalated-to) unit urged the owner by hand (催办; payload: unit_id).
+    URGED = "urged"
     #: 延期申请: the station asked for more time (payload: reason, requested_due, due).
     EXTENSION_REQUESTED = "extension_requested"
     #: The supervision centre approved (payload: original_due, new_due).

@@ -50,7 +50,8 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             else view.kind_label
         )
         block = (
-            f"{i}. {flag}{view.number}（{kind}）{view.status_label}\n"
+            f"{i}. {flag}{view.number}（{kind}）{view.status_label}"
+            f"{f'（第{view.reopen_count}次重办）' if view.reopen_count else ''}\n"
             f"   {due_label}：{nt.fmt_time(due, tz)}\n"
             f"   内容：{snippet(view.text, 40)}"
         )
@@ -142,6 +143,7 @@ ACTION_DONE: dict[CaseAction, str] = {
     CaseAction.DISPATCH: "已派单",
     CaseAction.EXTEND_OK: "已同意延期",
     CaseAction.EXTEND_NO: "已不同意延期",
+    CaseAction.URGE: "已催办承办单位",
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
 

@@ -139,8 +139,8 @@ class CaseService(
     CaseAmend,
     CaseHandling,
     CaseRejection,
-    CaseEscalation,
     CaseFollowUp,
+    CaseEscalation,
     CaseExtension,
 ):
     """Domain services for cases. One instance per process; safe to share.

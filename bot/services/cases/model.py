@@ -212,6 +212,8 @@ class CaseView:
     masked: bool
     #: The classifier's proposal when the reporter chose another office (``室 · 局``), else "".
     suggested_name: str = ""
+    #: How many times the reporter's follow-up reopened the case (重办).
+    reopen_count: int = 0
 
     @property
     def photo_count(self) -> int:

@@ -123,6 +123,30 @@ class CaseViews:
             return False
         return person.unit_id in self.responsible_units(case)
 
+    def may_handle(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 签收 / 处理中 / 办结 / 退单 ``case``: the owner's
+        chiefs and staff, and admins.
+
+        A unit the case was escalated to supervises (督办): it urges (催办), approves
+        extensions, dispatches a case at the desk, or passes it further up; it does
+        not acknowledge or resolve in the owner's name (the owner's figures would
+        get the credit for work it never did).
+        """
+        if not self.may_act(person, case):
+            return False
+        return person.role == Role.ADMIN or person.unit_id == case.owning_unit_id
+
+    def may_urge(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 催办 ``case``: a supervising (escalated-to) unit's
+        chiefs, staff and admins, while the case is open at a unit other than theirs."""
+        return (
+            self.may_act(person, case)
+            and person.unit_id != case.owning_unit_id
+            and person.unit_id in self.responsible_units(case)
+            and CaseStatus(case.status) in ESCALATABLE
+            and CaseStatus(case.status) not in AT_DESK
+        )
+
     def may_reject(self, person: Person, case: Case) -> bool:
         """Whether ``person`` may close ``case`` as not admissible (不予受理).
 
@@ -183,6 +207,14 @@ class CaseViews:
         acts: list[CaseAction] = []
         if self.may_dispatch(person, case):
             acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
+        if person.unit_id != case.owning_unit_id:
+            # A supervising unit's card: 催办 and 上报 (and 派单 at the desk), never the
+            # owner's 签收 / 办结 (see ``may_handle``).
+            if self.may_urge(person, case):
+                acts.append(CaseAction.URGE)
+            if status in ESCALATABLE and self.next_level(case) is not None:
+                acts.append(CaseAction.ESCALATE)
+            return acts
         if status in (CaseStatus.DISPATCHED, CaseStatus.REOPENED):
             acts.append(CaseAction.ACKNOWLEDGE)
         if status == CaseStatus.ACKNOWLEDGED:
@@ -252,6 +284,7 @@ class CaseViews:
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
+            reopen_count=case.reopen_count or 0,
         )
 
     def _suggested_name(self, case: Case) -> str:
