@@ -20,11 +20,11 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
+from bot.fakeapi import ChatMessage, FakeUser
+from bot.services.scores import unit_scores
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
-from bot.fakeapi import ChatMessage, FakeUser
-from bot.services.scores import unit_scores
 from tests.botkit import WAIT, BotKit, sqlite_bot
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
