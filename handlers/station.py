@@ -129,17 +129,41 @@ async def _refused(
         person.id,
         exc.code,
     )
-    if context is not None and exc.code in OUT_OF_DATE and not _on_a_card(query):
-        try:
-            view = await context.runtime.cases.get_case_view(action.case_id, person.id)
-        except CaseError:
-            view = None
-        if view is not None:
-            told = texts.outdated_notice(view, action.action)
+    if context is not None and exc.code in OUT_OF_DATE:
+        told = await _what_became_of_it(context, person, action)
+        if told is not None:
             await query.answer(told, show_alert=True)
             await _settle_message(query, f"（{told}）")
             return
     await query.answer(exc.message, show_alert=True)
+
+
+#: The event that a case action writes (to say who did it already).
+_EVENT_OF = {
+    CaseAction.ACKNOWLEDGE: "acknowledged",
+    CaseAction.START: "in_progress",
+    CaseAction.RESOLVE: "resolved",
+    CaseAction.RETURN: "returned",
+    CaseAction.REJECT: "rejected",
+}
+
+
+async def _what_became_of_it(
+    context: BotContext, person: PersonInfo, action: CallbackAction
+) -> str | None:
+    """An out-of-date button: whether its action was done already, and by whom
+    (the presser himself, after a double tap, is told so), or only the message is old."""
+    cases = context.runtime.cases
+    try:
+        view = await cases.get_case_view(action.case_id, person.id)
+        timeline = await cases.timeline(action.case_id, person.id)
+    except CaseError:
+        return None
+    kind = _EVENT_OF.get(action.action)
+    last = next((e for e in reversed(timeline) if kind and e.type == kind), None)
+    by_me = last is not None and last.actor_id == person.id
+    done_by = (last.actor_name or last.unit_name) if last is not None else None
+    return texts.outdated_notice(view, action.action, done_by, by_me)
 
 
 async def card_button(update: Update, context: BotContext) -> None:
@@ -192,8 +216,11 @@ async def card_button(update: Update, context: BotContext) -> None:
             await query.answer(texts.FORGED_BUTTON, show_alert=True)
             return
     except CaseError as exc:
-        await _refused(query, person, action, exc, context)
-        return
+        retried = await _from_an_older_notice(query, context, person, action, exc)
+        if retried is None:
+            await _refused(query, person, action, exc, context)
+            return
+        view = retried
     mark_saved(update, context, f"{view.number} {texts.ACTION_DONE.get(act, '')}")
     log.info("%s on %s by person %s", act.value, view.number, person.id)
     done = texts.ACTION_DONE.get(act, "已完成")
@@ -201,6 +228,30 @@ async def card_button(update: Update, context: BotContext) -> None:
         done += f"至{view.owning_unit_name}"
     await query.answer(f"{done}：{view.number}")
     await _settle_message(query, f"✔ {done}（{person.name}）")
+
+
+async def _from_an_older_notice(
+    query: CallbackQuery,
+    context: BotContext,
+    person: PersonInfo,
+    action: CallbackAction,
+    exc: CaseError,
+) -> CaseView | None:
+    """签收 / 处理中 pressed on an older message of the case (a 【定级说明】, a
+    reminder) drawn before a later change: the act means the same on the newest
+    card, so it is done there if it is still possible (else None: refused)."""
+    if exc.code != "stale" or _on_a_card(query):
+        return None
+    if action.action not in (CaseAction.ACKNOWLEDGE, CaseAction.START):
+        return None
+    cases = context.runtime.cases
+    try:
+        now = await cases.get_case_view(action.case_id, person.id)
+        if action.action == CaseAction.ACKNOWLEDGE:
+            return await cases.acknowledge(action.case_id, person.id, expected_version=now.version)
+        return await cases.start_progress(action.case_id, person.id, expected_version=now.version)
+    except CaseError:
+        return None
 
 
 async def _send_card(update: Update, context: BotContext, person: PersonInfo, case_id: int) -> None:
@@ -249,6 +300,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     except CaseError as exc:
         await _refused(query, person, action, exc)
         return ConversationHandler.END
+    earlier = _data(context).get("note")
     _data(context)["note"] = {
         "at": stamp(context),
         "action": action.action.value,
@@ -257,8 +309,37 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         "number": number,
     }
     await query.answer()
-    await reply(update, texts.note_prompt(action.action, number), texts.REMOVE_KEYBOARD)
+    prompt = texts.note_prompt(action.action, number)
+    dropped = _abandoned(earlier, action.case_id, action.action)
+    if dropped:
+        prompt = f"{dropped}\n{prompt}"
+    await reply(update, prompt, texts.REMOVE_KEYBOARD)
     return NOTE
+
+
+def _abandoned(pending: object, case_id: int, action: CaseAction) -> str | None:
+    """The line telling that ``pending`` (an awaited note) was dropped, unless it is
+    the same action on the same case (pressed again: still awaited)."""
+    if not isinstance(pending, dict) or "action" not in pending:
+        return None
+    try:
+        earlier = CaseAction(str(pending["action"]))
+    except ValueError:
+        return None
+    if earlier == action and int(pending.get("case", 0)) == case_id:
+        return None
+    return texts.note_abandoned(earlier, str(pending.get("number", "")))
+
+
+async def note_interrupted(update: Update, context: BotContext) -> int:
+    """Another card button (签收, 派单 …) while a note is awaited: the awaited
+    办结 / 退单 / 上报 is cancelled (and said so), then the button does its work."""
+    pending = _data(context).pop("note", None)
+    await card_button(update, context)
+    dropped = _abandoned(pending, 0, CaseAction.REFRESH)
+    if dropped:
+        await reply(update, dropped.strip("（）"), texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
 
 
 async def note_text(update: Update, context: BotContext) -> str | int | None:
@@ -361,6 +442,8 @@ async def show_pending(update: Update, context: BotContext) -> None:
 def register(application: App) -> None:
     """Add the note conversation, the card buttons and /pending."""
     note_pattern = "^(" + "|".join(re.escape(a.value) for a in NOTE_ACTIONS) + "):"
+    # Every signed button that is neither a conversation button nor a follow-up answer.
+    card_buttons = re.compile(rf"^(?!{re.escape(texts.UI)}|fu:)")
     with quiet_per_message_warning():
         notes = ConversationHandler(
             entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
@@ -368,10 +451,12 @@ def register(application: App) -> None:
                 NOTE: [
                     MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
                     MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
                 ],
                 CLOSURE: [
                     MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
                     MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
                 ],
             },
             fallbacks=[
@@ -384,8 +469,5 @@ def register(application: App) -> None:
             persistent=is_persistent(application),
         )
     application.add_handler(notes)
-    # Every signed button that is neither a conversation button nor a follow-up answer.
-    application.add_handler(
-        CallbackQueryHandler(card_button, pattern=re.compile(rf"^(?!{re.escape(texts.UI)}|fu:)"))
-    )
+    application.add_handler(CallbackQueryHandler(card_button, pattern=card_buttons))
     application.add_handler(CommandHandler("pending", show_pending, filters=PRIVATE))

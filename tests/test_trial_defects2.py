@@ -11,6 +11,8 @@ D29 The second reopening (重办) sends the case to supervision; the cards count
 D15 The supervision centre supervises a case escalated to it (催办, 上报): it cannot 签收
     or 办结 in the station's name; an admin of another unit who does is recorded as that
     unit, and the station gets no credit in the assessment.
+D3/D8/D22 A button pressed while a note is awaited cancels it and says so; a double tap
+    says 您已签收; 签收 on an older message of the case works while it is still possible.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ CENTRE = 2403
 CITIZEN = 1401
 SUPERVISOR = 2404
 ADMIN = 2405
+OTHER_CITIZEN = 1402
 SUICIDE = "和平社区3号楼有个老人说活着没意思，把家里的药都攒起来了，儿子在外地联系不上"
 
 
@@ -266,3 +269,78 @@ async def test_d15_the_supervision_centre_supervises_and_does_not_act_for_the_st
         kit.db, kit.district, now.year, now.month, as_of=kit.clock.now(), unit_ids=["labor"]
     )
     assert (score.unit_id, score.dispatched, score.acknowledged_on_time) == ("labor", 1, 0)
+
+
+async def test_d3_d22_a_pending_note_is_cancelled_out_loud_and_a_double_tap_is_named(
+    kit: BotKit,
+) -> None:
+    chief = kit.user(CHIEF, "劳动站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    first = await file_request(kit, kit.user(CITIZEN, "王芳"), LABOR_TEXT)
+    second = await file_request(kit, kit.user(OTHER_CITIZEN, "张伟"), "单位不给交社保，我想投诉")
+    card_a = await card_of(chief, first)
+    card_b = await card_of(chief, second)
+    assert second.owning_unit_id == "labor"
+
+    # D3: 退单 asked for a reason, then 签收 pressed on the same card.
+    await kit.press(chief, card_a, "退单", "退单理由")
+    stale_ack = card_a.callback_data("签收")
+    done = await kit.callback_answer(chief.press(card_a, "签收"))
+    assert done.startswith("已签收")
+    told = await chief.wait_for_message(lambda m: "退单未完成，已取消" in m.content, WAIT)
+    assert first.number is not None and first.number in told.content
+    await chief.wait_for_message(lambda m: m is card_a and "状态：已签收" in m.content, WAIT)
+    # The next text is no longer taken as the reason.
+    await kit.delivered()
+    action = chief.send_text("?")
+    await kit.delivered()
+    assert (await kit.case(first.id)).status == CaseStatus.ACKNOWLEDGED
+    assert not [
+        m
+        for m in chief.transcript()
+        if "已被他人更新" in m.content and m.message_id > action.message_id
+    ]
+    # A double tap of 签收 (the old button) says the presser did it, not "someone else".
+    pressed = kit.fake.press_button(CHIEF, card_a.message_id, stale_ack, strict=False)
+    again = await kit.callback_answer(pressed)
+    assert "您已签收" in again and "无需重复操作" in again and "他人" not in again
+
+    # D22: 退单 pending on one case, 办结 pressed on another: the 退单 is said to be cancelled.
+    await kit.callback_answer(chief.press(card_b, "签收"))
+    await chief.wait_for_message(lambda m: m is card_b and "状态：已签收" in m.content, WAIT)
+    await kit.press(chief, card_a, "退单", "退单理由")
+    prompt = await kit.press(chief, card_b, "办结", "办结说明")
+    assert f"{first.number} 的退单未完成，已取消" in prompt.content
+    assert second.number is not None and second.number in prompt.content
+    await kit.say(chief, "已督促单位补缴社保并核实到账", "办结类型")
+    await kit.say(chief, "实际解决", "已办结")
+    assert (await kit.case(first.id)).status == CaseStatus.ACKNOWLEDGED
+    assert (await kit.case(second.id)).status == CaseStatus.RESOLVED
+
+
+async def test_d8_acknowledging_from_an_older_message_of_the_case_works(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "李信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "东城站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    from bot.services.cases import WarningDraft
+
+    person = await kit.person(OFFICER)
+    assert person is not None
+    view = await kit.runtime.cases.file_warning(
+        person.id,
+        WarningDraft(SUICIDE, severity="high", severity_reason="已电话联系其儿子，今晚回家陪护"),
+    )
+    notice = await chief.wait_for_message(
+        lambda m: m.content.startswith("【定级说明】") and bool(m.buttons), WAIT
+    )
+    # The officer adds the place: the case moves on, the notice's buttons are older.
+    await kit.runtime.cases.add_warning_details(person.id, view.id, place="和平社区3号楼")
+    assert (await kit.case(view.id)).version > view.version
+    ack_data = notice.callback_data("签收")
+    done = await kit.callback_answer(chief.press(notice, "签收"))
+    assert done.startswith("已签收") and "无需重复操作" not in done
+    assert (await kit.case(view.id)).status == CaseStatus.ACKNOWLEDGED
+    # Pressed once more: now it was done, by the presser.
+    pressed = kit.fake.press_button(CHIEF, notice.message_id, ack_data, strict=False)
+    assert "您已签收" in await kit.callback_answer(pressed)
