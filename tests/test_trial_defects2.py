@@ -13,6 +13,8 @@ D15 The supervision centre supervises a case escalated to it (催办, 上报): i
     unit, and the station gets no credit in the assessment.
 D3/D8/D22 A button pressed while a note is awaited cancels it and says so; a double tap
     says 您已签收; 签收 on an older message of the case works while it is still possible.
+Privacy: an identity number typed in the complaint is masked on every card (the owner's
+    too), a phone number for everyone but the owning unit; the preview warns the citizen.
 """
 
 from __future__ import annotations
@@ -344,3 +346,45 @@ async def test_d8_acknowledging_from_an_older_message_of_the_case_works(kit: Bot
     # Pressed once more: now it was done, by the presser.
     pressed = kit.fake.press_button(CHIEF, notice.message_id, ack_data, strict=False)
     assert "您已签收" in await kit.callback_answer(pressed)
+
+
+async def test_privacy_id_numbers_are_masked_on_cards_and_the_preview_warns(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "民政站长")
+    await kit.bind(chief, "civil_affairs", Role.CHIEF)
+    supervisor = kit.user(SUPERVISOR, "督办员")
+    await kit.bind(supervisor, kit.district.supervision, Role.STAFF)
+    citizen = kit.user(CITIZEN, "王小明")
+    text = "我叫王小明，身份证号320102198001011234，电话13912345678，低保被取消了，想问问原因"
+    preview = await kit.say(citizen, text, lambda m: bool(m.buttons))
+    assert "请勿在问题描述中填写身份证号" in preview.content
+    assert "320102198001011234" not in preview.content
+    assert "13912345678" not in preview.content
+    labels = [b["text"] for b in preview.buttons]
+    label = "提交" if "提交" in labels else "交由工作人员分派"
+    await kit.press(citizen, preview, label, "可选 1/3")
+    for _ in range(2):
+        citizen.send_text("跳过")
+    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+    (case,) = await kit.cases()
+    assert case.original_text == text  # the record keeps what was written
+    assert case.owning_unit_id == "civil_affairs"
+    card = await card_of(chief, case)
+    assert "320*************34" in card.content and "320102198001011234" not in card.content
+    assert "13912345678" in card.content  # the owner calls back
+    # Escalated: the supervising centre (a handling unit) gets the phone, not the ID.
+    owner = await kit.person(CHIEF)
+    assert owner is not None
+    await kit.runtime.cases.escalate(case.id, owner.id, "情况复杂，请协调")
+    number = case.number or ""
+    copy = await supervisor.wait_for_message(
+        lambda m: m.content.startswith("【") and number in m.content, WAIT
+    )
+    assert "320102198001011234" not in copy.content and "320*************34" in copy.content
+    # A unit outside the case (another centre reading it) sees neither.
+    reader = kit.user(CENTRE, "收集中心")
+    await kit.bind(reader, kit.district.warning_centres[0], Role.STAFF)
+    person = await kit.person(CENTRE)
+    assert person is not None
+    seen = await kit.runtime.cases.get_case_view(case.id, person.id)
+    assert "320102198001011234" not in seen.text and "13912345678" not in seen.text
+    assert "139****5678" in seen.text

@@ -19,6 +19,7 @@ from bot.services.cases.model import (
     _mask_name,
     _mask_phone,
     default_classifier,
+    mask_id_numbers,
 )
 from bot.services.clock import Clock
 from bot.services.lifecycle import (
@@ -232,8 +233,15 @@ class CaseViews:
             acts.append(CaseAction.REJECT)
         return acts
 
-    def view(self, case: Case, *, masked: bool, now: datetime | None = None) -> CaseView:
-        """Build a :class:`CaseView` of ``case``."""
+    def view(
+        self, case: Case, *, masked: bool, now: datetime | None = None, ids: bool = True
+    ) -> CaseView:
+        """Build a :class:`CaseView` of ``case``.
+
+        ``masked``: contact details and phone numbers in the text are masked (a
+        viewer outside the owning unit). ``ids=False`` keeps identity numbers in
+        the text (the system's own view); every person's view masks them.
+        """
         now = now or self.clock.now()
         room = self.district.rooms.get(case.room)
         bureau = self.district.bureaus.get(case.bureau)
@@ -261,7 +269,7 @@ class CaseViews:
             escalation_level=case.escalation_level,
             escalated_to_unit_id=case.escalated_to_unit_id,
             escalated_to_unit_name=self.unit_name(case.escalated_to_unit_id),
-            text=mask_sensitive(text) if masked else text,
+            text=mask_sensitive(text) if masked else mask_id_numbers(text) if ids else text,
             address=case.address,
             latitude=None if masked else case.latitude,
             longitude=None if masked else case.longitude,
@@ -298,7 +306,9 @@ class CaseViews:
 
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
-        return self.view(case, masked=not self.sees_contact(person, case), now=now)
+        return self.view(
+            case, masked=not self.sees_contact(person, case), now=now, ids=person is not None
+        )
 
     def card_for(
         self, case: Case, person: Person, now: datetime | None = None
