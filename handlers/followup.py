@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
@@ -125,9 +125,11 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
         "msg": message.message_id if message is not None else None,
     }
     await query.answer()
-    # The answer is taken: the question loses its buttons at once and shows it.
+    # The answer is taken: the question shows it and loses the other answers at once. The
+    # chosen one stays (the way back in if the citizen leaves before the comment — a
+    # command drops the unsaved answer); the comment clears it.
     try:
-        await _show_answer(update, label)
+        await _show_answer(update, label, keep=query.data)
     except TelegramError:  # a cosmetic edit never fails the answer
         log.debug("could not mark the follow-up question answered", exc_info=True)
     prompt = await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
@@ -136,12 +138,25 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
     return FU_COMMENT
 
 
-async def _show_answer(update: Update, label: str) -> None:
+async def _show_answer(update: Update, label: str, keep: str | None = None) -> None:
+    """Edit the question to show the answer; ``keep``: the callback data of the one
+    button left (none by default)."""
     query = update.callback_query
     message = query.message if query is not None else None
     if query is None or not isinstance(message, Message):
         return
-    await query.edit_message_text(texts.fit(texts.follow_up_answered(message.text or "", label)))
+    kept = None
+    if keep is not None and message.reply_markup is not None:
+        chosen = [
+            b
+            for row in message.reply_markup.inline_keyboard
+            for b in row
+            if b.callback_data == keep
+        ]
+        kept = InlineKeyboardMarkup([chosen]) if chosen else None
+    await query.edit_message_text(
+        texts.fit(texts.follow_up_answered(message.text or "", label)), reply_markup=kept
+    )
 
 
 async def follow_up_comment(update: Update, context: BotContext) -> int | None:

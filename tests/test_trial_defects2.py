@@ -131,10 +131,13 @@ async def test_d4_d5_a_result_must_say_something_and_the_first_follow_up_answer_
     assert not [m for m in citizen.transcript() if "办理结果：ok" in m.content]
     assert (await kit.case(case.id)).resolution_note == "已协调企业本月底前补发全部工资"
 
-    # D5: 未解决 is the answer: the question loses its buttons at once.
+    # D5: 未解决 is the answer: the question loses the other answers at once (the chosen
+    # one stays until the comment, as the way back in after leaving for a command).
     satisfied = question.callback_data("已解决·满意")
     await kit.press(citizen, question, "未解决", "简要说明")
-    await citizen.wait_for_message(lambda m: m is question and not m.buttons, WAIT)
+    await citizen.wait_for_message(
+        lambda m: m is question and [b["text"] for b in m.buttons] == ["未解决"], WAIT
+    )
     assert "您的回复：未解决" in question.content
     # A second tap (an old client still showing the buttons) is refused and changes nothing.
     before = await kit.counts()
@@ -157,6 +160,7 @@ async def test_d4_d5_a_result_must_say_something_and_the_first_follow_up_answer_
     assert [(e.data["solved"], e.note) for e in answered] == [(False, comment)]
     assert events[-1].type == "reopened" and events[-1].note == comment
     assert "closed" not in [e.type for e in events]
+    await citizen.wait_for_message(lambda m: m is question and not m.buttons, WAIT)
 
 
 async def _resolve_round(kit: BotKit, chief: FakeUser, card: ChatMessage, result: str) -> None:

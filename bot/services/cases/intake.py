@@ -195,7 +195,7 @@ class CaseIntake(CaseFiling):
                 bureau=draft.bureau or c.bureau,
                 severity=severity,
             )
-            if rubric == "critical":
+            if severity == "critical" or rubric == "critical":
                 # A critical rating lowered by its reporter still goes where a critical
                 # alert goes (the centres, 群工办, the police for a danger to life), with
                 # the 【定级说明】 below: the district decides, not one officer alone.
