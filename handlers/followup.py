@@ -3,6 +3,9 @@
 The follow-up buttons record 满意 / 基本满意 at once; 不满意 / 未解决 ask for a
 comment first (a small persistent conversation, ``follow_up``), then reopen
 the case through :meth:`bot.services.cases.CaseService.answer_follow_up`.
+The first tap is the answer: the question's buttons go at once, and a later tap
+(an old client, another question) while the comment is awaited is refused with
+an alert that says what is awaited.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -28,6 +32,7 @@ from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
     BotContext,
+    is_stale,
     mark_saved,
     message_text,
     reply,
@@ -77,6 +82,19 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
     if person is None:
         return None
     label, solved, satisfaction = answer
+    waiting = user_data(context).get("fu")
+    if isinstance(waiting, dict) and is_stale(context, waiting):
+        user_data(context).pop("fu", None)  # left long ago: not awaited any more
+    elif isinstance(waiting, dict) and "case" in waiting:
+        # An unsolved / unsatisfied answer waits for its comment: it stands, and a
+        # second tap (an old client's button, another case's question) must not
+        # silently replace it. The comment is finished first.
+        first = nt.FOLLOW_UP_ANSWERS.get(str(waiting.get("answer")), ("", False, ""))[0]
+        await query.answer(
+            texts.follow_up_pending(first, int(waiting["case"]) == action.case_id),
+            show_alert=True,
+        )
+        return FU_COMMENT
     if solved and satisfaction != "unsatisfied":
         try:
             await runtime.cases.answer_follow_up(
@@ -107,18 +125,38 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
         "msg": message.message_id if message is not None else None,
     }
     await query.answer()
+    # The answer is taken: the question shows it and loses the other answers at once. The
+    # chosen one stays (the way back in if the citizen leaves before the comment — a
+    # command drops the unsaved answer); the comment clears it.
+    try:
+        await _show_answer(update, label, keep=query.data)
+    except TelegramError:  # a cosmetic edit never fails the answer
+        log.debug("could not mark the follow-up question answered", exc_info=True)
     prompt = await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
     if prompt is not None:
         user_data(context)["fu"]["prompt"] = prompt.message_id
     return FU_COMMENT
 
 
-async def _show_answer(update: Update, label: str) -> None:
+async def _show_answer(update: Update, label: str, keep: str | None = None) -> None:
+    """Edit the question to show the answer; ``keep``: the callback data of the one
+    button left (none by default)."""
     query = update.callback_query
     message = query.message if query is not None else None
     if query is None or not isinstance(message, Message):
         return
-    await query.edit_message_text(texts.fit(texts.follow_up_answered(message.text or "", label)))
+    kept = None
+    if keep is not None and message.reply_markup is not None:
+        chosen = [
+            b
+            for row in message.reply_markup.inline_keyboard
+            for b in row
+            if b.callback_data == keep
+        ]
+        kept = InlineKeyboardMarkup([chosen]) if chosen else None
+    await query.edit_message_text(
+        texts.fit(texts.follow_up_answered(message.text or "", label)), reply_markup=kept
+    )
 
 
 async def follow_up_comment(update: Update, context: BotContext) -> int | None:

@@ -17,7 +17,7 @@ from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT
 from bot.services.lifecycle import CaseError
-from bot.services.triage import needs_reason
+from bot.services.triage import levels_below_critical, needs_reason, reason_ok
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
 from handlers.office_choice import classify, is_unsure
@@ -128,7 +128,8 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         return W_CONFIRM
     if data == texts.W_SEVS:
         await query.answer()
-        await query.edit_message_reply_markup(texts.severity_markup())
+        rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+        await query.edit_message_reply_markup(texts.severity_markup(rubric))
         return W_CONFIRM
     kind, _, value = data.rpartition(":")
     if kind == texts.W_BUREAU and value in district.bureaus:
@@ -148,6 +149,9 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
         rubric = str(draft.get("rubric") or draft.get("severity") or "low")
         if needs_reason(rubric, value):
+            if value not in levels_below_critical():
+                await query.answer(texts.LEVEL_TOO_LOW, show_alert=True)
+                return W_CONFIRM
             draft["lowering"] = value
             await query.answer()
             await query.edit_message_reply_markup(None)
@@ -175,6 +179,9 @@ async def lowering_reason(update: Update, context: BotContext) -> str | None:
         return None
     if not text:
         await reply(update, texts.EMPTY_REASON)
+        return W_REASON
+    if not reason_ok(text):
+        await reply(update, texts.weak_reason())
         return W_REASON
     draft["severity"] = draft.pop("lowering")
     draft["severity_reason"] = text[:500]

@@ -90,5 +90,10 @@ async def file_warning(
         person.id,
         masked(warning.text),
     )
-    await reply(update, texts.warning_filed(view, runtime.district), texts.REMOVE_KEYBOARD)
+    rubric = draft.get("rubric")
+    await reply(
+        update,
+        texts.warning_filed(view, runtime.district, rubric if isinstance(rubric, str) else None),
+        texts.REMOVE_KEYBOARD,
+    )
     return view

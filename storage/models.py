@@ -223,6 +223,9 @@ class Case(Base):
     #: (换一个部门 / 更改部门), for the card; cleared when the desk dispatches by hand.
     suggested_room: Mapped[str | None] = mapped_column(String(32))
     suggested_bureau: Mapped[str | None] = mapped_column(String(32))
+    #: How many times the reporter's follow-up reopened the case (重办); the second
+    #: reopening sends it to supervision (督办).
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: Set once any deadline of the case passed unmet; escalation or a later step never clears it.
     deadline_missed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: A pending 延期申请: the resolution deadline the station asked for.

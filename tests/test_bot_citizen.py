@@ -301,7 +301,7 @@ async def test_unsatisfied_follow_up_asks_for_a_comment_and_reopens(kit: BotKit)
     await kit.callback_answer(pressed)
     await chief.wait_for_message(lambda m: m is card and "已签收" in m.content, 10)
     await kit.press(chief, card, "办结", "办结说明")
-    await kit.say(chief, "已协调", "办结类型")
+    await kit.say(chief, "已协调解决", "办结类型")
     await kit.say(chief, "实际解决", "已办结")
     question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, 10)
 

@@ -60,8 +60,9 @@ async def test_officer_files_a_critical_warning_that_reaches_chief_and_centres(
         )
         # The officer's choice replaces the classifier's keywords as the reason.
         assert "依据：您选择的部门" in changed.content and "关键词" not in changed.content
+        # A critical rating is lowered to 重大 or 较大 at most (3 levels and « 返回).
         await kit.press(
-            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5
+            officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4
         )
         await kit.press(officer, proposal, "特别重大", lambda m: "确认" in str(m.buttons))
         # 确认 files and sends the warning at once; the optional steps amend it.

@@ -178,7 +178,9 @@ async def test_lowering_a_critical_warning_needs_a_reason_and_is_recorded(kit: B
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, SELF_HARM, "预警研判")
-    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5)
+    # A critical rating can be lowered to 重大 or 较大, never to 一般 (3 levels + « 返回).
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4)
+    assert "一般" not in [b["text"] for b in proposal.buttons]
     asked = await kit.press(officer, proposal, "重大", "须说明理由")
     assert "特别重大" in asked.content
     again = await kit.say(officer, "已核实为化妆道具，无人受伤", "预警研判")
@@ -220,8 +222,21 @@ async def test_service_refuses_to_lower_critical_without_reason(kit: BotKit) -> 
     person = await kit.person(OFFICER)
     assert person is not None
     with pytest.raises(CaseError) as refused:
-        await kit.runtime.cases.file_warning(person.id, WarningDraft(SELF_HARM, severity="low"))
+        await kit.runtime.cases.file_warning(person.id, WarningDraft(SELF_HARM, severity="high"))
     assert refused.value.code == "reason_required"
+    # One letter or punctuation is no reason; and 一般 is refused whatever the reason.
+    for reason in ("x", "。。。。。。", "好好好好好好"):
+        with pytest.raises(CaseError) as refused:
+            await kit.runtime.cases.file_warning(
+                person.id, WarningDraft(SELF_HARM, severity="high", severity_reason=reason)
+            )
+        assert refused.value.code == "reason_required", reason
+    with pytest.raises(CaseError) as refused:
+        await kit.runtime.cases.file_warning(
+            person.id,
+            WarningDraft(SELF_HARM, severity="low", severity_reason="已电话核实，家人在身边"),
+        )
+    assert refused.value.code == "too_low"
     assert await kit.cases() == []
 
 

@@ -158,6 +158,13 @@ async def test_every_audience_walks_through_the_sandbox(
         assert desk_card is not None
 
         # --- the new owner escalates (上报) with a reason, as on the web.
+        # The phone follows the case to the new owner's chief: wait for the switch, or the
+        # desk's own 【退单】 notice (which keeps its 上报) is pressed by the desk.
+        civil = chief.locator(".persona-select option", has_text="区民政局")
+        civil_chat = await civil.first.get_attribute("value")
+        await expect(chief.locator(".persona-select")).to_have_value(
+            civil_chat or "", timeout=WAIT_MS
+        )
         await expect(chief.locator(".screen")).to_contain_text("区民政局", timeout=WAIT_MS)
         await expect(
             chief.locator(".msg.bot").filter(has_text=number).locator("button", has_text="上报")

@@ -165,7 +165,7 @@ async def test_illegal_transitions_are_refused(db: Database, district: District)
     me = await citizen(db)
     view = await svc.file_request(me.id, RequestDraft(text=LAMP))
     for call in (
-        svc.resolve(view.id, boss.id, "好了"),
+        svc.resolve(view.id, boss.id, "已修好路灯"),
         svc.start_progress(view.id, boss.id),
         svc.answer_follow_up(view.id, me.id, True, "satisfied"),
     ):
@@ -263,9 +263,11 @@ async def test_permissions(db: Database, district: District) -> None:
     ]
 
 
-async def test_trial_acknowledged_by_the_unit_escalated_to_names_that_unit(
+async def test_trial_the_unit_escalated_to_does_not_acknowledge_in_the_owners_name(
     db: Database, district: District
 ) -> None:
+    """Once the centre could 签收 (and the reporter read 已由督查督办中心签收); since D15
+    it supervises and the owner acknowledges."""
     svc = make_service(db, district)
     owner = await chief(db, "construction")
     me = await citizen(db)
@@ -275,9 +277,13 @@ async def test_trial_acknowledged_by_the_unit_escalated_to_names_that_unit(
     assert above is not None
     centre = await chief(db, above)
     after = max(r.id for r in await outbox(db, view.id))
-    await svc.acknowledge(view.id, centre.id)
+    with pytest.raises(CaseError) as info:
+        await svc.acknowledge(view.id, centre.id)
+    assert info.value.code == "supervising"
+    assert not await outbox(db, view.id, after)
+    await svc.acknowledge(view.id, owner.id)
     told = [r.text for r in await outbox(db, view.id, after) if r.person_id == me.id]
-    assert any(f"已由{district.units[above].name}签收" in t for t in told), told
+    assert any(f"已由{district.units[view.owning_unit_id].name}签收" in t for t in told), told
 
 
 async def test_masking_of_contact_details(db: Database, district: District) -> None:
@@ -484,13 +490,17 @@ async def test_manual_escalation(db: Database, district: District) -> None:
     assert ev.data["to_unit_id"] == "supervision_centre" and ev.note == "需要规划部门配合"
     rows = await outbox(db, view.id, after=mark)
     assert {r.person_id for r in rows if r.kind == "message"} == {boss.id, sup.id, me.id}
-    # the supervision centre may now act; up once more to the leadership, then the top
+    # the supervision centre supervises (D15): it may not 签收 in the owner's name;
+    # up once more to the leadership, then the top
+    with pytest.raises(CaseError) as info:
+        await svc.acknowledge(view.id, sup.id)
+    assert info.value.code == "supervising"
     view = await svc.escalate(view.id, sup.id)
     assert view.escalated_to_unit_id == "office"
     with pytest.raises(CaseError) as info:
         await svc.escalate(view.id, lead.id)
     assert info.value.code == "top"
-    view = await svc.acknowledge(view.id, lead.id)
+    view = await svc.acknowledge(view.id, boss.id)
     assert view.status == "acknowledged"
 
 

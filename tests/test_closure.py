@@ -34,7 +34,7 @@ async def test_closure_kind_is_kept_and_the_reporter_decides(
     case_id = (await svc.file_request(me.id, RequestDraft(text="路灯坏了"))).id
     await svc.acknowledge(case_id, boss.id)
     with pytest.raises(CaseError) as err:
-        await svc.resolve(case_id, boss.id, "已修复", closure="fixed-ish")
+        await svc.resolve(case_id, boss.id, "已修复路灯", closure="fixed-ish")
     assert err.value.code == "bad_input"
     await svc.resolve(case_id, boss.id, "已向群众解释", closure="explained")
     case = await load_case(db, case_id)
@@ -62,7 +62,7 @@ async def test_an_officer_is_never_surveyed_on_their_own_warning(
     assert view.owning_unit_id == "xihu"
     await svc.acknowledge(view.id, boss.id)
     after = await last_outbox_id(db)
-    await svc.resolve(view.id, boss.id, "已加固", closure="solved")
+    await svc.resolve(view.id, boss.id, "已加固广告牌", closure="solved")
     to_officer = [r for r in await outbox(db, view.id, after) if r.person_id == me.id]
     assert len(to_officer) == 1
     assert "已办结" in to_officer[0].text and "满意" not in to_officer[0].text

@@ -267,7 +267,7 @@ async def test_trial_the_timeline_shows_a_changed_level_from_and_to(
         reporter = await officer(db, "dongcheng")
         knife = "村民老刘拿着刀在村委会门口说要砍人"
         lowered = await real.file_warning(
-            reporter.id, WarningDraft(knife, severity="low", severity_reason="刀是玩具，已核实")
+            reporter.id, WarningDraft(knife, severity="medium", severity_reason="刀是玩具，已核实")
         )
         raised = await real.file_warning(
             reporter.id, WarningDraft("两个邻居为停车位吵了几句", severity="high")
@@ -277,7 +277,7 @@ async def test_trial_the_timeline_shows_a_changed_level_from_and_to(
 
         html = await (await dash.client.get(f"/dashboard/cases/{lowered.id}")).text()
         [line] = [li for li in html.split("<li>") if "调整等级" in li]
-        assert "调整等级 特别重大 → 一般（报送人下调了规则研判的等级；规则依据：" in line
+        assert "调整等级 特别重大 → 较大（报送人下调了规则研判的等级；规则依据：" in line
         assert "砍人" in line and "理由：刀是玩具，已核实" in line
 
         html = await (await dash.client.get(f"/dashboard/cases/{raised.id}")).text()

@@ -302,7 +302,7 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
     # Reopened after an unhappy answer: open again.
     again = await _case(db, lamp)
     await svc.acknowledge(again.id, boss.id)
-    await svc.resolve(again.id, boss.id, "已修")
+    await svc.resolve(again.id, boss.id, "已修复路灯")
     assert again.reporter_id is not None
     await svc.answer_follow_up(again.id, again.reporter_id, False, "unsatisfied")
     reopened = (await (await api.read(f"/open311/v2/requests/{lamp}.json")).json())[0]

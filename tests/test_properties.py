@@ -168,7 +168,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     @rule(case=cases, who=st.integers(0, 6))
     def resolve(self, case: int, who: int) -> None:
-        self._try(self.service.resolve(case, self.people[who], "已处理"))
+        self._try(self.service.resolve(case, self.people[who], "已处理完毕"))
 
     @rule(case=cases, who=st.integers(0, 6))
     def return_case(self, case: int, who: int) -> None:

@@ -67,14 +67,14 @@ async def build_month(db: Database, district: District) -> None:
     clock.set(utc(3, 2, 3))
     await svc.acknowledge(a, builder.id)
     clock.set(utc(3, 4, 3))
-    await svc.resolve(a, builder.id, "已修复")
+    await svc.resolve(a, builder.id, "已修复路灯")
     await svc.answer_follow_up(a, me.id, True, "satisfied")
 
     b = await file(utc(3, 3, 2), "路灯坏了")
     clock.set(utc(3, 3, 2) + 30 * H)
     await svc.acknowledge(b, builder.id)
     clock.set(utc(3, 13, 2))
-    await svc.resolve(b, builder.id, "已修复")
+    await svc.resolve(b, builder.id, "已修复路灯")
     await svc.answer_follow_up(b, me.id, True, "basically_satisfied")
 
     c = await file(utc(3, 5, 2), "路灯坏了")
@@ -87,7 +87,7 @@ async def build_month(db: Database, district: District) -> None:
     clock.set(utc(3, 6, 3))
     await svc.acknowledge(d, worker.id)
     clock.set(utc(3, 7, 3))
-    await svc.resolve(d, worker.id, "已协调")
+    await svc.resolve(d, worker.id, "已协调解决")
     await svc.answer_follow_up(d, me.id, False, "unsatisfied")
 
     # Diary: a leader of the construction station wrote in March, one of labor did not.

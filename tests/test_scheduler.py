@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.services.cases import RequestDraft, WarningDraft
 from bot.services.clock import FakeClock
+from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.db import Database
 from storage.models import CaseEvent, Timer
@@ -87,7 +89,8 @@ async def test_escalates_two_levels_when_nobody_acknowledges(
     assert recipients(rows, "message") == {room_chief.id, street_chief.id, reporter.id}
     street_ping = next(r for r in rows if r.person_id == street_chief.id and r.kind == "message")
     assert "上报督办" in street_ping.text and "东城街道群众工作站" in street_ping.text
-    assert actions(street_ping)[0] == "ack"  # the street chief may act now
+    # The street station supervises now: 催办 / 上报, not the room's 签收 (D15).
+    assert actions(street_ping)[0] == "urge" and "ack" not in actions(street_ping)
     assert sup_chief.id not in recipients(rows)
 
     # Level 1: 24 h for the street station, with no more re-pinging: then up again.
@@ -109,8 +112,12 @@ async def test_escalates_two_levels_when_nobody_acknowledges(
         "escalated",
     ]
 
-    # The supervision centre acknowledges: escalation stops for good.
-    await svc.acknowledge(view.id, sup_chief.id)
+    # The supervision centre supervises (D15): it cannot 签收 for the room; the room's
+    # chief acknowledges at last and escalation stops for good.
+    with pytest.raises(CaseError) as refused:
+        await svc.acknowledge(view.id, sup_chief.id)
+    assert refused.value.code == "supervising"
+    await svc.acknowledge(view.id, room_chief.id)
     clock.advance(timedelta(hours=30))
     assert await sched.run_due() == 0
     assert (await event_types(db, view.id))[-1] == "acknowledged"
@@ -175,7 +182,7 @@ async def test_resolution_deadline_reminds_and_escalates(db: Database, district:
     assert sup.id in recipients(rows, "message")
     assert (await svc.get_case_view(view.id, boss.id)).overdue
     # Resolved late: recorded as not on time, no more reminders.
-    await svc.resolve(view.id, sup.id, "已督促修复")
+    await svc.resolve(view.id, boss.id, "已督促修复")
     assert (await events(db, view.id))[-1].data["on_time"] is False
     clock.advance(timedelta(days=6))
     assert await sched.run_due() == 0
@@ -243,7 +250,7 @@ async def test_follow_up_unsatisfied_reopens(db: Database, district: District) -
     me = await citizen(db)
     view = await svc.file_request(me.id, RequestDraft(text=LAMP))
     await svc.acknowledge(view.id, boss.id)
-    await svc.resolve(view.id, boss.id, "已报修")
+    await svc.resolve(view.id, boss.id, "已报修处理")
     clock.advance(timedelta(days=1))
     mark = await last_outbox_id(db)
     view = await svc.answer_follow_up(view.id, me.id, False, "unsatisfied", "灯还是不亮")
@@ -283,7 +290,7 @@ async def test_follow_up_without_answer_closes(db: Database, district: District)
     me = await citizen(db)
     view = await svc.file_request(me.id, RequestDraft(text=LAMP))
     await svc.acknowledge(view.id, boss.id)
-    await svc.resolve(view.id, boss.id, "已修好")
+    await svc.resolve(view.id, boss.id, "已修好路灯")
     clock.advance(timedelta(days=7) - SECOND)
     assert await sched.run_due() == 0
     clock.advance(2 * SECOND)

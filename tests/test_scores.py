@@ -50,21 +50,21 @@ async def build_month(db: Database, district: District) -> CaseService:
     clock.set(utc(2026, 3, 2, 3))
     await svc.acknowledge(a, boss.id)
     clock.set(utc(2026, 3, 4, 3))
-    await svc.resolve(a, boss.id, "已修复")
+    await svc.resolve(a, boss.id, "已修复路灯")
     await svc.answer_follow_up(a, me.id, True, "satisfied")
 
     b = await file(utc(2026, 3, 3, 2))
     clock.set(utc(2026, 3, 3, 2) + 30 * H)
     await svc.acknowledge(b, boss.id)
     clock.set(utc(2026, 3, 13, 2))
-    await svc.resolve(b, boss.id, "已修复")
+    await svc.resolve(b, boss.id, "已修复路灯")
     await svc.answer_follow_up(b, me.id, True, "basically_satisfied")
 
     c = await file(utc(2026, 3, 5, 2))
     clock.set(utc(2026, 3, 5, 3))
     await svc.acknowledge(c, boss.id)
     clock.set(utc(2026, 3, 6, 3))
-    await svc.resolve(c, boss.id, "已修复")
+    await svc.resolve(c, boss.id, "已修复路灯")
     clock.set(utc(2026, 3, 6, 5))
     await svc.answer_follow_up(c, me.id, False, "unsatisfied", "还是不亮")
     clock.set(utc(2026, 3, 6, 6))
@@ -179,7 +179,7 @@ async def test_trial_last_follow_up_counts(db: Database, district: District) -> 
     async def handled(first: tuple[bool, str], last: tuple[bool, str]) -> None:
         case_id = (await svc.file_request(me.id, RequestDraft(text=LAMP))).id
         await svc.acknowledge(case_id, boss.id)
-        await svc.resolve(case_id, boss.id, "已修复")
+        await svc.resolve(case_id, boss.id, "已修复路灯")
         await svc.answer_follow_up(case_id, me.id, *first)  # → 重办
         clock.advance(H)
         await svc.acknowledge(case_id, boss.id)

@@ -203,7 +203,9 @@ class History:
             await self._try(what, *(partial(svc.start_progress, case_id, p.id) for p in people))
         elif what == "resolve":
             closure = rng.choice(["solved", "solved", "explained", "unfounded"])
-            calls = (partial(svc.resolve, case_id, p.id, "已处理", closure=closure) for p in people)
+            calls = (
+                partial(svc.resolve, case_id, p.id, "已处理完毕", closure=closure) for p in people
+            )
             await self._try(what, *calls)
         elif what == "return":
             await self._try(
@@ -336,7 +338,7 @@ async def test_the_summary_is_written_with_the_events_or_not_at_all(
     clock.advance(timedelta(hours=1))
     await svc.acknowledge(case_id, boss.id)
     clock.advance(timedelta(hours=2))
-    await svc.resolve(case_id, boss.id, "已解释", closure="explained")
+    await svc.resolve(case_id, boss.id, "已向群众解释政策", closure="explained")
     done = await row()
     assert (done.acked, done.ack_missed, done.resolved, done.resolve_missed) == (1, 0, 1, 0)
     assert (done.status, done.closure_kind, done.dispatched_at) == (

@@ -195,9 +195,13 @@ def test_check_level() -> None:
     assert check_level("high", None, None) == ("high", None)
     assert check_level("medium", "critical", None) == ("critical", None)
     assert check_level("high", "low", None) == ("low", None)
-    assert check_level("critical", "high", " 已核实 ") == ("high", "已核实")
-    with pytest.raises(Exception, match="须说明理由"):
+    assert check_level("critical", "high", " 已电话核实无人受伤 ") == ("high", "已电话核实无人受伤")
+    with pytest.raises(Exception, match="须写明具体理由"):
         check_level("critical", "medium", "  ")
+    with pytest.raises(Exception, match="须写明具体理由"):
+        check_level("critical", "medium", "已核实")  # 3 meaningful characters: too few
+    with pytest.raises(Exception, match="最多可下调至“较大”"):
+        check_level("critical", "low", "已电话核实无人受伤")
 
 
 async def test_service_records_a_changed_level(site: Site) -> None:
@@ -209,14 +213,14 @@ async def test_service_records_a_changed_level(site: Site) -> None:
     [changed] = [e for e in await events(site.db, raised.id) if e.type == "severity_changed"]
     assert changed.data["to"] == "high" and changed.note is None
     # The fake classifier rates 聚集 critical (the real one rates by the rubric).
-    with pytest.raises(Exception, match="须说明理由"):
+    with pytest.raises(Exception, match="须写明具体理由"):
         await site.service.file_warning(reporter.id, WarningDraft("工人聚集", severity="high"))
     lowered = await site.service.file_warning(
-        reporter.id, WarningDraft("工人聚集", severity="high", severity_reason="演练")
+        reporter.id, WarningDraft("工人聚集", severity="high", severity_reason="消防演练已报备")
     )
     [down] = [e for e in await events(site.db, lowered.id) if e.type == "severity_changed"]
     assert down.data == {"from": "critical", "to": "high", "why": down.data["why"]}
-    assert down.note == "演练"
+    assert down.note == "消防演练已报备"
     same = await site.service.file_warning(reporter.id, WarningDraft("工人聚集"))
     assert same.severity == "critical"
     assert "severity_changed" not in await event_types(site.db, same.id)

@@ -1,6 +1,6 @@
 """Found in the product trial of stop 22: a warning the officer lowered from 特别重大 to
 一般 reached the chief as an ordinary 一般 card, with no word that the rules had rated it
-特别重大 nor why it was lowered."""
+特别重大 nor why it was lowered. (Since then a critical level goes no lower than 较大.)"""
 
 from __future__ import annotations
 
@@ -48,13 +48,13 @@ async def test_trial_the_chief_is_told_a_critical_warning_was_lowered_and_why(
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     boss = kit.user(CHIEF, "杨站长")
     await kit.bind(boss, "dongcheng", Role.CHIEF)
-    await _file(kit, KNIFE, "一般", "刀是玩具，已核实")
+    await _file(kit, KNIFE, "较大", "刀是玩具，已核实")
     (case,) = await kit.cases()
-    assert case.severity == "low"
+    assert case.severity == "medium"
     number = case.number or ""
     card = await boss.wait_for_message(lambda m: m.content.startswith("【预警信息】"), WAIT)
     told = await boss.wait_for_message(lambda m: m.content.startswith("【定级说明】"), WAIT)
-    assert number in told.content and "“特别重大”下调为“一般”" in told.content
+    assert number in told.content and "“特别重大”下调为“较大”" in told.content
     assert "下调理由：刀是玩具，已核实" in told.content and "砍人" in told.content
     # It comes after the card and carries the card's buttons, so the chief can act on it.
     replies = [m for m in boss.transcript() if m.from_bot]

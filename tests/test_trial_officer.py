@@ -54,13 +54,13 @@ async def test_trial_lowering_a_critical_level_can_be_backed_out_of(kit: BotKit)
     proposal = await kit.say(officer, KNIFE, "预警研判")
     assert "等级：特别重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
-    ask = await kit.press(officer, proposal, "一般", "须说明理由")
+    ask = await kit.press(officer, proposal, "较大", "须说明理由")
     assert "保持" in str(ask.buttons)
     kept = await kit.press(officer, ask, "保持“特别重大”", "预警研判")
     assert "等级：特别重大" in kept.content and "确认" in str(kept.buttons)
     # /cancel while a reason is asked for backs out of the lowering, never out of the warning.
     await kit.press(officer, kept, "更改等级", lambda m: m is kept and len(m.buttons) >= 4)
-    await kit.press(officer, kept, "一般", "须说明理由")
+    await kit.press(officer, kept, "较大", "须说明理由")
     again = await kit.say(officer, "/cancel", "预警研判")
     assert "等级：特别重大" in again.content and "未报送" not in again.content
     assert "确认" in str(again.buttons)

@@ -38,6 +38,7 @@ class CaseAction(StrEnum):
     EXTEND_OK = "xok"  # 督查督办中心 approves an extension (延期申请)
     EXTEND_NO = "xno"  # 督查督办中心 refuses it
     REJECT = "rej"  # 不予受理 by the dispatcher desk's chief (asks for a reason)
+    URGE = "urge"  # 催办 by a supervising (escalated-to) unit: a reminder to the owner
 
 
 @dataclass(frozen=True)

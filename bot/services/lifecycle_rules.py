@@ -98,6 +98,8 @@ class EventType(StrEnum):
     RENOTIFIED = "renotified"
     #: The resolution deadline passed; the owners got a reminder (催办).
     REMINDED = "reminded"
+    #: A supervising (escalated-to) unit urged the owner by hand (催办; payload: unit_id).
+    URGED = "urged"
     #: 延期申请: the station asked for more time (payload: reason, requested_due, due).
     EXTENSION_REQUESTED = "extension_requested"
     #: The supervision centre approved (payload: original_due, new_due).
@@ -249,3 +251,25 @@ def is_overdue(case: Case, now: datetime) -> bool:
         and case.resolve_due_at is not None
         and case.resolve_due_at < now
     )
+
+
+def meaningful_length(text: str | None) -> int:
+    """How many characters of ``text`` carry meaning: letters, digits and CJK
+    characters, not punctuation, symbols, emoji or whitespace. A run of one
+    repeated character counts once (``好好好好`` says no more than ``好``)."""
+    count = 0
+    previous = ""
+    for char in text or "":
+        if not char.isalnum():
+            continue
+        if char != previous:
+            count += 1
+        previous = char
+    return count
+
+
+def is_meaningful(text: str | None, minimum: int) -> bool:
+    """Whether ``text`` has at least ``minimum`` meaningful characters
+    (:func:`meaningful_length`) and more than one distinct one."""
+    letters = {c.lower() for c in text or "" if c.isalnum()}
+    return len(letters) > 1 and meaningful_length(text) >= minimum

@@ -91,12 +91,14 @@ PUBLIC_EVENT_LABELS = {
     "closed": "结案",
     "rejected": "不予受理",
     "escalated": "提请督办",
+    "urged": "督办催办",
     "extension_approved": "延期办理",
 }
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
     "ack_overdue": "超时未签收",
     "resolve_overdue": "超过办结时限",
+    "reopened_again": "多次重办仍未解决",
 }
 
 #: The follow-up buttons: callback argument -> (label, solved, satisfaction).
@@ -115,6 +117,7 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "不予受理",
+    CaseAction.URGE: "催办",
     CaseAction.REFRESH: "刷新",
     CaseAction.EXTEND: "申请延期",
     CaseAction.EXTEND_OK: "同意延期",

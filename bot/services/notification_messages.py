@@ -209,6 +209,16 @@ def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
     return text + f"\n内容：{view.text}"
 
 
+def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
+    """To the owning unit: a supervising unit urges it (催办 by hand)."""
+    due = view.ack_due_at if view.status in ("dispatched", "reopened") else view.resolve_due_at
+    step = "签收" if due is view.ack_due_at else "办结"
+    return (
+        f"【督办催办】{view.number} {by}催办：请尽快办理并在卡片上操作。"
+        f"\n{step}时限：{fmt_time(due, tz)}\n内容：{view.text}"
+    )
+
+
 def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str | None) -> str:
     """To the owning unit: the reporter's follow-up answer reopens the case."""
     verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)

@@ -58,6 +58,7 @@ from bot.services.notification_messages import (
     staff_reminder,
     staff_renotify,
     staff_reopened,
+    staff_urged,
     warning_lowered,
     warning_resolved,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "staff_reminder",
     "staff_renotify",
     "staff_reopened",
+    "staff_urged",
     "subject",
     "territorial_stations",
     "warning_lowered",
@@ -180,7 +182,7 @@ def card_markup(
     rows.append(
         [
             button(codec, ACTION_LABELS[a], a, cid, ver)
-            for a in (CaseAction.ESCALATE, CaseAction.REJECT)
+            for a in (CaseAction.URGE, CaseAction.ESCALATE, CaseAction.REJECT)
             if a in actions
         ]
     )
@@ -257,6 +259,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     lines = [head, f"状态：{view.status_label}"]
     if view.overdue:
         lines[-1] += "【已超期】"
+    if view.reopen_count:
+        lines[-1] += f"（第{view.reopen_count}次重办）"
     lines.append(f"承办单位：{view.owning_unit_name}")
     if view.escalated_to_unit_name:
         lines.append(f"已上报：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）")

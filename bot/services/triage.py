@@ -17,7 +17,10 @@ Danger wins over small talk: 你好，隔壁着火了 is an emergency.
 
 For officers' warnings the rubric's level is a floor that only a reason can
 lower when it is critical (:func:`check_level`): raising is free, lowering
-a critical level needs a reason, recorded in the case's events.
+a critical level needs a real reason (:data:`MIN_REASON_CHARS` meaningful
+characters), recorded in the case's events, and can go no lower than
+:data:`CRITICAL_FLOOR` (较大); the district is told of every lowered critical
+warning (see docs/severity.md).
 """
 
 from __future__ import annotations
@@ -25,18 +28,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.services.lifecycle import CaseError
+from bot.services.lifecycle import CaseError, is_meaningful
 from nlp.emergency import Emergency, detect
 from nlp.intent import classify_intent
 
 __all__ = [
+    "CRITICAL_FLOOR",
     "LEVEL_RANK",
+    "MIN_REASON_CHARS",
+    "REASON_HELP",
     "SMALL_TALK",
     "Triage",
     "TriageKind",
     "check_level",
     "emergency_of",
+    "levels_below_critical",
     "needs_reason",
+    "reason_ok",
     "triage",
 ]
 
@@ -50,6 +58,20 @@ LEVEL_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 #: Longest reason kept for lowering a level.
 MAX_REASON = 500
+
+#: The lowest level a critical (特别重大) warning may be filed at by its reporter:
+#: a danger-to-life rating never becomes routine (一般) on one officer's word.
+CRITICAL_FLOOR = "medium"
+
+#: Meaningful characters (letters, digits, CJK; see
+#: :func:`bot.services.lifecycle.meaningful_length`) a reason for lowering a critical
+#: level needs: 已电话核实 is enough, ``x`` or ``。。。`` is not.
+MIN_REASON_CHARS = 5
+
+REASON_HELP = (
+    f"下调“特别重大”预警须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
+    "例如“已电话核实，老人与家人在一起，情绪稳定”。"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +113,18 @@ def needs_reason(rubric_level: str, chosen: str) -> bool:
     return rubric_level == "critical" and LEVEL_RANK.get(chosen, 0) < LEVEL_RANK["critical"]
 
 
+def levels_below_critical() -> list[str]:
+    """The levels a critical warning may be lowered to, highest first."""
+    floor = LEVEL_RANK[CRITICAL_FLOOR]
+    ranked = sorted(LEVEL_RANK, key=LEVEL_RANK.__getitem__, reverse=True)
+    return [lvl for lvl in ranked if floor <= LEVEL_RANK[lvl] < LEVEL_RANK["critical"]]
+
+
+def reason_ok(reason: str | None) -> bool:
+    """Whether ``reason`` is a real reason for lowering a critical level."""
+    return is_meaningful(reason, MIN_REASON_CHARS)
+
+
 def check_level(
     rubric_level: str, chosen: str | None, reason: str | None
 ) -> tuple[str, str | None]:
@@ -105,11 +139,18 @@ def check_level(
         ``(level, reason)``; the reason is ``None`` when the level was not lowered.
 
     Raises:
-        CaseError: ``reason_required`` when a critical level is lowered without a reason.
+        CaseError: ``reason_required`` when a critical level is lowered without a
+            real reason (:func:`reason_ok`); ``too_low`` when below :data:`CRITICAL_FLOOR`.
     """
     level = chosen or rubric_level
     lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
     cleaned = (reason or "").strip()[:MAX_REASON] or None
-    if needs_reason(rubric_level, level) and cleaned is None:
-        raise CaseError("reason_required", "将“特别重大”预警降级，须说明理由。")
+    if needs_reason(rubric_level, level):
+        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
+            raise CaseError(
+                "too_low",
+                "按定级规则此预警为“特别重大”，最多可下调至“较大”，不能直接下调为“一般”。",
+            )
+        if not reason_ok(cleaned):
+            raise CaseError("reason_required", REASON_HELP)
     return level, cleaned if lowered else None

@@ -55,6 +55,7 @@ from handlers.texts.citizens import (
     extra_text_keyboard,
     extra_text_question,
     follow_up_answered,
+    follow_up_pending,
     location_keyboard,
     location_prompt,
     office_lines,
@@ -178,6 +179,7 @@ from handlers.texts.stations import (
     NOTE_EXPECTED,
     choose_dispatch_target,
     closure_keyboard,
+    note_abandoned,
     note_done,
     note_prompt,
     outdated_notice,
@@ -186,6 +188,7 @@ from handlers.texts.stations import (
 )
 from handlers.texts.triage import (
     EMPTY_REASON,
+    LEVEL_TOO_LOW,
     VAGUE_QUESTION,
     W_KEEP,
     WHICH_NEEDS_PROBLEM,
@@ -196,6 +199,7 @@ from handlers.texts.triage import (
     lowered_line,
     officer_emergency_line,
     small_talk,
+    weak_reason,
     why_line,
 )
 
@@ -235,6 +239,7 @@ __all__ = [
     "GROUP_ONLY_PRIVATE",
     "INVITE_USAGE",
     "JUST_ASKING",
+    "LEVEL_TOO_LOW",
     "LOCATION_SAVED",
     "MAX_MESSAGE",
     "MENU_MINE",
@@ -316,6 +321,7 @@ __all__ = [
     "extra_text_question",
     "fit",
     "follow_up_answered",
+    "follow_up_pending",
     "head_count_prompt",
     "help_text",
     "inline_from_dict",
@@ -328,6 +334,7 @@ __all__ = [
     "location_prompt",
     "lower_reason_prompt",
     "lowered_line",
+    "note_abandoned",
     "note_done",
     "note_prompt",
     "office_lines",
@@ -362,6 +369,7 @@ __all__ = [
     "warning_filed",
     "warning_markup",
     "warning_proposal",
+    "weak_reason",
     "welcome",
     "welcome_markup",
     "which_answer",

@@ -35,6 +35,7 @@ from handlers.texts.common import (
     snippet,
 )
 from handlers.texts.offices import bureau_lines
+from nlp import mask_sensitive
 
 # --- "which office?" ---------------------------------------------------------------------
 
@@ -88,6 +89,20 @@ def candidates(preview: Preview, district: District, limit: int = 3) -> list[str
     return rooms[:limit]
 
 
+#: Shown under the description when it holds an identity or phone number (the web
+#: form's footer says the same before anyone types).
+SENSITIVE_WARNING = (
+    "⚠️ 您的描述中含有身份证号或电话号码。请勿在问题描述中填写身份证号；"
+    "联系电话请在稍后的「联系电话」一步填写。提交后，身份证号在工作人员的案件卡片上一律隐去，"
+    "电话号码只有承办单位能看到。"
+)
+
+
+def sensitive_warning(text: str) -> list[str]:
+    """The warning lines for a description holding an identity or phone number (or none)."""
+    return [SENSITIVE_WARNING] if mask_sensitive(text) != text else []
+
+
 def proposal(preview: Preview, text: str, district: District, *, unsure: bool) -> str:
     """The answer to a description: the office, or the choices when unsure."""
     lines: list[str] = []
@@ -95,7 +110,8 @@ def proposal(preview: Preview, text: str, district: District, *, unsure: bool) -
         lines.append("根据您的描述，建议由以下部门办理：")
         lines += office_lines(preview)
         lines.append("")
-        lines.append(f"您的描述：{snippet(text)}")
+        lines.append(f"您的描述：{snippet(mask_sensitive(text))}")
+        lines += sensitive_warning(text)
         lines.append("")
         lines.append(
             "如需登记并跟踪办理，请点「提交」；部门不对请点「换一个部门」；只是问问请点「只是咨询」。"
@@ -411,6 +427,16 @@ FOLLOW_UP_COMMENT = (
     "很抱歉问题没有让您满意。请简要说明原因或您的意见（直接发送文字），"
     "工作人员会重新办理；也可以点「跳过」。"
 )
+
+
+def follow_up_pending(first_label: str, same_case: bool) -> str:
+    """A follow-up button tapped while the comment on an earlier answer is awaited."""
+    if same_case:
+        return (
+            f"您已选择“{first_label}”，此回答不能更改。请直接发送文字说明原因，"
+            "或点「跳过」；工作人员会重新办理。"
+        )
+    return f"请先发送对上一件诉求的意见（您选择了“{first_label}”），或点「跳过」，再回答这一件。"
 
 
 def follow_up_answered(question: str, answer_label: str) -> str:

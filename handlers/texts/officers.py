@@ -13,6 +13,7 @@ from telegram import (
 from bot.services import notifications as nt
 from bot.services.cases import CaseView
 from bot.services.people import mask_phone
+from bot.services.triage import levels_below_critical
 from config.district import District
 from handlers.texts.common import (
     SEND_LOCATION_LABEL,
@@ -128,9 +129,17 @@ def warning_markup() -> InlineKeyboardMarkup:
     )
 
 
-def severity_markup() -> InlineKeyboardMarkup:
-    """The four severities, and a way back to the proposal."""
-    rows = [[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in SEVERITY_ORDER]
+def severity_markup(rubric: str | None = None) -> InlineKeyboardMarkup:
+    """The severities the officer may choose, and a way back to the proposal.
+
+    A critical rating may be lowered no further than 较大 (``CRITICAL_FLOOR``).
+    """
+    allowed = [
+        s
+        for s in SEVERITY_ORDER
+        if rubric != "critical" or s == "critical" or s in levels_below_critical()
+    ]
+    rows = [[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in allowed]
     return _inline([*rows, [(BACK_LABEL, W_BACK)]])
 
 
@@ -170,16 +179,23 @@ BAD_HEAD_COUNT = "没有看懂人数。请输入人数，例如 30、三十多�
 WARN_CANCELLED = "已取消，预警未报送。"
 
 
-def warning_filed(view: CaseView, district: District) -> str:
-    """Right after a warning was filed."""
+def warning_filed(view: CaseView, district: District, rubric: str | None = None) -> str:
+    """Right after a warning was filed (``rubric``: the rules' level, when known).
+
+    A critical rating the officer lowered still reaches those a critical alert
+    reaches, with the reason: the receipt says so.
+    """
     lines = [
         f"预警已报送！编号：{view.number}",
         f"等级：{view.severity_label}",
         f"已推送：{view.owning_unit_name}",
     ]
-    if view.severity in ("high", "critical"):
+    lowered = rubric == "critical" and view.severity != "critical"
+    if lowered:
+        lines.append("按定级规则此预警为“特别重大”，下调等级及理由已同时报区里核实。")
+    if view.severity in ("high", "critical") or lowered:
         centres = [district.units[c].name for c in district.warning_centres if c in district.units]
-        if view.severity == "critical" and district.leadership in district.units:
+        if (view.severity == "critical" or lowered) and district.leadership in district.units:
             centres.append(district.units[district.leadership].name)
         if centres:
             lines.append("同时报送：" + "、".join(centres))

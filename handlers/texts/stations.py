@@ -50,7 +50,8 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             else view.kind_label
         )
         block = (
-            f"{i}. {flag}{view.number}（{kind}）{view.status_label}\n"
+            f"{i}. {flag}{view.number}（{kind}）{view.status_label}"
+            f"{f'（第{view.reopen_count}次重办）' if view.reopen_count else ''}\n"
             f"   {due_label}：{nt.fmt_time(due, tz)}\n"
             f"   内容：{snippet(view.text, 40)}"
         )
@@ -142,18 +143,56 @@ ACTION_DONE: dict[CaseAction, str] = {
     CaseAction.DISPATCH: "已派单",
     CaseAction.EXTEND_OK: "已同意延期",
     CaseAction.EXTEND_NO: "已不同意延期",
+    CaseAction.URGE: "已催办承办单位",
 }
 FORGED_BUTTON = "无效的按钮，操作未执行。"
 
 
-def outdated_notice(view: CaseView, action: CaseAction) -> str:
-    """A button on a notice whose case has moved on (maybe by the presser)."""
+#: The statuses in which an action has been done (by someone): pressing it again is a repeat.
+DONE_IN: dict[CaseAction, frozenset[str]] = {
+    CaseAction.ACKNOWLEDGE: frozenset(
+        {"acknowledged", "in_progress", "resolved", "followed_up", "closed"}
+    ),
+    CaseAction.START: frozenset({"in_progress", "resolved", "followed_up", "closed"}),
+    CaseAction.RESOLVE: frozenset({"resolved", "followed_up", "closed"}),
+    CaseAction.RETURN: frozenset({"returned"}),
+    CaseAction.REJECT: frozenset({"rejected"}),
+}
+
+
+def outdated_notice(
+    view: CaseView, action: CaseAction, done_by: str | None = None, by_me: bool = False
+) -> str:
+    """A button whose case has moved on: says whether the action was done already
+    (by the presser or by ``done_by``) or only the message is old."""
     if action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
         return f"该延期申请已处理，无需重复操作（{view.number}，当前状态：{view.status_label}）"
+    verb = ACTION_NAMES.get(action, "")
+    if verb and view.status in DONE_IN.get(action, frozenset()):
+        who = "您已" if by_me else (f"已由{done_by}" if done_by else "已")
+        return f"{view.number} {who}{verb}，无需重复操作（当前状态：{view.status_label}）。"
     return (
-        f"此消息已过时：{view.number} 当前状态为“{view.status_label}”，无需重复操作；"
-        "如需办理，请在案件卡片上操作"
+        f"此消息已过时：{view.number} 当前状态为“{view.status_label}”，"
+        "请在最新的案件卡片上操作（发送 /pending 可查看）。"
     )
+
+
+#: A case action's name in a sentence.
+ACTION_NAMES: dict[CaseAction, str] = {
+    CaseAction.ACKNOWLEDGE: "签收",
+    CaseAction.START: "标记处理中",
+    CaseAction.RESOLVE: "办结",
+    CaseAction.RETURN: "退单",
+    CaseAction.ESCALATE: "上报",
+    CaseAction.REJECT: "作不予受理处理",
+    CaseAction.DISPATCH: "派单",
+}
+
+
+def note_abandoned(action: CaseAction, number: str) -> str:
+    """A pending 办结 / 退单 / 上报 / 不予受理 note dropped because another button was pressed."""
+    name = ACTION_NAMES.get(action, "操作")
+    return f"（{number} 的{name}未完成，已取消，案件未作改动；如仍需{name}，请在卡片上重新点击。）"
 
 
 CHOOSE_BUREAU = "请选择承办部门："

@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.services import notifications as nt
+from bot.services.triage import REASON_HELP
 from handlers.texts.common import _inline
 
 #: ``ui:w:keep`` keep the rubric's level instead of lowering it.
@@ -92,3 +93,11 @@ def lowered_line(reason: str) -> str:
 
 
 EMPTY_REASON = "请用文字说明降级理由；不降级请点「保持」或发送 /cancel。"
+
+#: A 一般 pressed on a critical proposal (the picker no longer offers it).
+LEVEL_TOO_LOW = "按定级规则此预警为“特别重大”，最多可下调至“较大”。"
+
+
+def weak_reason() -> str:
+    """The reason given for lowering a critical level says nothing."""
+    return f"{REASON_HELP}不降级请点「保持」或发送 /cancel。"

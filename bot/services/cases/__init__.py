@@ -93,6 +93,8 @@ from bot.services.cases.model import (
     HANDLER_ROLES,
     MAX_NOTE,
     MAX_TEXT,
+    MIN_RESULT_CHARS,
+    RESULT_TOO_SHORT,
     SATISFACTIONS,
     TERRITORIAL_KINDS,
     WARNING_ROLES,
@@ -114,6 +116,8 @@ __all__ = [
     "HANDLER_ROLES",
     "MAX_NOTE",
     "MAX_TEXT",
+    "MIN_RESULT_CHARS",
+    "RESULT_TOO_SHORT",
     "SATISFACTIONS",
     "TERRITORIAL_KINDS",
     "WARNING_ROLES",
@@ -135,8 +139,8 @@ class CaseService(
     CaseAmend,
     CaseHandling,
     CaseRejection,
-    CaseEscalation,
     CaseFollowUp,
+    CaseEscalation,
     CaseExtension,
 ):
     """Domain services for cases. One instance per process; safe to share.

@@ -147,6 +147,39 @@ class CaseEscalation(CaseTx):
                 raise CaseError("top", "已是最高一级，无法继续上报。")
             return self.view_for(case, actor, now)
 
+    async def urge(
+        self,
+        case_id: int,
+        actor_id: int,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """催办 by a supervising unit: the owner's people get a reminder that the
+        supervisor is watching; the case itself does not change (no version bump).
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``
+                (not a supervising unit of the case, or the case is not open).
+        """
+        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+            check_version(case, expected_version)
+            if not self.may_urge(actor, case):
+                raise CaseError("illegal_transition", "只有督办单位可以对承办中的案件催办。")
+            by = self.unit_name(actor.unit_id)
+            await record(
+                s,
+                case,
+                EventType.URGED,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                unit_id=actor.unit_id,
+                data={"owner_unit_id": case.owning_unit_id},
+                changes_case=False,
+            )
+            await self.ping_owner_tx(s, case, now, lambda v: nt.staff_urged(v, by, self.tz))
+            return self.view_for(case, actor, now)
+
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""
         units = self.responsible_units(case)

@@ -70,7 +70,7 @@ class CaseExtension(CaseTx):
         reason_ = _required(reason, "申请延期必须填写理由。")
         if not 1 <= working_days <= MAX_EXTENSION_DAYS:
             raise CaseError("bad_input", f"延期天数应为1至{MAX_EXTENSION_DAYS}个工作日。")
-        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+        async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             if CaseStatus(case.status) not in AWAITING_RESOLUTION or case.resolve_due_at is None:
                 raise CaseError("illegal_transition", "案件不在办理中，不能申请延期。")
             if now > case.resolve_due_at:

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
+from bot.services.cases.escalation import CaseEscalation
 from bot.services.cases.model import (
     MAX_NOTE,
     SATISFACTIONS,
     CaseView,
     _clean,
 )
-from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     Action,
     CaseError,
@@ -24,8 +24,11 @@ from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
 
+#: The reopening (重办) that also sends the case to supervision (督办): the second.
+REOPENS_BEFORE_SUPERVISION = 2
 
-class CaseFollowUp(CaseTx):
+
+class CaseFollowUp(CaseEscalation):
     """Follow-up (回访): the reporter's answer, reopening, closing without one."""
 
     # --- follow-up ---------------------------------------------------------------
@@ -114,6 +117,7 @@ class CaseFollowUp(CaseTx):
         # them, stay in the events (which the scores read), not on the card as 已超期.
         # A 延期申请 left from the earlier round lapses.
         due = self._restart_deadlines(case, now)
+        case.reopen_count = (case.reopen_count or 0) + 1
         case.deadline_missed = False
         case.extension_due_at = None
         case.resolved_at = None
@@ -128,6 +132,7 @@ class CaseFollowUp(CaseTx):
             data={
                 "solved": solved,
                 "satisfaction": satisfaction,
+                "round": case.reopen_count,
                 **due,
                 **previous,
             },
@@ -141,6 +146,18 @@ class CaseFollowUp(CaseTx):
             lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz),
         )
+        if case.reopen_count >= REOPENS_BEFORE_SUPERVISION:
+            # 办结 → 未解决 → 重办 again: the station alone has not solved it twice; the
+            # supervision centre (督查督办中心) watches the new round (督办).
+            await self.escalate_tx(
+                s,
+                case,
+                now,
+                actor_id=None,
+                channel=Channel.SYSTEM,
+                reason="reopened_again",
+                note=f"群众第{case.reopen_count}次反映未解决或不满意",
+            )
 
     async def close_no_response_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
         """Close a resolved case whose follow-up got no answer (inside a transaction).

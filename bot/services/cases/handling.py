@@ -8,6 +8,8 @@ from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     CLOSURE_KINDS,
+    MIN_RESULT_CHARS,
+    RESULT_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
@@ -18,6 +20,7 @@ from bot.services.lifecycle import (
     CaseError,
     TimerKind,
     apply,
+    is_meaningful,
 )
 from bot.services.routing import UNKNOWN
 from storage import cases as store
@@ -42,9 +45,11 @@ class CaseHandling(CaseTx):
         Raises:
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
-        async with self._acting(case_id, actor_id) as (s, now, actor, case):
-            # 签收 is the owner's word that it has taken the case: only a responsible
-            # unit (or an admin) gets here (``may_act``); the desk does not speak for it.
+        async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
+            # 签收 is the owner's word that it has taken the case: only the owner's
+            # people (or an admin) get here (``may_handle``); neither the desk nor a
+            # supervising unit speaks for it. An admin of another unit who does act
+            # is recorded as that unit (the event's unit): the owner gets no credit.
             acting = actor.unit_id if actor.unit_id != case.owning_unit_id else None
             acting_name = self.unit_name(acting) if acting else None
             deadlines = self.district.deadlines[case.priority]
@@ -59,6 +64,7 @@ class CaseHandling(CaseTx):
                 now=now,
                 actor_id=actor.id,
                 channel=channel,
+                unit_id=acting,
                 data={"on_time": on_time, "acting_unit_id": actor.unit_id},
                 expected_version=expected_version,
             )
@@ -81,7 +87,7 @@ class CaseHandling(CaseTx):
         Raises:
             CaseError: ``not_found``, ``forbidden``, ``stale``, ``illegal_transition``.
         """
-        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+        async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             await apply(
                 s,
                 case,
@@ -112,13 +118,16 @@ class CaseHandling(CaseTx):
         beside it and decides the resolution rate (``bot/services/scores.py``).
 
         Raises:
-            CaseError: ``bad_input`` (empty note, unknown closure), ``not_found``,
+            CaseError: ``bad_input`` (an empty note or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters, unknown closure), ``not_found``,
                 ``forbidden``, ``stale``, ``illegal_transition``.
         """
         note_ = _required(note, "请填写办理结果。")
+        if not is_meaningful(note_, MIN_RESULT_CHARS):
+            raise CaseError("bad_input", RESULT_TOO_SHORT)
         if closure not in CLOSURE_KINDS:
             raise CaseError("bad_input", "请选择实际解决、解释说明或不属实。")
-        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+        async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             on_time = _on_time(case, case.resolve_due_at, now)
             case.closure_kind = closure
             await apply(
@@ -128,6 +137,8 @@ class CaseHandling(CaseTx):
                 now=now,
                 actor_id=actor.id,
                 channel=channel,
+                # Another unit's admin acting: the event is that unit's, not the owner's.
+                unit_id=actor.unit_id if actor.unit_id != case.owning_unit_id else None,
                 note=note_,
                 data={"on_time": on_time, "acting_unit_id": actor.unit_id, "closure": closure},
                 expected_version=expected_version,
@@ -211,7 +222,7 @@ class CaseHandling(CaseTx):
                 ``stale``, ``illegal_transition``.
         """
         reason_ = _required(reason, "退单必须填写理由。")
-        async with self._acting(case_id, actor_id) as (s, now, actor, case):
+        async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
                 raise CaseError("illegal_transition", "案件已在分派台，不能退单。")

@@ -195,11 +195,18 @@ class CaseIntake(CaseFiling):
                 bureau=draft.bureau or c.bureau,
                 severity=severity,
             )
-            if severity == "critical":
+            if severity == "critical" or rubric == "critical":
+                # A critical rating lowered by its reporter still goes where a critical
+                # alert goes (the centres, 群工办, the police for a danger to life), with
+                # the 【定级说明】 below: the district decides, not one officer alone.
                 also_notify = tuple(
                     u
                     for u in dict.fromkeys(
-                        (*route.also_notify, *police_copy(self.district, emergency_of(text)))
+                        (
+                            *route.also_notify,
+                            *warning_recipients(self.district, "critical"),
+                            *police_copy(self.district, emergency_of(text)),
+                        )
                     )
                     if u != route.owning_unit_id
                 )

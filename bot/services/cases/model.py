@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,14 @@ SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
 CLOSURE_KINDS = {"solved": "实际解决", "explained": "解释说明", "unfounded": "不属实"}
 MAX_TEXT = 5000
 MAX_NOTE = 2000
+#: Meaningful characters (:func:`bot.services.lifecycle.meaningful_length`) a 办结
+#: result needs: the citizen reads it as the answer to their problem (``ok`` is none).
+MIN_RESULT_CHARS = 4
+#: The refusal of a result that says nothing.
+RESULT_TOO_SHORT = (
+    f"办理结果过于简单。请写明做了什么、结果如何（至少{MIN_RESULT_CHARS}个字），"
+    "例如“已协调企业于本月底前补发工资”。群众会看到这段说明。"
+)
 #: Unit kinds whose people may view every case (district office and centres).
 DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
 TERRITORIAL_KINDS = GRASSROOTS_KINDS | {UnitKind.STREET_STATION, UnitKind.PARK_STATION}
@@ -204,6 +213,8 @@ class CaseView:
     masked: bool
     #: The classifier's proposal when the reporter chose another office (``室 · 局``), else "".
     suggested_name: str = ""
+    #: How many times the reporter's follow-up reopened the case (重办).
+    reopen_count: int = 0
 
     @property
     def photo_count(self) -> int:
@@ -267,3 +278,28 @@ def _required(text: str | None, refusal: str) -> str:
 
 
 # --- the service ------------------------------------------------------------------
+
+
+#: A resident identity number (18 digits, the last may be X; 15-digit old numbers;
+#: grouped 6-8-4), full-width digits read as digits.
+_ID_NUMBER_RE = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
+)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+
+
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every identity number masked (``110*************34``), phone
+    numbers and everything else unchanged: no card needs a citizen's ID number,
+    the owning unit included (it calls back on the phone)."""
+    view = text.translate(_FULL_WIDTH)
+    if _ID_NUMBER_RE.search(view) is None:
+        return text
+    parts: list[str] = []
+    last = 0
+    for match in _ID_NUMBER_RE.finditer(view):
+        parts.append(text[last : match.start()])
+        parts.append(mask_sensitive(text[match.start() : match.end()]))
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)

@@ -48,16 +48,27 @@ class CaseTx(CaseViews):
 
     @asynccontextmanager
     async def _acting(
-        self, case_id: int, actor_id: int
+        self, case_id: int, actor_id: int, *, handling: bool = False
     ) -> AsyncIterator[tuple[AsyncSession, datetime, Person, Case]]:
         """One act on a case: its transaction, the time, and the actor and case, checked.
 
+        ``handling``: the act is the owner's (签收 / 处理中 / 办结 / 退单), which a
+        supervising unit may not do in its name (:meth:`may_handle`).
+
         Raises:
-            CaseError: ``not_found``, ``forbidden``.
+            CaseError: ``not_found``, ``forbidden``, ``supervising`` (a supervising
+                unit tried the owner's act).
         """
         async with self.db.session() as s:
             now = self.clock.now()
             actor, case = await self._begin_act(s, case_id, actor_id)
+            if handling and not self.may_handle(actor, case):
+                raise CaseError(
+                    "supervising",
+                    f"此件由{self.unit_name(case.owning_unit_id)}承办。"
+                    f"{self.unit_name(actor.unit_id)}负责督办，不代承办单位签收、办结或退单；"
+                    "请点「催办」督促其办理，或继续上报。",
+                )
             yield s, now, actor, case
 
     def _message(

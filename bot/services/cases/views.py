@@ -9,37 +9,34 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
-from bot.services.callbacks import CallbackCodec, CaseAction
+from bot.services.callbacks import CallbackCodec
 from bot.services.cases.model import (
-    DISTRICT_KINDS,
-    HANDLER_ROLES,
     CaseView,
     Classifier,
     TimelineEntry,
     _mask_name,
     _mask_phone,
     default_classifier,
+    mask_id_numbers,
 )
+from bot.services.cases.permissions import CasePermissions
 from bot.services.clock import Clock
 from bot.services.lifecycle import (
-    AT_DESK,
     AWAITING_ACK,
-    ESCALATABLE,
     CaseError,
     EventType,
     is_overdue,
     status_label,
 )
-from bot.services.routing import escalation_path
 from config.district import District
 from nlp import mask_sensitive
 from storage import cases as store
 from storage.db import Database
-from storage.enums import CaseStatus, Role
+from storage.enums import CaseStatus
 from storage.models import Case, Person
 
 
-class CaseViews:
+class CaseViews(CasePermissions):
     """The read side: names, permissions, views, cards and timelines.
 
     The base of every mixin of :class:`~bot.services.cases.CaseService`.
@@ -61,147 +58,15 @@ class CaseViews:
         self.classifier: Classifier = classifier or default_classifier
         self.tz = tz
 
-    # --- helpers: names, permissions, views ------------------------------------
+    def view(
+        self, case: Case, *, masked: bool, now: datetime | None = None, ids: bool = True
+    ) -> CaseView:
+        """Build a :class:`CaseView` of ``case``.
 
-    def unit_name(self, unit_id: str | None) -> str:
-        """The display name of a unit ('' for None)."""
-        if unit_id is None:
-            return ""
-        unit = self.district.units.get(unit_id)
-        return unit.name if unit is not None else unit_id
-
-    def responsible_units(self, case: Case) -> list[str]:
-        """The owner and every unit the case has been escalated to, bottom up."""
-        path = escalation_path(self.district, case.owning_unit_id, case.escalation_level)
-        if case.escalated_to_unit_id and case.escalated_to_unit_id not in path:
-            path.append(case.escalated_to_unit_id)
-        return path
-
-    def next_level(self, case: Case) -> str | None:
-        """The unit the case would be escalated to next (None at the top)."""
-        current = case.escalated_to_unit_id or case.owning_unit_id
-        if current not in self.district.units:
-            return None
-        return self.district.escalation_target(current)
-
-    def _is_dispatcher(self, person: Person) -> bool:
-        if not person.active or person.blocked_at is not None:
-            return False
-        return person.role == Role.ADMIN or (
-            person.role in (Role.CHIEF, Role.STAFF) and person.unit_id == self.district.dispatcher
-        )
-
-    def may_dispatch(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may 派单 ``case``: the desk, an admin, or a unit the
-        undispatched case has been escalated to (督查督办中心 must be able to
-        send it somewhere, not only pass it further up)."""
-        if CaseStatus(case.status) not in AT_DESK:
-            return False
-        if self._is_dispatcher(person):
-            return True
-        return (
-            person.active
-            and person.blocked_at is None
-            and person.role in (Role.CHIEF, Role.STAFF)
-            and person.unit_id is not None
-            and person.unit_id in self.responsible_units(case)
-        )
-
-    def may_act(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``.
-
-        Chiefs and staff of a responsible unit (the owner — the dispatcher desk
-        while the case waits there — and every unit it was escalated to), and
-        admins. The desk does not act for a station on a case it has sent out:
-        its copy of such a case (a critical request's, say) is for reading.
+        ``masked``: contact details and phone numbers in the text are masked (a
+        viewer outside the owning unit). ``ids=False`` keeps identity numbers in
+        the text (the system's own view); every person's view masks them.
         """
-        if not person.active or person.blocked_at is not None:
-            return False
-        if person.role == Role.ADMIN:
-            return True
-        if person.role not in (Role.CHIEF, Role.STAFF) or person.unit_id is None:
-            return False
-        return person.unit_id in self.responsible_units(case)
-
-    def may_reject(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may close ``case`` as not admissible (不予受理).
-
-        The dispatcher desk's chief, or an admin, while the case waits at the desk
-        (new and unclear, or returned by a station): the desk decides what is
-        admissible; a station that gets junk returns it (退单) with the reason.
-        """
-        if not person.active or person.blocked_at is not None:
-            return False
-        if CaseStatus(case.status) not in AT_DESK:
-            return False
-        return person.role == Role.ADMIN or (
-            person.role == Role.CHIEF and person.unit_id == self.district.dispatcher
-        )
-
-    def may_view(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may see ``case`` at all."""
-        if case.reporter_id is not None and person.id == case.reporter_id:
-            return True
-        if self.may_act(person, case):
-            return True
-        if not person.active or person.role not in HANDLER_ROLES or person.unit_id is None:
-            return False
-        unit = self.district.units.get(person.unit_id)
-        if unit is not None and unit.kind in DISTRICT_KINDS:
-            return True
-        return person.unit_id == case.territorial_unit_id
-
-    def sees_contact(self, person: Person | None, case: Case) -> bool:
-        """Whether ``person`` sees the reporter's name, phone and place unmasked.
-
-        The one rule for Telegram cards, the dashboard and its CSV export: the
-        reporter, the handling unit (the owner and every unit the case was
-        escalated to) and the dispatcher desk see them in full; everybody else
-        who may read the case (a territorial station, the other centres) sees
-        them masked. ``None`` is the system itself.
-        """
-        if person is None:
-            return True
-        if case.reporter_id is not None and person.id == case.reporter_id:
-            return True
-        if person.role not in HANDLER_ROLES or not person.active:
-            return False
-        return person.unit_id == self.district.dispatcher or person.unit_id in (
-            self.responsible_units(case)
-        )
-
-    def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
-        """The card buttons ``person`` may press on ``case`` now.
-
-        Only the people of a responsible unit get buttons: a copy sent to anyone
-        else (the centres, the leadership, the police's copy of an emergency, an
-        admin of another unit) is for reading and carries none.
-        """
-        if not self.may_act(person, case) or person.unit_id not in self.responsible_units(case):
-            return []
-        status = CaseStatus(case.status)
-        acts: list[CaseAction] = []
-        if self.may_dispatch(person, case):
-            acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
-        if status in (CaseStatus.DISPATCHED, CaseStatus.REOPENED):
-            acts.append(CaseAction.ACKNOWLEDGE)
-        if status == CaseStatus.ACKNOWLEDGED:
-            acts.append(CaseAction.START)
-        if status in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
-            acts.append(CaseAction.RESOLVE)
-        if (
-            status in (CaseStatus.DISPATCHED, CaseStatus.ACKNOWLEDGED)
-            and case.owning_unit_id != self.district.dispatcher
-        ):
-            acts.append(CaseAction.RETURN)
-        if status in ESCALATABLE and self.next_level(case) is not None:
-            acts.append(CaseAction.ESCALATE)
-        if self.may_reject(person, case):
-            acts.append(CaseAction.REJECT)
-        return acts
-
-    def view(self, case: Case, *, masked: bool, now: datetime | None = None) -> CaseView:
-        """Build a :class:`CaseView` of ``case``."""
         now = now or self.clock.now()
         room = self.district.rooms.get(case.room)
         bureau = self.district.bureaus.get(case.bureau)
@@ -229,7 +94,7 @@ class CaseViews:
             escalation_level=case.escalation_level,
             escalated_to_unit_id=case.escalated_to_unit_id,
             escalated_to_unit_name=self.unit_name(case.escalated_to_unit_id),
-            text=mask_sensitive(text) if masked else text,
+            text=mask_sensitive(text) if masked else mask_id_numbers(text) if ids else text,
             address=case.address,
             latitude=None if masked else case.latitude,
             longitude=None if masked else case.longitude,
@@ -252,6 +117,7 @@ class CaseViews:
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
+            reopen_count=case.reopen_count or 0,
         )
 
     def _suggested_name(self, case: Case) -> str:
@@ -265,7 +131,9 @@ class CaseViews:
 
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
-        return self.view(case, masked=not self.sees_contact(person, case), now=now)
+        return self.view(
+            case, masked=not self.sees_contact(person, case), now=now, ids=person is not None
+        )
 
     def card_for(
         self, case: Case, person: Person, now: datetime | None = None

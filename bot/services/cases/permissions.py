@@ -1,0 +1,198 @@
+"""Who may do what with a case: the responsible units, and the permission rules.
+
+The base of :class:`bot.services.cases.views.CaseViews` (and so of every mixin of
+:class:`~bot.services.cases.CaseService`). See docs/lifecycle.md, "Who may press what".
+"""
+
+from __future__ import annotations
+
+from bot.services.callbacks import CaseAction
+from bot.services.cases.model import (
+    DISTRICT_KINDS,
+    HANDLER_ROLES,
+)
+from bot.services.lifecycle import (
+    AT_DESK,
+    ESCALATABLE,
+)
+from bot.services.routing import escalation_path
+from config.district import District
+from storage.enums import CaseStatus, Role
+from storage.models import Case, Person
+
+
+class CasePermissions:
+    """Names, the responsible units and the permission rules (``may_*``, ``actions_for``)."""
+
+    district: District
+
+    # --- helpers: names, permissions, views ------------------------------------
+
+    def unit_name(self, unit_id: str | None) -> str:
+        """The display name of a unit ('' for None)."""
+        if unit_id is None:
+            return ""
+        unit = self.district.units.get(unit_id)
+        return unit.name if unit is not None else unit_id
+
+    def responsible_units(self, case: Case) -> list[str]:
+        """The owner and every unit the case has been escalated to, bottom up."""
+        path = escalation_path(self.district, case.owning_unit_id, case.escalation_level)
+        if case.escalated_to_unit_id and case.escalated_to_unit_id not in path:
+            path.append(case.escalated_to_unit_id)
+        return path
+
+    def next_level(self, case: Case) -> str | None:
+        """The unit the case would be escalated to next (None at the top)."""
+        current = case.escalated_to_unit_id or case.owning_unit_id
+        if current not in self.district.units:
+            return None
+        return self.district.escalation_target(current)
+
+    def _is_dispatcher(self, person: Person) -> bool:
+        if not person.active or person.blocked_at is not None:
+            return False
+        return person.role == Role.ADMIN or (
+            person.role in (Role.CHIEF, Role.STAFF) and person.unit_id == self.district.dispatcher
+        )
+
+    def may_dispatch(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 派单 ``case``: the desk, an admin, or a unit the
+        undispatched case has been escalated to (督查督办中心 must be able to
+        send it somewhere, not only pass it further up)."""
+        if CaseStatus(case.status) not in AT_DESK:
+            return False
+        if self._is_dispatcher(person):
+            return True
+        return (
+            person.active
+            and person.blocked_at is None
+            and person.role in (Role.CHIEF, Role.STAFF)
+            and person.unit_id is not None
+            and person.unit_id in self.responsible_units(case)
+        )
+
+    def may_act(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``.
+
+        Chiefs and staff of a responsible unit (the owner — the dispatcher desk
+        while the case waits there — and every unit it was escalated to), and
+        admins. The desk does not act for a station on a case it has sent out:
+        its copy of such a case (a critical request's, say) is for reading.
+        """
+        if not person.active or person.blocked_at is not None:
+            return False
+        if person.role == Role.ADMIN:
+            return True
+        if person.role not in (Role.CHIEF, Role.STAFF) or person.unit_id is None:
+            return False
+        return person.unit_id in self.responsible_units(case)
+
+    def may_handle(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 签收 / 处理中 / 办结 / 退单 ``case``: the owner's
+        chiefs and staff, and admins.
+
+        A unit the case was escalated to supervises (督办): it urges (催办), approves
+        extensions, dispatches a case at the desk, or passes it further up; it does
+        not acknowledge or resolve in the owner's name (the owner's figures would
+        get the credit for work it never did).
+        """
+        if not self.may_act(person, case):
+            return False
+        return person.role == Role.ADMIN or person.unit_id == case.owning_unit_id
+
+    def may_urge(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 催办 ``case``: a supervising (escalated-to) unit's
+        chiefs, staff and admins, while the case is open at a unit other than theirs."""
+        return (
+            self.may_act(person, case)
+            and person.unit_id != case.owning_unit_id
+            and person.unit_id in self.responsible_units(case)
+            and CaseStatus(case.status) in ESCALATABLE
+            and CaseStatus(case.status) not in AT_DESK
+        )
+
+    def may_reject(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may close ``case`` as not admissible (不予受理).
+
+        The dispatcher desk's chief, or an admin, while the case waits at the desk
+        (new and unclear, or returned by a station): the desk decides what is
+        admissible; a station that gets junk returns it (退单) with the reason.
+        """
+        if not person.active or person.blocked_at is not None:
+            return False
+        if CaseStatus(case.status) not in AT_DESK:
+            return False
+        return person.role == Role.ADMIN or (
+            person.role == Role.CHIEF and person.unit_id == self.district.dispatcher
+        )
+
+    def may_view(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may see ``case`` at all."""
+        if case.reporter_id is not None and person.id == case.reporter_id:
+            return True
+        if self.may_act(person, case):
+            return True
+        if not person.active or person.role not in HANDLER_ROLES or person.unit_id is None:
+            return False
+        unit = self.district.units.get(person.unit_id)
+        if unit is not None and unit.kind in DISTRICT_KINDS:
+            return True
+        return person.unit_id == case.territorial_unit_id
+
+    def sees_contact(self, person: Person | None, case: Case) -> bool:
+        """Whether ``person`` sees the reporter's name, phone and place unmasked.
+
+        The one rule for Telegram cards, the dashboard and its CSV export: the
+        reporter, the handling unit (the owner and every unit the case was
+        escalated to) and the dispatcher desk see them in full; everybody else
+        who may read the case (a territorial station, the other centres) sees
+        them masked. ``None`` is the system itself.
+        """
+        if person is None:
+            return True
+        if case.reporter_id is not None and person.id == case.reporter_id:
+            return True
+        if person.role not in HANDLER_ROLES or not person.active:
+            return False
+        return person.unit_id == self.district.dispatcher or person.unit_id in (
+            self.responsible_units(case)
+        )
+
+    def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
+        """The card buttons ``person`` may press on ``case`` now.
+
+        Only the people of a responsible unit get buttons: a copy sent to anyone
+        else (the centres, the leadership, the police's copy of an emergency, an
+        admin of another unit) is for reading and carries none.
+        """
+        if not self.may_act(person, case) or person.unit_id not in self.responsible_units(case):
+            return []
+        status = CaseStatus(case.status)
+        acts: list[CaseAction] = []
+        if self.may_dispatch(person, case):
+            acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
+        if person.unit_id != case.owning_unit_id:
+            # A supervising unit's card: 催办 and 上报 (and 派单 at the desk), never the
+            # owner's 签收 / 办结 (see ``may_handle``).
+            if self.may_urge(person, case):
+                acts.append(CaseAction.URGE)
+            if status in ESCALATABLE and self.next_level(case) is not None:
+                acts.append(CaseAction.ESCALATE)
+            return acts
+        if status in (CaseStatus.DISPATCHED, CaseStatus.REOPENED):
+            acts.append(CaseAction.ACKNOWLEDGE)
+        if status == CaseStatus.ACKNOWLEDGED:
+            acts.append(CaseAction.START)
+        if status in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
+            acts.append(CaseAction.RESOLVE)
+        if (
+            status in (CaseStatus.DISPATCHED, CaseStatus.ACKNOWLEDGED)
+            and case.owning_unit_id != self.district.dispatcher
+        ):
+            acts.append(CaseAction.RETURN)
+        if status in ESCALATABLE and self.next_level(case) is not None:
+            acts.append(CaseAction.ESCALATE)
+        if self.may_reject(person, case):
+            acts.append(CaseAction.REJECT)
+        return acts

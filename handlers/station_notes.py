@@ -1,0 +1,165 @@
+"""Station notes: 办结 / 退单 / 上报 / 不予受理 ask for a note (the next text message, or
+/cancel), and 办结 then for the closure kind — a small persistent conversation
+registered by :mod:`handlers.station`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    ConversationHandler,
+)
+
+from bot.services.callbacks import CaseAction
+from bot.services.cases import MIN_RESULT_CHARS, RESULT_TOO_SHORT
+from bot.services.lifecycle import CaseError, is_meaningful
+from handlers import texts
+from handlers.base import (
+    BotContext,
+    mark_saved,
+    masked,
+    message_text,
+    reply,
+    stamp,
+    who,
+)
+from handlers.station_common import _data, _decode, _refused
+
+log = logging.getLogger("handlers.station")
+
+NOTE = "note"
+#: 办结 only: the closure kind after the note.
+CLOSURE = "closure"
+#: Actions that ask for a note before the service is called (上报's reason may be skipped,
+#: as on the web where the note field is optional).
+NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE, CaseAction.REJECT)
+
+
+async def note_button(update: Update, context: BotContext) -> str | int | None:
+    """办结 / 退单 / 上报: check the button, then ask for the note (the reason)."""
+    decoded = await _decode(update, context)
+    if decoded is None:
+        return None
+    query, action = decoded
+    person = await who(update, context)
+    if person is None or action.action not in NOTE_ACTIONS:
+        await query.answer(texts.FORGED_BUTTON, show_alert=True)
+        return None
+    try:
+        number = await context.runtime.people.check_action(
+            person.id, action.case_id, action.version, action.action
+        )
+    except CaseError as exc:
+        await _refused(query, person, action, exc)
+        return ConversationHandler.END
+    earlier = _data(context).get("note")
+    _data(context)["note"] = {
+        "at": stamp(context),
+        "action": action.action.value,
+        "case": action.case_id,
+        "version": action.version,
+        "number": number,
+    }
+    await query.answer()
+    prompt = texts.note_prompt(action.action, number)
+    dropped = _abandoned(earlier, action.case_id, action.action)
+    if dropped:
+        prompt = f"{dropped}\n{prompt}"
+    await reply(update, prompt, texts.REMOVE_KEYBOARD)
+    return NOTE
+
+
+def _abandoned(pending: object, case_id: int, action: CaseAction) -> str | None:
+    """The line telling that ``pending`` (an awaited note) was dropped, unless it is
+    the same action on the same case (pressed again: still awaited)."""
+    if not isinstance(pending, dict) or "action" not in pending:
+        return None
+    try:
+        earlier = CaseAction(str(pending["action"]))
+    except ValueError:
+        return None
+    if earlier == action and int(pending.get("case", 0)) == case_id:
+        return None
+    return texts.note_abandoned(earlier, str(pending.get("number", "")))
+
+
+async def note_text(update: Update, context: BotContext) -> str | int | None:
+    """The note: 退单 calls the service; 办结 asks for the closure kind first."""
+    pending = _data(context).pop("note", None)
+    person = await who(update, context)
+    if not isinstance(pending, dict) or person is None:
+        return ConversationHandler.END
+    text = message_text(update).strip()
+    if not text:
+        _data(context)["note"] = pending
+        await reply(update, texts.NOTE_EXPECTED)
+        return None
+    action = CaseAction(str(pending["action"]))
+    case_id, version = int(pending["case"]), int(pending["version"])
+    cases = context.runtime.cases
+    if action == CaseAction.RESOLVE:
+        if not is_meaningful(text, MIN_RESULT_CHARS):
+            # The citizen reads this as the answer to their problem: ask again.
+            _data(context)["note"] = pending
+            await reply(update, RESULT_TOO_SHORT)
+            return None
+        # 办结 asks what the result was before anything is saved.
+        _data(context)["note"] = {**pending, "text": text}
+        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        return CLOSURE
+    try:
+        if action == CaseAction.ESCALATE:
+            note = None if texts.is_skip(text) else text
+            view = await cases.escalate(case_id, person.id, note, expected_version=version)
+        elif action == CaseAction.REJECT:
+            view = await cases.reject(case_id, person.id, text, expected_version=version)
+        else:
+            view = await cases.return_case(case_id, person.id, text, expected_version=version)
+    except CaseError as exc:
+        log.info("%s on case %s by %s refused: %s", action.value, case_id, person.id, exc.code)
+        await reply(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
+    log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
+    await reply(update, texts.note_done(action, view))
+    return ConversationHandler.END
+
+
+async def closure_text(update: Update, context: BotContext) -> int | None:
+    """办结's closure kind (实际解决 / 解释说明 / 不属实): call the service."""
+    pending = _data(context).pop("note", None)
+    person = await who(update, context)
+    if not isinstance(pending, dict) or person is None or "text" not in pending:
+        return ConversationHandler.END
+    closure = texts.CLOSURE_BY_LABEL.get(message_text(update).strip())
+    if closure is None:
+        _data(context)["note"] = pending
+        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        return None
+    case_id, version, text = int(pending["case"]), int(pending["version"]), str(pending["text"])
+    try:
+        view = await context.runtime.cases.resolve(
+            case_id, person.id, text, expected_version=version, closure=closure
+        )
+    except CaseError as exc:
+        log.info("resolve on case %s by %s refused: %s", case_id, person.id, exc.code)
+        await reply(update, exc.message, texts.REMOVE_KEYBOARD)
+        return ConversationHandler.END
+    mark_saved(update, context, f"{view.number} 办结")
+    log.info("resolve (%s) on %s by person %s", closure, view.number, person.id)
+    await reply(update, texts.note_done(CaseAction.RESOLVE, view), texts.REMOVE_KEYBOARD)
+    return ConversationHandler.END
+
+
+async def note_expected(update: Update, context: BotContext) -> None:
+    """Anything but text while a note is expected."""
+    await reply(update, texts.NOTE_EXPECTED)
+
+
+async def note_cancel(update: Update, context: BotContext) -> int:
+    """/cancel while a note is expected."""
+    _data(context).pop("note", None)
+    await reply(update, texts.NOTE_CANCELLED)
+    return ConversationHandler.END
