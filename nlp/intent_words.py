@@ -380,7 +380,28 @@ FIRST_USE: tuple[str, ...] = (
     "随便看看",
 )
 # What the first use is of (这个, 这个小程序, 公众号).
-FIRST_USE_OF: tuple[str, ...] = ("这个", "这", "小程序", "公众号", "平台", "系统", "软件", "功能", "机器人", "你们")
+FIRST_USE_OF: tuple[str, ...] = (
+    "这个",
+    "这",
+    "小程序",
+    "公众号",
+    "平台",
+    "系统",
+    "软件",
+    "功能",
+    "机器人",
+    "你们",
+)
 # Trouble with no matter, stripped before a thanks is looked for: 麻烦了 in
 # 我遇到麻烦了 is not 麻烦了 (thanks for the trouble).
-TROUBLE: tuple[str, ...] = ("遇到麻烦了", "遇到点麻烦了", "碰到麻烦了", "碰到点麻烦了", "有麻烦了", "摊上麻烦了", "惹上麻烦了", "惹麻烦了", "出麻烦了")
+TROUBLE: tuple[str, ...] = (
+    "遇到麻烦了",
+    "遇到点麻烦了",
+    "碰到麻烦了",
+    "碰到点麻烦了",
+    "有麻烦了",
+    "摊上麻烦了",
+    "惹上麻烦了",
+    "惹麻烦了",
+    "出麻烦了",
+)

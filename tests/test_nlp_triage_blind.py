@@ -11,8 +11,9 @@ in stop 22: small talk, vague openings and the medium families (veiled
 threats, households in dispute) were generalised after its misses. Since stop
 23 sets f and g train the danger model too. Set h (scored unseen after stop 23's
 first merge) was tuned on in stop 23 by general families; it does not train the
-danger model (adding it made train13b's leave-one-set-out criticals worse). **These figures are on tuning data, not an
-unseen estimate**; they guard the level reached. The development estimate is
+danger model (adding it made train13b's leave-one-set-out criticals worse).
+**These figures are on tuning data, not an unseen estimate**; they guard the
+level reached. The development estimate is
 leave-one-set-out (``tests/test_nlp_danger.py``; the model's part is honest
 there, the rubric's is in-sample); the unseen one is a new set the lead
 scores on the merged result.
