@@ -121,6 +121,9 @@ def detect(
     # else the message says (救命啊这个月工资又扣了 开玩笑的).
     if any(w in norm for w in rub.retracted):
         return None
+    # 笑死 我家猫卡进纸箱里出不来了, 那部电影最后主角掉河里了: fun or fiction.
+    if any(w in norm for w in rub.unserious) and not any(w in norm for w in rub.strong_now):
+        return None
     matches, _ = match_families(norm, rub)
     rank = {level: i for i, level in enumerate(LEVELS)}
     aftermath = any(w in norm for w in rub.aftermath)

@@ -10,7 +10,8 @@ of people a text mentions. People write numbers in many ways:
   十几 (15), ranges 两三百 (300), 七八十 (80), 四五个 (5);
 * units: 名, 位, 户 (a household counts as one), 人, 口人, 号人, 个 before a
   word for people (五个申请执行人), an approximate 个 at the end of a clause
-  (估计四十来个，凑了三十来个 正往…), 号 before a word for people (两百来号民工),
+  (估计四十来个，凑了三十来个 正往…) or right after a word for people
+  (业主五十多个今天又到…), 号 before a word for people (两百来号民工),
   and a bare approximate number after 估计 / 大概 / 约 (估计四五十).
 
 Pure functions; :mod:`nlp.severity` re-exports :func:`parse_head_count`.
@@ -149,7 +150,8 @@ _HEAD_RE = re.compile(
     r"(?:名|位|户|人|个人|多人|家|号人|口人"
     r"|个(?!" + _NOT_PEOPLE + r")(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
     r"|(?P<approx>个|号)" + _CLAUSE_END + r"|号(?=[^，。！？；,.!?;\d]{0,3}?(?:" + _PEOPLE + r"))"
-    r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士)))"
+    r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士))"
+    r"|(?P<loose>个|号)(?!" + _NOT_PEOPLE + r"))"
 )
 # A bare number after an estimate (估计四五十, 大概三十来个): the question was
 # "how many people", the writer answered it without a unit.
@@ -233,6 +235,9 @@ def head_count(text: str) -> tuple[int, int] | None:
         # 个 / 号 with no word for people after it counts people only when the
         # number is an estimate (估计四十来个), not an exact one (买了三个).
         if m.group("approx") and not (_approximate(m, pre) and _people_before(text, start)):
+            continue
+        # 业主五十多个今天又到…: an estimate right after the word for the people.
+        if m.group("loose") and not (_approximate(m, pre) and _people_before(text, start, 3)):
             continue
         value = _value(m, pre)
         if value > 0 and (best is None or value > best[0]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from nlp.intent_words import ACKS, GREETINGS, THANKS, VAGUE
+from nlp.intent_words import ACKS, FIRST_USE, FIRST_USE_OF, GREETINGS, THANKS, TROUBLE, VAGUE
 from nlp.normalize import normalize
 
 __all__ = ["VAGUE_QUESTION", "Intent", "classify_intent"]
@@ -109,6 +109,11 @@ _GREETINGS_RE = _alternation(GREETINGS)
 _THANKS_RE = _alternation(THANKS)
 _ACKS_RE = _alternation(ACKS)
 _VAGUE_RE = _alternation(VAGUE)
+_TROUBLE_RE = _alternation(TROUBLE)
+_FIRST_USE_RE = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(FIRST_USE, key=len, reverse=True))) + ")"
+    "(?:" + "|".join(map(re.escape, sorted(FIRST_USE_OF, key=len, reverse=True))) + ")*"
+)
 
 
 def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
@@ -122,6 +127,8 @@ def _only_polite(core: str, thanks: bool) -> bool:
     (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
     帮忙) and how well (效率真高). Anything else keeps the old reading: the
     words are removed only to decide, so 你好请问社区在哪 stays a request."""
+    if not thanks:
+        core = _FIRST_USE_RE.sub("", core)
     core = _ADDRESSEES.sub("", core)
     if thanks:
         core = _THANKED_FOR.sub("", core)
@@ -147,6 +154,7 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
+    core, trouble = _strip(core, _TROUBLE_RE)
     core, thanks = _strip(core, _THANKS_RE)
     settled = thanks and any(w in core for w in _SETTLED)
     core, greeting = _strip(core, _GREETINGS_RE)
@@ -158,6 +166,8 @@ def classify_intent(text: str) -> Intent:
         return "thanks"
     if settled and not _STILL_WRONG & set(core):
         return "thanks"
+    if not core and trouble:
+        return "vague"
     if not core:
         if thanks:
             return "thanks"
@@ -169,7 +179,7 @@ def classify_intent(text: str) -> Intent:
     if core in _GREETINGS_ALONE:
         return "greeting"
     rest, vague = _strip(core, _VAGUE_RE)
-    if vague and all(ch in _GENERIC for ch in rest):
+    if (vague or trouble) and all(ch in _GENERIC for ch in rest):
         return "vague"
     if len(core) <= 30 and all(ch in _GENERIC for ch in core):
         return "vague"

@@ -303,6 +303,24 @@ VAGUE: tuple[str, ...] = (
     "碰到个事",
     "出了点事",
     "摊上事",
+    # A help-me opening with nothing to look up or ask about named
+    # (能不能帮我查一下, 有个问题想请教, 想咨询一下).
+    "帮我查一下",
+    "帮我查查",
+    "帮忙查一下",
+    "帮我查",
+    "查一下",
+    "查查",
+    "帮我看看",
+    "帮我看一下",
+    "想请教",
+    "请教一下",
+    "请教",
+    "咨询一下",
+    "想咨询",
+    "咨询",
+    "打听一下",
+    "打听",
     "太过分了",
     "太过分",
     "过分了",
@@ -337,4 +355,53 @@ VAGUE: tuple[str, ...] = (
     "想",
     "要",
     "我",
+)
+
+# A first visit said beside a greeting (您好呀 第一次用这个, 你好 刚关注): still
+# a greeting. Removed only once a greeting was found, so 第一次用燃气灶 stays a
+# request.
+FIRST_USE: tuple[str, ...] = (
+    "第一次用",
+    "第一次使用",
+    "第一回用",
+    "头一次用",
+    "头回用",
+    "初次使用",
+    "第一次来",
+    "头一次来",
+    "新来的",
+    "刚关注",
+    "刚加",
+    "刚下载",
+    "刚注册",
+    "试一下",
+    "试试",
+    "测试一下",
+    "随便看看",
+)
+# What the first use is of (这个, 这个小程序, 公众号).
+FIRST_USE_OF: tuple[str, ...] = (
+    "这个",
+    "这",
+    "小程序",
+    "公众号",
+    "平台",
+    "系统",
+    "软件",
+    "功能",
+    "机器人",
+    "你们",
+)
+# Trouble with no matter, stripped before a thanks is looked for: 麻烦了 in
+# 我遇到麻烦了 is not 麻烦了 (thanks for the trouble).
+TROUBLE: tuple[str, ...] = (
+    "遇到麻烦了",
+    "遇到点麻烦了",
+    "碰到麻烦了",
+    "碰到点麻烦了",
+    "有麻烦了",
+    "摊上麻烦了",
+    "惹上麻烦了",
+    "惹麻烦了",
+    "出麻烦了",
 )

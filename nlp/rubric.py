@@ -119,6 +119,7 @@ class Rubric:
     exclaimed: tuple[str, ...] = ()
     hearsay: tuple[str, ...] = ()
     nuisance: tuple[str, ...] = ()
+    unserious: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -276,6 +277,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
         hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),
         nuisance=_words(mods.get("nuisance"), source, "modifiers.nuisance"),
+        unserious=_words(mods.get("unserious"), source, "modifiers.unserious"),
     )
 
 

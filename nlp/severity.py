@@ -124,7 +124,8 @@ def assess_normalized(
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
     if danger is None or (
-        found.level == "low" and any(w in text for w in (*rub.settled, *rub.retracted))
+        found.level == "low"
+        and any(w in text for w in (*rub.settled, *rub.retracted, *rub.unserious))
     ):
         return found
     rank = {level: i for i, level in enumerate(LEVELS)}
@@ -256,6 +257,16 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     retracted = [w for w in rub.retracted if w in text]
     if retracted and 0 < level_i <= rank["high"]:
         level_i, reasons = 0, retracted
+    # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
+    # says otherwise; a laugh beside self-harm is still a warning sign.
+    unserious = [w for w in rub.unserious if w in text]
+    if (
+        unserious
+        and level_i > 0
+        and not any(w in text for w in rub.strong_now)
+        and not any(m.family.name == "self_harm" for m in matches)
+    ):
+        level_i, reasons = 0, unserious
     # Settled and over: a past event (上周仓库着火那个事已经处理完了) is low
     # whatever its level, when every family at the top level happened then.
     over = bool(matches) and all(

@@ -60,7 +60,8 @@ def test_the_shipped_weights_are_what_training_gives(tmp_path: Path) -> None:
     assert main(["triage", "train", "--check", "--out", str(out)]) == 1
 
 
-# Stop 23's leave-one-set-out figures, guarded at the level reached (rubric + model):
+# Stop 23's leave-one-set-out figures (after set h's families), guarded at the level reached
+# (rubric + model):
 # (criticals caught, criticals below high, exact, under-rated, dangers caught with the right
 # number, look-alike alarms, request alarms). Issue 13's targets are met on blind13a-g
 # (tuning data for the rubric) and missed on train13a/b: see docs/severity.md, stop 23.
@@ -72,8 +73,8 @@ REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
     "blind13e": (32, 0, 0.95, 0, 69, 0, 2),
     "blind13f": (30, 0, 0.94, 0, 65, 0, 2),
     "blind13g": (30, 0, 1.00, 0, 65, 0, 0),
-    "train13a": (108, 2, 0.86, 13, 141, 4, 0),
-    "train13b": (106, 3, 0.84, 16, 140, 8, 0),
+    "train13a": (108, 2, 0.86, 12, 141, 4, 0),
+    "train13b": (106, 3, 0.84, 15, 140, 7, 0),
 }
 # The model alone: (criticals caught, criticals below high, dangers caught, look-alike alarms).
 REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
@@ -120,7 +121,7 @@ def test_the_honest_set_is_close_to_the_targets(combined: dict[str, SetFigures])
     assert f["exact"] >= 0.84  # target 0.85: missed (0.841)
     assert f["under"] <= 0.05  # target 0.05: met
     assert f["danger_recall"] >= 0.93  # target: every danger now (140/150)
-    assert f["false_alarms"] <= 0.054  # target 0.05: missed (8/150)
+    assert f["false_alarms"] <= 0.05  # target 0.05: met since set h's families (7/150)
 
 
 @pytest.mark.parametrize("held", BLIND_SETS)

@@ -9,8 +9,11 @@ what they missed and all five train the learned danger model
 (``config/danger_model.json``). Set f (scored unseen in stop 21) was tuned on
 in stop 22: small talk, vague openings and the medium families (veiled
 threats, households in dispute) were generalised after its misses. Since stop
-23 sets f and g train the danger model too. **These figures are on tuning data, not an
-unseen estimate**; they guard the level reached. The development estimate is
+23 sets f and g train the danger model too. Set h (scored unseen after stop 23's
+first merge) was tuned on in stop 23 by general families; it does not train the
+danger model (adding it made train13b's leave-one-set-out criticals worse).
+**These figures are on tuning data, not an unseen estimate**; they guard the
+level reached. The development estimate is
 leave-one-set-out (``tests/test_nlp_danger.py``; the model's part is honest
 there, the rubric's is in-sample); the unseen one is a new set the lead
 scores on the merged result.
@@ -29,7 +32,16 @@ from nlp.intent import classify_intent
 
 DATA = Path(__file__).parent / "data"
 RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-TUNED = ["blind13a", "blind13b", "blind13c", "blind13d", "blind13e", "blind13f", "blind13g"]
+TUNED = [
+    "blind13a",
+    "blind13b",
+    "blind13c",
+    "blind13d",
+    "blind13e",
+    "blind13f",
+    "blind13g",
+    "blind13h",
+]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -152,3 +164,22 @@ def test_set_g_stays_at_the_level_reached() -> None:
     assert _tuned_set_exact("blind13g") >= 100
     talk = _tuned_set_small_talk("blind13g")
     assert len(talk) == 80 and all(talk)
+
+
+def test_set_h_stays_at_the_level_reached() -> None:
+    """Set h was written blind (100 warnings, 65 dangers now and 65 look-alikes, 205
+    non-requests) and scored once, unseen, on main acda815 after stop 23's triage merge:
+    critical 30/30 (none below high), exact 0.83, under-rated 0.05, emergency line 63/65
+    with the right number, look-alike false alarms 8/65, small talk 79/80, vague asked back
+    22/25. Tuned on in stop 23 (set h) by general families (fun and fiction, money and
+    pressure idioms, venting, ransom calls, heatstroke, first visits, help-me openings, a
+    whole group going to an office, a head count right after the people): critical 30/30,
+    exact 90/100, under-rated 0/100, emergency 65/65, false alarms 0/65, small talk 80/80,
+    vague 25/25. This guards the tuned level, which is no unseen estimate.
+    """
+    assert _tuned_set_exact("blind13h") >= 90
+    talk = _tuned_set_small_talk("blind13h")
+    assert len(talk) == 80 and all(talk)
+    vague = [r for r in _rows("blind13h_nonrequests.tsv") if r["kind"] == "vague"]
+    assert len(vague) == 25
+    assert all(classify_intent(r["text"]) == "vague" for r in vague)
