@@ -164,7 +164,7 @@ async def test_a_case_number_alone_shows_its_status_to_its_reporter_only(kit: Bo
 
 async def test_a_photo_with_a_caption_is_a_description_with_the_photo(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "张大姐")
-    action = citizen.send_photo("东城街道人民路上有个大坑，电动车摔了好几辆了")
+    action = citizen.send_photo("东城街道人民路上有个大坑，下雨天积水看不见")
     proposal = await kit.answer(citizen, action, "提交")
     await kit.answer(citizen, action, "照片已附上")
     await kit.press(citizen, proposal, "提交", "可选 1/3")

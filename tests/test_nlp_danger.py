@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from nlp.danger import MODEL_PATH, default_model, ngrams
+from nlp.danger import MODEL_PATH, default_model, is_feature, ngrams
 from nlp.danger_train import (
     BLIND_SETS,
     Example,
@@ -60,33 +60,35 @@ def test_the_shipped_weights_are_what_training_gives(tmp_path: Path) -> None:
     assert main(["triage", "train", "--check", "--out", str(out)]) == 1
 
 
-# Stop 23's leave-one-set-out figures (after set h's families), guarded at the level reached
-# (rubric + model):
+# Stop 23's leave-one-set-out figures (after set h's families and the address blanking of
+# nlp.danger.fold, which cost a critical on blind13a and a danger on blind13b for the model
+# alone and an alarm each on b and d, and won a critical on train13b), guarded at the level
+# reached (rubric + model):
 # (criticals caught, criticals below high, exact, under-rated, dangers caught with the right
 # number, look-alike alarms, request alarms). Issue 13's targets are met on blind13a-g
 # (tuning data for the rubric) and missed on train13a/b: see docs/severity.md, stop 23.
 REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
     "blind13a": (21, 0, 0.95, 0, 70, 1, 0),
-    "blind13b": (23, 0, 0.95, 0, 70, 0, 0),
+    "blind13b": (23, 0, 0.95, 0, 70, 1, 0),
     "blind13c": (22, 0, 0.90, 0, 70, 0, 0),
-    "blind13d": (21, 0, 0.96, 0, 69, 1, 0),
-    "blind13e": (32, 0, 0.95, 0, 69, 0, 2),
+    "blind13d": (21, 0, 0.96, 0, 69, 0, 1),
+    "blind13e": (32, 0, 0.94, 0, 69, 0, 1),
     "blind13f": (30, 0, 0.94, 0, 65, 0, 2),
     "blind13g": (30, 0, 1.00, 0, 65, 0, 0),
-    "train13a": (108, 2, 0.86, 12, 141, 4, 0),
-    "train13b": (106, 3, 0.84, 15, 140, 7, 0),
+    "train13a": (108, 2, 0.87, 11, 141, 4, 0),
+    "train13b": (107, 2, 0.84, 15, 140, 7, 0),
 }
 # The model alone: (criticals caught, criticals below high, dangers caught, look-alike alarms).
 REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
-    "blind13a": (20, 0, 68, 1),
-    "blind13b": (23, 0, 68, 0),
+    "blind13a": (19, 0, 68, 1),
+    "blind13b": (23, 0, 67, 1),
     "blind13c": (22, 0, 68, 0),
-    "blind13d": (21, 0, 67, 1),
+    "blind13d": (21, 0, 68, 1),
     "blind13e": (32, 0, 65, 0),
     "blind13f": (29, 0, 65, 0),
     "blind13g": (28, 0, 65, 0),
-    "train13a": (107, 3, 138, 6),
-    "train13b": (103, 3, 140, 4),
+    "train13a": (107, 3, 142, 9),
+    "train13b": (103, 3, 140, 3),
 }
 
 
@@ -185,4 +187,23 @@ def test_the_past_is_no_danger_now_for_the_model_either() -> None:
 
 def test_ngrams() -> None:
     assert ngrams("着火了") == {"着", "火", "了", "着火", "火了"}
-    assert "0号" in ngrams("3号楼") and "a" in ngrams("A栋")
+    assert "a" in ngrams("A栋") and "堵路" in ngrams("有人堵路") and "上街" in ngrams("要上街")
+    assert not any(map(is_feature, ngrams("3号楼"))) and "民路" not in ngrams("人民路口")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "东城街道人民路5号楼下",
+        "建设路18号2单元301",
+        "和平小区3号楼下水道堵了",
+        "东城街道人民路12号3单元 138 0013 8000",
+        "和平小区3号楼有两个邻居为停车位吵了几句",
+    ],
+)
+def test_addresses_and_phone_numbers_are_no_evidence_of_danger(text: str) -> None:
+    """An address or a phone number (what a citizen types at the emergency-details step, what
+    an officer puts first in a warning) raises nothing: the model once read 人民路 and 0号楼
+    as danger words because blind writers set scenes at such addresses."""
+    assert assess_severity(text).level == "low"
+    assert detect(text) is None
