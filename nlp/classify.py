@@ -33,6 +33,7 @@ from nlp.bureau_weights import ALL_BUREAUS, weights_for
 from nlp.explain import best_bureau, bureau_scores, explain
 from nlp.features import message_features, prepare_text
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
+from nlp.normalize import danger_text
 from nlp.scoring import Scores, _Compiled, _compiled, score_features
 from nlp.severity import Severity, assess_normalized
 
@@ -169,7 +170,7 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     comp = _compiled(lex)  # first: puts the lexicon's phrases into the segmenter
     norm, truncated = prepare_text(text, lex.settings.max_chars)
     feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
-    severity = assess_normalized(norm)
+    severity = assess_normalized(danger_text(text) if truncated else norm)
     sc = score_features(feats, lex)
     learnt = weights_for(lex.settings.bureau_weights)
     if learnt is not None:

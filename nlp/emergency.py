@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import clause_around, match_families
-from nlp.normalize import normalize
+from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
 from nlp.severity import assess_normalized, mask_look_alikes
 
@@ -114,7 +114,7 @@ def detect(
         message describes no danger now.
     """
     rub = rubric if rubric is not None else default_rubric()
-    norm = normalize(text[:12000])[:3000]
+    norm = danger_text(text)
     if not norm:
         return None
     # 开玩笑的, 没事了, 虚惊一场: the writer takes the danger back, whatever

@@ -13,7 +13,16 @@ import re
 import threading
 from typing import Any
 
-__all__ = ["mask_sensitive", "normalize", "set_text_logging", "text_for_log", "to_simplified"]
+__all__ = [
+    "DANGER_HEAD",
+    "DANGER_TAIL",
+    "danger_text",
+    "mask_sensitive",
+    "normalize",
+    "set_text_logging",
+    "text_for_log",
+    "to_simplified",
+]
 
 _CONVERTER: Any = None
 _CONVERTER_LOCK = threading.Lock()
@@ -141,6 +150,32 @@ _SENSITIVE_RE = re.compile(
 )
 #: Cheap pre-check: no run of three digits, nothing to mask.
 _MAYBE_SENSITIVE_RE = re.compile(r"[0-9\uff10-\uff19]{3}")
+
+
+#: Normalised characters of a message's head that danger is read from (the classifier's bound).
+DANGER_HEAD = 3000
+#: Normalised characters of a long message's end that danger is read from as well.
+DANGER_TAIL = 1000
+
+
+def danger_text(text: str) -> str:
+    """The normalised text that danger is read from: the head, and the end of a long message.
+
+    A long report with the news in its last line (a pasted WeChat thread ending
+    现在楼下有人拿刀砍人; a visit report ending 扬言要跳楼) must still get the
+    emergency line and the critical level, so beyond the first ``DANGER_HEAD``
+    characters the last ``DANGER_TAIL`` are read too, after a full stop.
+
+    >>> danger_text("你好") == "你好"
+    True
+    >>> danger_text("物业不管" * 1000 + "现在有人拿刀砍人").endswith("现在有人拿刀砍人")
+    True
+    """
+    head = normalize(text[: DANGER_HEAD * 4])
+    if len(text) <= DANGER_HEAD * 4 and len(head) <= DANGER_HEAD:
+        return head
+    tail = normalize(text[-DANGER_TAIL * 4 :])[-DANGER_TAIL:]
+    return f"{head[:DANGER_HEAD]}。{tail}" if tail else head[:DANGER_HEAD]
 
 
 def _star(chars: list[str], view: str, start: int, end: int, head: int, tail: int) -> None:

@@ -25,7 +25,7 @@ from nlp.danger import DangerModel, default_model
 from nlp.families import Occurrences, match_families, negated_at, sentence_of
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
-from nlp.normalize import normalize
+from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
 __all__ = [
@@ -305,5 +305,5 @@ def assess_severity(
     Returns:
         The severity (``low`` for an empty text).
     """
-    # Same bound as the classifier: 3000 characters after normalisation.
-    return assess_normalized(normalize(text[:12000])[:3000], rubric, learned=learned, model=model)
+    # The classifier's bound (3000 characters after normalisation) and a long message's end.
+    return assess_normalized(danger_text(text), rubric, learned=learned, model=model)
