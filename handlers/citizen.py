@@ -38,7 +38,7 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import emergency_steps, followup, request_guard, texts
+from handlers import emergency_steps, followup, reporter_acts, request_guard, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -285,6 +285,7 @@ def register(application: App) -> None:
     """Add the follow-up and request conversations, /which and /status."""
     persistent = is_persistent(application)
     fresh = expiring("draft")
+    reporter_acts.register(application)
     with quiet_per_message_warning():
         follow_ups = followup.conversation(persistent)
         ui = re.escape(texts.UI)

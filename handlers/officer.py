@@ -34,6 +34,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.services.lifecycle import CaseError
 from handlers import officer_phone, texts
 from handlers.base import (
     PRIVATE,
@@ -58,6 +59,7 @@ from handlers.officer_filing import (
     officer_of,
 )
 from handlers.officer_mine import show_mine
+from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.warning_proposal import expects
 from handlers.warning_steps import (
     W_COUNT,
@@ -101,7 +103,9 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             await reply(update, texts.WARN_NEEDS_DESCRIPTION)
             return ConversationHandler.END
         await danger_line(update, text[1])
-        await file_warning(update, context, person, {"text": text[1].strip(), "photos": []})
+        await file_warning(
+            update, context, person, {"text": text[1].strip(), "photos": []}, one_shot=True
+        )
         return ConversationHandler.END
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
@@ -119,6 +123,29 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
+
+
+async def add_details_button(update: Update, context: BotContext) -> str | int | None:
+    """补充地点/人数/照片 under a one-shot ``/warn TEXT`` receipt: the guided flow's steps."""
+    query = update.callback_query
+    assert query is not None
+    person = await officer_of(update, context)
+    case_id = (query.data or "").rsplit(":", 1)[-1]
+    if person is None or not case_id.isdigit():
+        await query.answer()
+        return ConversationHandler.END
+    try:
+        view = await context.runtime.cases.get_case_view(int(case_id), person.id)
+    except CaseError as exc:
+        await query.answer(exc.message, show_alert=True)
+        return ConversationHandler.END
+    if view.reporter_id != person.id or view.status in FINAL:
+        await query.answer(texts.WARNING_NOT_AMENDABLE, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+    await reply(update, texts.place_prompt(), texts.place_keyboard())
+    return W_PLACE
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -146,6 +173,7 @@ def register(application: App) -> None:
             entry_points=[
                 CommandHandler("warn", warn_command, filters=PRIVATE),
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
+                CallbackQueryHandler(add_details_button, pattern=rf"^{re.escape(WARN_ADD)}:\d+$"),
             ],
             states={
                 W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],

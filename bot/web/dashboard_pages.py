@@ -63,6 +63,7 @@ STATUS_LABELS_CN: dict[str, str] = {
     CaseStatus.RETURNED: "已退单",
     CaseStatus.REOPENED: "重办中",
     CaseStatus.REJECTED: "不予受理",
+    CaseStatus.WITHDRAWN: "已撤回",
 }
 KIND_FILTER_LABELS = {CaseKind.REQUEST: "群众诉求", CaseKind.WARNING: "预警信息"}
 
