@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -35,6 +38,7 @@ from telegram.ext import (
 )
 
 from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
 from handlers import officer_phone, texts
 from handlers.base import (
     PRIVATE,
@@ -59,6 +63,7 @@ from handlers.officer_filing import (
     officer_of,
 )
 from handlers.officer_mine import show_mine
+from handlers.texts.drafts_kept import warning_draft_kept
 from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.warning_proposal import expects
 from handlers.warning_steps import (
@@ -148,6 +153,31 @@ async def add_details_button(update: Update, context: BotContext) -> str | int |
     return W_PLACE
 
 
+def emergency_first(
+    step: Callable[[Update, BotContext], Awaitable[str | int | None]], state: str
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """Wrap a step of the warning flow: danger now typed there is filed at once as its own
+    warning (the line first, as ``/warn TEXT``) and the warning in progress is kept (the
+    officer is told so and stays at ``state``); anything else goes to the step."""
+
+    @wraps(step)
+    async def guarded(update: Update, context: BotContext) -> str | int | None:
+        text = message_text(update).strip()
+        kept = warn_data(context).get("warn")
+        if emergency_of(text) is None or not isinstance(kept, dict):
+            return await step(update, context)
+        person = await officer_of(update, context)
+        if person is None:
+            return state
+        await danger_line(update, text)
+        await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
+        warn_data(context)["warn"] = kept  # filing clears the slot: the draft goes back
+        await reply(update, warning_draft_kept(kept.get("text"), bool(kept.get("number"))))
+        return state
+
+    return guarded
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside the warning conversation (after 确认 the warning stays filed)."""
     draft = warn_data(context).pop("warn", None)
@@ -179,23 +209,25 @@ def register(application: App) -> None:
                 W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
                 W_CONFIRM: [
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
-                    MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(warning_text, W_CONFIRM))),
                     expects("confirm"),
                 ],
                 W_REASON: [
                     CallbackQueryHandler(fresh(keep_level), pattern=keep),
                     CommandHandler("cancel", keep_level, filters=PRIVATE),
-                    MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(lowering_reason, W_REASON))),
                     expects("reason"),
                 ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
-                    MessageHandler(PRIVATE_TEXT, fresh(place_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
                 ],
-                W_COUNT: [MessageHandler(PRIVATE_TEXT, fresh(count_text))],
+                W_COUNT: [
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT)))
+                ],
                 W_PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),
                     expects("photos"),
                 ],
             },
