@@ -143,7 +143,7 @@ def _action_forms(
     detailed: list[dict[str, object]] = []
     for item in actions:
         act = item.action
-        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, *_DECIDE):
+        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, CaseAction.URGE, *_DECIDE):
             quick.append({"act": act.value, "label": ACTION_LABELS[act]})
         elif act is CaseAction.DISPATCH:
             detailed.append({"act": act.value, "targets": list(item.targets)})
