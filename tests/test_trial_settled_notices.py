@@ -54,18 +54,18 @@ async def test_an_escalation_to_two_chiefs_is_settled_when_one_urges(kit: BotKit
 
     done = await kit.callback_answer(first.press(notices[0], "催办"))
     assert done.startswith("已催办承办单位")
-    # Both copies now say who urged, and have no buttons left.
-    for user, notice in zip((first, second), notices, strict=True):
-        await user.wait_for_message(
-            lambda m, n=notice: m is n and "督办中心李督办已于" in m.content, WAIT
-        )
-        assert "催办，此消息的按钮已失效" in notice.content
-        assert not notice.buttons
+    # The other chief's copy now says who urged, and has no buttons left.
+    notice = notices[1]
+    await second.wait_for_message(
+        lambda m: m is notice and "督查督办中心李督办已于" in m.content, WAIT
+    )
+    assert "催办，此消息的按钮已失效" in notice.content
+    assert not notice.buttons
     await kit.delivered()
     async with kit.db.session() as s:
         edits = (await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "edit"))).all()
     # Both chiefs' notices (and any other earlier notice of the case with buttons).
-    assert {FIRST, SECOND} <= {e.chat_id for e in edits}
+    assert SECOND in {e.chat_id for e in edits} and FIRST not in {e.chat_id for e in edits}
     assert all(e.status == "sent" and e.reply_markup is None for e in edits)
 
     # A later act does not edit the same notices again.
@@ -73,7 +73,7 @@ async def test_an_escalation_to_two_chiefs_is_settled_when_one_urges(kit: BotKit
     await kit.delivered()
     async with kit.db.session() as s:
         again = (await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "edit"))).all()
-    assert len(again) >= 2
+    assert len(again) >= 1
     assert len({(e.chat_id, e.message_id) for e in again}) == len(again)
 
 
