@@ -309,6 +309,11 @@ def _read_escalation(
             if "remind_interval" in esc_raw
             else timedelta(days=1)
         ),
+        urge_interval=(
+            r.duration(esc_raw, "urge_interval", "escalation")
+            if "urge_interval" in esc_raw
+            else timedelta(hours=24)
+        ),
     )
 
 

@@ -134,6 +134,8 @@ class EscalationPolicy:
     #: How often an overdue case is urged (催办) again after its resolution deadline;
     #: at most one 催办 per case per this period, whatever the resolution period.
     remind_interval: timedelta = timedelta(days=1)
+    #: A supervising unit's 催办 by hand: at most once per case per this period.
+    urge_interval: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)

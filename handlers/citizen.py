@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -38,7 +41,7 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import emergency_steps, followup, request_guard, texts
+from handlers import emergency_steps, followup, reporter_acts, request_guard, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -80,6 +83,7 @@ from handlers.request_steps import (
     photo_added,
     photos_text,
 )
+from handlers.texts import drafts_kept
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +192,12 @@ async def _file_emergency(
     update: Update, context: BotContext, person_id: int, text: str
 ) -> str | int:
     """Danger now: file at once (critical, see ``CaseService.file_request``); the receipt
-    comes from the outbox."""
-    user_data(context).pop("draft", None)
+    comes from the outbox.
+
+    A problem being filed (the draft) is kept: the citizen is told so, with
+    继续提交 to go on once the emergency's details step is over.
+    """
+    draft = user_data(context).get("draft")
     runtime = context.runtime
     try:
         view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
@@ -200,7 +208,35 @@ async def _file_emergency(
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    if isinstance(draft, dict) and draft.get("text"):
+        await say(
+            update,
+            drafts_kept.request_draft_kept(str(draft["text"])),
+            drafts_kept.request_draft_markup(draft.get("n")),
+        )
     return await emergency_steps.ask_details(update, context, view, text)
+
+
+def emergency_first(
+    step: Callable[[Update, BotContext], Awaitable[str | int | None]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """Wrap a step of the request: danger now typed there is handled at once (the line,
+    filed as critical) and the draft kept; anything else goes to the step."""
+
+    @wraps(step)
+    async def guarded(update: Update, context: BotContext) -> str | int | None:
+        text = message_text(update)
+        answer = texts.is_skip(text) or texts.is_done(text)
+        verdict = triage(text) if text.strip() and not answer else None
+        if verdict is None or verdict.emergency is None:
+            return await step(update, context)
+        person = await who(update, context)
+        if person is None:
+            return None
+        await say(update, verdict.emergency.line)
+        return await _file_emergency(update, context, person.id, text)
+
+    return guarded
 
 
 async def just_asking(update: Update, context: BotContext) -> int | None:
@@ -285,6 +321,7 @@ def register(application: App) -> None:
     """Add the follow-up and request conversations, /which and /status."""
     persistent = is_persistent(application)
     fresh = expiring("draft")
+    reporter_acts.register(application)
     with quiet_per_message_warning():
         follow_ups = followup.conversation(persistent)
         ui = re.escape(texts.UI)
@@ -309,18 +346,18 @@ def register(application: App) -> None:
                 **emergency_steps.states(),
                 LOCATION: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(location_shared)),
-                    MessageHandler(PRIVATE_TEXT, fresh(location_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(location_text))),
                     CallbackQueryHandler(
                         fresh(community_chosen), pattern=rf"^{ui}comm:[a-z0-9_]+$"
                     ),
                 ],
                 CONTACT: [
                     MessageHandler(PRIVATE & filters.CONTACT, fresh(contact_shared)),
-                    MessageHandler(PRIVATE_TEXT, fresh(contact_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(contact_text))),
                 ],
                 PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(photos_step)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_step))),
                 ],
             },
             fallbacks=[

@@ -41,6 +41,7 @@ from handlers.base import (
     who,
 )
 from handlers.flow import expiring, leave_and_redo
+from handlers.texts.reporter_acts import list_markup
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,11 @@ async def show_status(update: Update, context: BotContext) -> None:
             timelines[view.id] = await runtime.cases.timeline(view.id, person.id)
         except CaseError:
             timelines[view.id] = []
-    await reply(update, texts.status_list(views, timelines, runtime.settings.timezone))
+    await reply(
+        update,
+        texts.status_list(views, timelines, runtime.settings.timezone),
+        list_markup(views),
+    )
 
 
 # --- follow-up (回访) ----------------------------------------------------------------------

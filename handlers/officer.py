@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -34,6 +37,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
 from handlers import officer_phone, texts
 from handlers.base import (
     PRIVATE,
@@ -58,6 +63,8 @@ from handlers.officer_filing import (
     officer_of,
 )
 from handlers.officer_mine import show_mine
+from handlers.texts.drafts_kept import warning_draft_kept
+from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.warning_proposal import expects
 from handlers.warning_steps import (
     W_COUNT,
@@ -70,6 +77,7 @@ from handlers.warning_steps import (
     place_text,
     warn_data,
 )
+from nlp.counts import head_count_answer
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +109,9 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             await reply(update, texts.WARN_NEEDS_DESCRIPTION)
             return ConversationHandler.END
         await danger_line(update, text[1])
-        await file_warning(update, context, person, {"text": text[1].strip(), "photos": []})
+        await file_warning(
+            update, context, person, {"text": text[1].strip(), "photos": []}, one_shot=True
+        )
         return ConversationHandler.END
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
@@ -119,6 +129,58 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
+
+
+async def add_details_button(update: Update, context: BotContext) -> str | int | None:
+    """补充地点/人数/照片 under a one-shot ``/warn TEXT`` receipt: the guided flow's steps."""
+    query = update.callback_query
+    assert query is not None
+    person = await officer_of(update, context)
+    case_id = (query.data or "").rsplit(":", 1)[-1]
+    if person is None or not case_id.isdigit():
+        await query.answer()
+        return ConversationHandler.END
+    try:
+        view = await context.runtime.cases.get_case_view(int(case_id), person.id)
+    except CaseError as exc:
+        await query.answer(exc.message, show_alert=True)
+        return ConversationHandler.END
+    if view.reporter_id != person.id or view.status in FINAL:
+        await query.answer(texts.WARNING_NOT_AMENDABLE, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+    await reply(update, texts.place_prompt(), texts.place_keyboard())
+    return W_PLACE
+
+
+def emergency_first(
+    step: Callable[[Update, BotContext], Awaitable[str | int | None]], state: str
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """Wrap a step of the warning flow: danger now typed there is filed at once as its own
+    warning (the line first, as ``/warn TEXT``) and the warning in progress is kept (the
+    officer is told so and stays at ``state``); anything else goes to the step."""
+
+    @wraps(step)
+    async def guarded(update: Update, context: BotContext) -> str | int | None:
+        text = message_text(update).strip()
+        kept = warn_data(context).get("warn")
+        # The step's own answer is never an emergency (大概四五个人 is a head count).
+        answer = texts.is_skip(text) or texts.is_done(text)
+        if state == W_COUNT and head_count_answer(text) is not None:
+            answer = True
+        if answer or emergency_of(text) is None or not isinstance(kept, dict):
+            return await step(update, context)
+        person = await officer_of(update, context)
+        if person is None:
+            return state
+        await danger_line(update, text)
+        await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
+        warn_data(context)["warn"] = kept  # filing clears the slot: the draft goes back
+        await reply(update, warning_draft_kept(kept.get("text"), bool(kept.get("number"))))
+        return state
+
+    return guarded
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -146,28 +208,31 @@ def register(application: App) -> None:
             entry_points=[
                 CommandHandler("warn", warn_command, filters=PRIVATE),
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
+                CallbackQueryHandler(add_details_button, pattern=rf"^{re.escape(WARN_ADD)}:\d+$"),
             ],
             states={
                 W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
                 W_CONFIRM: [
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
-                    MessageHandler(PRIVATE_TEXT, fresh(warning_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(warning_text, W_CONFIRM))),
                     expects("confirm"),
                 ],
                 W_REASON: [
                     CallbackQueryHandler(fresh(keep_level), pattern=keep),
                     CommandHandler("cancel", keep_level, filters=PRIVATE),
-                    MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(lowering_reason, W_REASON))),
                     expects("reason"),
                 ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
-                    MessageHandler(PRIVATE_TEXT, fresh(place_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
                 ],
-                W_COUNT: [MessageHandler(PRIVATE_TEXT, fresh(count_text))],
+                W_COUNT: [
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT)))
+                ],
                 W_PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(photos_text)),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),
                     expects("photos"),
                 ],
             },

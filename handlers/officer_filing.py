@@ -18,6 +18,7 @@ from bot.services.triage import emergency_of, triage
 from handlers import texts
 from handlers.base import BotContext, mark_saved, masked, message_text, reply, who
 from handlers.citizen import warn_by_citizen
+from handlers.texts.reporter_acts import warning_filed_markup
 from handlers.warning_steps import warn_data
 
 log = logging.getLogger("handlers.officer")
@@ -58,9 +59,18 @@ def not_a_description(text: str) -> bool:
 
 
 async def file_warning(
-    update: Update, context: BotContext, person: PersonInfo, draft: dict[str, Any]
+    update: Update,
+    context: BotContext,
+    person: PersonInfo,
+    draft: dict[str, Any],
+    *,
+    one_shot: bool = False,
 ) -> CaseView | None:
-    """File a warning from a draft dict and tell the officer."""
+    """File a warning from a draft dict and tell the officer.
+
+    ``one_shot`` (``/warn TEXT``): the receipt carries the guided flow's after-filing
+    actions as buttons (补充地点/人数/照片, 补充说明, 撤回).
+    """
     runtime = context.runtime
     head_count = draft.get("head_count")
     warning = WarningDraft(
@@ -94,6 +104,6 @@ async def file_warning(
     await reply(
         update,
         texts.warning_filed(view, runtime.district, rubric if isinstance(rubric, str) else None),
-        texts.REMOVE_KEYBOARD,
+        warning_filed_markup(view) if one_shot else texts.REMOVE_KEYBOARD,
     )
     return view

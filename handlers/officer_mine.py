@@ -7,6 +7,7 @@ from telegram import Update
 from bot.services.lifecycle import CaseError
 from handlers import texts
 from handlers.base import BotContext, reply, who
+from handlers.texts.reporter_acts import list_markup
 
 
 async def show_mine(update: Update, context: BotContext) -> None:
@@ -30,4 +31,5 @@ async def show_mine(update: Update, context: BotContext) -> None:
     await reply(
         update,
         texts.status_list(views, timelines, runtime.settings.timezone, title="您报送的预警"),
+        list_markup(views),
     )

@@ -123,6 +123,7 @@ async def resume(update: Update, context: BotContext) -> str | int | None:
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
+    user_data(context).pop(emergency_steps.KEY, None)  # an emergency's details step is left
     step = str(draft.get("step") or PROPOSE)
     if step in _PROMPTS:
         prompt, keyboard = _PROMPTS[step]

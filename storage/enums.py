@@ -39,6 +39,7 @@ class CaseStatus(StrEnum):
     RETURNED = "returned"  # 退单
     REOPENED = "reopened"  # 重办
     REJECTED = "rejected"  # 不予受理 (final, like closed)
+    WITHDRAWN = "withdrawn"  # 撤回 by the reporter before 办结 (final, kept in the history)
 
 
 #: Statuses in which the owning unit still has work to do.

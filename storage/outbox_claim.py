@@ -31,6 +31,9 @@ KIND_CARD = "card"
 #: Photos of a case: ``text`` is the caption, ``reply_markup`` is ``{"photos": [file ids]}``
 #: (one ``sendPhoto``, or one ``sendMediaGroup`` for 2-10).
 KIND_PHOTOS = "photos"
+#: An edit of a notice already sent (``message_id`` names it): new text, buttons gone.
+#: A failed edit (the message is gone, too old) is delivered with a note, never resent.
+KIND_EDIT = "edit"
 #: Most photos one photo row carries (Telegram's limit for a media group).
 MAX_PHOTOS_PER_ROW = 10
 
@@ -84,7 +87,8 @@ class ClaimedMessage:
         attempts: Attempts so far, this one included.
         priority: The row's delivery class.
         card_message_id: For a card row: the message currently showing the card in
-            this chat (edit it), or ``None`` (send a new one).
+            this chat (edit it), or ``None`` (send a new one); for an edit row, the
+            notice to edit.
     """
 
     id: int
@@ -249,6 +253,8 @@ async def claim(
         if row.kind == KIND_CARD and row.case_id is not None:
             card = await get_card(session, row.case_id, row.chat_id)
             card_message_id = card.message_id if card is not None else None
+        elif row.kind == KIND_EDIT:
+            card_message_id = row.message_id
         claimed.append(
             ClaimedMessage(
                 id=row.id,

@@ -67,6 +67,7 @@ async def test_trial_decided_notices_lose_their_buttons(
         ]
         assert all("同意延期" in str(m.buttons) for m in asked)
 
+        refuse = asked[1].callback_data("不同意")
         action = first.press(asked[0], "同意延期")
         decided = await first.wait_for_message(
             lambda m: m is asked[0] and not m.buttons, WAIT, since=action
@@ -75,11 +76,11 @@ async def test_trial_decided_notices_lose_their_buttons(
         assert "已同意延期" in await kit.callback_answer(action)
         assert "extension_approved" in await kit.events(case.id)
 
-        late = second.press(asked[1], "不同意")
+        # The other copy is edited at once (dfx3 #5): who decided, and no buttons.
+        stale = await second.wait_for_message(lambda m: m is asked[1] and not m.buttons, WAIT)
+        assert "督查督办中心督查钱主任已于" in stale.content and "批准延期" in stale.content
+        # An old client that still shows the button: refused, said what happened.
+        late = kit.fake.press_button(2403, asked[1].message_id, refuse, strict=False)
         told = await kit.callback_answer(late)
         assert "该延期申请已处理" in told and "被他人更新" not in told
-        stale = await second.wait_for_message(
-            lambda m: m is asked[1] and not m.buttons, WAIT, since=late
-        )
-        assert "该延期申请已处理" in stale.content
         assert "extension_refused" not in await kit.events(case.id)

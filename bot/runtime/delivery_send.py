@@ -44,6 +44,7 @@ from bot.runtime.delivery_support import (
 )
 from storage import outbox
 from storage.outbox import KIND_PHOTOS, ClaimedMessage
+from storage.outbox_claim import KIND_EDIT
 
 #: One logger for the whole worker, whichever module writes.
 log = logging.getLogger("bot.runtime.delivery")
@@ -142,12 +143,32 @@ class DeliverySender(DeliveryOutcomes):
             raise _PermanentError(f"invalid reply_markup: {exc}") from exc
         raise _PermanentError("invalid reply_markup: unknown kind")
 
+    async def _edit_notice(
+        self, m: ClaimedMessage, text: str, markup: ReplyMarkup | None
+    ) -> _Delivered:
+        """Edit a notice already sent; one Telegram will not edit is left as it is."""
+        if m.card_message_id is None:
+            return _Delivered(None, edited=True, note="nothing to edit")
+        inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        try:
+            await self.bot.edit_message_text(
+                text=text, chat_id=m.chat_id, message_id=m.card_message_id, reply_markup=inline
+            )
+        except BadRequest as exc:
+            log.info("outbox #%s: notice not edited (%s); left as it is", m.id, exc.message)
+            return _Delivered(
+                m.card_message_id, edited=True, note=f"not edited: {exc.message}"[:200]
+            )
+        return _Delivered(m.card_message_id, edited=True)
+
     async def _send(self, m: ClaimedMessage) -> _Delivered:
         if m.kind == KIND_PHOTOS:
             return await send_photos(self.bot, m)
         # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
         text = _truncate(m.text)
         markup = self._markup(m.reply_markup)
+        if m.kind == KIND_EDIT:
+            return await self._edit_notice(m, text, markup)
         if m.is_card and m.card_message_id is not None:
             inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
             try:

@@ -20,6 +20,7 @@ Statuses (``storage.enums.CaseStatus``) and the actions that move between them::
     reopened     --acknowledge-->       acknowledged   (then in_progress / resolved again)
     registered   --reject-->            rejected       (不予受理: junk, abuse, nonsense; the desk)
     returned     --reject-->            rejected
+    (any open)   --withdraw-->          withdrawn      (撤回: the reporter, before 办结)
 
 ``rejected`` is final, like ``closed``: the desk's chief (or an admin) decided, with
 a reason kept in the event, that the case is not admissible. It was never
@@ -76,6 +77,8 @@ class Action(StrEnum):
     CLOSE = "close"
     #: 不予受理: the desk closes a junk case (spam, abuse, nonsense) with a reason.
     REJECT = "reject"
+    #: 撤回: the reporter withdraws an open case (not a critical one; ``docs/lifecycle.md``).
+    WITHDRAW = "withdraw"
 
 
 class EventType(StrEnum):
@@ -110,6 +113,12 @@ class EventType(StrEnum):
     SEVERITY_CHANGED = "severity_changed"
     #: The reporting officer added a place, head count or photos after filing (payload: what).
     DETAILS_ADDED = "details_added"
+    #: 撤回: the reporter withdrew the case before 办结 (note: their reason, if any).
+    WITHDRAWN = "withdrawn"
+    #: The reporter asked to withdraw a critical case: recorded, the case stays open.
+    WITHDRAW_REQUESTED = "withdraw_requested"
+    #: 补充说明: the reporter added information to the filed case (note: the text).
+    NOTE_ADDED = "note_added"
 
 
 class TimerKind(StrEnum):
@@ -128,16 +137,22 @@ A = Action
 
 #: status -> action -> new status. Anything not listed is illegal.
 TRANSITIONS: dict[CaseStatus, dict[Action, CaseStatus]] = {
-    S.REGISTERED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED},
-    S.DISPATCHED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.RETURN: S.RETURNED},
-    S.ACKNOWLEDGED: {A.START: S.IN_PROGRESS, A.RESOLVE: S.RESOLVED, A.RETURN: S.RETURNED},
-    S.IN_PROGRESS: {A.RESOLVE: S.RESOLVED},
-    S.RETURNED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED},
+    S.REGISTERED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED, A.WITHDRAW: S.WITHDRAWN},
+    S.DISPATCHED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.RETURN: S.RETURNED, A.WITHDRAW: S.WITHDRAWN},
+    S.ACKNOWLEDGED: {
+        A.START: S.IN_PROGRESS,
+        A.RESOLVE: S.RESOLVED,
+        A.RETURN: S.RETURNED,
+        A.WITHDRAW: S.WITHDRAWN,
+    },
+    S.IN_PROGRESS: {A.RESOLVE: S.RESOLVED, A.WITHDRAW: S.WITHDRAWN},
+    S.RETURNED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED, A.WITHDRAW: S.WITHDRAWN},
     S.RESOLVED: {A.FOLLOW_UP: S.FOLLOWED_UP, A.CLOSE: S.CLOSED},
     S.FOLLOWED_UP: {A.CLOSE: S.CLOSED, A.REOPEN: S.REOPENED},
-    S.REOPENED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED},
+    S.REOPENED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.WITHDRAW: S.WITHDRAWN},
     S.CLOSED: {},
     S.REJECTED: {},
+    S.WITHDRAWN: {},
 }
 
 #: The event type written for each action.
@@ -151,6 +166,7 @@ ACTION_EVENT: dict[Action, EventType] = {
     A.REOPEN: EventType.REOPENED,
     A.CLOSE: EventType.CLOSED,
     A.REJECT: EventType.REJECTED,
+    A.WITHDRAW: EventType.WITHDRAWN,
 }
 
 #: Statuses in which a case may be escalated (by hand or by a timer).
@@ -175,6 +191,7 @@ _ACTION_LABELS: dict[Action, str] = {
     A.REOPEN: "重办",
     A.CLOSE: "结案",
     A.REJECT: "不予受理",
+    A.WITHDRAW: "撤回",
 }
 _STATUS_LABELS: dict[CaseStatus, str] = {
     S.REGISTERED: "已登记",
@@ -187,6 +204,7 @@ _STATUS_LABELS: dict[CaseStatus, str] = {
     S.RETURNED: "已退单",
     S.REOPENED: "重办中",
     S.REJECTED: "不予受理",
+    S.WITHDRAWN: "已撤回",
 }
 
 
@@ -239,7 +257,7 @@ def is_overdue(case: Case, now: datetime) -> bool:
     late acknowledgement or a late 办结 do not erase it. A case rejected as not
     admissible (不予受理) is never overdue: it was never taken on.
     """
-    if case.status == CaseStatus.REJECTED:
+    if case.status in (CaseStatus.REJECTED, CaseStatus.WITHDRAWN):
         return False
     if case.deadline_missed:
         return True

@@ -276,7 +276,7 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"派单时限：{fmt_time(view.ack_due_at, tz)}")
     elif view.status in ("dispatched", "reopened"):
         lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
-    if view.resolve_due_at is not None and view.status not in ("closed", "rejected"):
+    if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)
     lines.append(f"内容：{view.text}")
@@ -299,6 +299,10 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"办理结果：{view.resolution_note}")
     if view.resolution_note and view.status == "rejected":
         lines.append(f"不予受理理由：{view.resolution_note}")
+    if view.status == "withdrawn":
+        lines.append(f"已由{'报送人' if view.kind == 'warning' else '群众'}撤回，无需继续办理。")
+        if view.resolution_note:
+            lines.append(f"撤回原因：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
     text = "\n".join(lines)
     if _units(text) <= CARD_LIMIT:

@@ -35,6 +35,7 @@ PUBLIC_EVENTS = (
     "reopened",
     "closed",
     "rejected",
+    "withdrawn",
     "escalated",
 )
 

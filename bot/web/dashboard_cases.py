@@ -47,6 +47,7 @@ WEB_ACTIONS = (
     CaseAction.RETURN,
     CaseAction.ESCALATE,
     CaseAction.DISPATCH,
+    CaseAction.URGE,
 )
 _ERROR_STATUS = {
     "stale": 409,
@@ -58,6 +59,7 @@ _ERROR_STATUS = {
     "too_late": 409,
     "pending": 409,
     "no_request": 409,
+    "too_soon": 409,
 }
 
 
@@ -167,6 +169,8 @@ async def _act(
         await cases.return_case(case.id, actor, note, web_, expected_version=version)
     elif action == CaseAction.ESCALATE:
         await cases.escalate(case.id, actor, note or None, web_, expected_version=version)
+    elif action == CaseAction.URGE:
+        await cases.urge(case.id, actor, web_, expected_version=version)
     elif action == CaseAction.DISPATCH:
         target = form.get("target", "")
         await cases.dispatch(case.id, actor, target, web_, expected_version=version)

@@ -63,6 +63,7 @@ STATUS_LABELS_CN: dict[str, str] = {
     CaseStatus.RETURNED: "已退单",
     CaseStatus.REOPENED: "重办中",
     CaseStatus.REJECTED: "不予受理",
+    CaseStatus.WITHDRAWN: "已撤回",
 }
 KIND_FILTER_LABELS = {CaseKind.REQUEST: "群众诉求", CaseKind.WARNING: "预警信息"}
 
@@ -142,7 +143,7 @@ def _action_forms(
     detailed: list[dict[str, object]] = []
     for item in actions:
         act = item.action
-        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, *_DECIDE):
+        if act in (CaseAction.ACKNOWLEDGE, CaseAction.START, CaseAction.URGE, *_DECIDE):
             quick.append({"act": act.value, "label": ACTION_LABELS[act]})
         elif act is CaseAction.DISPATCH:
             detailed.append({"act": act.value, "targets": list(item.targets)})

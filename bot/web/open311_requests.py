@@ -33,7 +33,13 @@ log = logging.getLogger(__name__)
 PREFIX = "/open311/v2"
 #: Statuses shown as ``closed``: the bureau's work is done.
 CLOSED_STATUSES = frozenset(
-    {CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REJECTED}
+    {
+        CaseStatus.RESOLVED,
+        CaseStatus.FOLLOWED_UP,
+        CaseStatus.CLOSED,
+        CaseStatus.REJECTED,
+        CaseStatus.WITHDRAWN,
+    }
 )
 #: Statuses shown as ``open``.
 OPEN311_OPEN = frozenset(CaseStatus) - CLOSED_STATUSES

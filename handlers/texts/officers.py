@@ -205,6 +205,9 @@ def warning_filed(view: CaseView, district: District, rubric: str | None = None)
     return "\n".join(lines)
 
 
+#: 补充地点/人数/照片 on a warning that is not the presser's, or is over.
+WARNING_NOT_AMENDABLE = "该预警已结束办理或不是您报送的，不能补充。"
+
 #: The optional steps after filing are over (the warning was sent at 确认).
 WARNING_DETAILS_DONE = "补充完毕。预警已报送，办理进展会通知您，发送 /mine 查看。"
 

@@ -25,6 +25,9 @@ Public API::
                                    expected_version=None) -> CaseView   # 督查督办中心
     await service.answer_follow_up(case_id, citizen_id, solved, satisfaction, comment=None,
                                    channel, expected_version=None) -> CaseView
+    await service.add_reporter_note(reporter_id, case_id, text, channel) -> CaseView  # 补充说明
+    await service.withdraw(reporter_id, case_id, reason=None, channel,
+                           expected_version=None) -> CaseView   # 撤回 (not a critical case)
     await service.get_case_view(case_id, viewer_id) -> CaseView
     await service.cases_of_reporter(person_id, limit=20) -> list[CaseView]
     await service.pending_for_unit(unit_id, limit=50) -> list[CaseView]
@@ -109,6 +112,7 @@ from bot.services.cases.model import (
     default_classifier,
 )
 from bot.services.cases.rejection import CaseRejection
+from bot.services.cases.reporter_acts import CaseReporterActs
 
 __all__ = [
     "CLOSURE_KINDS",
@@ -142,6 +146,7 @@ class CaseService(
     CaseFollowUp,
     CaseEscalation,
     CaseExtension,
+    CaseReporterActs,
 ):
     """Domain services for cases. One instance per process; safe to share.
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
@@ -24,9 +25,10 @@ from bot.services.lifecycle import (
     record,
     status_label,
 )
+from bot.services.notification_labels import fmt_time
 from storage import cases as store
 from storage.enums import CaseStatus, Channel
-from storage.models import Case
+from storage.models import Case, CaseEvent
 
 
 class CaseEscalation(CaseTx):
@@ -165,6 +167,7 @@ class CaseEscalation(CaseTx):
             check_version(case, expected_version)
             if not self.may_urge(actor, case):
                 raise CaseError("illegal_transition", "只有督办单位可以对承办中的案件催办。")
+            await self._check_urge_interval(s, case, now)
             by = self.unit_name(actor.unit_id)
             await record(
                 s,
@@ -179,6 +182,32 @@ class CaseEscalation(CaseTx):
             )
             await self.ping_owner_tx(s, case, now, lambda v: nt.staff_urged(v, by, self.tz))
             return self.view_for(case, actor, now)
+
+    async def _check_urge_interval(self, s: AsyncSession, case: Case, now: datetime) -> None:
+        """One 催办 by hand per case per ``[escalation] urge_interval`` (default 24 h),
+        counted on the service's clock from the last ``urged`` event, whoever urged.
+
+        Raises:
+            CaseError: ``too_soon``, saying when it was urged and when it may be again.
+        """
+        last = await s.scalar(
+            select(func.max(CaseEvent.created_at)).where(
+                CaseEvent.case_id == case.id, CaseEvent.type == EventType.URGED.value
+            )
+        )
+        if last is None:
+            return
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        interval = self.district.escalation.urge_interval
+        if now - last < interval:
+            hours = interval.total_seconds() / 3600
+            raise CaseError(
+                "too_soon",
+                f"{case.number} 已于{fmt_time(last, self.tz)}催办过，"
+                f"每件{hours:g}小时内只能催办一次，"
+                f"{fmt_time(last + interval, self.tz)}后可再次催办。",
+            )
 
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""

@@ -198,6 +198,7 @@ class CaseFiling(CaseTx):
             now,
             also_card_units=also,
             pings=pings,
+            settle=False,
             reporter_text=self._receipt if receipt else None,
         )
         return self.view_for(case, reporter, now)

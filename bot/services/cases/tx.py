@@ -14,6 +14,7 @@ from bot.services.cases.model import (
     HANDLER_ROLES,
     CaseView,
 )
+from bot.services.cases.settle import settle_notices_tx
 from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import (
     Action,
@@ -116,6 +117,7 @@ class CaseTx(CaseViews):
         reporter_text: Callable[[CaseView], str] | None = None,
         reporter_markup: dict[str, Any] | None = None,
         new_photos: Sequence[str] = (),
+        settle: bool = True,
     ) -> None:
         """Write the outbox rows a change of ``case`` causes (inside the change's transaction).
 
@@ -133,8 +135,12 @@ class CaseTx(CaseViews):
             reporter_text: the message for the reporter, if any.
             reporter_markup: buttons for that message (the follow-up question).
             new_photos: photos this change added (sent to those who had the card).
+            settle: edit the case's earlier notices with buttons when the change is
+                somebody's act (:mod:`bot.services.cases.settle`); False for a filing.
         """
         await s.flush()
+        if settle:  # a filing settles nothing (and stays a query lighter)
+            await settle_notices_tx(s, case, now, self.unit_name, self.tz)
         responsible = self.responsible_units(case)
         audience: dict[int, Person] = {p.id: p for p in await store.card_holders(s, case.id)}
         holders = set(audience)

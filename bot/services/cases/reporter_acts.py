@@ -1,0 +1,177 @@
+"""What a reporter may still do with a filed case: 补充说明 (add information) and 撤回.
+
+Both are the reporter's own (the citizen who filed a request, the officer who
+filed a warning) and go to the people who handle the case now: the owning unit
+and every unit it was escalated to get a ping with their card buttons.
+
+**撤回 (withdraw).** Only while the case is open (before 办结: registered,
+dispatched, acknowledged, in progress, returned, or reopened). The case moves to
+the final status ``withdrawn``: deadlines and timers go, it is no longer
+escalated, no follow-up is asked. Nothing is deleted: the case, its events and the
+``withdrawn`` event (with the reason, if given) stay, the reporter's /status and
+the dashboard list it as 已撤回.
+
+**A critical case is not withdrawn by a tap.** A danger to life or safety
+(``severity = critical``) may have been reported under pressure, or the danger
+may still be there; the station must see it through. The reporter's request is
+recorded (``withdraw_requested``), the responsible units are told to verify and
+close it themselves (办结, e.g. 解释说明), and the case stays open with its
+deadlines and escalation.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notification_reporter as nr
+from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
+from storage import cases as store
+from storage.enums import OPEN_STATUSES, Channel
+from storage.models import Case, Person
+
+#: Statuses after which nothing can be added (the case is final).
+FINAL = frozenset({"closed", "rejected", "withdrawn"})
+#: The severity a reporter cannot withdraw by a tap.
+CRITICAL = "critical"
+
+
+class CaseReporterActs(CaseTx):
+    """补充说明 and 撤回 by the case's reporter."""
+
+    async def _own_case(
+        self, s: AsyncSession, reporter_id: int, case_id: int
+    ) -> tuple[Person, Case]:
+        reporter = await self._person(s, reporter_id)
+        case = await self._lock(s, case_id)
+        if case.reporter_id != reporter.id:
+            raise CaseError("forbidden", "只能补充或撤回您本人反映的问题。")
+        return reporter, case
+
+    async def add_reporter_note(
+        self,
+        reporter_id: int,
+        case_id: int,
+        text: str,
+        channel: str = Channel.TELEGRAM,
+    ) -> CaseView:
+        """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
+        and tell the units that handle it. The case itself does not change (no
+        version bump: the station's buttons stay valid).
+
+        Raises:
+            CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
+                reporter), ``illegal_transition`` (the case is final).
+        """
+        note = _clean(text, MAX_NOTE)
+        if not note:
+            raise CaseError("bad_input", "补充说明不能为空，请直接发送文字。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            reporter, case = await self._own_case(s, reporter_id, case_id)
+            if case.status in FINAL:
+                raise CaseError(
+                    "illegal_transition",
+                    f"{case.number} 已结束办理，不能再补充说明。"
+                    "如有新情况，请直接发送描述重新反映。",
+                )
+            await record(
+                s,
+                case,
+                EventType.NOTE_ADDED,
+                now=now,
+                actor_id=reporter.id,
+                channel=channel,
+                note=note,
+                changes_case=False,
+            )
+            units = self.responsible_units(case)
+            await self.publish_tx(
+                s,
+                case,
+                now,
+                pings=[(units, lambda v: nr.staff_note_added(v, note))],
+                reporter_text=nr.reporter_note_added,
+            )
+            return self.view_for(case, reporter, now)
+
+    async def withdraw(
+        self,
+        reporter_id: int,
+        case_id: int,
+        reason: str | None = None,
+        channel: str = Channel.TELEGRAM,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """撤回: the reporter withdraws an open case (see the module's docstring).
+
+        A critical case is not withdrawn: the request is recorded and the units are
+        asked to verify (the returned view's status is unchanged).
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden`` (not the reporter), ``stale``,
+                ``illegal_transition`` (already resolved or final).
+        """
+        why = _clean(reason, MAX_NOTE)
+        async with self.db.session() as s:
+            now = self.clock.now()
+            reporter, case = await self._own_case(s, reporter_id, case_id)
+            check_version(case, expected_version)
+            if case.status not in {st.value for st in OPEN_STATUSES}:
+                raise CaseError(
+                    "illegal_transition",
+                    f"{case.number} 已办结或已结束，不能撤回。",
+                )
+            units = self.responsible_units(case)
+            if case.severity == CRITICAL:
+                await record(
+                    s,
+                    case,
+                    EventType.WITHDRAW_REQUESTED,
+                    now=now,
+                    actor_id=reporter.id,
+                    channel=channel,
+                    note=why,
+                    data={"unit_ids": units},
+                    changes_case=False,
+                )
+                await self.publish_tx(
+                    s,
+                    case,
+                    now,
+                    pings=[(units, lambda v: nr.staff_withdraw_requested(v, why))],
+                    reporter_text=nr.reporter_withdraw_requested,
+                )
+                return self.view_for(case, reporter, now)
+            await apply(
+                s,
+                case,
+                Action.WITHDRAW,
+                now=now,
+                actor_id=reporter.id,
+                channel=channel,
+                note=why,
+                data={
+                    "owner_unit_id": case.owning_unit_id,
+                    "unit_ids": units,
+                    "escalation_level": case.escalation_level,
+                },
+            )
+            case.resolution_note = why
+            case.closed_at = now
+            case.escalation_level = 0
+            case.escalated_to_unit_id = None
+            case.ack_due_at = None
+            case.first_contact_due_at = None
+            case.resolve_due_at = None
+            case.extension_due_at = None
+            await store.cancel_timers(s, case.id, None, now=now)
+            await self.publish_tx(
+                s,
+                case,
+                now,
+                pings=[(units, lambda v: nr.staff_withdrawn(v, why))],
+                reporter_text=nr.reporter_withdrawn,
+            )
+            return self.view_for(case, reporter, now)

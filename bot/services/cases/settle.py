@@ -1,0 +1,128 @@
+"""A notice sent to several people loses its buttons once one of them acted.
+
+An escalation reaches every chief of the unit above, a 【退单】 every member of
+the desk, a reminder every handler: each copy carries the recipient's card
+buttons. When one of them acts (签收, 办结, 退单, 上报, 派单, 催办, 不予受理, a
+延期 decision, or the reporter's 撤回), every earlier notice of the case that
+still shows buttons in someone else's chat is edited through the outbox (row
+kind ``edit``): the text gains who acted and when, and the buttons go. The case
+card itself is already redrawn in place, and the actor's own pressed message is
+the handler's to answer (it shows the decision already). An edit Telegram
+refuses (the message is gone or too old) is recorded as delivered with a note
+and never resent: nothing is lost, the button
+pressed later is refused as out of date as before.
+
+Notices not yet delivered when the act happens are not edited (they are sent as
+written; their buttons are checked against the case's version when pressed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.lifecycle import EventType
+from bot.services.notification_labels import EVENT_LABELS, fmt_time
+from storage.enums import OutboxStatus
+from storage.models import Case, CaseEvent, OutboxMessage, Person
+from storage.outbox_claim import KIND_EDIT, KIND_MESSAGE, PRIORITY_ROUTINE
+
+#: Events by which one recipient of a notice acted on it.
+SETTLING = frozenset(
+    {
+        EventType.ACKNOWLEDGED,
+        EventType.IN_PROGRESS,
+        EventType.RESOLVED,
+        EventType.RETURNED,
+        EventType.ESCALATED,
+        EventType.DISPATCHED,
+        EventType.REJECTED,
+        EventType.URGED,
+        EventType.EXTENSION_APPROVED,
+        EventType.EXTENSION_REFUSED,
+        EventType.WITHDRAWN,
+    }
+)
+
+
+#: Labels of the acts the general event labels lack or name for the log.
+_LABELS = {EventType.URGED.value: "催办", EventType.WITHDRAWN.value: "撤回"}
+
+
+def settled_text(text: str, who: str, label: str, when: str) -> str:
+    """The notice's text once somebody acted on it."""
+    return f"{text}\n\n——{who}已于{when}{label}，此消息的按钮已失效，请以案件卡片为准。"
+
+
+async def settle_notices_tx(
+    s: AsyncSession,
+    case: Case,
+    now: datetime,
+    unit_name: Callable[[str | None], str],
+    tz: ZoneInfo,
+) -> int:
+    """Edit the case's earlier notices with buttons if the change just written is an act.
+
+    Returns:
+        How many edit rows were written.
+    """
+    event = await s.scalar(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc()).limit(1)
+    )
+    if (
+        event is None
+        or event.actor_id is None
+        or event.type not in SETTLING
+        or event.created_at.replace(tzinfo=None) != now.replace(tzinfo=None)
+    ):
+        return 0
+    rows = (
+        await s.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.case_id == case.id,
+                OutboxMessage.kind.in_((KIND_MESSAGE, KIND_EDIT)),
+            )
+        )
+    ).all()
+    done = {(r.chat_id, r.message_id) for r in rows if r.kind == KIND_EDIT}
+    actor = await s.get(Person, event.actor_id)
+    if actor is None:
+        return 0
+    if actor.id == case.reporter_id:
+        who = "报送人" if case.kind == "warning" else "群众"
+    else:
+        who = f"{unit_name(actor.unit_id)}{actor.name}" if actor.unit_id else actor.name
+    label = _LABELS.get(event.type) or EVENT_LABELS.get(event.type, event.type)
+    when = fmt_time(now, tz)
+    written = 0
+    for row in rows:
+        markup = row.reply_markup or {}
+        if (
+            row.kind != KIND_MESSAGE
+            or row.status != OutboxStatus.SENT.value
+            or row.message_id is None
+            or not markup.get("inline_keyboard")
+            or row.person_id in (case.reporter_id, actor.id)
+            or (row.chat_id, row.message_id) in done
+        ):
+            continue
+        edit = OutboxMessage(
+            chat_id=row.chat_id,
+            person_id=row.person_id,
+            case_id=case.id,
+            kind=KIND_EDIT,
+            text=settled_text(row.text, who, label, when),
+            reply_markup=None,
+            message_id=row.message_id,
+            priority=PRIORITY_ROUTINE,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        s.add(edit)
+        done.add((row.chat_id, row.message_id))
+        written += 1
+    return written

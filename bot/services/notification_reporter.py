@@ -1,0 +1,65 @@
+"""Messages caused by a reporter's own acts on a filed case: 补充说明 and 撤回.
+
+The station's handlers get these as pings (with their card buttons); the
+reporter's receipts are in the handlers' texts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.services.cases.model import CaseView
+
+
+def _who(view: CaseView) -> str:
+    return "报送人" if view.kind == "warning" else "群众"
+
+
+def staff_note_added(view: CaseView, text: str) -> str:
+    """The ping when the reporter adds information (补充说明) to a filed case."""
+    return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
+
+
+def staff_withdrawn(view: CaseView, reason: str | None) -> str:
+    """The ping when the reporter withdraws (撤回) an open case."""
+    lines = [
+        f"【{_who(view)}撤回】{view.number}",
+        f"{_who(view)}已撤回此件，无需继续办理；案件记录保留，可在历史中查阅。",
+    ]
+    if reason:
+        lines.append(f"撤回原因：{reason}")
+    return "\n".join(lines)
+
+
+def staff_withdraw_requested(view: CaseView, reason: str | None) -> str:
+    """The ping when the reporter asks to withdraw a critical case: it stays open."""
+    lines = [
+        f"【申请撤回·请核实】{view.number}（{view.severity_label}）",
+        f"{_who(view)}申请撤回此件。此件涉及人身安全，系统不直接撤回，仍由本单位办理："
+        "请尽快联系核实现场情况，确认安全后办结（可选“解释说明”）。",
+    ]
+    if reason:
+        lines.append(f"撤回原因：{reason}")
+    return "\n".join(lines)
+
+
+def reporter_withdrawn(view: CaseView) -> str:
+    """The reporter's receipt of a withdrawal."""
+    return (
+        f"您已撤回 {view.number}，承办单位已收到通知，将不再办理。"
+        "该记录仍保留在“我的诉求”（/status）中。如有新情况，可随时重新反映。"
+    )
+
+
+def reporter_withdraw_requested(view: CaseView) -> str:
+    """The reporter's receipt when a critical case cannot simply be withdrawn."""
+    return (
+        f"{view.number} 涉及人身安全，不能直接撤回。您的撤回申请已转告承办单位，"
+        "他们会联系核实，确认安全后办结。如仍有危险，请立即拨打110。"
+    )
+
+
+def reporter_note_added(view: CaseView) -> str:
+    """The reporter's receipt of a 补充说明."""
+    return f"补充说明已加入 {view.number}，并已通知承办单位（{view.owning_unit_name}）。"
