@@ -41,6 +41,11 @@ ROUTES = [
     ("早上上班高峰洒水车在路口洒水，电动车都被淋湿了", "construction"),
     # a housing provident fund loan is housing finance; drawing the fund is labor's
     ("公积金贷款买房要什么条件", "construction"),
+    # duty words the contest's board posts showed missing (written from the duties)
+    ("被征地农民的养老保险怎么交，每月能领多少养老金", "labor"),
+    ("职业技能鉴定在网上报名，系统一直登不进去", "labor"),
+    ("今年执业医师考试的成绩什么时候出来", "health"),
+    ("农村危房改造的补贴怎么申请", "construction"),
 ]
 
 
@@ -58,6 +63,7 @@ def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
         ("想起诉房东不退押金，网上立案怎么操作", "court"),
         ("在饭店打工，辞职了老板扣着押金不退", "labor"),
         ("公积金怎么提取出来交房租", "labor"),
+        ("被征地农民的补偿款到现在还没发", "land"),
     ],
 )
 def test_the_exceptions_stay_with_their_owner(text: str, bureau: str) -> None:
