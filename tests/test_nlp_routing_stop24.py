@@ -46,6 +46,9 @@ ROUTES = [
     ("职业技能鉴定在网上报名，系统一直登不进去", "labor"),
     ("今年执业医师考试的成绩什么时候出来", "health"),
     ("农村危房改造的补贴怎么申请", "construction"),
+    ("医院欠缴我们的社保已经两年了", "labor"),
+    ("我们厂是有毒有害岗位，特殊工种能不能提前退休", "labor"),
+    ("村里的非物质文化遗产没人保护，老艺人都快没了", "education"),
 ]
 
 
@@ -64,6 +67,7 @@ def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
         ("在饭店打工，辞职了老板扣着押金不退", "labor"),
         ("公积金怎么提取出来交房租", "labor"),
         ("被征地农民的补偿款到现在还没发", "land"),
+        ("物业费没交被停水了", "construction"),
     ],
 )
 def test_the_exceptions_stay_with_their_owner(text: str, bureau: str) -> None:
