@@ -103,3 +103,13 @@ def test_a_self_harm_warning_is_not_planning() -> None:
     got = classify("幸福小区楼顶有个男的坐在边上好久了，说活不下去了，邻居在劝")
     assert got.bureau == "police", (got.bureau, got.keywords)
     assert got.room != "urban"
+
+
+@pytest.mark.parametrize("text", ["商场跳楼价甩卖", "上吊顶的工人把墙弄坏了"])
+def test_a_sale_or_a_ceiling_is_no_self_harm(text: str) -> None:
+    # 跳楼价 is a shop's slogan and 上吊顶 hangs a ceiling: nobody for the police.
+    got = classify(text)
+    assert not (got.bureau == "police" and got.confidence >= UNSURE_BELOW), (
+        got.bureau,
+        got.confidence,
+    )
