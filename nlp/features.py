@@ -2,14 +2,71 @@
 
 from __future__ import annotations
 
+import re
+import threading
+from collections.abc import Iterable
 from itertools import chain
 
 from nlp.normalize import normalize
 from nlp.segment import cut, search_grams
 
-__all__ = ["message_features", "prepare_text"]
+__all__ = ["add_latin_words", "latin_words", "message_features", "prepare_text"]
 
 _TITLE_MAX = 60
+
+# Keywords that do not start with a Chinese character (sfz, 110, 12123, 4S店,
+# PM2.5 …): jieba's tokens are filtered to Chinese words (the mined terms are
+# all Chinese), so these are found by one pattern over the text instead. The
+# lexicon registers its own when it is compiled (nlp.scoring), as it puts its
+# phrases into the segmenter. Matching ignores case; the feature is the
+# keyword as the lexicon spells it.
+_LATIN_LOCK = threading.Lock()
+_latin: dict[str, str] = {}
+_latin_re: re.Pattern[str] | None = None
+# A number keyword is not part of a longer number, a house number, an amount
+# or a date (中山路110号, 120元, 12345678); a Latin one is not part of a longer
+# Latin word (sfzz).
+_ALNUM = re.compile("[A-Za-z0-9]")
+_UNITS = "号栋幢室楼层米元块万亿平年月日天期届次个人位名户辆吨斤克度分秒岁"
+
+
+def _is_cjk(word: str) -> bool:
+    return "\u3400" <= word < "\ua000"
+
+
+def add_latin_words(words: Iterable[str]) -> None:
+    """Make keywords that do not start with a Chinese character count as words.
+
+    Args:
+        words: Keywords of a lexicon; those starting with a Chinese character
+            are ignored (jieba finds them).
+    """
+    global _latin_re
+    new = {w.casefold(): w for w in words if w and not _is_cjk(w) and w.strip() == w}
+    with _LATIN_LOCK:
+        if all(_latin.get(k) == v for k, v in new.items()):
+            return
+        _latin.update(new)
+        alts = "|".join(re.escape(k) for k in sorted(_latin, key=len, reverse=True))
+        _latin_re = re.compile(
+            rf"(?<![A-Za-z0-9.])(?:{alts})(?![A-Za-z0-9]|\.[0-9]|[{_UNITS}])", re.IGNORECASE
+        )
+
+
+def latin_words(text: str) -> list[str]:
+    """Return the registered non-Chinese keywords found in a normalised text.
+
+    Args:
+        text: Normalised text.
+
+    Returns:
+        The keywords as the lexicon spells them, in order of occurrence.
+    """
+    pattern = _latin_re
+    # Cheap pre-check: most messages have no ASCII letter or digit at all.
+    if pattern is None or _ALNUM.search(text) is None:
+        return []
+    return [_latin[m.group().casefold()] for m in pattern.finditer(text)]
 
 
 def prepare_text(text: str, max_chars: int) -> tuple[str, bool]:
@@ -34,10 +91,6 @@ def prepare_text(text: str, max_chars: int) -> tuple[str, bool]:
         norm = norm[:max_chars]
         truncated = True
     return norm, truncated
-
-
-def _is_word(token: str) -> bool:
-    return not token.isascii() and "\u3400" <= token[0] <= "\u9fff"
 
 
 def _words(text: str) -> dict[str, None]:
@@ -68,7 +121,8 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         lead_chars: Length of the lead used when there is no title line.
 
     Returns:
-        Word → weight, Chinese words only.
+        Word → weight: Chinese words, and the lexicon's Latin and number
+        keywords (sfz, 110, PM2.5) when the message has a Chinese word.
     """
     title = ""
     body = norm_text
@@ -84,4 +138,11 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         for t in _words(title):
             if "\u3400" <= t < "\ua000":
                 feats[t] = title_weight
+    # Latin and number keywords count beside Chinese words only: a message
+    # with no Chinese word at all (110 120 12345, English) stays unknown.
+    if feats and _latin_re is not None:
+        for t in latin_words(body):
+            feats.setdefault(t, 1.0)
+        for t in latin_words(title):
+            feats[t] = title_weight
     return feats

@@ -94,9 +94,13 @@ def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
     # blind probes missed (night construction noise, open burning and paint fumes to 环保局,
     # health-lecture fraud on old people to 公安分局), which the contest files under 城乡建设 or
     # 卫生计生: 0.879 -> 0.873, a fall the brief did not allow (MISSED; on the contest build
-    # rows, each half scored by a lexicon mined without it, 0.8805 -> 0.8798). Guards the
-    # level reached.
-    assert macro >= 0.873, f"held-out room macro-F1 {macro}"
+    # rows, each half scored by a lexicon mined without it, 0.8805 -> 0.8798). Stop 24
+    # (branch i14e): district rules found in the contest build rows' cross-validated errors
+    # (户口 as the condition of a home, 城管, 环卫, provident-fund loans, 被征地农民's pension,
+    # medical exams, unpaid social insurance): 0.873 -> 0.879 (build halves 0.8826 -> 0.8958,
+    # tuned on them); still MISSED. Guards
+    # the level reached.
+    assert macro >= 0.878, f"held-out room macro-F1 {macro}"
     assert ece < 0.11
 
 
