@@ -27,10 +27,12 @@ from nlp.intent_polite import (
     FAREWELLS,
     MORE_THANKS,
     PEOPLE,
+    PLANS,
     PRAISE,
     PRAISE_FRAME,
     PRESENCE,
     SEASONAL_GREETINGS,
+    SETTLED,
 )
 from nlp.intent_words import ACKS, FIRST_USE, FIRST_USE_OF, GREETINGS, THANKS, TROUBLE, VAGUE
 from nlp.normalize import normalize
@@ -48,7 +50,7 @@ _GREETINGS_ALONE = frozenset({"在", "在不", "在线", "在线不", "人在"})
 _FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
 # The second reading (small talk only) also drops the particles of the regions
 # and the sighs (谢谢您嘞, 好哒, 你好噻, 哈啰, 唉, 哎呀).
-_MORE_FILLERS = _FILLERS + "嘞哒咯噻哟呦嗷哎唉诶欸嚯吖啰咧哩"
+_MORE_FILLERS = _FILLERS + "嘞哒咯噻哟呦嗷哎唉诶欸嚯吖啰咧哩咦"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
 # 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
@@ -64,7 +66,10 @@ _PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄�
 # A thanks that tells how the matter was settled (太感谢了，昨天说今天就来修了)
 # stays a thanks unless it says something is still wrong.
 _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理好", "搞定", "上门修")
-_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽")
+_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽希盼")
+# Thanks words that only say a matter is settled: with a question (问题解决了吗)
+# they ask, they do not thank.
+_SETTLED_THANKS = frozenset({"问题已经解决了", "问题解决了", "已经解决了", "解决了"})
 # WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片], 【表情】,
 # [Thumbs Up], [Sticker], （笑）.
 _EMOJI_CODES = re.compile(
@@ -153,7 +158,12 @@ _BOT_QUESTIONS_RE = _alternation(BOT_QUESTIONS)
 # 你们也注意休息) without naming anything.
 _ACK_FRAME = frozenset("那就我也你您们先这样")
 # Staff asked for in a presence check (有没有工作人员, 客服在不在).
-_STAFF = re.compile("工作人员|人工客服|客服|人工|真人|值班的|领导|同志")
+_STAFF = re.compile("工作人员|人工客服|客服|人工|真人|值班的|值班|领导|同志")
+_PLANS_RE = _alternation(PLANS)
+_ASKS = re.compile("[吗么?？]")
+_SETTLED_RE = _alternation(SETTLED)
+# Chinese numerals alone (一, 三, 五五五) are a menu choice or a slip, like digits.
+_NUMERALS = frozenset("一二三四五六七八九十零〇两百千万")
 # A presence check is a question (有没有人, 人在吗, 客服在不在, 有人没有);
 # 工作人员不在 or 还没人来 is a complaint.
 _ASKED = re.compile("有没有|在不在|在没在|有冇|係咪|系咪|[吗么嘛伐呢不没冇否]$|没有$")
@@ -198,7 +208,16 @@ def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
     return stripped, count > 0
 
 
-def _only_polite(core: str, thanks: bool, more: bool) -> bool:
+def _strip_thanks(core: str, phrases: re.Pattern[str], asks: bool) -> tuple[str, bool]:
+    """Remove the thanks; but a question that only says a matter is settled
+    (问题解决了吗) is left as it is: it asks, it does not thank."""
+    said = phrases.findall(core)
+    if not said or (asks and set(said) <= _SETTLED_THANKS):
+        return core, False
+    return phrases.sub("", core), True
+
+
+def _only_polite(core: str, thanks: bool, more: bool, asks: bool = False) -> bool:
     """True if what is left of a greeting or a thanks only says to whom it is
     (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
     帮忙) and how well (效率真高). Anything else keeps the old reading: the
@@ -212,9 +231,11 @@ def _only_polite(core: str, thanks: bool, more: bool) -> bool:
         core = _THANKED_FOR.sub("", core)
         if more:
             core = _PRAISE_RE.sub("", core)
+            if not asks:
+                core = _PLANS_RE.sub("", _SETTLED_RE.sub("", core))
     fillers = _MORE_FILLERS if more else _FILLERS
     core = "".join(ch for ch in core if ch not in fillers)
-    return not core or (thanks and all(ch in _PRAISE for ch in core))
+    return not core or (thanks and not more and all(ch in _PRAISE for ch in core))
 
 
 def classify_intent(text: str) -> Intent:
@@ -240,14 +261,19 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
-    more = _small_talk(core)
-    return more if more is not None else _reading(core)
+    asks = _ASKS.search(norm) is not None
+    more = _small_talk(core, asks)
+    return more if more is not None else _reading(core, asks)
 
 
-def _small_talk(core: str) -> Intent | None:
-    """The second reading: greeting, thanks or noise, or ``None``."""
+def _small_talk(core: str, asks: bool) -> Intent | None:
+    """The second reading: greeting, thanks or noise, or ``None``.
+
+    ``asks``: the message asks something (吗, ？), so what was done or what the
+    writer will do next (已经处理了吗, 我明天去吗) is a question, not a closing.
+    """
     core, trouble = _strip(core, _TROUBLE_RE)
-    core, thanks = _strip(core, _MORE_THANKS_RE)
+    core, thanks = _strip_thanks(core, _MORE_THANKS_RE, asks)
     if _presence(core):
         return "greeting"
     core, farewell = _strip(core, _FAREWELLS_RE)
@@ -261,9 +287,13 @@ def _small_talk(core: str) -> Intent | None:
         return None
     if not core:
         return "thanks" if thanks else "greeting" if greeting else "noise"
-    if (thanks or greeting) and _only_polite(core, thanks, more=True):
+    if (thanks or greeting) and _only_polite(core, thanks, more=True, asks=asks):
         return "thanks" if thanks else "greeting"
     if (acked or farewell) and not thanks and not greeting and set(core) <= _ACK_FRAME:
+        return "noise"
+    if (acked or farewell or thanks) and not asks and not _PLANS_RE.sub("", core):
+        return "thanks" if thanks else "noise"
+    if set(core) <= _NUMERALS:
         return "noise"
     if _praise_only(before_acks):
         return "thanks"
@@ -272,10 +302,10 @@ def _small_talk(core: str) -> Intent | None:
     return None
 
 
-def _reading(core: str) -> Intent:
+def _reading(core: str, asks: bool) -> Intent:
     """The first reading, which alone tells a vague message from a request."""
     core, trouble = _strip(core, _TROUBLE_RE)
-    core, thanks = _strip(core, _THANKS_RE)
+    core, thanks = _strip_thanks(core, _THANKS_RE, asks)
     settled = thanks and any(w in core for w in _SETTLED)
     core, greeting = _strip(core, _GREETINGS_RE)
     core, _ = _strip(core, _ACKS_RE)
