@@ -50,7 +50,7 @@ _GREETINGS_ALONE = frozenset({"在", "在不", "在线", "在线不", "人在"})
 _FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
 # The second reading (small talk only) also drops the particles of the regions
 # and the sighs (谢谢您嘞, 好哒, 你好噻, 哈啰, 唉, 哎呀).
-_MORE_FILLERS = _FILLERS + "嘞哒咯噻哟呦嗷哎唉诶欸嚯吖啰咧哩咦"
+_MORE_FILLERS = _FILLERS + "嘞哒咯噻哟呦嗷哎唉诶欸嚯吖啰咧哩咦呐昂啵捏"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
 # 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
@@ -131,7 +131,12 @@ def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
     """
     ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered)))
+    return re.compile("|".join(_WORD_START.get(p, re.escape(p)) for p in ordered))
+
+
+# One-character acknowledgements that start ordinary words: 行 (行政复议, 行人,
+# 行为) is an answer only alone, before a particle or repeated (行吧, 行行行).
+_WORD_START = {"行": "行(?![\u4e00-\u9fff])|行(?=[吧啊呀了的嘞吗呢哈行那我就谢好也])"}
 
 
 def _alternation_good(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -161,6 +166,8 @@ _ACK_FRAME = frozenset("那就我也你您们先这样")
 _STAFF = re.compile("工作人员|人工客服|客服|人工|真人|值班的|值班|领导|同志")
 _PLANS_RE = _alternation(PLANS)
 _ASKS = re.compile("[吗么?？]")
+# Is it done yet? (好了吗, 修好了没): a question about an unnamed matter.
+_DONE_YET = re.compile("(?:弄|修|办|处理|搞)?好了?(?:吗|么|没|没有)")
 _SETTLED_RE = _alternation(SETTLED)
 # Chinese numerals alone (一, 三, 五五五) are a menu choice or a slip, like digits.
 _NUMERALS = frozenset("一二三四五六七八九十零〇两百千万")
@@ -261,6 +268,8 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
+    if _DONE_YET.fullmatch(core):
+        return "vague"
     asks = _ASKS.search(norm) is not None
     more = _small_talk(core, asks)
     return more if more is not None else _reading(core, asks)

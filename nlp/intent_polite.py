@@ -72,6 +72,14 @@ SEASONAL_GREETINGS: tuple[str, ...] = (
     *(z + "年" + w for z in _ZODIAC for w in _WISHES),
     *(t + w for t in _TIMES for w in ("好", "安")),
     *(p + m + "好" for p in PEOPLE[: PEOPLE.index("打工人") + 1] for m in ("", "们")),
+    *("拜" + g + "年" for g in ("", "个", "个早", "个晚", "早", "晚")),
+    *(
+        v + d + e + q
+        for v in ("听", "看")
+        for d in ("得", "")
+        for e in ("见", "到", "清")
+        for q in ("吗", "么", "没")
+    ),
     "恭喜发财",
     "恭喜恭喜",
     "大吉大利",
@@ -103,14 +111,16 @@ PRESENCE = frozenset("有没人在吗么嘛伐不冇係系咪无呢线回复答�
 """Characters of a presence check (有没有人, 有人没有, 有冇人, 係咪有人, 在伐): a message made
 only of them that names 人 or 在 is a greeting, whatever the dialect's word order."""
 
-MORE_THANKS: tuple[str, ...] = _words(
-    "十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢 特别感谢"
-    " 超级感谢 太谢谢 谢谢晒 多谢晒 唔该晒 唔该 辛苦晒 有心了"
-    " 有劳了 有劳 劳烦了 劳驾了 费心了 费心 操心了 添麻烦了"
-    " 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹 谢谢侬"
-    " 感谢有你 谢谢有你 3ks tq ty tysm xiexie xiexiele xiexieni"
-    " xiexienin ganxie xinkule xiexiela 辛苦咗 多谢你哋"
-    " 唔该你哋 谢谢你哋"
+_THANKED = _words("你 您 你们 您们 大家 各位 同志 同志们 领导 老师 师傅")
+MORE_THANKS: tuple[str, ...] = (
+    *("麻烦" + a + e for a in _THANKED for e in ("了", "啦", "咯", "喽", "哈", "呀", "啊")),
+    *_words(
+        "十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢 特别感谢 超级感谢 太谢谢 谢谢晒 多谢晒"
+        " 唔该晒 唔该 辛苦晒 有心了 有劳了 有劳 劳烦了 劳驾了 费心了 费心 操心了 添麻烦了"
+        " 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹 谢谢侬 感谢有你 谢谢有你 3ks tq ty"
+        " tysm xiexie xiexiele xiexieni xiexienin ganxie xinkule xiexiela 辛苦咗 多谢你哋"
+        " 唔该你哋 谢谢你哋"
+    ),
 )
 """Thanks beyond :data:`nlp.intent_words.THANKS`: degree + 感谢, Cantonese 唔该 / 多谢晒, the
 trouble one caused (添麻烦了, 有劳, 费心了), net slang (蟹蟹) and pinyin."""
@@ -133,7 +143,8 @@ PRAISE: tuple[str, ...] = (
         " 么么哒 感动 温暖 佩服 加油 辛苦 顺利 健康 愉快 如意 平安 幸福 开心 快乐 吉祥 安康"
         " 美满 阖家欢乐 心想事成 步步高升 好运 nice good great cool perfect awesome goodjob"
         " welldone 聪明 可爱 有帮助 很有帮助 有用 很有用 学到了 长知识了 帮大忙了 帮了大忙"
-        " 大忙 整挺好 杠杠的 巴适 安逸 好嘢 美好 好报 感恩 辛苦咗"
+        " 大忙 整挺好 杠杠的 巴适 安逸 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩"
+        " 辛苦咗"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
@@ -148,9 +159,9 @@ PRAISE_FRAME: tuple[str, ...] = _words(
     " 必须 给 为 一个 个 五星 满分 一百分 祝福 祝愿 祝 愿 一切"
     " 身体 工作 生活 全家 家人 天天 永远 一生 今天 每天"
     " 新的一年 今年 这么 那么 就 极了 极 一直 继续 也 又 哦 so"
-    " very job 天气 新的一天 有 一天 大过年 过年 还 大半夜"
-    " 半夜 这么晚 节假日 还在上班 还在加班 还回复 还在回复 for"
-    " your help guys all the sir madam lot much"
+    " very job 天气 新的一天 一天 大大的 大大 大过年 过年 还"
+    " 大半夜 半夜 这么晚 节假日 还在上班 还在加班 还回复"
+    " 还在回复 for your help guys all the sir madam lot much"
 )
 """Words that frame a praise without saying anything of their own (subjects, degrees, 祝)."""
 
