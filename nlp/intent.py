@@ -69,6 +69,9 @@ _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理�
 _STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽希盼")
 # Thanks words that only say a matter is settled: with a question (问题解决了吗)
 # they ask, they do not thank.
+# A thanks followed by a matter still there (谢谢，问题还在; 感谢什么，还没修)
+# follows up a case: a request, not a vague opening.
+_STILL_THERE = re.compile("还在|还没|还是没|没修|没来|没人|没解决|没处理|没办")
 _SETTLED_THANKS = frozenset({"问题已经解决了", "问题解决了", "已经解决了", "解决了"})
 # WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片], 【表情】,
 # [Thumbs Up], [Sticker], （笑）.
@@ -325,6 +328,8 @@ def _reading(core: str, asks: bool) -> Intent:
         return "thanks"
     if settled and not _STILL_WRONG & set(core):
         return "thanks"
+    if thanks and _STILL_THERE.search(core):
+        return "request"
     if not core and trouble:
         return "vague"
     if not core:
