@@ -17,7 +17,7 @@ The phrase lists are in :mod:`nlp.intent_words`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from nlp.intent_polite import (
     ACKS_ALONE,
@@ -127,31 +127,51 @@ def _gibberish(core: str) -> bool:
     )
 
 
+def _trie(phrases: tuple[str, ...], tail: dict[str, str]) -> re.Pattern[str]:
+    """One pattern for a phrase list that prefers the longest phrase at every place.
+
+    The phrases are merged into a trie (多谢 and 多谢啦 share 多谢), each node
+    trying its longer branches before ending, so 多谢啦 matches whole (then
+    啦 is not left behind as a filler) and a long list costs little to scan.
+    ``tail`` maps a phrase to a lookaround it must also satisfy.
+    """
+    root: dict[str, Any] = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = tail.get(phrase, "")
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(node[ch]) for ch in sorted(node) if ch]
+        if "" in node:
+            branches.append(node[""])
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return re.compile(build(root))
+
+
+# One-character acknowledgements that start ordinary words: 行 (行政复议, 行人,
+# 行为) is an answer only alone, before a particle or repeated (行吧, 行行行).
+_WORD_START = {"行": "(?:(?![\u4e00-\u9fff])|(?=[吧啊呀了的嘞吗呢哈行那我就谢好也]))"}
+
+
 def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a phrase list, longest phrase first at every place.
 
     Matched left to right, so 多谢啦 loses 多谢 (then 啦 is a filler), never
     谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
     """
-    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
-    return re.compile("|".join(_WORD_START.get(p, re.escape(p)) for p in ordered))
-
-
-# One-character acknowledgements that start ordinary words: 行 (行政复议, 行人,
-# 行为) is an answer only alone, before a particle or repeated (行吧, 行行行).
-_WORD_START = {"行": "行(?![\u4e00-\u9fff])|行(?=[吧啊呀了的嘞吗呢哈行那我就谢好也])"}
+    return _trie(phrases, _WORD_START)
 
 
 def _alternation_good(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Like :func:`_alternation`, but a phrase ending in 好 is no greeting when 好
     starts a word (书记好几天没来, 你好多天没回): 好几, 好多, 好久, 好像 ..."""
-    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
-    return re.compile(
-        "|".join(
-            re.escape(p) + ("(?![几多久大像些少长点看听用难])" if p.endswith("好") else "")
-            for p in ordered
-        )
-    )
+    not_a_word = "(?![几多久大像些少长点看听用难])"
+    return _trie(phrases, {p: not_a_word for p in phrases if p.endswith("好")})
 
 
 _GREETINGS_RE = _alternation(GREETINGS)
@@ -184,6 +204,38 @@ _TROUBLE_RE = _alternation(TROUBLE)
 _FIRST_USE_RE = re.compile(
     "(?:" + "|".join(map(re.escape, sorted(FIRST_USE, key=len, reverse=True))) + ")"
     "(?:" + "|".join(map(re.escape, sorted(FIRST_USE_OF, key=len, reverse=True))) + ")*"
+)
+
+
+# Every Chinese character the second reading can remove or accept. A message
+# with any other (灯, 资, 楼) cannot be small talk, so most requests skip the
+# second reading at the cost of one set difference.
+_SMALL_TALK_CHARS = frozenset(
+    ch
+    for text in (
+        *(
+            pattern.pattern
+            for pattern in (
+                _TROUBLE_RE,
+                _MORE_THANKS_RE,
+                _FAREWELLS_RE,
+                _BOT_QUESTIONS_RE,
+                _MORE_GREETINGS_RE,
+                _MORE_ACKS_RE,
+                _PRAISE_RE,
+                _PLANS_RE,
+                _SETTLED_RE,
+                _MORE_ADDRESSEES,
+                _THANKED_FOR,
+                _FIRST_USE_RE,
+                _STAFF,
+            )
+        ),
+        _MORE_FILLERS,
+        "".join(PRESENCE | ACKS_ALONE | _NUMERALS | _ACK_FRAME),
+    )
+    for ch in text
+    if _HAN.match(ch)
 )
 
 
@@ -284,6 +336,8 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
     ``asks``: the message asks something (吗, ？), so what was done or what the
     writer will do next (已经处理了吗, 我明天去吗) is a question, not a closing.
     """
+    if not _SMALL_TALK_CHARS.issuperset(ch for ch in core if ch >= "\u3400"):
+        return None
     core, trouble = _strip(core, _TROUBLE_RE)
     core, thanks = _strip_thanks(core, _MORE_THANKS_RE, asks)
     if _presence(core):
