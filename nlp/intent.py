@@ -239,6 +239,11 @@ _SMALL_TALK_CHARS = frozenset(
 )
 
 
+def _ack_frame_only(core: str) -> bool:
+    """True if what is left beside an answer names nothing (那好吧, 好的亲)."""
+    return set(_MORE_ADDRESSEES.sub("", core)) <= _ACK_FRAME
+
+
 def _praise_only(core: str) -> bool:
     """True if what is left is praise or good wishes and nothing else: at least
     one word of :data:`~nlp.intent_polite.PRAISE` (赞, 给力, 满意, 顺利) and
@@ -355,7 +360,7 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         return "thanks" if thanks else "greeting" if greeting else "noise"
     if (thanks or greeting) and _only_polite(core, thanks, more=True, asks=asks):
         return "thanks" if thanks else "greeting"
-    if (acked or farewell) and not thanks and not greeting and set(core) <= _ACK_FRAME:
+    if (acked or farewell) and not (thanks or greeting) and _ack_frame_only(core):
         return "noise"
     if (acked or farewell or thanks) and not asks and not _PLANS_RE.sub("", core):
         return "thanks" if thanks else "noise"

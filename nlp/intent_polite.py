@@ -63,6 +63,9 @@ BOT_QUESTIONS: tuple[str, ...] = _words(
     " 能用吗 能不能用 看能不能用 能看到我的消息吗"
     " 看到我的消息了吗 收到我的消息了吗 能收到我的消息吗"
     " 这是一条测试消息 一条测试消息 测试消息 测试信息"
+    " 这是政府的号吗 这是政府的吗 是政府的吗 这是官方的吗"
+    " 是官方的吗 官方的吗 这是哪里 这里是哪里 这是什么 这是啥"
+    " 你们是谁 是真的吗"
 )
 """Questions about the bot itself and test messages: the menu answers them."""
 _TIMES = _words("早 早上 早晨 清早 上午 中午 午 下午 傍晚 晚上 晚 夜里")
@@ -103,7 +106,12 @@ DIALECT_GREETINGS: tuple[str, ...] = _words(
     " morning goodmorning goodafternoon goodevening"
     " goodnight nihao ninhao zaima zaibuzai youren"
     " yourenma 能听到吗 听得到吗 听到吗 看到吗 在线等"
-    " howareyou howru whatsup"
+    " howareyou howru whatsup 我通过了你的朋友验证请求"
+    " 现在我们可以开始聊天了 现在可以开始聊天了"
+    " 以上是打招呼的内容 打招呼 我是新来的 新来的"
+    " 我刚关注 刚关注 刚关注你们 初来乍到 请多关照"
+    " 多多关照 请多指教 多多指教 又见面了 又是我 我又来了"
+    " 我来了 我回来了"
 )
 """Greetings of the regions and of the keyboard (侬好, 雷猴, 早晨, 吃了吗, nihao)."""
 
@@ -115,11 +123,11 @@ _THANKED = _words("你 您 你们 您们 大家 各位 同志 同志们 领导 �
 MORE_THANKS: tuple[str, ...] = (
     *("麻烦" + a + e for a in _THANKED for e in ("了", "啦", "咯", "喽", "哈", "呀", "啊")),
     *_words(
-        "十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢 特别感谢 超级感谢 太谢谢 谢谢晒 多谢晒"
-        " 唔该晒 唔该 辛苦晒 有心了 有劳了 有劳 劳烦了 劳驾了 费心了 费心 操心了 添麻烦了"
-        " 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹 谢谢侬 感谢有你 谢谢有你 3ks tq ty"
-        " tysm xiexie xiexiele xiexieni xiexienin ganxie xinkule xiexiela 辛苦咗 多谢你哋"
-        " 唔该你哋 谢谢你哋"
+        "感激涕零 感激万分 不胜感激 感谢万分 十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢"
+        " 特别感谢 超级感谢 太谢谢 谢谢晒 多谢晒 唔该晒 唔该 辛苦晒 有心了 有劳了 有劳 劳烦了"
+        " 劳驾了 费心了 费心 操心了 添麻烦了 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹"
+        " 谢谢侬 感谢有你 谢谢有你 3ks tq ty tysm xiexie xiexiele xiexieni xiexienin ganxie"
+        " xinkule xiexiela 辛苦咗 多谢你哋 唔该你哋 谢谢你哋"
     ),
 )
 """Thanks beyond :data:`nlp.intent_words.THANKS`: degree + 感谢, Cantonese 唔该 / 多谢晒, the
@@ -139,12 +147,12 @@ PRAISE: tuple[str, ...] = (
         " 牛 nb 优秀 靠谱 负责任 真负责 很负责 太负责 挺负责 认真负责 贴心 暖心 周到 到位"
         " 效率高 效率真高 效率很高 效率挺高 效率太高 效率好高 好快 真快 挺快 速度快 不错 挺好"
         " 很好 真好 太好 好极了 这么快 那么快 很快 太快 秒回 666666 66666 6666 666 好样的"
-        " 好人 好 满意 为民办实事 为人民服务 办实事 好公仆 公仆 好干部 比心 爱你们 爱你 爱了"
-        " 么么哒 感动 温暖 佩服 加油 辛苦 顺利 健康 愉快 如意 平安 幸福 开心 快乐 吉祥 安康"
-        " 美满 阖家欢乐 心想事成 步步高升 好运 nice good great cool perfect awesome goodjob"
-        " welldone 聪明 可爱 有帮助 很有帮助 有用 很有用 学到了 长知识了 帮大忙了 帮了大忙"
-        " 大忙 整挺好 杠杠的 巴适 安逸 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩"
-        " 辛苦咗"
+        " 好人 好 满意 为民办实事 为人民服务 人民政府为人民 为人民 办实事 好公仆 公仆 好干部"
+        " 比心 爱你们 爱你 爱了 么么哒 感动 温暖 佩服 加油 辛苦 顺利 健康 愉快 如意 平安 幸福"
+        " 开心 快乐 吉祥 安康 美满 阖家欢乐 心想事成 步步高升 好运 nice good great cool"
+        " perfect awesome goodjob welldone 聪明 可爱 有帮助 很有帮助 有用 很有用 学到了"
+        " 长知识了 帮大忙了 帮了大忙 大忙 整挺好 杠杠的 巴适 安逸 好嘢 美好 好报 有美好的一天"
+        " 美好的一天 好人有好报 感恩 辛苦咗"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
@@ -162,6 +170,9 @@ PRAISE_FRAME: tuple[str, ...] = _words(
     " very job 天气 新的一天 一天 大大的 大大 大过年 过年 还"
     " 大半夜 半夜 这么晚 节假日 还在上班 还在加班 还回复"
     " 还在回复 for your help guys all the sir madam lot much"
+    " 百忙之中 百忙 抽空 抽出时间 跑一趟 跑腿 上门 老百姓 百姓"
+    " 群众 为民 政策 人民政府 点个 点一个 一百 一千 一万 无数"
+    " 要"
 )
 """Words that frame a praise without saying anything of their own (subjects, degrees, 祝)."""
 
@@ -183,7 +194,8 @@ CLOSINGS: tuple[str, ...] = _words(
     " 知道怎么办了 我知道怎么办了 知道怎么弄了 知道去哪办了"
     " 知道在哪了 不客气 没关系 没事儿 对不起 抱歉 sorry 考虑一下"
     " 再考虑一下 想想 再想想 再看看 回头再说 以后再说 到时候再说"
-    " 再说 这样子 天冷了注意保暖 注意保暖"
+    " 再说 这样子 天冷了注意保暖 注意保暖 啊这 绝了 服了 醉了 晕了"
+    " 此致敬礼 此致 敬礼 顺祝商祺 顺颂商祺 祝好"
 )
 """Acknowledgements and closings beyond :data:`nlp.intent_words.ACKS` (收到啦, 晓得了, 没错,
 要得, 先这样, 没其他问题了, 点错了, 笑死)."""

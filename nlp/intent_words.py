@@ -407,7 +407,6 @@ TROUBLE: tuple[str, ...] = (
     # Trouble with a degree is a complaint (太麻烦了, 好麻烦), not 麻烦了.
     "太麻烦了",
     "真麻烦",
-    "好麻烦",
     "很麻烦",
     "挺麻烦",
     "麻烦死了",
