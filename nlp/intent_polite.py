@@ -123,11 +123,12 @@ _THANKED = _words("你 您 你们 您们 大家 各位 同志 同志们 领导 �
 MORE_THANKS: tuple[str, ...] = (
     *("麻烦" + a + e for a in _THANKED for e in ("了", "啦", "咯", "喽", "哈", "呀", "啊")),
     *_words(
-        "感激涕零 感激万分 不胜感激 感谢万分 十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢"
-        " 特别感谢 超级感谢 太谢谢 谢谢晒 多谢晒 唔该晒 唔该 辛苦晒 有心了 有劳了 有劳 劳烦了"
-        " 劳驾了 费心了 费心 操心了 添麻烦了 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹"
-        " 谢谢侬 感谢有你 谢谢有你 3ks tq ty tysm xiexie xiexiele xiexieni xiexienin ganxie"
-        " xinkule xiexiela 辛苦咗 多谢你哋 唔该你哋 谢谢你哋"
+        "有你们真好 有你真好 有您真好 有你们在真好 感激涕零 感激万分 不胜感激 感谢万分"
+        " 十分感谢 衷心感谢 由衷感谢 真心感谢 诚挚感谢 特别感谢 超级感谢 太谢谢 谢谢晒 多谢晒"
+        " 唔该晒 唔该 辛苦晒 有心了 有劳了 有劳 劳烦了 劳驾了 费心了 费心 操心了 添麻烦了"
+        " 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹 谢谢侬 感谢有你 谢谢有你 3ks tq ty"
+        " tysm xiexie xiexiele xiexieni xiexienin ganxie xinkule xiexiela 辛苦咗 多谢你哋"
+        " 唔该你哋 谢谢你哋"
     ),
 )
 """Thanks beyond :data:`nlp.intent_words.THANKS`: degree + 感谢, Cantonese 唔该 / 多谢晒, the
@@ -147,12 +148,12 @@ PRAISE: tuple[str, ...] = (
         " 牛 nb 优秀 靠谱 负责任 真负责 很负责 太负责 挺负责 认真负责 贴心 暖心 周到 到位"
         " 效率高 效率真高 效率很高 效率挺高 效率太高 效率好高 好快 真快 挺快 速度快 不错 挺好"
         " 很好 真好 太好 好极了 这么快 那么快 很快 太快 秒回 666666 66666 6666 666 好样的"
-        " 好人 好 满意 为民办实事 为人民服务 人民政府为人民 为人民 办实事 好公仆 公仆 好干部"
-        " 比心 爱你们 爱你 爱了 么么哒 感动 温暖 佩服 加油 辛苦 顺利 健康 愉快 如意 平安 幸福"
-        " 开心 快乐 吉祥 安康 美满 阖家欢乐 心想事成 步步高升 好运 nice good great cool"
-        " perfect awesome goodjob welldone 聪明 可爱 有帮助 很有帮助 有用 很有用 学到了"
-        " 长知识了 帮大忙了 帮了大忙 大忙 整挺好 杠杠的 巴适 安逸 好嘢 美好 好报 有美好的一天"
-        " 美好的一天 好人有好报 感恩 辛苦咗"
+        " 好人 好 满意 为民办实事 为人民服务 比个心 笔芯 万岁 放心 人民政府为人民 为人民"
+        " 办实事 好公仆 公仆 好干部 比心 爱你们 爱你 爱了 么么哒 感动 温暖 佩服 加油 辛苦"
+        " 顺利 健康 愉快 如意 平安 幸福 开心 快乐 吉祥 安康 美满 阖家欢乐 心想事成 步步高升"
+        " 好运 nice good great cool perfect awesome goodjob welldone 聪明 可爱 有帮助"
+        " 很有帮助 有用 很有用 学到了 长知识了 帮大忙了 帮了大忙 大忙 整挺好 杠杠的 巴适 安逸"
+        " 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩 辛苦咗"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
@@ -172,7 +173,7 @@ PRAISE_FRAME: tuple[str, ...] = _words(
     " 还在回复 for your help guys all the sir madam lot much"
     " 百忙之中 百忙 抽空 抽出时间 跑一趟 跑腿 上门 老百姓 百姓"
     " 群众 为民 政策 人民政府 点个 点一个 一百 一千 一万 无数"
-    " 要"
+    " 要 祖国 中国 我 有你们 有你们在 有你 有您"
 )
 """Words that frame a praise without saying anything of their own (subjects, degrees, 祝)."""
 
@@ -195,7 +196,8 @@ CLOSINGS: tuple[str, ...] = _words(
     " 知道在哪了 不客气 没关系 没事儿 对不起 抱歉 sorry 考虑一下"
     " 再考虑一下 想想 再想想 再看看 回头再说 以后再说 到时候再说"
     " 再说 这样子 天冷了注意保暖 注意保暖 啊这 绝了 服了 醉了 晕了"
-    " 此致敬礼 此致 敬礼 顺祝商祺 顺颂商祺 祝好"
+    " 此致敬礼 此致 敬礼 顺祝商祺 顺颂商祺 祝好 哦豁 我的天哪"
+    " 我的天 天呐 天哪 omg"
 )
 """Acknowledgements and closings beyond :data:`nlp.intent_words.ACKS` (收到啦, 晓得了, 没错,
 要得, 先这样, 没其他问题了, 点错了, 笑死)."""
@@ -205,7 +207,8 @@ FAREWELLS: tuple[str, ...] = _words(
     " 先撤了 撤了 先走了 走了 去忙了 忙去了 你忙吧 您忙吧 你先忙"
     " 您先忙 不打扰了 不打扰 不打扰你了 不打扰您了 不打扰你们了"
     " 早点休息 注意休息 好好休息 注意身体 下次再聊 改天再聊"
-    " 回头再聊 改天聊 下次聊 回头聊 早点下班 做个好梦"
+    " 回头再聊 改天聊 下次聊 回头聊 早点下班 做个好梦 也要休息"
+    " 要休息 休息吧 早点睡"
 )
 """Leaving, resting and not disturbing (不打扰了, 早点休息, 先下了): looked for before the
 greetings, so 打扰了 in 不打扰了 and 早 in 早点休息 are not read as a greeting."""
@@ -215,7 +218,8 @@ PLANS: tuple[str, ...] = _words(
     " 等会 等下 一会儿 一会 回头 改天 以后 到时候 有空 过去 过来 去"
     " 来 看看 试试 问问 想想 考虑 带材料 等着 等消息 等通知 等回复"
     " 等电话 等你们 等您 等 你们 您 的 电话 消息 通知 回复 注意 记住"
-    " 记下了 知道怎么办 知道怎么弄 知道去哪 怎么办了"
+    " 记下了 知道怎么办 知道怎么弄 知道去哪 怎么办了 跟 和 家里人"
+    " 家人 商量 商量一下 讨论一下 合计合计"
 )
 """What an acknowledgement or a thanks may go on with and stay one (好的，我明天过去;
 谢谢，我等你们电话; 知道了，我会注意的): the caller's own next step, naming no matter."""
