@@ -17,8 +17,23 @@ The phrase lists are in :mod:`nlp.intent_words`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
+from nlp.intent_polite import (
+    ACKS_ALONE,
+    BOT_QUESTIONS,
+    CLOSINGS,
+    DIALECT_GREETINGS,
+    FAREWELLS,
+    MORE_THANKS,
+    PEOPLE,
+    PLANS,
+    PRAISE,
+    PRAISE_FRAME,
+    PRESENCE,
+    SEASONAL_GREETINGS,
+    SETTLED,
+)
 from nlp.intent_words import ACKS, FIRST_USE, FIRST_USE_OF, GREETINGS, THANKS, TROUBLE, VAGUE
 from nlp.normalize import normalize
 
@@ -33,6 +48,9 @@ VAGUE_QUESTION = "请问您想反映什么事情？请说明发生了什么、�
 # sentence is a preposition.
 _GREETINGS_ALONE = frozenset({"在", "在不", "在线", "在线不", "人在"})
 _FILLERS = "啊呀吧呢嘛哈哦噢呗啦了的吗么哇额呃喽呵嘿嘻～~"
+# The second reading (small talk only) also drops the particles of the regions
+# and the sighs (谢谢您嘞, 好哒, 你好噻, 哈啰, 唉, 哎呀).
+_MORE_FILLERS = _FILLERS + "嘞哒咯噻哟呦嗷哎唉诶欸嚯吖啰咧哩咦呐昂啵捏"
 # Characters that carry no matter of their own: pronouns, particles, verbs of
 # asking and helping, and the generic words of complaining (事, 问题, 反映,
 # 投诉, 领导, 说法 ...). A message made of nothing else names no matter and is
@@ -44,13 +62,23 @@ _GENERIC = frozenset(
     "几气急冤该知道谁归边里面该个儿啦哈呗喂吧嘞咋麼麽么样法号忙用负责家部门整电话联系上出难地方样回俺晓得公平日子法过真窗口材料交复杂句两清带啥"
 )
 # What may follow a thanks and keep it a thanks (感谢政府 办得挺快).
-_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮忙及时效率高满意棒赞了啊呀")
+_PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄上门帮忙及时效率高满意棒赞了啊呀心")
 # A thanks that tells how the matter was settled (太感谢了，昨天说今天就来修了)
 # stays a thanks unless it says something is still wrong.
 _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理好", "搞定", "上门修")
-_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽")
-# WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片].
-_EMOJI_CODES = re.compile(r"\[[^\[\]\s]{1,6}\]")
+_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽希盼")
+# Thanks words that only say a matter is settled: with a question (问题解决了吗)
+# they ask, they do not thank.
+# A thanks followed by a matter still there (谢谢，问题还在; 感谢什么，还没修)
+# follows up a case: a request, not a vague opening.
+_STILL_THERE = re.compile("还在|还没|还是没|没修|没来|没人|没解决|没处理|没办")
+_SETTLED_THANKS = frozenset({"问题已经解决了", "问题解决了", "已经解决了", "解决了"})
+# WeChat's emoji written as text: [微笑], [捂脸], [动画表情], [图片], 【表情】,
+# [Thumbs Up], [Sticker], （笑）.
+_EMOJI_CODES = re.compile(
+    r"[\[【][^\[\]【】\s]{1,6}[\]】]|\[[a-z][a-z ]{0,15}\]|[（(](?:笑|哭|捂脸|微笑|大笑|苦笑)[）)]",
+    re.IGNORECASE,
+)
 # Whom a greeting or a thanks is addressed to (你好啊机器人, 谢谢客服小姐姐,
 # 辛苦了同志们, 感谢党和政府): removed only once a greeting or a thanks was
 # found, so 机器人 alone or 社区门口路灯坏了 stays a request.
@@ -60,6 +88,10 @@ _ADDRESSEES = re.compile(
     "党和政府|党和国家|政府|社区|街道|居委会|村委会|"
     "有你们|有您|有你|您们|你们|您|你|们|为|给|向"
 )
+_MORE_ADDRESSEES = re.compile(
+    "|".join(sorted(PEOPLE, key=len, reverse=True))
+    + "|有你们|有您|有你|您们|你们|您|你|们|为|给|向|让|祝福|祝愿|恭祝|祝|愿"
+)
 # What a thanks is for and how it was given (谢谢您的耐心解答, 感谢你们及时的
 # 回复, 感谢您一直以来的帮助). Looked at only after a thanks, so 回复太慢 or
 # 没人解答 stays a request, and so does a thanks followed by anything else
@@ -67,7 +99,7 @@ _ADDRESSEES = re.compile(
 _THANKED_FOR = re.compile(
     "耐心|热心|细心|细致|详细|及时|认真|用心|专业|周到|热情|快速|辛勤|一直以来|"
     "解答|回复|回答|答复|帮助|帮忙|服务|指导|解释|讲解|指点|提醒|付出|关心|关照|支持|指引|"
-    "辛苦|工作|处理|办理|答疑|跟进|协调|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
+    "辛苦|工作|处理|办理|答疑|跟进|协调|告知|通知|提示|说明|分享|理解|配合|信任|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 # Keyboard rows: a run along one of them (asdfghjkl, qwerty) is a cat on the keys.
@@ -95,19 +127,78 @@ def _gibberish(core: str) -> bool:
     )
 
 
+def _trie(phrases: tuple[str, ...], tail: dict[str, str]) -> re.Pattern[str]:
+    """One pattern for a phrase list that prefers the longest phrase at every place.
+
+    The phrases are merged into a trie (多谢 and 多谢啦 share 多谢), each node
+    trying its longer branches before ending, so 多谢啦 matches whole (then
+    啦 is not left behind as a filler) and a long list costs little to scan.
+    ``tail`` maps a phrase to a lookaround it must also satisfy.
+    """
+    root: dict[str, Any] = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = tail.get(phrase, "")
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(node[ch]) for ch in sorted(node) if ch]
+        if "" in node:
+            branches.append(node[""])
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return re.compile(build(root))
+
+
+# One-character acknowledgements that start ordinary words: 行 (行政复议, 行人,
+# 行为) is an answer only alone, before a particle or repeated (行吧, 行行行).
+_WORD_START = {"行": "(?:(?![\u4e00-\u9fff])|(?=[吧啊呀了的嘞吗呢哈行那我就谢好也]))"}
+
+
 def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a phrase list, longest phrase first at every place.
 
     Matched left to right, so 多谢啦 loses 多谢 (then 啦 is a filler), never
     谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
     """
-    ordered = sorted(dict.fromkeys(phrases), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered)))
+    return _trie(phrases, _WORD_START)
+
+
+def _alternation_good(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Like :func:`_alternation`, but a phrase ending in 好 is no greeting when 好
+    starts a word (书记好几天没来, 你好多天没回): 好几, 好多, 好久, 好像 ..."""
+    not_a_word = "(?![几多久大像些少长点看听用难])"
+    return _trie(phrases, {p: not_a_word for p in phrases if p.endswith("好")})
 
 
 _GREETINGS_RE = _alternation(GREETINGS)
 _THANKS_RE = _alternation(THANKS)
 _ACKS_RE = _alternation(ACKS)
+_MORE_GREETINGS_RE = _alternation_good(GREETINGS + SEASONAL_GREETINGS + DIALECT_GREETINGS)
+_MORE_THANKS_RE = _alternation(THANKS + MORE_THANKS)
+_MORE_ACKS_RE = _alternation(ACKS + CLOSINGS)
+_FAREWELLS_RE = _alternation(FAREWELLS)
+_BOT_QUESTIONS_RE = _alternation(BOT_QUESTIONS)
+# What may be left around an acknowledgement or a farewell (那好吧, 那我先走了,
+# 你们也注意休息) without naming anything.
+_ACK_FRAME = frozenset("那就我也你您们先这样")
+# Staff asked for in a presence check (有没有工作人员, 客服在不在).
+_STAFF = re.compile("工作人员|人工客服|客服|人工|真人|值班的|值班|领导|同志")
+_PLANS_RE = _alternation(PLANS)
+_ASKS = re.compile("[吗么?？]")
+# Is it done yet? (好了吗, 修好了没): a question about an unnamed matter.
+_DONE_YET = re.compile("(?:弄|修|办|处理|搞)?好了?(?:吗|么|没|没有)")
+_SETTLED_RE = _alternation(SETTLED)
+# Chinese numerals alone (一, 三, 五五五) are a menu choice or a slip, like digits.
+_NUMERALS = frozenset("一二三四五六七八九十零〇两百千万")
+# A presence check is a question (有没有人, 人在吗, 客服在不在, 有人没有);
+# 工作人员不在 or 还没人来 is a complaint.
+_ASKED = re.compile("有没有|在不在|在没在|有冇|係咪|系咪|[吗么嘛伐呢不没冇否]$|没有$")
+_PRAISE_SET = frozenset(PRAISE)
+_PRAISE_RE = _alternation(PRAISE + PRAISE_FRAME)
 _VAGUE_RE = _alternation(VAGUE)
 _TROUBLE_RE = _alternation(TROUBLE)
 _FIRST_USE_RE = re.compile(
@@ -116,28 +207,111 @@ _FIRST_USE_RE = re.compile(
 )
 
 
+# Every Chinese character the second reading can remove or accept. A message
+# with any other (灯, 资, 楼) cannot be small talk, so most requests skip the
+# second reading at the cost of one set difference.
+_SMALL_TALK_CHARS = frozenset(
+    ch
+    for text in (
+        *(
+            pattern.pattern
+            for pattern in (
+                _TROUBLE_RE,
+                _MORE_THANKS_RE,
+                _FAREWELLS_RE,
+                _BOT_QUESTIONS_RE,
+                _MORE_GREETINGS_RE,
+                _MORE_ACKS_RE,
+                _PRAISE_RE,
+                _PLANS_RE,
+                _SETTLED_RE,
+                _MORE_ADDRESSEES,
+                _THANKED_FOR,
+                _FIRST_USE_RE,
+                _STAFF,
+            )
+        ),
+        _MORE_FILLERS,
+        "".join(PRESENCE | ACKS_ALONE | _NUMERALS | _ACK_FRAME),
+    )
+    for ch in text
+    if _HAN.match(ch)
+)
+
+
+def _ack_frame_only(core: str) -> bool:
+    """True if what is left beside an answer names nothing (那好吧, 好的亲)."""
+    return set(_MORE_ADDRESSEES.sub("", core)) <= _ACK_FRAME
+
+
+def _praise_only(core: str) -> bool:
+    """True if what is left is praise or good wishes and nothing else: at least
+    one word of :data:`~nlp.intent_polite.PRAISE` (赞, 给力, 满意, 顺利) and
+    otherwise only the words that frame one (你们, 服务, 效率, 真, 非常, 祝)."""
+    praised = False
+
+    def drop(m: re.Match[str]) -> str:
+        nonlocal praised
+        praised = praised or m.group() in _PRAISE_SET
+        return ""
+
+    rest = _PRAISE_RE.sub(drop, core)
+    return praised and all(ch in _MORE_FILLERS for ch in rest)
+
+
+def _presence(core: str) -> bool:
+    """True for a question whether somebody is there, in any region's word
+    order (有没有人, 有人没有, 有冇人, 係咪有人, 人在吗, 在伐, 客服在不在)."""
+    core = _STAFF.sub("人", core)
+    bare = "".join(ch for ch in core if ch not in "啊呀哈哦噢啦")
+    return (
+        set(bare) <= PRESENCE and ("人" in bare or "在" in bare) and _ASKED.search(bare) is not None
+    )
+
+
 def _strip(core: str, phrases: re.Pattern[str]) -> tuple[str, bool]:
     """Remove every phrase of the pattern; report whether any was."""
     stripped, count = phrases.subn("", core)
     return stripped, count > 0
 
 
-def _only_polite(core: str, thanks: bool) -> bool:
+def _strip_thanks(core: str, phrases: re.Pattern[str], asks: bool) -> tuple[str, bool]:
+    """Remove the thanks; but a question that only says a matter is settled
+    (问题解决了吗) is left as it is: it asks, it does not thank."""
+    said = phrases.findall(core)
+    if not said or (asks and set(said) <= _SETTLED_THANKS):
+        return core, False
+    return phrases.sub("", core), True
+
+
+def _only_polite(core: str, thanks: bool, more: bool, asks: bool = False) -> bool:
     """True if what is left of a greeting or a thanks only says to whom it is
     (机器人, 小助手, 客服, 同志们) and, for a thanks, what for (耐心解答, 回复,
     帮忙) and how well (效率真高). Anything else keeps the old reading: the
     words are removed only to decide, so 你好请问社区在哪 stays a request."""
     if not thanks:
         core = _FIRST_USE_RE.sub("", core)
-    core = _ADDRESSEES.sub("", core)
+        if more:
+            core = _BOT_QUESTIONS_RE.sub("", core)
+    core = (_MORE_ADDRESSEES if more else _ADDRESSEES).sub("", core)
     if thanks:
         core = _THANKED_FOR.sub("", core)
-    core = "".join(ch for ch in core if ch not in _FILLERS)
-    return not core or (thanks and all(ch in _PRAISE for ch in core))
+        if more:
+            core = _PRAISE_RE.sub("", core)
+            if not asks:
+                core = _PLANS_RE.sub("", _SETTLED_RE.sub("", core))
+    fillers = _MORE_FILLERS if more else _FILLERS
+    core = "".join(ch for ch in core if ch not in fillers)
+    return not core or (thanks and not more and all(ch in _PRAISE for ch in core))
 
 
 def classify_intent(text: str) -> Intent:
     """Say whether a message is a request or small talk.
+
+    Read twice. The second reading knows more small talk (春节快乐, 有冇人,
+    五星好评, 不打扰了, 唔该晒) and may only make a message small talk: when it
+    does not, the first reading decides between vague and a request, so the
+    larger vocabulary never turns a request into a vague message.
 
     Args:
         text: The raw message.
@@ -154,18 +328,67 @@ def classify_intent(text: str) -> Intent:
         return "noise"
     if len(core) > 40:
         return "request"
+    if _DONE_YET.fullmatch(core):
+        return "vague"
+    asks = _ASKS.search(norm) is not None
+    more = _small_talk(core, asks)
+    return more if more is not None else _reading(core, asks)
+
+
+def _small_talk(core: str, asks: bool) -> Intent | None:
+    """The second reading: greeting, thanks or noise, or ``None``.
+
+    ``asks``: the message asks something (吗, ？), so what was done or what the
+    writer will do next (已经处理了吗, 我明天去吗) is a question, not a closing.
+    """
+    if not _SMALL_TALK_CHARS.issuperset(ch for ch in core if ch >= "\u3400"):
+        return None
     core, trouble = _strip(core, _TROUBLE_RE)
-    core, thanks = _strip(core, _THANKS_RE)
+    core, thanks = _strip_thanks(core, _MORE_THANKS_RE, asks)
+    if _presence(core):
+        return "greeting"
+    core, farewell = _strip(core, _FAREWELLS_RE)
+    core, asked = _strip(core, _BOT_QUESTIONS_RE)
+    core, greeting = _strip(core, _MORE_GREETINGS_RE)
+    greeting = greeting or asked
+    before_acks = core
+    core, acked = _strip(core, _MORE_ACKS_RE)
+    core = "".join(ch for ch in core if ch not in _MORE_FILLERS)
+    if trouble:
+        return None
+    if not core:
+        return "thanks" if thanks else "greeting" if greeting else "noise"
+    if (thanks or greeting) and _only_polite(core, thanks, more=True, asks=asks):
+        return "thanks" if thanks else "greeting"
+    if (acked or farewell) and not (thanks or greeting) and _ack_frame_only(core):
+        return "noise"
+    if (acked or farewell or thanks) and not asks and not _PLANS_RE.sub("", core):
+        return "thanks" if thanks else "noise"
+    if set(core) <= _NUMERALS:
+        return "noise"
+    if _praise_only(before_acks):
+        return "thanks"
+    if core and set(core) <= ACKS_ALONE:
+        return "noise"
+    return None
+
+
+def _reading(core: str, asks: bool) -> Intent:
+    """The first reading, which alone tells a vague message from a request."""
+    core, trouble = _strip(core, _TROUBLE_RE)
+    core, thanks = _strip_thanks(core, _THANKS_RE, asks)
     settled = thanks and any(w in core for w in _SETTLED)
     core, greeting = _strip(core, _GREETINGS_RE)
     core, _ = _strip(core, _ACKS_RE)
     core = "".join(ch for ch in core if ch not in _FILLERS)
-    if (thanks or greeting) and _only_polite(core, thanks):
+    if (thanks or greeting) and _only_polite(core, thanks, more=False):
         return "thanks" if thanks else "greeting"
     if thanks and core and all(ch in _PRAISE for ch in core):
         return "thanks"
     if settled and not _STILL_WRONG & set(core):
         return "thanks"
+    if thanks and _STILL_THERE.search(core):
+        return "request"
     if not core and trouble:
         return "vague"
     if not core:

@@ -404,4 +404,10 @@ TROUBLE: tuple[str, ...] = (
     "惹上麻烦了",
     "惹麻烦了",
     "出麻烦了",
+    # Trouble with a degree is a complaint (太麻烦了, 好麻烦), not 麻烦了.
+    "太麻烦了",
+    "真麻烦",
+    "很麻烦",
+    "挺麻烦",
+    "麻烦死了",
 )
