@@ -103,9 +103,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     # which is then edited in place: 签收 again, 处理中, 办结 with a note.
     returned_card = card
     card = await chief.wait_for_message(
-        lambda m: m is not returned_card
-        and (case.number or "") in m.content
-        and "签收" in str(m.buttons),
+        lambda m: (
+            m is not returned_card and (case.number or "") in m.content and "签收" in str(m.buttons)
+        ),
         10,
     )
     assert card.message_id > returned_card.message_id and not returned_card.buttons
