@@ -89,3 +89,18 @@ async def test_warn_text_or_warn_asks_and_danger_files_at_once(kit: BotKit) -> N
     question = await kit.answer(officer, officer.send_command("/warn"), "先报送")
     await kit.press(officer, question, "放弃", "请描述预警情况")
     assert len(await kit.cases()) == 3
+
+
+async def test_a_bare_place_is_asked_back_for_what_happened(kit: BotKit) -> None:
+    """Trial 24 T12: ``/warn 阳光小区`` was filed as a 一般 warning with no description."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    for place in ("阳光小区", "和平社区8号楼502室"):
+        asked = await kit.say(officer, f"/warn {place}", "请描述预警情况")
+        assert "发生了什么" in asked.content
+    await kit.say(officer, "/warn", "请描述预警情况")
+    await kit.say(officer, "阳光小区南门", "发生了什么")
+    assert await kit.cases() == []
+    await kit.say(officer, "/warn 阳光小区南门有人在吵架", "预警已报送")
+    (case,) = await kit.cases()
+    assert case.original_text == "阳光小区南门有人在吵架"
