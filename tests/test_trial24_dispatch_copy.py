@@ -63,3 +63,20 @@ async def test_dispatch_to_a_unit_with_a_copy_sends_it_a_new_card(kit: BotKit) -
     await kit.delivered()
     cards = [m for m in police.transcript() if number in m.content and m.buttons]
     assert [m.message_id for m in cards] == [card.message_id]
+
+
+async def test_an_undispatched_case_escalates_as_not_dispatched(kit: BotKit) -> None:
+    """Trial 24 T13: the desk misses its 派单时限, so the reason is 超时未派单, not 超时未签收."""
+    supervisor = kit.user(DESK, "督办中心")
+    await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    await kit.answer(citizen, citizen.send_text(FIRE), "已登记")
+    (case,) = await kit.cases()
+    assert case.ack_due_at is not None
+    sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
+    for _ in range(3):  # two reminders to the desk, then up to the supervision centre
+        assert await sched.run_due() == 1
+        kit.clock.advance(kit.district.escalation.renotify_interval)
+    told = await supervisor.wait_for_message(lambda m: "【上报督办】" in m.content, WAIT)
+    assert "原因：超时未派单" in told.content and "超时未签收" not in told.content
