@@ -232,7 +232,8 @@ def emergency_first(
     @wraps(step)
     async def guarded(update: Update, context: BotContext) -> str | int | None:
         text = message_text(update)
-        verdict = triage(text) if text.strip() else None
+        answer = texts.is_skip(text) or texts.is_done(text)
+        verdict = triage(text) if text.strip() and not answer else None
         if verdict is None or verdict.emergency is None:
             return await step(update, context)
         person = await who(update, context)

@@ -79,6 +79,7 @@ from handlers.warning_steps import (
     place_text,
     warn_data,
 )
+from nlp.counts import head_count_answer
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,11 @@ def emergency_first(
     async def guarded(update: Update, context: BotContext) -> str | int | None:
         text = message_text(update).strip()
         kept = warn_data(context).get("warn")
-        if emergency_of(text) is None or not isinstance(kept, dict):
+        # The step's own answer is never an emergency (大概四五个人 is a head count).
+        answer = texts.is_skip(text) or texts.is_done(text)
+        if state == W_COUNT and head_count_answer(text) is not None:
+            answer = True
+        if answer or emergency_of(text) is None or not isinstance(kept, dict):
             return await step(update, context)
         person = await officer_of(update, context)
         if person is None:

@@ -4,11 +4,12 @@ An escalation reaches every chief of the unit above, a 【退单】 every member
 the desk, a reminder every handler: each copy carries the recipient's card
 buttons. When one of them acts (签收, 办结, 退单, 上报, 派单, 催办, 不予受理, a
 延期 decision, or the reporter's 撤回), every earlier notice of the case that
-still shows buttons in someone else's chat is edited through the outbox (row kind ``edit``): the text
-gains who acted and when, and the buttons go. The case card itself is already
-redrawn in place, and the actor's own pressed message is the handler's to
-answer (it shows the decision already). An edit Telegram refuses (the message is gone or too old) is
-recorded as delivered with a note and never resent: nothing is lost, the button
+still shows buttons in someone else's chat is edited through the outbox (row
+kind ``edit``): the text gains who acted and when, and the buttons go. The case
+card itself is already redrawn in place, and the actor's own pressed message is
+the handler's to answer (it shows the decision already). An edit Telegram
+refuses (the message is gone or too old) is recorded as delivered with a note
+and never resent: nothing is lost, the button
 pressed later is refused as out of date as before.
 
 Notices not yet delivered when the act happens are not edited (they are sent as
