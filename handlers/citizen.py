@@ -195,12 +195,18 @@ async def _file_emergency(
     comes from the outbox.
 
     A problem being filed (the draft) is kept: the citizen is told so, with
-    继续提交 to go on once the emergency's details step is over.
+    继续提交 to go on once the emergency's details step is over. A photo sent with
+    the words (its caption) is filed with them.
     """
     draft = user_data(context).get("draft")
     runtime = context.runtime
+    message = update.effective_message
+    # A photo sent with the words stays with them: on the case, after the card.
+    photos = (message.photo[-1].file_id,) if message is not None and message.photo else ()
     try:
-        view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
+        view = await runtime.cases.file_request(
+            person_id, RequestDraft(text=text, photo_file_ids=photos)
+        )
     except CaseError as exc:
         log.info("emergency of %s refused: %s", person_id, exc.code)
         await say(update, exc.message)

@@ -65,6 +65,8 @@ from handlers.officer_filing import (
 from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
 from handlers.texts.reporter_acts import FINAL, WARN_ADD
+from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
+from handlers.warning_pending import a_description, another_text, answered, ask, unconfirmed
 from handlers.warning_proposal import expects
 from handlers.warning_steps import (
     W_COUNT,
@@ -104,15 +106,24 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
     if person is None:
         return ConversationHandler.END
     text = message_text(update).split(maxsplit=1)
+    pending = unconfirmed(context)
     if len(text) == 2 and text[1].strip():
         if not_a_description(text[1]):
             await reply(update, texts.WARN_NEEDS_DESCRIPTION)
-            return ConversationHandler.END
+            return W_CONFIRM if pending is not None else ConversationHandler.END
+        if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
+            return await ask(update, context, pending, text[1].strip(), one_shot=True)
         await danger_line(update, text[1])
         await file_warning(
             update, context, person, {"text": text[1].strip(), "photos": []}, one_shot=True
         )
+        if pending is not None:  # danger now does not wait: the proposal is kept
+            warn_data(context)["warn"] = pending
+            await reply(update, warning_draft_kept(pending.get("text"), False))
+            return W_CONFIRM
         return ConversationHandler.END
+    if pending is not None:
+        return await ask(update, context, pending, None, one_shot=False)
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
@@ -126,6 +137,9 @@ async def warn_button(update: Update, context: BotContext) -> str | int | None:
     person = await officer_of(update, context)
     if person is None:
         return ConversationHandler.END
+    pending = unconfirmed(context)
+    if pending is not None:
+        return await ask(update, context, pending, None, one_shot=False)
     warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
     await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
     return W_TEXT
@@ -209,12 +223,15 @@ def register(application: App) -> None:
                 CommandHandler("warn", warn_command, filters=PRIVATE),
                 CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
                 CallbackQueryHandler(add_details_button, pattern=rf"^{re.escape(WARN_ADD)}:\d+$"),
+                CallbackQueryHandler(
+                    answered, pattern=rf"^({re.escape(PENDING_FILE)}|{re.escape(PENDING_DROP)})$"
+                ),
             ],
             states={
                 W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
                 W_CONFIRM: [
                     CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(warning_text, W_CONFIRM))),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(another_text, W_CONFIRM))),
                     expects("confirm"),
                 ],
                 W_REASON: [

@@ -32,12 +32,16 @@ from handlers.officer_filing import (
 from handlers.warning_proposal import propose
 from handlers.warning_steps import W_PLACE, warn_data, warn_draft
 
-__all__ = ["confirm_button", "keep_level", "lowering_reason", "warning_text"]
+__all__ = ["confirm_button", "keep_level", "lowering_reason", "propose_text", "warning_text"]
 
 
 async def warning_text(update: Update, context: BotContext) -> str | None:
     """The warning's text: propose room, bureau and severity."""
-    text = message_text(update).strip()
+    return await propose_text(update, context, message_text(update).strip())
+
+
+async def propose_text(update: Update, context: BotContext, text: str) -> str | None:
+    """Propose room, bureau and severity for ``text`` (None: not a description)."""
     if len(text) > MAX_TEXT:
         await reply(update, texts.too_long(len(text), MAX_TEXT))
         return None

@@ -7,6 +7,7 @@ buttons (:mod:`handlers.officer_confirm`).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from telegram import Update
@@ -52,10 +53,25 @@ async def danger_line(update: Update, text: str) -> None:
         await reply(update, texts.officer_emergency_line(emergency.line))
 
 
+#: A place and nothing else: a name (no words of an event) ending in what places end in.
+_PLACE_ONLY_RE = re.compile(
+    r"^[^\s，。！？,.!?]{0,16}?"
+    r"(?:小区|社区|街道|居民区|园区|新村|村|镇|乡|路|街|巷|大道|广场|公园|市场|商场|学校|医院|"
+    r"车站|大厦|\d+号楼?|\d+栋|\d+幢|\d+单元|\d+室|[东南西北正侧后]门|门口)+$"
+)
+_EVENT_CHARS_RE = re.compile(r"[有在被了着的把让要打吵闹砍烧堵偷抢死伤]")
+
+
+def only_a_place(text: str) -> bool:
+    """``阳光小区``, ``和平社区8号楼502室``: where, but not what happened."""
+    bare = text.strip().strip("。.!！")
+    return bool(_PLACE_ONLY_RE.match(bare)) and not _EVENT_CHARS_RE.search(bare)
+
+
 def not_a_description(text: str) -> bool:
-    """A greeting, thanks, noise or a vague opening: nothing to warn about yet."""
+    """A greeting, thanks, noise, a vague opening or a bare place: nothing to warn about yet."""
     verdict = triage(text)
-    return verdict.small_talk or verdict.kind == "vague"
+    return verdict.small_talk or verdict.kind == "vague" or only_a_place(text)
 
 
 async def file_warning(

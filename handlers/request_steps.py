@@ -27,7 +27,7 @@ from handlers.base import (
     who,
 )
 from handlers.drafts import location_guard
-from handlers.phones import parse_phone
+from handlers.phones import find_phone, parse_phone
 from handlers.texts import steps as st
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,9 @@ async def contact_text(update: Update, context: BotContext) -> str | None:
         return None
     if not texts.is_skip(text):
         phone = parse_phone(text)
+        found = find_phone(text)
+        if phone is None and found is not None and found.valid:
+            phone = found  # a number in a sentence: 我的电话是13800001111
         if phone is None:
             await reply(update, texts.BAD_PHONE)
             return CONTACT

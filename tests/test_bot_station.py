@@ -99,8 +99,16 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     assert "已派单" in await kit.callback_answer(dispatched)
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
 
-    # The chief's card is the same message, edited: 签收 again, 处理中, 办结 with a note.
-    await chief.wait_for_message(lambda m: m is card and "签收" in str(m.buttons), 10)
+    # The case comes back as a new card (an edit of the returned one would not notify),
+    # which is then edited in place: 签收 again, 处理中, 办结 with a note.
+    returned_card = card
+    card = await chief.wait_for_message(
+        lambda m: (
+            m is not returned_card and (case.number or "") in m.content and "签收" in str(m.buttons)
+        ),
+        10,
+    )
+    assert card.message_id > returned_card.message_id and not returned_card.buttons
     for label, status in (("签收", "已签收"), ("处理中", "处理中")):
         pressed = chief.press(card, label)
         await kit.callback_answer(pressed)
@@ -114,7 +122,8 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
         lambda m: m is card and "办理结果：已责令企业补发工资" in m.content, 10
     )
     cards = [m for m in chief.transcript() if (case.number or "") in m.content and m.from_bot]
-    assert cards[0] is card and card.edit_count >= 5
+    assert cards[0] is returned_card and "已退单" in returned_card.content
+    assert card in cards and card.edit_count >= 3
     events = await kit.events(case.id)
     assert events == [
         "registered",

@@ -141,10 +141,12 @@ def reporter_closed(view: CaseView) -> str:
     return f"感谢您的评价！您的{subject(view)}（{view.number}）已结案。"
 
 
-def reporter_reopened(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
-    """Reopened after an unsolved/unsatisfied answer."""
+def reporter_reopened(view: CaseView, tz: ZoneInfo = DISTRICT_TZ, *, commented: bool = True) -> str:
+    """Reopened after an unsolved/unsatisfied answer (``commented``: with the citizen's words;
+    after 跳过 there were none to acknowledge)."""
+    head = "已收到您的意见。" if commented else "已收到您的评价。"
     return (
-        f"已收到您的意见。您的{subject(view)}（{view.number}）已重新交{view.owning_unit_name}办理，"
+        f"{head}您的{subject(view)}（{view.number}）已重新交{view.owning_unit_name}办理，"
         f"办结时限：{fmt_time(view.resolve_due_at, tz)}。"
     )
 
@@ -200,9 +202,12 @@ def staff_reminder(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
 
 def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
     """To everyone responsible: the case was escalated one level."""
+    label = ESCALATION_REASONS.get(reason, reason)
+    if reason == "ack_overdue" and view.status in ("registered", "returned"):
+        label = "超时未派单"  # at the dispatcher desk the missed deadline is 派单时限
     text = (
         f"【上报督办】{view.number} 已上报至{view.escalated_to_unit_name}"
-        f"（第{view.escalation_level}级）。原因：{ESCALATION_REASONS.get(reason, reason)}"
+        f"（第{view.escalation_level}级）。原因：{label}"
     )
     if note:
         text += f"\n说明：{note}"

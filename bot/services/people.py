@@ -35,6 +35,19 @@ PHONE_RE = re.compile(r"^\+?[\d\- ]{5,20}$")
 MIN_PHONE_DIGITS = 7
 
 
+#: A mainland mobile number: 11 digits from 13x to 19x.
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def mobile_number(text: str) -> str | None:
+    """``text`` as an 11-digit mainland mobile number (spaces, dashes and +86 allowed)."""
+    compact = re.sub(r"[\s\-－—]", "", text)
+    for prefix in ("+86", "0086"):
+        if compact.startswith(prefix):
+            compact = compact[len(prefix) :]
+    return compact if MOBILE_RE.match(compact) else None
+
+
 def looks_like_phone(text: str) -> bool:
     """Whether ``text`` is a phone number a person can be called back on."""
     digits = sum(ch.isdigit() for ch in text)
@@ -207,18 +220,17 @@ class PeopleService:
         only the handling units see it in full (``CaseViews.sees_contact``).
 
         Raises:
-            CaseError: ``bad_input`` for a number that does not look like one.
+            CaseError: ``bad_input`` for anything but an 11-digit mainland mobile
+                number (kept as its 11 digits): the chief calls it back from anywhere.
         """
-        cleaned = " ".join((phone or "").split())
-        if cleaned and not looks_like_phone(cleaned):
-            raise CaseError(
-                "bad_input", "电话号码格式不对，请发送手机号或座机号，例如 13812345678。"
-            )
+        cleaned = mobile_number(phone) if phone else ""
+        if phone and cleaned is None:
+            raise CaseError("bad_input", "手机号格式不对，请发送11位手机号，例如 13812345678。")
         async with self.db.session() as session:
             person = await session.get(Person, person_id)
             if person is None:
                 raise CaseError("not_found", "找不到该人员。")
-            person.phone = cleaned[:32] or None
+            person.phone = cleaned or None
 
     def places(self) -> list[Place]:
         """Communities and residential areas a citizen may choose, in config order."""

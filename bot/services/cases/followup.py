@@ -144,7 +144,7 @@ class CaseFollowUp(CaseEscalation):
             case,
             now,
             lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
-            reporter_text=lambda v: nt.reporter_reopened(v, self.tz),
+            reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
         if case.reopen_count >= REOPENS_BEFORE_SUPERVISION:
             # 办结 → 未解决 → 重办 again: the station alone has not solved it twice; the

@@ -314,7 +314,9 @@ class CaseHandling(CaseTx):
             await corrections.record_dispatch_tx(
                 s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
-            await self.publish_tx(s, case, now, reporter_text=nt.reporter_dispatched)
+            await self.publish_tx(
+                s, case, now, reporter_text=nt.reporter_dispatched, new_card_units=[unit_id]
+            )
             return self.view_for(case, actor, now)
 
 

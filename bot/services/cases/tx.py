@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
@@ -23,7 +24,7 @@ from bot.services.lifecycle import (
     apply,
 )
 from storage import cases as store
-from storage.models import Case, CaseEvent, Person
+from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
 
 
@@ -118,6 +119,7 @@ class CaseTx(CaseViews):
         reporter_markup: dict[str, Any] | None = None,
         new_photos: Sequence[str] = (),
         settle: bool = True,
+        new_card_units: Iterable[str] = (),
     ) -> None:
         """Write the outbox rows a change of ``case`` causes (inside the change's transaction).
 
@@ -137,6 +139,10 @@ class CaseTx(CaseViews):
             new_photos: photos this change added (sent to those who had the card).
             settle: edit the case's earlier notices with buttons when the change is
                 somebody's act (:mod:`bot.services.cases.settle`); False for a filing.
+            new_card_units: units just made responsible (a dispatch): their handlers
+                who hold a card already (a read-only copy) get the card as a new
+                message, which notifies, with the case's photos after it; an edit of
+                the old copy would not.
         """
         await s.flush()
         if settle:  # a filing settles nothing (and stays a query lighter)
@@ -146,6 +152,21 @@ class CaseTx(CaseViews):
         holders = set(audience)
         for p in await store.people_of_units(s, [*responsible, *also_card_units], HANDLER_ROLES):
             audience.setdefault(p.id, p)
+        new_card_units = list(new_card_units)
+        if new_card_units:
+            anew = [
+                p
+                for p in await store.people_of_units(s, new_card_units, HANDLER_ROLES)
+                if p.id in holders and p.chat_id is not None
+            ]
+            holders -= {p.id for p in anew}
+            if anew:  # no card message on record: the delivery sends a new one
+                await s.execute(
+                    delete(CaseCard).where(
+                        CaseCard.case_id == case.id,
+                        CaseCard.chat_id.in_([p.chat_id for p in anew]),
+                    )
+                )
         all_photos = [str(p) for p in case.photo_file_ids or ()]
         for person in sorted(audience.values(), key=lambda p: p.id):
             text, markup = self.card_for(case, person, now)
@@ -251,6 +272,9 @@ class CaseTx(CaseViews):
     ) -> CaseEvent:
         case.owning_unit_id = unit_id
         due = self._restart_deadlines(case, now)
+        # The unit is judged by its own deadlines: a miss before (the desk's 派单时限)
+        # stays in the events, not on the new unit's card as 已超期 (as on a reopen).
+        case.deadline_missed = False
         await store.cancel_timers(s, case.id, None, now=now)
         event = await apply(
             s,

@@ -1,0 +1,123 @@
+"""An officer's unconfirmed warning proposal is never dropped by what comes next.
+
+While a proposal waits for 确认 (or for the reason of a lowered level), a new
+description typed, ``/warn TEXT``, ``/warn`` or the 报送预警 button does not replace
+it: the officer is asked 「先报送刚才的预警吗？」 with 报送 / 放弃, as a citizen is asked
+继续提交 / 放弃草稿. 报送 files the earlier proposal as it stands (its receipt offers
+补充地点/人数/照片 like ``/warn TEXT``'s), 放弃 drops it with a word; either way the new
+input is then handled as it would have been. Danger now never waits for the question
+(:func:`handlers.officer.emergency_first` and :func:`handlers.officer.warn_command`
+file it at once and keep the proposal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ConversationHandler
+
+from bot.services.cases import MAX_TEXT
+from handlers import texts
+from handlers.base import BotContext, message_text, reply, stamp
+from handlers.officer_confirm import propose_text, warning_text
+from handlers.officer_filing import (
+    W_CONFIRM,
+    W_TEXT,
+    danger_line,
+    file_warning,
+    not_a_description,
+    officer_of,
+)
+from handlers.texts.warning_pending import (
+    NOTHING_PENDING,
+    PENDING_FILE,
+    dropped,
+    pending_markup,
+    pending_question,
+)
+from handlers.warning_steps import warn_data, warn_draft
+
+#: ``user_data`` key of the new input waiting for the answer.
+NEXT = "warn_next"
+
+
+def unconfirmed(context: BotContext) -> dict[str, Any] | None:
+    """The proposal waiting for 确认 (a text, not filed yet), if any."""
+    draft = warn_draft(context)
+    if draft is None or not draft.get("text") or draft.get("number"):
+        return None
+    return draft
+
+
+def a_description(text: str) -> bool:
+    """Whether ``text`` would make a proposal of its own (the rest is answered as before)."""
+    return bool(text) and len(text) <= MAX_TEXT and not not_a_description(text)
+
+
+async def ask(
+    update: Update, context: BotContext, draft: dict[str, Any], text: str | None, one_shot: bool
+) -> str:
+    """Keep the proposal and ask whether to file it first; ``text`` waits for the answer."""
+    chat = update.effective_chat
+    earlier = warn_data(context).get(NEXT)
+    if isinstance(earlier, dict) and isinstance(earlier.get("msg"), int) and chat is not None:
+        with contextlib.suppress(TelegramError):  # one question at a time: the newest
+            await context.bot.edit_message_reply_markup(chat.id, earlier["msg"], reply_markup=None)
+    pending: dict[str, Any] = {"text": text, "one_shot": one_shot}
+    warn_data(context)[NEXT] = pending
+    sent = await reply(update, pending_question(str(draft["text"]), text), pending_markup())
+    if sent is not None:
+        pending["msg"] = sent.message_id
+    return W_CONFIRM
+
+
+async def another_text(update: Update, context: BotContext) -> str | None:
+    """A text while a proposal waits: a new description is asked about, the rest as before."""
+    text = message_text(update).strip()
+    draft = unconfirmed(context)
+    if draft is None or text == draft.get("text") or not a_description(text):
+        return await warning_text(update, context)
+    return await ask(update, context, draft, text, one_shot=False)
+
+
+async def answered(update: Update, context: BotContext) -> str | int | None:
+    """报送 / 放弃: the earlier proposal is filed or dropped, then the new input is handled."""
+    query = update.callback_query
+    assert query is not None
+    pending = warn_data(context).pop(NEXT, None)
+    if not isinstance(pending, dict):
+        await query.answer(NOTHING_PENDING, show_alert=True)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        return None
+    await query.answer()
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+    person = await officer_of(update, context)
+    if person is None:
+        return ConversationHandler.END
+    draft = unconfirmed(context)
+    chat = update.effective_chat
+    if draft is not None:
+        if isinstance(draft.get("msg"), int) and chat is not None:
+            with contextlib.suppress(TelegramError):  # the proposal's 确认 is answered here
+                await context.bot.edit_message_reply_markup(chat.id, draft["msg"], None)
+        if query.data == PENDING_FILE:
+            draft.pop("lowering", None)  # a lowering without its reason keeps the level
+            await file_warning(update, context, person, draft, one_shot=True)
+        else:
+            warn_data(context).pop("warn", None)
+            await reply(update, dropped(str(draft["text"])))
+    text = pending.get("text")
+    if not isinstance(text, str):  # /warn or 报送预警: a new warning from its text
+        warn_data(context)["warn"] = {"at": stamp(context), "photos": []}
+        await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
+        return W_TEXT
+    if pending.get("one_shot"):
+        await danger_line(update, text)
+        await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
+        return ConversationHandler.END
+    return await propose_text(update, context, text)
