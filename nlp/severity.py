@@ -140,6 +140,15 @@ def assess_normalized(
         heads = tuple(h for h in heads if h == "critical")
     if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any(w in text for w in rub.hearsay):
         heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
+    # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
+    # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
+    if (
+        heads
+        and heads[0] == "critical"
+        and any(w in text for w in rub.nuisance)
+        and not any(w in text for w in rub.strong_now)
+    ):
+        heads = heads[1:]
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)
