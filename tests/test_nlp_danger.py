@@ -73,7 +73,7 @@ REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
     "blind13g": (30, 0, 1.00, 0, 65, 0, 0),
     "train13a": (108, 2, 0.878, 9, 141, 2, 0),
     "train13b": (107, 2, 0.856, 13, 143, 7, 0),
-    "train13c": (106, 1, 0.837, 17, 146, 19, 0),
+    "train13c": (106, 1, 0.840, 16, 146, 19, 0),
 }
 # The model alone: (criticals caught, criticals below high, dangers caught, look-alike alarms).
 REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
@@ -124,8 +124,8 @@ def test_the_honest_sets_are_close_to_the_targets(combined: dict[str, SetFigures
     assert f["false_alarms"] <= 0.05  # target 0.05: met (7/150)
     c = combined["train13c"].row()
     assert c["critical_recall"] >= 0.96  # target 0.98: missed (106/110)
-    assert c["exact"] >= 0.83  # target 0.85: missed (0.838)
-    assert c["under"] <= 0.055  # target 0.05: missed by one warning (17/320)
+    assert c["exact"] >= 0.84  # target 0.85: missed (0.841)
+    assert c["under"] <= 0.05  # target 0.05: met (16/320)
     assert c["danger_recall"] >= 0.97  # target: every danger now (146/150)
     assert c["false_alarms"] <= 0.10  # target 0.05: missed (19/200, 10 of them the rubric's)
 
