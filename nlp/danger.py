@@ -59,6 +59,9 @@ HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119"
 # Characters of function words: a bigram with one of them is a poor "why".
 _FUNCTION = frozenset("的地得一是在有个这那他她它我你们说和与就都也还又把被给么吗呢吧啊呀0")
 
+# Particles that say nothing alone (shown neither as a single-character reason).
+_PARTICLES = frozenset("了着过")
+
 _DIGIT = re.compile(r"[0-9]")
 _HAN = "\u4e00-\u9fff"
 # Addresses and contact numbers are no evidence of danger: trained on a few hundred
@@ -160,18 +163,27 @@ class Scored:
     def reasons(self, head: str, limit: int = 3) -> tuple[str, ...]:
         """The words that pushed ``head`` up: the top n-grams, none inside another.
 
-        Single characters and bigrams with a function word's character in
-        them (的塔, 喊他, 一地) are left out; a bigram is shown as it is (塔吊, 压着).
+        Bigrams with a function word's character in them (的塔, 喊他, 一地) are
+        left out; a bigram is shown as it is (塔吊, 压着). Single characters (喝,
+        吐) are shown only when no such bigram pushed the head up.
         """
-        chosen: list[str] = []
-        for gram, _ in self.contributions(head):
-            if len(gram) < 2 or _FUNCTION & set(gram) or any(gram in c for c in chosen):
-                continue
-            chosen = [c for c in chosen if c not in gram]
-            chosen.append(gram)
-            if len(chosen) >= limit:
-                break
-        return tuple(chosen)
+        ranked = self.contributions(head)
+        # Bigrams of content characters first; if none pushed the head up (the
+        # logistic heads spread a word's weight over its characters), single ones.
+        for size in (2, 1):
+            chosen: list[str] = []
+            for gram, _ in ranked:
+                if len(gram) != size or _FUNCTION & set(gram) or gram in _PARTICLES:
+                    continue
+                if any(gram in c for c in chosen):
+                    continue
+                chosen = [c for c in chosen if c not in gram]
+                chosen.append(gram)
+                if len(chosen) >= limit:
+                    break
+            if chosen:
+                return tuple(chosen)
+        return ()
 
 
 @dataclass(frozen=True, slots=True)

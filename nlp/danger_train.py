@@ -1,25 +1,29 @@
-"""Training and cross-validating the danger model (:mod:`nlp.danger`), offline.
+"""Training the danger model (:mod:`nlp.danger`), offline.
 
-``minqing triage train`` calls :func:`train` on :func:`load_examples` and
-writes ``config/danger_model.json``; ``minqing triage cv`` calls
-:func:`leave_one_set_out` and prints the figures. Pure Python and
-deterministic: the same files give the same weights file, byte for byte.
+``minqing triage train`` calls :func:`train` and writes
+``config/danger_model.json``; :mod:`nlp.danger_eval` scores it leave one set
+out (``minqing triage cv``) and :mod:`nlp.danger_data` reads the examples.
+Deterministic: the same files give the same weights file, byte for byte.
 
-**Model.** Each head is a binarised multinomial naive Bayes over the
-character n-grams of :func:`nlp.danger.ngrams`, written as log-count ratios
-(Wang & Manning 2012, "NBSVM"): with ``p`` and ``q`` the smoothed counts of
-n-gram ``f`` over the positive and negative texts,
-``weight(f) = log((p_f / Σp) / (q_f / Σq))`` and ``bias = log(N₊ / N₋)``.
-An n-gram is kept when at least :data:`MIN_DF` training texts of the head
-carry it and its weight is at least :data:`MIN_WEIGHT` in size.
+**Heads.** Every head is linear over the binary character n-grams of
+:func:`nlp.danger.ngrams` (score = bias + the weights of the n-grams present),
+fitted one of two ways (:data:`METHODS`, chosen leave one set out, stop 24):
 
-**Data** (``tests/data``): every labelled warning (severity heads), every
-danger-now message (positive for ``danger``, its ``service`` column for the
-service heads), every look-alike and every short real request (negative for
-``danger``). The blind sets ``blind13a``–``d`` are the cross-validation
-groups; the other files (the team's warnings, probes A–D, the rubric's
-development sets) are always in training. Probe E is left out: its severity
-labels were never re-graded to the rubric and it is kept unread.
+* ``critical`` and ``danger``: an L2-regularised **logistic regression**
+  (scikit-learn's liblinear, ``C`` = :data:`LOGREG_C`; a bench and test
+  dependency used only here, never at run time). Unlike naive Bayes it does not
+  count one word three times over (塔, 吊, 塔吊) nor give a word seen only in
+  dangers a large weight when the other words of those texts already explain
+  them: 塔吊挡住了我家阳光 and 人民路上有个大坑 are no danger any more.
+* ``high``, ``medium`` and the service heads: a binarised multinomial **naive
+  Bayes** written as log-count ratios (Wang & Manning 2012, "NBSVM"): with ``p``
+  and ``q`` the smoothed counts of n-gram ``f`` over the positive and negative
+  texts, ``weight(f) = log((p_f / Σp) / (q_f / Σq))`` and ``bias = log(N₊ / N₋)``
+  (logistic regression there caught fewer dangers now and under-rated more).
+
+An n-gram is kept when at least :data:`MIN_DF` training texts of the head carry
+it (and, with :data:`MIN_SETS` above 1, texts of that many groups) and its
+weight is at least :data:`MIN_WEIGHT` in size.
 
 **Thresholds** are chosen by leave-one-set-out over the groups: each set's
 scores come from a model trained without it; for each head the threshold
@@ -32,60 +36,26 @@ head's over the messages the rubric alone does not already detect
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlp.danger import HEADS, DangerModel, Head, is_feature, ngrams
-from nlp.emergency import detect
-from nlp.normalize import normalize
-from nlp.rubric import LEVELS
-from nlp.severity import RAISES_FROM, assess_normalized, mask_look_alikes, rubric_assessment
+from nlp.danger import HEADS, DangerModel, Head
+from nlp.danger_data import BLIND_SETS, RANK, Example, load_examples
+from nlp.severity import RAISES_FROM
 
-__all__ = [
-    "BLIND_SETS",
-    "HELD_OUT_GROUPS",
-    "Example",
-    "SetFigures",
-    "evaluate",
-    "fit",
-    "leave_one_set_out",
-    "load_examples",
-    "train",
-]
+__all__ = ["fit", "train"]
 
-BLIND_SETS: tuple[str, ...] = (
-    "blind13a",
-    "blind13b",
-    "blind13c",
-    "blind13d",
-    "blind13e",
-    "blind13f",
-    "blind13g",
-    "train13a",
-    "train13b",
-)
-"""The cross-validation groups that choose the thresholds: the blind evaluation sets
-``blind13a``–``g`` (each scored once unseen, then tuned on) and the training sets
-``train13a``/``b`` (written blind to the code as training data; no small talk)."""
-HELD_OUT_GROUPS: tuple[str, ...] = (*BLIND_SETS, "probes", "dev")
-"""The groups :func:`leave_one_set_out` holds out: the blind sets, and the team's
-warnings and probes A–D, and the rubric's development sets (both written knowing
-the rubric, so weaker evidence than a blind set)."""
-
-BASE_WARNINGS = (
-    "warnings.tsv",
-    "probe_a_warnings.tsv",
-    "probe_b_warnings.tsv",
-    "probe_c_warnings.tsv",
-    "probe_d_warnings.tsv",
-    "triage_dev_warnings.tsv",
-)
 ALPHA = 1.0
+"""Naive Bayes' additive smoothing (stop 24: 2.0 was no better leave one set out)."""
 MIN_DF = 2
+MIN_SETS = 1
+"""Groups an n-gram must occur in (stop 24: 2 cost a critical on train13a and b)."""
+METHODS: dict[str, str] = {}
+"""How each head is fitted: ``logreg`` or, for a head not named, ``nb``."""
+LOGREG_C = 1.0
+"""The logistic regression's inverse regularisation strength."""
 MIN_WEIGHT = 0.05
 MISS_COST = {"critical": 12.0, "high": 8.0, "medium": 3.0, "danger": 2.0}
 """What one missed positive costs, in false raises, per head. (Stop 23: 6 / 4 / 2 for
@@ -107,121 +77,30 @@ DANGER_REQUEST_COST = 3.0
 are far more common than danger in real traffic (the judged citizen sets: 12 of 755
 describe danger now)."""
 
-_RANK = {level: i for i, level in enumerate(LEVELS)}
-_SERVICE_HEADS = ("s110", "s119", "s120")
-
-
-@dataclass(slots=True)
-class Example:
-    """One labelled text.
-
-    Attributes:
-        text: The raw text.
-        group: The blind set it comes from, ``"probes"`` (the team's warnings and
-            probes A–D) or ``"dev"`` (the rubric's development sets).
-        kind: ``warning``, ``danger``, ``lookalike`` or ``request`` (a short real one).
-        severity: A warning's level.
-        services: A danger's numbers.
-        grams: The text's n-grams (filled by :func:`load_examples`).
-        norm: The normalised text.
-        masked: The text the model reads (look-alikes masked).
-        rubric_level: The rubric's own level.
-        rubric_danger: Whether the rubric alone detects danger now.
-        rubric_services: The numbers the rubric alone names.
-    """
-
-    text: str
-    group: str
-    kind: str
-    severity: str = ""
-    services: tuple[str, ...] = ()
-    grams: tuple[str, ...] = ()
-    norm: str = ""
-    masked: str = ""
-    rubric_level: str = "low"
-    rubric_danger: bool = False
-    rubric_services: tuple[str, ...] = field(default=())
-
-    def label(self, head: str) -> int | None:
-        """1 / 0 for a head this example trains, ``None`` if it does not."""
-        if head in ("critical", "high", "medium"):
-            if self.kind != "warning":
-                return None
-            return int(_RANK[self.severity] >= _RANK[head])
-        if head == "danger":
-            return int(self.kind == "danger") if self.kind != "warning" else None
-        if self.kind != "danger":
-            return None
-        return int(head[1:] in self.services)
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _prepare(ex: Example) -> Example:
-    ex.norm = normalize(ex.text[:12000])[:3000]
-    ex.masked = mask_look_alikes(ex.norm)
-    ex.grams = tuple(sorted(g for g in ngrams(ex.masked) if is_feature(g)))
-    ex.rubric_level = rubric_assessment(ex.norm).level
-    if ex.kind != "warning":
-        found = detect(ex.text, learned=False)
-        ex.rubric_danger = found is not None
-        ex.rubric_services = found.services if found is not None else ()
-    return ex
-
-
-def _danger(text: str, group: str, services: str) -> Example:
-    return Example(text, group, "danger", services=tuple(services.split("+")))
-
-
-def load_examples(data: Path) -> list[Example]:
-    """Every labelled example of the data directory, in a fixed order."""
-    out: list[Example] = []
-    for name in BASE_WARNINGS:
-        group = "dev" if name.startswith("triage_dev") else "probes"
-        out += [Example(r["text"], group, "warning", r["severity"]) for r in _rows(data / name)]
-    for r in _rows(data / "triage_dev_emergencies.tsv"):
-        out.append(_danger(r["text"], "dev", r["expected"]))
-    for r in _rows(data / "triage_dev_lookalikes.tsv"):
-        out.append(Example(r["text"], "dev", "lookalike"))
-    for r in _rows(data / "triage_dev_requests.tsv"):
-        out.append(Example(r["text"], "dev", "request"))
-    for group in BLIND_SETS:
-        for r in _rows(data / f"{group}_warnings.tsv"):
-            out.append(Example(r["text"], group, "warning", r["severity"]))
-        for r in _rows(data / f"{group}_emergencies.tsv"):
-            if r["danger"] == "1":
-                out.append(_danger(r["text"], group, r["service"]))
-            else:
-                out.append(Example(r["text"], group, "lookalike"))
-        # The training sets have no small talk or requests of their own.
-        if (data / f"{group}_nonrequests.tsv").exists():
-            for r in _rows(data / f"{group}_nonrequests.tsv"):
-                if r["kind"] == "request":
-                    out.append(Example(r["text"], group, "request"))
-    return [_prepare(ex) for ex in out]
-
 
 def _fit_head(examples: Sequence[Example], head: str) -> tuple[float, dict[str, float]]:
-    """Log-count-ratio naive Bayes for one head: (bias, weights)."""
-    pos: Counter[str] = Counter()
-    neg: Counter[str] = Counter()
-    n_pos = n_neg = 0
-    for ex in examples:
-        y = ex.label(head)
-        if y is None:
-            continue
-        if y:
-            pos.update(ex.grams)
-            n_pos += 1
-        else:
-            neg.update(ex.grams)
-            n_neg += 1
+    """One head: (bias, weights), by :data:`METHOD`."""
+    rows = [(ex, y) for ex in examples if (y := ex.label(head)) is not None]
+    n_pos = sum(y for _, y in rows)
+    n_neg = len(rows) - n_pos
     if n_pos == 0 or n_neg == 0:
         return 0.0, {}
-    grams = sorted(g for g in set(pos) | set(neg) if pos[g] + neg[g] >= MIN_DF)
+    df: Counter[str] = Counter()
+    sets: dict[str, set[str]] = {}
+    for ex, _ in rows:
+        df.update(ex.grams)
+        if MIN_SETS > 1:
+            for g in ex.grams:
+                sets.setdefault(g, set()).add(ex.group)
+    grams = sorted(
+        g for g, n in df.items() if n >= MIN_DF and (MIN_SETS <= 1 or len(sets[g]) >= MIN_SETS)
+    )
+    if METHODS.get(head, "nb") == "logreg":
+        return _fit_logreg(rows, grams)
+    pos: Counter[str] = Counter()
+    neg: Counter[str] = Counter()
+    for ex, y in rows:
+        (pos if y else neg).update(ex.grams)
     p_total = sum(pos[g] for g in grams) + ALPHA * len(grams)
     q_total = sum(neg[g] for g in grams) + ALPHA * len(grams)
     weights: dict[str, float] = {}
@@ -230,6 +109,34 @@ def _fit_head(examples: Sequence[Example], head: str) -> tuple[float, dict[str, 
         if abs(w) >= MIN_WEIGHT:
             weights[g] = w
     return math.log(n_pos / n_neg), weights
+
+
+def _fit_logreg(
+    rows: Sequence[tuple[Example, int]], grams: Sequence[str]
+) -> tuple[float, dict[str, float]]:
+    """L2-regularised logistic regression over the binary n-grams (scikit-learn, offline)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
+
+    col = {g: i for i, g in enumerate(grams)}
+    indptr = [0]
+    indices: list[int] = []
+    for ex, _ in rows:
+        indices.extend(col[g] for g in ex.grams if g in col)
+        indptr.append(len(indices))
+    x = csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+        shape=(len(rows), len(grams)),
+    )
+    y = np.array([y for _, y in rows])
+    clf = LogisticRegression(
+        C=LOGREG_C, solver="liblinear", max_iter=1000, tol=1e-6, random_state=0
+    )
+    clf.fit(x, y)
+    coef = clf.coef_[0]
+    weights = {g: float(coef[i]) for g, i in col.items() if abs(coef[i]) >= MIN_WEIGHT}
+    return float(clf.intercept_[0]), weights
 
 
 def _fit_raw(examples: Sequence[Example], thresholds: dict[str, float]) -> DangerModel:
@@ -253,10 +160,10 @@ def _applicable(ex: Example, head: str, with_rubric: bool = True) -> bool:
     if not with_rubric:
         # Every warning; and a look-alike or a real request (a negative: raising
         # 上吊顶的工人把墙弄坏了 is a false raise) unless the rubric already rates it so.
-        return ex.kind == "warning" or _RANK[ex.rubric_level] < _RANK[head]
+        return ex.kind == "warning" or RANK[ex.rubric_level] < RANK[head]
     # The head may raise only from the levels nlp.severity lets it (high: from medium).
-    lowest = _RANK[RAISES_FROM[head]]
-    return lowest <= _RANK[ex.rubric_level] < _RANK[head]
+    lowest = RANK[RAISES_FROM[head]]
+    return lowest <= RANK[ex.rubric_level] < RANK[head]
 
 
 def _threshold_label(ex: Example, head: str) -> int | None:
@@ -348,7 +255,10 @@ def fit(
     model = _fit_raw(examples, _thresholds(examples, groups, with_rubric))
     model.meta = {
         "features": "distinct character 1-2-grams of the normalised text, digits as 0",
-        "heads": "log-count-ratio naive Bayes; score = bias + sum of weights present",
+        "heads": "score = bias + sum of weights present; logistic regression (liblinear, L2) "
+        "for the heads of methods, else log-count-ratio naive Bayes",
+        "methods": METHODS,
+        "logreg_c": LOGREG_C,
         "alpha": ALPHA,
         "min_df": MIN_DF,
         "miss_cost": MISS_COST,
@@ -362,116 +272,3 @@ def fit(
 def train(data: Path) -> DangerModel:
     """Train the shipped model from a data directory."""
     return fit(load_examples(data))
-
-
-@dataclass(slots=True)
-class SetFigures:
-    """Figures on one set (warnings and emergencies)."""
-
-    name: str
-    warnings: int = 0
-    exact: int = 0
-    under: int = 0
-    criticals: int = 0
-    critical_hit: int = 0
-    critical_below_high: int = 0
-    danger: int = 0
-    danger_hit: int = 0
-    harmless: int = 0
-    false_alarms: int = 0
-    look_alikes: int = 0
-    look_alike_alarms: int = 0
-    misses: list[str] = field(default_factory=list)
-    alarms: list[str] = field(default_factory=list)
-    under_rated: list[str] = field(default_factory=list)
-
-    def row(self) -> dict[str, float]:
-        """The figures as ratios."""
-        return {
-            "exact": self.exact / max(self.warnings, 1),
-            "under": self.under / max(self.warnings, 1),
-            "critical_recall": self.critical_hit / max(self.criticals, 1),
-            "critical_below_high": float(self.critical_below_high),
-            "danger_recall": self.danger_hit / max(self.danger, 1),
-            "false_alarms": self.look_alike_alarms / max(self.look_alikes, 1),
-            "request_alarms": (self.false_alarms - self.look_alike_alarms)
-            / max(self.harmless - self.look_alikes, 1),
-        }
-
-
-def _model_level(model: DangerModel, norm: str) -> str:
-    fired = model.score(mask_look_alikes(norm)).fired
-    return next((lv for lv in ("critical", "high", "medium") if lv in fired), "low")
-
-
-def _model_detect(model: DangerModel, norm: str) -> tuple[str, ...] | None:
-    scored = model.score(mask_look_alikes(norm))
-    if "danger" not in scored.fired:
-        return None
-    fired = tuple(h[1:] for h in _SERVICE_HEADS if h in scored.fired)
-    best = max(_SERVICE_HEADS, key=lambda h: scored.scores[h])[1:]
-    return fired or (best,)
-
-
-def evaluate(
-    name: str,
-    examples: Sequence[Example],
-    model: DangerModel | None,
-    alone: bool = False,
-) -> SetFigures:
-    """Score ``examples`` with the rubric raised by ``model`` (``None``: the rubric alone;
-    ``alone``: the model alone, no rubric)."""
-    fig = SetFigures(name)
-    for ex in examples:
-        if ex.kind == "warning":
-            if alone and model is not None:
-                got = _model_level(model, ex.norm)
-            else:
-                got = assess_normalized(ex.norm, learned=model is not None, model=model).level
-            fig.warnings += 1
-            fig.exact += got == ex.severity
-            if _RANK[got] < _RANK[ex.severity]:
-                fig.under += 1
-                fig.under_rated.append(f"{ex.severity}→{got} {ex.text}")
-            if ex.severity == "critical":
-                fig.criticals += 1
-                fig.critical_hit += got == "critical"
-                fig.critical_below_high += _RANK[got] < _RANK["high"]
-            continue
-        if alone and model is not None:
-            services = _model_detect(model, ex.norm)
-        else:
-            found = detect(ex.text, learned=model is not None, model=model)
-            services = found.services if found is not None else None
-        if ex.kind == "danger":
-            fig.danger += 1
-            if services is not None and set(ex.services) & set(services):
-                fig.danger_hit += 1
-            else:
-                fig.misses.append(ex.text)
-        else:
-            fig.harmless += 1
-            look = ex.kind == "lookalike"
-            fig.look_alikes += look
-            if services is not None:
-                fig.false_alarms += 1
-                fig.look_alike_alarms += look
-                fig.alarms.append(ex.text)
-    return fig
-
-
-def leave_one_set_out(examples: Sequence[Example], alone: bool = False) -> list[SetFigures]:
-    """For each group: thresholds by LOSO over the others, weights from all but it.
-
-    The figures of a set come from a model that never saw it, neither for its
-    weights nor for its thresholds. The thresholds are chosen as the shipped
-    model's are (:func:`train`: over what the rubric leaves to raise), or, for
-    the model ``alone``, over every text.
-    """
-    out: list[SetFigures] = []
-    for held in HELD_OUT_GROUPS:
-        rest = [g for g in BLIND_SETS if g != held]
-        train_ex = [ex for ex in examples if ex.group != held]
-        model = fit(train_ex, rest, with_rubric=not alone)
-        out.append(evaluate(held, [ex for ex in examples if ex.group == held], model, alone))
-    return out

@@ -120,6 +120,9 @@ class Rubric:
     hearsay: tuple[str, ...] = ()
     nuisance: tuple[str, ...] = ()
     unserious: tuple[str, ...] = ()
+    pastime: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
+    pastime_window: int = 12
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -278,6 +281,9 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),
         nuisance=_words(mods.get("nuisance"), source, "modifiers.nuisance"),
         unserious=_words(mods.get("unserious"), source, "modifiers.unserious"),
+        pastime=_words(coll.get("pastime"), source, "collective.pastime"),
+        together=_words(coll.get("together"), source, "collective.together"),
+        pastime_window=_int(coll.get("pastime_window", 12), source, "collective.pastime_window"),
     )
 
 

@@ -134,8 +134,21 @@ def assess_normalized(
     # 网传…要爆炸: the model reads the event's words, not that it is a story going
     # round; after a rumour word it raises no higher than a rumour's level.
     heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
+    # 二十多人参加包饺子活动: the rubric read the head count as people at a pastime; the
+    # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
+    if "pastime" in found.families:
+        heads = tuple(h for h in heads if h == "critical")
     if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any(w in text for w in rub.hearsay):
         heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
+    # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
+    # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
+    if (
+        heads
+        and heads[0] == "critical"
+        and any(w in text for w in rub.nuisance)
+        and not any(w in text for w in rub.strong_now)
+    ):
+        heads = heads[1:]
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)
@@ -170,6 +183,22 @@ def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
     if any(w in sentence for w in (*rub.now, *rub.urgency)):
         return False
     return any(w in sentence for w in rub.future) or any(w in sentence for w in rub.planning)
+
+
+def _pastime(
+    text: str, end: int, rub: Rubric, occ: Occurrences, found: list[tuple[int, str, str]]
+) -> bool:
+    """True if the head count ending at ``end`` is people at a pastime (社区组织包饺子
+    活动 二十多人参加): a pastime word near it in its sentence, no family anywhere in
+    the text and no collective word but plain togetherness (一起, 组织)."""
+    if found or not rub.pastime:
+        return False
+    lo, hi = sentence_of(text, max(0, end - 1), end)
+    # Near the head count: 培训机构…一共四十多个家长 is a grievance, not a class.
+    near = text[max(lo, end - 4 - rub.pastime_window) : min(hi, end + rub.pastime_window)]
+    if not any(w in near for w in rub.pastime):
+        return False
+    return all(w in rub.together for w in rub.collective_words if occ[w])
 
 
 _SEVERITY_HEADS = ("critical", "high", "medium")
@@ -226,7 +255,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         found.extend((level, word, fam.name) for word in m.words)
     head = _head_count(text)
     heads = head[0] if head is not None else None
-    if head is not None and heads is not None:
+    pastime = head is not None and _pastime(text, head[1], rub, occ, found)
+    if head is not None and heads is not None and not pastime:
         for threshold, lvl in rub.headcount:
             if heads >= threshold:
                 level = rank[lvl]
@@ -277,6 +307,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
     families = list(dict.fromkeys(fam for _, _, fam in found))
+    if pastime:
+        families.append("pastime")
     return Severity(
         LEVELS[level_i],
         tuple([*cues, *urgency]),

@@ -1,12 +1,13 @@
-"""The learned danger model (issue 13, rounds 4 and stop 23): generalisation, determinism, the file.
+"""The learned danger model (issue 13, round 4, stops 23-24): generalisation, determinism, the file.
 
 The leave-one-set-out figures are the development estimate: each group (the blind
-sets ``blind13a``–``g``, the training sets ``train13a``/``b``, the probes, the
+sets ``blind13a``–``g``, the training sets ``train13a``–``c``, the probes, the
 development sets) is scored by a model trained — weights and thresholds — on
 everything else. The rubric's word lists were tuned on ``blind13a``–``g``, so the
 rubric-plus-model figures are optimistic there; train13a's look-alikes tuned the
-rubric's exclusions; **train13b never tuned anything, so its rubric-plus-model row is
-the honest estimate**, and the model-alone rows are honest on every set. A new blind
+rubric's exclusions; **train13b and train13c never tuned a rubric word, so their
+rubric-plus-model rows are the honest estimates** (the model's estimator was chosen on
+them, stop 24), and the model-alone rows are honest on every set. A new blind
 set is scored by the lead, unseen.
 """
 
@@ -18,14 +19,9 @@ import pytest
 
 from bot.cli import main
 from nlp.danger import MODEL_PATH, default_model, is_feature, ngrams
-from nlp.danger_train import (
-    BLIND_SETS,
-    Example,
-    SetFigures,
-    leave_one_set_out,
-    load_examples,
-    train,
-)
+from nlp.danger_data import BLIND_SETS, Example, load_examples
+from nlp.danger_eval import SetFigures, leave_one_set_out
+from nlp.danger_train import train
 from nlp.emergency import detect
 from nlp.severity import assess_severity
 
@@ -60,35 +56,37 @@ def test_the_shipped_weights_are_what_training_gives(tmp_path: Path) -> None:
     assert main(["triage", "train", "--check", "--out", str(out)]) == 1
 
 
-# Stop 23's leave-one-set-out figures (after set h's families and the address blanking of
-# nlp.danger.fold, which cost a critical on blind13a and a danger on blind13b for the model
-# alone and an alarm each on b and d, and won a critical on train13b), guarded at the level
-# reached (rubric + model):
+# Stop 24's leave-one-set-out figures (train13c joined the training data: that cost a request
+# alarm on blind13a, a look-alike alarm on blind13d, and for the model alone a danger and an
+# alarm on blind13d and an alarm on train13a; it won exact, under-rating and dangers on
+# train13a/b), guarded at the level reached (rubric + model):
 # (criticals caught, criticals below high, exact, under-rated, dangers caught with the right
 # number, look-alike alarms, request alarms). Issue 13's targets are met on blind13a-g
-# (tuning data for the rubric) and missed on train13a/b: see docs/severity.md, stop 23.
+# (tuning data for the rubric) and missed on train13a-c: see docs/severity.md, stops 23-24.
 REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
-    "blind13a": (21, 0, 0.95, 0, 70, 1, 0),
+    "blind13a": (21, 0, 0.95, 0, 70, 1, 1),
     "blind13b": (23, 0, 0.95, 0, 70, 1, 0),
     "blind13c": (22, 0, 0.90, 0, 70, 0, 0),
-    "blind13d": (21, 0, 0.96, 0, 69, 0, 1),
-    "blind13e": (32, 0, 0.94, 0, 69, 0, 1),
-    "blind13f": (30, 0, 0.94, 0, 65, 0, 2),
+    "blind13d": (21, 0, 0.96, 0, 69, 1, 1),
+    "blind13e": (32, 0, 0.95, 0, 69, 0, 0),
+    "blind13f": (30, 0, 0.95, 0, 65, 0, 2),
     "blind13g": (30, 0, 1.00, 0, 65, 0, 0),
-    "train13a": (108, 2, 0.87, 11, 141, 4, 0),
-    "train13b": (107, 2, 0.84, 15, 140, 7, 0),
+    "train13a": (108, 2, 0.878, 9, 141, 2, 0),
+    "train13b": (107, 2, 0.856, 13, 143, 7, 0),
+    "train13c": (106, 1, 0.840, 16, 146, 19, 0),
 }
 # The model alone: (criticals caught, criticals below high, dangers caught, look-alike alarms).
 REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
     "blind13a": (19, 0, 68, 1),
     "blind13b": (23, 0, 67, 1),
     "blind13c": (22, 0, 68, 0),
-    "blind13d": (21, 0, 68, 1),
+    "blind13d": (21, 0, 67, 2),
     "blind13e": (32, 0, 65, 0),
     "blind13f": (29, 0, 65, 0),
     "blind13g": (28, 0, 65, 0),
-    "train13a": (107, 3, 142, 9),
-    "train13b": (103, 3, 140, 3),
+    "train13a": (107, 2, 145, 10),
+    "train13b": (103, 3, 143, 3),
+    "train13c": (104, 1, 145, 12),
 }
 
 
@@ -116,14 +114,20 @@ def test_leave_one_set_out_emergencies(combined: dict[str, SetFigures], held: st
     assert f.false_alarms - f.look_alike_alarms <= request_alarms
 
 
-def test_the_honest_set_is_close_to_the_targets(combined: dict[str, SetFigures]) -> None:
-    """train13b tuned nothing: issue 13's targets, and how far it is from each."""
+def test_the_honest_sets_are_close_to_the_targets(combined: dict[str, SetFigures]) -> None:
+    """train13b and train13c tuned no rubric word: issue 13's targets, and how far each is."""
     f = combined["train13b"].row()
-    assert f["critical_recall"] >= 0.96  # target 0.98: missed (106/110)
-    assert f["exact"] >= 0.84  # target 0.85: missed (0.841)
-    assert f["under"] <= 0.05  # target 0.05: met
-    assert f["danger_recall"] >= 0.93  # target: every danger now (140/150)
-    assert f["false_alarms"] <= 0.05  # target 0.05: met since set h's families (7/150)
+    assert f["critical_recall"] >= 0.97  # target 0.98: missed (107/110)
+    assert f["exact"] >= 0.85  # target 0.85: met since stop 24 (0.856)
+    assert f["under"] <= 0.05  # target 0.05: met (13/320)
+    assert f["danger_recall"] >= 0.95  # target: every danger now (143/150)
+    assert f["false_alarms"] <= 0.05  # target 0.05: met (7/150)
+    c = combined["train13c"].row()
+    assert c["critical_recall"] >= 0.96  # target 0.98: missed (106/110)
+    assert c["exact"] >= 0.84  # target 0.85: missed (0.841)
+    assert c["under"] <= 0.05  # target 0.05: met (16/320)
+    assert c["danger_recall"] >= 0.97  # target: every danger now (146/150)
+    assert c["false_alarms"] <= 0.10  # target 0.05: missed (19/200, 10 of them the rubric's)
 
 
 @pytest.mark.parametrize("held", BLIND_SETS)

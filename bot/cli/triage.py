@@ -6,7 +6,7 @@
   shipped file differs from what training gives (the weights file is always
   what the data produce).
 * ``minqing triage cv`` prints the leave-one-set-out figures: each group
-  (blind sets ``blind13a``–``g``, training sets ``train13a``/``b``, the probes,
+  (blind sets ``blind13a``–``g``, training sets ``train13a``–``c``, the probes,
   the development sets) scored by a model trained, thresholds included,
   without it; for the rubric raised by the model and for the model alone.
   The rubric's word lists were tuned on ``blind13a``–``g`` (in-sample there);
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from bot import REPO_ROOT
 
 if TYPE_CHECKING:  # the training module loads only when a triage command runs
-    from nlp.danger_train import SetFigures
+    from nlp.danger_eval import SetFigures
 
 __all__ = ["register"]
 
@@ -98,7 +98,8 @@ def _print_figures(title: str, figures: Sequence[SetFigures]) -> None:
 
 def cmd_cv(args: argparse.Namespace) -> int:
     """Print the leave-one-set-out figures."""
-    from nlp.danger_train import HELD_OUT_GROUPS, evaluate, leave_one_set_out, load_examples
+    from nlp.danger_data import HELD_OUT_GROUPS, load_examples
+    from nlp.danger_eval import evaluate, leave_one_set_out
 
     examples = load_examples(args.data)
     rubric = [evaluate(g, [e for e in examples if e.group == g], None) for g in HELD_OUT_GROUPS]
