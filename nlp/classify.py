@@ -26,10 +26,11 @@ alternatives.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nlp.bureau_weights import ALL_BUREAUS, weights_for
+from nlp.danger_owner import owner
 from nlp.explain import best_bureau, bureau_scores, explain
 from nlp.features import message_features, prepare_text
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
@@ -153,6 +154,53 @@ _ROOM_INDEX = {b: ROOMS.index(r) for r in ROOMS for b in BUREAUS[r]}
 
 def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     """Classify a citizen's message or an officer's warning.
+
+    A critical message whose danger now has an owning bureau in the rubric
+    (a fire, a knife, a missing child: :mod:`nlp.danger_owner`) is routed to
+    that bureau, the family named first among the keywords.
+
+    Args:
+        text: The message, in simplified or traditional Chinese.
+        lexicon: The lexicon; ``None`` for the packaged one.
+
+    Returns:
+        The classification with explanation, alternatives and severity.
+
+    Raises:
+        EmptyTextError: If the text is empty or only whitespace.
+    """
+    c = _classify(text, lexicon)
+    return owned_by_danger(c, text) if c.severity == "critical" else c
+
+
+def owned_by_danger(c: Classification, text: str) -> Classification:
+    """``c`` routed to the owner of its danger now, if the rubric names one."""
+    own = owner(danger_text(text))
+    if own is None:
+        return c
+    keywords = tuple(dict.fromkeys((own.label, *own.words, *c.keywords)))[:8]
+    # The owner's room decides; inside it the keyword model's bureau stands
+    # (自焚 at the petition office stays the petition bureau's).
+    if own.room == c.room:
+        return replace(c, keywords=keywords)
+    # The classifier's probability of the owner's room stands for the confidence.
+    conf = next((a.confidence for a in c.alternatives if a.room == own.room), 0.0)
+    alternatives = (
+        Alternative(own.room, own.bureau, conf),
+        *(a for a in c.alternatives if a.room != own.room),
+    )[:3]
+    return replace(
+        c,
+        room=own.room,
+        bureau=own.bureau,
+        confidence=conf,
+        keywords=keywords,
+        alternatives=alternatives,
+    )
+
+
+def _classify(text: str, lexicon: Lexicon | None = None) -> Classification:
+    """Classify by the keyword model alone (see :func:`classify`).
 
     Args:
         text: The message, in simplified or traditional Chinese.

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.families import clause_around, match_families
+from nlp.danger_owner import danger_now
+from nlp.families import match_families
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
 from nlp.severity import assess_normalized, mask_look_alikes
@@ -128,20 +129,9 @@ def detect(
     rank = {level: i for i, level in enumerate(LEVELS)}
     aftermath = any(w in norm for w in rub.aftermath)
 
-    def now(start: int) -> bool:
-        clause = clause_around(norm, start)
-        return any(w in clause for w in rub.strong_now)
-
-    # 救命啊 这个表格怎么填: a bare cry beside paperwork is an exclamation.
-    exclaimed = any(w in norm for w in rub.exclaimed)
-    dangers = [
-        m
-        for m in matches
-        if m.family.services
-        and not m.hearsay
-        and (not (m.past or aftermath) or now(m.start))
-        and not (exclaimed and m.family.name == "distress")
-    ]
+    # A family with numbers, not a rumour, not over; 救命啊 这个表格怎么填 is an
+    # exclamation (the same test gives a danger its owner: nlp.danger_owner).
+    dangers = danger_now(norm, rub, matches)
     danger_model = (model or default_model()) if learned else None
     scored = danger_model.score(mask_look_alikes(norm, rub)) if danger_model else None
     # The model reads words, not time: a message about the past or an
@@ -151,7 +141,8 @@ def detect(
     # 网传化工园区要爆炸 让赶紧撤: a rumour, whatever words of haste it repeats.
     rumour = any(w in norm for w in rub.hearsay)
     # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
-    then = then or any(w in norm for w in rub.nuisance)
+    # 房东把我的东西扔出去了，还换了锁: a civil dispute, for mediation.
+    then = then or any(w in norm for w in (*rub.nuisance, *rub.civil))
     model_says = (
         scored is not None
         and "danger" in scored.fired

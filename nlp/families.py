@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from nlp.clause_time import past_at
 from nlp.rubric import Family, Rubric
 
 __all__ = [
@@ -262,7 +263,8 @@ def _context(
     """``(now, future, past, hearsay)`` of a match at ``text[start:end]``."""
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
-    past = _any_in(text, rubric.past, lo, hi)
+    # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
+    past = past_at(text, rubric, lo, hi, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
     now = (present or _any_in(text, rubric.now, lo, hi)) and not (future or past or hearsay)

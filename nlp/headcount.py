@@ -226,10 +226,26 @@ def _people_before(text: str, start: int, width: int = 30) -> bool:
     return _PEOPLE_RE.search(text, max(0, start - width), start) is not None
 
 
+# A number that is part of an address or a date (3号楼, 2单元, 502室, 幸福路88号,
+# 3月5号, 第3个) counts no people: what follows or precedes it says so.
+_ADDRESS_AFTER = re.compile(
+    r"号?(?:楼|院|门|房|栋|幢|座|单元|室|层|组|排|路|街|巷|弄|线|床|窗|铺|车厢|地块|厂房|宿舍|车间)"
+)
+_ADDRESS_BEFORE = frozenset("路街巷弄道月第栋幢座")
+
+
+def _address_number(text: str, m: re.Match[str]) -> bool:
+    """True if the numeral of ``m`` is a house, unit or room number or a date."""
+    before = text[m.start() - 1 : m.start()]
+    return before in _ADDRESS_BEFORE or _ADDRESS_AFTER.match(text, m.end("num")) is not None
+
+
 def head_count(text: str) -> tuple[int, int] | None:
     """The largest head count in ``text`` and where it ends."""
     best: tuple[int, int] | None = None
     for m in _HEAD_RE.finditer(text):
+        if _address_number(text, m):
+            continue
         pre = _prefix(text, m.start())
         start = m.start() - len(pre)
         # 个 / 号 with no word for people after it counts people only when the

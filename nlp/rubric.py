@@ -79,6 +79,8 @@ class Family:
         present: The words say by themselves that it is happening (有人在撬门,
             翻东西的声音): a match is *now* unless a past or future marker is in
             its sentence, with no ``now`` word needed.
+        bureau: The bureau that owns a danger now of this family (``police``
+            for violence, fire, water ...), or ``None`` (see :mod:`nlp.danger_owner`).
     """
 
     name: str
@@ -91,6 +93,7 @@ class Family:
     window: int
     exclude: tuple[str, ...]
     present: bool = False
+    bureau: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,9 @@ class Rubric:
     pastime: tuple[str, ...] = ()
     together: tuple[str, ...] = ()
     pastime_window: int = 12
+    habit: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    civil: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -170,6 +176,14 @@ def _int(value: Any, source: str, key: str) -> int:
     return value
 
 
+def _bureau(value: Any, source: str, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _err(source, key, f'must be a bureau id such as "police", got {value!r}')
+    return value.strip()
+
+
 def _family(name: str, raw: Any, source: str) -> Family:
     key = f"families.{name}"
     table = _table(raw, source, key)
@@ -183,6 +197,7 @@ def _family(name: str, raw: Any, source: str) -> Family:
         "window",
         "exclude",
         "present",
+        "bureau",
     }
     for field_name in table:
         if field_name not in known:
@@ -218,6 +233,7 @@ def _family(name: str, raw: Any, source: str) -> Family:
         window=_int(table.get("window", 12), source, f"{key}.window"),
         exclude=_words(table.get("exclude"), source, f"{key}.exclude"),
         present=_bool(table.get("present", False), source, f"{key}.present"),
+        bureau=_bureau(table.get("bureau"), source, f"{key}.bureau"),
     )
 
 
@@ -284,6 +300,9 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         pastime=_words(coll.get("pastime"), source, "collective.pastime"),
         together=_words(coll.get("together"), source, "collective.together"),
         pastime_window=_int(coll.get("pastime_window", 12), source, "collective.pastime_window"),
+        habit=_words(mods.get("habit"), source, "modifiers.habit"),
+        present=_words(mods.get("present"), source, "modifiers.present"),
+        civil=_words(mods.get("civil"), source, "modifiers.civil"),
     )
 
 

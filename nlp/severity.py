@@ -149,6 +149,10 @@ def assess_normalized(
         and not any(w in text for w in rub.strong_now)
     ):
         heads = heads[1:]
+    # 房东把我的东西扔出去了: a civil dispute the rubric finds nothing in is raised
+    # to medium at most (a dispute), never to an alert.
+    if found.level == "low" and any(w in text for w in rub.civil):
+        heads = tuple(h for h in heads if h == "medium")
     if not heads:
         return found
     scored = danger.score(mask_look_alikes(text, rub), heads)
@@ -297,6 +301,15 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         and not any(m.family.name == "self_harm" for m in matches)
     ):
         level_i, reasons = 0, unserious
+    # 救命啊这天也太热了吧: a bare cry beside the weather or a form is no danger
+    # (as for the emergency line, nlp.danger_owner.danger_now).
+    if (
+        level_i == rank["critical"]
+        and any(w in text for w in rub.exclaimed)
+        and all(m.family.name == "distress" for m in matches if rank[m.family.level] == level_i)
+    ):
+        level_i = max((r for r, _, fam in found if fam != "distress"), default=0)
+        reasons = [w for r, w, fam in found if r == level_i and r > 0 and fam != "distress"]
     # Settled and over: a past event (上周仓库着火那个事已经处理完了) is low
     # whatever its level, when every family at the top level happened then.
     over = bool(matches) and all(

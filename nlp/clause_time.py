@@ -1,0 +1,86 @@
+"""Which past or habit words put a match in the past: clause by clause.
+
+A sentence often tells a habit and an event at once: 电梯经常坏，现在我隔壁那个人
+拿着菜刀在楼道里砍门. The habit word (经常) makes a habit of its own clause
+only; a past word (去年, 昨天 ...) reaches the later clauses of its sentence
+(去年，村里有人拿刀砍人) until a clause with a present word (现在, 至今, or a
+``strong_now`` word such as 正在, 刚才) says the story has come to now; in the
+match's own clause only a ``strong_now`` word after the past word brings it to
+now (从昨天下午出门到现在都没回来), not a plain 现在 that may tell of something
+else (去年孩子溺水的那个塘现在还没围起来).
+
+Pure functions over a :class:`nlp.rubric.Rubric`; :mod:`nlp.families` calls
+:func:`past_at` for every timed match.
+"""
+
+from __future__ import annotations
+
+from nlp.rubric import Rubric
+
+__all__ = ["past_at"]
+
+_CLAUSE_ENDS = frozenset("，。；！？、,.;!? \n")
+
+
+def _clause_bounds(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The clauses of ``text[lo:hi]`` as ``(start, end)`` pairs."""
+    bounds: list[tuple[int, int]] = []
+    begin = lo
+    for i in range(lo, hi):
+        if text[i] in _CLAUSE_ENDS:
+            bounds.append((begin, i))
+            begin = i + 1
+    bounds.append((begin, hi))
+    return bounds
+
+
+def _clause_of(bounds: list[tuple[int, int]], pos: int) -> int:
+    for k, (_, end) in enumerate(bounds):
+        if pos <= end:
+            return k
+    return len(bounds) - 1
+
+
+def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
+    """True if a past or habit word of the sentence ``text[lo:hi]`` puts the
+    match starting at ``start`` in the past (or makes it a habit).
+
+    * a habit word (``habit``) counts in its own clause only;
+    * a past word in the match's clause counts unless a ``strong_now`` word
+      (到现在没回, 正在) follows it in that clause;
+    * a past word in another clause counts unless a clause from just after
+      it up to the match's clause (or the match's own clause, for a past word
+      written after the match) holds a present word.
+    """
+    segment = text[lo:hi]
+    words = [w for w in rubric.past if w in segment]
+    if not words:
+        return False
+    present = (*rubric.present, *rubric.strong_now)
+    habit = set(rubric.habit)
+    bounds = _clause_bounds(text, lo, hi)
+    here = _clause_of(bounds, start)
+
+    def present_in(a: int, b: int) -> bool:
+        chunk = text[a:b]
+        return any(p in chunk for p in present)
+
+    for word in words:
+        p = text.find(word, lo, hi)
+        while p >= 0:
+            clause = _clause_of(bounds, p)
+            if clause == here:
+                # 去年孩子溺水的那个塘现在还没围起来: 现在 is the pond's, not the
+                # drowning's; only a strong now word (到现在没回) brings it to now.
+                rest = text[p + len(word) : bounds[here][1]]
+                if word in habit or not any(w in rest for w in rubric.strong_now):
+                    return True
+            else:
+                if clause < here:
+                    reach = present_in(bounds[clause + 1][0], bounds[here][1])
+                else:
+                    reach = present_in(*bounds[here])
+                if not reach:
+                    return True
+            p = text.find(word, p + 1, hi)
+    return False

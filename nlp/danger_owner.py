@@ -1,0 +1,113 @@
+"""Who owns a danger now: the rubric family's bureau, not the topic's words.
+
+A fire next door is the fire brigade's and the police's matter whatever
+words describe it (隔壁, 浓烟, 很大 are labour-bureau words for the keyword
+model); a person on a roof is not the planning bureau's because the message
+says 小区 and 楼顶. Each family of the rubric (``config/severity.toml``) may
+name an owning ``bureau`` (``police`` for violence, self-harm, a missing
+person, fire, water, being trapped; ``health`` for poisoning and disease
+clusters; a cry for help or a collapse names none: see ``docs/severity.md``).
+When a message is critical and
+one of its families is a danger *now* (the same test as the emergency line,
+:func:`danger_now`), :func:`owner` names that family and its bureau, and
+:func:`nlp.classify.classify` routes to it with the family named first in
+the explanation.
+
+When several such families are found, one that calls the police (110 in its
+``services``) owns the message: 我儿子被人打了，现在在医院抢救 is an assault
+(the police's) with an injury (the hospital's), not a health-bureau matter.
+Otherwise the most serious family, and among equals the first written.
+
+Pure functions: no I/O beyond the rubric and lexicon already loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp.families import Match, clause_around, match_families
+from nlp.lexicon import BUREAUS
+from nlp.rubric import LEVELS, Rubric, default_rubric
+
+__all__ = ["DangerOwner", "danger_now", "owner"]
+
+
+@dataclass(frozen=True, slots=True)
+class DangerOwner:
+    """The family that owns a message's danger now, and its bureau.
+
+    Attributes:
+        family: The family id (``fire``, ``violence`` ...).
+        label: Its Chinese name (火警, 暴力伤害 ...).
+        room: The room of ``bureau``.
+        bureau: The owning bureau id.
+        words: The expressions of the danger-now families, owner's first.
+    """
+
+    family: str
+    label: str
+    room: str
+    bureau: str
+    words: tuple[str, ...]
+
+
+def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> list[Match]:
+    """The families of a normalised text that are a danger now (emergency numbers).
+
+    The test of the emergency line (:func:`nlp.emergency.detect`): a family
+    with ``services``, not a rumour, not past or after the event unless a
+    strong now word is in its clause; nothing when the writer takes it back
+    (开玩笑的), laughs or tells a film (unless a strong now word), and no bare
+    cry for help beside a form or the weather (救命啊这天也太热了吧).
+    """
+    if any(w in norm for w in rub.retracted):
+        return []
+    if any(w in norm for w in rub.unserious) and not any(w in norm for w in rub.strong_now):
+        return []
+    if matches is None:
+        matches, _ = match_families(norm, rub)
+    aftermath = any(w in norm for w in rub.aftermath)
+    exclaimed = any(w in norm for w in rub.exclaimed)
+
+    def now(start: int) -> bool:
+        clause = clause_around(norm, start)
+        return any(w in clause for w in rub.strong_now)
+
+    return [
+        m
+        for m in matches
+        if m.family.services
+        and not m.hearsay
+        and (not (m.past or aftermath) or now(m.start))
+        and not (exclaimed and m.family.name == "distress")
+    ]
+
+
+_ROOM_OF = {b: room for room, bureaus in BUREAUS.items() for b in bureaus}
+
+
+def owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
+    """The family and bureau that own a normalised text's danger now, or ``None``.
+
+    Only families that name a known ``bureau`` count; the caller decides
+    whether the message is critical enough (:func:`nlp.classify.classify`
+    asks only for critical messages).
+    """
+    rub = rubric if rubric is not None else default_rubric()
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    found = danger_now(norm, rub)
+    owned = [m for m in found if m.family.bureau in _ROOM_OF]
+    if not owned:
+        return None
+
+    def level(m: Match) -> int:
+        return rank[m.family.now_level if m.now and m.family.now_level else m.family.level]
+
+    owned.sort(key=lambda m: ("110" not in m.family.services, -level(m), m.start))
+    first = owned[0]
+    bureau = first.family.bureau or ""
+    words = list(first.words)
+    for m in found:
+        words.extend(w for w in m.words if w not in words)
+    fam = first.family
+    return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, tuple(words))
