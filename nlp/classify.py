@@ -152,12 +152,25 @@ def lexicon_bureau_probs(comp: _Compiled, sc: Scores, lex: Lexicon) -> dict[str,
 _ROOM_INDEX = {b: ROOMS.index(r) for r in ROOMS for b in BUREAUS[r]}
 
 
+DANGER_OWNS_UP_TO = 120
+"""Longest message (characters) whose danger now decides its bureau.
+
+A danger told now is short (有人拿刀砍人，快来); a long letter that recounts a
+hazard or an old incident (a gas pipe leaking for months, a school wall with a
+gap, a violent pupil last spring) belongs to the bureau of its topic: on the
+contest's real letters, routing those by the danger family sent 45 of 2,245
+to the police or the health bureau. The emergency line and the critical
+level are not affected; only the proposed bureau.
+"""
+
+
 def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     """Classify a citizen's message or an officer's warning.
 
     A critical message whose danger now has an owning bureau in the rubric
     (a fire, a knife, a missing child: :mod:`nlp.danger_owner`) is routed to
-    that bureau, the family named first among the keywords.
+    that bureau, the family named first among the keywords, when the message
+    is short enough to be a report of danger now (:data:`DANGER_OWNS_UP_TO`).
 
     Args:
         text: The message, in simplified or traditional Chinese.
@@ -170,7 +183,9 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
         EmptyTextError: If the text is empty or only whitespace.
     """
     c = _classify(text, lexicon)
-    return owned_by_danger(c, text) if c.severity == "critical" else c
+    if c.severity != "critical" or len(text.strip()) > DANGER_OWNS_UP_TO:
+        return c
+    return owned_by_danger(c, text)
 
 
 def owned_by_danger(c: Classification, text: str) -> Classification:

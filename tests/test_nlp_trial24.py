@@ -241,3 +241,21 @@ def test_inside_the_owners_room_the_keyword_bureau_stands() -> None:
     assert c.severity == "critical"
     assert (c.room, c.bureau) == ("general", "petition")
     assert c.keywords[0] == "自焚"
+
+
+def test_a_long_letter_about_a_hazard_keeps_its_topics_bureau() -> None:
+    # A letter to the district that recounts a leaking gas pipe at length is
+    # the housing bureau's, whatever danger words it carries; only a short
+    # report of danger now is routed by its danger family.
+    letter = (
+        "尊敬的领导：您好！我是星沙家和院的业主，家里厨房的天然气管道渗水已经很长一段时间了，"
+        "物业说不归他们管，燃气公司说要业主自己出钱，楼上楼下几户都是这样，"
+        "多次反馈一直无人处理，现在一开火就闻到很重的煤气味，我们担心哪天会爆炸，"
+        "家里还有老人和小孩，请有关部门尽快督促物业和燃气公司把小区的管道检修好，谢谢！"
+    )
+    assert len(letter) > 120
+    long = classify(letter)
+    assert long.bureau != "police"
+    short = classify("厨房煤气管道漏气了，一开火就着火了，快来人")
+    assert short.severity == "critical"
+    assert short.bureau == "police"
