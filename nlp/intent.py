@@ -295,6 +295,8 @@ def _only_polite(core: str, thanks: bool, more: bool, asks: bool = False) -> boo
             core = _BOT_QUESTIONS_RE.sub("", core)
     core = (_MORE_ADDRESSEES if more else _ADDRESSEES).sub("", core)
     if thanks:
+        if more:
+            core = _PRAISE_RE.sub("", core)
         core = _THANKED_FOR.sub("", core)
         if more:
             core = _PRAISE_RE.sub("", core)
@@ -352,13 +354,13 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
     core, greeting = _strip(core, _MORE_GREETINGS_RE)
     greeting = greeting or asked
     before_acks = core
-    core, acked = _strip(core, _MORE_ACKS_RE)
-    core = "".join(ch for ch in core if ch not in _MORE_FILLERS)
+    said, acked = _strip(core, _MORE_ACKS_RE)
+    core = "".join(ch for ch in said if ch not in _MORE_FILLERS)
     if trouble:
         return None
     if not core:
         return "thanks" if thanks else "greeting" if greeting else "noise"
-    if (thanks or greeting) and _only_polite(core, thanks, more=True, asks=asks):
+    if (thanks or greeting) and _only_polite(said, thanks, more=True, asks=asks):
         return "thanks" if thanks else "greeting"
     if (acked or farewell) and not (thanks or greeting) and _ack_frame_only(core):
         return "noise"
@@ -368,8 +370,9 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         return "noise"
     if _praise_only(before_acks):
         return "thanks"
-    if core and set(core) <= ACKS_ALONE:
-        return "noise"
+    rest = _MORE_ADDRESSEES.sub("", core)
+    if rest and set(rest) <= ACKS_ALONE:
+        return "thanks" if thanks else "noise"
     return None
 
 
