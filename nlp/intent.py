@@ -17,8 +17,9 @@ The phrase lists are in :mod:`nlp.intent_words`.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
+from nlp.intent_match import HAN, alternation, alternation_good, gibberish
 from nlp.intent_polite import (
     ACKS_ALONE,
     BOT_QUESTIONS,
@@ -102,105 +103,33 @@ _THANKED_FOR = re.compile(
     "辛苦|工作|处理|办理|答疑|跟进|协调|告知|通知|提示|说明|分享|理解|配合|信任|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-# Keyboard rows: a run along one of them (asdfghjkl, qwerty) is a cat on the keys.
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-# Chinese characters (the basic block and extension A): a message without any,
-# and not plain Latin text, is symbols or a kaomoji (ヾ(≧▽≦*)o, (｀・ω・´)).
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def _gibberish(core: str) -> bool:
-    """True if what is left names nothing: symbols and letters of a kaomoji, a
-    run along the keyboard (asdfghjkl, sdfsdfsdf), one key held (jjjjjjj,
-    aaaaaaa), or one Chinese character repeated (嗷嗷嗷, 呜呜呜)."""
-    if not core.isascii():
-        if _HAN.search(core) is None:
-            return True
-        return len(core) >= 2 and len(set(core)) == 1
-    if not core.isalpha():
-        return False
-    vowels = set("aeiouy")
-    return (
-        len(set(core)) <= 3
-        or not vowels & set(core)
-        or any(set(core) <= set(row) for row in _KEY_ROWS)
-    )
-
-
-def _trie(phrases: tuple[str, ...], tail: dict[str, str]) -> re.Pattern[str]:
-    """One pattern for a phrase list that prefers the longest phrase at every place.
-
-    The phrases are merged into a trie (多谢 and 多谢啦 share 多谢), each node
-    trying its longer branches before ending, so 多谢啦 matches whole (then
-    啦 is not left behind as a filler) and a long list costs little to scan.
-    ``tail`` maps a phrase to a lookaround it must also satisfy.
-    """
-    root: dict[str, Any] = {}
-    for phrase in phrases:
-        node = root
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = tail.get(phrase, "")
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + build(node[ch]) for ch in sorted(node) if ch]
-        if "" in node:
-            branches.append(node[""])
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
-
-    return re.compile(build(root))
-
-
-# One-character acknowledgements that start ordinary words: 行 (行政复议, 行人,
-# 行为) is an answer only alone, before a particle or repeated (行吧, 行行行).
-_WORD_START = {"行": "(?:(?![\u4e00-\u9fff])|(?=[吧啊呀了的嘞吗呢哈行那我就谢好也]))"}
-
-
-def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for a phrase list, longest phrase first at every place.
-
-    Matched left to right, so 多谢啦 loses 多谢 (then 啦 is a filler), never
-    谢啦 leaving 多 behind as a phrase-by-phrase replacement could.
-    """
-    return _trie(phrases, _WORD_START)
-
-
-def _alternation_good(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """Like :func:`_alternation`, but a phrase ending in 好 is no greeting when 好
-    starts a word (书记好几天没来, 你好多天没回): 好几, 好多, 好久, 好像 ..."""
-    not_a_word = "(?![几多久大像些少长点看听用难])"
-    return _trie(phrases, {p: not_a_word for p in phrases if p.endswith("好")})
-
-
-_GREETINGS_RE = _alternation(GREETINGS)
-_THANKS_RE = _alternation(THANKS)
-_ACKS_RE = _alternation(ACKS)
-_MORE_GREETINGS_RE = _alternation_good(GREETINGS + SEASONAL_GREETINGS + DIALECT_GREETINGS)
-_MORE_THANKS_RE = _alternation(THANKS + MORE_THANKS)
-_MORE_ACKS_RE = _alternation(ACKS + CLOSINGS)
-_FAREWELLS_RE = _alternation(FAREWELLS)
-_BOT_QUESTIONS_RE = _alternation(BOT_QUESTIONS)
+_GREETINGS_RE = alternation(GREETINGS)
+_THANKS_RE = alternation(THANKS)
+_ACKS_RE = alternation(ACKS)
+_MORE_GREETINGS_RE = alternation_good(GREETINGS + SEASONAL_GREETINGS + DIALECT_GREETINGS)
+_MORE_THANKS_RE = alternation(THANKS + MORE_THANKS)
+_MORE_ACKS_RE = alternation(ACKS + CLOSINGS)
+_FAREWELLS_RE = alternation(FAREWELLS)
+_BOT_QUESTIONS_RE = alternation(BOT_QUESTIONS)
 # What may be left around an acknowledgement or a farewell (那好吧, 那我先走了,
 # 你们也注意休息) without naming anything.
 _ACK_FRAME = frozenset("那就我也你您们先这样")
 # Staff asked for in a presence check (有没有工作人员, 客服在不在).
 _STAFF = re.compile("工作人员|人工客服|客服|人工|真人|值班的|值班|领导|同志")
-_PLANS_RE = _alternation(PLANS)
+_PLANS_RE = alternation(PLANS)
 _ASKS = re.compile("[吗么?？]")
 # Is it done yet? (好了吗, 修好了没): a question about an unnamed matter.
 _DONE_YET = re.compile("(?:弄|修|办|处理|搞)?好了?(?:吗|么|没|没有)")
-_SETTLED_RE = _alternation(SETTLED)
+_SETTLED_RE = alternation(SETTLED)
 # Chinese numerals alone (一, 三, 五五五) are a menu choice or a slip, like digits.
 _NUMERALS = frozenset("一二三四五六七八九十零〇两百千万")
 # A presence check is a question (有没有人, 人在吗, 客服在不在, 有人没有);
 # 工作人员不在 or 还没人来 is a complaint.
 _ASKED = re.compile("有没有|在不在|在没在|有冇|係咪|系咪|[吗么嘛伐呢不没冇否]$|没有$")
 _PRAISE_SET = frozenset(PRAISE)
-_PRAISE_RE = _alternation(PRAISE + PRAISE_FRAME)
-_VAGUE_RE = _alternation(VAGUE)
-_TROUBLE_RE = _alternation(TROUBLE)
+_PRAISE_RE = alternation(PRAISE + PRAISE_FRAME)
+_VAGUE_RE = alternation(VAGUE)
+_TROUBLE_RE = alternation(TROUBLE)
 _FIRST_USE_RE = re.compile(
     "(?:" + "|".join(map(re.escape, sorted(FIRST_USE, key=len, reverse=True))) + ")"
     "(?:" + "|".join(map(re.escape, sorted(FIRST_USE_OF, key=len, reverse=True))) + ")*"
@@ -235,7 +164,7 @@ _SMALL_TALK_CHARS = frozenset(
         "".join(PRESENCE | ACKS_ALONE | _NUMERALS | _ACK_FRAME),
     )
     for ch in text
-    if _HAN.match(ch)
+    if HAN.match(ch)
 )
 
 
@@ -295,6 +224,8 @@ def _only_polite(core: str, thanks: bool, more: bool, asks: bool = False) -> boo
             core = _BOT_QUESTIONS_RE.sub("", core)
     core = (_MORE_ADDRESSEES if more else _ADDRESSEES).sub("", core)
     if thanks:
+        if more:
+            core = _PRAISE_RE.sub("", core)
         core = _THANKED_FOR.sub("", core)
         if more:
             core = _PRAISE_RE.sub("", core)
@@ -352,13 +283,13 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
     core, greeting = _strip(core, _MORE_GREETINGS_RE)
     greeting = greeting or asked
     before_acks = core
-    core, acked = _strip(core, _MORE_ACKS_RE)
-    core = "".join(ch for ch in core if ch not in _MORE_FILLERS)
+    said, acked = _strip(core, _MORE_ACKS_RE)
+    core = "".join(ch for ch in said if ch not in _MORE_FILLERS)
     if trouble:
         return None
     if not core:
         return "thanks" if thanks else "greeting" if greeting else "noise"
-    if (thanks or greeting) and _only_polite(core, thanks, more=True, asks=asks):
+    if (thanks or greeting) and _only_polite(said, thanks, more=True, asks=asks):
         return "thanks" if thanks else "greeting"
     if (acked or farewell) and not (thanks or greeting) and _ack_frame_only(core):
         return "noise"
@@ -368,8 +299,9 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         return "noise"
     if _praise_only(before_acks):
         return "thanks"
-    if core and set(core) <= ACKS_ALONE:
-        return "noise"
+    rest = _MORE_ADDRESSEES.sub("", core)
+    if rest and set(rest) <= ACKS_ALONE:
+        return "thanks" if thanks else "noise"
     return None
 
 
@@ -397,7 +329,7 @@ def _reading(core: str, asks: bool) -> Intent:
         if greeting:
             return "greeting"
         return "noise"
-    if core.isdigit() or (core.isascii() and len(core) <= 6) or _gibberish(core):
+    if core.isdigit() or (core.isascii() and len(core) <= 6) or gibberish(core):
         return "noise"
     if core in _GREETINGS_ALONE:
         return "greeting"

@@ -47,8 +47,8 @@ PEOPLE: tuple[str, ...] = _words(
     " 姐姐 哥哥 阿姨 叔叔 大爷 大妈 大叔 大娘 兄弟 老铁 亲爱的 家人"
     " 姐妹 朋友 宝子 宝宝 宝 亲 各位 大家 侬 书记 主任 局长 站长"
     " 所长 村长 干部 警官 民警 警察 医生 大夫 律师 法官 专家 先生"
-    " 女士 打工人 党和政府 党和国家 政府 社区 街道 居委会 村委会 党"
-    " 祖国 国家 人民"
+    " 女士 恁 恁们 您老 你老 打工人 党和政府 党和国家 政府 社区 街道"
+    " 居委会 村委会 党 祖国 国家 人民"
 )
 """Whom a greeting or a thanks is addressed to (书记好, 谢谢阿姨, 你好客服): removed only once
 a greeting or a thanks was found, so 阿姨 alone or 社区门口路灯坏了 stays a request."""
@@ -111,11 +111,12 @@ DIALECT_GREETINGS: tuple[str, ...] = _words(
     " 以上是打招呼的内容 打招呼 我是新来的 新来的"
     " 我刚关注 刚关注 刚关注你们 初来乍到 请多关照"
     " 多多关照 请多指教 多多指教 又见面了 又是我 我又来了"
-    " 我来了 我回来了"
+    " 我来了 我回来了 上班了吗 上班了没 上班没 今天上班吗"
+    " 今天上班不 还上班吗 今天有人吗 今天有人上班吗"
 )
 """Greetings of the regions and of the keyboard (侬好, 雷猴, 早晨, 吃了吗, nihao)."""
 
-PRESENCE = frozenset("有没人在吗么嘛伐不冇係系咪无呢线回复答理我应否还")
+PRESENCE = frozenset("有没人在吗么嘛伐不冇係系咪无呢线回复答理我应否还个话说声")
 """Characters of a presence check (有没有人, 有人没有, 有冇人, 係咪有人, 在伐): a message made
 only of them that names 人 or 在 is a greeting, whatever the dialect's word order."""
 
@@ -173,7 +174,8 @@ PRAISE_FRAME: tuple[str, ...] = _words(
     " 还在回复 for your help guys all the sir madam lot much"
     " 百忙之中 百忙 抽空 抽出时间 跑一趟 跑腿 上门 老百姓 百姓"
     " 群众 为民 政策 人民政府 点个 点一个 一百 一千 一万 无数"
-    " 要 祖国 中国 我 有你们 有你们在 有你 有您"
+    " 要 祖国 中国 我 有你们 有你们在 有你 有您 还在工作"
+    " 还在忙 还在加班 这么晚了"
 )
 """Words that frame a praise without saying anything of their own (subjects, degrees, 祝)."""
 

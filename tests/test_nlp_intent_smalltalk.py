@@ -74,6 +74,8 @@ def test_small_talk_is_recognised_and_no_request_is_taken_for_it() -> None:
         "客服在不在",
         "有没有工作人员",
         "喂你好听得见吗",
+        "有人回个话吗",
+        "今天上班吗",
         # About the bot, test messages.
         "你是人工智能吗",
         "这个怎么用",
@@ -126,6 +128,8 @@ def test_greetings_in_their_everyday_forms(text: str) -> None:
         "祝您生活愉快",
         "早安 祝您有美好的一天",
         "你好，谢谢",
+        "中，谢谢恁",
+        "谢谢你们这么晚了还在工作",
         "谢谢，已经好了",
         "谢谢，我知道怎么办了",
         "谢谢你们大半夜还回复",
@@ -223,6 +227,9 @@ def test_acknowledgements_and_noise_in_their_everyday_forms(text: str) -> None:
         "3号楼停电",
         "测试了好几次网站都打不开",
         "对不起，我要投诉物业乱收费",
+        # Whom one would thank, alone: no thanks.
+        "警察",
+        "律师",
     ],
 )
 def test_a_message_with_real_content_stays_a_request(text: str) -> None:
