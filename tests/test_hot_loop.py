@@ -4,6 +4,7 @@ Reads and short write transactions of the hot path run on the loop's thread
 instead of aiosqlite's. What a user of the database would check: another
 process holding the write lock neither stops the event loop nor loses the
 write (it is made once the lock is free), and a read sees what is committed.
+The delivery worker's idle poll reads the same next due time as before.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from storage import inbox as store
+from storage import outbox
 from storage.db import Database
+from storage.enums import OutboxStatus
 from storage.models import utcnow
 from storage.org import add_citizen_hot, find_person_hot
 
@@ -99,5 +102,33 @@ async def test_a_failed_statement_rolls_the_whole_transaction_back(sqlite_url: s
         async with db.hot(write=False) as conn:
             assert await find_person_hot(conn, 601) is None
         assert await _accept(db, 7)  # the connection is usable afterwards
+    finally:
+        await db.dispose()
+
+
+async def test_the_idle_delivery_poll_reads_the_same_next_due_time(sqlite_url: str) -> None:
+    """``next_due_at_hot`` (the worker's once-a-second question) answers as the ORM query."""
+    db = Database(sqlite_url)
+    await db.migrate()
+    start = utcnow().replace(microsecond=0)
+    try:
+
+        async def both() -> tuple[object, object]:
+            async with db.read() as session:
+                orm = await outbox.next_due_at(session)
+            async with db.hot(write=False) as conn:
+                hot = await outbox.next_due_at_hot(conn)
+            return orm, hot
+
+        assert await both() == (None, None)  # nothing to deliver
+        async with db.session() as session:
+            await outbox.enqueue(session, chat_id=1, text="甲", now=start + timedelta(minutes=5))
+            sending = await outbox.enqueue(session, chat_id=2, text="乙", now=start)
+            sending.status = OutboxStatus.SENDING.value
+            sending.lease_until = start + timedelta(minutes=2)
+        assert await both() == (start + timedelta(minutes=2),) * 2  # the lease runs out first
+        async with db.session() as session:
+            await outbox.enqueue(session, chat_id=3, text="丙", now=start + timedelta(minutes=1))
+        assert await both() == (start + timedelta(minutes=1),) * 2
     finally:
         await db.dispose()

@@ -47,7 +47,7 @@ _Log = Callable[[str], None]
 #: then, and that write is part of what those updates cost.
 TAIL_S = 1.0
 #: Seconds each bot is watched idle before a round: its background CPU, printed.
-IDLE_S = 3.0
+IDLE_S = 5.0
 
 
 @dataclass
