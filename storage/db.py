@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -54,10 +55,12 @@ class SqliteTransaction:
     (rolled back by :meth:`Database.hot`), as before.
     """
 
-    def __init__(self, driver: aiosqlite.Connection) -> None:
+    def __init__(self, driver: aiosqlite.Connection, *, on_loop: bool = False) -> None:
         self.driver = driver
         self._pending: list[tuple[str, Sequence[Any]]] = [("BEGIN IMMEDIATE", ())]
         self._sent = False
+        #: Statements run on the event loop's thread (see :func:`on_loop_thread`).
+        self._on_loop = on_loop
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
         """Queue a statement whose result is not read; it runs in order, by commit at the latest."""
@@ -78,9 +81,33 @@ class SqliteTransaction:
         """Drop what is queued and roll back what was sent."""
         self._pending = []
         if self._sent:
+            if self._on_loop:
+                raw = self.driver._conn
+                if raw is not None and raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                return
             await self.driver.rollback()
 
     async def _send(self, fetch: tuple[str, Sequence[Any]] | None) -> list[Any]:
+        if self._on_loop and not self._sent:
+            # The transaction's first hand-off: take the write lock without waiting. Only
+            # another process can hold it here (this process's writers queue on
+            # ``Database._writer``); then the whole transaction goes to the driver's thread,
+            # where SQLite's busy handler may wait without stopping the event loop.
+            raw = self.driver._conn
+            assert raw is not None
+            if not _begin_immediate_now(raw):
+                self._on_loop = False
+            else:
+                self._pending.pop(0)  # BEGIN IMMEDIATE: done
+        if self._on_loop:
+            statements, self._pending = self._pending, []
+            self._sent = True
+            raw = self.driver._conn
+            assert raw is not None
+            for sql, parameters in statements:
+                raw.execute(sql, parameters)
+            return [] if fetch is None else raw.execute(*fetch).fetchall()
         statements, self._pending = self._pending, []
         self._sent = True
         raw = self.driver._conn  # the driver's sqlite3 connection, used on its own thread
@@ -97,11 +124,68 @@ class SqliteTransaction:
         return await hand_off(run)
 
 
-#: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL; on SQLite the
-#: driver's connection (reads) or a :class:`SqliteTransaction` (writes).
-HotConnection = AsyncConnection | aiosqlite.Connection | SqliteTransaction
+def _begin_immediate_now(raw: sqlite3.Connection) -> bool:
+    """``BEGIN IMMEDIATE`` without waiting for another process's write lock; False if busy."""
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if not _is_busy(exc):
+            raise
+        return False
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    return True
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+class SqliteLoopReader:
+    """A hot read of one statement, run on the event loop's own thread.
+
+    A read is a few tens of microseconds of SQLite; handing it to aiosqlite's
+    thread and back (a queue put, a thread wake-up, a write to the loop's
+    self-pipe, two context switches) cost more CPU than the read. A WAL reader
+    takes no lock that a writer holds, so it does not wait; should SQLite still
+    answer "busy" (a WAL reset or recovery by another process), the read is
+    made on the driver's thread instead, where its busy handler may wait
+    without stopping the event loop. Safe because the pooled connection is
+    this caller's alone while it is checked out (the driver's thread is idle)
+    and the connection is opened with ``check_same_thread=False``.
+    """
+
+    def __init__(self, driver: aiosqlite.Connection) -> None:
+        self.driver = driver
+
+    async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """This statement's rows (its own snapshot: no transaction is open)."""
+        raw = self.driver._conn
+        assert raw is not None
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            return raw.execute(sql, parameters).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        return list(await self.driver.execute_fetchall(sql, parameters))
+
+    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+        """One statement whose rows are not read (a read-only block never writes)."""
+        await self.execute_fetchall(sql, parameters)
+
+
+#: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL; on SQLite a
+#: :class:`SqliteLoopReader` (reads) or a :class:`SqliteTransaction` (writes).
+HotConnection = AsyncConnection | aiosqlite.Connection | SqliteLoopReader | SqliteTransaction
 #: The raw SQLite forms of :data:`HotConnection` (plain SQL with ``?`` parameters).
-RAW_SQLITE = (aiosqlite.Connection, SqliteTransaction)
+RAW_SQLITE = (aiosqlite.Connection, SqliteLoopReader, SqliteTransaction)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -152,9 +236,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
-        )
+        # check_same_thread=False: the hot path's statements may run on the event loop's
+        # thread while the connection is checked out (``SqliteLoopReader``,
+        # ``SqliteTransaction``), never from two threads at once.
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
         _tune_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
@@ -211,6 +297,8 @@ class Database:
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._writer_lock: asyncio.Lock | None = None
         self._writer_loop: asyncio.AbstractEventLoop | None = None
+        #: SQLite: the hot path's statements run on the event loop's thread (no hand-off).
+        self.hot_on_loop = True
 
     @functools.cached_property
     def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
@@ -312,10 +400,10 @@ class Database:
                 assert isinstance(driver, aiosqlite.Connection)
                 if not write:
                     # The hot path's reads are one statement each, and a statement outside
-                    # BEGIN is its own snapshot: no BEGIN and COMMIT (two hand-offs) needed.
-                    yield driver
+                    # BEGIN is its own snapshot: no BEGIN and COMMIT needed.
+                    yield SqliteLoopReader(driver) if self.hot_on_loop else driver
                     return
-                transaction = SqliteTransaction(driver)
+                transaction = SqliteTransaction(driver, on_loop=self.hot_on_loop)
                 try:
                     yield transaction
                 except BaseException:

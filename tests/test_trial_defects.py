@@ -361,11 +361,6 @@ async def test_first_contact_by_command_is_dated_by_the_service_clock(kit: BotKi
     assert (person.name, person.created_at) == ("张 三丰", kit.clock.now())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/runtime/inbox.py writes the first-contact row with utcnow(); its owner is "
-    "to pass the service clock's time (and call bot.services.people.display_name)",
-)
 async def test_first_contact_by_text_is_dated_by_the_service_clock(kit: BotKit) -> None:
     """The same row written by the inbox on a first plain-text message."""
     kit.clock.advance(timedelta(days=40))

@@ -85,6 +85,12 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         "in the same harness: p50/p99 and CPU ms per update of each",
     )
     p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="with --echo: alternating measured rounds of each bot (default 3)",
+    )
+    p.add_argument(
         "--citizens",
         type=int,
         default=0,
@@ -267,6 +273,7 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
                     duration=args.duration,
                     workdir=Path(tmp),
                     grace=args.grace,
+                    rounds=args.rounds,
                     citizens=(args.citizens, args.citizens_rate),
                     log=_say,
                 )

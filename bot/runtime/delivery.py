@@ -319,8 +319,12 @@ class DeliveryWorker(DeliverySender):
 
     async def _due_in(self) -> float | None:
         """Seconds until the next undelivered row is due (≤ 0: due now; None: none)."""
-        async with self.db.read() as session:
-            due = await outbox.next_due_at(session)
+        if self.db.is_sqlite:
+            async with self.db.hot(write=False) as conn:  # one statement, no ORM session
+                due = await outbox.next_due_at_hot(conn)
+        else:
+            async with self.db.read() as session:
+                due = await outbox.next_due_at(session)
         return None if due is None else (due - self.clock.now()).total_seconds()
 
     def _delay(self, due_in: float | None) -> float:

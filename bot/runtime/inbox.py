@@ -34,19 +34,18 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from telegram import Update
-
 from bot.runtime.inbox_owner import default_owner, owner_gone
+from bot.runtime.inbox_settle import DurableUpdateQueue, Settle, first_contact, write_settles
 from bot.services.clock import Clock
 from storage import inbox as store
-from storage.db import Database, HotConnection
-from storage.models import utcnow
+from storage.db import Database
 from storage.org import add_citizen_hot
-from storage.state import StateWrite, apply_writes
+from storage.state import StateWrite
+
+__all__ = ["DurableUpdateQueue", "UpdateInbox", "first_contact"]
 
 log = logging.getLogger(__name__)
 
@@ -58,51 +57,6 @@ DEFAULT_RETRY_BACKOFF = timedelta(seconds=2)
 DEFAULT_SETTLE_DELAY = 0.5
 #: Senders remembered as having a ``people`` row (a bound: memory must not grow with citizens).
 KNOWN_SENDERS = 4096
-
-
-def first_contact(payload: dict[str, Any]) -> tuple[int, str, int] | None:
-    """(user id, name, chat id) of the sender of a plain-text message in a private chat.
-
-    What a new citizen sends first: the handlers answer it only after
-    ``PeopleService.touch`` has found or created the sender's ``people`` row, so
-    :meth:`UpdateInbox.accept` creates a missing row in the accepting transaction
-    (the same row, written the same way: ``storage.org.add_citizen_hot``) and the
-    first contact costs no write transaction of its own. The name is PTB's
-    ``User.full_name``, else the username (``handlers.base.display_name``).
-    Commands, buttons, groups and bots are left to the handlers as before.
-    """
-    message = payload.get("message")
-    if not isinstance(message, dict):
-        return None
-    chat, sender, text = message.get("chat"), message.get("from"), message.get("text")
-    if not isinstance(chat, dict) or not isinstance(sender, dict) or not isinstance(text, str):
-        return None
-    if chat.get("type") != "private" or sender.get("is_bot") or text.startswith("/"):
-        return None
-    user_id, chat_id = sender.get("id"), chat.get("id")
-    if not isinstance(user_id, int) or not isinstance(chat_id, int):
-        return None
-    first, last = sender.get("first_name") or "", sender.get("last_name") or ""
-    name = f"{first} {last}" if last else first
-    return user_id, str(name or sender.get("username") or ""), chat_id
-
-
-async def _write_settles(conn: HotConnection, settles: list[_Settle], now: datetime) -> None:
-    if not settles:
-        return
-    await store.mark_processed(conn, [s.update_id for s in settles], now)
-    writes = [w for s in settles for w in s.writes]
-    if writes:
-        await apply_writes(conn, writes)
-
-
-@dataclass
-class _Settle:
-    """A handled update whose settling (mark and state) waits for the next write."""
-
-    update_id: int
-    writes: list[StateWrite]
-    on_written: Callable[[], None] | None = None
 
 
 class UpdateInbox:
@@ -147,7 +101,7 @@ class UpdateInbox:
         #: Update id → attempts so far, for the updates in flight here.
         self._attempts: dict[int, int] = {}
         #: Handled updates whose settling waits for the next write, in handling order.
-        self._unsettled: list[_Settle] = []
+        self._unsettled: list[Settle] = []
         self._write_lock = asyncio.Lock()
         #: Telegram ids whose ``people`` row this process has seen written (newest last).
         self._known_senders: OrderedDict[int, None] = OrderedDict()
@@ -164,7 +118,7 @@ class UpdateInbox:
                 return await self._accept(payload, source, self._take_unsettled())
         return await self._accept(payload, source, [])
 
-    async def _accept(self, payload: dict[str, Any], source: str, carried: list[_Settle]) -> bool:
+    async def _accept(self, payload: dict[str, Any], source: str, carried: list[Settle]) -> bool:
         update_id = int(payload["update_id"])
         now = self.clock.now()
         sender = first_contact(payload)
@@ -184,8 +138,8 @@ class UpdateInbox:
                 )
                 if sender is not None:
                     # A no-op when the row exists (a sender this process has not seen yet).
-                    await add_citizen_hot(conn, sender[0], sender[1], sender[2], utcnow())
-                await _write_settles(conn, carried, now)
+                    await add_citizen_hot(conn, sender[0], sender[1], sender[2], now)
+                await write_settles(conn, carried, now)
         except BaseException:
             self._give_back(carried)
             raise
@@ -236,7 +190,7 @@ class UpdateInbox:
         """
         taken_in = self._in_flight.get(update_id)
         seconds = None if taken_in is None else time.perf_counter() - taken_in
-        settle = _Settle(update_id, list(state or []), on_written)
+        settle = Settle(update_id, list(state or []), on_written)
         if lazy:
             self._unsettled.append(settle)
             self._arm_timer()
@@ -245,7 +199,7 @@ class UpdateInbox:
             carried = self._take_unsettled()
             try:
                 async with self.db.hot() as conn:
-                    await _write_settles(conn, [*carried, settle], self.clock.now())
+                    await write_settles(conn, [*carried, settle], self.clock.now())
             except BaseException:
                 self._give_back(carried)
                 raise
@@ -263,7 +217,7 @@ class UpdateInbox:
                 return
             try:
                 async with self.db.hot() as conn:
-                    await _write_settles(conn, carried, self.clock.now())
+                    await write_settles(conn, carried, self.clock.now())
             except BaseException:
                 self._give_back(carried)
                 raise
@@ -273,16 +227,16 @@ class UpdateInbox:
         """Handled updates whose settling has not been written yet."""
         return {s.update_id for s in self._unsettled}
 
-    def _take_unsettled(self) -> list[_Settle]:
+    def _take_unsettled(self) -> list[Settle]:
         carried, self._unsettled = self._unsettled, []
         return carried
 
-    def _give_back(self, carried: list[_Settle]) -> None:
+    def _give_back(self, carried: list[Settle]) -> None:
         if carried:
             self._unsettled[:0] = carried
             self._arm_timer()
 
-    def _settled(self, settles: list[_Settle]) -> None:
+    def _settled(self, settles: list[Settle]) -> None:
         for settle in settles:
             self._forget(settle.update_id)
             if settle.on_written is not None:
@@ -396,27 +350,3 @@ class UpdateInbox:
             self._attempts[update_id] = attempts
             log.warning("replaying update %s (attempt %s)", update_id, attempts)
         return [payload for _, payload, _ in claimed]
-
-
-class DurableUpdateQueue(asyncio.Queue[object]):
-    """python-telegram-bot's update queue, writing each polled update to the inbox.
-
-    The updater awaits :meth:`put` before it fetches (and so confirms) more
-    updates, so an update is in the database before Telegram forgets it.
-    Updates already accepted elsewhere (the webhook, a replay) enter through
-    :meth:`put_accepted`.
-    """
-
-    def __init__(self, inbox: UpdateInbox) -> None:
-        super().__init__()
-        self.inbox = inbox
-
-    async def put(self, item: object) -> None:
-        """Write a polled update to the inbox, then queue it (a repeat is dropped)."""
-        if isinstance(item, Update) and not await self.inbox.accept(item.to_dict(), "polling"):
-            return
-        await super().put(item)
-
-    def put_accepted(self, item: object) -> None:
-        """Queue an update that is already in the inbox."""
-        self.put_nowait(item)
