@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.danger import DangerModel, default_model
-from nlp.families import Occurrences, match_families, negated_at, sentence_of
+from nlp.families import Occurrences, match_families, negated_at, sentence_of, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
 from nlp.normalize import danger_text
@@ -205,8 +205,10 @@ def _look_alikes(rub: Rubric) -> re.Pattern[str] | None:
     """One pattern for every family's look-alikes, longest first (cached for the last rubric)."""
     if _LOOK_ALIKES and _LOOK_ALIKES[0][0] is rub:
         return _LOOK_ALIKES[0][1]
-    words = sorted({w for fam in rub.families for w in fam.exclude}, key=lambda w: (-len(w), w))
-    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    # A trie of the words finds, at each place, the longest look-alike there, as
+    # an alternation of them longest first does, without trying each in turn.
+    words = {w for fam in rub.families for w in fam.exclude if w}
+    pattern = re.compile(trie_pattern(words)) if words else None
     _LOOK_ALIKES[:] = [(rub, pattern)]
     return pattern
 
@@ -243,7 +245,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             if acting:
                 found.append((rank[rub.collective_level], f"{heads}人", "collective"))
                 found.append((rank[rub.collective_level], acting[0][1], "collective"))
-    urgency = sorted(w for w in rub.urgency if occ[w] and not _planned(text, occ, w, rub))
+    urgency = sorted(w for w in rub.urgency if w in text and not _planned(text, occ, w, rub))
     level_i = max((r for r, _, _ in found), default=0)
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     if urgency and level_i >= rank[rub.urgency_bump_from]:
@@ -251,7 +253,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
-    settled = [w for w in rub.settled if occ[w]]
+    settled = [w for w in rub.settled if w in text]
     # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
     # a danger to life (a joke about killing oneself is still a warning sign).
     retracted = [w for w in rub.retracted if w in text]
