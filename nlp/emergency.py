@@ -19,7 +19,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import clause_around, match_families
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
-from nlp.severity import assess_normalized, mask_look_alikes
+from nlp.severity import assess_normalized, danger_scores
 
 __all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]
 
@@ -143,7 +143,7 @@ def detect(
         and not (exclaimed and m.family.name == "distress")
     ]
     danger_model = (model or default_model()) if learned else None
-    scored = danger_model.score(mask_look_alikes(norm, rub)) if danger_model else None
+    scored = danger_scores(norm, rub, danger_model) if danger_model else None
     # The model reads words, not time: a message about the past or an
     # aftermath (去年, 工伤, 救助) is no danger now for it unless a strong
     # now word (正在, 快来, 救命) is written too.

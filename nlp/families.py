@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from nlp.family_index import Occurrences, index_of, occurrences, trie_pattern
 from nlp.rubric import Family, Rubric
+from nlp.textcache import TextCache
 
 __all__ = [
     "Match",
@@ -225,6 +226,13 @@ def _combo_match(
     excluded: _Excluder,
 ) -> tuple[str, int] | None:
     firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
+    if not firsts:
+        return None
+    # Most combos fail for want of a later group's word anywhere after the first
+    # word: one search per group says so, instead of one per first word.
+    for group in combo[1:]:
+        if _group_pattern(group)[0].search(text, firsts[0][0]) is None:
+            return None
     for start, first in firsts:
         end = start + len(first)
         parts = [first]
@@ -244,13 +252,28 @@ def _combo_match(
     return None
 
 
+_MATCHED: TextCache[tuple[tuple[Match, ...], Occurrences]] = TextCache()
+
+
 def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     """Every family found in ``text`` (normalised), with the occurrences index.
+
+    The last few texts' answers are kept (:class:`nlp.textcache.TextCache`):
+    severity and emergency detection read the same message's families once.
 
     Returns:
         One :class:`Match` per family found (its first counting expression),
         and the occurrences of all rubric words for further checks.
     """
+    hit = _MATCHED.get(text, rubric)
+    if hit is not None:
+        return list(hit[0]), hit[1]
+    matches, occ = _match_families(text, rubric)
+    _MATCHED.put(text, rubric, value=(tuple(matches), occ))
+    return matches, occ
+
+
+def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     occ = occurrences(text, rubric)
     index = index_of(rubric)
     # Only the families, words and combos whose trigger words are in the text.

@@ -21,18 +21,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.danger import DangerModel, default_model
+from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import Occurrences, match_families, negated_at, sentence_of, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.textcache import TextCache
 
 __all__ = [
     "LEVELS",
     "Severity",
     "assess_normalized",
     "assess_severity",
+    "danger_scores",
     "mask_look_alikes",
     "parse_head_count",
     "rubric_assessment",
@@ -119,8 +121,35 @@ def assess_normalized(
         The severity.
     """
     rub = rubric if rubric is not None else default_rubric()
-    found = rubric_assessment(text, rub)
     danger = (model or default_model()) if learned else None
+    hit = _ASSESSED.get(text, rub, danger)
+    if hit is not None:
+        return hit
+    assessed = _assess(text, rub, danger)
+    _ASSESSED.put(text, rub, danger, value=assessed)
+    return assessed
+
+
+_ASSESSED: TextCache[Severity] = TextCache()
+_SCORED: TextCache[Scored] = TextCache()
+
+
+def danger_scores(text: str, rubric: Rubric, model: DangerModel) -> Scored:
+    """The learned model's scores of a normalised text on every head (look-alikes masked).
+
+    Kept for the last few texts: emergency detection scores a message on every
+    head and the severity of the same message reads those scores again.
+    """
+    hit = _SCORED.get(text, rubric, model)
+    if hit is None:
+        hit = model.score(mask_look_alikes(text, rubric))
+        _SCORED.put(text, rubric, model, value=hit)
+    return hit
+
+
+def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
+    """:func:`assess_normalized` of a text not assessed lately."""
+    found = rubric_assessment(text, rub)
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
     if danger is None or (
@@ -138,9 +167,16 @@ def assess_normalized(
         heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
     if not heads:
         return found
-    scored = danger.score(mask_look_alikes(text, rub), heads)
+    # Scores on every head, when emergency detection has read this text, give the
+    # same scores and reasons on these heads as scoring these heads alone.
+    scored = _SCORED.get(text, rub, danger)
+    if scored is not None:
+        fired = scored.fired.intersection(heads)
+    else:
+        scored = danger.score(mask_look_alikes(text, rub), heads)
+        fired = scored.fired
     for level in ("critical", "high", "medium"):
-        if level in scored.fired:
+        if level in fired:
             if rank[found.level] < rank[RAISES_FROM[level]]:
                 continue
             if rank[level] > rank[found.level]:
