@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.family_index import Occurrences, index_of, occurrences, trie_pattern
+from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.rubric import Family, Rubric
 from nlp.textcache import TextCache
 
@@ -127,8 +127,7 @@ def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
-    segment = text[lo:hi]
-    return any(w in segment for w in words)
+    return any_in(text, words, lo, hi)
 
 
 _TIMED_LEVELS = frozenset({"high", "critical"})

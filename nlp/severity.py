@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.families import Occurrences, match_families, negated_at, sentence_of, trie_pattern
+from nlp.families import Occurrences, match_families, negated_at, sentence_of
+from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
 from nlp.normalize import danger_text
@@ -154,7 +155,9 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # the writer says the matter is over.
     if danger is None or (
         found.level == "low"
-        and any(w in text for w in (*rub.settled, *rub.retracted, *rub.unserious))
+        and (
+            any_in(text, rub.settled) or any_in(text, rub.retracted) or any_in(text, rub.unserious)
+        )
     ):
         return found
     rank = {level: i for i, level in enumerate(LEVELS)}
@@ -163,7 +166,7 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # 网传…要爆炸: the model reads the event's words, not that it is a story going
     # round; after a rumour word it raises no higher than a rumour's level.
     heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
-    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any(w in text for w in rub.hearsay):
+    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any_in(text, rub.hearsay):
         heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
     if not heads:
         return found
@@ -289,19 +292,19 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
-    settled = [w for w in rub.settled if w in text]
+    settled = found_in(text, rub.settled)
     # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
     # a danger to life (a joke about killing oneself is still a warning sign).
-    retracted = [w for w in rub.retracted if w in text]
+    retracted = found_in(text, rub.retracted)
     if retracted and 0 < level_i <= rank["high"]:
         level_i, reasons = 0, retracted
     # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
     # says otherwise; a laugh beside self-harm is still a warning sign.
-    unserious = [w for w in rub.unserious if w in text]
+    unserious = found_in(text, rub.unserious)
     if (
         unserious
         and level_i > 0
-        and not any(w in text for w in rub.strong_now)
+        and not any_in(text, rub.strong_now)
         and not any(m.family.name == "self_harm" for m in matches)
     ):
         level_i, reasons = 0, unserious
