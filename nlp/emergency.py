@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
 from nlp.families import match_families
+from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
-from nlp.severity import assess_normalized, mask_look_alikes
+from nlp.severity import assess_normalized, danger_scores
 
 __all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]
 
@@ -120,33 +121,33 @@ def detect(
         return None
     # 开玩笑的, 没事了, 虚惊一场: the writer takes the danger back, whatever
     # else the message says (救命啊这个月工资又扣了 开玩笑的).
-    if any(w in norm for w in rub.retracted):
+    if any_in(norm, rub.retracted):
         return None
     # 笑死 我家猫卡进纸箱里出不来了, 那部电影最后主角掉河里了: fun or fiction.
-    if any(w in norm for w in rub.unserious) and not any(w in norm for w in rub.strong_now):
+    if any_in(norm, rub.unserious) and not any_in(norm, rub.strong_now):
         return None
     matches, _ = match_families(norm, rub)
     rank = {level: i for i, level in enumerate(LEVELS)}
-    aftermath = any(w in norm for w in rub.aftermath)
+    aftermath = any_in(norm, rub.aftermath)
 
     # A family with numbers, not a rumour, not over; 救命啊 这个表格怎么填 is an
     # exclamation (the same test gives a danger its owner: nlp.danger_owner).
     dangers = danger_now(norm, rub, matches)
     danger_model = (model or default_model()) if learned else None
-    scored = danger_model.score(mask_look_alikes(norm, rub)) if danger_model else None
+    scored = danger_scores(norm, rub, danger_model) if danger_model else None
     # The model reads words, not time: a message about the past or an
     # aftermath (去年, 工伤, 救助) is no danger now for it unless a strong
     # now word (正在, 快来, 救命) is written too.
-    then = aftermath or any(w in norm for w in rub.past)
+    then = aftermath or any_in(norm, rub.past)
     # 网传化工园区要爆炸 让赶紧撤: a rumour, whatever words of haste it repeats.
-    rumour = any(w in norm for w in rub.hearsay)
+    rumour = any_in(norm, rub.hearsay)
     # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
     # 房东把我的东西扔出去了，还换了锁: a civil dispute, for mediation.
-    then = then or any(w in norm for w in (*rub.nuisance, *rub.civil))
+    then = then or any_in(norm, rub.nuisance) or any_in(norm, rub.civil)
     model_says = (
         scored is not None
         and "danger" in scored.fired
-        and (not then or any(w in norm for w in rub.strong_now))
+        and (not then or any_in(norm, rub.strong_now))
         and not rumour
     )
     if not dangers:

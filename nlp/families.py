@@ -14,12 +14,12 @@ look-alikes (上吊顶 for 上吊) or follows a negation
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from typing import Any
 
 from nlp.clause_time import past_at
+from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.rubric import Family, Rubric
+from nlp.textcache import TextCache
 
 __all__ = [
     "Match",
@@ -30,6 +30,7 @@ __all__ = [
     "negated_at",
     "occurrences",
     "sentence_of",
+    "trie_pattern",
 ]
 
 _SENTENCE_ENDS = "。；！？;!?\n"
@@ -118,129 +119,6 @@ def negated_at(text: str, start: int) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Index:
-    #: The characters a trigger word can start with (one class: the regex
-    #: engine skips in C to the places where a word can start).
-    pattern: re.Pattern[str]
-    #: first character -> (a trie of the rest of the words starting with it,
-    #: or None; whether the character alone is a word). One 400-way
-    #: alternation tried at every place was most of the rubric's time.
-    rests: dict[str, tuple[re.Pattern[str] | None, bool]]
-    #: word -> the shorter trigger words it starts with (found at the same place).
-    prefixes: dict[str, tuple[str, ...]]
-    #: word -> indexes of the families that list it (in words or a combo).
-    families_of: dict[str, tuple[int, ...]]
-    #: word -> indexes of the families that list it in ``words``.
-    words_of: dict[str, tuple[int, ...]]
-    #: word -> (family index, combo index) of the combos it can start.
-    combos_of: dict[str, tuple[tuple[int, int], ...]]
-
-
-_INDEXES: dict[int, tuple[Rubric, _Index]] = {}
-_INDEX_LOCK = threading.Lock()
-
-
-def _trie_pattern(words: set[str]) -> str:
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return build(trie)
-
-
-def _index(rubric: Rubric) -> _Index:
-    hit = _INDEXES.get(id(rubric))
-    if hit is not None and hit[0] is rubric:
-        return hit[1]
-    # Only the words that can start a match are searched at once; look-alikes,
-    # later combo groups and modifiers are looked up when a match needs them.
-    families_of: dict[str, list[int]] = {}
-    words_of: dict[str, list[int]] = {}
-    combos_of: dict[str, list[tuple[int, int]]] = {}
-    for i, fam in enumerate(rubric.families):
-        for word in fam.words:
-            families_of.setdefault(word, []).append(i)
-            words_of.setdefault(word, []).append(i)
-        for k, combo in enumerate(fam.combos):
-            for word in combo[0]:
-                families_of.setdefault(word, []).append(i)
-                combos_of.setdefault(word, []).append((i, k))
-    words = set(families_of)
-    by_first: dict[str, set[str]] = {}
-    for w in words:
-        by_first.setdefault(w[0], set()).add(w[1:])
-    rests = {
-        ch: (re.compile(_trie_pattern(tails - {""})) if tails - {""} else None, "" in tails)
-        for ch, tails in by_first.items()
-    }
-    index = _Index(
-        re.compile("[" + "".join(map(re.escape, sorted(by_first))) + "]"),
-        rests,
-        {w: tuple(w[:i] for i in range(1, len(w)) if w[:i] in words) for w in words},
-        {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
-        {w: tuple(dict.fromkeys(fs)) for w, fs in words_of.items()},
-        {w: tuple(dict.fromkeys(cs)) for w, cs in combos_of.items()},
-    )
-    with _INDEX_LOCK:
-        if len(_INDEXES) > 8:
-            _INDEXES.clear()
-        _INDEXES[id(rubric)] = (rubric, index)
-    return index
-
-
-class Occurrences(dict[str, list[int]]):
-    """Start positions of words in a text: the rubric's trigger words (family
-    words, first groups of combos) are found at once; any other word is
-    looked up on first use (``occ[word]``, an empty list when absent)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def __missing__(self, word: str) -> list[int]:
-        text = self.text
-        places: list[int] = []
-        p = text.find(word)
-        while p >= 0:
-            places.append(p)
-            p = text.find(word, p + 1)
-        self[word] = places
-        return places
-
-
-def occurrences(text: str, rubric: Rubric) -> Occurrences:
-    """Start positions of the rubric's trigger words in ``text`` (overlaps included)."""
-    index = _index(rubric)
-    found = Occurrences(text)
-    rests = index.rests
-    for c in index.pattern.finditer(text):
-        start = c.start()
-        first = c.group()
-        rest, alone = rests[first]
-        m = rest.match(text, start + 1) if rest is not None else None
-        if m is not None:
-            word = first + m.group()  # the longest word starting here
-        elif alone:
-            word = first
-        else:
-            continue
-        found.setdefault(word, []).append(start)
-        for shorter in index.prefixes[word]:
-            found.setdefault(shorter, []).append(start)
-    return found
-
-
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence around ``text[start:end]``."""
     lo = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
@@ -250,8 +128,7 @@ def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
-    segment = text[lo:hi]
-    return any(w in segment for w in words)
+    return any_in(text, words, lo, hi)
 
 
 _TIMED_LEVELS = frozenset({"high", "critical"})
@@ -350,6 +227,13 @@ def _combo_match(
     excluded: _Excluder,
 ) -> tuple[str, int] | None:
     firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
+    if not firsts:
+        return None
+    # Most combos fail for want of a later group's word anywhere after the first
+    # word: one search per group says so, instead of one per first word.
+    for group in combo[1:]:
+        if _group_pattern(group)[0].search(text, firsts[0][0]) is None:
+            return None
     for start, first in firsts:
         end = start + len(first)
         parts = [first]
@@ -369,15 +253,30 @@ def _combo_match(
     return None
 
 
+_MATCHED: TextCache[tuple[tuple[Match, ...], Occurrences]] = TextCache()
+
+
 def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     """Every family found in ``text`` (normalised), with the occurrences index.
+
+    The last few texts' answers are kept (:class:`nlp.textcache.TextCache`):
+    severity and emergency detection read the same message's families once.
 
     Returns:
         One :class:`Match` per family found (its first counting expression),
         and the occurrences of all rubric words for further checks.
     """
+    hit = _MATCHED.get(text, rubric)
+    if hit is not None:
+        return list(hit[0]), hit[1]
+    matches, occ = _match_families(text, rubric)
+    _MATCHED.put(text, rubric, value=(tuple(matches), occ))
+    return matches, occ
+
+
+def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     occ = occurrences(text, rubric)
-    index = _index(rubric)
+    index = index_of(rubric)
     # Only the families, words and combos whose trigger words are in the text.
     word_hits: dict[int, list[str]] = {}
     combo_hits: dict[int, set[int]] = {}

@@ -21,18 +21,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.danger import DangerModel, default_model
+from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import Occurrences, match_families, negated_at, sentence_of
+from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.textcache import TextCache
 
 __all__ = [
     "LEVELS",
     "Severity",
     "assess_normalized",
     "assess_severity",
+    "danger_scores",
     "mask_look_alikes",
     "parse_head_count",
     "rubric_assessment",
@@ -119,13 +122,42 @@ def assess_normalized(
         The severity.
     """
     rub = rubric if rubric is not None else default_rubric()
-    found = rubric_assessment(text, rub)
     danger = (model or default_model()) if learned else None
+    hit = _ASSESSED.get(text, rub, danger)
+    if hit is not None:
+        return hit
+    assessed = _assess(text, rub, danger)
+    _ASSESSED.put(text, rub, danger, value=assessed)
+    return assessed
+
+
+_ASSESSED: TextCache[Severity] = TextCache()
+_SCORED: TextCache[Scored] = TextCache()
+
+
+def danger_scores(text: str, rubric: Rubric, model: DangerModel) -> Scored:
+    """The learned model's scores of a normalised text on every head (look-alikes masked).
+
+    Kept for the last few texts: emergency detection scores a message on every
+    head and the severity of the same message reads those scores again.
+    """
+    hit = _SCORED.get(text, rubric, model)
+    if hit is None:
+        hit = model.score(mask_look_alikes(text, rubric))
+        _SCORED.put(text, rubric, model, value=hit)
+    return hit
+
+
+def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
+    """:func:`assess_normalized` of a text not assessed lately."""
+    found = rubric_assessment(text, rub)
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
     if danger is None or (
         found.level == "low"
-        and any(w in text for w in (*rub.settled, *rub.retracted, *rub.unserious))
+        and (
+            any_in(text, rub.settled) or any_in(text, rub.retracted) or any_in(text, rub.unserious)
+        )
     ):
         return found
     rank = {level: i for i, level in enumerate(LEVELS)}
@@ -138,26 +170,33 @@ def assess_normalized(
     # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
     if "pastime" in found.families:
         heads = tuple(h for h in heads if h == "critical")
-    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any(w in text for w in rub.hearsay):
+    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any_in(text, rub.hearsay):
         heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
     # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
     # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
     if (
         heads
         and heads[0] == "critical"
-        and any(w in text for w in rub.nuisance)
-        and not any(w in text for w in rub.strong_now)
+        and any_in(text, rub.nuisance)
+        and not any_in(text, rub.strong_now)
     ):
         heads = heads[1:]
     # 房东把我的东西扔出去了: a civil dispute the rubric finds nothing in is raised
     # to medium at most (a dispute), never to an alert.
-    if found.level == "low" and any(w in text for w in rub.civil):
+    if found.level == "low" and any_in(text, rub.civil):
         heads = tuple(h for h in heads if h == "medium")
     if not heads:
         return found
-    scored = danger.score(mask_look_alikes(text, rub), heads)
+    # Scores on every head, when emergency detection has read this text, give the
+    # same scores and reasons on these heads as scoring these heads alone.
+    scored = _SCORED.get(text, rub, danger)
+    if scored is not None:
+        fired = scored.fired.intersection(heads)
+    else:
+        scored = danger.score(mask_look_alikes(text, rub), heads)
+        fired = scored.fired
     for level in ("critical", "high", "medium"):
-        if level in scored.fired:
+        if level in fired:
             if rank[found.level] < rank[RAISES_FROM[level]]:
                 continue
             if rank[level] > rank[found.level]:
@@ -238,8 +277,10 @@ def _look_alikes(rub: Rubric) -> re.Pattern[str] | None:
     """One pattern for every family's look-alikes, longest first (cached for the last rubric)."""
     if _LOOK_ALIKES and _LOOK_ALIKES[0][0] is rub:
         return _LOOK_ALIKES[0][1]
-    words = sorted({w for fam in rub.families for w in fam.exclude}, key=lambda w: (-len(w), w))
-    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    # A trie of the words finds, at each place, the longest look-alike there, as
+    # an alternation of them longest first does, without trying each in turn.
+    words = {w for fam in rub.families for w in fam.exclude if w}
+    pattern = re.compile(trie_pattern(words)) if words else None
     _LOOK_ALIKES[:] = [(rub, pattern)]
     return pattern
 
@@ -277,7 +318,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             if acting:
                 found.append((rank[rub.collective_level], f"{heads}人", "collective"))
                 found.append((rank[rub.collective_level], acting[0][1], "collective"))
-    urgency = sorted(w for w in rub.urgency if occ[w] and not _planned(text, occ, w, rub))
+    urgency = sorted(w for w in rub.urgency if w in text and not _planned(text, occ, w, rub))
     level_i = max((r for r, _, _ in found), default=0)
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     if urgency and level_i >= rank[rub.urgency_bump_from]:
@@ -285,19 +326,19 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
-    settled = [w for w in rub.settled if occ[w]]
+    settled = found_in(text, rub.settled)
     # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
     # a danger to life (a joke about killing oneself is still a warning sign).
-    retracted = [w for w in rub.retracted if w in text]
+    retracted = found_in(text, rub.retracted)
     if retracted and 0 < level_i <= rank["high"]:
         level_i, reasons = 0, retracted
     # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
     # says otherwise; a laugh beside self-harm is still a warning sign.
-    unserious = [w for w in rub.unserious if w in text]
+    unserious = found_in(text, rub.unserious)
     if (
         unserious
         and level_i > 0
-        and not any(w in text for w in rub.strong_now)
+        and not any_in(text, rub.strong_now)
         and not any(m.family.name == "self_harm" for m in matches)
     ):
         level_i, reasons = 0, unserious
