@@ -164,6 +164,16 @@ level are not affected; only the proposed bureau.
 """
 
 
+DANGER_OWNS_BELOW = 0.8
+"""Keyword confidence from which a message's topic, not its danger, decides.
+
+讨薪的小伙子拿美工刀往自己胳膊上拉 in the labour bureau is the labour bureau's
+matter (the police get their copy of every emergency anyway); 隔壁着火了，浓烟很大
+has no topic at all, and its keywords (隔壁, 很大) would name the labour bureau
+with little confidence: there the danger's family owns it.
+"""
+
+
 def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     """Classify a citizen's message or an officer's warning.
 
@@ -198,6 +208,8 @@ def owned_by_danger(c: Classification, text: str) -> Classification:
     # (自焚 at the petition office stays the petition bureau's).
     if own.room == c.room:
         return replace(c, keywords=keywords)
+    if c.confidence >= DANGER_OWNS_BELOW:
+        return c
     # The classifier's probability of the owner's room stands for the confidence.
     conf = next((a.confidence for a in c.alternatives if a.room == own.room), 0.0)
     alternatives = (

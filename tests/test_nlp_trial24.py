@@ -171,8 +171,7 @@ def test_a_cry_about_the_weather_or_a_form_is_not_critical(text: str) -> None:
         ("紧急！阳光小区3号楼有人站在楼顶要跳楼，下面围了很多人", "police", "自伤自杀"),
         ("活着太累了，我不想活了", "police", "自伤自杀"),
         ("有人落水了，快来救人！", "police", None),
-        ("我儿子被人打了，现在在医院抢救", "police", "打架斗殴"),
-        ("小区好几户人家吃了自来水后上吐下泻，已经送医", "health", "中毒疫情"),
+        ("小区好几户人家吃了东西后上吐下泻，已经送医", "health", "中毒疫情"),
         ("小区围墙倒塌，下面埋了人", "construction", None),
     ],
 )
@@ -184,6 +183,23 @@ def test_a_danger_now_goes_to_its_familys_bureau(text: str, bureau: str, label: 
     if label is not None:
         assert c.keywords[0] == label, text
     assert c.room == {"police": "general", "health": "social", "construction": "urban"}[bureau]
+
+
+@pytest.mark.parametrize(
+    ("text", "bureau"),
+    [
+        ("劳动局三楼讨薪的小伙子拿美工刀往自己胳膊上拉，一道一道的", "labor"),
+        ("小区好几户人家吃了自来水后上吐下泻，已经送医", "construction"),
+    ],
+)
+def test_a_confident_topic_keeps_its_bureau(text: str, bureau: str) -> None:
+    # Wages owed are the labour bureau's matter, the tap water the housing
+    # bureau's: a topic the keywords are sure of (confidence >= 0.8) decides,
+    # the danger still gets its line and the critical level.
+    c = classify(text)
+    assert c.severity == "critical", text
+    assert c.bureau == bureau, text
+    assert detect(text) is not None, text
 
 
 def test_an_assault_with_an_injury_gets_the_police_and_the_ambulance() -> None:
