@@ -41,6 +41,8 @@ TUNED = [
     "blind13f",
     "blind13g",
     "blind13h",
+    # Set i (stop 24) is no tuning data yet: it guards the issue's targets at its unseen level.
+    "blind13i",
 ]
 
 
@@ -183,3 +185,29 @@ def test_set_h_stays_at_the_level_reached() -> None:
     vague = [r for r in _rows("blind13h_nonrequests.tsv") if r["kind"] == "vague"]
     assert len(vague) == 25
     assert all(classify_intent(r["text"]) == "vague" for r in vague)
+
+
+def test_set_i_stays_where_it_was_scored_unseen() -> None:
+    """Set i was written blind in stop 24 (a helper who saw only DESIGN.md, the seed and the
+    rubric's wording; a third of its look-alikes are everyday complaints with addresses, house
+    numbers and phone numbers). Scored on main 5b259e8 before any change of stop 24: critical
+    30/30, exact 0.89, under-rated 3/100, emergency line 65/65, false alarms 1/65, small talk
+    74/80; and once, unseen, on the merged triage of stop 24 (1c56867): critical 30/30 (none
+    below high), exact 0.90, under-rated 2/100, emergency line 65/65 with the right number,
+    false alarms 1/65, small talk 79/80, vague asked back 25/25, requests mistaken 0/100. Nobody
+    has tuned on it; this guards that level.
+    """
+    rows = _rows("blind13i_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    assert len(rows) == 100
+    assert [g for g, want in got if want == "critical"] == ["critical"] * 30
+    assert sum(g == want for g, want in got) >= 90
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 2
+    em = _rows("blind13i_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    assert len(danger) == 65
+    for r in danger:
+        found = detect(r["text"])
+        assert found is not None and r["service"] in found.services, r["text"]
+    assert sum(detect(r["text"]) is not None for r in em if r["danger"] == "0") <= 1
+    assert sum(_tuned_set_small_talk("blind13i")) >= 79
