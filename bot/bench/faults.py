@@ -100,16 +100,21 @@ async def ledger_safe(db_url: str) -> str:
 
 
 async def run_api_faults(database: str, workdir: Path, **pace: Unpack[Pace]) -> FaultReport:
-    """The Bot API answers 429 (first half) then 500 (second half) to every call."""
+    """The Bot API answers 429 to the next calls, then 500 to as many more.
+
+    The faults are counted in calls, not seconds (about half the burst's calls each):
+    a window in seconds could pass with no call landing in it on a busy machine, and
+    the run would then test nothing.
+    """
     rate, duration, drain_timeout = paced(pace, 5.0, 60.0, 180.0)
     async with fault_run("api", database, workdir, ["api"]) as run:
         fake = run.fake
-        half = duration / 2
+        calls = max(4, round(rate * duration / 2))
 
         async def faults() -> None:
-            fake.fail(None, 429, duration_s=half, retry_after=1)
-            await asyncio.sleep(half)
-            fake.fail(None, 500, duration_s=half)
+            # Rules answer in the order they were added: every 429 first, then the 500s.
+            fake.fail(None, 429, count=calls, retry_after=1)
+            fake.fail(None, 500, count=calls)
 
         run.after_stop.append(
             lambda: run.report.notes.append(
