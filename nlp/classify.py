@@ -180,7 +180,9 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     A critical message whose danger now has an owning bureau in the rubric
     (a fire, a knife, a missing child: :mod:`nlp.danger_owner`) is routed to
     that bureau, the family named first among the keywords, when the message
-    is short enough to be a report of danger now (:data:`DANGER_OWNS_UP_TO`).
+    is short enough to be a report of danger now (:data:`DANGER_OWNS_UP_TO`)
+    and its keywords name no confident topic of another room
+    (:data:`DANGER_OWNS_BELOW`).
 
     Args:
         text: The message, in simplified or traditional Chinese.
