@@ -6,7 +6,6 @@ from bot.services import notifications as nt
 from bot.services.cases.model import CaseView, _required
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, apply
-from storage import cases as store
 from storage.enums import Channel, Role
 from storage.models import Person
 
@@ -60,15 +59,7 @@ class CaseRejection(CaseTx):
                 },
                 expected_version=expected_version,
             )
-            case.resolution_note = reason_
-            case.closed_at = now
-            case.escalation_level = 0
-            case.escalated_to_unit_id = None
-            case.ack_due_at = None
-            case.first_contact_due_at = None
-            case.resolve_due_at = None
-            case.extension_due_at = None
-            await store.cancel_timers(s, case.id, None, now=now)
+            await self._close_unresolved(s, case, reason_, now)
             await self.publish_tx(
                 s, case, now, reporter_text=lambda v: nt.reporter_rejected(v, reason_)
             )

@@ -27,7 +27,6 @@ from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
-from storage import cases as store
 from storage.enums import OPEN_STATUSES, Channel
 from storage.models import Case, Person
 
@@ -158,15 +157,7 @@ class CaseReporterActs(CaseTx):
                     "escalation_level": case.escalation_level,
                 },
             )
-            case.resolution_note = why
-            case.closed_at = now
-            case.escalation_level = 0
-            case.escalated_to_unit_id = None
-            case.ack_due_at = None
-            case.first_contact_due_at = None
-            case.resolve_due_at = None
-            case.extension_due_at = None
-            await store.cancel_timers(s, case.id, None, now=now)
+            await self._close_unresolved(s, case, why, now)
             await self.publish_tx(
                 s,
                 case,

@@ -237,6 +237,21 @@ class CaseTx(CaseViews):
             s, case.id, TimerKind.RESOLVE_DUE, when, {"unit_id": case.owning_unit_id}, now=now
         )
 
+    async def _close_unresolved(
+        self, s: AsyncSession, case: Case, note: str | None, now: datetime
+    ) -> None:
+        """End a case without a result (不予受理, 撤回): the note kept, no escalation,
+        no deadline in force and no timer left (the transition is applied by the caller)."""
+        case.resolution_note = note
+        case.closed_at = now
+        case.escalation_level = 0
+        case.escalated_to_unit_id = None
+        case.ack_due_at = None
+        case.first_contact_due_at = None
+        case.resolve_due_at = None
+        case.extension_due_at = None
+        await store.cancel_timers(s, case.id, None, now=now)
+
     def _restart_deadlines(self, case: Case, now: datetime) -> dict[str, str]:
         """The owning unit starts afresh: not escalated, dispatched now, new deadlines.
         The deadlines are the case's priority's (set from its severity at filing),
