@@ -120,14 +120,15 @@ async def withdraw_button(update: Update, context: BotContext) -> None:
         return
     try:
         view = await context.runtime.cases.get_case_view(ids[0], person.id)
+        if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
+            await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
+            return
+        verified = await context.runtime.cases.withdrawal_needs_verification(person.id, view.id)
     except CaseError as exc:
         await query.answer(exc.message, show_alert=True)
         return
-    if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
-        await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
-        return
     await query.answer()
-    await reply(update, rt.withdraw_confirm(view), rt.withdraw_markup(view))
+    await reply(update, rt.withdraw_confirm(view, verified), rt.withdraw_markup(view, verified))
 
 
 async def withdraw_confirmed(update: Update, context: BotContext) -> None:

@@ -72,9 +72,9 @@ NOTE_CANCELLED = "已取消，未补充任何内容。"
 NOTE_LEFT = "补充说明未发送（您已转到其他操作）；如需补充，请在 /status 中重新点「补充说明」。"
 
 
-def withdraw_confirm(view: CaseView) -> str:
-    """The confirmation asked before 撤回."""
-    if view.severity == "critical":
+def withdraw_confirm(view: CaseView, verified: bool) -> str:
+    """The confirmation asked before 撤回 (``verified``: the station must verify it)."""
+    if verified:
         return (
             f"{view.number} 涉及人身安全，不能直接撤回：确认后，您的撤回申请会转告承办单位，"
             "由他们联系核实、确认安全后办结。确定申请撤回吗？"
@@ -85,8 +85,8 @@ def withdraw_confirm(view: CaseView) -> str:
     )
 
 
-def withdraw_markup(view: CaseView) -> InlineKeyboardMarkup:
-    yes = "确认申请撤回" if view.severity == "critical" else "确认撤回"
+def withdraw_markup(view: CaseView, verified: bool) -> InlineKeyboardMarkup:
+    yes = "确认申请撤回" if verified else "确认撤回"
     return InlineKeyboardMarkup(
         [
             [

@@ -12,7 +12,9 @@ escalated, no follow-up is asked. Nothing is deleted: the case, its events and t
 the dashboard list it as 已撤回.
 
 **A critical case is not withdrawn by a tap.** A danger to life or safety
-(``severity = critical``) may have been reported under pressure, or the danger
+(``severity = critical``, or rated critical by the rubric when filed, whatever
+level the reporter then chose: lowering it first must not open the one-tap
+撤回) may have been reported under pressure, or the danger
 may still be there; the station must see it through. The reporter's request is
 recorded (``withdraw_requested``), the responsible units are told to verify and
 close it themselves (办结, e.g. 解释说明), and the case stays open with its
@@ -21,6 +23,7 @@ deadlines and escalation.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
@@ -28,7 +31,7 @@ from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
 from storage.enums import OPEN_STATUSES, Channel
-from storage.models import Case, Person
+from storage.models import Case, CaseEvent, Person
 
 #: Statuses after which nothing can be added (the case is final).
 FINAL = frozenset({"closed", "rejected", "withdrawn"})
@@ -47,6 +50,30 @@ class CaseReporterActs(CaseTx):
         if case.reporter_id != reporter.id:
             raise CaseError("forbidden", "只能补充或撤回您本人反映的问题。")
         return reporter, case
+
+    async def _verified_withdrawal(self, s: AsyncSession, case: Case) -> bool:
+        """Whether ``case`` is withdrawn only after the station verifies it: it is
+        critical now, or the rubric rated it critical when it was filed (the
+        ``registered`` event's ``rubric``, a ``severity_changed`` event's ``from``)."""
+        if case.severity == CRITICAL:
+            return True
+        rows = await s.scalars(
+            select(CaseEvent.data).where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type.in_((EventType.REGISTERED.value, EventType.SEVERITY_CHANGED.value)),
+            )
+        )
+        return any(CRITICAL in (d.get("rubric"), d.get("from")) for d in rows if d)
+
+    async def withdrawal_needs_verification(self, reporter_id: int, case_id: int) -> bool:
+        """Whether 撤回 of the reporter's own case only asks the station to verify.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden`` (not the reporter).
+        """
+        async with self.db.session() as s:
+            _, case = await self._own_case(s, reporter_id, case_id)
+            return await self._verified_withdrawal(s, case)
 
     async def add_reporter_note(
         self,
@@ -123,7 +150,7 @@ class CaseReporterActs(CaseTx):
                     f"{case.number} 已办结或已结束，不能撤回。",
                 )
             units = self.responsible_units(case)
-            if case.severity == CRITICAL:
+            if await self._verified_withdrawal(s, case):
                 await record(
                     s,
                     case,
