@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
+from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect
 from nlp.intent import classify_intent
+from nlp.normalize import danger_text
+from nlp.rubric import default_rubric
 
 __all__ = [
     "CRITICAL_FLOOR",
@@ -95,6 +98,31 @@ class Triage:
 def emergency_of(text: str) -> Emergency | None:
     """The danger now that ``text`` describes, or ``None``."""
     return detect(text)
+
+
+def danger_owner_bureau(text: str, classified_bureau: str) -> str | None:
+    """The bureau owning ``text``'s danger now, when the classifier chose it.
+
+    :func:`nlp.classify.classify` routes a short report of danger now to the
+    bureau of its rubric family unless a confident topic of another room
+    decides; this is that bureau when it did (``None`` otherwise).
+    """
+    own = owner(danger_text(text))
+    return own.bureau if own is not None and own.bureau == classified_bureau else None
+
+
+SELF_HARM = "self_harm"
+"""The rubric family of self-harm (``config/severity.toml``)."""
+
+
+def is_self_harm(text: str) -> bool:
+    """Whether ``text`` tells of self-harm now (the rubric's ``self_harm`` family).
+
+    Such a case is handled with care: the person is not given deadlines or a
+    satisfaction survey, and the text never leaves through the public API.
+    """
+    norm = danger_text(text)
+    return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
 
 
 def triage(text: str) -> Triage:
