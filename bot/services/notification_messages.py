@@ -79,6 +79,14 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
     return "\n".join(lines)
 
 
+def reporter_registered_with_care(view: CaseView, hotline: str) -> str:
+    """The receipt of someone who wrote of self-harm: no deadlines, a person will call."""
+    return (
+        f"您的求助已登记，编号：{view.number}。工作人员会尽快与您联系。\n"
+        f"您可以随时在这里告诉我们您的情况，或拨打心理援助热线 {hotline}（24小时有人接听）。"
+    )
+
+
 def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case was dispatched by hand (or re-dispatched after a return)."""
     return (
@@ -125,6 +133,14 @@ def follow_up_question(view: CaseView) -> str:
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append("请问问题解决了吗？您对办理结果满意吗？请点击下方按钮回复。")
     return "\n".join(lines)
+
+
+def resolved_with_care(view: CaseView, hotline: str) -> str:
+    """办结 of a self-harm case, to the person: no survey, the station's note stays internal."""
+    return (
+        f"工作人员已跟进您的求助（{view.number}）。我们一直都在：如果您还需要帮助，"
+        f"可以随时在这里告诉我们，或拨打心理援助热线 {hotline}（24小时有人接听）。"
+    )
 
 
 def warning_resolved(view: CaseView) -> str:

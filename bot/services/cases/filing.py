@@ -32,6 +32,7 @@ from bot.services.routing import (
     UNKNOWN,
     Route,
 )
+from bot.services.triage import is_self_harm
 from nlp import normalize as normalize_text
 from nlp.reasons import decision_words
 from storage.enums import CaseKind, CaseStatus
@@ -57,6 +58,8 @@ class CaseFiling(CaseTx):
             raise
 
     def _receipt(self, view: CaseView) -> str:
+        if view.kind == CaseKind.REQUEST and is_self_harm(view.text):
+            return nt.reporter_registered_with_care(view, self.district.crisis_hotline)
         return nt.reporter_registered(view, self.district, self.tz)
 
     def preview(self, text: str) -> Preview:

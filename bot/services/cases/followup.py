@@ -20,6 +20,7 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.triage import is_self_harm
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
@@ -175,7 +176,9 @@ class CaseFollowUp(CaseEscalation):
             data={"reason": "no_response"},
         )
         case.closed_at = now
-        await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed_no_response)
+        # Someone who wrote of self-harm was never asked to rate it: nothing to say "no answer" to.
+        told = None if is_self_harm(case.original_text) else nt.reporter_closed_no_response
+        await self.publish_tx(s, case, now, reporter_text=told)
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -23,6 +23,7 @@ from bot.services.lifecycle import (
     is_meaningful,
 )
 from bot.services.routing import UNKNOWN
+from bot.services.triage import is_self_harm
 from storage import cases as store
 from storage.enums import CaseKind, Channel
 from storage.models import Case
@@ -159,6 +160,12 @@ class CaseHandling(CaseTx):
             if case.kind == CaseKind.WARNING:
                 # The officer is told, never asked to rate the handling of their own warning.
                 await self.publish_tx(s, case, now, reporter_text=nt.warning_resolved)
+            elif is_self_harm(case.original_text):
+                # Nobody rates their own crisis; the station's note about them stays internal.
+                hotline = self.district.crisis_hotline
+                await self.publish_tx(
+                    s, case, now, reporter_text=lambda v: nt.resolved_with_care(v, hotline)
+                )
             else:
                 await self.publish_tx(
                     s,
