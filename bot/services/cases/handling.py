@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import corrections
 from bot.services import notifications as nt
@@ -18,15 +22,16 @@ from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     Action,
     CaseError,
+    EventType,
     TimerKind,
     apply,
     is_meaningful,
 )
 from bot.services.routing import UNKNOWN
-from bot.services.triage import is_self_harm
+from bot.services.triage import LEVEL_RANK, is_self_harm
 from storage import cases as store
 from storage.enums import CaseKind, Channel
-from storage.models import Case
+from storage.models import Case, CaseEvent
 
 
 class CaseHandling(CaseTx):
@@ -321,10 +326,36 @@ class CaseHandling(CaseTx):
             await corrections.record_dispatch_tx(
                 s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
+            lowered = await self._lowered_note(s, case)
             await self.publish_tx(
-                s, case, now, reporter_text=nt.reporter_dispatched, new_card_units=[unit_id]
+                s,
+                case,
+                now,
+                reporter_text=nt.reporter_dispatched,
+                new_card_units=[unit_id],
+                pings=[([unit_id], lowered)] if lowered is not None else [],
             )
             return self.view_for(case, actor, now)
+
+    async def _lowered_note(self, s: AsyncSession, case: Case) -> Callable[[CaseView], str] | None:
+        """The 【定级说明】 of a warning its reporter filed below the rubric's level, if any:
+        it follows the case to every new owner (trial 25 T6), not only the first."""
+        event = await s.scalar(
+            select(CaseEvent)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+            )
+            .order_by(CaseEvent.id)
+            .limit(1)
+        )
+        if event is None or not event.data:
+            return None
+        ruled, filed = str(event.data.get("from", "")), str(event.data.get("to", ""))
+        if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(ruled, 0):
+            return None
+        why, reason = str(event.data.get("why", "")), event.note
+        return lambda v: nt.warning_lowered(v, ruled, why, reason)
 
 
 def _on_time(case: Case, due: datetime | None, now: datetime) -> bool:
