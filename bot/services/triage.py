@@ -72,7 +72,7 @@ CRITICAL_FLOOR = "medium"
 MIN_REASON_CHARS = 5
 
 REASON_HELP = (
-    f"下调“特别重大”预警须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
+    f"下调“特别重大”预警或跨两级下调须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
     "例如“已电话核实，老人与家人在一起，情绪稳定”。"
 )
 
@@ -136,9 +136,13 @@ def triage(text: str) -> Triage:
 def needs_reason(rubric_level: str, chosen: str) -> bool:
     """Whether choosing ``chosen`` instead of the rubric's level needs a reason.
 
-    Only lowering a critical level does; raising never does.
+    Lowering a critical level does, and lowering any level by two or more
+    (重大 to 一般: trial 25 T6); raising never does.
     """
-    return rubric_level == "critical" and LEVEL_RANK.get(chosen, 0) < LEVEL_RANK["critical"]
+    rubric, level = LEVEL_RANK.get(rubric_level, 0), LEVEL_RANK.get(chosen, 0)
+    if rubric_level == "critical":
+        return level < rubric
+    return rubric - level >= 2
 
 
 def levels_below_critical() -> list[str]:
@@ -167,14 +171,15 @@ def check_level(
         ``(level, reason)``; the reason is ``None`` when the level was not lowered.
 
     Raises:
-        CaseError: ``reason_required`` when a critical level is lowered without a
-            real reason (:func:`reason_ok`); ``too_low`` when below :data:`CRITICAL_FLOOR`.
+        CaseError: ``reason_required`` when a critical level (or any level by two) is
+            lowered without a real reason (:func:`reason_ok`); ``too_low`` when a critical
+            level goes below :data:`CRITICAL_FLOOR`.
     """
     level = chosen or rubric_level
     lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
     cleaned = (reason or "").strip()[:MAX_REASON] or None
     if needs_reason(rubric_level, level):
-        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
+        if rubric_level == "critical" and LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
             raise CaseError(
                 "too_low",
                 "按定级规则此预警为“特别重大”，最多可下调至“较大”，不能直接下调为“一般”。",
