@@ -50,7 +50,9 @@ class CaseEscalation(CaseTx):
 
         Sets ``escalation_level`` and ``escalated_to_unit_id``; while the case
         still awaits acknowledgement the new level gets a fresh acknowledgement
-        deadline (and timer). Notifies every responsible unit and the reporter.
+        deadline (and timer). Notifies every responsible unit and the reporter;
+        the new level's handlers who held a read-only copy get a new card message
+        (``new_card_units`` of :meth:`publish_tx`), as a dispatched unit's do.
 
         Args:
             s: the transaction.
@@ -117,6 +119,10 @@ class CaseEscalation(CaseTx):
             now,
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
             reporter_text=nt.reporter_escalated,
+            # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
+            # a critical warning) gets the card with its buttons as a new message, which
+            # notifies; the copy stays as it was, for reading.
+            new_card_units=[target],
         )
         return True
 

@@ -139,7 +139,7 @@ class CaseTx(CaseViews):
             new_photos: photos this change added (sent to those who had the card).
             settle: edit the case's earlier notices with buttons when the change is
                 somebody's act (:mod:`bot.services.cases.settle`); False for a filing.
-            new_card_units: units just made responsible (a dispatch): their handlers
+            new_card_units: units just made responsible (a dispatch, an escalation): their handlers
                 who hold a card already (a read-only copy) get the card as a new
                 message, which notifies, with the case's photos after it; an edit of
                 the old copy would not.
