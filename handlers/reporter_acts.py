@@ -6,6 +6,8 @@ persistent conversation, ``reporter_note``); 撤回 asks for a confirmation firs
 then for an optional short reason (the next message, or 跳过), which the service
 records on the ``withdrawn`` event and passes on to the station. A command, a menu
 button or danger now typed instead of the reason withdraws nothing (the user is told).
+Danger now typed as a 补充说明 is kept on the case and also handled as a report of its own
+(the emergency line, a critical case), as a fresh message would be.
 The service (:mod:`bot.services.cases.reporter_acts`) checks that the presser is
 the reporter, tells the units that handle the case, and refuses to withdraw a
 critical case by a tap (the station is asked to verify instead).
@@ -44,7 +46,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo
+from handlers.flow import expiring, leave_and_redo, redo
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,9 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("note added to %s by %s", view.number, person.id)
+    if emergency_of(message_text(update)) is not None:
+        # Danger now is also a report of its own: the emergency line, a critical case.
+        return redo(update, context)
     return ConversationHandler.END
 
 
@@ -197,7 +202,7 @@ async def withdraw_reason(update: Update, context: BotContext) -> str | int | No
         return ConversationHandler.END
     if emergency_of(text) is not None:
         await _withdrawal_left(update, context)
-        return await leave_and_redo(update, context)
+        return redo(update, context)
     if len(text) > rt.MAX_WITHDRAW_REASON:
         await reply(update, rt.withdraw_reason_too_long(len(text)))
         return None
