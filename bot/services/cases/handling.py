@@ -261,6 +261,8 @@ class CaseHandling(CaseTx):
                     ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
                 ],
                 reporter_text=nt.reporter_returned,
+                # The desk's read-only copy (of an emergency) stays as it was: a new card.
+                new_card_units=[self.district.dispatcher],
             )
             return self.view_for(case, actor, now)
 
