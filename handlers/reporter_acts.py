@@ -154,7 +154,8 @@ async def withdraw_button(update: Update, context: BotContext) -> None:
         await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
         return
     await query.answer()
-    await reply(update, rt.withdraw_confirm(view), rt.withdraw_markup(view))
+    verify = await context.runtime.cases.withdrawal_needs_verification(view.id)
+    await reply(update, rt.withdraw_confirm(view, verify), rt.withdraw_markup(view, verify))
 
 
 async def withdraw_confirmed(update: Update, context: BotContext) -> str | int | None:
@@ -174,10 +175,11 @@ async def withdraw_confirmed(update: Update, context: BotContext) -> str | int |
         await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
         await query.edit_message_reply_markup(None)
         return ConversationHandler.END
+    verify = await context.runtime.cases.withdrawal_needs_verification(view.id)
     if view.version != ids[1]:  # the case changed since the question was drawn
         await query.answer(rt.WITHDRAW_CHANGED, show_alert=True)
         await query.edit_message_text(
-            rt.withdraw_confirm(view), reply_markup=rt.withdraw_markup(view)
+            rt.withdraw_confirm(view, verify), reply_markup=rt.withdraw_markup(view, verify)
         )
         return ConversationHandler.END
     await query.answer()
@@ -189,7 +191,7 @@ async def withdraw_confirmed(update: Update, context: BotContext) -> str | int |
         "msg": message.message_id if message is not None else None,
     }
     await query.edit_message_text(
-        rt.withdraw_reason_prompt(view), reply_markup=rt.withdraw_reason_markup(view)
+        rt.withdraw_reason_prompt(view, verify), reply_markup=rt.withdraw_reason_markup(view)
     )
     return RA_WITHDRAW
 

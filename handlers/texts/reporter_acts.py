@@ -76,9 +76,9 @@ NOTE_CANCELLED = "已取消，未补充任何内容。"
 NOTE_LEFT = "补充说明未发送（您已转到其他操作）；如需补充，请在 /status 中重新点「补充说明」。"
 
 
-def withdraw_confirm(view: CaseView) -> str:
-    """The confirmation asked before 撤回."""
-    if view.severity == "critical":
+def withdraw_confirm(view: CaseView, verify: bool) -> str:
+    """The confirmation asked before 撤回 (``verify``: only a request the units verify)."""
+    if verify:
         return (
             f"{view.number} 涉及人身安全，不能直接撤回：确认后，您的撤回申请会转告承办单位，"
             "由他们联系核实、确认安全后办结。确定申请撤回吗？"
@@ -89,8 +89,8 @@ def withdraw_confirm(view: CaseView) -> str:
     )
 
 
-def withdraw_markup(view: CaseView) -> InlineKeyboardMarkup:
-    yes = "确认申请撤回" if view.severity == "critical" else "确认撤回"
+def withdraw_markup(view: CaseView, verify: bool) -> InlineKeyboardMarkup:
+    yes = "确认申请撤回" if verify else "确认撤回"
     return InlineKeyboardMarkup(
         [
             [
@@ -101,9 +101,9 @@ def withdraw_markup(view: CaseView) -> InlineKeyboardMarkup:
     )
 
 
-def withdraw_reason_prompt(view: CaseView) -> str:
+def withdraw_reason_prompt(view: CaseView, verify: bool) -> str:
     """Asked after 确认撤回: an optional short reason, passed on to the station."""
-    what = "申请撤回" if view.severity == "critical" else "撤回"
+    what = "申请撤回" if verify else "撤回"
     return (
         f"请简要说明{what} {view.number} 的原因（选填，{MAX_WITHDRAW_REASON}字以内，"
         "例如“问题已自行解决”），直接发送文字即可，原因会转告承办单位；"
