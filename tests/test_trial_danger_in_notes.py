@@ -1,5 +1,6 @@
 """Trial 25 T4: danger now typed as a 补充说明 or as the comment after 未解决 was kept as a
-plain note — no emergency line, no critical case, no alert.
+plain note — no emergency line, no critical case, no alert; and a note on a critical
+warning reached only the owning station, not the police who had the alert's copy.
 
 The note (or comment) is kept on its case as before, and the text is then handled as a
 fresh message would be: the emergency line and a critical case filed at once, the
@@ -22,6 +23,9 @@ CHIEF = 2552
 POLICE = 2553
 FIRE = "刚才楼下餐馆后厨着火了，火很大，有人被困"
 KNIFE = "刚才有人拿刀冲进我家砍人，已有人受伤"
+OFFICER = 2554
+WARN_KNIFE = "东城街道幸福小区有人持刀砍人，已有两人受伤"
+PROTEST = "东城街道幸福小区业主五十余人拉横幅聚集维权"
 
 
 @pytest.fixture
@@ -75,3 +79,49 @@ async def test_danger_typed_as_the_follow_up_comment_is_also_an_emergency(kit: B
     number = cases[-1].number or ""
     await police.wait_for_message(lambda m: number in m.content, WAIT)
     assert any(e.note == KNIFE for e in await events_of(kit, case.id))
+
+
+async def test_a_note_on_a_critical_warning_reaches_every_unit_the_alert_reached(
+    kit: BotKit,
+) -> None:
+    """Trial 25 T4 addendum: the police, who had the critical alert's copy, got no
+    【报送人补充说明】; only the owning station did."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    station = kit.user(CHIEF, "东城站长")
+    await kit.bind(station, "dongcheng", Role.CHIEF)
+    police = kit.user(POLICE, "公安站长")
+    await kit.bind(police, "police", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {WARN_KNIFE}", "预警已报送")
+    (case,) = await kit.cases()
+    number = case.number or ""
+    assert case.severity == "critical"
+    copy = await police.wait_for_message(lambda m: number in m.content, WAIT)
+    assert not copy.buttons
+    await kit.press(officer, receipt, "补充说明", "请直接发送要补充")
+    await kit.say(officer, "地点在幸福小区3号楼南侧，报警人姓李", "补充说明已加入")
+    for chief in (station, police):
+        told = await chief.wait_for_message(
+            lambda m: m.content.startswith("【报送人补充说明】") and "3号楼南侧" in m.content, WAIT
+        )
+        assert number in told.content
+    assert not told.buttons  # the police's copy is for reading: no buttons on its ping
+
+
+async def test_an_ordinary_note_reaches_the_handling_unit_only(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    station = kit.user(CHIEF, "东城站长")
+    await kit.bind(station, "dongcheng", Role.CHIEF)
+    centre = kit.user(POLICE, "调处中心主任")
+    await kit.bind(centre, "mediation_centre", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {PROTEST}", "预警已报送")
+    (case,) = await kit.cases()
+    number = case.number or ""
+    assert case.severity == "high"  # the centres get a copy of a 重大 warning
+    await centre.wait_for_message(lambda m: number in m.content, WAIT)
+    await kit.press(officer, receipt, "补充说明", "请直接发送要补充")
+    await kit.say(officer, "业主代表姓王，已约谈", "补充说明已加入")
+    await station.wait_for_message(lambda m: m.content.startswith("【报送人补充说明】"), WAIT)
+    await kit.delivered()
+    assert not any(m.content.startswith("【报送人补充说明】") for m in centre.transcript())

@@ -79,7 +79,8 @@ class CaseReporterActs(CaseTx):
         channel: str = Channel.TELEGRAM,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
-        and tell the units that handle it. The case itself does not change (no
+        and tell the units that handle it (a critical case: every unit that holds its
+        card, as the alert reached them). The case itself does not change (no
         version bump: the station's buttons stay valid).
 
         Raises:
@@ -109,6 +110,12 @@ class CaseReporterActs(CaseTx):
                 changes_case=False,
             )
             units = self.responsible_units(case)
+            if case.severity == CRITICAL:
+                # Everyone the critical alert reached (the police's, the centres' and the
+                # leadership's copies) reads what the reporter adds.
+                for holder in await store.card_holders(s, case.id):
+                    if holder.unit_id is not None and holder.unit_id not in units:
+                        units.append(holder.unit_id)
             await self.publish_tx(
                 s,
                 case,
