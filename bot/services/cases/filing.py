@@ -189,9 +189,10 @@ class CaseFiling(CaseTx):
         also: Iterable[str],
         receipt: bool,
         pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
+        receipt_text: Callable[[CaseView], str] | None = None,
     ) -> CaseView:
-        """Publish a new case (its receipt to the reporter if ``receipt``, then ``pings``
-        after the cards); the reporter's view."""
+        """Publish a new case (its receipt to the reporter if ``receipt``: ``receipt_text``
+        or the usual one, then ``pings`` after the cards); the reporter's view."""
         await self.publish_tx(
             s,
             case,
@@ -199,7 +200,7 @@ class CaseFiling(CaseTx):
             also_card_units=also,
             pings=pings,
             settle=False,
-            reporter_text=self._receipt if receipt else None,
+            reporter_text=(receipt_text or self._receipt) if receipt else None,
         )
         return self.view_for(case, reporter, now)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
@@ -148,6 +150,9 @@ class CaseHandling(CaseTx):
             await store.cancel_timers(
                 s, case.id, [TimerKind.ACK_DUE, TimerKind.RESOLVE_DUE], now=now
             )
+            if case.kind != CaseKind.WARNING and await self._self_harm(s, case):
+                await self._close_with_care(s, case, now, actor.id, channel)
+                return self.view_for(case, actor, now)
             await store.add_timer(
                 s,
                 case.id,
@@ -168,6 +173,28 @@ class CaseHandling(CaseTx):
                     reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
                 )
             return self.view_for(case, actor, now)
+
+    async def _close_with_care(
+        self, s: AsyncSession, case: Case, now: datetime, actor_id: int, channel: str
+    ) -> None:
+        """办结 of a self-harm case: closed at once with no follow-up (nobody is asked to
+        rate their own crisis, and the unit's result text stays internal); the person
+        gets a human word and the crisis line. Not counted in the satisfaction figures
+        (no ``followed_up`` event), as a case closed for no response is not."""
+        await apply(
+            s,
+            case,
+            Action.CLOSE,
+            now=now,
+            actor_id=actor_id,
+            channel=channel,
+            data={"reason": "care"},
+        )
+        case.closed_at = now
+        hotline = self.district.crisis_hotline
+        await self.publish_tx(
+            s, case, now, reporter_text=lambda v: nt.reporter_resolved_care(v, hotline)
+        )
 
     def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
         """After a 退单, the desk's proposal must not be the bureau that returned the case.

@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     HANDLER_ROLES,
+    SELF_HARM,
     CaseView,
 )
 from bot.services.cases.settle import settle_notices_tx
@@ -20,6 +21,7 @@ from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import (
     Action,
     CaseError,
+    EventType,
     TimerKind,
     apply,
 )
@@ -200,6 +202,15 @@ class CaseTx(CaseViews):
         await self.publish_tx(
             s, case, now, pings=[([case.owning_unit_id], ping)], reporter_text=reporter_text
         )
+
+    async def _self_harm(self, s: AsyncSession, case: Case) -> bool:
+        """Whether ``case`` was filed as someone writing of harming themselves."""
+        data = await s.scalar(
+            select(CaseEvent.data)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value)
+            .limit(1)
+        )
+        return isinstance(data, dict) and data.get("emergency") == SELF_HARM
 
     # --- for the scheduler -------------------------------------------------------
 
