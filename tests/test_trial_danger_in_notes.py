@@ -26,6 +26,7 @@ KNIFE = "刚才有人拿刀冲进我家砍人，已有人受伤"
 OFFICER = 2554
 WARN_KNIFE = "东城街道幸福小区有人持刀砍人，已有两人受伤"
 PROTEST = "东城街道幸福小区业主五十余人拉横幅聚集维权"
+JUMP = "没有用，我今晚就从楼上跳下去"
 
 
 @pytest.fixture
@@ -125,3 +126,42 @@ async def test_an_ordinary_note_reaches_the_handling_unit_only(kit: BotKit) -> N
     await station.wait_for_message(lambda m: m.content.startswith("【报送人补充说明】"), WAIT)
     await kit.delivered()
     assert not any(m.content.startswith("【报送人补充说明】") for m in centre.transcript())
+
+
+async def test_a_jump_threat_as_the_comment_gets_the_crisis_line(kit: BotKit) -> None:
+    """Trial 25 T13: 「没有用，我今晚就从楼上跳下去」 as the comment after 未解决 got only a
+    routine 重办 notice; now the emergency and crisis lines at once, a critical case, and the
+    comment still reopens the case. A reopened critical case is told to every unit that
+    holds its card, not only its owner."""
+    police = kit.user(POLICE, "公安站长")
+    await kit.bind(police, "police", Role.CHIEF)
+    desk = kit.user(OFFICER, "分派台主任")
+    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    await kit.say(citizen, KNIFE, "110")
+    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
+    (case,) = await kit.cases()
+    number = case.number or ""
+    assert case.owning_unit_id == "police"
+    await desk.wait_for_message(lambda m: number in m.content, WAIT)  # the desk's copy
+    card = await police.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
+    await kit.callback_answer(police.press(card, "签收"))
+    await police.wait_for_message(lambda m: m is card and "已签收" in m.content, WAIT)
+    await kit.press(police, card, "办结", "办结说明")
+    await kit.say(police, "民警已到场处置，嫌疑人已被带走", "办结类型")
+    await kit.say(police, "实际解决", "已办结")
+    question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, WAIT)
+    await kit.press(citizen, question, "未解决", "简要说明")
+    action = citizen.send_text(JUMP)
+    await citizen.wait_for_message(
+        lambda m: kit.district.crisis_hotline in m.content, WAIT, since=action
+    )
+    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    assert (await kit.case(case.id)).status == CaseStatus.REOPENED
+    cases = await kit.cases()
+    assert len(cases) == 2 and cases[-1].original_text == JUMP
+    assert cases[-1].severity == "critical"
+    told = await desk.wait_for_message(
+        lambda m: m.content.startswith("【重办】") and number in m.content, WAIT
+    )
+    assert JUMP in told.content

@@ -149,11 +149,17 @@ class CaseFollowUp(CaseEscalation):
         )
         await self._schedule_ack(s, case, now)
         await self._schedule_resolve(s, case, now)
-        await self.ping_owner_tx(
+        units = [case.owning_unit_id]
+        if case.severity == "critical":
+            # Everyone the critical alert reached hears that it is not over (trial 25 T13).
+            for holder in await store.card_holders(s, case.id):
+                if holder.unit_id is not None and holder.unit_id not in units:
+                    units.append(holder.unit_id)
+        await self.publish_tx(
             s,
             case,
             now,
-            lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
+            pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment))],
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
         if case.reopen_count >= REOPENS_BEFORE_SUPERVISION:
