@@ -130,7 +130,10 @@ class CaseIntake(CaseFiling):
                     ),
                 },
             )
-            await self._record_choice(s, case, c, route, "citizen", reporter.id)
+            if channel != Channel.OPEN311:
+                # An Open311 caller's service_code is another system's category, not a
+                # citizen's correction of the classifier: nothing to learn from (trial 25 T14).
+                await self._record_choice(s, case, c, route, "citizen", reporter.id)
             if route.to_desk:
                 case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
                 await self._schedule_ack(s, case, now)
