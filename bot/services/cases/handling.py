@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -343,8 +344,19 @@ class CaseHandling(CaseTx):
             await corrections.record_dispatch_tx(
                 s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
+            lowered = await self._lowered(s, case)
+            pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
+            if lowered is not None:
+                # The new owner must know the rules rated it higher, as the first did.
+                rubric, why, reason = lowered
+                pings.append(([unit_id], lambda v: nt.warning_lowered(v, rubric, why, reason)))
             await self.publish_tx(
-                s, case, now, reporter_text=nt.reporter_dispatched, new_card_units=[unit_id]
+                s,
+                case,
+                now,
+                pings=pings,
+                reporter_text=nt.reporter_dispatched,
+                new_card_units=[unit_id],
             )
             return self.view_for(case, actor, now)
 

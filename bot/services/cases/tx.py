@@ -25,6 +25,7 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.triage import LEVEL_RANK
 from storage import cases as store
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
@@ -211,6 +212,26 @@ class CaseTx(CaseViews):
             .limit(1)
         )
         return isinstance(data, dict) and data.get("emergency") == SELF_HARM
+
+    async def _lowered(self, s: AsyncSession, case: Case) -> tuple[str, str, str | None] | None:
+        """The rubric's level, its words and the reporter's reason when the reporter filed
+        ``case`` below the rubric's level (None otherwise)."""
+        event = await s.scalar(
+            select(CaseEvent)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+            )
+            .order_by(CaseEvent.id)
+            .limit(1)
+        )
+        data = event.data if event is not None else None
+        if event is None or not isinstance(data, dict):
+            return None
+        rubric, filed = str(data.get("from", "")), str(data.get("to", ""))
+        if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(rubric, 0):
+            return None
+        return rubric, str(data.get("why") or ""), event.note
 
     # --- for the scheduler -------------------------------------------------------
 
