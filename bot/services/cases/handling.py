@@ -13,6 +13,7 @@ from bot.services.cases.model import (
     CLOSURE_KINDS,
     MIN_RESULT_CHARS,
     RESULT_TOO_SHORT,
+    RETURN_REASON_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
@@ -246,10 +247,13 @@ class CaseHandling(CaseTx):
         A returned case does not count against the unit that returned it.
 
         Raises:
-            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
-                ``stale``, ``illegal_transition``.
+            CaseError: ``bad_input`` (no reason, or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters), ``not_found``,
+                ``forbidden``, ``stale``, ``illegal_transition``.
         """
         reason_ = _required(reason, "退单必须填写理由。")
+        if not is_meaningful(reason_, MIN_RESULT_CHARS):
+            raise CaseError("bad_input", RETURN_REASON_TOO_SHORT)
         async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:

@@ -35,6 +35,11 @@ RESULT_TOO_SHORT = (
     f"办理结果过于简单。请写明做了什么、结果如何（至少{MIN_RESULT_CHARS}个字），"
     "例如“已协调企业于本月底前补发工资”。群众会看到这段说明。"
 )
+#: The refusal of a 退单 reason that says nothing (the desk re-dispatches by it).
+RETURN_REASON_TOO_SHORT = (
+    f"退单理由过于简单。请写明为什么不属于本单位办理、应由哪里办理（至少{MIN_RESULT_CHARS}个字），"
+    "例如“属于社保缴费问题，应由区人社局办理”。分派台将据此重新派单。"
+)
 #: Unit kinds whose people may view every case (district office and centres).
 DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
 TERRITORIAL_KINDS = GRASSROOTS_KINDS | {UnitKind.STREET_STATION, UnitKind.PARK_STATION}
