@@ -22,6 +22,7 @@ from bot.services.cases.model import (
     Preview,
     _alternative_pair,
     _keywords,
+    strip_controls,
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
@@ -124,7 +125,7 @@ class CaseFiling(CaseTx):
             case.suggested_bureau = c.bureau if c.bureau in self.district.bureaus else None
 
     def _check_text(self, text: str) -> str:
-        text = text.strip()
+        text = strip_controls(text).strip()
         if not text:
             raise CaseError("bad_input", "请用文字描述您遇到的问题。")
         if len(text) > MAX_TEXT:

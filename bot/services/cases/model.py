@@ -266,10 +266,21 @@ def _mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
 
 
+#: Characters no person means to send and some use to deceive: C0 and C1 controls but
+#: tab and line breaks, the bidi embeddings, overrides and isolates (U+202E shows the rest
+#: of a card's line reversed), and the byte-order mark. NUL is kept as U+FFFD, as storage does.
+_INVISIBLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control and bidi-override characters (trial 25 T3)."""
+    return _INVISIBLE.sub("", text).replace("\x00", "\ufffd")
+
+
 def _clean(text: str | None, limit: int) -> str | None:
     if text is None:
         return None
-    text = text.strip()
+    text = strip_controls(text).strip()
     return text[:limit] if text else None
 
 
