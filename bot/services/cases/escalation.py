@@ -190,7 +190,8 @@ class CaseEscalation(CaseTx):
             return self.view_for(case, actor, now)
 
     async def _check_urge_interval(self, s: AsyncSession, case: Case, now: datetime) -> None:
-        """One 催办 by hand per case per ``[escalation] urge_interval`` (default 24 h),
+        """One 催办 by hand per case per ``[escalation] urge_interval`` (default 24 h) or
+        per the case's acknowledgement period if shorter (1 h for high and critical),
         counted on the service's clock from the last ``urged`` event, whoever urged.
 
         Raises:
@@ -205,7 +206,12 @@ class CaseEscalation(CaseTx):
             return
         if last.tzinfo is None:
             last = last.replace(tzinfo=UTC)
+        # A case whose acknowledgement window is shorter (a critical one's hour) may be
+        # urged once per that window: a day would outlast its whole deadline (trial 25 T8).
         interval = self.district.escalation.urge_interval
+        window = self.district.deadlines[case.priority].acknowledge.delta  # None: working days
+        if window is not None and window < interval:
+            interval = window
         if now - last < interval:
             hours = interval.total_seconds() / 3600
             raise CaseError(
