@@ -82,6 +82,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         await query.answer(rt.NOT_WITHDRAWABLE if view.status in rt.FINAL else "", True)
         return ConversationHandler.END
     await query.answer()
+    await _withdrawal_left(update, context)  # a reason asked for meanwhile: not withdrawn
     user_data(context)[KEY] = {"at": stamp(context), "case": view.id, "number": view.number}
     await reply(update, rt.note_prompt(view.number), texts.REMOVE_KEYBOARD)
     return RA_NOTE
@@ -184,6 +185,9 @@ async def withdraw_confirmed(update: Update, context: BotContext) -> str | int |
         return ConversationHandler.END
     await query.answer()
     message = query.message
+    if user_data(context).pop(KEY, None) is not None:  # a 补充说明 awaited meanwhile
+        await reply(update, rt.NOTE_LEFT)
+    await _withdrawal_left(update, context)  # another withdrawal's reason: not withdrawn
     user_data(context)[WKEY] = {
         "at": stamp(context),
         "case": view.id,
@@ -259,11 +263,12 @@ async def _withdraw(
             await context.bot.edit_message_text(done, chat.id, msg, reply_markup=None)
 
 
-async def withdraw_not(update: Update, context: BotContext) -> int:
-    """不撤回 under the reason's question: nothing changes, the reason is no longer awaited."""
-    user_data(context).pop(WKEY, None)
+async def withdraw_not(update: Update, context: BotContext) -> int | None:
+    """不撤回 under the reason's question: nothing changes, the reason is no longer awaited
+    (under an older confirmation while a 补充说明 is awaited: that wait goes on)."""
+    waiting = user_data(context).pop(WKEY, None) is not None
     await withdraw_declined(update, context)
-    return ConversationHandler.END
+    return ConversationHandler.END if waiting else None
 
 
 async def withdraw_declined(update: Update, context: BotContext) -> None:

@@ -131,3 +131,21 @@ async def test_a_critical_request_to_withdraw_carries_the_reason(kit: BotKit) ->
     (asked,) = [e for e in await events_of(kit, case.id) if e.type == "withdraw_requested"]
     assert asked.note == "是误会，邻居在切菜"
     assert (await kit.case(case.id)).status != CaseStatus.WITHDRAWN
+
+
+async def test_another_act_while_the_reason_is_asked_says_nothing_was_withdrawn(
+    kit: BotKit,
+) -> None:
+    chief = kit.user(CHIEF, "劳动站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王芳")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    tail = (case.number or "").rsplit("-", 1)[-1]
+    listing = await kit.say(citizen, "/status", "您反映的问题")
+    await _ask(kit, citizen, case)
+    action = citizen.press(listing, f"补充说明 {tail}")  # an older list's button
+    await citizen.wait_for_message(lambda m: "没有撤回" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(lambda m: "请直接发送要补充" in m.content, WAIT, since=action)
+    await kit.say(citizen, REASON, "补充说明已加入")
+    assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
+    assert [e.note for e in await events_of(kit, case.id) if e.type == "note_added"] == [REASON]
