@@ -79,6 +79,25 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
     return "\n".join(lines)
 
 
+def reporter_registered_care(view: CaseView, hotline: str) -> str:
+    """The receipt of someone who wrote of harming themselves: people, not deadlines."""
+    return (
+        f"我们已经收到您的消息，{view.owning_unit_name}的工作人员会尽快联系您。"
+        "您不是一个人，我们会一直在。\n"
+        f"如果现在有危险，请立即拨打110或120；心理援助热线{hotline}全天都可以拨打。\n"
+        f"（编号：{view.number}，想说什么随时发消息给我们。）"
+    )
+
+
+def reporter_resolved_care(view: CaseView, hotline: str) -> str:
+    """办结 of a self-harm case: a human word, no result text and no survey."""
+    return (
+        f"您好，工作人员已经跟进了您的求助（{view.number}）。"
+        "如果您还是觉得难受，或者有任何需要，请随时再发消息给我们；"
+        f"心理援助热线{hotline}全天都可以拨打，有危险请立即拨打110或120。我们一直都在。"
+    )
+
+
 def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case was dispatched by hand (or re-dispatched after a return)."""
     return (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import corrections
 from bot.services import notifications as nt
@@ -10,6 +13,7 @@ from bot.services.cases.model import (
     CLOSURE_KINDS,
     MIN_RESULT_CHARS,
     RESULT_TOO_SHORT,
+    RETURN_REASON_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
@@ -148,6 +152,9 @@ class CaseHandling(CaseTx):
             await store.cancel_timers(
                 s, case.id, [TimerKind.ACK_DUE, TimerKind.RESOLVE_DUE], now=now
             )
+            if case.kind != CaseKind.WARNING and await self._self_harm(s, case):
+                await self._close_with_care(s, case, now, actor.id, channel)
+                return self.view_for(case, actor, now)
             await store.add_timer(
                 s,
                 case.id,
@@ -168,6 +175,28 @@ class CaseHandling(CaseTx):
                     reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
                 )
             return self.view_for(case, actor, now)
+
+    async def _close_with_care(
+        self, s: AsyncSession, case: Case, now: datetime, actor_id: int, channel: str
+    ) -> None:
+        """办结 of a self-harm case: closed at once with no follow-up (nobody is asked to
+        rate their own crisis, and the unit's result text stays internal); the person
+        gets a human word and the crisis line. Not counted in the satisfaction figures
+        (no ``followed_up`` event), as a case closed for no response is not."""
+        await apply(
+            s,
+            case,
+            Action.CLOSE,
+            now=now,
+            actor_id=actor_id,
+            channel=channel,
+            data={"reason": "care"},
+        )
+        case.closed_at = now
+        hotline = self.district.crisis_hotline
+        await self.publish_tx(
+            s, case, now, reporter_text=lambda v: nt.reporter_resolved_care(v, hotline)
+        )
 
     def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
         """After a 退单, the desk's proposal must not be the bureau that returned the case.
@@ -218,10 +247,13 @@ class CaseHandling(CaseTx):
         A returned case does not count against the unit that returned it.
 
         Raises:
-            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
-                ``stale``, ``illegal_transition``.
+            CaseError: ``bad_input`` (no reason, or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters), ``not_found``,
+                ``forbidden``, ``stale``, ``illegal_transition``.
         """
         reason_ = _required(reason, "退单必须填写理由。")
+        if not is_meaningful(reason_, MIN_RESULT_CHARS):
+            raise CaseError("bad_input", RETURN_REASON_TOO_SHORT)
         async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
@@ -261,6 +293,8 @@ class CaseHandling(CaseTx):
                     ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
                 ],
                 reporter_text=nt.reporter_returned,
+                # The desk's read-only copy (of an emergency) stays as it was: a new card.
+                new_card_units=[self.district.dispatcher],
             )
             return self.view_for(case, actor, now)
 
@@ -314,8 +348,19 @@ class CaseHandling(CaseTx):
             await corrections.record_dispatch_tx(
                 s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
+            lowered = await self._lowered(s, case)
+            pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
+            if lowered is not None:
+                # The new owner must know the rules rated it higher, as the first did.
+                rubric, why, reason = lowered
+                pings.append(([unit_id], lambda v: nt.warning_lowered(v, rubric, why, reason)))
             await self.publish_tx(
-                s, case, now, reporter_text=nt.reporter_dispatched, new_card_units=[unit_id]
+                s,
+                case,
+                now,
+                pings=pings,
+                reporter_text=nt.reporter_dispatched,
+                new_card_units=[unit_id],
             )
             return self.view_for(case, actor, now)
 
