@@ -50,9 +50,11 @@ def alone(examples: list[Example], fits: RawFits) -> dict[str, SetFigures]:
 
 
 def test_the_shipped_weights_are_what_training_gives(tmp_path: Path) -> None:
-    """Retraining twice gives the same file, byte for byte, and it is the shipped one."""
+    """Retraining twice gives the same file, byte for byte, and it is the shipped one.
+
+    The second training is the CLI's (a fresh run of the same code on the same files).
+    """
     first = train(DATA).to_json()
-    assert train(DATA).to_json() == first
     assert MODEL_PATH.read_text(encoding="utf-8") == first
     out = tmp_path / "m.json"
     assert main(["triage", "train", "--out", str(out)]) == 0
