@@ -24,6 +24,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot, filters
 from telegram.warnings import PTBUserWarning
 
@@ -138,12 +139,20 @@ def display_name(update: Update) -> str:
 
 
 async def who(update: Update, context: BotContext) -> PersonInfo | None:
-    """The person writing (created as a citizen on first contact); None without a user."""
+    """The person writing (created as a citizen on first contact); None without a user.
+
+    Only the person's own private chat (its id is the user's) is kept as where their
+    notices go: a button pressed under a message in another chat (a group, someone
+    else's chat) must not move them there.
+    """
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    return await context.runtime.people.touch(user.id, display_name(update), chat.id)
+    private = chat.type == ChatType.PRIVATE and chat.id == user.id
+    return await context.runtime.people.touch(
+        user.id, display_name(update), chat.id if private else None
+    )
 
 
 async def reply(update: Update, text: str, markup: ReplyMarkup | None = None) -> Message | None:

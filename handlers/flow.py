@@ -50,6 +50,13 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
             notice = left_behind(key, context.user_data.pop(key, None))
             if notice is not None:
                 await reply(update, notice, texts.REMOVE_KEYBOARD)
+    return redo(update, context)
+
+
+def redo(update: Update, context: BotContext) -> int:
+    """End the current conversation and handle the update again as if it had just arrived,
+    leaving what other conversations wait for alone (danger now typed at a free-text step,
+    after the step took it: it is also handled as a report of danger)."""
     marker = (id(context.application), update.update_id)
     if _REDONE.count(marker) >= MAX_REDO:  # one per conversation at most: never loop
         log.warning("update %s left conversations too often; not redone", update.update_id)

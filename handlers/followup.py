@@ -27,6 +27,7 @@ from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import TimelineEntry
 from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -40,7 +41,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo
+from handlers.flow import expiring, leave_and_redo, redo
 from handlers.texts.reporter_acts import list_markup
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,9 @@ async def follow_up_comment(update: Update, context: BotContext) -> int | None:
         except Exception:  # the message may be gone or already edited: not important
             log.debug("could not clear the follow-up buttons", exc_info=True)
     log.info("follow-up %s on case %s from %s", label, pending["case"], person.id)
+    if comment is not None and emergency_of(comment) is not None:
+        # Danger now is also a report of its own: the emergency line, a critical case.
+        return redo(update, context)
     return ConversationHandler.END
 
 

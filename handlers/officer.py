@@ -11,7 +11,8 @@ proposed as a request (:func:`handlers.citizen.warn_by_citizen`). The proposal
 says why the level (定级依据); a level may be raised freely, but lowering a
 critical one asks for a reason (the next message, or 保持 / /cancel to keep the
 level), which the service records.
-``/mine`` lists the warnings the officer filed.
+``/mine`` lists the warnings the officer filed; asked while a proposal waits for
+确认, it keeps the proposal and shows it again below the list.
 
 The parts: who may file and the filing itself (:mod:`handlers.officer_filing`),
 the proposal and its buttons (:mod:`handlers.officer_confirm`), the optional
@@ -66,7 +67,14 @@ from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
 from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
-from handlers.warning_pending import a_description, another_text, answered, ask, unconfirmed
+from handlers.warning_pending import (
+    a_description,
+    another_text,
+    answered,
+    ask,
+    mine_kept,
+    unconfirmed,
+)
 from handlers.warning_proposal import expects
 from handlers.warning_steps import (
     W_COUNT,
@@ -255,6 +263,9 @@ def register(application: App) -> None:
             },
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=PRIVATE),
+                # /mine only reads: an unconfirmed proposal stays where it is.
+                CommandHandler("mine", mine_kept, filters=PRIVATE),
+                CallbackQueryHandler(mine_kept, pattern=rf"^{re.escape(texts.MENU_MINE)}$"),
                 MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
                 CallbackQueryHandler(leave_and_redo, pattern=rf"^{ui}menu:"),
                 MessageHandler(PRIVATE & ~filters.COMMAND, not_expected),

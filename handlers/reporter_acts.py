@@ -2,7 +2,12 @@
 
 The buttons are under /status (citizens), /mine (officers) and a one-shot
 ``/warn TEXT`` receipt. 补充说明 asks for the text in the next message (a small
-persistent conversation, ``reporter_note``); 撤回 asks for a confirmation first.
+persistent conversation, ``reporter_note``); 撤回 asks for a confirmation first,
+then for an optional short reason (the next message, or 跳过), which the service
+records on the ``withdrawn`` event and passes on to the station. A command, a menu
+button or danger now typed instead of the reason withdraws nothing (the user is told).
+Danger now typed as a 补充说明 is kept on the case and also handled as a report of its own
+(the emergency line, a critical case), as a fresh message would be.
 The service (:mod:`bot.services.cases.reporter_acts`) checks that the presser is
 the reporter, tells the units that handle the case, and refuses to withdraw a
 critical case by a tap (the station is asked to verify instead).
@@ -10,10 +15,12 @@ critical case by a tap (the station is asked to verify instead).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -23,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -38,15 +46,19 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo
+from handlers.flow import expiring, leave_and_redo, redo
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
 
 #: The conversation state while the 补充说明 text is awaited.
 RA_NOTE = "ra_note"
+#: The conversation state while the optional reason of a confirmed 撤回 is awaited.
+RA_WITHDRAW = "ra_withdraw"
 #: ``user_data`` key of the case the text is awaited for.
 KEY = "cnote"
+#: ``user_data`` key of the withdrawal waiting for its reason.
+WKEY = "wdreason"
 
 
 def _ids(data: str | None) -> list[int]:
@@ -70,6 +82,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         await query.answer(rt.NOT_WITHDRAWABLE if view.status in rt.FINAL else "", True)
         return ConversationHandler.END
     await query.answer()
+    await _withdrawal_left(update, context)  # a reason asked for meanwhile: not withdrawn
     user_data(context)[KEY] = {"at": stamp(context), "case": view.id, "number": view.number}
     await reply(update, rt.note_prompt(view.number), texts.REMOVE_KEYBOARD)
     return RA_NOTE
@@ -94,11 +107,18 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("note added to %s by %s", view.number, person.id)
+    if emergency_of(message_text(update)) is not None:
+        # Danger now is also a report of its own: the emergency line, a critical case.
+        return redo(update, context)
     return ConversationHandler.END
 
 
 async def note_cancel(update: Update, context: BotContext) -> int:
+    """/cancel: no 补充说明, or no 撤回 when its reason was asked."""
     user_data(context).pop(KEY, None)
+    if user_data(context).pop(WKEY, None) is not None:
+        await reply(update, rt.WITHDRAW_CANCELLED)
+        return ConversationHandler.END
     await reply(update, rt.NOTE_CANCELLED)
     return ConversationHandler.END
 
@@ -107,7 +127,15 @@ async def note_left(update: Update, context: BotContext) -> int:
     """A command or a menu button while the text is awaited: say so, then handle it."""
     if user_data(context).pop(KEY, None) is not None:
         await reply(update, rt.NOTE_LEFT)
+    await _withdrawal_left(update, context)
     return await leave_and_redo(update, context)
+
+
+async def _withdrawal_left(update: Update, context: BotContext) -> None:
+    """The withdrawal waiting for its reason is not made: the user is told."""
+    pending = user_data(context).pop(WKEY, None)
+    if isinstance(pending, dict):
+        await reply(update, rt.withdraw_left(str(pending.get("number") or "")))
 
 
 async def withdraw_button(update: Update, context: BotContext) -> None:
@@ -120,36 +148,127 @@ async def withdraw_button(update: Update, context: BotContext) -> None:
         return
     try:
         view = await context.runtime.cases.get_case_view(ids[0], person.id)
-        if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
-            await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
-            return
-        verified = await context.runtime.cases.withdrawal_needs_verification(person.id, view.id)
     except CaseError as exc:
         await query.answer(exc.message, show_alert=True)
         return
+    if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
+        await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
+        return
     await query.answer()
-    await reply(update, rt.withdraw_confirm(view, verified), rt.withdraw_markup(view, verified))
+    verify = await context.runtime.cases.withdrawal_needs_verification(view.id)
+    await reply(update, rt.withdraw_confirm(view, verify), rt.withdraw_markup(view, verify))
 
 
-async def withdraw_confirmed(update: Update, context: BotContext) -> None:
-    """确认撤回: withdraw (or, for a critical case, ask the station to verify)."""
+async def withdraw_confirmed(update: Update, context: BotContext) -> str | int | None:
+    """确认撤回: ask for an optional short reason (the next message, or 跳过)."""
     query = update.callback_query
     assert query is not None
     person = await who(update, context)
     ids = _ids(query.data)
     if person is None or len(ids) != 2:
-        return
+        return ConversationHandler.END
     try:
-        view = await context.runtime.cases.withdraw(person.id, ids[0], expected_version=ids[1])
+        view = await context.runtime.cases.get_case_view(ids[0], person.id)
     except CaseError as exc:
-        log.info("withdrawal of case %s by %s refused: %s", ids[0], person.id, exc.code)
         await query.answer(exc.message, show_alert=True)
+        return ConversationHandler.END
+    if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
+        await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
         await query.edit_message_reply_markup(None)
+        return ConversationHandler.END
+    verify = await context.runtime.cases.withdrawal_needs_verification(view.id)
+    if view.version != ids[1]:  # the case changed since the question was drawn
+        await query.answer(rt.WITHDRAW_CHANGED, show_alert=True)
+        await query.edit_message_text(
+            rt.withdraw_confirm(view, verify), reply_markup=rt.withdraw_markup(view, verify)
+        )
+        return ConversationHandler.END
+    await query.answer()
+    message = query.message
+    if user_data(context).pop(KEY, None) is not None:  # a 补充说明 awaited meanwhile
+        await reply(update, rt.NOTE_LEFT)
+    await _withdrawal_left(update, context)  # another withdrawal's reason: not withdrawn
+    user_data(context)[WKEY] = {
+        "at": stamp(context),
+        "case": view.id,
+        "number": view.number,
+        "msg": message.message_id if message is not None else None,
+    }
+    await query.edit_message_text(
+        rt.withdraw_reason_prompt(view, verify), reply_markup=rt.withdraw_reason_markup(view)
+    )
+    return RA_WITHDRAW
+
+
+async def withdraw_reason(update: Update, context: BotContext) -> str | int | None:
+    """The reason typed: withdraw with it. Danger now is no reason: handled as a report."""
+    text = message_text(update).strip()
+    pending = user_data(context).get(WKEY)
+    if not isinstance(pending, dict):
+        return ConversationHandler.END
+    if emergency_of(text) is not None:
+        await _withdrawal_left(update, context)
+        return redo(update, context)
+    if len(text) > rt.MAX_WITHDRAW_REASON:
+        await reply(update, rt.withdraw_reason_too_long(len(text)))
+        return None
+    user_data(context).pop(WKEY, None)
+    await _withdraw(update, context, pending, None if texts.is_skip(text) else text)
+    return ConversationHandler.END
+
+
+async def withdraw_skip(update: Update, context: BotContext) -> int | None:
+    """跳过: withdraw without a reason."""
+    query = update.callback_query
+    assert query is not None
+    pending = user_data(context).get(WKEY)
+    ids = _ids(query.data)
+    if not isinstance(pending, dict) or not ids or pending.get("case") != ids[0]:
+        # An older question's 跳过: nothing is withdrawn by it.
+        await withdraw_skip_late(update, context)
+        return None if isinstance(pending, dict) else ConversationHandler.END
+    user_data(context).pop(WKEY, None)
+    await query.answer()
+    await _withdraw(update, context, pending, None)
+    return ConversationHandler.END
+
+
+async def _withdraw(
+    update: Update, context: BotContext, pending: dict[str, object], reason: str | None
+) -> None:
+    """Withdraw (or, for a critical case, ask the station to verify) with ``reason``; the
+    question's message says what was done (the receipt comes from the outbox)."""
+    person = await who(update, context)
+    case_id = pending.get("case")
+    if person is None or not isinstance(case_id, int):
+        return
+    msg = pending.get("msg")
+    chat = update.effective_chat
+    try:
+        view = await context.runtime.cases.withdraw(person.id, case_id, reason)
+    except CaseError as exc:
+        log.info("withdrawal of case %s by %s refused: %s", case_id, person.id, exc.code)
+        await reply(update, exc.message)
+        if isinstance(msg, int) and chat is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.edit_message_reply_markup(chat.id, msg, reply_markup=None)
         return
     mark_saved(update, context, f"{view.number} 撤回")
     log.info("withdrawal of %s by %s -> %s", view.number, person.id, view.status)
-    await query.answer(rt.withdraw_done(view))
-    await query.edit_message_text(rt.withdraw_done(view))
+    done = rt.withdraw_done(view, reason)
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(done)
+    elif isinstance(msg, int) and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_text(done, chat.id, msg, reply_markup=None)
+
+
+async def withdraw_not(update: Update, context: BotContext) -> int | None:
+    """不撤回 under the reason's question: nothing changes, the reason is no longer awaited
+    (under an older confirmation while a 补充说明 is awaited: that wait goes on)."""
+    waiting = user_data(context).pop(WKEY, None) is not None
+    await withdraw_declined(update, context)
+    return ConversationHandler.END if waiting else None
 
 
 async def withdraw_declined(update: Update, context: BotContext) -> None:
@@ -160,19 +279,38 @@ async def withdraw_declined(update: Update, context: BotContext) -> None:
     await query.edit_message_text(rt.WITHDRAW_KEPT)
 
 
+async def withdraw_skip_late(update: Update, context: BotContext) -> None:
+    """跳过 under a question no longer awaited (answered, left or expired): nothing done."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(rt.WITHDRAW_STALE, show_alert=True)
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+
+
 def register(application: App) -> None:
     """Add the 补充说明 conversation and the 撤回 buttons (before the request
     conversation, which would read the awaited text as a new problem)."""
     with quiet_per_message_warning():
         notes: ConversationHandler[BotContext] = ConversationHandler(
             entry_points=[
-                CallbackQueryHandler(note_button, pattern=rf"^{re.escape(rt.NOTE)}:\d+$")
+                CallbackQueryHandler(note_button, pattern=rf"^{re.escape(rt.NOTE)}:\d+$"),
+                CallbackQueryHandler(
+                    withdraw_confirmed, pattern=rf"^{re.escape(rt.WITHDRAW_YES)}:\d+:\d+$"
+                ),
             ],
             states={
                 RA_NOTE: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text))],
+                RA_WITHDRAW: [
+                    MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
+                    CallbackQueryHandler(
+                        withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
+                    ),
+                ],
             },
             fallbacks=[
                 CommandHandler("cancel", note_cancel, filters=PRIVATE),
+                CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$"),
                 MessageHandler(PRIVATE & filters.COMMAND, note_left),
                 CallbackQueryHandler(note_left, pattern=r"^ui:menu:"),
             ],
@@ -183,8 +321,8 @@ def register(application: App) -> None:
     application.add_handler(notes)
     for prefix, callback in (
         (rt.WITHDRAW, withdraw_button),
-        (rt.WITHDRAW_YES, withdraw_confirmed),
         (rt.WITHDRAW_NO, withdraw_declined),
+        (rt.WITHDRAW_SKIP, withdraw_skip_late),
     ):
         application.add_handler(
             CallbackQueryHandler(callback, pattern=rf"^{re.escape(prefix)}(:\d+)+$")

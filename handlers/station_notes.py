@@ -120,6 +120,9 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
     except CaseError as exc:
         log.info("%s on case %s by %s refused: %s", action.value, case_id, person.id, exc.code)
         await reply(update, exc.message)
+        if exc.code == "bad_input":  # a reason that says nothing: asked again, case unchanged
+            _data(context)["note"] = pending
+            return None
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
     log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))

@@ -7,7 +7,9 @@ it: the officer is asked 「先报送刚才的预警吗？」 with 报送 / 放�
 补充地点/人数/照片 like ``/warn TEXT``'s), 放弃 drops it with a word; either way the new
 input is then handled as it would have been. Danger now never waits for the question
 (:func:`handlers.officer.emergency_first` and :func:`handlers.officer.warn_command`
-file it at once and keep the proposal).
+file it at once and keep the proposal). ``/mine`` (or its menu button) is answered
+and the proposal shown again below the list, still waiting for 确认
+(:func:`mine_kept`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from telegram.ext import ConversationHandler
 from bot.services.cases import MAX_TEXT
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
+from handlers.flow import leave_and_redo
 from handlers.officer_confirm import propose_text, warning_text
 from handlers.officer_filing import (
     W_CONFIRM,
@@ -31,13 +34,16 @@ from handlers.officer_filing import (
     not_a_description,
     officer_of,
 )
+from handlers.officer_mine import show_mine
 from handlers.texts.warning_pending import (
     NOTHING_PENDING,
     PENDING_FILE,
     dropped,
+    kept_after_list,
     pending_markup,
     pending_question,
 )
+from handlers.warning_proposal import propose
 from handlers.warning_steps import warn_data, warn_draft
 
 #: ``user_data`` key of the new input waiting for the answer.
@@ -121,3 +127,26 @@ async def answered(update: Update, context: BotContext) -> str | int | None:
         await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
         return ConversationHandler.END
     return await propose_text(update, context, text)
+
+
+async def mine_kept(update: Update, context: BotContext) -> str | int | None:
+    """``/mine`` while a proposal waits: the list, then the proposal again (its 确认 or,
+    while a lowered level waits for its reason, that question), the state unchanged.
+    With nothing unconfirmed, the conversation is left as for any other command."""
+    draft = unconfirmed(context)
+    if draft is None:
+        return await leave_and_redo(update, context)
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+    await show_mine(update, context)
+    lowering = draft.get("lowering")
+    await reply(update, kept_after_list(str(draft["text"]), isinstance(lowering, str)))
+    if isinstance(lowering, str):
+        rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+        await reply(
+            update, texts.lower_reason_prompt(rubric, lowering), texts.keep_level_markup(rubric)
+        )
+    else:
+        await propose(update, context, draft)
+    return None

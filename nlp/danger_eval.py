@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from nlp.danger import DangerModel
 from nlp.danger_data import BLIND_SETS, HELD_OUT_GROUPS, RANK, Example
-from nlp.danger_train import fit
+from nlp.danger_train import RawFits, fit
 from nlp.emergency import detect
 from nlp.severity import assess_normalized, mask_look_alikes
 
@@ -118,18 +118,23 @@ def evaluate(
     return fig
 
 
-def leave_one_set_out(examples: Sequence[Example], alone: bool = False) -> list[SetFigures]:
+def leave_one_set_out(
+    examples: Sequence[Example], alone: bool = False, fits: RawFits | None = None
+) -> list[SetFigures]:
     """For each group: thresholds by LOSO over the others, weights from all but it.
 
     The figures of a set come from a model that never saw it, neither for its
     weights nor for its thresholds. The thresholds are chosen as the shipped
     model's are (:func:`train`: over what the rubric leaves to raise), or, for
-    the model ``alone``, over every text.
+    the model ``alone``, over every text. Weights fitted on the same groups are
+    fitted once (:data:`~nlp.danger_train.RawFits`); pass the same ``fits`` to
+    both runs (rubric-aware and ``alone``) on the same ``examples`` to share them.
     """
+    fits = {} if fits is None else fits
     out: list[SetFigures] = []
     for held in HELD_OUT_GROUPS:
         rest = [g for g in BLIND_SETS if g != held]
         train_ex = [ex for ex in examples if ex.group != held]
-        model = fit(train_ex, rest, with_rubric=not alone)
+        model = fit(train_ex, rest, with_rubric=not alone, fits=fits)
         out.append(evaluate(held, [ex for ex in examples if ex.group == held], model, alone))
     return out

@@ -39,13 +39,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from nlp.danger import HEADS, DangerModel, Head
 from nlp.danger_data import BLIND_SETS, RANK, Example, load_examples
 from nlp.severity import RAISES_FROM
 
-__all__ = ["fit", "train"]
+__all__ = ["RawFits", "fit", "train"]
 
 ALPHA = 1.0
 """Naive Bayes' additive smoothing (stop 24: 2.0 was no better leave one set out)."""
@@ -85,11 +86,16 @@ def _fit_head(examples: Sequence[Example], head: str) -> tuple[float, dict[str, 
     n_neg = len(rows) - n_pos
     if n_pos == 0 or n_neg == 0:
         return 0.0, {}
-    df: Counter[str] = Counter()
+    # One pass over the texts: document frequency is the positive plus the negative count.
+    pos: Counter[str] = Counter()
+    neg: Counter[str] = Counter()
+    for ex, y in rows:
+        (pos if y else neg).update(ex.grams)
+    df = pos.copy()
+    df.update(neg)
     sets: dict[str, set[str]] = {}
-    for ex, _ in rows:
-        df.update(ex.grams)
-        if MIN_SETS > 1:
+    if MIN_SETS > 1:
+        for ex, _ in rows:
             for g in ex.grams:
                 sets.setdefault(g, set()).add(ex.group)
     grams = sorted(
@@ -97,10 +103,6 @@ def _fit_head(examples: Sequence[Example], head: str) -> tuple[float, dict[str, 
     )
     if METHODS.get(head, "nb") == "logreg":
         return _fit_logreg(rows, grams)
-    pos: Counter[str] = Counter()
-    neg: Counter[str] = Counter()
-    for ex, y in rows:
-        (pos if y else neg).update(ex.grams)
     p_total = sum(pos[g] for g in grams) + ALPHA * len(grams)
     q_total = sum(neg[g] for g in grams) + ALPHA * len(grams)
     weights: dict[str, float] = {}
@@ -139,7 +141,33 @@ def _fit_logreg(
     return float(clf.intercept_[0]), weights
 
 
-def _fit_raw(examples: Sequence[Example], thresholds: dict[str, float]) -> DangerModel:
+RawFits = dict[frozenset[str], DangerModel]
+"""Models fitted with no thresholds, by the groups of their training examples.
+
+Shared by the fits of one leave-one-set-out run (:func:`nlp.danger_eval.leave_one_set_out`):
+every training list there is one list of examples less some groups, so the groups it
+holds name it. Leaving out groups A then B trains on the same texts as B then A, and the
+model alone and the rubric-aware one differ only in thresholds: without the cache the
+same weights were fitted up to four times.
+"""
+
+
+def _fit_raw(
+    examples: Sequence[Example], thresholds: dict[str, float], fits: RawFits | None = None
+) -> DangerModel:
+    """Fit every head on ``examples`` with the given thresholds (weights from ``fits``
+    when they hold a model of the same groups)."""
+    if fits is None:
+        return _fit_weights(examples, thresholds)
+    key = frozenset(ex.group for ex in examples)
+    raw = fits.get(key)
+    if raw is None:
+        raw = fits[key] = _fit_weights(examples, {})
+    heads = [replace(h, threshold=thresholds.get(h.name, 0.0)) for h in raw.heads]
+    return DangerModel(heads, raw.weights)
+
+
+def _fit_weights(examples: Sequence[Example], thresholds: dict[str, float]) -> DangerModel:
     """Fit every head on ``examples`` with the given thresholds."""
     table: dict[str, list[float]] = {}
     heads: list[Head] = []
@@ -215,12 +243,12 @@ def _best_threshold(scored: Iterable[tuple[float, int, float]], miss_cost: float
 
 
 def _out_of_fold(
-    examples: Sequence[Example], groups: Sequence[str]
+    examples: Sequence[Example], groups: Sequence[str], fits: RawFits | None = None
 ) -> list[tuple[Example, dict[str, float]]]:
     """Scores of each example of ``groups`` from a model trained without its group."""
     out: list[tuple[Example, dict[str, float]]] = []
     for held in groups:
-        model = _fit_raw([ex for ex in examples if ex.group != held], {})
+        model = _fit_raw([ex for ex in examples if ex.group != held], {}, fits)
         for ex in examples:
             if ex.group == held:
                 out.append((ex, dict(model.score(ex.masked).scores)))
@@ -228,10 +256,13 @@ def _out_of_fold(
 
 
 def _thresholds(
-    examples: Sequence[Example], groups: Sequence[str], with_rubric: bool = True
+    examples: Sequence[Example],
+    groups: Sequence[str],
+    with_rubric: bool = True,
+    fits: RawFits | None = None,
 ) -> dict[str, float]:
     """Every head's threshold, by leave-one-set-out over ``groups``."""
-    oof = _out_of_fold(examples, groups)
+    oof = _out_of_fold(examples, groups, fits)
     thresholds = {name: 0.0 for name in HEADS}
     for head, cost in MISS_COST.items():
         pairs = [
@@ -245,14 +276,18 @@ def _thresholds(
 
 
 def fit(
-    examples: Sequence[Example], groups: Sequence[str] = BLIND_SETS, with_rubric: bool = True
+    examples: Sequence[Example],
+    groups: Sequence[str] = BLIND_SETS,
+    with_rubric: bool = True,
+    fits: RawFits | None = None,
 ) -> DangerModel:
     """Thresholds by leave-one-set-out over ``groups``, then weights from every example.
 
     ``with_rubric=False`` chooses thresholds for the model used alone (the
-    figures that show what the model itself generalises to).
+    figures that show what the model itself generalises to). ``fits`` shares
+    weights between the fits of one leave-one-set-out run (:data:`RawFits`).
     """
-    model = _fit_raw(examples, _thresholds(examples, groups, with_rubric))
+    model = _fit_raw(examples, _thresholds(examples, groups, with_rubric, fits), fits)
     model.meta = {
         "features": "distinct character 1-2-grams of the normalised text, digits as 0",
         "heads": "score = bias + sum of weights present; logistic regression (liblinear, L2) "

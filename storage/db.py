@@ -7,19 +7,16 @@ and rolls back on error).
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import functools
-import re
-import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import Connection, Select, event, inspect, text
@@ -34,152 +31,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import greenlet_spawn
 
 from config.settings import normalise_database_url
-
-if TYPE_CHECKING:
-    from alembic.config import Config
-
-
-class SqliteTransaction:
-    """A SQLite write transaction of the hot path whose statements travel together.
-
-    Every statement on ``aiosqlite`` is a hand-off to the connection's thread and
-    back (a queue put, a thread wake-up, a write to the event loop's self-pipe):
-    about as much CPU as the statement itself. An update's accepting transaction
-    ran five to seven of them (``BEGIN``, the inbox row, a first contact's
-    ``people`` row, the carried settlings' marks and state, ``COMMIT``). Here a
-    statement whose result nobody reads (:meth:`execute`) waits, and goes with the
-    next one that is read (:meth:`execute_fetchall`) or with ``COMMIT``, in one
-    hand-off: ``BEGIN IMMEDIATE`` and the first read together, the rest and
-    ``COMMIT`` together. The statements, their order and the transaction are
-    those of a plain connection; a failing statement fails the whole transaction
-    (rolled back by :meth:`Database.hot`), as before.
-    """
-
-    def __init__(self, driver: aiosqlite.Connection, *, on_loop: bool = False) -> None:
-        self.driver = driver
-        self._pending: list[tuple[str, Sequence[Any]]] = [("BEGIN IMMEDIATE", ())]
-        self._sent = False
-        #: Statements run on the event loop's thread (see :func:`on_loop_thread`).
-        self._on_loop = on_loop
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
-        """Queue a statement whose result is not read; it runs in order, by commit at the latest."""
-        self._pending.append((sql, parameters))
-
-    async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        """Run the queued statements and this one, and return this one's rows."""
-        return await self._send((sql, parameters))
-
-    async def commit(self) -> None:
-        """Run what is queued and ``COMMIT`` (nothing at all if nothing was ever queued)."""
-        if not self._sent and len(self._pending) == 1:
-            return  # no statement: no transaction to open or commit
-        self._pending.append(("COMMIT", ()))
-        await self._send(None)
-
-    async def rollback(self) -> None:
-        """Drop what is queued and roll back what was sent."""
-        self._pending = []
-        if self._sent:
-            if self._on_loop:
-                raw = self.driver._conn
-                if raw is not None and raw.in_transaction:
-                    raw.execute("ROLLBACK")
-                return
-            await self.driver.rollback()
-
-    async def _send(self, fetch: tuple[str, Sequence[Any]] | None) -> list[Any]:
-        if self._on_loop and not self._sent:
-            # The transaction's first hand-off: take the write lock without waiting. Only
-            # another process can hold it here (this process's writers queue on
-            # ``Database._writer``); then the whole transaction goes to the driver's thread,
-            # where SQLite's busy handler may wait without stopping the event loop.
-            raw = self.driver._conn
-            assert raw is not None
-            if not _begin_immediate_now(raw):
-                self._on_loop = False
-            else:
-                self._pending.pop(0)  # BEGIN IMMEDIATE: done
-        if self._on_loop:
-            statements, self._pending = self._pending, []
-            self._sent = True
-            raw = self.driver._conn
-            assert raw is not None
-            for sql, parameters in statements:
-                raw.execute(sql, parameters)
-            return [] if fetch is None else raw.execute(*fetch).fetchall()
-        statements, self._pending = self._pending, []
-        self._sent = True
-        raw = self.driver._conn  # the driver's sqlite3 connection, used on its own thread
-
-        def run() -> list[Any]:
-            for sql, parameters in statements:
-                raw.execute(sql, parameters)
-            return [] if fetch is None else raw.execute(*fetch).fetchall()
-
-        # aiosqlite's own hand-off (its public methods are one statement each).
-        hand_off = cast(
-            Callable[[Callable[[], list[Any]]], Awaitable[list[Any]]], self.driver._execute
-        )
-        return await hand_off(run)
-
-
-def _begin_immediate_now(raw: sqlite3.Connection) -> bool:
-    """``BEGIN IMMEDIATE`` without waiting for another process's write lock; False if busy."""
-    raw.execute("PRAGMA busy_timeout=0")
-    try:
-        raw.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if not _is_busy(exc):
-            raise
-        return False
-    finally:
-        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    return True
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return bool(code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
-    return "locked" in str(exc) or "busy" in str(exc)
-
-
-class SqliteLoopReader:
-    """A hot read of one statement, run on the event loop's own thread.
-
-    A read is a few tens of microseconds of SQLite; handing it to aiosqlite's
-    thread and back (a queue put, a thread wake-up, a write to the loop's
-    self-pipe, two context switches) cost more CPU than the read. A WAL reader
-    takes no lock that a writer holds, so it does not wait; should SQLite still
-    answer "busy" (a WAL reset or recovery by another process), the read is
-    made on the driver's thread instead, where its busy handler may wait
-    without stopping the event loop. Safe because the pooled connection is
-    this caller's alone while it is checked out (the driver's thread is idle)
-    and the connection is opened with ``check_same_thread=False``.
-    """
-
-    def __init__(self, driver: aiosqlite.Connection) -> None:
-        self.driver = driver
-
-    async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        """This statement's rows (its own snapshot: no transaction is open)."""
-        raw = self.driver._conn
-        assert raw is not None
-        raw.execute("PRAGMA busy_timeout=0")
-        try:
-            return raw.execute(sql, parameters).fetchall()
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        return list(await self.driver.execute_fetchall(sql, parameters))
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> None:
-        """One statement whose rows are not read (a read-only block never writes)."""
-        await self.execute_fetchall(sql, parameters)
-
+from storage.revisions import head_revision, run_alembic
+from storage.sqlite_hot import SQLITE_BUSY_TIMEOUT_MS, SqliteLoopReader, SqliteTransaction
 
 #: A transaction on the hot path (:meth:`Database.hot`): Core on PostgreSQL; on SQLite a
 #: :class:`SqliteLoopReader` (reads) or a :class:`SqliteTransaction` (writes).
@@ -187,8 +40,6 @@ HotConnection = AsyncConnection | aiosqlite.Connection | SqliteLoopReader | Sqli
 #: The raw SQLite forms of :data:`HotConnection` (plain SQL with ``?`` parameters).
 RAW_SQLITE = (aiosqlite.Connection, SqliteLoopReader, SqliteTransaction)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Execution option of the read-only engine: SQLite opens its transactions DEFERRED.
 READ_ONLY = "minqing_read_only"
 
@@ -421,12 +272,12 @@ class Database:
     async def migrate(self, revision: str = "head") -> None:
         """Upgrade the schema to ``revision``."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_run_alembic, "upgrade", revision)
+            await conn.run_sync(run_alembic, "upgrade", revision)
 
     async def downgrade(self, revision: str = "base") -> None:
         """Downgrade the schema to ``revision``."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_run_alembic, "downgrade", revision)
+            await conn.run_sync(run_alembic, "downgrade", revision)
 
     async def current_revision(self) -> str | None:
         """The schema revision the database is at, or None before ``minqing init``.
@@ -466,54 +317,3 @@ async def fetch_all(session: AsyncSession, stmt: Select[T], limit: int | None = 
     if limit is not None:
         stmt = stmt.limit(limit)
     return list((await session.scalars(stmt)).all())
-
-
-_REVISION_RE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
-
-
-def head_revision() -> str | None:
-    """The newest migration's revision, read from the scripts' ``revision`` lines.
-
-    The same answer as Alembic's ``ScriptDirectory.get_current_head()``
-    (``tests/test_migrations.py`` checks it) without importing Alembic and its
-    script machinery, which took a third of a second of every command's start.
-    None when the scripts do not have exactly one head.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(
-            (m.group(1), ast.literal_eval(m.group(2)))
-            for m in _REVISION_RE.finditer(path.read_text(encoding="utf-8"))
-        )
-        if "revision" not in found:
-            continue
-        revisions.add(str(found["revision"]))
-        down = found.get("down_revision")
-        if isinstance(down, str):
-            parents.add(down)
-        elif isinstance(down, tuple | list):
-            parents.update(str(d) for d in down)
-    heads = revisions - parents
-    return next(iter(heads)) if len(heads) == 1 else None
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration pointing at the packaged migrations."""
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
-
-
-def _run_alembic(connection: Connection, action: str, revision: str) -> None:
-    from alembic import command
-
-    cfg = alembic_config(connection)
-    if action == "upgrade":
-        command.upgrade(cfg, revision)
-    else:
-        command.downgrade(cfg, revision)

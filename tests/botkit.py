@@ -15,9 +15,11 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
 from bot.runtime.assembly import Runtime, open_runtime
@@ -31,6 +33,7 @@ from config.settings import load_settings
 from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseEvent, OutboxMessage, Person
+from tests.dbtemplate import copy_sqlite_template
 from tests.factories import suite_now
 
 TOKEN = "123456789:TEST-minqing-bot"
@@ -251,14 +254,27 @@ async def running_bot(
             await runtime.close()
 
 
+def _exists(path: Path) -> bool:
+    return path.exists()
+
+
 @contextlib.asynccontextmanager
 async def sqlite_bot(
     url: str, district: District, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BotKit]:
-    """A started :class:`BotKit` on a fresh SQLite database at ``url``."""
+    """A started :class:`BotKit` on a fresh SQLite database at ``url``.
+
+    Where no file is there yet, the database is a copy of a migrated template
+    (:mod:`tests.dbtemplate`); otherwise it is migrated here.
+    """
+    path = Path(make_url(url).database or "")
+    fresh = path.name != "" and not _exists(path)
+    if fresh:
+        await copy_sqlite_template(path, district)
     db = Database(url)
-    await db.migrate()
-    await sync_organisation(db, district)
+    if not fresh:
+        await db.migrate()
+        await sync_organisation(db, district)
     try:
         async with running_bot(db, district, env) as kit:
             yield kit

@@ -2,7 +2,8 @@
 
 PostgreSQL tests run when ``MINQING_TEST_POSTGRES_URL`` is set (``.ci/run``
 sets it); each test gets a database of its own, created and dropped around it,
-so that tests never see each other's rows.
+so that tests never see each other's rows. A test's ``db`` is a copy of a
+migrated template (:mod:`tests.dbtemplate`) rather than migrated in the test.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from telegram.request import HTTPXRequest
 
 from bot.bench.database import postgres_admin
 from bot.fakeapi import FakeBotApi, running_fake_bot_api
-from bot.services.organisation import sync_organisation
 from config.district import District, load_district
 from storage.db import Database
 from tests.dashkit import Dash, serve
+from tests.dbtemplate import (
+    copy_sqlite_template,
+    create_postgres_from_template,
+    remove_templates,
+)
 
 # As `minqing` itself does (bot.cli.main): RetryAfter.retry_after as a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -42,26 +47,47 @@ async def _admin_execute(sql: str) -> None:
     await postgres_admin(sql, postgres_admin_url())
 
 
-async def _make_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+async def _make_database_url(
+    backend: str, tmp_path: Path, migrated_for: District | None = None
+) -> AsyncIterator[str]:
+    """An empty database, or with ``migrated_for`` one migrated with that district loaded."""
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'minqing-test.db'}"
+        path = tmp_path / "minqing-test.db"
+        if migrated_for is not None:
+            await copy_sqlite_template(path, migrated_for)
+        yield f"sqlite+aiosqlite:///{path}"
         return
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set")
     name = f"mq_test_{uuid.uuid4().hex[:12]}"
-    await _admin_execute(f'CREATE DATABASE "{name}"')
     try:
-        url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
-        yield url.render_as_string(hide_password=False)
+        if migrated_for is not None:
+            yield await create_postgres_from_template(admin, name, migrated_for)
+        else:
+            await _admin_execute(f'CREATE DATABASE "{name}"')
+            url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
+            yield url.render_as_string(hide_password=False)
     finally:
         await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove the migrated templates the run made."""
+    remove_templates()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database on each backend (PostgreSQL skipped when not configured)."""
-    async for url in _make_database_url(request.param, tmp_path):
+    """A database on each backend (PostgreSQL skipped when not configured).
+
+    Empty, except in a test that uses ``db``: then it is ``db``'s database, already
+    migrated with the test's district loaded (a copy of a template).
+    """
+    district: District | None = (
+        request.getfixturevalue("district") if "db" in request.fixturenames else None
+    )
+    async for url in _make_database_url(request.param, tmp_path, district):
         yield url
 
 
@@ -79,11 +105,12 @@ def district() -> District:
 
 
 @pytest.fixture
-async def db(database_url: str, district: District) -> AsyncIterator[Database]:
-    """A migrated database with the default organisation loaded, on each backend."""
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database with the test's district loaded, on each backend.
+
+    ``database_url`` made it from a migrated template (:mod:`tests.dbtemplate`).
+    """
     database = Database(database_url)
-    await database.migrate()
-    await sync_organisation(database, district)
     try:
         yield database
     finally:

@@ -47,6 +47,22 @@ def test_help_and_classify_import_no_database_telegram_or_web_stack() -> None:
     assert "jieba" in after_classify and not heavy & after_classify
 
 
+def test_help_imports_nothing_beyond_what_argparse_needs_to_answer_help() -> None:
+    """What ``bench commands`` takes as ``--help``'s anchor is all it loads, but minqing's CLI."""
+    anchor = (
+        "import argparse, contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: argparse.ArgumentParser(prog='minqing').parse_args(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "import sys; print('\\n'.join(sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", anchor], capture_output=True, text=True, check=True
+    ).stdout
+    extra = _modules_after(["--help"]) - set(out.split())
+    assert extra <= {"bot", "bot.cli", "collections.abc"}, extra
+
+
 def test_units_loads_the_database_stack_but_not_postgresql_telegram_web_or_alembic(
     tmp_path: Path,
 ) -> None:

@@ -233,15 +233,20 @@ def test_probe_i_stays_at_least_where_it_was_scored_unseen() -> None:
     assert sum(sure) >= 189 and sum(sure) / len(sure) >= 0.95
 
 
-def test_probe_k_stays_at_least_where_it_was_scored_unseen() -> None:
+def test_probe_k_keeps_the_level_it_was_tuned_to() -> None:
     """Issue 14's blind probe K (240 messages, stop 24, written by a helper who saw only
     DESIGN.md, the seed and the issue, never the lexicon or another probe; about half name no
     office) was scored on main 5b259e8 before any change of stop 24 (room 218, bureau 215,
     confidence >= 0.8 right 197/203) and once, unseen, on the merged classifier of stop 24
     (1c56867): room 218/240 = 0.908 (target 0.93: missed), bureau 214/240 = 0.892 (target 0.90:
-    missed), confidence >= 0.8 right 197/203 = 0.970 (met). Nobody has tuned on it."""
+    missed), confidence >= 0.8 right 197/203 = 0.970 (met).
+
+    Since stop 25 (branch i14f) it is TUNED ON: its misses were read and fixed by duty words
+    and rules (docs/classifier.md, "Stop 25"), giving room 239, bureau 239, confidence >= 0.8
+    right 212/213 in-sample. Those figures are no estimate of unseen traffic any more; this
+    guards the tuned level with two rows of slack. The unseen estimate needs a fresh probe."""
     rows, room, bureau, sure = _probe("probe_k_citizen_messages.tsv")
     assert rows == 240
-    assert room >= 218
-    assert bureau >= 214
-    assert sum(sure) >= 197 and sum(sure) / len(sure) >= 0.95
+    assert room >= 237
+    assert bureau >= 237
+    assert sum(sure) >= 208 and sum(sure) / len(sure) >= 0.95

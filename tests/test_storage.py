@@ -14,9 +14,10 @@ from sqlalchemy import Connection, inspect, select
 from bot.services.invites import InviteError, create_invite, hash_code, redeem_invite
 from bot.services.organisation import coverage, sync_organisation
 from config.district import District
-from storage.db import Database, alembic_config, head_revision
+from storage.db import Database
 from storage.enums import Role
 from storage.models import Base, Invite, Person, Unit
+from storage.revisions import alembic_config, head_revision
 
 
 def _table_names(conn: Connection) -> set[str]:

@@ -1,8 +1,9 @@
-"""Trial 25 T7: someone who writes of self-harm is not run through a complaint's routine.
+"""Trial 25 T7 (the /status part): someone who wrote of self-harm never sees, in /status,
+the station's note about them nor a 办结时限 — before or after the case is closed.
 
-After the crisis line they get a receipt without deadlines; when the station
-closes the case they get a human word and the crisis line again, never the
-station's note about them nor a satisfaction survey; /status shows neither.
+The receipt, the care word at 办结 and the absence of a survey are checked in
+tests/test_trial_self_harm_care.py; this file checks /status and that the case went to
+the police station at once (trial 25 T2).
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
         yield k
 
 
-async def test_self_harm_gets_care_not_a_deadline_or_a_survey(kit: BotKit) -> None:
+async def test_status_of_a_self_harm_case_shows_no_deadline_nor_the_note(kit: BotKit) -> None:
     police = kit.user(POLICE, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
     action = citizen.send_text(TEXT)
-    await kit.answer(citizen, action, "12356")
-    receipt = await kit.answer(citizen, action, "已登记")
-    assert "办结时限" not in receipt.content and "12356" in receipt.content
+    await citizen.wait_for_message(
+        lambda m: "工作人员会尽快联系您" in m.content, WAIT, since=action
+    )
     await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
     (case,) = await kit.cases()
     number = case.number or ""
@@ -46,20 +47,17 @@ async def test_self_harm_gets_care_not_a_deadline_or_a_survey(kit: BotKit) -> No
     )
     await kit.callback_answer(police.press(card, "签收"))
     await police.wait_for_message(lambda m: m is card and "已签收" in m.content, WAIT)
+    status = await kit.say(citizen, "/status", number)
+    assert "办结时限" not in status.content
+
     await kit.press(police, card, "办结", "办结说明")
     await kit.say(police, NOTE, "办结类型")
     await kit.say(police, "实际解决", "已办结")
-
-    closing = await citizen.wait_for_message(lambda m: "工作人员已跟进" in m.content, WAIT)
-    assert "12356" in closing.content and not closing.buttons
+    await citizen.wait_for_message(lambda m: "已经跟进了您的求助" in m.content, WAIT)
     await kit.delivered()
-    said = [m for m in citizen.transcript() if m.from_bot]
-    for m in said:
-        assert "当事人" not in m.content and "满意" not in m.content, m.content
-        assert "办结时限" not in m.content, m.content
-    assert not any("满意" in str(m.buttons) for m in said)
     stored = await kit.case(case.id)
-    assert stored.status == CaseStatus.RESOLVED and stored.resolution_note == NOTE
+    assert stored.status == CaseStatus.CLOSED and stored.resolution_note == NOTE
 
     status = await kit.say(citizen, "/status", number)
     assert "当事人" not in status.content and "办结时限" not in status.content
+    assert "办理结果" not in status.content

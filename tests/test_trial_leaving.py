@@ -31,15 +31,14 @@ async def test_trial_a_command_before_confirm_says_the_warning_was_not_sent(kit:
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, DISPUTE, "预警研判")
-    action = officer.send_text("/mine")
+    # (/mine only reads and keeps the proposal: tests/test_trial_mine_keeps_proposal.py.)
+    action = officer.send_text("/help")
     told = await officer.wait_for_message(lambda m: "还没有报送" in m.content, WAIT, since=action)
     assert DISPUTE in told.content and "/warn" in told.content
-    # /mine is still answered, after the notice.
-    mine = await officer.wait_for_message(
-        lambda m: "还没有报送过预警" in m.content, WAIT, since=action
-    )
+    # /help is still answered, after the notice.
+    helped = await officer.wait_for_message(lambda m: "使用说明" in m.content, WAIT, since=action)
     replies = [m for m in officer.transcript() if m.from_bot]
-    assert replies.index(told) < replies.index(mine)
+    assert replies.index(told) < replies.index(helped)
     # The old proposal cannot file anything; it says so in an officer's words and loses
     # its buttons.
     late = officer.press(proposal, "确认")

@@ -5,7 +5,8 @@ officer and the station see, and what the database holds.
 
 #1 A citizen's /status offers 补充说明 and 撤回 on their open cases. 补充说明 is a
    ``note_added`` event and a 【群众补充说明】 ping to the owning station; 撤回 asks
-   for a confirmation, makes the case ``withdrawn`` (kept, with its events; the
+   for a confirmation (then an optional reason, skipped here: see
+   tests/test_trial_withdraw_reason.py), makes the case ``withdrawn`` (kept, with its events; the
    station is told and its card loses the buttons). A critical (danger) case is not
    withdrawn by a tap: the request is recorded and the station asked to verify.
 #2 An officer's one-shot ``/warn TEXT`` receipt carries the guided flow's
@@ -75,7 +76,8 @@ async def test_citizen_adds_information_then_withdraws_and_the_case_stays(kit: B
 
     listing = await _status(kit, citizen)
     ask = await kit.press(citizen, listing, f"撤回 {tail}", "确定撤回")
-    await kit.press(citizen, ask, "确认撤回", lambda m: m is ask and "已撤回" in m.content)
+    await kit.press(citizen, ask, "确认撤回", lambda m: m is ask and "原因" in m.content)
+    await kit.press(citizen, ask, "跳过", lambda m: m is ask and "已撤回" in m.content)
     await citizen.wait_for_message(lambda m: m.content.startswith(f"您已撤回 {number}"), WAIT)
     gone = await chief.wait_for_message(lambda m: m.content.startswith("【群众撤回】"), WAIT)
     assert number in gone.content and "无需继续办理" in gone.content
@@ -107,7 +109,8 @@ async def test_a_critical_case_is_not_withdrawn_by_a_tap(kit: BotKit) -> None:
 
     listing = await _status(kit, citizen)
     ask = await kit.press(citizen, listing, f"撤回 {tail}", "涉及人身安全")
-    await kit.press(citizen, ask, "确认申请撤回", lambda m: m is ask and "核实" in m.content)
+    await kit.press(citizen, ask, "确认申请撤回", lambda m: m is ask and "原因" in m.content)
+    await kit.press(citizen, ask, "跳过", lambda m: m is ask and "核实" in m.content)
     await citizen.wait_for_message(lambda m: "不能直接撤回" in m.content, WAIT)
     # Whoever handles it now is asked to verify; the case stays open, the request recorded.
     stored = await kit.case(case.id)
@@ -140,7 +143,8 @@ async def test_one_shot_warning_gets_the_after_filing_actions(kit: BotKit) -> No
 
     # 撤回 from the receipt: confirmed, the station told, the warning kept as withdrawn.
     ask = await kit.press(officer, receipt, "撤回", "确定撤回")
-    await kit.press(officer, ask, "确认撤回", lambda m: m is ask and "已撤回" in m.content)
+    await kit.press(officer, ask, "确认撤回", lambda m: m is ask and "原因" in m.content)
+    await kit.press(officer, ask, "跳过", lambda m: m is ask and "已撤回" in m.content)
     told = await chief.wait_for_message(lambda m: m.content.startswith("【报送人撤回】"), WAIT)
     assert number in told.content
     assert (await kit.case(case.id)).status == CaseStatus.WITHDRAWN

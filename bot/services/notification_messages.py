@@ -79,11 +79,22 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
     return "\n".join(lines)
 
 
-def reporter_registered_with_care(view: CaseView, hotline: str) -> str:
-    """The receipt of someone who wrote of self-harm: no deadlines, a person will call."""
+def reporter_registered_care(view: CaseView, hotline: str) -> str:
+    """The receipt of someone who wrote of harming themselves: people, not deadlines."""
     return (
-        f"您的求助已登记，编号：{view.number}。工作人员会尽快与您联系。\n"
-        f"您可以随时在这里告诉我们您的情况，或拨打心理援助热线 {hotline}（24小时有人接听）。"
+        f"我们已经收到您的消息，{view.owning_unit_name}的工作人员会尽快联系您。"
+        "您不是一个人，我们会一直在。\n"
+        f"如果现在有危险，请立即拨打110或120；心理援助热线{hotline}全天都可以拨打。\n"
+        f"（编号：{view.number}，想说什么随时发消息给我们。）"
+    )
+
+
+def reporter_resolved_care(view: CaseView, hotline: str) -> str:
+    """办结 of a self-harm case: a human word, no result text and no survey."""
+    return (
+        f"您好，工作人员已经跟进了您的求助（{view.number}）。"
+        "如果您还是觉得难受，或者有任何需要，请随时再发消息给我们；"
+        f"心理援助热线{hotline}全天都可以拨打，有危险请立即拨打110或120。我们一直都在。"
     )
 
 
@@ -133,14 +144,6 @@ def follow_up_question(view: CaseView) -> str:
         lines.append(f"办理结果：{view.resolution_note}")
     lines.append("请问问题解决了吗？您对办理结果满意吗？请点击下方按钮回复。")
     return "\n".join(lines)
-
-
-def resolved_with_care(view: CaseView, hotline: str) -> str:
-    """办结 of a self-harm case, to the person: no survey, the station's note stays internal."""
-    return (
-        f"工作人员已跟进您的求助（{view.number}）。我们一直都在：如果您还需要帮助，"
-        f"可以随时在这里告诉我们，或拨打心理援助热线 {hotline}（24小时有人接听）。"
-    )
 
 
 def warning_resolved(view: CaseView) -> str:

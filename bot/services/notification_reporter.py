@@ -46,11 +46,12 @@ def staff_withdraw_requested(view: CaseView, reason: str | None) -> str:
 
 def reporter_withdrawn(view: CaseView) -> str:
     """The reporter's receipt of a withdrawal."""
-    kept = "“我报送的预警”（/mine）" if view.kind == "warning" else "“我的诉求”（/status）"
-    return (
-        f"您已撤回 {view.number}，承办单位已收到通知，将不再办理。"
-        f"该记录仍保留在{kept}中。如有新情况，可随时重新反映。"
+    kept = (
+        "该预警仍保留在“我报送的预警”（/mine）中。如有新情况，可随时重新报送。"
+        if view.kind == "warning"
+        else "该记录仍保留在“我的诉求”（/status）中。如有新情况，可随时重新反映。"
     )
+    return f"您已撤回 {view.number}，承办单位已收到通知，将不再办理。{kept}"
 
 
 def reporter_withdraw_requested(view: CaseView) -> str:

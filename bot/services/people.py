@@ -175,13 +175,17 @@ class PeopleService:
             person = await get_person_by_telegram_id(session, telegram_user_id)
             return None if person is None else self._info(person)
 
-    async def touch(self, telegram_user_id: int, name: str, chat_id: int) -> PersonInfo:
+    async def touch(self, telegram_user_id: int, name: str, chat_id: int | None) -> PersonInfo:
         """The person writing to the bot, created as a citizen on first contact.
 
-        Someone who writes to the bot has (again) allowed it to write back: a
-        ``blocked_at`` mark left by the delivery worker is cleared, and the chat
-        id is kept current.
+        Someone who writes to the bot in their private chat has (again) allowed it
+        to write back: a ``blocked_at`` mark left by the delivery worker is cleared,
+        and the chat id is kept current. ``chat_id`` is None for an update from
+        another chat (a button under a message in a group or in somebody else's
+        chat): neither changes then, and a new person's notices go to their private
+        chat, whose id is their user id.
         """
+        private = chat_id is not None
         # Most updates come from someone known whose row needs no change: one read.
         async with self.db.hot(write=False) as conn:
             row = await find_person_hot(conn, telegram_user_id)
@@ -189,21 +193,22 @@ class PeopleService:
             # First contact: a citizen row, written again harmlessly on a replay.
             async with self.db.hot() as conn:
                 now = self.cases.clock.now()
-                await add_citizen_hot(conn, telegram_user_id, name, chat_id, now)
+                own = chat_id if chat_id is not None else telegram_user_id
+                await add_citizen_hot(conn, telegram_user_id, name, own, now)
                 row = await find_person_hot(conn, telegram_user_id)
         if (
             row is not None
-            and not row.blocked
-            and row.chat_id == chat_id
+            and (not row.blocked or not private)
+            and (row.chat_id == chat_id or not private)
             and (not name or row.name == name[:200].replace("\x00", "\ufffd"))
         ):
             return self._info(row)
         # A changed name or chat, or a blocked mark to clear: also safe to repeat.
         async with self.db.session(replay_safe=True) as session:
             person = await ensure_citizen(session, telegram_user_id, name, chat_id)
-            if person.blocked_at is not None:
+            if private and person.blocked_at is not None:
                 person.blocked_at = None
-            if person.chat_id != chat_id:
+            if chat_id is not None and person.chat_id != chat_id:
                 person.chat_id = chat_id
             return self._info(person)
 

@@ -118,8 +118,9 @@ SELF_HARM = "self_harm"
 def is_self_harm(text: str) -> bool:
     """Whether ``text`` tells of self-harm now (the rubric's ``self_harm`` family).
 
-    Such a case is handled with care: the person is not given deadlines or a
-    satisfaction survey, and the text never leaves through the public API.
+    For where only the text is at hand (/status): such a case shows its reporter
+    neither a deadline nor the station's note. The service itself tells a self-harm
+    case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
     """
     norm = danger_text(text)
     return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))

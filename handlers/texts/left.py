@@ -1,6 +1,6 @@
 """What a user is told when a command takes them out of a step that was waiting for them.
 
-A command in the middle of a step (``/mine`` while a warning waits for 确认, ``/status``
+A command in the middle of a step (``/start`` while a warning waits for 确认, ``/status``
 while a 退单 waits for its reason, ``/help`` while a follow-up waits for a comment) ends
 that step and is then answered (:func:`handlers.flow.leave_and_redo`). What the step held
 was not saved; these texts say so and how to do it again, so nothing is dropped silently.

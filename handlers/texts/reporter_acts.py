@@ -15,6 +15,10 @@ NOTE = f"{UI}cnote"
 WITHDRAW = f"{UI}wd"
 WITHDRAW_YES = f"{UI}wdy"
 WITHDRAW_NO = f"{UI}wdn"
+#: 跳过 under the optional reason asked after 确认撤回.
+WITHDRAW_SKIP = f"{UI}wds"
+#: Longest reason for a withdrawal (a short sentence; the station reads it on its ping).
+MAX_WITHDRAW_REASON = 200
 #: The one-shot ``/warn TEXT`` receipt's 补充地点/人数/照片 (the guided flow's steps).
 WARN_ADD = f"{UI}wadd"
 
@@ -72,9 +76,9 @@ NOTE_CANCELLED = "已取消，未补充任何内容。"
 NOTE_LEFT = "补充说明未发送（您已转到其他操作）；如需补充，请在 /status 中重新点「补充说明」。"
 
 
-def withdraw_confirm(view: CaseView, verified: bool) -> str:
-    """The confirmation asked before 撤回 (``verified``: the station must verify it)."""
-    if verified:
+def withdraw_confirm(view: CaseView, verify: bool) -> str:
+    """The confirmation asked before 撤回 (``verify``: only a request the units verify)."""
+    if verify:
         return (
             f"{view.number} 涉及人身安全，不能直接撤回：确认后，您的撤回申请会转告承办单位，"
             "由他们联系核实、确认安全后办结。确定申请撤回吗？"
@@ -85,8 +89,8 @@ def withdraw_confirm(view: CaseView, verified: bool) -> str:
     )
 
 
-def withdraw_markup(view: CaseView, verified: bool) -> InlineKeyboardMarkup:
-    yes = "确认申请撤回" if verified else "确认撤回"
+def withdraw_markup(view: CaseView, verify: bool) -> InlineKeyboardMarkup:
+    yes = "确认申请撤回" if verify else "确认撤回"
     return InlineKeyboardMarkup(
         [
             [
@@ -97,10 +101,53 @@ def withdraw_markup(view: CaseView, verified: bool) -> InlineKeyboardMarkup:
     )
 
 
-def withdraw_done(view: CaseView) -> str:
-    if view.status == "withdrawn":
-        return f"已撤回 {view.number}。"
-    return f"{view.number} 的撤回申请已转告承办单位核实。"
+def withdraw_reason_prompt(view: CaseView, verify: bool) -> str:
+    """Asked after 确认撤回: an optional short reason, passed on to the station."""
+    what = "申请撤回" if verify else "撤回"
+    return (
+        f"请简要说明{what} {view.number} 的原因（选填，{MAX_WITHDRAW_REASON}字以内，"
+        "例如“问题已自行解决”），直接发送文字即可，原因会转告承办单位；"
+        "不想说明请点「跳过」。"
+    )
+
+
+def withdraw_reason_markup(view: CaseView) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "跳过", callback_data=f"{WITHDRAW_SKIP}:{view.id}:{view.version}"
+                ),
+                InlineKeyboardButton("不撤回", callback_data=f"{WITHDRAW_NO}:{view.id}"),
+            ]
+        ]
+    )
+
+
+def withdraw_reason_too_long(length: int) -> str:
+    return (
+        f"撤回原因请简短说明（{MAX_WITHDRAW_REASON}字以内，您发送了{length}字），请重新发送；"
+        "不想说明请点「跳过」。如有新问题要反映，请在撤回后直接发送。"
+    )
+
+
+def withdraw_done(view: CaseView, reason: str | None = None) -> str:
+    done = (
+        f"已撤回 {view.number}。"
+        if view.status == "withdrawn"
+        else f"{view.number} 的撤回申请已转告承办单位核实。"
+    )
+    return done + (f"\n撤回原因：{reason}" if reason else "")
+
+
+def withdraw_left(number: str) -> str:
+    """A command, a menu button or danger now while the reason was asked: not withdrawn."""
+    return f"{number} 没有撤回（撤回原因还没有填写），问题继续办理。如需撤回，请重新点「撤回」。"
+
+
+WITHDRAW_CANCELLED = "已取消撤回，问题继续办理。"
+WITHDRAW_STALE = "这个撤回问题已处理或已过期，没有撤回。如需撤回，请重新点「撤回」。"
+WITHDRAW_CHANGED = "该问题的办理情况刚刚有了变化，请看更新后的提示再确认。"
 
 
 WITHDRAW_KEPT = "好的，未撤回，问题继续办理。"

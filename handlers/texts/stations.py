@@ -28,9 +28,10 @@ NO_PENDING = "本单位目前没有待办案件。"
 
 
 def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str:
-    """/pending: open cases, overdue first."""
+    """/pending: open cases, critical first, then overdue first (the service's order)."""
     if not views:
         return NO_PENDING
+    views = sorted(views, key=lambda v: v.severity != "critical")  # stable
     overdue = sum(1 for v in views if v.overdue)
     head = f"{unit_name}待办案件：共{len(views)}件" + (f"，其中超期{overdue}件" if overdue else "")
     parts = [head]
@@ -42,11 +43,18 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             if view.status in ("registered", "returned", "dispatched", "reopened")
             else view.resolve_due_at
         )
-        due_label = "签收时限" if due is view.ack_due_at else "办结时限"
+        # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限.
+        due_label = (
+            "办结时限"
+            if due is not view.ack_due_at
+            else "派单时限"
+            if view.status in ("registered", "returned")
+            else "签收时限"
+        )
         flag = "⚠️超期 " if view.overdue else ""
         kind = (
             f"{view.kind_label}·{view.severity_label}"
-            if view.kind == "warning"
+            if view.kind == "warning" or view.severity in ("high", "critical")
             else view.kind_label
         )
         block = (

@@ -40,4 +40,14 @@ def dropped(old: str) -> str:
     return f"已放弃刚才的预警「{_short(old)}」，没有报送。"
 
 
+def kept_after_list(old: str, lowering: bool) -> str:
+    """/mine answered while the proposal waits: it is kept, and what to do next."""
+    then = (
+        "请发送降低等级的理由，或点下方「保持」不降级。"
+        if lowering
+        else "请在下方预警研判上点「确认」报送，或点「取消」放弃。"
+    )
+    return f"您正在填写的预警「{_short(old)}」还没有报送，已为您保留：{then}"
+
+
 NOTHING_PENDING = "这个问题已处理（刚才的预警已报送或已取消）。"

@@ -50,7 +50,9 @@ class CaseEscalation(CaseTx):
 
         Sets ``escalation_level`` and ``escalated_to_unit_id``; while the case
         still awaits acknowledgement the new level gets a fresh acknowledgement
-        deadline (and timer). Notifies every responsible unit and the reporter.
+        deadline (and timer). Notifies every responsible unit and the reporter;
+        the new level's handlers who held a read-only copy get a new card message
+        (``new_card_units`` of :meth:`publish_tx`), as a dispatched unit's do.
 
         Args:
             s: the transaction.
@@ -117,6 +119,10 @@ class CaseEscalation(CaseTx):
             now,
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
             reporter_text=nt.reporter_escalated,
+            # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
+            # a critical warning) gets the card with its buttons as a new message, which
+            # notifies; the copy stays as it was, for reading.
+            new_card_units=[target],
         )
         return True
 
@@ -184,7 +190,8 @@ class CaseEscalation(CaseTx):
             return self.view_for(case, actor, now)
 
     async def _check_urge_interval(self, s: AsyncSession, case: Case, now: datetime) -> None:
-        """One 催办 by hand per case per ``[escalation] urge_interval`` (default 24 h),
+        """One 催办 by hand per case per ``[escalation] urge_interval`` (default 24 h) or
+        per the case's acknowledgement period if shorter (1 h for high and critical),
         counted on the service's clock from the last ``urged`` event, whoever urged.
 
         Raises:
@@ -199,7 +206,12 @@ class CaseEscalation(CaseTx):
             return
         if last.tzinfo is None:
             last = last.replace(tzinfo=UTC)
+        # A case whose acknowledgement window is shorter (a critical one's hour) may be
+        # urged once per that window: a day would outlast its whole deadline (trial 25 T8).
         interval = self.district.escalation.urge_interval
+        window = self.district.deadlines[case.priority].acknowledge.delta  # None: working days
+        if window is not None and window < interval:
+            interval = window
         if now - last < interval:
             hours = interval.total_seconds() / 3600
             raise CaseError(

@@ -22,6 +22,7 @@ from bot.services.cases.model import (
     Preview,
     _alternative_pair,
     _keywords,
+    strip_controls,
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
@@ -32,7 +33,6 @@ from bot.services.routing import (
     UNKNOWN,
     Route,
 )
-from bot.services.triage import is_self_harm
 from nlp import normalize as normalize_text
 from nlp.reasons import decision_words
 from storage.enums import CaseKind, CaseStatus
@@ -58,8 +58,6 @@ class CaseFiling(CaseTx):
             raise
 
     def _receipt(self, view: CaseView) -> str:
-        if view.kind == CaseKind.REQUEST and is_self_harm(view.text):
-            return nt.reporter_registered_with_care(view, self.district.crisis_hotline)
         return nt.reporter_registered(view, self.district, self.tz)
 
     def preview(self, text: str) -> Preview:
@@ -127,7 +125,7 @@ class CaseFiling(CaseTx):
             case.suggested_bureau = c.bureau if c.bureau in self.district.bureaus else None
 
     def _check_text(self, text: str) -> str:
-        text = text.strip()
+        text = strip_controls(text).strip()
         if not text:
             raise CaseError("bad_input", "请用文字描述您遇到的问题。")
         if len(text) > MAX_TEXT:
@@ -192,9 +190,10 @@ class CaseFiling(CaseTx):
         also: Iterable[str],
         receipt: bool,
         pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
+        receipt_text: Callable[[CaseView], str] | None = None,
     ) -> CaseView:
-        """Publish a new case (its receipt to the reporter if ``receipt``, then ``pings``
-        after the cards); the reporter's view."""
+        """Publish a new case (its receipt to the reporter if ``receipt``: ``receipt_text``
+        or the usual one, then ``pings`` after the cards); the reporter's view."""
         await self.publish_tx(
             s,
             case,
@@ -202,7 +201,7 @@ class CaseFiling(CaseTx):
             also_card_units=also,
             pings=pings,
             settle=False,
-            reporter_text=self._receipt if receipt else None,
+            reporter_text=(receipt_text or self._receipt) if receipt else None,
         )
         return self.view_for(case, reporter, now)
 

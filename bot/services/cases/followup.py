@@ -20,7 +20,6 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
-from bot.services.triage import is_self_harm
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
@@ -52,7 +51,9 @@ class CaseFollowUp(CaseEscalation):
 
         Raises:
             CaseError: ``bad_input``, ``not_found``, ``forbidden`` (not the
-                reporter), ``already_answered``, ``stale``, ``illegal_transition``.
+                reporter, or a case filed in Telegram answered from another
+                channel: only the reporter's Telegram account answers it),
+                ``already_answered``, ``stale``, ``illegal_transition``.
         """
         if satisfaction not in SATISFACTIONS:
             raise CaseError("bad_input", "请选择满意、基本满意或不满意。")
@@ -67,6 +68,14 @@ class CaseFollowUp(CaseEscalation):
                 raise CaseError("forbidden", "预警信息不进行满意度回访。")
             if case.status in (CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED, CaseStatus.REOPENED):
                 raise CaseError("already_answered", "该案件已完成回访，感谢您的评价。")
+            if case.channel == Channel.TELEGRAM and channel != Channel.TELEGRAM:
+                # The answer is the reporter's word on the unit that handled it; a web
+                # form proves only the case number and a phone every handler sees.
+                raise CaseError(
+                    "forbidden",
+                    f"{case.number} 是通过Telegram机器人反映的，"
+                    "回访请在机器人中回答（发送 /status 可查看）。",
+                )
             await apply(
                 s,
                 case,
@@ -140,11 +149,17 @@ class CaseFollowUp(CaseEscalation):
         )
         await self._schedule_ack(s, case, now)
         await self._schedule_resolve(s, case, now)
-        await self.ping_owner_tx(
+        units = [case.owning_unit_id]
+        if case.severity == "critical":
+            # Everyone the critical alert reached hears that it is not over (trial 25 T13).
+            for holder in await store.card_holders(s, case.id):
+                if holder.unit_id is not None and holder.unit_id not in units:
+                    units.append(holder.unit_id)
+        await self.publish_tx(
             s,
             case,
             now,
-            lambda v: nt.staff_reopened(v, solved, satisfaction, comment),
+            pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment))],
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
         if case.reopen_count >= REOPENS_BEFORE_SUPERVISION:
@@ -176,9 +191,7 @@ class CaseFollowUp(CaseEscalation):
             data={"reason": "no_response"},
         )
         case.closed_at = now
-        # Someone who wrote of self-harm was never asked to rate it: nothing to say "no answer" to.
-        told = None if is_self_harm(case.original_text) else nt.reporter_closed_no_response
-        await self.publish_tx(s, case, now, reporter_text=told)
+        await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed_no_response)
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import corrections
@@ -14,6 +13,7 @@ from bot.services.cases.model import (
     CLOSURE_KINDS,
     MIN_RESULT_CHARS,
     RESULT_TOO_SHORT,
+    RETURN_REASON_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
@@ -22,16 +22,14 @@ from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     Action,
     CaseError,
-    EventType,
     TimerKind,
     apply,
     is_meaningful,
 )
 from bot.services.routing import UNKNOWN
-from bot.services.triage import LEVEL_RANK, is_self_harm
 from storage import cases as store
 from storage.enums import CaseKind, Channel
-from storage.models import Case, CaseEvent
+from storage.models import Case
 
 
 class CaseHandling(CaseTx):
@@ -154,6 +152,9 @@ class CaseHandling(CaseTx):
             await store.cancel_timers(
                 s, case.id, [TimerKind.ACK_DUE, TimerKind.RESOLVE_DUE], now=now
             )
+            if case.kind != CaseKind.WARNING and await self._self_harm(s, case):
+                await self._close_with_care(s, case, now, actor.id, channel)
+                return self.view_for(case, actor, now)
             await store.add_timer(
                 s,
                 case.id,
@@ -165,12 +166,6 @@ class CaseHandling(CaseTx):
             if case.kind == CaseKind.WARNING:
                 # The officer is told, never asked to rate the handling of their own warning.
                 await self.publish_tx(s, case, now, reporter_text=nt.warning_resolved)
-            elif is_self_harm(case.original_text):
-                # Nobody rates their own crisis; the station's note about them stays internal.
-                hotline = self.district.crisis_hotline
-                await self.publish_tx(
-                    s, case, now, reporter_text=lambda v: nt.resolved_with_care(v, hotline)
-                )
             else:
                 await self.publish_tx(
                     s,
@@ -180,6 +175,28 @@ class CaseHandling(CaseTx):
                     reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
                 )
             return self.view_for(case, actor, now)
+
+    async def _close_with_care(
+        self, s: AsyncSession, case: Case, now: datetime, actor_id: int, channel: str
+    ) -> None:
+        """办结 of a self-harm case: closed at once with no follow-up (nobody is asked to
+        rate their own crisis, and the unit's result text stays internal); the person
+        gets a human word and the crisis line. Not counted in the satisfaction figures
+        (no ``followed_up`` event), as a case closed for no response is not."""
+        await apply(
+            s,
+            case,
+            Action.CLOSE,
+            now=now,
+            actor_id=actor_id,
+            channel=channel,
+            data={"reason": "care"},
+        )
+        case.closed_at = now
+        hotline = self.district.crisis_hotline
+        await self.publish_tx(
+            s, case, now, reporter_text=lambda v: nt.reporter_resolved_care(v, hotline)
+        )
 
     def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
         """After a 退单, the desk's proposal must not be the bureau that returned the case.
@@ -230,10 +247,13 @@ class CaseHandling(CaseTx):
         A returned case does not count against the unit that returned it.
 
         Raises:
-            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
-                ``stale``, ``illegal_transition``.
+            CaseError: ``bad_input`` (no reason, or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters), ``not_found``,
+                ``forbidden``, ``stale``, ``illegal_transition``.
         """
         reason_ = _required(reason, "退单必须填写理由。")
+        if not is_meaningful(reason_, MIN_RESULT_CHARS):
+            raise CaseError("bad_input", RETURN_REASON_TOO_SHORT)
         async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
@@ -273,6 +293,8 @@ class CaseHandling(CaseTx):
                     ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
                 ],
                 reporter_text=nt.reporter_returned,
+                # The desk's read-only copy (of an emergency) stays as it was: a new card.
+                new_card_units=[self.district.dispatcher],
             )
             return self.view_for(case, actor, now)
 
@@ -326,36 +348,21 @@ class CaseHandling(CaseTx):
             await corrections.record_dispatch_tx(
                 s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
             )
-            lowered = await self._lowered_note(s, case)
+            lowered = await self._lowered(s, case)
+            pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
+            if lowered is not None:
+                # The new owner must know the rules rated it higher, as the first did.
+                rubric, why, reason = lowered
+                pings.append(([unit_id], lambda v: nt.warning_lowered(v, rubric, why, reason)))
             await self.publish_tx(
                 s,
                 case,
                 now,
+                pings=pings,
                 reporter_text=nt.reporter_dispatched,
                 new_card_units=[unit_id],
-                pings=[([unit_id], lowered)] if lowered is not None else [],
             )
             return self.view_for(case, actor, now)
-
-    async def _lowered_note(self, s: AsyncSession, case: Case) -> Callable[[CaseView], str] | None:
-        """The 【定级说明】 of a warning its reporter filed below the rubric's level, if any:
-        it follows the case to every new owner (trial 25 T6), not only the first."""
-        event = await s.scalar(
-            select(CaseEvent)
-            .where(
-                CaseEvent.case_id == case.id,
-                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
-            )
-            .order_by(CaseEvent.id)
-            .limit(1)
-        )
-        if event is None or not event.data:
-            return None
-        ruled, filed = str(event.data.get("from", "")), str(event.data.get("to", ""))
-        if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(ruled, 0):
-            return None
-        why, reason = str(event.data.get("why", "")), event.note
-        return lambda v: nt.warning_lowered(v, ruled, why, reason)
 
 
 def _on_time(case: Case, due: datetime | None, now: datetime) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.services import notifications as nt
 from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
+    SELF_HARM,
     TERRITORIAL_KINDS,
     WARNING_ROLES,
     CaseView,
@@ -134,8 +135,8 @@ class CaseIntake(CaseFiling):
                 },
             )
             if channel != Channel.OPEN311:
-                # An Open311 service_code is another system's category, not a citizen's
-                # correction of the classifier: it must not teach `lexicon learn`.
+                # An Open311 caller's service_code is another system's category, not a
+                # citizen's correction of the classifier: nothing to learn from (trial 25 T14).
                 await self._record_choice(s, case, c, route, "citizen", reporter.id)
             if route.to_desk:
                 case.ack_due_at = now + self.district.deadlines[case.priority].acknowledge
@@ -150,7 +151,19 @@ class CaseIntake(CaseFiling):
                     channel=channel,
                     how=route.how,
                 )
-            return await self._announce_tx(s, case, now, reporter, also, receipt)
+            care = emergency is not None and emergency.kind == SELF_HARM
+            hotline = self.district.crisis_hotline
+            return await self._announce_tx(
+                s,
+                case,
+                now,
+                reporter,
+                also,
+                receipt,
+                # Someone who wrote of harming themselves is told people will call, not
+                # deadlines (trial 25 T7).
+                receipt_text=(lambda v: nt.reporter_registered_care(v, hotline)) if care else None,
+            )
 
     async def file_warning(
         self,

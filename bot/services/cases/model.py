@@ -24,6 +24,9 @@ SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
 CLOSURE_KINDS = {"solved": "实际解决", "explained": "解释说明", "unfounded": "不属实"}
 MAX_TEXT = 5000
 MAX_NOTE = 2000
+#: The emergency kind of someone writing of harming themselves (a registered event's
+#: ``emergency``): their receipt and 办结 notice are a human word, never a survey.
+SELF_HARM = "self_harm"
 #: Meaningful characters (:func:`bot.services.lifecycle.meaningful_length`) a 办结
 #: result needs: the citizen reads it as the answer to their problem (``ok`` is none).
 MIN_RESULT_CHARS = 4
@@ -31,6 +34,11 @@ MIN_RESULT_CHARS = 4
 RESULT_TOO_SHORT = (
     f"办理结果过于简单。请写明做了什么、结果如何（至少{MIN_RESULT_CHARS}个字），"
     "例如“已协调企业于本月底前补发工资”。群众会看到这段说明。"
+)
+#: The refusal of a 退单 reason that says nothing (the desk re-dispatches by it).
+RETURN_REASON_TOO_SHORT = (
+    f"退单理由过于简单。请写明为什么不属于本单位办理、应由哪里办理（至少{MIN_RESULT_CHARS}个字），"
+    "例如“属于社保缴费问题，应由区人社局办理”。分派台将据此重新派单。"
 )
 #: Unit kinds whose people may view every case (district office and centres).
 DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
@@ -258,10 +266,21 @@ def _mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
 
 
+#: Characters no person means to send and some use to deceive: C0 and C1 controls but
+#: tab and line breaks, the bidi embeddings, overrides and isolates (U+202E shows the rest
+#: of a card's line reversed), and the byte-order mark. NUL is kept as U+FFFD, as storage does.
+_INVISIBLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control and bidi-override characters (trial 25 T3)."""
+    return _INVISIBLE.sub("", text).replace("\x00", "\ufffd")
+
+
 def _clean(text: str | None, limit: int) -> str | None:
     if text is None:
         return None
-    text = text.strip()
+    text = strip_controls(text).strip()
     return text[:limit] if text else None
 
 

@@ -20,6 +20,9 @@ from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import Case, Person
 
+#: The severity no desk closes as not admissible (不予受理).
+CRITICAL = "critical"
+
 
 class CasePermissions:
     """Names, the responsible units and the permission rules (``may_*``, ``actions_for``)."""
@@ -118,10 +121,13 @@ class CasePermissions:
         The dispatcher desk's chief, or an admin, while the case waits at the desk
         (new and unclear, or returned by a station): the desk decides what is
         admissible; a station that gets junk returns it (退单) with the reason.
+        Never a critical case (a danger to life): it is dispatched for the owning
+        unit to verify and close (办结, 不属实 or 解释说明), as a reporter's 撤回 of
+        one is only passed on for verification.
         """
         if not person.active or person.blocked_at is not None:
             return False
-        if CaseStatus(case.status) not in AT_DESK:
+        if CaseStatus(case.status) not in AT_DESK or case.severity == CRITICAL:
             return False
         return person.role == Role.ADMIN or (
             person.role == Role.CHIEF and person.unit_id == self.district.dispatcher

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.services import notifications as nt
 from bot.services.cases.model import CaseView, _required
+from bot.services.cases.permissions import CRITICAL
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, apply
 from storage.enums import Channel, Role
@@ -29,11 +30,12 @@ class CaseRejection(CaseTx):
         politely. The case is final (``rejected``): its deadlines and timers go,
         it is no longer escalated, and no follow-up is asked. It counts against
         no unit (it was never dispatched, or was returned by the unit it went to;
-        ``docs/lifecycle.md``).
+        ``docs/lifecycle.md``). A critical case is never closed so (see
+        :meth:`may_reject`).
 
         Raises:
             CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
-                ``stale``, ``illegal_transition`` (not at the desk).
+                ``stale``, ``illegal_transition`` (not at the desk, or critical).
         """
         reason_ = _required(reason, "不予受理必须填写理由（将告知反映人）。")
         async with self.db.session() as s:
@@ -44,6 +46,12 @@ class CaseRejection(CaseTx):
                 raise CaseError(
                     "forbidden",
                     f"只有{self.unit_name(self.district.dispatcher)}负责人可以作不予受理处理。",
+                )
+            if case.severity == CRITICAL:
+                raise CaseError(
+                    "illegal_transition",
+                    f"{case.number} 涉及人身安全（特别重大），不能作不予受理："
+                    "请派单给承办单位（如区公安分局）核实处置，核实后由承办单位办结。",
                 )
             await apply(
                 s,

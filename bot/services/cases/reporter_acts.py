@@ -12,10 +12,9 @@ escalated, no follow-up is asked. Nothing is deleted: the case, its events and t
 the dashboard list it as 已撤回.
 
 **A critical case is not withdrawn by a tap.** A danger to life or safety
-(``severity = critical``, or rated critical by the rubric when filed, whatever
-level the reporter then chose: lowering it first must not open the one-tap
-撤回) may have been reported under pressure, or the danger
-may still be there; the station must see it through. The reporter's request is
+(``severity = critical``, or a warning the rubric rated critical and its officer
+lowered) may have been reported under pressure, or the danger may still be
+there; the station must see it through. The reporter's request is
 recorded (``withdraw_requested``), the responsible units are told to verify and
 close it themselves (办结, e.g. 解释说明), and the case stays open with its
 deadlines and escalation.
@@ -23,15 +22,15 @@ deadlines and escalation.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
+from storage import cases as store
 from storage.enums import OPEN_STATUSES, Channel
-from storage.models import Case, CaseEvent, Person
+from storage.models import Case, Person
 
 #: Statuses after which nothing can be added (the case is final).
 FINAL = frozenset({"closed", "rejected", "withdrawn"})
@@ -52,28 +51,25 @@ class CaseReporterActs(CaseTx):
         return reporter, case
 
     async def _verified_withdrawal(self, s: AsyncSession, case: Case) -> bool:
-        """Whether ``case`` is withdrawn only after the station verifies it: it is
-        critical now, or the rubric rated it critical when it was filed (the
-        ``registered`` event's ``rubric``, a ``severity_changed`` event's ``from``)."""
+        """Whether 撤回 is only a request the units verify: the case is critical, or was
+        rated critical by the rubric and lowered by its reporter (lowering, then
+        withdrawing, must not make a danger to life vanish)."""
         if case.severity == CRITICAL:
             return True
-        rows = await s.scalars(
-            select(CaseEvent.data).where(
-                CaseEvent.case_id == case.id,
-                CaseEvent.type.in_((EventType.REGISTERED.value, EventType.SEVERITY_CHANGED.value)),
-            )
-        )
-        return any(CRITICAL in (d.get("rubric"), d.get("from")) for d in rows if d)
+        for event in await store.case_events(s, case.id):
+            data = event.data or {}
+            if event.type == EventType.SEVERITY_CHANGED.value and data.get("from") == CRITICAL:
+                return True
+            if event.type == EventType.REGISTERED.value and data.get("rubric") == CRITICAL:
+                return True
+        return False
 
-    async def withdrawal_needs_verification(self, reporter_id: int, case_id: int) -> bool:
-        """Whether 撤回 of the reporter's own case only asks the station to verify.
-
-        Raises:
-            CaseError: ``not_found``, ``forbidden`` (not the reporter).
-        """
-        async with self.db.session() as s:
-            _, case = await self._own_case(s, reporter_id, case_id)
-            return await self._verified_withdrawal(s, case)
+    async def withdrawal_needs_verification(self, case_id: int) -> bool:
+        """Whether the reporter's 撤回 of ``case_id`` would only be passed on for the units
+        to verify (see :meth:`withdraw`); False for an unknown case."""
+        async with self.db.read() as s:
+            case = await store.get_case(s, case_id)
+            return case is not None and await self._verified_withdrawal(s, case)
 
     async def add_reporter_note(
         self,
@@ -83,7 +79,8 @@ class CaseReporterActs(CaseTx):
         channel: str = Channel.TELEGRAM,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
-        and tell the units that handle it. The case itself does not change (no
+        and tell the units that handle it (a critical case: every unit that holds its
+        card, as the alert reached them). The case itself does not change (no
         version bump: the station's buttons stay valid).
 
         Raises:
@@ -113,6 +110,12 @@ class CaseReporterActs(CaseTx):
                 changes_case=False,
             )
             units = self.responsible_units(case)
+            if case.severity == CRITICAL:
+                # Everyone the critical alert reached (the police's, the centres' and the
+                # leadership's copies) reads what the reporter adds.
+                for holder in await store.card_holders(s, case.id):
+                    if holder.unit_id is not None and holder.unit_id not in units:
+                        units.append(holder.unit_id)
             await self.publish_tx(
                 s,
                 case,
@@ -132,8 +135,9 @@ class CaseReporterActs(CaseTx):
     ) -> CaseView:
         """撤回: the reporter withdraws an open case (see the module's docstring).
 
-        A critical case is not withdrawn: the request is recorded and the units are
-        asked to verify (the returned view's status is unchanged).
+        A critical case (or one the rubric rated critical) is not withdrawn: the
+        request is recorded and the units are asked to verify (the returned view's
+        status is unchanged).
 
         Raises:
             CaseError: ``not_found``, ``forbidden`` (not the reporter), ``stale``,

@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     HANDLER_ROLES,
+    SELF_HARM,
     CaseView,
 )
 from bot.services.cases.settle import settle_notices_tx
@@ -20,9 +21,11 @@ from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import (
     Action,
     CaseError,
+    EventType,
     TimerKind,
     apply,
 )
+from bot.services.triage import LEVEL_RANK
 from storage import cases as store
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
@@ -139,7 +142,7 @@ class CaseTx(CaseViews):
             new_photos: photos this change added (sent to those who had the card).
             settle: edit the case's earlier notices with buttons when the change is
                 somebody's act (:mod:`bot.services.cases.settle`); False for a filing.
-            new_card_units: units just made responsible (a dispatch): their handlers
+            new_card_units: units just made responsible (a dispatch, an escalation): their handlers
                 who hold a card already (a read-only copy) get the card as a new
                 message, which notifies, with the case's photos after it; an edit of
                 the old copy would not.
@@ -200,6 +203,35 @@ class CaseTx(CaseViews):
         await self.publish_tx(
             s, case, now, pings=[([case.owning_unit_id], ping)], reporter_text=reporter_text
         )
+
+    async def _self_harm(self, s: AsyncSession, case: Case) -> bool:
+        """Whether ``case`` was filed as someone writing of harming themselves."""
+        data = await s.scalar(
+            select(CaseEvent.data)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value)
+            .limit(1)
+        )
+        return isinstance(data, dict) and data.get("emergency") == SELF_HARM
+
+    async def _lowered(self, s: AsyncSession, case: Case) -> tuple[str, str, str | None] | None:
+        """The rubric's level, its words and the reporter's reason when the reporter filed
+        ``case`` below the rubric's level (None otherwise)."""
+        event = await s.scalar(
+            select(CaseEvent)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+            )
+            .order_by(CaseEvent.id)
+            .limit(1)
+        )
+        data = event.data if event is not None else None
+        if event is None or not isinstance(data, dict):
+            return None
+        rubric, filed = str(data.get("from", "")), str(data.get("to", ""))
+        if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(rubric, 0):
+            return None
+        return rubric, str(data.get("why") or ""), event.note
 
     # --- for the scheduler -------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""Trial 25 T12: a rubric-critical warning could be made to vanish — lowered to 较大 with a
+reason, then withdrawn by a tap.
+
+A warning the rubric rated 特别重大 keeps the 申请撤回 path (the station verifies)
+whatever level its officer chose; an ordinary warning is withdrawn as before, and the
+officer's receipt points to /mine (not a citizen's /status).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from config.district import District
+from storage.enums import CaseStatus, Role
+from tests.botkit import WAIT, BotKit, sqlite_bot
+
+OFFICER = 2581
+CHIEF = 2582
+KNIFE = "东城幸福小区有人持刀砍人，已有两人受伤"
+PARKING = "和平社区有两户邻居因为停车位吵架，互相骂了几句"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def test_a_lowered_critical_warning_is_only_asked_to_be_withdrawn(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(CHIEF, "东城站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, KNIFE, "预警研判")
+    levels = await kit.press(officer, proposal, "更改等级", lambda m: m is proposal)
+    await kit.press(officer, levels, "较大", "须说明理由")
+    lowered = await kit.say(officer, "社区民警已到场核实，是剧组在拍电影", "预警研判")
+    await kit.press(officer, lowered, "确认", "预警已报送")
+    await kit.say(officer, "/cancel", "补充")
+    (case,) = await kit.cases()
+    number = case.number or ""
+    assert case.severity == "medium"
+    tail = number.rsplit("-", 1)[-1]
+
+    mine = await kit.say(officer, "/mine", "您报送的预警")
+    ask = await kit.press(officer, mine, f"撤回 {tail}", "涉及人身安全")
+    await kit.press(officer, ask, "确认申请撤回", lambda m: m is ask and "原因" in m.content)
+    await kit.press(officer, ask, "跳过", lambda m: m is ask and "核实" in m.content)
+    await officer.wait_for_message(lambda m: "不能直接撤回" in m.content, WAIT)
+    await chief.wait_for_message(lambda m: m.content.startswith("【申请撤回·请核实】"), WAIT)
+    stored = await kit.case(case.id)
+    assert stored.status != CaseStatus.WITHDRAWN
+    events = await kit.events(case.id)
+    assert "withdraw_requested" in events and "withdrawn" not in events
+
+
+async def test_an_ordinary_warning_is_withdrawn_and_the_receipt_says_mine(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    receipt = await kit.say(officer, f"/warn {PARKING}", "预警已报送")
+    (case,) = await kit.cases()
+    ask = await kit.press(officer, receipt, "撤回", "确定撤回")
+    await kit.press(officer, ask, "确认撤回", lambda m: m is ask and "原因" in m.content)
+    await kit.press(officer, ask, "跳过", lambda m: m is ask and "已撤回" in m.content)
+    told = await officer.wait_for_message(lambda m: m.content.startswith("您已撤回"), WAIT)
+    assert "/mine" in told.content and "/status" not in told.content
+    assert (await kit.case(case.id)).status == CaseStatus.WITHDRAWN
