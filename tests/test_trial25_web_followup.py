@@ -18,6 +18,7 @@ from bot.services.cases import RequestDraft
 from bot.web.throttle import Throttle
 from config.district import District
 from storage.db import Database
+from storage.enums import Channel
 from storage.models import Case
 from tests.factories import chief, citizen
 from tests.test_citizen_form import Site
@@ -68,7 +69,7 @@ async def test_t9_a_station_cannot_answer_a_telegram_citizens_follow_up(site: Si
     assert "请在机器人中回复回访" in shown
     # The Telegram citizen's own answer still counts.
     after = await site.service.answer_follow_up(
-        view.id, person.id, False, "unsatisfied", "还是不亮", None
+        view.id, person.id, False, "unsatisfied", "还是不亮", Channel.TELEGRAM
     )
     assert after.status == "reopened"
 

@@ -242,7 +242,9 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
 
 async def _answers_token(ctx: CitizenFormContext, result: StatusResult | None) -> str | None:
     """The follow-up form's token when the page may offer the answers (T9)."""
-    return await answer_token(ctx, result.number) if follow_up_open(result) else None
+    if result is None or not follow_up_open(result):
+        return None
+    return await answer_token(ctx, result.number)
 
 
 def throttled(request: web.Request, checks: tuple[tuple[str, str], ...] = ()) -> web.Response:
