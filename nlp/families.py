@@ -276,6 +276,18 @@ _LETTER_NOW_REACH = 12
 _DATE = re.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号][上下]?午")
 
 
+def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
+    """True unless ``text`` is a long letter whose match at ``start`` is not told as now.
+
+    现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
+    before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end;
+    not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
+    """
+    if not is_letter(text, rubric):
+        return True
+    return any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now)
+
+
 def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
     """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
 
@@ -297,11 +309,7 @@ def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[
     spared = fam.name in rubric.risk_spares
     if not spared and any(w in clause for w in rubric.risk):
         return "risk"
-    # 现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
-    # before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end).
-    if not is_letter(text, rubric) or any(
-        w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now
-    ):
+    if _letter_now(text, rubric, start):
         return ""
     if not (fam.services or fam.level == "critical" or fam.name in rubric.letter_families):
         return ""
@@ -369,7 +377,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     text, rubric, start, start + len(word), fam.present
                 )
                 background = _background(text, rubric, fam, start, words)
-                now = now and background in ("", "told")
+                now = now and background in ("", "told") and _letter_now(text, rubric, start)
             else:
                 now = future = past = hearsay = False
                 if fam.name in rubric.letter_families and is_letter(text, rubric):

@@ -256,8 +256,16 @@ def _acting(text: str, end: int, rub: Rubric, *, strict: bool) -> bool:
     (``strict``), those or a collective word (一起, 约, 反映 ...) in a short
     request (二十来户老人约着下个月一起来反映)."""
     lo, hi = sentence_of(text, max(0, end - 1), end)
+    if strict:
+        # A letter's sentence runs long (…800多人，每人收费400元…孩子坐在教室): the
+        # action is near the number.
+        lo, hi = max(lo, end - _ACTING_REACH), min(hi, end + _ACTING_REACH)
     words = rub.letter_action if strict else (*rub.letter_action, *rub.collective_words, "约")
     return any(w in text[lo:hi] for w in words)
+
+
+_ACTING_REACH = 20
+"""How near a letter's head count its action word stands (三百多名业主聚集在售楼部)."""
 
 
 def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
