@@ -360,6 +360,10 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # several (拉横幅、标语、集体) at its level.
         if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
             level = rank["medium"]
+        # 抗议…上访…维权: a medium family of collective grievance told by three
+        # expressions or more in a letter is collective action (high).
+        elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:
+            level = rank["high"]
         found.extend((level, word, fam.name) for word in m.words)
     group = _group_letter(text, rub) if letter else None
     if group is not None:

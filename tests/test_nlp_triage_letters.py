@@ -18,7 +18,10 @@ from nlp.severity import assess_severity
 
 RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
-OPENING = "尊敬的领导：您好！我是本县城关镇幸福小区的一名普通居民，今天冒昧给您写信，反映一个困扰我们多年的问题。"
+OPENING = (
+    "尊敬的领导：您好！我是本县城关镇幸福小区的一名普通居民，"
+    "今天冒昧给您写信，反映一个困扰我们多年的问题。"
+)
 CLOSING = "恳请有关部门高度重视，尽快派人调查处理，还老百姓一个安全舒适的生活环境。谢谢！"
 
 
@@ -135,3 +138,14 @@ def test_a_request_is_not_raised_by_its_topic(text: str) -> None:
 def test_a_one_word_collective_action_in_a_letter_is_medium_at_most() -> None:
     text = letter("孩子今年满六岁，我去学校给孩子报名，学校说名额已满，让我们去很远的学校读书。")
     assert RANK[assess_severity(text).level] <= RANK["medium"]
+
+
+def test_a_letter_telling_collective_action_in_several_words_is_high() -> None:
+    text = letter("十几年来，全校老师多次抗议，多次到市里上访维权，问题至今没有解决，")
+    assert assess_severity(text).level == "high"
+
+
+def test_despair_in_so_many_words_is_medium() -> None:
+    text = letter("老板拖欠我们工程款两年多，我借的钱还不上，已经到了家破人亡的地步，")
+    assert assess_severity(text).level == "medium"
+    assert detect(text) is None
