@@ -26,6 +26,7 @@ from nlp.families import Occurrences, is_letter, match_families, negated_at, sen
 from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
+from nlp.letters import acts_together, group_letter
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, Rubric, default_rubric
 from nlp.textcache import TextCache
@@ -234,40 +235,6 @@ _RISK_MAX = "medium"
 """The highest level a family feared as a risk sets (一旦失火, 火灾隐患): a hazard's level."""
 
 
-def _group_letter(text: str, rub: Rubric) -> str | None:
-    """The words of a letter written by a group of workers (我们是…工人), or ``None``."""
-    for lead in rub.group_lead:
-        p = text.find(lead)
-        while p >= 0:
-            end = p + len(lead)
-            near = text[end : end + rub.group_window]
-            for c in "，。；！？\n":
-                near = near.partition(c)[0]
-            for g in rub.group:
-                if g in near:
-                    return f"{lead}…{g}"
-            p = text.find(lead, end)
-    return None
-
-
-def _acting(text: str, end: int, rub: Rubric, *, strict: bool) -> bool:
-    """True if the sentence of the head count ending at ``end`` tells people
-    acting together: ``[letters] action`` (聚集, 上访, 堵 ...) in a letter
-    (``strict``), those or a collective word (一起, 约, 反映 ...) in a short
-    request (二十来户老人约着下个月一起来反映)."""
-    lo, hi = sentence_of(text, max(0, end - 1), end)
-    if strict:
-        # A letter's sentence runs long (…800多人，每人收费400元…孩子坐在教室): the
-        # action is near the number.
-        lo, hi = max(lo, end - _ACTING_REACH), min(hi, end + _ACTING_REACH)
-    words = rub.letter_action if strict else (*rub.letter_action, *rub.collective_words, "约")
-    return any(w in text[lo:hi] for w in words)
-
-
-_ACTING_REACH = 20
-"""How near a letter's head count its action word stands (三百多名业主聚集在售楼部)."""
-
-
 def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
     """True if the head count ending at ``end`` is in a sentence of plans
     (下周, 准备, 约好) with no ``now`` or urgency word (正在, 现场, 明天)."""
@@ -365,7 +332,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:
             level = rank["high"]
         found.extend((level, word, fam.name) for word in m.words)
-    group = _group_letter(text, rub) if letter else None
+    group = group_letter(text, rub) if letter else None
     if group is not None:
         found.append((rank["medium"], group, "group"))
     head = _head_count(text)
@@ -375,7 +342,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     if (
         head is not None
         and (letter or any_in(text, rub.request))
-        and not _acting(text, head[1], rub, strict=letter)
+        and not acts_together(text, head[1], rub, strict=letter)
         and (letter or not any(r >= rank["high"] for r, _, _ in found))
     ):
         head = None
