@@ -270,6 +270,9 @@ def is_letter(text: str, rubric: Rubric) -> bool:
     return rubric.letter_chars < len(text)
 
 
+_OPENING = 40
+"""A danger within the first characters of a long text is read as in a short message."""
+
 _LETTER_NOW_REACH = 12
 """How far before a letter's danger word its now word may stand (现在楼下有人拿刀砍人)."""
 
@@ -283,7 +286,9 @@ def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
     before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end;
     not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
     """
-    if not is_letter(text, rubric):
+    # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
+    # short message (a citizen's report pasted before other matter keeps its line).
+    if not is_letter(text, rubric) or start < _OPENING:
         return True
     return any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now)
 
