@@ -290,7 +290,12 @@ def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
     # short message (a citizen's report pasted before other matter keeps its line).
     if not is_letter(text, rubric) or start < _OPENING:
         return True
-    return any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now)
+    if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
+        return True
+    # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
+    # (an officer's report tells the background first, then today's event).
+    lo, _ = sentence_of(text, start, start + 1)
+    return any(w in text[lo:start] for w in rubric.letter_today)
 
 
 def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:

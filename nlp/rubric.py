@@ -137,6 +137,7 @@ class Rubric:
     letter_max: str = "medium"
     letter_action: tuple[str, ...] = ()
     letter_now: tuple[str, ...] = ()
+    letter_today: tuple[str, ...] = ()
     letter_families: tuple[str, ...] = ()
     group_lead: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
@@ -326,6 +327,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         ),
         letter_action=_words(letters.get("action"), source, "letters.action"),
         letter_now=_words(letters.get("now"), source, "letters.now"),
+        letter_today=_words(letters.get("today"), source, "letters.today"),
         letter_families=_words(letters.get("families"), source, "letters.families"),
         group_lead=_words(letters.get("group_lead"), source, "letters.group_lead"),
         group=_words(letters.get("group"), source, "letters.group"),

@@ -360,7 +360,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
                 # gathered only when its sentence says now (现在, 正在).
                 if letter and level > rank[rub.collective_level]:
                     lo, hi = sentence_of(text, max(0, head[1] - 1), head[1])
-                    if not any(w in text[lo:hi] for w in rub.letter_now):
+                    if not any(w in text[lo:hi] for w in (*rub.letter_now, *rub.letter_today)):
                         level = rank[rub.collective_level]
                 found.append((level, f"{heads}人", "headcount"))
                 break

@@ -149,3 +149,34 @@ def test_despair_in_so_many_words_is_medium() -> None:
     text = letter("老板拖欠我们工程款两年多，我借的钱还不上，已经到了家破人亡的地步，")
     assert assess_severity(text).level == "medium"
     assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (
+            "今天上午十点多，两百多名村民把镇政府大门和门前公路全部堵死了，车过不去，人还在往这边聚",
+            "critical",
+        ),
+        (
+            "今天下午开始厂区周边气味刺鼻，二十几个村民头晕恶心，已经送医院八个，还有人在往卫生院送",
+            "critical",
+        ),
+    ],
+)
+def test_a_long_report_of_today_after_its_background_is_a_danger_now(
+    today: str, expected: str
+) -> None:
+    """An officer's long report tells the background first (old disputes, last year's
+    incident), then today's event in one long sentence: a word of today in the danger's
+    sentence dates it now (``[letters] today``)."""
+    background = (
+        "这个村和隔壁化工厂的矛盾已经好几年了，前年闹过一次，去年区里开过协调会，"
+        "厂里承诺整改，村民一直不太相信，群里天天有人骂。上个月镇里又派人来调解过一回，"
+        "大家当面都签了字，可过后谁也不服谁，这事就这么一直拖着没有个结果。"
+    )
+    text = background + today
+    assert len(text) > 120
+    assert assess_severity(text).level == expected
+    # The same background without today's event stays a letter's background.
+    assert assess_severity(background + "大家希望区里再过问一下。" * 3).level != "critical"
