@@ -20,6 +20,7 @@ from nlp.rubric import Rubric
 __all__ = ["past_at"]
 
 _CLAUSE_ENDS = frozenset("，。；！？、,.;!? \n")
+_ALSO = "也就又曾"
 
 
 def _clause_bounds(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -75,6 +76,11 @@ def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
                 rest = text[p + len(word) : bounds[here][1]]
                 if word in habit or not any(w in rest for w in rubric.strong_now):
                     return True
+            elif clause > here and any(c in _ALSO for c in text[p + len(word) : p + len(word) + 2]):
+                # 楼下着火了，这楼去年也着过一次 / 这人去年就闹过事: a later clause
+                # that tells an earlier event *also* or *already* (也, 就, 又, 曾)
+                # sets it beside this one; it does not put this one in the past.
+                pass
             else:
                 if clause < here:
                     reach = present_in(bounds[clause + 1][0], bounds[here][1])

@@ -78,6 +78,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         for m in matches
         if m.family.services
         and not m.hearsay
+        and not m.background
         and (not (m.past or aftermath) or now(m.start))
         and not (exclaimed and m.family.name == "distress")
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
-from nlp.families import match_families
+from nlp.families import is_letter, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
@@ -143,7 +143,10 @@ def detect(
     rumour = any_in(norm, rub.hearsay)
     # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
     # 房东把我的东西扔出去了，还换了锁: a civil dispute, for mediation.
-    then = then or any_in(norm, rub.nuisance) or any_in(norm, rub.civil)
+    then = then or any_in(norm, rub.nuisance) or any_in(norm, rub.civil) or any_in(norm, rub.play)
+    # A long letter tells its story: the model's n-grams of danger in it are
+    # background too (nlp.families), unless a strong now word is written.
+    then = then or is_letter(norm, rub)
     model_says = (
         scored is not None
         and "danger" in scored.fired

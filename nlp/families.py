@@ -71,6 +71,14 @@ class Match:
         hearsay: A rumour word (网传, 谣传, 群里传) comes before it in its
             sentence: a story going round, not an event seen (then neither
             now nor a danger now).
+        background: ``"risk"`` when a risk word (隐患, 一旦, 万一, 容易) is in
+            its clause: a hazard feared, not an event; ``"letter"`` when the
+            text is a long letter and its clause holds no present word (现在,
+            正在, 刚才): a story told or a problem argued, not a danger now;
+            ``"told"`` for self-harm words in a letter's clause with no
+            present word: the level stands, but no emergency line; ``""``
+            otherwise. ``risk`` and ``letter`` are no danger now and cap the
+            family's level (see :func:`nlp.severity.rubric_assessment`).
     """
 
     family: Family
@@ -81,6 +89,7 @@ class Match:
     future: bool
     past: bool
     hearsay: bool = False
+    background: str = ""
 
 
 _CLAUSE_SPLIT = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
@@ -256,6 +265,70 @@ def _combo_match(
 _MATCHED: TextCache[tuple[tuple[Match, ...], Occurrences]] = TextCache()
 
 
+def is_letter(text: str, rubric: Rubric) -> bool:
+    """True if a normalised text is a long letter (``[letters] min_chars``)."""
+    return rubric.letter_chars < len(text)
+
+
+_OPENING = 40
+"""A danger within the first characters of a long text is read as in a short message."""
+
+_LETTER_NOW_REACH = 12
+"""How far before a letter's danger word its now word may stand (现在楼下有人拿刀砍人)."""
+
+_DATE = re.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号][上下]?午")
+
+
+def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
+    """True unless ``text`` is a long letter whose match at ``start`` is not told as now.
+
+    现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
+    before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end;
+    not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
+    """
+    # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
+    # short message (a citizen's report pasted before other matter keeps its line).
+    if not is_letter(text, rubric) or start < _OPENING:
+        return True
+    if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
+        return True
+    # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
+    # (an officer's report tells the background first, then today's event).
+    lo, _ = sentence_of(text, start, start + 1)
+    return any(w in text[lo:start] for w in rubric.letter_today)
+
+
+def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
+    """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
+
+    A danger told now is short and says so (隔壁着火了, 有人拿刀砍人); a long
+    letter to an office recounts an old accident, argues that a hazard must be
+    removed or tells a long-standing problem, and one danger word in it is no
+    danger now unless its own clause says it is happening (``[letters] now``:
+    现在, 正在, 刚才). This holds for the families of danger to life (those with
+    emergency numbers or critical) and the letter families of ``[letters]
+    families`` (安全隐患); collective action (上访, 拉横幅, 越级) keeps its level
+    in a letter, as a group's grievance is what such a letter tells.
+    Self-harm words (``risk_spares``) keep their level in a letter (a threat to
+    oneself in any wording stays a warning sign) unless the sentence dates them
+    (2018年4月24日晚…轻生), but give no line there (``"told"``); a self-harm
+    combo spread over a letter's clause (坐在 … 阳台上观景) is read like any
+    other family.
+    """
+    clause = clause_around(text, start)
+    spared = fam.name in rubric.risk_spares
+    if not spared and any(w in clause for w in rubric.risk):
+        return "risk"
+    if _letter_now(text, rubric, start):
+        return ""
+    if not (fam.services or fam.level == "critical" or fam.name in rubric.letter_families):
+        return ""
+    if spared and any("…" not in w for w in words):
+        lo, hi = sentence_of(text, start, start + 1)
+        return "letter" if _DATE.search(text, lo, hi) else "told"
+    return "letter"
+
+
 def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
     """Every family found in ``text`` (normalised), with the occurrences index.
 
@@ -308,13 +381,28 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             # plan, the past (an event over: see nlp.severity), a rumour. It only
             # matters to a family with a `now_level`, emergency numbers or a level
             # above a rumour's (medium).
+            background = ""
             if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
                 now, future, past, hearsay = _context(
                     text, rubric, start, start + len(word), fam.present
                 )
+                background = _background(text, rubric, fam, start, words)
+                now = now and background in ("", "told") and _letter_now(text, rubric, start)
             else:
                 now = future = past = hearsay = False
+                if fam.name in rubric.letter_families and is_letter(text, rubric):
+                    background = _background(text, rubric, fam, start, words)
             matches.append(
-                Match(fam, word, start, tuple(dict.fromkeys(words)), now, future, past, hearsay)
+                Match(
+                    fam,
+                    word,
+                    start,
+                    tuple(dict.fromkeys(words)),
+                    now,
+                    future,
+                    past,
+                    hearsay,
+                    background,
+                )
             )
     return matches, occ

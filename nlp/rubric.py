@@ -129,6 +129,19 @@ class Rubric:
     habit: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     civil: tuple[str, ...] = ()
+    risk: tuple[str, ...] = ()
+    risk_spares: tuple[str, ...] = ()
+    request: tuple[str, ...] = ()
+    play: tuple[str, ...] = ()
+    letter_chars: int = 1_000_000
+    letter_max: str = "medium"
+    letter_action: tuple[str, ...] = ()
+    letter_now: tuple[str, ...] = ()
+    letter_today: tuple[str, ...] = ()
+    letter_families: tuple[str, ...] = ()
+    group_lead: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    group_window: int = 20
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -243,7 +256,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
     Raises:
         RubricError: On a malformed or unknown key, naming file and key.
     """
-    known = {"levels", "headcount", "collective", "modifiers", "families"}
+    known = {"levels", "headcount", "collective", "modifiers", "letters", "families"}
     for key in data:
         if key not in known:
             raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
@@ -265,6 +278,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
     )
     coll = _table(data.get("collective"), source, "collective")
     mods = _table(data.get("modifiers"), source, "modifiers")
+    letters = _table(data.get("letters"), source, "letters")
     families = tuple(
         _family(name, raw, source)
         for name, raw in _table(data.get("families"), source, "families").items()
@@ -303,6 +317,21 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         habit=_words(mods.get("habit"), source, "modifiers.habit"),
         present=_words(mods.get("present"), source, "modifiers.present"),
         civil=_words(mods.get("civil"), source, "modifiers.civil"),
+        risk=_words(mods.get("risk"), source, "modifiers.risk"),
+        risk_spares=_words(mods.get("risk_spares"), source, "modifiers.risk_spares"),
+        request=_words(mods.get("request"), source, "modifiers.request"),
+        play=_words(mods.get("play"), source, "modifiers.play"),
+        letter_chars=_int(letters.get("min_chars", 1_000_000), source, "letters.min_chars"),
+        letter_max=_level(
+            letters.get("background_max", "medium"), source, "letters.background_max"
+        ),
+        letter_action=_words(letters.get("action"), source, "letters.action"),
+        letter_now=_words(letters.get("now"), source, "letters.now"),
+        letter_today=_words(letters.get("today"), source, "letters.today"),
+        letter_families=_words(letters.get("families"), source, "letters.families"),
+        group_lead=_words(letters.get("group_lead"), source, "letters.group_lead"),
+        group=_words(letters.get("group"), source, "letters.group"),
+        group_window=_int(letters.get("group_window", 20), source, "letters.group_window"),
     )
 
 

@@ -264,44 +264,54 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
     status, page = await _file(site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping")
     assert status == 200, page
     number = _number(page)
+    code = re.search(r'<strong class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</strong>', page)
+    assert code is not None
     [case] = await _cases(site.db)
     boss = await chief(site.db, "construction")
     await site.service.acknowledge(case.id, boss.id)
     # Not yet 办结: no follow-up offered.
     shown = await (
-        await site.client.post("/report/status", data={"number": number, "phone": PHONE})
+        await site.client.post("/report/status", data={"number": number, "phone": code[1]})
     ).text()
     assert 'action="/report/followup"' not in shown
     await site.service.resolve(case.id, boss.id, "已更换灯泡", closure="solved")
-    shown = await (
+    # The phone (on the station's card) shows the status, never the follow-up (trial T9).
+    by_phone = await (
         await site.client.post("/report/status", data={"number": number, "phone": PHONE})
     ).text()
+    assert "已办结" in by_phone and 'action="/report/followup"' not in by_phone
+    assert "请使用提交后显示的查询码" in by_phone
+    shown = await (
+        await site.client.post("/report/status", data={"number": number, "phone": code[1]})
+    ).text()
     assert 'action="/report/followup"' in shown and "未解决" in shown and PHONE not in shown
-    # A wrong phone records nothing.
+    token = re.search(r'name="token" value="([^"]+)"', shown)
+    assert token is not None
+    # A forged token records nothing.
     wrong = await site.client.post(
-        "/report/followup", data={"number": number, "phone": "13900000000", "answer": "unsolved"}
+        "/report/followup", data={"number": number, "token": "1.x", "answer": "unsolved"}
     )
-    assert "感谢您的评价" not in await wrong.text()
+    assert wrong.status == 403 and "感谢您的评价" not in await wrong.text()
     assert (await _cases(site.db))[0].status == "resolved"
-    # The right phone: "not solved" first asks what is still wrong (trial D23), then reopens
+    # The right token: "not solved" first asks what is still wrong (trial D23), then reopens
     # the case (重办), as in Telegram.
     resp = await site.client.post(
-        "/report/followup", data={"number": number, "phone": PHONE, "answer": "unsolved"}
+        "/report/followup", data={"number": number, "token": token[1], "answer": "unsolved"}
     )
     asked = await resp.text()
     assert resp.status == 200 and "还有什么问题" in asked
     assert (await _cases(site.db))[0].status == "resolved"
-    token = re.search(r'name="token" value="([^"]+)"', asked)
-    assert token is not None
+    step = re.search(r'name="token" value="([^"]+)"', asked)
+    assert step is not None
     resp = await site.client.post(
         "/report/followup/comment",
-        data={"number": number, "answer": "unsolved", "token": token[1], "skip": "1"},
+        data={"number": number, "answer": "unsolved", "token": step[1], "skip": "1"},
     )
     assert resp.status == 200 and "已重新交" in await resp.text()
     [case] = await _cases(site.db)
     assert case.status == "reopened"
     again = await site.client.post(
-        "/report/followup", data={"number": number, "phone": PHONE, "answer": "satisfied"}
+        "/report/followup", data={"number": number, "token": token[1], "answer": "satisfied"}
     )
     assert again.status == 400 and "不在待回访状态" in await again.text()
 

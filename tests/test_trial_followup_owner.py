@@ -63,8 +63,12 @@ async def test_the_station_cannot_answer_a_telegram_follow_up_on_the_web(kit: Bo
             "/report/followup", data={"number": number, "phone": PHONE, "answer": "satisfied"}
         )
         page = await resp.text()
-    assert resp.status == 400 and "感谢您的评价" not in page
-    assert "请在机器人中回答" in page
+        # The web answers need a token only a page opened with the 查询码 carries (T9).
+        shown = await (
+            await client.post("/report/status", data={"number": number, "phone": PHONE})
+        ).text()
+    assert resp.status == 403 and "感谢您的评价" not in page
+    assert "请在机器人中回复回访" in shown and 'action="/report/followup"' not in shown
     stored = await kit.case(case.id)
     assert stored.status == CaseStatus.RESOLVED
     assert "followed_up" not in await kit.events(case.id)

@@ -150,6 +150,13 @@ def _code(page: str) -> str:
     return match.group(1)
 
 
+def _answers_token(page: str) -> str:
+    """The follow-up form's token on a status page opened with the 查询码."""
+    found = re.search(r'name="token" value="([^"]+)"', page)
+    assert found is not None, page
+    return found[1]
+
+
 async def _status_page(site: Site, number: str, proof: str = "") -> str:
     resp = await site.client.post("/report/status", data={"number": number, "phone": proof})
     assert resp.status == 200
@@ -236,7 +243,8 @@ async def test_d23_unsolved_asks_what_is_still_wrong_then_reopens_with_the_comme
     assert 'action="/report/followup"' in shown and "未解决" in shown
 
     resp = await site.client.post(
-        "/report/followup", data={"number": number, "phone": code, "answer": "unsolved"}
+        "/report/followup",
+        data={"number": number, "token": _answers_token(shown), "answer": "unsolved"},
     )
     asked = await resp.text()
     assert resp.status == 200
@@ -288,8 +296,10 @@ async def test_d23_unsolved_asks_what_is_still_wrong_then_reopens_with_the_comme
 
 async def test_d23_satisfied_is_recorded_at_once_and_closes(site: Site) -> None:
     number, code, case_id = await _resolved(site)
+    shown = await _status_page(site, number, code)
     resp = await site.client.post(
-        "/report/followup", data={"number": number, "phone": code, "answer": "satisfied"}
+        "/report/followup",
+        data={"number": number, "token": _answers_token(shown), "answer": "satisfied"},
     )
     page = await resp.text()
     assert resp.status == 200 and "感谢您的评价" in page and "已结案" in page

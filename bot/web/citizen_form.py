@@ -7,8 +7,9 @@ Routes::
     POST /report            file the request (CSRF-checked); shows number and deadline
     GET  /report/status     ?number=MQ… : the look-up form (and, see below, the status)
     POST /report/status     number + phone or 查询码: the case's status and public timeline
-    POST /report/followup   number + phone or 查询码 + answer: the follow-up (回访), see
-                            citizen_followup (未解决/不满意 first ask what is still wrong)
+    POST /report/followup   number + the token of a status page opened with the 查询码 +
+                            answer: the follow-up (回访), see citizen_followup
+                            (未解决/不满意 first ask what is still wrong; never by phone, T9)
 
 Decisions:
 
@@ -59,9 +60,11 @@ from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from bot.web.citizen_followup import (
     ASKS_COMMENT,
+    answer_token,
     check_answer,
     check_comment_token,
     comment_token,
+    follow_up_open,
     record_answer,
 )
 from bot.web.citizen_form_pages import (
@@ -83,7 +86,7 @@ from bot.web.citizen_intake import (
     lenient_values,
     preview_request,
 )
-from bot.web.citizen_status import lookup_status
+from bot.web.citizen_status import StatusResult, lookup_status
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 
@@ -232,8 +235,16 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
         ctx.throttle.count(checks[0])
         if result is None or not result.detailed:
             ctx.throttle.count(checks[1])
-    page_ = render_status_page(ctx, number, result, asked=asked)
+    token = await _answers_token(ctx, result)
+    page_ = render_status_page(ctx, number, result, asked=asked, token=token)
     return html_response(request, page_)
+
+
+async def _answers_token(ctx: CitizenFormContext, result: StatusResult | None) -> str | None:
+    """The follow-up form's token when the page may offer the answers (T9)."""
+    if result is None or not follow_up_open(result):
+        return None
+    return await answer_token(ctx, result.number)
 
 
 def throttled(request: web.Request, checks: tuple[tuple[str, str], ...] = ()) -> web.Response:
@@ -245,42 +256,35 @@ def throttled(request: web.Request, checks: tuple[tuple[str, str], ...] = ()) ->
 
 
 async def handle_follow_up(request: web.Request) -> web.Response:
-    """POST /report/followup: number, phone or 查询码, and the answer to the follow-up question."""
+    """POST /report/followup: number, the answers' token and the answer (never a phone, T9)."""
     ctx = request.app[FORM_KEY]
     data = await read_form(request)
-    number, phone, answer = (data.get(k) for k in ("number", "phone", "answer"))
-    number_ = number if isinstance(number, str) else ""
-    phone_ = phone if isinstance(phone, str) else ""
+    number, token, answer = (data.get(k) for k in ("number", "token", "answer"))
+    number_ = number.strip().upper() if isinstance(number, str) else ""
+    token_ = token if isinstance(token, str) else ""
     answer_ = answer if isinstance(answer, str) else ""
-    # The answer proves the phone like a look-up does: the same limits on guessing.
-    checks = (("status_ip", request.remote or "-"), ("status_case", number_.strip().upper()))
+    checks = (("status_ip", request.remote or "-"), ("status_case", number_))
     if not ctx.throttle.allows(*checks):
         return throttled(request, checks)
     ctx.throttle.count(checks[0])
     try:
-        result = await check_answer(ctx, number_, phone_, answer_)
+        result = await check_answer(ctx, number_, token_, answer_)
         if result is not None and answer_ in ASKS_COMMENT:
             # 未解决 / 不满意: first ask what is still wrong, as the bot does (trial D23).
-            token = await comment_token(ctx, result.number, answer_)
-            return html_response(request, render_comment_step(result.number, answer_, token))
+            step_token = await comment_token(ctx, result.number, answer_)
+            return html_response(request, render_comment_step(result.number, answer_, step_token))
         if result is not None:
             await record_answer(ctx, number_, answer_)
-            result = await lookup_status(ctx, number_, phone_)
     except CaseError as exc:
-        result = await lookup_status(ctx, number_, phone_)
-        if result is None or not result.detailed:
-            ctx.throttle.count(checks[1])
-        page_ = render_status_page(ctx, number_, result, asked=True, error=exc.message)
+        page_ = render_status_page(ctx, number_, None, asked=False, error=exc.message)
         return html_response(request, page_, status=400)
-    if result is None or not result.detailed:
+    if result is None:
+        # No valid token: a forged, foreign or expired form; nothing is recorded.
         ctx.throttle.count(checks[1])
-    page_ = render_status_page(
-        ctx,
-        number_,
-        result,
-        asked=True,
-        ok="感谢您的评价！您的诉求已结案。" if result else None,
-    )
+        expired = "页面已过期，请用案件编号和查询码重新查询后再回访。"
+        page_ = render_status_page(ctx, number_, None, asked=False, error=expired)
+        return html_response(request, page_, status=403)
+    page_ = render_status_page(ctx, number_, None, asked=False, ok="感谢您的评价！您的诉求已结案。")
     return html_response(request, page_)
 
 

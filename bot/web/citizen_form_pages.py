@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.triage import emergency_of
-from bot.web.citizen_followup import follow_up_open
+from bot.web.citizen_followup import follow_up_hint, follow_up_open
 from bot.web.citizen_intake import (
     DONE,
     MAX_ADDRESS,
@@ -149,10 +149,16 @@ def render_status_page(
     asked: bool,
     error: str | None = None,
     ok: str | None = None,
+    token: str | None = None,
 ) -> Page:
-    """The status page: the result (if any), the follow-up answers, then the look-up form."""
+    """The status page: the result (if any), the follow-up answers, then the look-up form.
+
+    The answers are offered only with ``token`` (:func:`~bot.web.citizen_followup.answer_token`,
+    issued after a 查询码 proof); otherwise a 办结 case says why not (trial T9).
+    """
     done = result is not None and result.status in DONE
-    answers = [(k, v[0]) for k, v in FOLLOW_UP_ANSWERS.items()] if follow_up_open(result) else []
+    offer = follow_up_open(result) and token is not None
+    answers = [(k, v[0]) for k, v in FOLLOW_UP_ANSWERS.items()] if offer else []
     return Page(
         "report_status.html",
         {
@@ -162,6 +168,8 @@ def render_status_page(
             "done": done,
             "tz": ctx.tz,
             "answers": answers,
+            "token": token,
+            "follow_up_hint": None if offer else follow_up_hint(result),
             "error": error,
             "ok": ok,
         },

@@ -42,15 +42,18 @@ PUBLIC_EVENTS = (
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 
-async def _proves(ctx: CitizenFormContext, case: Case, proof: str) -> bool:
-    """The phone given at filing (digits compared), or the case's 查询码."""
+async def _proves(ctx: CitizenFormContext, case: Case, proof: str) -> str | None:
+    """Which proof matched: ``"code"`` (the case's 查询码), ``"phone"`` (the phone given at
+    filing, digits compared) or None."""
     if case.number and await matches_code(ctx.db, case.number, proof):
-        return True
+        return "code"
     if not case.contact_phone:
-        return False
+        return None
     given = phone_digits(proof)
     stored = phone_digits(case.contact_phone)
-    return bool(given) and hmac.compare_digest(given.encode(), stored.encode())
+    if given and hmac.compare_digest(given.encode(), stored.encode()):
+        return "phone"
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ class StatusResult:
 
     Only made when the number and the phone (or the 查询码) matched, so
     ``detailed`` is always True; ``steps`` and ``resolution_note`` are filled.
+    ``by_code`` says the 查询码 was the proof (the phone is on the handling
+    station's card, so only the code may answer the follow-up, trial T9);
+    ``channel`` is where the case was filed.
     """
 
     number: str
@@ -82,6 +88,8 @@ class StatusResult:
     text: str | None = None
     resolution_note: str | None = None
     steps: tuple[PublicStep, ...] = ()
+    by_code: bool = False
+    channel: str = "web"
 
 
 async def lookup_status(
@@ -101,8 +109,30 @@ async def lookup_status(
         case = await s.scalar(
             select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
         )
-    if case is None or not await _proves(ctx, case, proof):
+    if case is None:
         return None
+    proved = await _proves(ctx, case, proof)
+    if proved is None:
+        return None
+    return await _status_of(ctx, case, by_code=proved == "code")
+
+
+async def lookup_proven(ctx: CitizenFormContext, number: str) -> StatusResult | None:
+    """The status of request ``number`` for a caller who proved it by 查询码 earlier.
+
+    Only for a step whose form carries a token issued after that proof
+    (:mod:`bot.web.citizen_followup`); never on the number alone.
+    """
+    async with ctx.db.session() as s:
+        case = await s.scalar(
+            select(Case).where(
+                Case.number == number.strip().upper(), Case.kind == CaseKind.REQUEST.value
+            )
+        )
+    return None if case is None else await _status_of(ctx, case, by_code=True)
+
+
+async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> StatusResult:
     base = StatusResult(
         number=case.number or str(case.id),
         status=case.status,
@@ -112,6 +142,8 @@ async def lookup_status(
         resolve_due_at=case.resolve_due_at,
         resolved_at=case.resolved_at,
         detailed=False,
+        by_code=by_code,
+        channel=case.channel,
     )
     entries = await ctx.cases.timeline(case.id)
     steps = tuple(

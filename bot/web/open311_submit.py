@@ -16,6 +16,7 @@ from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.triage import emergency_of, triage
 from bot.web.api_keys import verify_api_key
+from bot.web.lookup_codes import lookup_code
 from bot.web.open311_requests import (
     MAX_ADDRESS,
     MAX_MEDIA_URL,
@@ -152,8 +153,12 @@ async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict
     except CaseError as exc:
         raise Open311Error(400, exc.message) from None
     log.info("open311: filed %s for api key %d", view.number, key.id)
+    # The 查询码 is the reporter's own proof for the status page and its follow-up (T9):
+    # the partner passes it on, as the web form prints it.
+    code = await lookup_code(ctx.db, view.number)
     return {
         "service_request_id": view.number,
-        "service_notice": service_notice(view, ctx),
+        "service_notice": service_notice(view, ctx)
+        + f"查询码：{code}（凭编号和查询码可在 /report/status 查询进度并评价办理结果）。",
         "account_id": None,
     }

@@ -191,9 +191,18 @@ class CaseFiling(CaseTx):
         receipt: bool,
         pings: Sequence[tuple[Iterable[str], Callable[[CaseView], str]]] = (),
         receipt_text: Callable[[CaseView], str] | None = None,
+        hint: Callable[[CaseView], str] | None = None,
     ) -> CaseView:
         """Publish a new case (its receipt to the reporter if ``receipt``: ``receipt_text``
-        or the usual one, then ``pings`` after the cards); the reporter's view."""
+        or the usual one, then ``pings`` after the cards); the reporter's view. ``hint``
+        is a notice for the reporter after the receipt (or alone when the caller answers
+        with the receipt itself)."""
+        first = (receipt_text or self._receipt) if receipt else None
+
+        def with_hint(v: CaseView) -> str:
+            assert hint is not None
+            return f"{first(v)}\n\n{hint(v)}" if first else hint(v)
+
         await self.publish_tx(
             s,
             case,
@@ -201,7 +210,7 @@ class CaseFiling(CaseTx):
             also_card_units=also,
             pings=pings,
             settle=False,
-            reporter_text=(receipt_text or self._receipt) if receipt else None,
+            reporter_text=with_hint if hint is not None else first,
         )
         return self.view_for(case, reporter, now)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.services import notifications as nt
+from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
 from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
     SELF_HARM,
@@ -153,6 +154,12 @@ class CaseIntake(CaseFiling):
                 )
             care = emergency is not None and emergency.kind == SELF_HARM
             hotline = self.district.crisis_hotline
+            # Someone who wrote of harming themselves is told people will call, not
+            # deadlines (trial 25 T7).
+            receipt_text = (lambda v: nt.reporter_registered_care(v, hotline)) if care else None
+            # The same text from the same citizen again (T11): filed, never merged; both
+            # sides are told. Danger now is never folded into an earlier case.
+            earlier = None if emergency is not None else await earlier_duplicate(s, case, now)
             return await self._announce_tx(
                 s,
                 case,
@@ -160,9 +167,9 @@ class CaseIntake(CaseFiling):
                 reporter,
                 also,
                 receipt,
-                # Someone who wrote of harming themselves is told people will call, not
-                # deadlines (trial 25 T7).
-                receipt_text=(lambda v: nt.reporter_registered_care(v, hotline)) if care else None,
+                receipt_text=receipt_text,
+                pings=unit_pings(earlier, case.owning_unit_id, self.tz) if earlier else (),
+                hint=reporter_hint(earlier, self.tz) if earlier else None,
             )
 
     async def file_warning(

@@ -1,0 +1,133 @@
+"""Stop 25's blind sets, guarded at the level they were scored unseen.
+
+* Triage set j (``blind13j_*``, issue 13) and probe L (``probe_l_citizen_messages.tsv``,
+  issue 14) were written by helpers who saw only DESIGN.md, the seed and the issue's text,
+  never the code, the lexicon or ``config/severity.toml``. Each was scored on main 9f51b57
+  before any change of stop 25 and on the merged result, unseen.
+* ``letters_severity_r1.tsv`` / ``_r2.tsv``: 120 + 160 real letters of the contest's board
+  (``../shared/eval/teddy2020-dev.tsv`` and ``teddy2020-bureau-dev.tsv``, referenced by id)
+  labelled by severity and danger-now by two helpers who read only the rubric. R1 was the
+  development half of stop 25's letter rules (branch i13r chose rules on it); R2 was held out
+  and scored by the lead only, before and after.
+
+The figures are in docs/severity.md and docs/classifier.md ("Stop 25"). These guards keep
+the level reached; they are no new estimate once anyone tunes on the sets.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from nlp.classify import classify
+from nlp.emergency import detect
+from nlp.intent import classify_intent
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+SMALL = ("greeting", "thanks", "noise")
+_CANDIDATES = [REPO.parent / "shared" / "eval", REPO.parent.parent / "shared" / "eval"]
+EVAL_DIR = next((d for d in _CANDIDATES if (d / "teddy2020-dev.tsv").is_file()), None)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_set_j_warnings_stay_where_they_were_scored_unseen() -> None:
+    """Set j's 100 warnings: on main 9f51b57 critical 28/30 (2 below high: a long report whose
+    poisoning comes after two sentences of background; a tuberculosis cluster with pupils in
+    hospital), exact 0.86, under-rated 3; on the merged triage of stop 25 (cff83f9) unseen:
+    critical 26/30 (3 below high), exact 0.85, under-rated 5 — i13r's letter rule had taken two
+    long reports of today's event for background. The lead's fix (f80c791, a word of today in
+    the danger's sentence) brought it back to 28/30, exact 0.87, under-rated 3: that row is
+    tuned on. The two criticals below high remain (docs/severity.md, "Stop 25")."""
+    rows = _rows(DATA / "blind13j_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert sum(g == "critical" for g in critical) >= 28
+    assert sum(RANK[g] < RANK["high"] for g in critical) <= 2
+    assert sum(g == want for g, want in got) >= 87
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 3
+
+
+def test_set_j_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -> None:
+    """Set j unseen (the same before and after stop 25's merge): the emergency line for 65/65
+    dangers now, the right number for 64 (a child locked in a hot car got 110, written 119),
+    look-alike false alarms 4/65 (a fire-safety question, a cat jumping from a balcony, a gas
+    explosion of 2019 retold, a derelict factory feared); small talk 78/80, vague asked back
+    23/25, requests mistaken 0/100."""
+    em = _rows(DATA / "blind13j_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    harmless = [r for r in em if r["danger"] == "0"]
+    assert len(danger) == 65 and len(harmless) == 65
+    found = [(detect(r["text"]), r) for r in danger]
+    assert all(f is not None for f, _ in found)
+    right = sum(
+        f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
+    )
+    assert right >= 64
+    assert sum(detect(r["text"]) is not None for r in harmless) <= 4
+    nr = _rows(DATA / "blind13j_nonrequests.tsv")
+    talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
+    assert len(talk) == 80 and sum(talk) >= 78
+    vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
+    assert len(vague) == 25 and sum(vague) >= 23
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+
+
+def test_probe_l_stays_where_it_was_scored_unseen() -> None:
+    """Probe L (240 citizen messages, every bureau at least 8 rows, a third without the obvious
+    keyword): on main 9f51b57 room 213 (0.887), bureau 204 (0.850), confidence >= 0.8 right
+    151/160; unseen on stop 25's merged classifier: room 214 (0.892), bureau 204 (0.850),
+    confidence >= 0.8 right 154/162 = 0.951. Targets room 0.93 and bureau 0.90: missed."""
+    rows = _rows(DATA / "probe_l_citizen_messages.tsv")
+    pairs = [(classify(r["text"]), r) for r in rows]
+    assert len(rows) == 240
+    assert sum(c.room == r["room"] for c, r in pairs) >= 214
+    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 204
+    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
+    assert sum(sure) >= 154 and sum(sure) / len(sure) >= 0.95
+
+
+def _letters() -> dict[tuple[str, str], str]:
+    assert EVAL_DIR is not None
+    texts = {}
+    for name in ("teddy2020-dev.tsv", "teddy2020-bureau-dev.tsv"):
+        for r in _rows(EVAL_DIR / name):
+            body = r["body"].replace("\\n", "\n")
+            texts[(name, r["id"])] = f"{r['title']}\n{body}" if r["title"] else body
+    return texts
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+@pytest.mark.parametrize(
+    ("labels", "exact", "over", "under", "critical", "lines"),
+    [
+        # R1 (development half): main 9f51b57 exact 0.367, over 73, under 3, critical 21,
+        # lines 12; stop 25 exact 0.858, over 12, under 5, critical 0, lines 1.
+        ("letters_severity_r1.tsv", 103, 12, 5, 0, 1),
+        # R2 (held out, unseen): main 9f51b57 exact 0.338 (54), over 104, under 2, critical
+        # 24, lines 12 (all false); stop 25 exact 0.762 (122), over 27, under 11 (4 collective
+        # letters of high rated medium, 7 medium rated low: under-rating 0.069, missed), critical
+        # 2, lines 1.
+        ("letters_severity_r2.tsv", 122, 27, 11, 2, 1),
+    ],
+)
+def test_real_letters_are_rated_as_a_duty_officer_rated_them(
+    labels: str, exact: int, over: int, under: int, critical: int, lines: int
+) -> None:
+    texts = _letters()
+    rows = _rows(DATA / labels)
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert sum(g == want for g, want in got) >= exact
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= over
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= under
+    assert sum(g == "critical" for g, _ in got) <= critical
+    assert all(r["danger_now"] == "0" for r in rows)
+    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= lines
