@@ -153,7 +153,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
         rubric = str(draft.get("rubric") or draft.get("severity") or "low")
         if needs_reason(rubric, value):
-            if value not in levels_below_critical():
+            if rubric == "critical" and value not in levels_below_critical():
                 await query.answer(texts.LEVEL_TOO_LOW, show_alert=True)
                 return W_CONFIRM
             draft["lowering"] = value

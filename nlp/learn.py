@@ -14,7 +14,11 @@ How a proposal is made:
    word of two characters or more, occurs in no correction that belonged
    elsewhere, in at most :data:`MAX_BACKGROUND_SHARE` of the background texts
    (the fixed evaluation sets: words every message has say nothing), and is not
-   already a keyword or rule word of the lexicon. The best
+   already a keyword or rule word of the lexicon, nor a generic word
+   (:data:`GENERIC_WORDS`: 电话, 一直, 里面, and the fragments the masking of phone
+   and identity numbers leaves). A word must be in at least :data:`MIN_SUPPORT`
+   corrections of the group from at least :data:`MIN_SUPPORT` distinct reporters:
+   one case (or one person writing again and again) teaches nothing. The best
    ``max_per_target`` words become rules ``when = [word]`` adding weight to the
    group's target.
 3. One weight for all new rules is taken from :data:`WEIGHT_LADDER`: the
@@ -23,12 +27,15 @@ How a proposal is made:
    labelled) it turns wrong.
 
 The proposal is the new overlay's TOML and its unified diff against the
-current overlay, with before/after counts on the corrections.
+current overlay, with before/after counts on the corrections. One correction in
+:data:`HOLD_OUT_EVERY` (by a stable hash of its text) is held out: nothing is
+learnt from it, and the held-out figures are the honest check of the proposal.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,8 +46,11 @@ from nlp.classify import UNKNOWN, classify, message_features, prepare_text
 from nlp.lexicon import Lexicon, merge_overlay, parse_lexicon
 
 __all__ = [
+    "GENERIC_WORDS",
     "GUARD_COST",
+    "HOLD_OUT_EVERY",
     "MAX_BACKGROUND_SHARE",
+    "MIN_SUPPORT",
     "WEIGHT_LADDER",
     "Correction",
     "LearntRule",
@@ -61,11 +71,32 @@ MAX_BACKGROUND_SHARE = 0.05
 """A word in more than this share of the background texts is too common to learn."""
 
 
+MIN_SUPPORT = 3
+"""Corrections, and distinct reporters among them, a word needs to be learnt."""
+
+HOLD_OUT_EVERY = 4
+"""One correction in this many is held out (never learnt from) to measure a proposal."""
+
+_GENERIC = (
+    # Contact and identity details, and what masking them leaves (身份证号 138****).
+    "电话 手机 号码 电话号码 手机号 联系 联系方式 身份 证号 身份证 身份证号 号是 微信 "
+    # Words of any complaint: time, place, degree, asking.
+    "一直 里面 外面 现在 已经 还是 但是 因为 所以 没有 我们 他们 你们 自己 这个 那个 "
+    "什么 怎么 为什么 问题 反映 希望 帮忙 帮助 请求 处理 解决 情况 时候 今天 昨天 每天 "
+    "晚上 一个 多次 好几 非常 特别 很多 一下 部门 相关 有关 工作 人员 这里 那里 附近 "
+    "旁边 谢谢"
+)
+GENERIC_WORDS = frozenset(_GENERIC.split(" "))
+"""Words of any message: never learnt, however often a group's texts have them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Correction:
     """One corrected routing: the text and where it belonged.
 
     ``final_bureau`` is ``unknown`` when only the room was corrected.
+    ``reporter`` names who wrote the text ("" when unknown: each such
+    correction counts as its own reporter).
     """
 
     text: str
@@ -73,6 +104,7 @@ class Correction:
     classified_bureau: str
     final_room: str
     final_bureau: str
+    reporter: str = ""
 
     @property
     def target(self) -> str:
@@ -102,7 +134,11 @@ class LearntRule:
 
 @dataclass(slots=True)
 class Proposal:
-    """What ``lexicon learn`` proposes, and what it would change on the corrections."""
+    """What ``lexicon learn`` proposes, and what it would change on the corrections.
+
+    ``total``/``right_*`` count the corrections learnt from; ``held_out``/
+    ``held_right_*`` the held-out ones (the honest figure).
+    """
 
     rules: list[LearntRule]
     total: int
@@ -111,6 +147,9 @@ class Proposal:
     overlay_before: str
     overlay_after: str
     confusions: dict[tuple[str, str], int] = field(default_factory=dict)
+    held_out: int = 0
+    held_right_before: int = 0
+    held_right_after: int = 0
 
     @property
     def changed(self) -> bool:
@@ -175,6 +214,12 @@ def _with_rules(
     return parse_lexicon(merge_overlay(base, {"rules": rules}), "<learn>")
 
 
+def held_out(correction: Correction) -> bool:
+    """Whether ``correction`` is held out (a stable hash of its text)."""
+    digest = hashlib.sha256(correction.text.encode("utf-8")).digest()
+    return digest[0] % HOLD_OUT_EVERY == 0
+
+
 def _known_words(lexicon: Lexicon) -> set[str]:
     return lexicon.keywords()
 
@@ -216,13 +261,16 @@ def propose(
     overlay = tomllib.loads(overlay_text) if overlay_text.strip() else {}
     overlay_rules: list[dict[str, Any]] = list(overlay.get("rules", []))
     current = parse_lexicon(merge_overlay(base, overlay), "<current>")
-    wrong = [c for c in corrections if not routes_right(c, current)]
-    right_before = len(corrections) - len(wrong)
     confusions: dict[tuple[str, str], int] = {}
     for c in corrections:
         if not c.agrees:
             key = (c.classified_bureau or UNKNOWN, c.final_bureau or UNKNOWN)
             confusions[key] = confusions.get(key, 0) + 1
+    held = [c for c in corrections if held_out(c)]
+    corrections = [c for c in corrections if not held_out(c)]
+    held_before = sum(1 for c in held if routes_right(c, current))
+    wrong = [c for c in corrections if not routes_right(c, current)]
+    right_before = len(corrections) - len(wrong)
     words = {id(c): words_of(c.text, current) for c in corrections}
     bg_docs = [words_of(t, current) for t in background]
     bg_limit = MAX_BACKGROUND_SHARE * max(len(bg_docs), 1)
@@ -236,14 +284,16 @@ def propose(
             if c.target != target:
                 others |= words[id(c)]
         support: dict[str, int] = {}
+        reporters: dict[str, set[str]] = {}
         for c in own:
             for w in words[id(c)]:
                 support[w] = support.get(w, 0) + 1
-        # A word of one text alone is learnt only when the group has one or two texts.
-        min_support = 1 if len(own) <= 2 else 2
+                reporters.setdefault(w, set()).add(c.reporter or f"#{id(c)}")
         ranked = []
         for w, n in support.items():
-            if n < min_support or w in others or w in known:
+            if n < MIN_SUPPORT or len(reporters[w]) < MIN_SUPPORT:
+                continue
+            if w in others or w in known or w in GENERIC_WORDS:
                 continue
             bg = sum(1 for d in bg_docs if w in d)
             if bg > bg_limit:
@@ -255,7 +305,16 @@ def propose(
             candidates.append(LearntRule(w, target, 0.0, -neg_n))
     if not candidates:
         return Proposal(
-            [], len(corrections), right_before, right_before, overlay_text, overlay_text, confusions
+            [],
+            len(corrections),
+            right_before,
+            right_before,
+            overlay_text,
+            overlay_text,
+            confusions,
+            len(held),
+            held_before,
+            held_before,
         )
     guard_right = [g for g in guard if routes_right(g, current)]
     best: tuple[int, float] = (-GUARD_COST * len(guard_right) - 1, WEIGHT_LADDER[0])
@@ -289,4 +348,7 @@ def propose(
         before_text,
         overlay_after,
         confusions,
+        len(held),
+        held_before,
+        sum(1 for c in held if routes_right(c, after)),
     )

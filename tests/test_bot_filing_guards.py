@@ -181,8 +181,9 @@ async def test_a_photo_with_a_caption_is_a_description_with_the_photo(kit: BotKi
 async def test_danger_now_asks_for_place_and_phone_and_puts_them_on_the_case(
     kit: BotKit, district: District
 ) -> None:
-    chief = kit.user(CHIEF, "服务中心")
-    await kit.bind(chief, district.dispatcher, Role.CHIEF)
+    # Violence at home now is the police's (its rubric family's owner), at once.
+    chief = kit.user(CHIEF, "公安站")
+    await kit.bind(chief, "police", Role.CHIEF)
     citizen = kit.user(CITIZEN, "张大姐")
     action = citizen.send_text("他又喝醉了在砸门，我和孩子躲在厕所里，好害怕")
     line = await kit.answer(citizen, action)

@@ -71,19 +71,17 @@ async def test_fire_report_gets_119_first_and_is_filed_critical_with_district_al
         (case,) = await kit.cases()
         assert case.kind == CaseKind.REQUEST and case.severity == "critical"
         assert case.priority == "critical" and case.number in receipt.content
-        # At the desk the clock is the critical acknowledgement (1 h, not a request's 24 h);
-        # the reporter is told the critical resolution time after dispatch.
+        # The rubric's fire family names its owner (README): the police station owns it at
+        # once with the critical deadlines; the desk, which has nothing to dispatch, a copy.
         critical = district.deadlines["critical"]
-        assert case.ack_due_at is not None
-        assert case.ack_due_at - case.created_at == critical.acknowledge
-        assert critical.acknowledge < district.deadlines["normal"].acknowledge
-        assert "2小时" in receipt.content
-        # Nothing to classify by: the dispatcher desk owns it, and its chief has the card.
-        assert case.owning_unit_id == district.dispatcher
-        owner_card = await card_of(desk_chief, case.number)
-        assert "特别重大" in owner_card.content and "隔壁着火了" in owner_card.content
-        # The desk may dispatch it to a room at once.
-        assert "综合职能" in [b["text"] for b in owner_card.buttons]
+        assert case.owning_unit_id == district.bureaus["police"].station_id
+        assert case.status == CaseStatus.DISPATCHED and case.dispatched_at is not None
+        assert case.resolve_due_at is not None
+        assert case.resolve_due_at - case.dispatched_at == critical.resolve
+        assert "区公安分局" in receipt.content and "分派" not in receipt.content
+        desk_card = await card_of(desk_chief, case.number)
+        assert "特别重大" in desk_card.content and "隔壁着火了" in desk_card.content
+        assert "综合职能" not in str(desk_card.buttons)
         for person in alerted:
             card = await card_of(person, case.number)
             assert "特别重大" in card.content and "隔壁着火了" in card.content
@@ -290,7 +288,8 @@ async def test_trial_desk_is_told_to_dispatch_and_citizen_sees_no_jargon(kit: Bo
     desk = kit.user(DESK_CHIEF, "服务中心")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    action = citizen.send_text("隔壁着火了")
+    # A cry for help names no owning family (a fire would be the police's at once).
+    action = citizen.send_text("救命啊，快来人啊")
     await kit.answer(citizen, action, "已登记")
     (case,) = await kit.cases()
     assert case.owning_unit_id == kit.district.dispatcher

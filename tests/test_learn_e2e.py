@@ -1,5 +1,6 @@
 """End to end (issue 14): a station returns a misrouted case, the desk re-assigns it, and
-``minqing lexicon learn`` proposes the correction — writing nothing until ``--apply``."""
+``minqing lexicon learn`` reads the correction — but one case alone proposes no rule
+(trial 25 T14), and nothing is written until ``--apply``."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from bot.services.notifications import DISTRICT_TZ
 from config.district import District
 from nlp import classify
-from nlp.lexicon import LOCAL_OVERLAY_PATH, load_lexicon_with_overlay
+from nlp.lexicon import LOCAL_OVERLAY_PATH
 from storage.enums import CaseStatus, Role
 from storage.models import RoutingCorrection
 from tests.botkit import BotKit, sqlite_bot
@@ -58,7 +59,7 @@ def _learn(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
+async def test_a_returned_and_reassigned_case_is_read_but_alone_teaches_nothing(
     kit: BotKit, tmp_path: Path
 ) -> None:
     before = classify(SIGNALS)
@@ -97,12 +98,12 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
     out = dry.stdout
     assert "corrections: 1 case(s)" in out and "退单后改派 1" in out
     assert "区建设局 -> 区国土分局: 1" in out
-    assert "routed right on these corrections: before 0/1, after 1/1" in out
+    # One case teaches nothing (trial 25 T14): a rule needs three corrections by three people.
+    assert "routed right on the corrections learnt from: before 0/1, after 0/1" in out
+    assert "held-out corrections: none yet" in out
     assert "citizen_messages.tsv: before room" in out and "warnings.tsv" in out
-    added = [line for line in out.splitlines() if line.startswith("+")]
-    assert any('"general/land"' in line for line in added)
-    learnt_words = [line.split('"')[1] for line in added if line.startswith("+when = [")]
-    assert learnt_words and all(word in SIGNALS for word in learnt_words)
+    assert "nothing to learn" in out
+    assert not [line for line in out.splitlines() if line.startswith("+when")]
     assert "dry run: nothing written" in out
     assert not overlay.exists()
     assert LOCAL_OVERLAY_PATH.exists() == local_existed
@@ -111,13 +112,10 @@ async def test_a_returned_and_reassigned_case_becomes_a_proposed_rule(
 
     applied = await learn(kit.db.url, "--out", str(overlay), "--apply")
     assert applied.returncode == 0, applied.stderr
-    assert f"written: {overlay}" in applied.stdout and "marked learnt: 1" in applied.stdout
-    learnt = load_lexicon_with_overlay(None, overlay)
-    assert classify(SIGNALS, learnt).bureau == "land"
+    assert "written:" not in applied.stdout and "marked learnt: 1" in applied.stdout
+    assert not overlay.exists()
     async with kit.db.session() as s:
         assert (await s.scalar(select(RoutingCorrection.learnt_at))) is not None
-    again = await learn(kit.db.url, "--out", str(overlay))
-    assert "before 1/1" in again.stdout and "nothing to learn" in again.stdout
     # --since counts from the day the correction was made (the service's clock).
     next_day = (row.created_at.astimezone(DISTRICT_TZ) + timedelta(days=1)).date().isoformat()
     later = await learn(kit.db.url, "--out", str(overlay), "--since", next_day)

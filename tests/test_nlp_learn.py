@@ -15,6 +15,14 @@ from nlp.lexicon import LexiconError, load_lexicon, load_lexicon_with_overlay, m
 SIGNALS = "开发商拿地后一直不动工，地荒了好几年"
 SIGNALS_2 = "开发商拿了地一直空着不建，早晚都有人在地里倒垃圾"
 NOISE = "工地半夜施工噪音太大，早晚都不停"
+#: Five citizens' letters about idle land (the land bureau's; the lexicon says 建设局 or 规划局).
+LAND = (
+    SIGNALS,
+    SIGNALS_2,
+    "开发商拿地以后荒着不建，地里长满了草",
+    "那块地开发商拿了五年没动工，成了荒地",
+    "开发商圈了地不动工，土地闲置好多年",
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,26 +36,51 @@ def base() -> dict[str, Any]:
     return data
 
 
-def corrected(text: str, room: str, bureau: str) -> Correction:
+def corrected(text: str, room: str, bureau: str, reporter: str = "") -> Correction:
     c = classify(text)
-    return Correction(text, c.room, c.bureau, room, bureau)
+    return Correction(text, c.room, c.bureau, room, bureau, reporter)
 
 
-def test_a_misrouted_text_becomes_rules_for_where_it_belonged(base: dict[str, Any]) -> None:
-    proposal = propose([corrected(SIGNALS, "general", "land")], base)
-    assert (proposal.right_before, proposal.right_after, proposal.total) == (0, 1, 1)
+def land() -> list[Correction]:
+    return [corrected(t, "general", "land", f"citizen-{i}") for i, t in enumerate(LAND)]
+
+
+def test_misrouted_texts_become_rules_for_where_they_belonged(base: dict[str, Any]) -> None:
+    proposal = propose(land(), base)
+    # Two of the five are held out: learnt from three, measured on the other two.
+    assert (proposal.right_before, proposal.right_after, proposal.total) == (0, 3, 3)
+    assert (proposal.held_right_before, proposal.held_right_after, proposal.held_out) == (0, 2, 2)
     assert proposal.rules and {r.target for r in proposal.rules} == {"general/land"}
-    assert all(r.word in SIGNALS and len(r.word) >= 2 for r in proposal.rules)
+    assert all(r.support >= 3 and len(r.word) >= 2 for r in proposal.rules)
     overlay = tomllib.loads(proposal.overlay_after)
     assert [rule["when"][0] for rule in overlay["rules"]] == [r.word for r in proposal.rules]
     assert proposal.diff().startswith("--- a/lexicon.local.toml\n+++ b/lexicon.local.toml")
-    assert proposal.confusions == {("construction", "land"): 1}
+    assert proposal.confusions == {("construction", "land"): 4, ("planning", "land"): 1}
+
+
+def test_one_case_or_one_person_teaches_nothing(base: dict[str, Any]) -> None:
+    """Trial 25 T14: a single correction proposed 电话/一直 → 人事局."""
+    alone = propose([corrected(SIGNALS, "general", "land")], base)
+    assert not alone.changed and alone.right_after == alone.right_before == 0
+    same = [corrected(t, "general", "land", "one-citizen") for t in LAND]
+    assert not propose(same, base).changed
+
+
+def test_generic_and_masked_words_are_never_learnt(base: dict[str, Any]) -> None:
+    texts = [
+        "我身份证号是1101，社保卡办理一直被拒，电话13800000000，请帮忙",
+        "社保卡一直办不下来，电话打了也没人接，身份证号已经登记",
+        "电话联系了好多次，社保卡补办一直说系统有问题，身份证号没错",
+        "社保卡挂失后一直没有新卡，电话问了三次",
+    ]
+    rows = [corrected(t, "livelihood", "personnel", f"c{i}") for i, t in enumerate(texts)]
+    words = {r.word for r in propose(rows, base).rules}
+    assert not words & {"电话", "一直", "身份", "证号", "身份证号"}
 
 
 def test_words_shared_with_corrections_elsewhere_are_not_learnt(base: dict[str, Any]) -> None:
-    land = [corrected(SIGNALS, "general", "land"), corrected(SIGNALS_2, "general", "land")]
     other = corrected(NOISE, "legal", "environment")
-    proposal = propose([*land, other], base)
+    proposal = propose([*land(), other], base)
     words = {r.word for r in proposal.rules if r.target == "general/land"}
     assert words and "早晚" not in words  # also in the noise text
 
@@ -61,16 +94,16 @@ def test_corrections_already_routed_right_propose_nothing(base: dict[str, Any]) 
 
 
 def test_a_second_round_keeps_the_first_rounds_rules(base: dict[str, Any]) -> None:
-    first = propose([corrected(SIGNALS, "general", "land")], base)
-    again = propose([corrected(SIGNALS, "general", "land")], base, first.overlay_after)
-    assert again.right_before == 1 and not again.changed
+    first = propose(land(), base)
+    again = propose(land(), base, first.overlay_after)
+    assert again.right_before == 3 and not again.changed
     assert again.overlay_after == first.overlay_after
 
 
 def test_the_overlay_loads_on_top_and_refuses_other_sections(
     base: dict[str, Any], tmp_path: Path
 ) -> None:
-    proposal = propose([corrected(SIGNALS, "general", "land")], base)
+    proposal = propose(land(), base)
     path = tmp_path / "overlay.toml"
     path.write_text(proposal.overlay_after, encoding="utf-8")
     learnt = load_lexicon_with_overlay(None, path)

@@ -18,7 +18,8 @@ from tests.botkit import WAIT, BotKit, sqlite_bot
 CITIZEN = 2411
 POLICE = 2412
 DESK = 2413
-FIRE = "救命！隔壁着火了，浓烟很大"
+# A cry for help names no owning family: it waits at the desk (a fire is the police's, T25 T2).
+FIRE = "救命啊，快来人啊"
 
 
 @pytest.fixture

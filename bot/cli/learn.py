@@ -1,6 +1,7 @@
 """``minqing lexicon learn``: the district's routing corrections as a reviewable lexicon change.
 
-Reads the latest correction of each case (``routing_corrections``), asks
+Reads the latest correction of each case (``routing_corrections``) — never of a
+critical case, nor an Open311 caller's service_code — asks
 :func:`nlp.learn.propose` for overlay rules, and prints: the corrections by kind,
 the most frequent confusions, how many corrections the lexicon routes right
 before and after, the fixed evaluation sets before and after, and the overlay's
@@ -76,15 +77,35 @@ class _Row:
     classified_bureau: str
     final_room: str
     final_bureau: str
+    reporter: str
 
 
 def _read_rows(since: datetime | None) -> tuple[list[_Row], District, Settings] | None:
     loaded: list[Any] = []
 
     async def work(settings: Settings, district: District, db: Database) -> int:
+        from sqlalchemy import select
+
         from bot.services.corrections import latest_corrections
+        from storage.models import Case
 
         rows = await latest_corrections(db, since)
+        async with db.session() as s:
+            found = await s.execute(
+                select(Case.id, Case.severity, Case.channel, Case.reporter_id).where(
+                    Case.id.in_([r.case_id for r in rows])
+                )
+            )
+            cases = {i: (sev, ch, rep) for i, sev, ch, rep in found.all()}
+        # Never learn from a danger to life (routed by its danger, not its words), nor
+        # from an Open311 caller's category (another system's choice, not a citizen's).
+        rows = [
+            r
+            for r in rows
+            if r.case_id in cases
+            and cases[r.case_id][0] != "critical"
+            and not (r.kind == "citizen" and cases[r.case_id][1] == "open311")
+        ]
         loaded.append(
             (
                 [
@@ -96,6 +117,7 @@ def _read_rows(since: datetime | None) -> tuple[list[_Row], District, Settings] 
                         r.classified_bureau,
                         r.final_room,
                         r.final_bureau,
+                        str(cases[r.case_id][2] or ""),
                     )
                     for r in rows
                     if r.final_room in district.rooms
@@ -163,7 +185,9 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
         for t, w in base_lex.terms.items()
     }
     corrections = [
-        Correction(r.text, r.classified_room, r.classified_bureau, r.final_room, r.final_bureau)
+        Correction(
+            r.text, r.classified_room, r.classified_bureau, r.final_room, r.final_bureau, r.reporter
+        )
         for r in rows
     ]
     hand = {p.name: read_hand_set(p) for p in EVAL_SETS if p.is_file()}
@@ -189,9 +213,17 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
     for (said, was), n in sorted(proposal.confusions.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {names.get(said, said)} -> {names.get(was, was)}: {n}")
     print(
-        f"routed right on these corrections: before {proposal.right_before}/{proposal.total}"
-        f", after {proposal.right_after}/{proposal.total}"
+        f"routed right on the corrections learnt from: before {proposal.right_before}"
+        f"/{proposal.total}, after {proposal.right_after}/{proposal.total}"
     )
+    if proposal.held_out:
+        print(
+            f"routed right on held-out corrections (not learnt from): before "
+            f"{proposal.held_right_before}/{proposal.held_out}, "
+            f"after {proposal.held_right_after}/{proposal.held_out}"
+        )
+    else:
+        print("held-out corrections: none yet (one in 4 is held out), so no honest figure")
     if hand:
         before = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_before)), "<before>")
         after = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_after)), "<after>")

@@ -133,6 +133,30 @@ def route_request(
     )
 
 
+def route_danger(district: District, route: Route, owner_bureau: str | None) -> Route:
+    """``route`` given to the owner of a danger now, when the rubric names one.
+
+    A report of danger now (a fire, a person missing, people trapped) is owned
+    at once by its danger family's bureau (:mod:`nlp.danger_owner`, as
+    :func:`nlp.classify.classify` decided) whatever the classifier's confidence
+    or a caller's category: it does not wait at the dispatcher desk, and an
+    Open311 ``service_code`` does not send a fire to the environment bureau.
+    ``owner_bureau`` is ``None`` when the danger's owner did not decide the
+    classification (a confident topic of another room keeps its route).
+    """
+    if owner_bureau is None or owner_bureau not in district.bureaus:
+        return route
+    bureau = district.bureaus[owner_bureau]
+    return Route(
+        bureau.station_id,
+        bureau.room_id,
+        owner_bureau,
+        False,
+        "danger",
+        route.territorial_unit_id,
+    )
+
+
 def warning_recipients(district: District, severity: str) -> tuple[str, ...]:
     """Units informed at once of a warning of ``severity``, besides the officer's own."""
     units: list[str] = []

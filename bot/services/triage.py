@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
+from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect
 from nlp.intent import classify_intent
+from nlp.normalize import danger_text
+from nlp.rubric import default_rubric
 
 __all__ = [
     "CRITICAL_FLOOR",
@@ -69,7 +72,7 @@ CRITICAL_FLOOR = "medium"
 MIN_REASON_CHARS = 5
 
 REASON_HELP = (
-    f"下调“特别重大”预警须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
+    f"下调“特别重大”预警或跨两级下调须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
     "例如“已电话核实，老人与家人在一起，情绪稳定”。"
 )
 
@@ -97,6 +100,32 @@ def emergency_of(text: str) -> Emergency | None:
     return detect(text)
 
 
+def danger_owner_bureau(text: str, classified_bureau: str) -> str | None:
+    """The bureau owning ``text``'s danger now, when the classifier chose it.
+
+    :func:`nlp.classify.classify` routes a short report of danger now to the
+    bureau of its rubric family unless a confident topic of another room
+    decides; this is that bureau when it did (``None`` otherwise).
+    """
+    own = owner(danger_text(text))
+    return own.bureau if own is not None and own.bureau == classified_bureau else None
+
+
+SELF_HARM = "self_harm"
+"""The rubric family of self-harm (``config/severity.toml``)."""
+
+
+def is_self_harm(text: str) -> bool:
+    """Whether ``text`` tells of self-harm now (the rubric's ``self_harm`` family).
+
+    For where only the text is at hand (/status): such a case shows its reporter
+    neither a deadline nor the station's note. The service itself tells a self-harm
+    case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
+    """
+    norm = danger_text(text)
+    return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
+
+
 def triage(text: str) -> Triage:
     """Tell an emergency, small talk, a vague opening and a request apart."""
     emergency = emergency_of(text)
@@ -108,9 +137,13 @@ def triage(text: str) -> Triage:
 def needs_reason(rubric_level: str, chosen: str) -> bool:
     """Whether choosing ``chosen`` instead of the rubric's level needs a reason.
 
-    Only lowering a critical level does; raising never does.
+    Lowering a critical level does, and lowering any level by two or more
+    (重大 to 一般: trial 25 T6); raising never does.
     """
-    return rubric_level == "critical" and LEVEL_RANK.get(chosen, 0) < LEVEL_RANK["critical"]
+    rubric, level = LEVEL_RANK.get(rubric_level, 0), LEVEL_RANK.get(chosen, 0)
+    if rubric_level == "critical":
+        return level < rubric
+    return rubric - level >= 2
 
 
 def levels_below_critical() -> list[str]:
@@ -139,14 +172,15 @@ def check_level(
         ``(level, reason)``; the reason is ``None`` when the level was not lowered.
 
     Raises:
-        CaseError: ``reason_required`` when a critical level is lowered without a
-            real reason (:func:`reason_ok`); ``too_low`` when below :data:`CRITICAL_FLOOR`.
+        CaseError: ``reason_required`` when a critical level (or any level by two) is
+            lowered without a real reason (:func:`reason_ok`); ``too_low`` when a critical
+            level goes below :data:`CRITICAL_FLOOR`.
     """
     level = chosen or rubric_level
     lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
     cleaned = (reason or "").strip()[:MAX_REASON] or None
     if needs_reason(rubric_level, level):
-        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
+        if rubric_level == "critical" and LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
             raise CaseError(
                 "too_low",
                 "按定级规则此预警为“特别重大”，最多可下调至“较大”，不能直接下调为“一般”。",

@@ -41,7 +41,10 @@ Decisions where the specification leaves room:
   resolved. ``agency_responsible`` is the unit that owns the case now.
   ``expected_datetime`` is the resolution deadline.
 * **Privacy.** The API is public. Only citizens' requests are listed —
-  never officers' early warnings (预警). No reporter identity or contact
+  never officers' early warnings (预警), and no critical case (a danger to
+  someone's life: self-harm, violence, a person missing) in a search; asked for
+  by its number, such a case shows its status and owner only (the description
+  reads 涉及人身安全，内容不公开; no place, result note or photo). No reporter identity or contact
   ever leaves (no name, phone, email, reporter id; ``account_id`` is null);
   phone and identity numbers in the description and the notes are masked;
   ``media_url`` is shown only when it is a web address (never a Telegram file).

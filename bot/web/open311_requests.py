@@ -188,18 +188,30 @@ def service_definition(ctx: Open311Context, code: str) -> dict[str, Any]:
     return {"service_code": code, "attributes": []}
 
 
+#: What a danger-to-life case shows instead of its words (self-harm, a person in danger).
+WITHHELD = "（涉及人身安全，内容不公开）"
+#: The severity whose cases are withheld.
+CRITICAL = "critical"
+
+
 def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
-    """One case as a public Open311 service request (no reporter identity or contact)."""
+    """One case as a public Open311 service request (no reporter identity or contact).
+
+    A critical case (a danger to someone's life: self-harm, violence, a person
+    missing) is never in a search; asked for by its number it shows its status
+    and owner only: no words, no place, no result note, no photo.
+    """
     bureau = ctx.district.bureaus.get(case.bureau)
     room = ctx.district.rooms.get(case.room)
     notes = status_label(case.status)
-    if case.resolution_note and case.status in CLOSED_STATUSES:
+    withheld = case.severity == CRITICAL
+    if case.resolution_note and case.status in CLOSED_STATUSES and not withheld:
         notes += f"：{mask_sensitive(case.resolution_note)}"
     media = next(
         (str(p) for p in case.photo_file_ids or () if str(p).startswith(("https://", "http://"))),
         None,
     )
-    return {
+    record = {
         "service_request_id": case.number or str(case.id),
         "status": open311_status(case.status),
         "status_notes": notes,
@@ -218,6 +230,9 @@ def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
         "long": case.longitude,
         "media_url": media,
     }
+    if withheld:
+        record.update(description=WITHHELD, address=None, lat=None, long=None, media_url=None)
+    return record
 
 
 #: The dates a search may name (beyond them date arithmetic overflows).
@@ -320,6 +335,7 @@ async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[s
             stmt = stmt.where(Case.status.in_(sorted(query.statuses)))
         if query.service_codes:
             stmt = stmt.where(Case.bureau.in_(list(query.service_codes)))
+        stmt = stmt.where(Case.severity != CRITICAL)
     stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(query.limit)
     async with ctx.db.session() as s:
         rows = list((await s.scalars(stmt)).all())

@@ -16,6 +16,7 @@ from telegram import (
 from bot.services import notifications as nt
 from bot.services.cases import CaseView, Preview, TimelineEntry
 from bot.services.people import Place
+from bot.services.triage import is_self_harm
 from config.district import District
 from handlers.texts.common import (
     ASK,
@@ -364,6 +365,8 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     if view.escalated_to_unit_name:
         lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
     lines.append(f"内容：{snippet(view.text, 40)}")
+    if view.kind == "request" and is_self_harm(view.text):
+        return lines  # no deadline talk; the station's note about the person stays internal
     if view.status in ("resolved", "followed_up", "closed") and view.resolution_note:
         lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")
     elif view.resolve_due_at is not None and view.status not in ("registered", "returned"):

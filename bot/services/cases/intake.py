@@ -28,11 +28,12 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import (
     police_copy,
+    route_danger,
     route_request,
     route_warning,
     warning_recipients,
 )
-from bot.services.triage import LEVEL_RANK, check_level, emergency_of
+from bot.services.triage import LEVEL_RANK, check_level, danger_owner_bureau, emergency_of
 from config.district import SEVERITIES
 from storage.enums import CaseKind, Channel
 
@@ -55,7 +56,9 @@ class CaseIntake(CaseFiling):
         so no receipt is written to the outbox — the reporter gets one receipt, not two.
 
         A request that describes danger now (:func:`bot.services.triage.emergency_of`)
-        is filed as critical, with the critical deadlines; besides its owner the
+        is filed as critical, with the critical deadlines, and owned at once by
+        its danger's bureau when the classifier routed it there
+        (:func:`bot.services.routing.route_danger`); besides its owner the
         dispatcher desk, ``district.warning_centres`` and ``district.leadership``
         get its card at once, as for a critical warning.
 
@@ -83,6 +86,7 @@ class CaseIntake(CaseFiling):
         if emergency is not None:
             severity = "critical"
             priority = self.district.severity_priority["critical"]
+            route = route_danger(self.district, route, danger_owner_bureau(text, c.bureau))
             also = tuple(
                 u
                 for u in dict.fromkeys(
