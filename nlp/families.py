@@ -22,6 +22,7 @@ from nlp.rubric import Family, Rubric
 from nlp.textcache import TextCache
 
 __all__ = [
+    "SELF_HARM",
     "Match",
     "Occurrences",
     "clause_around",
@@ -32,6 +33,10 @@ __all__ = [
     "sentence_of",
     "trie_pattern",
 ]
+
+SELF_HARM = "self_harm"
+"""The rubric family of self-harm (``config/severity.toml``); also an emergency's ``kind``
+and a registered case event's ``emergency`` when someone writes of harming themselves."""
 
 _SENTENCE_ENDS = "。；！？;!?\n"
 _CLAUSE_ENDS = "，。；！？、,.;!? \n"

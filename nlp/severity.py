@@ -22,7 +22,14 @@ import re
 from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.families import Occurrences, is_letter, match_families, negated_at, sentence_of
+from nlp.families import (
+    SELF_HARM,
+    Occurrences,
+    is_letter,
+    match_families,
+    negated_at,
+    sentence_of,
+)
 from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
@@ -398,7 +405,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         unserious
         and level_i > 0
         and not any_in(text, rub.strong_now)
-        and not any(m.family.name == "self_harm" for m in matches)
+        and not any(m.family.name == SELF_HARM for m in matches)
     ):
         level_i, reasons = 0, unserious
     # 救命啊这天也太热了吧: a bare cry beside the weather or a form is no danger

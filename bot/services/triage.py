@@ -31,6 +31,7 @@ from typing import Literal
 from bot.services.lifecycle import CaseError, is_meaningful
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect
+from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
@@ -109,10 +110,6 @@ def danger_owner_bureau(text: str, classified_bureau: str) -> str | None:
     """
     own = owner(danger_text(text))
     return own.bureau if own is not None and own.bureau == classified_bureau else None
-
-
-SELF_HARM = "self_harm"
-"""The rubric family of self-harm (``config/severity.toml``)."""
 
 
 def is_self_harm(text: str) -> bool:

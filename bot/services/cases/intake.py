@@ -13,7 +13,6 @@ from bot.services import notifications as nt
 from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
 from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
-    SELF_HARM,
     TERRITORIAL_KINDS,
     WARNING_ROLES,
     CaseView,
@@ -35,6 +34,7 @@ from bot.services.routing import (
 )
 from bot.services.triage import LEVEL_RANK, check_level, danger_owner_bureau, emergency_of
 from config.district import SEVERITIES
+from nlp.families import SELF_HARM
 from storage.enums import CaseKind, Channel
 
 

@@ -24,9 +24,6 @@ SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
 CLOSURE_KINDS = {"solved": "实际解决", "explained": "解释说明", "unfounded": "不属实"}
 MAX_TEXT = 5000
 MAX_NOTE = 2000
-#: The emergency kind of someone writing of harming themselves (a registered event's
-#: ``emergency``): their receipt and 办结 notice are a human word, never a survey.
-SELF_HARM = "self_harm"
 #: Meaningful characters (:func:`bot.services.lifecycle.meaningful_length`) a 办结
 #: result needs: the citizen reads it as the answer to their problem (``ok`` is none).
 MIN_RESULT_CHARS = 4

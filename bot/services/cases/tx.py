@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     HANDLER_ROLES,
-    SELF_HARM,
     CaseView,
 )
 from bot.services.cases.settle import settle_notices_tx
@@ -26,6 +25,7 @@ from bot.services.lifecycle import (
     apply,
 )
 from bot.services.triage import LEVEL_RANK
+from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
