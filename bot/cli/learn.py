@@ -84,40 +84,12 @@ def _read_rows(since: datetime | None) -> tuple[_Read, District, Settings] | Non
     loaded: list[Any] = []
 
     async def work(settings: Settings, district: District, db: Database) -> int:
-        from sqlalchemy import select
-
         from bot.services.corrections import latest_corrections
-        from bot.services.learning import CorrectionFacts, left_out, sort_out
-        from storage.models import Case
+        from bot.services.learning import correction_facts, left_out, sort_out
 
-        latest = await latest_corrections(db, since)
-        async with db.session() as s:
-            found = await s.execute(
-                select(Case.id, Case.severity, Case.channel, Case.reporter_id).where(
-                    Case.id.in_([r.case_id for r in latest])
-                )
-            )
-            cases = {i: (sev, ch, rep) for i, sev, ch, rep in found.all()}
-        facts = [
-            CorrectionFacts(
-                r.id,
-                r.text,
-                r.classified_room,
-                r.classified_bureau,
-                r.final_room,
-                r.final_bureau,
-                str(cases[r.case_id][2] or ""),
-                cases[r.case_id][0],
-                cases[r.case_id][1],
-                r.kind,
-            )
-            for r in latest
-            if r.case_id in cases
-        ]
+        facts = await correction_facts(db, await latest_corrections(db, since))
         rooms = set(district.rooms)
-        names = {b: v.name for b, v in district.bureaus.items()}
-        names.update({r: v.name for r, v in district.rooms.items()})
-        verdicts = sort_out(facts, rooms, names)
+        verdicts = sort_out(facts, district)
         too_few: dict[str, int] = {}
         excluded: dict[str, int] = {}
         for verdict in verdicts.values():

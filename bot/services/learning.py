@@ -28,13 +28,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import select
+
+from config.district import District
 from nlp.learn import MIN_SUPPORT, Correction, held_out
+from storage.db import Database
+from storage.models import Case, RoutingCorrection
 
 __all__ = [
     "EXCLUDED_REASONS",
     "CorrectionFacts",
     "LearnStatus",
     "Verdict",
+    "correction_facts",
     "left_out",
     "sort_out",
 ]
@@ -87,6 +93,36 @@ class Verdict:
     why: str = ""
 
 
+async def correction_facts(
+    db: Database, rows: Sequence[RoutingCorrection]
+) -> list[CorrectionFacts]:
+    """``rows`` with what learning needs of their cases (level, channel, reporter); a row
+    whose case is gone is dropped."""
+    async with db.read() as s:
+        found = await s.execute(
+            select(Case.id, Case.severity, Case.channel, Case.reporter_id).where(
+                Case.id.in_([r.case_id for r in rows])
+            )
+        )
+        cases = {i: (sev, ch, rep) for i, sev, ch, rep in found.all()}
+    return [
+        CorrectionFacts(
+            r.id,
+            r.text,
+            r.classified_room,
+            r.classified_bureau,
+            r.final_room,
+            r.final_bureau,
+            str(cases[r.case_id][2] or ""),
+            cases[r.case_id][0],
+            cases[r.case_id][1],
+            r.kind,
+        )
+        for r in rows
+        if r.case_id in cases
+    ]
+
+
 def left_out(facts: CorrectionFacts, rooms: Sequence[str] | set[str]) -> str | None:
     """The reason ``lexicon learn`` never reads ``facts`` (``critical``, ``open311``,
     ``no_room``), or None. Held-out corrections are read (they are the honest figure)."""
@@ -99,17 +135,17 @@ def left_out(facts: CorrectionFacts, rooms: Sequence[str] | set[str]) -> str | N
     return None
 
 
-def sort_out(
-    items: Sequence[CorrectionFacts], rooms: Sequence[str] | set[str], names: dict[str, str]
-) -> dict[int, Verdict]:
+def sort_out(items: Sequence[CorrectionFacts], district: District) -> dict[int, Verdict]:
     """Each disagreeing correction's verdict (by id); agreeing ones are not in the result.
 
     Args:
         items: the latest correction of each case (learnt already or not: they all
             count towards the support of where they belonged, as in the command).
-        rooms: the district's room ids.
-        names: names of rooms and bureaus for the reasons in words.
+        district: the organisation (its rooms, and the names in the reasons).
     """
+    rooms = set(district.rooms)
+    names = {r: v.name for r, v in district.rooms.items()}
+    names.update({b: v.name for b, v in district.bureaus.items()})
     verdicts: dict[int, Verdict] = {}
     support: dict[str, tuple[int, set[str]]] = {}
     candidates: list[tuple[CorrectionFacts, str]] = []

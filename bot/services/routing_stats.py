@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.services.corrections import latest_corrections
-from bot.services.learning import CorrectionFacts, Verdict, sort_out
+from bot.services.learning import correction_facts, sort_out
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind
@@ -175,7 +175,7 @@ async def routing_figures(
         Confusion(said, names.get(said, "未分类"), was, names.get(was, was), n)
         for (said, was), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     ]
-    verdicts = await _verdicts(db, district, latest, names)
+    verdicts = sort_out(await correction_facts(db, latest), district)
     lists: dict[str, list[PendingCorrection]] = {"waiting": [], "too_few": [], "excluded": []}
     for r in latest:
         verdict = verdicts.get(r.id)
@@ -199,33 +199,3 @@ async def routing_figures(
     return RoutingFigures(
         month_rows, confusions, lists["waiting"], lists["too_few"], lists["excluded"]
     )
-
-
-async def _verdicts(
-    db: Database, district: District, latest: list[RoutingCorrection], names: dict[str, str]
-) -> dict[int, Verdict]:
-    """What learning makes of each correction (:func:`bot.services.learning.sort_out`)."""
-    async with db.session() as s:
-        found = await s.execute(
-            select(Case.id, Case.severity, Case.channel, Case.reporter_id).where(
-                Case.id.in_([r.case_id for r in latest])
-            )
-        )
-        cases = {i: (sev, ch, rep) for i, sev, ch, rep in found.all()}
-    facts = [
-        CorrectionFacts(
-            r.id,
-            r.text,
-            r.classified_room,
-            r.classified_bureau,
-            r.final_room,
-            r.final_bureau,
-            str(cases[r.case_id][2] or ""),
-            cases[r.case_id][0],
-            cases[r.case_id][1],
-            r.kind,
-        )
-        for r in latest
-        if r.case_id in cases
-    ]
-    return sort_out(facts, set(district.rooms), names)
