@@ -4,11 +4,13 @@ Reads the latest correction of each case (``routing_corrections``) — never of 
 critical case, nor an Open311 caller's service_code — asks
 :func:`nlp.learn.propose` for overlay rules, and prints: the corrections by kind,
 the most frequent confusions, how many corrections the lexicon routes right
-before and after, the fixed evaluation sets before and after, and the overlay's
-unified diff. Nothing is written without ``--apply``; with it the overlay file
-(``--out``, else ``MINQING_LEXICON_OVERLAY``, else ``config/lexicon.local.toml``)
-is written and the corrections are marked learnt. A running service loads the
-overlay at its next start.
+before and after, the fixed evaluation sets before and after, the overlay's
+unified diff, and which corrections it cannot learn from yet or leaves out, and why
+(:mod:`bot.services.learning`, the routing page's rule). Nothing is written without
+``--apply``; with it the overlay file (``--out``, else ``MINQING_LEXICON_OVERLAY``,
+else ``config/lexicon.local.toml``) is written and the corrections it took in are
+marked learnt — all it read but those not learnable yet, which wait for more of
+their kind. A running service loads the overlay at its next start.
 """
 
 from __future__ import annotations
