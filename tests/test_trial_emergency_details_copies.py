@@ -120,3 +120,22 @@ async def test_a_shared_location_reaches_the_desk_not_the_centres(kit: BotKit) -
     assert "位置：" in desk.content and "31.23041" in desk.content
     centre = await _ping(people["centre"], case)
     assert "位置：" not in centre.content and "31.23041" not in centre.content
+
+
+async def test_a_long_report_never_pushes_the_details_out_of_the_message(kit: BotKit) -> None:
+    """Telegram takes 4,096 characters: the report comes last in the ping, so a long one
+    is cut there, never the place and the phone."""
+    people = await _people(kit)
+    citizen = kit.user(CITIZEN, "王芳")
+    now = "。现在隔壁着火了，浓烟很大，快来人"
+    filler = "我们小区物业一直不作为，楼道堆满杂物没人管。" * 200
+    long_text = "情况说明：" + filler[: 4090 - len(now) - 5] + now  # Telegram's most
+    assert len(long_text) == 4090
+    action = citizen.send_text(long_text)
+    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=action)
+    (case,) = await kit.cases()
+    assert case.severity == "critical"
+    await kit.say(citizen, f"{PLACE} {PHONE}", "补充到")
+    desk = await _ping(people["desk"], case)
+    assert f"地点：{PLACE}" in desk.content and f"联系电话：{PHONE}" in desk.content
+    assert len(desk.content) <= 4096 and "内容：情况说明" in desk.content

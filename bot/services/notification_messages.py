@@ -49,13 +49,15 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     viewer's own masking applies: the phone (and the map point) in full only for
     those who see the reporter's contact (:meth:`CaseService.sees_contact`).
     """
-    lines = [f"【紧急诉求补充】{view.number}（{view.severity_label}）", f"内容：{view.text}"]
+    lines = [f"【紧急诉求补充】{view.number}（{view.severity_label}）"]
     if "place" in added:
         lines.append(f"地点：{added['place']}")
     if "location" in added and view.latitude is not None and view.longitude is not None:
         lines.append(f"位置：{map_link(view.latitude, view.longitude)}")
     if "phone" in added and view.contact_phone:
         lines.append(f"联系电话：{view.contact_phone}")
+    # The report last: a long one is cut at Telegram's limit, never the details.
+    lines.append(f"内容：{view.text}")
     return "\n".join(lines)
 
 
