@@ -20,7 +20,7 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of
+from bot.services.triage import SELF_HARM, emergency_of
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -52,7 +52,7 @@ _DECLINE_RE = re.compile(r"不想|不留|不方便|不用|不要|算了|不说")
 async def ask_details(update: Update, context: BotContext, view: CaseView, text: str) -> str:
     """After the filing: the crisis line for self-harm, then ask for the place and a phone."""
     found = emergency_of(text)
-    if found is not None and found.kind == "self_harm":
+    if found is not None and found.kind == SELF_HARM:
         await reply(update, st.crisis_words(context.runtime.district.crisis_hotline))
     user_data(context)[KEY] = {"case_id": view.id, "number": view.number, "at": stamp(context)}
     await reply(

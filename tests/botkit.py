@@ -226,6 +226,57 @@ class BotKit:
         return (await backlog(self.db, self.clock)).count
 
 
+#: Danger now that the police own (a knife, people hurt): a critical case at once.
+KNIFE = "小区里有人拿刀在砍人，已有人受伤"
+
+
+@dataclass(frozen=True)
+class PoliceCase:
+    """A citizen's report of danger now, filed as a critical case owned by the police.
+
+    Attributes:
+        case: the case as filed.
+        card: the police chief's card of it, with its buttons.
+    """
+
+    case: Case
+    card: ChatMessage
+
+    @property
+    def number(self) -> str:
+        """The case number."""
+        return self.case.number or ""
+
+
+async def police_chief(kit: BotKit, user_id: int, name: str = "公安站长") -> FakeUser:
+    """A chief bound to the police bureau's station."""
+    police = kit.user(user_id, name)
+    await kit.bind(police, "police", Role.CHIEF)
+    return police
+
+
+async def critical_case_at_police(
+    kit: BotKit, citizen: FakeUser, police: FakeUser, text: str = KNIFE
+) -> PoliceCase:
+    """``citizen`` reports danger now (``text``) and skips the step that asks where and
+    a phone; the case it filed is critical and the police's, and ``police`` (a chief
+    bound there, :func:`police_chief`) has its card with the buttons.
+
+    Units bound before the call get their copies as usual (the desk, the centres).
+    """
+    before = len(await kit.cases())
+    await kit.say(citizen, text, "110")
+    await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT)
+    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
+    cases = await kit.cases()
+    assert len(cases) == before + 1
+    case = cases[-1]
+    assert case.severity == "critical" and case.owning_unit_id == "police"
+    number = case.number or ""
+    card = await police.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
+    return PoliceCase(case, card)
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     db: Database, district: District, env: Mapping[str, str] | None = None

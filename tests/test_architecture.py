@@ -212,3 +212,17 @@ def test_layers(layer: str, forbidden: tuple[str, ...]) -> None:
         and (layer, imp.target) not in EXCEPTIONS
     ]
     assert wrong == []
+
+
+def test_the_self_harm_family_is_named_in_one_place() -> None:
+    """``"self_harm"`` is written once, as ``nlp.families.SELF_HARM``: every other module
+    (the cases model, triage, the emergency step's crisis line) uses that name."""
+    defined = MODULES["nlp.families"]
+    written = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in MODULES.values()
+        if path != defined
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value == "self_harm"
+    ]
+    assert written == []

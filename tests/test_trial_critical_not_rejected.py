@@ -15,12 +15,11 @@ import pytest
 from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
 
 CITIZEN = 2561
 POLICE = 2562
 DESK = 2563
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture
@@ -31,20 +30,14 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def test_a_critical_case_at_the_desk_cannot_be_rejected(kit: BotKit) -> None:
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
+    police = await police_chief(kit, POLICE)
     desk = kit.user(DESK, "分派台主任")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王芳")
-    await kit.say(citizen, KNIFE, "110")
-    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
-    (case,) = await kit.cases()
-    number = case.number or ""
-    assert case.severity == "critical" and case.owning_unit_id == "police"
+    filed = await critical_case_at_police(kit, kit.user(CITIZEN, "王芳"), police)
+    case, number, card = filed.case, filed.number, filed.card
 
     copy = await desk.wait_for_message(lambda m: number in m.content, WAIT)
     assert not copy.buttons
-    card = await police.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
     await kit.press(police, card, "退单", "退单理由")
     await kit.say(police, "地址不在本辖区，请重新派单", "已退单")
     stored = await kit.case(case.id)

@@ -15,7 +15,7 @@ import pytest
 
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 2551
@@ -133,18 +133,13 @@ async def test_a_jump_threat_as_the_comment_gets_the_crisis_line(kit: BotKit) ->
     routine 重办 notice; now the emergency and crisis lines at once, a critical case, and the
     comment still reopens the case. A reopened critical case is told to every unit that
     holds its card, not only its owner."""
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
+    police = await police_chief(kit, POLICE)
     desk = kit.user(OFFICER, "分派台主任")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    await kit.say(citizen, KNIFE, "110")
-    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
-    (case,) = await kit.cases()
-    number = case.number or ""
-    assert case.owning_unit_id == "police"
+    filed = await critical_case_at_police(kit, citizen, police, KNIFE)
+    case, number, card = filed.case, filed.number, filed.card
     await desk.wait_for_message(lambda m: number in m.content, WAIT)  # the desk's copy
-    card = await police.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
     await kit.callback_answer(police.press(card, "签收"))
     await police.wait_for_message(lambda m: m is card and "已签收" in m.content, WAIT)
     await kit.press(police, card, "办结", "办结说明")

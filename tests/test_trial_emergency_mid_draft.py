@@ -15,13 +15,12 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
 from tests.test_trial_defects import LABOR_TEXT
 
 CITIZEN = 1601
 OFFICER = 3601
 DROWNING = "河边有人落水了，快来人救命"
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture

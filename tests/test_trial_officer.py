@@ -9,12 +9,11 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import KNIFE, BotKit, sqlite_bot
 
 OFFICER = 3101
 CHIEF = 2101
 CITIZEN = 1101
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture

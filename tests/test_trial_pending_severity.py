@@ -13,7 +13,7 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit, critical_case_at_police, police_chief, sqlite_bot
 from tests.test_trial_defects import file_request
 
 CITIZEN = 2631
@@ -21,7 +21,6 @@ OTHER = 2632
 POLICE = 2633
 DESK = 2634
 JUNK = "啊啊啊啊啊啊啊啊啊 阿斯顿发生的"
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 THEFT = "我的电动车昨晚在小区楼下被偷了，监控拍到了人"
 
 
@@ -33,18 +32,12 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def test_pending_shows_critical_first_with_its_level(kit: BotKit) -> None:
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
+    police = await police_chief(kit, POLICE)
     desk = kit.user(DESK, "分派台主任")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
     theft = await file_request(kit, citizen, THEFT)
-    other = kit.user(OTHER, "李强")
-    await kit.say(other, KNIFE, "110")
-    await kit.say(other, "跳过", lambda m: "跳过" not in m.content)
-    cases = await kit.cases()
-    knife = cases[-1]
-    assert knife.severity == "critical"
+    knife = (await critical_case_at_police(kit, kit.user(OTHER, "李强"), police)).case
     assert theft.owning_unit_id == knife.owning_unit_id == "police"
 
     listing = await kit.say(police, "/pending", "待办案件")

@@ -22,14 +22,13 @@ import pytest
 from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 1501
 CHIEF = 2501
 OFFICER = 3501
 STATION_CHIEF = 2502
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture

@@ -15,12 +15,11 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
 
 CITIZEN = 2651
 POLICE = 2652
 SUPERVISOR = 2653
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture
@@ -31,17 +30,11 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def test_a_critical_case_may_be_urged_once_an_hour(kit: BotKit) -> None:
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
+    police = await police_chief(kit, POLICE)
     supervisor = kit.user(SUPERVISOR, "督办员")
     await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王芳")
-    await kit.say(citizen, KNIFE, "110")
-    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
-    (case,) = await kit.cases()
-    number = case.number or ""
-    assert case.severity == "critical" and case.owning_unit_id == "police"
-    card = await police.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
+    filed = await critical_case_at_police(kit, kit.user(CITIZEN, "王芳"), police)
+    case, number, card = filed.case, filed.number, filed.card
     await kit.press(police, card, "上报", "上报")
     await kit.say(police, "需区里协调多部门", "已上报")
     centre = await supervisor.wait_for_message(

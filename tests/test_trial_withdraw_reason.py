@@ -18,14 +18,20 @@ from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import (
+    KNIFE,
+    WAIT,
+    BotKit,
+    critical_case_at_police,
+    police_chief,
+    sqlite_bot,
+)
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 2541
 CHIEF = 2542
 POLICE = 2543
 REASON = "老板今天已经把工资补发了"
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
 
 
 @pytest.fixture
@@ -113,17 +119,11 @@ async def test_skip_cancel_and_leaving(kit: BotKit) -> None:
 
 
 async def test_a_critical_request_to_withdraw_carries_the_reason(kit: BotKit) -> None:
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
+    police = await police_chief(kit, POLICE)
     citizen = kit.user(CITIZEN, "王芳")
-    await kit.say(citizen, KNIFE, "110")
-    await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT)
-    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
-    (case,) = await kit.cases()
-    assert case.severity == "critical"
+    case = (await critical_case_at_police(kit, citizen, police)).case
     await _ask(kit, citizen, case)
     await kit.say(citizen, "是误会，邻居在切菜", "不能直接撤回")
-    assert case.owning_unit_id == "police"
     told = await police.wait_for_message(
         lambda m: m.content.startswith("【申请撤回·请核实】"), WAIT
     )

@@ -4,11 +4,13 @@ Reads the latest correction of each case (``routing_corrections``) — never of 
 critical case, nor an Open311 caller's service_code — asks
 :func:`nlp.learn.propose` for overlay rules, and prints: the corrections by kind,
 the most frequent confusions, how many corrections the lexicon routes right
-before and after, the fixed evaluation sets before and after, and the overlay's
-unified diff. Nothing is written without ``--apply``; with it the overlay file
-(``--out``, else ``MINQING_LEXICON_OVERLAY``, else ``config/lexicon.local.toml``)
-is written and the corrections are marked learnt. A running service loads the
-overlay at its next start.
+before and after, the fixed evaluation sets before and after, the overlay's
+unified diff, and which corrections it cannot learn from yet or leaves out, and why
+(:mod:`bot.services.learning`, the routing page's rule). Nothing is written without
+``--apply``; with it the overlay file (``--out``, else ``MINQING_LEXICON_OVERLAY``,
+else ``config/lexicon.local.toml``) is written and the corrections it took in are
+marked learnt — all it read but those not learnable yet, which wait for more of
+their kind. A running service loads the overlay at its next start.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from config.district import District
 from config.settings import Settings
 
 if TYPE_CHECKING:  # `minqing classify` imports this module; the database stack stays out
+    from bot.services.learning import CorrectionFacts
     from storage.db import Database
 
 __all__ = ["register"]
@@ -69,63 +72,42 @@ def _eval_line(name: str, before: Any, after: Any) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
-    id: int
-    kind: str
-    text: str
-    classified_room: str
-    classified_bureau: str
-    final_room: str
-    final_bureau: str
-    reporter: str
+class _Read:
+    """The corrections read: those to learn from (held-out ones included: they are the
+    honest figure), the ids an applied run takes in, and the rest with the reason."""
+
+    rows: list[CorrectionFacts]
+    taken_in: list[int]
+    too_few: dict[str, int]
+    left_out: dict[str, int]
 
 
-def _read_rows(since: datetime | None) -> tuple[list[_Row], District, Settings] | None:
+def _read_rows(since: datetime | None) -> tuple[_Read, District, Settings] | None:
     loaded: list[Any] = []
 
     async def work(settings: Settings, district: District, db: Database) -> int:
-        from sqlalchemy import select
-
         from bot.services.corrections import latest_corrections
-        from storage.models import Case
+        from bot.services.learning import correction_facts, left_out, sort_out
 
-        rows = await latest_corrections(db, since)
-        async with db.session() as s:
-            found = await s.execute(
-                select(Case.id, Case.severity, Case.channel, Case.reporter_id).where(
-                    Case.id.in_([r.case_id for r in rows])
-                )
-            )
-            cases = {i: (sev, ch, rep) for i, sev, ch, rep in found.all()}
+        facts = await correction_facts(db, await latest_corrections(db, since))
+        rooms = set(district.rooms)
+        verdicts = sort_out(facts, district)
+        too_few: dict[str, int] = {}
+        excluded: dict[str, int] = {}
+        for verdict in verdicts.values():
+            if verdict.status == "too_few":
+                too_few[verdict.why] = too_few.get(verdict.why, 0) + 1
+            elif verdict.reason != "held_out" and verdict.status == "excluded":
+                excluded[verdict.reason] = excluded.get(verdict.reason, 0) + 1
         # Never learn from a danger to life (routed by its danger, not its words), nor
         # from an Open311 caller's category (another system's choice, not a citizen's).
-        rows = [
-            r
-            for r in rows
-            if r.case_id in cases
-            and cases[r.case_id][0] != "critical"
-            and not (r.kind == "citizen" and cases[r.case_id][1] == "open311")
+        rows = [f for f in facts if left_out(f, rooms) is None]
+        # An applied run takes in all it read but what it could not learn from yet (too
+        # few corrections or people for where they belonged): those stay, shown as such.
+        taken_in = [
+            f.id for f in facts if f.id not in verdicts or verdicts[f.id].status != "too_few"
         ]
-        loaded.append(
-            (
-                [
-                    _Row(
-                        r.id,
-                        r.kind,
-                        r.text,
-                        r.classified_room,
-                        r.classified_bureau,
-                        r.final_room,
-                        r.final_bureau,
-                        str(cases[r.case_id][2] or ""),
-                    )
-                    for r in rows
-                    if r.final_room in district.rooms
-                ],
-                district,
-                settings,
-            )
-        )
+        loaded.append((_Read(rows, taken_in, too_few, excluded), district, settings))
         return 0
 
     code = with_db(work)
@@ -175,7 +157,8 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
     loaded = _read_rows(since)
     if loaded is None:
         return 2
-    rows, district, settings = loaded
+    read, district, settings = loaded
+    rows = read.rows
     out: Path = args.out or overlay_path() or LOCAL_OVERLAY_PATH
     overlay_text = out.read_text(encoding="utf-8") if out.is_file() else ""
     base_lex = load_lexicon(LEXICON_PATH)
@@ -224,6 +207,13 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
         )
     else:
         print("held-out corrections: none yet (one in 4 is held out), so no honest figure")
+    for why, n in sorted(read.too_few.items()):
+        print(f"not learnable yet ({n} correction(s)): {why}")
+    if read.left_out:
+        print(
+            "left out (never learnt from): "
+            + ", ".join(f"{k} {n}" for k, n in sorted(read.left_out.items()))
+        )
     if hand:
         before = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_before)), "<before>")
         after = parse_lexicon(merge_overlay(base, _toml(proposal.overlay_after)), "<after>")
@@ -242,7 +232,7 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(proposal.overlay_after, encoding="utf-8")
         print(f"written: {out} (the service loads it at its next start)")
-    return _mark([r.id for r in rows])
+    return _mark(read.taken_in)
 
 
 def _toml(text: str) -> dict[str, Any]:

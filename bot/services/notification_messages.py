@@ -41,6 +41,26 @@ def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
+    """The ping when a citizen who reported danger now gives where and a number to call.
+
+    It carries the report itself, so that whoever reads it (the owner, or a copy
+    of the alert) knows at once which emergency the details belong to. The
+    viewer's own masking applies: the phone (and the map point) in full only for
+    those who see the reporter's contact (:meth:`CaseService.sees_contact`).
+    """
+    lines = [f"【紧急诉求补充】{view.number}（{view.severity_label}）"]
+    if "place" in added:
+        lines.append(f"地点：{added['place']}")
+    if "location" in added and view.latitude is not None and view.longitude is not None:
+        lines.append(f"位置：{map_link(view.latitude, view.longitude)}")
+    if "phone" in added and view.contact_phone:
+        lines.append(f"联系电话：{view.contact_phone}")
+    # The report last: a long one is cut at Telegram's limit, never the details.
+    lines.append(f"内容：{view.text}")
+    return "\n".join(lines)
+
+
 def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -> str:
     """The ping after the card when the officer filed a warning below the rubric's level.
 

@@ -42,6 +42,7 @@ from bot.services.notification_labels import (
 from bot.services.notification_messages import (
     desk_returned,
     details_added,
+    emergency_details_added,
     follow_up_question,
     reporter_acknowledged,
     reporter_closed,
@@ -92,6 +93,7 @@ __all__ = [
     "details_added",
     "dispatch_markup",
     "dispatch_targets",
+    "emergency_details_added",
     "fmt_duration",
     "fmt_time",
     "follow_up_markup",

@@ -6,8 +6,13 @@
   the dispatcher desk are left out until dispatched.
 * **Confusions**: the classifier's bureau → the bureau where the case finally
   belonged, counted over the latest correction of each case that disagreed.
-* **Waiting to be learnt**: disagreeing corrections not yet taken in by
-  ``minqing lexicon learn --apply``.
+* **What learning makes of the corrections** not yet taken in by
+  ``minqing lexicon learn --apply`` (:mod:`bot.services.learning`): waiting (enough
+  corrections by enough people for the next run to weigh), not learnable yet (too few
+  corrections or people for where they belonged, with the counts), and left out (a
+  critical case, an Open311 category, no service room, held out to measure), each
+  with its reason: a correction the command cannot learn from is never shown as
+  waiting for it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.services.corrections import latest_corrections
+from bot.services.learning import correction_facts, sort_out
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind
@@ -72,7 +78,8 @@ class Confusion:
 
 @dataclass(frozen=True, slots=True)
 class PendingCorrection:
-    """A correction waiting to be learnt."""
+    """A correction not yet taken in by ``lexicon learn --apply``; ``why`` says why it
+    cannot be learnt from (yet), empty when it waits for the next run."""
 
     case_id: int
     number: str
@@ -81,15 +88,20 @@ class PendingCorrection:
     was_name: str
     confidence: float
     created_at: datetime
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class RoutingFigures:
-    """What the routing page shows."""
+    """What the routing page shows: ``pending`` waits for the next ``lexicon learn``;
+    ``not_yet`` cannot be learnt from until more corrections of the same kind come;
+    ``left_out`` is never learnt from."""
 
     months: list[MonthAccuracy]
     confusions: list[Confusion]
     pending: list[PendingCorrection]
+    not_yet: list[PendingCorrection]
+    left_out: list[PendingCorrection]
 
 
 def _disagrees(row: RoutingCorrection) -> bool:
@@ -163,19 +175,27 @@ async def routing_figures(
         Confusion(said, names.get(said, "未分类"), was, names.get(was, was), n)
         for (said, was), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     ]
-    pending = [
-        PendingCorrection(
-            r.case_id,
-            numbers.get(r.case_id) or f"#{r.case_id}",
-            r.kind,
-            names.get(r.classified_bureau, "未分类"),
-            names.get(
-                r.final_bureau if r.final_bureau != "unknown" else r.final_room, r.final_bureau
-            ),
-            r.confidence,
-            r.created_at,
+    verdicts = sort_out(await correction_facts(db, latest), district)
+    lists: dict[str, list[PendingCorrection]] = {"waiting": [], "too_few": [], "excluded": []}
+    for r in latest:
+        verdict = verdicts.get(r.id)
+        if r.learnt_at is not None or verdict is None:
+            continue
+        lists[verdict.status].append(
+            PendingCorrection(
+                r.case_id,
+                numbers.get(r.case_id) or f"#{r.case_id}",
+                r.kind,
+                names.get(r.classified_bureau, "未分类"),
+                names.get(
+                    r.final_bureau if r.final_bureau != "unknown" else r.final_room,
+                    r.final_bureau,
+                ),
+                r.confidence,
+                r.created_at,
+                verdict.why,
+            )
         )
-        for r in latest
-        if r.learnt_at is None and _disagrees(r)
-    ]
-    return RoutingFigures(month_rows, confusions, pending)
+    return RoutingFigures(
+        month_rows, confusions, lists["waiting"], lists["too_few"], lists["excluded"]
+    )

@@ -41,6 +41,7 @@ __all__ = [
     "LEVEL_RANK",
     "MIN_REASON_CHARS",
     "REASON_HELP",
+    "SELF_HARM",
     "SMALL_TALK",
     "Triage",
     "TriageKind",

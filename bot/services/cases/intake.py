@@ -345,10 +345,10 @@ class CaseIntake(CaseFiling):
                 channel=Channel.TELEGRAM,
                 data=added,
             )
-
-            def ping(view: CaseView) -> str:
-                text = nt.details_added(view, added).replace("预警补充", "紧急诉求补充", 1)
-                return text + (f"\n联系电话：{added['phone']}" if "phone" in added else "")
-
-            await self.publish_tx(s, case, now, pings=[(self.responsible_units(case), ping)])
+            # The owner and every copy of the alert (the desk's first: it must be able to
+            # re-dispatch with the details), each reading them masked as its card is.
+            units = await self.alerted_units(s, case)
+            await self.publish_tx(
+                s, case, now, pings=[(units, lambda v: nt.emergency_details_added(v, added))]
+            )
             return self.view_for(case, reporter, now)

@@ -109,13 +109,8 @@ class CaseReporterActs(CaseTx):
                 note=note,
                 changes_case=False,
             )
-            units = self.responsible_units(case)
-            if case.severity == CRITICAL:
-                # Everyone the critical alert reached (the police's, the centres' and the
-                # leadership's copies) reads what the reporter adds.
-                for holder in await store.card_holders(s, case.id):
-                    if holder.unit_id is not None and holder.unit_id not in units:
-                        units.append(holder.unit_id)
+            # On a critical case everyone the alert reached reads what the reporter adds.
+            units = await self.alerted_units(s, case)
             await self.publish_tx(
                 s,
                 case,

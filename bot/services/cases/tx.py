@@ -15,6 +15,7 @@ from bot.services.cases.model import (
     HANDLER_ROLES,
     CaseView,
 )
+from bot.services.cases.permissions import CRITICAL
 from bot.services.cases.settle import settle_notices_tx
 from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import (
@@ -203,6 +204,19 @@ class CaseTx(CaseViews):
         await self.publish_tx(
             s, case, now, pings=[([case.owning_unit_id], ping)], reporter_text=reporter_text
         )
+
+    async def alerted_units(self, s: AsyncSession, case: Case) -> list[str]:
+        """The units told of what the reporter adds to ``case``: the responsible units,
+        and on a critical case every unit that holds its card (the dispatcher desk's,
+        the centres', the leadership's and the police's copies), as its alert reached
+        them. What each person reads is masked by :meth:`view_for` (a copy outside the
+        handling units and the desk sees phone numbers masked)."""
+        units = self.responsible_units(case)
+        if case.severity == CRITICAL:
+            for holder in await store.card_holders(s, case.id):
+                if holder.unit_id is not None and holder.unit_id not in units:
+                    units.append(holder.unit_id)
+        return units
 
     async def _self_harm(self, s: AsyncSession, case: Case) -> bool:
         """Whether ``case`` was filed as someone writing of harming themselves."""

@@ -1,0 +1,152 @@
+"""Stop 25's open question: a warning the rubric rates 特别重大 that its officer lowers to
+重大 with a reason must be handled exactly as a warning filed at 重大 — the same deadlines
+(1 h to acknowledge, 24 h to resolve), the same district centres alerted at once, the
+same re-notification and escalation (work room → street station → 督查督办中心) — and
+the lowering and its reason stay in the case's events. It keeps, besides, the critical
+alert's recipients (群工办, and the police for a danger to life) with the 【定级说明】:
+lowering never reaches fewer people than the filed level does (docs/severity.md).
+
+Both warnings are filed by the same community officer at the same instant, and then
+left unacknowledged: what each unit receives, and when, is compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.fakeapi import FakeUser
+from bot.runtime.scheduler import Scheduler
+from config.district import District
+from storage.enums import Role
+from storage.models import Case
+from tests.botkit import BotKit, sqlite_bot
+from tests.test_trial_defects import events_of
+
+OFFICER = 2711
+ROOM = "dongcheng_heping"  # a community work room under 东城街道
+STREET = "dongcheng"
+KNIFE = "和平社区有人持刀砍人，已有两人受伤"  # 特别重大 by the rubric
+CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
+REASON = "社区民警已到场核实，是剧组在拍电影"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def _file(kit: BotKit, officer: FakeUser, text: str, lower: bool) -> None:
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, text, "预警研判")
+    if lower:
+        assert "等级：特别重大" in proposal.content
+        await kit.press(officer, proposal, "更改等级", lambda m: m is proposal)
+        await kit.press(officer, proposal, "重大", "须说明理由")
+        proposal = await kit.say(officer, REASON, "预警研判")
+    assert "等级：重大" in proposal.content
+    await kit.press(officer, proposal, "确认", "预警已报送")
+    await kit.say(officer, "/cancel", "补充完毕")  # no place, head count or photos
+
+
+async def _steps(kit: BotKit, case: Case) -> list[tuple[str, timedelta, object]]:
+    """The case's re-notifications and escalations: what, how long after filing, to whom."""
+    return [
+        (e.type, e.created_at - case.created_at, (e.data or {}).get("to_unit_id"))
+        for e in await events_of(kit, case.id)
+        if e.type in ("renotified", "escalated")
+    ]
+
+
+def _got(user: FakeUser, case: Case) -> list[str]:
+    """The first line of each message ``user`` got about ``case``, in order."""
+    return [
+        m.content.split("\n", 1)[0]
+        for m in user.transcript()
+        if m.from_bot and (case.number or "?") in m.content
+    ]
+
+
+async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, ROOM, Role.OFFICER)
+    units = {
+        "room": ROOM,
+        "street": STREET,
+        "opinion": "opinion_centre",
+        "mediation": "mediation_centre",
+        "supervision": kit.district.supervision,
+        "leadership": kit.district.leadership,
+        "police": "police",
+    }
+    chiefs = {}
+    for i, (key, unit) in enumerate(units.items()):
+        chiefs[key] = kit.user(OFFICER + 1 + i, f"{unit}负责人")
+        await kit.bind(chiefs[key], unit, Role.CHIEF)
+    await _file(kit, officer, CROWD, lower=False)
+    await _file(kit, officer, KNIFE, lower=True)
+    high, lowered = await kit.cases()
+    assert (high.severity, lowered.severity) == ("high", "high")
+    assert high.priority == lowered.priority == "high"
+    assert high.created_at == lowered.created_at  # the clock stood still: same deadlines
+    deadlines = kit.district.deadlines["high"]
+    for case in (high, lowered):
+        assert case.owning_unit_id == ROOM and case.territorial_unit_id == ROOM
+        assert case.ack_due_at == case.created_at + deadlines.acknowledge
+        assert case.resolve_due_at == case.created_at + deadlines.resolve
+
+    # The lowering and its reason are in the events; the filed level is the officer's.
+    events = await events_of(kit, lowered.id)
+    (changed,) = [e for e in events if e.type == "severity_changed"]
+    assert (changed.data["from"], changed.data["to"], changed.note) == ("critical", "high", REASON)
+    registered = events[0]
+    assert (registered.data["severity"], registered.data["rubric"]) == ("high", "critical")
+    assert not [e for e in await events_of(kit, high.id) if e.type == "severity_changed"]
+
+    # At once: the work room (with buttons) and both centres, as for any 重大 warning; the
+    # lowered one also reaches 群工办 and the police, with the 【定级说明】.
+    await kit.delivered()
+    for key in ("room", "opinion", "mediation"):
+        for case in (high, lowered):
+            assert _got(chiefs[key], case)[0] == f"【预警信息】{case.number}（重大）"
+        assert _got(chiefs[key], lowered)[1] == f"【定级说明】{lowered.number}（重大）"
+    for key in ("leadership", "police"):
+        assert _got(chiefs[key], high) == []
+        assert _got(chiefs[key], lowered)[:2] == [
+            f"【预警信息】{lowered.number}（重大）",
+            f"【定级说明】{lowered.number}（重大）",
+        ]
+    for key in ("street", "supervision"):
+        assert _got(chiefs[key], high) == _got(chiefs[key], lowered) == []
+
+    # Nobody acknowledges: the same reminders and escalations at the same times.
+    scheduler = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    assert high.ack_due_at is not None
+    kit.clock.advance(high.ack_due_at - kit.clock.now() + timedelta(seconds=1))
+    for _ in range(6):
+        await scheduler.run_due()
+        await kit.delivered()
+        kit.clock.advance(kit.district.escalation.renotify_interval)
+
+    high_steps = await _steps(kit, high)
+    lowered_steps = await _steps(kit, lowered)
+    assert high_steps == lowered_steps
+    assert [s[0] for s in high_steps][:3] == ["renotified", "renotified", "escalated"]
+    for case in (high, lowered):
+        stored = await kit.case(case.id)
+        assert stored.escalation_level >= 2 and stored.escalated_to_unit_id is not None
+        # The street station is the first level up, then the supervision centre.
+        street = _got(chiefs["street"], case)
+        assert street[0] == f"【预警信息】{case.number}（重大）"
+        assert any(line.startswith(f"【上报督办】{case.number}") for line in street)
+        supervision = _got(chiefs["supervision"], case)
+        assert any(line.startswith(f"【上报督办】{case.number}") for line in supervision)
+    reminders = [
+        [line for line in _got(chiefs["room"], c) if line.startswith("【催签收】")]
+        for c in (high, lowered)
+    ]
+    assert len(reminders[0]) == len(reminders[1]) == 2
