@@ -1,0 +1,286 @@
+"""What the bench targets of :mod:`bot.cli.bench` run (``intake``, ``alerts``, ``scale``, ...).
+
+Each ``cmd_*`` takes the parsed arguments and returns the exit code; the benchmark
+itself is imported inside the function, so registering the targets loads none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.bench.figures import merge_figures
+
+__all__ = [
+    "cmd_alerts",
+    "cmd_all",
+    "cmd_commands",
+    "cmd_intake",
+    "cmd_scale",
+    "cmd_serve_start",
+]
+
+
+def _backends(value: str) -> list[str]:
+    if value == "both":
+        return ["sqlite", "postgres"]
+    return [value]
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _quiet_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "bot.fakeapi"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _workdir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="minqing-bench-")
+
+
+# ------------------------------------------------------------------ targets
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    """Run ``minqing bench intake``."""
+    from bot.bench.intake import run_intake
+
+    _quiet_logging()
+    if args.echo:
+        return _intake_beside_echo(args)
+    figures: dict[str, Any] = {"step": bool(args.step)}
+    with _workdir() as tmp:
+        for backend in _backends(args.database):
+            report = asyncio.run(
+                run_intake(
+                    database=backend,
+                    rate=args.rate,
+                    duration=args.duration,
+                    step=args.step,
+                    flow=args.flow,
+                    workdir=Path(tmp),
+                    grace=args.grace,
+                    log=_say,
+                )
+            )
+            figures[backend] = report.as_dict()
+            if args.step:
+                _say(
+                    f"[{backend}] highest rate with p99 ≤ 1 s and nothing lost: "
+                    f"{report.max_rate_p99_under_1s}/s (first over: "
+                    f"{report.first_rate_p99_over_1s}/s)"
+                )
+            _say(f"[{backend}] serve peak RSS under this load: {report.serve_peak_rss_mb:.1f} MiB")
+    if args.out:
+        merge_figures(args.out, f"intake_{args.flow}" + ("_step" if args.step else ""), figures)
+    return 0
+
+
+def _intake_beside_echo(args: argparse.Namespace) -> int:
+    from bot.bench.intake_echo import run_side_by_side
+
+    figures: dict[str, Any] = {}
+    with _workdir() as tmp:
+        for backend in _backends(args.database):
+            figures[backend] = asyncio.run(
+                run_side_by_side(
+                    database=backend,
+                    rate=args.rate,
+                    duration=args.duration,
+                    workdir=Path(tmp),
+                    grace=args.grace,
+                    rounds=args.rounds,
+                    citizens=(args.citizens, args.citizens_rate),
+                    log=_say,
+                )
+            )
+    if args.out:
+        merge_figures(args.out, "intake_text_vs_echo", figures)
+    return 0
+
+
+def cmd_commands(args: argparse.Namespace) -> int:
+    """Run ``minqing bench commands``."""
+    import os
+    import subprocess
+    import sys
+
+    from bot import REPO_ROOT
+    from bot.bench.commands import format_figures, measure
+
+    with _workdir() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'commands.db'}"
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "init"],
+            env=env,
+            cwd=str(REPO_ROOT),
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        figures = measure(
+            url, runs=args.runs, only=tuple(args.only), compile_first=not args.no_compile
+        )
+    if hasattr(os, "getloadavg"):
+        figures["load_average_after"] = round(os.getloadavg()[0], 2)
+    for line in format_figures({k: v for k, v in figures.items() if isinstance(v, dict)}):
+        _say(line)
+    _say(f"load average (1 min) at the end: {figures.get('load_average_after')}")
+    if args.out:
+        merge_figures(args.out, "commands", figures)
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Run ``minqing bench alerts``."""
+    from bot.bench.alerts import run_alerts
+
+    _quiet_logging()
+    figures: dict[str, Any] = {}
+    with _workdir() as tmp:
+        for backend in _backends(args.database):
+            result = asyncio.run(
+                run_alerts(
+                    database=backend,
+                    recipients=args.recipients,
+                    runs=args.runs,
+                    workdir=Path(tmp),
+                    log=_say,
+                )
+            )
+            figures[backend] = result
+    if args.out:
+        merge_figures(args.out, "alerts", figures)
+    return 0
+
+
+def cmd_serve_start(args: argparse.Namespace) -> int:
+    """Run ``minqing bench serve-start``."""
+    from bot.bench.alerts import run_serve_start
+
+    _quiet_logging()
+    with _workdir() as tmp:
+        figures = asyncio.run(
+            run_serve_start(
+                database=args.database,
+                starts=args.starts,
+                load_rate=args.load_rate,
+                load_duration=args.load_duration,
+                workdir=Path(tmp),
+                log=_say,
+            )
+        )
+    if args.out:
+        merge_figures(args.out, "serve_start", figures)
+    return 0
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    """Run ``minqing bench scale``."""
+    from bot.bench.scale import run_scale
+
+    _quiet_logging()
+    figures: dict[str, Any] = {}
+    with _workdir() as tmp:
+        for backend in _backends(args.database):
+            figures[backend] = asyncio.run(
+                run_scale(
+                    database=backend,
+                    cases=args.cases,
+                    events=args.events,
+                    repeat=args.repeat,
+                    keep=args.keep,
+                    workdir=Path(tmp),
+                    print_plans=not args.quiet_plans,
+                    log=_say,
+                )
+            )
+    if args.out:
+        merge_figures(args.out, f"scale_{args.cases}", figures)
+    return 0
+
+
+def cmd_all(args: argparse.Namespace) -> int:
+    """Run every target with modest defaults (a few minutes)."""
+    out: Path = args.out
+    db = args.database
+    steps: list[tuple[str, Callable[[argparse.Namespace], int], argparse.Namespace]] = []
+    ns = argparse.Namespace
+    steps.append(
+        (
+            "intake",
+            cmd_intake,
+            ns(rate=20.0, duration=20.0, step=False, flow="file", database=db, grace=30.0, out=out),
+        )
+    )
+    steps.append(
+        (
+            "intake --step",
+            cmd_intake,
+            ns(
+                rate=30.0,
+                duration=15.0,
+                step=True,
+                flow="which",
+                database="sqlite",
+                grace=30.0,
+                out=out,
+            ),
+        )
+    )
+    steps.append(("alerts", cmd_alerts, ns(recipients=20, runs=5, database=db, out=out)))
+    steps.append(
+        (
+            "serve-start",
+            cmd_serve_start,
+            ns(starts=3, load_rate=20.0, load_duration=20.0, database="sqlite", out=out),
+        )
+    )
+    steps.append(
+        (
+            "scale",
+            cmd_scale,
+            ns(
+                cases=100_000,
+                events=500_000,
+                database=db,
+                repeat=3,
+                keep=False,
+                quiet_plans=True,
+                out=out,
+            ),
+        )
+    )
+    try:
+        from bot.cli import nlp as cli_nlp
+
+        steps.append(
+            (
+                "classify",
+                cli_nlp.cmd_bench_classify,
+                ns(messages=200, rounds=3, rss_count=5000, out=None),
+            )
+        )
+    except ImportError:
+        pass
+    failures = 0
+    for name, func, namespace in steps:
+        _say(f"== bench {name}")
+        try:
+            rc = func(namespace)
+        except Exception as exc:  # report and go on with the other targets
+            _say(f"bench {name} failed: {type(exc).__name__}: {exc}")
+            rc = 1
+        failures += rc != 0
+    return 1 if failures else 0
