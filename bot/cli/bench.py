@@ -21,6 +21,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli.bench_run import (
@@ -47,15 +48,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     register_bench_targets(cli_nlp.bench_subparsers())
 
 
+_DATABASE_HELP = (
+    "sqlite, postgres or both (PostgreSQL: MINQING_BENCH_POSTGRES_URL or "
+    "MINQING_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test)"
+)
+
+
+def _database_option(p: argparse.ArgumentParser, default: str) -> None:
+    """``--database sqlite|postgres|both``."""
+    p.add_argument(
+        "--database", default=default, choices=("sqlite", "postgres", "both"), help=_DATABASE_HELP
+    )
+
+
+def _figures_to(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
+    """``--out FILE`` and the command that runs the target."""
+    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
+    p.set_defaults(func=func)
+
+
 def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``intake``, ``alerts``, ``serve-start``, ``scale`` and ``all`` to the bench subparsers.
 
     Args:
         bench: The subparsers of ``minqing bench``.
     """
-    db_help = "sqlite, postgres or both (PostgreSQL: MINQING_BENCH_POSTGRES_URL or "
-    db_help += "MINQING_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test)"
-
     p = bench.add_parser(
         "intake",
         help="citizens' updates through the webhook of a real service: latency, throughput",
@@ -99,17 +116,14 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         help="new citizens per second for --citizens (default 20: below saturation, so that "
         "no backlog is counted as memory per citizen)",
     )
-    p.add_argument(
-        "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "sqlite")
     p.add_argument(
         "--grace",
         type=float,
         default=30.0,
         help="seconds to wait for late answers after sending (default 30)",
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_intake)
+    _figures_to(p, cmd_intake)
 
     p = bench.add_parser(
         "alerts",
@@ -120,11 +134,8 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     )
     p.add_argument("--recipients", type=int, default=20, help="recipients (default 20)")
     p.add_argument("--runs", type=int, default=10, help="warnings filed (default 10)")
-    p.add_argument(
-        "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
-    )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_alerts)
+    _database_option(p, "sqlite")
+    _figures_to(p, cmd_alerts)
 
     p = bench.add_parser(
         "serve-start",
@@ -146,8 +157,7 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     p.add_argument(
         "--database", default="sqlite", choices=("sqlite", "postgres"), help="sqlite or postgres"
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_serve_start)
+    _figures_to(p, cmd_serve_start)
 
     p = bench.add_parser(
         "scale",
@@ -155,14 +165,11 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     )
     p.add_argument("--cases", type=int, default=1_000_000, help="cases (default 1,000,000)")
     p.add_argument("--events", type=int, default=5_000_000, help="events (default 5,000,000)")
-    p.add_argument(
-        "--database", default="postgres", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "postgres")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per query (default 5)")
     p.add_argument("--keep", action="store_true", help="keep the grown database")
     p.add_argument("--quiet-plans", action="store_true", help="do not print the plans")
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_scale)
+    _figures_to(p, cmd_scale)
 
     p = bench.add_parser(
         "commands",
@@ -184,8 +191,7 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         action="store_true",
         help="do not byte-compile the project's modules first (see bot/bench/commands.py)",
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_commands)
+    _figures_to(p, cmd_commands)
 
     p = bench.add_parser("all", help="every target with modest defaults")
     p.add_argument(
@@ -194,7 +200,5 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         default=Path("bench.json"),
         help="merge the figures into this JSON file (default bench.json)",
     )
-    p.add_argument(
-        "--database", default="both", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "both")
     p.set_defaults(func=cmd_all)

@@ -10,7 +10,7 @@ import argparse
 import asyncio
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,27 @@ def _workdir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="minqing-bench-")
 
 
+def _on_each_backend(
+    database: str, run: Callable[[str, Path], Coroutine[Any, Any, Any]]
+) -> dict[str, Any]:
+    """``run(backend, workdir)`` on each backend ``--database`` names, one event loop each.
+
+    Returns:
+        What each run returned, by backend.
+    """
+    figures: dict[str, Any] = {}
+    with _workdir() as tmp:
+        for backend in _backends(database):
+            figures[backend] = asyncio.run(run(backend, Path(tmp)))
+    return figures
+
+
+def _save(out: Path | None, key: str, figures: dict[str, Any]) -> None:
+    """Merge ``figures`` under ``key`` into ``--out``, if given."""
+    if out:
+        merge_figures(out, key, figures)
+
+
 # ------------------------------------------------------------------ targets
 
 
@@ -59,54 +80,49 @@ def cmd_intake(args: argparse.Namespace) -> int:
     _quiet_logging()
     if args.echo:
         return _intake_beside_echo(args)
-    figures: dict[str, Any] = {"step": bool(args.step)}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            report = asyncio.run(
-                run_intake(
-                    database=backend,
-                    rate=args.rate,
-                    duration=args.duration,
-                    step=args.step,
-                    flow=args.flow,
-                    workdir=Path(tmp),
-                    grace=args.grace,
-                    log=_say,
-                )
+
+    async def run(backend: str, workdir: Path) -> dict[str, Any]:
+        report = await run_intake(
+            database=backend,
+            rate=args.rate,
+            duration=args.duration,
+            step=args.step,
+            flow=args.flow,
+            workdir=workdir,
+            grace=args.grace,
+            log=_say,
+        )
+        if args.step:
+            _say(
+                f"[{backend}] highest rate with p99 ≤ 1 s and nothing lost: "
+                f"{report.max_rate_p99_under_1s}/s (first over: "
+                f"{report.first_rate_p99_over_1s}/s)"
             )
-            figures[backend] = report.as_dict()
-            if args.step:
-                _say(
-                    f"[{backend}] highest rate with p99 ≤ 1 s and nothing lost: "
-                    f"{report.max_rate_p99_under_1s}/s (first over: "
-                    f"{report.first_rate_p99_over_1s}/s)"
-                )
-            _say(f"[{backend}] serve peak RSS under this load: {report.serve_peak_rss_mb:.1f} MiB")
-    if args.out:
-        merge_figures(args.out, f"intake_{args.flow}" + ("_step" if args.step else ""), figures)
+        _say(f"[{backend}] serve peak RSS under this load: {report.serve_peak_rss_mb:.1f} MiB")
+        return report.as_dict()
+
+    figures = {"step": bool(args.step), **_on_each_backend(args.database, run)}
+    _save(args.out, f"intake_{args.flow}" + ("_step" if args.step else ""), figures)
     return 0
 
 
 def _intake_beside_echo(args: argparse.Namespace) -> int:
     from bot.bench.intake_echo import run_side_by_side
 
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            figures[backend] = asyncio.run(
-                run_side_by_side(
-                    database=backend,
-                    rate=args.rate,
-                    duration=args.duration,
-                    workdir=Path(tmp),
-                    grace=args.grace,
-                    rounds=args.rounds,
-                    citizens=(args.citizens, args.citizens_rate),
-                    log=_say,
-                )
-            )
-    if args.out:
-        merge_figures(args.out, "intake_text_vs_echo", figures)
+    figures = _on_each_backend(
+        args.database,
+        lambda backend, workdir: run_side_by_side(
+            database=backend,
+            rate=args.rate,
+            duration=args.duration,
+            workdir=workdir,
+            grace=args.grace,
+            rounds=args.rounds,
+            citizens=(args.citizens, args.citizens_rate),
+            log=_say,
+        ),
+    )
+    _save(args.out, "intake_text_vs_echo", figures)
     return 0
 
 
@@ -137,8 +153,7 @@ def cmd_commands(args: argparse.Namespace) -> int:
     for line in format_figures({k: v for k, v in figures.items() if isinstance(v, dict)}):
         _say(line)
     _say(f"load average (1 min) at the end: {figures.get('load_average_after')}")
-    if args.out:
-        merge_figures(args.out, "commands", figures)
+    _save(args.out, "commands", figures)
     return 0
 
 
@@ -147,21 +162,17 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from bot.bench.alerts import run_alerts
 
     _quiet_logging()
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            result = asyncio.run(
-                run_alerts(
-                    database=backend,
-                    recipients=args.recipients,
-                    runs=args.runs,
-                    workdir=Path(tmp),
-                    log=_say,
-                )
-            )
-            figures[backend] = result
-    if args.out:
-        merge_figures(args.out, "alerts", figures)
+    figures = _on_each_backend(
+        args.database,
+        lambda backend, workdir: run_alerts(
+            database=backend,
+            recipients=args.recipients,
+            runs=args.runs,
+            workdir=workdir,
+            log=_say,
+        ),
+    )
+    _save(args.out, "alerts", figures)
     return 0
 
 
@@ -181,8 +192,7 @@ def cmd_serve_start(args: argparse.Namespace) -> int:
                 log=_say,
             )
         )
-    if args.out:
-        merge_figures(args.out, "serve_start", figures)
+    _save(args.out, "serve_start", figures)
     return 0
 
 
@@ -191,23 +201,20 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from bot.bench.scale import run_scale
 
     _quiet_logging()
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            figures[backend] = asyncio.run(
-                run_scale(
-                    database=backend,
-                    cases=args.cases,
-                    events=args.events,
-                    repeat=args.repeat,
-                    keep=args.keep,
-                    workdir=Path(tmp),
-                    print_plans=not args.quiet_plans,
-                    log=_say,
-                )
-            )
-    if args.out:
-        merge_figures(args.out, f"scale_{args.cases}", figures)
+    figures = _on_each_backend(
+        args.database,
+        lambda backend, workdir: run_scale(
+            database=backend,
+            cases=args.cases,
+            events=args.events,
+            repeat=args.repeat,
+            keep=args.keep,
+            workdir=workdir,
+            print_plans=not args.quiet_plans,
+            log=_say,
+        ),
+    )
+    _save(args.out, f"scale_{args.cases}", figures)
     return 0
 
 
