@@ -218,71 +218,43 @@ def cmd_scale(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_all(args: argparse.Namespace) -> int:
-    """Run every target with modest defaults (a few minutes)."""
-    out: Path = args.out
-    db = args.database
-    steps: list[tuple[str, Callable[[argparse.Namespace], int], argparse.Namespace]] = []
-    ns = argparse.Namespace
-    steps.append(
-        (
-            "intake",
-            cmd_intake,
-            ns(rate=20.0, duration=20.0, step=False, flow="file", database=db, grace=30.0, out=out),
-        )
-    )
-    steps.append(
+def _all_steps(out: Path, database: str) -> list[tuple[str, list[str]]]:
+    """``bench all``'s runs: a label and the target's command line (its defaults do the rest)."""
+    to = ["--out", str(out)]
+    return [
+        ("intake", ["intake", "--rate", "20", "--duration", "20", "--database", database, *to]),
         (
             "intake --step",
-            cmd_intake,
-            ns(
-                rate=30.0,
-                duration=15.0,
-                step=True,
-                flow="which",
-                database="sqlite",
-                grace=30.0,
-                out=out,
-            ),
-        )
-    )
-    steps.append(("alerts", cmd_alerts, ns(recipients=20, runs=5, database=db, out=out)))
-    steps.append(
-        (
-            "serve-start",
-            cmd_serve_start,
-            ns(starts=3, load_rate=20.0, load_duration=20.0, database="sqlite", out=out),
-        )
-    )
-    steps.append(
+            ["intake", "--step", "--rate", "30", "--duration", "15", "--flow", "which", *to],
+        ),
+        ("alerts", ["alerts", "--runs", "5", "--database", database, *to]),
+        ("serve-start", ["serve-start", "--starts", "3", "--load-duration", "20", *to]),
         (
             "scale",
-            cmd_scale,
-            ns(
-                cases=100_000,
-                events=500_000,
-                database=db,
-                repeat=3,
-                keep=False,
-                quiet_plans=True,
-                out=out,
-            ),
-        )
-    )
-    try:
-        from bot.cli import nlp as cli_nlp
+            [
+                *("scale", "--cases", "100000", "--events", "500000", "--database", database),
+                *("--repeat", "3", "--quiet-plans", *to),
+            ],
+        ),
+        ("classify", ["classify", "--rounds", "3", "--rss-count", "5000"]),
+    ]
 
-        steps.append(
-            (
-                "classify",
-                cli_nlp.cmd_bench_classify,
-                ns(messages=200, rounds=3, rss_count=5000, out=None),
-            )
-        )
-    except ImportError:
-        pass
+
+def cmd_all(args: argparse.Namespace) -> int:
+    """Run every target with modest settings (a few minutes).
+
+    Each run's arguments come from the target's own parser, so a run gets every
+    option the target knows, with its defaults.
+    """
+    from bot.cli import nlp as cli_nlp
+
+    targets = cli_nlp.bench_subparsers().choices
     failures = 0
-    for name, func, namespace in steps:
+    for name, argv in _all_steps(args.out, args.database):
+        if argv[0] not in targets:
+            continue
+        namespace = targets[argv[0]].parse_args(argv[1:])
+        func: Callable[[argparse.Namespace], int] = namespace.func
         _say(f"== bench {name}")
         try:
             rc = func(namespace)
