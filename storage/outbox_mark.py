@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
@@ -31,13 +31,28 @@ __all__ = [
 ]
 
 
-def _leased(message_id: int, worker_id: str) -> Any:
+async def _end_lease(
+    session: AsyncSession,
+    message_id: int,
+    worker_id: str,
+    status: OutboxStatus,
+    values: dict[str, Any],
+) -> bool:
+    """Move a ``sending`` row to ``status`` and clear its lease; only the lease holder may.
+
+    Returns:
+        ``False`` if the lease was lost (another worker took the row over).
+    """
     o = OutboxMessage
-    return and_(
-        o.id == message_id,
-        o.status == OutboxStatus.SENDING.value,
-        o.lease_owner == worker_id,
+    result = await session.execute(
+        update(o)
+        .where(
+            o.id == message_id, o.status == OutboxStatus.SENDING.value, o.lease_owner == worker_id
+        )
+        .values(status=status.value, lease_owner=None, lease_until=None, **values)
+        .execution_options(synchronize_session=False)
     )
+    return _rowcount(result) == 1
 
 
 async def mark_sent(
@@ -63,20 +78,10 @@ async def mark_sent(
     Returns:
         ``False`` if the lease was lost (another worker took the row over).
     """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(
-            status=OutboxStatus.SENT.value,
-            sent_at=now,
-            message_id=telegram_message_id,
-            lease_owner=None,
-            lease_until=None,
-            **({"last_error": note} if note is not None else {}),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    values: dict[str, Any] = {"sent_at": now, "message_id": telegram_message_id}
+    if note is not None:
+        values["last_error"] = note
+    return await _end_lease(session, message_id, worker_id, OutboxStatus.SENT, values)
 
 
 async def lease_owners(session: AsyncSession, prefix: str) -> list[str]:
@@ -129,23 +134,12 @@ async def reschedule(
     Returns:
         ``False`` if the lease was lost.
     """
-    values: dict[str, Any] = {
-        "status": OutboxStatus.PENDING.value,
-        "next_attempt_at": next_attempt_at,
-        "lease_owner": None,
-        "lease_until": None,
-    }
+    values: dict[str, Any] = {"next_attempt_at": next_attempt_at}
     if error is not None:
         values["last_error"] = error
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    return await _end_lease(session, message_id, worker_id, OutboxStatus.PENDING, values)
 
 
 async def mark_failed(
@@ -162,18 +156,9 @@ async def mark_failed(
     Returns:
         ``False`` if the lease was lost.
     """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(
-            status=OutboxStatus.FAILED.value,
-            last_error=error,
-            lease_owner=None,
-            lease_until=None,
-        )
-        .execution_options(synchronize_session=False)
+    return await _end_lease(
+        session, message_id, worker_id, OutboxStatus.FAILED, {"last_error": error}
     )
-    return _rowcount(result) == 1
 
 
 async def fail_pending_for_chat(
