@@ -90,6 +90,54 @@ async def _measured(
     return figures
 
 
+async def _ramp(
+    service: ServiceProcess,
+    load: IntakeLoad,
+    report: IntakeReport,
+    *,
+    rate: float,
+    duration: float,
+    grace: float,
+    step: bool,
+    max_steps: int,
+    log: Callable[[str], None],
+) -> float | None:
+    """The measured runs of :func:`run_intake`; the highest rate that held, if any."""
+    database = report.database
+
+    async def holds(current: float, note: str = "") -> bool:
+        """Run at ``current``/s; whether p99 stayed within 1 s with nothing lost."""
+        log(f"[{database}] offering {current}/s for {duration} s{note} …")
+        figures = await _measured(service, load, current, duration, grace, log)
+        report.runs.append(figures)
+        log(format_result(f"[{database}]", figures))
+        p99 = figures["p99_ms"]
+        return p99 is not None and p99 <= 1000 and figures["lost"] == 0
+
+    rates = step_rates(rate, max_steps) if step else [rate]
+    passed: float | None = None
+    for current in rates:
+        ok = await holds(current)
+        if ok:
+            passed = current
+        elif report.first_rate_p99_over_1s is None:
+            report.first_rate_p99_over_1s = current
+        if not step or not ok:
+            break
+        await asyncio.sleep(2)
+    if step and passed is None:
+        current = rate
+        for _ in range(4):
+            current = round(current / 2, 1)
+            if current < 1:
+                break
+            await asyncio.sleep(5)
+            if await holds(current, " (ramping down)"):
+                passed = current
+                break
+    return passed
+
+
 async def run_intake(
     *,
     database: str,
@@ -130,39 +178,17 @@ async def run_intake(
                 load = IntakeLoad(fake, poster, flow=flow)
                 # Warm-up: a few citizens, unmeasured (jieba's dictionary, connections).
                 await load.run(rate=5, duration=2, grace=15)
-                rates = step_rates(rate, max_steps) if step else [rate]
-                passed: float | None = None
-                for current in rates:
-                    log(f"[{database}] offering {current}/s for {duration} s …")
-                    figures = await _measured(service, load, current, duration, grace, log)
-                    result_lost = figures["lost"]
-                    report.runs.append(figures)
-                    log(format_result(f"[{database}]", figures))
-                    p99 = figures["p99_ms"]
-                    ok = p99 is not None and p99 <= 1000 and result_lost == 0
-                    if ok:
-                        passed = current
-                    elif report.first_rate_p99_over_1s is None:
-                        report.first_rate_p99_over_1s = current
-                    if not step or not ok:
-                        break
-                    await asyncio.sleep(2)
-                if step and passed is None:
-                    current = rate
-                    for _ in range(4):
-                        current = round(current / 2, 1)
-                        if current < 1:
-                            break
-                        await asyncio.sleep(5)
-                        log(f"[{database}] offering {current}/s for {duration} s (ramping down) …")
-                        figures = await _measured(service, load, current, duration, grace, log)
-                        report.runs.append(figures)
-                        log(format_result(f"[{database}]", figures))
-                        p99 = figures["p99_ms"]
-                        if p99 is not None and p99 <= 1000 and figures["lost"] == 0:
-                            passed = current
-                            break
-                report.max_rate_p99_under_1s = passed
+                report.max_rate_p99_under_1s = await _ramp(
+                    service,
+                    load,
+                    report,
+                    rate=rate,
+                    duration=duration,
+                    grace=grace,
+                    step=step,
+                    max_steps=max_steps,
+                    log=log,
+                )
             report.serve_peak_rss_mb = service.peak_rss_mb()
             report.serve_rss_after_mb = service.rss_mb()
         finally:
