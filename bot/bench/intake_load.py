@@ -65,6 +65,9 @@ class _Pending:
     version: int
     posted_at: float
     update_id: int
+    #: The run it was posted in: an answer that comes after that run ended counts there, not
+    #: in the next run (where it made ``answered`` exceed ``posted``).
+    run: IntakeResult
 
 
 @dataclass
@@ -201,10 +204,12 @@ class IntakeLoad:
 
     def _on_answer(self, citizen: _Citizen, message: ChatMessage) -> None:
         pending = citizen.pending
-        assert pending is not None and self._result is not None
-        self._result.latencies.append(message.sent_at - pending.posted_at)
-        self._result.answered += 1
-        self._last_answer = max(self._last_answer, message.sent_at)
+        assert pending is not None
+        run = pending.run
+        run.latencies.append(message.sent_at - pending.posted_at)
+        run.answered += 1
+        if run is self._result:
+            self._last_answer = max(self._last_answer, message.sent_at)
         citizen.pending = None
         if self.flow == "file":
             if citizen.step == 0:
@@ -216,7 +221,7 @@ class IntakeLoad:
             elif citizen.step == FILE_STEPS - 1:
                 citizen.step = 0
                 citizen.filings += 1
-                self._result.filings_completed += 1
+                run.filings_completed += 1
             else:
                 citizen.step += 1
         if self.flow != "text":  # a text-flow citizen sends one description only
@@ -241,20 +246,22 @@ class IntakeLoad:
                 await asyncio.wait_for(stop.wait(), 0.005)
         self._scan()
 
-    async def _post(self, update: dict[str, Any]) -> None:
+    async def _post(self, update: dict[str, Any], run: IntakeResult) -> None:
         status = await self.poster.post(update)
         if not 200 <= status < 300:
-            assert self._result is not None
-            self._result.post_errors += 1
+            run.post_errors += 1
 
     def _send_one(self) -> None:
         citizen = self.idle.popleft() if self.idle else self._new_citizen()
         version = self.fake.version
         update = self._next_update(citizen)
-        citizen.pending = _Pending(citizen.step, version, time.monotonic(), update["update_id"])
-        assert self._result is not None
-        self._result.posted += 1
-        task = asyncio.create_task(self._post(update))
+        run = self._result
+        assert run is not None
+        citizen.pending = _Pending(
+            citizen.step, version, time.monotonic(), update["update_id"], run
+        )
+        run.posted += 1
+        task = asyncio.create_task(self._post(update, run))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
