@@ -9,7 +9,9 @@ A row moves ``pending`` → ``sending`` (claimed, with a lease) → ``sent`` or
 again (its worker died or hung).
 
 Which row goes next (priority classes, per-chat order, round-robin across chats) is
-decided by :func:`claim`, in :mod:`storage.outbox_claim` and re-exported here.
+decided by :func:`claim`, in :mod:`storage.outbox_claim`; what the delivery worker writes on
+the rows it claimed (:func:`mark_sent`, :func:`reschedule`, leases, whole chats) is in
+:mod:`storage.outbox_mark`. Both are re-exported here.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import RAW_SQLITE, HotConnection
@@ -42,6 +44,16 @@ from storage.outbox_claim import (
     get_card,
     priority_for,
 )
+from storage.outbox_mark import (
+    fail_pending_for_chat,
+    lease_owners,
+    mark_failed,
+    mark_sent,
+    move_chat,
+    release_leases,
+    renew,
+    reschedule,
+)
 
 __all__ = [
     "ALERT_SEVERITIES",
@@ -64,11 +76,14 @@ __all__ = [
     "fail_pending_for_chat",
     "get_card",
     "get_row",
+    "lease_owners",
     "mark_failed",
     "mark_sent",
     "move_chat",
     "next_due_at",
+    "next_due_at_hot",
     "priority_for",
+    "release_leases",
     "renew",
     "reschedule",
     "save_card",
@@ -133,202 +148,6 @@ async def enqueue(
     session.add(row)
     await session.flush()
     return row
-
-
-def _leased(message_id: int, worker_id: str) -> Any:
-    o = OutboxMessage
-    return and_(
-        o.id == message_id,
-        o.status == OutboxStatus.SENDING.value,
-        o.lease_owner == worker_id,
-    )
-
-
-async def mark_sent(
-    session: AsyncSession,
-    message_id: int,
-    *,
-    worker_id: str,
-    now: datetime,
-    telegram_message_id: int | None,
-    note: str | None = None,
-) -> bool:
-    """Record a delivery; only the lease holder may.
-
-    Args:
-        session: An open transaction.
-        message_id: The outbox row.
-        worker_id: The lease holder.
-        now: Delivery time (``sent_at``).
-        telegram_message_id: The Telegram message that shows it.
-        note: Stored in ``last_error`` (e.g. ``"not modified"``); without one, the
-            error of an earlier attempt, if any, stays for the record.
-
-    Returns:
-        ``False`` if the lease was lost (another worker took the row over).
-    """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(
-            status=OutboxStatus.SENT.value,
-            sent_at=now,
-            message_id=telegram_message_id,
-            lease_owner=None,
-            lease_until=None,
-            **({"last_error": note} if note is not None else {}),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
-
-
-async def lease_owners(session: AsyncSession, prefix: str) -> list[str]:
-    """Workers (``lease_owner``) whose name starts with ``prefix`` holding rows in flight."""
-    rows = await session.scalars(
-        select(OutboxMessage.lease_owner)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING.value,
-            OutboxMessage.lease_owner.startswith(prefix, autoescape=True),
-        )
-        .distinct()
-    )
-    return [r for r in rows if r]
-
-
-async def release_leases(session: AsyncSession, owners: list[str]) -> int:
-    """Hand the rows in flight of ``owners`` (dead workers) back at once, unsent."""
-    if not owners:
-        return 0
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING.value,
-            OutboxMessage.lease_owner.in_(owners),
-        )
-        .values(status=OutboxStatus.PENDING.value, lease_owner=None, lease_until=None)
-    )
-    return _rowcount(result)
-
-
-async def reschedule(
-    session: AsyncSession,
-    message_id: int,
-    *,
-    worker_id: str,
-    next_attempt_at: datetime,
-    error: str | None,
-    count_attempt: bool = True,
-) -> bool:
-    """Put a leased row back to ``pending`` for a later attempt.
-
-    Args:
-        session: An open transaction.
-        message_id: The outbox row.
-        worker_id: The lease holder.
-        next_attempt_at: When to try again.
-        error: Why (kept in ``last_error``); ``None`` keeps the previous one.
-        count_attempt: ``False`` when nothing was tried (undo the claim's count).
-
-    Returns:
-        ``False`` if the lease was lost.
-    """
-    values: dict[str, Any] = {
-        "status": OutboxStatus.PENDING.value,
-        "next_attempt_at": next_attempt_at,
-        "lease_owner": None,
-        "lease_until": None,
-    }
-    if error is not None:
-        values["last_error"] = error
-    if not count_attempt:
-        values["attempts"] = OutboxMessage.attempts - 1
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
-
-
-async def mark_failed(
-    session: AsyncSession, message_id: int, *, worker_id: str, error: str
-) -> bool:
-    """Give up on a leased row (permanent error).
-
-    Args:
-        session: An open transaction.
-        message_id: The outbox row.
-        worker_id: The lease holder.
-        error: Why (kept in ``last_error``).
-
-    Returns:
-        ``False`` if the lease was lost.
-    """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(_leased(message_id, worker_id))
-        .values(
-            status=OutboxStatus.FAILED.value,
-            last_error=error,
-            lease_owner=None,
-            lease_until=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
-
-
-async def fail_pending_for_chat(
-    session: AsyncSession, chat_id: int, *, error: str
-) -> list[OutboxMessage]:
-    """Fail every ``pending`` row of a chat (its recipient cannot be reached).
-
-    Args:
-        session: An open transaction.
-        chat_id: The chat.
-        error: Why.
-
-    Returns:
-        The rows failed, oldest first.
-    """
-    o = OutboxMessage
-    rows = list(
-        (
-            await session.scalars(
-                select(o)
-                .where(o.chat_id == chat_id, o.status == OutboxStatus.PENDING.value)
-                .order_by(o.id)
-                .with_for_update(of=o)
-            )
-        ).all()
-    )
-    for row in rows:
-        row.status = OutboxStatus.FAILED.value
-        row.last_error = error
-    await session.flush()
-    return rows
-
-
-async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> int:
-    """Point undelivered rows of a chat at its new id (a group became a supergroup).
-
-    Args:
-        session: An open transaction.
-        old_chat_id: The group's old id.
-        new_chat_id: The supergroup's id.
-
-    Returns:
-        Rows moved.
-    """
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.chat_id == old_chat_id, OutboxMessage.status.in_(UNDELIVERED))
-        .values(chat_id=new_chat_id)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result)
 
 
 async def get_row(session: AsyncSession, message_id: int) -> OutboxMessage | None:
@@ -434,37 +253,3 @@ def _aware(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         raise TypeError(f"expected a datetime, got {value!r}")
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def renew(
-    session: AsyncSession, message_ids: list[int], *, worker_id: str, until: datetime
-) -> int:
-    """Extend the leases of rows this worker is still sending (a slow request in flight).
-
-    Args:
-        session: An open transaction.
-        message_ids: The rows.
-        worker_id: The lease holder; rows it no longer holds are left alone.
-        until: The new end of the lease.
-
-    Returns:
-        Rows renewed.
-    """
-    if not message_ids:
-        return 0
-    o = OutboxMessage
-    result = await session.execute(
-        update(o)
-        .where(
-            o.id.in_(sorted(message_ids)),
-            o.status == OutboxStatus.SENDING.value,
-            o.lease_owner == worker_id,
-        )
-        .values(lease_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result)

@@ -2,18 +2,21 @@
 
 :func:`worker` runs :class:`bot.runtime.delivery.DeliveryWorker` on the suite's
 clock with fast retries and pacing; :func:`seed` writes the people and cases;
-:func:`write` enqueues outbox rows; :func:`tally`, :func:`sent_texts` and
-:func:`chat_order` count what the fake Bot API (the ``fake`` fixture) received.
+:func:`write` enqueues outbox rows; :func:`kill_mid_request` kills a worker with requests
+open; :func:`tally`, :func:`sent_texts` and :func:`chat_order` count what the fake Bot API
+(the ``fake`` fixture) received.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from telegram import Bot
 
@@ -22,7 +25,7 @@ from bot.runtime.delivery import DeliveryWorker
 from bot.services.clock import FakeClock
 from storage import outbox
 from storage.db import Database
-from storage.enums import Role
+from storage.enums import OutboxStatus, Role
 from storage.models import Case, OutboxMessage, Person
 from tests.factories import SUITE_CLOCK, suite_now
 
@@ -151,6 +154,35 @@ async def write(db: Database, rows: Iterable[dict[str, Any]]) -> list[int]:
 async def rows_by_id(db: Database) -> dict[int, OutboxMessage]:
     async with db.session() as s:
         return {r.id: r for r in (await s.scalars(select(OutboxMessage))).all()}
+
+
+async def kill_mid_request(
+    db: Database, fake: FakeBotApi, bot: Bot, *, lease: timedelta, hold: float, open_within: float
+) -> int:
+    """Kill a worker while the fake holds its first four ``sendMessage`` requests open.
+
+    Args:
+        db: The database.
+        fake: The fake Bot API.
+        bot: The worker's bot.
+        lease: The worker's lease.
+        hold: Seconds the fake holds each of the four requests.
+        open_within: Seconds to wait for all four to be open at once.
+
+    Returns:
+        How many rows the dead worker left ``sending`` (at least four).
+    """
+    fake.delay("sendMessage", hold, count=4)
+    doomed = worker(db, bot, lease=lease)
+    task = asyncio.create_task(doomed.run_once())
+    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 4, timeout=open_within)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    rows = await rows_by_id(db)
+    in_flight = sum(1 for r in rows.values() if r.status == OutboxStatus.SENDING.value)
+    assert in_flight >= 4
+    return in_flight
 
 
 def sent_texts(fake: FakeBotApi, method: str = "sendMessage") -> Counter[str]:

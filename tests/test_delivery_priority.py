@@ -9,10 +9,8 @@ assertions are about order, never about wall time.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 from telegram import Bot
 
@@ -22,11 +20,10 @@ from bot.services.clock import FakeClock
 from config.district import District
 from storage import outbox
 from storage.db import Database
-from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
 from tests.deliverykit import (
     chat_order,
-    rows_by_id,
+    kill_mid_request,
     sent_texts,
     tally,
     worker,
@@ -133,16 +130,7 @@ async def test_break9_slow_heir_requests_after_a_kill_send_at_most_twice(
     # all four are open at once even on a busy machine, where the worker may take more than
     # a few tenths of a second to start the fourth (with 0.3 s the first could finish before
     # the fourth began, and the wait below timed out).
-    fake.delay("sendMessage", 2.0, count=4)
-    doomed = worker(db, bot, lease=lease)
-    task = asyncio.create_task(doomed.run_once())
-    await fake.wait_for(lambda: fake.in_flight("sendMessage") == 4, timeout=10)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    rows = await rows_by_id(db)
-    in_flight = sum(1 for r in rows.values() if r.status == OutboxStatus.SENDING.value)
-    assert in_flight >= 4
+    in_flight = await kill_mid_request(db, fake, bot, lease=lease, hold=2.0, open_within=10)
 
     # The heir's own requests take longer than its whole lease, as on a busy machine.
     fake.delay("sendMessage", 1.2, count=in_flight)

@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.bench.database import add_people, provision_database
 from bot.bench.figures import percentile
-from bot.bench.intake import IntakeLoad, format_result
+from bot.bench.intake_load import IntakeLoad, format_result
 from bot.bench.service import BENCH_TOKEN, ServiceProcess
 from bot.bench.webhook import WebhookPoster, detach_fake_webhook, update_of
 from bot.fakeapi import FakeBotApi, running_fake_bot_api

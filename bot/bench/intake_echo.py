@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench.database import provision_database
-from bot.bench.intake import IntakeLoad, format_result
+from bot.bench.intake_load import IntakeLoad, format_result
 from bot.bench.service import BENCH_TOKEN, ServiceProcess
 from bot.bench.webhook import WebhookPoster, detach_fake_webhook
 from bot.fakeapi import running_fake_bot_api

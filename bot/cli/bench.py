@@ -5,7 +5,8 @@ These targets join ``minqing bench`` (owned by :mod:`bot.cli.nlp`, which also ha
 :func:`bot.cli.nlp.bench_subparsers`, and :func:`register_bench_targets` takes
 the bench subparsers directly. Each target prints its figures and, with
 ``--out FILE``, merges them into a JSON file under the target's name (other
-targets' figures in the file are kept).
+targets' figures in the file are kept). What each target runs is in
+:mod:`bot.cli.bench_run`.
 
 Examples::
 
@@ -20,16 +21,17 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from bot.bench.figures import merge_figures
-
-SubParsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
+from bot.cli.bench_run import (
+    cmd_alerts,
+    cmd_all,
+    cmd_commands,
+    cmd_intake,
+    cmd_scale,
+    cmd_serve_start,
+)
 
 __all__ = ["register", "register_bench_targets"]
 
@@ -46,10 +48,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     register_bench_targets(cli_nlp.bench_subparsers())
 
 
-def _backends(value: str) -> list[str]:
-    if value == "both":
-        return ["sqlite", "postgres"]
-    return [value]
+_DATABASE_HELP = (
+    "sqlite, postgres or both (PostgreSQL: MINQING_BENCH_POSTGRES_URL or "
+    "MINQING_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test)"
+)
+
+
+def _database_option(p: argparse.ArgumentParser, default: str) -> None:
+    """``--database sqlite|postgres|both``."""
+    p.add_argument(
+        "--database", default=default, choices=("sqlite", "postgres", "both"), help=_DATABASE_HELP
+    )
+
+
+def _figures_to(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
+    """``--out FILE`` and the command that runs the target."""
+    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
+    p.set_defaults(func=func)
 
 
 def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,9 +73,6 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     Args:
         bench: The subparsers of ``minqing bench``.
     """
-    db_help = "sqlite, postgres or both (PostgreSQL: MINQING_BENCH_POSTGRES_URL or "
-    db_help += "MINQING_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test)"
-
     p = bench.add_parser(
         "intake",
         help="citizens' updates through the webhook of a real service: latency, throughput",
@@ -104,17 +116,14 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         help="new citizens per second for --citizens (default 20: below saturation, so that "
         "no backlog is counted as memory per citizen)",
     )
-    p.add_argument(
-        "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "sqlite")
     p.add_argument(
         "--grace",
         type=float,
         default=30.0,
         help="seconds to wait for late answers after sending (default 30)",
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_intake)
+    _figures_to(p, cmd_intake)
 
     p = bench.add_parser(
         "alerts",
@@ -125,11 +134,8 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     )
     p.add_argument("--recipients", type=int, default=20, help="recipients (default 20)")
     p.add_argument("--runs", type=int, default=10, help="warnings filed (default 10)")
-    p.add_argument(
-        "--database", default="sqlite", choices=("sqlite", "postgres", "both"), help=db_help
-    )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_alerts)
+    _database_option(p, "sqlite")
+    _figures_to(p, cmd_alerts)
 
     p = bench.add_parser(
         "serve-start",
@@ -151,8 +157,7 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     p.add_argument(
         "--database", default="sqlite", choices=("sqlite", "postgres"), help="sqlite or postgres"
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_serve_start)
+    _figures_to(p, cmd_serve_start)
 
     p = bench.add_parser(
         "scale",
@@ -160,14 +165,11 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
     )
     p.add_argument("--cases", type=int, default=1_000_000, help="cases (default 1,000,000)")
     p.add_argument("--events", type=int, default=5_000_000, help="events (default 5,000,000)")
-    p.add_argument(
-        "--database", default="postgres", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "postgres")
     p.add_argument("--repeat", type=int, default=5, help="timed runs per query (default 5)")
     p.add_argument("--keep", action="store_true", help="keep the grown database")
     p.add_argument("--quiet-plans", action="store_true", help="do not print the plans")
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_scale)
+    _figures_to(p, cmd_scale)
 
     p = bench.add_parser(
         "commands",
@@ -189,8 +191,7 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         action="store_true",
         help="do not byte-compile the project's modules first (see bot/bench/commands.py)",
     )
-    p.add_argument("--out", type=Path, help="merge the figures into this JSON file")
-    p.set_defaults(func=cmd_commands)
+    _figures_to(p, cmd_commands)
 
     p = bench.add_parser("all", help="every target with modest defaults")
     p.add_argument(
@@ -199,261 +200,5 @@ def register_bench_targets(bench: argparse._SubParsersAction[argparse.ArgumentPa
         default=Path("bench.json"),
         help="merge the figures into this JSON file (default bench.json)",
     )
-    p.add_argument(
-        "--database", default="both", choices=("sqlite", "postgres", "both"), help=db_help
-    )
+    _database_option(p, "both")
     p.set_defaults(func=cmd_all)
-
-
-# ------------------------------------------------------------------ figures
-
-
-def _quiet_logging() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "bot.fakeapi"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
-
-
-def _say(line: str) -> None:
-    print(line, flush=True)
-
-
-def _workdir() -> tempfile.TemporaryDirectory[str]:
-    return tempfile.TemporaryDirectory(prefix="minqing-bench-")
-
-
-# ------------------------------------------------------------------ targets
-
-
-def cmd_intake(args: argparse.Namespace) -> int:
-    """Run ``minqing bench intake``."""
-    from bot.bench.intake import run_intake
-
-    _quiet_logging()
-    if args.echo:
-        return _intake_beside_echo(args)
-    figures: dict[str, Any] = {"step": bool(args.step)}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            report = asyncio.run(
-                run_intake(
-                    database=backend,
-                    rate=args.rate,
-                    duration=args.duration,
-                    step=args.step,
-                    flow=args.flow,
-                    workdir=Path(tmp),
-                    grace=args.grace,
-                    log=_say,
-                )
-            )
-            figures[backend] = report.as_dict()
-            if args.step:
-                _say(
-                    f"[{backend}] highest rate with p99 ≤ 1 s and nothing lost: "
-                    f"{report.max_rate_p99_under_1s}/s (first over: "
-                    f"{report.first_rate_p99_over_1s}/s)"
-                )
-            _say(f"[{backend}] serve peak RSS under this load: {report.serve_peak_rss_mb:.1f} MiB")
-    if args.out:
-        merge_figures(args.out, f"intake_{args.flow}" + ("_step" if args.step else ""), figures)
-    return 0
-
-
-def _intake_beside_echo(args: argparse.Namespace) -> int:
-    from bot.bench.intake_echo import run_side_by_side
-
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            figures[backend] = asyncio.run(
-                run_side_by_side(
-                    database=backend,
-                    rate=args.rate,
-                    duration=args.duration,
-                    workdir=Path(tmp),
-                    grace=args.grace,
-                    rounds=args.rounds,
-                    citizens=(args.citizens, args.citizens_rate),
-                    log=_say,
-                )
-            )
-    if args.out:
-        merge_figures(args.out, "intake_text_vs_echo", figures)
-    return 0
-
-
-def cmd_commands(args: argparse.Namespace) -> int:
-    """Run ``minqing bench commands``."""
-    import os
-    import subprocess
-    import sys
-
-    from bot import REPO_ROOT
-    from bot.bench.commands import format_figures, measure
-
-    with _workdir() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'commands.db'}"
-        env = {**os.environ, "DATABASE_URL": url}
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "init"],
-            env=env,
-            cwd=str(REPO_ROOT),
-            stdout=subprocess.DEVNULL,
-            check=True,
-        )
-        figures = measure(
-            url, runs=args.runs, only=tuple(args.only), compile_first=not args.no_compile
-        )
-    if hasattr(os, "getloadavg"):
-        figures["load_average_after"] = round(os.getloadavg()[0], 2)
-    for line in format_figures({k: v for k, v in figures.items() if isinstance(v, dict)}):
-        _say(line)
-    _say(f"load average (1 min) at the end: {figures.get('load_average_after')}")
-    if args.out:
-        merge_figures(args.out, "commands", figures)
-    return 0
-
-
-def cmd_alerts(args: argparse.Namespace) -> int:
-    """Run ``minqing bench alerts``."""
-    from bot.bench.alerts import run_alerts
-
-    _quiet_logging()
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            result = asyncio.run(
-                run_alerts(
-                    database=backend,
-                    recipients=args.recipients,
-                    runs=args.runs,
-                    workdir=Path(tmp),
-                    log=_say,
-                )
-            )
-            figures[backend] = result
-    if args.out:
-        merge_figures(args.out, "alerts", figures)
-    return 0
-
-
-def cmd_serve_start(args: argparse.Namespace) -> int:
-    """Run ``minqing bench serve-start``."""
-    from bot.bench.alerts import run_serve_start
-
-    _quiet_logging()
-    with _workdir() as tmp:
-        figures = asyncio.run(
-            run_serve_start(
-                database=args.database,
-                starts=args.starts,
-                load_rate=args.load_rate,
-                load_duration=args.load_duration,
-                workdir=Path(tmp),
-                log=_say,
-            )
-        )
-    if args.out:
-        merge_figures(args.out, "serve_start", figures)
-    return 0
-
-
-def cmd_scale(args: argparse.Namespace) -> int:
-    """Run ``minqing bench scale``."""
-    from bot.bench.scale import run_scale
-
-    _quiet_logging()
-    figures: dict[str, Any] = {}
-    with _workdir() as tmp:
-        for backend in _backends(args.database):
-            figures[backend] = asyncio.run(
-                run_scale(
-                    database=backend,
-                    cases=args.cases,
-                    events=args.events,
-                    repeat=args.repeat,
-                    keep=args.keep,
-                    workdir=Path(tmp),
-                    print_plans=not args.quiet_plans,
-                    log=_say,
-                )
-            )
-    if args.out:
-        merge_figures(args.out, f"scale_{args.cases}", figures)
-    return 0
-
-
-def cmd_all(args: argparse.Namespace) -> int:
-    """Run every target with modest defaults (a few minutes)."""
-    out: Path = args.out
-    db = args.database
-    steps: list[tuple[str, Callable[[argparse.Namespace], int], argparse.Namespace]] = []
-    ns = argparse.Namespace
-    steps.append(
-        (
-            "intake",
-            cmd_intake,
-            ns(rate=20.0, duration=20.0, step=False, flow="file", database=db, grace=30.0, out=out),
-        )
-    )
-    steps.append(
-        (
-            "intake --step",
-            cmd_intake,
-            ns(
-                rate=30.0,
-                duration=15.0,
-                step=True,
-                flow="which",
-                database="sqlite",
-                grace=30.0,
-                out=out,
-            ),
-        )
-    )
-    steps.append(("alerts", cmd_alerts, ns(recipients=20, runs=5, database=db, out=out)))
-    steps.append(
-        (
-            "serve-start",
-            cmd_serve_start,
-            ns(starts=3, load_rate=20.0, load_duration=20.0, database="sqlite", out=out),
-        )
-    )
-    steps.append(
-        (
-            "scale",
-            cmd_scale,
-            ns(
-                cases=100_000,
-                events=500_000,
-                database=db,
-                repeat=3,
-                keep=False,
-                quiet_plans=True,
-                out=out,
-            ),
-        )
-    )
-    try:
-        from bot.cli import nlp as cli_nlp
-
-        steps.append(
-            (
-                "classify",
-                cli_nlp.cmd_bench_classify,
-                ns(messages=200, rounds=3, rss_count=5000, out=None),
-            )
-        )
-    except ImportError:
-        pass
-    failures = 0
-    for name, func, namespace in steps:
-        _say(f"== bench {name}")
-        try:
-            rc = func(namespace)
-        except Exception as exc:  # report and go on with the other targets
-            _say(f"bench {name} failed: {type(exc).__name__}: {exc}")
-            rc = 1
-        failures += rc != 0
-    return 1 if failures else 0

@@ -8,7 +8,8 @@ import time
 
 from bot.fakeapi.models import ApiError, ChatAction, JSONDict
 from bot.fakeapi.protocol import Upload
-from bot.fakeapi.store import FakeStore, commands_key
+from bot.fakeapi.state import commands_key
+from bot.fakeapi.store import FakeStore
 
 _CHAT_ACTIONS = frozenset(
     {

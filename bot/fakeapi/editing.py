@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from bot.fakeapi.models import ApiError, CallbackAnswer, ChatMessage, JSONDict
-from bot.fakeapi.protocol import Upload
+from bot.fakeapi.messages import ChatMessage
+from bot.fakeapi.models import ApiError, CallbackAnswer, JSONDict
+from bot.fakeapi.protocol import Upload, as_int
 from bot.fakeapi.sending import Sending
-from bot.fakeapi.store import as_int
 
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "

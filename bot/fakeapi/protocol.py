@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -24,6 +25,8 @@ from bot.fakeapi.models import ApiError, JSONDict
 
 __all__ = [
     "Upload",
+    "as_float",
+    "as_int",
     "decode_value",
     "image_size",
     "read_params",
@@ -249,3 +252,25 @@ def image_size(data: bytes) -> tuple[int, int] | None:
                 return int(width), int(height)
             i += 2 + length
     return None
+
+
+N = TypeVar("N", int, float)
+
+
+def as_int(value: Any, default: int) -> int:
+    """``value`` as an int, or ``default`` (booleans and ``None`` too)."""
+    return _as_number(value, default, int)
+
+
+def as_float(value: Any, default: float) -> float:
+    """``value`` as a float, or ``default`` (booleans and ``None`` too)."""
+    return _as_number(value, default, float)
+
+
+def _as_number(value: Any, default: N, kind: Callable[[Any], N]) -> N:
+    if isinstance(value, bool) or value is None:
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return default

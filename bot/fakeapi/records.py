@@ -8,8 +8,10 @@ import copy
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.fakeapi.models import ChatMessage, JSONDict, RecordedCall, UserAction
-from bot.fakeapi.store import FakeStore, commands_key
+from bot.fakeapi.messages import ChatMessage
+from bot.fakeapi.models import JSONDict, RecordedCall, UserAction
+from bot.fakeapi.state import commands_key
+from bot.fakeapi.store import FakeStore
 
 T = TypeVar("T")
 

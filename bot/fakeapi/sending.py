@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.fakeapi.files import FileStore
 from bot.fakeapi.formatting import EntityParseError, parse_text, utf16_len
-from bot.fakeapi.models import ApiError, ChatMessage, JSONDict, StoredFile
-from bot.fakeapi.protocol import Upload
-from bot.fakeapi.store import ChatState, as_int
+from bot.fakeapi.messages import ChatMessage
+from bot.fakeapi.models import ApiError, JSONDict, StoredFile
+from bot.fakeapi.protocol import Upload, as_int
+from bot.fakeapi.state import ChatState
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

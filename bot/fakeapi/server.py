@@ -22,7 +22,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.fakeapi.dispatch import BotApiMethods
-from bot.fakeapi.models import ChatMessage, JSONDict, UserAction
+from bot.fakeapi.messages import ChatMessage
+from bot.fakeapi.models import JSONDict, UserAction
 from bot.fakeapi.views import JsonView
 
 __all__ = ["FakeBotApi", "FakeUser", "running_fake_bot_api"]

@@ -6,111 +6,29 @@ import asyncio
 import contextlib
 import copy
 import itertools
-import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from bot.fakeapi.messages import ChatMessage
 from bot.fakeapi.models import (
     ApiError,
     CallbackAnswer,
     ChatAction,
-    ChatMessage,
     FaultRule,
     JSONDict,
     RecordedCall,
     StoredFile,
     WebhookDelivery,
 )
+from bot.fakeapi.state import DEFAULT_UPDATE_TYPES, PROFILE_FIELDS, ChatState, PendingCallback
 
 log = logging.getLogger(__name__)
-N = TypeVar("N", int, float)
-
-# What a simulated user's profile may set besides the id (``first_name`` first).
-PROFILE_FIELDS = ("first_name", "last_name", "username", "language_code")
-# Update types delivered when allowed_updates is empty, like the real API.
-DEFAULT_UPDATE_TYPES = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "business_connection",
-        "business_message",
-        "edited_business_message",
-        "deleted_business_messages",
-        "inline_query",
-        "chosen_inline_result",
-        "callback_query",
-        "shipping_query",
-        "pre_checkout_query",
-        "purchased_paid_media",
-        "poll",
-        "poll_answer",
-        "my_chat_member",
-        "chat_join_request",
-        "chat_boost",
-        "removed_chat_boost",
-    }
-)
-
-
-@dataclass(slots=True)
-class ChatState:
-    """One chat: its ``Chat`` object, messages and the reply keyboard shown."""
-
-    info: JSONDict
-    messages: dict[int, ChatMessage] = field(default_factory=dict)
-    next_message_id: int = 1
-    reply_keyboard: JSONDict | None = None
-    known: bool = False
-
-    @property
-    def id(self) -> int:
-        chat_id: int = self.info["id"]
-        return chat_id
-
-
-@dataclass(slots=True)
-class PendingCallback:
-    """A callback query a user sent and the bot has not answered yet."""
-
-    chat_id: int
-    message_id: int
-    user_id: int
-    data: str | None
-    answered: bool = False
-
-
-def as_int(value: Any, default: int) -> int:
-    """``value`` as an int, or ``default`` (booleans and ``None`` too)."""
-    return _as_number(value, default, int)
-
-
-def as_float(value: Any, default: float) -> float:
-    """``value`` as a float, or ``default`` (booleans and ``None`` too)."""
-    return _as_number(value, default, float)
-
-
-def _as_number(value: Any, default: N, kind: Callable[[Any], N]) -> N:
-    if isinstance(value, bool) or value is None:
-        return default
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def commands_key(scope: Any, language_code: Any) -> tuple[str, str]:
-    """The key of a command list: the scope as sorted JSON and the language."""
-    scope_obj = scope if isinstance(scope, dict) else {"type": "default"}
-    return json.dumps(scope_obj, sort_keys=True), str(language_code or "")
 
 
 class FakeStore:

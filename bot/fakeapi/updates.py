@@ -12,8 +12,8 @@ import time
 import aiohttp
 
 from bot.fakeapi.models import ApiError, JSONDict, WebhookDelivery
-from bot.fakeapi.protocol import Upload
-from bot.fakeapi.store import FakeStore, as_float, as_int
+from bot.fakeapi.protocol import Upload, as_float, as_int
+from bot.fakeapi.store import FakeStore
 
 log = logging.getLogger(__name__)
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

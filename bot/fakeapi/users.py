@@ -9,7 +9,7 @@ from bot.fakeapi.files import FileStore
 from bot.fakeapi.formatting import detect_bot_commands, utf16_len
 from bot.fakeapi.models import JSONDict, UserAction
 from bot.fakeapi.protocol import tiny_png
-from bot.fakeapi.store import PendingCallback
+from bot.fakeapi.state import PendingCallback
 
 
 class UserActions(FileStore):

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.fakeapi.faults import FaultInjection
 from bot.fakeapi.models import JSONDict, UserAction
 from bot.fakeapi.records import Records
-from bot.fakeapi.store import PROFILE_FIELDS
+from bot.fakeapi.state import PROFILE_FIELDS
 from bot.fakeapi.users import UserActions
 
 
