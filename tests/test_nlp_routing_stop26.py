@@ -40,6 +40,9 @@ ROUTES = [
     ("在一个投资平台充了五万，现在钱提不出来，客服也不回", "police"),
     ("孩子的名字想改一个字，要带什么材料", "police"),
     ("店门口天天有车乱停乱放，叫了半天也没人来贴条", "police"),
+    ("幼儿园门口接孩子的车乱停，早上能不能派人疏导一下", "police"),
+    ("单位让我开个没有违法犯罪的证明，去哪开", "police"),
+    ("楼下那辆僵尸车停了大半年，轮胎都瘪了", "police"),
     # 户口本 as a document to bring, not the matter
     ("我们俩商量好了离婚协议，去办手续要带户口本吗", "civil_affairs"),
     # 劳动局: work injury, contracts ended, start-up subsidies
