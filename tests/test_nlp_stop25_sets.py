@@ -10,8 +10,9 @@
   development half of stop 25's letter rules (branch i13r chose rules on it); R2 was held out
   and scored by the lead only, before and after.
 
-The figures are in docs/severity.md and docs/classifier.md ("Stop 25"). These guards keep
-the level reached; they are no new estimate once anyone tunes on the sets.
+The figures are in docs/severity.md and docs/classifier.md ("Stop 25", "Stop 26"). These
+guards keep the level reached; they are no new estimate once anyone tunes on the sets (probe L
+is tuned on since stop 26).
 """
 
 from __future__ import annotations
@@ -81,18 +82,25 @@ def test_set_j_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
 
 
-def test_probe_l_stays_where_it_was_scored_unseen() -> None:
+def test_probe_l_keeps_the_level_it_was_tuned_to() -> None:
     """Probe L (240 citizen messages, every bureau at least 8 rows, a third without the obvious
     keyword): on main 9f51b57 room 213 (0.887), bureau 204 (0.850), confidence >= 0.8 right
     151/160; unseen on stop 25's merged classifier: room 214 (0.892), bureau 204 (0.850),
-    confidence >= 0.8 right 154/162 = 0.951. Targets room 0.93 and bureau 0.90: missed."""
+    confidence >= 0.8 right 154/162 = 0.951 (targets room 0.93 and bureau 0.90: missed).
+
+    **Tuning data since stop 26** (branch i14g): its weak bureaus (justice, family planning,
+    procuratorate, planning, police) were read and fixed by duty vocabulary and rules in
+    ``config/lexicon.toml`` (docs/classifier.md, "Stop 26"), so this is an in-sample guard of
+    the level reached (room 237, bureau 237, confidence >= 0.8 right 182/182), no estimate:
+    the unseen figure of stop 26 is the lead's fresh probe M. The learnt bureau weights were
+    not retrained, so probe L trains nothing."""
     rows = _rows(DATA / "probe_l_citizen_messages.tsv")
     pairs = [(classify(r["text"]), r) for r in rows]
     assert len(rows) == 240
-    assert sum(c.room == r["room"] for c, r in pairs) >= 214
-    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 204
+    assert sum(c.room == r["room"] for c, r in pairs) >= 237
+    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 237
     sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
-    assert sum(sure) >= 154 and sum(sure) / len(sure) >= 0.95
+    assert sum(sure) >= 181 and sum(sure) / len(sure) >= 0.98
 
 
 def _letters() -> dict[tuple[str, str], str]:
