@@ -346,7 +346,14 @@ def register(application: App) -> None:
             fresh(request_guard.photo_describer(describe)),
         )
         requests: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons, captioned],
+            # 继续提交 / 放弃草稿 also enter: a draft kept while an emergency was handled
+            # outlives the emergency's details step, which ends the conversation (trial 26 T16).
+            entry_points=[
+                MessageHandler(PRIVATE_TEXT, describe),
+                *proposal_buttons,
+                *request_guard.draft_buttons(),
+                captioned,
+            ],
             states={
                 PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe), captioned],
                 **emergency_steps.states(),
