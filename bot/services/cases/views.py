@@ -30,10 +30,14 @@ from bot.services.lifecycle import (
 )
 from config.district import District
 from nlp import mask_sensitive
+from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.db import Database
 from storage.enums import CaseStatus
 from storage.models import Case, Person
+
+#: Events a self-harm reporter's timeline leaves out: supervision and deadlines.
+_NOT_FOR_CARE = frozenset({"escalated", "urged", "extension_approved"})
 
 
 class CaseViews(CasePermissions):
@@ -240,10 +244,20 @@ class CaseViews(CasePermissions):
                 p = await s.get(Person, pid)
                 if p is not None:
                     names[pid] = p.name
+            # Someone who wrote of harming themselves is told of no 督办, 催办 or 延期
+            # (trial 26 T4): the deadlines are the units' business.
+            care = not internal and any(
+                e.type == EventType.REGISTERED.value
+                and isinstance(e.data, dict)
+                and e.data.get("emergency") == SELF_HARM
+                for e in events
+            )
             out: list[TimelineEntry] = []
             for e in events:
                 if not internal and e.type not in nt.PUBLIC_EVENT_LABELS:
                     continue  # 催签收, 催办 and the like are the units' business
+                if care and e.type in _NOT_FOR_CARE:
+                    continue
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
                 labels = nt.EVENT_LABELS if internal else nt.PUBLIC_EVENT_LABELS
                 out.append(
