@@ -41,7 +41,7 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import emergency_steps, followup, reporter_acts, request_guard, texts
+from handlers import crisis, emergency_steps, followup, reporter_acts, request_guard, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -135,7 +135,20 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     if await request_guard.intercepted(update, context, text):
         return None
+    typed = await request_guard.typed_submit(update, context, text)
+    if typed is not None:
+        return typed
     verdict = triage(text) if text.strip() else None
+    if verdict is not None and verdict.emergency is not None:
+        return await _not_a_request(update, context, person, text, verdict)
+    # What someone in crisis says next goes to the people handling their case (trial 26
+    # T2), not to a department picker; a clear routine problem is proposed as usual.
+    if (
+        crisis.open_case(context) is not None
+        and not await _routine_problem(context, text, verdict)
+        and await crisis.passed_on(update, context, person.id, text)
+    ):
+        return None
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
     try:
@@ -147,6 +160,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
+    earlier = data.get("draft")
+    if isinstance(earlier, dict) and earlier.get("text") == text:
+        earlier = None  # the same text again: nothing is replaced
     keep_older(data)
     data["draft"] = {
         "n": serial,
@@ -155,6 +171,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         "room": None,
         "bureau": None,
         "photos": [],
+        "unsure": unsure,
     }
     log.info(
         "description from %s -> %s/%s (%.2f%s): %s",
@@ -171,7 +188,19 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
+    await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
+
+
+async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+    """Whether ``text`` is a problem the classifier routes with confidence (路灯坏了): such a
+    text is proposed as a request of its own, even from someone in crisis."""
+    if verdict is None or verdict.kind != "request":
+        return False
+    try:
+        return not is_unsure(await classify(context, text))
+    except CaseError:
+        return False
 
 
 async def _not_a_request(
