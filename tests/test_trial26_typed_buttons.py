@@ -94,9 +94,7 @@ async def test_confirm_typed_at_a_warning_proposal_files_it(kit: BotKit) -> None
 
 
 @pytest.mark.parametrize(("word", "filed"), [("报送", True), ("放弃", False)])
-async def test_the_pending_question_answered_by_typing(
-    kit: BotKit, word: str, filed: bool
-) -> None:
+async def test_the_pending_question_answered_by_typing(kit: BotKit, word: str, filed: bool) -> None:
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
