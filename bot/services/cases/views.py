@@ -32,6 +32,7 @@ from config.district import District
 from nlp import mask_sensitive
 from nlp.families import SELF_HARM
 from storage import cases as store
+from storage import outbox
 from storage.db import Database
 from storage.enums import CaseStatus
 from storage.models import Case, Person
@@ -188,6 +189,30 @@ class CaseViews(CasePermissions):
             if not self.may_view(viewer, case):
                 raise CaseError("forbidden", "您无权查看该案件。")
             return self.card_for(case, viewer)
+
+    async def card_shown_again(
+        self, case_id: int, viewer_id: int, chat_id: int, message_id: int
+    ) -> int | None:
+        """The card of ``case_id`` was shown again as ``message_id`` in ``chat_id`` (/pending
+        「查看」): it becomes the chat's card, which later changes edit (trial 26 T14).
+
+        Only a chat that holds the card already, or whose person may act on the case, gets
+        it recorded (a read-only look adds no one to the card's audience).
+
+        Returns:
+            The message that was the chat's card before (its buttons are now stale), if any.
+        """
+        async with self.db.session() as s:
+            viewer = await self._person(s, viewer_id)
+            case = await store.get_case(s, case_id)
+            if case is None or not self.may_view(viewer, case):
+                return None
+            card = await outbox.get_card(s, case_id, chat_id)
+            before = card.message_id if card is not None else None
+            if card is None and self.card_for(case, viewer)[1] is None:
+                return None
+            await outbox.save_card(s, case_id, chat_id, message_id, now=self.clock.now())
+            return before if before != message_id else None
 
     async def cases_of_reporter(self, person_id: int, limit: int = 20) -> list[CaseView]:
         """A reporter's own cases, newest first (for /status)."""
