@@ -41,7 +41,15 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import crisis, emergency_steps, followup, reporter_acts, request_guard, texts
+from handlers import (
+    crisis,
+    emergency_steps,
+    followup,
+    refused_note,
+    reporter_acts,
+    request_guard,
+    texts,
+)
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -143,11 +151,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return await _not_a_request(update, context, person, text, verdict)
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
-    if (
-        crisis.open_case(context) is not None
-        and not await _routine_problem(context, text, verdict)
-        and await crisis.passed_on(update, context, person.id, text)
-    ):
+    if await crisis.takes(update, context, person.id, text, verdict):
         return None
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
@@ -190,17 +194,6 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     )
     await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
-
-
-async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
-    """Whether ``text`` is a problem the classifier routes with confidence (路灯坏了): such a
-    text is proposed as a request of its own, even from someone in crisis."""
-    if verdict is None or verdict.kind != "request":
-        return False
-    try:
-        return not is_unsure(await classify(context, text))
-    except CaseError:
-        return False
 
 
 async def _not_a_request(
@@ -369,6 +362,7 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
+            *refused_note.buttons(_describe_text),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
             PRIVATE & filters.PHOTO & filters.CAPTION,

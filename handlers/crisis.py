@@ -15,7 +15,9 @@ from telegram import Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
+from bot.services.triage import Triage
 from handlers.base import BotContext, mark_saved, stamp, user_data
+from handlers.office_choice import classify, is_unsure
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,25 @@ def open_case(context: BotContext) -> int | None:
     """The id of the person's self-harm case their words go to, if any."""
     item = user_data(context).get(KEY)
     return int(item["case_id"]) if isinstance(item, dict) and "case_id" in item else None
+
+
+async def takes(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
+) -> bool:
+    """Whether ``text`` (not danger now) went to the person's open self-harm case. A problem
+    the classifier routes with confidence (路灯坏了) is proposed as a request of its own."""
+    if open_case(context) is None or await _routine_problem(context, text, verdict):
+        return False
+    return await passed_on(update, context, person_id, text)
+
+
+async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+    if verdict is None or verdict.kind != "request":
+        return False
+    try:
+        return not is_unsure(await classify(context, text))
+    except CaseError:
+        return False
 
 
 async def passed_on(update: Update, context: BotContext, person_id: int, text: str) -> bool:

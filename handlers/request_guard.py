@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot.services.lifecycle import CaseError
-from handlers import emergency_steps, texts
+from handlers import emergency_steps, refused_note, texts
 from handlers.base import BotContext, reply, user_data, who
 from handlers.drafts import take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
@@ -52,6 +52,8 @@ async def intercepted(update: Update, context: BotContext, text: str) -> bool:
     if isinstance(user_data(context).get(emergency_steps.KEY), dict):
         # The details step of an emergency filed outside the conversation (/warn TEXT).
         await emergency_steps.details_text(update, context)
+        return True
+    if await refused_note.asked(update, context, text):
         return True
     stripped = text.strip()
     if stripped in KEYBOARD_LABELS:
