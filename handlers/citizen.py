@@ -76,6 +76,7 @@ from handlers.office_choice import (
     current_draft,
     is_unsure,
     other_rooms,
+    which,
 )
 from handlers.request_steps import (
     CONTACT,
@@ -311,35 +312,6 @@ async def menu_in_conversation(update: Update, context: BotContext) -> int:
     user_data(context).pop("draft", None)
     await say(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
     return await describe_prompt(update, context)
-
-
-# --- /which, /status --------------------------------------------------------------------
-
-
-async def which(update: Update, context: BotContext) -> None:
-    """/which TEXT: the office, nothing filed."""
-    text = " ".join(context.args or [])
-    if not text.strip():
-        await say(update, texts.WHICH_USAGE)
-        return
-    if len(text) > MAX_TEXT:
-        await say(update, texts.too_long(len(text), MAX_TEXT))
-        return
-    verdict = triage(text)
-    if verdict.small_talk or verdict.kind == "vague":
-        # Not a problem to route (你好, 123, 我有个问题): no guessed offices.
-        await say(update, texts.WHICH_NEEDS_PROBLEM)
-        return
-    try:
-        preview = await classify(context, text)
-    except CaseError:
-        await say(update, texts.EMPTY_TEXT)
-        return
-    if verdict.emergency is not None:
-        await say(update, verdict.emergency.line)
-    await say(
-        update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
-    )
 
 
 # --- registration --------------------------------------------------------------------------
