@@ -41,7 +41,15 @@ from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage, triage
-from handlers import emergency_steps, followup, reporter_acts, request_guard, texts
+from handlers import (
+    crisis,
+    emergency_steps,
+    followup,
+    refused_note,
+    reporter_acts,
+    request_guard,
+    texts,
+)
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -68,6 +76,7 @@ from handlers.office_choice import (
     current_draft,
     is_unsure,
     other_rooms,
+    which,
 )
 from handlers.request_steps import (
     CONTACT,
@@ -135,7 +144,16 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     if await request_guard.intercepted(update, context, text):
         return None
+    typed = await request_guard.typed_submit(update, context, text)
+    if typed is not None:
+        return typed
     verdict = triage(text) if text.strip() else None
+    if verdict is not None and verdict.emergency is not None:
+        return await _not_a_request(update, context, person, text, verdict)
+    # What someone in crisis says next goes to the people handling their case (trial 26
+    # T2), not to a department picker; a clear routine problem is proposed as usual.
+    if await crisis.takes(update, context, person.id, text, verdict):
+        return None
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
     try:
@@ -147,6 +165,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
+    earlier = data.get("draft")
+    if isinstance(earlier, dict) and earlier.get("text") == text:
+        earlier = None  # the same text again: nothing is replaced
     keep_older(data)
     data["draft"] = {
         "n": serial,
@@ -155,6 +176,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         "room": None,
         "bureau": None,
         "photos": [],
+        "unsure": unsure,
     }
     log.info(
         "description from %s -> %s/%s (%.2f%s): %s",
@@ -171,6 +193,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
+    await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
 
 
@@ -291,35 +314,6 @@ async def menu_in_conversation(update: Update, context: BotContext) -> int:
     return await describe_prompt(update, context)
 
 
-# --- /which, /status --------------------------------------------------------------------
-
-
-async def which(update: Update, context: BotContext) -> None:
-    """/which TEXT: the office, nothing filed."""
-    text = " ".join(context.args or [])
-    if not text.strip():
-        await say(update, texts.WHICH_USAGE)
-        return
-    if len(text) > MAX_TEXT:
-        await say(update, texts.too_long(len(text), MAX_TEXT))
-        return
-    verdict = triage(text)
-    if verdict.small_talk or verdict.kind == "vague":
-        # Not a problem to route (你好, 123, 我有个问题): no guessed offices.
-        await say(update, texts.WHICH_NEEDS_PROBLEM)
-        return
-    try:
-        preview = await classify(context, text)
-    except CaseError:
-        await say(update, texts.EMPTY_TEXT)
-        return
-    if verdict.emergency is not None:
-        await say(update, verdict.emergency.line)
-    await say(
-        update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
-    )
-
-
 # --- registration --------------------------------------------------------------------------
 
 
@@ -340,13 +334,21 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
+            *refused_note.buttons(_describe_text),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
             PRIVATE & filters.PHOTO & filters.CAPTION,
             fresh(request_guard.photo_describer(describe)),
         )
         requests: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[MessageHandler(PRIVATE_TEXT, describe), *proposal_buttons, captioned],
+            # 继续提交 / 放弃草稿 also enter: a draft kept while an emergency was handled
+            # outlives the emergency's details step, which ends the conversation (trial 26 T16).
+            entry_points=[
+                MessageHandler(PRIVATE_TEXT, describe),
+                *proposal_buttons,
+                *request_guard.draft_buttons(),
+                captioned,
+            ],
             states={
                 PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe), captioned],
                 **emergency_steps.states(),

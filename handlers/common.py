@@ -114,7 +114,10 @@ async def non_text(update: Update, context: BotContext) -> None:
             break
     if message.video_note or message.animation:
         kind = "video"
-    await reply(update, texts.NON_TEXT[kind])
+    # A location or a contact comes from a reply keyboard's button: no step waits for it
+    # any more, so that keyboard is stale and goes (trial 26 T6).
+    stale = kind in ("location", "contact")
+    await reply(update, texts.NON_TEXT[kind], texts.REMOVE_KEYBOARD if stale else None)
 
 
 async def edited(update: Update, context: BotContext) -> None:

@@ -25,9 +25,10 @@ MAX_OLDER = 3
 
 
 def keep_older(data: dict[str, Any]) -> None:
-    """Before a new description replaces the draft: keep an unsubmitted one for its buttons."""
+    """Before a new description replaces the draft: keep an unsubmitted one for its buttons
+    (a proposal's, or 继续提交 of one kept in its steps while an emergency was handled)."""
     draft = data.get("draft")
-    if not isinstance(draft, dict) or "step" in draft:
+    if not isinstance(draft, dict) or not draft.get("text"):
         return
     older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]
     data[OLDER] = [*older, draft][-MAX_OLDER:]
@@ -59,6 +60,11 @@ _PROBLEM_RE = re.compile(
 _PLACE_RE = re.compile(
     r"\d+\s*(?:号|栋|幢|楼|单元|室|层|弄|巷)|路|街|巷|村|小区|社区|门口|附近|对面|旁边"
 )
+
+
+def looks_like_place(text: str) -> bool:
+    """Whether text has the words or shape of an address (路, 小区, 12号 …)."""
+    return _PLACE_RE.search(text) is not None
 
 
 def looks_like_problem(text: str) -> bool:

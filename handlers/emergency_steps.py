@@ -21,11 +21,12 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of
-from handlers import texts
+from handlers import crisis, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
     BotContext,
+    is_stale,
     mark_saved,
     message_text,
     reply,
@@ -33,10 +34,11 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import looks_like_problem
+from handlers.drafts import looks_like_place, looks_like_problem
 from handlers.flow import expiring, leave_and_redo
 from handlers.phones import find_phone
 from handlers.texts import steps as st
+from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ async def ask_details(update: Update, context: BotContext, view: CaseView, text:
     found = emergency_of(text)
     if found is not None and found.kind == SELF_HARM:
         await reply(update, st.crisis_words(context.runtime.district.crisis_hotline))
+        crisis.remember(context, view)
     user_data(context)[KEY] = {"case_id": view.id, "number": view.number, "at": stamp(context)}
     await reply(
         update, st.emergency_details_prompt(view.number or ""), st.emergency_details_keyboard()
@@ -85,20 +88,30 @@ async def location(update: Update, context: BotContext) -> int | None:
     return await _amend(update, context, ["位置"], location=(loc.latitude, loc.longitude))
 
 
-@expiring(KEY)
 async def details_text(update: Update, context: BotContext) -> str | int | None:
     """The place and / or a phone number typed in one message, or 跳过."""
     text = message_text(update).strip()
     item = _pending(context)
     if item is None:
         return await leave_and_redo(update, context)
-    if texts.is_skip(text) or (_DECLINE_RE.search(text) and find_phone(text) is None):
+    if is_stale(context, item) or await _case_over(update, context, item):
+        # The step is long over (hours later, or the case was closed meanwhile): its
+        # keyboard goes (trial 26 T6) and the text is read afresh.
+        await _end_step(update, context, item)
+        return await leave_and_redo(update, context)
+    declined = _DECLINE_RE.search(text) and not looks_like_problem(text)
+    if texts.is_skip(text) or (declined and find_phone(text) is None):
         user_data(context).pop(KEY, None)
         await reply(update, st.emergency_skipped(str(item["number"])), texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
-    if emergency_of(text) is not None or (find_phone(text) is None and looks_like_problem(text)):
-        # A new danger now or another problem: handled as its own message.
+    if emergency_of(text) is not None:
+        # A new danger now: handled as its own message (its own details step follows).
         user_data(context).pop(KEY, None)
+        return await leave_and_redo(update, context)
+    if find_phone(text) is None and _not_details(context, item, text):
+        # Another problem, or what someone in crisis says next: the step ends (its
+        # keyboard goes, trial 26 T6) and the text is handled as its own message.
+        await _end_step(update, context, item)
         return await leave_and_redo(update, context)
     phone = find_phone(text)
     if phone is not None and not phone.valid:
@@ -113,6 +126,32 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
         place=place or None,
         phone=phone.number if phone is not None else None,
     )
+
+
+async def _case_over(update: Update, context: BotContext, item: dict[str, Any]) -> bool:
+    """Whether the emergency the step belongs to is no longer open (办结, 结案, 撤回)."""
+    person = await who(update, context)
+    if person is None:
+        return False
+    try:
+        view = await context.runtime.cases.get_case_view(int(item["case_id"]), person.id)
+    except CaseError:
+        return True
+    return view.status not in OPEN_STATUSES
+
+
+def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:
+    """Whether text at the step is no place: another problem, or, from someone in
+    crisis, anything without an address's words (it goes to their helpers, T2)."""
+    if looks_like_problem(text):
+        return True
+    return crisis.open_case(context) == item.get("case_id") and not looks_like_place(text)
+
+
+async def _end_step(update: Update, context: BotContext, item: dict[str, Any]) -> None:
+    """The step is over without details: say so, and take its keyboard away."""
+    user_data(context).pop(KEY, None)
+    await reply(update, st.emergency_step_over(str(item.get("number", ""))), texts.REMOVE_KEYBOARD)
 
 
 async def _amend(

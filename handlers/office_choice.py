@@ -2,7 +2,8 @@
 
 The proposal's buttons 换一个部门 / 其他部门 open the bureau picker (every bureau,
 grouped by room, with 返回); a chosen bureau is kept and the case goes to its
-station. Used by :mod:`handlers.citizen` (and ``classify`` by :mod:`handlers.officer`).
+station. ``/which TEXT`` answers which office, filing nothing. Used by
+:mod:`handlers.citizen` (and ``classify`` by :mod:`handlers.officer`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 
 from telegram import CallbackQuery, Update
 
-from bot.services.cases import Preview
+from bot.services.cases import MAX_TEXT, Preview
+from bot.services.lifecycle import CaseError
+from bot.services.triage import triage
 from config.district import District
 from handlers import texts
-from handlers.base import BotContext, reply, user_data
+from handlers.base import BotContext, reply, say, user_data
 from handlers.drafts import take_older
 from handlers.request_steps import PROPOSE, draft_of
 from handlers.texts import steps as st
@@ -202,3 +205,32 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
         await query.answer()
         return await _show_picker(query, district, str(draft["n"]), room_id)
     return await _keep_bureau(query, draft, district, guess)
+
+
+# --- /which -------------------------------------------------------------------------------
+
+
+async def which(update: Update, context: BotContext) -> None:
+    """/which TEXT: the office, nothing filed."""
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await say(update, texts.WHICH_USAGE)
+        return
+    if len(text) > MAX_TEXT:
+        await say(update, texts.too_long(len(text), MAX_TEXT))
+        return
+    verdict = triage(text)
+    if verdict.small_talk or verdict.kind == "vague":
+        # Not a problem to route (你好, 123, 我有个问题): no guessed offices.
+        await say(update, texts.WHICH_NEEDS_PROBLEM)
+        return
+    try:
+        preview = await classify(context, text)
+    except CaseError:
+        await say(update, texts.EMPTY_TEXT)
+        return
+    if verdict.emergency is not None:
+        await say(update, verdict.emergency.line)
+    await say(
+        update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
+    )

@@ -10,6 +10,7 @@ reason (the next message, or 保持 / /cancel to keep the level).
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -32,7 +33,38 @@ from handlers.officer_filing import (
 from handlers.warning_proposal import propose
 from handlers.warning_steps import W_PLACE, warn_data, warn_draft
 
-__all__ = ["confirm_button", "keep_level", "lowering_reason", "propose_text", "warning_text"]
+__all__ = [
+    "confirm",
+    "confirm_button",
+    "keep_level",
+    "lowering_reason",
+    "propose_text",
+    "warning_text",
+]
+
+
+async def confirm(
+    update: Update, context: BotContext, draft: dict[str, Any], shown: int | None
+) -> str | int:
+    """确认 (the button, or the word typed: trial 26 T9): filed and sent now; the proposal
+    message ``shown`` says so without buttons, and the optional steps amend the warning."""
+    person = await officer_of(update, context)
+    if person is None:
+        return ConversationHandler.END
+    view = await file_warning(update, context, person, draft)
+    if view is None:
+        return ConversationHandler.END
+    chat = update.effective_chat
+    if shown is not None and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_text(
+                texts.fit(texts.warning_proposal(draft, context.runtime.district, confirmed=True)),
+                chat_id=chat.id,
+                message_id=shown,
+            )
+    warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+    await reply(update, texts.place_prompt(), texts.place_keyboard())
+    return W_PLACE
 
 
 async def warning_text(update: Update, context: BotContext) -> str | None:
@@ -91,26 +123,9 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
             await query.edit_message_reply_markup(None)
         return W_CONFIRM
     if data == texts.W_OK:
-        # Filed and sent now; the optional steps amend the filed warning.
         await query.answer()
         await query.edit_message_reply_markup(None)
-        person = await officer_of(update, context)
-        if person is None:
-            return ConversationHandler.END
-        view = await file_warning(update, context, person, draft)
-        if view is None:
-            return ConversationHandler.END
-        with contextlib.suppress(TelegramError):
-            await query.edit_message_text(
-                texts.fit(texts.warning_proposal(draft, district, confirmed=True))
-            )
-        warn_data(context)["warn"] = {
-            "at": stamp(context),
-            "case_id": view.id,
-            "number": view.number,
-        }
-        await reply(update, texts.place_prompt(), texts.place_keyboard())
-        return W_PLACE
+        return await confirm(update, context, draft, shown)
     if data == texts.W_CANCEL:
         warn_data(context).pop("warn", None)
         await query.answer()

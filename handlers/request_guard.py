@@ -19,8 +19,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot.services.lifecycle import CaseError
-from handlers import emergency_steps, texts
+from handlers import emergency_steps, refused_note, texts
 from handlers.base import BotContext, reply, user_data, who
+from handlers.drafts import take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
 from handlers.texts import steps as st
 from handlers.texts.stations import CLOSURE_BY_LABEL
@@ -51,6 +52,8 @@ async def intercepted(update: Update, context: BotContext, text: str) -> bool:
     if isinstance(user_data(context).get(emergency_steps.KEY), dict):
         # The details step of an emergency filed outside the conversation (/warn TEXT).
         await emergency_steps.details_text(update, context)
+        return True
+    if await refused_note.asked(update, context, text):
         return True
     stripped = text.strip()
     if stripped in KEYBOARD_LABELS:
@@ -93,7 +96,11 @@ async def restart(update: Update, context: BotContext) -> str | int | None:
     draft = draft_of(context)
     if context.args or draft is None:
         user_data(context).pop("draft", None)
-        user_data(context).pop(emergency_steps.KEY, None)  # its details step is left
+        left = user_data(context).pop(emergency_steps.KEY, None)  # its details step is left
+        if isinstance(left, dict):  # and its 📍/跳过 keyboard goes (trial 26 T6)
+            await reply(
+                update, st.emergency_step_over(str(left.get("number", ""))), texts.REMOVE_KEYBOARD
+            )
         await start(update, context)
         return ConversationHandler.END
     await reply(update, st.draft_kept(str(draft.get("text", ""))), texts.REMOVE_KEYBOARD)
@@ -117,13 +124,22 @@ async def resume(update: Update, context: BotContext) -> str | int | None:
     """继续提交: the step the draft was at, with its keyboard again."""
     query = update.callback_query
     assert query is not None
+    serial = (query.data or "").rsplit(":", 1)[-1]
     draft = draft_of(context)
-    if draft is None or str(draft.get("n")) != (query.data or "").rsplit(":", 1)[-1]:
+    if draft is None or str(draft.get("n")) != serial:
+        # Kept when a newer description came (trial 26 T9): made current again.
+        draft = take_older(user_data(context), int(serial)) if serial.isdigit() else None
+    if draft is None:
         await query.answer(st.NOTHING_TO_RESUME, show_alert=True)
         return None
     await query.answer()
     await query.edit_message_reply_markup(None)
     user_data(context).pop(emergency_steps.KEY, None)  # an emergency's details step is left
+    return await back_to_step(update, draft)
+
+
+async def back_to_step(update: Update, draft: dict[str, Any]) -> str:
+    """The prompt of the step ``draft`` is at, with its keyboard; the step."""
     step = str(draft.get("step") or PROPOSE)
     if step in _PROMPTS:
         prompt, keyboard = _PROMPTS[step]
@@ -149,6 +165,43 @@ async def discard(update: Update, context: BotContext) -> int | None:
     await query.edit_message_text(st.DRAFT_DISCARDED)
     await start(update, context)
     return ConversationHandler.END
+
+
+# --- the proposal's word typed --------------------------------------------------------
+
+
+async def typed_submit(update: Update, context: BotContext, text: str) -> str | None:
+    """提交 (确认, 确定) typed while a proposal shows 提交 acts as the button (trial 26 T9);
+    typed for a draft kept in its steps, as 继续提交. None: no draft, read the text as usual."""
+    if text.strip() not in st.SUBMIT_WORDS:
+        return None
+    draft = draft_of(context)
+    if draft is None or not draft.get("text"):
+        return None
+    if "step" in draft:
+        user_data(context).pop(emergency_steps.KEY, None)
+        return await back_to_step(update, draft)
+    if draft.get("unsure") and not draft.get("bureau"):
+        await reply(update, st.CHOOSE_OFFICE_FIRST)
+        return PROPOSE
+    draft["step"] = LOCATION
+    await reply(update, texts.location_prompt(), texts.location_keyboard())
+    return LOCATION
+
+
+async def tell_replaced(update: Update, context: BotContext, earlier: object) -> None:
+    """A new description replaced a draft not submitted (kept among the older ones):
+    say so, with 继续提交 for one that was in its steps — never dropped silently (T9)."""
+    if not isinstance(earlier, dict) or not earlier.get("text"):
+        return
+    in_steps = "step" in earlier
+    markup = None
+    if in_steps:
+        n = earlier.get("n")
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(st.RESUME_LABEL, callback_data=f"{st.RESUME}:{n}")]]
+        )
+    await reply(update, st.draft_replaced(str(earlier["text"]), in_steps), markup)
 
 
 # --- a photo with a caption -------------------------------------------------------------

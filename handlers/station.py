@@ -15,10 +15,12 @@ cancels the note and says so (:func:`note_interrupted`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
 from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -171,9 +173,18 @@ async def _from_an_older_notice(
 
 
 async def _send_card(update: Update, context: BotContext, person: PersonInfo, case_id: int) -> None:
-    """Show a case's card (with the viewer's buttons) as a new message."""
-    text, markup = await context.runtime.cases.render_card(case_id, person.id)
-    await reply(update, text, texts.inline_from_dict(markup))
+    """Show a case's card (with the viewer's buttons) as a new message, which becomes the
+    chat's card: later changes edit it, and the older card loses its buttons (T14)."""
+    cases = context.runtime.cases
+    text, markup = await cases.render_card(case_id, person.id)
+    sent = await reply(update, text, texts.inline_from_dict(markup))
+    chat = update.effective_chat
+    if sent is None or chat is None:
+        return
+    older = await cases.card_shown_again(case_id, person.id, chat.id, sent.message_id)
+    if older is not None:
+        with contextlib.suppress(TelegramError):  # gone or too old: nothing to take away
+            await context.bot.edit_message_reply_markup(chat.id, older, reply_markup=None)
 
 
 async def _choose_bureau(

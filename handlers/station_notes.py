@@ -15,7 +15,7 @@ from telegram.ext import (
 from bot.services.callbacks import CaseAction
 from bot.services.cases import MIN_RESULT_CHARS, RESULT_TOO_SHORT
 from bot.services.lifecycle import CaseError, is_meaningful
-from handlers import texts
+from handlers import refused_note, texts
 from handlers.base import (
     BotContext,
     mark_saved,
@@ -53,7 +53,12 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         )
     except CaseError as exc:
         await _refused(query, person, action, exc)
+        # The reason typed anyway is asked about, not filed as a report (trial 26 T13).
+        refused_note.remember(
+            context, await _number_of(context, person.id, action.case_id), _name(action.action)
+        )
         return ConversationHandler.END
+    _data(context).pop(refused_note.REFUSED, None)  # this press is not refused
     earlier = _data(context).get("note")
     _data(context)["note"] = {
         "at": stamp(context),
@@ -69,6 +74,17 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         prompt = f"{dropped}\n{prompt}"
     await reply(update, prompt, texts.REMOVE_KEYBOARD)
     return NOTE
+
+
+async def _number_of(context: BotContext, person_id: int, case_id: int) -> str:
+    try:
+        return (await context.runtime.cases.get_case_view(case_id, person_id)).number or ""
+    except CaseError:
+        return ""
+
+
+def _name(action: CaseAction) -> str:
+    return texts.NOTE_ACTION_NAMES.get(action, "操作")
 
 
 def _abandoned(pending: object, case_id: int, action: CaseAction) -> str | None:

@@ -25,7 +25,7 @@ from bot.services.cases import MAX_TEXT
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
 from handlers.flow import leave_and_redo
-from handlers.officer_confirm import propose_text, warning_text
+from handlers.officer_confirm import confirm, propose_text, warning_text
 from handlers.officer_filing import (
     W_CONFIRM,
     W_TEXT,
@@ -80,10 +80,31 @@ async def ask(
     return W_CONFIRM
 
 
-async def another_text(update: Update, context: BotContext) -> str | None:
-    """A text while a proposal waits: a new description is asked about, the rest as before."""
+#: The buttons' words typed (elderly users type what they see, trial 26 T9).
+CONFIRM_WORDS = frozenset({"确认", "確認", "确定", "確定", "报送", "報送", "提交"})
+DROP_WORDS = frozenset({"放弃", "放棄"})
+
+
+async def another_text(update: Update, context: BotContext) -> str | int | None:
+    """A text while a proposal waits: 确认 / 报送 / 放弃 typed act as the buttons shown, a
+    new description is asked about, the rest as before."""
     text = message_text(update).strip()
+    pending = warn_data(context).get(NEXT)
+    if isinstance(pending, dict) and (text in CONFIRM_WORDS or text in DROP_WORDS):
+        warn_data(context).pop(NEXT, None)
+        chat = update.effective_chat
+        if isinstance(pending.get("msg"), int) and chat is not None:
+            with contextlib.suppress(TelegramError):  # the question is answered here
+                await context.bot.edit_message_reply_markup(chat.id, pending["msg"], None)
+        return await _settle(update, context, pending, file=text in CONFIRM_WORDS)
     draft = unconfirmed(context)
+    if draft is not None and text in CONFIRM_WORDS and not draft.get("lowering"):
+        shown = draft.get("msg")
+        chat = update.effective_chat
+        if isinstance(shown, int) and chat is not None:
+            with contextlib.suppress(TelegramError):  # its 确认 is answered here
+                await context.bot.edit_message_reply_markup(chat.id, shown, None)
+        return await confirm(update, context, draft, shown if isinstance(shown, int) else None)
     if draft is None or text == draft.get("text") or not a_description(text):
         return await warning_text(update, context)
     return await ask(update, context, draft, text, one_shot=False)
@@ -102,6 +123,13 @@ async def answered(update: Update, context: BotContext) -> str | int | None:
     await query.answer()
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
+    return await _settle(update, context, pending, file=query.data == PENDING_FILE)
+
+
+async def _settle(
+    update: Update, context: BotContext, pending: dict[str, Any], *, file: bool
+) -> str | int | None:
+    """报送 (``file``) or 放弃 of the earlier proposal, then the new input is handled."""
     person = await officer_of(update, context)
     if person is None:
         return ConversationHandler.END
@@ -111,7 +139,7 @@ async def answered(update: Update, context: BotContext) -> str | int | None:
         if isinstance(draft.get("msg"), int) and chat is not None:
             with contextlib.suppress(TelegramError):  # the proposal's 确认 is answered here
                 await context.bot.edit_message_reply_markup(chat.id, draft["msg"], None)
-        if query.data == PENDING_FILE:
+        if file:
             draft.pop("lowering", None)  # a lowering without its reason keeps the level
             await file_warning(update, context, person, draft, one_shot=True)
         else:

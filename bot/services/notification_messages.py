@@ -118,6 +118,15 @@ def reporter_resolved_care(view: CaseView, hotline: str) -> str:
     )
 
 
+def reporter_passed_on_care(view: CaseView, hotline: str) -> str:
+    """A self-harm case passed to another unit: people, no deadline (trial 26 T4)."""
+    return (
+        f"您好，您的求助（{view.number}）已转给{view.owning_unit_name}的工作人员，"
+        "他们会尽快联系您。想说什么随时发消息给我们；"
+        f"心理援助热线{hotline}全天都可以拨打，有危险请立即拨打110或120。"
+    )
+
+
 def reporter_dispatched(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case was dispatched by hand (or re-dispatched after a return)."""
     return (

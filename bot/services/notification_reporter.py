@@ -62,6 +62,16 @@ def reporter_withdraw_requested(view: CaseView) -> str:
     )
 
 
+def reporter_note_care(view: CaseView, hotline: str) -> str:
+    """What someone who wrote of harming themselves wrote next reached the people who
+    handle their case (trial 26 T2): a human answer, no procedure."""
+    return (
+        f"谢谢您愿意告诉我们，您说的话已经转给正在帮助您的{view.owning_unit_name}工作人员，"
+        "他们会尽快联系您。您不是一个人，想说什么随时发消息给我们。\n"
+        f"心理援助热线{hotline}全天都可以拨打；如果现在有危险，请立即拨打110或120。"
+    )
+
+
 def reporter_note_added(view: CaseView) -> str:
     """The reporter's receipt of a 补充说明."""
     return f"补充说明已加入 {view.number}，并已通知承办单位（{view.owning_unit_name}）。"

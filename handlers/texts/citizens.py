@@ -353,20 +353,22 @@ def _when(at: datetime | None, tz: ZoneInfo) -> str:
 
 def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     """A few lines about one case for lists."""
+    care = view.kind == "request" and is_self_harm(view.text)
     head = f"【{view.kind_label}】{view.number} · {view.status_label}"
     if view.kind == "warning":
         head += f" · {view.severity_label}"
-    if view.overdue:
+    if view.overdue and not care:
         head += "【已超期】"
     if view.status in ("registered", "returned"):
         lines = [head, "承办：正在分派承办单位"]
     else:
         lines = [head, f"承办：{view.owning_unit_name}"]
-    if view.escalated_to_unit_name:
+    if view.escalated_to_unit_name and not care:
         lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
     lines.append(f"内容：{snippet(view.text, 40)}")
-    if view.kind == "request" and is_self_harm(view.text):
-        return lines  # no deadline talk; the station's note about the person stays internal
+    if care:
+        # No deadline, 超期 or 督办 talk (trial 26 T4); the station's note stays internal.
+        return lines
     if view.status in ("resolved", "followed_up", "closed") and view.resolution_note:
         lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")
     elif view.resolve_due_at is not None and view.status not in ("registered", "returned"):

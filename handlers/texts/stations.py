@@ -212,3 +212,25 @@ def choose_dispatch_target(number: str, district: District, room_id: str) -> str
     if room_id == nt.STATIONS_CHOICE:
         return f"{number} 派至{nt.STATIONS_LABEL}：{CHOOSE_STATION}"
     return f"{number} 派至{district.rooms[room_id].name}：{CHOOSE_BUREAU}"
+
+
+# --- text after a refused note button (trial 26 T13) ---------------------------------------
+
+AS_NEW_YES = "是，作为新情况反映"
+AS_NEW_NO = "不是（不登记）"
+AS_NEW_DROPPED = (
+    "好的，没有登记。案件卡片已更新，请在最新的卡片上操作：发送 /pending，点「查看」该案件，"
+    "再点按钮并发送理由。"
+)
+AS_NEW_GONE = "这段文字已处理过或已过期。如需反映新情况，请直接发送文字描述。"
+
+
+def as_new_question(number: str, action: str, text: str) -> str:
+    """Text right after a refused note button: a new situation, or meant as the note?"""
+    short = text if len(text) <= 40 else text[:40] + "…"
+    return (
+        f"您刚才在 {number} 的旧卡片上点的「{action}」没有执行，所以「{short}」"
+        f"没有作为{action}理由记录，也还没有登记。\n"
+        f"这是要反映的新情况吗？如果是{action}理由，请在最新的案件卡片上重新点「{action}」"
+        "（发送 /pending 可找到该案件）。"
+    )

@@ -27,6 +27,25 @@ NOTHING_TO_RESUME = (
     "这个问题已经不在填写中了。发送 /status 查看已提交的问题，或直接发送新的问题描述。"
 )
 
+#: Words typed for the proposal's 提交 (elderly users type what they see, trial 26 T9).
+SUBMIT_WORDS = frozenset({"提交", "確認", "确认", "确定", "確定", "提交问题", "提交問題"})
+#: 提交 typed while the proposal offers offices to choose from, not 提交.
+CHOOSE_OFFICE_FIRST = (
+    "请先在上面的问题下方点选一个部门，或点「交由工作人员分派」，然后就可以提交了。"
+)
+
+
+def draft_replaced(text: str, in_steps: bool) -> str:
+    """A new description arrived while an earlier one was not submitted: it is kept."""
+    short = text if len(text) <= 40 else text[:40] + "…"
+    if in_steps:
+        return (
+            f"提示：您之前正在提交的问题「{short}」还没有提交完，草稿已保留；"
+            "需要的话点「继续提交」接着填写。"
+        )
+    return f"提示：您之前的问题「{short}」还没有提交，已保留；需要的话仍可在它下方点「提交」。"
+
+
 #: A reply-keyboard label typed or tapped when no step is waiting for it.
 STALE_KEYBOARD = (
     "这个按钮已失效（对应的步骤已结束），没有作为问题登记。要反映问题，请直接发送文字描述。"
@@ -131,6 +150,11 @@ def emergency_details_saved(number: str, what: list[str]) -> str:
         f"已将{'和'.join(what)}补充到 {number}，工作人员会尽快与您联系。"
         "情况危急请直接拨打报警电话。"
     )
+
+
+def emergency_step_over(number: str) -> str:
+    """The place-and-phone step ends because something else was written (no details)."""
+    return f"（编号 {number} 已登记，地点和电话以后也可以告诉工作人员。）"
 
 
 def emergency_skipped(number: str) -> str:

@@ -118,7 +118,7 @@ class CaseEscalation(CaseTx):
             case,
             now,
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
-            reporter_text=nt.reporter_escalated,
+            reporter_text=await self.for_reporter(s, case, nt.reporter_escalated),
             # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
             # a critical warning) gets the card with its buttons as a new message, which
             # notifies; the copy stays as it was, for reading.

@@ -181,7 +181,7 @@ class CaseExtension(CaseTx):
                 case,
                 now,
                 lambda v: _decision_for_station(v, approve, due, tz),
-                reporter_text=reporter_text,
+                reporter_text=await self.for_reporter(s, case, reporter_text),
             )
             return self.view_for(case, actor, now)
 

@@ -292,7 +292,7 @@ class CaseHandling(CaseTx):
                 pings=[
                     ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
                 ],
-                reporter_text=nt.reporter_returned,
+                reporter_text=await self.for_reporter(s, case, nt.reporter_returned),
                 # The desk's read-only copy (of an emergency) stays as it was: a new card.
                 new_card_units=[self.district.dispatcher],
             )
@@ -359,7 +359,12 @@ class CaseHandling(CaseTx):
                 case,
                 now,
                 pings=pings,
-                reporter_text=nt.reporter_dispatched,
+                reporter_text=await self.for_reporter(
+                    s,
+                    case,
+                    nt.reporter_dispatched,
+                    lambda v: nt.reporter_passed_on_care(v, self.district.crisis_hotline),
+                ),
                 new_card_units=[unit_id],
             )
             return self.view_for(case, actor, now)

@@ -116,7 +116,12 @@ class CaseReporterActs(CaseTx):
                 case,
                 now,
                 pings=[(units, lambda v: nr.staff_note_added(v, note))],
-                reporter_text=nr.reporter_note_added,
+                reporter_text=await self.for_reporter(
+                    s,
+                    case,
+                    nr.reporter_note_added,
+                    lambda v: nr.reporter_note_care(v, self.district.crisis_hotline),
+                ),
             )
             return self.view_for(case, reporter, now)
 

@@ -28,6 +28,7 @@ from bot.services.lifecycle import (
 from bot.services.triage import LEVEL_RANK
 from nlp.families import SELF_HARM
 from storage import cases as store
+from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
 
@@ -226,6 +227,20 @@ class CaseTx(CaseViews):
             .limit(1)
         )
         return isinstance(data, dict) and data.get("emergency") == SELF_HARM
+
+    async def for_reporter(
+        self,
+        s: AsyncSession,
+        case: Case,
+        text: Callable[[CaseView], str] | None,
+        care: Callable[[CaseView], str] | None = None,
+    ) -> Callable[[CaseView], str] | None:
+        """What the reporter is told of a change: ``text``, or for someone who wrote of
+        harming themselves ``care`` (None: nothing). Such a person is never told of
+        deadlines, 超期 or 督办 (trial 26 T4); the units still are."""
+        if case.kind == CaseKind.REQUEST.value and await self._self_harm(s, case):
+            return care
+        return text
 
     async def _lowered(self, s: AsyncSession, case: Case) -> tuple[str, str, str | None] | None:
         """The rubric's level, its words and the reporter's reason when the reporter filed

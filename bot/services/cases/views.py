@@ -30,10 +30,15 @@ from bot.services.lifecycle import (
 )
 from config.district import District
 from nlp import mask_sensitive
+from nlp.families import SELF_HARM
 from storage import cases as store
+from storage import outbox
 from storage.db import Database
 from storage.enums import CaseStatus
 from storage.models import Case, Person
+
+#: Events a self-harm reporter's timeline leaves out: supervision and deadlines.
+_NOT_FOR_CARE = frozenset({"escalated", "urged", "extension_approved"})
 
 
 class CaseViews(CasePermissions):
@@ -185,6 +190,30 @@ class CaseViews(CasePermissions):
                 raise CaseError("forbidden", "您无权查看该案件。")
             return self.card_for(case, viewer)
 
+    async def card_shown_again(
+        self, case_id: int, viewer_id: int, chat_id: int, message_id: int
+    ) -> int | None:
+        """The card of ``case_id`` was shown again as ``message_id`` in ``chat_id`` (/pending
+        「查看」): it becomes the chat's card, which later changes edit (trial 26 T14).
+
+        Only a chat that holds the card already, or whose person may act on the case, gets
+        it recorded (a read-only look adds no one to the card's audience).
+
+        Returns:
+            The message that was the chat's card before (its buttons are now stale), if any.
+        """
+        async with self.db.session() as s:
+            viewer = await self._person(s, viewer_id)
+            case = await store.get_case(s, case_id)
+            if case is None or not self.may_view(viewer, case):
+                return None
+            card = await outbox.get_card(s, case_id, chat_id)
+            before = card.message_id if card is not None else None
+            if card is None and self.card_for(case, viewer)[1] is None:
+                return None
+            await outbox.save_card(s, case_id, chat_id, message_id, now=self.clock.now())
+            return before if before != message_id else None
+
     async def cases_of_reporter(self, person_id: int, limit: int = 20) -> list[CaseView]:
         """A reporter's own cases, newest first (for /status)."""
         async with self.db.session() as s:
@@ -240,10 +269,20 @@ class CaseViews(CasePermissions):
                 p = await s.get(Person, pid)
                 if p is not None:
                     names[pid] = p.name
+            # Someone who wrote of harming themselves is told of no 督办, 催办 or 延期
+            # (trial 26 T4): the deadlines are the units' business.
+            care = not internal and any(
+                e.type == EventType.REGISTERED.value
+                and isinstance(e.data, dict)
+                and e.data.get("emergency") == SELF_HARM
+                for e in events
+            )
             out: list[TimelineEntry] = []
             for e in events:
                 if not internal and e.type not in nt.PUBLIC_EVENT_LABELS:
                     continue  # 催签收, 催办 and the like are the units' business
+                if care and e.type in _NOT_FOR_CARE:
+                    continue
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
                 labels = nt.EVENT_LABELS if internal else nt.PUBLIC_EVENT_LABELS
                 out.append(

@@ -1,0 +1,72 @@
+"""Someone who wrote of harming themselves: what they write next reaches their helpers.
+
+The receipt of a self-harm case says 「想说什么随时发消息给我们」. While that case is
+open, the person's next messages (not danger now, which is handled as its own report,
+nor a command) are added to it as 补充说明 — the owning unit and every unit holding its
+card are told — and the person gets a human answer with the crisis line, never the
+department picker (trial 26 T2). Once the case is final, messages are read as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.services.cases import CaseView
+from bot.services.lifecycle import CaseError
+from bot.services.triage import Triage
+from handlers.base import BotContext, mark_saved, stamp, user_data
+from handlers.office_choice import classify, is_unsure
+
+log = logging.getLogger(__name__)
+
+#: ``user_data`` key of the person's open self-harm case.
+KEY = "crisis"
+
+
+def remember(context: BotContext, view: CaseView) -> None:
+    """A self-harm case was filed for this person: their next words go to it."""
+    user_data(context)[KEY] = {"case_id": view.id, "number": view.number, "at": stamp(context)}
+
+
+def open_case(context: BotContext) -> int | None:
+    """The id of the person's self-harm case their words go to, if any."""
+    item = user_data(context).get(KEY)
+    return int(item["case_id"]) if isinstance(item, dict) and "case_id" in item else None
+
+
+async def takes(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
+) -> bool:
+    """Whether ``text`` (not danger now) went to the person's open self-harm case. A problem
+    the classifier routes with confidence (路灯坏了) is proposed as a request of its own."""
+    if open_case(context) is None or await _routine_problem(context, text, verdict):
+        return False
+    return await passed_on(update, context, person_id, text)
+
+
+async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+    if verdict is None or verdict.kind != "request":
+        return False
+    try:
+        return not is_unsure(await classify(context, text))
+    except CaseError:
+        return False
+
+
+async def passed_on(update: Update, context: BotContext, person_id: int, text: str) -> bool:
+    """Add ``text`` to the open self-harm case (True: done, the answer comes from the
+    outbox). False when there is none any more: the text is then handled as usual."""
+    case_id = open_case(context)
+    if case_id is None or not text.strip():
+        return False
+    try:
+        view = await context.runtime.cases.add_reporter_note(person_id, case_id, text)
+    except CaseError as exc:
+        log.info("crisis note of %s on case %s not added: %s", person_id, case_id, exc.code)
+        user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
+        return False
+    mark_saved(update, context, f"{view.number} 的补充说明")
+    log.info("crisis note added to %s by %s", view.number, person_id)
+    return True
