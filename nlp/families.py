@@ -25,6 +25,7 @@ __all__ = [
     "SELF_HARM",
     "Match",
     "Occurrences",
+    "animal_scene",
     "clause_around",
     "clause_before",
     "match_families",
@@ -303,6 +304,42 @@ def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
     return any(w in text[lo:start] for w in rubric.letter_today)
 
 
+def _animal_subject(text: str, rubric: Rubric, start: int) -> bool:
+    """True if an animal (``animals``: 猫, 狗) is the subject just before ``start`` in
+    its clause: 我家猫从二楼阳台跳下去了 is no person harming themselves."""
+    return any(w in clause_before(text, start, 10) for w in rubric.animals)
+
+
+def animal_scene(text: str, rubric: Rubric) -> bool:
+    """True if a word of an ``animal_families`` family has an animal as its subject
+    (我家猫从二楼阳台跳下去了): the learned model's danger words are no person's either."""
+    if not rubric.animals or not any_in(text, rubric.animals):
+        return False
+    _, occ = match_families(text, rubric)
+    return any(
+        _animal_subject(text, rubric, p)
+        for fam in rubric.families
+        if fam.name in rubric.animal_families
+        for w in fam.words
+        for p in occ.get(w, ())
+    )
+
+
+def _feared(text: str, rubric: Rubric, start: int) -> bool:
+    """True if the text fears or asks about a danger rather than tells one.
+
+    * a hypothesis (``hypothesis``: 如果, 假如, 要是) before it in its clause, in a
+      text that asks what to do (``asked``: 应该做什么, 怎么办, 如何自救):
+      如果家里着火了，第一步应该做什么？;
+    * a text that says nothing has happened (``no_incident``: 还没出过事) and fears
+      it (a ``risk`` word: 万一, 后果不堪设想): 屋顶也塌了一半…还没出过事，但是万一哪天塌了.
+    """
+    before = clause_before(text, start, 12)
+    if any(w in before for w in rubric.hypothesis) and any_in(text, rubric.asked):
+        return True
+    return any_in(text, rubric.no_incident) and any_in(text, rubric.risk)
+
+
 def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
     """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
 
@@ -322,7 +359,7 @@ def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[
     """
     clause = clause_around(text, start)
     spared = fam.name in rubric.risk_spares
-    if not spared and any(w in clause for w in rubric.risk):
+    if not spared and (any(w in clause for w in rubric.risk) or _feared(text, rubric, start)):
         return "risk"
     if _letter_now(text, rubric, start):
         return ""
@@ -368,14 +405,21 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
         fam = rubric.families[i]
         excluded = _Excluder(occ, fam.exclude)
         hits: list[tuple[int, str]] = []
+        animal = fam.name in rubric.animal_families
         for word in word_hits.get(i, ()):
             for p in occ.get(word, ()):
-                if not excluded(p, p + len(word)) and not negated_at(text, p):
+                if (
+                    not excluded(p, p + len(word))
+                    and not negated_at(text, p)
+                    and not (animal and _animal_subject(text, rubric, p))
+                ):
                     hits.append((p, word))
                     break
         for k in sorted(combo_hits.get(i, ())):
             combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded)
-            if combo_hit is not None:
+            if combo_hit is None:
+                continue
+            if not (animal and _animal_subject(text, rubric, combo_hit[1])):
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:
             hits.sort()

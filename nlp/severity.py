@@ -25,6 +25,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.families import (
     SELF_HARM,
     Occurrences,
+    animal_scene,
     is_letter,
     match_families,
     negated_at,
@@ -33,8 +34,9 @@ from nlp.families import (
 from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_count as _head_count
 from nlp.headcount import parse_head_count
-from nlp.letters import acts_together, group_letter
+from nlp.letters import acting_head, acts_together, crowd_acting, group_letter
 from nlp.normalize import danger_text
+from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 from nlp.textcache import TextCache
 
@@ -164,7 +166,9 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if danger is None or (
         found.level == "low"
         and (
-            any_in(text, rub.settled) or any_in(text, rub.retracted) or any_in(text, rub.unserious)
+            any_in(said_back(text, rub), rub.settled)
+            or any_in(said_back(text, rub), rub.retracted)
+            or any_in(text, rub.unserious)
         )
     ):
         return found
@@ -193,7 +197,10 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # to medium at most (a dispute), never to an alert.
     # 孩子把玩具车推进车库了: play (玩具, 积木) is the same: the model's topic
     # words (车库) are no danger; the rubric's families still are (吞了玩具上的磁铁).
-    if found.level == "low" and (any_in(text, rub.civil) or any_in(text, rub.play)):
+    # 我家猫从二楼阳台跳下去了: an animal's jump (nlp.families.animal_scene) likewise.
+    if found.level == "low" and (
+        any_in(text, rub.civil) or any_in(text, rub.play) or animal_scene(text, rub)
+    ):
         heads = tuple(h for h in heads if h == "medium")
     # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
     # model learnt from messages of at most about 100 characters, and over a
@@ -342,7 +349,11 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     group = group_letter(text, rub) if letter else None
     if group is not None:
         found.append((rank["medium"], group, "group"))
-    head = _head_count(text)
+    crowd = crowd_acting(text, rub) if letter else None
+    if crowd is not None:
+        found.append((rank[rub.collective_level], crowd, "collective"))
+    # A letter's number of people counts where it acts (nlp.letters.acting_head).
+    head = acting_head(text, rub) if letter else _head_count(text)
     # 我代表1100户业主, 关乎上千人切身利益: in a long letter or a request to an
     # office a number of people is the size of those concerned, not a crowd,
     # unless its sentence tells them acting together (聚集, 上访, 堵, 静坐 ...).
@@ -392,10 +403,12 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
         level_i = bumped
-    settled = found_in(text, rub.settled)
+    # 大家都以为没事了 / 拿…制度来开玩笑: no taking back (nlp.retraction).
+    back = said_back(text, rub)
+    settled = found_in(back, rub.settled)
     # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
     # a danger to life (a joke about killing oneself is still a warning sign).
-    retracted = found_in(text, rub.retracted)
+    retracted = found_in(back, rub.retracted)
     if retracted and 0 < level_i <= rank["high"]:
         level_i, reasons = 0, retracted
     # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
