@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
-from nlp.families import animal_scene, is_letter, match_families
+from nlp.families import (
+    animal_scene,
+    asks_what_if,
+    fears_only,
+    is_letter,
+    match_families,
+)
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.retraction import said_back
@@ -148,8 +154,9 @@ def detect(
     # A long letter tells its story: the model's n-grams of danger in it are
     # background too (nlp.families), unless a strong now word is written.
     then = then or is_letter(norm, rub)
-    # 我家猫从二楼阳台跳下去了: an animal's jump is no person's danger (nlp.families).
-    then = then or animal_scene(norm, rub)
+    # 我家猫从二楼阳台跳下去了: an animal's jump is no person's danger; 假如着火了该怎么
+    # 逃生: a safety question (nlp.families).
+    then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
     model_says = (
         scored is not None
         and "danger" in scored.fired

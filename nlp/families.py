@@ -26,8 +26,10 @@ __all__ = [
     "Match",
     "Occurrences",
     "animal_scene",
+    "asks_what_if",
     "clause_around",
     "clause_before",
+    "fears_only",
     "match_families",
     "negated_at",
     "occurrences",
@@ -325,6 +327,12 @@ def animal_scene(text: str, rubric: Rubric) -> bool:
     )
 
 
+def asks_what_if(text: str, rubric: Rubric) -> bool:
+    """True if the text asks what to do if something happened (a ``hypothesis`` word and
+    an ``asked`` word: 假如电梯突然坠落，里面的人该怎么自救): a safety question."""
+    return any_in(text, rubric.hypothesis) and any_in(text, rubric.asked)
+
+
 def _feared(text: str, rubric: Rubric, start: int) -> bool:
     """True if the text fears or asks about a danger rather than tells one.
 
@@ -337,6 +345,12 @@ def _feared(text: str, rubric: Rubric, start: int) -> bool:
     before = clause_before(text, start, 12)
     if any(w in before for w in rubric.hypothesis) and any_in(text, rubric.asked):
         return True
+    return fears_only(text, rubric)
+
+
+def fears_only(text: str, rubric: Rubric) -> bool:
+    """True if the text says nothing has happened (``no_incident``: 还没出过事) and
+    fears it (a ``risk`` word: 就怕, 万一): a hazard, whatever danger words it holds."""
     return any_in(text, rubric.no_incident) and any_in(text, rubric.risk)
 
 

@@ -26,6 +26,8 @@ from nlp.families import (
     SELF_HARM,
     Occurrences,
     animal_scene,
+    asks_what_if,
+    fears_only,
     is_letter,
     match_families,
     negated_at,
@@ -198,9 +200,17 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # 孩子把玩具车推进车库了: play (玩具, 积木) is the same: the model's topic
     # words (车库) are no danger; the rubric's families still are (吞了玩具上的磁铁).
     # 我家猫从二楼阳台跳下去了: an animal's jump (nlp.families.animal_scene) likewise.
-    if found.level == "low" and (
-        any_in(text, rub.civil) or any_in(text, rub.play) or animal_scene(text, rub)
-    ):
+    # 假如电梯突然坠落，该怎么自救: a safety question (nlp.families.asks_what_if) too,
+    # and a hazard feared (还没出过事，就怕哪天塌了: nlp.families.fears_only).
+    if (
+        found.level == "low"
+        and (
+            any_in(text, rub.civil)
+            or any_in(text, rub.play)
+            or animal_scene(text, rub)
+            or asks_what_if(text, rub)
+        )
+    ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
         heads = tuple(h for h in heads if h == "medium")
     # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
     # model learnt from messages of at most about 100 characters, and over a
