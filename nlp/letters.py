@@ -70,7 +70,11 @@ def acting_head(text: str, rub: Rubric) -> tuple[int, int] | None:
 
 
 def crowd_acting(text: str, rub: Rubric) -> str | None:
-    """The words of collective action a letter tells planned or under way, or ``None``.
+    """The words of collective action a text tells planned or under way, or ``None``.
+
+    Written for letters, whose calm wording tells a collective visit without the
+    short message's words (集体上访, 拉横幅); a short message is read the same way
+    (周边四个村准备联合起来到区里反对).
 
     Two shapes, each within one clause (``[letters] crowd_window`` characters):
 

@@ -359,7 +359,9 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     group = group_letter(text, rub) if letter else None
     if group is not None:
         found.append((rank["medium"], group, "group"))
-    crowd = crowd_acting(text, rub) if letter else None
+    # 老百姓每天守在村委会, 我们将一级一级上访, 准备联合起来到区里: collective action
+    # planned or under way, told without the collective words (nlp.letters).
+    crowd = crowd_acting(text, rub)
     if crowd is not None:
         found.append((rank[rub.collective_level], crowd, "collective"))
     # A letter's number of people counts where it acts (nlp.letters.acting_head).

@@ -48,15 +48,14 @@ def test_set_j_warnings_stay_where_they_were_tuned() -> None:
     critical 26/30 (3 below high), exact 0.85, under-rated 5 — i13r's letter rule had taken two
     long reports of today's event for background. The lead's fix (f80c791, a word of today in
     the danger's sentence) brought it back to 28/30, exact 0.87, under-rated 3. Stop 26 (i13s,
-    tuned on the set): critical 30/30, none below high, exact 0.89, under-rated 1 (四个村准备
-    联合起来到区里, a short message's plan rated medium)."""
+    tuned on the set): critical 30/30, none below high, exact 0.90, none under-rated."""
     rows = _rows(DATA / "blind13j_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
     assert len(rows) == 100 and len(critical) == 30
     assert all(g == "critical" for g in critical)
-    assert sum(g == want for g, want in got) >= 89
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 1
+    assert sum(g == want for g, want in got) >= 90
+    assert all(RANK[g] >= RANK[want] for g, want in got)
 
 
 def test_set_j_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:

@@ -46,6 +46,13 @@ def test_collective_action_a_letter_tells_planned_or_under_way_is_high(middle: s
 
 
 @pytest.mark.parametrize(
+    "text", ["两个村的村民打算一起去县政府反映占地的事", "村民们每天守在镇政府门口要说法"]
+)
+def test_a_short_message_of_collective_action_told_so_is_high(text: str) -> None:
+    assert assess_severity(text).level == "high"
+
+
+@pytest.mark.parametrize(
     "middle",
     [
         "我们不会去上访，只希望政府管一管。",
