@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.families import Match, clause_around, match_families
+from nlp.clauses import clause_around
+from nlp.families import Match, match_families
 from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlp.background import asks_what_if, fears_only, is_letter
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
-from nlp.families import (
-    animal_scene,
-    asks_what_if,
-    fears_only,
-    is_letter,
-    match_families,
-)
+from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.retraction import said_back

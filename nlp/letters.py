@@ -1,6 +1,6 @@
 """Long letters to an office: who writes and whether a crowd acts (issue 13, i13r).
 
-A letter (:func:`nlp.families.is_letter`, ``[letters]`` in ``config/severity.toml``)
+A letter (:func:`nlp.background.is_letter`, ``[letters]`` in ``config/severity.toml``)
 is rated by the rubric alone; these helpers read two things in it for
 :func:`nlp.severity.rubric_assessment`: a group of workers writing together
 (我们是…公司的合同制工人: a dispute of many), and whether a number of people in it
@@ -11,7 +11,7 @@ Pure functions over a :class:`nlp.rubric.Rubric`.
 
 from __future__ import annotations
 
-from nlp.families import negated_at, sentence_of
+from nlp.clauses import negated_at, sentence_of
 from nlp.headcount import head_counts
 from nlp.rubric import Rubric
 
