@@ -135,3 +135,20 @@ def test_the_look_alike_rules_leave_real_dangers_alone(text: str, service: str) 
     found = detect(text)
     assert found is not None and service in found.services
     assert assess_severity(text).level == "critical"
+
+
+def test_news_of_elsewhere_is_no_danger_here() -> None:
+    text = "现在全国各地高层起火烧死人的事不少，我们楼的消防栓一直是坏的，请物业尽快修好"
+    assert detect(text) is None
+    assert assess_severity(text).level != "critical"
+
+
+@pytest.mark.parametrize(
+    "text", ["我报名了教师资格证面试，想问一下在哪里考", "请问非本地户籍能否报名参加这次招考"]
+)
+def test_signing_up_for_an_exam_is_no_collective_action(text: str) -> None:
+    assert assess_severity(text).level == "low"
+
+
+def test_signing_up_for_a_collective_visit_still_is() -> None:
+    assert assess_severity("业主群里在报名，周六一起去住建局，已经三十多人").level == "high"
