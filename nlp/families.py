@@ -209,12 +209,9 @@ def animal_scene(text: str, rubric: Rubric) -> bool:
     if not rubric.animals or not any_in(text, rubric.animals):
         return False
     _, occ = match_families(text, rubric)
+    words = {w for fam in rubric.families if fam.name in rubric.animal_families for w in fam.words}
     return any(
-        animal_subject(text, rubric, p)
-        for fam in rubric.families
-        if fam.name in rubric.animal_families
-        for w in fam.words
-        for p in occ.get(w, ())
+        animal_subject(text, rubric, p) for w, places in occ.items() if w in words for p in places
     )
 
 
