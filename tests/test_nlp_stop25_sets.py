@@ -114,9 +114,9 @@ def _letters() -> dict[tuple[str, str], str]:
     [
         # R1 (development half of stop 25): main 9f51b57 exact 0.367, over 73, under 3,
         # critical 21, lines 12; stop 25 exact 0.858, over 12, under 5, critical 0, lines 1;
-        # stop 26 (i13s) exact 0.875, over 10 (two exam registrations no longer high),
-        # under 5, critical 0, lines 1.
-        ("letters_severity_r1.tsv", 105, 10, 5, 0, 1),
+        # stop 26 (i13s) exact 0.883, over 9 (two exam registrations no longer high, one
+        # 威胁 of speech no longer a threat), under 5, critical 0, lines 1.
+        ("letters_severity_r1.tsv", 106, 9, 5, 0, 1),
         # R2 (held out and unseen until stop 25's figures; development data since stop 26):
         # main 9f51b57 exact 0.338 (54), over 104, under 2, critical 24, lines 12 (all false);
         # stop 25 exact 0.762 (122), over 27, under 11 (4 collective letters of high rated

@@ -152,3 +152,10 @@ def test_signing_up_for_an_exam_is_no_collective_action(text: str) -> None:
 
 def test_signing_up_for_a_collective_visit_still_is() -> None:
     assert assess_severity("业主群里在报名，周六一起去住建局，已经三十多人").level == "high"
+
+
+def test_a_danger_that_threatens_safety_is_no_persons_threat() -> None:
+    assert (
+        assess_severity(letter("粉尘严重威胁到周边居民的健康，电线乱拉也构成威胁。")).level == "low"
+    )
+    assert assess_severity("他威胁说再不还钱就找人收拾我").level == "medium"
