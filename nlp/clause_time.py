@@ -76,10 +76,13 @@ def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
                 rest = text[p + len(word) : bounds[here][1]]
                 if word in habit or not any(w in rest for w in rubric.strong_now):
                     return True
-            elif clause > here and any(c in _ALSO for c in text[p + len(word) : p + len(word) + 2]):
+            elif clause > here and any(
+                c in _ALSO for c in text[p + len(word) : p + len(word) + 2] + text[p - 1 : p]
+            ):
                 # 楼下着火了，这楼去年也着过一次 / 这人去年就闹过事: a later clause
                 # that tells an earlier event *also* or *already* (也, 就, 又, 曾)
-                # sets it beside this one; it does not put this one in the past.
+                # sets it beside this one; it does not put this one in the past
+                # (so does 也 before it: 仓库着火了，这里以前也发生过一次).
                 pass
             else:
                 if clause < here:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.families import Match, clause_around, match_families
+from nlp.clauses import clause_around
+from nlp.families import Match, match_families
 from nlp.lexicon import BUREAUS
+from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
 __all__ = ["DangerOwner", "danger_now", "owner"]
@@ -60,7 +62,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     (开玩笑的), laughs or tells a film (unless a strong now word), and no bare
     cry for help beside a form or the weather (救命啊这天也太热了吧).
     """
-    if any(w in norm for w in rub.retracted):
+    if any(w in said_back(norm, rub) for w in rub.retracted):
         return []
     if any(w in norm for w in rub.unserious) and not any(w in norm for w in rub.strong_now):
         return []

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlp.background import asks_what_if, fears_only, is_letter
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
-from nlp.families import is_letter, match_families
+from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
+from nlp.retraction import said_back
 from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
 from nlp.severity import assess_normalized, danger_scores
 
@@ -121,7 +123,7 @@ def detect(
         return None
     # 开玩笑的, 没事了, 虚惊一场: the writer takes the danger back, whatever
     # else the message says (救命啊这个月工资又扣了 开玩笑的).
-    if any_in(norm, rub.retracted):
+    if any_in(said_back(norm, rub), rub.retracted):
         return None
     # 笑死 我家猫卡进纸箱里出不来了, 那部电影最后主角掉河里了: fun or fiction.
     if any_in(norm, rub.unserious) and not any_in(norm, rub.strong_now):
@@ -147,6 +149,9 @@ def detect(
     # A long letter tells its story: the model's n-grams of danger in it are
     # background too (nlp.families), unless a strong now word is written.
     then = then or is_letter(norm, rub)
+    # 我家猫从二楼阳台跳下去了: an animal's jump is no person's danger; 假如着火了该怎么
+    # 逃生: a safety question (nlp.families).
+    then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
     model_says = (
         scored is not None
         and "danger" in scored.fired

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.background import animal_subject, background_of, is_letter, letter_now
 from nlp.clause_time import past_at
+from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.rubric import Family, Rubric
 from nlp.textcache import TextCache
@@ -25,40 +27,15 @@ __all__ = [
     "SELF_HARM",
     "Match",
     "Occurrences",
-    "clause_around",
-    "clause_before",
+    "animal_scene",
     "match_families",
-    "negated_at",
     "occurrences",
-    "sentence_of",
     "trie_pattern",
 ]
 
 SELF_HARM = "self_harm"
 """The rubric family of self-harm (``config/severity.toml``); also an emergency's ``kind``
 and a registered case event's ``emergency`` when someone writes of harming themselves."""
-
-_SENTENCE_ENDS = "。；！？;!?\n"
-_CLAUSE_ENDS = "，。；！？、,.;!? \n"
-_NEGATIONS = ("无", "未", "没", "不", "非", "别")
-_LONG_NEGATIONS = (
-    "暂未",
-    "暂无",
-    "尚未",
-    "并未",
-    "未发生",
-    "没发生",
-    "没有",
-    "并没",
-    "不是",
-    "未见",
-)
-_CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
-# Words that hold a negation character but deny nothing (不见了只剩鞋,
-# 叫不醒, 止不住, 出不去): blanked before negations are looked for.
-_NOT_DENIALS = re.compile(
-    "不见|不停|不断|不醒|不肯|不住|不动|不了|不去|不来|不下|不上|不出|不过气|不起|不稳|不省|没了|没命|没气|没呼吸|没反应|没动静"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,50 +72,6 @@ class Match:
     past: bool
     hearsay: bool = False
     background: str = ""
-
-
-_CLAUSE_SPLIT = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
-
-
-def clause_before(text: str, start: int, width: int = 8) -> str:
-    """Up to ``width`` characters before ``start``, within the same clause."""
-    return _CLAUSE_SPLIT.split(text[max(0, start - width) : start])[-1]
-
-
-def clause_around(text: str, start: int) -> str:
-    """The clause (between commas or stops) that holds ``text[start]``."""
-    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
-    his = [text.find(c, start) for c in _CLAUSE_ENDS]
-    hi = min((h for h in his if h >= 0), default=len(text))
-    return text[lo:hi]
-
-
-def negated_at(text: str, start: int) -> bool:
-    """True if the expression at ``start`` follows a negation.
-
-    A negation character just before it (暂无冲突, 未聚集), or a longer
-    negation earlier in the same clause (暂未发生肢体冲突) unless a
-    consequence follows that negation (不给钱就堵路, 没有办法只好聚集).
-    """
-    before = _NOT_DENIALS.sub("__", clause_before(text, start, 3))
-    clause = _NOT_DENIALS.sub("__", clause_before(text, start))
-    for neg in _LONG_NEGATIONS:
-        if neg in clause and not any(c in clause.partition(neg)[2] for c in _CONSEQUENCES):
-            return True
-    # 不想活 / 活不下去 are themselves expressions; a short negation only
-    # counts right before the expression, not inside a longer phrase.
-    return any(
-        neg in before and not any(c in before.partition(neg)[2] for c in _CONSEQUENCES)
-        for neg in _NEGATIONS
-    )
-
-
-def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence around ``text[start:end]``."""
-    lo = max(text.rfind(c, 0, start) for c in _SENTENCE_ENDS) + 1
-    his = [text.find(c, end) for c in _SENTENCE_ENDS]
-    hi = min((h for h in his if h >= 0), default=len(text))
-    return lo, hi
 
 
 def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
@@ -182,7 +115,7 @@ class _Excluder:
 
 
 _GROUP_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], int]] = {}
-_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_ENDS) + "]")
+_SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
 
 
 def _group_pattern(group: tuple[str, ...]) -> tuple[re.Pattern[str], int]:
@@ -225,7 +158,7 @@ def _next_in_window_scan(
     for word in group:
         p = text.find(word, end, end + window + len(word))
         while p >= 0:
-            if not any(c in text[end:p] for c in _SENTENCE_ENDS) and not excluded(p, p + len(word)):
+            if not any(c in text[end:p] for c in SENTENCE_ENDS) and not excluded(p, p + len(word)):
                 if best is None or p < best[0]:
                     best = (p, word)
                 break
@@ -270,68 +203,16 @@ def _combo_match(
 _MATCHED: TextCache[tuple[tuple[Match, ...], Occurrences]] = TextCache()
 
 
-def is_letter(text: str, rubric: Rubric) -> bool:
-    """True if a normalised text is a long letter (``[letters] min_chars``)."""
-    return rubric.letter_chars < len(text)
-
-
-_OPENING = 40
-"""A danger within the first characters of a long text is read as in a short message."""
-
-_LETTER_NOW_REACH = 12
-"""How far before a letter's danger word its now word may stand (现在楼下有人拿刀砍人)."""
-
-_DATE = re.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号][上下]?午")
-
-
-def _letter_now(text: str, rubric: Rubric, start: int) -> bool:
-    """True unless ``text`` is a long letter whose match at ``start`` is not told as now.
-
-    现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
-    before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end;
-    not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
-    """
-    # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
-    # short message (a citizen's report pasted before other matter keeps its line).
-    if not is_letter(text, rubric) or start < _OPENING:
-        return True
-    if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
-        return True
-    # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
-    # (an officer's report tells the background first, then today's event).
-    lo, _ = sentence_of(text, start, start + 1)
-    return any(w in text[lo:start] for w in rubric.letter_today)
-
-
-def _background(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
-    """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
-
-    A danger told now is short and says so (隔壁着火了, 有人拿刀砍人); a long
-    letter to an office recounts an old accident, argues that a hazard must be
-    removed or tells a long-standing problem, and one danger word in it is no
-    danger now unless its own clause says it is happening (``[letters] now``:
-    现在, 正在, 刚才). This holds for the families of danger to life (those with
-    emergency numbers or critical) and the letter families of ``[letters]
-    families`` (安全隐患); collective action (上访, 拉横幅, 越级) keeps its level
-    in a letter, as a group's grievance is what such a letter tells.
-    Self-harm words (``risk_spares``) keep their level in a letter (a threat to
-    oneself in any wording stays a warning sign) unless the sentence dates them
-    (2018年4月24日晚…轻生), but give no line there (``"told"``); a self-harm
-    combo spread over a letter's clause (坐在 … 阳台上观景) is read like any
-    other family.
-    """
-    clause = clause_around(text, start)
-    spared = fam.name in rubric.risk_spares
-    if not spared and any(w in clause for w in rubric.risk):
-        return "risk"
-    if _letter_now(text, rubric, start):
-        return ""
-    if not (fam.services or fam.level == "critical" or fam.name in rubric.letter_families):
-        return ""
-    if spared and any("…" not in w for w in words):
-        lo, hi = sentence_of(text, start, start + 1)
-        return "letter" if _DATE.search(text, lo, hi) else "told"
-    return "letter"
+def animal_scene(text: str, rubric: Rubric) -> bool:
+    """True if a word of an ``animal_families`` family has an animal as its subject
+    (我家猫从二楼阳台跳下去了): the learned model's danger words are no person's either."""
+    if not rubric.animals or not any_in(text, rubric.animals):
+        return False
+    _, occ = match_families(text, rubric)
+    words = {w for fam in rubric.families if fam.name in rubric.animal_families for w in fam.words}
+    return any(
+        animal_subject(text, rubric, p) for w, places in occ.items() if w in words for p in places
+    )
 
 
 def match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences]:
@@ -368,14 +249,21 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
         fam = rubric.families[i]
         excluded = _Excluder(occ, fam.exclude)
         hits: list[tuple[int, str]] = []
+        animal = fam.name in rubric.animal_families
         for word in word_hits.get(i, ()):
             for p in occ.get(word, ()):
-                if not excluded(p, p + len(word)) and not negated_at(text, p):
+                if (
+                    not excluded(p, p + len(word))
+                    and not negated_at(text, p)
+                    and not (animal and animal_subject(text, rubric, p))
+                ):
                     hits.append((p, word))
                     break
         for k in sorted(combo_hits.get(i, ())):
             combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded)
-            if combo_hit is not None:
+            if combo_hit is None:
+                continue
+            if not (animal and animal_subject(text, rubric, combo_hit[1])):
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:
             hits.sort()
@@ -391,12 +279,12 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 now, future, past, hearsay = _context(
                     text, rubric, start, start + len(word), fam.present
                 )
-                background = _background(text, rubric, fam, start, words)
-                now = now and background in ("", "told") and _letter_now(text, rubric, start)
+                background = background_of(text, rubric, fam, start, words)
+                now = now and background in ("", "told") and letter_now(text, rubric, start)
             else:
                 now = future = past = hearsay = False
                 if fam.name in rubric.letter_families and is_letter(text, rubric):
-                    background = _background(text, rubric, fam, start, words)
+                    background = background_of(text, rubric, fam, start, words)
             matches.append(
                 Match(
                     fam,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 
-__all__ = ["chinese_number", "head_count", "parse_head_count"]
+__all__ = ["chinese_number", "head_count", "head_counts", "parse_head_count"]
 
 _DIGITS = {
     "零": 0,
@@ -243,6 +243,24 @@ def _address_number(text: str, m: re.Match[str]) -> bool:
 def head_count(text: str) -> tuple[int, int] | None:
     """The largest head count in ``text`` and where it ends."""
     best: tuple[int, int] | None = None
+    for value, _, end in _counts(text):
+        if best is None or value > best[0]:
+            best = (value, end)
+    return best
+
+
+def head_counts(text: str) -> list[tuple[int, int, int]]:
+    """Every head count in ``text`` as ``(value, start, end)``, in text order.
+
+    A long letter names several numbers of people (现有住户522户 … 我们几百户居民将
+    组织上访): which of them acts is for the caller (:mod:`nlp.letters`).
+    """
+    return sorted(_counts(text), key=lambda t: t[1])
+
+
+def _counts(text: str) -> list[tuple[int, int, int]]:
+    """:func:`head_counts` in the order found (numbers with a unit first)."""
+    found: list[tuple[int, int, int]] = []
     for m in _HEAD_RE.finditer(text):
         if _address_number(text, m):
             continue
@@ -256,15 +274,15 @@ def head_count(text: str) -> tuple[int, int] | None:
         if m.group("loose") and not (_approximate(m, pre) and _people_before(text, start, 3)):
             continue
         value = _value(m, pre)
-        if value > 0 and (best is None or value > best[0]):
-            best = (value, m.end())
+        if value > 0:
+            found.append((value, start, m.end()))
     for m in _ESTIMATE_RE.finditer(text):
         value = _value(m)
         if "万" in m.group("num") or not _people_before(text, m.start()):
             continue
-        if value >= 5 and (best is None or value > best[0]):
-            best = (value, m.end())
-    return best
+        if value >= 5:
+            found.append((value, m.start("num"), m.end()))
+    return found
 
 
 def parse_head_count(text: str) -> int | None:

@@ -1,6 +1,6 @@
 """Long letters to an office: who writes and whether a crowd acts (issue 13, i13r).
 
-A letter (:func:`nlp.families.is_letter`, ``[letters]`` in ``config/severity.toml``)
+A letter (:func:`nlp.background.is_letter`, ``[letters]`` in ``config/severity.toml``)
 is rated by the rubric alone; these helpers read two things in it for
 :func:`nlp.severity.rubric_assessment`: a group of workers writing together
 (我们是…公司的合同制工人: a dispute of many), and whether a number of people in it
@@ -11,14 +11,19 @@ Pure functions over a :class:`nlp.rubric.Rubric`.
 
 from __future__ import annotations
 
-from nlp.families import sentence_of
+from nlp.clauses import negated_at, sentence_of
+from nlp.family_index import any_in
+from nlp.headcount import head_counts
 from nlp.rubric import Rubric
 
-__all__ = ["acts_together", "group_letter"]
+__all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
 
 
 def group_letter(text: str, rub: Rubric) -> str | None:
-    """The words of a letter written by a group of workers (我们是…工人), or ``None``."""
+    """The words of a letter written by a group (我们是…工人, 我们共6人), or ``None``."""
+    writers = _we_count(text, rub)
+    if writers is not None:
+        return f"我们{writers}人"
     for lead in rub.group_lead:
         p = text.find(lead)
         while p >= 0:
@@ -49,3 +54,101 @@ def acts_together(text: str, end: int, rub: Rubric, *, strict: bool) -> bool:
 
 _ACTING_REACH = 20
 """How near a letter's head count its action word stands (三百多名业主聚集在售楼部)."""
+
+
+def acting_head(text: str, rub: Rubric) -> tuple[int, int] | None:
+    """The largest number of people in a letter that acts together, and where it ends.
+
+    A letter names the size of an estate before its crowd (现有住户522户，人口约2400人
+    … 我们几百户居民将依法组织到政府进行上访): each number is read in its own place,
+    not only the largest.
+    """
+    best: tuple[int, int] | None = None
+    for value, _, end in head_counts(text):
+        if (best is None or value > best[0]) and acts_together(text, end, rub, strict=True):
+            best = (value, end)
+    return best
+
+
+def crowd_acting(text: str, rub: Rubric) -> str | None:
+    """The words of collective action a text tells planned or under way, or ``None``.
+
+    Written for letters, whose calm wording tells a collective visit without the
+    short message's words (集体上访, 拉横幅); a short message is read the same way
+    (周边四个村准备联合起来到区里反对).
+
+    Two shapes, each within one clause (``[letters] crowd_window`` characters):
+
+    * a **collective subject** then an act (``crowd_acts``): a word for many people
+      (``crowd``: 全体村民, 老百姓, 村民们 ...), or 我们 naming a group of at least
+      ``[collective] min_people`` (我们91位医护人员 … 我们将一级一级上访), then 上访,
+      守在, 阻止, 聚集 ... (老百姓每天守在村委会; 我们全体村民坚决制止…开山采矿);
+    * a **plan** (``crowd_plan``: 拟, 准备, 打算, 扬言, 将) then a word of acting
+      together (``crowd_together``: 集体, 联名, 组织) then an act (拟组织集体上访,
+      准备联名到市里). A negated act (不会去上访) does not count.
+    """
+    # Most texts hold no act at all: one compiled search says so.
+    if not rub.crowd_acts or not any_in(text, rub.crowd_acts):
+        return None
+    subjects = [(p, w) for w in rub.crowd for p in _all(text, w)]
+    subjects.extend(_we_group(text, rub))
+    for p, w in sorted(subjects):
+        hit = _act_after(text, p + len(w), rub)
+        if hit is not None:
+            return f"{w}…{hit}"
+    for w in rub.crowd_plan:
+        for p in _all(text, w):
+            end = p + len(w)
+            clause = _clause_rest(text, end, rub.crowd_window)
+            together = [t for t in rub.crowd_together if t in clause]
+            if not together:
+                continue
+            t = min(together, key=clause.find)
+            hit = _act_after(text, end + clause.find(t) + len(t), rub)
+            if hit is not None:
+                return f"{w}…{t}…{hit}"
+    return None
+
+
+def _all(text: str, word: str) -> list[int]:
+    found = []
+    p = text.find(word)
+    while p >= 0:
+        found.append(p)
+        p = text.find(word, p + 1)
+    return found
+
+
+def _clause_rest(text: str, end: int, width: int) -> str:
+    """Up to ``width`` characters after ``end``, within its clause."""
+    rest = text[end : end + width]
+    for c in "，。；！？,.;!?\n":
+        rest = rest.partition(c)[0]
+    return rest
+
+
+def _act_after(text: str, end: int, rub: Rubric) -> str | None:
+    """The first act of ``crowd_acts`` in the clause after ``end``, not negated."""
+    rest = _clause_rest(text, end, rub.crowd_window)
+    best: tuple[int, str] | None = None
+    for a in rub.crowd_acts:
+        q = rest.find(a)
+        if q >= 0 and not negated_at(text, end + q) and (best is None or q < best[0]):
+            best = (q, a)
+    return best[1] if best is not None else None
+
+
+def _we_count(text: str, rub: Rubric) -> int | None:
+    """How many people 我们 is, when a letter names its writers as a group of at least
+    ``[collective] min_people`` (我们91位, 我们共6人, 我们几百户居民); else ``None``."""
+    for value, start, _ in head_counts(text):
+        if value >= rub.collective_min and "我们" in text[max(0, start - 3) : start]:
+            return value
+    return None
+
+
+def _we_group(text: str, rub: Rubric) -> list[tuple[int, str]]:
+    """Every 我们 of a letter whose writers are a group (:func:`_we_count`)."""
+    if _we_count(text, rub) is None:
+        return []
+    return [(p, "我们") for p in _all(text, "我们")]

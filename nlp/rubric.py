@@ -142,6 +142,17 @@ class Rubric:
     group_lead: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
     group_window: int = 20
+    crowd: tuple[str, ...] = ()
+    crowd_plan: tuple[str, ...] = ()
+    crowd_together: tuple[str, ...] = ()
+    crowd_acts: tuple[str, ...] = ()
+    crowd_window: int = 20
+    animals: tuple[str, ...] = ()
+    animal_families: tuple[str, ...] = ()
+    hypothesis: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+    no_incident: tuple[str, ...] = ()
+    not_taken_back: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -332,6 +343,17 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         group_lead=_words(letters.get("group_lead"), source, "letters.group_lead"),
         group=_words(letters.get("group"), source, "letters.group"),
         group_window=_int(letters.get("group_window", 20), source, "letters.group_window"),
+        crowd=_words(letters.get("crowd"), source, "letters.crowd"),
+        crowd_plan=_words(letters.get("crowd_plan"), source, "letters.crowd_plan"),
+        crowd_together=_words(letters.get("crowd_together"), source, "letters.crowd_together"),
+        crowd_acts=_words(letters.get("crowd_acts"), source, "letters.crowd_acts"),
+        crowd_window=_int(letters.get("crowd_window", 20), source, "letters.crowd_window"),
+        animals=_words(mods.get("animals"), source, "modifiers.animals"),
+        animal_families=_words(mods.get("animal_families"), source, "modifiers.animal_families"),
+        hypothesis=_words(mods.get("hypothesis"), source, "modifiers.hypothesis"),
+        asked=_words(mods.get("asked"), source, "modifiers.asked"),
+        no_incident=_words(mods.get("no_incident"), source, "modifiers.no_incident"),
+        not_taken_back=_words(mods.get("not_taken_back"), source, "modifiers.not_taken_back"),
     )
 
 

@@ -12,30 +12,25 @@ step, never above ``urgency_bump_max``.
 The assessment carries the words that set the level (:attr:`Severity.reasons`)
 so an officer sees why: "定级依据：割腕、流血".
 
-This module depends on :mod:`nlp.rubric`, :mod:`nlp.families` and
-:mod:`nlp.normalize` only; :mod:`nlp.classify` calls it, never the reverse.
+The rubric's own level is :func:`nlp.rubric_level.rubric_assessment` (re-exported
+here); this module raises it by the learned model (:mod:`nlp.danger`), keeps the
+last answers, and masks look-alikes for the model. It depends on the rubric's
+modules and :mod:`nlp.danger`; :mod:`nlp.classify` calls it, never the reverse.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from nlp.background import asks_what_if, fears_only, is_letter
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.families import (
-    SELF_HARM,
-    Occurrences,
-    is_letter,
-    match_families,
-    negated_at,
-    sentence_of,
-)
-from nlp.family_index import any_in, found_in, trie_pattern
-from nlp.headcount import head_count as _head_count
+from nlp.families import animal_scene
+from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
-from nlp.letters import acts_together, group_letter
 from nlp.normalize import danger_text
+from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric_level import HEARSAY_MAX, Severity, rubric_assessment
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -48,61 +43,6 @@ __all__ = [
     "parse_head_count",
     "rubric_assessment",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Severity:
-    """A severity assessment.
-
-    Attributes:
-        level: ``low``, ``medium``, ``high`` or ``critical``.
-        cues: Every expression and urgency word found, highest level first.
-        head_count: The largest number of people mentioned, if any.
-        urgent: True if an urgency word was found.
-        reasons: The words that set the level (with ``N人`` when a head count
-            or a collective action of N people did), for "why".
-        families: The rubric families found, highest level first.
-    """
-
-    level: str
-    cues: tuple[str, ...]
-    head_count: int | None
-    urgent: bool
-    reasons: tuple[str, ...] = ()
-    families: tuple[str, ...] = ()
-
-    @property
-    def why(self) -> str:
-        """The reasons joined for display: ``割腕、流血`` (empty if none)."""
-        return "、".join(self.reasons)
-
-    def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready dict."""
-        return {
-            "level": self.level,
-            "cues": list(self.cues),
-            "head_count": self.head_count,
-            "urgent": self.urgent,
-            "reasons": list(self.reasons),
-            "families": list(self.families),
-        }
-
-
-def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
-    """True if every occurrence of an urgency word only introduces a plan.
-
-    正在商量下周去区里 is a plan being made, not an event under way: a
-    planning word later in the same clause takes the urgency away.
-    """
-    if not rubric.planning:
-        return False
-    for start in occ[word]:
-        clause = text[start + len(word) : start + len(word) + 12]
-        for end in "，。；！？、,.;!? \n":
-            clause = clause.partition(end)[0]
-        if not any(p in clause for p in rubric.planning):
-            return False
-    return True
 
 
 def assess_normalized(
@@ -164,7 +104,9 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if danger is None or (
         found.level == "low"
         and (
-            any_in(text, rub.settled) or any_in(text, rub.retracted) or any_in(text, rub.unserious)
+            any_in(said_back(text, rub), rub.settled)
+            or any_in(said_back(text, rub), rub.retracted)
+            or any_in(text, rub.unserious)
         )
     ):
         return found
@@ -178,8 +120,8 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
     if "pastime" in found.families:
         heads = tuple(h for h in heads if h == "critical")
-    if heads and rank[heads[0]] > rank[_HEARSAY_MAX] and any_in(text, rub.hearsay):
-        heads = tuple(h for h in heads if rank[h] <= rank[_HEARSAY_MAX])
+    if heads and rank[heads[0]] > rank[HEARSAY_MAX] and any_in(text, rub.hearsay):
+        heads = tuple(h for h in heads if rank[h] <= rank[HEARSAY_MAX])
     # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
     # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
     if (
@@ -193,7 +135,18 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # to medium at most (a dispute), never to an alert.
     # 孩子把玩具车推进车库了: play (玩具, 积木) is the same: the model's topic
     # words (车库) are no danger; the rubric's families still are (吞了玩具上的磁铁).
-    if found.level == "low" and (any_in(text, rub.civil) or any_in(text, rub.play)):
+    # 我家猫从二楼阳台跳下去了: an animal's jump (nlp.families.animal_scene) likewise.
+    # 假如电梯突然坠落，该怎么自救: a safety question (nlp.families.asks_what_if) too,
+    # and a hazard feared (还没出过事，就怕哪天塌了: nlp.families.fears_only).
+    if (
+        found.level == "low"
+        and (
+            any_in(text, rub.civil)
+            or any_in(text, rub.play)
+            or animal_scene(text, rub)
+            or asks_what_if(text, rub)
+        )
+    ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
         heads = tuple(h for h in heads if h == "medium")
     # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
     # model learnt from messages of at most about 100 characters, and over a
@@ -235,40 +188,6 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     return found
 
 
-_HEARSAY_MAX = "medium"
-"""The highest level a family found after a rumour word sets (rumours causing panic)."""
-
-_RISK_MAX = "medium"
-"""The highest level a family feared as a risk sets (一旦失火, 火灾隐患): a hazard's level."""
-
-
-def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
-    """True if the head count ending at ``end`` is in a sentence of plans
-    (下周, 准备, 约好) with no ``now`` or urgency word (正在, 现场, 明天)."""
-    lo, hi = sentence_of(text, max(0, end - 1), end)
-    sentence = text[lo:hi]
-    # 百余户村民准备明天集体到区政府上访: tomorrow is no longer a plan but an event coming.
-    if any(w in sentence for w in (*rub.now, *rub.urgency)):
-        return False
-    return any(w in sentence for w in rub.future) or any(w in sentence for w in rub.planning)
-
-
-def _pastime(
-    text: str, end: int, rub: Rubric, occ: Occurrences, found: list[tuple[int, str, str]]
-) -> bool:
-    """True if the head count ending at ``end`` is people at a pastime (社区组织包饺子
-    活动 二十多人参加): a pastime word near it in its sentence, no family anywhere in
-    the text and no collective word but plain togetherness (一起, 组织)."""
-    if found or not rub.pastime:
-        return False
-    lo, hi = sentence_of(text, max(0, end - 1), end)
-    # Near the head count: 培训机构…一共四十多个家长 is a grievance, not a class.
-    near = text[max(lo, end - 4 - rub.pastime_window) : min(hi, end + rub.pastime_window)]
-    if not any(w in near for w in rub.pastime):
-        return False
-    return all(w in rub.together for w in rub.collective_words if occ[w])
-
-
 _SEVERITY_HEADS = ("critical", "high", "medium")
 RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
 """The lowest rubric level each head may raise from.
@@ -308,135 +227,6 @@ def _look_alikes(rub: Rubric) -> re.Pattern[str] | None:
     pattern = re.compile(trie_pattern(words)) if words else None
     _LOOK_ALIKES[:] = [(rub, pattern)]
     return pattern
-
-
-def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
-    """The rubric's own assessment of a normalised text (no learned model)."""
-    rub = rubric if rubric is not None else default_rubric()
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    matches, occ = match_families(text, rub)
-    letter = is_letter(text, rub)
-    found: list[tuple[int, str, str]] = []  # (rank, word, family)
-    for m in matches:
-        fam = m.family
-        level = rank[fam.now_level if fam.now_level and m.now else fam.level]
-        # 网传化工园区要爆炸: a story going round is a rumour (medium), not the event.
-        if m.hearsay:
-            level = min(level, rank[_HEARSAY_MAX])
-        # 一旦失火后果不堪设想: a hazard feared (medium at most); a long letter's
-        # old accident or argued hazard: at most `[letters] background_max`.
-        if m.background in ("risk", "letter"):
-            cap = rub.letter_max if m.background == "letter" or letter else _RISK_MAX
-            level = min(level, rank[cap])
-        # 报名, 串联, 冲击: one word of collective action in a long letter is often
-        # just a word (考试报名, 地铁线路串联, 冲击力); a high family shown by one
-        # expression only counts as medium there (a group's grievance), by
-        # several (拉横幅、标语、集体) at its level.
-        if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
-            level = rank["medium"]
-        # 抗议…上访…维权: a medium family of collective grievance told by three
-        # expressions or more in a letter is collective action (high).
-        elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:
-            level = rank["high"]
-        found.extend((level, word, fam.name) for word in m.words)
-    group = group_letter(text, rub) if letter else None
-    if group is not None:
-        found.append((rank["medium"], group, "group"))
-    head = _head_count(text)
-    # 我代表1100户业主, 关乎上千人切身利益: in a long letter or a request to an
-    # office a number of people is the size of those concerned, not a crowd,
-    # unless its sentence tells them acting together (聚集, 上访, 堵, 静坐 ...).
-    if (
-        head is not None
-        and (letter or any_in(text, rub.request))
-        and not acts_together(text, head[1], rub, strict=letter)
-        and (letter or not any(r >= rank["high"] for r, _, _ in found))
-    ):
-        head = None
-    heads = head[0] if head is not None else None
-    pastime = head is not None and _pastime(text, head[1], rub, occ, found)
-    if head is not None and heads is not None and not pastime:
-        for threshold, lvl in rub.headcount:
-            if heads >= threshold:
-                level = rank[lvl]
-                # 下周组织一百来人去区里: a crowd planned is collective action (high);
-                # only one gathered or acting now is the most serious.
-                if level > rank["high"] and _planned_crowd(text, head[1], rub):
-                    level = rank["high"]
-                # 千名教师长年集体上访: a letter tells of a crowd; it sees one
-                # gathered only when its sentence says now (现在, 正在).
-                if letter and level > rank[rub.collective_level]:
-                    lo, hi = sentence_of(text, max(0, head[1] - 1), head[1])
-                    if not any(w in text[lo:hi] for w in (*rub.letter_now, *rub.letter_today)):
-                        level = rank[rub.collective_level]
-                found.append((level, f"{heads}人", "headcount"))
-                break
-        if heads >= rub.collective_min:
-            acting = sorted(
-                (p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p)
-            )
-            if acting:
-                found.append((rank[rub.collective_level], f"{heads}人", "collective"))
-                found.append((rank[rub.collective_level], acting[0][1], "collective"))
-    # 请立即处理, 今天又去了: in a long letter the hurry words are the writer's
-    # plea or the story's day, not an event under way; they raise nothing.
-    urgency = (
-        []
-        if letter
-        else sorted(w for w in rub.urgency if w in text and not _planned(text, occ, w, rub))
-    )
-    level_i = max((r for r, _, _ in found), default=0)
-    reasons = [w for r, w, _ in found if r == level_i and r > 0]
-    if urgency and level_i >= rank[rub.urgency_bump_from]:
-        bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
-        if bumped > level_i:
-            reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
-        level_i = bumped
-    settled = found_in(text, rub.settled)
-    # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
-    # a danger to life (a joke about killing oneself is still a warning sign).
-    retracted = found_in(text, rub.retracted)
-    if retracted and 0 < level_i <= rank["high"]:
-        level_i, reasons = 0, retracted
-    # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
-    # says otherwise; a laugh beside self-harm is still a warning sign.
-    unserious = found_in(text, rub.unserious)
-    if (
-        unserious
-        and level_i > 0
-        and not any_in(text, rub.strong_now)
-        and not any(m.family.name == SELF_HARM for m in matches)
-    ):
-        level_i, reasons = 0, unserious
-    # 救命啊这天也太热了吧: a bare cry beside the weather or a form is no danger
-    # (as for the emergency line, nlp.danger_owner.danger_now).
-    if (
-        level_i == rank["critical"]
-        and any(w in text for w in rub.exclaimed)
-        and all(m.family.name == "distress" for m in matches if rank[m.family.level] == level_i)
-    ):
-        level_i = max((r for r, _, fam in found if fam != "distress"), default=0)
-        reasons = [w for r, w, fam in found if r == level_i and r > 0 and fam != "distress"]
-    # Settled and over: a past event (上周仓库着火那个事已经处理完了) is low
-    # whatever its level, when every family at the top level happened then.
-    over = bool(matches) and all(
-        m.past for m in matches if rank[m.family.level] >= max(level_i, rank["high"])
-    )
-    if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
-        level_i, reasons = 0, settled
-    found.sort(key=lambda t: (-t[0], t[1]))
-    cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
-    families = list(dict.fromkeys(fam for _, _, fam in found))
-    if pastime:
-        families.append("pastime")
-    return Severity(
-        LEVELS[level_i],
-        tuple([*cues, *urgency]),
-        heads,
-        bool(urgency),
-        tuple(dict.fromkeys(reasons)),
-        tuple(families),
-    )
 
 
 def assess_severity(

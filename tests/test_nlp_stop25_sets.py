@@ -1,14 +1,17 @@
-"""Stop 25's blind sets, guarded at the level they were scored unseen.
+"""Stop 25's blind sets, guarded at the level reached (since stop 26 tuned on them).
 
 * Triage set j (``blind13j_*``, issue 13) and probe L (``probe_l_citizen_messages.tsv``,
   issue 14) were written by helpers who saw only DESIGN.md, the seed and the issue's text,
   never the code, the lexicon or ``config/severity.toml``. Each was scored on main 9f51b57
-  before any change of stop 25 and on the merged result, unseen.
+  before any change of stop 25 and on the merged result, unseen. Set j is **tuning data**
+  since stop 26 (branch i13s fixed its remaining misses by general rules); probe L is not.
 * ``letters_severity_r1.tsv`` / ``_r2.tsv``: 120 + 160 real letters of the contest's board
   (``../shared/eval/teddy2020-dev.tsv`` and ``teddy2020-bureau-dev.tsv``, referenced by id)
   labelled by severity and danger-now by two helpers who read only the rubric. R1 was the
   development half of stop 25's letter rules (branch i13r chose rules on it); R2 was held out
-  and scored by the lead only, before and after.
+  and scored by the lead only, before and after stop 25. **Both are development data since
+  stop 26** (branch i13s chose its collective-action rules on R2's under-rated letters): their
+  figures are no estimate any more; the lead's fresh labelled sample is.
 
 The figures are in docs/severity.md and docs/classifier.md ("Stop 25", "Stop 26"). These
 guards keep the level reached; they are no new estimate once anyone tunes on the sets (probe L
@@ -39,30 +42,30 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def test_set_j_warnings_stay_where_they_were_scored_unseen() -> None:
+def test_set_j_warnings_stay_where_they_were_tuned() -> None:
     """Set j's 100 warnings: on main 9f51b57 critical 28/30 (2 below high: a long report whose
     poisoning comes after two sentences of background; a tuberculosis cluster with pupils in
     hospital), exact 0.86, under-rated 3; on the merged triage of stop 25 (cff83f9) unseen:
     critical 26/30 (3 below high), exact 0.85, under-rated 5 — i13r's letter rule had taken two
     long reports of today's event for background. The lead's fix (f80c791, a word of today in
-    the danger's sentence) brought it back to 28/30, exact 0.87, under-rated 3: that row is
-    tuned on. The two criticals below high remain (docs/severity.md, "Stop 25")."""
+    the danger's sentence) brought it back to 28/30, exact 0.87, under-rated 3. Stop 26 (i13s,
+    tuned on the set): critical 30/30, none below high, exact 0.90, none under-rated."""
     rows = _rows(DATA / "blind13j_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
     assert len(rows) == 100 and len(critical) == 30
-    assert sum(g == "critical" for g in critical) >= 28
-    assert sum(RANK[g] < RANK["high"] for g in critical) <= 2
-    assert sum(g == want for g, want in got) >= 87
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 3
+    assert all(g == "critical" for g in critical)
+    assert sum(g == want for g, want in got) >= 90
+    assert all(RANK[g] >= RANK[want] for g, want in got)
 
 
-def test_set_j_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -> None:
+def test_set_j_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
     """Set j unseen (the same before and after stop 25's merge): the emergency line for 65/65
     dangers now, the right number for 64 (a child locked in a hot car got 110, written 119),
     look-alike false alarms 4/65 (a fire-safety question, a cat jumping from a balcony, a gas
     explosion of 2019 retold, a derelict factory feared); small talk 78/80, vague asked back
-    23/25, requests mistaken 0/100."""
+    23/25, requests mistaken 0/100. Stop 26 (i13s, tuned on the set): false alarms 0/65 (a
+    safety question, an animal's jump, 发生过 and a feared hazard are no danger now)."""
     em = _rows(DATA / "blind13j_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     harmless = [r for r in em if r["danger"] == "0"]
@@ -73,7 +76,7 @@ def test_set_j_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -
         f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
     )
     assert right >= 64
-    assert sum(detect(r["text"]) is not None for r in harmless) <= 4
+    assert not [r["text"] for r in harmless if detect(r["text"]) is not None]
     nr = _rows(DATA / "blind13j_nonrequests.tsv")
     talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
     assert len(talk) == 80 and sum(talk) >= 78
@@ -117,14 +120,17 @@ def _letters() -> dict[tuple[str, str], str]:
 @pytest.mark.parametrize(
     ("labels", "exact", "over", "under", "critical", "lines"),
     [
-        # R1 (development half): main 9f51b57 exact 0.367, over 73, under 3, critical 21,
-        # lines 12; stop 25 exact 0.858, over 12, under 5, critical 0, lines 1.
-        ("letters_severity_r1.tsv", 103, 12, 5, 0, 1),
-        # R2 (held out, unseen): main 9f51b57 exact 0.338 (54), over 104, under 2, critical
-        # 24, lines 12 (all false); stop 25 exact 0.762 (122), over 27, under 11 (4 collective
-        # letters of high rated medium, 7 medium rated low: under-rating 0.069, missed), critical
-        # 2, lines 1.
-        ("letters_severity_r2.tsv", 122, 27, 11, 2, 1),
+        # R1 (development half of stop 25): main 9f51b57 exact 0.367, over 73, under 3,
+        # critical 21, lines 12; stop 25 exact 0.858, over 12, under 5, critical 0, lines 1;
+        # stop 26 (i13s) exact 0.883, over 9 (two exam registrations no longer high, one
+        # 威胁 of speech no longer a threat), under 5, critical 0, lines 1.
+        ("letters_severity_r1.tsv", 106, 9, 5, 0, 1),
+        # R2 (held out and unseen until stop 25's figures; development data since stop 26):
+        # main 9f51b57 exact 0.338 (54), over 104, under 2, critical 24, lines 12 (all false);
+        # stop 25 exact 0.762 (122), over 27, under 11 (4 collective letters of high rated
+        # medium, 7 medium rated low: 0.069, missed), critical 2, lines 1; stop 26 (i13s,
+        # tuned on it) exact 0.812 (130), over 27, under 3 (0.019), critical 1, lines 0.
+        ("letters_severity_r2.tsv", 130, 27, 3, 1, 0),
     ],
 )
 def test_real_letters_are_rated_as_a_duty_officer_rated_them(

@@ -1,0 +1,124 @@
+"""Whether a family found is told as happening now, or is background (issue 13).
+
+A danger told now is short and says so (隔壁着火了, 有人拿刀砍人). A long letter to an
+office recounts an old accident, argues a hazard or tells a long-standing problem; a
+safety question asks what to do *if* (如果家里着火了，第一步应该做什么？); a text that
+says nothing has happened yet fears it (还没出过事，但是万一哪天塌了). :func:`background`
+tells :mod:`nlp.families` which of these a match is (see :attr:`nlp.families.Match.background`).
+
+Pure functions over a :class:`nlp.rubric.Rubric`; no dependency on the matching itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.clauses import clause_around, clause_before, sentence_of
+from nlp.family_index import any_in
+from nlp.rubric import Family, Rubric
+
+__all__ = [
+    "animal_subject",
+    "asks_what_if",
+    "background_of",
+    "fears_only",
+    "is_letter",
+    "letter_now",
+]
+
+
+def is_letter(text: str, rubric: Rubric) -> bool:
+    """True if a normalised text is a long letter (``[letters] min_chars``)."""
+    return rubric.letter_chars < len(text)
+
+
+_OPENING = 40
+"""A danger within the first characters of a long text is read as in a short message."""
+
+_LETTER_NOW_REACH = 12
+"""How far before a letter's danger word its now word may stand (现在楼下有人拿刀砍人)."""
+
+_DATE = re.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号][上下]?午")
+
+
+def letter_now(text: str, rubric: Rubric, start: int) -> bool:
+    """True unless ``text`` is a long letter whose match at ``start`` is not told as now.
+
+    现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
+    before it in its clause (not 抢救现在还成了特色文化, nor a clause's far end;
+    not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
+    """
+    # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
+    # short message (a citizen's report pasted before other matter keeps its line).
+    if not is_letter(text, rubric) or start < _OPENING:
+        return True
+    if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
+        return True
+    # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
+    # (an officer's report tells the background first, then today's event).
+    lo, _ = sentence_of(text, start, start + 1)
+    return any(w in text[lo:start] for w in rubric.letter_today)
+
+
+def animal_subject(text: str, rubric: Rubric, start: int) -> bool:
+    """True if an animal (``animals``: 猫, 狗) is the subject just before ``start`` in
+    its clause: 我家猫从二楼阳台跳下去了 is no person harming themselves."""
+    return any(w in clause_before(text, start, 10) for w in rubric.animals)
+
+
+def asks_what_if(text: str, rubric: Rubric) -> bool:
+    """True if the text asks what to do if something happened (a ``hypothesis`` word and
+    an ``asked`` word: 假如电梯突然坠落，里面的人该怎么自救): a safety question."""
+    return any_in(text, rubric.hypothesis) and any_in(text, rubric.asked)
+
+
+def _feared(text: str, rubric: Rubric, start: int) -> bool:
+    """True if the text fears or asks about a danger rather than tells one.
+
+    * a hypothesis (``hypothesis``: 如果, 假如, 要是) before it in its clause, in a
+      text that asks what to do (``asked``: 应该做什么, 怎么办, 如何自救):
+      如果家里着火了，第一步应该做什么？;
+    * a text that says nothing has happened (``no_incident``: 还没出过事) and fears
+      it (a ``risk`` word: 万一, 后果不堪设想): 屋顶也塌了一半…还没出过事，但是万一哪天塌了.
+    """
+    before = clause_before(text, start, 12)
+    if any(w in before for w in rubric.hypothesis) and any_in(text, rubric.asked):
+        return True
+    return fears_only(text, rubric)
+
+
+def fears_only(text: str, rubric: Rubric) -> bool:
+    """True if the text says nothing has happened (``no_incident``: 还没出过事) and
+    fears it (a ``risk`` word: 就怕, 万一): a hazard, whatever danger words it holds."""
+    return any_in(text, rubric.no_incident) and any_in(text, rubric.risk)
+
+
+def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
+    """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
+
+    A danger told now is short and says so (隔壁着火了, 有人拿刀砍人); a long
+    letter to an office recounts an old accident, argues that a hazard must be
+    removed or tells a long-standing problem, and one danger word in it is no
+    danger now unless its own clause says it is happening (``[letters] now``:
+    现在, 正在, 刚才). This holds for the families of danger to life (those with
+    emergency numbers or critical) and the letter families of ``[letters]
+    families`` (安全隐患); collective action (上访, 拉横幅, 越级) keeps its level
+    in a letter, as a group's grievance is what such a letter tells.
+    Self-harm words (``risk_spares``) keep their level in a letter (a threat to
+    oneself in any wording stays a warning sign) unless the sentence dates them
+    (2018年4月24日晚…轻生), but give no line there (``"told"``); a self-harm
+    combo spread over a letter's clause (坐在 … 阳台上观景) is read like any
+    other family.
+    """
+    clause = clause_around(text, start)
+    spared = fam.name in rubric.risk_spares
+    if not spared and (any(w in clause for w in rubric.risk) or _feared(text, rubric, start)):
+        return "risk"
+    if letter_now(text, rubric, start):
+        return ""
+    if not (fam.services or fam.level == "critical" or fam.name in rubric.letter_families):
+        return ""
+    if spared and any("…" not in w for w in words):
+        lo, hi = sentence_of(text, start, start + 1)
+        return "letter" if _DATE.search(text, lo, hi) else "told"
+    return "letter"
