@@ -31,6 +31,10 @@ Decisions where the specification leaves room:
   contact phone; ``email`` is accepted but not stored (a case has no place
   for it); ``media_url`` (http/https) is kept with the case's photos. Every
   submission gets a reporter of its own (:mod:`bot.web.people`).
+  A description that is binary data or control characters rather than
+  words (:mod:`bot.services.readable`, the check the bot and the web form
+  answer as noise) gets a 400 that says so; so do such an
+  ``address_string`` or name, except on a report of danger now.
   The body may be form-encoded (as the specification says) or a JSON object.
 * **Identifiers.** ``service_request_id`` is the case number
   (``MQ20260303-0007``), the same number the citizen sees everywhere else.
