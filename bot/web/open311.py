@@ -44,14 +44,20 @@ Decisions where the specification leaves room:
   ``status_notes`` is the Chinese status label, plus the resolution note once
   resolved. ``agency_responsible`` is the unit that owns the case now.
   ``expected_datetime`` is the resolution deadline.
-* **Privacy.** The API is public. Only citizens' requests are listed —
-  never officers' early warnings (预警), and no critical case (a danger to
-  someone's life: self-harm, violence, a person missing) in a search; asked for
-  by its number, such a case shows its status and owner only (the description
-  reads 涉及人身安全，内容不公开; no place, result note or photo). No reporter identity or contact
-  ever leaves (no name, phone, email, reporter id; ``account_id`` is null);
-  phone and identity numbers in the description and the notes are masked;
-  ``media_url`` is shown only when it is a web address (never a Telegram file).
+* **Privacy.** The API is public (:mod:`bot.web.open311_public`). Only
+  requests filed through Open311 are shown — never a request from Telegram or
+  the web form (their citizens were not told that other systems read them; by
+  number it is the 404 of an unknown number), never officers' early warnings
+  (预警), and no critical case (a danger to someone's life: self-harm,
+  violence, a person missing) in a search; asked for by its number, such a
+  case shows its status and owner only (the description reads
+  涉及人身安全，内容不公开; no place, result note or photo). No reporter identity
+  or contact ever leaves (no name, phone, email, reporter id; ``account_id``
+  is null); phone and identity numbers, the reporter's name, a name the
+  writer introduces (我叫…) and house numbers are masked in the description
+  and the notes; the address is cut before its house number; ``lat`` /
+  ``long`` are rounded to 3 decimals (about 100 m); ``media_url`` is shown
+  only when it is a web address (never a Telegram file).
 * **Search.** ``service_request_id`` (comma list) overrides every other
   filter. Otherwise ``start_date`` / ``end_date`` (ISO 8601; a date or a time
   without offset is read in the district's time zone) select on the time the
