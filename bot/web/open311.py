@@ -181,19 +181,42 @@ async def _body_fields(request: web.Request) -> dict[str, str]:
     Raises:
         Open311Error: 400 for a body that is none of these.
     """
-    if request.content_type == "application/json":
-        try:
-            payload = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            raise Open311Error(400, "malformed JSON") from None
-        if not isinstance(payload, dict):
-            raise Open311Error(400, "the JSON body must be an object")
-        return {str(k): "" if v is None else str(v) for k, v in payload.items()}
     try:
+        if request.content_type == "application/json":
+            return _json_fields(await request.read())
         form = await read_form(request)
+    except web.HTTPRequestEntityTooLarge:
+        # The GeoReport error list, not aiohttp's English text/plain.
+        raise Open311Error(413, TOO_LARGE.format(limit=request.client_max_size)) from None
     except web.HTTPBadRequest:
         raise Open311Error(400, "the form body is not UTF-8") from None
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+#: The 413 of a body over the server's limit.
+TOO_LARGE = "the request body is larger than {limit} bytes"
+
+
+def _json_fields(body: bytes) -> dict[str, str]:
+    """A JSON object's fields as text: strings and numbers; a list or an object is refused.
+
+    Raises:
+        Open311Error: 400 for malformed JSON, a body that is not an object, or a
+            field whose value is a list, an object or a boolean (it used to be
+            filed as its Python spelling: ``['路灯坏了', 'x']``).
+    """
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Open311Error(400, "malformed JSON") from None
+    if not isinstance(payload, dict):
+        raise Open311Error(400, "the JSON body must be an object")
+    fields: dict[str, str] = {}
+    for key, value in payload.items():
+        if isinstance(value, bool | list | dict):
+            raise Open311Error(400, f"{key} must be a string or a number")
+        fields[str(key)] = "" if value is None else str(value)
+    return fields
 
 
 async def handle_discovery(request: web.Request) -> web.Response:
