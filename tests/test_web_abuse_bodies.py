@@ -7,6 +7,9 @@ Found by trying the endpoints as an attacker would, on both databases:
 * a body over the server's limit got aiohttp's English ``text/plain`` 413 — on
   Open311 it is now the GeoReport error list, on the people's pages a Chinese page.
 
+A forged 派单 form dispatched a case to units the page never offers (群工办, a
+community work room) — now refused.
+
 Forged or repeated keys, SQL in the filters, another unit's cases and ids past the
 end were tried too and were already refused (404, 403 or an empty list).
 """
@@ -145,3 +148,30 @@ async def test_dashboard_body_over_the_limit_is_a_chinese_page(dash: Dash) -> No
     assert "内容过大" in page and "返回工作台" in page and "Maximum request body" not in page
     case = await load_case(dash.db, view.id)
     assert case.status == "dispatched" and case.resolution_note is None
+
+
+async def test_dashboard_dispatch_only_to_what_the_page_offers(dash: Dash) -> None:
+    """A forged 派单 form sent a case to 群工办 itself or to a community work room,
+    which the page never offers (nor the bot's buttons)."""
+    desk = await chief(dash.db, dash.district.dispatcher)
+    me = await citizen(dash.db)
+    await dash.login(desk.id)
+    token = await dash.csrf()
+    community = next(u for u in dash.district.units.values() if u.kind == "community_room")
+    for target in ("office", community.id, "labor"):
+        view = await dash.cases.file_request(me.id, RequestDraft(text="说不清是什么事"))
+        page = await (await dash.client.get(f"/dashboard/cases/{view.id}")).text()
+        offered = f'value="{target}"' in page
+        resp = await dash.client.post(
+            f"/dashboard/cases/{view.id}/act",
+            data={"csrf_token": token, "action": "disp", "version": view.version, "target": target},
+            allow_redirects=False,
+        )
+        case = await load_case(dash.db, view.id)
+        if target == "labor":
+            assert offered and resp.status == 303
+            assert (case.status, case.owning_unit_id) == ("dispatched", "labor")
+        else:
+            assert not offered
+            assert resp.status == 400 and "请选择有效的承办单位。" in await resp.text()
+            assert (case.status, case.owning_unit_id) == ("registered", dash.district.dispatcher)
