@@ -9,7 +9,8 @@ Every channel a citizen writes through (Telegram, the web form, Open311) asks
   (:meth:`bot.services.cases.CaseService.file_request` checks the same rule
   itself, so no channel can file an emergency below critical);
 * ``greeting`` / ``thanks`` / ``noise`` — not a request: a short friendly answer
-  with the menu, never a room or a 提交 button;
+  with the menu, never a room or a 提交 button (binary data and control characters are
+  noise too: :mod:`bot.services.readable`);
 * ``vague`` — too vague to route (我有个问题): one question back;
 * ``request`` — everything else: "which office?" as before.
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
+from bot.services.readable import unreadable
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect
 from nlp.families import SELF_HARM
@@ -129,6 +131,8 @@ def triage(text: str) -> Triage:
     emergency = emergency_of(text)
     if emergency is not None:
         return Triage("emergency", emergency)
+    if unreadable(text):  # binary data, control characters (trial 26 T22)
+        return Triage("noise")
     return Triage(classify_intent(text))
 
 

@@ -173,6 +173,10 @@ async def _act(
         await cases.urge(case.id, actor, web_, expected_version=version)
     elif action == CaseAction.DISPATCH:
         target = form.get("target", "")
+        # Only what the page offers (bureaus, street and park stations), as the bot's
+        # buttons: a forged form sent cases to 群工办 or a community room.
+        if target not in dict(nt.dispatch_targets(ctx.runtime.district)):
+            raise CaseError("bad_input", "请选择有效的承办单位。")
         await cases.dispatch(case.id, actor, target, web_, expected_version=version)
     elif action == CaseAction.EXTEND:
         days = parse_int(form.get("days", ""))

@@ -166,19 +166,46 @@ def _action_forms(
     return quick, detailed
 
 
+#: Statuses in which the case waits at the dispatcher desk: its deadline is 派单时限,
+#: its reminder 催派单 and a missed one 超时未派单, as the bot says (trial 26 T21).
+AT_DESK = frozenset({CaseStatus.REGISTERED.value, CaseStatus.RETURNED.value})
+
+
+def ack_deadline_label(status: str) -> str:
+    """The name of the acknowledgement deadline: 派单时限 at the desk, else 签收时限."""
+    return "派单时限" if status in AT_DESK else "签收时限"
+
+
+def _event_words(e: TimelineEntry) -> list[str]:
+    """The event's label and the reason of an escalation, in the bot's words."""
+    at_desk = (e.to_status or e.from_status or "") in AT_DESK
+    if e.type == "renotified":
+        bits = ["催派单" if at_desk else e.label]
+        round_ = e.data.get("round")
+        if isinstance(round_, int):
+            bits[0] += f"（第{round_}次）"
+        return bits
+    bits = [e.label]
+    reason = e.data.get("reason") if e.type == "escalated" else None
+    if reason == "ack_overdue" and at_desk:
+        bits.append("（超时未派单）")
+    elif isinstance(reason, str) and reason in ESCALATION_REASONS:
+        bits.append(f"（{ESCALATION_REASONS[reason]}）")
+    return bits
+
+
 def _timeline(
     entries: Sequence[TimelineEntry], tz: ZoneInfo, names: Mapping[str, str]
 ) -> list[dict[str, str]]:
     items = []
     for e in entries:
-        bits = [e.label]
+        words = _event_words(e)
+        bits = words[:1]
         if e.type == "severity_changed":
             bits[0] += level_change(e.data)
         if e.status_label and e.label not in e.status_label:
             bits.append(f"（状态：{e.status_label}）")
-        reason = e.data.get("reason") if e.type == "escalated" else None
-        if isinstance(reason, str) and reason in ESCALATION_REASONS:
-            bits.append(f"（{ESCALATION_REASONS[reason]}）")
+        bits += words[1:]
         target = e.data.get("to_unit_id") if e.type in ("escalated", "returned") else None
         if isinstance(target, str):
             bits.append(f"至{names.get(target, target)}")
@@ -226,6 +253,7 @@ def case_page(
         quick=quick,
         detailed=detailed,
         timeline=_timeline(entries, tz, names),
+        ack_label=ack_deadline_label(view.status),
     )
 
 

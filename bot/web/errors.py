@@ -1,8 +1,9 @@
 """Error pages in Chinese for the people's side of the web (citizen form and dashboard).
 
-aiohttp answers an unknown path, a wrong method or a handler's exception with a
-plain-text English body (``404: Not Found``, ``405: Method Not Allowed``,
-``500 Internal Server Error``). :func:`install_error_pages` adds a middleware
+aiohttp answers an unknown path, a wrong method, a body over the size limit or a
+handler's exception with a plain-text English body (``404: Not Found``, ``405:
+Method Not Allowed``, ``Maximum request body size … exceeded``, ``500 Internal
+Server Error``). :func:`install_error_pages` adds a middleware
 that turns those into a page of the side they happened on:
 
 * ``/report…`` gets the citizen form's layout with a link back to the form;
@@ -41,6 +42,7 @@ _DASHBOARD_PREFIXES = ("/dashboard", "/login", "/logout")
 _TEXTS: dict[int, tuple[str, str]] = {
     404: ("页面不存在", "没有找到您要访问的页面，请检查网址是否正确。"),
     405: ("无法访问", "该页面不支持这种访问方式，请从首页重新进入。"),
+    413: ("内容过大", "提交的内容超过了大小限制，请精简文字后重新提交。"),
     500: ("系统出错", "系统暂时出现问题，请稍后再试。"),
 }
 
@@ -80,14 +82,14 @@ def error_page(request: web.Request, side: str, status: int) -> web.Response:
 
 @web.middleware
 async def error_pages(request: web.Request, handler: _Handler) -> web.StreamResponse:
-    """Answer 404, 405 and unexpected exceptions on the people's paths with a Chinese page."""
+    """Answer 404, 405, 413 and unexpected exceptions on the people's paths with a Chinese page."""
     side = _side(request.path)
     if side is None:
         return await handler(request)
     try:
         return await handler(request)
     except web.HTTPException as exc:
-        if exc.status not in (404, 405):
+        if exc.status not in (404, 405, 413):
             raise
         response = error_page(request, side, exc.status)
         if "Allow" in exc.headers:

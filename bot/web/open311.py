@@ -31,6 +31,10 @@ Decisions where the specification leaves room:
   contact phone; ``email`` is accepted but not stored (a case has no place
   for it); ``media_url`` (http/https) is kept with the case's photos. Every
   submission gets a reporter of its own (:mod:`bot.web.people`).
+  A description that is binary data or control characters rather than
+  words (:mod:`bot.services.readable`, the check the bot and the web form
+  answer as noise) gets a 400 that says so; so do such an
+  ``address_string`` or name, except on a report of danger now.
   The body may be form-encoded (as the specification says) or a JSON object.
 * **Identifiers.** ``service_request_id`` is the case number
   (``MQ20260303-0007``), the same number the citizen sees everywhere else.
@@ -40,14 +44,20 @@ Decisions where the specification leaves room:
   ``status_notes`` is the Chinese status label, plus the resolution note once
   resolved. ``agency_responsible`` is the unit that owns the case now.
   ``expected_datetime`` is the resolution deadline.
-* **Privacy.** The API is public. Only citizens' requests are listed —
-  never officers' early warnings (预警), and no critical case (a danger to
-  someone's life: self-harm, violence, a person missing) in a search; asked for
-  by its number, such a case shows its status and owner only (the description
-  reads 涉及人身安全，内容不公开; no place, result note or photo). No reporter identity or contact
-  ever leaves (no name, phone, email, reporter id; ``account_id`` is null);
-  phone and identity numbers in the description and the notes are masked;
-  ``media_url`` is shown only when it is a web address (never a Telegram file).
+* **Privacy.** The API is public (:mod:`bot.web.open311_public`). Only
+  requests filed through Open311 are shown — never a request from Telegram or
+  the web form (their citizens were not told that other systems read them; by
+  number it is the 404 of an unknown number), never officers' early warnings
+  (预警), and no critical case (a danger to someone's life: self-harm,
+  violence, a person missing) in a search; asked for by its number, such a
+  case shows its status and owner only (the description reads
+  涉及人身安全，内容不公开; no place, result note or photo). No reporter identity
+  or contact ever leaves (no name, phone, email, reporter id; ``account_id``
+  is null); phone and identity numbers, the reporter's name, a name the
+  writer introduces (我叫…) and house numbers are masked in the description
+  and the notes; the address is cut before its house number; ``lat`` /
+  ``long`` are rounded to 3 decimals (about 100 m); ``media_url`` is shown
+  only when it is a web address (never a Telegram file).
 * **Search.** ``service_request_id`` (comma list) overrides every other
   filter. Otherwise ``start_date`` / ``end_date`` (ISO 8601; a date or a time
   without offset is read in the district's time zone) select on the time the
@@ -171,19 +181,42 @@ async def _body_fields(request: web.Request) -> dict[str, str]:
     Raises:
         Open311Error: 400 for a body that is none of these.
     """
-    if request.content_type == "application/json":
-        try:
-            payload = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            raise Open311Error(400, "malformed JSON") from None
-        if not isinstance(payload, dict):
-            raise Open311Error(400, "the JSON body must be an object")
-        return {str(k): "" if v is None else str(v) for k, v in payload.items()}
     try:
+        if request.content_type == "application/json":
+            return _json_fields(await request.read())
         form = await read_form(request)
+    except web.HTTPRequestEntityTooLarge:
+        # The GeoReport error list, not aiohttp's English text/plain.
+        raise Open311Error(413, TOO_LARGE.format(limit=request.client_max_size)) from None
     except web.HTTPBadRequest:
         raise Open311Error(400, "the form body is not UTF-8") from None
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+#: The 413 of a body over the server's limit.
+TOO_LARGE = "the request body is larger than {limit} bytes"
+
+
+def _json_fields(body: bytes) -> dict[str, str]:
+    """A JSON object's fields as text: strings and numbers; a list or an object is refused.
+
+    Raises:
+        Open311Error: 400 for malformed JSON, a body that is not an object, or a
+            field whose value is a list, an object or a boolean (it used to be
+            filed as its Python spelling: ``['路灯坏了', 'x']``).
+    """
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Open311Error(400, "malformed JSON") from None
+    if not isinstance(payload, dict):
+        raise Open311Error(400, "the JSON body must be an object")
+    fields: dict[str, str] = {}
+    for key, value in payload.items():
+        if isinstance(value, bool | list | dict):
+            raise Open311Error(400, f"{key} must be a string or a number")
+        fields[str(key)] = "" if value is None else str(value)
+    return fields
 
 
 async def handle_discovery(request: web.Request) -> web.Response:

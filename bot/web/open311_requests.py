@@ -21,9 +21,14 @@ from sqlalchemy import select
 from bot.services.cases import CaseService
 from bot.services.clock import Clock
 from bot.services.lifecycle import status_label
+from bot.web.open311_public import (
+    PUBLIC_CHANNELS,
+    general_address,
+    public_coordinate,
+    public_text,
+)
 from config.district import District
 from config.settings import DEFAULT_HTTP_PORT
-from nlp import mask_sensitive
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus
 from storage.models import Case
@@ -195,7 +200,10 @@ CRITICAL = "critical"
 
 
 def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
-    """One case as a public Open311 service request (no reporter identity or contact).
+    """One case as a public Open311 service request (no personal data).
+
+    Names, house numbers and phone numbers masked, the address generalised and
+    the coordinates rounded (:mod:`bot.web.open311_public`).
 
     A critical case (a danger to someone's life: self-harm, violence, a person
     missing) is never in a search; asked for by its number it shows its status
@@ -205,8 +213,9 @@ def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
     room = ctx.district.rooms.get(case.room)
     notes = status_label(case.status)
     withheld = case.severity == CRITICAL
+    area = ctx.district.units.get(case.territorial_unit_id or "")
     if case.resolution_note and case.status in CLOSED_STATUSES and not withheld:
-        notes += f"：{mask_sensitive(case.resolution_note)}"
+        notes += f"：{public_text(case.resolution_note, case.contact_name)}"
     media = next(
         (str(p) for p in case.photo_file_ids or () if str(p).startswith(("https://", "http://"))),
         None,
@@ -217,17 +226,17 @@ def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": bureau.name if bureau else (room.name if room else "待分派"),
         "service_code": bureau.id if bureau else None,
-        "description": mask_sensitive(case.original_text),
+        "description": public_text(case.original_text, case.contact_name),
         "agency_responsible": ctx.cases.unit_name(case.owning_unit_id),
         "service_notice": None,
         "requested_datetime": _iso(case.created_at, ctx.tz),
         "updated_datetime": _iso(case.updated_at, ctx.tz),
         "expected_datetime": _iso(case.resolve_due_at, ctx.tz),
-        "address": case.address,
+        "address": general_address(case.address, area.name if area else None),
         "address_id": None,
         "zipcode": None,
-        "lat": case.latitude,
-        "long": case.longitude,
+        "lat": public_coordinate(case.latitude),
+        "long": public_coordinate(case.longitude),
         "media_url": media,
     }
     if withheld:
@@ -322,8 +331,10 @@ def parse_request_query(ctx: Open311Context, params: Mapping[str, str]) -> Reque
 
 
 async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[str, Any]]:
-    """Citizens' requests matching ``query``, newest first, as Open311 records."""
-    stmt = select(Case).where(Case.kind == CaseKind.REQUEST.value)
+    """Public requests (filed through Open311) matching ``query``, newest first."""
+    stmt = select(Case).where(
+        Case.kind == CaseKind.REQUEST.value, Case.channel.in_(PUBLIC_CHANNELS)
+    )
     if query.numbers:
         stmt = stmt.where(Case.number.in_(list(query.numbers)))
     else:
@@ -343,10 +354,11 @@ async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[s
 
 
 async def get_request(ctx: Open311Context, number: str) -> dict[str, Any]:
-    """One citizen's request by case number.
+    """One public citizen's request by case number.
 
     Raises:
-        Open311Error: 404 when there is none (or it is an early warning).
+        Open311Error: 404 when there is none, or it is an early warning or a
+            request from Telegram or the web form (:mod:`bot.web.open311_public`).
     """
     found = await find_requests(ctx, RequestQuery(numbers=(number,), limit=1))
     if not found:

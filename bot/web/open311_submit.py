@@ -14,6 +14,7 @@ from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.people import MIN_PHONE_DIGITS
+from bot.services.readable import unreadable
 from bot.services.triage import emergency_of, triage
 from bot.web.api_keys import verify_api_key
 from bot.web.lookup_codes import lookup_code
@@ -34,6 +35,13 @@ log = logging.getLogger(__name__)
 PHONE_NOT_VALID = (
     f"phone is not valid: give a number of at least {MIN_PHONE_DIGITS} digits"
     f"（联系电话至少{MIN_PHONE_DIGITS}位数字）"
+)
+
+
+#: The 400 for binary data or control characters instead of words (trial 26 T22).
+UNREADABLE = (
+    "{field} is not readable text (binary data or control characters)"
+    "（内容无法识别为文字，请用文字描述）"
 )
 
 
@@ -66,6 +74,8 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
     if len(description) > MAX_TEXT:
         raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
     verdict = triage(description)  # as the citizen form: danger wins over small talk
+    if verdict.kind == "noise" and unreadable(description):
+        raise Open311Error(400, UNREADABLE.format(field="description"))
     if verdict.small_talk or verdict.kind == "vague":
         raise Open311Error(400, NOT_A_REQUEST)
     lat, lon = _float(fields, "lat", 90.0), _float(fields, "long", 180.0)
@@ -83,6 +93,10 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         or any(ch.isspace() for ch in media)
     ):
         raise Open311Error(400, "media_url must be an http or https URL")
+    for other in ("address_string", "first_name", "last_name"):
+        # Danger now is never refused for an optional field (it is stored as sent).
+        if verdict.kind != "emergency" and unreadable(fields.get(other) or ""):
+            raise Open311Error(400, UNREADABLE.format(field=other))
     family, given = (fields.get("last_name") or "").strip(), (fields.get("first_name") or "")
     try:
         name = clean_name(family + given.strip())

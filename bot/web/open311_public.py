@@ -1,0 +1,92 @@
+"""What of a case Open311 may show: which requests are public, and without personal data.
+
+GeoReport v2 is a public model: a request filed through it is a public service
+request. A citizen who wrote to the bot or the web form was never told that other
+systems could read their words, so (trial 26 T20):
+
+* **Only requests filed through Open311 are public** (:data:`PUBLIC_CHANNELS`).
+  Requests from Telegram and the web form are neither listed nor shown by number
+  (a number is guessable; the answer is the 404 of an unknown number). Neither
+  channel asks the citizen to publish yet; when one does, the consent goes here.
+* **No personal data.** Never the reporter's name, phone or id; phone and
+  identity numbers in the words are masked (:func:`nlp.mask_sensitive`); the
+  name the reporter gave (``first_name`` / ``last_name``) and a name the
+  reporter introduces (我叫…, 本人…, 姓名：…) are replaced by 某某, and house
+  numbers (3栋, 402室) by *, in the description and in the station's result note.
+* **Addresses generalised**: the address up to its first house number (和平路88号
+  装修工地 → 和平路; 金桥居民区3栋 → 金桥居民区), else the community or street the
+  case belongs to; coordinates rounded to :data:`COORDINATE_DECIMALS` decimals
+  (about 100 m).
+
+Critical cases stay withheld as before (:mod:`bot.web.open311_requests`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp import mask_sensitive
+from storage.enums import Channel
+
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "PUBLIC_CHANNELS",
+    "SOMEONE",
+    "general_address",
+    "public_coordinate",
+    "public_text",
+]
+
+#: The channels whose requests Open311 shows.
+PUBLIC_CHANNELS: tuple[str, ...] = (Channel.OPEN311.value,)
+#: Decimals kept of a latitude or longitude: 3 is about 110 m north-south.
+COORDINATE_DECIMALS = 3
+#: What stands for a person's name.
+SOMEONE = "某某"
+
+_NUMERAL = r"[0-9０-９一二三四五六七八九十百零〇两]"
+#: Where the house-number part of an address starts: 88号, 3栋, 二单元, 5-1, 12#.
+_HOUSE_NUMBER = re.compile(
+    rf"{_NUMERAL}+\s*(?:号|栋|幢|座|单元|楼|层|室|户|弄|巷|排|组|#|-|－)|[0-9０-９]"
+)
+#: A name the writer gives: 我叫王建国, 本人张三, 姓名：李四 (two to four Han characters).
+_SELF_NAMED = re.compile(
+    r"(我叫|我名叫|我的名字(?:是|叫)|本人(?:叫|是|姓名)?|姓名[：:]?\s*|联系人[：:]?\s*)"
+    r"[\u4e00-\u9fff]{2,4}?(?=[，,。.；;、\s（(]|电话|手机|住|家住|是|$)"
+)
+#: A house number inside a text: 3栋, 88号, 二单元, 402室 (the numbers become *).
+_HOUSE_IN_TEXT = re.compile(rf"{_NUMERAL}+(?=\s*(?:号|栋|幢|座|单元|室|户|弄))")
+_TRAILING = re.compile(r"[\s,，.。;；:：、\-－(（]+$")
+
+
+def public_text(text: str | None, name: str | None) -> str:
+    """``text`` masked for the public: numbers, the given ``name`` and self-named names."""
+    out = mask_sensitive(text or "")
+    for part in _name_parts(name):
+        out = out.replace(part, SOMEONE)
+    out = _SELF_NAMED.sub(lambda m: m.group(1) + SOMEONE, out)
+    return _HOUSE_IN_TEXT.sub("*", out)
+
+
+def _name_parts(name: str | None) -> list[str]:
+    """The full name, and the given name when it is two characters or more, longest first."""
+    full = "".join((name or "").split())
+    if not full:
+        return []
+    parts = {full}
+    if len(full) >= 3:
+        parts.add(full[1:])  # 张三丰 → 三丰 (a Chinese family name is mostly one character)
+    return sorted(parts, key=len, reverse=True)
+
+
+def general_address(address: str | None, area: str | None) -> str | None:
+    """The address up to its first house number, else ``area`` (a community or street)."""
+    text = mask_sensitive(" ".join((address or "").split()))
+    found = _HOUSE_NUMBER.search(text)
+    head = _TRAILING.sub("", text[: found.start()] if found else text)
+    return head or area or None
+
+
+def public_coordinate(value: float | None) -> float | None:
+    """A latitude or longitude rounded to :data:`COORDINATE_DECIMALS` decimals."""
+    return None if value is None else round(value, COORDINATE_DECIMALS)
