@@ -137,6 +137,10 @@ async def file_at_once(update: Update, context: BotContext, draft: dict[str, Any
     person = await officer_of(update, context)
     if person is None:
         return None
+    # What was filed and why (分类, 等级, 定级依据), then the receipt with its number.
+    await reply(
+        update, texts.fit(texts.warning_proposal(draft, context.runtime.district, at_once=True))
+    )
     view = await file_warning(update, context, person, draft, one_shot=True)
     if view is None:
         return None

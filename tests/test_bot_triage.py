@@ -152,11 +152,9 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
         proposal = await kit.say(officer, SELF_HARM, "预警研判")
         assert "等级：特别重大" in proposal.content
         assert "定级依据：" in proposal.content and "割腕" in proposal.content
-        await kit.press(officer, proposal, "取消", "未报送")
-        assert await kit.cases() == []
-
-        # One shot: filed at once, never below the rubric.
-        filed = await kit.say(officer, f"/warn {SELF_HARM}", "预警已报送")
+        # 特别重大 does not wait for 确认 (trial 26 T24): filed at once, at the rubric's level.
+        assert not proposal.buttons
+        filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10)
         assert "特别重大" in filed.content
         (case,) = await kit.cases()
         assert case.kind == CaseKind.WARNING and case.severity == "critical"

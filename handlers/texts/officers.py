@@ -69,7 +69,7 @@ def place_kept_prompt(place: str) -> str:
 
 #: A warning the rules rate 特别重大 is filed the moment its text arrives (no 确认 to wait for).
 WARNING_FILED_AT_ONCE = (
-    "情况危急，预警已立即报送，无需再点「确认」。部门或等级有误，请点「补充说明」写明，"
+    "情况危急，预警已立即报送，无需再点「确认」。部门或等级有误，请点上条的「补充说明」写明，"
     "承办单位会看到；也可继续补充地点、人数、照片。"
 )
 PHONE_FOR_OFFICERS = "/phone 供信息员登记联系电话。群众反映问题时，可在提交问题的第 2 步留下电话。"
@@ -97,15 +97,21 @@ def phone_saved(phone: str | None) -> str:
 
 #: The proposal's last line once the warning is filed.
 CONFIRMED_LINE = "✔ 已确认，预警已报送（编号见下条）。"
+#: Under the proposal of a 特别重大 warning, filed without waiting for 确认.
+FILED_AT_ONCE_LINE = "✔ 情况危急，预警已立即报送（编号见下条）。"
 
 
 def warning_proposal(
-    draft: Mapping[str, object], district: District, *, confirmed: bool = False
+    draft: Mapping[str, object],
+    district: District,
+    *,
+    confirmed: bool = False,
+    at_once: bool = False,
 ) -> str:
     """The proposed room, bureau and severity of a warning, for confirmation.
 
     ``confirmed``: the proposal as it stays once the warning is filed (the receipt with
-    the number follows it).
+    the number follows it); ``at_once``: filed without 确认 (特别重大).
     """
     room = district.rooms.get(str(draft.get("room") or ""))
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
@@ -137,7 +143,10 @@ def warning_proposal(
         lines.append("分类依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
-    lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
+    if at_once:
+        lines.append(FILED_AT_ONCE_LINE)
+    else:
+        lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
     return "\n".join(lines)
 
 
