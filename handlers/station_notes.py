@@ -61,7 +61,9 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
             person.id, action.case_id, action.version, action.action
         )
     except CaseError as exc:
-        await _refused(query, person, action, exc)
+        # A decided 延期申请 says so (as 同意延期 does), with the case's state now.
+        told = context if action.action == CaseAction.EXTEND_NO else None
+        await _refused(query, person, action, exc, told)
         # The reason typed anyway is asked about, not filed as a report (trial 26 T13).
         refused_note.remember(
             context, await _number_of(context, person.id, action.case_id), _name(action.action)
