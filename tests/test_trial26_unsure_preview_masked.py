@@ -13,7 +13,9 @@ from tests.botkit import BotKit, sqlite_bot
 
 CITIZEN = 2671
 PHONE = "13812349876"
-RUBBISH = f"我叫王建国，电话{PHONE}，住金桥居民区3栋，楼上住户天天往下扔垃圾"
+#: The trial's text (楼上…扔垃圾) became a confident one when the classifier improved; this
+#: one is still unsure (``minqing classify`` says 不确定).
+RUBBISH = f"我叫王建国，电话{PHONE}，住金桥居民区3栋，楼道里堆满了杂物"
 
 
 @pytest.fixture
