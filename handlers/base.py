@@ -42,6 +42,8 @@ ReplyMarkup: TypeAlias = (
 
 #: A conversation's pending input older than this is dropped: the next message starts afresh.
 PENDING_TTL = timedelta(hours=6)
+#: How far a pending item's stamp may lie ahead of the clock (instances a little apart).
+STAMP_SKEW = timedelta(minutes=5)
 
 #: Private chats, new messages only (edits are answered separately).
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -203,8 +205,12 @@ def stamp(context: BotContext) -> str:
     return context.runtime.clock.now().isoformat()
 
 
-def is_stale(context: BotContext, item: Mapping[str, object]) -> bool:
-    """Whether a pending item stamped with :func:`stamp` is older than :data:`PENDING_TTL`."""
+def is_stale(context: BotContext, item: Mapping[str, object], ttl: timedelta = PENDING_TTL) -> bool:
+    """Whether a pending item stamped with :func:`stamp` is older than ``ttl``.
+
+    A stamp later than the service's clock (the clock was set back) cannot be aged:
+    it counts as stale, so a step is never kept open by a clock that went backwards.
+    """
     at = item.get("at")
     if not isinstance(at, str):
         return False
@@ -212,7 +218,8 @@ def is_stale(context: BotContext, item: Mapping[str, object]) -> bool:
         when = datetime.fromisoformat(at)
     except ValueError:
         return True
-    return context.runtime.clock.now() - when > PENDING_TTL
+    age = context.runtime.clock.now() - when
+    return age > ttl or age < -STAMP_SKEW
 
 
 def user_data(context: BotContext) -> dict[str, Any]:

@@ -5,6 +5,8 @@ case is filed at once (:mod:`handlers.citizen`). Then, in the same
 conversation, one step asks where they are and a number to call back — typed
 together in one message, or a shared location — and puts what they give on
 the case at once (:meth:`bot.services.cases.CaseService.add_emergency_details`).
+The step lives :data:`STEP_TTL` by the service's clock; later (or a question,
+or a thank-you) the text is handled as a new message, never stored as the place.
 Someone who writes of self-harm first gets a human sentence and the district's
 mental-health crisis line (``District.crisis_hotline``).
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -49,6 +52,14 @@ KEY = "emerg"
 
 #: Words of someone declining to give details (我不想留电话, 不方便说).
 _DECLINE_RE = re.compile(r"不想|不留|不方便|不用|不要|算了|不说")
+#: A question or an acknowledgement, not a place (请问…怎么样了, 收到，马上处理).
+_NOT_A_PLACE_RE = re.compile(
+    r"[?？吗呢]\s*$|请问|怎么样|怎么办|什么时候|为什么|有没有|进展|结果|收到|谢谢|好的"
+)
+
+#: How long the step waits for "where are you now": past this (by the service's clock),
+#: the answer is no longer "now" and the next text is a new message (trial 26 T28).
+STEP_TTL = timedelta(minutes=30)
 
 
 async def ask_details(update: Update, context: BotContext, view: CaseView, text: str) -> str:
@@ -78,7 +89,7 @@ def _pending(context: BotContext) -> dict[str, Any] | None:
     return item if isinstance(item, dict) else None
 
 
-@expiring(KEY)
+@expiring(KEY, STEP_TTL)
 async def location(update: Update, context: BotContext) -> int | None:
     """A shared location: on the case at once."""
     message = update.effective_message
@@ -94,8 +105,8 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
     item = _pending(context)
     if item is None:
         return await leave_and_redo(update, context)
-    if is_stale(context, item) or await _case_over(update, context, item):
-        # The step is long over (hours later, or the case was closed meanwhile): its
+    if is_stale(context, item, STEP_TTL) or await _case_over(update, context, item):
+        # The step is over (past STEP_TTL, or the case was closed meanwhile): its
         # keyboard goes (trial 26 T6) and the text is read afresh.
         await _end_step(update, context, item)
         return await leave_and_redo(update, context)
@@ -142,8 +153,9 @@ async def _case_over(update: Update, context: BotContext, item: dict[str, Any]) 
 
 def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:
     """Whether text at the step is no place: another problem, or, from someone in
-    crisis, anything without an address's words (it goes to their helpers, T2)."""
-    if looks_like_problem(text):
+    crisis, anything without an address's words (it goes to their helpers, T2); a
+    question or a thank-you is never the place (T28)."""
+    if looks_like_problem(text) or _NOT_A_PLACE_RE.search(text):
         return True
     return crisis.open_case(context) == item.get("case_id") and not looks_like_place(text)
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from handlers import texts
-from handlers.base import BotContext, is_stale, reply
+from handlers.base import PENDING_TTL, BotContext, is_stale, reply
 from handlers.texts.left import left_behind
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ async def _redo(context: BotContext, update: Update) -> None:
     await application.update_processor.process_update(update, application.process_update(update))
 
 
-def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:
-    """Wrap a conversation step: if ``user_data[key]`` is too old, start afresh.
+def expiring(key: str, ttl: timedelta = PENDING_TTL) -> Callable[[Callback[T]], Callback[T | int]]:
+    """Wrap a conversation step: if ``user_data[key]`` is older than ``ttl``, start afresh.
 
     Someone who left a conversation hours ago and now writes means something
     new: the stale item is dropped, the conversation ended and the update
@@ -92,7 +93,7 @@ def expiring(key: str) -> Callable[[Callback[T]], Callback[T | int]]:
         @wraps(callback)
         async def step(update: Update, context: BotContext) -> T | int:
             item = context.user_data.get(key) if context.user_data is not None else None
-            if isinstance(item, dict) and is_stale(context, item):
+            if isinstance(item, dict) and is_stale(context, item, ttl):
                 log.info(
                     "stale %s of user %s dropped", key, getattr(update.effective_user, "id", None)
                 )

@@ -62,6 +62,7 @@ from handlers.officer_filing import (
     file_warning,
     not_a_description,
     officer_of,
+    only_a_place,
 )
 from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
@@ -81,6 +82,7 @@ from handlers.warning_steps import (
     W_PHOTOS,
     W_PLACE,
     count_text,
+    early_photo,
     photo_added,
     photos_text,
     place_location,
@@ -117,6 +119,12 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
     pending = unconfirmed(context)
     if len(text) == 2 and text[1].strip():
         if not_a_description(text[1]):
+            if pending is None and only_a_place(text[1]):
+                # The place is kept; the answer continues this warning (trial 26 T17).
+                place = text[1].strip().strip("。.!！")[:500]
+                warn_data(context)["warn"] = {"at": stamp(context), "photos": [], "place": place}
+                await reply(update, texts.place_kept_prompt(place), texts.REMOVE_KEYBOARD)
+                return W_TEXT
             await reply(update, texts.WARN_NEEDS_DESCRIPTION)
             return W_CONFIRM if pending is not None else ConversationHandler.END
         if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
@@ -250,10 +258,12 @@ def register(application: App) -> None:
                 ],
                 W_PLACE: [
                     MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
+                    MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_PLACE))),
                     MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
                 ],
                 W_COUNT: [
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT)))
+                    MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_COUNT))),
+                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT))),
                 ],
                 W_PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),

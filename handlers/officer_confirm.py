@@ -5,6 +5,10 @@ The text is classified into a proposal (room, bureau, severity and 定级依据)
 and the optional steps (place, head count, photos) then amend the filed
 warning. A level may be raised freely; lowering a critical one asks for a
 reason (the next message, or 保持 / /cancel to keep the level).
+
+A text the rules rate 特别重大 is not held for 确认: it is filed and alerted the
+moment it arrives (:func:`file_at_once`). A place sent alone before the text is
+kept and put in front of the text that follows.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from handlers.office_choice import classify, is_unsure
 from handlers.officer_filing import (
     W_CONFIRM,
     W_REASON,
+    W_TEXT,
     danger_line,
     file_warning,
     not_a_description,
     officer_of,
+    only_a_place,
 )
 from handlers.warning_proposal import propose
 from handlers.warning_steps import W_PLACE, warn_data, warn_draft
@@ -77,6 +83,17 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
     if len(text) > MAX_TEXT:
         await reply(update, texts.too_long(len(text), MAX_TEXT))
         return None
+    previous = warn_draft(context)
+    # A place given first (``/warn 人民广场``, or typed alone for the text) waits for the
+    # text; a proposal already shown is never replaced by a bare place.
+    asked = previous is not None and "text" not in previous
+    if asked and previous is not None and only_a_place(text):
+        previous["place"] = text[:500]
+        await reply(update, texts.place_kept_prompt(text[:500]), texts.REMOVE_KEYBOARD)
+        return W_TEXT
+    place = previous.get("place") if asked and previous is not None else None
+    if isinstance(place, str) and place and place not in text:
+        text = f"{place}：{text}"
     if not_a_description(text):
         await reply(update, texts.WARN_NEEDS_DESCRIPTION)
         return None
@@ -86,7 +103,7 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
         await reply(update, texts.EMPTY_TEXT)
         return None
     await danger_line(update, text)
-    draft = {
+    draft: dict[str, Any] = {
         "at": stamp(context),
         "text": text,
         "room": preview.room if preview.room in context.runtime.district.rooms else None,
@@ -98,12 +115,39 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
         "keywords": list(preview.keywords),
         "photos": [],
     }
-    previous = warn_draft(context)
+    if isinstance(place, str) and place:
+        draft["place"] = place
     if previous is not None and isinstance(previous.get("msg"), int):
         draft["msg"] = previous["msg"]
     warn_data(context)["warn"] = draft
+    if preview.severity == "critical":
+        return await file_at_once(update, context, draft)
     await propose(update, context, draft)
     return W_CONFIRM
+
+
+async def file_at_once(update: Update, context: BotContext, draft: dict[str, Any]) -> str | None:
+    """A warning the rules rate 特别重大 is filed and alerted now, without waiting for 确认.
+
+    An officer on the phone to 110 may never press it. The receipt comes at once, with
+    补充说明 and 撤回 under it; the optional steps (place, head count, photos) follow and
+    amend it. A wrong office or level is said in 补充说明 (the station can 退单 a
+    misrouted one; the level is the district's to lower).
+    """
+    person = await officer_of(update, context)
+    if person is None:
+        return None
+    # What was filed and why (分类, 等级, 定级依据), then the receipt with its number.
+    await reply(
+        update, texts.fit(texts.warning_proposal(draft, context.runtime.district, at_once=True))
+    )
+    view = await file_warning(update, context, person, draft, one_shot=True)
+    if view is None:
+        return None
+    await reply(update, texts.WARNING_FILED_AT_ONCE)
+    warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+    await reply(update, texts.place_prompt(), texts.place_keyboard())
+    return W_PLACE
 
 
 async def confirm_button(update: Update, context: BotContext) -> str | int | None:

@@ -1,13 +1,16 @@
 """Station notes: 办结 / 退单 / 上报 / 不予受理 ask for a note (the next text message, or
-/cancel), and 办结 then for the closure kind — a small persistent conversation
+/cancel), as does the supervision centre's 不同意延期 (the reason goes to the station),
+and 办结 then for the closure kind — a small persistent conversation
 registered by :mod:`handlers.station`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     ConversationHandler,
 )
@@ -34,7 +37,13 @@ NOTE = "note"
 CLOSURE = "closure"
 #: Actions that ask for a note before the service is called (上报's reason may be skipped,
 #: as on the web where the note field is optional).
-NOTE_ACTIONS = (CaseAction.RESOLVE, CaseAction.RETURN, CaseAction.ESCALATE, CaseAction.REJECT)
+NOTE_ACTIONS = (
+    CaseAction.RESOLVE,
+    CaseAction.RETURN,
+    CaseAction.ESCALATE,
+    CaseAction.REJECT,
+    CaseAction.EXTEND_NO,  # 不同意延期: the reason is sent to the station
+)
 
 
 async def note_button(update: Update, context: BotContext) -> str | int | None:
@@ -52,7 +61,9 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
             person.id, action.case_id, action.version, action.action
         )
     except CaseError as exc:
-        await _refused(query, person, action, exc)
+        # A decided 延期申请 says so (as 同意延期 does), with the case's state now.
+        told = context if action.action == CaseAction.EXTEND_NO else None
+        await _refused(query, person, action, exc, told)
         # The reason typed anyway is asked about, not filed as a report (trial 26 T13).
         refused_note.remember(
             context, await _number_of(context, person.id, action.case_id), _name(action.action)
@@ -67,6 +78,8 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         "version": action.version,
         "number": number,
     }
+    if action.action == CaseAction.EXTEND_NO and query.message is not None:
+        _data(context)["note"]["msg"] = query.message.message_id  # settled after the reason
     await query.answer()
     prompt = texts.note_prompt(action.action, number)
     dropped = _abandoned(earlier, action.case_id, action.action)
@@ -131,6 +144,10 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
             view = await cases.escalate(case_id, person.id, note, expected_version=version)
         elif action == CaseAction.REJECT:
             view = await cases.reject(case_id, person.id, text, expected_version=version)
+        elif action == CaseAction.EXTEND_NO:
+            view = await cases.decide_extension(
+                case_id, person.id, False, note=text, expected_version=version
+            )
         else:
             view = await cases.return_case(case_id, person.id, text, expected_version=version)
     except CaseError as exc:
@@ -142,6 +159,10 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
     log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
+    notice, chat = pending.get("msg"), update.effective_chat
+    if isinstance(notice, int) and chat is not None:  # the 【延期申请】 says what was decided
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, notice, reply_markup=None)
     await reply(update, texts.note_done(action, view))
     return ConversationHandler.END
 

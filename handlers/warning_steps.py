@@ -4,12 +4,14 @@ The warning is already filed and sent (:mod:`handlers.officer`); each answer
 amends it through :meth:`bot.services.cases.CaseService.add_warning_details`.
 Each photo is kept on the warning (and sent to whoever holds its card) the
 moment it arrives, so an abandoned step or a restart loses nothing the officer
-sent; 完成 only ends the conversation.
+sent, also a photo sent early at the place or head-count step; 完成 at any step
+ends the conversation (it is never taken as the place).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -55,24 +57,28 @@ async def place_location(update: Update, context: BotContext) -> str | None:
     return W_COUNT
 
 
-async def place_text(update: Update, context: BotContext) -> str | None:
-    """The place typed, or 跳过."""
+async def place_text(update: Update, context: BotContext) -> str | int | None:
+    """The place typed, or 跳过 (完成 ends the steps: it is not a place)."""
     text = message_text(update).strip()
     draft = warn_draft(context)
     if draft is None:
         return None
+    if texts.is_done(text):
+        return await _finish(update, context)
     if not texts.is_skip(text):
         await _amend(update, context, draft, place=text[:500])
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
 
-async def count_text(update: Update, context: BotContext) -> str | None:
-    """The number of people, or 跳过."""
+async def count_text(update: Update, context: BotContext) -> str | int | None:
+    """The number of people, or 跳过 (完成 ends the steps)."""
     text = message_text(update).strip()
     draft = warn_draft(context)
     if draft is None:
         return None
+    if texts.is_done(text):
+        return await _finish(update, context)
     if not texts.is_skip(text):
         count = head_count_answer(text)
         if count is None:
@@ -85,6 +91,35 @@ async def count_text(update: Update, context: BotContext) -> str | None:
 
 async def photo_added(update: Update, context: BotContext) -> str | None:
     """A photo of the scene: kept on the filed warning at once."""
+    if warn_draft(context) is None:
+        return None
+    count = await _keep_photo(update, context)
+    if count is not None:
+        await reply(update, texts.photo_received(count))
+    return W_PHOTOS
+
+
+def early_photo(state: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | None]]:
+    """A photo sent before its step (at the place or the head count: officers in a hurry
+    send the picture first): kept on the warning at once, and the step asked again."""
+
+    async def early(update: Update, context: BotContext) -> str | None:
+        if warn_draft(context) is None:
+            return None
+        count = await _keep_photo(update, context)
+        if count is not None:
+            await reply(update, texts.photo_kept_early(count, _STEP_AGAIN[state]))
+        return state
+
+    return early
+
+
+#: What the step still asks after an early photo.
+_STEP_AGAIN = {W_PLACE: "发生地点", W_COUNT: "涉及人数"}
+
+
+async def _keep_photo(update: Update, context: BotContext) -> int | None:
+    """Put the message's photo on the filed warning: the photos it has (None: refused)."""
     message = update.effective_message
     draft = warn_draft(context)
     if message is None or not message.photo or draft is None:
@@ -92,13 +127,12 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
     kept = int(draft.get("photo_count") or 0)
     if kept >= MAX_PHOTOS:
         await reply(update, texts.TOO_MANY_PHOTOS)
-        return W_PHOTOS
+        return None
     view = await _amend(update, context, draft, photo_file_ids=[message.photo[-1].file_id])
     if view is None:
-        return W_PHOTOS
+        return None
     draft["photo_count"] = view.photo_count
-    await reply(update, texts.photo_received(view.photo_count))
-    return W_PHOTOS
+    return view.photo_count
 
 
 async def photos_text(update: Update, context: BotContext) -> str | int | None:
@@ -107,6 +141,11 @@ async def photos_text(update: Update, context: BotContext) -> str | int | None:
     if not (texts.is_done(text) or texts.is_skip(text)):
         await reply(update, texts.PHOTOS_EXPECTED)
         return W_PHOTOS
+    return await _finish(update, context)
+
+
+async def _finish(update: Update, context: BotContext) -> int:
+    """The steps are over (the warning was filed before them)."""
     warn_data(context).pop("warn", None)
     await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END

@@ -14,6 +14,7 @@ from tests.botkit import KNIFE, BotKit, sqlite_bot
 OFFICER = 3101
 CHIEF = 2101
 CITIZEN = 1101
+WAGES_CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 
 
 @pytest.fixture
@@ -41,27 +42,29 @@ async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotK
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(KNIFE)
     line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
-    proposal = await officer.wait_for_message(lambda m: "预警研判" in m.content, 10, since=action)
+    # Danger now is filed at once (trial 26 T24): the line first, then the receipt.
+    filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     replies = [m for m in officer.transcript() if m.from_bot]
-    assert replies.index(line) < replies.index(proposal)
+    assert replies.index(line) < replies.index(filed)
 
 
-async def test_trial_lowering_a_critical_level_can_be_backed_out_of(kit: BotKit) -> None:
+async def test_trial_lowering_a_level_can_be_backed_out_of(kit: BotKit) -> None:
+    """重大 to 一般 asks a reason (a 特别重大 one is filed at once: trial 26 T24)."""
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, KNIFE, "预警研判")
-    assert "等级：特别重大" in proposal.content
+    proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
+    assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
-    ask = await kit.press(officer, proposal, "较大", "须说明理由")
+    ask = await kit.press(officer, proposal, "一般", "须说明理由")
     assert "保持" in str(ask.buttons)
-    kept = await kit.press(officer, ask, "保持“特别重大”", "预警研判")
-    assert "等级：特别重大" in kept.content and "确认" in str(kept.buttons)
+    kept = await kit.press(officer, ask, "保持“重大”", "预警研判")
+    assert "等级：重大" in kept.content and "确认" in str(kept.buttons)
     # /cancel while a reason is asked for backs out of the lowering, never out of the warning.
     await kit.press(officer, kept, "更改等级", lambda m: m is kept and len(m.buttons) >= 4)
-    await kit.press(officer, kept, "较大", "须说明理由")
+    await kit.press(officer, kept, "一般", "须说明理由")
     again = await kit.say(officer, "/cancel", "预警研判")
-    assert "等级：特别重大" in again.content and "未报送" not in again.content
+    assert "等级：重大" in again.content and "未报送" not in again.content
     assert "确认" in str(again.buttons)
 
 
@@ -170,7 +173,7 @@ async def test_trial_warning_photos_are_kept_as_they_arrive(kit: BotKit) -> None
     assert len((await kit.case(case.id)).photo_file_ids) == 2
 
 
-async def test_trial_critical_warning_is_sent_on_confirm_and_details_amend_it(
+async def test_trial_critical_warning_is_sent_at_once_and_details_amend_it(
     kit: BotKit,
 ) -> None:
     officer = kit.user(OFFICER, "张信息员")
@@ -178,8 +181,7 @@ async def test_trial_critical_warning_is_sent_on_confirm_and_details_amend_it(
     chief = kit.user(CHIEF, "李站长")
     await kit.bind(chief, "dongcheng", Role.CHIEF)
     await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, KNIFE, "预警研判")
-    action = officer.press(proposal, "确认")
+    action = officer.send_text(KNIFE)  # 特别重大: no 确认 to wait for (trial 26 T24)
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     await officer.wait_for_message(lambda m: "可选 1/3" in m.content, 10, since=action)
     (case,) = await kit.cases()
@@ -208,8 +210,7 @@ async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, KNIFE, "预警研判")
-    await kit.press(officer, proposal, "确认", "可选 1/3")
+    await kit.say(officer, KNIFE, "可选 1/3")
     ended = await kit.say(officer, "/cancel", "预警")
     assert "未报送" not in ended.content and "已报送" in ended.content
     (case,) = await kit.cases()

@@ -276,7 +276,14 @@ class PeopleService:
             case = await store.get_case(session, case_id)
             if case is None:
                 raise CaseError("not_found", "没有找到该案件。")
-            if person is None or not self.cases.may_act(person, case):
+            deciding = action == CaseAction.EXTEND_NO
+            if person is None or (
+                not self.cases.decides_extensions(person)
+                if deciding
+                else not self.cases.may_act(person, case)
+            ):
+                if deciding:
+                    raise CaseError("forbidden", "只有督查督办中心可以审批延期申请。")
                 raise CaseError(
                     "forbidden",
                     f"此件由{self.cases.unit_name(case.owning_unit_id)}承办，"
@@ -284,6 +291,10 @@ class PeopleService:
                 )
             if case.version != version:
                 raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
+            if action == CaseAction.EXTEND_NO:
+                if case.extension_due_at is None:
+                    raise CaseError("no_request", "该案件没有待审批的延期申请。")
+                return case.number or str(case.id)
             at_desk = case.status in (CaseStatus.REGISTERED, CaseStatus.RETURNED)
             if action == CaseAction.REJECT and at_desk and not self.cases.may_reject(person, case):
                 raise CaseError(

@@ -131,7 +131,8 @@ def proposal(preview: Preview, text: str, district: District, *, unsure: bool) -
     if keywords:
         lines.append(f"识别到的关键词：{keywords}")
     lines.append("")
-    lines.append(f"您的描述：{snippet(text)}")
+    lines.append(f"您的描述：{snippet(mask_sensitive(text))}")
+    lines += sensitive_warning(text)
     lines.append("")
     lines.append(
         "请选择一个部门；不确定的话点「交由工作人员分派」直接提交，工作人员会为您转交；"
@@ -174,7 +175,8 @@ def submit_markup(draft: int) -> InlineKeyboardMarkup:
 def chosen_bureau(district: District, bureau_id: str, text: str) -> str:
     """The proposal after the citizen chose a bureau by hand."""
     lines = ["已按您的选择更改：", *bureau_lines(district, district.bureaus[bureau_id])]
-    lines.append(f"您的描述：{snippet(text)}")
+    lines.append(f"您的描述：{snippet(mask_sensitive(text))}")
+    lines += sensitive_warning(text)
     lines.append("")
     lines.append("如需登记并跟踪办理，请点「提交」；还不对请点「换一个部门」。")
     return "\n".join(lines)

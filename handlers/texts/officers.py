@@ -49,6 +49,29 @@ WARN_NEEDS_DESCRIPTION = (
     "例如：/warn 小区业主五十余人在售楼处聚集维权。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+
+def photo_kept_early(count: int, step: str) -> str:
+    """A photo sent at the place or head-count step: kept; the step is asked again."""
+    return (
+        f"已收到第{count}张照片，已补充到预警。请继续回答{step}，或点「跳过」；"
+        "不再补充请发送「完成」。"
+    )
+
+
+def place_kept_prompt(place: str) -> str:
+    """``/warn PLACE`` (or a bare place for the text): the place is kept; what happened?"""
+    return (
+        f"已记下地点：{place}。\n"
+        "请描述预警情况：发生了什么、涉及多少人、有多紧急（地点不用再写）。发送 /cancel 取消。"
+    )
+
+
+#: A warning the rules rate 特别重大 is filed the moment its text arrives (no 确认 to wait for).
+WARNING_FILED_AT_ONCE = (
+    "情况危急，预警已立即报送，无需再点「确认」。部门或等级有误，请点上条的「补充说明」写明，"
+    "承办单位会看到；也可继续补充地点、人数、照片。"
+)
 PHONE_FOR_OFFICERS = "/phone 供信息员登记联系电话。群众反映问题时，可在提交问题的第 2 步留下电话。"
 PHONE_HINT = "发送 /phone 手机号 登记您的联系电话，站长收到您的预警时可以回电。"
 
@@ -74,15 +97,21 @@ def phone_saved(phone: str | None) -> str:
 
 #: The proposal's last line once the warning is filed.
 CONFIRMED_LINE = "✔ 已确认，预警已报送（编号见下条）。"
+#: Under the proposal of a 特别重大 warning, filed without waiting for 确认.
+FILED_AT_ONCE_LINE = "✔ 情况危急，预警已立即报送（编号见下条）。"
 
 
 def warning_proposal(
-    draft: Mapping[str, object], district: District, *, confirmed: bool = False
+    draft: Mapping[str, object],
+    district: District,
+    *,
+    confirmed: bool = False,
+    at_once: bool = False,
 ) -> str:
     """The proposed room, bureau and severity of a warning, for confirmation.
 
     ``confirmed``: the proposal as it stays once the warning is filed (the receipt with
-    the number follows it).
+    the number follows it); ``at_once``: filed without 确认 (特别重大).
     """
     room = district.rooms.get(str(draft.get("room") or ""))
     bureau = district.bureaus.get(str(draft.get("bureau") or ""))
@@ -114,7 +143,10 @@ def warning_proposal(
         lines.append("分类依据：关键词" + "、".join(f"“{k}”" for k in keywords[:6]))
     lines.append(f"内容：{snippet(str(draft.get('text', '')))}")
     lines.append("")
-    lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
+    if at_once:
+        lines.append(FILED_AT_ONCE_LINE)
+    else:
+        lines.append(CONFIRMED_LINE if confirmed else "请确认，或更改部门、等级。")
     return "\n".join(lines)
 
 

@@ -90,6 +90,7 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
     CaseAction.RETURN: "退单",
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "不予受理",
+    CaseAction.EXTEND_NO: "不同意延期",
 }
 
 
@@ -106,6 +107,11 @@ def note_prompt(action: CaseAction, number: str) -> str:
         return (
             f"请发送 {number} 不予受理的理由（将告知反映人，例如：内容与诉求无关、"
             "含辱骂内容、无法识别的信息）。发送 /cancel 取消。"
+        )
+    if action == CaseAction.EXTEND_NO:
+        return (
+            f"请发送不同意 {number} 延期的理由（将告知承办单位，例如：路灯维修无需5个工作日）。"
+            "发送 /cancel 取消（延期申请仍待审批）。"
         )
     return f"请发送 {number} 的退单理由（案件将退回分派台重新派单）。发送 /cancel 取消。"
 
@@ -141,6 +147,8 @@ def note_done(action: CaseAction, view: CaseView) -> str:
         return f"已上报：{view.number}，已提交{view.escalated_to_unit_name}督办。"
     if action == CaseAction.REJECT:
         return f"已不予受理：{view.number}，已结案并将理由告知反映人。"
+    if action == CaseAction.EXTEND_NO:
+        return f"已不同意延期：{view.number}，已将理由告知{view.owning_unit_name}。"
     return f"已退单：{view.number}，已退回{view.owning_unit_name}重新派单。"
 
 
@@ -194,6 +202,7 @@ ACTION_NAMES: dict[CaseAction, str] = {
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "作不予受理处理",
     CaseAction.DISPATCH: "派单",
+    CaseAction.EXTEND_NO: "不同意延期",
 }
 
 

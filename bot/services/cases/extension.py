@@ -180,14 +180,18 @@ class CaseExtension(CaseTx):
                 s,
                 case,
                 now,
-                lambda v: _decision_for_station(v, approve, due, tz),
+                lambda v: _decision_for_station(v, approve, due, tz, note_),
                 reporter_text=await self.for_reporter(s, case, reporter_text),
             )
             return self.view_for(case, actor, now)
 
 
-def _decision_for_station(view: CaseView, approved: bool, due: datetime, tz: ZoneInfo) -> str:
-    """The station's message on the decision; ``due`` is the deadline in force after it."""
+def _decision_for_station(
+    view: CaseView, approved: bool, due: datetime, tz: ZoneInfo, note: str | None = None
+) -> str:
+    """The station's message on the decision; ``due`` is the deadline in force after it,
+    ``note`` the supervision centre's reason (a refusal is told why)."""
+    reason = f"\n理由：{note}" if note else ""
     if approved:
-        return f"延期申请已批准：{view.number} 办结时限延至{fmt_time(due, tz)}。"
-    return f"延期申请未获批准：{view.number} 仍须于{fmt_time(due, tz)}前办结。"
+        return f"延期申请已批准：{view.number} 办结时限延至{fmt_time(due, tz)}。{reason}"
+    return f"延期申请未获批准：{view.number} 仍须于{fmt_time(due, tz)}前办结。{reason}"
