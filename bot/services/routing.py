@@ -133,20 +133,35 @@ def route_request(
     )
 
 
-def route_danger(district: District, route: Route, owner_bureau: str | None) -> Route:
-    """``route`` given to the owner of a danger now, when the rubric names one.
+def route_danger(
+    district: District, route: Route, owner_bureau: str | None, line_bureau: str | None = None
+) -> Route:
+    """``route`` given to the owner of a danger now, when one is named.
 
-    A report of danger now (a fire, a person missing, people trapped) is owned
-    at once by its danger family's bureau (:mod:`nlp.danger_owner`, as
-    :func:`nlp.classify.classify` decided) whatever the classifier's confidence
-    or a caller's category: it does not wait at the dispatcher desk, and an
-    Open311 ``service_code`` does not send a fire to the environment bureau.
-    ``owner_bureau`` is ``None`` when the danger's owner did not decide the
-    classification (a confident topic of another room keeps its route).
+    A report of danger now (a fire, a person missing, people trapped, a
+    poisoning) is owned at once by the bureau that can act on it
+    (``owner_bureau``, :func:`bot.services.triage.danger_owner_bureau`: its rubric
+    family's bureau) whatever the classifier's confidence, a
+    confident topic (an address such as 和平小区5栋 reads as a planning matter:
+    trial 26 T1) or a caller's category: it does not wait at the dispatcher desk,
+    and an Open311 ``service_code`` does not send a fire to the environment bureau.
+    The station the topic (or the caller's choice) would have given, when another,
+    is informed at once (``also_notify``): it reads the card, masked, and does not act.
+    When no family owns it, a case that would wait at the desk goes to
+    ``line_bureau`` (:func:`bot.services.triage.line_owner_bureau`: 卫生局 for a
+    collapse, trial 26 T15); a routed topic keeps its route (井盖丢了，小孩掉下去受伤了
+    stays the construction bureau's). Otherwise ``route`` is kept.
     """
+    if owner_bureau is None and route.to_desk:
+        owner_bureau = line_bureau
     if owner_bureau is None or owner_bureau not in district.bureaus:
         return route
     bureau = district.bureaus[owner_bureau]
+    topic = (
+        ()
+        if route.to_desk or route.owning_unit_id == bureau.station_id
+        else (route.owning_unit_id,)
+    )
     return Route(
         bureau.station_id,
         bureau.room_id,
@@ -154,6 +169,7 @@ def route_danger(district: District, route: Route, owner_bureau: str | None) -> 
         False,
         "danger",
         route.territorial_unit_id,
+        topic,
     )
 
 

@@ -32,7 +32,13 @@ from bot.services.routing import (
     route_warning,
     warning_recipients,
 )
-from bot.services.triage import LEVEL_RANK, check_level, danger_owner_bureau, emergency_of
+from bot.services.triage import (
+    LEVEL_RANK,
+    check_level,
+    danger_owner_bureau,
+    emergency_of,
+    line_owner_bureau,
+)
 from config.district import SEVERITIES
 from nlp.families import SELF_HARM
 from storage.enums import CaseKind, Channel
@@ -57,10 +63,11 @@ class CaseIntake(CaseFiling):
 
         A request that describes danger now (:func:`bot.services.triage.emergency_of`)
         is filed as critical, with the critical deadlines, and owned at once by
-        its danger's bureau when the classifier routed it there
+        the bureau that can act on its danger, whatever its topic
         (:func:`bot.services.routing.route_danger`); besides its owner the
-        dispatcher desk, ``district.warning_centres`` and ``district.leadership``
-        get its card at once, as for a critical warning.
+        station of its topic (when another), the dispatcher desk,
+        ``district.warning_centres`` and ``district.leadership`` get its card at
+        once, as for a critical warning.
 
         Raises:
             CaseError: ``bad_input`` (empty/too long text, unknown unit),
@@ -86,11 +93,14 @@ class CaseIntake(CaseFiling):
         if emergency is not None:
             severity = "critical"
             priority = self.district.severity_priority["critical"]
-            route = route_danger(self.district, route, danger_owner_bureau(text, c.bureau))
+            route = route_danger(
+                self.district, route, danger_owner_bureau(text), line_owner_bureau(emergency)
+            )
             also = tuple(
                 u
                 for u in dict.fromkeys(
                     (
+                        *route.also_notify,
                         self.district.dispatcher,
                         *warning_recipients(self.district, "critical"),
                         *police_copy(self.district, emergency),
