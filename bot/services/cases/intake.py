@@ -309,7 +309,13 @@ class CaseIntake(CaseFiling):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            return await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
+            view = await self._announce_tx(
+                s, case, now, officer, route.also_notify, receipt, pings
+            )
+            names = tuple(
+                self.district.units[u].name for u in route.also_notify if u in self.district.units
+            )
+            return replace(view, informed_unit_names=names)
 
     async def add_emergency_details(
         self,
