@@ -84,3 +84,36 @@ async def test_a_serious_warning_gets_one_reminder_then_escalates(kit: BotKit) -
     events = await kit.events(case.id)
     assert events.count("renotified") == 1 and "escalated" in events
     assert (await kit.case(case.id)).escalation_level == 1
+
+
+async def test_after_escalation_the_card_shows_the_rounds_deadline_labelled(
+    kit: BotKit,
+) -> None:
+    """T11: a future 签收时限 stood beside 【已超期】 after escalation; it is the
+    supervision round's deadline and says so (督办签收时限), while 【催签收】 named
+    the first, missed one."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    station = kit.user(STATION, "东城站长")
+    await kit.bind(station, "dongcheng", Role.CHIEF)
+    await kit.say(officer, f"/warn {PETITION}", "预警已报送")
+    (case,) = await kit.cases()
+    number = case.number or ""
+    first_due = case.ack_due_at
+    assert first_due is not None
+    card = await station.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
+    assert "\n签收时限：" in card.content and "督办签收时限" not in card.content
+    sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    kit.clock.advance(first_due - kit.clock.now() + timedelta(seconds=1))
+    while (await kit.case(case.id)).escalation_level == 0:
+        assert await sched.run_due() == 1
+        kit.clock.advance(kit.district.escalation.renotify_interval)
+    await kit.delivered()
+    stored = await kit.case(case.id)
+    assert stored.ack_due_at is not None and stored.ack_due_at > kit.clock.now()
+    reminder = next(m for m in station.transcript() if m.content.startswith("【催签收】"))
+    card = next(m for m in station.transcript() if m.message_id == card.message_id)
+    assert "【已超期】" in card.content
+    assert "督办签收时限：" in card.content and "\n签收时限：" not in card.content
+    shown = card.content.split("督办签收时限：")[1].splitlines()[0]
+    assert shown not in reminder.content  # the missed first deadline is not shown as current
