@@ -2,6 +2,8 @@
 
 T3: the /warn receipt lists every unit the warning reached, the police's copy of a
 danger to life included (the officer must know whether to call 110 themselves).
+T12: a warning naming another street's residential area (西湖街道金桥居民区) sets 属地 to
+it and informs that room and its street station; the officer's station keeps it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from tests.botkit import WAIT, BotKit, sqlite_bot
 
 OFFICER = 2611
 POLICE = 2612
+STATION = 2613
+XIHU = 2614
+JINQIAO = 2615
+PETITION = "西湖街道金桥居民区有几个老人在群里说要组织去北京上访，时间定在下周三"
 KNIFE = "东城菜市场门口两个摊贩打起来了，其中一人拿着菜刀追砍，已经有人流血"
 
 
@@ -55,3 +61,28 @@ async def test_the_warning_receipt_names_every_unit_it_reached(kit: BotKit) -> N
     assert kit.district.units[police_station].name in sent_to
     card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
     assert not card.buttons  # the police's copy is for reading
+
+
+async def test_a_warning_about_another_street_informs_its_station(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    station = kit.user(STATION, "东城站长")
+    await kit.bind(station, "dongcheng", Role.CHIEF)
+    xihu = kit.user(XIHU, "西湖站长")
+    await kit.bind(xihu, "xihu", Role.CHIEF)
+    jinqiao = kit.user(JINQIAO, "金桥室主任")
+    await kit.bind(jinqiao, "xihu_jinqiao", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {PETITION}", "预警已报送")
+
+    (case,) = await kit.cases()
+    assert case.owning_unit_id == "dongcheng"  # the officer's station keeps it
+    assert case.territorial_unit_id == "xihu_jinqiao"
+    notified = await _notified(kit, case.id)
+    assert "xihu_jinqiao" in notified and "xihu" in notified
+    assert "西湖街道群众工作站" in receipt.content and "金桥居民区群众工作室" in receipt.content
+    number = case.number or ""
+    own = await station.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
+    assert "属地：金桥居民区群众工作室" in own.content
+    for chief in (xihu, jinqiao):
+        card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
+        assert "属地：金桥居民区群众工作室" in card.content and not card.buttons

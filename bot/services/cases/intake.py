@@ -26,6 +26,7 @@ from bot.services.lifecycle import (
     record,
 )
 from bot.services.routing import (
+    named_territory,
     police_copy,
     route_danger,
     route_request,
@@ -195,7 +196,9 @@ class CaseIntake(CaseFiling):
         ``receipt=False`` as for :meth:`file_request`.
 
         High and critical warnings also reach ``district.warning_centres`` at
-        once, critical ones also ``district.leadership``. The rubric's level is
+        once, critical ones also ``district.leadership``; a street or residential
+        area of the district named in the text is the 属地 and is told
+        (:func:`bot.services.routing.named_territory`). The rubric's level is
         filed unless the officer chose another: raising is free, lowering a
         critical level needs ``draft.severity_reason``; any other level than
         the rubric's is recorded as a ``severity_changed`` event.
@@ -248,11 +251,19 @@ class CaseIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
+            # A street or residential area of the district named in the text is the
+            # 属地 and is told; the officer's station keeps the case (trial 26 T12).
+            territory, informed = named_territory(self.district, text, officer.unit_id)
+            if informed:
+                also_notify = tuple(dict.fromkeys((*route.also_notify, *informed)))
+                route = replace(route, also_notify=also_notify)
             priority = self.district.severity_priority[severity]
             case = self._new_case(
                 CaseKind.WARNING, text, c, route, now, channel, officer.id, priority, severity
             )
-            if self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
+            if territory is not None:
+                case.territorial_unit_id = territory
+            elif self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
                 case.territorial_unit_id = officer.unit_id
             case.address = _clean(draft.place, 500)
             case.latitude, case.longitude = draft.latitude, draft.longitude
@@ -309,9 +320,7 @@ class CaseIntake(CaseFiling):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            view = await self._announce_tx(
-                s, case, now, officer, route.also_notify, receipt, pings
-            )
+            view = await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
             names = tuple(
                 self.district.units[u].name for u in route.also_notify if u in self.district.units
             )
