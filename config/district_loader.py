@@ -75,7 +75,7 @@ def _build(raw: Mapping[str, Any], r: TomlReader) -> District:
     calendar = _read_calendar(raw, r)
     deadlines = _read_deadlines(raw, r, calendar)
     severity_priority = _read_severity_priority(raw, r)
-    escalation = _read_escalation(raw, r, units)
+    escalation = _read_escalation(raw, r, units, frozenset(deadlines))
     fu_raw = r.table(raw, "follow_up", "")
     satisfaction, weights, policy = _read_assessment(raw, r)
     targets = r.table(raw, "targets", "")
@@ -286,7 +286,10 @@ def _read_severity_priority(raw: Mapping[str, Any], r: TomlReader) -> dict[str, 
 
 
 def _read_escalation(
-    raw: Mapping[str, Any], r: TomlReader, units: Mapping[str, UnitSpec]
+    raw: Mapping[str, Any],
+    r: TomlReader,
+    units: Mapping[str, UnitSpec],
+    deadline_classes: frozenset[str],
 ) -> EscalationPolicy:
     """The ``[escalation]`` table: re-notification, reminders and overrides."""
     esc_raw = r.table(raw, "escalation", "")
@@ -300,6 +303,17 @@ def _read_escalation(
         if not isinstance(dst, str) or dst not in units:
             raise r.fail(f"escalation.overrides.{src}", f"unknown unit {dst!r}")
         overrides[src] = dst
+    by_priority = esc_raw.get("renotify_count_by_priority", {})
+    if not isinstance(by_priority, Mapping):
+        raise r.fail("escalation.renotify_count_by_priority", "must be a table of class = count")
+    counts: dict[str, int] = {}
+    for priority in by_priority:
+        if priority not in deadline_classes:
+            raise r.fail(
+                f"escalation.renotify_count_by_priority.{priority}",
+                f"unknown deadline class {priority!r}",
+            )
+        counts[priority] = r.count(by_priority, priority, "escalation.renotify_count_by_priority")
     return EscalationPolicy(
         renotify_count=r.count(esc_raw, "renotify_count", "escalation"),
         renotify_interval=r.duration(esc_raw, "renotify_interval", "escalation"),
@@ -314,6 +328,7 @@ def _read_escalation(
             if "urge_interval" in esc_raw
             else timedelta(hours=24)
         ),
+        renotify_counts=counts,
     )
 
 

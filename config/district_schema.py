@@ -7,6 +7,7 @@ lookups the services ask of it. Import these names from :mod:`config.district`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -136,6 +137,14 @@ class EscalationPolicy:
     remind_interval: timedelta = timedelta(days=1)
     #: A supervising unit's 催办 by hand: at most once per case per this period.
     urge_interval: timedelta = timedelta(hours=24)
+    #: ``renotify_count`` for a deadline class (``critical``, ``high`` ...) that
+    #: differs from the default: 0 for a critical case, whose missed 签收 goes to
+    #: the level above at once (trial 26 T5).
+    renotify_counts: Mapping[str, int] = field(default_factory=dict)
+
+    def renotify_count_for(self, priority: str) -> int:
+        """How many 催签收 the owner gets before a case of ``priority`` escalates."""
+        return self.renotify_counts.get(priority, self.renotify_count)
 
 
 @dataclass(frozen=True)

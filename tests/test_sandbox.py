@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,31 @@ async def test_trial_sandbox_answers_first_messages_after_restart_on_same_db(
             if run == 2:
                 # The restarted fake continued after the ids the service had stored.
                 assert sent["update_id"] > 1, sent
+
+
+async def test_trial26_a_restart_on_the_same_db_keeps_the_clock(tmp_path: Path) -> None:
+    """Trial 26 T8: after 快进 and a restart on the same --db the clock was back at real time,
+    and a 办结 after the restart was recorded before the 签收 made before it."""
+    db = tmp_path / "trainee.db"
+    offsets: list[float] = []
+    for run in (1, 2):
+        async with running_sandbox(tmp_path, db) as url, aiohttp.ClientSession() as http:
+            async with http.get(f"{url}sandbox/state") as r:
+                state = await r.json()
+            officer = next(p for p in state["personas"] if p["role"] == "officer")["chat_id"]
+            offsets.append(state["clock"]["offset_hours"])
+            text = f"/warn 东城街道幸福小区门口第{run}次有十几个人聚集议论拆迁补偿"
+            async with http.post(
+                f"{url}fakeapi/_fake/chats/{officer}/send", json={"text": text}
+            ) as r:
+                assert r.status == 200
+            await _wait_for_bot_reply(http, url, officer, "预警已报送")
+            if run == 1:
+                async with http.post(f"{url}sandbox/advance", json={"hours": 2.5}) as r:
+                    assert r.status == 200
+                    assert (await r.json())["offset_hours"] >= 2.5
+    assert offsets[0] == 0.0
+    assert offsets[1] >= 2.5, offsets  # the restarted sandbox resumed ahead, not at real time
+    with sqlite3.connect(db) as conn:
+        times = [row[0] for row in conn.execute("SELECT created_at FROM case_events ORDER BY id")]
+    assert len(times) >= 2 and times == sorted(times), times

@@ -132,7 +132,8 @@ async def test_trial_web_greetings_are_not_filed(site: Site) -> None:
 
 async def test_trial_web_emergency_at_the_desk_is_not_said_to_be_dispatched(site: Site) -> None:
     """Trial 22: an emergency still at the dispatcher desk was told 已转承办单位."""
-    page = await _form(site, "有人在桥上要跳河，快来人")
+    # A bare cry for help names no owner (a jumper would be the police's at once).
+    page = await _form(site, "救命啊，快来人啊")
     case = await _only_case(site.db)
     assert case.owning_unit_id == site.service.district.dispatcher
     assert "已转承办单位" not in page
@@ -251,7 +252,8 @@ async def test_trial_danger_to_life_reaches_the_police(site: Site, district: Dis
     assert warning.severity == "critical"
     cards = {r.person_id for r in await outbox_rows(site.db, warning.id) if r.kind == "card"}
     assert police.id in cards
-    # A fire calls 119, not the police: their station is not copied.
+    # A fire is the police's to own (trial 26 T1: they dispatch the fire brigade).
     fire = await site.service.file_request(person.id, RequestDraft("隔壁楼着火了，浓烟很大"))
+    assert fire.owning_unit_id == district.bureaus["police"].station_id
     cards = {r.person_id for r in await outbox_rows(site.db, fire.id) if r.kind == "card"}
-    assert police.id not in cards
+    assert police.id in cards

@@ -134,7 +134,10 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
     high_steps = await _steps(kit, high)
     lowered_steps = await _steps(kit, lowered)
     assert high_steps == lowered_steps
-    assert [s[0] for s in high_steps][:3] == ["renotified", "renotified", "escalated"]
+    # 重大: the class's 催签收 (one since trial 26 T5), then up a level.
+    reminded = kit.district.escalation.renotify_count_for("high")
+    assert reminded == 1
+    assert [s[0] for s in high_steps][: reminded + 1] == ["renotified"] * reminded + ["escalated"]
     for case in (high, lowered):
         stored = await kit.case(case.id)
         assert stored.escalation_level >= 2 and stored.escalated_to_unit_id is not None
@@ -148,4 +151,4 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
         [line for line in _got(chiefs["room"], c) if line.startswith("【催签收】")]
         for c in (high, lowered)
     ]
-    assert len(reminders[0]) == len(reminders[1]) == 2
+    assert len(reminders[0]) == len(reminders[1]) == reminded

@@ -134,3 +134,38 @@ async def _first_lamp(db: Database) -> Case:
         case = await s.scalar(select(Case).order_by(Case.id))
     assert case is not None
     return case
+
+
+async def test_trial26_a_form_left_open_loses_nothing(
+    browser: Browser, form: tuple[str, CaseService, FakeClock], db: Database
+) -> None:
+    """Trial 26 T10 in Chromium: a neighbour's form opened hours earlier. The fire is filed;
+    the lamp comes back typed in a fresh form whose one click files it."""
+    from playwright.async_api import expect
+
+    from bot.web.citizen_form_tokens import FORM_TTL
+
+    base, _service, clock = form
+    page = await browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    lamp = "和平路的路灯坏了一个星期，晚上看不清路"
+    await page.goto(f"{base}/report")
+    await page.locator("#text").fill(lamp)
+    clock.advance(FORM_TTL + timedelta(minutes=30))
+    await page.get_by_role("button", name="提交诉求").click()
+    await expect(page.locator(".error")).to_contain_text("尚未提交", timeout=WAIT_MS)
+    await expect(page.locator("#text")).to_have_value(lamp)
+    await shot(page, "trial26-t10-kept")
+    await page.get_by_role("button", name="提交诉求").click()
+    await expect(page.locator(".ok")).to_contain_text("已登记", timeout=WAIT_MS)
+
+    await page.goto(f"{base}/report")
+    await page.locator("#text").fill(FIRE)
+    clock.advance(FORM_TTL + timedelta(minutes=30))
+    await page.get_by_role("button", name="提交诉求").click()
+    await expect(page.locator(".emergency")).to_contain_text("119（火警）", timeout=WAIT_MS)
+    receipt = await page.locator("body").inner_text()
+    assert NUMBER.search(receipt) is not None, receipt
+    await shot(page, "trial26-t10-fire-filed")
+    async with db.session() as s:
+        texts = list((await s.scalars(select(Case.original_text).order_by(Case.id))).all())
+    assert texts == [lamp, FIRE]

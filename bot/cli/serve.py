@@ -212,6 +212,7 @@ async def run_sandbox(
         SandboxState,
         add_sandbox_routes,
         register_fake_users,
+        resume_clock,
         seed_people,
     )
     from bot.runtime.assembly import open_runtime
@@ -235,6 +236,11 @@ async def run_sandbox(
         fake = FakeBotApi(token=SANDBOX_TOKEN, first_update_id=seen + 1)
         register_fake_users(fake, everyone)
         clock = OffsetClock(settings.clock_start)
+        # The same --db again: the clock resumes where the record stopped (trial 26 T8).
+        moved = await resume_clock(db, clock)
+        if moved:
+            hours = clock.offset.total_seconds() / 3600
+            log.info("sandbox clock resumed %.2f h ahead of real time", hours)
         runtime = await open_runtime(
             replace(settings, database_url=url), clock=clock, district=district, db=db
         )

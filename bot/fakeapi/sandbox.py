@@ -26,7 +26,8 @@ from bot.services.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind, chief_title
 from storage.db import Database
 from storage.enums import Role
-from storage.models import Case, Person, Timer
+from storage.models import Case, CaseEvent, Person, Timer
+from storage.state import get_state, put_state
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,51 @@ async def handle_state(request: web.Request) -> web.Response:
     )
 
 
+#: Where the sandbox keeps its clock (``bot_state``), so a restart on the same
+#: ``--db`` resumes where the trainee left it (trial 26 T8).
+CLOCK_STATE = ("sandbox", "clock", "now")
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+async def save_clock(state: SandboxState) -> None:
+    """Record the sandbox's current time (after each fast forward)."""
+    async with state.db.session() as session:
+        await put_state(session, *CLOCK_STATE, state.clock.now().isoformat())
+
+
+async def resume_clock(db: Database, clock: OffsetClock) -> timedelta:
+    """Move ``clock`` forward to the last time this database saw (trial 26 T8).
+
+    The sandbox's clock runs ahead of real time by what the trainee fast
+    forwarded; a restart on the same ``--db`` started it again at the real time,
+    so a 办结 after the restart was recorded hours *before* the 签收 made before
+    it. The clock resumes at the latest of the time saved at the last fast
+    forward and the newest case event, case or fired timer, then runs on:
+    time never goes backwards in the record. Returns how far it moved.
+    """
+    async with db.session() as session:
+        saved = await get_state(session, *CLOCK_STATE)
+        newest = [
+            await session.scalar(select(func.max(CaseEvent.created_at))),
+            await session.scalar(select(func.max(Case.created_at))),
+            await session.scalar(select(func.max(Timer.fired_at))),
+        ]
+    if isinstance(saved, str):
+        try:
+            newest.append(datetime.fromisoformat(saved))
+        except ValueError:
+            log.warning("sandbox clock state unreadable; ignored")
+    times = [t for t in (_aware(t) for t in newest) if t is not None]
+    behind = max(times) - clock.now() if times else timedelta(0)
+    if behind <= timedelta(0):
+        return timedelta(0)
+    clock.advance(behind)
+    return behind
+
+
 #: At most this many clock stops in one jump (each stop fires what is due then).
 MAX_STOPS = 500
 
@@ -242,6 +288,7 @@ async def handle_advance(request: web.Request) -> web.Response:
     if not timedelta(0) < delta <= MAX_ADVANCE:
         return web.json_response({"error": "hours must be between 0 and 720"}, status=400)
     fired = await advance_and_fire(state, delta)
+    await save_clock(state)
     state.poke_delivery()
     return web.json_response(
         {"fired": fired, "offset_hours": round(state.clock.offset.total_seconds() / 3600, 2)}

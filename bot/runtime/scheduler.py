@@ -25,7 +25,9 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
 
 * ``ack_due`` — payload ``{"unit_id", "level", "round"}``. Valid while the case
   still awaits acknowledgement (or dispatching, at the desk) with the same
-  owner and escalation level. At level 0, rounds ``0 .. renotify_count-1``:
+  owner and escalation level. At level 0, rounds ``0 .. renotify_count-1``
+  (``renotify_count_by_priority`` for the case's deadline class: 0 for a
+  critical case, which escalates at the first miss):
   re-notify the owner (event ``renotified``) and check again after
   ``escalation.renotify_interval``; then escalate one level up (event
   ``escalated``, reason ``ack_overdue``). Above level 0 nobody is re-pinged:
@@ -147,7 +149,7 @@ class Scheduler:
             round_ = int(payload.get("round", 0))
             policy = self.district.escalation
             # Re-notify only at the first level; above it escalation is the reminder.
-            if case.escalation_level == 0 and round_ < policy.renotify_count:
+            if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
                 await self.service.renotify_tx(s, case, now, round_ + 1)
                 await self.service.schedule_ack_tx(
                     s, case, now, now + policy.renotify_interval, round_ + 1

@@ -280,10 +280,13 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         lines.append(f"{chooser}自选部门，系统建议：{view.suggested_name}")
     if view.territorial_unit_name:
         lines.append(f"属地：{view.territorial_unit_name}")
+    # After an escalation the 签收/派单时限 is the new level's round (督办…), not the missed
+    # first one the 【催签收】 messages named: labelled so, one deadline per round (trial 26 T11).
+    round_ = "督办" if view.escalation_level else ""
     if view.status in ("registered", "returned"):
-        lines.append(f"派单时限：{fmt_time(view.ack_due_at, tz)}")
+        lines.append(f"{round_}派单时限：{fmt_time(view.ack_due_at, tz)}")
     elif view.status in ("dispatched", "reopened"):
-        lines.append(f"签收时限：{fmt_time(view.ack_due_at, tz)}")
+        lines.append(f"{round_}签收时限：{fmt_time(view.ack_due_at, tz)}")
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)

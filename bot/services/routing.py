@@ -13,14 +13,16 @@ Pure functions over the district configuration; no I/O.
   unit (属地) of the case.
 * A warning goes to the reporting officer's own unit; high and critical
   warnings are also sent at once to ``district.warning_centres``, critical ones
-  also to ``district.leadership``.
+  also to ``district.leadership``. A street or residential area of the
+  district's own list named in the text (西湖街道, 金桥居民区) is its 属地 and is
+  informed (:func:`named_territory`); the officer's station keeps the case.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.district import District
+from config.district import GRASSROOTS_KINDS, District, UnitKind, place_name
 from nlp.emergency import Emergency
 
 POLICE_BUREAU = "police"
@@ -133,20 +135,35 @@ def route_request(
     )
 
 
-def route_danger(district: District, route: Route, owner_bureau: str | None) -> Route:
-    """``route`` given to the owner of a danger now, when the rubric names one.
+def route_danger(
+    district: District, route: Route, owner_bureau: str | None, line_bureau: str | None = None
+) -> Route:
+    """``route`` given to the owner of a danger now, when one is named.
 
-    A report of danger now (a fire, a person missing, people trapped) is owned
-    at once by its danger family's bureau (:mod:`nlp.danger_owner`, as
-    :func:`nlp.classify.classify` decided) whatever the classifier's confidence
-    or a caller's category: it does not wait at the dispatcher desk, and an
-    Open311 ``service_code`` does not send a fire to the environment bureau.
-    ``owner_bureau`` is ``None`` when the danger's owner did not decide the
-    classification (a confident topic of another room keeps its route).
+    A report of danger now (a fire, a person missing, people trapped, a
+    poisoning) is owned at once by the bureau that can act on it
+    (``owner_bureau``, :func:`bot.services.triage.danger_owner_bureau`: its rubric
+    family's bureau) whatever the classifier's confidence, a
+    confident topic (an address such as 和平小区5栋 reads as a planning matter:
+    trial 26 T1) or a caller's category: it does not wait at the dispatcher desk,
+    and an Open311 ``service_code`` does not send a fire to the environment bureau.
+    The station the topic (or the caller's choice) would have given, when another,
+    is informed at once (``also_notify``): it reads the card, masked, and does not act.
+    When no family owns it, a case that would wait at the desk goes to
+    ``line_bureau`` (:func:`bot.services.triage.line_owner_bureau`: 卫生局 for a
+    collapse, trial 26 T15); a routed topic keeps its route (井盖丢了，小孩掉下去受伤了
+    stays the construction bureau's). Otherwise ``route`` is kept.
     """
+    if owner_bureau is None and route.to_desk:
+        owner_bureau = line_bureau
     if owner_bureau is None or owner_bureau not in district.bureaus:
         return route
     bureau = district.bureaus[owner_bureau]
+    topic = (
+        ()
+        if route.to_desk or route.owning_unit_id == bureau.station_id
+        else (route.owning_unit_id,)
+    )
     return Route(
         bureau.station_id,
         bureau.room_id,
@@ -154,6 +171,7 @@ def route_danger(district: District, route: Route, owner_bureau: str | None) -> 
         False,
         "danger",
         route.territorial_unit_id,
+        topic,
     )
 
 
@@ -214,3 +232,66 @@ def police_copy(district: District, emergency: Emergency | None) -> tuple[str, .
         return ()
     police = district.bureaus.get(POLICE_BUREAU)
     return (police.station_id,) if police is not None else ()
+
+
+#: Place kinds a warning's text may name as its 属地 (most specific first).
+_PLACE_KINDS: tuple[frozenset[UnitKind], ...] = (
+    GRASSROOTS_KINDS - {UnitKind.SCHOOL},
+    frozenset({UnitKind.STREET_STATION, UnitKind.PARK_STATION}),
+)
+_STATION_SUFFIX = "群众工作站"
+
+
+def place_names(unit_name: str) -> tuple[str, ...]:
+    """How a text names a street or residential area: 西湖街道, 金桥居民区, 阳光小区."""
+    name = place_name(unit_name).removesuffix(_STATION_SUFFIX)
+    names = [name]
+    if name.endswith("居民区") and name.removesuffix("居民区").endswith("小区"):
+        names.append(name.removesuffix("居民区"))  # 阳光小区居民区 is called 阳光小区
+    return tuple(n for n in names if len(n) >= 3)
+
+
+def _ancestors(district: District, unit_id: str) -> set[str]:
+    seen: set[str] = set()
+    current = district.units[unit_id].parent_id if unit_id in district.units else None
+    while current is not None and current not in seen and current in district.units:
+        seen.add(current)
+        current = district.units[current].parent_id
+    return seen
+
+
+def named_territory(
+    district: District, text: str, officer_unit_id: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The 属地 a warning's text names, and the units to inform of it (trial 26 T12).
+
+    A street or residential area of the district's own list named in ``text``
+    (its full name: 西湖街道, 金桥居民区, 和平社区, 阳光小区) is the case's 属地 — the
+    most specific one, the first written among equals — unless it is the
+    officer's own unit or one above it (a 金桥 officer writing 西湖街道 keeps 金桥).
+    The named area's unit and its street station are informed; the officer's
+    station keeps the case (it knows the source and follows it up).
+
+    Returns:
+        ``(territorial_unit_id, units_to_inform)``; ``(None, ())`` when no
+        other place is named.
+    """
+    own = {officer_unit_id, *_ancestors(district, officer_unit_id)}
+    for kinds in _PLACE_KINDS:
+        found = sorted(
+            (pos, unit.id)
+            for unit in district.units.values()
+            if unit.kind in kinds and unit.id not in own
+            for name in place_names(unit.name)
+            if (pos := text.find(name)) >= 0
+        )
+        if found:
+            unit_id = found[0][1]
+            stations = [
+                u
+                for u in _ancestors(district, unit_id)
+                if district.units[u].kind in _PLACE_KINDS[1]
+            ]
+            informed = (u for u in (unit_id, *sorted(stations)) if u != officer_unit_id)
+            return unit_id, tuple(informed)
+    return None, ()

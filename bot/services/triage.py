@@ -104,15 +104,33 @@ def emergency_of(text: str) -> Emergency | None:
     return detect(text)
 
 
-def danger_owner_bureau(text: str, classified_bureau: str) -> str | None:
-    """The bureau owning ``text``'s danger now, when the classifier chose it.
+#: The bureau that answers for an emergency line when no rubric family names an
+#: owner and no confident topic does either: the health bureau (the 120 centre's)
+#: for a collapse or an injury. A bare cry for help (救命啊，快来人啊: 110 only) names
+#: nothing a bureau could act on and stays with the dispatcher desk, which calls
+#: back (with the centres alerted).
+LINE_OWNERS: dict[str, str] = {"120": "health"}
 
-    :func:`nlp.classify.classify` routes a short report of danger now to the
-    bureau of its rubric family unless a confident topic of another room
-    decides; this is that bureau when it did (``None`` otherwise).
+
+def danger_owner_bureau(text: str) -> str | None:
+    """The bureau of the rubric family that owns ``text``'s danger now, whatever its topic.
+
+    :func:`nlp.danger_owner.owner`: the police for a fire, a knife, a jumper,
+    water; the health bureau for a poisoning — even when the words also give a
+    confident topic of another bureau (和平小区5栋 is an address, not a planning
+    matter: trial 26 T1). ``None`` when no family names one.
     """
     own = owner(danger_text(text))
-    return own.bureau if own is not None and own.bureau == classified_bureau else None
+    return own.bureau if own is not None else None
+
+
+def line_owner_bureau(emergency: Emergency) -> str | None:
+    """The bureau of ``emergency``'s line (:data:`LINE_OWNERS`), or ``None``.
+
+    For a danger no family owns and no topic routes (an old man collapsed:
+    trial 26 T15), so that it does not wait at the dispatcher desk.
+    """
+    return next((LINE_OWNERS[s] for s in emergency.services if s in LINE_OWNERS), None)
 
 
 def is_self_harm(text: str) -> bool:

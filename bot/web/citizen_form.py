@@ -19,7 +19,10 @@ Decisions:
   token bound to it. ``POST /report`` files only when the tag verifies in
   constant time for the cookie that came with it and the form is younger than
   :data:`~bot.web.citizen_form_tokens.FORM_TTL`; otherwise 403 and nothing is
-  filed. Another site can neither read the cookie nor forge the tag.
+  filed, but the 403 page is the form again with a fresh token and everything
+  typed kept (the emergency line first for danger now), so one click files it.
+  A danger report whose token is genuine for this browser but only too old is
+  filed (trial 26 T10). Another site can neither read the cookie nor forge the tag.
 * **Each form files once.** The form id is claimed in ``bot_state`` before
   filing; sending the same form again (double click, refresh) shows the case
   it already filed instead of filing a second one.
@@ -75,7 +78,14 @@ from bot.web.citizen_form_pages import (
     render_status_page,
     throttled_message,
 )
-from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, is_nonce, issue_token, new_nonce
+from bot.web.citizen_form_tokens import (
+    FORM_COOKIE,
+    check_token,
+    expired_form_id,
+    is_nonce,
+    issue_token,
+    new_nonce,
+)
 from bot.web.citizen_intake import (
     CitizenFormContext,
     FormError,
@@ -91,6 +101,12 @@ from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
 
 FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
+
+
+#: A refused token (expired, missing, forged): the form comes back with the text kept.
+FORM_EXPIRED = (
+    "页面已过期或来源无法验证，您的诉求尚未提交。您填写的内容已保留在下方，请核对后点击“提交诉求”。"
+)
 
 
 def _cookie_nonce(request: web.Request) -> str | None:
@@ -173,11 +189,26 @@ async def handle_submit(request: web.Request) -> web.Response:
         _cookie_nonce(request),
         ctx.clock.now(),
     )
-    if form_id is None:
-        return html_response(request, Page("report_forbidden.html"), status=403)
     values = FormValues.from_post(data)
     # Danger now is read before anything can refuse the filing (trial D24).
     danger = emergency_of(values.text) if values.text.strip() else None
+    if form_id is None and danger is not None:
+        # A danger report on this browser's own form left open too long is filed (T10).
+        form_id = expired_form_id(
+            await ctx.form_secret(),
+            token if isinstance(token, str) else "",
+            _cookie_nonce(request),
+            ctx.clock.now(),
+        )
+    if form_id is None:
+        # Nothing is filed without a genuine token, but nothing typed is thrown away: the
+        # form again with a fresh token and the text kept (the emergency line first for
+        # danger), one click files it (trial 26 T10).
+        return await _form_response(
+            request,
+            lambda fresh: render_form(ctx, fresh, values, error=FORM_EXPIRED),
+            status=403,
+        )
     # A danger report is not sent back for an optional field (a phone a digit short): it is
     # filed without it, and the receipt says so. ``values`` stays as typed for any page.
     to_file, dropped = lenient_values(ctx, values) if danger is not None else (values, [])

@@ -53,8 +53,10 @@ def issue_token(secret: bytes, browser_nonce: str, now: datetime) -> str:
     return f"{issued}.{form_id}.{_tag(secret, issued, form_id, browser_nonce)}"
 
 
-def check_token(secret: bytes, token: str, browser_nonce: str | None, now: datetime) -> str | None:
-    """The form id of a valid token for this browser, or None (forged, foreign or expired)."""
+def _verified(
+    secret: bytes, token: str, browser_nonce: str | None, now: datetime
+) -> tuple[str, float] | None:
+    """The form id and age (seconds) of a token this server issued to this browser."""
     match = _TOKEN_RE.match(token or "")
     if match is None or browser_nonce is None or not is_nonce(browser_nonce):
         return None
@@ -63,6 +65,25 @@ def check_token(secret: bytes, token: str, browser_nonce: str | None, now: datet
     if not hmac.compare_digest(expected.encode("ascii"), tag.encode("ascii")):
         return None
     age = now.timestamp() - issued
-    if age > FORM_TTL.total_seconds() or age < -300:
+    return (form_id, age) if age >= -300 else None
+
+
+def check_token(secret: bytes, token: str, browser_nonce: str | None, now: datetime) -> str | None:
+    """The form id of a valid token for this browser, or None (forged, foreign or expired)."""
+    found = _verified(secret, token, browser_nonce, now)
+    if found is None or found[1] > FORM_TTL.total_seconds():
         return None
-    return form_id
+    return found[0]
+
+
+def expired_form_id(
+    secret: bytes, token: str, browser_nonce: str | None, now: datetime
+) -> str | None:
+    """The form id of a genuine token for this browser that is only too old, or None.
+
+    Its tag verifies with this browser's cookie, so no other site made the post:
+    a danger report on a form left open past :data:`FORM_TTL` is filed with it
+    (trial 26 T10). A forged, foreign or missing token gives None.
+    """
+    found = _verified(secret, token, browser_nonce, now)
+    return found[0] if found is not None and found[1] > FORM_TTL.total_seconds() else None

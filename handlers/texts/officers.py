@@ -225,12 +225,9 @@ def warning_filed(view: CaseView, district: District, rubric: str | None = None)
     lowered = rubric == "critical" and view.severity != "critical"
     if lowered:
         lines.append("按定级规则此预警为“特别重大”，下调等级及理由已同时报区里核实。")
-    if view.severity in ("high", "critical") or lowered:
-        centres = [district.units[c].name for c in district.warning_centres if c in district.units]
-        if (view.severity == "critical" or lowered) and district.leadership in district.units:
-            centres.append(district.units[district.leadership].name)
-        if centres:
-            lines.append("同时报送：" + "、".join(centres))
+    if view.informed_unit_names:
+        # Every unit the warning reached (the police's copy of a danger to life too).
+        lines.append("同时报送：" + "、".join(view.informed_unit_names))
     lines.append("办理进展会通知您，发送 /mine 查看。")
     if not view.contact_phone:
         lines.append(PHONE_HINT)

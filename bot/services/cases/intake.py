@@ -26,13 +26,20 @@ from bot.services.lifecycle import (
     record,
 )
 from bot.services.routing import (
+    named_territory,
     police_copy,
     route_danger,
     route_request,
     route_warning,
     warning_recipients,
 )
-from bot.services.triage import LEVEL_RANK, check_level, danger_owner_bureau, emergency_of
+from bot.services.triage import (
+    LEVEL_RANK,
+    check_level,
+    danger_owner_bureau,
+    emergency_of,
+    line_owner_bureau,
+)
 from config.district import SEVERITIES
 from nlp.families import SELF_HARM
 from storage.enums import CaseKind, Channel
@@ -57,10 +64,11 @@ class CaseIntake(CaseFiling):
 
         A request that describes danger now (:func:`bot.services.triage.emergency_of`)
         is filed as critical, with the critical deadlines, and owned at once by
-        its danger's bureau when the classifier routed it there
+        the bureau that can act on its danger, whatever its topic
         (:func:`bot.services.routing.route_danger`); besides its owner the
-        dispatcher desk, ``district.warning_centres`` and ``district.leadership``
-        get its card at once, as for a critical warning.
+        station of its topic (when another), the dispatcher desk,
+        ``district.warning_centres`` and ``district.leadership`` get its card at
+        once, as for a critical warning.
 
         Raises:
             CaseError: ``bad_input`` (empty/too long text, unknown unit),
@@ -86,11 +94,14 @@ class CaseIntake(CaseFiling):
         if emergency is not None:
             severity = "critical"
             priority = self.district.severity_priority["critical"]
-            route = route_danger(self.district, route, danger_owner_bureau(text, c.bureau))
+            route = route_danger(
+                self.district, route, danger_owner_bureau(text), line_owner_bureau(emergency)
+            )
             also = tuple(
                 u
                 for u in dict.fromkeys(
                     (
+                        *route.also_notify,
                         self.district.dispatcher,
                         *warning_recipients(self.district, "critical"),
                         *police_copy(self.district, emergency),
@@ -185,7 +196,9 @@ class CaseIntake(CaseFiling):
         ``receipt=False`` as for :meth:`file_request`.
 
         High and critical warnings also reach ``district.warning_centres`` at
-        once, critical ones also ``district.leadership``. The rubric's level is
+        once, critical ones also ``district.leadership``; a street or residential
+        area of the district named in the text is the 属地 and is told
+        (:func:`bot.services.routing.named_territory`). The rubric's level is
         filed unless the officer chose another: raising is free, lowering a
         critical level needs ``draft.severity_reason``; any other level than
         the rubric's is recorded as a ``severity_changed`` event.
@@ -238,11 +251,19 @@ class CaseIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
+            # A street or residential area of the district named in the text is the
+            # 属地 and is told; the officer's station keeps the case (trial 26 T12).
+            territory, informed = named_territory(self.district, text, officer.unit_id)
+            if informed:
+                also_notify = tuple(dict.fromkeys((*route.also_notify, *informed)))
+                route = replace(route, also_notify=also_notify)
             priority = self.district.severity_priority[severity]
             case = self._new_case(
                 CaseKind.WARNING, text, c, route, now, channel, officer.id, priority, severity
             )
-            if self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
+            if territory is not None:
+                case.territorial_unit_id = territory
+            elif self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
                 case.territorial_unit_id = officer.unit_id
             case.address = _clean(draft.place, 500)
             case.latitude, case.longitude = draft.latitude, draft.longitude
@@ -299,7 +320,11 @@ class CaseIntake(CaseFiling):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            return await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
+            view = await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
+            names = tuple(
+                self.district.units[u].name for u in route.also_notify if u in self.district.units
+            )
+            return replace(view, informed_unit_names=names)
 
     async def add_emergency_details(
         self,

@@ -220,6 +220,9 @@ class CaseView:
     suggested_name: str = ""
     #: How many times the reporter's follow-up reopened the case (重办).
     reopen_count: int = 0
+    #: The units (names) told at once besides the owner, on the view returned by
+    #: filing (the reporter's receipt lists them: trial 26 T3); empty elsewhere.
+    informed_unit_names: tuple[str, ...] = ()
 
     @property
     def photo_count(self) -> int:

@@ -1,0 +1,88 @@
+"""Trial 26 on officers' warnings, through the real bot and the fake Bot API.
+
+T3: the /warn receipt lists every unit the warning reached, the police's copy of a
+danger to life included (the officer must know whether to call 110 themselves).
+T12: a warning naming another street's residential area (西湖街道金桥居民区) sets 属地 to
+it and informs that room and its street station; the officer's station keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from config.district import District
+from storage.enums import Role
+from storage.models import CaseEvent
+from tests.botkit import WAIT, BotKit, sqlite_bot
+
+OFFICER = 2611
+POLICE = 2612
+STATION = 2613
+XIHU = 2614
+JINQIAO = 2615
+PETITION = "西湖街道金桥居民区有几个老人在群里说要组织去北京上访，时间定在下周三"
+KNIFE = "东城菜市场门口两个摊贩打起来了，其中一人拿着菜刀追砍，已经有人流血"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def _notified(kit: BotKit, case_id: int) -> list[str]:
+    async with kit.db.session() as s:
+        registered = await s.scalar(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.type == "registered")
+        )
+    assert registered is not None
+    return list(registered.data["notify"])
+
+
+async def test_the_warning_receipt_names_every_unit_it_reached(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    police = kit.user(POLICE, "公安站长")
+    await kit.bind(police, "police", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {KNIFE}", "预警已报送")
+
+    (case,) = await kit.cases()
+    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
+    notified = await _notified(kit, case.id)
+    police_station = kit.district.bureaus["police"].station_id
+    assert police_station in notified
+    sent_to = next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
+    for unit in notified:
+        assert kit.district.units[unit].name in sent_to, (unit, sent_to)
+    assert kit.district.units[police_station].name in sent_to
+    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
+    assert not card.buttons  # the police's copy is for reading
+
+
+async def test_a_warning_about_another_street_informs_its_station(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    station = kit.user(STATION, "东城站长")
+    await kit.bind(station, "dongcheng", Role.CHIEF)
+    xihu = kit.user(XIHU, "西湖站长")
+    await kit.bind(xihu, "xihu", Role.CHIEF)
+    jinqiao = kit.user(JINQIAO, "金桥室主任")
+    await kit.bind(jinqiao, "xihu_jinqiao", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {PETITION}", "预警已报送")
+
+    (case,) = await kit.cases()
+    assert case.owning_unit_id == "dongcheng"  # the officer's station keeps it
+    assert case.territorial_unit_id == "xihu_jinqiao"
+    notified = await _notified(kit, case.id)
+    assert "xihu_jinqiao" in notified and "xihu" in notified
+    assert "西湖街道群众工作站" in receipt.content and "金桥居民区群众工作室" in receipt.content
+    number = case.number or ""
+    own = await station.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
+    assert "属地：金桥居民区群众工作室" in own.content
+    for chief in (xihu, jinqiao):
+        card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
+        assert "属地：金桥居民区群众工作室" in card.content and not card.buttons
