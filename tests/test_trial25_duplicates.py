@@ -32,6 +32,12 @@ async def test_t11_the_same_text_twice_is_filed_and_both_sides_are_told(kit: Bot
     citizen_ = kit.user(CITIZEN, "王芳")
     first = await file_any(kit, citizen_, SEWER)
     await kit.delivered()
+    # Whoever owns it (the desk, or the station the classifier is sure of) has a chief to tell.
+    assert first.owning_unit_id is not None
+    owner_chief = desk
+    if first.owning_unit_id != kit.district.dispatcher:
+        owner_chief = kit.user(CITIZEN + 500, "站长")
+        await kit.bind(owner_chief, first.owning_unit_id, Role.CHIEF)
     assert not [m for m in citizen_.transcript() if "已提交过相同的问题" in m.content]
     second = await file_any(kit, citizen_, SEWER)
     assert first.id != second.id and second.original_text == first.original_text
@@ -41,9 +47,8 @@ async def test_t11_the_same_text_twice_is_filed_and_both_sides_are_told(kit: Bot
     # Each owner (here the same) is told, naming both numbers; nothing was merged or lost.
     for owner in {first.owning_unit_id, second.owning_unit_id}:
         assert owner is not None
-    if first.owning_unit_id == kit.district.dispatcher:
-        flagged = await desk.wait_for_message(lambda m: m.content.startswith("【疑似重复】"), 10)
-        assert f"{second.number} 与 {first.number}" in flagged.content
+    flagged = await owner_chief.wait_for_message(lambda m: m.content.startswith("【疑似重复】"), 10)
+    assert f"{second.number} 与 {first.number}" in flagged.content
     both = [c for c in await kit.cases() if c.original_text == SEWER]
     assert [c.status for c in both] == [first.status, second.status]
 
