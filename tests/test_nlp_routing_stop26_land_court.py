@@ -130,7 +130,32 @@ LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "bureau"), LAND + COURT + LOOK_ALIKES)
+EDUCATION_HEALTH = [
+    # 教育局 and 卫健局 as parents and patients tell them (cosmetic medicine: 卫健局)
+    ("孩子六岁了，我们租房住，学区划不进去，小学报名被拒", "education"),
+    ("老师在班级群里推销教辅资料，不买的孩子被点名", "education"),
+    ("学校让家长轮流去校门口站岗护学，我们都要上班", "education"),
+    ("特殊教育学校太远了，孩子自闭症能不能送教上门", "education"),
+    ("孩子被培训机构骗了学费，机构跑路了", "education"),
+    ("学校的校车超载，一辆面包车坐了十几个孩子", "education"),
+    ("中职学校的助学金一直没发到学生手里", "education"),
+    ("学校午休让孩子趴桌子睡，能不能装午休床", "education"),
+    ("职业技术学校强制学生去工厂实习，每天干十二个小时", "education"),
+    ("孩子的体育中考成绩录错了", "education"),
+    ("我爸在医院住了十天，护工态度恶劣，护士也不管", "health"),
+    ("孩子发烧去儿童医院，排队挂号排了四个小时", "health"),
+    ("药店卖的药过期了，吃了之后胃疼", "health"),
+    ("家庭医生签约了一年，一次都没上门", "health"),
+    ("村卫生室的医生没有行医资格证", "health"),
+    ("医院检查结果不互认，换个医院又要重新做CT", "health"),
+    ("老人去医院看病不会用手机挂号，没有人工窗口", "health"),
+    ("小区附近开了个美容院做微整形，打针打出了问题", "health"),
+    ("急救车来了四十分钟，人已经不行了", "health"),
+    ("我怀疑医院给我多开了药，回扣的事谁来查", "health"),
+]
+
+
+@pytest.mark.parametrize(("text", "bureau"), LAND + COURT + LOOK_ALIKES + EDUCATION_HEALTH)
 def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
     got = classify(text)
     assert got.bureau == bureau, (got.bureau, got.confidence, got.keywords)
