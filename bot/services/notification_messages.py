@@ -79,6 +79,24 @@ def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -
     return "\n".join(lines)
 
 
+def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
+    """The ping after the card when a filed warning's level changed (raised, or a
+    non-critical one lowered): the new level's deadlines run from now."""
+    before = SEVERITY_LABELS.get(was, was)
+    order = list(SEVERITY_LABELS)  # lowest first
+    raised = (
+        was in order and view.severity in order and order.index(view.severity) > order.index(was)
+    )
+    way = "上调" if raised else "下调"
+    lines = [
+        f"【等级调整】{view.number}（{view.severity_label}）",
+        f"预警等级由“{before}”{way}为“{view.severity_label}”，办理时限按新等级自现在起计算。",
+    ]
+    if reason:
+        lines.append(f"理由：{reason}")
+    return "\n".join(lines)
+
+
 # --- messages to the reporter ---------------------------------------------------
 
 
