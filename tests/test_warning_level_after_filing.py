@@ -15,7 +15,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import FakeUser
+from bot.fakeapi import ChatMessage, FakeUser
+from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.enums import Role
 from storage.models import Case
@@ -61,7 +62,7 @@ async def _chiefs(kit: BotKit) -> dict[str, FakeUser]:
     return chiefs
 
 
-async def _file_critical(kit: BotKit, officer: FakeUser) -> tuple[Case, object]:
+async def _file_critical(kit: BotKit, officer: FakeUser) -> tuple[Case, ChatMessage]:
     """The guided /warn files KNIFE at once; the case and its receipt."""
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(KNIFE)
@@ -87,7 +88,7 @@ async def test_the_officer_lowers_a_critical_warning_after_filing_with_a_reason(
 
     kit.clock.advance(timedelta(minutes=7))
     changed_at = kit.clock.now()
-    picker = await kit.press(officer, receipt, "更改等级", "请选择新的等级")  # type: ignore[arg-type]
+    picker = await kit.press(officer, receipt, "更改等级", "请选择新的等级")
     assert "当前等级：特别重大" in picker.content
     assert [b["text"] for b in picker.buttons] == ["重大", "较大"]  # never 一般
     asked = await kit.press(officer, picker, "重大", "理由")
@@ -176,3 +177,26 @@ async def test_the_officer_raises_a_warning_without_a_reason(kit: BotKit) -> Non
     assert any("【等级调整】" in line for line in _got(chiefs["room"], case))
     # The district office now holds the card too.
     assert _got(chiefs["leadership"], case)[0] == f"【预警信息】{case.number}（特别重大）"
+
+
+async def test_the_district_office_may_lower_it_too_and_a_station_may_not(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, ROOM, Role.OFFICER)
+    chiefs = await _chiefs(kit)
+    case, _ = await _file_critical(kit, officer)
+    station = await kit.person(chiefs["room"].id)
+    office = await kit.person(chiefs["leadership"].id)
+    assert station is not None and office is not None
+    with pytest.raises(CaseError) as refused:
+        await kit.runtime.cases.change_level(station.id, case.id, "high", REASON)
+    assert refused.value.code == "forbidden"
+    with pytest.raises(CaseError) as no_reason:
+        await kit.runtime.cases.change_level(office.id, case.id, "high", "好")
+    assert no_reason.value.code == "reason_required"
+    with pytest.raises(CaseError) as too_low:
+        await kit.runtime.cases.change_level(office.id, case.id, "low", REASON)
+    assert too_low.value.code == "too_low"
+    view = await kit.runtime.cases.change_level(office.id, case.id, "medium", REASON)
+    assert view.severity == "medium"
+    (change,) = [e for e in await events_of(kit, case.id) if e.type == "severity_changed"]
+    assert (change.actor_id, change.note) == (office.id, REASON)
