@@ -200,3 +200,8 @@ async def test_the_district_office_may_lower_it_too_and_a_station_may_not(kit: B
     assert view.severity == "medium"
     (change,) = [e for e in await events_of(kit, case.id) if e.type == "severity_changed"]
     assert (change.actor_id, change.note) == (office.id, REASON)
+    await kit.delivered()
+    assert any(
+        m.content.startswith(f"【定级说明】{case.number}") and "区群工办将等级" in m.content
+        for m in chiefs["room"].transcript()
+    )

@@ -61,7 +61,9 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -> str:
+def warning_lowered(
+    view: CaseView, rubric: str, why: str, reason: str | None, who: str = "报送人"
+) -> str:
     """The ping after the card when the officer filed a warning below the rubric's level.
 
     Whoever handles it must know that the rules rated it higher, on which words,
@@ -70,7 +72,7 @@ def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -
     ruled = SEVERITY_LABELS.get(rubric, rubric)
     lines = [
         f"【定级说明】{view.number}（{view.severity_label}）",
-        f"报送人将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
+        f"{who}将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
     ]
     if reason:
         lines.append(f"下调理由：{reason}")

@@ -174,7 +174,8 @@ class CaseLevel(CaseTx):
                     if holder.unit_id is not None:
                         told.setdefault(holder.unit_id)
                 ruled = reference
-                pings.append((list(told), lambda v: nt.warning_lowered(v, ruled, why, reason)))
+                who = "报送人" if actor.id == case.reporter_id else "区群工办"
+                pings.append((list(told), lambda v: nt.warning_lowered(v, ruled, why, reason, who)))
             else:
                 pings.append((responsible, lambda v: nt.warning_level_changed(v, was, reason)))
             await self.publish_tx(
