@@ -40,7 +40,7 @@ from telegram.ext import (
 
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
-from handlers import officer_phone, texts
+from handlers import officer_phone, texts, warning_level
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -229,7 +229,9 @@ async def not_expected(update: Update, context: BotContext) -> None:
 
 
 def register(application: App) -> None:
-    """Add the warning conversation and /mine."""
+    """Add the warning conversation and /mine (更改等级 first: its awaited reason is
+    never read as a warning step's answer)."""
+    warning_level.register(application)
     ui = re.escape(texts.UI)
     fresh = expiring("warn")
     keep = rf"^{re.escape(texts.W_KEEP)}$"

@@ -130,9 +130,10 @@ async def file_at_once(update: Update, context: BotContext, draft: dict[str, Any
     """A warning the rules rate 特别重大 is filed and alerted now, without waiting for 确认.
 
     An officer on the phone to 110 may never press it. The receipt comes at once, with
-    补充说明 and 撤回 under it; the optional steps (place, head count, photos) follow and
-    amend it. A wrong office or level is said in 补充说明 (the station can 退单 a
-    misrouted one; the level is the district's to lower).
+    补充说明, 撤回 and 更改等级 under it; the optional steps (place, head count, photos)
+    follow and amend it. A wrong level is corrected with 更改等级 (lowering it needs a
+    reason: :mod:`handlers.warning_level`); a wrong office is said in 补充说明 (the
+    station can 退单 a misrouted one).
     """
     person = await officer_of(update, context)
     if person is None:

@@ -22,8 +22,7 @@ from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import Role
 from storage.models import Case
-from tests.botkit import BotKit, sqlite_bot
-from tests.lowering import file_lowered
+from tests.botkit import WAIT, BotKit, sqlite_bot
 from tests.test_trial_defects import events_of
 
 OFFICER = 2711
@@ -42,13 +41,22 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def _file(kit: BotKit, officer: FakeUser, text: str, lower: bool) -> None:
-    if lower:  # the bot files a critical one at once (trial 26 T24): lowered by the service
-        await file_lowered(kit, officer, text, "high", REASON)
-        return
     await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, text, "预警研判")
-    assert "等级：重大" in proposal.content
-    await kit.press(officer, proposal, "确认", "预警已报送")
+    if lower:
+        # Filed at once (trial 26 T24), then lowered from its receipt with the reason.
+        action = officer.send_text(text)
+        receipt = await officer.wait_for_message(
+            lambda m: "预警已报送" in m.content, WAIT, since=action
+        )
+        assert "等级：特别重大" in receipt.content
+        await officer.wait_for_message(lambda m: "发生地点" in m.content, WAIT, since=action)
+        picker = await kit.press(officer, receipt, "更改等级", "请选择新的等级")
+        await kit.press(officer, picker, "重大", "理由")
+        await kit.say(officer, REASON, "已将")
+    else:
+        proposal = await kit.say(officer, text, "预警研判")
+        assert "等级：重大" in proposal.content
+        await kit.press(officer, proposal, "确认", "预警已报送")
     await kit.say(officer, "/cancel", "补充完毕")  # no place, head count or photos
 
 
@@ -98,12 +106,12 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
         assert case.ack_due_at == case.created_at + deadlines.acknowledge
         assert case.resolve_due_at == case.created_at + deadlines.resolve
 
-    # The lowering and its reason are in the events; the filed level is the officer's.
+    # The lowering and its reason are in the events; the level is the officer's now.
     events = await events_of(kit, lowered.id)
     (changed,) = [e for e in events if e.type == "severity_changed"]
     assert (changed.data["from"], changed.data["to"], changed.note) == ("critical", "high", REASON)
-    registered = events[0]
-    assert (registered.data["severity"], registered.data["rubric"]) == ("high", "critical")
+    registered = events[0]  # filed at once at the rules' level, lowered after filing
+    assert (registered.data["severity"], registered.data["rubric"]) == ("critical", "critical")
     assert not [e for e in await events_of(kit, high.id) if e.type == "severity_changed"]
 
     # At once: the work room (with buttons) and both centres, as for any 重大 warning; the

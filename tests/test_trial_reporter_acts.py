@@ -125,7 +125,12 @@ async def test_one_shot_warning_gets_the_after_filing_actions(kit: BotKit) -> No
     chief = kit.user(STATION_CHIEF, "东城站长")
     await kit.bind(chief, "dongcheng", Role.CHIEF)
     receipt = await kit.say(officer, "/warn 小区业主五十余人拉横幅聚集维权", "预警已报送")
-    assert [b["text"] for b in receipt.buttons] == ["补充地点/人数/照片", "补充说明", "撤回"]
+    assert [b["text"] for b in receipt.buttons] == [
+        "补充地点/人数/照片",
+        "补充说明",
+        "撤回",
+        "更改等级",
+    ]
     (case,) = await kit.cases()
     number = case.number or ""
 

@@ -61,7 +61,9 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -> str:
+def warning_lowered(
+    view: CaseView, rubric: str, why: str, reason: str | None, who: str = "报送人"
+) -> str:
     """The ping after the card when the officer filed a warning below the rubric's level.
 
     Whoever handles it must know that the rules rated it higher, on which words,
@@ -70,12 +72,30 @@ def warning_lowered(view: CaseView, rubric: str, why: str, reason: str | None) -
     ruled = SEVERITY_LABELS.get(rubric, rubric)
     lines = [
         f"【定级说明】{view.number}（{view.severity_label}）",
-        f"报送人将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
+        f"{who}将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
     ]
     if reason:
         lines.append(f"下调理由：{reason}")
     if why:
         lines.append(f"规则依据：{why}")
+    return "\n".join(lines)
+
+
+def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
+    """The ping after the card when a filed warning's level changed (raised, or a
+    non-critical one lowered): the new level's deadlines run from now."""
+    before = SEVERITY_LABELS.get(was, was)
+    order = list(SEVERITY_LABELS)  # lowest first
+    raised = (
+        was in order and view.severity in order and order.index(view.severity) > order.index(was)
+    )
+    way = "上调" if raised else "下调"
+    lines = [
+        f"【等级调整】{view.number}（{view.severity_label}）",
+        f"预警等级由“{before}”{way}为“{view.severity_label}”，办理时限按新等级自现在起计算。",
+    ]
+    if reason:
+        lines.append(f"理由：{reason}")
     return "\n".join(lines)
 
 

@@ -63,6 +63,7 @@ from bot.services.notification_messages import (
     staff_renotify,
     staff_reopened,
     staff_urged,
+    warning_level_changed,
     warning_lowered,
     warning_resolved,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "staff_urged",
     "subject",
     "territorial_stations",
+    "warning_level_changed",
     "warning_lowered",
     "warning_resolved",
 ]

@@ -69,8 +69,9 @@ def place_kept_prompt(place: str) -> str:
 
 #: A warning the rules rate 特别重大 is filed the moment its text arrives (no 确认 to wait for).
 WARNING_FILED_AT_ONCE = (
-    "情况危急，预警已立即报送，无需再点「确认」。部门或等级有误，请点上条的「补充说明」写明，"
-    "承办单位会看到；也可继续补充地点、人数、照片。"
+    "情况危急，预警已立即报送，无需再点「确认」。等级有误请点上条的「更改等级」"
+    "（下调须写明理由）；部门有误请点「补充说明」写明，承办单位会看到；"
+    "也可继续补充地点、人数、照片。"
 )
 PHONE_FOR_OFFICERS = "/phone 供信息员登记联系电话。群众反映问题时，可在提交问题的第 2 步留下电话。"
 PHONE_HINT = "发送 /phone 手机号 登记您的联系电话，站长收到您的预警时可以回电。"

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.cases import CaseView
 from handlers.texts.common import UI
+from handlers.texts.warning_level import level_button
 
 #: Callback prefixes (unsigned ``ui:`` buttons: the service checks that the presser
 #: is the case's reporter, and 撤回's confirmation carries the version it was drawn at).
@@ -26,6 +27,8 @@ WARN_ADD = f"{UI}wadd"
 WITHDRAWABLE = frozenset(
     {"registered", "dispatched", "acknowledged", "in_progress", "returned", "reopened"}
 )
+#: Statuses in which a warning's level may still change (更改等级): before 办结.
+LEVEL_CHANGEABLE = WITHDRAWABLE
 #: Statuses in which nothing can be added.
 FINAL = frozenset({"closed", "rejected", "withdrawn"})
 #: How many cases of a list get buttons (the newest).
@@ -46,6 +49,8 @@ def case_buttons(view: CaseView) -> list[InlineKeyboardButton]:
     buttons.append(InlineKeyboardButton(f"补充说明 {tail}", callback_data=f"{NOTE}:{view.id}"))
     if view.status in WITHDRAWABLE:
         buttons.append(InlineKeyboardButton(f"撤回 {tail}", callback_data=f"{WITHDRAW}:{view.id}"))
+    if view.kind == "warning" and view.status in LEVEL_CHANGEABLE:
+        buttons.append(level_button(view, tail))
     return buttons
 
 
@@ -64,6 +69,7 @@ def warning_filed_markup(view: CaseView) -> InlineKeyboardMarkup:
                 InlineKeyboardButton("补充说明", callback_data=f"{NOTE}:{view.id}"),
                 InlineKeyboardButton("撤回", callback_data=f"{WITHDRAW}:{view.id}"),
             ],
+            [level_button(view)],
         ]
     )
 

@@ -26,6 +26,8 @@ Public API::
     await service.answer_follow_up(case_id, citizen_id, solved, satisfaction, comment=None,
                                    channel, expected_version=None) -> CaseView
     await service.add_reporter_note(reporter_id, case_id, text, channel) -> CaseView  # 补充说明
+    await service.level_choice(actor_id, case_id) -> LevelChoice      # 更改等级 picker
+    await service.change_level(actor_id, case_id, level, reason=None, channel) -> CaseView
     await service.withdraw(reporter_id, case_id, reason=None, channel,
                            expected_version=None) -> CaseView   # 撤回 (not a critical case)
     await service.get_case_view(case_id, viewer_id) -> CaseView
@@ -90,6 +92,7 @@ from bot.services.cases.extension import CaseExtension
 from bot.services.cases.followup import CaseFollowUp
 from bot.services.cases.handling import CaseHandling
 from bot.services.cases.intake import CaseIntake
+from bot.services.cases.level import CaseLevel, LevelChoice
 from bot.services.cases.model import (
     CLOSURE_KINDS,
     DISTRICT_KINDS,
@@ -130,6 +133,7 @@ __all__ = [
     "CaseView",
     "ClassificationLike",
     "Classifier",
+    "LevelChoice",
     "Preview",
     "RequestDraft",
     "TimelineEntry",
@@ -141,6 +145,7 @@ __all__ = [
 class CaseService(
     CaseIntake,
     CaseAmend,
+    CaseLevel,
     CaseHandling,
     CaseRejection,
     CaseFollowUp,

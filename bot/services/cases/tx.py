@@ -243,24 +243,30 @@ class CaseTx(CaseViews):
         return text
 
     async def _lowered(self, s: AsyncSession, case: Case) -> tuple[str, str, str | None] | None:
-        """The rubric's level, its words and the reporter's reason when the reporter filed
-        ``case`` below the rubric's level (None otherwise)."""
-        event = await s.scalar(
-            select(CaseEvent)
-            .where(
-                CaseEvent.case_id == case.id,
-                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+        """The rubric's level, its words and the reason when ``case`` stands below the level
+        it was lowered from (at filing or after, 更改等级); None otherwise (never lowered,
+        or raised back since)."""
+        events = (
+            await s.scalars(
+                select(CaseEvent)
+                .where(
+                    CaseEvent.case_id == case.id,
+                    CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+                )
+                .order_by(CaseEvent.id.desc())
             )
-            .order_by(CaseEvent.id)
-            .limit(1)
-        )
-        data = event.data if event is not None else None
-        if event is None or not isinstance(data, dict):
-            return None
-        rubric, filed = str(data.get("from", "")), str(data.get("to", ""))
-        if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(rubric, 0):
-            return None
-        return rubric, str(data.get("why") or ""), event.note
+        ).all()
+        for event in events:  # the latest lowering
+            data = event.data
+            if not isinstance(data, dict):
+                continue
+            rubric, filed = str(data.get("from", "")), str(data.get("to", ""))
+            if LEVEL_RANK.get(filed, 0) >= LEVEL_RANK.get(rubric, 0):
+                continue
+            if LEVEL_RANK.get(case.severity, 0) >= LEVEL_RANK.get(rubric, 0):
+                return None
+            return rubric, str(data.get("why") or ""), event.note
+        return None
 
     # --- for the scheduler -------------------------------------------------------
 
