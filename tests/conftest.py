@@ -80,20 +80,6 @@ async def _make_database_url(
         await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the tests of a module with a module-scoped fixture on one xdist worker.
-
-    Under ``pytest -n 2 --dist loadgroup`` (README) such a module's fixture (a model
-    trained in the fixture, say, 20 s of CPU) is then built once, not once per worker.
-    """
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Remove the migrated templates the run made."""
     remove_templates()
