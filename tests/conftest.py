@@ -1,9 +1,12 @@
 """Shared fixtures: databases on SQLite and (when configured) PostgreSQL.
 
 PostgreSQL tests run when ``MINQING_TEST_POSTGRES_URL`` is set (``.ci/run``
-sets it); each test gets a database of its own, created and dropped around it,
-so that tests never see each other's rows. A test's ``db`` is a copy of a
-migrated template (:mod:`tests.dbtemplate`) rather than migrated in the test.
+sets it); each test gets a database of its own, so that tests never see each
+other's rows. A test's ``db`` holds what a copy of a migrated template holds
+(:mod:`tests.dbtemplate`) rather than being migrated in the test: on SQLite a
+new file copy, on PostgreSQL a database of the run reset to the template after
+the test before (:mod:`tests.pgreuse`). An empty database (``database_url``
+without ``db``) is created and dropped around its test.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from config.district import District, load_district
 from storage.db import Database
 from tests.dashkit import Dash, serve
 from tests.dbtemplate import (
+    acquire_postgres,
     copy_sqlite_template,
-    create_postgres_from_template,
+    release_postgres,
     remove_templates,
 )
 
@@ -60,14 +64,18 @@ async def _make_database_url(
     admin = postgres_admin_url()
     if admin is None:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    if migrated_for is not None:
+        name, url = await acquire_postgres(admin, migrated_for)
+        try:
+            yield url
+        finally:
+            await release_postgres(name)
+        return
     name = f"mq_test_{uuid.uuid4().hex[:12]}"
     try:
-        if migrated_for is not None:
-            yield await create_postgres_from_template(admin, name, migrated_for)
-        else:
-            await _admin_execute(f'CREATE DATABASE "{name}"')
-            url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
-            yield url.render_as_string(hide_password=False)
+        await _admin_execute(f'CREATE DATABASE "{name}"')
+        url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
+        yield url.render_as_string(hide_password=False)
     finally:
         await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

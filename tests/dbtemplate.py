@@ -8,8 +8,14 @@ first use: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
 PostgreSQL. The copy holds the same schema, rows and sequence positions as a
 database migrated in the test. Tests of migrations themselves still migrate.
 
-Templates are kept per district (compared by value) and removed by
-:func:`remove_templates` when the run ends (``tests/conftest.py``).
+On PostgreSQL a test process also keeps the databases its tests used: after a
+test its database is reset to exactly the template's schema, rows and sequence
+positions and handed to the next test (:mod:`tests.pgreuse`), instead of
+dropping it and copying the template again.
+
+Templates are kept per district (compared by value) and removed, with the
+databases kept for reuse, by :func:`remove_templates` when the run ends
+(``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import asyncio
 import shutil
 import tempfile
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -26,9 +33,9 @@ from bot.bench.database import postgres_admin
 from bot.services.organisation import sync_organisation
 from config.district import District
 from storage.db import Database
+from tests.pgreuse import TemplateState, drop_database, reset_to_template
 
 _sqlite_templates: list[tuple[District, Path]] = []
-_postgres_templates: list[tuple[District, str, str]] = []  # district, admin URL, name
 _template_dir: Path | None = None
 
 
@@ -76,37 +83,86 @@ def _database_url(admin_url: str, name: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-async def create_postgres_from_template(admin_url: str, name: str, district: District) -> str:
-    """Create database ``name``, migrated with ``district`` loaded; its SQLAlchemy URL."""
-    template = next(
-        (t for known, admin, t in _postgres_templates if known == district and admin == admin_url),
-        None,
-    )
-    if template is None:
-        template = f"mq_template_{uuid.uuid4().hex[:12]}"
-        await postgres_admin(f'CREATE DATABASE "{template}"', admin_url)
-        try:
-            # Disposed after migrating: PostgreSQL copies a template nobody is connected to.
-            await _migrate(_database_url(admin_url, template), district)
-        except BaseException:
-            await postgres_admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)', admin_url)
-            raise
-        _postgres_templates.append((district, admin_url, template))
-    await postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"', admin_url)
-    return _database_url(admin_url, name)
+@dataclass
+class _PostgresTemplate:
+    district: District
+    admin_url: str
+    name: str
+    state: TemplateState
+    #: Databases made from it that were reset to it and wait for their next test.
+    free: list[str] = field(default_factory=list)
+
+
+_postgres_templates: list[_PostgresTemplate] = []
+_in_use: dict[str, _PostgresTemplate] = {}  # database name -> its template
+
+
+async def _postgres_template(admin_url: str, district: District) -> _PostgresTemplate:
+    for known in _postgres_templates:
+        if known.district == district and known.admin_url == admin_url:
+            return known
+    name = f"mq_template_{uuid.uuid4().hex[:12]}"
+    await postgres_admin(f'CREATE DATABASE "{name}"', admin_url)
+    try:
+        # Disposed after migrating: PostgreSQL copies a template nobody is connected to.
+        await _migrate(_database_url(admin_url, name), district)
+        state = await TemplateState.read(admin_url, name)
+    except BaseException:
+        await drop_database(admin_url, name)
+        raise
+    template = _PostgresTemplate(district, admin_url, name, state)
+    _postgres_templates.append(template)
+    return template
+
+
+async def acquire_postgres(admin_url: str, district: District) -> tuple[str, str]:
+    """A database migrated with ``district`` loaded, as made from the template: (name, URL).
+
+    One a test before released and :func:`release_postgres` reset, else a new copy.
+    Give it back with :func:`release_postgres`.
+    """
+    template = await _postgres_template(admin_url, district)
+    if template.free:
+        name = template.free.pop()
+    else:
+        name = f"mq_test_{uuid.uuid4().hex[:12]}"
+        await postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"', admin_url)
+    _in_use[name] = template
+    return name, _database_url(admin_url, name)
+
+
+async def release_postgres(name: str) -> None:
+    """The test is done with database ``name``: reset it to its template, or drop it.
+
+    Dropped when the test changed its schema or the reset failed (:mod:`tests.pgreuse`).
+    """
+    template = _in_use.pop(name)
+    reset = False
+    try:
+        reset = await reset_to_template(template.admin_url, name, template.state)
+    finally:
+        if reset:
+            template.free.append(name)
+        else:
+            await drop_database(template.admin_url, name)
 
 
 def remove_templates() -> None:
-    """Drop the PostgreSQL templates and delete the SQLite ones (at the end of the run)."""
+    """Drop the PostgreSQL templates and their databases, delete the SQLite templates (at the
+    end of the run)."""
     global _template_dir
 
     async def drop() -> None:
-        for _, admin_url, name in _postgres_templates:
-            await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', admin_url)
+        for template in _postgres_templates:
+            for name in [*template.free, template.name]:
+                await drop_database(template.admin_url, name)
+        for name, template in _in_use.items():
+            await drop_database(template.admin_url, name)
 
     if _postgres_templates:
         asyncio.run(drop())
         _postgres_templates.clear()
+        _in_use.clear()
     _sqlite_templates.clear()
     if _template_dir is not None:
         shutil.rmtree(_template_dir, ignore_errors=True)

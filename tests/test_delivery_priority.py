@@ -126,11 +126,12 @@ async def test_break9_slow_heir_requests_after_a_kill_send_at_most_twice(
     texts = [f"慢答 {i}" for i in range(10)]
     await write(db, ({"chat_id": 4400 + i, "text": t} for i, t in enumerate(texts)))
     lease = timedelta(seconds=0.8)
-    # Four requests are in flight when the worker dies. Each is held long enough (2 s) that
+    # Four requests are in flight when the worker dies. Each is held long enough (6 s) that
     # all four are open at once even on a busy machine, where the worker may take more than
     # a few tenths of a second to start the fourth (with 0.3 s the first could finish before
-    # the fourth began, and the wait below timed out).
-    in_flight = await kill_mid_request(db, fake, bot, lease=lease, hold=2.0, open_within=10)
+    # the fourth began, and the wait below timed out; with 2 s it still did once, on two
+    # test workers at a load average of 10).
+    in_flight = await kill_mid_request(db, fake, bot, lease=lease, hold=6.0, open_within=10)
 
     # The heir's own requests take longer than its whole lease, as on a busy machine.
     fake.delay("sendMessage", 1.2, count=in_flight)

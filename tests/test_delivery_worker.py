@@ -129,11 +129,13 @@ async def test_killed_mid_request_loses_nothing(db: Database, fake: FakeBotApi, 
     texts = [f"中断 {i}" for i in range(10)]
     await write(db, ({"chat_id": 1800 + i, "text": t} for i, t in enumerate(texts)))
     lease = timedelta(seconds=0.8)
-    # Each of the four is held 2 s so that all four are open at once even on a busy machine
-    # (held 0.3 s, the first could finish before the worker began the fourth).
-    in_flight = await kill_mid_request(db, fake, bot, lease=lease, hold=2.0, open_within=10)
+    # Four requests are in flight when the worker dies: each is held 6 s, so that all four are
+    # open at once even when a busy machine makes the worker slow to start the fourth (held
+    # 0.3 s, the first could end before the fourth began: seen on two test workers at load 8).
+    in_flight = await kill_mid_request(db, fake, bot, lease=lease, hold=6.0, open_within=10)
     heir = worker(db, bot, lease=lease)
     await heir.drain(timeout=10)
+    # The dead worker's held requests are still executed (as Telegram would): count them too.
     await fake.wait_for(lambda: fake.in_flight("sendMessage") == 0, timeout=10)
     written, delivered, duplicates = tally(fake, texts)
     assert (written, delivered) == (10, 10)
