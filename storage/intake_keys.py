@@ -6,7 +6,8 @@ it up (:func:`filed_case`) and writes it with the case (:func:`remember`), in on
 transaction. A replay of the same update after ``kill -9`` (its case committed, the
 update not yet marked handled) therefore finds its case and files nothing; two instances
 filing the same update at once collide on the primary key, and the second one's
-transaction is rolled back (:func:`is_key_conflict`).
+transaction is rolled back (:func:`is_key_conflict`). The web form (``web:FORM_ID``) and an
+Open311 POST with an ``Idempotency-Key`` (``o311:API_KEY_ID:VALUE``) are keyed the same way.
 """
 
 from __future__ import annotations

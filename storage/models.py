@@ -438,7 +438,7 @@ class IntakeKey(Base):
     handled, or a second instance took it up) finds the key and files nothing. The
     primary key makes two instances filing the same update at once fail in the
     second's transaction. ``key`` is ``tg:UPDATE_ID`` (``#N`` for the N-th case one
-    update files, N ≥ 2).
+    update files, N ≥ 2), ``web:FORM_ID`` or ``o311:API_KEY_ID:IDEMPOTENCY_KEY``.
     """
 
     __tablename__ = "intake_keys"
