@@ -430,6 +430,24 @@ class InboundUpdate(Base):
     last_error: Mapped[str | None] = mapped_column(String(120))
 
 
+class IntakeKey(Base):
+    """What a filed case came in as (a Telegram update), so it is never filed twice.
+
+    Written in the transaction that files the case: a replay of the same update (the
+    process was killed after the case committed but before the update was marked
+    handled, or a second instance took it up) finds the key and files nothing. The
+    primary key makes two instances filing the same update at once fail in the
+    second's transaction. ``key`` is ``tg:UPDATE_ID`` (``#N`` for the N-th case one
+    update files, N ≥ 2), ``web:FORM_ID`` or ``o311:API_KEY_ID:IDEMPOTENCY_KEY``.
+    """
+
+    __tablename__ = "intake_keys"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class ApiKey(Base):
     """A key for the Open311 API, stored hashed."""
 

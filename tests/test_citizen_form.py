@@ -205,6 +205,34 @@ async def test_same_form_files_once(site: Site) -> None:
     assert len(await _cases(site.db)) == 1
 
 
+async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
+    """The service died after claiming the form: before filing, or after the case committed."""
+    from bot.web.citizen_intake import FORM_STATE_KIND
+    from storage.state import put_state
+
+    async def claimed_then_crashed() -> dict[str, str]:
+        token = await _token(site.client)
+        form_id = token.split(".")[1]  # issued.form_id.tag
+        async with site.db.session() as s:
+            await put_state(s, FORM_STATE_KIND, "", form_id, {"case_id": None})
+        return {"csrf_token": token, "text": "路灯坏了", "phone": PHONE}
+
+    # Died before filing: the citizen's resend files it (it used to be refused for good).
+    data = await claimed_then_crashed()
+    first = await site.client.post("/report", data=data)
+    assert first.status == 200
+    number = _number(await first.text())
+    again = await site.client.post("/report", data=data)
+    assert _number(await again.text()) == number and "已提交过" in await again.text()
+    assert len(await _cases(site.db)) == 1
+    # Died after the case committed, before the form recorded it: the resend finds it.
+    async with site.db.session() as s:
+        await put_state(s, FORM_STATE_KIND, "", data["csrf_token"].split(".")[1], {"case_id": None})
+    resent = await site.client.post("/report", data=data)
+    assert _number(await resent.text()) == number and "已提交过" in await resent.text()
+    assert len(await _cases(site.db)) == 1
+
+
 async def test_bad_input_files_nothing(site: Site) -> None:
     status, page = await _file(site, text="   ", phone=PHONE)
     assert status == 400 and "请填写您要反映的问题" in page

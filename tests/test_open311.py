@@ -390,3 +390,23 @@ async def test_trial_a_five_digit_phone_gets_a_georeport_400(api: Api) -> None:
     assert await _count(api.db) == 0
     number = await _post(api, description="路灯坏了", address_string="和平路", phone="8123456")
     assert (await _case(api.db, number)).contact_phone == "8123456"
+
+
+async def test_a_post_retried_with_its_idempotency_key_files_one_request(api: Api) -> None:
+    """A partner's retry (its first answer lost) with the same key gets the same request."""
+    url = "/open311/v2/requests.json"
+    fields = {"api_key": api.key, "description": "小区门口路灯坏了", "address_string": "和平路"}
+    headers = {"Idempotency-Key": "5b1c2f0e-retry-1"}
+    first = await api.client.post(url, data=fields, headers=headers)
+    again = await api.client.post(url, data=fields, headers=headers)
+    assert first.status == again.status == 201
+    number = (await first.json())[0]["service_request_id"]
+    assert (await again.json())[0]["service_request_id"] == number
+    assert await _count(api.db) == 1
+    # Another key, or none, is another request; a key that is no key is refused.
+    other = await api.client.post(url, data=fields, headers={"Idempotency-Key": "retry-2"})
+    assert (await other.json())[0]["service_request_id"] != number
+    assert (await api.client.post(url, data=fields)).status == 201
+    bad = await api.client.post(url, data=fields, headers={"Idempotency-Key": "x" * 65})
+    assert bad.status == 400
+    assert await _count(api.db) == 3

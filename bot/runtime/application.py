@@ -30,6 +30,7 @@ from bot.runtime.fair_intake import is_transient
 from bot.runtime.intake_notices import tell_dead_letter
 from bot.runtime.persistence import DatabasePersistence
 from handlers.base import BotContext, SavedNotes
+from storage import intake_keys
 from storage.db import noting_writes
 from storage.state import StateWrite
 
@@ -115,7 +116,9 @@ class MinqingApplication(
         note = noting_writes()
         try:
             if await self._load_state(update, user_id, keys):
-                await super().process_update(update)
+                # A case this update files is keyed by it: a replay files nothing twice.
+                with intake_keys.handling(intake_keys.telegram_key(update.update_id)):
+                    await super().process_update(update)
             await self._settle(update, lazy=not note.wrote, user_id=user_id, keys=keys)
         finally:
             self._handling.discard(update.update_id)

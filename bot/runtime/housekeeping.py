@@ -2,7 +2,9 @@
 
 * the monthly public-sentiment diary reminder (from the 27th, once per leader);
 * forgetting used or expired dashboard login tokens;
-* forgetting handled updates old enough that Telegram will not retry them.
+* forgetting handled updates old enough that Telegram will not retry them, and the
+  intake keys of cases filed long enough ago that no replay can come (an operator's
+  requeued dead letter included).
 
 Each chore is idempotent and safe with several instances running.
 """
@@ -18,12 +20,15 @@ from datetime import timedelta
 from bot.runtime.assembly import Runtime
 from bot.services.diary import queue_diary_reminders
 from bot.web.auth import purge_login_tokens
+from storage import intake_keys
 from storage.inbox import purge_handled
 
 log = logging.getLogger(__name__)
 
 #: Telegram retries an unanswered webhook update for a while, never for days.
 KEEP_UPDATE_IDS = timedelta(days=2)
+#: An update is replayed within minutes; a dead letter may be requeued by hand days later.
+KEEP_INTAKE_KEYS = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ async def run_housekeeping(runtime: Runtime) -> Chores:
     tokens = await purge_login_tokens(runtime.db, now)
     async with runtime.db.session() as session:
         updates = await purge_handled(session, now - KEEP_UPDATE_IDS)
+        await intake_keys.purge(session, now - KEEP_INTAKE_KEYS)
     return Chores(len(reminders), tokens, updates)
 
 

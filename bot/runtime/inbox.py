@@ -18,7 +18,8 @@ cannot be parsed, is *dead-lettered*: kept with its payload, counted on
 Guarantee: at least once, or a dead letter. A crash after a handler's own
 transaction committed but before the update was marked handled replays that
 update once (the bot may answer twice; the services refuse what would change
-a case twice, e.g. a stale button). The in-memory ``in flight`` set keeps one
+a case twice, e.g. a stale button, and a case the update filed is found by its
+intake key, ``storage.intake_keys``, and not filed again). The in-memory ``in flight`` set keeps one
 process from replaying an update it is still handling; another instance
 replays it only after the lease (:data:`DEFAULT_LEASE`) has run out — or at once
 when the row's owner (``lease_owner``, ``host:pid:boot:pidns``) is a process of the same

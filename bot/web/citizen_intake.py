@@ -24,8 +24,10 @@ from bot.web.lookup_codes import lookup_code
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
 from bot.web.throttle import Throttle
 from config.district import District, UnitKind, place_name
+from storage import intake_keys
 from storage.db import Database
 from storage.enums import CaseStatus, Channel
+from storage.models import Case
 from storage.state import delete_state, get_state, put_state
 
 log = logging.getLogger(__name__)
@@ -275,21 +277,33 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
     danger = emergency_of(draft.text)
     line = danger.line if danger is not None else None
     used = await _claim_form(ctx, form_id)
+    key = f"web:{form_id}"
     if used is not None:
         case_id, reporter_id = used.get("case_id"), used.get("reporter_id")
+        if not isinstance(case_id, int) or not isinstance(reporter_id, int):
+            # Claimed, case not recorded: being filed now, or the service died after the
+            # claim (before or after the filing committed). The filing's own intake key
+            # decides: the case filed under it, or a filing now (at most one wins).
+            async with ctx.db.session() as s:
+                case_id = await intake_keys.filed_case(s, key)
+                case = None if case_id is None else await s.get(Case, case_id)
+                reporter_id = None if case is None else case.reporter_id
         if isinstance(case_id, int) and isinstance(reporter_id, int):
             view = await ctx.cases.get_case_view(case_id, reporter_id)
             code = await lookup_code(ctx.db, view.number)
             return Filed(view=view, repeated=True, emergency=line, code=code)
-        raise FormError("此表单正在提交或已提交，请勿重复提交。")
     try:
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
-        view = await ctx.cases.file_request(reporter_id, draft, Channel.WEB)
+        with intake_keys.handling(key):
+            view = await ctx.cases.file_request(reporter_id, draft, Channel.WEB)
     except CaseError as exc:
         async with ctx.db.session() as s:
             await delete_state(s, FORM_STATE_KIND, "", form_id)
         raise FormError(exc.message) from None
     async with ctx.db.session() as s:
+        case = await s.get(Case, view.id)  # a filing that lost the race: the winner's reporter
+        if case is not None and case.reporter_id is not None:
+            reporter_id = case.reporter_id
         await put_state(
             s, FORM_STATE_KIND, "", form_id, {"case_id": view.id, "reporter_id": reporter_id}
         )

@@ -247,7 +247,7 @@ async def handle_post_request(request: web.Request) -> web.Response:
     ctx = request.app[OPEN311_KEY]
     try:
         fields = await _body_fields(request)
-        record = await submit_request(ctx, fields)
+        record = await submit_request(ctx, fields, request.headers.get("Idempotency-Key"))
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
     return respond(_fmt(request), [record], root="service_requests", item="request", status=201)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any
 
 from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
@@ -26,8 +28,9 @@ from bot.web.open311_requests import (
     Open311Error,
 )
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
+from storage import intake_keys
 from storage.enums import CaseStatus, Channel
-from storage.models import ApiKey
+from storage.models import ApiKey, Case
 
 log = logging.getLogger(__name__)
 
@@ -158,17 +161,35 @@ async def require_api_key(ctx: Open311Context, value: str | None) -> ApiKey:
     return key
 
 
-async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict[str, Any]:
+#: What an ``Idempotency-Key`` header may hold (a UUID, a partner's own request id).
+_IDEMPOTENCY_KEY = re.compile(r"^[!-~]{1,64}$")
+
+
+async def submit_request(
+    ctx: Open311Context, fields: Mapping[str, str], idempotency_key: str | None = None
+) -> dict[str, Any]:
     """File a request from ``POST requests``: key, fields, reporter, case.
+
+    GeoReport v2 has no way to tell a retried POST from a new one; a partner that sends
+    an ``Idempotency-Key`` header (``idempotency_key``) gets, for a repeat of the same
+    key with the same api_key, the request filed the first time (same
+    ``service_request_id``), and nothing is filed twice (:mod:`storage.intake_keys`).
+    Without the header every POST files a request.
 
     Raises:
         Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
     """
     key = await require_api_key(ctx, fields.get("api_key"))
     draft = parse_submission(ctx, fields)
-    reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
+    if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
+        raise Open311Error(400, "Idempotency-Key: 1 to 64 printable ASCII characters")
+    base = None if idempotency_key is None else f"o311:{key.id}:{idempotency_key}"
+    reporter_id = await _reporter_filed_before(ctx, base)
+    if reporter_id is None:
+        reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
     try:
-        view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
+        with intake_keys.handling(base) if base is not None else nullcontext():
+            view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
     except CaseError as exc:
         raise Open311Error(400, exc.message) from None
     log.info("open311: filed %s for api key %d", view.number, key.id)
@@ -181,3 +202,13 @@ async def submit_request(ctx: Open311Context, fields: Mapping[str, str]) -> dict
         + f"查询码：{code}（凭编号和查询码可在 /report/status 查询进度并评价办理结果）。",
         "account_id": None,
     }
+
+
+async def _reporter_filed_before(ctx: Open311Context, base: str | None) -> int | None:
+    """The reporter of the request a repeated ``Idempotency-Key`` filed, if any."""
+    if base is None:
+        return None
+    async with ctx.db.session() as s:
+        case_id = await intake_keys.filed_case(s, base)
+        case = None if case_id is None else await s.get(Case, case_id)
+        return None if case is None else case.reporter_id

@@ -6,10 +6,12 @@ the preview, a new case, its first event and its first messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import corrections
@@ -35,8 +37,11 @@ from bot.services.routing import (
 )
 from nlp import normalize as normalize_text
 from nlp.reasons import decision_words
+from storage import intake_keys
 from storage.enums import CaseKind, CaseStatus
 from storage.models import Case, Person
+
+log = logging.getLogger(__name__)
 
 
 class CaseFiling(CaseTx):
@@ -165,6 +170,39 @@ class CaseFiling(CaseTx):
             updated_at=now,
         )
 
+    async def _filed_before(
+        self, s: AsyncSession, key: str | None, person_id: int
+    ) -> CaseView | None:
+        """The reporter's view of the case already filed under intake ``key``, if any."""
+        if key is None:
+            return None
+        case_id = await intake_keys.filed_case(s, key)
+        case = None if case_id is None else await s.get(Case, case_id)
+        if case is None:
+            return None
+        log.warning("intake %s filed case %s before: not filed again", key, case.number)
+        return self.view_for(case, await self._person(s, person_id), self.clock.now())
+
+    async def _once(
+        self, key: str | None, person_id: int, file: Callable[[], Awaitable[CaseView]]
+    ) -> CaseView:
+        """Run ``file`` (which files under intake ``key``) unless that key filed a case.
+
+        ``file`` itself returns the earlier case when it finds the key (a replayed
+        update); when another instance files the same update at the same moment, this
+        one's transaction fails on the key and the case the other filed is returned.
+        """
+        try:
+            return await file()
+        except IntegrityError as exc:
+            if key is None or not intake_keys.is_key_conflict(exc):
+                raise
+        async with self.db.session() as s:
+            view = await self._filed_before(s, key, person_id)
+        if view is None:  # pragma: no cover - the conflicting filing committed
+            raise CaseError("bad_input", "提交冲突，请稍后查看办理进度。")
+        return view
+
     async def _register_tx(
         self,
         s: AsyncSession,
@@ -174,10 +212,16 @@ class CaseFiling(CaseTx):
         actor_id: int,
         channel: str,
         data: dict[str, Any],
+        key: str | None = None,
     ) -> None:
-        """Store a new case, give it its number and write its ``registered`` event."""
+        """Store a new case, give it its number and write its ``registered`` event.
+
+        ``key``: the intake key it is filed under (see :mod:`storage.intake_keys`).
+        """
         s.add(case)
         await s.flush()
+        if key is not None:
+            await intake_keys.remember(s, key, case.id, now)
         case.number = self._number(case.id, now)
         await register(s, case, now=now, actor_id=actor_id, channel=channel, data=data)
 

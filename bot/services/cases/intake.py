@@ -42,6 +42,7 @@ from bot.services.triage import (
 )
 from config.district import SEVERITIES
 from nlp.families import SELF_HARM
+from storage import intake_keys
 from storage.enums import CaseKind, Channel
 
 
@@ -70,10 +71,21 @@ class CaseIntake(CaseFiling):
         ``district.warning_centres`` and ``district.leadership`` get its card at
         once, as for a critical warning.
 
+        Filed at most once per Telegram update (:mod:`storage.intake_keys`): a replayed
+        update gets the case it filed before.
+
         Raises:
             CaseError: ``bad_input`` (empty/too long text, unknown unit),
                 ``forbidden`` (unknown or blocked reporter).
         """
+        key = intake_keys.next_key()
+        return await self._once(
+            key, reporter_id, lambda: self._file_request(reporter_id, draft, channel, receipt, key)
+        )
+
+    async def _file_request(
+        self, reporter_id: int, draft: RequestDraft, channel: str, receipt: bool, key: str | None
+    ) -> CaseView:
         text = self._check_text(draft.text)
         if draft.territorial_unit_id and draft.territorial_unit_id not in self.district.units:
             raise CaseError("bad_input", "所选社区或街道不存在。")
@@ -110,6 +122,8 @@ class CaseIntake(CaseFiling):
                 if u != route.owning_unit_id
             )
         async with self.db.session() as s:
+            if (filed := await self._filed_before(s, key, reporter_id)) is not None:
+                return filed
             now = self.clock.now()
             reporter = await self._person(s, reporter_id)
             case = self._new_case(
@@ -127,6 +141,7 @@ class CaseIntake(CaseFiling):
                 now,
                 actor_id=reporter.id,
                 channel=channel,
+                key=key,
                 data={
                     "how": route.how,
                     "room": route.room,
@@ -208,6 +223,14 @@ class CaseIntake(CaseFiling):
                 unit), ``bad_input``, ``reason_required`` (a critical level
                 lowered without a reason).
         """
+        key = intake_keys.next_key()
+        return await self._once(
+            key, officer_id, lambda: self._file_warning(officer_id, draft, channel, receipt, key)
+        )
+
+    async def _file_warning(
+        self, officer_id: int, draft: WarningDraft, channel: str, receipt: bool, key: str | None
+    ) -> CaseView:
         text = self._check_text(draft.text)
         if draft.severity is not None and draft.severity not in SEVERITIES:
             raise CaseError("bad_input", "预警等级无效。")
@@ -217,6 +240,8 @@ class CaseIntake(CaseFiling):
         rubric = c.severity if c.severity in SEVERITIES else "low"
         severity, reason = check_level(rubric, draft.severity, draft.severity_reason)
         async with self.db.session() as s:
+            if (filed := await self._filed_before(s, key, officer_id)) is not None:
+                return filed
             now = self.clock.now()
             officer = await self._person(s, officer_id)
             if (
@@ -285,6 +310,7 @@ class CaseIntake(CaseFiling):
                 now,
                 actor_id=officer.id,
                 channel=channel,
+                key=key,
                 data={
                     "severity": severity,
                     "rubric": rubric,
