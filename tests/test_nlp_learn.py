@@ -15,13 +15,14 @@ from nlp.lexicon import LexiconError, load_lexicon, load_lexicon_with_overlay, m
 SIGNALS = "开发商拿地后一直不动工，地荒了好几年"
 SIGNALS_2 = "开发商拿了地一直空着不建，早晚都有人在地里倒垃圾"
 NOISE = "工地半夜施工噪音太大，早晚都不停"
-#: Five citizens' letters about idle land (the land bureau's; the lexicon says 建设局 or 规划局).
+#: Five citizens' letters about idle land (the land bureau's; the lexicon says 建设局). Two
+#: wordings were replaced at stop 26, whose idle-land duty rule routes 荒地/闲置 right already.
 LAND = (
     SIGNALS,
     SIGNALS_2,
-    "开发商拿地以后荒着不建，地里长满了草",
+    "开发商拿地以后一直没开工，地里种满了菜",
     "那块地开发商拿了五年没动工，成了荒地",
-    "开发商圈了地不动工，土地闲置好多年",
+    "开发商拿地三年不动工，地上全是荒草",
 )
 
 
@@ -55,7 +56,7 @@ def test_misrouted_texts_become_rules_for_where_they_belonged(base: dict[str, An
     overlay = tomllib.loads(proposal.overlay_after)
     assert [rule["when"][0] for rule in overlay["rules"]] == [r.word for r in proposal.rules]
     assert proposal.diff().startswith("--- a/lexicon.local.toml\n+++ b/lexicon.local.toml")
-    assert proposal.confusions == {("construction", "land"): 4, ("planning", "land"): 1}
+    assert proposal.confusions == {("construction", "land"): 5}
 
 
 def test_one_case_or_one_person_teaches_nothing(base: dict[str, Any]) -> None:
