@@ -19,6 +19,24 @@ from nlp.rubric import Rubric
 __all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
 
 
+def households_concerned(text: str, rub: Rubric) -> str | None:
+    """A number of households or residents a letter says are concerned, or ``None``.
+
+    附近几百户人家千余居民怨声载道, 千户业主, 上百户居民: a dispute across several
+    households (medium by the rubric), though no one acts: a head count of at
+    least ``[letters] households_min`` whose span or the few characters after
+    it name households or residents (``households``: 户, 居民, 村民, 业主 ...).
+    """
+    for value, start, end in head_counts(text):
+        if value < rub.letter_households_min:
+            continue
+        near = text[start : end + 3]
+        for word in rub.letter_households:
+            if word in near:
+                return text[start:end]
+    return None
+
+
 def group_letter(text: str, rub: Rubric) -> str | None:
     """The words of a letter written by a group (我们是…工人, 我们共6人), or ``None``."""
     writers = _we_count(text, rub)

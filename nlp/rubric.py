@@ -137,6 +137,9 @@ class Rubric:
     request: tuple[str, ...] = ()
     play: tuple[str, ...] = ()
     letter_chars: int = 1_000_000
+    letter_many_signs: int = 1_000_000
+    letter_households_min: int = 1_000_000
+    letter_households: tuple[str, ...] = ()
     letter_max: str = "medium"
     letter_action: tuple[str, ...] = ()
     letter_now: tuple[str, ...] = ()
@@ -341,6 +344,11 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         request=_words(mods.get("request"), source, "modifiers.request"),
         play=_words(mods.get("play"), source, "modifiers.play"),
         letter_chars=_int(letters.get("min_chars", 1_000_000), source, "letters.min_chars"),
+        letter_households_min=_int(
+            letters.get("households_min", 1_000_000), source, "letters.households_min"
+        ),
+        letter_households=_words(letters.get("households"), source, "letters.households"),
+        letter_many_signs=_int(letters.get("many_signs", 1_000_000), source, "letters.many_signs"),
         letter_max=_level(
             letters.get("background_max", "medium"), source, "letters.background_max"
         ),

@@ -19,7 +19,7 @@ RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
     [
         # the trial's sentence: an aftermath word (抚养费) in another sentence
         ("前夫一直不给抚养费。现在他喝醉了拿着刀在我家门口砸门，说要杀了我", "110"),
-        ("离婚后他一直不付抚养费，现在他正拿着菜刀在楼下堵我", "110"),
+        ("离婚后他一直不付抚养费。现在他拿着菜刀在楼下堵我", "110"),
         ("工伤的事一直没解决。现在老板带着几个人拿着棍子在宿舍门口打人", "110"),
         # the trial's sentence: a person inside a house being pulled down
         ("拆迁补偿没谈好，现在挖掘机正在推我家房子，我妈还在屋里", "110"),
