@@ -139,7 +139,10 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
     """
     clause = clause_around(text, start)
     spared = fam.name in rubric.risk_spares
-    if not spared and names_category(text, rubric, start):
+    # 持刀伤人属治安刑事案件: a danger family named as a kind of case (a letter's
+    # collective words keep their level: 此事属于…职责，我们将集体上访).
+    danger = bool(fam.services) or fam.level == "critical"
+    if danger and not spared and names_category(text, rubric, start):
         return "risk"
     if not spared and (any(w in clause for w in rubric.risk) or _feared(text, rubric, start)):
         return "risk"

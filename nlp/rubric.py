@@ -140,6 +140,7 @@ class Rubric:
     letter_many_signs: int = 1_000_000
     letter_households_min: int = 1_000_000
     letter_households: tuple[str, ...] = ()
+    letter_many_of_us: tuple[str, ...] = ()
     letter_max: str = "medium"
     letter_action: tuple[str, ...] = ()
     letter_now: tuple[str, ...] = ()
@@ -348,6 +349,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
             letters.get("households_min", 1_000_000), source, "letters.households_min"
         ),
         letter_households=_words(letters.get("households"), source, "letters.households"),
+        letter_many_of_us=_words(letters.get("many_of_us"), source, "letters.many_of_us"),
         letter_many_signs=_int(letters.get("many_signs", 1_000_000), source, "letters.many_signs"),
         letter_max=_level(
             letters.get("background_max", "medium"), source, "letters.background_max"

@@ -159,6 +159,10 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     # households (medium), though nobody acts.
     if letter and group is None:
         group = households_concerned(text, rub)
+    # 单方面无理由辞退我们, 多名员工, 岸山村全体村民: people wronged together, in a
+    # letter or a short message (`[letters] many_of_us`).
+    if group is None:
+        group = next((w for w in rub.letter_many_of_us if w in text), None)
     if group is not None:
         found.append((rank["medium"], group, "group"))
     # 老百姓每天守在村委会, 我们将一级一级上访, 准备联合起来到区里: collective action
