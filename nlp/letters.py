@@ -31,6 +31,9 @@ def households_concerned(text: str, rub: Rubric) -> str | None:
         if value < rub.letter_households_min:
             continue
         near = text[start : end + 3]
+        # 我代表小区1100户业主反映: the writer's mandate, not a dispute told.
+        if "代表" in text[max(0, start - 8) : start]:
+            continue
         for word in rub.letter_households:
             if word in near:
                 return text[start:end]
