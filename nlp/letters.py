@@ -91,6 +91,10 @@ def acting_head(text: str, rub: Rubric) -> tuple[int, int] | None:
     return best
 
 
+_ONE = ("一名", "一位", "一个", "某", "个别")
+"""Counters before a collective word that make it one person (一名村民)."""
+
+
 def crowd_acting(text: str, rub: Rubric) -> str | None:
     """The words of collective action a text tells planned or under way, or ``None``.
 
@@ -111,7 +115,13 @@ def crowd_acting(text: str, rub: Rubric) -> str | None:
     # Most texts hold no act at all: one compiled search says so.
     if not rub.crowd_acts or not any_in(text, rub.crowd_acts):
         return None
-    subjects = [(p, w) for w in rub.crowd for p in _all(text, w)]
+    # 一名村民计划…上访: a subject counted as one person is no crowd.
+    subjects = [
+        (p, w)
+        for w in rub.crowd
+        for p in _all(text, w)
+        if not any(text[max(0, p - len(c)) : p] == c for c in _ONE)
+    ]
     subjects.extend(_we_group(text, rub))
     for p, w in sorted(subjects):
         hit = _act_after(text, p + len(w), rub)
