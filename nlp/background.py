@@ -24,6 +24,8 @@ __all__ = [
     "fears_only",
     "is_letter",
     "letter_now",
+    "names_a_category",
+    "names_category",
 ]
 
 
@@ -93,6 +95,31 @@ def fears_only(text: str, rubric: Rubric) -> bool:
     return any_in(text, rubric.no_incident) and any_in(text, rubric.risk)
 
 
+_CATEGORY_REACH = 12
+"""How far after a ``category_of`` word its ``category_kind`` word may stand."""
+
+
+def names_category(text: str, rubric: Rubric, start: int) -> bool:
+    """True if the sentence around ``start`` names a kind of case or its office
+    (持刀伤人属治安刑事案件，应由公安分局处置): a ``category_of`` word followed, within
+    a few characters of the sentence, by a ``category_kind`` word. It tells no event."""
+    lo, hi = sentence_of(text, start, start + 1)
+    return names_a_category(text[lo:hi], rubric)
+
+
+def names_a_category(sentence: str, rubric: Rubric) -> bool:
+    """True if ``sentence`` (or a whole text) names a kind of case or its office
+    (see :func:`names_category`)."""
+    for word in rubric.category_of:
+        p = sentence.find(word)
+        while p >= 0:
+            reach = sentence[p + len(word) : p + len(word) + _CATEGORY_REACH]
+            if any(k in reach for k in rubric.category_kind):
+                return True
+            p = sentence.find(word, p + 1)
+    return False
+
+
 def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
     """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
 
@@ -112,6 +139,11 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
     """
     clause = clause_around(text, start)
     spared = fam.name in rubric.risk_spares
+    # 持刀伤人属治安刑事案件: a danger family named as a kind of case (a letter's
+    # collective words keep their level: 此事属于…职责，我们将集体上访).
+    danger = bool(fam.services) or fam.level == "critical"
+    if danger and not spared and names_category(text, rubric, start):
+        return "risk"
     if not spared and (any(w in clause for w in rubric.risk) or _feared(text, rubric, start)):
         return "risk"
     if letter_now(text, rubric, start):

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.clauses import clause_around
-from nlp.families import Match, match_families
+from nlp.clauses import clause_around, sentence_of
+from nlp.families import SELF_HARM, Match, match_families
 from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
-__all__ = ["DangerOwner", "danger_now", "owner"]
+__all__ = ["DangerOwner", "claim_over", "danger_now", "owner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,8 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
 
     The test of the emergency line (:func:`nlp.emergency.detect`): a family
     with ``services``, not a rumour, not past or after the event unless a
-    strong now word is in its clause; nothing when the writer takes it back
+    strong now word is in its clause (an aftermath word reaches
+    no clause told in the present: ``present``); nothing when the writer takes it back
     (开玩笑的), laughs or tells a film (unless a strong now word), and no bare
     cry for help beside a form or the weather (救命啊这天也太热了吧).
     """
@@ -75,15 +76,56 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         clause = clause_around(norm, start)
         return any(w in clause for w in rub.strong_now)
 
+    def after_the_event(start: int) -> bool:
+        # 前夫一直不给抚养费。现在他拿着刀在砸门: an aftermath word in another sentence
+        # does not reach a danger whose own clause is told in the present (现在, 目前)
+        # in a sentence with no past word (老伴去年中风，现在半边身子不能动 is a
+        # condition, not an event) and no aftermath word (现在还在申请赔偿).
+        clause = clause_around(norm, start)
+        lo, hi = sentence_of(norm, start, start + 1)
+        sentence = norm[lo:hi]
+        return (
+            not any(w in clause for w in rub.present)
+            or any(w in sentence for w in rub.aftermath)
+            or any(w in sentence for w in rub.past)
+        )
+
     return [
         m
         for m in matches
         if m.family.services
         and not m.hearsay
         and not m.background
-        and (not (m.past or aftermath) or now(m.start))
+        and (not (m.past or (aftermath and after_the_event(m.start))) or now(m.start))
         and not (exclaimed and m.family.name == "distress")
     ]
+
+
+def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
+    """The claim words of a normalised text that asks money for a harm that is over.
+
+    去年在厂里出了工伤，手指断了两根，到现在赔偿还没给: a ``claim`` word (赔偿, 工伤,
+    医药费), time gone by (a ``claim_since`` word such as 到现在, 至今, 迟迟, or a
+    ``past`` word), no strong now word and no word of today (``[letters] today``),
+    no self-harm, no danger now (:func:`danger_now`) and every danger family
+    found in the past: a labour or traffic dispute, not a life at risk. Empty
+    when the text is not such a claim.
+    """
+    claims = tuple(w for w in rub.claim if w in norm)
+    if not claims or any(w in norm for w in rub.strong_now):
+        return ()
+    if not any(w in norm for w in (*rub.claim_since, *rub.past)):
+        return ()
+    # 今天下午…两名村民头部受伤流血…补偿款至今未到位: today's harm is no claim.
+    if any(w in norm for w in rub.letter_today):
+        return ()
+    matches, _ = match_families(norm, rub)
+    if any(m.family.name == SELF_HARM for m in matches) or danger_now(norm, rub, matches):
+        return ()
+    # Every danger the text tells is past (前年出了车祸): only then is it over.
+    if any(m.family.services and not m.past for m in matches):
+        return ()
+    return claims
 
 
 _ROOM_OF = {b: room for room, bureaus in BUREAUS.items() for b in bureaus}

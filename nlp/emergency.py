@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.background import asks_what_if, fears_only, is_letter
+from nlp.background import asks_what_if, fears_only, is_letter, names_a_category
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
 from nlp.families import animal_scene, match_families
@@ -146,12 +146,15 @@ def detect(
     # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.
     # 房东把我的东西扔出去了，还换了锁: a civil dispute, for mediation.
     then = then or any_in(norm, rub.nuisance) or any_in(norm, rub.civil) or any_in(norm, rub.play)
+    then = then or any_in(norm, rub.idle)
     # A long letter tells its story: the model's n-grams of danger in it are
     # background too (nlp.families), unless a strong now word is written.
     then = then or is_letter(norm, rub)
     # 我家猫从二楼阳台跳下去了: an animal's jump is no person's danger; 假如着火了该怎么
     # 逃生: a safety question (nlp.families).
     then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
+    # 持刀伤人属治安刑事案件，应由公安分局处置: a kind of case named, no event told.
+    then = then or names_a_category(norm, rub)
     model_says = (
         scored is not None
         and "danger" in scored.fired

@@ -19,6 +19,27 @@ from nlp.rubric import Rubric
 __all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
 
 
+def households_concerned(text: str, rub: Rubric) -> str | None:
+    """A number of households or residents a letter says are concerned, or ``None``.
+
+    附近几百户人家千余居民怨声载道, 千户业主, 上百户居民: a dispute across several
+    households (medium by the rubric), though no one acts: a head count of at
+    least ``[letters] households_min`` whose span or the few characters after
+    it name households or residents (``households``: 户, 居民, 村民, 业主 ...).
+    """
+    for value, start, end in head_counts(text):
+        if value < rub.letter_households_min:
+            continue
+        near = text[start : end + 3]
+        # 我代表小区1100户业主反映: the writer's mandate, not a dispute told.
+        if "代表" in text[max(0, start - 8) : start]:
+            continue
+        for word in rub.letter_households:
+            if word in near:
+                return text[start:end]
+    return None
+
+
 def group_letter(text: str, rub: Rubric) -> str | None:
     """The words of a letter written by a group (我们是…工人, 我们共6人), or ``None``."""
     writers = _we_count(text, rub)
@@ -70,6 +91,10 @@ def acting_head(text: str, rub: Rubric) -> tuple[int, int] | None:
     return best
 
 
+_ONE = ("一名", "一位", "一个", "某", "个别")
+"""Counters before a collective word that make it one person (一名村民)."""
+
+
 def crowd_acting(text: str, rub: Rubric) -> str | None:
     """The words of collective action a text tells planned or under way, or ``None``.
 
@@ -90,7 +115,13 @@ def crowd_acting(text: str, rub: Rubric) -> str | None:
     # Most texts hold no act at all: one compiled search says so.
     if not rub.crowd_acts or not any_in(text, rub.crowd_acts):
         return None
-    subjects = [(p, w) for w in rub.crowd for p in _all(text, w)]
+    # 一名村民计划…上访: a subject counted as one person is no crowd.
+    subjects = [
+        (p, w)
+        for w in rub.crowd
+        for p in _all(text, w)
+        if not any(text[max(0, p - len(c)) : p] == c for c in _ONE)
+    ]
     subjects.extend(_we_group(text, rub))
     for p, w in sorted(subjects):
         hit = _act_after(text, p + len(w), rub)

@@ -118,6 +118,8 @@ class Rubric:
     past: tuple[str, ...] = ()
     strong_now: tuple[str, ...] = ()
     aftermath: tuple[str, ...] = ()
+    claim: tuple[str, ...] = ()
+    claim_since: tuple[str, ...] = ()
     retracted: tuple[str, ...] = ()
     exclaimed: tuple[str, ...] = ()
     hearsay: tuple[str, ...] = ()
@@ -129,11 +131,16 @@ class Rubric:
     habit: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     civil: tuple[str, ...] = ()
+    idle: tuple[str, ...] = ()
     risk: tuple[str, ...] = ()
     risk_spares: tuple[str, ...] = ()
     request: tuple[str, ...] = ()
     play: tuple[str, ...] = ()
     letter_chars: int = 1_000_000
+    letter_many_signs: int = 1_000_000
+    letter_households_min: int = 1_000_000
+    letter_households: tuple[str, ...] = ()
+    letter_many_of_us: tuple[str, ...] = ()
     letter_max: str = "medium"
     letter_action: tuple[str, ...] = ()
     letter_now: tuple[str, ...] = ()
@@ -150,6 +157,8 @@ class Rubric:
     animals: tuple[str, ...] = ()
     animal_families: tuple[str, ...] = ()
     hypothesis: tuple[str, ...] = ()
+    category_of: tuple[str, ...] = ()
+    category_kind: tuple[str, ...] = ()
     asked: tuple[str, ...] = ()
     no_incident: tuple[str, ...] = ()
     not_taken_back: tuple[str, ...] = ()
@@ -317,6 +326,8 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         past=_words(mods.get("past"), source, "modifiers.past"),
         strong_now=_words(mods.get("strong_now"), source, "modifiers.strong_now"),
         aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
+        claim=_words(mods.get("claim"), source, "modifiers.claim"),
+        claim_since=_words(mods.get("claim_since"), source, "modifiers.claim_since"),
         retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
         exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
         hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),
@@ -328,11 +339,18 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         habit=_words(mods.get("habit"), source, "modifiers.habit"),
         present=_words(mods.get("present"), source, "modifiers.present"),
         civil=_words(mods.get("civil"), source, "modifiers.civil"),
+        idle=_words(mods.get("idle"), source, "modifiers.idle"),
         risk=_words(mods.get("risk"), source, "modifiers.risk"),
         risk_spares=_words(mods.get("risk_spares"), source, "modifiers.risk_spares"),
         request=_words(mods.get("request"), source, "modifiers.request"),
         play=_words(mods.get("play"), source, "modifiers.play"),
         letter_chars=_int(letters.get("min_chars", 1_000_000), source, "letters.min_chars"),
+        letter_households_min=_int(
+            letters.get("households_min", 1_000_000), source, "letters.households_min"
+        ),
+        letter_households=_words(letters.get("households"), source, "letters.households"),
+        letter_many_of_us=_words(letters.get("many_of_us"), source, "letters.many_of_us"),
+        letter_many_signs=_int(letters.get("many_signs", 1_000_000), source, "letters.many_signs"),
         letter_max=_level(
             letters.get("background_max", "medium"), source, "letters.background_max"
         ),
@@ -351,6 +369,8 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         animals=_words(mods.get("animals"), source, "modifiers.animals"),
         animal_families=_words(mods.get("animal_families"), source, "modifiers.animal_families"),
         hypothesis=_words(mods.get("hypothesis"), source, "modifiers.hypothesis"),
+        category_of=_words(mods.get("category_of"), source, "modifiers.category_of"),
+        category_kind=_words(mods.get("category_kind"), source, "modifiers.category_kind"),
         asked=_words(mods.get("asked"), source, "modifiers.asked"),
         no_incident=_words(mods.get("no_incident"), source, "modifiers.no_incident"),
         not_taken_back=_words(mods.get("not_taken_back"), source, "modifiers.not_taken_back"),

@@ -23,7 +23,13 @@ from nlp.clauses import negated_at, sentence_of
 from nlp.families import SELF_HARM, Occurrences, match_families
 from nlp.family_index import any_in, found_in
 from nlp.headcount import head_count as _head_count
-from nlp.letters import acting_head, acts_together, crowd_acting, group_letter
+from nlp.letters import (
+    acting_head,
+    acts_together,
+    crowd_acting,
+    group_letter,
+    households_concerned,
+)
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
@@ -149,6 +155,14 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             level = rank["high"]
         found.extend((level, word, fam.name) for word in m.words)
     group = group_letter(text, rub) if letter else None
+    # 附近几百户人家千余居民怨声载道: many households concerned is a dispute across
+    # households (medium), though nobody acts.
+    if letter and group is None:
+        group = households_concerned(text, rub)
+    # 单方面无理由辞退我们, 多名员工, 岸山村全体村民: people wronged together, in a
+    # letter or a short message (`[letters] many_of_us`).
+    if group is None:
+        group = next((w for w in rub.letter_many_of_us if w in text), None)
     if group is not None:
         found.append((rank["medium"], group, "group"))
     # 老百姓每天守在村委会, 我们将一级一级上访, 准备联合起来到区里: collective action
@@ -201,6 +215,14 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         else sorted(w for w in rub.urgency if w in text and not _planned(text, occ, w, rub))
     )
     level_i = max((r for r, _, _ in found), default=0)
+    # 堵死…冲突…联名…维权…威胁…号召: a letter whose warning signs of grievance come
+    # from several families, many words in all (`[letters] many_signs`), tells a
+    # group's open conflict (high), as three words of one family do.
+    if letter and level_i == rank["medium"]:
+        signs = {w for r, w, fam in found if r == level_i and fam not in ("group", "headcount")}
+        kinds = {fam for r, _, fam in found if r == level_i and fam not in ("group", "headcount")}
+        if len(signs) >= rub.letter_many_signs and len(kinds) >= 3:
+            level_i = rank["high"]
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     if urgency and level_i >= rank[rub.urgency_bump_from]:
         bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
