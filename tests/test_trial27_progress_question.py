@@ -69,3 +69,18 @@ async def test_without_open_cases_the_question_is_not_answered_with_status(
 )
 def test_progress_questions_are_told_apart(text: str, asks: bool) -> None:
     assert is_progress_question(text) is asks
+
+
+async def test_the_question_at_an_emergencys_place_step_gets_the_status(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "李华")
+    await kit.answer(
+        citizen, citizen.send_text("学校食堂饭菜有问题，好几个孩子吃了拉肚子"), "已登记"
+    )
+    (case,) = await kit.cases()
+    await kit.delivered()
+
+    answer = await kit.say(citizen, QUESTION, "正在办理中")
+    assert (case.number or "") in answer.content and "新问题" in answer.content
+    said = "\n".join(m.content for m in citizen.transcript())
+    assert "建议由以下部门办理" not in said
+    assert len(await kit.cases()) == 1
