@@ -40,7 +40,7 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import Triage, triage
+from bot.services.triage import Triage, is_progress_question, triage
 from handlers import (
     crisis,
     emergency_steps,
@@ -153,6 +153,11 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
     if await crisis.takes(update, context, person.id, text, verdict):
+        return None
+    # 「请问学校那个事情现在怎么样了」 asks about a case already filed (trial 27 N4).
+    if is_progress_question(text) and await followup.answer_progress_question(
+        update, context, person.id
+    ):
         return None
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)

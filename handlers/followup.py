@@ -43,6 +43,7 @@ from handlers.base import (
 )
 from handlers.flow import expiring, leave_and_redo, redo
 from handlers.texts.reporter_acts import list_markup
+from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,30 @@ async def show_status(update: Update, context: BotContext) -> None:
         texts.status_list(views, timelines, runtime.settings.timezone),
         list_markup(views),
     )
+
+
+async def answer_progress_question(update: Update, context: BotContext, person_id: int) -> bool:
+    """A question about progress (「…怎么样了」) from a citizen with open cases: their status.
+
+    Answered with the open cases as /status shows them, and the offer to describe
+    a new problem instead (trial 27 N4). ``False`` (nothing said) without open cases.
+    """
+    runtime = context.runtime
+    views = await runtime.cases.cases_of_reporter(person_id, limit=10)
+    open_views = [v for v in views if v.status in OPEN_STATUSES]
+    if not open_views:
+        return False
+    timelines: dict[int, list[TimelineEntry]] = {}
+    for view in open_views:
+        try:
+            timelines[view.id] = await runtime.cases.timeline(view.id, person_id)
+        except CaseError:
+            timelines[view.id] = []
+    status = texts.status_list(
+        open_views, timelines, runtime.settings.timezone, title="您正在办理中的问题"
+    )
+    await reply(update, f"{status}\n\n{texts.PROGRESS_NEW_PROBLEM}", list_markup(open_views))
+    return True
 
 
 # --- follow-up (回访) ----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 At the dispatcher desk the deadline is 派单时限, its reminder 催派单 and a missed one
 超时未派单 (the bot's 【催派单】 and 【上报督办】…原因：超时未派单); a station's stay
-签收时限 / 催签收 / 超时未签收.
+签收时限 / 催签收 / 超时未签收. After an escalation the deadline is the round's:
+督办派单时限 / 督办签收时限, as on the bot's card (trial 27 N3).
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ async def test_the_desk_case_page_speaks_of_dispatch(dash: Dash) -> None:
     resp = await dash.client.get(f"/dashboard/cases/{view.id}")
     assert resp.status == 200
     page = await resp.text()
-    assert "<dt>派单时限</dt>" in page
+    # The deadline shown is the escalated round's, named as the bot's card names it
+    # (督办派单时限), not a plain 派单时限 a day ahead next to 超期 (trial 27 N3).
+    assert "<dt>督办派单时限</dt>" in page and "<dt>派单时限</dt>" not in page
     timeline = _timeline(page)
     assert "催派单（第1次）" in timeline and "催派单（第2次）" in timeline
     assert "（超时未派单）" in timeline and "至督查督办中心" in timeline
@@ -61,7 +64,7 @@ async def test_the_desk_case_page_speaks_of_dispatch(dash: Dash) -> None:
     )
     assert response.status == 200
     page = await (await dash.client.get(f"/dashboard/cases/{view.id}")).text()
-    assert "<dt>签收时限</dt>" in page and "<dt>派单时限</dt>" not in page
+    assert "签收时限</dt>" in page and "派单时限</dt>" not in page
     # The desk's past reminders keep their words.
     assert "催派单（第1次）" in _timeline(page)
 
@@ -75,7 +78,7 @@ async def test_a_station_case_page_keeps_acknowledgement_words(dash: Dash) -> No
     boss = await chief(dash.db, "construction")
     await dash.login(boss.id)
     page = await (await dash.client.get(f"/dashboard/cases/{view.id}")).text()
-    assert "<dt>签收时限</dt>" in page
+    assert "<dt>督办签收时限</dt>" in page and "<dt>签收时限</dt>" not in page
     timeline = _timeline(page)
     assert "催签收（第1次）" in timeline and "（超时未签收）" in timeline
     for word in ("派单时限", "催派单", "超时未派单"):

@@ -136,7 +136,11 @@ def route_request(
 
 
 def route_danger(
-    district: District, route: Route, owner_bureau: str | None, line_bureau: str | None = None
+    district: District,
+    route: Route,
+    owner_bureau: str | None,
+    line_bureau: str | None = None,
+    topic_bureau: str | None = None,
 ) -> Route:
     """``route`` given to the owner of a danger now, when one is named.
 
@@ -153,16 +157,25 @@ def route_danger(
     ``line_bureau`` (:func:`bot.services.triage.line_owner_bureau`: 卫生局 for a
     collapse, trial 26 T15); a routed topic keeps its route (井盖丢了，小孩掉下去受伤了
     stays the construction bureau's). Otherwise ``route`` is kept.
+    ``topic_bureau`` is a bureau the topic names besides the route (the classifier's
+    when too unsure to route; 教体局 for a school of the district named in the text):
+    its station is informed as well, read-only (a school canteen poisoning owned by
+    卫生局 informs 教体局, who can stop the meals and reach the parents: trial 27 N7).
     """
     if owner_bureau is None and route.to_desk:
         owner_bureau = line_bureau
     if owner_bureau is None or owner_bureau not in district.bureaus:
         return route
     bureau = district.bureaus[owner_bureau]
-    topic = (
-        ()
-        if route.to_desk or route.owning_unit_id == bureau.station_id
-        else (route.owning_unit_id,)
+    topic = tuple(
+        u
+        for u in dict.fromkeys(
+            (
+                *(() if route.to_desk else (route.owning_unit_id,)),
+                *bureau_stations(district, topic_bureau),
+            )
+        )
+        if u != bureau.station_id
     )
     return Route(
         bureau.station_id,
@@ -232,6 +245,39 @@ def police_copy(district: District, emergency: Emergency | None) -> tuple[str, .
         return ()
     police = district.bureaus.get(POLICE_BUREAU)
     return (police.station_id,) if police is not None else ()
+
+
+def bureau_stations(district: District, *bureaus: str | None) -> tuple[str, ...]:
+    """The stations of ``bureaus`` the district has, in order, each once."""
+    return tuple(
+        dict.fromkeys(district.bureaus[b].station_id for b in bureaus if b in district.bureaus)
+    )
+
+
+#: The bureau a school of the district answers to.
+SCHOOL_BUREAU = "education"
+
+
+def named_school(district: District, text: str) -> tuple[str, ...]:
+    """A school of the district named in ``text`` and its street station, to inform.
+
+    ``()`` when none is named (trial 27 N7: 东城第一小学 and 东城街道 hear of a
+    poisoning at the school).
+    """
+    found = sorted(
+        (pos, unit.id)
+        for unit in district.units.values()
+        if unit.kind == UnitKind.SCHOOL
+        for name in place_names(unit.name)
+        if (pos := text.find(name)) >= 0
+    )
+    if not found:
+        return ()
+    school = found[0][1]
+    stations = sorted(
+        u for u in _ancestors(district, school) if district.units[u].kind in _PLACE_KINDS[1]
+    )
+    return (school, *stations)
 
 
 #: Place kinds a warning's text may name as its 属地 (most specific first).

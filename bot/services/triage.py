@@ -26,6 +26,7 @@ warning (see docs/severity.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,6 +143,27 @@ def is_self_harm(text: str) -> bool:
     """
     norm = danger_text(text)
     return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
+
+
+#: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
+#: 办到哪了, 有消息吗, 处理了没有 …
+_PROGRESS_RE = re.compile(
+    r"怎么样了|进展|进度|有结果了?[吗没嘛]|结果呢|办到哪|处理到哪|到哪一步|有消息了?[吗没嘛]"
+    r"|有回复了?[吗没嘛]|处理了[吗没嘛]|办好了[吗没嘛]|解决了[吗没嘛]|什么时候能?(?:办好|解决|处理)"
+)
+#: Longer texts describe a problem, whatever words of progress they hold.
+MAX_PROGRESS_QUESTION = 30
+
+
+def is_progress_question(text: str) -> bool:
+    """Whether ``text`` is a short question about the progress of a case already filed.
+
+    「请问学校那个事情现在怎么样了」, 「我反映的问题有进展吗」: asked by a citizen who
+    has open cases, it is answered with their status (as /status), not proposed as a
+    new request.
+    """
+    bare = text.strip()
+    return 0 < len(bare) <= MAX_PROGRESS_QUESTION and _PROGRESS_RE.search(bare) is not None
 
 
 def triage(text: str) -> Triage:

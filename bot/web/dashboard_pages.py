@@ -171,9 +171,14 @@ def _action_forms(
 AT_DESK = frozenset({CaseStatus.REGISTERED.value, CaseStatus.RETURNED.value})
 
 
-def ack_deadline_label(status: str) -> str:
-    """The name of the acknowledgement deadline: 派单时限 at the desk, else 签收时限."""
-    return "派单时限" if status in AT_DESK else "签收时限"
+def ack_deadline_label(status: str, escalation_level: int = 0) -> str:
+    """The name of the acknowledgement deadline: 派单时限 at the desk, else 签收时限.
+
+    After an escalation it is the new round's (督办派单时限, 督办签收时限), as the
+    bot's card says: the first deadline was missed (trial 27 N3).
+    """
+    round_ = "督办" if escalation_level else ""
+    return round_ + ("派单时限" if status in AT_DESK else "签收时限")
 
 
 def _event_words(e: TimelineEntry) -> list[str]:
@@ -253,7 +258,7 @@ def case_page(
         quick=quick,
         detailed=detailed,
         timeline=_timeline(entries, tz, names),
-        ack_label=ack_deadline_label(view.status),
+        ack_label=ack_deadline_label(view.status, view.escalation_level),
     )
 
 

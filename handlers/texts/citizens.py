@@ -418,6 +418,11 @@ def status_list(
     return "\n\n".join(parts)
 
 
+#: After the status of open cases shown for a question about progress (trial 27 N4).
+PROGRESS_NEW_PROBLEM = (
+    "以上是您正在办理中的问题的最新进展。如果您要反映的是一个新问题，"
+    "请直接发送问题描述（发生了什么、在哪里），我会为您推荐办理部门。"
+)
 NO_CASES = "您还没有反映过问题。直接发送问题描述即可开始。"
 NO_WARNINGS = "您还没有报送过预警。发送 /warn 报送预警。"
 MINE_FOR_OFFICERS = (

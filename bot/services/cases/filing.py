@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +31,7 @@ from bot.services.cases.model import (
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     CaseError,
+    EventType,
     register,
 )
 from bot.services.routing import (
@@ -39,7 +42,7 @@ from nlp import normalize as normalize_text
 from nlp.reasons import decision_words
 from storage import intake_keys
 from storage.enums import CaseKind, CaseStatus
-from storage.models import Case, Person
+from storage.models import Case, CaseEvent, Person
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +184,24 @@ class CaseFiling(CaseTx):
         if case is None:
             return None
         log.warning("intake %s filed case %s before: not filed again", key, case.number)
-        return self.view_for(case, await self._person(s, person_id), self.clock.now())
+        view = self.view_for(case, await self._person(s, person_id), self.clock.now())
+        if case.kind != CaseKind.WARNING.value:
+            return view
+        registered = await s.scalar(
+            select(CaseEvent).where(
+                CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value
+            )
+        )
+        notify = registered.data.get("notify", []) if registered is not None else []
+        return replace(view, informed_unit_names=self.unit_names(notify))
+
+    def unit_names(self, unit_ids: Iterable[str]) -> tuple[str, ...]:
+        """The names of ``unit_ids`` the district has: a warning receipt's 同时报送 line.
+
+        Always computed from the list the notifications went to (the registered
+        event's ``notify``), never from a second list (trial 27 N13).
+        """
+        return tuple(self.district.units[u].name for u in unit_ids if u in self.district.units)
 
     async def _once(
         self, key: str | None, person_id: int, file: Callable[[], Awaitable[CaseView]]

@@ -26,6 +26,9 @@ from bot.services.lifecycle import (
     record,
 )
 from bot.services.routing import (
+    SCHOOL_BUREAU,
+    bureau_stations,
+    named_school,
     named_territory,
     police_copy,
     route_danger,
@@ -106,14 +109,20 @@ class CaseIntake(CaseFiling):
         if emergency is not None:
             severity = "critical"
             priority = self.district.severity_priority["critical"]
+            school = named_school(self.district, text)
             route = route_danger(
-                self.district, route, danger_owner_bureau(text), line_owner_bureau(emergency)
+                self.district,
+                route,
+                danger_owner_bureau(text),
+                line_owner_bureau(emergency),
+                topic_bureau=SCHOOL_BUREAU if school else c.bureau if route.to_desk else None,
             )
             also = tuple(
                 u
                 for u in dict.fromkeys(
                     (
                         *route.also_notify,
+                        *school,
                         self.district.dispatcher,
                         *warning_recipients(self.district, "critical"),
                         *police_copy(self.district, emergency),
@@ -262,8 +271,9 @@ class CaseIntake(CaseFiling):
             )
             if severity == "critical" or rubric == "critical":
                 # A critical rating lowered by its reporter still goes where a critical
-                # alert goes (the centres, 群工办, the police for a danger to life), with
-                # the 【定级说明】 below: the district decides, not one officer alone.
+                # alert goes (the centres, 群工办, the police for a danger to life, the
+                # danger's owner), with the 【定级说明】 below: the district decides, not
+                # one officer alone.
                 also_notify = tuple(
                     u
                     for u in dict.fromkeys(
@@ -271,6 +281,7 @@ class CaseIntake(CaseFiling):
                             *route.also_notify,
                             *warning_recipients(self.district, "critical"),
                             *police_copy(self.district, emergency_of(text)),
+                            *self._danger_units(text, route.bureau),
                         )
                     )
                     if u != route.owning_unit_id
@@ -304,6 +315,8 @@ class CaseIntake(CaseFiling):
                 else None
             )
             case.photo_file_ids = list(draft.photo_file_ids)
+            # One list: the notifications go to it, the event keeps it, the receipt names it.
+            notify = list(route.also_notify)
             await self._register_tx(
                 s,
                 case,
@@ -315,7 +328,7 @@ class CaseIntake(CaseFiling):
                     "severity": severity,
                     "rubric": rubric,
                     "why": severity_why(c),
-                    "notify": list(route.also_notify),
+                    "notify": notify,
                     "classified_room": c.room,
                     "classified_bureau": c.bureau,
                 },
@@ -346,11 +359,27 @@ class CaseIntake(CaseFiling):
             await self._dispatch_tx(
                 s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
             )
-            view = await self._announce_tx(s, case, now, officer, route.also_notify, receipt, pings)
-            names = tuple(
-                self.district.units[u].name for u in route.also_notify if u in self.district.units
-            )
-            return replace(view, informed_unit_names=names)
+            view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
+            return replace(view, informed_unit_names=self.unit_names(notify))
+
+    def _danger_units(self, text: str, topic_bureau: str) -> tuple[str, ...]:
+        """Who must hear of a warning's danger now besides the officer's station.
+
+        The same family → bureau map the citizens' danger-now rule uses
+        (:func:`bot.services.routing.route_danger`): the family's bureau (公安分局 for a
+        fire or people trapped, 卫生局 for a poisoning), else the line's (卫生局 for
+        120), the topic's bureau, and for a school of the district named in the text
+        教体局, the school and its street station. Each gets a copy at once,
+        as the police do for violence; the officer's station keeps the warning
+        (trial 27 N12). Nothing when the text tells of no danger now.
+        """
+        emergency = emergency_of(text)
+        if emergency is None:
+            return ()
+        owner = danger_owner_bureau(text) or line_owner_bureau(emergency)
+        school = named_school(self.district, text)
+        topics = (topic_bureau, SCHOOL_BUREAU) if school else (topic_bureau,)
+        return (*bureau_stations(self.district, owner, *topics), *school)
 
     async def add_emergency_details(
         self,

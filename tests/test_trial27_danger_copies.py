@@ -1,0 +1,135 @@
+"""Trial 27 N12, N13, N7: a danger now reaches the units that can act on it.
+
+N12: an officer's critical warning of a fire with people trapped reached neither the
+police nor anyone who could act; a mass school poisoning reached neither 卫生局 nor
+教体局. The danger family's bureau (the citizens' danger-now map) and the topic's
+bureau now get a read-only copy at once; the officer's station keeps the warning.
+N13: the receipt's 同时报送 line names every unit the warning reached (the
+registered event's ``notify``), on the guided /warn path too.
+N7: a citizen's school food poisoning is owned by 卫生局 and 教体局 is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.fakeapi import ChatMessage
+from config.district import District
+from storage.enums import Role
+from storage.models import CaseEvent
+from tests.botkit import WAIT, BotKit, sqlite_bot
+
+OFFICER = 2701
+POLICE = 2702
+HEALTH = 2703
+SCHOOLS = 2704
+CITIZEN = 2705
+FIRE = "和平小区5栋3楼着火了，浓烟很大，有老人被困在屋里"
+POISONING = "东城第一小学午餐后三十多名学生出现呕吐腹泻，已有十几人送医"
+JUMPER = "湖滨社区河边有个人站在栏杆外面，说要跳河"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+async def _notified(kit: BotKit, case_id: int) -> list[str]:
+    async with kit.db.session() as s:
+        registered = await s.scalar(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.type == "registered")
+        )
+    assert registered is not None
+    return list(registered.data["notify"])
+
+
+def _sent_to(receipt: ChatMessage) -> str:
+    return next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
+
+
+async def _check_receipt(kit: BotKit, receipt: ChatMessage, notified: list[str]) -> None:
+    sent_to = _sent_to(receipt)
+    for unit in notified:
+        assert kit.district.units[unit].name in sent_to, (unit, sent_to)
+
+
+async def test_a_fire_warning_with_people_trapped_reaches_the_police(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    police = kit.user(POLICE, "公安站长")
+    await kit.bind(police, "police", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {FIRE}", "预警已报送")
+
+    (case,) = await kit.cases()
+    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
+    notified = await _notified(kit, case.id)
+    police_station = kit.district.bureaus["police"].station_id
+    assert police_station in notified
+    await _check_receipt(kit, receipt, notified)
+    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
+    assert not card.buttons  # a copy, for reading: the officer's station acts
+
+
+async def test_a_school_poisoning_warning_reaches_health_and_education(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    health = kit.user(HEALTH, "卫生站长")
+    await kit.bind(health, "health", Role.CHIEF)
+    schools = kit.user(SCHOOLS, "教体站长")
+    await kit.bind(schools, "education", Role.CHIEF)
+    receipt = await kit.say(officer, f"/warn {POISONING}", "预警已报送")
+
+    (case,) = await kit.cases()
+    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
+    notified = await _notified(kit, case.id)
+    for bureau in ("health", "education"):
+        assert kit.district.bureaus[bureau].station_id in notified, (bureau, notified)
+    assert "dongcheng_school" in notified
+    await _check_receipt(kit, receipt, notified)
+    assert "区卫生局" in _sent_to(receipt) and "区教体局" in _sent_to(receipt)
+    number = case.number or ""
+    for chief in (health, schools):
+        card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
+        assert not card.buttons
+
+
+async def test_the_guided_warning_receipt_names_every_unit_reached(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn", "请描述")
+    receipt = await kit.answer(officer, officer.send_text(JUMPER), "预警已报送")
+
+    (case,) = await kit.cases()
+    notified = await _notified(kit, case.id)
+    police_station = kit.district.bureaus["police"].station_id
+    assert {police_station, "xihu_lakeside", "xihu"} <= set(notified), notified
+    await _check_receipt(kit, receipt, notified)
+
+
+async def test_a_citizens_school_poisoning_informs_education(kit: BotKit) -> None:
+    health = kit.user(HEALTH, "卫生站长")
+    await kit.bind(health, "health", Role.CHIEF)
+    schools = kit.user(SCHOOLS, "教体站长")
+    await kit.bind(schools, "education", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "李华")
+    await kit.answer(
+        citizen,
+        citizen.send_text("东城第一小学好多学生吃了午饭后呕吐，已经有几个送医院了"),
+        "已登记",
+    )
+
+    (case,) = await kit.cases()
+    assert case.severity == "critical"
+    health_station = kit.district.bureaus["health"].station_id
+    education_station = kit.district.bureaus["education"].station_id
+    assert case.owning_unit_id == health_station
+    notified = await _notified(kit, case.id)
+    assert {education_station, "dongcheng_school", "dongcheng"} <= set(notified), notified
+    number = case.number or ""
+    copy = await schools.wait_for_message(lambda m: number in m.content, WAIT)
+    assert not copy.buttons  # read-only: 卫生局 owns it
