@@ -21,7 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 from bot.services.lifecycle import CaseError
 from handlers import emergency_steps, refused_note, texts
 from handlers.base import BotContext, reply, user_data, who
-from handlers.drafts import take_older
+from handlers.drafts import OLDER, take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
 from handlers.texts import steps as st
 from handlers.texts.stations import CLOSURE_BY_LABEL
@@ -170,14 +170,20 @@ async def discard(update: Update, context: BotContext) -> int | None:
 # --- the proposal's word typed --------------------------------------------------------
 
 
-async def typed_submit(update: Update, context: BotContext, text: str) -> str | None:
+async def typed_submit(update: Update, context: BotContext, text: str) -> str | int | None:
     """提交 (确认, 确定) typed while a proposal shows 提交 acts as the button (trial 26 T9);
-    typed for a draft kept in its steps, as 继续提交. None: no draft, read the text as usual."""
-    if text.strip() not in st.SUBMIT_WORDS:
+    typed for a draft kept in its steps, and 继续提交 typed, as the 继续提交 button
+    (trial 27 N6). With nothing pending, the citizen is told so: the button's word
+    is never read as a description. None: not such a word, read the text as usual."""
+    word = text.strip().rstrip("。.!！").strip()
+    if word not in st.SUBMIT_WORDS and word not in st.RESUME_WORDS:
         return None
     draft = draft_of(context)
     if draft is None or not draft.get("text"):
-        return None
+        draft = _latest_kept(context)
+    if draft is None:
+        await reply(update, st.NOTHING_TO_SUBMIT)
+        return ConversationHandler.END
     if "step" in draft:
         user_data(context).pop(emergency_steps.KEY, None)
         return await back_to_step(update, draft)
@@ -187,6 +193,15 @@ async def typed_submit(update: Update, context: BotContext, text: str) -> str | 
     draft["step"] = LOCATION
     await reply(update, texts.location_prompt(), texts.location_keyboard())
     return LOCATION
+
+
+def _latest_kept(context: BotContext) -> dict[str, Any] | None:
+    """The newest draft kept in its steps among the older ones, made current, if any."""
+    older = [d for d in user_data(context).get(OLDER) or [] if isinstance(d, dict)]
+    kept = next((d for d in reversed(older) if "step" in d and d.get("text")), None)
+    if kept is None or not isinstance(kept.get("n"), int):
+        return None
+    return take_older(user_data(context), kept["n"])
 
 
 async def tell_replaced(update: Update, context: BotContext, earlier: object) -> None:

@@ -80,6 +80,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     }
     if action.action == CaseAction.EXTEND_NO and query.message is not None:
         _data(context)["note"]["msg"] = query.message.message_id  # settled after the reason
+        _data(context)["note"]["msg_text"] = getattr(query.message, "text", None) or ""
     await query.answer()
     prompt = texts.note_prompt(action.action, number)
     dropped = _abandoned(earlier, action.case_id, action.action)
@@ -160,9 +161,16 @@ async def note_text(update: Update, context: BotContext) -> str | int | None:
     mark_saved(update, context, f"{view.number} {texts.NOTE_ACTION_NAMES[action]}")
     log.info("%s on %s by person %s: %s", action.value, view.number, person.id, masked(text))
     notice, chat = pending.get("msg"), update.effective_chat
-    if isinstance(notice, int) and chat is not None:  # the 【延期申请】 says what was decided
+    if isinstance(notice, int) and chat is not None:  # the 【延期申请】 says who decided
+        shown = str(pending.get("msg_text") or "")
+        line = f"✔ {texts.ACTION_DONE[action]}（{person.name}）"  # trial 27 N15
         with contextlib.suppress(TelegramError):
-            await context.bot.edit_message_reply_markup(chat.id, notice, reply_markup=None)
+            if shown:
+                await context.bot.edit_message_text(
+                    texts.fit(f"{shown}\n\n{line}"), chat.id, notice, reply_markup=None
+                )
+            else:
+                await context.bot.edit_message_reply_markup(chat.id, notice, reply_markup=None)
     await reply(update, texts.note_done(action, view))
     return ConversationHandler.END
 

@@ -1,9 +1,10 @@
 """更改等级 on a filed warning: from its receipt or from /mine (issue 13 "Officers").
 
 The presser picks a level (the service says which they may pick, and refuses anyone
-but the warning's officer and the district office); lowering a critical rating asks
+but the warning's officer and the district office); any lowering asks
 for the reason in the next message (a small persistent conversation,
-``warning_level``). The service (:mod:`bot.services.cases.level`) records the change,
+``warning_level``): whatever that message says is the reason, never a new
+report. The service (:mod:`bot.services.cases.level`) records the change,
 re-computes the deadlines and tells every unit holding the card.
 """
 
@@ -24,7 +25,6 @@ from telegram.ext import (
 )
 
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -39,7 +39,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo, redo
+from handlers.flow import expiring, leave_and_redo
 from handlers.texts import warning_level as lt
 
 log = logging.getLogger(__name__)
@@ -125,11 +125,9 @@ async def level_reason(update: Update, context: BotContext) -> str | int | None:
     person = await who(update, context)
     if not isinstance(pending, dict) or person is None:
         return ConversationHandler.END
+    # Whatever it says, the text asked for here is the reason (trial 27 N5): a
+    # verification note names 伤者/送医/民警/刀 and is never a new report.
     text = message_text(update).strip()
-    if emergency_of(text) is not None:  # danger now is no reason: handled as a report
-        user_data(context).pop(KEY, None)
-        await reply(update, lt.LEVEL_LEFT)
-        return redo(update, context)
     try:
         view = await context.runtime.cases.change_level(
             person.id, int(pending["case"]), str(pending["level"]), text

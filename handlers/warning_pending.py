@@ -83,6 +83,15 @@ async def ask(
 #: The buttons' words typed (elderly users type what they see, trial 26 T9).
 CONFIRM_WORDS = frozenset({"确认", "確認", "确定", "確定", "报送", "報送", "提交"})
 DROP_WORDS = frozenset({"放弃", "放棄"})
+#: Assent typed at a proposal (好的, 行, 可以: trial 27 N14) acts as 确认 there.
+ASSENT_WORDS = frozenset(
+    {"好", "好的", "好滴", "行", "可以", "对", "對", "是", "是的", "嗯", "嗯嗯", "ok", "OK", "Ok"}
+)
+
+
+def _bare(text: str) -> str:
+    """``text`` without trailing punctuation (好的。 / 好的！ are 好的)."""
+    return text.strip().rstrip("。.!！~～，,").strip()
 
 
 async def another_text(update: Update, context: BotContext) -> str | int | None:
@@ -98,7 +107,12 @@ async def another_text(update: Update, context: BotContext) -> str | int | None:
                 await context.bot.edit_message_reply_markup(chat.id, pending["msg"], None)
         return await _settle(update, context, pending, file=text in CONFIRM_WORDS)
     draft = unconfirmed(context)
-    if draft is not None and text in CONFIRM_WORDS and not draft.get("lowering"):
+    word = _bare(text)
+    if (
+        draft is not None
+        and (word in CONFIRM_WORDS or word in ASSENT_WORDS)
+        and not draft.get("lowering")
+    ):
         shown = draft.get("msg")
         chat = update.effective_chat
         if isinstance(shown, int) and chat is not None:

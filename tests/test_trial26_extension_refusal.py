@@ -42,8 +42,8 @@ async def test_a_refusal_asks_for_the_reason_and_the_station_reads_it(kit: BotKi
     prompt = await kit.press(supervisor, ask, "不同意", "理由")
     assert case.number is not None and case.number in prompt.content
     assert (await kit.case(case.id)).extension_due_at is not None  # not decided yet
-    done = await kit.say(supervisor, REASON, "已不同意延期")
-    assert "已将理由告知" in done.content
+    done = await kit.say(supervisor, REASON, "已将理由告知")
+    assert "已不同意延期" in done.content
     assert not any("建议由以下部门办理" in m.content for m in supervisor.transcript())
 
     told = await chief.wait_for_message(lambda m: "未获批准" in m.content, WAIT)
@@ -53,6 +53,9 @@ async def test_a_refusal_asks_for_the_reason_and_the_station_reads_it(kit: BotKi
     assert "extension_refused" in await kit.events(case.id)
     assert len(await kit.cases()) == 1  # the reason filed nothing
     await supervisor.wait_for_message(lambda m: m is ask and not m.buttons, WAIT)
+    # Trial 27 N15: the notice says who refused, so the rest of the centre can tell.
+    assert ask.content.startswith("【延期申请】")
+    assert ask.content.endswith("✔ 已不同意延期（陈主任）")
 
 
 async def test_cancel_leaves_the_request_waiting(kit: BotKit) -> None:

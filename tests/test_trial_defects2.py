@@ -323,19 +323,19 @@ async def test_d8_acknowledging_from_an_older_message_of_the_case_works(kit: Bot
         person.id,
         WarningDraft(SUICIDE, severity="high", severity_reason="已电话联系其儿子，今晚回家陪护"),
     )
-    notice = await chief.wait_for_message(
-        lambda m: m.content.startswith("【定级说明】") and bool(m.buttons), WAIT
+    notice = await chief.wait_for_message(lambda m: m.content.startswith("【定级说明】"), WAIT)
+    # Trial 27 N2: the notice only informs — no 签收/退单/上报 that would go stale.
+    assert not notice.buttons
+    card = await chief.wait_for_message(
+        lambda m: m.content.startswith("【预警信息】") and bool(m.buttons), WAIT
     )
-    # The officer adds the place: the case moves on, the notice's buttons are older.
+    # The officer adds the place: the case moves on; the card is redrawn and stays live.
     await kit.runtime.cases.add_warning_details(person.id, view.id, place="和平社区3号楼")
     assert (await kit.case(view.id)).version > view.version
-    ack_data = notice.callback_data("签收")
-    done = await kit.callback_answer(chief.press(notice, "签收"))
+    await kit.delivered()
+    done = await kit.callback_answer(chief.press(card, "签收"))
     assert done.startswith("已签收") and "无需重复操作" not in done
     assert (await kit.case(view.id)).status == CaseStatus.ACKNOWLEDGED
-    # Pressed once more: now it was done, by the presser.
-    pressed = kit.fake.press_button(CHIEF, notice.message_id, ack_data, strict=False)
-    assert "您已签收" in await kit.callback_answer(pressed)
 
 
 async def test_privacy_id_numbers_are_masked_on_cards_and_the_preview_warns(kit: BotKit) -> None:

@@ -61,4 +61,4 @@ async def test_the_lowering_note_follows_the_warning_to_its_new_owner(kit: BotKi
         lambda m: m.content.startswith(f"【定级说明】{number}"), WAIT, since=action
     )
     assert "特别重大" in note.content and f"下调理由：{REASON}" in note.content
-    assert "签收" in str(note.buttons)  # with the new owner's card buttons
+    assert not note.buttons  # information only: the card has the buttons (trial 27 N2)

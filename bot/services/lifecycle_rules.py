@@ -286,8 +286,34 @@ def meaningful_length(text: str | None) -> int:
     return count
 
 
+#: Characters that say nothing by themselves in a reason or a result: negations,
+#: assent and filler (不是不是不是, 没有没有没有, 好的好的, 嗯嗯啊: trial 27 N1).
+FILLER_CHARS = frozenset("不是没有无否非对错好的行可以嗯啊哦噢呃哈呀吧呢吗嘛了么哎唉")
+
+#: Distinct characters besides :data:`FILLER_CHARS` a real reason needs.
+MIN_CONTENT_CHARS = 3
+
+
+def _repeats_one_word(letters: str) -> bool:
+    """Whether ``letters`` is one word said again and again (不是不是不是, abab)."""
+    size = len(letters)
+    return any(
+        size % n == 0 and letters[:n] * (size // n) == letters for n in range(1, size // 2 + 1)
+    )
+
+
 def is_meaningful(text: str | None, minimum: int) -> bool:
-    """Whether ``text`` has at least ``minimum`` meaningful characters
-    (:func:`meaningful_length`) and more than one distinct one."""
-    letters = {c.lower() for c in text or "" if c.isalnum()}
-    return len(letters) > 1 and meaningful_length(text) >= minimum
+    """Whether ``text`` is a real reason or result — the one check wherever one is asked
+    (a lowered level before or after filing, 办结, 退单, 不同意延期):
+
+    * at least ``minimum`` meaningful characters (:func:`meaningful_length`);
+    * not one word repeated (不是不是不是, 好好好好);
+    * at least :data:`MIN_CONTENT_CHARS` distinct characters that are not only
+      negations, assent or filler (:data:`FILLER_CHARS`: 没有没有没有, 好的好的).
+    """
+    letters = "".join(c.lower() for c in text or "" if c.isalnum())
+    if len(set(letters)) <= 1 or meaningful_length(text) < minimum:
+        return False
+    if _repeats_one_word(letters):
+        return False
+    return len(set(letters) - FILLER_CHARS) >= MIN_CONTENT_CHARS

@@ -61,6 +61,16 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: Heads of notices that only inform (trial 27 N2): sent without case buttons, which
+#: would go stale once the card moves on — the card itself carries the live ones.
+INFORMATION_HEADS = ("【定级说明】", "【等级调整】")
+
+
+def is_information(text: str) -> bool:
+    """Whether ``text`` is an information notice (:data:`INFORMATION_HEADS`)."""
+    return text.startswith(INFORMATION_HEADS)
+
+
 def warning_lowered(
     view: CaseView, rubric: str, why: str, reason: str | None, who: str = "报送人"
 ) -> str:

@@ -29,6 +29,12 @@ NOTHING_TO_RESUME = (
 
 #: Words typed for the proposal's 提交 (elderly users type what they see, trial 26 T9).
 SUBMIT_WORDS = frozenset({"提交", "確認", "确认", "确定", "確定", "提交问题", "提交問題"})
+#: The 继续提交 button's label typed (trial 27 N6).
+RESUME_WORDS = frozenset({"继续提交", "繼續提交", "继续", "繼續", "继续填写"})
+#: 提交 / 确认 / 继续提交 typed with nothing waiting to be submitted.
+NOTHING_TO_SUBMIT = (
+    "现在没有等待提交的问题。如需反映问题，请直接发送问题描述；发送 /status 查看已提交的问题。"
+)
 #: 提交 typed while the proposal offers offices to choose from, not 提交.
 CHOOSE_OFFICE_FIRST = (
     "请先在上面的问题下方点选一个部门，或点「交由工作人员分派」，然后就可以提交了。"

@@ -28,7 +28,7 @@ def picker(choice: LevelChoice) -> str:
     lines = [f"{choice.number} 当前等级：{now}。请选择新的等级："]
     if any(choice.needs_reason(lvl) for lvl in choice.levels):
         lines.append(
-            "上调无需理由；下调“特别重大”预警须写明理由，并同时报区里核实，最多下调至“较大”。"
+            "上调无需理由；下调须写明理由（“特别重大”预警最多下调至“较大”，并同时报区里核实）。"
         )
     return "\n".join(lines)
 
@@ -50,7 +50,7 @@ def reason_prompt(number: str, level: str) -> str:
     label = nt.SEVERITY_LABELS.get(level, level)
     return (
         f"请发送将 {number} 下调为“{label}”的理由（至少{MIN_REASON_CHARS}个字，说明核实了什么，"
-        "例如“已电话核实，老人与家人在一起，情绪稳定”）。理由会记入案件记录并报区里核实。"
+        "例如“已电话核实，老人与家人在一起，情绪稳定”）。理由会记入案件记录。"
         "发送 /cancel 不下调。"
     )
 
@@ -61,7 +61,14 @@ def changed(view: CaseView, was: str, reason: str | None) -> str:
     lines = [f"已将 {view.number} 的等级由“{before}”更改为“{view.severity_label}”。"]
     if reason:
         lines.append(f"理由：{reason}")
-    lines.append("办理时限已按新等级自现在起重新计算，承办单位和已收到预警的单位均已看到新等级。")
+    if view.overdue or view.escalation_level > 0:
+        # A missed deadline and an escalation stay (trial 27 N9).
+        lines.append(
+            "该预警已超期或已上报督办：原办理时限和督办状态保持不变，不因更改等级而重新计时。"
+        )
+    else:
+        lines.append("办理时限已按新等级自现在起重新计算。")
+    lines.append("承办单位和已收到预警的单位均已看到新等级。")
     return "\n".join(lines)
 
 

@@ -29,9 +29,9 @@ from bot.services import notifications as nt
 from bot.services.cases.model import CaseView
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import CaseError, EventType, record
-from bot.services.lifecycle_rules import TimerKind
+from bot.services.lifecycle_rules import TimerKind, is_overdue
 from bot.services.routing import police_copy, warning_recipients
-from bot.services.triage import LEVEL_RANK, check_level, emergency_of
+from bot.services.triage import LEVEL_RANK, MIN_REASON_CHARS, check_level, emergency_of, reason_ok
 from config.district import SEVERITIES
 from storage import cases as store
 from storage.enums import CaseKind, Channel, Role
@@ -44,6 +44,10 @@ FORBIDDEN = "只有报送该预警的信息员或区群工办可以更改其等�
 NOT_A_WARNING = "只能更改预警的等级。"
 IS_OVER = "该预警已办结或结束办理，不能再更改等级。"
 SAME_LEVEL = "等级未变。"
+LOWER_REASON_HELP = (
+    f"报送后下调预警等级须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
+    "例如“已到现场核实，聚集人员已散去”。"
+)
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,9 @@ class LevelChoice:
     levels: tuple[str, ...]
 
     def needs_reason(self, level: str) -> bool:
-        """Whether choosing ``level`` needs a reason (a critical rating lowered)."""
-        return _reference(self.rubric, self.severity) == "critical" and (
-            LEVEL_RANK[level] < LEVEL_RANK[self.severity]
-        )
+        """Whether choosing ``level`` needs a reason: any lowering after filing does
+        (trial 27 N9), as lowering a critical or by two levels does before filing."""
+        return LEVEL_RANK[level] < LEVEL_RANK[self.severity]
 
 
 def _reference(rubric: str, severity: str) -> str:
@@ -142,6 +145,11 @@ class CaseLevel(CaseTx):
             lowered = LEVEL_RANK[level] < LEVEL_RANK[was]
             if lowered and reference == "critical":
                 _, reason = check_level("critical", level, reason)
+            elif lowered:
+                # Any lowering after filing needs the same real reason (trial 27 N9).
+                reason = (reason or "").strip()[:500] or None
+                if not reason_ok(reason):
+                    raise CaseError("reason_required", LOWER_REASON_HELP)
             else:
                 reason = (reason or "").strip()[:500] or None
             case.severity = level
@@ -189,7 +197,15 @@ class CaseLevel(CaseTx):
 
     async def _new_deadlines(self, s: AsyncSession, case: Case, now: datetime) -> dict[str, str]:
         """The new level's deadlines from ``now``; the timers follow. The escalation
-        reached so far stays; an acknowledged case waits for no acknowledgement."""
+        reached so far stays; an acknowledged case waits for no acknowledgement.
+
+        A warning that missed a deadline or was escalated keeps them all (trial 27
+        N9): the missed deadline stays missed (``deadline_missed``), the supervision
+        deadline and its timers run on, and a level change never gives it fresh time.
+        """
+        if is_overdue(case, now) or case.escalation_level > 0:
+            case.deadline_missed = case.deadline_missed or is_overdue(case, now)
+            return {"deadlines_kept": "overdue" if case.deadline_missed else "escalated"}
         deadlines = self.district.deadlines[case.priority]
         due: dict[str, str] = {}
         waiting = case.status in ("registered", "dispatched", "returned", "reopened")

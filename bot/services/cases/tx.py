@@ -138,7 +138,8 @@ class CaseTx(CaseViews):
             also_card_units: units whose handlers get the card although they are
                 not responsible (a warning's centres and leadership).
             pings: ``(unit ids, text)`` pairs: a plain message with the
-                recipient's card buttons to each handler of those units.
+                recipient's card buttons to each handler of those units (none on
+                an information notice, :func:`bot.services.notifications.is_information`).
             reporter_text: the message for the reporter, if any.
             reporter_markup: buttons for that message (the follow-up question).
             new_photos: photos this change added (sent to those who had the card).
@@ -182,10 +183,17 @@ class CaseTx(CaseViews):
         for units, render in pings:
             for person in await store.people_of_units(s, units, HANDLER_ROLES):
                 view = self.view_for(case, person, now)
-                markup = nt.card_markup(
-                    self.codec, view, self.actions_for(person, case), self.district
+                text = render(view)
+                # An information notice has no case buttons (trial 27 N2): they would
+                # go stale once the card moves on.
+                markup = (
+                    None
+                    if nt.is_information(text)
+                    else nt.card_markup(
+                        self.codec, view, self.actions_for(person, case), self.district
+                    )
                 )
-                self._message(s, person, case, render(view), markup, now)
+                self._message(s, person, case, text, markup, now)
         if reporter_text is not None and case.reporter_id is not None:
             reporter = await s.get(Person, case.reporter_id)
             if reporter is not None:
