@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
-from bot.services.triage import emergency_of
+from bot.services.notification_messages import reporter_registered_care
+from bot.services.triage import emergency_of, is_self_harm
 from bot.web.citizen_followup import follow_up_hint, follow_up_open
 from bot.web.citizen_intake import (
     DONE,
@@ -134,6 +135,13 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            # Self-harm (trial 27 N8): the bot's receipt — people will call, the crisis
+            # line first, no 办结时限.
+            "care": (
+                reporter_registered_care(view, ctx.district.crisis_hotline)
+                if is_self_harm(view.text)
+                else None
+            ),
             "code": filed.code,
             "dropped": filed.dropped,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,

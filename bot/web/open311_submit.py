@@ -17,7 +17,8 @@ from bot.services.lifecycle import CaseError
 from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
-from bot.services.triage import emergency_of, triage
+from bot.services.notification_messages import reporter_registered_care
+from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
 from bot.web.lookup_codes import lookup_code
 from bot.web.open311_requests import (
@@ -132,6 +133,9 @@ def service_notice(view: CaseView, ctx: Open311Context) -> str:
     A request that describes danger now starts with the emergency line.
     """
     danger = emergency_of(view.text)
+    if danger is not None and danger.kind == SELF_HARM:
+        # The bot's crisis path (trial 27 N8): people will call, the crisis line, no deadline.
+        return reporter_registered_care(view, ctx.district.crisis_hotline)
     first = danger.line if danger is not None else ""
     return first + _filed_notice(view, ctx)
 
