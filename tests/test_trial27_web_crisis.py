@@ -87,9 +87,7 @@ async def test_self_harm_on_the_web_form_gets_the_crisis_line_and_no_deadline(
         site.clock.advance(timedelta(minutes=30))
         await scheduler.run_due()
     assert (await _case(site.db, number[1])).escalation_level >= 1
-    status = await site.client.post(
-        "/report/status", data={"number": number[1], "phone": code[1]}
-    )
+    status = await site.client.post("/report/status", data={"number": number[1], "phone": code[1]})
     shown = await status.text()
     assert status.status == 200 and number[1] in shown
     assert district.crisis_hotline in shown
@@ -107,9 +105,7 @@ async def test_self_harm_through_open311_gets_the_crisis_line_and_no_deadline(
     assert district.crisis_hotline in notice and "您不是一个人" in notice
     assert "时限" not in notice
     number = body[0]["service_request_id"]
-    got = await site.client.get(
-        f"/open311/v2/requests/{number}.json", params={"api_key": site.key}
-    )
+    got = await site.client.get(f"/open311/v2/requests/{number}.json", params={"api_key": site.key})
     record = (await got.json())[0]
     assert record["expected_datetime"] is None
     assert (await _case(site.db, number)).severity == "critical"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
-from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.notification_messages import reporter_registered_care
+from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
 from bot.services.triage import emergency_of, is_self_harm
 from bot.web.citizen_followup import follow_up_hint, follow_up_open
 from bot.web.citizen_intake import (

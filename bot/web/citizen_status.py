@@ -154,7 +154,7 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
         channel=case.channel,
     )
     entries = await ctx.cases.timeline(case.id)
-    care = case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text or case.text)
+    care = case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text)
     steps = tuple(
         PublicStep(
             at=e.at,

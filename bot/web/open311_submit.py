@@ -14,10 +14,10 @@ from typing import Any
 
 from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
 from bot.services.lifecycle import CaseError
+from bot.services.notification_messages import reporter_registered_care
 from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
-from bot.services.notification_messages import reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
 from bot.web.lookup_codes import lookup_code
