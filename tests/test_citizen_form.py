@@ -297,6 +297,18 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert await _cases(site.db) == []
 
 
+async def test_preview_warns_of_an_id_or_phone_in_the_text(site: Site) -> None:
+    """Trial 27 N21: the bot warns of an ID or phone in the description; the web does too."""
+    text = "我叫李红，电话13912345678，身份证320102198001011234，前夫一直不给抚养费"
+    page = await (await site.client.post("/report/preview", data={"text": text})).text()
+    assert "尚未提交" in page and "您的描述中含有身份证号或电话号码" in page
+    plain = await (
+        await site.client.post("/report/preview", data={"text": "前夫一直不给抚养费"})
+    ).text()
+    assert "尚未提交" in plain and "您的描述中含有身份证号或电话号码" not in plain
+    assert await _cases(site.db) == []
+
+
 def test_templates_escape_what_visitors_type() -> None:
     env = environment()
 
