@@ -40,9 +40,10 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import Triage, is_progress_question, triage
+from bot.services.triage import Triage, emergency_of, is_progress_question, triage
 from handlers import (
     crisis,
+    emergency_open,
     emergency_steps,
     followup,
     refused_note,
@@ -154,6 +155,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     # T2), not to a department picker; a clear routine problem is proposed as usual.
     if await crisis.takes(update, context, person.id, text, verdict):
         return None
+    # An update on their open emergency (火已经被扑灭了) joins it (trial 27 N20).
+    if await emergency_open.takes_update(update, context, person.id, text, verdict):
+        return None
     # 「请问学校那个事情现在怎么样了」 asks about a case already filed (trial 27 N4).
     if is_progress_question(text) and await followup.answer_progress_question(
         update, context, person.id
@@ -231,6 +235,11 @@ async def _file_emergency(
     message = update.effective_message
     # A photo sent with the words stays with them: on the case, after the card.
     photos = (message.photo[-1].file_id,) if message is not None and message.photo else ()
+    found = emergency_of(text)
+    kind = found.kind if found is not None else None
+    # The same danger again while their emergency is open joins it (trial 27 N19).
+    if await emergency_open.joins(update, context, person_id, text, kind, photos):
+        return ConversationHandler.END
     try:
         view = await runtime.cases.file_request(
             person_id, RequestDraft(text=text, photo_file_ids=photos)
@@ -242,6 +251,8 @@ async def _file_emergency(
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    if kind is not None:
+        emergency_open.remember(context, view, kind)
     if isinstance(draft, dict) and draft.get("text"):
         await say(
             update,

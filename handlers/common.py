@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.services.invites import InviteError, redeem_invite
-from handlers import texts
+from handlers import crisis, texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from handlers.texts.left import STALE_WARNING_BUTTON
 
@@ -106,6 +106,10 @@ async def non_text(update: Update, context: BotContext) -> None:
     """Stickers, voice, files and other content that is not a description."""
     message = update.effective_message
     if message is None:
+        return
+    # Someone in crisis who can only speak or show: it goes to their helpers (trial 27 N18).
+    person = await who(update, context)
+    if person is not None and await crisis.media_passed_on(update, context, person.id):
         return
     kind = "other"
     for name in ("sticker", "voice", "audio", "video", "document", "photo", "location", "contact"):

@@ -70,3 +70,59 @@ async def passed_on(update: Update, context: BotContext, person_id: int, text: s
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("crisis note added to %s by %s", view.number, person_id)
     return True
+
+
+#: What a voice, a file or a sticker is called in the note the helpers read.
+_MEDIA_LABEL = {
+    "voice": "语音",
+    "audio": "音频",
+    "video": "视频",
+    "video_note": "视频",
+    "animation": "动图",
+    "document": "文件",
+    "sticker": "表情",
+    "photo": "照片",
+}
+
+
+async def media_passed_on(update: Update, context: BotContext, person_id: int) -> bool:
+    """A voice, photo, file or sticker from someone whose self-harm case is open
+    (trial 27 N18): added to the case as 补充说明 — a photo itself, anything else by
+    its Telegram file reference, which the station can open with the bot — and the
+    person gets the human answer with the crisis line (from the outbox). False when
+    no crisis case is open or it cannot take it any more."""
+    message = update.effective_message
+    case_id = open_case(context)
+    if message is None or case_id is None:
+        return False
+    photos: tuple[str, ...] = ()
+    note = ""
+    for kind, label in _MEDIA_LABEL.items():
+        item = getattr(message, kind, None)
+        if not item:
+            continue
+        if kind == "photo":
+            photos = (message.photo[-1].file_id,)
+            note = f"【{label}】见随后发送的照片"
+        else:
+            seconds = getattr(item, "duration", None)
+            length = f"，{seconds}秒" if seconds else ""
+            emoji = getattr(item, "emoji", None) if kind == "sticker" else None
+            shown = f" {emoji}" if emoji else ""
+            note = f"【{label}{length}{shown}】文件编号：{item.file_id}"
+        break
+    if not note:
+        return False
+    caption = (message.caption or "").strip()
+    text = f"{caption}\n{note}" if caption else note
+    try:
+        view = await context.runtime.cases.add_reporter_note(
+            person_id, case_id, text, photos=photos
+        )
+    except CaseError as exc:
+        log.info("crisis media of %s on case %s not added: %s", person_id, case_id, exc.code)
+        user_data(context).pop(KEY, None)
+        return False
+    mark_saved(update, context, f"{view.number} 的补充说明")
+    log.info("crisis media added to %s by %s", view.number, person_id)
+    return True

@@ -205,14 +205,37 @@ async def test_same_form_files_once(site: Site) -> None:
     assert len(await _cases(site.db)) == 1
 
 
+async def test_a_used_form_sent_with_another_text_files_a_new_case(site: Site) -> None:
+    """Browser Back on a filed form, another report typed: filed, never dropped (trial 27 N16)."""
+    token = await _token(site.client)
+    garbage = "小区门口的垃圾桶好几天没人清理了，臭气熏天"
+    fire = "隔壁家着火了，火很大，里面有小孩"
+    first = await site.client.post("/report", data={"csrf_token": token, "text": garbage})
+    second = await site.client.post("/report", data={"csrf_token": token, "text": fire})
+    assert first.status == second.status == 200
+    first_page, second_page = await first.text(), await second.text()
+    assert _number(second_page) != _number(first_page)
+    assert "已提交过" not in second_page and "119" in second_page
+    # The same (second) text once more is a retry: its own case, not a third one.
+    again = await site.client.post("/report", data={"csrf_token": token, "text": fire + " "})
+    assert _number(await again.text()) == _number(second_page)
+    assert "已提交过" in await again.text()
+    assert [c.original_text for c in await _cases(site.db)] == [garbage, fire]
+    # An expired form of this browser: a later self-harm text is filed too (T10 + N16).
+    site.clock.advance(timedelta(hours=3))
+    late = await site.client.post("/report", data={"csrf_token": token, "text": "我真的不想活了"})
+    assert late.status == 200 and "已提交过" not in await late.text()
+    assert [c.original_text for c in await _cases(site.db)][-1] == "我真的不想活了"
+
+
 async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
     """The service died after claiming the form: before filing, or after the case committed."""
-    from bot.web.citizen_intake import FORM_STATE_KIND
+    from bot.web.citizen_intake import FORM_STATE_KIND, submission_key
     from storage.state import put_state
 
     async def claimed_then_crashed() -> dict[str, str]:
         token = await _token(site.client)
-        form_id = token.split(".")[1]  # issued.form_id.tag
+        form_id = submission_key(token.split(".")[1], "路灯坏了")  # issued.form_id.tag
         async with site.db.session() as s:
             await put_state(s, FORM_STATE_KIND, "", form_id, {"case_id": None})
         return {"csrf_token": token, "text": "路灯坏了", "phone": PHONE}
@@ -227,7 +250,8 @@ async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
     assert len(await _cases(site.db)) == 1
     # Died after the case committed, before the form recorded it: the resend finds it.
     async with site.db.session() as s:
-        await put_state(s, FORM_STATE_KIND, "", data["csrf_token"].split(".")[1], {"case_id": None})
+        key = submission_key(data["csrf_token"].split(".")[1], "路灯坏了")
+        await put_state(s, FORM_STATE_KIND, "", key, {"case_id": None})
     resent = await site.client.post("/report", data=data)
     assert _number(await resent.text()) == number and "已提交过" in await resent.text()
     assert len(await _cases(site.db)) == 1
@@ -270,6 +294,18 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert "人工分派" in unclear
     empty = await site.client.post("/report/preview", data={"text": ""})
     assert empty.status == 400
+    assert await _cases(site.db) == []
+
+
+async def test_preview_warns_of_an_id_or_phone_in_the_text(site: Site) -> None:
+    """Trial 27 N21: the bot warns of an ID or phone in the description; the web does too."""
+    text = "我叫李红，电话13912345678，身份证320102198001011234，前夫一直不给抚养费"
+    page = await (await site.client.post("/report/preview", data={"text": text})).text()
+    assert "尚未提交" in page and "您的描述中含有身份证号或电话号码" in page
+    plain = await (
+        await site.client.post("/report/preview", data={"text": "前夫一直不给抚养费"})
+    ).text()
+    assert "尚未提交" in plain and "您的描述中含有身份证号或电话号码" not in plain
     assert await _cases(site.db) == []
 
 

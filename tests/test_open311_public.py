@@ -96,3 +96,28 @@ async def test_telegram_and_web_requests_are_not_public(api: Api) -> None:  # no
     async with api.db.session() as s:
         stored = await s.scalar(select(Case).where(Case.number == telegram.number))
         assert stored is not None and stored.original_text == TELEGRAM_TEXT
+
+
+async def test_wechat_qq_and_email_ids_are_masked_in_the_list(api: Api) -> None:  # noqa: F811
+    """Trial 27 N11: a 微信号 typed in the text was listed in full."""
+    description = (
+        "本人刘德华，在和平路88号2楼的鑫达公司上班，老板拖欠工资三个月，"
+        "微信号liudehua888，QQ：12345678，邮箱 liu.dh@example.com"
+    )
+    resp = await api.client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": api.key,
+            "service_code": "labor",
+            "description": description,
+            "address_string": "东城街道和平路88号",
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    raw = await (await api.read("/open311/v2/requests.json")).text()
+    for secret in ("liudehua888", "12345678", "liu.dh@example.com", "example.com"):
+        assert secret not in raw, raw
+    assert "微信号" in raw and "拖欠工资" in raw  # the words stay readable
+    async with api.db.session() as s:  # the case itself keeps what was written
+        case = await s.scalar(select(Case).where(Case.original_text == description))
+    assert case is not None

@@ -52,13 +52,18 @@ async def test_t11_the_same_text_twice_is_filed_and_both_sides_are_told(kit: Bot
     both = [c for c in await kit.cases() if c.original_text == SEWER]
     assert [c.status for c in both] == [first.status, second.status]
 
-    # Another text is no duplicate; a report of danger now, sent twice, is never one.
+    # Another text is no duplicate; a report of danger now, sent twice, is never one: the
+    # first is filed at once, the second joins that open emergency and alerts its
+    # units again (trial 27 N19), never a 「已提交过相同的问题」 duplicate.
     await file_any(kit, citizen_, "小区门口的路灯坏了一个多月了，晚上很黑")
     danger = "救命，楼道着火了，烟很大"
-    for _ in range(2):
-        before = len(await kit.cases())
-        await kit.say(citizen_, danger, "119")
-        assert len(await kit.cases()) == before + 1  # filed at once, each time
+    before = len(await kit.cases())
+    await kit.say(citizen_, danger, "119")
+    assert len(await kit.cases()) == before + 1  # filed at once
+    fire = (await kit.cases())[-1]
+    await kit.say(citizen_, danger, "补充说明已加入")
+    assert len(await kit.cases()) == before + 1
+    assert (await kit.events(fire.id)).count("note_added") == 1
     async with kit.db.session() as s:
         rows = list((await s.scalars(select(OutboxMessage.text))).all())
     assert len([t for t in rows if "已提交过相同的问题" in t]) == 1

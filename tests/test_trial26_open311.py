@@ -83,3 +83,22 @@ async def test_an_ordinary_request_still_needs_a_place(api: Api) -> None:
     assert resp.status == 400
     assert "location is required" in body[0]["description"]
     assert await _count(api.db) == 0
+
+
+async def test_trial27_english_danger_is_filed_without_a_place(api: Api) -> None:
+    """Trial 27 N17: 「help! fire at building 5」 was refused with a 400 for lack of a place."""
+    before = await _count(api.db)
+    data = {"api_key": api.key, "description": "help! fire at building 5"}
+    resp = await api.client.post(URL, data=data)
+    body = await resp.json()
+    assert resp.status == 201, body
+    notice = body[0]["service_notice"]
+    assert notice.startswith("⚠️") and "119" in notice and "110" in notice
+    assert await _count(api.db) == before + 1
+
+    # An ordinary English request still needs a place; the 400 names the emergency numbers.
+    data = {"api_key": api.key, "description": "the streetlight on our road is broken"}
+    refused = await api.client.post(URL, data=data)
+    text = await refused.text()
+    assert refused.status == 400 and "location" in text and "119" in text
+    assert await _count(api.db) == before + 1

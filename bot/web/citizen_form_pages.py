@@ -11,8 +11,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
+from bot.services.notification_messages import reporter_registered_care
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
-from bot.services.triage import emergency_of
+from bot.services.triage import emergency_of, is_self_harm
 from bot.web.citizen_followup import follow_up_hint, follow_up_open
 from bot.web.citizen_intake import (
     DONE,
@@ -24,6 +25,7 @@ from bot.web.citizen_intake import (
 )
 from bot.web.citizen_status import StatusResult
 from bot.web.html import Page
+from nlp import mask_sensitive
 from storage.enums import CaseStatus
 
 
@@ -49,6 +51,12 @@ def render_form(
             "max_address": MAX_ADDRESS,
             "error": error,
             "preview": preview_answer(preview) if preview else None,
+            # An identity or phone number in the description: the bot's warning (trial 27 N21).
+            "sensitive": (
+                SENSITIVE_WARNING
+                if preview and values and mask_sensitive(values.text) != values.text
+                else None
+            ),
             # Danger now is named on every page that shows the form again with the text in it
             # (preview, an input error, a refused filing), not only on the preview (trial D24).
             "emergency": _emergency_line(values.text) if values and values.text.strip() else None,
@@ -87,6 +95,15 @@ def throttled_message(ctx: CitizenFormContext, wait: int, *, form: bool = False)
         parts.append(f"如有急事，请拨打{desk.name}电话 {phone}。")
     parts.append("遇到火灾、有人受伤或人身危险，请立即拨打 119、120 或 110。")
     return "".join(parts)
+
+
+#: Shown on the preview when the description holds an identity or phone number (the bot
+#: says the same, ``handlers.texts.citizens.SENSITIVE_WARNING``).
+SENSITIVE_WARNING = (
+    "⚠️ 您的描述中含有身份证号或电话号码。请勿在问题描述中填写身份证号；"
+    "联系电话请填写在下方「联系电话」一栏。提交后，身份证号在工作人员的案件卡片上一律隐去，"
+    "电话号码只有承办单位能看到。"
+)
 
 
 def preview_answer(p: Preview) -> dict[str, object]:
@@ -134,6 +151,13 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             "link": status_link(view.number),
             "has_phone": bool(view.contact_phone),
             "emergency": filed.emergency,
+            # Self-harm (trial 27 N8): the bot's receipt — people will call, the crisis
+            # line first, no 办结时限.
+            "care": (
+                reporter_registered_care(view, ctx.district.crisis_hotline)
+                if is_self_harm(view.text)
+                else None
+            ),
             "code": filed.code,
             "dropped": filed.dropped,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,

@@ -7,6 +7,7 @@ module knows nothing of HTTP or HTML.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -267,8 +268,19 @@ async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] |
     return None
 
 
+def submission_key(form_id: str, text: str) -> str:
+    """What makes a post a resend: the form id and the text's digest (trial 27 N16).
+
+    The same text from the same form is a retry (the first case is shown); another
+    text from a used form (browser Back, a second report) is a new report and is
+    filed. Whitespace does not make a text new.
+    """
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+    return f"{form_id}.{digest}"
+
+
 async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValues) -> Filed:
-    """File the request of one form, at most once per form id.
+    """File the request of one form, at most once per form id and text.
 
     Raises:
         FormError: bad input, or the same form is being filed right now.
@@ -276,6 +288,7 @@ async def file_from_form(ctx: CitizenFormContext, form_id: str, values: FormValu
     draft = build_draft(ctx, values)
     danger = emergency_of(draft.text)
     line = danger.line if danger is not None else None
+    form_id = submission_key(form_id, draft.text)
     used = await _claim_form(ctx, form_id)
     key = f"web:{form_id}"
     if used is not None:

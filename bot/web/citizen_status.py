@@ -16,12 +16,16 @@ from sqlalchemy import select
 
 from bot.services.lifecycle import status_label
 from bot.services.notifications import PUBLIC_EVENT_LABELS
+from bot.services.triage import is_self_harm
 from bot.web.citizen_intake import DONE, CitizenFormContext
 from bot.web.lookup_codes import matches_code
 from bot.web.people import phone_digits
 from nlp import mask_sensitive
 from storage.enums import CaseKind
 from storage.models import Case
+
+#: Steps a person in crisis is not shown (the units' business, trial 26 T4).
+NOT_FOR_CARE = frozenset({"escalated", "urged", "extension_approved"})
 
 #: Timeline events shown to the public.
 PUBLIC_EVENTS = (
@@ -90,6 +94,10 @@ class StatusResult:
     steps: tuple[PublicStep, ...] = ()
     by_code: bool = False
     channel: str = "web"
+    #: Someone who wrote of harming themselves (trial 27 N8): the crisis line, no
+    #: deadline, 督办 or 延期 steps and no result text (as the bot, trial 26 T4).
+    care: bool = False
+    hotline: str = ""
 
 
 async def lookup_status(
@@ -146,6 +154,7 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
         channel=case.channel,
     )
     entries = await ctx.cases.timeline(case.id)
+    care = case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text)
     steps = tuple(
         PublicStep(
             at=e.at,
@@ -154,11 +163,14 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
             note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
         )
         for e in entries
-        if e.type in PUBLIC_EVENTS
+        if e.type in PUBLIC_EVENTS and not (care and e.type in NOT_FOR_CARE)
     )
-    note = case.resolution_note if case.status in DONE else None
+    note = case.resolution_note if case.status in DONE and not care else None
     return replace(
         base,
+        resolve_due_at=None if care else case.resolve_due_at,
+        care=care,
+        hotline=ctx.district.crisis_hotline,
         detailed=True,
         text=mask_sensitive(case.original_text),
         resolution_note=mask_sensitive(note) if note else None,

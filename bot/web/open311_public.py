@@ -56,6 +56,15 @@ _SELF_NAMED = re.compile(
 )
 #: A house number inside a text: 3栋, 88号, 二单元, 402室 (the numbers become *).
 _HOUSE_IN_TEXT = re.compile(rf"{_NUMERAL}+(?=\s*(?:号|栋|幢|座|单元|室|户|弄))")
+#: A contact id typed after its label (微信号liudehua888, QQ：12345678, 邮箱 a@b.cn): trial 27 N11.
+_CONTACT_ID = re.compile(
+    r"(微信号|微信|vx|wx|wechat|QQ号|qq号|QQ|qq|扣扣|邮箱|e-?mail)"
+    r"(\s*(?:号码|号|账号)?\s*(?:是|为|:|：)?\s*)"
+    r"([A-Za-z0-9_\-.@*+]{4,})",
+    re.IGNORECASE,
+)
+#: An e-mail address anywhere in the text.
+_EMAIL = re.compile(r"[A-Za-z0-9_.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _TRAILING = re.compile(r"[\s,，.。;；:：、\-－(（]+$")
 
 
@@ -65,7 +74,16 @@ def public_text(text: str | None, name: str | None) -> str:
     for part in _name_parts(name):
         out = out.replace(part, SOMEONE)
     out = _SELF_NAMED.sub(lambda m: m.group(1) + SOMEONE, out)
+    out = _EMAIL.sub(lambda m: mask_contact_id(m.group(0)), out)
+    out = _CONTACT_ID.sub(lambda m: m.group(1) + m.group(2) + mask_contact_id(m.group(3)), out)
     return _HOUSE_IN_TEXT.sub("*", out)
+
+
+def mask_contact_id(value: str) -> str:
+    """A WeChat / QQ id or e-mail masked like a phone: its first and last characters kept."""
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def _name_parts(name: str | None) -> list[str]:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.services.cases import CaseService
 from bot.services.clock import Clock
 from bot.services.lifecycle import status_label
+from bot.services.triage import is_self_harm
 from bot.web.open311_public import (
     PUBLIC_CHANNELS,
     general_address,
@@ -241,6 +242,8 @@ def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
     }
     if withheld:
         record.update(description=WITHHELD, address=None, lat=None, long=None, media_url=None)
+        if is_self_harm(case.original_text):
+            record["expected_datetime"] = None  # no deadline toward a person in crisis (N8)
     return record
 
 

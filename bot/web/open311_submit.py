@@ -14,10 +14,11 @@ from typing import Any
 
 from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
 from bot.services.lifecycle import CaseError
+from bot.services.notification_messages import reporter_registered_care
 from bot.services.notifications import fmt_duration, fmt_time
 from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
-from bot.services.triage import emergency_of, triage
+from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
 from bot.web.lookup_codes import lookup_code
 from bot.web.open311_requests import (
@@ -48,7 +49,30 @@ UNREADABLE = (
 )
 
 #: The 400 for an ordinary request without a place (a danger now needs none).
-LOCATION_REQUIRED = "a location is required: lat and long, or address_string"
+LOCATION_REQUIRED = (
+    "a location is required: lat and long, or address_string. "
+    "If anyone is in danger now, call 110 (police), 119 (fire) or 120 (ambulance) at once. "
+    "如有危险，请立即拨打 110（报警）、119（火警）、120（急救）。"
+)
+#: Danger now written in English (foreign residents' apps, trial 27 N17). The Chinese
+#: rubric does not read it; for Open311 it is enough to file without a place and to
+#: answer with the emergency numbers. A false alarm costs a call-back, a refusal a life.
+ENGLISH_DANGER = re.compile(
+    r"\b(?:fire|burning|on fire|smoke|help|sos|emergency|drown\w*|knife|stab\w*|gun\w*|"
+    r"shoot\w*|kill\w*|suicid\w*|jump\w* off|trapped|explo\w*|bleed\w*|unconscious|"
+    r"attack\w*|assault\w*|gas leak|collaps\w*)\b",
+    re.IGNORECASE,
+)
+#: The first line of the notice for danger written in English.
+ENGLISH_DANGER_LINE = (
+    "⚠️ If anyone is in danger now, call 110 (police), 119 (fire) or 120 (ambulance) at once. "
+    "情况紧急请立即拨打 110（报警）、119（火警）、120（急救）。\n"
+)
+
+
+def english_danger(text: str) -> bool:
+    """Whether ``text`` names a danger now in English (fire, help, drowning, knife …)."""
+    return ENGLISH_DANGER.search(text) is not None
 
 
 def _float(fields: Mapping[str, str], name: str, bound: float) -> float | None:
@@ -90,7 +114,8 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
     address = (fields.get("address_string") or "").strip()
     if len(address) > MAX_ADDRESS:
         raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
-    if lat is None and not address and verdict.kind != "emergency":
+    danger = verdict.kind == "emergency" or english_danger(description)
+    if lat is None and not address and not danger:
         # Danger now is filed without a place (trial 26 T7): the owner calls the
         # reporter back, and the answer starts with the emergency line.
         raise Open311Error(400, LOCATION_REQUIRED)
@@ -103,7 +128,7 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         raise Open311Error(400, "media_url must be an http or https URL")
     for other in ("address_string", "first_name", "last_name"):
         # Danger now is never refused for an optional field (it is stored as sent).
-        if verdict.kind != "emergency" and unreadable(fields.get(other) or ""):
+        if not danger and unreadable(fields.get(other) or ""):
             raise Open311Error(400, UNREADABLE.format(field=other))
     family, given = (fields.get("last_name") or "").strip(), (fields.get("first_name") or "")
     try:
@@ -132,7 +157,13 @@ def service_notice(view: CaseView, ctx: Open311Context) -> str:
     A request that describes danger now starts with the emergency line.
     """
     danger = emergency_of(view.text)
-    first = danger.line if danger is not None else ""
+    if danger is not None and danger.kind == SELF_HARM:
+        # The bot's crisis path (trial 27 N8): people will call, the crisis line, no deadline.
+        return reporter_registered_care(view, ctx.district.crisis_hotline)
+    if danger is not None:
+        first = danger.line
+    else:
+        first = ENGLISH_DANGER_LINE if english_danger(view.text) else ""
     return first + _filed_notice(view, ctx)
 
 

@@ -22,6 +22,8 @@ deadlines and escalation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
@@ -77,11 +79,14 @@ class CaseReporterActs(CaseTx):
         case_id: int,
         text: str,
         channel: str = Channel.TELEGRAM,
+        *,
+        photos: Sequence[str] = (),
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
         card, as the alert reached them). The case itself does not change (no
-        version bump: the station's buttons stay valid).
+        version bump: the station's buttons stay valid). ``photos`` (Telegram file ids)
+        are kept with the case and sent to those units after the note.
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -109,6 +114,8 @@ class CaseReporterActs(CaseTx):
                 note=note,
                 changes_case=False,
             )
+            if photos:
+                case.photo_file_ids = [*(case.photo_file_ids or []), *photos]
             # On a critical case everyone the alert reached reads what the reporter adds.
             units = await self.alerted_units(s, case)
             await self.publish_tx(
@@ -122,6 +129,7 @@ class CaseReporterActs(CaseTx):
                     nr.reporter_note_added,
                     lambda v: nr.reporter_note_care(v, self.district.crisis_hotline),
                 ),
+                new_photos=tuple(photos),
             )
             return self.view_for(case, reporter, now)
 

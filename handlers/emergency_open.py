@@ -1,0 +1,110 @@
+"""A citizen's open emergency: what they send next about it joins it (trial 27 N19, N20).
+
+After a danger-now filing the person's case is remembered for :data:`WINDOW`. While it
+is open (not final) in that time:
+
+- a further danger message of the same kind (「我现在已经站在楼顶了」 after a
+  self-harm report, a second fire message) is added to it as 补充说明 — every unit the
+  alert reached is told again — instead of opening another critical case and asking
+  again for the place and a phone (N19);
+- an update that is not danger now and not a routine problem the classifier routes
+  with confidence (「火已经被扑灭了，没有人受伤」) is added to it as well, instead of
+  the department picker (N20). Small talk and vague openings get their usual answers.
+
+Once the case is final (or the window is over), messages are read as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from telegram import Update
+
+from bot.services.cases import CaseView
+from bot.services.lifecycle import CaseError
+from bot.services.triage import Triage
+from handlers.base import BotContext, is_stale, mark_saved, stamp, user_data
+from handlers.office_choice import classify, is_unsure
+
+log = logging.getLogger(__name__)
+
+#: ``user_data`` key of the person's last emergency case.
+KEY = "emerg_open"
+#: How long what they send next may be about that emergency.
+WINDOW = timedelta(hours=48)
+
+
+def remember(context: BotContext, view: CaseView, kind: str) -> None:
+    """A danger-now case was filed for this person (``kind``: the danger family)."""
+    user_data(context)[KEY] = {
+        "case_id": view.id,
+        "number": view.number,
+        "kind": kind,
+        "at": stamp(context),
+    }
+
+
+def _open(context: BotContext) -> dict[str, object] | None:
+    item = user_data(context).get(KEY)
+    if not isinstance(item, dict) or "case_id" not in item:
+        return None
+    if is_stale(context, item, WINDOW):
+        user_data(context).pop(KEY, None)
+        return None
+    return item
+
+
+async def joins(
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    text: str,
+    kind: str | None,
+    photos: Sequence[str] = (),
+) -> bool:
+    """Whether a danger message of ``kind`` was added to the person's open emergency of
+    the same kind (the answer comes from the outbox)."""
+    item = _open(context)
+    if item is None or kind is None or item.get("kind") != kind:
+        return False
+    return await _add(update, context, person_id, item, text, photos)
+
+
+async def takes_update(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
+) -> bool:
+    """Whether ``text`` (not danger now) was added to the person's open emergency as an
+    update. Small talk, vague openings and a problem routed with confidence are not."""
+    item = _open(context)
+    if item is None or verdict is None or verdict.kind != "request":
+        return False
+    try:
+        if not is_unsure(await classify(context, text)):
+            return False
+    except CaseError:
+        return False
+    return await _add(update, context, person_id, item, text, ())
+
+
+async def _add(
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    item: dict[str, object],
+    text: str,
+    photos: Sequence[str],
+) -> bool:
+    case_id = int(str(item["case_id"]))
+    try:
+        view = await context.runtime.cases.add_reporter_note(
+            person_id, case_id, text, photos=photos
+        )
+    except CaseError as exc:
+        log.info("emergency note of %s on case %s not added: %s", person_id, case_id, exc.code)
+        user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
+        return False
+    mark_saved(update, context, f"{view.number} 的补充说明")
+    log.info("emergency note added to %s by %s", view.number, person_id)
+    return True
