@@ -107,10 +107,11 @@ _PHRASE_SIDE = 8
 def whole_expressions(text: str, reasons: Iterable[str]) -> tuple[str, ...]:
     """The reasons of a level (定级依据) as whole expressions of ``text``.
 
-    A rubric word of one or two characters that is not a word of its clause's
-    segmentation, or of one character, is a fragment to a reader (聚在 in 十几个人聚在镇政府门口, 堵 in
-    把路堵了): it is shown as the clause that holds it (at most ``_PHRASE_MAX``
-    characters, else the expression with ``_PHRASE_SIDE`` characters either side).
+    A rubric word of one character, or of two that is not a word of its
+    clause's segmentation, is a fragment to a reader (聚在 in
+    十几个人聚在镇政府门口, 堵 in 把路堵了): it is shown as the clause
+    that holds it (at most ``_PHRASE_MAX`` characters, else the expression
+    with ``_PHRASE_SIDE`` characters either side).
     Whole words (割腕, 流血), longer expressions and head counts (十几人) stay.
     """
     out: list[str] = []
