@@ -73,7 +73,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     # 摔下来受伤了，包工头一直不给钱 / 昏迷了，医院不承认是医疗事故: a harm told with
     # a claim or dispute about it (`claim` with `claim_since`) is an aftermath of
     # that harm (`claim_harm`: an injury), not of a fight or a fire told beside it.
-    disputed = any(w in norm for w in rub.claim) and any(w in norm for w in rub.claim_since)
+    disputed = bool(_told(norm, rub.claim)) and bool(_told(norm, rub.claim_since))
     exclaimed = any(w in norm for w in rub.exclaimed)
 
     def now(start: int) -> bool:
@@ -124,10 +124,10 @@ def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
     found in the past: a labour or traffic dispute, not a life at risk. Empty
     when the text is not such a claim.
     """
-    claims = tuple(w for w in rub.claim if w in norm)
+    claims = _told(norm, rub.claim)
     if not claims or any(w in norm for w in rub.strong_now):
         return ()
-    if not any(w in norm for w in (*rub.claim_since, *rub.past)):
+    if not _told(norm, (*rub.claim_since, *rub.past)):
         return ()
     # 今天下午…两名村民头部受伤流血…补偿款至今未到位: today's harm is no claim.
     if any(w in norm for w in rub.letter_today):
@@ -144,6 +144,19 @@ def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
     ):
         return ()
     return claims
+
+
+def _told(norm: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``words`` found in ``norm`` other than as a condition: 不给钱就往下蹦,
+    不给钱他就睡在工地 threaten an act (就 right after), they claim nothing."""
+    found = []
+    for w in words:
+        at = norm.find(w)
+        while at >= 0 and "就" in norm[at + len(w) : at + len(w) + 3]:
+            at = norm.find(w, at + 1)
+        if at >= 0:
+            found.append(w)
+    return tuple(found)
 
 
 _ROOM_OF = {b: room for room, bureaus in BUREAUS.items() for b in bureaus}

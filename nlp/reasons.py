@@ -85,13 +85,20 @@ def place_name_parts(norm: str, words: Iterable[str]) -> frozenset[str]:
 def shown_keywords(norm: str, words: Iterable[str], whole: frozenset[str]) -> list[str]:
     """The classifier's ``words`` a person may be shown as its reasons (判断依据).
 
-    Only whole words of the message's segmentation (``whole``): not the sub-words
+    Only whole words of the message's segmentation (``whole``): a sub-word
     jieba's search mode finds inside a longer word (作人 in 工作人员, 安分 in
-    公安分局), and not a place's own name (阳光 in 阳光小区). Words with no
-    Chinese character (sfz, 110) are the lexicon's Latin keywords and stay.
+    公安分局) is shown as the word it is part of (工作人员, 公安分局), and not
+    a place's own name (阳光 in 阳光小区). Words with no Chinese character
+    (sfz, 110) are the lexicon's Latin keywords and stay.
     The scores are not changed: this is what is displayed.
     """
-    listed = [w for w in words if w in whole or not _HAN.search(w)]
+    listed: list[str] = []
+    for w in words:
+        if w not in whole and _HAN.search(w):
+            # 工资 scored inside 月工资: the word it was found in is shown.
+            w = min((t for t in whole if w in t), key=len, default="")
+        if w and w not in listed:
+            listed.append(w)
     parts = place_name_parts(norm, listed)
     return [w for w in listed if w not in parts]
 

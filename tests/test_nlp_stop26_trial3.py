@@ -47,6 +47,9 @@ def test_a_harm_told_with_its_claim_is_a_dispute(text: str) -> None:
         # not a harm told done: a fire or a fight without a past word
         "工地着火了，老板不给赔偿",
         "老板不给钱，工人们拿着棍子在工地打起来了，有人头破血流",
+        # a refusal as a condition is a threat (不给钱就…), not a claim
+        "工地讨薪的民工爬到塔吊顶上去了，二十来米高，下面围一圈人，说不给钱就往下蹦",
+        "那个讨薪的大哥爬到塔吊顶上了，四十多米高，说不给钱就不下来",
         # self-harm over a claim
         "工伤赔偿一直不给，我不想活了",
     ],
