@@ -76,8 +76,12 @@ def place_name_parts(norm: str, words: Iterable[str]) -> frozenset[str]:
     阳光小区): every occurrence of the word is followed by a place suffix."""
     out: set[str] = set()
     for w in words:
-        at = [m.end() for m in re.finditer(re.escape(w), norm)] if w else []
-        if at and all(norm.startswith(_PLACE_SUFFIX, end) for end in at):
+        at = norm.find(w) if w else -1
+        named = at >= 0
+        while at >= 0 and named:
+            named = norm.startswith(_PLACE_SUFFIX, at + len(w))
+            at = norm.find(w, at + 1)
+        if named:
             out.add(w)
     return frozenset(out)
 
