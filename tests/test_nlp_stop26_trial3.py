@@ -129,3 +129,9 @@ def test_a_whole_word_that_is_no_place_name_stays() -> None:
     assert shown_keywords(norm, ["阳光", "挡住"], frozenset({"阳光", "挡住"})) == ["阳光", "挡住"]
     # Latin keywords stay
     assert shown_keywords("sfz丢了", ["sfz"], frozenset()) == ["sfz"]
+
+
+def test_a_collective_claim_is_capped_at_high() -> None:
+    sev = assess_severity("十几个工人受伤了，老板不给赔偿，工人们聚在工地门口")
+    assert sev.level == "high", sev
+    assert "claim" in sev.families
