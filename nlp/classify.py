@@ -32,9 +32,10 @@ from typing import Any
 from nlp.bureau_weights import ALL_BUREAUS, weights_for
 from nlp.danger_owner import owner
 from nlp.explain import best_bureau, bureau_scores, explain
-from nlp.features import message_features, prepare_text
+from nlp.features import message_features, prepare_text, whole_words
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
 from nlp.normalize import danger_text
+from nlp.reasons import shown_keywords
 from nlp.scoring import Scores, _Compiled, _compiled, score_features
 from nlp.severity import Severity, assess_normalized
 
@@ -276,6 +277,7 @@ def _classify(text: str, lexicon: Lexicon | None = None) -> Classification:
         for tok in explain(feats, best, comp, sc):
             if tok not in words:
                 words.append(tok)
+        words = shown_keywords(norm, words, whole_words(norm, lex.settings.lead_chars))
         return Classification(
             room=ROOMS[best],
             bureau=bureau,
@@ -299,7 +301,11 @@ def _classify(text: str, lexicon: Lexicon | None = None) -> Classification:
             UNKNOWN, UNKNOWN, 0.0, (), alternatives, truncated, severity.level, severity
         )
     best = order[0]
-    keywords = explain(feats, best, comp, sc)
+    keywords = tuple(
+        shown_keywords(
+            norm, explain(feats, best, comp, sc), whole_words(norm, lex.settings.lead_chars)
+        )
+    )
     # The answer's confidence is that of the routed bureau: the room's
     # probability times the bureau's share of the room (a softmax of the
     # bureau scores, which are on the logit scale).

@@ -70,6 +70,10 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     if matches is None:
         matches, _ = match_families(norm, rub)
     aftermath = any(w in norm for w in rub.aftermath)
+    # 摔下来受伤了，包工头一直不给钱 / 昏迷了，医院不承认是医疗事故: a harm told with
+    # a claim or dispute about it (`claim` with `claim_since`) is an aftermath of
+    # that harm (`claim_harm`: an injury), not of a fight or a fire told beside it.
+    disputed = bool(_told(norm, rub.claim)) and bool(_told(norm, rub.claim_since))
     exclaimed = any(w in norm for w in rub.exclaimed)
 
     def now(start: int) -> bool:
@@ -96,7 +100,16 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         if m.family.services
         and not m.hearsay
         and not m.background
-        and (not (m.past or (aftermath and after_the_event(m.start))) or now(m.start))
+        and (
+            not (
+                m.past
+                or (
+                    (aftermath or (disputed and m.family.name in rub.claim_harm))
+                    and after_the_event(m.start)
+                )
+            )
+            or now(m.start)
+        )
         and not (exclaimed and m.family.name == "distress")
     ]
 
@@ -111,10 +124,10 @@ def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
     found in the past: a labour or traffic dispute, not a life at risk. Empty
     when the text is not such a claim.
     """
-    claims = tuple(w for w in rub.claim if w in norm)
+    claims = _told(norm, rub.claim)
     if not claims or any(w in norm for w in rub.strong_now):
         return ()
-    if not any(w in norm for w in (*rub.claim_since, *rub.past)):
+    if not _told(norm, (*rub.claim_since, *rub.past)):
         return ()
     # 今天下午…两名村民头部受伤流血…补偿款至今未到位: today's harm is no claim.
     if any(w in norm for w in rub.letter_today):
@@ -122,10 +135,28 @@ def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
     matches, _ = match_families(norm, rub)
     if any(m.family.name == SELF_HARM for m in matches) or danger_now(norm, rub, matches):
         return ()
-    # Every danger the text tells is past (前年出了车祸): only then is it over.
-    if any(m.family.services and not m.past for m in matches):
+    # Every danger the text tells is past (前年出了车祸), or a harm told done
+    # (`claim_harm`: 工人从脚手架上摔下来受伤了，老板不给赔偿) with no danger now:
+    # only then is it over. A fire, a fight or a person trapped told without a
+    # past word is still a danger whatever money is asked.
+    if any(
+        m.family.services and not m.past and m.family.name not in rub.claim_harm for m in matches
+    ):
         return ()
     return claims
+
+
+def _told(norm: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``words`` found in ``norm`` other than as a condition: 不给钱就往下蹦,
+    不给钱他就睡在工地 threaten an act (就 right after), they claim nothing."""
+    found = []
+    for w in words:
+        at = norm.find(w)
+        while at >= 0 and "就" in norm[at + len(w) : at + len(w) + 3]:
+            at = norm.find(w, at + 1)
+        if at >= 0:
+            found.append(w)
+    return tuple(found)
 
 
 _ROOM_OF = {b: room for room, bureaus in BUREAUS.items() for b in bureaus}

@@ -10,7 +10,7 @@ from itertools import chain
 from nlp.normalize import normalize
 from nlp.segment import cut, search_grams
 
-__all__ = ["add_latin_words", "latin_words", "message_features", "prepare_text"]
+__all__ = ["add_latin_words", "latin_words", "message_features", "prepare_text", "whole_words"]
 
 _TITLE_MAX = 60
 
@@ -93,6 +93,36 @@ def prepare_text(text: str, max_chars: int) -> tuple[str, bool]:
     return norm, truncated
 
 
+def _title_and_body(norm_text: str, lead_chars: int) -> tuple[str, str]:
+    """A message's title line (or lead) and the rest, as :func:`message_features` weighs them."""
+    head, sep, rest = norm_text.partition("\n")
+    if sep and rest and len(head) <= _TITLE_MAX:
+        return head, rest
+    if lead_chars > 0 and len(norm_text) > 2 * lead_chars:
+        return norm_text[:lead_chars], norm_text[lead_chars:]
+    return "", norm_text
+
+
+# The words of the last texts cut by :func:`_words` (a message's title and
+# body): :func:`whole_words` reads them again for display without a second cut.
+_LAST_CUTS: dict[str, tuple[str, ...]] = {}
+
+
+def whole_words(norm_text: str, lead_chars: int = 0) -> frozenset[str]:
+    """The words of a message's segmentation, not the sub-words of search mode.
+
+    :func:`message_features` also scores the 2/3-grams jieba's search mode finds
+    inside a longer word (作人 in 工作人员, 委会 in 居委会); a person shown the
+    reasons of a decision should see only whole words.
+    """
+    out: set[str] = set()
+    for part in _title_and_body(norm_text, lead_chars):
+        if part:
+            words = _LAST_CUTS.get(part)
+            out.update(words if words is not None else cut(part))
+    return frozenset(out)
+
+
 def _words(text: str) -> dict[str, None]:
     """Distinct jieba search-mode words of a text (words plus their known 2/3-grams).
 
@@ -100,7 +130,11 @@ def _words(text: str) -> dict[str, None]:
     generator overhead; each word's known 2/3-grams are looked up once per
     dictionary (:func:`nlp.segment.search_grams`).
     """
-    words = dict.fromkeys(cut(text))
+    tokens = tuple(cut(text))
+    if len(_LAST_CUTS) >= 4:
+        _LAST_CUTS.clear()
+    _LAST_CUTS[text] = tokens
+    words = dict.fromkeys(tokens)
     extra = list(chain.from_iterable(map(search_grams().__getitem__, words)))
     if extra:
         words.update(dict.fromkeys(extra))
@@ -124,13 +158,7 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         Word → weight: Chinese words, and the lexicon's Latin and number
         keywords (sfz, 110, PM2.5) when the message has a Chinese word.
     """
-    title = ""
-    body = norm_text
-    head, sep, rest = norm_text.partition("\n")
-    if sep and rest and len(head) <= _TITLE_MAX:
-        title, body = head, rest
-    elif lead_chars > 0 and len(norm_text) > 2 * lead_chars:
-        title, body = norm_text[:lead_chars], norm_text[lead_chars:]
+    title, body = _title_and_body(norm_text, lead_chars)
     # A word whose first character is in U+3400..U+9FFF: the whole word sorts
     # between "\u3400" and "\ua000" (one comparison, no indexing).
     feats: dict[str, float] = {t: 1.0 for t in _words(body) if "\u3400" <= t < "\ua000"}

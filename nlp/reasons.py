@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nlp.clauses import clause_around
+from nlp.segment import cut
+
 #: Words that never explain a decision: function words, question words, generic nouns
 #: and verbs, time and quantity words.
 _FILLER_TEXT = """
@@ -47,3 +50,93 @@ def decision_words(words: Iterable[str], limit: int | None = None) -> list[str]:
             if limit is not None and len(out) >= limit:
                 break
     return out
+
+
+#: What follows a place's own name (阳光小区, 和平新村, 幸福路): the name before it is
+#: no reason for a decision, whatever the classifier learnt from it.
+_PLACE_SUFFIX = (
+    "小区",
+    "花园",
+    "家园",
+    "新村",
+    "公寓",
+    "大厦",
+    "社区",
+    "苑",
+    "村",
+    "路",
+    "街",
+    "大街",
+    "街道",
+)
+
+
+def place_name_parts(norm: str, words: Iterable[str]) -> frozenset[str]:
+    """The words of ``words`` that are the name part of a place in ``norm`` (阳光 in
+    阳光小区): every occurrence of the word is followed by a place suffix."""
+    out: set[str] = set()
+    for w in words:
+        at = norm.find(w) if w else -1
+        named = at >= 0
+        while at >= 0 and named:
+            named = norm.startswith(_PLACE_SUFFIX, at + len(w))
+            at = norm.find(w, at + 1)
+        if named:
+            out.add(w)
+    return frozenset(out)
+
+
+def shown_keywords(norm: str, words: Iterable[str], whole: frozenset[str]) -> list[str]:
+    """The classifier's ``words`` a person may be shown as its reasons (判断依据).
+
+    Only whole words of the message's segmentation (``whole``): a sub-word
+    jieba's search mode finds inside a longer word (作人 in 工作人员, 安分 in
+    公安分局) is shown as the word it is part of (工作人员, 公安分局), and not
+    a place's own name (阳光 in 阳光小区). Words with no Chinese character
+    (sfz, 110) are the lexicon's Latin keywords and stay.
+    The scores are not changed: this is what is displayed.
+    """
+    listed: list[str] = []
+    for w in words:
+        if w not in whole and _HAN.search(w):
+            # 工资 scored inside 月工资: the word it was found in is shown.
+            w = min((t for t in whole if w in t), key=len, default="")
+        if w and w not in listed:
+            listed.append(w)
+    parts = place_name_parts(norm, listed)
+    return [w for w in listed if w not in parts]
+
+
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+#: A clause longer than this is shown as the words around the expression.
+_PHRASE_MAX = 20
+_PHRASE_SIDE = 8
+
+
+def whole_expressions(text: str, reasons: Iterable[str]) -> tuple[str, ...]:
+    """The reasons of a level (定级依据) as whole expressions of ``text``.
+
+    A rubric word of one character, or of two that is not a word of its
+    clause's segmentation, is a fragment to a reader (聚在 in
+    十几个人聚在镇政府门口, 堵 in 把路堵了): it is shown as the clause
+    that holds it (at most ``_PHRASE_MAX`` characters, else the expression
+    with ``_PHRASE_SIDE`` characters either side).
+    Whole words (割腕, 流血), longer expressions and head counts (十几人) stay.
+    """
+    out: list[str] = []
+    for word in reasons:
+        at = text.find(word) if 0 < len(word) <= 2 else -1
+        shown = word
+        if at >= 0:
+            clause = clause_around(text, at)
+            if len(word) == 1 or word not in cut(clause):
+                lo = text.rfind(clause, 0, at + 1)
+                if len(clause) > _PHRASE_MAX:
+                    start = max(lo, at - _PHRASE_SIDE)
+                    clause = text[start : min(lo + len(clause), at + len(word) + _PHRASE_SIDE)]
+                shown = clause.strip() or word
+        if shown not in out:
+            out.append(shown)
+    return tuple(out)

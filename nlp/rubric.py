@@ -120,6 +120,7 @@ class Rubric:
     aftermath: tuple[str, ...] = ()
     claim: tuple[str, ...] = ()
     claim_since: tuple[str, ...] = ()
+    claim_harm: tuple[str, ...] = ()
     retracted: tuple[str, ...] = ()
     exclaimed: tuple[str, ...] = ()
     hearsay: tuple[str, ...] = ()
@@ -328,6 +329,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         aftermath=_words(mods.get("aftermath"), source, "modifiers.aftermath"),
         claim=_words(mods.get("claim"), source, "modifiers.claim"),
         claim_since=_words(mods.get("claim_since"), source, "modifiers.claim_since"),
+        claim_harm=_words(mods.get("claim_harm"), source, "modifiers.claim_harm"),
         retracted=_words(mods.get("retracted"), source, "modifiers.retracted"),
         exclaimed=_words(mods.get("exclaimed"), source, "modifiers.exclaimed"),
         hearsay=_words(mods.get("hearsay"), source, "modifiers.hearsay"),

@@ -30,6 +30,7 @@ from nlp.letters import (
     group_letter,
     households_concerned,
 )
+from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 
@@ -273,6 +274,6 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         tuple([*cues, *urgency]),
         heads,
         bool(urgency),
-        tuple(dict.fromkeys(reasons)),
+        whole_expressions(text, dict.fromkeys(reasons)),
         tuple(families),
     )

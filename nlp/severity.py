@@ -29,6 +29,7 @@ from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
 from nlp.normalize import danger_text
+from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
 from nlp.rubric_level import HEARSAY_MAX, Severity, rubric_assessment
@@ -106,8 +107,10 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if found.level == "critical":
         claims = claim_over(text, rub)
         if claims:
+            # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
+            group = any(f in ("collective", "headcount") for f in found.families)
             return Severity(
-                "medium",
+                "high" if group else "medium",
                 found.cues,
                 found.head_count,
                 found.urgent,
@@ -201,7 +204,9 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
             if rank[found.level] < rank[RAISES_FROM[level]]:
                 continue
             if rank[level] > rank[found.level]:
-                reasons = scored.reasons(level) or found.reasons
+                # The n-grams that pushed the head (车过, 过不) shown as the clauses that
+                # hold them (现在车过不去), as the rubric's words are (nlp.reasons).
+                reasons = whole_expressions(text, scored.reasons(level)) or found.reasons
                 return Severity(
                     level,
                     found.cues,

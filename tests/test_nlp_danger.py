@@ -156,7 +156,8 @@ def test_the_model_raises_and_says_why() -> None:
     sev = assess_severity(text)
     assert sev.level == "critical"
     assert "model" in sev.families and sev.reasons
-    assert all(len(r) == 2 for r in sev.reasons)
+    # the n-grams are shown as the clauses of the text that hold them (stop 26 round 3)
+    assert all(len(r) >= 2 and r in text for r in sev.reasons)
 
 
 def test_a_routine_complaint_is_not_raised_by_its_topic() -> None:
