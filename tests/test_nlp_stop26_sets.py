@@ -15,26 +15,12 @@ estimate.
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from nlp.classify import classify
 from nlp.emergency import detect
 from nlp.intent import classify_intent
-
-DATA = Path(__file__).parent / "data"
-REPO = Path(__file__).resolve().parent.parent
-RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-SMALL = ("greeting", "thanks", "noise")
-_CANDIDATES = [REPO.parent / "shared" / "eval", REPO.parent.parent / "shared" / "eval"]
-EVAL_DIR = next((d for d in _CANDIDATES if (d / "teddy2020-dev.tsv").is_file()), None)
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, SMALL, _letters, _rows
 
 
 def test_set_k_warnings_stay_where_they_were_scored_unseen() -> None:
@@ -108,13 +94,9 @@ def test_held_out_letters_of_medium_and_above_are_not_rated_lower() -> None:
     main 10315b2 12, after i13s 14, after i13t 17 (under-rated 29 = 0.63); high letters rated
     high or above 1/15 throughout — collective action told in a letter is still mostly missed;
     the one critical (a relative held by a pyramid-selling ring) is rated below high."""
-    assert EVAL_DIR is not None
-    texts = {}
-    for r in _rows(EVAL_DIR / "teddy2020-dev.tsv"):
-        body = r["body"].replace("\\n", "\n")
-        texts[r["id"]] = f"{r['title']}\n{body}" if r["title"] else body
+    texts = _letters()
     rows = _rows(DATA / "letters_severity_r3plus.tsv")
-    got = [(classify(texts[r["id"]]).severity, r["severity"]) for r in rows]
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 46 and all(want != "low" for _, want in got)
     assert sum(RANK[g] >= RANK[want] for g, want in got) >= 17
     medium = [g for g, want in got if want == "medium"]
