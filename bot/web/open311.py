@@ -88,7 +88,7 @@ from bot.web.open311_requests import (
     parse_request_query,
     service_definition,
 )
-from bot.web.open311_submit import require_api_key, submit_request
+from bot.web.open311_submit import check_read_limit, require_api_key, submit_request
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -159,13 +159,16 @@ def respond(fmt: str, data: Any, *, root: str, item: str, status: int = 200) -> 
 
 def error_response(fmt: str, exc: Open311Error) -> web.Response:
     """The specification's error list: ``[{"code": 403, "description": "..."}]``."""
-    return respond(
+    response = respond(
         fmt,
         [{"code": exc.status, "description": exc.description}],
         root="errors",
         item="error",
         status=exc.status,
     )
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -257,7 +260,8 @@ async def handle_get_requests(request: web.Request) -> web.Response:
     """GET requests: search."""
     ctx = request.app[OPEN311_KEY]
     try:
-        await require_api_key(ctx, request.query.get("api_key"))
+        key = await require_api_key(ctx, request.query.get("api_key"))
+        check_read_limit(ctx, key)
         query = parse_request_query(ctx, request.query)
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
@@ -269,7 +273,8 @@ async def handle_get_request(request: web.Request) -> web.Response:
     """GET requests/{id}: one request, as a list of one."""
     ctx = request.app[OPEN311_KEY]
     try:
-        await require_api_key(ctx, request.query.get("api_key"))
+        key = await require_api_key(ctx, request.query.get("api_key"))
+        check_read_limit(ctx, key)
         record = await get_request(ctx, request.match_info["request_id"])
     except Open311Error as exc:
         return error_response(_fmt(request), exc)

@@ -28,6 +28,7 @@ from bot.web.open311_public import (
     public_coordinate,
     public_text,
 )
+from bot.web.throttle import Throttle
 from config.district import District
 from config.settings import DEFAULT_HTTP_PORT
 from storage.db import Database
@@ -71,9 +72,11 @@ CHANGESET = "2026-11-27T00:00:00Z"
 class Open311Error(Exception):
     """A request the API refuses, reported as ``[{"code": ..., "description": ...}]``."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         self.status = status
         self.description = description
+        #: Seconds for the ``Retry-After`` header of a 429.
+        self.retry_after = retry_after
         super().__init__(f"{status}: {description}")
 
 
@@ -111,6 +114,8 @@ class Open311Context:
     keywords: Mapping[str, Sequence[str]] = field(default_factory=dict)
     #: Where clients reach the service (``MINQING_PUBLIC_URL``), for the discovery document.
     public_url: str = DEFAULT_PUBLIC_URL
+    #: Per-key limits (``o311_*`` rules of :class:`bot.web.throttle.Throttle`).
+    throttle: Throttle = field(default_factory=Throttle)
 
     @classmethod
     def from_service(

@@ -88,8 +88,11 @@ def _float(fields: Mapping[str, str], name: str, bound: float) -> float | None:
     return value
 
 
-def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestDraft:
+def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> tuple[RequestDraft, bool]:
     """Check the fields of ``POST requests`` (api_key aside) and build the draft.
+
+    Returns:
+        The draft, and whether it describes danger now (in Chinese or English).
 
     Raises:
         Open311Error: 400 with the first problem found.
@@ -138,7 +141,7 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         if exc.field == "phone":  # the bot's rule: 12345 is a hotline, not a call-back number
             raise Open311Error(400, PHONE_NOT_VALID) from None
         raise Open311Error(400, f"{exc.field} is not valid") from None
-    return RequestDraft(
+    draft = RequestDraft(
         text=description,
         room=bureau.room_id if bureau else None,
         bureau=bureau.id if bureau else None,
@@ -149,6 +152,7 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> RequestD
         contact_phone=phone,
         photo_file_ids=(media,) if media else (),
     )
+    return draft, danger
 
 
 def service_notice(view: CaseView, ctx: Open311Context) -> str:
@@ -211,7 +215,8 @@ async def submit_request(
         Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
     """
     key = await require_api_key(ctx, fields.get("api_key"))
-    draft = parse_submission(ctx, fields)
+    draft, danger = parse_submission(ctx, fields)
+    _check_file_limit(ctx, key, danger=danger)
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise Open311Error(400, "Idempotency-Key: 1 to 64 printable ASCII characters")
     base = None if idempotency_key is None else f"o311:{key.id}:{idempotency_key}"
@@ -233,6 +238,45 @@ async def submit_request(
         + f"查询码：{code}（凭编号和查询码可在 /report/status 查询进度并评价办理结果）。",
         "account_id": None,
     }
+
+
+#: The 429 of a key over its filing limit; danger now names the emergency numbers.
+TOO_MANY_FILINGS = (
+    "too many requests for this api_key; retry after {wait} s（提交过于频繁，请{wait}秒后再试）"
+)
+TOO_MANY_DANGER = (
+    "too many requests for this api_key; retry after {wait} s. "
+    "If anyone is in danger now, call 110 (police), 119 (fire) or 120 (ambulance) at once. "
+    "如有危险，请立即拨打 110（报警）、119（火警）、120（急救）。"
+)
+TOO_MANY_READS = "too many look-ups for this api_key; retry after {wait} s（查询过于频繁）"
+
+
+def _check_file_limit(ctx: Open311Context, key: ApiKey, *, danger: bool) -> None:
+    """Count one filing against the key's limit (danger now: the larger ceiling only).
+
+    Raises:
+        Open311Error: 429 with ``Retry-After`` when the key is over its limit; nothing
+            is filed and nothing is counted.
+    """
+    check = ("o311_danger_key" if danger else "o311_file_key", str(key.id))
+    if not ctx.throttle.hit(check):
+        wait = ctx.throttle.retry_after(check)
+        text = TOO_MANY_DANGER if danger else TOO_MANY_FILINGS
+        log.warning("open311: api key %d over its filing limit", key.id)
+        raise Open311Error(429, text.format(wait=wait), retry_after=wait)
+
+
+def check_read_limit(ctx: Open311Context, key: ApiKey) -> None:
+    """Count one search or look-up against the key's limit.
+
+    Raises:
+        Open311Error: 429 with ``Retry-After`` when the key is over its limit.
+    """
+    check = ("o311_read_key", str(key.id))
+    if not ctx.throttle.hit(check):
+        wait = ctx.throttle.retry_after(check)
+        raise Open311Error(429, TOO_MANY_READS.format(wait=wait), retry_after=wait)
 
 
 async def _reporter_filed_before(ctx: Open311Context, base: str | None) -> int | None:

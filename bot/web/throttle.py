@@ -1,4 +1,5 @@
-"""Attempt limits for the public web pages (issue 15, break 8), on the ``limits`` library.
+"""Attempt limits for the public web pages (issue 15, break 8) and for Open311's API
+keys, on the ``limits`` library.
 
 Moving windows in this process's memory: the citizen form's filings per client
 address and per browser session, and the status look-up's phone guesses per client
@@ -32,6 +33,15 @@ FILE_DANGER_PER_IP = "10/minute;100/hour"
 #: Status look-ups with a phone number per client address, and per case number.
 STATUS_PER_IP = "10/minute;60/hour"
 STATUS_PER_CASE = "5/hour;10/day"
+#: Open311 filings per API key. A key belongs to a partner (a city app, a hotline's
+#: system) that files for many citizens, so the limits are far above one person's; they
+#: hold back a runaway client or a stolen key (trial 26's leftover: no per-key limit).
+OPEN311_FILE_PER_KEY = "60/minute;3000/day"
+#: Open311 filings that describe danger now, per API key: never refused by the limit
+#: above, only by this larger ceiling (and the refusal names the emergency numbers).
+OPEN311_DANGER_PER_KEY = "120/minute;3000/hour"
+#: Open311 searches and look-ups per API key.
+OPEN311_READ_PER_KEY = "120/minute;20000/day"
 
 TOO_MANY = "操作过于频繁，请稍后再试。"
 
@@ -47,6 +57,9 @@ class Throttle:
             "file_danger_ip": FILE_DANGER_PER_IP,
             "status_ip": STATUS_PER_IP,
             "status_case": STATUS_PER_CASE,
+            "o311_file_key": OPEN311_FILE_PER_KEY,
+            "o311_danger_key": OPEN311_DANGER_PER_KEY,
+            "o311_read_key": OPEN311_READ_PER_KEY,
         }
     )
     _limiter: MovingWindowRateLimiter = field(init=False, repr=False)
