@@ -14,15 +14,14 @@ from sqlalchemy.engine import make_url
 
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
-from bot.web.api_keys import create_api_key
 from bot.web.citizen_form import add_citizen_form_routes
 from bot.web.citizen_intake import CitizenFormContext
 from bot.web.core import WebContext, add_core_routes
-from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
 from tests.dashkit import Dash
 from tests.factories import START, chief, make_service
+from tests.open311kit import open311_api
 from tests.test_citizen_form import PHONE, TOKEN_RE, Site, _file, _number, _token
 
 Client = TestClient[Any, Any]
@@ -41,12 +40,9 @@ async def site(db: Database, district: District) -> AsyncIterator[Site]:
 
 @pytest.fixture
 async def open311(db: Database, district: District) -> AsyncIterator[tuple[Client, str]]:
-    service = make_service(db, district, FakeClock(START))
-    app = web.Application()
-    add_open311_routes(app, Open311Context.from_service(service, public_url=PUBLIC))
-    key = await create_api_key(db, "城市服务App")
-    async with TestClient(TestServer(app)) as client:
-        yield client, key
+    clock = FakeClock(START)
+    async with open311_api(make_service(db, district, clock), clock, public_url=PUBLIC) as api:
+        yield api.client, api.key
 
 
 # --- Open311 ------------------------------------------------------------------------------
