@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
 from bot.runtime.assembly import Runtime, open_runtime
 from bot.runtime.delivery import DeliveryWorker, backlog
-from bot.runtime.telegram_app import MinqingApplication, build_application
+from bot.runtime.telegram_app import MinqingApplication, build_application, stop_application
 from bot.services.clock import FakeClock
 from bot.services.invites import create_invite
 from bot.services.organisation import sync_organisation
@@ -106,11 +106,7 @@ class BotKit:
             self.runtime.remove_outbox_listener(self.worker.notify)
         app, self.app = self.app, None
         if app is not None:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
+            await stop_application(app)
 
     async def restart(self) -> None:
         """Stop the application and build a new one on the same database."""
