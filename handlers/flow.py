@@ -145,7 +145,8 @@ def step_conversation(
     leave: Callback[int] = leave_and_redo,
     fallbacks: list[Handler] | None = None,
 ) -> ConversationHandler[BotContext]:
-    """A persistent conversation of steps, per chat and user, that nobody gets stuck in.
+    """A conversation of steps, per chat and user, that nobody gets stuck in (persisted
+    when the application has persistence).
 
     /cancel calls ``cancel``; any other command, or a main-menu button, calls ``leave``
     (by default :func:`leave_and_redo`: the step is left and the update handled again).
