@@ -35,25 +35,9 @@ from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from handlers import texts
-from handlers.base import (
-    PRIVATE,
-    PRIVATE_TEXT,
-    App,
-    BotContext,
-    is_persistent,
-    mark_saved,
-    quiet_per_message_warning,
-    reply,
-    who,
-)
-from handlers.flow import expiring, leave_and_redo
-from handlers.station_common import (
-    _data,
-    _decode,
-    _on_a_card,
-    _refused,
-    _settle_message,
-)
+from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, mark_saved, reply, who
+from handlers.flow import expiring, step_conversation
+from handlers.station_common import _data, _decode, _on_a_card, _refused, _settle_message
 from handlers.station_notes import (
     CLOSURE,
     NOTE,
@@ -243,30 +227,24 @@ def register(application: App) -> None:
     note_pattern = "^(" + "|".join(re.escape(a.value) for a in NOTE_ACTIONS) + "):"
     # Every signed button that is neither a conversation button nor a follow-up answer.
     card_buttons = re.compile(rf"^(?!{re.escape(texts.UI)}|fu:)")
-    with quiet_per_message_warning():
-        notes = ConversationHandler(
-            entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
-            states={
-                NOTE: [
-                    MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
-                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
-                ],
-                CLOSURE: [
-                    MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
-                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", note_cancel, filters=PRIVATE),
-                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
-                CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
+    notes = step_conversation(
+        application,
+        "station_note",
+        entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
+        states={
+            NOTE: [
+                MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                CallbackQueryHandler(note_interrupted, pattern=card_buttons),
             ],
-            allow_reentry=True,
-            name="station_note",
-            persistent=is_persistent(application),
-        )
+            CLOSURE: [
+                MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                CallbackQueryHandler(note_interrupted, pattern=card_buttons),
+            ],
+        },
+        cancel=note_cancel,
+    )
     application.add_handler(notes)
     application.add_handler(CallbackQueryHandler(card_button, pattern=card_buttons))
     application.add_handler(CommandHandler("pending", show_pending, filters=PRIVATE))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.cases import CaseView
 from bot.services.notifications import fmt_time
+from bot.services.scores import RATE_COLUMNS
 from bot.web.dashboard_data import AssessmentRow
 
 #: Cells starting with these could run as formulas in a spreadsheet.
@@ -144,13 +145,7 @@ SCORE_CSV_HEADER = (
     "其中解释说明",
     "回访否定",
     "延期件数",
-    "响应率",
-    "按时办结率",
-    "解决率",
-    "满意率",
-    "退单率",
-    "重办率",
-    "综合得分",
+    *RATE_COLUMNS,
 )
 
 

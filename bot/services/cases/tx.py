@@ -30,7 +30,7 @@ from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
-from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
+from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
 
 
 class CaseTx(CaseViews):
@@ -90,7 +90,7 @@ class CaseTx(CaseViews):
     ) -> None:
         if person.chat_id is None or not person.active or person.blocked_at is not None:
             return
-        row = store.outbox_row(
+        row = outbox_row(
             chat_id=person.chat_id,
             person_id=person.id,
             case_id=case.id,
@@ -98,9 +98,9 @@ class CaseTx(CaseViews):
             text=text,
             reply_markup=markup,
             now=now,
+            # Alerts (high, critical) before replies to the reporter before routine notices.
+            priority=priority_for(case.severity, to_reporter=person.id == case.reporter_id),
         )
-        # Alerts (high, critical) before replies to the reporter before routine notices.
-        row.priority = priority_for(case.severity, to_reporter=person.id == case.reporter_id)
         s.add(row)
 
     def _photos(
