@@ -124,6 +124,7 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "不予受理",
     CaseAction.URGE: "催办",
+    CaseAction.LEVEL: "更改等级",
     CaseAction.REFRESH: "刷新",
     CaseAction.EXTEND: "申请延期",
     CaseAction.EXTEND_OK: "同意延期",
