@@ -211,11 +211,11 @@ async def test_the_fake_sends_media_by_file_id_as_telegram_does(strict_fake: Fak
         assert sent.voice.duration.total_seconds() == 5 and sent.caption == "MQ 报告人发送的语音"
         moving = await bot.send_video(CHAT, video=video_id)
         assert moving.video is not None and moving.video.duration.total_seconds() == 8
-        with pytest.raises(BadRequest, match="(?i)type of file mismatch"):
+        with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
             await bot.send_document(CHAT, document=photo_id)
-        with pytest.raises(BadRequest, match="(?i)type of file mismatch"):
+        with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
             await bot.send_video(CHAT, video=voice_id)
-        with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
             await bot.send_voice(CHAT, voice="AwACAgUAAxkBAAnot-a-file")
         with pytest.raises(BadRequest, match="caption is too long"):
             await bot.send_voice(CHAT, voice=voice_id, caption="长" * 1025)
