@@ -3,8 +3,9 @@
 The district office (区群工办: ``district.leadership``'s chiefs and staff, and admins)
 may change a warning's level as its officer may (:mod:`bot.services.cases.level`):
 raise it freely, lower a critical one only with a real reason. Its copy of a
-critical warning's card now carries 更改等级; the other copies (the centres', the
-police's) and the station's card do not, as only the officer and the office may.
+critical warning's card now carries 更改等级, and so does the warning's page on its
+dashboard; the other copies (the centres', the police's) and the station's card do
+not, as only the officer and the office may.
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.fakeapi import ChatMessage, FakeUser
+from bot.services.cases import WarningDraft
 from config.district import District
 from storage.enums import Role
 from storage.models import Case
 from tests.botkit import BotKit, sqlite_bot
+from tests.dashkit import Dash
+from tests.factories import chief, events, load_case, officer
 from tests.test_trial_defects import events_of
-from tests.test_warning_level_after_filing import OFFICER, REASON, ROOM, _chiefs, _file_critical
+from tests.test_warning_level_after_filing import (
+    KNIFE,
+    OFFICER,
+    REASON,
+    ROOM,
+    _chiefs,
+    _file_critical,
+)
 
 LEVEL = "更改等级"
 
@@ -113,3 +124,45 @@ async def test_a_district_office_card_button_on_a_closed_warning_is_refused(
     action = office.press(card, LEVEL)
     assert "不能再更改等级" in await kit.callback_answer(action)
     assert (await kit.case(case.id)).severity == "critical"
+
+
+# --- the dashboard: where the district office also sees warnings -------------------------
+
+
+async def test_the_district_office_changes_a_level_on_the_dashboard(dash: Dash) -> None:
+    """The office's case page offers 更改等级: lowering a critical warning needs a real
+    reason (refused with the service's words), the change is recorded as from the web."""
+    reporter = await officer(dash.db, "dongcheng_heping")
+    view = await dash.cases.file_warning(reporter.id, WarningDraft(text=KNIFE, severity="critical"))
+    assert view.severity == "critical"
+    station = await chief(dash.db, "dongcheng_heping")
+    await dash.login(station.id)
+    page = await (await dash.client.get(f"/dashboard/cases/{view.id}")).text()
+    assert "更改等级" not in page  # the station acts on it; the level is not its to change
+
+    office = await chief(dash.db, dash.district.leadership)
+    await dash.login(office.id)
+    url = f"/dashboard/cases/{view.id}"
+    page = await (await dash.client.get(url)).text()
+    assert "<summary>更改等级</summary>" in page
+    assert '<option value="high">重大</option><option value="medium">较大</option>' in page
+    assert 'value="low"' not in page  # a critical warning goes no lower than 较大
+
+    form = {"csrf_token": await dash.csrf(url), "action": "lvl", "version": "0"}
+    refused = await dash.client.post(f"{url}/act", data={**form, "target": "medium"})
+    assert refused.status == 400 and "须写明具体理由" in await refused.text()
+    assert (await load_case(dash.db, view.id)).severity == "critical"
+
+    done = await dash.client.post(
+        f"{url}/act", data={**form, "target": "medium", "note": REASON}, allow_redirects=False
+    )
+    assert done.status == 303
+    shown = await (await dash.client.get(done.headers["Location"])).text()
+    assert "等级已更改" in shown and "较大" in shown
+    assert (await load_case(dash.db, view.id)).severity == "medium"
+    (change,) = [
+        e
+        for e in await events(dash.db, view.id)
+        if e.type == "severity_changed" and e.data.get("after_filing")
+    ]
+    assert (change.note, change.actor_id, change.channel) == (REASON, office.id, "web")
