@@ -54,8 +54,18 @@ _CRY = re.compile(r"\bhelp\s*!|\bhelp\s+(?:us|me)?\s*(?:now|quick\w*|please)\b",
 SHORT_CRY_WORDS = 8
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def read(text: str) -> EnglishDanger | None:
-    """The danger now ``text`` describes in English, or ``None``."""
+    """The danger now ``text`` describes in English, or ``None``.
+
+    Only a text written mostly in English (more Latin letters than Chinese characters):
+    a Chinese message with an English word in it (请问help中心在哪) is the rubric's to read.
+    """
+    if len(_CJK.findall(text)) >= len(_LATIN.findall(text)):
+        return None
     for pattern, service, gloss in _RULES:
         found = pattern.findall(text)
         if found:

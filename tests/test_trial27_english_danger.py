@@ -73,6 +73,9 @@ def test_an_english_question_that_asks_for_help_is_no_emergency() -> None:
     english = "Could you help me find which office handles pension transfers for foreign workers"
     assert read(english) is None and emergency_of(english) is None
     assert emergency_of("help me please") is not None
+    # A Chinese message with an English word in it is the Chinese rubric's to read.
+    assert read("请问help中心在哪里办理社保") is None
+    assert emergency_of("请问help中心在哪里办理社保") is None
 
 
 @pytest.fixture

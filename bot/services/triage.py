@@ -124,10 +124,10 @@ def emergency_of(text: str) -> Emergency | None:
 
 def _danger_words(text: str) -> str:
     """``text`` as the rubric reads it; danger written in English, as its Chinese gloss."""
-    norm = danger_text(text)
-    if detect(text) is None and (english := read_english(text)) is not None:
+    english = read_english(text)  # a regex first: the rubric runs again only for English
+    if english is not None and detect(text) is None:
         return danger_text(english.gloss)
-    return norm
+    return danger_text(text)
 
 
 #: The bureau that answers for an emergency line when no rubric family names an
