@@ -37,7 +37,12 @@ from handlers.base import (
     user_data,
     who,
 )
+<<<<<<< HEAD
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
+=======
+from handlers.flow import expiring, leave_and_redo, redo
+from handlers.reporter_media import note_media
+>>>>>>> dfx17
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
@@ -102,6 +107,11 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         # Danger now is also a report of its own: the emergency line, a critical case.
         return redo(update, context)
     return ConversationHandler.END
+
+
+async def _note_media(update: Update, context: BotContext) -> str | int:
+    """The 补充说明 sent as a voice, photo, video or file (trial 27 N18)."""
+    return await note_media(update, context, KEY, RA_NOTE)
 
 
 async def note_cancel(update: Update, context: BotContext) -> int:
@@ -299,6 +309,7 @@ def register(application: App) -> None:
                     withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
                 ),
             ],
+<<<<<<< HEAD
         },
         cancel=note_cancel,
         leave=note_left,
@@ -306,6 +317,30 @@ def register(application: App) -> None:
             CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$")
         ],
     )
+=======
+            states={
+                RA_NOTE: [
+                    MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text)),
+                    MessageHandler(PRIVATE & ~filters.COMMAND, expiring(KEY)(_note_media)),
+                ],
+                RA_WITHDRAW: [
+                    MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
+                    CallbackQueryHandler(
+                        withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
+                    ),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", note_cancel, filters=PRIVATE),
+                CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$"),
+                MessageHandler(PRIVATE & filters.COMMAND, note_left),
+                CallbackQueryHandler(note_left, pattern=r"^ui:menu:"),
+            ],
+            allow_reentry=True,
+            name="reporter_note",
+            persistent=is_persistent(application),
+        )
+>>>>>>> dfx17
     application.add_handler(notes)
     for prefix, callback in (
         (rt.WITHDRAW, withdraw_button),
