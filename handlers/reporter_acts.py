@@ -21,12 +21,13 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
+    PRIVATE,
     PRIVATE_TEXT,
     App,
     BotContext,
@@ -37,12 +38,8 @@ from handlers.base import (
     user_data,
     who,
 )
-<<<<<<< HEAD
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
-=======
-from handlers.flow import expiring, leave_and_redo, redo
 from handlers.reporter_media import note_media
->>>>>>> dfx17
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
@@ -302,14 +299,16 @@ def register(application: App) -> None:
             ),
         ],
         states={
-            RA_NOTE: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text))],
+            RA_NOTE: [
+                MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, expiring(KEY)(_note_media)),
+            ],
             RA_WITHDRAW: [
                 MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
                 CallbackQueryHandler(
                     withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
                 ),
             ],
-<<<<<<< HEAD
         },
         cancel=note_cancel,
         leave=note_left,
@@ -317,30 +316,6 @@ def register(application: App) -> None:
             CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$")
         ],
     )
-=======
-            states={
-                RA_NOTE: [
-                    MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text)),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, expiring(KEY)(_note_media)),
-                ],
-                RA_WITHDRAW: [
-                    MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
-                    CallbackQueryHandler(
-                        withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
-                    ),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", note_cancel, filters=PRIVATE),
-                CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$"),
-                MessageHandler(PRIVATE & filters.COMMAND, note_left),
-                CallbackQueryHandler(note_left, pattern=r"^ui:menu:"),
-            ],
-            allow_reentry=True,
-            name="reporter_note",
-            persistent=is_persistent(application),
-        )
->>>>>>> dfx17
     application.add_handler(notes)
     for prefix, callback in (
         (rt.WITHDRAW, withdraw_button),

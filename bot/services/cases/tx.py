@@ -31,11 +31,7 @@ from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
-<<<<<<< HEAD
-from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
-=======
-from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
->>>>>>> dfx17
+from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
 
 
 class CaseTx(CaseViews):
