@@ -21,10 +21,11 @@ from config.district import District
 from nlp.english_danger import read
 from storage.models import Case, CaseEvent
 from tests.botkit import WAIT, BotKit, sqlite_bot
-from tests.test_trial26_open311 import URL, Api, api  # noqa: F401 (fixture)
+from tests.open311kit import URL, Open311Api
+from tests.test_trial26_open311 import api  # noqa: F401 (fixture)
 
 
-async def _post(api: Api, description: str) -> tuple[Case, dict[str, Any], str]:  # noqa: F811
+async def _post(api: Open311Api, description: str) -> tuple[Case, dict[str, Any], str]:  # noqa: F811
     resp = await api.client.post(URL, data={"api_key": api.key, "description": description})
     body = await resp.json()
     assert resp.status == 201, body
@@ -49,7 +50,7 @@ async def _post(api: Api, description: str) -> tuple[Case, dict[str, Any], str]:
     ],
 )
 async def test_english_danger_is_critical_and_owned_as_in_chinese(
-    api: Api,  # noqa: F811
+    api: Open311Api,  # noqa: F811
     district: District,
     english: str,
     chinese: str,
