@@ -170,6 +170,7 @@ class Rubric:
     lone: tuple[str, ...] = ()
     not_lone: tuple[str, ...] = ()
     lone_families: tuple[str, ...] = ()
+    dating: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -390,6 +391,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         lone=_words(mods.get("lone"), source, "modifiers.lone"),
         not_lone=_words(mods.get("not_lone"), source, "modifiers.not_lone"),
         lone_families=_words(mods.get("lone_families"), source, "modifiers.lone_families"),
+        dating=_words(mods.get("dating"), source, "modifiers.dating"),
     )
 
 

@@ -145,6 +145,10 @@ _SIZE_OF = re.compile(r"的(?:厂|工厂|公司|企业|单位|学校|群|大群|
 """After a head count, an organisation it measures (几百人的厂, 三百多人的群): its size."""
 
 
+_GROUPS = frozenset({"headcount", "collective", "gathering"})
+"""What sets a level by a group acting: a ``dating`` urgency word (今天) raises only these."""
+
+
 def _lone(text: str, start: int, rub: Rubric) -> bool:
     """True if the sentence of a match at ``start`` has one person as its subject
     (``lone``: 他, 此人) and names nobody acting with them (``not_lone``, a head
@@ -274,8 +278,13 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     # 今天几家人在楼下对骂: a quarrel between households today is still a dispute
     # (medium); urgency raises threats and plans, not a quarrel (stop 27).
-    quarrel = all(fam == "dispute" for r, _, fam in found if r == level_i)
-    if urgency and level_i >= rank[rub.urgency_bump_from] and not quarrel:
+    top = {fam for r, _, fam in found if r == level_i}
+    quarrel = top <= {"dispute"}
+    # 今天 dates a report: alone it raises a group acting, not one person's threat.
+    # 今天下午一个上访人在窗口…: a gathering word with one person counted is no group.
+    group = bool(top & _GROUPS) and (heads is None or heads >= rub.collective_min)
+    dated_only = all(w in rub.dating for w in urgency) and not group
+    if urgency and level_i >= rank[rub.urgency_bump_from] and not quarrel and not dated_only:
         bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
