@@ -282,8 +282,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     quarrel = top <= {"dispute"}
     # 今天 dates a report: alone it raises a group acting, not one person's threat.
     # 今天下午一个上访人在窗口…: a gathering word with one person counted is no group.
-    group = bool(top & _GROUPS) and (heads is None or heads >= rub.collective_min)
-    dated_only = all(w in rub.dating for w in urgency) and not group
+    crowd_top = bool(top & _GROUPS) and (heads is None or heads >= rub.collective_min)
+    dated_only = all(w in rub.dating for w in urgency) and not crowd_top
     if urgency and level_i >= rank[rub.urgency_bump_from] and not quarrel and not dated_only:
         bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
         if bumped > level_i:
