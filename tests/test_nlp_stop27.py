@@ -312,3 +312,20 @@ def test_today_dates_a_report_and_raises_nothing() -> None:
 
 def test_a_threat_for_tonight_or_tomorrow_is_still_raised() -> None:
     assert assess_severity("一名上访人情绪激动，扬言今晚就去区政府").level == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我儿子昨天出门到现在没消息，电话也打不通",
+        "我女儿早上出门上学，到现在没消息，手机关机了",
+        "老人早上出去遛弯，到现在联系不上",
+        "孩子放学到现在还没回家，电话关机",
+    ],
+)
+def test_a_person_with_no_news_since_going_out_is_missing_now(text: str) -> None:
+    """A person who went out and has not been heard of by now is missing now, even when
+    they left yesterday (昨天 does not put it in the past): the 110 line, critical."""
+    found = detect(text)
+    assert found is not None and "110" in found.services, text
+    assert classify(text).severity == "critical", text
