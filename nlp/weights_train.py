@@ -143,7 +143,7 @@ def isotonic(
         p, n = b[1] / b[2], b[3]
         z2 = z * z
         low = (p + z2 / (2 * n) - z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
-        out.append((round(b[0] / b[2], 4), round(max(0.0, low), 4)))
+        out.append((round(b[0] / b[2], 8), round(max(0.0, low), 4)))
     for i in range(len(out) - 2, -1, -1):
         if out[i][1] > out[i + 1][1]:
             out[i] = (out[i][0], out[i + 1][1])
