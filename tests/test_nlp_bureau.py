@@ -57,8 +57,6 @@ needs_data = pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation file
 # end): bureau 139/155, room 142/155, macro recall 0.858, police 44/48, planning 14/16,
 # land 12/15, education 8/10, confidence >= 0.8: 114/119 right (0.958). Fourth and fifth
 # stop: bureau 136, room 140, macro recall 0.837, land 11/15, 115/120 (0.958).
-# Stop 27 (branch i14j, the learnt weights retrained on every probe, calibrated on sets no
-# vocabulary was written from): bureau 139, room 142, police 44/48, 105/109 right (0.963).
 BUREAU_REACHED = 0.89
 ROOM_REACHED = 0.91
 MACRO_RECALL_REACHED = 0.85

@@ -102,8 +102,7 @@ def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
     # the non-ownership ones by district duties: 0.908 (tuned on). Stop 26 (branch i14g): the
     # scarce bureaus' duty rules and two contest-style duties (sewage from blocked drains is
     # 建设局's drainage; 城管's 抄牌 / 乱停乱放 no police words): 0.913; still MISSED. Guards
-    # the level reached. Stop 27 (branch i14j): the learnt weights retrained on every probe
-    # with room_weight 2.0, chosen with this figure in view (1.5 gave 0.909): 0.917.
+    # the level reached.
     assert macro >= 0.912, f"held-out room macro-F1 {macro}"
     assert ece < 0.11
 

@@ -10,8 +10,7 @@
 
 Figures and their history: tests/data/README.md and docs/severity.md / docs/classifier.md
 ("Stop 26"). These guards keep the level reached; once anyone tunes on a set they are no new
-estimate. Since stop 27 probes M and N are training data of the learnt bureau weights, so
-their guards below are in-sample.
+estimate.
 """
 
 from __future__ import annotations
@@ -67,20 +66,17 @@ def test_set_k_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -
 @pytest.mark.parametrize(
     ("name", "room", "bureau", "sure_right", "sure_share"),
     [
-        # Probe N (200, most without the bureau's keyword), unseen until stop 26: main 10315b2
-        # room 146, bureau 133, confidence >= 0.8 right 103/117; after i14g 148 / 135 / 108 of
-        # 122; after i14h (merged stop 26) 154 (0.770) / 141 (0.705) / 114 of 128 = 0.891
-        # (targets room 0.93, bureau 0.90, sure 0.95: missed). Since stop 27 (branch i14j) it
-        # TRAINS the learnt bureau weights: the guard below is IN-SAMPLE (room 184, bureau 183,
-        # 121 of 124), no estimate; its leave-one-probe-out figure is bureau 147 (0.735),
-        # docs/classifier.md "Stop 27". No vocabulary was written from it.
-        ("probe_n_citizen_messages.tsv", 184, 183, 121, 0.97),
+        # Probe N (200, most without the bureau's keyword), unseen: main 10315b2 room 146,
+        # bureau 133, confidence >= 0.8 right 103/117; after i14g 148 / 135 / 108 of 122; after
+        # i14h (merged stop 26) 154 (0.770) / 141 (0.705) / 114 of 128 = 0.891. Targets room
+        # 0.93, bureau 0.90, sure 0.95: missed. Released as training data at stop 27: the table
+        # proposed then (config/bureau_weights_stop27.toml, not switched on) is trained on it;
+        # the packaged table is not, so this is still its unseen level.
+        ("probe_n_citizen_messages.tsv", 154, 141, 114, 0.89),
         # Probe M (240): unseen on main 10315b2 (208 / 198 / 153 of 167) and after i14g (208 /
         # 199 / 157 of 171); i14h's brief quoted its per-bureau recall and land wordings, so its
-        # figure after i14h (219 / 212 / 166 of 176) is NOT unseen. Since stop 27 it trains the
-        # learnt bureau weights too: IN-SAMPLE 234 / 233 / 186 of 189 (leave-one-probe-out
-        # bureau 217).
-        ("probe_m_citizen_messages.tsv", 234, 233, 186, 0.98),
+        # figure after i14h (219 / 212 / 166 of 176) is NOT unseen.
+        ("probe_m_citizen_messages.tsv", 219, 212, 166, 0.94),
     ],
 )
 def test_probes_m_and_n_stay_where_they_were_scored(
