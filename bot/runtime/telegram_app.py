@@ -62,6 +62,7 @@ from handlers import (
     common,
     dashboard,
     diary,
+    membership,
     menu,
     officer,
     station,
@@ -206,6 +207,7 @@ def register_handlers(application: App) -> None:
     menu.register(application)
     dashboard.register(application)
     diary.register(application)
+    membership.register(application)
     common.register(application)
     application.add_error_handler(on_error)
 
