@@ -180,6 +180,10 @@ class MinqingApplication(
         for delay in (*SETTLE_RETRY_DELAYS, None):
             try:
                 if error is not None:
+                    if user_id is not None and self._busy.get(user_id, 0) <= 1:
+                        # What the failed handling changed in the user's data is not
+                        # stored: the replay starts from the state the update found.
+                        self._user_ids_to_be_updated_in_persistence.discard(user_id)
                     wait = (
                         timedelta(seconds=retry_after_seconds(error))
                         if isinstance(error, RetryAfter)
