@@ -28,6 +28,7 @@ from nlp.danger_owner import claim_over
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
+from nlp.letter_model import raise_letter
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
@@ -44,6 +45,7 @@ __all__ = [
     "mask_look_alikes",
     "parse_head_count",
     "rubric_assessment",
+    "said_over",
 ]
 
 
@@ -125,14 +127,7 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     found = rubric_assessment(text, rub)
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
-    if danger is None or (
-        found.level == "low"
-        and (
-            any_in(said_back(text, rub), rub.settled)
-            or any_in(said_back(text, rub), rub.retracted)
-            or any_in(text, rub.unserious)
-        )
-    ):
+    if danger is None or (found.level == "low" and said_over(text, rub)):
         return found
     rank = {level: i for i, level in enumerate(LEVELS)}
     # Only the heads that could raise this level are scored: none above critical.
@@ -173,13 +168,15 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
         )
     ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
         heads = tuple(h for h in heads if h == "medium")
-    # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
+    # A long letter (nlp.families.is_letter) is not raised by this model: the
     # model learnt from messages of at most about 100 characters, and over a
     # 400-character complaint its n-grams add up to any level by their number
     # (医院, 马路, 液化气, 维权 ...): 1,067 of 2,389 real letters rated low by the
     # rubric were raised to medium, 141 to high and 6 to critical.
+    # Stop 27: a letter's own learnt model (nlp.letter_model, trained on real
+    # letters) may raise it to medium or high, naming the words that did.
     if is_letter(text, rub):
-        return found
+        return raise_letter(text, rub, found)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.
     if names_a_category(text, rub):
@@ -217,6 +214,12 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
                 )
             break
     return found
+
+
+def said_over(text: str, rub: Rubric) -> bool:
+    """True if the text says the matter is over (调解好了, 发发牢骚): not raised when low."""
+    back = said_back(text, rub)
+    return any_in(back, rub.settled) or any_in(back, rub.retracted) or any_in(text, rub.unserious)
 
 
 _SEVERITY_HEADS = ("critical", "high", "medium")
