@@ -5,14 +5,14 @@ whose texts are the contest's board letters in the shared evaluation directory
 (``title + "\\n" + body``, ``\\\\n`` read as a newline). Only letters
 (:func:`nlp.background.is_letter`) are used: the model applies to no other text.
 
-Each level (``medium``, ``high``) has one head, a logistic regression
-(liblinear, L2, ``C`` = :data:`C`) of "the letter is at least this level" over
-the structural features of :func:`nlp.letter_model.letter_features`. The
-thresholds are chosen **leave-one-set-out**: every set's letters are scored by
-heads trained on the other sets, combined with the rubric (the higher level
-wins), and the pair of thresholds with the least ``UNDER_COST × levels
-under-rated + levels over-rated`` on the grid is kept (under-rating is the
-worse error). scikit-learn is needed here only, never at run time.
+The model has one head, a logistic regression (liblinear, L2, ``C`` =
+:data:`C`) of "the letter is at least high" over the structural features of
+:func:`nlp.letter_model.letter_features`, fitted on every letter. Its
+threshold is chosen **leave-one-set-out**: every set's letters are scored by a
+head trained on the other sets, a letter the rubric finds medium is raised to
+high when its score reaches the threshold, and the threshold with the least
+``UNDER_COST × levels under-rated + levels over-rated`` on the grid is kept
+(under-rating is the worse error). scikit-learn is needed here only, never at run time.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.background import is_letter
-from nlp.letter_model import LEVELS, LetterModel, letter_features
+from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel, letter_features
 from nlp.normalize import danger_text
 from nlp.rubric import Rubric, default_rubric
-from nlp.severity import assess_normalized, said_over
+from nlp.severity import assess_normalized
 
 __all__ = ["C", "Letter", "LetterFigures", "cross_validate", "load_letters", "train"]
 
@@ -55,7 +55,6 @@ class Letter:
         label: The labelled level.
         base: The level without the letter model (rubric, claims).
         letter: True if the text is a letter (the model applies).
-        settled: True if the text says the matter is over (never raised when low).
         features: Its features (:func:`nlp.letter_model.letter_features`).
     """
 
@@ -64,7 +63,6 @@ class Letter:
     label: str
     base: str
     letter: bool
-    settled: bool
     features: dict[str, str]
 
 
@@ -101,7 +99,6 @@ def load_letters(data: Path, eval_dir: Path, rubric: Rubric | None = None) -> li
                     r["severity"],
                     base,
                     letter,
-                    said_over(text, rub),
                     letter_features(text, rub),
                 )
             )
@@ -131,7 +128,7 @@ def _fit(letters: Sequence[Letter]) -> tuple[dict[str, tuple[float, ...]], dict[
 
 def _combined(x: Letter, model: LetterModel) -> str:
     """The level of a text with the letter model (as :func:`nlp.letter_model.raise_letter`)."""
-    if not x.letter or _RANK[x.base] >= _RANK["high"] or (x.base == "low" and x.settled):
+    if not x.letter or x.base != RAISES_FROM:
         return x.base
     level = model.level(x.features)
     if level is None or _RANK[level] <= _RANK[x.base]:
@@ -145,28 +142,23 @@ def _thresholds(scored: Sequence[tuple[Letter, LetterModel]]) -> dict[str, float
     The cost is ``UNDER_COST`` × levels under-rated + levels over-rated of the
     rubric's level raised as :func:`_combined` raises it.
     """
-    # Each text's scores and whether the model could raise it (a letter, not
-    # settled, below high, with words to show), read once.
+    # Each text's score and whether the model could raise it (a letter the
+    # rubric finds medium, with words to show), read once.
     rows = []
     for x, model in scored:
-        open_ = x.letter and _RANK[x.base] < _RANK["high"] and not (x.base == "low" and x.settled)
-        scores = model.scores(x.features)
-        shows = {level: bool(model.reasons(x.features, level)) for level in LEVELS}
-        rows.append((_RANK[x.base], _RANK[x.label], open_, scores, shows))
+        open_ = x.letter and x.base == RAISES_FROM
+        score = model.scores(x.features)["high"]
+        rows.append(
+            (_RANK[x.base], _RANK[x.label], open_, score, bool(model.reasons(x.features, "high")))
+        )
     best: tuple[float, dict[str, float]] | None = None
-    for tm in _GRID:
-        for th in _GRID:
-            cost = 0.0
-            for base, want, open_, scores, shows in rows:
-                got = base
-                if open_:
-                    if scores["high"] >= th:
-                        got = max(base, 2) if shows["high"] else base
-                    elif scores["medium"] >= tm and shows["medium"]:
-                        got = max(base, 1)
-                cost += UNDER_COST * max(0, want - got) + max(0, got - want)
-            if best is None or cost < best[0]:
-                best = (cost, {"medium": tm, "high": th})
+    for th in _GRID:
+        cost = 0.0
+        for base, want, open_, score, shows in rows:
+            got = _RANK["high"] if open_ and shows and score >= th else base
+            cost += UNDER_COST * max(0, want - got) + max(0, got - want)
+        if best is None or cost < best[0]:
+            best = (cost, {"high": th})
     assert best is not None
     return best[1]
 
@@ -200,9 +192,9 @@ def _train(letters: Sequence[Letter]) -> LetterModel:
         "C": C,
         "examples": sum(x.letter for x in letters),
         "features": "structural features of nlp.letter_model.letter_features",
-        "heads": "logistic regression (liblinear, L2) of 'at least this level' per level",
+        "heads": "logistic regression (liblinear, L2) of 'at least high', raising medium letters",
         "sets": groups,
-        "thresholds": "least under_cost x under + over, leave-one-set-out",
+        "threshold": "least under_cost x under + over, leave-one-set-out",
         "trained_by": "minqing triage letters-train",
         "under_cost": UNDER_COST,
     }

@@ -45,7 +45,6 @@ __all__ = [
     "mask_look_alikes",
     "parse_head_count",
     "rubric_assessment",
-    "said_over",
 ]
 
 
@@ -127,7 +126,14 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     found = rubric_assessment(text, rub)
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
-    if danger is None or (found.level == "low" and said_over(text, rub)):
+    if danger is None or (
+        found.level == "low"
+        and (
+            any_in(said_back(text, rub), rub.settled)
+            or any_in(said_back(text, rub), rub.retracted)
+            or any_in(text, rub.unserious)
+        )
+    ):
         return found
     rank = {level: i for i, level in enumerate(LEVELS)}
     # Only the heads that could raise this level are scored: none above critical.
@@ -174,7 +180,7 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # (医院, 马路, 液化气, 维权 ...): 1,067 of 2,389 real letters rated low by the
     # rubric were raised to medium, 141 to high and 6 to critical.
     # Stop 27: a letter's own learnt model (nlp.letter_model, trained on real
-    # letters) may raise it to medium or high, naming the words that did.
+    # letters) may raise a medium letter to high, naming the words that did.
     if is_letter(text, rub):
         return raise_letter(text, rub, found)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
@@ -214,12 +220,6 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
                 )
             break
     return found
-
-
-def said_over(text: str, rub: Rubric) -> bool:
-    """True if the text says the matter is over (调解好了, 发发牢骚): not raised when low."""
-    back = said_back(text, rub)
-    return any_in(back, rub.settled) or any_in(back, rub.retracted) or any_in(text, rub.unserious)
 
 
 _SEVERITY_HEADS = ("critical", "high", "medium")
