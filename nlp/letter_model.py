@@ -38,6 +38,7 @@ from pathlib import Path
 from nlp.family_index import _bigram_code, _text_bigrams, any_in
 from nlp.headcount import head_counts
 from nlp.letters import acting_head, crowd_acting, group_letter, households_concerned
+from nlp.retraction import said_back
 from nlp.rubric import Rubric
 from nlp.rubric_level import Severity
 
@@ -48,6 +49,7 @@ __all__ = [
     "letter_features",
     "load_letter_model",
     "raise_letter",
+    "told_over",
 ]
 
 LETTER_MODEL_PATH = Path(__file__).resolve().parent.parent / "config" / "letter_model.json"
@@ -136,13 +138,14 @@ def _lists(rub: Rubric) -> _Lists:
 _LISTS: dict[int, tuple[Rubric, _Lists]] = {}
 
 
-def _list_features(text: str, rub: Rubric) -> dict[str, str]:
+def _list_features(text: str, rub: Rubric, *, shown: bool = True) -> dict[str, str]:
     """The features a text's words of the rubric's lists give, its length and its 我们.
 
     ``<list>`` when a word of a list is in the text (shown as its longest such
     word, the first in the text among equals: 全体村民 rather than 村民) and
     ``<list>2`` when two distinct words are, neither inside the other (shown as
-    the two longest, in text order).
+    the two longest, in text order). ``shown=False``: the same features, the
+    words of the ``2`` features not worked out (what the score needs).
     """
     lists = _lists(rub)
     # The words of one character the text holds, then the words whose first two
@@ -168,6 +171,11 @@ def _list_features(text: str, rub: Rubric) -> dict[str, str]:
         if len(words) == 1:
             feats[name] = words[0]
             continue
+        if not shown:
+            feats[name] = words[0]
+            if sum(not any(w in h for h in words if h != w) for w in words) >= 2:
+                feats[f"{name}2"] = ""
+            continue
         words.sort(key=lambda w: (-len(w), at[w]))
         feats[name] = words[0]
         distinct = [w for w in words if not any(w in h for h in words if h != w)]
@@ -191,6 +199,12 @@ def _head_features(text: str) -> tuple[dict[str, str], list[tuple[int, int, int]
             if value >= step:
                 feats[f"heads{step}"] = text[start:end]
     return feats, counts
+
+
+_HEAD_NAMES = tuple(f"heads{step}" for step in _HEAD_STEPS)
+_READER_NAMES = ("acting_head", "crowd_acting", "group_letter", "households")
+_UNREAD_NO_CROWD = (*_HEAD_NAMES, "acting_head", "group_letter", "households")
+"""What the head counts and readers could add when no word of ``crowd_acts`` is in the text."""
 
 
 def _may_read(
@@ -238,6 +252,13 @@ def _read_features(text: str, rub: Rubric, only: tuple[str, ...] | None = None) 
             if said is not None:
                 feats[name] = said
     return feats
+
+
+def told_over(text: str, rub: Rubric) -> bool:
+    """True if a text says the matter is over (调解好了, 发发牢骚): a low text so told is
+    raised by no model (the test :func:`nlp.severity.assess_normalized` makes first)."""
+    back = said_back(text, rub)
+    return any_in(back, rub.settled) or any_in(back, rub.retracted) or any_in(text, rub.unserious)
 
 
 def letter_features(text: str, rub: Rubric) -> dict[str, str]:
@@ -344,13 +365,13 @@ class LetterModel:
 LEVELS = ("high",)
 """The levels the model can set, lowest first (the columns of the weights)."""
 
-RAISES_FROM = "medium"
-"""The only level the model raises (to ``high``).
+RAISES_FROM = ("low", "medium")
+"""The levels the model raises (to ``high``).
 
 A medium head (raising low letters to medium) was trained and measured too:
-leave-one-set-out on R1–R3 it set right one under-rated letter of 520 and
-cost the check of every low letter; on R3 rated by the rubric before it was
-tuned on R3 (main 10315b2) it raised none of the 12 medium letters it missed.
+leave-one-set-out on R1–R3 it set right one under-rated letter of 520, and on
+R3 rated by the rubric before it was tuned on R3 (main 10315b2) it raised none
+of the 12 medium letters that rubric missed; only the high head is kept.
 """
 
 
@@ -372,17 +393,17 @@ def raise_letter(
     Returns:
         The severity.
     """
-    # A letter the rubric finds medium (a group's grievance, a dispute of many)
-    # is the one the model may see as collective action (high); the check costs
-    # nothing for any other letter.
-    if found.level != RAISES_FROM:
+    if found.level not in RAISES_FROM:
         return found
     mod = model if model is not None else default_letter_model()
     if mod is None:
         return found
-    # Most letters hold too little: the cheap features and the largest weights
-    # the readers could add say so before the readers run.
-    feats = _list_features(text, rub)
+    # Most letters hold too little: the words of the lists and the largest
+    # weights the head counts and readers could add say so before they are read.
+    feats = _list_features(text, rub, shown=False)
+    unread = (*_HEAD_NAMES, *_READER_NAMES) if "crowd_act" in feats else _UNREAD_NO_CROWD
+    if not mod.may_raise(feats, unread, found.level):
+        return found
     heads, counts = _head_features(text)
     feats.update(heads)
     unread = _may_read(text, feats, counts, rub)
@@ -392,7 +413,11 @@ def raise_letter(
     level = mod.level(feats)
     if level is None or _RANK[level] <= _RANK[found.level]:
         return found
-    reasons = mod.reasons(feats, level)
+    # Raising (rare): a low letter that says the matter is over stays low, as for
+    # the danger model (nlp.severity); the words shown are worked out now.
+    if found.level == "low" and told_over(text, rub):
+        return found
+    reasons = mod.reasons(letter_features(text, rub), level)
     if not reasons:
         return found
     return Severity(

@@ -9,8 +9,8 @@ The model has one head, a logistic regression (liblinear, L2, ``C`` =
 :data:`C`) of "the letter is at least high" over the structural features of
 :func:`nlp.letter_model.letter_features`, fitted on every letter. Its
 threshold is chosen **leave-one-set-out**: every set's letters are scored by a
-head trained on the other sets, a letter the rubric finds medium is raised to
-high when its score reaches the threshold, and the threshold with the least
+head trained on the other sets, a letter the rubric finds low or medium is
+raised to high when its score reaches the threshold, and the threshold with the least
 ``UNDER_COST × levels under-rated + levels over-rated`` on the grid is kept
 (under-rating is the worse error). scikit-learn is needed here only, never at run time.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.background import is_letter
-from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel, letter_features
+from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel, letter_features, told_over
 from nlp.normalize import danger_text
 from nlp.rubric import Rubric, default_rubric
 from nlp.severity import assess_normalized
@@ -55,6 +55,7 @@ class Letter:
         label: The labelled level.
         base: The level without the letter model (rubric, claims).
         letter: True if the text is a letter (the model applies).
+        settled: True if the text says the matter is over (a low one is never raised).
         features: Its features (:func:`nlp.letter_model.letter_features`).
     """
 
@@ -63,6 +64,7 @@ class Letter:
     label: str
     base: str
     letter: bool
+    settled: bool
     features: dict[str, str]
 
 
@@ -99,6 +101,7 @@ def load_letters(data: Path, eval_dir: Path, rubric: Rubric | None = None) -> li
                     r["severity"],
                     base,
                     letter,
+                    told_over(text, rub),
                     letter_features(text, rub),
                 )
             )
@@ -128,7 +131,7 @@ def _fit(letters: Sequence[Letter]) -> tuple[dict[str, tuple[float, ...]], dict[
 
 def _combined(x: Letter, model: LetterModel) -> str:
     """The level of a text with the letter model (as :func:`nlp.letter_model.raise_letter`)."""
-    if not x.letter or x.base != RAISES_FROM:
+    if not x.letter or x.base not in RAISES_FROM or (x.base == "low" and x.settled):
         return x.base
     level = model.level(x.features)
     if level is None or _RANK[level] <= _RANK[x.base]:
@@ -142,11 +145,11 @@ def _thresholds(scored: Sequence[tuple[Letter, LetterModel]]) -> dict[str, float
     The cost is ``UNDER_COST`` × levels under-rated + levels over-rated of the
     rubric's level raised as :func:`_combined` raises it.
     """
-    # Each text's score and whether the model could raise it (a letter the
-    # rubric finds medium, with words to show), read once.
+    # Each text's score and whether the model could raise it (a letter below
+    # high, not a low one told settled, with words to show), read once.
     rows = []
     for x, model in scored:
-        open_ = x.letter and x.base == RAISES_FROM
+        open_ = x.letter and x.base in RAISES_FROM and not (x.base == "low" and x.settled)
         score = model.scores(x.features)["high"]
         rows.append(
             (_RANK[x.base], _RANK[x.label], open_, score, bool(model.reasons(x.features, "high")))
@@ -192,7 +195,7 @@ def _train(letters: Sequence[Letter]) -> LetterModel:
         "C": C,
         "examples": sum(x.letter for x in letters),
         "features": "structural features of nlp.letter_model.letter_features",
-        "heads": "logistic regression (liblinear, L2) of 'at least high', raising medium letters",
+        "head": "logistic regression (liblinear, L2): at least high; raises low and medium",
         "sets": groups,
         "threshold": "least under_cost x under + over, leave-one-set-out",
         "trained_by": "minqing triage letters-train",

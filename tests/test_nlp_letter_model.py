@@ -55,15 +55,22 @@ def test_a_short_message_is_never_read_by_the_letter_model() -> None:
     assert "letter_model" not in assess_severity(short).families
 
 
-def test_the_model_raises_only_a_medium_letter_and_only_to_high() -> None:
+def test_the_model_raises_a_low_or_medium_letter_to_high_and_nothing_else() -> None:
     rub = default_rubric()
     text = danger_text(FARMERS)
-    for level in ("low", "high", "critical"):
-        found = Severity(level, (), None, False, ("x",), ())
+    for level in ("high", "critical"):
+        found = Severity(level, ("x",), None, False, ("x",), ())
         assert raise_letter(text, rub, found) is found
-    medium = Severity("medium", ("上访",), None, False, ("上访",), ("gathering",))
-    raised = raise_letter(text, rub, medium)
-    assert raised.level == "high" and raised.families == ("gathering", "letter_model")
+    for level in ("low", "medium"):
+        found = Severity(level, ("上访",), None, False, ("上访",), ("gathering",))
+        raised = raise_letter(text, rub, found)
+        assert raised.level == "high" and raised.families == ("gathering", "letter_model")
+
+
+def test_a_low_letter_that_says_the_matter_is_over_is_not_raised() -> None:
+    settled = FARMERS + "后来镇里出面调解好了，钱也拿到了。"
+    low = Severity("low", (), None, False, (), ())
+    assert raise_letter(danger_text(settled), default_rubric(), low) is low
 
 
 def test_a_letter_whose_features_name_no_word_is_not_raised() -> None:
@@ -87,7 +94,7 @@ def test_the_shipped_weights_are_what_training_gives() -> None:
 def test_leave_one_set_out_the_model_lifts_high_letters_and_keeps_over_rating_in_check() -> None:
     """R1+R2+R3 pooled, each set scored by a model trained on the other two (weights and
     threshold): without the model exact 421, over 79, under 20, high at high 13/20; with it
-    exact 420, over 82, under 18, high at high 15/20 (the rubric's figures are in-sample:
+    exact 421, over 81, under 18, high at high 15/20 (the rubric's figures are in-sample:
     its lists were tuned on these sets)."""
     from nlp.letter_train import cross_validate, figures, load_letters
 
@@ -121,6 +128,22 @@ def test_the_runtime_check_gives_what_every_feature_gives(letter: str) -> None:
     assert model is not None
     rub = default_rubric()
     text = danger_text(letter)
-    medium = Severity("medium", (), None, False, ("x",), ())
     full = model.level(letter_features(text, rub))
-    assert raise_letter(text, rub, medium).level == (full or "medium")
+    for level in ("low", "medium"):
+        found = Severity(level, (), None, False, ("x",), ())
+        assert raise_letter(text, rub, found).level == (full or level)
+
+
+@pytest.mark.skipif(not (EVAL / "teddy2020-dev.tsv").is_file(), reason="letters' texts absent")
+def test_training_reads_each_labelled_letter_as_the_classifier_rates_it() -> None:
+    """The trainer's level of a text with the letter model (base, features, the raise) is
+    the classifier's own level of it, for all 520 labelled texts: the leave-one-set-out
+    figures measure what runs."""
+    from nlp.letter_train import _combined, _texts, load_letters
+
+    model = default_letter_model()
+    assert model is not None
+    texts = _texts(EVAL)
+    for x in load_letters(DATA, EVAL):
+        source, _, ident = x.key.partition(":")
+        assert classify(texts[(source, ident)]).severity == _combined(x, model), x.key
