@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.background import is_letter
-from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel, letter_features, told_over
+from nlp.letter_features import letter_features, told_over
+from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
 from nlp.normalize import danger_text
 from nlp.rubric import Rubric, default_rubric
 from nlp.severity import assess_normalized
@@ -194,7 +195,7 @@ def _train(letters: Sequence[Letter]) -> LetterModel:
     meta: dict[str, object] = {
         "C": C,
         "examples": sum(x.letter for x in letters),
-        "features": "structural features of nlp.letter_model.letter_features",
+        "features": "structural features of nlp.letter_features.letter_features",
         "head": "logistic regression (liblinear, L2): at least high; raises low and medium",
         "sets": groups,
         "threshold": "least under_cost x under + over, leave-one-set-out",
