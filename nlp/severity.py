@@ -35,6 +35,7 @@ from nlp.danger_owner import claim_over
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
+from nlp.letter_model import raise_letter
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
@@ -184,13 +185,15 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
         )
     ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
         heads = tuple(h for h in heads if h == "medium")
-    # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
+    # A long letter (nlp.families.is_letter) is not raised by this model: the
     # model learnt from messages of at most about 100 characters, and over a
     # 400-character complaint its n-grams add up to any level by their number
     # (医院, 马路, 液化气, 维权 ...): 1,067 of 2,389 real letters rated low by the
     # rubric were raised to medium, 141 to high and 6 to critical.
+    # Stop 27: a letter's own learnt model (nlp.letter_model, trained on real
+    # letters) may raise a medium letter to high, naming the words that did.
     if is_letter(text, rub):
-        return found
+        return raise_letter(text, rub, found)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.
     if names_a_category(text, rub):
