@@ -32,8 +32,9 @@ from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.readable import unreadable
+from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
-from nlp.emergency import Emergency, detect
+from nlp.emergency import Emergency, detect, emergency_line
 from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
 from nlp.normalize import danger_text
@@ -43,6 +44,7 @@ __all__ = [
     "CRITICAL_FLOOR",
     "LEVEL_RANK",
     "MIN_REASON_CHARS",
+    "OTHER_AT_RISK",
     "REASON_HELP",
     "SELF_HARM",
     "SMALL_TALK",
@@ -100,9 +102,68 @@ class Triage:
         return self.kind in SMALL_TALK
 
 
+#: The emergency kind of a bystander's report of someone else about to harm themselves
+#: (trial 28 P3): not ``self_harm``, so the reporter gets no crisis care.
+OTHER_AT_RISK = "other_at_risk"
+
+#: Words of a self-harm act already done or an injury: the ambulance too, and first.
+_HURT_RE = re.compile(
+    r"流血|出血|血|受伤|伤了|昏迷|不省人事|没反应|没有反应|没呼吸|没气|叫不醒|摔|掉下|跳下去了|跳下来了"
+    r"|跳了下去|喝了|吞了|吃了|服了|割了|割腕|割脉|上吊了|吊着|农药|安眠药|敌敌畏|百草枯|服毒"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BystanderEmergency(Emergency):
+    """Someone else about to harm themselves, reported by a bystander (trial 28 P3).
+
+    The line says what to do besides calling: stay, keep the person in sight, talk.
+    """
+
+    advice: str = ""
+
+    @property
+    def line(self) -> str:
+        """The emergency line, then what the reporter can do until help comes."""
+        return f"{emergency_line(self.services)}\n{self.advice}"
+
+
+#: What a bystander can do for someone about to jump until the police come.
+BYSTANDER_ADVICE = (
+    "报警后请在确保自身安全的前提下留在现场，让对方一直在您的视线内，"
+    "尽量平静地和对方说话、不要刺激对方，等待民警到场。"
+)
+#: For someone already hurt: stay with them until the ambulance and the police come.
+BYSTANDER_HURT_ADVICE = (
+    "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，"
+    "等待救护人员和民警到场。"
+)
+
+
 def emergency_of(text: str) -> Emergency | None:
-    """The danger now that ``text`` describes, or ``None``."""
-    return detect(text)
+    """The danger now that ``text`` describes, or ``None``.
+
+    Self-harm that the text tells of another person (楼顶有人要跳楼, 我看到一个小伙子…
+    好像要跳河: :func:`nlp.at_risk.at_risk`) is a bystander's report: kind
+    :data:`OTHER_AT_RISK`, 110 first (120 first when someone is already hurt), and a
+    line that tells the reporter to stay and keep the person talking. The person who
+    writes of harming themselves keeps ``self_harm`` and its crisis care.
+    """
+    found = detect(text)
+    if found is None or found.kind != SELF_HARM or at_risk(text) != "other":
+        return found
+    hurt = _HURT_RE.search(danger_text(text)) is not None
+    services = ("120", "110") if hurt else ("110",)
+    rest = tuple(n for n in found.services if n not in services and n != "120")
+    return BystanderEmergency(
+        OTHER_AT_RISK,
+        "有人欲轻生",
+        (*services, *rest),
+        found.words,
+        found.level,
+        found.sms,
+        BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE,
+    )
 
 
 #: The bureau that answers for an emergency line when no rubric family names an
@@ -142,7 +203,10 @@ def is_self_harm(text: str) -> bool:
     case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
     """
     norm = danger_text(text)
-    return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
+    if not any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):
+        return False
+    # 楼顶有人要跳楼: someone else is at risk; the reporter is a bystander (trial 28 P3).
+    return at_risk(text) != "other"
 
 
 #: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
