@@ -27,6 +27,7 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import (
     SCHOOL_BUREAU,
+    Route,
     bureau_stations,
     named_school,
     named_territory,
@@ -43,7 +44,7 @@ from bot.services.triage import (
     emergency_of,
     line_owner_bureau,
 )
-from config.district import SEVERITIES
+from config.district import SEVERITIES, District
 from nlp.families import SELF_HARM
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
@@ -130,6 +131,12 @@ class CaseIntake(CaseFiling):
                 )
                 if u != route.owning_unit_id
             )
+        elif severity == "critical":
+            # 特别重大 without danger now (上百名业主正在堵路): the critical deadlines and
+            # the district's alert that its level stands for (trial 28 P5), not an
+            # ordinary case labelled 特别重大.
+            priority = self.district.severity_priority["critical"]
+            also = critical_copies(self.district, route)
         async with self.db.session() as s:
             if (filed := await self._filed_before(s, key, reporter_id)) is not None:
                 return filed
@@ -432,3 +439,14 @@ class CaseIntake(CaseFiling):
                 s, case, now, pings=[(units, lambda v: nt.emergency_details_added(v, added))]
             )
             return self.view_for(case, reporter, now)
+
+
+def critical_copies(district: District, route: Route) -> tuple[str, ...]:
+    """Who gets a critical request's card besides its owner: the copies of its route,
+    the dispatcher desk, the warning centres and the leadership."""
+    units = (
+        *route.also_notify,
+        district.dispatcher,
+        *warning_recipients(district, "critical"),
+    )
+    return tuple(u for u in dict.fromkeys(units) if u != route.owning_unit_id)
