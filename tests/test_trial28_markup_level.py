@@ -38,8 +38,7 @@ Client = TestClient[Any, Any]
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 NUMBER_RE = re.compile(r"<strong>(MQ\d{8}-\d{4,})</strong>")
 MARKUP = (
-    '<script>alert("x")</script>我们小区<img src=x onerror=alert(1)>'
-    "门口的下水道堵了，污水漫到路上"
+    '<script>alert("x")</script>我们小区<img src=x onerror=alert(1)>门口的下水道堵了，污水漫到路上'
 )
 SHORT_MARKUP = "下水道堵了<img src=x>"
 #: Critical by the rubric, no emergency line (no family with numbers): a crowd acting.

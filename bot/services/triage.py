@@ -37,6 +37,7 @@ from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect, emergency_line
 from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
+from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
 
@@ -135,8 +136,7 @@ BYSTANDER_ADVICE = (
 )
 #: For someone already hurt: stay with them until the ambulance and the police come.
 BYSTANDER_HURT_ADVICE = (
-    "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，"
-    "等待救护人员和民警到场。"
+    "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，等待救护人员和民警到场。"
 )
 
 
@@ -230,12 +230,49 @@ def is_progress_question(text: str) -> bool:
     return 0 < len(bare) <= MAX_PROGRESS_QUESTION and _PROGRESS_RE.search(bare) is not None
 
 
+#: Words around a progress question that name no problem (请问, 我反映的那个事情 …).
+_PROGRESS_FILLER_RE = re.compile(
+    r"请问|麻烦|你好|您好|我们|我的|我|反映|提交|投诉|举报|报的|问题|事情|事儿|事|那个|这个|那件|这件"
+    r"|现在|目前|到底|究竟|一下|已经|了|吗|呢|啊|呀|吧|嘛|的|没有|有没有|有|是|还|都|在"
+)
+#: Meaningful characters left that still describe no problem (学校那个事情: 学校).
+MAX_BARE_REST = 4
+
+
+def is_bare_progress_question(text: str) -> bool:
+    """A progress question that describes no problem: 有进展吗, 我反映的问题怎么样了.
+
+    From a citizen with no case open it is answered "you have no open case, and how
+    to file one", never proposed as a new request (trial 28 P6); 楼道灯坏了一个月了，
+    解决了吗 describes a problem and is proposed as one.
+    """
+    if not is_progress_question(text):
+        return False
+    rest = _PROGRESS_FILLER_RE.sub("", _PROGRESS_RE.sub("", text))
+    return sum(ch.isalnum() for ch in rest) <= MAX_BARE_REST
+
+
+#: Letters and digits beyond which small talk is not looked for (nlp.intent): a long
+#: text is junk only by :func:`long_junk`.
+LONG_JUNK_FROM = 40
+
+
+def long_junk(text: str) -> bool:
+    """A long text that names nothing: one key held (``x`` × 5000, 啊 × 300), a few keys
+    repeated, or a run along the keyboard (trial 28 P7). Short junk is the intent
+    reader's (:func:`nlp.intent.classify_intent`)."""
+    core = "".join(ch for ch in text if ch.isalnum()).lower()
+    if len(core) <= LONG_JUNK_FROM:
+        return False
+    return len(set(core)) <= 3 or (core.isascii() and gibberish(core))
+
+
 def triage(text: str) -> Triage:
     """Tell an emergency, small talk, a vague opening and a request apart."""
     emergency = emergency_of(text)
     if emergency is not None:
         return Triage("emergency", emergency)
-    if unreadable(text):  # binary data, control characters (trial 26 T22)
+    if unreadable(text) or long_junk(text):  # binary data, control characters (T22)
         return Triage("noise")
     return Triage(classify_intent(text))
 
