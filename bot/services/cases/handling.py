@@ -172,7 +172,7 @@ class CaseHandling(CaseTx):
                     case,
                     now,
                     reporter_text=nt.follow_up_question,
-                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
+                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version, closure),
                 )
             return self.view_for(case, actor, now)
 
