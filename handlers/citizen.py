@@ -173,9 +173,8 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     data = user_data(context)
     # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
-    joined = follow_on.joinable(context, data.get("draft"), text, preview)
-    if joined is not None:
-        return await _join(update, context, joined, text)
+    if (joined := follow_on.joinable(context, data.get("draft"), text, preview)) is not None:
+        return await follow_on.join(update, context, joined, text)
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
@@ -209,32 +208,6 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
     await request_guard.tell_replaced(update, context, earlier)
-    return PROPOSE
-
-
-async def _join(
-    update: Update, context: BotContext, draft: dict[str, Any], text: str
-) -> str | int | None:
-    """``text`` continues ``draft``: one description, proposed again under the same number."""
-    merged = follow_on.joined_text(str(draft["text"]), text)
-    try:
-        preview = await classify(context, merged)
-    except CaseError as exc:
-        await say(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
-        return None
-    unsure = is_unsure(preview)
-    draft.update(
-        text=merged, at=stamp(context), room=None, bureau=None, unsure=unsure, guess=preview.bureau
-    )
-    log.info(
-        "description continued (draft %s) -> %s/%s", draft.get("n"), preview.room, preview.bureau
-    )
-    district = context.runtime.district
-    await say(
-        update,
-        f"{follow_on.JOINED_NOTE}\n\n{texts.proposal(preview, merged, district, unsure=unsure)}",
-        texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure),
-    )
     return PROPOSE
 
 

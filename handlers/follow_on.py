@@ -12,14 +12,22 @@ the draft it replaces is kept as before (:mod:`handlers.request_guard`).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.services.cases import MAX_TEXT, Preview
-from handlers.base import BotContext, is_stale
-from handlers.office_choice import is_unsure
+from telegram import Update
 
-__all__ = ["JOINED_NOTE", "JOIN_WINDOW", "MAX_FOLLOW_ON", "joinable", "joined_text"]
+from bot.services.cases import MAX_TEXT, Preview
+from bot.services.lifecycle import CaseError
+from handlers import texts
+from handlers.base import BotContext, is_stale, say, stamp
+from handlers.office_choice import classify, is_unsure
+from handlers.request_steps import PROPOSE
+
+__all__ = ["JOINED_NOTE", "JOIN_WINDOW", "MAX_FOLLOW_ON", "join", "joinable", "joined_text"]
+
+log = logging.getLogger(__name__)
 
 #: How long after a proposal a short message still continues it.
 JOIN_WINDOW = timedelta(minutes=2)
@@ -57,3 +65,29 @@ def joinable(
     if len(joined_text(str(draft["text"]), more)) > MAX_TEXT:
         return None
     return draft
+
+
+async def join(
+    update: Update, context: BotContext, draft: dict[str, Any], text: str
+) -> str | int | None:
+    """``text`` continues ``draft``: one description, proposed again under the same number."""
+    merged = joined_text(str(draft["text"]), text)
+    try:
+        preview = await classify(context, merged)
+    except CaseError as exc:
+        await say(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
+        return None
+    unsure = is_unsure(preview)
+    draft.update(
+        text=merged, at=stamp(context), room=None, bureau=None, unsure=unsure, guess=preview.bureau
+    )
+    log.info(
+        "description continued (draft %s) -> %s/%s", draft.get("n"), preview.room, preview.bureau
+    )
+    district = context.runtime.district
+    await say(
+        update,
+        f"{JOINED_NOTE}\n\n{texts.proposal(preview, merged, district, unsure=unsure)}",
+        texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure),
+    )
+    return PROPOSE
