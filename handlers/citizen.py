@@ -344,7 +344,7 @@ def register(application: App) -> None:
     fresh = expiring("draft")
     reporter_acts.register(application)
     with quiet_per_message_warning():
-        follow_ups = followup.conversation(persistent)
+        follow_ups = followup.conversation(application)
         ui = re.escape(texts.UI)
         # The proposal's buttons, also entry points: a proposal shown outside this
         # conversation (a citizen's /warn TEXT) works the same way.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -18,16 +19,33 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from handlers import texts
-from handlers.base import PENDING_TTL, BotContext, is_stale, reply
+from handlers.base import (
+    PENDING_TTL,
+    PRIVATE,
+    App,
+    BotContext,
+    is_persistent,
+    is_stale,
+    quiet_per_message_warning,
+    reply,
+)
 from handlers.texts.left import left_behind
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, T]]
+Handler = BaseHandler[Update, BotContext, object]
 
 #: Updates recently handed on by :func:`leave_and_redo` (application id, update id).
 _REDONE: deque[tuple[int, int]] = deque(maxlen=1000)
@@ -115,3 +133,37 @@ async def describe_prompt(update: Update, context: BotContext) -> int:
     await query.answer()
     await reply(update, texts.DESCRIBE_PROMPT)
     return ConversationHandler.END
+
+
+def step_conversation(
+    application: App,
+    name: str,
+    *,
+    entry_points: list[Handler],
+    states: dict[object, list[Handler]],
+    cancel: Callback[Any],
+    leave: Callback[int] = leave_and_redo,
+    fallbacks: list[Handler] | None = None,
+) -> ConversationHandler[BotContext]:
+    """A conversation of steps, per chat and user, that nobody gets stuck in (persisted
+    when the application has persistence).
+
+    /cancel calls ``cancel``; any other command, or a main-menu button, calls ``leave``
+    (by default :func:`leave_and_redo`: the step is left and the update handled again).
+    ``fallbacks`` come between the two (a command that must not leave the step). An
+    entry point pressed again restarts the conversation (``allow_reentry``).
+    """
+    with quiet_per_message_warning():
+        return ConversationHandler(
+            entry_points=entry_points,
+            states=states,
+            fallbacks=[
+                CommandHandler("cancel", cancel, filters=PRIVATE),
+                *(fallbacks or []),
+                MessageHandler(PRIVATE & filters.COMMAND, leave),
+                CallbackQueryHandler(leave, pattern=rf"^{re.escape(texts.UI)}menu:"),
+            ],
+            allow_reentry=True,
+            name=name,
+            persistent=is_persistent(application),
+        )

@@ -15,13 +15,7 @@ import re
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
@@ -32,6 +26,7 @@ from handlers import texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
+    App,
     BotContext,
     is_stale,
     mark_saved,
@@ -41,7 +36,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo, redo
+from handlers.flow import expiring, redo, step_conversation
 from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
 from storage.enums import OPEN_STATUSES
 
@@ -253,11 +248,13 @@ async def follow_up_expected(update: Update, context: BotContext) -> str:
     return FU_COMMENT
 
 
-def conversation(persistent: bool) -> ConversationHandler[BotContext]:
-    """The follow-up conversation (call inside ``quiet_per_message_warning``)."""
+def conversation(application: App) -> ConversationHandler[BotContext]:
+    """The follow-up conversation."""
     fresh_fu = expiring("fu")
     skip = f"^{re.escape(texts.SKIP)}$"
-    return ConversationHandler(
+    return step_conversation(
+        application,
+        "follow_up",
         entry_points=[CallbackQueryHandler(follow_up, pattern=r"^fu:")],
         states={
             FU_COMMENT: [
@@ -266,12 +263,5 @@ def conversation(persistent: bool) -> ConversationHandler[BotContext]:
                 MessageHandler(PRIVATE & ~filters.COMMAND, follow_up_expected),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", follow_up_comment, filters=PRIVATE),
-            MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
-            CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
-        ],
-        allow_reentry=True,
-        name="follow_up",
-        persistent=persistent,
+        cancel=follow_up_comment,
     )

@@ -41,18 +41,8 @@ from telegram.ext import (
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import officer_phone, texts, warning_level
-from handlers.base import (
-    PRIVATE,
-    PRIVATE_TEXT,
-    App,
-    BotContext,
-    is_persistent,
-    message_text,
-    quiet_per_message_warning,
-    reply,
-    stamp,
-)
-from handlers.flow import expiring, leave_and_redo
+from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, message_text, reply, stamp
+from handlers.flow import expiring, step_conversation
 from handlers.officer_confirm import confirm_button, keep_level, lowering_reason, warning_text
 from handlers.officer_filing import (
     W_CONFIRM,
@@ -235,58 +225,55 @@ def register(application: App) -> None:
     ui = re.escape(texts.UI)
     fresh = expiring("warn")
     keep = rf"^{re.escape(texts.W_KEEP)}$"
-    with quiet_per_message_warning():
-        warnings_conv = ConversationHandler(
-            entry_points=[
-                CommandHandler("warn", warn_command, filters=PRIVATE),
-                CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
-                CallbackQueryHandler(add_details_button, pattern=rf"^{re.escape(WARN_ADD)}:\d+$"),
-                CallbackQueryHandler(
-                    answered, pattern=rf"^({re.escape(PENDING_FILE)}|{re.escape(PENDING_DROP)})$"
-                ),
+    warnings_conv = step_conversation(
+        application,
+        "officer_warning",
+        entry_points=[
+            CommandHandler("warn", warn_command, filters=PRIVATE),
+            CallbackQueryHandler(warn_button, pattern=rf"^{ui}menu:warn$"),
+            CallbackQueryHandler(add_details_button, pattern=rf"^{re.escape(WARN_ADD)}:\d+$"),
+            CallbackQueryHandler(
+                answered, pattern=rf"^({re.escape(PENDING_FILE)}|{re.escape(PENDING_DROP)})$"
+            ),
+        ],
+        states={
+            W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
+            W_CONFIRM: [
+                CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
+                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(another_text, W_CONFIRM))),
+                expects("confirm"),
             ],
-            states={
-                W_TEXT: [MessageHandler(PRIVATE_TEXT, fresh(warning_text)), expects("text")],
-                W_CONFIRM: [
-                    CallbackQueryHandler(fresh(confirm_button), pattern=rf"^{ui}w:"),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(another_text, W_CONFIRM))),
-                    expects("confirm"),
-                ],
-                W_REASON: [
-                    CallbackQueryHandler(fresh(keep_level), pattern=keep),
-                    CommandHandler("cancel", keep_level, filters=PRIVATE),
-                    # The reason asked for is the reason, whatever it says (trial 27 N5).
-                    MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
-                    expects("reason"),
-                ],
-                W_PLACE: [
-                    MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
-                    MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_PLACE))),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
-                ],
-                W_COUNT: [
-                    MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_COUNT))),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT))),
-                ],
-                W_PHOTOS: [
-                    MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),
-                    expects("photos"),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel, filters=PRIVATE),
-                # /mine only reads: an unconfirmed proposal stays where it is.
-                CommandHandler("mine", mine_kept, filters=PRIVATE),
-                CallbackQueryHandler(mine_kept, pattern=rf"^{re.escape(texts.MENU_MINE)}$"),
-                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
-                CallbackQueryHandler(leave_and_redo, pattern=rf"^{ui}menu:"),
-                MessageHandler(PRIVATE & ~filters.COMMAND, not_expected),
+            W_REASON: [
+                CallbackQueryHandler(fresh(keep_level), pattern=keep),
+                CommandHandler("cancel", keep_level, filters=PRIVATE),
+                # The reason asked for is the reason, whatever it says (trial 27 N5).
+                MessageHandler(PRIVATE_TEXT, fresh(lowering_reason)),
+                expects("reason"),
             ],
-            allow_reentry=True,
-            name="officer_warning",
-            persistent=is_persistent(application),
-        )
+            W_PLACE: [
+                MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
+                MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_PLACE))),
+                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
+            ],
+            W_COUNT: [
+                MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_COUNT))),
+                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT))),
+            ],
+            W_PHOTOS: [
+                MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
+                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),
+                expects("photos"),
+            ],
+        },
+        cancel=cancel,
+        fallbacks=[
+            # /mine only reads: an unconfirmed proposal stays where it is.
+            CommandHandler("mine", mine_kept, filters=PRIVATE),
+            CallbackQueryHandler(mine_kept, pattern=rf"^{re.escape(texts.MENU_MINE)}$"),
+            # A message no step asked for (a command leaves the step instead).
+            MessageHandler(PRIVATE & ~filters.COMMAND, not_expected),
+        ],
+    )
     application.add_handler(warnings_conv)
     application.add_handler(CommandHandler("mine", show_mine, filters=PRIVATE))
     officer_phone.register(application)

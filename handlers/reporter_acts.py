@@ -21,13 +21,7 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
@@ -37,16 +31,15 @@ from handlers.base import (
     PRIVATE_TEXT,
     App,
     BotContext,
-    is_persistent,
     mark_saved,
     message_text,
-    quiet_per_message_warning,
     reply,
     stamp,
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo, redo
+from handlers.flow import expiring, leave_and_redo, redo, step_conversation
+from handlers.reporter_media import note_media
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
@@ -111,6 +104,11 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         # Danger now is also a report of its own: the emergency line, a critical case.
         return redo(update, context)
     return ConversationHandler.END
+
+
+async def _note_media(update: Update, context: BotContext) -> str | int:
+    """The 补充说明 sent as a voice, photo, video or file (trial 27 N18)."""
+    return await note_media(update, context, KEY, RA_NOTE)
 
 
 async def note_cancel(update: Update, context: BotContext) -> int:
@@ -291,33 +289,33 @@ async def withdraw_skip_late(update: Update, context: BotContext) -> None:
 def register(application: App) -> None:
     """Add the 补充说明 conversation and the 撤回 buttons (before the request
     conversation, which would read the awaited text as a new problem)."""
-    with quiet_per_message_warning():
-        notes: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(note_button, pattern=rf"^{re.escape(rt.NOTE)}:\d+$"),
+    notes = step_conversation(
+        application,
+        "reporter_note",
+        entry_points=[
+            CallbackQueryHandler(note_button, pattern=rf"^{re.escape(rt.NOTE)}:\d+$"),
+            CallbackQueryHandler(
+                withdraw_confirmed, pattern=rf"^{re.escape(rt.WITHDRAW_YES)}:\d+:\d+$"
+            ),
+        ],
+        states={
+            RA_NOTE: [
+                MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, expiring(KEY)(_note_media)),
+            ],
+            RA_WITHDRAW: [
+                MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
                 CallbackQueryHandler(
-                    withdraw_confirmed, pattern=rf"^{re.escape(rt.WITHDRAW_YES)}:\d+:\d+$"
+                    withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
                 ),
             ],
-            states={
-                RA_NOTE: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text))],
-                RA_WITHDRAW: [
-                    MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
-                    CallbackQueryHandler(
-                        withdraw_skip, pattern=rf"^{re.escape(rt.WITHDRAW_SKIP)}:\d+:\d+$"
-                    ),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", note_cancel, filters=PRIVATE),
-                CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$"),
-                MessageHandler(PRIVATE & filters.COMMAND, note_left),
-                CallbackQueryHandler(note_left, pattern=r"^ui:menu:"),
-            ],
-            allow_reentry=True,
-            name="reporter_note",
-            persistent=is_persistent(application),
-        )
+        },
+        cancel=note_cancel,
+        leave=note_left,
+        fallbacks=[
+            CallbackQueryHandler(withdraw_not, pattern=rf"^{re.escape(rt.WITHDRAW_NO)}:\d+$")
+        ],
+    )
     application.add_handler(notes)
     for prefix, callback in (
         (rt.WITHDRAW, withdraw_button),

@@ -35,25 +35,9 @@ from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from handlers import texts
-from handlers.base import (
-    PRIVATE,
-    PRIVATE_TEXT,
-    App,
-    BotContext,
-    is_persistent,
-    mark_saved,
-    quiet_per_message_warning,
-    reply,
-    who,
-)
-from handlers.flow import expiring, leave_and_redo
-from handlers.station_common import (
-    _data,
-    _decode,
-    _on_a_card,
-    _refused,
-    _settle_message,
-)
+from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, mark_saved, reply, who
+from handlers.flow import expiring, step_conversation
+from handlers.station_common import _data, _decode, _on_a_card, _refused, _settle_message
 from handlers.station_notes import (
     CLOSURE,
     NOTE,
@@ -65,6 +49,7 @@ from handlers.station_notes import (
     note_expected,
     note_text,
 )
+from handlers.warning_level import level_picker
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +91,9 @@ async def card_button(update: Update, context: BotContext) -> None:
             return
         if act == CaseAction.CHOOSE_ROOM:
             await _choose_bureau(update, context, person, action)
+            return
+        if act == CaseAction.LEVEL:  # the district office's 更改等级 (trial 27 N10)
+            await level_picker(update, context, person.id, action.case_id)
             return
         view: CaseView
         if act == CaseAction.ACKNOWLEDGE:
@@ -243,30 +231,24 @@ def register(application: App) -> None:
     note_pattern = "^(" + "|".join(re.escape(a.value) for a in NOTE_ACTIONS) + "):"
     # Every signed button that is neither a conversation button nor a follow-up answer.
     card_buttons = re.compile(rf"^(?!{re.escape(texts.UI)}|fu:)")
-    with quiet_per_message_warning():
-        notes = ConversationHandler(
-            entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
-            states={
-                NOTE: [
-                    MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
-                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
-                ],
-                CLOSURE: [
-                    MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
-                    MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
-                    CallbackQueryHandler(note_interrupted, pattern=card_buttons),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", note_cancel, filters=PRIVATE),
-                MessageHandler(PRIVATE & filters.COMMAND, leave_and_redo),
-                CallbackQueryHandler(leave_and_redo, pattern=r"^ui:menu:"),
+    notes = step_conversation(
+        application,
+        "station_note",
+        entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
+        states={
+            NOTE: [
+                MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                CallbackQueryHandler(note_interrupted, pattern=card_buttons),
             ],
-            allow_reentry=True,
-            name="station_note",
-            persistent=is_persistent(application),
-        )
+            CLOSURE: [
+                MessageHandler(PRIVATE_TEXT, expiring("note")(closure_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, note_expected),
+                CallbackQueryHandler(note_interrupted, pattern=card_buttons),
+            ],
+        },
+        cancel=note_cancel,
+    )
     application.add_handler(notes)
     application.add_handler(CallbackQueryHandler(card_button, pattern=card_buttons))
     application.add_handler(CommandHandler("pending", show_pending, filters=PRIVATE))

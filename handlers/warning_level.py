@@ -16,30 +16,21 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot.services.lifecycle import CaseError
 from handlers.base import (
-    PRIVATE,
     PRIVATE_TEXT,
     App,
     BotContext,
-    is_persistent,
     mark_saved,
     message_text,
-    quiet_per_message_warning,
     reply,
     stamp,
     user_data,
     who,
 )
-from handlers.flow import expiring, leave_and_redo
+from handlers.flow import expiring, leave_and_redo, step_conversation
 from handlers.texts import warning_level as lt
 
 log = logging.getLogger(__name__)
@@ -67,6 +58,21 @@ async def level_button(update: Update, context: BotContext) -> None:
         choice = await context.runtime.cases.level_choice(person.id, int(parts[0]))
     except CaseError as exc:
         log.info("level picker of case %s for %s refused: %s", parts[0], person.id, exc.code)
+        await query.answer(exc.message, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, lt.picker(choice), lt.picker_markup(choice))
+
+
+async def level_picker(update: Update, context: BotContext, person_id: int, case_id: int) -> None:
+    """更改等级 pressed on a warning's card (the district office, trial 27 N10): the
+    levels it may choose, as a new message under the card (refused in Chinese otherwise)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        choice = await context.runtime.cases.level_choice(person_id, case_id)
+    except CaseError as exc:
+        log.info("level picker of case %s for %s refused: %s", case_id, person_id, exc.code)
         await query.answer(exc.message, show_alert=True)
         return
     await query.answer()
@@ -162,23 +168,18 @@ async def level_left(update: Update, context: BotContext) -> int:
 def register(application: App) -> None:
     """Add 更改等级 (before the warning and request conversations, which would read
     the awaited reason as a place or a new problem)."""
-    with quiet_per_message_warning():
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[
-                CallbackQueryHandler(
-                    level_chosen, pattern=rf"^{re.escape(lt.LEVEL_SET)}:\d+:\d+:[a-z]+$"
-                ),
-            ],
-            states={LV_REASON: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(level_reason))]},
-            fallbacks=[
-                CommandHandler("cancel", level_cancel, filters=PRIVATE),
-                MessageHandler(PRIVATE & filters.COMMAND, level_left),
-                CallbackQueryHandler(level_left, pattern=r"^ui:menu:"),
-            ],
-            allow_reentry=True,
-            name="warning_level",
-            persistent=is_persistent(application),
-        )
+    conversation = step_conversation(
+        application,
+        "warning_level",
+        entry_points=[
+            CallbackQueryHandler(
+                level_chosen, pattern=rf"^{re.escape(lt.LEVEL_SET)}:\d+:\d+:[a-z]+$"
+            ),
+        ],
+        states={LV_REASON: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(level_reason))]},
+        cancel=level_cancel,
+        leave=level_left,
+    )
     application.add_handler(conversation)
     application.add_handler(
         CallbackQueryHandler(level_button, pattern=rf"^{re.escape(lt.LEVEL)}:\d+$")

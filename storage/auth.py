@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import ApiKey, LoginToken
 
 
@@ -45,7 +46,7 @@ async def delete_login_tokens(session: AsyncSession, *, expired_before: datetime
             or_(LoginToken.expires_at < expired_before, LoginToken.used_at < expired_before)
         )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)
 
 
 async def add_api_key(

@@ -202,26 +202,3 @@ async def card_holders(session: AsyncSession, case_id: int) -> list[Person]:
     )
     rows = await session.scalars(select(Person).where(Person.id.in_(sub)).order_by(Person.id))
     return list(rows.all())
-
-
-def outbox_row(
-    *,
-    chat_id: int,
-    person_id: int | None,
-    case_id: int | None,
-    kind: str,
-    text: str,
-    reply_markup: dict[str, Any] | None,
-    now: datetime,
-) -> OutboxMessage:
-    """A pending outbox row, due at once by the service's clock."""
-    return OutboxMessage(
-        chat_id=chat_id,
-        person_id=person_id,
-        case_id=case_id,
-        kind=kind,
-        text=text,
-        reply_markup=reply_markup,
-        created_at=now,
-        next_attempt_at=now,
-    )

@@ -312,6 +312,15 @@ async def add_flushed(session: AsyncSession, row: T) -> T:
     return row
 
 
+def rowcount(result: Any) -> int:
+    """How many rows an UPDATE or DELETE changed (0 where the driver cannot tell).
+
+    ``Session.execute`` is typed to return a plain ``Result``; the ``CursorResult`` a
+    DML statement gives has the count.
+    """
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def fetch_all(session: AsyncSession, stmt: Select[T], limit: int | None = None) -> list[T]:
     """The rows ``stmt`` selects (one entity or column), at most ``limit`` of them."""
     if limit is not None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import InboundUpdate
 
 
@@ -73,7 +74,7 @@ async def requeue(session: AsyncSession, update_id: int) -> bool:
         .where(InboundUpdate.update_id == update_id, *_open())
         .values(dead_at=None, attempts=0, lease_until=None)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rowcount(result) > 0
 
 
 async def close_handled(session: AsyncSession, update_id: int, now: datetime) -> bool:
@@ -83,4 +84,4 @@ async def close_handled(session: AsyncSession, update_id: int, now: datetime) ->
         .where(InboundUpdate.update_id == update_id, *_open())
         .values(processed_at=now, payload=None, lease_until=None)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return rowcount(result) > 0

@@ -11,7 +11,7 @@ from sqlalchemy import Table, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import RAW_SQLITE, HotConnection, sqlite_time
+from storage.db import RAW_SQLITE, HotConnection, rowcount, sqlite_time
 from storage.models import InboundUpdate
 from storage.state import dialect_name
 
@@ -129,7 +129,7 @@ async def dead_letter_exhausted(
     if exclude:
         stmt = stmt.where(InboundUpdate.update_id.not_in(exclude))
     result = await session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)
 
 
 async def claim_unhandled(
@@ -196,7 +196,7 @@ async def release_leases(session: AsyncSession, owners: Collection[str]) -> int:
         .where(_unhandled(), InboundUpdate.lease_owner.in_(sorted(owners)))
         .values(lease_until=None, lease_owner=None)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)
 
 
 async def last_update_id(session: AsyncSession) -> int:
@@ -230,4 +230,4 @@ async def purge_handled(session: AsyncSession, before: datetime) -> int:
             InboundUpdate.processed_at.is_not(None), InboundUpdate.received_at < before
         )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.models import IntakeKey
 
 
@@ -85,4 +86,4 @@ def is_key_conflict(exc: IntegrityError) -> bool:
 async def purge(session: AsyncSession, before: datetime) -> int:
     """Forget keys written before ``before`` (a replay comes within minutes, a retry hours)."""
     result = await session.execute(delete(IntakeKey).where(IntakeKey.created_at < before))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)

@@ -23,12 +23,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import RAW_SQLITE, HotConnection
+from storage.db import RAW_SQLITE, HotConnection, add_flushed
 from storage.enums import OutboxStatus
 from storage.models import CaseCard, OutboxMessage
 from storage.outbox_claim import (
     ALERT_SEVERITIES,
     KIND_CARD,
+    KIND_MEDIA,
     KIND_MESSAGE,
     KIND_PHOTOS,
     MAX_PHOTOS_PER_ROW,
@@ -58,6 +59,7 @@ from storage.outbox_mark import (
 __all__ = [
     "ALERT_SEVERITIES",
     "KIND_CARD",
+    "KIND_MEDIA",
     "KIND_MESSAGE",
     "KIND_PHOTOS",
     "MAX_PHOTOS_PER_ROW",
@@ -103,6 +105,36 @@ class Backlog:
     oldest_age: timedelta | None
 
 
+def outbox_row(
+    *,
+    chat_id: int,
+    text: str,
+    kind: str = KIND_MESSAGE,
+    person_id: int | None = None,
+    case_id: int | None = None,
+    reply_markup: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    priority: int = PRIORITY_ROUTINE,
+) -> OutboxMessage:
+    """A pending outbox row, not yet added to a session (see :func:`enqueue` for the
+    arguments); due at ``now`` by the service's clock, or at the database's now.
+    """
+    row = OutboxMessage(
+        chat_id=chat_id,
+        person_id=person_id,
+        case_id=case_id,
+        kind=kind,
+        text=text,
+        reply_markup=reply_markup,
+        status=OutboxStatus.PENDING.value,
+        priority=priority,
+    )
+    if now is not None:
+        row.next_attempt_at = now
+        row.created_at = now
+    return row
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -132,22 +164,17 @@ async def enqueue(
     Returns:
         The new row (flushed, so it has an id).
     """
-    row = OutboxMessage(
+    row = outbox_row(
         chat_id=chat_id,
+        text=text,
+        kind=kind,
         person_id=person_id,
         case_id=case_id,
-        kind=kind,
-        text=text,
         reply_markup=reply_markup,
-        status=OutboxStatus.PENDING.value,
+        now=now,
         priority=priority,
     )
-    if now is not None:
-        row.next_attempt_at = now
-        row.created_at = now
-    session.add(row)
-    await session.flush()
-    return row
+    return await add_flushed(session, row)
 
 
 async def get_row(session: AsyncSession, message_id: int) -> OutboxMessage | None:

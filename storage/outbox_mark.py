@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import rowcount
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
 from storage.outbox_claim import UNDELIVERED
@@ -52,7 +53,7 @@ async def _end_lease(
         .values(status=status.value, lease_owner=None, lease_until=None, **values)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 async def mark_sent(
@@ -109,7 +110,7 @@ async def release_leases(session: AsyncSession, owners: list[str]) -> int:
         )
         .values(status=OutboxStatus.PENDING.value, lease_owner=None, lease_until=None)
     )
-    return _rowcount(result)
+    return rowcount(result)
 
 
 async def reschedule(
@@ -209,11 +210,7 @@ async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -
         .values(chat_id=new_chat_id)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result)
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)
 
 
 async def renew(
@@ -243,4 +240,4 @@ async def renew(
         .values(lease_until=until)
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result)
+    return rowcount(result)

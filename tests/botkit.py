@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from bot.fakeapi import ChatMessage, FakeBotApi, FakeUser, UserAction, running_fake_bot_api
 from bot.runtime.assembly import Runtime, open_runtime
 from bot.runtime.delivery import DeliveryWorker, backlog
-from bot.runtime.telegram_app import MinqingApplication, build_application
+from bot.runtime.telegram_app import MinqingApplication, build_application, stop_application
 from bot.services.clock import FakeClock
 from bot.services.invites import create_invite
 from bot.services.organisation import sync_organisation
@@ -106,11 +106,7 @@ class BotKit:
             self.runtime.remove_outbox_listener(self.worker.notify)
         app, self.app = self.app, None
         if app is not None:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
+            await stop_application(app)
 
     async def restart(self) -> None:
         """Stop the application and build a new one on the same database."""
@@ -213,6 +209,17 @@ class BotKit:
             )
             return list(rows.all())
 
+    async def registered(self, case_id: int) -> dict[str, Any]:
+        """The data of a case's ``registered`` event (``notify``: every unit told at filing)."""
+        async with self.db.session() as s:
+            event = await s.scalar(
+                select(CaseEvent).where(
+                    CaseEvent.case_id == case_id, CaseEvent.type == "registered"
+                )
+            )
+        assert event is not None
+        return dict(event.data)
+
     async def counts(self) -> tuple[int, int, int]:
         """(cases, events, outbox rows): to assert that nothing changed."""
         async with self.db.session() as s:
@@ -275,6 +282,44 @@ async def critical_case_at_police(
     number = case.number or ""
     card = await police.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
     return PoliceCase(case, card)
+
+
+def sent_to(receipt: ChatMessage) -> str:
+    """The 同时报送 line of a warning's receipt: the units it reached besides the owner."""
+    return next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
+
+
+async def receipt_names_everyone(kit: BotKit, receipt: ChatMessage, case: Case) -> list[str]:
+    """Check that ``receipt``'s 同时报送 line names every unit ``case`` was sent to at filing
+    (its ``registered`` event's ``notify``); those units.
+    """
+    notified = list((await kit.registered(case.id))["notify"])
+    line = sent_to(receipt)
+    for unit in notified:
+        assert kit.district.units[unit].name in line, (unit, line)
+    return notified
+
+
+async def critical_warning_copied_to_police(
+    kit: BotKit, officer: FakeUser, police: FakeUser, text: str
+) -> tuple[Case, ChatMessage]:
+    """``officer`` (bound to 东城) warns of danger now (``text``) with /warn.
+
+    The warning is critical and stays with the officer's station; the police's station
+    is among the units told and named on the receipt, and ``police`` (a chief bound
+    there, :func:`police_chief`) gets a copy for reading, without buttons. The case and
+    the receipt.
+    """
+    receipt = await kit.say(officer, f"/warn {text}", "预警已报送")
+    (case,) = await kit.cases()
+    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
+    notified = await receipt_names_everyone(kit, receipt, case)
+    police_station = kit.district.bureaus["police"].station_id
+    assert police_station in notified
+    assert kit.district.units[police_station].name in sent_to(receipt)
+    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
+    assert not card.buttons  # a copy, for reading: the officer's station acts
+    return case, receipt
 
 
 @contextlib.asynccontextmanager

@@ -4,75 +4,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
-from bot.web.citizen_form import add_citizen_form_routes
 from bot.web.citizen_form_tokens import FORM_COOKIE, check_token, issue_token
-from bot.web.citizen_intake import CitizenFormContext
 from bot.web.html import environment, escape
 from config.district import District
 from storage.db import Database
-from storage.models import Case, Person
+from storage.models import Person
 from tests.factories import START, chief, make_service
+from tests.formkit import (
+    PHONE,
+    TOKEN_RE,
+    Site,
+    case_number,
+    file_form,
+    form_site,
+    form_token,
+)
 
-PHONE = "13912345678"
 SCRIPT = "<script>alert(1)</script>"
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-Client = TestClient[Any, Any]
-
-
-@dataclass
-class Site:
-    client: Client
-    service: CaseService
-    clock: FakeClock
-    db: Database
 
 
 @pytest.fixture
 async def site(db: Database, district: District) -> AsyncIterator[Site]:
     clock = FakeClock(START)
-    service = make_service(db, district, clock)
-    app = web.Application()
-    add_citizen_form_routes(app, CitizenFormContext.from_service(service))
-    async with TestClient(TestServer(app)) as client:
-        yield Site(client, service, clock, db)
-
-
-async def _cases(db: Database) -> list[Case]:
-    async with db.session() as s:
-        return list((await s.scalars(select(Case).order_by(Case.id))).all())
-
-
-async def _token(client: Client) -> str:
-    resp = await client.get("/report")
-    assert resp.status == 200
-    match = TOKEN_RE.search(await resp.text())
-    assert match is not None
-    return match.group(1)
-
-
-async def _file(site: Site, **fields: str) -> tuple[int, str]:
-    token = await _token(site.client)
-    resp = await site.client.post("/report", data={"csrf_token": token, **fields})
-    return resp.status, await resp.text()
-
-
-def _number(page: str) -> str:
-    match = re.search(r"<strong>(MQ\d{8}-\d{4,})</strong>", page)
-    assert match is not None, page
-    return match.group(1)
+    async with form_site(make_service(db, district, clock), clock) as site:
+        yield site
 
 
 async def test_form_page(site: Site) -> None:
@@ -89,7 +51,7 @@ async def test_form_page(site: Site) -> None:
 
 
 async def test_file_then_status_with_phone(site: Site) -> None:
-    status, page = await _file(
+    status, page = await file_form(
         site,
         text=f"和平路的路灯坏了 {SCRIPT}",
         address="和平路12号",
@@ -98,10 +60,10 @@ async def test_file_then_status_with_phone(site: Site) -> None:
         place="dongcheng_heping",
     )
     assert status == 200, page
-    number = _number(page)
+    number = case_number(page)
     assert "区建设局群众工作站" in page and "2026-03-10 09:00" in page
     assert f'href="/report/status?number={number}"' in page
-    [case] = await _cases(site.db)
+    [case] = await site.cases()
     assert case.channel == "web" and case.number == number
     assert case.contact_phone == PHONE and case.territorial_unit_id == "dongcheng_heping"
     async with site.db.session() as s:
@@ -144,9 +106,9 @@ async def test_file_then_status_with_phone(site: Site) -> None:
 
 async def test_status_without_phone_needs_the_lookup_code(site: Site) -> None:
     """Trial D13: the number alone shows nothing; the 查询码 from the receipt opens it."""
-    status, page = await _file(site, text="拖欠工资两个月了，找谁？")
+    status, page = await file_form(site, text="拖欠工资两个月了，找谁？")
     assert status == 200
-    number = _number(page)
+    number = case_number(page)
     code = re.search(r'<strong class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</strong>', page)
     assert code is not None and "请务必记下查询码" in page
     resp = await site.client.get(f"/report/status?number={number}")
@@ -159,7 +121,7 @@ async def test_status_without_phone_needs_the_lookup_code(site: Site) -> None:
 
 async def test_csrf_missing_forged_foreign_and_expired(site: Site, district: District) -> None:
     fields = {"text": "路灯坏了", "phone": PHONE}
-    token = await _token(site.client)
+    token = await form_token(site.client)
 
     missing = await site.client.post("/report", data=fields)
     assert missing.status == 403 and "未提交" in await missing.text()
@@ -183,7 +145,7 @@ async def test_csrf_missing_forged_foreign_and_expired(site: Site, district: Dis
     site.clock.advance(timedelta(hours=2, minutes=1))
     expired = await site.client.post("/report", data={"csrf_token": token, **fields})
     assert expired.status == 403
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
 
     # Unit level: the token is bound to the browser nonce and to the secret.
     now = site.clock.now()
@@ -195,37 +157,37 @@ async def test_csrf_missing_forged_foreign_and_expired(site: Site, district: Dis
 
 
 async def test_same_form_files_once(site: Site) -> None:
-    token = await _token(site.client)
+    token = await form_token(site.client)
     data = {"csrf_token": token, "text": "路灯坏了", "phone": PHONE}
     first = await site.client.post("/report", data=data)
     again = await site.client.post("/report", data=data)
     assert first.status == again.status == 200
-    number = _number(await first.text())
-    assert _number(await again.text()) == number and "已提交过" in await again.text()
-    assert len(await _cases(site.db)) == 1
+    number = case_number(await first.text())
+    assert case_number(await again.text()) == number and "已提交过" in await again.text()
+    assert len(await site.cases()) == 1
 
 
 async def test_a_used_form_sent_with_another_text_files_a_new_case(site: Site) -> None:
     """Browser Back on a filed form, another report typed: filed, never dropped (trial 27 N16)."""
-    token = await _token(site.client)
+    token = await form_token(site.client)
     garbage = "小区门口的垃圾桶好几天没人清理了，臭气熏天"
     fire = "隔壁家着火了，火很大，里面有小孩"
     first = await site.client.post("/report", data={"csrf_token": token, "text": garbage})
     second = await site.client.post("/report", data={"csrf_token": token, "text": fire})
     assert first.status == second.status == 200
     first_page, second_page = await first.text(), await second.text()
-    assert _number(second_page) != _number(first_page)
+    assert case_number(second_page) != case_number(first_page)
     assert "已提交过" not in second_page and "119" in second_page
     # The same (second) text once more is a retry: its own case, not a third one.
     again = await site.client.post("/report", data={"csrf_token": token, "text": fire + " "})
-    assert _number(await again.text()) == _number(second_page)
+    assert case_number(await again.text()) == case_number(second_page)
     assert "已提交过" in await again.text()
-    assert [c.original_text for c in await _cases(site.db)] == [garbage, fire]
+    assert [c.original_text for c in await site.cases()] == [garbage, fire]
     # An expired form of this browser: a later self-harm text is filed too (T10 + N16).
     site.clock.advance(timedelta(hours=3))
     late = await site.client.post("/report", data={"csrf_token": token, "text": "我真的不想活了"})
     assert late.status == 200 and "已提交过" not in await late.text()
-    assert [c.original_text for c in await _cases(site.db)][-1] == "我真的不想活了"
+    assert [c.original_text for c in await site.cases()][-1] == "我真的不想活了"
 
 
 async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
@@ -234,7 +196,7 @@ async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
     from storage.state import put_state
 
     async def claimed_then_crashed() -> dict[str, str]:
-        token = await _token(site.client)
+        token = await form_token(site.client)
         form_id = submission_key(token.split(".")[1], "路灯坏了")  # issued.form_id.tag
         async with site.db.session() as s:
             await put_state(s, FORM_STATE_KIND, "", form_id, {"case_id": None})
@@ -244,39 +206,39 @@ async def test_a_form_resent_after_a_crash_files_once(site: Site) -> None:
     data = await claimed_then_crashed()
     first = await site.client.post("/report", data=data)
     assert first.status == 200
-    number = _number(await first.text())
+    number = case_number(await first.text())
     again = await site.client.post("/report", data=data)
-    assert _number(await again.text()) == number and "已提交过" in await again.text()
-    assert len(await _cases(site.db)) == 1
+    assert case_number(await again.text()) == number and "已提交过" in await again.text()
+    assert len(await site.cases()) == 1
     # Died after the case committed, before the form recorded it: the resend finds it.
     async with site.db.session() as s:
         key = submission_key(data["csrf_token"].split(".")[1], "路灯坏了")
         await put_state(s, FORM_STATE_KIND, "", key, {"case_id": None})
     resent = await site.client.post("/report", data=data)
-    assert _number(await resent.text()) == number and "已提交过" in await resent.text()
-    assert len(await _cases(site.db)) == 1
+    assert case_number(await resent.text()) == number and "已提交过" in await resent.text()
+    assert len(await site.cases()) == 1
 
 
 async def test_bad_input_files_nothing(site: Site) -> None:
-    status, page = await _file(site, text="   ", phone=PHONE)
+    status, page = await file_form(site, text="   ", phone=PHONE)
     assert status == 400 and "请填写您要反映的问题" in page
-    status, page = await _file(site, text="路" * 5001)
+    status, page = await file_form(site, text="路" * 5001)
     assert status == 400 and "内容过长" in page and "5001" in page
     assert "路" * 5001 in page  # the text is kept for editing
-    status, page = await _file(site, text="路灯坏了", phone="打我电话")
+    status, page = await file_form(site, text="路灯坏了", phone="打我电话")
     assert status == 400 and "联系电话" in page
-    status, page = await _file(site, text="路灯坏了", place="construction")
+    status, page = await file_form(site, text="路灯坏了", place="construction")
     assert status == 400 and "社区" in page
-    status, page = await _file(site, text=f"{SCRIPT}路灯", name="x" * 51)
+    status, page = await file_form(site, text=f"{SCRIPT}路灯", name="x" * 51)
     assert status == 400 and SCRIPT not in page and escape(SCRIPT) in page
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
     # After an error the re-shown form carries a fresh, working token.
     match = TOKEN_RE.search(page)
     assert match is not None
     resp = await site.client.post(
         "/report", data={"csrf_token": match.group(1), "text": "路灯坏了"}
     )
-    assert resp.status == 200 and len(await _cases(site.db)) == 1
+    assert resp.status == 200 and len(await site.cases()) == 1
 
 
 async def test_preview_files_nothing(site: Site) -> None:
@@ -294,7 +256,7 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert "人工分派" in unclear
     empty = await site.client.post("/report/preview", data={"text": ""})
     assert empty.status == 400
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
 
 
 async def test_preview_warns_of_an_id_or_phone_in_the_text(site: Site) -> None:
@@ -306,7 +268,7 @@ async def test_preview_warns_of_an_id_or_phone_in_the_text(site: Site) -> None:
         await site.client.post("/report/preview", data={"text": "前夫一直不给抚养费"})
     ).text()
     assert "尚未提交" in plain and "您的描述中含有身份证号或电话号码" not in plain
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
 
 
 def test_templates_escape_what_visitors_type() -> None:
@@ -325,12 +287,14 @@ def test_templates_escape_what_visitors_type() -> None:
 
 
 async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
-    status, page = await _file(site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping")
+    status, page = await file_form(
+        site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping"
+    )
     assert status == 200, page
-    number = _number(page)
+    number = case_number(page)
     code = re.search(r'<strong class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</strong>', page)
     assert code is not None
-    [case] = await _cases(site.db)
+    [case] = await site.cases()
     boss = await chief(site.db, "construction")
     await site.service.acknowledge(case.id, boss.id)
     # Not yet 办结: no follow-up offered.
@@ -356,7 +320,7 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
         "/report/followup", data={"number": number, "token": "1.x", "answer": "unsolved"}
     )
     assert wrong.status == 403 and "感谢您的评价" not in await wrong.text()
-    assert (await _cases(site.db))[0].status == "resolved"
+    assert (await site.cases())[0].status == "resolved"
     # The right token: "not solved" first asks what is still wrong (trial D23), then reopens
     # the case (重办), as in Telegram.
     resp = await site.client.post(
@@ -364,7 +328,7 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
     )
     asked = await resp.text()
     assert resp.status == 200 and "还有什么问题" in asked
-    assert (await _cases(site.db))[0].status == "resolved"
+    assert (await site.cases())[0].status == "resolved"
     step = re.search(r'name="token" value="([^"]+)"', asked)
     assert step is not None
     resp = await site.client.post(
@@ -372,7 +336,7 @@ async def test_follow_up_answered_on_the_status_page(site: Site) -> None:
         data={"number": number, "answer": "unsolved", "token": step[1], "skip": "1"},
     )
     assert resp.status == 200 and "已重新交" in await resp.text()
-    [case] = await _cases(site.db)
+    [case] = await site.cases()
     assert case.status == "reopened"
     again = await site.client.post(
         "/report/followup", data={"number": number, "token": token[1], "answer": "satisfied"}
@@ -404,13 +368,13 @@ async def test_trial_a_five_digit_phone_is_refused_like_in_the_bot(site: Site) -
     form = await (await site.client.get("/report")).text()
     assert "至少7位数字" in form  # the field says so before anyone types
     for short in ("12345", "95588", "123-456"):
-        status, page = await _file(site, text="和平路的路灯坏了", phone=short)
+        status, page = await file_form(site, text="和平路的路灯坏了", phone=short)
         assert status == 400, short
         assert "请填写正确的联系电话（至少7位数字" in page, short
         assert "和平路的路灯坏了" in page  # the text is kept for editing
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
     # A landline without its area code (7 digits) and one with it in brackets are numbers.
     for number in ("8123456", "(0571) 8765-4321"):
-        status, page = await _file(site, text="和平路的路灯坏了", phone=number)
+        status, page = await file_form(site, text="和平路的路灯坏了", phone=number)
         assert status == 200 and "已登记" in page, number
-    assert [c.contact_phone for c in await _cases(site.db)] == ["8123456", "(0571) 8765-4321"]
+    assert [c.contact_phone for c in await site.cases()] == ["8123456", "(0571) 8765-4321"]

@@ -4,75 +4,32 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.services.cases import CaseService, WarningDraft
+from bot.services.cases import WarningDraft
 from bot.services.clock import FakeClock
 from bot.web.api_keys import create_api_key, revoke_api_key, verify_api_key
-from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
-from storage.models import Case, Person
+from storage.models import Person
 from tests.factories import START, chief, make_service, officer
+from tests.open311kit import Open311Api, open311_api
 
 PHONE = "13812345678"
 SECRET_NAME = "张三丰"
 
-Client = TestClient[Any, Any]
-
-
-@dataclass
-class Api:
-    client: Client
-    service: CaseService
-    clock: FakeClock
-    key: str
-    db: Database
-
-    async def read(self, path: str) -> ClientResponse:
-        """GET a requests path with this API key added to its query."""
-        joiner = "&" if "?" in path else "?"
-        return await self.client.get(f"{path}{joiner}api_key={self.key}")
-
 
 @pytest.fixture
-async def api(db: Database, district: District) -> AsyncIterator[Api]:
+async def api(db: Database, district: District) -> AsyncIterator[Open311Api]:
     clock = FakeClock(START)
-    service = make_service(db, district, clock)
-    app = web.Application()
-    add_open311_routes(app, Open311Context.from_service(service))
-    key = await create_api_key(db, "城市服务App")
-    async with TestClient(TestServer(app)) as client:
-        yield Api(client, service, clock, key, db)
+    async with open311_api(make_service(db, district, clock), clock) as api:
+        yield api
 
 
-async def _count(db: Database) -> int:
-    async with db.session() as s:
-        return int(await s.scalar(select(func.count()).select_from(Case)) or 0)
-
-
-async def _case(db: Database, number: str) -> Case:
-    async with db.session() as s:
-        case = await s.scalar(select(Case).where(Case.number == number))
-        assert case is not None
-        return case
-
-
-async def _post(api: Api, **fields: str) -> Any:
-    resp = await api.client.post("/open311/v2/requests.json", data={"api_key": api.key, **fields})
-    body = await resp.json()
-    assert resp.status == 201, body
-    return body[0]["service_request_id"]
-
-
-async def test_services_and_definitions(api: Api, district: District) -> None:
+async def test_services_and_definitions(api: Open311Api, district: District) -> None:
     resp = await api.client.get("/open311/v2/services.json")
     assert resp.status == 200 and resp.content_type == "application/json"
     services = await resp.json()
@@ -109,9 +66,8 @@ async def test_services_and_definitions(api: Api, district: District) -> None:
     assert found_xml.tag == "discovery" and formats == ["application/json", "text/xml"]
 
 
-async def test_post_then_get_by_id_without_identity(api: Api) -> None:
-    number = await _post(
-        api,
+async def test_post_then_get_by_id_without_identity(api: Open311Api) -> None:
+    number = await api.file(
         description=f"小区门口路灯坏了一个月，请联系{PHONE}",
         lat="30.2741",
         long="120.1551",
@@ -123,7 +79,7 @@ async def test_post_then_get_by_id_without_identity(api: Api) -> None:
     )
     assert number.startswith("MQ20260303-")
 
-    case = await _case(api.db, number)
+    case = await api.case(number)
     assert case.channel == "open311" and case.kind == "request"
     assert case.bureau == "construction" and case.owning_unit_id == "construction"
     assert case.contact_phone == PHONE and case.contact_name == SECRET_NAME
@@ -156,7 +112,7 @@ async def test_post_then_get_by_id_without_identity(api: Api) -> None:
     assert (await unknown.json())[0]["code"] == 404
 
 
-async def test_post_json_with_service_code_and_xml_answer(api: Api) -> None:
+async def test_post_json_with_service_code_and_xml_answer(api: Open311Api) -> None:
     resp = await api.client.post(
         "/open311/v2/requests.xml",
         json={
@@ -170,12 +126,12 @@ async def test_post_json_with_service_code_and_xml_answer(api: Api) -> None:
     root = ET.fromstring(await resp.text())
     number = root.findtext("request/service_request_id")
     assert number and root.findtext("request/service_notice")
-    case = await _case(api.db, number)
+    case = await api.case(number)
     assert (case.room, case.bureau, case.owning_unit_id) == ("livelihood", "labor", "labor")
     assert case.address == "东城街道和平路8号"
 
 
-async def test_post_refusals_file_nothing(api: Api) -> None:
+async def test_post_refusals_file_nothing(api: Open311Api) -> None:
     url = "/open311/v2/requests.json"
     good = {"description": "路灯坏了", "address_string": "和平路"}
 
@@ -211,10 +167,10 @@ async def test_post_refusals_file_nothing(api: Api) -> None:
     assert resp.status == 403
     broken = await api.client.post(url, data=b"{oops", headers={"Content-Type": "application/json"})
     assert broken.status == 400
-    assert await _count(api.db) == 0
+    assert await api.case_count() == 0
 
 
-async def test_trial_open311_small_talk(api: Api) -> None:
+async def test_trial_open311_small_talk(api: Open311Api) -> None:
     """Small talk or a too vague description is answered with a 400 and files nothing."""
     url = "/open311/v2/requests.json"
     for text in ("你好", "谢谢", "123", "👍", "ok", "我有个问题"):
@@ -233,34 +189,34 @@ async def test_trial_open311_small_talk(api: Api) -> None:
     root = ET.fromstring(await xml.text())
     assert root.findtext("error/code") == "400"
     assert "未登记为诉求" in (root.findtext("error/description") or "")
-    assert await _count(api.db) == 0
+    assert await api.case_count() == 0
 
     fire = {"api_key": api.key, "description": "你好，隔壁着火了", "address_string": "和平路8号"}
     resp = await api.client.post(url, data=fire)
     assert resp.status == 201
     [filed] = await resp.json()
     assert "119" in filed["service_notice"]
-    case = await _case(api.db, filed["service_request_id"])
+    case = await api.case(filed["service_request_id"])
     assert case.priority == "critical"
-    assert await _count(api.db) == 1
+    assert await api.case_count() == 1
 
 
-async def test_search_filters_and_closed_mapping(api: Api, district: District) -> None:
+async def test_search_filters_and_closed_mapping(api: Open311Api, district: District) -> None:
     db, clock, svc = api.db, api.clock, api.service
     boss = await chief(db, "construction")
 
-    old = await _post(api, description="路灯坏了（很久以前）", address_string="甲")
+    old = await api.file(description="路灯坏了（很久以前）", address_string="甲")
     clock.advance(timedelta(days=100))
-    lamp = await _post(api, description="路灯又坏了", address_string="乙")
+    lamp = await api.file(description="路灯又坏了", address_string="乙")
     clock.advance(timedelta(hours=1))
-    wage = await _post(api, description="拖欠工资三个月", address_string="丙", phone=PHONE)
+    wage = await api.file(description="拖欠工资三个月", address_string="丙", phone=PHONE)
     clock.advance(timedelta(hours=1))
-    done = await _post(api, description="路灯不亮", address_string="丁")
+    done = await api.file(description="路灯不亮", address_string="丁")
     spy = await officer(db, "dongcheng")
     warning = await svc.file_warning(spy.id, WarningDraft(text="有人聚集打架"))
 
     # Resolve "done" and have the (web) reporter answer the follow-up: closed.
-    case = await _case(db, done)
+    case = await api.case(done)
     await svc.acknowledge(case.id, boss.id)
     await svc.resolve(case.id, boss.id, f"已更换灯泡，回电{PHONE}")
     resolved = (await (await api.read(f"/open311/v2/requests/{done}.json")).json())[0]
@@ -301,7 +257,7 @@ async def test_search_filters_and_closed_mapping(api: Api, district: District) -
         assert (await resp.json())[0]["code"] == 400
 
     # Reopened after an unhappy answer: open again.
-    again = await _case(db, lamp)
+    again = await api.case(lamp)
     await svc.acknowledge(again.id, boss.id)
     await svc.resolve(again.id, boss.id, "已修复路灯")
     assert again.reporter_id is not None
@@ -338,25 +294,17 @@ async def test_open311_photo_links_telegram_cannot_fetch_are_sent_as_text(
     async with sqlite_bot(sqlite_url, district) as kit:
         chief_user = kit.user(2301, "赵站长")
         await kit.bind(chief_user, "construction", Role.CHIEF)
-        app = web.Application()
-        add_open311_routes(app, Open311Context.from_service(kit.runtime.cases))
-        key = await create_api_key(kit.db, "城市服务App")
         intranet = "http://192.168.10.5/uploads/lamp.jpg"
         public = "https://img.example.com/lamp.jpg"
-        async with TestClient(TestServer(app)) as client:
-            numbers = []
-            for url in (intranet, public):
-                resp = await client.post(
-                    "/open311/v2/requests.json",
-                    data={
-                        "api_key": key,
-                        "description": "小区门口路灯坏了一个月",
-                        "address_string": "幸福小区南门",
-                        "media_url": url,
-                    },
+        async with open311_api(kit.runtime.cases, kit.clock) as api:
+            numbers = [
+                await api.file(
+                    description="小区门口路灯坏了一个月",
+                    address_string="幸福小区南门",
+                    media_url=url,
                 )
-                assert resp.status == 201, await resp.text()
-                numbers.append((await resp.json())[0]["service_request_id"])
+                for url in (intranet, public)
+            ]
             kit.runtime.outbox_written()
             await kit.delivered()
         first, second = numbers
@@ -374,7 +322,7 @@ async def test_open311_photo_links_telegram_cannot_fetch_are_sent_as_text(
         assert sorted(str(r.last_error) for r in rows) == sorted([PHOTO_LINKS_NOTE, "None"])
 
 
-async def test_trial_a_five_digit_phone_gets_a_georeport_400(api: Api) -> None:
+async def test_trial_a_five_digit_phone_gets_a_georeport_400(api: Open311Api) -> None:
     """Open311 takes the bot's phone rule too, and says so in GeoReport's error format."""
     good = {"api_key": api.key, "description": "路灯坏了", "address_string": "和平路"}
     resp = await api.client.post("/open311/v2/requests.json", data={**good, "phone": "12345"})
@@ -387,12 +335,12 @@ async def test_trial_a_five_digit_phone_gets_a_georeport_400(api: Api) -> None:
     root = ET.fromstring(await xml.text())
     assert root.tag == "errors" and root.findtext("error/code") == "400"
     assert "至少7位数字" in (root.findtext("error/description") or "")
-    assert await _count(api.db) == 0
-    number = await _post(api, description="路灯坏了", address_string="和平路", phone="8123456")
-    assert (await _case(api.db, number)).contact_phone == "8123456"
+    assert await api.case_count() == 0
+    number = await api.file(description="路灯坏了", address_string="和平路", phone="8123456")
+    assert (await api.case(number)).contact_phone == "8123456"
 
 
-async def test_a_post_retried_with_its_idempotency_key_files_one_request(api: Api) -> None:
+async def test_a_post_retried_with_its_idempotency_key_files_one_request(api: Open311Api) -> None:
     """A partner's retry (its first answer lost) with the same key gets the same request."""
     url = "/open311/v2/requests.json"
     fields = {"api_key": api.key, "description": "小区门口路灯坏了", "address_string": "和平路"}
@@ -402,11 +350,11 @@ async def test_a_post_retried_with_its_idempotency_key_files_one_request(api: Ap
     assert first.status == again.status == 201
     number = (await first.json())[0]["service_request_id"]
     assert (await again.json())[0]["service_request_id"] == number
-    assert await _count(api.db) == 1
+    assert await api.case_count() == 1
     # Another key, or none, is another request; a key that is no key is refused.
     other = await api.client.post(url, data=fields, headers={"Idempotency-Key": "retry-2"})
     assert (await other.json())[0]["service_request_id"] != number
     assert (await api.client.post(url, data=fields)).status == 201
     bad = await api.client.post(url, data=fields, headers={"Idempotency-Key": "x" * 65})
     assert bad.status == 400
-    assert await _count(api.db) == 3
+    assert await api.case_count() == 3

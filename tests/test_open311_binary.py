@@ -11,15 +11,17 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import select
 
 from storage.models import Case
-from tests.test_citizen_form import Site, _token, site  # noqa: F401 (fixture)
-from tests.test_open311 import Api, _count, api  # noqa: F401 (fixture)
+from tests.formkit import Site, form_token
+from tests.open311kit import Open311Api
+from tests.test_citizen_form import site  # noqa: F401 (fixture)
+from tests.test_open311 import api  # noqa: F401 (fixture)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 #: What the trial posted: two NULs, two bytes that are not UTF-8, then 中abc.
 GARBAGE = "%00%00%FF%FE%E4%B8%ADabc"
 
 
-async def test_open311_refuses_binary_description_with_a_clear_400(api: Api) -> None:  # noqa: F811
+async def test_open311_refuses_binary_description_with_a_clear_400(api: Open311Api) -> None:  # noqa: F811
     url = "/open311/v2/requests.json"
     body = f"api_key={api.key}&service_code=labor&description={GARBAGE}&address_string=%00"
     resp = await api.client.post(url, data=body.encode(), headers=FORM)
@@ -53,7 +55,7 @@ async def test_open311_refuses_binary_description_with_a_clear_400(api: Api) -> 
     )
     assert resp.status == 400
     assert "address_string is not readable text" in (await resp.json())[0]["description"]
-    assert await _count(api.db) == 0
+    assert await api.case_count() == 0
 
     # One stray control character in a real complaint is still a request.
     resp = await api.client.post(
@@ -82,7 +84,7 @@ async def test_open311_refuses_binary_description_with_a_clear_400(api: Api) -> 
 
 
 async def test_web_form_answers_binary_as_noise_and_files_nothing(site: Site) -> None:  # noqa: F811
-    token = await _token(site.client)
+    token = await form_token(site.client)
     body = f"csrf_token={token}&text={GARBAGE}&address=%00".encode()
     resp = await site.client.post("/report", data=body, headers=FORM)
     page = await resp.text()

@@ -14,12 +14,13 @@ from bot.services.cases import RequestDraft
 from storage.enums import Channel
 from storage.models import Case
 from tests.factories import chief, citizen
-from tests.test_open311 import Api, api  # noqa: F401 (fixture)
+from tests.open311kit import Open311Api
+from tests.test_open311 import api  # noqa: F401 (fixture)
 
 TELEGRAM_TEXT = "我叫王建国，电话13898769876，住金桥居民区3栋，楼上住户天天往下扔垃圾"
 
 
-async def test_telegram_and_web_requests_are_not_public(api: Api) -> None:  # noqa: F811
+async def test_telegram_and_web_requests_are_not_public(api: Open311Api) -> None:  # noqa: F811
     svc = api.service
     person = await citizen(api.db)
     telegram = await svc.file_request(
@@ -98,7 +99,7 @@ async def test_telegram_and_web_requests_are_not_public(api: Api) -> None:  # no
         assert stored is not None and stored.original_text == TELEGRAM_TEXT
 
 
-async def test_wechat_qq_and_email_ids_are_masked_in_the_list(api: Api) -> None:  # noqa: F811
+async def test_wechat_qq_and_email_ids_are_masked_in_the_list(api: Open311Api) -> None:  # noqa: F811
     """Trial 27 N11: a 微信号 typed in the text was listed in full."""
     description = (
         "本人刘德华，在和平路88号2楼的鑫达公司上班，老板拖欠工资三个月，"

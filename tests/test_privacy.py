@@ -6,12 +6,9 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from sqlalchemy.exc import IntegrityError
 
-from bot.web.api_keys import create_api_key
-from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from nlp import mask_sensitive
 from storage.db import Database
@@ -19,6 +16,7 @@ from storage.enums import Role
 from storage.models import Person
 from tests.botkit import running_bot
 from tests.factories import START, make_service
+from tests.open311kit import open311_api
 from tests.test_bot_citizen import CHIEF, CITIZEN, submit_without_details
 
 ID_NUMBER = "11010519900101123X"
@@ -64,12 +62,9 @@ async def test_break7_statement_parameters_never_in_database_errors(db: Database
 async def open311(db: Database, district: District) -> AsyncIterator[tuple[TestClient, str]]:
     from bot.services.clock import FakeClock
 
-    service = make_service(db, district, FakeClock(START))
-    app = web.Application()
-    add_open311_routes(app, Open311Context.from_service(service))
-    key = await create_api_key(db, "城市服务App")
-    async with TestClient(TestServer(app)) as client:
-        yield client, key
+    clock = FakeClock(START)
+    async with open311_api(make_service(db, district, clock), clock) as api:
+        yield api.client, api.key
 
 
 async def test_break7_open311_descriptions_mask_full_width_and_dotted_numbers(

@@ -11,58 +11,29 @@ shows no words, place or result note.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
-from bot.web.api_keys import create_api_key
-from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
-from storage.models import Case, RoutingCorrection
+from storage.models import RoutingCorrection
 from tests.factories import CODEC, START, chief
-
-Client = TestClient[Any, Any]
-
-
-@dataclass
-class Api:
-    client: Client
-    service: CaseService
-    key: str
-    db: Database
+from tests.open311kit import Open311Api, open311_api
 
 
 @pytest.fixture
-async def api(db: Database, district: District) -> AsyncIterator[Api]:
+async def api(db: Database, district: District) -> AsyncIterator[Open311Api]:
     # The real classifier: the danger's owner is what is under test.
-    service = CaseService(db, district, FakeClock(START), CODEC)
-    app = web.Application()
-    add_open311_routes(app, Open311Context.from_service(service))
-    key = await create_api_key(db, "城市服务App")
-    async with TestClient(TestServer(app)) as client:
-        yield Api(client, service, key, db)
+    clock = FakeClock(START)
+    async with open311_api(CaseService(db, district, clock, CODEC), clock) as api:
+        yield api
 
 
-async def _post(api: Api, **fields: str) -> str:
-    data = {"api_key": api.key, "address_string": "东城街道人民路1号", **fields}
-    resp = await api.client.post("/open311/v2/requests.json", data=data)
-    body = await resp.json()
-    assert resp.status == 201, body
-    return str(body[0]["service_request_id"])
-
-
-async def _case(db: Database, number: str) -> Case:
-    async with db.session() as s:
-        case = await s.scalar(select(Case).where(Case.number == number))
-        assert case is not None
-        return case
+async def _post(api: Open311Api, **fields: str) -> str:
+    return await api.file(**{"address_string": "东城街道人民路1号", **fields})
 
 
 async def _corrections(db: Database) -> int:
@@ -71,45 +42,45 @@ async def _corrections(db: Database) -> int:
 
 
 async def test_a_fire_with_people_trapped_goes_to_the_police_whatever_the_code(
-    api: Api, district: District
+    api: Open311Api, district: District
 ) -> None:
     number = await _post(api, service_code="environment", description="工厂着火了，有人被困在里面")
-    case = await _case(api.db, number)
+    case = await api.case(number)
     assert case.severity == "critical"
     assert (case.bureau, case.owning_unit_id) == ("police", district.bureaus["police"].station_id)
     assert await _corrections(api.db) == 0
-    resp = await api.client.get(f"/open311/v2/requests/{number}.json?api_key={api.key}")
+    resp = await api.read(f"/open311/v2/requests/{number}.json")
     [record] = await resp.json()
     assert record["agency_responsible"] == "区公安分局群众工作站"
 
 
-async def test_a_service_code_is_not_a_citizens_correction(api: Api) -> None:
+async def test_a_service_code_is_not_a_citizens_correction(api: Open311Api) -> None:
     number = await _post(
         api, service_code="environment", description="我家楼下的下水道堵了一个星期"
     )
-    case = await _case(api.db, number)
+    case = await api.case(number)
     assert case.bureau == "environment"
     assert await _corrections(api.db) == 0
 
 
 async def test_a_self_harm_case_is_not_listed_and_its_words_stay_inside(
-    api: Api, db: Database, district: District
+    api: Open311Api, db: Database, district: District
 ) -> None:
     text = "我不想活了，活着太累了"
     quiet = await _post(api, description="小区门口路灯坏了一个月")
     number = await _post(api, description=text, address_string="东城街道幸福小区5号楼")
-    case = await _case(db, number)
+    case = await api.case(number)
     assert case.severity == "critical"
     police = await chief(db, case.owning_unit_id)
     await api.service.acknowledge(case.id, police.id)
     await api.service.resolve(case.id, police.id, "已上门核实，当事人情绪稳定，已联系家属陪护")
 
-    listing = await api.client.get(f"/open311/v2/requests.json?api_key={api.key}")
+    listing = await api.read("/open311/v2/requests.json")
     raw = await listing.text()
     numbers = [r["service_request_id"] for r in await listing.json()]
     assert quiet in numbers and number not in numbers
     assert text not in raw
-    one = await api.client.get(f"/open311/v2/requests/{number}.json?api_key={api.key}")
+    one = await api.read(f"/open311/v2/requests/{number}.json")
     raw = await one.text()
     [record] = await one.json()
     assert record["description"] == "（涉及人身安全，内容不公开）"

@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.enums import Channel
 from storage.models import Case
 from tests.factories import chief, citizen
-from tests.test_citizen_form import Site
+from tests.formkit import Site
 from tests.test_web_citizen_trial import _code, _post, _serve, _status_page
 
 PHONE = "13812345678"

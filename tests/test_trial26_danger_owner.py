@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
 from bot.fakeapi import ChatMessage
 from config.district import District
 from storage.enums import CaseStatus, Role
-from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit, sqlite_bot
 
 CITIZEN = 2601
@@ -60,12 +58,9 @@ async def test_a_fire_with_an_address_is_the_polices_with_the_phone(kit: BotKit)
     assert case.severity == "critical" and case.status == CaseStatus.DISPATCHED
     assert (case.bureau, case.owning_unit_id) == ("police", police_station)
     assert case.contact_phone == PHONE
-    async with kit.db.session() as s:
-        registered = await s.scalar(
-            select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.type == "registered")
-        )
-    assert registered is not None and registered.data["how"] == "danger"
-    assert builder_station in registered.data["notify"]
+    registered = await kit.registered(case.id)
+    assert registered["how"] == "danger"
+    assert builder_station in registered["notify"]
     number = case.number or ""
     await kit.delivered()
     # The police act on the card and see the number to call back.

@@ -35,42 +35,33 @@ async def _report(kit: BotKit) -> int:
     return case.id
 
 
-async def test_days_later_a_question_is_not_the_place(kit: BotKit) -> None:
-    case_id = await _report(kit)
-    citizen = kit.user(CITIZEN, "李群众")
-    kit.clock.advance(timedelta(days=8))
-    answer = await kit.say(citizen, QUESTION)
+async def _not_the_place(kit: BotKit, case_id: int, text: str) -> None:
+    """The citizen's ``text`` now is a new message: nothing is added to the case."""
+    answer = await kit.say(kit.user(CITIZEN, "李群众"), text)
     assert "补充到" not in answer.content
     assert (await kit.case(case_id)).address is None
 
 
-async def test_past_the_lifetime_a_place_is_a_new_message(kit: BotKit) -> None:
+@pytest.mark.parametrize(
+    ("later", "text"),
+    [
+        pytest.param(timedelta(days=8), QUESTION, id="days-later-a-question"),
+        pytest.param(timedelta(minutes=31), "人民路12号3单元", id="past-the-lifetime-a-place"),
+        pytest.param(timedelta(minutes=5), "警察什么时候到？", id="within-it-a-question"),
+    ],
+)
+async def test_later_text_is_not_the_place(kit: BotKit, later: timedelta, text: str) -> None:
     case_id = await _report(kit)
-    citizen = kit.user(CITIZEN, "李群众")
-    kit.clock.advance(timedelta(minutes=31))
-    answer = await kit.say(citizen, "人民路12号3单元")
-    assert "补充到" not in answer.content
-    assert (await kit.case(case_id)).address is None
+    kit.clock.advance(later)
+    await _not_the_place(kit, case_id, text)
 
 
 async def test_a_clock_set_back_does_not_keep_the_step_open(kit: BotKit) -> None:
     start = kit.clock.now()
     kit.clock.advance(timedelta(days=8))
     case_id = await _report(kit)
-    citizen = kit.user(CITIZEN, "李群众")
     kit.clock.set(start)  # a restart that lost the clock's offset (trial 26 T8)
-    answer = await kit.say(citizen, "收到，马上处理")
-    assert "补充到" not in answer.content
-    assert (await kit.case(case_id)).address is None
-
-
-async def test_within_the_lifetime_a_question_is_not_the_place(kit: BotKit) -> None:
-    case_id = await _report(kit)
-    citizen = kit.user(CITIZEN, "李群众")
-    kit.clock.advance(timedelta(minutes=5))
-    answer = await kit.say(citizen, "警察什么时候到？")
-    assert "补充到" not in answer.content
-    assert (await kit.case(case_id)).address is None
+    await _not_the_place(kit, case_id, "收到，马上处理")
 
 
 async def test_within_the_lifetime_the_place_is_kept(kit: BotKit) -> None:

@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
 from config.district import District
 from storage.enums import Role
-from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import (
+    WAIT,
+    BotKit,
+    critical_warning_copied_to_police,
+    police_chief,
+    sqlite_bot,
+)
 
 OFFICER = 2611
 POLICE = 2612
@@ -34,33 +38,11 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
         yield k
 
 
-async def _notified(kit: BotKit, case_id: int) -> list[str]:
-    async with kit.db.session() as s:
-        registered = await s.scalar(
-            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.type == "registered")
-        )
-    assert registered is not None
-    return list(registered.data["notify"])
-
-
 async def test_the_warning_receipt_names_every_unit_it_reached(kit: BotKit) -> None:
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
-    receipt = await kit.say(officer, f"/warn {KNIFE}", "预警已报送")
-
-    (case,) = await kit.cases()
-    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
-    notified = await _notified(kit, case.id)
-    police_station = kit.district.bureaus["police"].station_id
-    assert police_station in notified
-    sent_to = next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
-    for unit in notified:
-        assert kit.district.units[unit].name in sent_to, (unit, sent_to)
-    assert kit.district.units[police_station].name in sent_to
-    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
-    assert not card.buttons  # the police's copy is for reading
+    police = await police_chief(kit, POLICE)
+    await critical_warning_copied_to_police(kit, officer, police, KNIFE)
 
 
 async def test_a_warning_about_another_street_informs_its_station(kit: BotKit) -> None:
@@ -77,7 +59,7 @@ async def test_a_warning_about_another_street_informs_its_station(kit: BotKit) -
     (case,) = await kit.cases()
     assert case.owning_unit_id == "dongcheng"  # the officer's station keeps it
     assert case.territorial_unit_id == "xihu_jinqiao"
-    notified = await _notified(kit, case.id)
+    notified = (await kit.registered(case.id))["notify"]
     assert "xihu_jinqiao" in notified and "xihu" in notified
     assert "西湖街道群众工作站" in receipt.content and "金桥居民区群众工作室" in receipt.content
     number = case.number or ""

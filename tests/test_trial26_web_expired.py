@@ -14,59 +14,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from html import unescape
-from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
 from bot.services.clock import FakeClock
-from bot.web.citizen_form import add_citizen_form_routes
 from bot.web.citizen_form_tokens import FORM_TTL
-from bot.web.citizen_intake import CitizenFormContext
 from config.district import District
 from storage.db import Database
-from storage.models import Case
 from tests.factories import START, make_service
+from tests.formkit import PHONE, TOKEN_RE, Site, form_site, form_token
 
-Client = TestClient[Any, Any]
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 FIRE = "隔壁邻居家着火了，烟从窗户冒出来，里面好像还有老人"
 LAMP = "幸福小区3号楼门口的路灯坏了一个月，晚上看不清路"
-PHONE = "13912345678"
-
-
-@dataclass
-class Site:
-    client: Client
-    clock: FakeClock
-    db: Database
 
 
 @pytest.fixture
 async def site(db: Database, district: District) -> AsyncIterator[Site]:
     clock = FakeClock(START)
-    service = make_service(db, district, clock)
-    app = web.Application()
-    add_citizen_form_routes(app, CitizenFormContext.from_service(service))
-    async with TestClient(TestServer(app)) as client:
-        yield Site(client, clock, db)
-
-
-async def _cases(db: Database) -> list[Case]:
-    async with db.session() as s:
-        return list((await s.scalars(select(Case).order_by(Case.id))).all())
-
-
-async def _token(client: Client) -> str:
-    resp = await client.get("/report")
-    match = TOKEN_RE.search(await resp.text())
-    assert resp.status == 200 and match is not None
-    return match.group(1)
+    async with form_site(make_service(db, district, clock), clock) as site:
+        yield site
 
 
 def _kept_text(page: str) -> str:
@@ -76,7 +44,7 @@ def _kept_text(page: str) -> str:
 
 
 async def test_a_fire_on_an_expired_form_is_filed(site: Site, district: District) -> None:
-    token = await _token(site.client)
+    token = await form_token(site.client)
     site.clock.advance(FORM_TTL + timedelta(minutes=30))
     resp = await site.client.post(
         "/report", data={"csrf_token": token, "text": FIRE, "phone": PHONE}
@@ -84,20 +52,20 @@ async def test_a_fire_on_an_expired_form_is_filed(site: Site, district: District
     page = await resp.text()
     assert resp.status == 200, page
     assert re.search(r'class="emergency" role="alert">[^<]*119', page)
-    (case,) = await _cases(site.db)
+    (case,) = await site.cases()
     assert case.severity == "critical" and case.original_text == FIRE
     assert case.owning_unit_id == district.bureaus["police"].station_id
     assert case.number is not None and case.number in page
     # The same old form files once.
     again = await site.client.post("/report", data={"csrf_token": token, "text": FIRE})
-    assert again.status == 200 and len(await _cases(site.db)) == 1
+    assert again.status == 200 and len(await site.cases()) == 1
 
 
 @pytest.mark.parametrize("text", [FIRE, LAMP])
 async def test_a_refused_token_gives_the_text_back_and_one_click_files_it(
     site: Site, text: str
 ) -> None:
-    await _token(site.client)  # the browser has its cookie; the post carries no token
+    await form_token(site.client)  # the browser has its cookie; the post carries no token
     resp = await site.client.post("/report", data={"text": text, "phone": PHONE})
     page = await resp.text()
     assert resp.status == 403
@@ -107,21 +75,21 @@ async def test_a_refused_token_gives_the_text_back_and_one_click_files_it(
     assert (danger is not None) == (text == FIRE)
     if danger is not None:  # the line comes before the error and the form
         assert page.index('class="emergency"') < page.index("尚未提交")
-    assert await _cases(site.db) == []
+    assert await site.cases() == []
     fresh = TOKEN_RE.search(page)
     assert fresh is not None
     resp = await site.client.post(
         "/report", data={"csrf_token": fresh.group(1), "text": _kept_text(page), "phone": PHONE}
     )
     assert resp.status == 200
-    (case,) = await _cases(site.db)
+    (case,) = await site.cases()
     assert case.original_text == text
 
 
 async def test_an_ordinary_text_on_an_expired_form_comes_back(site: Site) -> None:
-    token = await _token(site.client)
+    token = await form_token(site.client)
     site.clock.advance(FORM_TTL + timedelta(minutes=30))
     resp = await site.client.post("/report", data={"csrf_token": token, "text": LAMP})
     page = await resp.text()
     assert resp.status == 403 and _kept_text(page) == LAMP
-    assert await _cases(site.db) == []
+    assert await site.cases() == []

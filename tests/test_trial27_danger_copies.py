@@ -14,13 +14,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
-from bot.fakeapi import ChatMessage
 from config.district import District
 from storage.enums import Role
-from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import (
+    WAIT,
+    BotKit,
+    critical_warning_copied_to_police,
+    police_chief,
+    receipt_names_everyone,
+    sent_to,
+    sqlite_bot,
+)
 
 OFFICER = 2701
 POLICE = 2702
@@ -39,40 +44,11 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
         yield k
 
 
-async def _notified(kit: BotKit, case_id: int) -> list[str]:
-    async with kit.db.session() as s:
-        registered = await s.scalar(
-            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.type == "registered")
-        )
-    assert registered is not None
-    return list(registered.data["notify"])
-
-
-def _sent_to(receipt: ChatMessage) -> str:
-    return next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
-
-
-async def _check_receipt(kit: BotKit, receipt: ChatMessage, notified: list[str]) -> None:
-    sent_to = _sent_to(receipt)
-    for unit in notified:
-        assert kit.district.units[unit].name in sent_to, (unit, sent_to)
-
-
 async def test_a_fire_warning_with_people_trapped_reaches_the_police(kit: BotKit) -> None:
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
-    police = kit.user(POLICE, "公安站长")
-    await kit.bind(police, "police", Role.CHIEF)
-    receipt = await kit.say(officer, f"/warn {FIRE}", "预警已报送")
-
-    (case,) = await kit.cases()
-    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
-    notified = await _notified(kit, case.id)
-    police_station = kit.district.bureaus["police"].station_id
-    assert police_station in notified
-    await _check_receipt(kit, receipt, notified)
-    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
-    assert not card.buttons  # a copy, for reading: the officer's station acts
+    police = await police_chief(kit, POLICE)
+    await critical_warning_copied_to_police(kit, officer, police, FIRE)
 
 
 async def test_a_school_poisoning_warning_reaches_health_and_education(kit: BotKit) -> None:
@@ -86,12 +62,11 @@ async def test_a_school_poisoning_warning_reaches_health_and_education(kit: BotK
 
     (case,) = await kit.cases()
     assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
-    notified = await _notified(kit, case.id)
+    notified = await receipt_names_everyone(kit, receipt, case)
     for bureau in ("health", "education"):
         assert kit.district.bureaus[bureau].station_id in notified, (bureau, notified)
     assert "dongcheng_school" in notified
-    await _check_receipt(kit, receipt, notified)
-    assert "区卫生局" in _sent_to(receipt) and "区教体局" in _sent_to(receipt)
+    assert "区卫生局" in sent_to(receipt) and "区教体局" in sent_to(receipt)
     number = case.number or ""
     for chief in (health, schools):
         card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
@@ -105,10 +80,9 @@ async def test_the_guided_warning_receipt_names_every_unit_reached(kit: BotKit) 
     receipt = await kit.answer(officer, officer.send_text(JUMPER), "预警已报送")
 
     (case,) = await kit.cases()
-    notified = await _notified(kit, case.id)
+    notified = await receipt_names_everyone(kit, receipt, case)
     police_station = kit.district.bureaus["police"].station_id
     assert {police_station, "xihu_lakeside", "xihu"} <= set(notified), notified
-    await _check_receipt(kit, receipt, notified)
 
 
 async def test_a_citizens_school_poisoning_informs_education(kit: BotKit) -> None:
@@ -128,7 +102,7 @@ async def test_a_citizens_school_poisoning_informs_education(kit: BotKit) -> Non
     health_station = kit.district.bureaus["health"].station_id
     education_station = kit.district.bureaus["education"].station_id
     assert case.owning_unit_id == health_station
-    notified = await _notified(kit, case.id)
+    notified = (await kit.registered(case.id))["notify"]
     assert {education_station, "dongcheng_school", "dongcheng"} <= set(notified), notified
     number = case.number or ""
     copy = await schools.wait_for_message(lambda m: number in m.content, WAIT)

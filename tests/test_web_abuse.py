@@ -14,16 +14,13 @@ from sqlalchemy.engine import make_url
 
 from bot.runtime.metrics import Metrics
 from bot.services.clock import FakeClock
-from bot.web.api_keys import create_api_key
-from bot.web.citizen_form import add_citizen_form_routes
-from bot.web.citizen_intake import CitizenFormContext
 from bot.web.core import WebContext, add_core_routes
-from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
 from tests.dashkit import Dash
 from tests.factories import START, chief, make_service
-from tests.test_citizen_form import PHONE, TOKEN_RE, Site, _file, _number, _token
+from tests.formkit import PHONE, TOKEN_RE, Site, case_number, file_form, form_site, form_token
+from tests.open311kit import open311_api
 
 Client = TestClient[Any, Any]
 PUBLIC = "https://minqing.example.gov.cn"
@@ -32,21 +29,15 @@ PUBLIC = "https://minqing.example.gov.cn"
 @pytest.fixture
 async def site(db: Database, district: District) -> AsyncIterator[Site]:
     clock = FakeClock(START)
-    service = make_service(db, district, clock)
-    app = web.Application()
-    add_citizen_form_routes(app, CitizenFormContext.from_service(service))
-    async with TestClient(TestServer(app)) as client:
-        yield Site(client, service, clock, db)
+    async with form_site(make_service(db, district, clock), clock) as site:
+        yield site
 
 
 @pytest.fixture
 async def open311(db: Database, district: District) -> AsyncIterator[tuple[Client, str]]:
-    service = make_service(db, district, FakeClock(START))
-    app = web.Application()
-    add_open311_routes(app, Open311Context.from_service(service, public_url=PUBLIC))
-    key = await create_api_key(db, "城市服务App")
-    async with TestClient(TestServer(app)) as client:
-        yield client, key
+    clock = FakeClock(START)
+    async with open311_api(make_service(db, district, clock), clock, public_url=PUBLIC) as api:
+        yield api.client, api.key
 
 
 # --- Open311 ------------------------------------------------------------------------------
@@ -110,9 +101,11 @@ async def test_break8_discovery_names_the_configured_url_not_the_host_header(
 
 
 async def test_break8_status_lookup_limits_phone_guessing(site: Site) -> None:
-    status, page = await _file(site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping")
+    status, page = await file_form(
+        site, text="和平路的路灯坏了", phone=PHONE, place="dongcheng_heping"
+    )
     assert status == 200, page
-    number = _number(page)
+    number = case_number(page)
     answers = []
     for guess in range(13900000000, 13900000008):
         resp = await site.client.post("/report/status", data={"number": number, "phone": guess})
@@ -135,7 +128,9 @@ async def test_break8_status_lookup_limits_one_address_across_case_numbers(site:
 async def test_break8_web_form_filing_is_limited_per_session(site: Site) -> None:
     statuses = []
     for i in range(6):
-        status, _ = await _file(site, text=f"和平路的路灯坏了 第{i}盏", place="dongcheng_heping")
+        status, _ = await file_form(
+            site, text=f"和平路的路灯坏了 第{i}盏", place="dongcheng_heping"
+        )
         statuses.append(status)
     assert statuses[:3] == [200] * 3 and set(statuses[3:]) == {429}
     async with site.db.session() as s:
@@ -150,7 +145,7 @@ async def test_break8_web_form_filing_is_limited_per_address(site: Site) -> None
     statuses = []
     for i in range(8):
         site.client.session.cookie_jar.clear()  # a fresh session each time, as a script does
-        token = await _token(site.client)
+        token = await form_token(site.client)
         resp = await site.client.post(
             "/report",
             data={"csrf_token": token, "text": f"路灯坏了 {i}", "place": "dongcheng_heping"},

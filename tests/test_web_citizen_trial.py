@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.services.clock import FakeClock
-from bot.web.citizen_form import add_citizen_form_routes
 from bot.web.citizen_intake import CitizenFormContext
 from bot.web.throttle import Throttle
 from config.district import District
 from storage.db import Database
 from storage.models import Case
 from tests.factories import START, make_service
-from tests.test_citizen_form import TOKEN_RE, Site, _number, _token
+from tests.formkit import TOKEN_RE, Site, case_number, form_site, form_token
 
-Client = TestClient[Any, Any]
 FIRE = "楼下着火了，浓烟很大，有人被困"
 DESK_PHONE = "0000-12345（示例号码）"
 
@@ -29,12 +24,10 @@ DESK_PHONE = "0000-12345（示例号码）"
 async def _serve(db: Database, district: District, throttle: Throttle) -> AsyncIterator[Site]:
     clock = FakeClock(START)
     service = make_service(db, district, clock)
-    app = web.Application()
     ctx = CitizenFormContext.from_service(service)
     ctx.throttle = throttle
-    add_citizen_form_routes(app, ctx)
-    async with TestClient(TestServer(app)) as client:
-        yield Site(client, service, clock, db)
+    async with form_site(service, clock, ctx) as site:
+        yield site
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ async def _texts(db: Database) -> list[str]:
 
 async def _post(site: Site, **fields: str) -> tuple[int, str, dict[str, str]]:
     """Submit the form the current page carries (the browser's cookie stays)."""
-    token = await _token(site.client)
+    token = await form_token(site.client)
     resp = await site.client.post("/report", data={"csrf_token": token, **fields})
     return resp.status, await resp.text(), dict(resp.headers)
 
@@ -82,7 +75,7 @@ async def test_d24_fire_report_after_the_limit_is_filed_with_the_emergency_line(
     assert status == 200, page
     assert "请立即拨打 119（火警）" in page and "12110" in page
     assert page.index("119（火警）") < page.index("案件编号")
-    number = _number(page)
+    number = case_number(page)
     async with site.db.session() as s:
         case = await s.scalar(select(Case).where(Case.number == number))
     assert case is not None and case.original_text == FIRE and case.channel == "web"
@@ -113,7 +106,7 @@ async def test_d24_a_danger_report_is_not_sent_back_for_an_optional_field(site: 
     assert status == 200, page
     assert "119（火警）" in page and "联系电话（格式不正确）" in page and "未记录" in page
     async with site.db.session() as s:
-        case = await s.scalar(select(Case).where(Case.number == _number(page)))
+        case = await s.scalar(select(Case).where(Case.number == case_number(page)))
     assert case is not None and case.original_text == FIRE and case.contact_phone is None
     assert case.contact_name == "张大姐"
     # The same phone on an ordinary report: the form comes back (400), nothing more filed.
@@ -172,7 +165,7 @@ async def test_d13_case_numbers_cannot_be_walked(site: Site) -> None:
     telegram = await site.service.file_request(person.id, RequestDraft(text="小区楼道灯坏了"))
     status, page, _ = await _post(site, text="拖欠工资两个月了，找谁？")
     assert status == 200
-    web_number, code = _number(page), _code(page)
+    web_number, code = case_number(page), _code(page)
     assert "请务必记下查询码" in page and "只凭编号查不到任何信息" in page
 
     # Walking the day's numbers with no proof, or with a made-up one, shows nothing.
@@ -196,13 +189,13 @@ async def test_d13_case_numbers_cannot_be_walked(site: Site) -> None:
 
 
 async def test_d13_a_case_with_a_phone_opens_with_the_phone_or_the_code(site: Site) -> None:
-    token = await _token(site.client)
+    token = await form_token(site.client)
     fields = {"csrf_token": token, "text": "和平路的路灯坏了", "phone": "13912345678"}
     page = await (await site.client.post("/report", data=fields)).text()
-    number, code = _number(page), _code(page)
+    number, code = case_number(page), _code(page)
     # A refresh of the same form shows the same number and the same code again.
     again = await (await site.client.post("/report", data=fields)).text()
-    assert "此表单已提交过" in again and (_number(again), _code(again)) == (number, code)
+    assert "此表单已提交过" in again and (case_number(again), _code(again)) == (number, code)
     assert "联系电话或查询码" in page
     assert "和平路" in await _status_page(site, number, "139 1234 5678")
     assert "和平路" in await _status_page(site, number, code)
@@ -222,7 +215,7 @@ async def _resolved(site: Site) -> tuple[str, str, int]:
 
     status, page, _ = await _post(site, text="和平路的路灯坏了", place="dongcheng_heping")
     assert status == 200
-    number, code = _number(page), _code(page)
+    number, code = case_number(page), _code(page)
     async with site.db.session() as s:
         case = await s.scalar(select(Case).where(Case.number == number))
     assert case is not None

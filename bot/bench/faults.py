@@ -54,7 +54,7 @@ from bot.bench.figures import merge_figures
 from bot.bench.harness import Pace, fault_run, paced, wait_drained
 from bot.bench.service import ServiceProcess, free_port
 from bot.services.lifecycle import EventType, TimerKind
-from storage.db import Database
+from storage.db import Database, rowcount
 from storage.models import CaseEvent, Timer
 
 #: How ``pg-restart`` restarts the cluster.
@@ -222,7 +222,7 @@ async def _fire_ack_timers(db_url: str, report: FaultReport, timer_wait: float) 
                 )
                 .values(due_at=past)
             )
-            report.timers_due = int(getattr(due, "rowcount", 0) or 0)
+            report.timers_due = rowcount(due)
         deadline = time.monotonic() + timer_wait
         fired = 0
         while time.monotonic() < deadline:

@@ -70,6 +70,17 @@ def _save(out: Path | None, key: str, figures: dict[str, Any]) -> None:
         merge_figures(out, key, figures)
 
 
+def _run_on_each_backend(
+    args: argparse.Namespace, key: str, run: Callable[[str, Path], Coroutine[Any, Any, Any]]
+) -> int:
+    """A target's ``run(backend, workdir)`` on each backend of ``--database``, its figures
+    saved under ``key`` in ``--out``; the exit code.
+    """
+    _quiet_logging()
+    _save(args.out, key, _on_each_backend(args.database, run))
+    return 0
+
+
 # ------------------------------------------------------------------ targets
 
 
@@ -109,8 +120,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
 def _intake_beside_echo(args: argparse.Namespace) -> int:
     from bot.bench.intake_echo import run_side_by_side
 
-    figures = _on_each_backend(
-        args.database,
+    return _run_on_each_backend(
+        args,
+        "intake_text_vs_echo",
         lambda backend, workdir: run_side_by_side(
             database=backend,
             rate=args.rate,
@@ -122,8 +134,6 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
             log=_say,
         ),
     )
-    _save(args.out, "intake_text_vs_echo", figures)
-    return 0
 
 
 def cmd_commands(args: argparse.Namespace) -> int:
@@ -161,9 +171,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     """Run ``minqing bench alerts``."""
     from bot.bench.alerts import run_alerts
 
-    _quiet_logging()
-    figures = _on_each_backend(
-        args.database,
+    return _run_on_each_backend(
+        args,
+        "alerts",
         lambda backend, workdir: run_alerts(
             database=backend,
             recipients=args.recipients,
@@ -172,8 +182,6 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             log=_say,
         ),
     )
-    _save(args.out, "alerts", figures)
-    return 0
 
 
 def cmd_serve_start(args: argparse.Namespace) -> int:
@@ -200,9 +208,9 @@ def cmd_scale(args: argparse.Namespace) -> int:
     """Run ``minqing bench scale``."""
     from bot.bench.scale import run_scale
 
-    _quiet_logging()
-    figures = _on_each_backend(
-        args.database,
+    return _run_on_each_backend(
+        args,
+        f"scale_{args.cases}",
         lambda backend, workdir: run_scale(
             database=backend,
             cases=args.cases,
@@ -214,8 +222,6 @@ def cmd_scale(args: argparse.Namespace) -> int:
             log=_say,
         ),
     )
-    _save(args.out, f"scale_{args.cases}", figures)
-    return 0
 
 
 def _all_steps(out: Path, database: str) -> list[tuple[str, list[str]]]:

@@ -37,6 +37,7 @@ from bot.services.reports import (
     monthly_report,
     parse_month,
 )
+from bot.services.scores import RATE_COLUMNS
 from config.district import District
 from config.settings import Settings
 from storage.db import Database
@@ -153,13 +154,7 @@ HEADERS = (
     "编号",
     "派单",
     "退单",
-    "响应率",
-    "按时办结率",
-    "解决率",
-    "满意率",
-    "退单率",
-    "重办率",
-    "综合得分",
+    *RATE_COLUMNS,
     "工作人员",
     "信息员",
     "民情日记",

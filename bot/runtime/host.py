@@ -37,7 +37,12 @@ from bot.runtime.assembly import Runtime
 from bot.runtime.delivery import DeliveryWorker
 from bot.runtime.housekeeping import housekeeping_forever
 from bot.runtime.scheduler import Scheduler
-from bot.runtime.telegram_app import build_application, hand_over, make_update_sink
+from bot.runtime.telegram_app import (
+    build_application,
+    hand_over,
+    make_update_sink,
+    stop_application,
+)
 from bot.web.core import WebContext, add_core_routes, webhook_path
 from bot.web.server import ConnectionGuard, connection_cap, new_application, start_site
 
@@ -284,11 +289,7 @@ class ServiceHost:
             self._web_ctx.update_sink = None
         with contextlib.suppress(Exception):
             if application is not None:
-                if application.updater is not None and application.updater.running:
-                    await application.updater.stop()
-                if application.running:
-                    await application.stop()
-                await application.shutdown()
+                await stop_application(application)
         with contextlib.suppress(Exception):
             if worker_bot is not None:
                 await worker_bot.shutdown()
@@ -299,13 +300,8 @@ class ServiceHost:
             self._connector.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._connector
-        application = self.application
-        if application is not None:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+        if self.application is not None:
+            await stop_application(self.application)
         self._stop_event.set()
         if self.worker is not None:
             self.worker.stop()

@@ -274,6 +274,17 @@ async def hand_over(
     return queued
 
 
+async def stop_application(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop ``application`` from wherever its start got to: the updater (polling), the
+    application (its conversation state flushed), then its shutdown.
+    """
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
 def make_update_sink(application: Application[Any, Any, Any, Any, Any, Any]) -> UpdateSink:
     """An ``UpdateSink`` for ``bot.web.core`` that queues webhook updates into the application."""
     inbox = application.runtime.inbox if isinstance(application, MinqingApplication) else None

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.routing import UNKNOWN, Route
-from storage.db import Database
+from storage.db import Database, rowcount
 from storage.enums import CaseStatus
 from storage.models import Case, CaseEvent, RoutingCorrection
 
@@ -213,4 +213,4 @@ async def mark_learnt(db: Database, ids: Sequence[int], now: datetime) -> int:
             .where(RoutingCorrection.id.in_(list(ids)), RoutingCorrection.learnt_at.is_(None))
             .values(learnt_at=now)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return rowcount(result)

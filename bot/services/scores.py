@@ -91,12 +91,18 @@ from storage.enums import CaseStatus
 from storage.models import CaseUnitScore
 
 WEIGHTED = ("response", "on_time", "resolution", "satisfaction")
+#: The rates' names, in the order reports and exports show them.
 RATE_LABELS = {
     "response": "响应率",
     "on_time": "按时办结率",
     "resolution": "解决率",
     "satisfaction": "满意率",
+    "return": "退单率",
+    "reopen": "重办率",
 }
+TOTAL_LABEL = "综合得分"
+#: The rates and the total: the last columns of ``minqing report`` and the score export.
+RATE_COLUMNS = (*RATE_LABELS.values(), TOTAL_LABEL)
 #: Statuses in which the latest 办结 stands.
 STANDING = (CaseStatus.RESOLVED, CaseStatus.FOLLOWED_UP, CaseStatus.CLOSED)
 
@@ -124,7 +130,7 @@ def formula_text(weights: Mapping[str, float]) -> str:
         f"{RATE_LABELS[k]}×{weights.get(k, 0.0):g}" for k in WEIGHTED if weights.get(k, 0.0) > 0
     ]
     den = sum(weights.get(k, 0.0) for k in WEIGHTED)
-    return f"综合得分 = ({' + '.join(parts)}) ÷ {den:g} × 100"
+    return f"{TOTAL_LABEL} = ({' + '.join(parts)}) ÷ {den:g} × 100"
 
 
 def policy_lines(district: District) -> list[str]:

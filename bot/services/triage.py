@@ -27,7 +27,7 @@ warning (see docs/severity.md).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
@@ -35,6 +35,7 @@ from bot.services.readable import unreadable
 from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect, emergency_line
+from nlp.english_danger import read as read_english
 from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
 from nlp.intent_match import gibberish
@@ -148,9 +149,36 @@ def emergency_of(text: str) -> Emergency | None:
     :data:`OTHER_AT_RISK`, 110 first (120 first when someone is already hurt), and a
     line that tells the reporter to stay and keep the person talking. The person who
     writes of harming themselves keeps ``self_harm`` and its crisis care.
+
+    Danger written in English (fire, drowning, knife, help …: :mod:`nlp.english_danger`,
+    trial 27 N17) is the danger its Chinese gloss names to the rubric (its family and
+    level), its guessed line first (fire 119; drowning, an injury 120; else 110) and its
+    English words as the why: every channel then files it as it files a Chinese danger.
     """
     found = detect(text)
-    if found is None or found.kind != SELF_HARM or at_risk(text) != "other":
+    if found is not None:
+        return _bystander(text, found)
+    english = read_english(text)
+    if english is None:
+        return None
+    glossed = detect(english.gloss)
+    if glossed is None:  # pragma: no cover - every gloss is a danger to the rubric
+        return Emergency("danger", "危险情况", (english.service,), english.words, "critical")
+    services = (english.service, *(n for n in glossed.services if n != english.service))
+    return replace(glossed, services=services, words=english.words)
+
+
+def _danger_words(text: str) -> str:
+    """``text`` as the rubric reads it; danger written in English, as its Chinese gloss."""
+    english = read_english(text)  # a regex first: the rubric runs again only for English
+    if english is not None and detect(text) is None:
+        return danger_text(english.gloss)
+    return danger_text(text)
+
+
+def _bystander(text: str, found: Emergency) -> Emergency:
+    """``found`` as a bystander's report when its self-harm is another person's."""
+    if found.kind != SELF_HARM or at_risk(text) != "other":
         return found
     hurt = _HURT_RE.search(danger_text(text)) is not None
     services = ("120", "110") if hurt else ("110",)
@@ -182,7 +210,7 @@ def danger_owner_bureau(text: str) -> str | None:
     confident topic of another bureau (和平小区5栋 is an address, not a planning
     matter: trial 26 T1). ``None`` when no family names one.
     """
-    own = owner(danger_text(text))
+    own = owner(_danger_words(text))
     return own.bureau if own is not None else None
 
 
@@ -202,7 +230,7 @@ def is_self_harm(text: str) -> bool:
     neither a deadline nor the station's note. The service itself tells a self-harm
     case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
     """
-    norm = danger_text(text)
+    norm = _danger_words(text)
     if not any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):
         return False
     # 楼顶有人要跳楼: someone else is at risk; the reporter is a bystander (trial 28 P3).

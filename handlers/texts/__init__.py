@@ -11,8 +11,9 @@ starting with ``ui:``; buttons that act on a case carry data signed by
 :class:`bot.services.callbacks.CallbackCodec`.
 
 The texts live in one module per audience (:mod:`~handlers.texts.common`,
-:mod:`~handlers.texts.citizens`, :mod:`~handlers.texts.officers`,
-:mod:`~handlers.texts.stations`, :mod:`~handlers.texts.admin`); this package
+:mod:`~handlers.texts.citizens`, :mod:`~handlers.texts.progress`,
+:mod:`~handlers.texts.officers`, :mod:`~handlers.texts.stations`,
+:mod:`~handlers.texts.admin`); this package
 re-exports them all, so handlers write ``texts.NAME``.
 """
 
@@ -31,23 +32,15 @@ from handlers.texts.citizens import (
     DESCRIBE_PROMPT,
     DRAFT_IN_STEPS,
     EXTRA_ADDED,
-    FOLLOW_UP_COMMENT,
-    FOLLOW_UP_NOTED,
-    FOLLOW_UP_THANKS,
     JUST_ASKING,
     LOCATION_SAVED,
-    MINE_FOR_OFFICERS,
     NEXT_PROBLEM_KEPT,
     NEXT_PROBLEM_LABEL,
-    NO_CASES,
     NO_DRAFT,
-    NO_WARNINGS,
     PHOTOS_EXPECTED,
-    PROGRESS_NEW_PROBLEM,
     STALE_DRAFT,
     TOO_MANY_PHOTOS,
     candidates,
-    case_summary,
     chosen_bureau,
     communities_markup,
     contact_keyboard,
@@ -55,8 +48,6 @@ from handlers.texts.citizens import (
     desk_lines,
     extra_text_keyboard,
     extra_text_question,
-    follow_up_answered,
-    follow_up_pending,
     location_keyboard,
     location_prompt,
     office_lines,
@@ -68,11 +59,8 @@ from handlers.texts.citizens import (
     proposal_markup,
     rooms_markup,
     rooms_text,
-    skip_markup,
-    status_list,
     submit_markup,
     submitted,
-    timeline_lines,
     which_answer,
 )
 from handlers.texts.common import (
@@ -170,6 +158,21 @@ from handlers.texts.offices import (
     bureau_lines,
     bureaus_markup,
     bureaus_text,
+)
+from handlers.texts.progress import (
+    FOLLOW_UP_COMMENT,
+    FOLLOW_UP_NOTED,
+    FOLLOW_UP_THANKS,
+    MINE_FOR_OFFICERS,
+    NO_CASES,
+    NO_WARNINGS,
+    PROGRESS_NEW_PROBLEM,
+    case_summary,
+    follow_up_answered,
+    follow_up_pending,
+    skip_markup,
+    status_list,
+    timeline_lines,
 )
 from handlers.texts.stations import (
     ACTION_DONE,

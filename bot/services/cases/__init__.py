@@ -116,6 +116,7 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
+from bot.services.cases.warning_intake import CaseWarningIntake
 
 __all__ = [
     "CLOSURE_KINDS",
@@ -144,6 +145,7 @@ __all__ = [
 
 class CaseService(
     CaseIntake,
+    CaseWarningIntake,
     CaseAmend,
     CaseLevel,
     CaseHandling,

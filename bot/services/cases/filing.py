@@ -1,7 +1,8 @@
 """The parts of filing shared by requests and warnings: numbers, classification,
 the preview, a new case, its first event and its first messages.
 
-:class:`~bot.services.cases.intake.CaseIntake` files on top of these.
+:class:`~bot.services.cases.intake.CaseIntake` and
+:class:`~bot.services.cases.warning_intake.CaseWarningIntake` file on top of these.
 """
 
 from __future__ import annotations

@@ -25,12 +25,13 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.notification_labels import MEDIA_LABELS
 from bot.services.triage import LEVEL_RANK
 from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
-from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, priority_for
+from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
 
 
 class CaseTx(CaseViews):
@@ -90,7 +91,7 @@ class CaseTx(CaseViews):
     ) -> None:
         if person.chat_id is None or not person.active or person.blocked_at is not None:
             return
-        row = store.outbox_row(
+        row = outbox_row(
             chat_id=person.chat_id,
             person_id=person.id,
             case_id=case.id,
@@ -98,9 +99,9 @@ class CaseTx(CaseViews):
             text=text,
             reply_markup=markup,
             now=now,
+            # Alerts (high, critical) before replies to the reporter before routine notices.
+            priority=priority_for(case.severity, to_reporter=person.id == case.reporter_id),
         )
-        # Alerts (high, critical) before replies to the reporter before routine notices.
-        row.priority = priority_for(case.severity, to_reporter=person.id == case.reporter_id)
         s.add(row)
 
     def _photos(
@@ -111,6 +112,27 @@ class CaseTx(CaseViews):
             chunk = list(photos[start : start + MAX_PHOTOS_PER_ROW])
             caption = f"{case.number or f'#{case.id}'} 照片（{len(chunk)}张）"
             self._message(s, person, case, caption, {"photos": chunk}, now, kind=KIND_PHOTOS)
+
+    async def media_tx(
+        self,
+        s: AsyncSession,
+        units: Iterable[str],
+        case: Case,
+        media: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        """Rows that send the units' handlers what the reporter sent (``(kind, file_id)``:
+        a voice, a video, a file …) by its file_id, after the note that announces it."""
+        if not media:
+            return
+        number = case.number or f"#{case.id}"
+        for person in await store.people_of_units(s, list(dict.fromkeys(units)), HANDLER_ROLES):
+            if person.id == case.reporter_id:
+                continue
+            for kind, file_id in media:
+                caption = f"{number} 报告人发送的{MEDIA_LABELS.get(kind, '文件')}"
+                markup = {"media": {"type": kind, "file_id": file_id}}
+                self._message(s, person, case, caption, markup, now, kind=KIND_MEDIA)
 
     async def publish_tx(
         self,

@@ -1,0 +1,219 @@
+"""Filing officers' early warnings.
+
+The shared parts (numbers, classification, the preview, the new case and its
+first event and messages) are in :mod:`bot.services.cases.filing`; citizens'
+requests are filed in :mod:`bot.services.cases.intake`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from bot.services import notifications as nt
+from bot.services.cases.filing import CaseFiling, severity_why
+from bot.services.cases.model import (
+    TERRITORIAL_KINDS,
+    WARNING_ROLES,
+    CaseView,
+    WarningDraft,
+    _clean,
+)
+from bot.services.lifecycle import CaseError, EventType, record
+from bot.services.routing import (
+    SCHOOL_BUREAU,
+    bureau_stations,
+    named_school,
+    named_territory,
+    police_copy,
+    route_warning,
+    warning_recipients,
+)
+from bot.services.triage import (
+    LEVEL_RANK,
+    check_level,
+    danger_owner_bureau,
+    emergency_of,
+    line_owner_bureau,
+)
+from config.district import SEVERITIES
+from storage import intake_keys
+from storage.enums import CaseKind, Channel
+
+
+class CaseWarningIntake(CaseFiling):
+    """Filing an information officer's early warning."""
+
+    async def file_warning(
+        self,
+        officer_id: int,
+        draft: WarningDraft,
+        channel: str = Channel.TELEGRAM,
+        *,
+        receipt: bool = True,
+    ) -> CaseView:
+        """File an information officer's early warning with the officer's own unit.
+
+        ``receipt=False`` as for :meth:`~bot.services.cases.intake.CaseIntake.file_request`.
+
+        High and critical warnings also reach ``district.warning_centres`` at
+        once, critical ones also ``district.leadership``; a street or residential
+        area of the district named in the text is the 属地 and is told
+        (:func:`bot.services.routing.named_territory`). The rubric's level is
+        filed unless the officer chose another: raising is free, lowering a
+        critical level needs ``draft.severity_reason``; any other level than
+        the rubric's is recorded as a ``severity_changed`` event.
+
+        Raises:
+            CaseError: ``forbidden`` (not an officer/staff/chief bound to a
+                unit), ``bad_input``, ``reason_required`` (a critical level
+                lowered without a reason).
+        """
+        key = intake_keys.next_key()
+        return await self._once(
+            key, officer_id, lambda: self._file_warning(officer_id, draft, channel, receipt, key)
+        )
+
+    async def _file_warning(
+        self, officer_id: int, draft: WarningDraft, channel: str, receipt: bool, key: str | None
+    ) -> CaseView:
+        text = self._check_text(draft.text)
+        if draft.severity is not None and draft.severity not in SEVERITIES:
+            raise CaseError("bad_input", "预警等级无效。")
+        if draft.head_count is not None and draft.head_count < 0:
+            raise CaseError("bad_input", "人数不能为负数。")
+        c = self._classify(text)
+        rubric = c.severity if c.severity in SEVERITIES else "low"
+        severity, reason = check_level(rubric, draft.severity, draft.severity_reason)
+        async with self.db.session() as s:
+            if (filed := await self._filed_before(s, key, officer_id)) is not None:
+                return filed
+            now = self.clock.now()
+            officer = await self._person(s, officer_id)
+            if (
+                officer.role not in WARNING_ROLES
+                or officer.unit_id is None
+                or officer.unit_id not in self.district.units
+            ):
+                raise CaseError(
+                    "forbidden",
+                    "只有已绑定单位的信息员、工作人员或负责人（站长、主任）可以报送预警。",
+                )
+            route = route_warning(
+                self.district,
+                officer_unit_id=officer.unit_id,
+                room=draft.room or c.room,
+                bureau=draft.bureau or c.bureau,
+                severity=severity,
+            )
+            if severity == "critical" or rubric == "critical":
+                # A critical rating lowered by its reporter still goes where a critical
+                # alert goes (the centres, 群工办, the police for a danger to life, the
+                # danger's owner), with the 【定级说明】 below: the district decides, not
+                # one officer alone.
+                also_notify = tuple(
+                    u
+                    for u in dict.fromkeys(
+                        (
+                            *route.also_notify,
+                            *warning_recipients(self.district, "critical"),
+                            *police_copy(self.district, emergency_of(text)),
+                            *self._danger_units(text, route.bureau),
+                        )
+                    )
+                    if u != route.owning_unit_id
+                )
+                route = replace(route, also_notify=also_notify)
+            # A street or residential area of the district named in the text is the
+            # 属地 and is told; the officer's station keeps the case (trial 26 T12).
+            territory, informed = named_territory(self.district, text, officer.unit_id)
+            if informed:
+                also_notify = tuple(dict.fromkeys((*route.also_notify, *informed)))
+                route = replace(route, also_notify=also_notify)
+            priority = self.district.severity_priority[severity]
+            case = self._new_case(
+                CaseKind.WARNING, text, c, route, now, channel, officer.id, priority, severity
+            )
+            if territory is not None:
+                case.territorial_unit_id = territory
+            elif self.district.units[officer.unit_id].kind in TERRITORIAL_KINDS:
+                case.territorial_unit_id = officer.unit_id
+            case.address = _clean(draft.place, 500)
+            case.latitude, case.longitude = draft.latitude, draft.longitude
+            # The chief must be able to tell who sent it and call back.
+            case.contact_name, case.contact_phone = officer.name or None, officer.phone
+            detail = getattr(c, "severity_detail", None)
+            guessed = getattr(detail, "head_count", None)
+            case.head_count = (
+                draft.head_count
+                if draft.head_count is not None
+                else guessed
+                if isinstance(guessed, int)
+                else None
+            )
+            case.photo_file_ids = list(draft.photo_file_ids)
+            # One list: the notifications go to it, the event keeps it, the receipt names it.
+            notify = list(route.also_notify)
+            await self._register_tx(
+                s,
+                case,
+                now,
+                actor_id=officer.id,
+                channel=channel,
+                key=key,
+                data={
+                    "severity": severity,
+                    "rubric": rubric,
+                    "why": severity_why(c, text),
+                    "notify": notify,
+                    "classified_room": c.room,
+                    "classified_bureau": c.bureau,
+                },
+            )
+            if draft.room or draft.bureau:
+                await self._record_choice(s, case, c, route, "officer", officer.id)
+            pings: list[tuple[Iterable[str], Callable[[CaseView], str]]] = []
+            if severity != rubric:
+                if LEVEL_RANK[severity] < LEVEL_RANK[rubric]:
+                    why = severity_why(c, text)
+                    pings.append(
+                        (
+                            [*self.responsible_units(case), *route.also_notify],
+                            lambda v: nt.warning_lowered(v, rubric, why, reason),
+                        )
+                    )
+                await record(
+                    s,
+                    case,
+                    EventType.SEVERITY_CHANGED,
+                    now=now,
+                    actor_id=officer.id,
+                    channel=channel,
+                    note=reason,
+                    data={"from": rubric, "to": severity, "why": severity_why(c, text)},
+                    changes_case=False,
+                )
+            await self._dispatch_tx(
+                s, case, route.owning_unit_id, now, actor_id=None, channel=channel, how="officer"
+            )
+            view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
+            return replace(view, informed_unit_names=self.unit_names(notify))
+
+    def _danger_units(self, text: str, topic_bureau: str) -> tuple[str, ...]:
+        """Who must hear of a warning's danger now besides the officer's station.
+
+        The same family → bureau map the citizens' danger-now rule uses
+        (:func:`bot.services.routing.route_danger`): the family's bureau (公安分局 for a
+        fire or people trapped, 卫生局 for a poisoning), else the line's (卫生局 for
+        120), the topic's bureau, and for a school of the district named in the text
+        教体局, the school and its street station. Each gets a copy at once,
+        as the police do for violence; the officer's station keeps the warning
+        (trial 27 N12). Nothing when the text tells of no danger now.
+        """
+        emergency = emergency_of(text)
+        if emergency is None:
+            return ()
+        owner = danger_owner_bureau(text) or line_owner_bureau(emergency)
+        school = named_school(self.district, text)
+        topics = (topic_bureau, SCHOOL_BUREAU) if school else (topic_bureau,)
+        return (*bureau_stations(self.district, owner, *topics), *school)

@@ -1,0 +1,130 @@
+"""Texts for citizens about cases filed: /status, /mine and the follow-up (回访)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.services import notifications as nt
+from bot.services.cases import CaseView, TimelineEntry
+from bot.services.triage import is_self_harm
+from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
+
+# --- /status, /mine ---------------------------------------------------------------------------
+
+
+def _when(at: datetime | None, tz: ZoneInfo) -> str:
+    if at is None:
+        return "—"
+    return at.astimezone(tz).strftime("%m-%d %H:%M")
+
+
+def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
+    """A few lines about one case for lists."""
+    care = view.kind == "request" and is_self_harm(view.text)
+    head = f"【{view.kind_label}】{view.number} · {view.status_label}"
+    if view.kind == "warning":
+        head += f" · {view.severity_label}"
+    if view.overdue and not care:
+        head += "【已超期】"
+    if view.status in ("registered", "returned"):
+        lines = [head, "承办：正在分派承办单位"]
+    else:
+        lines = [head, f"承办：{view.owning_unit_name}"]
+    if view.escalated_to_unit_name and not care:
+        lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
+    lines.append(f"内容：{snippet(view.text, 40)}")
+    if care:
+        # No deadline, 超期 or 督办 talk (trial 26 T4); the station's note stays internal.
+        return lines
+    if view.status in ("resolved", "followed_up", "closed") and view.resolution_note:
+        lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")
+    elif view.resolve_due_at is not None and view.status not in ("registered", "returned"):
+        lines.append(f"办结时限：{nt.fmt_time(view.resolve_due_at, tz)}")
+    return lines
+
+
+def timeline_lines(entries: Sequence[TimelineEntry], tz: ZoneInfo) -> list[str]:
+    """A case's progress, one event a line."""
+    out = []
+    for e in entries:
+        line = f"  {_when(e.at, tz)} {e.label}"
+        if e.type in ("dispatched", "acknowledged") and e.unit_name:
+            line += f"（{e.unit_name}）"
+        elif e.type == "severity_changed" and e.note:
+            line += f"（理由：{e.note}）"
+        out.append(line)
+    return out
+
+
+def status_list(
+    views: Sequence[CaseView],
+    timelines: Mapping[int, Sequence[TimelineEntry]],
+    tz: ZoneInfo,
+    *,
+    title: str = "您反映的问题",
+) -> str:
+    """/status: the newest cases with their progress, as much as fits one message."""
+    if not views:
+        return NO_CASES
+    parts = [f"{title}（最近{len(views)}件）："]
+    used = len(parts[0])
+    shown = 0
+    for view in views:
+        block = "\n".join(
+            [*case_summary(view, tz), "进展：", *timeline_lines(timelines.get(view.id, ()), tz)]
+        )
+        if used + len(block) + 60 > MAX_MESSAGE:
+            break
+        parts.append(block)
+        used += len(block) + 2
+        shown += 1
+    if shown < len(views):
+        parts.append(f"……还有{len(views) - shown}件未显示。")
+    return "\n\n".join(parts)
+
+
+#: After the status of open cases shown for a question about progress (trial 27 N4).
+PROGRESS_NEW_PROBLEM = (
+    "以上是您正在办理中的问题的最新进展。如果您要反映的是一个新问题，"
+    "请直接发送问题描述（发生了什么、在哪里），我会为您推荐办理部门。"
+)
+NO_CASES = "您还没有反映过问题。直接发送问题描述即可开始。"
+NO_WARNINGS = "您还没有报送过预警。发送 /warn 报送预警。"
+MINE_FOR_OFFICERS = (
+    "/mine 用于信息员查看报送的预警。您反映的问题请发送 /status 查看办理情况；"
+    "有新问题请直接发送文字描述。"
+)
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+FOLLOW_UP_THANKS = "感谢您的评价！"
+FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
+FOLLOW_UP_COMMENT = (
+    "很抱歉问题没有让您满意。请简要说明原因或您的意见（直接发送文字），"
+    "工作人员会重新办理；也可以点「跳过」。"
+)
+
+
+def follow_up_pending(first_label: str, same_case: bool) -> str:
+    """A follow-up button tapped while the comment on an earlier answer is awaited."""
+    if same_case:
+        return (
+            f"您已选择“{first_label}”，此回答不能更改。请直接发送文字说明原因，"
+            "或点「跳过」；工作人员会重新办理。"
+        )
+    return f"请先发送对上一件诉求的意见（您选择了“{first_label}”），或点「跳过」，再回答这一件。"
+
+
+def follow_up_answered(question: str, answer_label: str) -> str:
+    """The follow-up question, edited to show the answer (buttons removed)."""
+    return f"{question}\n\n您的回复：{answer_label}"
+
+
+def skip_markup() -> InlineKeyboardMarkup:
+    """A single inline 跳过."""
+    return _inline([[("跳过", SKIP)]])
