@@ -81,11 +81,17 @@ async def file_warning(
     draft: dict[str, Any],
     *,
     one_shot: bool = False,
+    line: bool = False,
+    preface: str | None = None,
 ) -> CaseView | None:
     """File a warning from a draft dict and tell the officer.
 
     ``one_shot`` (``/warn TEXT``): the receipt carries the guided flow's after-filing
-    actions as buttons (补充地点/人数/照片, 补充说明, 撤回).
+    actions as buttons (补充地点/人数/照片, 补充说明, 撤回). ``line``: danger now, the
+    number to call comes first (:func:`danger_line`); ``preface``: a text sent before
+    the receipt. The warning is filed (and its alerts queued) before anything is sent,
+    under the update's intake key: when a reply fails for a transient reason (a 429),
+    the update is replayed, files nothing again and sends the replies (trial 28 P1).
     """
     runtime = context.runtime
     head_count = draft.get("head_count")
@@ -107,7 +113,7 @@ async def file_warning(
         return None
     finally:
         warn_data(context).pop("warn", None)
-    mark_saved(update, context, f"预警编号 {view.number}")
+    mark_saved(update, context, f"预警编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(
         "warning %s (%s) filed by %s: %s",
@@ -116,6 +122,10 @@ async def file_warning(
         person.id,
         masked(warning.text),
     )
+    if line:
+        await danger_line(update, warning.text)
+    if preface:
+        await reply(update, preface)
     rubric = draft.get("rubric")
     await reply(
         update,

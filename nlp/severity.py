@@ -22,7 +22,14 @@ from __future__ import annotations
 
 import re
 
-from nlp.background import asks_what_if, fears_only, is_letter, names_a_category
+from nlp.background import (
+    asks_what_if,
+    doubts_media,
+    fears_only,
+    is_letter,
+    named_spans,
+    names_a_category,
+)
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import claim_over
 from nlp.families import animal_scene
@@ -144,7 +151,11 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
     if "pastime" in found.families:
         heads = tuple(h for h in heads if h == "critical")
-    if heads and rank[heads[0]] > rank[HEARSAY_MAX] and any_in(text, rub.hearsay):
+    if (
+        heads
+        and rank[heads[0]] > rank[HEARSAY_MAX]
+        and (any_in(text, rub.hearsay) or doubts_media(text, rub))
+    ):
         heads = tuple(h for h in heads if rank[h] <= rank[HEARSAY_MAX])
     # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
     # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
@@ -241,7 +252,11 @@ def mask_look_alikes(text: str, rubric: Rubric | None = None) -> str:
     separator, so the model cannot take 上吊 or 落水 from them either: a
     district that adds a look-alike in TOML fixes the model too.
     """
-    pattern = _look_alikes(rubric if rubric is not None else default_rubric())
+    rub = rubric if rubric is not None else default_rubric()
+    # 那家“刀客”火锅店, 《烈火英雄》: a name or a title is no evidence either (stop 27).
+    for start, end in reversed(named_spans(text, rub)):
+        text = text[:start] + "，" + text[end:]
+    pattern = _look_alikes(rub)
     return pattern.sub("，", text) if pattern is not None else text
 
 

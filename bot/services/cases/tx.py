@@ -88,8 +88,14 @@ class CaseTx(CaseViews):
         markup: dict[str, Any] | None,
         now: datetime,
         kind: str = "message",
+        *,
+        even_blocked: bool = False,
     ) -> None:
-        if person.chat_id is None or not person.active or person.blocked_at is not None:
+        """An outbox row for ``person`` (none for an inactive person, nor for one who
+        blocked the bot unless ``even_blocked``)."""
+        if person.chat_id is None or not person.active:
+            return
+        if person.blocked_at is not None and not even_blocked:
             return
         row = outbox_row(
             chat_id=person.chat_id,
@@ -220,7 +226,12 @@ class CaseTx(CaseViews):
             reporter = await s.get(Person, case.reporter_id)
             if reporter is not None:
                 view = self.view_for(case, reporter, now)
-                self._message(s, reporter, case, reporter_text(view), reporter_markup, now)
+                # Queued even while the reporter has blocked the bot (trial 28 P2): the
+                # block may be over (its lifting is not always seen), and if not, the
+                # delivery worker's 403 tells the owning unit to phone instead.
+                self._message(
+                    s, reporter, case, reporter_text(view), reporter_markup, now, even_blocked=True
+                )
 
     async def ping_owner_tx(
         self,
