@@ -45,6 +45,7 @@ from handlers import (
     crisis,
     emergency_open,
     emergency_steps,
+    follow_on,
     followup,
     refused_note,
     reporter_acts,
@@ -160,7 +161,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     # 「请问学校那个事情现在怎么样了」 asks about a case already filed (trial 27 N4).
     if is_progress_question(text) and await followup.answer_progress_question(
-        update, context, person.id
+        update, context, person.id, text
     ):
         return None
     if verdict is not None and verdict.kind != "request":
@@ -171,6 +172,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         await say(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
         return None
     data = user_data(context)
+    # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
+    if (joined := follow_on.joinable(context, data.get("draft"), text, preview)) is not None:
+        return await follow_on.join(update, context, joined, text)
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     unsure = is_unsure(preview)
@@ -186,6 +190,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         "bureau": None,
         "photos": [],
         "unsure": unsure,
+        "guess": preview.bureau,
     }
     log.info(
         "description from %s -> %s/%s (%.2f%s): %s",

@@ -21,7 +21,7 @@ from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of
+from bot.services.triage import emergency_of, is_bare_progress_question
 from handlers import texts
 from handlers.base import (
     PRIVATE,
@@ -37,7 +37,7 @@ from handlers.base import (
     who,
 )
 from handlers.flow import expiring, redo, step_conversation
-from handlers.texts.reporter_acts import list_markup
+from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
 from storage.enums import OPEN_STATUSES, CaseStatus
 
 log = logging.getLogger(__name__)
@@ -84,17 +84,24 @@ async def offer_follow_ups(update: Update, context: BotContext, views: list[Case
         await reply(update, nt.follow_up_question(view), markup)
 
 
-async def answer_progress_question(update: Update, context: BotContext, person_id: int) -> bool:
+async def answer_progress_question(
+    update: Update, context: BotContext, person_id: int, text: str = ""
+) -> bool:
     """A question about progress (「…怎么样了」) from a citizen with open cases: their status.
 
     Answered with the open cases as /status shows them, and the offer to describe
-    a new problem instead (trial 27 N4). ``False`` (nothing said) without open cases.
+    a new problem instead (trial 27 N4). Without open cases, a question that describes
+    no problem (``text``: 有进展吗) is told so and how to file one (trial 28 P6);
+    ``False`` (nothing said) for one that does (楼道灯坏了一个月了，解决了吗).
     """
     runtime = context.runtime
     views = await runtime.cases.cases_of_reporter(person_id, limit=10)
     open_views = [v for v in views if v.status in OPEN_STATUSES]
     if not open_views:
-        return False
+        if not is_bare_progress_question(text):
+            return False
+        await reply(update, NO_OPEN_CASES if views else texts.NO_CASES)
+        return True
     timelines: dict[int, list[TimelineEntry]] = {}
     for view in open_views:
         try:

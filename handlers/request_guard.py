@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,7 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot.services.lifecycle import CaseError
 from handlers import emergency_steps, refused_note, texts
-from handlers.base import BotContext, reply, user_data, who
+from handlers.base import BotContext, is_stale, reply, stamp, user_data, who
 from handlers.drafts import OLDER, take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
 from handlers.texts import steps as st
@@ -204,12 +205,27 @@ def _latest_kept(context: BotContext) -> dict[str, Any] | None:
     return take_older(user_data(context), kept["n"])
 
 
+#: ``user_data`` key of when the 「提示：您之前的问题…已保留」 tip was last said.
+TIP_KEY = "kept_tip"
+#: The tip is not said again within this time (by the service's clock).
+TIP_WINDOW = timedelta(minutes=10)
+
+
 async def tell_replaced(update: Update, context: BotContext, earlier: object) -> None:
     """A new description replaced a draft not submitted (kept among the older ones):
     say so, with 继续提交 for one that was in its steps — never dropped silently (T9)."""
     if not isinstance(earlier, dict) or not earlier.get("text"):
         return
     in_steps = "step" in earlier
+    if not in_steps:
+        # A proposal's own buttons still file it: the tip is said once in a while, not
+        # after every message of a burst (trial 28 P7). A draft in its steps is always
+        # told, with 继续提交.
+        data = user_data(context)
+        told = data.get(TIP_KEY)
+        if isinstance(told, dict) and not is_stale(context, told, TIP_WINDOW):
+            return
+        data[TIP_KEY] = {"at": stamp(context)}
     markup = None
     if in_steps:
         n = earlier.get("n")

@@ -154,6 +154,9 @@ _MAYBE_SENSITIVE_RE = re.compile(r"[0-9\uff10-\uff19]{3}")
 
 #: Normalised characters of a message's head that danger is read from (the classifier's bound).
 DANGER_HEAD = 3000
+#: A markup tag (<img src=x onerror=…>, </script>, <br/>): no words a person says about
+#: danger; the learned model read its Latin letters as critical (trial 28 P5).
+_MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?\s*>")
 #: Normalised characters of a long message's end that danger is read from as well.
 DANGER_TAIL = 1000
 
@@ -170,7 +173,15 @@ def danger_text(text: str) -> str:
     True
     >>> danger_text("物业不管" * 1000 + "现在有人拿刀砍人").endswith("现在有人拿刀砍人")
     True
+
+    Markup tags are left out (``下水道堵了<img src=x>`` is read as 下水道堵了):
+    what a web form or an API caller pasted around the words is not the words.
+
+    >>> danger_text("下水道堵了<img src=x onerror=alert(1)>")
+    '下水道堵了'
     """
+    if "<" in text:
+        text = _MARKUP_RE.sub("", text)
     head = normalize(text[: DANGER_HEAD * 4])
     if len(text) <= DANGER_HEAD * 4 and len(head) <= DANGER_HEAD:
         return head

@@ -125,9 +125,12 @@ async def test_the_officer_lowers_a_critical_warning_after_filing_with_a_reason(
     )
     assert REASON in note and "特别重大" in note
 
-    # The officer's own view: /mine shows the new level.
+    # The officer's own view: /mine shows the new level, and the change under 进展
+    # (trial 28 P11).
     mine = await kit.say(officer, "/mine", "您报送的预警")
-    assert "重大" in mine.content and "特别重大" not in mine.content
+    head = next(line for line in mine.content.splitlines() if line.startswith("【预警信息】"))
+    assert head.endswith("重大") and "特别重大" not in head
+    assert "等级调整为“重大”（原为“特别重大”）" in mine.content and REASON in mine.content
 
 
 async def test_a_forged_level_button_from_another_user_is_refused(kit: BotKit) -> None:

@@ -49,7 +49,7 @@ def reporter_withdrawn(view: CaseView) -> str:
     kept = (
         "该预警仍保留在“我报送的预警”（/mine）中。如有新情况，可随时重新报送。"
         if view.kind == "warning"
-        else "该记录仍保留在“我的诉求”（/status）中。如有新情况，可随时重新反映。"
+        else "该记录仍可发送 /status 查看。如有新情况，可随时重新反映。"
     )
     return f"您已撤回 {view.number}，承办单位已收到通知，将不再办理。{kept}"
 

@@ -251,10 +251,30 @@ def dispatch_markup(
     return keyboard(rows)
 
 
-def follow_up_markup(codec: CallbackCodec, case_id: int, version: int) -> dict[str, Any]:
-    """The four follow-up answers, two per row."""
+#: The follow-up labels after a closure that solved nothing (解释说明, 不属实): the
+#: reporter rates the answer, and 已解决 would claim what the unit did not (trial 28 P11).
+EXPLAINED_LABELS: dict[str, str] = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "unsatisfied": "不满意",
+    "unsolved": "问题仍未解决",
+}
+
+
+def follow_up_markup(
+    codec: CallbackCodec, case_id: int, version: int, closure: str = "solved"
+) -> dict[str, Any]:
+    """The four follow-up answers, two per row (worded for ``closure``)."""
+    explained = closure != "solved"
     buttons = [
-        button(codec, label, CaseAction.FOLLOW_UP, case_id, version, arg)
+        button(
+            codec,
+            EXPLAINED_LABELS.get(arg, label) if explained else label,
+            CaseAction.FOLLOW_UP,
+            case_id,
+            version,
+            arg,
+        )
         for arg, (label, _solved, _sat) in FOLLOW_UP_ANSWERS.items()
     ]
     return {"inline_keyboard": [buttons[:2], buttons[2:]]}

@@ -32,11 +32,13 @@ from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.readable import unreadable
+from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
-from nlp.emergency import Emergency, detect
+from nlp.emergency import Emergency, detect, emergency_line
 from nlp.english_danger import read as read_english
 from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
+from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
 
@@ -44,6 +46,7 @@ __all__ = [
     "CRITICAL_FLOOR",
     "LEVEL_RANK",
     "MIN_REASON_CHARS",
+    "OTHER_AT_RISK",
     "REASON_HELP",
     "SELF_HARM",
     "SMALL_TALK",
@@ -101,8 +104,51 @@ class Triage:
         return self.kind in SMALL_TALK
 
 
+#: The emergency kind of a bystander's report of someone else about to harm themselves
+#: (trial 28 P3): not ``self_harm``, so the reporter gets no crisis care.
+OTHER_AT_RISK = "other_at_risk"
+
+#: Words of a self-harm act already done or an injury: the ambulance too, and first.
+_HURT_RE = re.compile(
+    r"流血|出血|血|受伤|伤了|昏迷|不省人事|没反应|没有反应|没呼吸|没气|叫不醒|摔|掉下|跳下去了|跳下来了"
+    r"|跳了下去|喝了|吞了|吃了|服了|割了|割腕|割脉|上吊了|吊着|农药|安眠药|敌敌畏|百草枯|服毒"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BystanderEmergency(Emergency):
+    """Someone else about to harm themselves, reported by a bystander (trial 28 P3).
+
+    The line says what to do besides calling: stay, keep the person in sight, talk.
+    """
+
+    advice: str = ""
+
+    @property
+    def line(self) -> str:
+        """The emergency line, then what the reporter can do until help comes."""
+        return f"{emergency_line(self.services)}\n{self.advice}"
+
+
+#: What a bystander can do for someone about to jump until the police come.
+BYSTANDER_ADVICE = (
+    "报警后请在确保自身安全的前提下留在现场，让对方一直在您的视线内，"
+    "尽量平静地和对方说话、不要刺激对方，等待民警到场。"
+)
+#: For someone already hurt: stay with them until the ambulance and the police come.
+BYSTANDER_HURT_ADVICE = (
+    "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，等待救护人员和民警到场。"
+)
+
+
 def emergency_of(text: str) -> Emergency | None:
     """The danger now that ``text`` describes, or ``None``.
+
+    Self-harm that the text tells of another person (楼顶有人要跳楼, 我看到一个小伙子…
+    好像要跳河: :func:`nlp.at_risk.at_risk`) is a bystander's report: kind
+    :data:`OTHER_AT_RISK`, 110 first (120 first when someone is already hurt), and a
+    line that tells the reporter to stay and keep the person talking. The person who
+    writes of harming themselves keeps ``self_harm`` and its crisis care.
 
     Danger written in English (fire, drowning, knife, help …: :mod:`nlp.english_danger`,
     trial 27 N17) is the danger its Chinese gloss names to the rubric (its family and
@@ -111,7 +157,7 @@ def emergency_of(text: str) -> Emergency | None:
     """
     found = detect(text)
     if found is not None:
-        return found
+        return _bystander(text, found)
     english = read_english(text)
     if english is None:
         return None
@@ -128,6 +174,24 @@ def _danger_words(text: str) -> str:
     if english is not None and detect(text) is None:
         return danger_text(english.gloss)
     return danger_text(text)
+
+
+def _bystander(text: str, found: Emergency) -> Emergency:
+    """``found`` as a bystander's report when its self-harm is another person's."""
+    if found.kind != SELF_HARM or at_risk(text) != "other":
+        return found
+    hurt = _HURT_RE.search(danger_text(text)) is not None
+    services = ("120", "110") if hurt else ("110",)
+    rest = tuple(n for n in found.services if n not in services and n != "120")
+    return BystanderEmergency(
+        OTHER_AT_RISK,
+        "有人欲轻生",
+        (*services, *rest),
+        found.words,
+        found.level,
+        found.sms,
+        BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE,
+    )
 
 
 #: The bureau that answers for an emergency line when no rubric family names an
@@ -167,7 +231,10 @@ def is_self_harm(text: str) -> bool:
     case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
     """
     norm = _danger_words(text)
-    return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
+    if not any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):
+        return False
+    # 楼顶有人要跳楼: someone else is at risk; the reporter is a bystander (trial 28 P3).
+    return at_risk(text) != "other"
 
 
 #: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
@@ -191,12 +258,49 @@ def is_progress_question(text: str) -> bool:
     return 0 < len(bare) <= MAX_PROGRESS_QUESTION and _PROGRESS_RE.search(bare) is not None
 
 
+#: Words around a progress question that name no problem (请问, 我反映的那个事情 …).
+_PROGRESS_FILLER_RE = re.compile(
+    r"请问|麻烦|你好|您好|我们|我的|我|反映|提交|投诉|举报|报的|问题|事情|事儿|事|那个|这个|那件|这件"
+    r"|现在|目前|到底|究竟|一下|已经|了|吗|呢|啊|呀|吧|嘛|的|没有|有没有|有|是|还|都|在"
+)
+#: Meaningful characters left that still describe no problem (学校那个事情: 学校).
+MAX_BARE_REST = 4
+
+
+def is_bare_progress_question(text: str) -> bool:
+    """A progress question that describes no problem: 有进展吗, 我反映的问题怎么样了.
+
+    From a citizen with no case open it is answered "you have no open case, and how
+    to file one", never proposed as a new request (trial 28 P6); 楼道灯坏了一个月了，
+    解决了吗 describes a problem and is proposed as one.
+    """
+    if not is_progress_question(text):
+        return False
+    rest = _PROGRESS_FILLER_RE.sub("", _PROGRESS_RE.sub("", text))
+    return sum(ch.isalnum() for ch in rest) <= MAX_BARE_REST
+
+
+#: Letters and digits beyond which small talk is not looked for (nlp.intent): a long
+#: text is junk only by :func:`long_junk`.
+LONG_JUNK_FROM = 40
+
+
+def long_junk(text: str) -> bool:
+    """A long text that names nothing: one key held (``x`` × 5000, 啊 × 300), a few keys
+    repeated, or a run along the keyboard (trial 28 P7). Short junk is the intent
+    reader's (:func:`nlp.intent.classify_intent`)."""
+    core = "".join(ch for ch in text if ch.isalnum()).lower()
+    if len(core) <= LONG_JUNK_FROM:
+        return False
+    return len(set(core)) <= 3 or (core.isascii() and gibberish(core))
+
+
 def triage(text: str) -> Triage:
     """Tell an emergency, small talk, a vague opening and a request apart."""
     emergency = emergency_of(text)
     if emergency is not None:
         return Triage("emergency", emergency)
-    if unreadable(text):  # binary data, control characters (trial 26 T22)
+    if unreadable(text) or long_junk(text):  # binary data, control characters (T22)
         return Triage("noise")
     return Triage(classify_intent(text))
 

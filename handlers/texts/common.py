@@ -72,7 +72,17 @@ def snippet(text: str, limit: int = ECHO_CHARS) -> str:
     flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
-    return f"{flat[:limit]}……（共{len(text)}字，已完整保存）"
+    cut = flat[:limit]
+    # At a clause's end when one is near: not 「…和平社区 照……」 in the middle of an
+    # appended 照片说明 (trial 28 P11).
+    end = max(cut.rfind(c) for c in _CUT_AT)
+    if end >= limit * 2 // 3:
+        cut = cut[:end]
+    return f"{cut}……（共{len(text)}字，已完整保存）"
+
+
+#: Where a snippet is cut when one is near its end (a line break is a space by then).
+_CUT_AT = " ，。；！？,;!?"
 
 
 def is_skip(text: str) -> bool:
@@ -138,10 +148,12 @@ def role_help(person: PersonInfo) -> str:
     """What this person's role can do, one command a line."""
     lines: list[str] = []
     if person.may_warn:
+        # A chief is the 站长 his officers' warnings reach: his own go to the district.
+        who_calls = "收到您预警的单位" if person.handles_cases else "站长收到您的预警时"
         lines += [
             "· /warn 报送预警（也可 /warn 后直接写内容，一步报送）",
             "· /mine 查看我报送的预警",
-            "· /phone 手机号 登记联系电话（站长收到您的预警时可以回电）",
+            f"· /phone 手机号 登记联系电话（{who_calls}可以回电）",
         ]
     if person.handles_cases:
         lines += [

@@ -158,3 +158,9 @@ WITHDRAW_CHANGED = "该问题的办理情况刚刚有了变化，请看更新后
 
 WITHDRAW_KEPT = "好的，未撤回，问题继续办理。"
 NOT_WITHDRAWABLE = "该问题已办结或已结束，不能撤回。"
+
+#: A progress question from a citizen whose cases are all closed (trial 28 P6).
+NO_OPEN_CASES = (
+    "您目前没有正在办理中的问题，已办结的问题可发送 /status 查看。"
+    "如有新的问题，直接发送问题描述即可。"
+)

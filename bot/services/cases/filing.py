@@ -8,6 +8,7 @@ the preview, a new case, its first event and its first messages.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -40,6 +41,8 @@ from bot.services.routing import (
     Route,
 )
 from nlp import normalize as normalize_text
+from nlp.headcount import head_counts
+from nlp.normalize import danger_text
 from nlp.reasons import decision_words
 from storage import intake_keys
 from storage.enums import CaseKind, CaseStatus
@@ -102,7 +105,7 @@ class CaseFiling(CaseTx):
             or bureau is None
             or c.confidence < self.district.min_routing_confidence
             or bool(getattr(c, "unsure", False)),
-            keywords=tuple(decision_words(_keywords(c.keywords))),
+            keywords=tuple(written_words(decision_words(_keywords(c.keywords)), text)),
             severity=c.severity,
             severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
             address=room.address if room else "",
@@ -111,7 +114,7 @@ class CaseFiling(CaseTx):
             alternatives=tuple(alternatives),
             truncated=bool(getattr(c, "truncated", False)),
             bureau_duties=bureau.duties if bureau else "",
-            severity_why=severity_why(c),
+            severity_why=severity_why(c, text),
         )
 
     # --- filing ------------------------------------------------------------------
@@ -280,7 +283,41 @@ class CaseFiling(CaseTx):
         return self.view_for(case, reporter, now)
 
 
-def severity_why(c: ClassificationLike) -> str:
-    """The words that set the classification's severity (``割腕、流血``), if known."""
+def severity_why(c: ClassificationLike, text: str = "") -> str:
+    """The words that set the classification's severity (``割腕、流血``), if known.
+
+    A head count is shown as ``text`` wrote it (十几户, not 15人: trial 28 P11).
+    """
     why = getattr(getattr(c, "severity_detail", None), "why", "")
-    return why if isinstance(why, str) else ""
+    if not isinstance(why, str):
+        return ""
+    return written_counts(why, text) if text else why
+
+
+_COUNT_RE = re.compile(r"(\d+)人")
+
+
+def written_counts(why: str, text: str) -> str:
+    """``why`` with each head count (``15人``) not written so replaced by the words of
+    ``text`` that gave it (``十几户``)."""
+    if not _COUNT_RE.search(why):
+        return why
+    norm = danger_text(text)
+    spans = {value: norm[start:end] for value, start, end in head_counts(norm)}
+
+    def written(m: re.Match[str]) -> str:
+        if m.group(0) in norm:
+            return m.group(0)
+        return spans.get(int(m.group(1)), m.group(0))
+
+    return _COUNT_RE.sub(written, why)
+
+
+def written_words(words: Iterable[str], text: str) -> list[str]:
+    """The keywords ``text`` holds: a rubric family's name put first by the classifier
+    (暴力伤害 for 扬言要动刀) is no word the writer used (trial 28 P11). All of them
+    when none is found as written (a text in traditional characters)."""
+    listed = list(words)
+    norm = normalize_text(text)
+    found = [w for w in listed if w in norm or w in text]
+    return found or listed

@@ -173,7 +173,7 @@ class CaseHandling(CaseTx):
                     case,
                     now,
                     reporter_text=nt.follow_up_question,
-                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
+                    reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version, closure),
                 )
             view = self.view_for(case, actor, now)
             reporter = await s.get(Person, case.reporter_id) if case.reporter_id else None

@@ -277,19 +277,26 @@ class CaseViews(CasePermissions):
                 and e.data.get("emergency") == SELF_HARM
                 for e in events
             )
+            # An officer sees the level of their own warning change, with its reason
+            # (trial 28 P11): it is their report's level, not the units' business.
+            own_level = case.kind == "warning"
             out: list[TimelineEntry] = []
             for e in events:
-                if not internal and e.type not in nt.PUBLIC_EVENT_LABELS:
+                level = own_level and e.type == EventType.SEVERITY_CHANGED.value
+                if not internal and e.type not in nt.PUBLIC_EVENT_LABELS and not level:
                     continue  # 催签收, 催办 and the like are the units' business
                 if care and e.type in _NOT_FOR_CARE:
                     continue
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
                 labels = nt.EVENT_LABELS if internal else nt.PUBLIC_EVENT_LABELS
+                label = labels.get(e.type, e.type)
+                if level and not internal:
+                    label = _level_label(e.data)
                 out.append(
                     TimelineEntry(
                         at=e.created_at,
                         type=e.type,
-                        label=labels.get(e.type, e.type),
+                        label=label,
                         from_status=e.from_status,
                         to_status=e.to_status,
                         status_label=status_label(e.to_status) if e.to_status else "",
@@ -303,3 +310,14 @@ class CaseViews(CasePermissions):
                     )
                 )
             return out
+
+
+def _level_label(data: object) -> str:
+    """A level change in words for the officer who reported the warning: 等级调整为“较大”
+    （原为“特别重大”）."""
+    labels = nt.SEVERITY_LABELS
+    if not isinstance(data, dict) or not isinstance(data.get("to"), str):
+        return nt.EVENT_LABELS["severity_changed"]
+    was, now = data.get("from"), data["to"]
+    before = f"（原为“{labels.get(was, was)}”）" if isinstance(was, str) else ""
+    return f"等级调整为“{labels.get(now, now)}”{before}"

@@ -164,7 +164,7 @@ class CaseWarningIntake(CaseFiling):
                 data={
                     "severity": severity,
                     "rubric": rubric,
-                    "why": severity_why(c),
+                    "why": severity_why(c, text),
                     "notify": notify,
                     "classified_room": c.room,
                     "classified_bureau": c.bureau,
@@ -175,7 +175,7 @@ class CaseWarningIntake(CaseFiling):
             pings: list[tuple[Iterable[str], Callable[[CaseView], str]]] = []
             if severity != rubric:
                 if LEVEL_RANK[severity] < LEVEL_RANK[rubric]:
-                    why = severity_why(c)
+                    why = severity_why(c, text)
                     pings.append(
                         (
                             [*self.responsible_units(case), *route.also_notify],
@@ -190,7 +190,7 @@ class CaseWarningIntake(CaseFiling):
                     actor_id=officer.id,
                     channel=channel,
                     note=reason,
-                    data={"from": rubric, "to": severity, "why": severity_why(c)},
+                    data={"from": rubric, "to": severity, "why": severity_why(c, text)},
                     changes_case=False,
                 )
             await self._dispatch_tx(

@@ -1,0 +1,93 @@
+"""A complaint told over several messages joins the draft it continues (trial 28 P7).
+
+楼上漏水, 漏水三天了, 物业不管 sent one after another are one problem: the second and the
+third are a 补充 to the first, not two new proposals each followed by 「提示：您之前的问题…
+还没有提交」. A short message (:data:`MAX_FOLLOW_ON` characters) sent within
+:data:`JOIN_WINDOW` of a proposal not yet submitted (by the service's clock), that
+names the same office or none on its own, is joined to it: the draft keeps its number,
+so the buttons of the first proposal and of the new one file the whole text. A longer
+message, one for another office, or one after the window is a new description, and
+the draft it replaces is kept as before (:mod:`handlers.request_guard`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+
+from bot.services.cases import MAX_TEXT, Preview
+from bot.services.lifecycle import CaseError
+from handlers import texts
+from handlers.base import BotContext, is_stale, say, stamp
+from handlers.office_choice import classify, is_unsure
+from handlers.request_steps import PROPOSE
+
+__all__ = ["JOINED_NOTE", "JOIN_WINDOW", "MAX_FOLLOW_ON", "join", "joinable", "joined_text"]
+
+log = logging.getLogger(__name__)
+
+#: How long after a proposal a short message still continues it.
+JOIN_WINDOW = timedelta(minutes=2)
+#: The longest message read as a continuation (a new problem is usually longer).
+MAX_FOLLOW_ON = 20
+#: Said above the proposal of a joined draft.
+JOINED_NOTE = "已将您刚才补充的内容并入上一条描述。"
+
+_ENDS = "，。！？；,.!?;、\n "
+
+
+def joined_text(earlier: str, more: str) -> str:
+    """The earlier description and what follows it, as one text."""
+    head = earlier.rstrip()
+    sep = "" if head.endswith(tuple(_ENDS)) else "，"
+    return f"{head}{sep}{more.strip()}"
+
+
+def joinable(
+    context: BotContext, draft: object, text: str, preview: Preview
+) -> dict[str, Any] | None:
+    """The draft ``text`` continues, or ``None`` when ``text`` is a description of its own.
+
+    ``preview`` is the office ``text`` alone would go to.
+    """
+    if not isinstance(draft, dict) or "step" in draft or not draft.get("text"):
+        return None
+    if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
+        return None
+    more = text.strip()
+    if not more or len(more) > MAX_FOLLOW_ON or draft.get("text") == text:
+        return None
+    if not (is_unsure(preview) or preview.bureau == draft.get("guess")):
+        return None
+    if len(joined_text(str(draft["text"]), more)) > MAX_TEXT:
+        return None
+    return draft
+
+
+async def join(
+    update: Update, context: BotContext, draft: dict[str, Any], text: str
+) -> str | int | None:
+    """``text`` continues ``draft``: one description, proposed again under the same number."""
+    merged = joined_text(str(draft["text"]), text)
+    try:
+        preview = await classify(context, merged)
+    except CaseError as exc:
+        await say(update, exc.message if exc.code == "bad_input" else texts.EMPTY_TEXT)
+        return None
+    unsure = is_unsure(preview)
+    draft.update(
+        text=merged, at=stamp(context), room=None, bureau=None, unsure=unsure, guess=preview.bureau
+    )
+    log.info(
+        "description continued (draft %s) -> %s/%s", draft.get("n"), preview.room, preview.bureau
+    )
+    district = context.runtime.district
+    await say(
+        update,
+        f"{JOINED_NOTE}\n\n{texts.proposal(preview, merged, district, unsure=unsure)}",
+        texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure),
+    )
+    return PROPOSE
