@@ -1,5 +1,6 @@
-"""Clause and sentence bounds found by two searches give the bounds of the plain
-per-separator definitions they replace; head counts read again are the same counts."""
+"""Shortcuts of the classifier's hot path give the answers of what they replace: clause
+and sentence bounds found by two searches, head counts read again, normalisation
+steps skipped when a search in C finds nothing they could change."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import random
 
 from nlp.clauses import SENTENCE_ENDS, clause_around, sentence_of
 from nlp.headcount import head_count, head_counts
+from nlp.normalize import _NOISE_RE, _NOISE_START_RE, normalize
 
 _CLAUSE_ENDS = "，。；！？、,.;!? \n"
 
@@ -62,3 +64,21 @@ def test_head_counts_read_again_are_the_same_and_not_shared() -> None:
     assert [v for v, _, _ in head_counts(text)] == [522, 2400, 300]
     assert head_count(text) == (2400, text.index("2400人") + len("2400人"))
     assert head_counts("今天没人来") == []
+
+
+def test_noise_start_covers_every_character_a_url_or_pictograph_starts_with() -> None:
+    # _NOISE_RE ignores case: whatever folds to h or w (or is a pictograph) must be
+    # in the search that decides whether it runs at all.
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        starts = any(_NOISE_RE.match(ch + rest) for rest in ("", "ttp://a", "ttps://a", "ww.a"))
+        if starts:
+            assert _NOISE_START_RE.match(ch), hex(cp)
+
+
+def test_normalize_still_removes_urls_emoji_and_whitespace_runs() -> None:
+    assert normalize("看 HTTPS://x.cn/a?b=1 这里\U0001f600😀好") == "看 这里 好"
+    assert normalize("第一行  \r\n\n  第二行\t\t末尾 ") == "第一行\n第二行 末尾"
+    assert normalize("没有空格也没有网址") == "没有空格也没有网址"
