@@ -89,16 +89,15 @@ class BureauWeights:
         # Column sums over the words in the table (a word not in it adds 0.0,
         # which changes no sum), then the title words' extra weight.
         cols = list(map(_sum_floats, zip(*filter(None, map(get, feats)), strict=True)))
-        norm = math.sqrt(_sum_floats(v * v for v in feats.values())) or 1.0
+        norm = _norm(feats)
         if cols:
             out = list(map(add, self.bias, map(truediv, cols, repeat(norm))))
         else:
             out = [b + 0.0 / norm for b in self.bias]
-        for tok, v in feats.items():
-            if v != 1.0:
-                row = get(tok)
-                if row is not None:
-                    out = list(map(add, out, map(mul, row, repeat((v - 1.0) / norm))))
+        for tok, v in [item for item in feats.items() if item[1] != 1.0]:
+            row = get(tok)
+            if row is not None:
+                out = list(map(add, out, map(mul, row, repeat((v - 1.0) / norm))))
         return out
 
     def combine(
@@ -176,11 +175,18 @@ class BureauWeights:
     def contributions(self, feats: dict[str, float], bureau: str) -> list[tuple[float, str]]:
         """Words that raised ``bureau`` above the other bureaus, strongest first."""
         excess = self._excess_of(ALL_BUREAUS.index(bureau))
-        norm = math.sqrt(_sum_floats(v * v for v in feats.values())) or 1.0
+        norm = _norm(feats)
         weight = self.learnt_weight
         out = [(weight * excess[tok] * feats[tok] / norm, tok) for tok in excess.keys() & feats]
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
+
+
+def _norm(feats: dict[str, float]) -> float:
+    """The length of a message's word vector (1.0 for no words): each ``v × v``
+    summed in the words' order, as a generator would, by ``map`` in C."""
+    values = feats.values()
+    return math.sqrt(_sum_floats(map(mul, values, values))) or 1.0
 
 
 _ZERO: tuple[float, ...] = (0.0,) * len(ALL_BUREAUS)

@@ -49,11 +49,33 @@ def clause_before(text: str, start: int, width: int = 8) -> str:
     return _CLAUSE_SPLIT.split(text[max(0, start - width) : start])[-1]
 
 
+# The last separator before a place: a greedy run then a separator, matched in
+# text[:place] (the run gives back one character at a time from the place, in C).
+_LAST_CLAUSE_END = re.compile("(?s).*[" + re.escape(_CLAUSE_ENDS) + "]")
+_SENTENCE_END = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
+_LAST_SENTENCE_END = re.compile("(?s).*[" + re.escape(SENTENCE_ENDS) + "]")
+
+
+def _bounds(
+    text: str, start: int, end: int, last: re.Pattern[str], first: re.Pattern[str]
+) -> tuple[int, int]:
+    """Just after the last separator before ``start``, and the first at or after ``end``.
+
+    As ``max(text.rfind(c, 0, start) for c in ends) + 1`` and the smallest
+    ``text.find(c, end)`` found (else ``len(text)``), in two searches.
+    """
+    if start < 0:  # str's negative indexes, which re does not read
+        start = max(0, start + len(text))
+    if end < 0:
+        end = max(0, end + len(text))
+    m = last.match(text, 0, start)
+    n = first.search(text, end)
+    return (m.end() if m is not None else 0), (n.start() if n is not None else len(text))
+
+
 def clause_around(text: str, start: int) -> str:
     """The clause (between commas or stops) that holds ``text[start]``."""
-    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
-    his = [text.find(c, start) for c in _CLAUSE_ENDS]
-    hi = min((h for h in his if h >= 0), default=len(text))
+    lo, hi = _bounds(text, start, start, _LAST_CLAUSE_END, _CLAUSE_SPLIT)
     return text[lo:hi]
 
 
@@ -79,7 +101,4 @@ def negated_at(text: str, start: int) -> bool:
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence around ``text[start:end]``."""
-    lo = max(text.rfind(c, 0, start) for c in SENTENCE_ENDS) + 1
-    his = [text.find(c, end) for c in SENTENCE_ENDS]
-    hi = min((h for h in his if h >= 0), default=len(text))
-    return lo, hi
+    return _bounds(text, start, end, _LAST_SENTENCE_END, _SENTENCE_END)

@@ -179,15 +179,23 @@ def _combo_match(
     combo: tuple[tuple[str, ...], ...],
     window: int,
     excluded: _Excluder,
+    present: list[str],
 ) -> tuple[str, int] | None:
-    firsts = sorted((p, w) for w in combo[0] for p in occ.get(w, ()))
-    if not firsts:
+    """The combo's words joined by ``…`` and where it starts, or ``None``.
+
+    ``present``: the words of the combo's first group that are in the text (a
+    first group lists up to dozens of words, a text holds one or two of them).
+    """
+    first_at = min([places[0] for w in present if (places := occ[w])], default=-1)
+    if first_at < 0:
         return None
     # Most combos fail for want of a later group's word anywhere after the first
-    # word: one search per group says so, instead of one per first word.
+    # word: one search per group says so (a trie of the group's words, as
+    # nlp.family_index.any_in), instead of one per first word.
     for group in combo[1:]:
-        if _group_pattern(group)[0].search(text, firsts[0][0]) is None:
+        if not any_in(text, group, first_at):
             return None
+    firsts = sorted([(p, w) for w in present for p in occ[w]])
     for start, first in firsts:
         end = start + len(first)
         parts = [first]
@@ -245,12 +253,13 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
     index = index_of(rubric)
     # Only the families, words and combos whose trigger words are in the text.
     word_hits: dict[int, list[str]] = {}
-    combo_hits: dict[int, set[int]] = {}
+    # family -> combo -> the words of its first group in the text
+    combo_hits: dict[int, dict[int, list[str]]] = {}
     for w in list(occ):
         for i in index.words_of.get(w, ()):
             word_hits.setdefault(i, []).append(w)
         for i, k in index.combos_of.get(w, ()):
-            combo_hits.setdefault(i, set()).add(k)
+            combo_hits.setdefault(i, {}).setdefault(k, []).append(w)
     matches: list[Match] = []
     # 那家“一把刀”刀削面馆, 《烈火英雄》: a name or a title is no event (nlp.background).
     names = named_spans(text, rubric) if word_hits or combo_hits else []
@@ -268,8 +277,8 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 ):
                     hits.append((p, word))
                     break
-        for k in sorted(combo_hits.get(i, ())):
-            combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded)
+        for k, present in sorted(combo_hits.get(i, {}).items()):
+            combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
             if combo_hit is None:
                 continue
             if not (animal and animal_subject(text, rubric, combo_hit[1])):

@@ -37,6 +37,9 @@ class FamilyIndex:
 
     #: The one-character trigger words.
     singles: frozenset[str]
+    #: One character class of them (``None`` when there are none): a text's
+    #: singles in one scan in C, without a string object per character of it.
+    singles_re: re.Pattern[str] | None
     #: bigram code (:func:`_bigram_code`) -> the trigger words starting with that
     #: bigram, with the bigram itself.
     by_bigram: dict[int, tuple[str, tuple[str, ...]]]
@@ -129,8 +132,10 @@ def index_of(rubric: Rubric) -> FamilyIndex:
     for w in sorted(words):
         if len(w) >= 2:
             by_bigram.setdefault(_bigram_code(w), []).append(w)
+    singles = frozenset(w for w in words if len(w) == 1)
     index = FamilyIndex(
-        frozenset(w for w in words if len(w) == 1),
+        singles,
+        re.compile("[" + "".join(map(re.escape, sorted(singles))) + "]") if singles else None,
         {c: (ws[0][:2], tuple(ws)) for c, ws in by_bigram.items()},
         frozenset(by_bigram),
         {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
@@ -175,7 +180,7 @@ def occurrences(text: str, rubric: Rubric) -> Occurrences:
     places: dict[str, list[int]] = {}
     longest: dict[int, int] = {}  # place -> length of the longest word there
     find = text.find
-    for ch in index.singles.intersection(text):
+    for ch in set(index.singles_re.findall(text)) if index.singles_re is not None else ():
         found = places[ch] = []
         p = find(ch)
         while p >= 0:
@@ -217,7 +222,7 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if hit is not None and hit[0] is words:
         return hit[1]
     pattern = re.compile(trie_pattern(set(words))) if words else None
-    if len(_WORD_PATTERNS) > 256:
+    if len(_WORD_PATTERNS) > 4096:
         _WORD_PATTERNS.clear()
     _WORD_PATTERNS[id(words)] = (words, pattern)
     return pattern

@@ -22,6 +22,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from nlp.textcache import TextCache
+
 __all__ = ["chinese_number", "head_count", "head_counts", "parse_head_count"]
 
 _DIGITS = {
@@ -258,8 +260,25 @@ def head_counts(text: str) -> list[tuple[int, int, int]]:
     return sorted(_counts(text), key=lambda t: t[1])
 
 
-def _counts(text: str) -> list[tuple[int, int, int]]:
-    """:func:`head_counts` in the order found (numbers with a unit first)."""
+_COUNTED: TextCache[tuple[tuple[int, int, int], ...]] = TextCache()
+
+
+def _counts(text: str) -> tuple[tuple[int, int, int], ...]:
+    """:func:`head_counts` in the order found (numbers with a unit first).
+
+    A letter's rules read the head counts of one text up to four times (its
+    writers, households concerned, a crowd, the count that acts): the last few
+    texts' counts are kept (:class:`nlp.textcache.TextCache`).
+    """
+    hit = _COUNTED.get(text)
+    if hit is None:
+        hit = tuple(_find_counts(text))
+        _COUNTED.put(text, value=hit)
+    return hit
+
+
+def _find_counts(text: str) -> list[tuple[int, int, int]]:
+    """:func:`_counts` of a text not read lately."""
     found: list[tuple[int, int, int]] = []
     for m in _HEAD_RE.finditer(text):
         if _address_number(text, m):

@@ -43,17 +43,26 @@ _WIDE_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH_T
 # URLs and emoji/pictographs become a space (they separate words); control
 # and invisible format characters are dropped. Newlines and tabs are
 # whitespace and are handled afterwards.
+_PICTOGRAPHS = (
+    r"\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
+    r"\U0000FE00-\U0000FE0F\U000E0000-\U000E007F\u200d\u20e3"
+)
 _NOISE_RE = re.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
-    r"|[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
-    r"\U0000FE00-\U0000FE0F\U000E0000-\U000E007F\u200d\u20e3]+",
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|[" + _PICTOGRAPHS + "]+",
     re.IGNORECASE,
 )
+# Every character a match of _NOISE_RE can start with (no other character folds to
+# h or w): most messages hold none, and this search in C is cheaper than the
+# case-insensitive alternation tried at every place.
+_NOISE_START_RE = re.compile("[hwHW" + _PICTOGRAPHS + "]")
 _CONTROL_RE = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2060\ufeff]"
 )
 _NEWLINE_RUN_RE = re.compile(r"\s*[\r\n\u2028\u2029]\s*")
 _SPACE_RUN_RE = re.compile(r"[^\S\n]+")
+# What each of the two needs to change anything (its \s* start is tried at every place).
+_NEWLINE_RE = re.compile("[\r\n\u2028\u2029]")
+_SPACE_RE = re.compile(r"\s")
 
 
 def _converter() -> Any:
@@ -98,13 +107,16 @@ def normalize(text: str) -> str:
         The normalised message (possibly empty).
     """
     text = _CONTROL_RE.sub("", text)
-    text = _NOISE_RE.sub(" ", text)
+    if _NOISE_START_RE.search(text) is not None:
+        text = _NOISE_RE.sub(" ", text)
     if _WIDE_RE.search(text) is not None:
         text = text.translate(_WIDTH_TABLE)
     if not text.isascii():
         text = to_simplified(text)
-    text = _NEWLINE_RUN_RE.sub("\n", text)
-    text = _SPACE_RUN_RE.sub(" ", text)
+    if _NEWLINE_RE.search(text) is not None:
+        text = _NEWLINE_RUN_RE.sub("\n", text)
+    if _SPACE_RE.search(text) is not None:
+        text = _SPACE_RUN_RE.sub(" ", text)
     return text.strip()
 
 

@@ -202,7 +202,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         group = households_concerned(text, rub)
     # 单方面无理由辞退我们, 多名员工, 岸山村全体村民: people wronged together, in a
     # letter or a short message (`[letters] many_of_us`).
-    if group is None:
+    if group is None and any_in(text, rub.letter_many_of_us):
         group = next((w for w in rub.letter_many_of_us if w in text), None)
     if group is not None:
         found.append((rank["medium"], group, "group"))
