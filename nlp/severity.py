@@ -138,9 +138,9 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # rubric were raised to medium, 141 to high and 6 to critical. (Asked first:
     # none of the checks below matters to a letter.) Stop 27: a letter's own learnt
     # model (nlp.letter_model, trained on real letters) may raise it to high, naming
-    # the words that did.
+    # the words that did; the rubric alone (learned=False) is no learnt model at all.
     if is_letter(text, rub):
-        return raise_letter(text, rub, found)
+        return found if danger is None else raise_letter(text, rub, found)
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
     if danger is None or (
