@@ -99,11 +99,14 @@ def test_held_out_letters_of_medium_and_above_are_not_rated_lower() -> None:
     """R3plus (46: medium 30, high 15, critical 1), held out: at least as high as labelled on
     main 10315b2 12, after i13s 14, after i13t 17 (under-rated 29 = 0.63); high letters rated
     high or above 1/15 throughout — collective action told in a letter is still mostly missed;
-    the one critical (a relative held by a pyramid-selling ring) is rated below high."""
+    the one critical (a relative held by a pyramid-selling ring) is rated below high. Stop 27
+    (the letter model, i13v; still held out): 20, high at high 4/15, the critical below high."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r3plus.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 46 and all(want != "low" for _, want in got)
-    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 17
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 20
     medium = [g for g, want in got if want == "medium"]
     assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 16
+    high = [g for g, want in got if want == "high"]
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 4

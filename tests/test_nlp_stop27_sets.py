@@ -1,0 +1,116 @@
+"""Stop 27's blind sets, guarded at the level they were scored unseen.
+
+* Triage set l (``blind13l_*``, issue 13), probes O and P (``probe_o``/``probe_p``, issue 14)
+  were written by helpers who saw only DESIGN.md, the seed and the issue's text, never the
+  code, the lexicon or ``config/severity.toml``; probe P half in the style of a message
+  board's posts (a title-like phrase, then 2–6 sentences).
+* ``letters_severity_r4.tsv`` (220 real letters of the contest's board, every one labelled) and
+  ``letters_severity_r4plus.tsv`` (70 letters that a second labeller rated medium or above while
+  reading 500 others): labelled blind by two helpers who read only the rubric, from letters no
+  earlier sample held; held out by the lead, no engineer saw them.
+
+Each was scored by the lead on main before stop 27's triage and routing merges and once on the
+merged result (tests/data/README.md, docs/severity.md and docs/classifier.md, "Stop 27"). These
+guards keep the level reached; once anyone tunes on a set they are no new estimate.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.classify import classify
+from nlp.emergency import detect
+from nlp.intent import classify_intent
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, SMALL, _letters, _rows
+
+
+def test_set_l_warnings_stay_where_they_were_scored() -> None:
+    """Set l's 100 warnings (30 critical), unseen: main f143f84 before stop 27's triage
+    critical 30/30, exact 0.82, under-rated 4, over-rated 14; merged stop 27 (i13w, i13v,
+    speed27, dfx19) critical 30/30, exact 0.87, under-rated 4 (a dozen clients planning to
+    complain together, five households sitting in, an online call to gather, three families'
+    joint complaint), over-rated 9 (past or settled self-harm threats and gatherings)."""
+    rows = _rows(DATA / "blind13l_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert all(g == "critical" for g in critical)
+    assert sum(g == want for g, want in got) >= 87
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 4
+
+
+def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
+    """Set l unseen, the same before and after stop 27: the emergency line for 65/65 dangers
+    now with the right number; false alarms 5/65 = 0.077 (missed: a TV drama's jump, a
+    father's old mine collapse retold, 救命啊 about a pay cut, a dish 辣得冒火, 气得要爆炸);
+    small talk 79/80, vague asked back 24/25, requests mistaken 0/100."""
+    em = _rows(DATA / "blind13l_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    harmless = [r for r in em if r["danger"] == "0"]
+    assert len(danger) == 65 and len(harmless) == 65
+    found = [(detect(r["text"]), r) for r in danger]
+    right = sum(
+        f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
+    )
+    assert right == 65
+    assert sum(detect(r["text"]) is not None for r in harmless) <= 5
+    nr = _rows(DATA / "blind13l_nonrequests.tsv")
+    talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
+    assert len(talk) == 80 and sum(talk) >= 79
+    vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
+    assert len(vague) == 25 and sum(vague) >= 24
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+
+
+@pytest.mark.parametrize(
+    ("name", "room", "bureau", "sure_right", "sure_share"),
+    [
+        # Probe O (240, about three quarters without the bureau's keyword), unseen on main
+        # f143f84 and on merged stop 27 alike: room 217 (0.904), bureau 205 (0.854),
+        # confidence >= 0.8 right 162/169 = 0.959 (targets 0.93 / 0.90: missed).
+        ("probe_o_citizen_messages.tsv", 217, 205, 162, 0.95),
+        # Probe P (200, half message-board posts), unseen on main 38444e5 and merged stop 27:
+        # room 181 (0.905), bureau 168 (0.840), confidence >= 0.8 right 141/147 = 0.959.
+        ("probe_p_citizen_messages.tsv", 181, 168, 141, 0.95),
+    ],
+)
+def test_probes_o_and_p_stay_where_they_were_scored(
+    name: str, room: int, bureau: int, sure_right: int, sure_share: float
+) -> None:
+    rows = _rows(DATA / name)
+    pairs = [(classify(r["text"]), r) for r in rows]
+    assert sum(c.room == r["room"] for c, r in pairs) >= room
+    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= bureau
+    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
+    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+def test_r4_letters_stay_where_they_were_scored() -> None:
+    """R4 (220 random letters: low 169, medium 36, high 15), held out: on main f143f84 exact
+    0.755, over-rated 18, under-rated 36 = 0.164, high at high 1/15; merged stop 27 (the letter
+    model) exact 0.755, over 18, under 36, high at high 2/15, medium at medium or above 13/36
+    (14 before). Missed, badly: under-rating target 0.05. No letter is a danger now; none
+    gets an emergency line."""
+    texts = _letters()
+    rows = _rows(DATA / "letters_severity_r4.tsv")
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert len(rows) == 220
+    assert sum(g == want for g, want in got) >= 166
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 18
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 36
+    assert not [r for r in rows if r["danger_now"] == "1"]
+    assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+def test_r4plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
+    """R4plus (70: medium 45, high 22, critical 3), held out: rated at least as labelled on main
+    f143f84 33, merged stop 27 37 (high at high 5/22 -> 9/22; critical 1/3 -> 1/3)."""
+    texts = _letters()
+    rows = _rows(DATA / "letters_severity_r4plus.tsv")
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert len(rows) == 70 and all(want != "low" for _, want in got)
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 37
+    high = [g for g, want in got if want == "high"]
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 9
