@@ -265,21 +265,24 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
     target = state.clock.now() + delta
     hold_until = target + HOLD
     fired = 0
-    for _ in range(MAX_STOPS):
-        due = await _next_due(state.db)
-        if due is None or due > target:
-            break
-        step = due - state.clock.now()
-        if step > timedelta(0):
-            state.clock.advance(step)
-        count = int(await state.run_timers(fold=False, hold_until=hold_until))
-        fired += count
-        if count == 0:
-            break  # due but not fireable now: do not spin
-    rest = target - state.clock.now()
-    if rest > timedelta(0):
-        state.clock.advance(rest)
-    return fired + int(await state.run_timers(hold_until=hold_until))
+    try:
+        for _ in range(MAX_STOPS):
+            due = await _next_due(state.db)
+            if due is None or due > target:
+                break
+            step = due - state.clock.now()
+            if step > timedelta(0):
+                state.clock.advance(step)
+            count = int(await state.run_timers(fold=False, hold_until=hold_until))
+            fired += count
+            if count == 0:
+                break  # due but not fireable now: do not spin
+        rest = target - state.clock.now()
+        if rest > timedelta(0):
+            state.clock.advance(rest)
+    finally:  # the last pass folds the jump's notices, whatever happened on the way
+        fired += int(await state.run_timers(hold_until=hold_until))
+    return fired
 
 
 async def handle_advance(request: web.Request) -> web.Response:

@@ -93,6 +93,9 @@ class Scheduler:
         self.service = service
         self.on_fired = on_fired
         self._stop = asyncio.Event()
+        #: While a caller runs several passes as one (``fold=False``), its hold: the
+        #: background loop's passes in between hold their notices as long and do not fold.
+        self._batch_hold: datetime | None = None
 
     async def run_due(
         self,
@@ -115,14 +118,19 @@ class Scheduler:
             How many timers were fired (stale ones included: they are marked
             fired and do nothing).
         """
+        if not fold:
+            self._batch_hold = hold_until
+        fold_now = fold and (hold_until is not None or self._batch_hold is None)
+        hold = hold_until or self._batch_hold
         fired = 0
         try:
             while fired < limit:
-                if not await self._fire_one(hold_until):
+                if not await self._fire_one(hold):
                     break
                 fired += 1
         finally:
-            if fold:
+            if fold_now:
+                self._batch_hold = None
                 try:
                     digests, rows = await self.service.fold_digests(self.clock.now())
                     if digests:
