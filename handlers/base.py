@@ -58,22 +58,39 @@ class SavedNotes:
     the handler fails afterwards, the error handler tells the user that their
     input was saved (and under which number) instead of asking them to repeat it.
     Bounded: only the newest ``size`` updates are remembered.
+
+    Something saved under the update's intake key (a case filed: a replay finds it
+    and files nothing again, :mod:`storage.intake_keys`) is marked ``replayable``:
+    after a transient failure (a 429 on the reply) such an update is replayed like
+    one that saved nothing, and the replay sends what the person did not get.
     """
 
     def __init__(self, size: int = 1000) -> None:
-        self._notes: OrderedDict[int, str] = OrderedDict()
+        self._notes: OrderedDict[int, tuple[str, bool]] = OrderedDict()
         self._size = size
 
-    def mark(self, update_id: int, note: str) -> None:
-        """Record that update ``update_id`` saved something (``note``: what, in Chinese)."""
-        self._notes[update_id] = note
+    def mark(self, update_id: int, note: str, *, replayable: bool = False) -> None:
+        """Record that update ``update_id`` saved something (``note``: what, in Chinese).
+
+        ``replayable``: what was saved is keyed by the update, so a replay repeats nothing.
+        """
+        earlier = self._notes.get(update_id)
+        if earlier is not None:
+            replayable = replayable and earlier[1]
+        self._notes[update_id] = (note, replayable)
         self._notes.move_to_end(update_id)
         while len(self._notes) > self._size:
             self._notes.popitem(last=False)
 
+    def replayable(self, update_id: int) -> bool:
+        """Whether everything update ``update_id`` saved is safe to replay (also: nothing)."""
+        earlier = self._notes.get(update_id)
+        return earlier is None or earlier[1]
+
     def pop(self, update_id: int) -> str | None:
         """What update ``update_id`` saved, if anything (forgotten afterwards)."""
-        return self._notes.pop(update_id, None)
+        earlier = self._notes.pop(update_id, None)
+        return None if earlier is None else earlier[0]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -194,9 +211,12 @@ def message_text(update: Update) -> str:
     return message.text or message.caption or ""
 
 
-def mark_saved(update: Update, context: BotContext, note: str) -> None:
-    """Record that this update saved something (see :class:`SavedNotes`) and wake delivery."""
-    context.saved_notes.mark(update.update_id, note)
+def mark_saved(update: Update, context: BotContext, note: str, *, replayable: bool = False) -> None:
+    """Record that this update saved something (see :class:`SavedNotes`) and wake delivery.
+
+    ``replayable``: a case filed under the update's intake key (a replay files nothing).
+    """
+    context.saved_notes.mark(update.update_id, note, replayable=replayable)
     context.runtime.outbox_written()
 
 

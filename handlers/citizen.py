@@ -210,10 +210,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
 async def _not_a_request(
     update: Update, context: BotContext, person: PersonInfo, text: str, verdict: Triage
 ) -> str | int | None:
-    """Danger now (the emergency line, then filed at once), small talk, or too vague."""
+    """Danger now (filed at once, then the emergency line), small talk, or too vague."""
     if verdict.emergency is not None:
-        await say(update, verdict.emergency.line)
-        return await _file_emergency(update, context, person.id, text)
+        return await _file_emergency(update, context, person.id, text, verdict.emergency.line)
     if verdict.kind == "vague":
         await say(update, texts.VAGUE_QUESTION)
     else:
@@ -222,10 +221,15 @@ async def _not_a_request(
 
 
 async def _file_emergency(
-    update: Update, context: BotContext, person_id: int, text: str
+    update: Update, context: BotContext, person_id: int, text: str, line: str
 ) -> str | int:
-    """Danger now: file at once (critical, see ``CaseService.file_request``); the receipt
-    comes from the outbox.
+    """Danger now: file at once (critical, see ``CaseService.file_request``), then the
+    emergency ``line``; the receipt comes from the outbox.
+
+    Filed before anything is sent, under the update's intake key: when a reply fails
+    for a transient reason (Telegram's 429), the case and its alerts exist, and the
+    update is replayed after the wait; the replay files nothing again and sends the
+    line and the details step (trial 28 P1).
 
     A problem being filed (the draft) is kept: the citizen is told so, with
     继续提交 to go on once the emergency's details step is over. A photo sent with
@@ -240,6 +244,7 @@ async def _file_emergency(
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
     if await emergency_open.joins(update, context, person_id, text, kind, photos):
+        await say(update, line)
         return ConversationHandler.END
     try:
         view = await runtime.cases.file_request(
@@ -247,11 +252,13 @@ async def _file_emergency(
         )
     except CaseError as exc:
         log.info("emergency of %s refused: %s", person_id, exc.code)
+        await say(update, line)
         await say(update, exc.message)
         return ConversationHandler.END
-    mark_saved(update, context, f"编号 {view.number}")
+    mark_saved(update, context, f"编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    await say(update, line)
     if kind is not None:
         emergency_open.remember(context, view, kind)
     if isinstance(draft, dict) and draft.get("text"):
@@ -279,8 +286,7 @@ def emergency_first(
         person = await who(update, context)
         if person is None:
             return None
-        await say(update, verdict.emergency.line)
-        return await _file_emergency(update, context, person.id, text)
+        return await _file_emergency(update, context, person.id, text, verdict.emergency.line)
 
     return guarded
 

@@ -10,8 +10,9 @@ department picker (trial 26 T2). Once the case is final, messages are read as us
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
@@ -85,17 +86,12 @@ _MEDIA_LABEL = {
 }
 
 
-async def media_passed_on(update: Update, context: BotContext, person_id: int) -> bool:
-    """A voice, photo, file or sticker from someone whose self-harm case is open
-    (trial 27 N18): added to the case as 补充说明 — a photo itself, anything else by
-    its Telegram file reference, which the station can open with the bot — and the
-    person gets the human answer with the crisis line (from the outbox). False when
-    no crisis case is open or it cannot take it any more."""
-    message = update.effective_message
-    case_id = open_case(context)
-    if message is None or case_id is None:
-        return False
+def attachment(message: Message) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """What a voice, photo, file or sticker adds to a case as 补充说明: the note's text
+    ('' when the message carries none of them), the photo, and the other media as
+    ``(kind, file_id)``, which the outbox sends on by file_id (trial 27 N18)."""
     photos: tuple[str, ...] = ()
+    media: tuple[tuple[str, str], ...] = ()
     note = ""
     for kind, label in _MEDIA_LABEL.items():
         item = getattr(message, kind, None)
@@ -106,18 +102,39 @@ async def media_passed_on(update: Update, context: BotContext, person_id: int) -
             note = f"【{label}】见随后发送的照片"
         else:
             seconds = getattr(item, "duration", None)
+            if isinstance(seconds, timedelta):  # python-telegram-bot 22 gives a timedelta
+                seconds = round(seconds.total_seconds())
             length = f"，{seconds}秒" if seconds else ""
             emoji = getattr(item, "emoji", None) if kind == "sticker" else None
             shown = f" {emoji}" if emoji else ""
-            note = f"【{label}{length}{shown}】文件编号：{item.file_id}"
+            # Sent on to the station by its file_id (sendVoice, sendVideo …), so
+            # they hear and see it; the reference stays in the note (trial 27 N18).
+            media = ((kind, str(item.file_id)),)
+            note = f"【{label}{length}{shown}】见随后转发的{label}（文件编号：{item.file_id}）"
         break
     if not note:
-        return False
+        return "", (), ()
     caption = (message.caption or "").strip()
-    text = f"{caption}\n{note}" if caption else note
+    return (f"{caption}\n{note}" if caption else note), photos, media
+
+
+async def media_passed_on(update: Update, context: BotContext, person_id: int) -> bool:
+    """A voice, photo, file or sticker from someone whose self-harm case is open
+    (trial 27 N18): added to the case as 补充说明, and what was sent reaches the
+    station itself (a photo with the case's photos, a voice, video or file sent on by
+    its Telegram file_id, its reference kept in the note) — and the
+    person gets the human answer with the crisis line (from the outbox). False when
+    no crisis case is open or it cannot take it any more."""
+    message = update.effective_message
+    case_id = open_case(context)
+    if message is None or case_id is None:
+        return False
+    text, photos, media = attachment(message)
+    if not text:
+        return False
     try:
         view = await context.runtime.cases.add_reporter_note(
-            person_id, case_id, text, photos=photos
+            person_id, case_id, text, photos=photos, media=media
         )
     except CaseError as exc:
         log.info("crisis media of %s on case %s not added: %s", person_id, case_id, exc.code)

@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
-from bot.services.cases import TimelineEntry
+from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import texts
@@ -38,7 +38,7 @@ from handlers.base import (
 )
 from handlers.flow import expiring, redo, step_conversation
 from handlers.texts.reporter_acts import list_markup
-from storage.enums import OPEN_STATUSES
+from storage.enums import OPEN_STATUSES, CaseStatus
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,24 @@ async def show_status(update: Update, context: BotContext) -> None:
         texts.status_list(views, timelines, runtime.settings.timezone),
         list_markup(views),
     )
+    await offer_follow_ups(update, context, views)
+
+
+#: Pending follow-ups (回访) offered again under /status, newest first.
+MAX_FOLLOW_UPS_SHOWN = 3
+
+
+async def offer_follow_ups(update: Update, context: BotContext, views: list[CaseView]) -> None:
+    """The 回访 of each of the person's requests that is 办结 but not yet rated, with its
+    buttons: the question may never have reached them (they had blocked the bot when it
+    was sent, trial 28 P2), and it is the only way to rate or reopen the case."""
+    pending = [v for v in views if v.status == CaseStatus.RESOLVED and v.kind != "warning"]
+    codec = context.runtime.codec
+    for view in pending[:MAX_FOLLOW_UPS_SHOWN]:
+        markup = InlineKeyboardMarkup.de_json(
+            nt.follow_up_markup(codec, view.id, view.version), None
+        )
+        await reply(update, nt.follow_up_question(view), markup)
 
 
 async def answer_progress_question(update: Update, context: BotContext, person_id: int) -> bool:

@@ -48,7 +48,6 @@ from handlers.officer_filing import (
     W_CONFIRM,
     W_REASON,
     W_TEXT,
-    danger_line,
     file_warning,
     not_a_description,
     officer_of,
@@ -119,9 +118,13 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             return W_CONFIRM if pending is not None else ConversationHandler.END
         if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
             return await ask(update, context, pending, text[1].strip(), one_shot=True)
-        await danger_line(update, text[1])
         await file_warning(
-            update, context, person, {"text": text[1].strip(), "photos": []}, one_shot=True
+            update,
+            context,
+            person,
+            {"text": text[1].strip(), "photos": []},
+            one_shot=True,
+            line=True,
         )
         if pending is not None:  # danger now does not wait: the proposal is kept
             warn_data(context)["warn"] = pending
@@ -194,8 +197,9 @@ def emergency_first(
         person = await officer_of(update, context)
         if person is None:
             return state
-        await danger_line(update, text)
-        await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
+        await file_warning(
+            update, context, person, {"text": text, "photos": []}, one_shot=True, line=True
+        )
         warn_data(context)["warn"] = kept  # filing clears the slot: the draft goes back
         await reply(update, warning_draft_kept(kept.get("text"), bool(kept.get("number"))))
         return state

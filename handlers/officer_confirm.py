@@ -102,7 +102,6 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
     except CaseError:
         await reply(update, texts.EMPTY_TEXT)
         return None
-    await danger_line(update, text)
     draft: dict[str, Any] = {
         "at": stamp(context),
         "text": text,
@@ -121,12 +120,15 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
         draft["msg"] = previous["msg"]
     warn_data(context)["warn"] = draft
     if preview.severity == "critical":
-        return await file_at_once(update, context, draft)
+        return await file_at_once(update, context, draft, line=True)
+    await danger_line(update, text)
     await propose(update, context, draft)
     return W_CONFIRM
 
 
-async def file_at_once(update: Update, context: BotContext, draft: dict[str, Any]) -> str | None:
+async def file_at_once(
+    update: Update, context: BotContext, draft: dict[str, Any], *, line: bool = False
+) -> str | None:
     """A warning the rules rate 特别重大 is filed and alerted now, without waiting for 确认.
 
     An officer on the phone to 110 may never press it. The receipt comes at once, with
@@ -138,11 +140,12 @@ async def file_at_once(update: Update, context: BotContext, draft: dict[str, Any
     person = await officer_of(update, context)
     if person is None:
         return None
-    # What was filed and why (分类, 等级, 定级依据), then the receipt with its number.
-    await reply(
-        update, texts.fit(texts.warning_proposal(draft, context.runtime.district, at_once=True))
+    # Filed first; then (``line``: the number to call) what was filed and why (分类, 等级,
+    # 定级依据), then the receipt with its number.
+    shown = texts.fit(texts.warning_proposal(draft, context.runtime.district, at_once=True))
+    view = await file_warning(
+        update, context, person, draft, one_shot=True, line=line, preface=shown
     )
-    view = await file_warning(update, context, person, draft, one_shot=True)
     if view is None:
         return None
     await reply(update, texts.WARNING_FILED_AT_ONCE)

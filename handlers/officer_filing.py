@@ -89,17 +89,24 @@ async def file_warning(
     draft: dict[str, Any],
     *,
     one_shot: bool = False,
+    line: bool = False,
+    preface: str | None = None,
     ask_repeat: bool = True,
 ) -> CaseView | None:
     """File a warning from a draft dict and tell the officer.
 
     ``one_shot`` (``/warn TEXT``): the receipt carries the guided flow's after-filing
-    actions as buttons (补充地点/人数/照片, 补充说明, 撤回).
+    actions as buttons (补充地点/人数/照片, 补充说明, 撤回). ``line``: danger now, the
+    number to call comes first (:func:`danger_line`); ``preface``: a text sent before
+    the receipt. The warning is filed (and its alerts queued) before anything is sent,
+    under the update's intake key: when a reply fails for a transient reason (a 429),
+    the update is replayed, files nothing again and sends the replies (trial 28 P1).
 
     ``ask_repeat``: a text that repeats an open warning of the officer's (the same or
     near-identical words within 24 h; trial 28 P4) is not filed yet: the officer is asked
     补充到原预警 / 作为新预警提交 (:mod:`handlers.warning_repeat`) and None is returned.
-    A critical one is filed at once and linked to the earlier one instead.
+    A critical one is filed at once and linked to the earlier one instead. A replayed
+    update finds the warning it filed itself, not a repeat.
     """
     runtime = context.runtime
     linked: CaseView | None = None
@@ -140,7 +147,7 @@ async def file_warning(
         return None
     finally:
         warn_data(context).pop("warn", None)
-    mark_saved(update, context, f"预警编号 {view.number}")
+    mark_saved(update, context, f"预警编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(
         "warning %s (%s) filed by %s: %s",
@@ -149,6 +156,10 @@ async def file_warning(
         person.id,
         masked(warning.text),
     )
+    if line:
+        await danger_line(update, warning.text)
+    if preface:
+        await reply(update, preface)
     rubric = draft.get("rubric")
     await reply(
         update,

@@ -21,12 +21,13 @@ import re
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
+    PRIVATE,
     PRIVATE_TEXT,
     App,
     BotContext,
@@ -38,6 +39,7 @@ from handlers.base import (
     who,
 )
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
+from handlers.reporter_media import note_media
 from handlers.texts import reporter_acts as rt
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,11 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         # Danger now is also a report of its own: the emergency line, a critical case.
         return redo(update, context)
     return ConversationHandler.END
+
+
+async def _note_media(update: Update, context: BotContext) -> str | int:
+    """The 补充说明 sent as a voice, photo, video or file (trial 27 N18)."""
+    return await note_media(update, context, KEY, RA_NOTE)
 
 
 async def note_cancel(update: Update, context: BotContext) -> int:
@@ -292,7 +299,10 @@ def register(application: App) -> None:
             ),
         ],
         states={
-            RA_NOTE: [MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text))],
+            RA_NOTE: [
+                MessageHandler(PRIVATE_TEXT, expiring(KEY)(note_text)),
+                MessageHandler(PRIVATE & ~filters.COMMAND, expiring(KEY)(_note_media)),
+            ],
             RA_WITHDRAW: [
                 MessageHandler(PRIVATE_TEXT, expiring(WKEY)(withdraw_reason)),
                 CallbackQueryHandler(

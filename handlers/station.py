@@ -50,6 +50,7 @@ from handlers.station_notes import (
     note_expected,
     note_text,
 )
+from handlers.warning_level import level_picker
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,9 @@ async def _card_button(
             return
         if act == CaseAction.CHOOSE_ROOM:
             await _choose_bureau(update, context, person, action)
+            return
+        if act == CaseAction.LEVEL:  # the district office's 更改等级 (trial 27 N10)
+            await level_picker(update, context, person.id, action.case_id)
             return
         view: CaseView
         if act == CaseAction.ACKNOWLEDGE:

@@ -64,6 +64,21 @@ async def level_button(update: Update, context: BotContext) -> None:
     await reply(update, lt.picker(choice), lt.picker_markup(choice))
 
 
+async def level_picker(update: Update, context: BotContext, person_id: int, case_id: int) -> None:
+    """更改等级 pressed on a warning's card (the district office, trial 27 N10): the
+    levels it may choose, as a new message under the card (refused in Chinese otherwise)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        choice = await context.runtime.cases.level_choice(person_id, case_id)
+    except CaseError as exc:
+        log.info("level picker of case %s for %s refused: %s", case_id, person_id, exc.code)
+        await query.answer(exc.message, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, lt.picker(choice), lt.picker_markup(choice))
+
+
 async def level_chosen(update: Update, context: BotContext) -> str | int | None:
     """A level pressed: changed at once, or its reason asked for (a critical one lowered)."""
     query = update.callback_query

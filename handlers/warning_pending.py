@@ -29,7 +29,6 @@ from handlers.officer_confirm import confirm, propose_text, warning_text
 from handlers.officer_filing import (
     W_CONFIRM,
     W_TEXT,
-    danger_line,
     file_warning,
     not_a_description,
     officer_of,
@@ -165,8 +164,9 @@ async def _settle(
         await reply(update, texts.WARN_PROMPT, texts.REMOVE_KEYBOARD)
         return W_TEXT
     if pending.get("one_shot"):
-        await danger_line(update, text)
-        await file_warning(update, context, person, {"text": text, "photos": []}, one_shot=True)
+        await file_warning(
+            update, context, person, {"text": text, "photos": []}, one_shot=True, line=True
+        )
         return ConversationHandler.END
     return await propose_text(update, context, text)
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.background import asks_what_if, fears_only, is_letter, names_a_category
+from nlp.background import (
+    asks_what_if,
+    doubts_media,
+    fears_only,
+    is_letter,
+    names_a_category,
+)
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now
 from nlp.families import animal_scene, match_families
@@ -155,6 +161,8 @@ def detect(
     then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a kind of case named, no event told.
     then = then or names_a_category(norm, rub)
+    # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
+    then = then or doubts_media(norm, rub)
     model_says = (
         scored is not None
         and "danger" in scored.fired

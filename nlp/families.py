@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.background import animal_subject, background_of, is_letter, letter_now
+from nlp.background import animal_subject, background_of, is_letter, letter_now, named_spans
 from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
@@ -102,15 +102,22 @@ def _excluded(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 class _Excluder:
     """A family's look-alikes in a text, found only when a match needs them."""
 
-    def __init__(self, occ: Occurrences, words: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        occ: Occurrences,
+        words: tuple[str, ...],
+        names: list[tuple[int, int]] | None = None,
+    ) -> None:
         self._occ = occ
         self._words = words
+        self._names = names or []
         self._spans: list[tuple[int, int]] | None = None
 
     def __call__(self, start: int, end: int) -> bool:
-        """True if ``text[start:end]`` overlaps a look-alike."""
+        """True if ``text[start:end]`` overlaps a look-alike or a name (``named_spans``)."""
         if self._spans is None:
             self._spans = [(p, p + len(w)) for w in self._words for p in self._occ[w]]
+            self._spans.extend(self._names)
         return _excluded(self._spans, start, end)
 
 
@@ -245,9 +252,11 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
         for i, k in index.combos_of.get(w, ()):
             combo_hits.setdefault(i, set()).add(k)
     matches: list[Match] = []
+    # 那家“一把刀”刀削面馆, 《烈火英雄》: a name or a title is no event (nlp.background).
+    names = named_spans(text, rubric) if word_hits or combo_hits else []
     for i in sorted(word_hits.keys() | combo_hits.keys()):
         fam = rubric.families[i]
-        excluded = _Excluder(occ, fam.exclude)
+        excluded = _Excluder(occ, fam.exclude, names)
         hits: list[tuple[int, str]] = []
         animal = fam.name in rubric.animal_families
         for word in word_hits.get(i, ()):
@@ -279,6 +288,15 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 now, future, past, hearsay = _context(
                     text, rubric, start, start + len(word), fam.present
                 )
+                # 这里老有人打架，现在又打起来了: a habit or a past told first, then the
+                # event now: a later expression not in the past times the match (stop 27).
+                if past and not hearsay:
+                    for p, w in hits[1:]:
+                        later = _context(text, rubric, p, p + len(w), fam.present)
+                        if not later[2]:
+                            start, word = p, w
+                            now, future, past, hearsay = later
+                            break
                 background = background_of(text, rubric, fam, start, words)
                 now = now and background in ("", "told") and letter_now(text, rubric, start)
             else:

@@ -79,17 +79,31 @@ def _bigram_code(bigram: str) -> int:
 
 
 def _text_bigrams(text: str) -> set[int]:
-    """The codes (:func:`_bigram_code`) of every bigram of ``text``.
+    """The codes (:func:`_bigram_code`) of every bigram of ``text`` (do not change the set).
 
     The UTF-32 bytes read as 64-bit words from offset 0 and from offset 4 are
-    the bigrams at even and at odd places.
+    the bigrams at even and at odd places. The last text's set is kept: the
+    letter model (:mod:`nlp.letter_model`) reads the bigrams of the letter the
+    rubric has just read.
     """
+    last = _LAST_BIGRAMS
+    if last[0] is text:
+        return last[1]
     data = memoryview(text.encode("utf-32-le", "surrogatepass"))
     size = len(data)
     codes = set(data[: size // 8 * 8].cast("Q").tolist())
     if size > 4:
         codes.update(data[4 : 4 + (size - 4) // 8 * 8].cast("Q").tolist())
+    _remember_bigrams(text, codes)
     return codes
+
+
+_LAST_BIGRAMS: tuple[str | None, set[int]] = (None, set())
+
+
+def _remember_bigrams(text: str, codes: set[int]) -> None:
+    global _LAST_BIGRAMS
+    _LAST_BIGRAMS = (text, codes)
 
 
 def index_of(rubric: Rubric) -> FamilyIndex:

@@ -35,7 +35,8 @@ from nlp.intent_polite import (
     SEASONAL_GREETINGS,
     SETTLED,
 )
-from nlp.intent_words import ACKS, FIRST_USE, FIRST_USE_OF, GREETINGS, THANKS, TROUBLE, VAGUE
+from nlp.intent_vague import VAGUE
+from nlp.intent_words import ACKS, FIRST_USE, FIRST_USE_OF, GREETINGS, THANKS, TROUBLE
 from nlp.normalize import normalize
 
 __all__ = ["VAGUE_QUESTION", "Intent", "classify_intent"]
@@ -102,6 +103,9 @@ _THANKED_FOR = re.compile(
     "解答|回复|回答|答复|帮助|帮忙|服务|指导|解释|讲解|指点|提醒|付出|关心|关照|支持|指引|"
     "辛苦|工作|处理|办理|答疑|跟进|协调|告知|通知|提示|说明|分享|理解|配合|信任|这么|那么|这|那|如此|和|与|verymuch|somuch|alot|again"
 )
+# A nickname as the whole of what is left (小民, 老王, 阿强); not a word for a
+# place, a school or a pest (小区, 小学, 老鼠), which stays a request.
+_NICKNAME = re.compile(r"^[小老阿][^区学孩鼠人\W\d_a-z]$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _GREETINGS_RE = alternation(GREETINGS)
 _THANKS_RE = alternation(THANKS)
@@ -233,6 +237,8 @@ def _only_polite(core: str, thanks: bool, more: bool, asks: bool = False) -> boo
                 core = _PLANS_RE.sub("", _SETTLED_RE.sub("", core))
     fillers = _MORE_FILLERS if more else _FILLERS
     core = "".join(ch for ch in core if ch not in fillers)
+    # 小民你好, 老王好, 阿强你好: a nickname is whom a greeting is for (stop 27).
+    core = _NICKNAME.sub("", core)
     return not core or (thanks and not more and all(ch in _PRAISE for ch in core))
 
 

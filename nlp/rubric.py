@@ -163,6 +163,14 @@ class Rubric:
     asked: tuple[str, ...] = ()
     no_incident: tuple[str, ...] = ()
     not_taken_back: tuple[str, ...] = ()
+    panic: tuple[str, ...] = ()
+    doubted: tuple[str, ...] = ()
+    media: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    lone: tuple[str, ...] = ()
+    not_lone: tuple[str, ...] = ()
+    lone_families: tuple[str, ...] = ()
+    dating: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -376,6 +384,14 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         asked=_words(mods.get("asked"), source, "modifiers.asked"),
         no_incident=_words(mods.get("no_incident"), source, "modifiers.no_incident"),
         not_taken_back=_words(mods.get("not_taken_back"), source, "modifiers.not_taken_back"),
+        panic=_words(mods.get("panic"), source, "modifiers.panic"),
+        doubted=_words(mods.get("doubted"), source, "modifiers.doubted"),
+        media=_words(mods.get("media"), source, "modifiers.media"),
+        named=_words(mods.get("named"), source, "modifiers.named"),
+        lone=_words(mods.get("lone"), source, "modifiers.lone"),
+        not_lone=_words(mods.get("not_lone"), source, "modifiers.not_lone"),
+        lone_families=_words(mods.get("lone_families"), source, "modifiers.lone_families"),
+        dating=_words(mods.get("dating"), source, "modifiers.dating"),
     )
 
 

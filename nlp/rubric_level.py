@@ -16,6 +16,7 @@ Depends on :mod:`nlp.rubric`, :mod:`nlp.families`, :mod:`nlp.background`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlp.background import is_letter
@@ -23,6 +24,7 @@ from nlp.clauses import negated_at, sentence_of
 from nlp.families import SELF_HARM, Occurrences, match_families
 from nlp.family_index import any_in, found_in
 from nlp.headcount import head_count as _head_count
+from nlp.headcount import head_counts
 from nlp.letters import (
     acting_head,
     acts_together,
@@ -92,6 +94,8 @@ def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     return True
 
 
+_CLAUSE_SPLIT = r"[，。；！？、,.;!?\s]"
+
 HEARSAY_MAX = "medium"
 """The highest level a family found after a rumour word sets (rumours causing panic)."""
 
@@ -104,9 +108,20 @@ def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
     (下周, 准备, 约好) with no ``now`` or urgency word (正在, 现场, 明天)."""
     lo, hi = sentence_of(text, max(0, end - 1), end)
     sentence = text[lo:hi]
-    # 百余户村民准备明天集体到区政府上访: tomorrow is no longer a plan but an event coming.
-    if any(w in sentence for w in (*rub.now, *rub.urgency)):
-        return False
+    # 百余户村民准备明天集体到区政府上访: tomorrow is no longer a plan but an event coming;
+    # but 今天群里在商量周三先集体去… is today's planning (stop 27).
+    # 维权群，已经三百多人: 已经 before the count tells the size reached, not an act now.
+    at = end - lo
+    for w in (*rub.now, *rub.urgency):
+        p = sentence.find(w)
+        while p >= 0:
+            after = sentence[p + len(w) :]
+            clause = re.split(_CLAUSE_SPLIT, after[:12], maxsplit=1)[0]
+            gap = at - p - len(w)
+            own = 0 < gap <= 8 and len(re.split(_CLAUSE_SPLIT, after, maxsplit=1)[0]) >= gap
+            if not own and not any(x in clause for x in rub.planning):
+                return False
+            p = sentence.find(w, p + 1)
     return any(w in sentence for w in rub.future) or any(w in sentence for w in rub.planning)
 
 
@@ -126,6 +141,28 @@ def _pastime(
     return all(w in rub.together for w in rub.collective_words if occ[w])
 
 
+_SIZE_OF = re.compile(r"的(?:厂|工厂|公司|企业|单位|学校|群|大群|村|小区|医院|工地)")
+"""After a head count, an organisation it measures (几百人的厂, 三百多人的群): its size."""
+
+
+_GROUPS = frozenset({"headcount", "collective", "gathering"})
+"""What sets a level by a group acting: a ``dating`` urgency word (今天) raises only these."""
+
+
+def _lone(text: str, start: int, rub: Rubric) -> bool:
+    """True if the sentence of a match at ``start`` has one person as its subject
+    (``lone``: 他, 此人) and names nobody acting with them (``not_lone``, a head
+    count of ``[collective] min_people``): 他说以后天天来这儿堵门."""
+    lo, hi = sentence_of(text, start, start + 1)
+    sentence = text[lo:hi]
+    if not any(w in sentence[: start - lo] for w in rub.lone):
+        return False
+    if any(w in sentence for w in rub.not_lone):
+        return False
+    count = _head_count(sentence)
+    return count is None or count[0] < rub.collective_min
+
+
 def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     """The rubric's own assessment of a normalised text (no learned model)."""
     rub = rubric if rubric is not None else default_rubric()
@@ -139,6 +176,9 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # 网传化工园区要爆炸: a story going round is a rumour (medium), not the event.
         if m.hearsay:
             level = min(level, rank[HEARSAY_MAX])
+        # 他…说不给说法以后天天来这儿堵门: one person's threat (stop 27).
+        if fam.name in rub.lone_families and not m.now and _lone(text, m.start, rub):
+            level = min(level, rank["medium"])
         # 一旦失火后果不堪设想: a hazard feared (medium at most); a long letter's
         # old accident or argued hazard: at most `[letters] background_max`.
         if m.background in ("risk", "letter"):
@@ -173,6 +213,13 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         found.append((rank[rub.collective_level], crowd, "collective"))
     # A letter's number of people counts where it acts (nlp.letters.acting_head).
     head = acting_head(text, rub) if letter else _head_count(text)
+    # 一个三百人的村，今天一百多人堵在村口: past an organisation's size, the largest
+    # count of people themselves (stop 27).
+    if head is not None and not letter and _SIZE_OF.match(text, head[1]):
+        people = [(v, e) for v, _, e in head_counts(text) if not _SIZE_OF.match(text, e)]
+        most = min((t for t, lvl in rub.headcount if lvl == "critical"), default=0)
+        if people and most and max(people)[0] >= most:
+            head = max(people)
     # 我代表1100户业主, 关乎上千人切身利益: in a long letter or a request to an
     # office a number of people is the size of those concerned, not a crowd,
     # unless its sentence tells them acting together (聚集, 上访, 堵, 静坐 ...).
@@ -192,6 +239,10 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
                 # 下周组织一百来人去区里: a crowd planned is collective action (high);
                 # only one gathered or acting now is the most serious.
                 if level > rank["high"] and _planned_crowd(text, head[1], rub):
+                    level = rank["high"]
+                # 明天要集体去管委会，几百人的厂: the size of an organisation is those
+                # concerned, not a crowd gathered (stop 27).
+                if level > rank["high"] and _SIZE_OF.match(text, head[1]):
                     level = rank["high"]
                 # 千名教师长年集体上访: a letter tells of a crowd; it sees one
                 # gathered only when its sentence says now (现在, 正在).
@@ -225,7 +276,15 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         if len(signs) >= rub.letter_many_signs and len(kinds) >= 3:
             level_i = rank["high"]
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
-    if urgency and level_i >= rank[rub.urgency_bump_from]:
+    # 今天几家人在楼下对骂: a quarrel between households today is still a dispute
+    # (medium); urgency raises threats and plans, not a quarrel (stop 27).
+    top = {fam for r, _, fam in found if r == level_i}
+    quarrel = top <= {"dispute"}
+    # 今天 dates a report: alone it raises a group acting, not one person's threat.
+    # 今天下午一个上访人在窗口…: a gathering word with one person counted is no group.
+    crowd_top = bool(top & _GROUPS) and (heads is None or heads >= rub.collective_min)
+    dated_only = all(w in rub.dating for w in urgency) and not crowd_top
+    if urgency and level_i >= rank[rub.urgency_bump_from] and not quarrel and not dated_only:
         bumped = max(level_i, min(level_i + 1, rank[rub.urgency_bump_max]))
         if bumped > level_i:
             reasons = [*(w for r, w, _ in found if r == level_i), *urgency]
@@ -263,7 +322,13 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         m.past for m in matches if rank[m.family.level] >= max(level_i, rank["high"])
     )
     if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
-        level_i, reasons = 0, settled
+        # 说储罐要爆炸…老人拖家带口往亲戚家走…其实厂里一切正常: a rumour acted on is a
+        # rumour causing panic (medium) whatever its content proved (stop 27).
+        panic = found_in(text, rub.panic) if any(m.hearsay for m in matches) else ()
+        if panic:
+            level_i, reasons = min(level_i, rank[HEARSAY_MAX]), [*panic]
+        else:
+            level_i, reasons = 0, settled
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
     families = list(dict.fromkeys(fam for _, _, fam in found))

@@ -22,12 +22,20 @@ from __future__ import annotations
 
 import re
 
-from nlp.background import asks_what_if, fears_only, is_letter, names_a_category
+from nlp.background import (
+    asks_what_if,
+    doubts_media,
+    fears_only,
+    is_letter,
+    named_spans,
+    names_a_category,
+)
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import claim_over
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
+from nlp.letter_model import raise_letter
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
@@ -144,7 +152,11 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
     if "pastime" in found.families:
         heads = tuple(h for h in heads if h == "critical")
-    if heads and rank[heads[0]] > rank[HEARSAY_MAX] and any_in(text, rub.hearsay):
+    if (
+        heads
+        and rank[heads[0]] > rank[HEARSAY_MAX]
+        and (any_in(text, rub.hearsay) or doubts_media(text, rub))
+    ):
         heads = tuple(h for h in heads if rank[h] <= rank[HEARSAY_MAX])
     # A nuisance or an ordinary complaint (太吵, 挡住阳光, 施工许可): its topic words
     # (塔吊, 河边) are no life at risk now (product trial D9), as for the emergency line.
@@ -173,13 +185,15 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
         )
     ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
         heads = tuple(h for h in heads if h == "medium")
-    # A long letter (nlp.families.is_letter) is rated by the rubric alone: the
+    # A long letter (nlp.families.is_letter) is not raised by this model: the
     # model learnt from messages of at most about 100 characters, and over a
     # 400-character complaint its n-grams add up to any level by their number
     # (医院, 马路, 液化气, 维权 ...): 1,067 of 2,389 real letters rated low by the
     # rubric were raised to medium, 141 to high and 6 to critical.
+    # Stop 27: a letter's own learnt model (nlp.letter_model, trained on real
+    # letters) may raise a medium letter to high, naming the words that did.
     if is_letter(text, rub):
-        return found
+        return raise_letter(text, rub, found)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.
     if names_a_category(text, rub):
@@ -241,7 +255,11 @@ def mask_look_alikes(text: str, rubric: Rubric | None = None) -> str:
     separator, so the model cannot take 上吊 or 落水 from them either: a
     district that adds a look-alike in TOML fixes the model too.
     """
-    pattern = _look_alikes(rubric if rubric is not None else default_rubric())
+    rub = rubric if rubric is not None else default_rubric()
+    # 那家“刀客”火锅店, 《烈火英雄》: a name or a title is no evidence either (stop 27).
+    for start, end in reversed(named_spans(text, rub)):
+        text = text[:start] + "，" + text[end:]
+    pattern = _look_alikes(rub)
     return pattern.sub("，", text) if pattern is not None else text
 
 

@@ -9,10 +9,16 @@ issue 14's split, weighted ``real_weight``) and the hand-written and probe sets
 
 The combination with the lexicon and the confidence are fitted on
 cross-validated answers: each row is scored by a model trained without its
-fold (folds by a SHA-256 of the text) and, for real rows, by a lexicon mined
-without that row when one is given (``cv_probs``). The calibration is an
-isotonic regression (pool adjacent violators, written out here) of "the
-answer was right" on the answer's raw top probability.
+fold and, for real rows, by a lexicon mined without that row when one is
+given (``cv_probs``). Folds are drawn by a SHA-256 of the row's ``group``
+(since stop 27 the set a row comes from: a probe's writer), so that every row
+of a set is scored by a model that never saw that writer's wording — the
+situation of a fresh blind probe; rows without a group are folded by their
+text. The calibration is an isotonic regression (pool adjacent violators,
+written out here) of "the answer was right" on the answer's raw top
+probability, fitted only on the rows whose ``calibrate`` is true (since stop
+27: sets no duty vocabulary or rule was written from, whose cross-validated
+answers are as sure as a new writer's).
 """
 
 from __future__ import annotations
@@ -33,7 +39,15 @@ _ROOM = {b: r for r in ROOMS for b in BUREAUS[r]}
 LONG_WORDS = 20
 """A message of more distinct words than this is calibrated by ``calibration_long``."""
 
-__all__ = ["LONG_WORDS", "TrainRow", "WeightsFit", "fit_weights", "isotonic", "lexicon_probs"]
+__all__ = [
+    "LONG_WORDS",
+    "TrainRow",
+    "WeightsFit",
+    "fit_weights",
+    "isotonic",
+    "lexicon_probs",
+    "set_group",
+]
 
 
 @dataclass(slots=True)
@@ -47,6 +61,10 @@ class TrainRow:
         weight: Sample weight.
         cv_probs: The lexicon's bureau probabilities from a lexicon that did
             not see this row (real rows); ``None`` to use the given lexicon.
+        group: Rows of one group share a cross-validation fold (a set's
+            writer); empty to fold the row by its text.
+        calibrate: Whether its cross-validated answer fits the calibration
+            (false for a set the lexicon's vocabulary was written from).
     """
 
     text: str
@@ -54,6 +72,8 @@ class TrainRow:
     source: str
     weight: float = 1.0
     cv_probs: dict[str, float] | None = None
+    group: str = ""
+    calibrate: bool = True
 
 
 @dataclass(slots=True)
@@ -123,15 +143,36 @@ def isotonic(
         p, n = b[1] / b[2], b[3]
         z2 = z * z
         low = (p + z2 / (2 * n) - z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
-        out.append((round(b[0] / b[2], 4), round(max(0.0, low), 4)))
+        out.append((round(b[0] / b[2], 8), round(max(0.0, low), 4)))
     for i in range(len(out) - 2, -1, -1):
         if out[i][1] > out[i + 1][1]:
             out[i] = (out[i][0], out[i + 1][1])
     return out
 
 
+def set_group(stem: str) -> str:
+    """The cross-validation group of a set file: its writer.
+
+    A probe's citizen messages and warnings were written by one helper
+    (``probe_e_citizen_messages`` and ``probe_e_warnings`` → ``probe_e``), as
+    were a blind triage set's files (``blind13k_warnings`` → ``blind13k``).
+    """
+    head, _, rest = stem.partition("_")
+    if head == "probe" and rest:
+        return "probe_" + rest.partition("_")[0]
+    return head
+
+
 def _fold(text: str, k: int) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % k
+
+
+def _folds(rows: Sequence[TrainRow], k: int) -> list[int]:
+    """Each row's fold: groups dealt round-robin in the order of their SHA-256
+    (so that the folds hold about as many sets each), ungrouped rows by text."""
+    groups = sorted({r.group for r in rows if r.group}, key=lambda g: _fold(g, 1 << 30))
+    dealt = {g: i % k for i, g in enumerate(groups)}
+    return [dealt[r.group] if r.group else _fold(r.text, k) for r in rows]
 
 
 def _x(feats: dict[str, float], idf: dict[str, float], min_idf: float) -> dict[str, float]:
@@ -190,7 +231,8 @@ def fit_weights(
     xs = [_x(f, lex.term_idf, min_idf) for f in feats]
     y = np.array([ALL_BUREAUS.index(r.bureau) for r in rows])
     sw = np.array([r.weight for r in rows])
-    fold = np.array([_fold(r.text, folds) for r in rows])
+    fold = np.array(_folds(rows, folds))
+    cal = [r.calibrate for r in rows]
 
     def fit(mask: Any) -> tuple[Any, Any, Any]:
         vec: Any = DictVectorizer()
@@ -232,14 +274,14 @@ def fit_weights(
         [
             (float(raw[i]), float(right[i]), float(sw[i]))
             for i in range(len(rows))
-            if len(feats[i]) <= LONG_WORDS
+            if cal[i] and len(feats[i]) <= LONG_WORDS
         ]
     )
     calibration_long = isotonic(
         [
             (float(raw[i]), float(right[i]), float(sw[i]))
             for i in range(len(rows))
-            if len(feats[i]) > LONG_WORDS
+            if cal[i] and len(feats[i]) > LONG_WORDS
         ]
     )
     lengths = [len(f) for f in feats]

@@ -29,6 +29,7 @@ from storage.models import CaseCard, OutboxMessage
 from storage.outbox_claim import (
     ALERT_SEVERITIES,
     KIND_CARD,
+    KIND_MEDIA,
     KIND_MESSAGE,
     KIND_PHOTOS,
     MAX_PHOTOS_PER_ROW,
@@ -58,6 +59,7 @@ from storage.outbox_mark import (
 __all__ = [
     "ALERT_SEVERITIES",
     "KIND_CARD",
+    "KIND_MEDIA",
     "KIND_MESSAGE",
     "KIND_PHOTOS",
     "MAX_PHOTOS_PER_ROW",

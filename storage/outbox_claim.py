@@ -31,6 +31,10 @@ KIND_CARD = "card"
 #: Photos of a case: ``text`` is the caption, ``reply_markup`` is ``{"photos": [file ids]}``
 #: (one ``sendPhoto``, or one ``sendMediaGroup`` for 2-10).
 KIND_PHOTOS = "photos"
+#: A voice, video, video note, audio, animation, sticker or file a reporter sent, sent on
+#: by its Telegram file_id: ``text`` is the caption, ``reply_markup`` is
+#: ``{"media": {"type": "voice", "file_id": "…"}}`` (``sendVoice``, ``sendVideo`` …).
+KIND_MEDIA = "media"
 #: An edit of a notice already sent (``message_id`` names it): new text, buttons gone.
 #: A failed edit (the message is gone, too old) is delivered with a note, never resent.
 KIND_EDIT = "edit"

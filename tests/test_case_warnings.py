@@ -75,14 +75,16 @@ async def test_warnings_reach_the_right_units(
     for row in rows:
         if row.kind == "message" and row.person_id != reporter.id:
             assert row.text.startswith("【定级说明】") and "“重大”下调" in row.text
-    # the centres watch: no buttons; the officer's own chief acts
+    # the centres watch: no buttons; the officer's own chief acts; the district
+    # office (the leadership) may change the level (trial 27 N10)
     for row in rows:
         if row.person_id == chiefs["dongcheng_heping"].id and row.kind == "card":
             assert actions(row) == ["ack", "ret", "esc"]
         elif row.person_id == chiefs["dongcheng_heping"].id:
             assert actions(row) == []  # the 【定级说明】 only informs (trial 27 N2)
         elif row.kind == "card":
-            assert actions(row) == []
+            office = row.person_id == chiefs[district.leadership].id
+            assert actions(row) == (["lvl"] if office else [])
             assert "和平村口" in row.text
 
 

@@ -224,10 +224,10 @@ async def test_trial_csv_phone_without_apostrophe(dash: Dash) -> None:
     rows = {r.split(",")[0]: r for r in raw.decode("utf-8-sig").splitlines()[1:]}
     for phone, shown in phones.items():
         cells = rows[numbers[phone]].split(",")
-        assert cells[17] == shown, cells
+        assert cells[18] == shown, cells
     assert "'" not in "".join(rows[n] for n in numbers.values())
     # The formula guard still holds for everything else.
-    assert rows[formula.number].split(",")[14].startswith("'=1+2")
+    assert rows[formula.number].split(",")[15].startswith("'=1+2")
 
 
 async def test_trial_the_desk_dispatches_to_a_street_station_from_the_web(dash: Dash) -> None:

@@ -9,7 +9,7 @@ import pytest
 from nlp.bureau_weights import ALL_BUREAUS, WEIGHTS_PATH, load_weights, parse_weights
 from nlp.classify import classify
 from nlp.lexicon import LexiconError, default_lexicon
-from nlp.weights_train import isotonic
+from nlp.weights_train import TrainRow, _folds, isotonic, set_group
 
 
 def test_packaged_table_is_named_by_the_lexicon_and_loads() -> None:
@@ -61,6 +61,28 @@ def test_isotonic_map_is_non_decreasing_and_conservative() -> None:
     assert isotonic([(1.0, 1.0, 1.0)]) == [(1.0, 0.5)]
 
 
+def test_a_writers_sets_share_one_fold_so_each_is_scored_as_if_unseen() -> None:
+    # Stop 27: cross-validation folds by the set's writer, not by the text, so a probe's
+    # cross-validated answers come from a model that never read that writer's wording.
+    assert set_group("probe_e_citizen_messages") == set_group("probe_e_warnings") == "probe_e"
+    assert set_group("blind13k_warnings") == "blind13k"
+    assert set_group("citizen_messages") != set_group("warnings")
+    stems = [f"probe_{c}_citizen_messages" for c in "abcdefghiklmn"] + ["probe_e_warnings"]
+    rows = [TrainRow("路灯坏了", "construction", s, group=set_group(s)) for s in stems]
+    rows += [TrainRow(f"第{i}条真实留言", "police", "real") for i in range(40)]
+    folds = _folds(rows, 5)
+    by_group: dict[str, set[int]] = {}
+    for row, k in zip(rows, folds, strict=True):
+        if row.group:
+            by_group.setdefault(row.group, set()).add(k)
+    assert all(len(ks) == 1 for ks in by_group.values())
+    assert by_group["probe_e"] == {folds[stems.index("probe_e_warnings")]}
+    # Thirteen writers dealt into five folds: two or three each; real rows spread by text.
+    sizes = [sum(ks == {k} for ks in by_group.values()) for k in range(5)]
+    assert sorted(sizes) == [2, 2, 3, 3, 3]
+    assert len(set(folds[len(stems) :])) == 5
+
+
 def test_answer_names_the_learnt_words_that_decided_it() -> None:
     result = classify("路口的红绿灯坏了好几天，早上车子乱成一团")
     assert result.bureau == "police"
@@ -101,6 +123,8 @@ def test_lexicon_weights_command_writes_a_table_that_loads(
             f"{split}:build",
             "--sets",
             str(data / "probe_b_citizen_messages.tsv"),
+            "--calibrate-on",
+            "probe_b_citizen_messages",
             "--out",
             str(out),
         ]
@@ -111,7 +135,37 @@ def test_lexicon_weights_command_writes_a_table_that_loads(
     table = load_weights(out)
     assert table.words and table.calibration
     # Only the build part of the real rows was used: 40 of 60, plus the probe's 150.
-    assert "(40 rows, weight 3.0)" in out.read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8")
+    assert "(40 rows, weight 3.0)" in written
+    assert "calibrated on probe_b_citizen_messages" in written
+
+
+def test_lexicon_weights_refuses_to_calibrate_on_a_set_it_was_not_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from bot.cli import nlp as cli_nlp
+
+    data = Path(__file__).parent / "data"
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "lexicon",
+            "weights",
+            "--bureau-rows",
+            str(tmp_path / "none.tsv"),
+            "--bureau-split",
+            f"{data / 'bureau_split.tsv'}:build",
+            "--sets",
+            str(data / "probe_b_citizen_messages.tsv"),
+            "--calibrate-on",
+            "probe_z_citizen_messages",
+        ]
+    )
+    assert args.func(args) == 1
+    assert "--calibrate-on names no set: probe_z_citizen_messages" in capsys.readouterr().err
 
 
 def test_room_weight_gives_the_lexicon_more_say_over_the_room_than_over_the_bureau() -> None:

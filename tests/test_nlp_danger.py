@@ -13,52 +13,86 @@ set is scored by the lead, unseen.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from bot.cli import main
+from nlp import danger_train
 from nlp.danger import MODEL_PATH, default_model, is_feature, ngrams
-from nlp.danger_data import BLIND_SETS, Example, load_examples
+from nlp.danger_data import BLIND_SETS, load_examples
 from nlp.danger_eval import SetFigures, leave_one_set_out
 from nlp.danger_train import RawFits, train
 from nlp.emergency import detect
 from nlp.severity import assess_severity
+from tests import trainingcache
 
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def examples() -> list[Example]:
-    return load_examples(DATA)
+@pytest.fixture(scope="session")
+def training_key() -> str:
+    """What the figures below depend on (data, code, libraries): their cache's key."""
+    return trainingcache.training_key(DATA)
 
 
-@pytest.fixture(scope="module")
-def fits() -> RawFits:
-    """Weights fitted once for both leave-one-set-out runs (they differ in thresholds only)."""
-    return {}
+@pytest.fixture(scope="session")
+def loso(request: pytest.FixtureRequest, training_key: str) -> dict[str, list[dict[str, Any]]]:
+    """Both leave-one-set-out runs (weights fitted once for both: they differ in
+    thresholds only), computed once per run for both xdist workers and kept while the
+    data, the code and the libraries stay the same (:mod:`tests.trainingcache`)."""
+
+    def compute() -> dict[str, list[dict[str, Any]]]:
+        examples = load_examples(DATA)
+        fits: RawFits = {}
+        return {
+            "combined": [asdict(f) for f in leave_one_set_out(examples, fits=fits)],
+            "alone": [asdict(f) for f in leave_one_set_out(examples, alone=True, fits=fits)],
+        }
+
+    value: dict[str, list[dict[str, Any]]] = trainingcache.cached(
+        request.config, "loso", training_key, compute
+    )
+    return value
 
 
-@pytest.fixture(scope="module")
-def combined(examples: list[Example], fits: RawFits) -> dict[str, SetFigures]:
-    return {f.name: f for f in leave_one_set_out(examples, fits=fits)}
+@pytest.fixture(scope="session")
+def combined(loso: dict[str, list[dict[str, Any]]]) -> dict[str, SetFigures]:
+    return {f["name"]: SetFigures(**f) for f in loso["combined"]}
 
 
-@pytest.fixture(scope="module")
-def alone(examples: list[Example], fits: RawFits) -> dict[str, SetFigures]:
-    return {f.name: f for f in leave_one_set_out(examples, alone=True, fits=fits)}
+@pytest.fixture(scope="session")
+def alone(loso: dict[str, list[dict[str, Any]]]) -> dict[str, SetFigures]:
+    return {f["name"]: SetFigures(**f) for f in loso["alone"]}
 
 
-def test_the_shipped_weights_are_what_training_gives(tmp_path: Path) -> None:
+@pytest.fixture(scope="session")
+def trained(request: pytest.FixtureRequest, training_key: str) -> str:
+    """The weights file training gives (``train(DATA).to_json()``), trained once per key."""
+    text: str = trainingcache.cached(
+        request.config, "trained", training_key, lambda: train(DATA).to_json()
+    )
+    return text
+
+
+def test_the_shipped_weights_are_what_training_gives(
+    tmp_path: Path, trained: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Retraining twice gives the same file, byte for byte, and it is the shipped one.
 
-    The second training is the CLI's (a fresh run of the same code on the same files).
+    The second training is the CLI's (a fresh run of the same code on the same files,
+    every run); the first is the session's (:func:`trained`, kept while the data and
+    the code are the same). ``--check`` compares with that training.
     """
-    first = train(DATA).to_json()
+    first = trained
     assert MODEL_PATH.read_text(encoding="utf-8") == first
     out = tmp_path / "m.json"
     assert main(["triage", "train", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == first
+    monkeypatch.setattr(danger_train, "train", lambda data: SimpleNamespace(to_json=lambda: first))
     assert main(["triage", "train", "--check", "--out", str(out)]) == 0
     out.write_text(first.replace('"critical"', '"critical" ', 1), encoding="utf-8")
     assert main(["triage", "train", "--check", "--out", str(out)]) == 1

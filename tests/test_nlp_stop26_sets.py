@@ -10,7 +10,8 @@
 
 Figures and their history: tests/data/README.md and docs/severity.md / docs/classifier.md
 ("Stop 26"). These guards keep the level reached; once anyone tunes on a set they are no new
-estimate.
+estimate: set k is tuning data since stop 27 (its guards are in-sample, docs/severity.md
+"Stop 27").
 """
 
 from __future__ import annotations
@@ -23,27 +24,30 @@ from nlp.intent import classify_intent
 from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, SMALL, _letters, _rows
 
 
-def test_set_k_warnings_stay_where_they_were_scored_unseen() -> None:
-    """Set k's 100 warnings (30 critical, a third long reports that give background first):
-    the same on main before stop 26 (10315b2) and on merged main after it, unseen: critical
-    30/30, exact 0.88, under-rated 1 (a retired cadre shouting at a window that he will sue:
-    medium rated low), over-rated 11 (collective plans for tomorrow rated critical, disputes
-    between households rated high)."""
+def test_set_k_warnings_stay_where_they_were_tuned() -> None:
+    """Set k's 100 warnings (30 critical, a third long reports that give background first).
+    Unseen (main before and after stop 26): critical 30/30, exact 0.88, under-rated 1, over-rated
+    11. **Tuning data since stop 27** (branch i13w answered its misses by classes of wording,
+    tests/test_nlp_stop27.py): in-sample critical 30/30, exact 0.99, under-rated 0, over-rated 1
+    (a habitual wife-beater's threat of arson: medium, rated high by the fight he is known for).
+    No estimate any more: the lead's newer set is."""
     rows = _rows(DATA / "blind13k_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
     assert len(rows) == 100 and len(critical) == 30
     assert all(g == "critical" for g in critical)
-    assert sum(g == want for g, want in got) >= 88
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 1
+    assert sum(g == want for g, want in got) >= 99
+    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 1
 
 
-def test_set_k_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -> None:
-    """Set k unseen (before and after stop 26 alike): the emergency line for 65/65 dangers now,
-    each with the right number; false alarms 4/65 = 0.062 (target 0.05: missed — a noodle shop
-    called 一把刀, last month's stolen e-bike, a question whether a Douyin jump video is real,
-    fights outside a net cafe asked to be stopped); small talk 79/80 (小民你好 is taken for a
-    request), vague asked back 25/25, requests mistaken 0/100."""
+def test_set_k_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
+    """Set k unseen (before and after stop 26): line 65/65 with the right number, false alarms
+    4/65 = 0.062, small talk 79/80, vague 25/25, requests mistaken 0/100. Tuned on at stop 27
+    (in-sample): line 65/65 with the right number, false alarms 0/65 (a noodle shop named
+    “一把刀”, a stolen e-bike reported with no news, a question whether a jump video is real,
+    fights outside a net cafe that happen often), small talk 80/80 (小民你好), vague 25/25,
+    requests mistaken 0/100."""
     em = _rows(DATA / "blind13k_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     harmless = [r for r in em if r["danger"] == "0"]
@@ -54,10 +58,10 @@ def test_set_k_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -
         f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
     )
     assert right == 65
-    assert sum(detect(r["text"]) is not None for r in harmless) <= 4
+    assert sum(detect(r["text"]) is not None for r in harmless) == 0
     nr = _rows(DATA / "blind13k_nonrequests.tsv")
     talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
-    assert len(talk) == 80 and sum(talk) >= 79
+    assert len(talk) == 80 and all(talk)
     vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
     assert len(vague) == 25 and all(vague)
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
@@ -69,7 +73,9 @@ def test_set_k_emergencies_and_small_talk_stay_where_they_were_scored_unseen() -
         # Probe N (200, most without the bureau's keyword), unseen: main 10315b2 room 146,
         # bureau 133, confidence >= 0.8 right 103/117; after i14g 148 / 135 / 108 of 122; after
         # i14h (merged stop 26) 154 (0.770) / 141 (0.705) / 114 of 128 = 0.891. Targets room
-        # 0.93, bureau 0.90, sure 0.95: missed.
+        # 0.93, bureau 0.90, sure 0.95: missed. Released as training data at stop 27: the table
+        # proposed then (config/bureau_weights_stop27.toml, not switched on) is trained on it;
+        # the packaged table is not, so this is still its unseen level.
         ("probe_n_citizen_messages.tsv", 154, 141, 114, 0.89),
         # Probe M (240): unseen on main 10315b2 (208 / 198 / 153 of 167) and after i14g (208 /
         # 199 / 157 of 171); i14h's brief quoted its per-bureau recall and land wordings, so its

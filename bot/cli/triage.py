@@ -11,6 +11,11 @@
   without it; for the rubric raised by the model and for the model alone.
   The rubric's word lists were tuned on ``blind13a``–``g`` (in-sample there);
   the ``train13b`` rows and the model-alone rows are the honest estimates.
+* ``minqing triage letters-train`` trains the letter model (:mod:`nlp.letter_train`)
+  from the labelled real letters and writes ``config/letter_model.json``;
+  ``--check`` fails when the shipped file differs.
+* ``minqing triage letters-cv`` prints its leave-one-set-out figures (each
+  letter set scored by a model trained without it), before and after.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ __all__ = ["register"]
 
 _REPO = REPO_ROOT
 DATA = _REPO / "tests" / "data"
+_EVAL_CANDIDATES = (_REPO.parent / "shared" / "eval", _REPO.parent.parent / "shared" / "eval")
+EVAL = next(
+    (d for d in _EVAL_CANDIDATES if (d / "teddy2020-dev.tsv").is_file()), _EVAL_CANDIDATES[0]
+)
+"""The shared evaluation directory that holds the letters' texts."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,6 +67,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     c.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
     c.add_argument("-v", "--verbose", action="store_true", help="list what still fails")
     c.set_defaults(func=cmd_cv)
+    lt = actions.add_parser(
+        "letters-train",
+        help="write config/letter_model.json from the labelled real letters",
+        description="Train the letter model (logistic regression over structural features "
+        "of real letters, thresholds leave-one-set-out) and write it.",
+    )
+    lt.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
+    lt.add_argument("--eval", type=Path, default=EVAL, help="directory of the letters' texts")
+    lt.add_argument("--out", type=Path, help="weights file (default config/letter_model.json)")
+    lt.add_argument("--check", action="store_true", help="write nothing; exit 1 if it differs")
+    lt.set_defaults(func=cmd_letters_train)
+    lc = actions.add_parser(
+        "letters-cv",
+        help="print the letter model's leave-one-set-out figures",
+        description="Each letter set scored without and with a letter model trained "
+        "(weights and thresholds) on the other sets.",
+    )
+    lc.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
+    lc.add_argument("--eval", type=Path, default=EVAL, help="directory of the letters' texts")
+    lc.add_argument("-v", "--verbose", action="store_true", help="list the letters raised")
+    lc.set_defaults(func=cmd_letters_cv)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -119,4 +150,55 @@ def cmd_cv(args: argparse.Namespace) -> int:
                 print(f"  missed       {t}")
             for t in f.alarms:
                 print(f"  false alarm  {t}")
+    return 0
+
+
+def cmd_letters_train(args: argparse.Namespace) -> int:
+    """Train and write (or check) the letter model's weights file."""
+    from nlp.letter_model import LETTER_MODEL_PATH
+    from nlp.letter_train import train as train_letters
+
+    out: Path = args.out or LETTER_MODEL_PATH
+    text = train_letters(args.data, args.eval).to_json()
+    if args.check:
+        current = out.read_text(encoding="utf-8") if out.exists() else ""
+        if current != text:
+            print(f"{out} differs from what `minqing triage letters-train` gives", file=sys.stderr)
+            return 1
+        print(f"{out} is what training gives")
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({text.count(chr(10)) - 6} features)")
+    return 0
+
+
+def _letter_row(name: str, f: dict[str, int]) -> str:
+    return (
+        f"  {name:<6} {f['n']:>4}  {f['exact'] / f['n']:.3f} ({f['exact']:>3})  {f['over']:>4}"
+        f"  {f['under']:>3} = {f['under'] / f['n']:.3f}  {f['high_reached']:>2}/{f['high']:<2}"
+        f"       {f['medium_reached']:>2}/{f['medium']:<2}       {f['low_raised']:>3}/{f['low']}"
+    )
+
+
+def cmd_letters_cv(args: argparse.Namespace) -> int:
+    """Print the letter model's leave-one-set-out figures, before and after."""
+    from nlp.letter_train import cross_validate, figures, load_letters
+
+    sets = cross_validate(load_letters(args.data, args.eval))
+    header = (
+        "  set       n  exact        over  under          high>=high  medium>=medium  low raised"
+    )
+    for title, pick in (("without the letter model", 0), ("with it, leave-one-set-out", 1)):
+        print(title)
+        print(header)
+        pooled: list[tuple[str, str]] = []
+        for s in sets:
+            pairs = s.before if pick == 0 else s.after
+            pooled.extend(pairs)
+            print(_letter_row(s.name, figures(pairs)))
+        print(_letter_row("all", figures(pooled)))
+    if args.verbose:
+        for s in sets:
+            for key in s.raised:
+                print(f"  raised  {s.name}  {key}")
     return 0

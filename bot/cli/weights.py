@@ -56,6 +56,14 @@ def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser
         help="only the contest rows of these rooms (comma-separated)",
     )
     p.add_argument("--real-weight", type=float, default=3.0, help="sample weight of a real row")
+    p.add_argument(
+        "--calibrate-on",
+        nargs="*",
+        metavar="SET",
+        help="fit the confidence map only on the cross-validated answers of these sets (file "
+        "stems as in --sets, 'real' for the real rows): sets no vocabulary was written from; "
+        "default all",
+    )
     p.add_argument("--c", dest="c_reg", type=float, default=30.0, help="inverse L2 strength")
     p.add_argument("--min-idf", type=float, default=2.5, help="commoner words are no feature")
     p.add_argument("--lexicon-weight", type=float, default=0.5)
@@ -76,9 +84,15 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
     """Run ``minqing lexicon weights``."""
     from nlp.evaluate import read_bureau_set, read_split
     from nlp.lexicon import Lexicon, LexiconError, default_lexicon, load_lexicon
-    from nlp.weights_train import TrainRow, fit_weights, lexicon_probs, weights_toml
+    from nlp.weights_train import TrainRow, fit_weights, lexicon_probs, set_group, weights_toml
 
     try:
+        calibrate_on = set(args.calibrate_on) if args.calibrate_on is not None else None
+        known = {p.stem for p in args.sets} | {"real"}
+        if calibrate_on is not None and calibrate_on - known:
+            raise ValueError(
+                f"--calibrate-on names no set: {', '.join(sorted(calibrate_on - known))}"
+            )
         lex = load_lexicon(args.lexicon) if args.lexicon else default_lexicon()
         split_file, _, part = str(args.bureau_split).rpartition(":")
         only = {i for i, p in read_split(Path(split_file)).items() if p == part}
@@ -95,12 +109,24 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
         for c in cases:
             other = cv.get(c.id)
             probs = lexicon_probs(c.text, other)[1] if other is not None else None
-            rows.append(TrainRow(c.text, c.bureau, "real", args.real_weight, probs))
+            real_cal = calibrate_on is None or "real" in calibrate_on
+            rows.append(
+                TrainRow(c.text, c.bureau, "real", args.real_weight, probs, calibrate=real_cal)
+            )
         for path in args.sets:
+            cal = calibrate_on is None or path.stem in calibrate_on
             with path.open(encoding="utf-8", newline="") as handle:
                 for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                     if r.get("bureau"):
-                        rows.append(TrainRow(r["text"], r["bureau"], path.stem))
+                        rows.append(
+                            TrainRow(
+                                r["text"],
+                                r["bureau"],
+                                path.stem,
+                                group=set_group(path.stem),
+                                calibrate=cal,
+                            )
+                        )
         if args.contest:
             from nlp.dataset import load_label_map, read_labelled
 
@@ -131,7 +157,10 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
     if args.contest:
         rooms, weight = args.contest_rooms, args.contest_weight
         sets += f"; {args.contest.name} build split (rooms {rooms}, weight {weight})"
-    text = weights_toml(fit, f"{shown}; {sets}; C = {args.c_reg}, min idf {args.min_idf}")
+    how = f"C = {args.c_reg}, min idf {args.min_idf}"
+    if args.calibrate_on is not None:
+        how += "; calibrated on " + ", ".join(args.calibrate_on)
+    text = weights_toml(fit, f"{shown}; {sets}; {how}")
     print("\n".join(fit.report))
     if args.out:
         args.out.write_text(text, encoding="utf-8")

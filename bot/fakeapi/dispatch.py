@@ -15,6 +15,7 @@ from bot.fakeapi.editing import Editing
 from bot.fakeapi.faults import Dropped, FaultInjection
 from bot.fakeapi.models import ApiError, JSONDict, RecordedCall
 from bot.fakeapi.protocol import Upload, read_params
+from bot.fakeapi.sending_media import MediaSending
 from bot.fakeapi.updates import UpdateDelivery
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[JSONDict, dict[str, Upload]], Awaitable[Any]]
 
 
-class BotApiMethods(UpdateDelivery, ChatMethods, Editing, FaultInjection):
+class BotApiMethods(UpdateDelivery, ChatMethods, Editing, MediaSending, FaultInjection):
     """Answers ``{prefix}/bot{token}/{method}``: every Bot API method the fake implements."""
 
     @functools.cached_property
@@ -44,6 +45,12 @@ class BotApiMethods(UpdateDelivery, ChatMethods, Editing, FaultInjection):
             "sendphoto": self._m_send_photo,
             "sendmediagroup": self._m_send_media_group,
             "senddocument": self._m_send_document,
+            "sendvoice": self._m_send_voice,
+            "sendvideo": self._m_send_video,
+            "sendvideonote": self._m_send_video_note,
+            "sendaudio": self._m_send_audio,
+            "sendanimation": self._m_send_animation,
+            "sendsticker": self._m_send_sticker,
             "sendlocation": self._m_send_location,
             "sendcontact": self._m_send_contact,
             "getfile": self._m_get_file,

@@ -46,8 +46,18 @@ class FileStore(FakeStore):
             "image/jpeg": "jpg",
             "image/webp": "webp",
             "audio/ogg": "oga",
+            "video/mp4": "mp4",
+            "audio/mpeg": "mp3",
         }.get(content_type, filename.rsplit(".", 1)[-1] if "." in filename else "bin")
-        folder = {"photo": "photos", "sticker": "stickers", "voice": "voice"}.get(kind, "documents")
+        folder = {
+            "photo": "photos",
+            "sticker": "stickers",
+            "voice": "voice",
+            "video": "videos",
+            "video_note": "video_notes",
+            "audio": "music",
+            "animation": "animations",
+        }.get(kind, "documents")
         size = image_size(data) if data and kind == "photo" else None
         stored = StoredFile(
             file_id=f"Fake{kind.capitalize()}{n:06d}AgADBAADzqkxGw",
@@ -57,6 +67,7 @@ class FileStore(FakeStore):
             content_type=content_type,
             width=size[0] if size else 1280,
             height=size[1] if size else 960,
+            kind=kind,
         )
         self._files[stored.file_id] = stored
         self._files_by_path[stored.file_path] = stored
@@ -96,6 +107,9 @@ class FileStore(FakeStore):
             raise ApiError(400, f"Bad Request: there is no {name} in the request")
         known = self._files.get(value)
         if known is not None:
+            if known.kind and known.kind != kind:
+                # A voice's file_id given to sendDocument, a photo's to sendVideo …
+                raise ApiError(400, "Bad Request: type of file mismatch")
             return known
         if re.match(r"^https?://", value):
             if not self.can_fetch(value):

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 from bot.fakeapi.models import JSONDict
 
-__all__ = ["ChatMessage"]
+__all__ = ["MEDIA_FIELDS", "ChatMessage"]
+
+#: The content fields of a message besides its text (an animation first: Telegram
+#: also gives it a ``document`` for old clients).
+MEDIA_FIELDS = (
+    *("photo", "location", "contact", "sticker", "voice", "animation", "document"),
+    *("video", "video_note", "audio"),
+)
 
 
 @dataclass(slots=True)
@@ -34,6 +41,8 @@ class ChatMessage:
         sticker: ``Sticker`` object.
         voice: ``Voice`` object.
         document: ``Document`` object.
+        video, video_note, audio, animation: ``Video`` / ``VideoNote`` / ``Audio`` /
+            ``Animation`` objects.
         reply_to_message_id: Id of the message this one replies to.
         forward_origin: ``MessageOrigin`` of forwarded messages.
         media_group_id: The album a ``sendMediaGroup`` message belongs to.
@@ -63,6 +72,10 @@ class ChatMessage:
     sticker: JSONDict | None = None
     voice: JSONDict | None = None
     document: JSONDict | None = None
+    video: JSONDict | None = None
+    video_note: JSONDict | None = None
+    audio: JSONDict | None = None
+    animation: JSONDict | None = None
     reply_to_message_id: int | None = None
     forward_origin: JSONDict | None = None
     media_group_id: str | None = None
@@ -76,8 +89,9 @@ class ChatMessage:
 
     @property
     def kind(self) -> str:
-        """``text``, ``photo``, ``location``, ``contact``, ``sticker``, ``voice``, ``document``."""
-        for name in ("photo", "location", "contact", "sticker", "voice", "document"):
+        """``text``, or the media: ``photo``, ``location``, ``contact``, ``sticker``,
+        ``voice``, ``animation``, ``document``, ``video``, ``video_note``, ``audio``."""
+        for name in MEDIA_FIELDS:
             if getattr(self, name) is not None:
                 return name
         return "text"
@@ -162,7 +176,7 @@ class ChatMessage:
             out["text"] = self.text
             if self.entities:
                 out["entities"] = copy.deepcopy(self.entities)
-        for name in ("photo", "location", "contact", "sticker", "voice", "document"):
+        for name in MEDIA_FIELDS:
             value = getattr(self, name)
             if value is not None:
                 out[name] = copy.deepcopy(value)

@@ -178,6 +178,9 @@ class StoredFile:
     width: int = 0
     height: int = 0
     duration: int = 0
+    #: What the file was sent as (``photo``, ``voice``, ``video``, ``document`` …): a
+    #: ``send*`` of another kind by its file_id is refused, as Telegram does.
+    kind: str = ""
 
     @property
     def size(self) -> int:

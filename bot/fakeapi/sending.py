@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.fakeapi.files import FileStore
 from bot.fakeapi.formatting import EntityParseError, parse_text, utf16_len
-from bot.fakeapi.messages import ChatMessage
+from bot.fakeapi.messages import MEDIA_FIELDS, ChatMessage
 from bot.fakeapi.models import ApiError, JSONDict, StoredFile
 from bot.fakeapi.protocol import Upload, as_int
 from bot.fakeapi.state import ChatState
@@ -208,10 +208,7 @@ class Sending(FileStore):
 
     @staticmethod
     def _content_of(msg: ChatMessage) -> JSONDict:
-        names = [
-            *("text", "entities", "caption", "caption_entities", "photo", "location"),
-            *("contact", "sticker", "voice", "document"),
-        ]
+        names = ["text", "entities", "caption", "caption_entities", *MEDIA_FIELDS]
         return {name: copy.deepcopy(getattr(msg, name)) for name in names}
 
     async def _m_copy_message(self, p: JSONDict, files: dict[str, Upload]) -> JSONDict:

@@ -104,6 +104,10 @@ class FakeUser:
         """See :meth:`FakeBotApi.send_voice`."""
         return self.api.send_voice(self.id, **kwargs)
 
+    def send_media(self, kind: str, caption: str | None = None, **kwargs: Any) -> UserAction:
+        """See :meth:`FakeBotApi.send_media` (a video, video note, audio, animation, file)."""
+        return self.api.send_media(self.id, kind, caption, **kwargs)
+
     def transcript(self) -> list[ChatMessage]:
         """The user's private chat transcript."""
         return self.api.transcript(self.id)

@@ -320,6 +320,7 @@ class UserActions(FileStore):
         stored = self._store_file(
             "voice", data if data is not None else b"OggS\x00fake", "audio/ogg"
         )
+        stored.duration = duration
         voice: JSONDict = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

@@ -10,11 +10,11 @@ from aiohttp import web
 from bot.fakeapi.faults import FaultInjection
 from bot.fakeapi.models import JSONDict, UserAction
 from bot.fakeapi.records import Records
+from bot.fakeapi.sending_media import UserMedia
 from bot.fakeapi.state import PROFILE_FIELDS
-from bot.fakeapi.users import UserActions
 
 
-class JsonView(UserActions, Records, FaultInjection):
+class JsonView(UserMedia, Records, FaultInjection):
     """Chats, long polls on a chat, acting as a user, calls, the webhook and reset, as JSON."""
 
     async def _view_chats(self, request: web.Request) -> web.Response:

@@ -17,11 +17,12 @@ import itertools
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ConversationHandler
 from telegram.ext._utils.types import ConversationKey
 
@@ -29,6 +30,7 @@ from bot.runtime.assembly import Runtime
 from bot.runtime.fair_intake import is_transient
 from bot.runtime.intake_notices import tell_dead_letter
 from bot.runtime.persistence import DatabasePersistence
+from bot.runtime.rate_limits import handling_update, retry_after_seconds
 from handlers.base import BotContext, SavedNotes
 from storage import intake_keys
 from storage.db import noting_writes
@@ -117,7 +119,10 @@ class MinqingApplication(
         try:
             if await self._load_state(update, user_id, keys):
                 # A case this update files is keyed by it: a replay files nothing twice.
-                with intake_keys.handling(intake_keys.telegram_key(update.update_id)):
+                with (
+                    intake_keys.handling(intake_keys.telegram_key(update.update_id)),
+                    handling_update(),
+                ):
                     await super().process_update(update)
             await self._settle(update, lazy=not note.wrote, user_id=user_id, keys=keys)
         finally:
@@ -175,7 +180,16 @@ class MinqingApplication(
         for delay in (*SETTLE_RETRY_DELAYS, None):
             try:
                 if error is not None:
-                    if await inbox.failed(update.update_id, type(error).__name__):
+                    if user_id is not None and self._busy.get(user_id, 0) <= 1:
+                        # What the failed handling changed in the user's data is not
+                        # stored: the replay starts from the state the update found.
+                        self._user_ids_to_be_updated_in_persistence.discard(user_id)
+                    wait = (
+                        timedelta(seconds=retry_after_seconds(error))
+                        if isinstance(error, RetryAfter)
+                        else None
+                    )
+                    if await inbox.failed(update.update_id, type(error).__name__, wait=wait):
                         await tell_dead_letter(self, update)
                     return
                 if isinstance(persistence, DatabasePersistence) and not taken:

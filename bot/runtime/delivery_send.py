@@ -3,8 +3,8 @@
 :class:`DeliverySender` is the part of :class:`bot.runtime.delivery.DeliveryWorker`
 that handles one row the worker has claimed: it waits for the worker's overall
 pace, makes sure the row's lease still holds (else hands it back unsent), makes
-the one API call (``sendMessage``, an ``editMessageText`` of a case card, or the
-photos), and hands Telegram's answer to
+the one API call (``sendMessage``, an ``editMessageText`` of a case card, the
+photos, or a voice, video or file by its file_id), and hands Telegram's answer to
 :class:`~bot.runtime.delivery_outcomes.DeliveryOutcomes`.
 """
 
@@ -30,6 +30,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.runtime.delivery_media import send_media
 from bot.runtime.delivery_outcomes import DeliveryOutcomes
 from bot.runtime.delivery_support import (
     _EDIT_GONE,
@@ -43,7 +44,7 @@ from bot.runtime.delivery_support import (
     send_photos,
 )
 from storage import outbox
-from storage.outbox import KIND_PHOTOS, ClaimedMessage
+from storage.outbox import KIND_MEDIA, KIND_PHOTOS, ClaimedMessage
 from storage.outbox_claim import KIND_EDIT
 
 #: One logger for the whole worker, whichever module writes.
@@ -164,6 +165,8 @@ class DeliverySender(DeliveryOutcomes):
     async def _send(self, m: ClaimedMessage) -> _Delivered:
         if m.kind == KIND_PHOTOS:
             return await send_photos(self.bot, m)
+        if m.kind == KIND_MEDIA:
+            return await send_media(self.bot, m)
         # The row keeps the full text; Telegram takes at most MAX_TEXT characters.
         text = _truncate(m.text)
         markup = self._markup(m.reply_markup)

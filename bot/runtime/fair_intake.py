@@ -33,7 +33,7 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from sqlalchemy import exc as sa_exc
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -72,13 +72,16 @@ def user_key(update: object) -> int | None:
 
 
 def is_transient(error: BaseException | None) -> bool:
-    """Whether ``error`` is worth retrying the whole update for (database or network down).
+    """Whether ``error`` is worth retrying the whole update for (database or network down,
+    or Telegram's 429 ``RetryAfter``: the update is replayed after the wait it gave).
 
     Programming errors and Telegram's refusals (``BadRequest``) are not: a retry
     would fail the same way.
     """
     if error is None:
         return False
+    if isinstance(error, RetryAfter):
+        return True
     if isinstance(error, sa_exc.DBAPIError):
         return (
             error.connection_invalidated

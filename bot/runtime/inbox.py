@@ -277,22 +277,22 @@ class UpdateInbox:
         taken_in = self._in_flight.pop(update_id, None)
         return None if taken_in is None else time.perf_counter() - taken_in
 
-    async def failed(self, update_id: int, error: str) -> bool:
+    async def failed(self, update_id: int, error: str, *, wait: timedelta | None = None) -> bool:
         """A handler failed for a transient reason; True when the update is now dead-lettered.
 
         With attempts left, the update is handed back for a retry after
-        ``retry_backoff`` × attempts so far; otherwise it is dead-lettered.
+        ``retry_backoff`` × attempts so far, or after ``wait`` when that is longer
+        (the ``retry_after`` of Telegram's 429); otherwise it is dead-lettered.
         ``error`` is an exception type name (never user text).
         """
         attempts = self._attempts.get(update_id, self.max_attempts)
         now = self.clock.now()
+        backoff = max(self.retry_backoff * attempts, wait or timedelta(0))
         async with self.db.session() as session:
             if attempts >= self.max_attempts:
                 await store.dead_letter(session, update_id, now=now, error=error)
             else:
-                await store.retry_later(
-                    session, update_id, lease_until=now + self.retry_backoff * attempts, error=error
-                )
+                await store.retry_later(session, update_id, lease_until=now + backoff, error=error)
         self._forget(update_id)
         if attempts >= self.max_attempts:
             log.error("update %s dead-lettered after %s attempts (%s)", update_id, attempts, error)

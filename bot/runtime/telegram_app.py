@@ -35,7 +35,6 @@ from typing import Any
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -55,8 +54,20 @@ from bot.runtime.fair_intake import (
 from bot.runtime.inbox import DurableUpdateQueue, UpdateInbox
 from bot.runtime.intake_notices import announce_throttle
 from bot.runtime.persistence import DatabasePersistence
+from bot.runtime.rate_limits import ReplyRateLimiter
 from bot.web.core import UpdateSink
-from handlers import admin, citizen, common, dashboard, diary, menu, officer, station, texts
+from handlers import (
+    admin,
+    citizen,
+    common,
+    dashboard,
+    diary,
+    membership,
+    menu,
+    officer,
+    station,
+    texts,
+)
 from handlers.base import App, BotContext, masked
 from storage.enums import Role
 
@@ -111,7 +122,8 @@ def build_application(
         base_url: Bot API base (default ``runtime.settings.bot_api_url``, i.e.
             ``TELEGRAM_API_BASE_URL`` + ``/bot``).
         base_file_url: File base (default ``runtime.settings.bot_file_url``).
-        rate_limiter: Use PTB's ``AIORateLimiter`` (Telegram's flood limits).
+        rate_limiter: Use PTB's ``AIORateLimiter`` (Telegram's flood limits), whose
+            replies wait out a short 429 in place (:mod:`bot.runtime.rate_limits`).
         persistence: Keep conversations and user data in the database, so a
             restart resumes a conversation where it was.
         updater: Build an updater for polling; False for webhook mode (updates
@@ -166,7 +178,7 @@ def build_application(
         .update_queue(DurableUpdateQueue(runtime.inbox))
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter())
+        builder = builder.rate_limiter(ReplyRateLimiter())
     if persistence:
         builder = builder.persistence(
             DatabasePersistence(runtime.db, update_interval=persistence_interval)
@@ -195,6 +207,7 @@ def register_handlers(application: App) -> None:
     menu.register(application)
     dashboard.register(application)
     diary.register(application)
+    membership.register(application)
     common.register(application)
     application.add_error_handler(on_error)
 
@@ -223,11 +236,14 @@ async def on_error(update: object, context: BotContext) -> None:
         masked(text),
         exc_info=error,
     )
+    replayable = context.saved_notes.replayable(update.update_id)
     saved = context.saved_notes.pop(update.update_id)
     application = context.application
-    if not saved and is_transient(error) and isinstance(application, MinqingApplication):
-        # Nothing was saved and a retry may well succeed: the update is handed back
-        # (bot.runtime.inbox); the sender hears from us when it succeeds or is given up.
+    if replayable and is_transient(error) and isinstance(application, MinqingApplication):
+        # Nothing was saved, or only a case its replay finds by the update's intake key,
+        # and a retry may well succeed (a 429 on the reply: after its wait): the update is
+        # handed back (bot.runtime.inbox); the sender hears from us when it succeeds or is
+        # given up.
         assert error is not None
         application.note_transient_failure(update.update_id, error)
         return

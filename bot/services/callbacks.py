@@ -39,6 +39,7 @@ class CaseAction(StrEnum):
     EXTEND_NO = "xno"  # 督查督办中心 refuses it
     REJECT = "rej"  # 不予受理 by the dispatcher desk's chief (asks for a reason)
     URGE = "urge"  # 催办 by a supervising (escalated-to) unit: a reminder to the owner
+    LEVEL = "lvl"  # 更改等级 of a warning by the district office (opens the level picker)
 
 
 @dataclass(frozen=True)

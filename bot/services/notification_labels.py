@@ -116,6 +116,17 @@ FOLLOW_UP_ANSWERS: dict[str, tuple[str, bool, str]] = {
 }
 
 #: Labels of the card buttons.
+#: What a reporter's voice, video, file … is called (notes, captions; trial 27 N18).
+MEDIA_LABELS = {
+    "voice": "语音",
+    "audio": "音频",
+    "video": "视频",
+    "video_note": "视频",
+    "animation": "动图",
+    "document": "文件",
+    "sticker": "表情",
+    "photo": "照片",
+}
 ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.ACKNOWLEDGE: "签收",
     CaseAction.START: "处理中",
@@ -124,6 +135,7 @@ ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "不予受理",
     CaseAction.URGE: "催办",
+    CaseAction.LEVEL: "更改等级",
     CaseAction.REFRESH: "刷新",
     CaseAction.EXTEND: "申请延期",
     CaseAction.EXTEND_OK: "同意延期",

@@ -194,7 +194,7 @@ def card_markup(
     rows.append(
         [
             button(codec, ACTION_LABELS[a], a, cid, ver)
-            for a in (CaseAction.URGE, CaseAction.ESCALATE, CaseAction.REJECT)
+            for a in (CaseAction.URGE, CaseAction.ESCALATE, CaseAction.REJECT, CaseAction.LEVEL)
             if a in actions
         ]
     )

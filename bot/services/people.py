@@ -212,6 +212,28 @@ class PeopleService:
                 person.chat_id = chat_id
             return self._info(person)
 
+    async def private_chat_member(
+        self, telegram_user_id: int, chat_id: int, *, blocked: bool
+    ) -> bool:
+        """Telegram says the person blocked (``blocked``) or unblocked the bot in their
+        private chat (a ``my_chat_member`` update); True when their mark changed.
+
+        Unblocked clears ``blocked_at`` at once, so the next notice (办结, 回访) is
+        queued and sent as usual (trial 28 P2); blocked sets it, as a 403 would. A
+        person not known yet is left alone (their first message creates them).
+        """
+        async with self.db.session(replay_safe=True) as session:
+            person = await get_person_by_telegram_id(session, telegram_user_id)
+            if person is None or person.chat_id not in (None, chat_id):
+                return False
+            if blocked and person.blocked_at is None:
+                person.blocked_at = self.cases.clock.now()
+                return True
+            if not blocked and person.blocked_at is not None:
+                person.blocked_at = None
+                return True
+            return False
+
     async def phone_of(self, person_id: int) -> str | None:
         """The phone number a person keeps on record (officers: shown on their warnings)."""
         async with self.db.read() as session:

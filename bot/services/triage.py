@@ -27,13 +27,14 @@ warning (see docs/severity.md).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.readable import unreadable
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect
+from nlp.english_danger import read as read_english
 from nlp.families import SELF_HARM
 from nlp.intent import classify_intent
 from nlp.normalize import danger_text
@@ -101,8 +102,32 @@ class Triage:
 
 
 def emergency_of(text: str) -> Emergency | None:
-    """The danger now that ``text`` describes, or ``None``."""
-    return detect(text)
+    """The danger now that ``text`` describes, or ``None``.
+
+    Danger written in English (fire, drowning, knife, help …: :mod:`nlp.english_danger`,
+    trial 27 N17) is the danger its Chinese gloss names to the rubric (its family and
+    level), its guessed line first (fire 119; drowning, an injury 120; else 110) and its
+    English words as the why: every channel then files it as it files a Chinese danger.
+    """
+    found = detect(text)
+    if found is not None:
+        return found
+    english = read_english(text)
+    if english is None:
+        return None
+    glossed = detect(english.gloss)
+    if glossed is None:  # pragma: no cover - every gloss is a danger to the rubric
+        return Emergency("danger", "危险情况", (english.service,), english.words, "critical")
+    services = (english.service, *(n for n in glossed.services if n != english.service))
+    return replace(glossed, services=services, words=english.words)
+
+
+def _danger_words(text: str) -> str:
+    """``text`` as the rubric reads it; danger written in English, as its Chinese gloss."""
+    english = read_english(text)  # a regex first: the rubric runs again only for English
+    if english is not None and detect(text) is None:
+        return danger_text(english.gloss)
+    return danger_text(text)
 
 
 #: The bureau that answers for an emergency line when no rubric family names an
@@ -121,7 +146,7 @@ def danger_owner_bureau(text: str) -> str | None:
     confident topic of another bureau (和平小区5栋 is an address, not a planning
     matter: trial 26 T1). ``None`` when no family names one.
     """
-    own = owner(danger_text(text))
+    own = owner(_danger_words(text))
     return own.bureau if own is not None else None
 
 
@@ -141,7 +166,7 @@ def is_self_harm(text: str) -> bool:
     neither a deadline nor the station's note. The service itself tells a self-harm
     case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
     """
-    norm = danger_text(text)
+    norm = _danger_words(text)
     return any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric()))
 
 

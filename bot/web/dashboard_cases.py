@@ -48,6 +48,7 @@ WEB_ACTIONS = (
     CaseAction.ESCALATE,
     CaseAction.DISPATCH,
     CaseAction.URGE,
+    CaseAction.LEVEL,
 )
 _ERROR_STATUS = {
     "stale": 409,
@@ -60,6 +61,8 @@ _ERROR_STATUS = {
     "pending": 409,
     "no_request": 409,
     "too_soon": 409,
+    "reason_required": 400,
+    "too_low": 400,
 }
 
 
@@ -73,14 +76,33 @@ async def handle_cases(
     return page(request, pages.case_list_page(viewer.info(ctx), views, flt, ctx.tz, cut=cut, ok=ok))
 
 
-def _action_forms(ctx: DashboardContext, viewer: Viewer, case: Case) -> list[pages.ActionForm]:
+async def _level_targets(
+    ctx: DashboardContext, viewer: Viewer, case: Case
+) -> list[tuple[str, str]]:
+    """The levels the viewer may set on a warning (更改等级), as (level, label)."""
+    try:
+        choice = await ctx.cases.level_choice(viewer.person.id, case.id)
+    except CaseError:
+        return []
+    return [(lvl, nt.SEVERITY_LABELS[lvl]) for lvl in choice.levels]
+
+
+async def _action_forms(
+    ctx: DashboardContext, viewer: Viewer, case: Case
+) -> list[pages.ActionForm]:
     allowed = ctx.cases.actions_for(viewer.person, case)
     district = ctx.runtime.district
-    targets = nt.dispatch_targets(district)
+    targets = {
+        CaseAction.DISPATCH: nt.dispatch_targets(district),
+        # The district office's 更改等级, as on its card in the bot (trial 27 N10).
+        CaseAction.LEVEL: await _level_targets(ctx, viewer, case)
+        if CaseAction.LEVEL in allowed
+        else [],
+    }
     forms = [
-        pages.ActionForm(act, targets if act is CaseAction.DISPATCH else ())
+        pages.ActionForm(act, targets.get(act, ()))
         for act in WEB_ACTIONS
-        if act in allowed
+        if act in allowed and (act is not CaseAction.LEVEL or targets[act])
     ]
     now = ctx.runtime.clock.now()
     if case.extension_due_at is not None:
@@ -116,7 +138,7 @@ async def _case_response(
         viewer.info(ctx),
         view,
         entries,
-        _action_forms(ctx, viewer, case),
+        await _action_forms(ctx, viewer, case),
         ctx.tz,
         names,
         ok=ok,
@@ -178,6 +200,9 @@ async def _act(
         if target not in dict(nt.dispatch_targets(ctx.runtime.district)):
             raise CaseError("bad_input", "请选择有效的承办单位。")
         await cases.dispatch(case.id, actor, target, web_, expected_version=version)
+    elif action == CaseAction.LEVEL:
+        # Raised freely; lowered only with a real reason (the service's rule, trial 27 N10).
+        await cases.change_level(actor, case.id, form.get("target", ""), note or None, web_)
     elif action == CaseAction.EXTEND:
         days = parse_int(form.get("days", ""))
         await cases.request_extension(case.id, actor, note, days or 0, web_)

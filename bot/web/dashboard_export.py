@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.cases import CaseView
+from bot.services.lifecycle import AT_DESK
 from bot.services.notifications import fmt_time
 from bot.services.scores import RATE_COLUMNS
 from bot.web.dashboard_data import AssessmentRow
@@ -84,6 +85,7 @@ CASE_CSV_HEADER = (
     "属地",
     "上报至",
     "登记时间",
+    "派单时限",
     "签收时限",
     "办结时限",
     "办结时间",
@@ -97,7 +99,8 @@ CASE_CSV_HEADER = (
 
 
 def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]:
-    """The rows of the case export (identities as the views carry them)."""
+    """The rows of the case export (identities as the views carry them; the deadlines
+    named as the dashboard's case page names them)."""
 
     def t(when: datetime | None) -> str:
         return "" if when is None else fmt_time(when, tz)
@@ -114,7 +117,10 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
             v.territorial_unit_name,
             v.escalated_to_unit_name,
             t(v.created_at),
-            t(v.ack_due_at),
+            # At the dispatcher desk the deadline is 派单时限 (as the case page and the
+            # bot's card say); there is no 签收时限 until it is dispatched (trial 27).
+            t(v.ack_due_at) if v.status in AT_DESK else "",
+            "待派单" if v.status in AT_DESK else t(v.ack_due_at),
             t(v.resolve_due_at),
             t(v.resolved_at),
             "是" if v.overdue else "否",

@@ -147,6 +147,20 @@ def _action_forms(
             quick.append({"act": act.value, "label": ACTION_LABELS[act]})
         elif act is CaseAction.DISPATCH:
             detailed.append({"act": act.value, "targets": list(item.targets)})
+        elif act is CaseAction.LEVEL:
+            detailed.append(
+                {
+                    "act": act.value,
+                    "targets": [],
+                    "levels": list(item.targets),
+                    "label": ACTION_LABELS[act],
+                    "field": "理由",
+                    "required": False,
+                    "hint": "上调无需理由；下调须写明核实了什么，“特别重大”最多下调至“较大”",
+                    "kept": "",
+                    "secondary": False,
+                }
+            )
         elif act in _NOTE_FIELDS:
             field_label, required, hint = _NOTE_FIELDS[act]
             if warning and act is CaseAction.RESOLVE:

@@ -140,6 +140,17 @@ NOTE_CANCELLED = "已取消，案件未作改动。"
 def note_done(action: CaseAction, view: CaseView) -> str:
     """After 办结 / 退单 / 上报."""
     if action == CaseAction.RESOLVE:
+        if view.reporter_blocked and view.kind == "warning":
+            # Trial 28 P2: never 「已通知」 when nothing could be sent.
+            return (
+                f"已办结：{view.number}。报送人已屏蔽本机器人，办结通知暂时无法送达，"
+                "请电话告知办理结果。"
+            )
+        if view.reporter_blocked:
+            return (
+                f"已办结：{view.number}。反映人已屏蔽本机器人，办结通知和回访暂时无法送达"
+                "（对方恢复使用后可在 /status 中评价），请电话告知办理结果。"
+            )
         if view.kind == "warning":
             return f"已办结：{view.number}。已通知报送人。"
         return f"已办结：{view.number}。已通知反映人并发起回访。"

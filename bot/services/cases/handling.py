@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +30,7 @@ from bot.services.lifecycle import (
 from bot.services.routing import UNKNOWN
 from storage import cases as store
 from storage.enums import CaseKind, Channel
-from storage.models import Case
+from storage.models import Case, Person
 
 
 class CaseHandling(CaseTx):
@@ -174,7 +175,12 @@ class CaseHandling(CaseTx):
                     reporter_text=nt.follow_up_question,
                     reporter_markup=nt.follow_up_markup(self.codec, case.id, case.version),
                 )
-            return self.view_for(case, actor, now)
+            view = self.view_for(case, actor, now)
+            reporter = await s.get(Person, case.reporter_id) if case.reporter_id else None
+            if reporter is not None and reporter.blocked_at is not None:
+                # The station is told the truth: the notice waits (trial 28 P2).
+                view = replace(view, reporter_blocked=True)
+            return view
 
     async def _close_with_care(
         self, s: AsyncSession, case: Case, now: datetime, actor_id: int, channel: str

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
 from bot.services.cases.model import CaseView
+from bot.services.cases.permissions import LEVEL_OVER
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import CaseError, EventType, record
 from bot.services.lifecycle_rules import TimerKind, is_overdue
@@ -34,11 +35,11 @@ from bot.services.routing import police_copy, warning_recipients
 from bot.services.triage import LEVEL_RANK, MIN_REASON_CHARS, check_level, emergency_of, reason_ok
 from config.district import SEVERITIES
 from storage import cases as store
-from storage.enums import CaseKind, Channel, Role
+from storage.enums import CaseKind, Channel
 from storage.models import Case, CaseEvent, Person
 
 #: Statuses in which a warning's level can no longer change.
-_OVER = frozenset({"resolved", "followed_up", "closed", "rejected", "withdrawn"})
+_OVER = LEVEL_OVER
 
 FORBIDDEN = "只有报送该预警的信息员或区群工办可以更改其等级。"
 NOT_A_WARNING = "只能更改预警的等级。"
@@ -79,11 +80,7 @@ class CaseLevel(CaseTx):
         """Refuse unless ``actor`` may change ``case``'s level; the rubric's level."""
         if case.kind != CaseKind.WARNING.value:
             raise CaseError("forbidden", NOT_A_WARNING)
-        district_office = actor.role == Role.ADMIN.value or (
-            actor.unit_id == self.district.leadership
-            and actor.role in (Role.CHIEF.value, Role.STAFF.value)
-        )
-        if case.reporter_id != actor.id and not district_office:
+        if case.reporter_id != actor.id and not self.is_district_office(actor):
             raise CaseError("forbidden", FORBIDDEN)
         if case.status in _OVER:
             raise CaseError("illegal_transition", IS_OVER)

@@ -223,6 +223,9 @@ class CaseView:
     #: The units (names) told at once besides the owner, on the view returned by
     #: filing (the reporter's receipt lists them: trial 26 T3); empty elsewhere.
     informed_unit_names: tuple[str, ...] = ()
+    #: On the view returned by 办结: the reporter had blocked the bot, so the notice
+    #: and the follow-up wait (/status offers the follow-up when they are back).
+    reporter_blocked: bool = False
 
     @property
     def photo_count(self) -> int:

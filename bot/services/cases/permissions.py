@@ -17,11 +17,13 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import escalation_path
 from config.district import District
-from storage.enums import CaseStatus, Role
+from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import Case, Person
 
 #: The severity no desk closes as not admissible (不予受理).
 CRITICAL = "critical"
+#: Statuses in which a warning's level can no longer change (更改等级).
+LEVEL_OVER = frozenset({"resolved", "followed_up", "closed", "rejected", "withdrawn"})
 
 
 class CasePermissions:
@@ -165,13 +167,41 @@ class CasePermissions:
             self.responsible_units(case)
         )
 
+    def is_district_office(self, person: Person) -> bool:
+        """Whether ``person`` speaks for the district office (区群工办): an admin, or a
+        chief or staff member of ``district.leadership``."""
+        if not person.active or person.blocked_at is not None:
+            return False
+        return person.role == Role.ADMIN or (
+            person.unit_id == self.district.leadership and person.role in (Role.CHIEF, Role.STAFF)
+        )
+
+    def may_change_level(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 更改等级 ``case`` from a card: the district office, on
+        a warning not yet over (its officer does so from the receipt or /mine; the
+        service checks again, :mod:`bot.services.cases.level`)."""
+        return (
+            case.kind == CaseKind.WARNING
+            and case.status not in LEVEL_OVER
+            and self.is_district_office(person)
+        )
+
     def actions_for(self, person: Person, case: Case) -> list[CaseAction]:
         """The card buttons ``person`` may press on ``case`` now.
 
-        Only the people of a responsible unit get buttons: a copy sent to anyone
-        else (the centres, the leadership, the police's copy of an emergency, an
-        admin of another unit) is for reading and carries none.
+        Only the people of a responsible unit get the case's buttons: a copy sent
+        to anyone else (the centres, the leadership, the police's copy of an
+        emergency, an admin of another unit) is for reading. The one exception is
+        更改等级 on a warning, which the district office may press wherever it sees
+        the warning's card (trial 27 N10).
         """
+        acts = self._handling_actions(person, case)
+        if self.may_change_level(person, case):
+            acts.append(CaseAction.LEVEL)
+        return acts
+
+    def _handling_actions(self, person: Person, case: Case) -> list[CaseAction]:
+        """The case's buttons for the people of a responsible unit (see :meth:`actions_for`)."""
         if not self.may_act(person, case) or person.unit_id not in self.responsible_units(case):
             return []
         status = CaseStatus(case.status)

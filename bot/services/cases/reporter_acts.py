@@ -81,12 +81,15 @@ class CaseReporterActs(CaseTx):
         channel: str = Channel.TELEGRAM,
         *,
         photos: Sequence[str] = (),
+        media: Sequence[tuple[str, str]] = (),
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
         card, as the alert reached them). The case itself does not change (no
         version bump: the station's buttons stay valid). ``photos`` (Telegram file ids)
-        are kept with the case and sent to those units after the note.
+        are kept with the case and sent to those units after the note; ``media``
+        (``(kind, file_id)``: a voice, a video, a file …) is recorded in the event and
+        sent to the units that read the note, by its file_id (trial 27 N18).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -112,6 +115,7 @@ class CaseReporterActs(CaseTx):
                 actor_id=reporter.id,
                 channel=channel,
                 note=note,
+                data={"media": [{"type": k, "file_id": f} for k, f in media]} if media else None,
                 changes_case=False,
             )
             if photos:
@@ -131,6 +135,7 @@ class CaseReporterActs(CaseTx):
                 ),
                 new_photos=tuple(photos),
             )
+            await self.media_tx(s, units, case, media, now)
             return self.view_for(case, reporter, now)
 
     async def withdraw(

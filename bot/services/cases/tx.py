@@ -25,12 +25,13 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.notification_labels import MEDIA_LABELS
 from bot.services.triage import LEVEL_RANK
 from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
-from storage.outbox import KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
+from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
 
 #: Session ``info`` key under which :meth:`CaseTx._message` lists the rows it adds.
 OUTBOX_ROWS = "minqing_outbox_rows"
@@ -90,8 +91,14 @@ class CaseTx(CaseViews):
         markup: dict[str, Any] | None,
         now: datetime,
         kind: str = "message",
+        *,
+        even_blocked: bool = False,
     ) -> None:
-        if person.chat_id is None or not person.active or person.blocked_at is not None:
+        """An outbox row for ``person`` (none for an inactive person, nor for one who
+        blocked the bot unless ``even_blocked``)."""
+        if person.chat_id is None or not person.active:
+            return
+        if person.blocked_at is not None and not even_blocked:
             return
         row = outbox_row(
             chat_id=person.chat_id,
@@ -116,6 +123,27 @@ class CaseTx(CaseViews):
             chunk = list(photos[start : start + MAX_PHOTOS_PER_ROW])
             caption = f"{case.number or f'#{case.id}'} 照片（{len(chunk)}张）"
             self._message(s, person, case, caption, {"photos": chunk}, now, kind=KIND_PHOTOS)
+
+    async def media_tx(
+        self,
+        s: AsyncSession,
+        units: Iterable[str],
+        case: Case,
+        media: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> None:
+        """Rows that send the units' handlers what the reporter sent (``(kind, file_id)``:
+        a voice, a video, a file …) by its file_id, after the note that announces it."""
+        if not media:
+            return
+        number = case.number or f"#{case.id}"
+        for person in await store.people_of_units(s, list(dict.fromkeys(units)), HANDLER_ROLES):
+            if person.id == case.reporter_id:
+                continue
+            for kind, file_id in media:
+                caption = f"{number} 报告人发送的{MEDIA_LABELS.get(kind, '文件')}"
+                markup = {"media": {"type": kind, "file_id": file_id}}
+                self._message(s, person, case, caption, markup, now, kind=KIND_MEDIA)
 
     async def publish_tx(
         self,
@@ -203,7 +231,12 @@ class CaseTx(CaseViews):
             reporter = await s.get(Person, case.reporter_id)
             if reporter is not None:
                 view = self.view_for(case, reporter, now)
-                self._message(s, reporter, case, reporter_text(view), reporter_markup, now)
+                # Queued even while the reporter has blocked the bot (trial 28 P2): the
+                # block may be over (its lifting is not always seen), and if not, the
+                # delivery worker's 403 tells the owning unit to phone instead.
+                self._message(
+                    s, reporter, case, reporter_text(view), reporter_markup, now, even_blocked=True
+                )
 
     async def ping_owner_tx(
         self,

@@ -59,6 +59,9 @@ class CaseWarningIntake(CaseFiling):
         if not normalized.strip():
             return None
         async with self.db.session() as s:
+            key = intake_keys.peek_key()
+            if key is not None and await intake_keys.filed_case(s, key) is not None:
+                return None  # a replayed update: the filing returns what it filed then
             now = self.clock.now()
             earlier = await similar_open_warning(s, officer_id, normalized, now)
             if earlier is None:

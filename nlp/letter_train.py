@@ -1,0 +1,256 @@
+"""Train and cross-validate the letter model (:mod:`nlp.letter_model`) on labelled real letters.
+
+The data are ``tests/data/letters_severity_r*.tsv`` (source, id, severity, ...),
+whose texts are the contest's board letters in the shared evaluation directory
+(``title + "\\n" + body``, ``\\\\n`` read as a newline). Only letters
+(:func:`nlp.background.is_letter`) are used: the model applies to no other text.
+
+The model has one head, a logistic regression (liblinear, L2, ``C`` =
+:data:`C`) of "the letter is at least high" over the structural features of
+:func:`nlp.letter_model.letter_features`, fitted on every letter. Its
+threshold is chosen **leave-one-set-out**: every set's letters are scored by a
+head trained on the other sets, a letter the rubric finds low or medium is
+raised to high when its score reaches the threshold, and the threshold with the least
+``UNDER_COST × levels under-rated + levels over-rated`` on the grid is kept
+(under-rating is the worse error). scikit-learn is needed here only, never at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.background import is_letter
+from nlp.letter_features import letter_features, told_over
+from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
+from nlp.normalize import danger_text
+from nlp.rubric import Rubric, default_rubric
+from nlp.severity import assess_normalized
+
+__all__ = ["C", "Letter", "LetterFigures", "cross_validate", "load_letters", "train"]
+
+C = 1.0
+"""Inverse L2 strength of both heads."""
+
+UNDER_COST = 3.0
+"""How much worse a level under-rated is than a level over-rated, when choosing thresholds."""
+
+SETS = ("r1", "r2", "r3")
+"""The labelled letter sets (``letters_severity_<set>.tsv``)."""
+
+_GRID = tuple(x / 4 for x in range(-16, 17))
+"""Thresholds tried, on each head's score (bias included): -4 to 4 by 0.25."""
+
+_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """One labelled text of a letter set.
+
+    Attributes:
+        group: Its set (``r1`` ...).
+        key: ``source:id``.
+        label: The labelled level.
+        base: The level without the letter model (rubric, claims).
+        letter: True if the text is a letter (the model applies).
+        settled: True if the text says the matter is over (a low one is never raised).
+        features: Its features (:func:`nlp.letter_model.letter_features`).
+    """
+
+    group: str
+    key: str
+    label: str
+    base: str
+    letter: bool
+    settled: bool
+    features: dict[str, str]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _texts(eval_dir: Path) -> dict[tuple[str, str], str]:
+    texts = {}
+    for name in ("teddy2020-dev.tsv", "teddy2020-bureau-dev.tsv"):
+        for r in _rows(eval_dir / name):
+            body = r["body"].replace("\\n", "\n")
+            texts[(name, r["id"])] = f"{r['title']}\n{body}" if r["title"] else body
+    return texts
+
+
+def load_letters(data: Path, eval_dir: Path, rubric: Rubric | None = None) -> list[Letter]:
+    """Every labelled text of the letter sets, with its level without the letter model."""
+    rub = rubric if rubric is not None else default_rubric()
+    texts = _texts(eval_dir)
+    out = []
+    for group in SETS:
+        for r in _rows(data / f"letters_severity_{group}.tsv"):
+            text = danger_text(texts[(r["source"], r["id"])])
+            letter = is_letter(text, rub)
+            # A letter's level before the letter model is the rubric's (the danger
+            # model never raises a letter); any other text's is today's.
+            base = assess_normalized(text, rub, learned=not letter).level
+            out.append(
+                Letter(
+                    group,
+                    f"{r['source']}:{r['id']}",
+                    r["severity"],
+                    base,
+                    letter,
+                    told_over(text, rub),
+                    letter_features(text, rub),
+                )
+            )
+    return out
+
+
+def _fit(letters: Sequence[Letter]) -> tuple[dict[str, tuple[float, ...]], dict[str, float]]:
+    """Each level's head fitted on ``letters``: weights per feature, biases."""
+    import numpy as np
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = {f: i for i, f in enumerate(sorted({f for x in letters for f in x.features}))}
+    rows = [i for i, x in enumerate(letters) for _ in x.features]
+    cols = [vocab[f] for x in letters for f in x.features]
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(letters), len(vocab)))
+    columns: list[list[float]] = []
+    bias: dict[str, float] = {}
+    for level in LEVELS:
+        y = [_RANK[x.label] >= _RANK[level] for x in letters]
+        head = LogisticRegression(C=C, solver="liblinear").fit(matrix, y)
+        columns.append([round(float(w), 4) for w in head.coef_[0]])
+        bias[level] = round(float(head.intercept_[0]), 4)
+    weights = {f: tuple(col[i] for col in columns) for f, i in vocab.items()}
+    return weights, bias
+
+
+def _combined(x: Letter, model: LetterModel) -> str:
+    """The level of a text with the letter model (as :func:`nlp.letter_model.raise_letter`)."""
+    if not x.letter or x.base not in RAISES_FROM or (x.base == "low" and x.settled):
+        return x.base
+    level = model.level(x.features)
+    if level is None or _RANK[level] <= _RANK[x.base]:
+        return x.base
+    return level if model.reasons(x.features, level) else x.base
+
+
+def _thresholds(scored: Sequence[tuple[Letter, LetterModel]]) -> dict[str, float]:
+    """The thresholds with the least cost over out-of-set scores (ties: the first on the grid).
+
+    The cost is ``UNDER_COST`` × levels under-rated + levels over-rated of the
+    rubric's level raised as :func:`_combined` raises it.
+    """
+    # Each text's score and whether the model could raise it (a letter below
+    # high, not a low one told settled, with words to show), read once.
+    rows = []
+    for x, model in scored:
+        open_ = x.letter and x.base in RAISES_FROM and not (x.base == "low" and x.settled)
+        score = model.scores(x.features)["high"]
+        rows.append(
+            (_RANK[x.base], _RANK[x.label], open_, score, bool(model.reasons(x.features, "high")))
+        )
+    best: tuple[float, dict[str, float]] | None = None
+    for th in _GRID:
+        cost = 0.0
+        for base, want, open_, score, shows in rows:
+            got = _RANK["high"] if open_ and shows and score >= th else base
+            cost += UNDER_COST * max(0, want - got) + max(0, got - want)
+        if best is None or cost < best[0]:
+            best = (cost, {"high": th})
+    assert best is not None
+    return best[1]
+
+
+def _with(model: LetterModel, threshold: dict[str, float]) -> LetterModel:
+    return LetterModel(model.weights, model.bias, threshold, model.meta)
+
+
+def _out_of_set(letters: Sequence[Letter]) -> list[tuple[Letter, LetterModel]]:
+    """Every letter with heads trained without its set (thresholds unset)."""
+    out: list[tuple[Letter, LetterModel]] = []
+    zero = {level: 0.0 for level in LEVELS}
+    for group in sorted({x.group for x in letters}):
+        weights, bias = _fit([x for x in letters if x.group != group and x.letter])
+        model = LetterModel(weights, bias, zero, {})
+        out.extend((x, model) for x in letters if x.group == group)
+    return out
+
+
+def train(data: Path, eval_dir: Path, rubric: Rubric | None = None) -> LetterModel:
+    """The letter model of every labelled letter, thresholds leave-one-set-out."""
+    letters = load_letters(data, eval_dir, rubric)
+    return _train(letters)
+
+
+def _train(letters: Sequence[Letter]) -> LetterModel:
+    threshold = _thresholds(_out_of_set(letters))
+    weights, bias = _fit([x for x in letters if x.letter])
+    groups = sorted({x.group for x in letters})
+    meta: dict[str, object] = {
+        "C": C,
+        "examples": sum(x.letter for x in letters),
+        "features": "structural features of nlp.letter_features.letter_features",
+        "head": "logistic regression (liblinear, L2): at least high; raises low and medium",
+        "sets": groups,
+        "threshold": "least under_cost x under + over, leave-one-set-out",
+        "trained_by": "minqing triage letters-train",
+        "under_cost": UNDER_COST,
+    }
+    return LetterModel(weights, bias, threshold, meta)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFigures:
+    """One set's figures, without and with the letter model.
+
+    Attributes:
+        name: The set.
+        before: (label, level) of every text without the letter model.
+        after: (label, level) with the model trained on the other sets.
+        raised: The keys of the texts the model raised.
+    """
+
+    name: str
+    before: tuple[tuple[str, str], ...]
+    after: tuple[tuple[str, str], ...]
+    raised: tuple[str, ...]
+
+
+def cross_validate(letters: Sequence[Letter]) -> list[LetterFigures]:
+    """Leave-one-set-out: each set scored by a model (weights and thresholds) trained without it."""
+    out: list[LetterFigures] = []
+    for group in sorted({x.group for x in letters}):
+        model = _train([x for x in letters if x.group != group])
+        held = [x for x in letters if x.group == group]
+        after = [(x.label, _combined(x, model)) for x in held]
+        out.append(
+            LetterFigures(
+                group,
+                tuple((x.label, x.base) for x in held),
+                tuple(after),
+                tuple(x.key for x, (_, got) in zip(held, after, strict=True) if got != x.base),
+            )
+        )
+    return out
+
+
+def figures(pairs: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Counts of (label, level) pairs: n, exact, over, under, highs and highs at high or above."""
+    return {
+        "n": len(pairs),
+        "exact": sum(w == g for w, g in pairs),
+        "over": sum(_RANK[g] > _RANK[w] for w, g in pairs),
+        "under": sum(_RANK[g] < _RANK[w] for w, g in pairs),
+        "high": sum(w == "high" for w, _ in pairs),
+        "high_reached": sum(w == "high" and _RANK[g] >= _RANK["high"] for w, g in pairs),
+        "medium": sum(w == "medium" for w, _ in pairs),
+        "medium_reached": sum(w == "medium" and _RANK[g] >= _RANK["medium"] for w, g in pairs),
+        "low_raised": sum(w == "low" and g != "low" for w, g in pairs),
+        "low": sum(w == "low" for w, _ in pairs),
+    }
