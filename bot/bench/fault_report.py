@@ -19,6 +19,7 @@ from bot.bench.database import ledger
 from bot.fakeapi import FakeBotApi
 from storage.db import Database
 from storage.models import Case, OutboxMessage
+from storage.outbox_digest import FOLDED_NOTE
 
 
 @dataclass
@@ -49,6 +50,9 @@ class FaultReport:
     drain_seconds: float | None = None
     rows_delivered_at_fake: int = 0
     rows_never_seen_at_fake: int = 0
+    #: Rows folded into a scheduler pass's digest (delivered as its lines; the digest row
+    #: itself is checked like any other row).
+    rows_folded: int = 0
     duplicate_deliveries: int = 0
     #: Seconds from a critical warning's filing (or the Bot API's return) to its card.
     alert_delay_seconds: float | None = None
@@ -93,6 +97,7 @@ class FaultReport:
             f"  outbox: written {self.outbox_written}, sent {self.outbox_sent}, failed "
             f"{self.outbox_failed}, undelivered {self.outbox_undelivered}; arrived at the fake "
             f"{self.rows_delivered_at_fake}, never arrived {self.rows_never_seen_at_fake}, "
+            f"folded into digests {self.rows_folded}, "
             f"duplicate deliveries {self.duplicate_deliveries}",
         ]
         if self.alert_delay_seconds is not None:
@@ -132,6 +137,7 @@ async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str
                         OutboxMessage.chat_id,
                         OutboxMessage.text,
                         OutboxMessage.status,
+                        OutboxMessage.last_error,
                     )
                 )
             ).all()
@@ -153,7 +159,10 @@ async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str
                 arrivals[(str(call.chat_id), str(call.params.get("text", "")))] += 1
     seen = 0
     extra = 0
-    for _id, chat_id, text, status in rows:
+    for _id, chat_id, text, status, note in rows:
+        if note == FOLDED_NOTE:
+            report.rows_folded += 1
+            continue
         n = arrivals.get((str(chat_id), text), 0)
         if n:
             seen += 1
