@@ -92,6 +92,7 @@ from handlers.request_steps import (
     location_shared,
     location_text,
     photo_added,
+    photo_step_media,
     photos_text,
 )
 from handlers.texts import drafts_kept
@@ -393,6 +394,7 @@ def register(application: App) -> None:
                 PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
                     MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_step))),
+                    *photo_step_media(fresh),
                 ],
             },
             fallbacks=[

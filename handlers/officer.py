@@ -40,7 +40,7 @@ from telegram.ext import (
 
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
-from handlers import officer_phone, texts, warning_level
+from handlers import officer_phone, texts, warning_level, warning_repeat
 from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, message_text, reply, stamp
 from handlers.flow import expiring, step_conversation
 from handlers.officer_confirm import confirm_button, keep_level, lowering_reason, warning_text
@@ -279,5 +279,6 @@ def register(application: App) -> None:
         ],
     )
     application.add_handler(warnings_conv)
+    warning_repeat.register(application)
     application.add_handler(CommandHandler("mine", show_mine, filters=PRIVATE))
     officer_phone.register(application)

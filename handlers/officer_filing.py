@@ -17,9 +17,15 @@ from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of, triage
 from handlers import texts
-from handlers.base import BotContext, mark_saved, masked, message_text, reply, who
+from handlers.base import BotContext, mark_saved, masked, message_text, reply, stamp, who
 from handlers.citizen import warn_by_citizen
 from handlers.texts.reporter_acts import warning_filed_markup
+from handlers.texts.warning_repeat import (
+    critical_linked,
+    link_note,
+    repeat_markup,
+    repeat_question,
+)
 from handlers.warning_steps import warn_data
 
 log = logging.getLogger("handlers.officer")
@@ -28,6 +34,8 @@ log = logging.getLogger("handlers.officer")
 W_TEXT = "w_text"
 W_CONFIRM = "w_confirm"
 W_REASON = "w_reason"
+#: ``user_data`` key of a warning held for the 补充到原预警 / 作为新预警提交 question.
+REPEAT_KEY = "warn_repeat"
 
 
 async def officer_of(update: Update, context: BotContext) -> PersonInfo | None:
@@ -83,6 +91,7 @@ async def file_warning(
     one_shot: bool = False,
     line: bool = False,
     preface: str | None = None,
+    ask_repeat: bool = True,
 ) -> CaseView | None:
     """File a warning from a draft dict and tell the officer.
 
@@ -92,8 +101,33 @@ async def file_warning(
     the receipt. The warning is filed (and its alerts queued) before anything is sent,
     under the update's intake key: when a reply fails for a transient reason (a 429),
     the update is replayed, files nothing again and sends the replies (trial 28 P1).
+
+    ``ask_repeat``: a text that repeats an open warning of the officer's (the same or
+    near-identical words within 24 h; trial 28 P4) is not filed yet: the officer is asked
+    补充到原预警 / 作为新预警提交 (:mod:`handlers.warning_repeat`) and None is returned.
+    A critical one is filed at once and linked to the earlier one instead. A replayed
+    update finds the warning it filed itself, not a repeat.
     """
     runtime = context.runtime
+    linked: CaseView | None = None
+    if ask_repeat:
+        found = await runtime.cases.repeated_warning(
+            person.id, str(draft["text"]), draft.get("severity")
+        )
+        if found is not None:
+            earlier, critical = found
+            if not critical:
+                warn_data(context).pop("warn", None)
+                warn_data(context)[REPEAT_KEY] = {
+                    "at": stamp(context),
+                    "draft": dict(draft),
+                    "one_shot": one_shot,
+                    "case_id": earlier.id,
+                    "number": earlier.number,
+                }
+                await reply(update, repeat_question(earlier, str(draft["text"])), repeat_markup())
+                return None
+            linked = earlier
     head_count = draft.get("head_count")
     warning = WarningDraft(
         text=str(draft["text"]),
@@ -132,4 +166,20 @@ async def file_warning(
         texts.warning_filed(view, runtime.district, rubric if isinstance(rubric, str) else None),
         warning_filed_markup(view) if one_shot else texts.REMOVE_KEYBOARD,
     )
+    if linked is not None:
+        await _link(update, context, person, linked, view)
     return view
+
+
+async def _link(
+    update: Update, context: BotContext, person: PersonInfo, earlier: CaseView, view: CaseView
+) -> None:
+    """A critical warning that repeats an open one: the earlier one gets a note naming it."""
+    try:
+        await context.runtime.cases.add_reporter_note(
+            person.id, earlier.id, link_note(view.number, view.severity_label)
+        )
+    except CaseError as exc:  # the earlier one ended meanwhile: nothing to link
+        log.info("link of %s to %s refused: %s", view.number, earlier.number, exc.code)
+        return
+    await reply(update, critical_linked(earlier.number, view.number))

@@ -8,17 +8,21 @@ proposal (:mod:`handlers.citizen`); :func:`file_draft` files the case through
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     ConversationHandler,
+    MessageHandler,
+    filters,
 )
 
 from bot.services.cases import MAX_TEXT, RequestDraft
 from bot.services.lifecycle import CaseError
 from handlers import texts
 from handlers.base import (
+    PRIVATE,
     BotContext,
     mark_saved,
     message_text,
@@ -37,6 +41,9 @@ PROPOSE = "propose"
 LOCATION = "location"
 CONTACT = "contact"
 PHOTOS = "photos"
+
+#: A conversation step's callback.
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 MAX_PHOTOS = 10
 #: ``user_data`` key of a problem typed during the photo step, proposed after filing.
@@ -82,7 +89,8 @@ async def location_text(update: Update, context: BotContext) -> str | None:
         return None
     if text == texts.CHOOSE_COMMUNITY_LABEL or text in ("选择社區", "選擇社區"):
         places = context.runtime.people.places()
-        await reply(update, "请选择社区或居民区：", texts.communities_markup(places))
+        # A community not listed: the way on is said and offered (trial 28 P9).
+        await reply(update, texts.CHOOSE_COMMUNITY, texts.communities_markup(places))
         return LOCATION
     if await location_guard(update, draft, text):
         return LOCATION
@@ -99,6 +107,12 @@ async def community_chosen(update: Update, context: BotContext) -> str | None:
     assert query is not None
     draft = draft_of(context)
     unit_id = (query.data or "").split(":", 2)[-1]
+    if unit_id == texts.COMMUNITY_SKIP and draft is not None:
+        draft["step"] = CONTACT
+        await query.answer()
+        await query.edit_message_text(texts.COMMUNITY_SKIPPED)
+        await reply(update, texts.contact_prompt(), texts.contact_keyboard())
+        return CONTACT
     place = context.runtime.people.place(unit_id)
     if draft is None or place is None:
         await query.answer(texts.STALE_BUTTON, show_alert=True)
@@ -166,6 +180,35 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
         draft["text"] = f"{draft['text']}\n照片说明：{caption}"
         await reply(update, st.photo_caption_added(caption))
     return PHOTOS
+
+
+async def photo_step_location(update: Update, context: BotContext) -> str | None:
+    """A location at the photo step: kept as the place (trial 28 P8), the keyboard stays."""
+    message = update.effective_message
+    draft = draft_of(context)
+    if message is None or message.location is None or draft is None:
+        return None
+    draft["lat"] = message.location.latitude
+    draft["lon"] = message.location.longitude
+    await reply(update, texts.LOCATION_AT_PHOTOS, texts.photos_keyboard())
+    return PHOTOS
+
+
+async def photo_step_other(update: Update, context: BotContext) -> str | None:
+    """A sticker, voice message, file … at the photo step: what the step takes, in one
+    line, with its keyboard (it used to get the idle chat's answer; trial 28 P8)."""
+    if draft_of(context) is None:
+        return None
+    await reply(update, texts.PHOTOS_EXPECTED, texts.photos_keyboard())
+    return PHOTOS
+
+
+def photo_step_media(wrap: Callable[[Step], Step]) -> list[MessageHandler[BotContext, Any]]:
+    """The photo step's handlers of a location and of any other non-text message."""
+    return [
+        MessageHandler(PRIVATE & filters.LOCATION, wrap(photo_step_location)),
+        MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, wrap(photo_step_other)),
+    ]
 
 
 async def photos_text(update: Update, context: BotContext) -> str | int | None:

@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot.services import notifications as nt
 from bot.services.callbacks import CallbackAction, CaseAction
 from bot.services.cases import CaseView
+from bot.services.cases.settle import PRESSED
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from handlers import texts
@@ -75,6 +76,19 @@ async def card_button(update: Update, context: BotContext) -> None:
     if decoded is None:
         return
     query, action = decoded
+    # The pressed message is this handler's to answer; the actor's other notices of the
+    # case (the desk's 【退单】 after a dispatch from the card) are settled by the outbox.
+    message = query.message
+    token = PRESSED.set((message.chat.id, message.message_id) if message is not None else None)
+    try:
+        await _card_button(update, context, query, action)
+    finally:
+        PRESSED.reset(token)
+
+
+async def _card_button(
+    update: Update, context: BotContext, query: CallbackQuery, action: CallbackAction
+) -> None:
     person = await who(update, context)
     if person is None:
         return
@@ -131,7 +145,10 @@ async def card_button(update: Update, context: BotContext) -> None:
     log.info("%s on %s by person %s", act.value, view.number, person.id)
     done = texts.ACTION_DONE.get(act, "已完成")
     if act == CaseAction.DISPATCH:
-        done += f"至{view.owning_unit_name}"
+        # 「已派单至X（李主任）」 read as if 李主任 were at X (trial 28 P10): the actor first.
+        await query.answer(f"已派单至{view.owning_unit_name}：{view.number}")
+        await _settle_message(query, f"✔ 由{person.name}派单至{view.owning_unit_name}")
+        return
     await query.answer(f"{done}：{view.number}")
     await _settle_message(query, f"✔ {done}（{person.name}）")
 

@@ -96,7 +96,10 @@ async def _refused(
         person.id,
         exc.code,
     )
-    if context is not None and exc.code in OUT_OF_DATE:
+    # A 派至 / room button of a notice whose case the desk sent on already is refused as
+    # "not the owner's": say where it went instead (trial 28 P10).
+    moved_on = exc.code == "forbidden" and action.action in _DISPATCHING
+    if context is not None and (exc.code in OUT_OF_DATE or moved_on):
         told = await _what_became_of_it(context, person, action)
         if told is not None:
             await query.answer(told, show_alert=True)
@@ -112,7 +115,11 @@ _EVENT_OF = {
     CaseAction.RESOLVE: "resolved",
     CaseAction.RETURN: "returned",
     CaseAction.REJECT: "rejected",
+    CaseAction.DISPATCH: "dispatched",
+    CaseAction.CHOOSE_ROOM: "dispatched",
 }
+#: The desk's buttons (派至, a room, the stations).
+_DISPATCHING = frozenset({CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM})
 
 
 async def _what_became_of_it(
@@ -130,4 +137,6 @@ async def _what_became_of_it(
     last = next((e for e in reversed(timeline) if kind and e.type == kind), None)
     by_me = last is not None and last.actor_id == person.id
     done_by = (last.actor_name or last.unit_name) if last is not None else None
+    if action.action in _DISPATCHING and view.status in ("registered", "returned"):
+        return None  # still at the desk: the refusal itself says why
     return texts.outdated_notice(view, action.action, done_by, by_me)

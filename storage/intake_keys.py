@@ -58,6 +58,15 @@ def next_key() -> str | None:
     return current.base if current.filed == 1 else f"{current.base}#{current.filed}"
 
 
+def peek_key() -> str | None:
+    """The key :func:`next_key` would give now, without taking it (a check before filing)."""
+    current = _current.get()
+    if current is None:
+        return None
+    n = current.filed + 1
+    return current.base if n == 1 else f"{current.base}#{n}"
+
+
 def telegram_key(update_id: int) -> str:
     """The intake key base of a Telegram update."""
     return f"tg:{update_id}"

@@ -47,7 +47,10 @@ def assert_nothing_lost(
         assert report.outbox_written == rows_per_case * report.cases_in_db, report.summary()
     assert report.outbox_undelivered == 0 and report.outbox_failed == 0, report.summary()
     assert report.rows_never_seen_at_fake == 0, report.summary()
-    assert report.rows_delivered_at_fake == report.outbox_written, report.summary()
+    # A row folded into a scheduler pass's digest arrived as a line of it (trial 28 P4).
+    assert report.rows_delivered_at_fake + report.rows_folded == report.outbox_written, (
+        report.summary()
+    )
     assert report.duplicate_deliveries <= max_duplicates, report.summary()
 
 

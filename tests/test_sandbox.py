@@ -131,7 +131,12 @@ async def test_trial26_a_restart_on_the_same_db_keeps_the_clock(tmp_path: Path) 
                 state = await r.json()
             officer = next(p for p in state["personas"] if p["role"] == "officer")["chat_id"]
             offsets.append(state["clock"]["offset_hours"])
-            text = f"/warn 东城街道幸福小区门口第{run}次有十几个人聚集议论拆迁补偿"
+            # Two different matters: a repeat of an open warning is asked about (trial 28 P4).
+            text = (
+                "/warn 东城街道幸福小区门口有十几个人聚集议论拆迁补偿"
+                if run == 1
+                else "/warn 阳光小区物业与业主因停车收费发生争执，二十多人围在物业门口"
+            )
             async with http.post(
                 f"{url}fakeapi/_fake/chats/{officer}/send", json={"text": text}
             ) as r:

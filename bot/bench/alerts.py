@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.bench.burst import distinct
 from bot.bench.database import add_people, provision_database
 from bot.bench.figures import percentile
 from bot.bench.intake_load import IntakeLoad, format_result
@@ -67,7 +68,8 @@ async def _one_warning(
     """File one warning; per-recipient latencies and the officer's confirmation latency."""
     officer = fake.user(OFFICER_ID, "张信息员")
     version = fake.version
-    update = update_of(fake, officer.send_text(f"/warn {CRITICAL_TEXT}（第{run}次）"))
+    text = f"/warn {CRITICAL_TEXT}（第{run}次）{distinct(run)}"
+    update = update_of(fake, officer.send_text(text))
     posted = time.monotonic()
     status = await poster.post(update)
     if not 200 <= status < 300:

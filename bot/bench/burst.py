@@ -11,6 +11,7 @@ unit's chief and staff to the run's database.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -28,6 +29,13 @@ FIRST_OFFICER = 830_000_001
 FIRST_HANDLER = 840_000_001
 #: The marker ``〔Bn〕`` a warning of the burst carries: its number ``n``.
 MARKER = re.compile(r"〔B(\d+)〕")
+
+
+def distinct(n: int) -> str:
+    """A file number that makes warning ``n`` another matter than the others: an officer's
+    repeat of an open warning is asked about, not filed (trial 28 P4), and the burst files
+    distinct warnings (medium, land: the text's classification is unchanged)."""
+    return "档案号" + hashlib.sha256(str(n).encode()).hexdigest()[:20]
 
 
 class Burst:
@@ -60,7 +68,8 @@ class Burst:
         """File one warning (posting in the background); its number."""
         n = next(self._numbers)
         officer = self.officers[n % len(self.officers)]
-        payload = update_of(self.fake, officer.send_text(f"/warn {WARNING_TEXT}〔B{n}〕"))
+        text = f"/warn {WARNING_TEXT}〔B{n}〕{distinct(n)}"
+        payload = update_of(self.fake, officer.send_text(text))
         poster = self.posters[n % len(self.posters)]
         self.posted += 1
         task = asyncio.create_task(self._post(poster, n, payload))

@@ -19,6 +19,10 @@ from bot.bench.database import ledger
 from bot.fakeapi import FakeBotApi
 from storage.db import Database
 from storage.models import Case, OutboxMessage
+from storage.outbox_digest import FOLDED_NOTE
+
+#: How a digest message begins (bot.services.notification_digest).
+DIGEST_HEADS = ("【待办汇总】", "【进展汇总】")
 
 
 @dataclass
@@ -49,6 +53,9 @@ class FaultReport:
     drain_seconds: float | None = None
     rows_delivered_at_fake: int = 0
     rows_never_seen_at_fake: int = 0
+    #: Rows folded into a scheduler pass's digest (delivered as its lines; the digest row
+    #: itself is checked like any other row).
+    rows_folded: int = 0
     duplicate_deliveries: int = 0
     #: Seconds from a critical warning's filing (or the Bot API's return) to its card.
     alert_delay_seconds: float | None = None
@@ -93,6 +100,7 @@ class FaultReport:
             f"  outbox: written {self.outbox_written}, sent {self.outbox_sent}, failed "
             f"{self.outbox_failed}, undelivered {self.outbox_undelivered}; arrived at the fake "
             f"{self.rows_delivered_at_fake}, never arrived {self.rows_never_seen_at_fake}, "
+            f"folded into digests {self.rows_folded}, "
             f"duplicate deliveries {self.duplicate_deliveries}",
         ]
         if self.alert_delay_seconds is not None:
@@ -125,6 +133,9 @@ async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str
     try:
         async with db.session() as s:
             texts = list((await s.scalars(select(Case.original_text))).all())
+            numbers = {
+                cid: str(num) for cid, num in (await s.execute(select(Case.id, Case.number)))
+            }
             rows = (
                 await s.execute(
                     select(
@@ -132,6 +143,8 @@ async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str
                         OutboxMessage.chat_id,
                         OutboxMessage.text,
                         OutboxMessage.status,
+                        OutboxMessage.last_error,
+                        OutboxMessage.case_id,
                     )
                 )
             ).all()
@@ -153,7 +166,19 @@ async def count(report: FaultReport, fake: FakeBotApi, burst: Burst, db_url: str
                 arrivals[(str(call.chat_id), str(call.params.get("text", "")))] += 1
     seen = 0
     extra = 0
-    for _id, chat_id, text, status in rows:
+    digests: dict[str, list[str]] = {}
+    for chat, arrived in arrivals:
+        if arrived.startswith(DIGEST_HEADS):
+            digests.setdefault(chat, []).append(arrived)
+    for _id, chat_id, text, status, note, case_id in rows:
+        if note == FOLDED_NOTE:
+            # Arrived as a line of a digest in its chat, which names its case.
+            number = numbers.get(case_id or 0, "?")
+            if any(number in t for t in digests.get(str(chat_id), [])):
+                report.rows_folded += 1
+            else:
+                report.rows_never_seen_at_fake += 1
+            continue
         n = arrivals.get((str(chat_id), text), 0)
         if n:
             seen += 1

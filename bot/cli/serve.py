@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,8 +247,10 @@ async def run_sandbox(
         )
         host: ServiceHost | None = None
 
-        async def run_timers() -> int:
-            return await host.scheduler.run_due() if host and host.scheduler else 0
+        async def run_timers(fold: bool = True, hold_until: datetime | None = None) -> int:
+            if host is None or host.scheduler is None:
+                return 0
+            return await host.scheduler.run_due(fold=fold, hold_until=hold_until)
 
         def poke() -> None:
             if host is not None and host.worker is not None:

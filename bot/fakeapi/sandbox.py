@@ -21,6 +21,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.fakeapi.server import FakeBotApi
+from bot.services.cases.digest import HOLD
 from bot.services.clock import OffsetClock
 from bot.services.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind, chief_title
@@ -129,7 +130,9 @@ class SandboxState:
     db: Database
     clock: OffsetClock
     everyone: list[Persona]
-    run_timers: Any  # async () -> int: fire what is due now
+    #: ``async (fold=True, hold_until=None) -> int``: fire what is due now
+    #: (:meth:`bot.runtime.scheduler.Scheduler.run_due`).
+    run_timers: Any
     poke_delivery: Any  # () -> None
 
 
@@ -253,27 +256,33 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
     A timer that fires may set the next one (a re-notification 30 minutes later,
     then the escalation): stopping at each due time fires the whole chain that
     the jump passes over, as the real scheduler would have, not one link per jump.
+    The whole jump is one scheduler pass for the digests (trial 28 P4): the notices
+    are held past its end and folded once, so each person gets one digest.
 
     Returns:
         How many timers fired.
     """
     target = state.clock.now() + delta
+    hold_until = target + HOLD
     fired = 0
-    for _ in range(MAX_STOPS):
-        due = await _next_due(state.db)
-        if due is None or due > target:
-            break
-        step = due - state.clock.now()
-        if step > timedelta(0):
-            state.clock.advance(step)
-        count = int(await state.run_timers())
-        fired += count
-        if count == 0:
-            break  # due but not fireable now: do not spin
-    rest = target - state.clock.now()
-    if rest > timedelta(0):
-        state.clock.advance(rest)
-    return fired + int(await state.run_timers())
+    try:
+        for _ in range(MAX_STOPS):
+            due = await _next_due(state.db)
+            if due is None or due > target:
+                break
+            step = due - state.clock.now()
+            if step > timedelta(0):
+                state.clock.advance(step)
+            count = int(await state.run_timers(fold=False, hold_until=hold_until))
+            fired += count
+            if count == 0:
+                break  # due but not fireable now: do not spin
+        rest = target - state.clock.now()
+        if rest > timedelta(0):
+            state.clock.advance(rest)
+    finally:  # the last pass folds the jump's notices, whatever happened on the way
+        fired += int(await state.run_timers(hold_until=hold_until))
+    return fired
 
 
 async def handle_advance(request: web.Request) -> web.Response:

@@ -42,6 +42,11 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
 * ``follow_up_due`` — the reporter did not answer the follow-up within
   ``follow_up.no_response_after``: close the case as "no response" (event
   ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
+
+Digests (trial 28 P4): the notices a timer writes are held, except a critical
+case's, and at the end of the pass each person whose held notices concern several
+cases gets one digest message instead of one message per case and event
+(:mod:`bot.services.cases.digest`); the events and outbox rows are all kept.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases import CaseService
+from bot.services.cases.digest import HOLD
 from bot.services.clock import Clock
 from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
 from config.district import District
@@ -87,26 +93,55 @@ class Scheduler:
         self.service = service
         self.on_fired = on_fired
         self._stop = asyncio.Event()
+        #: While a caller runs several passes as one (``fold=False``), its hold: the
+        #: background loop's passes in between hold their notices as long and do not fold.
+        self._batch_hold: datetime | None = None
 
-    async def run_due(self, limit: int = DEFAULT_BATCH) -> int:
-        """Fire up to ``limit`` due timers, each in its own transaction.
+    async def run_due(
+        self,
+        limit: int = DEFAULT_BATCH,
+        *,
+        fold: bool = True,
+        hold_until: datetime | None = None,
+    ) -> int:
+        """Fire up to ``limit`` due timers, each in its own transaction, then fold
+        the notices they wrote into digests.
+
+        Args:
+            limit: most timers to fire.
+            fold: fold the held notices at the end (False: a caller that runs
+                several passes as one, the sandbox's clock jump, folds at its end).
+            hold_until: how long the notices are held at most (default: now +
+                :data:`~bot.services.cases.digest.HOLD`); past it they go out singly.
 
         Returns:
             How many timers were fired (stale ones included: they are marked
             fired and do nothing).
         """
+        if not fold:
+            self._batch_hold = hold_until
+        fold_now = fold and (hold_until is not None or self._batch_hold is None)
+        hold = hold_until or self._batch_hold
         fired = 0
         try:
             while fired < limit:
-                if not await self._fire_one():
+                if not await self._fire_one(hold):
                     break
                 fired += 1
         finally:
+            if fold_now:
+                self._batch_hold = None
+                try:
+                    digests, rows = await self.service.fold_digests(self.clock.now())
+                    if digests:
+                        log.info("%s digests fold %s notices", digests, rows)
+                except Exception:
+                    log.exception("folding the digests failed; the notices go out singly")
             if fired and self.on_fired is not None:
                 self.on_fired()
         return fired
 
-    async def _fire_one(self) -> bool:
+    async def _fire_one(self, hold_until: datetime | None = None) -> bool:
         failed: int | None = None
         try:
             async with self.db.session() as s:
@@ -121,6 +156,7 @@ class Scheduler:
                     case = await self.service.lock_case_tx(s, timer.case_id)
                     if case is not None:
                         await self._handle(s, timer, case, now)
+                        await self.service.hold_for_digest_tx(s, case, hold_until or now + HOLD)
                 return True
         except Exception:
             if failed is None:

@@ -251,9 +251,18 @@ def location_keyboard() -> ReplyKeyboardMarkup:
 
 
 def communities_markup(places: Sequence[Place]) -> InlineKeyboardMarkup:
-    """The communities and residential areas, two per row."""
+    """The communities and residential areas, two per row, then 不在列表中 / 跳过."""
     buttons = [(p.name, f"{COMMUNITY}:{p.unit_id}") for p in places]
-    return _inline([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([(COMMUNITY_SKIP_LABEL, f"{COMMUNITY}:{COMMUNITY_SKIP}")])
+    return _inline(rows)
+
+
+CHOOSE_COMMUNITY = "请选择社区或居民区（不在列表中可直接输入地址，或点「不在列表中 / 跳过」）："
+#: The last button of the community list (no community unit has this id).
+COMMUNITY_SKIP = "skip"
+COMMUNITY_SKIP_LABEL = "不在列表中 / 跳过"
+COMMUNITY_SKIPPED = "已跳过地点（之后可在进度中补充说明）。"
 
 
 def contact_prompt() -> str:
@@ -330,7 +339,8 @@ def photo_received(count: int) -> str:
 
 
 TOO_MANY_PHOTOS = "照片最多10张，已收到的照片会一并提交。请点「完成」。"
-PHOTOS_EXPECTED = "请发送照片，或点「完成」/「跳过」。"
+PHOTOS_EXPECTED = "这一步只收现场照片：请发送照片，或点「完成」提交、点「跳过」不附照片。"
+LOCATION_AT_PHOTOS = "已记录位置，将作为事发地点一并提交。请继续发送照片，或点「完成」/「跳过」。"
 LOCATION_SAVED = "已记录位置。"
 
 

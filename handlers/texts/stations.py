@@ -194,6 +194,15 @@ def outdated_notice(
     (by the presser or by ``done_by``) or only the message is old."""
     if action in (CaseAction.EXTEND_OK, CaseAction.EXTEND_NO):
         return f"该延期申请已处理，无需重复操作（{view.number}，当前状态：{view.status_label}）"
+    if action in (CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM) and view.status not in (
+        "registered",
+        "returned",
+    ):
+        who = "您已" if by_me else (f"已由{done_by}" if done_by else "已")
+        return (
+            f"{view.number} {who}派至{view.owning_unit_name}，无需重复派单"
+            f"（当前状态：{view.status_label}）。"
+        )
     verb = ACTION_NAMES.get(action, "")
     if verb and view.status in DONE_IN.get(action, frozenset()):
         who = "您已" if by_me else (f"已由{done_by}" if done_by else "已")

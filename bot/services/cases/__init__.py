@@ -87,6 +87,7 @@ Case numbers are ``MQ<local date>-<case id, at least 4 digits>``, e.g.
 from __future__ import annotations
 
 from bot.services.cases.amend import CaseAmend
+from bot.services.cases.digest import CaseDigest
 from bot.services.cases.escalation import CaseEscalation
 from bot.services.cases.extension import CaseExtension
 from bot.services.cases.followup import CaseFollowUp
@@ -154,6 +155,7 @@ class CaseService(
     CaseEscalation,
     CaseExtension,
     CaseReporterActs,
+    CaseDigest,
 ):
     """Domain services for cases. One instance per process; safe to share.
 

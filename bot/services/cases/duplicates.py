@@ -19,6 +19,7 @@ into routine work.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -85,3 +86,39 @@ def unit_pings(earlier: Case, owner: str | None, tz: ZoneInfo) -> Sequence[Ping]
 
     units = [u for u in dict.fromkeys((owner, earlier.owning_unit_id)) if u is not None]
     return [(units, text)]
+
+
+#: Two normalised texts at least this similar (difflib's ratio) are near-identical:
+#: 和平社区第3栋楼道堆放杂物 and 和平社区第4栋楼道堆放杂物 (trial 28 P4).
+NEAR_IDENTICAL = 0.85
+
+
+def near_identical(a: str, b: str) -> bool:
+    """Whether two normalised texts say the same, or nearly (a number or a word apart)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR_IDENTICAL
+
+
+async def similar_open_warning(
+    s: AsyncSession, officer_id: int, normalized: str, now: datetime
+) -> Case | None:
+    """The newest open warning of ``officer_id`` filed within :data:`DUPLICATE_WINDOW`
+    whose text is the same as or near-identical to ``normalized``, if any."""
+    rows = await s.scalars(
+        select(Case)
+        .where(
+            Case.reporter_id == officer_id,
+            Case.kind == CaseKind.WARNING.value,
+            Case.status.in_([x.value for x in OPEN_STATUSES]),
+            Case.created_at >= now - DUPLICATE_WINDOW,
+        )
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(50)
+    )
+    for case in rows:
+        if near_identical(normalized, case.normalized_text or ""):
+            return case
+    return None

@@ -14,11 +14,18 @@ pressed later is refused as out of date as before.
 
 Notices not yet delivered when the act happens are not edited (they are sent as
 written; their buttons are checked against the case's version when pressed).
+
+The actor's own notices are settled too when the handler says which message was
+pressed (:data:`PRESSED`, set around a card button's act): only that one is the
+handler's to answer. The desk that dispatched from the card no longer keeps live
+派至 buttons on its 【退单】 notice (trial 28 P10). Without it (a typed note, the
+web) the actor's notices are left alone, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +55,9 @@ SETTLING = frozenset(
     }
 )
 
+
+#: ``(chat id, message id)`` of the message whose button the actor pressed, when known.
+PRESSED: ContextVar[tuple[int, int] | None] = ContextVar("minqing_pressed", default=None)
 
 #: Labels of the acts the general event labels lack or name for the log.
 _LABELS = {EventType.URGED.value: "催办", EventType.WITHDRAWN.value: "撤回"}
@@ -99,14 +109,17 @@ async def settle_notices_tx(
     label = _LABELS.get(event.type) or EVENT_LABELS.get(event.type, event.type)
     when = fmt_time(now, tz)
     written = 0
+    pressed = PRESSED.get()
     for row in rows:
         markup = row.reply_markup or {}
+        mine = row.person_id == actor.id
         if (
             row.kind != KIND_MESSAGE
             or row.status != OutboxStatus.SENT.value
             or row.message_id is None
             or not markup.get("inline_keyboard")
-            or row.person_id in (case.reporter_id, actor.id)
+            or row.person_id == case.reporter_id
+            or (mine and (pressed is None or pressed == (row.chat_id, row.message_id)))
             or (row.chat_id, row.message_id) in done
         ):
             continue

@@ -33,6 +33,9 @@ from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
 
+#: Session ``info`` key under which :meth:`CaseTx._message` lists the rows it adds.
+OUTBOX_ROWS = "minqing_outbox_rows"
+
 
 class CaseTx(CaseViews):
     """The one transaction helper every change goes through: lock, check, publish."""
@@ -109,6 +112,8 @@ class CaseTx(CaseViews):
             priority=priority_for(case.severity, to_reporter=person.id == case.reporter_id),
         )
         s.add(row)
+        # The scheduler holds a timer's rows for a digest (bot.services.cases.digest).
+        s.info.setdefault(OUTBOX_ROWS, []).append(row)
 
     def _photos(
         self, s: AsyncSession, person: Person, case: Case, photos: Sequence[str], now: datetime

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.services import notifications as nt
+from bot.services.cases.duplicates import similar_open_warning
 from bot.services.cases.filing import CaseFiling, severity_why
 from bot.services.cases.model import (
     TERRITORIAL_KINDS,
@@ -37,12 +38,39 @@ from bot.services.triage import (
     line_owner_bureau,
 )
 from config.district import SEVERITIES
+from nlp import normalize as normalize_text
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
 
 
 class CaseWarningIntake(CaseFiling):
     """Filing an information officer's early warning."""
+
+    async def repeated_warning(
+        self, officer_id: int, text: str, severity: str | None = None
+    ) -> tuple[CaseView, bool] | None:
+        """An open warning of the officer, filed within 24 h, that ``text`` repeats
+        (the same or near-identical words; trial 28 P4), and whether ``text`` would be
+        filed critical (``severity``: the level the officer chose, if any). The
+        caller asks whether it is the same matter, except for a critical one: that
+        is filed at once and linked (danger never waits for a question).
+        """
+        normalized = normalize_text(text)
+        if not normalized.strip():
+            return None
+        async with self.db.session() as s:
+            key = intake_keys.peek_key()
+            if key is not None and await intake_keys.filed_case(s, key) is not None:
+                return None  # a replayed update: the filing returns what it filed then
+            now = self.clock.now()
+            earlier = await similar_open_warning(s, officer_id, normalized, now)
+            if earlier is None:
+                return None
+            officer = await self._person(s, officer_id)
+            view = self.view_for(earlier, officer, now)
+        level = severity or self._classify(text).severity
+        critical = level == "critical" or emergency_of(text) is not None
+        return view, critical
 
     async def file_warning(
         self,

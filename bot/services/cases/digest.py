@@ -1,0 +1,159 @@
+"""Digests: the scheduler's reminders folded into one message per person and pass.
+
+The scheduler (:mod:`bot.runtime.scheduler`) fires each timer in a transaction
+of its own; the rows that timer writes are held (:func:`storage.outbox_digest.hold`)
+unless they concern a critical case, or only edit a card the chat already shows.
+At the end of the pass :meth:`CaseDigest.fold_digests` looks at every held row:
+a chat whose held rows concern one case gets them as they are (with their
+buttons); a chat with several cases gets one digest message instead, listing each
+case with what happened and the one action it needs, with a 查看 button per case
+(at most :data:`MAX_BUTTONS`). The rows stay in the outbox (``folded``), and the
+events in the case log: the digest changes the delivery only (trial 28 P4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.callbacks import CaseAction
+from bot.services.cases.permissions import CRITICAL
+from bot.services.cases.tx import OUTBOX_ROWS, CaseTx
+from bot.services.notification_digest import DigestItem, digest_text, event_words
+from storage import outbox_digest
+from storage.models import Case, OutboxMessage, Person
+from storage.outbox import KIND_CARD, outbox_row
+
+#: How long held rows wait for the fold at the latest (if the pass never ends).
+HOLD = timedelta(minutes=10)
+#: 查看 buttons under a digest, two per row.
+MAX_BUTTONS = 8
+
+#: The one action a handler's digest line asks for, by the first button they have.
+_ACTION_WORDS: list[tuple[CaseAction, str]] = [
+    (CaseAction.DISPATCH, "请派单"),
+    (CaseAction.CHOOSE_ROOM, "请派单"),
+    (CaseAction.ACKNOWLEDGE, "请签收"),
+    (CaseAction.RESOLVE, "请抓紧办结"),
+    (CaseAction.URGE, "请督促承办单位（可点「催办」）"),
+]
+
+
+class CaseDigest(CaseTx):
+    """Hold a timer's notices, and fold each person's into one digest per pass."""
+
+    async def hold_for_digest_tx(self, s: AsyncSession, case: Case, until: datetime) -> None:
+        """Hold the rows this transaction wrote about ``case`` (see the module docstring).
+
+        A critical case's rows are never held: its alert goes out at once, singly.
+        """
+        rows: list[OutboxMessage] = s.info.pop(OUTBOX_ROWS, [])
+        if case.severity == CRITICAL:
+            return
+        held = []
+        for row in rows:
+            if row.kind == KIND_CARD and await outbox_digest.has_card(s, case.id, row.chat_id):
+                continue  # an edit in place: quiet, and the card must show the news
+            held.append(row)
+        outbox_digest.hold(held, until)
+
+    async def fold_digests(self, now: datetime) -> tuple[int, int]:
+        """Release or fold every held row (one transaction).
+
+        Returns:
+            How many digests were written and how many rows they fold.
+        """
+        async with self.db.session() as s:
+            rows = await outbox_digest.held_rows(s)
+            if not rows:
+                return 0, 0
+            by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+            for row in rows:
+                by_chat[row.chat_id].append(row)
+            digests = folded = 0
+            for chat_rows in by_chat.values():
+                case_ids = {r.case_id for r in chat_rows}
+                if len(case_ids) < 2 or None in case_ids:
+                    outbox_digest.release(chat_rows, now)
+                    continue
+                await self._fold_chat(s, chat_rows, now)
+                digests += 1
+                folded += len(chat_rows)
+            return digests, folded
+
+    async def _fold_chat(
+        self, s: AsyncSession, rows: Sequence[OutboxMessage], now: datetime
+    ) -> None:
+        """One digest row for the chat of ``rows`` (several cases); the rows are folded."""
+        first = rows[0]
+        person = await s.get(Person, first.person_id) if first.person_id is not None else None
+        case_ids = sorted({r.case_id for r in rows if r.case_id is not None})
+        cases = {
+            c.id: c for c in (await s.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
+        }
+        items: dict[int, DigestItem] = {}
+        handler = False
+        for row in rows:
+            case = cases.get(row.case_id or 0)
+            if case is None:
+                continue
+            item = items.get(case.id)
+            reporter = person is not None and person.id == case.reporter_id
+            if item is None:
+                view = self.view_for(case, person, now)
+                item = items[case.id] = DigestItem(
+                    number=view.number,
+                    severity=case.severity,
+                    severity_label=view.severity_label,
+                    kind_label=view.kind_label,
+                    snippet_of=view.text,
+                    action=None if reporter or person is None else self._action(person, case),
+                )
+            if reporter:
+                line = row.text.split("\n", 1)[0]
+                if line not in item.reporter_lines:
+                    item.reporter_lines.append(line)
+                continue
+            handler = True
+            words = event_words(row.text, row.kind == KIND_CARD)
+            if words not in item.events and row.kind != "photos":
+                item.events.append(words)
+        text = digest_text(list(items.values()), handler=handler)
+        markup = self._digest_buttons(cases, items) if handler else None
+        s.add(
+            outbox_row(
+                chat_id=first.chat_id,
+                person_id=first.person_id,
+                text=text,
+                reply_markup=markup,
+                now=now,
+                priority=min(r.priority for r in rows),
+            )
+        )
+        outbox_digest.fold(rows, now)
+
+    def _action(self, person: Person, case: Case) -> str:
+        allowed = self.actions_for(person, case)
+        for action, words in _ACTION_WORDS:
+            if action in allowed:
+                return words
+        return "请关注"
+
+    def _digest_buttons(
+        self, cases: dict[int, Case], items: dict[int, DigestItem]
+    ) -> dict[str, Any] | None:
+        rank = {"low": 0, "medium": 1, "high": 2}
+        order = sorted(items, key=lambda cid: -rank.get(items[cid].severity, 0))
+        buttons = [
+            nt.button(
+                self.codec, f"查看 {items[cid].number}", CaseAction.REFRESH, cid, cases[cid].version
+            )
+            for cid in order[:MAX_BUTTONS]
+        ]
+        return nt.keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))

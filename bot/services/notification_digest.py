@@ -1,0 +1,121 @@
+"""The words of a digest: one message that lists the reminders of a scheduler pass.
+
+A pass that fires many timers (a night of missed deadlines, a jump of the sandbox's
+clock) would otherwise send each person one message per case and event (trial 28
+P4: 74 messages to one station chief). :mod:`bot.services.cases.digest` folds
+them into one message per person; this module words it (no I/O).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: A digest stays well inside Telegram's 4096 characters (UTF-16 units).
+DIGEST_BUDGET = 3600
+#: How much of a case's text a digest line shows.
+SNIPPET_CHARS = 24
+
+#: The head tag of a notice → what happened, in a digest line.
+EVENT_WORDS = {
+    "催签收": "超期未签收",
+    "催派单": "超期未派单",
+    "催办": "超过办结时限",
+    "上报督办": "已上报督办",
+    "督办催办": "督办单位催办",
+    "重办": "重办",
+}
+#: A card sent as a new message (a unit newly made responsible by an escalation).
+NEW_CARD = "新转来的案件"
+
+_TAG = re.compile(r"^【([^】]{1,12})】")
+
+
+def event_words(text: str, is_card: bool) -> str:
+    """What a held row tells, in a few words (its head tag, or a new card)."""
+    if is_card:
+        return NEW_CARD
+    match = _TAG.match(text)
+    if match is None:
+        return "新通知"
+    tag = match.group(1)
+    return EVENT_WORDS.get(tag, tag)
+
+
+@dataclass
+class DigestItem:
+    """One case of a digest.
+
+    Attributes:
+        number: the case number.
+        severity: ``low`` … ``high`` (a critical case is never folded).
+        severity_label: its level in words.
+        kind_label: 群众诉求 or 预警信息.
+        snippet_of: the case's text as the recipient may read it.
+        events: what happened, in words, in order (no repeats).
+        action: the one thing the recipient should do (None for a reporter).
+        reporter_lines: for the case's reporter, the first line of each notice.
+    """
+
+    number: str
+    severity: str
+    severity_label: str
+    kind_label: str
+    snippet_of: str
+    action: str | None
+    events: list[str] = field(default_factory=list)
+    reporter_lines: list[str] = field(default_factory=list)
+
+
+_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _short(text: str, limit: int = SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
+def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
+    """The digest for one person: staff get each case's event and the action it needs;
+    a reporter gets the news of each of their cases. More urgent cases first; what does
+    not fit is counted, with the way to see it (/pending, /status)."""
+    ordered = sorted(items, key=lambda i: -_RANK.get(i.severity, 0))
+    if handler:
+        urgent = sum(1 for i in ordered if i.severity == "high")
+        head = f"【待办汇总】本轮到期提醒共{len(ordered)}件" + (
+            f"（其中重大{urgent}件，已排在最前）" if urgent else ""
+        )
+        head += "，请逐件处理："
+        tail = "发送 /pending 查看全部待办；点下方「查看」打开案件卡片办理。"
+        more = "……另有{n}件未列出，请发送 /pending 查看。"
+    else:
+        head = f"【进展汇总】您报送的{len(ordered)}件事项有新进展："
+        tail = "发送 /status 查看详情。"
+        more = "……另有{n}件未列出，请发送 /status 查看。"
+    lines = [head]
+    used = _units(head) + _units(tail) + 40
+    shown = 0
+    for n, item in enumerate(ordered, 1):
+        if handler and item.events:
+            level = f"（{item.severity_label}）" if item.severity == "high" else ""
+            block = (
+                f"{n}. {item.number}{level} {'、'.join(item.events)}"
+                + (f" → {item.action}" if item.action else "")
+                + f"\n   {_short(item.snippet_of)}"
+            )
+        else:
+            block = f"{n}. " + "；".join(item.reporter_lines)
+        if used + _units(block) + 1 > DIGEST_BUDGET:
+            break
+        lines.append(block)
+        used += _units(block) + 1
+        shown += 1
+    if shown < len(ordered):
+        lines.append(more.format(n=len(ordered) - shown))
+    lines.append(tail)
+    return "\n".join(lines)
