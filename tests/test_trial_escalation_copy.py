@@ -6,7 +6,8 @@ supervision centre passes it on to the leadership), that unit's handlers get the
 card with its buttons as a new message — an edit of the copy would not notify —
 and the copy stays as it was, for reading, as on a dispatch (trial 24 T3). A unit
 that is not made responsible (the police) keeps its copy up to date, still with
-no buttons.
+no buttons. Since trial 27 N10 the leadership's copy of a warning carries one
+button, 更改等级 (the district office may change a warning's level), and no other.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ async def _escalate(kit: BotKit, user: FakeUser, card: ChatMessage, reason: str)
     await kit.say(user, reason, "已上报")
 
 
+def _labels(message: ChatMessage) -> list[str]:
+    return [str(b.get("text")) for b in message.buttons]
+
+
+def _for_reading(message: ChatMessage) -> bool:
+    """A copy: no button but the district office's 更改等级 (trial 27 N10)."""
+    return _labels(message) in ([], ["更改等级"])
+
+
 def _cards(user: FakeUser, case: Case) -> list[ChatMessage]:
     """The case's cards in ``user``'s chat (not the pings, which carry buttons too)."""
     return [m for m in user.transcript() if m.content.startswith(f"【预警信息】{case.number}")]
@@ -64,7 +74,7 @@ async def test_escalation_to_a_unit_with_a_copy_sends_it_a_new_card(kit: BotKit)
     assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
     copy = await leader.wait_for_message(lambda m: number in m.content, WAIT)
     police_copy = await police.wait_for_message(lambda m: number in m.content, WAIT)
-    assert not copy.buttons and not police_copy.buttons  # for reading
+    assert _labels(copy) == ["更改等级"] and not police_copy.buttons  # for reading
 
     card = await station.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
     await _escalate(kit, station, card, "涉及多个部门，需区里协调")
@@ -86,8 +96,10 @@ async def test_escalation_to_a_unit_with_a_copy_sends_it_a_new_card(kit: BotKit)
     )
     assert new_card.message_id > copy.message_id
     await kit.delivered()
-    assert copy.content == copy_text and not copy.buttons
-    assert [m.message_id for m in _cards(leader, case) if m.buttons] == [new_card.message_id]
+    assert copy.content == copy_text and _for_reading(copy)
+    assert [m.message_id for m in _cards(leader, case) if not _for_reading(m)] == [
+        new_card.message_id
+    ]
     assert "已上报：区委群众工作委员会办公室" in new_card.content
 
     # The police are not responsible: their copy is kept up to date, still for reading.
