@@ -98,6 +98,10 @@ class Classification:
         truncated: True if the text was cut to the lexicon's ``max_chars``.
         severity: ``low``, ``medium``, ``high`` or ``critical``.
         severity_detail: The full severity assessment (cues, head count).
+        topic: The keyword model's own answer (room, bureau, confidence) when
+            the owner of a danger now replaced it (:func:`owned_by_danger`);
+            ``None`` otherwise. Its station is the one the topic would have
+            routed to, informed of the danger besides its owner.
     """
 
     room: str
@@ -108,6 +112,7 @@ class Classification:
     truncated: bool
     severity: str
     severity_detail: Severity | None = field(default=None, compare=False)
+    topic: Alternative | None = field(default=None, compare=False)
 
     @property
     def unsure(self) -> bool:
@@ -226,6 +231,7 @@ def owned_by_danger(c: Classification, text: str) -> Classification:
         confidence=conf,
         keywords=keywords,
         alternatives=alternatives,
+        topic=None if c.room == UNKNOWN else Alternative(c.room, c.bureau, c.confidence),
     )
 
 
