@@ -30,11 +30,13 @@ from tests.factories import make_person
 from tests.test_learn_e2e import learn
 
 DESK = 2721
-#: Idle land is the land bureau's; the packaged lexicon says 建设局. Three people, three texts.
+#: Idle land is the land bureau's; the packaged classifier says 建设局. Three people, three
+#: texts. (Stop 27's table routes 开发商拿了地不盖房，地一直荒着长草 to 国土分局, unsure: a
+#: citizen choosing it is no correction, so a wording it still sends to 建设局 stands in.)
 LAND = (
     "开发商拿地后一直不动工，地荒了好几年",
     "东城那块地卖给开发商五年了还是荒地",
-    "开发商拿了地不盖房，地一直荒着长草",
+    "开发商拿了地不盖房，一直空着长草",
 )
 #: A fourth, held out by its text's hash: it measures the proposal and teaches nothing.
 LAND_HELD = "我们村那块地被开发商圈了好几年一直闲着不动工"

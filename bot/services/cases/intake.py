@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.services import notifications as nt
 from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
 from bot.services.cases.filing import CaseFiling
-from bot.services.cases.model import CaseView, RequestDraft, _clean
+from bot.services.cases.model import CaseView, ClassificationLike, RequestDraft, _clean
 from bot.services.lifecycle import CaseError, EventType, record
 from bot.services.routing import (
     SCHOOL_BUREAU,
@@ -94,7 +94,7 @@ class CaseIntake(CaseFiling):
                 route,
                 danger_owner_bureau(text),
                 line_owner_bureau(emergency),
-                topic_bureau=SCHOOL_BUREAU if school else c.bureau if route.to_desk else None,
+                topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
             )
             also = tuple(
                 u
@@ -264,3 +264,20 @@ def urgent_by_rules(c: object) -> bool:
     detail = getattr(c, "severity_detail", None)
     families = tuple(getattr(detail, "families", ()) or ())
     return bool(getattr(detail, "urgent", False)) and bool(families) and families[-1] != "model"
+
+
+def danger_topic(district: District, c: ClassificationLike, route: Route) -> str | None:
+    """The bureau of a danger's topic, informed besides the danger's owner.
+
+    The classifier's own answer before the danger's owner replaced it
+    (``c.topic``, :func:`nlp.classify.owned_by_danger`), when sure enough to
+    route (``district.min_routing_confidence``): its station is the one the
+    topic would have given (救命！我家楼下着火了…和平小区5栋 informs 建设站, trial 26
+    T1, whatever the bar at which the owner takes over). Otherwise an answer
+    too unsure to route (``route.to_desk``) still names its bureau; a routed one
+    is informed by :func:`bot.services.routing.route_danger` itself.
+    """
+    topic = getattr(c, "topic", None)
+    if topic is not None and topic.confidence >= district.min_routing_confidence:
+        return str(topic.bureau)
+    return c.bureau if route.to_desk else None
