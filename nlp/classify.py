@@ -184,7 +184,7 @@ below accuracy), and on the 2,245 contest letters (no row of them trains either
 table) its confidence at the rank where stop 23's reached 0.8 is 0.712 (0.718
 on the real held-out half; 0.69 on the short hand set and probes A-I, which
 both tables were trained on). Those with confidence >= 0.71 on the held-out half
-are right 0.953 of the time (stop 23's >= 0.8: 0.959). docs/classifier.md, stop 28.
+are right 0.953 of the time (stop 23's >= 0.8: 0.959). docs/classifier.md, "Stop 27, switched on".
 """
 
 

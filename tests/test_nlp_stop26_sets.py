@@ -74,8 +74,8 @@ def test_set_k_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
         # bureau 133, confidence >= 0.8 right 103/117; after i14g 148 / 135 / 108 of 122; after
         # i14h (merged stop 26) 154 (0.770) / 141 (0.705) / 114 of 128 = 0.891. Targets room
         # 0.93, bureau 0.90, sure 0.95: missed. Released as training data at stop 27: stop 27's
-        # table, packaged since stop 28 (i14k), is trained on it, so this is no longer an unseen
-        # level, only a floor.
+        # table, packaged since the end of stop 27 (i14k), is trained on it, so this is no
+        # longer an unseen level, only a floor.
         ("probe_n_citizen_messages.tsv", 154, 141, 114, 0.89),
         # Probe M (240): unseen on main 10315b2 (208 / 198 / 153 of 167) and after i14g (208 /
         # 199 / 157 of 171); i14h's brief quoted its per-bureau recall and land wordings, so its
