@@ -330,10 +330,14 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # 前天说要喝药的那位大姐…说当时是气话…情绪比前两天平稳: a threat to one's life told
         # calm again is still a person to visit again (medium), not low (stop 27, set l);
         # one settled for good (去年…被救上来的小伙子 现在在厂里上班了 一切正常) is low.
-        spared = over and bool(found_in(back, rub.calmed)) and any(
-            m.family.name in rub.risk_spares
-            for m in matches
-            if rank[m.family.level] >= max(level_i, rank["high"])
+        spared = (
+            over
+            and bool(found_in(back, rub.calmed))
+            and any(
+                m.family.name in rub.risk_spares
+                for m in matches
+                if rank[m.family.level] >= max(level_i, rank["high"])
+            )
         )
         if panic:
             level_i, reasons = min(level_i, rank[HEARSAY_MAX]), [*panic]
