@@ -365,6 +365,10 @@ def test_a_story_a_youth_an_exclamation_or_an_idiom_gets_no_line(text: str) -> N
         ("我在家追剧，对面楼现在着火了，浓烟很大", "119"),
         ("我爸年轻时候在矿上干过，现在他在家里晕倒了叫不醒", "120"),
         ("救命啊，讨工资的时候被老板的人打了，头在流血", "110"),
+        # pay named beside a cry is no bill asked about
+        ("救命，讨工资被老板关起来了", "110"),
+        ("救命，工资被扣了还被他们锁在厂里", "110"),
+        ("救命，我被人扣了", "110"),
         ("厨房的插座在冒火，电线都烧黑了", "119"),
         ("楼下饭店的煤气罐爆炸了，有人受伤", "119"),
     ],
@@ -429,11 +433,22 @@ def test_a_story_denied_is_a_rumour(text: str, level: str) -> None:
     assert detect(text) is None, text
 
 
-def test_a_danger_seen_after_a_denial_keeps_its_line() -> None:
-    text = "刚才还有人说没这回事，可现在楼顶上真的有人要跳，快来"
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("刚才还有人说没这回事，可现在楼顶上真的有人要跳，快来", "110"),
+        # a denial told first, or by the doer, takes nothing back
+        ("他嘴上说没这回事，转身就拿刀砍人了", "110"),
+        ("有人说没这回事，结果楼下真着火了", "119"),
+        ("他拿刀砍人了，还说没这回事", "110"),
+        # a threat called 气话 and then acted on
+        ("他说是气话，刚才又爬上楼顶了", "110"),
+    ],
+)
+def test_a_danger_beside_a_denial_keeps_its_line(text: str, number: str) -> None:
     found = detect(text)
-    assert found is not None and "110" in found.services, found
-    assert assess_severity(text).level == "critical"
+    assert found is not None and number in found.services, (text, found)
+    assert assess_severity(text).level == "critical", text
 
 
 # --- Groups planning, sitting in, called online, complaining jointly -----------------------
@@ -456,6 +471,7 @@ def test_a_group_planning_sitting_in_or_called_online_is_high(text: str) -> None
     "text",
     [
         "我和我老公商量着一起去民政局办手续",
+        "我们几个商量着一起去街道问问低保的事",
         "两户人家一块儿来社区问补贴的事",
         "有人号召周末在公园集合捡垃圾，没几个人转发",
     ],
