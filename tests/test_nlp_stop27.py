@@ -483,3 +483,28 @@ def test_two_people_or_a_pastime_called_is_no_group_action(text: str) -> None:
 def test_households_complaining_jointly_are_a_dispute_of_many() -> None:
     text = "四家住户联合投诉楼上天天装修到半夜"
     assert assess_severity(text).level == "medium"
+
+
+# --- A good morning with a new day; whether this is the place ------------------------------
+
+
+@pytest.mark.parametrize("text", ["早上好呀，新的一天", "新的一天，大家早上好", "又是新的一天"])
+def test_a_new_day_wished_is_a_greeting(text: str) -> None:
+    assert classify_intent(text) == "greeting", text
+
+
+@pytest.mark.parametrize(
+    "text", ["新的一天，小区门口的垃圾还是没人清", "早上好，新的一天，路灯还是不亮"]
+)
+def test_a_new_day_with_a_matter_is_a_request(text: str) -> None:
+    assert classify_intent(text) == "request", text
+
+
+@pytest.mark.parametrize("text", ["请问是这里办吗", "请问是这里吗", "是不是在这里办"])
+def test_whether_this_is_the_place_is_asked_back(text: str) -> None:
+    assert classify_intent(text) == "vague", text
+
+
+@pytest.mark.parametrize("text", ["是这里办低保吗", "请问低保是这里办吗", "请问办居住证是这里吗"])
+def test_whether_this_is_the_place_for_a_matter_is_a_request(text: str) -> None:
+    assert classify_intent(text) == "request", text

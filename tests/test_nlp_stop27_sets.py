@@ -49,7 +49,8 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
     now with the right number; false alarms 5/65 = 0.077 (missed: a TV drama's jump, a
     father's old mine collapse retold, 救命啊 about a pay cut, a dish 辣得冒火, 气得要爆炸);
     small talk 79/80, vague asked back 24/25, requests mistaken 0/100. In-sample since branch
-    i13y: false alarms 0/65, the line for 65/65 with the right number; the rest as before."""
+    i13y: false alarms 0/65, the line for 65/65 with the right number, small talk 80/80, vague
+    25/25, requests mistaken 0/100."""
     em = _rows(DATA / "blind13l_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     harmless = [r for r in em if r["danger"] == "0"]
@@ -62,9 +63,9 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
     assert sum(detect(r["text"]) is not None for r in harmless) == 0
     nr = _rows(DATA / "blind13l_nonrequests.tsv")
     talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
-    assert len(talk) == 80 and sum(talk) >= 79
+    assert len(talk) == 80 and sum(talk) == 80
     vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
-    assert len(vague) == 25 and sum(vague) >= 24
+    assert len(vague) == 25 and sum(vague) == 25
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
 
 
