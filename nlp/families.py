@@ -89,6 +89,11 @@ def _context(
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
     past = past_at(text, rubric, lo, hi, start)
+    # 有人说信访局门口有人要自焚，我去核实了，没这回事: a story heard, then denied, is over
+    # (stop 27, set l); a denial told first (说没这回事，转身就拿刀砍人了) or by the doer
+    # (拿刀砍人了，还说没这回事) leaves the event now.
+    if not past and rubric.denied and _any_in(text, rubric.denied, end, hi):
+        past = _any_in(text, rubric.media, lo, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
     now = (present or _any_in(text, rubric.now, lo, hi)) and not (future or past or hearsay)

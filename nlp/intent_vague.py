@@ -12,6 +12,13 @@ from __future__ import annotations
 __all__ = ["VAGUE"]
 
 VAGUE: tuple[str, ...] = (
+    # whether this is the place, naming no matter (请问是这里办吗; stop 27, set l)
+    "是在这里办",
+    "是这里办",
+    "是这儿办",
+    "是不是这里办",
+    "是不是在这里办",
+    "是这里",
     "我有个问题",
     "有个问题",
     "我有问题",

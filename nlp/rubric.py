@@ -164,6 +164,8 @@ class Rubric:
     no_incident: tuple[str, ...] = ()
     not_taken_back: tuple[str, ...] = ()
     panic: tuple[str, ...] = ()
+    calmed: tuple[str, ...] = ()
+    denied: tuple[str, ...] = ()
     doubted: tuple[str, ...] = ()
     media: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
@@ -385,6 +387,8 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         no_incident=_words(mods.get("no_incident"), source, "modifiers.no_incident"),
         not_taken_back=_words(mods.get("not_taken_back"), source, "modifiers.not_taken_back"),
         panic=_words(mods.get("panic"), source, "modifiers.panic"),
+        calmed=_words(mods.get("calmed"), source, "modifiers.calmed"),
+        denied=_words(mods.get("denied"), source, "modifiers.denied"),
         doubted=_words(mods.get("doubted"), source, "modifiers.doubted"),
         media=_words(mods.get("media"), source, "modifiers.media"),
         named=_words(mods.get("named"), source, "modifiers.named"),

@@ -324,9 +324,25 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
         # 说储罐要爆炸…老人拖家带口往亲戚家走…其实厂里一切正常: a rumour acted on is a
         # rumour causing panic (medium) whatever its content proved (stop 27).
-        panic = found_in(text, rub.panic) if any(m.hearsay for m in matches) else ()
+        # 有人说…要自焚，我去核实了，没这回事…视频号上已经传开了: a story denied is a rumour too.
+        rumour = any(m.hearsay for m in matches) or bool(found_in(back, rub.denied))
+        panic = found_in(text, rub.panic) if rumour else ()
+        # 前天说要喝药的那位大姐…说当时是气话…情绪比前两天平稳: a threat to one's life told
+        # calm again is still a person to visit again (medium), not low (stop 27, set l);
+        # one settled for good (去年…被救上来的小伙子 现在在厂里上班了 一切正常) is low.
+        spared = (
+            over
+            and bool(found_in(back, rub.calmed))
+            and any(
+                m.family.name in rub.risk_spares
+                for m in matches
+                if rank[m.family.level] >= max(level_i, rank["high"])
+            )
+        )
         if panic:
             level_i, reasons = min(level_i, rank[HEARSAY_MAX]), [*panic]
+        elif spared:
+            level_i, reasons = min(level_i, rank["medium"]), [*settled]
         else:
             level_i, reasons = 0, settled
     found.sort(key=lambda t: (-t[0], t[1]))

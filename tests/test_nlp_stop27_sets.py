@@ -12,6 +12,8 @@
 Each was scored by the lead on main before stop 27's triage and routing merges and once on the
 merged result (tests/data/README.md, docs/severity.md and docs/classifier.md, "Stop 27"). These
 guards keep the level reached; once anyone tunes on a set they are no new estimate.
+Set l is tuning data since branch i13y (after the lead's unseen scoring): its guards are at
+the level reached in-sample there, the unseen figures kept in their docstrings.
 """
 
 from __future__ import annotations
@@ -29,21 +31,26 @@ def test_set_l_warnings_stay_where_they_were_scored() -> None:
     critical 30/30, exact 0.82, under-rated 4, over-rated 14; merged stop 27 (i13w, i13v,
     speed27, dfx19) critical 30/30, exact 0.87, under-rated 4 (a dozen clients planning to
     complain together, five households sitting in, an online call to gather, three families'
-    joint complaint), over-rated 9 (past or settled self-harm threats and gatherings)."""
+    joint complaint), over-rated 9 (past or settled self-harm threats and gatherings).
+    In-sample since branch i13y (tuned on its misses, docs/severity.md "Stop 27: set l's
+    misses"): critical 30/30, exact 0.96, under-rated 0, over-rated 4."""
     rows = _rows(DATA / "blind13l_warnings.tsv")
     got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
     critical = [g for g, want in got if want == "critical"]
     assert len(rows) == 100 and len(critical) == 30
     assert all(g == "critical" for g in critical)
-    assert sum(g == want for g, want in got) >= 87
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 4
+    assert sum(g == want for g, want in got) >= 96
+    assert sum(RANK[g] < RANK[want] for g, want in got) == 0
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 4
 
 
 def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
     """Set l unseen, the same before and after stop 27: the emergency line for 65/65 dangers
     now with the right number; false alarms 5/65 = 0.077 (missed: a TV drama's jump, a
     father's old mine collapse retold, 救命啊 about a pay cut, a dish 辣得冒火, 气得要爆炸);
-    small talk 79/80, vague asked back 24/25, requests mistaken 0/100."""
+    small talk 79/80, vague asked back 24/25, requests mistaken 0/100. In-sample since branch
+    i13y: false alarms 0/65, the line for 65/65 with the right number, small talk 80/80, vague
+    25/25, requests mistaken 0/100."""
     em = _rows(DATA / "blind13l_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     harmless = [r for r in em if r["danger"] == "0"]
@@ -53,12 +60,12 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
         f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
     )
     assert right == 65
-    assert sum(detect(r["text"]) is not None for r in harmless) <= 5
+    assert sum(detect(r["text"]) is not None for r in harmless) == 0
     nr = _rows(DATA / "blind13l_nonrequests.tsv")
     talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
-    assert len(talk) == 80 and sum(talk) >= 79
+    assert len(talk) == 80 and sum(talk) == 80
     vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
-    assert len(vague) == 25 and sum(vague) >= 24
+    assert len(vague) == 25 and sum(vague) == 25
     assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
 
 
