@@ -65,7 +65,8 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     """
     if any(w in said_back(norm, rub) for w in rub.retracted):
         return []
-    if any(w in norm for w in rub.unserious) and not any(w in norm for w in rub.strong_now):
+    now_words = (*rub.strong_now, *rub.present)
+    if any(w in norm for w in rub.unserious) and not any(w in norm for w in now_words):
         return []
     if matches is None:
         matches, _ = match_families(norm, rub)

@@ -303,7 +303,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     if (
         unserious
         and level_i > 0
-        and not any_in(text, rub.strong_now)
+        and not any_in(text, (*rub.strong_now, *rub.present))
         and not any(m.family.name == SELF_HARM for m in matches)
     ):
         level_i, reasons = 0, unserious

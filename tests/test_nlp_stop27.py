@@ -508,3 +508,19 @@ def test_whether_this_is_the_place_is_asked_back(text: str) -> None:
 @pytest.mark.parametrize("text", ["是这里办低保吗", "请问低保是这里办吗", "请问办居住证是这里吗"])
 def test_whether_this_is_the_place_for_a_matter_is_a_request(text: str) -> None:
     assert classify_intent(text) == "request", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在家看电视剧，对面楼现在着火了，浓烟很大",
+        "正在追剧呢，楼下现在有人拿刀砍人",
+        "刚看完那部电影，出门发现小区河里现在有个小孩落水了",
+    ],
+)
+def test_a_danger_now_beside_a_drama_keeps_its_line(text: str) -> None:
+    """Fiction words (电视剧, 电影, 追剧) cancel a danger unless a word of now says it is
+    happening: 现在 and 此刻 do, like 正在 (found by i13y, fixed by the lead, stop 27)."""
+    found = detect(text)
+    assert found is not None, text
+    assert classify(text).severity == "critical", text
