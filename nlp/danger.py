@@ -14,7 +14,14 @@ Heads (each a binary naive-Bayes log-count-ratio model, see
 
 * ``critical``, ``high``, ``medium`` — the warning's level is at least that;
 * ``danger`` — a citizen's message describes danger now (not a look-alike);
-* ``s110``, ``s119``, ``s120`` — which emergency number that danger needs.
+* ``s110``, ``s119``, ``s120`` — which emergency number that danger needs;
+* ``unlike_request`` — a critical warning rather than an ordinary request or
+  complaint (trained on the critical warnings against the real requests and
+  the probes' citizen messages, stop 27): the ``critical`` head, which learnt
+  critical against the lower *warnings*, took topic words of dangers set on
+  roofs, rivers and walls (楼顶, 河里, 外墙) as evidence and rated 楼顶装了个信号塔
+  critical; it raises a text only when this head fires too
+  (:func:`nlp.severity.assess_normalized`).
 
 A head *fires* when its score reaches its threshold, chosen by
 cross-validation for recall (under-rating is far worse than a false alarm),
@@ -52,7 +59,16 @@ __all__ = [
 MODEL_PATH = Path(__file__).resolve().parent.parent / "config" / "danger_model.json"
 """The packaged weights (written by ``minqing triage train``)."""
 
-HEADS: tuple[str, ...] = ("critical", "high", "medium", "danger", "s110", "s119", "s120")
+HEADS: tuple[str, ...] = (
+    "critical",
+    "high",
+    "medium",
+    "danger",
+    "s110",
+    "s119",
+    "s120",
+    "unlike_request",
+)
 """The model's heads, in the order of the weights file's columns."""
 
 

@@ -71,7 +71,9 @@ class Example:
         text: The raw text.
         group: The blind set it comes from, ``"probes"`` (the team's warnings and
             probes A–D) or ``"dev"`` (the rubric's development sets).
-        kind: ``warning``, ``danger``, ``lookalike`` or ``request`` (a short real one).
+        kind: ``warning``, ``danger``, ``lookalike``, ``request`` (a short real one)
+            or ``citizen`` (a probe's citizen message: a negative of ``unlike_request``
+            only).
         severity: A warning's level.
         services: A danger's numbers.
         grams: The text's n-grams (filled by :func:`load_examples`).
@@ -96,6 +98,12 @@ class Example:
 
     def label(self, head: str) -> int | None:
         """1 / 0 for a head this example trains, ``None`` if it does not."""
+        if head == "unlike_request":
+            if self.kind == "warning":
+                return 1 if self.severity == "critical" else None
+            return 0 if self.kind in ("request", "citizen") else None
+        if self.kind == "citizen":
+            return None
         if head in ("critical", "high", "medium"):
             if self.kind != "warning":
                 return None
@@ -105,6 +113,15 @@ class Example:
         if self.kind != "danger":
             return None
         return int(head[1:] in self.services)
+
+
+CITIZEN_NEGATIVES: tuple[str, ...] = tuple(
+    f"probe_{p}_citizen_messages.tsv" for p in ("a", "b", "c", "d", "e", "f", "g", "h", "i")
+)
+"""Citizen messages that are no danger now (stop 27): negatives of the ``unlike_request``
+head's weights (:mod:`nlp.danger`), nothing else. Probes K–N and ``citizen_messages.tsv``
+are left out, so that they stay an unseen check of how many ordinary requests the model
+raises to critical."""
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -140,6 +157,8 @@ def load_examples(data: Path) -> list[Example]:
         out.append(Example(r["text"], "dev", "lookalike"))
     for r in _rows(data / "triage_dev_requests.tsv"):
         out.append(Example(r["text"], "dev", "request"))
+    for name in CITIZEN_NEGATIVES:
+        out += [Example(r["text"], "citizen", "citizen") for r in _rows(data / name)]
     for group in BLIND_SETS:
         for r in _rows(data / f"{group}_warnings.tsv"):
             out.append(Example(r["text"], group, "warning", r["severity"]))

@@ -58,10 +58,11 @@ METHODS: dict[str, str] = {}
 LOGREG_C = 1.0
 """The logistic regression's inverse regularisation strength."""
 MIN_WEIGHT = 0.05
-MISS_COST = {"critical": 12.0, "high": 8.0, "medium": 3.0, "danger": 2.0}
+MISS_COST = {"critical": 12.0, "high": 8.0, "medium": 3.0, "danger": 2.0, "unlike_request": 100.0}
 """What one missed positive costs, in false raises, per head. (Stop 23: 6 / 4 / 2 for
 critical / high / medium before; doubled, leave-one-set-out on train13b caught 2 more
-criticals and under-rated 2 fewer warnings for the same exact rate.)"""
+criticals and under-rated 2 fewer warnings for the same exact rate.) ``unlike_request``
+(stop 27) lets the ``critical`` head raise a text; missing there is missing a critical."""
 RUBRIC_AWARE_HEADS: frozenset[str] = frozenset({"danger"})
 """Heads whose shipped threshold is chosen only over what the rubric leaves to them.
 Since stop 23 only ``danger``: the severity heads' thresholds are chosen over every
@@ -183,6 +184,9 @@ def _applicable(ex: Example, head: str, with_rubric: bool = True) -> bool:
     """Whether the head's decision matters for this example (the rubric is not already there)."""
     if head == "danger":
         return ex.kind != "warning" and not (with_rubric and ex.rubric_danger)
+    if head == "unlike_request":
+        # Its threshold weighs a critical warning missed against a request let through.
+        return True
     if ex.kind == "danger":
         return False
     if not with_rubric:

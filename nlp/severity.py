@@ -201,14 +201,24 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
         return found
     if not heads:
         return found
+    # 楼顶装了个信号塔: the critical head learnt critical against the lower warnings,
+    # so the topic words of dangers set on roofs, rivers and walls (楼顶, 河里, 外墙)
+    # were evidence to it; it raises only a text its ``unlike_request`` head (critical
+    # warnings against ordinary requests, stop 27) takes for no ordinary request.
+    vetoes = "critical" in heads and VETO_HEAD in danger.names
+    scoring = (*heads, VETO_HEAD) if vetoes else heads
     # Scores on every head, when emergency detection has read this text, give the
     # same scores and reasons on these heads as scoring these heads alone.
     scored = _SCORED.get(text, rub, danger)
     if scored is not None:
-        fired = scored.fired.intersection(heads)
+        fired = scored.fired.intersection(scoring)
     else:
-        scored = danger.score(mask_look_alikes(text, rub), heads)
+        scored = danger.score(mask_look_alikes(text, rub), scoring)
         fired = scored.fired
+    # The head's score below its threshold vetoes; the sum of its n-grams need not be
+    # positive (a head *fires* on positive evidence only: here evidence is needed to veto).
+    if vetoes and scored.scores[VETO_HEAD] < danger.head(VETO_HEAD).threshold:
+        fired = fired - {"critical"}
     # 请问何时开通天然气, 出租车过年乱收费, 请问灵活就业人员能否续缴社保: a request
     # or complaint to an office the rubric finds nothing in; the heads read its
     # topics (天然气, 车, 社保), so the model raises it to no level.
@@ -235,6 +245,8 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
 
 
 _SEVERITY_HEADS = ("critical", "high", "medium")
+VETO_HEAD = "unlike_request"
+"""The head without which the ``critical`` head raises nothing (:mod:`nlp.danger`)."""
 RAISES_FROM = {"critical": "low", "high": "medium", "medium": "low"}
 """The lowest rubric level each head may raise from.
 
