@@ -37,7 +37,10 @@ async def test_a_critical_warning_in_the_guided_flow_is_filed_at_once(kit: BotKi
     await kit.bind(chief, "dongcheng", Role.CHIEF)
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(ROOF)
-    await officer.wait_for_message(lambda m: "120" in m.content, WAIT, since=action)
+    # An officer reports someone else at risk: the police line first (trial 28 P3). The
+    # line is matched as a line, not by digits a case number may hold (MQ20261207 has 120).
+    line = await officer.wait_for_message(lambda m: "请立即拨打" in m.content, WAIT, since=action)
+    assert "110" in line.content.split("\n", 1)[0]
     receipt = await officer.wait_for_message(
         lambda m: "预警已报送" in m.content, WAIT, since=action
     )
