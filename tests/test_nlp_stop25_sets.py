@@ -42,6 +42,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def assert_probe_holds(
+    name: str, room: int, bureau: int, sure_right: int, sure_share: float
+) -> None:
+    """A probe's rooms and bureaus right at least ``room`` / ``bureau`` times, and its
+    answers with confidence >= 0.8 right at least ``sure_right`` times and ``sure_share``."""
+    rows = _rows(DATA / name)
+    pairs = [(classify(r["text"]), r) for r in rows]
+    assert sum(c.room == r["room"] for c, r in pairs) >= room
+    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= bureau
+    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
+    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
+
+
 def test_set_j_warnings_stay_where_they_were_tuned() -> None:
     """Set j's 100 warnings: on main 9f51b57 critical 28/30 (2 below high: a long report whose
     poisoning comes after two sentences of background; a tuberculosis cluster with pupils in
@@ -97,13 +110,8 @@ def test_probe_l_keeps_the_level_it_was_tuned_to() -> None:
     the level reached (room 237, bureau 237, confidence >= 0.8 right 182/182), no estimate:
     the unseen figure of stop 26 is the lead's fresh probe M. The learnt bureau weights were
     not retrained, so probe L trains nothing."""
-    rows = _rows(DATA / "probe_l_citizen_messages.tsv")
-    pairs = [(classify(r["text"]), r) for r in rows]
-    assert len(rows) == 240
-    assert sum(c.room == r["room"] for c, r in pairs) >= 237
-    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= 237
-    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
-    assert sum(sure) >= 181 and sum(sure) / len(sure) >= 0.98
+    assert len(_rows(DATA / "probe_l_citizen_messages.tsv")) == 240
+    assert_probe_holds("probe_l_citizen_messages.tsv", 237, 237, 181, 0.98)
 
 
 def _letters() -> dict[tuple[str, str], str]:

@@ -23,7 +23,15 @@ import pytest
 from nlp.classify import classify
 from nlp.emergency import detect
 from nlp.intent import classify_intent
-from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, SMALL, _letters, _rows
+from tests.test_nlp_stop25_sets import (
+    DATA,
+    EVAL_DIR,
+    RANK,
+    SMALL,
+    _letters,
+    _rows,
+    assert_probe_holds,
+)
 
 
 def test_set_l_warnings_stay_where_they_were_scored() -> None:
@@ -87,12 +95,7 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
 def test_probes_o_and_p_stay_where_they_were_scored(
     name: str, room: int, bureau: int, sure_right: int, sure_share: float
 ) -> None:
-    rows = _rows(DATA / name)
-    pairs = [(classify(r["text"]), r) for r in rows]
-    assert sum(c.room == r["room"] for c, r in pairs) >= room
-    assert sum(c.bureau == r["bureau"] for c, r in pairs) >= bureau
-    sure = [c.bureau == r["bureau"] for c, r in pairs if c.confidence >= 0.8]
-    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
+    assert_probe_holds(name, room, bureau, sure_right, sure_share)
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
