@@ -199,3 +199,12 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
         lo, hi = sentence_of(text, start, start + 1)
         return "letter" if _DATE.search(text, lo, hi) else "told"
     return "letter"
+
+
+def fun_or_fiction(text: str, rub: Rubric) -> bool:
+    """Whether ``text`` is fun or fiction (笑死, 那部电影最后…, 电视剧) with no word of now.
+
+    A strong now word (正在, 快来) or a present word (现在, 此刻) says a danger in it is
+    happening all the same: 我在家看电视剧，对面楼现在着火了.
+    """
+    return any_in(text, rub.unserious) and not any_in(text, (*rub.strong_now, *rub.present))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlp.background import fun_or_fiction
 from nlp.clauses import clause_around, sentence_of
 from nlp.families import SELF_HARM, Match, match_families
 from nlp.lexicon import BUREAUS
@@ -65,8 +66,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     """
     if any(w in said_back(norm, rub) for w in rub.retracted):
         return []
-    now_words = (*rub.strong_now, *rub.present)
-    if any(w in norm for w in rub.unserious) and not any(w in norm for w in now_words):
+    if fun_or_fiction(norm, rub):
         return []
     if matches is None:
         matches, _ = match_families(norm, rub)

@@ -19,6 +19,7 @@ from nlp.background import (
     asks_what_if,
     doubts_media,
     fears_only,
+    fun_or_fiction,
     is_letter,
     names_a_category,
 )
@@ -132,8 +133,7 @@ def detect(
     if any_in(said_back(norm, rub), rub.retracted):
         return None
     # 笑死 我家猫卡进纸箱里出不来了, 那部电影最后主角掉河里了: fun or fiction.
-    # A word of now (现在, 此刻) also says otherwise: 我在家看电视剧，对面楼现在着火了.
-    if any_in(norm, rub.unserious) and not any_in(norm, (*rub.strong_now, *rub.present)):
+    if fun_or_fiction(norm, rub):
         return None
     matches, _ = match_families(norm, rub)
     rank = {level: i for i, level in enumerate(LEVELS)}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.background import is_letter
+from nlp.background import fun_or_fiction, is_letter
 from nlp.clauses import negated_at, sentence_of
 from nlp.families import SELF_HARM, Occurrences, match_families
 from nlp.family_index import any_in, found_in
@@ -299,14 +299,12 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         level_i, reasons = 0, retracted
     # 笑死 / 太好玩了 / 那部电影最后…: fun or fiction, unless a strong now word
     # says otherwise; a laugh beside self-harm is still a warning sign.
-    unserious = found_in(text, rub.unserious)
     if (
-        unserious
-        and level_i > 0
-        and not any_in(text, (*rub.strong_now, *rub.present))
+        level_i > 0
+        and fun_or_fiction(text, rub)
         and not any(m.family.name == SELF_HARM for m in matches)
     ):
-        level_i, reasons = 0, unserious
+        level_i, reasons = 0, found_in(text, rub.unserious)
     # 救命啊这天也太热了吧: a bare cry beside the weather or a form is no danger
     # (as for the emergency line, nlp.danger_owner.danger_now).
     if (
