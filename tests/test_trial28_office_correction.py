@@ -10,6 +10,7 @@ Bot API end to end.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -21,6 +22,10 @@ from tests.botkit import BotKit, sqlite_bot
 CITIZEN = 2871
 LEAK = "楼上漏水"
 PICKER = "请选择负责的部门"
+
+
+#: The service's own loggers (a library's DEBUG lines are not on in service).
+OWN_LOGGERS = ("bot", "handlers", "storage", "nlp", "config")
 
 
 @pytest.fixture
@@ -68,7 +73,10 @@ async def test_a_detail_still_joins_the_draft(kit: BotKit) -> None:
     assert "楼上漏水，地址是和平路3号" in joined.content
 
 
-async def test_a_correction_at_a_step_goes_back_to_the_office_choice(kit: BotKit) -> None:
+async def test_a_correction_at_a_step_goes_back_to_the_office_choice(
+    kit: BotKit, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     citizen = kit.user(CITIZEN + 2, "张大姐")
     proposal = await kit.say(citizen, LEAK, "提交")
     await kit.press(citizen, proposal, "提交", "可选 1/3")
@@ -84,3 +92,8 @@ async def test_a_correction_at_a_step_goes_back_to_the_office_choice(kit: BotKit
     assert case.original_text == LEAK and case.bureau == "labor"
     # What was entered before the correction is kept (the step was skipped this time).
     assert case.address == "和平路3号"
+    # The logs say what happened, never what the citizen wrote.
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in OWN_LOGGERS)
+    for said in (LEAK, "和平路3号", "不是这个部门"):
+        assert said not in ours
+    assert "office corrected" in ours
