@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 from nlp.family_index import _bigram_code, _text_bigrams, any_in
 from nlp.headcount import head_counts
+from nlp.letter_words import LETTER_CLASSES
 from nlp.letters import acting_head, crowd_acting, group_letter, households_concerned
 from nlp.retraction import said_back
 from nlp.rubric import Rubric
 
 __all__ = [
     "HEAD_NAMES",
+    "LENGTH_STEPS",
     "READER_NAMES",
     "UNREAD_NO_CROWD",
     "head_features",
@@ -39,7 +41,7 @@ __all__ = [
 _HEAD_STEPS = (5, 30, 100)
 """Head-count features: the largest number of people written reaches 5, 30, 100."""
 
-_LENGTH_STEPS = (300, 600, 1000)
+LENGTH_STEPS = (300, 600, 1000)
 """Length features: the letter is longer than 300, 600, 1000 characters."""
 
 
@@ -87,6 +89,7 @@ def _lists(rub: Rubric) -> _Lists:
         ("now", (*rub.letter_now, *rub.letter_today)),
         ("repeat", _REPEAT),
     ]
+    lists.extend(LETTER_CLASSES)
     lists.extend(
         (f"fam_{fam.name}", fam.words)
         for fam in rub.families
@@ -161,7 +164,7 @@ def list_features(text: str, rub: Rubric, *, shown: bool = True) -> dict[str, st
             feats[f"{name}2"] = "、".join(sorted(distinct[:2], key=at.__getitem__))
     if text.count("我们") >= 3:
         feats["we3"] = "我们"
-    for step in _LENGTH_STEPS:
+    for step in LENGTH_STEPS:
         if len(text) > step:
             feats[f"len{step}"] = ""
     return feats
