@@ -1,11 +1,14 @@
-"""The features of a long letter that the letter model reads (stop 27).
+"""The features of a long letter that the letter model reads (stops 27–28).
 
 Structural features only, each computed by the rubric's own lists and readers
 (``[letters]`` of ``config/severity.toml``, :mod:`nlp.letters`,
 :mod:`nlp.headcount`) and each with the words of the letter it stands for, so a
 raised letter's reasons name them: a collective subject, an act, a plan, acting
 together, a group of writers, the words of the families of a group's grievance,
-head counts, households concerned, 我们, repetition and the letter's length.
+head counts, households concerned, 我们, repetition and the letter's length;
+since stop 28 also the word classes of a writer's grievance
+(:mod:`nlp.letter_words`: anger, a threat to go higher, a danger to health argued,
+many people concerned, talk online, a dispute), read by the medium head only.
 :mod:`nlp.letter_model` scores them; :mod:`nlp.letter_train` fits the weights.
 
 jieba words were tried as features too and dropped: leave-one-set-out on R1–R3
@@ -71,9 +74,9 @@ class _Lists:
 def _lists(rub: Rubric) -> _Lists:
     """The rubric's word lists read as structural features (built once per rubric).
 
-    The ``[letters]`` lists, :data:`_REPEAT` and the words of every family of a
-    group's grievance (no emergency number, medium or high: ``collective``,
-    ``escalation``, ``gathering``, ``threat``, ``dispute``, ``online`` ...).
+    The ``[letters]`` lists, :data:`_REPEAT`, the word classes of :mod:`nlp.letter_words` and the
+    words of every family of a group's grievance (no emergency number, medium or high:
+    ``collective``, ``escalation``, ``gathering``, ``threat``, ``dispute``, ``online`` ...).
     """
     hit = _LISTS.get(id(rub))
     if hit is not None and hit[0] is rub:
