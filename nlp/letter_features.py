@@ -22,7 +22,7 @@ from nlp.family_index import _bigram_code, _text_bigrams, any_in
 from nlp.headcount import head_counts
 from nlp.letters import acting_head, crowd_acting, group_letter, households_concerned
 from nlp.retraction import said_back
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "HEAD_NAMES",

@@ -46,8 +46,8 @@ from nlp.letter_features import (
     read_features,
     told_over,
 )
-from nlp.rubric import Rubric
 from nlp.rubric_level import Severity
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "LETTER_MODEL_PATH",

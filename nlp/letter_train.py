@@ -26,7 +26,8 @@ from nlp.background import is_letter
 from nlp.letter_features import letter_features, told_over
 from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
 from nlp.normalize import danger_text
-from nlp.rubric import Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import Rubric
 from nlp.severity import assess_normalized
 
 __all__ = ["C", "Letter", "LetterFigures", "cross_validate", "load_letters", "train"]

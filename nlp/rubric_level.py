@@ -34,7 +34,8 @@ from nlp.letters import (
 )
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import LEVELS, Rubric
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
 

@@ -39,8 +39,9 @@ from nlp.letter_model import raise_letter
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric import default_rubric
 from nlp.rubric_level import HEARSAY_MAX, Severity, rubric_assessment
+from nlp.rubric_model import LEVELS, Rubric
 from nlp.textcache import TextCache
 
 __all__ = [

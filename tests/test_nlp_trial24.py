@@ -20,7 +20,9 @@ from config.district import District
 from nlp.classify import classify
 from nlp.emergency import detect
 from nlp.headcount import parse_head_count
-from nlp.rubric import RubricError, default_rubric, parse_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import RubricError
+from nlp.rubric_parse import parse_rubric
 from nlp.severity import assess_severity
 from tests.botkit import sqlite_bot
 
