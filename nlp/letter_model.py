@@ -205,14 +205,7 @@ def raise_letter(
     reasons = mod.reasons(letter_features(text, rub), level)
     if not reasons:
         return found
-    return Severity(
-        level,
-        found.cues,
-        found.head_count,
-        found.urgent,
-        reasons,
-        (*found.families, "letter_model"),
-    )
+    return found.set_to(level, reasons, "letter_model")
 
 
 _RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}

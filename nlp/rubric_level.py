@@ -77,6 +77,19 @@ class Severity:
             "families": list(self.families),
         }
 
+    def set_to(self, level: str, reasons: tuple[str, ...], by: str) -> Severity:
+        """This assessment with ``level`` set by another rule (the learned model, the letter
+        model, a claim for a harm that is over): its ``reasons`` shown, the rule's name
+        ``by`` added to the families; the cues, head count and urgency kept."""
+        return Severity(
+            level,
+            self.cues,
+            self.head_count,
+            self.urgent,
+            reasons,
+            (*self.families, by),
+        )
+
 
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     """True if every occurrence of an urgency word only introduces a plan.
