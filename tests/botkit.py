@@ -34,6 +34,7 @@ from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseEvent, OutboxMessage, Person
 from tests.dbtemplate import copy_sqlite_template
+from tests.emergencykit import calls
 from tests.factories import suite_now
 
 TOKEN = "123456789:TEST-minqing-bot"
@@ -235,31 +236,6 @@ class BotKit:
 
 #: Danger now that the police own (a knife, people hurt): a critical case at once.
 KNIFE = "小区里有人拿刀在砍人，已有人受伤"
-
-#: How the emergency line opens, as a person reads it (``⚠️ 情况紧急，请立即拨打 110（报警）；…``).
-EMERGENCY_LINE = "情况紧急，请立即拨打"
-
-
-def tells_to_call(text: str, *numbers: str) -> bool:
-    """Whether ``text`` holds the emergency line telling the person to call each of ``numbers``.
-
-    Not the digits anywhere in the text: a case number (MQ20261207…) or a phone number
-    may hold 110, 119 or 120. The number stands in the line as ``110（报警）``.
-    """
-    return any(
-        EMERGENCY_LINE in line and all(f"{n}（" in line for n in numbers)
-        for line in text.splitlines()
-    )
-
-
-def calls(*numbers: str) -> Callable[[ChatMessage], bool]:
-    """A bot message whose emergency line tells the person to call each of ``numbers``
-    (:func:`tells_to_call`)."""
-
-    def match(m: ChatMessage) -> bool:
-        return tells_to_call(m.content, *numbers)
-
-    return match
 
 
 @dataclass(frozen=True)

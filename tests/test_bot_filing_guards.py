@@ -14,7 +14,8 @@ import pytest
 from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, calls, sqlite_bot
+from tests.botkit import BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 CITIZEN = 1001
 OTHER = 1002

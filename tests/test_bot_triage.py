@@ -18,7 +18,8 @@ from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import CaseEvent
-from tests.botkit import BotKit, calls, running_bot, sqlite_bot
+from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.emergencykit import calls
 
 CITIZEN = 1001
 OFFICER = 3001

@@ -16,7 +16,7 @@ from bot.web.html import environment, escape
 from config.district import District
 from storage.db import Database
 from storage.models import Person
-from tests.botkit import tells_to_call
+from tests.emergencykit import tells_to_call
 from tests.factories import START, chief, make_service
 from tests.formkit import (
     PHONE,

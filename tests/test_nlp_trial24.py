@@ -24,7 +24,8 @@ from nlp.rubric import default_rubric
 from nlp.rubric_model import RubricError
 from nlp.rubric_parse import parse_rubric
 from nlp.severity import assess_severity
-from tests.botkit import calls, sqlite_bot
+from tests.botkit import sqlite_bot
+from tests.emergencykit import calls
 
 KNIFE = "现在我隔壁那个人拿着菜刀在楼道里砍门，说要杀了我全家"
 

@@ -15,7 +15,7 @@ from bot.web.api_keys import create_api_key, revoke_api_key, verify_api_key
 from config.district import District
 from storage.db import Database
 from storage.models import Person
-from tests.botkit import tells_to_call
+from tests.emergencykit import tells_to_call
 from tests.factories import START, chief, make_service, officer
 from tests.open311kit import Open311Api, open311_api
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import select
 
 from storage.models import Case
-from tests.botkit import tells_to_call
+from tests.emergencykit import tells_to_call
 from tests.formkit import Site, form_token
 from tests.open311kit import Open311Api
 from tests.test_citizen_form import site  # noqa: F401 (fixture)

@@ -25,7 +25,7 @@ from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
 from storage.models import Case, Person
-from tests.botkit import tells_to_call
+from tests.emergencykit import tells_to_call
 from tests.factories import START, chief, citizen, event_types, events, make_service, officer
 from tests.factories import outbox as outbox_rows
 

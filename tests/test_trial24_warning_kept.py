@@ -13,7 +13,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 OFFICER = 2421
 PARKING = "和平社区有两户邻居因为停车位吵架，互相骂了几句"

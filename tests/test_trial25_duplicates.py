@@ -11,7 +11,8 @@ from sqlalchemy import select
 from config.district import District
 from storage.enums import Role
 from storage.models import OutboxMessage
-from tests.botkit import BotKit, calls, sqlite_bot
+from tests.botkit import BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_bot_station import CITIZEN, DESK
 
 

@@ -18,7 +18,8 @@ import pytest
 from bot.fakeapi import ChatMessage
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 CITIZEN = 2601
 POLICE = 2602

@@ -15,7 +15,7 @@ from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
 from config.district import District
 from storage.db import Database
-from tests.botkit import tells_to_call
+from tests.emergencykit import tells_to_call
 from tests.factories import CODEC, START
 from tests.open311kit import URL, Open311Api, open311_api
 

@@ -15,7 +15,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import EMERGENCY_LINE, WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import EMERGENCY_LINE, calls
 
 OFFICER = 2611
 CHIEF = 2612

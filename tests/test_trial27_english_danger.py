@@ -20,7 +20,8 @@ from bot.services.triage import emergency_of
 from config.district import District
 from nlp.english_danger import read
 from storage.models import Case, CaseEvent
-from tests.botkit import WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.open311kit import URL, Open311Api
 from tests.test_trial26_open311 import api  # noqa: F401 (fixture)
 

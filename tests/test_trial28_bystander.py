@@ -30,7 +30,8 @@ from nlp.at_risk import at_risk
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case, CaseEvent
-from tests.botkit import WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.factories import START, make_service
 
 CITIZEN = 2881

@@ -25,7 +25,8 @@ from config.district import District
 from handlers import texts
 from storage.enums import Role
 from storage.models import Case, InboundUpdate, OutboxMessage
-from tests.botkit import WAIT, BotKit, calls, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 OFFICER = 2801
 POLICE = 2802
