@@ -26,7 +26,7 @@ from nlp.headcount import head_counts
 from nlp.letter_words import LETTER_CLASSES
 from nlp.letters import acting_head, crowd_acting, group_letter, households_concerned
 from nlp.retraction import said_back
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "HEAD_NAMES",

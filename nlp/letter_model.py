@@ -52,8 +52,8 @@ from nlp.letter_features import (
     read_features,
     told_over,
 )
-from nlp.rubric import Rubric
 from nlp.rubric_level import Severity
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "LETTER_MODEL_PATH",
@@ -214,14 +214,7 @@ def raise_letter(
     reasons = mod.reasons(letter_features(text, rub), level)
     if not reasons:
         return found
-    return Severity(
-        level,
-        found.cues,
-        found.head_count,
-        found.urgent,
-        reasons,
-        (*found.families, "letter_model"),
-    )
+    return found.set_to(level, reasons, "letter_model")
 
 
 _RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}

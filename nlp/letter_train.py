@@ -32,7 +32,8 @@ from nlp.letter_features import LENGTH_STEPS, letter_features, told_over
 from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
 from nlp.letter_words import LETTER_CLASSES
 from nlp.normalize import danger_text
-from nlp.rubric import Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import Rubric
 from nlp.severity import assess_normalized
 
 __all__ = ["C", "Letter", "LetterFigures", "cross_validate", "load_letters", "train"]

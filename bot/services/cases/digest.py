@@ -29,7 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases.permissions import CRITICAL
-from bot.services.cases.tx import OUTBOX_ROWS, CaseTx
+from bot.services.cases.publish import OUTBOX_ROWS
+from bot.services.cases.tx import CaseTx
 from bot.services.notification_digest import DigestItem, digest_text, event_words
 from storage import outbox_digest
 from storage.models import Case, OutboxMessage, Person
