@@ -19,6 +19,7 @@ ROUTES = [
     ("一审二审我都败诉了，判决书里认定的事实根本不对，想找个地方申请监督", "procuratorate"),
     ("被人骗了十几万去报案，警察说是民事纠纷不予立案，这样对吗", "procuratorate"),
     ("村里会计办个低保证明都要先塞两条烟，吃拿卡要成了习惯", "procuratorate"),
+    ("到镇里办个准迁证明，管章的人不给钱就不盖章", "procuratorate"),
     ("镇上管林业的站长收了木材老板的好处，对乱砍滥伐睁一只眼闭一只眼", "procuratorate"),
     ("村主任利用职务便利，把去世老人的养老补贴一直冒领到现在", "procuratorate"),
     ("卫生院院长挪用了防疫专项经费给自己装修办公室", "procuratorate"),
@@ -101,6 +102,8 @@ def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
         ("小区里的流浪狗做了绝育手术以后一直喊疼，谁来管", "family_planning"),
         # a pool's prepaid card refused is no hygiene matter
         ("游泳馆突然关门了，办的卡里还有两千块退不了", "health"),
+        # a wage protest's "no money, no coming down" is no official asking for bribes
+        ("工地上讨薪的几个人站在楼顶，说不给钱就不下来", "procuratorate"),
         # a friends' circle (朋友圈) is no land enclosed
         ("有人在朋友圈发了张图，把我的车圈起来说我乱停，还骂人", "land"),
     ],

@@ -91,7 +91,7 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
         # Probe P (200, half message-board posts), unseen: stop 26's table room 181 (0.905),
         # bureau 168 (0.840), 141/147 = 0.959; stop 27's table room 180 (0.900), bureau 175
         # (0.875), 142/145 = 0.979. Tuning data since stop 28 (i14l): in-sample room 199,
-        # bureau 199, 155/155.
+        # bureau 199, 154/154.
         ("probe_p_citizen_messages.tsv", 197, 197, 153, 0.98),
     ],
 )
