@@ -96,7 +96,8 @@ async def restart(update: Update, context: BotContext) -> str | int | None:
     from handlers.common import start
 
     draft = draft_of(context)
-    invite = bool(context.args) and looks_like_invite(context.args[0])
+    args = context.args or []
+    invite = bool(args) and looks_like_invite(args[0])
     if invite or draft is None:
         user_data(context).pop("draft", None)
         left = user_data(context).pop(emergency_steps.KEY, None)  # its details step is left

@@ -104,7 +104,9 @@ async def test_a_chiefs_reply_to_a_card_is_a_note_on_that_case(kit: BotKit) -> N
     assert not any("提交" in b["text"] for b in kept.buttons)
     assert len(await kit.cases()) == len(before)  # no citizen filing
     assert (await kit.events(case.id))[-1] == "staff_note"
-    timeline = await kit.runtime.cases.timeline(case.id, (await kit.person(2961)).id)  # type: ignore[union-attr]
+    handler = await kit.person(2961)
+    assert handler is not None
+    timeline = await kit.runtime.cases.timeline(case.id, handler.id)
     assert timeline[-1].label == "办理记录" and timeline[-1].note == "已派网格员上门，老人情绪稳定"
     # The reporter does not see the units' own notes.
     reporter = await kit.person(2962)
