@@ -386,7 +386,8 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
-            *refused_note.buttons(_describe_text),
+            # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
+            *refused_note.buttons(_describe_as_citizen),
             *staff_text.buttons(_describe_as_citizen),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(

@@ -10,7 +10,8 @@ admin:
   are told so, with the way to act (the card's buttons, /pending);
 * other text that reads as a problem is not filed: they are asked what they want
   (reply to a card for a note, the buttons or /pending to act, or
-  「以群众身份反映此问题」, which proposes it as any citizen's text would be);
+  「以群众身份反映此问题」, which proposes it as any citizen's text would be), with the
+  office that would handle it for reference (a chief redirecting a caller asks so);
 * danger now is handled before this (the line and the filing never wait), and small
   talk gets its usual answer.
 """
@@ -32,6 +33,7 @@ from bot.services.people import PersonInfo
 from bot.services.triage import Triage
 from handlers import texts
 from handlers.base import BotContext, masked, reply, stamp, user_data
+from handlers.office_choice import classify
 from handlers.texts import staff as tx
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,11 @@ async def takes(
         ]
     )
     log.info("free text from handler %s held, not filed: %s", person.id, masked(text))
-    await reply(update, tx.question(text), markup)
+    office = None
+    with contextlib.suppress(CaseError):
+        preview = await classify(context, text)
+        office = None if preview.unsure else preview.bureau_name
+    await reply(update, tx.question(text, office), markup)
     return True
 
 

@@ -19,14 +19,18 @@ def note_kept(number: str) -> str:
     )
 
 
-def question(text: str) -> str:
-    """Free text from a handler that answers no card: what do they want?"""
-    return (
-        f"您发送的「{_short(text)}」没有关联到案件，未作为群众诉求登记。\n"
-        "• 给案件写办理情况：请在该案件卡片上点「回复」后发送文字；\n"
-        "• 办理案件：请点卡片上的按钮，或发送 /pending 查看待办；\n"
-        "• 您本人要以群众身份反映问题：请点下方按钮。"
-    )
+def question(text: str, office: str | None = None) -> str:
+    """Free text from a handler that answers no card: what do they want? (``office``:
+    the bureau that would handle it, for reference.)"""
+    lines = [f"您发送的「{_short(text)}」没有关联到案件，未作为群众诉求登记。"]
+    if office:
+        lines.append(f"供参考：此类问题的办理部门是{office}。")
+    lines += [
+        "• 给案件写办理情况：请在该案件卡片上点「回复」后发送文字；",
+        "• 办理案件：请点卡片上的按钮，或发送 /pending 查看待办；",
+        "• 您本人要以群众身份反映问题：请点下方按钮。",
+    ]
+    return "\n".join(lines)
 
 
 NOT_A_REPORT = "好的，未登记。发送 /pending 查看待办案件。"
