@@ -182,6 +182,9 @@ async def _describe_text(
         update, context, person.id, text
     ):
         return None
+    # 不是这个部门 / 不对 / 换一个 while a draft is open: the office, not a detail (dfx21).
+    if await follow_on.corrects_office(update, context, text):
+        return PROPOSE
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
     try:
@@ -303,7 +306,8 @@ def emergency_first(
     step: Callable[[Update, BotContext], Awaitable[str | int | None]],
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
     """Wrap a step of the request: danger now typed there is handled at once (the line,
-    filed as critical) and the draft kept; anything else goes to the step."""
+    filed as critical) and the draft kept; a correction of the office (不是这个部门)
+    opens the bureau picker; anything else goes to the step."""
 
     @wraps(step)
     async def guarded(update: Update, context: BotContext) -> str | int | None:
@@ -311,6 +315,9 @@ def emergency_first(
         answer = texts.is_skip(text) or texts.is_done(text)
         verdict = triage(text) if text.strip() and not answer else None
         if verdict is None or verdict.emergency is None:
+            # 不是这个部门 typed at a step: the picker, not an address or a detail (dfx21).
+            if verdict is not None and await follow_on.corrects_office(update, context, text):
+                return PROPOSE
             return await step(update, context)
         person = await who(update, context)
         if person is None:

@@ -8,6 +8,11 @@ names the same office or none on its own, is joined to it: the draft keeps its n
 so the buttons of the first proposal and of the new one file the whole text. A longer
 message, one for another office, or one after the window is a new description, and
 the draft it replaces is kept as before (:mod:`handlers.request_guard`).
+
+A short reply that says the office is wrong — 不是这个部门, 不对, 换一个
+(:func:`nlp.office_correction.is_office_correction`) — is no detail: it opens the
+bureau picker of 换一个部门 for the draft and is not added to its text (dfx21), at
+the proposal and at the steps after 提交 alike. 地址是和平路3号 still joins.
 """
 
 from __future__ import annotations
@@ -22,15 +27,18 @@ from telegram import Update
 from bot.services.cases import MAX_TEXT, Preview
 from bot.services.lifecycle import CaseError
 from handlers import texts
-from handlers.base import BotContext, is_stale, say, stamp
+from handlers.base import BotContext, is_stale, say, stamp, user_data
 from handlers.office_choice import classify, is_unsure
 from handlers.request_steps import PROPOSE
+from handlers.texts import steps as st
+from nlp.office_correction import is_office_correction
 
 __all__ = [
     "JOINED_NOTE",
     "JOIN_WINDOW",
     "MAX_FOLLOW_ON",
     "continued",
+    "corrects_office",
     "join",
     "joinable",
     "joined_text",
@@ -136,3 +144,30 @@ async def join(
         texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure),
     )
     return PROPOSE
+
+
+async def corrects_office(update: Update, context: BotContext, text: str) -> bool:
+    """不是这个部门 / 不对 / 换一个 while a draft is open: the bureau picker for it.
+
+    The text is not added to the draft. A draft already in its steps (after 提交) goes
+    back to the proposal with what was entered kept (提交 asks the steps again); the
+    step's reply keyboard goes. True: answered (the conversation is at ``PROPOSE``).
+    """
+    draft = user_data(context).get("draft")
+    if not isinstance(draft, dict) or not draft.get("text") or not isinstance(draft.get("n"), int):
+        return False
+    if is_stale(context, draft) or not is_office_correction(text):
+        return False  # a draft left hours ago: the text is read afresh
+    in_steps = draft.pop("step", None) is not None
+    draft.pop("extra", None)  # a photo step's question about this very text
+    n = int(draft["n"])
+    log.info("office corrected for draft %s%s", n, " (in its steps)" if in_steps else "")
+    if in_steps:
+        await say(update, st.OFFICE_CORRECTION_STEPS, texts.REMOVE_KEYBOARD)
+    district = context.runtime.district
+    await say(
+        update,
+        texts.fit(texts.bureaus_text(district, heading=st.OFFICE_CORRECTION)),
+        texts.bureaus_markup(district, texts.BUREAU, f"{texts.BACK}:{n}", str(n)),
+    )
+    return True

@@ -167,3 +167,16 @@ def emergency_step_over(number: str) -> str:
 def emergency_skipped(number: str) -> str:
     """跳过 (or nothing usable)."""
     return f"好的。编号 {number} 已登记，工作人员会尽快处理。情况危急请直接拨打报警电话。"
+
+
+# --- 不是这个部门 / 不对 / 换一个 while a draft is open (dfx21) ----------------------------
+
+#: Above the bureau picker a correction of the office opens; the text is not added.
+OFFICE_CORRECTION = (
+    "好的，您的问题描述保持不变。请选择负责的部门"
+    "（点「« 返回」回到原来的建议；如需补充问题情况，请直接发送）："
+)
+#: Said first when the correction came in a step after 提交 (the step's keyboard goes).
+OFFICE_CORRECTION_STEPS = (
+    "已暂停填写，先重新选择部门；已填写的内容会保留，选好部门后点「提交」继续。"
+)

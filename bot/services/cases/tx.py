@@ -29,6 +29,7 @@ from bot.services.notification_labels import MEDIA_LABELS
 from bot.services.triage import LEVEL_RANK
 from nlp.families import SELF_HARM
 from storage import cases as store
+from storage import outbox_digest
 from storage.enums import CaseKind
 from storage.models import Case, CaseCard, CaseEvent, Person
 from storage.outbox import KIND_MEDIA, KIND_PHOTOS, MAX_PHOTOS_PER_ROW, outbox_row, priority_for
@@ -162,7 +163,8 @@ class CaseTx(CaseViews):
         """Write the outbox rows a change of ``case`` causes (inside the change's transaction).
 
         Whoever gets the card for the first time also gets the case's photos right
-        after it; whoever had it already gets ``new_photos`` (photos just added).
+        after it; whoever had it already gets ``new_photos`` (photos just added) and
+        any photo that never reached their chat (folded into a digest, dfx21).
 
         Args:
             s: the change's transaction.
@@ -207,10 +209,17 @@ class CaseTx(CaseViews):
                     )
                 )
         all_photos = [str(p) for p in case.photo_file_ids or ()]
+        # A holder whose photos never went out (folded into a digest with a card that
+        # never reached the chat) gets them now, with the card (dfx21).
+        on_way = await outbox_digest.photos_on_their_way(s, case.id) if all_photos else {}
+        added = set(new_photos)
         for person in sorted(audience.values(), key=lambda p: p.id):
             text, markup = self.card_for(case, person, now)
             self._message(s, person, case, text, markup, now, kind="card")
-            photos = list(new_photos) if person.id in holders else all_photos
+            photos = all_photos
+            if person.id in holders:
+                had = on_way.get(person.chat_id or 0, set())
+                photos = [p for p in all_photos if p not in had or p in added]
             if photos and person.id != case.reporter_id:
                 self._photos(s, person, case, photos, now)
         for units, render in pings:
