@@ -1,10 +1,10 @@
 """A photo sent before the words (trial 29 P13): kept, never asked for again.
 
 A citizen often sends the picture first and then writes what it shows. A photo
-without a caption that no step waits for is kept: on the problem just proposed
-(a draft at its proposal), or, with no such draft, for the next description,
-which is proposed with it attached (``EARLY`` in ``user_data``, for
-:data:`TTL`). The photo step after 提交 then only adds more.
+without a caption that no step waits for is kept: on the problem being filed (a
+draft at its proposal, or at its place or contact step), or, with no draft, for the
+next description, which is proposed with it attached (``EARLY`` in ``user_data``,
+for :data:`TTL`). The photo step after 提交 then only adds more.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ def attached(n: int) -> str:
     return f"已附上您先发送的照片（{n}张），提交时一并登记。"
 
 
+def _photos_in_steps(n: int) -> str:
+    return f"收到照片，已附在正在填写的问题上（共{n}张）。请继续当前这一步。"
+
+
 async def kept(update: Update, context: BotContext) -> bool:
     """Keep a photo sent with no caption outside the steps (True: kept and said)."""
     message = update.effective_message
@@ -42,11 +46,15 @@ async def kept(update: Update, context: BotContext) -> bool:
     file_id = message.photo[-1].file_id
     data = user_data(context)
     draft = data.get("draft")
-    if isinstance(draft, dict) and draft.get("text") and "step" not in draft:
+    if isinstance(draft, dict) and draft.get("text"):
+        # At the proposal, or at the place / contact step after 提交: the draft's photo.
         photos = draft.setdefault("photos", [])
         if len(photos) < MAX_PHOTOS:
             photos.append(file_id)
-        await reply(update, _photos_added(len(photos)))
+        in_steps = "step" in draft
+        await reply(
+            update, _photos_in_steps(len(photos)) if in_steps else _photos_added(len(photos))
+        )
         return True
     early = data.get(EARLY)
     fresh = isinstance(early, dict) and _fresh(context, early)

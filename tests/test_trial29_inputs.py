@@ -138,3 +138,16 @@ async def test_a_complaint_told_in_three_messages_is_one_draft(kit: BotKit) -> N
     (case,) = await kit.cases()
     assert case.original_text.startswith("就是我们村那条路")
     assert case.bureau != "education"
+
+
+async def test_a_photo_at_the_place_step_joins_the_draft(kit: BotKit) -> None:
+    citizen = kit.user(2978, "工人")
+    proposal = await kit.say(citizen, LABOR, lambda m: bool(m.buttons))
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    told = await kit.answer(citizen, citizen.send_photo(), "已附在正在填写的问题上（共1张）")
+    assert "请先用文字描述" not in told.content
+    await kit.say(citizen, "跳过", "可选 2/3")
+    await kit.say(citizen, "跳过", "可选 3/3")
+    await kit.answer(citizen, citizen.press_reply_button("完成"), "提交成功")
+    (case,) = await kit.cases()
+    assert len(case.photo_file_ids) == 1
