@@ -40,6 +40,7 @@ from bot.services.people import PersonInfo
 from bot.services.triage import Triage, is_progress_question, triage
 from handlers import (
     crisis,
+    early_photos,
     emergency_open,
     emergency_steps,
     follow_on,
@@ -47,6 +48,7 @@ from handlers import (
     refused_note,
     reporter_acts,
     request_guard,
+    staff_text,
     texts,
 )
 from handlers.base import (
@@ -133,8 +135,20 @@ async def warn_by_citizen(update: Update, context: BotContext, text: str) -> Non
         await say(update, texts.WARN_BY_CITIZEN_FILED)
 
 
-async def _describe_text(update: Update, context: BotContext, text: str) -> str | int | None:
-    """Answer which office handles ``text`` and offer to file it."""
+async def _describe_as_citizen(update: Update, context: BotContext, text: str) -> str | int | None:
+    """A handler chose 以群众身份反映此问题: ``text`` proposed as a citizen's (trial 29 P5)."""
+    return await _describe_text(update, context, text, as_citizen=True)
+
+
+async def _describe_text(
+    update: Update, context: BotContext, text: str, *, as_citizen: bool = False
+) -> str | int | None:
+    """Answer which office handles ``text`` and offer to file it.
+
+    ``as_citizen``: a chief or staff member chose to file it as a citizen; otherwise
+    their words are a note on the case card they reply to, or asked about
+    (:mod:`handlers.staff_text`), never a citizen's draft by themselves.
+    """
     person = await who(update, context)
     if person is None:
         return None
@@ -149,6 +163,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     verdict = triage(text) if text.strip() else None
     if verdict is not None and verdict.emergency is not None:
         return await _not_a_request(update, context, person, text, verdict)
+    # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
+    if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
+        return None
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
     if await crisis.takes(update, context, person.id, text, verdict):
@@ -173,7 +190,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     data = user_data(context)
     # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
-    if (joined := follow_on.joinable(context, data.get("draft"), text, preview)) is not None:
+    if (joined := await follow_on.continued(context, data.get("draft"), text, preview)) is not None:
         return await follow_on.join(update, context, joined, text)
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
@@ -192,6 +209,11 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         "unsure": unsure,
         "guess": preview.bureau,
     }
+    if as_citizen:
+        data["draft"][staff_text.AS_CITIZEN] = True
+    # Photos sent before the words go with them (trial 29 P13).
+    if early := early_photos.take(context):
+        data["draft"]["photos"] = early
     log.info(
         "description from %s -> %s/%s (%.2f%s): %s",
         person.id,
@@ -207,6 +229,8 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
+    if early:
+        await say(update, early_photos.attached(len(early)))
     await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
 
@@ -290,7 +314,9 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
-            *refused_note.buttons(_describe_text),
+            # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
+            *refused_note.buttons(_describe_as_citizen),
+            *staff_text.buttons(_describe_as_citizen),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
             PRIVATE & filters.PHOTO & filters.CAPTION,

@@ -82,6 +82,7 @@ def address_or_problem_keyboard() -> ReplyKeyboardMarkup:
 
 ANOTHER_PROBLEM_KEPT = "好的，这个问题先记下，提交本问题后接着处理。"
 
+PHONE_DECLINED = "好的，不留电话也可以办理，办理进展会通过本机器人通知您。"
 BAD_PHONE_DIGITS = (
     "电话号码位数不对：手机号是以 1 开头的 11 位数字（例如 13800138000），"
     "座机请带区号（例如 0532-83912345）。请重新输入，或点「跳过」。"
