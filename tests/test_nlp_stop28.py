@@ -206,6 +206,7 @@ def test_a_gathering_with_a_scuffle_after_a_death_stays_critical() -> None:
         "申请交上去两个月了，到现在没消息",
         "材料递上去半年了，至今没消息，打电话也联系不上经办的",
         "快递寄出去一个礼拜了 到现在找不到",
+        "我家狗走丢了",
     ],
 )
 def test_a_case_with_no_news_is_no_missing_person(text: str) -> None:
@@ -219,6 +220,8 @@ def test_a_case_with_no_news_is_no_missing_person(text: str) -> None:
         "我儿子早上去上学，到现在联系不上",
         "老伴下午出去遛弯，到现在没回来",
         "人到现在还没找着，手机也关机了",
+        "邻居失踪了三天了",
+        "商场里一个小女孩走丢了 在哭",
     ],
 )
 def test_a_person_with_no_news_is_still_missing(text: str) -> None:
