@@ -237,15 +237,23 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     # (stop 28, set m): a sign-up word acts nothing, and the count sets at most high when
     # the text tells them going (a plan, a date, another collective act), else medium.
     signed = head is not None and not letter and signed_up_count(text, head[1], rub)
-    sign_words = stop28(rub).signed_up if signed else ()
-    acting = sorted((p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p))
-    going = (
-        any(w not in sign_words for _, w in acting)
-        or any_in(text, (*rub.future, *rub.planning, *rub.urgency))
-        or (signed and tells_going(text, rub))
+    acting = (
+        sorted((p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p))
+        if heads is not None and heads >= rub.collective_min
+        else []
     )
-    if not going:
-        acting = [(p, w) for p, w in acting if w not in sign_words]
+    going = True
+    if signed:
+        sign_words = stop28(rub).signed_up
+        going = (
+            any(w not in sign_words for _, w in acting)
+            or any_in(text, rub.future)
+            or any_in(text, rub.planning)
+            or any_in(text, rub.urgency)
+            or tells_going(text, rub)
+        )
+        if not going:
+            acting = [(p, w) for p, w in acting if w not in sign_words]
     if head is not None and heads is not None and not pastime:
         for threshold, lvl in rub.headcount:
             if heads >= threshold:
