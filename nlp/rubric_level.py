@@ -35,7 +35,14 @@ from nlp.letters import (
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import LEVELS, Rubric, default_rubric
-from nlp.rubric_stop28 import calm_gathering, calm_words, signed_up_count, stop28, tells_going
+from nlp.rubric_stop28 import (
+    calm_gathering,
+    calm_words,
+    gathered_now,
+    signed_up_count,
+    stop28,
+    tells_going,
+)
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
 
@@ -236,7 +243,12 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     # 群里已有一百多人接龙报名, 已有几百人签名: people who signed up, not a crowd gathered
     # (stop 28, set m): a sign-up word acts nothing, and the count sets at most high when
     # the text tells them going (a plan, a date, another collective act), else medium.
-    signed = head is not None and not letter and signed_up_count(text, head[1], rub)
+    signed = (
+        head is not None
+        and not letter
+        and signed_up_count(text, head[1], rub)
+        and not gathered_now(text, rub)
+    )
     acting = (
         sorted((p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p))
         if heads is not None and heads >= rub.collective_min

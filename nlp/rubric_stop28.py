@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from nlp.clauses import negated_at
 from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_counts
 from nlp.rubric import LEVELS, Family, Rubric, RubricError
@@ -66,6 +67,7 @@ __all__ = [
     "aftermath_text",
     "calm_gathering",
     "calm_words",
+    "gathered_now",
     "names_person",
     "signed_up_count",
     "stop28",
@@ -172,6 +174,28 @@ def tells_going(text: str, rub: Rubric) -> bool:
 
 
 _TO = re.compile("[去到]")
+
+
+def gathered_now(text: str, rub: Rubric) -> bool:
+    """True if a clause of ``text`` tells people acting now: a present or strong now word
+    (现在, 正在, 此刻) followed in its clause by an act of a crowd (``[letters] action``: 聚集,
+    堵, 静坐 …), not negated, in a clause with no plan or future word (现在约定明早…去门口 is a
+    plan; 现在还没到 acts nothing). Sign-ups that have gathered (报名的一百多人现在正聚集在区政府
+    门口) are a crowd now, whatever was counted."""
+    nows = (*rub.present, *rub.strong_now)
+    for m in _CLAUSE_ITER.finditer(text):
+        clause, lo = m.group(0), m.start()
+        at = min((p for w in nows if (p := clause.find(w)) >= 0), default=-1)
+        if at < 0 or any_in(clause, rub.future) or any_in(clause, rub.planning):
+            continue
+        for w in rub.letter_action:
+            p = clause.find(w, at)
+            if p >= 0 and not negated_at(text, lo + p):
+                return True
+    return False
+
+
+_CLAUSE_ITER = re.compile(r"[^，。；！？、,.;!?\s]+")
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}

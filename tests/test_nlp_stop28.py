@@ -143,7 +143,13 @@ def test_an_online_petition_of_hundreds_is_medium(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["现在一百多人堵在区政府门口不让车进", "上百名工人此刻正聚集在厂门口，已经有人推搡"],
+    [
+        "现在一百多人堵在区政府门口不让车进",
+        "上百名工人此刻正聚集在厂门口，已经有人推搡",
+        # sign-ups that have gathered are a crowd now
+        "报名的两百多人现在正聚集在区政府门口",
+        "群里一百五十多人接龙，现在已经有人把街道办大门堵了",
+    ],
 )
 def test_a_crowd_of_a_hundred_gathered_now_stays_critical(text: str) -> None:
     assert classify(text).severity == "critical", text
