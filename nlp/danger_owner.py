@@ -156,12 +156,18 @@ def asked_after(norm: str, rub: Rubric) -> tuple[str, ...]:
 
     上个月家里着火烧光了，有没有什么救急的钱; 儿子前年车祸走了，失独家庭的扶助去哪申请: every
     danger family of the text (with emergency numbers, or critical) is told in the past, none
-    is self-harm, no strong now word, no word of today, no danger now, and the writer asks
+    is self-harm, no strong now word, no word of today, nothing begun lately or still going
+    on (``lately``: 昨晚, 前天; ``ongoing``: 还没, 还在, 到现在), no danger now, and the writer asks
     (``[modifiers] asks``: 有没有, 怎么, 能不能, 请问 …, read by :mod:`nlp.rubric_stop28`): a
     request about an event over, at most medium (stop 28, probes O and P). Empty otherwise.
     """
-    asking = found_in(norm, stop28(rub).asks)
+    lists = stop28(rub)
+    asking = found_in(norm, lists.asks)
     if not asking or any_in(norm, rub.strong_now) or any_in(norm, rub.letter_today):
+        return ()
+    # 昨晚孩子掉进河里了 到现在还没找到 怎么办; 前天吃了野蘑菇 一家人上吐下泻: a danger begun
+    # lately or still going on is not over, whatever the past word.
+    if any_in(norm, lists.lately) or any_in(norm, lists.ongoing):
         return ()
     matches, _ = match_families(norm, rub)
     dangers = [m for m in matches if m.family.services or m.family.level == "critical"]

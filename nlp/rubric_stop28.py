@@ -88,6 +88,8 @@ class Stop28:
     going_places: tuple[str, ...] = ()
     asks: tuple[str, ...] = ()
     no_conflict: tuple[str, ...] = ()
+    lately: tuple[str, ...] = ()
+    ongoing: tuple[str, ...] = ()
 
 
 _NONE = Stop28()
@@ -130,6 +132,8 @@ def stop28(rub: Rubric) -> Stop28:
             going_places=_words(mods.get("going_places"), rub.source, "going_places"),
             asks=_words(mods.get("asks"), rub.source, "asks"),
             no_conflict=_words(mods.get("no_conflict"), rub.source, "no_conflict"),
+            lately=_words(mods.get("lately"), rub.source, "lately"),
+            ongoing=_words(mods.get("ongoing"), rub.source, "ongoing"),
         )
         _CACHE[rub.source] = found
     return found

@@ -264,6 +264,18 @@ def test_a_danger_now_asked_about_keeps_its_line(text: str, number: str) -> None
     assert classify(text).severity == "critical", text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨晚孩子掉进河里了 到现在还没找到 怎么办",
+        "前天吃了野蘑菇 一家人上吐下泻 有没有解毒的办法",
+        "昨天工地塌方埋了两个人 还没挖出来 怎么办",
+    ],
+)
+def test_a_danger_begun_lately_or_going_on_asked_about_stays_critical(text: str) -> None:
+    assert classify(text).severity == "critical", text
+
+
 # --- Look-alikes of a crime or a fire in ordinary requests --------------------------------
 
 
