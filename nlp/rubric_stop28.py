@@ -229,15 +229,19 @@ def names_person(text: str, rub: Rubric, fam_name: str, start: int, end: int) ->
 
 def calm_words(text: str, back: str, matches: Sequence[Told], rub: Rubric) -> list[str]:
     """The ``calmed`` words of ``back`` (the text with ``not_taken_back`` blanked) that tell
-    a person calm or out of danger, unless a threat to one's own life (``risk_spares``) is
-    told after the first of them (上周说要跳河的大姐出院了，今天又说不想活了: told again)."""
+    a person calm or out of danger, unless a threat to one's own life (``risk_spares``) or a
+    strong now word (刚才, 正在) is told after the first of them (上周说要跳河的大姐出院了，今天又说
+    不想活了; 上周割腕的小伙子出院了，刚才又在宿舍割了一次)."""
     calm = found_in(back, rub.calmed)
     if not calm:
         return []
     first_calm = min(back.find(w) for w in calm)
     harm = [m for m in matches if m.family.name in rub.risk_spares]
     last_harm = max((text.rfind(w.split("…")[-1]) for m in harm for w in m.words), default=-1)
-    return [] if last_harm > first_calm else calm
+    # 上周割腕的小伙子出院了，刚才又在宿舍割了一次: something happening now is told after it.
+    if last_harm > first_calm or any_in(text, rub.strong_now, first_calm):
+        return []
+    return calm
 
 
 def calm_gathering(

@@ -184,6 +184,7 @@ def test_past_self_harm_out_of_danger_is_medium(text: str) -> None:
         "昨天喝药的老周抢救过来了还在医院，家里人说要抬人去镇上",
         "上周说要跳河的大姐出院了，今天又说不想活了",
         "她上个月吞过安眠药，现在又把自己锁在屋里不开门",
+        "上周割腕的小伙子出院了，刚才又在宿舍割了一次",
     ],
 )
 def test_self_harm_still_at_risk_stays_critical(text: str) -> None:
