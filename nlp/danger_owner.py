@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from nlp.background import fun_or_fiction
 from nlp.clauses import clause_around, sentence_of
 from nlp.families import SELF_HARM, Match, match_families
+from nlp.family_index import any_in, found_in
 from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
+from nlp.rubric_stop28 import aftermath_text, stop28
 
-__all__ = ["DangerOwner", "claim_over", "danger_now", "owner"]
+__all__ = ["DangerOwner", "asked_after", "claim_over", "danger_now", "only_imagined", "owner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,9 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         return []
     if matches is None:
         matches, _ = match_families(norm, rub)
-    aftermath = any(w in norm for w in rub.aftermath)
+    # 羊水破了 还没到预产期: a birth too early tells no aftermath (stop 28).
+    after_norm = aftermath_text(norm, rub)
+    aftermath = any(w in after_norm for w in rub.aftermath)
     # 摔下来受伤了，包工头一直不给钱 / 昏迷了，医院不承认是医疗事故: a harm told with
     # a claim or dispute about it (`claim` with `claim_since`) is an aftermath of
     # that harm (`claim_harm`: an injury), not of a fight or a fire told beside it.
@@ -92,7 +96,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         sentence = norm[lo:hi]
         return (
             not any(w in clause for w in rub.present)
-            or any(w in sentence for w in rub.aftermath)
+            or any(w in after_norm[lo:hi] for w in rub.aftermath)
             or any(w in sentence for w in rub.past)
         )
 
@@ -146,6 +150,57 @@ def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:
     ):
         return ()
     return claims
+
+
+def asked_after(norm: str, rub: Rubric) -> tuple[str, ...]:
+    """The asking words of a normalised text that asks about a danger that is over.
+
+    上个月家里着火烧光了，有没有什么救急的钱; 儿子前年车祸走了，失独家庭的扶助去哪申请: every
+    danger family of the text (with emergency numbers, or critical) is told in the past, none
+    is self-harm, no strong now word, no word of today, nothing begun lately or still going
+    on (``lately``: 昨晚, 前天; ``ongoing``: 还没, 还在, 到现在), no danger now, and the writer asks
+    (``[modifiers] asks``: 有没有, 怎么, 能不能, 请问 …, read by :mod:`nlp.rubric_stop28`): a
+    request about an event over, at most medium (stop 28, probes O and P). Empty otherwise.
+    """
+    lists = stop28(rub)
+    asking = found_in(norm, lists.asks)
+    if not asking or any_in(norm, rub.strong_now) or any_in(norm, rub.letter_today):
+        return ()
+    # 昨晚孩子掉进河里了 到现在还没找到 怎么办; 前天吃了野蘑菇 一家人上吐下泻: a danger begun
+    # lately or still going on is not over, whatever the past word.
+    if any_in(norm, lists.lately) or any_in(norm, lists.ongoing):
+        return ()
+    matches, _ = match_families(norm, rub)
+    dangers = [m for m in matches if m.family.services or m.family.level == "critical"]
+    if not dangers or any(m.family.name in rub.risk_spares for m in dangers):
+        return ()
+    # 打架被打伤了，要做伤情鉴定: a harm told done (`claim_harm`) beside an aftermath word
+    # is over as much as one told in the past.
+    after = any_in(aftermath_text(norm, rub), rub.aftermath)
+    # A danger below critical not told now (打架 after the fight) makes nothing critical.
+    if any(
+        m.now
+        or (
+            m.family.level == "critical"
+            and not m.past
+            and not (after and m.family.name in rub.claim_harm)
+        )
+        for m in dangers
+    ):
+        return ()
+    if danger_now(norm, rub, matches):
+        return ()
+    return tuple(asking)
+
+
+def only_imagined(norm: str, rub: Rubric) -> bool:
+    """True if every danger family of ``norm`` (with emergency numbers, or critical) is
+    feared or imagined in its clause (a ``risk`` word: 隐患, 万一, and since stop 28 a dream:
+    刚才梦见隔壁着火了), and there is one: the learned model's danger words are the same
+    fear or dream, no event (it raises no higher than medium and gives no line)."""
+    matches, _ = match_families(norm, rub)
+    dangers = [m for m in matches if m.family.services or m.family.level == "critical"]
+    return bool(dangers) and all(m.background == "risk" for m in dangers)
 
 
 def _told(norm: str, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from nlp.background import (
     names_a_category,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import danger_now
+from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
@@ -170,6 +170,8 @@ def detect(
         and "danger" in scored.fired
         and (not then or any_in(norm, rub.strong_now))
         and not rumour
+        # 刚才梦见隔壁着火了: a dream or a fear, whatever word of now tells it (stop 28).
+        and not only_imagined(norm, rub)
     )
     if not dangers:
         if scored is None or not model_says:

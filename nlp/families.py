@@ -21,6 +21,7 @@ from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.rubric_model import Family, Rubric
+from nlp.rubric_stop28 import names_person
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -279,6 +280,8 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     not excluded(p, p + len(word))
                     and not negated_at(text, p)
                     and not (animal and animal_subject(text, rubric, p))
+                    # 材料交上去一个月了，到现在没消息: no one missing (stop 28).
+                    and names_person(text, rubric, fam.name, p, p + len(word))
                 ):
                     hits.append((p, word))
                     break
@@ -286,7 +289,9 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
             if combo_hit is None:
                 continue
-            if not (animal and animal_subject(text, rubric, combo_hit[1])):
+            if not (animal and animal_subject(text, rubric, combo_hit[1])) and names_person(
+                text, rubric, fam.name, combo_hit[1], combo_hit[1] + len(combo_hit[0])
+            ):
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:
             hits.sort()

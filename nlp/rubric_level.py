@@ -36,6 +36,14 @@ from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
+from nlp.rubric_stop28 import (
+    calm_gathering,
+    calm_words,
+    gathered_now,
+    signed_up_count,
+    stop28,
+    tells_going,
+)
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
 
@@ -246,6 +254,32 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         head = None
     heads = head[0] if head is not None else None
     pastime = head is not None and _pastime(text, head[1], rub, occ, found)
+    # 群里已有一百多人接龙报名, 已有几百人签名: people who signed up, not a crowd gathered
+    # (stop 28, set m): a sign-up word acts nothing, and the count sets at most high when
+    # the text tells them going (a plan, a date, another collective act), else medium.
+    signed = (
+        head is not None
+        and not letter
+        and signed_up_count(text, head[1], rub)
+        and not gathered_now(text, rub)
+    )
+    acting = (
+        sorted((p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p))
+        if heads is not None and heads >= rub.collective_min
+        else []
+    )
+    going = True
+    if signed:
+        sign_words = stop28(rub).signed_up
+        going = (
+            any(w not in sign_words for _, w in acting)
+            or any_in(text, rub.future)
+            or any_in(text, rub.planning)
+            or any_in(text, rub.urgency)
+            or tells_going(text, rub)
+        )
+        if not going:
+            acting = [(p, w) for p, w in acting if w not in sign_words]
     if head is not None and heads is not None and not pastime:
         for threshold, lvl in rub.headcount:
             if heads >= threshold:
@@ -258,6 +292,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
                 # concerned, not a crowd gathered (stop 27).
                 if level > rank["high"] and _SIZE_OF.match(text, head[1]):
                     level = rank["high"]
+                if signed:
+                    level = min(level, rank["high"] if going else rank["medium"])
                 # 千名教师长年集体上访: a letter tells of a crowd; it sees one
                 # gathered only when its sentence says now (现在, 正在).
                 if letter and level > rank[rub.collective_level]:
@@ -266,13 +302,9 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
                         level = rank[rub.collective_level]
                 found.append((level, f"{heads}人", "headcount"))
                 break
-        if heads >= rub.collective_min:
-            acting = sorted(
-                (p, w) for w in rub.collective_words for p in occ[w] if not negated_at(text, p)
-            )
-            if acting:
-                found.append((rank[rub.collective_level], f"{heads}人", "collective"))
-                found.append((rank[rub.collective_level], acting[0][1], "collective"))
+        if heads >= rub.collective_min and acting:
+            found.append((rank[rub.collective_level], f"{heads}人", "collective"))
+            found.append((rank[rub.collective_level], acting[0][1], "collective"))
     # 请立即处理, 今天又去了: in a long letter the hurry words are the writer's
     # plea or the story's day, not an event under way; they raise nothing.
     urgency = (
@@ -289,6 +321,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         kinds = {fam for r, _, fam in found if r == level_i and fam not in ("group", "headcount")}
         if len(signs) >= rub.letter_many_signs and len(kinds) >= 3:
             level_i = rank["high"]
+    # 患者昨晚术后死亡…家属十几个人…拉了白布横幅，暂未发生冲突 (stop 28, set m).
+    level_i = calm_gathering(text, matches, found, level_i, rub)
     reasons = [w for r, w, _ in found if r == level_i and r > 0]
     # 今天几家人在楼下对骂: a quarrel between households today is still a dispute
     # (medium); urgency raises threats and plans, not a quarrel (stop 27).
@@ -333,6 +367,23 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     over = bool(matches) and all(
         m.past for m in matches if rank[m.family.level] >= max(level_i, rank["high"])
     )
+    calmed_now = False
+    calm = calm_words(text, back, matches, rub)
+    # 前期…喝农药的杨某，已出院一个多月…情绪基本稳定: past self-harm, out of danger and
+    # calm, told without a settled word: a person to visit again, medium (stop 28, set m).
+    if (
+        not settled
+        and calm
+        and over
+        and level_i > rank["medium"]
+        and any(
+            m.family.name in rub.risk_spares
+            for m in matches
+            if rank[m.family.level] >= max(level_i, rank["high"])
+        )
+    ):
+        level_i, reasons = rank["medium"], calm
+        calmed_now = True
     if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
         # 说储罐要爆炸…老人拖家带口往亲戚家走…其实厂里一切正常: a rumour acted on is a
         # rumour causing panic (medium) whatever its content proved (stop 27).
@@ -344,7 +395,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # one settled for good (去年…被救上来的小伙子 现在在厂里上班了 一切正常) is low.
         spared = (
             over
-            and bool(found_in(back, rub.calmed))
+            and bool(calm)
             and any(
                 m.family.name in rub.risk_spares
                 for m in matches
@@ -355,6 +406,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             level_i, reasons = min(level_i, rank[HEARSAY_MAX]), [*panic]
         elif spared:
             level_i, reasons = min(level_i, rank["medium"]), [*settled]
+            calmed_now = True
         else:
             level_i, reasons = 0, settled
     found.sort(key=lambda t: (-t[0], t[1]))
@@ -362,6 +414,10 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     families = list(dict.fromkeys(fam for _, _, fam in found))
     if pastime:
         families.append("pastime")
+    if signed and not going:
+        families.append("petition")
+    if calmed_now:
+        families.append("calmed")
     return Severity(
         LEVELS[level_i],
         tuple([*cues, *urgency]),

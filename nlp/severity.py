@@ -31,7 +31,7 @@ from nlp.background import (
     names_a_category,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import claim_over
+from nlp.danger_owner import asked_after, claim_over, only_imagined
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
@@ -114,7 +114,9 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # over is a dispute (at most medium), whatever injury words the rubric or the
     # model read in it (nlp.danger_owner.claim_over).
     if found.level == "critical":
-        claims = claim_over(text, rub)
+        # 上个月家里着火烧光了，有没有什么救急的钱: a question about a danger that is over
+        # (nlp.danger_owner.asked_after, stop 28) is a request, at most medium, like a claim.
+        claims = claim_over(text, rub) or asked_after(text, rub)
         if claims:
             # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
             group = any(f in ("collective", "headcount") for f in found.families)
@@ -135,6 +137,11 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # the words that did; the rubric alone (learned=False) is no learnt model at all.
     if is_letter(text, rub):
         return found if danger is None else raise_letter(text, rub, found)
+    # 上周割腕那个小伙子已经出院，情绪基本稳定: past self-harm told calm again is a person to
+    # visit (medium, nlp.rubric_level); the model reads the old act's words (割腕), not that
+    # it is over (stop 28).
+    if "calmed" in found.families:
+        return found
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
     if danger is None or (
@@ -154,7 +161,9 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     heads = tuple(h for h in _SEVERITY_HEADS if rank[h] > now >= rank[RAISES_FROM[h]])
     # 二十多人参加包饺子活动: the rubric read the head count as people at a pastime; the
     # model's head-count n-grams (二十, 多人) are no evidence either, only a danger to life.
-    if "pastime" in found.families:
+    # 已有几百人签名 (an online petition, stop 28): the people counted signed, nobody goes;
+    # likewise only a danger to life raises it.
+    if "pastime" in found.families or "petition" in found.families:
         heads = tuple(h for h in heads if h == "critical")
     if (
         heads
@@ -187,7 +196,9 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
             or animal_scene(text, rub)
             or asks_what_if(text, rub)
         )
-    ) or (rank[found.level] <= rank["medium"] and fears_only(text, rub)):
+    ) or (
+        rank[found.level] <= rank["medium"] and (fears_only(text, rub) or only_imagined(text, rub))
+    ):
         heads = tuple(h for h in heads if h == "medium")
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.

@@ -1,0 +1,265 @@
+"""Stop 28's word lists of the rubric, and the checks that read them (issue 13, set m).
+
+``nlp/rubric.py`` (the parser of ``config/severity.toml``) is being split into modules by
+another engineer at stop 28, so the lists added at stop 28 are read here, from the same
+file's ``[modifiers]`` table (the parser ignores keys it does not know), rather than as
+new fields of :class:`nlp.rubric.Rubric`. Once the split lands they can move there; the
+checks below need not change.
+
+* ``signed_up`` (报名, 接龙, 签名, 响应 …): a head count told as sign-ups (群里已有一百多人
+  接龙报名, 响应的有上百人, 已有几百人签名) counts people who signed, not a crowd gathered:
+  at most ``high`` when the text tells them going or gathering (a plan, a date, a
+  collective act, or ``going_acts`` / ``going_places``: 到教育局门口集合), ``medium`` when it
+  tells nothing but signing (an online petition), and a sign-up word is no collective act of
+  its own (:func:`signed_up_count`, :func:`tells_going`).
+* ``not_after`` (还没到预产期, 没到预产期 …): phrases that hold an aftermath word
+  (``[modifiers] aftermath``: 预产期) and tell no aftermath — a birth coming too early is
+  labour now (老婆羊水破了 还没到预产期 疼得厉害): blanked before aftermath words are read
+  (:func:`aftermath_text`).
+* ``persons`` and ``person_families``: a family of ``person_families`` (``missing``) counts
+  only when a person (孩子, 老人, 他, 人到现在 …) is named within ``person_reach``
+  characters before its expression (or in it): 材料交上去一个月了，到现在没消息 tells a case
+  with no news, no one missing (:func:`names_person`).
+
+* ``asks`` (有没有, 怎么, 能不能, 请问 …): the writer asks something; beside a danger told
+  only in the past it is a request about an event over (:func:`nlp.danger_owner.asked_after`).
+
+* ``no_conflict`` (暂未发生冲突, 没有过激行为): a gathering told calm after a critical event that
+  is past (患者昨晚术后死亡…家属十几个人…拉了白布横幅，暂未发生冲突): the gathering sets the
+  level, not the past event (:mod:`nlp.rubric_level`).
+
+A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
+lists: the checks then change nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from nlp.clauses import negated_at
+from nlp.family_index import any_in, found_in, trie_pattern
+from nlp.headcount import head_counts
+from nlp.rubric import LEVELS, Family, Rubric, RubricError
+
+
+class Told(Protocol):
+    """What these checks read of a family matched (:class:`nlp.families.Match`, which
+    imports this module)."""
+
+    @property
+    def family(self) -> Family: ...
+
+    @property
+    def words(self) -> tuple[str, ...]: ...
+
+    @property
+    def past(self) -> bool: ...
+
+
+__all__ = [
+    "Stop28",
+    "aftermath_text",
+    "calm_gathering",
+    "calm_words",
+    "gathered_now",
+    "names_person",
+    "signed_up_count",
+    "stop28",
+    "tells_going",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Stop28:
+    """The stop-28 lists of a rubric (see the module docstring)."""
+
+    signed_up: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    person_families: tuple[str, ...] = ()
+    person_reach: int = 30
+    going_acts: tuple[str, ...] = ()
+    going_places: tuple[str, ...] = ()
+    asks: tuple[str, ...] = ()
+    no_conflict: tuple[str, ...] = ()
+    lately: tuple[str, ...] = ()
+    ongoing: tuple[str, ...] = ()
+
+
+_NONE = Stop28()
+_CACHE: dict[str, Stop28] = {}
+_LOCK = threading.Lock()
+
+
+def _words(value: Any, source: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise RubricError(f"{source}: [modifiers.{key}] must be a list of non-empty strings")
+    return tuple(w.strip() for w in value)
+
+
+def stop28(rub: Rubric) -> Stop28:
+    """The stop-28 lists of ``rub``, read once per rubric file.
+
+    Raises:
+        RubricError: If one of the lists is not a list of non-empty strings.
+    """
+    hit = _CACHE.get(rub.source)
+    if hit is not None:
+        return hit
+    path = Path(rub.source)
+    if not path.is_file():
+        return _NONE
+    with _LOCK:
+        mods = tomllib.loads(path.read_text(encoding="utf-8")).get("modifiers", {})
+        reach = mods.get("person_reach", 30)
+        if isinstance(reach, bool) or not isinstance(reach, int) or reach < 1:
+            raise RubricError(f"{rub.source}: [modifiers.person_reach] must be a positive integer")
+        found = Stop28(
+            signed_up=_words(mods.get("signed_up"), rub.source, "signed_up"),
+            not_after=_words(mods.get("not_after"), rub.source, "not_after"),
+            persons=_words(mods.get("persons"), rub.source, "persons"),
+            person_families=_words(mods.get("person_families"), rub.source, "person_families"),
+            person_reach=reach,
+            going_acts=_words(mods.get("going_acts"), rub.source, "going_acts"),
+            going_places=_words(mods.get("going_places"), rub.source, "going_places"),
+            asks=_words(mods.get("asks"), rub.source, "asks"),
+            no_conflict=_words(mods.get("no_conflict"), rub.source, "no_conflict"),
+            lately=_words(mods.get("lately"), rub.source, "lately"),
+            ongoing=_words(mods.get("ongoing"), rub.source, "ongoing"),
+        )
+        _CACHE[rub.source] = found
+    return found
+
+
+_CLAUSE_SPLIT = re.compile(r"[，。；！？、,.;!?\s]")
+_GOING = re.compile("[到去来找]|上访|走访")
+_SIGN_BEFORE = 8
+"""How far before a head count a sign-up word tells it (接龙的已经一百多了, 响应的有上百人)."""
+_SIGN_AFTER = 6
+"""How far after a head count a sign-up word tells it (一百多人接龙报名, 几百人签名)."""
+
+
+def signed_up_count(text: str, end: int, rub: Rubric) -> bool:
+    """True if the head count ending at ``end`` counts sign-ups: a ``signed_up`` word
+    within a few characters after it (一百多人接龙报名) or before it (响应的有上百人),
+    in its clause."""
+    words = stop28(rub).signed_up
+    if not words:
+        return False
+    start = next((s for _, s, e in head_counts(text) if e == end), end)
+    before = _CLAUSE_SPLIT.split(text[max(0, start - _SIGN_BEFORE) : start])[-1]
+    after = _CLAUSE_SPLIT.split(text[end : end + _SIGN_AFTER], maxsplit=1)[0]
+    # 7名低保户联名到民政局: signing together on the way to an office is a visit, not sign-ups.
+    return any(w in after and not _GOING.match(after, after.find(w) + len(w)) for w in words) or (
+        any_in(before, words)
+    )
+
+
+def tells_going(text: str, rub: Rubric) -> bool:
+    """True if ``text`` tells people gathering (``going_acts``: 集合, 集会) or going to a
+    place (去 or 到, then within 8 characters of the clause a ``going_places`` word: 到教育局
+    门口集合, 去省电视台门口): sign-ups for an act, not an online petition."""
+    lists = stop28(rub)
+    if any_in(text, lists.going_acts):
+        return True
+    for m in _TO.finditer(text):
+        reach = _CLAUSE_SPLIT.split(text[m.end() : m.end() + 10], maxsplit=1)[0]
+        if any_in(reach, lists.going_places):
+            return True
+    return False
+
+
+_TO = re.compile("[去到]")
+
+
+def gathered_now(text: str, rub: Rubric) -> bool:
+    """True if a clause of ``text`` tells people acting now: a present or strong now word
+    (现在, 正在, 此刻) followed in its clause by an act of a crowd (``[letters] action``: 聚集,
+    堵, 静坐 …), not negated, in a clause with no plan or future word (现在约定明早…去门口 is a
+    plan; 现在还没到 acts nothing). Sign-ups that have gathered (报名的一百多人现在正聚集在区政府
+    门口) are a crowd now, whatever was counted."""
+    nows = (*rub.present, *rub.strong_now)
+    for m in _CLAUSE_ITER.finditer(text):
+        clause, lo = m.group(0), m.start()
+        at = min((p for w in nows if (p := clause.find(w)) >= 0), default=-1)
+        if at < 0 or any_in(clause, rub.future) or any_in(clause, rub.planning):
+            continue
+        for w in rub.letter_action:
+            p = clause.find(w, at)
+            if p >= 0 and not negated_at(text, lo + p):
+                return True
+    return False
+
+
+_CLAUSE_ITER = re.compile(r"[^，。；！？、,.;!?\s]+")
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def aftermath_text(text: str, rub: Rubric) -> str:
+    """``text`` with every ``not_after`` phrase blanked (还没到预产期: labour now), of the
+    same length, so that places in it are places in ``text``."""
+    words = stop28(rub).not_after
+    if not words:
+        return text
+    pattern = _PATTERNS.get(rub.source)
+    if pattern is None:
+        pattern = _PATTERNS[rub.source] = re.compile(trie_pattern(set(words)))
+    return pattern.sub(lambda m: "，" * len(m.group(0)), text)
+
+
+def names_person(text: str, rub: Rubric, fam_name: str, start: int, end: int) -> bool:
+    """True unless ``fam_name`` needs a person (``person_families``) and none is named
+    within ``person_reach`` characters before the expression at ``text[start:end]`` or
+    in the expression itself."""
+    lists = stop28(rub)
+    if fam_name not in lists.person_families:
+        return True
+    return any_in(text[max(0, start - lists.person_reach) : end], lists.persons)
+
+
+def calm_words(text: str, back: str, matches: Sequence[Told], rub: Rubric) -> list[str]:
+    """The ``calmed`` words of ``back`` (the text with ``not_taken_back`` blanked) that tell
+    a person calm or out of danger, unless a threat to one's own life (``risk_spares``) or a
+    strong now word (刚才, 正在) is told after the first of them (上周说要跳河的大姐出院了，今天又说
+    不想活了; 上周割腕的小伙子出院了，刚才又在宿舍割了一次)."""
+    calm = found_in(back, rub.calmed)
+    if not calm:
+        return []
+    first_calm = min(back.find(w) for w in calm)
+    harm = [m for m in matches if m.family.name in rub.risk_spares]
+    last_harm = max((text.rfind(w.split("…")[-1]) for m in harm for w in m.words), default=-1)
+    # 上周割腕的小伙子出院了，刚才又在宿舍割了一次: something happening now is told after it.
+    if last_harm > first_calm or any_in(text, rub.strong_now, first_calm):
+        return []
+    return calm
+
+
+def calm_gathering(
+    text: str, matches: Sequence[Told], found: list[tuple[int, str, str]], level: int, rub: Rubric
+) -> int:
+    """The level (an index of :data:`nlp.rubric.LEVELS`) of a text whose critical families
+    are all past and which tells a gathering calm now (``no_conflict``: 暂未发生冲突): the
+    level of what else it found, not the past event's (患者昨晚术后死亡…家属十几个人…拉了白布
+    横幅，暂未发生冲突 is high). Never for self-harm; ``level`` unchanged otherwise.
+
+    Args:
+        found: ``(level index, word, family)`` of everything the rubric found.
+    """
+    critical = LEVELS.index("critical")
+    if level != critical or not found_in(text, stop28(rub).no_conflict):
+        return level
+    top = [m for m in matches if LEVELS.index(m.family.level) == level]
+    past = {m.family.name for m in top if m.past}
+    if not top or len(past) != len(top) or past & set(rub.risk_spares):
+        return level
+    return max((r for r, _, fam in found if fam not in past), default=0)
