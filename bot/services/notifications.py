@@ -283,6 +283,14 @@ def follow_up_markup(
 # --- the card -----------------------------------------------------------------
 
 
+def self_harm_summary(owner_name: str, desk_name: str) -> str:
+    """What a unit outside the owner and the desk reads of a self-harm disclosure."""
+    return (
+        f"群众表达了轻生念头（自伤风险求助），已由{owner_name}紧急处置。"
+        f"为保护当事人隐私，原文仅承办单位和{desk_name}可见，详情请与承办单位联系。"
+    )
+
+
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case card shown to the people who handle or watch a case."""
     head = f"【{view.kind_label}】{view.number}"
