@@ -298,7 +298,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         head += f"（{view.severity_label}）"
     lines = [head, f"状态：{view.status_label}"]
     if view.overdue:
-        lines[-1] += "【已超期】"
+        # Which deadline was missed (trial 29 P11): 签收超时 is not 办理超期.
+        lines[-1] += f"【{view.overdue_label or '已超期'}】"
     if view.reopen_count:
         lines[-1] += f"（第{view.reopen_count}次重办）"
     lines.append(f"承办单位：{view.owning_unit_name}")

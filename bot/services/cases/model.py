@@ -229,6 +229,8 @@ class CaseView:
     #: A self-harm disclosure read by a unit whose work does not need its words:
     #: ``text`` is a summary, and what the reporter adds is not shown (trial 29 P14).
     summary_only: bool = False
+    #: What was late (办理超期 / 签收超时 / 派单超时), ``""`` if nothing (trial 29 P11).
+    overdue_label: str = ""
 
     @property
     def photo_count(self) -> int:

@@ -26,6 +26,7 @@ from bot.services.lifecycle import (
     CaseError,
     EventType,
     is_overdue,
+    overdue_label,
     status_label,
 )
 from bot.services.triage import is_self_harm
@@ -132,6 +133,7 @@ class CaseViews(CasePermissions):
             closed_at=case.closed_at,
             resolution_note=case.resolution_note,
             overdue=is_overdue(case, now),
+            overdue_label=overdue_label(case, now),
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
