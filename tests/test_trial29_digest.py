@@ -87,3 +87,19 @@ def test_an_officers_digest_names_each_warning_once_and_points_to_mine() -> None
         reporter_lines=["您反映的问题（MQ20261207-0021）已由区劳动局签收。"],
     )
     assert digest_text([request], handler=False).endswith("发送 /status 查看详情。")
+
+
+def test_p12_reasons_are_words_not_sentences_filler_or_repeats() -> None:
+    """定级依据 showed a whole sentence and 喝…农药 beside 喝农药; 判断依据 showed 你好,
+    不敢, 天天 (trial 29 P12)."""
+    from nlp.reasons import decision_words, whole_expressions
+
+    shown = whole_expressions("另外东城幼儿园门口有流动摊贩卖三无辣条", ("好多", "门口", "卖三"))
+    assert "另外东城幼儿园门口有流动摊贩卖三无辣条" not in shown and "好多" not in shown
+    assert all(len(r) <= 12 for r in shown), shown
+    assert whole_expressions("我不想活了，想喝农药", ("不想活", "喝…农药", "喝农药")) in (
+        ("不想活", "喝农药"),
+        ("不想活", "喝…农药"),
+    )
+    words = decision_words(["你好", "不敢", "老公", "天天", "回家", "打我", "居民", "每天晚上"])
+    assert words == ["老公", "打我"]

@@ -308,7 +308,10 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.room_name:
         category = view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
         lines.append(f"分类：{category}")
-    if view.suggested_name:
+    if view.suggested_name and view.suggested_name != (
+        view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
+    ):
+        # The same words twice say nothing (after a re-dispatch: trial 29 P12).
         chooser = "报送人" if view.kind == "warning" else "群众"
         lines.append(f"{chooser}自选部门，系统建议：{view.suggested_name}")
     if view.territorial_unit_name:

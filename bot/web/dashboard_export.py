@@ -123,15 +123,32 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
             "待派单" if v.status in AT_DESK else t(v.ack_due_at),
             t(v.resolve_due_at),
             t(v.resolved_at),
-            "是" if v.overdue else "否",
+            f"是（{v.overdue_label}）"
+            if v.overdue and v.overdue_label
+            else "是"
+            if v.overdue
+            else "否",
             v.text,
             v.address or "",
             v.contact_name or "",
             sheet_phone(v.contact_phone),
-            v.resolution_note or "",
+            _outcome(v),
         ]
         for v in views
     ]
+
+
+def _outcome(view: CaseView) -> str:
+    """The 办理结果 cell: the station's result, or what else the note is, named (a
+    withdrawal's reason is no 办理结果: trial 29 P12)."""
+    note = view.resolution_note or ""
+    if not note:
+        return ""
+    if view.status == "withdrawn":
+        return f"（撤回原因）{note}"
+    if view.status == "rejected":
+        return f"（不予受理理由）{note}"
+    return note
 
 
 SCORE_CSV_HEADER = (
