@@ -123,11 +123,7 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
             "待派单" if v.status in AT_DESK else t(v.ack_due_at),
             t(v.resolve_due_at),
             t(v.resolved_at),
-            f"是（{v.overdue_label}）"
-            if v.overdue and v.overdue_label
-            else "是"
-            if v.overdue
-            else "否",
+            "是" if v.overdue else "否",
             v.text,
             v.address or "",
             v.contact_name or "",
