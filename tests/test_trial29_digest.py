@@ -103,3 +103,11 @@ def test_p12_reasons_are_words_not_sentences_filler_or_repeats() -> None:
     )
     words = decision_words(["你好", "不敢", "老公", "天天", "回家", "打我", "居民", "每天晚上"])
     assert words == ["老公", "打我"]
+
+
+def test_p12_ten_odd_people_are_not_ten() -> None:
+    """「十几个」 at the head-count step read 约10人; the text's own parser says 十几 is 15."""
+    from nlp.counts import head_count_answer
+
+    assert head_count_answer("十几个") == head_count_answer("十几人") == 15
+    assert head_count_answer("二十多个") == 20 and head_count_answer("30") == 30
