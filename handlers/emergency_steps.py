@@ -128,7 +128,7 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
     if phone is not None and not phone.valid:
         await reply(update, st.BAD_PHONE_DIGITS)
         return EMERGENCY
-    place = (text.replace(phone.raw, " ") if phone is not None else text).strip(" ，,。；;")
+    place = place_without_phone(text, phone.raw if phone is not None else None)
     what = (["地点"] if place else []) + (["电话"] if phone is not None else [])
     return await _amend(
         update,
@@ -137,6 +137,30 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
         place=place or None,
         phone=phone.number if phone is not None else None,
     )
+
+
+#: The words that label a phone number (电话13900001111, 手机号：…, 联系方式是…): they go
+#: with the number, not into the address (trial 29 P8).
+_PHONE_LABEL_RE = re.compile(
+    r"(?:我的|我|本人)?(?:联系)?(?:电话号码|电话|手机号码|手机号|手机|号码|联系方式)"
+    r"(?:是|为)?\s*[:：]?\s*$"
+)
+
+
+def place_without_phone(text: str, raw_phone: str | None) -> str:
+    """The place in a details message: the text without the phone number and its label.
+
+    >>> place_without_phone("西湖街道金桥小区5栋 电话13900001111", "13900001111")
+    '西湖街道金桥小区5栋'
+    >>> place_without_phone("手机：13900001111，在和平路口", "13900001111")
+    '在和平路口'
+    """
+    if raw_phone is None:
+        return text.strip(" ，,。；;")
+    before, _, after = text.partition(raw_phone)
+    before = _PHONE_LABEL_RE.sub("", before.rstrip(" ，,。；;"))
+    parts = (p.strip(" ，,。；;:：") for p in (before, after))
+    return "，".join(p for p in parts if p)
 
 
 async def _case_over(update: Update, context: BotContext, item: dict[str, Any]) -> bool:

@@ -183,7 +183,7 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
         await _show_answer(update, label, keep=query.data)
     except TelegramError:  # a cosmetic edit never fails the answer
         log.debug("could not mark the follow-up question answered", exc_info=True)
-    prompt = await reply(update, texts.FOLLOW_UP_COMMENT, texts.skip_markup())
+    prompt = await reply(update, texts.follow_up_comment(action.arg), texts.skip_markup())
     if prompt is not None:
         user_data(context)["fu"]["prompt"] = prompt.message_id
     return FU_COMMENT

@@ -16,7 +16,7 @@ from nlp.severity import parse_head_count
 _BARE = re.compile(
     r"^(?:大概|大约|约|估计|差不多)?"
     r"(?P<num>\d{1,6}|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{1,6})"
-    r"(?:多|余|来|几)?(?:个)?$"
+    r"(?P<more>多|余|来|几)?(?:个)?$"
 )
 
 _HUNDREDS = frozenset({"上百", "上百个", "上百人", "成百", "几百", "几百个", "几百人"})
@@ -34,4 +34,8 @@ def head_count_answer(text: str) -> int | None:
     bare = _BARE.match(compact)
     if bare is None:
         return None
-    return parse_head_count(bare.group("num") + "人")
+    # 十几个 is read as the text's 十几人 (15), not as 十 (trial 29 P12: 约10人).
+    more = bare.group("more") or ""
+    return parse_head_count(bare.group("num") + more + "人") or parse_head_count(
+        bare.group("num") + "人"
+    )

@@ -22,7 +22,10 @@ _FILLER_TEXT = """
     发生 出现 存在 进行 处理 解决 反映 反应 希望 要求 请问 麻烦 帮忙 帮助 一下 一些 这个 那个
     这些 那些 这里 那里 我们 你们 他们 自己 大家 别人 有人 没有 不是 不能 不要 需要 应该 觉得
     知道 感觉 特别 非常 真的 很多 好多 多次 每天 经常 总是 一个 一次 几次 时间 附近 周围
+    你好 您好 不好 这样 那样 这么 那么 不敢 天天 每天晚上 晚上 白天 半夜 回家 居民 谢谢
+    老是 一直都 好几 好久 另外 还有
 """
+#: (trial 29 P12: 判断依据 showed 你好, 不好, 这样, 不敢, 天天, 回家, 居民, 每天晚上.)
 FILLER_WORDS = frozenset(_FILLER_TEXT.split())
 
 _NUMERAL = "0-9０-９零〇一二两三四五六七八九十百千万几多半"
@@ -131,9 +134,10 @@ def _holding_word(norm: str, sub: str, whole: frozenset[str]) -> str:
 _HAN = re.compile("[\u3400-\u9fff]")
 
 
-#: A clause longer than this is shown as the words around the expression.
-_PHRASE_MAX = 20
-_PHRASE_SIDE = 8
+#: A clause longer than this is shown as the words around the expression: a reason of a
+#: whole sentence (另外东城幼儿园门口有流动摊贩卖三无辣条) reads as no reason (trial 29 P12).
+_PHRASE_MAX = 12
+_PHRASE_SIDE = 5
 
 
 def whole_expressions(text: str, reasons: Iterable[str]) -> tuple[str, ...]:
@@ -153,11 +157,38 @@ def whole_expressions(text: str, reasons: Iterable[str]) -> tuple[str, ...]:
         if at >= 0:
             clause = clause_around(text, at)
             if len(word) == 1 or word not in cut(clause):
-                lo = text.rfind(clause, 0, at + 1)
+                lo = max(text.find(clause, max(0, at - len(clause) + 1)), 0)
                 if len(clause) > _PHRASE_MAX:
-                    start = max(lo, at - _PHRASE_SIDE)
-                    clause = text[start : min(lo + len(clause), at + len(word) + _PHRASE_SIDE)]
+                    clause = _words_around(clause, at - lo, len(word))
                 shown = clause.strip() or word
-        if shown not in out:
+        if shown not in out and shown not in FILLER_WORDS:
             out.append(shown)
+    return _without_repeats(out)
+
+
+def _words_around(clause: str, at: int, size: int) -> str:
+    """The whole words of ``clause`` within ``_PHRASE_SIDE`` characters of the expression
+    at ``at`` (流动摊贩卖三无辣条 for 三无), never a word cut in two."""
+    lo, hi = at - _PHRASE_SIDE, at + size + _PHRASE_SIDE
+    pos, kept = 0, []
+    for token in cut(clause):
+        start, pos = pos, pos + len(token)
+        if (start >= lo and pos <= hi) or (start < at + size and pos > at):
+            kept.append(token)
+    return "".join(kept)
+
+
+def _without_repeats(reasons: list[str]) -> tuple[str, ...]:
+    """``reasons`` without one that another holds (不想活、喝…农药、喝农药 → 不想活、喝…农药)."""
+    bare = [r.replace("…", "") for r in reasons]
+    out = []
+    for i, reason in enumerate(reasons):
+        held = any(
+            j != i
+            and (bare[i] in bare[j] or bare[i] in reasons[j])
+            and (len(bare[j]), j) > (len(bare[i]), i)
+            for j in range(len(reasons))
+        )
+        if not held:
+            out.append(reason)
     return tuple(out)

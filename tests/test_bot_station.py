@@ -193,7 +193,7 @@ async def test_pending_lists_overdue_first_and_shows_cards(kit: BotKit) -> None:
     assert "共2件" in listing.content and "超期1件" in listing.content
     assert listing.content.index(old.number or "") < listing.content.index(new.number or "")
     assert "⚠️超期 " + (old.number or "") in listing.content
-    shown = await kit.press(chief, listing, f"查看 {old.number}", "【已超期】")
+    shown = await kit.press(chief, listing, f"查看 {old.number}", "【签收超时】")
     assert "签收" in [b["text"] for b in shown.buttons]
     pressed = chief.press(shown, "签收")
     assert (await kit.callback_answer(pressed)).startswith("已签收")

@@ -352,7 +352,7 @@ async def test_read_side(db: Database, district: District) -> None:
     assert [v.id for v in mine] == [third.id, second.id, first.id]
     assert await svc.pending_for_unit("labor") == []
     text, markup = await svc.render_card(first.id, boss.id)
-    assert "【已超期】" in text and markup is not None
+    assert "【签收超时】" in text and markup is not None
 
 
 async def test_preview(db: Database, district: District) -> None:
@@ -378,3 +378,28 @@ async def test_default_classifier_is_used_when_none_given(db: Database, district
     me = await citizen(db)
     view = await svc.file_request(me.id, RequestDraft(text=LAMP, bureau="construction"))
     assert view.owning_unit_id == "construction"
+
+
+async def test_trial29_p11_late_acknowledgement_is_not_resolution_overdue(
+    db: Database, district: District
+) -> None:
+    """A case acknowledged late and resolved in time reads 签收超时, never 办理超期."""
+    clock = FakeClock(START)
+    svc = make_service(db, district, clock)
+    me = await citizen(db)
+    boss = await chief(db, "construction")
+    view = await svc.file_request(me.id, RequestDraft(text="和平路的路灯坏了一个星期了"))
+    assert view.owning_unit_id == "construction"
+    clock.advance(timedelta(hours=25))  # past the 24 h acknowledgement
+    text, _ = await svc.render_card(view.id, boss.id)
+    assert "【签收超时】" in text and "办理超期" not in text
+    await svc.acknowledge(view.id, boss.id)
+    done = await svc.resolve(view.id, boss.id, "已更换灯泡")
+    text, _ = await svc.render_card(done.id, boss.id)
+    assert "已办结【签收超时】" in text and "办理超期" not in text
+    # Past the resolution deadline unresolved: 办理超期.
+    late = await svc.file_request(me.id, RequestDraft(text="幸福路的路灯也坏了好几天了"))
+    await svc.acknowledge(late.id, boss.id)
+    clock.advance(timedelta(days=8))
+    text, _ = await svc.render_card(late.id, boss.id)
+    assert "【办理超期】" in text

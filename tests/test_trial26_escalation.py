@@ -113,7 +113,7 @@ async def test_after_escalation_the_card_shows_the_rounds_deadline_labelled(
     assert stored.ack_due_at is not None and stored.ack_due_at > kit.clock.now()
     reminder = next(m for m in station.transcript() if m.content.startswith("【催签收】"))
     card = next(m for m in station.transcript() if m.message_id == card.message_id)
-    assert "【已超期】" in card.content
+    assert "【签收超时】" in card.content
     assert "督办签收时限：" in card.content and "\n签收时限：" not in card.content
     shown = card.content.split("督办签收时限：")[1].splitlines()[0]
     assert shown not in reminder.content  # the missed first deadline is not shown as current

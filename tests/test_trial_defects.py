@@ -121,7 +121,7 @@ async def test_desk_chief_rejects_a_junk_case_with_a_reason(
         )
         assert not chief_card.buttons
         assert "不予受理理由：内容无法识别" in chief_card.content
-        assert "已超期" not in chief_card.content
+        assert "超期" not in chief_card.content and "超时】" not in chief_card.content
 
         # The database: final, no deadlines or timers, the reason in the event.
         stored = await kit.case(case.id)
@@ -250,7 +250,7 @@ async def test_a_reopened_case_gets_fresh_deadlines(kit: BotKit) -> None:
     # judged by its own deadlines.
     await chief.wait_for_message(lambda m: m is card and "状态：重办中" in m.content, 10)
     assert f"办结时限：{fresh.strftime('%Y-%m-%d %H:%M')}" in card.content
-    assert "已超期" not in card.content
+    assert "超期" not in card.content and "超时】" not in card.content
     (pending,) = await kit.runtime.cases.pending_for_unit("labor")
     assert (pending.id, pending.overdue) == (case.id, False)
     # Past the new deadline it is overdue again.

@@ -88,14 +88,14 @@ async def test_trial_a_command_before_the_follow_up_comment_says_the_answer_is_n
     kit.runtime.outbox_written()
     resident = kit.user(CITIZEN, "王芳")
     question = await resident.wait_for_message(lambda m: "未解决" in str(m.buttons), WAIT)
-    await kit.press(resident, question, "未解决", "请简要说明原因")
+    await kit.press(resident, question, "未解决", "很抱歉问题还没有解决")
     action = resident.send_text("/status")
     told = await resident.wait_for_message(lambda m: "还没有保存" in m.content, WAIT, since=action)
     assert "未解决" in told.content and "重新点选" in told.content
     await resident.wait_for_message(lambda m: "您反映的问题" in m.content, WAIT, since=action)
     assert (await kit.case(case_id)).status == "resolved"
     # As told: pressing again and writing the comment reopens the case.
-    prompt = await kit.press(resident, question, "未解决", "请简要说明原因")
+    prompt = await kit.press(resident, question, "未解决", "很抱歉问题还没有解决")
     assert "跳过" in str(prompt.buttons)
     await kit.say(resident, "灯还是不亮", "重新交")
     assert (await kit.case(case_id)).status == "reopened"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from typing import Any
@@ -115,6 +116,25 @@ async def test_break8_status_lookup_limits_phone_guessing(site: Site) -> None:
     refused = await site.client.get(f"/report/status?number={number}&phone={PHONE}")
     assert refused.status == 429 and "操作过于频繁" in await refused.text()
     assert refused.headers["Retry-After"]
+
+
+async def test_trial29_p9_wrong_guesses_never_lock_out_the_citizens_code(site: Site) -> None:
+    """Strangers' wrong phone guesses lock the case for phones, never for the 查询码."""
+    status, page = await file_form(site, text="和平路的路灯坏了", place="dongcheng_heping")
+    assert status == 200, page
+    number = case_number(page)
+    code = re.search(r'<strong class="code">([A-Z0-9]{4}-[A-Z0-9]{4})</strong>', page)
+    assert code is not None
+    for guess in range(13900000000, 13900000006):
+        await site.client.post("/report/status", data={"number": number, "phone": guess})
+    locked = await site.client.post("/report/status", data={"number": number, "phone": PHONE})
+    assert locked.status == 429
+    # A wrong code counts for the address only; the citizen's own code opens the page.
+    wrong = await site.client.post("/report/status", data={"number": number, "phone": "ABCD-EFGH"})
+    assert wrong.status == 200 and "已派单" not in await wrong.text()
+    own = await site.client.post("/report/status", data={"number": number, "phone": code[1]})
+    shown = await own.text()
+    assert own.status == 200 and "已派单" in shown and "和平路的路灯坏了" in shown
 
 
 async def test_break8_status_lookup_limits_one_address_across_case_numbers(site: Site) -> None:

@@ -36,6 +36,7 @@ from bot.services.lifecycle_rules import (
     is_overdue,
     meaningful_length,
     next_status,
+    overdue_label,
     status_label,
 )
 from storage.enums import CaseStatus
@@ -59,6 +60,7 @@ __all__ = [
     "is_overdue",
     "meaningful_length",
     "next_status",
+    "overdue_label",
     "record",
     "register",
     "status_label",

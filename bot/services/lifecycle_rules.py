@@ -273,6 +273,28 @@ def is_overdue(case: Case, now: datetime) -> bool:
     )
 
 
+def overdue_label(case: Case, now: datetime) -> str:
+    """What was late, for a card (trial 29 P11): ``""`` when nothing was.
+
+    办理超期 when the resolution deadline passed (now, or 办结 came after it);
+    派单超时 / 签收超时 when only the desk's dispatch or the unit's acknowledgement
+    was late — a case acknowledged late and resolved in time is not 超期 to a
+    reader who takes 超期 for "missed the resolution deadline".
+    """
+    if not is_overdue(case, now):
+        return ""
+    status = CaseStatus(case.status)
+    due = case.resolve_due_at
+    if due is not None:
+        if status in AWAITING_RESOLUTION and due < now:
+            return "办理超期"
+        if case.resolved_at is not None and case.resolved_at > due:
+            return "办理超期"
+    if status in AT_DESK:
+        return "派单超时"
+    return "签收超时"
+
+
 def meaningful_length(text: str | None) -> int:
     """How many characters of ``text`` carry meaning: letters, digits and CJK
     characters, not punctuation, symbols, emoji or whitespace. A run of one

@@ -34,6 +34,16 @@ NEW_CASE = "新案件"
 _TAG = re.compile(r"^【([^】]{1,12})】")
 
 
+#: The reminders a later one of the same case repeats (第1次 → 第2次 提醒).
+REPEATING_TAGS = frozenset({"催签收", "催派单", "催办", "督办催办"})
+
+
+def notice_tag(text: str) -> str | None:
+    """The head tag of a repeating reminder (催签收, 催办 …), else None."""
+    match = _TAG.match(text)
+    return match.group(1) if match is not None and match.group(1) in REPEATING_TAGS else None
+
+
 def event_words(text: str, is_card: bool, *, owner: bool = False) -> str:
     """What a held row tells, in a few words (its head tag, or a new card: for the
     owning unit's person a case not seen yet, for another unit one passed on to it)."""
@@ -73,6 +83,8 @@ class DigestItem:
     reporter_lines: list[str] = field(default_factory=list)
     new_card: bool = False
     photos: int = 0
+    #: ``request`` or ``warning``: where its reporter follows it (/status or /mine).
+    kind: str = "request"
 
 
 _RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -85,6 +97,27 @@ def _units(text: str) -> int:
 def _short(text: str, limit: int = SNIPPET_CHARS) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
+def reporter_block(item: DigestItem) -> str:
+    """A reporter's news of one case in one sentence (trial 29 P10).
+
+    The notices each start 「您的预警（MQ…）」; a digest names the case once and joins
+    what happened: 「您的预警（MQ…）已提交督查督办中心督办；已提交群工办督办。」, never
+    「…督办。；您的预警（MQ…）…」.
+    """
+    prefix = re.compile(rf"^您的[^（]{{1,8}}（{re.escape(item.number)}）")
+    head = ""
+    parts: list[str] = []
+    for line in item.reporter_lines:
+        found = prefix.match(line)
+        if found is not None:
+            head = head or found.group(0)
+            line = line[found.end() :]
+        part = line.strip().rstrip("。；;")
+        if part and part not in parts:
+            parts.append(part)
+    return head + "；".join(parts) + "。"
 
 
 def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
@@ -110,8 +143,18 @@ def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
         more = "……另有{n}件未列出，请发送 /pending 查看。"
     else:
         head = f"【进展汇总】您报送的{len(ordered)}件事项有新进展："
-        tail = "发送 /status 查看详情。"
-        more = "……另有{n}件未列出，请发送 /status 查看。"
+        # An officer follows warnings with /mine, a citizen requests with /status
+        # (trial 29 P10: officers were pointed to /status).
+        kinds = {i.kind for i in ordered}
+        command = (
+            "/mine"
+            if kinds == {"warning"}
+            else "/status 或 /mine"
+            if "warning" in kinds
+            else "/status"
+        )
+        tail = f"发送 {command} 查看详情。"
+        more = "……另有{n}件未列出，请发送 " + command + " 查看。"
     lines = [head]
     used = _units(head) + _units(tail) + 40
     shown = 0
@@ -125,7 +168,7 @@ def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
                 + f"\n   {_short(item.snippet_of)}"
             )
         else:
-            block = f"{n}. " + "；".join(item.reporter_lines)
+            block = f"{n}. " + reporter_block(item)
         if used + _units(block) + 1 > DIGEST_BUDGET:
             break
         lines.append(block)

@@ -122,6 +122,9 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
             f"正在由{view.owning_unit_name}分派承办单位（{fmt_time(view.ack_due_at, tz)}前）。"
         )
         lines.append(f"办结时限：派单后{fmt_duration(resolve)}内")
+    elif view.severity == "critical":
+        # Someone in a fire or beside a stabbed son needs no 办结时限 (trial 29 P12).
+        lines.append(f"承办单位：{view.owning_unit_name}（正在紧急处置）")
     else:
         lines.append(f"承办单位：{view.owning_unit_name}")
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")

@@ -17,7 +17,12 @@ def _who(view: CaseView) -> str:
 
 
 def staff_note_added(view: CaseView, text: str) -> str:
-    """The ping when the reporter adds information (补充说明) to a filed case."""
+    """The ping when the reporter adds information (补充说明) to a filed case.
+
+    A self-harm disclosure's summary reader learns that something was added, not
+    what (trial 29 P14)."""
+    if view.summary_only:
+        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
 
 

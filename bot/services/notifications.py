@@ -283,6 +283,14 @@ def follow_up_markup(
 # --- the card -----------------------------------------------------------------
 
 
+def self_harm_summary(owner_name: str, desk_name: str) -> str:
+    """What a unit outside the owner and the desk reads of a self-harm disclosure."""
+    return (
+        f"群众表达了轻生念头（自伤风险求助），已由{owner_name}紧急处置。"
+        f"为保护当事人隐私，原文仅承办单位和{desk_name}可见，详情请与承办单位联系。"
+    )
+
+
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case card shown to the people who handle or watch a case."""
     head = f"【{view.kind_label}】{view.number}"
@@ -290,7 +298,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         head += f"（{view.severity_label}）"
     lines = [head, f"状态：{view.status_label}"]
     if view.overdue:
-        lines[-1] += "【已超期】"
+        # Which deadline was missed (trial 29 P11): 签收超时 is not 办理超期.
+        lines[-1] += f"【{view.overdue_label or '已超期'}】"
     if view.reopen_count:
         lines[-1] += f"（第{view.reopen_count}次重办）"
     lines.append(f"承办单位：{view.owning_unit_name}")
@@ -299,7 +308,10 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.room_name:
         category = view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
         lines.append(f"分类：{category}")
-    if view.suggested_name:
+    if view.suggested_name and view.suggested_name != (
+        view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
+    ):
+        # The same words twice say nothing (after a re-dispatch: trial 29 P12).
         chooser = "报送人" if view.kind == "warning" else "群众"
         lines.append(f"{chooser}自选部门，系统建议：{view.suggested_name}")
     if view.territorial_unit_name:

@@ -289,11 +289,14 @@ _STATION_SUFFIX = "群众工作站"
 
 
 def place_names(unit_name: str) -> tuple[str, ...]:
-    """How a text names a street or residential area: 西湖街道, 金桥居民区, 阳光小区."""
+    """How a text names a street or residential area: 西湖街道, 金桥居民区 (or 金桥小区),
+    阳光小区."""
     name = place_name(unit_name).removesuffix(_STATION_SUFFIX)
     names = [name]
     if name.endswith("居民区") and name.removesuffix("居民区").endswith("小区"):
         names.append(name.removesuffix("居民区"))  # 阳光小区居民区 is called 阳光小区
+    elif name.endswith("居民区"):
+        names.append(name.removesuffix("居民区") + "小区")  # 金桥居民区 is 金桥小区 (trial 29 P8)
     return tuple(n for n in names if len(n) >= 3)
 
 

@@ -37,8 +37,12 @@ Decisions:
   are followed in the bot (/status), not here. Early warnings (预警) are
   never shown. The look-up form posts the proof, so it never lands in URLs,
   access logs or browser history; ``phone``/``code`` in the query string of
-  ``GET /report/status`` are honoured for links made elsewhere. Wrong proofs
-  are limited per address and per case (:mod:`bot.web.throttle`).
+  ``GET /report/status`` are honoured for links made elsewhere. Look-ups are
+  limited per address (:mod:`bot.web.throttle`); wrong *phone numbers* are
+  also limited per case, but the 查询码 (about 40 bits) always opens the page
+  and the follow-up answers' token is never held back by a case's limit, so
+  strangers guessing at a sequential number cannot lock the citizen out
+  (trial 29 P9).
 * The public timeline shows when each step happened and which unit took it,
   never who acted; of the notes only the resolution note (办理结果) is shown,
   with phone and identity numbers masked.
@@ -99,6 +103,7 @@ from bot.web.citizen_intake import (
 from bot.web.citizen_status import StatusResult, lookup_status
 from bot.web.errors import install_error_pages
 from bot.web.html import Page, html_response, read_form, setup_templates
+from bot.web.lookup_codes import looks_like_code
 
 FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
 
@@ -257,14 +262,20 @@ async def _status(request: web.Request, number: str, phone: str | None) -> web.R
     if not number.strip():
         return html_response(request, render_status_page(ctx, "", None, asked=False))
     asked = bool(phone and phone.strip())
+    # The guesser is limited by address; the case's own limit holds back guessing a
+    # phone number (few digits to guess) from many addresses, and never a 查询码: 40
+    # bits cannot be guessed, so the real citizen's code always opens the page, even
+    # after strangers' wrong guesses locked the case for phone look-ups (trial 29 P9).
+    by_code = looks_like_code(phone)
     checks = (("status_ip", request.remote or "-"), ("status_case", number.strip().upper()))
-    if asked and not ctx.throttle.allows(*checks):
-        return throttled(request, checks)
+    gate = checks[:1] if by_code else checks
+    if asked and not ctx.throttle.allows(*gate):
+        return throttled(request, gate)
     result = await lookup_status(ctx, number, phone)
     if asked:
-        # Every look-up with a phone counts for the address; a wrong phone for the case too.
+        # Every look-up counts for the address; a wrong phone for the case too.
         ctx.throttle.count(checks[0])
-        if result is None or not result.detailed:
+        if not by_code and (result is None or not result.detailed):
             ctx.throttle.count(checks[1])
     token = await _answers_token(ctx, result)
     page_ = render_status_page(ctx, number, result, asked=asked, token=token)
@@ -294,7 +305,9 @@ async def handle_follow_up(request: web.Request) -> web.Response:
     number_ = number.strip().upper() if isinstance(number, str) else ""
     token_ = token if isinstance(token, str) else ""
     answer_ = answer if isinstance(answer, str) else ""
-    checks = (("status_ip", request.remote or "-"), ("status_case", number_))
+    # The answers' token is an unguessable secret: only the address is limited, so
+    # strangers' guesses cannot keep the citizen from answering (trial 29 P9).
+    checks = (("status_ip", request.remote or "-"),)
     if not ctx.throttle.allows(*checks):
         return throttled(request, checks)
     ctx.throttle.count(checks[0])
@@ -311,7 +324,6 @@ async def handle_follow_up(request: web.Request) -> web.Response:
         return html_response(request, page_, status=400)
     if result is None:
         # No valid token: a forged, foreign or expired form; nothing is recorded.
-        ctx.throttle.count(checks[1])
         expired = "页面已过期，请用案件编号和查询码重新查询后再回访。"
         page_ = render_status_page(ctx, number_, None, asked=False, error=expired)
         return html_response(request, page_, status=403)

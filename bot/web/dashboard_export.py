@@ -128,10 +128,23 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
             v.address or "",
             v.contact_name or "",
             sheet_phone(v.contact_phone),
-            v.resolution_note or "",
+            _outcome(v),
         ]
         for v in views
     ]
+
+
+def _outcome(view: CaseView) -> str:
+    """The 办理结果 cell: the station's result, or what else the note is, named (a
+    withdrawal's reason is no 办理结果: trial 29 P12)."""
+    note = view.resolution_note or ""
+    if not note:
+        return ""
+    if view.status == "withdrawn":
+        return f"（撤回原因）{note}"
+    if view.status == "rejected":
+        return f"（不予受理理由）{note}"
+    return note
 
 
 SCORE_CSV_HEADER = (

@@ -11,7 +11,8 @@ alphabet without look-alikes (0/O, 1/I/L), shown as ``ABCD-EFGH``. Deriving it
 lets a repeated form (refresh, double click) show the same code again and keeps
 no plaintext credential in the database; anyone who can read the secret can read
 the cases anyway. Eight characters of 31 symbols are about 40 bits, and the
-status look-up allows five wrong answers per case an hour (:mod:`bot.web.throttle`).
+status look-up allows ten tries a minute and sixty an hour per client address
+(:mod:`bot.web.throttle`); the per-case limit is for phone guesses only.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ LOOKUP_SECRET_NAME = "web_lookup"
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 8
 
-__all__ = ["lookup_code", "matches_code", "normalise_code"]
+__all__ = ["looks_like_code", "lookup_code", "matches_code", "normalise_code"]
 
 
 def _derive(secret: bytes, number: str) -> str:
@@ -45,6 +46,14 @@ def normalise_code(given: str | None) -> str:
     if not given:
         return ""
     return "".join(c for c in given.upper() if c.isalnum())
+
+
+def looks_like_code(given: str | None) -> bool:
+    """Whether ``given`` has the shape of a 查询码 (eight letters and digits, a letter
+    among them), not of a phone number: the status page's per-case limit is for
+    phone guesses only (trial 29 P9)."""
+    typed = normalise_code(given)
+    return len(typed) == LENGTH and any(c.isalpha() for c in typed)
 
 
 async def lookup_code(db: Database, number: str) -> str:

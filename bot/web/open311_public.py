@@ -9,10 +9,13 @@ systems could read their words, so (trial 26 T20):
   (a number is guessable; the answer is the 404 of an unknown number). Neither
   channel asks the citizen to publish yet; when one does, the consent goes here.
 * **No personal data.** Never the reporter's name, phone or id; phone and
-  identity numbers in the words are masked (:func:`nlp.mask_sensitive`); the
-  name the reporter gave (``first_name`` / ``last_name``) and a name the
-  reporter introduces (我叫…, 本人…, 姓名：…) are replaced by 某某, and house
-  numbers (3栋, 402室) by *, in the description and in the station's result note.
+  identity numbers in the words are masked (:func:`nlp.mask_sensitive`, also
+  when written in full-width digits or Chinese numerals, 一三九…); the name
+  the reporter gave (``first_name`` / ``last_name``), a name the reporter
+  introduces (我叫…, 本人…, 姓名：…) and anyone else's name (她叫赵桂兰, 名叫…,
+  姓赵, a full name the tagger reads, :mod:`nlp.personal`) are replaced by
+  某某, and house and flat numbers (3栋, 402室, 十二栋502) by *, in the
+  description and in the station's result note (trial 29 P6).
 * **Addresses generalised**: the address up to its first house number (和平路88号
   装修工地 → 和平路; 金桥居民区3栋 → 金桥居民区), else the community or street the
   case belongs to; coordinates rounded to :data:`COORDINATE_DECIMALS` decimals
@@ -26,6 +29,7 @@ from __future__ import annotations
 import re
 
 from nlp import mask_sensitive
+from nlp.personal import SOMEONE, mask_flat_numbers, mask_person_names
 from storage.enums import Channel
 
 __all__ = [
@@ -41,8 +45,6 @@ __all__ = [
 PUBLIC_CHANNELS: tuple[str, ...] = (Channel.OPEN311.value,)
 #: Decimals kept of a latitude or longitude: 3 is about 110 m north-south.
 COORDINATE_DECIMALS = 3
-#: What stands for a person's name.
-SOMEONE = "某某"
 
 _NUMERAL = r"[0-9０-９一二三四五六七八九十百零〇两]"
 #: Where the house-number part of an address starts: 88号, 3栋, 二单元, 5-1, 12#.
@@ -74,9 +76,10 @@ def public_text(text: str | None, name: str | None) -> str:
     for part in _name_parts(name):
         out = out.replace(part, SOMEONE)
     out = _SELF_NAMED.sub(lambda m: m.group(1) + SOMEONE, out)
+    out = mask_person_names(out)
     out = _EMAIL.sub(lambda m: mask_contact_id(m.group(0)), out)
     out = _CONTACT_ID.sub(lambda m: m.group(1) + m.group(2) + mask_contact_id(m.group(3)), out)
-    return _HOUSE_IN_TEXT.sub("*", out)
+    return mask_flat_numbers(_HOUSE_IN_TEXT.sub("*", out))
 
 
 def mask_contact_id(value: str) -> str:

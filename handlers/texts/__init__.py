@@ -165,6 +165,7 @@ from handlers.texts.offices import (
 )
 from handlers.texts.progress import (
     FOLLOW_UP_COMMENT,
+    FOLLOW_UP_COMMENT_UNSOLVED,
     FOLLOW_UP_NOTED,
     FOLLOW_UP_THANKS,
     MINE_FOR_OFFICERS,
@@ -173,6 +174,7 @@ from handlers.texts.progress import (
     PROGRESS_NEW_PROBLEM,
     case_summary,
     follow_up_answered,
+    follow_up_comment,
     follow_up_pending,
     skip_markup,
     status_list,
@@ -248,6 +250,7 @@ __all__ = [
     "EMPTY_TEXT",
     "EXTRA_ADDED",
     "FOLLOW_UP_COMMENT",
+    "FOLLOW_UP_COMMENT_UNSOLVED",
     "FOLLOW_UP_NOTED",
     "FOLLOW_UP_THANKS",
     "FORGED_BUTTON",
@@ -340,6 +343,7 @@ __all__ = [
     "extra_text_question",
     "fit",
     "follow_up_answered",
+    "follow_up_comment",
     "follow_up_pending",
     "head_count_prompt",
     "help_text",

@@ -105,9 +105,20 @@ MINE_FOR_OFFICERS = (
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
 FOLLOW_UP_COMMENT = (
-    "很抱歉问题没有让您满意。请简要说明原因或您的意见（直接发送文字），"
+    "很抱歉办理结果没有让您满意。请简要说明原因或您的意见（直接发送文字），"
     "工作人员会重新办理；也可以点「跳过」。"
 )
+#: After 未解决: the problem is not solved, which is not the same as not liking the result
+#: (trial 29 P12).
+FOLLOW_UP_COMMENT_UNSOLVED = (
+    "很抱歉问题还没有解决。请简要说明还有什么没有解决（直接发送文字），"
+    "工作人员会重新办理；也可以点「跳过」。"
+)
+
+
+def follow_up_comment(answer: str | None) -> str:
+    """What is asked after 未解决 (``unsolved``) or 不满意."""
+    return FOLLOW_UP_COMMENT_UNSOLVED if answer == "unsolved" else FOLLOW_UP_COMMENT
 
 
 def follow_up_pending(first_label: str, same_case: bool) -> str:

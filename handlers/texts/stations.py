@@ -153,6 +153,9 @@ def note_done(action: CaseAction, view: CaseView) -> str:
             )
         if view.kind == "warning":
             return f"已办结：{view.number}。已通知报送人。"
+        if view.status == "closed":
+            # A self-harm report closes at once, with no follow-up (trial 29 P12).
+            return f"已办结：{view.number}。已告知反映人，此件不发起回访。"
         return f"已办结：{view.number}。已通知反映人并发起回访。"
     if action == CaseAction.ESCALATE:
         return f"已上报：{view.number}，已提交{view.escalated_to_unit_name}督办。"

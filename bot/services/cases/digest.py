@@ -31,7 +31,7 @@ from bot.services.callbacks import CaseAction
 from bot.services.cases.permissions import CRITICAL
 from bot.services.cases.publish import OUTBOX_ROWS
 from bot.services.cases.tx import CaseTx
-from bot.services.notification_digest import DigestItem, digest_text, event_words
+from bot.services.notification_digest import DigestItem, digest_text, event_words, notice_tag
 from storage import outbox_digest
 from storage.models import Case, OutboxMessage, Person
 from storage.outbox import KIND_CARD, KIND_PHOTOS, outbox_row
@@ -85,7 +85,8 @@ class CaseDigest(CaseTx):
             for row in rows:
                 by_chat[row.chat_id].append(row)
             digests = folded = 0
-            for chat_rows in by_chat.values():
+            for all_rows in by_chat.values():
+                chat_rows = self._latest_only(all_rows, now)
                 case_ids = {r.case_id for r in chat_rows}
                 if len(case_ids) < 2 or None in case_ids:
                     outbox_digest.release(chat_rows, now)
@@ -94,6 +95,33 @@ class CaseDigest(CaseTx):
                 digests += 1
                 folded += len(chat_rows)
             return digests, folded
+
+    @staticmethod
+    def _latest_only(rows: Sequence[OutboxMessage], now: datetime) -> list[OutboxMessage]:
+        """``rows`` without the reminders a later one of the pass repeats (trial 29 P10).
+
+        A jump over a night fires 【催签收】 第1次 and 第2次 for the same case; the
+        second says all the first did, so a chat gets the last of each case's
+        reminder kind (by its head tag) and the earlier ones are folded into it.
+        Cards and photos are kept as they are.
+        """
+        last: dict[tuple[int, str], OutboxMessage] = {}
+        for row in rows:
+            tag = notice_tag(row.text)
+            if row.case_id is not None and row.kind not in (KIND_CARD, "photos") and tag:
+                last[(row.case_id, tag)] = row
+        keep = set(map(id, last.values()))
+        superseded = [
+            r
+            for r in rows
+            if r.case_id is not None
+            and r.kind not in (KIND_CARD, "photos")
+            and notice_tag(r.text)
+            and id(r) not in keep
+        ]
+        outbox_digest.fold(superseded, now)
+        dropped = set(map(id, superseded))
+        return [r for r in rows if id(r) not in dropped]
 
     async def _fold_chat(
         self, s: AsyncSession, rows: Sequence[OutboxMessage], now: datetime
@@ -123,6 +151,7 @@ class CaseDigest(CaseTx):
                     kind_label=view.kind_label,
                     snippet_of=view.text,
                     action=None if reporter or person is None else self._action(person, case),
+                    kind=case.kind,
                 )
             if reporter:
                 line = row.text.split("\n", 1)[0]

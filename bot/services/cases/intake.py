@@ -16,6 +16,7 @@ from bot.services.routing import (
     SCHOOL_BUREAU,
     Route,
     named_school,
+    named_territory,
     police_copy,
     route_danger,
     route_request,
@@ -227,8 +228,17 @@ class CaseIntake(CaseFiling):
             if case.kind != CaseKind.REQUEST.value or case.reporter_id != reporter.id:
                 raise CaseError("forbidden", "只能补充您本人反映的问题。")
             added: dict[str, object] = {}
+            informed: tuple[str, ...] = ()
             if cleaned := _clean(place, 500):
                 case.address = added["place"] = cleaned
+                if case.territorial_unit_id is None:
+                    # The place names a street or residential area (西湖街道金桥小区5栋):
+                    # it is the 属地, and its work room and street station get the card,
+                    # as a warning naming it would (trial 29 P8).
+                    territory, informed = named_territory(
+                        self.district, cleaned, case.owning_unit_id
+                    )
+                    case.territorial_unit_id = territory
             if location is not None:
                 case.latitude, case.longitude = location
                 added["location"] = [round(location[0], 5), round(location[1], 5)]
@@ -250,7 +260,11 @@ class CaseIntake(CaseFiling):
             # re-dispatch with the details), each reading them masked as its card is.
             units = await self.alerted_units(s, case)
             await self.publish_tx(
-                s, case, now, pings=[(units, lambda v: nt.emergency_details_added(v, added))]
+                s,
+                case,
+                now,
+                also_card_units=[u for u in informed if u not in units],
+                pings=[(units, lambda v: nt.emergency_details_added(v, added))],
             )
             return self.view_for(case, reporter, now)
 

@@ -226,6 +226,11 @@ class CaseView:
     #: On the view returned by 办结: the reporter had blocked the bot, so the notice
     #: and the follow-up wait (/status offers the follow-up when they are back).
     reporter_blocked: bool = False
+    #: A self-harm disclosure read by a unit whose work does not need its words:
+    #: ``text`` is a summary, and what the reporter adds is not shown (trial 29 P14).
+    summary_only: bool = False
+    #: What was late (办理超期 / 签收超时 / 派单超时), ``""`` if nothing (trial 29 P11).
+    overdue_label: str = ""
 
     @property
     def photo_count(self) -> int:

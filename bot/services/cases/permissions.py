@@ -167,6 +167,25 @@ class CasePermissions:
             self.responsible_units(case)
         )
 
+    def sees_disclosure(self, person: Person | None, case: Case) -> bool:
+        """Whether ``person`` reads a self-harm disclosure in full (trial 29 P14).
+
+        Someone who wrote of harming themselves told the service about their debts,
+        their family and where they mean to do it. Those whose work needs the words
+        read them: the reporter, the owning unit (the police station that goes to
+        them) and the dispatcher desk (the crisis desk that may re-dispatch); every
+        other holder of the card (the centres, the leadership, a station the case
+        was escalated to) reads a short summary (:func:`~bot.services.notifications.
+        self_harm_summary`). ``None`` is the system itself.
+        """
+        if person is None:
+            return True
+        if case.reporter_id is not None and person.id == case.reporter_id:
+            return True
+        if person.role not in HANDLER_ROLES or not person.active:
+            return False
+        return person.unit_id in (case.owning_unit_id, self.district.dispatcher)
+
     def is_district_office(self, person: Person) -> bool:
         """Whether ``person`` speaks for the district office (区群工办): an admin, or a
         chief or staff member of ``district.leadership``."""

@@ -19,22 +19,24 @@ from bot.services.cases.model import (
     default_classifier,
     mask_id_numbers,
 )
-from bot.services.cases.permissions import CasePermissions
+from bot.services.cases.permissions import CRITICAL, CasePermissions
 from bot.services.clock import Clock
 from bot.services.lifecycle import (
     AWAITING_ACK,
     CaseError,
     EventType,
     is_overdue,
+    overdue_label,
     status_label,
 )
+from bot.services.triage import is_self_harm
 from config.district import District
 from nlp import mask_sensitive
 from nlp.families import SELF_HARM
 from storage import cases as store
 from storage import outbox
 from storage.db import Database
-from storage.enums import CaseStatus
+from storage.enums import CaseKind, CaseStatus
 from storage.models import Case, Person
 
 #: Events a self-harm reporter's timeline leaves out: supervision and deadlines.
@@ -64,18 +66,30 @@ class CaseViews(CasePermissions):
         self.tz = tz
 
     def view(
-        self, case: Case, *, masked: bool, now: datetime | None = None, ids: bool = True
+        self,
+        case: Case,
+        *,
+        masked: bool,
+        now: datetime | None = None,
+        ids: bool = True,
+        summary: bool = False,
     ) -> CaseView:
         """Build a :class:`CaseView` of ``case``.
 
         ``masked``: contact details and phone numbers in the text are masked (a
         viewer outside the owning unit). ``ids=False`` keeps identity numbers in
         the text (the system's own view); every person's view masks them.
+        ``summary``: a self-harm disclosure read by a unit whose work does not need
+        its words: the text is a short summary (:meth:`sees_disclosure`).
         """
         now = now or self.clock.now()
         room = self.district.rooms.get(case.room)
         bureau = self.district.bureaus.get(case.bureau)
         text = case.original_text
+        if summary:
+            text = nt.self_harm_summary(
+                self.unit_name(case.owning_unit_id), self.unit_name(self.district.dispatcher)
+            )
         return CaseView(
             id=case.id,
             number=case.number or str(case.id),
@@ -119,10 +133,12 @@ class CaseViews(CasePermissions):
             closed_at=case.closed_at,
             resolution_note=case.resolution_note,
             overdue=is_overdue(case, now),
+            overdue_label=overdue_label(case, now),
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
             reopen_count=case.reopen_count or 0,
+            summary_only=summary,
         )
 
     def _suggested_name(self, case: Case) -> str:
@@ -137,7 +153,20 @@ class CaseViews(CasePermissions):
     def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
         """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
         return self.view(
-            case, masked=not self.sees_contact(person, case), now=now, ids=person is not None
+            case,
+            masked=not self.sees_contact(person, case),
+            now=now,
+            ids=person is not None,
+            summary=self._summary_for(person, case),
+        )
+
+    def _summary_for(self, person: Person | None, case: Case) -> bool:
+        """Whether ``person`` reads ``case`` as a self-harm summary (trial 29 P14)."""
+        return (
+            case.kind == CaseKind.REQUEST.value
+            and case.severity == CRITICAL
+            and not self.sees_disclosure(person, case)
+            and is_self_harm(case.original_text)
         )
 
     def card_for(
