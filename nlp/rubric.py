@@ -173,6 +173,10 @@ class Rubric:
     not_lone: tuple[str, ...] = ()
     lone_families: tuple[str, ...] = ()
     dating: tuple[str, ...] = ()
+    near_miss: tuple[str, ...] = ()
+    near_miss_families: tuple[str, ...] = ()
+    end_now: tuple[str, ...] = ()
+    end_reach: int = 0
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""
@@ -396,6 +400,12 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         not_lone=_words(mods.get("not_lone"), source, "modifiers.not_lone"),
         lone_families=_words(mods.get("lone_families"), source, "modifiers.lone_families"),
         dating=_words(mods.get("dating"), source, "modifiers.dating"),
+        near_miss=_words(mods.get("near_miss"), source, "modifiers.near_miss"),
+        near_miss_families=_words(
+            mods.get("near_miss_families"), source, "modifiers.near_miss_families"
+        ),
+        end_now=_words(letters.get("end_now"), source, "letters.end_now"),
+        end_reach=_int(letters.get("end_reach", 0), source, "letters.end_reach"),
     )
 
 
