@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
-from functools import wraps
-from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -37,12 +34,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.cases import MAX_TEXT, RequestDraft
+from bot.services.cases import MAX_TEXT
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import Triage, emergency_of, is_progress_question, triage
+from bot.services.triage import Triage, is_progress_question, triage
 from handlers import (
     crisis,
+    early_photos,
     emergency_open,
     emergency_steps,
     follow_on,
@@ -50,6 +48,7 @@ from handlers import (
     refused_note,
     reporter_acts,
     request_guard,
+    staff_text,
     texts,
 )
 from handlers.base import (
@@ -58,7 +57,6 @@ from handlers.base import (
     App,
     BotContext,
     is_persistent,
-    mark_saved,
     masked,
     message_text,
     quiet_per_message_warning,
@@ -68,6 +66,7 @@ from handlers.base import (
     who,
 )
 from handlers.drafts import keep_older
+from handlers.emergency_filing import emergency_first, file_emergency
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
 from handlers.office_choice import (
@@ -95,7 +94,6 @@ from handlers.request_steps import (
     photo_step_media,
     photos_text,
 )
-from handlers.texts import drafts_kept
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +135,20 @@ async def warn_by_citizen(update: Update, context: BotContext, text: str) -> Non
         await say(update, texts.WARN_BY_CITIZEN_FILED)
 
 
-async def _describe_text(update: Update, context: BotContext, text: str) -> str | int | None:
-    """Answer which office handles ``text`` and offer to file it."""
+async def _describe_as_citizen(update: Update, context: BotContext, text: str) -> str | int | None:
+    """A handler chose 以群众身份反映此问题: ``text`` proposed as a citizen's (trial 29 P5)."""
+    return await _describe_text(update, context, text, as_citizen=True)
+
+
+async def _describe_text(
+    update: Update, context: BotContext, text: str, *, as_citizen: bool = False
+) -> str | int | None:
+    """Answer which office handles ``text`` and offer to file it.
+
+    ``as_citizen``: a chief or staff member chose to file it as a citizen; otherwise
+    their words are a note on the case card they reply to, or asked about
+    (:mod:`handlers.staff_text`), never a citizen's draft by themselves.
+    """
     person = await who(update, context)
     if person is None:
         return None
@@ -153,6 +163,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
     verdict = triage(text) if text.strip() else None
     if verdict is not None and verdict.emergency is not None:
         return await _not_a_request(update, context, person, text, verdict)
+    # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
+    if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
+        return None
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
     if await crisis.takes(update, context, person.id, text, verdict):
@@ -165,6 +178,9 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         update, context, person.id, text
     ):
         return None
+    # 不是这个部门 / 不对 / 换一个 while a draft is open: the office, not a detail (dfx21).
+    if await follow_on.corrects_office(update, context, text):
+        return PROPOSE
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
     try:
@@ -174,7 +190,7 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         return None
     data = user_data(context)
     # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
-    if (joined := follow_on.joinable(context, data.get("draft"), text, preview)) is not None:
+    if (joined := await follow_on.continued(context, data.get("draft"), text, preview)) is not None:
         return await follow_on.join(update, context, joined, text)
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
@@ -193,6 +209,11 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         "unsure": unsure,
         "guess": preview.bureau,
     }
+    if as_citizen:
+        data["draft"][staff_text.AS_CITIZEN] = True
+    # Photos sent before the words go with them (trial 29 P13).
+    if early := early_photos.take(context):
+        data["draft"]["photos"] = early
     log.info(
         "description from %s -> %s/%s (%.2f%s): %s",
         person.id,
@@ -208,6 +229,8 @@ async def _describe_text(update: Update, context: BotContext, text: str) -> str 
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
     )
+    if early:
+        await say(update, early_photos.attached(len(early)))
     await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
 
@@ -217,83 +240,12 @@ async def _not_a_request(
 ) -> str | int | None:
     """Danger now (filed at once, then the emergency line), small talk, or too vague."""
     if verdict.emergency is not None:
-        return await _file_emergency(update, context, person.id, text, verdict.emergency.line)
+        return await file_emergency(update, context, person.id, text, verdict.emergency.line)
     if verdict.kind == "vague":
         await say(update, texts.VAGUE_QUESTION)
     else:
         await say(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
     return None
-
-
-async def _file_emergency(
-    update: Update, context: BotContext, person_id: int, text: str, line: str
-) -> str | int:
-    """Danger now: file at once (critical, see ``CaseService.file_request``), then the
-    emergency ``line``; the receipt comes from the outbox.
-
-    Filed before anything is sent, under the update's intake key: when a reply fails
-    for a transient reason (Telegram's 429), the case and its alerts exist, and the
-    update is replayed after the wait; the replay files nothing again and sends the
-    line and the details step (trial 28 P1).
-
-    A problem being filed (the draft) is kept: the citizen is told so, with
-    继续提交 to go on once the emergency's details step is over. A photo sent with
-    the words (its caption) is filed with them.
-    """
-    draft = user_data(context).get("draft")
-    runtime = context.runtime
-    message = update.effective_message
-    # A photo sent with the words stays with them: on the case, after the card.
-    photos = (message.photo[-1].file_id,) if message is not None and message.photo else ()
-    found = emergency_of(text)
-    kind = found.kind if found is not None else None
-    # The same danger again while their emergency is open joins it (trial 27 N19).
-    if await emergency_open.joins(update, context, person_id, text, kind, photos):
-        await say(update, line)
-        return ConversationHandler.END
-    try:
-        view = await runtime.cases.file_request(
-            person_id, RequestDraft(text=text, photo_file_ids=photos)
-        )
-    except CaseError as exc:
-        log.info("emergency of %s refused: %s", person_id, exc.code)
-        await say(update, line)
-        await say(update, exc.message)
-        return ConversationHandler.END
-    mark_saved(update, context, f"编号 {view.number}", replayable=True)
-    runtime.metrics.cases_filed.inc(1, "request", "telegram")
-    log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
-    await say(update, line)
-    if kind is not None:
-        emergency_open.remember(context, view, kind)
-    if isinstance(draft, dict) and draft.get("text"):
-        await say(
-            update,
-            drafts_kept.request_draft_kept(str(draft["text"])),
-            drafts_kept.request_draft_markup(draft.get("n")),
-        )
-    return await emergency_steps.ask_details(update, context, view, text)
-
-
-def emergency_first(
-    step: Callable[[Update, BotContext], Awaitable[str | int | None]],
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
-    """Wrap a step of the request: danger now typed there is handled at once (the line,
-    filed as critical) and the draft kept; anything else goes to the step."""
-
-    @wraps(step)
-    async def guarded(update: Update, context: BotContext) -> str | int | None:
-        text = message_text(update)
-        answer = texts.is_skip(text) or texts.is_done(text)
-        verdict = triage(text) if text.strip() and not answer else None
-        if verdict is None or verdict.emergency is None:
-            return await step(update, context)
-        person = await who(update, context)
-        if person is None:
-            return None
-        return await _file_emergency(update, context, person.id, text, verdict.emergency.line)
-
-    return guarded
 
 
 async def just_asking(update: Update, context: BotContext) -> int | None:
@@ -362,7 +314,9 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
-            *refused_note.buttons(_describe_text),
+            # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
+            *refused_note.buttons(_describe_as_citizen),
+            *staff_text.buttons(_describe_as_citizen),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
             PRIVATE & filters.PHOTO & filters.CAPTION,

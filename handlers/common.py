@@ -20,8 +20,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services.invites import InviteError, redeem_invite
-from handlers import crisis, texts
+from bot.services.invites import InviteError, looks_like_invite, redeem_invite
+from handlers import crisis, early_photos, texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from handlers.texts.left import STALE_WARNING_BUTTON
 
@@ -33,9 +33,13 @@ log = logging.getLogger(__name__)
 
 async def start(update: Update, context: BotContext) -> int:
     """/start: greet with buttons; ``/start CODE`` (a deep link) binds like /bind."""
-    if context.args:
+    if context.args and looks_like_invite(context.args[0]):
         await bind_code(update, context, context.args[0])
         return ConversationHandler.END
+    if context.args:
+        # A deep link that is no invite (a poster's campaign tag): the welcome, not
+        # 「邀请码不正确」, and no failed attempt counted (trial 29 P13).
+        log.info("start payload that is no invite code: <%d chars>", len(context.args[0]))
     person = await who(update, context)
     if person is None:
         return ConversationHandler.END
@@ -110,6 +114,9 @@ async def non_text(update: Update, context: BotContext) -> None:
     # Someone in crisis who can only speak or show: it goes to their helpers (trial 27 N18).
     person = await who(update, context)
     if person is not None and await crisis.media_passed_on(update, context, person.id):
+        return
+    # A photo before the words is kept for them (trial 29 P13).
+    if message.photo and await early_photos.kept(update, context):
         return
     kind = "other"
     for name in ("sticker", "voice", "audio", "video", "document", "photo", "location", "contact"):

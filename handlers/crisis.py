@@ -16,6 +16,7 @@ from telegram import Message, Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
+from bot.services.notification_labels import MEDIA_LABELS
 from bot.services.triage import Triage
 from handlers.base import BotContext, mark_saved, stamp, user_data
 from handlers.office_choice import classify, is_unsure
@@ -73,19 +74,6 @@ async def passed_on(update: Update, context: BotContext, person_id: int, text: s
     return True
 
 
-#: What a voice, a file or a sticker is called in the note the helpers read.
-_MEDIA_LABEL = {
-    "voice": "语音",
-    "audio": "音频",
-    "video": "视频",
-    "video_note": "视频",
-    "animation": "动图",
-    "document": "文件",
-    "sticker": "表情",
-    "photo": "照片",
-}
-
-
 def attachment(message: Message) -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
     """What a voice, photo, file or sticker adds to a case as 补充说明: the note's text
     ('' when the message carries none of them), the photo, and the other media as
@@ -93,7 +81,8 @@ def attachment(message: Message) -> tuple[str, tuple[str, ...], tuple[tuple[str,
     photos: tuple[str, ...] = ()
     media: tuple[tuple[str, str], ...] = ()
     note = ""
-    for kind, label in _MEDIA_LABEL.items():
+    # What each is called in the note the helpers read, in the order they are looked for.
+    for kind, label in MEDIA_LABELS.items():
         item = getattr(message, kind, None)
         if not item:
             continue

@@ -67,14 +67,33 @@ def looks_like_place(text: str) -> bool:
     return _PLACE_RE.search(text) is not None
 
 
+#: How another matter is opened (还有我们厂食堂很脏…, 对了，…): never an address.
+_ANOTHER_RE = re.compile(r"^(?:还有|另外|对了|顺便|再反映|再说一下|再说个|我还要|我还想)")
+#: Complaint words beyond :data:`_PROBLEM_RE`'s (trial 29 P7: 很脏, 拉肚子 …).
+_COMPLAINT_RE = re.compile(
+    r"很脏|太脏|脏乱|拉肚子|中毒|发臭|很臭|太吵|吵得|乱收费|乱扔|乱停|乱搭|欠薪|没发工资|不交|"
+    r"不退|不还|被打|打人|骂人|威胁|欺负|克扣|违建"
+)
+#: Sentence punctuation: an address is a phrase, a complaint is sentences.
+_SENTENCE_RE = re.compile(r"[，,。！!？?；;]")
+
+
 def looks_like_problem(text: str) -> bool:
-    """Whether text typed at the location step reads like a problem description."""
+    """Whether text typed at the location step reads like a problem description.
+
+    Asked about (是地点 / 是另一个问题), never saved silently as the address: text of
+    8 characters or more that opens another matter (还有…, 对了…), holds a
+    complaint's words, or is sentences (a comma or a full stop, over 15 characters)
+    without an address's words; or is over 30 characters without them.
+    """
     text = text.strip()
     if len(text) < 8:
         return False
-    if _PROBLEM_RE.search(text):
+    if _PROBLEM_RE.search(text) or _ANOTHER_RE.search(text) or _COMPLAINT_RE.search(text):
         return True
-    return len(text) > 30 and not _PLACE_RE.search(text)
+    if _PLACE_RE.search(text):
+        return False
+    return len(text) > 30 or (len(text) > 15 and _SENTENCE_RE.search(text) is not None)
 
 
 async def location_guard(update: Update, draft: dict[str, Any], text: str) -> bool:

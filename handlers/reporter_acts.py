@@ -23,7 +23,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
+from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
+from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
@@ -58,19 +60,35 @@ def _ids(data: str | None) -> list[int]:
     return [int(p) for p in (data or "").split(":")[2:] if p.isdigit()]
 
 
-async def note_button(update: Update, context: BotContext) -> str | int | None:
-    """补充说明: ask for the text."""
+async def _pressed_case(
+    update: Update, context: BotContext, size: int | None = None
+) -> tuple[PersonInfo, CaseView, list[int]] | None:
+    """The presser, the case a reporter's button names (as the presser may see it) and
+    the button's numbers (the case id first; ``size`` of them when given, else at least
+    one). None when the presser is unknown or the button malformed, or, with the refusal
+    answered, when the case is not there for them to see."""
     query = update.callback_query
     assert query is not None
     person = await who(update, context)
     ids = _ids(query.data)
-    if person is None or not ids:
-        return ConversationHandler.END
+    if person is None or not ids or (size is not None and len(ids) != size):
+        return None
     try:
         view = await context.runtime.cases.get_case_view(ids[0], person.id)
     except CaseError as exc:
         await query.answer(exc.message, show_alert=True)
+        return None
+    return person, view, ids
+
+
+async def note_button(update: Update, context: BotContext) -> str | int | None:
+    """补充说明: ask for the text."""
+    query = update.callback_query
+    assert query is not None
+    pressed = await _pressed_case(update, context)
+    if pressed is None:
         return ConversationHandler.END
+    person, view, _ = pressed
     if view.reporter_id != person.id or view.status in rt.FINAL:
         await query.answer(rt.NOT_WITHDRAWABLE if view.status in rt.FINAL else "", True)
         return ConversationHandler.END
@@ -140,15 +158,10 @@ async def withdraw_button(update: Update, context: BotContext) -> None:
     """撤回: ask for a confirmation."""
     query = update.callback_query
     assert query is not None
-    person = await who(update, context)
-    ids = _ids(query.data)
-    if person is None or not ids:
+    pressed = await _pressed_case(update, context)
+    if pressed is None:
         return
-    try:
-        view = await context.runtime.cases.get_case_view(ids[0], person.id)
-    except CaseError as exc:
-        await query.answer(exc.message, show_alert=True)
-        return
+    person, view, _ = pressed
     if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
         await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
         return
@@ -161,15 +174,10 @@ async def withdraw_confirmed(update: Update, context: BotContext) -> str | int |
     """确认撤回: ask for an optional short reason (the next message, or 跳过)."""
     query = update.callback_query
     assert query is not None
-    person = await who(update, context)
-    ids = _ids(query.data)
-    if person is None or len(ids) != 2:
+    pressed = await _pressed_case(update, context, size=2)
+    if pressed is None:
         return ConversationHandler.END
-    try:
-        view = await context.runtime.cases.get_case_view(ids[0], person.id)
-    except CaseError as exc:
-        await query.answer(exc.message, show_alert=True)
-        return ConversationHandler.END
+    person, view, ids = pressed
     if view.reporter_id != person.id or view.status not in rt.WITHDRAWABLE:
         await query.answer(rt.NOT_WITHDRAWABLE, show_alert=True)
         await query.edit_message_reply_markup(None)

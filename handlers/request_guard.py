@@ -19,6 +19,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
+from bot.services.invites import looks_like_invite
 from bot.services.lifecycle import CaseError
 from handlers import emergency_steps, refused_note, texts
 from handlers.base import BotContext, is_stale, reply, stamp, user_data, who
@@ -95,7 +96,9 @@ async def restart(update: Update, context: BotContext) -> str | int | None:
     from handlers.common import start
 
     draft = draft_of(context)
-    if context.args or draft is None:
+    args = context.args or []
+    invite = bool(args) and looks_like_invite(args[0])
+    if invite or draft is None:
         user_data(context).pop("draft", None)
         left = user_data(context).pop(emergency_steps.KEY, None)  # its details step is left
         if isinstance(left, dict):  # and its 📍/跳过 keyboard goes (trial 26 T6)

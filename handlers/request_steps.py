@@ -8,6 +8,7 @@ proposal (:mod:`handlers.citizen`); :func:`file_draft` files the case through
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -145,22 +146,55 @@ async def contact_text(update: Update, context: BotContext) -> str | None:
     draft = draft_of(context)
     if draft is None:
         return None
+    declined = False
     if not texts.is_skip(text):
         phone = parse_phone(text)
         found = find_phone(text)
         if phone is None and found is not None and found.valid:
             phone = found  # a number in a sentence: 我的电话是13800001111
-        if phone is None:
+        if phone is None and found is None and declines_phone(text):
+            declined = True  # 不方便留电话: as 跳过 (trial 29 P13)
+        elif phone is None:
             await reply(update, texts.BAD_PHONE)
             return CONTACT
-        if not phone.valid:
+        elif not phone.valid:
             await reply(update, st.BAD_PHONE_DIGITS)
             return CONTACT
-        draft["contact_phone"] = phone.number
-        draft["contact_name"] = None
+        else:
+            draft["contact_phone"] = phone.number
+            draft["contact_name"] = None
+            # 我电话13812345678，晚上打: the remark goes with the problem (trial 29 P13).
+            remark = contact_remark(text, phone.raw)
+            if remark and len(str(draft.get("text", ""))) + len(remark) + 6 <= MAX_TEXT:
+                draft["text"] = f"{draft['text']}\n联系说明：{remark}"
     draft["step"] = PHOTOS
+    if declined:
+        await reply(update, st.PHONE_DECLINED)
     await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return PHOTOS
+
+
+#: A refusal to give a number: 不方便留电话, 不想留, 保密 …
+_DECLINE_RE = re.compile(
+    r"不方便|不想留|不愿|不留|不要留|不用留|不给电话|保密|匿名|没有电话|没电话"
+)
+#: Words that only say "here is my number".
+_PHONE_WORDS_RE = re.compile(
+    r"^(?:我的?|本人)?(?:联系)?(?:电话|手机|手机号|号码)(?:号码?)?(?:是|为)?[：:，,\s]*"
+)
+
+
+def declines_phone(text: str) -> bool:
+    """Whether text at the contact step declines to give a number."""
+    return _DECLINE_RE.search(text) is not None
+
+
+def contact_remark(text: str, raw_phone: str) -> str:
+    """What is said with a number besides it (晚上打, 找王女士), or ''."""
+    rest = text.replace(raw_phone, " ", 1).strip()
+    rest = _PHONE_WORDS_RE.sub("", rest).strip(" ，,。.：:；;！!")
+    meaningful = [ch for ch in rest if ch.isalnum()]
+    return rest[:100] if len(meaningful) >= 2 else ""
 
 
 async def photo_added(update: Update, context: BotContext) -> str | None:

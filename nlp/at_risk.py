@@ -23,7 +23,8 @@ from typing import Literal
 from nlp.clauses import SENTENCE_ENDS, clause_around
 from nlp.families import SELF_HARM, match_families
 from nlp.normalize import danger_text
-from nlp.rubric import Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import Rubric
 
 __all__ = ["AtRisk", "at_risk", "at_risk_normalized"]
 

@@ -15,7 +15,7 @@ import re
 
 from nlp.clauses import clause_around, clause_before, sentence_of
 from nlp.family_index import any_in
-from nlp.rubric import Family, Rubric
+from nlp.rubric_model import Family, Rubric
 
 __all__ = [
     "animal_subject",

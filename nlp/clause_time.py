@@ -15,7 +15,7 @@ Pure functions over a :class:`nlp.rubric.Rubric`; :mod:`nlp.families` calls
 
 from __future__ import annotations
 
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = ["past_at"]
 

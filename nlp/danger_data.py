@@ -25,7 +25,7 @@ from pathlib import Path
 from nlp.danger import is_feature, ngrams
 from nlp.emergency import detect
 from nlp.normalize import normalize
-from nlp.rubric import LEVELS
+from nlp.rubric_model import LEVELS
 from nlp.severity import mask_look_alikes, rubric_assessment
 
 __all__ = ["BASE_WARNINGS", "BLIND_SETS", "HELD_OUT_GROUPS", "RANK", "Example", "load_examples"]

@@ -30,7 +30,8 @@ from nlp.clauses import clause_around, sentence_of
 from nlp.families import SELF_HARM, Match, match_families
 from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import LEVELS, Rubric
 
 __all__ = ["DangerOwner", "claim_over", "danger_now", "owner"]
 

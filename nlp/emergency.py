@@ -29,7 +29,8 @@ from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, SERVICES, Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import LEVELS, SERVICES, Rubric
 from nlp.severity import assess_normalized, danger_scores
 
 __all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]

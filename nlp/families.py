@@ -28,7 +28,7 @@ from nlp.background import (
 from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
-from nlp.rubric import Family, Rubric
+from nlp.rubric_model import Family, Rubric
 from nlp.textcache import TextCache
 
 __all__ = [

@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = ["Occurrences", "any_in", "found_in", "index_of", "occurrences", "trie_pattern"]
 

@@ -1,11 +1,14 @@
-"""The features of a long letter that the letter model reads (stop 27).
+"""The features of a long letter that the letter model reads (stops 27–28).
 
 Structural features only, each computed by the rubric's own lists and readers
 (``[letters]`` of ``config/severity.toml``, :mod:`nlp.letters`,
 :mod:`nlp.headcount`) and each with the words of the letter it stands for, so a
 raised letter's reasons name them: a collective subject, an act, a plan, acting
 together, a group of writers, the words of the families of a group's grievance,
-head counts, households concerned, 我们, repetition and the letter's length.
+head counts, households concerned, 我们, repetition and the letter's length;
+since stop 28 also the word classes of a writer's grievance
+(:mod:`nlp.letter_words`: anger, a threat to go higher, a danger to health argued,
+many people concerned, talk online, a dispute), read by the medium head only.
 :mod:`nlp.letter_model` scores them; :mod:`nlp.letter_train` fits the weights.
 
 jieba words were tried as features too and dropped: leave-one-set-out on R1–R3
@@ -20,12 +23,14 @@ from dataclasses import dataclass
 
 from nlp.family_index import _bigram_code, _text_bigrams, any_in
 from nlp.headcount import head_counts
+from nlp.letter_words import LETTER_CLASSES
 from nlp.letters import acting_head, crowd_acting, group_letter, households_concerned
 from nlp.retraction import said_back
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "HEAD_NAMES",
+    "LENGTH_STEPS",
     "READER_NAMES",
     "UNREAD_NO_CROWD",
     "head_features",
@@ -39,7 +44,7 @@ __all__ = [
 _HEAD_STEPS = (5, 30, 100)
 """Head-count features: the largest number of people written reaches 5, 30, 100."""
 
-_LENGTH_STEPS = (300, 600, 1000)
+LENGTH_STEPS = (300, 600, 1000)
 """Length features: the letter is longer than 300, 600, 1000 characters."""
 
 
@@ -69,9 +74,9 @@ class _Lists:
 def _lists(rub: Rubric) -> _Lists:
     """The rubric's word lists read as structural features (built once per rubric).
 
-    The ``[letters]`` lists, :data:`_REPEAT` and the words of every family of a
-    group's grievance (no emergency number, medium or high: ``collective``,
-    ``escalation``, ``gathering``, ``threat``, ``dispute``, ``online`` ...).
+    The ``[letters]`` lists, :data:`_REPEAT`, the word classes of :mod:`nlp.letter_words` and the
+    words of every family of a group's grievance (no emergency number, medium or high:
+    ``collective``, ``escalation``, ``gathering``, ``threat``, ``dispute``, ``online`` ...).
     """
     hit = _LISTS.get(id(rub))
     if hit is not None and hit[0] is rub:
@@ -87,6 +92,7 @@ def _lists(rub: Rubric) -> _Lists:
         ("now", (*rub.letter_now, *rub.letter_today)),
         ("repeat", _REPEAT),
     ]
+    lists.extend(LETTER_CLASSES)
     lists.extend(
         (f"fam_{fam.name}", fam.words)
         for fam in rub.families
@@ -161,7 +167,7 @@ def list_features(text: str, rub: Rubric, *, shown: bool = True) -> dict[str, st
             feats[f"{name}2"] = "、".join(sorted(distinct[:2], key=at.__getitem__))
     if text.count("我们") >= 3:
         feats["we3"] = "我们"
-    for step in _LENGTH_STEPS:
+    for step in LENGTH_STEPS:
         if len(text) > step:
             feats[f"len{step}"] = ""
     return feats

@@ -1,30 +1,36 @@
-"""A learnt model of a long letter's severity that may raise the rubric's level (stop 27).
+"""A learnt model of a long letter's severity that may raise the rubric's level (stops 27–28).
 
 Real letters to an office tell collective action in calm words that no word
 list written from one sample's letters reaches in the next (亦工亦农群体代表多次
-上访, 业主多次集结越级反映, 合同工群体联名诉求). This model reads a letter
-(:func:`nlp.background.is_letter`) by its **structural** features
+上访, 业主多次集结越级反映, 合同工群体联名诉求), and the signs of the rubric's
+medium level in a writer's words (民愤极大、怨声载道, 危及生命安全, 继续告上去).
+This model reads a letter (:func:`nlp.background.is_letter`) by its features
 (:mod:`nlp.letter_features`: a collective subject, an act, a plan, acting
 together, a group of writers, the families of a group's grievance, head counts,
-households concerned, 我们, repetition, length) and scores
+households concerned, 我们, repetition, length, and the word classes of
+:mod:`nlp.letter_words`: emotion, a threat to go higher, a danger to health or
+safety argued, many people concerned, talk online, a dispute) and scores each
+level's head
 
     ``score = bias + Σ weight(feature present)``
 
-(a logistic regression of "the letter is at least high", trained by
-``minqing triage letters-train``, :mod:`nlp.letter_train`, on the labelled real
-letters R1–R3 and shipped as ``config/letter_model.json``). A letter the rubric
-rates low or medium is raised to **high** when the score reaches the
-threshold; the model never lowers a level, never sets ``critical`` (a danger to
-life stays the rubric's to find) and never raises a low letter that says the
-matter is over.
+(logistic regressions of "the letter is at least medium" and "at least high",
+trained by ``minqing triage letters-train``, :mod:`nlp.letter_train`, on the
+labelled real letters R1–R4plus and shipped as ``config/letter_model.json``).
+A letter the rubric rates low is raised to **medium** when the medium head's
+score reaches its threshold; a letter rated low or medium is raised to **high**
+when the high head's does. The model never lowers a level, never sets
+``critical`` (a danger to life stays the rubric's to find) and never raises a
+low letter that says the matter is over.
 
 The words that set the level (:meth:`LetterModel.reasons`) are the words of the
-present features with the largest positive weights (到市政府、上访、三十多户);
-a letter whose features name no word is not raised.
+present features with the largest positive weights on that level's head
+(到市政府、上访、三十多户; 怨声载道、民愤、蛮横); a letter whose features name no
+word is not raised.
 
 Pure Python at run time, and cheap (:func:`raise_letter`): one scan for the
 lists' words over the bigrams the rubric has just read, and the costlier
-readers only when the largest weights they could add might reach the threshold.
+readers only when the largest weights they could add might reach a threshold.
 """
 
 from __future__ import annotations
@@ -46,8 +52,8 @@ from nlp.letter_features import (
     read_features,
     told_over,
 )
-from nlp.rubric import Rubric
 from nlp.rubric_level import Severity
+from nlp.rubric_model import Rubric
 
 __all__ = [
     "LETTER_MODEL_PATH",
@@ -147,16 +153,16 @@ class LetterModel:
         return "{\n  " + ",\n  ".join(lines) + ',\n  "weights": {\n    ' + body + "\n  }\n}\n"
 
 
-LEVELS = ("high",)
+LEVELS = ("medium", "high")
 """The levels the model can set, lowest first (the columns of the weights)."""
 
 RAISES_FROM = ("low", "medium")
-"""The levels the model raises (to ``high``).
+"""The levels the model raises: low to medium or high, medium to high.
 
-A medium head (raising low letters to medium) was trained and measured too:
-leave-one-set-out on R1–R3 it set right one under-rated letter of 520, and on
-R3 rated by the rubric before it was tuned on R3 (main 10315b2) it raised none
-of the 12 medium letters that rubric missed; only the high head is kept.
+Stop 27 kept only the high head: a medium head over R1–R3's features set right
+one under-rated letter of 520. Stop 28 gave it word classes of its own
+(:mod:`nlp.letter_words`) and R4's letters, whose labeller drew medium lower
+(docs/severity.md, "Stop 28").
 """
 
 
@@ -164,6 +170,9 @@ def raise_letter(
     text: str, rub: Rubric, found: Severity, model: LetterModel | None = None
 ) -> Severity:
     """A letter's severity: the rubric's (``found``), raised to the model's level when higher.
+
+    A low letter may be raised to medium or high, a medium one to high; no
+    level is lowered and none set to critical.
 
     The reasons of a raised letter are the words that set the level
     (:meth:`LetterModel.reasons`); a letter whose features name no word is
@@ -205,14 +214,7 @@ def raise_letter(
     reasons = mod.reasons(letter_features(text, rub), level)
     if not reasons:
         return found
-    return Severity(
-        level,
-        found.cues,
-        found.head_count,
-        found.urgent,
-        reasons,
-        (*found.families, "letter_model"),
-    )
+    return found.set_to(level, reasons, "letter_model")
 
 
 _RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}

@@ -2,17 +2,22 @@
 
 The data are ``tests/data/letters_severity_r*.tsv`` (source, id, severity, ...),
 whose texts are the contest's board letters in the shared evaluation directory
-(``title + "\\n" + body``, ``\\\\n`` read as a newline). Only letters
-(:func:`nlp.background.is_letter`) are used: the model applies to no other text.
+(``title + "\\n" + body``, ``\\\\n`` read as a newline): R1–R4, random samples
+labelled in full, and R4plus, letters a labeller rated medium or above while
+reading others. Only letters (:func:`nlp.background.is_letter`) are used: the
+model applies to no other text.
 
-The model has one head, a logistic regression (liblinear, L2, ``C`` =
-:data:`C`) of "the letter is at least high" over the structural features of
-:func:`nlp.letter_model.letter_features`, fitted on every letter. Its
-threshold is chosen **leave-one-set-out**: every set's letters are scored by a
-head trained on the other sets, a letter the rubric finds low or medium is
-raised to high when its score reaches the threshold, and the threshold with the least
-``UNDER_COST × levels under-rated + levels over-rated`` on the grid is kept
-(under-rating is the worse error). scikit-learn is needed here only, never at run time.
+The model has two heads, logistic regressions (liblinear, L2, ``C`` per head:
+:data:`C`) of "the letter is at least medium" and "at least high" over the
+features of :func:`nlp.letter_model.letter_features` (each head skips those of
+:data:`SKIPPED`), fitted on every letter. Their thresholds are chosen
+**leave-one-set-out**: every set's letters are scored by heads trained on the
+other sets, a letter the rubric finds low is raised to medium when the medium
+head's score reaches its threshold, one it finds low or medium to high when the
+high head's does, and the pair of thresholds with the least ``UNDER_COST ×
+levels under-rated + levels over-rated`` over the random samples (not
+:data:`PLUS_SETS`) on the grid is kept (under-rating is the worse error).
+scikit-learn is needed here only, never at run time.
 """
 
 from __future__ import annotations
@@ -23,22 +28,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlp.background import is_letter
-from nlp.letter_features import letter_features, told_over
+from nlp.letter_features import LENGTH_STEPS, letter_features, told_over
 from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
+from nlp.letter_words import LETTER_CLASSES
 from nlp.normalize import danger_text
-from nlp.rubric import Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import Rubric
 from nlp.severity import assess_normalized
 
 __all__ = ["C", "Letter", "LetterFigures", "cross_validate", "load_letters", "train"]
 
-C = 1.0
-"""Inverse L2 strength of both heads."""
+C = {"medium": 0.3, "high": 1.0}
+"""Inverse L2 strength of each head."""
+
+SKIPPED = {
+    "medium": frozenset(f"len{step}" for step in LENGTH_STEPS),
+    "high": frozenset(name for cls, _ in LETTER_CLASSES for name in (cls, f"{cls}2")),
+}
+"""Features a head does not read (weight 0): the high head is stop 27's, without the word
+classes of :mod:`nlp.letter_words`; the medium head does not read the letter's length."""
 
 UNDER_COST = 3.0
 """How much worse a level under-rated is than a level over-rated, when choosing thresholds."""
 
-SETS = ("r1", "r2", "r3")
+SETS = ("r1", "r2", "r3", "r4", "r4plus")
 """The labelled letter sets (``letters_severity_<set>.tsv``)."""
+
+PLUS_SETS = frozenset({"r4plus"})
+"""Sets of letters a labeller rated medium or above while reading others (no low letter):
+they train the weights but price no threshold, since the low letters of their reading,
+which a lower threshold would over-rate, are not in them."""
 
 _GRID = tuple(x / 4 for x in range(-16, 17))
 """Thresholds tried, on each head's score (bias included): -4 to 4 by 0.25."""
@@ -123,8 +142,10 @@ def _fit(letters: Sequence[Letter]) -> tuple[dict[str, tuple[float, ...]], dict[
     bias: dict[str, float] = {}
     for level in LEVELS:
         y = [_RANK[x.label] >= _RANK[level] for x in letters]
-        head = LogisticRegression(C=C, solver="liblinear").fit(matrix, y)
-        columns.append([round(float(w), 4) for w in head.coef_[0]])
+        keep = [i for f, i in vocab.items() if f not in SKIPPED[level]]
+        head = LogisticRegression(C=C[level], solver="liblinear").fit(matrix[:, keep], y)
+        weight = dict(zip(keep, head.coef_[0], strict=True))
+        columns.append([round(float(weight.get(i, 0.0)), 4) for i in range(len(vocab))])
         bias[level] = round(float(head.intercept_[0]), 4)
     weights = {f: tuple(col[i] for col in columns) for f, i in vocab.items()}
     return weights, bias
@@ -144,25 +165,41 @@ def _thresholds(scored: Sequence[tuple[Letter, LetterModel]]) -> dict[str, float
     """The thresholds with the least cost over out-of-set scores (ties: the first on the grid).
 
     The cost is ``UNDER_COST`` × levels under-rated + levels over-rated of the
-    rubric's level raised as :func:`_combined` raises it.
+    rubric's level raised as :func:`_combined` raises it. Every pair of the
+    medium and the high head's thresholds on the grid is tried.
     """
-    # Each text's score and whether the model could raise it (a letter below
-    # high, not a low one told settled, with words to show), read once.
+    # Each text's scores and whether the model could raise it (a letter below
+    # high, not a low one told settled) to a level with words to show, read once.
     rows = []
     for x, model in scored:
+        if x.group in PLUS_SETS:
+            continue
         open_ = x.letter and x.base in RAISES_FROM and not (x.base == "low" and x.settled)
-        score = model.scores(x.features)["high"]
+        if not open_:
+            continue
+        scores = model.scores(x.features)
         rows.append(
-            (_RANK[x.base], _RANK[x.label], open_, score, bool(model.reasons(x.features, "high")))
+            (
+                _RANK[x.base],
+                _RANK[x.label],
+                scores["medium"] if model.reasons(x.features, "medium") else None,
+                scores["high"] if model.reasons(x.features, "high") else None,
+            )
         )
+    # The texts the model cannot raise cost the same whatever the thresholds.
     best: tuple[float, dict[str, float]] | None = None
-    for th in _GRID:
-        cost = 0.0
-        for base, want, open_, score, shows in rows:
-            got = _RANK["high"] if open_ and shows and score >= th else base
-            cost += UNDER_COST * max(0, want - got) + max(0, got - want)
-        if best is None or cost < best[0]:
-            best = (cost, {"high": th})
+    for th_high in _GRID:
+        for th_med in _GRID:
+            cost = 0.0
+            for base, want, medium, high in rows:
+                got = base
+                if high is not None and high >= th_high:
+                    got = _RANK["high"]
+                elif medium is not None and medium >= th_med:
+                    got = max(base, _RANK["medium"])
+                cost += UNDER_COST * max(0, want - got) + max(0, got - want)
+            if best is None or cost < best[0]:
+                best = (cost, {"medium": th_med, "high": th_high})
     assert best is not None
     return best[1]
 
@@ -196,9 +233,12 @@ def _train(letters: Sequence[Letter]) -> LetterModel:
         "C": C,
         "examples": sum(x.letter for x in letters),
         "features": "structural features of nlp.letter_features.letter_features",
-        "head": "logistic regression (liblinear, L2): at least high; raises low and medium",
+        "head": "logistic regressions (liblinear, L2): at least medium (raises low), "
+        "at least high (raises low and medium)",
+        "plus_sets": sorted(PLUS_SETS),
+        "skipped": {level: sorted(names) for level, names in SKIPPED.items()},
         "sets": groups,
-        "threshold": "least under_cost x under + over, leave-one-set-out",
+        "threshold": "least under_cost x under + over, leave-one-set-out, random sets only",
         "trained_by": "minqing triage letters-train",
         "under_cost": UNDER_COST,
     }

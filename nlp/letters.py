@@ -14,7 +14,7 @@ from __future__ import annotations
 from nlp.clauses import negated_at, sentence_of
 from nlp.family_index import any_in
 from nlp.headcount import head_counts
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
 

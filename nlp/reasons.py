@@ -95,16 +95,37 @@ def shown_keywords(norm: str, words: Iterable[str], whole: frozenset[str]) -> li
     a place's own name (阳光 in 阳光小区). Words with no Chinese character
     (sfz, 110) are the lexicon's Latin keywords and stay.
     The scores are not changed: this is what is displayed.
+
+    The order is that of ``words`` (the classifier's, strongest first) and never
+    depends on the hash seed: of the whole words that hold a sub-word, the shortest
+    is shown, of equal length the first in the text (:func:`_holding_word`).
     """
     listed: list[str] = []
     for w in words:
         if w not in whole and _HAN.search(w):
             # 工资 scored inside 月工资: the word it was found in is shown.
-            w = min((t for t in whole if w in t), key=len, default="")
+            w = _holding_word(norm, w, whole)
         if w and w not in listed:
             listed.append(w)
     parts = place_name_parts(norm, listed)
     return [w for w in listed if w not in parts]
+
+
+def _holding_word(norm: str, sub: str, whole: frozenset[str]) -> str:
+    """The whole word of ``whole`` that ``sub`` was found in ("" for none): the shortest;
+    of equal length the first in ``norm`` (运动 in 运动会 before 运动员 when the meeting
+    is named first), then the first in code-point order. ``whole`` is a set, whose order
+    changes with the hash seed, so the choice never rests on it."""
+    held = [t for t in whole if sub in t]
+    if not held:
+        return ""
+    end = len(norm)
+
+    def rank(t: str) -> tuple[int, int, str]:
+        at = norm.find(t)
+        return len(t), at if at >= 0 else end, t
+
+    return min(held, key=rank)
 
 
 _HAN = re.compile("[\u3400-\u9fff]")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from nlp.family_index import trie_pattern
-from nlp.rubric import Rubric
+from nlp.rubric_model import Rubric
 
 __all__ = ["said_back"]
 

@@ -34,7 +34,8 @@ from nlp.letters import (
 )
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric import default_rubric
+from nlp.rubric_model import LEVELS, Rubric
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
 
@@ -75,6 +76,19 @@ class Severity:
             "reasons": list(self.reasons),
             "families": list(self.families),
         }
+
+    def set_to(self, level: str, reasons: tuple[str, ...], by: str) -> Severity:
+        """This assessment with ``level`` set by another rule (the learned model, the letter
+        model, a claim for a harm that is over): its ``reasons`` shown, the rule's name
+        ``by`` added to the families; the cues, head count and urgency kept."""
+        return Severity(
+            level,
+            self.cues,
+            self.head_count,
+            self.urgent,
+            reasons,
+            (*self.families, by),
+        )
 
 
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:

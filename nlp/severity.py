@@ -40,8 +40,9 @@ from nlp.letter_model import raise_letter
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
-from nlp.rubric import LEVELS, Rubric, default_rubric
+from nlp.rubric import default_rubric
 from nlp.rubric_level import HEARSAY_MAX, Severity, rubric_assessment
+from nlp.rubric_model import LEVELS, Rubric
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -118,14 +119,7 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
         if claims:
             # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
             group = any(f in ("collective", "headcount") for f in found.families)
-            return Severity(
-                "high" if group else "medium",
-                found.cues,
-                found.head_count,
-                found.urgent,
-                claims,
-                (*found.families, "claim"),
-            )
+            return found.set_to("high" if group else "medium", claims, "claim")
     return found
 
 
@@ -235,14 +229,7 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
                 # The n-grams that pushed the head (车过, 过不) shown as the clauses that
                 # hold them (现在车过不去), as the rubric's words are (nlp.reasons).
                 reasons = whole_expressions(text, scored.reasons(level)) or found.reasons
-                return Severity(
-                    level,
-                    found.cues,
-                    found.head_count,
-                    found.urgent,
-                    reasons,
-                    (*found.families, "model"),
-                )
+                return found.set_to(level, reasons, "model")
             break
     return found
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
 from storage.models import CaseCard, OutboxMessage
+from storage.outbox import KIND_PHOTOS
 
 #: ``last_error`` of a pending row held for a digest.
 HELD_NOTE = "held for a digest"
@@ -69,3 +70,27 @@ def fold(rows: Sequence[OutboxMessage], now: datetime) -> None:
         row.status = OutboxStatus.SENT.value
         row.sent_at = now
         row.last_error = FOLDED_NOTE
+
+
+async def photos_on_their_way(
+    session: AsyncSession, case_id: int, chat_id: int | None = None, *, retry_failed: bool = False
+) -> dict[int, set[str]]:
+    """The photos of a case sent to each chat, or still to be sent: photo rows that
+    were folded into a digest never arrived and are not counted, and failed ones
+    neither when ``retry_failed`` (a person asking for the card again)."""
+    o = OutboxMessage
+    stmt = select(o.chat_id, o.reply_markup).where(
+        o.case_id == case_id,
+        o.kind == KIND_PHOTOS,
+        o.last_error.is_(None) | (o.last_error != FOLDED_NOTE),
+    )
+    if chat_id is not None:
+        stmt = stmt.where(o.chat_id == chat_id)
+    if retry_failed:
+        stmt = stmt.where(o.status != OutboxStatus.FAILED.value)
+    found: dict[int, set[str]] = {}
+    for chat, markup in (await session.execute(stmt)).all():
+        photos = (markup or {}).get("photos")
+        if isinstance(photos, list):
+            found.setdefault(int(chat), set()).update(str(p) for p in photos)
+    return found

@@ -34,6 +34,7 @@ from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseEvent, OutboxMessage, Person
 from tests.dbtemplate import copy_sqlite_template
+from tests.emergencykit import calls
 from tests.factories import suite_now
 
 TOKEN = "123456789:TEST-minqing-bot"
@@ -272,7 +273,7 @@ async def critical_case_at_police(
     Units bound before the call get their copies as usual (the desk, the centres).
     """
     before = len(await kit.cases())
-    await kit.say(citizen, text, "110")
+    await kit.say(citizen, text, calls("110"))
     await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT)
     await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
     cases = await kit.cases()

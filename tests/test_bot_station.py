@@ -67,7 +67,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     assert case.number is not None and case.number in prompt.content
     listing = await kit.say(chief, "/pending", "待办案件")
     assert case.number in listing.content
-    await kit.say(chief, SCHOOL_TEXT, "办理部门")
+    # A chief's words are no citizen's filing (trial 29 P5): the office for reference.
+    asked = await kit.say(chief, SCHOOL_TEXT, "没有关联到案件")
+    assert "办理部门是区教体局" in asked.content
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
     await kit.press(chief, card, "退单", "退单理由")
     await kit.say(chief, "/cancel", "案件未作改动")

@@ -39,7 +39,9 @@ LAND = (
     "开发商拿了地不盖房，一直空着长草",
 )
 #: A fourth, held out by its text's hash: it measures the proposal and teaches nothing.
-LAND_HELD = "我们村那块地被开发商圈了好几年一直闲着不动工"
+#: (Stop 28's rule for land enclosed, 圈了 + 村, routes 我们村那块地被开发商圈了好几年… to
+#: 国土分局 now, so it is no correction; a wording still sent to 建设局 stands in.)
+LAND_HELD = "我们村那块地被开发商占着七八年一直闲着不动工"
 #: One person twice to the labour bureau: too few corrections and people to learn from.
 ONE_PERSON = ("小区路灯坏了一个月没人修", "楼道里堆满杂物没人管")
 

@@ -1,9 +1,11 @@
-"""Stop 27: the learnt letter model (nlp/letter_model.py) raises letters the rubric under-rates.
+"""Stops 27–28: the learnt letter model (nlp/letter_model.py) raises letters the rubric under-rates.
 
 The wordings below are our own (no labelled letter's text): a collective action told
-in a letter that no rubric list names as a crowd (养殖户 is no crowd word), a routine
-complaint, a short message. The leave-one-set-out figures are in docs/severity.md
-("Stop 27: the letter model"); this file guards the shipped weights and the behaviour.
+in a letter that no rubric list names as a crowd (养殖户 is no crowd word), residents'
+anger at a polluter and a contractor's threat to go higher told in a writer's words
+(stop 28's medium head), routine complaints and requests, a short message. The
+leave-one-set-out figures are in docs/severity.md ("Stop 27: the letter model",
+"Stop 28"); this file guards the shipped weights and the behaviour.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from nlp.classify import classify
 from nlp.letter_model import default_letter_model, letter_features, raise_letter
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
-from nlp.rubric_level import Severity
+from nlp.rubric_level import Severity, rubric_assessment
 from nlp.severity import assess_severity
 
 DATA = Path(__file__).parent / "data"
@@ -32,6 +34,61 @@ LAMP = (
     "老人孩子走路容易摔倒。我打过几次电话给物业，物业说不归他们管，请问这个路灯应该由哪个部门负责"
     "维修？希望有关部门尽快处理，谢谢。"
 )
+
+
+SMOKE = (
+    "化工厂偷排废气，周边居民苦不堪言\n尊敬的领导：我们是河东小区的居民。小区旁边的化工厂每到晚上就偷偷"
+    "排放废气，气味刺鼻，很多老人孩子咳嗽头晕，严重影响大家的身体健康。我们多次打电话向环保部门反映，每次"
+    "来人看一看就走了，至今没有任何处理。小区居民怨声载道，民愤极大，请上级领导派人调查，还我们一个干净的环境。"
+)
+CONTRACTOR = (
+    "关于拖欠工程款的反映\n我是一名包工头，去年给镇上的一家公司做了四个月的土方工程，工程款二十多万元至今"
+    "没有结清。我多次找公司老板，他总是推说资金困难。我手下的工人天天找我要钱，年关将至，我真的心寒。如果"
+    "这事还不解决好，我只能继续告上去，到时候出了什么事谁负责？请领导帮忙督促公司尽快付款。"
+)
+TRANSFER = (
+    "关于孩子转学手续的咨询\n您好，我家孩子今年九月要从外地转回本市读初二，请问需要准备哪些材料？户口在"
+    "本市，房子是租的，租房合同已经在社区备案，孩子的学籍档案也已经调出来了。学校说要教育局的批条，教育局说"
+    "要先找学校，我跑了几趟都没办成，请问正确的流程是什么？谢谢。"
+)
+POTHOLES = (
+    "关于小区门口道路坑洼的建议\n您好，我们小区门口的那段路坑坑洼洼已经一年多了，下雨天积水很深，居民出行"
+    "很不方便，电动车经过容易滑倒。之前给物业说过，物业说这段路归市政管。希望有关部门能安排人来看一看，找个"
+    "时间修补一下路面，顺便把路边的排水沟清理一下，谢谢。"
+)
+
+
+@pytest.mark.parametrize(
+    ("letter", "words"),
+    [(SMOKE, {"怨声载道", "身体健康"}), (CONTRACTOR, {"告上去", "心寒"})],
+)
+def test_a_low_letter_telling_anger_or_a_threat_to_go_higher_is_raised_to_medium(
+    letter: str, words: set[str]
+) -> None:
+    """Stop 28's medium head: many residents' anger at a danger to their health, one
+    contractor's threat to take it higher — medium by the rubric, low by its lists."""
+    rub = default_rubric()
+    text = danger_text(letter)
+
+    assert rubric_assessment(text, rub).level == "low"
+    s = assess_severity(letter)
+    assert s.level == "medium"
+    assert s.families[-1] == "letter_model"
+    # The officer sees the words that set the level, each a piece of the letter.
+    assert words <= set(s.reasons)
+    assert all(r in letter for r in s.reasons)
+
+
+@pytest.mark.parametrize("letter", [LAMP, TRANSFER, POTHOLES])
+def test_routine_requests_told_in_a_letter_stay_low(letter: str) -> None:
+    s = assess_severity(letter)
+    assert s.level == "low"
+    assert "letter_model" not in s.families
+
+
+def test_one_word_of_anger_alone_does_not_raise_a_routine_letter() -> None:
+    s = assess_severity(LAMP + "物业这样推来推去，让人心寒。")
+    assert s.level == "low"
 
 
 def test_a_collective_visit_told_in_a_letter_is_raised_to_high_with_its_words() -> None:
@@ -55,7 +112,7 @@ def test_a_short_message_is_never_read_by_the_letter_model() -> None:
     assert "letter_model" not in assess_severity(short).families
 
 
-def test_the_model_raises_a_low_or_medium_letter_to_high_and_nothing_else() -> None:
+def test_the_model_raises_to_medium_or_high_and_lowers_nothing() -> None:
     rub = default_rubric()
     text = danger_text(FARMERS)
     for level in ("high", "critical"):
@@ -65,6 +122,13 @@ def test_the_model_raises_a_low_or_medium_letter_to_high_and_nothing_else() -> N
         found = Severity(level, ("上访",), None, False, ("上访",), ("gathering",))
         raised = raise_letter(text, rub, found)
         assert raised.level == "high" and raised.families == ("gathering", "letter_model")
+    # A medium head's letter: low becomes medium; medium and above stay as found.
+    smoke = danger_text(SMOKE)
+    for level in ("medium", "high", "critical"):
+        found = Severity(level, ("x",), None, False, ("x",), ())
+        assert raise_letter(smoke, rub, found) is found
+    low = Severity("low", (), None, False, (), ())
+    assert raise_letter(smoke, rub, low).level == "medium"
 
 
 def test_a_low_letter_that_says_the_matter_is_over_is_not_raised() -> None:
@@ -79,7 +143,9 @@ def test_a_letter_whose_features_name_no_word_is_not_raised() -> None:
     feats = {"len300": "", "len600": "", "len1000": ""}
     assert model.reasons(feats, "high") == ()
     text = danger_text(LAMP)
-    assert set(letter_features(text, default_rubric())) <= {"repeat", "len300"}
+    feats = letter_features(text, default_rubric())
+    assert set(feats) <= {"repeat", "len300", "many"}
+    assert model.level(feats) is None
 
 
 @pytest.mark.skipif(not (EVAL / "teddy2020-dev.tsv").is_file(), reason="letters' texts absent")
@@ -91,25 +157,32 @@ def test_the_shipped_weights_are_what_training_gives() -> None:
 
 
 @pytest.mark.skipif(not (EVAL / "teddy2020-dev.tsv").is_file(), reason="letters' texts absent")
-def test_leave_one_set_out_the_model_lifts_high_letters_and_keeps_over_rating_in_check() -> None:
-    """R1+R2+R3 pooled, each set scored by a model trained on the other two (weights and
-    threshold): without the model exact 421, over 79, under 20, high at high 13/20; with it
-    exact 421, over 81, under 18, high at high 15/20 (the rubric's figures are in-sample:
-    its lists were tuned on these sets)."""
-    from nlp.letter_train import cross_validate, figures, load_letters
+def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> None:
+    """R1–R4 and R4plus (810), each set scored by a model trained on the others (weights
+    and thresholds, priced on the random samples R1–R4 only). Without the model (the
+    rubric, in-sample on R1–R3): under 94, over 98, high at high 19/57, medium at medium or
+    above 83/137; on the random samples (740) under 57, over 97. With it (stop 28): under
+    77, over 125, high 29/57, medium 90/137; random samples under 51, over 118."""
+    from nlp.letter_train import PLUS_SETS, cross_validate, figures, load_letters
 
     sets = cross_validate(load_letters(DATA, EVAL))
     before = figures([p for s in sets for p in s.before])
     after = figures([p for s in sets for p in s.after])
-    assert (before["under"], before["over"], before["high_reached"]) == (20, 79, 13)
-    assert after["under"] <= 18 and after["high_reached"] >= 15
-    assert after["over"] <= before["over"] + 4
-    assert after["exact"] >= before["exact"] - 2
+    assert (before["under"], before["over"], before["high_reached"]) == (94, 98, 19)
+    assert before["medium_reached"] == 83
+    assert after["under"] <= 77 and after["high_reached"] >= 29
+    assert after["medium_reached"] >= 90
+    assert after["over"] <= 125
+    random = figures([p for s in sets if s.name not in PLUS_SETS for p in s.after])
+    assert random["under"] <= 51 and random["over"] <= 118
 
 
 OWN_LETTERS = (
     FARMERS,
     LAMP,
+    SMOKE,
+    CONTRACTOR,
+    TRANSFER,
     "关于退休待遇的反映\n我们是原县纺织厂的退休职工，共有六十多人，退休后养老金一直按最低标准发放，"
     "多次到县人社局反映，至今没有答复。大家商量着下周一起去市里，请领导给个说法。我们不想闹事，"
     "只想要回应得的待遇。",
@@ -137,7 +210,7 @@ def test_the_runtime_check_gives_what_every_feature_gives(letter: str) -> None:
 @pytest.mark.skipif(not (EVAL / "teddy2020-dev.tsv").is_file(), reason="letters' texts absent")
 def test_training_reads_each_labelled_letter_as_the_classifier_rates_it() -> None:
     """The trainer's level of a text with the letter model (base, features, the raise) is
-    the classifier's own level of it, for all 520 labelled texts: the leave-one-set-out
+    the classifier's own level of it, for all 810 labelled texts: the leave-one-set-out
     figures measure what runs."""
     from nlp.letter_train import _combined, _texts, load_letters
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from nlp.classify import classify
-from nlp.rubric import RUBRIC_PATH, RubricError, default_rubric, load_rubric, parse_rubric
+from nlp.rubric import RUBRIC_PATH, default_rubric, load_rubric
+from nlp.rubric_model import RubricError
+from nlp.rubric_parse import parse_rubric
 from nlp.severity import LEVELS, assess_severity
 
 DATA = Path(__file__).parent / "data"
@@ -162,7 +164,10 @@ def test_severity_imports_one_way() -> None:
     assert "nlp.severity" in _nlp_imports("classify")
     for module in ("severity", "families", "rubric", "emergency", "intent"):
         assert not {"nlp.classify", "nlp.lexicon"} & _nlp_imports(module), module
-    assert _nlp_imports("rubric") == set()
+    # The rubric reads configuration only: its model and validation, nothing else of nlp.
+    assert _nlp_imports("rubric_model") == set()
+    assert _nlp_imports("rubric_parse") == {"nlp.rubric_model"}
+    assert _nlp_imports("rubric") == {"nlp.rubric_model", "nlp.rubric_parse"}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,11 @@ Each was scored by the lead on main before stop 27's triage and routing merges a
 merged result (tests/data/README.md, docs/severity.md and docs/classifier.md, "Stop 27"). These
 guards keep the level reached; once anyone tunes on a set they are no new estimate.
 Set l is tuning data since branch i13y (after the lead's unseen scoring): its guards are at
-the level reached in-sample there, the unseen figures kept in their docstrings.
+the level reached in-sample there, the unseen figures kept in their docstrings. Probes O and P
+are tuning data since stop 28 (branch i14l), guarded the same way.
+R4 and R4plus are **training data of the letter model since stop 28** (branch i13z, released
+by the lead; `minqing triage letters-train`): their guards are at the in-sample level
+reached there, the held-out figures kept in their docstrings.
 """
 
 from __future__ import annotations
@@ -84,46 +88,60 @@ def test_set_l_emergencies_and_small_talk_stay_where_they_were_scored() -> None:
         # 26's bureau table (main f143f84) room 217 (0.904), bureau 205 (0.854), confidence
         # >= 0.8 right 162/169 = 0.959; with stop 27's retrained table (scored by the lead
         # before it was switched on, i14k) room 220 (0.917), bureau 210 (0.875), 147/151 =
-        # 0.974. Targets room 0.93, bureau 0.90: missed.
-        ("probe_o_citizen_messages.tsv", 220, 210, 147, 0.97),
+        # 0.974. Targets room 0.93, bureau 0.90: missed. Tuning data since stop 28 (i14l):
+        # in-sample room 240, bureau 240, 168/168.
+        ("probe_o_citizen_messages.tsv", 238, 238, 165, 0.98),
         # Probe P (200, half message-board posts), unseen: stop 26's table room 181 (0.905),
         # bureau 168 (0.840), 141/147 = 0.959; stop 27's table room 180 (0.900), bureau 175
-        # (0.875), 142/145 = 0.979.
-        ("probe_p_citizen_messages.tsv", 180, 175, 142, 0.97),
+        # (0.875), 142/145 = 0.979. Tuning data since stop 28 (i14l): in-sample room 199,
+        # bureau 199, 154/154.
+        ("probe_p_citizen_messages.tsv", 197, 197, 153, 0.98),
     ],
 )
-def test_probes_o_and_p_stay_where_they_were_scored(
+def test_probes_o_and_p_hold_their_tuned_level(
     name: str, room: int, bureau: int, sure_right: int, sure_share: float
 ) -> None:
+    """Probes O and P are TUNING data since stop 28 (branch i14l): their misses were read and
+    answered by classes of duty wording (docs/classifier.md, "Stop 28";
+    tests/test_nlp_routing_stop28.py), so these bars are in-sample, a little below the level
+    reached, and no estimate. Their unseen figures are in the comments above; the lead's
+    newer probe is the unseen check."""
     assert_probe_holds(name, room, bureau, sure_right, sure_share)
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
 def test_r4_letters_stay_where_they_were_scored() -> None:
-    """R4 (220 random letters: low 169, medium 36, high 15), held out: on main f143f84 exact
-    0.755, over-rated 18, under-rated 36 = 0.164, high at high 1/15; merged stop 27 (the letter
-    model) exact 0.755, over 18, under 36, high at high 2/15, medium at medium or above 13/36
-    (14 before). Missed, badly: under-rating target 0.05. No letter is a danger now; none
-    gets an emergency line."""
+    """R4 (220 random letters: low 169, medium 36, high 15), held out until stop 27: on main
+    f143f84 exact 0.755, over-rated 18, under-rated 36 = 0.164, high at high 1/15; merged stop
+    27 (the letter model) exact 0.755, over 18, under 36, high at high 2/15, medium at medium
+    or above 13/36 (14 before). Training data of the letter model since stop 28 (in-sample,
+    no estimate): exact 174 = 0.791, over 21, under 25 = 0.114, high at high 2/15, medium at
+    medium or above 24/36. No letter is a danger now; none gets an emergency line."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r4.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 220
-    assert sum(g == want for g, want in got) >= 166
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 18
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 36
+    assert sum(g == want for g, want in got) >= 174
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 21
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 25
+    medium = [g for g, want in got if want == "medium"]
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 24
     assert not [r for r in rows if r["danger_now"] == "1"]
     assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
 def test_r4plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
-    """R4plus (70: medium 45, high 22, critical 3), held out: rated at least as labelled on main
-    f143f84 33, merged stop 27 37 (high at high 5/22 -> 9/22; critical 1/3 -> 1/3)."""
+    """R4plus (70: medium 45, high 22, critical 3), held out until stop 27: rated at least as
+    labelled on main f143f84 33, merged stop 27 37 (high at high 5/22 -> 9/22; critical 1/3 ->
+    1/3). Training data of the letter model since stop 28 (in-sample): 52, high at high
+    12/22, medium at medium or above 39/45."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r4plus.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 70 and all(want != "low" for _, want in got)
-    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 37
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 52
     high = [g for g, want in got if want == "high"]
-    assert sum(RANK[g] >= RANK["high"] for g in high) >= 9
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 12
+    medium = [g for g, want in got if want == "medium"]
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 39

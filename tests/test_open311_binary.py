@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import select
 
 from storage.models import Case
+from tests.emergencykit import tells_to_call
 from tests.formkit import Site, form_token
 from tests.open311kit import Open311Api
 from tests.test_citizen_form import site  # noqa: F401 (fixture)
@@ -77,7 +78,7 @@ async def test_open311_refuses_binary_description_with_a_clear_400(api: Open311A
         },
     )
     assert resp.status == 201, await resp.text()
-    assert "119" in (await resp.json())[0]["service_notice"]
+    assert tells_to_call((await resp.json())[0]["service_notice"], "119")
     async with api.db.session() as s:
         cases = list((await s.scalars(select(Case).order_by(Case.id))).all())
     assert [c.priority for c in cases] == ["normal", "critical"]

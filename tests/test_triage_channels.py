@@ -25,6 +25,7 @@ from bot.web.open311 import Open311Context, add_open311_routes
 from config.district import District
 from storage.db import Database
 from storage.models import Case, Person
+from tests.emergencykit import tells_to_call
 from tests.factories import START, chief, citizen, event_types, events, make_service, officer
 from tests.factories import outbox as outbox_rows
 
@@ -156,7 +157,7 @@ async def test_open311_notice_starts_with_the_emergency_line(
     body = await resp.json()
     assert resp.status == 201, body
     notice = body[0]["service_notice"]
-    assert notice.startswith("⚠️") and "110" in notice and "12110" in notice
+    assert notice.startswith("⚠️") and tells_to_call(notice, "110") and "12110" in notice
     assert body[0]["service_request_id"] in notice
     case = await _only_case(site.db)
     assert case.severity == "critical"

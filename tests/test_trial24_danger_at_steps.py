@@ -12,6 +12,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT
 
 CITIZEN = 2401
@@ -37,7 +38,7 @@ async def test_citizen_danger_at_each_request_step_is_an_emergency(kit: BotKit) 
     filed: list[str] = []
     for danger, line, next_step in ((LIFT, "119", "可选 2/3"), (KNIFE, "110", "可选 3/3")):
         action = citizen.send_text(danger)
-        await citizen.wait_for_message(lambda m, n=line: n in m.content, WAIT, since=action)
+        await citizen.wait_for_message(calls(line), WAIT, since=action)
         await citizen.wait_for_message(lambda m: "草稿已保留" in m.content, WAIT, since=action)
         await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT, since=action)
         filed.append(danger)
@@ -53,7 +54,7 @@ async def test_citizen_danger_at_each_request_step_is_an_emergency(kit: BotKit) 
         # ... and skipping it moves on.
         await kit.say(citizen, "跳过", next_step)
     action = citizen.send_text(FIRE)
-    await citizen.wait_for_message(lambda m: "119" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("119"), WAIT, since=action)
     await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT, since=action)
     after = [m for m in citizen.transcript() if m.message_id > (action.message_id or 0)]
     assert all("还是另一个问题" not in m.content for m in after)
@@ -72,7 +73,7 @@ async def test_officer_danger_at_the_place_and_count_steps_is_a_new_warning(kit:
     (first,) = await kit.cases()
 
     action = officer.send_text(GAS)
-    await officer.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await officer.wait_for_message(calls("110"), WAIT, since=action)
     await officer.wait_for_message(lambda m: "特别重大" in m.content, WAIT, since=action)
     await officer.wait_for_message(lambda m: "没有受影响" in m.content, WAIT, since=action)
     old, gas = await kit.cases()
@@ -82,7 +83,7 @@ async def test_officer_danger_at_the_place_and_count_steps_is_a_new_warning(kit:
     # Still at the place step of the first warning: the next answer is its place.
     await kit.say(officer, "东城街道和平社区", "可选 2/3")
     action = officer.send_text(BLAST)
-    await officer.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await officer.wait_for_message(calls("110"), WAIT, since=action)
     await officer.wait_for_message(lambda m: "没有受影响" in m.content, WAIT, since=action)
     after = [m for m in officer.transcript() if m.message_id > (action.message_id or 0)]
     assert all("没有看懂人数" not in m.content for m in after)

@@ -14,6 +14,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 OFFICER = 2421
 PARKING = "和平社区有两户邻居因为停车位吵架，互相骂了几句"
@@ -69,7 +70,7 @@ async def test_warn_text_or_warn_asks_and_danger_files_at_once(kit: BotKit) -> N
 
     # Danger now does not wait for a question: filed, and the proposal kept.
     action = officer.send_command(f"/warn {GAS}")
-    await officer.wait_for_message(lambda m: "119" in m.content, WAIT, since=action)
+    await officer.wait_for_message(calls("119"), WAIT, since=action)
     await officer.wait_for_message(lambda m: "仍保留" in m.content, WAIT, since=action)
     (gas,) = await kit.cases()
     assert gas.original_text == GAS and gas.severity == "critical"

@@ -12,6 +12,7 @@ from config.district import District
 from storage.enums import Role
 from storage.models import OutboxMessage
 from tests.botkit import BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_bot_station import CITIZEN, DESK
 
 
@@ -58,7 +59,7 @@ async def test_t11_the_same_text_twice_is_filed_and_both_sides_are_told(kit: Bot
     await file_any(kit, citizen_, "小区门口的路灯坏了一个多月了，晚上很黑")
     danger = "救命，楼道着火了，烟很大"
     before = len(await kit.cases())
-    await kit.say(citizen_, danger, "119")
+    await kit.say(citizen_, danger, calls("119"))
     assert len(await kit.cases()) == before + 1  # filed at once
     fire = (await kit.cases())[-1]
     await kit.say(citizen_, danger, "补充说明已加入")

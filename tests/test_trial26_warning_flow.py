@@ -16,6 +16,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import EMERGENCY_LINE, calls
 
 OFFICER = 2611
 CHIEF = 2612
@@ -39,8 +40,8 @@ async def test_a_critical_warning_in_the_guided_flow_is_filed_at_once(kit: BotKi
     action = officer.send_text(ROOF)
     # An officer reports someone else at risk: the police line first (trial 28 P3). The
     # line is matched as a line, not by digits a case number may hold (MQ20261207 has 120).
-    line = await officer.wait_for_message(lambda m: "请立即拨打" in m.content, WAIT, since=action)
-    assert "110" in line.content.split("\n", 1)[0]
+    line = await officer.wait_for_message(calls("110"), WAIT, since=action)
+    assert calls("110")(line) and EMERGENCY_LINE in line.content.split("\n", 1)[0]
     receipt = await officer.wait_for_message(
         lambda m: "预警已报送" in m.content, WAIT, since=action
     )

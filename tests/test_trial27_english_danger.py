@@ -21,6 +21,7 @@ from config.district import District
 from nlp.english_danger import read
 from storage.models import Case, CaseEvent
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.open311kit import URL, Open311Api
 from tests.test_trial26_open311 import api  # noqa: F401 (fixture)
 
@@ -89,8 +90,8 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 async def test_the_bot_files_english_danger_as_critical(kit: BotKit) -> None:
     citizen = kit.user(2751, "John")
     action = citizen.send_text("Help! There is a fire in my building")
-    answer = await citizen.wait_for_message(lambda m: "119" in m.content, WAIT, since=action)
-    assert "119" in answer.content
+    answer = await citizen.wait_for_message(calls("119"), WAIT, since=action)
+    assert answer.content.startswith("⚠️")
     (case,) = await kit.cases()
     assert case.severity == "critical"
     assert case.owning_unit_id == kit.district.bureaus["police"].station_id

@@ -16,6 +16,7 @@ import pytest
 from config.district import District
 from storage.enums import CaseStatus, Role
 from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 2551
@@ -45,7 +46,7 @@ async def test_danger_typed_as_a_note_is_also_an_emergency(kit: BotKit) -> None:
     listing = await kit.say(citizen, "/status", "您反映的问题")
     await kit.press(citizen, listing, f"补充说明 {tail}", "请直接发送要补充")
     action = citizen.send_text(FIRE)
-    await citizen.wait_for_message(lambda m: "119" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("119"), WAIT, since=action)
     await citizen.wait_for_message(lambda m: "补充说明已加入" in m.content, WAIT, since=action)
     cases = await kit.cases()
     assert len(cases) == 2
@@ -71,7 +72,7 @@ async def test_danger_typed_as_the_follow_up_comment_is_also_an_emergency(kit: B
     question = await citizen.wait_for_message(lambda m: "解决了吗" in m.content, WAIT)
     await kit.press(citizen, question, "未解决", "简要说明")
     action = citizen.send_text(KNIFE)
-    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("110"), WAIT, since=action)
     # The comment is kept with the answer: the case is reopened.
     stored = await kit.case(case.id)
     assert stored.status == CaseStatus.REOPENED
@@ -151,7 +152,7 @@ async def test_a_jump_threat_as_the_comment_gets_the_crisis_line(kit: BotKit) ->
     await citizen.wait_for_message(
         lambda m: kit.district.crisis_hotline in m.content, WAIT, since=action
     )
-    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("110"), WAIT, since=action)
     assert (await kit.case(case.id)).status == CaseStatus.REOPENED
     cases = await kit.cases()
     assert len(cases) == 2 and cases[-1].original_text == JUMP

@@ -16,6 +16,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT
 
 CITIZEN = 1601
@@ -36,7 +37,7 @@ async def test_citizen_emergency_at_a_step_is_filed_and_the_request_kept(kit: Bo
     await kit.press(citizen, proposal, "提交", "可选 1/3")
 
     action = citizen.send_text(DROWNING)
-    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("110"), WAIT, since=action)
     kept = await citizen.wait_for_message(lambda m: "草稿已保留" in m.content, WAIT, since=action)
     assert "公司拖欠我三个月工资" in kept.content
     await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT, since=action)
@@ -62,7 +63,7 @@ async def test_officer_emergency_at_the_proposal_is_filed_and_the_draft_kept(
     proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
 
     action = officer.send_text(KNIFE)
-    await officer.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await officer.wait_for_message(calls("110"), WAIT, since=action)
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, WAIT, since=action)
     assert "特别重大" in filed.content
     kept = await officer.wait_for_message(lambda m: "仍保留" in m.content, WAIT, since=action)

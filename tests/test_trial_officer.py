@@ -10,6 +10,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import KNIFE, BotKit, sqlite_bot
+from tests.emergencykit import calls
 
 OFFICER = 3101
 CHIEF = 2101
@@ -29,7 +30,7 @@ async def test_trial_one_shot_warning_of_danger_shows_the_emergency_line(kit: Bo
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     action = officer.send_text(f"/warn {KNIFE}")
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
-    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    line = await officer.wait_for_message(calls("110"), 10, since=action)
     assert "特别重大" in filed.content
     # The line to call comes first: the warning reaches the station, not the police.
     replies = [m for m in officer.transcript() if m.from_bot]
@@ -41,7 +42,7 @@ async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotK
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(KNIFE)
-    line = await officer.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    line = await officer.wait_for_message(calls("110"), 10, since=action)
     # Danger now is filed at once (trial 26 T24): the line first, then the receipt.
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     replies = [m for m in officer.transcript() if m.from_bot]
@@ -99,7 +100,7 @@ async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
     assert "/warn" not in mine.content and "/status" in mine.content
     # Danger now: the emergency line first, then filed at once as a citizen's text would be.
     action = citizen.send_text("/warn 有人拿刀砍人，有人受伤了")
-    line = await citizen.wait_for_message(lambda m: "110" in m.content, 10, since=action)
+    line = await citizen.wait_for_message(calls("110"), 10, since=action)
     told = await citizen.wait_for_message(lambda m: "按群众诉求登记" in m.content, 10, since=action)
     receipt = await citizen.wait_for_message(lambda m: "已登记" in m.content, 10, since=action)
     (case,) = await kit.cases()

@@ -23,6 +23,7 @@ from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
 from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 1501
@@ -99,7 +100,7 @@ async def test_a_critical_case_is_not_withdrawn_by_a_tap(kit: BotKit) -> None:
     citizen = kit.user(CITIZEN, "王芳")
     desk = kit.user(CHIEF, "分派台")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
-    await kit.say(citizen, KNIFE, "110")
+    await kit.say(citizen, KNIFE, calls("110"))
     await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT)
     await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
     (case,) = await kit.cases()

@@ -18,14 +18,8 @@ from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import (
-    KNIFE,
-    WAIT,
-    BotKit,
-    critical_case_at_police,
-    police_chief,
-    sqlite_bot,
-)
+from tests.botkit import KNIFE, WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
 CITIZEN = 2541
@@ -104,7 +98,7 @@ async def test_skip_cancel_and_leaving(kit: BotKit) -> None:
     await _ask(kit, citizen, case)
     action = citizen.send_text(KNIFE)
     await citizen.wait_for_message(lambda m: "没有撤回" in m.content, WAIT, since=action)
-    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await citizen.wait_for_message(calls("110"), WAIT, since=action)
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
 
     # A reason too long is asked again (kept waiting), then 跳过 withdraws with none.

@@ -45,6 +45,13 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch not in " -_\t")
 
 
+def looks_like_invite(code: str) -> bool:
+    """Whether ``code`` has an invite code's shape (its length, its alphabet): a
+    ``/start`` deep link's payload of another shape is no invite (a campaign tag)."""
+    normal = normalise_code(code)
+    return len(normal) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in normal)
+
+
 def hash_code(code: str) -> str:
     """The stored form of a code."""
     return hashlib.sha256(normalise_code(code).encode("ascii", "ignore")).hexdigest()

@@ -119,6 +119,8 @@ class EventType(StrEnum):
     WITHDRAW_REQUESTED = "withdraw_requested"
     #: 补充说明: the reporter added information to the filed case (note: the text).
     NOTE_ADDED = "note_added"
+    #: 办理记录: a handler's words on the case, a reply to its card (note: the text).
+    STAFF_NOTE = "staff_note"
 
 
 class TimerKind(StrEnum):

@@ -28,14 +28,17 @@ EVENT_WORDS = {
 }
 #: A card sent as a new message (a unit newly made responsible by an escalation).
 NEW_CARD = "新转来的案件"
+#: A card the owning unit's person has not received yet (bound after the filing, say).
+NEW_CASE = "新案件"
 
 _TAG = re.compile(r"^【([^】]{1,12})】")
 
 
-def event_words(text: str, is_card: bool) -> str:
-    """What a held row tells, in a few words (its head tag, or a new card)."""
+def event_words(text: str, is_card: bool, *, owner: bool = False) -> str:
+    """What a held row tells, in a few words (its head tag, or a new card: for the
+    owning unit's person a case not seen yet, for another unit one passed on to it)."""
     if is_card:
-        return NEW_CARD
+        return NEW_CASE if owner else NEW_CARD
     match = _TAG.match(text)
     if match is None:
         return "新通知"
@@ -56,6 +59,8 @@ class DigestItem:
         events: what happened, in words, in order (no repeats).
         action: the one thing the recipient should do (None for a reporter).
         reporter_lines: for the case's reporter, the first line of each notice.
+        new_card: the recipient has not got the case's card yet (it comes with 查看).
+        photos: the case's photos not sent to the recipient yet (they follow the card).
     """
 
     number: str
@@ -66,6 +71,8 @@ class DigestItem:
     action: str | None
     events: list[str] = field(default_factory=list)
     reporter_lines: list[str] = field(default_factory=list)
+    new_card: bool = False
+    photos: int = 0
 
 
 _RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -82,9 +89,12 @@ def _short(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
     """The digest for one person: staff get each case's event and the action it needs;
-    a reporter gets the news of each of their cases. More urgent cases first; what does
-    not fit is counted, with the way to see it (/pending, /status)."""
-    ordered = sorted(items, key=lambda i: -_RANK.get(i.severity, 0))
+    a reporter gets the news of each of their cases. More urgent cases first (a case
+    new to the recipient first within its level); what does not fit is counted, with
+    the way to see it (/pending, /status). A case whose card or photos the recipient has
+    not got says so: they come with 查看."""
+    # More urgent first; within a level, a case the recipient has not seen yet first.
+    ordered = sorted(items, key=lambda i: (-_RANK.get(i.severity, 0), not i.new_card))
     if handler:
         urgent = sum(1 for i in ordered if i.severity == "high")
         head = f"【待办汇总】本轮到期提醒共{len(ordered)}件" + (
@@ -92,6 +102,11 @@ def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
         )
         head += "，请逐件处理："
         tail = "发送 /pending 查看全部待办；点下方「查看」打开案件卡片办理。"
+        if any(i.new_card or i.photos for i in ordered):
+            tail = (
+                "新案件的卡片和照片在点「查看」后发送。"
+                "发送 /pending 查看全部待办；点下方「查看」打开案件卡片办理。"
+            )
         more = "……另有{n}件未列出，请发送 /pending 查看。"
     else:
         head = f"【进展汇总】您报送的{len(ordered)}件事项有新进展："
@@ -103,8 +118,9 @@ def digest_text(items: Sequence[DigestItem], *, handler: bool) -> str:
     for n, item in enumerate(ordered, 1):
         if handler and item.events:
             level = f"（{item.severity_label}）" if item.severity == "high" else ""
+            photos = f"（附照片{item.photos}张）" if item.photos else ""
             block = (
-                f"{n}. {item.number}{level} {'、'.join(item.events)}"
+                f"{n}. {item.number}{level} {'、'.join(item.events)}{photos}"
                 + (f" → {item.action}" if item.action else "")
                 + f"\n   {_short(item.snippet_of)}"
             )

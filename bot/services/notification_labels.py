@@ -71,6 +71,7 @@ EVENT_LABELS = {
     "withdrawn": "群众撤回",
     "withdraw_requested": "申请撤回",
     "note_added": "补充说明",
+    "staff_note": "办理记录",
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",

@@ -286,7 +286,7 @@ def follow_up_markup(
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """The case card shown to the people who handle or watch a case."""
     head = f"【{view.kind_label}】{view.number}"
-    if view.kind == "warning" or view.severity == "critical":
+    if view.kind == "warning" or view.severity in ("critical", "high"):
         head += f"（{view.severity_label}）"
     lines = [head, f"状态：{view.status_label}"]
     if view.overdue:

@@ -228,7 +228,7 @@ def is_self_harm(text: str) -> bool:
 
     For where only the text is at hand (/status): such a case shows its reporter
     neither a deadline nor the station's note. The service itself tells a self-harm
-    case by its ``registered`` event (``emergency = self_harm``, ``CaseTx._self_harm``).
+    case by its ``registered`` event (``emergency = self_harm``, ``CasePublish._self_harm``).
     """
     norm = _danger_words(text)
     if not any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):

@@ -82,6 +82,7 @@ def address_or_problem_keyboard() -> ReplyKeyboardMarkup:
 
 ANOTHER_PROBLEM_KEPT = "好的，这个问题先记下，提交本问题后接着处理。"
 
+PHONE_DECLINED = "好的，不留电话也可以办理，办理进展会通过本机器人通知您。"
 BAD_PHONE_DIGITS = (
     "电话号码位数不对：手机号是以 1 开头的 11 位数字（例如 13800138000），"
     "座机请带区号（例如 0532-83912345）。请重新输入，或点「跳过」。"
@@ -166,3 +167,16 @@ def emergency_step_over(number: str) -> str:
 def emergency_skipped(number: str) -> str:
     """跳过 (or nothing usable)."""
     return f"好的。编号 {number} 已登记，工作人员会尽快处理。情况危急请直接拨打报警电话。"
+
+
+# --- 不是这个部门 / 不对 / 换一个 while a draft is open (dfx21) ----------------------------
+
+#: Above the bureau picker a correction of the office opens; the text is not added.
+OFFICE_CORRECTION = (
+    "好的，您的问题描述保持不变。请选择负责的部门"
+    "（点「« 返回」回到原来的建议；如需补充问题情况，请直接发送）："
+)
+#: Said first when the correction came in a step after 提交 (the step's keyboard goes).
+OFFICE_CORRECTION_STEPS = (
+    "已暂停填写，先重新选择部门；已填写的内容会保留，选好部门后点「提交」继续。"
+)

@@ -26,6 +26,7 @@ Public API::
     await service.answer_follow_up(case_id, citizen_id, solved, satisfaction, comment=None,
                                    channel, expected_version=None) -> CaseView
     await service.add_reporter_note(reporter_id, case_id, text, channel) -> CaseView  # 补充说明
+    await service.add_staff_note(actor_id, case_id, text, channel) -> CaseView  # 办理记录
     await service.level_choice(actor_id, case_id) -> LevelChoice      # 更改等级 picker
     await service.change_level(actor_id, case_id, level, reason=None, channel) -> CaseView
     await service.withdraw(reporter_id, case_id, reason=None, channel,
@@ -117,6 +118,7 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
+from bot.services.cases.staff_notes import CaseStaffNotes
 from bot.services.cases.warning_intake import CaseWarningIntake
 
 __all__ = [
@@ -155,6 +157,7 @@ class CaseService(
     CaseEscalation,
     CaseExtension,
     CaseReporterActs,
+    CaseStaffNotes,
     CaseDigest,
 ):
     """Domain services for cases. One instance per process; safe to share.

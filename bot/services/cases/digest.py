@@ -7,8 +7,13 @@ At the end of the pass :meth:`CaseDigest.fold_digests` looks at every held row:
 a chat whose held rows concern one case gets them as they are (with their
 buttons); a chat with several cases gets one digest message instead, listing each
 case with what happened and the one action it needs, with a 查看 button per case
-(at most :data:`MAX_BUTTONS`). The rows stay in the outbox (``folded``), and the
-events in the case log: the digest changes the delivery only (trial 28 P4).
+(at most :data:`MAX_BUTTONS`, but every case whose card the person has not got
+yet has one, first). The rows stay in the outbox (``folded``), and the events in
+the case log: the digest changes the delivery only (trial 28 P4).
+
+A card or photos folded were never sent: 查看 sends the card, and
+:meth:`CaseDigest.photos_on_open` the photos that chat has not got, by their
+file_id through the outbox (dfx21; they used to be lost for that chat).
 """
 
 from __future__ import annotations
@@ -24,16 +29,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases.permissions import CRITICAL
-from bot.services.cases.tx import OUTBOX_ROWS, CaseTx
+from bot.services.cases.publish import OUTBOX_ROWS
+from bot.services.cases.tx import CaseTx
 from bot.services.notification_digest import DigestItem, digest_text, event_words
 from storage import outbox_digest
 from storage.models import Case, OutboxMessage, Person
-from storage.outbox import KIND_CARD, outbox_row
+from storage.outbox import KIND_CARD, KIND_PHOTOS, outbox_row
 
 #: How long held rows wait for the fold at the latest (if the pass never ends).
 HOLD = timedelta(minutes=10)
-#: 查看 buttons under a digest, two per row.
+#: 查看 buttons under a digest, two per row (cases new to the person may add more).
 MAX_BUTTONS = 8
+#: At most this many buttons in all (Telegram takes 100 per keyboard).
+MAX_NEW_BUTTONS = 40
 
 #: The one action a handler's digest line asks for, by the first button they have.
 _ACTION_WORDS: list[tuple[CaseAction, str]] = [
@@ -98,6 +106,7 @@ class CaseDigest(CaseTx):
             c.id: c for c in (await s.scalars(select(Case).where(Case.id.in_(case_ids)))).all()
         }
         items: dict[int, DigestItem] = {}
+        photos: dict[int, set[str]] = defaultdict(set)
         handler = False
         for row in rows:
             case = cases.get(row.case_id or 0)
@@ -121,8 +130,18 @@ class CaseDigest(CaseTx):
                     item.reporter_lines.append(line)
                 continue
             handler = True
-            words = event_words(row.text, row.kind == KIND_CARD)
-            if words not in item.events and row.kind != "photos":
+            if row.kind == KIND_PHOTOS:
+                photos[case.id].update(str(p) for p in (row.reply_markup or {}).get("photos", ()))
+                item.photos = len(photos[case.id])
+                continue
+            if row.kind == KIND_CARD:
+                # The card never reached this chat: 查看 brings it, and every photo of it.
+                item.new_card = True
+                photos[case.id].update(str(p) for p in case.photo_file_ids or ())
+                item.photos = len(photos[case.id])
+            owner = person is not None and person.unit_id == case.owning_unit_id
+            words = event_words(row.text, row.kind == KIND_CARD, owner=owner)
+            if words not in item.events:
                 item.events.append(words)
         text = digest_text(list(items.values()), handler=handler)
         markup = self._digest_buttons(cases, items) if handler else None
@@ -138,6 +157,32 @@ class CaseDigest(CaseTx):
         )
         outbox_digest.fold(rows, now)
 
+    async def photos_on_open(self, case_id: int, viewer_id: int, chat_id: int) -> int:
+        """查看 showed the card of ``case_id`` in ``chat_id``: queue the case's photos that
+        chat has not got (folded into a digest with a card it never received, or failed),
+        by their file_id, right after the card. None for the reporter (they are theirs)
+        or for someone who may not view the case.
+
+        Returns:
+            How many photos were queued.
+        """
+        async with self.db.session() as s:
+            viewer = await self._person(s, viewer_id)
+            case = await s.get(Case, case_id)
+            if (
+                case is None
+                or viewer.chat_id != chat_id
+                or viewer.id == case.reporter_id
+                or not self.may_view(viewer, case)
+            ):
+                return 0
+            on_way = await outbox_digest.photos_on_their_way(s, case.id, chat_id, retry_failed=True)
+            sent = on_way.get(chat_id, set())
+            owed = [str(p) for p in case.photo_file_ids or () if str(p) not in sent]
+            if owed:
+                self._photos(s, viewer, case, owed, self.clock.now())
+            return len(owed)
+
     def _action(self, person: Person, case: Case) -> str:
         allowed = self.actions_for(person, case)
         for action, words in _ACTION_WORDS:
@@ -149,11 +194,17 @@ class CaseDigest(CaseTx):
         self, cases: dict[int, Case], items: dict[int, DigestItem]
     ) -> dict[str, Any] | None:
         rank = {"low": 0, "medium": 1, "high": 2}
-        order = sorted(items, key=lambda cid: -rank.get(items[cid].severity, 0))
+        # A case whose card the person has not got comes first and always has its button:
+        # 查看 is how its card (and photos) reach them.
+        order = sorted(
+            items, key=lambda cid: (not items[cid].new_card, -rank.get(items[cid].severity, 0))
+        )
+        new = sum(1 for cid in order if items[cid].new_card)
+        limit = min(max(MAX_BUTTONS, new), MAX_NEW_BUTTONS)
         buttons = [
             nt.button(
                 self.codec, f"查看 {items[cid].number}", CaseAction.REFRESH, cid, cases[cid].version
             )
-            for cid in order[:MAX_BUTTONS]
+            for cid in order[:limit]
         ]
         return nt.keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))

@@ -117,6 +117,12 @@ class CaseIntake(CaseFiling):
             # messages are critical without danger now, 1 of them by the rules and urgent.
             priority = self.district.severity_priority["critical"]
             also = critical_copies(self.district, route)
+        elif severity == "high":
+            # 重大 (collective action planned, violence at home going on, twenty workers
+            # unpaid): the deadlines and the centres' copies of a high warning, whoever
+            # reports it — the card's level and its deadlines agree (trial 29 P3).
+            priority = self.district.severity_priority["high"]
+            also = high_copies(self.district, route)
         async with self.db.session() as s:
             if (filed := await self._filed_before(s, key, reporter_id)) is not None:
                 return filed
@@ -153,6 +159,8 @@ class CaseIntake(CaseFiling):
                             "notify": list(also),
                         }
                         if emergency is not None
+                        else {"notify": list(also)}
+                        if also
                         else {}
                     ),
                 },
@@ -255,6 +263,13 @@ def critical_copies(district: District, route: Route) -> tuple[str, ...]:
         district.dispatcher,
         *warning_recipients(district, "critical"),
     )
+    return tuple(u for u in dict.fromkeys(units) if u != route.owning_unit_id)
+
+
+def high_copies(district: District, route: Route) -> tuple[str, ...]:
+    """Who gets a high (重大) request's card besides its owner: the copies of its route
+    and the units a high warning reaches at once (``district.warning_centres``)."""
+    units = (*route.also_notify, *warning_recipients(district, "high"))
     return tuple(u for u in dict.fromkeys(units) if u != route.owning_unit_id)
 
 

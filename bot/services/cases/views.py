@@ -160,6 +160,20 @@ class CaseViews(CasePermissions):
 
     # --- read side ---------------------------------------------------------------
 
+    async def _viewable(self, s: AsyncSession, case_id: int, viewer_id: int) -> tuple[Person, Case]:
+        """The viewer and the case, which the viewer may see.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden`` (also an unknown or inactive viewer).
+        """
+        viewer = await self._person(s, viewer_id)
+        case = await store.get_case(s, case_id)
+        if case is None:
+            raise CaseError("not_found", "没有找到该案件。")
+        if not self.may_view(viewer, case):
+            raise CaseError("forbidden", "您无权查看该案件。")
+        return viewer, case
+
     async def get_case_view(self, case_id: int, viewer_id: int) -> CaseView:
         """The case as ``viewer_id`` may see it.
 
@@ -167,12 +181,7 @@ class CaseViews(CasePermissions):
             CaseError: ``not_found``, ``forbidden``.
         """
         async with self.db.session() as s:
-            viewer = await self._person(s, viewer_id)
-            case = await store.get_case(s, case_id)
-            if case is None:
-                raise CaseError("not_found", "没有找到该案件。")
-            if not self.may_view(viewer, case):
-                raise CaseError("forbidden", "您无权查看该案件。")
+            viewer, case = await self._viewable(s, case_id, viewer_id)
             return self.view_for(case, viewer)
 
     async def render_card(self, case_id: int, viewer_id: int) -> tuple[str, dict[str, Any] | None]:
@@ -182,12 +191,7 @@ class CaseViews(CasePermissions):
             CaseError: ``not_found``, ``forbidden``.
         """
         async with self.db.session() as s:
-            viewer = await self._person(s, viewer_id)
-            case = await store.get_case(s, case_id)
-            if case is None:
-                raise CaseError("not_found", "没有找到该案件。")
-            if not self.may_view(viewer, case):
-                raise CaseError("forbidden", "您无权查看该案件。")
+            viewer, case = await self._viewable(s, case_id, viewer_id)
             return self.card_for(case, viewer)
 
     async def card_shown_again(

@@ -1,0 +1,51 @@
+"""办理记录: a handler's note on a case, written as a reply to its card (trial 29 P5).
+
+Chiefs and staff answer a card in words (已派网格员上门，老人情绪稳定). Such a
+reply is kept on the case as a ``staff_note`` event: the case does not change (no
+version bump: the card's buttons stay valid), nobody is pinged, and the reporter
+does not see it (it is not in ``PUBLIC_EVENT_LABELS``); the units read it in the
+case's timeline (dashboard, /pending's cards). What the citizen reads stays the
+units' acts (签收, 办结 …) and their results.
+"""
+
+from __future__ import annotations
+
+from bot.services.cases.model import HANDLER_ROLES, MAX_NOTE, CaseView, _clean
+from bot.services.cases.tx import CaseTx
+from bot.services.lifecycle import CaseError, EventType, record
+from storage.enums import Channel
+
+
+class CaseStaffNotes(CaseTx):
+    """办理记录 by a handler who may see the case."""
+
+    async def add_staff_note(
+        self, actor_id: int, case_id: int, text: str, channel: str = Channel.TELEGRAM
+    ) -> CaseView:
+        """Keep ``text`` on ``case_id`` as a ``staff_note`` event by ``actor_id``.
+
+        Raises:
+            CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not a
+                chief, staff or admin who may see the case).
+        """
+        note = _clean(text, MAX_NOTE)
+        if not note:
+            raise CaseError("bad_input", "办理记录不能为空。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor = await self._person(s, actor_id)
+            case = await self._lock(s, case_id)
+            if actor.role not in HANDLER_ROLES or not self.may_view(actor, case):
+                raise CaseError("forbidden", "您无权为该案件记录办理情况。")
+            await record(
+                s,
+                case,
+                EventType.STAFF_NOTE,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                unit_id=actor.unit_id,
+                note=note,
+                changes_case=False,
+            )
+            return self.view_for(case, actor, now)

@@ -1,0 +1,106 @@
+"""A citizen's danger now: filed at once as critical, then the emergency line.
+
+Split from :mod:`handlers.citizen`: :func:`file_emergency` serves a description
+that :func:`bot.services.triage.triage` finds to be danger now, and
+:func:`emergency_first` wraps each later step of the request (place, contact,
+photos) so that danger typed there is handled the same way, the draft kept. The
+details asked after the filing are :mod:`handlers.emergency_steps`; what the
+person sends next about it is :mod:`handlers.emergency_open`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import wraps
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.services.cases import RequestDraft
+from bot.services.lifecycle import CaseError
+from bot.services.triage import emergency_of, triage
+from handlers import emergency_open, emergency_steps, follow_on, texts
+from handlers.base import BotContext, mark_saved, message_text, say, user_data, who
+from handlers.request_steps import PROPOSE
+from handlers.texts import drafts_kept
+
+__all__ = ["emergency_first", "file_emergency"]
+
+log = logging.getLogger(__name__)
+
+
+async def file_emergency(
+    update: Update, context: BotContext, person_id: int, text: str, line: str
+) -> str | int:
+    """Danger now: file at once (critical, see ``CaseService.file_request``), then the
+    emergency ``line``; the receipt comes from the outbox.
+
+    Filed before anything is sent, under the update's intake key: when a reply fails
+    for a transient reason (Telegram's 429), the case and its alerts exist, and the
+    update is replayed after the wait; the replay files nothing again and sends the
+    line and the details step (trial 28 P1).
+
+    A problem being filed (the draft) is kept: the citizen is told so, with
+    继续提交 to go on once the emergency's details step is over. A photo sent with
+    the words (its caption) is filed with them.
+    """
+    draft = user_data(context).get("draft")
+    runtime = context.runtime
+    message = update.effective_message
+    # A photo sent with the words stays with them: on the case, after the card.
+    photos = (message.photo[-1].file_id,) if message is not None and message.photo else ()
+    found = emergency_of(text)
+    kind = found.kind if found is not None else None
+    # The same danger again while their emergency is open joins it (trial 27 N19).
+    if await emergency_open.joins(update, context, person_id, text, kind, photos):
+        await say(update, line)
+        return ConversationHandler.END
+    try:
+        view = await runtime.cases.file_request(
+            person_id, RequestDraft(text=text, photo_file_ids=photos)
+        )
+    except CaseError as exc:
+        log.info("emergency of %s refused: %s", person_id, exc.code)
+        await say(update, line)
+        await say(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, f"编号 {view.number}", replayable=True)
+    runtime.metrics.cases_filed.inc(1, "request", "telegram")
+    log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    await say(update, line)
+    if kind is not None:
+        emergency_open.remember(context, view, kind)
+    if isinstance(draft, dict) and draft.get("text"):
+        await say(
+            update,
+            drafts_kept.request_draft_kept(str(draft["text"])),
+            drafts_kept.request_draft_markup(draft.get("n")),
+        )
+    return await emergency_steps.ask_details(update, context, view, text)
+
+
+def emergency_first(
+    step: Callable[[Update, BotContext], Awaitable[str | int | None]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
+    """Wrap a step of the request: danger now typed there is handled at once (the line,
+    filed as critical) and the draft kept; a correction of the office (不是这个部门)
+    opens the bureau picker; anything else goes to the step."""
+
+    @wraps(step)
+    async def guarded(update: Update, context: BotContext) -> str | int | None:
+        text = message_text(update)
+        answer = texts.is_skip(text) or texts.is_done(text)
+        verdict = triage(text) if text.strip() and not answer else None
+        if verdict is None or verdict.emergency is None:
+            # 不是这个部门 typed at a step: the picker, not an address or a detail (dfx21).
+            if verdict is not None and await follow_on.corrects_office(update, context, text):
+                return PROPOSE
+            return await step(update, context)
+        person = await who(update, context)
+        if person is None:
+            return None
+        return await file_emergency(update, context, person.id, text, verdict.emergency.line)
+
+    return guarded

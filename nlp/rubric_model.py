@@ -1,0 +1,157 @@
+"""The severity rubric's data model: levels, emergency numbers, families and :class:`Rubric`.
+
+Split from :mod:`nlp.rubric` (which loads the file and re-exports every name
+here); see that module for what the rubric holds. Imports nothing from
+:mod:`nlp`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["LEVELS", "SERVICES", "Family", "LevelSpec", "Rubric", "RubricError"]
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+"""Severity levels, lowest first."""
+
+SERVICES: dict[str, str] = {"110": "报警", "119": "火警", "120": "急救", "122": "交通事故"}
+"""Emergency numbers a family may name, with their Chinese name."""
+
+
+class RubricError(ValueError):
+    """The rubric file is missing, malformed or inconsistent (names file and key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSpec:
+    """One level's written definition."""
+
+    label: str
+    definition: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A family of expressions that sets a level.
+
+    Attributes:
+        name: The family id (``self_harm``, ``fire`` ...).
+        label: Its Chinese name, shown to officers.
+        level: The level a match sets.
+        now_level: The level when the match happens now (a ``now`` word in
+            its sentence, not a plan); ``None`` when the same as ``level``.
+        services: Emergency numbers; non-empty makes the family a danger now.
+        words: Expressions found anywhere in the text.
+        combos: Word groups; one word of each group, in order, within
+            ``window`` characters of one sentence.
+        window: Largest gap, in characters, between two groups of a combo.
+        exclude: Look-alikes; a match overlapping one does not count.
+        present: The words say by themselves that it is happening (有人在撬门,
+            翻东西的声音): a match is *now* unless a past or future marker is in
+            its sentence, with no ``now`` word needed.
+        bureau: The bureau that owns a danger now of this family (``police``
+            for violence, fire, water ...), or ``None`` (see :mod:`nlp.danger_owner`).
+    """
+
+    name: str
+    label: str
+    level: str
+    now_level: str | None
+    services: tuple[str, ...]
+    words: tuple[str, ...]
+    combos: tuple[tuple[tuple[str, ...], ...], ...]
+    window: int
+    exclude: tuple[str, ...]
+    present: bool = False
+    bureau: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rubric:
+    """A loaded rubric (see the module docstring)."""
+
+    source: str
+    levels: dict[str, LevelSpec]
+    headcount: tuple[tuple[int, str], ...]
+    collective_min: int
+    collective_level: str
+    collective_words: tuple[str, ...]
+    urgency: tuple[str, ...]
+    urgency_bump_from: str
+    urgency_bump_max: str
+    planning: tuple[str, ...]
+    now: tuple[str, ...]
+    families: tuple[Family, ...]
+    settled: tuple[str, ...] = ()
+    settled_max: str = "medium"
+    future: tuple[str, ...] = ()
+    past: tuple[str, ...] = ()
+    strong_now: tuple[str, ...] = ()
+    aftermath: tuple[str, ...] = ()
+    claim: tuple[str, ...] = ()
+    claim_since: tuple[str, ...] = ()
+    claim_harm: tuple[str, ...] = ()
+    retracted: tuple[str, ...] = ()
+    exclaimed: tuple[str, ...] = ()
+    hearsay: tuple[str, ...] = ()
+    nuisance: tuple[str, ...] = ()
+    unserious: tuple[str, ...] = ()
+    pastime: tuple[str, ...] = ()
+    together: tuple[str, ...] = ()
+    pastime_window: int = 12
+    habit: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    civil: tuple[str, ...] = ()
+    idle: tuple[str, ...] = ()
+    risk: tuple[str, ...] = ()
+    risk_spares: tuple[str, ...] = ()
+    request: tuple[str, ...] = ()
+    play: tuple[str, ...] = ()
+    letter_chars: int = 1_000_000
+    letter_many_signs: int = 1_000_000
+    letter_households_min: int = 1_000_000
+    letter_households: tuple[str, ...] = ()
+    letter_many_of_us: tuple[str, ...] = ()
+    letter_max: str = "medium"
+    letter_action: tuple[str, ...] = ()
+    letter_now: tuple[str, ...] = ()
+    letter_today: tuple[str, ...] = ()
+    letter_families: tuple[str, ...] = ()
+    group_lead: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    group_window: int = 20
+    crowd: tuple[str, ...] = ()
+    crowd_plan: tuple[str, ...] = ()
+    crowd_together: tuple[str, ...] = ()
+    crowd_acts: tuple[str, ...] = ()
+    crowd_window: int = 20
+    animals: tuple[str, ...] = ()
+    animal_families: tuple[str, ...] = ()
+    hypothesis: tuple[str, ...] = ()
+    category_of: tuple[str, ...] = ()
+    category_kind: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+    no_incident: tuple[str, ...] = ()
+    not_taken_back: tuple[str, ...] = ()
+    panic: tuple[str, ...] = ()
+    calmed: tuple[str, ...] = ()
+    denied: tuple[str, ...] = ()
+    doubted: tuple[str, ...] = ()
+    media: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    lone: tuple[str, ...] = ()
+    not_lone: tuple[str, ...] = ()
+    lone_families: tuple[str, ...] = ()
+    dating: tuple[str, ...] = ()
+    near_miss: tuple[str, ...] = ()
+    near_miss_families: tuple[str, ...] = ()
+    end_now: tuple[str, ...] = ()
+    end_reach: int = 0
+
+    def family(self, name: str) -> Family:
+        """Return the family called ``name`` (KeyError if none)."""
+        for fam in self.families:
+            if fam.name == name:
+                return fam
+        raise KeyError(name)
