@@ -28,6 +28,9 @@ __all__ = [
     "named_spans",
     "names_a_category",
     "names_category",
+    "nearly_at",
+    "tells_near_miss",
+    "told_at_end",
 ]
 
 
@@ -56,12 +59,76 @@ def letter_now(text: str, rubric: Rubric, start: int) -> bool:
     # short message (a citizen's report pasted before other matter keeps its line).
     if not is_letter(text, rubric) or start < _OPENING:
         return True
+    if told_at_end(text, rubric, start):
+        return True
     if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
         return True
     # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
     # (an officer's report tells the background first, then today's event).
     lo, _ = sentence_of(text, start, start + 1)
     return any(w in text[lo:start] for w in rubric.letter_today)
+
+
+_END_LEAD = 16
+"""How far before a danger at a message's end its urgent word may stand (救命！楼下着火了！)."""
+_OWN_CALL = 3
+"""A call word starting this close after a match's start is the match's own (快来人)."""
+
+
+def told_at_end(text: str, rubric: Rubric, start: int) -> bool:
+    """True if the match at ``start`` is the news a message ends with (trial 29 P2).
+
+    A message that tells its background first and the danger last (…他把自己锁在房间里，
+    说要从窗户跳下去，我们家住十二楼，窗户已经打开了，怎么办啊快帮帮我！; 物业费年年涨…有人拿刀
+    砍人了！快来人啊！): the match starts within ``[letters] end_reach`` characters of the
+    end, and from a few characters before it to the end there is an ``end_now`` word (an
+    urgent call, a scene under way) and no ``past`` word (去年有人拿刀砍人，快来人管管 stays
+    a retelling). Such a match is now, whatever past or habit words the background holds.
+    """
+    if not rubric.end_now or len(text) - start > rubric.end_reach:
+        return False
+    lead = max(0, start - _END_LEAD)
+    # A cry at the match itself (快来人管管吧, the `distress` family's own word) is no
+    # news of a danger: the call must stand apart from it.
+    calls = [
+        p
+        for w in rubric.end_now
+        if (p := text.find(w, lead)) >= 0 and not start <= p < start + _OWN_CALL
+    ]
+    if not calls:
+        return False
+    # The past is looked for from a few characters before the match (within its sentence:
+    # 去年，楼下有人拿刀砍人) or from the urgent word, if earlier, to the end; not in the
+    # background's earlier sentences (电梯经常坏。有人拿刀砍人了！快来人啊！).
+    lo, _ = sentence_of(text, start, start + 1)
+    return not any_in(text[min(min(calls), max(lo, lead)) :], rubric.past)
+
+
+_NEARLY_REACH = 6
+"""How far before a harm its near-miss word may stand (差点就被车撞了)."""
+
+
+def nearly_at(text: str, rubric: Rubric, fam: Family, start: int) -> bool:
+    """True if the harm at ``start`` was only nearly suffered (trial 29 P4).
+
+    小孩玩的时候差点受伤, 刚才差点被车撞: a ``near_miss`` word (差点, 险些) a few characters
+    before it in its clause, for a family of ``near_miss_families`` (injury, collapse,
+    water, fire). Self-harm and violence are never softened so.
+    """
+    if fam.name not in rubric.near_miss_families:
+        return False
+    before = clause_before(text, start, _NEARLY_REACH)
+    return any(w in before for w in rubric.near_miss)
+
+
+def tells_near_miss(text: str, rubric: Rubric) -> bool:
+    """True if the text tells a harm nearly suffered (a ``near_miss`` word: 差点, 险些).
+
+    The learned model reads 着火, 掉进河里 in 电线短路差点着火了 as it does in a fire or
+    a drowning; in such a text the rubric found nothing it raises nothing above medium
+    (:mod:`nlp.severity`).
+    """
+    return any_in(text, rubric.near_miss)
 
 
 def animal_subject(text: str, rubric: Rubric, start: int) -> bool:

@@ -42,7 +42,9 @@ def _clause_of(bounds: list[tuple[int, int]], pos: int) -> int:
     return len(bounds) - 1
 
 
-def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
+def past_at(
+    text: str, rubric: Rubric, lo: int, hi: int, start: int, *, habits: bool = True
+) -> bool:
     """True if a past or habit word of the sentence ``text[lo:hi]`` puts the
     match starting at ``start`` in the past (or makes it a habit).
 
@@ -51,7 +53,9 @@ def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
       (到现在没回, 正在) follows it in that clause;
     * a past word in another clause counts unless a clause from just after
       it up to the match's clause (or the match's own clause, for a past word
-      written after the match) holds a present word.
+      written after the match) holds a present word;
+    * with ``habits=False`` (self-harm, trial 29 P1: 我想死，天天被人欺负) a habit word
+      in another clause tells the reason, not the time, and counts not at all.
     """
     segment = text[lo:hi]
     words = [w for w in rubric.past if w in segment]
@@ -83,6 +87,8 @@ def past_at(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
                 # that tells an earlier event *also* or *already* (也, 就, 又, 曾)
                 # sets it beside this one; it does not put this one in the past
                 # (so does 也 before it: 仓库着火了，这里以前也发生过一次).
+                pass
+            elif word in habit and not habits:
                 pass
             else:
                 if clause < here:

@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.background import animal_subject, background_of, is_letter, letter_now, named_spans
+from nlp.background import (
+    animal_subject,
+    background_of,
+    is_letter,
+    letter_now,
+    named_spans,
+    nearly_at,
+    told_at_end,
+)
 from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
@@ -83,13 +91,17 @@ _TIMED_LEVELS = frozenset({"high", "critical"})
 
 
 def _context(
-    text: str, rubric: Rubric, start: int, end: int, present: bool = False
+    text: str, rubric: Rubric, start: int, end: int, present: bool = False, spared: bool = False
 ) -> tuple[bool, bool, bool, bool]:
-    """``(now, future, past, hearsay)`` of a match at ``text[start:end]``."""
+    """``(now, future, past, hearsay)`` of a match at ``text[start:end]``; ``spared`` for a
+    family of ``risk_spares``, whose time no habit word of another clause sets."""
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
-    past = past_at(text, rubric, lo, hi, start)
+    past = past_at(text, rubric, lo, hi, start, habits=not spared)
+    # …天天玩手机…说要从窗户跳下去…怎么办啊快帮帮我！: the news a message ends with (trial 29 P2).
+    at_end = told_at_end(text, rubric, start)
+    past = past and not at_end
     # 有人说信访局门口有人要自焚，我去核实了，没这回事: a story heard, then denied, is over
     # (stop 27, set l); a denial told first (说没这回事，转身就拿刀砍人了) or by the doer
     # (拿刀砍人了，还说没这回事) leaves the event now.
@@ -97,7 +109,9 @@ def _context(
         past = _any_in(text, rubric.media, lo, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
-    now = (present or _any_in(text, rubric.now, lo, hi)) and not (future or past or hearsay)
+    now = (present or at_end or _any_in(text, rubric.now, lo, hi)) and not (
+        future or past or hearsay
+    )
     return now, future, past or hearsay, hearsay
 
 
@@ -282,6 +296,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     and not (animal and animal_subject(text, rubric, p))
                     # 材料交上去一个月了，到现在没消息: no one missing (stop 28).
                     and names_person(text, rubric, fam.name, p, p + len(word))
+                    and not nearly_at(text, rubric, fam, p)
                 ):
                     hits.append((p, word))
                     break
@@ -289,8 +304,12 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
             if combo_hit is None:
                 continue
-            if not (animal and animal_subject(text, rubric, combo_hit[1])) and names_person(
-                text, rubric, fam.name, combo_hit[1], combo_hit[1] + len(combo_hit[0])
+            if (
+                not (animal and animal_subject(text, rubric, combo_hit[1]))
+                and names_person(
+                    text, rubric, fam.name, combo_hit[1], combo_hit[1] + len(combo_hit[0])
+                )
+                and not nearly_at(text, rubric, fam, combo_hit[1])
             ):
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:
@@ -304,14 +323,15 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             # above a rumour's (medium).
             background = ""
             if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
+                spared = fam.name in rubric.risk_spares
                 now, future, past, hearsay = _context(
-                    text, rubric, start, start + len(word), fam.present
+                    text, rubric, start, start + len(word), fam.present, spared
                 )
                 # 这里老有人打架，现在又打起来了: a habit or a past told first, then the
                 # event now: a later expression not in the past times the match (stop 27).
                 if past and not hearsay:
                     for p, w in hits[1:]:
-                        later = _context(text, rubric, p, p + len(w), fam.present)
+                        later = _context(text, rubric, p, p + len(w), fam.present, spared)
                         if not later[2]:
                             start, word = p, w
                             now, future, past, hearsay = later

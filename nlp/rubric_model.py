@@ -144,6 +144,10 @@ class Rubric:
     not_lone: tuple[str, ...] = ()
     lone_families: tuple[str, ...] = ()
     dating: tuple[str, ...] = ()
+    near_miss: tuple[str, ...] = ()
+    near_miss_families: tuple[str, ...] = ()
+    end_now: tuple[str, ...] = ()
+    end_reach: int = 0
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""

@@ -228,4 +228,12 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         not_lone=_words(mods.get("not_lone"), source, "modifiers.not_lone"),
         lone_families=_words(mods.get("lone_families"), source, "modifiers.lone_families"),
         dating=_words(mods.get("dating"), source, "modifiers.dating"),
+        near_miss=_words(mods.get("near_miss"), source, "modifiers.near_miss"),
+        near_miss_families=_words(
+            mods.get("near_miss_families"), source, "modifiers.near_miss_families"
+        ),
+        end_now=_words(letters.get("end_now"), source, "letters.end_now"),
+        end_reach=(
+            _int(letters["end_reach"], source, "letters.end_reach") if "end_reach" in letters else 0
+        ),
     )

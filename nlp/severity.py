@@ -29,6 +29,7 @@ from nlp.background import (
     is_letter,
     named_spans,
     names_a_category,
+    tells_near_miss,
 )
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import asked_after, claim_over, only_imagined
@@ -195,6 +196,8 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
             or any_in(text, rub.idle)
             or animal_scene(text, rub)
             or asks_what_if(text, rub)
+            # 电线短路差点着火了: a harm nearly suffered (trial 29 P4).
+            or tells_near_miss(text, rub)
         )
     ) or (
         rank[found.level] <= rank["medium"] and (fears_only(text, rub) or only_imagined(text, rub))
