@@ -4,10 +4,12 @@ The danger model's ``critical`` head reads n-grams; on ordinary requests with no
 family it rated critical on topic words alone (醫院開的藥比外面藥房貴一倍 on 外面, 医院;
 小区地下车库一下雨就积水 on 积水; 电镀厂的水排到河里 on 河里, 下游). A danger to life now
 names someone at risk or says it is happening: so when the rubric found no family at all,
-the model may raise to critical only a text that names a person (``[modifiers] persons``:
-孩子, 工人, 她 …), says now or urgency (``now``, ``present``, ``strong_now``, ``urgency``)
-or tells a harm to people (``harm_words``: 熏倒, 昏迷, 住院 …). Otherwise the next head
-down may still raise it (medium).
+the model may raise to critical only a text that names a person (人 outside words such as
+人行道, 人社, 申请人; ``[modifiers] persons``: 孩子, 工人, 她 …), says now or urgency
+(``now``, ``present``, ``strong_now``, ``urgency``) or tells a harm to people or names one
+(``[modifiers] harm_words``: 熏倒, 昏迷, 住院, 我被, 女生, 住户 …); and a habit (天天, 经常:
+``[modifiers] habit``) with no now word and no harm is no danger now, whoever it names. Otherwise
+the next head down may still raise it (medium).
 
 Not tried as a whole rule at stop 27 (``docs/severity.md``: a rubric family, a now word or
 the ``danger`` head cost criticals such as 女生坐到五楼护栏上 and 孩子掉化粪池里了, which
