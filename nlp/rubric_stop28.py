@@ -90,6 +90,7 @@ class Stop28:
     no_conflict: tuple[str, ...] = ()
     lately: tuple[str, ...] = ()
     ongoing: tuple[str, ...] = ()
+    harm_words: tuple[str, ...] = ()
 
 
 _NONE = Stop28()
@@ -134,6 +135,7 @@ def stop28(rub: Rubric) -> Stop28:
             no_conflict=_words(mods.get("no_conflict"), rub.source, "no_conflict"),
             lately=_words(mods.get("lately"), rub.source, "lately"),
             ongoing=_words(mods.get("ongoing"), rub.source, "ongoing"),
+            harm_words=_words(mods.get("harm_words"), rub.source, "harm_words"),
         )
         _CACHE[rub.source] = found
     return found

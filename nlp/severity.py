@@ -37,6 +37,7 @@ from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
 from nlp.letter_model import raise_letter
+from nlp.model_evidence import model_may_rate_critical
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
@@ -207,6 +208,10 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.
     if names_a_category(text, rub):
         return found
+    # 电镀厂的水排到河里 下游河水都发绿了: with no rubric family, the model alone rates
+    # critical only a text naming a person, now or a harm (nlp.model_evidence, stop 28).
+    if heads and heads[0] == "critical" and not model_may_rate_critical(text, rub, found.families):
+        heads = heads[1:]
     if not heads:
         return found
     # 楼顶装了个信号塔: the critical head learnt critical against the lower warnings,

@@ -1,0 +1,62 @@
+"""Evidence the learned model needs before it alone rates a message critical (issue 13, stop 28).
+
+The danger model's ``critical`` head reads n-grams; on ordinary requests with no rubric
+family it rated critical on topic words alone (醫院開的藥比外面藥房貴一倍 on 外面, 医院;
+小区地下车库一下雨就积水 on 积水; 电镀厂的水排到河里 on 河里, 下游). A danger to life now
+names someone at risk or says it is happening: so when the rubric found no family at all,
+the model may raise to critical only a text that names a person (人 outside words such as
+人行道, 人社, 申请人; ``[modifiers] persons``: 孩子, 工人, 她 …), says now or urgency
+(``now``, ``present``, ``strong_now``, ``urgency``) or tells a harm to people or names one
+(``[modifiers] harm_words``: 熏倒, 昏迷, 住院, 我被, 女生, 住户 …); and a habit (天天, 经常:
+``[modifiers] habit``) with no now word and no harm is no danger now, whoever it names. Otherwise
+the next head down may still raise it (medium).
+
+Not tried as a whole rule at stop 27 (``docs/severity.md``: a rubric family, a now word or
+the ``danger`` head cost criticals such as 女生坐到五楼护栏上 and 孩子掉化粪池里了, which
+name a person); the person list is what keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.family_index import any_in
+from nlp.rubric import Rubric
+from nlp.rubric_stop28 import stop28
+
+__all__ = ["model_may_rate_critical"]
+
+_NOT_PEOPLE = re.compile(
+    "人行|人民|人社|人力|人工|人大|人口|人事|人才|人情|人均|人次|人防|人证|人脸|人身|人像|人气|人流量|"
+    "法人|私人|个人信息|个人账户|个人所得|个人社保|本人|他人|出租人|承租人|申请人|联系人|代理人|责任人|负责人|人家"
+)
+"""Words with 人 that name no one at risk (人行道, 人社局, 法人, 申请人)."""
+
+
+def _names_people(text: str) -> bool:
+    """True if 人 is written outside the words that name no one at risk (有人, 一个人,
+    人躺地上, 户人家)."""
+    return "人" in _NOT_PEOPLE.sub("", text)
+
+
+def model_may_rate_critical(text: str, rub: Rubric, families: tuple[str, ...]) -> bool:
+    """True if the learned model may raise ``text`` to critical: the rubric found a family
+    in it, or it names a person, a now or urgency word, or a harm to people.
+
+    A rubric without the stop-28 lists (not read from a file) changes nothing.
+    """
+    lists = stop28(rub)
+    if families or not lists.persons:
+        return True
+    now = (
+        any_in(text, lists.harm_words)
+        or any_in(text, rub.now)
+        or any_in(text, rub.present)
+        or any_in(text, rub.strong_now)
+        or any_in(text, rub.urgency)
+    )
+    # 厂里有十六岁的娃在流水线上干活 天天十二个钟头: a habit (天天, 经常) with no harm and no
+    # now word is a complaint about how things are, whoever is named.
+    if not now and any_in(text, rub.habit):
+        return False
+    return now or _names_people(text) or any_in(text, lists.persons)
