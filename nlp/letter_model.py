@@ -52,6 +52,7 @@ from nlp.letter_features import (
     read_features,
     told_over,
 )
+from nlp.letter_joint import joint_letter
 from nlp.rubric_level import Severity
 from nlp.rubric_model import Rubric
 
@@ -189,6 +190,11 @@ def raise_letter(
     """
     if found.level not in RAISES_FROM:
         return found
+    # A letter signed jointly by many or on behalf of a group petitioning is a collective
+    # petition (high by the rubric's definition), unless it says the matter is over.
+    joint = joint_letter(text)
+    if joint is not None and not told_over(text, rub):
+        return found.set_to("high", (joint,), "letter_joint")
     mod = model if model is not None else default_letter_model()
     if mod is None:
         return found
