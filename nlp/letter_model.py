@@ -16,12 +16,15 @@ level's head
 
 (logistic regressions of "the letter is at least medium" and "at least high",
 trained by ``minqing triage letters-train``, :mod:`nlp.letter_train`, on the
-labelled real letters R1–R4plus and shipped as ``config/letter_model.json``).
+labelled real letters R1–R5plus and shipped as ``config/letter_model.json``).
 A letter the rubric rates low is raised to **medium** when the medium head's
 score reaches its threshold; a letter rated low or medium is raised to **high**
 when the high head's does. The model never lowers a level, never sets
 ``critical`` (a danger to life stays the rubric's to find) and never raises a
-low letter that says the matter is over.
+low letter that says the matter is over. Before the heads, a letter signed jointly
+by many or for a group petitioning (:func:`nlp.letter_joint.joint_letter`: 联名,
+全体村民 as the signature, 集体请愿) is a collective petition and set to **high**
+(since stop 28, branch i13bb), unless it says the matter is over.
 
 The words that set the level (:meth:`LetterModel.reasons`) are the words of the
 present features with the largest positive weights on that level's head

@@ -2,9 +2,9 @@
 
 The data are ``tests/data/letters_severity_r*.tsv`` (source, id, severity, ...),
 whose texts are the contest's board letters in the shared evaluation directory
-(``title + "\\n" + body``, ``\\\\n`` read as a newline): R1–R4, random samples
-labelled in full, and R4plus, letters a labeller rated medium or above while
-reading others. Only letters (:func:`nlp.background.is_letter`) are used: the
+(``title + "\\n" + body``, ``\\\\n`` read as a newline): R1–R5, random samples
+labelled in full, and R4plus and R5plus, letters a labeller rated medium or above
+while reading others. Only letters (:func:`nlp.background.is_letter`) are used: the
 model applies to no other text.
 
 The model has two heads, logistic regressions (liblinear, L2, ``C`` per head:
@@ -17,6 +17,10 @@ head's score reaches its threshold, one it finds low or medium to high when the
 high head's does, and the pair of thresholds with the least ``UNDER_COST ×
 levels under-rated + levels over-rated`` over the random samples (not
 :data:`PLUS_SETS`) on the grid is kept (under-rating is the worse error).
+A letter signed jointly by many (:func:`nlp.letter_joint.joint_letter`) is high by
+rule, whatever the heads say; the thresholds are priced as for the heads alone (the
+rule is added on top and never lowers a level: docs/severity.md, "Stop 28: joint
+letters").
 scikit-learn is needed here only, never at run time.
 """
 
