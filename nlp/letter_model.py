@@ -16,12 +16,15 @@ level's head
 
 (logistic regressions of "the letter is at least medium" and "at least high",
 trained by ``minqing triage letters-train``, :mod:`nlp.letter_train`, on the
-labelled real letters R1–R4plus and shipped as ``config/letter_model.json``).
+labelled real letters R1–R5plus and shipped as ``config/letter_model.json``).
 A letter the rubric rates low is raised to **medium** when the medium head's
 score reaches its threshold; a letter rated low or medium is raised to **high**
 when the high head's does. The model never lowers a level, never sets
 ``critical`` (a danger to life stays the rubric's to find) and never raises a
-low letter that says the matter is over.
+low letter that says the matter is over. Before the heads, a letter signed jointly
+by many or for a group petitioning (:func:`nlp.letter_joint.joint_letter`: 联名,
+全体村民 as the signature, 集体请愿) is a collective petition and set to **high**
+(since stop 28, branch i13bb), unless it says the matter is over.
 
 The words that set the level (:meth:`LetterModel.reasons`) are the words of the
 present features with the largest positive weights on that level's head
@@ -52,6 +55,7 @@ from nlp.letter_features import (
     read_features,
     told_over,
 )
+from nlp.letter_joint import joint_letter
 from nlp.rubric_level import Severity
 from nlp.rubric_model import Rubric
 
@@ -189,6 +193,11 @@ def raise_letter(
     """
     if found.level not in RAISES_FROM:
         return found
+    # A letter signed jointly by many or on behalf of a group petitioning is a collective
+    # petition (high by the rubric's definition), unless it says the matter is over.
+    joint = joint_letter(text)
+    if joint is not None and not told_over(text, rub):
+        return found.set_to("high", (joint,), "letter_joint")
     mod = model if model is not None else default_letter_model()
     if mod is None:
         return found

@@ -2,9 +2,9 @@
 
 The data are ``tests/data/letters_severity_r*.tsv`` (source, id, severity, ...),
 whose texts are the contest's board letters in the shared evaluation directory
-(``title + "\\n" + body``, ``\\\\n`` read as a newline): R1–R4, random samples
-labelled in full, and R4plus, letters a labeller rated medium or above while
-reading others. Only letters (:func:`nlp.background.is_letter`) are used: the
+(``title + "\\n" + body``, ``\\\\n`` read as a newline): R1–R5, random samples
+labelled in full, and R4plus and R5plus, letters a labeller rated medium or above
+while reading others. Only letters (:func:`nlp.background.is_letter`) are used: the
 model applies to no other text.
 
 The model has two heads, logistic regressions (liblinear, L2, ``C`` per head:
@@ -17,6 +17,10 @@ head's score reaches its threshold, one it finds low or medium to high when the
 high head's does, and the pair of thresholds with the least ``UNDER_COST ×
 levels under-rated + levels over-rated`` over the random samples (not
 :data:`PLUS_SETS`) on the grid is kept (under-rating is the worse error).
+A letter signed jointly by many (:func:`nlp.letter_joint.joint_letter`) is high by
+rule, whatever the heads say; the thresholds are priced as for the heads alone (the
+rule is added on top and never lowers a level: docs/severity.md, "Stop 28: joint
+letters").
 scikit-learn is needed here only, never at run time.
 """
 
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from nlp.background import is_letter
 from nlp.letter_features import LENGTH_STEPS, letter_features, told_over
+from nlp.letter_joint import joint_letter
 from nlp.letter_model import LEVELS, RAISES_FROM, LetterModel
 from nlp.letter_words import LETTER_CLASSES
 from nlp.normalize import danger_text
@@ -51,10 +56,10 @@ classes of :mod:`nlp.letter_words`; the medium head does not read the letter's l
 UNDER_COST = 3.0
 """How much worse a level under-rated is than a level over-rated, when choosing thresholds."""
 
-SETS = ("r1", "r2", "r3", "r4", "r4plus")
+SETS = ("r1", "r2", "r3", "r4", "r4plus", "r5", "r5plus")
 """The labelled letter sets (``letters_severity_<set>.tsv``)."""
 
-PLUS_SETS = frozenset({"r4plus"})
+PLUS_SETS = frozenset({"r4plus", "r5plus"})
 """Sets of letters a labeller rated medium or above while reading others (no low letter):
 they train the weights but price no threshold, since the low letters of their reading,
 which a lower threshold would over-rate, are not in them."""
@@ -77,6 +82,8 @@ class Letter:
         letter: True if the text is a letter (the model applies).
         settled: True if the text says the matter is over (a low one is never raised).
         features: Its features (:func:`nlp.letter_model.letter_features`).
+        joint: True if it is a letter signed jointly by many, not told over
+            (:func:`nlp.letter_joint.joint_letter`: raised to high by rule).
     """
 
     group: str
@@ -86,6 +93,7 @@ class Letter:
     letter: bool
     settled: bool
     features: dict[str, str]
+    joint: bool = False
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -123,6 +131,7 @@ def load_letters(data: Path, eval_dir: Path, rubric: Rubric | None = None) -> li
                     letter,
                     told_over(text, rub),
                     letter_features(text, rub),
+                    letter and joint_letter(text) is not None and not told_over(text, rub),
                 )
             )
     return out
@@ -155,6 +164,8 @@ def _combined(x: Letter, model: LetterModel) -> str:
     """The level of a text with the letter model (as :func:`nlp.letter_model.raise_letter`)."""
     if not x.letter or x.base not in RAISES_FROM or (x.base == "low" and x.settled):
         return x.base
+    if x.joint:
+        return "high"
     level = model.level(x.features)
     if level is None or _RANK[level] <= _RANK[x.base]:
         return x.base

@@ -116,16 +116,21 @@ def test_r4_letters_stay_where_they_were_scored() -> None:
     27 (the letter model) exact 0.755, over 18, under 36, high at high 2/15, medium at medium
     or above 13/36 (14 before). Training data of the letter model since stop 28 (in-sample,
     no estimate): exact 174 = 0.791, over 21, under 25 = 0.114, high at high 2/15, medium at
-    medium or above 24/36. No letter is a danger now; none gets an emergency line."""
+    medium or above 24/36. Since i13bb (R5 and R5plus trained, the joint-letter rule;
+    in-sample): exact 176, over 22, under 22 = 0.100, high at high 9/15, medium at medium or
+    above 20/36 (the medium head's threshold, priced with R5's labeller, rose). No letter is a
+    danger now; none gets an emergency line."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r4.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 220
-    assert sum(g == want for g, want in got) >= 174
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 21
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 25
+    assert sum(g == want for g, want in got) >= 176
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 22
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 22
+    high = [g for g, want in got if want == "high"]
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 9
     medium = [g for g, want in got if want == "medium"]
-    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 24
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 20
     assert not [r for r in rows if r["danger_now"] == "1"]
     assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
 
@@ -135,13 +140,14 @@ def test_r4plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
     """R4plus (70: medium 45, high 22, critical 3), held out until stop 27: rated at least as
     labelled on main f143f84 33, merged stop 27 37 (high at high 5/22 -> 9/22; critical 1/3 ->
     1/3). Training data of the letter model since stop 28 (in-sample): 52, high at high
-    12/22, medium at medium or above 39/45."""
+    12/22, medium at medium or above 39/45. Since i13bb (R5 and R5plus trained, the
+    joint-letter rule; in-sample): 53, high at high 15/22, medium at medium or above 37/45."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r4plus.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 70 and all(want != "low" for _, want in got)
-    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 52
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 53
     high = [g for g, want in got if want == "high"]
-    assert sum(RANK[g] >= RANK["high"] for g in high) >= 12
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 15
     medium = [g for g, want in got if want == "medium"]
-    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 39
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 37
