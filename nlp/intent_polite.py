@@ -233,6 +233,11 @@ SETTLED: tuple[str, ...] = _words(
     "已经 已 都 终于 问题 事情 好 修好 解决 来过 来电 来水 水来"
     " 有水 有电 通 处理 处理完 处理好 办好 办完 完 弄好 搞定 恢复"
     " 今天 昨天 刚才 刚刚"
+    # someone in touch already (谢谢，已经有人联系我了; stop 28, set n)
+    " 有人联系我 有人联系过我 有人联系了我 有人联系上我 有人联系"
+    " 联系我 联系过我 联系了我 联系上我 联系上了"
+    " 有人给我打电话 有人给我打过电话 有人打电话 有人打过电话"
+    " 给我打电话 给我打过电话 打过电话 回过电话 有人来 上门 来人"
 )
 """What a thanks may say was done (谢谢，已经好了; 终于解决了，太感谢了): a thanks still,
 unless anything else (还没, 又) is left."""
