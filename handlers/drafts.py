@@ -107,6 +107,12 @@ async def location_guard(update: Update, draft: dict[str, Any], text: str) -> bo
             draft["next"] = pending
             await reply(update, st.ANOTHER_PROBLEM_KEPT)
             return False
+        if not looks_like_problem(text):
+            # 跳过, or an address typed instead: the problem it read like is kept as
+            # the next one, never dropped (trial 29 V5).
+            draft.setdefault("next", pending)
+            await reply(update, st.ANOTHER_PROBLEM_KEPT)
+            return False
     if looks_like_problem(text):
         draft["maybe_address"] = text
         await reply(update, st.address_or_problem(text), st.address_or_problem_keyboard())

@@ -66,6 +66,19 @@ async def kept(update: Update, context: BotContext) -> bool:
     return True
 
 
+def with_emergency(n: int) -> str:
+    """Said after the emergency line when the photos sent before it went with the case."""
+    return f"您先发送的照片（{n}张）已随紧急情况一并提交。"
+
+
+def peek(context: BotContext) -> list[str]:
+    """The photos kept for the next description, left in place (:func:`take` clears)."""
+    early = user_data(context).get(EARLY)
+    if not isinstance(early, dict) or not _fresh(context, early):
+        return []
+    return [str(p) for p in early.get("photos", []) if isinstance(p, str)]
+
+
 def take(context: BotContext) -> list[str]:
     """The photos kept for the next description (gone once taken or too old)."""
     early = user_data(context).pop(EARLY, None)

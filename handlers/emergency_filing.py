@@ -20,10 +20,10 @@ from telegram.ext import ConversationHandler
 
 from bot.services.cases import RequestDraft
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of, triage
-from handlers import emergency_open, emergency_steps, follow_on, texts
+from bot.services.triage import SELF_HARM, emergency_of, triage
+from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
 from handlers.base import BotContext, mark_saved, message_text, say, user_data, who
-from handlers.request_steps import PROPOSE
+from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
 __all__ = ["emergency_first", "file_emergency"]
@@ -43,18 +43,25 @@ async def file_emergency(
     line and the details step (trial 28 P1).
 
     A problem being filed (the draft) is kept: the citizen is told so, with
-    继续提交 to go on once the emergency's details step is over. A photo sent with
-    the words (its caption) is filed with them.
+    继续提交 to go on once the emergency's details step is over (for self-harm after
+    the crisis words, trial 29 V12). A photo sent with the words (its caption) is
+    filed with them, and so are photos sent before them and kept for the next
+    description (:mod:`handlers.early_photos`, trial 29 V4): they are the scene's,
+    never the next, unrelated request's.
     """
     draft = user_data(context).get("draft")
     runtime = context.runtime
     message = update.effective_message
     # A photo sent with the words stays with them: on the case, after the card.
     photos = (message.photo[-1].file_id,) if message is not None and message.photo else ()
+    # Photos sent first (no draft) are this emergency's: on the case too, then cleared.
+    early = early_photos.peek(context)
+    photos = (*early, *photos)[:MAX_PHOTOS]
     found = emergency_of(text)
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
     if await emergency_open.joins(update, context, person_id, text, kind, photos):
+        early_photos.take(context)
         await say(update, line)
         return ConversationHandler.END
     try:
@@ -66,19 +73,32 @@ async def file_emergency(
         await say(update, line)
         await say(update, exc.message)
         return ConversationHandler.END
+    early_photos.take(context)
     mark_saved(update, context, f"编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
     await say(update, line)
+    if early:
+        await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:
         emergency_open.remember(context, view, kind)
-    if isinstance(draft, dict) and draft.get("text"):
-        await say(
-            update,
-            drafts_kept.request_draft_kept(str(draft["text"])),
-            drafts_kept.request_draft_markup(draft.get("n")),
-        )
+    kept = isinstance(draft, dict) and bool(draft.get("text"))
+    if kept and kind == SELF_HARM:
+        # Someone who said they want to die hears the human words first (trial 29 V12).
+        state = await emergency_steps.ask_details(update, context, view, text)
+        await _draft_kept(update, draft)
+        return state
+    if kept:
+        await _draft_kept(update, draft)
     return await emergency_steps.ask_details(update, context, view, text)
+
+
+async def _draft_kept(update: Update, draft: Any) -> None:
+    await say(
+        update,
+        drafts_kept.request_draft_kept(str(draft["text"])),
+        drafts_kept.request_draft_markup(draft.get("n")),
+    )
 
 
 def emergency_first(

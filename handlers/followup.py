@@ -10,10 +10,11 @@ an alert that says what is awaited.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -36,7 +37,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.flow import expiring, redo, step_conversation
+from handlers.flow import expiring, leave_and_redo, redo, step_conversation
 from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
 from storage.enums import OPEN_STATUSES, CaseStatus
 
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 
 #: The conversation state (a string: it is persisted as JSON).
 FU_COMMENT = "fu_comment"
+#: ``user_data`` key of a comment typed after its prompt expired, and its button.
+LATE = "fu_late"
+LATE_ADD = texts.UI + "fu:late"
 
 
 async def show_status(update: Update, context: BotContext) -> None:
@@ -210,16 +214,18 @@ async def _show_answer(update: Update, label: str, keep: str | None = None) -> N
     )
 
 
-async def follow_up_comment(update: Update, context: BotContext) -> int | None:
-    """The comment after 不满意 / 未解决 (or 跳过 / /cancel: none)."""
+async def follow_up_comment(
+    update: Update, context: BotContext, comment: str | None = None
+) -> int | None:
+    """The comment after 不满意 / 未解决 (or 跳过 / /cancel: none; ``comment``: one typed
+    earlier, after the prompt expired)."""
     data = user_data(context)
     pending = data.pop("fu", None)
     person = await who(update, context)
     if not isinstance(pending, dict) or person is None:
         return ConversationHandler.END
-    query = update.callback_query
-    comment: str | None = None
-    if query is None and update.effective_message is not None:
+    query = None if comment is not None else update.callback_query
+    if query is None and comment is None and update.effective_message is not None:
         text = message_text(update)
         comment = None if texts.is_skip(text) or text.startswith("/") else text
     label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[str(pending["answer"])]
@@ -260,6 +266,60 @@ async def follow_up_comment(update: Update, context: BotContext) -> int | None:
     return ConversationHandler.END
 
 
+async def late_comment(update: Update, context: BotContext) -> int | None:
+    """Text at the comment step: past the prompt's time (trial 29 V10) the text is not
+    taken silently as the comment nor as a new problem: the citizen is told the prompt
+    timed out and offered to add it to the case and have it reopened."""
+    data = user_data(context)
+    pending = data.get("fu")
+    text = message_text(update).strip()
+    if (
+        not isinstance(pending, dict)
+        or not is_stale(context, pending)
+        or not text
+        or text.startswith("/")
+        or texts.is_skip(text)
+        or emergency_of(text) is not None
+    ):
+        return await fresh_comment(update, context)
+    data.pop("fu", None)
+    person = await who(update, context)
+    if person is None:
+        return ConversationHandler.END
+    try:
+        view = await context.runtime.cases.get_case_view(int(pending["case"]), person.id)
+    except CaseError:
+        return await leave_and_redo(update, context)
+    if view.status != "resolved" or view.version != int(pending["version"]):
+        return await leave_and_redo(update, context)
+    data[LATE] = {**pending, "at": stamp(context), "text": text}
+    label = texts.follow_up_late_label(view.number or "")
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=LATE_ADD)]])
+    await reply(update, texts.follow_up_late(view.number or ""), markup)
+    return ConversationHandler.END
+
+
+async def fresh_comment(update: Update, context: BotContext) -> int | None:
+    """The comment step with its usual expiry (a stale prompt starts afresh)."""
+    return await expiring("fu")(follow_up_comment)(update, context)
+
+
+async def late_added(update: Update, context: BotContext) -> int | None:
+    """补充到该案件并重新办理: the late comment is the 未解决 / 不满意 answer's."""
+    query = update.callback_query
+    assert query is not None
+    late = user_data(context).pop(LATE, None)
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+    if not isinstance(late, dict) or is_stale(context, late):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    late["at"] = stamp(context)
+    user_data(context)["fu"] = late
+    await query.answer()
+    return await follow_up_comment(update, context, comment=str(late["text"]))
+
+
 async def follow_up_expected(update: Update, context: BotContext) -> str:
     """Non-text while a comment is expected."""
     await reply(update, "请用文字发送您的意见，或点「跳过」。")
@@ -273,10 +333,13 @@ def conversation(application: App) -> ConversationHandler[BotContext]:
     return step_conversation(
         application,
         "follow_up",
-        entry_points=[CallbackQueryHandler(follow_up, pattern=r"^fu:")],
+        entry_points=[
+            CallbackQueryHandler(follow_up, pattern=r"^fu:"),
+            CallbackQueryHandler(late_added, pattern=f"^{re.escape(LATE_ADD)}$"),
+        ],
         states={
             FU_COMMENT: [
-                MessageHandler(PRIVATE_TEXT, fresh_fu(follow_up_comment)),
+                MessageHandler(PRIVATE_TEXT, late_comment),
                 CallbackQueryHandler(fresh_fu(follow_up_comment), pattern=skip),
                 MessageHandler(PRIVATE & ~filters.COMMAND, follow_up_expected),
             ],

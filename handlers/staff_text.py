@@ -22,6 +22,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -32,7 +33,7 @@ from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import Triage
 from handlers import texts
-from handlers.base import BotContext, masked, reply, stamp, user_data
+from handlers.base import BotContext, is_stale, masked, reply, stamp, user_data, who
 from handlers.office_choice import classify
 from handlers.texts import staff as tx
 
@@ -43,6 +44,12 @@ HELD = "staff_text"
 AS_CITIZEN = "as_citizen"
 YES = texts.UI + "staff:citizen"
 NO = texts.UI + "staff:no"
+
+#: ``user_data`` key of a note waiting for its case; the buttons' prefix; how many.
+NOTE_HELD = "staff_note"
+PICK = texts.UI + "staff:note:"
+MAX_CHOICES = 8
+HELD_TTL = timedelta(minutes=30)
 
 _NUMBER_RE = re.compile(r"MQ(\d{8})-(\d{4,})")
 
@@ -88,26 +95,73 @@ async def takes(
 async def _note_on_case(
     update: Update, context: BotContext, person: PersonInfo, replied: Message, text: str
 ) -> bool:
-    """Keep ``text`` on the case ``replied`` names (True: kept, or refused and said)."""
+    """Keep ``text`` on the case ``replied`` names (True: kept, asked, or refused and
+    said). A message naming several cases (a 【待办汇总】) asks which (trial 29 V9)."""
     shown = replied.text or replied.caption or ""
-    match = _NUMBER_RE.search(shown)
+    numbers = list(dict.fromkeys(m.group(0) for m in _NUMBER_RE.finditer(shown)))
+    if not numbers:
+        return False
+    if len(numbers) > 1:
+        numbers = numbers[:MAX_CHOICES]
+        user_data(context)[NOTE_HELD] = {"at": stamp(context), "text": text, "numbers": numbers}
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(n, callback_data=f"{PICK}{i}")] for i, n in enumerate(numbers)]
+        )
+        await reply(update, tx.which_case(numbers), markup)
+        return True
+    return await _keep(update, context, person, numbers[0], text, quiet=True)
+
+
+async def _keep(
+    update: Update,
+    context: BotContext,
+    person: PersonInfo,
+    number: str,
+    text: str,
+    *,
+    quiet: bool = False,
+) -> bool:
+    """Note ``text`` on case ``number`` and say so (False: no such case, nothing said
+    when ``quiet``). A unit sent the card at filing may note though it may not open
+    the case (trial 29 V6)."""
+    match = _NUMBER_RE.fullmatch(number)
     if match is None:
         return False
-    number = match.group(0)
-    cases = context.runtime.cases
     try:
-        view = await cases.get_case_view(int(match.group(2)), person.id)
-        if view.number != number:
-            return False
-        view = await cases.add_staff_note(person.id, view.id, text)
+        view = await context.runtime.cases.add_staff_note(
+            person.id, int(match.group(2)), text, number=number
+        )
     except CaseError as exc:
         if exc.code == "forbidden":
             await reply(update, tx.case_not_yours(number))
             return True
-        return False
+        if not quiet:
+            await reply(update, exc.message)
+        return not quiet
     log.info("staff note on %s by %s: %s", view.number, person.id, masked(text))
-    await reply(update, tx.note_kept(view.number))
+    await reply(update, tx.note_kept(view.number or number))
     return True
+
+
+async def _picked(update: Update, context: BotContext) -> None:
+    """The case chosen for a note on a message naming several."""
+    query = update.callback_query
+    assert query is not None
+    held = user_data(context).pop(NOTE_HELD, None)
+    await query.answer()
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+    person = await who(update, context)
+    index = int((query.data or "").removeprefix(PICK) or -1)
+    if (
+        person is None
+        or not isinstance(held, dict)
+        or is_stale(context, held, HELD_TTL)
+        or not 0 <= index < len(held.get("numbers", []))
+    ):
+        await reply(update, tx.NOTE_GONE)
+        return
+    await _keep(update, context, person, str(held["numbers"][index]), str(held["text"]))
 
 
 def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]:
@@ -128,4 +182,7 @@ def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]
             return None
         return await describe(update, context, held["text"])
 
-    return [CallbackQueryHandler(answered, pattern=rf"^({re.escape(YES)}|{re.escape(NO)})$")]
+    return [
+        CallbackQueryHandler(answered, pattern=rf"^({re.escape(YES)}|{re.escape(NO)})$"),
+        CallbackQueryHandler(_picked, pattern=rf"^{re.escape(PICK)}\d+$"),
+    ]

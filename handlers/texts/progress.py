@@ -116,6 +116,20 @@ FOLLOW_UP_COMMENT_UNSOLVED = (
 )
 
 
+def follow_up_late(number: str) -> str:
+    """A comment typed after the 未解决 / 不满意 prompt expired (trial 29 V10)."""
+    return (
+        f"您对 {number} 的回访答复已超时，这条消息还没有记入。"
+        "如果这是该问题还没解决的情况，请点下面的按钮补充到该案件并重新办理；"
+        "如果是新的问题，请重新发送。"
+    )
+
+
+def follow_up_late_label(number: str) -> str:
+    """The button that adds the late comment to its case."""
+    return f"补充到 {number} 并重新办理"
+
+
 def follow_up_comment(answer: str | None) -> str:
     """What is asked after 未解决 (``unsolved``) or 不满意."""
     return FOLLOW_UP_COMMENT_UNSOLVED if answer == "unsolved" else FOLLOW_UP_COMMENT

@@ -39,4 +39,15 @@ GONE = "这条消息已过期，请重新发送要反映的问题。"
 
 def case_not_yours(number: str) -> str:
     """A reply to a card of a case the handler may not write on."""
-    return f"您无权为 {number} 记录办理情况。"
+    return (
+        f"您无权为 {number} 记录办理情况（您所在单位不承办该案件，也未收到其卡片）。"
+        "如有情况需要补充，请联系承办单位，或发送 /pending 查看本单位的待办案件。"
+    )
+
+
+def which_case(numbers: list[str]) -> str:
+    """A reply to a message naming several cases (a 【待办汇总】): which one (trial 29 V9)."""
+    return f"您回复的消息列出了{len(numbers)}个案件，这条办理记录记入哪一个？"
+
+
+NOTE_GONE = "这条办理记录已过期，请回复案件卡片重新发送。"

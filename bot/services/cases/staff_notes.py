@@ -6,23 +6,38 @@ version bump: the card's buttons stay valid), nobody is pinged, and the reporter
 does not see it (it is not in ``PUBLIC_EVENT_LABELS``); the units read it in the
 case's timeline (dashboard, /pending's cards). What the citizen reads stays the
 units' acts (签收, 办结 …) and their results.
+
+Who may note: a handler who may see the case, or whose unit was sent its card at
+filing (the ``registered`` event's ``notify``: a station or school the text names,
+trial 29 V6) — they hold the card and what they did about it belongs on it.
 """
 
 from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases.model import HANDLER_ROLES, MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import CaseError, EventType, record
 from storage.enums import Channel
+from storage.models import Case, CaseEvent
 
 
 class CaseStaffNotes(CaseTx):
     """办理记录 by a handler who may see the case."""
 
     async def add_staff_note(
-        self, actor_id: int, case_id: int, text: str, channel: str = Channel.TELEGRAM
+        self,
+        actor_id: int,
+        case_id: int,
+        text: str,
+        channel: str = Channel.TELEGRAM,
+        *,
+        number: str | None = None,
     ) -> CaseView:
-        """Keep ``text`` on ``case_id`` as a ``staff_note`` event by ``actor_id``.
+        """Keep ``text`` on ``case_id`` as a ``staff_note`` event by ``actor_id``
+        (``number``: the case must have it, else ``not_found``).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not a
@@ -35,7 +50,11 @@ class CaseStaffNotes(CaseTx):
             now = self.clock.now()
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
-            if actor.role not in HANDLER_ROLES or not self.may_view(actor, case):
+            if number is not None and case.number != number:
+                raise CaseError("not_found", "案件不存在。")
+            if actor.role not in HANDLER_ROLES or not (
+                self.may_view(actor, case) or await self._was_sent(s, actor.unit_id, case)
+            ):
                 raise CaseError("forbidden", "您无权为该案件记录办理情况。")
             await record(
                 s,
@@ -49,3 +68,15 @@ class CaseStaffNotes(CaseTx):
                 changes_case=False,
             )
             return self.view_for(case, actor, now)
+
+    async def _was_sent(self, s: AsyncSession, unit_id: str | None, case: Case) -> bool:
+        """Whether ``unit_id`` was sent ``case``'s card at filing (``notify``)."""
+        if unit_id is None:
+            return False
+        registered = await s.scalar(
+            select(CaseEvent).where(
+                CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value
+            )
+        )
+        notify = registered.data.get("notify", []) if registered is not None else []
+        return unit_id in notify
