@@ -337,8 +337,10 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                             now, future, past, hearsay = later
                             break
                 background = background_of(text, rubric, fam, start, words)
-                now = now and background in ("", "told") and letter_now(
-                    text, rubric, start, fam.name in rubric.risk_spares
+                now = (
+                    now
+                    and background in ("", "told")
+                    and letter_now(text, rubric, start, fam.name in rubric.risk_spares)
                 )
             else:
                 now = future = past = hearsay = False

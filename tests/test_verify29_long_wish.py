@@ -18,8 +18,7 @@ from tests.botkit import WAIT, BotKit, sqlite_bot
 CITIZEN = 2951
 POLICE = 2952
 BACKGROUND = (
-    "我要反映小区物业的问题。物业费年年涨，服务越来越差，"
-    "电梯经常坏，垃圾没人清，保安也不管事。"
+    "我要反映小区物业的问题。物业费年年涨，服务越来越差，电梯经常坏，垃圾没人清，保安也不管事。"
 )
 LONG_WISH = BACKGROUND * 3 + "我不想活了"
 PICKER_WORDS = ("我不能确定由哪个部门", "建议由以下部门办理", "只是咨询")
