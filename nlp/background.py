@@ -22,6 +22,7 @@ __all__ = [
     "asks_what_if",
     "background_of",
     "doubts_media",
+    "ends_with",
     "fears_only",
     "is_letter",
     "letter_now",
@@ -48,7 +49,7 @@ _LETTER_NOW_REACH = 12
 _DATE = re.compile(r"\d{1,4}年|\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号][上下]?午")
 
 
-def letter_now(text: str, rubric: Rubric, start: int) -> bool:
+def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> bool:
     """True unless ``text`` is a long letter whose match at ``start`` is not told as now.
 
     现在楼下有人拿刀砍人: the now word leads into the danger, a few characters
@@ -59,7 +60,7 @@ def letter_now(text: str, rubric: Rubric, start: int) -> bool:
     # short message (a citizen's report pasted before other matter keeps its line).
     if not is_letter(text, rubric) or start < _OPENING:
         return True
-    if told_at_end(text, rubric, start):
+    if told_at_end(text, rubric, start, wish):
         return True
     if any(w in clause_before(text, start, _LETTER_NOW_REACH) for w in rubric.letter_now):
         return True
@@ -75,7 +76,7 @@ _OWN_CALL = 3
 """A call word starting this close after a match's start is the match's own (快来人)."""
 
 
-def told_at_end(text: str, rubric: Rubric, start: int) -> bool:
+def told_at_end(text: str, rubric: Rubric, start: int, wish: bool = False) -> bool:
     """True if the match at ``start`` is the news a message ends with (trial 29 P2).
 
     A message that tells its background first and the danger last (…他把自己锁在房间里，
@@ -84,8 +85,14 @@ def told_at_end(text: str, rubric: Rubric, start: int) -> bool:
     end, and from a few characters before it to the end there is an ``end_now`` word (an
     urgent call, a scene under way) and no ``past`` word (去年有人拿刀砍人，快来人管管 stays
     a retelling). Such a match is now, whatever past or habit words the background holds.
+    So is a match in the message's final sentence that states a scene in progress or, for
+    ``wish`` (a ``risk_spares`` family), a first-person wish to die (:func:`ends_with`).
     """
-    if not rubric.end_now or len(text) - start > rubric.end_reach:
+    if len(text) - start > rubric.end_reach:
+        return False
+    if ends_with(text, rubric, start, wish):
+        return True
+    if not rubric.end_now:
         return False
     lead = max(0, start - _END_LEAD)
     # A cry at the match itself (快来人管管吧, the `distress` family's own word) is no
@@ -102,6 +109,27 @@ def told_at_end(text: str, rubric: Rubric, start: int) -> bool:
     # background's earlier sentences (电梯经常坏。有人拿刀砍人了！快来人啊！).
     lo, _ = sentence_of(text, start, start + 1)
     return not any_in(text[min(min(calls), max(lo, lead)) :], rubric.past)
+
+
+_WISH_REACH = 12
+"""How far before a wish to die its 我 may stand (最后说一句，我真的想死)."""
+_TRAILING = re.compile(r"[\s。！!？?…~～.，,、]*")
+
+
+def ends_with(text: str, rubric: Rubric, start: int, wish: bool = False) -> bool:
+    """True if the match at ``start`` is in the message's final sentence and that sentence
+    states it as now (verify29 V2): an ``end_scene`` word in it (…楼下有人拿刀砍人，现在还在砍;
+    …我老婆突然倒在地上叫不醒了), or for ``wish`` a 我 a few characters before the match
+    (…我真的想死); no ``past`` word in the sentence (去年，楼下有个小孩掉进河里了)."""
+    lo, hi = sentence_of(text, start, start + 1)
+    if not _TRAILING.fullmatch(text, hi):
+        return False
+    final = text[lo:]
+    if any_in(final, rubric.past):
+        return False
+    if wish and "我" in clause_before(text, start, _WISH_REACH):
+        return True
+    return any_in(final, rubric.end_scene)
 
 
 _NEARLY_REACH = 6
@@ -258,7 +286,7 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
     # keeps its level but gets no line.
     if (danger or fam.now_level) and doubts_media(text, rubric):
         return "told" if spared else "risk"
-    if letter_now(text, rubric, start):
+    if letter_now(text, rubric, start, spared):
         return ""
     if not (fam.services or fam.level == "critical" or fam.name in rubric.letter_families):
         return ""

@@ -100,7 +100,7 @@ def _context(
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
     past = past_at(text, rubric, lo, hi, start, habits=not spared)
     # …天天玩手机…说要从窗户跳下去…怎么办啊快帮帮我！: the news a message ends with (trial 29 P2).
-    at_end = told_at_end(text, rubric, start)
+    at_end = told_at_end(text, rubric, start, spared)
     past = past and not at_end
     # 有人说信访局门口有人要自焚，我去核实了，没这回事: a story heard, then denied, is over
     # (stop 27, set l); a denial told first (说没这回事，转身就拿刀砍人了) or by the doer
@@ -337,7 +337,11 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                             now, future, past, hearsay = later
                             break
                 background = background_of(text, rubric, fam, start, words)
-                now = now and background in ("", "told") and letter_now(text, rubric, start)
+                now = (
+                    now
+                    and background in ("", "told")
+                    and letter_now(text, rubric, start, fam.name in rubric.risk_spares)
+                )
             else:
                 now = future = past = hearsay = False
                 if fam.name in rubric.letter_families and is_letter(text, rubric):

@@ -148,6 +148,7 @@ class Rubric:
     near_miss_families: tuple[str, ...] = ()
     end_now: tuple[str, ...] = ()
     end_reach: int = 0
+    end_scene: tuple[str, ...] = ()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""

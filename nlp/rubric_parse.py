@@ -236,4 +236,5 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         end_reach=(
             _int(letters["end_reach"], source, "letters.end_reach") if "end_reach" in letters else 0
         ),
+        end_scene=_words(letters.get("end_scene"), source, "letters.end_scene"),
     )
