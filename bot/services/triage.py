@@ -237,6 +237,47 @@ def is_self_harm(text: str) -> bool:
     return at_risk(text) != "other"
 
 
+#: Family members and partners whose blows make a domestic-violence disclosure.
+_KIN = (
+    r"(?:老公|丈夫|男人|前夫|男朋友|男友|对象|老婆|妻子|媳妇|前妻|女朋友|婆婆|公公|岳父|岳母"
+    r"|继父|继母|后爸|后妈|我爸|我妈|爸爸|父亲|儿子|儿媳|女婿)"
+)
+#: Domestic violence (trial 29 V7): 家暴, 打老婆, or a family member who hits the writer.
+_DOMESTIC_RE = re.compile(
+    r"家暴|家庭暴力|虐童|打老婆|打媳妇|打妻子|打老公"
+    rf"|{_KIN}[^，。！？,.!?\n]{{0,10}}(?:打我|打了我|揍我|踢我|掐我|打得我|把我打|对我动手|拿刀砍我)"
+    rf"|被{_KIN}[^，。！？,.!?\n]{{0,4}}(?:打|揍|踢|掐|砍)"
+)
+#: Sexual assault and harassment (trial 29 V7).
+_SEXUAL_RE = re.compile(r"强奸|强暴|性侵|猥亵|迷奸|轮奸|性骚扰|非礼")
+
+#: The kinds of disclosure whose words only those who handle the case read: the
+#: self-harm family's name (:data:`nlp.families.SELF_HARM`), and these two.
+DOMESTIC = "domestic"
+SEXUAL = "sexual"
+
+
+def disclosure_kind(text: str) -> str | None:
+    """The kind of private disclosure ``text`` makes, whoever makes it (trial 29 V7).
+
+    :data:`~nlp.families.SELF_HARM`: any self-harm the rubric reads as happening now — the writer's
+    own, a parent's report of a child's threat, an officer's warning about a
+    villager; :data:`DOMESTIC`: violence by a partner or a family member; ``sexual``:
+    sexual assault or harassment. Only the reporter, the owning unit and the
+    dispatcher desk read such words (:meth:`~bot.services.cases.permissions.
+    CasePermissions.sees_disclosure`); every other holder of the card reads a summary.
+    """
+    norm = _danger_words(text)
+    if any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):
+        return SELF_HARM
+    bare = danger_text(text)
+    if _SEXUAL_RE.search(bare):
+        return SEXUAL
+    if _DOMESTIC_RE.search(bare):
+        return DOMESTIC
+    return None
+
+
 #: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
 #: 办到哪了, 有消息吗, 处理了没有 …
 _PROGRESS_RE = re.compile(
