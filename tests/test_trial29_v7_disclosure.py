@@ -69,6 +69,8 @@ def test_disclosure_kinds() -> None:
     assert disclosure_kind(ABUSE) == "domestic"
     assert disclosure_kind("我想死") == "self_harm"
     assert disclosure_kind("公司领导性骚扰我") == "sexual"
+    # A threat made in a crowd is a mass incident the leadership reads in full.
+    assert disclosure_kind("三百多名工人围堵区政府大门，有人扬言要跳楼，情况危急") is None
     for plain in ("邻居打我", "楼下有人打架", "小区路灯坏了", "我打我老公电话打不通"):
         assert disclosure_kind(plain) is None, plain
 

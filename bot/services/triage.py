@@ -36,7 +36,7 @@ from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect, emergency_line
 from nlp.english_danger import read as read_english
-from nlp.families import SELF_HARM
+from nlp.families import SELF_HARM, match_families
 from nlp.intent import classify_intent
 from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
@@ -251,6 +251,9 @@ _DOMESTIC_RE = re.compile(
 #: Sexual assault and harassment (trial 29 V7).
 _SEXUAL_RE = re.compile(r"强奸|强暴|性侵|猥亵|迷奸|轮奸|性骚扰|非礼")
 
+#: Families of a crowd: self-harm threatened among them is a mass incident (verify 29 V7).
+_CROWD_FAMILIES = frozenset({"collective", "gathering", "blocking"})
+
 #: The kinds of disclosure whose words only those who handle the case read: the
 #: self-harm family's name (:data:`nlp.families.SELF_HARM`), and these two.
 DOMESTIC = "domestic"
@@ -268,8 +271,13 @@ def disclosure_kind(text: str) -> str | None:
     CasePermissions.sees_disclosure`); every other holder of the card reads a summary.
     """
     norm = _danger_words(text)
-    if any(m.family.name == SELF_HARM for m in danger_now(norm, default_rubric())):
-        return SELF_HARM
+    rubric = default_rubric()
+    if any(m.family.name == SELF_HARM for m in danger_now(norm, rubric)):
+        # 三百多名工人围堵区政府大门，有人扬言要跳楼: a threat made in a crowd is a
+        # public mass incident the leadership must read, not a private disclosure.
+        crowd = match_families(norm, rubric)[0]
+        if not any(m.family.name in _CROWD_FAMILIES for m in crowd):
+            return SELF_HARM
     bare = danger_text(text)
     if _SEXUAL_RE.search(bare):
         return SEXUAL
