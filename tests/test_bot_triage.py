@@ -165,9 +165,12 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
         assert case.resolve_due_at - case.created_at == district.deadlines["critical"].resolve
         card = await card_of(chief, str(case.number))
         assert "签收" in [b["text"] for b in card.buttons]
+        assert SELF_HARM in card.content
+        # The district's alerts read a summary, not the words (verify 29 V7).
         for person in alerted:
             alert = await card_of(person, str(case.number))
-            assert "特别重大" in alert.content and SELF_HARM in alert.content
+            assert "特别重大" in alert.content and "自伤风险求助" in alert.content
+            assert SELF_HARM not in alert.content
         assert "severity_changed" not in await kit.events(case.id)
 
 

@@ -68,6 +68,8 @@ from bot.services.notification_messages import (
     warning_lowered,
     warning_resolved,
 )
+from bot.services.triage import DOMESTIC, SEXUAL
+from nlp.families import SELF_HARM
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -288,6 +290,30 @@ def self_harm_summary(owner_name: str, desk_name: str) -> str:
     return (
         f"群众表达了轻生念头（自伤风险求助），已由{owner_name}紧急处置。"
         f"为保护当事人隐私，原文仅承办单位和{desk_name}可见，详情请与承办单位联系。"
+    )
+
+
+#: What a summary reader is told of each kind of private disclosure (trial 29 V7).
+DISCLOSURE_GIST: dict[str, str] = {
+    SELF_HARM: "来件反映有人流露轻生念头（自伤风险求助）",
+    DOMESTIC: "来件涉及家庭暴力（人身安全求助）",
+    SEXUAL: "来件涉及性侵害（人身安全求助）",
+}
+
+
+def disclosure_summary(kind: str, owner_name: str, desk_name: str, *, own: bool) -> str:
+    """What a unit outside the owner and the desk reads of a private disclosure.
+
+    The kind of risk and the handling unit, without the words, names, phones or
+    places; the card around it keeps the number, the level and the deadlines.
+    ``own``: the reporter tells of harming themselves (trial 29 P14's wording).
+    """
+    if kind == SELF_HARM and own:
+        return self_harm_summary(owner_name, desk_name)
+    gist = DISCLOSURE_GIST.get(kind, "来件涉及当事人隐私")
+    return (
+        f"{gist}，已交{owner_name}办理。"
+        f"为保护当事人隐私，原文及当事人信息仅承办单位和{desk_name}可见，详情请与承办单位联系。"
     )
 
 

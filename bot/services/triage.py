@@ -36,7 +36,7 @@ from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect, emergency_line
 from nlp.english_danger import read as read_english
-from nlp.families import SELF_HARM
+from nlp.families import SELF_HARM, match_families
 from nlp.intent import classify_intent
 from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
@@ -235,6 +235,55 @@ def is_self_harm(text: str) -> bool:
         return False
     # 楼顶有人要跳楼: someone else is at risk; the reporter is a bystander (trial 28 P3).
     return at_risk(text) != "other"
+
+
+#: Family members and partners whose blows make a domestic-violence disclosure.
+_KIN = (
+    r"(?:老公|丈夫|男人|前夫|男朋友|男友|对象|老婆|妻子|媳妇|前妻|女朋友|婆婆|公公|岳父|岳母"
+    r"|继父|继母|后爸|后妈|我爸|我妈|爸爸|父亲|儿子|儿媳|女婿)"
+)
+#: Domestic violence (trial 29 V7): 家暴, 打老婆, or a family member who hits the writer.
+_DOMESTIC_RE = re.compile(
+    r"家暴|家庭暴力|虐童|打老婆|打媳妇|打妻子|打老公"
+    rf"|{_KIN}[^，。！？,.!?\n]{{0,10}}(?:打我|打了我|揍我|踢我|掐我|打得我|把我打|对我动手|拿刀砍我)"
+    rf"|被{_KIN}[^，。！？,.!?\n]{{0,4}}(?:打|揍|踢|掐|砍)"
+)
+#: Sexual assault and harassment (trial 29 V7).
+_SEXUAL_RE = re.compile(r"强奸|强暴|性侵|猥亵|迷奸|轮奸|性骚扰|非礼")
+
+#: Families of a crowd: self-harm threatened among them is a mass incident (verify 29 V7).
+_CROWD_FAMILIES = frozenset({"collective", "gathering", "blocking"})
+
+#: The kinds of disclosure whose words only those who handle the case read: the
+#: self-harm family's name (:data:`nlp.families.SELF_HARM`), and these two.
+DOMESTIC = "domestic"
+SEXUAL = "sexual"
+
+
+def disclosure_kind(text: str) -> str | None:
+    """The kind of private disclosure ``text`` makes, whoever makes it (trial 29 V7).
+
+    :data:`~nlp.families.SELF_HARM`: any self-harm the rubric reads as happening now — the writer's
+    own, a parent's report of a child's threat, an officer's warning about a
+    villager; :data:`DOMESTIC`: violence by a partner or a family member; ``sexual``:
+    sexual assault or harassment. Only the reporter, the owning unit and the
+    dispatcher desk read such words (:meth:`~bot.services.cases.permissions.
+    CasePermissions.sees_disclosure`); every other holder of the card reads a summary.
+    """
+    norm = _danger_words(text)
+    rubric = default_rubric()
+    if any(m.family.name == SELF_HARM for m in danger_now(norm, rubric)):
+        # 三百多名工人围堵区政府大门，有人扬言要跳楼: a threat made in a crowd is a
+        # public mass incident the leadership must read, not a private disclosure.
+        crowd = match_families(norm, rubric)[0]
+        if not any(m.family.name in _CROWD_FAMILIES for m in crowd):
+            return SELF_HARM
+    bare = danger_text(text)
+    if _SEXUAL_RE.search(bare):
+        return SEXUAL
+    if _DOMESTIC_RE.search(bare):
+        return DOMESTIC
+    return None
 
 
 #: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,

@@ -172,7 +172,8 @@ class CasePublish(CaseViews):
             if person.id in holders:
                 had = on_way.get(person.chat_id or 0, set())
                 photos = [p for p in all_photos if p not in had or p in added]
-            if photos and person.id != case.reporter_id:
+            # A summary reader (a private disclosure, trial 29 V7) gets no photos.
+            if photos and person.id != case.reporter_id and not self._summary_for(person, case):
                 self._photos(s, person, case, photos, now)
         for units, render in pings:
             for person in await store.people_of_units(s, units, HANDLER_ROLES):

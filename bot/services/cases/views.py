@@ -19,7 +19,7 @@ from bot.services.cases.model import (
     default_classifier,
     mask_id_numbers,
 )
-from bot.services.cases.permissions import CRITICAL, CasePermissions
+from bot.services.cases.permissions import CasePermissions
 from bot.services.clock import Clock
 from bot.services.lifecycle import (
     AWAITING_ACK,
@@ -29,7 +29,7 @@ from bot.services.lifecycle import (
     overdue_label,
     status_label,
 )
-from bot.services.triage import is_self_harm
+from bot.services.triage import disclosure_kind, is_self_harm
 from config.district import District
 from nlp import mask_sensitive
 from nlp.families import SELF_HARM
@@ -79,17 +79,25 @@ class CaseViews(CasePermissions):
         ``masked``: contact details and phone numbers in the text are masked (a
         viewer outside the owning unit). ``ids=False`` keeps identity numbers in
         the text (the system's own view); every person's view masks them.
-        ``summary``: a self-harm disclosure read by a unit whose work does not need
-        its words: the text is a short summary (:meth:`sees_disclosure`).
+        ``summary``: a private disclosure (self-harm, domestic violence, sexual
+        assault: :func:`disclosure_kind`) read by a unit whose work does not need its
+        words: the text is a short summary, without contact, place or photos
+        (:meth:`sees_disclosure`).
         """
         now = now or self.clock.now()
         room = self.district.rooms.get(case.room)
         bureau = self.district.bureaus.get(case.bureau)
         text = case.original_text
-        if summary:
-            text = nt.self_harm_summary(
-                self.unit_name(case.owning_unit_id), self.unit_name(self.district.dispatcher)
+        kind = disclosure_kind(text) if summary else None
+        if kind is not None:
+            text = nt.disclosure_summary(
+                kind,
+                self.unit_name(case.owning_unit_id),
+                self.unit_name(self.district.dispatcher),
+                own=case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text),
             )
+        else:
+            summary = False
         return CaseView(
             id=case.id,
             number=case.number or str(case.id),
@@ -114,12 +122,21 @@ class CaseViews(CasePermissions):
             escalated_to_unit_id=case.escalated_to_unit_id,
             escalated_to_unit_name=self.unit_name(case.escalated_to_unit_id),
             text=mask_sensitive(text) if masked else mask_id_numbers(text) if ids else text,
-            address=case.address,
-            latitude=None if masked else case.latitude,
-            longitude=None if masked else case.longitude,
-            contact_name=_mask_name(case.contact_name) if masked else case.contact_name,
-            contact_phone=_mask_phone(case.contact_phone) if masked else case.contact_phone,
-            photo_file_ids=tuple(str(p) for p in case.photo_file_ids or ()),
+            # A summary reader learns neither who nor where (trial 29 V7).
+            address=None if summary else case.address,
+            latitude=None if masked or summary else case.latitude,
+            longitude=None if masked or summary else case.longitude,
+            contact_name=None
+            if summary
+            else _mask_name(case.contact_name)
+            if masked
+            else case.contact_name,
+            contact_phone=None
+            if summary
+            else _mask_phone(case.contact_phone)
+            if masked
+            else case.contact_phone,
+            photo_file_ids=() if summary else tuple(str(p) for p in case.photo_file_ids or ()),
             head_count=case.head_count,
             reporter_id=case.reporter_id,
             channel=case.channel,
@@ -161,12 +178,17 @@ class CaseViews(CasePermissions):
         )
 
     def _summary_for(self, person: Person | None, case: Case) -> bool:
-        """Whether ``person`` reads ``case`` as a self-harm summary (trial 29 P14)."""
+        """Whether ``person`` reads ``case`` as a summary (trial 29 P14, V7).
+
+        Any case that tells of self-harm (whoever reports it: the person, a
+        parent, an officer's warning), domestic violence or sexual assault
+        (:func:`~bot.services.triage.disclosure_kind`), read by someone outside
+        the reporter, the owning unit and the desk (:meth:`sees_disclosure`).
+        """
         return (
-            case.kind == CaseKind.REQUEST.value
-            and case.severity == CRITICAL
+            case.kind in (CaseKind.REQUEST.value, CaseKind.WARNING.value)
             and not self.sees_disclosure(person, case)
-            and is_self_harm(case.original_text)
+            and disclosure_kind(case.original_text) is not None
         )
 
     def card_for(
