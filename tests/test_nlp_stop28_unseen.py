@@ -1,0 +1,70 @@
+"""Stop 28's last blind sets, never tuned on: guarded at the level scored unseen.
+
+* Probe R (``probe_r_citizen_messages.tsv``, issue 14): 240 citizen messages written at stop 28
+  by a helper who saw only DESIGN.md, the seed and issue 14 (three quarters without the
+  office or its obvious keyword; about 90 message-board letters, the rest chats and voice-input
+  run-ons; 14 in traditional characters; shuffled).
+* ``letters_severity_r6.tsv`` (220 random real letters of the contest's board, every one
+  labelled) and ``letters_severity_r6plus.tsv`` (88 letters a second labeller rated medium or
+  above while reading 480 others), labelled blind by two helpers who read only the rubric, from
+  letters no earlier sample held.
+
+The lead scored them on main 7015324 (stop 28's first round merged) and on the merged main of
+stop 28, outside the repository; no engineer saw them. Figures (tests/data/README.md):
+
+* probe R: 7015324 room 224 (0.933), bureau 220 (0.917), confidence >= 0.8 right 186/189;
+  merged stop 28 (i14m's duty rules from probe Q) room 226 (0.942), bureau 223 (0.929),
+  189/192 = 0.984 (targets 0.93 / 0.90 / 0.95: met). Ordinary requests rated critical 16 -> 12
+  of 240 (i13cc), emergency lines 2 (both false).
+* R6: exact 0.755, over-rated 33 -> 34, under-rated 21 -> 20 = 0.091 (target 0.05: missed),
+  medium at medium or above 6 -> 7 of 24, high at high 3/6; one false emergency line.
+* R6plus: rated at least as labelled 34 -> 43 of 88 (i13bb's joint letters: high at high 4 -> 14
+  of 31), medium at medium or above 29 -> 28 of 55, critical 1/2; one false emergency line.
+
+These are the unseen estimates of stop 28 until the next stop writes newer sets; the bars are
+the level reached, so a change that loses a row fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.classify import classify
+from nlp.emergency import detect
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows, assert_probe_holds
+
+
+def test_probe_r_holds_its_unseen_level() -> None:
+    assert len(_rows(DATA / "probe_r_citizen_messages.tsv")) == 240
+    assert_probe_holds("probe_r_citizen_messages.tsv", 226, 223, 189, 0.98)
+
+
+def test_probe_r_requests_are_rarely_rated_critical() -> None:
+    rows = _rows(DATA / "probe_r_citizen_messages.tsv")
+    assert sum(classify(r["text"]).severity == "critical" for r in rows) <= 12
+    assert sum(detect(r["text"]) is not None for r in rows) <= 2
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+def test_r6_letters_hold_their_unseen_level() -> None:
+    texts = _letters()
+    rows = _rows(DATA / "letters_severity_r6.tsv")
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert len(rows) == 220
+    assert sum(g == want for g, want in got) >= 166
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 20
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 34
+    high = [g for g, want in got if want == "high"]
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 3
+    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 1
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+def test_r6plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
+    texts = _letters()
+    rows = _rows(DATA / "letters_severity_r6plus.tsv")
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert len(rows) == 88 and all(want != "low" for _, want in got)
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 43
+    high = [g for g, want in got if want == "high"]
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 14
