@@ -33,7 +33,7 @@ from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
-from nlp.rubric_stop28 import aftermath_text, stop28
+from nlp.rubric_modifiers import aftermath_text, modifier_lists
 
 __all__ = ["DangerOwner", "asked_after", "claim_over", "danger_now", "only_imagined", "owner"]
 
@@ -159,10 +159,10 @@ def asked_after(norm: str, rub: Rubric) -> tuple[str, ...]:
     danger family of the text (with emergency numbers, or critical) is told in the past, none
     is self-harm, no strong now word, no word of today, nothing begun lately or still going
     on (``lately``: 昨晚, 前天; ``ongoing``: 还没, 还在, 到现在), no danger now, and the writer asks
-    (``[modifiers] asks``: 有没有, 怎么, 能不能, 请问 …, read by :mod:`nlp.rubric_stop28`): a
+    (``[modifiers] asks``: 有没有, 怎么, 能不能, 请问 …, read by :mod:`nlp.rubric_modifiers`): a
     request about an event over, at most medium (stop 28, probes O and P). Empty otherwise.
     """
-    lists = stop28(rub)
+    lists = modifier_lists(rub)
     asking = found_in(norm, lists.asks)
     if not asking or any_in(norm, rub.strong_now) or any_in(norm, rub.letter_today):
         return ()

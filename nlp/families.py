@@ -29,7 +29,7 @@ from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.rubric_model import Family, Rubric
-from nlp.rubric_stop28 import names_person
+from nlp.rubric_modifiers import names_person
 from nlp.textcache import TextCache
 
 __all__ = [

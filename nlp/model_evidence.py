@@ -22,7 +22,7 @@ import re
 
 from nlp.family_index import any_in
 from nlp.rubric import Rubric
-from nlp.rubric_stop28 import stop28
+from nlp.rubric_modifiers import modifier_lists
 
 __all__ = ["model_may_rate_critical"]
 
@@ -45,7 +45,7 @@ def model_may_rate_critical(text: str, rub: Rubric, families: tuple[str, ...]) -
 
     A rubric without the stop-28 lists (not read from a file) changes nothing.
     """
-    lists = stop28(rub)
+    lists = modifier_lists(rub)
     if families or not lists.persons:
         return True
     now = (

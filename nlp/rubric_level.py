@@ -36,12 +36,12 @@ from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
-from nlp.rubric_stop28 import (
+from nlp.rubric_modifiers import (
     calm_gathering,
     calm_words,
     gathered_now,
+    modifier_lists,
     signed_up_count,
-    stop28,
     tells_going,
 )
 
@@ -270,7 +270,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     )
     going = True
     if signed:
-        sign_words = stop28(rub).signed_up
+        sign_words = modifier_lists(rub).signed_up
         going = (
             any(w not in sign_words for _, w in acting)
             or any_in(text, rub.future)

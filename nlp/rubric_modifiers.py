@@ -1,10 +1,11 @@
-"""Stop 28's word lists of the rubric, and the checks that read them (issue 13, set m).
+"""The rubric's modifier word lists that :class:`nlp.rubric.Rubric` does not hold, and the
+checks that read them (issue 13; added at stop 28 for set m).
 
-``nlp/rubric.py`` (the parser of ``config/severity.toml``) is being split into modules by
-another engineer at stop 28, so the lists added at stop 28 are read here, from the same
-file's ``[modifiers]`` table (the parser ignores keys it does not know), rather than as
-new fields of :class:`nlp.rubric.Rubric`. Once the split lands they can move there; the
-checks below need not change.
+They are read from ``config/severity.toml``'s ``[modifiers]`` table (the rubric's parser,
+:mod:`nlp.rubric_parse`, ignores keys it does not know), so a district extends them in the
+same file as the rest of the rubric. Moving them into :class:`nlp.rubric_model.Rubric` as
+ordinary fields is left to do (then a rubric built from a mapping would carry them too);
+the checks below need not change.
 
 * ``signed_up`` (报名, 接龙, 签名, 响应 …): a head count told as sign-ups (群里已有一百多人
   接龙报名, 响应的有上百人, 已有几百人签名) counts people who signed, not a crowd gathered:
@@ -63,20 +64,20 @@ class Told(Protocol):
 
 
 __all__ = [
-    "Stop28",
+    "ModifierLists",
     "aftermath_text",
     "calm_gathering",
     "calm_words",
     "gathered_now",
+    "modifier_lists",
     "names_person",
     "signed_up_count",
-    "stop28",
     "tells_going",
 ]
 
 
 @dataclass(frozen=True, slots=True)
-class Stop28:
+class ModifierLists:
     """The stop-28 lists of a rubric (see the module docstring)."""
 
     signed_up: tuple[str, ...] = ()
@@ -93,8 +94,8 @@ class Stop28:
     harm_words: tuple[str, ...] = ()
 
 
-_NONE = Stop28()
-_CACHE: dict[str, Stop28] = {}
+_NONE = ModifierLists()
+_CACHE: dict[str, ModifierLists] = {}
 _LOCK = threading.Lock()
 
 
@@ -106,7 +107,7 @@ def _words(value: Any, source: str, key: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in value)
 
 
-def stop28(rub: Rubric) -> Stop28:
+def modifier_lists(rub: Rubric) -> ModifierLists:
     """The stop-28 lists of ``rub``, read once per rubric file.
 
     Raises:
@@ -123,7 +124,7 @@ def stop28(rub: Rubric) -> Stop28:
         reach = mods.get("person_reach", 30)
         if isinstance(reach, bool) or not isinstance(reach, int) or reach < 1:
             raise RubricError(f"{rub.source}: [modifiers.person_reach] must be a positive integer")
-        found = Stop28(
+        found = ModifierLists(
             signed_up=_words(mods.get("signed_up"), rub.source, "signed_up"),
             not_after=_words(mods.get("not_after"), rub.source, "not_after"),
             persons=_words(mods.get("persons"), rub.source, "persons"),
@@ -153,7 +154,7 @@ def signed_up_count(text: str, end: int, rub: Rubric) -> bool:
     """True if the head count ending at ``end`` counts sign-ups: a ``signed_up`` word
     within a few characters after it (一百多人接龙报名) or before it (响应的有上百人),
     in its clause."""
-    words = stop28(rub).signed_up
+    words = modifier_lists(rub).signed_up
     if not words:
         return False
     start = next((s for _, s, e in head_counts(text) if e == end), end)
@@ -169,7 +170,7 @@ def tells_going(text: str, rub: Rubric) -> bool:
     """True if ``text`` tells people gathering (``going_acts``: 集合, 集会) or going to a
     place (去 or 到, then within 8 characters of the clause a ``going_places`` word: 到教育局
     门口集合, 去省电视台门口): sign-ups for an act, not an online petition."""
-    lists = stop28(rub)
+    lists = modifier_lists(rub)
     if any_in(text, lists.going_acts):
         return True
     for m in _TO.finditer(text):
@@ -210,7 +211,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {}
 def aftermath_text(text: str, rub: Rubric) -> str:
     """``text`` with every ``not_after`` phrase blanked (还没到预产期: labour now), of the
     same length, so that places in it are places in ``text``."""
-    words = stop28(rub).not_after
+    words = modifier_lists(rub).not_after
     if not words:
         return text
     pattern = _PATTERNS.get(rub.source)
@@ -223,7 +224,7 @@ def names_person(text: str, rub: Rubric, fam_name: str, start: int, end: int) ->
     """True unless ``fam_name`` needs a person (``person_families``) and none is named
     within ``person_reach`` characters before the expression at ``text[start:end]`` or
     in the expression itself."""
-    lists = stop28(rub)
+    lists = modifier_lists(rub)
     if fam_name not in lists.person_families:
         return True
     return any_in(text[max(0, start - lists.person_reach) : end], lists.persons)
@@ -258,7 +259,7 @@ def calm_gathering(
         found: ``(level index, word, family)`` of everything the rubric found.
     """
     critical = LEVELS.index("critical")
-    if level != critical or not found_in(text, stop28(rub).no_conflict):
+    if level != critical or not found_in(text, modifier_lists(rub).no_conflict):
         return level
     top = [m for m in matches if LEVELS.index(m.family.level) == level]
     past = {m.family.name for m in top if m.past}
