@@ -56,8 +56,8 @@ from nlp.letter_features import (
     told_over,
 )
 from nlp.letter_joint import joint_letter
-from nlp.rubric_level import Severity
 from nlp.rubric_model import Rubric
+from nlp.severity_value import Severity
 
 __all__ = [
     "LETTER_MODEL_PATH",

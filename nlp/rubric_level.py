@@ -7,7 +7,8 @@ level of the largest head count that acts, and the collective level when 5 or mo
 people act together or a text tells collective action planned or under way
 (:mod:`nlp.letters`); urgency words raise it one step; a text that takes the matter
 back, laughs, or tells it settled is low. :mod:`nlp.severity` raises this level by
-the learned model and caches it; :class:`Severity` is the answer of both.
+the learned model and caches it; :class:`Severity` (:mod:`nlp.severity_value`) is the
+answer of both.
 
 Depends on :mod:`nlp.rubric`, :mod:`nlp.families`, :mod:`nlp.background`,
 :mod:`nlp.clauses`, :mod:`nlp.headcount`, :mod:`nlp.letters` and
@@ -17,7 +18,6 @@ Depends on :mod:`nlp.rubric`, :mod:`nlp.families`, :mod:`nlp.background`,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from nlp.background import fun_or_fiction, is_letter
 from nlp.clauses import negated_at, sentence_of
@@ -44,59 +44,9 @@ from nlp.rubric_modifiers import (
     signed_up_count,
     tells_going,
 )
+from nlp.severity_value import Severity
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
-
-
-@dataclass(frozen=True, slots=True)
-class Severity:
-    """A severity assessment.
-
-    Attributes:
-        level: ``low``, ``medium``, ``high`` or ``critical``.
-        cues: Every expression and urgency word found, highest level first.
-        head_count: The largest number of people mentioned, if any.
-        urgent: True if an urgency word was found.
-        reasons: The words that set the level (with ``N人`` when a head count
-            or a collective action of N people did), for "why".
-        families: The rubric families found, highest level first.
-    """
-
-    level: str
-    cues: tuple[str, ...]
-    head_count: int | None
-    urgent: bool
-    reasons: tuple[str, ...] = ()
-    families: tuple[str, ...] = ()
-
-    @property
-    def why(self) -> str:
-        """The reasons joined for display: ``割腕、流血`` (empty if none)."""
-        return "、".join(self.reasons)
-
-    def to_dict(self) -> dict[str, object]:
-        """Return a JSON-ready dict."""
-        return {
-            "level": self.level,
-            "cues": list(self.cues),
-            "head_count": self.head_count,
-            "urgent": self.urgent,
-            "reasons": list(self.reasons),
-            "families": list(self.families),
-        }
-
-    def set_to(self, level: str, reasons: tuple[str, ...], by: str) -> Severity:
-        """This assessment with ``level`` set by another rule (the learned model, the letter
-        model, a claim for a harm that is over): its ``reasons`` shown, the rule's name
-        ``by`` added to the families; the cues, head count and urgency kept."""
-        return Severity(
-            level,
-            self.cues,
-            self.head_count,
-            self.urgent,
-            reasons,
-            (*self.families, by),
-        )
 
 
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
