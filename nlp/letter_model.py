@@ -94,12 +94,11 @@ class LetterModel:
 
     def scores(self, feats: Mapping[str, str]) -> dict[str, float]:
         """Each level's score: its bias plus the weights of the features present."""
-        out = {}
-        for i, level in enumerate(LEVELS):
-            out[level] = self.bias[level] + sum(
-                self.weights[f][i] for f in feats if f in self.weights
-            )
-        return out
+        # The rows of the features present, read once for every level (the same
+        # terms summed in the same order as one generator per level).
+        w = self.weights
+        rows = [w[f] for f in feats if f in w]
+        return {level: self.bias[level] + sum(r[i] for r in rows) for i, level in enumerate(LEVELS)}
 
     def may_raise(self, feats: Mapping[str, str], unread: Iterable[str], above: str) -> bool:
         """True if, with any of the ``unread`` features added, a head above ``above`` could fire.

@@ -106,6 +106,23 @@ def normalize(text: str) -> str:
     Returns:
         The normalised message (possibly empty).
     """
+    # classify() normalises a message twice, for its words (features.prepare_text) and
+    # for its danger (danger_text): the last text's result is kept (a pure function of
+    # the text; one entry, swapped as a whole, so threads never see half of it).
+    global _LAST_NORMALIZED
+    last = _LAST_NORMALIZED
+    if last[0] == text:
+        return last[1]
+    result = _normalize(text)
+    _LAST_NORMALIZED = (text, result)
+    return result
+
+
+_LAST_NORMALIZED: tuple[str, str] = ("", "")
+
+
+def _normalize(text: str) -> str:
+    """:func:`normalize` without the memo of the last text."""
     text = _CONTROL_RE.sub("", text)
     if _NOISE_START_RE.search(text) is not None:
         text = _NOISE_RE.sub(" ", text)
