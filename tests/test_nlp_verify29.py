@@ -111,3 +111,18 @@ def test_danger_not_in_the_final_sentence_of_a_letter_stays_background() -> None
 @pytest.mark.parametrize("text", RESOLVED)
 def test_a_danger_resolved_and_cared_for_is_no_new_emergency(text: str) -> None:
     assert emergency_of(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["邻居正在打他老婆，叫得很惨", "楼下有人正在打一个女的", "隔壁男的在家打自己媳妇，孩子一直哭"],
+)
+def test_someone_else_beaten_now_is_critical_with_the_police(text: str) -> None:
+    found = emergency_of(text)
+    assert found is not None and "110" in found.services
+    assert assess_severity(text).level == "critical"
+
+
+@pytest.mark.parametrize("text", ["一直打她电话打不通", "打她一顿？开玩笑的"])
+def test_calling_her_or_a_joke_is_no_beating(text: str) -> None:
+    assert emergency_of(text) is None
