@@ -55,6 +55,28 @@ def assert_probe_holds(
     assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
 
 
+def assert_lines_and_small_talk_hold(tag: str) -> None:
+    """Set ``tag``'s 65 dangers now all get the emergency line with the right number, its 65
+    look-alikes none; its 80 pieces of small talk and 25 vague openings are all recognised and
+    none of its 100 requests is taken for either (the level a tuned set is kept at)."""
+    em = _rows(DATA / f"blind13{tag}_emergencies.tsv")
+    danger = [r for r in em if r["danger"] == "1"]
+    harmless = [r for r in em if r["danger"] == "0"]
+    assert len(danger) == 65 and len(harmless) == 65
+    found = [(detect(r["text"]), r) for r in danger]
+    right = sum(
+        f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
+    )
+    assert right == 65
+    assert sum(detect(r["text"]) is not None for r in harmless) == 0
+    nr = _rows(DATA / f"blind13{tag}_nonrequests.tsv")
+    talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
+    assert len(talk) == 80 and sum(talk) == 80
+    vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
+    assert len(vague) == 25 and sum(vague) == 25
+    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+
+
 def test_set_j_warnings_stay_where_they_were_tuned() -> None:
     """Set j's 100 warnings: on main 9f51b57 critical 28/30 (2 below high: a long report whose
     poisoning comes after two sentences of background; a tuberculosis cluster with pupils in

@@ -25,8 +25,7 @@ import pytest
 
 from nlp.classify import classify
 from nlp.emergency import detect
-from nlp.intent import classify_intent
-from tests.test_nlp_stop25_sets import DATA, RANK, SMALL, _rows
+from tests.test_nlp_stop25_sets import DATA, RANK, _rows, assert_lines_and_small_talk_hold
 
 
 def test_set_m_warnings_stay_where_they_were_tuned() -> None:
@@ -50,22 +49,7 @@ def test_set_m_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
     吓死我了 刚才做梦梦见房子塌了), small talk 80/80, vague 25/25, requests mistaken 0/100.
     In-sample since branch i13aa: the line for 65/65 with the right number, false alarms 0/65,
     the rest the same."""
-    em = _rows(DATA / "blind13m_emergencies.tsv")
-    danger = [r for r in em if r["danger"] == "1"]
-    harmless = [r for r in em if r["danger"] == "0"]
-    assert len(danger) == 65 and len(harmless) == 65
-    found = [(detect(r["text"]), r) for r in danger]
-    right = sum(
-        f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
-    )
-    assert right == 65
-    assert sum(detect(r["text"]) is not None for r in harmless) == 0
-    nr = _rows(DATA / "blind13m_nonrequests.tsv")
-    talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
-    assert len(talk) == 80 and sum(talk) == 80
-    vague = [classify_intent(r["text"]) == "vague" for r in nr if r["kind"] == "vague"]
-    assert len(vague) == 25 and sum(vague) == 25
-    assert all(classify_intent(r["text"]) == "request" for r in nr if r["kind"] == "request")
+    assert_lines_and_small_talk_hold("m")
 
 
 @pytest.mark.parametrize(
