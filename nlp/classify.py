@@ -263,8 +263,9 @@ def _classify(text: str, lexicon: Lexicon | None = None) -> Classification:
     norm, truncated = prepare_text(text, lex.settings.max_chars)
     feats = message_features(norm, lex.settings.title_weight, lex.settings.lead_chars)
     # The text danger is read from, as the emergency line reads it (markup left out:
-    # trial 28 P5); the same as ``norm`` for any other message up to the bound.
-    severity = assess_normalized(danger_text(text))
+    # trial 28 P5); the same as ``norm`` for any other message up to the bound, which
+    # is then not normalised again (``norm`` is all of ``text`` normalised unless truncated).
+    severity = assess_normalized(danger_text(text, None if truncated else norm))
     sc = score_features(feats, lex)
     learnt = weights_for(lex.settings.bureau_weights)
     if learnt is not None:

@@ -105,7 +105,10 @@ def _title_and_body(norm_text: str, lead_chars: int) -> tuple[str, str]:
 
 # The words of the last texts cut by :func:`_words` (a message's title and
 # body): :func:`whole_words` reads them again for display without a second cut.
+# Emptied by :func:`message_features` before it cuts a message, never between
+# its two parts, so the last message's title and body are both still there.
 _LAST_CUTS: dict[str, tuple[str, ...]] = {}
+_LAST_CUTS_MAX = 8
 
 
 def whole_words(norm_text: str, lead_chars: int = 0) -> frozenset[str]:
@@ -131,8 +134,6 @@ def _words(text: str) -> dict[str, None]:
     dictionary (:func:`nlp.segment.search_grams`).
     """
     tokens = tuple(cut(text))
-    if len(_LAST_CUTS) >= 4:
-        _LAST_CUTS.clear()
     _LAST_CUTS[text] = tokens
     words = dict.fromkeys(tokens)
     extra = list(chain.from_iterable(map(search_grams().__getitem__, words)))
@@ -159,6 +160,8 @@ def message_features(norm_text: str, title_weight: float, lead_chars: int = 0) -
         keywords (sfz, 110, PM2.5) when the message has a Chinese word.
     """
     title, body = _title_and_body(norm_text, lead_chars)
+    if len(_LAST_CUTS) >= _LAST_CUTS_MAX:
+        _LAST_CUTS.clear()
     # A word whose first character is in U+3400..U+9FFF: the whole word sorts
     # between "\u3400" and "\ua000" (one comparison, no indexing).
     feats: dict[str, float] = {t: 1.0 for t in _words(body) if "\u3400" <= t < "\ua000"}

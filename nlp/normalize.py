@@ -106,23 +106,6 @@ def normalize(text: str) -> str:
     Returns:
         The normalised message (possibly empty).
     """
-    # classify() normalises a message twice, for its words (features.prepare_text) and
-    # for its danger (danger_text): the last text's result is kept (a pure function of
-    # the text; one entry, swapped as a whole, so threads never see half of it).
-    global _LAST_NORMALIZED
-    last = _LAST_NORMALIZED
-    if last[0] == text:
-        return last[1]
-    result = _normalize(text)
-    _LAST_NORMALIZED = (text, result)
-    return result
-
-
-_LAST_NORMALIZED: tuple[str, str] = ("", "")
-
-
-def _normalize(text: str) -> str:
-    """:func:`normalize` without the memo of the last text."""
     text = _CONTROL_RE.sub("", text)
     if _NOISE_START_RE.search(text) is not None:
         text = _NOISE_RE.sub(" ", text)
@@ -196,7 +179,7 @@ _MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?\s*
 DANGER_TAIL = 1000
 
 
-def danger_text(text: str) -> str:
+def danger_text(text: str, normalized: str | None = None) -> str:
     """The normalised text that danger is read from: the head, and the end of a long message.
 
     A long report with the news in its last line (a pasted WeChat thread ending
@@ -214,11 +197,19 @@ def danger_text(text: str) -> str:
 
     >>> danger_text("下水道堵了<img src=x onerror=alert(1)>")
     '下水道堵了'
+
+    ``normalized`` is ``normalize(text)`` when the caller has it already (the
+    classifier reads its words from it): the text is not normalised again.
+
+    >>> danger_text("我家煤氣泄漏了", normalized=normalize("我家煤氣泄漏了"))
+    '我家煤气泄漏了'
     """
     if "<" in text:
         text = _MARKUP_RE.sub("", text)
-    head = normalize(text[: DANGER_HEAD * 4])
-    if len(text) <= DANGER_HEAD * 4 and len(head) <= DANGER_HEAD:
+        normalized = None
+    short = len(text) <= DANGER_HEAD * 4
+    head = normalized if short and normalized is not None else normalize(text[: DANGER_HEAD * 4])
+    if short and len(head) <= DANGER_HEAD:
         return head
     tail = normalize(text[-DANGER_TAIL * 4 :])[-DANGER_TAIL:]
     return f"{head[:DANGER_HEAD]}。{tail}" if tail else head[:DANGER_HEAD]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 
 from nlp.clauses import SENTENCE_ENDS, clause_around, sentence_of
+from nlp.features import message_features, whole_words
 from nlp.headcount import head_count, head_counts
-from nlp.normalize import _NOISE_RE, _NOISE_START_RE, normalize
+from nlp.normalize import _NOISE_RE, _NOISE_START_RE, danger_text, normalize
+from nlp.segment import cut
 
 _CLAUSE_ENDS = "，。；！？、,.;!? \n"
 
@@ -82,3 +84,34 @@ def test_normalize_still_removes_urls_emoji_and_whitespace_runs() -> None:
     assert normalize("看 HTTPS://x.cn/a?b=1 这里\U0001f600😀好") == "看 这里 好"
     assert normalize("第一行  \r\n\n  第二行\t\t末尾 ") == "第一行\n第二行 末尾"
     assert normalize("没有空格也没有网址") == "没有空格也没有网址"
+
+
+def test_danger_text_from_the_classifiers_normalised_text_is_the_same() -> None:
+    # classify() hands danger_text the text it normalised for its words; the answer
+    # is what danger_text finds on its own, markup, long texts and traditional script included.
+    long = "物业不管，" * 700 + "现在楼下有人拿刀砍人"
+    for text in (
+        "我家煤氣泄漏了，快來人",
+        "下水道堵了<img src=x onerror=alert(1)>，有人被困",
+        "  第一行\r\n\n  第二行\t有人晕倒  ",
+        long,
+        "网址 https://x.cn/a 打不开 😀",
+    ):
+        assert danger_text(text, normalize(text)) == danger_text(text), text
+    assert danger_text(long).endswith("现在楼下有人拿刀砍人")
+
+
+def test_whole_words_of_a_message_with_a_lead_are_its_cut_words() -> None:
+    # The reasons shown read the words message_features cut (title and body kept
+    # together); they are the whole words of both parts, as a fresh cut gives them.
+    texts = [
+        "小区门口的路灯坏了好几个月了，晚上出门很不方便，老人孩子经常摔倒，物业说不归他们管，社区也说没有钱，希望有关部门尽快派人来修好",
+        "标题：楼上漏水\n楼上卫生间漏水已经一个月了，物业一直不管，墙皮都泡掉了",
+        "公司拖欠我三个月工资不发，老板一直找借口，我们十几个工人都没拿到钱，去公司找过好几次都没人管，打电话也不接，希望劳动部门帮帮我们",
+    ]
+    for text in texts:
+        norm = normalize(text)
+        assert "\n" in norm or len(norm) > 60, text  # a title line or a lead, and a body
+        message_features(norm, 2.0, 30)
+        head, body = (norm[:30], norm[30:]) if "\n" not in norm else norm.split("\n", 1)
+        assert whole_words(norm, 30) == frozenset(cut(head)) | frozenset(cut(body)), text
