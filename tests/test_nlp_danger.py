@@ -110,7 +110,10 @@ REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
     "blind13b": (23, 0, 0.95, 0, 70, 1, 0),
     "blind13c": (22, 0, 0.90, 0, 70, 0, 0),
     "blind13d": (21, 0, 0.96, 0, 69, 1, 1),
-    "blind13e": (32, 0, 0.95, 0, 69, 0, 0),
+    # Stop 29 (lead29: the rubric's flood, child-snatch and kill-threat words of trial 29 move
+    # the thresholds, which are chosen over what the rubric leaves): a request alarm held out
+    # here, 公交站的广告牌歪了 快掉下来了 (a hazard about to fall: 0 -> 1).
+    "blind13e": (32, 0, 0.95, 0, 69, 0, 1),
     "blind13f": (30, 0, 0.95, 0, 65, 0, 2),
     "blind13g": (30, 0, 1.00, 0, 65, 0, 0),
     "train13a": (108, 2, 0.878, 9, 141, 2, 0),
@@ -127,7 +130,8 @@ REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
     "blind13f": (29, 0, 65, 0),
     "blind13g": (28, 0, 65, 0),
     "train13a": (107, 2, 145, 10),
-    "train13b": (103, 3, 143, 3),
+    # Stop 29 (lead29, as above): the model alone, held out, finds one danger fewer (143 -> 142).
+    "train13b": (103, 3, 142, 3),
     "train13c": (104, 1, 145, 12),
 }
 
