@@ -53,6 +53,10 @@ ROUTES = [
     ("环卫所的洒水车早高峰在红绿灯路口洒水，骑车的人被淋一身", "construction"),
     ("我是派出所的民警，去年的执勤津贴和加班津贴到现在还没发", "personnel"),
     ("我们是被征地农民，失业保险到底能不能交，人社局说不归他们", "labor"),
+    # a building firm's borrowed qualification is the construction market's; rubbish by a
+    # school's gate is street cleaning
+    ("那家装修公司是挂靠别人的建筑资质接的活，出了问题谁来查", "construction"),
+    ("实验小学门口的垃圾桶一个星期没人清，学校门口臭得很", "construction"),
 ]
 
 
