@@ -48,6 +48,7 @@ class Settings:
     norm_floor: float = 40.0
     keyword_freq: int = 0
     bureau_weights: str = ""
+    segment_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)

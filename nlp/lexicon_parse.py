@@ -102,6 +102,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         norm_floor=_number(st, "norm_floor", 40.0, source, "settings"),
         keyword_freq=int(_number(st, "keyword_freq", 0, source, "settings")),
         bureau_weights=_text(st, "bureau_weights", source),
+        segment_total=int(_number(st, "segment_total", 0, source, "settings")),
     )
     if settings.max_chars < 50:
         raise _err(source, "settings.max_chars", "must be at least 50")
@@ -115,6 +116,8 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "<string>") -> Lexicon:
         raise _err(source, "settings.short_words", "must be positive")
     if settings.keyword_freq < 0:
         raise _err(source, "settings.keyword_freq", "must not be negative")
+    if settings.segment_total < 0:
+        raise _err(source, "settings.segment_total", "must not be negative")
 
     rooms = _table(data.get("rooms"), source, "rooms")
     room_bias: dict[str, float] = {}

@@ -14,7 +14,7 @@ from itertools import repeat
 
 from nlp.features import add_latin_words
 from nlp.lexicon import ROOMS, Lexicon
-from nlp.segment import add_words
+from nlp.segment import add_words, pin_total
 
 __all__ = ["Scores", "score_features"]
 
@@ -142,6 +142,7 @@ def _compile(lex: Lexicon) -> _Compiled:
     model_keys = list(dict.fromkeys((ri, b) for ri, b, _ in bureau_models))
     room_models = [tuple(key for key in model_keys if key[0] == ri) for ri in range(len(ROOMS))]
     add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
+    pin_total(lex.settings.segment_total)
     add_latin_words(lex.keywords())
     hand_rooms = {w: tuple(v) for w, v in rooms_acc.items()}
     hand_bureaus = {w: tuple(v) for w, v in bureaus_acc.items()}

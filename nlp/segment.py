@@ -26,7 +26,15 @@ from typing import Any
 
 from nlp import diskcache
 
-__all__ = ["USERDICT_PATH", "add_words", "cut", "search_grams", "segment", "tokenizer"]
+__all__ = [
+    "USERDICT_PATH",
+    "add_words",
+    "cut",
+    "pin_total",
+    "search_grams",
+    "segment",
+    "tokenizer",
+]
 
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "config" / "userdict.txt"
 """The domain user dictionary (one ``word [freq] [tag]`` per line)."""
@@ -209,6 +217,24 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
             changed += tok.FREQ.get(word) != before
         _forget_logp()
     return changed
+
+
+def pin_total(total: int) -> None:
+    """Fix the dictionary's total count, the normaliser of every word's probability.
+
+    jieba adds each added word's frequency to its total, so every keyword a
+    district adds would shift the cut of unrelated text a little (stop 29:
+    forty words that occur in no message, added to the lexicon, changed the
+    answer to a real held-out letter). A lexicon's ``segment_total`` pins the
+    total at the value its mined terms were built with; 0 leaves jieba's own.
+    """
+    if total <= 0:
+        return
+    tok = tokenizer()
+    with _LOCK:
+        if tok.total != total:
+            tok.total = total
+            _forget_logp()
 
 
 def _forget_logp() -> None:

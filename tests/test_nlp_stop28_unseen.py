@@ -23,6 +23,12 @@ stop 28, outside the repository; no engineer saw them. Figures (tests/data/READM
 
 These are the unseen estimates of stop 28 until the next stop writes newer sets; the bars are
 the level reached, so a change that loses a row fails here.
+
+**Probe R is tuning data since stop 29** (branch i14n read its 17 bureau misses and answered
+them by classes of duty wording, ``tests/test_nlp_routing_stop29.py``; docs/classifier.md,
+"Stop 29"): its routing test below is an **in-sample guard** at the tuned level (room 239,
+bureau 239, confidence >= 0.8 right 199 of 200), no longer an unseen estimate; the unseen
+figures above stay the record. Its severity was not tuned on: those tests stay unseen guards.
 """
 
 from __future__ import annotations
@@ -34,9 +40,10 @@ from nlp.emergency import detect
 from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows, assert_probe_holds
 
 
-def test_probe_r_holds_its_unseen_level() -> None:
+def test_probe_r_holds_its_tuned_level() -> None:
+    # In-sample since stop 29 (unseen: room 226, bureau 223, 189 of 192 sure answers right).
     assert len(_rows(DATA / "probe_r_citizen_messages.tsv")) == 240
-    assert_probe_holds("probe_r_citizen_messages.tsv", 226, 223, 189, 0.98)
+    assert_probe_holds("probe_r_citizen_messages.tsv", 239, 239, 199, 0.99)
 
 
 def test_probe_r_requests_are_rarely_rated_critical() -> None:
