@@ -21,7 +21,8 @@ threshold is priced by the lows of the random samples, mostly did not reach it.
   二〇一九年十一月十一日; stop 29); not 全体村民都知道, 全体村民的利益;
 * 我们 + a number of people of at least :data:`JOINT_MIN` (我们四十八名民工), 联合上书,
   an organised visit (组织全体职工前往省里上访), or five signers or more (举报人：1084名职工,
-  five names or five telephone numbers after 诉求人：).
+  five names or five telephone numbers after 诉求人：, a note in brackets after each name
+  or not: 报告人：黄伟（系…的父亲）田顺利（系…的母亲）…, stop 29).
 
 Not read as joint: one writer's mandate (我代表小区1100户业主反映: the number concerned,
 :func:`nlp.letters.households_concerned`, no crowd since stop 26), a plan to sign
@@ -252,6 +253,8 @@ _ORGANISED = re.compile(
     r"到[\u4e00-\u9fff]{0,6}(?:政府|信访))"
 )
 _SIGNERS = re.compile(r"(?:报告人|举报人|投诉人|诉求人|信访人|反映人|联名人|代表人|署名|签名)[：:]")
+_NOTE = re.compile(r"[（(][^（()）]{0,20}[）)]")
+"""A note in brackets after a signer's name (系黄航安的父亲)."""
 _PHONE = re.compile(r"(?:1[0-9*]{10}|[0-9*]{3,4}-[0-9*]{7,8})")
 
 
@@ -270,7 +273,9 @@ def _writers(text: str) -> str | None:
         counted = max((v for v, _, _ in head_counts(tail[:30])), default=None)
         if counted is not None and counted >= JOINT_MIN:
             return m.group(0).rstrip("：:") + f"{counted}人"
-        names = [x for x in re.split(r"[、，,\s]+", tail[:80]) if 2 <= len(x) <= 4]
+        # 黄伟（系黄航安的父亲）田顺利（系黄航安的母亲）…: a note after each name parts them.
+        listed = _NOTE.sub("、", tail[:240])[:80]
+        names = [x for x in re.split(r"[、，,\s]+", listed) if 2 <= len(x) <= 4]
         phones = len(_PHONE.findall(tail))
         if phones >= JOINT_MIN or len(names) >= JOINT_MIN:
             return m.group(0).rstrip("：:") + f"{max(len(names), phones)}人"
