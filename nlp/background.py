@@ -68,7 +68,11 @@ def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> boo
         return True
     # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
     # (an officer's report tells the background first, then today's event).
-    lo, _ = sentence_of(text, start, start + 1)
+    # 今天上午，有邻居被困电梯长达半个小时: an event of today whose length is told is over
+    # (``[letters] lasted``, stop 29).
+    lo, hi = sentence_of(text, start, start + 1)
+    if any(w in text[start:hi] for w in rubric.letter_lasted):
+        return False
     return any(w in text[lo:start] for w in rubric.letter_today)
 
 

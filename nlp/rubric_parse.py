@@ -202,6 +202,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         letter_now=_words(letters.get("now"), source, "letters.now"),
         letter_today=_words(letters.get("today"), source, "letters.today"),
         letter_opening_claim=_words(letters.get("opening_claim"), source, "letters.opening_claim"),
+        letter_lasted=_words(letters.get("lasted"), source, "letters.lasted"),
         letter_families=_words(letters.get("families"), source, "letters.families"),
         group_lead=_words(letters.get("group_lead"), source, "letters.group_lead"),
         group=_words(letters.get("group"), source, "letters.group"),

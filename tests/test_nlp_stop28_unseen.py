@@ -25,8 +25,9 @@ These were the unseen estimates of stop 28. Probe R's bars are still the unseen 
 **R6 and R6plus are training data of the letter model since stop 29** (branch i13ee, released
 by the lead, who holds fresher samples for the estimate): their two tests below are in-sample
 guards at the level i13ee reached, the unseen figures above kept for the record. In-sample on
-i13ee: R6 exact 166, over 41, under 13 = 0.059, medium at medium or above 14/24, high at high
-3/6, one emergency line (a neighbour trapped in a lift 今天上午…长达半个小时, told in a letter);
+i13ee: R6 exact 167, over 40, under 13 = 0.059, medium at medium or above 14/24, high at high
+3/6, no emergency line (the false one, 今天上午，有邻居被困电梯长达半个小时, is gone: ``[letters]
+lasted``);
 R6plus at least as labelled 62/88, high at high 19/31, medium at medium or above 42/55,
 critical 1/2, no line. Their leave-one-set-out figures (each scored by a model trained without
 it; docs/severity.md, "Stop 29"): R6 exact 161, over 43, under 16 = 0.073, medium 11/24;
@@ -59,14 +60,14 @@ def test_r6_letters_hold_their_trained_level() -> None:
     rows = _rows(DATA / "letters_severity_r6.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 220
-    assert sum(g == want for g, want in got) >= 166
+    assert sum(g == want for g, want in got) >= 167
     assert sum(RANK[g] < RANK[want] for g, want in got) <= 13
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 41
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 40
     high = [g for g, want in got if want == "high"]
     assert sum(RANK[g] >= RANK["high"] for g in high) >= 3
     medium = [g for g, want in got if want == "medium"]
     assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 14
-    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 1
+    assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")

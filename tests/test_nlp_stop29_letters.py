@@ -14,6 +14,9 @@ Letters of our own wording (none taken from a labelled set):
 * a letter whose title names an injury with the medical bill refused is a grievance after
   the harm: no emergency line and not critical; the same injury told now in a short message
   keeps its line.
+* a letter that tells of a neighbour trapped in a lift this morning 长达半个小时 tells an event
+  over (``[letters] lasted``): no line; the same letter with the neighbour still trapped now
+  keeps its line.
 """
 
 from __future__ import annotations
@@ -119,4 +122,20 @@ def test_a_letter_titled_with_an_injury_s_unpaid_bill_gets_no_emergency_line() -
     now = "工地上有人从脚手架上摔下来受伤了，流了很多血，快叫救护车"
     line = detect(now)
     assert line is not None and "120" in line.services
+    assert classify(now).severity == "critical"
+
+
+_LIFT = (
+    "关于我们小区电梯问题的反映\n尊敬的领导：我们是阳光小区的业主，小区电梯一年来故障不断，物业只是简单修一修"
+    "就完事，存在很大的安全隐患，业主们多次反映都没有用。今天上午，三号楼有老人被困电梯"
+)
+
+
+def test_a_lift_trapping_of_this_morning_whose_length_is_told_is_over() -> None:
+    over = _LIFT + "长达半个小时，物业电话一直打不通。请有关部门督促物业彻底检修电梯，消除隐患。"
+    assert detect(over) is None
+    assert classify(over).severity != "critical"
+    now = _LIFT + "里，现在还在里面出不来，物业电话打不通，请赶紧派人来！"
+    line = detect(now)
+    assert line is not None and "119" in line.services
     assert classify(now).severity == "critical"
