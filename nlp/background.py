@@ -58,7 +58,9 @@ def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> boo
     """
     # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
     # short message (a citizen's report pasted before other matter keeps its line).
-    if not is_letter(text, rubric) or start < _OPENING:
+    if not is_letter(text, rubric):
+        return True
+    if start < _OPENING and not _opening_claim(text, rubric, start):
         return True
     if told_at_end(text, rubric, start, wish):
         return True
@@ -66,8 +68,24 @@ def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> boo
         return True
     # 今天上午九点多，三百多名业主把大道堵死了: a report of today dates its sentence
     # (an officer's report tells the background first, then today's event).
-    lo, _ = sentence_of(text, start, start + 1)
+    # 今天上午，有邻居被困电梯长达半个小时: an event of today whose length is told is over
+    # (``[letters] lasted``, stop 29).
+    lo, hi = sentence_of(text, start, start + 1)
+    if any(w in text[start:hi] for w in rubric.letter_lasted):
+        return False
     return any(w in text[lo:start] for w in rubric.letter_today)
+
+
+def _opening_claim(text: str, rubric: Rubric, start: int) -> bool:
+    """True if a letter's opening sentence around ``start`` tells a harm's claim or treatment.
+
+    民工在工地受伤，工地方拒绝支付医疗费 / 特种作业受伤住院不付医疗费: a letter's title that
+    names an injury with its medical bill or its compensation tells the
+    grievance after the harm (``[letters] opening_claim``), not a danger now; the danger
+    is then read as anywhere else in the letter (it needs a now word in its clause).
+    """
+    lo, hi = sentence_of(text, start, start + 1)
+    return any(w in text[lo:hi] for w in rubric.letter_opening_claim)
 
 
 _END_LEAD = 16

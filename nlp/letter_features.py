@@ -8,7 +8,9 @@ together, a group of writers, the words of the families of a group's grievance,
 head counts, households concerned, 我们, repetition and the letter's length;
 since stop 28 also the word classes of a writer's grievance
 (:mod:`nlp.letter_words`: anger, a threat to go higher, a danger to health argued,
-many people concerned, talk online, a dispute), read by the medium head only.
+many people concerned, talk online, a dispute; since stop 29 a group named as many, wages
+withheld, a grievance left unanswered), read by the medium head only, and (stop 29) several
+people going to an office together (``visit``: 我们多次去了县劳动局), read by both heads.
 :mod:`nlp.letter_model` scores them; :mod:`nlp.letter_train` fits the weights.
 
 jieba words were tried as features too and dropped: leave-one-set-out on R1–R3
@@ -18,6 +20,7 @@ words alone, 0.92 with these features alone).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -50,6 +53,16 @@ LENGTH_STEPS = (300, 600, 1000)
 
 _REPEAT = ("多次", "反复", "屡次", "一再", "再三", "数次", "几次", "多年", "长期", "至今")
 """Words of a matter pursued again and again (业主多次集结越级反映, 多次上访无果)."""
+
+
+_VISIT = re.compile(
+    r"(?:我们|(?<![你您])[\u4e00-\u9fff]{1,3}们)(?:多次|几次|数次|屡次|一再|一起|一同|集体|共同|结伴|"
+    r"曾经?|也|都|又|再次|还|已经?|分别|亲自|专门|只好|只能|就|便|先后|[0-9一二三四五六七八九十几]+次)*"
+    r"(?:去|到|跑)了?"
+    r"[^，。；！？\n,;!?]{0,10}?(?:政府|信访|局|委|办公室|指挥部|街道|镇里|县里|市里|省里|北京)"
+)
+"""Several people going to an office (我们多次去了县劳动局, 住户们多次到市拆迁指挥部办公室):
+a visit made together, the written form of a collective petition (stop 29)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +180,10 @@ def list_features(text: str, rub: Rubric, *, shown: bool = True) -> dict[str, st
             feats[f"{name}2"] = "、".join(sorted(distinct[:2], key=at.__getitem__))
     if text.count("我们") >= 3:
         feats["we3"] = "我们"
+    if "们" in text:
+        visit = _VISIT.search(text)
+        if visit is not None:
+            feats["visit"] = visit.group(0)
     for step in LENGTH_STEPS:
         if len(text) > step:
             feats[f"len{step}"] = ""

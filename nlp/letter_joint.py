@@ -14,12 +14,15 @@ threshold is priced by the lows of the random samples, mostly did not reach it.
   number of people before it under :data:`JOINT_MIN` (我们3人联名) is no crowd;
 * 集体 directly followed by a petition act (集体请愿, 集体上访, 集体维权, 集体讨薪,
   集体投诉 ...; not 村集体, 集体土地);
-* 全体 + a group (村民, 业主, 职工 ...) that petitions: followed within a few
-  characters by a petition word (全体业主强烈要求, 全体村民联名) or standing as the
-  letter's signature (its last characters); not 全体村民都知道, 全体村民的利益;
+* 全体 + a group (村民, 业主, 职工 ...) or 全村人 that petitions: followed within a few
+  characters by a petition word (全体业主强烈要求, 全体村民联名, 全村人一起打报告; after a
+  second group joined by 和 a little further: 全体居民和师生们多次向有关部门反映) or standing
+  as the letter's signature (its last characters, a date after it or not: 全体上城湾小区业主
+  二〇一九年十一月十一日; stop 29); not 全体村民都知道, 全体村民的利益;
 * 我们 + a number of people of at least :data:`JOINT_MIN` (我们四十八名民工), 联合上书,
   an organised visit (组织全体职工前往省里上访), or five signers or more (举报人：1084名职工,
-  five names or five telephone numbers after 诉求人：).
+  five names or five telephone numbers after 诉求人：, a note in brackets after each name
+  or not: 报告人：黄伟（系…的父亲）田顺利（系…的母亲）…, stop 29).
 
 Not read as joint: one writer's mandate (我代表小区1100户业主反映: the number concerned,
 :func:`nlp.letters.households_concerned`, no crowd since stop 26), a plan to sign
@@ -142,7 +145,17 @@ _PLANS = ("要", "想", "准备", "打算", "商量", "考虑", "如果", "若")
 """Words just before 联名 that make it a plan or a condition, not a joint act."""
 
 _GROUP_RE = "|".join(sorted(_GROUPS, key=len, reverse=True))
-_ALL_GROUP = re.compile(rf"全体(?:[\u4e00-\u9fff]{{0,6}}?)(?:{_GROUP_RE})")
+_ALL_GROUP = re.compile(
+    rf"全体(?:[\u4e00-\u9fff]{{0,6}}?)(?:{_GROUP_RE})|全村(?:人|村民|群众|老少|百姓|父老)"
+)
+_DATE_TAIL = re.compile(
+    r"^[0-9〇零一二三四五六七八九十○]{2,4}年[0-9〇零一二三四五六七八九十○]{1,2}月"
+    r"(?:[0-9〇零一二三四五六七八九十○]{1,3}[日号])?"
+)
+"""A date after a signature (全体上城湾小区业主 二〇一九年十一月十一日)."""
+
+_JOINED = ("和", "及", "与", "以及")
+"""Words joining a second group to 全体's (全体居民和师生们多次向有关部门反映)."""
 _SIGNATURE_TAIL = 40
 """How near the letter's end 全体 + a group stands to be its signature."""
 
@@ -216,13 +229,17 @@ def joint_letter(text: str) -> str | None:
                     continue
                 return "集体" + act
     for m in _ALL_GROUP.finditer(text):
-        after = _clause_after(text, m.end(), 8)
+        # 全体居民和师生们多次向有关部门反映: a second group joined, the petition further on.
+        joined = text.startswith(_JOINED, m.end())
+        after = _clause_after(text, m.end(), 16 if joined else 8)
         if any(w in after for w in _PETITION if len(w) > 1) or after.startswith(
-            ("联名", "一致", "强烈", "特此", "恳请", "向")
+            ("联名", "一致", "一起", "共同", "强烈", "特此", "恳请", "向")
         ):
             return m.group(0)
-        # The signature: the letter's last words (东湖村全体村民, 全体业主<因怕报复未留电话>).
+        # The signature: the letter's last words (东湖村全体村民, 全体业主<因怕报复未留电话>),
+        # a date after it or not (全体上城湾小区业主 二〇一九年十一月十一日).
         rest = after.strip(" 　:：")
+        rest = _DATE_TAIL.sub("", rest).strip(" 　")
         worded = bool(rest) and "\u4e00" <= rest[0] <= "\u9fff"
         if len(text) - m.end() <= _SIGNATURE_TAIL and not worded:
             return m.group(0)
@@ -236,6 +253,8 @@ _ORGANISED = re.compile(
     r"到[\u4e00-\u9fff]{0,6}(?:政府|信访))"
 )
 _SIGNERS = re.compile(r"(?:报告人|举报人|投诉人|诉求人|信访人|反映人|联名人|代表人|署名|签名)[：:]")
+_NOTE = re.compile(r"[（(][^（()）]{0,20}[）)]")
+"""A note in brackets after a signer's name (系黄航安的父亲)."""
 _PHONE = re.compile(r"(?:1[0-9*]{10}|[0-9*]{3,4}-[0-9*]{7,8})")
 
 
@@ -254,7 +273,9 @@ def _writers(text: str) -> str | None:
         counted = max((v for v, _, _ in head_counts(tail[:30])), default=None)
         if counted is not None and counted >= JOINT_MIN:
             return m.group(0).rstrip("：:") + f"{counted}人"
-        names = [x for x in re.split(r"[、，,\s]+", tail[:80]) if 2 <= len(x) <= 4]
+        # 黄伟（系黄航安的父亲）田顺利（系黄航安的母亲）…: a note after each name parts them.
+        listed = _NOTE.sub("、", tail[:240])[:80]
+        names = [x for x in re.split(r"[、，,\s]+", listed) if 2 <= len(x) <= 4]
         phones = len(_PHONE.findall(tail))
         if phones >= JOINT_MIN or len(names) >= JOINT_MIN:
             return m.group(0).rstrip("：:") + f"{max(len(names), phones)}人"

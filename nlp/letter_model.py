@@ -16,7 +16,7 @@ level's head
 
 (logistic regressions of "the letter is at least medium" and "at least high",
 trained by ``minqing triage letters-train``, :mod:`nlp.letter_train`, on the
-labelled real letters R1–R5plus and shipped as ``config/letter_model.json``).
+labelled real letters R1–R6plus and shipped as ``config/letter_model.json``).
 A letter the rubric rates low is raised to **medium** when the medium head's
 score reaches its threshold; a letter rated low or medium is raised to **high**
 when the high head's does. The model never lowers a level, never sets

@@ -11,6 +11,14 @@ a dispute — and the model learns from labelled letters how much each weighs.
 A word alone raises nothing: the head needs several signs together, and a
 letter the rubric rates low is raised only when the words shown name them.
 
+Stop 29 (branch i13ee, after reading R6's and R6plus's medium letters rated low: groups of
+workers or owners at odds with a company or an office, told calmly) added three classes of the
+same kind — ``group_plural`` (many people wronged together, named as a group: 部分业主, 司机们,
+教师群体, 多户), ``unpaid`` (wages or payment withheld: 拖欠工资, 讨薪, 工程款) and
+``unanswered`` (a grievance pursued and left unanswered: 无果, 投诉无门, 推诿) — and words of
+distress (欲哭无泪, 想不开, 跪求), of a collapse argued (危房, 倒塌) and of going higher (控告,
+越级) to the first three.
+
 They are kept here rather than in ``config/severity.toml`` because they are
 features of a trained model (changing them means retraining with ``minqing
 triage letters-train``), not rules a district reads as they stand.
@@ -67,6 +75,24 @@ _ANGER = (
     "欺压",
     "逼出",
     "逼得",
+    "欲哭无泪",
+    "想不开",
+    "跪求",
+    "求救",
+    "崩溃",
+    "悲愤",
+    "群情激愤",
+    "怨气",
+    "万般无奈",
+    "被逼无奈",
+    "无法生活",
+    "没法生活",
+    "生活无着",
+    "没有活路",
+    "逼上绝路",
+    "无人生希望",
+    "看不到希望",
+    "在绝望",
 )
 """One person's or a group's extreme emotion, in a writer's words."""
 
@@ -93,6 +119,10 @@ _WARNING = (
     "上中央",
     "去中央",
     "告到",
+    "控告",
+    "签名",
+    "逐级上访",
+    "越级",
     "讨个说法",
     "讨说法",
     "站出来",
@@ -129,6 +159,13 @@ _LIFE = (
     "下坠",
     "坍塌",
     "救救",
+    "倒塌",
+    "垮塌",
+    "危房",
+    "饮用水",
+    "饮水安全",
+    "随时可能",
+    "致残",
 )
 """A danger to many people's health or safety, argued (not happening now)."""
 
@@ -203,6 +240,124 @@ _DISPUTE = (
 )
 """A dispute between people or households."""
 
+_GROUP_NOUNS = (
+    "业主",
+    "居民",
+    "住户",
+    "村民",
+    "职工",
+    "员工",
+    "工人",
+    "民工",
+    "司机",
+    "教师",
+    "老师",
+    "家长",
+    "学生",
+    "患者",
+    "拆迁户",
+    "安置户",
+    "被征收人",
+    "退休人员",
+    "干部",
+    "商户",
+    "经营户",
+    "乘客",
+    "同事",
+    "工友",
+    "农户",
+    "群众",
+)
+"""People who share a grievance as a group (a group noun; made plural by :data:`_PLURAL_BEFORE`
+or :data:`_PLURAL_AFTER`)."""
+
+_PLURAL_BEFORE = (
+    "部分",
+    "多名",
+    "多位",
+    "多户",
+    "众多",
+    "大批",
+    "大量",
+    "一些",
+    "不少",
+    "很多",
+    "许多",
+    "各位",
+    "全体",
+    "广大",
+    "数十名",
+    "几十名",
+    "十几名",
+    "十多名",
+    "二十多名",
+    "几十户",
+    "十几户",
+)
+"""Words before a group noun that make it many (部分业主, 多名职工, 广大司机)."""
+
+_PLURAL_AFTER = ("们", "群体", "等人")
+"""Words after a group noun that make it many (司机们, 教师群体)."""
+
+_GROUP_PLURAL = tuple(
+    sorted(
+        {f"{q}{n}" for q in _PLURAL_BEFORE for n in _GROUP_NOUNS}
+        | {f"{n}{q}" for q in _PLURAL_AFTER for n in _GROUP_NOUNS}
+        | {
+            "群体",
+            "多户",
+            "多家",
+            "大家都",
+            "我们大家",
+            "我和同事",
+            "我们和邻居",
+            "邻居们",
+            "乡亲们",
+        }
+    )
+)
+"""Many people wronged together, named as a group (部分业主, 司机们, 教师群体, 多户): a dispute
+across several households is the rubric's medium."""
+
+_UNPAID = (
+    "拖欠工资",
+    "拖欠工钱",
+    "拖欠农民工",
+    "欠薪",
+    "讨薪",
+    "讨要工资",
+    "工资未发",
+    "未发工资",
+    "没发工资",
+    "不发工资",
+    "拿不到工资",
+    "工钱",
+    "工程款",
+    "劳务费",
+    "血汗钱",
+)
+"""Wages or payment withheld from workers: the commonest dispute of many."""
+
+_UNANSWERED = (
+    "无果",
+    "未果",
+    "石沉大海",
+    "无人过问",
+    "无人理睬",
+    "无人问津",
+    "推诿",
+    "踢皮球",
+    "投诉无门",
+    "求助无门",
+    "申诉无门",
+    "告状无门",
+    "不了了之",
+    "置之不理",
+    "不予理睬",
+)
+"""A grievance pursued and left unanswered (多年信访无果, 投诉无门): what turns a complaint into
+a dispute that may go higher."""
+
 LETTER_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("anger", _ANGER),
     ("warning", _WARNING),
@@ -210,5 +365,8 @@ LETTER_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("many", _MANY),
     ("online_talk", _ONLINE),
     ("quarrel", _DISPUTE),
+    ("group_plural", _GROUP_PLURAL),
+    ("unpaid", _UNPAID),
+    ("unanswered", _UNANSWERED),
 )
 """Each class's feature name and words (features ``<name>`` and ``<name>2``)."""

@@ -117,6 +117,8 @@ class Rubric:
     letter_action: tuple[str, ...] = ()
     letter_now: tuple[str, ...] = ()
     letter_today: tuple[str, ...] = ()
+    letter_opening_claim: tuple[str, ...] = ()
+    letter_lasted: tuple[str, ...] = ()
     letter_families: tuple[str, ...] = ()
     group_lead: tuple[str, ...] = ()
     group: tuple[str, ...] = ()

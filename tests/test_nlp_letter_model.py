@@ -165,19 +165,26 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     (R5 and R5plus added, 1,079): without the model under 150, over 131, high 23/96, medium
     at medium or above 99/174; the model alone (no joint-letter rule) under 107, over 187,
     high 49/96, medium 116/174, random (960) under 62, over 168; with the joint-letter rule
-    (shipped) under 95, over 188, high 60/96, medium 117/174, random under 54, over 169."""
+    (shipped) under 95, over 188, high 60/96, medium 117/174, random under 54, over 169.
+    Stop 29 (i13ee, R6 and R6plus added, 1,387): without the model under 240, over 161, high
+    24/133, medium 125/253; stop 28's design retrained with them under 162, over 236, high
+    71/133, medium 156/253, random (1,180) under 72, over 212; shipped (new word classes, the
+    visit feature, thresholds priced at under-cost 5) under 108, over 288, high 86/133, medium
+    195/253, random under 54 (0.046), over 259. (Stop 28's design retrained was scored before
+    i13ee's ``[letters]`` entries, whose lift letter makes the rubric's over 162 there.)"""
     from nlp.letter_train import PLUS_SETS, cross_validate, figures, load_letters
 
     sets = cross_validate(load_letters(DATA, EVAL))
     before = figures([p for s in sets for p in s.before])
     after = figures([p for s in sets for p in s.after])
-    assert (before["under"], before["over"], before["high_reached"]) == (150, 131, 23)
-    assert before["medium_reached"] == 99
-    assert after["under"] <= 95 and after["high_reached"] >= 60
-    assert after["medium_reached"] >= 117
-    assert after["over"] <= 188
+    assert (before["under"], before["over"], before["high_reached"]) == (240, 161, 24)
+    assert before["medium_reached"] == 125
+    assert after["under"] <= 108 and after["high_reached"] >= 86
+    assert after["medium_reached"] >= 195
+    assert after["over"] <= 288
     random = figures([p for s in sets if s.name not in PLUS_SETS for p in s.after])
-    assert random["under"] <= 54 and random["over"] <= 169
+    assert random["under"] <= 54 and random["over"] <= 259
+    assert random["under"] <= 0.05 * random["n"]
 
 
 OWN_LETTERS = (

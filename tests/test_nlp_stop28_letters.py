@@ -95,18 +95,23 @@ def test_r5_letters_hold_their_trained_level() -> None:
     0.759, over 33, under 20 = 0.091, medium 6/12, high 1/15, lines 2. Training data of the
     letter model since branch i13bb (in-sample, no estimate; with the joint-letter rule):
     exact 172 = 0.782, over 32, under 16 = 0.073, high at high 6/15, medium at medium or above
-    5/12, lines 2."""
+    5/12, lines 2. Since stop 29 (i13ee: R6 and R6plus trained, new word classes, thresholds
+    priced at under-cost 5, no line for an injury's unpaid bill in a letter's title;
+    in-sample): exact 160, over 48, under 12 = 0.055, high at high 6/15, medium at medium or
+    above 9/12, lines 1 (the blood-lead letter of 113 characters, not a letter)."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r5.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 220
-    assert sum(g == want for g, want in got) >= 172
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 32
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 16
+    assert sum(g == want for g, want in got) >= 160
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 48
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 12
     high = [g for g, want in got if want == "high"]
     assert sum(RANK[g] >= RANK["high"] for g in high) >= 6
+    medium = [g for g, want in got if want == "medium"]
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 9
     assert not [r for r in rows if r["danger_now"] == "1"]
-    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 2
+    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 1
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
@@ -114,13 +119,14 @@ def test_r5plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
     """R5plus (49: medium 25, high 24), unseen at stop 28: rated at least as labelled on main
     e263f21 15/49 (high at high 4/24, medium 11/25), merged main of stop 28 (376e6e2) 22/49
     (high 9/24, medium 13/25). Training data since branch i13bb (in-sample, with the joint-letter
-    rule): 29/49, high at high 17/24, medium at medium or above 12/25."""
+    rule): 29/49, high at high 17/24, medium at medium or above 12/25. Since stop 29 (i13ee,
+    in-sample): 34/49, high at high 17/24, medium at medium or above 17/25."""
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r5plus.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 49 and all(want != "low" for _, want in got)
-    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 29
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 34
     high = [g for g, want in got if want == "high"]
     assert sum(RANK[g] >= RANK["high"] for g in high) >= 17
     medium = [g for g, want in got if want == "medium"]
-    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 12
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 17

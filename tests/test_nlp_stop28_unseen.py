@@ -21,8 +21,17 @@ stop 28, outside the repository; no engineer saw them. Figures (tests/data/READM
 * R6plus: rated at least as labelled 34 -> 43 of 88 (i13bb's joint letters: high at high 4 -> 14
   of 31), medium at medium or above 29 -> 28 of 55, critical 1/2; one false emergency line.
 
-These are the unseen estimates of stop 28 until the next stop writes newer sets; the bars are
-the level reached, so a change that loses a row fails here.
+These were the unseen estimates of stop 28.
+**R6 and R6plus are training data of the letter model since stop 29** (branch i13ee, released
+by the lead, who holds fresher samples for the estimate): their two tests below are in-sample
+guards at the level i13ee reached, the unseen figures above kept for the record. In-sample on
+i13ee: R6 exact 167, over 40, under 13 = 0.059, medium at medium or above 14/24, high at high
+3/6, no emergency line (the false one, 今天上午，有邻居被困电梯长达半个小时, is gone: ``[letters]
+lasted``);
+R6plus at least as labelled 62/88, high at high 19/31, medium at medium or above 42/55,
+critical 1/2, no line. Their leave-one-set-out figures (each scored by a model trained without
+it; docs/severity.md, "Stop 29"): R6 exact 161, over 43, under 16 = 0.073, medium 11/24;
+R6plus 64/88.
 
 **Probe R is tuning data since stop 29** (branch i14n read its 17 bureau misses and answered
 them by classes of duty wording, ``tests/test_nlp_routing_stop29.py``; docs/classifier.md,
@@ -53,17 +62,19 @@ def test_probe_r_requests_are_rarely_rated_critical() -> None:
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
-def test_r6_letters_hold_their_unseen_level() -> None:
+def test_r6_letters_hold_their_trained_level() -> None:
     texts = _letters()
     rows = _rows(DATA / "letters_severity_r6.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 220
-    assert sum(g == want for g, want in got) >= 166
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 20
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 34
+    assert sum(g == want for g, want in got) >= 167
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 13
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 40
     high = [g for g, want in got if want == "high"]
     assert sum(RANK[g] >= RANK["high"] for g in high) >= 3
-    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 1
+    medium = [g for g, want in got if want == "medium"]
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 14
+    assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
@@ -72,6 +83,9 @@ def test_r6plus_letters_of_medium_and_above_are_not_rated_lower() -> None:
     rows = _rows(DATA / "letters_severity_r6plus.tsv")
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     assert len(rows) == 88 and all(want != "low" for _, want in got)
-    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 43
+    assert sum(RANK[g] >= RANK[want] for g, want in got) >= 62
     high = [g for g, want in got if want == "high"]
-    assert sum(RANK[g] >= RANK["high"] for g in high) >= 14
+    assert sum(RANK[g] >= RANK["high"] for g in high) >= 19
+    medium = [g for g, want in got if want == "medium"]
+    assert sum(RANK[g] >= RANK["medium"] for g in medium) >= 42
+    assert not [r for r in rows if detect(texts[(r["source"], r["id"])]) is not None]
