@@ -13,7 +13,7 @@ from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.botkit import BotKit, critical_case_at_desk, running_bot, sqlite_bot
 
 CITIZEN = 1001
 CHIEF = 2001
@@ -291,10 +291,9 @@ async def test_trial_supervision_dispatches_an_escalated_undispatched_case(kit: 
     police = kit.user(CHIEF, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    # A cry for help names no owning family, so it waits at the desk (a fire would not).
-    await kit.answer(citizen, citizen.send_text("救命啊，快来人啊"), "已登记")
-    (case,) = await kit.cases()
-    assert case.owning_unit_id == kit.district.dispatcher and case.ack_due_at is not None
+    # Danger now reaches the desk only when its owner returns it (trial 29 #2, #7).
+    case = await critical_case_at_desk(kit, citizen)
+    assert case.ack_due_at is not None
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
     kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
     # The desk's reminders for a critical case (none: trial 26 T5), then up to the centre.

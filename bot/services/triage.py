@@ -196,10 +196,13 @@ def _bystander(text: str, found: Emergency) -> Emergency:
 
 #: The bureau that answers for an emergency line when no rubric family names an
 #: owner and no confident topic does either: the health bureau (the 120 centre's)
-#: for a collapse or an injury. A bare cry for help (救命啊，快来人啊: 110 only) names
-#: nothing a bureau could act on and stays with the dispatcher desk, which calls
-#: back (with the centres alerted).
-LINE_OWNERS: dict[str, str] = {"120": "health"}
+#: for a collapse or an injury; the police (the 110/119 lines' unit in the district)
+#: for anything else — a child down a manhole (孩子掉进窨井里了), a flash flood, an
+#: old neighbour who does not answer the door, a bare cry for help. Danger now never
+#: waits at the dispatcher desk (trial 29 #2); the desk keeps a copy and can
+#: re-dispatch when the police return it. The first of the case's lines that is
+#: listed decides (120 before 110 for 我想自杀: the lines are in the rubric's order).
+LINE_OWNERS: dict[str, str] = {"120": "health", "110": "police", "119": "police"}
 
 
 def danger_owner_bureau(text: str) -> str | None:
@@ -218,7 +221,8 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
     """The bureau of ``emergency``'s line (:data:`LINE_OWNERS`), or ``None``.
 
     For a danger no family owns and no topic routes (an old man collapsed:
-    trial 26 T15), so that it does not wait at the dispatcher desk.
+    trial 26 T15; a child down a manhole: trial 29 #2), so that it does not wait
+    at the dispatcher desk.
     """
     return next((LINE_OWNERS[s] for s in emergency.services if s in LINE_OWNERS), None)
 
