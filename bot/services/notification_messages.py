@@ -252,8 +252,20 @@ def reporter_closed_no_response(view: CaseView) -> str:
 # --- pings to the people who handle a case ----------------------------------------
 
 
-def desk_returned(view: CaseView, from_unit_name: str, reason: str) -> str:
-    """To the dispatcher desk: a unit returned a case."""
+def desk_returned(
+    view: CaseView,
+    from_unit_name: str,
+    reason: str,
+    tz: ZoneInfo = DISTRICT_TZ,
+    *,
+    urgent: bool = False,
+) -> str:
+    """To the dispatcher desk: a unit returned a case; a danger-now case urgently."""
+    if urgent:
+        return (
+            f"【紧急退单】{view.number}（特别重大，危险正在发生）被{from_unit_name}退回，"
+            f"请立即重新派单（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n退单理由：{reason}"
+        )
     return f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n退单理由：{reason}"
 
 
