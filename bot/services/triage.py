@@ -227,6 +227,33 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
     return next((LINE_OWNERS[s] for s in emergency.services if s in LINE_OWNERS), None)
 
 
+#: What ends a sentence, for :func:`danger_sentence`.
+_SENTENCE_ENDS = "。！？!?；;\n"
+
+
+def danger_sentence(text: str, limit: int = 300) -> str | None:
+    """The sentence of ``text`` that holds its danger-now words (the rubric's cue), or
+    ``None`` when the text tells of no danger now or the words are not found as written.
+
+    A long message whose danger comes late (4,300 characters about a 物业, then
+    刚才三楼的老人家里着火了…) shows it first on a card cut to Telegram's limit
+    (trial 29 #6). At most ``limit`` characters.
+    """
+    found = emergency_of(text)
+    if found is None:
+        return None
+    for word in found.words:
+        for part in word.split("…"):
+            at = text.find(part) if part else -1
+            if at < 0:
+                continue
+            start = max(text.rfind(c, 0, at) for c in _SENTENCE_ENDS) + 1
+            ends = [j for c in _SENTENCE_ENDS if (j := text.find(c, at)) >= 0]
+            end = min(ends) + 1 if ends else len(text)
+            return text[start:end].strip()[:limit] or None
+    return None
+
+
 def is_self_harm(text: str) -> bool:
     """Whether ``text`` tells of self-harm now (the rubric's ``self_harm`` family).
 
