@@ -91,9 +91,13 @@ def warning_lowered(
     return "\n".join(lines)
 
 
-def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
+def warning_level_changed(
+    view: CaseView, was: str, reason: str | None, *, kept: bool = False
+) -> str:
     """The ping after the card when a filed warning's level changed (raised, or a
-    non-critical one lowered): the new level's deadlines run from now."""
+    non-critical one lowered): the new level's deadlines run from now — or, ``kept``,
+    a warning already overdue or escalated keeps its deadlines and 督办 (trial 27 N9),
+    as the officer is told (trial 29 #8)."""
     before = SEVERITY_LABELS.get(was, was)
     order = list(SEVERITY_LABELS)  # lowest first
     raised = (
@@ -102,7 +106,12 @@ def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
     way = "上调" if raised else "下调"
     lines = [
         f"【等级调整】{view.number}（{view.severity_label}）",
-        f"预警等级由“{before}”{way}为“{view.severity_label}”，办理时限按新等级自现在起计算。",
+        f"预警等级由“{before}”{way}为“{view.severity_label}”，"
+        + (
+            "该预警已超期或已上报督办，原办理时限和督办状态保持不变，不因更改等级而重新计时。"
+            if kept
+            else "办理时限按新等级自现在起计算。"
+        ),
     ]
     if reason:
         lines.append(f"理由：{reason}")
