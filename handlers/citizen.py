@@ -161,6 +161,9 @@ async def _describe_text(
     if typed is not None:
         return typed
     verdict = triage(text) if text.strip() else None
+    # 我现在一个人在江边 from someone whose self-harm case is open joins that case (trial 29 #1).
+    if verdict is not None and await crisis.takes_danger(update, context, person.id, text, verdict):
+        return None
     if verdict is not None and verdict.emergency is not None:
         return await _not_a_request(update, context, person, text, verdict)
     # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).

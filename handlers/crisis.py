@@ -17,9 +17,10 @@ from telegram import Message, Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
-from bot.services.triage import Triage
+from bot.services.triage import Triage, danger_owner_bureau
 from handlers.base import BotContext, mark_saved, stamp, user_data
 from handlers.office_choice import classify, is_unsure
+from nlp.families import SELF_HARM
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,26 @@ async def takes(
     """Whether ``text`` (not danger now) went to the person's open self-harm case. A problem
     the classifier routes with confidence (路灯坏了) is proposed as a request of its own."""
     if open_case(context) is None or await _routine_problem(context, text, verdict):
+        return False
+    return await passed_on(update, context, person_id, text)
+
+
+async def takes_danger(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage
+) -> bool:
+    """Whether danger now written while the person's self-harm case is open went to it.
+
+    我现在一个人在江边, 我站在楼顶上, 救命: the writer's own danger is the most important
+    补充 of their case — where they are, what they are doing — and goes at once to the
+    people already handling it, with the human answer (trial 29 #1), not to a second
+    case at the dispatcher desk that shows them deadlines and 督办. A danger a rubric
+    family gives its own owner and that is not the writer's self-harm (隔壁着火了,
+    楼下有人打架, a bystander's 楼顶有人要跳楼) is filed as its own report as usual.
+    """
+    emergency = verdict.emergency
+    if emergency is None or open_case(context) is None:
+        return False
+    if emergency.kind != SELF_HARM and danger_owner_bureau(text) is not None:
         return False
     return await passed_on(update, context, person_id, text)
 

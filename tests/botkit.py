@@ -285,6 +285,33 @@ async def critical_case_at_police(
     return PoliceCase(case, card)
 
 
+#: A 退单 reason that may return a danger-now case (what was verified: trial 29 #7).
+RETURN_REASON = "已到现场核实，无人员被困，应由分派台重新派单"
+#: The police chief who returns the case in :func:`critical_case_at_desk`.
+RETURNING_POLICE = 2999
+
+
+async def critical_case_at_desk(
+    kit: BotKit, citizen: FakeUser, text: str = "救命啊，快来人啊"
+) -> Case:
+    """A danger-now case back at the dispatcher desk, the one way one gets there.
+
+    ``citizen`` cries for help (the police's at once: danger now never waits at the
+    desk, trial 29 #2), then a police chief returns it with a real reason (trial 29
+    #7): the desk owns it with the danger's deadlines. The case as it is then.
+    """
+    await police_chief(kit, RETURNING_POLICE)
+    await kit.answer(citizen, citizen.send_text(text), "已登记")
+    case = (await kit.cases())[-1]
+    assert case.severity == "critical" and case.owning_unit_id == "police"
+    chief = await kit.person(RETURNING_POLICE)
+    assert chief is not None
+    await kit.runtime.cases.return_case(case.id, chief.id, RETURN_REASON)
+    returned = await kit.case(case.id)
+    assert returned.owning_unit_id == kit.district.dispatcher
+    return returned
+
+
 def sent_to(receipt: ChatMessage) -> str:
     """The 同时报送 line of a warning's receipt: the units it reached besides the owner."""
     return next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))

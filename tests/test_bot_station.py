@@ -9,11 +9,12 @@ import pytest
 
 from bot.fakeapi import ChatMessage, FakeUser
 from bot.runtime.scheduler import Scheduler
+from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.botkit import WAIT, BotKit, critical_case_at_desk, running_bot, sqlite_bot
 
 CITIZEN = 1001
 CHIEF = 2001
@@ -283,18 +284,21 @@ async def test_trial_desk_dispatches_to_a_street_station(kit: BotKit) -> None:
     assert "签收" in [b["text"] for b in xihu_card.buttons]
 
 
-async def test_trial_supervision_dispatches_an_escalated_undispatched_case(kit: BotKit) -> None:
-    """Trial item 7: 督查督办中心 gets an undispatched case escalated from the desk and must be
-    able to dispatch it, not only 上报 it further."""
+async def test_trial_supervision_supervises_an_escalated_undispatched_case(kit: BotKit) -> None:
+    """Trial item 7, then trial 29 #9: 督查督办中心 gets an undispatched case escalated
+    from the desk with 上报 (催办 once a unit holds it) — it supervises, it does not
+    dispatch in the desk's place (no 派至 / room buttons, and a forged 派单 is refused);
+    the desk dispatches."""
     supervisor = kit.user(SUPERVISOR, "督办中心")
     await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
+    desk = kit.user(DESK, "服务中心")
+    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
     police = kit.user(CHIEF, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    # A cry for help names no owning family, so it waits at the desk (a fire would not).
-    await kit.answer(citizen, citizen.send_text("救命啊，快来人啊"), "已登记")
-    (case,) = await kit.cases()
-    assert case.owning_unit_id == kit.district.dispatcher and case.ack_due_at is not None
+    # Danger now reaches the desk only when its owner returns it (trial 29 #2, #7).
+    case = await critical_case_at_desk(kit, citizen)
+    assert case.ack_due_at is not None
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
     kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
     # The desk's reminders for a critical case (none: trial 26 T5), then up to the centre.
@@ -302,12 +306,26 @@ async def test_trial_supervision_dispatches_an_escalated_undispatched_case(kit: 
         assert await sched.run_due() == 1
         kit.clock.advance(kit.district.escalation.renotify_interval)
     assert (await kit.case(case.id)).escalated_to_unit_id == kit.district.supervision
+    await kit.delivered()
+    number = case.number or ""
     sup_card = await supervisor.wait_for_message(
-        lambda m: (case.number or "") in m.content and "综合职能" in str(m.buttons), 10
+        lambda m: number in m.content and "上报" in str(m.buttons), WAIT
     )
-    bureaus = await kit.press(supervisor, sup_card, "综合职能", "请选择承办部门")
-    dispatched = supervisor.press(bureaus, "区公安分局")
-    assert "已派单" in await kit.callback_answer(dispatched)
+    labels = [b["text"] for b in sup_card.buttons]
+    assert not any(label.startswith("派至") or label == "综合职能" for label in labels), labels
+    chief = await kit.person(SUPERVISOR)
+    assert chief is not None
+    with pytest.raises(CaseError) as refused:
+        await kit.runtime.cases.dispatch(case.id, chief.id, "police")
+    assert refused.value.code == "forbidden"
+    assert (await kit.case(case.id)).owning_unit_id == kit.district.dispatcher
+
+    # The desk still dispatches it.
+    desk_card = await desk.wait_for_message(
+        lambda m: number in m.content and "综合职能" in str(m.buttons), WAIT
+    )
+    bureaus = await kit.press(desk, desk_card, "综合职能", "请选择承办部门")
+    assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区公安分局"))
     stored = await kit.case(case.id)
     assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "police")
     await card_of(police, case)

@@ -18,7 +18,7 @@ from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import CaseEvent
-from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.botkit import BotKit, critical_case_at_desk, running_bot, sqlite_bot
 from tests.emergencykit import calls
 
 CITIZEN = 1001
@@ -291,11 +291,8 @@ async def test_trial_desk_is_told_to_dispatch_and_citizen_sees_no_jargon(kit: Bo
     desk = kit.user(DESK_CHIEF, "服务中心")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    # A cry for help names no owning family (a fire would be the police's at once).
-    action = citizen.send_text("救命啊，快来人啊")
-    await kit.answer(citizen, action, "已登记")
-    (case,) = await kit.cases()
-    assert case.owning_unit_id == kit.district.dispatcher
+    # Danger now reaches the desk only when its owner returns it (trial 29 #2, #7).
+    case = await critical_case_at_desk(kit, citizen)
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
     assert case.ack_due_at is not None
     kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))

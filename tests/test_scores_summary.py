@@ -208,9 +208,9 @@ class History:
             )
             await self._try(what, *calls)
         elif what == "return":
-            await self._try(
-                what, *(partial(svc.return_case, case_id, p.id, "不属本单位") for p in people)
-            )
+            # A reason a critical case may be returned with too (trial 29 #7).
+            why = "经核实不属本单位，应由分派台重新派单"
+            await self._try(what, *(partial(svc.return_case, case_id, p.id, why) for p in people))
         elif what == "dispatch":
             assert self.desk is not None
             await self._try(what, partial(svc.dispatch, case_id, self.desk.id, rng.choice(UNITS)))

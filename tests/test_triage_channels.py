@@ -131,14 +131,14 @@ async def test_trial_web_greetings_are_not_filed(site: Site) -> None:
     assert "已作为紧急事项登记" in await _form(site, "你好，隔壁楼着火了")
 
 
-async def test_trial_web_emergency_at_the_desk_is_not_said_to_be_dispatched(site: Site) -> None:
-    """Trial 22: an emergency still at the dispatcher desk was told 已转承办单位."""
-    # A bare cry for help names no owner (a jumper would be the police's at once).
+async def test_trial_web_emergency_never_waits_at_the_desk(site: Site) -> None:
+    """Trial 22: an emergency at the dispatcher desk was told 已转承办单位; trial 29 #2:
+    a bare cry for help names no owning family, yet goes at once to the police (the 110
+    line's unit), not to the desk to wait."""
     page = await _form(site, "救命啊，快来人啊")
     case = await _only_case(site.db)
-    assert case.owning_unit_id == site.service.district.dispatcher
-    assert "已转承办单位" not in page
-    assert "正在分派承办单位" in page and "同时通报区里" in page
+    assert case.owning_unit_id == "police"
+    assert "正在分派承办单位" not in page and "区公安分局" in page
     assert re.search(r'class="emergency" role="alert">[^<]*110', page)
 
 

@@ -1,7 +1,7 @@
-"""Trial 24 T3: a case dispatched to a unit that already holds a read-only copy (the
-police's copy of an emergency) reaches that unit as a new message with the buttons — an
-edit of the old copy would not notify — and its card is overdue only against the unit's
-own deadline, not the desk's."""
+"""Trial 24 T3: a case dispatched to a unit that already holds a card of it (the
+police's, of an emergency they returned: trial 29 #7) reaches that unit as a new
+message with the buttons — an edit of the old card would not notify — and its card is
+overdue only against the unit's own deadline, not the desk's."""
 
 from __future__ import annotations
 
@@ -13,13 +13,10 @@ import pytest
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import RETURNING_POLICE, WAIT, BotKit, critical_case_at_desk, sqlite_bot
 
 CITIZEN = 2411
-POLICE = 2412
 DESK = 2413
-# A cry for help names no owning family: it waits at the desk (a fire is the police's, T25 T2).
-FIRE = "救命啊，快来人啊"
 
 
 @pytest.fixture
@@ -30,17 +27,16 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def test_dispatch_to_a_unit_with_a_copy_sends_it_a_new_card(kit: BotKit) -> None:
-    police = kit.user(POLICE, "公安站")
-    await kit.bind(police, "police", Role.CHIEF)
     desk = kit.user(DESK, "分派员")
     await kit.bind(desk, kit.district.dispatcher, Role.STAFF)
     citizen = kit.user(CITIZEN, "王芳")
-    await kit.answer(citizen, citizen.send_text(FIRE), "已登记")
-    (case,) = await kit.cases()
+    case = await critical_case_at_desk(kit, citizen)
     number = case.number or ""
-    assert case.owning_unit_id == kit.district.dispatcher and case.ack_due_at is not None
+    assert case.ack_due_at is not None
+    police = kit.user(RETURNING_POLICE, "公安站长")
     copy = await police.wait_for_message(lambda m: number in m.content, WAIT)
-    assert not copy.buttons  # for reading
+    await kit.delivered()
+    assert not any(m.buttons for m in police.transcript() if number in m.content)
 
     # The desk misses its deadline (a reminder marks it), then dispatches to the police.
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
@@ -75,8 +71,7 @@ async def test_an_undispatched_case_escalates_as_not_dispatched(kit: BotKit) -> 
     supervisor = kit.user(DESK, "督办中心")
     await kit.bind(supervisor, kit.district.supervision, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
-    await kit.answer(citizen, citizen.send_text(FIRE), "已登记")
-    (case,) = await kit.cases()
+    case = await critical_case_at_desk(kit, citizen)
     assert case.ack_due_at is not None
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
     kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))

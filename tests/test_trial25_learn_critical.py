@@ -1,7 +1,7 @@
 """Trial 25 T14: ``minqing lexicon learn`` never reads a critical case's correction.
 
-A cry for help waits at the desk (it names no owner) and the desk dispatches it to
-the police: that 派单 is recorded as a correction, but a danger to life is routed by
+A cry for help the police returned (trial 29 #7) is at the desk, which dispatches
+it to the police again: that 派单 is recorded as a correction, but a danger to life is routed by
 its danger, not its words, so the real CLI leaves it out.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from config.district import District
 from storage.enums import Role
 from storage.models import RoutingCorrection
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, critical_case_at_desk, sqlite_bot
 from tests.test_learn_e2e import learn
 
 CITIZEN = 2541
@@ -33,9 +33,7 @@ async def test_a_critical_cases_dispatch_is_not_learnt_from(kit: BotKit, tmp_pat
     desk = kit.user(DESK, "分派员")
     await kit.bind(desk, kit.district.dispatcher, Role.STAFF)
     citizen = kit.user(CITIZEN, "王芳")
-    await kit.answer(citizen, citizen.send_text("救命啊，快来人啊"), "已登记")
-    (case,) = await kit.cases()
-    assert case.severity == "critical" and case.owning_unit_id == kit.district.dispatcher
+    case = await critical_case_at_desk(kit, citizen)
     card = await desk.wait_for_message(
         lambda m: (case.number or "") in m.content and "综合职能" in str(m.buttons), WAIT
     )
@@ -43,7 +41,7 @@ async def test_a_critical_cases_dispatch_is_not_learnt_from(kit: BotKit, tmp_pat
     assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区公安分局"))
     async with kit.db.session() as s:
         [row] = (await s.scalars(select(RoutingCorrection))).all()
-    assert row.case_id == case.id and row.kind == "desk"
+    assert row.case_id == case.id and row.kind == "returned"  # the desk re-dispatched it
 
     dry = await learn(kit.db.url, "--out", str(tmp_path / "overlay.toml"))
     assert dry.returncode == 0, dry.stderr

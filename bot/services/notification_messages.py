@@ -91,9 +91,13 @@ def warning_lowered(
     return "\n".join(lines)
 
 
-def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
+def warning_level_changed(
+    view: CaseView, was: str, reason: str | None, *, kept: bool = False
+) -> str:
     """The ping after the card when a filed warning's level changed (raised, or a
-    non-critical one lowered): the new level's deadlines run from now."""
+    non-critical one lowered): the new level's deadlines run from now — or, ``kept``,
+    a warning already overdue or escalated keeps its deadlines and 督办 (trial 27 N9),
+    as the officer is told (trial 29 #8)."""
     before = SEVERITY_LABELS.get(was, was)
     order = list(SEVERITY_LABELS)  # lowest first
     raised = (
@@ -102,7 +106,12 @@ def warning_level_changed(view: CaseView, was: str, reason: str | None) -> str:
     way = "上调" if raised else "下调"
     lines = [
         f"【等级调整】{view.number}（{view.severity_label}）",
-        f"预警等级由“{before}”{way}为“{view.severity_label}”，办理时限按新等级自现在起计算。",
+        f"预警等级由“{before}”{way}为“{view.severity_label}”，"
+        + (
+            "该预警已超期或已上报督办，原办理时限和督办状态保持不变，不因更改等级而重新计时。"
+            if kept
+            else "办理时限按新等级自现在起计算。"
+        ),
     ]
     if reason:
         lines.append(f"理由：{reason}")
@@ -252,8 +261,20 @@ def reporter_closed_no_response(view: CaseView) -> str:
 # --- pings to the people who handle a case ----------------------------------------
 
 
-def desk_returned(view: CaseView, from_unit_name: str, reason: str) -> str:
-    """To the dispatcher desk: a unit returned a case."""
+def desk_returned(
+    view: CaseView,
+    from_unit_name: str,
+    reason: str,
+    tz: ZoneInfo = DISTRICT_TZ,
+    *,
+    urgent: bool = False,
+) -> str:
+    """To the dispatcher desk: a unit returned a case; a danger-now case urgently."""
+    if urgent:
+        return (
+            f"【紧急退单】{view.number}（特别重大，危险正在发生）被{from_unit_name}退回，"
+            f"请立即重新派单（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n退单理由：{reason}"
+        )
     return f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n退单理由：{reason}"
 
 

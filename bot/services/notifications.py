@@ -68,7 +68,7 @@ from bot.services.notification_messages import (
     warning_lowered,
     warning_resolved,
 )
-from bot.services.triage import DOMESTIC, SEXUAL
+from bot.services.triage import DOMESTIC, SEXUAL, danger_sentence
 from nlp.families import SELF_HARM
 
 if TYPE_CHECKING:
@@ -380,8 +380,14 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     text = "\n".join(lines)
     if _units(text) <= CARD_LIMIT:
         return text
-    # Too long for one message: cut the content, keep every field after it.
-    rest = _units(text) - _units(lines[content_at])
+    # Too long for one message: cut the content, keep every field after it. A critical
+    # case's danger sentence comes first, so the card says why it is critical even when
+    # the danger was written late in a long text (trial 29 #6).
+    cue = danger_sentence(view.text) if view.severity == "critical" else None
+    if cue is not None:
+        lines.insert(content_at, f"危险情况（原文摘句）：{cue}")
+        content_at += 1
+    rest = _units("\n".join(lines)) - _units(lines[content_at])
     tail = f"…（全文共{len(view.text)}字，请发送 /web 在网页工作台查看）"
     budget = CARD_LIMIT - rest - _units("内容：") - _units(tail)
     lines[content_at] = f"内容：{_cut_units(view.text, max(budget, 0))}{tail}"

@@ -196,10 +196,13 @@ def _bystander(text: str, found: Emergency) -> Emergency:
 
 #: The bureau that answers for an emergency line when no rubric family names an
 #: owner and no confident topic does either: the health bureau (the 120 centre's)
-#: for a collapse or an injury. A bare cry for help (救命啊，快来人啊: 110 only) names
-#: nothing a bureau could act on and stays with the dispatcher desk, which calls
-#: back (with the centres alerted).
-LINE_OWNERS: dict[str, str] = {"120": "health"}
+#: for a collapse or an injury; the police (the 110/119 lines' unit in the district)
+#: for anything else — a child down a manhole (孩子掉进窨井里了), a flash flood, an
+#: old neighbour who does not answer the door, a bare cry for help. Danger now never
+#: waits at the dispatcher desk (trial 29 #2); the desk keeps a copy and can
+#: re-dispatch when the police return it. The first of the case's lines that is
+#: listed decides (120 before 110 for 我想自杀: the lines are in the rubric's order).
+LINE_OWNERS: dict[str, str] = {"120": "health", "110": "police", "119": "police"}
 
 
 def danger_owner_bureau(text: str) -> str | None:
@@ -218,9 +221,37 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
     """The bureau of ``emergency``'s line (:data:`LINE_OWNERS`), or ``None``.
 
     For a danger no family owns and no topic routes (an old man collapsed:
-    trial 26 T15), so that it does not wait at the dispatcher desk.
+    trial 26 T15; a child down a manhole: trial 29 #2), so that it does not wait
+    at the dispatcher desk.
     """
     return next((LINE_OWNERS[s] for s in emergency.services if s in LINE_OWNERS), None)
+
+
+#: What ends a sentence, for :func:`danger_sentence`.
+_SENTENCE_ENDS = "。！？!?；;\n"
+
+
+def danger_sentence(text: str, limit: int = 300) -> str | None:
+    """The sentence of ``text`` that holds its danger-now words (the rubric's cue), or
+    ``None`` when the text tells of no danger now or the words are not found as written.
+
+    A long message whose danger comes late (4,300 characters about a 物业, then
+    刚才三楼的老人家里着火了…) shows it first on a card cut to Telegram's limit
+    (trial 29 #6). At most ``limit`` characters.
+    """
+    found = emergency_of(text)
+    if found is None:
+        return None
+    for word in found.words:
+        for part in word.split("…"):
+            at = text.find(part) if part else -1
+            if at < 0:
+                continue
+            start = max(text.rfind(c, 0, at) for c in _SENTENCE_ENDS) + 1
+            ends = [j for c in _SENTENCE_ENDS if (j := text.find(c, at)) >= 0]
+            end = min(ends) + 1 if ends else len(text)
+            return text[start:end].strip()[:limit] or None
+    return None
 
 
 def is_self_harm(text: str) -> bool:

@@ -12,12 +12,14 @@ from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
     CLOSURE_KINDS,
+    CRITICAL_RETURN_REASON_HELP,
     MIN_RESULT_CHARS,
     RESULT_TOO_SHORT,
     RETURN_REASON_TOO_SHORT,
     CaseView,
     _alternative_pair,
     _required,
+    critical_return_ok,
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
@@ -250,7 +252,12 @@ class CaseHandling(CaseTx):
     ) -> CaseView:
         """退单: a misrouted case goes back to the dispatcher desk, with a reason.
 
-        A returned case does not count against the unit that returned it.
+        A returned case does not count against the unit that returned it. A critical
+        (danger-now) case needs a reason that says what was verified or where the
+        danger belongs (:func:`bot.services.cases.model.critical_return_ok`: 不归我们管 is
+        refused and asked again); the desk owns it at once with the danger's
+        deadlines and an urgent 【紧急退单】 to re-dispatch it now, and the reporter, whose
+        danger is being handled, is not told it "needs re-dispatching" (trial 29 #7).
 
         Raises:
             CaseError: ``bad_input`` (no reason, or one with fewer than
@@ -264,6 +271,9 @@ class CaseHandling(CaseTx):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
                 raise CaseError("illegal_transition", "案件已在分派台，不能退单。")
+            critical = case.severity == "critical"
+            if critical and not critical_return_ok(reason_):
+                raise CaseError("bad_input", CRITICAL_RETURN_REASON_HELP)
             await apply(
                 s,
                 case,
@@ -296,9 +306,14 @@ class CaseHandling(CaseTx):
                 case,
                 now,
                 pings=[
-                    ([self.district.dispatcher], lambda v: nt.desk_returned(v, from_name, reason_))
+                    (
+                        [self.district.dispatcher],
+                        lambda v: nt.desk_returned(v, from_name, reason_, urgent=critical),
+                    )
                 ],
-                reporter_text=await self.for_reporter(s, case, nt.reporter_returned),
+                reporter_text=None
+                if critical
+                else await self.for_reporter(s, case, nt.reporter_returned),
                 # The desk's read-only copy (of an emergency) stays as it was: a new card.
                 new_card_units=[self.district.dispatcher],
             )

@@ -182,7 +182,10 @@ class CaseLevel(CaseTx):
                 who = "报送人" if actor.id == case.reporter_id else "区群工办"
                 pings.append((list(told), lambda v: nt.warning_lowered(v, ruled, why, reason, who)))
             else:
-                pings.append((responsible, lambda v: nt.warning_level_changed(v, was, reason)))
+                kept = "deadlines_kept" in due
+                pings.append(
+                    (responsible, lambda v: nt.warning_level_changed(v, was, reason, kept=kept))
+                )
             await self.publish_tx(
                 s,
                 case,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.services.lifecycle import CaseError
+from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.routing import UNKNOWN
 from config.district import GRASSROOTS_KINDS, UnitKind
 from nlp import classify as nlp_classify
@@ -37,6 +37,34 @@ RETURN_REASON_TOO_SHORT = (
     f"退单理由过于简单。请写明为什么不属于本单位办理、应由哪里办理（至少{MIN_RESULT_CHARS}个字），"
     "例如“属于社保缴费问题，应由区人社局办理”。分派台将据此重新派单。"
 )
+#: Meaningful characters a 退单 reason of a critical (danger-now) case needs, as a
+#: lowered level's (:data:`bot.services.triage.MIN_REASON_CHARS`).
+MIN_CRITICAL_RETURN_CHARS = 5
+#: What a critical case's 退单 reason must name: what was verified, or where the
+#: danger belongs (不归我们管 names neither: trial 29 #7).
+_CRITICAL_RETURN_RE = re.compile(
+    r"核实|核查|查实|查明|到场|现场|误报|虚假|不属实|已处置|处置完毕|已排除|已联系|已救出|已送医"
+    r"|应由|应该由|应当由|属于|移交|转交|转给|交由|交给|[局队所院]|中心|街道|社区|辖区|消防|派出所|医院|120|119"
+)
+#: The refusal of a critical case's 退单 reason that neither says what was verified
+#: nor where the danger belongs.
+CRITICAL_RETURN_REASON_HELP = (
+    "这是特别重大（危险正在发生）的案件，退单须写明具体理由（至少"
+    f"{MIN_CRITICAL_RETURN_CHARS}个字）：核实了什么，或应由哪个单位处置，"
+    "例如“已到现场核实，系误报，无人被困”或“属于燃气泄漏，应由区建设局燃气抢修处置”。"
+    "分派台将立即据此重新派单。"
+)
+
+
+def critical_return_ok(reason: str) -> bool:
+    """Whether ``reason`` may return a critical case: meaningful (as a lowered level's
+    reason) and saying what was verified or where the danger belongs."""
+    return (
+        is_meaningful(reason, MIN_CRITICAL_RETURN_CHARS)
+        and _CRITICAL_RETURN_RE.search(reason) is not None
+    )
+
+
 #: Unit kinds whose people may view every case (district office and centres).
 DISTRICT_KINDS = frozenset({UnitKind.OFFICE, UnitKind.CENTRE})
 TERRITORIAL_KINDS = GRASSROOTS_KINDS | {UnitKind.STREET_STATION, UnitKind.PARK_STATION}

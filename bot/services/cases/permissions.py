@@ -62,20 +62,11 @@ class CasePermissions:
         )
 
     def may_dispatch(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may 派单 ``case``: the desk, an admin, or a unit the
-        undispatched case has been escalated to (督查督办中心 must be able to
-        send it somewhere, not only pass it further up)."""
-        if CaseStatus(case.status) not in AT_DESK:
-            return False
-        if self._is_dispatcher(person):
-            return True
-        return (
-            person.active
-            and person.blocked_at is None
-            and person.role in (Role.CHIEF, Role.STAFF)
-            and person.unit_id is not None
-            and person.unit_id in self.responsible_units(case)
-        )
+        """Whether ``person`` may 派单 ``case``: the desk or an admin, while it waits
+        at the desk. A unit the undispatched case was escalated to (督查督办中心, 群工办)
+        supervises it — 催办 and 上报 — and does not dispatch in the desk's place
+        (README; trial 29 #9: the centre and the office got the desk's 派至 buttons)."""
+        return CaseStatus(case.status) in AT_DESK and self._is_dispatcher(person)
 
     def may_act(self, person: Person, case: Case) -> bool:
         """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``.
@@ -228,7 +219,7 @@ class CasePermissions:
         if self.may_dispatch(person, case):
             acts += [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
         if person.unit_id != case.owning_unit_id:
-            # A supervising unit's card: 催办 and 上报 (and 派单 at the desk), never the
+            # A supervising unit's card: 催办 and 上报, never the desk's 派单 nor the
             # owner's 签收 / 办结 (see ``may_handle``).
             if self.may_urge(person, case):
                 acts.append(CaseAction.URGE)

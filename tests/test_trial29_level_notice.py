@@ -1,0 +1,67 @@
+"""Trial 29 #8: after a level change, the chief is told what the officer is told.
+
+An overdue, escalated 重大 warning lowered to 一般: the officer read 「原办理时限和督办状态
+保持不变」, the station's chief 「办理时限按新等级自现在起计算」 — false, the card kept the old
+deadlines. Now the chief's 【等级调整】 says the deadlines and 督办 stay; a warning still in
+time is told they run from now, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.runtime.scheduler import Scheduler
+from config.district import District
+from storage.enums import Role
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.test_warning_level_after_filing import CROWD, OFFICER, ROOM, _chiefs
+
+REASON = "已到现场核实，工资已经发了，工人都散了"
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
+
+
+@pytest.mark.parametrize("overdue", [True, False])
+async def test_the_chief_is_told_what_happens_to_the_deadlines(kit: BotKit, overdue: bool) -> None:
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, ROOM, Role.OFFICER)
+    chief = (await _chiefs(kit))["room"]
+    await kit.say(officer, "/warn", "请描述预警情况")
+    proposal = await kit.say(officer, CROWD, "预警研判")
+    await kit.press(officer, proposal, "确认", "预警已报送")
+    await kit.say(officer, "/cancel", "补充完毕")
+    (case,) = await kit.cases()
+    assert case.severity == "high" and case.ack_due_at is not None
+    if overdue:
+        scheduler = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+        kit.clock.advance(case.ack_due_at - kit.clock.now() + timedelta(seconds=1))
+        for _ in range(4):
+            await scheduler.run_due()
+            await kit.delivered()
+            kit.clock.advance(kit.district.escalation.renotify_interval)
+        assert (await kit.case(case.id)).escalation_level >= 1
+    before = await kit.case(case.id)
+
+    mine = await kit.say(officer, "/mine", "您报送的预警")
+    picker = await kit.press(officer, mine, "更改等级", "请选择新的等级")
+    await kit.press(officer, picker, "一般", "理由")
+    done = await kit.say(officer, REASON, "已将")
+    notice = await chief.wait_for_message(
+        lambda m: m.content.startswith(f"【等级调整】{case.number}"), WAIT
+    )
+    after = await kit.case(case.id)
+    assert after.severity == "low"
+    kept = (after.ack_due_at, after.resolve_due_at) == (before.ack_due_at, before.resolve_due_at)
+    assert kept is overdue  # what really happened to the deadlines …
+    # … is what both the officer and the chief read.
+    for said in (done.content, notice.content):
+        assert ("保持不变" in said) is overdue, said
+        assert ("自现在起" in said) is not overdue, said
