@@ -70,6 +70,8 @@ from handlers.emergency_filing import emergency_first, file_emergency
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
 from handlers.office_choice import (
+    ask_which,
+    asked_which,
     back_to_proposal,
     choose_bureau,
     choose_room,
@@ -154,6 +156,9 @@ async def _describe_text(
         return None
     if len(text.strip()) > MAX_TEXT:
         await say(update, texts.too_long(len(text.strip()), MAX_TEXT))
+        return None
+    # The problem asked for by /which or 咨询哪个部门: its office, nothing filed (pf29).
+    if not as_citizen and await asked_which(update, context, text):
         return None
     if await request_guard.intercepted(update, context, text):
         return None
@@ -294,6 +299,11 @@ async def menu_in_conversation(update: Update, context: BotContext) -> int:
     """A menu button inside the conversation: the draft is dropped."""
     user_data(context).pop("draft", None)
     await say(update, "已放弃未提交的问题。", texts.REMOVE_KEYBOARD)
+    query = update.callback_query
+    if query is not None and query.data == texts.MENU_WHICH:
+        await query.answer()
+        await ask_which(update, context)
+        return ConversationHandler.END
     return await describe_prompt(update, context)
 
 

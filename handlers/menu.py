@@ -11,8 +11,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from handlers import texts
-from handlers.base import App, BotContext, reply
+from handlers.base import App, BotContext, reply, user_data
 from handlers.followup import show_status
+from handlers.office_choice import ASK_WHICH, ask_which
 from handlers.officer import show_mine
 from handlers.station import show_pending
 
@@ -24,8 +25,12 @@ async def menu(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     data = query.data or ""
-    if data in (texts.MENU_REPORT, texts.MENU_WHICH):
+    if data == texts.MENU_REPORT:
+        user_data(context).pop(ASK_WHICH, None)
         await reply(update, texts.DESCRIBE_PROMPT)
+    elif data == texts.MENU_WHICH:
+        # A question, not a report: the next message gets its office, no 提交 (pf29).
+        await ask_which(update, context)
     elif data == texts.MENU_STATUS:
         await show_status(update, context)
     elif data == texts.MENU_MINE:

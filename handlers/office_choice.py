@@ -2,7 +2,8 @@
 
 The proposal's buttons 换一个部门 / 其他部门 open the bureau picker (every bureau,
 grouped by room, with 返回); a chosen bureau is kept and the case goes to its
-station. ``/which TEXT`` answers which office, filing nothing. Used by
+station. ``/which TEXT`` answers which office, filing nothing; ``/which`` alone (and
+the menu's 咨询哪个部门) asks for the problem and answers the next message so. Used by
 :mod:`handlers.citizen` (and ``classify`` by :mod:`handlers.officer`).
 """
 
@@ -21,7 +22,7 @@ from bot.services.lifecycle import CaseError
 from bot.services.triage import triage
 from config.district import District
 from handlers import texts
-from handlers.base import BotContext, reply, say, user_data
+from handlers.base import BotContext, is_stale, reply, say, stamp, user_data
 from handlers.drafts import take_older
 from handlers.request_steps import PROPOSE, draft_of
 from handlers.texts import steps as st
@@ -210,12 +211,42 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
 # --- /which -------------------------------------------------------------------------------
 
 
+#: ``user_data`` key: /which without text (or the menu's 咨询哪个部门) asked for the
+#: problem, and the next message is answered as a /which question (pf29).
+ASK_WHICH = "which_next"
+
+
 async def which(update: Update, context: BotContext) -> None:
-    """/which TEXT: the office, nothing filed."""
+    """/which TEXT: the office, nothing filed. Without text: ask for the problem, and
+    answer the next message the same way (:func:`asked_which`)."""
     text = " ".join(context.args or [])
     if not text.strip():
-        await say(update, texts.WHICH_USAGE)
+        await ask_which(update, context)
         return
+    await answer_which(update, context, text)
+
+
+async def ask_which(update: Update, context: BotContext) -> None:
+    """Ask for the problem whose office the citizen wants to know (nothing is filed)."""
+    user_data(context)[ASK_WHICH] = {"at": stamp(context)}
+    await say(update, texts.WHICH_PROMPT)
+
+
+async def asked_which(update: Update, context: BotContext, text: str) -> bool:
+    """The message after :func:`ask_which`: answered as a /which question (True), unless
+    it tells of danger now (that goes the usual way: the line and a case at once)."""
+    pending = user_data(context).pop(ASK_WHICH, None)
+    if not isinstance(pending, dict) or is_stale(context, pending):
+        return False
+    verdict = triage(text) if text.strip() else None
+    if verdict is not None and verdict.emergency is not None:
+        return False
+    await answer_which(update, context, text)
+    return True
+
+
+async def answer_which(update: Update, context: BotContext, text: str) -> None:
+    """Which office handles ``text``: the office only, no 提交, nothing filed."""
     if len(text) > MAX_TEXT:
         await say(update, texts.too_long(len(text), MAX_TEXT))
         return

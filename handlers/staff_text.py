@@ -138,6 +138,7 @@ async def _keep(
         if not quiet:
             await reply(update, exc.message)
         return not quiet
+    context.runtime.outbox_written()  # the case's other holders are told
     log.info("staff note on %s by %s: %s", view.number, person.id, masked(text))
     await reply(update, tx.note_kept(view.number or number))
     return True

@@ -239,7 +239,7 @@ async def show_pending(update: Update, context: BotContext) -> None:
         await reply(update, texts.NOT_HANDLER)
         return
     runtime = context.runtime
-    views = await runtime.cases.pending_for_unit(person.unit_id)
+    views = await runtime.cases.pending_for_unit(person.unit_id, viewer_id=person.id)
     await reply(
         update,
         texts.pending_list(person.unit_name, views, runtime.settings.timezone),

@@ -9,7 +9,8 @@ input is then handled as it would have been. Danger now never waits for the ques
 (:func:`handlers.officer.emergency_first` and :func:`handlers.officer.warn_command`
 file it at once and keep the proposal). ``/mine`` (or its menu button) is answered
 and the proposal shown again below the list, still waiting for 确认
-(:func:`mine_kept`).
+(:func:`mine_kept`). 不是这个部门 / 换一个 typed while the proposal waits opens the
+bureau picker, as 更改部门 does and as a citizen's draft does (pf29).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from handlers.officer_mine import show_mine
 from handlers.texts.warning_pending import (
     NOTHING_PENDING,
     PENDING_FILE,
+    WARN_OFFICE_CORRECTION,
     dropped,
     kept_after_list,
     pending_markup,
@@ -44,6 +46,7 @@ from handlers.texts.warning_pending import (
 )
 from handlers.warning_proposal import propose
 from handlers.warning_steps import warn_data, warn_draft
+from nlp.office_correction import is_office_correction
 
 #: ``user_data`` key of the new input waiting for the answer.
 NEXT = "warn_next"
@@ -118,9 +121,31 @@ async def another_text(update: Update, context: BotContext) -> str | int | None:
             with contextlib.suppress(TelegramError):  # its 确认 is answered here
                 await context.bot.edit_message_reply_markup(chat.id, shown, None)
         return await confirm(update, context, draft, shown if isinstance(shown, int) else None)
+    # 不是这个部门 / 换一个 typed: the office picker, as the 更改部门 button (pf29).
+    if draft is not None and not draft.get("lowering") and is_office_correction(text):
+        return await _office_picker(update, context, draft)
     if draft is None or text == draft.get("text") or not a_description(text):
         return await warning_text(update, context)
     return await ask(update, context, draft, text, one_shot=False)
+
+
+async def _office_picker(update: Update, context: BotContext, draft: dict[str, Any]) -> str:
+    """The bureau picker as a new message, which becomes the proposal's (its buttons
+    answer there; the older proposal loses its buttons): the text stays as it was."""
+    district = context.runtime.district
+    old = draft.get("msg")
+    sent = await reply(
+        update,
+        texts.fit(texts.bureaus_text(district, heading=WARN_OFFICE_CORRECTION)),
+        texts.bureaus_markup(district, texts.W_BUREAU, texts.W_BACK),
+    )
+    chat = update.effective_chat
+    if sent is not None:
+        draft["msg"] = sent.message_id
+        if isinstance(old, int) and chat is not None and old != sent.message_id:
+            with contextlib.suppress(TelegramError):
+                await context.bot.edit_message_reply_markup(chat.id, old, reply_markup=None)
+    return W_CONFIRM
 
 
 async def answered(update: Update, context: BotContext) -> str | int | None:

@@ -153,7 +153,8 @@ async def test_trial29_p6_third_party_name_chinese_numeral_phone_and_flat_are_ma
     # The complaint itself stays readable.
     assert (
         record["description"]
-        == "赵大妈低保被取消了，她叫某某，住湖滨社区*栋*，电话一三九****五六七八"
+        # 赵大妈 names her to the street: 赵某 since pf29 (tests/test_pf29_open311_names.py).
+        == "赵某低保被取消了，她叫某某，住湖滨社区*栋*，电话一三九****五六七八"
     )
     # An ordinary 叫 (叫人来修) and the words around a building are left alone.
     resp = await api.client.post(

@@ -44,7 +44,8 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
 
 Digests (trial 28 P4): the notices a timer writes are held, except a critical
-case's, and at the end of the pass each person whose held notices concern several
+case's (in a clock jump its repeating reminders are held too, and only the latest
+is sent: pf29), and at the end of the pass each person whose held notices concern several
 cases gets one digest message instead of one message per case and event
 (:mod:`bot.services.cases.digest`); the events and outbox rows are all kept.
 """
@@ -156,7 +157,10 @@ class Scheduler:
                     case = await self.service.lock_case_tx(s, timer.case_id)
                     if case is not None:
                         await self._handle(s, timer, case, now)
-                        await self.service.hold_for_digest_tx(s, case, hold_until or now + HOLD)
+                        # A hold given by the caller is a clock jump's (the sandbox's 快进).
+                        await self.service.hold_for_digest_tx(
+                            s, case, hold_until or now + HOLD, jump=hold_until is not None
+                        )
                 return True
         except Exception:
             if failed is None:

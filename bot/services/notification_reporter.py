@@ -1,4 +1,5 @@
-"""Messages caused by a reporter's own acts on a filed case: 补充说明 and 撤回.
+"""Messages caused by a reporter's own acts on a filed case (补充说明, 撤回), and by a
+handler's 办理记录 for the case's other holders.
 
 The station's handlers get these as pings (with their card buttons); the
 reporter's receipts are in the handlers' texts.
@@ -24,6 +25,19 @@ def staff_note_added(view: CaseView, text: str) -> str:
     if view.summary_only:
         text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
+
+
+def staff_note_shared(view: CaseView, writer: str, text: str) -> str:
+    """The notice to the case's other holders when a handler writes a 办理记录 (pf29).
+
+    ``writer``: the unit and name of the handler. A summary reader of a private
+    disclosure learns that a note was written, not what (trial 29 V7)."""
+    if view.summary_only:
+        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    return (
+        f"【办理记录】{view.number}（{view.status_label}）\n{writer}：{text}\n"
+        "（仅工作人员可见；回复本消息可补充办理记录）"
+    )
 
 
 def staff_withdrawn(view: CaseView, reason: str | None) -> str:

@@ -132,7 +132,7 @@ async def _case_response(
     note: str = "",
 ) -> web.Response:
     view = ctx.cases.view_for(case, viewer.person)
-    entries = await ctx.cases.timeline(case.id)
+    entries = await ctx.cases.timeline(case.id, reader=viewer.person)
     names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
     document = pages.case_page(
         viewer.info(ctx),

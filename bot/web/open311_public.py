@@ -14,7 +14,9 @@ systems could read their words, so (trial 26 T20):
   the reporter gave (``first_name`` / ``last_name``), a name the reporter
   introduces (我叫…, 本人…, 姓名：…) and anyone else's name (她叫赵桂兰, 名叫…,
   姓赵, a full name the tagger reads, :mod:`nlp.personal`) are replaced by
-  某某, and house and flat numbers (3栋, 402室, 十二栋502) by *, in the
+  某某; a name nothing introduces (张伟在门口…, 王大妈说) becomes 张某 / 王某 and a
+  licence plate (湘A12345, 粤B·D1234) stars (:mod:`bot.web.open311_names`, pf29);
+  and house and flat numbers (3栋, 402室, 十二栋502) by *, in the
   description and in the station's result note (trial 29 P6).
 * **Addresses generalised**: the address up to its first house number (和平路88号
   装修工地 → 和平路; 金桥居民区3栋 → 金桥居民区), else the community or street the
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from bot.web.open311_names import mask_bare_names, mask_plates
 from nlp import mask_sensitive
 from nlp.personal import SOMEONE, mask_flat_numbers, mask_person_names
 from storage.enums import Channel
@@ -72,11 +75,11 @@ _TRAILING = re.compile(r"[\s,，.。;；:：、\-－(（]+$")
 
 def public_text(text: str | None, name: str | None) -> str:
     """``text`` masked for the public: numbers, the given ``name`` and self-named names."""
-    out = mask_sensitive(text or "")
+    out = mask_sensitive(mask_plates(text or ""))
     for part in _name_parts(name):
         out = out.replace(part, SOMEONE)
     out = _SELF_NAMED.sub(lambda m: m.group(1) + SOMEONE, out)
-    out = mask_person_names(out)
+    out = mask_bare_names(mask_person_names(out))
     out = _EMAIL.sub(lambda m: mask_contact_id(m.group(0)), out)
     out = _CONTACT_ID.sub(lambda m: m.group(1) + m.group(2) + mask_contact_id(m.group(3)), out)
     return mask_flat_numbers(_HOUSE_IN_TEXT.sub("*", out))

@@ -205,7 +205,7 @@ def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
     else:
         lines = office_lines(preview)
     lines.append("")
-    lines.append("（仅为咨询，未登记。如需登记跟踪，请直接发送问题描述并点「提交」。）")
+    lines.append("（仅为咨询，未登记。如需登记跟踪，请发送 /start 后点「反映问题」。）")
     return "\n".join(lines)
 
 

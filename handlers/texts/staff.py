@@ -14,7 +14,8 @@ NOT_A_REPORT_LABEL = "不用了"
 def note_kept(number: str) -> str:
     """A reply to a case's card, kept on the case as 办理记录."""
     return (
-        f"已记入 {number} 的办理记录（仅工作人员可见，不发给群众）。\n"
+        f"已记入 {number} 的办理记录（仅工作人员可见，不发给群众），"
+        "并已告知办理此件的其他单位。\n"
         "签收、办结、退单、上报等操作请点卡片上的按钮；发送 /pending 查看待办案件。"
     )
 

@@ -27,6 +27,10 @@ SMALL_TALK_ANSWERS = {
 }
 VAGUE_QUESTION = "请具体说说遇到了什么问题：发生在哪里、什么事？"
 WHICH_USAGE = "用法：/which 问题描述，例如：/which 单位拖欠工资怎么办"
+#: /which without text, or the menu's 咨询哪个部门: the next message is the question.
+WHICH_PROMPT = (
+    "请用一两句话说说您遇到的问题（什么事、在哪里），我告诉您由哪个部门办理。这只是咨询，不会登记。"
+)
 #: ``/which`` followed by a greeting, thanks, noise or a vague opening: no office guessed.
 WHICH_NEEDS_PROBLEM = (
     "请在 /which 后面写上具体遇到的问题，我才能告诉您由哪个部门办理，"

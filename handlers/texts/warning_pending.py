@@ -51,3 +51,6 @@ def kept_after_list(old: str, lowering: bool) -> str:
 
 
 NOTHING_PENDING = "这个问题已处理（刚才的预警已报送或已取消）。"
+
+#: 不是这个部门 / 换一个 typed while a warning's proposal waits for 确认 (pf29).
+WARN_OFFICE_CORRECTION = "好的，预警内容保持不变。请选择负责的部门（点「« 返回」回到原来的建议）："

@@ -56,13 +56,28 @@ _ACTION_WORDS: list[tuple[CaseAction, str]] = [
 class CaseDigest(CaseTx):
     """Hold a timer's notices, and fold each person's into one digest per pass."""
 
-    async def hold_for_digest_tx(self, s: AsyncSession, case: Case, until: datetime) -> None:
+    async def hold_for_digest_tx(
+        self, s: AsyncSession, case: Case, until: datetime, *, jump: bool = False
+    ) -> None:
         """Hold the rows this transaction wrote about ``case`` (see the module docstring).
 
         A critical case's rows are never held: its alert goes out at once, singly.
+        But in a clock jump (``jump``: the sandbox's 快进, several clock stops as one
+        pass) its repeating reminders (【催办】 each day …) are held to the jump's end,
+        where only the latest of each is sent, singly, never in a digest (pf29): in
+        real time they are a day apart, not back to back.
         """
         rows: list[OutboxMessage] = s.info.pop(OUTBOX_ROWS, [])
         if case.severity == CRITICAL:
+            if jump:
+                outbox_digest.hold(
+                    [
+                        r
+                        for r in rows
+                        if r.kind not in (KIND_CARD, KIND_PHOTOS) and notice_tag(r.text)
+                    ],
+                    until,
+                )
             return
         held = []
         for row in rows:
@@ -84,9 +99,25 @@ class CaseDigest(CaseTx):
             by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
             for row in rows:
                 by_chat[row.chat_id].append(row)
+            critical = set(
+                (
+                    await s.scalars(
+                        select(Case.id).where(
+                            Case.id.in_({r.case_id for r in rows if r.case_id is not None}),
+                            Case.severity == CRITICAL,
+                        )
+                    )
+                ).all()
+            )
             digests = folded = 0
             for all_rows in by_chat.values():
                 chat_rows = self._latest_only(all_rows, now)
+                # A critical case's reminders held by a jump go out singly (the latest).
+                alone = [r for r in chat_rows if r.case_id in critical]
+                outbox_digest.release(alone, now)
+                chat_rows = [r for r in chat_rows if r.case_id not in critical]
+                if not chat_rows:
+                    continue
                 case_ids = {r.case_id for r in chat_rows}
                 if len(case_ids) < 2 or None in case_ids:
                     outbox_digest.release(chat_rows, now)

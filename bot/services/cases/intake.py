@@ -25,6 +25,7 @@ from bot.services.routing import (
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from config.district import SEVERITIES, District
 from nlp.families import SELF_HARM
+from nlp.severity import assess_severity
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
 
@@ -83,6 +84,7 @@ class CaseIntake(CaseFiling):
             territorial_unit_id=draft.territorial_unit_id,
         )
         severity = c.severity if c.severity in SEVERITIES else "low"
+        rated: str | None = None
         priority = "normal"
         also: tuple[str, ...] = ()
         emergency = emergency_of(text)
@@ -118,12 +120,20 @@ class CaseIntake(CaseFiling):
             # messages are critical without danger now, 1 of them by the rules and urgent.
             priority = self.district.severity_priority["critical"]
             also = critical_copies(self.district, route)
-        elif severity == "high":
-            # 重大 (collective action planned, violence at home going on, twenty workers
-            # unpaid): the deadlines and the centres' copies of a high warning, whoever
-            # reports it — the card's level and its deadlines agree (trial 29 P3).
-            priority = self.district.severity_priority["high"]
-            also = high_copies(self.district, route)
+        else:
+            if severity == "critical":
+                # 特别重大 without danger now and without the rules' urgency word: the
+                # policy keeps the request's deadlines (trial 28 P5), so it is not filed
+                # as 特别重大 either (pf29): the card's level and its deadlines agree.
+                # The classifier's rating is kept on the registered event (``rated``).
+                rated = severity
+                severity = request_level(text)
+            if severity == "high":
+                # 重大 (collective action planned, violence at home going on, twenty
+                # workers unpaid): the deadlines and the centres' copies of a high
+                # warning, whoever reports it (trial 29 P3).
+                priority = self.district.severity_priority["high"]
+                also = high_copies(self.district, route)
         async with self.db.session() as s:
             if (filed := await self._filed_before(s, key, reporter_id)) is not None:
                 return filed
@@ -164,6 +174,7 @@ class CaseIntake(CaseFiling):
                         if also
                         else {}
                     ),
+                    **({"rated": rated} if rated is not None else {}),
                 },
             )
             if channel != Channel.OPEN311:
@@ -285,6 +296,20 @@ def high_copies(district: District, route: Route) -> tuple[str, ...]:
     and the units a high warning reaches at once (``district.warning_centres``)."""
     units = (*route.also_notify, *warning_recipients(district, "high"))
     return tuple(u for u in dict.fromkeys(units) if u != route.owning_unit_id)
+
+
+def request_level(text: str) -> str:
+    """The level a request rated 特别重大 without danger now or urgency is filed at (pf29).
+
+    The policy gives such a request no critical deadlines and no district alert
+    (trial 28 P5), so its card must not say 特别重大. It is filed at the level the
+    rules alone give it (the learned model alone raised most of them: 急诊等了两个小时,
+    楼顶搭了个彩钢房), and a rules' critical for a harm told to ask for help
+    (家里失火房子烧没了，能申请临时救助吗) one step down, 重大: never lower than the rules
+    read the harm but for the critical alert, since under-rating is the worse error.
+    """
+    level = assess_severity(text, learned=False).level
+    return "high" if level == "critical" else level
 
 
 def urgent_by_rules(c: object) -> bool:

@@ -276,10 +276,14 @@ class CaseViews(CasePermissions):
             rows = await store.cases_of_reporter(s, person_id, limit)
             return [self.view(c, masked=False, now=now) for c in rows]
 
-    async def pending_for_unit(self, unit_id: str, limit: int = 50) -> list[CaseView]:
+    async def pending_for_unit(
+        self, unit_id: str, limit: int = 50, *, viewer_id: int | None = None
+    ) -> list[CaseView]:
         """Open cases owned by or escalated to ``unit_id``: overdue first, then by deadline.
 
         The caller checks that the viewer belongs to the unit; views are unmasked.
+        With ``viewer_id`` a private disclosure is the summary that viewer reads on
+        the card (:meth:`_summary_for`): an escalation chief's list does not quote it.
         """
         async with self.db.session() as s:
             now = self.clock.now()
@@ -295,14 +299,31 @@ class CaseViews(CasePermissions):
                 ],
             ).limit(limit)
             rows = list((await s.scalars(stmt)).all())
-            return [self.view(c, masked=False, now=now) for c in rows]
+            viewer = await s.get(Person, viewer_id) if viewer_id is not None else None
+            return [
+                self.view(
+                    c,
+                    masked=False,
+                    now=now,
+                    summary=viewer is not None and self._summary_for(viewer, c),
+                )
+                for c in rows
+            ]
 
-    async def timeline(self, case_id: int, viewer_id: int | None = None) -> list[TimelineEntry]:
+    async def timeline(
+        self, case_id: int, viewer_id: int | None = None, *, reader: Person | None = None
+    ) -> list[TimelineEntry]:
         """The case's events, oldest first.
 
         With ``viewer_id`` the viewer's permission is checked; a reporter who is
         not also a handler sees neither the names of the people who acted nor
-        internal notes (退单 reasons, 上报 remarks).
+        internal notes (退单 reasons, 上报 remarks). ``reader``: the person the
+        timeline is shown to when the caller checked the permission (the dashboard).
+
+        A private disclosure read by someone outside the reporter, the owning unit
+        and the desk (:meth:`_summary_for`, the card's rule) keeps its steps but
+        loses every written word: 补充说明, 办理记录, 办结 and 退单 notes repeat or
+        answer the disclosure.
 
         Raises:
             CaseError: ``not_found``, ``forbidden``.
@@ -317,6 +338,8 @@ class CaseViews(CasePermissions):
                 if not self.may_view(viewer, case):
                     raise CaseError("forbidden", "您无权查看该案件。")
                 internal = viewer.id != case.reporter_id or self.may_act(viewer, case)
+                reader = viewer
+            summary = reader is not None and self._summary_for(reader, case)
             events = await store.case_events(s, case_id)
             actor_ids = {e.actor_id for e in events if e.actor_id is not None}
             names: dict[int, str] = {}
@@ -360,11 +383,30 @@ class CaseViews(CasePermissions):
                         actor_id=e.actor_id if internal else None,
                         actor_name=names.get(e.actor_id) if internal and e.actor_id else None,
                         channel=e.channel,
-                        note=None if hide else e.note,
-                        data=dict(e.data or {}) if internal else {},
+                        note=None if hide or summary else e.note,
+                        data=_summary_data(e.data)
+                        if summary
+                        else dict(e.data or {})
+                        if internal
+                        else {},
                     )
                 )
             return out
+
+
+def _summary_data(data: object) -> dict[str, Any]:
+    """What a summary reader keeps of an event's payload: levels and units, no words."""
+    if not isinstance(data, dict):
+        return {}
+    keep = ("from", "to", "to_unit_id", "reason", "level")
+    # A code (ack_overdue, low, police) stays; words (an extension's reason) do not.
+    return {
+        k: data[k]
+        for k in keep
+        if k in data
+        and (not isinstance(data[k], str) or data[k].isascii())
+        and not isinstance(data[k], list | dict)
+    }
 
 
 def _level_label(data: object) -> str:
