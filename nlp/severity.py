@@ -32,7 +32,7 @@ from nlp.background import (
     tells_near_miss,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import asked_after, claim_over, only_imagined
+from nlp.danger_owner import asked_after, claim_over, only_imagined, retold
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
@@ -118,7 +118,7 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if found.level == "critical":
         # 上个月家里着火烧光了，有没有什么救急的钱: a question about a danger that is over
         # (nlp.danger_owner.asked_after, stop 28) is a request, at most medium, like a claim.
-        claims = claim_over(text, rub) or asked_after(text, rub)
+        claims = claim_over(text, rub) or asked_after(text, rub) or retold(text, rub)
         if claims:
             # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
             group = any(f in ("collective", "headcount") for f in found.families)
