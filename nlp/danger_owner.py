@@ -206,6 +206,10 @@ def _over(norm: str, rub: Rubric) -> bool:
     # 打架被打伤了，要做伤情鉴定: a harm told done (`claim_harm`) beside an aftermath word
     # is over as much as one told in the past.
     after = any_in(aftermath_text(norm, rub), rub.aftermath)
+    # 老公出车祸住院欠了十几万…有没有临时救助: a harm whose victim is in hospital care
+    # (`in_care`: 住院, 做了手术) beside an aftermath word is over too (stop 29, probe R), for
+    # the families of `in_care_families` (an accident, an injury, an illness).
+    cared = after and any_in(norm, lists.in_care)
     # A danger below critical not told now (打架 after the fight) makes nothing critical.
     if any(
         m.now
@@ -213,6 +217,7 @@ def _over(norm: str, rub: Rubric) -> bool:
             m.family.level == "critical"
             and not m.past
             and not (after and m.family.name in rub.claim_harm)
+            and not (cared and m.family.name in lists.in_care_families)
         )
         for m in dangers
     ):

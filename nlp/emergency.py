@@ -179,6 +179,9 @@ def detect(
     then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a kind of case named, no event told.
     then = then or names_a_category(norm, rub)
+    # 电动车在楼道里充电迟早会着火, 就怕哪天出事: a harm feared or foretold (a `risk` word),
+    # not told; the families read it clause by clause, the model has no clauses (stop 29).
+    then = then or any_in(norm, rub.risk)
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
     then = then or doubts_media(norm, rub)
     model_says = (

@@ -37,6 +37,10 @@ the checks below need not change.
   昨晚他又说他想死): the talk is the person's state now, so neither a habit word nor a word of
   lately (昨天, 这几天) puts it in the past (:mod:`nlp.clause_time`).
 
+* ``in_care`` and ``in_care_families`` (stop 29): a harm of those families (车祸, 受伤) whose
+  victim is in hospital care (住院, 做了手术) beside an aftermath word (救助, 赔偿) is over, as
+  a harm told done is (:func:`nlp.danger_owner.asked_after`).
+
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
 """
@@ -103,6 +107,8 @@ class ModifierLists:
     domestic: tuple[str, ...] = ()
     domestic_families: tuple[str, ...] = ()
     wish_said: tuple[str, ...] = ()
+    in_care: tuple[str, ...] = ()
+    in_care_families: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -153,6 +159,8 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
                 mods.get("domestic_families"), rub.source, "domestic_families"
             ),
             wish_said=_words(mods.get("wish_said"), rub.source, "wish_said"),
+            in_care=_words(mods.get("in_care"), rub.source, "in_care"),
+            in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
         )
         _CACHE[rub.source] = found
     return found

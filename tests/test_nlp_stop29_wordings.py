@@ -230,6 +230,7 @@ def test_a_past_injury_in_a_letter_gets_no_line(text: str) -> None:
         "上个月孩子半夜发烧去医院，排队排了三个小时",
         "下班时间厂门口的车把路堵死了，能不能多派几个交警",
         "夜里总闻到烧塑料的臭味，窗户都不敢开",
+        "我爸骑车摔了住院做了手术，医药费能申请什么救助吗",
     ],
 )
 def test_ordinary_requests_are_not_critical(text: str) -> None:
@@ -254,5 +255,21 @@ def test_probe_r_rates_few_ordinary_requests_critical() -> None:
         texts = [row["text"] for row in csv.DictReader(f, delimiter="\t")]
     assert len(texts) == 240
     critical = [t for t in texts if classify(t).severity == "critical"]
-    # 12 of 240 before stop 29; each left is named in docs/severity.md ("Stop 29: wordings").
-    assert len(critical) <= 1, critical
+    # 12 of 240 before stop 29 (docs/severity.md, "Stop 29: wordings"), none after.
+    assert critical == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["小区里私拉电线给电动车充电，迟早会着火", "塔吊吊着钢管从幼儿园上空过，万一掉下来怎么办"],
+)
+def test_a_harm_foretold_gets_no_line_from_the_model_either(text: str) -> None:
+    assert detect(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我爸出车祸了，现在还在医院昏迷，想问问有没有救助", "刚才我妈被车撞了，躺在路上起不来"],
+)
+def test_an_accident_still_going_on_stays_critical(text: str) -> None:
+    assert classify(text).severity == "critical", text
