@@ -273,3 +273,13 @@ def test_a_harm_foretold_gets_no_line_from_the_model_either(text: str) -> None:
 )
 def test_an_accident_still_going_on_stays_critical(text: str) -> None:
     assert classify(text).severity == "critical", text
+
+
+def test_every_channel_reads_the_same_lines() -> None:
+    # bot, web form and Open311 take the line from bot.services.triage.emergency_of.
+    from bot.services.triage import emergency_of
+
+    home = emergency_of("老公喝醉了拿皮带抽我和孩子")
+    assert home is not None and home.services[0] == "110" and DV_HOTLINE in home.line
+    talk = emergency_of("我弟弟经常说想死")
+    assert talk is not None and talk.services[0] == "110", talk
