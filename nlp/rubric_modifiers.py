@@ -32,7 +32,8 @@ the checks below need not change.
 * ``domestic`` and ``domestic_families`` (stop 29): violence now (a family of
   ``domestic_families``: fight, violence) in a text naming a partner or a relative (老公, 丈夫,
   前夫, 家暴 …) is violence at home; its emergency line adds the women's rights hotline 12338
-  after 110 (:func:`nlp.emergency.detect`).
+  after 110 (:func:`nlp.emergency.detect`). ``partners`` (老公, 前夫, 两口子, 家暴 …): violence
+  between partners is never lowered as "over" (:mod:`nlp.severity`): it comes back.
 * ``wish_said`` (说, 念叨, 嚷着 …; stop 29): a wish to die told as someone's words (他经常说想死,
   昨晚他又说他想死): the talk is the person's state now, so neither a habit word nor a word of
   lately (昨天, 这几天) puts it in the past (:mod:`nlp.clause_time`).
@@ -108,6 +109,7 @@ class ModifierLists:
     domestic_families: tuple[str, ...] = ()
     wish_said: tuple[str, ...] = ()
     in_care: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
     in_care_families: tuple[str, ...] = ()
 
 
@@ -160,6 +162,7 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             ),
             wish_said=_words(mods.get("wish_said"), rub.source, "wish_said"),
             in_care=_words(mods.get("in_care"), rub.source, "in_care"),
+            partners=_words(mods.get("partners"), rub.source, "partners"),
             in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
         )
         _CACHE[rub.source] = found

@@ -188,7 +188,12 @@ def test_fallen_into_a_manhole_gets_119_and_120(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["井盖松了，差点掉进去", "路上井盖丢了 晚上好几个人掉进去了 赶紧来修"]
+    "text",
+    [
+        "井盖松了，差点掉进去",
+        "路上井盖丢了 晚上好几个人掉进去了 赶紧来修",
+        "小区井盖坏了，有个轮子掉进去了",
+    ],
 )
 def test_a_manhole_hazard_gets_no_line(text: str) -> None:
     assert detect(text) is None, text
@@ -283,3 +288,26 @@ def test_every_channel_reads_the_same_lines() -> None:
     assert home is not None and home.services[0] == "110" and DV_HOTLINE in home.line
     talk = emergency_of("我弟弟经常说想死")
     assert talk is not None and talk.services[0] == "110", talk
+
+
+# --- A fight or a crime over, asked about ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月有人揍了我弟弟，派出所已经处理过了，想问问医药费找谁要",
+        "去年小区里发生过抢劫，现在加了路灯，想问问监控什么时候装",
+        "我侄子跟同学打架的事学校已经处理了，请问还要赔钱吗",
+    ],
+)
+def test_a_fight_over_asked_about_is_medium(text: str) -> None:
+    assert classify(text).severity == "medium", text
+    assert detect(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text", ["我男朋友喝了酒就打我，上周还把我眼睛打肿了，我现在住在朋友家，想问问怎么办"]
+)
+def test_violence_between_partners_is_never_lowered_as_over(text: str) -> None:
+    assert classify(text).severity in ("high", "critical"), text
