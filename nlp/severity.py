@@ -119,7 +119,12 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if found.level == "critical":
         # 上个月家里着火烧光了，有没有什么救急的钱: a question about a danger that is over
         # (nlp.danger_owner.asked_after, stop 28) is a request, at most medium, like a claim.
-        claims = claim_over(text, rub) or asked_after(text, rub) or retold(text, rub)
+        # 那天晚上楼下着火了: a danger retold, asking nothing (stop 29); a letter's level is the
+        # letter rules' and the letter model's (nlp.letters, nlp.letter_model), not this.
+        letter = is_letter(text, rub)
+        claims = (
+            claim_over(text, rub) or asked_after(text, rub) or (() if letter else retold(text, rub))
+        )
         if claims:
             # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
             group = any(f in ("collective", "headcount") for f in found.families)
@@ -129,6 +134,7 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # violence at home (老公喝完酒就打我…这不是第一次: it comes back, and worse).
     if (
         found.level == "high"
+        and not is_letter(text, rub)
         and not any(f in _GROUP_FAMILIES for f in found.families)
         and not any_in(text, modifier_lists(rub).partners)
     ):
