@@ -16,6 +16,7 @@ import re
 from nlp.clauses import clause_around, clause_before, sentence_of
 from nlp.family_index import any_in
 from nlp.rubric_model import Family, Rubric
+from nlp.rubric_modifiers import modifier_lists
 
 __all__ = [
     "animal_subject",
@@ -142,12 +143,35 @@ def ends_with(text: str, rubric: Rubric, start: int, wish: bool = False) -> bool
     lo, hi = sentence_of(text, start, start + 1)
     if not _TRAILING.fullmatch(text, hi):
         return False
+    # …我们都很担心他，昨天晚上又说他想死: someone's words, told last (stop 29); only a past
+    # word of long ago in its own clause (去年他说过想死) dates them.
+    if wish and said_wish(text, rubric, start) and not any_in(text, rubric.calmed):
+        ignore = said_wish_ignores(rubric)
+        return not any(w in clause_around(text, start) for w in rubric.past if w not in ignore)
     final = text[lo:]
     if any_in(final, rubric.past):
         return False
     if wish and "我" in clause_before(text, start, _WISH_REACH):
         return True
     return any_in(final, rubric.end_scene)
+
+
+_SAID_REACH = 6
+"""How far before a wish to die its speech word may stand (他经常说想死, 又说他不想活了)."""
+
+
+def said_wish(text: str, rubric: Rubric, start: int) -> bool:
+    """True if the expression at ``start`` is told as someone's words: a ``[modifiers]
+    wish_said`` word (说, 念叨, 嚷着) a few characters before it in its clause (他经常说想死,
+    昨天晚上又说他想死, 她老念叨活着没意思). Read only for ``risk_spares`` families."""
+    words = modifier_lists(rubric).wish_said
+    return bool(words) and any_in(clause_before(text, start, _SAID_REACH), words)
+
+
+def said_wish_ignores(rubric: Rubric) -> frozenset[str]:
+    """The past words that do not date a wish told as someone's words: habits (经常, 总是)
+    and words of lately (昨天, 这几天): the talk is the person's state now (stop 29)."""
+    return frozenset((*rubric.habit, *modifier_lists(rubric).lately))
 
 
 _NEARLY_REACH = 6

@@ -43,7 +43,14 @@ def _clause_of(bounds: list[tuple[int, int]], pos: int) -> int:
 
 
 def past_at(
-    text: str, rubric: Rubric, lo: int, hi: int, start: int, *, habits: bool = True
+    text: str,
+    rubric: Rubric,
+    lo: int,
+    hi: int,
+    start: int,
+    *,
+    habits: bool = True,
+    ignore: frozenset[str] = frozenset(),
 ) -> bool:
     """True if a past or habit word of the sentence ``text[lo:hi]`` puts the
     match starting at ``start`` in the past (or makes it a habit).
@@ -55,10 +62,13 @@ def past_at(
       it up to the match's clause (or the match's own clause, for a past word
       written after the match) holds a present word;
     * with ``habits=False`` (self-harm, trial 29 P1: 我想死，天天被人欺负) a habit word
-      in another clause tells the reason, not the time, and counts not at all.
+      in another clause tells the reason, not the time, and counts not at all;
+    * words in ``ignore`` count not at all (a wish to die told as someone's words, stop 29:
+      他经常说想死, 昨晚又说他想死 — the habit and lately words, see
+      :func:`nlp.background.said_wish`).
     """
     segment = text[lo:hi]
-    words = [w for w in rubric.past if w in segment]
+    words = [w for w in rubric.past if w in segment and w not in ignore]
     if not words:
         return False
     present = (*rubric.present, *rubric.strong_now)

@@ -164,19 +164,52 @@ def asked_after(norm: str, rub: Rubric) -> tuple[str, ...]:
     """
     lists = modifier_lists(rub)
     asking = found_in(norm, lists.asks)
-    if not asking or any_in(norm, rub.strong_now) or any_in(norm, rub.letter_today):
+    if not asking:
         return ()
+    return tuple(asking) if _over(norm, rub) else ()
+
+
+def retold(norm: str, rub: Rubric) -> tuple[str, ...]:
+    """The past words of a normalised text that retells a danger over, asking nothing.
+
+    那天晚上楼下着火了; 有一次小孩掉进河里了; 前几年有一回厂里着火了 (stop 29): every danger
+    family is told in the past, as for :func:`asked_after` (none is self-harm, nothing begun
+    lately or still going on, no strong now word, no word of today, no danger now), though the
+    writer asks nothing: an event over is no life at risk now, at most medium. Empty otherwise.
+    """
+    if not _over(norm, rub):
+        return ()
+    # The story is told back from its start: a past word before every danger in its sentence
+    # (当年 after the danger — 他在街上拿着一把刀，说要找当年举报他的邻居 — dates another thing).
+    matches, _ = match_families(norm, rub)
+    for m in matches:
+        if m.family.services or m.family.level == "critical":
+            lo, _ = sentence_of(norm, m.start, m.start + 1)
+            if not any_in(norm[lo : m.start], rub.past):
+                return ()
+    return tuple(w for w in rub.past if w in norm)
+
+
+def _over(norm: str, rub: Rubric) -> bool:
+    """True if every danger of ``norm`` is told over (see :func:`asked_after`), and there is one."""
+    lists = modifier_lists(rub)
+    if any_in(norm, rub.strong_now) or any_in(norm, rub.letter_today):
+        return False
     # 昨晚孩子掉进河里了 到现在还没找到 怎么办; 前天吃了野蘑菇 一家人上吐下泻: a danger begun
     # lately or still going on is not over, whatever the past word.
     if any_in(norm, lists.lately) or any_in(norm, lists.ongoing):
-        return ()
+        return False
     matches, _ = match_families(norm, rub)
     dangers = [m for m in matches if m.family.services or m.family.level == "critical"]
     if not dangers or any(m.family.name in rub.risk_spares for m in dangers):
-        return ()
+        return False
     # 打架被打伤了，要做伤情鉴定: a harm told done (`claim_harm`) beside an aftermath word
     # is over as much as one told in the past.
     after = any_in(aftermath_text(norm, rub), rub.aftermath)
+    # 老公出车祸住院欠了十几万…有没有临时救助: a harm whose victim is in hospital care
+    # (`in_care`: 住院, 做了手术) beside an aftermath word is over too (stop 29, probe R), for
+    # the families of `in_care_families` (an accident, an injury, an illness).
+    cared = after and any_in(norm, lists.in_care)
     # A danger below critical not told now (打架 after the fight) makes nothing critical.
     if any(
         m.now
@@ -184,13 +217,12 @@ def asked_after(norm: str, rub: Rubric) -> tuple[str, ...]:
             m.family.level == "critical"
             and not m.past
             and not (after and m.family.name in rub.claim_harm)
+            and not (cared and m.family.name in lists.in_care_families)
         )
         for m in dangers
     ):
-        return ()
-    if danger_now(norm, rub, matches):
-        return ()
-    return tuple(asking)
+        return False
+    return not danger_now(norm, rub, matches)
 
 
 def only_imagined(norm: str, rub: Rubric) -> bool:

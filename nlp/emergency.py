@@ -25,28 +25,40 @@ from nlp.background import (
 )
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
-from nlp.families import animal_scene, match_families
+from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.normalize import danger_text
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, SERVICES, Rubric
+from nlp.rubric_modifiers import modifier_lists
 from nlp.severity import assess_normalized, danger_scores
 
-__all__ = ["SMS_NUMBER", "Emergency", "detect", "emergency_line"]
+__all__ = ["DV_HOTLINE", "SMS_NUMBER", "Emergency", "detect", "emergency_line"]
 
 SMS_NUMBER = "12110"
 """The national SMS alarm number (for those who cannot speak on the phone)."""
 
+DV_HOTLINE = "12338"
+"""The All-China Women's Federation rights hotline (妇女维权公益服务热线), for violence at home.
 
-def emergency_line(services: tuple[str, ...]) -> str:
+It is no emergency number (office hours vary by province): the line names it *after* 110, as
+the place for help beyond the police's visit (a protection order, shelter, legal aid)."""
+
+
+def emergency_line(services: tuple[str, ...], hotline: str = "") -> str:
     """The one short line shown first, in Simplified Chinese.
 
     >>> emergency_line(("119",))
     '⚠️ 情况紧急，请立即拨打 119（火警）；不便通话可发短信至 12110。'
+    >>> emergency_line(("110",), DV_HOTLINE)[-24:]
+    '遭受家庭暴力也可拨打妇女维权热线 12338。'
     """
     numbers = "、".join(f"{n}（{SERVICES[n]}）" for n in services)
-    return f"⚠️ 情况紧急，请立即拨打 {numbers}；不便通话可发短信至 {SMS_NUMBER}。"
+    line = f"⚠️ 情况紧急，请立即拨打 {numbers}；不便通话可发短信至 {SMS_NUMBER}。"
+    if hotline == DV_HOTLINE:
+        line += f"遭受家庭暴力也可拨打妇女维权热线 {DV_HOTLINE}。"
+    return line
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,8 @@ class Emergency:
         words: The expressions that showed the danger.
         level: The message's severity level by the rubric; at least ``high``.
         sms: The SMS alarm number.
+        hotline: :data:`DV_HOTLINE` for violence at home (named after the
+            emergency numbers), else empty.
     """
 
     kind: str
@@ -68,11 +82,12 @@ class Emergency:
     words: tuple[str, ...]
     level: str
     sms: str = SMS_NUMBER
+    hotline: str = ""
 
     @property
     def line(self) -> str:
         """The emergency line to show before anything else."""
-        return emergency_line(self.services)
+        return emergency_line(self.services, self.hotline)
 
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict."""
@@ -81,6 +96,7 @@ class Emergency:
             "label": self.label,
             "services": list(self.services),
             "sms": self.sms,
+            "hotline": self.hotline,
             "words": list(self.words),
             "level": self.level,
             "line": self.line,
@@ -163,6 +179,9 @@ def detect(
     then = then or animal_scene(norm, rub) or asks_what_if(norm, rub) or fears_only(norm, rub)
     # 持刀伤人属治安刑事案件，应由公安分局处置: a kind of case named, no event told.
     then = then or names_a_category(norm, rub)
+    # 电动车在楼道里充电迟早会着火, 就怕哪天出事: a harm feared or foretold (a `risk` word),
+    # not told; the families read it clause by clause, the model has no clauses (stop 29).
+    then = then or any_in(norm, rub.risk)
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
     then = then or doubts_media(norm, rub)
     model_says = (
@@ -199,4 +218,20 @@ def detect(
     level = assess_normalized(norm, rub, learned=learned, model=model).level
     if rank[level] < rank["high"]:
         level = "high"
-    return Emergency(first.family.name, first.family.label, tuple(services), tuple(words), level)
+    return Emergency(
+        first.family.name,
+        first.family.label,
+        tuple(services),
+        tuple(words),
+        level,
+        hotline=DV_HOTLINE if _at_home(norm, rub, dangers) else "",
+    )
+
+
+def _at_home(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
+    """True if violence now is told of a partner or a relative (老公拿皮带抽我, 我被家暴了):
+    a family of ``[modifiers] domestic_families`` among the dangers and a ``domestic`` word."""
+    lists = modifier_lists(rub)
+    return any(m.family.name in lists.domestic_families for m in dangers) and any_in(
+        norm, lists.domestic
+    )

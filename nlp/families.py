@@ -23,6 +23,8 @@ from nlp.background import (
     letter_now,
     named_spans,
     nearly_at,
+    said_wish,
+    said_wish_ignores,
     told_at_end,
 )
 from nlp.clause_time import past_at
@@ -98,7 +100,13 @@ def _context(
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
-    past = past_at(text, rubric, lo, hi, start, habits=not spared)
+    # 他经常说想死, 昨晚又说他想死: a wish to die in someone's words is their state now (stop 29).
+    # Not when the text tells the person calm again (昨天说要跳楼的工人…人没事; 前天说要喝药的大姐…
+    # 情绪比前两天平稳): then the talk was yesterday's (nlp.rubric_level, `calmed`).
+    calm = _any_in(text, rubric.calmed, 0, len(text))
+    said = spared and not calm and said_wish(text, rubric, start)
+    ignore = said_wish_ignores(rubric) if said else frozenset()
+    past = past_at(text, rubric, lo, hi, start, habits=not spared, ignore=ignore)
     # …天天玩手机…说要从窗户跳下去…怎么办啊快帮帮我！: the news a message ends with (trial 29 P2).
     at_end = told_at_end(text, rubric, start, spared)
     past = past and not at_end
@@ -337,6 +345,16 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                             now, future, past, hearsay = later
                             break
                 background = background_of(text, rubric, fam, start, words)
+                # …前几天他说活着没意思，昨天晚上又说他想死: a wish told in a letter's
+                # background, then last as the news (stop 29): the later expression times it.
+                if background == "told" and not past:
+                    for p, w in hits[1:]:
+                        later = _context(text, rubric, p, p + len(w), fam.present, spared)
+                        if not later[2] and told_at_end(text, rubric, p, spared):
+                            start, word = p, w
+                            now, future, past, hearsay = later
+                            background = background_of(text, rubric, fam, start, words)
+                            break
                 now = (
                     now
                     and background in ("", "told")

@@ -28,9 +28,20 @@ __all__ = ["model_may_rate_critical"]
 
 _NOT_PEOPLE = re.compile(
     "人行|人民|人社|人力|人工|人大|人口|人事|人才|人情|人均|人次|人防|人证|人脸|人身|人像|人气|人流量|"
-    "法人|私人|个人信息|个人账户|个人所得|个人社保|本人|他人|出租人|承租人|申请人|联系人|代理人|责任人|负责人|人家"
+    "法人|私人|个人信息|个人账户|个人所得|个人社保|本人|他人|出租人|承租人|申请人|联系人|代理人|责任人|负责人|人家|"
+    # the writer's whereabouts (驾驶证丢了 人在外地能补吗; stop 29, probe R)
+    "人在外地|人在外省|人在国外|人不在本地"
 )
 """Words with 人 that name no one at risk (人行道, 人社局, 法人, 申请人)."""
+
+
+_OWN_HOME = re.compile("自己家|自己的家|自家")
+
+
+def _PAST_FIRST(text: str, rub: Rubric) -> bool:
+    """True if the text opens with a past word (上礼拜孩子发烧去儿科等了四个钟头; stop 29): a
+    story told back from its first words."""
+    return any_in(text[:4], rub.past)
 
 
 def _names_people(text: str) -> bool:
@@ -48,6 +59,8 @@ def model_may_rate_critical(text: str, rub: Rubric, families: tuple[str, ...]) -
     lists = modifier_lists(rub)
     if families or not lists.persons:
         return True
+    # 在自己家屋顶上再加一层: one's own home names no one harmed (自己 is a harm word for 伤害自己).
+    text = _OWN_HOME.sub("", text)
     now = (
         any_in(text, lists.harm_words)
         or any_in(text, rub.now)
@@ -57,6 +70,6 @@ def model_may_rate_critical(text: str, rub: Rubric, families: tuple[str, ...]) -
     )
     # 厂里有十六岁的娃在流水线上干活 天天十二个钟头: a habit (天天, 经常) with no harm and no
     # now word is a complaint about how things are, whoever is named.
-    if not now and any_in(text, rub.habit):
+    if not now and (any_in(text, rub.habit) or _PAST_FIRST(text, rub)):
         return False
     return now or _names_people(text) or any_in(text, lists.persons)

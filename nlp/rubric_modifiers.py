@@ -29,6 +29,19 @@ the checks below need not change.
   is past (患者昨晚术后死亡…家属十几个人…拉了白布横幅，暂未发生冲突): the gathering sets the
   level, not the past event (:mod:`nlp.rubric_level`).
 
+* ``domestic`` and ``domestic_families`` (stop 29): violence now (a family of
+  ``domestic_families``: fight, violence) in a text naming a partner or a relative (老公, 丈夫,
+  前夫, 家暴 …) is violence at home; its emergency line adds the women's rights hotline 12338
+  after 110 (:func:`nlp.emergency.detect`). ``partners`` (老公, 前夫, 两口子, 家暴 …): violence
+  between partners is never lowered as "over" (:mod:`nlp.severity`): it comes back.
+* ``wish_said`` (说, 念叨, 嚷着 …; stop 29): a wish to die told as someone's words (他经常说想死,
+  昨晚他又说他想死): the talk is the person's state now, so neither a habit word nor a word of
+  lately (昨天, 这几天) puts it in the past (:mod:`nlp.clause_time`).
+
+* ``in_care`` and ``in_care_families`` (stop 29): a harm of those families (车祸, 受伤) whose
+  victim is in hospital care (住院, 做了手术) beside an aftermath word (救助, 赔偿) is over, as
+  a harm told done is (:func:`nlp.danger_owner.asked_after`).
+
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
 """
@@ -92,6 +105,12 @@ class ModifierLists:
     lately: tuple[str, ...] = ()
     ongoing: tuple[str, ...] = ()
     harm_words: tuple[str, ...] = ()
+    domestic: tuple[str, ...] = ()
+    domestic_families: tuple[str, ...] = ()
+    wish_said: tuple[str, ...] = ()
+    in_care: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    in_care_families: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -137,6 +156,14 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             lately=_words(mods.get("lately"), rub.source, "lately"),
             ongoing=_words(mods.get("ongoing"), rub.source, "ongoing"),
             harm_words=_words(mods.get("harm_words"), rub.source, "harm_words"),
+            domestic=_words(mods.get("domestic"), rub.source, "domestic"),
+            domestic_families=_words(
+                mods.get("domestic_families"), rub.source, "domestic_families"
+            ),
+            wish_said=_words(mods.get("wish_said"), rub.source, "wish_said"),
+            in_care=_words(mods.get("in_care"), rub.source, "in_care"),
+            partners=_words(mods.get("partners"), rub.source, "partners"),
+            in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
         )
         _CACHE[rub.source] = found
     return found

@@ -32,7 +32,7 @@ from nlp.background import (
     tells_near_miss,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import asked_after, claim_over, only_imagined
+from nlp.danger_owner import asked_after, claim_over, only_imagined, retold
 from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
@@ -44,6 +44,7 @@ from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_level import HEARSAY_MAX, Severity, rubric_assessment
 from nlp.rubric_model import LEVELS, Rubric
+from nlp.rubric_modifiers import modifier_lists
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -118,12 +119,34 @@ def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     if found.level == "critical":
         # 上个月家里着火烧光了，有没有什么救急的钱: a question about a danger that is over
         # (nlp.danger_owner.asked_after, stop 28) is a request, at most medium, like a claim.
-        claims = claim_over(text, rub) or asked_after(text, rub)
+        # 那天晚上楼下着火了: a danger retold, asking nothing (stop 29); a letter's level is the
+        # letter rules' and the letter model's (nlp.letters, nlp.letter_model), not this.
+        letter = is_letter(text, rub)
+        claims = (
+            claim_over(text, rub) or asked_after(text, rub) or (() if letter else retold(text, rub))
+        )
         if claims:
             # 几十个工人…受伤…不给赔偿: a group's claim is collective (high at most).
             group = any(f in ("collective", "headcount") for f in found.families)
             return found.set_to("high" if group else "medium", claims, "claim")
+    # 他揍我儿子的事派出所已经处理了，想问问赔偿: a fight or a crime over, asked about (stop 29),
+    # is a request as a critical danger over is; not beside a group acting (high by itself), nor
+    # violence at home (老公喝完酒就打我…这不是第一次: it comes back, and worse).
+    if (
+        found.level == "high"
+        and not is_letter(text, rub)
+        and not any(f in _GROUP_FAMILIES for f in found.families)
+        and not any_in(text, modifier_lists(rub).partners)
+    ):
+        claims = asked_after(text, rub) or retold(text, rub)
+        if claims:
+            return found.set_to("medium", claims, "claim")
     return found
+
+
+_GROUP_FAMILIES = frozenset(
+    {"collective", "headcount", "gathering", "blocking", "escalation", "online_call", "model"}
+)
 
 
 def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:

@@ -77,7 +77,9 @@ def test_look_alikes_of_a_wish_to_die_stay_harmless(text: str) -> None:
     assert assess_severity(text).level != "critical", text
 
 
-@pytest.mark.parametrize("text", ["他去年说过想死，现在上班了", "以前天天说不想活", "他经常说想死"])
+# 他经常说想死 was here until stop 29: someone's talk of suicide, however often, is their state
+# now and gets the line (tests/test_nlp_stop29_wordings.py); a past word of long ago still dates it.
+@pytest.mark.parametrize("text", ["他去年说过想死，现在上班了", "以前天天说不想活"])
 def test_a_wish_to_die_told_as_past_or_habit_keeps_its_level_but_no_line(text: str) -> None:
     assert detect(text) is None, text
     assert assess_severity(text).level in ("critical", "medium"), text

@@ -190,7 +190,7 @@ def _bystander(text: str, found: Emergency) -> Emergency:
         found.words,
         found.level,
         found.sms,
-        BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE,
+        advice=BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE,
     )
 
 
