@@ -14,8 +14,8 @@
   麻烦问下 read as requests), one request (打官司咋弄) taken for vague.
 * **Set o is tuning data since stop 29, branch i13gg** (docs/severity.md, "Stop 29: set o"):
   each miss was answered by a class of meaning (``[look_alikes]`` in ``config/severity.toml``,
-  :mod:`nlp.look_alikes`; new combos of the water, blocking and threat families; a
-  ``lost_outdoors`` family; the panic words of a rumour acted on; vague openings), tested below
+  :mod:`nlp.look_alikes`; a threat combo; new families ``water_person``, ``lost_outdoors``
+  and ``gate_group``; the panic words of a rumour acted on; vague openings), tested below
   with wordings of its own, look-alikes and true dangers a rule that over-reached would
   silence (never set o's sentences). The set-o guards are at the level reached in-sample: no
   estimate.
