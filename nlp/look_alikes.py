@@ -6,8 +6,8 @@ A family's word may name no event at all:
   电影院里演的是爆炸片): a word of a scene games and films show (``screen_acts``: 放火,
   枪声, 爆炸) in a sentence that names a game or a film (``screen``), unless its clause
   places it in the world (``screen_real``: 楼下, 外面, 游戏厅) or says now (``strong_now``);
-  named in an earlier clause, the act must open its clause or be told as the work's content
-  (``screen_refs``: 里面, 场面, 镜头);
+  named in an earlier clause, a sound of it (``screen_sounds``: 枪声) must open its clause, or
+  the act be told as the work's content (``screen_refs``: 里面, 场面, 镜头);
 * **a device's beep** (烟雾报警器没电了 一直滴滴响): a sound (``device_sounds``) in a
   sentence that names a device before it (``devices``: 报警器, 没电, 电动车);
 * **a figure of speech** (房贷压得我喘不过气, 孩子玩手机中毒了): a word of harm
@@ -48,11 +48,13 @@ def _on_screen(text: str, rub: Rubric, start: int, word: str) -> bool:
     if any(w in clause for w in la.screen):
         return True
     # 儿子玩吃鸡游戏 枪声开得巨大声, 在玩蛋仔 里面一直有爆炸声, 看了个灾难片 整栋楼着火的场面:
-    # the game or film named earlier in the sentence, the act opening its own clause with
-    # nobody and nowhere before it or told as the work's content (``screen_refs``: 里面,
-    # 场面, 镜头); not 玩游戏时 家里着火了.
+    # the game or film named earlier in the sentence, and a sound of it (``screen_sounds``:
+    # 枪声, 爆炸声) opening its own clause with nobody and nowhere before it, or the act told
+    # as the work's content (``screen_refs``: 里面, 场面, 镜头); not 玩游戏时 家里着火了, nor
+    # 在打游戏 着火了 (a fire is no sound of the game).
     lo, _ = sentence_of(text, start, start + 1)
-    told_of = not clause_before(text, start, 12) or any(w in clause for w in la.screen_refs)
+    sound = any(w in word for w in la.screen_sounds) and not clause_before(text, start, 12)
+    told_of = sound or any(w in clause for w in la.screen_refs)
     return told_of and any_in(text, la.screen, lo, start)
 
 

@@ -77,6 +77,7 @@ class LookAlikes:
     screen_acts: tuple[str, ...] = ()
     screen_real: tuple[str, ...] = ()
     screen_refs: tuple[str, ...] = ()
+    screen_sounds: tuple[str, ...] = ()
     devices: tuple[str, ...] = ()
     device_sounds: tuple[str, ...] = ()
     figure_causes: tuple[str, ...] = ()
