@@ -27,6 +27,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
+from nlp.look_alikes import text_looks_alike
 from nlp.normalize import danger_text
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
@@ -171,6 +172,8 @@ def detect(
     # 房东把我的东西扔出去了，还换了锁: a civil dispute, for mediation.
     then = then or any_in(norm, rub.nuisance) or any_in(norm, rub.civil) or any_in(norm, rub.play)
     then = then or any_in(norm, rub.idle)
+    # 房贷压得我喘不过气, 儿子玩吃鸡游戏 枪声很大: a figure, a game (stop 29, nlp.look_alikes).
+    then = then or text_looks_alike(norm, rub)
     # A long letter tells its story: the model's n-grams of danger in it are
     # background too (nlp.families), unless a strong now word is written.
     then = then or is_letter(norm, rub)

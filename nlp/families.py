@@ -30,6 +30,7 @@ from nlp.background import (
 from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
+from nlp.look_alikes import looks_alike
 from nlp.rubric_model import Family, Rubric
 from nlp.rubric_modifiers import names_person
 from nlp.textcache import TextCache
@@ -305,6 +306,8 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     # 材料交上去一个月了，到现在没消息: no one missing (stop 28).
                     and names_person(text, rubric, fam.name, p, p + len(word))
                     and not nearly_at(text, rubric, fam, p)
+                    # 王者荣耀里会放火的英雄, 房贷压得我喘不过气 (stop 29, nlp.look_alikes).
+                    and not (fam.services and looks_alike(text, rubric, p, word))
                 ):
                     hits.append((p, word))
                     break
@@ -318,6 +321,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     text, rubric, fam.name, combo_hit[1], combo_hit[1] + len(combo_hit[0])
                 )
                 and not nearly_at(text, rubric, fam, combo_hit[1])
+                and not (fam.services and looks_alike(text, rubric, combo_hit[1], combo_hit[0]))
             ):
                 hits.append((combo_hit[1], combo_hit[0]))
         if hits:

@@ -40,6 +40,20 @@ VAGUE: tuple[str, ...] = (
     "我想咨询",
     "咨询",
     "我想问",
+    # A polite ask or "this kind of matter" with nothing named (麻烦问下, 这种事怎么处理;
+    # stop 29, set o).
+    "麻烦问一下",
+    "麻烦问下",
+    "麻烦问问",
+    "麻烦请问",
+    "问下",
+    "这种事情",
+    "这种事",
+    "这类事",
+    "这样的事",
+    "这种情况",
+    "这种问题",
+    "这类问题",
     "想问",
     "问一下",
     "我有事",
@@ -63,8 +77,10 @@ VAGUE: tuple[str, ...] = (
     "给个答复",
     "答复",
     "我要上访",
+    # Wanting to sue is an opening (我要打官司 咋整); how a lawsuit is brought names the
+    # court's matter (打官司咋弄, 打官司需要准备什么: a request; stop 29, set o).
     "我要打官司",
-    "打官司",
+    "我想打官司",
     "咋整",
     "咋办",
     "怎么办",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LEVELS", "SERVICES", "Family", "LevelSpec", "Rubric", "RubricError"]
+__all__ = ["LEVELS", "SERVICES", "Family", "LevelSpec", "LookAlikes", "Rubric", "RubricError"]
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
 """Severity levels, lowest first."""
@@ -65,6 +65,28 @@ class Family:
     exclude: tuple[str, ...]
     present: bool = False
     bureau: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LookAlikes:
+    """Danger words used for something harmless (``[look_alikes]``, stop 29; see
+    :mod:`nlp.look_alikes`): a game or a film, a device's beep, a figure of speech, a
+    question about first aid."""
+
+    screen: tuple[str, ...] = ()
+    screen_acts: tuple[str, ...] = ()
+    screen_real: tuple[str, ...] = ()
+    screen_refs: tuple[str, ...] = ()
+    screen_sounds: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
+    device_sounds: tuple[str, ...] = ()
+    figure_causes: tuple[str, ...] = ()
+    figure_words: tuple[str, ...] = ()
+    figure_reach: int = 4
+    ingested: tuple[str, ...] = ()
+    first_aid: tuple[str, ...] = ()
+    first_aid_not: tuple[str, ...] = ()
+    first_aid_asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +173,7 @@ class Rubric:
     end_now: tuple[str, ...] = ()
     end_reach: int = 0
     end_scene: tuple[str, ...] = ()
+    look_alikes: LookAlikes = LookAlikes()
 
     def family(self, name: str) -> Family:
         """Return the family called ``name`` (KeyError if none)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nlp.rubric_model import LEVELS, SERVICES, Family, LevelSpec, Rubric, RubricError
+from nlp.rubric_model import LEVELS, SERVICES, Family, LevelSpec, LookAlikes, Rubric, RubricError
 
 __all__ = ["parse_rubric"]
 
@@ -113,13 +113,24 @@ def _family(name: str, raw: Any, source: str) -> Family:
     )
 
 
+def _look_alikes(raw: Any, source: str) -> LookAlikes:
+    table = _table(raw, source, "look_alikes")
+    lists = {f for f in LookAlikes.__slots__ if f != "figure_reach"}
+    for field_name in table:
+        if field_name not in lists | {"figure_reach"}:
+            raise _err(source, f"look_alikes.{field_name}", "unknown key")
+    words = {f: _words(table.get(f), source, f"look_alikes.{f}") for f in sorted(lists)}
+    reach = _int(table.get("figure_reach", 4), source, "look_alikes.figure_reach")
+    return LookAlikes(figure_reach=reach, **words)
+
+
 def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
     """Build a :class:`Rubric` from parsed TOML data.
 
     Raises:
         RubricError: On a malformed or unknown key, naming file and key.
     """
-    known = {"levels", "headcount", "collective", "modifiers", "letters", "families"}
+    known = {"levels", "headcount", "collective", "modifiers", "letters", "families", "look_alikes"}
     for key in data:
         if key not in known:
             raise _err(source, key, f"unknown section (expected one of {', '.join(sorted(known))})")
@@ -239,4 +250,5 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
             _int(letters["end_reach"], source, "letters.end_reach") if "end_reach" in letters else 0
         ),
         end_scene=_words(letters.get("end_scene"), source, "letters.end_scene"),
+        look_alikes=_look_alikes(data.get("look_alikes"), source),
     )

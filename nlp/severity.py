@@ -37,6 +37,7 @@ from nlp.families import animal_scene
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
 from nlp.letter_model import raise_letter
+from nlp.look_alikes import text_looks_alike
 from nlp.model_evidence import model_may_rate_critical
 from nlp.normalize import danger_text
 from nlp.reasons import whole_expressions
@@ -230,6 +231,10 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no
     # event; the model's n-grams of it (持刀, 伤人) raise nothing.
     if names_a_category(text, rub):
+        return found
+    # 房贷压得我喘不过气, 烫伤后急救到底要不要涂牙膏: a figure, a game or a first-aid question
+    # (nlp.look_alikes, stop 29); the model's n-grams are the look-alike's words.
+    if text_looks_alike(text, rub) and not any_in(text, rub.strong_now):
         return found
     # 电镀厂的水排到河里 下游河水都发绿了: with no rubric family, the model alone rates
     # critical only a text naming a person, now or a harm (nlp.model_evidence, stop 28).

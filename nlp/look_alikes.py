@@ -1,0 +1,154 @@
+"""Danger words used for something harmless (issue 13, stop 29).
+
+A family's word may name no event at all:
+
+* **a game or a film** (王者荣耀里那个会放火的英雄, 儿子玩吃鸡游戏 枪声开得巨大声,
+  电影院里演的是爆炸片): a word of a scene games and films show (``screen_acts``: 放火,
+  枪声, 爆炸) in a sentence that names a game or a film (``screen``), unless its clause
+  places it in the world (``screen_real``: 楼下, 外面, 游戏厅) or says now (``strong_now``);
+  named in an earlier clause, a sound of it (``screen_sounds``: 枪声) must open its clause, or
+  the act be told as the work's content (``screen_refs``: 里面, 场面, 镜头);
+* **a device's beep** (烟雾报警器没电了 一直滴滴响): a sound (``device_sounds``) in a
+  sentence that names a device before it (``devices``: 报警器, 没电, 电动车);
+* **a figure of speech** (房贷压得我喘不过气, 孩子玩手机中毒了): a word of harm
+  (``figure_words``: 喘不过气, 中毒) a few characters after a cause that cannot do it
+  (``figure_causes``: 房贷, 压力, 手机, 游戏) in its clause, with nothing swallowed or
+  breathed in that clause (``ingested``: 吃了手机电池中毒 is a poisoning);
+* **a question about first aid** (溺水急救到底是先控水还是先按压): the harm followed by a
+  word of first aid as a subject (``first_aid``: 急救, 自救, 急救知识), not a service
+  called (``first_aid_not``: 急救车, 急救中心), in a text that asks (``first_aid_asks``)
+  and says nothing of now.
+
+:func:`looks_alike` tells :mod:`nlp.families` that such an expression of a family with
+emergency numbers does not count;
+:func:`text_looks_alike` tells :mod:`nlp.emergency` that the learned model's n-grams in
+such a text are no danger now either (the model reads 喘不过气, not 房贷). The words are
+``[look_alikes]`` of ``config/severity.toml``. Pure functions.
+"""
+
+from __future__ import annotations
+
+from nlp.clauses import clause_around, clause_before, sentence_of
+from nlp.family_index import any_in
+from nlp.rubric_model import Rubric
+
+__all__ = ["looks_alike", "text_looks_alike"]
+
+_LESSON_LEADS = ("的", "后", "时")
+"""One character that may stand between the harm and its first-aid word (溺水后急救)."""
+
+
+def _on_screen(text: str, rub: Rubric, start: int, word: str) -> bool:
+    la = rub.look_alikes
+    if not any(a in word for a in la.screen_acts):
+        return False
+    clause = clause_around(text, start)
+    if any(w in clause for w in (*la.screen_real, *rub.strong_now)):
+        return False
+    if any(w in clause for w in la.screen):
+        return True
+    # 儿子玩吃鸡游戏 枪声开得巨大声, 在玩蛋仔 里面一直有爆炸声, 看了个灾难片 整栋楼着火的场面:
+    # the game or film named earlier in the sentence, and a sound of it (``screen_sounds``:
+    # 枪声, 爆炸声) opening its own clause with nobody and nowhere before it, or the act told
+    # as the work's content (``screen_refs``: 里面, 场面, 镜头); not 玩游戏时 家里着火了, nor
+    # 在打游戏 着火了 (a fire is no sound of the game).
+    lo, _ = sentence_of(text, start, start + 1)
+    sound = any(w in word for w in la.screen_sounds) and not clause_before(text, start, 12)
+    told_of = sound or any(w in clause for w in la.screen_refs)
+    return told_of and any_in(text, la.screen, lo, start)
+
+
+def _device_beep(text: str, rub: Rubric, start: int, word: str) -> bool:
+    la = rub.look_alikes
+    if not any(s in word for s in la.device_sounds):
+        return False
+    lo, _ = sentence_of(text, start, start + 1)
+    return any_in(text, la.devices, lo, start)
+
+
+def _figure(text: str, rub: Rubric, start: int, word: str) -> bool:
+    la = rub.look_alikes
+    if not any(f in word for f in la.figure_words):
+        return False
+    longest = max((len(c) for c in la.figure_causes), default=0)
+    before = clause_before(text, start, la.figure_reach + longest)
+    if any(w in clause_around(text, start) for w in la.ingested):
+        return False
+    for cause in la.figure_causes:
+        p = before.rfind(cause)
+        if p >= 0 and len(before) - (p + len(cause)) <= la.figure_reach:
+            return True
+    return False
+
+
+_TOPIC_CHARS = 4
+"""A first-aid word after at most this many characters opening its clause has them as its
+topic (中暑急救是先…, 烫伤后急救要不要…)."""
+
+
+def _harm_before(text: str, rub: Rubric, start: int) -> bool:
+    """True if the first-aid word at ``start`` has a harm as its topic: a short topic opening
+    its clause (中暑急救), or a danger family's word just before it (孩子溺水急救), with one
+    的, 后 or 时 between."""
+    before = clause_before(text, start, 12)
+    if before[-1:] in _LESSON_LEADS:
+        before = before[:-1]
+    if not before:
+        return False
+    return len(before) <= _TOPIC_CHARS or any(
+        before.endswith(w) for fam in rub.families if fam.services for w in fam.words
+    )
+
+
+def _first_aid(text: str, rub: Rubric, start: int, word: str) -> bool:
+    la = rub.look_alikes
+    last = word.split("…")[-1]
+    at = text.find(last, start)
+    if at < 0 or not la.first_aid:
+        return False
+    if word.startswith(la.first_aid):
+        # 溺水急救到底…: the first-aid word is the family's own (急救); the harm before it
+        # is its subject.
+        after = text[start:]
+        lesson = _harm_before(text, rub, start)
+    else:
+        after = text[at + len(last) : at + len(last) + 12]
+        if after[:1] in _LESSON_LEADS:
+            after = after[1:]
+        lesson = True
+    return (
+        lesson
+        and after.startswith(la.first_aid)
+        and not after.startswith(la.first_aid_not)
+        and any_in(text, la.first_aid_asks)
+        and not any_in(text, rub.strong_now)
+    )
+
+
+def looks_alike(text: str, rub: Rubric, start: int, word: str) -> bool:
+    """True if the family expression ``word`` at ``start`` of a normalised text names a
+    game's or a film's scene, a device's beep, a figure of speech or a first-aid topic
+    (see the module docstring): it does not count."""
+    return (
+        _on_screen(text, rub, start, word)
+        or _device_beep(text, rub, start, word)
+        or _figure(text, rub, start, word)
+        or _first_aid(text, rub, start, word)
+    )
+
+
+def text_looks_alike(text: str, rub: Rubric) -> bool:
+    """True if some word of ``[look_alikes]`` in a normalised text is used as a look-alike
+    (a scene, a sound, a figure or a first-aid word, each at every place it occurs)."""
+    la = rub.look_alikes
+    # A first-aid word counts here only as a danger family's own word (急救 of 溺水急救…),
+    # not as a word of a lesson at large (集体培训).
+    danger_words = {w for fam in rub.families if fam.services for w in fam.words}
+    own = tuple(w for w in la.first_aid if w in danger_words)
+    for word in (*la.screen_acts, *la.device_sounds, *la.figure_words, *own):
+        p = text.find(word)
+        while p >= 0:
+            if looks_alike(text, rub, p, word):
+                return True
+            p = text.find(word, p + 1)
+    return False
