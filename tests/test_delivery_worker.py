@@ -24,6 +24,7 @@ from storage import outbox
 from storage.db import READ_ONLY, Database
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage
+from tests.botkit import WAIT
 from tests.deliverykit import (
     FAST,
     chat_order,
@@ -108,7 +109,7 @@ async def test_killed_after_sending_repeats_at_most_once(
     lease = timedelta(seconds=0.6)
     doomed = _DiesBeforeMarking(db, bot, clock=SUITE_CLOCK, lease=lease, concurrency=16, **FAST)
     task = asyncio.create_task(doomed.run_once())
-    await fake.wait_for(lambda: len(fake.calls("sendMessage")) == 10, timeout=5)
+    await fake.wait_for(lambda: len(fake.calls("sendMessage")) == 10, timeout=WAIT)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -190,9 +191,11 @@ async def test_run_forever_wakes_on_notify_and_stops_cleanly(
     await asyncio.sleep(0)
     await write(db, [{"chat_id": 2300, "text": "立即送达"}])
     w.notify()
-    await fake.wait_for_message(2300, timeout=3)
+    # Woken by notify(), not by the 30 s poll: the suite's WAIT tells one from the other
+    # on any machine.
+    await fake.wait_for_message(2300, timeout=WAIT)
     stop.set()
-    await asyncio.wait_for(task, timeout=3)
+    await asyncio.wait_for(task, timeout=WAIT)
     assert w.stats.sent == 1
 
 
@@ -244,9 +247,9 @@ async def test_an_idle_worker_polls_with_reads_and_takes_no_write_transaction(
 
         # A row written without notify() (e.g. by another process) is still found by a poll.
         await write(db, [{"chat_id": 2350, "text": "无人通知也送达"}])
-        await fake.wait_for_message(2350, timeout=3)
+        await fake.wait_for_message(2350, timeout=WAIT)
         stop.set()
-        await asyncio.wait_for(task, timeout=3)
+        await asyncio.wait_for(task, timeout=WAIT)
         assert w.stats.sent == 1
     finally:
         event.remove(engine, "begin", on_begin)
@@ -262,9 +265,9 @@ async def test_stop_leaves_the_rest_pending_for_the_next_run(
     w = worker(db, bot, private_interval=timedelta(seconds=0.3))
     stop = asyncio.Event()
     task = asyncio.create_task(w.run_forever(stop))
-    await fake.wait_for_message(2400, timeout=3)
+    await fake.wait_for_message(2400, timeout=WAIT)
     stop.set()
-    await asyncio.wait_for(task, timeout=2)
+    await asyncio.wait_for(task, timeout=WAIT)
     rows = await rows_by_id(db)
     assert not [r for r in rows.values() if r.status == OutboxStatus.SENDING.value]
     assert 1 <= w.stats.sent < 6

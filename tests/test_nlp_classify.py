@@ -82,13 +82,18 @@ def test_traditional_and_mixed_script_give_the_simplified_answer() -> None:
 
 def test_huge_text_is_truncated_and_bounded_in_time() -> None:
     text = "小区物业乱收费，电梯坏了没人修。" * 7000  # 112,000 characters
-    classify("热身")
-    start = time.perf_counter()
-    result = classify(text)
-    elapsed = time.perf_counter() - start
-    assert result.truncated is True
-    assert result.room == "urban"
-    assert elapsed < 2.0
+    # Warmed with a long text: its first classification also loads what only long
+    # messages use (0.65 s of wall time measured on a loaded machine, 0.05 s after).
+    classify(text[:5000])
+    # The bound is on this process's CPU time, which other processes on a busy machine
+    # do not inflate as they do wall time; a ten times longer text costs no more.
+    for size in (1, 10):
+        start = time.process_time()
+        result = classify(text * size)
+        spent = time.process_time() - start
+        assert result.truncated is True
+        assert result.room == "urban"
+        assert spent < 2.0, (size, spent)
     assert classify("小区物业乱收费").truncated is False
 
 

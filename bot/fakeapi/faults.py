@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
 from bot.fakeapi.models import ApiError, FaultRule, JSONDict
@@ -61,7 +59,7 @@ class FaultInjection(FakeStore):
             status: 429, 500, 502, 503, 504, or any other HTTP status; 0 drops the connection
                 without an answer (the client sees a network error).
             count: How many calls to fail.
-            duration_s: Fail every matching call for this many seconds (combined with
+            duration_s: Fail every matching call for this many seconds of ``fault_clock`` (with
                 ``count``, whichever ends first).
             retry_after: Seconds in a 429's ``parameters.retry_after``.
             chat_id: Only calls for this chat.
@@ -72,7 +70,7 @@ class FaultInjection(FakeStore):
         Returns:
             The rule (its ``served`` counts the calls it failed).
         """
-        until = time.monotonic() + duration_s if duration_s is not None else None
+        until = self.fault_clock() + duration_s if duration_s is not None else None
         remaining = count if count is not None else (1 if duration_s is None else None)
         rule = FaultRule(
             method=method,
@@ -152,7 +150,7 @@ class FaultInjection(FakeStore):
         self, request: web.Request, method: str, params: JSONDict
     ) -> tuple[web.StreamResponse, JSONDict | None] | None:
         chat_id = params.get("chat_id")
-        now = time.monotonic()
+        now = self.fault_clock()
         for rule in list(self._faults):
             if rule.delay_s > 0 and rule.matches(method, chat_id, now):
                 rule.served += 1
@@ -160,7 +158,7 @@ class FaultInjection(FakeStore):
                     rule.remaining -= 1
                 self.fault_counts[(method, "delay")] += 1
                 await self._sleep(rule.delay_s)
-                now = time.monotonic()
+                now = self.fault_clock()
         for rule in list(self._faults):
             if rule.delay_s > 0 or not rule.matches(method, chat_id, now):
                 continue

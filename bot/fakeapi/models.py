@@ -196,7 +196,7 @@ class FaultRule:
         method: Method name (case-insensitive) or ``None`` for every method.
         status: HTTP status to answer with (429, 500, 502, 504, ...); 0 drops the connection.
         remaining: How many more calls to fail (``None``: unlimited until ``until``).
-        until: ``time.monotonic()`` deadline (``None``: no deadline).
+        until: Deadline on the fake's ``fault_clock`` (``None``: no deadline).
         retry_after: ``parameters.retry_after`` for 429 answers.
         chat_id: Only calls with this ``chat_id`` (``None``: any).
         html: Answer with an HTML page (like nginx in front of the API) instead of JSON.
@@ -223,7 +223,7 @@ class FaultRule:
         Args:
             method: The called method.
             chat_id: The call's ``chat_id`` parameter.
-            now: ``time.monotonic()``.
+            now: The fake's ``fault_clock()``.
 
         Returns:
             ``True`` if the rule is live and matches.

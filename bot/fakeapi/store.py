@@ -73,6 +73,9 @@ class FakeStore:
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_timeout = webhook_timeout
         self.client_max_size = client_max_size
+        #: The clock of ``fail(duration_s=...)`` windows (seconds, ``time.monotonic``); a test
+        #: may give its own to end a window without waiting for it in real time.
+        self.fault_clock: Callable[[], float] = time.monotonic
 
         self._origin: str | None = None
         self._prefix = ""
