@@ -94,8 +94,17 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
 }
 
 
-def note_prompt(action: CaseAction, number: str) -> str:
-    """办结 / 退单 / 上报 ask for a note in the next message."""
+def note_prompt(action: CaseAction, number: str, care: bool = False) -> str:
+    """办结 / 退单 / 上报 ask for a note in the next message.
+
+    ``care``: 办结 of a self-harm request, whose reporter gets a human word and the
+    crisis line, not the result text (trial 29 #13).
+    """
+    if action == CaseAction.RESOLVE and care:
+        return (
+            f"请发送 {number} 的办结说明（办理情况，仅记入案件，不转告反映人；"
+            "反映人将收到一条关心的消息和心理援助热线，此件不发起回访）。发送 /cancel 取消。"
+        )
     if action == CaseAction.RESOLVE:
         return f"请发送 {number} 的办结说明（办理结果，将告知反映人）。发送 /cancel 取消。"
     if action == CaseAction.ESCALATE:
