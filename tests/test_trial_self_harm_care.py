@@ -45,6 +45,7 @@ async def test_a_self_harm_case_gets_care_not_a_survey(kit: BotKit) -> None:
         lambda m: "工作人员会尽快联系您" in m.content, WAIT, since=action
     )
     assert hotline in receipt.content and "办结时限" not in receipt.content
+    assert "想说什么随时发消息给我们" in receipt.content  # the chat is where they can write
     assert not any("已登记" in m.content for m in citizen.transcript() if m.from_bot)
     await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
     (case,) = await kit.cases()
