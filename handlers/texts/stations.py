@@ -43,15 +43,19 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             if view.status in ("registered", "returned", "dispatched", "reopened")
             else view.resolve_due_at
         )
-        # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限.
+        # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限; after
+        # an escalation it is the new round's (督办…), still ahead (trial 29 #10).
         due_label = (
             "办结时限"
             if due is not view.ack_due_at
-            else "派单时限"
-            if view.status in ("registered", "returned")
-            else "签收时限"
+            else ("督办" if view.escalation_level else "")
+            + ("派单时限" if view.status in ("registered", "returned") else "签收时限")
         )
-        flag = "⚠️超期 " if view.overdue else ""
+        # What was missed, and when if the deadline shown is no longer it.
+        flag = f"⚠️{view.overdue_label or '超期'}" if view.overdue else ""
+        if flag and view.missed_ack_due_at is not None and view.overdue_label != "办理超期":
+            flag += f"（原时限{nt.fmt_time(view.missed_ack_due_at, tz)}）"
+        flag += " " if flag else ""
         kind = (
             f"{view.kind_label}·{view.severity_label}"
             if view.kind == "warning" or view.severity in ("high", "critical")
