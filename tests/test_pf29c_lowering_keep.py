@@ -35,6 +35,8 @@ async def test_a_weak_reason_answer_has_the_keep_button(kit: BotKit) -> None:
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5)
     await kit.press(officer, proposal, "一般", "须说明理由")
 
+    sticker = await kit.answer(officer, officer.send_sticker(), "不降级请点")
+    assert [b["text"] for b in sticker.buttons] == ["保持“重大”"]
     weak = await kit.say(officer, "不是不是不是不是", "不降级请点")
     keep = [b["text"] for b in weak.buttons]
     assert keep and all(label.startswith("保持") for label in keep), keep
