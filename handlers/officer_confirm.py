@@ -244,11 +244,13 @@ async def lowering_reason(update: Update, context: BotContext) -> str | None:
     draft = warn_draft(context)
     if draft is None or "lowering" not in draft:
         return None
+    # The answer says 不降级请点「保持」: the button comes with it (trial 29 #13).
+    keep = texts.keep_level_markup(str(draft.get("rubric") or draft.get("severity") or "low"))
     if not text:
-        await reply(update, texts.EMPTY_REASON)
+        await reply(update, texts.EMPTY_REASON, keep)
         return W_REASON
     if not reason_ok(text):
-        await reply(update, texts.weak_reason())
+        await reply(update, texts.weak_reason(), keep)
         return W_REASON
     draft["severity"] = draft.pop("lowering")
     draft["severity_reason"] = text[:500]

@@ -90,7 +90,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     person, view, _ = pressed
     if view.reporter_id != person.id or view.status in rt.FINAL:
-        await query.answer(rt.NOT_WITHDRAWABLE if view.status in rt.FINAL else "", True)
+        await query.answer(rt.NOT_SUPPLEMENTABLE if view.status in rt.FINAL else "", True)
         return ConversationHandler.END
     await query.answer()
     await _withdrawal_left(update, context)  # a reason asked for meanwhile: not withdrawn

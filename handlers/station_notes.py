@@ -82,7 +82,10 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
         _data(context)["note"]["msg"] = query.message.message_id  # settled after the reason
         _data(context)["note"]["msg_text"] = getattr(query.message, "text", None) or ""
     await query.answer()
-    prompt = texts.note_prompt(action.action, number)
+    care = action.action == CaseAction.RESOLVE and await context.runtime.cases.closes_with_care(
+        action.case_id
+    )
+    prompt = texts.note_prompt(action.action, number, care)
     dropped = _abandoned(earlier, action.case_id, action.action)
     if dropped:
         prompt = f"{dropped}\n{prompt}"

@@ -17,6 +17,7 @@ from telegram.ext import MessageHandler, filters
 
 from handlers import texts
 from handlers.base import PRIVATE, BotContext, reply
+from handlers.warning_steps import warn_draft
 
 
 async def propose(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
@@ -40,6 +41,13 @@ def expects(step: str) -> MessageHandler[BotContext, object]:
     """Non-text at ``step`` (a sticker, voice, a file): say what this step wants."""
 
     async def answer(update: Update, context: BotContext) -> None:
-        await reply(update, texts.WARN_STEP_EXPECTS[step])
+        draft = warn_draft(context) if step == "reason" else None
+        # 不降级请点「保持」: with the button it names (trial 29 #13).
+        keep = (
+            texts.keep_level_markup(str(draft.get("rubric") or draft.get("severity") or "low"))
+            if draft is not None
+            else None
+        )
+        await reply(update, texts.WARN_STEP_EXPECTS[step], keep)
 
     return MessageHandler(PRIVATE & ~filters.COMMAND & ~filters.TEXT, answer)

@@ -193,7 +193,7 @@ async def test_pending_lists_overdue_first_and_shows_cards(kit: BotKit) -> None:
     listing = await kit.say(chief, "/pending", "待办案件")
     assert "共2件" in listing.content and "超期1件" in listing.content
     assert listing.content.index(old.number or "") < listing.content.index(new.number or "")
-    assert "⚠️超期 " + (old.number or "") in listing.content
+    assert "⚠️签收超时 " + (old.number or "") in listing.content
     shown = await kit.press(chief, listing, f"查看 {old.number}", "【签收超时】")
     assert "签收" in [b["text"] for b in shown.buttons]
     pressed = chief.press(shown, "签收")

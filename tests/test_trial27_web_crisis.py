@@ -75,6 +75,9 @@ async def test_self_harm_on_the_web_form_gets_the_crisis_line_and_no_deadline(
     filed = await resp.text()
     assert resp.status == 200
     assert district.crisis_hotline in filed and "您不是一个人" in filed
+    # Nobody can message us from the web form: the receipt names the hotline to
+    # talk to instead (trial 29 #13).
+    assert "发消息" not in filed and f"随时拨打心理援助热线{district.crisis_hotline}" in filed
     assert "办结时限" not in filed and "时限" not in filed
     number, code = NUMBER_RE.search(filed), CODE_RE.search(filed)
     assert number is not None and code is not None
@@ -103,6 +106,7 @@ async def test_self_harm_through_open311_gets_the_crisis_line_and_no_deadline(
     assert resp.status == 201, body
     notice = body[0]["service_notice"]
     assert district.crisis_hotline in notice and "您不是一个人" in notice
+    assert "发消息" not in notice and f"随时拨打心理援助热线{district.crisis_hotline}" in notice
     assert "时限" not in notice
     number = body[0]["service_request_id"]
     got = await site.client.get(f"/open311/v2/requests/{number}.json", params={"api_key": site.key})

@@ -45,6 +45,7 @@ async def test_a_self_harm_case_gets_care_not_a_survey(kit: BotKit) -> None:
         lambda m: "工作人员会尽快联系您" in m.content, WAIT, since=action
     )
     assert hotline in receipt.content and "办结时限" not in receipt.content
+    assert "想说什么随时发消息给我们" in receipt.content  # the chat is where they can write
     assert not any("已登记" in m.content for m in citizen.transcript() if m.from_bot)
     await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
     (case,) = await kit.cases()
@@ -54,7 +55,10 @@ async def test_a_self_harm_case_gets_care_not_a_survey(kit: BotKit) -> None:
     card = await police.wait_for_message(lambda m: number in m.content and m.buttons, WAIT)
     await kit.callback_answer(police.press(card, "签收"))
     await police.wait_for_message(lambda m: m is card and "已签收" in m.content, WAIT)
-    await kit.press(police, card, "办结", "办结说明")
+    prompt = await kit.press(police, card, "办结", "办结说明")
+    # The person gets no result text: the prompt does not promise it (trial 29 #13).
+    assert "将告知反映人" not in prompt.content
+    assert "不转告反映人" in prompt.content and "不发起回访" in prompt.content
     await kit.say(police, RESULT, "办结类型")
     await kit.say(police, "实际解决", "已办结")
 

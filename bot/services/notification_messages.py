@@ -141,13 +141,22 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
     return "\n".join(lines)
 
 
-def reporter_registered_care(view: CaseView, hotline: str) -> str:
-    """The receipt of someone who wrote of harming themselves: people, not deadlines."""
+def reporter_registered_care(view: CaseView, hotline: str, *, web: bool = False) -> str:
+    """The receipt of someone who wrote of harming themselves: people, not deadlines.
+
+    ``web``: filed on the web form or through Open311, where nobody can send us a
+    message afterwards; the hotline is where someone listens (trial 29 #13).
+    """
+    tail = (
+        f"想找人说说话，随时拨打心理援助热线{hotline}，会有人听您说"
+        if web
+        else "想说什么随时发消息给我们"
+    )
     return (
         f"我们已经收到您的消息，{view.owning_unit_name}的工作人员会尽快联系您。"
         "您不是一个人，我们会一直在。\n"
         f"如果现在有危险，请立即拨打110或120；心理援助热线{hotline}全天都可以拨打。\n"
-        f"（编号：{view.number}，想说什么随时发消息给我们。）"
+        f"（编号：{view.number}，{tail}。）"
     )
 
 

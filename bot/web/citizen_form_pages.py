@@ -154,7 +154,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             # Self-harm (trial 27 N8): the bot's receipt — people will call, the crisis
             # line first, no 办结时限.
             "care": (
-                reporter_registered_care(view, ctx.district.crisis_hotline)
+                reporter_registered_care(view, ctx.district.crisis_hotline, web=True)
                 if is_self_harm(view.text)
                 else None
             ),

@@ -163,7 +163,7 @@ def service_notice(view: CaseView, ctx: Open311Context) -> str:
     danger = emergency_of(view.text)
     if danger is not None and danger.kind == SELF_HARM:
         # The bot's crisis path (trial 27 N8): people will call, the crisis line, no deadline.
-        return reporter_registered_care(view, ctx.district.crisis_hotline)
+        return reporter_registered_care(view, ctx.district.crisis_hotline, web=True)
     if danger is not None:
         first = danger.line
     else:

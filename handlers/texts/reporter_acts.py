@@ -158,6 +158,7 @@ WITHDRAW_CHANGED = "该问题的办理情况刚刚有了变化，请看更新后
 
 WITHDRAW_KEPT = "好的，未撤回，问题继续办理。"
 NOT_WITHDRAWABLE = "该问题已办结或已结束，不能撤回。"
+NOT_SUPPLEMENTABLE = "该问题已办结或已结束，不能再补充说明；如有新情况，请直接发送给我们。"
 
 #: A progress question from a citizen whose cases are all closed (trial 28 P6).
 NO_OPEN_CASES = (

@@ -43,15 +43,19 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             if view.status in ("registered", "returned", "dispatched", "reopened")
             else view.resolve_due_at
         )
-        # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限.
+        # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限; after
+        # an escalation it is the new round's (督办…), still ahead (trial 29 #10).
         due_label = (
             "办结时限"
             if due is not view.ack_due_at
-            else "派单时限"
-            if view.status in ("registered", "returned")
-            else "签收时限"
+            else ("督办" if view.escalation_level else "")
+            + ("派单时限" if view.status in ("registered", "returned") else "签收时限")
         )
-        flag = "⚠️超期 " if view.overdue else ""
+        # What was missed, and when if the deadline shown is no longer it.
+        flag = f"⚠️{view.overdue_label or '超期'}" if view.overdue else ""
+        if flag and view.missed_ack_due_at is not None and view.overdue_label != "办理超期":
+            flag += f"（原时限{nt.fmt_time(view.missed_ack_due_at, tz)}）"
+        flag += " " if flag else ""
         kind = (
             f"{view.kind_label}·{view.severity_label}"
             if view.kind == "warning" or view.severity in ("high", "critical")
@@ -94,8 +98,17 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
 }
 
 
-def note_prompt(action: CaseAction, number: str) -> str:
-    """办结 / 退单 / 上报 ask for a note in the next message."""
+def note_prompt(action: CaseAction, number: str, care: bool = False) -> str:
+    """办结 / 退单 / 上报 ask for a note in the next message.
+
+    ``care``: 办结 of a self-harm request, whose reporter gets a human word and the
+    crisis line, not the result text (trial 29 #13).
+    """
+    if action == CaseAction.RESOLVE and care:
+        return (
+            f"请发送 {number} 的办结说明（办理情况，仅记入案件，不转告反映人；"
+            "反映人将收到一条关心的消息和心理援助热线，此件不发起回访）。发送 /cancel 取消。"
+        )
     if action == CaseAction.RESOLVE:
         return f"请发送 {number} 的办结说明（办理结果，将告知反映人）。发送 /cancel 取消。"
     if action == CaseAction.ESCALATE:

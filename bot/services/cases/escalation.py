@@ -93,6 +93,14 @@ class CaseEscalation(CaseTx):
                 "to_unit_id": target,
                 "level": case.escalation_level + 1,
                 "reason": reason,
+                # The 签收/派单时限 missed, which the new round's replaces (trial 29 #10).
+                **(
+                    {"missed_due": case.ack_due_at.isoformat()}
+                    if status in AWAITING_ACK
+                    and case.ack_due_at is not None
+                    and case.ack_due_at <= now
+                    else {}
+                ),
             },
             expected_version=expected_version,
         )

@@ -259,6 +259,8 @@ class CaseView:
     summary_only: bool = False
     #: What was late (办理超期 / 签收超时 / 派单超时), ``""`` if nothing (trial 29 P11).
     overdue_label: str = ""
+    #: On /pending: the first 签收/派单时限 missed before an escalation gave a new one.
+    missed_ack_due_at: datetime | None = None
 
     @property
     def photo_count(self) -> int:

@@ -236,6 +236,17 @@ class CasePublish(CaseViews):
         )
         return isinstance(data, dict) and data.get("emergency") == SELF_HARM
 
+    async def closes_with_care(self, case_id: int) -> bool:
+        """Whether 办结 of the case closes it with care: a self-harm request, whose
+        result text stays internal and whose reporter gets a human word instead."""
+        async with self.db.session() as s:
+            case = await store.get_case(s, case_id)
+            return (
+                case is not None
+                and case.kind != CaseKind.WARNING
+                and await self._self_harm(s, case)
+            )
+
     async def for_reporter(
         self,
         s: AsyncSession,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
@@ -37,7 +39,7 @@ from storage import cases as store
 from storage import outbox
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus
-from storage.models import Case, Person
+from storage.models import Case, CaseEvent, Person
 
 #: Events a self-harm reporter's timeline leaves out: supervision and deadlines.
 _NOT_FOR_CARE = frozenset({"escalated", "urged", "extension_approved"})
@@ -300,15 +302,35 @@ class CaseViews(CasePermissions):
             ).limit(limit)
             rows = list((await s.scalars(stmt)).all())
             viewer = await s.get(Person, viewer_id) if viewer_id is not None else None
+            missed = await self._missed_ack_dues(s, [c.id for c in rows if c.escalation_level])
             return [
-                self.view(
-                    c,
-                    masked=False,
-                    now=now,
-                    summary=viewer is not None and self._summary_for(viewer, c),
+                replace(
+                    self.view(
+                        c,
+                        masked=False,
+                        now=now,
+                        summary=viewer is not None and self._summary_for(viewer, c),
+                    ),
+                    missed_ack_due_at=missed.get(c.id),
                 )
                 for c in rows
             ]
+
+    async def _missed_ack_dues(self, s: AsyncSession, case_ids: list[int]) -> dict[int, datetime]:
+        """The first 签收/派单时限 each case missed before an escalation replaced it."""
+        if not case_ids:
+            return {}
+        events = await s.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id.in_(case_ids), CaseEvent.type == EventType.ESCALATED.value)
+            .order_by(CaseEvent.id)
+        )
+        missed: dict[int, datetime] = {}
+        for e in events:
+            due = e.data.get("missed_due")
+            if isinstance(due, str) and e.case_id not in missed:
+                missed[e.case_id] = datetime.fromisoformat(due)
+        return missed
 
     async def timeline(
         self, case_id: int, viewer_id: int | None = None, *, reader: Person | None = None
