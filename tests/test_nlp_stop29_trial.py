@@ -1,7 +1,8 @@
 """Stop 29's product trial (/work/notes/trial29.md, defects 4 and 5): floods and breaches,
 a child snatched now and a stated intent to kill got no emergency line and were rated low or
 medium. Each family is checked on wordings of the trial and fresh ones, beside look-alikes
-that must stay silent (a past flood, a habit, a rumour, a game, an animal, oneself)."""
+that must stay silent (a past flood, a habit, a rumour, a game, an animal, oneself). The
+re-test of the trial (/work/notes/verify29.md) added close wordings."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ DANGERS = [
     ("他说今晚要去把他老婆杀了", "110"),
     ("我要杀了他全家，这个老板欠我钱不还", "110"),
     ("邻居拿着手机喊 今天非弄死他不可", "110"),
+    # the re-test of the trial (verify29): a dam failing, the water at the door, a threat
+    # against the writer, a person at the water's edge not going back, the means made ready
+    ("堤坝垮了", "119"),
+    ("堤坝漏水了，快要垮了", "119"),
+    ("水库大坝裂了好大一条缝", "119"),
+    ("村口的河涨水了，已经漫到家门口了", "119"),
+    ("他扬言要捅死我", "110"),
+    ("我在桥上，不想回去了", "120"),
+    ("我准备好了绳子", "120"),
 ]
 
 LOOK_ALIKES = [
@@ -39,6 +49,8 @@ LOOK_ALIKES = [
     "过年把猪杀了",
     "游戏里老被人杀",
     "电视剧里他把他老婆杀了",
+    "大坝裂缝修补工程什么时候开始",
+    "我在桥上等你 不回家了 去吃饭",
 ]
 
 
