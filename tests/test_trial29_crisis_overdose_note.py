@@ -70,7 +70,9 @@ async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health
     assert OVERDOSE in notice.content.split("补充内容")[0]
 
     # The 120 line's owner, the health bureau, gets the case and the notice too.
-    await health.wait_for_message(lambda m: case.number in m.content, WAIT)
+    await health.wait_for_message(
+        lambda m: m.content.startswith("【群众诉求】") and case.number in m.content, WAIT
+    )
     copy = await health.wait_for_message(lambda m: "【紧急补充】" in m.content, WAIT)
     assert OVERDOSE in copy.content
 
@@ -91,8 +93,11 @@ async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health
 
 
 async def test_thanks_on_a_self_harm_case_stays_a_plain_note(kit: BotKit) -> None:
+    """谢谢 is no danger: the stock caring reply, a plain 补充说明, no copy to 卫生局."""
     police = kit.user(POLICE, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
+    health = kit.user(HEALTH, "卫生站")
+    await kit.bind(health, kit.district.bureaus["health"].station_id, Role.CHIEF)
     citizen = kit.user(CITIZEN, "小林")
     first = citizen.send_text(FIRST)
     await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=first)
@@ -105,3 +110,5 @@ async def test_thanks_on_a_self_harm_case_stays_a_plain_note(kit: BotKit) -> Non
     assert not any("请立即拨打 120" in m for m in told), told
     await police.wait_for_message(lambda m: "群众补充说明" in m.content, WAIT)
     assert not any("【紧急补充】" in m.content for m in police.transcript())
+    # Nothing of the case reaches the health bureau: no danger, no copy.
+    assert not any("MQ" in m.content for m in health.transcript() if m.from_bot)
