@@ -37,7 +37,8 @@ from telegram.ext import (
 from bot.services.cases import MAX_TEXT
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import Triage, is_progress_question, triage
+from bot.services.progress_questions import is_progress_question
+from bot.services.triage import Triage, triage
 from handlers import (
     crisis,
     early_photos,

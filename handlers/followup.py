@@ -22,7 +22,8 @@ from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of, is_bare_progress_question
+from bot.services.progress_questions import is_bare_progress_question
+from bot.services.triage import emergency_of
 from handlers import texts
 from handlers.base import (
     PRIVATE,

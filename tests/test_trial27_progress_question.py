@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.services.cases import RequestDraft
-from bot.services.triage import is_progress_question
+from bot.services.progress_questions import is_progress_question
 from config.district import District
 from tests.botkit import BotKit, sqlite_bot
 

@@ -43,6 +43,10 @@ async def test_a_critical_case_needs_a_real_reason_to_be_returned(kit: BotKit) -
     await kit.press(police, filed.card, "退单", "退单理由")
     refused = await kit.say(police, "不归我们管", "特别重大")
     assert refused.content == CRITICAL_RETURN_REASON_HELP
+    # A reason too short is refused by the critical rule too, never the ordinary one's
+    # “至少4个字” under a prompt asking 5 (the re-test of trial 29).
+    short = await kit.say(police, "啊啊啊啊啊啊", "特别重大")
+    assert short.content == CRITICAL_RETURN_REASON_HELP
     case = await kit.case(filed.case.id)
     assert case.status == CaseStatus.DISPATCHED and case.owning_unit_id == "police"
     assert "returned" not in await kit.events(case.id)

@@ -7,7 +7,10 @@ reporter's receipts are in the handlers' texts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from nlp.rubric_model import SERVICES
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -25,6 +28,24 @@ def staff_note_added(view: CaseView, text: str) -> str:
     if view.summary_only:
         text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
+
+
+def staff_danger_note(view: CaseView, text: str, sentence: str, services: Sequence[str]) -> str:
+    """The notice when what the reporter adds tells of danger now (trial 29 re-test N1:
+    我刚吃了一整瓶药 on a self-harm case): marked 紧急, the danger sentence first and
+    the lines the reporter was told to call. A summary reader of a private disclosure
+    still reads the danger sentence (it is what must be acted on), not the rest."""
+    lines = "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
+    rest = text
+    if view.summary_only:
+        rest = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    return (
+        f"【紧急补充】{view.number}（{view.status_label}）\n"
+        f"⚠️ 危险正在发生：{sentence}\n"
+        f"反映人在补充说明中描述了正在发生的危险，已提示其立即拨打 {lines}。"
+        "请立即联系反映人并协同处置。\n"
+        f"补充内容：{rest}"
+    )
 
 
 def staff_note_shared(view: CaseView, writer: str, text: str) -> str:

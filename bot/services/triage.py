@@ -317,49 +317,6 @@ def disclosure_kind(text: str) -> str | None:
     return None
 
 
-#: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
-#: 办到哪了, 有消息吗, 处理了没有 …
-_PROGRESS_RE = re.compile(
-    r"怎么样了|进展|进度|有结果了?[吗没嘛]|结果呢|办到哪|处理到哪|到哪一步|有消息了?[吗没嘛]"
-    r"|有回复了?[吗没嘛]|处理了[吗没嘛]|办好了[吗没嘛]|解决了[吗没嘛]|什么时候能?(?:办好|解决|处理)"
-)
-#: Longer texts describe a problem, whatever words of progress they hold.
-MAX_PROGRESS_QUESTION = 30
-
-
-def is_progress_question(text: str) -> bool:
-    """Whether ``text`` is a short question about the progress of a case already filed.
-
-    「请问学校那个事情现在怎么样了」, 「我反映的问题有进展吗」: asked by a citizen who
-    has open cases, it is answered with their status (as /status), not proposed as a
-    new request.
-    """
-    bare = text.strip()
-    return 0 < len(bare) <= MAX_PROGRESS_QUESTION and _PROGRESS_RE.search(bare) is not None
-
-
-#: Words around a progress question that name no problem (请问, 我反映的那个事情 …).
-_PROGRESS_FILLER_RE = re.compile(
-    r"请问|麻烦|你好|您好|我们|我的|我|反映|提交|投诉|举报|报的|问题|事情|事儿|事|那个|这个|那件|这件"
-    r"|现在|目前|到底|究竟|一下|已经|了|吗|呢|啊|呀|吧|嘛|的|没有|有没有|有|是|还|都|在"
-)
-#: Meaningful characters left that still describe no problem (学校那个事情: 学校).
-MAX_BARE_REST = 4
-
-
-def is_bare_progress_question(text: str) -> bool:
-    """A progress question that describes no problem: 有进展吗, 我反映的问题怎么样了.
-
-    From a citizen with no case open it is answered "you have no open case, and how
-    to file one", never proposed as a new request (trial 28 P6); 楼道灯坏了一个月了，
-    解决了吗 describes a problem and is proposed as one.
-    """
-    if not is_progress_question(text):
-        return False
-    rest = _PROGRESS_FILLER_RE.sub("", _PROGRESS_RE.sub("", text))
-    return sum(ch.isalnum() for ch in rest) <= MAX_BARE_REST
-
-
 #: Letters and digits beyond which small talk is not looked for (nlp.intent): a long
 #: text is junk only by :func:`long_junk`.
 LONG_JUNK_FROM = 40

@@ -265,15 +265,17 @@ class CaseHandling(CaseTx):
                 ``forbidden``, ``stale``, ``illegal_transition``.
         """
         reason_ = _required(reason, "退单必须填写理由。")
-        if not is_meaningful(reason_, MIN_RESULT_CHARS):
-            raise CaseError("bad_input", RETURN_REASON_TOO_SHORT)
         async with self._acting(case_id, actor_id, handling=True) as (s, now, actor, case):
             from_unit = case.owning_unit_id
             if from_unit == self.district.dispatcher:
                 raise CaseError("illegal_transition", "案件已在分派台，不能退单。")
             critical = case.severity == "critical"
+            # A critical case's officer is told the critical rule, never the ordinary one
+            # (啊啊啊啊啊啊 was refused with “至少4个字” under a prompt asking 5: verify29).
             if critical and not critical_return_ok(reason_):
                 raise CaseError("bad_input", CRITICAL_RETURN_REASON_HELP)
+            if not is_meaningful(reason_, MIN_RESULT_CHARS):
+                raise CaseError("bad_input", RETURN_REASON_TOO_SHORT)
             await apply(
                 s,
                 case,

@@ -30,8 +30,15 @@ from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
+from bot.services.triage import (
+    danger_owner_bureau,
+    danger_sentence,
+    emergency_of,
+    line_owner_bureau,
+)
+from nlp.emergency import Emergency
 from storage import cases as store
-from storage.enums import OPEN_STATUSES, Channel
+from storage.enums import OPEN_STATUSES, CaseKind, Channel
 from storage.models import Case, Person
 
 #: Statuses after which nothing can be added (the case is final).
@@ -91,6 +98,13 @@ class CaseReporterActs(CaseTx):
         (``(kind, file_id)``: a voice, a video, a file …) is recorded in the event and
         sent to the units that read the note, by its file_id (trial 27 N18).
 
+        A note on a self-harm request that tells of danger now (我刚吃了一整瓶药: trial 29
+        re-test N1) is not an ordinary 补充: the reporter gets the emergency line first,
+        as a message of its own, then the usual answer; the handlers get
+        【紧急补充】 with the danger sentence first; and the unit the danger-owner
+        rules give the line (120 → 卫生局) or the danger's family, if it does not hold
+        the case yet, gets the card and the notice as well. The case stays one case.
+
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
                 reporter), ``illegal_transition`` (the case is final).
@@ -107,6 +121,9 @@ class CaseReporterActs(CaseTx):
                     f"{case.number} 已结束办理，不能再补充说明。"
                     "如有新情况，请直接发送描述重新反映。",
                 )
+            # Elsewhere danger in a 补充 is filed as a case of its own besides the note
+            # (handlers/reporter_acts); a self-harm writer's own danger joins their case.
+            danger = emergency_of(note) if await self._crisis_case(s, case) else None
             await record(
                 s,
                 case,
@@ -115,18 +132,29 @@ class CaseReporterActs(CaseTx):
                 actor_id=reporter.id,
                 channel=channel,
                 note=note,
-                data={"media": [{"type": k, "file_id": f} for k, f in media]} if media else None,
+                data=_note_data(note, media, danger),
                 changes_case=False,
             )
             if photos:
                 case.photo_file_ids = [*(case.photo_file_ids or []), *photos]
             # On a critical case everyone the alert reached reads what the reporter adds.
             units = await self.alerted_units(s, case)
+            copies: list[str] = []
+            ping = lambda v: nr.staff_note_added(v, note)  # noqa: E731
+            if danger is not None:
+                copies = [u for u in self._note_danger_units(note, danger) if u not in units]
+                units = [*units, *copies]
+                sentence = danger_sentence(note) or note
+                ping = lambda v: nr.staff_danger_note(v, note, sentence, danger.services)  # noqa: E731
+                # The line first, a message of its own, before the human answer.
+                self._message(s, reporter, case, danger.line, None, now, even_blocked=True)
             await self.publish_tx(
                 s,
                 case,
                 now,
-                pings=[(units, lambda v: nr.staff_note_added(v, note))],
+                also_card_units=copies,
+                new_card_units=copies,
+                pings=[(units, ping)],
                 reporter_text=await self.for_reporter(
                     s,
                     case,
@@ -137,6 +165,20 @@ class CaseReporterActs(CaseTx):
             )
             await self.media_tx(s, units, case, media, now)
             return self.view_for(case, reporter, now)
+
+    async def _crisis_case(self, s: AsyncSession, case: Case) -> bool:
+        """Whether ``case`` is a request filed by someone writing of harming themselves."""
+        return case.kind == CaseKind.REQUEST.value and await self._self_harm(s, case)
+
+    def _note_danger_units(self, note: str, danger: Emergency) -> list[str]:
+        """The stations of the bureaus that answer for ``note``'s danger now: its rubric
+        family's (the police for self-harm) and its line's (120 → 卫生局)."""
+        bureaus = (danger_owner_bureau(note), line_owner_bureau(danger))
+        return [
+            self.district.bureaus[b].station_id
+            for b in dict.fromkeys(b for b in bureaus if b is not None)
+            if b in self.district.bureaus
+        ]
 
     async def withdraw(
         self,
@@ -210,3 +252,19 @@ class CaseReporterActs(CaseTx):
                 reporter_text=nr.reporter_withdrawn,
             )
             return self.view_for(case, reporter, now)
+
+
+def _note_data(
+    note: str, media: Sequence[tuple[str, str]], danger: Emergency | None
+) -> dict[str, object] | None:
+    """The ``note_added`` event's data: the media sent on, and the danger now it tells of."""
+    data: dict[str, object] = {}
+    if media:
+        data["media"] = [{"type": k, "file_id": f} for k, f in media]
+    if danger is not None:
+        data["danger"] = {
+            "kind": danger.kind,
+            "services": list(danger.services),
+            "sentence": danger_sentence(note) or note,
+        }
+    return data or None
