@@ -32,7 +32,7 @@ from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.look_alikes import looks_alike
 from nlp.rubric_model import Family, Rubric
-from nlp.rubric_modifiers import modifier_lists, names_person
+from nlp.rubric_modifiers import names_person
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -93,31 +93,11 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
 _TIMED_LEVELS = frozenset({"high", "critical"})
 
 
-def _abused(text: str, rubric: Rubric, fam: Family, word: str) -> bool:
-    """True if ``word`` is violence against the writer (打我, 抽我) by a partner the text
-    names (老公天天打我，我身上都是伤; stop 29, verify29): abuse that recurs is going on, so
-    a habit word (天天, 经常) does not put it in the past."""
-    lists = modifier_lists(rubric)
-    return (
-        "我" in word
-        and fam.name in lists.domestic_families
-        and _any_in(text, lists.partners, 0, len(text))
-    )
-
-
 def _context(
-    text: str,
-    rubric: Rubric,
-    start: int,
-    end: int,
-    present: bool = False,
-    spared: bool = False,
-    abused: bool = False,
+    text: str, rubric: Rubric, start: int, end: int, present: bool = False, spared: bool = False
 ) -> tuple[bool, bool, bool, bool]:
     """``(now, future, past, hearsay)`` of a match at ``text[start:end]``; ``spared`` for a
-    family of ``risk_spares``, whose time no habit word of another clause sets; ``abused``
-    for violence against the writer by a partner (:func:`_abused`), going on whatever habit
-    word tells it."""
+    family of ``risk_spares``, whose time no habit word of another clause sets."""
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
@@ -127,8 +107,6 @@ def _context(
     calm = _any_in(text, rubric.calmed, 0, len(text))
     said = spared and not calm and said_wish(text, rubric, start)
     ignore = said_wish_ignores(rubric) if said else frozenset()
-    if abused:
-        ignore = ignore | frozenset(rubric.habit)
     past = past_at(text, rubric, lo, hi, start, habits=not spared, ignore=ignore)
     # …天天玩手机…说要从窗户跳下去…怎么办啊快帮帮我！: the news a message ends with (trial 29 P2).
     at_end = told_at_end(text, rubric, start, spared)
@@ -140,7 +118,7 @@ def _context(
         past = _any_in(text, rubric.media, lo, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
-    now = (present or abused or at_end or _any_in(text, rubric.now, lo, hi)) and not (
+    now = (present or at_end or _any_in(text, rubric.now, lo, hi)) and not (
         future or past or hearsay
     )
     return now, future, past or hearsay, hearsay
@@ -359,13 +337,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
                 spared = fam.name in rubric.risk_spares
                 now, future, past, hearsay = _context(
-                    text,
-                    rubric,
-                    start,
-                    start + len(word),
-                    fam.present,
-                    spared,
-                    _abused(text, rubric, fam, word),
+                    text, rubric, start, start + len(word), fam.present, spared
                 )
                 # 这里老有人打架，现在又打起来了: a habit or a past told first, then the
                 # event now: a later expression not in the past times the match (stop 27).
