@@ -101,9 +101,12 @@ def test_eval_on_teddy_heldout(capsys: pytest.CaptureFixture[str]) -> None:
     # tuned on them); still MISSED. Stop 25 (branch i14f) read the held-out errors and fixed
     # the non-ownership ones by district duties: 0.908 (tuned on). Stop 26 (branch i14g): the
     # scarce bureaus' duty rules and two contest-style duties (sewage from blocked drains is
-    # 建设局's drainage; 城管's 抄牌 / 乱停乱放 no police words): 0.913; still MISSED. Guards
-    # the level reached.
-    assert macro >= 0.912, f"held-out room macro-F1 {macro}"
+    # 建设局's drainage; 城管's 抄牌 / 乱停乱放 no police words): 0.913; still MISSED. Stops
+    # 27-28: 0.9188. Stop 30 (branch c30): duty rules found in the contest's build rows only
+    # (a bus's service is public transport, a park's grounds its upkeep, relics the culture
+    # office's, land-lost farmers' insurance and 农保 劳动局's, birth-policy rewards 计生局's),
+    # the held-out half scored once after they were decided: 0.9226, the target MET.
+    assert macro >= 0.92, f"held-out room macro-F1 {macro}"
     assert ece < 0.11
 
 
