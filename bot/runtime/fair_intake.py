@@ -182,7 +182,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         chat.waiting += 1
         try:
             async with chat.lock:
-                await self._rate_limit(update)
+                await self._rate_limit(update, more_queued=chat.waiting > 1)
                 async with self._slots:
                     await coroutine
         finally:
@@ -190,7 +190,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if chat.waiting == 0 and self._chats.get(key) is chat:
                 del self._chats[key]
 
-    async def _rate_limit(self, update: object) -> None:
+    async def _rate_limit(self, update: object, *, more_queued: bool = False) -> None:
+        """Wait for the user's bucket; tell the user once per flood.
+
+        A flood is over when the bucket has drained *and* nothing more of the chat is queued
+        behind this update. Without the second condition a machine slow enough to handle one
+        update in more than ``period`` would drain the bucket between two queued updates of
+        the same flood and tell the citizen again and again (seen under load).
+        """
         uid = user_key(update)
         if uid is None or self.burst <= 0:
             return
@@ -201,8 +208,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 self._new_users = 0
                 self._prune()
             user = self._users[uid] = _User(AsyncLimiter(self.burst, self.period))
-        if user.limiter.has_capacity(self.burst):
-            user.throttled = False  # the bucket has drained: the burst is over
+        if user.limiter.has_capacity(self.burst) and not more_queued:
+            user.throttled = False  # the bucket has drained and nothing waits: the flood is over
         if not user.limiter.has_capacity() and await self._is_exempt(uid, user):
             return
         if not user.limiter.has_capacity():
