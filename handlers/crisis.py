@@ -20,7 +20,7 @@ from telegram import Message, Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
-from bot.services.triage import Triage, danger_owner_bureau
+from bot.services.triage import Triage, danger_owner_bureau, disclosure_kind
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.office_choice import classify, is_unsure
 from handlers.texts import steps as st
@@ -70,7 +70,7 @@ async def takes(
     that case being final, got the gentle answer with the crisis line (pf30 #2). A
     problem the classifier routes with confidence (路灯坏了) is proposed as a request of
     its own."""
-    if user_data(context).get(KEY) is None or await _routine_problem(context, text, verdict):
+    if user_data(context).get(KEY) is None or await routine_problem(context, text, verdict):
         return False
     if open_case(context) is not None and await passed_on(update, context, person_id, text):
         return True
@@ -101,13 +101,27 @@ async def takes_danger(
     return await passed_on(update, context, person_id, text)
 
 
-async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
-    if verdict is None or verdict.kind != "request":
+#: The classifier's confidence from which a text names an office's matter of its own
+#: while a self-harm case is open (pf30 #3): 我家楼上漏水 0.57, 我家隔壁装修太吵了 0.50,
+#: 房东要把我赶出去 0.32 — against a stray word in the person's own words: 我一个人住，没人
+#: 照顾 0.10, 工作丢了，房租也交不起 0.06, 我还是很难受 0.0 (``minqing classify TEXT``).
+ROUTINE_FLOOR = 0.3
+
+
+async def routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+    """Whether ``text`` is a problem of its own (楼上漏水), proposed as a request: the
+    classifier names an office with :data:`ROUTINE_FLOOR` confidence or more (unsure
+    ones get the usual picker) and the words disclose no violence or self-harm. The same
+    rule keeps such a problem out of an open emergency (:mod:`handlers.emergency_open`)."""
+    if verdict is None or verdict.kind != "request" or disclosure_kind(text) is not None:
         return False
     try:
-        return not is_unsure(await classify(context, text))
+        preview = await classify(context, text)
     except CaseError:
         return False
+    return not is_unsure(preview) or (
+        bool(preview.room_name) and bool(preview.keywords) and preview.confidence >= ROUTINE_FLOOR
+    )
 
 
 async def passed_on(update: Update, context: BotContext, person_id: int, text: str) -> bool:
