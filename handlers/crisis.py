@@ -4,7 +4,10 @@ The receipt of a self-harm case says 「想说什么随时发消息给我们」.
 open, the person's next messages (not danger now, which is handled as its own report,
 nor a command) are added to it as 补充说明 — the owning unit and every unit holding its
 card are told — and the person gets a human answer with the crisis line, never the
-department picker (trial 26 T2). Once the case is final, messages are read as usual.
+department picker (trial 26 T2). Once the case is final, what they write for
+:data:`AFTERCARE` more that is not a clear problem of its own (我还是很难受) gets a
+gentle word and the crisis line, never the department picker (pf30 #2); a clear
+problem is read as usual.
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from telegram import Message, Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
-from bot.services.triage import Triage, danger_owner_bureau
-from handlers.base import BotContext, mark_saved, stamp, user_data
+from bot.services.triage import Triage, danger_owner_bureau, disclosure_kind
+from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.office_choice import classify, is_unsure
+from handlers.texts import steps as st
 from nlp.families import SELF_HARM
 
 log = logging.getLogger(__name__)
 
-#: ``user_data`` key of the person's open self-harm case.
+#: ``user_data`` key of the person's self-harm case (``over``: final since ``over_at``).
 KEY = "crisis"
+#: How long after their self-harm case is final a person's unclear words get the
+#: gentle answer with the crisis line instead of the department picker.
+AFTERCARE = timedelta(days=30)
 
 
 def remember(context: BotContext, view: CaseView) -> None:
@@ -36,17 +43,42 @@ def remember(context: BotContext, view: CaseView) -> None:
 def open_case(context: BotContext) -> int | None:
     """The id of the person's self-harm case their words go to, if any."""
     item = user_data(context).get(KEY)
-    return int(item["case_id"]) if isinstance(item, dict) and "case_id" in item else None
+    if not isinstance(item, dict) or "case_id" not in item or item.get("over"):
+        return None
+    return int(item["case_id"])
+
+
+def _over(context: BotContext) -> None:
+    """The self-harm case is final (or gone): words no longer go to it; the person is
+    still answered with care for :data:`AFTERCARE`."""
+    item = user_data(context).get(KEY)
+    if isinstance(item, dict):
+        item.update(over=True, over_at=stamp(context))
+
+
+def _in_aftercare(context: BotContext) -> bool:
+    item = user_data(context).get(KEY)
+    if not isinstance(item, dict) or not item.get("over"):
+        return False
+    return not is_stale(context, {"at": item.get("over_at")}, AFTERCARE)
 
 
 async def takes(
     update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
 ) -> bool:
-    """Whether ``text`` (not danger now) went to the person's open self-harm case. A problem
-    the classifier routes with confidence (路灯坏了) is proposed as a request of its own."""
-    if open_case(context) is None or await _routine_problem(context, text, verdict):
+    """Whether ``text`` (not danger now) went to the person's open self-harm case, or,
+    that case being final, got the gentle answer with the crisis line (pf30 #2). A
+    problem the classifier routes with confidence (路灯坏了) is proposed as a request of
+    its own."""
+    if user_data(context).get(KEY) is None or await routine_problem(context, text, verdict):
         return False
-    return await passed_on(update, context, person_id, text)
+    if open_case(context) is not None and await passed_on(update, context, person_id, text):
+        return True
+    if verdict is None or verdict.kind not in ("request", "vague") or not _in_aftercare(context):
+        return False
+    await reply(update, st.crisis_aftercare(context.runtime.district.crisis_hotline))
+    log.info("aftercare answer to %s", person_id)
+    return True
 
 
 async def takes_danger(
@@ -69,13 +101,27 @@ async def takes_danger(
     return await passed_on(update, context, person_id, text)
 
 
-async def _routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
-    if verdict is None or verdict.kind != "request":
+#: The classifier's confidence from which a text names an office's matter of its own
+#: while a self-harm case is open (pf30 #3): 我家楼上漏水 0.57, 我家隔壁装修太吵了 0.50,
+#: 房东要把我赶出去 0.32 — against a stray word in the person's own words: 我一个人住，没人
+#: 照顾 0.10, 工作丢了，房租也交不起 0.06, 我还是很难受 0.0 (``minqing classify TEXT``).
+ROUTINE_FLOOR = 0.3
+
+
+async def routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+    """Whether ``text`` is a problem of its own (楼上漏水), proposed as a request: the
+    classifier names an office with :data:`ROUTINE_FLOOR` confidence or more (unsure
+    ones get the usual picker) and the words disclose no violence or self-harm. The same
+    rule keeps such a problem out of an open emergency (:mod:`handlers.emergency_open`)."""
+    if verdict is None or verdict.kind != "request" or disclosure_kind(text) is not None:
         return False
     try:
-        return not is_unsure(await classify(context, text))
+        preview = await classify(context, text)
     except CaseError:
         return False
+    return not is_unsure(preview) or (
+        bool(preview.room_name) and bool(preview.keywords) and preview.confidence >= ROUTINE_FLOOR
+    )
 
 
 async def passed_on(update: Update, context: BotContext, person_id: int, text: str) -> bool:
@@ -88,7 +134,7 @@ async def passed_on(update: Update, context: BotContext, person_id: int, text: s
         view = await context.runtime.cases.add_reporter_note(person_id, case_id, text)
     except CaseError as exc:
         log.info("crisis note of %s on case %s not added: %s", person_id, case_id, exc.code)
-        user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
+        _over(context)  # final, gone or not theirs: no more notes to it
         return False
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("crisis note added to %s by %s", view.number, person_id)
@@ -148,7 +194,7 @@ async def media_passed_on(update: Update, context: BotContext, person_id: int) -
         )
     except CaseError as exc:
         log.info("crisis media of %s on case %s not added: %s", person_id, case_id, exc.code)
-        user_data(context).pop(KEY, None)
+        _over(context)
         return False
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("crisis media added to %s by %s", view.number, person_id)

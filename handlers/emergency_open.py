@@ -7,8 +7,9 @@ is open (not final) in that time:
   self-harm report, a second fire message) is added to it as 补充说明 — every unit the
   alert reached is told again — instead of opening another critical case and asking
   again for the place and a phone (N19);
-- an update that is not danger now and not a routine problem the classifier routes
-  with confidence (「火已经被扑灭了，没有人受伤」) is added to it as well, instead of
+- an update that is not danger now and not a problem of its own
+  (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
+  is added to it as well, instead of
   the department picker (N20). Small talk and vague openings get their usual answers.
 
 Once the case is final (or the window is over), messages are read as usual.
@@ -26,7 +27,7 @@ from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.triage import Triage
 from handlers.base import BotContext, is_stale, mark_saved, stamp, user_data
-from handlers.office_choice import classify, is_unsure
+from handlers.crisis import routine_problem
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +81,8 @@ async def takes_update(
     item = _open(context)
     if item is None or verdict is None or verdict.kind != "request":
         return False
-    try:
-        if not is_unsure(await classify(context, text)):
-            return False
-    except CaseError:
+    # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
+    if await routine_problem(context, text, verdict):
         return False
     return await _add(update, context, person_id, item, text, ())
 

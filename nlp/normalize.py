@@ -152,6 +152,9 @@ _VIEW_TABLE.update(
         0x00A0: ord(" "),  # no-break space
     }
 )
+#: The view without Chinese numerals: a number written in digits next to words that
+#: are numerals (电话13812345678一直不接: 一 made it 12 digits, shown in full, pf30).
+_ARABIC_VIEW_TABLE = dict(_VIEW_TABLE)
 #: Chinese numerals as digits, one character for one digit, so that a phone number
 #: written 一三九一二三四五六七八 (or 幺三九…, 〇五七一…) is masked like 13912345678
 #: (trial 29 P6). 十/百 are not digits of a number read out digit by digit.
@@ -248,15 +251,17 @@ def mask_sensitive(text: str) -> str:
     """
     if _MAYBE_SENSITIVE_RE.search(text) is None:
         return text
-    view = text.translate(_VIEW_TABLE)
     chars = list(text)
-    for match in _SENSITIVE_RE.finditer(view):
-        if match.group("id") is not None:
-            _star(chars, view, match.start("id"), match.end("id"), 3, 2)
-        elif match.group("mobile") is not None:
-            _star(chars, view, match.start("mobile"), match.end("mobile"), 3, 4)
-        else:
-            _star(chars, view, match.start("local"), match.end("local"), 0, 4)
+    # Read once with Chinese numerals as digits (一三九…), once without them (a number
+    # in digits followed by 一直 / 三天: its digits alone are the number).
+    for view in (text.translate(_VIEW_TABLE), text.translate(_ARABIC_VIEW_TABLE)):
+        for match in _SENSITIVE_RE.finditer(view):
+            if match.group("id") is not None:
+                _star(chars, view, match.start("id"), match.end("id"), 3, 2)
+            elif match.group("mobile") is not None:
+                _star(chars, view, match.start("mobile"), match.end("mobile"), 3, 4)
+            else:
+                _star(chars, view, match.start("local"), match.end("local"), 0, 4)
     return "".join(chars)
 
 

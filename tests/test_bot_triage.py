@@ -304,6 +304,7 @@ async def test_trial_desk_is_told_to_dispatch_and_citizen_sees_no_jargon(kit: Bo
     assert (await kit.case(case.id)).escalated_to_unit_id == kit.district.supervision
     status = await kit.say(citizen, "/status", "最近")
     assert "承办：督查督办中心" not in status.content, status.content
-    assert "承办：正在分派承办单位" in status.content
+    # A danger-now case back at the desk is being re-assigned urgently (pf30 #1).
+    assert "承办：原承办单位已退回，正在紧急重新指派承办单位" in status.content
     for jargon in ("催签收", "催派单", "上报督办"):
         assert jargon not in status.content, status.content

@@ -42,6 +42,13 @@ def test_mask_mobile_keeps_first_three_and_last_four() -> None:
     assert mask_sensitive("打+86 138-1234-5678找我") == "打+86 138-****-5678找我"
 
 
+def test_mask_a_number_followed_by_a_word_that_is_a_numeral() -> None:
+    # 一直 / 三天 after the digits made them 12 digits in the numerals' view (pf30).
+    assert mask_sensitive("老板电话13812345678一直不接") == "老板电话138****5678一直不接"
+    assert mask_sensitive("身份证110105199001011234一张") == "身份证110*************34一张"
+    assert mask_sensitive("座机0731-84512345三天没人接") == "座机0731-****2345三天没人接"
+
+
 def test_mask_landline_keeps_area_code_and_last_four() -> None:
     assert mask_sensitive("座机0731-84512345") == "座机0731-****2345"
 
@@ -62,6 +69,17 @@ def test_mask_never_leaves_a_mobile_number(prefix: str) -> None:
     masked = mask_sensitive(f"{prefix} 13912345678 ")
     assert "13912345678" not in masked
     assert len(masked) == len(prefix) + 13
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=20), st.text(alphabet="一二三四五六七八九零〇幺直天个不接，。 ", max_size=10)
+)
+def test_mask_never_leaves_a_mobile_number_between_words(before: str, after: str) -> None:
+    # Words after it, numerals among them (一直, 三天): never a digit, which would
+    # make it another number.
+    masked = mask_sensitive(f"{before}电话13912345678{after}")
+    assert "13912345678" not in masked
 
 
 def test_segment_keeps_domain_terms_whole() -> None:

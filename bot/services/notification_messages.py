@@ -287,6 +287,19 @@ def desk_returned(
     return f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n退单理由：{reason}"
 
 
+def district_critical_returned(
+    view: CaseView, from_unit_name: str, reason: str, tz: ZoneInfo = DISTRICT_TZ
+) -> str:
+    """To the supervision centre and the district office: a danger-now case was returned
+    to the dispatcher desk and has no unit acting on it until the desk re-dispatches it
+    (pf30 #1). They watch that it does not wait: the desk may be unstaffed."""
+    return (
+        f"【紧急退单】{view.number}（特别重大，危险正在发生）被{from_unit_name}退回分派台，"
+        f"目前无承办单位，请立即督促重新派单，必要时直接协调处置"
+        f"（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n退单理由：{reason}\n内容：{view.text}"
+    )
+
+
 def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> str:
     """To the responsible people: the acknowledgement deadline has passed.
 

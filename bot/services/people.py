@@ -244,7 +244,7 @@ class PeopleService:
         """Keep ``phone`` on record for the person (``None`` removes it).
 
         The number goes on the warnings they file from now on (报送人电话), where
-        only the handling units see it in full (``CaseViews.sees_contact``).
+        only the owning unit and the desk see it in full (``CaseViews.sees_contact``).
 
         Raises:
             CaseError: ``bad_input`` for anything but an 11-digit mainland mobile

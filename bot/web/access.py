@@ -76,7 +76,7 @@ class AccessPolicy:
       nothing.
 
     Seeing a case is not seeing its reporter's phone: that is the rule of
-    ``CaseService.sees_contact`` (the handling unit and the dispatcher desk),
+    ``CaseService.sees_contact`` (the owning unit and the dispatcher desk),
     the same as on Telegram cards.
     """
 

@@ -99,6 +99,7 @@ from bot.web.citizen_intake import (
     file_from_form,
     lenient_values,
     preview_request,
+    rated_critical,
 )
 from bot.web.citizen_status import StatusResult, lookup_status
 from bot.web.errors import install_error_pages
@@ -221,12 +222,15 @@ async def handle_submit(request: web.Request) -> web.Response:
         build_draft(ctx, to_file)  # input errors are answered before they count
         ip = request.remote or "-"
         limits = (("file_ip", ip), ("file_session", _cookie_nonce(request) or form_id))
-        if danger is None:
-            if not ctx.throttle.hit(*limits):
-                return await _throttled_form(request, ctx, values, limits)
+        if danger is None and ctx.throttle.hit(*limits):
+            pass  # an ordinary filing within the limits, counted
+        elif danger is None and not rated_critical(ctx.cases, to_file.text):
+            return await _throttled_form(request, ctx, values, limits)
         else:
-            # Counted like any filing, never refused by the ordinary limits; only a flood
-            # from one address meets the danger ceiling, and then the numbers are shown.
+            # Danger now, or what the classifier rates critical though the emergency line
+            # missed it (pf30 #5): counted like any filing, never refused by the ordinary
+            # limits; only a flood from one address meets the danger ceiling, and then
+            # the numbers are shown.
             ctx.throttle.count(*limits)
             if not ctx.throttle.hit(("file_danger_ip", ip)):
                 return await _throttled_form(request, ctx, values, (("file_danger_ip", ip),))

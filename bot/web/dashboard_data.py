@@ -111,7 +111,7 @@ async def visible_cases(
     """The cases ``policy`` allows, overdue first, then by the nearest deadline.
 
     Returns:
-        The views (contacts masked unless ``viewer`` handles the case or is
+        The views (contacts masked unless ``viewer`` owns the case or is
         the dispatcher desk, the rule of ``CaseService.sees_contact``) and
         whether the list was cut at ``limit``.
     """

@@ -23,25 +23,36 @@ systems could read their words, so (trial 26 T20):
   case belongs to; coordinates rounded to :data:`COORDINATE_DECIMALS` decimals
   (about 100 m).
 
-Critical cases stay withheld as before (:mod:`bot.web.open311_requests`).
+Critical cases, those the classifier rated critical and private disclosures are
+withheld (:func:`is_withheld`, used by :mod:`bot.web.open311_requests`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.lifecycle import EventType
+from bot.services.triage import disclosure_kind
 from bot.web.open311_names import mask_bare_names, mask_plates
 from nlp import mask_sensitive
 from nlp.personal import SOMEONE, mask_flat_numbers, mask_person_names
 from storage.enums import Channel
+from storage.models import Case, CaseEvent
 
 __all__ = [
     "COORDINATE_DECIMALS",
+    "CRITICAL",
     "PUBLIC_CHANNELS",
     "SOMEONE",
     "general_address",
+    "is_withheld",
     "public_coordinate",
     "public_text",
+    "rated_levels",
 ]
 
 #: The channels whose requests Open311 shows.
@@ -114,3 +125,42 @@ def general_address(address: str | None, area: str | None) -> str | None:
 def public_coordinate(value: float | None) -> float | None:
     """A latitude or longitude rounded to :data:`COORDINATE_DECIMALS` decimals."""
     return None if value is None else round(value, COORDINATE_DECIMALS)
+
+
+#: The severity whose cases are withheld.
+CRITICAL = "critical"
+
+
+def is_withheld(case: Case, rated: str | None = None) -> bool:
+    """Whether ``case`` is never in a search and shows no words by its number.
+
+    A critical case (a danger to someone's life: self-harm, violence, a person
+    missing); one the classifier rated critical though filed lower for want of
+    danger now or urgency (``rated`` on its ``registered`` event: 有人在区法院门口割腕,
+    which the emergency line missed, pf30 #5); and one whose words disclose
+    self-harm, violence at home or sexual assault (:func:`~bot.services.triage.
+    disclosure_kind`), whatever its level.
+    """
+    return (
+        case.severity == CRITICAL
+        or rated == CRITICAL
+        or disclosure_kind(case.original_text or "") is not None
+    )
+
+
+async def rated_levels(s: AsyncSession, case_ids: Sequence[int]) -> dict[int, str]:
+    """The classifier's level of each case filed lower than it rated (``rated`` on the
+    ``registered`` event, :meth:`bot.services.cases.intake.CaseIntake.file_request`)."""
+    if not case_ids:
+        return {}
+    rows = await s.execute(
+        select(CaseEvent.case_id, CaseEvent.data).where(
+            CaseEvent.case_id.in_(list(case_ids)),
+            CaseEvent.type == EventType.REGISTERED.value,
+        )
+    )
+    return {
+        int(case_id): str(data["rated"])
+        for case_id, data in rows
+        if isinstance(data, dict) and data.get("rated")
+    }

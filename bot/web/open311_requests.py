@@ -23,10 +23,13 @@ from bot.services.clock import Clock
 from bot.services.lifecycle import status_label
 from bot.services.triage import is_self_harm
 from bot.web.open311_public import (
+    CRITICAL,
     PUBLIC_CHANNELS,
     general_address,
+    is_withheld,
     public_coordinate,
     public_text,
+    rated_levels,
 )
 from bot.web.throttle import Throttle
 from config.district import District
@@ -201,24 +204,22 @@ def service_definition(ctx: Open311Context, code: str) -> dict[str, Any]:
 
 #: What a danger-to-life case shows instead of its words (self-harm, a person in danger).
 WITHHELD = "（涉及人身安全，内容不公开）"
-#: The severity whose cases are withheld.
-CRITICAL = "critical"
 
 
-def request_record(ctx: Open311Context, case: Case) -> dict[str, Any]:
+def request_record(ctx: Open311Context, case: Case, rated: str | None = None) -> dict[str, Any]:
     """One case as a public Open311 service request (no personal data).
 
     Names, house numbers and phone numbers masked, the address generalised and
     the coordinates rounded (:mod:`bot.web.open311_public`).
 
-    A critical case (a danger to someone's life: self-harm, violence, a person
-    missing) is never in a search; asked for by its number it shows its status
+    A withheld case (:func:`is_withheld`: critical, rated critical, or a private
+    disclosure) is never in a search; asked for by its number it shows its status
     and owner only: no words, no place, no result note, no photo.
     """
     bureau = ctx.district.bureaus.get(case.bureau)
     room = ctx.district.rooms.get(case.room)
     notes = status_label(case.status)
-    withheld = case.severity == CRITICAL
+    withheld = is_withheld(case, rated)
     area = ctx.district.units.get(case.territorial_unit_id or "")
     if case.resolution_note and case.status in CLOSED_STATUSES and not withheld:
         notes += f"：{public_text(case.resolution_note, case.contact_name)}"
@@ -355,10 +356,22 @@ async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[s
         if query.service_codes:
             stmt = stmt.where(Case.bureau.in_(list(query.service_codes)))
         stmt = stmt.where(Case.severity != CRITICAL)
-    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(query.limit)
+    stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc())
+    records: list[dict[str, Any]] = []
+    offset = 0
     async with ctx.db.session() as s:
-        rows = list((await s.scalars(stmt)).all())
-    return [request_record(ctx, c) for c in rows]
+        # A search leaves out the withheld cases the query cannot tell (their level
+        # rated or their words): read on until the page is full or the rows end.
+        while len(records) < query.limit:
+            rows = list((await s.scalars(stmt.offset(offset).limit(query.limit))).all())
+            rated = await rated_levels(s, [c.id for c in rows])
+            for case in rows:
+                if query.numbers or not is_withheld(case, rated.get(case.id)):
+                    records.append(request_record(ctx, case, rated.get(case.id)))
+            offset += len(rows)
+            if len(rows) < query.limit:
+                break
+    return records[: query.limit]
 
 
 async def get_request(ctx: Open311Context, number: str) -> dict[str, Any]:

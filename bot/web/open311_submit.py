@@ -20,6 +20,7 @@ from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
+from bot.web.citizen_intake import rated_critical
 from bot.web.lookup_codes import lookup_code
 from bot.web.open311_requests import (
     MAX_ADDRESS,
@@ -216,7 +217,7 @@ async def submit_request(
     """
     key = await require_api_key(ctx, fields.get("api_key"))
     draft, danger = parse_submission(ctx, fields)
-    _check_file_limit(ctx, key, danger=danger)
+    _check_file_limit(ctx, key, danger=danger, text=draft.text)
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise Open311Error(400, "Idempotency-Key: 1 to 64 printable ASCII characters")
     base = None if idempotency_key is None else f"o311:{key.id}:{idempotency_key}"
@@ -252,19 +253,28 @@ TOO_MANY_DANGER = (
 TOO_MANY_READS = "too many look-ups for this api_key; retry after {wait} s（查询过于频繁）"
 
 
-def _check_file_limit(ctx: Open311Context, key: ApiKey, *, danger: bool) -> None:
+def _check_file_limit(ctx: Open311Context, key: ApiKey, *, danger: bool, text: str = "") -> None:
     """Count one filing against the key's limit (danger now: the larger ceiling only).
+
+    A request the classifier rates critical though the emergency line missed it
+    (:func:`~bot.web.citizen_intake.rated_critical`, pf30 #5) that meets the ordinary
+    limit is held to the danger ceiling instead.
 
     Raises:
         Open311Error: 429 with ``Retry-After`` when the key is over its limit; nothing
             is filed and nothing is counted.
     """
     check = ("o311_danger_key" if danger else "o311_file_key", str(key.id))
-    if not ctx.throttle.hit(check):
-        wait = ctx.throttle.retry_after(check)
-        text = TOO_MANY_DANGER if danger else TOO_MANY_FILINGS
-        log.warning("open311: api key %d over its filing limit", key.id)
-        raise Open311Error(429, text.format(wait=wait), retry_after=wait)
+    if ctx.throttle.hit(check):
+        return
+    if not danger and rated_critical(ctx.cases, text):
+        danger, check = True, ("o311_danger_key", str(key.id))
+        if ctx.throttle.hit(check):
+            return
+    wait = ctx.throttle.retry_after(check)
+    message = TOO_MANY_DANGER if danger else TOO_MANY_FILINGS
+    log.warning("open311: api key %d over its filing limit", key.id)
+    raise Open311Error(429, message.format(wait=wait), retry_after=wait)
 
 
 def check_read_limit(ctx: Open311Context, key: ApiKey) -> None:

@@ -25,12 +25,18 @@ def _when(at: datetime | None, tz: ZoneInfo) -> str:
 def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     """A few lines about one case for lists."""
     care = view.kind == "request" and is_self_harm(view.text)
-    head = f"【{view.kind_label}】{view.number} · {view.status_label}"
+    # A danger-now case its station returned waits on the desk, not on the reporter:
+    # they read that it is being re-assigned, not 已退单 or 已超期 (pf30 #1).
+    reassigning = view.status == "returned" and view.severity == "critical"
+    status = "正在紧急重新指派" if reassigning else view.status_label
+    head = f"【{view.kind_label}】{view.number} · {status}"
     if view.kind == "warning":
         head += f" · {view.severity_label}"
-    if view.overdue and not care:
+    if view.overdue and not care and not reassigning:
         head += "【已超期】"
-    if view.status in ("registered", "returned"):
+    if reassigning:
+        lines = [head, "承办：原承办单位已退回，正在紧急重新指派承办单位"]
+    elif view.status in ("registered", "returned"):
         lines = [head, "承办：正在分派承办单位"]
     else:
         lines = [head, f"承办：{view.owning_unit_name}"]

@@ -129,6 +129,16 @@ def crisis_words(hotline: str) -> str:
     )
 
 
+def crisis_aftercare(hotline: str) -> str:
+    """Someone whose self-harm case is over writes again, not of a clear problem
+    (我还是很难受): the first contact's words and line again, no department picker."""
+    return (
+        f"{crisis_words(hotline)}\n如果现在有危险，请立即拨打110或120。\n"
+        "如果您想反映生活中其他具体的问题（例如楼上漏水、路灯坏了），"
+        "请写明是什么问题、在哪里，我会为您推荐办理部门。"
+    )
+
+
 def emergency_details_prompt(number: str) -> str:
     """One skippable step after a danger-now filing: where, and a number to call back."""
     return (

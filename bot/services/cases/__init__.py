@@ -58,9 +58,9 @@ Who may do what:
 * view: the reporter, everyone who may act, chiefs/staff/admins of the district
   office and centres, and of the territorial unit (:meth:`CaseService.may_view`).
   Contact details (and phone/ID numbers in the text) are masked unless the
-  viewer is the reporter, belongs to a unit that owns or was escalated the
-  case, or works at the dispatcher desk (:meth:`CaseService.sees_contact`; the
-  dashboard and its CSV export use the same rule).
+  viewer is the reporter, belongs to the unit that owns the case, or works at
+  the dispatcher desk; a unit it was escalated to supervises and sees them masked
+  (:meth:`CaseService.sees_contact`; the dashboard and its CSV export use the same rule).
 
 Outbox conventions (rows of ``storage.models.OutboxMessage``):
 

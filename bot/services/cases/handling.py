@@ -29,6 +29,7 @@ from bot.services.lifecycle import (
     apply,
     is_meaningful,
 )
+from bot.services.notification_messages import district_critical_returned
 from bot.services.routing import UNKNOWN
 from storage import cases as store
 from storage.enums import CaseKind, Channel
@@ -303,16 +304,26 @@ class CaseHandling(CaseTx):
             await store.cancel_timers(s, case.id, None, now=now)
             await self._schedule_ack(s, case, now)
             from_name = self.unit_name(from_unit)
+            pings: list[tuple[list[str], Callable[[CaseView], str]]] = [
+                (
+                    [self.district.dispatcher],
+                    lambda v: nt.desk_returned(v, from_name, reason_, urgent=critical),
+                )
+            ]
+            if critical:
+                # Danger now has no unit acting on it until the desk re-dispatches it:
+                # the district is told at once too, never after the desk's hour (pf30 #1).
+                pings.append(
+                    (
+                        self._district_watch(),
+                        lambda v: district_critical_returned(v, from_name, reason_, self.tz),
+                    )
+                )
             await self.publish_tx(
                 s,
                 case,
                 now,
-                pings=[
-                    (
-                        [self.district.dispatcher],
-                        lambda v: nt.desk_returned(v, from_name, reason_, urgent=critical),
-                    )
-                ],
+                pings=pings,
                 reporter_text=None
                 if critical
                 else await self.for_reporter(s, case, nt.reporter_returned),
@@ -320,6 +331,12 @@ class CaseHandling(CaseTx):
                 new_card_units=[self.district.dispatcher],
             )
             return self.view_for(case, actor, now)
+
+    def _district_watch(self) -> list[str]:
+        """The units that watch a danger-now case returned to the desk: the supervision
+        centre and the district office (the desk itself gets its own 【紧急退单】)."""
+        units = (self.district.supervision, self.district.leadership)
+        return [u for u in dict.fromkeys(units) if u != self.district.dispatcher]
 
     async def dispatch(
         self,

@@ -143,10 +143,12 @@ class CasePermissions:
         """Whether ``person`` sees the reporter's name, phone and place unmasked.
 
         The one rule for Telegram cards, the dashboard and its CSV export: the
-        reporter, the handling unit (the owner and every unit the case was
-        escalated to) and the dispatcher desk see them in full; everybody else
-        who may read the case (a territorial station, the other centres) sees
-        them masked. ``None`` is the system itself.
+        reporter, the owning unit (who calls the reporter back) and the dispatcher
+        desk see them in full; everybody else who may read the case sees them
+        masked (``138****5678``, :func:`nlp.mask_sensitive` in the text, as Open311's
+        public list): a territorial station, the other centres, and the units the
+        case was escalated to, who supervise the owner and do not call the reporter
+        (trial finding #11). ``None`` is the system itself.
         """
         if person is None:
             return True
@@ -154,9 +156,7 @@ class CasePermissions:
             return True
         if person.role not in HANDLER_ROLES or not person.active:
             return False
-        return person.unit_id == self.district.dispatcher or person.unit_id in (
-            self.responsible_units(case)
-        )
+        return person.unit_id in (self.district.dispatcher, case.owning_unit_id)
 
     def sees_disclosure(self, person: Person | None, case: Case) -> bool:
         """Whether ``person`` reads a self-harm disclosure in full (trial 29 P14).
