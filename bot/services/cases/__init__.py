@@ -119,6 +119,7 @@ from bot.services.cases.model import (
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
 from bot.services.cases.staff_notes import CaseStaffNotes
+from bot.services.cases.timeline import CaseTimeline
 from bot.services.cases.warning_intake import CaseWarningIntake
 
 __all__ = [
@@ -159,6 +160,7 @@ class CaseService(
     CaseReporterActs,
     CaseStaffNotes,
     CaseDigest,
+    CaseTimeline,
 ):
     """Domain services for cases. One instance per process; safe to share.
 
