@@ -256,6 +256,34 @@ class BotKit:
         return (await backlog(self.db, self.clock)).count
 
 
+async def escalated(
+    kit: BotKit, case: Case, owner_id: int, chief_id: int, chief_name: str
+) -> tuple[Case, Person, FakeUser]:
+    """The owning unit's person with Telegram id ``owner_id`` 上报s ``case`` (the
+    service's act); a chief ``chief_id`` is bound to the unit it went up to, and the
+    outbox is delivered. The case as it is then, the owner's person and that chief."""
+    owner = await kit.person(owner_id)
+    assert owner is not None
+    await kit.runtime.cases.escalate(case.id, owner.id)
+    after = await kit.case(case.id)
+    upper = after.escalated_to_unit_id
+    assert upper is not None and upper not in (case.owning_unit_id, kit.district.dispatcher)
+    chief = kit.user(chief_id, chief_name)
+    await kit.bind(chief, upper, Role.CHIEF)
+    await kit.delivered()
+    return after, owner, chief
+
+
+async def note_on_card(
+    kit: BotKit, user: FakeUser, card: ChatMessage, number: str, note: str
+) -> ChatMessage:
+    """``user`` replies ``note`` to the card (or a notice) of case ``number``: a 办理记录.
+    The bot's answer, which names the case and says the note was kept (已记入)."""
+    kept = await kit.answer(user, user.send_text(note, reply_to=card.message_id), number)
+    assert "已记入" in kept.content, kept.content
+    return kept
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     db: Database, district: District, env: Mapping[str, str] | None = None
