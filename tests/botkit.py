@@ -256,6 +256,12 @@ class BotKit:
         return (await backlog(self.db, self.clock)).count
 
 
+def said_since(user: FakeUser, action: UserAction) -> list[str]:
+    """The bot's messages in ``user``'s chat after ``action``."""
+    after = action.message_id or 0
+    return [m.content for m in user.transcript() if m.from_bot and m.message_id > after]
+
+
 async def escalated(
     kit: BotKit, case: Case, owner_id: int, chief_id: int, chief_name: str
 ) -> tuple[Case, Person, FakeUser]:

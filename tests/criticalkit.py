@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.fakeapi import ChatMessage, FakeUser
+from bot.fakeapi import ChatMessage, FakeUser, UserAction
 from storage.enums import Role
 from storage.models import Case
 from tests.botkit import WAIT, BotKit
@@ -60,6 +60,15 @@ async def critical_case_at_police(
     number = case.number or ""
     card = await police.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
     return PoliceCase(case, card)
+
+
+async def filed_without_place(kit: BotKit, citizen: FakeUser, text: str) -> UserAction:
+    """``citizen`` writes of danger now (``text``), is asked where it is (所在的地点) and
+    skips the step: the case is filed (已登记). The message ``citizen`` sent."""
+    action = citizen.send_text(text)
+    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=action)
+    await kit.say(citizen, "跳过", "已登记")
+    return action
 
 
 #: A 退单 reason that may return a danger-now case (what was verified: trial 29 #7).
