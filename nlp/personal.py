@@ -37,7 +37,7 @@ from typing import Any
 
 from nlp.segment import tokenizer
 
-__all__ = ["SOMEONE", "mask_flat_numbers", "mask_person_names"]
+__all__ = ["NAME_FLAGS", "SOMEONE", "mask_flat_numbers", "mask_person_names", "pos_tagger"]
 
 #: What stands for a person's name.
 SOMEONE = "某某"
@@ -55,7 +55,8 @@ _END = (
 _INTRODUCED = re.compile(rf"(?P<intro>{_SURE}|{_MAYBE})(?P<name>{_HAN}{{2,4}}?){_END}")
 #: 她姓赵, 他姓李 (one or two characters of surname: 欧阳).
 _SURNAME = re.compile(rf"(?<=[她他我您人主长]姓)(?!名){_HAN}")
-_NAME_FLAGS = ("nr", "nrfg", "nrt")
+#: The tags jieba gives person names (``nr``; ``nrfg``, ``nrt`` for some).
+NAME_FLAGS = ("nr", "nrfg", "nrt")
 _NUMERAL = r"[0-9０-９一二三四五六七八九十百零〇两]"
 #: A number after a building or unit part: 十二栋502, 3单元1202, 5号楼302, 8幢2-301.
 _FLAT = re.compile(
@@ -66,7 +67,8 @@ _LOCK = threading.Lock()
 _TAGGER: Any = None
 
 
-def _tagger() -> Any:
+def pos_tagger() -> Any:
+    """jieba's part-of-speech tagger over the district's dictionary, built once (thread-safe)."""
     global _TAGGER
     if _TAGGER is None:
         with _LOCK:
@@ -78,13 +80,13 @@ def _tagger() -> Any:
 
 
 def _tags(text: str) -> list[tuple[str, str]]:
-    return [(pair.word, pair.flag) for pair in _tagger().cut(text)]
+    return [(pair.word, pair.flag) for pair in pos_tagger().cut(text)]
 
 
 def _reads_as_name(words: str) -> bool:
     """Whether the tagger reads the start of ``words`` as a person's name."""
     tags = _tags(words)
-    return bool(tags) and tags[0][1] in _NAME_FLAGS
+    return bool(tags) and tags[0][1] in NAME_FLAGS
 
 
 @lru_cache(maxsize=4096)

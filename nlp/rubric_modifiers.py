@@ -60,6 +60,7 @@ from nlp.clauses import negated_at
 from nlp.family_index import any_in, found_in, trie_pattern
 from nlp.headcount import head_counts
 from nlp.rubric import LEVELS, Family, Rubric, RubricError
+from nlp.rubric_parse import _words as _rubric_words
 
 
 class Told(Protocol):
@@ -119,11 +120,8 @@ _LOCK = threading.Lock()
 
 
 def _words(value: Any, source: str, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
-        raise RubricError(f"{source}: [modifiers.{key}] must be a list of non-empty strings")
-    return tuple(w.strip() for w in value)
+    """A ``[modifiers]`` list, validated as :mod:`nlp.rubric_parse` validates every list."""
+    return _rubric_words(value, source, f"modifiers.{key}")
 
 
 def modifier_lists(rub: Rubric) -> ModifierLists:

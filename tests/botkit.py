@@ -5,7 +5,8 @@ A :class:`BotKit` runs the application built by :func:`bot.runtime.telegram_app.
 :class:`~bot.runtime.delivery.DeliveryWorker` delivering the outbox into the fake, with
 a :class:`~bot.services.clock.FakeClock`. Tests act as users through the fake
 (``FakeUser.send_text``, ``press`` …) and wait for the bot's answers with
-``wait_for_message(..., since=action)`` — no sleeps.
+``wait_for_message(..., since=action)`` — no sleeps. Scenarios of danger now built on
+it (a critical case at the police, at the desk) are in :mod:`tests.criticalkit`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from storage.db import Database
 from storage.enums import Role
 from storage.models import Case, CaseEvent, OutboxMessage, Person
 from tests.dbtemplate import copy_sqlite_template
-from tests.emergencykit import calls
 from tests.factories import suite_now
 
 TOKEN = "123456789:TEST-minqing-bot"
@@ -256,120 +256,38 @@ class BotKit:
         return (await backlog(self.db, self.clock)).count
 
 
-#: Danger now that the police own (a knife, people hurt): a critical case at once.
-KNIFE = "小区里有人拿刀在砍人，已有人受伤"
+def said_since(user: FakeUser, action: UserAction) -> list[str]:
+    """The bot's messages in ``user``'s chat after ``action``."""
+    after = action.message_id or 0
+    return [m.content for m in user.transcript() if m.from_bot and m.message_id > after]
 
 
-@dataclass(frozen=True)
-class PoliceCase:
-    """A citizen's report of danger now, filed as a critical case owned by the police.
-
-    Attributes:
-        case: the case as filed.
-        card: the police chief's card of it, with its buttons.
-    """
-
-    case: Case
-    card: ChatMessage
-
-    @property
-    def number(self) -> str:
-        """The case number."""
-        return self.case.number or ""
-
-
-async def police_chief(kit: BotKit, user_id: int, name: str = "公安站长") -> FakeUser:
-    """A chief bound to the police bureau's station."""
-    police = kit.user(user_id, name)
-    await kit.bind(police, "police", Role.CHIEF)
-    return police
+async def escalated(
+    kit: BotKit, case: Case, owner_id: int, chief_id: int, chief_name: str
+) -> tuple[Case, Person, FakeUser]:
+    """The owning unit's person with Telegram id ``owner_id`` 上报s ``case`` (the
+    service's act); a chief ``chief_id`` is bound to the unit it went up to, and the
+    outbox is delivered. The case as it is then, the owner's person and that chief."""
+    owner = await kit.person(owner_id)
+    assert owner is not None
+    await kit.runtime.cases.escalate(case.id, owner.id)
+    after = await kit.case(case.id)
+    upper = after.escalated_to_unit_id
+    assert upper is not None and upper not in (case.owning_unit_id, kit.district.dispatcher)
+    chief = kit.user(chief_id, chief_name)
+    await kit.bind(chief, upper, Role.CHIEF)
+    await kit.delivered()
+    return after, owner, chief
 
 
-async def critical_case_at_police(
-    kit: BotKit, citizen: FakeUser, police: FakeUser, text: str = KNIFE
-) -> PoliceCase:
-    """``citizen`` reports danger now (``text``) and skips the step that asks where and
-    a phone; the case it filed is critical and the police's, and ``police`` (a chief
-    bound there, :func:`police_chief`) has its card with the buttons.
-
-    Units bound before the call get their copies as usual (the desk, the centres).
-    """
-    before = len(await kit.cases())
-    await kit.say(citizen, text, calls("110"))
-    await citizen.wait_for_message(lambda m: "紧急情况已记录" in m.content, WAIT)
-    await kit.say(citizen, "跳过", lambda m: "跳过" not in m.content)
-    cases = await kit.cases()
-    assert len(cases) == before + 1
-    case = cases[-1]
-    assert case.severity == "critical" and case.owning_unit_id == "police"
-    number = case.number or ""
-    card = await police.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
-    return PoliceCase(case, card)
-
-
-#: A 退单 reason that may return a danger-now case (what was verified: trial 29 #7).
-RETURN_REASON = "已到现场核实，无人员被困，应由分派台重新派单"
-#: The police chief who returns the case in :func:`critical_case_at_desk`.
-RETURNING_POLICE = 2999
-
-
-async def critical_case_at_desk(
-    kit: BotKit, citizen: FakeUser, text: str = "救命啊，快来人啊"
-) -> Case:
-    """A danger-now case back at the dispatcher desk, the one way one gets there.
-
-    ``citizen`` cries for help (the police's at once: danger now never waits at the
-    desk, trial 29 #2), then a police chief returns it with a real reason (trial 29
-    #7): the desk owns it with the danger's deadlines. The case as it is then.
-    """
-    await police_chief(kit, RETURNING_POLICE)
-    await kit.answer(citizen, citizen.send_text(text), "已登记")
-    case = (await kit.cases())[-1]
-    assert case.severity == "critical" and case.owning_unit_id == "police"
-    chief = await kit.person(RETURNING_POLICE)
-    assert chief is not None
-    await kit.runtime.cases.return_case(case.id, chief.id, RETURN_REASON)
-    returned = await kit.case(case.id)
-    assert returned.owning_unit_id == kit.district.dispatcher
-    return returned
-
-
-def sent_to(receipt: ChatMessage) -> str:
-    """The 同时报送 line of a warning's receipt: the units it reached besides the owner."""
-    return next(line for line in receipt.content.splitlines() if line.startswith("同时报送"))
-
-
-async def receipt_names_everyone(kit: BotKit, receipt: ChatMessage, case: Case) -> list[str]:
-    """Check that ``receipt``'s 同时报送 line names every unit ``case`` was sent to at filing
-    (its ``registered`` event's ``notify``); those units.
-    """
-    notified = list((await kit.registered(case.id))["notify"])
-    line = sent_to(receipt)
-    for unit in notified:
-        assert kit.district.units[unit].name in line, (unit, line)
-    return notified
-
-
-async def critical_warning_copied_to_police(
-    kit: BotKit, officer: FakeUser, police: FakeUser, text: str
-) -> tuple[Case, ChatMessage]:
-    """``officer`` (bound to 东城) warns of danger now (``text``) with /warn.
-
-    The warning is critical and stays with the officer's station; the police's station
-    is among the units told and named on the receipt, and ``police`` (a chief bound
-    there, :func:`police_chief`) gets a copy for reading, without buttons. The case and
-    the receipt.
-    """
-    receipt = await kit.say(officer, f"/warn {text}", "预警已报送")
-    (case,) = await kit.cases()
-    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
-    notified = await receipt_names_everyone(kit, receipt, case)
-    police_station = kit.district.bureaus["police"].station_id
-    assert police_station in notified
-    assert kit.district.units[police_station].name in sent_to(receipt)
-    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
-    assert not card.buttons  # a copy, for reading: the officer's station acts
-    return case, receipt
+async def note_on_card(
+    kit: BotKit, user: FakeUser, card: ChatMessage, number: str, note: str
+) -> ChatMessage:
+    """``user`` replies ``note`` to the card (or a notice) of case ``number``: a 办理记录.
+    The bot's answer, which names the case and says the note was kept (已记入)."""
+    kept = await kit.answer(user, user.send_text(note, reply_to=card.message_id), number)
+    assert "已记入" in kept.content, kept.content
+    return kept
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,8 @@ from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, critical_case_at_desk, running_bot, sqlite_bot
+from tests.botkit import WAIT, BotKit, running_bot, sqlite_bot
+from tests.criticalkit import critical_case_at_desk
 
 CITIZEN = 1001
 CHIEF = 2001

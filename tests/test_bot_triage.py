@@ -18,7 +18,8 @@ from config.district import District
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import CaseEvent
-from tests.botkit import BotKit, critical_case_at_desk, running_bot, sqlite_bot
+from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.criticalkit import critical_case_at_desk
 from tests.emergencykit import calls
 
 CITIZEN = 1001

@@ -24,7 +24,8 @@ from config.district import District
 from nlp.learn import Correction, held_out
 from storage.enums import Role
 from storage.models import RoutingCorrection
-from tests.botkit import WAIT, BotKit, critical_case_at_desk, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_desk
 from tests.dashkit import serve
 from tests.factories import make_person
 from tests.test_learn_e2e import learn

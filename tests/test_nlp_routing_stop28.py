@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.classify import classify
+from tests.routingkit import assert_reaches, assert_stays_out
 
 ROUTES = [
     # 检察院: supervision of a final civil judgment, of case-filing, of detention, of
@@ -89,8 +90,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("text", "bureau"), ROUTES)
 def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
-    got = classify(text)
-    assert got.bureau == bureau, (got.bureau, got.confidence, got.keywords)
+    assert_reaches(text, bureau)
 
 
 @pytest.mark.parametrize(
@@ -109,8 +109,7 @@ def test_the_matter_reaches_its_bureau(text: str, bureau: str) -> None:
     ],
 )
 def test_a_look_alike_stays_out(text: str, not_bureau: str) -> None:
-    got = classify(text)
-    assert got.bureau != not_bureau, (got.bureau, got.confidence, got.keywords)
+    assert_stays_out(text, not_bureau)
 
 
 def test_square_dancing_without_an_hour_keeps_its_earlier_owner() -> None:

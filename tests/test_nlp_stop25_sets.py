@@ -55,20 +55,44 @@ def assert_probe_holds(
     assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
 
 
-def assert_lines_and_small_talk_hold(tag: str) -> None:
-    """Set ``tag``'s 65 dangers now all get the emergency line with the right number, its 65
-    look-alikes none; its 80 pieces of small talk and 25 vague openings are all recognised and
-    none of its 100 requests is taken for either (the level a tuned set is kept at)."""
+def assert_warnings_hold(tag: str, exact: int, under: int, over: int | None = None) -> None:
+    """Set ``tag``'s 100 warnings (30 critical): every critical one rated critical, at least
+    ``exact`` rated exactly, at most ``under`` under-rated and (given) ``over`` over-rated."""
+    rows = _rows(DATA / f"blind13{tag}_warnings.tsv")
+    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
+    critical = [g for g, want in got if want == "critical"]
+    assert len(rows) == 100 and len(critical) == 30
+    assert all(g == "critical" for g in critical)
+    assert sum(g == want for g, want in got) >= exact
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= under
+    if over is not None:
+        assert sum(RANK[g] > RANK[want] for g, want in got) <= over
+
+
+def assert_lines_hold(
+    tag: str, *, lines: int = 65, right: int | None = 65, false_alarms: int = 0
+) -> None:
+    """Of set ``tag``'s 65 dangers now at least ``lines`` get the emergency line (and, given,
+    exactly ``right`` of them with the right number); at most ``false_alarms`` of its 65
+    look-alikes get one."""
     em = _rows(DATA / f"blind13{tag}_emergencies.tsv")
     danger = [r for r in em if r["danger"] == "1"]
     harmless = [r for r in em if r["danger"] == "0"]
     assert len(danger) == 65 and len(harmless) == 65
     found = [(detect(r["text"]), r) for r in danger]
-    right = sum(
-        f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
-    )
-    assert right == 65
-    assert sum(detect(r["text"]) is not None for r in harmless) == 0
+    assert sum(f is not None for f, _ in found) >= lines
+    if right is not None:
+        assert right == sum(
+            f is not None and bool(set(r["service"].split("+")) & set(f.services)) for f, r in found
+        )
+    assert sum(detect(r["text"]) is not None for r in harmless) <= false_alarms
+
+
+def assert_lines_and_small_talk_hold(tag: str) -> None:
+    """Set ``tag``'s 65 dangers now all get the emergency line with the right number, its 65
+    look-alikes none; its 80 pieces of small talk and 25 vague openings are all recognised and
+    none of its 100 requests is taken for either (the level a tuned set is kept at)."""
+    assert_lines_hold(tag)
     nr = _rows(DATA / f"blind13{tag}_nonrequests.tsv")
     talk = [classify_intent(r["text"]) in SMALL for r in nr if r["kind"] in SMALL]
     assert len(talk) == 80 and sum(talk) == 80

@@ -25,7 +25,7 @@ import pytest
 from nlp.classify import classify
 from nlp.emergency import detect
 from nlp.intent import classify_intent
-from tests.test_nlp_stop25_sets import DATA, RANK, _rows, assert_lines_and_small_talk_hold
+from tests.test_nlp_stop25_sets import assert_lines_and_small_talk_hold, assert_warnings_hold
 
 
 def _line(text: str) -> tuple[str, ...]:
@@ -144,14 +144,7 @@ def test_set_n_warnings_stay_where_they_were_tuned() -> None:
     """Set n's 100 warnings (30 critical). Unseen on main 7015324: critical 28/30, exact 0.90,
     under-rated 3, over-rated 7. In-sample since branch i13dd: critical 30/30, exact 0.92,
     under-rated 1, over-rated 7."""
-    rows = _rows(DATA / "blind13n_warnings.tsv")
-    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
-    critical = [g for g, want in got if want == "critical"]
-    assert len(rows) == 100 and len(critical) == 30
-    assert all(g == "critical" for g in critical)
-    assert sum(g == want for g, want in got) >= 92
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 1
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 7
+    assert_warnings_hold("n", exact=92, under=1, over=7)
 
 
 def test_set_n_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:

@@ -25,27 +25,15 @@ import pytest
 
 from nlp.classify import classify
 from nlp.emergency import detect
-from tests.test_nlp_stop25_sets import DATA, RANK, _rows
+from tests.test_nlp_stop25_sets import assert_lines_hold, assert_warnings_hold
 
 
 def test_set_p_warnings_stay_where_they_were_tuned() -> None:
-    rows = _rows(DATA / "blind13p_warnings.tsv")
-    got = [(classify(r["text"]).severity, r["severity"]) for r in rows]
-    critical = [g for g, want in got if want == "critical"]
-    assert len(rows) == 100 and len(critical) == 30
-    assert all(g == "critical" for g in critical)
-    assert sum(g == want for g, want in got) >= 90
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= 6
+    assert_warnings_hold("p", exact=90, under=6)
 
 
 def test_set_p_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
-    em = _rows(DATA / "blind13p_emergencies.tsv")
-    danger = [r for r in em if r["danger"] == "1"]
-    harmless = [r for r in em if r["danger"] == "0"]
-    assert len(danger) == 65 and len(harmless) == 65
-    found = [(detect(r["text"]), r) for r in danger]
-    assert sum(f is not None for f, _ in found) >= 63
-    assert sum(detect(r["text"]) is not None for r in harmless) <= 1
+    assert_lines_hold("p", lines=63, right=None, false_alarms=1)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ import pytest
 from bot.fakeapi.sandbox import SandboxState, advance_and_fire
 from bot.runtime.scheduler import Scheduler
 from config.district import District
-from tests.botkit import BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.botkit import BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_police, police_chief
 
 
 @pytest.fixture

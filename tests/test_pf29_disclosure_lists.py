@@ -15,7 +15,7 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, escalated, note_on_card, sqlite_bot
 from tests.dashkit import serve
 
 ABUSE = "我老公天天喝酒打我，昨天把我打得鼻青脸肿，我住和平社区3栋，不敢回家"
@@ -44,17 +44,8 @@ async def test_pending_and_timeline_of_an_escalated_disclosure(kit: BotKit) -> N
     card = await police.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
     assert "鼻青脸肿" in card.content
     # The owning chief writes a 办理记录 on the card, then 上报 (service: the chief's act).
-    kept = await kit.answer(police, police.send_text(NOTE, reply_to=card.message_id), number)
-    assert "已记入" in kept.content
-    owner = await kit.person(2991)
-    assert owner is not None
-    await kit.runtime.cases.escalate(case.id, owner.id)
-    case = await kit.case(case.id)
-    upper = case.escalated_to_unit_id
-    assert upper is not None and upper not in ("police", kit.district.dispatcher)
-    chief = kit.user(2992, "上级站长")
-    await kit.bind(chief, upper, Role.CHIEF)
-    await kit.delivered()
+    await note_on_card(kit, police, card, number, NOTE)
+    case, owner, chief = await escalated(kit, case, 2991, 2992, "上级站长")
 
     # /pending: the escalation chief's list names the case but not the words.
     listing = await kit.say(chief, "/pending", number)

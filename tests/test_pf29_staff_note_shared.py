@@ -15,7 +15,7 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, escalated, note_on_card, sqlite_bot
 from tests.test_trial_defects import file_request
 
 WAGES = "单位不给交社保，已经两年了，老板说我是临时工"
@@ -37,18 +37,11 @@ async def test_a_note_reaches_the_escalation_chief_not_the_citizen(kit: BotKit) 
     case = await file_request(kit, citizen, WAGES)
     assert case.owning_unit_id == "labor"
     number = case.number or ""
-    owner = await kit.person(2971)
-    assert owner is not None
-    await kit.runtime.cases.escalate(case.id, owner.id)
-    upper = (await kit.case(case.id)).escalated_to_unit_id
-    assert upper is not None and upper != "labor"
-    supervisor = kit.user(2974, "督办中心主任")
-    await kit.bind(supervisor, upper, Role.CHIEF)
-    await kit.delivered()
+    _, _, supervisor = await escalated(kit, case, 2971, 2974, "督办中心主任")
     card = await chief.wait_for_message(lambda m: number in m.content and bool(m.buttons), WAIT)
 
-    kept = await kit.answer(chief, chief.send_text(NOTE, reply_to=card.message_id), number)
-    assert "已记入" in kept.content and "其他单位" in kept.content
+    kept = await note_on_card(kit, chief, card, number, NOTE)
+    assert "其他单位" in kept.content
     await kit.delivered()
     for holder in (supervisor, colleague):
         told = await holder.wait_for_message(lambda m: m.content.startswith("【办理记录】"), WAIT)
@@ -60,10 +53,7 @@ async def test_a_note_reaches_the_escalation_chief_not_the_citizen(kit: BotKit) 
     assert (await kit.events(case.id))[-1] == "staff_note"
     # The notice names the case: a reply to it is a note on that case too.
     told = await supervisor.wait_for_message(lambda m: m.content.startswith("【办理记录】"), WAIT)
-    again = await kit.answer(
-        supervisor, supervisor.send_text("请本周内反馈补缴凭证", reply_to=told.message_id), number
-    )
-    assert "已记入" in again.content
+    await note_on_card(kit, supervisor, told, number, "请本周内反馈补缴凭证")
     await kit.delivered()
     back = await chief.wait_for_message(lambda m: "请本周内反馈补缴凭证" in m.content, WAIT)
     assert back.content.startswith("【办理记录】") and number in back.content

@@ -13,7 +13,8 @@ import pytest
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import RETURNING_POLICE, WAIT, BotKit, critical_case_at_desk, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import RETURNING_POLICE, critical_case_at_desk
 
 CITIZEN = 2411
 DESK = 2413

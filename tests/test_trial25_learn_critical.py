@@ -16,7 +16,8 @@ from sqlalchemy import select
 from config.district import District
 from storage.enums import Role
 from storage.models import RoutingCorrection
-from tests.botkit import WAIT, BotKit, critical_case_at_desk, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_desk
 from tests.test_learn_e2e import learn
 
 CITIZEN = 2541

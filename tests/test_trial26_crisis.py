@@ -15,11 +15,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import FakeUser, UserAction
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
 
 CITIZEN = 2621
 POLICE = 2622
@@ -33,12 +32,6 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
     """The bot on a fresh SQLite database."""
     async with sqlite_bot(sqlite_url, district) as k:
         yield k
-
-
-def _said_since(user: FakeUser, action: UserAction) -> list[str]:
-    """The bot's messages in ``user``'s chat after ``action``."""
-    after = action.message_id or 0
-    return [m.content for m in user.transcript() if m.from_bot and m.message_id > after]
 
 
 async def _crisis(kit: BotKit) -> int:
@@ -67,7 +60,7 @@ async def test_what_a_person_in_crisis_writes_next_reaches_their_helpers(
     answer = await citizen.wait_for_message(lambda m: "转给" in m.content, WAIT, since=action)
     assert "您不是一个人" in answer.content and "12356" in answer.content
     await kit.delivered()
-    said = _said_since(citizen, action)
+    said = said_since(citizen, action)
     assert not any("部门" in m or "请选择" in m for m in said), said
     assert kit.fake.reply_keyboard(CITIZEN) is None  # the 📍/跳过 keyboard went (T6)
 
@@ -96,7 +89,7 @@ async def test_a_person_in_crisis_is_not_told_of_deadlines_or_supervision(kit: B
     assert case.escalation_level >= 1  # the units' side went on as before
     await supervisor.wait_for_message(lambda m: "上报督办" in m.content, WAIT)
 
-    told = _said_since(citizen, mark)
+    told = said_since(citizen, mark)
     assert not any("督办" in m or "超期" in m or "时限" in m for m in told), told
     status = await kit.say(citizen, "/status", case.number or "")
     for word in ("已超期", "督办", "时限"):

@@ -14,7 +14,8 @@ from datetime import timedelta
 import pytest
 
 from config.district import District
-from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import KNIFE
 
 CITIZEN = 2621
 QUESTION = "请问学校那个事情现在怎么样了"

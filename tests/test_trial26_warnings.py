@@ -14,13 +14,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import (
-    WAIT,
-    BotKit,
-    critical_warning_copied_to_police,
-    police_chief,
-    sqlite_bot,
-)
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import critical_warning_copied_to_police, police_chief
 
 OFFICER = 2611
 POLICE = 2612

@@ -17,14 +17,12 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import (
-    WAIT,
-    BotKit,
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import (
     critical_warning_copied_to_police,
     police_chief,
     receipt_names_everyone,
     sent_to,
-    sqlite_bot,
 )
 
 OFFICER = 2701

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import FakeUser, UserAction
+from bot.fakeapi import FakeUser
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
 
 CITIZEN = 2731
 POLICE = 2732
@@ -28,11 +28,6 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
     """The bot on a fresh SQLite database."""
     async with sqlite_bot(sqlite_url, district) as k:
         yield k
-
-
-def _said_since(user: FakeUser, action: UserAction) -> list[str]:
-    after = action.message_id or 0
-    return [m.content for m in user.transcript() if m.from_bot and m.message_id > after]
 
 
 async def _danger(kit: BotKit, text: str) -> tuple[FakeUser, FakeUser, int]:
@@ -52,7 +47,7 @@ async def test_a_further_self_harm_message_joins_the_open_case(kit: BotKit) -> N
     action = citizen.send_text(more)
     await citizen.wait_for_message(lambda m: "转给" in m.content, WAIT, since=action)
     await kit.delivered()
-    said = _said_since(citizen, action)
+    said = said_since(citizen, action)
     assert any("12356" in m for m in said), said
     assert not any("所在的地点" in m for m in said), said  # not asked again as if new
     assert [c.id for c in await kit.cases()] == [case_id]
@@ -67,7 +62,7 @@ async def test_a_fire_reporters_update_joins_the_open_fire_case(kit: BotKit) -> 
     action = citizen.send_text(update)
     await citizen.wait_for_message(lambda m: "补充说明已加入" in m.content, WAIT, since=action)
     await kit.delivered()
-    said = _said_since(citizen, action)
+    said = said_since(citizen, action)
     assert not any("部门" in m and "我不能确定" in m for m in said), said
     assert [c.id for c in await kit.cases()] == [case_id]
     assert (await kit.events(case_id)).count("note_added") == 1

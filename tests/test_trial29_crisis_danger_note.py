@@ -19,7 +19,8 @@ import pytest
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
+from tests.criticalkit import filed_without_place
 
 CITIZEN = 2941
 POLICE = 2942
@@ -41,9 +42,7 @@ async def test_where_a_person_in_crisis_is_reaches_the_police_on_their_case(kit:
     desk = kit.user(DESK, "分派员")
     await kit.bind(desk, kit.district.dispatcher, Role.STAFF)
     citizen = kit.user(CITIZEN, "小周")
-    first = citizen.send_text(FIRST)
-    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=first)
-    await kit.say(citizen, "跳过", "已登记")
+    await filed_without_place(kit, citizen, FIRST)
     (case,) = await kit.cases()
     assert case.bureau == "police"
 
@@ -64,8 +63,7 @@ async def test_where_a_person_in_crisis_is_reaches_the_police_on_their_case(kit:
         kit.clock.advance(timedelta(minutes=30))
         await scheduler.run_due()
     await kit.delivered()
-    after = mark.message_id or 0
-    told = [m.content for m in citizen.transcript() if m.from_bot and m.message_id > after]
+    told = said_since(citizen, mark)
     for word in ("督办", "超期", "时限", "分派承办单位", "编号 MQ"):
         assert not any(word in m for m in told), (word, told)
     status = await kit.say(citizen, "/status", only.number or "")
@@ -77,9 +75,7 @@ async def test_a_fire_from_a_person_in_crisis_is_its_own_case(kit: BotKit) -> No
     police = kit.user(POLICE, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
     citizen = kit.user(CITIZEN, "小周")
-    first = citizen.send_text(FIRST)
-    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=first)
-    await kit.say(citizen, "跳过", "已登记")
+    await filed_without_place(kit, citizen, FIRST)
     await kit.answer(citizen, citizen.send_text("隔壁着火了，烟很大"), "119")
     await kit.delivered()
     cases = await kit.cases()

@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
+from bot.fakeapi import FakeUser
 from config.district import District
 from storage.enums import Role
 from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
+from tests.criticalkit import filed_without_place
 
 CITIZEN = 2951
 POLICE = 2952
@@ -34,17 +36,22 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
         yield k
 
 
-async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health(
-    kit: BotKit,
-) -> None:
+async def _in_crisis(kit: BotKit) -> tuple[FakeUser, FakeUser, FakeUser]:
+    """Chiefs of the police and the health bureau's station are bound; a citizen writes
+    :data:`FIRST` and skips the place step. The police, the health chief, the citizen."""
     police = kit.user(POLICE, "公安站")
     await kit.bind(police, "police", Role.CHIEF)
     health = kit.user(HEALTH, "卫生站")
     await kit.bind(health, kit.district.bureaus["health"].station_id, Role.CHIEF)
     citizen = kit.user(CITIZEN, "小林")
-    first = citizen.send_text(FIRST)
-    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=first)
-    await kit.say(citizen, "跳过", "已登记")
+    await filed_without_place(kit, citizen, FIRST)
+    return police, health, citizen
+
+
+async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health(
+    kit: BotKit,
+) -> None:
+    police, health, citizen = await _in_crisis(kit)
     (case,) = await kit.cases()
     assert case.bureau == "police"
 
@@ -53,8 +60,7 @@ async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health
     await kit.delivered()
 
     # The writer: the 120 line first, then the human answer — nothing else in between.
-    after = mark.message_id or 0
-    told = [m.content for m in citizen.transcript() if m.from_bot and m.message_id > after]
+    told = said_since(citizen, mark)
     assert len(told) == 2, told
     line, care = told
     assert "请立即拨打 120" in line, line
@@ -94,19 +100,11 @@ async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health
 
 async def test_thanks_on_a_self_harm_case_stays_a_plain_note(kit: BotKit) -> None:
     """谢谢 is no danger: the stock caring reply, a plain 补充说明, no copy to 卫生局."""
-    police = kit.user(POLICE, "公安站")
-    await kit.bind(police, "police", Role.CHIEF)
-    health = kit.user(HEALTH, "卫生站")
-    await kit.bind(health, kit.district.bureaus["health"].station_id, Role.CHIEF)
-    citizen = kit.user(CITIZEN, "小林")
-    first = citizen.send_text(FIRST)
-    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=first)
-    await kit.say(citizen, "跳过", "已登记")
+    police, health, citizen = await _in_crisis(kit)
     mark = citizen.send_text("谢谢")
     await citizen.wait_for_message(lambda m: "您不是一个人" in m.content, WAIT, since=mark)
     await kit.delivered()
-    after = mark.message_id or 0
-    told = [m.content for m in citizen.transcript() if m.from_bot and m.message_id > after]
+    told = said_since(citizen, mark)
     assert not any("请立即拨打 120" in m for m in told), told
     await police.wait_for_message(lambda m: "群众补充说明" in m.content, WAIT)
     assert not any("【紧急补充】" in m.content for m in police.transcript())

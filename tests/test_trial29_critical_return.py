@@ -17,7 +17,8 @@ import pytest
 from bot.services.cases.model import CRITICAL_RETURN_REASON_HELP
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_police, police_chief
 
 CITIZEN = 2951
 POLICE = 2952

@@ -17,7 +17,8 @@ import pytest
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import police_chief
 from tests.test_trial_defects import file_request
 
 KNIFE = "楼道里有人正拿刀追着砍人，快来"

@@ -15,7 +15,8 @@ import pytest
 
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_police, police_chief
 from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 

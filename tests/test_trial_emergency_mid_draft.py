@@ -15,7 +15,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import KNIFE
 from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT
 

@@ -9,7 +9,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import KNIFE, BotKit, sqlite_bot
+from tests.botkit import BotKit, sqlite_bot
+from tests.criticalkit import KNIFE
 from tests.emergencykit import calls
 
 OFFICER = 3101

@@ -13,7 +13,8 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.botkit import BotKit, sqlite_bot
+from tests.criticalkit import critical_case_at_police, police_chief
 from tests.test_trial_defects import file_request
 
 CITIZEN = 2631

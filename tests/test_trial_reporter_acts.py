@@ -22,7 +22,8 @@ import pytest
 from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import KNIFE, WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import KNIFE
 from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 

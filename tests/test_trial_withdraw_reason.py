@@ -18,7 +18,8 @@ from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import KNIFE, WAIT, BotKit, critical_case_at_police, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import KNIFE, critical_case_at_police, police_chief
 from tests.emergencykit import calls
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 

@@ -97,16 +97,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     out: Path = args.out or MODEL_PATH
     text = train(args.data).to_json()
-    if args.check:
+    return _write_or_check(out, text, args.check, "train", f"{text.count(chr(10)) - 5} n-grams")
+
+
+def _write_or_check(out: Path, text: str, check: bool, action: str, size: str) -> int:
+    """Write a trained model's ``text`` to ``out`` and say so (with its ``size``), or with
+    ``check`` write nothing and exit 1 if ``out`` differs from what ``triage <action>`` gives."""
+    if check:
         current = out.read_text(encoding="utf-8") if out.exists() else ""
         if current != text:
-            print(f"{out} differs from what `minqing triage train` gives", file=sys.stderr)
+            print(f"{out} differs from what `minqing triage {action}` gives", file=sys.stderr)
             return 1
         print(f"{out} is what training gives")
         return 0
     out.write_text(text, encoding="utf-8")
-    lines = text.count("\n") - 5
-    print(f"wrote {out} ({lines} n-grams)")
+    print(f"wrote {out} ({size})")
     return 0
 
 
@@ -160,16 +165,8 @@ def cmd_letters_train(args: argparse.Namespace) -> int:
 
     out: Path = args.out or LETTER_MODEL_PATH
     text = train_letters(args.data, args.eval).to_json()
-    if args.check:
-        current = out.read_text(encoding="utf-8") if out.exists() else ""
-        if current != text:
-            print(f"{out} differs from what `minqing triage letters-train` gives", file=sys.stderr)
-            return 1
-        print(f"{out} is what training gives")
-        return 0
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out} ({text.count(chr(10)) - 6} features)")
-    return 0
+    size = f"{text.count(chr(10)) - 6} features"
+    return _write_or_check(out, text, args.check, "letters-train", size)
 
 
 def _letter_row(name: str, f: dict[str, int]) -> str:

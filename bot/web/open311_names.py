@@ -28,10 +28,8 @@ dictionary knows as a common word.
 from __future__ import annotations
 
 import re
-import threading
-from typing import Any
 
-from nlp.segment import tokenizer
+from nlp.personal import NAME_FLAGS, pos_tagger
 
 __all__ = ["SURNAMES", "mask_bare_names", "mask_plates"]
 
@@ -152,7 +150,6 @@ _PLACE_NEXT = re.compile(
     r"^(?:小区|社区|花园|新村|公司|集团|医院|学校|小学|中学|大学|幼儿园|超市|商场|广场|大道|"
     r"市场|大厦|家园|工地|厂|路|街|村|镇|乡|县|区|市|省|山|河|湖|桥|楼|栋|号)"
 )
-_NAME_FLAGS = ("nr", "nrfg", "nrt")
 #: A surname character that ends an ordinary word with the one before it (允许医生,
 #: 如何, 提高, 感谢, 设施, 盖章, 分钟 …) starts no name there.
 _WORD_ENDS = frozenset(
@@ -237,20 +234,6 @@ _PLATE = re.compile(
     r"(?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])"
 )
 
-_LOCK = threading.Lock()
-_TAGGER: Any = None
-
-
-def _tagger() -> Any:
-    global _TAGGER
-    if _TAGGER is None:
-        with _LOCK:
-            if _TAGGER is None:
-                import jieba.posseg
-
-                _TAGGER = jieba.posseg.POSTokenizer(tokenizer())
-    return _TAGGER
-
 
 def mask_plates(text: str) -> str:
     """``text`` with every licence plate replaced by stars (one per character)."""
@@ -262,7 +245,7 @@ def mask_bare_names(text: str) -> str:
     if not text:
         return text
     out = _ADDRESSED.sub(_addressed, text)
-    tagger = _tagger()
+    tagger = pos_tagger()
     freq = tagger.tokenizer.FREQ
     words = [(pair.word, pair.flag) for pair in tagger.cut(out)]
     parts: list[str] = []
@@ -282,13 +265,13 @@ def mask_bare_names(text: str) -> str:
             parts.append(word[0] + "某")
             continue
         # The tagger may split a name it does not know: 王 / 秀英, 赵 / 桂兰.
-        if word in SURNAMES and flag in _NAME_FLAGS and i + 1 < len(words):
+        if word in SURNAMES and flag in NAME_FLAGS and i + 1 < len(words):
             given, given_flag = words[i + 1]
             after = out[at + len(given) :]
             if (
                 1 <= len(given) <= 2
                 and (word + given)[:2] not in _NOT_NAMES
-                and given_flag in (*_NAME_FLAGS, "ns")
+                and given_flag in (*NAME_FLAGS, "ns")
                 and (freq.get(given) or 0) <= _SPLIT_GIVEN_FREQ
                 and not given.endswith(_PLACE_END)
                 and not _PLACE_NEXT.match(after)
@@ -313,7 +296,7 @@ def _addressed(match: re.Match[str]) -> str:
 def _full_name(word: str, flag: str, freq: dict[str, int], rest: str) -> bool:
     """Whether a tagged word is a person's full name (see the module)."""
     return (
-        flag in _NAME_FLAGS
+        flag in NAME_FLAGS
         and 2 <= len(word) <= 3
         and word[0] in SURNAMES
         and "某" not in word

@@ -10,6 +10,15 @@ from handlers.texts.common import (
 )
 from storage.enums import Role
 
+__all__ = [
+    "ADMIN_ONLY",
+    "INVITE_USAGE",
+    "ROLE_WORDS",
+    "coverage_summary",
+    "invite_issued",
+]
+
+
 # --- administrators ---------------------------------------------------------------------------
 
 ROLE_WORDS: dict[str, Role] = {

@@ -38,6 +38,49 @@ from handlers.texts.common import (
 from handlers.texts.offices import bureau_lines
 from nlp import mask_sensitive
 
+__all__ = [
+    "ADD_TO_CASE_LABEL",
+    "BAD_PHONE",
+    "CHOOSE_COMMUNITY",
+    "COMMUNITY_SKIP",
+    "COMMUNITY_SKIPPED",
+    "DESCRIBE_PROMPT",
+    "DRAFT_IN_STEPS",
+    "EXTRA_ADDED",
+    "JUST_ASKING",
+    "LOCATION_AT_PHOTOS",
+    "LOCATION_SAVED",
+    "NEXT_PROBLEM_KEPT",
+    "NEXT_PROBLEM_LABEL",
+    "NO_DRAFT",
+    "PHOTOS_EXPECTED",
+    "STALE_DRAFT",
+    "TOO_MANY_PHOTOS",
+    "candidates",
+    "chosen_bureau",
+    "communities_markup",
+    "contact_keyboard",
+    "contact_prompt",
+    "desk_lines",
+    "extra_text_keyboard",
+    "extra_text_question",
+    "location_keyboard",
+    "location_prompt",
+    "office_lines",
+    "photo_received",
+    "photos_keyboard",
+    "photos_prompt",
+    "place_saved",
+    "proposal",
+    "proposal_markup",
+    "rooms_markup",
+    "rooms_text",
+    "submit_markup",
+    "submitted",
+    "which_answer",
+]
+
+
 # --- "which office?" ---------------------------------------------------------------------
 
 

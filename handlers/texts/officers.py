@@ -29,6 +29,37 @@ from handlers.texts.common import (
 from handlers.texts.offices import BACK_LABEL, W_BACK
 from handlers.texts.triage import lowered_line, why_line
 
+__all__ = [
+    "BAD_HEAD_COUNT",
+    "OLDER_PROPOSAL",
+    "PHONE_FOR_OFFICERS",
+    "PHONE_HINT",
+    "SEVERITY_ORDER",
+    "WARNING_DETAILS_DONE",
+    "WARNING_FILED_AT_ONCE",
+    "WARNING_NOT_AMENDABLE",
+    "WARN_BY_CITIZEN",
+    "WARN_BY_CITIZEN_FILED",
+    "WARN_CANCELLED",
+    "WARN_NEEDS_DESCRIPTION",
+    "WARN_NOT_ALLOWED",
+    "WARN_PROMPT",
+    "WARN_STEP_EXPECTS",
+    "head_count_prompt",
+    "phone_on_record",
+    "phone_saved",
+    "photo_kept_early",
+    "place_kept_prompt",
+    "place_keyboard",
+    "place_prompt",
+    "severity_markup",
+    "skip_keyboard",
+    "warning_filed",
+    "warning_markup",
+    "warning_proposal",
+]
+
+
 # --- information officers ---------------------------------------------------------------------
 
 WARN_PROMPT = "请描述预警情况：发生了什么、在哪里、涉及多少人、有多紧急。发送 /cancel 取消。"

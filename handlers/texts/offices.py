@@ -13,6 +13,18 @@ from telegram import InlineKeyboardMarkup
 from config.district import Bureau, District
 from handlers.texts.common import _inline
 
+__all__ = [
+    "BACK",
+    "BACK_LABEL",
+    "BUREAU",
+    "W_BACK",
+    "W_BUREAU",
+    "bureau_lines",
+    "bureaus_markup",
+    "bureaus_text",
+]
+
+
 #: ``ui:bur:<bureau>:<draft>`` a citizen chooses a bureau; ``ui:back:<draft>`` back to the proposal.
 BUREAU = "ui:bur"
 BACK = "ui:back"

@@ -13,6 +13,27 @@ from bot.services.cases import CaseView, TimelineEntry
 from bot.services.triage import is_self_harm
 from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
 
+__all__ = [
+    "FOLLOW_UP_COMMENT",
+    "FOLLOW_UP_COMMENT_UNSOLVED",
+    "FOLLOW_UP_NOTED",
+    "FOLLOW_UP_THANKS",
+    "MINE_FOR_OFFICERS",
+    "NO_CASES",
+    "NO_WARNINGS",
+    "PROGRESS_NEW_PROBLEM",
+    "case_summary",
+    "follow_up_answered",
+    "follow_up_comment",
+    "follow_up_late",
+    "follow_up_late_label",
+    "follow_up_pending",
+    "skip_markup",
+    "status_list",
+    "timeline_lines",
+]
+
+
 # --- /status, /mine ---------------------------------------------------------------------------
 
 

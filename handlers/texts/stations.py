@@ -21,6 +21,28 @@ from handlers.texts.common import (
     snippet,
 )
 
+__all__ = [
+    "ACTION_DONE",
+    "CHOOSE_BUREAU",
+    "CLOSURE_BY_LABEL",
+    "CLOSURE_PROMPT",
+    "FORGED_BUTTON",
+    "NOTE_ACTION_NAMES",
+    "NOTE_CANCELLED",
+    "NOTE_EXPECTED",
+    "NOT_HANDLER",
+    "NO_PENDING",
+    "choose_dispatch_target",
+    "closure_keyboard",
+    "note_abandoned",
+    "note_done",
+    "note_prompt",
+    "outdated_notice",
+    "pending_list",
+    "pending_markup",
+]
+
+
 # --- station chiefs and staff -----------------------------------------------------------------
 
 NOT_HANDLER = "只有已绑定单位的负责人（站长、主任）、工作人员可以查看待办案件。"

@@ -15,6 +15,25 @@ from bot.services import notifications as nt
 from bot.services.triage import REASON_HELP
 from handlers.texts.common import _inline
 
+__all__ = [
+    "EMPTY_REASON",
+    "LEVEL_TOO_LOW",
+    "VAGUE_QUESTION",
+    "WHICH_NEEDS_PROBLEM",
+    "WHICH_PROMPT",
+    "WHICH_USAGE",
+    "W_KEEP",
+    "keep_level_markup",
+    "level_kept",
+    "lower_reason_prompt",
+    "lowered_line",
+    "officer_emergency_line",
+    "small_talk",
+    "weak_reason",
+    "why_line",
+]
+
+
 #: ``ui:w:keep`` keep the rubric's level instead of lowering it.
 W_KEEP = "ui:w:keep"
 

@@ -118,7 +118,9 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
+from bot.services.cases.returns import CaseReturns
 from bot.services.cases.staff_notes import CaseStaffNotes
+from bot.services.cases.timeline import CaseTimeline
 from bot.services.cases.warning_intake import CaseWarningIntake
 
 __all__ = [
@@ -152,6 +154,7 @@ class CaseService(
     CaseAmend,
     CaseLevel,
     CaseHandling,
+    CaseReturns,
     CaseRejection,
     CaseFollowUp,
     CaseEscalation,
@@ -159,6 +162,7 @@ class CaseService(
     CaseReporterActs,
     CaseStaffNotes,
     CaseDigest,
+    CaseTimeline,
 ):
     """Domain services for cases. One instance per process; safe to share.
 

@@ -22,7 +22,7 @@ deadlines and escalation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -140,12 +140,10 @@ class CaseReporterActs(CaseTx):
             # On a critical case everyone the alert reached reads what the reporter adds.
             units = await self.alerted_units(s, case)
             copies: list[str] = []
-            ping = lambda v: nr.staff_note_added(v, note)  # noqa: E731
+            ping = _note_ping(note, danger)
             if danger is not None:
                 copies = [u for u in self._note_danger_units(note, danger) if u not in units]
                 units = [*units, *copies]
-                sentence = danger_sentence(note) or note
-                ping = lambda v: nr.staff_danger_note(v, note, sentence, danger.services)  # noqa: E731
                 # The line first, a message of its own, before the human answer.
                 self._message(s, reporter, case, danger.line, None, now, even_blocked=True)
             await self.publish_tx(
@@ -252,6 +250,24 @@ class CaseReporterActs(CaseTx):
                 reporter_text=nr.reporter_withdrawn,
             )
             return self.view_for(case, reporter, now)
+
+
+def _note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:
+    """The handlers' notice of a 补充: 【紧急补充】 with the danger sentence first when
+    ``note`` tells of danger now (``danger``), else the ordinary one."""
+    if danger is None:
+
+        def ordinary(view: CaseView) -> str:
+            return nr.staff_note_added(view, note)
+
+        return ordinary
+    sentence = danger_sentence(note) or note
+    services = danger.services
+
+    def urgent(view: CaseView) -> str:
+        return nr.staff_danger_note(view, note, sentence, services)
+
+    return urgent
 
 
 def _note_data(
