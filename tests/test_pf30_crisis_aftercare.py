@@ -17,7 +17,8 @@ from config.district import District
 from handlers.texts import steps as st
 from storage.enums import CaseStatus
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import police_chief
 
 CITIZEN = 3021
 POLICE = 3022

@@ -16,7 +16,8 @@ import pytest
 
 from config.district import District
 from storage.enums import OPEN_STATUSES
-from tests.botkit import WAIT, BotKit, police_chief, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import police_chief
 
 CITIZEN = 3031
 POLICE = 3032

@@ -17,14 +17,8 @@ import pytest
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import (
-    RETURN_REASON,
-    WAIT,
-    BotKit,
-    critical_case_at_police,
-    police_chief,
-    sqlite_bot,
-)
+from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.criticalkit import RETURN_REASON, critical_case_at_police, police_chief
 
 CITIZEN = 3001
 POLICE = 3002
