@@ -32,6 +32,9 @@ _LONG_NEGATIONS = (
     "并没",
     "不是",
     "未见",
+    # nobody found doing it (目前未发现有人串联; stop 30)
+    "未发现有人",
+    "没发现有人",
 )
 _CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
 # Words that hold a negation character but deny nothing (不见了只剩鞋,

@@ -82,16 +82,17 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     disputed = bool(_told(norm, rub.claim)) and bool(_told(norm, rub.claim_since))
     exclaimed = any(w in norm for w in rub.exclaimed)
 
-    def now(start: int) -> bool:
-        clause = clause_around(norm, start)
+    def now(m: Match) -> bool:
+        clause = _clauses_of(norm, m)
         return any(w in clause for w in rub.strong_now)
 
-    def after_the_event(start: int) -> bool:
+    def after_the_event(m: Match) -> bool:
         # 前夫一直不给抚养费。现在他拿着刀在砸门: an aftermath word in another sentence
         # does not reach a danger whose own clause is told in the present (现在, 目前)
         # in a sentence with no past word (老伴去年中风，现在半边身子不能动 is a
         # condition, not an event) and no aftermath word (现在还在申请赔偿).
-        clause = clause_around(norm, start)
+        start = m.start
+        clause = _clauses_of(norm, m)
         lo, hi = sentence_of(norm, start, start + 1)
         sentence = norm[lo:hi]
         return (
@@ -111,13 +112,28 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
                 m.past
                 or (
                     (aftermath or (disputed and m.family.name in rub.claim_harm))
-                    and after_the_event(m.start)
+                    and after_the_event(m)
                 )
             )
-            or now(m.start)
+            or now(m)
         )
         and not (exclaimed and m.family.name == "distress")
     ]
+
+
+def _clauses_of(norm: str, m: Match) -> str:
+    """The clauses a match spans: a combo may run from one clause into the next
+    (张某拎了一桶汽油到前妻家楼下，正往一楼楼道里泼: the pouring, told in the present, is in
+    the second), and the time of its last clause is the time of the act (stop 30)."""
+    clause = clause_around(norm, m.start)
+    end = m.start
+    for part in m.word.split("…"):
+        at = norm.find(part, end)
+        if at < 0:
+            break
+        end = at + len(part)
+    last = clause_around(norm, max(m.start, end - 1))
+    return clause if last == clause else clause + "，" + last
 
 
 def claim_over(norm: str, rub: Rubric) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ of people a text mentions. People write numbers in many ways:
   word for people (五个申请执行人), an approximate 个 at the end of a clause
   (估计四十来个，凑了三十来个 正往…) or right after a word for people
   (业主五十多个今天又到…), 号 before a word for people (两百来号民工),
-  and a bare approximate number after 估计 / 大概 / 约 (估计四五十).
+  and a bare approximate number after 估计 / 大概 / 约 (估计四五十), and an approximate
+  个 whose people close a clause of their own (八九个在…被多收了费的群众).
 
 Pure functions; :mod:`nlp.severity` re-exports :func:`parse_head_count`.
 """
@@ -153,6 +154,7 @@ _HEAD_RE = re.compile(
     r"|个(?!" + _NOT_PEOPLE + r")(?=[^，。！？；,.!?;\d]{0,5}?(?:" + _PEOPLE + r"))"
     r"|(?P<approx>个|号)" + _CLAUSE_END + r"|号(?=[^，。！？；,.!?;\d]{0,3}?(?:" + _PEOPLE + r"))"
     r"|辆(?=[^，。！？；,.!?;\d]{0,4}?(?:车|的士))"
+    r"|(?P<rel>个)(?!" + _NOT_PEOPLE + r")(?=[^，。！？；,.!?;\d]{0,30}?的(?:" + _PEOPLE + r"))"
     r"|(?P<loose>个|号)(?!" + _NOT_PEOPLE + r"))"
 )
 # A bare number after an estimate (估计四五十, 大概三十来个): the question was
@@ -288,6 +290,10 @@ def _find_counts(text: str) -> list[tuple[int, int, int]]:
         # 个 / 号 with no word for people after it counts people only when the
         # number is an estimate (估计四十来个), not an exact one (买了三个).
         if m.group("approx") and not (_approximate(m, pre) and _people_before(text, start)):
+            continue
+        # 八九个在同一家公证处…被多收了费的群众: an estimate whose people close a clause of
+        # their own (…的群众) within the sentence's clause (stop 30); not an exact 三个.
+        if m.group("rel") and not _approximate(m, pre):
             continue
         # 业主五十多个今天又到…: an estimate right after the word for the people.
         if m.group("loose") and not (_approximate(m, pre) and _people_before(text, start, 3)):

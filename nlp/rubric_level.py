@@ -39,6 +39,7 @@ from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import (
     calm_gathering,
     calm_words,
+    flared_again,
     gathered_now,
     modifier_lists,
     signed_up_count,
@@ -236,7 +237,13 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
                 level = rank[lvl]
                 # 下周组织一百来人去区里: a crowd planned is collective action (high);
                 # only one gathered or acting now is the most serious.
-                if level > rank["high"] and _planned_crowd(text, head[1], rub):
+                # 两百多人现在堵在区政府门口，还在召集更多人过来: a crowd acting now stays one,
+                # whatever more it plans (stop 30).
+                if (
+                    level > rank["high"]
+                    and _planned_crowd(text, head[1], rub)
+                    and not gathered_now(text, rub)
+                ):
                     level = rank["high"]
                 # 明天要集体去管委会，几百人的厂: the size of an organisation is those
                 # concerned, not a crowd gathered (stop 27).
@@ -290,6 +297,18 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     # 大家都以为没事了 / 拿…制度来开玩笑: no taking back (nlp.retraction).
     back = said_back(text, rub)
     settled = found_in(back, rub.settled)
+    # 派出所已经调解过…今天两家在楼道碰面又对骂起来: settled once, flaring up again (stop 30).
+    # The settled matter's own past harm (受伤那位缝了两针已回家) stays over: the level is the
+    # flare-up's, set by the families not told only in the past.
+    if flared_again(back, settled, rub):
+        settled = []
+        done = {m.family.name for m in matches if m.past} - {
+            m.family.name for m in matches if not m.past
+        }
+        rest = [(r, w, fam) for r, w, fam in found if fam not in done]
+        if rest and len(rest) < len(found):
+            level_i = max(r for r, _, _ in rest)
+            reasons = [w for r, w, _ in rest if r == level_i and r > 0]
     # 开玩笑说…就去北京告你们 说完自己先乐了: the writer takes it back. Not for
     # a danger to life (a joke about killing oneself is still a warning sign).
     retracted = found_in(back, rub.retracted)

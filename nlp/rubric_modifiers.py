@@ -42,6 +42,10 @@ the checks below need not change.
   victim is in hospital care (住院, 做了手术) beside an aftermath word (救助, 赔偿) is over, as
   a harm told done is (:func:`nlp.danger_owner.asked_after`).
 
+* ``renewed`` (又对骂, 又吵起来, 又动手 …; stop 30): a matter the text tells settled
+  (``settled``: 已经调解) that flares up again after it is not settled
+  (:func:`flared_again`).
+
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
 """
@@ -82,6 +86,7 @@ __all__ = [
     "aftermath_text",
     "calm_gathering",
     "calm_words",
+    "flared_again",
     "gathered_now",
     "modifier_lists",
     "names_person",
@@ -112,6 +117,7 @@ class ModifierLists:
     in_care: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     in_care_families: tuple[str, ...] = ()
+    renewed: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -162,6 +168,7 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             in_care=_words(mods.get("in_care"), rub.source, "in_care"),
             partners=_words(mods.get("partners"), rub.source, "partners"),
             in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
+            renewed=_words(mods.get("renewed"), rub.source, "renewed"),
         )
         _CACHE[rub.source] = found
     return found
@@ -173,6 +180,17 @@ _SIGN_BEFORE = 8
 """How far before a head count a sign-up word tells it (接龙的已经一百多了, 响应的有上百人)."""
 _SIGN_AFTER = 6
 """How far after a head count a sign-up word tells it (一百多人接龙报名, 几百人签名)."""
+
+
+def flared_again(text: str, settled: Sequence[str], rub: Rubric) -> bool:
+    """True if a ``renewed`` word (又对骂, 又吵起来, 又动手) comes after the last of the
+    ``settled`` words in ``text``: 派出所已经调解过…今天两家在楼道碰面又对骂起来 tells a
+    dispute settled once and going on again, not one settled (stop 30)."""
+    words = modifier_lists(rub).renewed
+    if not words or not settled:
+        return False
+    last = max(text.rfind(w) for w in settled)
+    return any(text.find(w, last) >= 0 for w in words)
 
 
 def signed_up_count(text: str, end: int, rub: Rubric) -> bool:
