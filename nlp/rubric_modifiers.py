@@ -42,6 +42,10 @@ the checks below need not change.
   victim is in hospital care (住院, 做了手术) beside an aftermath word (救助, 赔偿) is over, as
   a harm told done is (:func:`nlp.danger_owner.asked_after`).
 
+* ``home_habit``, ``home_recent``, ``home_now`` and ``home_away`` (stop 30): violence at home
+  told as a habit (我老公天天喝酒打我, 他一喝酒就打我) and how a later clause brings it to now
+  (…我现在躲在厕所); see :mod:`nlp.home_violence`.
+
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
 """
@@ -111,6 +115,10 @@ class ModifierLists:
     in_care: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     in_care_families: tuple[str, ...] = ()
+    home_habit: tuple[str, ...] = ()
+    home_recent: tuple[str, ...] = ()
+    home_now: tuple[str, ...] = ()
+    home_away: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -164,6 +172,10 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             in_care=_words(mods.get("in_care"), rub.source, "in_care"),
             partners=_words(mods.get("partners"), rub.source, "partners"),
             in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
+            home_habit=_words(mods.get("home_habit"), rub.source, "home_habit"),
+            home_recent=_words(mods.get("home_recent"), rub.source, "home_recent"),
+            home_now=_words(mods.get("home_now"), rub.source, "home_now"),
+            home_away=_words(mods.get("home_away"), rub.source, "home_away"),
         )
         _CACHE[rub.source] = found
     return found
