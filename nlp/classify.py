@@ -30,9 +30,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nlp.bureau_weights import ALL_BUREAUS, weights_for
-from nlp.danger_owner import owner
+from nlp.danger_owner import home_owner, owner
 from nlp.explain import best_bureau, bureau_scores, explain
 from nlp.features import message_features, prepare_text, whole_words
+from nlp.home_violence import HOME_HABIT
 from nlp.lexicon import BUREAUS, ROOMS, Lexicon, default_lexicon
 from nlp.normalize import danger_text
 from nlp.reasons import shown_keywords
@@ -209,25 +210,37 @@ def classify(text: str, lexicon: Lexicon | None = None) -> Classification:
         EmptyTextError: If the text is empty or only whitespace.
     """
     c = _classify(text, lexicon)
+    detail = c.severity_detail
+    if c.severity == "high" and detail is not None and HOME_HABIT in detail.families:
+        # 我老公天天喝酒打我: violence at home told as a habit is the police's whatever
+        # its topic (stop 30, the lead's decision); the topic stays as ``topic``.
+        return owned_by_danger(c, text, at_home=True)
     if c.severity != "critical" or len(text.strip()) > DANGER_OWNS_UP_TO:
         return c
     return owned_by_danger(c, text)
 
 
-def owned_by_danger(c: Classification, text: str) -> Classification:
-    """``c`` routed to the owner of its danger now, if the rubric names one."""
-    own = owner(danger_text(text))
+def owned_by_danger(c: Classification, text: str, *, at_home: bool = False) -> Classification:
+    """``c`` routed to the owner of its danger now, if the rubric names one; ``at_home``:
+    to the owner of violence at home told as a habit (:func:`nlp.danger_owner.home_owner`),
+    whatever the keyword model's confidence in another topic."""
+    own = home_owner(danger_text(text)) if at_home else owner(danger_text(text))
     if own is None:
         return c
     keywords = tuple(dict.fromkeys((own.label, *own.words, *c.keywords)))[:8]
     # The owner's room decides; inside it the keyword model's bureau stands
     # (自焚 at the petition office stays the petition bureau's).
-    if own.room == c.room:
-        return replace(c, keywords=keywords)
-    if c.confidence >= DANGER_OWNS_BELOW:
+    if own.room == c.room and not (at_home and c.bureau != own.bureau):
+        # The rule of violence at home owns its text as surely as a confident topic would.
+        conf = max(c.confidence, DANGER_OWNS_BELOW) if at_home else c.confidence
+        return replace(c, keywords=keywords, confidence=conf)
+    if c.confidence >= DANGER_OWNS_BELOW and not at_home:
         return c
-    # The classifier's probability of the owner's room stands for the confidence.
+    # The classifier's probability of the owner's room stands for the confidence (for
+    # violence at home at least that of a confident topic, as above).
     conf = next((a.confidence for a in c.alternatives if a.room == own.room), 0.0)
+    if at_home:
+        conf = max(conf, DANGER_OWNS_BELOW)
     alternatives = (
         Alternative(own.room, own.bureau, conf),
         *(a for a in c.alternatives if a.room != own.room),

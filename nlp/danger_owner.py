@@ -29,13 +29,22 @@ from nlp.background import fun_or_fiction
 from nlp.clauses import clause_around, sentence_of
 from nlp.families import SELF_HARM, Match, match_families
 from nlp.family_index import any_in, found_in
+from nlp.home_violence import told_as_habit
 from nlp.lexicon import BUREAUS
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import aftermath_text, modifier_lists
 
-__all__ = ["DangerOwner", "asked_after", "claim_over", "danger_now", "only_imagined", "owner"]
+__all__ = [
+    "DangerOwner",
+    "asked_after",
+    "claim_over",
+    "danger_now",
+    "home_owner",
+    "only_imagined",
+    "owner",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,3 +301,16 @@ def owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
         words.extend(w for w in m.words if w not in words)
     fam = first.family
     return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, tuple(words))
+
+
+def home_owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
+    """The family and bureau of violence at home told as a habit (stop 30:
+    :func:`nlp.home_violence.told_as_habit`; 我老公天天喝酒打我 is the police's), or ``None``."""
+    rub = rubric if rubric is not None else default_rubric()
+    matches, _ = match_families(norm, rub)
+    found = told_as_habit(norm, rub, matches)
+    if found is None or found.family.bureau not in _ROOM_OF:
+        return None
+    fam = found.family
+    bureau = fam.bureau or ""
+    return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, found.words)

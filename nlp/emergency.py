@@ -27,6 +27,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
+from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
 from nlp.normalize import danger_text
 from nlp.retraction import said_back
@@ -35,7 +36,15 @@ from nlp.rubric_model import LEVELS, SERVICES, Rubric
 from nlp.rubric_modifiers import modifier_lists
 from nlp.severity import assess_normalized, danger_scores
 
-__all__ = ["DV_HOTLINE", "SMS_NUMBER", "Emergency", "detect", "emergency_line"]
+__all__ = [
+    "DV_HOTLINE",
+    "SAFETY_HINT",
+    "SMS_NUMBER",
+    "Emergency",
+    "detect",
+    "emergency_line",
+    "safety_hint",
+]
 
 SMS_NUMBER = "12110"
 """The national SMS alarm number (for those who cannot speak on the phone)."""
@@ -45,6 +54,30 @@ DV_HOTLINE = "12338"
 
 It is no emergency number (office hours vary by province): the line names it *after* 110, as
 the place for help beyond the police's visit (a protection order, shelter, legal aid)."""
+
+
+SAFETY_HINT = f"⚠️ 如正在遭受暴力，请立即拨打 110；不便通话可发短信至 {SMS_NUMBER}。"
+"""The one-line safety hint shown before the rest of the reply to violence at home told as a
+habit (stop 30, :func:`safety_hint`): not the emergency line — nothing says it is happening now —
+but what to do when it does."""
+
+
+def safety_hint(text: str, rubric: Rubric | None = None) -> str | None:
+    """:data:`SAFETY_HINT` for a message that tells violence at home as a habit with no sign
+    of now (我老公天天喝酒打我…我不敢回家了, 他经常打我: :func:`nlp.home_violence.told_as_habit`),
+    else ``None``; never beside an emergency line (:func:`detect`), which says more.
+
+    >>> safety_hint("他经常打我") == SAFETY_HINT
+    True
+    >>> safety_hint("他正在打我") is None
+    True
+    """
+    rub = rubric if rubric is not None else default_rubric()
+    norm = danger_text(text)
+    if not norm or detect(text, rub) is not None:
+        return None
+    matches, _ = match_families(norm, rub)
+    return SAFETY_HINT if told_as_habit(norm, rub, matches) is not None else None
 
 
 def emergency_line(services: tuple[str, ...], hotline: str = "") -> str:
@@ -187,6 +220,8 @@ def detect(
     then = then or any_in(norm, rub.risk)
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
     then = then or doubts_media(norm, rub)
+    # 老公一喝酒就打我: violence at home told as a habit (stop 30, nlp.home_violence).
+    then = then or told_as_habit(norm, rub, matches) is not None
     model_says = (
         scored is not None
         and "danger" in scored.fired

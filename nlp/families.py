@@ -30,6 +30,7 @@ from nlp.background import (
 from nlp.clause_time import past_at
 from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
+from nlp.home_violence import home_time
 from nlp.look_alikes import looks_alike
 from nlp.rubric_model import Family, Rubric
 from nlp.rubric_modifiers import names_person
@@ -348,6 +349,10 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                             start, word = p, w
                             now, future, past, hearsay = later
                             break
+                # 老公一喝酒就打我 (a habit), 老公经常打我…我现在躲在厕所 (a habit, then now):
+                # violence at home (stop 30, nlp.home_violence).
+                if not (hearsay or future):
+                    now, past = home_time(text, rubric, fam.name, start, words, now, past)
                 background = background_of(text, rubric, fam, start, words)
                 # …前几天他说活着没意思，昨天晚上又说他想死: a wish told in a letter's
                 # background, then last as the news (stop 29): the later expression times it.

@@ -137,6 +137,11 @@ _PEOPLE = "|".join(
         "战友",
         "退役军人",
         "残疾人",
+        # recipients of assistance (十二个低保户一块儿来了; stop 30, set p)
+        "低保户",
+        "五保户",
+        "贫困户",
+        "特困户",
     )
 )
 # 个 that counts something else (三个月, 五个小时).

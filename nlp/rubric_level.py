@@ -33,7 +33,7 @@ from nlp.letters import (
     households_concerned,
 )
 from nlp.reasons import whole_expressions
-from nlp.retraction import said_back
+from nlp.retraction import renewed, said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import (
@@ -353,7 +353,14 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     ):
         level_i, reasons = rank["medium"], calm
         calmed_now = True
-    if settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
+    # 派出所已经处理完了，今天李家儿子又在村口说要报复: a matter told again after its
+    # settlement is new (nlp.retraction.renewed, stop 30): its own level, not settled.
+    # Not in a long letter, whose story tells many turns (经核实… then the grievance again).
+    again = renewed(back, settled, matches) if settled and level_i > 0 and not letter else []
+    if again:
+        level_i = max(rank[m.family.level] for m in again)
+        reasons = [w for m in again for w in m.words]
+    elif settled and level_i > 0 and (level_i <= rank[rub.settled_max] or over):
         # 说储罐要爆炸…老人拖家带口往亲戚家走…其实厂里一切正常: a rumour acted on is a
         # rumour causing panic (medium) whatever its content proved (stop 27).
         # 有人说…要自焚，我去核实了，没这回事…视频号上已经传开了: a story denied is a rumour too.

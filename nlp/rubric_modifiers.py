@@ -45,6 +45,9 @@ the checks below need not change.
 * ``renewed`` (又对骂, 又吵起来, 又动手 …; stop 30): a matter the text tells settled
   (``settled``: 已经调解) that flares up again after it is not settled
   (:func:`flared_again`).
+* ``home_habit``, ``home_recent``, ``home_now`` and ``home_away`` (stop 30): violence at home
+  told as a habit (我老公天天喝酒打我, 他一喝酒就打我) and how a later clause brings it to now
+  (…我现在躲在厕所); see :mod:`nlp.home_violence`.
 
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
@@ -118,6 +121,10 @@ class ModifierLists:
     partners: tuple[str, ...] = ()
     in_care_families: tuple[str, ...] = ()
     renewed: tuple[str, ...] = ()
+    home_habit: tuple[str, ...] = ()
+    home_recent: tuple[str, ...] = ()
+    home_now: tuple[str, ...] = ()
+    home_away: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -169,6 +176,10 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             partners=_words(mods.get("partners"), rub.source, "partners"),
             in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
             renewed=_words(mods.get("renewed"), rub.source, "renewed"),
+            home_habit=_words(mods.get("home_habit"), rub.source, "home_habit"),
+            home_recent=_words(mods.get("home_recent"), rub.source, "home_recent"),
+            home_now=_words(mods.get("home_now"), rub.source, "home_now"),
+            home_away=_words(mods.get("home_away"), rub.source, "home_away"),
         )
         _CACHE[rub.source] = found
     return found

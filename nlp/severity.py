@@ -33,9 +33,10 @@ from nlp.background import (
 )
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import asked_after, claim_over, only_imagined, retold
-from nlp.families import animal_scene
+from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
+from nlp.home_violence import HOME_HABIT, told_as_habit
 from nlp.letter_model import raise_letter
 from nlp.look_alikes import text_looks_alike
 from nlp.model_evidence import model_may_rate_critical
@@ -113,7 +114,13 @@ def danger_scores(text: str, rubric: Rubric, model: DangerModel) -> Scored:
 
 def _assess(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     """:func:`assess_normalized` of a text not assessed lately."""
-    found = _raised(text, rub, danger)
+    # 我老公天天喝酒打我…我不敢回家了: violence at home told as a habit is high (stop 30,
+    # the lead's decision, nlp.home_violence): neither raised to critical by the model nor
+    # lowered as a fight over; another danger (我不想活了) still sets its own level.
+    home = not is_letter(text, rub) and told_as_habit(text, rub, match_families(text, rub)[0])
+    found = _raised(text, rub, danger, home=bool(home))
+    if home and found.level == "high":
+        return found.set_to("high", found.reasons, HOME_HABIT)
     # 去年…出了工伤，手指断了两根，到现在赔偿还没给: money asked for a harm that is
     # over is a dispute (at most medium), whatever injury words the rubric or the
     # model read in it (nlp.danger_owner.claim_over).
@@ -150,8 +157,10 @@ _GROUP_FAMILIES = frozenset(
 )
 
 
-def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
-    """The rubric's level of a text, raised by the learned model where it may."""
+def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = False) -> Severity:
+    """The rubric's level of a text, raised by the learned model where it may; ``home``:
+    violence at home told as a habit, which the model does not raise to critical unless a
+    strong now word is written (stop 30)."""
     found = rubric_assessment(text, rub)
     # A long letter (nlp.background.is_letter) is not raised by the danger model: the
     # model learnt from messages of at most about 100 characters, and over a
@@ -239,6 +248,8 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None) -> Severity:
     # 电镀厂的水排到河里 下游河水都发绿了: with no rubric family, the model alone rates
     # critical only a text naming a person, now or a harm (nlp.model_evidence, stop 28).
     if heads and heads[0] == "critical" and not model_may_rate_critical(text, rub, found.families):
+        heads = heads[1:]
+    if heads and heads[0] == "critical" and home and not any_in(text, rub.strong_now):
         heads = heads[1:]
     if not heads:
         return found

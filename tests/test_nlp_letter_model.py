@@ -177,7 +177,8 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     sets = cross_validate(load_letters(DATA, EVAL))
     before = figures([p for s in sets for p in s.before])
     after = figures([p for s in sets for p in s.after])
-    assert (before["under"], before["over"], before["high_reached"]) == (240, 161, 24)
+    # Stop 30 (i13hh): the rubric alone over-rates one letter fewer (over 161 -> 160).
+    assert (before["under"], before["over"], before["high_reached"]) == (240, 160, 24)
     assert before["medium_reached"] == 125
     assert after["under"] <= 108 and after["high_reached"] >= 86
     assert after["medium_reached"] >= 195

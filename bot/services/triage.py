@@ -35,6 +35,7 @@ from bot.services.readable import unreadable
 from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, owner
 from nlp.emergency import Emergency, detect, emergency_line
+from nlp.emergency import safety_hint as hint_of
 from nlp.english_danger import read as read_english
 from nlp.families import SELF_HARM, match_families
 from nlp.intent import classify_intent
@@ -57,6 +58,7 @@ __all__ = [
     "levels_below_critical",
     "needs_reason",
     "reason_ok",
+    "safety_hint",
     "triage",
 ]
 
@@ -166,6 +168,19 @@ def emergency_of(text: str) -> Emergency | None:
         return Emergency("danger", "危险情况", (english.service,), english.words, "critical")
     services = (english.service, *(n for n in glossed.services if n != english.service))
     return replace(glossed, services=services, words=english.words)
+
+
+def safety_hint(text: str) -> str | None:
+    """The one line a citizen reads before the rest of the reply to ``text``, or ``None``.
+
+    Violence at home told as a habit with no sign of now (我老公天天喝酒打我…我不敢回家了,
+    他经常打我: stop 30, the lead's decision) is a high request for the police, not an
+    emergency; the citizen is told first what to do when it happens (110, 12110 by SMS:
+    :func:`nlp.emergency.safety_hint`). Never beside an emergency line, which says more.
+    """
+    if emergency_of(text) is not None:
+        return None
+    return hint_of(text)
 
 
 def _danger_words(text: str) -> str:

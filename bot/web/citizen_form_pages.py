@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from bot.services.cases import MAX_NOTE, MAX_TEXT, CaseView, Preview
 from bot.services.notification_messages import reporter_registered_care
 from bot.services.notifications import FOLLOW_UP_ANSWERS, fmt_duration, fmt_time
-from bot.services.triage import emergency_of, is_self_harm
+from bot.services.triage import emergency_of, is_self_harm, safety_hint
 from bot.web.citizen_followup import follow_up_hint, follow_up_open
 from bot.web.citizen_intake import (
     DONE,
@@ -65,9 +65,10 @@ def render_form(
 
 
 def _emergency_line(text: str) -> str | None:
-    """The emergency line for a text that describes danger now."""
+    """The emergency line for a text that describes danger now; for violence at home told as
+    a habit, the safety hint the bot gives first (stop 30)."""
     danger = emergency_of(text)
-    return danger.line if danger is not None else None
+    return danger.line if danger is not None else safety_hint(text)
 
 
 def desk_phone(ctx: CitizenFormContext) -> str:

@@ -148,8 +148,9 @@ def sensitive_warning(text: str) -> list[str]:
 
 
 def proposal(preview: Preview, text: str, district: District, *, unsure: bool) -> str:
-    """The answer to a description: the office, or the choices when unsure."""
-    lines: list[str] = []
+    """The answer to a description: the office, or the choices when unsure; a safety hint
+    first when the text tells violence at home as a habit (``preview.safety_hint``, stop 30)."""
+    lines: list[str] = [preview.safety_hint] if preview.safety_hint else []
     if not unsure:
         lines.append("根据您的描述，建议由以下部门办理：")
         lines += office_lines(preview)

@@ -40,6 +40,7 @@ from bot.services.routing import (
     UNKNOWN,
     Route,
 )
+from bot.services.triage import safety_hint
 from nlp import normalize as normalize_text
 from nlp.headcount import head_counts
 from nlp.normalize import danger_text
@@ -115,6 +116,7 @@ class CaseFiling(CaseTx):
             truncated=bool(getattr(c, "truncated", False)),
             bureau_duties=bureau.duties if bureau else "",
             severity_why=severity_why(c, text),
+            safety_hint=safety_hint(text) or "",
         )
 
     # --- filing ------------------------------------------------------------------

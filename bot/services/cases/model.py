@@ -194,6 +194,9 @@ class Preview:
     bureau_duties: str = ""
     #: The words that set the severity by the rubric (``割腕、流血``), for "why".
     severity_why: str = ""
+    #: One line the citizen reads before the rest (violence at home told as a habit:
+    #: :func:`bot.services.triage.safety_hint`), or empty.
+    safety_hint: str = ""
 
 
 @dataclass(frozen=True)
