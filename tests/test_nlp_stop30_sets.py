@@ -352,3 +352,17 @@ def test_set_r_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
     vague 25/25, requests mistaken 0."""
     assert _emergencies("r") == (65, 65, 0)
     assert _non_requests("r") == (80, 25, 0)
+
+
+@pytest.mark.parametrize(
+    "text", ["我最近总是想到死", "老是想着死，活着太累", "最近经常想到死，晚上睡不着"]
+)
+def test_death_kept_coming_to_mind_is_critical(text: str) -> None:
+    """pf30's finding: 我最近总是想到死 was rated low (suicide in any wording is critical)."""
+    assert classify(text).severity == "critical"
+
+
+@pytest.mark.parametrize("text", ["没想到死了这么多鱼", "我总想到死去的奶奶，心里难受"])
+def test_thinking_of_the_dead_or_a_surprise_is_not_self_harm(text: str) -> None:
+    assert classify(text).severity != "critical"
+    assert detect(text) is None
