@@ -329,6 +329,8 @@ def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
     label = ESCALATION_REASONS.get(reason, reason)
     if reason == "ack_overdue" and view.status in ("registered", "returned"):
         label = "超时未派单"  # at the dispatcher desk the missed deadline is 派单时限
+    elif reason == "ack_overdue" and view.acknowledged_at is None:
+        label += "，至今无人签收"  # not 处置 by anyone yet (trial 30 #5)
     text = (
         f"【上报督办】{view.number} 已上报至{view.escalated_to_unit_name}"
         f"（第{view.escalation_level}级）。原因：{label}"
