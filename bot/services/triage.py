@@ -229,6 +229,8 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
 
 #: What ends a sentence, for :func:`danger_sentence`.
 _SENTENCE_ENDS = "。！？!?；;\n"
+#: What ends a clause, where a sentence is too long to quote whole.
+_CLAUSE_ENDS = "，,、：:"
 
 
 def danger_sentence(text: str, limit: int = 300) -> str | None:
@@ -250,6 +252,11 @@ def danger_sentence(text: str, limit: int = 300) -> str | None:
             start = max(text.rfind(c, 0, at) for c in _SENTENCE_ENDS) + 1
             ends = [j for c in _SENTENCE_ENDS if (j := text.find(c, at)) >= 0]
             end = min(ends) + 1 if ends else len(text)
+            if end - start > limit:
+                # A "sentence" of commas only (我们小区的物业管理很差， × 400, then
+                # 现在三楼着火了，有人被困在里面！): it starts at the clause the words are in,
+                # not at the message's start (trial 30 #2).
+                start = max(start, max(text.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1)
             return text[start:end].strip()[:limit] or None
     return None
 
