@@ -212,8 +212,17 @@ def reporter_returned(view: CaseView) -> str:
     )
 
 
-def reporter_escalated(view: CaseView) -> str:
-    """The case was escalated (督办)."""
+def reporter_escalated(view: CaseView, unsigned_line: str | None = None) -> str:
+    """The case was escalated (督办).
+
+    ``unsigned_line``: a citizen's danger now that nobody has signed (trial 30 #12) —
+    plain words that nobody has answered yet and the line to call again (e.g.
+    ``119（火警）``), not the name of a supervision office."""
+    if unsigned_line is not None:
+        return (
+            f"您反映的紧急情况（{view.number}）承办单位还未回应，已报告上级催办；"
+            f"如仍有危险请立即拨打{unsigned_line}。"
+        )
     return f"您的{subject(view)}（{view.number}）已提交{view.escalated_to_unit_name}督办。"
 
 
