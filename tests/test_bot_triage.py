@@ -29,6 +29,7 @@ DESK_CHIEF = 2002
 OPINION_STAFF = 4001
 MEDIATION_CHIEF = 4002
 LEADER = 4003
+POLICE_CHIEF = 2003
 SELF_HARM = "有人在办事大厅割腕，地上有血"
 WAGES_CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 
@@ -148,6 +149,8 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
         await kit.bind(officer, "dongcheng", Role.OFFICER)
         chief = kit.user(STATION_CHIEF, "李站长")
         await kit.bind(chief, "dongcheng", Role.CHIEF)
+        police = kit.user(POLICE_CHIEF, "于站长")
+        await kit.bind(police, "police", Role.CHIEF)
         alerted = await district_alert_staff(kit)
 
         # The proposal says why the level is what it is.
@@ -161,12 +164,16 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
         assert "特别重大" in filed.content
         (case,) = await kit.cases()
         assert case.kind == CaseKind.WARNING and case.severity == "critical"
-        assert case.owning_unit_id == "dongcheng"
+        # A person at risk of their life is the police's, as from a citizen (trial 30 #13).
+        assert case.owning_unit_id == district.bureaus["police"].station_id
         assert case.resolve_due_at is not None
         assert case.resolve_due_at - case.created_at == district.deadlines["critical"].resolve
-        card = await card_of(chief, str(case.number))
+        card = await card_of(police, str(case.number))
         assert "签收" in [b["text"] for b in card.buttons]
         assert SELF_HARM in card.content
+        # The officer's station gets a copy to read, without buttons.
+        copy = await card_of(chief, str(case.number))
+        assert not copy.buttons
         # The district's alerts read a summary, not the words (verify 29 V7).
         for person in alerted:
             alert = await card_of(person, str(case.number))

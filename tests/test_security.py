@@ -24,7 +24,7 @@ from bot.web.citizen_intake import CitizenFormContext
 from bot.web.html import escape
 from config.district import District
 from storage.db import Database
-from storage.enums import CaseStatus, Role
+from storage.enums import CaseStatus, Channel, Role
 from storage.models import Case, CaseEvent
 from tests.botkit import BotKit, sqlite_bot
 from tests.factories import START, chief, citizen, make_person, make_service, officer
@@ -195,7 +195,8 @@ async def test_injection_strings_are_stored_verbatim_and_never_executed(
             contact_name=payload[:100],
             contact_phone="13912345678",
         )
-        view = await service.file_request(reporter.id, draft)
+        # Filed on the web: the status page opens web-form cases only (trial 30 #8).
+        view = await service.file_request(reporter.id, draft, Channel.WEB)
         filed.append((view.id, payload, i))
     async with db.session() as s:
         rows = {c.id: c for c in (await s.scalars(select(Case))).all()}

@@ -1,7 +1,8 @@
 """Trial 25 T9: the follow-up on the web is the citizen's word, never the station's.
 
 The phone is on the handling station's card, so it opens the status page but never the
-follow-up; a case filed in Telegram is followed up only in Telegram; the web's answers need
+follow-up; a case filed in Telegram is followed up only in Telegram (and, since trial
+30 #8, not shown on the status page at all); the web's answers need
 the token of a page opened with the 查询码 (over real HTTP, ``/report``).
 """
 
@@ -63,10 +64,11 @@ async def test_t9_a_station_cannot_answer_a_telegram_citizens_follow_up(site: Si
     page = await forged.text()
     assert forged.status == 403 and "感谢您的评价" not in page and "页面已过期" in page
     assert await _status_of(site.db, view.number) == "resolved"
-    # The phone still shows the status, with no answers and the way to answer.
+    # The phone does not open a Telegram case on the web at all (trial 30 #8): the page
+    # an unknown number gets, which says to use /status in the bot.
     shown = await _status_page(site, view.number, PHONE)
-    assert "已办结" in shown and 'action="/report/followup"' not in shown
-    assert "请在机器人中回复回访" in shown
+    assert "已办结" not in shown and 'action="/report/followup"' not in shown
+    assert "和平路的路灯坏了" not in shown and "请在机器人中发送 /status 查看" in shown
     # The Telegram citizen's own answer still counts.
     after = await site.service.answer_follow_up(
         view.id, person.id, False, "unsatisfied", "还是不亮", Channel.TELEGRAM

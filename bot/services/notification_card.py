@@ -10,43 +10,78 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.services.notification_labels import DISTRICT_TZ, fmt_time, map_link
-from bot.services.triage import DOMESTIC, SEXUAL, danger_sentence
+from bot.services.triage import (
+    DOMESTIC,
+    GIST_ACCIDENT,
+    GIST_TAKEN,
+    GIST_THREAT,
+    SEXUAL,
+    danger_sentence,
+)
 from nlp.families import SELF_HARM
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
 
 
-def self_harm_summary(owner_name: str, desk_name: str) -> str:
-    """What a unit outside the owner and the desk reads of a self-harm disclosure."""
-    return (
-        f"群众表达了轻生念头（自伤风险求助），已由{owner_name}紧急处置。"
-        f"为保护当事人隐私，原文仅承办单位和{desk_name}可见，详情请与承办单位联系。"
-    )
+#: What a summary reader is told of a self-harm family's danger, by its gist and
+#: whether the writer tells of themselves: the urgency stays, and an overdose or an
+#: accidental poisoning is not called 轻生念头 (trial 30 #5).
+SELF_HARM_GIST: dict[tuple[str, bool], str] = {
+    (GIST_THREAT, True): "群众表达了轻生念头，有生命危险（自伤风险求助）",
+    (GIST_TAKEN, True): "群众自述已服下药物或毒物，有生命危险（自伤风险求助）",
+    (GIST_THREAT, False): "来件反映有人有轻生危险，情况紧急（自伤风险求助）",
+    (GIST_TAKEN, False): "来件反映有人服药过量或中毒，有生命危险（急救求助）",
+    (GIST_ACCIDENT, True): "来件反映有人误服药物或毒物中毒，有生命危险（急救求助）",
+    (GIST_ACCIDENT, False): "来件反映有人误服药物或毒物中毒，有生命危险（急救求助）",
+}
 
-
-#: What a summary reader is told of each kind of private disclosure (trial 29 V7).
+#: What a summary reader is told of the other kinds of private disclosure (trial 29 V7).
 DISCLOSURE_GIST: dict[str, str] = {
-    SELF_HARM: "来件反映有人流露轻生念头（自伤风险求助）",
     DOMESTIC: "来件涉及家庭暴力（人身安全求助）",
     SEXUAL: "来件涉及性侵害（人身安全求助）",
 }
 
 
-def disclosure_summary(kind: str, owner_name: str, desk_name: str, *, own: bool) -> str:
+def disclosure_summary(
+    kind: str,
+    owner_name: str,
+    desk_name: str,
+    *,
+    own: bool,
+    gist: str = GIST_THREAT,
+    signed: bool = False,
+    done: bool = False,
+) -> str:
     """What a unit outside the owner and the desk reads of a private disclosure.
 
-    The kind of risk and the handling unit, without the words, names, phones or
-    places; the card around it keeps the number, the level and the deadlines.
-    ``own``: the reporter tells of harming themselves (trial 29 P14's wording).
+    The kind of risk, its urgency and the handling unit, without the words, names,
+    phones or places; the card around it keeps the number, the level and the
+    deadlines. ``own``: the reporter tells of harming themselves; ``gist``: what a
+    self-harm family's danger is (:func:`bot.services.triage.self_harm_gist`).
+    ``signed``: someone of the owner has 签收 (before that the owner is named as
+    not having signed, never as 紧急处置: trial 30 #5); ``done``: 办结.
     """
-    if kind == SELF_HARM and own:
-        return self_harm_summary(owner_name, desk_name)
-    gist = DISCLOSURE_GIST.get(kind, "来件涉及当事人隐私")
+    if kind == SELF_HARM:
+        what = SELF_HARM_GIST.get((gist, own), SELF_HARM_GIST[(GIST_THREAT, own)])
+    else:
+        what = DISCLOSURE_GIST.get(kind, "来件涉及当事人隐私")
+    if done:
+        state = f"{owner_name}已办结"
+    elif signed:
+        state = f"{owner_name}已签收，正在处置"
+    else:
+        state = f"已交{owner_name}，尚未签收"
     return (
-        f"{gist}，已交{owner_name}办理。"
+        f"{what}，{state}。"
         f"为保护当事人隐私，原文及当事人信息仅承办单位和{desk_name}可见，详情请与承办单位联系。"
     )
+
+
+def self_harm_summary(owner_name: str, desk_name: str, *, signed: bool = False) -> str:
+    """What a unit outside the owner and the desk reads of a writer's own threat to
+    harm themselves (:func:`disclosure_summary` with ``own``)."""
+    return disclosure_summary(SELF_HARM, owner_name, desk_name, own=True, signed=signed)
 
 
 def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:

@@ -212,8 +212,17 @@ def reporter_returned(view: CaseView) -> str:
     )
 
 
-def reporter_escalated(view: CaseView) -> str:
-    """The case was escalated (督办)."""
+def reporter_escalated(view: CaseView, unsigned_line: str | None = None) -> str:
+    """The case was escalated (督办).
+
+    ``unsigned_line``: a citizen's danger now that nobody has signed (trial 30 #12) —
+    plain words that nobody has answered yet and the line to call again (e.g.
+    ``119（火警）``), not the name of a supervision office."""
+    if unsigned_line is not None:
+        return (
+            f"您反映的紧急情况（{view.number}）承办单位还未回应，已报告上级催办；"
+            f"如仍有危险请立即拨打{unsigned_line}。"
+        )
     return f"您的{subject(view)}（{view.number}）已提交{view.escalated_to_unit_name}督办。"
 
 
@@ -329,6 +338,8 @@ def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
     label = ESCALATION_REASONS.get(reason, reason)
     if reason == "ack_overdue" and view.status in ("registered", "returned"):
         label = "超时未派单"  # at the dispatcher desk the missed deadline is 派单时限
+    elif reason == "ack_overdue" and view.acknowledged_at is None:
+        label += "，至今无人签收"  # not 处置 by anyone yet (trial 30 #5)
     text = (
         f"【上报督办】{view.number} 已上报至{view.escalated_to_unit_name}"
         f"（第{view.escalation_level}级）。原因：{label}"

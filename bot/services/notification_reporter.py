@@ -48,6 +48,26 @@ def staff_danger_note(view: CaseView, text: str, sentence: str, services: Sequen
     )
 
 
+def staff_unsigned_crisis_note(view: CaseView, text: str, waited: str) -> str:
+    """The alert when someone who wrote of harming themselves writes again and nobody
+    has signed their case (trial 30 #6): a fresh critical alert, not a routine
+    【群众补充说明】 — marked urgent and overdue, with the place when known. A summary
+    reader of the disclosure learns that the person wrote again, not what."""
+    late = f"【{view.overdue_label or '已超期'}】" if view.overdue else ""
+    lines = [
+        f"【紧急·无人签收】{view.number}（{view.severity_label}）{late}",
+        f"⚠️ 自伤风险求助人再次发来消息，仍在表达痛苦；登记已{waited}，至今无人签收。"
+        f"请{view.owning_unit_name}立即签收并联系本人。",
+    ]
+    if view.address:
+        lines.append(f"地点：{view.address}")
+    if view.contact_phone:
+        lines.append(f"联系电话：{view.contact_phone}")
+    shown = "（涉及当事人隐私，全文仅承办单位和派单台可见）" if view.summary_only else text
+    lines.append(f"补充内容：{shown}")
+    return "\n".join(lines)
+
+
 def staff_note_shared(view: CaseView, writer: str, text: str) -> str:
     """The notice to the case's other holders when a handler writes a 办理记录 (pf29).
 
@@ -109,6 +129,16 @@ def reporter_note_care(view: CaseView, hotline: str) -> str:
         f"谢谢您愿意告诉我们，您说的话已经转给正在帮助您的{view.owning_unit_name}工作人员，"
         "他们会尽快联系您。您不是一个人，想说什么随时发消息给我们。\n"
         f"心理援助热线{hotline}全天都可以拨打；如果现在有危险，请立即拨打110或120。"
+    )
+
+
+def reporter_note_care_unsigned(view: CaseView, hotline: str) -> str:
+    """The answer when nobody has signed their case yet (trial 30 #6): the crisis line
+    first, and no promise of a call that has not come."""
+    return (
+        f"请现在就拨打心理援助热线{hotline}，全天都有人接听；如果现在有危险，请立即拨打110或120。\n"
+        f"您说的话已经再次转给{view.owning_unit_name}，并已提醒他们立即处理。"
+        "您不是一个人，想说什么随时发消息给我们。"
     )
 
 

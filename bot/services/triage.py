@@ -244,6 +244,8 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
 
 #: What ends a sentence, for :func:`danger_sentence`.
 _SENTENCE_ENDS = "。！？!?；;\n"
+#: What ends a clause, where a sentence is too long to quote whole.
+_CLAUSE_ENDS = "，,、：:"
 
 
 def danger_sentence(text: str, limit: int = 300) -> str | None:
@@ -265,6 +267,11 @@ def danger_sentence(text: str, limit: int = 300) -> str | None:
             start = max(text.rfind(c, 0, at) for c in _SENTENCE_ENDS) + 1
             ends = [j for c in _SENTENCE_ENDS if (j := text.find(c, at)) >= 0]
             end = min(ends) + 1 if ends else len(text)
+            if end - start > limit:
+                # A "sentence" of commas only (我们小区的物业管理很差， × 400, then
+                # 现在三楼着火了，有人被困在里面！): it starts at the clause the words are in,
+                # not at the message's start (trial 30 #2).
+                start = max(start, max(text.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1)
             return text[start:end].strip()[:limit] or None
     return None
 
@@ -330,6 +337,39 @@ def disclosure_kind(text: str) -> str | None:
     if _DOMESTIC_RE.search(bare):
         return DOMESTIC
     return None
+
+
+#: A substance swallowed (an overdose, a poison) in a self-harm family's text.
+_SUBSTANCE_RE = re.compile(r"药|毒|敌敌畏|百草枯|鼠药|安眠")
+#: …already taken (吃了, 喝下, 吞了), or its effect (叫不醒): not a threat to take it.
+_TAKEN_RE = re.compile(
+    r"(?:吃|喝|吞|服)(?:了|下|掉|完)|叫不醒|昏迷|不省人事|口吐白沫"
+    r"|(?:吃|喝|吞|服)[^，。！？,.!?\n]{0,8}(?:药|毒|鼠药|安眠)[^，。！？,.!?\n]{0,3}了"
+)
+#: Taken by mistake: an accident, not self-harm (奶奶误吃了老鼠药: trial 30 #5).
+_ACCIDENT_RE = re.compile(r"误(?:吃|服|食|喝|吞)|(?:吃|喝)错|不小心(?:吃|喝|吞)")
+
+#: The gists of a self-harm family's danger that a summary reader is told (trial 30 #5).
+GIST_ACCIDENT = "accident"
+GIST_TAKEN = "taken"
+GIST_THREAT = "threat"
+
+
+def self_harm_gist(text: str) -> str:
+    """What a self-harm family's danger in ``text`` is, for a summary that keeps its urgency.
+
+    :data:`GIST_ACCIDENT`: a drug or poison swallowed by mistake (奶奶误吃了老鼠药), no
+    self-harm; :data:`GIST_TAKEN`: one already swallowed (我妈吃了一整瓶安眠药，叫不醒了,
+    我爸刚才喝了农药) — an overdose or a poisoning, whatever its intent;
+    :data:`GIST_THREAT`: a life at risk by the person's own hand, not yet done or done
+    otherwise (我不想活了，今晚就从楼上跳下去, 楼顶有个人坐在边上，好像要跳, 说要喝农药).
+    """
+    bare = _danger_words(text)
+    if _SUBSTANCE_RE.search(bare) is None:
+        return GIST_THREAT
+    if _ACCIDENT_RE.search(bare):
+        return GIST_ACCIDENT
+    return GIST_TAKEN if _TAKEN_RE.search(bare) else GIST_THREAT
 
 
 #: Letters and digits beyond which small talk is not looked for (nlp.intent): a long

@@ -21,7 +21,7 @@ from bot.web.citizen_intake import DONE, CitizenFormContext
 from bot.web.lookup_codes import matches_code
 from bot.web.people import phone_digits
 from nlp import mask_sensitive
-from storage.enums import CaseKind
+from storage.enums import CaseKind, Channel
 from storage.models import Case
 
 #: Steps a person in crisis is not shown (the units' business, trial 26 T4).
@@ -44,6 +44,12 @@ PUBLIC_EVENTS = (
 )
 
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+#: Where a case must have been filed to be shown here: the web form (its 查询码 on the
+#: receipt) and Open311 (its 查询码 in ``service_notice``). A Telegram case is followed
+#: in the bot, as the page says: its number is sequential and its phone is known to
+#: whoever the citizen complained about, so number + phone must not open it (trial 30 #8).
+WEB_CHANNELS = (Channel.WEB.value, Channel.OPEN311.value)
 
 
 async def _proves(ctx: CitizenFormContext, case: Case, proof: str) -> str | None:
@@ -107,15 +113,20 @@ async def lookup_status(
 
     ``proof`` is the phone number given at filing or the 查询码 printed on the
     confirmation page. Returns None — the same for an unknown number, an early
-    warning, a missing, wrong or partial proof — when nothing may be shown: the
-    number alone never shows anything (trial D13).
+    warning, a case filed in Telegram (:data:`WEB_CHANNELS`), a missing, wrong or
+    partial proof — when nothing may be shown: the number alone never shows
+    anything (trial D13).
     """
     number = number.strip().upper()
     if not _NUMBER_RE.match(number) or not (proof and proof.strip()):
         return None
     async with ctx.db.session() as s:
         case = await s.scalar(
-            select(Case).where(Case.number == number, Case.kind == CaseKind.REQUEST.value)
+            select(Case).where(
+                Case.number == number,
+                Case.kind == CaseKind.REQUEST.value,
+                Case.channel.in_(WEB_CHANNELS),
+            )
         )
     if case is None:
         return None
@@ -134,7 +145,9 @@ async def lookup_proven(ctx: CitizenFormContext, number: str) -> StatusResult | 
     async with ctx.db.session() as s:
         case = await s.scalar(
             select(Case).where(
-                Case.number == number.strip().upper(), Case.kind == CaseKind.REQUEST.value
+                Case.number == number.strip().upper(),
+                Case.kind == CaseKind.REQUEST.value,
+                Case.channel.in_(WEB_CHANNELS),
             )
         )
     return None if case is None else await _status_of(ctx, case, by_code=True)

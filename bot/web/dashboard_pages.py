@@ -28,6 +28,7 @@ from bot.services.notifications import (
     level_change,
 )
 from bot.services.organisation import Coverage
+from bot.services.triage import danger_sentence
 from bot.web import charts
 from bot.web.dashboard_data import (
     Assessment,
@@ -109,7 +110,23 @@ def case_list_page(
         tz=tz,
         office=office,
         deadline=case_deadline,
+        gist=case_gist,
     )
+
+
+#: Characters of a case's text the case list shows.
+LIST_WIDTH = 40
+
+
+def case_gist(view: CaseView, width: int = LIST_WIDTH) -> str:
+    """The case list's 内容: the text's start, or for a critical case whose danger
+    sentence is not in it, that sentence (4,000 characters about a 物业 ending
+    现在三楼着火了，有人被困在里面！ lists as the fire: trial 30 #2)."""
+    text = view.text
+    cue = danger_sentence(text) if view.severity == "critical" and not view.summary_only else None
+    if cue is not None and cue not in text[:width]:
+        return f"【危险】{cue[:width]}{'…' if len(cue) > width else ''}（全文{len(text)}字）"
+    return text if len(text) <= width else text[:width] + "…"
 
 
 @dataclass(frozen=True)

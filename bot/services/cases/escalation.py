@@ -26,8 +26,10 @@ from bot.services.lifecycle import (
     status_label,
 )
 from bot.services.notification_labels import fmt_time
+from bot.services.triage import emergency_of
+from nlp.rubric_model import SERVICES
 from storage import cases as store
-from storage.enums import CaseStatus, Channel
+from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, CaseEvent
 
 
@@ -126,13 +128,31 @@ class CaseEscalation(CaseTx):
             case,
             now,
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
-            reporter_text=await self.for_reporter(s, case, nt.reporter_escalated),
+            reporter_text=await self.for_reporter(
+                s, case, lambda v: nt.reporter_escalated(v, self._unsigned_line(case, status))
+            ),
             # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
             # a critical warning) gets the card with its buttons as a new message, which
             # notifies; the copy stays as it was, for reading.
             new_card_units=[target],
         )
         return True
+
+    @staticmethod
+    def _unsigned_line(case: Case, status: CaseStatus) -> str | None:
+        """The emergency line a citizen is reminded of when their critical case is
+        escalated before anyone has signed it (``119（火警）``; 110 when the text names
+        none), or None for any other escalation (trial 30 #12)."""
+        if (
+            case.kind != CaseKind.REQUEST.value
+            or case.severity != "critical"
+            or status not in AWAITING_ACK
+            or case.acknowledged_at is not None
+        ):
+            return None
+        found = emergency_of(case.original_text)
+        services = found.services if found is not None and found.services else ("110",)
+        return "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
 
     async def escalate(
         self,

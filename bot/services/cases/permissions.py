@@ -167,7 +167,7 @@ class CasePermissions:
         them) and the dispatcher desk (the crisis desk that may re-dispatch); every
         other holder of the card (the centres, the leadership, a station the case
         was escalated to) reads a short summary (:func:`~bot.services.notifications.
-        self_harm_summary`). ``None`` is the system itself.
+        disclosure_summary`). ``None`` is the system itself.
         """
         if person is None:
             return True

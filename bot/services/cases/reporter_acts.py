@@ -23,13 +23,23 @@ deadlines and escalation.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import Action, CaseError, EventType, apply, check_version, record
+from bot.services.lifecycle import (
+    Action,
+    CaseError,
+    EventType,
+    apply,
+    check_version,
+    is_overdue,
+    record,
+)
+from bot.services.notification_labels import fmt_duration
 from bot.services.triage import (
     danger_owner_bureau,
     danger_sentence,
@@ -141,6 +151,13 @@ class CaseReporterActs(CaseTx):
             units = await self.alerted_units(s, case)
             copies: list[str] = []
             ping = _note_ping(note, danger)
+            care = nr.reporter_note_care
+            if await self._unsigned_crisis(s, case, now):
+                # Nobody has signed in time: no promise of a call, and what is not
+                # danger now is a fresh alert, not a routine 补充 (trial 30 #6).
+                care = nr.reporter_note_care_unsigned
+                if danger is None:
+                    ping = _unsigned_ping(note, fmt_duration(now - case.created_at))
             if danger is not None:
                 copies = [u for u in self._note_danger_units(note, danger) if u not in units]
                 units = [*units, *copies]
@@ -157,7 +174,7 @@ class CaseReporterActs(CaseTx):
                     s,
                     case,
                     nr.reporter_note_added,
-                    lambda v: nr.reporter_note_care(v, self.district.crisis_hotline),
+                    lambda v: care(v, self.district.crisis_hotline),
                 ),
                 new_photos=tuple(photos),
             )
@@ -167,6 +184,17 @@ class CaseReporterActs(CaseTx):
     async def _crisis_case(self, s: AsyncSession, case: Case) -> bool:
         """Whether ``case`` is a request filed by someone writing of harming themselves."""
         return case.kind == CaseKind.REQUEST.value and await self._self_harm(s, case)
+
+    async def _unsigned_crisis(self, s: AsyncSession, case: Case, now: datetime) -> bool:
+        """Whether ``case`` is a self-harm writer's request that nobody has signed (签收)
+        in time: a deadline was missed or it was escalated (trial 30 #6). Within the
+        first 签收时限 the helpers were just alerted, and a note is a 补充说明."""
+        return (
+            case.acknowledged_at is None
+            and case.status not in FINAL
+            and (is_overdue(case, now) or case.escalation_level > 0)
+            and await self._crisis_case(s, case)
+        )
 
     def _note_danger_units(self, note: str, danger: Emergency) -> list[str]:
         """The stations of the bureaus that answer for ``note``'s danger now: its rubric
@@ -268,6 +296,15 @@ def _note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]
         return nr.staff_danger_note(view, note, sentence, services)
 
     return urgent
+
+
+def _unsigned_ping(note: str, waited: str) -> Callable[[CaseView], str]:
+    """The handlers' fresh alert of a note on a self-harm case nobody has signed."""
+
+    def alert(view: CaseView) -> str:
+        return nr.staff_unsigned_crisis_note(view, note, waited)
+
+    return alert
 
 
 def _note_data(

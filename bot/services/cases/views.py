@@ -33,7 +33,7 @@ from bot.services.lifecycle import (
     overdue_label,
     status_label,
 )
-from bot.services.triage import disclosure_kind, is_self_harm
+from bot.services.triage import disclosure_kind, is_self_harm, self_harm_gist
 from config.district import District
 from nlp import mask_sensitive
 from storage import cases as store
@@ -41,6 +41,9 @@ from storage import outbox
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus
 from storage.models import Case, CaseEvent, Person
+
+#: Statuses in which a summary reader is told the owner has finished (办结).
+_DONE = frozenset({"resolved", "followed_up", "closed"})
 
 
 class CaseViews(CasePermissions):
@@ -95,6 +98,9 @@ class CaseViews(CasePermissions):
                 self.unit_name(case.owning_unit_id),
                 self.unit_name(self.district.dispatcher),
                 own=case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text),
+                gist=self_harm_gist(text),
+                signed=case.acknowledged_at is not None,
+                done=case.status in _DONE,
             )
         else:
             summary = False

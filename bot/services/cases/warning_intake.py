@@ -23,10 +23,12 @@ from bot.services.cases.model import (
 from bot.services.lifecycle import CaseError, EventType, record
 from bot.services.routing import (
     SCHOOL_BUREAU,
+    Route,
     bureau_stations,
     named_school,
     named_territory,
     police_copy,
+    route_danger,
     route_warning,
     warning_recipients,
 )
@@ -34,11 +36,13 @@ from bot.services.triage import (
     LEVEL_RANK,
     check_level,
     danger_owner_bureau,
+    disclosure_kind,
     emergency_of,
     line_owner_bureau,
 )
 from config.district import SEVERITIES
 from nlp import normalize as normalize_text
+from nlp.families import SELF_HARM
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
 
@@ -152,6 +156,7 @@ class CaseWarningIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
+            route = self._person_at_risk_route(text, route)
             # A street or residential area of the district named in the text is the
             # 属地 and is told; the officer's station keeps the case (trial 26 T12).
             territory, informed = named_territory(self.district, text, officer.unit_id)
@@ -226,6 +231,29 @@ class CaseWarningIntake(CaseFiling):
             )
             view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
             return replace(view, informed_unit_names=self.unit_names(notify))
+
+    def _person_at_risk_route(self, text: str, route: Route) -> Route:
+        """``route`` given to the owner of a person at risk of their life, as for a citizen.
+
+        A warning of someone about to take their life (楼顶有个人坐在边上，好像要跳) is
+        owned by the unit that can act on it (公安分局, the danger family's bureau), as
+        the same words from a citizen are (:func:`bot.services.routing.route_danger`):
+        the police read it in full as its owner, while every other holder reads the
+        self-harm summary (trial 30 #1, #13). The officer's station, which had kept it
+        (trial 27 N12), gets the card as a copy. Other danger now (a fire) keeps N12:
+        its copies carry the words, so the police can act on them.
+        """
+        if disclosure_kind(text) != SELF_HARM or emergency_of(text) is None:
+            return route
+        moved = route_danger(self.district, route, danger_owner_bureau(text))
+        if moved.owning_unit_id == route.owning_unit_id:
+            return route
+        also = tuple(
+            u
+            for u in dict.fromkeys((*route.also_notify, *moved.also_notify))
+            if u != moved.owning_unit_id
+        )
+        return replace(moved, how=route.how, also_notify=also)
 
     def _danger_units(self, text: str, topic_bureau: str) -> tuple[str, ...]:
         """Who must hear of a warning's danger now besides the officer's station.
