@@ -181,6 +181,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="fresh processes timed for the cold start (default 5)",
     )
     bc.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    bc.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of timing: instructions per message of bare jieba.lcut and of classify, "
+        "counted by valgrind's callgrind in two processes (start-up not counted), and their "
+        "ratio; a figure the machine's load does not move (a few minutes)",
+    )
+    bc.add_argument(
+        "--cache-sim",
+        action="store_true",
+        help="with --instructions: also simulate the caches and give callgrind's cycle estimate",
+    )
+    bc.add_argument(
+        "--callgrind-dir",
+        type=Path,
+        help="with --instructions: keep callgrind's output files here (for callgrind_annotate)",
+    )
     bc.set_defaults(func=cmd_bench_classify)
     bench.set_defaults(func=lambda _args: _usage(bench))
 

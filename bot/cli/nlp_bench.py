@@ -93,7 +93,11 @@ def _subprocess(code: str, *argv: str) -> dict[str, Any]:
 
 
 def cmd_bench_classify(args: argparse.Namespace) -> int:
-    """Run ``minqing bench classify``."""
+    """Run ``minqing bench classify`` (``--instructions``: count instead of timing)."""
+    if getattr(args, "instructions", False):
+        from bot.cli.nlp_bench_instr import cmd_bench_instructions
+
+        return cmd_bench_instructions(args)
     import jieba
 
     from nlp import classify
