@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add, mul, truediv
 from pathlib import Path
-from sys import intern
 
 from nlp.lexicon import BUREAUS, LEXICON_PATH, ROOMS, LexiconError, read_toml_cached
 
@@ -233,7 +232,7 @@ def parse_weights(data: dict[str, object], source: str) -> BureauWeights:
             if b not in index:
                 raise _err(source, f"words.{word}.{b}", "unknown bureau")
             row[index[b]] = float(w)
-        words[intern(str(word))] = tuple(row)
+        words[str(word)] = tuple(row)
     return BureauWeights(
         source=source,
         lexicon_weight=float(model.get("lexicon_weight", 1.0)),

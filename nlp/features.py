@@ -6,7 +6,6 @@ import re
 import threading
 from collections.abc import Iterable
 from itertools import chain
-from sys import intern
 
 from nlp.normalize import normalize
 from nlp.segment import cut, search_grams
@@ -134,7 +133,7 @@ def _words(text: str) -> dict[str, None]:
     generator overhead; each word's known 2/3-grams are looked up once per
     dictionary (:func:`nlp.segment.search_grams`).
     """
-    tokens = tuple(map(intern, cut(text)))
+    tokens = tuple(cut(text))
     _LAST_CUTS[text] = tokens
     words = dict.fromkeys(tokens)
     extra = list(chain.from_iterable(map(search_grams().__getitem__, words)))

@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
-from sys import intern
 
 from nlp.features import add_latin_words
 from nlp.lexicon import ROOMS, Lexicon
@@ -110,7 +109,7 @@ def _compile(lex: Lexicon) -> _Compiled:
             values.append(0.0)
         spread = max(values) - min(values) if values else 0.0
         idf = lex.term_idf.get(term, 1.0)
-        vectors[intern(term)] = (*row, spread, idf * idf)
+        vectors[term] = (*row, spread, idf * idf)
     unknown_idf = float(mined.get("unknown_idf", 0.0))
     unknown = (*([0.0] * width), 0.0, unknown_idf * unknown_idf)
     bureau_models = [(*_split_target(t), mined_bias.get(t, 0.0)) for t in model_names]
@@ -128,12 +127,7 @@ def _compile(lex: Lexicon) -> _Compiled:
     for i, rule in enumerate(lex.rules):
         adds = [(*_split_target(t), w) for t, w in rule.add]
         rules.append(
-            (
-                frozenset(map(intern, rule.when)),
-                frozenset(map(intern, rule.with_any)),
-                frozenset(map(intern, rule.unless_any)),
-                adds,
-            )
+            (frozenset(rule.when), frozenset(rule.with_any), frozenset(rule.unless_any), adds)
         )
         # A rule is looked at when its first `when` token occurs, or, without
         # `when`, any of its `with_any` tokens.
@@ -150,10 +144,10 @@ def _compile(lex: Lexicon) -> _Compiled:
     add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
     pin_total(lex.settings.segment_total)
     add_latin_words(lex.keywords())
-    hand_rooms = {intern(w): tuple(v) for w, v in rooms_acc.items()}
-    hand_bureaus = {intern(w): tuple(v) for w, v in bureaus_acc.items()}
-    rule_index = {intern(w): tuple(v) for w, v in rule_acc.items()}
-    hand_words = frozenset(hand_rooms) | frozenset(hand_bureaus) | frozenset(rule_index)
+    hand_rooms = {w: tuple(v) for w, v in rooms_acc.items()}
+    hand_bureaus = {w: tuple(v) for w, v in bureaus_acc.items()}
+    rule_index = {w: tuple(v) for w, v in rule_acc.items()}
+    hand_words = frozenset(rooms_acc) | frozenset(bureaus_acc) | frozenset(rule_acc)
     return _Compiled(
         targets,
         target_room,

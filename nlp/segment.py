@@ -22,7 +22,6 @@ import threading
 from collections.abc import Iterable
 from math import log
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 from nlp import diskcache
@@ -79,11 +78,9 @@ class _SearchGrams(dict[str, tuple[str, ...]]):
         grams: tuple[str, ...] = ()
         if size > 2:
             known = self.freq.get
-            found = [intern(word[i : i + 2]) for i in range(size - 1) if known(word[i : i + 2])]
+            found = [word[i : i + 2] for i in range(size - 1) if known(word[i : i + 2])]
             if size > 3:
-                found += [
-                    intern(word[i : i + 3]) for i in range(size - 2) if known(word[i : i + 3])
-                ]
+                found += [word[i : i + 3] for i in range(size - 2) if known(word[i : i + 3])]
             grams = tuple(found)
         if len(self) >= _LOGP_MAX:
             self.clear()
