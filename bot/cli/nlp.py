@@ -21,6 +21,7 @@ from typing import Any
 from bot.cli import learn as cli_learn
 from bot.cli import weights as cli_weights
 from bot.cli.nlp_bench import bench_messages, cmd_bench_classify
+from bot.cli.nlp_bench_instr import cmd_bench_instructions
 from bot.cli.nlp_classify import cmd_classify
 from bot.cli.nlp_lexicon import cmd_lexicon_build, cmd_lexicon_check, load_lexicon_text_check
 
@@ -198,8 +199,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         help="with --instructions: keep callgrind's output files here (for callgrind_annotate)",
     )
-    bc.set_defaults(func=cmd_bench_classify)
+    bc.set_defaults(func=_bench_classify)
     bench.set_defaults(func=lambda _args: _usage(bench))
+
+
+def _bench_classify(args: argparse.Namespace) -> int:
+    """``bench classify``: timed, or with ``--instructions`` counted by callgrind."""
+    if args.instructions:
+        return cmd_bench_instructions(args)
+    return cmd_bench_classify(args)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

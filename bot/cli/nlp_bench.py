@@ -93,11 +93,7 @@ def _subprocess(code: str, *argv: str) -> dict[str, Any]:
 
 
 def cmd_bench_classify(args: argparse.Namespace) -> int:
-    """Run ``minqing bench classify`` (``--instructions``: count instead of timing)."""
-    if getattr(args, "instructions", False):
-        from bot.cli.nlp_bench_instr import cmd_bench_instructions
-
-        return cmd_bench_instructions(args)
+    """Run ``minqing bench classify``."""
     import jieba
 
     from nlp import classify

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import REPO_ROOT
+from bot.cli.nlp_bench import bench_messages
 
 __all__ = ["cmd_bench_instructions", "count_side", "estimated_cycles", "read_totals"]
 
@@ -109,8 +110,6 @@ def count_side(side: str, messages: Path, out: Path, cache_sim: bool = False) ->
 
 def cmd_bench_instructions(args: argparse.Namespace) -> int:
     """Run ``minqing bench classify --instructions``."""
-    from bot.cli.nlp_bench import bench_messages
-
     if shutil.which("valgrind") is None:
         print("--instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
         return 2
