@@ -21,7 +21,6 @@ from typing import Any
 from bot.cli import learn as cli_learn
 from bot.cli import weights as cli_weights
 from bot.cli.nlp_bench import bench_messages, cmd_bench_classify
-from bot.cli.nlp_bench_instr import cmd_bench_instructions
 from bot.cli.nlp_classify import cmd_classify
 from bot.cli.nlp_lexicon import cmd_lexicon_build, cmd_lexicon_check, load_lexicon_text_check
 
@@ -206,6 +205,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _bench_classify(args: argparse.Namespace) -> int:
     """``bench classify``: timed, or with ``--instructions`` counted by callgrind."""
     if args.instructions:
+        # Imported here: `minqing classify` and `--help` need none of subprocess or tempfile.
+        from bot.cli.nlp_bench_instr import cmd_bench_instructions
+
         return cmd_bench_instructions(args)
     return cmd_bench_classify(args)
 
