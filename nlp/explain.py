@@ -74,9 +74,10 @@ def explain(feats: dict[str, float], best: int, comp: _Compiled, sc: Scores) -> 
     if own:
         # The strongest 3 × shown of the room's own words (a sort in C beats
         # heapq.nlargest's Python loop on a hundred words; the order is total).
-        # The room's words among the message's, found in C (a set intersection
-        # of the two key views); the order is total, so the sort gives the same list.
-        ranked = sorted([(own[tok][0] * feats[tok], tok) for tok in own.keys() & feats.keys()])
+        own_get = own.get
+        ranked = sorted(
+            [(e[0] * v, tok) for tok, v in feats.items() if (e := own_get(tok)) is not None]
+        )
         candidates = candidates.union([tok for _, tok in ranked[-3 * _KEYWORDS_SHOWN :]])
     contrib: list[tuple[float, str]] = []
     norm = sc.norm
