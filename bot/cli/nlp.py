@@ -181,8 +181,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="fresh processes timed for the cold start (default 5)",
     )
     bc.add_argument("--out", type=Path, help="also write the figures as JSON here")
-    bc.set_defaults(func=cmd_bench_classify)
+    bc.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of timing: instructions per message of bare jieba.lcut and of classify, "
+        "counted by valgrind's callgrind in two processes (start-up not counted), and their "
+        "ratio; a figure the machine's load does not move (a few minutes)",
+    )
+    bc.add_argument(
+        "--cache-sim",
+        action="store_true",
+        help="with --instructions: also simulate the caches and give callgrind's cycle estimate",
+    )
+    bc.add_argument(
+        "--callgrind-dir",
+        type=Path,
+        help="with --instructions: keep callgrind's output files here (for callgrind_annotate)",
+    )
+    bc.set_defaults(func=_bench_classify)
     bench.set_defaults(func=lambda _args: _usage(bench))
+
+
+def _bench_classify(args: argparse.Namespace) -> int:
+    """``bench classify``: timed, or with ``--instructions`` counted by callgrind."""
+    if args.instructions:
+        # Imported here: `minqing classify` and `--help` need none of subprocess or tempfile.
+        from bot.cli.nlp_bench_instr import cmd_bench_instructions
+
+        return cmd_bench_instructions(args)
+    return cmd_bench_classify(args)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
