@@ -270,17 +270,24 @@ async def answer_which(update: Update, context: BotContext, text: str) -> None:
     district = context.runtime.district
     await say(
         update,
-        texts.which_answer(preview, district, unsure=unsure),
-        which_markup(preview, district, n, unsure=unsure),
+        texts.which_answer(preview, district, unsure=unsure, offer=n is not None),
+        None if n is None else which_markup(preview, district, n, unsure=unsure),
     )
 
 
-def _which_draft(context: BotContext, text: str, preview: Preview, unsure: bool) -> int:
+def _which_draft(context: BotContext, text: str, preview: Preview, unsure: bool) -> int | None:
     """The /which answer's problem kept as a draft, not filed (trial 30 #21): its buttons
     file it without typing it again, and a short 不对 opens the 换一个部门 picker for it
     (:func:`handlers.follow_on.corrects_office`). Marked ``which``: a consultation, so it
-    is neither continued by the next short message nor announced as left unsubmitted."""
+    is neither continued by the next short message nor announced as left unsubmitted.
+
+    None while another problem is in its steps after 提交 (/which asked in the middle of
+    the place or contact step): that draft stays the one the step's answer goes to.
+    """
     data = user_data(context)
+    current = data.get("draft")
+    if isinstance(current, dict) and "step" in current:
+        return None
     serial = int(data.get("draft_seq", 0)) + 1
     data["draft_seq"] = serial
     keep_older(data)

@@ -76,3 +76,16 @@ async def test_the_which_answer_files_what_was_asked_without_typing_it_again(
     later = [m for m in citizen.transcript() if m.from_bot and m.message_id > answer.message_id]
     assert not [m for m in later if "还没有提交" in m.content], [m.content for m in later]
     assert len(await kit.cases()) == 1
+
+
+async def test_which_in_the_middle_of_filing_leaves_that_filing_alone(kit: BotKit) -> None:
+    citizen = kit.user(30502, "赵敏")
+    proposal = await kit.say(citizen, LAMP, "提交")
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    answer = await kit.say(citizen, f"/which {CANTEEN}", "办理部门")
+    assert not answer.buttons and "仅为咨询，未登记" in answer.content
+    await kit.say(citizen, "和平路3号小区门口", "可选 2/3")
+    citizen.send_text("跳过")
+    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+    (case,) = await kit.cases()
+    assert case.original_text == LAMP and case.address == "和平路3号小区门口"

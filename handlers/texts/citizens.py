@@ -195,8 +195,9 @@ def rooms_markup(district: District, prefix: str, suffix: str = "") -> InlineKey
     )
 
 
-def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
-    """/which TEXT: the office only, nothing filed."""
+def which_answer(preview: Preview, district: District, *, unsure: bool, offer: bool = True) -> str:
+    """/which TEXT: the office only, nothing filed; ``offer``: with its buttons
+    (:func:`which_markup`) to file it or choose another office."""
     if unsure:
         rooms = candidates(preview, district)
         lines = ["我不能确定由哪个部门办理，可能是："]
@@ -205,7 +206,9 @@ def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
     else:
         lines = office_lines(preview)
     lines.append("")
-    if unsure:
+    if not offer:
+        lines.append("（仅为咨询，未登记。）")
+    elif unsure:
         lines.append(
             "（仅为咨询，未登记。如需登记跟踪，请在下面选择部门，或点「交由工作人员分派」。）"
         )
