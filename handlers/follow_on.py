@@ -73,6 +73,8 @@ def joinable(
     """
     if not isinstance(draft, dict) or "step" in draft or not draft.get("text"):
         return None
+    if draft.get("which"):
+        return None  # a /which consultation is not being written on (trial 30 #21)
     if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
         return None
     more = text.strip()

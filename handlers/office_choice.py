@@ -23,9 +23,10 @@ from bot.services.triage import triage
 from config.district import District
 from handlers import texts
 from handlers.base import BotContext, is_stale, reply, say, stamp, user_data
-from handlers.drafts import take_older
+from handlers.drafts import keep_older, take_older
 from handlers.request_steps import PROPOSE, draft_of
 from handlers.texts import steps as st
+from handlers.texts.citizens import which_markup
 
 
 def unsure_below() -> float:
@@ -211,6 +212,8 @@ async def choose_room(update: Update, context: BotContext) -> str | None:
 # --- /which -------------------------------------------------------------------------------
 
 
+#: The mark of a draft kept from a /which answer (:func:`_which_draft`).
+WHICH = "which"
 #: ``user_data`` key: /which without text (or the menu's 咨询哪个部门) asked for the
 #: problem, and the next message is answered as a /which question (pf29).
 ASK_WHICH = "which_next"
@@ -262,6 +265,41 @@ async def answer_which(update: Update, context: BotContext, text: str) -> None:
         return
     if verdict.emergency is not None:
         await say(update, verdict.emergency.line)
+    unsure = is_unsure(preview)
+    n = _which_draft(context, text, preview, unsure)
+    district = context.runtime.district
     await say(
-        update, texts.which_answer(preview, context.runtime.district, unsure=is_unsure(preview))
+        update,
+        texts.which_answer(preview, district, unsure=unsure, offer=n is not None),
+        None if n is None else which_markup(preview, district, n, unsure=unsure),
     )
+
+
+def _which_draft(context: BotContext, text: str, preview: Preview, unsure: bool) -> int | None:
+    """The /which answer's problem kept as a draft, not filed (trial 30 #21): its buttons
+    file it without typing it again, and a short 不对 opens the 换一个部门 picker for it
+    (:func:`handlers.follow_on.corrects_office`). Marked ``which``: a consultation, so it
+    is neither continued by the next short message nor announced as left unsubmitted.
+
+    None while another problem is in its steps after 提交 (/which asked in the middle of
+    the place or contact step): that draft stays the one the step's answer goes to.
+    """
+    data = user_data(context)
+    current = data.get("draft")
+    if isinstance(current, dict) and "step" in current:
+        return None
+    serial = int(data.get("draft_seq", 0)) + 1
+    data["draft_seq"] = serial
+    keep_older(data)
+    data["draft"] = {
+        "n": serial,
+        "at": stamp(context),
+        "text": text,
+        "room": None,
+        "bureau": None,
+        "photos": [],
+        "unsure": unsure,
+        "guess": preview.bureau,
+        WHICH: True,
+    }
+    return serial

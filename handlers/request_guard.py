@@ -220,6 +220,8 @@ async def tell_replaced(update: Update, context: BotContext, earlier: object) ->
     if not isinstance(earlier, dict) or not earlier.get("text"):
         return
     in_steps = "step" in earlier
+    if earlier.get("which") and not in_steps:
+        return  # asked about with /which: a consultation, nothing was left unsubmitted
     if not in_steps:
         # A proposal's own buttons still file it: the tip is said once in a while, not
         # after every message of a burst (trial 28 P7). A draft in its steps is always

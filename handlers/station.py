@@ -48,6 +48,7 @@ from handlers.station_notes import (
     note_button,
     note_cancel,
     note_expected,
+    note_skip,
     note_text,
 )
 from handlers.warning_level import level_picker
@@ -269,6 +270,8 @@ def register(application: App) -> None:
             ],
         },
         cancel=note_cancel,
+        # /skip is answered in the step, not by leaving it (trial 30 #14).
+        fallbacks=[CommandHandler("skip", expiring("note")(note_skip), filters=PRIVATE)],
     )
     application.add_handler(notes)
     application.add_handler(CallbackQueryHandler(card_button, pattern=card_buttons))

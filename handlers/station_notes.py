@@ -29,6 +29,7 @@ from handlers.base import (
     who,
 )
 from handlers.station_common import _data, _decode, _refused
+from handlers.texts.stations import note_not_skippable
 
 log = logging.getLogger("handlers.station")
 
@@ -120,11 +121,34 @@ def _abandoned(pending: object, case_id: int, action: CaseAction) -> str | None:
 
 async def note_text(update: Update, context: BotContext) -> str | int | None:
     """The note: 退单 calls the service; 办结 asks for the closure kind first."""
+    return await _take_note(update, context, message_text(update).strip())
+
+
+async def note_skip(update: Update, context: BotContext) -> str | int | None:
+    """/skip while a note is expected: one answer, and the step is not left (trial 30 #14).
+
+    上报's reason may be skipped: /skip is 「跳过」. Any other note is required: the
+    step says so and keeps waiting for it (before, /skip left the step with 「…没有完成」
+    and then got 「没有 /skip 这个命令」 as well). At the 办结 type, the type is asked again.
+    """
+    pending = _data(context).get("note")
+    if not isinstance(pending, dict):
+        return ConversationHandler.END
+    action = CaseAction(str(pending.get("action")))
+    if "text" in pending:  # 办结's note given, its closure type awaited
+        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        return None
+    if action == CaseAction.ESCALATE:
+        return await _take_note(update, context, texts.SKIP_LABEL)
+    await reply(update, note_not_skippable(action, str(pending.get("number") or "")))
+    return None
+
+
+async def _take_note(update: Update, context: BotContext, text: str) -> str | int | None:
     pending = _data(context).pop("note", None)
     person = await who(update, context)
     if not isinstance(pending, dict) or person is None:
         return ConversationHandler.END
-    text = message_text(update).strip()
     if not text:
         _data(context)["note"] = pending
         await reply(update, texts.NOTE_EXPECTED)

@@ -165,8 +165,10 @@ async def test_forged_stale_and_foreign_buttons_change_nothing(
             (f"ack:{case.id}:99:xxxxxxxxxx", "无效的按钮"),
             ("garbage", "无效的按钮"),
             ("ui:sub:999", "失效"),
-            (ack_data, "无权办理"),  # a chief's genuine button, pressed by a stranger
-            (done_data, "无权办理"),  # no note is even asked for
+            # A chief's genuine button, pressed by a stranger: nothing of the case is told,
+            # not even who handles it (trial 30 #16); no note is even asked for.
+            (ack_data, "您无权查看该案件"),
+            (done_data, "您无权查看该案件"),
         ):
             pressed = kit.fake.press_button(STRANGER, hello.message_id, data, strict=False)
             assert refusal in await kit.callback_answer(pressed), data

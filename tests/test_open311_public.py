@@ -92,7 +92,7 @@ async def test_telegram_and_web_requests_are_not_public(api: Open311Api) -> None
     await svc.resolve(case.id, boss.id, "已联系赵铁柱，工地已停止夜间施工，13812345678")
     [done] = await (await api.read(f"/open311/v2/requests/{number}.json")).json()
     assert done["status"] == "closed"
-    assert done["status_notes"] == "已办结：已联系某某，工地已停止夜间施工，138****5678"
+    assert done["status_notes"] == "已办结：已联系某某，工地已停止夜间施工，[已隐去]"
     # The database keeps everything for the handling units.
     async with api.db.session() as s:
         stored = await s.scalar(select(Case).where(Case.number == telegram.number))
@@ -154,7 +154,7 @@ async def test_trial29_p6_third_party_name_chinese_numeral_phone_and_flat_are_ma
     assert (
         record["description"]
         # 赵大妈 names her to the street: 赵某 since pf29 (tests/test_pf29_open311_names.py).
-        == "赵某低保被取消了，她叫某某，住湖滨社区*栋*，电话一三九****五六七八"
+        == "赵某低保被取消了，她叫某某，住湖滨社区*栋*，电话[已隐去]"
     )
     # An ordinary 叫 (叫人来修) and the words around a building are left alone.
     resp = await api.client.post(

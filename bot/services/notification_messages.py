@@ -72,17 +72,31 @@ def is_information(text: str) -> bool:
 
 
 def warning_lowered(
-    view: CaseView, rubric: str, why: str, reason: str | None, who: str = "报送人"
+    view: CaseView,
+    rubric: str,
+    why: str,
+    reason: str | None,
+    who: str = "报送人",
+    *,
+    was: str | None = None,
+    raised_by: str = "报送人",
 ) -> str:
     """The ping after the card when the officer filed a warning below the rubric's level.
 
     Whoever handles it must know that the rules rated it higher, on which words,
     and why the officer lowered it: the card alone shows only the level filed.
+    ``was``: the level lowered from when it is above the rubric's (``raised_by``
+    raised it first): 由“特别重大”（报送人上调，规则研判为“重大”）下调为“较大”, never
+    the raise named as the rules' level (trial 30 #11).
     """
     ruled = SEVERITY_LABELS.get(rubric, rubric)
+    if was is not None:
+        before = f"由“{SEVERITY_LABELS.get(was, was)}”（{raised_by}上调，规则研判为“{ruled}”）"
+    else:
+        before = f"由规则研判的“{ruled}”"
     lines = [
         f"【定级说明】{view.number}（{view.severity_label}）",
-        f"{who}将等级由规则研判的“{ruled}”下调为“{view.severity_label}”，请核实。",
+        f"{who}将等级{before}下调为“{view.severity_label}”，请核实。",
     ]
     if reason:
         lines.append(f"下调理由：{reason}")

@@ -306,11 +306,7 @@ class PeopleService:
             ):
                 if deciding:
                     raise CaseError("forbidden", "只有督查督办中心可以审批延期申请。")
-                raise CaseError(
-                    "forbidden",
-                    f"此件由{self.cases.unit_name(case.owning_unit_id)}承办，"
-                    "您不是承办单位的工作人员，无权办理。",
-                )
+                raise self.cases.not_yours(person, case)
             if case.version != version:
                 raise CaseError("stale", "案件状态已更新，请在最新的案件卡片上操作。")
             if action == CaseAction.EXTEND_NO:

@@ -9,8 +9,9 @@ systems could read their words, so (trial 26 T20):
   (a number is guessable; the answer is the 404 of an unknown number). Neither
   channel asks the citizen to publish yet; when one does, the consent goes here.
 * **No personal data.** Never the reporter's name, phone or id; phone and
-  identity numbers in the words are masked (:func:`nlp.mask_sensitive`, also
-  when written in full-width digits or Chinese numerals, 一三九…); the name
+  identity numbers in the words are removed whole, 电话[已隐去] (:func:`nlp.normalize.
+  remove_sensitive`, also when written in full-width digits or Chinese numerals,
+  一三九…; trial 30 #10: 138****2222 kept seven digits of a boss's phone); the name
   the reporter gave (``first_name`` / ``last_name``), a name the reporter
   introduces (我叫…, 本人…, 姓名：…) and anyone else's name (她叫赵桂兰, 名叫…,
   姓赵, a full name the tagger reads, :mod:`nlp.personal`) are replaced by
@@ -39,6 +40,7 @@ from bot.services.lifecycle import EventType
 from bot.services.triage import disclosure_kind
 from bot.web.open311_names import mask_bare_names, mask_plates
 from nlp import mask_sensitive
+from nlp.normalize import remove_sensitive
 from nlp.personal import SOMEONE, mask_flat_numbers, mask_person_names
 from storage.enums import Channel
 from storage.models import Case, CaseEvent
@@ -47,6 +49,7 @@ __all__ = [
     "COORDINATE_DECIMALS",
     "CRITICAL",
     "PUBLIC_CHANNELS",
+    "REMOVED",
     "SOMEONE",
     "general_address",
     "is_withheld",
@@ -57,6 +60,8 @@ __all__ = [
 
 #: The channels whose requests Open311 shows.
 PUBLIC_CHANNELS: tuple[str, ...] = (Channel.OPEN311.value,)
+#: What a phone or identity number in a public text becomes (电话[已隐去]).
+REMOVED = "[已隐去]"
 #: Decimals kept of a latitude or longitude: 3 is about 110 m north-south.
 COORDINATE_DECIMALS = 3
 
@@ -85,8 +90,13 @@ _TRAILING = re.compile(r"[\s,，.。;；:：、\-－(（]+$")
 
 
 def public_text(text: str | None, name: str | None) -> str:
-    """``text`` masked for the public: numbers, the given ``name`` and self-named names."""
-    out = mask_sensitive(mask_plates(text or ""))
+    """``text`` masked for the public: numbers, the given ``name`` and self-named names.
+
+    Phone and identity numbers go whole (:data:`REMOVED`), not masked to ``138****2222``
+    as on the units' cards: the digits kept still tell a neighbour or a boss whose
+    number it is (trial 30 #10).
+    """
+    out = remove_sensitive(mask_plates(text or ""), REMOVED)
     for part in _name_parts(name):
         out = out.replace(part, SOMEONE)
     out = _SELF_NAMED.sub(lambda m: m.group(1) + SOMEONE, out)

@@ -239,8 +239,9 @@ def rooms_markup(district: District, prefix: str, suffix: str = "") -> InlineKey
     )
 
 
-def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
-    """/which TEXT: the office only, nothing filed."""
+def which_answer(preview: Preview, district: District, *, unsure: bool, offer: bool = True) -> str:
+    """/which TEXT: the office only, nothing filed; ``offer``: with its buttons
+    (:func:`which_markup`) to file it or choose another office."""
     if unsure:
         rooms = candidates(preview, district)
         lines = ["我不能确定由哪个部门办理，可能是："]
@@ -249,8 +250,33 @@ def which_answer(preview: Preview, district: District, *, unsure: bool) -> str:
     else:
         lines = office_lines(preview)
     lines.append("")
-    lines.append("（仅为咨询，未登记。如需登记跟踪，请发送 /start 后点「反映问题」。）")
+    if not offer:
+        lines.append("（仅为咨询，未登记。）")
+    elif unsure:
+        lines.append(
+            "（仅为咨询，未登记。如需登记跟踪，请在下面选择部门，或点「交由工作人员分派」。）"
+        )
+    else:
+        lines.append(
+            "（仅为咨询，未登记。如需登记跟踪，请点「登记此问题」，不用重新输入；"
+            "部门不对请点「换一个部门」或直接回复“不对”。）"
+        )
     return "\n".join(lines)
+
+
+def which_markup(
+    preview: Preview, district: District, draft: int, *, unsure: bool
+) -> InlineKeyboardMarkup:
+    """Buttons under :func:`which_answer`: file the problem just asked about, or choose
+    another office (trial 30 #21) — the proposal's buttons without 只是咨询."""
+    if not unsure:
+        return _inline([[("登记此问题", f"{SUBMIT}:{draft}"), ("换一个部门", f"{OTHER}:{draft}")]])
+    rows = [
+        [(nt.short_room_name(district.rooms[r].name), f"{ROOM}:{r}:{draft}")]
+        for r in candidates(preview, district)
+    ]
+    rows.append([("其他部门", f"{OTHER}:{draft}"), ("交由工作人员分派", f"{DESK}:{draft}")])
+    return _inline(rows)
 
 
 # --- the optional steps after 提交 --------------------------------------------------------

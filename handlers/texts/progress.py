@@ -74,8 +74,24 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def timeline_lines(entries: Sequence[TimelineEntry], tz: ZoneInfo) -> list[str]:
-    """A case's progress, one event a line."""
+def _follow_up_answer(data: Mapping[str, object]) -> str:
+    """The reporter's own 回访 answer: 未解决 / 已解决·满意 …"""
+    if data.get("solved") is False:
+        return "未解决"
+    label = nt.SATISFACTION_LABELS.get(str(data.get("satisfaction")), "")
+    return f"已解决·{label}" if label else ""
+
+
+def timeline_lines(
+    entries: Sequence[TimelineEntry], tz: ZoneInfo, *, words: bool = True
+) -> list[str]:
+    """A case's progress, one event a line.
+
+    With ``words``, what was said at 办结 (the result), 回访 (the reporter's own answer
+    and comment) and 重办 (the unit that handles it again) is on its line (trial 30 #17:
+    the steps alone said nothing of what happened). Without (a self-harm request, whose
+    station's note stays internal), the steps alone.
+    """
     out = []
     for e in entries:
         line = f"  {_when(e.at, tz)} {e.label}"
@@ -83,6 +99,16 @@ def timeline_lines(entries: Sequence[TimelineEntry], tz: ZoneInfo) -> list[str]:
             line += f"（{e.unit_name}）"
         elif e.type == "severity_changed" and e.note:
             line += f"（理由：{e.note}）"
+        elif words and e.type == "resolved" and e.note:
+            line += f"：{snippet(e.note, 60)}"
+        elif words and e.type == "followed_up":
+            said = [_follow_up_answer(e.data)]
+            if e.note:
+                said.append(f"您的意见：{snippet(e.note, 60)}")
+            if told := "；".join(x for x in said if x):
+                line += f"：{told}"
+        elif words and e.type == "reopened" and e.unit_name:
+            line += f"（{e.unit_name}重新办理）"
         out.append(line)
     return out
 
@@ -101,9 +127,9 @@ def status_list(
     used = len(parts[0])
     shown = 0
     for view in views:
-        block = "\n".join(
-            [*case_summary(view, tz), "进展：", *timeline_lines(timelines.get(view.id, ()), tz)]
-        )
+        care = view.kind == "request" and is_self_harm(view.text)
+        steps = timeline_lines(timelines.get(view.id, ()), tz, words=not care)
+        block = "\n".join([*case_summary(view, tz), "进展：", *steps])
         if used + len(block) + 60 > MAX_MESSAGE:
             break
         parts.append(block)

@@ -152,6 +152,27 @@ def note_prompt(action: CaseAction, number: str, care: bool = False) -> str:
 
 
 NOTE_EXPECTED = "请用文字发送说明，或发送 /cancel 取消。"
+#: Why a note cannot be skipped (/skip at its step, trial 30 #14).
+_NOTE_NEEDED = {
+    CaseAction.RESOLVE: "反映人将看到办理结果",
+    CaseAction.RETURN: "分派台据此重新派单",
+    CaseAction.REJECT: "将告知反映人",
+    CaseAction.EXTEND_NO: "将告知承办单位",
+}
+
+
+def note_not_skippable(action: CaseAction, number: str) -> str:
+    """/skip where a note is required: the step still waits for it."""
+    name = NOTE_ACTION_NAMES.get(action, "操作")
+    what = "办结说明" if action == CaseAction.RESOLVE else f"{name}理由"
+    why = _NOTE_NEEDED.get(action)
+    because = f"（{why}）" if why else ""
+    return (
+        f"{number} 的{what}不能跳过{because}。请直接发送{what}；"
+        f"放弃{name}请发送 /cancel，案件不会有任何变化。"
+    )
+
+
 #: 办结 kind labels → the service's closure kinds (实际解决 / 解释说明 / 不属实).
 CLOSURE_BY_LABEL = {"实际解决": "solved", "解释说明": "explained", "不属实": "unfounded"}
 CLOSURE_PROMPT = (

@@ -178,9 +178,18 @@ class CaseLevel(CaseTx):
                 for holder in await store.card_holders(s, case.id):
                     if holder.unit_id is not None:
                         told.setdefault(holder.unit_id)
-                ruled = reference
                 who = "报送人" if actor.id == case.reporter_id else "区群工办"
-                pings.append((list(told), lambda v: nt.warning_lowered(v, ruled, why, reason, who)))
+                # Lowered from a raise above the rules' level: both are named (trial 30 #11).
+                above = was if LEVEL_RANK[was] > LEVEL_RANK.get(rubric, 0) else None
+                raiser = await self._raised_by(s, case, was) if above else "报送人"
+                pings.append(
+                    (
+                        list(told),
+                        lambda v: nt.warning_lowered(
+                            v, rubric, why, reason, who, was=above, raised_by=raiser
+                        ),
+                    )
+                )
             else:
                 kept = "deadlines_kept" in due
                 pings.append(
@@ -223,6 +232,21 @@ class CaseLevel(CaseTx):
             await self._schedule_ack(s, case, now)
         await self._schedule_resolve(s, case, now)
         return due
+
+    async def _raised_by(self, s: AsyncSession, case: Case, level: str) -> str:
+        """Who last raised ``case`` to ``level``: 报送人 (its officer, at filing or after)
+        or 区群工办."""
+        actor = await s.scalar(
+            select(CaseEvent.actor_id)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.type == EventType.SEVERITY_CHANGED.value,
+                CaseEvent.data["to"].as_string() == level,
+            )
+            .order_by(CaseEvent.id.desc())
+            .limit(1)
+        )
+        return "区群工办" if actor is not None and actor != case.reporter_id else "报送人"
 
     async def _rules_why(self, s: AsyncSession, case: Case) -> str:
         """The words that set the rules' level, as recorded at filing."""

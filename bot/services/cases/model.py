@@ -35,7 +35,7 @@ RESULT_TOO_SHORT = (
 #: The refusal of a 退单 reason that says nothing (the desk re-dispatches by it).
 RETURN_REASON_TOO_SHORT = (
     f"退单理由过于简单。请写明为什么不属于本单位办理、应由哪里办理（至少{MIN_RESULT_CHARS}个字），"
-    "例如“属于社保缴费问题，应由区人社局办理”。分派台将据此重新派单。"
+    "例如“属于社保缴费问题，应由区劳动局办理”。分派台将据此重新派单。"
 )
 #: Meaningful characters a 退单 reason of a critical (danger-now) case needs, as a
 #: lowered level's (:data:`bot.services.triage.MIN_REASON_CHARS`).

@@ -14,6 +14,7 @@ from bot.services.cases.model import (
 from bot.services.lifecycle import (
     AT_DESK,
     ESCALATABLE,
+    CaseError,
 )
 from bot.services.routing import escalation_path
 from config.district import District
@@ -138,6 +139,23 @@ class CasePermissions:
         if unit is not None and unit.kind in DISTRICT_KINDS:
             return True
         return person.unit_id == case.territorial_unit_id
+
+    def not_yours(self, person: Person | None, case: Case) -> CaseError:
+        """The refusal of an act on ``case`` by ``person``, who may not act on it.
+
+        Whoever may read the case (its reporter, the territorial station, the
+        district's centres) is told which unit handles it: they can see that on the
+        card anyway, and it says where to turn. Anyone else — a citizen replaying a
+        button of someone else's case, a station with no part in it — learns
+        nothing of the case, not even that it exists or who handles it (trial 30 #16).
+        """
+        if person is None or not self.may_view(person, case):
+            return CaseError("forbidden", "您无权查看该案件。")
+        return CaseError(
+            "forbidden",
+            f"此件由{self.unit_name(case.owning_unit_id)}承办，"
+            "您不是承办单位的工作人员，无权办理。",
+        )
 
     def sees_contact(self, person: Person | None, case: Case) -> bool:
         """Whether ``person`` sees the reporter's name, phone and place unmasked.

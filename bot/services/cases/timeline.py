@@ -97,10 +97,18 @@ class CaseTimeline(CaseViews):
                         if summary
                         else dict(e.data or {})
                         if internal
-                        else {},
+                        else _own_answer(e.type, e.data),
                     )
                 )
             return out
+
+
+def _own_answer(kind: str, data: object) -> dict[str, Any]:
+    """What a reporter keeps of an event's payload: their own 回访 answer (solved and
+    satisfaction, which /status shows them, trial 30 #17); nothing else."""
+    if kind != EventType.FOLLOWED_UP.value or not isinstance(data, dict):
+        return {}
+    return {k: data[k] for k in ("solved", "satisfaction") if k in data}
 
 
 def _summary_data(data: object) -> dict[str, Any]:

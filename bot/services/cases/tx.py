@@ -41,11 +41,7 @@ class CaseTx(CasePublish):
         actor = await self._person(s, actor_id)
         case = await self._lock(s, case_id)
         if not self.may_act(actor, case):
-            raise CaseError(
-                "forbidden",
-                f"此件由{self.unit_name(case.owning_unit_id)}承办，"
-                "您不是承办单位的工作人员，无权办理。",
-            )
+            raise self.not_yours(actor, case)
         return actor, case
 
     @asynccontextmanager
