@@ -340,9 +340,10 @@ def test_set_r_warnings_stay_where_they_were_tuned() -> None:
 
 def test_set_q_emergencies_and_small_talk_stay_where_they_were_tuned() -> None:
     """Unseen on main 244b2f2: line 63/65, right number 62, false alarms 2/65, small talk 79/80,
-    vague 22/25. In-sample since i13ii: line 64/65 (the scammer in my home is left to i13hh),
-    right number 64, false alarms 0/65, small talk 80/80, vague 25/25, requests mistaken 0."""
-    assert _emergencies("q") == (64, 64, 0)
+    vague 22/25. In-sample since i13ii: line 64/65 (the scammer in my home was left to i13hh),
+    right number 64, false alarms 0/65, small talk 80/80, vague 25/25, requests mistaken 0;
+    since i13hh's merge (a scammer at the door gets 110) line 65/65, right number 65."""
+    assert _emergencies("q") == (65, 65, 0)
     assert _non_requests("q") == (80, 25, 0)
 
 
