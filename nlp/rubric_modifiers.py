@@ -42,6 +42,21 @@ the checks below need not change.
   victim is in hospital care (住院, 做了手术) beside an aftermath word (救助, 赔偿) is over, as
   a harm told done is (:func:`nlp.danger_owner.asked_after`).
 
+* ``needless`` (stop 30): families that name no need of their own (a bare cry for help,
+  救命): among danger families of one level they come last, so the number of the need told
+  beside them is first (救命 邻居家起火了 → 119 first; :func:`nlp.emergency.detect`).
+
+* ``poison_words`` and ``swallow_words`` (stop 30): words of a poison or medicine (药, 敌敌畏
+  …) and of swallowing (吃, 喝 …): a self-harm told only by a poison swallowed is a
+  poisoning, the health bureau's (120) unless violence or a crime is told
+  (:func:`nlp.danger_owner.owner`).
+
+* ``past_harms`` (stop 30): harms counted as already suffered by several people from a standing
+  hazard (马路上有个大坑，已经摔倒好几个人了, 经常有人摔): a request to remove the hazard, no
+  danger now; the learned model alone neither gives the emergency line nor raises it above
+  medium (:func:`nlp.emergency.detect`, :func:`nlp.severity.assess_normalized`). A danger
+  family told now beside it (头在流血) still is one.
+
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
 """
@@ -111,6 +126,10 @@ class ModifierLists:
     in_care: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     in_care_families: tuple[str, ...] = ()
+    needless: tuple[str, ...] = ()
+    poison_words: tuple[str, ...] = ()
+    swallow_words: tuple[str, ...] = ()
+    past_harms: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -164,6 +183,10 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             in_care=_words(mods.get("in_care"), rub.source, "in_care"),
             partners=_words(mods.get("partners"), rub.source, "partners"),
             in_care_families=_words(mods.get("in_care_families"), rub.source, "in_care_families"),
+            needless=_words(mods.get("needless"), rub.source, "needless"),
+            poison_words=_words(mods.get("poison_words"), rub.source, "poison_words"),
+            swallow_words=_words(mods.get("swallow_words"), rub.source, "swallow_words"),
+            past_harms=_words(mods.get("past_harms"), rub.source, "past_harms"),
         )
         _CACHE[rub.source] = found
     return found
