@@ -79,6 +79,7 @@ from handlers.warning_steps import (
     warn_data,
 )
 from nlp.counts import head_count_answer
+from nlp.emergency import emoji_services
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
                 warn_data(context)["warn"] = {"at": stamp(context), "photos": [], "place": place}
                 await reply(update, texts.place_kept_prompt(place), texts.REMOVE_KEYBOARD)
                 return W_TEXT
-            await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+            await reply(update, texts.warn_needs_description(emoji_services(text[1])))
             return W_CONFIRM if pending is not None else ConversationHandler.END
         if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
             return await ask(update, context, pending, text[1].strip(), one_shot=True)

@@ -38,6 +38,7 @@ from handlers.officer_filing import (
 )
 from handlers.warning_proposal import propose
 from handlers.warning_steps import W_PLACE, warn_data, warn_draft
+from nlp.emergency import emoji_services
 
 __all__ = [
     "confirm",
@@ -95,7 +96,7 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
     if isinstance(place, str) and place and place not in text:
         text = f"{place}：{text}"
     if not_a_description(text):
-        await reply(update, texts.WARN_NEEDS_DESCRIPTION)
+        await reply(update, texts.warn_needs_description(emoji_services(text)))
         return None
     try:
         preview = await classify(context, text)

@@ -6,7 +6,8 @@ model); a person on a roof is not the planning bureau's because the message
 says 小区 and 楼顶. Each family of the rubric (``config/severity.toml``) may
 name an owning ``bureau`` (``police`` for violence, self-harm, a missing
 person, fire, water, being trapped; ``health`` for poisoning and disease
-clusters; a cry for help or a collapse names none: see ``docs/severity.md``).
+clusters, and since stop 30 for a self-harm told as a poison swallowed; a cry
+for help or a collapse names none: see ``docs/severity.md``).
 When a message is critical and
 one of its families is a danger *now* (the same test as the emergency line,
 :func:`danger_now`), :func:`owner` names that family and its bureau, and
@@ -300,6 +301,8 @@ def owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
     for m in found:
         words.extend(w for w in m.words if w not in words)
     fam = first.family
+    if fam.name == SELF_HARM and _poisoning(first, found, rub):
+        bureau = "health"
     return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, tuple(words))
 
 
@@ -314,3 +317,24 @@ def home_owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
     fam = found.family
     bureau = fam.bureau or ""
     return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, found.words)
+
+
+def _poisoning(harm: Match, found: list[Match], rub: Rubric) -> bool:
+    """True if a self-harm is a poison or medicine swallowed (我把一瓶药都吃了, 我妈喝了农药):
+    each of its expressions names a poison (``[modifiers] poison_words``), one names
+    swallowing (``swallow_words``), and no other family that calls the police is told
+    (violence, a crime; a bare cry for help, ``needless``, is none). A poisoning or an
+    overdose is the health bureau's, with 120 first, whoever tells it (trial 30 #18)."""
+    lists = modifier_lists(rub)
+    if not lists.poison_words or not harm.words:
+        return False
+    if not all(any_in(w, lists.poison_words) for w in harm.words):
+        return False
+    if not any(any_in(w, lists.swallow_words) for w in harm.words):
+        return False
+    return not any(
+        m.family.name != SELF_HARM
+        and m.family.name not in lists.needless
+        and "110" in m.family.services
+        for m in found
+    )

@@ -29,7 +29,7 @@ from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
-from nlp.normalize import danger_text
+from nlp.normalize import THING_EMOJI, danger_text
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, SERVICES, Rubric
@@ -43,6 +43,7 @@ __all__ = [
     "Emergency",
     "detect",
     "emergency_line",
+    "emoji_services",
     "safety_hint",
 ]
 
@@ -93,6 +94,32 @@ def emergency_line(services: tuple[str, ...], hotline: str = "") -> str:
     if hotline == DV_HOTLINE:
         line += f"遭受家庭暴力也可拨打妇女维权热线 {DV_HOTLINE}。"
     return line
+
+
+#: The number the word of a thing emoji points to (:data:`nlp.normalize.THING_EMOJI`).
+_EMOJI_NEEDS = {"火": "119", "血": "120", "药": "120", "刀": "110", "枪": "110", "炸弹": "110"}
+
+
+def emoji_services(text: str) -> tuple[str, ...]:
+    """The emergency numbers the thing emoji of ``text`` point to, in the order written.
+
+    For a text too bare to read (an officer's ``/warn 🔥🔥🔥``, trial 30 #20): the answer
+    that asks for words can still name the number to call.
+
+    >>> emoji_services("\U0001f525\U0001f525\U0001f525")
+    ('119',)
+    >>> emoji_services("\U0001fa78\U0001f52a \U0001f525")
+    ('120', '110', '119')
+    >>> emoji_services("你好")
+    ()
+    """
+    found: list[str] = []
+    for char in text:
+        word = THING_EMOJI.get(char)
+        number = _EMOJI_NEEDS.get(word or "")
+        if number is not None and number not in found:
+            found.append(number)
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +245,9 @@ def detect(
     # 电动车在楼道里充电迟早会着火, 就怕哪天出事: a harm feared or foretold (a `risk` word),
     # not told; the families read it clause by clause, the model has no clauses (stop 29).
     then = then or any_in(norm, rub.risk)
+    # 马路上有个大坑，已经摔倒好几个人了: harms counted as suffered from a standing hazard, a
+    # request to remove it (trial 30 #7); the model's words of harm are those past falls.
+    then = then or any_in(norm, modifier_lists(rub).past_harms)
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
     then = then or doubts_media(norm, rub)
     # 老公一喝酒就打我: violence at home told as a habit (stop 30, nlp.home_violence).
@@ -243,8 +273,16 @@ def detect(
             scored.reasons("danger"),
             level,
         )
-    # The most serious family first; among equals the one written first.
-    dangers.sort(key=lambda m: (-rank[m.family.now_level or m.family.level], m.start))
+    # The most serious family first; among equals one that names a need before a bare cry
+    # for help (救命 邻居家起火了: the fire's 119 first, trial 30 #9), then the one written first.
+    needless = modifier_lists(rub).needless
+    dangers.sort(
+        key=lambda m: (
+            -rank[m.family.now_level or m.family.level],
+            m.family.name in needless,
+            m.start,
+        )
+    )
     first = dangers[0]
     services: list[str] = []
     words: list[str] = []

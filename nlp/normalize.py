@@ -16,11 +16,13 @@ from typing import Any
 __all__ = [
     "DANGER_HEAD",
     "DANGER_TAIL",
+    "THING_EMOJI",
     "danger_text",
     "mask_sensitive",
     "normalize",
     "set_text_logging",
     "text_for_log",
+    "thing_words",
     "to_simplified",
 ]
 
@@ -180,6 +182,31 @@ DANGER_HEAD = 3000
 _MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?\s*>")
 #: Normalised characters of a long message's end that danger is read from as well.
 DANGER_TAIL = 1000
+#: Emoji that stand for a thing, read as its word where danger is read (trial 30 #4:
+#: 💊💊💊 我吃了好多，好困 is an overdose told without the word 药; 救命 邻居家🔥了 a fire).
+#: Only things a danger is told with; faces and gestures (😭, 🙏) say no thing. A 🔥 beside
+#: a word is read as 火 there (火锅🔥 → 火锅火: the families' look-alikes still hold).
+THING_EMOJI: dict[str, str] = {
+    "\U0001f48a": "药",  # pill
+    "\U0001f525": "火",  # fire
+    "\U0001f52a": "刀",  # kitchen knife
+    "\U0001f5e1": "刀",  # dagger
+    "\U0001fa78": "血",  # drop of blood
+    "\U0001f52b": "枪",  # pistol
+    "\U0001f4a3": "炸弹",  # bomb
+}
+_THING_EMOJI_RE = re.compile("|".join(THING_EMOJI))
+
+
+def thing_words(text: str) -> str:
+    """``text`` with each emoji of :data:`THING_EMOJI` written as its word.
+
+    >>> thing_words("\U0001f48a\U0001f48a 我吃了好多")
+    '药药 我吃了好多'
+    """
+    if _THING_EMOJI_RE.search(text) is None:
+        return text
+    return _THING_EMOJI_RE.sub(lambda m: THING_EMOJI[m[0]], text)
 
 
 def danger_text(text: str, normalized: str | None = None) -> str:
@@ -195,6 +222,11 @@ def danger_text(text: str, normalized: str | None = None) -> str:
     >>> danger_text("物业不管" * 1000 + "现在有人拿刀砍人").endswith("现在有人拿刀砍人")
     True
 
+    An emoji that stands for a thing is read as its word (:data:`THING_EMOJI`):
+
+    >>> danger_text("\U0001f48a\U0001f48a\U0001f48a 我吃了好多，好困")
+    '药药药 我吃了好多，好困'
+
     Markup tags are left out (``下水道堵了<img src=x>`` is read as 下水道堵了):
     what a web form or an API caller pasted around the words is not the words.
 
@@ -209,6 +241,9 @@ def danger_text(text: str, normalized: str | None = None) -> str:
     """
     if "<" in text:
         text = _MARKUP_RE.sub("", text)
+        normalized = None
+    if _THING_EMOJI_RE.search(text) is not None:
+        text = thing_words(text)
         normalized = None
     short = len(text) <= DANGER_HEAD * 4
     head = normalized if short and normalized is not None else normalize(text[: DANGER_HEAD * 4])

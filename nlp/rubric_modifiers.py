@@ -48,6 +48,20 @@ the checks below need not change.
 * ``home_habit``, ``home_recent``, ``home_now`` and ``home_away`` (stop 30): violence at home
   told as a habit (我老公天天喝酒打我, 他一喝酒就打我) and how a later clause brings it to now
   (…我现在躲在厕所); see :mod:`nlp.home_violence`.
+* ``needless`` (stop 30): families that name no need of their own (a bare cry for help,
+  救命): among danger families of one level they come last, so the number of the need told
+  beside them is first (救命 邻居家起火了 → 119 first; :func:`nlp.emergency.detect`).
+
+* ``poison_words`` and ``swallow_words`` (stop 30): words of a poison or medicine (药, 敌敌畏
+  …) and of swallowing (吃, 喝 …): a self-harm told only by a poison swallowed is a
+  poisoning, the health bureau's (120) unless violence or a crime is told
+  (:func:`nlp.danger_owner.owner`).
+
+* ``past_harms`` (stop 30): harms counted as already suffered by several people from a standing
+  hazard (马路上有个大坑，已经摔倒好几个人了, 经常有人摔): a request to remove the hazard, no
+  danger now; the learned model alone neither gives the emergency line nor raises it above
+  medium (:func:`nlp.emergency.detect`, :func:`nlp.severity.assess_normalized`). A danger
+  family told now beside it (头在流血) still is one.
 
 A rubric that is not read from a file (``parse_rubric`` of a mapping) has none of these
 lists: the checks then change nothing.
@@ -125,6 +139,10 @@ class ModifierLists:
     home_recent: tuple[str, ...] = ()
     home_now: tuple[str, ...] = ()
     home_away: tuple[str, ...] = ()
+    needless: tuple[str, ...] = ()
+    poison_words: tuple[str, ...] = ()
+    swallow_words: tuple[str, ...] = ()
+    past_harms: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -180,6 +198,10 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             home_recent=_words(mods.get("home_recent"), rub.source, "home_recent"),
             home_now=_words(mods.get("home_now"), rub.source, "home_now"),
             home_away=_words(mods.get("home_away"), rub.source, "home_away"),
+            needless=_words(mods.get("needless"), rub.source, "needless"),
+            poison_words=_words(mods.get("poison_words"), rub.source, "poison_words"),
+            swallow_words=_words(mods.get("swallow_words"), rub.source, "swallow_words"),
+            past_harms=_words(mods.get("past_harms"), rub.source, "past_harms"),
         )
         _CACHE[rub.source] = found
     return found

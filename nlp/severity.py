@@ -234,7 +234,13 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
             or tells_near_miss(text, rub)
         )
     ) or (
-        rank[found.level] <= rank["medium"] and (fears_only(text, rub) or only_imagined(text, rub))
+        rank[found.level] <= rank["medium"]
+        and (
+            fears_only(text, rub)
+            or only_imagined(text, rub)
+            # 马路上有个大坑，已经摔倒好几个人了: past harms from a hazard (trial 30 #7).
+            or (any_in(text, modifier_lists(rub).past_harms) and not any_in(text, rub.strong_now))
+        )
     ):
         heads = tuple(h for h in heads if h == "medium")
     # 持刀伤人属治安刑事案件，应由公安分局处置: a text naming a kind of case tells no

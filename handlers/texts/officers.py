@@ -54,6 +54,7 @@ __all__ = [
     "place_prompt",
     "severity_markup",
     "skip_keyboard",
+    "warn_needs_description",
     "warning_filed",
     "warning_markup",
     "warning_proposal",
@@ -80,6 +81,17 @@ WARN_NEEDS_DESCRIPTION = (
     "例如：/warn 小区业主五十余人在售楼处聚集维权。"
 )
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
+_NUMBER_NAMES = {"110": "报警", "119": "火警", "120": "急救"}
+
+
+def warn_needs_description(services: tuple[str, ...] = ()) -> str:
+    """:data:`WARN_NEEDS_DESCRIPTION`, after the numbers a bare warning's emoji point to
+    (``/warn 🔥🔥🔥``: 如有火情请立即拨打 119; trial 30 #20)."""
+    if not services:
+        return WARN_NEEDS_DESCRIPTION
+    numbers = "、".join(f"{n}（{_NUMBER_NAMES.get(n, n)}）" for n in services)
+    what = "火情" if services == ("119",) else "危险"
+    return f"⚠️ 如有{what}请立即拨打 {numbers}。\n{WARN_NEEDS_DESCRIPTION}"
 
 
 def photo_kept_early(count: int, step: str) -> str:
