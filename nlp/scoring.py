@@ -141,9 +141,11 @@ def _compile(lex: Lexicon) -> _Compiled:
             bureau_mined_rooms.append((ri, room_mined, covered))
     model_keys = list(dict.fromkeys((ri, b) for ri, b, _ in bureau_models))
     room_models = [tuple(key for key in model_keys if key[0] == ri) for ri in range(len(ROOMS))]
-    add_words(lex.keywords(), min_freq=lex.settings.keyword_freq)
+    # Sorted: jieba chooses a new word's frequency from the dictionary as it stands, so the
+    # order words are added in matters, and a set's order follows the hash seed (stop 30).
+    add_words(sorted(lex.keywords()), min_freq=lex.settings.keyword_freq)
     pin_total(lex.settings.segment_total)
-    add_latin_words(lex.keywords())
+    add_latin_words(sorted(lex.keywords()))
     hand_rooms = {w: tuple(v) for w, v in rooms_acc.items()}
     hand_bureaus = {w: tuple(v) for w, v in bureaus_acc.items()}
     rule_index = {w: tuple(v) for w, v in rule_acc.items()}
