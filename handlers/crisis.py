@@ -18,9 +18,10 @@ from datetime import timedelta
 from telegram import Message, Update
 
 from bot.services.cases import CaseView
+from bot.services.disclosures import disclosure_kind
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
-from bot.services.triage import Triage, danger_owner_bureau, disclosure_kind
+from bot.services.triage import Triage, danger_owner_bureau
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.office_choice import classify, is_unsure
 from handlers.texts import steps as st

@@ -10,12 +10,12 @@ names an accident as such, and says 尚未签收 until someone of the owner sign
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import FakeUser
+from bot.fakeapi import ChatMessage, FakeUser
 from bot.runtime.scheduler import Scheduler
 from config.district import District
 from storage.enums import Role
@@ -25,10 +25,12 @@ OFFICE = 3011
 SUPERVISION = 3012
 POLICE = 3013
 CITIZENS = 3020
-CASES = {
+CASES: dict[str, str | None] = {
     "我媽吃了一整瓶安眠藥，叫不醒了😭": "服药过量或中毒",
     "我爸刚才喝了农药": "服药过量或中毒",
-    "奶奶误吃了老鼠药": "误服药物或毒物中毒",
+    # A poison swallowed by mistake is no self-harm since i13jj (trial 30 #18): no private
+    # disclosure, so the district reads the words themselves, never labelled 轻生 or 自伤.
+    "奶奶误吃了老鼠药": None,
     "我不想活了，今晚就从楼上跳下去": "轻生念头",
 }
 
@@ -61,14 +63,16 @@ async def test_summaries_keep_the_kind_and_say_unsigned(kit: BotKit) -> None:
 
     for text, gist in CASES.items():
         number = numbers[text]
-        card = await office.wait_for_message(lambda m, n=number: n in m.content, WAIT)
+        card = await office.wait_for_message(_naming(number), WAIT)
+        if gist is None:
+            assert text in card.content, card.content
+            assert "轻生" not in card.content and "自伤" not in card.content, card.content
+            continue
         assert gist in card.content, card.content
         assert "有生命危险" in card.content or "情况紧急" in card.content
         assert "尚未签收" in card.content and "紧急处置" not in card.content
         if gist != "轻生念头":
             assert "轻生" not in card.content, card.content
-        if "误吃" in text:
-            assert "自伤" not in card.content, card.content
         assert text not in card.content  # still a summary
 
     # Nobody signs: the 签收时限 passes and the cases go to 督查督办中心.
@@ -88,14 +92,22 @@ async def test_summaries_keep_the_kind_and_say_unsigned(kit: BotKit) -> None:
         for t in told:
             assert "紧急处置" not in t, t
 
-    # The police sign one: its summary readers now read that it is signed.
-    first = next(iter(CASES))
+    # The police sign the jump (a poisoning is the health bureau's since i13jj): its summary
+    # readers now read that it is signed.
+    first = "我不想活了，今晚就从楼上跳下去"
     chief = await kit.person(POLICE)
     assert chief is not None
     case = next(c for c in await kit.cases() if c.number == numbers[first])
     await kit.runtime.cases.acknowledge(case.id, chief.id)
     view = await kit.runtime.cases.get_case_view(case.id, (await _person_id(kit, OFFICE)))
     assert "已签收" in view.text and "尚未签收" not in view.text
+
+
+def _naming(number: str) -> Callable[[ChatMessage], bool]:
+    def naming(message: ChatMessage) -> bool:
+        return number in message.content
+
+    return naming
 
 
 async def _person_id(kit: BotKit, telegram_id: int) -> int:

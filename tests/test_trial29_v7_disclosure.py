@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.fakeapi import FakeUser
-from bot.services.triage import disclosure_kind
+from bot.services.disclosures import disclosure_kind
 from config.district import District
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit, sqlite_bot

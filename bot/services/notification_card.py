@@ -9,15 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.services.disclosures import DOMESTIC, GIST_ACCIDENT, GIST_TAKEN, GIST_THREAT, SEXUAL
 from bot.services.notification_labels import DISTRICT_TZ, fmt_time, map_link
-from bot.services.triage import (
-    DOMESTIC,
-    GIST_ACCIDENT,
-    GIST_TAKEN,
-    GIST_THREAT,
-    SEXUAL,
-    danger_sentence,
-)
+from bot.services.triage import danger_sentence
 from nlp.families import SELF_HARM
 
 if TYPE_CHECKING:
@@ -58,7 +52,7 @@ def disclosure_summary(
     The kind of risk, its urgency and the handling unit, without the words, names,
     phones or places; the card around it keeps the number, the level and the
     deadlines. ``own``: the reporter tells of harming themselves; ``gist``: what a
-    self-harm family's danger is (:func:`bot.services.triage.self_harm_gist`).
+    self-harm family's danger is (:func:`bot.services.disclosures.self_harm_gist`).
     ``signed``: someone of the owner has 签收 (before that the owner is named as
     not having signed, never as 紧急处置: trial 30 #5); ``done``: 办结.
     """

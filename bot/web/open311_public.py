@@ -36,8 +36,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.disclosures import disclosure_kind
 from bot.services.lifecycle import EventType
-from bot.services.triage import disclosure_kind
 from bot.web.open311_names import mask_bare_names, mask_plates
 from nlp import mask_sensitive
 from nlp.normalize import remove_sensitive

@@ -25,6 +25,7 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.permissions import CasePermissions
 from bot.services.clock import Clock
+from bot.services.disclosures import disclosure_kind, self_harm_gist
 from bot.services.lifecycle import (
     AWAITING_ACK,
     CaseError,
@@ -33,7 +34,7 @@ from bot.services.lifecycle import (
     overdue_label,
     status_label,
 )
-from bot.services.triage import disclosure_kind, is_self_harm, self_harm_gist
+from bot.services.triage import is_self_harm
 from config.district import District
 from nlp import mask_sensitive
 from storage import cases as store
@@ -188,7 +189,7 @@ class CaseViews(CasePermissions):
 
         Any case that tells of self-harm (whoever reports it: the person, a
         parent, an officer's warning), domestic violence or sexual assault
-        (:func:`~bot.services.triage.disclosure_kind`), read by someone outside
+        (:func:`~bot.services.disclosures.disclosure_kind`), read by someone outside
         the reporter, the owning unit and the desk (:meth:`sees_disclosure`).
         """
         return (

@@ -20,6 +20,7 @@ from bot.services.cases.model import (
     WarningDraft,
     _clean,
 )
+from bot.services.disclosures import disclosure_kind
 from bot.services.lifecycle import CaseError, EventType, record
 from bot.services.routing import (
     SCHOOL_BUREAU,
@@ -36,7 +37,6 @@ from bot.services.triage import (
     LEVEL_RANK,
     check_level,
     danger_owner_bureau,
-    disclosure_kind,
     emergency_of,
     line_owner_bureau,
 )
