@@ -66,7 +66,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import keep_older
+from handlers.drafts import start_draft
 from handlers.emergency_filing import emergency_first, file_emergency
 from handlers.flow import describe_prompt, expiring
 from handlers.followup import show_status
@@ -201,23 +201,12 @@ async def _describe_text(
     # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
     if (joined := await follow_on.continued(context, data.get("draft"), text, preview)) is not None:
         return await follow_on.join(update, context, joined, text)
-    serial = int(data.get("draft_seq", 0)) + 1
-    data["draft_seq"] = serial
     unsure = is_unsure(preview)
     earlier = data.get("draft")
     if isinstance(earlier, dict) and earlier.get("text") == text:
         earlier = None  # the same text again: nothing is replaced
-    keep_older(data)
-    data["draft"] = {
-        "n": serial,
-        "at": stamp(context),
-        "text": text,
-        "room": None,
-        "bureau": None,
-        "photos": [],
-        "unsure": unsure,
-        "guess": preview.bureau,
-    }
+    draft = start_draft(data, stamp(context), text, preview.bureau, unsure=unsure)
+    serial = int(draft["n"])
     if as_citizen:
         data["draft"][staff_text.AS_CITIZEN] = True
     # Photos sent before the words go with them (trial 29 P13).

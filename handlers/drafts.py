@@ -34,6 +34,28 @@ def keep_older(data: dict[str, Any]) -> None:
     data[OLDER] = [*older, draft][-MAX_OLDER:]
 
 
+def start_draft(
+    data: dict[str, Any], at: str, text: str, guess: str, *, unsure: bool
+) -> dict[str, Any]:
+    """A new description becomes the draft, with the next serial (its buttons name it); an
+    unsubmitted draft it replaces is kept for its buttons (:func:`keep_older`)."""
+    serial = int(data.get("draft_seq", 0)) + 1
+    data["draft_seq"] = serial
+    keep_older(data)
+    draft: dict[str, Any] = {
+        "n": serial,
+        "at": at,
+        "text": text,
+        "room": None,
+        "bureau": None,
+        "photos": [],
+        "unsure": unsure,
+        "guess": guess,
+    }
+    data["draft"] = draft
+    return draft
+
+
 def take_older(data: dict[str, Any], serial: int | None) -> dict[str, Any] | None:
     """The older draft with ``serial``, made current (the current one kept in its place)."""
     older = [d for d in data.get(OLDER) or [] if isinstance(d, dict)]

@@ -23,7 +23,7 @@ from bot.services.triage import triage
 from config.district import District
 from handlers import texts
 from handlers.base import BotContext, is_stale, reply, say, stamp, user_data
-from handlers.drafts import keep_older, take_older
+from handlers.drafts import start_draft, take_older
 from handlers.request_steps import PROPOSE, draft_of
 from handlers.texts import steps as st
 from handlers.texts.citizens import which_markup
@@ -288,18 +288,6 @@ def _which_draft(context: BotContext, text: str, preview: Preview, unsure: bool)
     current = data.get("draft")
     if isinstance(current, dict) and "step" in current:
         return None
-    serial = int(data.get("draft_seq", 0)) + 1
-    data["draft_seq"] = serial
-    keep_older(data)
-    data["draft"] = {
-        "n": serial,
-        "at": stamp(context),
-        "text": text,
-        "room": None,
-        "bureau": None,
-        "photos": [],
-        "unsure": unsure,
-        "guess": preview.bureau,
-        WHICH: True,
-    }
-    return serial
+    draft = start_draft(data, stamp(context), text, preview.bureau, unsure=unsure)
+    draft[WHICH] = True
+    return int(draft["n"])
