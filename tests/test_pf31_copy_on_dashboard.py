@@ -14,7 +14,7 @@ import pytest
 
 from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot
 from tests.criticalkit import critical_warning_copied_to_police, police_chief
 from tests.dashkit import serve
 
@@ -71,3 +71,30 @@ async def test_the_police_open_the_copy_of_a_fire_warning(kit: BotKit) -> None:
         assert page.status == 404
         listing = await (await dash.client.get("/dashboard")).text()
         assert number not in listing
+
+
+async def test_a_copy_of_a_private_disclosure_opens_as_a_summary(kit: BotKit) -> None:
+    """An officer's warning of a wife beaten at home now stays with the officer's station;
+    the police get a copy and open it on the dashboard as a summary, as on Telegram: no
+    words of the warning (trial 29 V7's privacy)."""
+    officer = kit.user(OFFICER, "张信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    police = await police_chief(kit, POLICE)
+    words = "和平小区3栋王某正在家里殴打妻子，妻子在楼道里哭喊求救"
+    await kit.say(officer, f"/warn {words}", "预警已报送")
+    (case,) = await kit.cases()
+    police_station = kit.district.bureaus["police"].station_id
+    assert case.owning_unit_id != police_station
+    assert police_station in (await kit.registered(case.id))["notify"]
+    number = case.number or "?"
+    copy = await police.wait_for_message(lambda m: number in m.content, WAIT)
+    assert "殴打妻子" not in copy.content  # the Telegram copy is a summary
+    chief = await kit.person(POLICE)
+    assert chief is not None
+    async with serve(kit.db, kit.district, service=kit.runtime.cases) as dash:
+        await dash.login(chief.id)
+        page = await dash.client.get(f"/dashboard/cases/{case.id}")
+        body = await page.text()
+        assert page.status == 200
+        assert number in body and "隐私" in body
+        assert "殴打妻子" not in body and "哭喊" not in body
