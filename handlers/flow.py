@@ -177,6 +177,11 @@ async def unknown_in_step(update: Update, context: BotContext) -> None:
     await reply(update, texts.unknown_command_in_step(command))
 
 
+def unknown_in_step_handler(application: App) -> Handler:
+    """The fallback of a conversation for a command nobody answers: :func:`unknown_in_step`."""
+    return MessageHandler(PRIVATE & filters.COMMAND & _UnknownCommand(application), unknown_in_step)
+
+
 def step_conversation(
     application: App,
     name: str,
@@ -204,9 +209,7 @@ def step_conversation(
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=PRIVATE),
                 *(fallbacks or []),
-                MessageHandler(
-                    PRIVATE & filters.COMMAND & _UnknownCommand(application), unknown_in_step
-                ),
+                unknown_in_step_handler(application),
                 MessageHandler(PRIVATE & filters.COMMAND, leave),
                 CallbackQueryHandler(leave, pattern=rf"^{re.escape(texts.UI)}menu:"),
             ],

@@ -82,3 +82,20 @@ async def test_an_unknown_command_at_a_warning_to_confirm_keeps_it(kit: BotKit) 
     # The warning still waits for its 确认.
     await kit.press(officer, proposal, "确认", "预警已报送")
     assert len(await kit.cases()) == 1
+
+
+async def test_an_unknown_command_in_a_citizens_draft_keeps_the_step(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "王芳")
+    proposal = await kit.say(
+        citizen, "小区门口的路灯坏了一个月了，晚上很黑", lambda m: "提交" in str(m.buttons)
+    )
+    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    seen = len(citizen.transcript())
+    told = await kit.say(citizen, "/foo", "没有 /foo 这个命令")
+    await kit.say(citizen, "跳过", "可选 2/3")
+    after = citizen.transcript()[seen:]
+    cut = next(i for i, m in enumerate(after) if not m.from_bot and m.content == "跳过")
+    assert [m.content for m in after[:cut] if m.from_bot] == [told.content]
+    # Not 「反映问题请直接发送文字描述」: a text now would be read as the place.
+    assert "没有丢失" in told.content and "直接发送文字描述" not in told.content
+    assert not await kit.cases()
