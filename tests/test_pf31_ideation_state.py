@@ -8,17 +8,30 @@ by the police — and its look-alikes (想到死去的奶奶, 累死了, 最近�
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
+from bot.services.clock import FakeClock
+from bot.web.citizen_form import add_citizen_form_routes
+from bot.web.citizen_intake import CitizenFormContext
 from config.district import District
+from storage.db import Database
 from storage.enums import Role
+from storage.models import Case
 from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.factories import START, make_service
 
 CITIZEN = 3101
 POLICE = 3102
 PICKER_WORDS = ("我不能确定由哪个部门", "建议由以下部门办理", "只是咨询")
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+NUMBER_RE = re.compile(r"<strong>(MQ\d{8}-\d{4,})</strong>")
 
 
 @pytest.fixture
@@ -85,3 +98,30 @@ async def test_look_alikes_of_ideation_get_no_crisis_care(kit: BotKit, text: str
     hotline = kit.district.crisis_hotline
     assert not any(hotline in t or "您不是一个人" in t for t in said), said
     assert not [c for c in await kit.cases() if c.severity == "critical"]
+
+
+@pytest.fixture
+async def client(db: Database, district: District) -> AsyncIterator[TestClient[Any, Any]]:
+    service = make_service(db, district, FakeClock(START))
+    app = web.Application()
+    add_citizen_form_routes(app, CitizenFormContext.from_service(service))
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+async def test_the_web_form_gives_ideation_as_a_state_the_crisis_care(
+    client: TestClient[Any, Any], db: Database, district: District
+) -> None:
+    page = await (await client.get("/report")).text()
+    token = TOKEN_RE.search(page)
+    assert token is not None
+    resp = await client.post("/report", data={"csrf_token": token[1], "text": "我最近总想死"})
+    filed = await resp.text()
+    assert resp.status == 200
+    assert district.crisis_hotline in filed and "您不是一个人" in filed
+    number = NUMBER_RE.search(filed)
+    assert number is not None
+    async with db.session() as s:
+        case = await s.scalar(select(Case).where(Case.number == number[1]))
+    assert case is not None and case.severity == "critical"
+    assert case.owning_unit_id == district.bureaus["police"].station_id
