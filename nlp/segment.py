@@ -8,10 +8,10 @@ that is not in a dictionary cannot match the lexicon anyway, and the HMM pass
 costs about a quarter of the segmentation time.
 
 jieba's prefix dictionary (about 500,000 words and prefixes) is read from
-:mod:`nlp.diskcache` (:mod:`nlp.segment_cache`). Runs of Chinese characters
-are cut by jieba-rs (``rjieba``, a runtime dependency) over a copy of the same
-dictionary (:mod:`nlp.segment_rs`); the Python cut here stays for every other
-run and for an installation without ``rjieba``.
+:mod:`nlp.diskcache` (:mod:`nlp.segment_cache`). Text is cut by jieba-rs
+(``rjieba``, a runtime dependency) over a copy of the same dictionary
+(:mod:`nlp.segment_rs`); the Python cut here stays for an installation
+without ``rjieba`` and as the reference the tests compare it with.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ _GRAMS: tuple[int, _SearchGrams] = (0, _SearchGrams({}))
 # missing or cannot mirror the dictionary (_MIRROR_TRIED then says so).
 _MIRROR: segment_rs.Mirror | None = None
 _MIRROR_TRIED = False
+_WIDER_RUNS = segment_rs.WIDER_RUNS.search
 
 
 def _build() -> Any:
@@ -218,7 +219,7 @@ def _mirror(tok: Any) -> segment_rs.Mirror | None:
 
 
 def compiled() -> bool:
-    """Whether :func:`cut` cuts runs of Chinese characters with jieba-rs (``rjieba``)."""
+    """Whether :func:`cut` cuts with jieba-rs (``rjieba``)."""
     return _mirror(tokenizer()) is not None
 
 
@@ -242,8 +243,9 @@ def search_grams() -> _SearchGrams:
 def cut(text: str) -> list[str]:
     """The words of ``text``, exactly as ``tokenizer().lcut(text, HMM=False)``.
 
-    Runs of Chinese characters are cut by jieba-rs when ``rjieba`` is
-    installed (:mod:`nlp.segment_rs`, about six times faster), every other run
+    Cut by jieba-rs when ``rjieba`` is installed (:mod:`nlp.segment_rs`,
+    about six times faster: the whole text at once, or run by run when it
+    holds a character jieba-rs would join to a run and jieba does not), else
     as :func:`cut_python` does; tests/test_nlp_segment_fast.py checks the
     tokens against jieba's own ``cut``, tests/test_nlp_segment_rs.py both
     ways of cutting against each other.
@@ -255,7 +257,10 @@ def cut(text: str) -> list[str]:
         Every token in order, whitespace and punctuation included.
     """
     tok = tokenizer()
-    return _cut(tok, text, _mirror(tok))
+    mirror = _mirror(tok)
+    if mirror is not None and _WIDER_RUNS(text) is None:
+        return mirror.cut_run(text, False)
+    return _cut(tok, text, mirror)
 
 
 def cut_python(text: str) -> list[str]:
@@ -294,7 +299,6 @@ def _cut(tok: Any, text: str, mirror: segment_rs.Mirror | None) -> list[str]:
     prefix = _PREFIX
     eng = _ENG
     skip = _SKIP
-    chinese = segment_rs.CHINESE_RUN.fullmatch
     cut_run = mirror.cut_run if mirror is not None else None
     out: list[str] = []
     append = out.append
@@ -315,7 +319,7 @@ def _cut(tok: Any, text: str, mirror: segment_rs.Mirror | None) -> list[str]:
                     out.extend(x)
             continue
         between = True
-        if cut_run is not None and chinese(s) is not None:
+        if cut_run is not None:  # one of jieba's runs, cut by jieba-rs alone
             out += cut_run(s, False)
             continue
         n = len(s)

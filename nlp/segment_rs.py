@@ -2,24 +2,27 @@
 
 :class:`Mirror` holds a jieba-rs dictionary with the same words, frequencies
 and total as the process's jieba tokenizer (jieba's dictionary, the district's
-user dictionary, the lexicon's keywords and its pinned total), and cuts a run
-of Chinese characters with it. jieba-rs implements jieba's no-HMM cut (the
+user dictionary, the lexicon's keywords and its pinned total), and cuts
+text with it. jieba-rs implements jieba's no-HMM cut (the
 word graph, ``log(freq) - log(total) + route``, a tie going to the longer
 word), so the tokens are jieba's; tests/test_nlp_segment_rs.py checks them
 against the pure-Python cut on every text of the test and evaluation data and
 on the ties and repeats where two implementations most easily part.
 
-Two differences from jieba are kept out rather than relied upon:
+jieba-rs splits a text as jieba does (runs of ``[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]``
+cut by the word graph, single letters and digits run together; every other
+character a token, ``\r\n`` one), with one difference and one thing it lacks,
+both kept out rather than relied upon:
 
-* jieba-rs sums its words' frequencies as its total, while jieba adds each
-  added word's frequency to its own (never subtracting a replaced one) and a
-  lexicon may pin it (:func:`nlp.segment.pin_total`). The mirror adds one
-  filler word with the difference, made of private-use characters that
-  jieba's run pattern never lets into a run, so it never matches;
-  when the total is below the sum there is no mirror and the Python cut runs.
-* jieba-rs treats Latin letters and digits in a run its own way, so only runs
-  of Chinese characters alone are given to it (:data:`CHINESE_RUN`); the
-  others keep the Python cut.
+* its runs also take the CJK characters jieba leaves outside them (extension
+  A, U+9FD6..U+9FFF, compatibility ideographs, the supplementary planes). A
+  text with one of those (:data:`WIDER_RUNS`) is cut run by run, each run as
+  jieba's pattern finds it; any other text is cut whole.
+* its total is the sum of its words' frequencies while jieba's is the running
+  total it adds each added word to (or the lexicon's pinned
+  ``segment_total``): one filler word of private-use characters, which no
+  run of either contains, carries the difference; with a total below the sum
+  there is no mirror and the Python cut runs.
 
 Why jieba-rs and not another compiled jieba (docs/performance.md, stop 31):
 ``jieba_fast`` and ``jieba_fast_dat`` break a tie of scores towards the
@@ -31,13 +34,16 @@ shorter word (73 of 22,616 test and evaluation texts cut differently),
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["CHINESE_RUN", "Mirror", "rjieba_module"]
+__all__ = ["WIDER_RUNS", "Mirror", "rjieba_module"]
 
-CHINESE_RUN = re.compile("[\u4e00-\u9fd5]+")
-"""A run that jieba-rs cuts exactly as jieba: Chinese characters only (``fullmatch``)."""
+WIDER_RUNS = re.compile(
+    "[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+    "\U0002f800-\U0002fa1f]"
+)
+"""The characters jieba-rs lets into a run of Chinese and jieba does not (``search``)."""
 
 _FILLER = "\ue000\ue001"
 """The word carrying the difference between jieba's total and the words' sum;
@@ -69,8 +75,8 @@ class Mirror:
                 words_sum += count
         self._add = add
         self._sum = words_sum
-        self.cut_run = jieba.cut
-        """``cut_run(run, False)``: the words of a :data:`CHINESE_RUN`."""
+        self.cut_run: Callable[[str, bool], list[str]] = jieba.cut
+        """``cut_run(text, False)``: the words of a text without :data:`WIDER_RUNS`."""
         self._fill(total)
 
     @property

@@ -1,4 +1,8 @@
-"""jieba-rs (``rjieba``) cuts exactly as the Python cut over the district's dictionary."""
+"""jieba-rs (``rjieba``) cuts exactly as the Python cut over the district's dictionary.
+
+Whole texts and, for a text with a character jieba-rs would join to a run and jieba does
+not (extension A, U+9FD6.., compatibility and supplementary ideographs), run by run.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +59,10 @@ def test_ties_repeats_and_runs_that_are_not_chinese_alone_cut_the_same() -> None
         "中华人民共和国中央人民政府",
         "\ue000\ue001",
         "",
+        "a b\tc\u3000d\r\n路灯\r坏了\n\n 好 ",
+        "😀路灯坏了😀😀",
+        "路灯\u9fd6坏了，豈有此理\U0002a700路灯",
+        "\u9fd5\u9fd6\u9fd5",
     ):
         assert cut(text) == cut_python(text) == list(tokenizer().lcut(text, HMM=False)), text
 
@@ -80,7 +88,8 @@ def test_words_added_and_a_pinned_total_reach_the_compiled_cut() -> None:
 
 _ALPHABET = st.sampled_from(
     list("路灯坏了小区物业费拖欠工资宅基地征地补偿法院判决执行的了是在有人打架着火快哈喂")
-    + list("abc019+#&._%- \n，。！？")
+    + list("abc019+#&._%- \n\r\t\u3000，。！？😀·")
+    + ["\u3400", "\u9fd6", "\uf900", "\U00020000", "\ue000"]
 )
 
 
