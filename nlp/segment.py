@@ -258,9 +258,12 @@ def cut(text: str) -> list[str]:
     """
     tok = tokenizer()
     mirror = _mirror(tok)
-    if mirror is not None and _WIDER_RUNS(text) is None:
-        return mirror.cut_run(text, False)
-    return _cut(tok, text, mirror)
+    try:
+        if mirror is not None and _WIDER_RUNS(text) is None:
+            return mirror.cut_run(text, False)
+        return _cut(tok, text, mirror)
+    except RuntimeError:  # the mirror being changed by add_words in another thread
+        return _cut(tok, text, None)
 
 
 def cut_python(text: str) -> list[str]:
