@@ -5,18 +5,18 @@ lexicon or the eval data: U (written at stop 30, scored unseen by the lead, rele
 V and W (written for stop 31). Bureau right / room right / answers with confidence >= 0.8 right
 of given, on main 2369c81 before any change, and at the end of the stop:
 
-* U: room 212 (0.883), bureau 209 (0.871), 166/168 → room 214 (0.892), bureau 211 (0.879),
-  168/170. Tuning data since stop 31 (two of its misses moved; the rest are single rows).
-* V: room 218 (0.908), bureau 214 (0.892), 169/173 → room 225 (0.938), bureau 222 (0.925),
+* U: room 212 (0.883), bureau 209 (0.871), 166/168 → room 217 (0.904), bureau 214 (0.892),
+  171/173. Tuning data since stop 31.
+* V: room 218 (0.908), bureau 214 (0.892), 169/173 → room 226 (0.942), bureau 223 (0.929),
   173/174. Tuning data: its misses were read before W was scored.
 * W: room 222 (0.925), bureau 218 (0.908), 161/169. **Held-out estimate**: scored once after
   every change drawn from U and V was made, before any of its rows was read — room 222 (0.925),
   bureau 218 (0.908), 163/171: the rules written from U and V moved no bureau of W (two more
   right answers reached 0.8). Then its misses were read and answered (in-sample since):
-  room 225 (0.938), bureau 222 (0.925), 165/168.
+  room 227 (0.946), bureau 225 (0.938), 166/169.
 
 The target for blind citizen messages (bureau >= 0.90, room >= 0.93) is met in-sample on V and W
-and missed on U; the honest estimate for a new writer is W's held-out 0.908 / 0.925 (met for the
+and missed on U (room 0.904, bureau 0.892); the honest estimate for a new writer is W's held-out 0.908 / 0.925 (met for the
 bureau, missed for the room). The guards hold the end figures as floors.
 
 The messages of ROUTES and LOOK_ALIKES were written for this test from the bureaus' duties, not
@@ -59,6 +59,13 @@ ROUTES = [
     ("小学门口的白线磨得看不见了，车开到那里都不减速", "police"),
     ("在菜市场买菜，手机被人偷了，摊主说那边有监控", "police"),
     ("坐公交车的时候钱包被偷了，里面有现金和银行卡", "police"),
+    # classes two of the probes share: probation's reporting (community correction), land
+    # whose certificate states a wrong area, a won lawsuit not paid, a collective visit
+    ("我侄子判了缓刑，想去外省打工，要先跟哪里报到办手续", "justice"),
+    ("老公缓刑还有半年，每个月要去报到，这次想出去一趟要不要请假", "justice"),
+    ("承包地的证上写两亩，实际量出来只有一亩七，能重新量吗", "land"),
+    ("官司打赢半年了，对方一直赖着不还钱，法院能不能强制", "court"),
+    ("我们三十多户想联名去区里反映拆迁的事，能派几个代表，要先去哪登记", "petition"),
 ]
 
 LOOK_ALIKES = [
@@ -73,6 +80,10 @@ LOOK_ALIKES = [
     ("孩子上学要交身份证复印件，在哪里复印", "police"),
     ("学校操场上的跑道白线掉色了，孩子们上体育课看不清", "police"),
     ("小区消防通道的路面塌了好几个坑，物业一直拖着不修", "police"),
+    # a sentence appealed, a flat's area against the developer's, owners' representatives
+    ("我弟弟被判了缓刑，我们觉得判重了，想上诉", "justice"),
+    ("房产证上的面积跟实际量的不一样，开发商说是公摊", "land"),
+    ("我们小区业主选了几个代表，要跟物业谈物业费的事", "petition"),
 ]
 
 
@@ -95,12 +106,12 @@ def test_the_answer_names_the_deciding_words() -> None:
 
 
 def test_probe_u_holds_its_level() -> None:
-    assert_probe_holds("probe_u_citizen_messages.tsv", 214, 211, 168, 0.98)
+    assert_probe_holds("probe_u_citizen_messages.tsv", 217, 214, 171, 0.98)
 
 
 def test_probe_v_holds_its_level() -> None:
-    assert_probe_holds("probe_v_citizen_messages.tsv", 225, 222, 173, 0.99)
+    assert_probe_holds("probe_v_citizen_messages.tsv", 226, 223, 173, 0.99)
 
 
 def test_probe_w_holds_its_level() -> None:
-    assert_probe_holds("probe_w_citizen_messages.tsv", 225, 222, 165, 0.98)
+    assert_probe_holds("probe_w_citizen_messages.tsv", 227, 225, 166, 0.98)
