@@ -16,8 +16,9 @@ of given, on main 2369c81 before any change, and at the end of the stop:
   room 227 (0.946), bureau 225 (0.938), 166/169.
 
 The target for blind citizen messages (bureau >= 0.90, room >= 0.93) is met in-sample on V and W
-and missed on U (room 0.904, bureau 0.892); the honest estimate for a new writer is W's held-out 0.908 / 0.925 (met for the
-bureau, missed for the room). The guards hold the end figures as floors.
+and missed on U (room 0.904, bureau 0.892); the honest estimate for a new writer is W's held-out
+bureau 0.908 / room 0.925 (met for the bureau, missed for the room). The guards hold the end
+figures as floors.
 
 The messages of ROUTES and LOOK_ALIKES were written for this test from the bureaus' duties, not
 copied from a probe or an evaluation row.
