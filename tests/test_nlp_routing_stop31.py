@@ -7,13 +7,13 @@ of given, on main 2369c81 before any change, and at the end of the stop:
 
 * U: room 212 (0.883), bureau 209 (0.871), 166/168 → room 217 (0.904), bureau 214 (0.892),
   171/173. Tuning data since stop 31.
-* V: room 218 (0.908), bureau 214 (0.892), 169/173 → room 226 (0.942), bureau 223 (0.929),
-  173/174. Tuning data: its misses were read before W was scored.
+* V: room 218 (0.908), bureau 214 (0.892), 169/173 → room 227 (0.946), bureau 224 (0.933),
+  174/175. Tuning data: its misses were read before W was scored.
 * W: room 222 (0.925), bureau 218 (0.908), 161/169. **Held-out estimate**: scored once after
   every change drawn from U and V was made, before any of its rows was read — room 222 (0.925),
   bureau 218 (0.908), 163/171: the rules written from U and V moved no bureau of W (two more
   right answers reached 0.8). Then its misses were read and answered (in-sample since):
-  room 227 (0.946), bureau 225 (0.938), 166/169.
+  room 229 (0.954), bureau 227 (0.946), 166/168.
 
 The target for blind citizen messages (bureau >= 0.90, room >= 0.93) is met in-sample on V and W
 and missed on U (room 0.904, bureau 0.892); the honest estimate for a new writer is W's held-out
@@ -67,6 +67,9 @@ ROUTES = [
     ("承包地的证上写两亩，实际量出来只有一亩七，能重新量吗", "land"),
     ("官司打赢半年了，对方一直赖着不还钱，法院能不能强制", "court"),
     ("我们三十多户想联名去区里反映拆迁的事，能派几个代表，要先去哪登记", "petition"),
+    # a household register named only as a condition of an exam or a school place
+    ("户口还在外地，孩子中考能在这里报名吗", "education"),
+    ("我户籍在外省，能不能报考咱们区的事业单位", "personnel"),
 ]
 
 LOOK_ALIKES = [
@@ -85,6 +88,9 @@ LOOK_ALIKES = [
     ("我弟弟被判了缓刑，我们觉得判重了，想上诉", "justice"),
     ("房产证上的面积跟实际量的不一样，开发商说是公摊", "land"),
     ("我们小区业主选了几个代表，要跟物业谈物业费的事", "petition"),
+    # the register itself moved for a school place stays the police's
+    ("孩子要上小学了，户口还在老家，要不要先把户口迁过来", "education"),
+    ("户口在老家，孩子高考前要不要把户口迁回去", "education"),
 ]
 
 
@@ -111,8 +117,8 @@ def test_probe_u_holds_its_level() -> None:
 
 
 def test_probe_v_holds_its_level() -> None:
-    assert_probe_holds("probe_v_citizen_messages.tsv", 226, 223, 173, 0.99)
+    assert_probe_holds("probe_v_citizen_messages.tsv", 227, 224, 174, 0.99)
 
 
 def test_probe_w_holds_its_level() -> None:
-    assert_probe_holds("probe_w_citizen_messages.tsv", 227, 225, 166, 0.98)
+    assert_probe_holds("probe_w_citizen_messages.tsv", 229, 227, 166, 0.98)
