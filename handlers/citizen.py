@@ -68,7 +68,7 @@ from handlers.base import (
 )
 from handlers.drafts import start_draft
 from handlers.emergency_filing import emergency_first, file_emergency
-from handlers.flow import describe_prompt, expiring
+from handlers.flow import describe_prompt, expiring, unknown_in_step_handler
 from handlers.followup import show_status
 from handlers.office_choice import (
     ask_which,
@@ -359,6 +359,8 @@ def register(application: App) -> None:
                 CommandHandler("start", request_guard.restart, filters=PRIVATE),
                 *request_guard.draft_buttons(),
                 CallbackQueryHandler(menu_in_conversation, pattern=rf"^{ui}menu:(report|which)$"),
+                # /foo in the optional steps: one answer, the draft still waits (pf31 #4).
+                unknown_in_step_handler(application),
             ],
             name="citizen_request",
             persistent=persistent,

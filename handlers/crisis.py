@@ -18,9 +18,9 @@ from datetime import timedelta
 from telegram import Message, Update
 
 from bot.services.cases import CaseView
-from bot.services.disclosures import disclosure_kind
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
+from bot.services.routine_problems import may_be_routine, names_an_office
 from bot.services.triage import Triage, danger_owner_bureau
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.office_choice import classify, is_unsure
@@ -102,27 +102,18 @@ async def takes_danger(
     return await passed_on(update, context, person_id, text)
 
 
-#: The classifier's confidence from which a text names an office's matter of its own
-#: while a self-harm case is open (pf30 #3): 我家楼上漏水 0.57, 我家隔壁装修太吵了 0.50,
-#: 房东要把我赶出去 0.32 — against a stray word in the person's own words: 我一个人住，没人
-#: 照顾 0.10, 工作丢了，房租也交不起 0.06, 我还是很难受 0.0 (``minqing classify TEXT``).
-ROUTINE_FLOOR = 0.3
-
-
 async def routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
     """Whether ``text`` is a problem of its own (楼上漏水), proposed as a request: the
-    classifier names an office with :data:`ROUTINE_FLOOR` confidence or more (unsure
-    ones get the usual picker) and the words disclose no violence or self-harm. The same
-    rule keeps such a problem out of an open emergency (:mod:`handlers.emergency_open`)."""
-    if verdict is None or verdict.kind != "request" or disclosure_kind(text) is not None:
+    domain's rule (:mod:`bot.services.routine_problems`) applied to the classifier's
+    answer. The same rule keeps such a problem out of an open emergency
+    (:mod:`handlers.emergency_open`)."""
+    if not may_be_routine(text, verdict):
         return False
     try:
         preview = await classify(context, text)
     except CaseError:
         return False
-    return not is_unsure(preview) or (
-        bool(preview.room_name) and bool(preview.keywords) and preview.confidence >= ROUTINE_FLOOR
-    )
+    return names_an_office(preview, unsure=is_unsure(preview))
 
 
 async def passed_on(update: Update, context: BotContext, person_id: int, text: str) -> bool:

@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -135,6 +135,53 @@ async def describe_prompt(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+def _commands(handler: object) -> set[str]:
+    """The commands ``handler`` answers, in a conversation's handlers too."""
+    if isinstance(handler, CommandHandler):
+        return set(handler.commands)
+    if isinstance(handler, ConversationHandler):
+        inner = [
+            *handler.entry_points,
+            *(h for hs in handler.states.values() for h in hs),
+            *handler.fallbacks,
+        ]
+        return {c for h in inner for c in _commands(h)}
+    return set()
+
+
+def known_command(application: App, text: str) -> bool:
+    """Whether the command ``text`` opens (/status, /warn@bot …) is one the bot answers."""
+    head = text.split(maxsplit=1)[0] if text.strip() else ""
+    name = head[1:].split("@", 1)[0].lower()
+    known = {c for hs in application.handlers.values() for h in hs for c in _commands(h)}
+    return name in known
+
+
+class _UnknownCommand(filters.MessageFilter):
+    """A command nobody answers (/foo): it does not take anyone out of a step."""
+
+    def __init__(self, application: App) -> None:
+        super().__init__(name="unknown_command")
+        self.application = application
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and not known_command(self.application, message.text or "")
+
+
+async def unknown_in_step(update: Update, context: BotContext) -> None:
+    """/foo while a step waits (a 退单 reason, a warning to confirm): one answer, and the
+    step still waits (pf31 #4: before, the step was left with 「…没有完成」 and then
+    「没有 /foo 这个命令」 came as well)."""
+    message = update.effective_message
+    command = (message.text or "").split(maxsplit=1)[0] if message else ""
+    await reply(update, texts.unknown_command_in_step(command))
+
+
+def unknown_in_step_handler(application: App) -> Handler:
+    """The fallback of a conversation for a command nobody answers: :func:`unknown_in_step`."""
+    return MessageHandler(PRIVATE & filters.COMMAND & _UnknownCommand(application), unknown_in_step)
+
+
 def step_conversation(
     application: App,
     name: str,
@@ -148,7 +195,9 @@ def step_conversation(
     """A conversation of steps, per chat and user, that nobody gets stuck in (persisted
     when the application has persistence).
 
-    /cancel calls ``cancel``; any other command, or a main-menu button, calls ``leave``
+    /cancel calls ``cancel``; a command the bot does not know (/foo) is answered once and
+    the step still waits (:func:`unknown_in_step`); any other command, or a main-menu
+    button, calls ``leave``
     (by default :func:`leave_and_redo`: the step is left and the update handled again).
     ``fallbacks`` come between the two (a command that must not leave the step). An
     entry point pressed again restarts the conversation (``allow_reentry``).
@@ -160,6 +209,7 @@ def step_conversation(
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=PRIVATE),
                 *(fallbacks or []),
+                unknown_in_step_handler(application),
                 MessageHandler(PRIVATE & filters.COMMAND, leave),
                 CallbackQueryHandler(leave, pattern=rf"^{re.escape(texts.UI)}menu:"),
             ],

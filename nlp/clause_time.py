@@ -50,6 +50,7 @@ def past_at(
     start: int,
     *,
     habits: bool = True,
+    own_habits: bool = True,
     ignore: frozenset[str] = frozenset(),
 ) -> bool:
     """True if a past or habit word of the sentence ``text[lo:hi]`` puts the
@@ -63,16 +64,21 @@ def past_at(
       written after the match) holds a present word;
     * with ``habits=False`` (self-harm, trial 29 P1: 我想死，天天被人欺负) a habit word
       in another clause tells the reason, not the time, and counts not at all;
+    * with ``own_habits=False`` (a state of mind told with a habit word, the family's
+      ``state_words``: 我最近总想死, 老是想着死 — ideation told as a state is a danger now,
+      pf31) a habit word counts not at all, in the match's clause either; a past word
+      (去年想过自杀, 以前总想死) still does;
     * words in ``ignore`` count not at all (a wish to die told as someone's words, stop 29:
       他经常说想死, 昨晚又说他想死 — the habit and lately words, see
       :func:`nlp.background.said_wish`).
     """
     segment = text[lo:hi]
-    words = [w for w in rubric.past if w in segment and w not in ignore]
+    habit = set(rubric.habit)
+    skip = ignore if own_habits else ignore | habit
+    words = [w for w in rubric.past if w in segment and w not in skip]
     if not words:
         return False
     present = (*rubric.present, *rubric.strong_now)
-    habit = set(rubric.habit)
     bounds = _clause_bounds(text, lo, hi)
     here = _clause_of(bounds, start)
 

@@ -28,7 +28,7 @@ from nlp.background import (
     told_at_end,
 )
 from nlp.clause_time import past_at
-from nlp.clauses import SENTENCE_ENDS, negated_at, sentence_of
+from nlp.clauses import SENTENCE_ENDS, clause_around, negated_at, sentence_of
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
 from nlp.home_violence import home_time
 from nlp.look_alikes import looks_alike
@@ -98,10 +98,20 @@ _TIMED_LEVELS = frozenset({"high", "critical"})
 
 
 def _context(
-    text: str, rubric: Rubric, start: int, end: int, present: bool = False, spared: bool = False
+    text: str,
+    rubric: Rubric,
+    start: int,
+    end: int,
+    present: bool = False,
+    spared: bool = False,
+    state_words: tuple[str, ...] = (),
 ) -> tuple[bool, bool, bool, bool]:
     """``(now, future, past, hearsay)`` of a match at ``text[start:end]``; ``spared`` for a
-    family of ``risk_spares``, whose time no habit word of another clause sets."""
+    family of ``risk_spares``, whose time no habit word of another clause sets;
+    ``state_words`` the family's words of a state of mind (``state_words``: 想, 念头): with
+    one in the match's clause a habit word tells how long the state has lasted, not an
+    event over (我最近总想死, 老是想着死: ideation now, pf31)."""
+    state = any(w in clause_around(text, start) for w in state_words)
     lo, hi = sentence_of(text, start, end)
     future = _any_in(text, rubric.future, lo, start) or _any_in(text, rubric.planning, lo, start)
     # 电梯经常坏，现在…拿着菜刀: a habit or past word reaches only so far (nlp.clause_time).
@@ -111,7 +121,9 @@ def _context(
     calm = _any_in(text, rubric.calmed, 0, len(text))
     said = spared and not calm and said_wish(text, rubric, start)
     ignore = said_wish_ignores(rubric) if said else frozenset()
-    past = past_at(text, rubric, lo, hi, start, habits=not spared, ignore=ignore)
+    past = past_at(
+        text, rubric, lo, hi, start, habits=not spared, own_habits=not state, ignore=ignore
+    )
     # …天天玩手机…说要从窗户跳下去…怎么办啊快帮帮我！: the news a message ends with (trial 29 P2).
     at_end = told_at_end(text, rubric, start, spared)
     past = past and not at_end
@@ -342,14 +354,15 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
             background = ""
             if fam.now_level or fam.services or fam.level in _TIMED_LEVELS:
                 spared = fam.name in rubric.risk_spares
+                state = fam.state_words
                 now, future, past, hearsay = _context(
-                    text, rubric, start, start + len(word), fam.present, spared
+                    text, rubric, start, start + len(word), fam.present, spared, state
                 )
                 # 这里老有人打架，现在又打起来了: a habit or a past told first, then the
                 # event now: a later expression not in the past times the match (stop 27).
                 if past and not hearsay:
                     for p, w in hits[1:]:
-                        later = _context(text, rubric, p, p + len(w), fam.present, spared)
+                        later = _context(text, rubric, p, p + len(w), fam.present, spared, state)
                         if not later[2]:
                             start, word = p, w
                             now, future, past, hearsay = later
@@ -363,7 +376,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 # background, then last as the news (stop 29): the later expression times it.
                 if background == "told" and not past:
                     for p, w in hits[1:]:
-                        later = _context(text, rubric, p, p + len(w), fam.present, spared)
+                        later = _context(text, rubric, p, p + len(w), fam.present, spared, state)
                         if not later[2] and told_at_end(text, rubric, p, spared):
                             start, word = p, w
                             now, future, past, hearsay = later

@@ -52,6 +52,10 @@ class Family:
             its sentence, with no ``now`` word needed.
         bureau: The bureau that owns a danger now of this family (``police``
             for violence, fire, water ...), or ``None`` (see :mod:`nlp.danger_owner`).
+        state_words: Words of a state of mind (想, 念头, 活着): a match with one in its
+            clause told with a habit word (最近总, 老是, 天天) is a state lasting to now,
+            not a habit of past events (我最近总想死, 老是想着死: ideation told as a state
+            is a danger now, pf31; see :mod:`nlp.clause_time`).
     """
 
     name: str
@@ -65,6 +69,7 @@ class Family:
     exclude: tuple[str, ...]
     present: bool = False
     bureau: str | None = None
+    state_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,7 @@ def _family(name: str, raw: Any, source: str) -> Family:
         "exclude",
         "present",
         "bureau",
+        "state_words",
     }
     for field_name in table:
         if field_name not in known:
@@ -110,6 +111,7 @@ def _family(name: str, raw: Any, source: str) -> Family:
         exclude=_words(table.get("exclude"), source, f"{key}.exclude"),
         present=_bool(table.get("present", False), source, f"{key}.present"),
         bureau=_bureau(table.get("bureau"), source, f"{key}.bureau"),
+        state_words=_words(table.get("state_words"), source, f"{key}.state_words"),
     )
 
 

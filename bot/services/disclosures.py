@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.services.triage import danger_words
+from bot.services.triage import TAKEN_RE, danger_words
 from nlp.danger_owner import danger_now
 from nlp.families import SELF_HARM, match_families
 from nlp.normalize import danger_text
@@ -78,11 +78,6 @@ def disclosure_kind(text: str) -> str | None:
 
 #: A substance swallowed (an overdose, a poison) in a self-harm family's text.
 _SUBSTANCE_RE = re.compile(r"药|毒|敌敌畏|百草枯|鼠药|安眠")
-#: …already taken (吃了, 喝下, 吞了), or its effect (叫不醒): not a threat to take it.
-_TAKEN_RE = re.compile(
-    r"(?:吃|喝|吞|服)(?:了|下|掉|完)|叫不醒|昏迷|不省人事|口吐白沫"
-    r"|(?:吃|喝|吞|服)[^，。！？,.!?\n]{0,8}(?:药|毒|鼠药|安眠)[^，。！？,.!?\n]{0,3}了"
-)
 #: Taken by mistake: an accident, not self-harm (奶奶误吃了老鼠药: trial 30 #5).
 _ACCIDENT_RE = re.compile(r"误(?:吃|服|食|喝|吞)|(?:吃|喝)错|不小心(?:吃|喝|吞)")
 
@@ -106,4 +101,4 @@ def self_harm_gist(text: str) -> str:
         return GIST_THREAT
     if _ACCIDENT_RE.search(bare):
         return GIST_ACCIDENT
-    return GIST_TAKEN if _TAKEN_RE.search(bare) else GIST_THREAT
+    return GIST_TAKEN if TAKEN_RE.search(bare) else GIST_THREAT

@@ -24,13 +24,16 @@ KIND_LABELS = {"request": "群众诉求", "warning": "预警信息"}
 SEVERITY_LABELS = {"low": "一般", "medium": "较大", "high": "重大", "critical": "特别重大"}
 
 
-def level_change(data: Mapping[str, object]) -> str:
+def level_change(data: Mapping[str, object], changed_by: str = "报送人") -> str:
     """A ``severity_changed`` event's levels in words (empty when the payload lacks them).
 
-    The event's payload holds ``from`` (the rubric's level), ``to`` (the level
-    filed) and ``why`` (the words that set the rubric's level): `` 特别重大 → 一般
-    （报送人下调了规则研判的等级；规则依据：…）``. Shared by the dashboard's timeline
-    and the bot's.
+    The event's payload holds ``from``, ``to`` and ``why`` (the words that set the
+    rubric's level). At filing ``from`` is the rubric's level and the reporter chose
+    ``to``: `` 特别重大 → 一般（报送人下调了规则研判的等级；规则依据：…）``. A change
+    after filing (``after_filing``) changes the level the case had, by ``changed_by``
+    (报送人, or the unit of whoever changed it): `` 较大 → 特别重大（区群工办在报送后上调了
+    等级；规则依据：…）`` (pf31 #5: it was told as the reporter's lowering of the rules'
+    level whoever changed what).
     """
     was, now, why = data.get("from"), data.get("to"), data.get("why")
     if not isinstance(was, str) or not isinstance(now, str):
@@ -39,10 +42,12 @@ def level_change(data: Mapping[str, object]) -> str:
     lowered = was in order and now in order and order.index(now) < order.index(was)
     way = "下调" if lowered else "上调"
     basis = f"；规则依据：{why}" if isinstance(why, str) and why else ""
-    return (
-        f" {SEVERITY_LABELS.get(was, was)} → {SEVERITY_LABELS.get(now, now)}"
-        f"（报送人{way}了规则研判的等级{basis}）"
+    what = (
+        f"{changed_by}在报送后{way}了等级"
+        if data.get("after_filing")
+        else f"报送人{way}了规则研判的等级"
     )
+    return f" {SEVERITY_LABELS.get(was, was)} → {SEVERITY_LABELS.get(now, now)}（{what}{basis}）"
 
 
 SATISFACTION_LABELS = {

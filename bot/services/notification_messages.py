@@ -146,8 +146,10 @@ def reporter_registered(view: CaseView, district: District, tz: ZoneInfo = DISTR
         )
         lines.append(f"办结时限：派单后{fmt_duration(resolve)}内")
     elif view.severity == "critical":
-        # Someone in a fire or beside a stabbed son needs no 办结时限 (trial 29 P12).
-        lines.append(f"承办单位：{view.owning_unit_name}（正在紧急处置）")
+        # Someone in a fire or beside a stabbed son needs no 办结时限 (trial 29 P12); and
+        # nobody is 处置-ing it before a station has signed it (pf31 #2).
+        state = "正在紧急处置" if view.acknowledged_at else "已作为紧急事项转交，正在等待签收"
+        lines.append(f"承办单位：{view.owning_unit_name}（{state}）")
     else:
         lines.append(f"承办单位：{view.owning_unit_name}")
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")

@@ -117,6 +117,14 @@ _HURT_RE = re.compile(
 )
 
 
+#: A substance already taken (吃了, 喝下, 吞了), or its effect (叫不醒): not a threat to
+#: take it (also :func:`bot.services.disclosures.self_harm_gist`).
+TAKEN_RE = re.compile(
+    r"(?:吃|喝|吞|服)(?:了|下|掉|完)|叫不醒|昏迷|不省人事|口吐白沫"
+    r"|(?:吃|喝|吞|服)[^，。！？,.!?\n]{0,8}(?:药|毒|鼠药|安眠)[^，。！？,.!?\n]{0,3}了"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class BystanderEmergency(Emergency):
     """Someone else about to harm themselves, reported by a bystander (trial 28 P3).
@@ -140,6 +148,13 @@ BYSTANDER_ADVICE = (
 #: For someone already hurt: stay with them until the ambulance and the police come.
 BYSTANDER_HURT_ADVICE = (
     "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，等待救护人员和民警到场。"
+)
+#: For someone who has swallowed medicine or a poison (a relative's overdose): a medical
+#: emergency, 120 first; what first aid asks of a layman until the ambulance comes (pf31 #6).
+BYSTANDER_OVERDOSE_ADVICE = (
+    "这是急症，请先拨打120，按急救调度员的指导做。打完电话请陪在对方身边，不要让对方一个人待着；"
+    "把药瓶、药盒或农药瓶留好交给急救人员；不要自行催吐或喂水；"
+    "如果对方昏睡叫不醒但还有呼吸，让其侧躺，等待救护人员到场。"
 )
 
 
@@ -195,9 +210,17 @@ def _bystander(text: str, found: Emergency) -> Emergency:
     """``found`` as a bystander's report when its self-harm is another person's."""
     if found.kind != SELF_HARM or at_risk(text) != "other":
         return found
-    hurt = _HURT_RE.search(danger_text(text)) is not None
+    bare = danger_text(text)
+    hurt = _HURT_RE.search(bare) is not None
     services = ("120", "110") if hurt else ("110",)
     rest = tuple(n for n in found.services if n not in services and n != "120")
+    # 我妈吃了一整瓶安眠药，叫不醒: an overdose or a poisoning taken (the health bureau's
+    # by the rubric, nlp.danger_owner) is a medical emergency: no 民警 in the advice.
+    own = owner(danger_words(text))
+    taken = own is not None and own.bureau == "health" and TAKEN_RE.search(bare) is not None
+    advice = (
+        BYSTANDER_OVERDOSE_ADVICE if taken else BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE
+    )
     return BystanderEmergency(
         OTHER_AT_RISK,
         "有人欲轻生",
@@ -205,7 +228,7 @@ def _bystander(text: str, found: Emergency) -> Emergency:
         found.words,
         found.level,
         found.sms,
-        advice=BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE,
+        advice=advice,
     )
 
 

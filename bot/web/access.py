@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from bot.services.people import PersonLike
 from config.district import District, UnitKind
 from storage.enums import CaseKind, Role
-from storage.models import Case
+from storage.models import Case, OutboxMessage, Person
 
 
 class CaseLike(Protocol):
@@ -70,7 +70,8 @@ class AccessPolicy:
     * Other chiefs and staff see their own unit and the units below it (a
       street station sees its communities' work rooms), not their siblings. A
       case is theirs when it is owned by, was escalated to, or happened in
-      (territorial unit) one of those units.
+      (territorial unit) one of those units, or when a copy of its card was sent to
+      someone of those units (a fire warning's copy to the police: pf31 #3).
     * Information officers see only the warnings they filed.
     * Citizens, inactive people and people bound to an unknown unit see
       nothing.
@@ -132,8 +133,20 @@ class AccessPolicy:
             return True
         return person.unit_id is not None and self.can_see_unit(person.unit_id)
 
+    def copy_clause(self) -> ColumnElement[bool]:
+        """A SQL condition on :class:`Case`: a copy of its card was sent to someone of the
+        person's units (the owner's card too). Whoever a copy went to opens it on the
+        dashboard as on Telegram, with the same privacy (``CaseService.view_for``)."""
+        if self.visibility is not Visibility.UNITS:
+            return false()
+        people = select(Person.id).where(Person.unit_id.in_(sorted(self.unit_ids)))
+        sent = select(OutboxMessage.case_id).where(
+            OutboxMessage.kind == "card", OutboxMessage.person_id.in_(people)
+        )
+        return Case.id.in_(sent)
+
     def case_clause(self) -> ColumnElement[bool]:
-        """A SQL condition on :class:`Case` equivalent to :meth:`can_see_case`."""
+        """A SQL condition on :class:`Case`: :meth:`can_see_case` or :meth:`copy_clause`."""
         if self.visibility is Visibility.ALL:
             return true()
         if self.visibility is Visibility.OWN_WARNINGS:
@@ -144,5 +157,6 @@ class AccessPolicy:
                 Case.owning_unit_id.in_(units),
                 Case.territorial_unit_id.in_(units),
                 Case.escalated_to_unit_id.in_(units),
+                self.copy_clause(),
             )
         return false()

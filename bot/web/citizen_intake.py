@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
 from bot.services.cases import MAX_TEXT, CaseService, CaseView, Preview, RequestDraft
@@ -89,6 +90,10 @@ class CitizenFormContext:
 
 
 # --- the service side ------------------------------------------------------------------
+
+
+#: Where the form's routes find their context on the app.
+FORM_KEY: web.AppKey[CitizenFormContext] = web.AppKey("minqing_citizen_form", CitizenFormContext)
 
 
 class FormError(ValueError):

@@ -149,9 +149,13 @@ async def visible_case(cases: CaseService, policy: AccessPolicy, case_id: int) -
         return None
     async with cases.db.session() as s:
         case = await s.scalar(select(Case).where(Case.id == case_id, policy.case_clause()))
-    if case is None or not policy.can_see_case(case):
-        return None
-    return case
+        if case is None:
+            return None
+        if policy.can_see_case(case):
+            return case
+        # Not the viewer's units' case: a copy of its card was sent to them (pf31 #3).
+        copied = await s.scalar(select(Case.id).where(Case.id == case_id, policy.copy_clause()))
+    return case if copied is not None else None
 
 
 def case_deadline(view: CaseView) -> datetime | None:

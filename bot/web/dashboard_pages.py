@@ -231,14 +231,19 @@ def _event_words(e: TimelineEntry) -> list[str]:
 
 
 def _timeline(
-    entries: Sequence[TimelineEntry], tz: ZoneInfo, names: Mapping[str, str]
+    entries: Sequence[TimelineEntry],
+    tz: ZoneInfo,
+    names: Mapping[str, str],
+    reporter_id: int | None = None,
 ) -> list[dict[str, str]]:
     items = []
     for e in entries:
         words = _event_words(e)
         bits = words[:1]
         if e.type == "severity_changed":
-            bits[0] += level_change(e.data)
+            # Who changed the level: the reporter, or the unit of whoever did (pf31 #5).
+            by = "报送人" if e.actor_id == reporter_id else (e.actor_unit_name or "工作人员")
+            bits[0] += level_change(e.data, by)
         if e.status_label and e.label not in e.status_label:
             bits.append(f"（状态：{e.status_label}）")
         bits += words[1:]
@@ -288,7 +293,7 @@ def case_page(
         post=f"/dashboard/cases/{view.id}/act",
         quick=quick,
         detailed=detailed,
-        timeline=_timeline(entries, tz, names),
+        timeline=_timeline(entries, tz, names, view.reporter_id),
         ack_label=ack_deadline_label(view.status, view.escalation_level),
     )
 

@@ -11,7 +11,8 @@ starting with ``ui:``; buttons that act on a case carry data signed by
 :class:`bot.services.callbacks.CallbackCodec`.
 
 The texts live in one module per audience (:mod:`~handlers.texts.common`,
-:mod:`~handlers.texts.citizens`, :mod:`~handlers.texts.progress`,
+:mod:`~handlers.texts.citizens`, :mod:`~handlers.texts.citizen_steps`,
+:mod:`~handlers.texts.progress`,
 :mod:`~handlers.texts.officers`, :mod:`~handlers.texts.stations`,
 :mod:`~handlers.texts.admin`, :mod:`~handlers.texts.offices`,
 :mod:`~handlers.texts.triage`), each naming its texts in ``__all__``; this package
@@ -23,6 +24,7 @@ their module.
 from __future__ import annotations
 
 from handlers.texts.admin import *  # noqa: F403
+from handlers.texts.citizen_steps import *  # noqa: F403
 from handlers.texts.citizens import *  # noqa: F403
 from handlers.texts.common import *  # noqa: F403
 from handlers.texts.officers import *  # noqa: F403

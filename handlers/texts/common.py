@@ -68,6 +68,7 @@ __all__ = [
     "snippet",
     "too_long",
     "unknown_command",
+    "unknown_command_in_step",
     "welcome",
     "welcome_markup",
 ]
@@ -275,6 +276,15 @@ def unknown_command(command: str) -> str:
     """A command the bot does not know."""
     shown = command[:40]
     return f"没有 {shown} 这个命令。发送 /help 查看可用命令；反映问题请直接发送文字描述。"
+
+
+def unknown_command_in_step(command: str) -> str:
+    """A command the bot does not know, sent while a step waits for an answer."""
+    shown = command[:40]
+    return (
+        f"没有 {shown} 这个命令。您正在填写的内容没有丢失，请继续发送或按上一条消息的提示操作；"
+        "发送 /cancel 可退出当前步骤，发送 /help 查看可用命令。"
+    )
 
 
 NON_TEXT: dict[str, str] = {

@@ -288,6 +288,8 @@ class TimelineEntry:
     channel: str
     note: str | None
     data: dict[str, Any] = field(default_factory=dict)
+    #: The unit of the person who acted (the event's ``unit_name`` is the case's owner's).
+    actor_unit_name: str = ""
 
 
 def _mask_name(name: str | None) -> str | None:

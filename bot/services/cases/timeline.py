@@ -52,10 +52,12 @@ class CaseTimeline(CaseViews):
             events = await store.case_events(s, case_id)
             actor_ids = {e.actor_id for e in events if e.actor_id is not None}
             names: dict[int, str] = {}
+            units: dict[int, str] = {}
             for pid in actor_ids:
                 p = await s.get(Person, pid)
                 if p is not None:
                     names[pid] = p.name
+                    units[pid] = self.unit_name(p.unit_id) if p.unit_id else ""
             # Someone who wrote of harming themselves is told of no 督办, 催办 or 延期
             # (trial 26 T4): the deadlines are the units' business.
             care = not internal and any(
@@ -91,6 +93,9 @@ class CaseTimeline(CaseViews):
                         unit_name=self.unit_name(e.unit_id),
                         actor_id=e.actor_id if internal else None,
                         actor_name=names.get(e.actor_id) if internal and e.actor_id else None,
+                        actor_unit_name=units.get(e.actor_id, "")
+                        if internal and e.actor_id
+                        else "",
                         channel=e.channel,
                         note=None if hide or summary else e.note,
                         data=_summary_data(e.data)
@@ -115,7 +120,7 @@ def _summary_data(data: object) -> dict[str, Any]:
     """What a summary reader keeps of an event's payload: levels and units, no words."""
     if not isinstance(data, dict):
         return {}
-    keep = ("from", "to", "to_unit_id", "reason", "level")
+    keep = ("from", "to", "to_unit_id", "reason", "level", "after_filing")
     # A code (ack_overdue, low, police) stays; words (an extension's reason) do not.
     return {
         k: data[k]
