@@ -90,7 +90,9 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     # a claim or dispute about it (`claim` with `claim_since`) is an aftermath of
     # that harm (`claim_harm`: an injury), not of a fight or a fire told beside it.
     disputed = bool(_told(norm, rub.claim)) and bool(_told(norm, rub.claim_since))
-    exclaimed = any(w in norm for w in rub.exclaimed)
+    # 快来人啊！我家狗生了五只小狗😂: a laugh beside a bare cry makes it an exclamation too
+    # (stop 31).
+    exclaimed = any(w in norm for w in rub.exclaimed) or any(w in norm for w in rub.unserious)
 
     def now(m: Match) -> bool:
         clause = _clauses_of(norm, m)

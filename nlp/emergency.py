@@ -27,6 +27,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
+from nlp.frames import frame_of
 from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
 from nlp.normalize import THING_EMOJI, danger_text
@@ -220,6 +221,15 @@ def detect(
     # A family with numbers, not a rumour, not over; 救命啊 这个表格怎么填 is an
     # exclamation (the same test gives a danger its owner: nlp.danger_owner).
     dangers = danger_now(norm, rub, matches)
+    # 想提前学一下, 要是有人…该怎么劝, 一问才知道是工地放炮: a frame that tells no danger now
+    # (stop 31, nlp.frames).
+    if _frame_tells_none(norm, rub, dangers):
+        return None
+    # 快来人啊！我家狗生了五只小狗😂: a bare cry for help with a laugh (read on the raw text:
+    # the normalised one has no emoji) is an exclamation (stop 31).
+    cries = all(m.family.name == "distress" for m in dangers)
+    if dangers and cries and any_in(text, rub.unserious):
+        return None
     danger_model = (model or default_model()) if learned else None
     scored = danger_scores(norm, rub, danger_model) if danger_model else None
     # The model reads words, not time: a message about the past or an
@@ -301,6 +311,24 @@ def detect(
         tuple(words),
         level,
         hotline=DV_HOTLINE if _at_home(norm, rub, dangers) else "",
+    )
+
+
+def _frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
+    """True if a frame of :func:`nlp.frames.frame_of` takes the danger words of ``norm`` out of
+    now (stop 31): a scare explained or a rumour named as one, always; a question about an
+    unnamed someone or a scene acted, unless a strong now word is written; a lesson or a threat
+    at play, unless a strong now word is written or self-harm is among the dangers (a warning
+    sign whatever frames it)."""
+    frame = frame_of(norm)
+    if not frame:
+        return False
+    if frame in ("explained", "rumour"):
+        return True
+    if any_in(norm, rub.strong_now):
+        return False
+    return frame in ("what_if", "acted") or not any(
+        m.family.name in rub.risk_spares for m in dangers
     )
 
 

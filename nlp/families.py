@@ -91,6 +91,9 @@ def _any_in(text: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
     return any_in(text, words, lo, hi)
 
 
+_NOT_HEARSAY = ("不是谣言", "不是谣传", "不是传言", "并非谣言", "不是网传", "没有谣言")
+"""A rumour word denied (不是谣言): the writer vouches for what follows (stop 31)."""
+
 _TIMED_LEVELS = frozenset({"high", "critical"})
 
 
@@ -130,6 +133,8 @@ def _context(
     if not past and rubric.denied and _any_in(text, rubric.denied, end, hi):
         past = _any_in(text, rubric.media, lo, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
+    # 不是谣言，对面仓库真着火了: a rumour word denied is the writer vouching for it (stop 31).
+    hearsay = hearsay and not _any_in(text, _NOT_HEARSAY, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
     now = (present or at_end or _any_in(text, rubric.now, lo, hi)) and not (
         future or past or hearsay

@@ -68,7 +68,8 @@ _PRAISE = frozenset("政府社区同志俺你们您的办得挺很真快好弄�
 # A thanks that tells how the matter was settled (太感谢了，昨天说今天就来修了)
 # stays a thanks unless it says something is still wrong.
 _SETTLED = ("解决", "修好", "来修", "办好", "弄好", "办完", "处理好", "搞定", "上门修")
-_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽希盼")
+# 灭, 漏, 堵, 也: another fault told after the thanks (上次路灯修好了 现在对面那盏也灭了; stop 31).
+_STILL_WRONG = frozenset("没不还又但却吗怎么啥何再坏差慢什能请要尽希盼灭漏堵也")
 # Thanks words that only say a matter is settled: with a question (问题解决了吗)
 # they ask, they do not thank.
 # A thanks followed by a matter still there (谢谢，问题还在; 感谢什么，还没修)
@@ -106,6 +107,9 @@ _THANKED_FOR = re.compile(
 # A nickname as the whole of what is left (小民, 老王, 阿强); not a word for a
 # place, a school or a pest (小区, 小学, 老鼠), which stays a request.
 _NICKNAME = re.compile(r"^[小老阿][^区学孩鼠人\W\d_a-z]$")
+# A greeting's self-introduction by a nickname, with where the writer lives (你好，我是三号楼的老王;
+# stop 31): removed before the second reading when something is left.
+_SELF_INTRO = re.compile(r"我是(?:[\w]{1,8}的)?[小老阿][^区学孩鼠人\W\d_a-z]$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _GREETINGS_RE = alternation(GREETINGS)
 _THANKS_RE = alternation(THANKS)
@@ -195,10 +199,13 @@ def _praise_only(core: str) -> bool:
 def _presence(core: str) -> bool:
     """True for a question whether somebody is there, in any region's word
     order (有没有人, 有人没有, 有冇人, 係咪有人, 人在吗, 在伐, 客服在不在)."""
-    core = _STAFF.sub("人", core)
-    bare = "".join(ch for ch in core if ch not in "啊呀哈哦噢啦")
-    return (
+    # Whom it asks for may be named before the staff words are read (小同志在吗; stop 31).
+    return any(
         set(bare) <= PRESENCE and ("人" in bare or "在" in bare) and _ASKED.search(bare) is not None
+        for bare in (
+            "".join(ch for ch in form if ch not in "啊呀哈哦噢啦")
+            for form in (_STAFF.sub("人", core), _STAFF.sub("人", _MORE_ADDRESSEES.sub("", core)))
+        )
     )
 
 
@@ -278,6 +285,7 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
     ``asks``: the message asks something (吗, ？), so what was done or what the
     writer will do next (已经处理了吗, 我明天去吗) is a question, not a closing.
     """
+    core = _SELF_INTRO.sub("", core) or core
     if not _SMALL_TALK_CHARS.issuperset(ch for ch in core if ch >= "\u3400"):
         return None
     core, trouble = _strip(core, _TROUBLE_RE)

@@ -12,6 +12,27 @@ from __future__ import annotations
 __all__ = ["VAGUE"]
 
 VAGUE: tuple[str, ...] = (
+    # stop 31, i13kk: a thing, an idea or a worry with nothing named (我想申请个东西, 给我出个主意,
+    # 有件烦心事)
+    "申请个东西",
+    "办个东西",
+    "弄个东西",
+    "问个东西",
+    "给我出个主意",
+    "帮我出个主意",
+    "出个主意",
+    "出出主意",
+    "拿个主意",
+    "有件烦心事",
+    "烦心事",
+    "闹心事",
+    "糟心事",
+    "有件事",
+    "想找人聊聊",
+    "找人聊聊",
+    "找个人聊聊",
+    "聊聊我的情况",
+    "我的情况",
     # whether this is the place, naming no matter (请问是这里办吗; stop 27, set l)
     "是在这里办",
     "是这里办",

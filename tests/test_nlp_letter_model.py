@@ -178,7 +178,10 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     before = figures([p for s in sets for p in s.before])
     after = figures([p for s in sets for p in s.after])
     # Stop 30 (i13hh): the rubric alone over-rates one letter fewer (over 161 -> 160).
-    assert (before["under"], before["over"], before["high_reached"]) == (240, 160, 24)
+    # Stop 31 (i13kk): one more (160 -> 161): 被打爆 (phone lines swamped) became a look-alike of
+    # the fight family, which the danger model's training masks too; the retrained model rates a
+    # short R3 text (火车站…候车室要收钱，悲哀) medium, labelled low.
+    assert (before["under"], before["over"], before["high_reached"]) == (240, 161, 24)
     assert before["medium_reached"] == 125
     assert after["under"] <= 108 and after["high_reached"] >= 86
     assert after["medium_reached"] >= 195

@@ -1,0 +1,77 @@
+"""Frames that tell no danger now, whatever danger words they hold (stop 31, branch i13kk).
+
+Each frame is a *class* of wording, read by one compiled pattern over the whole message (one
+scan, cheap beside the families):
+
+* ``lesson`` — learning or teaching safety: 想提前学一下, 教孩子背急救电话, 有没有小册子. A
+  danger told in it is the lesson's example, not an event (请问老人噎住了应该怎么急救，想提前学
+  一下). A strong now word (刚才, 正在, 快来) keeps the danger.
+* ``what_if`` — a hypothesis about an unnamed someone, asked about: 要是有人威胁说要跳楼，我们
+  该怎么劝. The subject is nobody in particular, so nobody is in danger; 要是他真跳了怎么办 (a
+  named person) is not this frame.
+* ``explained`` — a scare explained by a harmless cause that closes its clause: 那声巨响…问了才
+  知道是隔壁工地拆楼放炮. 原来是煤气罐爆了 (a danger as the cause) and 才知道是鞭炮把柴堆点着了
+  (the clause goes on past the cause) are not.
+* ``play`` — a threat shouted at play: 孩子拿水枪打水仗，喊着要淹死对方.
+* ``rumour`` — fake news or a rumour named as such (转那种"某地发生大爆炸"的假新闻); not
+  不是谣言.
+* ``acted`` — a scene acted for a camera (拍短视频要演一段抢劫的戏).
+
+The patterns live in code rather than in ``config/severity.toml`` because they are frames
+(sequences with distances), not word lists a district extends; docs/severity.md, "Stop 31".
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["Frame", "frame_of"]
+
+Frame = str
+"""``"lesson"``, ``"what_if"``, ``"explained"``, ``"play"``, ``"rumour"``, ``"acted"`` or ``""``."""
+
+_STOP = r"[，。！？；,.!?;\s]"
+_LESSON = (
+    r"提前学|想学一下|想学学|学一下|学习一下|学学怎么|"
+    r"教(?:孩子|娃|小孩|学生|老人|家里人|大家)(?:背|认|学|记|练|怎么|如何|遇到)|"
+    r"小册子|宣传册|宣传单|安全手册|急救手册|科普|急救知识|安全知识|自救知识|"
+    r"(?:孩子|娃|小孩|学生)问我[^。！？]{0,12}(?:咋|怎么|如何)自救|"
+    r"急救志愿者|应急志愿者|急救培训|急救证|"
+    # a drill, planned or against a harm (要搞防踩踏演练, 组织消防演习)
+    r"防[^，。！？,.!?\s]{1,4}(?:演练|演习)|(?:搞|举行|组织|进行|参加)[^，。！？,.!?\s]{0,8}(?:演练|演习)"
+)
+_WHAT_IF = (
+    r"(?:如果|假如|假设|要是|万一|倘若)(?:有人|别人|谁|某人|哪个人|一个人)"
+    r"[^。！？]{0,30}(?:怎么|咋|如何|该|应该)"
+)
+_CAUSES = r"放炮|爆破|放鞭炮|鞭炮|放烟花|烟花|打雷|演练|演习|拍戏|拍电影|放礼炮|礼炮"
+_EXPLAINED = (
+    rf"(?:才知道|原来|结果|一问)(?:是|说是)[^，。！？；,.!?;\s]{{0,10}}(?:{_CAUSES})"
+    rf"[了的呢啊呀吧]*(?={_STOP}|$)"
+)
+# A rumour or fake news named as such (转那种…大爆炸的假新闻, 怎么举报这种谣言); 不是谣言 is not.
+_RUMOUR = r"(?<!不是)(?<!并非)(?<!真不是)(?:假新闻|假消息|谣言|造谣)"
+# A scene acted for a camera (拍短视频要演一段抢劫的戏).
+_ACTED = r"要演|演一段|演一场|演个|的戏|拍戏|剧本|道具"
+_PLAY = r"(?:水枪|水仗|雪仗|玩具枪|过家家|捉迷藏|玩游戏)[^。！？]{0,20}(?:喊着|嚷着|叫着|闹着)要"
+
+_FRAMES = re.compile(
+    rf"(?P<lesson>{_LESSON})|(?P<what_if>{_WHAT_IF})|(?P<explained>{_EXPLAINED})|(?P<play>{_PLAY})"
+    rf"|(?P<rumour>{_RUMOUR})|(?P<acted>{_ACTED})"
+)
+
+
+def frame_of(text: str) -> Frame:
+    """The first frame of ``text`` that tells no danger now, or ``""``.
+
+    >>> frame_of("火警是119对吧，我在教孩子背急救电话")
+    'lesson'
+    >>> frame_of("要是有人说要跳楼，邻居该怎么劝")
+    'what_if'
+    >>> frame_of("刚才一声巨响，一问才知道是工地放炮")
+    'explained'
+    >>> frame_of("一声巨响，原来是煤气罐爆了")
+    ''
+    """
+    m = _FRAMES.search(text)
+    return m.lastgroup or "" if m is not None else ""
