@@ -60,9 +60,9 @@ async def file_emergency(
     found = emergency_of(text)
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
+    # The line comes with the 【紧急补充】's answer, from the outbox (trial 31 #1).
     if await emergency_open.joins(update, context, person_id, text, kind, photos):
         early_photos.take(context)
-        await say(update, line)
         return ConversationHandler.END
     try:
         view = await runtime.cases.file_request(
@@ -81,7 +81,7 @@ async def file_emergency(
     if early:
         await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:
-        emergency_open.remember(context, view, kind)
+        emergency_open.remember(context, view, kind, text)
     kept = isinstance(draft, dict) and bool(draft.get("text"))
     if kept and kind == SELF_HARM:
         # Someone who said they want to die hears the human words first (trial 29 V12).

@@ -4,9 +4,13 @@ After a danger-now filing the person's case is remembered for :data:`WINDOW`. Wh
 is open (not final) in that time:
 
 - a further danger message of the same kind (「我现在已经站在楼顶了」 after a
-  self-harm report, a second fire message) is added to it as 补充说明 — every unit the
-  alert reached is told again — instead of opening another critical case and asking
-  again for the place and a phone (N19);
+  self-harm report, a second fire message), or one no rubric family owns by itself
+  (还在烧 越来越大了, 门被堵住了出不去 在502, 我在3楼阳台 after a fire: trial 31 #1), or
+  any danger after a first message no family owned, is added to it as 【紧急补充】 —
+  every unit the alert reached is told again, and the unit that answers for the new
+  danger gets the card — instead of opening another critical case and asking again
+  for the place and a phone (N19). A danger another family owns (楼下有人拿刀砍人
+  after a fire) is a new, different emergency: a case of its own;
 - an update that is not danger now and not a problem of its own
   (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
   is added to it as well, instead of
@@ -25,7 +29,7 @@ from telegram import Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
-from bot.services.triage import Triage
+from bot.services.triage import Triage, danger_owner_bureau
 from handlers.base import BotContext, is_stale, mark_saved, stamp, user_data
 from handlers.crisis import routine_problem
 
@@ -37,14 +41,27 @@ KEY = "emerg_open"
 WINDOW = timedelta(hours=48)
 
 
-def remember(context: BotContext, view: CaseView, kind: str) -> None:
-    """A danger-now case was filed for this person (``kind``: the danger family)."""
+def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
+    """A danger-now case was filed for this person (``kind``: the danger family of its
+    words ``text``)."""
     user_data(context)[KEY] = {
         "case_id": view.id,
         "number": view.number,
         "kind": kind,
+        "owned": danger_owner_bureau(text) is not None,
         "at": stamp(context),
     }
+
+
+def same_emergency(item: dict[str, object], kind: str, text: str) -> bool:
+    """Whether danger now of ``kind`` written as ``text`` is about the open emergency
+    ``item``: the same family, a danger no family owns by itself (被困, 还在烧, 受伤 —
+    what happens next in the same place), or the first message was itself of no
+    owning family. A danger a rubric family owns, other than the first one's, is a
+    new emergency."""
+    return (
+        item.get("kind") == kind or danger_owner_bureau(text) is None or item.get("owned") is False
+    )
 
 
 def _open(context: BotContext) -> dict[str, object] | None:
@@ -65,10 +82,10 @@ async def joins(
     kind: str | None,
     photos: Sequence[str] = (),
 ) -> bool:
-    """Whether a danger message of ``kind`` was added to the person's open emergency of
-    the same kind (the answer comes from the outbox)."""
+    """Whether a danger message of ``kind`` was added to the person's open emergency
+    (:func:`same_emergency`) as 【紧急补充】; the line and the answer come from the outbox."""
     item = _open(context)
-    if item is None or kind is None or item.get("kind") != kind:
+    if item is None or kind is None or not same_emergency(item, kind, text):
         return False
     return await _add(update, context, person_id, item, text, photos)
 

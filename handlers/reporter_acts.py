@@ -118,8 +118,9 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("note added to %s by %s", view.number, person.id)
-    if emergency_of(message_text(update)) is not None:
-        # Danger now is also a report of its own: the emergency line, a critical case.
+    if emergency_of(message_text(update)) is not None and view.severity != "critical":
+        # Danger now is also a report of its own: the emergency line, a critical case
+        # (on a critical case it was 【紧急补充】 with the line: trial 31 #1).
         return redo(update, context)
     return ConversationHandler.END
 

@@ -131,9 +131,11 @@ class CaseReporterActs(CaseTx):
                     f"{case.number} 已结束办理，不能再补充说明。"
                     "如有新情况，请直接发送描述重新反映。",
                 )
-            # Elsewhere danger in a 补充 is filed as a case of its own besides the note
-            # (handlers/reporter_acts); a self-harm writer's own danger joins their case.
-            danger = emergency_of(note) if await self._crisis_case(s, case) else None
+            # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
+            # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
+            # its own besides the note (handlers/reporter_acts).
+            urgent = case.severity == CRITICAL or await self._crisis_case(s, case)
+            danger = emergency_of(note) if urgent else None
             await record(
                 s,
                 case,
