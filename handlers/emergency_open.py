@@ -16,6 +16,10 @@ is open (not final) in that time:
   is added to it as well, instead of
   the department picker (N20). Small talk and vague openings get their usual answers.
 
+A location or a contact shared in that time (the step that asked for them over, 跳过
+pressed, the bot having said 「地点和电话以后也可以告诉工作人员」) is put on the case as the
+step would (:func:`details_shared`, trial 31 #2), not answered 「请先用文字描述问题」.
+
 Once the case is final (or the window is over), messages are read as usual.
 """
 
@@ -30,8 +34,11 @@ from telegram import Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.triage import Triage, danger_owner_bureau
-from handlers.base import BotContext, is_stale, mark_saved, stamp, user_data
+from handlers import texts
+from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
+from handlers.texts import steps as st
+from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -123,4 +130,36 @@ async def _add(
         return False
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("emergency note added to %s by %s", view.number, person_id)
+    return True
+
+
+async def details_shared(update: Update, context: BotContext, person_id: int) -> bool:
+    """Whether a shared location or contact went onto the person's open emergency (the
+    handlers pinged with it, the person told). False when there is none, or it is final."""
+    message = update.effective_message
+    item = _open(context)
+    if message is None or item is None or (message.location is None and message.contact is None):
+        return False
+    loc = message.location
+    phone = message.contact.phone_number[:32] if message.contact is not None else None
+    case_id = int(str(item["case_id"]))
+    cases = context.runtime.cases
+    try:
+        # A final case takes nothing more (add_emergency_details does not refuse it).
+        if (await cases.get_case_view(case_id, person_id)).status not in OPEN_STATUSES:
+            raise CaseError("illegal_transition", "final")
+        view = await cases.add_emergency_details(
+            person_id,
+            case_id,
+            phone=phone,
+            location=(loc.latitude, loc.longitude) if loc is not None else None,
+        )
+    except CaseError as exc:
+        log.info("emergency details of %s on case %s not added: %s", person_id, case_id, exc.code)
+        user_data(context).pop(KEY, None)
+        return False
+    mark_saved(update, context, f"编号 {view.number}")
+    what = ["位置"] if loc is not None else ["电话"]
+    await reply(update, st.emergency_details_saved(view.number or "", what), texts.REMOVE_KEYBOARD)
+    log.info("emergency details shared on %s by %s", view.number, person_id)
     return True

@@ -99,6 +99,15 @@ async def location(update: Update, context: BotContext) -> int | None:
     return await _amend(update, context, ["位置"], location=(loc.latitude, loc.longitude))
 
 
+@expiring(KEY, STEP_TTL)
+async def contact(update: Update, context: BotContext) -> int | None:
+    """A shared contact (the phone): on the case at once (trial 31 #2)."""
+    message = update.effective_message
+    if message is None or message.contact is None:
+        return None
+    return await _amend(update, context, ["电话"], phone=message.contact.phone_number[:32])
+
+
 async def details_text(update: Update, context: BotContext) -> str | int | None:
     """The place and / or a phone number typed in one message, or 跳过."""
     text = message_text(update).strip()
@@ -222,6 +231,7 @@ def states() -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
     return {
         EMERGENCY: [
             MessageHandler(PRIVATE & filters.LOCATION, location),
+            MessageHandler(PRIVATE & filters.CONTACT, contact),
             MessageHandler(PRIVATE_TEXT, details_text),
         ]
     }
