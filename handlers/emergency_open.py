@@ -14,7 +14,11 @@ is open (not final) in that time:
 - an update that is not danger now and not a problem of its own
   (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
   is added to it as well, instead of
-  the department picker (N20). Small talk and vague openings get their usual answers.
+  the department picker (N20). Small talk and vague openings get their usual answers;
+- a question of someone waiting for help (消防车怎么还没来？？, 救护车到哪了:
+  :func:`bot.services.progress_questions.asks_for_help`) is added to it too, and answered
+  with the case's status and the emergency line again, not the department picker
+  (trial 31 #9).
 
 A location or a contact shared in that time (the step that asked for them over, 跳过
 pressed, the bot having said 「地点和电话以后也可以告诉工作人员」) is put on the case as the
@@ -33,7 +37,8 @@ from telegram import Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
-from bot.services.triage import Triage, danger_owner_bureau
+from bot.services.progress_questions import asks_for_help
+from bot.services.triage import Triage, danger_owner_bureau, emergency_of
 from handlers import texts
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
@@ -56,6 +61,7 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
         "number": view.number,
         "kind": kind,
         "owned": danger_owner_bureau(text) is not None,
+        "line": found.line if (found := emergency_of(text)) is not None else "",
         "at": stamp(context),
     }
 
@@ -103,6 +109,19 @@ async def takes_update(
     """Whether ``text`` (not danger now) was added to the person's open emergency as an
     update. Small talk, vague openings and a problem routed with confidence are not."""
     item = _open(context)
+    if item is not None and asks_for_help(text):
+        # 消防车怎么还没来？？ asks about this emergency: on it, and answered (trial 31 #9).
+        view = await _added(update, context, person_id, item, text, ())
+        if view is None:
+            return False
+        line = str(item.get("line") or "")
+        await reply(
+            update,
+            st.emergency_help_asked(
+                view.number or "", view.status_label, view.owning_unit_name, line
+            ),
+        )
+        return True
     if item is None or verdict is None or verdict.kind != "request":
         return False
     # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
@@ -119,6 +138,19 @@ async def _add(
     text: str,
     photos: Sequence[str],
 ) -> bool:
+    return await _added(update, context, person_id, item, text, photos) is not None
+
+
+async def _added(
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    item: dict[str, object],
+    text: str,
+    photos: Sequence[str],
+) -> CaseView | None:
+    """``text`` added to the open emergency ``item``: its view, or None when it is final
+    or gone (then forgotten, and the text read as usual)."""
     case_id = int(str(item["case_id"]))
     try:
         view = await context.runtime.cases.add_reporter_note(
@@ -127,10 +159,10 @@ async def _add(
     except CaseError as exc:
         log.info("emergency note of %s on case %s not added: %s", person_id, case_id, exc.code)
         user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
-        return False
+        return None
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("emergency note added to %s by %s", view.number, person_id)
-    return True
+    return view
 
 
 async def details_shared(update: Update, context: BotContext, person_id: int) -> bool:
