@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.services.invites import InviteError, looks_like_invite, redeem_invite
-from handlers import crisis, early_photos, texts
+from handlers import crisis, early_photos, emergency_open, texts
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from handlers.texts.left import STALE_WARNING_BUTTON
 
@@ -114,6 +114,9 @@ async def non_text(update: Update, context: BotContext) -> None:
     # Someone in crisis who can only speak or show: it goes to their helpers (trial 27 N18).
     person = await who(update, context)
     if person is not None and await crisis.media_passed_on(update, context, person.id):
+        return
+    # A place or a phone for their open emergency goes onto it (trial 31 #2).
+    if person is not None and await emergency_open.details_shared(update, context, person.id):
         return
     # A photo before the words is kept for them (trial 29 P13).
     if message.photo and await early_photos.kept(update, context):

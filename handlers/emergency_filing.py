@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -22,7 +23,7 @@ from bot.services.cases import RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
-from handlers.base import BotContext, mark_saved, message_text, say, user_data, who
+from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
@@ -50,6 +51,11 @@ async def file_emergency(
     never the next, unrelated request's.
     """
     draft = user_data(context).get("draft")
+    if (prelude := _prelude(context, draft)) is not None:
+        # 🔥🔥🔥 3栋, then 着火了: one report, the place kept on it (trial 31 #7).
+        user_data(context).pop("draft", None)
+        draft = None
+        text = f"{prelude}\n{text}"
     runtime = context.runtime
     message = update.effective_message
     # A photo sent with the words stays with them: on the case, after the card.
@@ -60,9 +66,9 @@ async def file_emergency(
     found = emergency_of(text)
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
+    # The line comes with the 【紧急补充】's answer, from the outbox (trial 31 #1).
     if await emergency_open.joins(update, context, person_id, text, kind, photos):
         early_photos.take(context)
-        await say(update, line)
         return ConversationHandler.END
     try:
         view = await runtime.cases.file_request(
@@ -81,7 +87,7 @@ async def file_emergency(
     if early:
         await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:
-        emergency_open.remember(context, view, kind)
+        emergency_open.remember(context, view, kind, text)
     kept = isinstance(draft, dict) and bool(draft.get("text"))
     if kept and kind == SELF_HARM:
         # Someone who said they want to die hears the human words first (trial 29 V12).
@@ -91,6 +97,21 @@ async def file_emergency(
     if kept:
         await _draft_kept(update, draft)
     return await emergency_steps.ask_details(update, context, view, text)
+
+
+#: How recent an unclear description must be to be the start of the danger typed next.
+PRELUDE = timedelta(minutes=10)
+
+
+def _prelude(context: BotContext, draft: Any) -> str | None:
+    """The words just before danger now that belong to it: a description that got the
+    room picker (the classifier unsure: 🔥🔥🔥 3栋, 救救我) minutes ago and was not
+    submitted. A clear problem (路灯坏了) stays a draft of its own, kept as before."""
+    if not isinstance(draft, dict) or not draft.get("text") or "step" in draft:
+        return None
+    if not draft.get("unsure") or is_stale(context, draft, PRELUDE):
+        return None
+    return str(draft["text"])
 
 
 async def _draft_kept(update: Update, draft: Any) -> None:

@@ -4,13 +4,25 @@ After a danger-now filing the person's case is remembered for :data:`WINDOW`. Wh
 is open (not final) in that time:
 
 - a further danger message of the same kind (「我现在已经站在楼顶了」 after a
-  self-harm report, a second fire message) is added to it as 补充说明 — every unit the
-  alert reached is told again — instead of opening another critical case and asking
-  again for the place and a phone (N19);
+  self-harm report, a second fire message), or one no rubric family owns by itself
+  (还在烧 越来越大了, 门被堵住了出不去 在502, 我在3楼阳台 after a fire: trial 31 #1), or
+  any danger after a first message no family owned, is added to it as 【紧急补充】 —
+  every unit the alert reached is told again, and the unit that answers for the new
+  danger gets the card — instead of opening another critical case and asking again
+  for the place and a phone (N19). A danger another family owns (楼下有人拿刀砍人
+  after a fire) is a new, different emergency: a case of its own;
 - an update that is not danger now and not a problem of its own
   (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
   is added to it as well, instead of
-  the department picker (N20). Small talk and vague openings get their usual answers.
+  the department picker (N20). Small talk and vague openings get their usual answers;
+- a question of someone waiting for help (消防车怎么还没来？？, 救护车到哪了:
+  :func:`bot.services.progress_questions.asks_for_help`) is added to it too, and answered
+  with the case's status and the emergency line again, not the department picker
+  (trial 31 #9).
+
+A location or a contact shared in that time (the step that asked for them over, 跳过
+pressed, the bot having said 「地点和电话以后也可以告诉工作人员」) is put on the case as the
+step would (:func:`details_shared`, trial 31 #2), not answered 「请先用文字描述问题」.
 
 Once the case is final (or the window is over), messages are read as usual.
 """
@@ -25,9 +37,13 @@ from telegram import Update
 
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
-from bot.services.triage import Triage
-from handlers.base import BotContext, is_stale, mark_saved, stamp, user_data
+from bot.services.progress_questions import asks_for_help
+from bot.services.triage import Triage, danger_owner_bureau, emergency_of
+from handlers import texts
+from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
+from handlers.texts import steps as st
+from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +53,28 @@ KEY = "emerg_open"
 WINDOW = timedelta(hours=48)
 
 
-def remember(context: BotContext, view: CaseView, kind: str) -> None:
-    """A danger-now case was filed for this person (``kind``: the danger family)."""
+def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
+    """A danger-now case was filed for this person (``kind``: the danger family of its
+    words ``text``)."""
     user_data(context)[KEY] = {
         "case_id": view.id,
         "number": view.number,
         "kind": kind,
+        "owned": danger_owner_bureau(text) is not None,
+        "line": found.line if (found := emergency_of(text)) is not None else "",
         "at": stamp(context),
     }
+
+
+def same_emergency(item: dict[str, object], kind: str, text: str) -> bool:
+    """Whether danger now of ``kind`` written as ``text`` is about the open emergency
+    ``item``: the same family, a danger no family owns by itself (被困, 还在烧, 受伤 —
+    what happens next in the same place), or the first message was itself of no
+    owning family. A danger a rubric family owns, other than the first one's, is a
+    new emergency."""
+    return (
+        item.get("kind") == kind or danger_owner_bureau(text) is None or item.get("owned") is False
+    )
 
 
 def _open(context: BotContext) -> dict[str, object] | None:
@@ -65,10 +95,10 @@ async def joins(
     kind: str | None,
     photos: Sequence[str] = (),
 ) -> bool:
-    """Whether a danger message of ``kind`` was added to the person's open emergency of
-    the same kind (the answer comes from the outbox)."""
+    """Whether a danger message of ``kind`` was added to the person's open emergency
+    (:func:`same_emergency`) as 【紧急补充】; the line and the answer come from the outbox."""
     item = _open(context)
-    if item is None or kind is None or item.get("kind") != kind:
+    if item is None or kind is None or not same_emergency(item, kind, text):
         return False
     return await _add(update, context, person_id, item, text, photos)
 
@@ -79,6 +109,19 @@ async def takes_update(
     """Whether ``text`` (not danger now) was added to the person's open emergency as an
     update. Small talk, vague openings and a problem routed with confidence are not."""
     item = _open(context)
+    if item is not None and asks_for_help(text):
+        # 消防车怎么还没来？？ asks about this emergency: on it, and answered (trial 31 #9).
+        view = await _added(update, context, person_id, item, text, ())
+        if view is None:
+            return False
+        line = str(item.get("line") or "")
+        await reply(
+            update,
+            st.emergency_help_asked(
+                view.number or "", view.status_label, view.owning_unit_name, line
+            ),
+        )
+        return True
     if item is None or verdict is None or verdict.kind != "request":
         return False
     # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
@@ -95,6 +138,19 @@ async def _add(
     text: str,
     photos: Sequence[str],
 ) -> bool:
+    return await _added(update, context, person_id, item, text, photos) is not None
+
+
+async def _added(
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    item: dict[str, object],
+    text: str,
+    photos: Sequence[str],
+) -> CaseView | None:
+    """``text`` added to the open emergency ``item``: its view, or None when it is final
+    or gone (then forgotten, and the text read as usual)."""
     case_id = int(str(item["case_id"]))
     try:
         view = await context.runtime.cases.add_reporter_note(
@@ -103,7 +159,39 @@ async def _add(
     except CaseError as exc:
         log.info("emergency note of %s on case %s not added: %s", person_id, case_id, exc.code)
         user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
-        return False
+        return None
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("emergency note added to %s by %s", view.number, person_id)
+    return view
+
+
+async def details_shared(update: Update, context: BotContext, person_id: int) -> bool:
+    """Whether a shared location or contact went onto the person's open emergency (the
+    handlers pinged with it, the person told). False when there is none, or it is final."""
+    message = update.effective_message
+    item = _open(context)
+    if message is None or item is None or (message.location is None and message.contact is None):
+        return False
+    loc = message.location
+    phone = message.contact.phone_number[:32] if message.contact is not None else None
+    case_id = int(str(item["case_id"]))
+    cases = context.runtime.cases
+    try:
+        # A final case takes nothing more (add_emergency_details does not refuse it).
+        if (await cases.get_case_view(case_id, person_id)).status not in OPEN_STATUSES:
+            raise CaseError("illegal_transition", "final")
+        view = await cases.add_emergency_details(
+            person_id,
+            case_id,
+            phone=phone,
+            location=(loc.latitude, loc.longitude) if loc is not None else None,
+        )
+    except CaseError as exc:
+        log.info("emergency details of %s on case %s not added: %s", person_id, case_id, exc.code)
+        user_data(context).pop(KEY, None)
+        return False
+    mark_saved(update, context, f"编号 {view.number}")
+    what = ["位置"] if loc is not None else ["电话"]
+    await reply(update, st.emergency_details_saved(view.number or "", what), texts.REMOVE_KEYBOARD)
+    log.info("emergency details shared on %s by %s", view.number, person_id)
     return True

@@ -52,6 +52,8 @@ KEY = "emerg"
 
 #: Words of someone declining to give details (我不想留电话, 不方便说).
 _DECLINE_RE = re.compile(r"不想|不留|不方便|不用|不要|算了|不说")
+#: Words that name the details the step asks for (declining them is 跳过, trial 31 #4).
+_DETAILS_RE = re.compile(r"电话|手机|号码|地址|地点|位置|在哪|住址|联系方式")
 #: A question or an acknowledgement, not a place (请问…怎么样了, 收到，马上处理).
 _NOT_A_PLACE_RE = re.compile(
     r"[?？吗呢]\s*$|请问|怎么样|怎么办|什么时候|为什么|有没有|进展|结果|收到|谢谢|好的"
@@ -99,6 +101,15 @@ async def location(update: Update, context: BotContext) -> int | None:
     return await _amend(update, context, ["位置"], location=(loc.latitude, loc.longitude))
 
 
+@expiring(KEY, STEP_TTL)
+async def contact(update: Update, context: BotContext) -> int | None:
+    """A shared contact (the phone): on the case at once (trial 31 #2)."""
+    message = update.effective_message
+    if message is None or message.contact is None:
+        return None
+    return await _amend(update, context, ["电话"], phone=message.contact.phone_number[:32])
+
+
 async def details_text(update: Update, context: BotContext) -> str | int | None:
     """The place and / or a phone number typed in one message, or 跳过."""
     text = message_text(update).strip()
@@ -110,7 +121,15 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
         # keyboard goes (trial 26 T6) and the text is read afresh.
         await _end_step(update, context, item)
         return await leave_and_redo(update, context)
-    declined = _DECLINE_RE.search(text) and not looks_like_problem(text)
+    # 算了 你们别管我了 from someone in crisis is no 跳过: it goes to their helpers with a
+    # human answer (trial 31 #4), as anything else they say at the step; declining the
+    # details themselves (我不想留电话) is still 跳过.
+    in_crisis = crisis.open_case(context) == item.get("case_id")
+    declined = (
+        _DECLINE_RE.search(text)
+        and not looks_like_problem(text)
+        and (not in_crisis or _DETAILS_RE.search(text) is not None)
+    )
     if texts.is_skip(text) or (declined and find_phone(text) is None):
         user_data(context).pop(KEY, None)
         await reply(update, st.emergency_skipped(str(item["number"])), texts.REMOVE_KEYBOARD)
@@ -222,6 +241,7 @@ def states() -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
     return {
         EMERGENCY: [
             MessageHandler(PRIVATE & filters.LOCATION, location),
+            MessageHandler(PRIVATE & filters.CONTACT, contact),
             MessageHandler(PRIVATE_TEXT, details_text),
         ]
     }

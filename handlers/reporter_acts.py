@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.cases import CaseView
+from bot.services.coercion import tells_of_threat
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of
@@ -118,8 +119,9 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("note added to %s by %s", view.number, person.id)
-    if emergency_of(message_text(update)) is not None:
-        # Danger now is also a report of its own: the emergency line, a critical case.
+    if emergency_of(message_text(update)) is not None and view.severity != "critical":
+        # Danger now is also a report of its own: the emergency line, a critical case
+        # (on a critical case it was 【紧急补充】 with the line: trial 31 #1).
         return redo(update, context)
     return ConversationHandler.END
 
@@ -212,7 +214,8 @@ async def withdraw_reason(update: Update, context: BotContext) -> str | int | No
     pending = user_data(context).get(WKEY)
     if not isinstance(pending, dict):
         return ConversationHandler.END
-    if emergency_of(text) is not None:
+    # A threat as the reason (他威胁我说报警就杀了我) goes to this case (trial 31 #3).
+    if emergency_of(text) is not None and not tells_of_threat(text):
         await _withdrawal_left(update, context)
         return redo(update, context)
     if len(text) > rt.MAX_WITHDRAW_REASON:

@@ -290,7 +290,15 @@ def overdue_label(case: Case, now: datetime) -> str:
             return "办理超期"
         if case.resolved_at is not None and case.resolved_at > due:
             return "办理超期"
-    if status in AT_DESK:
+    # Just returned to the desk (its hour running, not escalated since): what was late
+    # was the returning unit's 签收, not the desk's 派单 (trial 31 #8).
+    fresh_return = (
+        status == CaseStatus.RETURNED
+        and case.escalation_level == 0
+        and case.ack_due_at is not None
+        and case.ack_due_at >= now
+    )
+    if status in AT_DESK and not fresh_return:
         return "派单超时"
     return "签收超时"
 

@@ -104,6 +104,28 @@ def staff_withdraw_requested(view: CaseView, reason: str | None) -> str:
     return "\n".join(lines)
 
 
+def staff_withdraw_threat(view: CaseView, reason: str) -> str:
+    """The alert when the reporter's reason to withdraw tells of a threat against them
+    (trial 31 #3): the case is not withdrawn; the reporter may be under pressure."""
+    shown = "（涉及当事人隐私，全文仅承办单位和派单台可见）" if view.summary_only else reason
+    return (
+        f"【受威胁撤回·紧急】{view.number}（{view.severity_label}）\n"
+        f"⚠️ {_who(view)}申请撤回，但撤回原因称其受到威胁，可能是被迫撤回。"
+        "系统未撤回此件，仍由承办单位办理：请立即联系反映人核实其人身安全，"
+        "涉及暴力威胁的请公安分局依法处置。\n"
+        f"撤回原因：{shown}"
+    )
+
+
+def reporter_withdraw_threat(view: CaseView) -> str:
+    """The reporter's receipt when the reason to withdraw tells of a threat (trial 31 #3)."""
+    return (
+        f"{view.number} 没有撤回，问题继续办理。您说受到了威胁，这很重要：我们已把您说的情况"
+        "紧急转告承办单位和公安部门，他们会核实并保护您的安全。"
+        "如果现在有危险，请立即拨打110。"
+    )
+
+
 def reporter_withdrawn(view: CaseView) -> str:
     """The reporter's receipt of a withdrawal."""
     kept = (

@@ -169,6 +169,15 @@ def emergency_details_saved(number: str, what: list[str]) -> str:
     )
 
 
+def emergency_help_asked(number: str, status: str, unit: str, line: str) -> str:
+    """Someone asks where the help for their open emergency is (trial 31 #9)."""
+    again = f"{line}\n如果情况有变化或仍有危险，请直接再打一次电话。\n" if line else ""
+    return (
+        f"{again}您的紧急情况（{number}）目前状态：{status}，承办单位：{unit}。"
+        "您的问话已经转告工作人员，他们会尽快与您联系。"
+    )
+
+
 def emergency_step_over(number: str) -> str:
     """The place-and-phone step ends because something else was written (no details)."""
     return f"（编号 {number} 已登记，地点和电话以后也可以告诉工作人员。）"

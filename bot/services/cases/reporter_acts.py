@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
+from bot.services.coercion import tells_of_threat
 from bot.services.lifecycle import (
     Action,
     CaseError,
@@ -131,9 +132,11 @@ class CaseReporterActs(CaseTx):
                     f"{case.number} 已结束办理，不能再补充说明。"
                     "如有新情况，请直接发送描述重新反映。",
                 )
-            # Elsewhere danger in a 补充 is filed as a case of its own besides the note
-            # (handlers/reporter_acts); a self-harm writer's own danger joins their case.
-            danger = emergency_of(note) if await self._crisis_case(s, case) else None
+            # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
+            # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
+            # its own besides the note (handlers/reporter_acts).
+            urgent = case.severity == CRITICAL or await self._crisis_case(s, case)
+            danger = emergency_of(note) if urgent else None
             await record(
                 s,
                 case,
@@ -235,6 +238,9 @@ class CaseReporterActs(CaseTx):
                     f"{case.number} 已办结或已结束，不能撤回。",
                 )
             units = self.responsible_units(case)
+            if tells_of_threat(why):
+                await self._threatened(s, case, reporter, why or "", channel, now)
+                return self.view_for(case, reporter, now)
             if await self._verified_withdrawal(s, case):
                 await record(
                     s,
@@ -278,6 +284,43 @@ class CaseReporterActs(CaseTx):
                 reporter_text=nr.reporter_withdrawn,
             )
             return self.view_for(case, reporter, now)
+
+    async def _threatened(
+        self, s: AsyncSession, case: Case, reporter: Person, why: str, channel: str, now: datetime
+    ) -> None:
+        """A withdrawal whose reason tells of a threat against the reporter (trial 31 #3):
+        nothing is withdrawn, whatever the case's level. The request is recorded with the
+        flag (``withdraw_requested``, ``data.threat``); every unit the case's alert reached,
+        the police's station (a threat of violence is theirs) and the supervision centre
+        get 【受威胁撤回·紧急】 with the reason; the reporter is told the case goes on and
+        given 110."""
+        units = await self.alerted_units(s, case)
+        police = self.district.bureaus.get("police")
+        extra = [
+            u
+            for u in (police.station_id if police else None, self.district.supervision)
+            if u is not None and u in self.district.units and u not in units
+        ]
+        await record(
+            s,
+            case,
+            EventType.WITHDRAW_REQUESTED,
+            now=now,
+            actor_id=reporter.id,
+            channel=channel,
+            note=why,
+            data={"unit_ids": [*units, *extra], "threat": True},
+            changes_case=False,
+        )
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            also_card_units=extra,
+            new_card_units=extra,
+            pings=[([*units, *extra], lambda v: nr.staff_withdraw_threat(v, why))],
+            reporter_text=nr.reporter_withdraw_threat,
+        )
 
 
 def _note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:

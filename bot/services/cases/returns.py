@@ -19,6 +19,7 @@ from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, CaseError, apply, is_meaningful
 from bot.services.notification_messages import district_critical_returned
 from bot.services.routing import UNKNOWN
+from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
 from storage.enums import Channel
 from storage.models import Case
@@ -115,6 +116,10 @@ class CaseReturns(CaseTx):
             )
             case.owning_unit_id = self.district.dispatcher
             self._suggest_another_bureau(case, from_unit)
+            if critical and case.bureau == UNKNOWN:
+                # Danger now needs a responder within the desk's hour: its card offers
+                # 派至 the bureau that answers for the danger in one tap (trial 31 #8).
+                case.bureau = self._danger_responder(case) or UNKNOWN
             case.escalation_level = 0
             case.escalated_to_unit_id = None
             case.acknowledged_at = None
@@ -151,6 +156,17 @@ class CaseReturns(CaseTx):
                 new_card_units=[self.district.dispatcher],
             )
             return self.view_for(case, actor, now)
+
+    def _danger_responder(self, case: Case) -> str | None:
+        """The bureau that answers for ``case``'s danger now: its rubric family's owner
+        (the police for violence, fire), else its first line's (120 → 卫生局)."""
+        owner = danger_owner_bureau(case.original_text)
+        if owner is None and (found := emergency_of(case.original_text)) is not None:
+            owner = line_owner_bureau(found)
+        if owner is None or owner not in self.district.bureaus:
+            return None
+        case.room = self.district.bureaus[owner].room_id
+        return owner
 
     def _district_watch(self) -> list[str]:
         """The units that watch a danger-now case returned to the desk: the supervision
