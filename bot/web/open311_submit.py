@@ -20,7 +20,7 @@ from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
-from bot.web.citizen_intake import rated_critical
+from bot.web.citizen_intake import fit_danger_text, rated_critical
 from bot.web.lookup_codes import lookup_code
 from bot.web.open311_idempotency import (
     KEY_REUSED,
@@ -114,7 +114,11 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> tuple[Re
     if not description:
         raise Open311Error(400, "description is required")
     if len(description) > MAX_TEXT:
-        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+        found = emergency_of(description)
+        if found is None:
+            raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+        # Danger now is never refused for its length (trial 31 #11): cut around its words.
+        description = fit_danger_text(description, found.words)
     verdict = triage(description)  # as the citizen form: danger wins over small talk
     if verdict.kind == "noise" and unreadable(description):
         raise Open311Error(400, UNREADABLE.format(field="description"))
