@@ -187,6 +187,9 @@ async def _describe_text(
         update, context, person.id, text
     ):
         return None
+    # 还没拿到钱呢 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13).
+    if await followup.answer_in_words(update, context, person.id, text):
+        return None
     # 不是这个部门 / 不对 / 换一个 while a draft is open: the office, not a detail (dfx21).
     if await follow_on.corrects_office(update, context, text):
         return PROPOSE
