@@ -50,6 +50,7 @@ from handlers import (
     reporter_acts,
     request_guard,
     staff_text,
+    step_media,
     texts,
 )
 from handlers.base import (
@@ -346,10 +347,12 @@ def register(application: App) -> None:
                     CallbackQueryHandler(
                         fresh(community_chosen), pattern=rf"^{ui}comm:[a-z0-9_]+$"
                     ),
+                    *step_media.handlers(LOCATION, fresh),  # trial 31 #14
                 ],
                 CONTACT: [
                     MessageHandler(PRIVATE & filters.CONTACT, fresh(contact_shared)),
                     MessageHandler(PRIVATE_TEXT, fresh(emergency_first(contact_text))),
+                    *step_media.handlers(CONTACT, fresh),
                 ],
                 PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
