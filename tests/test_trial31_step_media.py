@@ -56,3 +56,11 @@ async def test_what_can_be_kept_at_the_steps_is_kept_and_the_rest_is_named(kit: 
     assert len(case.photo_file_ids) == 1
     assert f"照片说明：{CAPTION}" in case.original_text
     assert (case.latitude, case.longitude) == (30.27, 120.15)
+
+
+async def test_a_voice_message_first_gets_the_emergency_numbers(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN + 1, "李奶奶")
+    told = await kit.answer(citizen, citizen.send_voice(), "语音")
+    first = told.content.splitlines()[0]
+    assert "110" in first and "119" in first and "120" in first
+    assert await kit.cases() == []
