@@ -35,6 +35,8 @@ async def test_a_major_warning_is_not_cleared_by_its_officer_alone(kit: BotKit) 
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     chief = kit.user(CHIEF, "东城站长")
     await kit.bind(chief, "dongcheng", Role.CHIEF)
+    centre = kit.user(CHIEF + 1, "社情民意中心")
+    await kit.bind(centre, "opinion_centre", Role.CHIEF)
     receipt = await kit.say(officer, f"/warn {PETITION}", "预警已报送")
     (case,) = await kit.cases()
     assert case.severity == "high"
@@ -52,7 +54,11 @@ async def test_a_major_warning_is_not_cleared_by_its_officer_alone(kit: BotKit) 
     assert "更改为“较大”" in done.content
     stored = await kit.case(case.id)
     assert stored.severity == "medium"
-    note = await chief.wait_for_message(lambda m: m.content.startswith("【定级说明】"), WAIT)
+    # The station's chief reads the change and its reason; every other unit the 重大
+    # warning reached reads the 【定级说明】.
+    notice = await chief.wait_for_message(lambda m: m.content.startswith("【等级调整】"), WAIT)
+    assert number in notice.content and REASON in notice.content
+    note = await centre.wait_for_message(lambda m: m.content.startswith("【定级说明】"), WAIT)
     assert number in note.content and REASON in note.content and "重大" in note.content
 
     mine = await kit.say(officer, "/mine", "您报送的预警")

@@ -68,8 +68,6 @@ class LevelChoice:
         return LEVEL_RANK[level] < LEVEL_RANK[self.severity]
 
 
-#: Levels whose lowering every unit the warning reached reads (【定级说明】, trial 31 #16).
-_TOLD_LEVELS = frozenset({"critical", "high"})
 MAJOR_FLOOR = (
     "重大预警报送后，报送人最多下调到“较大”；如经核实确属不实，请在“较大”下说明核实情况，"
     "由区群工办核实后再调整或办结。"
@@ -192,8 +190,8 @@ class CaseLevel(CaseTx):
                 also.extend(critical_copies)
             responsible = self.responsible_units(case)
             pings: list[tuple[Iterable[str], Callable[[CaseView], str]]] = []
-            if lowered and reference in _TOLD_LEVELS:
-                # Every copy the critical (or 重大) alert reached keeps it and reads why.
+            if lowered and reference == "critical":
+                # Every copy the critical alert reached keeps it and reads why.
                 told = dict.fromkeys([*responsible, *also, *critical_copies])
                 for holder in await store.card_holders(s, case.id):
                     if holder.unit_id is not None:
@@ -215,6 +213,25 @@ class CaseLevel(CaseTx):
                 pings.append(
                     (responsible, lambda v: nt.warning_level_changed(v, was, reason, kept=kept))
                 )
+                if lowered and reference == "high":
+                    # A 重大 warning lowered: every other unit it reached reads why, as for
+                    # a critical one (trial 31 #16); the owner's 【等级调整】 has the reason.
+                    others = [
+                        h.unit_id
+                        for h in await store.card_holders(s, case.id)
+                        if h.unit_id is not None and h.unit_id not in responsible
+                    ]
+                    who_ = "报送人" if actor.id == case.reporter_id else "区群工办"
+                    above_ = was if LEVEL_RANK[was] > LEVEL_RANK.get(rubric, 0) else None
+                    raiser_ = await self._raised_by(s, case, was) if above_ else "报送人"
+                    pings.append(
+                        (
+                            list(dict.fromkeys(others)),
+                            lambda v: nt.warning_lowered(
+                                v, rubric, why, reason, who_, was=above_, raised_by=raiser_
+                            ),
+                        )
+                    )
             await self.publish_tx(
                 s,
                 case,
