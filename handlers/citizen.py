@@ -50,7 +50,9 @@ from handlers import (
     reporter_acts,
     request_guard,
     staff_text,
+    step_media,
     texts,
+    vague_talk,
 )
 from handlers.base import (
     PRIVATE,
@@ -187,11 +189,20 @@ async def _describe_text(
         update, context, person.id, text
     ):
         return None
+    # 还没拿到钱呢 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13).
+    if await followup.answer_in_words(update, context, person.id, text):
+        return None
+    # 啥意思？ at a proposal asks about it: explained, not merged (trial 31 #15).
+    if vague_talk.asks_meaning(text) and isinstance(user_data(context).get("draft"), dict):
+        await vague_talk.explain_proposal(update)
+        return PROPOSE
     # 不是这个部门 / 不对 / 换一个 while a draft is open: the office, not a detail (dfx21).
     if await follow_on.corrects_office(update, context, text):
         return PROPOSE
     if verdict is not None and verdict.kind != "request":
         return await _not_a_request(update, context, person, text, verdict)
+    # 在家里 said after 我有个事想反映 goes with the problem it describes (trial 31 #15).
+    text = vague_talk.kept_with(context, text)
     try:
         preview = await classify(context, text)
     except CaseError as exc:
@@ -240,7 +251,8 @@ async def _not_a_request(
     if verdict.emergency is not None:
         return await file_emergency(update, context, person.id, text, verdict.emergency.line)
     if verdict.kind == "vague":
-        await say(update, texts.VAGUE_QUESTION)
+        # Each vague answer is kept and the next question moves on (trial 31 #15).
+        await vague_talk.asked_again(update, context, text)
     else:
         await say(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
     return None
@@ -343,10 +355,12 @@ def register(application: App) -> None:
                     CallbackQueryHandler(
                         fresh(community_chosen), pattern=rf"^{ui}comm:[a-z0-9_]+$"
                     ),
+                    *step_media.handlers(LOCATION, fresh),  # trial 31 #14
                 ],
                 CONTACT: [
                     MessageHandler(PRIVATE & filters.CONTACT, fresh(contact_shared)),
                     MessageHandler(PRIVATE_TEXT, fresh(emergency_first(contact_text))),
+                    *step_media.handlers(CONTACT, fresh),
                 ],
                 PHOTOS: [
                     MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),

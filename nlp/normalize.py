@@ -164,12 +164,24 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 _VIEW_TABLE.update({ord(c): ord("0") + d for d, c in enumerate(_CHINESE_DIGITS)})
 _VIEW_TABLE.update({ord("〇"): ord("0"), ord("幺"): ord("1")})
 _SEP = r"[-. ]"
+#: What follows a number that counts or measures something, not a phone: 2500000元, 3000000人.
+_UNITS = (
+    "元|块|万|千|百|亿|角|分|年|月|日|号|点|时|秒|米|平|方|次|人|户|个|斤|克|吨|公里|里|楼|层|室"
+    "|栋|幢|单元|届|期|%|％|岁|天|小时|份|件|张|辆|台|条|股|度|毫|升|cm|mm|km|kg|m"
+)
+#: Words before a number that say it is a phone (a 7-digit local number needs one).
+_PHONE_CUE = re.compile(r"电话|座机|固话|手机|号码|联系|致电|打|拨|tel|phone|call", re.IGNORECASE)
+#: An 8-digit date (20261207, 19900101): not a phone.
+_DATE8 = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 _SENSITIVE_RE = re.compile(
     r"(?<![0-9A-Za-z])(?P<id>[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx]"
     r"|[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
     rf"|(?<![0-9])(?P<cc>(?:\+|00)?86{_SEP}?)?(?P<mobile>1[3-9][0-9]{_SEP}?[0-9]{{4}}"
     rf"{_SEP}?[0-9]{{4}})(?![0-9])"
-    rf"|(?<![0-9])(?P<area>0[0-9]{{2,3}}){_SEP}?(?P<local>[0-9]{{7,8}})(?![0-9])"
+    rf"|(?<![0-9])(?P<area>0[0-9]{{2,3}}){_SEP}?(?P<local>[0-9]{{3,4}}{_SEP}?[0-9]{{4}})(?![0-9])"
+    # A local number without its area code (87654321, 8765 4321): see _is_phone (trial 31 #12).
+    rf"|(?<![0-9A-Za-z.:/\-])(?P<bare>[2-9][0-9]{{2,3}}{_SEP}?[0-9]{{4}})"
+    rf"(?![0-9A-Za-z]|{_SEP}?[0-9]|\s*(?:{_UNITS}))"
 )
 #: Cheap pre-check: no run of three digits, nothing to mask.
 _MAYBE_SENSITIVE_RE = re.compile(r"[0-9\uff10-\uff19零〇幺一二三四五六七八九]{3}")
@@ -260,6 +272,33 @@ def _star(chars: list[str], view: str, start: int, end: int, head: int, tail: in
         chars[i] = "*"
 
 
+def _is_phone(match: re.Match[str], view: str) -> bool:
+    """Whether a match of :data:`_SENSITIVE_RE` is a number to hide.
+
+    Identity, mobile and landline numbers with their area code always are. A local
+    number without its area code (87654321) looks like many other numbers, so it is
+    hidden only when it cannot be a date (20261207) and, with 7 digits, only after a
+    word that says it is a phone (电话, 座机, 打 …); a number followed by a unit
+    (元, 人, 号 …) never matches (trial 31 #12).
+    """
+    if match.group("bare") is None:
+        return True
+    digits = "".join(ch for ch in match.group("bare") if ch.isdigit())
+    if len(digits) == 8:
+        return _DATE8.fullmatch(digits) is None
+    return _PHONE_CUE.search(view[max(0, match.start() - 8) : match.start()]) is not None
+
+
+def _phone_matches(text: str) -> list[tuple[str, re.Match[str]]]:
+    """Every number to hide in ``text``, with the view it was read in."""
+    found: list[tuple[str, re.Match[str]]] = []
+    # Read once with Chinese numerals as digits (一三九…), once without them (a number
+    # in digits followed by 一直 / 三天: its digits alone are the number).
+    for view in (text.translate(_VIEW_TABLE), text.translate(_ARABIC_VIEW_TABLE)):
+        found += [(view, m) for m in _SENSITIVE_RE.finditer(view) if _is_phone(m, view)]
+    return found
+
+
 def mask_sensitive(text: str) -> str:
     """Mask phone numbers and resident identity numbers in a text.
 
@@ -269,7 +308,9 @@ def mask_sensitive(text: str) -> str:
     * Mobile ``13812345678`` → ``138****5678``; separators (space, hyphen, dot)
       and a ``+86`` prefix are kept: ``+86 138-1234-5678`` → ``+86 138-****-5678``,
       ``138.1234.5678`` → ``138.****.5678``.
-    * Landline ``0731-84512345`` → ``0731-****2345``.
+    * Landline ``0731-84512345`` → ``0731-****2345``, also grouped ``0571 8765 4321``
+      → ``0571 **** 4321``; without its area code ``87654321`` → ``****4321`` (not a
+      date such as 20261207, a count such as 3000000人, or 7 digits with no 电话/打 … before).
     * Identity number ``110105199001011234`` → ``110*************34`` (first
       3 and last 2 characters kept; same for 15-digit old numbers and for
       numbers grouped ``110105 19900101 1234``).
@@ -287,16 +328,15 @@ def mask_sensitive(text: str) -> str:
     if _MAYBE_SENSITIVE_RE.search(text) is None:
         return text
     chars = list(text)
-    # Read once with Chinese numerals as digits (一三九…), once without them (a number
-    # in digits followed by 一直 / 三天: its digits alone are the number).
-    for view in (text.translate(_VIEW_TABLE), text.translate(_ARABIC_VIEW_TABLE)):
-        for match in _SENSITIVE_RE.finditer(view):
-            if match.group("id") is not None:
-                _star(chars, view, match.start("id"), match.end("id"), 3, 2)
-            elif match.group("mobile") is not None:
-                _star(chars, view, match.start("mobile"), match.end("mobile"), 3, 4)
-            else:
-                _star(chars, view, match.start("local"), match.end("local"), 0, 4)
+    for view, match in _phone_matches(text):
+        if match.group("id") is not None:
+            _star(chars, view, match.start("id"), match.end("id"), 3, 2)
+        elif match.group("mobile") is not None:
+            _star(chars, view, match.start("mobile"), match.end("mobile"), 3, 4)
+        elif match.group("local") is not None:
+            _star(chars, view, match.start("local"), match.end("local"), 0, 4)
+        else:
+            _star(chars, view, match.start("bare"), match.end("bare"), 0, 4)
     return "".join(chars)
 
 
@@ -316,9 +356,7 @@ def remove_sensitive(text: str, mark: str = "[已隐去]") -> str:
     """
     if _MAYBE_SENSITIVE_RE.search(text) is None:
         return text
-    spans: list[tuple[int, int]] = []
-    for view in (text.translate(_VIEW_TABLE), text.translate(_ARABIC_VIEW_TABLE)):
-        spans += [(m.start(), m.end()) for m in _SENSITIVE_RE.finditer(view)]
+    spans = [(m.start(), m.end()) for _, m in _phone_matches(text)]
     if not spans:
         return text
     merged: list[tuple[int, int]] = []

@@ -104,20 +104,22 @@ async def test_d24_a_danger_report_is_not_sent_back_for_an_optional_field(site: 
     # A phone that cannot be called back: filed without it; the receipt says so.
     status, page, _ = await _post(site, text=FIRE, phone="12345", name="张大姐")
     assert status == 200, page
-    assert "119（火警）" in page and "联系电话（格式不正确）" in page and "未记录" in page
+    # Trial 31 #11: the digits are kept as typed after the description for the responders.
+    assert "119（火警）" in page and "联系电话格式有误，已原样附在问题描述后" in page
     async with site.db.session() as s:
         case = await s.scalar(select(Case).where(Case.number == case_number(page)))
-    assert case is not None and case.original_text == FIRE and case.contact_phone is None
+    assert case is not None and case.contact_phone is None
+    assert case.original_text == FIRE + "\n（联系电话，格式有误，原样记录：12345）"
     assert case.contact_name == "张大姐"
     # The same phone on an ordinary report: the form comes back (400), nothing more filed.
     status, page, _ = await _post(site, text="和平路的路灯坏了", phone="12345")
     assert status == 400 and 'value="12345"' in page
-    # A danger text that cannot be filed (too long) still shows the line first, text kept.
+    # A danger text over the limit is filed, cut (trial 31 #11; it was refused before).
     long_fire = FIRE + "。我家住在和平路十二号三楼。" * 420
     status, page, _ = await _post(site, text=long_fire)
-    assert status == 400 and "内容过长" in page
-    assert "119（火警）" in page and page.index("119（火警）") < page.index('class="error"')
-    assert await _texts(site.db) == [FIRE]
+    assert status == 200 and "119（火警）" in page and "超过5000字" in page
+    texts = await _texts(site.db)
+    assert len(texts) == 2 and texts[1].startswith(FIRE) and len(texts[1]) <= 5000
 
 
 async def test_d24_status_lookup_refusal_names_the_wait(site: Site) -> None:

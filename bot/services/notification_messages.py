@@ -161,13 +161,24 @@ def reporter_registered_care(view: CaseView, hotline: str, *, web: bool = False)
     """The receipt of someone who wrote of harming themselves: people, not deadlines.
 
     ``web``: filed on the web form or through Open311, where nobody can send us a
-    message afterwards; the hotline is where someone listens (trial 29 #13).
+    message afterwards; the hotline is where someone listens (trial 29 #13). Without a
+    phone or a place nobody can call, and the receipt says so (trial 31 #11).
     """
     tail = (
         f"想找人说说话，随时拨打心理援助热线{hotline}，会有人听您说"
         if web
         else "想说什么随时发消息给我们"
     )
+    if web and not (view.contact_phone or view.address or view.latitude is not None):
+        # No phone, no place and no chat to answer in: nobody can call, so no promise
+        # that someone will (trial 31 #11); the hotline is where someone listens now.
+        return (
+            f"我们已经收到您的消息，已转给{view.owning_unit_name}。"
+            "您没有留下电话或地址，工作人员无法主动联系您。您不是一个人：\n"
+            f"心理援助热线{hotline}全天都可以拨打，会有人听您说；如果现在有危险，请立即拨打110或120。\n"
+            "如果愿意让工作人员联系您，请再提交一次并留下电话或所在地点。"
+            f"（编号：{view.number}。）"
+        )
     return (
         f"我们已经收到您的消息，{view.owning_unit_name}的工作人员会尽快联系您。"
         "您不是一个人，我们会一直在。\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.services.triage import emergency_of
 from nlp.rubric_model import SERVICES
 
 if TYPE_CHECKING:
@@ -92,11 +93,18 @@ def staff_withdrawn(view: CaseView, reason: str | None) -> str:
     return "\n".join(lines)
 
 
+def verified_why(view: CaseView) -> str:
+    """Why a withdrawal is only a request: danger to safety, or a 重大 warning (trial 31 #16)."""
+    if view.kind == "warning" and view.severity != "critical" and emergency_of(view.text) is None:
+        return "是按规则研判为重大及以上的预警"
+    return "涉及人身安全"
+
+
 def staff_withdraw_requested(view: CaseView, reason: str | None) -> str:
     """The ping when the reporter asks to withdraw a critical case: it stays open."""
     lines = [
         f"【申请撤回·请核实】{view.number}（{view.severity_label}）",
-        f"{_who(view)}申请撤回此件。此件涉及人身安全，系统不直接撤回，仍由本单位办理："
+        f"{_who(view)}申请撤回此件。此件{verified_why(view)}，系统不直接撤回，仍由本单位办理："
         "请尽快联系核实现场情况，确认安全后办结（可选“解释说明”）。",
     ]
     if reason:
@@ -139,7 +147,7 @@ def reporter_withdrawn(view: CaseView) -> str:
 def reporter_withdraw_requested(view: CaseView) -> str:
     """The reporter's receipt when a critical case cannot simply be withdrawn."""
     return (
-        f"{view.number} 涉及人身安全，不能直接撤回。您的撤回申请已转告承办单位，"
+        f"{view.number} {verified_why(view)}，不能直接撤回。您的撤回申请已转告承办单位，"
         "他们会联系核实，确认安全后办结。如仍有危险，请立即拨打110。"
     )
 

@@ -206,7 +206,7 @@ async def handle_submit(request: web.Request) -> web.Response:
         )
     # A danger report is not sent back for an optional field (a phone a digit short): it is
     # filed without it, and the receipt says so. ``values`` stays as typed for any page.
-    to_file, dropped = lenient_values(ctx, values) if danger is not None else (values, [])
+    to_file, dropped, kept = lenient_values(ctx, values) if danger is not None else (values, [], [])
     try:
         build_draft(ctx, to_file)  # input errors are answered before they count
         ip = request.remote or "-"
@@ -224,7 +224,7 @@ async def handle_submit(request: web.Request) -> web.Response:
             if not ctx.throttle.hit(("file_danger_ip", ip)):
                 return await _throttled_form(request, ctx, values, (("file_danger_ip", ip),))
         filed = await file_from_form(ctx, form_id, to_file)
-        filed = replace(filed, dropped=tuple(dropped)) if dropped else filed
+        filed = replace(filed, dropped=tuple(dropped), kept=tuple(kept))
     except NotARequest as exc:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:

@@ -50,7 +50,11 @@ def render_form(
             "max_text": MAX_TEXT,
             "max_address": MAX_ADDRESS,
             "error": error,
-            "preview": preview_answer(preview) if preview else None,
+            "preview": (
+                preview_answer(preview, danger=bool(values and emergency_of(values.text)))
+                if preview
+                else None
+            ),
             # An identity or phone number in the description: the bot's warning (trial 27 N21).
             "sensitive": (
                 SENSITIVE_WARNING
@@ -60,6 +64,13 @@ def render_form(
             # Danger now is named on every page that shows the form again with the text in it
             # (preview, an input error, a refused filing), not only on the preview (trial D24).
             "emergency": _emergency_line(values.text) if values and values.text.strip() else None,
+            # Danger now on the preview (trial 31 #11): the crisis line for self-harm, and
+            # that nothing is filed until 提交诉求 is pressed, before the office block.
+            "crisis": (
+                _crisis_words(ctx, values.text)
+                if preview and values and emergency_of(values.text)
+                else None
+            ),
         },
     )
 
@@ -69,6 +80,19 @@ def _emergency_line(text: str) -> str | None:
     a habit, the safety hint the bot gives first (stop 30)."""
     danger = emergency_of(text)
     return danger.line if danger is not None else safety_hint(text)
+
+
+def _crisis_words(ctx: CitizenFormContext, text: str) -> str:
+    """What a danger preview says before the office: the crisis line, and press 提交诉求."""
+    care = (
+        f"您不是一个人。心理援助热线{ctx.district.crisis_hotline}全天都可以拨打，会有人听您说。"
+        if is_self_harm(text)
+        else ""
+    )
+    return (
+        care + "这是紧急情况：请立即点击下方“提交诉求”，登记后马上转给处置单位。"
+        "现在还没有提交，工作人员还看不到您的求助。"
+    )
 
 
 def desk_phone(ctx: CitizenFormContext) -> str:
@@ -107,8 +131,11 @@ SENSITIVE_WARNING = (
 )
 
 
-def preview_answer(p: Preview) -> dict[str, object]:
-    """The "which office?" answer: the office, what else is known, and whether it is a guess."""
+def preview_answer(p: Preview, *, danger: bool = False) -> dict[str, object]:
+    """The "which office?" answer: the office, what else is known, and whether it is a guess.
+
+    For danger now no office hours or desk address (nobody should wait for them).
+    """
     rows: list[tuple[str, str]] = []
     if p.bureau_name:
         office = p.bureau_name + (f"（负责{p.bureau_duties}）" if p.bureau_duties else "")
@@ -120,7 +147,7 @@ def preview_answer(p: Preview) -> dict[str, object]:
     rows += [
         (label, value)
         for label, value in (("办公地点", p.address), ("办公时间", p.hours), ("联系电话", p.phone))
-        if value
+        if value and not danger
     ]
     if p.keywords:
         rows.append(("判断依据", "、".join(p.keywords)))
@@ -161,6 +188,7 @@ def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
             ),
             "code": filed.code,
             "dropped": filed.dropped,
+            "kept": filed.kept,
             "at_desk": view.owning_unit_id == ctx.district.dispatcher,
         },
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -201,14 +201,44 @@ def build_draft(ctx: CitizenFormContext, values: FormValues) -> RequestDraft:
     )
 
 
-def lenient_values(ctx: CitizenFormContext, values: FormValues) -> tuple[FormValues, list[str]]:
-    """For a danger report: the optional fields that cannot be taken, left out, and their names.
+#: The gap left where a danger report too long to keep whole was cut.
+_CUT = "……"
 
-    A fire report must not come back because its phone has a digit too few; it
-    is filed without that field and the receipt says which one was not recorded.
-    The text itself is checked as usual.
+
+def fit_danger_text(text: str, words: Sequence[str], limit: int = MAX_TEXT) -> str:
+    """A danger report longer than ``limit``, cut to fit but never refused (trial 31 #11).
+
+    The opening is kept, and, when the words that showed the danger stand beyond it,
+    the passage around them; a last line says how long the original was.
+    """
+    if len(text) <= limit:
+        return text
+    note = f"\n（原文共{len(text)}字，超过{limit}字，未记录的部分以“{_CUT}”表示。）"
+    budget = limit - len(note) - 2 * len(_CUT)
+    found = [text.find(w) for w in words if w and w in text]
+    pos = min(found) if found else -1
+    if pos < 0 or pos + 200 <= budget:
+        return text[: budget + len(_CUT)] + _CUT + note
+    head = budget // 2
+    seg = budget - head
+    start = max(head, min(pos - 200, len(text) - seg))
+    return text[:head] + _CUT + text[start : start + seg] + _CUT + note
+
+
+def lenient_values(
+    ctx: CitizenFormContext, values: FormValues
+) -> tuple[FormValues, list[str], list[str]]:
+    """For a danger report: what cannot be taken as typed, left out or kept another way.
+
+    A fire report must not come back because its phone has a digit too few: it is
+    filed, a phone that is no phone is kept as typed at the end of the description
+    (the responders may still read a number in it), a description over the limit is
+    cut around its danger words (:func:`fit_danger_text`). Returns the values to file,
+    the names of fields left out and notes on what was kept another way (trial 31 #11).
     """
     dropped: list[str] = []
+    kept: list[str] = []
+
     address = " ".join(values.address.split())
     if len(address) > MAX_ADDRESS:
         address = address[:MAX_ADDRESS]
@@ -225,12 +255,23 @@ def lenient_values(ctx: CitizenFormContext, values: FormValues) -> tuple[FormVal
     except ContactError:
         name = ""
         dropped.append("称呼")
+    phone_line = ""
     try:
         clean_phone(phone)
     except ContactError:
+        typed = " ".join(phone.split())[:40]
         phone = ""
-        dropped.append("联系电话（格式不正确）")
-    return replace(values, address=address, place=place, name=name, phone=phone), dropped
+        if typed:
+            phone_line = f"\n（联系电话，格式有误，原样记录：{typed}）"
+            kept.append("联系电话格式有误，已原样附在问题描述后，供工作人员参考")
+    text, limit = values.text.strip(), MAX_TEXT - len(phone_line)
+    danger = emergency_of(text)
+    if len(text) > limit and danger is not None:
+        text = fit_danger_text(text, danger.words, limit)
+        kept.append(f"问题描述超过{MAX_TEXT}字，已记录开头和危险情况所在的部分")
+    text += phone_line
+    fixed = replace(values, text=text, address=address, place=place, name=name, phone=phone)
+    return fixed, dropped, kept
 
 
 def preview_request(ctx: CitizenFormContext, values: FormValues) -> Preview:
@@ -239,7 +280,9 @@ def preview_request(ctx: CitizenFormContext, values: FormValues) -> Preview:
     Raises:
         FormError: empty or too long text.
     """
-    text = check_text(values.text)
+    danger = emergency_of(values.text)
+    fitted = fit_danger_text(values.text.strip(), danger.words) if danger else values.text
+    text = check_text(fitted)
     try:
         return ctx.cases.preview(text)
     except CaseError as exc:
@@ -271,6 +314,8 @@ class Filed:
     code: str = ""
     #: Optional fields a danger report was filed without (see :func:`lenient_values`).
     dropped: tuple[str, ...] = ()
+    #: What a danger report could not take as typed and kept another way.
+    kept: tuple[str, ...] = ()
 
 
 async def _claim_form(ctx: CitizenFormContext, form_id: str) -> dict[str, Any] | None:

@@ -20,8 +20,16 @@ from bot.services.people import MIN_PHONE_DIGITS
 from bot.services.readable import unreadable
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from bot.web.api_keys import verify_api_key
-from bot.web.citizen_intake import rated_critical
+from bot.web.citizen_intake import fit_danger_text, rated_critical
 from bot.web.lookup_codes import lookup_code
+from bot.web.open311_idempotency import (
+    KEY_REUSED,
+    KEY_REUSED_DANGER,
+    case_under_other_fields,
+    key_base,
+    key_prefix,
+    request_digest,
+)
 from bot.web.open311_requests import (
     MAX_ADDRESS,
     MAX_MEDIA_URL,
@@ -106,7 +114,11 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> tuple[Re
     if not description:
         raise Open311Error(400, "description is required")
     if len(description) > MAX_TEXT:
-        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+        found = emergency_of(description)
+        if found is None:
+            raise Open311Error(400, f"description is longer than {MAX_TEXT} characters")
+        # Danger now is never refused for its length (trial 31 #11): cut around its words.
+        description = fit_danger_text(description, found.words)
     verdict = triage(description)  # as the citizen form: danger wins over small talk
     if verdict.kind == "noise" and unreadable(description):
         raise Open311Error(400, UNREADABLE.format(field="description"))
@@ -208,19 +220,27 @@ async def submit_request(
 
     GeoReport v2 has no way to tell a retried POST from a new one; a partner that sends
     an ``Idempotency-Key`` header (``idempotency_key``) gets, for a repeat of the same
-    key with the same api_key, the request filed the first time (same
-    ``service_request_id``), and nothing is filed twice (:mod:`storage.intake_keys`).
-    Without the header every POST files a request.
+    key with the same api_key and the same fields, the request filed the first time (same
+    ``service_request_id``), and nothing is filed twice (:mod:`storage.intake_keys`). The
+    same key with other fields is refused (422), except a danger report, which is filed
+    (:mod:`bot.web.open311_idempotency`). Without the header every POST files a request.
 
     Raises:
-        Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields.
+        Open311Error: 403 for a missing, unknown or revoked api_key; 400 for bad fields;
+            422 for an ``Idempotency-Key`` used before with other fields.
     """
     key = await require_api_key(ctx, fields.get("api_key"))
     draft, danger = parse_submission(ctx, fields)
     _check_file_limit(ctx, key, danger=danger, text=draft.text)
     if idempotency_key is not None and not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise Open311Error(400, "Idempotency-Key: 1 to 64 printable ASCII characters")
-    base = None if idempotency_key is None else f"o311:{key.id}:{idempotency_key}"
+    base, reused = None, None
+    if idempotency_key is not None:
+        base = key_base(key.id, idempotency_key, request_digest(fields))
+        reused = await _number_under_other_fields(ctx, key_prefix(key.id, idempotency_key), base)
+    if reused is not None and not (danger or rated_critical(ctx.cases, draft.text)):
+        # The same key with another request: refused, not answered with the first one.
+        raise Open311Error(422, KEY_REUSED.format(key=idempotency_key, number=reused))
     reporter_id = await _reporter_filed_before(ctx, base)
     if reporter_id is None:
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
@@ -233,9 +253,12 @@ async def submit_request(
     # The 查询码 is the reporter's own proof for the status page and its follow-up (T9):
     # the partner passes it on, as the web form prints it.
     code = await lookup_code(ctx.db, view.number)
+    notice = service_notice(view, ctx)
+    if reused is not None:
+        notice += KEY_REUSED_DANGER.format(number=reused)
     return {
         "service_request_id": view.number,
-        "service_notice": service_notice(view, ctx)
+        "service_notice": notice
         + f"查询码：{code}（凭编号和查询码可在 /report/status 查询进度并评价办理结果）。",
         "account_id": None,
     }
@@ -287,6 +310,16 @@ def check_read_limit(ctx: Open311Context, key: ApiKey) -> None:
     if not ctx.throttle.hit(check):
         wait = ctx.throttle.retry_after(check)
         raise Open311Error(429, TOO_MANY_READS.format(wait=wait), retry_after=wait)
+
+
+async def _number_under_other_fields(ctx: Open311Context, prefix: str, base: str) -> str | None:
+    """The number of the request filed under the same key with other fields, if any."""
+    case_id = await case_under_other_fields(ctx.db, prefix, base)
+    if case_id is None:
+        return None
+    async with ctx.db.session() as s:
+        case = await s.get(Case, case_id)
+        return None if case is None else case.number
 
 
 async def _reporter_filed_before(ctx: Open311Context, base: str | None) -> int | None:

@@ -18,6 +18,7 @@ __all__ = [
     "FOLLOW_UP_COMMENT_UNSOLVED",
     "FOLLOW_UP_NOTED",
     "FOLLOW_UP_THANKS",
+    "FOLLOW_UP_WHICH",
     "MINE_FOR_OFFICERS",
     "NO_CASES",
     "NO_WARNINGS",
@@ -25,6 +26,7 @@ __all__ = [
     "case_summary",
     "follow_up_answered",
     "follow_up_comment",
+    "follow_up_in_words",
     "follow_up_late",
     "follow_up_late_label",
     "follow_up_pending",
@@ -157,6 +159,20 @@ MINE_FOR_OFFICERS = (
 
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
+#: A 回访 answered in words while several cases wait for one (trial 31 #13).
+FOLLOW_UP_WHICH = "您有几件已办结的问题在等您回访，请在下面对应的问题下点按钮回复："
+
+
+def follow_up_in_words(number: str, label: str, closed: bool) -> str:
+    """A 回访 answered in words: what was recorded (trial 31 #13)."""
+    if closed:
+        return f"已把您的回复记为 {number} 的回访：{label}。感谢您的评价！"
+    return (
+        f"已把您的回复记为 {number} 的回访：{label}，您的话已转给承办单位，问题重新办理。"
+        "如果您说的是另一个新问题，请再发一次并说明。"
+    )
+
+
 FOLLOW_UP_COMMENT = (
     "很抱歉办理结果没有让您满意。请简要说明原因或您的意见（直接发送文字），"
     "工作人员会重新办理；也可以点「跳过」。"

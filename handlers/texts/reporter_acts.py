@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.cases import CaseView
+from bot.services.notification_reporter import verified_why
 from handlers.texts.common import UI
 from handlers.texts.warning_level import level_button
 
@@ -86,8 +87,8 @@ def withdraw_confirm(view: CaseView, verify: bool) -> str:
     """The confirmation asked before 撤回 (``verify``: only a request the units verify)."""
     if verify:
         return (
-            f"{view.number} 涉及人身安全，不能直接撤回：确认后，您的撤回申请会转告承办单位，"
-            "由他们联系核实、确认安全后办结。确定申请撤回吗？"
+            f"{view.number} {verified_why(view)}，不能直接撤回："
+            "确认后，您的撤回申请会转告承办单位，由他们联系核实、确认安全后办结。确定申请撤回吗？"
         )
     return (
         f"确定撤回 {view.number} 吗？撤回后承办单位将停止办理（记录会保留在 /status 中），"

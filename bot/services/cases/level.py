@@ -68,6 +68,12 @@ class LevelChoice:
         return LEVEL_RANK[level] < LEVEL_RANK[self.severity]
 
 
+MAJOR_FLOOR = (
+    "重大预警报送后，报送人最多下调到“较大”；如经核实确属不实，请在“较大”下说明核实情况，"
+    "由区群工办核实后再调整或办结。"
+)
+
+
 def _reference(rubric: str, severity: str) -> str:
     """The level a lowering is judged against: the higher of the rules' and the present."""
     return rubric if LEVEL_RANK.get(rubric, 0) >= LEVEL_RANK.get(severity, 0) else severity
@@ -92,6 +98,14 @@ class CaseLevel(CaseTx):
         rubric = data.get("rubric") if isinstance(data, dict) else None
         return rubric if isinstance(rubric, str) and rubric in SEVERITIES else case.severity
 
+    def _may_clear(self, actor: Person, rubric: str, severity: str) -> bool:
+        """Whether ``actor`` may set the warning to 一般: not a critical or 重大 rating
+        lowered by its officer alone (the district office may, for a 重大 one)."""
+        reference = _reference(rubric, severity)
+        if reference == "critical":
+            return False
+        return reference != "high" or self.is_district_office(actor)
+
     async def level_choice(self, actor_id: int, case_id: int) -> LevelChoice:
         """The levels ``actor_id`` may set on the warning ``case_id`` (for the picker).
 
@@ -103,7 +117,7 @@ class CaseLevel(CaseTx):
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
             rubric = await self._level_case(s, actor, case)
-            floor = "medium" if _reference(rubric, case.severity) == "critical" else "low"
+            floor = "low" if self._may_clear(actor, rubric, case.severity) else "medium"
             levels = tuple(
                 lvl
                 for lvl in sorted(SEVERITIES, key=LEVEL_RANK.__getitem__, reverse=True)
@@ -143,6 +157,10 @@ class CaseLevel(CaseTx):
             if lowered and reference == "critical":
                 _, reason = check_level("critical", level, reason)
             elif lowered:
+                if level == "low" and not self._may_clear(actor, rubric, was):
+                    # A 重大 warning (a collective petition) is not made 一般 on one officer's
+                    # word: 较大 at most, the district office goes lower (trial 31 #16).
+                    raise CaseError("too_low", MAJOR_FLOOR)
                 # Any lowering after filing needs the same real reason (trial 27 N9).
                 reason = (reason or "").strip()[:500] or None
                 if not reason_ok(reason):
@@ -195,6 +213,25 @@ class CaseLevel(CaseTx):
                 pings.append(
                     (responsible, lambda v: nt.warning_level_changed(v, was, reason, kept=kept))
                 )
+                if lowered and reference == "high":
+                    # A 重大 warning lowered: every other unit it reached reads why, as for
+                    # a critical one (trial 31 #16); the owner's 【等级调整】 has the reason.
+                    others = [
+                        h.unit_id
+                        for h in await store.card_holders(s, case.id)
+                        if h.unit_id is not None and h.unit_id not in responsible
+                    ]
+                    who_ = "报送人" if actor.id == case.reporter_id else "区群工办"
+                    above_ = was if LEVEL_RANK[was] > LEVEL_RANK.get(rubric, 0) else None
+                    raiser_ = await self._raised_by(s, case, was) if above_ else "报送人"
+                    pings.append(
+                        (
+                            list(dict.fromkeys(others)),
+                            lambda v: nt.warning_lowered(
+                                v, rubric, why, reason, who_, was=above_, raised_by=raiser_
+                            ),
+                        )
+                    )
             await self.publish_tx(
                 s,
                 case,

@@ -13,8 +13,8 @@ the dashboard list it as 已撤回.
 
 **A critical case is not withdrawn by a tap.** A danger to life or safety
 (``severity = critical``, or a warning the rubric rated critical and its officer
-lowered) may have been reported under pressure, or the danger may still be
-there; the station must see it through. The reporter's request is
+lowered; for a warning also 重大, trial 31 #16) may have been reported under pressure,
+or the danger may still be there; the station must see it through. The reporter's request is
 recorded (``withdraw_requested``), the responsible units are told to verify and
 close it themselves (办结, e.g. 解释说明), and the case stays open with its
 deadlines and escalation.
@@ -56,6 +56,8 @@ from storage.models import Case, Person
 FINAL = frozenset({"closed", "rejected", "withdrawn"})
 #: The severity a reporter cannot withdraw by a tap.
 CRITICAL = "critical"
+#: The levels of a warning its officer cannot withdraw by a tap (now or ever rated so).
+_KEPT_WARNING = frozenset({CRITICAL, "high"})
 
 
 class CaseReporterActs(CaseTx):
@@ -74,13 +76,16 @@ class CaseReporterActs(CaseTx):
         """Whether 撤回 is only a request the units verify: the case is critical, or was
         rated critical by the rubric and lowered by its reporter (lowering, then
         withdrawing, must not make a danger to life vanish)."""
-        if case.severity == CRITICAL:
+        # A warning rated 重大 (a collective petition) is not made to vanish on its
+        # officer's word either, lowered first or not (trial 31 #16).
+        kept = _KEPT_WARNING if case.kind == CaseKind.WARNING.value else {CRITICAL}
+        if case.severity in kept:
             return True
         for event in await store.case_events(s, case.id):
             data = event.data or {}
-            if event.type == EventType.SEVERITY_CHANGED.value and data.get("from") == CRITICAL:
+            if event.type == EventType.SEVERITY_CHANGED.value and data.get("from") in kept:
                 return True
-            if event.type == EventType.REGISTERED.value and data.get("rubric") == CRITICAL:
+            if event.type == EventType.REGISTERED.value and data.get("rubric") in kept:
                 return True
         return False
 

@@ -64,6 +64,19 @@ class CaseReturns(CaseTx):
                 case.room = self.district.bureaus[bureau].room_id
                 return
 
+    def _named_bureau(self, reason: str, returned_by: str) -> str | None:
+        """The bureau a 退单 reason names as where the case belongs (应由区人事局办理), if any:
+        the first named other than the returning unit's own, by its name with or without 区."""
+        found: list[tuple[int, str]] = []
+        for bureau in self.district.bureaus.values():
+            if bureau.station_id == returned_by:
+                continue
+            short = bureau.name.removeprefix("区")
+            at = reason.find(short) if len(short) >= 2 else -1
+            if at >= 0:
+                found.append((at, bureau.id))
+        return min(found)[1] if found else None
+
     async def return_case(
         self,
         case_id: int,
@@ -115,7 +128,12 @@ class CaseReturns(CaseTx):
                 expected_version=expected_version,
             )
             case.owning_unit_id = self.district.dispatcher
-            self._suggest_another_bureau(case, from_unit)
+            named = self._named_bureau(reason_, from_unit)
+            if named is not None:
+                # 应由区人事局办理: the desk is offered the bureau the reason names (trial 31 #15).
+                case.bureau, case.room = named, self.district.bureaus[named].room_id
+            else:
+                self._suggest_another_bureau(case, from_unit)
             if critical and case.bureau == UNKNOWN:
                 # Danger now needs a responder within the desk's hour: its card offers
                 # 派至 the bureau that answers for the danger in one tap (trial 31 #8).

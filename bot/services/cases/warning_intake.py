@@ -7,6 +7,7 @@ requests are filed in :mod:`bot.services.cases.intake`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -43,6 +44,7 @@ from bot.services.triage import (
 from config.district import SEVERITIES
 from nlp import normalize as normalize_text
 from nlp.families import SELF_HARM
+from nlp.headcount import head_counts
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
 
@@ -180,7 +182,7 @@ class CaseWarningIntake(CaseFiling):
             case.head_count = (
                 draft.head_count
                 if draft.head_count is not None
-                else guessed
+                else people_written(draft.text, guessed)
                 if isinstance(guessed, int)
                 else None
             )
@@ -273,3 +275,20 @@ class CaseWarningIntake(CaseFiling):
         school = named_school(self.district, text)
         topics = (topic_bureau, SCHOOL_BUREAU) if school else (topic_bureau,)
         return (*bureau_stations(self.district, owner, *topics), *school)
+
+
+#: A count the text gives only as households (户) or as 几十 / 数十 (tens, not 30): no
+#: number of people can be shown for it (trial 31 #16: 几十户 was shown as 约30人).
+_NOT_PEOPLE = re.compile(r"户|[几数]十|[几数]百|好几")
+
+
+def people_written(text: str, guessed: int) -> int | None:
+    """The rules' head count as a number of people for the card, or ``None``.
+
+    The rubric reads 几十户 as 30 to rate the warning; the card must not show that as
+    约30人: the text says households, and an unknown number of them.
+    """
+    for value, start, end in head_counts(text):
+        if value == guessed and _NOT_PEOPLE.search(text[start:end]):
+            return None
+    return guessed

@@ -1,0 +1,62 @@
+"""A follow-up (回访) answered in words instead of a button (trial 31 #13).
+
+Elderly citizens type rather than tap: after 办结 of their case they write 还没拿到钱呢
+窗口说要等 or 满意 谢谢你们. While the case waits for its 回访, such a short reply is
+the follow-up's answer, taken as the button with the same meaning would be
+(:data:`bot.services.notification_labels.FOLLOW_UP_ANSWERS`): not solved reopens the
+case with the words as the comment, satisfied closes it.
+
+Families of wording, read in this order, so that a negation wins over the word it
+negates (没解决 over 解决, 不满意 over 满意): not solved, solved but not satisfied,
+basically satisfied, satisfied. A long text is a story, not an answer (a new problem),
+and is left to the usual path, as is anything that names no family.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Longest reply read as a not-solved answer (还没拿到钱呢 窗口说要等 …).
+MAX_UNSOLVED = 60
+#: Longest reply read as satisfied (满意 谢谢你们); longer thanks may carry a new problem.
+MAX_SATISFIED = 24
+
+_UNSOLVED = re.compile(
+    r"(还|仍|依然|依旧|根本)?(没|没有|未)(解决|办好|办成|弄好|修好|修|处理|落实|拿到|收到|到账|给|发|退|人来|人管|动静|变化|好)"
+    r"|还(没|是)|还在等|等着呢|一直等|照样|老样子|又(坏|漏|堵|来|开始)|没用|不管用|白(跑|等)"
+    r"|没人(来|管|理)|问题(还在|依旧|没变)"
+)
+_UNSATISFIED = re.compile(r"不满意|不太满意|不行|太慢|态度(不好|差|恶劣)|敷衍|糊弄|差评")
+_BASIC = re.compile(r"基本满意|还行|还可以|凑合|一般般|马马虎虎|勉强")
+_SATISFIED = re.compile(
+    r"满意|谢谢|多谢|感谢|辛苦|解决了|修好了|办好了|弄好了|好了|拿到了|收到了|到账了"
+    r"|很好|挺好|不错|点赞|给力|可以了"
+)
+
+
+def follow_up_answer(text: str) -> str | None:
+    """The follow-up answer ``text`` gives (a key of ``FOLLOW_UP_ANSWERS``), or ``None``.
+
+    >>> follow_up_answer("还没拿到钱呢 窗口说要等")
+    'unsolved'
+    >>> follow_up_answer("满意 谢谢你们")
+    'satisfied'
+    >>> follow_up_answer("不满意，拖了一个月")
+    'unsatisfied'
+    >>> follow_up_answer("还行吧")
+    'basically_satisfied'
+    >>> follow_up_answer("我家楼下的路灯坏了") is None
+    True
+    """
+    words = "".join(text.split())
+    if not words:
+        return None
+    if len(words) <= MAX_UNSOLVED and _UNSOLVED.search(words):
+        return "unsolved"
+    if len(words) <= MAX_UNSOLVED and _UNSATISFIED.search(words):
+        return "unsatisfied"
+    if len(words) <= MAX_SATISFIED and _BASIC.search(words):
+        return "basically_satisfied"
+    if len(words) <= MAX_SATISFIED and _SATISFIED.search(words):
+        return "satisfied"
+    return None
