@@ -98,7 +98,23 @@ def _told_now_mid(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bo
         sentence = sentence.replace(look_alike, "")
     if any_in(sentence, rubric.end_scene):
         return True
-    return any(w in sentence for w in rubric.letter_now if w not in _NOWADAYS)
+    # 快来人管管吧: a cry at the match itself (the `distress` family's own word) is no news.
+    return any(
+        not start <= p < start + _OWN_CALL
+        for w in rubric.letter_now
+        if w not in _NOWADAYS
+        for p in _positions(text, w, lo, hi)
+    )
+
+
+def _positions(text: str, word: str, lo: int, hi: int) -> list[int]:
+    """Where ``word`` starts in ``text[lo:hi]``."""
+    found: list[int] = []
+    p = text.find(word, lo, hi)
+    while p >= 0:
+        found.append(p)
+        p = text.find(word, p + 1, hi)
+    return found
 
 
 _NOT_SCENES = ("倾倒在地",)
