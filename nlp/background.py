@@ -74,7 +74,57 @@ def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> boo
     lo, hi = sentence_of(text, start, start + 1)
     if any(w in text[start:hi] for w in rubric.letter_lasted):
         return False
-    return any(w in text[lo:start] for w in rubric.letter_today)
+    if any(w in text[lo:start] for w in rubric.letter_today):
+        return True
+    return _told_now_mid(text, rubric, lo, hi, start)
+
+
+def _told_now_mid(text: str, rubric: Rubric, lo: int, hi: int, start: int) -> bool:
+    """True if the letter's sentence ``text[lo:hi]`` around the match at ``start`` tells it as
+    happening now, wherever the sentence stands (issue 13, i13mm).
+
+    A citizen's long story with today's danger told in one sentence in its middle
+    (…调解过两次也没有用。对了，他家厨房着火了，烟正从窗户往外冒。这种情况…): an ``[letters]
+    end_scene`` word of a scene under way or of the time of writing in the sentence (着火了,
+    倒在地上, 还没救上来, 写信的时候 — what :func:`ends_with` reads in a final sentence), or a
+    ``[letters] now`` word anywhere in it but 现在 and 眼下, which also mean "these days"
+    (我现在打零工…每个月吃药就要好几百); and no ``past``, ``habit``, lasting (至今, 一直) or date
+    word in the sentence: 去年他家着火了, 那次孩子掉进池塘, 以前经常倒在地上 stay background.
+    """
+    sentence = text[lo:hi]
+    if any_in(sentence, (*rubric.past, *rubric.habit, *_LASTING)) or _DATE.search(sentence):
+        return False
+    for look_alike in _NOT_SCENES:
+        sentence = sentence.replace(look_alike, "")
+    if any_in(sentence, rubric.end_scene):
+        return True
+    # 快来人管管吧: a cry at the match itself (the `distress` family's own word) is no news.
+    return any(
+        not start <= p < start + _OWN_CALL
+        for w in rubric.letter_now
+        if w not in _NOWADAYS
+        for p in _positions(text, w, lo, hi)
+    )
+
+
+def _positions(text: str, word: str, lo: int, hi: int) -> list[int]:
+    """Where ``word`` starts in ``text[lo:hi]``."""
+    found: list[int] = []
+    p = text.find(word, lo, hi)
+    while p >= 0:
+        found.append(p)
+        p = text.find(word, p + 1, hi)
+    return found
+
+
+_NOT_SCENES = ("倾倒在地",)
+"""Things, not people, told with a scene word (垃圾直接倾倒在地上: rubbish dumped)."""
+_LASTING = ("至今", "到现在", "一直", "多年", "长期", "常年", "始终", "长达", "之久")
+"""Words of a state lasting for long (…开始运行后至今，我村患癌症正在治疗和死亡总人数达50多人):
+the sentence tells a long story, not an event now."""
+_NOWADAYS = frozenset({"现在", "眼下"})
+"""Now words that also mean "these days" in a letter (我现在打零工): they count only in the
+match's clause just before it (:func:`letter_now`)."""
 
 
 def _opening_claim(text: str, rubric: Rubric, start: int) -> bool:
