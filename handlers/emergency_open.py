@@ -6,10 +6,10 @@ is open (not final) in that time:
 - a further danger message of the same kind (「我现在已经站在楼顶了」 after a
   self-harm report, a second fire message), or one no rubric family owns by itself
   (还在烧 越来越大了, 门被堵住了出不去 在502, 我在3楼阳台 after a fire: trial 31 #1), or
-  any danger after a first message no family owned, is added to it as 【紧急补充】 —
-  every unit the alert reached is told again, and the unit that answers for the new
-  danger gets the card — instead of opening another critical case and asking again
-  for the place and a phone (N19). A danger another family owns (楼下有人拿刀砍人
+  any danger after a first message that named no specific danger (救命), is added to
+  it as 【紧急补充】 — every unit the alert reached is told again, and the unit that
+  answers for the new danger gets the card — instead of opening another critical case
+  and asking again for the place and a phone (N19). A danger another family owns (楼下有人拿刀砍人
   after a fire) is a new, different emergency: a case of its own;
 - an update that is not danger now and not a problem of its own
   (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
@@ -60,20 +60,28 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
         "case_id": view.id,
         "number": view.number,
         "kind": kind,
-        "owned": danger_owner_bureau(text) is not None,
         "line": found.line if (found := emergency_of(text)) is not None else "",
         "at": stamp(context),
     }
 
 
+#: Danger kinds that name no specific danger: the model's 危险情况 (门被堵住了出不去) and a
+#: bare cry for help (救命, 救救我). A first message of one of these is completed by the
+#: specific danger the person writes next.
+UNSPECIFIC = frozenset({"danger", "distress"})
+
+
 def same_emergency(item: dict[str, object], kind: str, text: str) -> bool:
     """Whether danger now of ``kind`` written as ``text`` is about the open emergency
     ``item``: the same family, a danger no family owns by itself (被困, 还在烧, 受伤 —
-    what happens next in the same place), or the first message was itself of no
-    owning family. A danger a rubric family owns, other than the first one's, is a
-    new emergency."""
+    what happens next in the same place), or the first message named no specific
+    danger (救命, then 着火了). A danger a rubric family owns, other than the first
+    one's, is a new emergency — also after a first danger of a specific kind that no
+    family owns (快来人 楼下有人拿刀砍人 after 电梯里困了人 老人晕倒了: fix31)."""
     return (
-        item.get("kind") == kind or danger_owner_bureau(text) is None or item.get("owned") is False
+        item.get("kind") == kind
+        or danger_owner_bureau(text) is None
+        or item.get("kind") in UNSPECIFIC
     )
 
 

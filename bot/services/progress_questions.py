@@ -60,11 +60,15 @@ _RESPONDERS = (
 #: Someone waiting for the help an emergency was promised (trial 31 #9): 消防车怎么还没来,
 #: 救护车到哪了, 警察什么时候到, 还要等多久 — a question about the open emergency, not a
 #: new problem (消防 is a word the classifier would otherwise route).
+#: The responder and its arrival in one clause (给别人种，合同还没到期 is no one waiting:
+#: fix31), and an arrival, not a date or a sum (还没到期, 还没到账, 还没到位).
+_SAME_CLAUSE = r"[^，,。！？!?；;、\s]"
+_ARRIVES = r"(?:来|到|出动|过来)(?![期账款位手点时])"
 _WAITING_RE = re.compile(
-    rf"{_RESPONDERS}.{{0,4}}(?:怎么还没|还没|怎么还不|还不|咋还没|咋还不)(?:有)?(?:来|到|出动|过来)"
-    rf"|{_RESPONDERS}.{{0,4}}(?:什么时候|几时|多久|多长时间)(?:能|才)?(?:来|到|过来)"
-    rf"|{_RESPONDERS}.{{0,2}}(?:到哪了|到哪里了|在哪了|在哪里了|出发了[吗没嘛])"
-    r"|还要(?:等)?多久|要等多久|等了.{0,6}(?:还没|没人)(?:来|到)"
+    rf"{_RESPONDERS}{_SAME_CLAUSE}{{0,4}}(?:怎么还没|还没|怎么还不|还不|咋还没|咋还不)(?:有)?{_ARRIVES}"
+    rf"|{_RESPONDERS}{_SAME_CLAUSE}{{0,4}}(?:什么时候|几时|多久|多长时间)(?:能|才)?{_ARRIVES}"
+    rf"|{_RESPONDERS}{_SAME_CLAUSE}{{0,2}}(?:到哪了|到哪里了|在哪了|在哪里了|出发了[吗没嘛])"
+    rf"|还要(?:等)?多久|要等多久|等了{_SAME_CLAUSE}{{0,6}}(?:还没|没人){_ARRIVES}"
 )
 
 

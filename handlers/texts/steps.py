@@ -162,9 +162,9 @@ def emergency_details_keyboard() -> ReplyKeyboardMarkup:
 
 
 def emergency_details_saved(number: str, what: list[str]) -> str:
-    """The place / phone is on the case."""
+    """The place / phone is on the case: 「收到位置」 first, what the person checks for."""
     return (
-        f"已将{'和'.join(what)}补充到 {number}，工作人员会尽快与您联系。"
+        f"收到{'和'.join(what)}，已将{'和'.join(what)}补充到 {number}，工作人员会尽快与您联系。"
         "情况危急请直接拨打报警电话。"
     )
 
