@@ -175,7 +175,7 @@ def reporter_registered_care(view: CaseView, hotline: str, *, web: bool = False)
         return (
             f"我们已经收到您的消息，已转给{view.owning_unit_name}。"
             "您没有留下电话或地址，工作人员无法主动联系您。您不是一个人：\n"
-            f"心理援助热线{hotline}全天都可以拨打，会有人听您说；如果现在有危险，请立即拨打110或120。\n"
+            f"想找人说说话，随时拨打心理援助热线{hotline}，全天都有人听您说；如果现在有危险，请立即拨打110或120。\n"
             "如果愿意让工作人员联系您，请再提交一次并留下电话或所在地点。"
             f"（编号：{view.number}。）"
         )
