@@ -128,7 +128,7 @@ async def test_one_shot_warning_gets_the_after_filing_actions(kit: BotKit) -> No
     await kit.bind(chief, "dongcheng", Role.CHIEF)
     # A warning below 重大, so that 撤回 withdraws at once (a 重大 one becomes a request the
     # station verifies since pf31c: tests/test_trial31_major_warning.py).
-    receipt = await kit.say(officer, "/warn 小区业主对物业费上涨不满，在业主群里发牢骚", "预警已报送")
+    receipt = await kit.say(officer, "/warn 业主对物业费上涨不满，在群里发牢骚", "预警已报送")
     assert [b["text"] for b in receipt.buttons] == [
         "补充地点/人数/照片",
         "补充说明",
