@@ -80,8 +80,9 @@ def _nearest(prefix: str) -> AtRisk | None:
     """The person named last in ``prefix`` (the longer expression on a tie: 我儿子).
 
     A group right after the writer (我们工人, 咱们几个) is the writers themselves; the
-    writer as an object (给我发消息) or a place (我家楼道) is nobody; 我 quoted after a
-    word of speech of someone else (老刘念叨我不想活了) is that person.
+    writer as an object (给我发消息) or a place (我家楼道) is nobody, nor is a person
+    handed something (交给闺女); 我 quoted after a word of speech of someone else
+    (老刘念叨我不想活了) is that person.
     """
     others = list(_OTHER.finditer(prefix))
     selves: list[tuple[int, int]] = []
@@ -97,6 +98,9 @@ def _nearest(prefix: str) -> AtRisk | None:
         selves.append((start, end))
     found = [(end, -start, "self") for start, end in selves]
     for o in others:
+        # 存折交给闺女了, 猫托付给邻居了: the one handed to is no one at risk (stop 31, i13nn)
+        if _object(prefix, o.start()) and prefix[o.start() - 1] == "给":
+            continue
         apposed = o.group() not in _SEEING and any(end == o.start() for _, end in selves)
         found.append((o.end(), -o.start(), "self" if apposed else "other"))
     if not found:
