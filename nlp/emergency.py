@@ -27,7 +27,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
-from nlp.frames import frame_of
+from nlp.frames import frame_at, frame_holds
 from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
 from nlp.normalize import THING_EMOJI, danger_text
@@ -320,8 +320,13 @@ def _frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
     unnamed someone or a scene acted, unless a strong now word is written; a lesson or a threat
     at play, unless a strong now word is written or self-harm is among the dangers (a warning
     sign whatever frames it)."""
-    frame = frame_of(norm)
-    if not frame:
+    found = frame_at(norm)
+    if found is None:
+        return False
+    frame, start, end = found
+    # A frame holds only the dangers of its own sentence, and none told after a turn (可我家
+    # 楼下真的着火了, 突然倒地不起了): those are events (stop 31, the lead's final read).
+    if not frame_holds(norm, start, end, _danger_starts(norm, dangers)):
         return False
     if frame in ("explained", "rumour"):
         return True
@@ -330,6 +335,21 @@ def _frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
     return frame in ("what_if", "acted") or not any(
         m.family.name in rub.risk_spares for m in dangers
     )
+
+
+def _danger_starts(norm: str, dangers: list[Match]) -> list[int]:
+    """Where every expression of the dangers occurs in ``norm`` (a family's match keeps only its
+    first place; 要是有人落水了怎么办？我儿子刚掉河里了 holds the water family twice)."""
+    starts = {m.start for m in dangers}
+    for m in dangers:
+        for word in m.words:
+            for part in word.split("…"):
+                if part:
+                    at = norm.find(part)
+                    while at >= 0:
+                        starts.add(at)
+                        at = norm.find(part, at + 1)
+    return sorted(starts)
 
 
 def _at_home(norm: str, rub: Rubric, dangers: list[Match]) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Frame", "frame_of"]
+__all__ = ["Frame", "frame_at", "frame_holds", "frame_of"]
 
 Frame = str
 """``"lesson"``, ``"what_if"``, ``"explained"``, ``"play"``, ``"rumour"``, ``"acted"`` or ``""``."""
@@ -59,6 +59,40 @@ _FRAMES = re.compile(
     rf"(?P<lesson>{_LESSON})|(?P<what_if>{_WHAT_IF})|(?P<explained>{_EXPLAINED})|(?P<play>{_PLAY})"
     rf"|(?P<rumour>{_RUMOUR})|(?P<acted>{_ACTED})"
 )
+
+
+# Where a frame's reach ends: a full stop, a question or an exclamation
+# (要是有人落水了怎么办？我儿子刚掉河里了 — the second sentence is an event, not an example).
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+# A turn after the frame that tells the real thing (网上说是谣言，可我家楼下真的着火了; 教孩子背
+# 急救电话的时候，他爷爷突然倒地不起了; 拍戏的时候演员真的摔下来了): a contrast opening a clause,
+# or a word of something real or sudden.
+_TURN = re.compile(
+    r"[，,；;、\s](?:但是|但|可是|可|不过|然而|结果)|真的|真有|真是|竟然|居然|突然|忽然|没想到"
+)
+
+
+def frame_at(text: str) -> tuple[Frame, int, int] | None:
+    """The first frame of ``text`` with where it starts and ends, or None."""
+    m = _FRAMES.search(text)
+    if m is None or not m.lastgroup:
+        return None
+    return m.lastgroup, m.start(), m.end()
+
+
+def frame_holds(text: str, start: int, end: int, danger_starts: list[int]) -> bool:
+    """Whether the frame at ``start``–``end`` of ``text`` holds every danger at ``danger_starts``:
+    each danger in the frame's own sentence, and none after a turn that follows the frame
+    (:data:`_TURN`). A danger outside it is told as an event, whatever the frame says."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    finish = stop.start() if stop is not None else len(text)
+    for at in danger_starts:
+        if not begin <= at < finish:
+            return False
+        if at >= end and _TURN.search(text, end, at) is not None:
+            return False
+    return True
 
 
 def frame_of(text: str) -> Frame:
