@@ -107,5 +107,5 @@ def frame_of(text: str) -> Frame:
     >>> frame_of("一声巨响，原来是煤气罐爆了")
     ''
     """
-    m = _FRAMES.search(text)
-    return m.lastgroup or "" if m is not None else ""
+    found = frame_at(text)
+    return found[0] if found is not None else ""
