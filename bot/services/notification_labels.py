@@ -80,6 +80,7 @@ EVENT_LABELS = {
     "escalated": "上报督办",
     "renotified": "催签收",
     "reminded": "催办",
+    "urged": "督办催办",
     "extension_requested": "申请延期",
     "extension_approved": "批准延期",
     "extension_refused": "不予延期",

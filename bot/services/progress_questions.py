@@ -52,6 +52,32 @@ def is_bare_progress_question(text: str) -> bool:
     return sum(ch.isalnum() for ch in rest) <= MAX_BARE_REST
 
 
+#: A case number as the bot gives it (MQ20261208-0001).
+_CASE_NUMBER_RE = re.compile(r"MQ\d{8}-\d{4,}", re.IGNORECASE)
+#: Words that, beside a case number, only ask about it (MQ… 什么情况, 查一下MQ…).
+_ABOUT_NUMBER_RE = re.compile(
+    r"/status|什么情况|啥情况|怎么样|怎样了|情况如何|如何了|一步|查一下|查查|查询|查|看看|状态|编号|案件|号"
+)
+
+
+def asked_case_number(text: str) -> str | None:
+    """The case number ``text`` asks about, upper-cased, or None.
+
+    A number sent alone (MQ20261208-0001, /status MQ…) or inside a short question that
+    describes nothing else (请问MQ20261208-0001现在怎么样了, MQ… 什么情况, 查一下MQ…)
+    asks to see that case (trial 32 D1, D17); MQ… 又漏水了 tells something new and is
+    not taken here.
+    """
+    match = _CASE_NUMBER_RE.search(text)
+    if match is None or len(text.strip()) > MAX_PROGRESS_QUESTION + len(match.group(0)):
+        return None
+    rest = text[: match.start()] + text[match.end() :]
+    rest = _PROGRESS_FILLER_RE.sub("", _ABOUT_NUMBER_RE.sub("", _PROGRESS_RE.sub("", rest)))
+    if sum(ch.isalnum() for ch in rest) > 0:
+        return None
+    return match.group(0).upper()
+
+
 #: Who comes to an emergency: 消防车, 救护车, 警察, 你们的人, 人 …
 _RESPONDERS = (
     r"(?:消防车|消防队|消防员|消防|救护车|救护|急救|医生|警车|警察|民警|公安|派出所"
