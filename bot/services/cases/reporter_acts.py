@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.tx import CaseTx
-from bot.services.coercion import tells_of_threat
 from bot.services.lifecycle import (
     Action,
     CaseError,
@@ -47,6 +46,7 @@ from bot.services.triage import (
     emergency_of,
     line_owner_bureau,
 )
+from nlp.coercion import tells_of_threat
 from nlp.emergency import Emergency
 from storage import cases as store
 from storage.enums import OPEN_STATUSES, CaseKind, Channel
@@ -326,6 +326,14 @@ class CaseReporterActs(CaseTx):
             pings=[([*units, *extra], lambda v: nr.staff_withdraw_threat(v, why))],
             reporter_text=nr.reporter_withdraw_threat,
         )
+
+
+def reason_reports_danger(reason: str) -> bool:
+    """Whether a withdrawal's reason is a report of danger now rather than a reason: 楼下又
+    有人拿刀砍人 is filed as an emergency of its own; 他威胁我说报警就杀了我 tells of a threat
+    against the reporter (:func:`nlp.coercion.tells_of_threat`) and goes to the case being
+    withdrawn (trial 31 #3)."""
+    return emergency_of(reason) is not None and not tells_of_threat(reason)
 
 
 def _note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:
