@@ -104,3 +104,45 @@ async def test_not_yet_while_the_follow_up_waits_reopens_the_emergency_case(
     await police.wait_for_message(
         lambda m: reply in m.content and "补充说明" not in m.content, WAIT
     )
+
+
+async def test_a_progress_question_while_the_follow_up_waits_answers_nothing(
+    kit: BotKit,
+) -> None:
+    police = await police_chief(kit, POLICE)
+    citizen = kit.user(CITIZEN, "周敏")
+    action = citizen.send_text("楼道里着火了，火很大，烟很浓")
+    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=action)
+    await kit.say(citizen, "跳过", "已登记")
+    (case,) = await kit.cases()
+    await _resolve(kit, police, citizen, case.id)
+    action = citizen.send_text("解决了吗")
+    await citizen.wait_for_message(lambda m: True, WAIT, since=action)
+    await kit.delivered()
+    assert not any("回访" in m for m in said_since(citizen, action))
+    assert (await kit.case(case.id)).status == CaseStatus.RESOLVED
+    assert await _follow_up_notes(kit, case.id) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "minutes", "joins"),
+    [
+        ("有人受伤了", "是被人拿刀砍的", 3, True),
+        ("有人受伤了", "是被人拿刀砍的", 90, False),  # told after the hour: its own case
+        ("楼道里着火了，火很大", "我妈晕倒了 没有呼吸", 10, False),
+        ("楼道里着火了，火很大", "楼道门堵住了出不去 在602", 10, True),
+        ("楼道里着火了，火很大", "隔壁单元也着火了", 30 * 60, True),  # the same kind, 30 h
+        ("楼道里着火了，火很大", "隔壁单元也着火了", 49 * 60, False),
+        ("救命", "楼下着火了", 5, True),
+        ("我不想活了", "我家老人摔倒了 头在流血", 10, False),
+    ],
+)
+def test_the_joining_rule(first: str, then: str, minutes: int, joins: bool) -> None:
+    from datetime import timedelta
+
+    from bot.services.emergency_join import same_emergency
+    from bot.services.triage import emergency_of
+
+    a, b = emergency_of(first), emergency_of(then)
+    assert a is not None and b is not None
+    assert same_emergency(a.kind, b.kind, then, timedelta(minutes=minutes)) is joins
