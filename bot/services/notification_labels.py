@@ -75,6 +75,7 @@ EVENT_LABELS = {
     "rejected": "不予受理",
     "withdrawn": "群众撤回",
     "withdraw_requested": "申请撤回",
+    "district_alerted": "报告区群工办",
     "note_added": "补充说明",
     "staff_note": "办理记录",
     "escalated": "上报督办",
