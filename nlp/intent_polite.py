@@ -189,6 +189,8 @@ PRAISE: tuple[str, ...] = (
         " 好运 nice good great cool perfect awesome goodjob welldone 聪明 可爱 有帮助"
         " 很有帮助 有用 很有用 学到了 长知识了 帮大忙了 帮了大忙 大忙 整挺好 杠杠的 巴适 安逸"
         " 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩 辛苦咗"
+        # stop 32, i13oo (set x): net slang of praise (效率yyds, 绝绝子, tql)
+        " yyds 绝绝子 绝了 tql nbcs 太强了 真强 好强 牛哇 牛牛 神速 顶呱呱 呱呱叫 没得说 没话说"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
