@@ -14,7 +14,8 @@ __all__ = ["VAGUE"]
 VAGUE: tuple[str, ...] = (
     # stop 32, i13oo: a grievance with no matter named (我要告状, 想讨个说法, 要伸冤) and a thing
     # asked about with nothing named (想咨询点东西, 问些事儿): whatever the verb, the object
-    # says nothing, so a message of these alone is vague.
+    # says nothing, so a message of these alone is vague. Not 起诉: it names the court (probe I
+    # routes a bare 起诉 to 法院).
     "我要告状",
     "我想告状",
     "要告状",
@@ -26,9 +27,6 @@ VAGUE: tuple[str, ...] = (
     "讨个说法",
     "讨说法",
     "要个说法",
-    "我要起诉",
-    "我想起诉",
-    "起诉",
     "一点东西",
     "一些东西",
     "点东西",

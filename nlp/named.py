@@ -20,15 +20,16 @@ _NAME_REACH = 4
 """How far after the closing quote the ``named`` word may start (“一把刀”刀削面馆)."""
 
 
-def named_spans(text: str, rubric: Rubric) -> list[tuple[int, int]]:
+def named_spans(text: str, rubric: Rubric, *, unquoted: bool = True) -> list[tuple[int, int]]:
     """The spans of ``text`` that name a shop, a dish, a brand or a work, not an event.
 
     A title in book-title marks (《烈火英雄》), or a name in quotation marks after a
     word that introduces a name (那家, 一家, 叫) and followed within a few characters
     by a ``named`` word (店, 馆, 火锅, 品牌): 楼下新开的那家“一把刀”刀削面馆. Quoted
-    speech (她喊着“救命”跑出了店门) has no lead word and is no name.
+    speech (她喊着“救命”跑出了店门) has no lead word and is no name. With ``unquoted``, also a
+    name given with 叫 right after a ``named`` word (炸鸡店叫爆炸鸡排; stop 32).
     """
-    spans = _unquoted_names(text, rubric)
+    spans = _unquoted_names(text, rubric) if unquoted else []
     if not any(c in text for c in '《“"「『‘'):
         return spans
     for m in _QUOTED.finditer(text):
