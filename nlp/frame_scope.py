@@ -46,6 +46,10 @@ def frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
             continue
         if frame in ("explained", "rumour"):
             return True
+        # 急救培训的时候一个学员晕倒了: a harm told after the lesson's or the scene's time (…的时候,
+        # 期间, 中途) is an event during it, not its example (stop 32, i13oo).
+        if frame in ("lesson", "acted") and _during(norm, end, starts):
+            continue
         if frame == "over":
             if names <= _CLEARED and all(at < start for at in starts) and not strong:
                 return True
@@ -70,6 +74,16 @@ def frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
         if frame == "what_if" or not spared:
             return True
     return False
+
+
+_DURING = re.compile(r"[^，。！？,.!?\s]{0,4}?(?:的时候|时候|期间|中途|过程中|的时|时)")
+
+
+def _during(norm: str, end: int, starts: list[int]) -> bool:
+    """True if the frame ending at ``end`` is followed by a time of its own (培训的时候, 拍戏期间)
+    and a danger is told after that time."""
+    m = _DURING.match(norm, end)
+    return m is not None and any(at >= m.end() for at in starts)
 
 
 def _someone_named(norm: str, rub: Rubric, start: int) -> bool:

@@ -113,6 +113,20 @@ def test_a_harm_on_a_film_set_keeps_the_line(text: str, number: str) -> None:
     assert number in _line(text)
 
 
+# A harm told after a lesson's or a scene's own time (…的时候, 期间) happened during it: an event
+# (these had no line on main f3a376a).
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("组织消防演习期间 仓库冒烟起火了", "119"),
+        ("学一下游泳的时候 孩子呛水沉下去了", "119"),
+        ("教孩子背急救电话的时候 他爷爷倒地不起了", "120"),
+    ],
+)
+def test_a_harm_during_a_lesson_keeps_the_line(text: str, number: str) -> None:
+    assert number in _line(text)
+
+
 # 5. Safety questions: what to do when (the harm in the question's own clause, nobody named),
 # meeting someone unnamed, a quiz question, a talk to give, how to prevent, a harm one fears
 # causing, a what-if asked the northern way (咋整).
