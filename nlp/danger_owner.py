@@ -41,6 +41,7 @@ __all__ = [
     "DangerOwner",
     "asked_after",
     "claim_over",
+    "cry_exclaimed",
     "danger_now",
     "home_owner",
     "only_imagined",
@@ -131,6 +132,29 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
         )
         and not (exclaimed and m.family.name == "distress")
     ]
+
+
+def cry_exclaimed(norm: str, rub: Rubric, matches: list[Match] | None = None) -> bool:
+    """True if a normalised text's only danger is a bare cry for help made an exclamation by a
+    game, a form or a laugh beside it (王者荣耀输了，救命啊; 打王者又被虐了，快来人啊), and no word
+    of now is written but the cry's own (救命 and 快来 are ``strong_now`` words too).
+
+    Stop 32: the rubric rated such a text low with no line, the learned model raised it to
+    critical (or gave the line) on the cry's n-grams; a dispatcher wants neither, so the model
+    does not override it either (:func:`nlp.severity.assess_severity`,
+    :func:`nlp.emergency.detect`).
+    """
+    if matches is None:
+        matches, _ = match_families(norm, rub)
+    if not any(m.family.name == "distress" for m in matches) or danger_now(norm, rub, matches):
+        return False
+    if not (any(w in norm for w in rub.exclaimed) or any(w in norm for w in rub.unserious)):
+        return False
+    cries = [w for fam in rub.families if fam.name == "distress" for w in fam.words]
+    bare = norm
+    for word in sorted(cries, key=len, reverse=True):
+        bare = bare.replace(word, "_")
+    return not any_in(bare, rub.strong_now)
 
 
 def _clauses_of(norm: str, m: Match) -> str:

@@ -24,7 +24,7 @@ from nlp.background import (
     names_a_category,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import danger_now, only_imagined
+from nlp.danger_owner import cry_exclaimed, danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
 from nlp.frame_scope import frame_tells_none
@@ -262,10 +262,14 @@ def detect(
     then = then or doubts_media(norm, rub)
     # 老公一喝酒就打我: violence at home told as a habit (stop 30, nlp.home_violence).
     then = then or told_as_habit(norm, rub, matches) is not None
+    # 王者荣耀输了，快来人啊: a bare cry made an exclamation by a game; its own words (快来, 救命)
+    # are no strong now word for the model (stop 32, as the severity: nlp.danger_owner).
+    exclaimed_cry = cry_exclaimed(norm, rub, matches)
     model_says = (
         scored is not None
         and "danger" in scored.fired
         and (not then or any_in(norm, rub.strong_now))
+        and not exclaimed_cry
         and not rumour
         # 刚才梦见隔壁着火了: a dream or a fear, whatever word of now tells it (stop 28).
         and not only_imagined(norm, rub)

@@ -13,7 +13,6 @@ look-alikes (上吊顶 for 上吊) or follows a negation
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from nlp.background import (
@@ -28,8 +27,10 @@ from nlp.background import (
     told_at_end,
 )
 from nlp.clause_time import past_at
-from nlp.clauses import SENTENCE_ENDS, clause_around, negated_at, sentence_of
+from nlp.clauses import clause_around, negated_at, sentence_of
+from nlp.family_combos import Excluder, combo_match, span_match
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
+from nlp.frames import contrast_between
 from nlp.home_violence import home_time
 from nlp.look_alikes import looks_alike
 from nlp.rubric_model import Family, Rubric
@@ -133,6 +134,10 @@ def _context(
     if not past and rubric.denied and _any_in(text, rubric.denied, end, hi):
         past = _any_in(text, rubric.media, lo, start)
     hearsay = _any_in(text, rubric.hearsay, lo, start)
+    # 网上有人说是谣言，可我家楼下真的着火了: a turn after the story tells the real thing (stop 32).
+    if hearsay:
+        told = max(text.rfind(w, lo, start) for w in rubric.hearsay)
+        hearsay = not contrast_between(text, told, start)
     # 不是谣言，对面仓库真着火了: a rumour word denied is the writer vouching for it (stop 31).
     hearsay = hearsay and not _any_in(text, _NOT_HEARSAY, lo, start)
     # 昨天两家推搡了几下 ... 已经吵了三次: a past marker in the sentence wins over 已经.
@@ -142,123 +147,43 @@ def _context(
     return now, future, past or hearsay, hearsay
 
 
-def _excluded(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+_REAL = ("真的", "突然", "忽然", "竟然", "居然")
+"""Words that tell a later sentence as a real event, not an example (stop 32)."""
+
+_PLACES = 4
+"""The most places of one word a family weighs (one per sentence)."""
 
 
-class _Excluder:
-    """A family's look-alikes in a text, found only when a match needs them."""
-
-    def __init__(
-        self,
-        occ: Occurrences,
-        words: tuple[str, ...],
-        names: list[tuple[int, int]] | None = None,
-    ) -> None:
-        self._occ = occ
-        self._words = words
-        self._names = names or []
-        self._spans: list[tuple[int, int]] | None = None
-
-    def __call__(self, start: int, end: int) -> bool:
-        """True if ``text[start:end]`` overlaps a look-alike or a name (``named_spans``)."""
-        if self._spans is None:
-            self._spans = [(p, p + len(w)) for w in self._words for p in self._occ[w]]
-            self._spans.extend(self._names)
-        return _excluded(self._spans, start, end)
-
-
-_GROUP_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], int]] = {}
-_SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
-
-
-def _group_pattern(group: tuple[str, ...]) -> tuple[re.Pattern[str], int]:
-    """One alternation for a combo's group (in the group's order) and its longest word."""
-    hit = _GROUP_PATTERNS.get(group)
-    if hit is None:
-        hit = (re.compile("|".join(map(re.escape, group))), max(map(len, group)))
-        if len(_GROUP_PATTERNS) > 4096:
-            _GROUP_PATTERNS.clear()
-        _GROUP_PATTERNS[group] = hit
-    return hit
-
-
-def _next_in_window(
-    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
-) -> tuple[int, str] | None:
-    """The first word of ``group`` within ``window`` characters after ``end``.
-
-    One regular-expression search finds the leftmost word (the group's order
-    breaks a tie, as the word-by-word scan does); only when that word overlaps
-    a look-alike does the word-by-word scan run.
-    """
-    pattern, longest = _group_pattern(group)
-    m = pattern.search(text, end, min(len(text), end + window + longest))
-    if m is None or m.start() > end + window:
-        return None
-    stop = _SENTENCE_END_RE.search(text, end, m.start())
-    if stop is not None:
-        return None
-    if not excluded(m.start(), m.end()):
-        return m.start(), m.group()
-    return _next_in_window_scan(text, group, end, window, excluded)
-
-
-def _next_in_window_scan(
-    text: str, group: tuple[str, ...], end: int, window: int, excluded: _Excluder
-) -> tuple[int, str] | None:
-    """:func:`_next_in_window` word by word, skipping look-alikes."""
-    best: tuple[int, str] | None = None
-    for word in group:
-        p = text.find(word, end, end + window + len(word))
-        while p >= 0:
-            if not any(c in text[end:p] for c in SENTENCE_ENDS) and not excluded(p, p + len(word)):
-                if best is None or p < best[0]:
-                    best = (p, word)
-                break
-            p = text.find(word, p + 1, end + window + len(word))
-    return best
-
-
-def _combo_match(
+def _event_later(
     text: str,
-    occ: Occurrences,
-    combo: tuple[tuple[str, ...], ...],
-    window: int,
-    excluded: _Excluder,
-    present: list[str],
-) -> tuple[str, int] | None:
-    """The combo's words joined by ``…`` and where it starts, or ``None``.
-
-    ``present``: the words of the combo's first group that are in the text (a
-    first group lists up to dozens of words, a text holds one or two of them).
-    """
-    first_at = min([places[0] for w in present if (places := occ[w])], default=-1)
-    if first_at < 0:
-        return None
-    # Most combos fail for want of a later group's word anywhere after the first
-    # word: one search per group says so (a trie of the group's words, as
-    # nlp.family_index.any_in), instead of one per first word.
-    for group in combo[1:]:
-        if not any_in(text, group, first_at):
-            return None
-    firsts = sorted([(p, w) for w in present for p in occ[w]])
-    for start, first in firsts:
-        end = start + len(first)
-        parts = [first]
-        places = [start]
-        for group in combo[1:]:
-            found = _next_in_window(text, group, end, window, excluded)
-            if found is None:
-                break
-            parts.append(found[1])
-            places.append(found[0])
-            end = found[0] + len(found[1])
-        else:
-            if excluded(start, start + len(first)):
-                continue
-            if not any(negated_at(text, p) for p in places):
-                return "…".join(parts), start
+    rubric: Rubric,
+    fam: Family,
+    hits: list[tuple[int, str]],
+    start: int,
+    word: str,
+    words: list[str],
+    spared: bool,
+    state: tuple[str, ...],
+) -> tuple[int, str, tuple[bool, bool, bool, bool], str] | None:
+    """The first place of ``hits`` in a sentence after the one of ``text[start:]`` that its own
+    context tells as an event (no plan, past, rumour, risk or letter background), with that
+    context and background; ``None`` if there is none (stop 32)."""
+    after = sentence_of(text, start, start + len(word))[1]
+    for p, w in hits:
+        if p < after:
+            continue
+        ctx = _context(text, rubric, p, p + len(w), fam.present, spared, state)
+        if ctx[1] or ctx[2] or ctx[3]:
+            continue
+        # 万一着火了怎么办？着火了要打119吗: the later sentence must tell the event as now.
+        lo, hi = sentence_of(text, p, p + len(w))
+        if not any(
+            _any_in(text, told, lo, hi) for told in (rubric.present, rubric.strong_now, _REAL)
+        ):
+            continue
+        background = background_of(text, rubric, fam, p, words)
+        if background in ("", "told"):
+            return p, w, ctx, background
     return None
 
 
@@ -310,13 +235,27 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
     matches: list[Match] = []
     # 那家“一把刀”刀削面馆, 《烈火英雄》: a name or a title is no event (nlp.background).
     names = named_spans(text, rubric) if word_hits or combo_hits else []
-    for i in sorted(word_hits.keys() | combo_hits.keys()):
+    # A long letter is read by its own rules (nlp.background): a word's first place only, as
+    # before stop 32 (later places in a letter's present clauses gave two real letters a line).
+    places = 1 if (word_hits and is_letter(text, rubric)) else _PLACES
+    spans = {
+        i
+        for i, fam in enumerate(rubric.families)
+        if fam.span_combos and any(any_in(text, combo[0]) for combo in fam.span_combos)
+    }
+    for i in sorted(word_hits.keys() | combo_hits.keys() | spans):
         fam = rubric.families[i]
-        excluded = _Excluder(occ, fam.exclude, names)
+        excluded = Excluder(occ, fam.exclude, names)
         hits: list[tuple[int, str]] = []
         animal = fam.name in rubric.animal_families
         for word in word_hits.get(i, ()):
+            # 如果有人晕倒应该怎么做。我爸现在就晕倒在客厅了: the first counting place of a word
+            # in each sentence (up to _PLACES), each judged in its own context below (stop 32).
+            sentence_end = -1
+            kept = 0
             for p in occ.get(word, ()):
+                if p < sentence_end:
+                    continue
                 if (
                     not excluded(p, p + len(word))
                     and not negated_at(text, p)
@@ -328,9 +267,12 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     and not (fam.services and looks_alike(text, rubric, p, word))
                 ):
                     hits.append((p, word))
-                    break
+                    kept += 1
+                    if kept >= places:
+                        break
+                    sentence_end = sentence_of(text, p, p + len(word))[1]
         for k, present in sorted(combo_hits.get(i, {}).items()):
-            combo_hit = _combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
+            combo_hit = combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
             if combo_hit is None:
                 continue
             if (
@@ -342,6 +284,13 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 and not (fam.services and looks_alike(text, rubric, combo_hit[1], combo_hit[0]))
             ):
                 hits.append((combo_hit[1], combo_hit[0]))
+        if not hits and i in spans:
+            # 他把存折交给了邻居。晚上人就不见了。: signs told in separate sentences (stop 32).
+            span_hit = span_match(text, fam, excluded)
+            if span_hit is not None and names_person(
+                text, rubric, fam.name, span_hit[1], span_hit[1] + len(span_hit[0])
+            ):
+                hits.append((span_hit[1], span_hit[0]))
         if hits:
             hits.sort()
             # Drop an expression inside a longer one found (喝农药 in 喝了农药).
@@ -382,6 +331,16 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                             now, future, past, hearsay = later
                             background = background_of(text, rubric, fam, start, words)
                             break
+                # 要是有人被困在电梯里该怎么办？我妈现在就被困在电梯里了: a place in a later
+                # sentence told as an event now wins over a question, a plan or a rumour told
+                # first (stop 32): every place of a family is judged in its own context.
+                if future or past or hearsay or background not in ("", "told"):
+                    later_place = _event_later(
+                        text, rubric, fam, hits, start, word, words, spared, state
+                    )
+                    if later_place is not None:
+                        start, word, (now, future, past, hearsay), background = later_place
+                        now, past = home_time(text, rubric, fam.name, start, words, now, past)
                 now = (
                     now
                     and background in ("", "told")

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Frame", "frame_at", "frame_holds", "frame_of", "frames_in"]
+__all__ = ["Frame", "contrast_between", "frame_at", "frame_holds", "frame_of", "frames_in"]
 
 Frame = str
 """``"lesson"``, ``"what_if"``, ``"explained"``, ``"play"``, ``"rumour"``, ``"acted"``, ``"when"``,
@@ -116,6 +116,21 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _TURN = re.compile(
     r"[，,；;、\s](?:但是|但|可是|可|不过|然而|结果)|真的|真有|真是|竟然|居然|突然|忽然|没想到"
 )
+
+
+# A contrast that opens a clause (网上有人说是谣言，可我家楼下真的着火了), or a word of something
+# real in a later clause than the story's (网上说是谣言，我家楼下真的着火了; stop 32).
+_CONTRAST = re.compile(r"[，,；;、\s](?:但是|但|可是|可|不过|然而|其实)")
+_REAL_CLAUSE = re.compile(r"[，,；;、\s][^，,；;、\s。！？!?]*(?:真的|真真切切|亲眼|确实)")
+
+
+def contrast_between(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a turn from a story to the real thing: a clause opened
+    by 但/可/不过 …, or a later clause that says it is real (真的, 亲眼, 确实)."""
+    return (
+        _CONTRAST.search(text, start, end) is not None
+        or _REAL_CLAUSE.search(text, start, end) is not None
+    )
 
 
 def frame_at(text: str) -> tuple[Frame, int, int] | None:

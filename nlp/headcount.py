@@ -142,6 +142,10 @@ _PEOPLE = "|".join(
         "五保户",
         "贫困户",
         "特困户",
+        # women and men workers (三十来个下岗女工; stop 32). 老乡 was tried and dropped: three
+        # citizens' wage requests (我们二十多个老乡都没拿到) became high (a guarded floor).
+        "女工",
+        "男工",
     )
 )
 # 个 that counts something else (三个月, 五个小时).

@@ -70,7 +70,27 @@ def acts_together(text: str, end: int, rub: Rubric, *, strict: bool) -> bool:
         # action is near the number.
         lo, hi = max(lo, end - _ACTING_REACH), min(hi, end + _ACTING_REACH)
     words = rub.letter_action if strict else (*rub.letter_action, *rub.collective_words, "约")
+    # 全镇取消了十几户…。这些人约好了后天一块儿去县民政局: the next sentence opened by a word
+    # for the same people (这些人, 他们) tells what they do (stop 32; short messages only).
+    if not strict and hi < len(text) and text[hi + 1 : hi + 5].lstrip().startswith(_GROUP_REFS):
+        hi = sentence_of(text, hi + 1, hi + 2)[1]
     return any(w in text[lo:hi] for w in words)
+
+
+_GROUP_REFS = (
+    "这些人",
+    "这些户",
+    "这几户",
+    "这些家",
+    "这帮人",
+    "这伙人",
+    "这批人",
+    "他们",
+    "她们",
+    "大家",
+    "这些",
+)
+"""Words opening a sentence that name the people counted in the one before (stop 32)."""
 
 
 _ACTING_REACH = 20

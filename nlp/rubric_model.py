@@ -56,6 +56,12 @@ class Family:
             clause told with a habit word (最近总, 老是, 天天) is a state lasting to now,
             not a habit of past events (我最近总想死, 老是想着死: ideation told as a state
             is a danger now, pf31; see :mod:`nlp.clause_time`).
+        span_combos: Combos read across sentences (stop 32): one word of each group, in
+            order, within ``span_window`` characters of each other and at most
+            ``span_sentences`` sentences together (他把存折交给了邻居。晚上人就不见了。: farewell
+            signs told in a report's separate sentences).
+        span_window: Largest gap, in characters, between two groups of a span combo.
+        span_sentences: The most sentences a span combo may run over.
     """
 
     name: str
@@ -70,6 +76,9 @@ class Family:
     present: bool = False
     bureau: str | None = None
     state_words: tuple[str, ...] = ()
+    span_combos: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    span_window: int = 40
+    span_sentences: int = 3
 
 
 @dataclass(frozen=True, slots=True)

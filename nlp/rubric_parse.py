@@ -75,6 +75,9 @@ def _family(name: str, raw: Any, source: str) -> Family:
         "present",
         "bureau",
         "state_words",
+        "span_combos",
+        "span_window",
+        "span_sentences",
     }
     for field_name in table:
         if field_name not in known:
@@ -86,16 +89,8 @@ def _family(name: str, raw: Any, source: str) -> Family:
     for number in services:
         if number not in SERVICES:
             raise _err(source, f"{key}.services", f"unknown number {number!r}")
-    combos_raw = table.get("combos", [])
-    if not isinstance(combos_raw, list):
-        raise _err(source, f"{key}.combos", "must be a list of lists of word lists")
-    combos: list[tuple[tuple[str, ...], ...]] = []
-    for i, combo in enumerate(combos_raw):
-        if not isinstance(combo, list) or len(combo) < 2:
-            raise _err(source, f"{key}.combos[{i}]", "must list at least two word groups")
-        combos.append(
-            tuple(_words(g, source, f"{key}.combos[{i}][{j}]") for j, g in enumerate(combo))
-        )
+    combos = _combos(table.get("combos", []), source, f"{key}.combos")
+    span_combos = _combos(table.get("span_combos", []), source, f"{key}.span_combos")
     words = _words(table.get("words"), source, f"{key}.words")
     if not words and not combos:
         raise _err(source, key, "needs words or combos")
@@ -112,7 +107,22 @@ def _family(name: str, raw: Any, source: str) -> Family:
         present=_bool(table.get("present", False), source, f"{key}.present"),
         bureau=_bureau(table.get("bureau"), source, f"{key}.bureau"),
         state_words=_words(table.get("state_words"), source, f"{key}.state_words"),
+        span_combos=span_combos,
+        span_window=_int(table.get("span_window", 40), source, f"{key}.span_window"),
+        span_sentences=_int(table.get("span_sentences", 3), source, f"{key}.span_sentences"),
     )
+
+
+def _combos(raw: Any, source: str, key: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """A family's ``combos`` or ``span_combos``: lists of at least two word groups."""
+    if not isinstance(raw, list):
+        raise _err(source, key, "must be a list of lists of word lists")
+    combos: list[tuple[tuple[str, ...], ...]] = []
+    for i, combo in enumerate(raw):
+        if not isinstance(combo, list) or len(combo) < 2:
+            raise _err(source, f"{key}[{i}]", "must list at least two word groups")
+        combos.append(tuple(_words(g, source, f"{key}[{i}][{j}]") for j, g in enumerate(combo)))
+    return tuple(combos)
 
 
 def _look_alikes(raw: Any, source: str) -> LookAlikes:

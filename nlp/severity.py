@@ -32,7 +32,7 @@ from nlp.background import (
     tells_near_miss,
 )
 from nlp.danger import DangerModel, Scored, default_model
-from nlp.danger_owner import asked_after, claim_over, only_imagined, retold
+from nlp.danger_owner import asked_after, claim_over, cry_exclaimed, only_imagined, retold
 from nlp.families import animal_scene, match_families
 from nlp.family_index import any_in, trie_pattern
 from nlp.headcount import parse_head_count
@@ -176,6 +176,10 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
     # visit (medium, nlp.rubric_level); the model reads the old act's words (割腕), not that
     # it is over (stop 28).
     if "calmed" in found.families:
+        return found
+    # 王者荣耀输了，救命啊: a bare cry made an exclamation by a game beside it is low with no
+    # line; the model's n-grams of the cry (救命) raise it no more than the rubric (stop 32).
+    if "distress" in found.families and cry_exclaimed(text, rub):
         return found
     # A text the rubric finds settled (调解好了, 处理完了, 发发牢骚) is not raised:
     # the writer says the matter is over.
