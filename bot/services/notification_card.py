@@ -106,10 +106,13 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     # After an escalation the 签收/派单时限 is the new level's round (督办…), not the missed
     # first one the 【催签收】 messages named: labelled so, one deadline per round (trial 26 T11).
     round_ = "督办" if view.escalation_level else ""
+    # A passed one is said to be passed, not shown as if still running (trial 32 D15).
     if view.status in ("registered", "returned"):
-        lines.append(f"{round_}派单时限：{fmt_time(view.ack_due_at, tz)}")
+        passed = "（已过，仍未派单）" if view.ack_passed else ""
+        lines.append(f"{round_}派单时限：{fmt_time(view.ack_due_at, tz)}{passed}")
     elif view.status in ("dispatched", "reopened"):
-        lines.append(f"{round_}签收时限：{fmt_time(view.ack_due_at, tz)}")
+        passed = "（已过，仍未签收）" if view.ack_passed else ""
+        lines.append(f"{round_}签收时限：{fmt_time(view.ack_due_at, tz)}{passed}")
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)

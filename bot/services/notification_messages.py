@@ -346,6 +346,13 @@ def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> s
             f"【催派单】{view.number} 派单时限已过（{fmt_time(view.ack_due_at, tz)}），"
             f"请立即派至承办单位。（第{round_}次提醒）\n内容：{view.text}"
         )
+    if view.escalation_level:
+        # Only at the top of the chain, where nothing is above (trial 32 D15).
+        return (
+            f"【催签收】{view.number} 督办签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
+            f"已上报{view.escalated_to_unit_name}（第{view.escalation_level}级督办），"
+            f"承办单位仍未签收，请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"
+        )
     return (
         f"【催签收】{view.number} 签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
         f"请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"
@@ -390,6 +397,13 @@ def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str
     """To the owning unit: the reporter's follow-up answer reopens the case."""
     verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)
     text = f"【重办】{view.number} 回访结果：{verdict}，请重新办理。"
+    if view.reopen_count >= 2:
+        text += f"（群众第{view.reopen_count}次反映未解决或不满意）"
+    if view.escalated_to_unit_name:
+        # Still supervised: the level it was at stays (trial 32 D19).
+        text += (
+            f"\n督办：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）继续督办"
+        )
     if comment:
         text += f"\n群众意见：{comment}"
     return text

@@ -249,6 +249,32 @@ class CaseEscalation(CaseTx):
                 f"{fmt_time(last + interval, self.tz)}后可再次催办。",
             )
 
+    async def ack_overdue_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
+        """The current level's 签收/派单时限 passed with nobody acknowledging (the ack timer).
+
+        At the first level the owner is re-notified ``renotify_count`` times, then the
+        case goes one level up. At the top of the chain (nothing above) the missed
+        签收 keeps producing a 催签收 to every responsible unit — the owner and each
+        supervising level, whose digests list it — every ``remind_interval`` (a
+        day), or every acknowledgement period if shorter (a critical case's hour),
+        until somebody signs (trial 32 D15: it used to go silent at the top).
+        """
+        policy = self.district.escalation
+        if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
+            await self.renotify_tx(s, case, now, round_ + 1)
+            await self._schedule_ack(s, case, now, round_ + 1, now + policy.renotify_interval)
+            return
+        if await self.escalate_tx(
+            s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
+        ):
+            return
+        interval = policy.remind_interval
+        window = self.district.deadlines[case.priority].acknowledge.delta  # None: working days
+        if window is not None and window < interval:
+            interval = window
+        await self.renotify_tx(s, case, now, round_ + 1)
+        await self._schedule_ack(s, case, now, round_ + 1, now + interval)
+
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""
         units = self.responsible_units(case)

@@ -264,6 +264,8 @@ class CaseView:
     overdue_label: str = ""
     #: On /pending: the first 签收/派单时限 missed before an escalation gave a new one.
     missed_ack_due_at: datetime | None = None
+    #: The 签收/派单时限 in force has passed and nobody acted (shown as passed: D15).
+    ack_passed: bool = False
 
     @property
     def photo_count(self) -> int:

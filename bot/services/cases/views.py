@@ -158,6 +158,9 @@ class CaseViews(CasePermissions):
             resolution_note=case.resolution_note,
             overdue=is_overdue(case, now),
             overdue_label=overdue_label(case, now),
+            ack_passed=CaseStatus(case.status) in AWAITING_ACK
+            and case.ack_due_at is not None
+            and case.ack_due_at < now,
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
