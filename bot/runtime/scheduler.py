@@ -34,8 +34,8 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   the level's timer escalates again. Each level gets the acknowledgement
   period, its 签收时限 capped at the 办结时限 (see ``escalate_tx``). At the top
   of the chain a missed 签收 re-notifies every responsible unit (the owner and
-  each supervising level) every ``escalation.remind_interval``, or every
-  acknowledgement period if shorter, until somebody signs (trial 32 D15;
+  each supervising level) every ``escalation.remind_interval`` (a day) until
+  somebody signs (trial 32 D15;
   ``CaseService.ack_overdue_tx``).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,

@@ -256,8 +256,7 @@ class CaseEscalation(CaseTx):
         case goes one level up. At the top of the chain (nothing above) the missed
         签收 keeps producing a 催签收 to every responsible unit — the owner and each
         supervising level, whose digests list it — every ``remind_interval`` (a
-        day), or every acknowledgement period if shorter (a critical case's hour),
-        until somebody signs (trial 32 D15: it used to go silent at the top).
+        day, as 催办) until somebody signs (trial 32 D15: it went silent at the top).
         """
         policy = self.district.escalation
         if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
@@ -268,12 +267,10 @@ class CaseEscalation(CaseTx):
             s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
         ):
             return
-        interval = policy.remind_interval
-        window = self.district.deadlines[case.priority].acknowledge.delta  # None: working days
-        if window is not None and window < interval:
-            interval = window
+        # Once a day, as 催办 (trial item 11: a critical case's hourly round would flood
+        # the chiefs who were all told at once already).
         await self.renotify_tx(s, case, now, round_ + 1)
-        await self._schedule_ack(s, case, now, round_ + 1, now + interval)
+        await self._schedule_ack(s, case, now, round_ + 1, now + policy.remind_interval)
 
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""
