@@ -183,7 +183,7 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
 
 
 async def test_lowering_a_major_warning_needs_a_reason_and_is_recorded(kit: BotKit) -> None:
-    """A 特别重大 one is filed at once (trial 26 T24); 重大 to 较大 needs a reason (trial 32 D12)."""
+    """A 特别重大 one is filed at once (trial 26 T24); 重大 to 较大 needs a reason (D12)."""
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")

@@ -49,7 +49,9 @@ async def test_a_major_warning_lowered_before_filing_reaches_the_centres(kit: Bo
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, PETITION, "预警研判")
     assert "等级：重大" in proposal.content
-    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and "较大" in str(m.buttons))
+    await kit.press(
+        officer, proposal, "更改等级", lambda m: m is proposal and "较大" in str(m.buttons)
+    )
     offered = [b["text"] for b in proposal.buttons]
     assert "一般" not in offered, offered
     # A forged 一般 (an old keyboard) is refused, nothing filed.
@@ -77,9 +79,7 @@ async def test_a_major_warning_lowered_before_filing_reaches_the_centres(kit: Bo
                 )
             )
         )
-    assert [(e.data["from"], e.data["to"], e.note) for e in changed] == [
-        ("high", "medium", REASON)
-    ]
+    assert [(e.data["from"], e.data["to"], e.note) for e in changed] == [("high", "medium", REASON)]
     for centre in (opinion, mediation):
         await centre.wait_for_message(
             lambda m: number in m.content and m.content.startswith("【预警"), WAIT

@@ -90,8 +90,8 @@ async def test_a_missed_sign_at_the_top_keeps_being_chased(kit: BotKit) -> None:
     assert "承办单位仍未签收" in told.content
     # Every card shows the passed deadline as passed.
     cards = [m for m in labor.transcript() if m.from_bot and m.content.startswith("【群众诉求】")]
-    assert cards and all("（已过，仍未签收）" in m.content for m in cards if "督办签收时限" in m.content)
-    assert any("督办签收时限" in m.content for m in cards)
+    shown = [m.content for m in cards if "督办签收时限" in m.content]
+    assert shown and all("（已过，仍未签收）" in c for c in shown), shown
 
     # A day later, still unsigned: another one; nothing in between.
     kit.clock.advance(timedelta(hours=23))
@@ -140,6 +140,4 @@ async def test_a_second_reopen_never_lowers_the_supervision(kit: BotKit) -> None
     assert len(told) == 2, [m.content[:40] for m in office.transcript()]
     assert "第2次" in told[-1].content
     assert not any("督查督办中心（第1级）" in m.content for m in office.transcript())
-    assert not any(
-        "已上报：督查督办中心" in m.content for m in labor.transcript() if m.from_bot
-    )
+    assert not any("已上报：督查督办中心" in m.content for m in labor.transcript() if m.from_bot)

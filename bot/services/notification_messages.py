@@ -393,6 +393,14 @@ def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
+def staff_redispatched(view: CaseView, left: str, by: str) -> str:
+    """To the unit a case left and its supervising levels: 改派 (trial 32 D14)."""
+    return (
+        f"【改派】{view.number} 超时未签收，已由{by}改派至{view.owning_unit_name}承办。"
+        f"{left}无需再办理此件。"
+    )
+
+
 def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str | None) -> str:
     """To the owning unit: the reporter's follow-up answer reopens the case."""
     verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)
@@ -401,9 +409,7 @@ def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str
         text += f"（群众第{view.reopen_count}次反映未解决或不满意）"
     if view.escalated_to_unit_name:
         # Still supervised: the level it was at stays (trial 32 D19).
-        text += (
-            f"\n督办：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）继续督办"
-        )
+        text += f"\n督办：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）继续督办"
     if comment:
         text += f"\n群众意见：{comment}"
     return text

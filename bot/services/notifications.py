@@ -67,6 +67,7 @@ from bot.services.notification_messages import (
     reporter_resolved_care,
     reporter_returned,
     staff_escalated,
+    staff_redispatched,
     staff_reminder,
     staff_renotify,
     staff_reopened,
@@ -131,6 +132,7 @@ __all__ = [
     "self_harm_summary",
     "short_room_name",
     "staff_escalated",
+    "staff_redispatched",
     "staff_reminder",
     "staff_renotify",
     "staff_reopened",
@@ -185,7 +187,12 @@ def card_markup(
         if a in actions
     ]
     rows: list[list[dict[str, str]]] = []
-    if CaseAction.DISPATCH in actions and view.bureau_name and view.bureau != "unknown":
+    if (
+        CaseAction.DISPATCH in actions
+        and view.bureau_name
+        and view.bureau != "unknown"
+        and view.status in ("registered", "returned")  # a 改派 picks another (D14)
+    ):
         rows.append(
             [button(codec, f"派至{view.bureau_name}", CaseAction.DISPATCH, cid, ver, view.bureau)]
         )

@@ -17,7 +17,6 @@ from handlers.texts.common import _inline
 
 __all__ = [
     "EMPTY_REASON",
-    "level_too_low",
     "VAGUE_QUESTION",
     "WHICH_NEEDS_PROBLEM",
     "WHICH_PROMPT",
@@ -25,6 +24,7 @@ __all__ = [
     "W_KEEP",
     "keep_level_markup",
     "level_kept",
+    "level_too_low",
     "lower_reason_prompt",
     "lowered_line",
     "officer_emergency_line",
@@ -116,6 +116,7 @@ def lowered_line(reason: str) -> str:
 
 
 EMPTY_REASON = "请用文字说明降级理由；不降级请点「保持」或发送 /cancel。"
+
 
 def level_too_low(rubric: str) -> str:
     """A level below 较大 pressed on a 重大 / 特别重大 proposal (no longer offered)."""

@@ -15,6 +15,7 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
+    AT_DESK,
     AWAITING_ACK,
     ESCALATABLE,
     CaseError,
@@ -123,6 +124,16 @@ class CaseEscalation(CaseTx):
                 case.ack_due_at = check_at = resolve_due
             await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
             await self._schedule_ack(s, case, now, 0, check_at)
+        new_cards = [target]
+        if (
+            reason == "ack_overdue"
+            and case.escalation_level == 1
+            and status not in AT_DESK
+            and case.owning_unit_id != self.district.dispatcher
+        ):
+            # A unit that never signed may hold a misrouted case: the desk gets the card
+            # with 改派 (trial 32 D14), as 群工办 does once it supervises.
+            new_cards.append(self.district.dispatcher)
         await self.publish_tx(
             s,
             case,
@@ -134,7 +145,8 @@ class CaseEscalation(CaseTx):
             # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
             # a critical warning) gets the card with its buttons as a new message, which
             # notifies; the copy stays as it was, for reading.
-            new_card_units=[target],
+            new_card_units=new_cards,
+            also_card_units=new_cards[1:],
         )
         return True
 

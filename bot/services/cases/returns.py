@@ -16,13 +16,15 @@ from bot.services.cases.model import (
     critical_return_ok,
 )
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import Action, CaseError, apply, is_meaningful
+from bot.services.lifecycle import AT_DESK, Action, CaseError, apply, check_version, is_meaningful
 from bot.services.notification_messages import district_critical_returned
 from bot.services.routing import UNKNOWN
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
-from storage.enums import Channel
+from storage.enums import CaseStatus, Channel
 from storage.models import Case
+
+REDISPATCH_FORBIDDEN = "只有分派台或区群工办可以改派已上报督办、尚未签收的案件。"
 
 
 class CaseReturns(CaseTx):
@@ -202,8 +204,13 @@ class CaseReturns(CaseTx):
     ) -> CaseView:
         """派单 by hand from the dispatcher desk to a bureau (or any other unit).
 
+        Also the 改派 of a case escalated while its unit never signed it, by the
+        desk or the district office (``may_redispatch``; trial 32 D14): the new
+        unit gets the card with fresh deadlines, the supervision reached stays,
+        and the unit it leaves (and every supervising level) reads 【改派】.
+
         Args:
-            case_id: a case at the desk (registered or returned).
+            case_id: a case at the desk (registered or returned), or one to 改派.
             actor_id: a dispatcher-desk chief/staff member or an admin.
             target: a bureau id (its department station gets the case, and the
                 case's room/bureau are set) or a unit id.
@@ -222,7 +229,15 @@ class CaseReturns(CaseTx):
             now = self.clock.now()
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
-            if not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
+            previous = case.owning_unit_id
+            redispatch = CaseStatus(case.status) not in AT_DESK
+            if redispatch:
+                check_version(case, expected_version)
+                if not self.may_redispatch(actor, case):
+                    raise CaseError("forbidden", REDISPATCH_FORBIDDEN)
+                if unit_id == previous:
+                    raise CaseError("bad_input", "该案件已在此单位承办，请选择其他承办单位。")
+            elif not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
             returned = corrections.was_returned(case)
             if bureau is not None:
@@ -236,14 +251,20 @@ class CaseReturns(CaseTx):
                 now,
                 actor_id=actor.id,
                 channel=channel,
-                how="hand",
+                how="redispatch" if redispatch else "hand",
                 expected_version=expected_version,
+                keep_escalation=redispatch,
             )
-            await corrections.record_dispatch_tx(
-                s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
-            )
-            lowered = await self._lowered(s, case)
             pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
+            if redispatch:
+                by, left = self.unit_name(actor.unit_id), self.unit_name(previous)
+                told = [previous, *(u for u in self.responsible_units(case) if u != unit_id)]
+                pings.append((told, lambda v: nt.staff_redispatched(v, left, by)))
+            else:
+                await corrections.record_dispatch_tx(
+                    s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
+                )
+            lowered = await self._lowered(s, case)
             if lowered is not None:
                 # The new owner must know the rules rated it higher, as the first did.
                 rubric, why, reason = lowered
