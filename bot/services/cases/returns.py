@@ -16,7 +16,15 @@ from bot.services.cases.model import (
     critical_return_ok,
 )
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import AT_DESK, Action, CaseError, apply, check_version, is_meaningful
+from bot.services.lifecycle import (
+    AT_DESK,
+    Action,
+    CaseError,
+    apply,
+    check_version,
+    is_meaningful,
+    status_label,
+)
 from bot.services.notification_messages import district_critical_returned
 from bot.services.routing import UNKNOWN
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
@@ -24,7 +32,7 @@ from storage import cases as store
 from storage.enums import CaseStatus, Channel
 from storage.models import Case
 
-REDISPATCH_FORBIDDEN = "只有分派台或区群工办可以改派已上报督办、尚未签收的案件。"
+REDISPATCH_RULE = "分派台或区群工办可改派已上报督办、尚未签收的案件。"
 
 
 class CaseReturns(CaseTx):
@@ -230,15 +238,19 @@ class CaseReturns(CaseTx):
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
             previous = case.owning_unit_id
-            redispatch = CaseStatus(case.status) not in AT_DESK
+            redispatch = self.may_redispatch(actor, case)
             if redispatch:
                 check_version(case, expected_version)
-                if not self.may_redispatch(actor, case):
-                    raise CaseError("forbidden", REDISPATCH_FORBIDDEN)
                 if unit_id == previous:
                     raise CaseError("bad_input", "该案件已在此单位承办，请选择其他承办单位。")
             elif not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
+            elif CaseStatus(case.status) not in AT_DESK:
+                # Out of the desk: only the 改派 of an escalated, unsigned case (D14).
+                raise CaseError(
+                    "illegal_transition",
+                    f"案件当前状态为“{status_label(case.status)}”，不能派单。{REDISPATCH_RULE}",
+                )
             returned = corrections.was_returned(case)
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
