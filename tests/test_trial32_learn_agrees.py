@@ -1,4 +1,4 @@
-"""Trial 32 D9: ``minqing lexicon learn`` and the routing page counted different corrections.
+"""Trial 32 D9 (and D2's second point): ``minqing lexicon learn`` and the routing page counted different corrections.
 
 A wage case the classifier sent to 区劳动局 was returned (「这是劳动仲裁的事情应该去法院」)
 and the desk sent it back to 区劳动局: the CLI said 「corrections: 1 case(s) by kind:
@@ -48,6 +48,13 @@ async def test_a_return_sent_back_to_the_proposed_bureau_is_no_correction(kit: B
     await kit.say(labor, "这是劳动仲裁的事情应该去法院", "已退单")
     desk_card = await desk.wait_for_message(
         lambda m: (case.number or "") in m.content and "民生保障" in str(m.buttons), 10
+    )
+    # D2: the returner's words are a proposal, not the case's classification.
+    returned = await kit.case(case.id)
+    assert (returned.room, returned.bureau) == ("livelihood", "labor")
+    assert "分类：民生保障服务室 · 区劳动局" in desk_card.content
+    assert returned.suggested_bureau == "court" and "分派建议：法律咨询服务室 · 区法院" in (
+        desk_card.content
     )
     bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
     assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区劳动局"))

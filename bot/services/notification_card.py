@@ -95,7 +95,11 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.room_name:
         category = view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
         lines.append(f"分类：{category}")
-    if view.suggested_name and view.suggested_name != (
+    if view.status == "returned":
+        if view.suggested_name:
+            # After a 退单 the desk's proposal, not (yet) the case's classification (D2).
+            lines.append(f"分派建议：{view.suggested_name}")
+    elif view.suggested_name and view.suggested_name != (
         view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
     ):
         # The same words twice say nothing (after a re-dispatch: trial 29 P12).

@@ -189,12 +189,20 @@ def card_markup(
     rows: list[list[dict[str, str]]] = []
     if (
         CaseAction.DISPATCH in actions
-        and view.bureau_name
-        and view.bureau != "unknown"
+        and view.desk_bureau
         and view.status in ("registered", "returned")  # a 改派 picks another (D14)
     ):
         rows.append(
-            [button(codec, f"派至{view.bureau_name}", CaseAction.DISPATCH, cid, ver, view.bureau)]
+            [
+                button(
+                    codec,
+                    f"派至{view.desk_bureau_name}",
+                    CaseAction.DISPATCH,
+                    cid,
+                    ver,
+                    view.desk_bureau,
+                )
+            ]
         )
     if CaseAction.CHOOSE_ROOM in actions and district is not None:
         rows.append(

@@ -26,7 +26,6 @@ from bot.services.lifecycle import (
     status_label,
 )
 from bot.services.notification_messages import district_critical_returned
-from bot.services.routing import UNKNOWN
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
 from storage.enums import CaseStatus, Channel
@@ -38,23 +37,24 @@ REDISPATCH_RULE = "分派台或区群工办可改派已上报督办、尚未签�
 class CaseReturns(CaseTx):
     """退单 by a station and the dispatcher desk's dispatch by hand."""
 
-    def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
+    def _another_bureau(self, case: Case, returned_by: str) -> str | None:
         """After a 退单, the desk's proposal must not be the bureau that returned the case.
 
-        The case's bureau becomes the classifier's best alternative in another
-        bureau (its room with it) if the classifier is confident enough of it
-        (``district.min_routing_confidence``), otherwise unknown: the desk then
-        chooses a room and a bureau by hand.
+        The classifier's best alternative in another bureau if it is confident
+        enough of it (``district.min_routing_confidence``), otherwise None: the desk
+        then chooses a room and a bureau by hand. The case's own bureau when the
+        unit that returned it is not that bureau's station.
         """
         rejected = case.bureau
         station = self.district.bureaus.get(rejected)
-        if station is None or station.station_id != returned_by:
-            return
-        case.bureau = UNKNOWN
+        if station is None:
+            return None
+        if station.station_id != returned_by:
+            return rejected
         try:
             alternatives = getattr(self.classifier(case.original_text), "alternatives", ()) or ()
         except Exception:  # an unclassifiable text: the desk chooses by hand
-            return
+            return None
         for item in alternatives:
             pair = _alternative_pair(item)
             if pair is None:
@@ -68,11 +68,10 @@ class CaseReturns(CaseTx):
             if not isinstance(confidence, int | float):
                 continue
             if confidence < self.district.min_routing_confidence:
-                return  # the rest are guesses: better no proposal than a wrong one
+                return None  # the rest are guesses: better no proposal than a wrong one
             if bureau != rejected and bureau in self.district.bureaus:
-                case.bureau = bureau
-                case.room = self.district.bureaus[bureau].room_id
-                return
+                return bureau
+        return None
 
     def _named_bureau(self, reason: str, returned_by: str) -> str | None:
         """The bureau a 退单 reason names as where the case belongs (应由区人事局办理), if any:
@@ -138,16 +137,18 @@ class CaseReturns(CaseTx):
                 expected_version=expected_version,
             )
             case.owning_unit_id = self.district.dispatcher
-            named = self._named_bureau(reason_, from_unit)
-            if named is not None:
-                # 应由区人事局办理: the desk is offered the bureau the reason names (trial 31 #15).
-                case.bureau, case.room = named, self.district.bureaus[named].room_id
-            else:
-                self._suggest_another_bureau(case, from_unit)
-            if critical and case.bureau == UNKNOWN:
-                # Danger now needs a responder within the desk's hour: its card offers
-                # 派至 the bureau that answers for the danger in one tap (trial 31 #8).
-                case.bureau = self._danger_responder(case) or UNKNOWN
+            # The desk's proposal, kept apart from the case's classification, which only
+            # the desk's 派单 changes (trial 32 D2/D9: the returner's words are not a
+            # classification): 应由区人事局办理 offers the bureau the reason names (trial
+            # 31 #15), else the classifier's alternative; danger now the bureau that
+            # answers for it, in one tap (trial 31 #8).
+            proposal = self._named_bureau(reason_, from_unit) or self._another_bureau(
+                case, from_unit
+            )
+            if critical and proposal is None:
+                proposal = self._danger_responder(case)
+            case.suggested_bureau = proposal
+            case.suggested_room = self.district.bureaus[proposal].room_id if proposal else None
             case.escalation_level = 0
             case.escalated_to_unit_id = None
             case.acknowledged_at = None
@@ -193,7 +194,6 @@ class CaseReturns(CaseTx):
             owner = line_owner_bureau(found)
         if owner is None or owner not in self.district.bureaus:
             return None
-        case.room = self.district.bureaus[owner].room_id
         return owner
 
     def _district_watch(self) -> list[str]:
