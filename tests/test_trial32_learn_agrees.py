@@ -1,4 +1,4 @@
-"""Trial 32 D9 (and D2's second point): ``minqing lexicon learn`` and the routing page counted different corrections.
+"""Trial 32 D9 (and D2's second point): the CLI and the routing page disagreed.
 
 A wage case the classifier sent to 区劳动局 was returned (「这是劳动仲裁的事情应该去法院」)
 and the desk sent it back to 区劳动局: the CLI said 「corrections: 1 case(s) by kind:
