@@ -67,6 +67,16 @@ async def test_a_return_sent_back_to_the_same_unit_counts_for_it(kit: BotKit) ->
         picker = await kit.press(desk, desk_card, room, "请选择承办部门")
         assert "已派单" in await kit.callback_answer(desk.press(picker, back))
 
+    # The unit reads that the desk kept it there, with its own reason (D2).
+    kept = await labor.wait_for_message(
+        lambda m: m.content.startswith("【维持派单】") and wages.number in m.content, WAIT
+    )
+    assert "原退单理由：这是劳动仲裁的事情应该去法院" in kept.content
+    assert not any(
+        m.content.startswith("【维持派单】") and noise.number in m.content
+        for m in labor.transcript()
+    )
+
     # 区劳动局 leaves the wages case unsigned past its deadline.
     case = await kit.case(wages.id)
     assert case.owning_unit_id == labor_unit and case.ack_due_at is not None

@@ -393,6 +393,14 @@ def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
+def desk_kept(view: CaseView, reason: str) -> str:
+    """To a unit the desk sent a case back to after its 退单 (trial 32 D2)."""
+    return (
+        f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，请签收办理。"
+        f"\n原退单理由：{reason}"
+    )
+
+
 def staff_redispatched(view: CaseView, left: str, by: str) -> str:
     """To the unit a case left and its supervising levels: 改派 (trial 32 D14)."""
     return (

@@ -47,6 +47,7 @@ from bot.services.notification_labels import (
     subject,
 )
 from bot.services.notification_messages import (
+    desk_kept,
     desk_returned,
     details_added,
     emergency_details_added,
@@ -101,6 +102,7 @@ __all__ = [
     "button",
     "card_markup",
     "card_text",
+    "desk_kept",
     "desk_returned",
     "details_added",
     "disclosure_summary",

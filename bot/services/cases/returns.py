@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
@@ -29,7 +32,7 @@ from bot.services.notification_messages import district_critical_returned
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
 from storage.enums import CaseStatus, Channel
-from storage.models import Case
+from storage.models import Case, CaseEvent
 
 REDISPATCH_RULE = "分派台或区群工办可改派已上报督办、尚未签收的案件。"
 
@@ -196,6 +199,19 @@ class CaseReturns(CaseTx):
             return None
         return owner
 
+    async def _kept_after_return(self, s: AsyncSession, case: Case, unit_id: str) -> str | None:
+        """The 退单 reason of ``unit_id`` when the desk sends ``case`` back to the unit that
+        has just returned it, else None."""
+        row = (
+            await s.execute(
+                select(CaseEvent.unit_id, CaseEvent.note)
+                .where(CaseEvent.case_id == case.id, CaseEvent.type == "returned")
+                .order_by(CaseEvent.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row.note or "") if row is not None and row.unit_id == unit_id else None
+
     def _district_watch(self) -> list[str]:
         """The units that watch a danger-now case returned to the desk: the supervision
         centre and the district office (the desk itself gets its own 【紧急退单】)."""
@@ -252,6 +268,7 @@ class CaseReturns(CaseTx):
                     f"案件当前状态为“{status_label(case.status)}”，不能派单。{REDISPATCH_RULE}",
                 )
             returned = corrections.was_returned(case)
+            kept = await self._kept_after_return(s, case, unit_id) if returned else None
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             # The desk has decided where it belongs: the reporter's choice is history.
@@ -276,6 +293,10 @@ class CaseReturns(CaseTx):
                 await corrections.record_dispatch_tx(
                     s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
                 )
+            if kept is not None:
+                # Sent back to the unit that returned it: it reads that the desk kept it
+                # there, with its own reason, beside the card (trial 32 D2).
+                pings.append(([unit_id], lambda v: nt.desk_kept(v, kept)))
             lowered = await self._lowered(s, case)
             if lowered is not None:
                 # The new owner must know the rules rated it higher, as the first did.
