@@ -63,7 +63,8 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
 
 #: Heads of notices that only inform (trial 27 N2): sent without case buttons, which
 #: would go stale once the card moves on — the card itself carries the live ones.
-INFORMATION_HEADS = ("【定级说明】", "【等级调整】")
+#: 【维持派单】 and 【改派】 (trial 32 D2, D14) come with the card, which has the live buttons.
+INFORMATION_HEADS = ("【定级说明】", "【等级调整】", "【维持派单】", "【改派】")
 
 
 def is_information(text: str) -> bool:
@@ -396,7 +397,8 @@ def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
 def desk_kept(view: CaseView, reason: str) -> str:
     """To a unit the desk sent a case back to after its 退单 (trial 32 D2)."""
     return (
-        f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，请签收办理。"
+        f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，"
+        "请在案件卡片上签收办理。"
         f"\n原退单理由：{reason}"
     )
 
