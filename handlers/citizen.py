@@ -177,6 +177,10 @@ async def _describe_text(
     # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
     if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
         return None
+    # 还没修好 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13), before the
+    # open emergency's window reads it as a note on the resolved case (stop 32 #4).
+    if await followup.answer_in_words(update, context, person.id, text):
+        return None
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
     if await crisis.takes(update, context, person.id, text, verdict):
@@ -188,9 +192,6 @@ async def _describe_text(
     if is_progress_question(text) and await followup.answer_progress_question(
         update, context, person.id, text
     ):
-        return None
-    # 还没拿到钱呢 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13).
-    if await followup.answer_in_words(update, context, person.id, text):
         return None
     # 啥意思？ at a proposal asks about it: explained, not merged (trial 31 #15).
     if vague_talk.asks_meaning(text) and isinstance(user_data(context).get("draft"), dict):

@@ -3,14 +3,13 @@
 After a danger-now filing the person's case is remembered for :data:`WINDOW`. While it
 is open (not final) in that time:
 
-- a further danger message of the same kind (「我现在已经站在楼顶了」 after a
-  self-harm report, a second fire message), or one no rubric family owns by itself
-  (还在烧 越来越大了, 门被堵住了出不去 在502, 我在3楼阳台 after a fire: trial 31 #1), or
-  any danger after a first message that named no specific danger (救命), is added to
-  it as 【紧急补充】 — every unit the alert reached is told again, and the unit that
-  answers for the new danger gets the card — instead of opening another critical case
-  and asking again for the place and a phone (N19). A danger another family owns (楼下有人拿刀砍人
-  after a fire) is a new, different emergency: a case of its own;
+- a further danger message about it (:func:`bot.services.emergency_join.same_emergency`:
+  the same kind, or within an hour worded as going on — 是被人拿刀砍的 after 有人受伤了 —
+  or naming no specific danger on one side: 门被堵住了出不去 在502 after a fire, 着火了
+  after 救命) is added to it as 【紧急补充】 — every unit the alert reached is told again,
+  and the unit that answers for the new danger gets the card — instead of opening another
+  critical case and asking again for the place and a phone (N19). Another event (楼下有人拿刀砍人
+  or 我妈晕倒了 没有呼吸 after a fire) is a case of its own (stop 32 #1, #2);
 - an update that is not danger now and not a problem of its own
   (:func:`handlers.crisis.routine_problem`: 「火已经被扑灭了，没有人受伤」, not 我家楼上漏水)
   is added to it as well, instead of
@@ -31,14 +30,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime
 
 from telegram import Update
 
 from bot.services.cases import CaseView
+from bot.services.emergency_join import SAME_KIND_WINDOW, same_emergency
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asks_for_help
-from bot.services.triage import Triage, danger_owner_bureau, emergency_of
+from bot.services.triage import Triage, emergency_of
 from handlers import texts
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 #: ``user_data`` key of the person's last emergency case.
 KEY = "emerg_open"
 #: How long what they send next may be about that emergency.
-WINDOW = timedelta(hours=48)
+WINDOW = SAME_KIND_WINDOW
 
 
 def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
@@ -65,24 +65,16 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
     }
 
 
-#: Danger kinds that name no specific danger: the model's 危险情况 (门被堵住了出不去) and a
-#: bare cry for help (救命, 救救我). A first message of one of these is completed by the
-#: specific danger the person writes next.
-UNSPECIFIC = frozenset({"danger", "distress"})
-
-
-def same_emergency(item: dict[str, object], kind: str, text: str) -> bool:
-    """Whether danger now of ``kind`` written as ``text`` is about the open emergency
-    ``item``: the same family, a danger no family owns by itself (被困, 还在烧, 受伤 —
-    what happens next in the same place), or the first message named no specific
-    danger (救命, then 着火了). A danger a rubric family owns, other than the first
-    one's, is a new emergency — also after a first danger of a specific kind that no
-    family owns (快来人 楼下有人拿刀砍人 after 电梯里困了人 老人晕倒了: fix31)."""
-    return (
-        item.get("kind") == kind
-        or danger_owner_bureau(text) is None
-        or item.get("kind") in UNSPECIFIC
-    )
+def _joins_open(context: BotContext, item: dict[str, object], kind: str, text: str) -> bool:
+    """Whether danger now of ``kind`` (``text``) is about the open emergency ``item``
+    (:func:`bot.services.emergency_join.same_emergency`: the same kind, or within an hour
+    of the last word on it worded as going on or naming no specific danger)."""
+    last = item.get("last") or item.get("at")
+    try:
+        since = context.runtime.clock.now() - datetime.fromisoformat(str(last))
+    except ValueError:
+        return False
+    return same_emergency(str(item.get("kind") or ""), kind, text, since)
 
 
 def _open(context: BotContext) -> dict[str, object] | None:
@@ -106,7 +98,7 @@ async def joins(
     """Whether a danger message of ``kind`` was added to the person's open emergency
     (:func:`same_emergency`) as 【紧急补充】; the line and the answer come from the outbox."""
     item = _open(context)
-    if item is None or kind is None or not same_emergency(item, kind, text):
+    if item is None or kind is None or not _joins_open(context, item, kind, text):
         return False
     return await _add(update, context, person_id, item, text, photos)
 
@@ -169,6 +161,7 @@ async def _added(
         user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
         return None
     mark_saved(update, context, f"{view.number} 的补充说明")
+    item["last"] = stamp(context)  # the last word on it: what comes next is near it
     log.info("emergency note added to %s by %s", view.number, person_id)
     return view
 

@@ -21,7 +21,6 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
-from bot.services.follow_up_words import follow_up_answer
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import is_bare_progress_question
 from bot.services.triage import emergency_of
@@ -122,38 +121,23 @@ async def answer_progress_question(
 
 
 async def answer_in_words(update: Update, context: BotContext, person_id: int, text: str) -> bool:
-    """A typed reply while a 回访 waits (还没拿到钱呢 / 满意 谢谢你们): the 回访's answer.
-
-    Read by :func:`bot.services.follow_up_words.follow_up_answer`; taken as the button
-    with that meaning would be: satisfied closes the case, not solved reopens it with
-    the words as the comment (the service's reopening notice follows). Only with one
-    case waiting; with several, the questions are shown again (trial 31 #13).
+    """A typed reply while a 回访 waits (还没修好 / 满意 谢谢你们): the 回访's answer
+    (:meth:`bot.services.cases.CaseService.follow_up_in_words`; the service's reopening
+    notice follows). With several cases waiting, the questions are shown again
+    (trial 31 #13).
     """
-    answer = follow_up_answer(text)
-    if answer is None:
+    done = await context.runtime.cases.follow_up_in_words(person_id, text)
+    if done is None:
         return False
-    runtime = context.runtime
-    views = await runtime.cases.cases_of_reporter(person_id, limit=10)
-    pending = [v for v in views if v.status == CaseStatus.RESOLVED and v.kind != "warning"]
-    if not pending:
-        return False
-    if len(pending) > 1:
+    if done.view is None:
         await reply(update, texts.FOLLOW_UP_WHICH)
-        await offer_follow_ups(update, context, pending)
+        await offer_follow_ups(update, context, list(done.waiting))
         return True
-    view = pending[0]
-    label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[answer]
-    comment = None if solved and satisfaction != "unsatisfied" else text.strip()
-    try:
-        await runtime.cases.answer_follow_up(
-            view.id, person_id, solved, satisfaction, comment, expected_version=view.version
-        )
-    except CaseError as exc:
-        log.info("follow-up in words on case %s refused: %s", view.id, exc.code)
-        return False
     mark_saved(update, context, "您的评价")
-    log.info("follow-up %s in words on case %s from %s", answer, view.id, person_id)
-    await reply(update, texts.follow_up_in_words(view.number or "", label, comment is None))
+    log.info("follow-up %s in words on case %s from %s", done.label, done.view.id, person_id)
+    await reply(
+        update, texts.follow_up_in_words(done.view.number or "", done.label, done.comment is None)
+    )
     return True
 
 

@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.cases import CaseView
-from bot.services.coercion import tells_of_threat
+from bot.services.cases.reporter_acts import reason_reports_danger
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of
@@ -215,7 +215,7 @@ async def withdraw_reason(update: Update, context: BotContext) -> str | int | No
     if not isinstance(pending, dict):
         return ConversationHandler.END
     # A threat as the reason (他威胁我说报警就杀了我) goes to this case (trial 31 #3).
-    if emergency_of(text) is not None and not tells_of_threat(text):
+    if reason_reports_danger(text):
         await _withdrawal_left(update, context)
         return redo(update, context)
     if len(text) > rt.MAX_WITHDRAW_REASON:

@@ -4,7 +4,8 @@
   放弃草稿), with the step's reply keyboard taken away.
 * A reply-keyboard label (跳过, 完成, 实际解决 …) arriving when no step waits for it
   is never proposed as a problem; the stale keyboard is removed.
-* A case number sent alone shows that case to its reporter.
+* A case number sent alone, or in a short question about it (请问MQ…现在怎么样了), shows
+  that case to its reporter, and its card to staff who may see it (trial 32 D1, D17).
 * (The location step's place-or-problem question and older drafts: :mod:`handlers.drafts`.)
 * A photo with a caption is a description with the photo attached.
 """
@@ -21,7 +22,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot.services.invites import looks_like_invite
 from bot.services.lifecycle import CaseError
-from handlers import emergency_steps, refused_note, texts
+from bot.services.progress_questions import asked_case_number
+from handlers import emergency_steps, refused_note, station_cards, texts
 from handlers.base import BotContext, is_stale, reply, stamp, user_data, who
 from handlers.drafts import OLDER, take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
@@ -44,7 +46,6 @@ KEYBOARD_LABELS = frozenset(
     }
 )
 
-_CASE_NUMBER_RE = re.compile(r"^\s*(?:/status\s+)?(MQ\d{8}-\d{4,})\s*$", re.IGNORECASE)
 
 # --- text that is no description ----------------------------------------------------
 
@@ -61,10 +62,9 @@ async def intercepted(update: Update, context: BotContext, text: str) -> bool:
     if stripped in KEYBOARD_LABELS:
         await reply(update, st.STALE_KEYBOARD, texts.REMOVE_KEYBOARD)
         return True
-    match = _CASE_NUMBER_RE.match(stripped)
-    if match is None:
+    number = asked_case_number(stripped)
+    if number is None:
         return False
-    number = match.group(1).upper()
     person = await who(update, context)
     if person is None:
         return True
@@ -72,6 +72,11 @@ async def intercepted(update: Update, context: BotContext, text: str) -> bool:
     views = await runtime.cases.cases_of_reporter(person.id, limit=200)
     view = next((v for v in views if v.number == number), None)
     if view is None:
+        # A chief or staff member typing a case number their unit may see: its card.
+        case_id = await runtime.cases.viewable_case_id(number, person.id)
+        if case_id is not None:
+            await station_cards.send_card(update, context, person, case_id)
+            return True
         await reply(update, st.case_not_yours(number))
         return True
     try:

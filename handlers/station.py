@@ -15,12 +15,10 @@ cancels the note and says so (:func:`note_interrupted`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 
 from telegram import CallbackQuery, Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -38,6 +36,7 @@ from bot.services.people import PersonInfo
 from handlers import texts
 from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, mark_saved, reply, who
 from handlers.flow import expiring, step_conversation
+from handlers.station_cards import send_card as _send_card
 from handlers.station_common import _data, _decode, _on_a_card, _refused, _settle_message
 from handlers.station_notes import (
     CLOSURE,
@@ -176,25 +175,6 @@ async def _from_an_older_notice(
         return await cases.start_progress(action.case_id, person.id, expected_version=now.version)
     except CaseError:
         return None
-
-
-async def _send_card(update: Update, context: BotContext, person: PersonInfo, case_id: int) -> None:
-    """Show a case's card (with the viewer's buttons) as a new message, which becomes the
-    chat's card: later changes edit it, and the older card loses its buttons (T14). The
-    case's photos the chat has not got follow through the outbox (dfx21)."""
-    cases = context.runtime.cases
-    text, markup = await cases.render_card(case_id, person.id)
-    sent = await reply(update, text, texts.inline_from_dict(markup))
-    chat = update.effective_chat
-    if sent is None or chat is None:
-        return
-    older = await cases.card_shown_again(case_id, person.id, chat.id, sent.message_id)
-    # Photos this chat never got (its card was folded into a digest) follow the card.
-    if await cases.photos_on_open(case_id, person.id, chat.id):
-        context.runtime.outbox_written()
-    if older is not None:
-        with contextlib.suppress(TelegramError):  # gone or too old: nothing to take away
-            await context.bot.edit_message_reply_markup(chat.id, older, reply_markup=None)
 
 
 async def _choose_bureau(

@@ -15,6 +15,7 @@ import re
 
 from nlp.clauses import clause_around, clause_before, sentence_of
 from nlp.family_index import any_in
+from nlp.named import named_spans
 from nlp.rubric_model import Family, Rubric
 from nlp.rubric_modifiers import modifier_lists
 
@@ -262,38 +263,6 @@ def doubts_media(text: str, rubric: Rubric) -> bool:
     ``doubted`` word and a ``media`` word: 抖音上那个说要跳楼的视频是真的吗): the writer
     did not see the danger."""
     return any_in(text, rubric.doubted) and any_in(text, rubric.media)
-
-
-_QUOTED = re.compile(r"《[^》]{1,30}》|[“\"「『‘]([^”\"」』’，。！？\n]{1,15})[”\"」』’]")
-_NAME_LEADS = ("家", "叫", "名为", "招牌", "牌子", "品牌", "店名")
-"""Words just before a quoted name that introduce it (那家“一把刀”, 一家叫“火爆”)."""
-_NAME_REACH = 4
-"""How far after the closing quote the ``named`` word may start (“一把刀”刀削面馆)."""
-
-
-def named_spans(text: str, rubric: Rubric) -> list[tuple[int, int]]:
-    """The spans of ``text`` that name a shop, a dish, a brand or a work, not an event.
-
-    A title in book-title marks (《烈火英雄》), or a name in quotation marks after a
-    word that introduces a name (那家, 一家, 叫) and followed within a few characters
-    by a ``named`` word (店, 馆, 火锅, 品牌): 楼下新开的那家“一把刀”刀削面馆. Quoted
-    speech (她喊着“救命”跑出了店门) has no lead word and is no name.
-    """
-    if not any(c in text for c in '《“"「『‘'):
-        return []
-    spans: list[tuple[int, int]] = []
-    for m in _QUOTED.finditer(text):
-        if m.group(0).startswith("《"):
-            spans.append(m.span())
-            continue
-        lead = text[max(0, m.start() - 3) : m.start()]
-        after = text[m.end() : m.end() + _NAME_REACH + 3]
-        after = re.split(r"[，。！？；,.!?;\s]", after, maxsplit=1)[0]
-        if any(w in lead for w in _NAME_LEADS) and any(
-            0 <= after.find(w) <= _NAME_REACH for w in rubric.named
-        ):
-            spans.append(m.span())
-    return spans
 
 
 def asks_what_if(text: str, rubric: Rubric) -> bool:

@@ -27,7 +27,7 @@ from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
 from nlp.family_index import any_in
-from nlp.frames import frame_at, frame_holds
+from nlp.frame_scope import frame_tells_none
 from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
 from nlp.normalize import THING_EMOJI, danger_text
@@ -223,7 +223,7 @@ def detect(
     dangers = danger_now(norm, rub, matches)
     # 想提前学一下, 要是有人…该怎么劝, 一问才知道是工地放炮: a frame that tells no danger now
     # (stop 31, nlp.frames).
-    if _frame_tells_none(norm, rub, dangers):
+    if frame_tells_none(norm, rub, dangers):
         return None
     # 快来人啊！我家狗生了五只小狗😂: a bare cry for help with a laugh (read on the raw text:
     # the normalised one has no emoji) is an exclamation (stop 31).
@@ -273,6 +273,10 @@ def detect(
     if not dangers:
         if scored is None or not model_says:
             return None
+        # 鬼屋里突然冲出来个人 救命哈哈哈: a laugh beside a bare cry makes the cry an exclamation
+        # for the model too, whose only word of now it was (stop 32, i13oo).
+        if any_in(text, rub.unserious) and not _now_beyond_cries(norm, rub):
+            return None
         level = assess_normalized(norm, rub, learned=learned, model=model).level
         if rank[level] < rank["high"]:
             level = "high"
@@ -314,42 +318,11 @@ def detect(
     )
 
 
-def _frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
-    """True if a frame of :func:`nlp.frames.frame_of` takes the danger words of ``norm`` out of
-    now (stop 31): a scare explained or a rumour named as one, always; a question about an
-    unnamed someone or a scene acted, unless a strong now word is written; a lesson or a threat
-    at play, unless a strong now word is written or self-harm is among the dangers (a warning
-    sign whatever frames it)."""
-    found = frame_at(norm)
-    if found is None:
-        return False
-    frame, start, end = found
-    # A frame holds only the dangers of its own sentence, and none told after a turn (可我家
-    # 楼下真的着火了, 突然倒地不起了): those are events (stop 31, the lead's final read).
-    if not frame_holds(norm, start, end, _danger_starts(norm, dangers)):
-        return False
-    if frame in ("explained", "rumour"):
-        return True
-    if any_in(norm, rub.strong_now):
-        return False
-    return frame in ("what_if", "acted") or not any(
-        m.family.name in rub.risk_spares for m in dangers
-    )
-
-
-def _danger_starts(norm: str, dangers: list[Match]) -> list[int]:
-    """Where every expression of the dangers occurs in ``norm`` (a family's match keeps only its
-    first place; 要是有人落水了怎么办？我儿子刚掉河里了 holds the water family twice)."""
-    starts = {m.start for m in dangers}
-    for m in dangers:
-        for word in m.words:
-            for part in word.split("…"):
-                if part:
-                    at = norm.find(part)
-                    while at >= 0:
-                        starts.add(at)
-                        at = norm.find(part, at + 1)
-    return sorted(starts)
+def _now_beyond_cries(norm: str, rub: Rubric) -> bool:
+    """True if ``norm`` holds a strong now word that is no cry for help of the ``distress``
+    family (救命, 快来人 are cries; 正在, 刚才 are not)."""
+    cries = tuple(w for fam in rub.families if fam.name == "distress" for w in fam.words)
+    return any(w in norm and not any(w in cry for cry in cries) for w in rub.strong_now)
 
 
 def _at_home(norm: str, rub: Rubric, dangers: list[Match]) -> bool:

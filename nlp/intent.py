@@ -196,6 +196,12 @@ def _praise_only(core: str) -> bool:
     return praised and all(ch in _MORE_FILLERS for ch in rest)
 
 
+_POLITE_ASK = re.compile(
+    "麻烦问一下|麻烦问下|想问一下|想问下|请问一下|请问|问一下|问下|打扰一下|打扰下"
+)
+"""A polite ask that may open a presence check (请问有人值班吗)."""
+
+
 def _presence(core: str) -> bool:
     """True for a question whether somebody is there, in any region's word
     order (有没有人, 有人没有, 有冇人, 係咪有人, 人在吗, 在伐, 客服在不在)."""
@@ -266,7 +272,8 @@ def classify_intent(text: str) -> Intent:
         我要投诉, 你好我想反映个情况: ask :data:`VAGUE_QUESTION`) or
         ``"request"`` (everything else).
     """
-    norm = normalize(text[:2000]).lower().replace("妳", "你")
+    # 俺 is the northern and rural 我 (俺来了，你好; 俺要告状): read as 我 (stop 32, i13oo).
+    norm = normalize(text[:2000]).lower().replace("妳", "你").replace("俺", "我")
     core = _PUNCT.sub("", _EMOJI_CODES.sub("", norm))
     if not core or core.isdigit():
         return "noise"
@@ -290,7 +297,8 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         return None
     core, trouble = _strip(core, _TROUBLE_RE)
     core, thanks = _strip_thanks(core, _MORE_THANKS_RE, asks)
-    if _presence(core):
+    # 您好，请问有人值班吗: a greeting and a polite ask before a presence check (stop 32, i13oo).
+    if _presence(core) or _presence(_POLITE_ASK.sub("", _MORE_GREETINGS_RE.sub("", core))):
         return "greeting"
     core, farewell = _strip(core, _FAREWELLS_RE)
     core, asked = _strip(core, _BOT_QUESTIONS_RE)

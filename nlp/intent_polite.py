@@ -137,6 +137,8 @@ DIALECT_GREETINGS: tuple[str, ...] = (
         " 今天上班不 还上班吗 今天有人吗 今天有人上班吗"
         # stop 31, i13kk: checking in (新人报到, 早安 打卡)
         " 新人报到 报到 来报到 打卡 来打卡 签到 新人"
+        # stop 32, i13oo: arriving (俺来了 read as 我来了; 我到了，你好)
+        " 我到了 我到啦 我来啦 我上线了 我上线啦"
     ),
     # stop 31, i13kk: a presence check asking for a sign (在的话吱一声, 有人就回个话)
     *(
@@ -189,6 +191,8 @@ PRAISE: tuple[str, ...] = (
         " 好运 nice good great cool perfect awesome goodjob welldone 聪明 可爱 有帮助"
         " 很有帮助 有用 很有用 学到了 长知识了 帮大忙了 帮了大忙 大忙 整挺好 杠杠的 巴适 安逸"
         " 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩 辛苦咗"
+        # stop 32, i13oo (set x): net slang of praise (效率yyds, 绝绝子, tql)
+        " yyds 绝绝子 绝了 tql nbcs 太强了 真强 好强 牛哇 牛牛 神速 顶呱呱 呱呱叫 没得说 没话说"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
@@ -213,6 +217,8 @@ PRAISE_FRAME: tuple[str, ...] = _words(
     # stop 31, i13kk: a thanks on behalf of others (我代表全家谢谢你们)
     " 代表 全家人 我们全家 一家人 全家老小 我们一家"
     " 跑前跑后 忙前忙后 跑上跑下 东奔西走 奔波 操劳"
+    # stop 32, i13oo: a complement of praise (处理得真快, 办得很利索)
+    " 得"
 )
 """Words that frame a praise without saying anything of their own (subjects, degrees, 祝)."""
 

@@ -12,6 +12,33 @@ from __future__ import annotations
 __all__ = ["VAGUE"]
 
 VAGUE: tuple[str, ...] = (
+    # stop 32, i13oo: a grievance with no matter named (我要告状, 想讨个说法, 要伸冤) and a thing
+    # asked about with nothing named (想咨询点东西, 问些事儿): whatever the verb, the object
+    # says nothing, so a message of these alone is vague. Not 起诉: it names the court (probe I
+    # routes a bare 起诉 to 法院).
+    "我要告状",
+    "我想告状",
+    "要告状",
+    "告状",
+    "告一状",
+    "我要伸冤",
+    "伸冤",
+    "喊冤",
+    "讨个说法",
+    "讨说法",
+    "要个说法",
+    "一点东西",
+    "一些东西",
+    "点东西",
+    "些东西",
+    "个东西",
+    "东西",
+    "点事儿",
+    "些事儿",
+    "个事儿",
+    "事儿",
+    "点事",
+    "些事",
     # stop 31, i13kk: a thing, an idea or a worry with nothing named (我想申请个东西, 给我出个主意,
     # 有件烦心事)
     "申请个东西",

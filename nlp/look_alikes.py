@@ -17,7 +17,10 @@ A family's word may name no event at all:
 * **a question about first aid** (溺水急救到底是先控水还是先按压): the harm followed by a
   word of first aid as a subject (``first_aid``: 急救, 自救, 急救知识), not a service
   called (``first_aid_not``: 急救车, 急救中心), in a text that asks (``first_aid_asks``)
-  and says nothing of now.
+  and says nothing of now;
+* **a word of harm as a degree** (emo到爆炸, 作业多得要爆炸; stop 32): a ``degree_words`` word
+  after 到 / 得 (``degree_marks``) closing its clause, the mark after no perception or motion
+  (``degree_not``: 听到爆炸声, 赶到爆炸现场 are events).
 
 :func:`looks_alike` tells :mod:`nlp.families` that such an expression of a family with
 emergency numbers does not count;
@@ -27,6 +30,8 @@ such a text are no danger now either (the model reads 喘不过气, not 房贷).
 """
 
 from __future__ import annotations
+
+import re
 
 from nlp.clauses import clause_around, clause_before, sentence_of
 from nlp.family_index import any_in
@@ -125,6 +130,39 @@ def _first_aid(text: str, rub: Rubric, start: int, word: str) -> bool:
     )
 
 
+_DEGREE_FILLERS = ("快要", "要", "快")
+"""What may stand between a degree mark and its word (累得快要爆炸)."""
+_CLAUSE_TAIL = re.compile(r"[了啦啊呀吧的哈呢～~]*(?:[，。！？；,.!?;\s…]|$)")
+
+
+def _degree(text: str, rub: Rubric, start: int, word: str) -> bool:
+    """True if a ``degree_words`` word in ``word`` (at ``start``) is a degree: after a
+    ``degree_marks`` word (到, 得; 要 / 快 between allowed) that follows no ``degree_not`` word,
+    and closing its clause (emo到爆炸 只想躺平; not 听到爆炸声, 跑到爆炸现场)."""
+    la = rub.look_alikes
+    # 锅炉压力大到爆炸了: a combo ties the word to a thing that can burst; no degree then.
+    if "…" in word:
+        return False
+    for dw in la.degree_words:
+        if dw not in word:
+            continue
+        p = text.find(dw, start)
+        if p < 0 or not _CLAUSE_TAIL.match(text, p + len(dw)):
+            continue
+        lead = text[max(0, p - 4) : p]
+        for filler in ("", *_DEGREE_FILLERS):
+            if not lead.endswith(filler):
+                continue
+            head = lead[: len(lead) - len(filler)]
+            mark = next((m for m in la.degree_marks if head.endswith(m)), None)
+            if mark is None:
+                continue
+            verb = head[: len(head) - len(mark)][-1:]
+            if verb and verb not in la.degree_not:
+                return True
+    return False
+
+
 def looks_alike(text: str, rub: Rubric, start: int, word: str) -> bool:
     """True if the family expression ``word`` at ``start`` of a normalised text names a
     game's or a film's scene, a device's beep, a figure of speech or a first-aid topic
@@ -134,6 +172,7 @@ def looks_alike(text: str, rub: Rubric, start: int, word: str) -> bool:
         or _device_beep(text, rub, start, word)
         or _figure(text, rub, start, word)
         or _first_aid(text, rub, start, word)
+        or _degree(text, rub, start, word)
     )
 
 
@@ -145,7 +184,7 @@ def text_looks_alike(text: str, rub: Rubric) -> bool:
     # not as a word of a lesson at large (集体培训).
     danger_words = {w for fam in rub.families if fam.services for w in fam.words}
     own = tuple(w for w in la.first_aid if w in danger_words)
-    for word in (*la.screen_acts, *la.device_sounds, *la.figure_words, *own):
+    for word in (*la.screen_acts, *la.device_sounds, *la.figure_words, *own, *la.degree_words):
         p = text.find(word)
         while p >= 0:
             if looks_alike(text, rub, p, word):

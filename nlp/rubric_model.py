@@ -76,7 +76,7 @@ class Family:
 class LookAlikes:
     """Danger words used for something harmless (``[look_alikes]``, stop 29; see
     :mod:`nlp.look_alikes`): a game or a film, a device's beep, a figure of speech, a
-    question about first aid."""
+    question about first aid, a word of harm as a degree (stop 32)."""
 
     screen: tuple[str, ...] = ()
     screen_acts: tuple[str, ...] = ()
@@ -92,6 +92,9 @@ class LookAlikes:
     first_aid: tuple[str, ...] = ()
     first_aid_not: tuple[str, ...] = ()
     first_aid_asks: tuple[str, ...] = ()
+    degree_words: tuple[str, ...] = ()
+    degree_marks: tuple[str, ...] = ()
+    degree_not: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from bot.bench.database import postgres_admin
 from bot.fakeapi import FakeBotApi, running_fake_bot_api
 from config.district import District, load_district
 from storage.db import Database
+from tests.botkit import BotKit, sqlite_bot
 from tests.dashkit import Dash, serve
 from tests.dbtemplate import (
     acquire_postgres,
@@ -110,6 +111,13 @@ async def sqlite_url(tmp_path: Path) -> AsyncIterator[str]:
 def district() -> District:
     """The embedded default district."""
     return load_district()
+
+
+@pytest.fixture
+async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
+    """The bot on a fresh SQLite database (a test file may define a ``kit`` of its own)."""
+    async with sqlite_bot(sqlite_url, district) as k:
+        yield k
 
 
 @pytest.fixture

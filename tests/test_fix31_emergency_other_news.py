@@ -9,23 +9,26 @@ Wordings are our own, not the trial's.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.services.emergency_join import same_emergency
 from bot.services.progress_questions import asks_for_help
 from bot.services.triage import emergency_of
-from handlers.emergency_open import same_emergency
+
+#: Minutes after the first message: the second is near it (stop 32's rule).
+SOON = timedelta(minutes=5)
 
 
-def _first(text: str) -> dict[str, object]:
+def _kind(text: str) -> str:
     found = emergency_of(text)
     assert found is not None, text
-    return {"case_id": 1, "kind": found.kind}
+    return found.kind
 
 
 def _joins(first: str, then: str) -> bool:
-    found = emergency_of(then)
-    assert found is not None, then
-    return same_emergency(_first(first), found.kind, then)
+    return same_emergency(_kind(first), _kind(then), then, SOON)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from nlp import (
 )
 from nlp.lexicon import LEXICON_PATH, parse_lexicon
 from nlp.severity import parse_head_count
+from tests.segmentkit import dictionary_restored
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t "])
@@ -290,7 +291,8 @@ def test_a_district_can_add_a_keyword_without_python(tmp_path: Path) -> None:
     )
     custom = tmp_path / "lexicon.toml"
     custom.write_text(text, encoding="utf-8")
-    lex = load_lexicon(custom)
-    result = classify("电瓶车失窃", lex)
+    with dictionary_restored():  # 电瓶车失窃 joins the process-wide segmenter only here
+        lex = load_lexicon(custom)
+        result = classify("电瓶车失窃", lex)
     assert (result.room, result.bureau) == ("general", "police")
     assert "电瓶车失窃" in result.keywords

@@ -18,6 +18,7 @@ from nlp.evaluate import read_bureau_set
 from nlp.lexicon import LEXICON_PATH, load_lexicon
 from nlp.segment import segment
 from tests.routingkit import assert_reaches, assert_stays_out
+from tests.segmentkit import dictionary_restored, dictionary_size
 from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, _rows
 
 ROUTES = [
@@ -109,7 +110,13 @@ def test_words_that_occur_in_no_message_change_no_cut_and_no_answer(tmp_path: Pa
     texts += [r["text"] for r in _rows(DATA / "probe_r_citizen_messages.tsv")]
     before = [(c.bureau, c.confidence) for c in map(classify, texts)]
     cuts = [segment(t) for t in texts]
-    lexicon = load_lexicon(edited)  # its words join the one process-wide segmenter
-    after = [(c.bureau, c.confidence) for c in (classify(t, lexicon) for t in texts)]
-    assert [segment(t) for t in texts] == cuts
+    size = dictionary_size()
+    with dictionary_restored():
+        lexicon = load_lexicon(edited)  # its words join the one process-wide segmenter
+        after = [(c.bureau, c.confidence) for c in (classify(t, lexicon) for t in texts)]
+        assert [segment(t) for t in texts] == cuts
+        assert dictionary_size() != size  # the 3,000 words did join it
     assert after == before
+    # and left it again: no later test in this process meets them
+    assert dictionary_size() == size
+    assert [(c.bureau, c.confidence) for c in map(classify, texts)] == before

@@ -7,14 +7,9 @@ Danger now (``/warn`` with an explosion) is filed at once and the proposal kept.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.emergencykit import calls
+from tests.warnkit import bound_officer, proposed
 
 OFFICER = 2421
 PARKING = "和平社区有两户邻居因为停车位吵架，互相骂了几句"
@@ -23,18 +18,9 @@ FLYERS = "小区门口有人散发传单，宣传非法集资"
 GAS = "创业社区一栋居民楼发生燃气爆炸，有人被困"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_a_new_text_asks_before_the_proposal_is_replaced(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    first = await kit.say(officer, PARKING, "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    first = await proposed(kit, officer, PARKING)
     question = await kit.say(officer, WAGES, "先报送刚才的预警吗")
     assert "停车位" in question.content
     assert first.buttons  # the proposal is still there, 确认 included
@@ -63,10 +49,8 @@ async def test_a_new_text_asks_before_the_proposal_is_replaced(kit: BotKit) -> N
 
 
 async def test_warn_text_or_warn_asks_and_danger_files_at_once(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, WAGES, "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    proposal = await proposed(kit, officer, WAGES)
 
     # Danger now does not wait for a question: filed, and the proposal kept.
     action = officer.send_command(f"/warn {GAS}")
@@ -94,8 +78,7 @@ async def test_warn_text_or_warn_asks_and_danger_files_at_once(kit: BotKit) -> N
 
 async def test_a_bare_place_is_asked_back_for_what_happened(kit: BotKit) -> None:
     """Trial 24 T12: ``/warn 阳光小区`` was filed as a 一般 warning with no description."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     for place in ("阳光小区", "和平社区8号楼502室"):
         asked = await kit.say(officer, f"/warn {place}", "请描述预警情况")
         assert "发生了什么" in asked.content

@@ -9,26 +9,15 @@ request and the place was lost. The answer now continues the warning, place kept
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.emergencykit import EMERGENCY_LINE, calls
+from tests.warnkit import bound_officer, proposed
 
 OFFICER = 2611
 CHIEF = 2612
 ROOF = "阳光小区有个老人在楼顶边上坐着，说不想活了"
 BANNER = "广场上有人拉横幅，大概七八个人，说是某楼盘的业主"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_critical_warning_in_the_guided_flow_is_filed_at_once(kit: BotKit) -> None:
@@ -66,17 +55,14 @@ async def test_a_critical_warning_in_the_guided_flow_is_filed_at_once(kit: BotKi
 
 
 async def test_a_routine_warning_still_waits_for_confirm(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, "和平社区有两户邻居因为停车位吵架，互相骂了几句", "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    proposal = await proposed(kit, officer, "和平社区有两户邻居因为停车位吵架，互相骂了几句")
     assert proposal.buttons
     assert await kit.cases() == []
 
 
 async def test_warn_with_a_place_keeps_it_for_the_answer(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     asked = await kit.say(officer, "/warn 东城街道人民广场", "发生了什么")
     assert "东城街道人民广场" in asked.content
     proposal = await kit.say(officer, BANNER, "预警研判")
@@ -92,8 +78,7 @@ async def test_warn_with_a_place_keeps_it_for_the_answer(kit: BotKit) -> None:
 
 
 async def test_a_bare_place_typed_for_the_text_is_kept_too(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     await kit.say(officer, "阳光小区南门", "已记下地点：阳光小区南门")
     proposal = await kit.say(officer, "两伙人在吵架，快打起来了", "预警研判")

@@ -8,14 +8,9 @@ it and informs that room and its street station; the officer's station keeps it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.criticalkit import critical_warning_copied_to_police, police_chief
+from tests.warnkit import bound_chief, bound_officer
 
 OFFICER = 2611
 POLICE = 2612
@@ -26,29 +21,17 @@ PETITION = "西湖街道金桥居民区有几个老人在群里说要组织去�
 KNIFE = "东城菜市场门口两个摊贩打起来了，其中一人拿着菜刀追砍，已经有人流血"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_the_warning_receipt_names_every_unit_it_reached(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     police = await police_chief(kit, POLICE)
     await critical_warning_copied_to_police(kit, officer, police, KNIFE)
 
 
 async def test_a_warning_about_another_street_informs_its_station(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    station = kit.user(STATION, "东城站长")
-    await kit.bind(station, "dongcheng", Role.CHIEF)
-    xihu = kit.user(XIHU, "西湖站长")
-    await kit.bind(xihu, "xihu", Role.CHIEF)
-    jinqiao = kit.user(JINQIAO, "金桥室主任")
-    await kit.bind(jinqiao, "xihu_jinqiao", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    station = await bound_chief(kit, STATION)
+    xihu = await bound_chief(kit, XIHU, "xihu", "西湖站长")
+    jinqiao = await bound_chief(kit, JINQIAO, "xihu_jinqiao", "金桥室主任")
     receipt = await kit.say(officer, f"/warn {PETITION}", "预警已报送")
 
     (case,) = await kit.cases()

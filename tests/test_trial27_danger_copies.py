@@ -11,19 +11,14 @@ N7: a citizen's school food poisoning is owned by 卫生局 and 教体局 is tol
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.criticalkit import (
     critical_warning_copied_to_police,
     police_chief,
     receipt_names_everyone,
     sent_to,
 )
+from tests.warnkit import bound_chief, bound_officer
 
 OFFICER = 2701
 POLICE = 2702
@@ -35,27 +30,16 @@ POISONING = "东城第一小学午餐后三十多名学生出现呕吐腹泻，�
 JUMPER = "湖滨社区河边有个人站在栏杆外面，说要跳河"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_a_fire_warning_with_people_trapped_reaches_the_police(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     police = await police_chief(kit, POLICE)
     await critical_warning_copied_to_police(kit, officer, police, FIRE)
 
 
 async def test_a_school_poisoning_warning_reaches_health_and_education(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    health = kit.user(HEALTH, "卫生站长")
-    await kit.bind(health, "health", Role.CHIEF)
-    schools = kit.user(SCHOOLS, "教体站长")
-    await kit.bind(schools, "education", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    health = await bound_chief(kit, HEALTH, "health", "卫生站长")
+    schools = await bound_chief(kit, SCHOOLS, "education", "教体站长")
     receipt = await kit.say(officer, f"/warn {POISONING}", "预警已报送")
 
     (case,) = await kit.cases()
@@ -72,8 +56,7 @@ async def test_a_school_poisoning_warning_reaches_health_and_education(kit: BotK
 
 
 async def test_the_guided_warning_receipt_names_every_unit_reached(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述")
     receipt = await kit.answer(officer, officer.send_text(JUMPER), "预警已报送")
 
@@ -87,10 +70,8 @@ async def test_the_guided_warning_receipt_names_every_unit_reached(kit: BotKit) 
 
 
 async def test_a_citizens_school_poisoning_informs_education(kit: BotKit) -> None:
-    health = kit.user(HEALTH, "卫生站长")
-    await kit.bind(health, "health", Role.CHIEF)
-    schools = kit.user(SCHOOLS, "教体站长")
-    await kit.bind(schools, "education", Role.CHIEF)
+    await bound_chief(kit, HEALTH, "health", "卫生站长")
+    schools = await bound_chief(kit, SCHOOLS, "education", "教体站长")
     citizen = kit.user(CITIZEN, "李华")
     await kit.answer(
         citizen,

@@ -10,16 +10,10 @@ not, as only the officer and the office may.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.fakeapi import ChatMessage, FakeUser
 from bot.services.cases import WarningDraft
-from config.district import District
-from storage.enums import Role
 from storage.models import Case
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.dashkit import Dash
 from tests.factories import chief, events, load_case, officer
 from tests.test_trial_defects import events_of
@@ -28,18 +22,10 @@ from tests.test_warning_level_after_filing import (
     OFFICER,
     REASON,
     ROOM,
-    _chiefs,
-    _file_critical,
 )
+from tests.warnkit import bound_officer, filed_critical, warning_chiefs
 
 LEVEL = "更改等级"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 def _card(user: FakeUser, case: Case) -> ChatMessage:
@@ -54,11 +40,10 @@ def _labels(message: ChatMessage) -> list[str]:
 async def test_the_district_office_lowers_and_raises_a_warning_from_its_card(
     kit: BotKit,
 ) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
     office = chiefs["leadership"]
-    case, _ = await _file_critical(kit, officer)
+    case, _ = await filed_critical(kit, officer, KNIFE)
     await kit.delivered()
 
     card = _card(office, case)
@@ -109,11 +94,10 @@ async def test_a_district_office_card_button_on_a_closed_warning_is_refused(
     kit: BotKit,
 ) -> None:
     """Once the warning is over, the office's old button changes nothing."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
     office = chiefs["leadership"]
-    case, _ = await _file_critical(kit, officer)
+    case, _ = await filed_critical(kit, officer, KNIFE)
     await kit.delivered()
     card = _card(office, case)
     async with kit.db.session() as s:

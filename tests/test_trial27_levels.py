@@ -12,35 +12,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.runtime.scheduler import Scheduler
 from bot.services.lifecycle import is_meaningful
 from bot.services.triage import reason_ok
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.test_trial_defects import events_of
 from tests.test_warning_level_after_filing import (
     CROWD,
+    KNIFE,
     OFFICER,
     ROOM,
-    _chiefs,
-    _file_critical,
 )
+from tests.warnkit import bound_officer, confirmed, filed_critical, proposed, warning_chiefs
 
 VERIFIED = "已电话核实，双方已被派出所民警带走，伤者轻伤已送医"
 CITIZEN = 2961
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 def test_one_shared_check_refuses_junk_reasons() -> None:
@@ -55,10 +43,9 @@ def test_one_shared_check_refuses_junk_reasons() -> None:
 
 async def test_a_verification_note_naming_the_injured_is_the_reason(kit: BotKit) -> None:
     """N5 + N1 + N2: the reason step takes 「…伤者轻伤已送医」 as the reason."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
-    case, receipt = await _file_critical(kit, officer)
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
+    case, receipt = await filed_critical(kit, officer, KNIFE)
     picker = await kit.press(officer, receipt, "更改等级", "请选择新的等级")
     await kit.press(officer, picker, "较大", "理由")
     refused = await kit.say(officer, "不是不是不是", "理由")  # N1: asked again
@@ -86,10 +73,8 @@ async def test_a_verification_note_naming_the_injured_is_the_reason(kit: BotKit)
 
 async def test_lowering_before_filing_refuses_only_negations(kit: BotKit) -> None:
     """N1 before filing: 重大→较大 does not accept 「没有没有没有」 (一般 is not offered: D12)."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, CROWD, "预警研判")
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    proposal = await proposed(kit, officer, CROWD)
     assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
     await kit.press(officer, proposal, "较大", "须说明理由")
@@ -109,13 +94,9 @@ async def test_after_filing_any_lowering_asks_a_reason_and_keeps_the_missed_dead
 ) -> None:
     """N9: 重大→较大 after filing asks a reason; an overdue, escalated warning keeps
     its missed deadline, its escalation and its timers."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    await _chiefs(kit)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, CROWD, "预警研判")
-    await kit.press(officer, proposal, "确认", "预警已报送")
-    await kit.say(officer, "/cancel", "补充完毕")
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    await warning_chiefs(kit, ROOM, OFFICER + 1)
+    await confirmed(kit, officer, CROWD)
     (case,) = await kit.cases()
     assert case.severity == "high" and case.ack_due_at is not None
 
@@ -152,8 +133,7 @@ async def test_after_filing_any_lowering_asks_a_reason_and_keeps_the_missed_dead
 
 async def test_assent_at_a_proposal_files_it(kit: BotKit) -> None:
     """N14: 「好的」 typed at a routine warning proposal acts as 确认."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER, ROOM)
     await kit.say(officer, "/warn", "请描述预警情况")
     await kit.say(officer, CROWD, "预警研判")
     done = await kit.say(officer, "好的", "预警已报送")

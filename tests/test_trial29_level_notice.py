@@ -8,36 +8,23 @@ time is told they run from now, as before.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from bot.runtime.scheduler import Scheduler
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
-from tests.test_warning_level_after_filing import CROWD, OFFICER, ROOM, _chiefs
+from tests.botkit import WAIT, BotKit
+from tests.test_warning_level_after_filing import CROWD, OFFICER, ROOM
+from tests.warnkit import bound_officer, confirmed, warning_chiefs
 
 REASON = "已到现场核实，工资已经发了，工人都散了"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 @pytest.mark.parametrize("overdue", [True, False])
 async def test_the_chief_is_told_what_happens_to_the_deadlines(kit: BotKit, overdue: bool) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chief = (await _chiefs(kit))["room"]
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, CROWD, "预警研判")
-    await kit.press(officer, proposal, "确认", "预警已报送")
-    await kit.say(officer, "/cancel", "补充完毕")
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chief = (await warning_chiefs(kit, ROOM, OFFICER + 1))["room"]
+    await confirmed(kit, officer, CROWD)
     (case,) = await kit.cases()
     assert case.severity == "high" and case.ack_due_at is not None
     if overdue:

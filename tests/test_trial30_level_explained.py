@@ -8,31 +8,17 @@ filing, then lowered it to 较大 from /mine. The station and the office read �
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
-from tests.test_warning_level_after_filing import CROWD, OFFICER, ROOM, _chiefs
+from tests.botkit import WAIT, BotKit
+from tests.test_warning_level_after_filing import CROWD, OFFICER, ROOM
+from tests.warnkit import bound_officer, proposed, warning_chiefs
 
 REASON = "已电话核实，业主已和物业协商，取消了周五的行动"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_a_raise_then_a_lowering_names_both_levels(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "李信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, CROWD, "预警研判")
+    officer = await bound_officer(kit, OFFICER, ROOM, "李信息员")
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
+    proposal = await proposed(kit, officer, CROWD)
     assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
     raised = await kit.press(officer, proposal, "特别重大", "预警研判")

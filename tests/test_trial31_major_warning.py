@@ -10,13 +10,9 @@ Only 特别重大 was held. Now a 重大 warning follows the same rule: its offi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from storage.enums import CaseStatus
+from tests.botkit import WAIT, BotKit
+from tests.warnkit import bound_chief, bound_officer
 
 OFFICER = 3161
 CHIEF = 3162
@@ -24,19 +20,10 @@ PETITION = "和平社区有几十户拆迁户在微信群里串联，说下周�
 REASON = "问过社区书记了是谣言"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_a_major_warning_is_not_cleared_by_its_officer_alone(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "东城站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
-    centre = kit.user(CHIEF + 1, "社情民意中心")
-    await kit.bind(centre, "opinion_centre", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF)
+    centre = await bound_chief(kit, CHIEF + 1, "opinion_centre", "社情民意中心")
     receipt = await kit.say(officer, f"/warn {PETITION}", "预警已报送")
     (case,) = await kit.cases()
     assert case.severity == "high"

@@ -113,6 +113,6 @@ async def test_a_threat_keeps_a_routine_case_open_and_a_plain_reason_still_withd
     ],
 )
 def test_threat_wordings_and_look_alikes(reason: str, threat: bool) -> None:
-    from bot.services.coercion import tells_of_threat
+    from nlp.coercion import tells_of_threat
 
     assert tells_of_threat(reason) is threat

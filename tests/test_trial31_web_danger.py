@@ -49,25 +49,41 @@ async def api(db: Database, district: District) -> AsyncIterator[Open311Api]:
         yield api
 
 
-async def test_a_danger_preview_puts_the_crisis_line_before_the_office(
+async def test_a_danger_preview_is_filed_at_once_with_the_crisis_line_first(
     site: Site, district: District
 ) -> None:
+    """Stop 32 #6: the preview used to show the lines and file nothing; a person who closed
+    the page then had reported nothing. Danger now on the preview is filed at once."""
     token = await form_token(site.client)
     resp = await site.client.post("/report/preview", data={"csrf_token": token, "text": SELF_HARM})
     page = html.unescape(await resp.text())
     assert resp.status == 200
     hotline = district.crisis_hotline
-    assert hotline and hotline in page
-    crisis = page.index(f"心理援助热线{hotline}")
-    assert crisis < page.index("预计由以下部门办理")
-    assert "现在还没有提交" in page and "办公时间" not in page
-    assert await site.cases() == []  # the preview files nothing; the page says so
-    # An ordinary preview keeps its office hours and has no crisis words.
+    assert hotline and page.index(f"心理援助热线{hotline}") < page.index("案件编号")
+    assert "已直接为您登记" in page and "现在还没有提交" not in page
+    (case,) = await site.cases()
+    assert case.number == case_number(page) and case.severity == "critical"
+    assert case.original_text == SELF_HARM and case.channel == "web"
+    # 提交诉求 on the same form afterwards files nothing more: the case already filed.
+    again = await site.client.post("/report", data={"csrf_token": token, "text": SELF_HARM})
+    assert "此表单已提交过" in html.unescape(await again.text())
+    assert [c.id for c in await site.cases()] == [case.id]
+    # An ordinary preview files nothing and keeps its office hours.
     resp = await site.client.post(
         "/report/preview", data={"csrf_token": token, "text": "和平路的路灯坏了"}
     )
     ordinary = html.unescape(await resp.text())
-    assert "心理援助热线" not in ordinary and "现在还没有提交" not in ordinary
+    assert "办公时间" in ordinary and "心理援助热线" not in ordinary
+    assert [c.id for c in await site.cases()] == [case.id]
+
+
+async def test_a_danger_preview_from_another_site_files_nothing(site: Site) -> None:
+    """Without this browser's token nothing is filed; the form comes back, the text kept and
+    the emergency line first (as a refused 提交诉求)."""
+    resp = await site.client.post("/report/preview", data={"text": FIRE})
+    page = html.unescape(await resp.text())
+    assert resp.status == 403 and tells_to_call(page, "119") and "尚未提交" in page
+    assert await site.cases() == []
 
 
 async def test_self_harm_without_a_phone_is_not_promised_a_call(

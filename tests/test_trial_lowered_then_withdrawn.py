@@ -8,14 +8,10 @@ officer's receipt points to /mine (not a citizen's /status).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from storage.enums import CaseStatus
+from tests.botkit import WAIT, BotKit
 from tests.lowering import file_lowered
+from tests.warnkit import bound_chief, bound_officer
 
 OFFICER = 2581
 CHIEF = 2582
@@ -23,18 +19,9 @@ KNIFE = "东城幸福小区有人持刀砍人，已有两人受伤"
 PARKING = "和平社区有两户邻居因为停车位吵架，互相骂了几句"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_a_lowered_critical_warning_is_only_asked_to_be_withdrawn(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "东城站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF)
     # The bot files a critical one at once (trial 26 T24); the service still files it lowered.
     await file_lowered(kit, officer, KNIFE, "medium", "社区民警已到场核实，是剧组在拍电影")
     (case,) = await kit.cases()
@@ -55,8 +42,7 @@ async def test_a_lowered_critical_warning_is_only_asked_to_be_withdrawn(kit: Bot
 
 
 async def test_an_ordinary_warning_is_withdrawn_and_the_receipt_says_mine(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     receipt = await kit.say(officer, f"/warn {PARKING}", "预警已报送")
     (case,) = await kit.cases()
     ask = await kit.press(officer, receipt, "撤回", "确定撤回")

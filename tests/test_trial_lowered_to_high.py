@@ -12,18 +12,14 @@ left unacknowledged: what each unit receives, and when, is compared.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.fakeapi import FakeUser
 from bot.runtime.scheduler import Scheduler
-from config.district import District
-from storage.enums import Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.test_trial_defects import events_of
+from tests.warnkit import bound_chiefs, bound_officer, first_lines
 
 OFFICER = 2711
 ROOM = "dongcheng_heping"  # a community work room under 东城街道
@@ -31,13 +27,6 @@ STREET = "dongcheng"
 KNIFE = "和平社区有人持刀砍人，已有两人受伤"  # 特别重大 by the rubric
 CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 REASON = "社区民警已到场核实，是剧组在拍电影"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _file(kit: BotKit, officer: FakeUser, text: str, lower: bool) -> None:
@@ -86,18 +75,8 @@ def _news(user: FakeUser, case: Case) -> list[str]:
     return out
 
 
-def _got(user: FakeUser, case: Case) -> list[str]:
-    """The first line of each message ``user`` got about ``case``, in order."""
-    return [
-        m.content.split("\n", 1)[0]
-        for m in user.transcript()
-        if m.from_bot and (case.number or "?") in m.content
-    ]
-
-
 async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER, ROOM)
     units = {
         "room": ROOM,
         "street": STREET,
@@ -107,10 +86,7 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
         "leadership": kit.district.leadership,
         "police": "police",
     }
-    chiefs = {}
-    for i, (key, unit) in enumerate(units.items()):
-        chiefs[key] = kit.user(OFFICER + 1 + i, f"{unit}负责人")
-        await kit.bind(chiefs[key], unit, Role.CHIEF)
+    chiefs = await bound_chiefs(kit, units, OFFICER + 1)
     await _file(kit, officer, CROWD, lower=False)
     await _file(kit, officer, KNIFE, lower=True)
     high, lowered = await kit.cases()
@@ -136,16 +112,16 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
     await kit.delivered()
     for key in ("room", "opinion", "mediation"):
         for case in (high, lowered):
-            assert _got(chiefs[key], case)[0] == f"【预警信息】{case.number}（重大）"
-        assert _got(chiefs[key], lowered)[1] == f"【定级说明】{lowered.number}（重大）"
+            assert first_lines(chiefs[key], case)[0] == f"【预警信息】{case.number}（重大）"
+        assert first_lines(chiefs[key], lowered)[1] == f"【定级说明】{lowered.number}（重大）"
     for key in ("leadership", "police"):
-        assert _got(chiefs[key], high) == []
-        assert _got(chiefs[key], lowered)[:2] == [
+        assert first_lines(chiefs[key], high) == []
+        assert first_lines(chiefs[key], lowered)[:2] == [
             f"【预警信息】{lowered.number}（重大）",
             f"【定级说明】{lowered.number}（重大）",
         ]
     for key in ("street", "supervision"):
-        assert _got(chiefs[key], high) == _got(chiefs[key], lowered) == []
+        assert first_lines(chiefs[key], high) == first_lines(chiefs[key], lowered) == []
 
     # Nobody acknowledges: the same reminders and escalations at the same times.
     scheduler = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)

@@ -10,13 +10,8 @@ any command does (trial 24 T4 kept the proposal for new texts and /warn; this is
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
+from tests.warnkit import bound_chief, bound_officer, proposed
 
 OFFICER = 2521
 CHIEF = 2522
@@ -26,21 +21,11 @@ KNIFE = "东城街道幸福小区里有人拿刀在砍人，已有人受伤"
 WAGES_CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_mine_answers_and_the_proposal_is_still_there(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "东城站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF)
     await kit.say(officer, f"/warn {WAGES}", "预警已报送")  # one filed warning to list
-    await kit.say(officer, "/warn", "请描述预警情况")
-    first = await kit.say(officer, PARKING, "预警研判")
+    first = await proposed(kit, officer, PARKING)
 
     action = officer.send_text("/mine")
     listing = await officer.wait_for_message(
@@ -70,8 +55,7 @@ async def test_mine_answers_and_the_proposal_is_still_there(kit: BotKit) -> None
 
 
 async def test_mine_while_a_lowering_reason_is_asked_asks_it_again(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     # 重大 to 较大 asks a reason (a 特别重大 one is filed at once: trial 26 T24).
     proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
@@ -92,8 +76,7 @@ async def test_mine_while_a_lowering_reason_is_asked_asks_it_again(kit: BotKit) 
 
 
 async def test_the_menu_button_keeps_the_proposal_too(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     menu = await kit.say(officer, "/start", lambda m: "我的预警" in str(m.buttons))
     await kit.say(officer, "/warn", "请描述预警情况")
     await kit.say(officer, PARKING, "预警研判")

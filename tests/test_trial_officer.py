@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 
-from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.criticalkit import KNIFE
 from tests.emergencykit import calls
+from tests.warnkit import bound_chief, bound_officer, proposed
 
 OFFICER = 3101
 CHIEF = 2101
@@ -19,16 +18,8 @@ CITIZEN = 1101
 WAGES_CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
 async def test_trial_one_shot_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     action = officer.send_text(f"/warn {KNIFE}")
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     line = await officer.wait_for_message(calls("110"), 10, since=action)
@@ -39,8 +30,7 @@ async def test_trial_one_shot_warning_of_danger_shows_the_emergency_line(kit: Bo
 
 
 async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(KNIFE)
     line = await officer.wait_for_message(calls("110"), 10, since=action)
@@ -52,10 +42,8 @@ async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotK
 
 async def test_trial_lowering_a_level_can_be_backed_out_of(kit: BotKit) -> None:
     """重大 to 较大 asks a reason (a 特别重大 one is filed at once: trial 26 T24)."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    proposal = await proposed(kit, officer, WAGES_CROWD)
     assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
     ask = await kit.press(officer, proposal, "较大", "须说明理由")
@@ -71,10 +59,8 @@ async def test_trial_lowering_a_level_can_be_backed_out_of(kit: BotKit) -> None:
 
 
 async def test_trial_severity_picker_has_a_way_back(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    proposal = await proposed(kit, officer, "小区业主五十余人拉横幅聚集维权")
     picker = await kit.press(
         officer, proposal, "更改等级", lambda m: m is proposal and "« 返回" in str(m.buttons)
     )
@@ -83,8 +69,7 @@ async def test_trial_severity_picker_has_a_way_back(kit: BotKit) -> None:
 
 
 async def test_trial_warn_with_a_greeting_files_nothing(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     asked = await kit.say(officer, "/warn 你好", lambda m: "预警" in m.content)
     assert "预警已报送" not in asked.content and "描述" in asked.content
     # The guided flow asks again too, and the next real text is proposed as usual.
@@ -110,8 +95,7 @@ async def test_trial_citizen_is_not_pointed_at_warn(kit: BotKit) -> None:
     assert case.number is not None and case.number in receipt.content
     replies = [m for m in citizen.transcript() if m.from_bot]
     assert replies.index(line) < replies.index(told)
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     none_yet = await kit.say(officer, "/mine", "还没有报送过预警")
     assert "/warn" in none_yet.content
 
@@ -144,12 +128,9 @@ async def test_trial_citizen_warn_text_is_offered_as_a_request(kit: BotKit) -> N
 async def test_trial_warning_photos_are_kept_as_they_arrive(kit: BotKit) -> None:
     """Photos an officer sends after 确认 are on the warning (and with the chief) at once:
     an abandoned step or a restart loses none of them."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF, name="李站长")
+    proposal = await proposed(kit, officer, "小区业主五十余人拉横幅聚集维权")
     await kit.press(officer, proposal, "确认", "可选 1/3")
     await kit.say(officer, "跳过", "可选 2/3")
     await kit.say(officer, "跳过", "可选 3/3")
@@ -178,10 +159,8 @@ async def test_trial_warning_photos_are_kept_as_they_arrive(kit: BotKit) -> None
 async def test_trial_critical_warning_is_sent_at_once_and_details_amend_it(
     kit: BotKit,
 ) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF, name="李站长")
     await kit.say(officer, "/warn", "请描述预警情况")
     action = officer.send_text(KNIFE)  # 特别重大: no 确认 to wait for (trial 26 T24)
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
@@ -209,8 +188,7 @@ async def test_trial_critical_warning_is_sent_at_once_and_details_amend_it(
 
 
 async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     await kit.say(officer, KNIFE, "可选 1/3")
     ended = await kit.say(officer, "/cancel", "预警")
@@ -222,13 +200,10 @@ async def test_trial_cancel_after_confirm_keeps_the_warning(kit: BotKit) -> None
 async def test_trial_photos_never_reach_the_chief_before_the_card(kit: BotKit) -> None:
     """A warning that changes twice before its card is delivered (the chat paced, or
     delivery behind): the chief still sees the card first, then the photos in order."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    officer = await bound_officer(kit, OFFICER)
+    chief = await bound_chief(kit, CHIEF, name="李站长")
     await kit.pause_delivery()
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, "小区业主五十余人拉横幅聚集维权", "预警研判")
+    proposal = await proposed(kit, officer, "小区业主五十余人拉横幅聚集维权")
     await kit.press(officer, proposal, "确认", "可选 1/3")
     await kit.say(officer, "跳过", "可选 2/3")
     await kit.say(officer, "跳过", "可选 3/3")
@@ -248,10 +223,8 @@ async def test_trial_photos_never_reach_the_chief_before_the_card(kit: BotKit) -
 
 async def test_trial_a_raised_level_says_the_officer_raised_it(kit: BotKit) -> None:
     """Trial item 18: after a manual raise, 定级依据 still showed the rubric's words."""
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, "dongcheng", Role.OFFICER)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, "两户村民因宅基地边界发生争吵", "预警研判")
+    officer = await bound_officer(kit, OFFICER)
+    proposal = await proposed(kit, officer, "两户村民因宅基地边界发生争吵")
     assert "等级：较大" in proposal.content and "定级依据：两户…争吵" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
     raised = await kit.press(officer, proposal, "重大", lambda m: "等级：重大" in m.content)
@@ -273,10 +246,8 @@ async def test_trial_officer_phone_is_on_the_warning_for_those_who_handle_it(
     officer = kit.user(OFFICER, "张信息员")
     bound = await kit.bind(officer, "dongcheng", Role.OFFICER)
     assert "/phone" in bound.content
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "dongcheng", Role.CHIEF)
-    centre = kit.user(CHIEF + 50, "社情民意收集中心刘主任")
-    await kit.bind(centre, "opinion_centre", Role.CHIEF)
+    chief = await bound_chief(kit, CHIEF, name="李站长")
+    centre = await bound_chief(kit, CHIEF + 50, "opinion_centre", "社情民意收集中心刘主任")
     none_yet = await kit.say(officer, "/phone", "还没有登记")
     assert "/phone 手机号" in none_yet.content
     bad = await kit.say(officer, "/phone 电话是多少", "格式不对")

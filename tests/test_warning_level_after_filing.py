@@ -10,18 +10,15 @@ raising needs no reason.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import ChatMessage, FakeUser
 from bot.services.lifecycle import CaseError
-from config.district import District
 from storage.enums import Role
-from storage.models import Case
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_trial_defects import events_of
+from tests.warnkit import bound_officer, confirmed, filed_critical, first_lines, warning_chiefs
 
 OFFICER = 2911
 OTHER = 2930
@@ -31,60 +28,15 @@ CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，�
 REASON = "社区民警已到场核实，是剧组在拍电影"
 
 
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
-def _got(user: FakeUser, case: Case) -> list[str]:
-    """The first line of each message ``user`` got about ``case`` (edits applied)."""
-    return [
-        m.content.split("\n", 1)[0]
-        for m in user.transcript()
-        if m.from_bot and (case.number or "?") in m.content
-    ]
-
-
-async def _chiefs(kit: BotKit) -> dict[str, FakeUser]:
-    units = {
-        "room": ROOM,
-        "opinion": "opinion_centre",
-        "mediation": "mediation_centre",
-        "leadership": kit.district.leadership,
-        "police": "police",
-    }
-    chiefs = {}
-    for i, (key, unit) in enumerate(units.items()):
-        chiefs[key] = kit.user(OFFICER + 1 + i, f"{unit}负责人")
-        await kit.bind(chiefs[key], unit, Role.CHIEF)
-    return chiefs
-
-
-async def _file_critical(kit: BotKit, officer: FakeUser) -> tuple[Case, ChatMessage]:
-    """The guided /warn files KNIFE at once; the case and its receipt."""
-    await kit.say(officer, "/warn", "请描述预警情况")
-    action = officer.send_text(KNIFE)
-    receipt = await officer.wait_for_message(
-        lambda m: "预警已报送" in m.content, WAIT, since=action
-    )
-    await officer.wait_for_message(lambda m: "发生地点" in m.content, WAIT, since=action)
-    (case,) = await kit.cases()
-    assert case.severity == "critical"
-    return case, receipt
-
-
 async def test_the_officer_lowers_a_critical_warning_after_filing_with_a_reason(
     kit: BotKit,
 ) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
-    case, receipt = await _file_critical(kit, officer)
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
+    case, receipt = await filed_critical(kit, officer, KNIFE)
     await kit.delivered()
     for chief in chiefs.values():  # the critical alert reached them all
-        assert _got(chief, case)[0] == f"【预警信息】{case.number}（特别重大）"
+        assert first_lines(chief, case)[0] == f"【预警信息】{case.number}（特别重大）"
 
     kit.clock.advance(timedelta(minutes=7))
     changed_at = kit.clock.now()
@@ -115,7 +67,7 @@ async def test_the_officer_lowers_a_critical_warning_after_filing_with_a_reason(
     # Every unit holding the card sees 重大 and reads why; the critical copies are kept.
     await kit.delivered()
     for key, chief in chiefs.items():
-        got = _got(chief, case)
+        got = first_lines(chief, case)
         assert got[0] == f"【预警信息】{case.number}（重大）", key
         assert f"【定级说明】{case.number}（重大）" in got, key
     note = next(
@@ -138,7 +90,7 @@ async def test_a_forged_level_button_from_another_user_is_refused(kit: BotKit) -
     other = kit.user(OTHER, "李信息员")
     await kit.bind(officer, ROOM, Role.OFFICER)
     bound = await kit.bind(other, ROOM, Role.OFFICER)
-    case, _ = await _file_critical(kit, officer)
+    case, _ = await filed_critical(kit, officer, KNIFE)
     for data in (f"ui:lvl:{case.id}", f"ui:lvs:{case.id}:{case.version}:medium"):
         action = other.press_button(bound.message_id, data, strict=False)
         answer = await kit.callback_answer(action)
@@ -149,17 +101,13 @@ async def test_a_forged_level_button_from_another_user_is_refused(kit: BotKit) -
 
 
 async def test_the_officer_raises_a_warning_without_a_reason(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
-    await kit.say(officer, "/warn", "请描述预警情况")
-    proposal = await kit.say(officer, CROWD, "预警研判")
-    await kit.press(officer, proposal, "确认", "预警已报送")
-    await kit.say(officer, "/cancel", "补充完毕")
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
+    await confirmed(kit, officer, CROWD)
     (case,) = await kit.cases()
     assert case.severity == "high"
     await kit.delivered()
-    assert _got(chiefs["leadership"], case) == []
+    assert first_lines(chiefs["leadership"], case) == []
 
     kit.clock.advance(timedelta(minutes=3))
     changed_at = kit.clock.now()
@@ -176,17 +124,16 @@ async def test_the_officer_raises_a_warning_without_a_reason(kit: BotKit) -> Non
     (change,) = [e for e in await events_of(kit, case.id) if e.type == "severity_changed"]
     assert (change.data["from"], change.data["to"], change.note) == ("high", "critical", None)
     await kit.delivered()
-    assert _got(chiefs["room"], case)[0] == f"【预警信息】{case.number}（特别重大）"
-    assert any("【等级调整】" in line for line in _got(chiefs["room"], case))
+    assert first_lines(chiefs["room"], case)[0] == f"【预警信息】{case.number}（特别重大）"
+    assert any("【等级调整】" in line for line in first_lines(chiefs["room"], case))
     # The district office now holds the card too.
-    assert _got(chiefs["leadership"], case)[0] == f"【预警信息】{case.number}（特别重大）"
+    assert first_lines(chiefs["leadership"], case)[0] == f"【预警信息】{case.number}（特别重大）"
 
 
 async def test_the_district_office_may_lower_it_too_and_a_station_may_not(kit: BotKit) -> None:
-    officer = kit.user(OFFICER, "张信息员")
-    await kit.bind(officer, ROOM, Role.OFFICER)
-    chiefs = await _chiefs(kit)
-    case, _ = await _file_critical(kit, officer)
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 1)
+    case, _ = await filed_critical(kit, officer, KNIFE)
     station = await kit.person(chiefs["room"].id)
     office = await kit.person(chiefs["leadership"].id)
     assert station is not None and office is not None

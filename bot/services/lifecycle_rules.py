@@ -117,6 +117,9 @@ class EventType(StrEnum):
     WITHDRAWN = "withdrawn"
     #: The reporter asked to withdraw a critical case: recorded, the case stays open.
     WITHDRAW_REQUESTED = "withdraw_requested"
+    #: The district's 群工办 (its leadership and the warning centres) alerted of a matter
+    #: that is theirs at once: a withdrawal under threat (payload: unit_ids, reason).
+    DISTRICT_ALERTED = "district_alerted"
     #: 补充说明: the reporter added information to the filed case (note: the text).
     NOTE_ADDED = "note_added"
     #: 办理记录: a handler's words on the case, a reply to its card (note: the text).

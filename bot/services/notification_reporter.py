@@ -129,7 +129,7 @@ def reporter_withdraw_threat(view: CaseView) -> str:
     """The reporter's receipt when the reason to withdraw tells of a threat (trial 31 #3)."""
     return (
         f"{view.number} 没有撤回，问题继续办理。您说受到了威胁，这很重要：我们已把您说的情况"
-        "紧急转告承办单位和公安部门，他们会核实并保护您的安全。"
+        "紧急转告承办单位、公安部门和区群工办，他们会核实并保护您的安全。"
         "如果现在有危险，请立即拨打110。"
     )
 

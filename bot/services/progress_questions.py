@@ -52,6 +52,32 @@ def is_bare_progress_question(text: str) -> bool:
     return sum(ch.isalnum() for ch in rest) <= MAX_BARE_REST
 
 
+#: A case number as the bot gives it (MQ20261208-0001).
+_CASE_NUMBER_RE = re.compile(r"MQ\d{8}-\d{4,}", re.IGNORECASE)
+#: Words that, beside a case number, only ask about it (MQ… 什么情况, 查一下MQ…).
+_ABOUT_NUMBER_RE = re.compile(
+    r"/status|什么情况|啥情况|怎么样|怎样了|情况如何|如何了|一步|查一下|查查|查询|查|看看|状态|编号|案件|号"
+)
+
+
+def asked_case_number(text: str) -> str | None:
+    """The case number ``text`` asks about, upper-cased, or None.
+
+    A number sent alone (MQ20261208-0001, /status MQ…) or inside a short question that
+    describes nothing else (请问MQ20261208-0001现在怎么样了, MQ… 什么情况, 查一下MQ…)
+    asks to see that case (trial 32 D1, D17); MQ… 又漏水了 tells something new and is
+    not taken here.
+    """
+    match = _CASE_NUMBER_RE.search(text)
+    if match is None or len(text.strip()) > MAX_PROGRESS_QUESTION + len(match.group(0)):
+        return None
+    rest = text[: match.start()] + text[match.end() :]
+    rest = _PROGRESS_FILLER_RE.sub("", _ABOUT_NUMBER_RE.sub("", _PROGRESS_RE.sub("", rest)))
+    if sum(ch.isalnum() for ch in rest) > 0:
+        return None
+    return match.group(0).upper()
+
+
 #: Who comes to an emergency: 消防车, 救护车, 警察, 你们的人, 人 …
 _RESPONDERS = (
     r"(?:消防车|消防队|消防员|消防|救护车|救护|急救|医生|警车|警察|民警|公安|派出所"
@@ -63,7 +89,8 @@ _RESPONDERS = (
 #: The responder and its arrival in one clause (给别人种，合同还没到期 is no one waiting:
 #: fix31), and an arrival, not a date or a sum (还没到期, 还没到账, 还没到位).
 _SAME_CLAUSE = r"[^，,。！？!?；;、\s]"
-_ARRIVES = r"(?:来|到|出动|过来)(?![期账款位手点时])"
+#: Not an arrival to repair or install something (还没来修, 还没来换: a routine complaint).
+_ARRIVES = r"(?:来|到|出动|过来)(?![期账款位手点时修换装收])"
 _WAITING_RE = re.compile(
     rf"{_RESPONDERS}{_SAME_CLAUSE}{{0,4}}(?:怎么还没|还没|怎么还不|还不|咋还没|咋还不)(?:有)?{_ARRIVES}"
     rf"|{_RESPONDERS}{_SAME_CLAUSE}{{0,4}}(?:什么时候|几时|多久|多长时间)(?:能|才)?{_ARRIVES}"
@@ -72,13 +99,32 @@ _WAITING_RE = re.compile(
 )
 
 
+#: The emergency services by name: a question about them is about the emergency whoever
+#: else it names.
+_EMERGENCY_RESPONDERS_RE = re.compile(r"消防|救护|急救|医生|警|公安|派出所|110|119|120")
+#: Someone a routine complaint waits for (物业的人还没来修, 师傅还没到): not the help an
+#: emergency was promised (stop 32 #3).
+_ROUTINE_PARTY_RE = re.compile(
+    r"物业|维修|师傅|工人|施工|装修|保洁|保安|社区|居委|街道|快递|外卖|城管|房东|中介|客服|老板"
+    r"|供电|供水|燃气公司|电工|水工"
+)
+
+
 def asks_for_help(text: str) -> bool:
-    """Whether ``text`` is a short question of someone waiting for help to arrive.
+    """Whether ``text`` is a short question of someone waiting for help to arrive: the
+    emergency services or the people sent to the emergency (你们的人), not a routine
+    party (物业的人还没来修 is a complaint that repairs wait: stop 32 #3).
 
     >>> asks_for_help("消防车怎么还没来？？")
     True
     >>> asks_for_help("消防通道被堵了")
     False
+    >>> asks_for_help("物业的人还没来修")
+    False
     """
     bare = text.strip()
-    return 0 < len(bare) <= MAX_PROGRESS_QUESTION and _WAITING_RE.search(bare) is not None
+    if not 0 < len(bare) <= MAX_PROGRESS_QUESTION or _WAITING_RE.search(bare) is None:
+        return False
+    return (
+        _EMERGENCY_RESPONDERS_RE.search(bare) is not None or _ROUTINE_PARTY_RE.search(bare) is None
+    )

@@ -3,7 +3,8 @@
 Routes::
 
     GET  /report            the form (Chinese, mobile-friendly, no JavaScript)
-    POST /report/preview    "which office?": classify and show the office; files nothing
+    POST /report/preview    "which office?": classify and show the office; files nothing,
+                            except danger now, which is filed at once (stop 32 #6)
     POST /report            file the request (CSRF-checked); shows number and deadline
     GET  /report/status     ?number=MQ… : the look-up form (and, see below, the status)
     POST /report/status     number + phone or 查询码: the case's status and public timeline
@@ -62,6 +63,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.services.triage import emergency_of
 from bot.web.citizen_form_pages import (
@@ -138,9 +140,18 @@ async def handle_form(request: web.Request) -> web.Response:
 
 
 async def handle_preview(request: web.Request) -> web.Response:
-    """POST /report/preview: which office would handle it (nothing is filed)."""
+    """POST /report/preview: which office would handle it (nothing is filed).
+
+    Danger now is filed at once, as 提交诉求 would file it, and the receipt says so
+    (stop 32 #6): a person who reads the emergency line on the preview and closes the
+    page must not have reported nothing. The token is checked as for 提交诉求 (a post
+    from another site files nothing; this browser's form left open too long still files).
+    """
     ctx = request.app[FORM_KEY]
-    values = FormValues.from_post(await read_form(request))
+    data = await read_form(request)
+    values = FormValues.from_post(data)
+    if values.text.strip() and emergency_of(values.text) is not None:
+        return await _submit(request, data, on_preview=True)
     try:
         answer = preview_request(ctx, values)
     except NotARequest as exc:
@@ -175,8 +186,18 @@ async def _form_error(
 
 async def handle_submit(request: web.Request) -> web.Response:
     """POST /report: check the token, then file."""
+    return await _submit(request, await read_form(request))
+
+
+async def _submit(
+    request: web.Request,
+    data: MultiDictProxy[str | bytes | bytearray | web.FileField],
+    *,
+    on_preview: bool = False,
+) -> web.Response:
+    """Check the token, then file the form's ``data`` (``on_preview``: danger now sent with
+    「先看看由哪个部门办理」, filed at once and told so on the receipt)."""
     ctx = request.app[FORM_KEY]
-    data = await read_form(request)
     token = data.get("csrf_token")
     form_id = check_token(
         await ctx.form_secret(),
@@ -229,7 +250,7 @@ async def handle_submit(request: web.Request) -> web.Response:
         return await _not_a_request(request, ctx, values, exc)
     except FormError as exc:
         return await _form_error(request, ctx, values, exc)
-    return html_response(request, render_filed(ctx, filed))
+    return html_response(request, render_filed(ctx, filed, on_preview=on_preview))
 
 
 async def _throttled_form(

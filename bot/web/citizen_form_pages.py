@@ -64,13 +64,6 @@ def render_form(
             # Danger now is named on every page that shows the form again with the text in it
             # (preview, an input error, a refused filing), not only on the preview (trial D24).
             "emergency": _emergency_line(values.text) if values and values.text.strip() else None,
-            # Danger now on the preview (trial 31 #11): the crisis line for self-harm, and
-            # that nothing is filed until 提交诉求 is pressed, before the office block.
-            "crisis": (
-                _crisis_words(ctx, values.text)
-                if preview and values and emergency_of(values.text)
-                else None
-            ),
         },
     )
 
@@ -80,19 +73,6 @@ def _emergency_line(text: str) -> str | None:
     a habit, the safety hint the bot gives first (stop 30)."""
     danger = emergency_of(text)
     return danger.line if danger is not None else safety_hint(text)
-
-
-def _crisis_words(ctx: CitizenFormContext, text: str) -> str:
-    """What a danger preview says before the office: the crisis line, and press 提交诉求."""
-    care = (
-        f"您不是一个人。心理援助热线{ctx.district.crisis_hotline}全天都可以拨打，会有人听您说。"
-        if is_self_harm(text)
-        else ""
-    )
-    return (
-        care + "这是紧急情况：请立即点击下方“提交诉求”，登记后马上转给处置单位。"
-        "现在还没有提交，工作人员还看不到您的求助。"
-    )
 
 
 def desk_phone(ctx: CitizenFormContext) -> str:
@@ -166,12 +146,20 @@ def status_link(number: str) -> str:
     return "/report/status?" + urlencode({"number": number})
 
 
-def render_filed(ctx: CitizenFormContext, filed: Filed) -> Page:
-    """The confirmation after filing."""
+#: The receipt of danger now sent with 「先看看由哪个部门办理」: filed at once (stop 32 #6).
+FILED_ON_PREVIEW = (
+    "您点的是“先看看由哪个部门办理”，因为情况紧急，我们已直接为您登记并转给处置单位，"
+    "无需再点“提交诉求”。"
+)
+
+
+def render_filed(ctx: CitizenFormContext, filed: Filed, *, on_preview: bool = False) -> Page:
+    """The confirmation after filing (``on_preview``: danger now filed from the preview)."""
     view = filed.view
     return Page(
         "report_filed.html",
         {
+            "on_preview": FILED_ON_PREVIEW if on_preview and not filed.repeated else None,
             "repeated": filed.repeated,
             "number": view.number,
             "unit": view.owning_unit_name,

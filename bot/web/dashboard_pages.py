@@ -235,6 +235,7 @@ def _timeline(
     tz: ZoneInfo,
     names: Mapping[str, str],
     reporter_id: int | None = None,
+    reporter_word: str = "反映人",
 ) -> list[dict[str, str]]:
     items = []
     for e in entries:
@@ -250,7 +251,9 @@ def _timeline(
         target = e.data.get("to_unit_id") if e.type in ("escalated", "returned") else None
         if isinstance(target, str):
             bits.append(f"至{names.get(target, target)}")
-        who = "、".join(x for x in (e.unit_name, e.actor_name or "") if x)
+        who = "、".join(
+            x for x in (_actor_unit(e, reporter_id, reporter_word), e.actor_name or "") if x
+        )
         note = e.note or ""
         if e.type == "severity_changed" and note:
             note = f"理由：{note}"
@@ -264,6 +267,17 @@ def _timeline(
             }
         )
     return items
+
+
+def _actor_unit(e: TimelineEntry, reporter_id: int | None, reporter_word: str) -> str:
+    """Whom an event is credited to: the unit of the person who acted (a dispatcher's
+    派单 is the desk's, a supervisor's 催办 the supervision centre's, trial 32 D7), the
+    reporter as 反映人, and the event's unit only when no person acted (the system)."""
+    if e.actor_id is None:
+        return e.unit_name
+    if e.actor_id == reporter_id:
+        return reporter_word
+    return e.actor_unit_name or "工作人员"
 
 
 def case_page(
@@ -293,7 +307,13 @@ def case_page(
         post=f"/dashboard/cases/{view.id}/act",
         quick=quick,
         detailed=detailed,
-        timeline=_timeline(entries, tz, names, view.reporter_id),
+        timeline=_timeline(
+            entries,
+            tz,
+            names,
+            view.reporter_id,
+            "报送人" if view.kind == "warning" else "反映人",
+        ),
         ack_label=ack_deadline_label(view.status, view.escalation_level),
     )
 

@@ -25,6 +25,7 @@ Public API::
                                    expected_version=None) -> CaseView   # 督查督办中心
     await service.answer_follow_up(case_id, citizen_id, solved, satisfaction, comment=None,
                                    channel, expected_version=None) -> CaseView
+    await service.follow_up_in_words(person_id, text) -> FollowUpInWords | None  # 还没修好
     await service.add_reporter_note(reporter_id, case_id, text, channel) -> CaseView  # 补充说明
     await service.add_staff_note(actor_id, case_id, text, channel) -> CaseView  # 办理记录
     await service.level_choice(actor_id, case_id) -> LevelChoice      # 更改等级 picker
@@ -91,7 +92,7 @@ from bot.services.cases.amend import CaseAmend
 from bot.services.cases.digest import CaseDigest
 from bot.services.cases.escalation import CaseEscalation
 from bot.services.cases.extension import CaseExtension
-from bot.services.cases.followup import CaseFollowUp
+from bot.services.cases.followup import CaseFollowUp, FollowUpInWords
 from bot.services.cases.handling import CaseHandling
 from bot.services.cases.intake import CaseIntake
 from bot.services.cases.level import CaseLevel, LevelChoice
@@ -139,6 +140,7 @@ __all__ = [
     "CaseView",
     "ClassificationLike",
     "Classifier",
+    "FollowUpInWords",
     "LevelChoice",
     "Preview",
     "RequestDraft",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,8 @@ from bot.services.lifecycle import (
     TimerKind,
     apply,
 )
+from bot.services.progress_questions import is_progress_question
+from nlp.follow_up import follow_up_answer
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
@@ -28,8 +31,58 @@ from storage.models import Case, Person
 REOPENS_BEFORE_SUPERVISION = 2
 
 
+@dataclass(frozen=True)
+class FollowUpInWords:
+    """What a typed reply did to the 回访 that waits for it (:meth:`follow_up_in_words`).
+
+    Attributes:
+        view: the case it answered (after the answer), or ``None`` when several cases
+            wait and the reply could be any one's (``waiting`` lists them).
+        label: the answer as the button says it (未解决, 已解决·满意 …).
+        comment: the words kept as the comment (not solved / not satisfied), else None.
+        waiting: the cases whose 回访 waits, when the reply answered none of them.
+    """
+
+    view: CaseView | None
+    label: str = ""
+    comment: str | None = None
+    waiting: tuple[CaseView, ...] = ()
+
+
 class CaseFollowUp(CaseEscalation):
     """Follow-up (回访): the reporter's answer, reopening, closing without one."""
+
+    async def follow_up_in_words(
+        self, person_id: int, text: str, channel: str = Channel.TELEGRAM
+    ) -> FollowUpInWords | None:
+        """A typed reply (还没修好, 还没人来, 满意 谢谢你们) while a 回访 waits: its answer,
+        taken as the button with that meaning would be (:func:`nlp.follow_up.follow_up_answer`,
+        trial 31 #13, stop 32 #4). ``None`` when the words give no answer, no 回访 waits,
+        or the answer was refused (then the text is read as usual). With several cases
+        waiting nothing is answered: the result lists them.
+        """
+        # 解决了吗 asks about the case (its status is the answer), it does not answer.
+        answer = None if is_progress_question(text) else follow_up_answer(text)
+        if answer is None:
+            return None
+        views = await self.cases_of_reporter(person_id, limit=10)
+        pending = [
+            v for v in views if v.status == CaseStatus.RESOLVED and v.kind != CaseKind.WARNING.value
+        ]
+        if not pending:
+            return None
+        if len(pending) > 1:
+            return FollowUpInWords(None, waiting=tuple(pending))
+        view = pending[0]
+        label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[answer]
+        comment = None if solved and satisfaction != "unsatisfied" else text.strip()
+        try:
+            done = await self.answer_follow_up(
+                view.id, person_id, solved, satisfaction, comment, channel, view.version
+            )
+        except CaseError:
+            return None
+        return FollowUpInWords(done, label, comment)
 
     # --- follow-up ---------------------------------------------------------------
 

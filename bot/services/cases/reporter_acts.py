@@ -22,15 +22,17 @@ deadlines and escalation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.cases.reporter_pings import note_data as _note_data
+from bot.services.cases.reporter_pings import note_ping as _note_ping
+from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
 from bot.services.cases.tx import CaseTx
-from bot.services.coercion import tells_of_threat
 from bot.services.lifecycle import (
     Action,
     CaseError,
@@ -41,12 +43,13 @@ from bot.services.lifecycle import (
     record,
 )
 from bot.services.notification_labels import fmt_duration
+from bot.services.routing import warning_recipients
 from bot.services.triage import (
     danger_owner_bureau,
-    danger_sentence,
     emergency_of,
     line_owner_bureau,
 )
+from nlp.coercion import tells_of_threat
 from nlp.emergency import Emergency
 from storage import cases as store
 from storage.enums import OPEN_STATUSES, CaseKind, Channel
@@ -298,12 +301,24 @@ class CaseReporterActs(CaseTx):
         flag (``withdraw_requested``, ``data.threat``); every unit the case's alert reached,
         the police's station (a threat of violence is theirs) and the supervision centre
         get 【受威胁撤回·紧急】 with the reason; the reporter is told the case goes on and
-        given 110."""
+        given 110.
+
+        The district's 群工办 is alerted as for a critical warning (stop 32 #5): a
+        reporter pressed into silence is a sign of instability, the mass-work office's
+        business at once (``district.leadership`` and ``district.warning_centres``, as
+        :func:`bot.services.routing.warning_recipients` gives them). They get the card
+        and the alert, and a ``district_alerted`` event (报告区群工办) puts it on the
+        case's timeline with the units told."""
         units = await self.alerted_units(s, case)
         police = self.district.bureaus.get("police")
+        district = [
+            u for u in warning_recipients(self.district, CRITICAL) if u in self.district.units
+        ]
         extra = [
             u
-            for u in (police.station_id if police else None, self.district.supervision)
+            for u in dict.fromkeys(
+                (police.station_id if police else None, self.district.supervision, *district)
+            )
             if u is not None and u in self.district.units and u not in units
         ]
         await record(
@@ -317,6 +332,20 @@ class CaseReporterActs(CaseTx):
             data={"unit_ids": [*units, *extra], "threat": True},
             changes_case=False,
         )
+        told = [self.district.supervision, *district]
+        await record(
+            s,
+            case,
+            EventType.DISTRICT_ALERTED,
+            now=now,
+            actor_id=None,
+            channel=Channel.SYSTEM,
+            unit_id=self.district.leadership,
+            note="撤回原因称反映人受到威胁，已报告区群工办："
+            + "、".join(self.unit_name(u) for u in dict.fromkeys(told)),
+            data={"unit_ids": list(dict.fromkeys(told)), "reason": "threatened_withdrawal"},
+            changes_case=False,
+        )
         await self.publish_tx(
             s,
             case,
@@ -328,44 +357,9 @@ class CaseReporterActs(CaseTx):
         )
 
 
-def _note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:
-    """The handlers' notice of a 补充: 【紧急补充】 with the danger sentence first when
-    ``note`` tells of danger now (``danger``), else the ordinary one."""
-    if danger is None:
-
-        def ordinary(view: CaseView) -> str:
-            return nr.staff_note_added(view, note)
-
-        return ordinary
-    sentence = danger_sentence(note) or note
-    services = danger.services
-
-    def urgent(view: CaseView) -> str:
-        return nr.staff_danger_note(view, note, sentence, services)
-
-    return urgent
-
-
-def _unsigned_ping(note: str, waited: str) -> Callable[[CaseView], str]:
-    """The handlers' fresh alert of a note on a self-harm case nobody has signed."""
-
-    def alert(view: CaseView) -> str:
-        return nr.staff_unsigned_crisis_note(view, note, waited)
-
-    return alert
-
-
-def _note_data(
-    note: str, media: Sequence[tuple[str, str]], danger: Emergency | None
-) -> dict[str, object] | None:
-    """The ``note_added`` event's data: the media sent on, and the danger now it tells of."""
-    data: dict[str, object] = {}
-    if media:
-        data["media"] = [{"type": k, "file_id": f} for k, f in media]
-    if danger is not None:
-        data["danger"] = {
-            "kind": danger.kind,
-            "services": list(danger.services),
-            "sentence": danger_sentence(note) or note,
-        }
-    return data or None
+def reason_reports_danger(reason: str) -> bool:
+    """Whether a withdrawal's reason is a report of danger now rather than a reason: 楼下又
+    有人拿刀砍人 is filed as an emergency of its own; 他威胁我说报警就杀了我 tells of a threat
+    against the reporter (:func:`nlp.coercion.tells_of_threat`) and goes to the case being
+    withdrawn (trial 31 #3)."""
+    return emergency_of(reason) is not None and not tells_of_threat(reason)

@@ -290,6 +290,18 @@ class CaseViews(CasePermissions):
             await outbox.save_card(s, case_id, chat_id, message_id, now=self.clock.now())
             return before if before != message_id else None
 
+    async def viewable_case_id(self, number: str, viewer_id: int) -> int | None:
+        """The id of the case numbered ``number`` if ``viewer_id`` may see it (a chief
+        typing a case number of their own unit, trial 32 D17), else None."""
+        async with self.db.session() as s:
+            case = await s.scalar(select(Case).where(Case.number == number.strip().upper()))
+            if case is None:
+                return None
+            viewer = await s.get(Person, viewer_id)
+            if viewer is None or not self.may_view(viewer, case):
+                return None
+            return case.id
+
     async def cases_of_reporter(self, person_id: int, limit: int = 20) -> list[CaseView]:
         """A reporter's own cases, newest first (for /status)."""
         async with self.db.session() as s:

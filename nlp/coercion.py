@@ -2,13 +2,13 @@
 
 A withdrawal (撤回) whose reason says the reporter was threatened — 他威胁我说报警就杀了我,
 物业的人说我再投诉就找人打断我的腿 — is no withdrawal: the case stays open and its
-handlers learn of the threat (:meth:`bot.services.cases.CaseService.withdraw`).
+handlers learn of the threat (``bot.services.cases.CaseService.withdraw``).
 
 Classes of wording, not sentences: a word for a threat or intimidation; "if you report
 again, then …"; sending people to beat someone; a threat to the body or life; not daring
 (or not being let) to report. A plain change of mind (问题已经解决了, 不想再投诉了 太麻烦,
-不敢相信这么快就修好了) matches none of them. Kept here rather than in ``nlp/`` (owned by
-the danger-wording engineers) as a narrow domain rule of the withdrawal; a regular
+不敢相信这么快就修好了) matches none of them. Pure language judgement (moved from
+``bot/services/coercion.py``, stop 32); the withdrawal service calls it. A regular
 expression rather than a model: the classes are few and must be read by a reviewer.
 """
 

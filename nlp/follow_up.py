@@ -3,8 +3,9 @@
 Elderly citizens type rather than tap: after 办结 of their case they write 还没拿到钱呢
 窗口说要等 or 满意 谢谢你们. While the case waits for its 回访, such a short reply is
 the follow-up's answer, taken as the button with the same meaning would be
-(:data:`bot.services.notification_labels.FOLLOW_UP_ANSWERS`): not solved reopens the
-case with the words as the comment, satisfied closes it.
+(``bot.services.notification_labels.FOLLOW_UP_ANSWERS``): not solved reopens the
+case with the words as the comment, satisfied closes it. Pure language judgement (moved
+from ``bot/services/follow_up_words.py``, stop 32); the follow-up service calls it.
 
 Families of wording, read in this order, so that a negation wins over the word it
 negates (没解决 over 解决, 不满意 over 满意): not solved, solved but not satisfied,
