@@ -22,7 +22,7 @@ from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT
 from bot.services.lifecycle import CaseError
-from bot.services.triage import levels_below_critical, needs_reason, reason_ok
+from bot.services.triage import levels_allowed, needs_reason, reason_ok
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
 from handlers.office_choice import classify, is_unsure
@@ -217,8 +217,8 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     elif kind == texts.W_SEV and value in texts.SEVERITY_ORDER:
         rubric = str(draft.get("rubric") or draft.get("severity") or "low")
         if needs_reason(rubric, value):
-            if rubric == "critical" and value not in levels_below_critical():
-                await query.answer(texts.LEVEL_TOO_LOW, show_alert=True)
+            if value not in levels_allowed(rubric):
+                await query.answer(texts.level_too_low(rubric), show_alert=True)
                 return W_CONFIRM
             draft["lowering"] = value
             await query.answer()

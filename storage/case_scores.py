@@ -119,8 +119,10 @@ def facts(case_ids: Collection[int] | BindParameter[Any] | None = None) -> Selec
 
     * ``first_dispatch_id`` / ``dispatched_at`` — the lowest-id ``dispatched``
       event and its time (the month the case counts in);
-    * ``returned``, ``acked``, ``resolved``, ``reopened``, ``extended`` — 1 when
-      there is such an event;
+    * ``returned`` — 1 when the unit's last 退单 came after its last dispatch (a
+      case the desk sent back to the unit after its 退单 is the unit's: trial 32 D10);
+    * ``acked``, ``resolved``, ``reopened``, ``extended`` — 1 when there is such an
+      event;
     * ``ack_missed`` — an acknowledgement not marked on time, a re-notification,
       or an escalation for ``ack_overdue``; ``resolve_missed`` — a 办结 not
       marked on time, a reminder (催办), or an escalation for ``resolve_overdue``
@@ -158,7 +160,12 @@ def facts(case_ids: Collection[int] | BindParameter[Any] | None = None) -> Selec
             e.case_id.label("case_id"),
             e.unit_id.label("unit_id"),
             func.min(e.id).filter(of(DISPATCHED)).label("first_dispatch_id"),
-            some(of(RETURNED)).label("returned"),
+            # A 退单 stands only when the case did not come back to the unit after it
+            # (the desk sent it back: the return was unfounded, the case counts; D10).
+            case(
+                (func.max(e.id).filter(of(RETURNED)) > func.max(e.id).filter(of(DISPATCHED)), 1),
+                else_=0,
+            ).label("returned"),
             some(of(ACKNOWLEDGED)).label("acked"),
             some(
                 and_(of(ACKNOWLEDGED), on_time.is_not(True)),

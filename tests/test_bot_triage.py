@@ -182,27 +182,27 @@ async def test_officer_self_harm_warning_is_critical_with_its_reasons(
         assert "severity_changed" not in await kit.events(case.id)
 
 
-async def test_lowering_a_warning_two_levels_needs_a_reason_and_is_recorded(kit: BotKit) -> None:
-    """A 特别重大 one is filed at once (trial 26 T24); 重大 to 一般 still needs a reason."""
+async def test_lowering_a_major_warning_needs_a_reason_and_is_recorded(kit: BotKit) -> None:
+    """A 特别重大 one is filed at once (trial 26 T24); 重大 to 较大 needs a reason (D12)."""
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
     assert "等级：重大" in proposal.content
-    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5)
-    asked = await kit.press(officer, proposal, "一般", "须说明理由")
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4)
+    asked = await kit.press(officer, proposal, "较大", "须说明理由")
     assert "重大" in asked.content
     again = await kit.say(officer, "已电话核实，工资已当场结清，人员已散", "预警研判")
-    assert "等级：一般" in again.content and "降级理由：已电话核实" in again.content
+    assert "等级：较大" in again.content and "降级理由：已电话核实" in again.content
     filed = await kit.press(officer, again, "确认", "预警已报送")
-    assert "一般" in filed.content
+    assert "较大" in filed.content
     await officer.wait_for_message(lambda m: "发生地点" in m.content, 10)
     await kit.answer(officer, officer.press_reply_button("跳过"), "多少人")
     await kit.answer(officer, officer.press_reply_button("跳过"), "照片")
     await kit.say(officer, "完成", "补充完毕")
 
     (case,) = await kit.cases()
-    assert case.severity == "low"
+    assert case.severity == "medium"
     async with kit.db.session() as s:
         changed = await s.scalar(
             select(CaseEvent).where(
@@ -210,7 +210,7 @@ async def test_lowering_a_warning_two_levels_needs_a_reason_and_is_recorded(kit:
             )
         )
     assert changed is not None and changed.note == "已电话核实，工资已当场结清，人员已散"
-    assert changed.data["from"] == "high" and changed.data["to"] == "low"
+    assert changed.data["from"] == "high" and changed.data["to"] == "medium"
     timeline = await kit.runtime.cases.timeline(case.id)
     assert any(e.label == "调整等级" and e.note == changed.note for e in timeline)
 

@@ -32,8 +32,8 @@ async def test_a_weak_reason_answer_has_the_keep_button(kit: BotKit) -> None:
     await kit.say(officer, "/warn", "请描述预警情况")
     proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
     assert "等级：重大" in proposal.content
-    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 5)
-    await kit.press(officer, proposal, "一般", "须说明理由")
+    await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) == 4)
+    await kit.press(officer, proposal, "较大", "须说明理由")
 
     sticker = await kit.answer(officer, officer.send_sticker(), "不降级请点")
     assert [b["text"] for b in sticker.buttons] == ["保持“重大”"]

@@ -196,11 +196,18 @@ def test_triage_kinds() -> None:
 def test_check_level() -> None:
     assert check_level("high", None, None) == ("high", None)
     assert check_level("medium", "critical", None) == ("critical", None)
-    assert check_level("high", "medium", None) == ("medium", None)
-    # Two levels down needs a reason too (trial 25 T6).
+    # Any lowering needs a reason, before filing as after (trial 27 N9, trial 32 D12).
     with pytest.raises(Exception, match="须写明具体理由"):
-        check_level("high", "low", None)
-    assert check_level("high", "low", "已电话核实工资已结清") == ("low", "已电话核实工资已结清")
+        check_level("high", "medium", None)
+    with pytest.raises(Exception, match="须写明具体理由"):
+        check_level("medium", "low", "  ")
+    assert check_level("high", "medium", "已电话核实工资已结清") == (
+        "medium",
+        "已电话核实工资已结清",
+    )
+    # A 重大 rating goes no lower than 较大 on its officer's word (trial 32 D12).
+    with pytest.raises(Exception, match="最多可下调至“较大”"):
+        check_level("high", "low", "已电话核实工资已结清")
     assert check_level("critical", "high", " 已电话核实无人受伤 ") == ("high", "已电话核实无人受伤")
     with pytest.raises(Exception, match="须写明具体理由"):
         check_level("critical", "medium", "  ")

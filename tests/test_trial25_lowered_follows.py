@@ -1,4 +1,4 @@
-"""Trial 25 T6 (service part): lowering a warning by two levels needs a reason, and
+"""Trial 25 T6 (service part): lowering a warning needs a reason (trial 32 D12), and
 the 【定级说明】 of a warning filed below the rubric's level follows the case: when it
 is returned and the desk dispatches it to another unit, the new owner gets the card
 and the note, not the lowered level alone."""
@@ -41,18 +41,19 @@ async def test_the_downgrade_note_reaches_the_unit_it_is_dispatched_to(kit: BotK
     proposal = await kit.say(officer, TEXT, "预警研判")
     assert "等级：重大" in proposal.content
     await kit.press(
-        officer, proposal, "更改等级", lambda m: m is proposal and "一般" in str(m.buttons)
+        officer, proposal, "更改等级", lambda m: m is proposal and "较大" in str(m.buttons)
     )
-    # Two levels down needs a reason, as lowering 特别重大 does.
-    await kit.press(officer, proposal, "一般", "须说明理由")
+    # Any lowering needs a reason, and 重大 goes no lower than 较大 (trial 32 D12).
+    assert "一般" not in str(proposal.buttons)
+    await kit.press(officer, proposal, "较大", "须说明理由")
     await kit.say(officer, "x", "至少5个字")
     assert await kit.cases() == []
     proposal = await kit.say(officer, "已电话核实，工资已当场结清，人员已散", "预警研判")
-    assert "等级：一般" in proposal.content
+    assert "等级：较大" in proposal.content
     await kit.press(officer, proposal, "确认", "预警已报送")
     (case,) = await kit.cases()
     number = case.number or ""
-    assert case.severity == "low"
+    assert case.severity == "medium"
 
     card = await station.wait_for_message(
         lambda m: number in m.content and "退单" in str(m.buttons), WAIT
@@ -69,5 +70,5 @@ async def test_the_downgrade_note_reaches_the_unit_it_is_dispatched_to(kit: BotK
 
     await labor.wait_for_message(lambda m: number in m.content and "签收" in str(m.buttons), WAIT)
     note = await labor.wait_for_message(lambda m: m.content.startswith("【定级说明】"), WAIT)
-    assert number in note.content and "“重大”下调为“一般”" in note.content
+    assert number in note.content and "“重大”下调为“较大”" in note.content
     assert "下调理由：已电话核实，工资已当场结清，人员已散" in note.content

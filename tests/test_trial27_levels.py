@@ -71,22 +71,22 @@ async def test_a_verification_note_naming_the_injured_is_the_reason(kit: BotKit)
     assert card.buttons  # the card keeps its live buttons
 
 
-async def test_lowering_by_two_before_filing_refuses_only_negations(kit: BotKit) -> None:
-    """N1 before filing: 重大→一般 does not accept 「没有没有没有」."""
+async def test_lowering_before_filing_refuses_only_negations(kit: BotKit) -> None:
+    """N1 before filing: 重大→较大 does not accept 「没有没有没有」 (一般 is not offered: D12)."""
     officer = await bound_officer(kit, OFFICER, ROOM)
     proposal = await proposed(kit, officer, CROWD)
     assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
-    await kit.press(officer, proposal, "一般", "须说明理由")
+    await kit.press(officer, proposal, "较大", "须说明理由")
     again = await kit.say(officer, "没有没有没有", "具体理由")
     assert "至少" in again.content
     assert await kit.cases() == []
     # A real reason is taken, whatever it names (N5: no emergency filed for 刀/伤).
     kept = await kit.say(officer, "已核实，不是持刀伤人，工资已由劳动监察协调发放", "预警研判")
-    assert "等级：一般" in kept.content
+    assert "等级：较大" in kept.content
     await kit.press(officer, kept, "确认", "预警已报送")
     (case,) = await kit.cases()
-    assert case.severity == "low"
+    assert case.severity == "medium"
 
 
 async def test_after_filing_any_lowering_asks_a_reason_and_keeps_the_missed_deadline(

@@ -1,7 +1,8 @@
 """Trial 31 #15: after 退单 with 应由区人事局办理 the desk was still offered 派至区计生局.
 
 The returning unit names where the case belongs; the desk's 【退单】 notice now offers
-that bureau first (派至区人事局) and the case's category follows it. A reason that names
+that bureau first (派至区人事局) as 分派建议; the case's category changes only when the
+desk dispatches it (trial 32 D2). A reason that names
 no bureau leaves the classifier's alternative, as before.
 """
 
@@ -43,8 +44,14 @@ async def test_the_desk_is_offered_the_bureau_the_return_names(kit: BotKit) -> N
         WAIT,
     )
     assert notice.buttons[0]["text"] == "派至区人事局"
+    # The proposal is kept apart: the case's classification changes only with the desk's
+    # 派单 (trial 32 D2), the desk's card shows it as 分派建议.
     stored = await kit.case(case.id)
-    assert stored.bureau == "personnel"
+    assert (stored.bureau, stored.suggested_bureau) == (case.bureau, "personnel")
+    card = await desk.wait_for_message(
+        lambda m: m.content.startswith("【群众诉求】") and number in m.content, WAIT
+    )
+    assert "分派建议：民生保障服务室 · 区人事局" in card.content
     answer = await kit.callback_answer(desk.press(notice, "派至区人事局"))
     assert answer.startswith("已派单至")
     assert (await kit.case(case.id)).owning_unit_id == "personnel"

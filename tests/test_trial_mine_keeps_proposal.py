@@ -57,10 +57,10 @@ async def test_mine_answers_and_the_proposal_is_still_there(kit: BotKit) -> None
 async def test_mine_while_a_lowering_reason_is_asked_asks_it_again(kit: BotKit) -> None:
     officer = await bound_officer(kit, OFFICER)
     await kit.say(officer, "/warn", "请描述预警情况")
-    # 重大 to 一般 asks a reason (a 特别重大 one is filed at once: trial 26 T24).
+    # 重大 to 较大 asks a reason (a 特别重大 one is filed at once: trial 26 T24).
     proposal = await kit.say(officer, WAGES_CROWD, "预警研判")
     levels = await kit.press(officer, proposal, "更改等级", lambda m: m is proposal)
-    await kit.press(officer, levels, "一般", "须说明理由")
+    await kit.press(officer, levels, "较大", "须说明理由")
 
     action = officer.send_text("/mine")
     await officer.wait_for_message(lambda m: "还没有报送过预警" in m.content, WAIT, since=action)
@@ -72,7 +72,7 @@ async def test_mine_while_a_lowering_reason_is_asked_asks_it_again(kit: BotKit) 
     lowered = await kit.say(officer, "社区网格员已到现场核实，只是邻里口角，没有人受伤", "预警研判")
     await kit.press(officer, lowered, "确认", "预警已报送")
     (case,) = await kit.cases()
-    assert case.original_text == WAGES_CROWD and case.severity == "low"
+    assert case.original_text == WAGES_CROWD and case.severity == "medium"
 
 
 async def test_the_menu_button_keeps_the_proposal_too(kit: BotKit) -> None:

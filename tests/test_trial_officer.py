@@ -41,18 +41,18 @@ async def test_trial_guided_warning_of_danger_shows_the_emergency_line(kit: BotK
 
 
 async def test_trial_lowering_a_level_can_be_backed_out_of(kit: BotKit) -> None:
-    """重大 to 一般 asks a reason (a 特别重大 one is filed at once: trial 26 T24)."""
+    """重大 to 较大 asks a reason (a 特别重大 one is filed at once: trial 26 T24)."""
     officer = await bound_officer(kit, OFFICER)
     proposal = await proposed(kit, officer, WAGES_CROWD)
     assert "等级：重大" in proposal.content
     await kit.press(officer, proposal, "更改等级", lambda m: m is proposal and len(m.buttons) >= 4)
-    ask = await kit.press(officer, proposal, "一般", "须说明理由")
+    ask = await kit.press(officer, proposal, "较大", "须说明理由")
     assert "保持" in str(ask.buttons)
     kept = await kit.press(officer, ask, "保持“重大”", "预警研判")
     assert "等级：重大" in kept.content and "确认" in str(kept.buttons)
     # /cancel while a reason is asked for backs out of the lowering, never out of the warning.
     await kit.press(officer, kept, "更改等级", lambda m: m is kept and len(m.buttons) >= 4)
-    await kit.press(officer, kept, "一般", "须说明理由")
+    await kit.press(officer, kept, "较大", "须说明理由")
     again = await kit.say(officer, "/cancel", "预警研判")
     assert "等级：重大" in again.content and "未报送" not in again.content
     assert "确认" in str(again.buttons)

@@ -185,13 +185,24 @@ def cmd_lexicon_learn(args: argparse.Namespace) -> int:
         note=today.isoformat(),
         guard=[Correction(c.text, "", "", c.room, c.bureau) for cs in hand.values() for c in cs],
     )
+    # A correction is a case that ended elsewhere than the classifier said, as on the
+    # routing page (``learning.sort_out``): a desk 派单 that agreed with it (a 退单 then
+    # 派至 back to the proposed bureau) is read for the figures below but corrects
+    # nothing (trial 32 D9).
+    corrected = [r for r in rows if not r.correction().agrees]
     by_kind: dict[str, int] = {}
-    for r in rows:
+    for r in corrected:
         by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
     kinds = ", ".join(f"{KINDS.get(k, k)} {n}" for k, n in sorted(by_kind.items()))
-    print(f"corrections: {len(rows)} case(s){' since ' + args.since if args.since else ''}")
+    since_text = " since " + args.since if args.since else ""
+    print(f"corrections: {len(corrected)} case(s){since_text}")
     if kinds:
         print(f"  by kind: {kinds}")
+    if len(rows) > len(corrected):
+        print(
+            f"  dispatches that agreed with the classifier (not corrections): "
+            f"{len(rows) - len(corrected)}"
+        )
     names = {b: v.name for b, v in district.bureaus.items()}
     for (said, was), n in sorted(proposal.confusions.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {names.get(said, said)} -> {names.get(was, was)}: {n}")

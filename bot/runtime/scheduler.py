@@ -33,7 +33,10 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   ``escalated``, reason ``ack_overdue``). Above level 0 nobody is re-pinged:
   the level's timer escalates again. Each level gets the acknowledgement
   period, its 签收时限 capped at the 办结时限 (see ``escalate_tx``). At the top
-  of the chain escalation stops.
+  of the chain a missed 签收 re-notifies every responsible unit (the owner and
+  each supervising level) every ``escalation.remind_interval`` (a day) until
+  somebody signs (trial 32 D15;
+  ``CaseService.ack_overdue_tx``).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,
   once the case is acknowledged, escalation one level up (reason
@@ -187,17 +190,8 @@ class Scheduler:
             ):
                 return
             round_ = int(payload.get("round", 0))
-            policy = self.district.escalation
-            # Re-notify only at the first level; above it escalation is the reminder.
-            if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
-                await self.service.renotify_tx(s, case, now, round_ + 1)
-                await self.service.schedule_ack_tx(
-                    s, case, now, now + policy.renotify_interval, round_ + 1
-                )
-            else:
-                await self.service.escalate_tx(
-                    s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
-                )
+            # 催签收, then one level up; at the top 催签收 on (the service's rule).
+            await self.service.ack_overdue_tx(s, case, now, round_)
         elif timer.kind == TimerKind.RESOLVE_DUE:
             if status not in AWAITING_RESOLUTION or payload.get("unit_id") != case.owning_unit_id:
                 return

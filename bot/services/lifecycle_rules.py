@@ -143,7 +143,14 @@ A = Action
 #: status -> action -> new status. Anything not listed is illegal.
 TRANSITIONS: dict[CaseStatus, dict[Action, CaseStatus]] = {
     S.REGISTERED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED, A.WITHDRAW: S.WITHDRAWN},
-    S.DISPATCHED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.RETURN: S.RETURNED, A.WITHDRAW: S.WITHDRAWN},
+    # 派单 from DISPATCHED / REOPENED is the 改派 of a case escalated for a missed 签收
+    # (trial 32 D14; who may: ``CasePermissions.may_redispatch``).
+    S.DISPATCHED: {
+        A.ACKNOWLEDGE: S.ACKNOWLEDGED,
+        A.RETURN: S.RETURNED,
+        A.WITHDRAW: S.WITHDRAWN,
+        A.DISPATCH: S.DISPATCHED,
+    },
     S.ACKNOWLEDGED: {
         A.START: S.IN_PROGRESS,
         A.RESOLVE: S.RESOLVED,
@@ -154,7 +161,7 @@ TRANSITIONS: dict[CaseStatus, dict[Action, CaseStatus]] = {
     S.RETURNED: {A.DISPATCH: S.DISPATCHED, A.REJECT: S.REJECTED, A.WITHDRAW: S.WITHDRAWN},
     S.RESOLVED: {A.FOLLOW_UP: S.FOLLOWED_UP, A.CLOSE: S.CLOSED},
     S.FOLLOWED_UP: {A.CLOSE: S.CLOSED, A.REOPEN: S.REOPENED},
-    S.REOPENED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.WITHDRAW: S.WITHDRAWN},
+    S.REOPENED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.WITHDRAW: S.WITHDRAWN, A.DISPATCH: S.DISPATCHED},
     S.CLOSED: {},
     S.REJECTED: {},
     S.WITHDRAWN: {},

@@ -95,7 +95,11 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.room_name:
         category = view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
         lines.append(f"分类：{category}")
-    if view.suggested_name and view.suggested_name != (
+    if view.status == "returned":
+        if view.suggested_name:
+            # After a 退单 the desk's proposal, not (yet) the case's classification (D2).
+            lines.append(f"分派建议：{view.suggested_name}")
+    elif view.suggested_name and view.suggested_name != (
         view.room_name + (f" · {view.bureau_name}" if view.bureau_name else "")
     ):
         # The same words twice say nothing (after a re-dispatch: trial 29 P12).
@@ -106,10 +110,13 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     # After an escalation the 签收/派单时限 is the new level's round (督办…), not the missed
     # first one the 【催签收】 messages named: labelled so, one deadline per round (trial 26 T11).
     round_ = "督办" if view.escalation_level else ""
+    # A passed one is said to be passed, not shown as if still running (trial 32 D15).
     if view.status in ("registered", "returned"):
-        lines.append(f"{round_}派单时限：{fmt_time(view.ack_due_at, tz)}")
+        passed = "（已过，仍未派单）" if view.ack_passed else ""
+        lines.append(f"{round_}派单时限：{fmt_time(view.ack_due_at, tz)}{passed}")
     elif view.status in ("dispatched", "reopened"):
-        lines.append(f"{round_}签收时限：{fmt_time(view.ack_due_at, tz)}")
+        passed = "（已过，仍未签收）" if view.ack_passed else ""
+        lines.append(f"{round_}签收时限：{fmt_time(view.ack_due_at, tz)}{passed}")
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)

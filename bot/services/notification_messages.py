@@ -63,7 +63,8 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
 
 #: Heads of notices that only inform (trial 27 N2): sent without case buttons, which
 #: would go stale once the card moves on — the card itself carries the live ones.
-INFORMATION_HEADS = ("【定级说明】", "【等级调整】")
+#: 【维持派单】 and 【改派】 (trial 32 D2, D14) come with the card, which has the live buttons.
+INFORMATION_HEADS = ("【定级说明】", "【等级调整】", "【维持派单】", "【改派】")
 
 
 def is_information(text: str) -> bool:
@@ -346,6 +347,13 @@ def staff_renotify(view: CaseView, round_: int, tz: ZoneInfo = DISTRICT_TZ) -> s
             f"【催派单】{view.number} 派单时限已过（{fmt_time(view.ack_due_at, tz)}），"
             f"请立即派至承办单位。（第{round_}次提醒）\n内容：{view.text}"
         )
+    if view.escalation_level:
+        # Only at the top of the chain, where nothing is above (trial 32 D15).
+        return (
+            f"【催签收】{view.number} 督办签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
+            f"已上报{view.escalated_to_unit_name}（第{view.escalation_level}级督办），"
+            f"承办单位仍未签收，请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"
+        )
     return (
         f"【催签收】{view.number} 签收时限已过（{fmt_time(view.ack_due_at, tz)}），"
         f"请立即签收处理。（第{round_}次提醒）\n内容：{view.text}"
@@ -386,10 +394,32 @@ def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
+def desk_kept(view: CaseView, reason: str) -> str:
+    """To a unit the desk sent a case back to after its 退单 (trial 32 D2)."""
+    return (
+        f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，"
+        "请在案件卡片上签收办理。"
+        f"\n原退单理由：{reason}"
+    )
+
+
+def staff_redispatched(view: CaseView, left: str, by: str) -> str:
+    """To the unit a case left and its supervising levels: 改派 (trial 32 D14)."""
+    return (
+        f"【改派】{view.number} 超时未签收，已由{by}改派至{view.owning_unit_name}承办。"
+        f"{left}无需再办理此件。"
+    )
+
+
 def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str | None) -> str:
     """To the owning unit: the reporter's follow-up answer reopens the case."""
     verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)
     text = f"【重办】{view.number} 回访结果：{verdict}，请重新办理。"
+    if view.reopen_count >= 2:
+        text += f"（群众第{view.reopen_count}次反映未解决或不满意）"
+    if view.escalated_to_unit_name:
+        # Still supervised: the level it was at stays (trial 32 D19).
+        text += f"\n督办：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）继续督办"
     if comment:
         text += f"\n群众意见：{comment}"
     return text

@@ -47,6 +47,7 @@ from bot.services.notification_labels import (
     subject,
 )
 from bot.services.notification_messages import (
+    desk_kept,
     desk_returned,
     details_added,
     emergency_details_added,
@@ -67,6 +68,7 @@ from bot.services.notification_messages import (
     reporter_resolved_care,
     reporter_returned,
     staff_escalated,
+    staff_redispatched,
     staff_reminder,
     staff_renotify,
     staff_reopened,
@@ -100,6 +102,7 @@ __all__ = [
     "button",
     "card_markup",
     "card_text",
+    "desk_kept",
     "desk_returned",
     "details_added",
     "disclosure_summary",
@@ -131,6 +134,7 @@ __all__ = [
     "self_harm_summary",
     "short_room_name",
     "staff_escalated",
+    "staff_redispatched",
     "staff_reminder",
     "staff_renotify",
     "staff_reopened",
@@ -185,9 +189,22 @@ def card_markup(
         if a in actions
     ]
     rows: list[list[dict[str, str]]] = []
-    if CaseAction.DISPATCH in actions and view.bureau_name and view.bureau != "unknown":
+    if (
+        CaseAction.DISPATCH in actions
+        and view.desk_bureau
+        and view.status in ("registered", "returned")  # a 改派 picks another (D14)
+    ):
         rows.append(
-            [button(codec, f"派至{view.bureau_name}", CaseAction.DISPATCH, cid, ver, view.bureau)]
+            [
+                button(
+                    codec,
+                    f"派至{view.desk_bureau_name}",
+                    CaseAction.DISPATCH,
+                    cid,
+                    ver,
+                    view.desk_bureau,
+                )
+            ]
         )
     if CaseAction.CHOOSE_ROOM in actions and district is not None:
         rows.append(

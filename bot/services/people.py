@@ -302,7 +302,9 @@ class PeopleService:
             if person is None or (
                 not self.cases.decides_extensions(person)
                 if deciding
-                else not self.cases.may_act(person, case)
+                else not (
+                    self.cases.may_act(person, case) or self.cases.may_redispatch(person, case)
+                )
             ):
                 if deciding:
                     raise CaseError("forbidden", "只有督查督办中心可以审批延期申请。")

@@ -12,8 +12,10 @@ deadline passes.) Figures are computed *as of* a moment — the service's clock.
 in M):
 
 * ``dispatched`` — cases.
-* ``returned`` — of those, cases U returned (退单). Returned cases do not count
-  against U: they are left out of every rate below except the return rate.
+* ``returned`` — of those, cases U returned (退单) and that did not come back to U
+  (U's last 退单 after its last dispatch: a case the desk sends back counts for U,
+  trial 32 D10). Returned cases do not count against U: they are left out of every
+  rate below except the return rate.
 * ``counted`` = dispatched − returned.
 * **An acknowledgement is late** when U acknowledged after the deadline, or the
   deadline passed while the case waited (the timers re-notified U or escalated

@@ -142,7 +142,16 @@ async def unit_scores_from_events(
     # there is none. A missing on_time counts as late.
     per_case_columns = (
         count(of(EventType.DISPATCHED), e.id < d.id).label("earlier"),
-        count(of(EventType.RETURNED)).label("returned"),
+        # 1 when the unit's last 退单 came after its last dispatch: a case the desk
+        # sent back to the unit after its 退单 counts for it (trial 32 D10).
+        case(
+            (
+                func.max(e.id).filter(of(EventType.RETURNED))
+                > func.max(e.id).filter(of(EventType.DISPATCHED)),
+                1,
+            ),
+            else_=0,
+        ).label("returned"),
         count(of(EventType.ACKNOWLEDGED)).label("acks"),
         count(of(EventType.ACKNOWLEDGED), on_time.is_not(True)).label("late_acks"),
         count(

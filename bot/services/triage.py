@@ -341,20 +341,31 @@ def triage(text: str) -> Triage:
 def needs_reason(rubric_level: str, chosen: str) -> bool:
     """Whether choosing ``chosen`` instead of the rubric's level needs a reason.
 
-    Lowering a critical level does, and lowering any level by two or more
-    (重大 to 一般: trial 25 T6); raising never does.
+    Any lowering does, as after filing (trial 27 N9; trial 32 D12: the rule before
+    filing is the one after it); raising never does.
     """
-    rubric, level = LEVEL_RANK.get(rubric_level, 0), LEVEL_RANK.get(chosen, 0)
-    if rubric_level == "critical":
-        return level < rubric
-    return rubric - level >= 2
+    return LEVEL_RANK.get(chosen, 0) < LEVEL_RANK.get(rubric_level, 0)
+
+
+def lowest_level(rubric_level: str) -> str:
+    """The lowest level an officer may file a warning the rubric rates ``rubric_level`` at.
+
+    A 重大 or 特别重大 rating goes no lower than :data:`CRITICAL_FLOOR` (较大) on its
+    officer's word, before filing as after it (trial 31 #16, trial 32 D12).
+    """
+    return CRITICAL_FLOOR if rubric_level in ("high", "critical") else "low"
+
+
+def levels_allowed(rubric_level: str) -> list[str]:
+    """The levels an officer may choose for a warning rated ``rubric_level``, highest first."""
+    floor = LEVEL_RANK[lowest_level(rubric_level)]
+    ranked = sorted(LEVEL_RANK, key=LEVEL_RANK.__getitem__, reverse=True)
+    return [lvl for lvl in ranked if LEVEL_RANK[lvl] >= floor]
 
 
 def levels_below_critical() -> list[str]:
     """The levels a critical warning may be lowered to, highest first."""
-    floor = LEVEL_RANK[CRITICAL_FLOOR]
-    ranked = sorted(LEVEL_RANK, key=LEVEL_RANK.__getitem__, reverse=True)
-    return [lvl for lvl in ranked if floor <= LEVEL_RANK[lvl] < LEVEL_RANK["critical"]]
+    return [lvl for lvl in levels_allowed("critical") if lvl != "critical"]
 
 
 def reason_ok(reason: str | None) -> bool:
@@ -376,18 +387,19 @@ def check_level(
         ``(level, reason)``; the reason is ``None`` when the level was not lowered.
 
     Raises:
-        CaseError: ``reason_required`` when a critical level (or any level by two) is
-            lowered without a real reason (:func:`reason_ok`); ``too_low`` when a critical
-            level goes below :data:`CRITICAL_FLOOR`.
+        CaseError: ``reason_required`` when a level is lowered without a real reason
+            (:func:`reason_ok`); ``too_low`` when a 重大 or 特别重大 level goes below
+            :data:`CRITICAL_FLOOR` (:func:`lowest_level`).
     """
     level = chosen or rubric_level
     lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
     cleaned = (reason or "").strip()[:MAX_REASON] or None
     if needs_reason(rubric_level, level):
-        if rubric_level == "critical" and LEVEL_RANK.get(level, 0) < LEVEL_RANK[CRITICAL_FLOOR]:
+        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[lowest_level(rubric_level)]:
+            label = "特别重大" if rubric_level == "critical" else "重大"
             raise CaseError(
                 "too_low",
-                "按定级规则此预警为“特别重大”，最多可下调至“较大”，不能直接下调为“一般”。",
+                f"按定级规则此预警为“{label}”，最多可下调至“较大”，不能直接下调为“一般”。",
             )
         if not reason_ok(cleaned):
             raise CaseError("reason_required", REASON_HELP)

@@ -13,7 +13,7 @@ from telegram import (
 from bot.services import notifications as nt
 from bot.services.cases import CaseView
 from bot.services.people import mask_phone
-from bot.services.triage import levels_below_critical
+from bot.services.triage import levels_allowed
 from config.district import District
 from handlers.texts.common import (
     SEND_LOCATION_LABEL,
@@ -208,13 +208,9 @@ def warning_markup() -> InlineKeyboardMarkup:
 def severity_markup(rubric: str | None = None) -> InlineKeyboardMarkup:
     """The severities the officer may choose, and a way back to the proposal.
 
-    A critical rating may be lowered no further than 较大 (``CRITICAL_FLOOR``).
+    A 重大 or 特别重大 rating may be lowered no further than 较大 (``lowest_level``).
     """
-    allowed = [
-        s
-        for s in SEVERITY_ORDER
-        if rubric != "critical" or s == "critical" or s in levels_below_critical()
-    ]
+    allowed = [s for s in SEVERITY_ORDER if s in levels_allowed(rubric or "low")]
     rows = [[(nt.SEVERITY_LABELS[s], f"{W_SEV}:{s}")] for s in allowed]
     return _inline([*rows, [(BACK_LABEL, W_BACK)]])
 

@@ -17,7 +17,6 @@ from handlers.texts.common import _inline
 
 __all__ = [
     "EMPTY_REASON",
-    "LEVEL_TOO_LOW",
     "VAGUE_QUESTION",
     "WHICH_NEEDS_PROBLEM",
     "WHICH_PROMPT",
@@ -25,6 +24,7 @@ __all__ = [
     "W_KEEP",
     "keep_level_markup",
     "level_kept",
+    "level_too_low",
     "lower_reason_prompt",
     "lowered_line",
     "officer_emergency_line",
@@ -117,8 +117,10 @@ def lowered_line(reason: str) -> str:
 
 EMPTY_REASON = "请用文字说明降级理由；不降级请点「保持」或发送 /cancel。"
 
-#: A 一般 pressed on a critical proposal (the picker no longer offers it).
-LEVEL_TOO_LOW = "按定级规则此预警为“特别重大”，最多可下调至“较大”。"
+
+def level_too_low(rubric: str) -> str:
+    """A level below 较大 pressed on a 重大 / 特别重大 proposal (no longer offered)."""
+    return f"按定级规则此预警为“{nt.SEVERITY_LABELS.get(rubric, rubric)}”，最多可下调至“较大”。"
 
 
 def weak_reason() -> str:

@@ -15,6 +15,7 @@ from bot.services.cases.model import (
 )
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
+    AT_DESK,
     AWAITING_ACK,
     ESCALATABLE,
     CaseError,
@@ -123,6 +124,16 @@ class CaseEscalation(CaseTx):
                 case.ack_due_at = check_at = resolve_due
             await store.cancel_timers(s, case.id, [TimerKind.ACK_DUE], now=now)
             await self._schedule_ack(s, case, now, 0, check_at)
+        new_cards = [target]
+        if (
+            reason == "ack_overdue"
+            and case.escalation_level == 1
+            and status not in AT_DESK
+            and case.owning_unit_id != self.district.dispatcher
+        ):
+            # A unit that never signed may hold a misrouted case: the desk gets the card
+            # with 改派 (trial 32 D14), as 群工办 does once it supervises.
+            new_cards.append(self.district.dispatcher)
         await self.publish_tx(
             s,
             case,
@@ -134,7 +145,8 @@ class CaseEscalation(CaseTx):
             # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
             # a critical warning) gets the card with its buttons as a new message, which
             # notifies; the copy stays as it was, for reading.
-            new_card_units=[target],
+            new_card_units=new_cards,
+            also_card_units=new_cards[1:],
         )
         return True
 
@@ -248,6 +260,29 @@ class CaseEscalation(CaseTx):
                 f"每件{hours:g}小时内只能催办一次，"
                 f"{fmt_time(last + interval, self.tz)}后可再次催办。",
             )
+
+    async def ack_overdue_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
+        """The current level's 签收/派单时限 passed with nobody acknowledging (the ack timer).
+
+        At the first level the owner is re-notified ``renotify_count`` times, then the
+        case goes one level up. At the top of the chain (nothing above) the missed
+        签收 keeps producing a 催签收 to every responsible unit — the owner and each
+        supervising level, whose digests list it — every ``remind_interval`` (a
+        day, as 催办) until somebody signs (trial 32 D15: it went silent at the top).
+        """
+        policy = self.district.escalation
+        if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
+            await self.renotify_tx(s, case, now, round_ + 1)
+            await self._schedule_ack(s, case, now, round_ + 1, now + policy.renotify_interval)
+            return
+        if await self.escalate_tx(
+            s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
+        ):
+            return
+        # Once a day, as 催办 (trial item 11: a critical case's hourly round would flood
+        # the chiefs who were all told at once already).
+        await self.renotify_tx(s, case, now, round_ + 1)
+        await self._schedule_ack(s, case, now, round_ + 1, now + policy.remind_interval)
 
     async def renotify_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
         """催签收: ping every responsible unit again (the case itself does not change)."""

@@ -179,7 +179,11 @@ class CaseFollowUp(CaseEscalation):
         # severity at filing), judged by its own deadlines: the old ones, and a miss of
         # them, stay in the events (which the scores read), not on the card as 已超期.
         # A 延期申请 left from the earlier round lapses.
+        level, above = case.escalation_level, case.escalated_to_unit_id
         due = self._restart_deadlines(case, now)
+        # The supervision reached stays (trial 32 D19): a unit that says 办结 does not
+        # end its 督办, and no escalation ever lowers the level a case is at.
+        case.escalation_level, case.escalated_to_unit_id = level, above
         case.reopen_count = (case.reopen_count or 0) + 1
         case.deadline_missed = False
         case.extension_due_at = None
@@ -202,7 +206,8 @@ class CaseFollowUp(CaseEscalation):
         )
         await self._schedule_ack(s, case, now)
         await self._schedule_resolve(s, case, now)
-        units = [case.owning_unit_id]
+        # The owner and every level supervising it (群工办 hears of a reopen it watches).
+        units = self.responsible_units(case)
         if case.severity == "critical":
             # Everyone the critical alert reached hears that it is not over (trial 25 T13).
             for holder in await store.card_holders(s, case.id):
@@ -215,9 +220,11 @@ class CaseFollowUp(CaseEscalation):
             pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment))],
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
-        if case.reopen_count >= REOPENS_BEFORE_SUPERVISION:
+        if case.reopen_count >= REOPENS_BEFORE_SUPERVISION and case.escalation_level == 0:
             # 办结 → 未解决 → 重办 again: the station alone has not solved it twice; the
-            # supervision centre (督查督办中心) watches the new round (督办).
+            # supervision centre (督查督办中心) watches the new round (督办). A case
+            # already supervised stays where it is (the 【重办】 above told its levels):
+            # an escalation never lowers the level (trial 32 D19).
             await self.escalate_tx(
                 s,
                 case,

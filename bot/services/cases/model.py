@@ -264,6 +264,12 @@ class CaseView:
     overdue_label: str = ""
     #: On /pending: the first 签收/派单时限 missed before an escalation gave a new one.
     missed_ack_due_at: datetime | None = None
+    #: The 签收/派单时限 in force has passed and nobody acted (shown as passed: D15).
+    ack_passed: bool = False
+    #: The bureau the desk is offered (派至…): the case's own, or after a 退单 the one
+    #: proposed apart from its classification (trial 32 D2); "" for none.
+    desk_bureau: str = ""
+    desk_bureau_name: str = ""
 
     @property
     def photo_count(self) -> int:

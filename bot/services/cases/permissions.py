@@ -69,6 +69,27 @@ class CasePermissions:
         (README; trial 29 #9: the centre and the office got the desk's 派至 buttons)."""
         return CaseStatus(case.status) in AT_DESK and self._is_dispatcher(person)
 
+    def may_redispatch(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may 改派 ``case`` to another unit (trial 32 D14): the desk
+        (its chiefs and staff) and the district office (群工办), or an admin, once the
+        case was escalated while nobody signed it — a silent unit must not be the only
+        one who can move a misrouted case (by 退单). The district office once the
+        case reached it (its earlier copies stay for reading)."""
+        return (
+            CaseStatus(case.status) in (CaseStatus.DISPATCHED, CaseStatus.REOPENED)
+            and case.acknowledged_at is None
+            and case.escalation_level > 0
+            and (
+                self._is_dispatcher(person)
+                or (
+                    self.is_district_office(person)
+                    and (
+                        person.role == Role.ADMIN or person.unit_id in self.responsible_units(case)
+                    )
+                )
+            )
+        )
+
     def may_act(self, person: Person, case: Case) -> bool:
         """Whether ``person`` may acknowledge, handle, resolve, return or escalate ``case``.
 
@@ -224,6 +245,8 @@ class CasePermissions:
         the warning's card (trial 27 N10).
         """
         acts = self._handling_actions(person, case)
+        if self.may_redispatch(person, case):
+            acts[:0] = [CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM]
         if self.may_change_level(person, case):
             acts.append(CaseAction.LEVEL)
         return acts

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.model import (
@@ -16,35 +19,45 @@ from bot.services.cases.model import (
     critical_return_ok,
 )
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import Action, CaseError, apply, is_meaningful
+from bot.services.lifecycle import (
+    AT_DESK,
+    Action,
+    CaseError,
+    apply,
+    check_version,
+    is_meaningful,
+    status_label,
+)
 from bot.services.notification_messages import district_critical_returned
-from bot.services.routing import UNKNOWN
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
-from storage.enums import Channel
-from storage.models import Case
+from storage.enums import CaseStatus, Channel
+from storage.models import Case, CaseEvent
+
+REDISPATCH_RULE = "分派台或区群工办可改派已上报督办、尚未签收的案件。"
 
 
 class CaseReturns(CaseTx):
     """退单 by a station and the dispatcher desk's dispatch by hand."""
 
-    def _suggest_another_bureau(self, case: Case, returned_by: str) -> None:
+    def _another_bureau(self, case: Case, returned_by: str) -> str | None:
         """After a 退单, the desk's proposal must not be the bureau that returned the case.
 
-        The case's bureau becomes the classifier's best alternative in another
-        bureau (its room with it) if the classifier is confident enough of it
-        (``district.min_routing_confidence``), otherwise unknown: the desk then
-        chooses a room and a bureau by hand.
+        The classifier's best alternative in another bureau if it is confident
+        enough of it (``district.min_routing_confidence``), otherwise None: the desk
+        then chooses a room and a bureau by hand. The case's own bureau when the
+        unit that returned it is not that bureau's station.
         """
         rejected = case.bureau
         station = self.district.bureaus.get(rejected)
-        if station is None or station.station_id != returned_by:
-            return
-        case.bureau = UNKNOWN
+        if station is None:
+            return None
+        if station.station_id != returned_by:
+            return rejected
         try:
             alternatives = getattr(self.classifier(case.original_text), "alternatives", ()) or ()
         except Exception:  # an unclassifiable text: the desk chooses by hand
-            return
+            return None
         for item in alternatives:
             pair = _alternative_pair(item)
             if pair is None:
@@ -58,11 +71,10 @@ class CaseReturns(CaseTx):
             if not isinstance(confidence, int | float):
                 continue
             if confidence < self.district.min_routing_confidence:
-                return  # the rest are guesses: better no proposal than a wrong one
+                return None  # the rest are guesses: better no proposal than a wrong one
             if bureau != rejected and bureau in self.district.bureaus:
-                case.bureau = bureau
-                case.room = self.district.bureaus[bureau].room_id
-                return
+                return bureau
+        return None
 
     def _named_bureau(self, reason: str, returned_by: str) -> str | None:
         """The bureau a 退单 reason names as where the case belongs (应由区人事局办理), if any:
@@ -128,16 +140,18 @@ class CaseReturns(CaseTx):
                 expected_version=expected_version,
             )
             case.owning_unit_id = self.district.dispatcher
-            named = self._named_bureau(reason_, from_unit)
-            if named is not None:
-                # 应由区人事局办理: the desk is offered the bureau the reason names (trial 31 #15).
-                case.bureau, case.room = named, self.district.bureaus[named].room_id
-            else:
-                self._suggest_another_bureau(case, from_unit)
-            if critical and case.bureau == UNKNOWN:
-                # Danger now needs a responder within the desk's hour: its card offers
-                # 派至 the bureau that answers for the danger in one tap (trial 31 #8).
-                case.bureau = self._danger_responder(case) or UNKNOWN
+            # The desk's proposal, kept apart from the case's classification, which only
+            # the desk's 派单 changes (trial 32 D2/D9: the returner's words are not a
+            # classification): 应由区人事局办理 offers the bureau the reason names (trial
+            # 31 #15), else the classifier's alternative; danger now the bureau that
+            # answers for it, in one tap (trial 31 #8).
+            proposal = self._named_bureau(reason_, from_unit) or self._another_bureau(
+                case, from_unit
+            )
+            if critical and proposal is None:
+                proposal = self._danger_responder(case)
+            case.suggested_bureau = proposal
+            case.suggested_room = self.district.bureaus[proposal].room_id if proposal else None
             case.escalation_level = 0
             case.escalated_to_unit_id = None
             case.acknowledged_at = None
@@ -183,8 +197,20 @@ class CaseReturns(CaseTx):
             owner = line_owner_bureau(found)
         if owner is None or owner not in self.district.bureaus:
             return None
-        case.room = self.district.bureaus[owner].room_id
         return owner
+
+    async def _kept_after_return(self, s: AsyncSession, case: Case, unit_id: str) -> str | None:
+        """The 退单 reason of ``unit_id`` when the desk sends ``case`` back to the unit that
+        has just returned it, else None."""
+        row = (
+            await s.execute(
+                select(CaseEvent.unit_id, CaseEvent.note)
+                .where(CaseEvent.case_id == case.id, CaseEvent.type == "returned")
+                .order_by(CaseEvent.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return (row.note or "") if row is not None and row.unit_id == unit_id else None
 
     def _district_watch(self) -> list[str]:
         """The units that watch a danger-now case returned to the desk: the supervision
@@ -202,8 +228,13 @@ class CaseReturns(CaseTx):
     ) -> CaseView:
         """派单 by hand from the dispatcher desk to a bureau (or any other unit).
 
+        Also the 改派 of a case escalated while its unit never signed it, by the
+        desk or the district office (``may_redispatch``; trial 32 D14): the new
+        unit gets the card with fresh deadlines, the supervision reached stays,
+        and the unit it leaves (and every supervising level) reads 【改派】.
+
         Args:
-            case_id: a case at the desk (registered or returned).
+            case_id: a case at the desk (registered or returned), or one to 改派.
             actor_id: a dispatcher-desk chief/staff member or an admin.
             target: a bureau id (its department station gets the case, and the
                 case's room/bureau are set) or a unit id.
@@ -222,9 +253,22 @@ class CaseReturns(CaseTx):
             now = self.clock.now()
             actor = await self._person(s, actor_id)
             case = await self._lock(s, case_id)
-            if not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
+            previous = case.owning_unit_id
+            redispatch = self.may_redispatch(actor, case)
+            if redispatch:
+                check_version(case, expected_version)
+                if unit_id == previous:
+                    raise CaseError("bad_input", "该案件已在此单位承办，请选择其他承办单位。")
+            elif not self._is_dispatcher(actor) and not self.may_dispatch(actor, case):
                 raise CaseError("forbidden", "只有分派台工作人员可以派单。")
+            elif CaseStatus(case.status) not in AT_DESK:
+                # Out of the desk: only the 改派 of an escalated, unsigned case (D14).
+                raise CaseError(
+                    "illegal_transition",
+                    f"案件当前状态为“{status_label(case.status)}”，不能派单。{REDISPATCH_RULE}",
+                )
             returned = corrections.was_returned(case)
+            kept = await self._kept_after_return(s, case, unit_id) if returned else None
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             # The desk has decided where it belongs: the reporter's choice is history.
@@ -236,14 +280,24 @@ class CaseReturns(CaseTx):
                 now,
                 actor_id=actor.id,
                 channel=channel,
-                how="hand",
+                how="redispatch" if redispatch else "hand",
                 expected_version=expected_version,
+                keep_escalation=redispatch,
             )
-            await corrections.record_dispatch_tx(
-                s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
-            )
-            lowered = await self._lowered(s, case)
             pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
+            if redispatch:
+                by, left = self.unit_name(actor.unit_id), self.unit_name(previous)
+                told = [previous, *(u for u in self.responsible_units(case) if u != unit_id)]
+                pings.append((told, lambda v: nt.staff_redispatched(v, left, by)))
+            else:
+                await corrections.record_dispatch_tx(
+                    s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
+                )
+            if kept is not None:
+                # Sent back to the unit that returned it: it reads that the desk kept it
+                # there, with its own reason, beside the card (trial 32 D2).
+                pings.append(([unit_id], lambda v: nt.desk_kept(v, kept)))
+            lowered = await self._lowered(s, case)
             if lowered is not None:
                 # The new owner must know the rules rated it higher, as the first did.
                 rubric, why, reason = lowered

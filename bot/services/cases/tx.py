@@ -178,9 +178,14 @@ class CaseTx(CasePublish):
         channel: str,
         how: str,
         expected_version: int | None = None,
+        keep_escalation: bool = False,
     ) -> CaseEvent:
         case.owning_unit_id = unit_id
+        level, above = case.escalation_level, case.escalated_to_unit_id
         due = self._restart_deadlines(case, now)
+        if keep_escalation:
+            # A 改派 by the desk or 群工办: the supervision reached stays (trial 32 D14).
+            case.escalation_level, case.escalated_to_unit_id = level, above
         # The unit is judged by its own deadlines: a miss before (the desk's 派单时限)
         # stays in the events, not on the new unit's card as 已超期 (as on a reopen).
         case.deadline_missed = False

@@ -158,12 +158,26 @@ class CaseViews(CasePermissions):
             resolution_note=case.resolution_note,
             overdue=is_overdue(case, now),
             overdue_label=overdue_label(case, now),
+            ack_passed=CaseStatus(case.status) in AWAITING_ACK
+            and case.ack_due_at is not None
+            and case.ack_due_at < now,
             version=case.version,
             masked=masked,
             suggested_name=self._suggested_name(case),
+            desk_bureau=(desk := self._desk_proposal(case))[0],
+            desk_bureau_name=desk[1],
             reopen_count=case.reopen_count or 0,
             summary_only=summary,
         )
+
+    def _desk_proposal(self, case: Case) -> tuple[str, str]:
+        """``desk_bureau`` and its name: after a 退单 the proposal kept apart from the
+        classification (``suggested_bureau``), else the case's bureau."""
+        if case.status == CaseStatus.RETURNED.value:
+            bureau = self.district.bureaus.get(case.suggested_bureau or "")
+        else:
+            bureau = self.district.bureaus.get(case.bureau)
+        return (bureau.id, bureau.name) if bureau is not None else ("", "")
 
     def _suggested_name(self, case: Case) -> str:
         """The classifier's room and bureau the reporter overrode (``""`` if none)."""

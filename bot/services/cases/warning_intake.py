@@ -94,14 +94,17 @@ class CaseWarningIntake(CaseFiling):
         once, critical ones also ``district.leadership``; a street or residential
         area of the district named in the text is the 属地 and is told
         (:func:`bot.services.routing.named_territory`). The rubric's level is
-        filed unless the officer chose another: raising is free, lowering a
-        critical level needs ``draft.severity_reason``; any other level than
-        the rubric's is recorded as a ``severity_changed`` event.
+        filed unless the officer chose another: raising is free, any lowering
+        needs ``draft.severity_reason`` and a 重大 or 特别重大 rating goes no lower
+        than 较大 (:func:`bot.services.triage.check_level`, the rule after filing
+        too); a lowered rating still reaches whom the rubric's level reaches, with
+        the 【定级说明】; any other level than the rubric's is recorded as a
+        ``severity_changed`` event with the reason as its note.
 
         Raises:
             CaseError: ``forbidden`` (not an officer/staff/chief bound to a
-                unit), ``bad_input``, ``reason_required`` (a critical level
-                lowered without a reason).
+                unit), ``bad_input``, ``reason_required`` (a level lowered
+                without a reason), ``too_low`` (重大 / 特别重大 below 较大).
         """
         key = intake_keys.next_key()
         return await self._once(
@@ -155,6 +158,16 @@ class CaseWarningIntake(CaseFiling):
                             *self._danger_units(text, route.bureau),
                         )
                     )
+                    if u != route.owning_unit_id
+                )
+                route = replace(route, also_notify=also_notify)
+            elif rubric == "high" and severity != rubric:
+                # A 重大 rating lowered by its reporter still reaches the district centres
+                # at once with the 【定级说明】, as after filing (trial 32 D12).
+                centres = warning_recipients(self.district, rubric)
+                also_notify = tuple(
+                    u
+                    for u in dict.fromkeys((*route.also_notify, *centres))
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
