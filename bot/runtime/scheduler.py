@@ -33,7 +33,9 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   ``escalated``, reason ``ack_overdue``). Above level 0 nobody is re-pinged:
   the level's timer escalates again. Each level gets the acknowledgement
   period, its 签收时限 capped at the 办结时限 (see ``escalate_tx``). At the top
-  of the chain escalation stops.
+  of the chain escalation stops; a danger-now case still at the dispatcher desk then
+  gets a 【催派单】 to the desk and the units above it every acknowledgement period
+  until it is dispatched (``remind_undispatched_danger_tx``, trial 32 D20).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,
   once the case is acknowledged, escalation one level up (reason
@@ -194,10 +196,11 @@ class Scheduler:
                 await self.service.schedule_ack_tx(
                     s, case, now, now + policy.renotify_interval, round_ + 1
                 )
-            else:
-                await self.service.escalate_tx(
-                    s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
-                )
+            elif not await self.service.escalate_tx(
+                s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
+            ):
+                # At the top of the chain: an ownerless danger-now case keeps reminding.
+                await self.service.remind_undispatched_danger_tx(s, case, now, round_ + 1)
         elif timer.kind == TimerKind.RESOLVE_DUE:
             if status not in AWAITING_RESOLUTION or payload.get("unit_id") != case.owning_unit_id:
                 return

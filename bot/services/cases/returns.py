@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.services import corrections
 from bot.services import notifications as nt
+from bot.services.cases.escalation import emergency_lines
 from bot.services.cases.model import (
     CRITICAL_RETURN_REASON_HELP,
     MIN_RESULT_CHARS,
@@ -128,16 +129,17 @@ class CaseReturns(CaseTx):
                 expected_version=expected_version,
             )
             case.owning_unit_id = self.district.dispatcher
-            named = self._named_bureau(reason_, from_unit)
-            if named is not None:
+            if critical:
+                # Danger now: the desk's proposal is the danger's owner (trial 31 #8), never
+                # the bureau of the other words in the text nor one read out of the
+                # returner's free-text reason (trial 32 D20: a gas smell beside parking fees
+                # came back labelled 区建设局). Without an owner the category stays.
+                self._danger_responder(case)
+            elif (named := self._named_bureau(reason_, from_unit)) is not None:
                 # 应由区人事局办理: the desk is offered the bureau the reason names (trial 31 #15).
                 case.bureau, case.room = named, self.district.bureaus[named].room_id
             else:
                 self._suggest_another_bureau(case, from_unit)
-            if critical and case.bureau == UNKNOWN:
-                # Danger now needs a responder within the desk's hour: its card offers
-                # 派至 the bureau that answers for the danger in one tap (trial 31 #8).
-                case.bureau = self._danger_responder(case) or UNKNOWN
             case.escalation_level = 0
             case.escalated_to_unit_id = None
             case.acknowledged_at = None
@@ -167,9 +169,13 @@ class CaseReturns(CaseTx):
                 case,
                 now,
                 pings=pings,
-                reporter_text=None
-                if critical
-                else await self.for_reporter(s, case, nt.reporter_returned),
+                reporter_text=await self.for_reporter(
+                    s,
+                    case,
+                    (lambda v: nt.reporter_danger_returned(v, emergency_lines(case.original_text)))
+                    if critical
+                    else nt.reporter_returned,
+                ),
                 # The desk's read-only copy (of an emergency) stays as it was: a new card.
                 new_card_units=[self.district.dispatcher],
             )
