@@ -65,7 +65,7 @@ from handlers.warning_pending import (
     mine_kept,
     unconfirmed,
 )
-from handlers.warning_proposal import expects
+from handlers.warning_proposal import expects, release_proposal
 from handlers.warning_steps import (
     W_COUNT,
     W_PHOTOS,
@@ -214,6 +214,7 @@ async def cancel(update: Update, context: BotContext) -> int:
     if isinstance(draft, dict) and draft.get("number"):
         await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
+    await release_proposal(update, context)
     await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 

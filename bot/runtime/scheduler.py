@@ -41,6 +41,9 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   once the case is acknowledged, escalation one level up (reason
   ``resolve_overdue``); the next 催办 after ``escalation.remind_interval``
   (one day), so a case is urged at most once a day. docs/reminders.md.
+* ``warning_unconfirmed`` — no case: an officer's 重大 proposal waiting for 确认
+  (:mod:`bot.services.cases.warning_unconfirmed`): the officer is reminded, then the
+  warning is filed for him (trial 32 D27).
 * ``follow_up_due`` — the reporter did not answer the follow-up within
   ``follow_up.no_response_after``: close the case as "no response" (event
   ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
@@ -64,6 +67,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases import CaseService
 from bot.services.cases.digest import HOLD
+from bot.services.cases.warning_unconfirmed import WARNING_UNCONFIRMED
 from bot.services.clock import Clock
 from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
 from config.district import District
@@ -153,7 +157,12 @@ class Scheduler:
                 if timer is None:
                     return False
                 failed = timer.id
-                timer.fired_at = now
+                if timer.case_id is None and timer.kind == WARNING_UNCONFIRMED:
+                    # Handled in the service's own transactions, which mark it fired.
+                    unconfirmed = timer.id
+                else:
+                    unconfirmed = None
+                    timer.fired_at = now
                 await s.flush()
                 if timer.case_id is not None:
                     case = await self.service.lock_case_tx(s, timer.case_id)
@@ -163,7 +172,9 @@ class Scheduler:
                         await self.service.hold_for_digest_tx(
                             s, case, hold_until or now + HOLD, jump=hold_until is not None
                         )
-                return True
+            if unconfirmed is not None:
+                await self.service.fire_unconfirmed(unconfirmed)
+            return True
         except Exception:
             if failed is None:
                 raise

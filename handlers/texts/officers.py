@@ -56,6 +56,7 @@ __all__ = [
     "skip_keyboard",
     "warn_needs_description",
     "warning_filed",
+    "warning_filed_already",
     "warning_markup",
     "warning_proposal",
 ]
@@ -253,6 +254,11 @@ def skip_keyboard() -> ReplyKeyboardMarkup:
 
 BAD_HEAD_COUNT = "没有看懂人数。请输入人数，例如 30、三十多人，或点「跳过」。"
 WARN_CANCELLED = "已取消，预警未报送。"
+
+
+def warning_filed_already(number: str | None) -> str:
+    """确认 after the service filed the unconfirmed 重大 proposal itself (trial 32 D27)."""
+    return f"该预警已由系统自动报送（编号：{number}），无需再次确认；接下来可补充地点、人数和照片。"
 
 
 def warning_filed(view: CaseView, district: District, rubric: str | None = None) -> str:
