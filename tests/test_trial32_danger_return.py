@@ -113,3 +113,21 @@ async def test_a_returned_gas_smell_is_proposed_to_its_owner_and_never_forgotten
     await sched.run_due()
     after = [e.type for e in await events_of(kit, case.id)].count("renotified")
     assert after == before
+
+
+async def test_the_danger_card_and_pending_name_the_gas_smell_first(kit: BotKit) -> None:
+    """Trial 32 D16: every card read 「内容：我想反映一下物业乱收停车费的问题…」 with no line
+    saying what the danger was, and /pending's excerpt stopped before the gas smell."""
+    police = await police_chief(kit, POLICE)
+    citizen = kit.user(CITIZEN, "张女士")
+    await kit.answer(citizen, citizen.send_text(MIXED), "所在的地点")
+    await kit.say(citizen, "跳过", "已登记")
+    (case,) = await kit.cases()
+    card = await card_of(police, case)
+    lines = card.content.splitlines()
+    assert lines[1].startswith("危险情况"), lines
+    assert "煤气味" in lines[1] and "停车费" not in lines[1]
+    listing = await kit.say(police, "/pending", "待办案件")
+    item = listing.content[listing.content.index(case.number or "") :]
+    excerpt = next(line for line in item.splitlines() if "内容：" in line)
+    assert "煤气味" in excerpt, excerpt

@@ -25,6 +25,7 @@ from bot.services.notification_card import (
     CARD_LIMIT,
     DISCLOSURE_GIST,
     card_text,
+    danger_cue,
     disclosure_summary,
     self_harm_summary,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "button",
     "card_markup",
     "card_text",
+    "danger_cue",
     "desk_returned",
     "details_added",
     "disclosure_summary",

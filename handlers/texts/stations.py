@@ -86,7 +86,7 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             f"{i}. {flag}{view.number}（{kind}）{view.status_label}"
             f"{f'（第{view.reopen_count}次重办）' if view.reopen_count else ''}\n"
             f"   {due_label}：{nt.fmt_time(due, tz)}\n"
-            f"   内容：{snippet(view.text, 40)}"
+            f"   内容：{_gist(view)}"
         )
         if used + len(block) + 40 > MAX_MESSAGE:
             break
@@ -102,6 +102,13 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
         else f"点下方按钮查看案件卡片并办理（按钮为前{buttons}件）。"
     )
     return "\n".join(parts)
+
+
+def _gist(view: CaseView) -> str:
+    """The list's excerpt: a critical case's danger sentence first when the text opens
+    with another matter (trial 32 D16: the excerpt stopped at the parking fees)."""
+    cue = nt.danger_cue(view)
+    return f"【危险】{snippet(cue, 40)}" if cue is not None else snippet(view.text, 40)
 
 
 #: Most 查看 buttons under /pending (a list this long fills a message anyway).
