@@ -13,6 +13,7 @@ from bot.services.disclosures import DOMESTIC, GIST_ACCIDENT, GIST_TAKEN, GIST_T
 from bot.services.notification_labels import DISTRICT_TZ, fmt_time, map_link
 from bot.services.triage import danger_sentence
 from nlp.families import SELF_HARM
+from nlp.normalize import strip_markup
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -113,7 +114,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)
-    lines.append(f"内容：{view.text}")
+    # Markup pasted around the words is not the words (the text is kept as sent).
+    lines.append(f"内容：{strip_markup(view.text).strip() or view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
     if view.latitude is not None and view.longitude is not None:

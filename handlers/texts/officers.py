@@ -55,6 +55,7 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
+    "warning_facts_prompt",
     "warning_filed",
     "warning_filed_already",
     "warning_markup",
@@ -254,6 +255,14 @@ def skip_keyboard() -> ReplyKeyboardMarkup:
 
 BAD_HEAD_COUNT = "没有看懂人数。请输入人数，例如 30、三十多人，或点「跳过」。"
 WARN_CANCELLED = "已取消，预警未报送。"
+
+
+def warning_facts_prompt(number: str | None) -> str:
+    """After ``/warn 紧急`` (only that it is urgent): the facts, at once (trial 32 D30)."""
+    return (
+        f"预警 {number} 已按紧急情况报送。请立即补充：发生了什么？在哪里？有没有人受伤？"
+        "直接回复文字即可，将加入该预警并通知承办单位。"
+    )
 
 
 def warning_filed_already(number: str | None) -> str:
