@@ -58,7 +58,7 @@ from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
 from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
-from handlers.warning_facts import W_FACTS, ask_facts, facts_text
+from handlers.warning_facts import W_FACTS, ask_facts, facts_text, join_urgent_repeat
 from handlers.warning_pending import (
     a_description,
     another_text,
@@ -121,6 +121,10 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             return W_CONFIRM if pending is not None else ConversationHandler.END
         if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
             return await ask(update, context, pending, text[1].strip(), one_shot=True)
+        if pending is None and content_free(text[1]):
+            joined = await join_urgent_repeat(update, context, text[1].strip())
+            if joined is not None:
+                return joined
         view = await file_warning(
             update,
             context,

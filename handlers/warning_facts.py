@@ -3,9 +3,12 @@
 A warning whose text only says it is urgent is filed and alerted at once, as any
 ``/warn TEXT``; its receipt is followed by 「请立即补充：发生了什么？在哪里？有没有人受伤？」 and
 the next message is put on the same case as its 补充说明 (the units told), not filed anew.
+The same words again within ten minutes join that warning instead of filing a second one.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -19,6 +22,25 @@ from handlers.warning_steps import warn_data
 
 #: The state waiting for the facts of a content-free warning.
 W_FACTS = "w_facts"
+#: An identical content-free ``/warn`` within this long joins the open one.
+JOIN_WITHIN = timedelta(minutes=10)
+
+
+async def join_urgent_repeat(update: Update, context: BotContext, text: str) -> str | None:
+    """``/warn 紧急`` again within :data:`JOIN_WITHIN` of the same open warning: no second
+    critical case for four units to scramble on; the officer is asked for the facts of
+    the first (None: not such a repeat, file as usual)."""
+    person = await officer_of(update, context)
+    if person is None:
+        return None
+    found = await context.runtime.cases.repeated_warning(person.id, text)
+    if found is None:
+        return None
+    earlier = found[0]
+    if context.runtime.clock.now() - earlier.created_at > JOIN_WITHIN:
+        return None
+    await reply(update, texts.warning_repeat_joined(earlier.number))
+    return await ask_facts(update, context, earlier)
 
 
 async def ask_facts(update: Update, context: BotContext, view: CaseView) -> str:

@@ -40,7 +40,9 @@ async def test_an_urgent_word_alone_is_filed_and_the_officer_asked_for_the_facts
     assert "在哪里" in ask.content and "有没有人受伤" in ask.content
     (case,) = await kit.cases()
     number = case.number or ""
-    card = await chief.wait_for_message(lambda m: number in m.content and "内容：" in m.content, WAIT)
+    card = await chief.wait_for_message(
+        lambda m: number in m.content and "内容：" in m.content, WAIT
+    )
     assert "<b>" not in card.content and "内容：紧急" in card.content
 
     await kit.say(officer, FACTS, "补充说明已加入")
@@ -55,3 +57,17 @@ async def test_a_warning_with_facts_is_not_asked_again(kit: BotKit) -> None:
     await kit.say(officer, f"/warn 紧急：{FACTS}", "预警已报送")
     await kit.delivered()
     assert not any("发生了什么" in m.content for m in officer.transcript())
+
+
+async def test_the_same_urgent_word_again_joins_the_first_warning(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "李信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    await kit.say(officer, "/warn 紧急", "发生了什么")
+    (case,) = await kit.cases()
+    again = await kit.say(officer, "/warn 紧急", "未重复报送")
+    assert (case.number or "") in again.content
+    await kit.delivered()
+    assert sum("发生了什么" in m.content for m in officer.transcript()) == 2
+    assert len(await kit.cases()) == 1
+    await kit.say(officer, FACTS, "补充说明已加入")
+    assert "note_added" in await kit.events(case.id)

@@ -60,6 +60,7 @@ __all__ = [
     "warning_filed_already",
     "warning_markup",
     "warning_proposal",
+    "warning_repeat_joined",
 ]
 
 
@@ -263,6 +264,11 @@ def warning_facts_prompt(number: str | None) -> str:
         f"预警 {number} 已按紧急情况报送。请立即补充：发生了什么？在哪里？有没有人受伤？"
         "直接回复文字即可，将加入该预警并通知承办单位。"
     )
+
+
+def warning_repeat_joined(number: str | None) -> str:
+    """The same content-free /warn again within minutes: joined, not filed twice."""
+    return f"与刚才报送的预警 {number} 相同，未重复报送。"
 
 
 def warning_filed_already(number: str | None) -> str:
