@@ -38,6 +38,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.services.content_free import content_free
 from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import officer_phone, texts, warning_level, warning_repeat
@@ -57,6 +58,7 @@ from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
 from handlers.texts.reporter_acts import FINAL, WARN_ADD
 from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
+from handlers.warning_facts import W_FACTS, ask_facts, facts_text, join_urgent_repeat
 from handlers.warning_pending import (
     a_description,
     another_text,
@@ -65,7 +67,7 @@ from handlers.warning_pending import (
     mine_kept,
     unconfirmed,
 )
-from handlers.warning_proposal import expects
+from handlers.warning_proposal import expects, release_proposal
 from handlers.warning_steps import (
     W_COUNT,
     W_PHOTOS,
@@ -119,7 +121,11 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             return W_CONFIRM if pending is not None else ConversationHandler.END
         if pending is not None and emergency_of(text[1]) is None and a_description(text[1]):
             return await ask(update, context, pending, text[1].strip(), one_shot=True)
-        await file_warning(
+        if pending is None and content_free(text[1]):
+            joined = await join_urgent_repeat(update, context, text[1].strip())
+            if joined is not None:
+                return joined
+        view = await file_warning(
             update,
             context,
             person,
@@ -127,6 +133,8 @@ async def warn_command(update: Update, context: BotContext) -> str | int | None:
             one_shot=True,
             line=True,
         )
+        if view is not None and pending is None and content_free(text[1]):
+            return await ask_facts(update, context, view)  # 紧急 alone: what happened?
         if pending is not None:  # danger now does not wait: the proposal is kept
             warn_data(context)["warn"] = pending
             await reply(update, warning_draft_kept(pending.get("text"), False))
@@ -214,6 +222,7 @@ async def cancel(update: Update, context: BotContext) -> int:
     if isinstance(draft, dict) and draft.get("number"):
         await reply(update, texts.WARNING_DETAILS_DONE, texts.REMOVE_KEYBOARD)
         return ConversationHandler.END
+    await release_proposal(update, context)
     await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
     return ConversationHandler.END
 
@@ -264,6 +273,7 @@ def register(application: App) -> None:
                 MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_COUNT))),
                 MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT))),
             ],
+            W_FACTS: [MessageHandler(PRIVATE_TEXT, fresh(facts_text)), expects("text")],
             W_PHOTOS: [
                 MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
                 MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),

@@ -36,7 +36,7 @@ from handlers.officer_filing import (
     officer_of,
     only_a_place,
 )
-from handlers.warning_proposal import propose
+from handlers.warning_proposal import hold_proposal, propose, release_proposal
 from handlers.warning_steps import W_PLACE, warn_data, warn_draft
 from nlp.emergency import emoji_services
 
@@ -177,6 +177,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
         return await confirm(update, context, draft, shown)
     if data == texts.W_CANCEL:
         warn_data(context).pop("warn", None)
+        await release_proposal(update, context)
         await query.answer()
         await query.edit_message_reply_markup(None)
         await reply(update, texts.WARN_CANCELLED, texts.REMOVE_KEYBOARD)
@@ -232,6 +233,7 @@ async def confirm_button(update: Update, context: BotContext) -> str | int | Non
     else:
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return W_CONFIRM
+    await hold_proposal(update, context, draft)  # the held proposal takes the change
     await query.answer()
     await query.edit_message_text(
         texts.fit(texts.warning_proposal(draft, district)), reply_markup=texts.warning_markup()

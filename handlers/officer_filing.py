@@ -109,6 +109,16 @@ async def file_warning(
     update finds the warning it filed itself, not a repeat.
     """
     runtime = context.runtime
+    held_at = draft.get("held_at")
+    auto = await runtime.cases.release_unconfirmed(
+        person.id, held_at if isinstance(held_at, str) else None
+    )
+    if auto is not None:
+        # The service filed it already for the officer who had not confirmed (trial 32
+        # D27): never twice; the steps that follow amend that warning.
+        warn_data(context).pop("warn", None)
+        await reply(update, texts.warning_filed_already(auto.number), texts.REMOVE_KEYBOARD)
+        return auto
     linked: CaseView | None = None
     if ask_repeat:
         found = await runtime.cases.repeated_warning(

@@ -108,7 +108,7 @@ async def note_text(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     try:
         view = await context.runtime.cases.add_reporter_note(
-            person.id, int(pending["case"]), message_text(update)
+            person.id, int(pending["case"]), message_text(update), danger_filed_apart=True
         )
     except CaseError as exc:
         log.info("note of %s on case %s refused: %s", person.id, pending["case"], exc.code)

@@ -44,7 +44,7 @@ from handlers.texts.warning_pending import (
     pending_markup,
     pending_question,
 )
-from handlers.warning_proposal import propose
+from handlers.warning_proposal import propose, release_proposal
 from handlers.warning_steps import warn_data, warn_draft
 from nlp.office_correction import is_office_correction
 
@@ -182,6 +182,7 @@ async def _settle(
             await file_warning(update, context, person, draft, one_shot=True)
         else:
             warn_data(context).pop("warn", None)
+            await release_proposal(update, context)
             await reply(update, dropped(str(draft["text"])))
     text = pending.get("text")
     if not isinstance(text, str):  # /warn or 报送预警: a new warning from its text

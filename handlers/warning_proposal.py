@@ -16,15 +16,34 @@ from telegram.error import TelegramError
 from telegram.ext import MessageHandler, filters
 
 from handlers import texts
-from handlers.base import PRIVATE, BotContext, reply
+from handlers.base import PRIVATE, BotContext, reply, stamp, who
 from handlers.warning_steps import warn_draft
+
+
+async def hold_proposal(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """A 重大 proposal waiting for 确认 is held by the service: the officer is reminded,
+    then it is filed without him (trial 32 D27, :mod:`bot.services.cases.warning_unconfirmed`)."""
+    person = await who(update, context)
+    if person is None:
+        return
+    held_at = draft.setdefault("held_at", stamp(context))
+    await context.runtime.cases.hold_unconfirmed(person.id, draft, str(held_at))
+
+
+async def release_proposal(update: Update, context: BotContext) -> None:
+    """The officer cancelled or dropped the proposal: nothing is filed for him."""
+    person = await who(update, context)
+    if person is not None:
+        await context.runtime.cases.release_unconfirmed(person.id)
 
 
 async def propose(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
     """Show the proposal as a new message; the one it replaces loses its buttons.
 
-    确认 on an older proposal would file the newest draft under the older text.
+    确认 on an older proposal would file the newest draft under the older text. A 重大
+    one is held (:func:`hold_proposal`).
     """
+    await hold_proposal(update, context, draft)
     old = draft.get("msg")
     sent = await reply(
         update, texts.warning_proposal(draft, context.runtime.district), texts.warning_markup()

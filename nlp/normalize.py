@@ -21,6 +21,7 @@ __all__ = [
     "mask_sensitive",
     "normalize",
     "set_text_logging",
+    "strip_markup",
     "text_for_log",
     "thing_words",
     "to_simplified",
@@ -208,6 +209,16 @@ THING_EMOJI: dict[str, str] = {
     "\U0001f4a3": "炸弹",  # bomb
 }
 _THING_EMOJI_RE = re.compile("|".join(THING_EMOJI))
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without markup tags, for a card a person reads (trial 32 D30: a card read
+    「内容：<b>紧急</b>」).
+
+    >>> strip_markup("<b>紧急</b>")
+    '紧急'
+    """
+    return _MARKUP_RE.sub("", text) if "<" in text else text
 
 
 def thing_words(text: str) -> str:

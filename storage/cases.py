@@ -67,7 +67,8 @@ def pending_query(
     awaiting_ack: Iterable[str],
     awaiting_resolution: Iterable[str],
 ) -> Select[Case]:
-    """Open cases owned by or escalated to ``unit_id``: overdue first, then by deadline.
+    """Open cases owned by or escalated to ``unit_id``: critical first, then overdue, then
+    by deadline (a limit never cuts a danger-now case off the list).
 
     The deadline of a case is its acknowledgement deadline while it waits to be
     taken and its resolution deadline afterwards.
@@ -86,7 +87,13 @@ def pending_query(
             Case.status.in_(statuses),
             or_(Case.owning_unit_id == unit_id, Case.escalated_to_unit_id == unit_id),
         )
-        .order_by(case((overdue, 0), else_=1), deadline.is_(None), deadline, Case.id)
+        .order_by(
+            case((Case.severity == "critical", 0), else_=1),
+            case((overdue, 0), else_=1),
+            deadline.is_(None),
+            deadline,
+            Case.id,
+        )
     )
 
 

@@ -4,7 +4,8 @@ warning reached only the owning station, not the police who had the alert's copy
 
 The note (or comment) is kept on its case as before, and the text is then handled as a
 fresh message would be: the emergency line and a critical case filed at once, the
-police's station alerted.
+police's station alerted. Since trial 32 D21 the note's unit reads it as handled as an
+emergency of its own and the citizen gets no routine receipt of it.
 """
 
 from __future__ import annotations
@@ -48,13 +49,18 @@ async def test_danger_typed_as_a_note_is_also_an_emergency(kit: BotKit) -> None:
     await kit.press(citizen, listing, f"补充说明 {tail}", "请直接发送要补充")
     action = citizen.send_text(FIRE)
     await citizen.wait_for_message(calls("119"), WAIT, since=action)
-    await citizen.wait_for_message(lambda m: "补充说明已加入" in m.content, WAIT, since=action)
     cases = await kit.cases()
     assert len(cases) == 2
     fire = cases[-1]
     assert fire.original_text == FIRE and fire.severity == "critical"
     assert [e.note for e in await events_of(kit, case.id) if e.type == "note_added"] == [FIRE]
-    await chief.wait_for_message(lambda m: m.content.startswith("【群众补充说明】"), WAIT)
+    # The unit reads it as handled as an emergency of its own, and the citizen gets no
+    # routine receipt of the note (trial 32 D21: it came before the 110 line).
+    await chief.wait_for_message(
+        lambda m: m.content.startswith("【群众补充说明·已另行紧急处置】"), WAIT
+    )
+    await kit.delivered()
+    assert not any("补充说明已加入" in m.content for m in citizen.transcript())
 
 
 async def test_danger_typed_as_the_follow_up_comment_is_also_an_emergency(kit: BotKit) -> None:

@@ -36,12 +36,17 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   of the chain a missed 签收 re-notifies every responsible unit (the owner and
   each supervising level) every ``escalation.remind_interval`` (a day) until
   somebody signs (trial 32 D15;
-  ``CaseService.ack_overdue_tx``).
+  ``CaseService.ack_overdue_tx``); a danger-now case still at the dispatcher desk
+  gets a 【催派单】 to the desk and the units above it every acknowledgement period
+  until it is dispatched (``remind_undispatched_danger_tx``, trial 32 D20).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,
   once the case is acknowledged, escalation one level up (reason
   ``resolve_overdue``); the next 催办 after ``escalation.remind_interval``
   (one day), so a case is urged at most once a day. docs/reminders.md.
+* ``warning_unconfirmed`` — no case: an officer's 重大 proposal waiting for 确认
+  (:mod:`bot.services.cases.warning_unconfirmed`): the officer is reminded, then the
+  warning is filed for him (trial 32 D27).
 * ``follow_up_due`` — the reporter did not answer the follow-up within
   ``follow_up.no_response_after``: close the case as "no response" (event
   ``closed`` with ``data.reason = "no_response"``; not counted as unsatisfied).
@@ -65,6 +70,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases import CaseService
 from bot.services.cases.digest import HOLD
+from bot.services.cases.warning_unconfirmed import WARNING_UNCONFIRMED
 from bot.services.clock import Clock
 from bot.services.lifecycle import AWAITING_ACK, AWAITING_RESOLUTION, ESCALATABLE, TimerKind
 from config.district import District
@@ -154,7 +160,12 @@ class Scheduler:
                 if timer is None:
                     return False
                 failed = timer.id
-                timer.fired_at = now
+                if timer.case_id is None and timer.kind == WARNING_UNCONFIRMED:
+                    # Handled in the service's own transactions, which mark it fired.
+                    unconfirmed = timer.id
+                else:
+                    unconfirmed = None
+                    timer.fired_at = now
                 await s.flush()
                 if timer.case_id is not None:
                     case = await self.service.lock_case_tx(s, timer.case_id)
@@ -164,7 +175,9 @@ class Scheduler:
                         await self.service.hold_for_digest_tx(
                             s, case, hold_until or now + HOLD, jump=hold_until is not None
                         )
-                return True
+            if unconfirmed is not None:
+                await self.service.fire_unconfirmed(unconfirmed)
+            return True
         except Exception:
             if failed is None:
                 raise

@@ -13,6 +13,7 @@ from bot.services.disclosures import DOMESTIC, GIST_ACCIDENT, GIST_TAKEN, GIST_T
 from bot.services.notification_labels import DISTRICT_TZ, fmt_time, map_link
 from bot.services.triage import danger_sentence
 from nlp.families import SELF_HARM
+from nlp.normalize import strip_markup
 
 if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
@@ -120,7 +121,8 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)
-    lines.append(f"内容：{view.text}")
+    # Markup pasted around the words is not the words (the text is kept as sent).
+    lines.append(f"内容：{strip_markup(view.text).strip() or view.text}")
     if view.address:
         lines.append(f"地点：{view.address}")
     if view.latitude is not None and view.longitude is not None:
@@ -145,21 +147,34 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         if view.resolution_note:
             lines.append(f"撤回原因：{view.resolution_note}")
     lines.append(f"登记时间：{fmt_time(view.created_at, tz)}")
+    # A critical case's danger sentence comes first, right under the title, whenever the
+    # text does not open with it: the card says why it is critical when the danger was
+    # written late in a long text (trial 29 #6) or after another matter (trial 32 D16:
+    # parking fees, then a gas smell on the third floor).
+    cue = danger_cue(view)
+    if cue is not None:
+        lines.insert(1, f"危险情况（原文摘句）：{cue}")
+        content_at += 1
     text = "\n".join(lines)
     if _units(text) <= CARD_LIMIT:
         return text
-    # Too long for one message: cut the content, keep every field after it. A critical
-    # case's danger sentence comes first, so the card says why it is critical even when
-    # the danger was written late in a long text (trial 29 #6).
-    cue = danger_sentence(view.text) if view.severity == "critical" else None
-    if cue is not None:
-        lines.insert(content_at, f"危险情况（原文摘句）：{cue}")
-        content_at += 1
+    # Too long for one message: cut the content, keep every field after it.
     rest = _units("\n".join(lines)) - _units(lines[content_at])
     tail = f"…（全文共{len(view.text)}字，请发送 /web 在网页工作台查看）"
     budget = CARD_LIMIT - rest - _units("内容：") - _units(tail)
     lines[content_at] = f"内容：{_cut_units(view.text, max(budget, 0))}{tail}"
     return "\n".join(lines)
+
+
+def danger_cue(view: CaseView) -> str | None:
+    """The sentence that made ``view`` critical when its text does not open with it
+    (None for any other case, or when the text starts with the danger)."""
+    if view.severity != "critical" or view.summary_only:
+        return None
+    cue = danger_sentence(view.text)
+    if cue is None or view.text.lstrip().startswith(cue[:12]):
+        return None
+    return cue
 
 
 #: Telegram's limit on one message, in UTF-16 code units.

@@ -240,6 +240,13 @@ def reporter_returned(view: CaseView) -> str:
     )
 
 
+def reporter_danger_returned(view: CaseView, lines: str) -> str:
+    """A danger-now case went back to the dispatcher desk: the reporter is told plainly
+    that a unit is being found and to call the emergency line again (trial 32 D20: they
+    were told nothing while nobody owned it), not that it "needs re-dispatching"."""
+    return f"您反映的紧急情况（{view.number}）正在重新安排处置单位；如仍有危险，请立即拨打{lines}。"
+
+
 def reporter_escalated(view: CaseView, unsigned_line: str | None = None) -> str:
     """The case was escalated (督办).
 

@@ -31,6 +31,20 @@ def staff_note_added(view: CaseView, text: str) -> str:
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
 
 
+def staff_note_danger_elsewhere(view: CaseView, text: str) -> str:
+    """The ping when what the reporter adds to a routine case tells of danger now: it is
+    filed as an emergency of its own (the emergency line, a critical case to the unit
+    that can act), and this unit reads it for information, so that nobody takes the
+    knife threat for a routine 补充 on the barking dog (trial 32 D21)."""
+    if view.summary_only:
+        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    return (
+        f"【{_who(view)}补充说明·已另行紧急处置】{view.number}（{view.status_label}）\n"
+        "反映人补充的内容涉及正在发生的危险，已另行登记为紧急案件（特别重大）并推送"
+        f"能处置的单位，此处仅供知悉，与本案一并关注。\n补充内容：{text}"
+    )
+
+
 def staff_danger_note(view: CaseView, text: str, sentence: str, services: Sequence[str]) -> str:
     """The notice when what the reporter adds tells of danger now (trial 29 re-test N1:
     我刚吃了一整瓶药 on a self-harm case): marked 紧急, the danger sentence first and

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 
 from bot.services.cases import CaseService, CaseView
+from bot.services.cases.order import by_attention, shown_deadline
 from bot.services.lifecycle import is_overdue
 from bot.services.reports import ranking
 from bot.services.scores import UnitScore, month_bounds, policy_lines, unit_scores
@@ -108,7 +109,8 @@ async def visible_cases(
     *,
     limit: int = LIST_LIMIT,
 ) -> tuple[list[CaseView], bool]:
-    """The cases ``policy`` allows, overdue first, then by the nearest deadline.
+    """The cases ``policy`` allows, open critical first, then overdue, then by the
+    nearest deadline (:func:`bot.services.cases.order.attention_key`).
 
     Returns:
         The views (contacts masked unless ``viewer`` owns the case or is
@@ -123,24 +125,9 @@ async def visible_cases(
         rows = list((await s.scalars(stmt)).all())
     cut = len(rows) > limit
     rows = rows[:limit]
-    views = [cases.view_for(c, viewer, now) for c in rows]
-
-    def deadline(v: CaseView) -> datetime:
-        due = v.ack_due_at if v.status in _AWAITING_ACK else v.resolve_due_at
-        return due or v.resolve_due_at or v.ack_due_at or v.created_at
-
-    views.sort(key=lambda v: (not v.overdue, deadline(v), v.id))
+    # Open critical (danger-now) cases first, then overdue (trial 32 D22).
+    views = by_attention([cases.view_for(c, viewer, now) for c in rows])
     return views, cut
-
-
-_AWAITING_ACK = frozenset(
-    {
-        CaseStatus.REGISTERED.value,
-        CaseStatus.RETURNED.value,
-        CaseStatus.DISPATCHED.value,
-        CaseStatus.REOPENED.value,
-    }
-)
 
 
 async def visible_case(cases: CaseService, policy: AccessPolicy, case_id: int) -> Case | None:
@@ -159,12 +146,8 @@ async def visible_case(cases: CaseService, policy: AccessPolicy, case_id: int) -
 
 
 def case_deadline(view: CaseView) -> datetime | None:
-    """The deadline in force: acknowledgement while awaiting it, else resolution."""
-    if view.status in _AWAITING_ACK:
-        return view.ack_due_at
-    if view.status in (CaseStatus.ACKNOWLEDGED.value, CaseStatus.IN_PROGRESS.value):
-        return view.resolve_due_at
-    return None
+    """The deadline the row's badge speaks of (办结时限 when 办理超期: trial 32 D22)."""
+    return shown_deadline(view)
 
 
 # --- the district overview ------------------------------------------------------------------

@@ -55,9 +55,12 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
+    "warning_facts_prompt",
     "warning_filed",
+    "warning_filed_already",
     "warning_markup",
     "warning_proposal",
+    "warning_repeat_joined",
 ]
 
 
@@ -249,6 +252,24 @@ def skip_keyboard() -> ReplyKeyboardMarkup:
 
 BAD_HEAD_COUNT = "没有看懂人数。请输入人数，例如 30、三十多人，或点「跳过」。"
 WARN_CANCELLED = "已取消，预警未报送。"
+
+
+def warning_facts_prompt(number: str | None) -> str:
+    """After ``/warn 紧急`` (only that it is urgent): the facts, at once (trial 32 D30)."""
+    return (
+        f"预警 {number} 已按紧急情况报送。请立即补充：发生了什么？在哪里？有没有人受伤？"
+        "直接回复文字即可，将加入该预警并通知承办单位。"
+    )
+
+
+def warning_repeat_joined(number: str | None) -> str:
+    """The same content-free /warn again within minutes: joined, not filed twice."""
+    return f"与刚才报送的预警 {number} 相同，未重复报送。"
+
+
+def warning_filed_already(number: str | None) -> str:
+    """确认 after the service filed the unconfirmed 重大 proposal itself (trial 32 D27)."""
+    return f"该预警已由系统自动报送（编号：{number}），无需再次确认；接下来可补充地点、人数和照片。"
 
 
 def warning_filed(view: CaseView, district: District, rubric: str | None = None) -> str:

@@ -14,6 +14,7 @@ from telegram import (
 from bot.services import notifications as nt
 from bot.services.callbacks import CallbackCodec, CaseAction
 from bot.services.cases import CaseView
+from bot.services.cases.order import shown_deadline
 from config.district import District
 from handlers.texts.common import (
     MAX_MESSAGE,
@@ -32,6 +33,7 @@ __all__ = [
     "NOTE_EXPECTED",
     "NOT_HANDLER",
     "NO_PENDING",
+    "PENDING_BUTTONS",
     "choose_dispatch_target",
     "closure_keyboard",
     "note_abandoned",
@@ -50,21 +52,18 @@ NO_PENDING = "本单位目前没有待办案件。"
 
 
 def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str:
-    """/pending: open cases, critical first, then overdue first (the service's order)."""
+    """/pending: open cases in the service's order (critical first, then overdue first),
+    each with the deadline its badge speaks of."""
     if not views:
         return NO_PENDING
-    views = sorted(views, key=lambda v: v.severity != "critical")  # stable
     overdue = sum(1 for v in views if v.overdue)
     head = f"{unit_name}待办案件：共{len(views)}件" + (f"，其中超期{overdue}件" if overdue else "")
     parts = [head]
     used = len(head)
     shown = 0
     for i, view in enumerate(views, 1):
-        due = (
-            view.ack_due_at
-            if view.status in ("registered", "returned", "dispatched", "reopened")
-            else view.resolve_due_at
-        )
+        # The deadline the badge speaks of: 办理超期 shows its 办结时限 (trial 32 D29).
+        due = shown_deadline(view)
         # The card's own words: the desk's deadline is 派单时限, a unit's 签收时限; after
         # an escalation it is the new round's (督办…), still ahead (trial 29 #10).
         due_label = (
@@ -87,7 +86,7 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
             f"{i}. {flag}{view.number}（{kind}）{view.status_label}"
             f"{f'（第{view.reopen_count}次重办）' if view.reopen_count else ''}\n"
             f"   {due_label}：{nt.fmt_time(due, tz)}\n"
-            f"   内容：{snippet(view.text, 40)}"
+            f"   内容：{_gist(view)}"
         )
         if used + len(block) + 40 > MAX_MESSAGE:
             break
@@ -96,14 +95,31 @@ def pending_list(unit_name: str, views: Sequence[CaseView], tz: ZoneInfo) -> str
         shown += 1
     if shown < len(views):
         parts.append(f"……还有{len(views) - shown}件未显示。")
-    parts.append("点下方按钮查看案件卡片并办理。")
+    buttons = min(len(views), PENDING_BUTTONS)
+    parts.append(
+        "点下方按钮查看案件卡片并办理。"
+        if buttons >= len(views)
+        else f"点下方按钮查看案件卡片并办理（按钮为前{buttons}件）。"
+    )
     return "\n".join(parts)
 
 
+def _gist(view: CaseView) -> str:
+    """The list's excerpt: a critical case's danger sentence first when the text opens
+    with another matter (trial 32 D16: the excerpt stopped at the parking fees)."""
+    cue = nt.danger_cue(view)
+    return f"【危险】{snippet(cue, 40)}" if cue is not None else snippet(view.text, 40)
+
+
+#: Most 查看 buttons under /pending (a list this long fills a message anyway).
+PENDING_BUTTONS = 30
+
+
 def pending_markup(
-    codec: CallbackCodec, views: Sequence[CaseView], limit: int = 10
+    codec: CallbackCodec, views: Sequence[CaseView], limit: int = PENDING_BUTTONS
 ) -> InlineKeyboardMarkup | None:
-    """One 查看 button per case (shows its card with the buttons the viewer may press)."""
+    """One 查看 button per case, in the list's order (critical first, then overdue: the
+    service's), so the first button is the first case listed (trial 32 D29)."""
     rows = [
         [(f"查看 {v.number}", codec.encode(CaseAction.REFRESH, v.id, v.version))]
         for v in views[:limit]

@@ -123,6 +123,7 @@ from bot.services.cases.returns import CaseReturns
 from bot.services.cases.staff_notes import CaseStaffNotes
 from bot.services.cases.timeline import CaseTimeline
 from bot.services.cases.warning_intake import CaseWarningIntake
+from bot.services.cases.warning_unconfirmed import UnconfirmedWarnings
 
 __all__ = [
     "CLOSURE_KINDS",
@@ -152,6 +153,7 @@ __all__ = [
 
 class CaseService(
     CaseIntake,
+    UnconfirmedWarnings,
     CaseWarningIntake,
     CaseAmend,
     CaseLevel,

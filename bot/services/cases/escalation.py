@@ -34,6 +34,14 @@ from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, CaseEvent
 
 
+def emergency_lines(text: str) -> str:
+    """The emergency lines a reporter of danger now is told to call again, e.g.
+    ``119（火警）`` (110 when the text names none)."""
+    found = emergency_of(text)
+    services = found.services if found is not None and found.services else ("110",)
+    return "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
+
+
 class CaseEscalation(CaseTx):
     """Escalation (上报) and the timers' work: renotify, remind, schedule."""
 
@@ -162,9 +170,7 @@ class CaseEscalation(CaseTx):
             or case.acknowledged_at is not None
         ):
             return None
-        found = emergency_of(case.original_text)
-        services = found.services if found is not None and found.services else ("110",)
-        return "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
+        return emergency_lines(case.original_text)
 
     async def escalate(
         self,
@@ -279,6 +285,10 @@ class CaseEscalation(CaseTx):
             s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
         ):
             return
+        # A danger-now case still at the desk with nobody to sign: hourly 催派单 to the
+        # desk and the levels above until dispatched (trial 32 D20).
+        if await self.remind_undispatched_danger_tx(s, case, now, round_ + 1):
+            return
         # Once a day, as 催办 (trial item 11: a critical case's hourly round would flood
         # the chiefs who were all told at once already).
         await self.renotify_tx(s, case, now, round_ + 1)
@@ -301,6 +311,27 @@ class CaseEscalation(CaseTx):
         await self.publish_tx(
             s, case, now, pings=[(units, lambda v: nt.staff_renotify(v, round_, self.tz))]
         )
+
+    async def remind_undispatched_danger_tx(
+        self, s: AsyncSession, case: Case, now: datetime, round_: int
+    ) -> bool:
+        """A danger-now case at the dispatcher desk past the top of the escalation chain:
+        【催派单】 to the desk and every unit above it, and the next check after the
+        acknowledgement period (1 h), until somebody dispatches it (trial 32 D20: a
+        returned gas smell went silent for eight days after its two escalations, because
+        a case at the desk has no resolution deadline to bring the daily 催办).
+
+        Returns:
+            False (nothing done) for any other case.
+        """
+        if case.severity != "critical" or CaseStatus(case.status) not in AT_DESK:
+            return False
+        await self.renotify_tx(s, case, now, round_)
+        window = self.district.deadlines[case.priority].acknowledge.delta
+        await self._schedule_ack(
+            s, case, now, round_, now + (window or self.district.escalation.renotify_interval)
+        )
+        return True
 
     async def remind_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
         """催办: the resolution deadline passed; remind every responsible unit."""

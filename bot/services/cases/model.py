@@ -37,6 +37,12 @@ RETURN_REASON_TOO_SHORT = (
     f"退单理由过于简单。请写明为什么不属于本单位办理、应由哪里办理（至少{MIN_RESULT_CHARS}个字），"
     "例如“属于社保缴费问题，应由区劳动局办理”。分派台将据此重新派单。"
 )
+#: The refusal of a 不予受理 reason that says nothing: the citizen reads it as why their
+#: request was closed unheard (trial 32 D13: 「理由：无」 was accepted and sent).
+REJECT_REASON_TOO_SHORT = (
+    f"不予受理理由过于简单。请写明为什么不属于受理范围（至少{MIN_RESULT_CHARS}个字），"
+    "例如“内容无法识别，不是具体诉求”。反映人将看到这段理由。"
+)
 #: Meaningful characters a 退单 reason of a critical (danger-now) case needs, as a
 #: lowered level's (:data:`bot.services.triage.MIN_REASON_CHARS`).
 MIN_CRITICAL_RETURN_CHARS = 5

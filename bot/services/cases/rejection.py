@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from bot.services import notifications as nt
-from bot.services.cases.model import CaseView, _required
+from bot.services.cases.model import (
+    MIN_RESULT_CHARS,
+    REJECT_REASON_TOO_SHORT,
+    CaseView,
+    _required,
+)
 from bot.services.cases.permissions import CRITICAL
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import Action, CaseError, apply
-from storage.enums import Channel, Role
+from bot.services.lifecycle import AT_DESK, Action, CaseError, apply, is_meaningful
+from storage.enums import CaseStatus, Channel, Role
 from storage.models import Person
 
 
@@ -34,7 +39,8 @@ class CaseRejection(CaseTx):
         :meth:`may_reject`).
 
         Raises:
-            CaseError: ``bad_input`` (no reason), ``not_found``, ``forbidden``,
+            CaseError: ``bad_input`` (no reason, or one with fewer than
+                :data:`MIN_RESULT_CHARS` meaningful characters), ``not_found``, ``forbidden``,
                 ``stale``, ``illegal_transition`` (not at the desk, or critical).
         """
         reason_ = _required(reason, "不予受理必须填写理由（将告知反映人）。")
@@ -53,6 +59,10 @@ class CaseRejection(CaseTx):
                     f"{case.number} 涉及人身安全（特别重大），不能作不予受理："
                     "请派单给承办单位（如区公安分局）核实处置，核实后由承办单位办结。",
                 )
+            if CaseStatus(case.status) in AT_DESK and not is_meaningful(reason_, MIN_RESULT_CHARS):
+                # The same rule as 退单: 「无」 is never sent to a citizen as the reason (a
+                # case not at the desk is refused as such by the transition below).
+                raise CaseError("bad_input", REJECT_REASON_TOO_SHORT)
             await apply(
                 s,
                 case,

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.cases.reporter_pings import elsewhere_ping as _elsewhere_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
 from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
@@ -108,6 +109,7 @@ class CaseReporterActs(CaseTx):
         *,
         photos: Sequence[str] = (),
         media: Sequence[tuple[str, str]] = (),
+        danger_filed_apart: bool = False,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
@@ -123,6 +125,11 @@ class CaseReporterActs(CaseTx):
         【紧急补充】 with the danger sentence first; and the unit the danger-owner
         rules give the line (120 → 卫生局) or the danger's family, if it does not hold
         the case yet, gets the card and the notice as well. The case stays one case.
+
+        ``danger_filed_apart``: the caller files danger now in ``text`` as an emergency of
+        its own (the 补充说明 step does): on a routine case the reporter then gets no
+        routine receipt of the note (the emergency line must come first) and the units
+        read it as 【…补充说明·已另行紧急处置】 (trial 32 D21).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -145,6 +152,10 @@ class CaseReporterActs(CaseTx):
             # its own besides the note (handlers/reporter_acts).
             urgent = case.severity == CRITICAL or await self._crisis_case(s, case)
             danger = emergency_of(note) if urgent else None
+            # Danger now on a routine case is filed as an emergency of its own by the
+            # handler: the reporter reads the emergency line first and no routine receipt
+            # of this note; the unit reads it as pointed elsewhere (trial 32 D21).
+            elsewhere = danger_filed_apart and not urgent and emergency_of(note) is not None
             await record(
                 s,
                 case,
@@ -162,6 +173,8 @@ class CaseReporterActs(CaseTx):
             units = await self.alerted_units(s, case)
             copies: list[str] = []
             ping = _note_ping(note, danger)
+            if elsewhere:
+                ping = _elsewhere_ping(note)
             care = nr.reporter_note_care
             if await self._unsigned_crisis(s, case, now):
                 # Nobody has signed in time: no promise of a call, and what is not
@@ -181,7 +194,9 @@ class CaseReporterActs(CaseTx):
                 also_card_units=copies,
                 new_card_units=copies,
                 pings=[(units, ping)],
-                reporter_text=await self.for_reporter(
+                reporter_text=None
+                if elsewhere
+                else await self.for_reporter(
                     s,
                     case,
                     nr.reporter_note_added,

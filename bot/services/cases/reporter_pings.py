@@ -28,6 +28,15 @@ def note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:
     return urgent
 
 
+def elsewhere_ping(note: str) -> Callable[[CaseView], str]:
+    """The handlers' notice of danger now added to a routine case (filed on its own)."""
+
+    def pointed(view: CaseView) -> str:
+        return nr.staff_note_danger_elsewhere(view, note)
+
+    return pointed
+
+
 def unsigned_ping(note: str, waited: str) -> Callable[[CaseView], str]:
     """The handlers' fresh alert of a note on a self-harm case nobody has signed."""
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import corrections
 from bot.services import notifications as nt
+from bot.services.cases.escalation import emergency_lines
 from bot.services.cases.model import (
     CRITICAL_RETURN_REASON_HELP,
     MIN_RESULT_CHARS,
@@ -142,14 +143,17 @@ class CaseReturns(CaseTx):
             case.owning_unit_id = self.district.dispatcher
             # The desk's proposal, kept apart from the case's classification, which only
             # the desk's 派单 changes (trial 32 D2/D9: the returner's words are not a
-            # classification): 应由区人事局办理 offers the bureau the reason names (trial
-            # 31 #15), else the classifier's alternative; danger now the bureau that
-            # answers for it, in one tap (trial 31 #8).
-            proposal = self._named_bureau(reason_, from_unit) or self._another_bureau(
-                case, from_unit
-            )
-            if critical and proposal is None:
+            # classification). Danger now: the danger's owner (trial 31 #8), never the
+            # bureau of the other words in the text nor one read out of the returner's
+            # reason (trial 32 D20: a gas smell beside parking fees came back proposed
+            # for 区建设局). Otherwise 应由区人事局办理 offers the bureau the reason names
+            # (trial 31 #15), else the classifier's alternative.
+            if critical:
                 proposal = self._danger_responder(case)
+            else:
+                proposal = self._named_bureau(reason_, from_unit) or self._another_bureau(
+                    case, from_unit
+                )
             case.suggested_bureau = proposal
             case.suggested_room = self.district.bureaus[proposal].room_id if proposal else None
             case.escalation_level = 0
@@ -181,9 +185,13 @@ class CaseReturns(CaseTx):
                 case,
                 now,
                 pings=pings,
-                reporter_text=None
-                if critical
-                else await self.for_reporter(s, case, nt.reporter_returned),
+                reporter_text=await self.for_reporter(
+                    s,
+                    case,
+                    (lambda v: nt.reporter_danger_returned(v, emergency_lines(case.original_text)))
+                    if critical
+                    else nt.reporter_returned,
+                ),
                 # The desk's read-only copy (of an emergency) stays as it was: a new card.
                 new_card_units=[self.district.dispatcher],
             )

@@ -23,6 +23,7 @@ from bot.services.cases.model import (
     default_classifier,
     mask_id_numbers,
 )
+from bot.services.cases.order import by_attention
 from bot.services.cases.permissions import CasePermissions
 from bot.services.clock import Clock
 from bot.services.disclosures import disclosure_kind, self_harm_gist
@@ -312,7 +313,8 @@ class CaseViews(CasePermissions):
     async def pending_for_unit(
         self, unit_id: str, limit: int = 50, *, viewer_id: int | None = None
     ) -> list[CaseView]:
-        """Open cases owned by or escalated to ``unit_id``: overdue first, then by deadline.
+        """Open cases owned by or escalated to ``unit_id``: critical first, then overdue,
+        then by deadline (:func:`bot.services.cases.order.attention_key`).
 
         The caller checks that the viewer belongs to the unit; views are unmasked.
         With ``viewer_id`` a private disclosure is the summary that viewer reads on
@@ -334,18 +336,22 @@ class CaseViews(CasePermissions):
             rows = list((await s.scalars(stmt)).all())
             viewer = await s.get(Person, viewer_id) if viewer_id is not None else None
             missed = await self._missed_ack_dues(s, [c.id for c in rows if c.escalation_level])
-            return [
-                replace(
-                    self.view(
-                        c,
-                        masked=False,
-                        now=now,
-                        summary=viewer is not None and self._summary_for(viewer, c),
-                    ),
-                    missed_ack_due_at=missed.get(c.id),
-                )
-                for c in rows
-            ]
+            # Open critical cases first, then overdue: the list and its 查看 buttons read
+            # this one order (trial 32 D29).
+            return by_attention(
+                [
+                    replace(
+                        self.view(
+                            c,
+                            masked=False,
+                            now=now,
+                            summary=viewer is not None and self._summary_for(viewer, c),
+                        ),
+                        missed_ack_due_at=missed.get(c.id),
+                    )
+                    for c in rows
+                ]
+            )
 
     async def _missed_ack_dues(self, s: AsyncSession, case_ids: list[int]) -> dict[int, datetime]:
         """The first 签收/派单时限 each case missed before an escalation replaced it."""

@@ -1,0 +1,242 @@
+"""A serious warning proposal the officer leaves unconfirmed is never lost (trial 32 D27).
+
+The guided ``/warn`` shows a proposal (room, bureau, level) and waits for 确认. A text the
+rubric rates 特别重大 is filed at once; one it rates 重大 (100 people to sit in at the
+district government tomorrow) used to wait for 确认 for ever: an officer in a hurry who
+never pressed it had told nobody, and nobody reminded him.
+
+Now showing a 重大 proposal also writes a timer (no case yet, ``case_id`` NULL) of kind
+:data:`WARNING_UNCONFIRMED`:
+
+* after :data:`REMIND_AFTER` (5 min) the officer gets 【预警未报送】, naming the text and the
+  level and saying when it will be filed without him;
+* after :data:`FILE_AFTER` more (10 min) it is filed as the proposal stands (the
+  officer's room and bureau; his level if not below the rubric's, else the rubric's), and
+  the officer gets the usual receipt after a line saying it was filed for him.
+
+确认, 取消, 放弃, ``/cancel`` or a new proposal releases the timer
+(:meth:`UnconfirmedWarnings.release_unconfirmed`); a 确认 pressed after the automatic
+filing is told the number instead of filing it twice. The timer lives in the database, so
+a restart loses nothing, and the filing is keyed (``intake_keys``) by the timer, so a
+second scheduler files it once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.cases.model import CaseView, WarningDraft
+from bot.services.cases.warning_intake import CaseWarningIntake
+from bot.services.notification_labels import SEVERITY_LABELS, fmt_time
+from storage import intake_keys
+from storage.enums import Channel
+from storage.models import Case, Timer
+from storage.outbox import PRIORITY_ALERT, outbox_row
+
+#: The timer kind of an unconfirmed serious proposal (``timers.case_id`` is NULL).
+WARNING_UNCONFIRMED = "warning_unconfirmed"
+#: How long a 重大 proposal waits for 确认 before the officer is reminded.
+REMIND_AFTER = timedelta(minutes=5)
+#: How much longer it waits after the reminder before it is filed without him.
+FILE_AFTER = timedelta(minutes=10)
+#: The levels that never wait unconfirmed (critical ones are filed at once anyway).
+SERIOUS = ("high", "critical")
+_ORDER = ("low", "medium", "high", "critical")
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+class UnconfirmedWarnings(CaseWarningIntake):
+    """Hold, remind and file a serious warning proposal left without 确认."""
+
+    async def hold_unconfirmed(
+        self, officer_id: int, proposal: dict[str, Any], shown_at: str
+    ) -> bool:
+        """Note that ``officer_id`` was shown ``proposal`` (the guided draft: text, room,
+        bureau, severity, rubric, place) at ``shown_at`` and has not confirmed it.
+
+        The same proposal shown again or changed (更改部门, 更改等级, /mine) keeps its
+        times and takes the new fields; any other hold of the officer's is released
+        first. Nothing is held for a proposal the rubric rates below 重大.
+
+        Returns:
+            Whether a reminder or the filing is now scheduled.
+        """
+        rubric = str(proposal.get("rubric") or "low")
+        fields = {
+            k: proposal.get(k) for k in ("text", "room", "bureau", "severity", "rubric", "place")
+        }
+        async with self.db.session() as s:
+            for timer in await self._holds(s, officer_id):
+                payload = timer.payload or {}
+                if payload.get("shown_at") == shown_at and rubric in SERIOUS:
+                    timer.payload = {**payload, **fields}
+                    return True
+        await self.release_unconfirmed(officer_id)
+        if rubric not in SERIOUS or not proposal.get("text"):
+            return False
+        async with self.db.session() as s:
+            now = self.clock.now()
+            payload = {"officer_id": officer_id, "shown_at": shown_at, "round": 0, **fields}
+            s.add(
+                Timer(
+                    case_id=None,
+                    kind=WARNING_UNCONFIRMED,
+                    due_at=now + REMIND_AFTER,
+                    payload=payload,
+                    created_at=now,
+                )
+            )
+        return True
+
+    async def _holds(self, s: AsyncSession, officer_id: int) -> list[Timer]:
+        """The officer's pending (unfired, uncancelled) holds."""
+        rows = await s.scalars(
+            select(Timer).where(
+                Timer.case_id.is_(None),
+                Timer.kind == WARNING_UNCONFIRMED,
+                Timer.fired_at.is_(None),
+                Timer.cancelled_at.is_(None),
+            )
+        )
+        return [t for t in rows.all() if (t.payload or {}).get("officer_id") == officer_id]
+
+    async def release_unconfirmed(
+        self, officer_id: int, shown_at: str | None = None
+    ) -> CaseView | None:
+        """The officer confirmed, cancelled or replaced the proposal: its timer goes.
+
+        Returns:
+            The warning filed for him already when the proposal shown at ``shown_at``
+            was filed without him (then it must not be filed again), else None.
+        """
+        async with self.db.session() as s:
+            now = self.clock.now()
+            rows = await s.scalars(
+                select(Timer).where(
+                    Timer.case_id.is_(None),
+                    Timer.kind == WARNING_UNCONFIRMED,
+                    Timer.cancelled_at.is_(None),
+                    # A hold lasts REMIND_AFTER + FILE_AFTER; older rows are history.
+                    Timer.created_at >= now - timedelta(days=1),
+                )
+            )
+            filed: int | None = None
+            for timer in rows.all():
+                payload = timer.payload or {}
+                if payload.get("officer_id") != officer_id:
+                    continue
+                if timer.fired_at is None:
+                    timer.cancelled_at = now
+                elif (
+                    shown_at is not None
+                    and payload.get("shown_at") == shown_at
+                    and isinstance(payload.get("case_id"), int)
+                ):
+                    filed = int(payload["case_id"])
+            if filed is None:
+                return None
+            case = await s.get(Case, filed)
+            officer = await self._person(s, officer_id)
+            return None if case is None else self.view_for(case, officer, now)
+
+    async def fire_unconfirmed(self, timer_id: int) -> None:
+        """The scheduler's work on a due :data:`WARNING_UNCONFIRMED` timer (claimed and
+        not yet marked fired by the caller): round 0 reminds the officer and schedules
+        round 1; round 1 files the warning and records its case on the timer. Either way
+        the timer is marked fired in the same transaction as its effect (the filing's own
+        transaction is keyed by the timer, so a repeat files nothing twice)."""
+        async with self.db.session() as s:
+            timer = await s.get(Timer, timer_id)
+            if timer is None or timer.fired_at is not None or timer.cancelled_at is not None:
+                return
+            payload = dict(timer.payload or {})
+            if int(payload.get("round", 0)) == 0:
+                await self._remind_unconfirmed(s, timer, payload)
+                return
+        view = await self._file_unconfirmed(timer_id, payload)
+        async with self.db.session() as s:
+            timer = await s.get(Timer, timer_id)
+            if timer is not None:
+                timer.fired_at = self.clock.now()
+                timer.payload = {**payload, "case_id": view.id, "number": view.number}
+
+    async def _remind_unconfirmed(
+        self, s: AsyncSession, timer: Timer, payload: dict[str, Any]
+    ) -> None:
+        now = self.clock.now()
+        timer.fired_at = now
+        officer = await self._person(s, int(payload["officer_id"]))
+        level = SEVERITY_LABELS.get(str(payload.get("rubric")), "重大")
+        due = now + FILE_AFTER
+        if officer.chat_id is not None and officer.active and officer.blocked_at is None:
+            s.add(
+                outbox_row(
+                    chat_id=officer.chat_id,
+                    person_id=officer.id,
+                    text=(
+                        f"【预警未报送】您的预警还没有报送：“{_excerpt(str(payload['text']))}”"
+                        f"（规则研判等级：{level}）。\n请在预警研判消息下点「确认」报送；"
+                        f"{fmt_time(due, self.tz)}前仍未确认的，系统将按研判结果自动报送"
+                        "本站站长及区里相关中心。"
+                    ),
+                    now=now,
+                    priority=PRIORITY_ALERT,
+                )
+            )
+        s.add(
+            Timer(
+                case_id=None,
+                kind=WARNING_UNCONFIRMED,
+                due_at=due,
+                payload={**payload, "round": 1},
+                created_at=now,
+            )
+        )
+
+    async def _file_unconfirmed(self, timer_id: int, payload: dict[str, Any]) -> CaseView:
+        rubric = str(payload.get("rubric") or "high")
+        chosen = payload.get("severity")
+        # The officer's level if he raised it; a lowering was never confirmed.
+        severity = (
+            chosen
+            if isinstance(chosen, str)
+            and chosen in _ORDER
+            and _ORDER.index(chosen) >= _ORDER.index(rubric)
+            else None
+        )
+        draft = WarningDraft(
+            text=str(payload["text"]),
+            room=payload.get("room") if isinstance(payload.get("room"), str) else None,
+            bureau=payload.get("bureau") if isinstance(payload.get("bureau"), str) else None,
+            severity=severity,
+            place=payload.get("place") if isinstance(payload.get("place"), str) else None,
+        )
+        officer_id = int(payload["officer_id"])
+        with intake_keys.handling(f"wpend:{timer_id}"):
+            view = await self.file_warning(officer_id, draft, Channel.SYSTEM, receipt=True)
+        async with self.db.session() as s:
+            officer = await self._person(s, officer_id)
+            if officer.chat_id is not None and officer.active and officer.blocked_at is None:
+                minutes = int((REMIND_AFTER + FILE_AFTER).total_seconds() // 60)
+                s.add(
+                    outbox_row(
+                        chat_id=officer.chat_id,
+                        person_id=officer.id,
+                        case_id=view.id,
+                        text=(
+                            f"您的预警“{_excerpt(str(payload['text']))}”{minutes}分钟内未确认，"
+                            f"系统已按研判结果自动报送（编号：{view.number}）：规则研判为重大及以上"
+                            "的预警不能搁置。如部门或等级有误，请在回执下补充说明。"
+                        ),
+                        now=self.clock.now(),
+                        priority=PRIORITY_ALERT,
+                    )
+                )
+        return view
