@@ -33,6 +33,7 @@ __all__ = [
     "compiled",
     "cut",
     "cut_python",
+    "frequency_margin",
     "pin_total",
     "search_grams",
     "segment",
@@ -44,6 +45,7 @@ USERDICT_PATH = Path(__file__).resolve().parent.parent / "config" / "userdict.tx
 
 _TOKENIZER: Any = None
 _LOCK = threading.Lock()
+_LOG = logging.getLogger(__name__)
 # jieba's own block and whitespace patterns (set with the tokenizer), so that
 # :func:`cut` splits a text exactly where ``Tokenizer.cut`` does.
 _HAN: re.Pattern[str] = re.compile("(?!)")
@@ -214,8 +216,27 @@ def _mirror(tok: Any) -> segment_rs.Mirror | None:
             if rjieba is not None:
                 mirror = segment_rs.Mirror(rjieba, tok.FREQ, tok.total)
                 _MIRROR = mirror if mirror.usable else None
+                if _MIRROR is None:
+                    _LOG.warning(
+                        "jieba-rs cut off, the slower Python cut used: the dictionary's "
+                        "frequencies sum past the pinned total %d (raise the lexicon's "
+                        "[settings] segment_total; docs/performance.md, stop 32)",
+                        tok.total,
+                    )
             _MIRROR_TRIED = True
         return _MIRROR
+
+
+def frequency_margin() -> int:
+    """The tokenizer's total less its words' frequency sum (jieba-rs divides by the sum).
+
+    The compiled cut is jieba's only while this is at least 0; below it :func:`cut`
+    falls back to the Python cut and logs a warning.
+    """
+    tok = tokenizer()
+    with _LOCK:
+        words: dict[str, int] = tok.FREQ
+        return int(tok.total) - sum(words.values())
 
 
 def compiled() -> bool:
