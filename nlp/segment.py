@@ -7,15 +7,15 @@ is silenced. Segmentation runs without jieba's HMM new-word discovery: a word
 that is not in a dictionary cannot match the lexicon anyway, and the HMM pass
 costs about a quarter of the segmentation time.
 
-jieba's prefix dictionary (about 500,000 words and prefixes) is read from
-:mod:`nlp.diskcache` (:mod:`nlp.segment_cache`). Text is cut by jieba-rs
-(``rjieba``, a runtime dependency) over a copy of the same dictionary
-(:mod:`nlp.segment_rs`); the Python cut here stays for an installation
-without ``rjieba`` and as the reference the tests compare it with.
+jieba's prefix dictionary (about 500,000 words and prefixes) is kept in
+:mod:`nlp.diskcache` as chunks of newline-joined words with an array of their
+counts: reading that back takes a third of the time of jieba's own cache (a
+marshalled dict), which was most of a cold start.
 """
 
 from __future__ import annotations
 
+import array
 import logging
 import re
 import threading
@@ -24,16 +24,12 @@ from math import log
 from pathlib import Path
 from typing import Any
 
-from nlp import segment_rs
-from nlp.segment_cache import load_prefix_dictionary as _load_prefix_dictionary
+from nlp import diskcache
 
 __all__ = [
     "USERDICT_PATH",
     "add_words",
-    "compiled",
     "cut",
-    "cut_python",
-    "frequency_margin",
     "pin_total",
     "search_grams",
     "segment",
@@ -45,7 +41,6 @@ USERDICT_PATH = Path(__file__).resolve().parent.parent / "config" / "userdict.tx
 
 _TOKENIZER: Any = None
 _LOCK = threading.Lock()
-_LOG = logging.getLogger(__name__)
 # jieba's own block and whitespace patterns (set with the tokenizer), so that
 # :func:`cut` splits a text exactly where ``Tokenizer.cut`` does.
 _HAN: re.Pattern[str] = re.compile("(?!)")
@@ -95,13 +90,6 @@ class _SearchGrams(dict[str, tuple[str, ...]]):
 
 _GRAMS: tuple[int, _SearchGrams] = (0, _SearchGrams({}))
 
-# jieba-rs's copy of the dictionary (nlp.segment_rs), made on the first cut
-# and kept equal by add_words and pin_total; None before, or when rjieba is
-# missing or cannot mirror the dictionary (_MIRROR_TRIED then says so).
-_MIRROR: segment_rs.Mirror | None = None
-_MIRROR_TRIED = False
-_WIDER_RUNS = segment_rs.WIDER_RUNS.search
-
 
 def _build() -> Any:
     global _HAN, _SKIP
@@ -115,6 +103,71 @@ def _build() -> Any:
     if USERDICT_PATH.is_file():
         tok.load_userdict(str(USERDICT_PATH))
     return tok
+
+
+def _dictionary_stamp(tok: Any) -> bytes:
+    """What identifies the tokenizer's main dictionary: version, path, size, mtime."""
+    import jieba
+
+    path = Path(tok.dictionary or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
+    stat = path.stat()
+    return f"{jieba.__version__}\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
+
+
+_CHUNK = 20_000
+"""Words per cached chunk: the dictionary is rebuilt a chunk at a time, so
+reading it needs little memory beyond the dictionary itself."""
+
+
+def _cached_prefix_dictionary(stamp: bytes) -> tuple[dict[str, int], int] | None:
+    entry = diskcache.load("jieba", stamp)
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        return None
+    total, chunks = entry
+    if not (isinstance(total, int) and isinstance(chunks, list)):
+        return None
+    freq: dict[str, int] = {}
+    for chunk in chunks:
+        if not (isinstance(chunk, tuple) and len(chunk) == 2):
+            return None
+        words, counts = chunk
+        if not (isinstance(words, str) and isinstance(counts, bytes)):
+            return None
+        keys = words.split("\n")
+        values = array.array("q")
+        if len(counts) != len(keys) * values.itemsize:
+            return None
+        values.frombytes(counts)
+        freq.update(zip(keys, values, strict=True))
+    return freq, total
+
+
+def _store_prefix_dictionary(stamp: bytes, freq: dict[str, int], total: int) -> None:
+    words = list(freq)
+    chunks = [
+        (
+            "\n".join(words[i : i + _CHUNK]),
+            array.array("q", (freq[w] for w in words[i : i + _CHUNK])).tobytes(),
+        )
+        for i in range(0, len(words), _CHUNK)
+    ]
+    diskcache.store("jieba", stamp, (total, chunks))
+
+
+def _load_prefix_dictionary(tok: Any) -> None:
+    """Give ``tok`` its prefix dictionary, from the cache when it can."""
+    try:
+        stamp = _dictionary_stamp(tok)
+    except OSError:
+        tok.initialize()
+        return
+    cached = _cached_prefix_dictionary(stamp)
+    if cached is not None:
+        tok.FREQ, tok.total = cached
+        tok.initialized = True
+        return
+    tok.initialize()
+    _store_prefix_dictionary(stamp, tok.FREQ, tok.total)
 
 
 def tokenizer() -> Any:
@@ -151,7 +204,7 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
         How many words were added or raised.
     """
     tok = tokenizer()
-    changes: list[tuple[str, int, int]] = []
+    changed = 0
     with _LOCK:
         for word in words:
             if len(word) < 2:
@@ -161,12 +214,9 @@ def add_words(words: Iterable[str], freq: int | None = None, min_freq: int = 0) 
                 tok.add_word(word, freq)
             if (tok.FREQ.get(word) or 0) < min_freq:
                 tok.add_word(word, min_freq)
-            after = tok.FREQ.get(word) or 0
-            if after != before:
-                changes.append((word, before, after))
+            changed += tok.FREQ.get(word) != before
         _forget_logp()
-        _update_mirror(tok, changes)
-    return len(changes)
+    return changed
 
 
 def pin_total(total: int) -> None:
@@ -185,63 +235,6 @@ def pin_total(total: int) -> None:
         if tok.total != total:
             tok.total = total
             _forget_logp()
-            _update_mirror(tok, ())
-
-
-def _update_mirror(tok: Any, changes: Iterable[tuple[str, int, int]]) -> None:
-    """Carry a change of the tokenizer's dictionary into the jieba-rs mirror (under _LOCK)."""
-    global _MIRROR, _MIRROR_TRIED
-    mirror = _MIRROR
-    if mirror is None:
-        _MIRROR_TRIED = False  # a new try on the next cut: the total may fit now
-        return
-    try:
-        mirror.update(changes, tok.total)
-    except RuntimeError:  # in use by another thread (a Rust borrow): rebuilt on the next cut
-        mirror = None
-    if mirror is None or not mirror.usable:
-        _MIRROR = None
-        _MIRROR_TRIED = False
-
-
-def _mirror(tok: Any) -> segment_rs.Mirror | None:
-    """The jieba-rs mirror of ``tok``'s dictionary, made on first use; None when there is none."""
-    global _MIRROR, _MIRROR_TRIED
-    mirror = _MIRROR
-    if mirror is not None or _MIRROR_TRIED:
-        return mirror
-    with _LOCK:
-        if _MIRROR is None and not _MIRROR_TRIED:
-            rjieba = segment_rs.rjieba_module()
-            if rjieba is not None:
-                mirror = segment_rs.Mirror(rjieba, tok.FREQ, tok.total)
-                _MIRROR = mirror if mirror.usable else None
-                if _MIRROR is None:
-                    _LOG.warning(
-                        "jieba-rs cut off, the slower Python cut used: the dictionary's "
-                        "frequencies sum past the pinned total %d (raise the lexicon's "
-                        "[settings] segment_total; docs/performance.md, stop 32)",
-                        tok.total,
-                    )
-            _MIRROR_TRIED = True
-        return _MIRROR
-
-
-def frequency_margin() -> int:
-    """The tokenizer's total less its words' frequency sum (jieba-rs divides by the sum).
-
-    The compiled cut is jieba's only while this is at least 0; below it :func:`cut`
-    falls back to the Python cut and logs a warning.
-    """
-    tok = tokenizer()
-    with _LOCK:
-        words: dict[str, int] = tok.FREQ
-        return int(tok.total) - sum(words.values())
-
-
-def compiled() -> bool:
-    """Whether :func:`cut` cuts with jieba-rs (``rjieba``)."""
-    return _mirror(tokenizer()) is not None
 
 
 def _forget_logp() -> None:
@@ -264,33 +257,9 @@ def search_grams() -> _SearchGrams:
 def cut(text: str) -> list[str]:
     """The words of ``text``, exactly as ``tokenizer().lcut(text, HMM=False)``.
 
-    Cut by jieba-rs when ``rjieba`` is installed (:mod:`nlp.segment_rs`,
-    about six times faster: the whole text at once, or run by run when it
-    holds a character jieba-rs would join to a run and jieba does not), else
-    as :func:`cut_python` does; tests/test_nlp_segment_fast.py checks the
-    tokens against jieba's own ``cut``, tests/test_nlp_segment_rs.py both
-    ways of cutting against each other.
+    About twice as fast as jieba's own ``cut`` (see docs/performance.md);
+    tests/test_nlp_segment_fast.py checks that both give the same tokens.
 
-    Args:
-        text: Any text.
-
-    Returns:
-        Every token in order, whitespace and punctuation included.
-    """
-    tok = tokenizer()
-    mirror = _mirror(tok)
-    try:
-        if mirror is not None and _WIDER_RUNS(text) is None:
-            return mirror.cut_run(text, False)
-        return _cut(tok, text, mirror)
-    except RuntimeError:  # the mirror being changed by add_words in another thread
-        return _cut(tok, text, None)
-
-
-def cut_python(text: str) -> list[str]:
-    """The words of ``text`` as :func:`cut` gives them, in Python alone.
-
-    About twice as fast as jieba's own ``cut`` (see docs/performance.md).
     Each run of Chinese characters, letters and digits is segmented as
     jieba's ``__cut_DAG_NO_HMM`` (``get_DAG`` + ``calc``) does, in one
     backward pass: the words starting at ``k`` are found while the route from
@@ -306,11 +275,8 @@ def cut_python(text: str) -> list[str]:
     Returns:
         Every token in order, whitespace and punctuation included.
     """
-    return _cut(tokenizer(), text, None)
-
-
-def _cut(tok: Any, text: str, mirror: segment_rs.Mirror | None) -> list[str]:
     global _LOGP
+    tok = tokenizer()
     get = tok.FREQ.get
     total = tok.total
     logtotal = log(total)
@@ -323,7 +289,6 @@ def _cut(tok: Any, text: str, mirror: segment_rs.Mirror | None) -> list[str]:
     prefix = _PREFIX
     eng = _ENG
     skip = _SKIP
-    cut_run = mirror.cut_run if mirror is not None else None
     out: list[str] = []
     append = out.append
     # A split with one group alternates: text between runs, a run, ...
@@ -343,9 +308,6 @@ def _cut(tok: Any, text: str, mirror: segment_rs.Mirror | None) -> list[str]:
                     out.extend(x)
             continue
         between = True
-        if cut_run is not None:  # one of jieba's runs, cut by jieba-rs alone
-            out += cut_run(s, False)
-            continue
         n = len(s)
         score = [0.0] * (n + 1)
         ends = [0] * n
