@@ -214,17 +214,28 @@ def occurrences(text: str, rubric: Rubric) -> Occurrences:
 
 
 _WORD_PATTERNS: dict[int, tuple[tuple[str, ...], re.Pattern[str] | None]] = {}
+_PATTERNS_BY_WORDS: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One trie pattern for a list of the rubric's words (``None`` for no words)."""
+    """One trie pattern for a list of the rubric's words (``None`` for no words).
+
+    Found by the tuple's identity (the rubric's own lists), else by its words: a
+    tuple put together at each call (``(*rubric.past, *rubric.habit)``) is new
+    every time, and building its pattern again cost about a tenth of
+    ``classify`` on letters (docs/performance.md, "Stop 32").
+    """
     hit = _WORD_PATTERNS.get(id(words))
     if hit is not None and hit[0] is words:
         return hit[1]
+    if words in _PATTERNS_BY_WORDS:
+        return _PATTERNS_BY_WORDS[words]
     pattern = re.compile(trie_pattern(set(words))) if words else None
-    if len(_WORD_PATTERNS) > 4096:
+    if len(_WORD_PATTERNS) > 4096 or len(_PATTERNS_BY_WORDS) > 4096:
         _WORD_PATTERNS.clear()
+        _PATTERNS_BY_WORDS.clear()
     _WORD_PATTERNS[id(words)] = (words, pattern)
+    _PATTERNS_BY_WORDS[words] = pattern
     return pattern
 
 
