@@ -14,7 +14,15 @@ from datetime import date
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.services.diary import DiaryError, add_entry, list_entries, local_today, month_of
+from bot.services.diary import (
+    NOT_FOR_OFFICERS,
+    DiaryError,
+    add_entry,
+    list_entries,
+    local_today,
+    may_keep_diary,
+    month_of,
+)
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from storage.enums import Channel
 
@@ -49,6 +57,9 @@ async def diary(update: Update, context: BotContext) -> None:
         return
     if person.unit_id is None:
         await reply(update, NOT_BOUND)
+        return
+    if not await may_keep_diary(context.runtime.db, person.id):
+        await reply(update, NOT_FOR_OFFICERS)
         return
     runtime = context.runtime
     today = local_today(runtime.clock.now(), runtime.settings.timezone)

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
 from storage.models import CaseCard, OutboxMessage
-from storage.outbox import KIND_PHOTOS
+from storage.outbox import KIND_CARD, KIND_PHOTOS
 
 #: ``last_error`` of a pending row held for a digest.
 HELD_NOTE = "held for a digest"
@@ -34,6 +34,26 @@ async def has_card(session: AsyncSession, case_id: int, chat_id: int) -> bool:
     """Whether the chat shows the case's card already (a card row then edits it quietly)."""
     found = await session.scalar(
         select(CaseCard.id).where(CaseCard.case_id == case_id, CaseCard.chat_id == chat_id)
+    )
+    return found is not None
+
+
+async def card_folded_before(
+    session: AsyncSession, case_id: int, chat_id: int, before_id: int
+) -> bool:
+    """Whether an earlier card row of the case for the chat was folded into a digest
+    (the chat was told of the case then, and its 查看 brings the card)."""
+    o = OutboxMessage
+    found = await session.scalar(
+        select(o.id)
+        .where(
+            o.case_id == case_id,
+            o.chat_id == chat_id,
+            o.kind == KIND_CARD,
+            o.last_error == FOLDED_NOTE,
+            o.id < before_id,
+        )
+        .limit(1)
     )
     return found is not None
 

@@ -183,7 +183,9 @@ async def test_diary_add_and_compliance(in_folder: Path) -> None:
     assert (await asyncio.to_thread(run_in_process, "init"))[0] == 0
     await add_leader(tmp_path)
     day = (TODAY - timedelta(days=2)).isoformat()
-    added = run_cli("diary", "add", "--person", "777", "--date", day, "走访", "三户", cwd=tmp_path)
+    added = run_cli(
+        "diary", "add", "--person", "777", "--date", day, "走访东城", "三户困难家庭", cwd=tmp_path
+    )
     assert added.returncode == 0, added.stderr
     assert f"by 张东城 for {day}" in added.stdout
 
@@ -203,7 +205,7 @@ def test_diary_errors(in_folder: Path) -> None:
     assert code == 2 and "nobody with Telegram id 1" in err
     code, _, err = run_in_process("diary", "add", "--person", "777", "--date", "28号", "x")
     assert code == 2 and "--date" in err
-    code, out, _ = run_in_process("diary", "add", "--person", "777", "今天走访")
+    code, out, _ = run_in_process("diary", "add", "--person", "777", "今天走访阳光小区物业纠纷")
     assert code == 0 and "diary entry 1" in out
     # The default month is the current one in the district.
     code, out, _ = run_in_process("diary", "compliance")
@@ -222,7 +224,7 @@ def test_break9_cli_takes_today_from_the_service_clock(in_folder: Path) -> None:
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
-        code, out, err = run_in_process("diary", "add", "--person", "777", "元旦走访")
+        code, out, err = run_in_process("diary", "add", "--person", "777", "元旦走访东城孤寡老人")
         assert code == 0, err
         assert "for 2027-01-01" in out
         code, _, err = run_in_process(
@@ -232,7 +234,7 @@ def test_break9_cli_takes_today_from_the_service_clock(in_folder: Path) -> None:
         code, out, _ = run_in_process("diary", "compliance")
         assert code == 0 and "民情日记 2027-01" in out and "1/1 (100.0%)" in out
         code, out, err = run_in_process(
-            "diary", "add", "--person", "777", "--date", "2026-12-31", "除夕前走访"
+            "diary", "add", "--person", "777", "--date", "2026-12-31", "除夕前走访和平社区困难户"
         )
         assert code == 0, err
         assert "for 2026-12-31" in out

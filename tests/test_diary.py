@@ -109,7 +109,9 @@ def clock() -> FakeClock:
     return FakeClock(local(2024, 5, 27, 10).astimezone(UTC))
 
 
-async def write(db: Database, clock: FakeClock, author: int, day: date, text: str = "走访") -> None:
+async def write(
+    db: Database, clock: FakeClock, author: int, day: date, text: str = "走访东城三户困难家庭"
+) -> None:
     await add_entry(
         db,
         author_id=author,
@@ -198,6 +200,9 @@ async def test_entries_are_stored_with_their_channel(
         ("字" * (MAX_CONTENT_CHARS + 1), date(2024, 5, 27), "too_long"),
         ("走访", date(2024, 5, 28), "future_date"),
         ("走访", date(2024, 4, 25), "too_old"),
+        ("走访", date(2024, 5, 27), "too_short"),
+        ("走访！！ 😀", date(2024, 5, 27), "too_short"),
+        ("好" * 40, date(2024, 5, 27), "too_short"),
     ],
 )
 def test_invalid_entries_are_refused_in_chinese(content: str, day: date, reason: str) -> None:
@@ -219,7 +224,9 @@ async def test_an_invalid_entry_stores_nothing(
 
 
 async def test_limits_are_inclusive(db: Database, clock: FakeClock, people: People) -> None:
-    await write(db, clock, people["a"], date(2024, 4, 26), "字" * MAX_CONTENT_CHARS)
+    longest = ("走访和平社区困难家庭" * MAX_CONTENT_CHARS)[:MAX_CONTENT_CHARS]
+    await write(db, clock, people["a"], date(2024, 4, 26), longest)
+    await write(db, clock, people["a"], date(2024, 5, 27), "走访三户家庭")
     await write(db, clock, people["a"], date(2024, 5, 27))
 
 

@@ -84,7 +84,7 @@ async def test_a_returned_critical_case_alerts_the_district_and_tells_the_victim
 
 async def test_a_returned_routine_case_alerts_only_the_desk(kit: BotKit) -> None:
     """An ordinary 退单 goes to the desk alone, as before: the district is not woken,
-    and the reporter reads 已退单 with 正在分派承办单位."""
+    and the reporter reads 重新分派中 (not 已退单, trial 32 D26) with 正在分派承办单位."""
     centre = kit.user(CENTRE, "督办中心")
     await kit.bind(centre, kit.district.supervision, Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
@@ -104,4 +104,5 @@ async def test_a_returned_routine_case_alerts_only_the_desk(kit: BotKit) -> None
     await kit.delivered()
     assert not [m for m in centre.transcript() if (case.number or "") in m.content]
     status = (await kit.say(citizen, "/status", "您反映的问题")).content
-    assert "已退单" in status and "承办：正在分派承办单位" in status
+    assert "重新分派中" in status and "承办：正在分派承办单位" in status
+    assert "已退单" not in status

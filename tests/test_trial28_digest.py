@@ -102,7 +102,7 @@ async def test_a_day_of_missed_deadlines_comes_as_one_digest_each(kit: BotKit) -
     await kit.delivered()
     at_station = new(station)
     assert len(at_station) == 2 and all(t.startswith("【待办汇总】") for t in at_station)
-    assert "已上报督办" in at_station[1]
+    assert "已上报督查督办中心（第1级）" in at_station[1]
     at_centre = new(centre)
     (digest,) = [t for t in at_centre if t.startswith("【待办汇总】")]
     assert all(n in digest for n in numbers) and critical.number not in digest

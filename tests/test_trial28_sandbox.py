@@ -77,4 +77,4 @@ async def test_one_jump_sends_each_phone_one_digest(sandbox: str) -> None:
         chief_new = (await _settled(http, sandbox, chief, before_chief + 1))[before_chief:]
     assert len(officer_new) == 1 and officer_new[0].startswith("【进展汇总】"), officer_new
     assert len(chief_new) == 1 and chief_new[0].startswith("【待办汇总】"), chief_new
-    assert "超期未签收" in chief_new[0] and "已上报督办" in chief_new[0]
+    assert "超期未签收" in chief_new[0] and "已上报" in chief_new[0] and "级）" in chief_new[0]

@@ -61,7 +61,7 @@ async def _steps(kit: BotKit, case: Case) -> list[tuple[str, timedelta, object]]
 def _news(user: FakeUser, case: Case) -> list[str]:
     """What ``user`` was told about ``case``, message by message: the first line of a
     notice, or for a digest of a scheduler pass (trial 28 P4, 【待办汇总】) the digest's
-    line about the case (its events, e.g. 新转来的案件、已上报督办 → 请签收)."""
+    line about the case (its events, e.g. 新转来的案件、已上报督查督办中心（第1级） → 请签收)."""
     number = case.number or "?"
     out = []
     for m in user.transcript():
@@ -150,11 +150,12 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
             street[0].startswith("【待办汇总】") and "新转来的案件" in street[0]
         )
         assert any(
-            line.startswith(f"【上报督办】{case.number}") or "已上报督办" in line for line in street
+            line.startswith(f"【上报督办】{case.number}") or "已上报督查督办中心" in line
+            for line in street
         )
         supervision = _news(chiefs["supervision"], case)
         assert any(
-            line.startswith(f"【上报督办】{case.number}") or "已上报督办" in line
+            line.startswith(f"【上报督办】{case.number}") or "已上报督查督办中心" in line
             for line in supervision
         )
     reminders = [

@@ -6,10 +6,14 @@ the visiting day on the 28th of each month (民情日).
 
 Rules these modules apply:
 
-* **Who may write.** Anyone bound to a unit (an officer, staff member, chief or
-  admin; not a citizen) may file entries, from the bot, the dashboard or the
-  CLI; the channel is recorded. Only people with ``leader_rank`` set *owe*
-  entries, so only they appear in :func:`compliance`.
+* **Who may write.** Staff members, chiefs and admins bound to a unit may file
+  entries, from the bot, the dashboard or the CLI; the channel is recorded. Only
+  people with ``leader_rank`` set *owe* entries, so only they appear in
+  :func:`compliance`. An information officer (信息员) is no leader: unless given a
+  leader rank they are told kindly that the diary is not theirs and pointed to
+  /warn, instead of an entry that counts nowhere (trial 32 D18).
+* **What an entry is.** What the visit found, in at least
+  :data:`MIN_CONTENT_CHARS` meaningful characters: 「走访」 alone is no 民情日记.
 * **Which month an entry counts for.** Its visiting day (``visited_on``), a
   calendar date in the district's time zone. The visiting day may not be in
   the future, nor more than :data:`MAX_BACKDATE_DAYS` days back (a late entry
@@ -53,16 +57,20 @@ from bot.services.diary_rules import (
     DISTRICT_TZ,
     MAX_BACKDATE_DAYS,
     MAX_CONTENT_CHARS,
+    MIN_CONTENT_CHARS,
     MIN_ENTRIES_PER_MONTH,
+    NOT_FOR_OFFICERS,
+    TOO_SHORT,
     DiaryError,
     local_today,
     month_of,
     parse_month,
 )
+from bot.services.lifecycle_rules import meaningful_length
 from storage import diary as store
 from storage.db import Database
 from storage.enums import Channel, Role
-from storage.models import DiaryEntry, utcnow
+from storage.models import DiaryEntry, Person, utcnow
 from storage.org import get_person
 
 __all__ = [
@@ -70,19 +78,24 @@ __all__ = [
     "DISTRICT_TZ",
     "MAX_BACKDATE_DAYS",
     "MAX_CONTENT_CHARS",
+    "MIN_CONTENT_CHARS",
     "MIN_ENTRIES_PER_MONTH",
+    "NOT_FOR_OFFICERS",
     "REMINDER_DAY",
     "REMINDER_HOUR",
     "REMINDER_STATE_KIND",
+    "TOO_SHORT",
     "DiaryCompliance",
     "DiaryError",
     "DiaryReminder",
     "LeaderCompliance",
     "add_entry",
     "compliance",
+    "keeps_diary",
     "leaders_missing_entry",
     "list_entries",
     "local_today",
+    "may_keep_diary",
     "month_of",
     "parse_month",
     "pending_reminders",
@@ -113,7 +126,22 @@ def validate_entry(content: str, visited_on: date, *, today: date) -> str:
         raise DiaryError(
             "too_old", f"走访日期不能早于 {MAX_BACKDATE_DAYS} 天前，请填写最近一次走访的日期。"
         )
+    if meaningful_length(text) < MIN_CONTENT_CHARS:
+        raise DiaryError("too_short", TOO_SHORT)
     return text
+
+
+def keeps_diary(person: Person) -> bool:
+    """Whether ``person`` keeps a 民情日记: staff, chiefs and admins; an information
+    officer only with a leader rank (the seed: 副科级以上领导干部)."""
+    return person.role != Role.OFFICER or bool(person.leader_rank)
+
+
+async def may_keep_diary(db: Database, person_id: int) -> bool:
+    """:func:`keeps_diary` of a stored person (False if unknown)."""
+    async with db.session() as session:
+        person = await get_person(session, person_id)
+        return person is not None and keeps_diary(person)
 
 
 async def add_entry(
@@ -145,13 +173,15 @@ async def add_entry(
             not bound to a unit.
     """
     now = now or utcnow()
-    text = validate_entry(content, visited_on, today=local_today(now, tz))
     async with db.session() as session:
         person = await get_person(session, author_id)
         if person is None or not person.active:
             raise DiaryError("unknown_person", "找不到您的账号，请联系管理员。")
         if person.unit_id is None or person.role == Role.CITIZEN:
             raise DiaryError("not_bound", "只有已绑定单位的干部和工作人员才能填写民情日记。")
+        if not keeps_diary(person):
+            raise DiaryError("not_leader", NOT_FOR_OFFICERS)
+        text = validate_entry(content, visited_on, today=local_today(now, tz))
         return await store.add_entry(
             session,
             author_id=author_id,

@@ -18,6 +18,21 @@ DISTRICT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 MAX_CONTENT_CHARS = 5000
 #: How many days back a visiting day may lie.
 MAX_BACKDATE_DAYS = 31
+#: Fewest meaningful characters of an entry (letters, digits, CJK; a repeat counts once):
+#: what was found on the visit, not 「走访」 alone (trial 32 D18).
+MIN_CONTENT_CHARS = 6
+#: Why an entry that short is refused.
+TOO_SHORT = (
+    f"这几个字还算不上一篇民情日记。请写明走访了谁、了解到群众的什么想法或困难、"
+    f"打算怎么解决（至少{MIN_CONTENT_CHARS}个字），例如：\n"
+    "/diary 走访和平社区3户困难家庭，反映楼道照明不足，已联系物业本周内维修"
+)
+#: What an information officer who is no leader is told instead of filing an entry.
+NOT_FOR_OFFICERS = (
+    "感谢您的走访！“民情日记”是全区副科级以上领导干部每月记录走访情况的制度"
+    "（每月28日“民情日”），信息员不需要填写，也不计入考核。\n"
+    "走访中发现的矛盾纠纷、不稳定苗头，请用 /warn 报送预警，会第一时间送到站长手中。"
+)
 #: Entries a leader owes each month (seed: 每月“民情日记”不少于1篇).
 MIN_ENTRIES_PER_MONTH = 1
 #: The monthly visiting day (民情日).

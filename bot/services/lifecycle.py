@@ -37,6 +37,7 @@ from bot.services.lifecycle_rules import (
     meaningful_length,
     next_status,
     overdue_label,
+    public_status_label,
     status_label,
 )
 from storage.enums import CaseStatus
@@ -61,6 +62,7 @@ __all__ = [
     "meaningful_length",
     "next_status",
     "overdue_label",
+    "public_status_label",
     "record",
     "register",
     "status_label",

@@ -228,6 +228,19 @@ def status_label(status: str) -> str:
         return status
 
 
+#: What the reporter reads where the units' word would mislead: 已退单 reads as "your
+#: request was turned down" while the desk is finding the right unit (trial 32 D26).
+_PUBLIC_STATUS_LABELS: dict[CaseStatus, str] = {S.RETURNED: "重新分派中"}
+
+
+def public_status_label(status: str) -> str:
+    """The label of a status for the case's reporter (citizen or officer)."""
+    try:
+        return _PUBLIC_STATUS_LABELS.get(CaseStatus(status)) or status_label(status)
+    except ValueError:
+        return status
+
+
 def next_status(status: str, action: Action) -> CaseStatus:
     """The status that ``action`` leads to from ``status``.
 

@@ -138,8 +138,9 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
         )
     if view.photo_count:
         lines.append(f"照片：{view.photo_count}张")
-    if view.resolution_note and view.status in ("resolved", "followed_up", "closed"):
-        lines.append(f"办理结果：{view.resolution_note}")
+    if view.note_label and view.status not in ("withdrawn", "rejected"):
+        # 办理结果, or a reopened case's 上次办理结果（…） (trial 32 D8)
+        lines.append(f"{view.note_label}：{view.resolution_note}")
     if view.resolution_note and view.status == "rejected":
         lines.append(f"不予受理理由：{view.resolution_note}")
     if view.status == "withdrawn":

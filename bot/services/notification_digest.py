@@ -30,6 +30,12 @@ EVENT_WORDS = {
 NEW_CARD = "新转来的案件"
 #: A card the owning unit's person has not received yet (bound after the filing, say).
 NEW_CASE = "新案件"
+#: A case a digest lists again with nothing new but its card (told of before).
+STILL_OPEN = "仍待处理"
+#: How a digest line tells an escalation (已上报督办, or where to: 已上报群工办（第2级）).
+ESCALATED_WORDS = "已上报"
+#: Where an escalation notice says the case went: 已上报至{unit}（第{n}级）.
+_ESCALATED_TO = re.compile(r"已上报至(.+?)（第(\d+)级）")
 
 _TAG = re.compile(r"^【([^】]{1,12})】")
 
@@ -53,6 +59,10 @@ def event_words(text: str, is_card: bool, *, owner: bool = False) -> str:
     if match is None:
         return "新通知"
     tag = match.group(1)
+    if tag == "上报督办" and (to := _ESCALATED_TO.search(text)) is not None:
+        # Where it went, and at which level (trial 32 D6: 已上报督办 alone read to a
+        # supervisor as its own step still).
+        return f"已上报{to.group(1)}（第{to.group(2)}级）"
     return EVENT_WORDS.get(tag, tag)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.services.callbacks import CaseAction
+from bot.services.lifecycle_rules import AT_DESK
 from config.workdays import Span
 
 if TYPE_CHECKING:
@@ -108,6 +109,20 @@ PUBLIC_EVENT_LABELS = {
     "urged": "督办催办",
     "extension_approved": "延期办理",
 }
+
+
+def shown_to_reporter(kind: str, from_status: str | None) -> bool:
+    """Whether the reporter's progress shows an event of ``kind`` taken in ``from_status``.
+
+    The kinds of :data:`PUBLIC_EVENT_LABELS`, but no 提请督办 of a case waiting on the
+    desk: it is the desk's missed 派单时限, the units' business, and read by the
+    reporter as if somebody supervised a case nobody handles (trial 32 D26).
+    """
+    if kind not in PUBLIC_EVENT_LABELS:
+        return False
+    return not (kind == "escalated" and from_status in AT_DESK)
+
+
 ESCALATION_REASONS = {
     "manual": "承办人员主动上报",
     "ack_overdue": "超时未签收",

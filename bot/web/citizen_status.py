@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.services.lifecycle import status_label
-from bot.services.notifications import PUBLIC_EVENT_LABELS
+from bot.services.lifecycle import public_status_label
+from bot.services.notification_labels import PUBLIC_EVENT_LABELS, shown_to_reporter
 from bot.services.triage import is_self_harm
 from bot.web.citizen_intake import DONE, CitizenFormContext
 from bot.web.lookup_codes import matches_code
@@ -157,7 +157,7 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
     base = StatusResult(
         number=case.number or str(case.id),
         status=case.status,
-        status_label=status_label(case.status),
+        status_label=public_status_label(case.status),
         owning_unit_name=ctx.cases.unit_name(case.owning_unit_id),
         created_at=case.created_at,
         resolve_due_at=case.resolve_due_at,
@@ -176,7 +176,9 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
             note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
         )
         for e in entries
-        if e.type in PUBLIC_EVENTS and not (care and e.type in NOT_FOR_CARE)
+        if e.type in PUBLIC_EVENTS
+        and shown_to_reporter(e.type, e.from_status)
+        and not (care and e.type in NOT_FOR_CARE)
     )
     note = case.resolution_note if case.status in DONE and not care else None
     return replace(

@@ -136,15 +136,12 @@ def case_csv_rows(views: Iterable[CaseView], tz: ZoneInfo) -> list[list[object]]
 
 def _outcome(view: CaseView) -> str:
     """The 办理结果 cell: the station's result, or what else the note is, named (a
-    withdrawal's reason is no 办理结果: trial 29 P12)."""
-    note = view.resolution_note or ""
+    withdrawal's reason is no 办理结果: trial 29 P12; nor is the result a reopened case's
+    reporter did not accept: trial 32 D8)."""
+    note, label = view.resolution_note or "", view.note_label
     if not note:
         return ""
-    if view.status == "withdrawn":
-        return f"（撤回原因）{note}"
-    if view.status == "rejected":
-        return f"（不予受理理由）{note}"
-    return note
+    return note if label == "办理结果" else f"（{label}）{note}"
 
 
 SCORE_CSV_HEADER = (

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services import notifications as nt
 from bot.services.cases import CaseView, TimelineEntry
+from bot.services.lifecycle import AT_DESK, public_status_label
 from bot.services.triage import is_self_harm
 from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
 
@@ -51,11 +52,14 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     # A danger-now case its station returned waits on the desk, not on the reporter:
     # they read that it is being re-assigned, not 已退单 or 已超期 (pf30 #1).
     reassigning = view.status == "returned" and view.severity == "critical"
-    status = "正在紧急重新指派" if reassigning else view.status_label
+    # 重新分派中, not 已退单 (read as "your request was turned down"); the desk's missed
+    # 派单时限 and its 督办 are the units' business while nobody handles it (trial 32 D26).
+    at_desk = view.status in AT_DESK
+    status = "正在紧急重新指派" if reassigning else public_status_label(view.status)
     head = f"【{view.kind_label}】{view.number} · {status}"
     if view.kind == "warning":
         head += f" · {view.severity_label}"
-    if view.overdue and not care and not reassigning:
+    if view.overdue and not care and not reassigning and view.status != "returned":
         head += "【已超期】"
     if reassigning:
         lines = [head, "承办：原承办单位已退回，正在紧急重新指派承办单位"]
@@ -63,7 +67,7 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
         lines = [head, "承办：正在分派承办单位"]
     else:
         lines = [head, f"承办：{view.owning_unit_name}"]
-    if view.escalated_to_unit_name and not care:
+    if view.escalated_to_unit_name and not care and not at_desk:
         lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
     lines.append(f"内容：{snippet(view.text, 40)}")
     if care:

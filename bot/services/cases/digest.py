@@ -31,7 +31,14 @@ from bot.services.callbacks import CaseAction
 from bot.services.cases.permissions import CRITICAL
 from bot.services.cases.publish import OUTBOX_ROWS
 from bot.services.cases.tx import CaseTx
-from bot.services.notification_digest import DigestItem, digest_text, event_words, notice_tag
+from bot.services.notification_digest import (
+    ESCALATED_WORDS,
+    STILL_OPEN,
+    DigestItem,
+    digest_text,
+    event_words,
+    notice_tag,
+)
 from storage import outbox_digest
 from storage.models import Case, OutboxMessage, Person
 from storage.outbox import KIND_CARD, KIND_PHOTOS, outbox_row
@@ -199,10 +206,21 @@ class CaseDigest(CaseTx):
                 item.new_card = True
                 photos[case.id].update(str(p) for p in case.photo_file_ids or ())
                 item.photos = len(photos[case.id])
+                if row.id is not None and await outbox_digest.card_folded_before(
+                    s, case.id, row.chat_id, row.id
+                ):
+                    # An earlier digest told of it: 新转来 once (trial 32 D6).
+                    continue
             owner = person is not None and person.unit_id == case.owning_unit_id
             words = event_words(row.text, row.kind == KIND_CARD, owner=owner)
+            if words.startswith(ESCALATED_WORDS):
+                # Where it is now: a later escalation of the pass replaces an earlier one.
+                item.events[:] = [e for e in item.events if not e.startswith(ESCALATED_WORDS)]
             if words not in item.events:
                 item.events.append(words)
+        for item in items.values():
+            if not item.events and not item.reporter_lines:
+                item.events.append(STILL_OPEN)
         text = digest_text(list(items.values()), handler=handler)
         markup = self._digest_buttons(cases, items) if handler else None
         s.add(
@@ -244,6 +262,15 @@ class CaseDigest(CaseTx):
             return len(owed)
 
     def _action(self, person: Person, case: Case) -> str:
+        top = case.escalated_to_unit_id
+        if (
+            top is not None
+            and person.unit_id not in (top, case.owning_unit_id)
+            and person.unit_id in self.responsible_units(case)
+        ):
+            # A lower level of 督办 the case has gone above: it is told, not asked to
+            # urge as if it were still its step (trial 32 D6).
+            return f"已由{self.unit_name(top)}督办，请关注"
         allowed = self.actions_for(person, case)
         for action, words in _ACTION_WORDS:
             if action in allowed:

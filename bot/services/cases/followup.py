@@ -238,8 +238,11 @@ class CaseFollowUp(CaseEscalation):
     async def close_no_response_tx(self, s: AsyncSession, case: Case, now: datetime) -> None:
         """Close a resolved case whose follow-up got no answer (inside a transaction).
 
-        Not counted as unsatisfied: no ``followed_up`` event is written.
+        Not counted as unsatisfied: no ``followed_up`` event is written. A warning's
+        officer was never asked (no survey on one's own warning): the warning closes
+        in silence, not with 「未收到您的回访答复」 (trial 32 D24).
         """
+        warning = case.kind == CaseKind.WARNING
         await apply(
             s,
             case,
@@ -247,11 +250,13 @@ class CaseFollowUp(CaseEscalation):
             now=now,
             actor_id=None,
             channel=Channel.SYSTEM,
-            note="回访无应答，自动结案",
+            note="预警办结后自动结案（预警不回访）" if warning else "回访无应答，自动结案",
             data={"reason": "no_response"},
         )
         case.closed_at = now
-        await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed_no_response)
+        await self.publish_tx(
+            s, case, now, reporter_text=None if warning else nt.reporter_closed_no_response
+        )
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -282,6 +282,26 @@ class CaseView:
         """How many photos were attached."""
         return len(self.photo_file_ids)
 
+    @property
+    def note_label(self) -> str:
+        """What the case's ``resolution_note`` is now, for the card, the dashboard and
+        the export: 办理结果 of a case 办结; 上次办理结果（…） of a case reopened since
+        (trial 32 D8: the new round has no result yet, and the old one is not the
+        answer); 不予受理理由, 撤回原因; ``""`` when there is no note."""
+        if not self.resolution_note:
+            return ""
+        if self.status == "withdrawn":
+            return "撤回原因"
+        if self.status == "rejected":
+            return "不予受理理由"
+        if self.reopen_count and self.status not in ("resolved", "followed_up", "closed"):
+            return EARLIER_RESULT
+        return "办理结果"
+
+
+#: The result of the round before a 重办, which the reporter did not accept.
+EARLIER_RESULT = "上次办理结果（群众表示未解决或不满意）"
+
 
 @dataclass(frozen=True)
 class TimelineEntry:

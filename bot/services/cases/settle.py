@@ -5,7 +5,8 @@ the desk, a reminder every handler: each copy carries the recipient's card
 buttons. When one of them acts (签收, 办结, 退单, 上报, 派单, 催办, 不予受理, a
 延期 decision, or the reporter's 撤回), every earlier notice of the case that
 still shows buttons in someone else's chat is edited through the outbox (row
-kind ``edit``): the text gains who acted and when, and the buttons go. The case
+kind ``edit``): the text gains who acted and when, and the buttons go (a 催办
+settles the supervisors' notices only: the owning unit still has to act). The case
 card itself is already redrawn in place, and the actor's own pressed message is
 the handler's to answer (it shows the decision already). An edit Telegram
 refuses (the message is gone or too old) is recorded as delivered with a note
@@ -24,7 +25,7 @@ web) the actor's notices are left alone, as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -110,11 +111,13 @@ async def settle_notices_tx(
     when = fmt_time(now, tz)
     written = 0
     pressed = PRESSED.get()
+    handlers = await _owning_unit_people(s, case, event.type, rows)
     for row in rows:
         markup = row.reply_markup or {}
         mine = row.person_id == actor.id
         if (
-            row.kind != KIND_MESSAGE
+            row.person_id in handlers
+            or row.kind != KIND_MESSAGE
             or row.status != OutboxStatus.SENT.value
             or row.message_id is None
             or not markup.get("inline_keyboard")
@@ -139,3 +142,24 @@ async def settle_notices_tx(
         done.add((row.chat_id, row.message_id))
         written += 1
     return written
+
+
+async def _owning_unit_people(
+    s: AsyncSession, case: Case, kind: str, rows: Sequence[OutboxMessage]
+) -> set[int]:
+    """Whose notices a 催办 leaves alone: the owning unit's people.
+
+    A supervisor's 催办 settles the other supervisors' notices (their 催办 button waits
+    out the interval now), but it takes nothing off the unit that handles the case: its
+    【催签收】 or 【上报督办】 still asks it to act, and read 「督查督办中心…已于…催办，此消息的
+    按钮已失效」 as if the supervisor had taken the case over (trial 32 D5).
+    """
+    if kind != EventType.URGED.value:
+        return set()
+    ids = {r.person_id for r in rows if r.person_id is not None}
+    if not ids:
+        return set()
+    found = await s.scalars(
+        select(Person.id).where(Person.id.in_(ids), Person.unit_id == case.owning_unit_id)
+    )
+    return set(found.all())

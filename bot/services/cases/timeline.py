@@ -8,6 +8,7 @@ from bot.services import notifications as nt
 from bot.services.cases.model import TimelineEntry
 from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import CaseError, EventType, status_label
+from bot.services.notification_labels import shown_to_reporter
 from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.models import Person
@@ -72,8 +73,8 @@ class CaseTimeline(CaseViews):
             out: list[TimelineEntry] = []
             for e in events:
                 level = own_level and e.type == EventType.SEVERITY_CHANGED.value
-                if not internal and e.type not in nt.PUBLIC_EVENT_LABELS and not level:
-                    continue  # 催签收, 催办 and the like are the units' business
+                if not internal and not shown_to_reporter(e.type, e.from_status) and not level:
+                    continue  # 催签收, 催办, the desk's 派单超时 are the units' business
                 if care and e.type in _NOT_FOR_CARE:
                     continue
                 hide = not internal and e.type in (EventType.RETURNED, EventType.ESCALATED)
