@@ -252,8 +252,10 @@ async def test_preview_files_nothing(site: Site) -> None:
     assert "拖欠工资" in page and "尚未提交" in page
     assert SCRIPT not in page and TOKEN_RE.search(page)
     unclear = await (
-        await site.client.post("/report/preview", data={"text": "这个东西怎么弄"})
+        await site.client.post("/report/preview", data={"text": "啊啊啊啊啊 阿斯顿发生的"})
     ).text()
+    # Nothing a classifier can place goes to the desk by hand (这个东西怎么弄, which this
+    # test used before stop 32, is now asked back as too vague, as the bot does).
     assert "人工分派" in unclear
     empty = await site.client.post("/report/preview", data={"text": ""})
     assert empty.status == 400

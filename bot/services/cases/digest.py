@@ -272,6 +272,12 @@ class CaseDigest(CaseTx):
             # urge as if it were still its step (trial 32 D6).
             return f"已由{self.unit_name(top)}督办，请关注"
         allowed = self.actions_for(person, case)
+        if CaseAction.URGE in allowed and person.unit_id != case.owning_unit_id:
+            # The supervising level of a case another unit holds: its step is to urge
+            # that unit; 改派 (trial 32 D14) is the fallback its card also offers.
+            if CaseAction.DISPATCH in allowed or CaseAction.CHOOSE_ROOM in allowed:
+                return "请督促承办单位（可点「催办」，必要时改派）"
+            return dict(_ACTION_WORDS)[CaseAction.URGE]
         for action, words in _ACTION_WORDS:
             if action in allowed:
                 return words
