@@ -147,7 +147,11 @@ class CaseEscalation(CaseTx):
             case,
             now,
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
-            reporter_text=await self.for_reporter(
+            # A routine case still at the desk is 重新分派中 to its reporter (trial 32 D26):
+            # the desk's missed 派单时限 is the units' business, not pushed as 提请督办.
+            reporter_text=None
+            if status in AT_DESK and case.severity != "critical"
+            else await self.for_reporter(
                 s, case, lambda v: nt.reporter_escalated(v, self._unsigned_line(case, status))
             ),
             # As on a dispatch: a unit that held a read-only copy (the leadership's copy of
