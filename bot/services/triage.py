@@ -55,7 +55,6 @@ __all__ = [
     "TriageKind",
     "check_level",
     "emergency_of",
-    "levels_below_critical",
     "needs_reason",
     "reason_ok",
     "safety_hint",
@@ -361,11 +360,6 @@ def levels_allowed(rubric_level: str) -> list[str]:
     floor = LEVEL_RANK[lowest_level(rubric_level)]
     ranked = sorted(LEVEL_RANK, key=LEVEL_RANK.__getitem__, reverse=True)
     return [lvl for lvl in ranked if LEVEL_RANK[lvl] >= floor]
-
-
-def levels_below_critical() -> list[str]:
-    """The levels a critical warning may be lowered to, highest first."""
-    return [lvl for lvl in levels_allowed("critical") if lvl != "critical"]
 
 
 def reason_ok(reason: str | None) -> bool:
