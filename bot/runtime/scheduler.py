@@ -36,9 +36,10 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   of the chain a missed 签收 re-notifies every responsible unit (the owner and
   each supervising level) every ``escalation.remind_interval`` (a day) until
   somebody signs (trial 32 D15;
-  ``CaseService.ack_overdue_tx``); a danger-now case still at the dispatcher desk
-  gets a 【催派单】 to the desk and the units above it every acknowledgement period
-  until it is dispatched (``remind_undispatched_danger_tx``, trial 32 D20).
+  ``CaseService.ack_overdue_tx``); a critical case nobody signed gets a 【催派单】
+  (at the desk) or 【催签收】 (dispatched) to the units responsible every critical
+  acknowledgement period (1 h) until it is dispatched and signed
+  (``remind_unsigned_danger_tx``, trial 32 D20, review 32 S5).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,
   once the case is acknowledged, escalation one level up (reason
