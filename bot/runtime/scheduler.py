@@ -154,6 +154,7 @@ class Scheduler:
 
     async def _fire_one(self, hold_until: datetime | None = None) -> bool:
         failed: int | None = None
+        unconfirmed: int | None = None
         try:
             async with self.db.session() as s:
                 now = self.clock.now()
@@ -182,6 +183,14 @@ class Scheduler:
         except Exception:
             if failed is None:
                 raise
+            if unconfirmed is not None:
+                # An unconfirmed 重大 warning is never dropped: tried again (review 32 S2).
+                log.exception("unconfirmed warning timer %s failed; retried later", failed)
+                try:
+                    await self.service.retry_unconfirmed(failed)
+                except Exception:
+                    log.exception("unconfirmed warning timer %s not rescheduled", failed)
+                return True
             log.exception("timer %s failed; marking it fired so that it does not block", failed)
             await self._mark_failed(failed)
             return True
