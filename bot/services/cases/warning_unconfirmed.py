@@ -18,7 +18,9 @@ Now showing a 重大 proposal also writes a timer (no case yet, ``case_id`` NULL
 (:meth:`UnconfirmedWarnings.release_unconfirmed`); a 确认 pressed after the automatic
 filing is told the number instead of filing it twice. The timer lives in the database, so
 a restart loses nothing, and the filing is keyed (``intake_keys``) by the timer, so a
-second scheduler files it once.
+second scheduler files it once. A hold whose work fails is tried again, never marked
+done (:meth:`UnconfirmedWarnings.retry_unconfirmed`), and the officer's own 确认 releases
+it only once that filing went through (review 32 S2/S3).
 """
 
 from __future__ import annotations
