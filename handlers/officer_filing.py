@@ -110,12 +110,15 @@ async def file_warning(
     """
     runtime = context.runtime
     held_at = draft.get("held_at")
-    auto = await runtime.cases.release_unconfirmed(
-        person.id, held_at if isinstance(held_at, str) else None
-    )
+    shown_at = held_at if isinstance(held_at, str) else None
+    # The held 重大 proposal keeps its reminder and auto-filing until this draft — that
+    # proposal itself — is filed (review 32 S3): a repeat question, a refusal or a
+    # /warn <danger> sent beside it releases nothing.
+    auto = await runtime.cases.unconfirmed_filed(person.id, shown_at)
     if auto is not None:
         # The service filed it already for the officer who had not confirmed (trial 32
         # D27): never twice; the steps that follow amend that warning.
+        await runtime.cases.release_unconfirmed(person.id, shown_at)
         warn_data(context).pop("warn", None)
         await reply(update, texts.warning_filed_already(auto.number), texts.REMOVE_KEYBOARD)
         return auto
@@ -157,6 +160,8 @@ async def file_warning(
         return None
     finally:
         warn_data(context).pop("warn", None)
+    if shown_at is not None:
+        await runtime.cases.release_unconfirmed(person.id, shown_at)
     mark_saved(update, context, f"预警编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(

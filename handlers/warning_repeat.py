@@ -69,6 +69,9 @@ async def repeat_answered(update: Update, context: BotContext) -> None:
             log.info("repeat of %s not added: %s", held.get("number"), exc.code)
             await reply(update, exc.message)
         else:
+            # Settled into the earlier warning: the held proposal's timer goes.
+            if isinstance(shown_at := draft.get("held_at"), str):
+                await context.runtime.cases.release_unconfirmed(person.id, shown_at)
             await _settle(update, added(str(held["number"])))
             return
     await _settle(update, FILED_AS_NEW)

@@ -36,9 +36,10 @@ Timer kinds (:class:`bot.services.lifecycle.TimerKind`):
   of the chain a missed 签收 re-notifies every responsible unit (the owner and
   each supervising level) every ``escalation.remind_interval`` (a day) until
   somebody signs (trial 32 D15;
-  ``CaseService.ack_overdue_tx``); a danger-now case still at the dispatcher desk
-  gets a 【催派单】 to the desk and the units above it every acknowledgement period
-  until it is dispatched (``remind_undispatched_danger_tx``, trial 32 D20).
+  ``CaseService.ack_overdue_tx``); a critical case nobody signed gets a 【催派单】
+  (at the desk) or 【催签收】 (dispatched) to the units responsible every critical
+  acknowledgement period (1 h) until it is dispatched and signed
+  (``remind_unsigned_danger_tx``, trial 32 D20, review 32 S5).
 * ``resolve_due`` — payload ``{"unit_id"}``. Valid while the case is not yet
   resolved and has the same owner: 催办 reminder (event ``reminded``) and,
   once the case is acknowledged, escalation one level up (reason
@@ -153,6 +154,7 @@ class Scheduler:
 
     async def _fire_one(self, hold_until: datetime | None = None) -> bool:
         failed: int | None = None
+        unconfirmed: int | None = None
         try:
             async with self.db.session() as s:
                 now = self.clock.now()
@@ -181,6 +183,14 @@ class Scheduler:
         except Exception:
             if failed is None:
                 raise
+            if unconfirmed is not None:
+                # An unconfirmed 重大 warning is never dropped: tried again (review 32 S2).
+                log.exception("unconfirmed warning timer %s failed; retried later", failed)
+                try:
+                    await self.service.retry_unconfirmed(failed)
+                except Exception:
+                    log.exception("unconfirmed warning timer %s not rescheduled", failed)
+                return True
             log.exception("timer %s failed; marking it fired so that it does not block", failed)
             await self._mark_failed(failed)
             return True

@@ -289,12 +289,14 @@ class CaseEscalation(CaseTx):
             s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"
         ):
             return
-        # A danger-now case still at the desk with nobody to sign: hourly 催派单 to the
-        # desk and the levels above until dispatched (trial 32 D20).
-        if await self.remind_undispatched_danger_tx(s, case, now, round_ + 1):
+        # A danger-now case nobody has signed: at the desk, hourly 催派单 to the desk and
+        # the levels above until dispatched (trial 32 D20); dispatched, 改派'd or
+        # reopened, hourly 催签收 to the owner and the levels above until signed
+        # (review 32 S5: a day's silence on a critical case).
+        if await self.remind_unsigned_danger_tx(s, case, now, round_ + 1):
             return
-        # Once a day, as 催办 (trial item 11: a critical case's hourly round would flood
-        # the chiefs who were all told at once already).
+        # Any other case: once a day, as 催办 (trial item 11: an hourly round on a
+        # routine case would flood the chiefs who were all told at once already).
         await self.renotify_tx(s, case, now, round_ + 1)
         await self._schedule_ack(s, case, now, round_ + 1, now + policy.remind_interval)
 
@@ -316,22 +318,28 @@ class CaseEscalation(CaseTx):
             s, case, now, pings=[(units, lambda v: nt.staff_renotify(v, round_, self.tz))]
         )
 
-    async def remind_undispatched_danger_tx(
+    async def remind_unsigned_danger_tx(
         self, s: AsyncSession, case: Case, now: datetime, round_: int
     ) -> bool:
-        """A danger-now case at the dispatcher desk past the top of the escalation chain:
-        【催派单】 to the desk and every unit above it, and the next check after the
-        acknowledgement period (1 h), until somebody dispatches it (trial 32 D20: a
-        returned gas smell went silent for eight days after its two escalations, because
-        a case at the desk has no resolution deadline to bring the daily 催办).
+        """A critical case nobody has signed, past the top of the escalation chain: at
+        the dispatcher desk 【催派单】 to the desk and every unit above it (trial 32 D20:
+        a returned gas smell went silent for eight days after its two escalations);
+        dispatched, 改派'd or reopened 【催签收】 to the owner and every unit above it
+        (review 32 S5: it was chased once a day). The next check comes after the
+        critical acknowledgement period (1 h), until somebody dispatches or signs.
 
         Returns:
             False (nothing done) for any other case.
         """
-        if case.severity != "critical" or CaseStatus(case.status) not in AT_DESK:
+        if (
+            case.severity != "critical"
+            or CaseStatus(case.status) not in AWAITING_ACK
+            or case.acknowledged_at is not None
+        ):
             return False
         await self.renotify_tx(s, case, now, round_)
-        window = self.district.deadlines[case.priority].acknowledge.delta
+        urgent = self.district.severity_priority["critical"]
+        window = self.district.deadlines[urgent].acknowledge.delta
         await self._schedule_ack(
             s, case, now, round_, now + (window or self.district.escalation.renotify_interval)
         )

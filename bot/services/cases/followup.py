@@ -22,6 +22,7 @@ from bot.services.lifecycle import (
     apply,
 )
 from bot.services.progress_questions import is_progress_question
+from bot.services.triage import emergency_of, is_self_harm
 from nlp.follow_up import follow_up_answer
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -29,6 +30,8 @@ from storage.models import Case, Person
 
 #: The reopening (重办) that also sends the case to supervision (督办): the second.
 REOPENS_BEFORE_SUPERVISION = 2
+#: A self-harm case in these is over: its reporter's words may answer a 回访 again.
+_FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,14 @@ class CaseFollowUp(CaseEscalation):
         """
         # 解决了吗 asks about the case (its status is the answer), it does not answer.
         answer = None if is_progress_question(text) else follow_up_answer(text)
-        if answer is None:
+        # Words carrying danger or self-harm (还是没解决 我不想活了) answer no 回访.
+        if answer is None or emergency_of(text) is not None or is_self_harm(text):
             return None
         views = await self.cases_of_reporter(person_id, limit=10)
         pending = [
             v for v in views if v.status == CaseStatus.RESOLVED and v.kind != CaseKind.WARNING.value
         ]
-        if not pending:
+        if not pending or await self._in_crisis(views):
             return None
         if len(pending) > 1:
             return FollowUpInWords(None, waiting=tuple(pending))
@@ -83,6 +87,19 @@ class CaseFollowUp(CaseEscalation):
         except CaseError:
             return None
         return FollowUpInWords(done, label, comment)
+
+    async def _in_crisis(self, views: list[CaseView]) -> bool:
+        """Whether one of these cases of the reporter is a self-harm case not yet final
+        (open, or resolved with its 回访 waiting): then no word of theirs answers a
+        回访 — 谢谢你们 我要走了 is no 满意 (review 32 S12); the buttons stay."""
+        async with self.db.session() as s:
+            for view in views:
+                if view.kind != CaseKind.REQUEST.value or view.status in _FINAL:
+                    continue
+                case = await store.get_case(s, view.id)
+                if case is not None and await self._self_harm(s, case):
+                    return True
+        return False
 
     # --- follow-up ---------------------------------------------------------------
 

@@ -18,7 +18,9 @@ Now showing a 重大 proposal also writes a timer (no case yet, ``case_id`` NULL
 (:meth:`UnconfirmedWarnings.release_unconfirmed`); a 确认 pressed after the automatic
 filing is told the number instead of filing it twice. The timer lives in the database, so
 a restart loses nothing, and the filing is keyed (``intake_keys``) by the timer, so a
-second scheduler files it once.
+second scheduler files it once. A hold whose work fails is tried again, never marked
+done (:meth:`UnconfirmedWarnings.retry_unconfirmed`), and the officer's own 确认 releases
+it only once that filing went through (review 32 S2/S3).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ WARNING_UNCONFIRMED = "warning_unconfirmed"
 REMIND_AFTER = timedelta(minutes=5)
 #: How much longer it waits after the reminder before it is filed without him.
 FILE_AFTER = timedelta(minutes=10)
+#: A hold whose work failed is tried again after this, times the attempts so far…
+RETRY_AFTER = timedelta(minutes=1)
+#: …but never less often than this.
+RETRY_AT_MOST = timedelta(minutes=10)
 #: The levels that never wait unconfirmed (critical ones are filed at once anyway).
 SERIOUS = ("high", "critical")
 _ORDER = ("low", "medium", "high", "critical")
@@ -145,6 +151,47 @@ class UnconfirmedWarnings(CaseWarningIntake):
             case = await s.get(Case, filed)
             officer = await self._person(s, officer_id)
             return None if case is None else self.view_for(case, officer, now)
+
+    async def unconfirmed_filed(self, officer_id: int, shown_at: str | None) -> CaseView | None:
+        """The warning already filed for the officer from the proposal shown at
+        ``shown_at`` (its hold fired into a case), else None. Releases nothing: the
+        hold goes only once the officer's own filing succeeded (review 32 S3)."""
+        if shown_at is None:
+            return None
+        async with self.db.session() as s:
+            now = self.clock.now()
+            rows = await s.scalars(
+                select(Timer).where(
+                    Timer.case_id.is_(None),
+                    Timer.kind == WARNING_UNCONFIRMED,
+                    Timer.fired_at.is_not(None),
+                    Timer.created_at >= now - timedelta(days=1),
+                )
+            )
+            for timer in rows.all():
+                payload = timer.payload or {}
+                if (
+                    payload.get("officer_id") == officer_id
+                    and payload.get("shown_at") == shown_at
+                    and isinstance(payload.get("case_id"), int)
+                ):
+                    case = await s.get(Case, int(payload["case_id"]))
+                    officer = await self._person(s, officer_id)
+                    return None if case is None else self.view_for(case, officer, now)
+        return None
+
+    async def retry_unconfirmed(self, timer_id: int) -> None:
+        """The work on a due hold failed (a DB hiccup, the officer deactivated while
+        it waited): it is tried again later, never dropped (review 32 S2) — after 1,
+        2, … minutes, then every :data:`RETRY_AT_MOST`. The filing is keyed by the
+        timer, so a retry after a filing that did go through files nothing twice."""
+        async with self.db.session() as s:
+            timer = await s.get(Timer, timer_id)
+            if timer is None or timer.fired_at is not None or timer.cancelled_at is not None:
+                return
+            attempts = int((timer.payload or {}).get("attempts", 0)) + 1
+            timer.payload = {**(timer.payload or {}), "attempts": attempts}
+            timer.due_at = self.clock.now() + min(RETRY_AFTER * attempts, RETRY_AT_MOST)
 
     async def fire_unconfirmed(self, timer_id: int) -> None:
         """The scheduler's work on a due :data:`WARNING_UNCONFIRMED` timer (claimed and
