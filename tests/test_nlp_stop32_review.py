@@ -50,7 +50,13 @@ def test_danger_now_gets_the_emergency_line(text: str, service: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["有人拿刀砍我怎么防", "我正在遇到有人抢劫该怎么办", "剧组的人打起来了 有人被捅了 流了好多血"],
+    [
+        "有人拿刀砍我怎么防",
+        "着火了怎么防止火势蔓延",
+        "家里煤气泄漏了怎么防止爆炸",
+        "我正在遇到有人抢劫该怎么办",
+        "剧组的人打起来了 有人被捅了 流了好多血",
+    ],
 )
 def test_the_same_dangers_unspaced_or_reworded_keep_the_line(text: str) -> None:
     assert detect(text) is not None
@@ -66,6 +72,7 @@ def test_triage_answers_them_as_emergencies_not_requests(text: str) -> None:
     "text",
     [
         "冬天生煤炉子咋防煤气中毒，有啥讲究",
+        "电动车在楼道充电要防止着火",
         "怎么预防一氧化碳中毒",
         "遇到有人触电该咋救",
         "片场今天拍枪战 整条街都是枪声",
