@@ -77,6 +77,8 @@ def frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
         if strong:
             continue
         if frame == "acted":
+            if _someone_did(norm, end, starts):
+                continue
             if all(m.family.name not in _SUFFERED or _staged(norm, m) for m in dangers):
                 return True
             continue
@@ -102,6 +104,20 @@ def _in_item(norm: str, at: int, start: int) -> bool:
     if _CLAUSE_BREAK.search(norm, at, start) is None:
         return True
     return _QUOTE_END.search(norm, at, start) is not None
+
+
+_SOMEONE_DID = re.compile(r"有人[^，。！？,.!?\s]*了(?:[，。！？,.!?\s]|$)")
+
+
+def _someone_did(norm: str, end: int, starts: list[int]) -> bool:
+    """True if a later clause than a scene acted tells that someone did a harm (剧组在拍戏 有人拿刀
+    砍人了): an event on the set, not the scene (review 32 S1)."""
+    for m in _SOMEONE_DID.finditer(norm, end):
+        if _CLAUSE_BREAK.search(norm, end, m.start()) and any(
+            m.start() <= at < m.end() for at in starts
+        ):
+            return True
+    return False
 
 
 def _during(norm: str, end: int, starts: list[int]) -> bool:

@@ -56,6 +56,7 @@ def test_danger_now_gets_the_emergency_line(text: str, service: str) -> None:
         "家里煤气泄漏了怎么防止爆炸",
         "我正在遇到有人抢劫该怎么办",
         "剧组的人打起来了 有人被捅了 流了好多血",
+        "剧组在拍戏 有人拿刀砍人了",
     ],
 )
 def test_the_same_dangers_unspaced_or_reworded_keep_the_line(text: str) -> None:
