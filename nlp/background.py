@@ -317,6 +317,9 @@ def names_a_category(sentence: str, rubric: Rubric) -> bool:
     return False
 
 
+_PREVENTS = re.compile(r"防|避免")
+
+
 def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
     """``"risk"``, ``"letter"``, ``"told"`` or ``""``: see :attr:`Match.background`.
 
@@ -341,7 +344,11 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
     danger = bool(fam.services) or fam.level == "critical"
     if danger and not spared and names_category(text, rubric, start):
         return "risk"
-    if not spared and (any(w in clause for w in rubric.risk) or _feared(text, rubric, start)):
+    # A word of prevention (防止, 防范, 避免) counts only before the danger it names (要防止着火):
+    # 着火了怎么防止火势蔓延 asks from inside a danger told before it (review 32 S1).
+    before = clause_before(text, start, 60)
+    risky = any(w in (before if _PREVENTS.search(w) else clause) for w in rubric.risk)
+    if not spared and (risky or _feared(text, rubric, start)):
         return "risk"
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about; self-harm
     # keeps its level but gets no line.

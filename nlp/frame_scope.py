@@ -17,7 +17,7 @@ import re
 from nlp.clauses import sentence_of
 from nlp.families import Match
 from nlp.family_index import any_in
-from nlp.frames import frame_holds, frames_in
+from nlp.frames import frame_holds, frames_in, own_encounter, prevention_at
 from nlp.rubric_model import Rubric
 from nlp.rubric_modifiers import modifier_lists
 
@@ -46,22 +46,39 @@ def frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
             continue
         if frame in ("explained", "rumour"):
             return True
+        # Review 32 S1 (s1fix): how to prevent a harm told before the question (有人拿刀砍我 怎么防,
+        # 着火了 怎么防止火势蔓延) is asked from inside it; an encounter told as the writer's own
+        # or as now (我现在遇到有人持刀抢劫) is no hypothesis.
+        told_before = any(at < start for at in starts)
+        if frame == "lesson" and told_before and prevention_at(norm, start, end):
+            continue
+        if frame == "what_if" and own_encounter(norm, start):
+            continue
         # 急救培训的时候一个学员晕倒了: a harm told after the lesson's or the scene's time (…的时候,
         # 期间, 中途) is an event during it, not its example (stop 32, i13oo).
         if frame in ("lesson", "acted") and _during(norm, end, starts):
             continue
         if frame == "over":
-            if names <= _CLEARED and all(at < start for at in starts) and not strong:
+            if (
+                names <= _CLEARED
+                and all(at < start for at in starts)
+                and not strong
+                and _STILL_IN.search(norm) is None
+            ):
                 return True
             continue
         if frame == "media":
             # the item's content is told before the question (那首救命啊是啥歌)
-            if not spared and all(at < start for at in starts):
+            # …in its own clause: a cry in a clause of its own (救命 这是什么梗) is a cry (S1)
+            # or quoted (主播喊“家人们着火了着火了 库存要爆了”是什么梗)
+            if not spared and all(_in_item(norm, at, start) for at in starts):
                 return True
             continue
         if strong:
             continue
         if frame == "acted":
+            if _someone_did(norm, end, starts):
+                continue
             if all(m.family.name not in _SUFFERED or _staged(norm, m) for m in dangers):
                 return True
             continue
@@ -77,6 +94,30 @@ def frame_tells_none(norm: str, rub: Rubric, dangers: list[Match]) -> bool:
 
 
 _DURING = re.compile(r"[^，。！？,.!?\s]{0,4}?(?:的时候|时候|期间|中途|过程中|的时|时)")
+
+
+def _in_item(norm: str, at: int, start: int) -> bool:
+    """True if the danger at ``at`` is told before a media question at ``start`` in its clause or
+    in quotes closed before it (那首救命啊是啥歌, 主播喊“…着火了…”是什么梗; not 救命 这是什么梗)."""
+    if at >= start:
+        return False
+    if _CLAUSE_BREAK.search(norm, at, start) is None:
+        return True
+    return _QUOTE_END.search(norm, at, start) is not None
+
+
+_SOMEONE_DID = re.compile(r"有人[^，。！？,.!?\s]*了(?:[，。！？,.!?\s]|$)")
+
+
+def _someone_did(norm: str, end: int, starts: list[int]) -> bool:
+    """True if a later clause than a scene acted tells that someone did a harm (剧组在拍戏 有人拿刀
+    砍人了): an event on the set, not the scene (review 32 S1)."""
+    for m in _SOMEONE_DID.finditer(norm, end):
+        if _CLAUSE_BREAK.search(norm, end, m.start()) and any(
+            m.start() <= at < m.end() for at in starts
+        ):
+            return True
+    return False
 
 
 def _during(norm: str, end: int, starts: list[int]) -> bool:
@@ -104,6 +145,13 @@ def _staged(norm: str, m: Match) -> bool:
 _CLAUSE_BREAK = re.compile(r"[，,；;、\s]")
 """A when-question holds only the harm of its own clause (楼下着火了 着火的话先做什么: the fire
 before the space is told, not asked about)."""
+_QUOTE_END = re.compile(r"[”\"」』’']")
+"""A quote closed between a danger and the media question: the danger is the item's words."""
+_STILL_IN = re.compile(
+    r"还有人|有人没|没出来|没救出|没逃出|出不来|跑不出|被困|困在|困住|昏迷|不省人事|没醒|失踪|找不到人"
+)
+"""People still in danger: a scene told cleared with one of them (大火已经扑灭了，里面还有人没出来)
+is not over (review 32 S1)."""
 _STAGED = re.compile(r"[^，。！？,.!?\s]{0,2}(?:戏|镜头|场景|桥段|场面)")
 """A harm named as the scene to be shot (落水的戏, 着火的镜头)."""
 _CLEARED = frozenset({"fire", "fire_emoji", "fire_over", "water", "gas_leak", "toxic_leak"})

@@ -34,13 +34,23 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Frame", "contrast_between", "frame_at", "frame_holds", "frame_of", "frames_in"]
+__all__ = [
+    "Frame",
+    "contrast_between",
+    "frame_at",
+    "frame_holds",
+    "frame_of",
+    "frames_in",
+    "own_encounter",
+    "prevention_at",
+]
 
 Frame = str
 """``"lesson"``, ``"what_if"``, ``"explained"``, ``"play"``, ``"rumour"``, ``"acted"``, ``"when"``,
 ``"media"``, ``"over"`` or ``""``."""
 
 _STOP = r"[，。！？；,.!?;\s]"
+_PREVENT_Q = r"(?:咋|怎么|如何|怎样|该怎么|要怎么)"
 _LESSON = (
     r"提前学|想学一下|想学学|学一下|学习一下|学学怎么|"
     r"教(?:孩子|娃|小孩|学生|老人|家里人|大家)(?:背|认|学|记|练|怎么|如何|遇到)|"
@@ -54,7 +64,8 @@ _LESSON = (
     r"(?:老师|教官|讲师|考官|考题|试题|题目|试卷上)[^，。！？,.!?\s]{0,4}(?:问|考|写着|出题|是)[：:]|"
     r"给(?:家里|家人|孩子|娃|小孩|学生|老人|爸妈|父母|爷爷|奶奶|姥姥|姥爷|外婆|外公|老伴|大家|村民|居民|"
     r"邻居|同事|员工|工友)[^，。！？,.!?\s]{0,4}(?:讲讲|讲一讲|讲一下|科普|普及)|"
-    r"(?:咋|怎么|如何|怎样|该怎么|要怎么)(?:预防|防止|防范|防)"
+    + _PREVENT_Q
+    + r"(?:预防|防止|防范|防)"
 )
 _WHAT_IF = (
     r"(?:如果|假如|假设|要是|万一|倘若)(?:有人|别人|谁|某人|哪个人|一个人)"
@@ -86,7 +97,10 @@ _RUMOUR = r"(?<!不是)(?<!并非)(?<!真不是)(?:假新闻|假消息|谣言|�
 _ACTED = (
     r"要演|演一段|演一场|演个|的戏|拍戏|剧本|道具|"
     # stop 32, i13oo: a film crew at work (剧组在村里拍打仗的戏, 片场, 群演)
-    r"剧组|片场|群演|群众演员|拍[^，。！？,.!?\s]{1,4}戏|拍(?:电影|电视剧|短剧|网剧)|影视城|影视基地"
+    # s1fix (review 32 S1): a film site only with a staging verb in its clause (片场今天拍枪战);
+    # the bare place (剧组有人拿刀砍人, 我在影视城 有人拿刀砍人) tells where a real danger is
+    r"(?:剧组|片场|群演|群众演员|影视城|影视基地)[^，。！？,.!?\s]{0,6}(?:拍|演)|"
+    r"拍[^，。！？,.!?\s]{1,4}戏|拍(?:电影|电视剧|短剧|网剧)"
 )
 # An item of the media asked about as such (那条新闻是哪里的, 那首…是啥歌, 是什么梗).
 _MEDIA = (
@@ -131,6 +145,28 @@ def contrast_between(text: str, start: int, end: int) -> bool:
         _CONTRAST.search(text, start, end) is not None
         or _REAL_CLAUSE.search(text, start, end) is not None
     )
+
+
+_PREVENTION = re.compile(_PREVENT_Q + r"(?:预防|防止|防范|防)")
+_ENCOUNTER = re.compile(r"(?:遇到|碰到|遇上|碰上)")
+_OWN_MOMENT = re.compile(r"我|现在|正在|刚|这会|此刻|眼下|目前")
+_CLAUSE_START = re.compile(r"[，。！？；,.!?;\s]")
+
+
+def prevention_at(text: str, start: int, end: int) -> bool:
+    """Whether the frame at ``start``–``end`` is a question of how to prevent a harm (怎么防,
+    如何防止): such a frame holds only the harm it names after it (咋防煤气中毒), never one told
+    before it (有人拿刀砍我 怎么防, 着火了 怎么防止火势蔓延: the writer is in it; review 32 S1)."""
+    return _PREVENTION.fullmatch(text, start, end) is not None
+
+
+def own_encounter(text: str, start: int) -> bool:
+    """Whether a what-if frame at ``start`` is an encounter (遇到有人…) told as the writer's own
+    or as now: 我, 现在, 正在, 刚 … earlier in its clause (我现在遇到有人持刀抢劫; review 32 S1)."""
+    if _ENCOUNTER.match(text, start) is None:
+        return False
+    begin = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
+    return _OWN_MOMENT.search(text, begin, start) is not None
 
 
 def frame_at(text: str) -> tuple[Frame, int, int] | None:

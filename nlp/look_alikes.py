@@ -132,6 +132,7 @@ def _first_aid(text: str, rub: Rubric, start: int, word: str) -> bool:
 
 _DEGREE_FILLERS = ("快要", "要", "快")
 """What may stand between a degree mark and its word (累得快要爆炸)."""
+_CLAUSE_MARK = re.compile(r"[，。！？；,.!?;\s]")
 _CLAUSE_TAIL = re.compile(r"[了啦啊呀吧的哈呢～~]*(?:[，。！？；,.!?;\s…]|$)")
 
 
@@ -148,6 +149,10 @@ def _degree(text: str, rub: Rubric, start: int, word: str) -> bool:
             continue
         p = text.find(dw, start)
         if p < 0 or not _CLAUSE_TAIL.match(text, p + len(dw)):
+            continue
+        # 楼下的变压器烧得要爆炸了: a thing that can burst in the clause is no degree (review 32 S1)
+        begin = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, p)), default=0)
+        if any_in(text[begin:p], la.degree_hazards):
             continue
         lead = text[max(0, p - 4) : p]
         for filler in ("", *_DEGREE_FILLERS):

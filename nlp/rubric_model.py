@@ -104,6 +104,7 @@ class LookAlikes:
     degree_words: tuple[str, ...] = ()
     degree_marks: tuple[str, ...] = ()
     degree_not: tuple[str, ...] = ()
+    degree_hazards: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
