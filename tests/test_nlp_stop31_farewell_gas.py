@@ -11,16 +11,13 @@ question about a leak and the gas bill do not. Wordings are our own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.services.triage import danger_owner_bureau, is_self_harm
-from config.district import District
 from nlp.emergency import detect
 from nlp.severity import assess_severity
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 
 FAREWELL_OF_ANOTHER = [
     "我姑妈把存折和房产证都交给了表哥，现在手机一直关机",
@@ -120,13 +117,6 @@ def test_a_kettle_a_smell_of_cooking_or_a_question_is_no_gas_leak(text: str) -> 
 
 CITIZEN = 3131
 POLICE = 3132
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_citizens_farewell_message_gets_the_crisis_care(kit: BotKit) -> None:

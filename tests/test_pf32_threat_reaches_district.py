@@ -9,13 +9,8 @@ case's timeline says 报告区群工办 with the units told. The reporter does n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.criticalkit import police_chief
 from tests.test_trial31_threatened_withdrawal import _ask
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
@@ -25,13 +20,6 @@ CHIEF = 3212
 POLICE = 3213
 OFFICE = 3214
 MEDIATION = 3215
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_threatened_withdrawal_alerts_the_office_and_shows_on_the_timeline(

@@ -10,13 +10,10 @@ case became a note on the resolved case instead of 未解决.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from config.district import District
 from storage.enums import CaseStatus
-from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since
 from tests.criticalkit import police_chief
 from tests.emergencykit import calls
 from tests.test_trial31_follow_up_in_words import _follow_up_notes, _resolve
@@ -24,13 +21,6 @@ from tests.test_trial_defects import events_of
 
 CITIZEN = 3201
 POLICE = 3202
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_how_the_injury_came_about_joins_the_injury_case(kit: BotKit) -> None:

@@ -10,14 +10,11 @@ the waiting case keeps its 回访 buttons.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, FakeUser, said_since, sqlite_bot
+from tests.botkit import WAIT, BotKit, FakeUser, said_since
 from tests.criticalkit import police_chief
 from tests.test_trial31_follow_up_in_words import _follow_up_notes, _resolve
 from tests.test_trial_defects import LABOR_TEXT, events_of, file_request
@@ -26,13 +23,6 @@ CITIZEN = 3241
 CHIEF = 3242
 POLICE = 3243
 SELF_HARM_TEXT = "活着太累了 今晚就从楼上跳下去 不想再拖累爸妈"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _waiting_and_in_crisis(kit: BotKit) -> tuple[FakeUser, FakeUser, Case, Case]:

@@ -6,20 +6,9 @@ line of pf30)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_trial_defects import JUNK_TEXT, file_request
 from tests.trial32kit import run_timers_until
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_desk_escalation_is_not_pushed_to_the_citizen(kit: BotKit) -> None:

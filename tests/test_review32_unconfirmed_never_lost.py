@@ -10,35 +10,17 @@ proposal itself is filed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
-
-import pytest
 from sqlalchemy import select, update
 
 from bot.runtime.scheduler import Scheduler
-from config.district import District
 from storage.enums import Role
 from storage.models import Person, Timer
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
+from tests.trial32kit import scheduler_pass as _pass
 
 OFFICER = 3251
 CHIEF = 3252
 SIT_IN = "有人在广场上散发传单，号召明天去区政府静坐，估计有上百人响应"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
-async def _pass(kit: BotKit, sched: Scheduler, minutes: int) -> None:
-    kit.clock.advance(timedelta(minutes=minutes))
-    await sched.run_due()
-    kit.runtime.outbox_written()
-    await kit.delivered()
 
 
 async def _active(kit: BotKit, telegram_id: int, active: bool) -> None:

@@ -8,24 +8,13 @@ threat from a height to press a demand is the self-harm family's (docs/severity.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 
 OFFICER = 3101
 POLICE = 3102
 CITIZEN = 3103
 CRANE = "东城工地的吊车上站着一个农民工 喊着不结清工钱就跳下来"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_an_officers_crane_warning_is_the_polices(kit: BotKit) -> None:

@@ -8,24 +8,13 @@ not the citizen's "only your own cases" answer.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.fakeapi import ChatMessage
 from bot.services.progress_questions import asked_case_number
-from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_trial_defects import LABOR_TEXT, file_request
 
 CHIEF, CITIZEN, STRANGER = 3201, 3202, 3203
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 def test_a_number_in_a_question_about_it_is_read_and_news_is_not() -> None:

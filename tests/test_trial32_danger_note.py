@@ -10,13 +10,8 @@ handled as an emergency of their own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.emergencykit import calls, tells_to_call
 from tests.test_trial_defects import file_request
 
@@ -24,13 +19,6 @@ CITIZEN = 3241
 OWNER = 3242
 DOG = "邻居家的狗每天半夜一直叫，吵得我们整晚睡不着，跟他说了也不管"
 KNIFE_AT_DOOR = "邻居现在拿着菜刀在我家门口砸门，说要砍死我"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_danger_typed_as_a_note_gets_the_line_first_and_no_routine_receipt(

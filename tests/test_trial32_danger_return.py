@@ -14,15 +14,11 @@ acknowledgement period until it is dispatched.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-
 from bot.runtime.scheduler import Scheduler
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.criticalkit import police_chief
 from tests.test_trial_defects import card_of, events_of
 
@@ -35,13 +31,6 @@ MIXED = (
     "对了刚才路过三楼闻到很大的煤气味，敲门也没人应"
 )
 REASON = "燃气泄漏不归公安管，应由燃气公司处理"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_returned_gas_smell_is_proposed_to_its_owner_and_never_forgotten(

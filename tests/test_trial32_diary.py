@@ -9,24 +9,14 @@ a leader's 「走访」 is refused with what a diary entry should say; nothing i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import func, select
 
-from config.district import District
 from storage.enums import Role
 from storage.models import DiaryEntry
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 
 OFFICER = 3281
 CHIEF = 3282
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _entries(kit: BotKit) -> int:

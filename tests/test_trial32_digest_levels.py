@@ -10,14 +10,10 @@ the level above supervises them; 新转来 is said once per case and chat.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.fakeapi import FakeUser
-from config.district import District
 from storage.enums import Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_trial_defects import LABOR_TEXT, file_request
 from tests.trial32kit import run_timers_until
 
@@ -25,12 +21,6 @@ LABOR = 3265
 CENTRE = 3266
 OFFICE = 3267
 OTHER_WAGES = "工厂欠我们工人半年工资，老板说没钱发"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 def digests(user: FakeUser, numbers: list[str]) -> list[str]:

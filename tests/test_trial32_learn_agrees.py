@@ -9,17 +9,13 @@ says it read one dispatch that agreed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
 from bot.services.notifications import DISTRICT_TZ
 from bot.services.routing_stats import routing_figures
-from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import RoutingCorrection
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_bot_station import card_of, file_request
 from tests.test_learn_e2e import learn
 
@@ -27,12 +23,6 @@ CITIZEN = 3241
 LABOR = 3242
 DESK = 3243
 WAGES = "单位拖欠我三个月工资，老板跑路了"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_return_sent_back_to_the_proposed_bureau_is_no_correction(kit: BotKit) -> None:

@@ -11,29 +11,18 @@ listed case has one.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.runtime.scheduler import Scheduler
 from bot.services.cases import RequestDraft
 from bot.services.notification_labels import fmt_time
-from config.district import District
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.criticalkit import KNIFE, police_chief
 from tests.dashkit import Dash
 from tests.factories import chief, citizen, load_case
 
 POLICE = 3231
 THEFTS = [f"我的电动车昨晚在小区{n}号楼下被偷了，监控拍到了人" for n in range(1, 13)]
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_pending_buttons_follow_the_list_critical_first(kit: BotKit) -> None:

@@ -10,17 +10,14 @@ at once with the 【定级说明】 for them to verify.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
 from bot.services.cases import WarningDraft
 from bot.services.lifecycle import CaseError
-from config.district import District
 from storage.enums import Role
 from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 
 OFFICER = 3201
 CHIEF = 3202
@@ -28,12 +25,6 @@ OPINION = 3203
 MEDIATION = 3204
 PETITION = "阳光小区二十多户业主聚集在物业办公室，扬言明天要去市政府上访"
 REASON = "已到现场核实，业主代表已同意明天先与物业协商"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_major_warning_lowered_before_filing_reaches_the_centres(kit: BotKit) -> None:

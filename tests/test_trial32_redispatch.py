@@ -10,16 +10,14 @@ gets the card with fresh deadlines, and the supervision reached stays.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from bot.runtime.scheduler import Scheduler
 from bot.services.cases import CaseService, RequestDraft
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.dashkit import Dash
 from tests.factories import chief, citizen, load_case
 
@@ -28,12 +26,6 @@ EDUCATION = 3222
 DESK = 3223
 CONSTRUCTION = 3224
 LEAK = "楼上卫生间漏水把我家天花板泡坏了，物业不管"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _escalate_unsigned(

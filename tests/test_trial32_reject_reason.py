@@ -7,24 +7,12 @@ asked again, the case stays at the desk, and the citizen reads the real reason.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 from tests.test_trial_defects import JUNK_TEXT, card_of, file_request
 
 CITIZEN = 3211
 DESK = 3212
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_rejection_needs_a_real_reason(kit: BotKit) -> None:

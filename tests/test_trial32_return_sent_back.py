@@ -11,31 +11,21 @@ report`` read and in the reference computed from the event log alone.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.runtime.scheduler import Scheduler
 from bot.services.cases import RequestDraft
 from bot.services.notification_labels import DISTRICT_TZ
 from bot.services.scores import unit_scores
 from bot.services.scores_events import unit_scores_from_events
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 
 CITIZEN = 3231
 LABOR = 3232
 DESK = 3233
 WAGES = "单位拖欠我三个月工资，老板跑路了"
 NOISE = "小区旁边工地晚上施工噪音很大，吵得睡不着"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_return_sent_back_to_the_same_unit_counts_for_it(kit: BotKit) -> None:

@@ -7,13 +7,8 @@ and its 督办 stay the units' business (the desk and the supervisors still see 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import BotKit, sqlite_bot
+from tests.botkit import BotKit
 from tests.test_trial_defects import LABOR_TEXT, card_of, file_request
 from tests.trial32kit import run_timers_until
 
@@ -21,12 +16,6 @@ CITIZEN = 3261
 LABOR = 3262
 DESK = 3263
 REASON = "这是劳动仲裁的事情，不属于本单位职责，请重新分派"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_a_returned_case_reads_as_being_reassigned(kit: BotKit) -> None:

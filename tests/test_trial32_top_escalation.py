@@ -16,28 +16,18 @@ The bot over the fake Bot API, the real scheduler; every date from the service's
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.runtime.scheduler import Scheduler
 from bot.services.cases import RequestDraft
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 
 CITIZEN = 3211
 LABOR = 3212
 CENTRE = 3213
 OFFICE = 3214
 WAGES = "单位拖欠我三个月工资，老板跑路了，找不到人"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _at_the_top(kit: BotKit, sched: Scheduler) -> int:

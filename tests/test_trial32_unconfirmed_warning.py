@@ -11,34 +11,15 @@ the number and files nothing twice. A proposal the officer cancels is never file
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import timedelta
-
-import pytest
-
 from bot.runtime.scheduler import Scheduler
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
+from tests.trial32kit import scheduler_pass as _pass
 
 OFFICER = 3221
 CHIEF = 3222
 CENTRE = 3223
 SIT_IN = "有人在广场上散发传单，号召明天去区政府静坐，估计有上百人响应"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
-
-
-async def _pass(kit: BotKit, sched: Scheduler, minutes: int) -> None:
-    kit.clock.advance(timedelta(minutes=minutes))
-    await sched.run_due()
-    kit.runtime.outbox_written()
-    await kit.delivered()
 
 
 async def test_an_unconfirmed_major_warning_is_reminded_then_filed(kit: BotKit) -> None:

@@ -8,14 +8,9 @@ buttons as they were; the other supervisors' notices are still settled.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.fakeapi import ChatMessage
-from config.district import District
 from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since
 from tests.test_trial_defects import LABOR_TEXT, card_of, file_request
 from tests.trial32kit import run_timers_until
 
@@ -24,12 +19,6 @@ LABOR = 3252
 CENTRE = 3253
 PEER = 3254
 SETTLED = "此消息的按钮已失效"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_an_urge_reminds_the_unit_and_leaves_its_messages(kit: BotKit) -> None:

@@ -8,24 +8,12 @@ the words without markup.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from config.district import District
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit
 
 OFFICER = 3251
 CHIEF = 3252
 FACTS = "人民广场东门有人持刀伤人，一人受伤倒地，嫌疑人往北跑了"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    """The bot on a fresh SQLite database."""
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def test_an_urgent_word_alone_is_filed_and_the_officer_asked_for_the_facts(

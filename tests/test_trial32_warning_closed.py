@@ -8,28 +8,18 @@ does not speak of an unanswered 回访.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.fakeapi import FakeUser
 from bot.runtime.scheduler import Scheduler
-from config.district import District
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since
 from tests.test_trial_defects import card_of
 
 OFFICER = 3241
 CHIEF = 3242
 RESULT = "已组织双方调解，边界重新丈量确认"
-
-
-@pytest.fixture
-async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
-    async with sqlite_bot(sqlite_url, district) as k:
-        yield k
 
 
 async def _resolve_on_card(kit: BotKit, chief_user: FakeUser, case: Case) -> None:

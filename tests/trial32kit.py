@@ -39,3 +39,11 @@ async def run_timers_until(
     cases = [await kit.case(i) for i in case_ids]
     assert done(cases), [(c.number, c.status, c.escalation_level) for c in cases]
     return cases
+
+
+async def scheduler_pass(kit: BotKit, sched: Scheduler, minutes: int) -> None:
+    """Move the clock ``minutes`` on, run one scheduler pass and deliver what it wrote."""
+    kit.clock.advance(timedelta(minutes=minutes))
+    await sched.run_due()
+    kit.runtime.outbox_written()
+    await kit.delivered()
