@@ -6,7 +6,14 @@ import argparse
 from datetime import date
 
 from bot.cli.common import db_clock, fail, pad, with_db
-from bot.services.diary import DiaryError, add_entry, compliance, local_today, month_of
+from bot.services.diary import (
+    NOT_COUNTED,
+    DiaryError,
+    add_entry,
+    compliance,
+    local_today,
+    month_of,
+)
 from bot.web.api_keys import (
     ApiKeyError,
     create_api_key,
@@ -131,6 +138,8 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
         except DiaryError as exc:
             return fail(exc.message)
         print(f"diary entry {entry.id} by {person.name or person.id} for {entry.visited_on}")
+        if not person.leader_rank:
+            print(f"note: {NOT_COUNTED}")
         return 0
 
     return with_db(work)
