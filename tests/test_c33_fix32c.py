@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select, update
 
 from bot.services.diary import compliance, month_of
@@ -16,6 +18,8 @@ from bot.services.notification_labels import fmt_time
 from storage.enums import CaseStatus, Role
 from storage.models import DiaryEntry, Person
 from tests.botkit import BotKit
+from tests.dashkit import Dash
+from tests.factories import START, make_person
 from tests.test_trial_defects import JUNK_TEXT, file_request
 from tests.trial32kit import run_timers_until
 
@@ -80,3 +84,27 @@ async def test_a_case_never_dispatched_reads_waiting_at_the_desk_not_overdue(
     assert "待分派" in head and "已超期" not in status, status
     assert "承办：正在分派承办单位" in status and "分派时限：" in status, status
     assert "已督促尽快分派" in status, status
+
+
+async def test_the_dashboard_says_a_rankless_entry_is_saved_but_not_counted(dash: Dash) -> None:
+    staff = await make_person(dash.db, "staff", "dongcheng", name="赵干事")
+    async with dash.db.session() as s:
+        person = await s.get(Person, staff.id)
+        assert person is not None
+        person.created_at = START - timedelta(days=30)
+    await dash.login(staff.id)
+    token = await dash.csrf("/dashboard/diary")
+    saved = await dash.client.post(
+        "/dashboard/diary",
+        data={
+            "csrf_token": token,
+            "visited_on": "2026-03-02",
+            "content": "走访和平社区困难家庭三户",
+        },
+    )
+    html = await saved.text()
+    assert saved.status == 200 and "民情日记已保存" in html, html
+    assert "只有副科级以上领导干部的民情日记计入每月考核篇数" in html and "本篇不计入" in html
+    async with dash.db.session() as s:
+        entry = (await s.scalars(select(DiaryEntry))).one()
+    assert entry.author_id == staff.id
