@@ -46,6 +46,7 @@ from handlers import (
     emergency_steps,
     follow_on,
     followup,
+    other_matter,
     refused_note,
     reporter_acts,
     request_guard,
@@ -334,6 +335,8 @@ def register(application: App) -> None:
             # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
             *refused_note.buttons(_describe_as_citizen),
             *staff_text.buttons(_describe_as_citizen),
+            # 另行登记这件事: the routine matter told beside a danger (trial 32 D16).
+            *other_matter.buttons(_describe_text),
         ]
         captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
             PRIVATE & filters.PHOTO & filters.CAPTION,

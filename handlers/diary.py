@@ -15,9 +15,11 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.services.diary import (
+    NOT_COUNTED,
     NOT_FOR_OFFICERS,
     DiaryError,
     add_entry,
+    counts_toward_quota,
     list_entries,
     local_today,
     may_keep_diary,
@@ -66,7 +68,9 @@ async def diary(update: Update, context: BotContext) -> None:
     words = list(context.args or [])
     if not words:
         entries = await list_entries(runtime.db, author_id=person.id, month=month_of(today))
-        await reply(update, f"本月您已记民情日记 {len(entries)} 篇。\n\n{USAGE}")
+        counted = await counts_toward_quota(runtime.db, person.id)
+        note = "" if counted else f"\n{NOT_COUNTED}"
+        await reply(update, f"本月您已记民情日记 {len(entries)} 篇。{note}\n\n{USAGE}")
         return
     parsed = parse_visit(words, today)
     if parsed is None:
@@ -89,9 +93,11 @@ async def diary(update: Update, context: BotContext) -> None:
         return
     log.info("diary entry by person %s for %s: %s", person.id, visited_on, masked(text, 40))
     entries = await list_entries(runtime.db, author_id=person.id, month=month_of(visited_on))
+    counted = await counts_toward_quota(runtime.db, person.id)
     await reply(
         update,
-        f"已记入民情日记（{visited_on:%Y年%m月%d日}）。{visited_on:%m月}您已记 {len(entries)} 篇。",
+        f"已记入民情日记（{visited_on:%Y年%m月%d日}）。{visited_on:%m月}您已记 {len(entries)} 篇。"
+        + ("" if counted else f"\n{NOT_COUNTED}"),
     )
 
 

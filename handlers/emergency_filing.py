@@ -22,7 +22,7 @@ from telegram.ext import ConversationHandler
 from bot.services.cases import RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of, triage
-from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
+from handlers import early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
@@ -88,6 +88,8 @@ async def file_emergency(
         await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:
         emergency_open.remember(context, view, kind, text)
+    # A routine matter told beside the danger: offered once the details step is over (D16).
+    other_matter.remember(context, text, view.number or "")
     kept = isinstance(draft, dict) and bool(draft.get("text"))
     if kept and kind == SELF_HARM:
         # Someone who said they want to die hears the human words first (trial 29 V12).

@@ -24,7 +24,7 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of
-from handlers import crisis, texts
+from handlers import crisis, other_matter, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -83,6 +83,7 @@ async def cancelled(update: Update, context: BotContext) -> bool:
     if not isinstance(item, dict):
         return False
     await reply(update, st.emergency_skipped(str(item.get("number", ""))), texts.REMOVE_KEYBOARD)
+    await other_matter.offer(update, context)
     return True
 
 
@@ -133,6 +134,7 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
     if texts.is_skip(text) or (declined and find_phone(text) is None):
         user_data(context).pop(KEY, None)
         await reply(update, st.emergency_skipped(str(item["number"])), texts.REMOVE_KEYBOARD)
+        await other_matter.offer(update, context)
         return ConversationHandler.END
     if emergency_of(text) is not None:
         # A new danger now: handled as its own message (its own details step follows).
@@ -207,6 +209,7 @@ async def _end_step(update: Update, context: BotContext, item: dict[str, Any]) -
     """The step is over without details: say so, and take its keyboard away."""
     user_data(context).pop(KEY, None)
     await reply(update, st.emergency_step_over(str(item.get("number", ""))), texts.REMOVE_KEYBOARD)
+    await other_matter.offer(update, context)
 
 
 async def _amend(
@@ -233,6 +236,7 @@ async def _amend(
         return ConversationHandler.END
     mark_saved(update, context, f"编号 {view.number}")
     await reply(update, st.emergency_details_saved(view.number or "", what), texts.REMOVE_KEYBOARD)
+    await other_matter.offer(update, context)
     return ConversationHandler.END
 
 

@@ -39,16 +39,75 @@ def is_filler(word: str) -> bool:
     return len(w) < 2 or w in FILLER_WORDS or bool(_QUANTITY.match(w))
 
 
+#: Words that say where or when, or hedge, and never which office or what level: shown as
+#: a classification's reasons (分类依据 / 判断依据) they read as noise (trial 32 D25: an
+#: officer's proposal listed 可能, 社区, 街道, 门口 and 东方花园 as why). Only the reasons
+#: shown (:func:`decision_words`); the 定级依据 of a level keeps its rubric words.
+_NOT_REASONS_TEXT = """
+    可能 可能会 听说 到底 下来 出来 根本 不让 有点 准备 直接 个人 一起 好几个 不管 不了
+    收了 是不是 这种 人家 问问 啥时候 一股 每个 哪些 还要 原来 不会 结果 我家 网上 怎么弄
+    今年 去年 明年 明天 刚才 以后 上个月 这个月 下个月 小时 周末 好几年 夜里
+    门口 家门口 楼下 楼上 旁边 隔壁 对面 里面 外面 底下 边上 后面 前面 这边 那边 一带
+    周边 路边 地上 屋里 家里 院里 村里 镇上 镇里 乡里 区里 市里 县里 省里 城里 手里
+    心里 嘴里 一楼 二楼 三楼 四楼 五楼 六楼 顶楼 单元 小区 社区 街道 辖区 片区 区政府
+    市政府 县政府 镇政府 乡政府 政府 人民政府
+"""
+NOT_REASONS = frozenset(_NOT_REASONS_TEXT.split())
+
+#: A word ending so, after a name of two characters or more, names a place (建设路,
+#: 东方花园, 河西村, 石桥镇, 人民广场): no reason for a decision (trial 32 D25).
+_PLACE_NAME_SUFFIX = (
+    "小区",
+    "花园",
+    "家园",
+    "新村",
+    "公寓",
+    "大厦",
+    "社区",
+    "广场",
+    "大街",
+    "街道",
+    "苑",
+    "村",
+    "路",
+    "街",
+    "镇",
+    "庄",
+    "湾",
+)
+#: Words so built that are no place's name but a kind of place or a deed (过马路).
+_NOT_PLACE_NAMES_TEXT = """
+    过马路 横穿马路 水泥路 高速公路 断头路 走投无路 好几路 步行街 商业街 小吃街 一条街
+    城中村 度假村 老旧小区 私家花园 商业广场 漫进村 城乡结合部
+"""
+_NOT_PLACE_NAMES = frozenset(_NOT_PLACE_NAMES_TEXT.split())
+
+
+def is_place_name(word: str) -> bool:
+    """Whether ``word`` is a place's own name (建设路, 东方花园, 河西村), not a kind of place."""
+    w = word.strip()
+    if w in _NOT_PLACE_NAMES:
+        return False
+    return any(w.endswith(s) and len(w) - len(s) >= 2 for s in _PLACE_NAME_SUFFIX)
+
+
 def decision_words(words: Iterable[str], limit: int | None = None) -> list[str]:
-    """``words`` without filler and repeats, in order (at most ``limit``).
+    """``words`` without filler, places, times and repeats, in order (at most ``limit``).
 
     A word that contains a word already kept, or is contained in one, repeats it
-    (工资 and 月工资): only the first is shown.
+    (工资 and 月工资): only the first is shown. What is left out is only not shown: the
+    classification that scored it is not changed.
     """
     out: list[str] = []
     for word in words:
         w = word.strip()
-        if w and not is_filler(w) and not any(w in k or k in w for k in out):
+        if (
+            w
+            and not is_filler(w)
+            and w not in NOT_REASONS
+            and not is_place_name(w)
+            and not any(w in k or k in w for k in out)
+        ):
             out.append(w)
             if limit is not None and len(out) >= limit:
                 break

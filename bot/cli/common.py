@@ -14,6 +14,7 @@ from config.district import ConfigError, District, load_district
 from config.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # the database stack is imported by the commands that use it
+    from bot.services.clock import Clock
     from storage.db import Database
 
 
@@ -100,6 +101,14 @@ def with_db(
             await db.dispose()
 
     return asyncio.run(run())
+
+
+async def db_clock(settings: Settings, db: Database) -> Clock:
+    """The time a command on ``db`` keeps: the sandbox's clock when ``db`` is a sandbox's
+    (its 快进 included, trial 32 D11), else the service's (``MINQING_CLOCK_START``)."""
+    from bot.services.clock_state import clock_for_database
+
+    return await clock_for_database(db, settings.clock_start)
 
 
 def display_width(text: str) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import REPO_ROOT
-from bot.cli.common import fail, load_config, with_db
+from bot.cli.common import db_clock, fail, load_config, with_db
 from config.district import District
 from config.settings import Settings
 
@@ -116,10 +116,9 @@ def _read_rows(since: datetime | None) -> tuple[_Read, District, Settings] | Non
 
 def _mark(ids: list[int]) -> int:
     async def work(settings: Settings, district: District, db: Database) -> int:
-        from bot.services.clock import service_clock
         from bot.services.corrections import mark_learnt
 
-        marked = await mark_learnt(db, ids, service_clock(settings.clock_start).now())
+        marked = await mark_learnt(db, ids, (await db_clock(settings, db)).now())
         print(f"marked learnt: {marked} correction(s)")
         return 0
 

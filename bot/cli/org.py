@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import fail, pad, strict, with_db
+from bot.cli.common import db_clock, fail, pad, strict, with_db
 from bot.services.organisation import Coverage, coverage, sync_organisation
 from config.district import District, parse_duration
 from config.settings import Settings
@@ -65,10 +65,15 @@ def cmd_invite(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(f"--expires: {exc}")
 
-    async def work(_settings: Settings, _district: District, db: Database) -> int:
+    async def work(settings: Settings, _district: District, db: Database) -> int:
         try:
             issued = await create_invite(
-                db, unit_id=args.unit, role=Role(args.role), ttl=ttl, leader_rank=args.leader_rank
+                db,
+                unit_id=args.unit,
+                role=Role(args.role),
+                ttl=ttl,
+                leader_rank=args.leader_rank,
+                now=(await db_clock(settings, db)).now(),
             )
         except InviteError as exc:
             if exc.reason == "unknown_unit":

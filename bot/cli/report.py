@@ -27,8 +27,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.cli.common import display_width, fail, pad, with_db
-from bot.services.clock import service_clock
+from bot.cli.common import db_clock, display_width, fail, pad, with_db
 from bot.services.reports import (
     FIELDS,
     MonthlyReport,
@@ -78,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     async def work(settings: Settings, district: District, db: Database) -> int:
         try:
-            moment = as_of or service_clock(settings.clock_start).now()
+            moment = as_of or (await db_clock(settings, db)).now()
             report = await monthly_report(
                 db, district, args.month, as_of=moment, unit_id=args.unit, tz=settings.timezone
             )

@@ -213,12 +213,13 @@ async def run_sandbox(
         SandboxState,
         add_sandbox_routes,
         register_fake_users,
-        resume_clock,
         seed_people,
     )
     from bot.runtime.assembly import open_runtime
     from bot.runtime.host import HostOptions, ServiceHost
+    from bot.runtime.housekeeping import run_housekeeping
     from bot.services.clock import OffsetClock
+    from bot.services.clock_state import resume_clock, save_clock
     from bot.services.organisation import sync_organisation
     from bot.web.app import install_web_routes
     from storage import inbox as inbox_store
@@ -242,6 +243,8 @@ async def run_sandbox(
         if moved:
             hours = clock.offset.total_seconds() / 3600
             log.info("sandbox clock resumed %.2f h ahead of real time", hours)
+        # Recorded at once, so that a CLI command on this --db keeps the same time (D11).
+        await save_clock(db, clock)
         runtime = await open_runtime(
             replace(settings, database_url=url), clock=clock, district=district, db=db
         )
@@ -258,7 +261,18 @@ async def run_sandbox(
 
         def install(app: web.Application, _host: ServiceHost) -> None:
             fake.add_routes(app, prefix=FAKE_API_PREFIX)
-            add_sandbox_routes(app, SandboxState(db, clock, everyone, run_timers, poke))
+            add_sandbox_routes(
+                app,
+                SandboxState(
+                    db,
+                    clock,
+                    everyone,
+                    run_timers,
+                    poke,
+                    run_chores=lambda: run_housekeeping(runtime),
+                    tz=settings.timezone,
+                ),
+            )
             install_web_routes(app, _host)
 
         host = ServiceHost(

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from bot.cli.common import fail, pad, with_db
-from bot.services.clock import service_clock
-from bot.services.diary import DiaryError, add_entry, compliance, local_today, month_of
+from bot.cli.common import db_clock, fail, pad, with_db
+from bot.services.diary import (
+    NOT_COUNTED,
+    DiaryError,
+    add_entry,
+    compliance,
+    local_today,
+    month_of,
+)
 from bot.web.api_keys import (
     ApiKeyError,
     create_api_key,
@@ -117,7 +123,7 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
             person = await get_person_by_telegram_id(session, args.person)
         if person is None:
             return fail(f"--person: nobody with Telegram id {args.person}")
-        now = service_clock(settings.clock_start).now()
+        now = (await db_clock(settings, db)).now()
         day = visited or local_today(now, settings.timezone)
         try:
             entry = await add_entry(
@@ -132,6 +138,8 @@ def cmd_diary_add(args: argparse.Namespace) -> int:
         except DiaryError as exc:
             return fail(exc.message)
         print(f"diary entry {entry.id} by {person.name or person.id} for {entry.visited_on}")
+        if not person.leader_rank:
+            print(f"note: {NOT_COUNTED}")
         return 0
 
     return with_db(work)
@@ -141,7 +149,7 @@ def cmd_diary_compliance(args: argparse.Namespace) -> int:
     """Print each leader's entry count in a month and the compliance rate."""
 
     async def work(settings: Settings, _district: District, db: Database) -> int:
-        today = local_today(service_clock(settings.clock_start).now(), settings.timezone)
+        today = local_today((await db_clock(settings, db)).now(), settings.timezone)
         month = args.month or month_of(today)
         try:
             report = await compliance(db, month, args.unit, tz=settings.timezone)

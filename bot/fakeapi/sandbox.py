@@ -12,23 +12,27 @@ that a trainee can watch re-notification and escalation happen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.fakeapi.server import FakeBotApi
+from bot.services import clock_state
 from bot.services.cases.digest import HOLD
 from bot.services.clock import OffsetClock
+from bot.services.diary_reminders import REMINDER_DAY, REMINDER_HOUR
+from bot.services.diary_rules import DISTRICT_TZ
 from bot.services.lifecycle import status_label
 from config.district import GRASSROOTS_KINDS, STATION_KINDS, District, UnitKind, chief_title
 from storage.db import Database
 from storage.enums import Role
-from storage.models import Case, CaseEvent, Person, Timer
-from storage.state import get_state, put_state
+from storage.models import Case, Person, Timer
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +138,11 @@ class SandboxState:
     #: (:meth:`bot.runtime.scheduler.Scheduler.run_due`).
     run_timers: Any
     poke_delivery: Any  # () -> None
+    #: The service's periodic chores at the clock's time (the 民情日 diary reminder
+    #: among them, :func:`bot.runtime.housekeeping.run_housekeeping`); None: none.
+    run_chores: Callable[[], Awaitable[object]] | None = None
+    #: The district's time zone (when a month's chores fall due).
+    tz: ZoneInfo = DISTRICT_TZ
 
 
 SANDBOX_KEY: web.AppKey[SandboxState] = web.AppKey("minqing_sandbox", SandboxState)
@@ -188,49 +197,9 @@ async def handle_state(request: web.Request) -> web.Response:
     )
 
 
-#: Where the sandbox keeps its clock (``bot_state``), so a restart on the same
-#: ``--db`` resumes where the trainee left it (trial 26 T8).
-CLOCK_STATE = ("sandbox", "clock", "now")
-
-
-def _aware(when: datetime | None) -> datetime | None:
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
-
-
 async def save_clock(state: SandboxState) -> None:
-    """Record the sandbox's current time (after each fast forward)."""
-    async with state.db.session() as session:
-        await put_state(session, *CLOCK_STATE, state.clock.now().isoformat())
-
-
-async def resume_clock(db: Database, clock: OffsetClock) -> timedelta:
-    """Move ``clock`` forward to the last time this database saw (trial 26 T8).
-
-    The sandbox's clock runs ahead of real time by what the trainee fast
-    forwarded; a restart on the same ``--db`` started it again at the real time,
-    so a 办结 after the restart was recorded hours *before* the 签收 made before
-    it. The clock resumes at the latest of the time saved at the last fast
-    forward and the newest case event, case or fired timer, then runs on:
-    time never goes backwards in the record. Returns how far it moved.
-    """
-    async with db.session() as session:
-        saved = await get_state(session, *CLOCK_STATE)
-        newest = [
-            await session.scalar(select(func.max(CaseEvent.created_at))),
-            await session.scalar(select(func.max(Case.created_at))),
-            await session.scalar(select(func.max(Timer.fired_at))),
-        ]
-    if isinstance(saved, str):
-        try:
-            newest.append(datetime.fromisoformat(saved))
-        except ValueError:
-            log.warning("sandbox clock state unreadable; ignored")
-    times = [t for t in (_aware(t) for t in newest) if t is not None]
-    behind = max(times) - clock.now() if times else timedelta(0)
-    if behind <= timedelta(0):
-        return timedelta(0)
-    clock.advance(behind)
-    return behind
+    """Record the sandbox's current time and offset (after each fast forward)."""
+    await clock_state.save_clock(state.db, state.clock)
 
 
 #: At most this many clock stops in one jump (each stop fires what is due then).
@@ -250,14 +219,35 @@ async def _next_due(db: Database) -> datetime | None:
     return due
 
 
+def chore_times(after: datetime, until: datetime, tz: ZoneInfo) -> list[datetime]:
+    """The moments in (``after``, ``until``] at which a periodic chore falls due: each
+    month's diary reminder (the 27th, :data:`~bot.services.diary_reminders.REMINDER_HOUR`
+    o'clock district time), which the real service's hourly housekeeping would have sent
+    then (trial 32 D28: a 快进 over the 27th sent no 民情日 reminder)."""
+    out: list[datetime] = []
+    local = after.astimezone(tz)
+    year, month = local.year, local.month
+    while True:
+        due = datetime(year, month, REMINDER_DAY, REMINDER_HOUR, tzinfo=tz).astimezone(UTC)
+        if due > until:
+            return out
+        if due > after:
+            out.append(due)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
 async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
-    """Move the clock forward by ``delta``, stopping at every timer that falls due on the way.
+    """Move the clock forward by ``delta``, stopping at every timer and every periodic
+    chore that falls due on the way.
 
     A timer that fires may set the next one (a re-notification 30 minutes later,
     then the escalation): stopping at each due time fires the whole chain that
     the jump passes over, as the real scheduler would have, not one link per jump.
     The whole jump is one scheduler pass for the digests (trial 28 P4): the notices
     are held past its end and folded once, so each person gets one digest.
+    The service's chores (``state.run_chores``: the 民情日 diary reminder, purges) run at
+    each moment one falls due within the jump (:func:`chore_times`) and once at its end,
+    as the hourly housekeeping would have run them in the time skipped.
 
     The service's own scheduler loop runs beside the jump and may fire a link first (its
     pass wakes on the moved clock): the walk stops only when the soonest timer stays the
@@ -271,23 +261,39 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
     target = state.clock.now() + delta
     hold_until = target + HOLD
     before = await _fired_count(state.db)
+    chores = chore_times(state.clock.now(), target, state.tz) if state.run_chores else []
     try:
         for _ in range(MAX_STOPS):
             due = await _next_due(state.db)
+            if chores and (due is None or chores[0] <= due):
+                await _advance_to(state, chores.pop(0))
+                await _run_chores(state)
+                continue
             if due is None or due > target:
                 break
-            step = due - state.clock.now()
-            if step > timedelta(0):
-                state.clock.advance(step)
+            await _advance_to(state, due)
             count = int(await state.run_timers(fold=False, hold_until=hold_until))
             if count == 0 and await _next_due(state.db) == due:
                 break  # due but not fireable now: do not spin
-        rest = target - state.clock.now()
-        if rest > timedelta(0):
-            state.clock.advance(rest)
+        for when in chores:  # left by a timer not fireable: still run at their times
+            await _advance_to(state, when)
+            await _run_chores(state)
+        await _advance_to(state, target)
+        await _run_chores(state)
     finally:  # the last pass folds the jump's notices, whatever happened on the way
         await state.run_timers(hold_until=hold_until)
     return await _fired_count(state.db) - before
+
+
+async def _advance_to(state: SandboxState, when: datetime) -> None:
+    step = when - state.clock.now()
+    if step > timedelta(0):
+        state.clock.advance(step)
+
+
+async def _run_chores(state: SandboxState) -> None:
+    if state.run_chores is not None:
+        await state.run_chores()
 
 
 async def _fired_count(db: Database) -> int:

@@ -59,6 +59,7 @@ from bot.services.diary_rules import (
     MAX_CONTENT_CHARS,
     MIN_CONTENT_CHARS,
     MIN_ENTRIES_PER_MONTH,
+    NOT_COUNTED,
     NOT_FOR_OFFICERS,
     TOO_SHORT,
     DiaryError,
@@ -80,6 +81,7 @@ __all__ = [
     "MAX_CONTENT_CHARS",
     "MIN_CONTENT_CHARS",
     "MIN_ENTRIES_PER_MONTH",
+    "NOT_COUNTED",
     "NOT_FOR_OFFICERS",
     "REMINDER_DAY",
     "REMINDER_HOUR",
@@ -91,6 +93,7 @@ __all__ = [
     "LeaderCompliance",
     "add_entry",
     "compliance",
+    "counts_toward_quota",
     "keeps_diary",
     "leaders_missing_entry",
     "list_entries",
@@ -135,6 +138,15 @@ def keeps_diary(person: Person) -> bool:
     """Whether ``person`` keeps a 民情日记: staff, chiefs and admins; an information
     officer only with a leader rank (the seed: 副科级以上领导干部)."""
     return person.role != Role.OFFICER or bool(person.leader_rank)
+
+
+async def counts_toward_quota(db: Database, person_id: int) -> bool:
+    """Whether ``person_id``'s entries count toward the monthly quota: only a leader's
+    (``leader_rank`` set, the seed's 副科级以上领导干部), as :func:`compliance` counts.
+    A writer for whom this is False is told :data:`NOT_COUNTED` (the entry is kept)."""
+    async with db.session() as session:
+        person = await get_person(session, person_id)
+        return person is not None and bool(person.leader_rank)
 
 
 async def may_keep_diary(db: Database, person_id: int) -> bool:

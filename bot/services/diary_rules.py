@@ -33,6 +33,12 @@ NOT_FOR_OFFICERS = (
     "（每月28日“民情日”），信息员不需要填写，也不计入考核。\n"
     "走访中发现的矛盾纠纷、不稳定苗头，请用 /warn 报送预警，会第一时间送到站长手中。"
 )
+#: Told to a writer with no leader rank (station staff, a chief not registered as a
+#: leader) after the entry is saved: it is kept but counts toward no quota (fix32c).
+NOT_COUNTED = (
+    "您尚未登记为副科级以上领导干部：本篇已保存，但只有副科级以上领导干部的民情日记"
+    "计入每月考核篇数（每月不少于1篇）。如您是副科级以上领导干部，请联系管理员登记职级。"
+)
 #: Entries a leader owes each month (seed: 每月“民情日记”不少于1篇).
 MIN_ENTRIES_PER_MONTH = 1
 #: The monthly visiting day (民情日).

@@ -229,8 +229,9 @@ def status_label(status: str) -> str:
 
 
 #: What the reporter reads where the units' word would mislead: 已退单 reads as "your
-#: request was turned down" while the desk is finding the right unit (trial 32 D26).
-_PUBLIC_STATUS_LABELS: dict[CaseStatus, str] = {S.RETURNED: "重新分派中"}
+#: request was turned down" while the desk is finding the right unit (trial 32 D26);
+#: 已登记 says nothing of where the case is: it waits at the desk, 待分派 (fix32c).
+_PUBLIC_STATUS_LABELS: dict[CaseStatus, str] = {S.RETURNED: "重新分派中", S.REGISTERED: "待分派"}
 
 
 def public_status_label(status: str) -> str:

@@ -12,7 +12,13 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.services.diary import DiaryError, add_entry, compliance, list_entries
+from bot.services.diary import (
+    DiaryError,
+    add_entry,
+    compliance,
+    counts_toward_quota,
+    list_entries,
+)
 from bot.services.residential_files import (
     SECTIONS,
     ResidentialFileError,
@@ -112,7 +118,9 @@ async def handle_diary_post(
         return await _diary_response(
             request, ctx, viewer, None, status=400, error=exc.message, draft=draft
         )
-    return redirect(f"/dashboard/diary?month={visited_on:%Y-%m}&ok=diary")
+    counted = await counts_toward_quota(ctx.runtime.db, viewer.person.id)
+    ok = "diary" if counted else "diary_uncounted"
+    return redirect(f"/dashboard/diary?month={visited_on:%Y-%m}&ok={ok}")
 
 
 # --- residential files -----------------------------------------------------------------------

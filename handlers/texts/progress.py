@@ -59,7 +59,9 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     head = f"【{view.kind_label}】{view.number} · {status}"
     if view.kind == "warning":
         head += f" · {view.severity_label}"
-    if view.overdue and not care and not reassigning and view.status != "returned":
+    # Never dispatched: the desk's missed 派单时限 is the desk's, not an overdue case to the
+    # reporter, who reads 待分派 and the desk's own deadline (fix32c).
+    if view.overdue and not care and not at_desk:
         head += "【已超期】"
     if reassigning:
         lines = [head, "承办：原承办单位已退回，正在紧急重新指派承办单位"]
@@ -77,6 +79,9 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
         lines.append(f"办理结果：{snippet(view.resolution_note, 60)}")
     elif view.resolve_due_at is not None and view.status not in ("registered", "returned"):
         lines.append(f"办结时限：{nt.fmt_time(view.resolve_due_at, tz)}")
+    elif view.status == "registered" and view.ack_due_at is not None:
+        late = "（已督促尽快分派）" if view.overdue else ""
+        lines.append(f"分派时限：{nt.fmt_time(view.ack_due_at, tz)}{late}")
     return lines
 
 
