@@ -291,8 +291,10 @@ def case_page(
     ok: str | None = None,
     error: str | None = None,
     note: str = "",
+    split: Sequence[tuple[str, str]] | None = None,
 ) -> Page:
-    """``/dashboard/cases/{id}``: the card, the actions and the timeline."""
+    """``/dashboard/cases/{id}``: the card, the actions and the timeline; ``split``: the
+    destinations of the 拆分 form when the viewer may split the case (else None)."""
     quick, detailed = _action_forms(actions, note, warning=view.kind == "warning")
     return layout(
         "dash_case.html",
@@ -305,6 +307,8 @@ def case_page(
         office=office,
         contact=" ".join(x for x in (view.contact_name, view.contact_phone) if x),
         post=f"/dashboard/cases/{view.id}/act",
+        split=split,
+        split_post=f"/dashboard/cases/{view.id}/split",
         quick=quick,
         detailed=detailed,
         timeline=_timeline(
