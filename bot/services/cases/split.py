@@ -297,8 +297,9 @@ class CaseSplit(CaseIntake):
             text=part, bureau=bureau, territorial_unit_id=original.territorial_unit_id
         )
         plan = self._plan_request(part, draft)
-        if target is not None and bureau is None:
+        if target is not None and bureau is None and plan.emergency is None:
             # A street or park station chosen by the splitter: the classification stays.
+            # Danger now keeps the owner that can act on it (route_danger).
             plan = replace(plan, route=replace(plan.route, owning_unit_id=target, to_desk=False))
         if plan.route.how == "chosen":
             plan = replace(plan, route=replace(plan.route, how="split"))
