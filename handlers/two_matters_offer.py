@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services.two_matters import TwoMatters, two_matters
 from handlers import texts
@@ -100,7 +100,7 @@ async def answered(update: Update, context: BotContext) -> str | None:
     return PROPOSE
 
 
-def buttons() -> list[CallbackQueryHandler[BotContext, str | None]]:
+def buttons() -> list[BaseHandler[Update, BotContext, object]]:
     """The offer's buttons (entry points and PROPOSE handlers of the request conversation)."""
     pattern = rf"^({re.escape(YES)}|{re.escape(NO)})\d+$"
     return [CallbackQueryHandler(expiring("draft")(answered), pattern=pattern)]

@@ -258,6 +258,12 @@ class CaseSplit(CaseIntake):
 
     def _check_split(self, actor: Person, case: Case) -> None:
         number = case.number or ""
+        if not self._is_dispatcher(actor) and not self.may_view(actor, case):
+            # Nothing of a case the actor may not see: not even that it exists (trial 30 #16).
+            raise CaseError(
+                "forbidden",
+                f"没有找到您可以拆分的案件 {number}：该编号不存在，或不由您所在单位承办。",
+            )
         if case.kind != CaseKind.REQUEST.value:
             raise CaseError("illegal_transition", f"{number} 是预警信息，不能拆分。")
         if CaseStatus(case.status) not in SPLITTABLE:
