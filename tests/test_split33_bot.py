@@ -18,6 +18,7 @@ from tests.test_trial_defects import file_request
 
 TWO = "楼道灯坏了一个月没人修，另外我爸的养老金这个月没到账"
 LAMP = "楼道灯坏了一个月没人修"
+THREAT = "楼道灯坏了一个月没人修，另外隔壁邻居说今晚要拿刀砍死我"
 PROTEST = "我们二十多户业主商量好了明天一起去市政府门口拉横幅，另外楼道灯坏了一个月没人修"
 
 
@@ -107,9 +108,11 @@ async def test_a_split_never_lowers_the_danger(kit: BotKit) -> None:
     desk, is never filed below 重大; a part without it keeps its own level."""
     desk = kit.user(3321, "分派台主任")
     await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
+    owner = kit.user(3323, "建设站站长")
+    await kit.bind(owner, "construction", Role.CHIEF)
     citizen = kit.user(3322, "群众")
     original = await file_request(kit, citizen, PROTEST)
-    assert original.severity == "high"
+    assert original.severity == "high" and original.owning_unit_id == "construction"
     number = original.number or ""
 
     # The lamp: its own level (the protest stays with the original, which stays 重大).
@@ -117,6 +120,11 @@ async def test_a_split_never_lowers_the_danger(kit: BotKit) -> None:
     lamp = (await kit.cases())[-1]
     assert lamp.severity in ("low", "medium")
     assert (await kit.case(original.id)).severity == "high"
+    # The owning station reads that the desk split its case, and that its own goes on.
+    await kit.delivered()
+    told = await owner.wait_for_message(lambda m: m.content.startswith("【拆分】"), WAIT)
+    assert number in told.content and (lamp.number or "?") in told.content
+    assert "分派台主任" in told.content and "时限不变" in told.content
 
     # The protest rewritten in the desk's words: where the danger is cannot be told, so
     # the part keeps the original's level, with its deadlines.
@@ -127,3 +135,27 @@ async def test_a_split_never_lowers_the_danger(kit: BotKit) -> None:
     assert part.priority == kit.district.severity_priority["high"]
     assert "不低于原等级" in done.content
     assert (await kit.registered(part.id)).get("own_level") == "medium"
+
+
+async def test_a_split_of_danger_now_keeps_it_critical(kit: BotKit) -> None:
+    """特别重大 (danger now, filed at once): the lamp split out takes its own level; the
+    threat told again in other words by the desk stays 特别重大 with its deadlines."""
+    desk = kit.user(3341, "分派台值班员")
+    await kit.bind(desk, kit.district.dispatcher, Role.STAFF)
+    citizen = kit.user(3342, "群众")
+    await kit.say(citizen, THREAT, "110")
+    original = (await kit.cases())[-1]
+    assert original.severity == "critical"
+    number = original.number or ""
+
+    await kit.answer(desk, desk.send_text(f"/split {number} {LAMP}"), "已拆分")
+    lamp = (await kit.cases())[-1]
+    assert lamp.severity in ("low", "medium") and lamp.original_text == LAMP
+    kept = await kit.case(original.id)
+    assert kept.severity == "critical" and kept.owning_unit_id == original.owning_unit_id
+
+    await kit.answer(desk, desk.send_text(f"/split {number} 邻居说要找我麻烦"), "已拆分")
+    part = (await kit.cases())[-1]
+    assert part.severity == "critical"
+    assert part.priority == kit.district.severity_priority["critical"]
+    assert (await kit.registered(part.id)).get("own_level") in ("low", "medium", "high")
