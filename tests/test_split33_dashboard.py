@@ -54,6 +54,10 @@ async def test_the_desk_splits_to_a_chosen_bureau(dash: Dash) -> None:
     assert f"已拆分出{new.number}" in html
     desk_new = await (await dash.client.get(f"/dashboard/cases/{new.id}")).text()
     assert f"拆分自{original.number}" in desk_new
+    assert (
+        f'<dt>拆分自</dt><dd><a href="/dashboard/cases/{case_id}">{original.number}</a>' in desk_new
+    )
+    assert f'<dt>已拆分出</dt><dd><a href="/dashboard/cases/{new.id}">{new.number}</a>' in html
     kept = await load_case(dash.db, case_id)
     assert kept.owning_unit_id == "construction" and kept.original_text == TWO
     # The citizen is told both numbers.

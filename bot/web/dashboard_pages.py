@@ -309,6 +309,7 @@ def case_page(
         post=f"/dashboard/cases/{view.id}/act",
         split=split,
         split_post=f"/dashboard/cases/{view.id}/split",
+        links=split_links(entries),
         quick=quick,
         detailed=detailed,
         timeline=_timeline(
@@ -320,6 +321,17 @@ def case_page(
         ),
         ack_label=ack_deadline_label(view.status, view.escalation_level),
     )
+
+
+def split_links(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]:
+    """拆分自 / 已拆分出 of a case, from its timeline: (label, number, case id)."""
+    out: list[tuple[str, str, int]] = []
+    for e in entries:
+        if e.type == "split_from" and e.data.get("from_number"):
+            out.append(("拆分自", str(e.data["from_number"]), int(e.data.get("from_case_id", 0))))
+        elif e.type == "split" and e.data.get("into_number"):
+            out.append(("已拆分出", str(e.data["into_number"]), int(e.data.get("into_case_id", 0))))
+    return out
 
 
 # --- overview, assessment, coverage ----------------------------------------------------------
