@@ -55,7 +55,7 @@ async def offer(update: Update, context: BotContext, draft: dict[str, Any], text
     found = two_matters(text, context.runtime.cases.preview)
     if found is None:
         return
-    draft[OFFERED] = [found.first.text, found.second.text]
+    draft[OFFERED] = [found.first.text, found.second.text, text]
     serial = int(draft["n"])
     markup = InlineKeyboardMarkup(
         [
@@ -77,7 +77,8 @@ async def answered(update: Update, context: BotContext) -> str | None:
     if draft is None:
         return None
     two = draft.pop(OFFERED, None)
-    if not isinstance(two, list) or len(two) != 2:
+    # The draft changed since the offer (a follow-on message joined it): not split blindly.
+    if not isinstance(two, list) or len(two) != 3 or draft.get("text") != two[2]:
         await query.answer(GONE, show_alert=True)
         return PROPOSE
     await query.answer()
