@@ -9,6 +9,7 @@ question) keeps one case; a single matter is asked nothing.
 from __future__ import annotations
 
 from bot.fakeapi.server import FakeUser
+from handlers.two_matters_offer import GONE
 from tests.botkit import BotKit
 
 TWO = "单位拖欠工资三个月了，另外我们小区路灯坏了一个月"
@@ -57,3 +58,12 @@ async def test_one_case_stays_the_default(kit: BotKit) -> None:
     await kit.say(other, ONE, lambda m: bool(m.buttons))
     await kit.delivered()
     assert not any("两件事" in m.content for m in other.transcript())
+
+
+async def test_an_offer_made_before_more_words_splits_nothing(kit: BotKit) -> None:
+    citizen = kit.user(3334, "群众丙")
+    asked = await kit.say(citizen, TWO, "您提到了两件事")
+    await kit.say(citizen, "老板一直拖着不给", lambda m: bool(m.buttons))
+    stale = citizen.press(asked, "分开登记")
+    assert await kit.callback_answer(stale) == GONE
+    assert await kit.cases() == []
