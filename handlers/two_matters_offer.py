@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.services.two_matters import TwoMatters, two_matters
 from handlers import texts
 from handlers.base import BotContext, reply
+from handlers.drafts import keep_next
 from handlers.flow import expiring
 from handlers.office_choice import classify, current_draft, is_unsure
 from handlers.request_steps import PROPOSE
@@ -90,7 +91,7 @@ async def answered(update: Update, context: BotContext) -> str | None:
     preview = await classify(context, first)
     unsure = is_unsure(preview)
     draft.update(text=first, room=None, bureau=None, unsure=unsure, guess=preview.bureau)
-    draft["next"] = second
+    keep_next(draft, second)
     district = context.runtime.district
     await reply(update, SPLIT_DONE.format(second=second))
     await reply(

@@ -13,6 +13,7 @@ from handlers.two_matters_offer import GONE
 from tests.botkit import BotKit
 
 TWO = "单位拖欠工资三个月了，另外我们小区路灯坏了一个月"
+CANTEEN = "还有我们厂食堂很脏，上周好几个工友吃完拉肚子"
 ONE = "单位拖欠工资三个月了，老板一直说下个月发"
 
 
@@ -67,3 +68,21 @@ async def test_an_offer_made_before_more_words_splits_nothing(kit: BotKit) -> No
     stale = citizen.press(asked, "分开登记")
     assert await kit.callback_answer(stale) == GONE
     assert await kit.cases() == []
+
+
+async def test_another_problem_at_the_place_step_loses_neither(kit: BotKit) -> None:
+    """分开登记 keeps the second matter for later; a third typed at the place step
+    (是另一个问题) is kept after it, not in its place."""
+    citizen = kit.user(3335, "群众丁")
+    asked = await kit.say(citizen, TWO, "您提到了两件事")
+    first = await kit.press(citizen, asked, "分开登记", lambda m: "提交" in str(m.buttons))
+    await kit.press(citizen, first, "提交", "可选 1/3")
+    await kit.say(citizen, CANTEEN, "是另一个问题")
+    citizen.send_text("是另一个问题")
+    citizen.send_text("跳过")
+    await _details_skipped(kit, citizen)
+    after = await citizen.wait_for_message(
+        lambda m: "您的描述：我们小区路灯坏了一个月" in m.content and bool(m.buttons), 10
+    )
+    assert "食堂" in after.content, after.content
+    assert [c.original_text for c in await kit.cases()] == ["单位拖欠工资三个月了"]
