@@ -53,6 +53,7 @@ from handlers import (
     staff_text,
     step_media,
     texts,
+    two_matters_offer,
     vague_talk,
 )
 from handlers.base import (
@@ -243,6 +244,8 @@ async def _describe_text(
     )
     if early:
         await say(update, early_photos.attached(len(early)))
+    # Two matters for two bureaus: 分开登记 offered; one case stays the default (D3).
+    await two_matters_offer.offer(update, context, draft, text)
     await request_guard.tell_replaced(update, context, earlier)
     return PROPOSE
 
@@ -332,6 +335,7 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
             CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
+            *two_matters_offer.buttons(),
             # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
             *refused_note.buttons(_describe_as_citizen),
             *staff_text.buttons(_describe_as_citizen),

@@ -24,6 +24,13 @@ MAX_OLDER = 3
 # --- older drafts ------------------------------------------------------------------------
 
 
+def keep_next(draft: dict[str, Any], text: str) -> None:
+    """Keep ``text`` as the problem proposed once ``draft`` is filed, after any kept before
+    (the second matter of a 分开登记, trial D3): one line each, none replaced."""
+    kept = draft.get("next")
+    draft["next"] = f"{kept}\n{text}" if isinstance(kept, str) and kept and kept != text else text
+
+
 def keep_older(data: dict[str, Any]) -> None:
     """Before a new description replaces the draft: keep an unsubmitted one for its buttons
     (a proposal's, or 继续提交 of one kept in its steps while an emergency was handled)."""
@@ -126,13 +133,13 @@ async def location_guard(update: Update, draft: dict[str, Any], text: str) -> bo
             draft["address"] = pending[:500]
             return False
         if text == st.ANOTHER_PROBLEM_LABEL:
-            draft["next"] = pending
+            keep_next(draft, pending)
             await reply(update, st.ANOTHER_PROBLEM_KEPT)
             return False
         if not looks_like_problem(text):
             # 跳过, or an address typed instead: the problem it read like is kept as
             # the next one, never dropped (trial 29 V5).
-            draft.setdefault("next", pending)
+            keep_next(draft, pending)
             await reply(update, st.ANOTHER_PROBLEM_KEPT)
             return False
     if looks_like_problem(text):

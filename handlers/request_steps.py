@@ -31,7 +31,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import location_guard
+from handlers.drafts import keep_next, location_guard
 from handlers.phones import find_phone, parse_phone
 from handlers.texts import steps as st
 
@@ -256,7 +256,7 @@ async def photos_text(update: Update, context: BotContext) -> str | int | None:
     draft = draft_of(context)
     if texts.is_done(text) or texts.is_skip(text):
         if draft is not None and isinstance(draft.get("extra"), str):
-            draft["next"] = draft.pop("extra")  # unanswered: not lost, proposed next
+            keep_next(draft, draft.pop("extra"))  # unanswered: not lost, proposed next
         return await file_draft(update, context)
     if draft is None:
         await reply(update, texts.PHOTOS_EXPECTED)
@@ -272,7 +272,7 @@ async def photos_text(update: Update, context: BotContext) -> str | int | None:
         await reply(update, texts.EXTRA_ADDED, texts.photos_keyboard())
         return PHOTOS
     if text == texts.NEXT_PROBLEM_LABEL and isinstance(extra, str):
-        draft["next"] = extra
+        keep_next(draft, extra)
         draft.pop("extra", None)
         await reply(update, texts.NEXT_PROBLEM_KEPT, texts.photos_keyboard())
         return PHOTOS

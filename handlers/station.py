@@ -33,7 +33,7 @@ from bot.services.cases import CaseView
 from bot.services.cases.settle import PRESSED
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from handlers import texts
+from handlers import station_split, texts
 from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, mark_saved, reply, who
 from handlers.flow import expiring, step_conversation
 from handlers.station_cards import send_card as _send_card
@@ -256,3 +256,4 @@ def register(application: App) -> None:
     application.add_handler(notes)
     application.add_handler(CallbackQueryHandler(card_button, pattern=card_buttons))
     application.add_handler(CommandHandler("pending", show_pending, filters=PRIVATE))
+    station_split.register(application)

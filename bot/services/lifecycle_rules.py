@@ -124,6 +124,12 @@ class EventType(StrEnum):
     NOTE_ADDED = "note_added"
     #: 办理记录: a handler's words on the case, a reply to its card (note: the text).
     STAFF_NOTE = "staff_note"
+    #: 拆分: a separate matter of this case's text was filed as a new case
+    #: (note: 已拆分出MQ…; payload: into_case_id, into_number, text).
+    SPLIT = "split"
+    #: The first act on a case split out of another (note: 拆分自MQ…; payload:
+    #: from_case_id, from_number).
+    SPLIT_FROM = "split_from"
 
 
 class TimerKind(StrEnum):

@@ -84,6 +84,7 @@ from bot.web.dashboard_records import (
     handle_files,
 )
 from bot.web.dashboard_routing import ROUTING_PATH, handle_routing
+from bot.web.dashboard_split import handle_split
 from bot.web.errors import install_error_pages
 from bot.web.html import setup_templates
 
@@ -209,6 +210,7 @@ def add_dashboard_routes(
     r.add_get("/dashboard", guarded(handle_cases))
     r.add_get(r"/dashboard/cases/{case_id}", guarded(handle_case))
     r.add_post(r"/dashboard/cases/{case_id}/act", guarded(handle_act))
+    r.add_post(r"/dashboard/cases/{case_id}/split", guarded(handle_split))
     r.add_get("/dashboard/overview", guarded(handle_overview, district_only=True))
     r.add_get(ROUTING_PATH, guarded(handle_routing, district_only=True))
     r.add_get(DEAD_PATH, guarded(handle_dead_letters, district_only=True))

@@ -133,6 +133,8 @@ async def _case_response(
 ) -> web.Response:
     view = ctx.cases.view_for(case, viewer.person)
     entries = await ctx.cases.timeline(case.id, reader=viewer.person)
+    # 拆分 (trial D3): the desk and the owning unit get the form.
+    split = [("", "按内容自动分类、分派"), *nt.dispatch_targets(ctx.runtime.district)]
     names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
     document = pages.case_page(
         viewer.info(ctx),
@@ -144,6 +146,7 @@ async def _case_response(
         ok=ok,
         error=error,
         note=note,
+        split=split if ctx.cases.may_split(viewer.person, case) else None,
     )
     return page(request, document, status)
 

@@ -291,8 +291,10 @@ def case_page(
     ok: str | None = None,
     error: str | None = None,
     note: str = "",
+    split: Sequence[tuple[str, str]] | None = None,
 ) -> Page:
-    """``/dashboard/cases/{id}``: the card, the actions and the timeline."""
+    """``/dashboard/cases/{id}``: the card, the actions and the timeline; ``split``: the
+    destinations of the 拆分 form when the viewer may split the case (else None)."""
     quick, detailed = _action_forms(actions, note, warning=view.kind == "warning")
     return layout(
         "dash_case.html",
@@ -305,6 +307,9 @@ def case_page(
         office=office,
         contact=" ".join(x for x in (view.contact_name, view.contact_phone) if x),
         post=f"/dashboard/cases/{view.id}/act",
+        split=split,
+        split_post=f"/dashboard/cases/{view.id}/split",
+        links=split_links(entries),
         quick=quick,
         detailed=detailed,
         timeline=_timeline(
@@ -316,6 +321,17 @@ def case_page(
         ),
         ack_label=ack_deadline_label(view.status, view.escalation_level),
     )
+
+
+def split_links(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]:
+    """拆分自 / 已拆分出 of a case, from its timeline: (label, number, case id)."""
+    out: list[tuple[str, str, int]] = []
+    for e in entries:
+        if e.type == "split_from" and e.data.get("from_number"):
+            out.append(("拆分自", str(e.data["from_number"]), int(e.data.get("from_case_id", 0))))
+        elif e.type == "split" and e.data.get("into_number"):
+            out.append(("已拆分出", str(e.data["into_number"]), int(e.data.get("into_case_id", 0))))
+    return out
 
 
 # --- overview, assessment, coverage ----------------------------------------------------------

@@ -219,6 +219,7 @@ def role_help(person: PersonInfo) -> str:
         lines += [
             "· /pending 本单位待办案件（超期在前）",
             "· 在案件卡片上点「签收」「处理中」「办结」「退单」「上报」办理",
+            "· /split 编号 另一件事 —— 一条诉求含两件事时拆分登记",
             # The dashboard's login link: the only way to 延期申请, assessment, export.
             "· /web 获取网页工作台登录链接（延期申请、考核统计、导出等）",
             "· /diary 走访情况 —— 记民情日记（副科级以上领导每月至少一篇，28日为民情日）",

@@ -28,6 +28,8 @@ Public API::
     await service.follow_up_in_words(person_id, text) -> FollowUpInWords | None  # 还没修好
     await service.add_reporter_note(reporter_id, case_id, text, channel) -> CaseView  # 补充说明
     await service.add_staff_note(actor_id, case_id, text, channel) -> CaseView  # 办理记录
+    await service.split_case(case_id, actor_id, text, channel, target=None,
+                             number=None, expected_version=None) -> SplitResult  # 拆分
     await service.level_choice(actor_id, case_id) -> LevelChoice      # 更改等级 picker
     await service.change_level(actor_id, case_id, level, reason=None, channel) -> CaseView
     await service.withdraw(reporter_id, case_id, reason=None, channel,
@@ -120,6 +122,7 @@ from bot.services.cases.model import (
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
 from bot.services.cases.returns import CaseReturns
+from bot.services.cases.split import CaseSplit, SplitResult
 from bot.services.cases.staff_notes import CaseStaffNotes
 from bot.services.cases.timeline import CaseTimeline
 from bot.services.cases.warning_intake import CaseWarningIntake
@@ -145,6 +148,7 @@ __all__ = [
     "LevelChoice",
     "Preview",
     "RequestDraft",
+    "SplitResult",
     "TimelineEntry",
     "WarningDraft",
     "default_classifier",
@@ -152,6 +156,7 @@ __all__ = [
 
 
 class CaseService(
+    CaseSplit,
     CaseIntake,
     UnconfirmedWarnings,
     CaseWarningIntake,

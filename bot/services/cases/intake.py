@@ -7,6 +7,8 @@ first event and messages) are in :mod:`bot.services.cases.filing`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.services import notifications as nt
 from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
 from bot.services.cases.filing import CaseFiling
@@ -24,10 +26,26 @@ from bot.services.routing import (
 )
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from config.district import SEVERITIES, District
+from nlp.emergency import Emergency
 from nlp.families import SELF_HARM
 from nlp.severity import assess_severity
 from storage import intake_keys
 from storage.enums import CaseKind, Channel
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """How a request's text is filed: its classification, route, level (``severity``),
+    deadline class (``priority``), the units told at once (``also``), the danger now
+    found (``emergency``) and the classifier's own rating when the level differs (``rated``)."""
+
+    c: ClassificationLike
+    route: Route
+    severity: str
+    priority: str
+    also: tuple[str, ...]
+    emergency: Emergency | None
+    rated: str | None
 
 
 class CaseIntake(CaseFiling):
@@ -71,69 +89,9 @@ class CaseIntake(CaseFiling):
         self, reporter_id: int, draft: RequestDraft, channel: str, receipt: bool, key: str | None
     ) -> CaseView:
         text = self._check_text(draft.text)
-        if draft.territorial_unit_id and draft.territorial_unit_id not in self.district.units:
-            raise CaseError("bad_input", "所选社区或街道不存在。")
-        c = self._classify(text)
-        route = route_request(
-            self.district,
-            classified_room=c.room,
-            classified_bureau=c.bureau,
-            confidence=float(c.confidence),
-            chosen_room=draft.room,
-            chosen_bureau=draft.bureau,
-            territorial_unit_id=draft.territorial_unit_id,
-        )
-        severity = c.severity if c.severity in SEVERITIES else "low"
-        rated: str | None = None
-        priority = "normal"
-        also: tuple[str, ...] = ()
-        emergency = emergency_of(text)
-        if emergency is not None:
-            severity = "critical"
-            priority = self.district.severity_priority["critical"]
-            school = named_school(self.district, text)
-            route = route_danger(
-                self.district,
-                route,
-                danger_owner_bureau(text),
-                line_owner_bureau(emergency),
-                topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
-            )
-            also = tuple(
-                u
-                for u in dict.fromkeys(
-                    (
-                        *route.also_notify,
-                        *school,
-                        self.district.dispatcher,
-                        *warning_recipients(self.district, "critical"),
-                        *police_copy(self.district, emergency),
-                    )
-                )
-                if u != route.owning_unit_id
-            )
-        elif severity == "critical" and urgent_by_rules(c):
-            # 特别重大 by the rules with an urgency word, no danger-now line (上百名业主
-            # 正在堵路): the critical deadlines and the district's alert (trial 28 P5).
-            # Not for a level the learned model alone gave, nor a past event told to
-            # ask for help (家里遭了火灾，有没有临时救助): 215 of 2,445 labelled citizen
-            # messages are critical without danger now, 1 of them by the rules and urgent.
-            priority = self.district.severity_priority["critical"]
-            also = critical_copies(self.district, route)
-        else:
-            if severity == "critical":
-                # 特别重大 without danger now and without the rules' urgency word: the
-                # policy keeps the request's deadlines (trial 28 P5), so it is not filed
-                # as 特别重大 either (pf29): the card's level and its deadlines agree.
-                # The classifier's rating is kept on the registered event (``rated``).
-                rated = severity
-                severity = request_level(text)
-            if severity == "high":
-                # 重大 (collective action planned, violence at home going on, twenty
-                # workers unpaid): the deadlines and the centres' copies of a high
-                # warning, whoever reports it (trial 29 P3).
-                priority = self.district.severity_priority["high"]
-                also = high_copies(self.district, route)
+        plan = self._plan_request(text, draft)
+        c, route, severity, priority = plan.c, plan.route, plan.severity, plan.priority
+        also, emergency, rated = plan.also, plan.emergency, plan.rated
         async with self.db.session() as s:
             if (filed := await self._filed_before(s, key, reporter_id)) is not None:
                 return filed
@@ -213,6 +171,78 @@ class CaseIntake(CaseFiling):
                 pings=unit_pings(earlier, case.owning_unit_id, self.tz) if earlier else (),
                 hint=reporter_hint(earlier, self.tz) if earlier else None,
             )
+
+    def _plan_request(self, text: str, draft: RequestDraft) -> RequestPlan:
+        """Classify and route a request's ``text`` and set its level, deadlines class and
+        the units told at once; nothing stored (shared by filing and by 拆分, a split).
+
+        Raises:
+            CaseError: ``bad_input`` (empty text, unknown unit).
+        """
+        if draft.territorial_unit_id and draft.territorial_unit_id not in self.district.units:
+            raise CaseError("bad_input", "所选社区或街道不存在。")
+        c = self._classify(text)
+        route = route_request(
+            self.district,
+            classified_room=c.room,
+            classified_bureau=c.bureau,
+            confidence=float(c.confidence),
+            chosen_room=draft.room,
+            chosen_bureau=draft.bureau,
+            territorial_unit_id=draft.territorial_unit_id,
+        )
+        severity = c.severity if c.severity in SEVERITIES else "low"
+        rated: str | None = None
+        priority = "normal"
+        also: tuple[str, ...] = ()
+        emergency = emergency_of(text)
+        if emergency is not None:
+            severity = "critical"
+            priority = self.district.severity_priority["critical"]
+            school = named_school(self.district, text)
+            route = route_danger(
+                self.district,
+                route,
+                danger_owner_bureau(text),
+                line_owner_bureau(emergency),
+                topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
+            )
+            also = tuple(
+                u
+                for u in dict.fromkeys(
+                    (
+                        *route.also_notify,
+                        *school,
+                        self.district.dispatcher,
+                        *warning_recipients(self.district, "critical"),
+                        *police_copy(self.district, emergency),
+                    )
+                )
+                if u != route.owning_unit_id
+            )
+        elif severity == "critical" and urgent_by_rules(c):
+            # 特别重大 by the rules with an urgency word, no danger-now line (上百名业主
+            # 正在堵路): the critical deadlines and the district's alert (trial 28 P5).
+            # Not for a level the learned model alone gave, nor a past event told to
+            # ask for help (家里遭了火灾，有没有临时救助): 215 of 2,445 labelled citizen
+            # messages are critical without danger now, 1 of them by the rules and urgent.
+            priority = self.district.severity_priority["critical"]
+            also = critical_copies(self.district, route)
+        else:
+            if severity == "critical":
+                # 特别重大 without danger now and without the rules' urgency word: the
+                # policy keeps the request's deadlines (trial 28 P5), so it is not filed
+                # as 特别重大 either (pf29): the card's level and its deadlines agree.
+                # The classifier's rating is kept on the registered event (``rated``).
+                rated = severity
+                severity = request_level(text)
+            if severity == "high":
+                # 重大 (collective action planned, violence at home going on, twenty
+                # workers unpaid): the deadlines and the centres' copies of a high
+                # warning, whoever reports it (trial 29 P3).
+                priority = self.district.severity_priority["high"]
+                also = high_copies(self.district, route)
+        return RequestPlan(c, route, severity, priority, also, emergency, rated)
 
     async def add_emergency_details(
         self,

@@ -1,0 +1,382 @@
+"""拆分: one citizen message holding two unrelated matters becomes two cases (trial D3).
+
+楼道灯坏了一个月没人修，另外我爸的养老金这个月没到账 was one case routed to one
+bureau; the other matter was lost or bounced by 退单. The dispatcher desk and the
+station that owns the case may split it: the text of the separate matter becomes a new
+case of the same citizen, classified on its own text and routed as any new request
+(or sent to the unit the splitter chose), with its own deadlines from the service's
+clock. The original keeps its matter, its level and its deadlines.
+
+Both cases record the link: the original a ``split`` event (已拆分出MQ…), the new one a
+``split_from`` event (拆分自MQ…) after its ``registered`` event (whose data holds
+``split_from`` too). The citizen is told both numbers; the original's responsible
+units read a 【拆分】 notice, the new case's owner a 【拆分登记】 one beside its card.
+
+**A split never lowers a danger.** The new case's level is its own text's, except when
+the original was 重大 or 特别重大 and the danger went with the part: then the part is
+filed at least at the original's level. The danger went with the part when the text the
+original keeps (its text without the part) rates below the original's level, or when the
+part is not found in the original's text (the splitter rewrote it: it cannot be told
+where the danger is, so the part is not rated lower). The original is never lowered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import notifications as nt
+from bot.services.cases.intake import CaseIntake, RequestPlan, critical_copies, high_copies
+from bot.services.cases.model import HANDLER_ROLES, CaseView, RequestDraft
+from bot.services.lifecycle import (
+    CaseError,
+    EventType,
+    check_version,
+    is_meaningful,
+    record,
+    status_label,
+)
+from bot.services.routing import Route
+from bot.services.triage import LEVEL_RANK
+from nlp import normalize as normalize_text
+from storage import cases as store
+from storage.enums import CaseKind, CaseStatus, Role
+from storage.models import Case, CaseEvent, Person
+
+#: Statuses in which a case may be split: open, not yet 办结.
+SPLITTABLE = frozenset(
+    {
+        CaseStatus.REGISTERED,
+        CaseStatus.RETURNED,
+        CaseStatus.DISPATCHED,
+        CaseStatus.ACKNOWLEDGED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.REOPENED,
+    }
+)
+#: The meaningful characters a split-out matter needs (as a 退单 reason).
+MIN_PART_CHARS = 4
+#: The levels a split keeps on the part when the danger went with it.
+SERIOUS = ("high", "critical")
+#: How much of a case's text a notice quotes.
+QUOTE = 40
+
+
+#: What is left where the part was cut out: a joining word, punctuation.
+_PUNCTUATION = "，,。.；;、！!？? "
+_JOINS = re.compile(r"[，,。；;]?\s*(另外|还有|此外|对了|以及)[，,：:]?\s*$")
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    """The two cases after a split, as the splitter sees them."""
+
+    original: CaseView
+    part: CaseView
+    #: The level the part's own text gives, when the split kept the original's instead.
+    own_level: str | None = None
+
+
+def quote(text: str, limit: int = QUOTE) -> str:
+    """``text`` shortened for a notice (…)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def remainder_of(original: str, part: str) -> str | None:
+    """The original's text without ``part`` (trimmed of joining words and punctuation),
+    or None when ``part`` is not in it as written (the splitter rewrote it)."""
+    squeezed = "".join(part.split())
+    text = "".join(original.split())
+    if not squeezed or squeezed not in text:
+        return None
+    rest = _JOINS.sub("", text.replace(squeezed, "", 1))
+    return rest.strip(_PUNCTUATION)
+
+
+class CaseSplit(CaseIntake):
+    """拆分 by the dispatcher desk or the owning station."""
+
+    def may_split(self, person: Person, case: Case) -> bool:
+        """Whether ``person`` may split ``case``: the desk (chiefs, staff) and admins,
+        and the chiefs and staff of the unit that owns it, while it is an open request."""
+        if case.kind != CaseKind.REQUEST.value or CaseStatus(case.status) not in SPLITTABLE:
+            return False
+        if self._is_dispatcher(person):
+            return True
+        return (
+            person.active
+            and person.blocked_at is None
+            and person.role in (Role.CHIEF, Role.STAFF)
+            and person.unit_id is not None
+            and person.unit_id == case.owning_unit_id
+        )
+
+    async def split_case(
+        self,
+        case_id: int,
+        actor_id: int,
+        text: str,
+        channel: str,
+        *,
+        target: str | None = None,
+        number: str | None = None,
+        expected_version: int | None = None,
+    ) -> SplitResult:
+        """File ``text``, a separate matter of ``case_id``'s text, as a new case of its citizen.
+
+        Args:
+            case_id: the open request to split.
+            actor_id: a desk chief/staff member, an admin, or a chief/staff member
+                of the owning unit.
+            text: the separate matter's words (usually cut from the original's text).
+            channel: where the split was asked.
+            target: a unit the desk may 派至 (``nt.dispatch_targets``); None: the new
+                case is routed as any new request.
+            number: the case must have this number (else ``not_found``).
+            expected_version: refused if the original changed since it was read.
+
+        Raises:
+            CaseError: ``not_found``, ``forbidden`` (not the desk nor the owner),
+                ``illegal_transition`` (closed, or a warning), ``bad_input`` (empty,
+                too short, the whole text, already split out, unknown target), ``stale``.
+        """
+        part = self._check_text(text)
+        if not is_meaningful(part, MIN_PART_CHARS):
+            raise CaseError("bad_input", "请写明要拆分出的另一件事的具体内容（至少4个字）。")
+        if target is not None and target not in dict(nt.dispatch_targets(self.district)):
+            raise CaseError("bad_input", "请选择有效的承办单位。")
+        async with self.db.session() as s:
+            now = self.clock.now()
+            actor = await self._person(s, actor_id)
+            original = await self._lock(s, case_id)
+            if number is not None and original.number != number:
+                raise CaseError("not_found", f"没有找到案件 {number}。")
+            self._check_split(actor, original)
+            check_version(original, expected_version)
+            if normalize_text(part) == normalize_text(original.original_text):
+                raise CaseError(
+                    "bad_input",
+                    "拆分出的内容不能是整条诉求，请只填写其中另一件事的文字。",
+                )
+            if (earlier := await self._split_before(s, original, part)) is not None:
+                raise CaseError("bad_input", f"这件事已拆分为 {earlier}，无需重复拆分。")
+            plan, own = self._split_plan(original, part, target)
+            reporter = await self._person(s, original.reporter_id)
+            new = self._new_case(
+                CaseKind.REQUEST,
+                part,
+                plan.c,
+                plan.route,
+                now,
+                original.channel,
+                reporter.id,
+                plan.priority,
+                plan.severity,
+            )
+            new.address = original.address
+            new.latitude, new.longitude = original.latitude, original.longitude
+            new.contact_name, new.contact_phone = original.contact_name, original.contact_phone
+            link = {"from_case_id": original.id, "from_number": original.number}
+            await self._register_tx(
+                s,
+                new,
+                now,
+                actor_id=actor.id,
+                channel=channel,
+                data={
+                    "how": plan.route.how,
+                    "room": plan.route.room,
+                    "bureau": plan.route.bureau,
+                    "confidence": float(plan.c.confidence),
+                    "classified_room": plan.c.room,
+                    "classified_bureau": plan.c.bureau,
+                    "split_from": link,
+                    **({"own_level": own} if own is not None else {}),
+                    **({"emergency": plan.emergency.kind} if plan.emergency else {}),
+                    **({"notify": list(plan.also)} if plan.also else {}),
+                    **({"rated": plan.rated} if plan.rated is not None else {}),
+                },
+            )
+            await record(
+                s,
+                new,
+                EventType.SPLIT_FROM,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                unit_id=actor.unit_id,
+                note=f"拆分自{original.number}",
+                data=link,
+                changes_case=False,
+            )
+            await record(
+                s,
+                original,
+                EventType.SPLIT,
+                now=now,
+                actor_id=actor.id,
+                channel=channel,
+                unit_id=actor.unit_id,
+                note=f"已拆分出{new.number}：{quote(part)}",
+                data={"into_case_id": new.id, "into_number": new.number, "text": part},
+                changes_case=False,
+            )
+            if plan.route.to_desk:
+                new.ack_due_at = now + self.district.deadlines[new.priority].acknowledge
+                await self._schedule_ack(s, new, now)
+            else:
+                await self._dispatch_tx(
+                    s,
+                    new,
+                    plan.route.owning_unit_id,
+                    now,
+                    actor_id=actor.id if target else None,
+                    channel=channel,
+                    how="hand" if target else plan.route.how,
+                )
+            await self._tell_holders(s, original, new, actor, now)
+            kept = remainder_of(original.original_text, part) or original.original_text
+            await self.publish_tx(
+                s,
+                new,
+                now,
+                also_card_units=plan.also,
+                settle=False,
+                pings=[([new.owning_unit_id], lambda v: split_arrived(v, original.number or ""))],
+                reporter_text=lambda v: reporter_split(
+                    self.view_for(original, reporter, now), quote(kept), v
+                ),
+            )
+            return SplitResult(
+                self.view_for(original, actor, now), self.view_for(new, actor, now), own
+            )
+
+    def _check_split(self, actor: Person, case: Case) -> None:
+        number = case.number or ""
+        if not self._is_dispatcher(actor) and not self.may_view(actor, case):
+            # Nothing of a case the actor may not see: not even that it exists (trial 30 #16).
+            raise CaseError(
+                "forbidden",
+                f"没有找到您可以拆分的案件 {number}：该编号不存在，或不由您所在单位承办。",
+            )
+        if case.kind != CaseKind.REQUEST.value:
+            raise CaseError("illegal_transition", f"{number} 是预警信息，不能拆分。")
+        if CaseStatus(case.status) not in SPLITTABLE:
+            raise CaseError(
+                "illegal_transition",
+                f"{number} 当前状态为“{status_label(case.status)}”，不能拆分；"
+                "如群众还有其他问题，请引导其重新反映。",
+            )
+        if not self.may_split(actor, case):
+            raise CaseError(
+                "forbidden",
+                f"您无权拆分 {number}：只有分派台和承办该案件的单位可以拆分。",
+            )
+
+    async def _split_before(self, s: AsyncSession, case: Case, part: str) -> str | None:
+        """The number of the case ``part`` was already split into from ``case``, if any."""
+        events = await s.scalars(
+            select(CaseEvent).where(
+                CaseEvent.case_id == case.id, CaseEvent.type == EventType.SPLIT.value
+            )
+        )
+        wanted = normalize_text(part)
+        for e in events:
+            data = e.data if isinstance(e.data, dict) else {}
+            if normalize_text(str(data.get("text", ""))) == wanted:
+                return str(data.get("into_number", ""))
+        return None
+
+    def _split_plan(
+        self, original: Case, part: str, target: str | None
+    ) -> tuple[RequestPlan, str | None]:
+        """The part's plan (its own classification, route and level), raised to the
+        original's level when the danger went with it; and the part's own level when
+        raised so (else None)."""
+        bureau = target if target in self.district.bureaus else None
+        draft = RequestDraft(
+            text=part, bureau=bureau, territorial_unit_id=original.territorial_unit_id
+        )
+        plan = self._plan_request(part, draft)
+        if target is not None and bureau is None and plan.emergency is None:
+            # A street or park station chosen by the splitter: the classification stays.
+            # Danger now keeps the owner that can act on it (route_danger).
+            plan = replace(plan, route=replace(plan.route, owning_unit_id=target, to_desk=False))
+        if plan.route.how == "chosen":
+            plan = replace(plan, route=replace(plan.route, how="split"))
+        level = original.severity
+        if level not in SERIOUS or LEVEL_RANK.get(plan.severity, 0) >= LEVEL_RANK[level]:
+            return plan, None
+        kept = remainder_of(original.original_text, part)
+        if kept and is_meaningful(kept, MIN_PART_CHARS):
+            rest = self._plan_request(kept, RequestDraft(text=kept)).severity
+            if LEVEL_RANK.get(rest, 0) >= LEVEL_RANK[level]:
+                return plan, None  # the danger stays with the original
+        return self._raised(plan, level), plan.severity
+
+    def _raised(self, plan: RequestPlan, level: str) -> RequestPlan:
+        """``plan`` at ``level`` (重大 or 特别重大): its deadlines and copies."""
+        route: Route = plan.route
+        also = critical_copies(self.district, route) if level == "critical" else ()
+        if level == "high":
+            also = high_copies(self.district, route)
+        return replace(
+            plan,
+            severity=level,
+            priority=self.district.severity_priority[level],
+            also=tuple(dict.fromkeys((*plan.also, *also))),
+        )
+
+    async def _tell_holders(
+        self, s: AsyncSession, original: Case, new: Case, actor: Person, now: datetime
+    ) -> None:
+        """The original's responsible units (but the splitter) read 【拆分】."""
+        by = "、".join(x for x in (self.unit_name(actor.unit_id), actor.name) if x)
+        people = await store.people_of_units(s, self.responsible_units(original), HANDLER_ROLES)
+        for person in people:
+            if person.id == actor.id:
+                continue
+            view = self.view_for(new, person, now)
+            text = (
+                f"【拆分】{original.number} 中的另一件事已由{by}拆分登记为 {new.number}"
+                f"（{quote(new.original_text)}；{where(view)}）。"
+                f"{original.number} 继续办理原诉求，时限不变。"
+            )
+            self._message(s, person, original, text, None, now)
+
+
+def where(view: CaseView) -> str:
+    """Who has a new case now: its owner, or the desk choosing one."""
+    if view.status in ("registered", "returned"):
+        return f"待{view.owning_unit_name}分派"
+    return f"承办单位：{view.owning_unit_name}"
+
+
+def for_citizen(view: CaseView) -> str:
+    """Who has a case now, in a citizen's words."""
+    if view.status in ("registered", "returned"):
+        return f"正在由{view.owning_unit_name}分派承办单位"
+    return f"承办单位：{view.owning_unit_name}"
+
+
+def split_arrived(view: CaseView, original: str) -> str:
+    """To the new case's owner, beside its card."""
+    return (
+        f"【拆分登记】{view.number} 拆分自 {original}（同一群众反映的另一件事），"
+        "请按新案件办理，时限自拆分登记时起算。"
+    )
+
+
+def reporter_split(original: CaseView, kept: str, part: CaseView) -> str:
+    """The citizen is told both numbers (Simplified Chinese)."""
+    return (
+        f"您反映的问题（编号：{original.number}）包含两件事，工作人员已为您分开登记、分别办理：\n"
+        f"1. {original.number}：{kept}（{for_citizen(original)}）\n"
+        f"2. {part.number}：{quote(part.text)}（{for_citizen(part)}）\n"
+        "两件事会分别通知您办理进展，可随时发送 /status 查询。"
+    )

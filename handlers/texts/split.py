@@ -1,0 +1,45 @@
+"""The words of 拆分 (splitting a case holding two matters) in the bot."""
+
+from __future__ import annotations
+
+from bot.services.cases import SplitResult
+from bot.services.notification_labels import SEVERITY_LABELS
+
+USAGE = (
+    "拆分案件：一条诉求里有两件不相关的事时，把其中另一件事单独登记为新案件。\n"
+    "用法：/split 案件编号 另一件事的文字\n"
+    "例如：/split MQ20261207-0007 我爸的养老金这个月没到账\n"
+    "也可以回复案件卡片，发送：/split 另一件事的文字\n"
+    "（分派台和承办该案件的单位可以拆分；新案件按自己的内容分类、分派，并告知群众两个编号。）"
+)
+NO_TEXT = "请在案件编号后写上要拆分出的另一件事的文字。\n\n" + USAGE
+NOT_HANDLER = "只有分派台和承办单位的负责人、工作人员可以拆分案件。"
+
+
+def not_found(number: str) -> str:
+    """A number that names no case."""
+    return f"没有找到案件 {number}，请核对编号。"
+
+
+def done(result: SplitResult) -> str:
+    """The splitter's answer: both numbers, where the new one went, its level."""
+    part = result.part
+    where = (
+        f"待{part.owning_unit_name}分派"
+        if part.status in ("registered", "returned")
+        else f"已派至{part.owning_unit_name}"
+    )
+    level = SEVERITY_LABELS.get(part.severity, part.severity)
+    lines = [
+        f"已拆分：{result.original.number} 中的另一件事已登记为新案件 {part.number}。",
+        f"新案件：{part.text}",
+        f"分类：{part.bureau_name or '待定'}；{where}；等级：{level}。",
+    ]
+    if result.own_level is not None:
+        own = SEVERITY_LABELS.get(result.own_level, result.own_level)
+        lines.append(
+            f"原案件为{SEVERITY_LABELS.get(part.severity, '')}，危险情形在拆出的部分，"
+            f"新案件不低于原等级（按其文字为{own}）。"
+        )
+    lines.append(f"{result.original.number} 继续办理原诉求；群众已收到两个编号的通知。")
+    return "\n".join(lines)
