@@ -297,10 +297,17 @@ class CaseReturns(CaseTx):
                 by, left = self.unit_name(actor.unit_id), self.unit_name(previous)
                 told = [previous, *(u for u in self.responsible_units(case) if u != unit_id)]
                 pings.append((told, lambda v: nt.staff_redispatched(v, left, by)))
-            else:
-                await corrections.record_dispatch_tx(
-                    s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
-                )
+            # Where it finally belonged, for lexicon learn and the routing page; a 改派
+            # too (issue 14).
+            await corrections.record_dispatch_tx(
+                s,
+                case,
+                returned=returned,
+                final_unit_id=unit_id,
+                actor_id=actor.id,
+                now=now,
+                redispatch=redispatch,
+            )
             if kept is not None:
                 # Sent back to the unit that returned it: it reads that the desk kept it
                 # there, with its own reason, beside the card (trial 32 D2).
