@@ -18,6 +18,7 @@ from datetime import timedelta
 from telegram import Message, Update
 
 from bot.services.cases import CaseView
+from bot.services.cases.aftercare import AFTERCARE, is_farewell
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
 from bot.services.routine_problems import may_be_routine, names_an_office
@@ -31,9 +32,6 @@ log = logging.getLogger(__name__)
 
 #: ``user_data`` key of the person's self-harm case (``over``: final since ``over_at``).
 KEY = "crisis"
-#: How long after their self-harm case is final a person's unclear words get the
-#: gentle answer with the crisis line instead of the department picker.
-AFTERCARE = timedelta(days=30)
 
 
 def remember(context: BotContext, view: CaseView) -> None:
@@ -70,7 +68,10 @@ async def takes(
     """Whether ``text`` (not danger now) went to the person's open self-harm case, or,
     that case being final, got the gentle answer with the crisis line (pf30 #2). A
     problem the classifier routes with confidence (路灯坏了) is proposed as a request of
-    its own."""
+    its own. A farewell within :data:`AFTERCARE` of the case's closing (谢谢你们 我要走了)
+    is a danger sign: :func:`aftercare_farewell`, first."""
+    if await aftercare_farewell(update, context, person_id, text):
+        return True
     if user_data(context).get(KEY) is None or await routine_problem(context, text, verdict):
         return False
     if open_case(context) is not None and await passed_on(update, context, person_id, text):
@@ -79,6 +80,27 @@ async def takes(
         return False
     await reply(update, st.crisis_aftercare(context.runtime.district.crisis_hotline))
     log.info("aftercare answer to %s", person_id)
+    return True
+
+
+async def aftercare_farewell(
+    update: Update, context: BotContext, person_id: int, text: str
+) -> bool:
+    """Whether ``text`` is a farewell from someone whose self-harm case closed less
+    than :data:`AFTERCARE` ago (by the service's clock and the database, not this chat's
+    memory): then the emergency line, the human answer and the alert of the units that
+    held the case come from the outbox, and no waiting 回访 is answered (b33 #1)."""
+    if not is_farewell(text):
+        return False
+    try:
+        view = await context.runtime.cases.aftercare_farewell(person_id, text)
+    except CaseError as exc:
+        log.info("aftercare farewell of %s not recorded: %s", person_id, exc.code)
+        return False
+    if view is None:
+        return False
+    mark_saved(update, context, f"{view.number} 的关怀期消息")
+    log.info("aftercare farewell of %s passed to %s", person_id, view.number)
     return True
 
 

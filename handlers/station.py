@@ -43,6 +43,7 @@ from handlers.station_notes import (
     NOTE,
     NOTE_ACTIONS,
     _abandoned,
+    ask_keep_reason,
     closure_text,
     note_button,
     note_cancel,
@@ -60,6 +61,7 @@ __all__ = [
     "NOTE_ACTIONS",
     "card_button",
     "closure_text",
+    "dispatch_button",
     "note_button",
     "note_cancel",
     "note_expected",
@@ -70,45 +72,54 @@ __all__ = [
 ]
 
 
-async def card_button(update: Update, context: BotContext) -> None:
-    """签收 / 处理中 / 派单 / 选择服务室 / 查看 on a case card."""
+async def card_button(update: Update, context: BotContext) -> str | None:
+    """签收 / 处理中 / 派单 / 选择服务室 / 查看 on a case card. Returns the note step
+    when a reason must be asked for first (维持派单, b33 #4), else None."""
     decoded = await _decode(update, context)
     if decoded is None:
-        return
+        return None
     query, action = decoded
     # The pressed message is this handler's to answer; the actor's other notices of the
     # case (the desk's 【退单】 after a dispatch from the card) are settled by the outbox.
     message = query.message
     token = PRESSED.set((message.chat.id, message.message_id) if message is not None else None)
     try:
-        await _card_button(update, context, query, action)
+        return await _card_button(update, context, query, action)
     finally:
         PRESSED.reset(token)
 
 
+async def dispatch_button(update: Update, context: BotContext) -> str | int:
+    """派至…: dispatched at once; sent back to the unit that returned it, the desk's
+    reason is asked for first (b33 #4) — then the note step."""
+    asked = await card_button(update, context)
+    return asked if asked is not None else ConversationHandler.END
+
+
 async def _card_button(
     update: Update, context: BotContext, query: CallbackQuery, action: CallbackAction
-) -> None:
+) -> str | None:
+    """The press's work; the note step when a reason must be asked for first."""
     person = await who(update, context)
     if person is None:
-        return
+        return None
     cases = context.runtime.cases
     act = action.action
     try:
         if act == CaseAction.REFRESH and action.arg == nt.CLOSE_PICKER:
             await query.answer()
             await query.delete_message()
-            return
+            return None
         if act == CaseAction.REFRESH:
             await _send_card(update, context, person, action.case_id)
             await query.answer()
-            return
+            return None
         if act == CaseAction.CHOOSE_ROOM:
             await _choose_bureau(update, context, person, action)
-            return
+            return None
         if act == CaseAction.LEVEL:  # the district office's 更改等级 (trial 27 N10)
             await level_picker(update, context, person.id, action.case_id)
-            return
+            return None
         view: CaseView
         if act == CaseAction.ACKNOWLEDGE:
             view = await cases.acknowledge(
@@ -134,12 +145,17 @@ async def _card_button(
         else:
             log.warning("button %s not usable here (user %s)", act.value, person.id)
             await query.answer(texts.FORGED_BUTTON, show_alert=True)
-            return
+            return None
     except CaseError as exc:
+        if exc.code == "reason_required" and act == CaseAction.DISPATCH and action.arg:
+            await query.answer()
+            return await ask_keep_reason(
+                update, context, person.id, action.case_id, action.version, action.arg
+            )
         retried = await _from_an_older_notice(query, context, person, action, exc)
         if retried is None:
             await _refused(query, person, action, exc, context)
-            return
+            return None
         view = retried
     mark_saved(update, context, f"{view.number} {texts.ACTION_DONE.get(act, '')}")
     log.info("%s on %s by person %s", act.value, view.number, person.id)
@@ -148,9 +164,15 @@ async def _card_button(
         # 「已派单至X（李主任）」 read as if 李主任 were at X (trial 28 P10): the actor first.
         await query.answer(f"已派单至{view.owning_unit_name}：{view.number}")
         await _settle_message(query, f"✔ 由{person.name}派单至{view.owning_unit_name}")
-        return
+        if await cases.keep_reason_due(view.id, person.id):
+            # Danger now went back in one tap: the desk's reason follows (b33 #4).
+            return await ask_keep_reason(
+                update, context, person.id, view.id, view.version, action.arg or "", after=True
+            )
+        return None
     await query.answer(f"{done}：{view.number}")
     await _settle_message(query, f"✔ {done}（{person.name}）")
+    return None
 
 
 async def _from_an_older_notice(
@@ -200,15 +222,15 @@ async def _choose_bureau(
     )
 
 
-async def note_interrupted(update: Update, context: BotContext) -> int:
+async def note_interrupted(update: Update, context: BotContext) -> str | int:
     """Another card button (签收, 派单 …) while a note is awaited: the awaited
     办结 / 退单 / 上报 is cancelled (and said so), then the button does its work."""
     pending = _data(context).pop("note", None)
-    await card_button(update, context)
+    asked = await card_button(update, context)
     dropped = _abandoned(pending, 0, CaseAction.REFRESH)
     if dropped:
         await reply(update, dropped.strip("（）"), texts.REMOVE_KEYBOARD)
-    return ConversationHandler.END
+    return asked if asked is not None else ConversationHandler.END
 
 
 async def show_pending(update: Update, context: BotContext) -> None:
@@ -236,7 +258,13 @@ def register(application: App) -> None:
     notes = step_conversation(
         application,
         "station_note",
-        entry_points=[CallbackQueryHandler(note_button, pattern=note_pattern)],
+        entry_points=[
+            CallbackQueryHandler(note_button, pattern=note_pattern),
+            # 派至 the unit that returned the case asks the desk's reason (b33 #4).
+            CallbackQueryHandler(
+                dispatch_button, pattern=f"^{re.escape(CaseAction.DISPATCH.value)}:"
+            ),
+        ],
         states={
             NOTE: [
                 MessageHandler(PRIVATE_TEXT, expiring("note")(note_text)),

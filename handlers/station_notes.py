@@ -94,6 +94,39 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     return NOTE
 
 
+async def ask_keep_reason(
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    case_id: int,
+    version: int,
+    target: str,
+    *,
+    after: bool = False,
+) -> str:
+    """The desk pressed 派至 the unit that returned the case: its reason is asked for
+    first, as the 退单 asked the unit for one (b33 #4); ``after`` a danger-now case went
+    back in one tap (trial 31 #8), right after. Returns the note step."""
+    number = await _number_of(context, person_id, case_id)
+    earlier = _data(context).get("note")
+    _data(context)["note"] = {
+        "at": stamp(context),
+        "action": CaseAction.DISPATCH.value,
+        "case": case_id,
+        "version": version,
+        "number": number,
+        "target": target,
+        "after": after,
+    }
+    prompt = (
+        texts.keep_reason_after(number) if after else texts.note_prompt(CaseAction.DISPATCH, number)
+    )
+    if dropped := _abandoned(earlier, case_id, CaseAction.DISPATCH):
+        prompt = f"{dropped}\n{prompt}"
+    await reply(update, prompt, texts.REMOVE_KEYBOARD)
+    return NOTE
+
+
 async def _number_of(context: BotContext, person_id: int, case_id: int) -> str:
     try:
         return (await context.runtime.cases.get_case_view(case_id, person_id)).number or ""
@@ -176,12 +209,18 @@ async def _take_note(update: Update, context: BotContext, text: str) -> str | in
             view = await cases.decide_extension(
                 case_id, person.id, False, note=text, expected_version=version
             )
+        elif action == CaseAction.DISPATCH and pending.get("after"):
+            view = await cases.add_keep_reason(case_id, person.id, text)
+        elif action == CaseAction.DISPATCH:  # 维持派单 with the desk's reason (b33 #4)
+            view = await cases.dispatch(
+                case_id, person.id, str(pending["target"]), expected_version=version, reason=text
+            )
         else:
             view = await cases.return_case(case_id, person.id, text, expected_version=version)
     except CaseError as exc:
         log.info("%s on case %s by %s refused: %s", action.value, case_id, person.id, exc.code)
         await reply(update, exc.message)
-        if exc.code == "bad_input":  # a reason that says nothing: asked again, case unchanged
+        if exc.code in ("bad_input", "reason_required"):  # asked again, case unchanged
             _data(context)["note"] = pending
             return None
         return ConversationHandler.END

@@ -99,8 +99,9 @@ async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(
     await kit.callback_answer(desk.press(bureaus, "« 返回"))
     await kit.fake.wait_for(lambda: True if bureaus.deleted else None, 10)
     bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
-    dispatched = desk.press(bureaus, "区劳动局")
-    assert "已派单" in await kit.callback_answer(dispatched)
+    # Back to the unit that returned it: the desk's reason first (b33 #4).
+    await kit.press(desk, bureaus, "区劳动局", "维持派单的理由")
+    await kit.say(desk, "经核实为欠薪问题，属劳动局职责", "已维持派单")
     assert (await kit.case(case.id)).status == CaseStatus.DISPATCHED
 
     # The case comes back as a new card (an edit of the returned one would not notify),
@@ -329,6 +330,9 @@ async def test_trial_supervision_supervises_an_escalated_undispatched_case(kit: 
     )
     bureaus = await kit.press(desk, desk_card, "综合职能", "请选择承办部门")
     assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区公安分局"))
+    # Danger now went back in one tap; the desk's reason is asked right after (b33 #4).
+    await desk.wait_for_message(lambda m: "维持派单的理由" in m.content, WAIT)
+    await kit.say(desk, "呼救求助属公安处置，请立即出警", "已维持派单")
     stored = await kit.case(case.id)
     assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "police")
     await card_of(police, case)

@@ -213,7 +213,13 @@ class History:
             await self._try(what, *(partial(svc.return_case, case_id, p.id, why) for p in people))
         elif what == "dispatch":
             assert self.desk is not None
-            await self._try(what, partial(svc.dispatch, case_id, self.desk.id, rng.choice(UNITS)))
+            # The desk's reason counts only when it sends a case back to the unit that
+            # returned it (b33 #4); given always, the history is the same as before.
+            reason = "经核实仍由该单位办理"
+            target = rng.choice(UNITS)
+            await self._try(
+                what, partial(svc.dispatch, case_id, self.desk.id, target, reason=reason)
+            )
         elif what == "escalate":
             await self._try(
                 what, *(partial(svc.escalate, case_id, p.id, "请上级协调") for p in people)

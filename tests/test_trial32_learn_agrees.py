@@ -47,7 +47,9 @@ async def test_a_return_sent_back_to_the_proposed_bureau_is_no_correction(kit: B
         desk_card.content
     )
     bureaus = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
-    assert "已派单" in await kit.callback_answer(desk.press(bureaus, "区劳动局"))
+    # Sent back to the unit that returned it: the desk's reason first (b33 #4).
+    await kit.press(desk, bureaus, "区劳动局", "维持派单的理由")
+    await kit.say(desk, "经核实属于欠薪，由劳动局办理", "已维持派单")
     stored = await kit.case(case.id)
     assert (stored.status, stored.owning_unit_id) == (CaseStatus.DISPATCHED, "labor")
     async with kit.db.session() as s:

@@ -48,7 +48,12 @@ async def test_a_returned_case_reads_as_being_reassigned(kit: BotKit) -> None:
     # Dispatched again, the progress goes on as before.
     desk_person = await kit.person(DESK)
     assert desk_person is not None
-    await kit.runtime.cases.dispatch(case.id, desk_person.id, "labor")
+    await kit.runtime.cases.dispatch(
+        case.id,
+        desk_person.id,
+        "labor",
+        reason="经核实属于劳动局职责",  # b33 #4
+    )
     status = (await kit.say(citizen, "/status", "您反映的问题")).content
     head = next(line for line in status.splitlines() if number in line)
     assert "已派单" in head and "重新分派中" not in head, status

@@ -6,6 +6,8 @@ transaction* as the change:
 
 * ``returned``: a dispatcher's 派单 of a case a station returned (退单);
 * ``desk``: a dispatcher's 派单 of a case the classifier left at the desk;
+* ``redispatch``: the desk's or 群工办's 改派 of a case escalated while its unit never
+  signed it (trial 32 D14; issue 14);
 * ``citizen``: a citizen filed with another office than the classifier's (换一个部门);
 * ``officer``: an officer filed a warning with another room (更改部门).
 
@@ -44,6 +46,7 @@ __all__ = [
 KINDS: dict[str, str] = {
     "returned": "退单后改派",
     "desk": "分派台派单",
+    "redispatch": "超时未签收改派",
     "citizen": "群众换部门",
     "officer": "信息员更改部门",
 }
@@ -122,12 +125,14 @@ async def record_dispatch_tx(
     final_unit_id: str,
     actor_id: int | None,
     now: datetime,
+    redispatch: bool = False,
 ) -> RoutingCorrection:
-    """Record a dispatcher's 派单 (call after the case's room/bureau were set)."""
+    """Record a dispatcher's 派单, or a 改派 (``redispatch``), after the case's
+    room/bureau were set."""
     return await record_tx(
         s,
         case,
-        kind="returned" if returned else "desk",
+        kind="redispatch" if redispatch else "returned" if returned else "desk",
         classified=await classified_of(s, case),
         final_room=case.room,
         final_bureau=case.bureau,

@@ -64,7 +64,7 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
 #: Heads of notices that only inform (trial 27 N2): sent without case buttons, which
 #: would go stale once the card moves on — the card itself carries the live ones.
 #: 【维持派单】 and 【改派】 (trial 32 D2, D14) come with the card, which has the live buttons.
-INFORMATION_HEADS = ("【定级说明】", "【等级调整】", "【维持派单】", "【改派】")
+INFORMATION_HEADS = ("【定级说明】", "【等级调整】", "【维持派单】", "【维持派单理由】", "【改派】")
 
 
 def is_information(text: str) -> bool:
@@ -401,13 +401,20 @@ def staff_urged(view: CaseView, by: str, tz: ZoneInfo = DISTRICT_TZ) -> str:
     )
 
 
-def desk_kept(view: CaseView, reason: str) -> str:
-    """To a unit the desk sent a case back to after its 退单 (trial 32 D2)."""
+def desk_kept(view: CaseView, reason: str, why: str | None = None) -> str:
+    """To a unit the desk sent a case back to after its 退单 (trial 32 D2), with the
+    desk's reason for it (b33 #4)."""
     return (
         f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，"
         "请在案件卡片上签收办理。"
-        f"\n原退单理由：{reason}"
+        + (f"\n分派台理由：{why}" if why else "")
+        + f"\n原退单理由：{reason}"
     )
+
+
+def desk_kept_why(view: CaseView, why: str) -> str:
+    """The desk's reason, after it sent a danger-now case back in one tap (b33 #4)."""
+    return f"【维持派单理由】{view.number} 分派台说明：{why}"
 
 
 def staff_redispatched(view: CaseView, left: str, by: str) -> str:

@@ -49,6 +49,7 @@ from bot.services.notification_labels import (
 )
 from bot.services.notification_messages import (
     desk_kept,
+    desk_kept_why,
     desk_returned,
     details_added,
     emergency_details_added,
@@ -106,6 +107,7 @@ __all__ = [
     "card_text",
     "danger_cue",
     "desk_kept",
+    "desk_kept_why",
     "desk_returned",
     "details_added",
     "disclosure_summary",

@@ -202,7 +202,9 @@ async def _act(
         # buttons: a forged form sent cases to 群工办 or a community room.
         if target not in dict(nt.dispatch_targets(ctx.runtime.district)):
             raise CaseError("bad_input", "请选择有效的承办单位。")
-        await cases.dispatch(case.id, actor, target, web_, expected_version=version)
+        await cases.dispatch(
+            case.id, actor, target, web_, expected_version=version, reason=note or None
+        )
     elif action == CaseAction.LEVEL:
         # Raised freely; lowered only with a real reason (the service's rule, trial 27 N10).
         await cases.change_level(actor, case.id, form.get("target", ""), note or None, web_)

@@ -36,6 +36,7 @@ __all__ = [
     "PENDING_BUTTONS",
     "choose_dispatch_target",
     "closure_keyboard",
+    "keep_reason_after",
     "note_abandoned",
     "note_done",
     "note_prompt",
@@ -133,6 +134,7 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
     CaseAction.ESCALATE: "上报",
     CaseAction.REJECT: "不予受理",
     CaseAction.EXTEND_NO: "不同意延期",
+    CaseAction.DISPATCH: "维持派单",
 }
 
 
@@ -164,7 +166,20 @@ def note_prompt(action: CaseAction, number: str, care: bool = False) -> str:
             f"请发送不同意 {number} 延期的理由（将告知承办单位，例如：路灯维修无需5个工作日）。"
             "发送 /cancel 取消（延期申请仍待审批）。"
         )
+    if action == CaseAction.DISPATCH:
+        return (
+            f"{number} 是由该单位退回的。请发送维持派单的理由（将随案件发给该单位，"
+            "例如：经核实属于贵单位职责）。发送 /cancel 取消，案件仍在分派台。"
+        )
     return f"请发送 {number} 的退单理由（案件将退回分派台重新派单）。发送 /cancel 取消。"
+
+
+def keep_reason_after(number: str) -> str:
+    """A danger-now case went back in one tap to the unit that returned it (b33 #4)."""
+    return (
+        f"{number} 已立即派回退单单位。请补充发送维持派单的理由（将发给该单位，"
+        "例如：持刀伤人属公安处置）。发送 /cancel 不补充。"
+    )
 
 
 NOTE_EXPECTED = "请用文字发送说明，或发送 /cancel 取消。"
@@ -174,6 +189,7 @@ _NOTE_NEEDED = {
     CaseAction.RETURN: "分派台据此重新派单",
     CaseAction.REJECT: "将告知反映人",
     CaseAction.EXTEND_NO: "将告知承办单位",
+    CaseAction.DISPATCH: "退单单位将看到分派台的理由",
 }
 
 
@@ -235,6 +251,8 @@ def note_done(action: CaseAction, view: CaseView) -> str:
         return f"已不予受理：{view.number}，已结案并将理由告知反映人。"
     if action == CaseAction.EXTEND_NO:
         return f"已不同意延期：{view.number}，已将理由告知{view.owning_unit_name}。"
+    if action == CaseAction.DISPATCH:
+        return f"已维持派单：{view.number}，已派至{view.owning_unit_name}，理由已一并告知。"
     return f"已退单：{view.number}，已退回{view.owning_unit_name}重新派单。"
 
 

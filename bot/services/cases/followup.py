@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
-from bot.services.cases.escalation import CaseEscalation
+from bot.services.cases.aftercare import CaseAftercare, is_farewell
 from bot.services.cases.model import (
     MAX_NOTE,
     SATISFACTIONS,
@@ -52,7 +52,7 @@ class FollowUpInWords:
     waiting: tuple[CaseView, ...] = ()
 
 
-class CaseFollowUp(CaseEscalation):
+class CaseFollowUp(CaseAftercare):
     """Follow-up (回访): the reporter's answer, reopening, closing without one."""
 
     async def follow_up_in_words(
@@ -68,6 +68,9 @@ class CaseFollowUp(CaseEscalation):
         answer = None if is_progress_question(text) else follow_up_answer(text)
         # Words carrying danger or self-harm (还是没解决 我不想活了) answer no 回访.
         if answer is None or emergency_of(text) is not None or is_self_harm(text):
+            return None
+        # A farewell in aftercare (谢谢你们 我要走了) is a danger sign, no 满意 (b33 #1).
+        if is_farewell(text) and await self.in_aftercare(person_id):
             return None
         views = await self.cases_of_reporter(person_id, limit=10)
         pending = [

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import corrections
 from bot.services import notifications as nt
 from bot.services.cases.escalation import emergency_lines
+from bot.services.cases.keep_reason import CaseKeepReason, keep_reason
 from bot.services.cases.model import (
     CRITICAL_RETURN_REASON_HELP,
     MIN_RESULT_CHARS,
@@ -19,7 +20,6 @@ from bot.services.cases.model import (
     _required,
     critical_return_ok,
 )
-from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     AT_DESK,
     Action,
@@ -38,7 +38,7 @@ from storage.models import Case, CaseEvent
 REDISPATCH_RULE = "分派台或区群工办可改派已上报督办、尚未签收的案件。"
 
 
-class CaseReturns(CaseTx):
+class CaseReturns(CaseKeepReason):
     """退单 by a station and the dispatcher desk's dispatch by hand."""
 
     def _another_bureau(self, case: Case, returned_by: str) -> str | None:
@@ -233,8 +233,13 @@ class CaseReturns(CaseTx):
         target: str,
         channel: str = Channel.TELEGRAM,
         expected_version: int | None = None,
+        reason: str | None = None,
     ) -> CaseView:
         """派单 by hand from the dispatcher desk to a bureau (or any other unit).
+
+        Sending a returned case back to the unit that returned it (维持派单) needs the
+        desk's ``reason``, as the 退单 needed one (b33 #4): it is the ``dispatched``
+        event's note and the unit reads it in 【维持派单】 beside its own reason.
 
         Also the 改派 of a case escalated while its unit never signed it, by the
         desk or the district office (``may_redispatch``; trial 32 D14): the new
@@ -277,11 +282,15 @@ class CaseReturns(CaseTx):
                 )
             returned = corrections.was_returned(case)
             kept = await self._kept_after_return(s, case, unit_id) if returned else None
+            # Danger now goes back in one tap (trial 31 #8): the desk's reason may follow
+            # (:meth:`add_keep_reason`); any other case waits for it.
+            later = kept is not None and case.severity == "critical" and not reason
+            why = keep_reason(reason) if kept is not None and not later else None
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             # The desk has decided where it belongs: the reporter's choice is history.
             case.suggested_room = case.suggested_bureau = None
-            await self._dispatch_tx(
+            event = await self._dispatch_tx(
                 s,
                 case,
                 unit_id,
@@ -292,19 +301,30 @@ class CaseReturns(CaseTx):
                 expected_version=expected_version,
                 keep_escalation=redispatch,
             )
+            if why is not None:
+                event.note = why
+            if later:
+                event.data = {**(event.data or {}), "reason_due": True}
             pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
             if redispatch:
                 by, left = self.unit_name(actor.unit_id), self.unit_name(previous)
                 told = [previous, *(u for u in self.responsible_units(case) if u != unit_id)]
                 pings.append((told, lambda v: nt.staff_redispatched(v, left, by)))
-            else:
-                await corrections.record_dispatch_tx(
-                    s, case, returned=returned, final_unit_id=unit_id, actor_id=actor.id, now=now
-                )
+            # Where it finally belonged, for lexicon learn and the routing page; a 改派
+            # too (issue 14).
+            await corrections.record_dispatch_tx(
+                s,
+                case,
+                returned=returned,
+                final_unit_id=unit_id,
+                actor_id=actor.id,
+                now=now,
+                redispatch=redispatch,
+            )
             if kept is not None:
                 # Sent back to the unit that returned it: it reads that the desk kept it
                 # there, with its own reason, beside the card (trial 32 D2).
-                pings.append(([unit_id], lambda v: nt.desk_kept(v, kept)))
+                pings.append(([unit_id], lambda v: nt.desk_kept(v, kept, why)))
             lowered = await self._lowered(s, case)
             if lowered is not None:
                 # The new owner must know the rules rated it higher, as the first did.

@@ -20,11 +20,15 @@ filing is told the number instead of filing it twice. The timer lives in the dat
 a restart loses nothing, and the filing is keyed (``intake_keys``) by the timer, so a
 second scheduler files it once. A hold whose work fails is tried again, never marked
 done (:meth:`UnconfirmedWarnings.retry_unconfirmed`), and the officer's own 确认 releases
-it only once that filing went through (review 32 S2/S3).
+it only once that filing went through (review 32 S2/S3). After
+:data:`ALERT_AFTER_FAILURES` failed attempts the chiefs of the officer's station and the
+dispatcher desk are told once (【预警自动报送失败】, with the text; the log has no text),
+and the retries go on (b33 #2).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -35,9 +39,12 @@ from bot.services.cases.model import CaseView, WarningDraft
 from bot.services.cases.warning_intake import CaseWarningIntake
 from bot.services.notification_labels import SEVERITY_LABELS, fmt_time
 from storage import intake_keys
-from storage.enums import Channel
-from storage.models import Case, Timer
+from storage.cases import people_of_units
+from storage.enums import Channel, Role
+from storage.models import Case, Person, Timer
 from storage.outbox import PRIORITY_ALERT, outbox_row
+
+log = logging.getLogger(__name__)
 
 #: The timer kind of an unconfirmed serious proposal (``timers.case_id`` is NULL).
 WARNING_UNCONFIRMED = "warning_unconfirmed"
@@ -49,6 +56,9 @@ FILE_AFTER = timedelta(minutes=10)
 RETRY_AFTER = timedelta(minutes=1)
 #: …but never less often than this.
 RETRY_AT_MOST = timedelta(minutes=10)
+#: After this many failed attempts the station's chiefs and the desk are alerted (once);
+#: the retries go on (b33 #2).
+ALERT_AFTER_FAILURES = 3
 #: The levels that never wait unconfirmed (critical ones are filed at once anyway).
 SERIOUS = ("high", "critical")
 _ORDER = ("low", "medium", "high", "critical")
@@ -189,9 +199,59 @@ class UnconfirmedWarnings(CaseWarningIntake):
             timer = await s.get(Timer, timer_id)
             if timer is None or timer.fired_at is not None or timer.cancelled_at is not None:
                 return
-            attempts = int((timer.payload or {}).get("attempts", 0)) + 1
-            timer.payload = {**(timer.payload or {}), "attempts": attempts}
-            timer.due_at = self.clock.now() + min(RETRY_AFTER * attempts, RETRY_AT_MOST)
+            now = self.clock.now()
+            payload = dict(timer.payload or {})
+            attempts = int(payload.get("attempts", 0)) + 1
+            payload["attempts"] = attempts
+            if attempts >= ALERT_AFTER_FAILURES and not payload.get("alerted_at"):
+                # Still failing: people must know, the retries go on (b33 #2).
+                payload["alerted_at"] = now.isoformat()
+                told = await self._alert_failing(s, timer.id, payload, attempts)
+                log.error(
+                    "unconfirmed warning timer %s failed %s times; %s people alerted",
+                    timer.id,
+                    attempts,
+                    told,
+                )
+            timer.payload = payload
+            timer.due_at = now + min(RETRY_AFTER * attempts, RETRY_AT_MOST)
+
+    async def _alert_failing(
+        self, s: AsyncSession, timer_id: int, payload: dict[str, Any], attempts: int
+    ) -> int:
+        """【预警自动报送失败】 to the chiefs of the officer's station and the dispatcher
+        desk's people: the warning's text and level, and that the system keeps trying.
+        Returns how many were told."""
+        officer = await s.get(Person, int(payload["officer_id"]))
+        station = officer.unit_id if officer is not None else None
+        level = SEVERITY_LABELS.get(str(payload.get("rubric")), "重大")
+        who = officer.name if officer is not None and officer.name else "信息员"
+        people = [
+            *(await people_of_units(s, [station], [Role.CHIEF]) if station else []),
+            *await people_of_units(s, [self.district.dispatcher], [Role.CHIEF, Role.STAFF]),
+        ]
+        now = self.clock.now()
+        told = 0
+        for person in {p.id: p for p in people}.values():
+            if person.chat_id is None:
+                continue
+            s.add(
+                outbox_row(
+                    chat_id=person.chat_id,
+                    person_id=person.id,
+                    text=(
+                        f"【预警自动报送失败】{who}的一条未确认预警"
+                        f"（规则研判等级：{level}）已连续{attempts}次自动报送失败，"
+                        f"系统仍在重试（记录号 W{timer_id}）：\n"
+                        f"“{_excerpt(str(payload.get('text') or ''), 200)}”\n"
+                        "请立即联系该信息员核实情况，必要时直接处置或代为报送。"
+                    ),
+                    now=now,
+                    priority=PRIORITY_ALERT,
+                )
+            )
+            told += 1
+        return told
 
     async def fire_unconfirmed(self, timer_id: int) -> None:
         """The scheduler's work on a due :data:`WARNING_UNCONFIRMED` timer (claimed and

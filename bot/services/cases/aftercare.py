@@ -1,0 +1,167 @@
+"""Aftercare: a farewell from someone whose self-harm case closed not long ago.
+
+For :data:`AFTERCARE` after a self-harm request of theirs was closed (by the service's
+clock, from ``cases.closed_at``), a farewell (谢谢你们 我要走了, 以后不会再麻烦你们了) is a
+danger sign, never a 回访 answer or a thanks: the person gets the emergency line first
+(the lines their case was filed with), then the human answer with the crisis line; the
+units that held that case (its owner, and the copies of its critical alert) are told
+at once with the words; the words are recorded on that case (a ``note_added`` event,
+``data.aftercare``), which stays closed (b33 #1).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.cases.escalation import CaseEscalation
+from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.lifecycle import EventType, record
+from nlp.emergency import emergency_line
+from nlp.intent_polite import FAREWELLS
+from storage.enums import CaseKind, CaseStatus, Channel
+from storage.models import Case, CaseEvent
+
+log = logging.getLogger(__name__)
+
+#: How long after a self-harm case is closed its reporter is in aftercare.
+AFTERCARE = timedelta(days=30)
+#: Lines shown when the closed case recorded none.
+_LINES = ("120", "110")
+#: Words of leaving or of last words (besides the chat's farewells, nlp.intent_polite):
+#: in aftercare each is a danger sign.
+_LAST_WORDS = (
+    "要走了",
+    "再见",
+    "永别",
+    "告别",
+    "别了",
+    "最后一次",
+    "不会再麻烦",
+    "不再麻烦",
+    "不会再打扰",
+    "下辈子",
+    "来世",
+    "来生",
+    "解脱",
+    "以后就拜托",
+    "保重",
+    "离开这个世界",
+)
+_FAREWELL_RE = re.compile("|".join(map(re.escape, sorted({*FAREWELLS, *_LAST_WORDS}, key=len))))
+
+
+def is_farewell(text: str) -> bool:
+    """Whether ``text`` says goodbye (我要走了, 再见, 不打扰了, 以后不会再麻烦你们了)."""
+    return _FAREWELL_RE.search(text) is not None
+
+
+class CaseAftercare(CaseEscalation):
+    """A farewell in aftercare reaches the people who handled the self-harm case."""
+
+    async def aftercare_case_tx(
+        self, s: AsyncSession, person_id: int, now: datetime
+    ) -> Case | None:
+        """The reporter's self-harm request closed within :data:`AFTERCARE` of ``now``,
+        the latest first, or ``None``."""
+        rows = await s.scalars(
+            select(Case)
+            .where(
+                Case.reporter_id == person_id,
+                Case.kind == CaseKind.REQUEST.value,
+                Case.status == CaseStatus.CLOSED.value,
+                Case.closed_at.is_not(None),
+                Case.closed_at >= now - AFTERCARE,
+            )
+            .order_by(Case.closed_at.desc())
+            .limit(5)
+        )
+        for case in rows.all():
+            if await self._self_harm(s, case):
+                return case
+        return None
+
+    async def in_aftercare(self, person_id: int) -> bool:
+        """Whether the person's self-harm case closed less than :data:`AFTERCARE` ago."""
+        async with self.db.session() as s:
+            return await self.aftercare_case_tx(s, person_id, self.clock.now()) is not None
+
+    async def aftercare_farewell(
+        self, person_id: int, text: str, channel: str = Channel.TELEGRAM
+    ) -> CaseView | None:
+        """A farewell from someone in aftercare: the crisis path (see the module).
+
+        Returns the closed self-harm case the words were recorded on, or ``None`` when
+        ``text`` is no farewell or the person is not in aftercare (then it is read as
+        usual). The reporter's messages (the line, then the human answer) and the
+        units' alert are written to the outbox in the same transaction.
+        """
+        note = _clean(text, MAX_NOTE)
+        if not note or not is_farewell(note):
+            return None
+        async with self.db.session() as s:
+            now = self.clock.now()
+            case = await self.aftercare_case_tx(s, person_id, now)
+            if case is None:
+                return None
+            reporter = await self._person(s, person_id)
+            await record(
+                s,
+                case,
+                EventType.NOTE_ADDED,
+                now=now,
+                actor_id=reporter.id,
+                channel=channel,
+                note=note,
+                data={"aftercare": True, "danger": "farewell"},
+                changes_case=False,
+            )
+            lines = await self._lines_of(s, case)
+            # The line first, a message of its own, before the human answer.
+            self._message(s, reporter, case, emergency_line(lines), None, now, even_blocked=True)
+            hotline = self.district.crisis_hotline
+            days = max(0, (now - (case.closed_at or now)).days)
+            await self.publish_tx(
+                s,
+                case,
+                now,
+                settle=False,
+                pings=[(await self.alerted_units(s, case), lambda v: _alert(v, note, days))],
+                reporter_text=lambda v: _care(v, hotline),
+            )
+            log.warning("aftercare farewell on %s: units alerted", case.number)
+            return self.view_for(case, reporter, now)
+
+    async def _lines_of(self, s: AsyncSession, case: Case) -> tuple[str, ...]:
+        """The emergency lines the case was filed with (its ``registered`` event)."""
+        data = await s.scalar(
+            select(CaseEvent.data)
+            .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value)
+            .limit(1)
+        )
+        services = data.get("services") if isinstance(data, dict) else None
+        if isinstance(services, list) and services and all(isinstance(n, str) for n in services):
+            return tuple(services)
+        return _LINES
+
+
+def _alert(view: CaseView, words: str, days: int) -> str:
+    """The units' alert: who wrote, what, and what to do now."""
+    return (
+        f"【紧急·关怀期告别】{view.number}（心理危机求助，{days}天前已办结）的反映人刚刚发来：\n"
+        f"「{words}」\n"
+        "这可能是告别的危险信号，请立即联系本人确认安全；必要时报警（110）或呼叫急救（120）。"
+    )
+
+
+def _care(view: CaseView, hotline: str) -> str:
+    """The person's human answer after the line."""
+    return (
+        f"您说的话我们收到了，已经马上转告曾经帮助您的{view.owning_unit_name}工作人员，"
+        "他们会尽快联系您。您不是一个人，我们一直在。\n"
+        f"请现在就拨打心理援助热线{hotline}（24小时有人接听），或告诉身边信任的人陪着您。"
+    )
