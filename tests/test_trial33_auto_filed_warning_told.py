@@ -9,6 +9,7 @@ the number.
 
 from __future__ import annotations
 
+from bot.fakeapi import ChatMessage, FakeUser
 from bot.runtime.scheduler import Scheduler
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit
@@ -18,7 +19,7 @@ OFFICER = 3351
 PROTEST = "金桥居民区五十多名业主因为房子烂尾，约好明天上午去区政府集体上访，拉横幅"
 
 
-async def _proposal(kit: BotKit, user_id: int) -> tuple[object, object]:
+async def _proposal(kit: BotKit, user_id: int) -> tuple[FakeUser, ChatMessage]:
     officer = kit.user(user_id, "李信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     await kit.say(officer, "/warn", "请描述")

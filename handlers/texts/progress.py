@@ -59,7 +59,10 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
     head = f"【{view.kind_label}】{view.number} · {status}"
     if view.kind == "warning":
         head += f" · {view.severity_label}"
-    if view.overdue and not care and not reassigning and view.status != "returned":
+    # 已超期 to a reporter means the 办结时限 shown below has passed: a missed 签收 or
+    # 派单 alone is the units' business, told by the 督办 line (trial 33 D10).
+    late = view.overdue and view.overdue_label == "办理超期"
+    if late and not care and not reassigning and view.status != "returned":
         head += "【已超期】"
     if reassigning:
         lines = [head, "承办：原承办单位已退回，正在紧急重新指派承办单位"]
