@@ -22,8 +22,9 @@ from telegram.ext import ConversationHandler
 from bot.services.cases import RequestDraft
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of, triage
-from handlers import draft_cancel, early_photos, emergency_open, emergency_steps, follow_on, texts
+from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
+from handlers.draft_cancel import asked as asked_to_cancel
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
@@ -137,7 +138,7 @@ def emergency_first(
         verdict = triage(text) if text.strip() and not answer else None
         if verdict is None or verdict.emergency is None:
             # 算了 / 别报了 / 取消 at a step: asked to confirm, never filed (trial 33 D8).
-            if verdict is not None and await draft_cancel.asked(update, context, text):
+            if verdict is not None and await asked_to_cancel(update, context, text):
                 return None
             # 不是这个部门 typed at a step: the picker, not an address or a detail (dfx21).
             if verdict is not None and await follow_on.corrects_office(update, context, text):
