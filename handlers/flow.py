@@ -120,6 +120,8 @@ def expiring(key: str, ttl: timedelta = PENDING_TTL) -> Callable[[Callback[T]], 
                 )
                 if context.user_data is not None:
                     context.user_data.pop(key, None)
+                if key == "warn":  # its old buttons may still be pressed (trial 33 D5)
+                    await warning_left.settle(update, context, item)
                 return await leave_and_redo(update, context)
             return await callback(update, context)
 

@@ -9,6 +9,8 @@ the number.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.fakeapi import ChatMessage, FakeUser
 from bot.runtime.scheduler import Scheduler
 from storage.enums import Role
@@ -70,5 +72,18 @@ async def test_status_before_the_automatic_filing(kit: BotKit) -> None:
     number = case.number or ""
     answer = await kit.callback_answer(officer.press(proposal, "确认"))
     assert number in answer, answer
+    await kit.delivered()
+    assert len(await kit.cases()) == 1
+
+
+async def test_old_button_hours_later_names_the_case(kit: BotKit) -> None:
+    """The proposal's step expired (6 h) before its 确认 was pressed: still the number."""
+    officer, proposal = await _proposal(kit, OFFICER + 2)
+    sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
+    await _auto_filed(kit, sched)
+    (case,) = await kit.cases()
+    kit.clock.advance(timedelta(hours=7))
+    answer = await kit.callback_answer(officer.press(proposal, "确认"))
+    assert (case.number or "?") in answer and "没有报送" not in answer, answer
     await kit.delivered()
     assert len(await kit.cases()) == 1
