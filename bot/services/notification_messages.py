@@ -411,7 +411,7 @@ def desk_kept(view: CaseView, reason: str) -> str:
     return (
         f"【维持派单】{view.number} 分派台审核后维持派至{view.owning_unit_name}，"
         "请在案件卡片上签收办理。"
-        f"\n原退单理由：{view.shown(reason)}"
+        f"\n原退单理由：{reason}"
     )
 
 
