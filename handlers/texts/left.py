@@ -20,11 +20,10 @@ __all__ = ["STALE_WARNING_BUTTON", "left_behind"]
 QUOTE = 60
 
 #: A button of a warning proposal whose draft is gone (left, expired or already handled).
-#: Said only when the service knows of no filing of it (trial 33 D5: never 「没有报送」 of a
-#: warning the service filed for the officer, :mod:`handlers.warning_left`).
+#: (A proposal the service filed or holds for the officer is answered by
+#: :mod:`handlers.warning_left` instead, trial 33 D5.)
 STALE_WARNING_BUTTON = (
-    "这个按钮已失效。请先发送 /mine 查看已报送的预警（包括系统自动报送的）；"
-    "其中没有的，请发送 /warn 重新报送。"
+    "这个按钮已失效，该预警没有报送。请发送 /warn 重新报送，或发送 /mine 查看已报送的预警。"
 )
 
 
