@@ -41,6 +41,7 @@ from bot.services.progress_questions import is_progress_question
 from bot.services.triage import Triage, triage
 from handlers import (
     crisis,
+    draft_cancel,
     early_photos,
     emergency_open,
     emergency_steps,
@@ -184,6 +185,9 @@ async def _describe_text(
     # First: 谢谢你们 我要走了 is no 回访 answer (review 32 S12).
     if await crisis.takes(update, context, person.id, text, verdict):
         return None
+    # 算了 / 别报了 at a proposal not yet filed: asked to confirm (trial 33 D8).
+    if await draft_cancel.asked(update, context, text):
+        return PROPOSE
     # 还没修好 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13), before the
     # open emergency's window reads it as a note on the resolved case (stop 32 #4).
     if await followup.answer_in_words(update, context, person.id, text):

@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.services.invites import InviteError, looks_like_invite, redeem_invite
-from handlers import crisis, early_photos, emergency_open, texts
+from handlers import crisis, early_photos, emergency_open, texts, warning_left
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from handlers.texts.left import STALE_WARNING_BUTTON
 
@@ -152,6 +152,10 @@ async def stale_button(update: Update, context: BotContext) -> None:
     warning = data.startswith(W_PREFIX)
     if not warning and _draft_in_steps(context, data):
         await query.answer(texts.DRAFT_IN_STEPS, show_alert=True)
+        return
+    told = await warning_left.stale_answer(update, context, query) if warning else None
+    if told is not None:  # the proposal left by a command: filed for him, or to be (D5)
+        await query.answer(told, show_alert=True)
         return
     await query.answer(STALE_WARNING_BUTTON if warning else texts.STALE_DRAFT, show_alert=True)
     if warning and _is_warning_proposal(query.message):

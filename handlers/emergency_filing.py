@@ -24,6 +24,7 @@ from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
+from handlers.draft_cancel import asked as asked_to_cancel
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
@@ -128,8 +129,9 @@ def emergency_first(
     step: Callable[[Update, BotContext], Awaitable[str | int | None]],
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
     """Wrap a step of the request: danger now typed there is handled at once (the line,
-    filed as critical) and the draft kept; a correction of the office (不是这个部门)
-    opens the bureau picker; anything else goes to the step."""
+    filed as critical) and the draft kept; 算了 / 取消 asks whether to give up the draft
+    (:mod:`handlers.draft_cancel`); a correction of the office (不是这个部门) opens the
+    bureau picker; anything else goes to the step."""
 
     @wraps(step)
     async def guarded(update: Update, context: BotContext) -> str | int | None:
@@ -137,6 +139,9 @@ def emergency_first(
         answer = texts.is_skip(text) or texts.is_done(text)
         verdict = triage(text) if text.strip() and not answer else None
         if verdict is None or verdict.emergency is None:
+            # 算了 / 别报了 / 取消 at a step: asked to confirm, never filed (trial 33 D8).
+            if verdict is not None and await asked_to_cancel(update, context, text):
+                return None
             # 不是这个部门 typed at a step: the picker, not an address or a detail (dfx21).
             if verdict is not None and await follow_on.corrects_office(update, context, text):
                 return PROPOSE

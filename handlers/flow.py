@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import texts
+from handlers import texts, warning_left
 from handlers.base import (
     PENDING_TTL,
     PRIVATE,
@@ -66,7 +66,10 @@ async def leave_and_redo(update: Update, context: BotContext) -> int:
     """
     if context.user_data is not None:
         for key in PENDING_KEYS:
-            notice = left_behind(key, context.user_data.pop(key, None))
+            item = context.user_data.pop(key, None)
+            if key == "warn":  # filed for the officer meanwhile, or to be (trial 33 D5)
+                await warning_left.settle(update, context, item)
+            notice = left_behind(key, item)
             if notice is not None:
                 await reply(update, notice, texts.REMOVE_KEYBOARD)
     return redo(update, context)
@@ -117,6 +120,8 @@ def expiring(key: str, ttl: timedelta = PENDING_TTL) -> Callable[[Callback[T]], 
                 )
                 if context.user_data is not None:
                     context.user_data.pop(key, None)
+                if key == "warn":  # its old buttons may still be pressed (trial 33 D5)
+                    await warning_left.settle(update, context, item)
                 return await leave_and_redo(update, context)
             return await callback(update, context)
 

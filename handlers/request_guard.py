@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 from bot.services.invites import looks_like_invite
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asked_case_number
-from handlers import emergency_steps, refused_note, station_cards, texts
+from handlers import draft_cancel, emergency_steps, refused_note, station_cards, texts
 from handlers.base import BotContext, is_stale, reply, stamp, user_data, who
 from handlers.drafts import OLDER, take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
@@ -171,7 +171,9 @@ async def discard(update: Update, context: BotContext) -> int | None:
     user_data(context).pop("draft", None)
     forget_older(user_data(context), draft.get("n"))
     await query.answer()
-    await query.edit_message_text(st.DRAFT_DISCARDED)
+    # A danger reported meanwhile is not given up with the draft: said so (trial 33 D8).
+    danger = await draft_cancel.open_danger_line(update, context)
+    await query.edit_message_text(st.DRAFT_DISCARDED + (f"\n{danger}" if danger else ""))
     await start(update, context)
     return ConversationHandler.END
 

@@ -30,7 +30,7 @@ def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     """The ping when the reporting officer adds details to a filed warning."""
     lines = [f"【预警补充】{view.number}（{view.severity_label}）"]
     if "place" in added:
-        lines.append(f"地点：{added['place']}")
+        lines.append(f"地点：{view.shown(str(added['place']))}")
     if "location" in added:
         latitude, longitude = added["location"]
         lines.append(f"位置：{map_link(latitude, longitude)}")
@@ -51,7 +51,7 @@ def emergency_details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     """
     lines = [f"【紧急诉求补充】{view.number}（{view.severity_label}）"]
     if "place" in added:
-        lines.append(f"地点：{added['place']}")
+        lines.append(f"地点：{view.shown(str(added['place']))}")
     if "location" in added and view.latitude is not None and view.longitude is not None:
         lines.append(f"位置：{map_link(view.latitude, view.longitude)}")
     if "phone" in added and view.contact_phone:
@@ -100,7 +100,7 @@ def warning_lowered(
         f"{who}将等级{before}下调为“{view.severity_label}”，请核实。",
     ]
     if reason:
-        lines.append(f"下调理由：{reason}")
+        lines.append(f"下调理由：{view.shown(reason)}")
     if why:
         lines.append(f"规则依据：{why}")
     return "\n".join(lines)
@@ -129,7 +129,7 @@ def warning_level_changed(
         ),
     ]
     if reason:
-        lines.append(f"理由：{reason}")
+        lines.append(f"理由：{view.shown(reason)}")
     return "\n".join(lines)
 
 
@@ -326,9 +326,13 @@ def desk_returned(
     if urgent:
         return (
             f"【紧急退单】{view.number}（特别重大，危险正在发生）被{from_unit_name}退回，"
-            f"请立即重新派单（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n退单理由：{reason}"
+            f"请立即重新派单（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n"
+            f"退单理由：{view.shown(reason)}"
         )
-    return f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n退单理由：{reason}"
+    return (
+        f"【退单】{view.number} 被{from_unit_name}退回，请重新派单。\n"
+        f"退单理由：{view.shown(reason)}"
+    )
 
 
 def district_critical_returned(
@@ -340,7 +344,8 @@ def district_critical_returned(
     return (
         f"【紧急退单】{view.number}（特别重大，危险正在发生）被{from_unit_name}退回分派台，"
         f"目前无承办单位，请立即督促重新派单，必要时直接协调处置"
-        f"（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n退单理由：{reason}\n内容：{view.text}"
+        f"（派单时限：{fmt_time(view.ack_due_at, tz)}）。\n"
+        f"退单理由：{view.shown(reason)}\n内容：{view.text}"
     )
 
 
@@ -387,7 +392,7 @@ def staff_escalated(view: CaseView, reason: str, note: str | None) -> str:
         f"（第{view.escalation_level}级）。原因：{label}"
     )
     if note:
-        text += f"\n说明：{note}"
+        text += f"\n说明：{view.shown(note)}"
     return text + f"\n内容：{view.text}"
 
 
@@ -435,5 +440,5 @@ def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str
         # Still supervised: the level it was at stays (trial 32 D19).
         text += f"\n督办：{view.escalated_to_unit_name}（第{view.escalation_level}级督办）继续督办"
     if comment:
-        text += f"\n群众意见：{comment}"
+        text += f"\n群众意见：{view.shown(comment)}"
     return text

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from bot.services.cases.model import CaseView
 
 
+#: What a summary reader of a private disclosure reads instead of the words.
+_PRIVATE = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+
+
+def _private(view: CaseView, text: str) -> str:
+    """``text`` as ``view``'s reader may read it: the disclosure's placeholder for a
+    summary reader, else masked as the card is (:meth:`CaseView.shown`, trial 33 D9)."""
+    return _PRIVATE if view.summary_only else view.shown(text)
+
+
 def _who(view: CaseView) -> str:
     return "报送人" if view.kind == "warning" else "群众"
 
@@ -26,8 +36,7 @@ def staff_note_added(view: CaseView, text: str) -> str:
 
     A self-harm disclosure's summary reader learns that something was added, not
     what (trial 29 P14)."""
-    if view.summary_only:
-        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    text = _private(view, text)
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
 
 
@@ -36,8 +45,7 @@ def staff_note_danger_elsewhere(view: CaseView, text: str) -> str:
     filed as an emergency of its own (the emergency line, a critical case to the unit
     that can act), and this unit reads it for information, so that nobody takes the
     knife threat for a routine 补充 on the barking dog (trial 32 D21)."""
-    if view.summary_only:
-        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    text = _private(view, text)
     return (
         f"【{_who(view)}补充说明·已另行紧急处置】{view.number}（{view.status_label}）\n"
         "反映人补充的内容涉及正在发生的危险，已另行登记为紧急案件（特别重大）并推送"
@@ -51,12 +59,12 @@ def staff_danger_note(view: CaseView, text: str, sentence: str, services: Sequen
     the lines the reporter was told to call. A summary reader of a private disclosure
     still reads the danger sentence (it is what must be acted on), not the rest."""
     lines = "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
-    rest = text
+    rest = view.shown(text)
     if view.summary_only:
         rest = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
     return (
         f"【紧急补充】{view.number}（{view.status_label}）\n"
-        f"⚠️ 危险正在发生：{sentence}\n"
+        f"⚠️ 危险正在发生：{view.shown(sentence)}\n"
         f"反映人在补充说明中描述了正在发生的危险，已提示其立即拨打 {lines}。"
         "请立即联系反映人并协同处置。\n"
         f"补充内容：{rest}"
@@ -78,7 +86,7 @@ def staff_unsigned_crisis_note(view: CaseView, text: str, waited: str) -> str:
         lines.append(f"地点：{view.address}")
     if view.contact_phone:
         lines.append(f"联系电话：{view.contact_phone}")
-    shown = "（涉及当事人隐私，全文仅承办单位和派单台可见）" if view.summary_only else text
+    shown = _private(view, text)
     lines.append(f"补充内容：{shown}")
     return "\n".join(lines)
 
@@ -87,9 +95,9 @@ def staff_note_shared(view: CaseView, writer: str, text: str) -> str:
     """The notice to the case's other holders when a handler writes a 办理记录 (pf29).
 
     ``writer``: the unit and name of the handler. A summary reader of a private
-    disclosure learns that a note was written, not what (trial 29 V7)."""
-    if view.summary_only:
-        text = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+    disclosure learns that a note was written, not what (trial 29 V7); a reader outside
+    the owning unit and the desk reads its phone numbers masked, as on the card (trial 33 D9)."""
+    text = _private(view, text)
     return (
         f"【办理记录】{view.number}（{view.status_label}）\n{writer}：{text}\n"
         "（仅工作人员可见；回复本消息可补充办理记录）"
@@ -103,7 +111,7 @@ def staff_withdrawn(view: CaseView, reason: str | None) -> str:
         f"{_who(view)}已撤回此件，无需继续办理；案件记录保留，可在历史中查阅。",
     ]
     if reason:
-        lines.append(f"撤回原因：{reason}")
+        lines.append(f"撤回原因：{view.shown(reason)}")
     return "\n".join(lines)
 
 
@@ -122,14 +130,14 @@ def staff_withdraw_requested(view: CaseView, reason: str | None) -> str:
         "请尽快联系核实现场情况，确认安全后办结（可选“解释说明”）。",
     ]
     if reason:
-        lines.append(f"撤回原因：{reason}")
+        lines.append(f"撤回原因：{view.shown(reason)}")
     return "\n".join(lines)
 
 
 def staff_withdraw_threat(view: CaseView, reason: str) -> str:
     """The alert when the reporter's reason to withdraw tells of a threat against them
     (trial 31 #3): the case is not withdrawn; the reporter may be under pressure."""
-    shown = "（涉及当事人隐私，全文仅承办单位和派单台可见）" if view.summary_only else reason
+    shown = _private(view, reason)
     return (
         f"【受威胁撤回·紧急】{view.number}（{view.severity_label}）\n"
         f"⚠️ {_who(view)}申请撤回，但撤回原因称其受到威胁，可能是被迫撤回。"

@@ -44,7 +44,9 @@ Decisions where the specification leaves room:
   ``status_notes`` is the Chinese status label, plus the resolution note once
   resolved. ``agency_responsible`` is the unit that owns the case now.
   ``expected_datetime`` is the resolution deadline.
-* **Privacy.** The API is public (:mod:`bot.web.open311_public`). Only
+* **Privacy.** A key reads back only the requests it filed (``open311_filings``;
+  another partner's request is the 404 of an unknown number, trial 33 D15,
+  ``docs/open311.md``), in the public view (:mod:`bot.web.open311_public`). Only
   requests filed through Open311 are shown — never a request from Telegram or
   the web form (their citizens were not told that other systems read them; by
   number it is the 404 of an unknown number), never officers' early warnings
@@ -265,7 +267,7 @@ async def handle_get_requests(request: web.Request) -> web.Response:
         query = parse_request_query(ctx, request.query)
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
-    records = await find_requests(ctx, query)
+    records = await find_requests(ctx, query, key.id)
     return respond(_fmt(request), records, root="service_requests", item="request")
 
 
@@ -275,7 +277,7 @@ async def handle_get_request(request: web.Request) -> web.Response:
     try:
         key = await require_api_key(ctx, request.query.get("api_key"))
         check_read_limit(ctx, key)
-        record = await get_request(ctx, request.match_info["request_id"])
+        record = await get_request(ctx, request.match_info["request_id"], key.id)
     except Open311Error as exc:
         return error_response(_fmt(request), exc)
     return respond(_fmt(request), [record], root="service_requests", item="request")

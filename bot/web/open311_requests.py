@@ -34,6 +34,7 @@ from bot.web.open311_public import (
 from bot.web.throttle import Throttle
 from config.district import District
 from config.settings import DEFAULT_HTTP_PORT
+from storage import open311_filings
 from storage.db import Database
 from storage.enums import CaseKind, CaseStatus
 from storage.models import Case
@@ -339,10 +340,17 @@ def parse_request_query(ctx: Open311Context, params: Mapping[str, str]) -> Reque
     )
 
 
-async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[str, Any]]:
-    """Public requests (filed through Open311) matching ``query``, newest first."""
+async def find_requests(
+    ctx: Open311Context, query: RequestQuery, api_key_id: int
+) -> list[dict[str, Any]]:
+    """Public requests matching ``query`` that the key ``api_key_id`` filed, newest first.
+
+    A partner reads back its own requests and nothing of another partner's, not even
+    that a number exists (trial 33 D15, ``docs/open311.md``)."""
     stmt = select(Case).where(
-        Case.kind == CaseKind.REQUEST.value, Case.channel.in_(PUBLIC_CHANNELS)
+        Case.kind == CaseKind.REQUEST.value,
+        Case.channel.in_(PUBLIC_CHANNELS),
+        Case.id.in_(open311_filings.filed_by(api_key_id)),
     )
     if query.numbers:
         stmt = stmt.where(Case.number.in_(list(query.numbers)))
@@ -374,14 +382,15 @@ async def find_requests(ctx: Open311Context, query: RequestQuery) -> list[dict[s
     return records[: query.limit]
 
 
-async def get_request(ctx: Open311Context, number: str) -> dict[str, Any]:
-    """One public citizen's request by case number.
+async def get_request(ctx: Open311Context, number: str, api_key_id: int) -> dict[str, Any]:
+    """One public citizen's request by case number, filed with the key ``api_key_id``.
 
     Raises:
-        Open311Error: 404 when there is none, or it is an early warning or a
-            request from Telegram or the web form (:mod:`bot.web.open311_public`).
+        Open311Error: 404 when there is none, or it is an early warning, a
+            request from Telegram or the web form (:mod:`bot.web.open311_public`)
+            or one another partner's key filed.
     """
-    found = await find_requests(ctx, RequestQuery(numbers=(number,), limit=1))
+    found = await find_requests(ctx, RequestQuery(numbers=(number,), limit=1), api_key_id)
     if not found:
         raise Open311Error(404, f"unknown service_request_id: {number}")
     return found[0]

@@ -38,7 +38,7 @@ from bot.web.open311_requests import (
     Open311Error,
 )
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
-from storage import intake_keys
+from storage import intake_keys, open311_filings
 from storage.enums import CaseStatus, Channel
 from storage.models import ApiKey, Case
 
@@ -249,6 +249,7 @@ async def submit_request(
             view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
     except CaseError as exc:
         raise Open311Error(400, exc.message) from None
+    await open311_filings.remember(ctx.db, view.id, key.id)  # read back by this key only
     log.info("open311: filed %s for api key %d", view.number, key.id)
     # The 查询码 is the reporter's own proof for the status page and its follow-up (T9):
     # the partner passes it on, as the web form prints it.

@@ -20,6 +20,8 @@ __all__ = ["STALE_WARNING_BUTTON", "left_behind"]
 QUOTE = 60
 
 #: A button of a warning proposal whose draft is gone (left, expired or already handled).
+#: (A proposal the service filed or holds for the officer is answered by
+#: :mod:`handlers.warning_left` instead, trial 33 D5.)
 STALE_WARNING_BUTTON = (
     "这个按钮已失效，该预警没有报送。请发送 /warn 重新报送，或发送 /mine 查看已报送的预警。"
 )
@@ -31,9 +33,21 @@ def _quote(text: str) -> str:
 
 def _warning(item: Mapping[str, object]) -> str | None:
     number = item.get("number")
+    if isinstance(number, str) and number and item.get("auto"):
+        # Filed by the service while the officer had not confirmed (trial 33 D5).
+        return (
+            f"预警 {number} 已由系统按研判结果自动报送（您没有点「确认」），无需重新报送。"
+            "发送 /mine 可查看办理情况。"
+        )
     if isinstance(number, str) and number:
         return f"预警 {number} 已报送；补充信息（地点、人数、照片）的步骤已结束。"
     text = item.get("text")
+    if isinstance(text, str) and text and item.get("held"):
+        return (
+            "⚠️ 您的预警还没有点「确认」：\n"
+            f"{_quote(text)}\n"
+            "这是重大预警，不会被遗漏：系统会按研判结果自动报送并告诉您编号，请勿重复报送。"
+        )
     if isinstance(text, str) and text:
         return (
             "⚠️ 您的预警还没有报送（没有点「确认」）：\n"

@@ -29,6 +29,7 @@ from storage.models.cases import (
     CaseEvent,
     CaseUnitScore,
     IntakeKey,
+    Open311Filing,
     RoutingCorrection,
     Timer,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Invite",
     "InviteAttempt",
     "LoginToken",
+    "Open311Filing",
     "OutboxMessage",
     "PersistedState",
     "Person",

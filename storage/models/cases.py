@@ -172,6 +172,20 @@ class IntakeKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class Open311Filing(Base):
+    """Which Open311 key filed a case (trial 33 D15): a partner reads back only its own.
+
+    Written right after the case is filed; a case without a row (filed before this table,
+    with no ``o311:`` intake key to tell, or a crash between the two writes) is read by
+    no key.
+    """
+
+    __tablename__ = "open311_filings"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), index=True)
+
+
 class RoutingCorrection(Base):
     """One correction of the classifier's routing (issue 14): what it said, where it belonged.
 

@@ -112,7 +112,7 @@ class CaseExtension(CaseTx):
                 f"【延期申请】{view.number}（{self.unit_name(case.owning_unit_id)}）\n"
                 f"原办结时限：{fmt_time(case.resolve_due_at, self.tz)}\n"
                 f"申请延至：{fmt_time(case.extension_due_at, self.tz)}\n"
-                f"理由：{reason}"
+                f"理由：{view.shown(reason)}"
             )
             markup = {
                 "inline_keyboard": [
@@ -191,7 +191,7 @@ def _decision_for_station(
 ) -> str:
     """The station's message on the decision; ``due`` is the deadline in force after it,
     ``note`` the supervision centre's reason (a refusal is told why)."""
-    reason = f"\n理由：{note}" if note else ""
+    reason = f"\n理由：{view.shown(note)}" if note else ""
     if approved:
         return f"延期申请已批准：{view.number} 办结时限延至{fmt_time(due, tz)}。{reason}"
     return f"延期申请未获批准：{view.number} 仍须于{fmt_time(due, tz)}前办结。{reason}"

@@ -282,6 +282,13 @@ class CaseView:
         """How many photos were attached."""
         return len(self.photo_file_ids)
 
+    def shown(self, text: str) -> str:
+        """Free text written on the case (a 办理记录, a 补充说明, a reason) as this
+        view's reader may see it, masked as the card masks the case's text: phone and
+        ID numbers for a reader outside the owning unit and the desk (``masked``), ID
+        numbers for everybody (trial 33 D9)."""
+        return mask_sensitive(text) if self.masked else mask_id_numbers(text)
+
     @property
     def note_label(self) -> str:
         """What the case's ``resolution_note`` is now, for the card, the dashboard and

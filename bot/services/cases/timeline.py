@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import notifications as nt
-from bot.services.cases.model import TimelineEntry
+from bot.services.cases.model import TimelineEntry, mask_id_numbers
 from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import CaseError, EventType, status_label
 from bot.services.notification_labels import shown_to_reporter
+from nlp import mask_sensitive
 from nlp.families import SELF_HARM
 from storage import cases as store
 from storage.models import Person
@@ -50,6 +51,14 @@ class CaseTimeline(CaseViews):
                 internal = viewer.id != case.reporter_id or self.may_act(viewer, case)
                 reader = viewer
             summary = reader is not None and self._summary_for(reader, case)
+            # A note reads as the card's text does for this reader (trial 33 D9).
+            contact = reader is None or self.sees_contact(reader, case)
+
+            def shown_note(note: str | None) -> str | None:
+                if note is None or reader is None:
+                    return note
+                return mask_id_numbers(note) if contact else mask_sensitive(note)
+
             events = await store.case_events(s, case_id)
             actor_ids = {e.actor_id for e in events if e.actor_id is not None}
             names: dict[int, str] = {}
@@ -98,7 +107,7 @@ class CaseTimeline(CaseViews):
                         if internal and e.actor_id
                         else "",
                         channel=e.channel,
-                        note=None if hide or summary else e.note,
+                        note=None if hide or summary else shown_note(e.note),
                         data=_summary_data(e.data)
                         if summary
                         else dict(e.data or {})

@@ -156,7 +156,13 @@ class CaseViews(CasePermissions):
             acknowledged_at=case.acknowledged_at,
             resolved_at=case.resolved_at,
             closed_at=case.closed_at,
-            resolution_note=case.resolution_note,
+            resolution_note=None
+            if case.resolution_note is None
+            else mask_sensitive(case.resolution_note)
+            if masked
+            else mask_id_numbers(case.resolution_note)
+            if ids
+            else case.resolution_note,
             overdue=is_overdue(case, now),
             overdue_label=overdue_label(case, now),
             ack_passed=CaseStatus(case.status) in AWAITING_ACK

@@ -1,0 +1,95 @@
+"""A citizen who changes their mind while filing: 算了 / 别报了 / 不报了 / 取消 (trial 33 D8).
+
+Typed at any step of a request not yet filed (the proposal, the place, the contact,
+the photos), such words ask 要放弃提交吗？ with 放弃 / 继续 (the buttons of
+:mod:`handlers.request_guard`: 放弃草稿 drops the draft and says nothing was filed;
+继续提交 goes back to the step). They were read as a place, a detail or a new
+problem, and the case was filed against the citizen's wish — where the citizen feared
+retaliation (怕老师给孩子穿小鞋), the case that matters most.
+
+Safety first: danger now typed with the words (算了，他拿刀过来了) is handled as danger
+before this (:func:`handlers.emergency_filing.emergency_first`), and a danger already
+reported stays filed: the citizen is told so, with the line to call, when they
+cancel a routine draft while such a case is open.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers import texts
+from handlers.base import BotContext, reply, user_data, who
+from handlers.texts import steps as st
+from nlp.normalize import to_simplified
+from storage.enums import OPEN_STATUSES
+
+#: Words that stop a filing, read on the simplified text. 算了 but not 算了一下 / 算了算
+#: (calculated); 报了 etc. only with a negation (别报了, 不想反映了); 取消 / 放弃 only
+#: as the whole answer or with what is given up (取消提交, 放弃反映), never 学校取消了补课.
+_CANCEL_RE = re.compile(
+    r"算了(?![一下个算账])"
+    r"|(?:别|不|不要|不想|不用|先不|还是不|暂时不)(?:再)?(?:报|反映|提交|投诉|举报|登记|弄|办)了"
+    r"|(?:取消|放弃|撤销)(?:提交|登记|反映|投诉|举报|上报|这个|吧|了吧)"
+    r"|^(?:我要|我想|请|帮我)?(?:取消|放弃|撤销)(?:了|吧)?[。.!！~～\s]*$"
+)
+
+
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
+
+
+def is_cancellation(text: str) -> bool:
+    """Whether ``text`` says to stop filing (Simplified or traditional)."""
+    return _CANCEL_RE.search(to_simplified(text.strip())) is not None
+
+
+CANCEL_QUESTION = (
+    "要放弃提交吗？这个问题还没有登记，放弃后不会转给任何单位。\n"
+    "点「放弃草稿」就不提交；点「继续提交」接着填写。"
+)
+
+
+async def asked(update: Update, context: BotContext, text: str) -> bool:
+    """If ``text`` gives up the draft being filed, ask to confirm (True: asked)."""
+    draft = user_data(context).get("draft")
+    if not isinstance(draft, dict) or not is_cancellation(text):
+        return False
+    await ask(update, context, draft)
+    return True
+
+
+async def ask(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """要放弃提交吗？ with 放弃草稿 / 继续提交 (the step's keyboard removed first)."""
+    danger = await open_danger_line(update, context)
+    await reply(update, CANCEL_QUESTION + (f"\n{danger}" if danger else ""), texts.REMOVE_KEYBOARD)
+    n = draft.get("n")
+    await reply(
+        update,
+        "请选择：",
+        InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(st.DISCARD_LABEL, callback_data=f"{st.DISCARD}:{n}"),
+                    InlineKeyboardButton(st.RESUME_LABEL, callback_data=f"{st.RESUME}:{n}"),
+                ]
+            ]
+        ),
+    )
+
+
+async def open_danger_line(update: Update, context: BotContext) -> str:
+    """The line telling that the citizen's open danger-now case stays filed ("" if none)."""
+    person = await who(update, context)
+    if person is None:
+        return ""
+    views = await context.runtime.cases.cases_of_reporter(person.id, limit=20)
+    open_danger = [v for v in views if v.severity == "critical" and v.status in _OPEN]
+    if not open_danger:
+        return ""
+    numbers = "、".join(v.number for v in open_danger[:3])
+    return (
+        f"您报告的紧急情况（编号 {numbers}）涉及人身安全，已经登记并转给能处置的单位，"
+        "不会因为放弃这个问题而撤销。如果现在仍有危险，请立即拨打110（或119、120）。"
+    )
