@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.services.cases import RequestDraft
+from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
@@ -27,7 +28,7 @@ from handlers.base import BotContext, is_stale, mark_saved, message_text, say, u
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
-__all__ = ["emergency_first", "file_emergency"]
+__all__ = ["emergency_first", "file_critical", "file_emergency"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,30 @@ async def file_emergency(
     return await emergency_steps.ask_details(update, context, view, text)
 
 
+async def file_critical(update: Update, context: BotContext, person_id: int, text: str) -> int:
+    """The rubric's 特别重大 told now without an emergency line (一百多人把区政府大门堵了,
+    :func:`bot.services.critical_net.critical_unlined`, review 32 S8): filed at once, as
+    the web form and Open311 file it, not left behind 提交 and three optional steps. The
+    service files it critical (the owner, the dispatcher desk, the centres and the
+    leadership alerted); the citizen reads what happened, and 110 only for someone's
+    safety on the spot (no 119 / 120 is invented). A draft being written is kept."""
+    runtime = context.runtime
+    try:
+        view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
+    except CaseError as exc:
+        log.info("critical request of %s refused: %s", person_id, exc.code)
+        await say(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, f"编号 {view.number}", replayable=True)
+    runtime.metrics.cases_filed.inc(1, "request", "telegram")
+    log.info("critical request %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    await say(update, critical_notice(view.number or ""))
+    draft = user_data(context).get("draft")
+    if isinstance(draft, dict) and draft.get("text") and draft.get("text") != text:
+        await _draft_kept(update, draft)
+    return ConversationHandler.END
+
+
 #: How recent an unclear description must be to be the start of the danger typed next.
 PRELUDE = timedelta(minutes=10)
 
@@ -134,6 +159,11 @@ def emergency_first(
         text = message_text(update)
         answer = texts.is_skip(text) or texts.is_done(text)
         verdict = triage(text) if text.strip() and not answer else None
+        if verdict is not None and verdict.kind == "request" and critical_unlined(text):
+            person = await who(update, context)
+            if person is None:
+                return None
+            return await file_critical(update, context, person.id, text)
         if verdict is None or verdict.emergency is None:
             # 不是这个部门 typed at a step: the picker, not an address or a detail (dfx21).
             if verdict is not None and await follow_on.corrects_office(update, context, text):
