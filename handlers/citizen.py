@@ -158,6 +158,9 @@ async def _describe_text(
     person = await who(update, context)
     if person is None:
         return None
+    # A 补充说明's danger the service filed apart: rendered, never joined elsewhere.
+    if emergency_open.rendering(update, context) and (found := triage(text).emergency):
+        return await file_emergency(update, context, person.id, text, found.line, join=False)
     if len(text.strip()) > MAX_TEXT:
         await say(update, texts.too_long(len(text.strip()), MAX_TEXT))
         return None

@@ -22,6 +22,7 @@ from telegram.ext import ConversationHandler
 from bot.services.cases import RequestDraft
 from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
+from bot.services.notification_messages import reporter_registered, reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
@@ -34,7 +35,13 @@ log = logging.getLogger(__name__)
 
 
 async def file_emergency(
-    update: Update, context: BotContext, person_id: int, text: str, line: str
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    text: str,
+    line: str,
+    *,
+    join: bool = True,
 ) -> str | int:
     """Danger now: file at once (critical, see ``CaseService.file_request``), then the
     emergency ``line``; the receipt comes from the outbox.
@@ -50,6 +57,9 @@ async def file_emergency(
     filed with them, and so are photos sent before them and kept for the next
     description (:mod:`handlers.early_photos`, trial 29 V4): they are the scene's,
     never the next, unrelated request's.
+
+    ``join=False``: the service already decided this danger is a case of its own (a
+    补充说明's, review 32 S7); the update's intake key finds that case.
     """
     draft = user_data(context).get("draft")
     if (prelude := _prelude(context, draft)) is not None:
@@ -68,7 +78,7 @@ async def file_emergency(
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
     # The line comes with the 【紧急补充】's answer, from the outbox (trial 31 #1).
-    if await emergency_open.joins(update, context, person_id, text, kind, photos):
+    if join and await emergency_open.joins(update, context, person_id, text, kind, photos):
         early_photos.take(context)
         return ConversationHandler.END
     try:
@@ -85,6 +95,15 @@ async def file_emergency(
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
     await say(update, line)
+    if not join:
+        # Filed by the service without a receipt (a 补充说明's danger): it follows the line.
+        hotline = runtime.district.crisis_hotline
+        await say(
+            update,
+            reporter_registered_care(view, hotline)
+            if kind == SELF_HARM
+            else reporter_registered(view, runtime.district, runtime.cases.tz),
+        )
     if early:
         await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:

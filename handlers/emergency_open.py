@@ -65,6 +65,26 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
     }
 
 
+#: ``user_data`` key: an update whose danger the service filed as a case of its own
+#: (a 补充说明's, :mod:`bot.services.cases.note_danger`), to be rendered on its redo.
+RENDER = "emerg_render"
+
+
+def render_filed(update: Update, context: BotContext, case_id: int) -> None:
+    """The service filed ``update``'s danger as case ``case_id``: its redo renders it."""
+    user_data(context)[RENDER] = {"update": update.update_id, "case_id": case_id}
+
+
+def rendering(update: Update, context: BotContext) -> bool:
+    """Whether ``update`` is being read again to render an emergency the service filed
+    (then nothing may join it elsewhere: the service decided, review 32 S7)."""
+    item = user_data(context).get(RENDER)
+    if isinstance(item, dict) and item.get("update") == update.update_id:
+        user_data(context).pop(RENDER, None)
+        return True
+    return False
+
+
 def _joins_open(context: BotContext, item: dict[str, object], kind: str, text: str) -> bool:
     """Whether danger now of ``kind`` (``text``) is about the open emergency ``item``
     (:func:`bot.services.emergency_join.same_emergency`: the same kind, or within an hour

@@ -117,6 +117,7 @@ from bot.services.cases.model import (
     WarningDraft,
     default_classifier,
 )
+from bot.services.cases.note_danger import CaseNoteDanger, NoteOutcome
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
 from bot.services.cases.returns import CaseReturns
@@ -143,6 +144,7 @@ __all__ = [
     "Classifier",
     "FollowUpInWords",
     "LevelChoice",
+    "NoteOutcome",
     "Preview",
     "RequestDraft",
     "TimelineEntry",
@@ -152,6 +154,7 @@ __all__ = [
 
 
 class CaseService(
+    CaseNoteDanger,
     CaseIntake,
     UnconfirmedWarnings,
     CaseWarningIntake,

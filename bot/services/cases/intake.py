@@ -11,6 +11,7 @@ from bot.services import notifications as nt
 from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
 from bot.services.cases.filing import CaseFiling
 from bot.services.cases.model import CaseView, ClassificationLike, RequestDraft, _clean
+from bot.services.critical_net import critical_unlined
 from bot.services.lifecycle import CaseError, EventType, record
 from bot.services.routing import (
     SCHOOL_BUREAU,
@@ -22,7 +23,6 @@ from bot.services.routing import (
     route_request,
     warning_recipients,
 )
-from bot.services.critical_net import critical_unlined
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from config.district import SEVERITIES, District
 from nlp.families import SELF_HARM
