@@ -133,9 +133,7 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> tuple[Re
         raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
     # The rubric's 特别重大 told now with no line is filed as danger is (review 32 S8).
     danger = (
-        verdict.kind == "emergency"
-        or english_danger(description)
-        or critical_unlined(description)
+        verdict.kind == "emergency" or english_danger(description) or critical_unlined(description)
     )
     if lat is None and not address and not danger:
         # Danger now is filed without a place (trial 26 T7): the owner calls the
