@@ -35,7 +35,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.services.cases import CaseView
-from bot.services.emergency_join import SAME_KIND_WINDOW, same_emergency
+from bot.services.emergency_join import UPDATE_WINDOW, same_emergency
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asks_for_help
 from bot.services.triage import Triage, emergency_of
@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 
 #: ``user_data`` key of the person's last emergency case.
 KEY = "emerg_open"
-#: How long what they send next may be about that emergency.
-WINDOW = SAME_KIND_WINDOW
+#: How long what they send next may be about that emergency (an update; danger now of the
+#: same kind joins only within ``SAME_KIND_WINDOW``, :func:`same_emergency`).
+WINDOW = UPDATE_WINDOW
 
 
 def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
