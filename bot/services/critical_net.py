@@ -54,7 +54,12 @@ def critical_unlined(text: str) -> bool:
     is not told as an aftermath (the module's rule). Callers check the line first."""
     if not text.strip():
         return False
-    if assess_severity(text, learned=False).level != "critical":
+    rated = assess_severity(text, learned=False)
+    if rated.level != "critical":
+        return False
+    # A head count alone (涉及3000000人次, 四百多户 in a letter) is no crowd acting: a
+    # family of what the people do (collective, blocking, a gate …) must be found too.
+    if not set(rated.families) - {"headcount", "model"}:
         return False
     rub = default_rubric()
     norm = danger_text(text)
