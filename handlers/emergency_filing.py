@@ -191,6 +191,11 @@ def emergency_first(
         person = await who(update, context)
         if person is None:
             return None
-        return await file_emergency(update, context, person.id, text, verdict.emergency.line)
+        # A 补充说明's danger the service filed apart, read again at a draft's step: the
+        # service decided, so it is rendered, never joined elsewhere (review 32 S7).
+        join = not emergency_open.rendering(update, context)
+        return await file_emergency(
+            update, context, person.id, text, verdict.emergency.line, join=join
+        )
 
     return guarded
