@@ -35,6 +35,7 @@ from telegram.ext import (
 )
 
 from bot.services.cases import MAX_TEXT
+from bot.services.critical_net import critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.progress_questions import is_progress_question
@@ -72,7 +73,7 @@ from handlers.base import (
     who,
 )
 from handlers.drafts import start_draft
-from handlers.emergency_filing import emergency_first, file_emergency
+from handlers.emergency_filing import emergency_first, file_critical, file_emergency
 from handlers.flow import describe_prompt, expiring, unknown_in_step_handler
 from handlers.followup import show_status
 from handlers.office_choice import (
@@ -160,6 +161,9 @@ async def _describe_text(
     person = await who(update, context)
     if person is None:
         return None
+    # A 补充说明's danger the service filed apart: rendered, never joined elsewhere.
+    if emergency_open.rendering(update, context) and (found := triage(text).emergency):
+        return await file_emergency(update, context, person.id, text, found.line, join=False)
     if len(text.strip()) > MAX_TEXT:
         await say(update, texts.too_long(len(text.strip()), MAX_TEXT))
         return None
@@ -177,6 +181,9 @@ async def _describe_text(
         return None
     if verdict is not None and verdict.emergency is not None:
         return await _not_a_request(update, context, person, text, verdict)
+    # The rubric's 特别重大 told now with no line: filed at once too (review 32 S8).
+    if verdict is not None and verdict.kind == "request" and critical_unlined(text):
+        return await file_critical(update, context, person.id, text)
     # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
     if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
         return None

@@ -25,6 +25,7 @@ from bot.services.diary import (
     may_keep_diary,
     month_of,
 )
+from handlers import diary_danger
 from handlers.base import PRIVATE, App, BotContext, masked, reply, who
 from storage.enums import Channel
 
@@ -60,12 +61,13 @@ async def diary(update: Update, context: BotContext) -> None:
     if person.unit_id is None:
         await reply(update, NOT_BOUND)
         return
+    words = list(context.args or [])
     if not await may_keep_diary(context.runtime.db, person.id):
-        await reply(update, NOT_FOR_OFFICERS)
+        # An officer's text is still read for danger (review 32 S10).
+        await diary_danger.refused(update, context, person, " ".join(words), NOT_FOR_OFFICERS)
         return
     runtime = context.runtime
     today = local_today(runtime.clock.now(), runtime.settings.timezone)
-    words = list(context.args or [])
     if not words:
         entries = await list_entries(runtime.db, author_id=person.id, month=month_of(today))
         counted = await counts_toward_quota(runtime.db, person.id)
@@ -74,7 +76,8 @@ async def diary(update: Update, context: BotContext) -> None:
         return
     parsed = parse_visit(words, today)
     if parsed is None:
-        await reply(update, f"日期格式不对。\n\n{USAGE}")
+        refusal = f"日期格式不对。\n\n{USAGE}"
+        await diary_danger.refused(update, context, person, " ".join(words[1:]), refusal)
         return
     visited_on, text = parsed
     try:
@@ -89,7 +92,7 @@ async def diary(update: Update, context: BotContext) -> None:
         )
     except DiaryError as exc:
         log.info("diary entry refused for person %s: %s", person.id, exc.reason)
-        await reply(update, exc.message)
+        await diary_danger.refused(update, context, person, text, exc.message)
         return
     log.info("diary entry by person %s for %s: %s", person.id, visited_on, masked(text, 40))
     entries = await list_entries(runtime.db, author_id=person.id, month=month_of(visited_on))

@@ -20,7 +20,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.services.cases import RequestDraft
+from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
+from bot.services.notification_messages import reporter_registered, reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
@@ -28,13 +30,19 @@ from handlers.draft_cancel import asked as asked_to_cancel
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
-__all__ = ["emergency_first", "file_emergency"]
+__all__ = ["emergency_first", "file_critical", "file_emergency"]
 
 log = logging.getLogger(__name__)
 
 
 async def file_emergency(
-    update: Update, context: BotContext, person_id: int, text: str, line: str
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    text: str,
+    line: str,
+    *,
+    join: bool = True,
 ) -> str | int:
     """Danger now: file at once (critical, see ``CaseService.file_request``), then the
     emergency ``line``; the receipt comes from the outbox.
@@ -50,6 +58,9 @@ async def file_emergency(
     filed with them, and so are photos sent before them and kept for the next
     description (:mod:`handlers.early_photos`, trial 29 V4): they are the scene's,
     never the next, unrelated request's.
+
+    ``join=False``: the service already decided this danger is a case of its own (a
+    补充说明's, review 32 S7); the update's intake key finds that case.
     """
     draft = user_data(context).get("draft")
     if (prelude := _prelude(context, draft)) is not None:
@@ -68,7 +79,7 @@ async def file_emergency(
     kind = found.kind if found is not None else None
     # The same danger again while their emergency is open joins it (trial 27 N19).
     # The line comes with the 【紧急补充】's answer, from the outbox (trial 31 #1).
-    if await emergency_open.joins(update, context, person_id, text, kind, photos):
+    if join and await emergency_open.joins(update, context, person_id, text, kind, photos):
         early_photos.take(context)
         return ConversationHandler.END
     try:
@@ -85,6 +96,15 @@ async def file_emergency(
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     log.info("emergency %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
     await say(update, line)
+    if not join:
+        # Filed by the service without a receipt (a 补充说明's danger): it follows the line.
+        hotline = runtime.district.crisis_hotline
+        await say(
+            update,
+            reporter_registered_care(view, hotline)
+            if kind == SELF_HARM
+            else reporter_registered(view, runtime.district, runtime.cases.tz),
+        )
     if early:
         await say(update, early_photos.with_emergency(len(early)))
     if kind is not None:
@@ -100,6 +120,30 @@ async def file_emergency(
     if kept:
         await _draft_kept(update, draft)
     return await emergency_steps.ask_details(update, context, view, text)
+
+
+async def file_critical(update: Update, context: BotContext, person_id: int, text: str) -> int:
+    """The rubric's 特别重大 told now without an emergency line (一百多人把区政府大门堵了,
+    :func:`bot.services.critical_net.critical_unlined`, review 32 S8): filed at once, as
+    the web form and Open311 file it, not left behind 提交 and three optional steps. The
+    service files it critical (the owner, the dispatcher desk, the centres and the
+    leadership alerted); the citizen reads what happened, and 110 only for someone's
+    safety on the spot (no 119 / 120 is invented). A draft being written is kept."""
+    runtime = context.runtime
+    try:
+        view = await runtime.cases.file_request(person_id, RequestDraft(text=text))
+    except CaseError as exc:
+        log.info("critical request of %s refused: %s", person_id, exc.code)
+        await say(update, exc.message)
+        return ConversationHandler.END
+    mark_saved(update, context, f"编号 {view.number}", replayable=True)
+    runtime.metrics.cases_filed.inc(1, "request", "telegram")
+    log.info("critical request %s filed by %s -> %s", view.number, person_id, view.owning_unit_id)
+    await say(update, critical_notice(view.number or ""))
+    draft = user_data(context).get("draft")
+    if isinstance(draft, dict) and draft.get("text") and draft.get("text") != text:
+        await _draft_kept(update, draft)
+    return ConversationHandler.END
 
 
 #: How recent an unclear description must be to be the start of the danger typed next.
@@ -138,6 +182,11 @@ def emergency_first(
         text = message_text(update)
         answer = texts.is_skip(text) or texts.is_done(text)
         verdict = triage(text) if text.strip() and not answer else None
+        if verdict is not None and verdict.kind == "request" and critical_unlined(text):
+            person = await who(update, context)
+            if person is None:
+                return None
+            return await file_critical(update, context, person.id, text)
         if verdict is None or verdict.emergency is None:
             # 算了 / 别报了 / 取消 at a step: asked to confirm, never filed (trial 33 D8).
             if verdict is not None and await asked_to_cancel(update, context, text):
@@ -149,6 +198,11 @@ def emergency_first(
         person = await who(update, context)
         if person is None:
             return None
-        return await file_emergency(update, context, person.id, text, verdict.emergency.line)
+        # A 补充说明's danger the service filed apart, read again at a draft's step: the
+        # service decided, so it is rendered, never joined elsewhere (review 32 S7).
+        join = not emergency_open.rendering(update, context)
+        return await file_emergency(
+            update, context, person.id, text, verdict.emergency.line, join=join
+        )
 
     return guarded

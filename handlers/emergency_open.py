@@ -35,7 +35,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.services.cases import CaseView
-from bot.services.emergency_join import SAME_KIND_WINDOW, same_emergency
+from bot.services.emergency_join import UPDATE_WINDOW, same_emergency
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asks_for_help
 from bot.services.triage import Triage, emergency_of
@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 
 #: ``user_data`` key of the person's last emergency case.
 KEY = "emerg_open"
-#: How long what they send next may be about that emergency.
-WINDOW = SAME_KIND_WINDOW
+#: How long what they send next may be about that emergency (an update; danger now of the
+#: same kind joins only within ``SAME_KIND_WINDOW``, :func:`same_emergency`).
+WINDOW = UPDATE_WINDOW
 
 
 def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
@@ -63,6 +64,26 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
         "line": found.line if (found := emergency_of(text)) is not None else "",
         "at": stamp(context),
     }
+
+
+#: ``user_data`` key: an update whose danger the service filed as a case of its own
+#: (a 补充说明's, :mod:`bot.services.cases.note_danger`), to be rendered on its redo.
+RENDER = "emerg_render"
+
+
+def render_filed(update: Update, context: BotContext, case_id: int) -> None:
+    """The service filed ``update``'s danger as case ``case_id``: its redo renders it."""
+    user_data(context)[RENDER] = {"update": update.update_id, "case_id": case_id}
+
+
+def rendering(update: Update, context: BotContext) -> bool:
+    """Whether ``update`` is being read again to render an emergency the service filed
+    (then nothing may join it elsewhere: the service decided, review 32 S7)."""
+    item = user_data(context).get(RENDER)
+    if isinstance(item, dict) and item.get("update") == update.update_id:
+        user_data(context).pop(RENDER, None)
+        return True
+    return False
 
 
 def _joins_open(context: BotContext, item: dict[str, object], kind: str, text: str) -> bool:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import Update
 
 from bot.services.cases import CaseView, WarningDraft
+from bot.services.cases.warning_unconfirmed import proposal_key
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of, triage
@@ -27,6 +29,7 @@ from handlers.texts.warning_repeat import (
     repeat_question,
 )
 from handlers.warning_steps import warn_data
+from storage import intake_keys
 
 log = logging.getLogger("handlers.officer")
 
@@ -153,7 +156,10 @@ async def file_warning(
         severity_reason=draft.get("severity_reason"),
     )
     try:
-        view = await runtime.cases.file_warning(person.id, warning, receipt=False)
+        # A held proposal is filed under its own key (review 32 S4): a 确认 racing the
+        # automatic filing of the same proposal finds that case and files none.
+        with intake_keys.handling(proposal_key(person.id, shown_at)) if shown_at else nullcontext():
+            view = await runtime.cases.file_warning(person.id, warning, receipt=False)
     except CaseError as exc:
         log.info("warning of %s refused: %s", person.id, exc.code)
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
@@ -162,6 +168,11 @@ async def file_warning(
         warn_data(context).pop("warn", None)
     if shown_at is not None:
         await runtime.cases.release_unconfirmed(person.id, shown_at)
+        auto = await runtime.cases.unconfirmed_filed(person.id, shown_at)
+        if auto is not None and auto.id == view.id:
+            # The automatic filing won the race: told so, with its number, once.
+            await reply(update, texts.warning_filed_already(auto.number), texts.REMOVE_KEYBOARD)
+            return auto
     mark_saved(update, context, f"预警编号 {view.number}", replayable=True)
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(

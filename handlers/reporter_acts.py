@@ -27,8 +27,7 @@ from bot.services.cases import CaseView
 from bot.services.cases.reporter_acts import reason_reports_danger
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from bot.services.triage import emergency_of
-from handlers import texts
+from handlers import emergency_open, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -107,8 +106,9 @@ async def note_text(update: Update, context: BotContext) -> str | int:
     if not isinstance(pending, dict) or person is None:
         return ConversationHandler.END
     try:
-        view = await context.runtime.cases.add_reporter_note(
-            person.id, int(pending["case"]), message_text(update), danger_filed_apart=True
+        # The service decides where danger now in the note goes (review 32 S7).
+        outcome = await context.runtime.cases.add_note_checked(
+            person.id, int(pending["case"]), message_text(update)
         )
     except CaseError as exc:
         log.info("note of %s on case %s refused: %s", person.id, pending["case"], exc.code)
@@ -117,12 +117,18 @@ async def note_text(update: Update, context: BotContext) -> str | int:
             user_data(context)[KEY] = pending
             return RA_NOTE
         return ConversationHandler.END
-    mark_saved(update, context, f"{view.number} 的补充说明")
-    log.info("note added to %s by %s", view.number, person.id)
-    if emergency_of(message_text(update)) is not None and view.severity != "critical":
-        # Danger now is also a report of its own: the emergency line, a critical case
-        # (on a critical case it was 【紧急补充】 with the line: trial 31 #1).
+    view = outcome.view
+    log.info("note added to %s by %s (%s)", view.number, person.id, outcome.danger or "-")
+    if outcome.danger == "filed" and outcome.emergency is not None:
+        # Filed by the service as an emergency of its own: the update is read again to
+        # render it (the line, the details step), which finds that case by the update's
+        # intake key and neither files nor joins anything (emergency_open.rendering).
+        # Delivery is woken there, right before the line, so the line comes first.
+        emergency_open.render_filed(update, context, outcome.emergency.id)
         return redo(update, context)
+    mark_saved(update, context, f"{view.number} 的补充说明")
+    # ``in_case`` / ``joined``: 【紧急补充】 on a critical case; the line and the answer
+    # come from the outbox (trial 31 #1).
     return ConversationHandler.END
 
 

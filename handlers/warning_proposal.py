@@ -9,6 +9,7 @@ message or file at a step with what that step wants.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from typing import Any
 
 from telegram import Update
@@ -26,7 +27,14 @@ async def hold_proposal(update: Update, context: BotContext, draft: dict[str, An
     person = await who(update, context)
     if person is None:
         return
-    held_at = draft.setdefault("held_at", stamp(context))
+    # The time shown and a few random characters: two proposals shown at the same
+    # instant are two proposals (the key of its filing, review 32 S4).
+    held_at = draft.setdefault("held_at", f"{stamp(context)}#{secrets.token_hex(4)}")
+    auto = await context.runtime.cases.unconfirmed_filed(person.id, str(held_at))
+    if auto is not None:
+        # Filed for him already: an edit is no second warning (review 32 S4).
+        await reply(update, texts.warning_edit_after_auto(auto.number))
+        return
     await context.runtime.cases.hold_unconfirmed(person.id, draft, str(held_at))
 
 

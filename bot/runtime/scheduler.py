@@ -214,7 +214,7 @@ class Scheduler:
                 return
             round_ = int(payload.get("round", 0))
             # 催签收, then one level up; at the top 催签收 on (the service's rule).
-            await self.service.ack_overdue_tx(s, case, now, round_)
+            await self.service.ack_overdue_tx(s, case, now, round_, own=bool(payload.get("own")))
         elif timer.kind == TimerKind.RESOLVE_DUE:
             if status not in AWAITING_RESOLUTION or payload.get("unit_id") != case.owning_unit_id:
                 return

@@ -29,10 +29,18 @@ from datetime import timedelta
 
 from nlp.continuation import continues_earlier
 
-__all__ = ["NEAR", "SAME_KIND_WINDOW", "UNSPECIFIC", "same_emergency"]
+__all__ = ["NEAR", "SAME_KIND_WINDOW", "UNSPECIFIC", "UPDATE_WINDOW", "same_emergency"]
 
-#: How long after the last word on an emergency a further message of the same kind joins it.
-SAME_KIND_WINDOW = timedelta(hours=48)
+#: How long after the last word on an emergency a further message of the same kind joins it
+#: (review 32: it was 48 h, and a second fire the next day joined the first, closed over
+#: by its handlers, instead of being dispatched as the new event it is). Six hours cover
+#: a long incident — a fire that flares up again, a siege, a search at night — each word on
+#: it restarting the window, and end before the next day's event; the case must still be
+#: open as well (a final one takes nothing: the message is filed anew).
+SAME_KIND_WINDOW = timedelta(hours=6)
+#: How long after the last word on an emergency what the citizen sends that is *not*
+#: danger now (火已经被扑灭了, 消防车怎么还没来) is read as an update on it.
+UPDATE_WINDOW = timedelta(hours=48)
 #: How long after the last word on an emergency a danger of another kind may still be
 #: part of it (worded as going on, or no specific danger on one side).
 NEAR = timedelta(hours=1)

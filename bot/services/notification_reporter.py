@@ -40,7 +40,7 @@ def staff_note_added(view: CaseView, text: str) -> str:
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
 
 
-def staff_note_danger_elsewhere(view: CaseView, text: str) -> str:
+def staff_note_danger_elsewhere(view: CaseView, text: str, number: str, joined: bool) -> str:
     """The ping when what the reporter adds to a routine case tells of danger now: it is
     filed as an emergency of its own (the emergency line, a critical case to the unit
     that can act), and this unit reads it for information, so that nobody takes the
@@ -48,8 +48,14 @@ def staff_note_danger_elsewhere(view: CaseView, text: str) -> str:
     text = _private(view, text)
     return (
         f"【{_who(view)}补充说明·已另行紧急处置】{view.number}（{view.status_label}）\n"
-        "反映人补充的内容涉及正在发生的危险，已另行登记为紧急案件（特别重大）并推送"
-        f"能处置的单位，此处仅供知悉，与本案一并关注。\n补充内容：{text}"
+        + (
+            f"反映人补充的内容涉及正在发生的危险，已补充至其正在处置的紧急案件{number}"
+            "（特别重大），由该案承办单位处置"
+            if joined
+            else f"反映人补充的内容涉及正在发生的危险，已另行登记为紧急案件{number}"
+            "（特别重大）并推送能处置的单位"
+        )
+        + f"，此处仅供知悉，与本案一并关注。\n补充内容：{text}"
     )
 
 

@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from bot.services.cases import MAX_TEXT, CaseView, RequestDraft
+from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.notification_messages import reporter_registered_care
 from bot.services.notifications import fmt_duration, fmt_time
@@ -130,7 +131,10 @@ def parse_submission(ctx: Open311Context, fields: Mapping[str, str]) -> tuple[Re
     address = (fields.get("address_string") or "").strip()
     if len(address) > MAX_ADDRESS:
         raise Open311Error(400, f"address_string is longer than {MAX_ADDRESS} characters")
-    danger = verdict.kind == "emergency" or english_danger(description)
+    # The rubric's 特别重大 told now with no line is filed as danger is (review 32 S8).
+    danger = (
+        verdict.kind == "emergency" or english_danger(description) or critical_unlined(description)
+    )
     if lat is None and not address and not danger:
         # Danger now is filed without a place (trial 26 T7): the owner calls the
         # reporter back, and the answer starts with the emergency line.
@@ -179,6 +183,9 @@ def service_notice(view: CaseView, ctx: Open311Context) -> str:
         return reporter_registered_care(view, ctx.district.crisis_hotline, web=True)
     if danger is not None:
         first = danger.line
+    elif view.severity == "critical" and critical_unlined(view.text):
+        # The rubric's 特别重大 with no line (review 32 S8): what happens, no number invented.
+        return critical_notice(view.number or "") + _filed_notice(view, ctx)
     else:
         first = ENGLISH_DANGER_LINE if english_danger(view.text) else ""
     return first + _filed_notice(view, ctx)

@@ -55,6 +55,7 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
+    "warning_edit_after_auto",
     "warning_facts_prompt",
     "warning_filed",
     "warning_filed_already",
@@ -270,6 +271,14 @@ def warning_repeat_joined(number: str | None) -> str:
 def warning_filed_already(number: str | None) -> str:
     """确认 after the service filed the unconfirmed 重大 proposal itself (trial 32 D27)."""
     return f"该预警已由系统自动报送（编号：{number}），无需再次确认；接下来可补充地点、人数和照片。"
+
+
+def warning_edit_after_auto(number: str | None) -> str:
+    """An edit (更改部门 / 更改等级) of a proposal the service already filed (review 32 S4)."""
+    return (
+        f"该预警已由系统自动报送（编号：{number}），本次修改不会另行报送一条新预警。"
+        "如部门或等级有误，请在回执下点「补充说明」写明，或请站长更改。"
+    )
 
 
 def warning_filed(view: CaseView, district: District, rubric: str | None = None) -> str:

@@ -119,6 +119,7 @@ from bot.services.cases.model import (
     WarningDraft,
     default_classifier,
 )
+from bot.services.cases.note_danger import CaseNoteDanger, NoteOutcome
 from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
 from bot.services.cases.returns import CaseReturns
@@ -146,6 +147,7 @@ __all__ = [
     "Classifier",
     "FollowUpInWords",
     "LevelChoice",
+    "NoteOutcome",
     "Preview",
     "RequestDraft",
     "SplitResult",
@@ -156,6 +158,7 @@ __all__ = [
 
 
 class CaseService(
+    CaseNoteDanger,
     CaseSplit,
     CaseIntake,
     UnconfirmedWarnings,

@@ -271,19 +271,29 @@ class CaseEscalation(CaseTx):
                 f"{fmt_time(last + interval, self.tz)}后可再次催办。",
             )
 
-    async def ack_overdue_tx(self, s: AsyncSession, case: Case, now: datetime, round_: int) -> None:
+    async def ack_overdue_tx(
+        self, s: AsyncSession, case: Case, now: datetime, round_: int, *, own: bool = False
+    ) -> None:
         """The current level's 签收/派单时限 passed with nobody acknowledging (the ack timer).
 
         At the first level the owner is re-notified ``renotify_count`` times, then the
-        case goes one level up. At the top of the chain (nothing above) the missed
-        签收 keeps producing a 催签收 to every responsible unit — the owner and each
-        supervising level, whose digests list it — every ``remind_interval`` (a
-        day, as 催办) until somebody signs (trial 32 D15: it went silent at the top).
+        case goes one level up. ``own``: the owner took the case by a 改派 at a kept
+        escalation level (review 32 S6): it gets the same ``renotify_count`` rounds of
+        its own first, then the case goes on up from the level reached.
+
+        At the top of the chain (nothing above) the missed 签收 keeps producing a
+        催签收 to every responsible unit — the owner and each supervising level, whose
+        digests list it — every ``remind_interval`` (a day, as 催办) until somebody
+        signs (trial 32 D15: it went silent at the top).
         """
         policy = self.district.escalation
-        if case.escalation_level == 0 and round_ < policy.renotify_count_for(case.priority):
+        if (case.escalation_level == 0 or own) and round_ < policy.renotify_count_for(
+            case.priority
+        ):
             await self.renotify_tx(s, case, now, round_ + 1)
-            await self._schedule_ack(s, case, now, round_ + 1, now + policy.renotify_interval)
+            await self._schedule_ack(
+                s, case, now, round_ + 1, now + policy.renotify_interval, own=own
+            )
             return
         if await self.escalate_tx(
             s, case, now, actor_id=None, channel=Channel.SYSTEM, reason="ack_overdue"

@@ -109,7 +109,7 @@ class CaseReporterActs(CaseTx):
         *,
         photos: Sequence[str] = (),
         media: Sequence[tuple[str, str]] = (),
-        danger_filed_apart: bool = False,
+        elsewhere: tuple[str, bool] | None = None,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
@@ -126,10 +126,13 @@ class CaseReporterActs(CaseTx):
         rules give the line (120 → 卫生局) or the danger's family, if it does not hold
         the case yet, gets the card and the notice as well. The case stays one case.
 
-        ``danger_filed_apart``: the caller files danger now in ``text`` as an emergency of
-        its own (the 补充说明 step does): on a routine case the reporter then gets no
-        routine receipt of the note (the emergency line must come first) and the units
-        read it as 【…补充说明·已另行紧急处置】 (trial 32 D21).
+        ``elsewhere``: ``(number, joined)`` — danger now in ``text`` on a routine case went
+        to the emergency ``number`` (filed for it, or ``joined``: the reporter's open
+        emergency took it), decided by
+        :meth:`~bot.services.cases.note_danger.CaseNoteDanger.add_note_checked` (review
+        32 S7): the reporter then gets no routine receipt of the note (the emergency line
+        must come first) and the units read it as 【…补充说明·已另行紧急处置】 naming that
+        case (trial 32 D21).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -150,12 +153,12 @@ class CaseReporterActs(CaseTx):
             # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
             # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
             # its own besides the note (handlers/reporter_acts).
-            urgent = case.severity == CRITICAL or await self._crisis_case(s, case)
+            urgent = await self.note_danger_in_case(s, case)
             danger = emergency_of(note) if urgent else None
-            # Danger now on a routine case is filed as an emergency of its own by the
-            # handler: the reporter reads the emergency line first and no routine receipt
-            # of this note; the unit reads it as pointed elsewhere (trial 32 D21).
-            elsewhere = danger_filed_apart and not urgent and emergency_of(note) is not None
+            # Danger now on a routine case went to an emergency of its own (filed or
+            # joined, review 32 S7): the reporter reads the emergency line first and no
+            # routine receipt of this note; the unit reads where it went (trial 32 D21).
+            pointed = elsewhere if elsewhere is not None and not urgent else None
             await record(
                 s,
                 case,
@@ -173,8 +176,8 @@ class CaseReporterActs(CaseTx):
             units = await self.alerted_units(s, case)
             copies: list[str] = []
             ping = _note_ping(note, danger)
-            if elsewhere:
-                ping = _elsewhere_ping(note)
+            if pointed is not None:
+                ping = _elsewhere_ping(note, *pointed)
             care = nr.reporter_note_care
             if await self._unsigned_crisis(s, case, now):
                 # Nobody has signed in time: no promise of a call, and what is not
@@ -195,7 +198,7 @@ class CaseReporterActs(CaseTx):
                 new_card_units=copies,
                 pings=[(units, ping)],
                 reporter_text=None
-                if elsewhere
+                if pointed is not None
                 else await self.for_reporter(
                     s,
                     case,
@@ -206,6 +209,12 @@ class CaseReporterActs(CaseTx):
             )
             await self.media_tx(s, units, case, media, now)
             return self.view_for(case, reporter, now)
+
+    async def note_danger_in_case(self, s: AsyncSession, case: Case) -> bool:
+        """The one rule (review 32 S7): danger now added to ``case`` stays on it as
+        【紧急补充】 when the case is critical or a self-harm writer's; on any other case
+        it is an emergency of its own (:mod:`bot.services.cases.note_danger`)."""
+        return case.severity == CRITICAL or await self._crisis_case(s, case)
 
     async def _crisis_case(self, s: AsyncSession, case: Case) -> bool:
         """Whether ``case`` is a request filed by someone writing of harming themselves."""

@@ -28,11 +28,12 @@ def note_ping(note: str, danger: Emergency | None) -> Callable[[CaseView], str]:
     return urgent
 
 
-def elsewhere_ping(note: str) -> Callable[[CaseView], str]:
-    """The handlers' notice of danger now added to a routine case (filed on its own)."""
+def elsewhere_ping(note: str, number: str, joined: bool) -> Callable[[CaseView], str]:
+    """The handlers' notice of danger now added to a routine case: filed as the emergency
+    ``number``, or added to that open emergency (``joined``)."""
 
     def pointed(view: CaseView) -> str:
-        return nr.staff_note_danger_elsewhere(view, note)
+        return nr.staff_note_danger_elsewhere(view, note, number, joined)
 
     return pointed
 

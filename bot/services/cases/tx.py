@@ -108,18 +108,22 @@ class CaseTx(CasePublish):
         now: datetime,
         round_: int = 0,
         due: datetime | None = None,
+        *,
+        own: bool = False,
     ) -> None:
+        """The next 签收 check of the current level. ``own``: the owner's own 催签收
+        rounds at a kept escalation level (after a 改派, review 32 S6)."""
         when = due or case.ack_due_at
         if when is None:
             return
-        await store.add_timer(
-            s,
-            case.id,
-            TimerKind.ACK_DUE,
-            when,
-            {"unit_id": case.owning_unit_id, "level": case.escalation_level, "round": round_},
-            now=now,
-        )
+        payload: dict[str, object] = {
+            "unit_id": case.owning_unit_id,
+            "level": case.escalation_level,
+            "round": round_,
+        }
+        if own:
+            payload["own"] = True
+        await store.add_timer(s, case.id, TimerKind.ACK_DUE, when, payload, now=now)
 
     async def _schedule_resolve(
         self, s: AsyncSession, case: Case, now: datetime, due: datetime | None = None
@@ -184,7 +188,9 @@ class CaseTx(CasePublish):
         level, above = case.escalation_level, case.escalated_to_unit_id
         due = self._restart_deadlines(case, now)
         if keep_escalation:
-            # A 改派 by the desk or 群工办: the supervision reached stays (trial 32 D14).
+            # A 改派 by the desk or 群工办: the supervision reached stays (trial 32 D14),
+            # and the new unit gets its own 签收时限 and 催签收 rounds before the case goes
+            # further up (review 32 S6, docs/lifecycle.md).
             case.escalation_level, case.escalated_to_unit_id = level, above
         # The unit is judged by its own deadlines: a miss before (the desk's 派单时限)
         # stays in the events, not on the new unit's card as 已超期 (as on a reopen).
@@ -205,6 +211,6 @@ class CaseTx(CasePublish):
             },
             expected_version=expected_version,
         )
-        await self._schedule_ack(s, case, now)
+        await self._schedule_ack(s, case, now, own=keep_escalation and level > 0)
         await self._schedule_resolve(s, case, now)
         return event

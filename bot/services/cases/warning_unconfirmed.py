@@ -32,7 +32,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases.model import CaseView, WarningDraft
@@ -40,6 +40,7 @@ from bot.services.cases.warning_intake import CaseWarningIntake
 from bot.services.notification_labels import SEVERITY_LABELS, fmt_time
 from storage import intake_keys
 from storage.cases import people_of_units
+from storage.db import rowcount
 from storage.enums import Channel, Role
 from storage.models import Case, Person, Timer
 from storage.outbox import PRIORITY_ALERT, outbox_row
@@ -62,6 +63,14 @@ ALERT_AFTER_FAILURES = 3
 #: The levels that never wait unconfirmed (critical ones are filed at once anyway).
 SERIOUS = ("high", "critical")
 _ORDER = ("low", "medium", "high", "critical")
+
+
+def proposal_key(officer_id: int, shown_at: str) -> str:
+    """The intake key of one held proposal (review 32 S4): its automatic filing and the
+    officer's own 确认 both file under it, so whichever comes first files it and the
+    other finds that case — two scheduler passes, two instances, a second hold of the
+    same proposal or a 确认 racing the automatic filing file it once."""
+    return f"wpend:{officer_id}:{shown_at}"
 
 
 def _excerpt(text: str, limit: int = 60) -> str:
@@ -88,6 +97,10 @@ class UnconfirmedWarnings(CaseWarningIntake):
         fields = {
             k: proposal.get(k) for k in ("text", "room", "bureau", "severity", "rubric", "place")
         }
+        if await self.unconfirmed_filed(officer_id, shown_at) is not None:
+            # Filed for him already (an edit after the automatic filing): never held, and
+            # so never filed, a second time (review 32 S4).
+            return False
         async with self.db.session() as s:
             for timer in await self._holds(s, officer_id):
                 payload = timer.payload or {}
@@ -265,20 +278,32 @@ class UnconfirmedWarnings(CaseWarningIntake):
                 return
             payload = dict(timer.payload or {})
             if int(payload.get("round", 0)) == 0:
-                await self._remind_unconfirmed(s, timer, payload)
+                # Claimed by a conditional UPDATE in the reminder's own transaction: a
+                # second pass that read the same timer changes no row and does nothing.
+                if await self._claim(s, timer_id, payload):
+                    await self._remind_unconfirmed(s, timer, payload)
                 return
         view = await self._file_unconfirmed(timer_id, payload)
         async with self.db.session() as s:
-            timer = await s.get(Timer, timer_id)
-            if timer is not None:
-                timer.fired_at = self.clock.now()
-                timer.payload = {**payload, "case_id": view.id, "number": view.number}
+            filed = {**payload, "case_id": view.id, "number": view.number}
+            if await self._claim(s, timer_id, filed):
+                # Only the pass that marks the hold fired tells the officer (review 32 S4).
+                await self._tell_filed(s, payload, view)
+
+    async def _claim(self, s: AsyncSession, timer_id: int, payload: dict[str, Any]) -> bool:
+        """Mark the hold fired if nobody has, nor released it (one row or none changed)."""
+        result = await s.execute(
+            update(Timer)
+            .where(Timer.id == timer_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))
+            .values(fired_at=self.clock.now(), payload=payload)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result) == 1
 
     async def _remind_unconfirmed(
         self, s: AsyncSession, timer: Timer, payload: dict[str, Any]
     ) -> None:
         now = self.clock.now()
-        timer.fired_at = now
         officer = await self._person(s, int(payload["officer_id"]))
         level = SEVERITY_LABELS.get(str(payload.get("rubric")), "重大")
         due = now + FILE_AFTER
@@ -326,24 +351,29 @@ class UnconfirmedWarnings(CaseWarningIntake):
             place=payload.get("place") if isinstance(payload.get("place"), str) else None,
         )
         officer_id = int(payload["officer_id"])
-        with intake_keys.handling(f"wpend:{timer_id}"):
+        shown_at = payload.get("shown_at")
+        key = proposal_key(officer_id, shown_at) if isinstance(shown_at, str) else None
+        with intake_keys.handling(key or f"wpend:{timer_id}"):
             view = await self.file_warning(officer_id, draft, Channel.SYSTEM, receipt=True)
-        async with self.db.session() as s:
-            officer = await self._person(s, officer_id)
-            if officer.chat_id is not None and officer.active and officer.blocked_at is None:
-                minutes = int((REMIND_AFTER + FILE_AFTER).total_seconds() // 60)
-                s.add(
-                    outbox_row(
-                        chat_id=officer.chat_id,
-                        person_id=officer.id,
-                        case_id=view.id,
-                        text=(
-                            f"您的预警“{_excerpt(str(payload['text']))}”{minutes}分钟内未确认，"
-                            f"系统已按研判结果自动报送（编号：{view.number}）：规则研判为重大及以上"
-                            "的预警不能搁置。如部门或等级有误，请在回执下补充说明。"
-                        ),
-                        now=self.clock.now(),
-                        priority=PRIORITY_ALERT,
-                    )
-                )
         return view
+
+    async def _tell_filed(self, s: AsyncSession, payload: dict[str, Any], view: CaseView) -> None:
+        """The officer's word that his proposal was filed for him (queued in ``s``)."""
+        officer = await self._person(s, int(payload["officer_id"]))
+        if officer.chat_id is None or not officer.active or officer.blocked_at is not None:
+            return
+        minutes = int((REMIND_AFTER + FILE_AFTER).total_seconds() // 60)
+        s.add(
+            outbox_row(
+                chat_id=officer.chat_id,
+                person_id=officer.id,
+                case_id=view.id,
+                text=(
+                    f"您的预警“{_excerpt(str(payload['text']))}”{minutes}分钟内未确认，"
+                    f"系统已按研判结果自动报送（编号：{view.number}）：规则研判为重大及以上"
+                    "的预警不能搁置。如部门或等级有误，请在回执下补充说明。"
+                ),
+                now=self.clock.now(),
+                priority=PRIORITY_ALERT,
+            )
+        )
