@@ -13,6 +13,10 @@ A short reply that says the office is wrong — 不是这个部门, 不对, 换�
 (:func:`nlp.office_correction.is_office_correction`) — is no detail: it opens the
 bureau picker of 换一个部门 for the draft and is not added to its text (dfx21), at
 the proposal and at the steps after 提交 alike. 地址是和平路3号 still joins.
+
+That picker invites more detail (「如需补充问题情况，请直接发送」): the next message sent
+within :data:`JOIN_WINDOW` amends the same draft, whatever its length or the office it
+alone would go to (trial 33 D12), unless it opens another matter (还有 / 另外 …).
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ log = logging.getLogger(__name__)
 JOIN_WINDOW = timedelta(minutes=2)
 #: The longest message read as a continuation (a new problem is usually longer).
 MAX_FOLLOW_ON = 20
+#: Draft key: the office was corrected and more detail invited (trial 33 D12).
+INVITED = "detail_invited"
 #: Said above the proposal of a joined draft.
 JOINED_NOTE = "已将您刚才补充的内容并入上一条描述。"
 
@@ -78,6 +84,11 @@ def joinable(
     if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
         return None
     more = text.strip()
+    if draft.get(INVITED) and more and draft.get("text") != text:
+        # The detail the office picker asked for: it amends this draft (trial 33 D12).
+        if _NEW_MATTER_RE.search(more) or len(joined_text(str(draft["text"]), more)) > MAX_TEXT:
+            return None
+        return draft
     if not more or len(more) > MAX_FOLLOW_ON or draft.get("text") == text:
         return None
     if not any_office and not (is_unsure(preview) or preview.bureau == draft.get("guess")):
@@ -136,6 +147,7 @@ async def join(
     draft.update(
         text=merged, at=stamp(context), room=None, bureau=None, unsure=unsure, guess=preview.bureau
     )
+    draft.pop(INVITED, None)
     log.info(
         "description continued (draft %s) -> %s/%s", draft.get("n"), preview.room, preview.bureau
     )
@@ -163,6 +175,9 @@ async def corrects_office(update: Update, context: BotContext, text: str) -> boo
     in_steps = draft.pop("step", None) is not None
     draft.pop("extra", None)  # a photo step's question about this very text
     n = int(draft["n"])
+    # The picker invites more detail: what is sent next amends this draft (trial 33 D12).
+    draft[INVITED] = True
+    draft["at"] = stamp(context)
     log.info("office corrected for draft %s%s", n, " (in its steps)" if in_steps else "")
     if in_steps:
         await say(update, st.OFFICE_CORRECTION_STEPS, texts.REMOVE_KEYBOARD)

@@ -24,7 +24,7 @@ from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import is_bare_progress_question
 from bot.services.triage import emergency_of
-from handlers import texts
+from handlers import followup_confirm, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -133,6 +133,10 @@ async def answer_in_words(update: Update, context: BotContext, person_id: int, t
         await reply(update, texts.FOLLOW_UP_WHICH)
         await offer_follow_ups(update, context, list(done.waiting))
         return True
+    if done.unclear:
+        # 还行吧，钱给了一半: echoed and confirmed before anything is recorded (trial 33 D7).
+        await followup_confirm.ask(update, context, done.view, text)
+        return True
     mark_saved(update, context, "您的评价")
     log.info("follow-up %s in words on case %s from %s", done.label, done.view.id, person_id)
     await reply(
@@ -150,6 +154,13 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
     assert query is not None
     runtime = context.runtime
     action = runtime.codec.decode(query.data)
+    if (
+        action is not None
+        and action.action == CaseAction.FOLLOW_UP
+        and followup_confirm.is_confirmation(action)
+    ):
+        await followup_confirm.confirmed(update, context, action)
+        return None
     answer = nt.FOLLOW_UP_ANSWERS.get(action.arg or "") if action is not None else None
     if action is None or action.action != CaseAction.FOLLOW_UP or answer is None:
         log.warning("forged follow-up button from user %s refused", query.from_user.id)

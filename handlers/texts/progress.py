@@ -16,6 +16,7 @@ from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
 
 __all__ = [
     "FOLLOW_UP_COMMENT",
+    "FOLLOW_UP_CONFIRM_LABELS",
     "FOLLOW_UP_COMMENT_UNSOLVED",
     "FOLLOW_UP_NOTED",
     "FOLLOW_UP_THANKS",
@@ -31,6 +32,7 @@ __all__ = [
     "follow_up_late",
     "follow_up_late_label",
     "follow_up_pending",
+    "follow_up_unclear",
     "skip_markup",
     "status_list",
     "timeline_lines",
@@ -231,3 +233,15 @@ def follow_up_answered(question: str, answer_label: str) -> str:
 def skip_markup() -> InlineKeyboardMarkup:
     """A single inline 跳过."""
     return _inline([[("跳过", SKIP)]])
+
+
+def follow_up_unclear(number: str, words: str) -> str:
+    """A partial or unsure typed 回访 answer, echoed with the question to confirm (trial 33 D7)."""
+    return (
+        f"关于 {number}，您回复：“{words}”。\n"
+        "我不能确定问题是否已经解决，还没有记录您的回访。请确认："
+    )
+
+
+#: Labels of the confirmation after an unclear typed 回访 answer.
+FOLLOW_UP_CONFIRM_LABELS = {"c_solved": "已解决", "c_partly": "部分解决", "c_unsolved": "未解决"}
