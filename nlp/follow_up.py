@@ -11,8 +11,9 @@ Families of wording, read in this order, so that a negation wins over the word i
 negates (没解决 over 解决, 不满意 over 满意): unclear, not solved, solved but not
 satisfied, basically satisfied, satisfied. An unclear answer (trial 33 D7) is partial
 (钱给了一半, 修了一部分), unsure (不知道能不能拿到, 还没去看) or says both (还行吧 就是还没修好):
-it answers nothing by itself; the bot echoes it and asks 已解决 / 部分解决 / 未解决. A long text is a story, not an answer (a new problem),
-and is left to the usual path, as is anything that names no family.
+it answers nothing by itself; the bot echoes it and asks 已解决 / 部分解决 / 未解决.
+A long text is a story, not an answer (a new problem), and is left to the usual path,
+as is anything that names no family.
 """
 
 from __future__ import annotations

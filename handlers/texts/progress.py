@@ -16,8 +16,8 @@ from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
 
 __all__ = [
     "FOLLOW_UP_COMMENT",
-    "FOLLOW_UP_CONFIRM_LABELS",
     "FOLLOW_UP_COMMENT_UNSOLVED",
+    "FOLLOW_UP_CONFIRM_LABELS",
     "FOLLOW_UP_NOTED",
     "FOLLOW_UP_THANKS",
     "FOLLOW_UP_WHICH",

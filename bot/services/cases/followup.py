@@ -255,9 +255,7 @@ class CaseFollowUp(CaseEscalation):
             s,
             case,
             now,
-            pings=[
-                (units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment, partly))
-            ],
+            pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment, partly))],
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
         if case.reopen_count >= REOPENS_BEFORE_SUPERVISION and case.escalation_level == 0:
