@@ -37,8 +37,8 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 from telegram.error import TelegramError
+from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT, Preview
 from bot.services.lifecycle import CaseError
