@@ -26,9 +26,7 @@ async def test_the_place_keyboard_goes_when_the_crisis_talk_goes_on(kit: BotKit)
         citizen.send_text(text)
         await kit.delivered()
     await kit.delivered()
-    assert kit.fake.reply_keyboard(CITIZEN) is None, [
-        m.content[:30] for m in citizen.transcript()
-    ]
+    assert kit.fake.reply_keyboard(CITIZEN) is None, [m.content[:30] for m in citizen.transcript()]
 
 
 async def test_the_place_keyboard_goes_when_danger_is_told_at_the_step(kit: BotKit) -> None:
@@ -40,9 +38,7 @@ async def test_the_place_keyboard_goes_when_danger_is_told_at_the_step(kit: BotK
     await citizen.wait_for_message(lambda m: m.from_bot and "江边" not in m.content, WAIT)
     await kit.delivered()
     assert len(await kit.cases()) == 1  # the danger joined the open case
-    assert kit.fake.reply_keyboard(CITIZEN) is None, [
-        m.content[:30] for m in citizen.transcript()
-    ]
+    assert kit.fake.reply_keyboard(CITIZEN) is None, [m.content[:30] for m in citizen.transcript()]
 
 
 async def test_the_head_count_skip_goes_when_the_reason_to_lower_is_asked(kit: BotKit) -> None:
