@@ -263,6 +263,8 @@ async def _not_a_request(
     if verdict.kind == "vague":
         # Each vague answer is kept and the next question moves on (trial 31 #15).
         await vague_talk.asked_again(update, context, text)
+    elif verdict.kind == "noise" and await followup.remind_pending(update, context, person.id):
+        pass  # 嗯 while a 回访 waits: the question again, not the menu (trial 33 D7)
     else:
         user_data(context)[follow_on.TALK_SHOWN] = await say(
             update, texts.small_talk(verdict.kind), texts.welcome_markup(person)

@@ -38,6 +38,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.crisis import open_case as crisis_case
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
 from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
 from storage.enums import OPEN_STATUSES, CaseStatus
@@ -87,6 +88,21 @@ async def offer_follow_ups(update: Update, context: BotContext, views: list[Case
             nt.follow_up_markup(codec, view.id, view.version), None
         )
         await reply(update, nt.follow_up_question(view), markup)
+
+
+async def remind_pending(update: Update, context: BotContext, person_id: int) -> bool:
+    """嗯 / 好的 while a 回访 waits (trial 33 D7): the waiting question is shown again,
+    with its buttons, instead of the greeting menu. Not for someone in crisis (their
+    words go to their helpers; the buttons stay where they were)."""
+    if crisis_case(context) is not None:
+        return False
+    views = await context.runtime.cases.cases_of_reporter(person_id, limit=10)
+    pending = [v for v in views if v.status == CaseStatus.RESOLVED and v.kind != "warning"]
+    if not pending:
+        return False
+    await reply(update, texts.FOLLOW_UP_REMINDER)
+    await offer_follow_ups(update, context, pending)
+    return True
 
 
 async def answer_progress_question(

@@ -67,3 +67,19 @@ async def test_a_plain_answer_still_answers_at_once(kit: BotKit) -> None:
     told = await kit.say(citizen, "还没拿到钱呢 窗口说要等", "回访")
     assert "未解决" in told.content and "请确认" not in told.content
     assert (await kit.case(case.id)).status == CaseStatus.REOPENED
+
+
+async def test_a_bare_acknowledgement_shows_the_waiting_question_again(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王大爷")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    await _resolve(kit, chief, citizen, case.id)
+    reminder = await kit.say(citizen, "嗯", "回访答复")
+    assert "请问有什么可以帮您" not in reminder.content
+    again = await citizen.wait_for_message(
+        lambda m: m.message_id > reminder.message_id and "解决了吗" in m.content, WAIT
+    )
+    assert (case.number or "") in again.content
+    assert "未解决" in [b["text"] for b in again.buttons]
+    assert (await kit.case(case.id)).status == CaseStatus.RESOLVED

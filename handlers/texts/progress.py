@@ -19,6 +19,7 @@ __all__ = [
     "FOLLOW_UP_COMMENT_UNSOLVED",
     "FOLLOW_UP_CONFIRM_LABELS",
     "FOLLOW_UP_NOTED",
+    "FOLLOW_UP_REMINDER",
     "FOLLOW_UP_THANKS",
     "FOLLOW_UP_WHICH",
     "MINE_FOR_OFFICERS",
@@ -170,6 +171,8 @@ MINE_FOR_OFFICERS = (
 
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
+#: Above the waiting 回访 question(s), shown again after 嗯 / 好的 (trial 33 D7).
+FOLLOW_UP_REMINDER = "您还有问题在等您的回访答复：请点下方按钮告诉我们问题解决了吗。"
 #: A 回访 answered in words while several cases wait for one (trial 31 #13).
 FOLLOW_UP_WHICH = "您有几件已办结的问题在等您回访，请在下面对应的问题下点按钮回复："
 
