@@ -215,6 +215,9 @@ async def _describe_text(
     if await follow_on.corrects_office(update, context, text):
         return PROPOSE
     if verdict is not None and verdict.kind != "request":
+        burst = await follow_on.in_burst_reply(update, context, person.id, text, verdict)
+        if burst is not None:
+            return burst
         return await _not_a_request(update, context, person, text, verdict)
     # 在家里 said after 我有个事想反映 goes with the problem it describes (trial 31 #15).
     text = vague_talk.kept_with(context, text)
@@ -225,8 +228,12 @@ async def _describe_text(
         return None
     data = user_data(context)
     # 楼上漏水 / 漏水三天了 / 物业不管: a short follow-on joins its draft (trial 28 P7).
-    if (joined := await follow_on.continued(context, data.get("draft"), text, preview)) is not None:
-        return await follow_on.join(update, context, joined, text)
+    draft_now = data.get("draft")
+    shown = draft_now.get(follow_on.SHOWN) if isinstance(draft_now, dict) else None
+    burst = follow_on.unseen(update, shown)
+    joined = await follow_on.continued(context, draft_now, text, preview, burst=burst)
+    if joined is not None:
+        return await follow_on.join(update, context, joined, text, burst=burst)
     unsure = is_unsure(preview)
     earlier = data.get("draft")
     if isinstance(earlier, dict) and earlier.get("text") == text:
@@ -248,7 +255,7 @@ async def _describe_text(
         masked(text),
     )
     district = context.runtime.district
-    await say(
+    data["draft"][follow_on.SHOWN] = await say(
         update,
         texts.proposal(preview, text, district, unsure=unsure),
         texts.proposal_markup(preview, district, serial, unsure=unsure),
@@ -270,8 +277,12 @@ async def _not_a_request(
     if verdict.kind == "vague":
         # Each vague answer is kept and the next question moves on (trial 31 #15).
         await vague_talk.asked_again(update, context, text)
+    elif verdict.kind == "noise" and await followup.remind_pending(update, context, person.id):
+        pass  # 嗯 while a 回访 waits: the question again, not the menu (trial 33 D7)
     else:
-        await say(update, texts.small_talk(verdict.kind), texts.welcome_markup(person))
+        user_data(context)[follow_on.TALK_SHOWN] = await say(
+            update, texts.small_talk(verdict.kind), texts.welcome_markup(person)
+        )
     return None
 
 

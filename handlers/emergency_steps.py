@@ -139,6 +139,10 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
     if emergency_of(text) is not None:
         # A new danger now: handled as its own message (its own details step follows).
         user_data(context).pop(KEY, None)
+        if in_crisis:
+            # It goes to the open self-harm case, whose answer comes from the outbox
+            # without a keyboard: the step's 📍 / 跳过 goes here (trial 33 D16).
+            await reply(update, st.emergency_step_over(str(item["number"])), texts.REMOVE_KEYBOARD)
         return await leave_and_redo(update, context)
     if find_phone(text) is None and _not_details(context, item, text):
         # Another problem, or what someone in crisis says next: the step ends (its

@@ -13,6 +13,20 @@ A short reply that says the office is wrong — 不是这个部门, 不对, 换�
 (:func:`nlp.office_correction.is_office_correction`) — is no detail: it opens the
 bureau picker of 换一个部门 for the draft and is not added to its text (dfx21), at
 the proposal and at the steps after 提交 alike. 地址是和平路3号 still joins.
+
+That picker invites more detail (「如需补充问题情况，请直接发送」): the next message sent
+within :data:`JOIN_WINDOW` amends the same draft, whatever its length or the office it
+alone would go to (trial 33 D12), unless it opens another matter (还有 / 另外 …).
+
+A burst (trial 33 D13): 我们楼道里堆满了杂物 / 消防通道都堵死了 / 物业不管 typed in a
+second or two. A message written before the citizen could see the proposal of the draft
+(its message id is lower than the proposal's: a private chat numbers the messages of both
+sides in one sequence) is part of the same telling, not an answer to the proposal: it
+joins the draft whatever office it alone would go to, up to :data:`MAX_BURST` characters
+(a longer one is a description of its own), unless it opens another matter. Small talk in
+such a burst (喂, 人呢, 😡😡😡) is not answered by a menu of its own
+(:func:`unseen`); the proposal, sent after it, is the answer. Clock-free: a citizen who
+reads the proposal and then writes gets the usual reading.
 """
 
 from __future__ import annotations
@@ -23,9 +37,12 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT, Preview
 from bot.services.lifecycle import CaseError
+from bot.services.triage import Triage
 from handlers import texts
 from handlers.base import BotContext, is_stale, say, stamp, user_data
 from handlers.office_choice import classify, is_unsure
@@ -34,14 +51,21 @@ from handlers.texts import steps as st
 from nlp.office_correction import is_office_correction
 
 __all__ = [
+    "INVITED",
     "JOINED_NOTE",
     "JOIN_WINDOW",
+    "MAX_BURST",
     "MAX_FOLLOW_ON",
+    "SHOWN",
+    "TALK_SHOWN",
     "continued",
     "corrects_office",
+    "in_burst",
+    "in_burst_reply",
     "join",
     "joinable",
     "joined_text",
+    "unseen",
 ]
 
 log = logging.getLogger(__name__)
@@ -50,6 +74,32 @@ log = logging.getLogger(__name__)
 JOIN_WINDOW = timedelta(minutes=2)
 #: The longest message read as a continuation (a new problem is usually longer).
 MAX_FOLLOW_ON = 20
+#: The longest message that joins a draft as part of a burst (a fragment, not a story).
+MAX_BURST = 60
+#: Draft key: the message id of the draft's latest proposal (trial 33 D13).
+SHOWN = "shown"
+#: ``user_data`` key: the message id of the last small-talk answer.
+TALK_SHOWN = "talk_shown"
+
+
+def unseen(update: Update, shown: object) -> bool:
+    """Whether the update's message was written before the citizen could see the bot's
+    message ``shown`` (its id): a message id lower than it, in the same private chat."""
+    message = update.effective_message
+    return isinstance(shown, int) and message is not None and message.message_id < shown
+
+
+def in_burst(update: Update, context: BotContext) -> bool:
+    """Whether the update was sent before the citizen saw the open draft's proposal or
+    the last small-talk answer: part of a burst, answered by what follows it."""
+    data = user_data(context)
+    draft = data.get("draft")
+    shown = draft.get(SHOWN) if isinstance(draft, dict) and "step" not in draft else None
+    return unseen(update, shown) or unseen(update, data.get(TALK_SHOWN))
+
+
+#: Draft key: the office was corrected and more detail invited (trial 33 D12).
+INVITED = "detail_invited"
 #: Said above the proposal of a joined draft.
 JOINED_NOTE = "已将您刚才补充的内容并入上一条描述。"
 
@@ -64,12 +114,19 @@ def joined_text(earlier: str, more: str) -> str:
 
 
 def joinable(
-    context: BotContext, draft: object, text: str, preview: Preview, *, any_office: bool = False
+    context: BotContext,
+    draft: object,
+    text: str,
+    preview: Preview | None,
+    *,
+    any_office: bool = False,
+    burst: bool = False,
 ) -> dict[str, Any] | None:
     """The draft ``text`` continues, or ``None`` when ``text`` is a description of its own.
 
     ``preview`` is the office ``text`` alone would go to; ``any_office``: whatever it is
-    (the caller judges the joined text instead, :func:`continued`).
+    (the caller judges the joined text instead, :func:`continued`); ``burst``: ``text``
+    was written before the draft's proposal could be seen (:func:`unseen`).
     """
     if not isinstance(draft, dict) or "step" in draft or not draft.get("text"):
         return None
@@ -78,7 +135,15 @@ def joinable(
     if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
         return None
     more = text.strip()
-    if not more or len(more) > MAX_FOLLOW_ON or draft.get("text") == text:
+    if (draft.get(INVITED) or (burst and len(more) <= MAX_BURST)) and more:
+        if draft.get("text") == text:
+            return None
+        # The detail the office picker asked for (trial 33 D12), or a fragment of a burst
+        # (D13): it amends this draft.
+        if _NEW_MATTER_RE.search(more) or len(joined_text(str(draft["text"]), more)) > MAX_TEXT:
+            return None
+        return draft
+    if preview is None or not more or len(more) > MAX_FOLLOW_ON or draft.get("text") == text:
         return None
     if not any_office and not (is_unsure(preview) or preview.bureau == draft.get("guess")):
         return None
@@ -96,13 +161,13 @@ _NEW_MATTER_RE = re.compile(r"^(?:还有|另外|对了|顺便|再反映|我还�
 
 
 async def continued(
-    context: BotContext, draft: object, text: str, preview: Preview
+    context: BotContext, draft: object, text: str, preview: Preview, *, burst: bool = False
 ) -> dict[str, Any] | None:
     """The draft ``text`` continues (see :func:`joinable`), also when ``text`` alone names
     another office but the draft and ``text`` read together still go to the draft's
     (就是我们村那条路 / 坑坑洼洼的好几年了 / 下雨天孩子上学都没法走: the last one alone is
     教体局's, the three together the road's; trial 29 P13)."""
-    found = joinable(context, draft, text, preview)
+    found = joinable(context, draft, text, preview, burst=burst)
     if found is not None:
         return found
     found = joinable(context, draft, text, preview, any_office=True)
@@ -123,9 +188,10 @@ async def continued(
 
 
 async def join(
-    update: Update, context: BotContext, draft: dict[str, Any], text: str
+    update: Update, context: BotContext, draft: dict[str, Any], text: str, *, burst: bool = False
 ) -> str | int | None:
-    """``text`` continues ``draft``: one description, proposed again under the same number."""
+    """``text`` continues ``draft``: one description, proposed again under the same number
+    (``burst``: written before the proposal was seen; the proposal is edited in place)."""
     merged = joined_text(str(draft["text"]), text)
     try:
         preview = await classify(context, merged)
@@ -136,15 +202,25 @@ async def join(
     draft.update(
         text=merged, at=stamp(context), room=None, bureau=None, unsure=unsure, guess=preview.bureau
     )
+    draft.pop(INVITED, None)
     log.info(
         "description continued (draft %s) -> %s/%s", draft.get("n"), preview.room, preview.bureau
     )
     district = context.runtime.district
-    await say(
-        update,
-        f"{JOINED_NOTE}\n\n{texts.proposal(preview, merged, district, unsure=unsure)}",
-        texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure),
-    )
+    text_ = f"{JOINED_NOTE}\n\n{texts.proposal(preview, merged, district, unsure=unsure)}"
+    markup = texts.proposal_markup(preview, district, int(draft["n"]), unsure=unsure)
+    shown = draft.get(SHOWN)
+    chat = update.effective_chat
+    if burst and isinstance(shown, int) and chat is not None:
+        # A burst grows one proposal, edited in place, not one proposal a fragment (D13).
+        try:
+            await context.bot.edit_message_text(
+                texts.fit(text_), chat.id, shown, reply_markup=markup
+            )
+            return PROPOSE
+        except TelegramError:
+            log.debug("could not edit the proposal of a burst", exc_info=True)
+    draft[SHOWN] = await say(update, text_, markup)
     return PROPOSE
 
 
@@ -163,6 +239,9 @@ async def corrects_office(update: Update, context: BotContext, text: str) -> boo
     in_steps = draft.pop("step", None) is not None
     draft.pop("extra", None)  # a photo step's question about this very text
     n = int(draft["n"])
+    # The picker invites more detail: what is sent next amends this draft (trial 33 D12).
+    draft[INVITED] = True
+    draft["at"] = stamp(context)
     log.info("office corrected for draft %s%s", n, " (in its steps)" if in_steps else "")
     if in_steps:
         await say(update, st.OFFICE_CORRECTION_STEPS, texts.REMOVE_KEYBOARD)
@@ -173,3 +252,25 @@ async def corrects_office(update: Update, context: BotContext, text: str) -> boo
         texts.bureaus_markup(district, texts.BUREAU, f"{texts.BACK}:{n}", str(n)),
     )
     return True
+
+
+async def in_burst_reply(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage
+) -> str | int | None:
+    """Small talk or a vague fragment written before the citizen saw the bot's last
+    answer (喂 / 人呢 / 你们管不管啊 in a burst, trial 33 D13): a vague fragment joins the
+    open draft; small talk gets no menu of its own (what the bot sent after it answers
+    it; the state stays, or ends when no draft is open). ``None``: not in a burst,
+    read as usual."""
+    if verdict.emergency is not None or not in_burst(update, context):
+        return None
+    draft = user_data(context).get("draft")
+    if verdict.kind == "vague":
+        joined = joinable(context, draft, text, None, burst=True)
+        if joined is None:
+            return None
+        return await join(update, context, joined, text, burst=True)
+    if not verdict.small_talk:
+        return None
+    log.info("small talk in a burst from %s not answered on its own", person_id)
+    return PROPOSE if isinstance(draft, dict) else ConversationHandler.END

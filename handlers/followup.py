@@ -24,7 +24,7 @@ from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import is_bare_progress_question
 from bot.services.triage import emergency_of
-from handlers import texts
+from handlers import followup_confirm, texts
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -38,6 +38,7 @@ from handlers.base import (
     user_data,
     who,
 )
+from handlers.crisis import open_case as crisis_case
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
 from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
 from storage.enums import OPEN_STATUSES, CaseStatus
@@ -89,6 +90,21 @@ async def offer_follow_ups(update: Update, context: BotContext, views: list[Case
         await reply(update, nt.follow_up_question(view), markup)
 
 
+async def remind_pending(update: Update, context: BotContext, person_id: int) -> bool:
+    """嗯 / 好的 while a 回访 waits (trial 33 D7): the waiting question is shown again,
+    with its buttons, instead of the greeting menu. Not for someone in crisis (their
+    words go to their helpers; the buttons stay where they were)."""
+    if crisis_case(context) is not None:
+        return False
+    views = await context.runtime.cases.cases_of_reporter(person_id, limit=10)
+    pending = [v for v in views if v.status == CaseStatus.RESOLVED and v.kind != "warning"]
+    if not pending:
+        return False
+    await reply(update, texts.FOLLOW_UP_REMINDER)
+    await offer_follow_ups(update, context, pending)
+    return True
+
+
 async def answer_progress_question(
     update: Update, context: BotContext, person_id: int, text: str = ""
 ) -> bool:
@@ -133,6 +149,10 @@ async def answer_in_words(update: Update, context: BotContext, person_id: int, t
         await reply(update, texts.FOLLOW_UP_WHICH)
         await offer_follow_ups(update, context, list(done.waiting))
         return True
+    if done.unclear:
+        # 还行吧，钱给了一半: echoed and confirmed before anything is recorded (trial 33 D7).
+        await followup_confirm.ask(update, context, done.view, text)
+        return True
     mark_saved(update, context, "您的评价")
     log.info("follow-up %s in words on case %s from %s", done.label, done.view.id, person_id)
     await reply(
@@ -150,6 +170,13 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
     assert query is not None
     runtime = context.runtime
     action = runtime.codec.decode(query.data)
+    if (
+        action is not None
+        and action.action == CaseAction.FOLLOW_UP
+        and followup_confirm.is_confirmation(action)
+    ):
+        await followup_confirm.confirmed(update, context, action)
+        return None
     answer = nt.FOLLOW_UP_ANSWERS.get(action.arg or "") if action is not None else None
     if action is None or action.action != CaseAction.FOLLOW_UP or answer is None:
         log.warning("forged follow-up button from user %s refused", query.from_user.id)

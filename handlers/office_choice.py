@@ -147,6 +147,7 @@ async def _keep_bureau(
     """Put the bureau (and its room) in the draft and show the proposal with 提交."""
     draft["room"] = district.bureaus[bureau_id].room_id
     draft["bureau"] = bureau_id
+    draft.pop("detail_invited", None)  # the office chosen: the invited detail is over
     await query.answer(f"已选择{district.bureaus[bureau_id].name}")
     await query.edit_message_text(
         texts.fit(texts.chosen_bureau(district, bureau_id, str(draft["text"]))),

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import re
 
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
@@ -113,6 +113,10 @@ async def level_chosen(update: Update, context: BotContext) -> str | int | None:
             "msg": message.message_id if message is not None else None,
         }
         await query.edit_message_text(lt.reason_prompt(choice.number, level))
+        if isinstance(user_data(context).get("warn"), dict):
+            # A warning's steps left their 跳过 on screen; it answers nothing here
+            # (trial 33 D16): the reason is typed.
+            await reply(update, lt.REASON_TYPED, ReplyKeyboardRemove())
         return LV_REASON
     try:
         view = await cases.change_level(person.id, case_id, level)

@@ -8,15 +8,20 @@ case with the words as the comment, satisfied closes it. Pure language judgement
 from ``bot/services/follow_up_words.py``, stop 32); the follow-up service calls it.
 
 Families of wording, read in this order, so that a negation wins over the word it
-negates (没解决 over 解决, 不满意 over 满意): not solved, solved but not satisfied,
-basically satisfied, satisfied. A long text is a story, not an answer (a new problem),
-and is left to the usual path, as is anything that names no family.
+negates (没解决 over 解决, 不满意 over 满意): unclear, not solved, solved but not
+satisfied, basically satisfied, satisfied. An unclear answer (trial 33 D7) is partial
+(钱给了一半, 修了一部分), unsure (不知道能不能拿到, 还没去看) or says both (还行吧 就是还没修好):
+it answers nothing by itself; the bot echoes it and asks 已解决 / 部分解决 / 未解决.
+A long text is a story, not an answer (a new problem), and is left to the usual path,
+as is anything that names no family.
 """
 
 from __future__ import annotations
 
 import re
 
+#: A partial or unsure answer: nothing is recorded before the citizen confirms it.
+UNCLEAR = "unclear"
 #: Longest reply read as a not-solved answer (还没拿到钱呢 窗口说要等 …).
 MAX_UNSOLVED = 60
 #: Longest reply read as satisfied (满意 谢谢你们); longer thanks may carry a new problem.
@@ -29,6 +34,12 @@ _UNSOLVED = re.compile(
 )
 _UNSATISFIED = re.compile(r"不满意|不太满意|不行|太慢|态度(不好|差|恶劣)|敷衍|糊弄|差评")
 _BASIC = re.compile(r"基本满意|还行|还可以|凑合|一般般|马马虎虎|勉强")
+#: Partly done (钱给了一半, 只修了一个, 解决了一部分), or the citizen cannot yet say
+#: (不知道能不能拿到, 还没去拿, 说不好, 再看看).
+_UNCLEAR = re.compile(
+    r"一半|部分|有的.{0,6}有的|还差|还剩|没(全|完全|彻底)|不(全|彻底)|只(给|修|解决|退|发|办|拿|补|换|处理)"
+    r"|不知道|不清楚|说不好|说不准|不确定|不一定|能不能|会不会|看看再说|再看看|等等看|还没去|没去(看|拿|问|试)"
+)
 _SATISFIED = re.compile(
     r"满意|谢谢|多谢|感谢|辛苦|解决了|修好了|办好了|弄好了|好了|拿到了|收到了|到账了"
     r"|很好|挺好|不错|点赞|给力|可以了"
@@ -36,7 +47,8 @@ _SATISFIED = re.compile(
 
 
 def follow_up_answer(text: str) -> str | None:
-    """The follow-up answer ``text`` gives (a key of ``FOLLOW_UP_ANSWERS``), or ``None``.
+    """The follow-up answer ``text`` gives (a key of ``FOLLOW_UP_ANSWERS``, or
+    :data:`UNCLEAR`: to be confirmed by the citizen), or ``None``.
 
     >>> follow_up_answer("还没拿到钱呢 窗口说要等")
     'unsolved'
@@ -46,12 +58,20 @@ def follow_up_answer(text: str) -> str | None:
     'unsatisfied'
     >>> follow_up_answer("还行吧")
     'basically_satisfied'
+    >>> follow_up_answer("还行吧，钱给了一半")
+    'unclear'
+    >>> follow_up_answer("还没去拿呢，不知道能不能拿到")
+    'unclear'
     >>> follow_up_answer("我家楼下的路灯坏了") is None
     True
     """
     words = "".join(text.split())
     if not words:
         return None
+    if len(words) <= MAX_UNSOLVED and (
+        _UNCLEAR.search(words) or (_BASIC.search(words) and _UNSOLVED.search(words))
+    ):
+        return UNCLEAR
     if len(words) <= MAX_UNSOLVED and _UNSOLVED.search(words):
         return "unsolved"
     if len(words) <= MAX_UNSOLVED and _UNSATISFIED.search(words):

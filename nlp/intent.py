@@ -22,6 +22,8 @@ from typing import Literal
 from nlp.intent_match import HAN, alternation, alternation_good, gibberish
 from nlp.intent_polite import (
     ACKS_ALONE,
+    BOT_ADDRESSED,
+    BOT_PERSONAL,
     BOT_QUESTIONS,
     CLOSINGS,
     DIALECT_GREETINGS,
@@ -119,6 +121,8 @@ _MORE_THANKS_RE = alternation(THANKS + MORE_THANKS)
 _MORE_ACKS_RE = alternation(ACKS + CLOSINGS)
 _FAREWELLS_RE = alternation(FAREWELLS)
 _BOT_QUESTIONS_RE = alternation(BOT_QUESTIONS)
+_BOT_PERSONAL_RE = re.compile(BOT_PERSONAL)
+_BOT_ADDRESSED_RE = re.compile(BOT_ADDRESSED)
 # What may be left around an acknowledgement or a farewell (那好吧, 那我先走了,
 # 你们也注意休息) without naming anything.
 _ACK_FRAME = frozenset("那就我也你您们先这样")
@@ -157,6 +161,7 @@ _SMALL_TALK_CHARS = frozenset(
                 _MORE_THANKS_RE,
                 _FAREWELLS_RE,
                 _BOT_QUESTIONS_RE,
+                _BOT_PERSONAL_RE,
                 _MORE_GREETINGS_RE,
                 _MORE_ACKS_RE,
                 _PRAISE_RE,
@@ -302,6 +307,10 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         return "greeting"
     core, farewell = _strip(core, _FAREWELLS_RE)
     core, asked = _strip(core, _BOT_QUESTIONS_RE)
+    if _BOT_ADDRESSED_RE.search(core):
+        # 你们这个机器人是谁开发的，工资高不高: chit-chat with the bot (trial 33 D14).
+        core, personal = _strip(core, _BOT_PERSONAL_RE)
+        asked = asked or personal
     core, greeting = _strip(core, _MORE_GREETINGS_RE)
     greeting = greeting or asked
     before_acks = core

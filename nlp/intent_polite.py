@@ -11,6 +11,8 @@ from __future__ import annotations
 
 __all__ = [
     "ACKS_ALONE",
+    "BOT_ADDRESSED",
+    "BOT_PERSONAL",
     "BOT_QUESTIONS",
     "CLOSINGS",
     "DIALECT_GREETINGS",
@@ -86,6 +88,22 @@ BOT_QUESTIONS: tuple[str, ...] = (
     *_words("发出去了吗 发出去了没 发过去了吗 发成功了吗 发得出去吗 看到我发的了吗 收到我发的了吗"),
 )
 """Questions about the bot itself and test messages: the menu answers them."""
+
+#: Chit-chat about the bot as if it were a person (trial 33 D14): who made it, what it
+#: earns, whether it is tired, how old it is … (你们这个机器人是谁开发的，工资高不高，哈哈).
+#: Read only when the message speaks to the bot (:data:`BOT_ADDRESSED`) and nothing else
+#: is left: 工资高不高 beside 老板拖欠 is no chit-chat, 拖欠 keeps it a request.
+BOT_PERSONAL = (
+    r"(?:你们?|这个|这|机器人|小助手|客服|系统|是)*"
+    r"(?:(?:谁|哪个公司|哪家公司|哪个单位|什么公司|哪里)(?:开发|做|写|设计|制作|研发|搞)(?:出来)?的"
+    r"|(?:的)?(?:工资|薪水|收入|待遇)(?:高不高|高吗|多少|怎么样|咋样|多不多|有多少|高)"
+    r"|累不累|累吗|辛不辛苦|辛苦吗|忙不忙|忙吗|几岁了?|多大了?|多少岁|男的还是女的|男的女的"
+    r"|男生还是女生|有(?:对象|男朋友|女朋友)(?:吗|没有?)?|结婚了?(?:吗|没)|吃饭了?吗|吃了吗"
+    r"|下班了?吗|几点下班|睡觉了?吗|会聊天吗|聪明吗|笨不笨|傻不傻)"
+    r"(?:你们?|机器人)?"
+)
+#: The bot spoken to: 你, 您, 机器人, 小助手, 客服, ai.
+BOT_ADDRESSED = r"你|您|机器人|小助手|客服|ai"
 _TIMES = _words("早 早上 早晨 清早 上午 中午 午 下午 傍晚 晚上 晚 夜里")
 
 SEASONAL_GREETINGS: tuple[str, ...] = (

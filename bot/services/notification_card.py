@@ -121,8 +121,7 @@ def card_text(view: CaseView, tz: ZoneInfo = DISTRICT_TZ) -> str:
     if view.resolve_due_at is not None and view.status not in ("closed", "rejected", "withdrawn"):
         lines.append(f"办结时限：{fmt_time(view.resolve_due_at, tz)}")
     content_at = len(lines)
-    # Markup pasted around the words is not the words (the text is kept as sent).
-    lines.append(f"内容：{strip_markup(view.text).strip() or view.text}")
+    lines.append(f"内容：{card_content(view)}")
     if view.address:
         lines.append(f"地点：{view.address}")
     if view.latitude is not None and view.longitude is not None:
@@ -195,3 +194,14 @@ def _cut_units(text: str, budget: int) -> str:
         if units > budget:
             return text[:i]
     return text
+
+
+def card_content(view: CaseView) -> str:
+    """The words a card shows: a citizen's request verbatim (trial 33 D17: the station
+    sees exactly what was written, ``<b>物业</b>`` and ``<script>`` included; cards are
+    sent as plain text, with no parse mode, so nothing in them is read as markup). An
+    officer's warning is an alarm read at a glance: markup pasted around its words is
+    not its words and is left out there (trial 32 D30)."""
+    if view.kind != "warning":
+        return view.text
+    return strip_markup(view.text).strip() or view.text

@@ -430,9 +430,18 @@ def staff_redispatched(view: CaseView, left: str, by: str) -> str:
     )
 
 
-def staff_reopened(view: CaseView, solved: bool, satisfaction: str, comment: str | None) -> str:
-    """To the owning unit: the reporter's follow-up answer reopens the case."""
-    verdict = "未解决" if not solved else SATISFACTION_LABELS.get(satisfaction, satisfaction)
+def staff_reopened(
+    view: CaseView, solved: bool, satisfaction: str, comment: str | None, partly: bool = False
+) -> str:
+    """To the owning unit: the reporter's follow-up answer reopens the case (``partly``:
+    部分解决, trial 33 D7)."""
+    verdict = (
+        "部分解决"
+        if partly
+        else "未解决"
+        if not solved
+        else SATISFACTION_LABELS.get(satisfaction, satisfaction)
+    )
     text = f"【重办】{view.number} 回访结果：{verdict}，请重新办理。"
     if view.reopen_count >= 2:
         text += f"（群众第{view.reopen_count}次反映未解决或不满意）"

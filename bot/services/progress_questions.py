@@ -11,9 +11,19 @@ import re
 
 #: A citizen asking how their case is going (trial 27 N4): 怎么样了, 进展, 有结果了吗,
 #: 办到哪了, 有消息吗, 处理了没有 …
+#: Widened by class (trial 33 D11), each in colloquial forms too:
+#: - the state asked, with its particle (咋样了, 怎样啦, 如何了 — 这个政策咋样 asks no progress);
+#: - news asked (有信儿没, 有动静吗, 有下文没, 有回音了吗 — 有信号没 is no news);
+#: - the work asked done, the question ending the clause (弄好没, 修好了没有, 搞定了吗 —
+#:   修好没几天又坏了 and 弄好了没人管 tell a problem, the question word not at the end).
+_END = r"(?=[？?。！!，,~～\s]|$)"
 _PROGRESS_RE = re.compile(
-    r"怎么样了|进展|进度|有结果了?[吗没嘛]|结果呢|办到哪|处理到哪|到哪一步|有消息了?[吗没嘛]"
-    r"|有回复了?[吗没嘛]|处理了[吗没嘛]|办好了[吗没嘛]|解决了[吗没嘛]|什么时候能?(?:办好|解决|处理)"
+    r"怎么样了|(?:怎么样|咋样|怎样|如何|啥样)(?:了|啦)[吗呢呀啊]?"
+    + _END
+    + r"|进展|进度|有结果了?[吗没嘛]|结果呢|办到哪|处理到哪"
+    r"|到哪一步|有消息了?[吗没嘛]|有回复了?[吗没嘛]|什么时候能?(?:办好|解决|处理)"
+    r"|有(?:信儿?|信息|回音|回信|下文|动静|着落|眉目)了?(?:吗|没有?|嘛|么)"
+    r"|(?:弄|办|修|搞|整|处理|解决|落实|回复|答复)(?:好|完|定|妥)?了?(?:吗|没有?|嘛|么)" + _END
 )
 #: Longer texts describe a problem, whatever words of progress they hold.
 MAX_PROGRESS_QUESTION = 30
@@ -33,6 +43,7 @@ def is_progress_question(text: str) -> bool:
 #: Words around a progress question that name no problem (请问, 我反映的那个事情 …).
 _PROGRESS_FILLER_RE = re.compile(
     r"请问|麻烦|你好|您好|我们|我的|我|反映|提交|投诉|举报|报的|问题|事情|事儿|事|那个|这个|那件|这件"
+    r"|上次|上回|之前|前几天|前两天|办得|办的|弄得|处理得|到底"
     r"|现在|目前|到底|究竟|一下|已经|了|吗|呢|啊|呀|吧|嘛|的|没有|有没有|有|是|还|都|在"
 )
 #: Meaningful characters left that still describe no problem (学校那个事情: 学校).

@@ -18,7 +18,9 @@ from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
 __all__ = [
     "FOLLOW_UP_COMMENT",
     "FOLLOW_UP_COMMENT_UNSOLVED",
+    "FOLLOW_UP_CONFIRM_LABELS",
     "FOLLOW_UP_NOTED",
+    "FOLLOW_UP_REMINDER",
     "FOLLOW_UP_THANKS",
     "FOLLOW_UP_WHICH",
     "MINE_FOR_OFFICERS",
@@ -32,6 +34,7 @@ __all__ = [
     "follow_up_late",
     "follow_up_late_label",
     "follow_up_pending",
+    "follow_up_unclear",
     "skip_markup",
     "status_list",
     "timeline_lines",
@@ -173,6 +176,8 @@ MINE_FOR_OFFICERS = (
 
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
+#: Above the waiting 回访 question(s), shown again after 嗯 / 好的 (trial 33 D7).
+FOLLOW_UP_REMINDER = "您还有问题在等您的回访答复：请点下方按钮告诉我们问题解决了吗。"
 #: A 回访 answered in words while several cases wait for one (trial 31 #13).
 FOLLOW_UP_WHICH = "您有几件已办结的问题在等您回访，请在下面对应的问题下点按钮回复："
 
@@ -236,3 +241,15 @@ def follow_up_answered(question: str, answer_label: str) -> str:
 def skip_markup() -> InlineKeyboardMarkup:
     """A single inline 跳过."""
     return _inline([[("跳过", SKIP)]])
+
+
+def follow_up_unclear(number: str, words: str) -> str:
+    """A partial or unsure typed 回访 answer, echoed with the question to confirm (trial 33 D7)."""
+    return (
+        f"关于 {number}，您回复：“{words}”。\n"
+        "我不能确定问题是否已经解决，还没有记录您的回访。请确认："
+    )
+
+
+#: Labels of the confirmation after an unclear typed 回访 answer.
+FOLLOW_UP_CONFIRM_LABELS = {"c_solved": "已解决", "c_partly": "部分解决", "c_unsolved": "未解决"}

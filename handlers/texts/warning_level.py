@@ -46,6 +46,10 @@ def picker_markup(choice: LevelChoice) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+#: Sent with the removal of a warning step's reply keyboard while the reason is awaited.
+REASON_TYPED = "（请直接输入理由；补充步骤的按钮已收起。）"
+
+
 def reason_prompt(number: str, level: str) -> str:
     label = nt.SEVERITY_LABELS.get(level, level)
     return (

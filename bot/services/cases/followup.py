@@ -23,7 +23,7 @@ from bot.services.lifecycle import (
 )
 from bot.services.progress_questions import is_progress_question
 from bot.services.triage import emergency_of, is_self_harm
-from nlp.follow_up import follow_up_answer
+from nlp.follow_up import UNCLEAR, follow_up_answer
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
@@ -44,12 +44,15 @@ class FollowUpInWords:
         label: the answer as the button says it (未解决, 已解决·满意 …).
         comment: the words kept as the comment (not solved / not satisfied), else None.
         waiting: the cases whose 回访 waits, when the reply answered none of them.
+        unclear: the words are partial or unsure (钱给了一半, 不知道能不能拿到): nothing was
+            recorded; the citizen is asked to confirm (trial 33 D7).
     """
 
     view: CaseView | None
     label: str = ""
     comment: str | None = None
     waiting: tuple[CaseView, ...] = ()
+    unclear: bool = False
 
 
 class CaseFollowUp(CaseAftercare):
@@ -81,6 +84,10 @@ class CaseFollowUp(CaseAftercare):
         if len(pending) > 1:
             return FollowUpInWords(None, waiting=tuple(pending))
         view = pending[0]
+        if answer == UNCLEAR:
+            # 还行吧，钱给了一半 is neither 已解决 nor 未解决: nothing closes or reopens on
+            # a guess; the citizen confirms (trial 33 D7).
+            return FollowUpInWords(view, unclear=True)
         label, solved, satisfaction = nt.FOLLOW_UP_ANSWERS[answer]
         comment = None if solved and satisfaction != "unsatisfied" else text.strip()
         try:
@@ -115,12 +122,15 @@ class CaseFollowUp(CaseAftercare):
         comment: str | None = None,
         channel: str = Channel.TELEGRAM,
         expected_version: int | None = None,
+        *,
+        partly: bool = False,
     ) -> CaseView:
         """回访: the reporter says whether the problem is solved and how satisfied they are.
 
         Solved and satisfied/basically satisfied → closed. Unsolved or
         unsatisfied → reopened (重办) to the same unit with the reporter's words,
-        new deadlines, and the unit notified.
+        new deadlines, and the unit notified. ``partly`` (部分解决, trial 33 D7): only
+        part is done; never closes (``solved`` must be false), the unit reads 部分解决.
 
         Raises:
             CaseError: ``bad_input``, ``not_found``, ``forbidden`` (not the
@@ -130,6 +140,8 @@ class CaseFollowUp(CaseAftercare):
         """
         if satisfaction not in SATISFACTIONS:
             raise CaseError("bad_input", "请选择满意、基本满意或不满意。")
+        if partly and solved:
+            raise CaseError("bad_input", "部分解决的问题不能结案。")
         comment_ = _clean(comment, MAX_NOTE)
         async with self.db.session() as s:
             now = self.clock.now()
@@ -157,7 +169,8 @@ class CaseFollowUp(CaseAftercare):
                 actor_id=citizen.id,
                 channel=channel,
                 note=comment_,
-                data={"solved": solved, "satisfaction": satisfaction},
+                data={"solved": solved, "satisfaction": satisfaction}
+                | ({"partly": True} if partly else {}),
                 expected_version=expected_version,
             )
             await store.cancel_timers(s, case.id, [TimerKind.FOLLOW_UP_DUE], now=now)
@@ -175,7 +188,7 @@ class CaseFollowUp(CaseAftercare):
                 await self.publish_tx(s, case, now, reporter_text=nt.reporter_closed)
             else:
                 await self._reopen_tx(
-                    s, case, now, citizen, channel, solved, satisfaction, comment_
+                    s, case, now, citizen, channel, solved, satisfaction, comment_, partly
                 )
             return self.view_for(case, citizen, now)
 
@@ -189,8 +202,15 @@ class CaseFollowUp(CaseAftercare):
         solved: bool,
         satisfaction: str,
         comment: str | None,
+        partly: bool = False,
     ) -> None:
-        words = comment or ("群众反映问题未解决" if not solved else "群众对办理结果不满意")
+        words = comment or (
+            "群众反映问题只解决了一部分"
+            if partly
+            else "群众反映问题未解决"
+            if not solved
+            else "群众对办理结果不满意"
+        )
         previous = {
             "previous_ack_due_at": _iso(case.ack_due_at),
             "previous_resolve_due_at": _iso(case.resolve_due_at),
@@ -219,6 +239,7 @@ class CaseFollowUp(CaseAftercare):
             data={
                 "solved": solved,
                 "satisfaction": satisfaction,
+                **({"partly": True} if partly else {}),
                 "round": case.reopen_count,
                 **due,
                 **previous,
@@ -237,7 +258,7 @@ class CaseFollowUp(CaseAftercare):
             s,
             case,
             now,
-            pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment))],
+            pings=[(units, lambda v: nt.staff_reopened(v, solved, satisfaction, comment, partly))],
             reporter_text=lambda v: nt.reporter_reopened(v, self.tz, commented=bool(comment)),
         )
         if case.reopen_count >= REOPENS_BEFORE_SUPERVISION and case.escalation_level == 0:
