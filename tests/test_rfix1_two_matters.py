@@ -19,7 +19,9 @@ NOISE = "另外楼下饭店油烟很大"
 
 
 def _reading(bureau: str) -> Preview:
-    return Preview(bureau, bureau, bureau, bureau + "局", 0.95, False, (), "low", "一般", "", "", "")
+    return Preview(
+        bureau, bureau, bureau, bureau + "局", 0.95, False, (), "low", "一般", "", "", ""
+    )
 
 
 def _stand_in(levels: dict[str, str]) -> tuple[object, object]:

@@ -95,5 +95,9 @@ async def test_another_problem_at_the_place_step_loses_neither(kit: BotKit) -> N
     await kit.press(citizen, canteen, "提交", "可选 1/3")
     await _details_skipped(kit, citizen)
     cases = await kit.cases()
-    assert [c.original_text for c in cases] == ["单位拖欠工资三个月了", "我们小区路灯坏了一个月", CANTEEN]
+    assert [c.original_text for c in cases] == [
+        "单位拖欠工资三个月了",
+        "我们小区路灯坏了一个月",
+        CANTEEN,
+    ]
     assert [c.owning_unit_id for c in cases] == ["labor", "construction", "health"]

@@ -303,7 +303,9 @@ async def _chore(run: Callable[[], Awaitable[object]] | None) -> None:
     try:
         await run()
     except Exception as exc:  # only its type: a database error may quote a complaint
-        log.error("sandbox: a chore failed during the fast-forward (%s); going on", type(exc).__name__)
+        log.error(
+            "sandbox: a chore failed during the fast-forward (%s); going on", type(exc).__name__
+        )
 
 
 async def _fired_count(db: Database) -> int:

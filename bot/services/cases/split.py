@@ -165,7 +165,9 @@ class CaseSplit(CaseIntake):
             try:
                 original = await self._lock(s, case_id)
             except CaseError as exc:
-                raise unseen if exc.code == "not_found" else exc
+                if exc.code == "not_found":
+                    raise unseen from None
+                raise
             if not self._is_dispatcher(actor) and not self.may_view(actor, original):
                 raise unseen
             if number is not None and original.number != number:
