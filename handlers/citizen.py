@@ -72,7 +72,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import start_draft
+from handlers.drafts import keep_behind, next_problems, start_draft
 from handlers.emergency_filing import emergency_first, file_critical, file_emergency
 from handlers.flow import describe_prompt, expiring, unknown_in_step_handler
 from handlers.followup import show_status
@@ -118,9 +118,11 @@ async def describe(update: Update, context: BotContext) -> str | int | None:
 async def photos_step(update: Update, context: BotContext) -> str | int | None:
     """The photo step's text; after filing, a second problem typed there is proposed."""
     state = await photos_text(update, context)
-    following = user_data(context).pop(NEXT_PROBLEM, None)
-    if state == ConversationHandler.END and isinstance(following, str):
-        return await _describe_text(update, context, following)
+    following = next_problems(user_data(context).pop(NEXT_PROBLEM, None))
+    if state != ConversationHandler.END or not following:
+        return state
+    state = await _describe_text(update, context, following[0])
+    keep_behind(user_data(context), following[0], following[1:], NEXT_PROBLEM)
     return state
 
 

@@ -24,11 +24,32 @@ MAX_OLDER = 3
 # --- older drafts ------------------------------------------------------------------------
 
 
+def next_problems(value: object) -> list[str]:
+    """The problems kept for later in ``value`` (a list; an older draft's single text)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v]
+    return []
+
+
 def keep_next(draft: dict[str, Any], text: str) -> None:
-    """Keep ``text`` as the problem proposed once ``draft`` is filed, after any kept before
-    (the second matter of a 分开登记, trial D3): one line each, none replaced."""
-    kept = draft.get("next")
-    draft["next"] = f"{kept}\n{text}" if isinstance(kept, str) and kept and kept != text else text
+    """Keep ``text`` as a problem proposed once ``draft`` is filed, after any kept before
+    (the second matter of a 分开登记, trial D3). Each stays a matter of its own, proposed
+    and filed on its own, never joined to another (review 1, R2)."""
+    kept = next_problems(draft.get("next"))
+    draft["next"] = kept if text in kept else [*kept, text]
+
+
+def keep_behind(data: dict[str, Any], first: str, rest: list[str], key: str) -> None:
+    """After ``first`` of the kept problems was proposed: the ``rest`` wait behind it, one
+    matter each (in its draft's ``next``; in ``data[key]`` if it did not become the draft)."""
+    draft = data.get("draft")
+    for text in rest:
+        if isinstance(draft, dict) and draft.get("text") == first and "step" not in draft:
+            keep_next(draft, text)
+        else:
+            data.setdefault(key, []).append(text)
 
 
 def keep_older(data: dict[str, Any]) -> None:

@@ -137,7 +137,9 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
         await other_matter.offer(update, context)
         return ConversationHandler.END
     if emergency_of(text) is not None:
-        # A new danger now: handled as its own message (its own details step follows).
+        # A new danger now: handled as its own message (its own details step follows);
+        # the matter kept beside the first danger stays kept and is offered once that
+        # step is over, after the new danger (review 1, R4).
         user_data(context).pop(KEY, None)
         if in_crisis:
             # It goes to the open self-harm case, whose answer comes from the outbox

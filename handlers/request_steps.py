@@ -31,7 +31,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import keep_next, location_guard
+from handlers.drafts import keep_next, location_guard, next_problems
 from handlers.phones import find_phone, parse_phone
 from handlers.texts import steps as st
 
@@ -314,14 +314,14 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
         await reply(update, exc.message, texts.REMOVE_KEYBOARD)
         if exc.code != "bad_input":
             user_data(context).pop("draft", None)
+            _keep_following(context, draft)  # the matters kept for later are not lost
             return ConversationHandler.END
         return None
     mark_saved(update, context, f"编号 {view.number}")
     runtime.metrics.cases_filed.inc(1, "request", "telegram")
     user_data(context).pop("draft", None)
     forget_older(user_data(context), draft.get("n"))
-    if isinstance(draft.get("next"), str):
-        user_data(context)[NEXT_PROBLEM] = draft["next"]
+    _keep_following(context, draft)
     log.info("request %s filed by %s -> %s", view.number, person.id, view.owning_unit_id)
     await reply(
         update,
@@ -329,3 +329,10 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
         texts.REMOVE_KEYBOARD,
     )
     return ConversationHandler.END
+
+
+def _keep_following(context: BotContext, draft: dict[str, Any]) -> None:
+    """The problems kept for after ``draft`` (a list), proposed one by one from now."""
+    following = next_problems(draft.get("next"))
+    if following:
+        user_data(context)[NEXT_PROBLEM] = following

@@ -23,6 +23,8 @@ from handlers.texts import split as tx
 log = logging.getLogger(__name__)
 
 _NUMBER_RE = re.compile(r"MQ(\d{8})-(\d{4,})", re.IGNORECASE)
+#: The most digits of a case id a number may hold (a database integer holds more).
+MAX_ID_DIGITS = 9
 
 
 def parse(text: str, replied: str) -> tuple[str | None, str]:
@@ -56,6 +58,9 @@ async def split_command(update: Update, context: BotContext) -> None:
         return
     match = _NUMBER_RE.fullmatch(number)
     assert match is not None
+    if len(match.group(2).lstrip("0")) > MAX_ID_DIGITS:
+        await reply(update, tx.not_found(number))  # no case has such an id (R7)
+        return
     try:
         result = await context.runtime.cases.split_case(
             int(match.group(2)), person.id, part, "telegram", number=number

@@ -53,7 +53,8 @@ def question(found: TwoMatters) -> str:
 
 async def offer(update: Update, context: BotContext, draft: dict[str, Any], text: str) -> None:
     """Ask about two matters under the proposal of ``draft``, when ``text`` holds two."""
-    found = two_matters(text, context.runtime.cases.preview)
+    cases = context.runtime.cases
+    found = two_matters(text, cases.preview, level=cases.request_severity)
     if found is None:
         return
     draft[OFFERED] = [found.first.text, found.second.text, text]

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import update
 
 from bot.fakeapi.sandbox import SandboxState, advance_and_fire, save_clock
-from bot.runtime.housekeeping import run_housekeeping
+from bot.runtime.housekeeping import run_diary_reminders, run_housekeeping
 from bot.runtime.scheduler import Scheduler
 from bot.services.clock import OffsetClock
 from bot.services.diary import local_today
@@ -93,6 +93,7 @@ async def test_a_fast_forward_over_the_27th_sends_the_diary_reminder(kit: BotKit
         run_timers,
         kit.runtime.outbox_written,
         run_chores=chores,
+        run_reminders=lambda: run_diary_reminders(kit.runtime),
         tz=kit.runtime.settings.timezone,
     )
     # From now over the next 27th to the 3rd of the month after: no housekeeping inside

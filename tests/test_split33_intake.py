@@ -72,7 +72,8 @@ async def test_an_offer_made_before_more_words_splits_nothing(kit: BotKit) -> No
 
 async def test_another_problem_at_the_place_step_loses_neither(kit: BotKit) -> None:
     """分开登记 keeps the second matter for later; a third typed at the place step
-    (是另一个问题) is kept after it, not in its place."""
+    (是另一个问题) is kept after it, as a matter of its own: each is proposed and filed
+    as its own case with its own bureau, never joined to another (review 1, R2)."""
     citizen = kit.user(3335, "群众丁")
     asked = await kit.say(citizen, TWO, "您提到了两件事")
     first = await kit.press(citizen, asked, "分开登记", lambda m: "提交" in str(m.buttons))
@@ -81,8 +82,22 @@ async def test_another_problem_at_the_place_step_loses_neither(kit: BotKit) -> N
     citizen.send_text("是另一个问题")
     citizen.send_text("跳过")
     await _details_skipped(kit, citizen)
-    after = await citizen.wait_for_message(
+    lamp = await citizen.wait_for_message(
         lambda m: "您的描述：我们小区路灯坏了一个月" in m.content and bool(m.buttons), 10
     )
-    assert "食堂" in after.content, after.content
-    assert [c.original_text for c in await kit.cases()] == ["单位拖欠工资三个月了"]
+    assert "食堂" not in lamp.content, lamp.content
+    await kit.press(citizen, lamp, "提交", "可选 1/3")
+    await _details_skipped(kit, citizen)
+    canteen = await citizen.wait_for_message(
+        lambda m: "您的描述：还有我们厂食堂很脏" in m.content and bool(m.buttons), 10
+    )
+    assert "路灯" not in canteen.content, canteen.content
+    await kit.press(citizen, canteen, "提交", "可选 1/3")
+    await _details_skipped(kit, citizen)
+    cases = await kit.cases()
+    assert [c.original_text for c in cases] == [
+        "单位拖欠工资三个月了",
+        "我们小区路灯坏了一个月",
+        CANTEEN,
+    ]
+    assert [c.owning_unit_id for c in cases] == ["labor", "construction", "health"]

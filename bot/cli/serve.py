@@ -217,7 +217,7 @@ async def run_sandbox(
     )
     from bot.runtime.assembly import open_runtime
     from bot.runtime.host import HostOptions, ServiceHost
-    from bot.runtime.housekeeping import run_housekeeping
+    from bot.runtime.housekeeping import run_diary_reminders, run_housekeeping
     from bot.services.clock import OffsetClock
     from bot.services.clock_state import resume_clock, save_clock
     from bot.services.organisation import sync_organisation
@@ -270,6 +270,7 @@ async def run_sandbox(
                     run_timers,
                     poke,
                     run_chores=lambda: run_housekeeping(runtime),
+                    run_reminders=lambda: run_diary_reminders(runtime),
                     tz=settings.timezone,
                 ),
             )

@@ -141,6 +141,9 @@ class SandboxState:
     #: The service's periodic chores at the clock's time (the 民情日 diary reminder
     #: among them, :func:`bot.runtime.housekeeping.run_housekeeping`); None: none.
     run_chores: Callable[[], Awaitable[object]] | None = None
+    #: The diary reminder alone, run at each chore time a jump passes over (the purges
+    #: of ``run_chores`` run once, at the jump's end: review 1, R9); None: none.
+    run_reminders: Callable[[], Awaitable[object]] | None = None
     #: The district's time zone (when a month's chores fall due).
     tz: ZoneInfo = DISTRICT_TZ
 
@@ -245,9 +248,10 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
     the jump passes over, as the real scheduler would have, not one link per jump.
     The whole jump is one scheduler pass for the digests (trial 28 P4): the notices
     are held past its end and folded once, so each person gets one digest.
-    The service's chores (``state.run_chores``: the 民情日 diary reminder, purges) run at
-    each moment one falls due within the jump (:func:`chore_times`) and once at its end,
-    as the hourly housekeeping would have run them in the time skipped.
+    The 民情日 diary reminder (``state.run_reminders``) runs at each moment one falls due
+    within the jump (:func:`chore_times`), as the hourly housekeeping would have run it in
+    the time skipped; the service's chores (``state.run_chores``: the reminder, purges)
+    run once at its end. A chore that fails is logged and the jump goes on.
 
     The service's own scheduler loop runs beside the jump and may fire a link first (its
     pass wakes on the moved clock): the walk stops only when the soonest timer stays the
@@ -261,13 +265,13 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
     target = state.clock.now() + delta
     hold_until = target + HOLD
     before = await _fired_count(state.db)
-    chores = chore_times(state.clock.now(), target, state.tz) if state.run_chores else []
+    chores = chore_times(state.clock.now(), target, state.tz) if state.run_reminders else []
     try:
         for _ in range(MAX_STOPS):
             due = await _next_due(state.db)
             if chores and (due is None or chores[0] <= due):
                 await _advance_to(state, chores.pop(0))
-                await _run_chores(state)
+                await _chore(state.run_reminders)
                 continue
             if due is None or due > target:
                 break
@@ -277,9 +281,9 @@ async def advance_and_fire(state: SandboxState, delta: timedelta) -> int:
                 break  # due but not fireable now: do not spin
         for when in chores:  # left by a timer not fireable: still run at their times
             await _advance_to(state, when)
-            await _run_chores(state)
+            await _chore(state.run_reminders)
         await _advance_to(state, target)
-        await _run_chores(state)
+        await _chore(state.run_chores)
     finally:  # the last pass folds the jump's notices, whatever happened on the way
         await state.run_timers(hold_until=hold_until)
     return await _fired_count(state.db) - before
@@ -291,9 +295,17 @@ async def _advance_to(state: SandboxState, when: datetime) -> None:
         state.clock.advance(step)
 
 
-async def _run_chores(state: SandboxState) -> None:
-    if state.run_chores is not None:
-        await state.run_chores()
+async def _chore(run: Callable[[], Awaitable[object]] | None) -> None:
+    """Run a chore; a failure (a database hiccup) is logged and the jump goes on, as
+    :func:`bot.runtime.housekeeping.housekeeping_forever` carries on."""
+    if run is None:
+        return
+    try:
+        await run()
+    except Exception as exc:  # only its type: a database error may quote a complaint
+        log.error(
+            "sandbox: a chore failed during the fast-forward (%s); going on", type(exc).__name__
+        )
 
 
 async def _fired_count(db: Database) -> int:

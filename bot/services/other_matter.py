@@ -6,9 +6,9 @@ filed at once as one critical case, for the gas smell; the parking fees were los
 the other matter, so that the citizen can be offered to file them as a request of their
 own once the danger is filed (:mod:`handlers.other_matter`).
 
-The words kept are whole clauses that name no danger: every clause of a sentence without
-the danger, and in the danger's own sentence the clauses before it (what follows it there
-is the danger's context: 敲门也没人应). Someone who spoke of self-harm is not offered a
+The words kept are the sentences that name no danger; nothing of the danger's own sentence
+is kept (before the danger it tells the cause: 井盖丢了好几天了没人管，刚才有个小孩掉下去了;
+after it, the context: 敲门也没人应 — review 1, R3). Someone who spoke of self-harm is not offered a
 routine filing at that moment. Whether the words name an office's matter is the
 classifier's answer, asked by the handler (:func:`bot.services.routine_problems.names_an_office`).
 """
@@ -50,7 +50,9 @@ def other_matter(text: str) -> str | None:
     for sentence in _SENTENCE.findall(text):
         clauses = _CLAUSE.findall(sentence)
         danger = [i for i, c in enumerate(clauses) if _names_danger(c, parts)]
-        kept = clauses if not danger else clauses[: danger[0]]
+        # The danger's own sentence is its cause and context (井盖丢了…小孩掉下去了): never
+        # offered as another matter (review 1, R3).
+        kept = [] if danger else clauses
         runs[-1].extend(kept)
         if danger:
             runs.append([])

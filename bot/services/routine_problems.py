@@ -33,7 +33,9 @@ def may_be_routine(text: str, verdict: Triage | None) -> bool:
 def names_an_office(preview: Preview, *, unsure: bool) -> bool:
     """Whether the classifier's ``preview`` of such a text names an office's matter: a
     sure answer, or an unsure one (``unsure``: the picker would be offered) with a room,
-    its keywords and :data:`ROUTINE_FLOOR` confidence or more."""
+    its keywords and :data:`ROUTINE_FLOOR` confidence or more. Every keyword counts here,
+    not only those shown as 判断依据 (review 1, R8)."""
+    words = preview.keywords_all or preview.keywords
     return not unsure or (
-        bool(preview.room_name) and bool(preview.keywords) and preview.confidence >= ROUTINE_FLOOR
+        bool(preview.room_name) and bool(words) and preview.confidence >= ROUTINE_FLOOR
     )

@@ -10,6 +10,12 @@ confidence and for different bureaus, and the second is opened by a word such as
 from sentence to sentence without being two matters). A sentence the classifier is
 unsure of joins the matter before it (or the first). Nothing here files anything.
 
+A split never delays a serious matter (review 1, R1): with ``level`` (the level a text
+would be filed at, ``CaseService.request_severity``) no offer is made when the whole text
+or either matter would be filed 重大 (high) or above, or tells of danger now — it is filed
+as one case at that level — nor when the matters' levels are both below the whole's; of
+two matters the more serious is put first, so it is filed first.
+
 Measured on single-matter messages (false offers) and on pairs of them joined by
 「，另外」 (offers found) — see docs/lifecycle.md, "拆分".
 """
@@ -21,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.services.cases.model import Preview
+from bot.services.triage import emergency_of
 
 #: The confidence each matter's sentences need (the classifier's 0..1).
 CONFIDENT = 0.8
@@ -32,6 +39,10 @@ MAX_TEXT_CHARS = 300
 #: Without a word that opens another matter, two sentences are two matters only in a
 #: message this short (two one-sentence matters); a letter drifts between topics.
 MAX_UNMARKED_CHARS = 80
+#: The levels in order; from :data:`SERIOUS` up a message is never offered as two.
+_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+SERIOUS = "high"
+
 #: Words that open another matter (还有…, 另外…).
 _OPENERS = ("另外", "还有", "此外", "对了", "再有", "再就是", "顺便", "还要反映", "另一件事")
 #: Where a message's sentences end, and where a comma opens another matter.
@@ -57,7 +68,7 @@ class _Run:
 
 @dataclass(frozen=True)
 class TwoMatters:
-    """The two matters a message holds, in the order written."""
+    """The two matters a message holds, the more serious first (else in the order written)."""
 
     first: Matter
     second: Matter
@@ -74,13 +85,18 @@ def _letters(text: str) -> int:
 
 
 def two_matters(
-    text: str, preview: Callable[[str], Preview], confident: float = CONFIDENT
+    text: str,
+    preview: Callable[[str], Preview],
+    confident: float = CONFIDENT,
+    *,
+    level: Callable[[str], str] | None = None,
 ) -> TwoMatters | None:
     """The two matters of ``text`` when it clearly holds two for different bureaus, else None.
 
-    ``preview``: the classification of one sentence (``CaseService.preview``).
+    ``preview``: the classification of one sentence (``CaseService.preview``); ``level``:
+    the level a text would be filed at (``CaseService.request_severity``).
     """
-    if len(text) > MAX_TEXT_CHARS:
+    if len(text) > MAX_TEXT_CHARS or emergency_of(text) is not None:
         return None
     parts = sentences(text)
     if len(parts) < 2:
@@ -110,10 +126,25 @@ def two_matters(
     marked = second[0].startswith(_OPENERS)
     if not marked and (len(text) > MAX_UNMARKED_CHARS or len(first) + len(second) > 2):
         return None
-    return TwoMatters(
+    found = TwoMatters(
         Matter(_join(first), a.bureau, a.bureau_name),
         Matter(_unopened(_join(second)), b.bureau, b.bureau_name),
     )
+    return found if level is None else _by_level(text, found, level)
+
+
+def _rank(level: str) -> int:
+    return _RANK.get(level, _RANK["critical"])  # an unknown level is taken as the worst
+
+
+def _by_level(text: str, found: TwoMatters, level: Callable[[str], str]) -> TwoMatters | None:
+    """``found`` with the more serious matter first, or None when a split would delay or
+    lower a serious matter (the whole or a part 重大 or above, or both parts below the whole)."""
+    whole = _rank(level(text))
+    first, second = _rank(level(found.first.text)), _rank(level(found.second.text))
+    if max(whole, first, second) >= _RANK[SERIOUS] or max(first, second) < whole:
+        return None
+    return TwoMatters(found.second, found.first) if second > first else found
 
 
 def _unopened(text: str) -> str:

@@ -133,8 +133,11 @@ async def _case_response(
 ) -> web.Response:
     view = ctx.cases.view_for(case, viewer.person)
     entries = await ctx.cases.timeline(case.id, reader=viewer.person)
-    # 拆分 (trial D3): the desk and the owning unit get the form.
-    split = [("", "按内容自动分类、分派"), *nt.dispatch_targets(ctx.runtime.district)]
+    # 拆分 (trial D3): the desk and the owning unit get the form; only the desk chooses
+    # where the new case goes (R5), the owning unit's split is routed by its content.
+    split = [("", "按内容自动分类、分派")]
+    if ctx.cases.at_desk(viewer.person):
+        split += nt.dispatch_targets(ctx.runtime.district)
     names = {uid: u.name for uid, u in ctx.runtime.district.units.items()}
     document = pages.case_page(
         viewer.info(ctx),

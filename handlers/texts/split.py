@@ -17,8 +17,9 @@ NOT_HANDLER = "只有分派台和承办单位的负责人、工作人员可以�
 
 
 def not_found(number: str) -> str:
-    """A number that names no case."""
-    return f"没有找到案件 {number}，请核对编号。"
+    """A number that names no case the splitter may see: one answer whether no case has
+    it or another unit's case has it (review 1, R6)."""
+    return f"没有找到您可以拆分的案件 {number}：该编号不存在，或不由您所在单位承办。请核对编号。"
 
 
 def done(result: SplitResult) -> str:

@@ -107,6 +107,7 @@ class CaseFiling(CaseTx):
             or c.confidence < self.district.min_routing_confidence
             or bool(getattr(c, "unsure", False)),
             keywords=tuple(written_words(decision_words(_keywords(c.keywords)), text)),
+            keywords_all=tuple(written_words(_keywords(c.keywords), text)),
             severity=c.severity,
             severity_label=nt.SEVERITY_LABELS.get(c.severity, c.severity),
             address=room.address if room else "",

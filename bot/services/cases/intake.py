@@ -173,6 +173,11 @@ class CaseIntake(CaseFiling):
                 hint=reporter_hint(earlier, self.tz) if earlier else None,
             )
 
+    def request_severity(self, text: str) -> str:
+        """The level ``text`` would be filed at as a request (``critical`` for danger now);
+        nothing stored. Raises CaseError ``bad_input`` for an empty text."""
+        return self._plan_request(text, RequestDraft(text=text)).severity
+
     def _plan_request(self, text: str, draft: RequestDraft) -> RequestPlan:
         """Classify and route a request's ``text`` and set its level, deadlines class and
         the units told at once; nothing stored (shared by filing and by 拆分, a split).

@@ -203,6 +203,9 @@ class Preview:
     #: One line the citizen reads before the rest (violence at home told as a habit:
     #: :func:`bot.services.triage.safety_hint`), or empty.
     safety_hint: str = ""
+    #: Every keyword scored that the text holds, read by decisions (``keywords``: those
+    #: shown as 判断依据, without filler, places, times; review 1, R8).
+    keywords_all: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ class CasePermissions:
             return None
         return self.district.escalation_target(current)
 
+    def at_desk(self, person: Person) -> bool:
+        """Whether ``person`` works the dispatcher desk (its chiefs and staff) or is an admin."""
+        return self._is_dispatcher(person)
+
     def _is_dispatcher(self, person: Person) -> bool:
         if not person.active or person.blocked_at is not None:
             return False

@@ -135,9 +135,11 @@ class CaseSplit(CaseIntake):
                 of the owning unit.
             text: the separate matter's words (usually cut from the original's text).
             channel: where the split was asked.
-            target: a unit the desk may 派至 (``nt.dispatch_targets``); None: the new
-                case is routed as any new request.
-            number: the case must have this number (else ``not_found``).
+            target: a unit the desk may 派至 (``nt.dispatch_targets``), chosen by the
+                desk only (``forbidden`` for anyone else); None: the new case is routed
+                as any new request.
+            number: the case must have this number (else ``not_found``, the same answer
+                as for a missing case or one the actor may not see).
             expected_version: refused if the original changed since it was read.
 
         Raises:
@@ -153,9 +155,25 @@ class CaseSplit(CaseIntake):
         async with self.db.session() as s:
             now = self.clock.now()
             actor = await self._person(s, actor_id)
-            original = await self._lock(s, case_id)
+            # A missing case, a case the actor may not see and a number that is not the
+            # case's get one identical answer: nothing tells that a case exists (R6).
+            unseen = CaseError(
+                "not_found",
+                f"没有找到您可以拆分的案件 {number or case_id}："
+                "该编号不存在，或不由您所在单位承办。",
+            )
+            try:
+                original = await self._lock(s, case_id)
+            except CaseError as exc:
+                if exc.code == "not_found":
+                    raise unseen from None
+                raise
+            if not self._is_dispatcher(actor) and not self.may_view(actor, original):
+                raise unseen
             if number is not None and original.number != number:
-                raise CaseError("not_found", f"没有找到案件 {number}。")
+                raise unseen
+            if target is not None and not self._is_dispatcher(actor):  # the desk's (R5)
+                raise CaseError("forbidden", "只有分派台可以指定新案件的承办单位。")
             self._check_split(actor, original)
             check_version(original, expected_version)
             if normalize_text(part) == normalize_text(original.original_text):
