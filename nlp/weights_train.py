@@ -65,6 +65,9 @@ class TrainRow:
             writer); empty to fold the row by its text.
         calibrate: Whether its cross-validated answer fits the calibration
             (false for a set the lexicon's vocabulary was written from).
+        train: False for a row that is only scored (stop 33: a set the
+            table is not trained on, scored as the table trained on the rest
+            answers it); it never trains, calibrates or shapes the features.
     """
 
     text: str
@@ -74,6 +77,7 @@ class TrainRow:
     cv_probs: dict[str, float] | None = None
     group: str = ""
     calibrate: bool = True
+    train: bool = True
 
 
 @dataclass(slots=True)
@@ -167,11 +171,15 @@ def _fold(text: str, k: int) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % k
 
 
-def _folds(rows: Sequence[TrainRow], k: int) -> list[int]:
+def _folds(rows: Sequence[TrainRow], k: int, own: Callable[[str], bool] | None = None) -> list[int]:
     """Each row's fold: groups dealt round-robin in the order of their SHA-256
-    (so that the folds hold about as many sets each), ungrouped rows by text."""
-    groups = sorted({r.group for r in rows if r.group}, key=lambda g: _fold(g, 1 << 30))
-    dealt = {g: i % k for i, g in enumerate(groups)}
+    (so that the folds hold about as many sets each), ungrouped rows by text.
+
+    A group for which ``own`` is true gets a fold of its own after the ``k``
+    dealt ones (leave-one-writer-out for that writer, stop 33)."""
+    mine = sorted({r.group for r in rows if r.group and own is not None and own(r.group)})
+    groups = sorted({r.group for r in rows if r.group} - set(mine), key=lambda g: _fold(g, 1 << 30))
+    dealt = {g: i % k for i, g in enumerate(groups)} | {g: k + i for i, g in enumerate(mine)}
     return [dealt[r.group] if r.group else _fold(r.text, k) for r in rows]
 
 
@@ -195,6 +203,7 @@ def fit_weights(
     folds: int = 5,
     min_df: int = 2,
     min_idf: float = 2.5,
+    own_fold: Callable[[str], bool] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WeightsFit:
     """Fit the table on ``rows`` and report its cross-validated figures.
@@ -210,6 +219,8 @@ def fit_weights(
         folds: Cross-validation folds.
         min_df: A word must occur in this many training messages.
         min_idf: A word must be at least this rare (lexicon idf) to be a feature.
+        own_fold: Groups (writers) that get a cross-validation fold of their
+            own, so that their figures are leave-one-writer-out.
         progress: Called with a line per step.
 
     Raises:
@@ -231,8 +242,9 @@ def fit_weights(
     xs = [_x(f, lex.term_idf, min_idf) for f in feats]
     y = np.array([ALL_BUREAUS.index(r.bureau) for r in rows])
     sw = np.array([r.weight for r in rows])
-    fold = np.array(_folds(rows, folds))
-    cal = [r.calibrate for r in rows]
+    fold = np.array(_folds(rows, folds, own_fold))
+    trains = np.array([r.train for r in rows])
+    cal = [r.calibrate and r.train for r in rows]
 
     def fit(mask: Any) -> tuple[Any, Any, Any]:
         vec: Any = DictVectorizer()
@@ -243,16 +255,24 @@ def fit_weights(
         return vec, keep, model
 
     z = np.full((len(rows), len(ALL_BUREAUS)), -30.0)
-    for k in range(folds):
+    n_folds = int(fold.max()) + 1 if len(rows) else folds
+    full: tuple[Any, Any, Any] | None = None
+    for k in range(n_folds):
         test = fold == k
-        vec, keep, model = fit(~test)
+        if not test.any():
+            continue
+        if (test & trains).any():
+            vec, keep, model = fit(~test & trains)
+        else:  # only rows that never train: the table trained on every row answers them
+            full = full or fit(trains)
+            vec, keep, model = full
         scores = model.decision_function(
             vec.transform([xs[i] for i in np.flatnonzero(test)])[:, keep]
         )
         part = np.full((int(test.sum()), len(ALL_BUREAUS)), -30.0)
         part[:, model.classes_] = scores
         z[test] = part
-        say(f"fold {k + 1}/{folds} done")
+        say(f"fold {k + 1}/{n_folds} done")
     lp = np.log(np.array([[max(p.get(b, 0.0), 1e-9) for b in ALL_BUREAUS] for p in lprobs]))
     ruled = np.array([[fired.get(b, 0.0) for b in ALL_BUREAUS] for fired in rules])
     s = lexicon_weight * lp + learnt_weight * z + rule_weight * ruled
@@ -286,7 +306,7 @@ def fit_weights(
     )
     lengths = [len(f) for f in feats]
     report = _report(rows, pred, y, raw, calibration, calibration_long, lengths)
-    vec, keep, model = fit(np.ones(len(rows), dtype=bool))
+    vec, keep, model = full or fit(trains)
     names = np.array(vec.get_feature_names_out())[keep]
     coef = np.zeros((len(ALL_BUREAUS), len(names)))
     coef[model.classes_] = model.coef_
@@ -333,8 +353,16 @@ def _report(
 ) -> list[str]:
     room_of = {b: r for r in ROOMS for b in BUREAUS[r]}
     lines = ["cross-validated (source: rows, bureau, room, confidence >= 0.8: n, right)"]
-    for source in sorted({r.source for r in rows}):
-        idx = [i for i, r in enumerate(rows) if r.source == source]
+    sources = sorted({r.source for r in rows})
+    pooled = "probes' citizen messages, pooled"
+    for source in [*sources, pooled]:
+        if source == pooled:
+            idx = [i for i, r in enumerate(rows) if r.source.startswith("probe_")]
+            idx = [i for i in idx if "citizen" in rows[i].source]
+            if not idx:
+                continue
+        else:
+            idx = [i for i, r in enumerate(rows) if r.source == source]
         bureau = sum(bool(pred[i] == y[i]) for i in idx) / len(idx)
         room = sum(
             room_of[ALL_BUREAUS[int(pred[i])]] == room_of[ALL_BUREAUS[int(y[i])]] for i in idx
@@ -353,36 +381,3 @@ def _report(
             f"{source:<28} {len(idx):>4}  {bureau:.3f}  {room:.3f}  {len(conf):>4} {share}"
         )
     return lines
-
-
-def weights_toml(fit: WeightsFit, source: str) -> str:
-    """The table as reviewable TOML (one line per word, bureaus by weight)."""
-    lines = [
-        "# Learnt bureau word weights (issue 14), written by `minqing lexicon weights`; see",
-        "# docs/classifier.md. Multinomial logistic regression over jieba words (v / |v|,",
-        "# title words v = 2): a positive weight speaks for the bureau, a negative one",
-        "# against. Combined with the lexicon: score = lexicon_weight x log P_lexicon +",
-        "# room_weight x log P_lexicon(room) + learnt_weight x (bias + sum of weights)",
-        "# + rule_weight x rules. calibration: isotonic map of the cross-validated top",
-        "# probability (raw) to the share of answers that were right.",
-        f"# Trained on: {source}",
-        "",
-        "[model]",
-        f"lexicon_weight = {fit.lexicon_weight}",
-        f"learnt_weight = {fit.learnt_weight}",
-        f"rule_weight = {fit.rule_weight}",
-        f"room_weight = {fit.room_weight}",
-        "bias = { " + ", ".join(f"{b} = {w}" for b, w in fit.bias.items()) + " }",
-        "calibration = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration) + "]",
-        "calibration_long = [" + ", ".join(f"[{x}, {y}]" for x, y in fit.calibration_long) + "]",
-        "",
-        "# Cross-validated figures at training time:",
-        *[f"#   {line}" for line in fit.report],
-        "",
-        "[words]",
-    ]
-    for word in sorted(fit.words):
-        ws = sorted(fit.words[word].items(), key=lambda item: -item[1])
-        body = ", ".join(f"{b} = {w}" for b, w in ws)
-        lines.append(f'"{word}" = {{ {body} }}')
-    return "\n".join(lines) + "\n"

@@ -186,3 +186,82 @@ def test_room_weight_gives_the_lexicon_more_say_over_the_room_than_over_the_bure
     assert top(0.0) == "police"
     assert top(1.5) == "construction"
     assert load_weights().room_weight > 0
+
+
+def test_leave_one_writer_out_gives_each_probe_writer_a_fold_of_its_own() -> None:
+    # Stop 33: with own_fold every probe's writer is its own fold (its figures are then
+    # leave-one-writer-out); other sets stay dealt into the five folds, real rows by text.
+    stems = [f"probe_{c}_citizen_messages" for c in "abcdefg"] + ["probe_e_warnings"]
+    stems += ["blind13a_warnings", "blind13b_warnings", "citizen_messages"]
+    rows = [TrainRow("路灯坏了", "construction", s, group=set_group(s)) for s in stems]
+    rows += [TrainRow(f"第{i}条真实留言", "police", "real") for i in range(40)]
+    folds = _folds(rows, 5, own=lambda g: g.startswith("probe_"))
+    probe_folds = {folds[i] for i, s in enumerate(stems) if s.startswith("probe_")}
+    assert len(probe_folds) == 7 and min(probe_folds) >= 5
+    assert folds[stems.index("probe_e_warnings")] == folds[stems.index("probe_e_citizen_messages")]
+    others = [folds[i] for i, s in enumerate(stems) if not s.startswith("probe_")]
+    assert all(k < 5 for k in others + folds[len(stems) :])
+
+
+def _cli_args(tmp_path: Path, *extra: str) -> list[str]:
+    import csv
+
+    data = Path(__file__).parent / "data"
+    with (data / "probe_a_citizen_messages.tsv").open(encoding="utf-8") as f:
+        probe = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows, split = tmp_path / "real.tsv", tmp_path / "split.tsv"
+    with rows.open("w", encoding="utf-8") as r, split.open("w", encoding="utf-8") as s:
+        r.write("id\tbureau\ttitle\tbody\n")
+        s.write("id\tbureau\tpart\n")
+        for i, row in enumerate(probe[:45]):
+            r.write(f"{i}\t{row['bureau']}\t\t{row['text']}\n")
+            s.write(f"{i}\t{row['bureau']}\tbuild\n")
+    sets = [str(data / f"probe_{c}_citizen_messages.tsv") for c in "bc"]
+    return [
+        "lexicon",
+        "weights",
+        "--bureau-rows",
+        str(rows),
+        "--bureau-split",
+        f"{split}:build",
+        "--sets",
+        *sets,
+        *extra,
+        "--out",
+        str(tmp_path / "weights.toml"),
+    ]
+
+
+def test_a_scored_only_set_never_trains_and_check_finds_the_table_as_trained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    import argparse
+
+    from bot.cli import nlp as cli_nlp
+
+    parser = argparse.ArgumentParser(prog="minqing")
+    cli_nlp.register(parser.add_subparsers(dest="command"))
+    data = Path(__file__).parent / "data"
+    scored = ["--score-sets", str(data / "probe_d_citizen_messages.tsv")]
+    args = parser.parse_args(_cli_args(tmp_path, *scored, "--leave-one-writer-out"))
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "probe_d_citizen_messages (not trained)  150" in printed
+    assert "probes' citizen messages, pooled" in printed
+    with_d = (tmp_path / "weights.toml").read_text(encoding="utf-8")
+    assert "leave-one-writer-out" in with_d and "scored only" in with_d
+    # Probe D only scored: the words are the table trained without it.
+    args = parser.parse_args(_cli_args(tmp_path))
+    assert args.func(args) == 0
+    plain = (tmp_path / "weights.toml").read_text(encoding="utf-8")
+    assert with_d.split("[words]")[1] == plain.split("[words]")[1]
+    # Retraining is deterministic: --check finds the written table as trained and writes nothing.
+    args = parser.parse_args(_cli_args(tmp_path, "--check"))
+    assert args.func(args) == 0
+    assert "as trained" in capsys.readouterr().out
+    (tmp_path / "weights.toml").write_text(plain.replace("C = 30.0", "C = 3.0"), encoding="utf-8")
+    args = parser.parse_args(_cli_args(tmp_path, "--check"))
+    assert args.func(args) == 1
+    assert "differs" in capsys.readouterr().out
+    assert "C = 3.0" in (tmp_path / "weights.toml").read_text(encoding="utf-8")

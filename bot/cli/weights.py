@@ -35,6 +35,19 @@ def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser
         "--sets", type=Path, nargs="*", default=[], help="text/room/bureau files (probes)"
     )
     p.add_argument(
+        "--score-sets",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="sets only scored, as the table trained on the rest answers them (not trained on)",
+    )
+    p.add_argument(
+        "--leave-one-writer-out",
+        action="store_true",
+        help="every probe's writer gets a cross-validation fold of its own (the other sets "
+        "stay dealt into five folds), so that each probe's figures are leave-one-writer-out",
+    )
+    p.add_argument(
         "--cv-lexicon",
         action="append",
         default=[],
@@ -77,6 +90,11 @@ def register(lexicon_actions: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("--rule-weight", type=float, default=2.0, help="factor of the rules, again")
     p.add_argument("--lexicon", type=Path, help="lexicon combined with (default: packaged)")
     p.add_argument("--out", type=Path, help="write here instead of standard output")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the table trained differs from --out's",
+    )
     p.set_defaults(func=cmd_lexicon_weights)
 
 
@@ -84,7 +102,8 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
     """Run ``minqing lexicon weights``."""
     from nlp.evaluate import read_bureau_set, read_split
     from nlp.lexicon import Lexicon, LexiconError, default_lexicon, load_lexicon
-    from nlp.weights_train import TrainRow, fit_weights, lexicon_probs, set_group, weights_toml
+    from nlp.weights_report import weights_toml
+    from nlp.weights_train import TrainRow, fit_weights, lexicon_probs, set_group
 
     try:
         calibrate_on = set(args.calibrate_on) if args.calibrate_on is not None else None
@@ -113,8 +132,12 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
             rows.append(
                 TrainRow(c.text, c.bureau, "real", args.real_weight, probs, calibrate=real_cal)
             )
-        for path in args.sets:
+        if args.check and args.out is None:
+            raise ValueError("--check needs --out (the table to compare)")
+        scored = [(p, True) for p in args.sets] + [(p, False) for p in args.score_sets]
+        for path, train in scored:
             cal = calibrate_on is None or path.stem in calibrate_on
+            source = path.stem if train else f"{path.stem} (not trained)"
             with path.open(encoding="utf-8", newline="") as handle:
                 for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                     if r.get("bureau"):
@@ -122,9 +145,10 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
                             TrainRow(
                                 r["text"],
                                 r["bureau"],
-                                path.stem,
+                                source,
                                 group=set_group(path.stem),
                                 calibrate=cal,
+                                train=train,
                             )
                         )
         if args.contest:
@@ -144,6 +168,7 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
             learnt_weight=args.learnt_weight,
             rule_weight=args.rule_weight,
             room_weight=args.room_weight,
+            own_fold=(lambda g: g.startswith("probe_")) if args.leave_one_writer_out else None,
             progress=lambda m: print(m, file=sys.stderr),
         )
     except (ValueError, OSError, LexiconError) as exc:
@@ -160,8 +185,16 @@ def cmd_lexicon_weights(args: argparse.Namespace) -> int:
     how = f"C = {args.c_reg}, min idf {args.min_idf}"
     if args.calibrate_on is not None:
         how += "; calibrated on " + ", ".join(args.calibrate_on)
+    if args.leave_one_writer_out:
+        how += "; cross-validated leave-one-writer-out for every probe"
+    if args.score_sets:
+        how += "; scored only (not trained on): " + ", ".join(p.name for p in args.score_sets)
     text = weights_toml(fit, f"{shown}; {sets}; {how}")
     print("\n".join(fit.report))
+    if args.check:
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'as trained' if same else 'differs from the table trained'}")
+        return 0 if same else 1
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         print(f"wrote {args.out}: {len(fit.words)} words", file=sys.stderr)
