@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nlp.danger import DangerModel
-from nlp.danger_data import BLIND_SETS, HELD_OUT_GROUPS, RANK, Example
+from nlp.danger_data import BLIND_SETS, HELD_OUT_GROUPS, RANK, TRAINED_SETS, Example
 from nlp.danger_train import RawFits, fit
 from nlp.emergency import detect
 from nlp.severity import assess_normalized, mask_look_alikes
@@ -122,7 +122,7 @@ def leave_one_set_out(
     examples: Sequence[Example],
     alone: bool = False,
     fits: RawFits | None = None,
-    trained_on: Sequence[str] = BLIND_SETS,
+    trained_on: Sequence[str] = TRAINED_SETS,
 ) -> list[SetFigures]:
     """For each group: thresholds by LOSO over the others, weights from all but it.
 
@@ -135,9 +135,9 @@ def leave_one_set_out(
 
     ``trained_on`` names the writers' sets the model may learn from (weights and
     thresholds; the probes, development sets and citizen messages always train):
-    :data:`~nlp.danger_data.STOP32_SETS` gives the model as it was until stop 32,
-    held out where it saw the set, so that a set it never saw is scored by it as
-    shipped then.
+    :data:`~nlp.danger_data.TRAINED_SETS` (the default) gives the shipped model, held
+    out where it saw the set, so that a set it never saw is scored by it as shipped;
+    :data:`~nlp.danger_data.BLIND_SETS` gives every writer's set pooled (stop 33).
     """
     fits = {} if fits is None else fits
     out: list[SetFigures] = []
