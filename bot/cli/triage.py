@@ -6,11 +6,12 @@
   shipped file differs from what training gives (the weights file is always
   what the data produce).
 * ``minqing triage cv`` prints the leave-one-set-out figures: each group
-  (blind sets ``blind13a``–``g``, training sets ``train13a``–``c``, the probes,
-  the development sets) scored by a model trained, thresholds included,
-  without it; for the rubric raised by the model and for the model alone.
-  The rubric's word lists were tuned on ``blind13a``–``g`` (in-sample there);
-  the ``train13b`` rows and the model-alone rows are the honest estimates.
+  (every writer's set ``blind13a``–``y`` and ``train13a``–``c``, the probes,
+  the development sets) scored by the shipped model's training less that group,
+  thresholds included; for the rubric raised by the model and for the model
+  alone, per set and pooled. ``--pooled`` adds a model trained on every
+  writer's set (stop 33). The rubric's word lists were tuned on the blind sets'
+  misses (in-sample there); the model-alone rows are the honest estimates.
 * ``minqing triage letters-train`` trains the letter model (:mod:`nlp.letter_train`)
   from the labelled real letters and writes ``config/letter_model.json``;
   ``--check`` fails when the shipped file differs.
@@ -70,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pooled",
         action="store_true",
         help="also score a model trained on every writer's set (blind13a-y, train13a-c), "
-        "each held out in turn (slow: about 45 min on two shared cores)",
+        "each held out in turn (slow: about an hour on two shared cores)",
     )
     c.set_defaults(func=cmd_cv)
     lt = actions.add_parser(
