@@ -23,7 +23,7 @@ import pytest
 from bot.cli import main
 from nlp import danger_train
 from nlp.danger import MODEL_PATH, default_model, is_feature, ngrams
-from nlp.danger_data import BLIND_SETS, load_examples
+from nlp.danger_data import BLIND_SETS, STOP32_SETS, TRAINED_SETS, load_examples
 from nlp.danger_eval import SetFigures, leave_one_set_out
 from nlp.danger_train import RawFits, train
 from nlp.emergency import detect
@@ -119,6 +119,27 @@ REACHED: dict[str, tuple[int, int, float, int, int, int, int]] = {
     "train13a": (108, 2, 0.878, 9, 141, 2, 0),
     "train13b": (107, 2, 0.856, 13, 143, 7, 0),
     "train13c": (106, 1, 0.840, 16, 146, 19, 0),
+    # Stop 33: sets h-y, never trained on, scored by the shipped model (trained on a-g and
+    # train13a-c); the rubric's word lists were tuned on their misses (stops 24-32), so these
+    # rows are in-sample for the rubric.
+    "blind13h": (30, 0, 0.95, 0, 65, 0, 1),
+    "blind13i": (30, 0, 0.92, 2, 65, 1, 2),
+    "blind13j": (30, 0, 0.92, 0, 64, 0, 2),
+    "blind13k": (30, 0, 0.99, 0, 65, 0, 1),
+    "blind13l": (30, 0, 0.98, 0, 65, 0, 1),
+    "blind13m": (30, 0, 0.99, 0, 65, 0, 0),
+    "blind13n": (30, 0, 0.92, 1, 65, 0, 0),
+    "blind13o": (30, 0, 0.94, 0, 65, 0, 2),
+    "blind13p": (30, 0, 0.96, 0, 63, 0, 0),
+    "blind13q": (30, 0, 0.99, 0, 65, 0, 2),
+    "blind13r": (30, 0, 0.94, 0, 65, 0, 0),
+    "blind13s": (30, 0, 0.87, 0, 65, 0, 1),
+    "blind13t": (30, 0, 0.97, 1, 65, 0, 0),
+    "blind13u": (30, 0, 0.93, 0, 65, 0, 2),
+    "blind13v": (30, 0, 0.90, 4, 65, 3, 1),
+    "blind13w": (30, 0, 0.90, 0, 65, 0, 2),
+    "blind13x": (30, 0, 0.92, 0, 65, 1, 1),
+    "blind13y": (29, 1, 0.86, 7, 64, 5, 1),
 }
 # The model alone: (criticals caught, criticals below high, dangers caught, look-alike alarms).
 REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
@@ -133,11 +154,40 @@ REACHED_ALONE: dict[str, tuple[int, int, int, int]] = {
     # Stop 29 (lead29, as above): the model alone, held out, finds one danger fewer (143 -> 142).
     "train13b": (103, 3, 142, 3),
     "train13c": (104, 1, 145, 12),
+    # Stop 33: sets h-y, never trained on: the shipped model alone (an honest estimate).
+    "blind13h": (30, 0, 64, 3),
+    "blind13i": (29, 0, 63, 1),
+    "blind13j": (29, 0, 63, 2),
+    "blind13k": (29, 0, 64, 0),
+    "blind13l": (27, 0, 65, 4),
+    "blind13m": (23, 0, 64, 1),
+    "blind13n": (24, 2, 58, 1),
+    "blind13o": (26, 0, 61, 3),
+    "blind13p": (28, 0, 61, 0),
+    "blind13q": (28, 0, 62, 0),
+    "blind13r": (27, 1, 59, 2),
+    "blind13s": (28, 0, 65, 6),
+    "blind13t": (27, 1, 64, 2),
+    "blind13u": (28, 1, 64, 2),
+    "blind13v": (27, 1, 63, 2),
+    "blind13w": (27, 0, 64, 6),
+    "blind13x": (25, 0, 65, 4),
+    "blind13y": (27, 0, 65, 3),
 }
 
 
 def test_every_group_is_guarded() -> None:
     assert set(REACHED) == set(BLIND_SETS) == set(REACHED_ALONE)
+
+
+def test_the_shipped_model_learns_from_the_stop_32_sets_only() -> None:
+    """Stop 33: pooling every writer's set was measured leave one set out (``triage cv
+    --pooled``) and not shipped, since it cost guard floors (docs/severity.md, "Stop 33");
+    sets h-y therefore stay held-out rows for the shipped model."""
+    meta = default_model()
+    assert meta is not None
+    assert meta.meta["threshold_groups"] == list(TRAINED_SETS) == list(STOP32_SETS)
+    assert set(BLIND_SETS) - set(TRAINED_SETS) == {f"blind13{c}" for c in "hijklmnopqrstuvwxy"}
 
 
 @pytest.mark.parametrize("held", BLIND_SETS)
