@@ -30,6 +30,7 @@ from bot.services.routing import (
     named_school,
     named_territory,
     police_copy,
+    police_lead,
     route_danger,
     route_warning,
     warning_recipients,
@@ -254,13 +255,22 @@ class CaseWarningIntake(CaseFiling):
         owned by the unit that can act on it (公安分局, the danger family's bureau), as
         the same words from a citizen are (:func:`bot.services.routing.route_danger`):
         the police read it in full as its owner, while every other holder reads the
-        self-harm summary (trial 30 #1, #13). The officer's station, which had kept it
-        (trial 27 N12), gets the card as a copy. Other danger now (a fire) keeps N12:
-        its copies carry the words, so the police can act on them.
+        self-harm summary (trial 30 #1, #13). So is violence now, for which the police
+        are the first number (110 first: a knife fight, an unlawful detention, a threat
+        to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
+        sat on a knife fight unsigned while the police held a copy without buttons.
+        The officer's station, which had kept it (trial 27 N12), gets the card as a
+        copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
+        words, so the police can act on them.
         """
-        if disclosure_kind(text) != SELF_HARM or emergency_of(text) is None:
+        emergency = emergency_of(text)
+        if emergency is None:
             return route
-        moved = route_danger(self.district, route, danger_owner_bureau(text))
+        police_now = police_lead(emergency)
+        if disclosure_kind(text) != SELF_HARM and not police_now:
+            return route
+        owner = danger_owner_bureau(text) or (line_owner_bureau(emergency) if police_now else None)
+        moved = route_danger(self.district, route, owner)
         if moved.owning_unit_id == route.owning_unit_id:
             return route
         also = tuple(
