@@ -37,6 +37,7 @@ from bot.services.routing import (
 )
 from bot.services.triage import (
     LEVEL_RANK,
+    OTHER_AT_RISK,
     check_level,
     danger_owner_bureau,
     emergency_of,
@@ -172,7 +173,7 @@ class CaseWarningIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
-            route = self._person_at_risk_route(text, route)
+            route = self._person_at_risk_route(text, route, rubric)
             # A street or residential area of the district named in the text is the
             # 属地 and is told; the officer's station keeps the case (trial 26 T12).
             territory, informed = named_territory(self.district, text, officer.unit_id)
@@ -248,7 +249,7 @@ class CaseWarningIntake(CaseFiling):
             view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
             return replace(view, informed_unit_names=self.unit_names(notify))
 
-    def _person_at_risk_route(self, text: str, route: Route) -> Route:
+    def _person_at_risk_route(self, text: str, route: Route, rubric: str) -> Route:
         """``route`` given to the owner of a person at risk of their life, as for a citizen.
 
         A warning of someone about to take their life (楼顶有个人坐在边上，好像要跳) is
@@ -258,7 +259,8 @@ class CaseWarningIntake(CaseFiling):
         self-harm summary (trial 30 #1, #13). So is violence now, for which the police
         are the first number (110 first: a knife fight, an unlawful detention, a threat
         to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
-        sat on a knife fight unsigned while the police held a copy without buttons.
+        sat on a knife fight unsigned while the police held a copy without buttons. Only
+        when the rules rate it 特别重大 (``rubric``): a scuffle they rate 重大 stays N12.
         The officer's station, which had kept it (trial 27 N12), gets the card as a
         copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
         words, so the police can act on them.
@@ -266,7 +268,13 @@ class CaseWarningIntake(CaseFiling):
         emergency = emergency_of(text)
         if emergency is None:
             return route
-        police_now = police_lead(emergency)
+        # A person at risk in a crowd's warning (围堵大门，有人扬言要跳楼: 110 first as a
+        # bystander's report) keeps the self-harm rule above, which reads the disclosure.
+        police_now = (
+            rubric == "critical"
+            and police_lead(emergency)
+            and emergency.kind not in (SELF_HARM, OTHER_AT_RISK)
+        )
         if disclosure_kind(text) != SELF_HARM and not police_now:
             return route
         owner = danger_owner_bureau(text) or (line_owner_bureau(emergency) if police_now else None)
