@@ -173,7 +173,7 @@ class CaseWarningIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
-            route = self._person_at_risk_route(text, route, rubric)
+            route = self._person_at_risk_route(text, route, rubric, severity)
             # A street or residential area of the district named in the text is the
             # 属地 and is told; the officer's station keeps the case (trial 26 T12).
             territory, informed = named_territory(self.district, text, officer.unit_id)
@@ -249,7 +249,7 @@ class CaseWarningIntake(CaseFiling):
             view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
             return replace(view, informed_unit_names=self.unit_names(notify))
 
-    def _person_at_risk_route(self, text: str, route: Route, rubric: str) -> Route:
+    def _person_at_risk_route(self, text: str, route: Route, rubric: str, severity: str) -> Route:
         """``route`` given to the owner of a person at risk of their life, as for a citizen.
 
         A warning of someone about to take their life (楼顶有个人坐在边上，好像要跳) is
@@ -260,7 +260,9 @@ class CaseWarningIntake(CaseFiling):
         are the first number (110 first: a knife fight, an unlawful detention, a threat
         to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
         sat on a knife fight unsigned while the police held a copy without buttons. Only
-        when the rules rate it 特别重大 (``rubric``): a scuffle they rate 重大 stays N12.
+        when the rules rate it 特别重大 (``rubric``) and it is filed so (``severity``): a
+        scuffle they rate 重大, or a knife its officer verified as a toy and lowered before
+        filing, stays N12 (the police keep the critical alert's copy).
         The officer's station, which had kept it (trial 27 N12), gets the card as a
         copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
         words, so the police can act on them.
@@ -271,7 +273,7 @@ class CaseWarningIntake(CaseFiling):
         # A person at risk in a crowd's warning (围堵大门，有人扬言要跳楼: 110 first as a
         # bystander's report) keeps the self-harm rule above, which reads the disclosure.
         police_now = (
-            rubric == "critical"
+            rubric == severity == "critical"
             and police_lead(emergency)
             and emergency.kind not in (SELF_HARM, OTHER_AT_RISK)
         )
