@@ -134,3 +134,27 @@ async def critical_warning_copied_to_police(
     card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
     assert not card.buttons  # a copy, for reading: the officer's station acts
     return case, receipt
+
+
+async def critical_warning_owned_by_police(
+    kit: BotKit, officer: FakeUser, police: FakeUser, text: str
+) -> tuple[Case, ChatMessage]:
+    """``officer`` (bound to 东城) warns of violence now (``text``, 110 first) with /warn.
+
+    The warning is critical and the police own it (trial 33 D3: the station cannot stop a
+    knife attack and sat on it unsigned): ``police`` (a chief bound there) gets the card
+    with 签收; the officer's station is among the units told and named on the receipt. The
+    case and the receipt.
+    """
+    receipt = await kit.say(officer, f"/warn {text}", "预警已报送")
+    (case,) = await kit.cases()
+    police_station = kit.district.bureaus["police"].station_id
+    assert case.severity == "critical" and case.owning_unit_id == police_station
+    notified = await receipt_names_everyone(kit, receipt, case)
+    assert "dongcheng" in notified
+    assert kit.district.units["dongcheng"].name in sent_to(receipt)
+    card = await police.wait_for_message(
+        lambda m: (case.number or "") in m.content and "签收" in str(m.buttons), WAIT
+    )
+    assert card.content.startswith("【预警信息】")
+    return case, receipt

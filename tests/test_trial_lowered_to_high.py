@@ -24,7 +24,9 @@ from tests.warnkit import bound_chiefs, bound_officer, first_lines
 OFFICER = 2711
 ROOM = "dongcheng_heping"  # a community work room under 东城街道
 STREET = "dongcheng"
-KNIFE = "和平社区有人持刀砍人，已有两人受伤"  # 特别重大 by the rubric
+# 特别重大 by the rubric, and kept by the officer's room (a knife attack is the police's to own
+# since trial 33 D3: the room would not hold it to compare with)
+FIRE = "和平社区有栋楼着火了，浓烟很大，有人被困在里面"
 CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 REASON = "社区民警已到场核实，是剧组在拍电影"
 
@@ -88,7 +90,7 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
     }
     chiefs = await bound_chiefs(kit, units, OFFICER + 1)
     await _file(kit, officer, CROWD, lower=False)
-    await _file(kit, officer, KNIFE, lower=True)
+    await _file(kit, officer, FIRE, lower=True)
     high, lowered = await kit.cases()
     assert (high.severity, lowered.severity) == ("high", "high")
     assert high.priority == lowered.priority == "high"

@@ -12,6 +12,8 @@ from tests.criticalkit import KNIFE
 from tests.emergencykit import calls
 from tests.warnkit import bound_chief, bound_officer, proposed
 
+FIRE = "幸福小区3号楼着火了，浓烟很大，有人被困在里面"
+
 OFFICER = 3101
 CHIEF = 2101
 CITIZEN = 1101
@@ -162,7 +164,9 @@ async def test_trial_critical_warning_is_sent_at_once_and_details_amend_it(
     officer = await bound_officer(kit, OFFICER)
     chief = await bound_chief(kit, CHIEF, name="李站长")
     await kit.say(officer, "/warn", "请描述预警情况")
-    action = officer.send_text(KNIFE)  # 特别重大: no 确认 to wait for (trial 26 T24)
+    # 特别重大: no 确认 to wait for (trial 26 T24). A fire stays with the officer's station,
+    # whose chief signs; a knife attack is the police's since trial 33 D3.
+    action = officer.send_text(FIRE)
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     await officer.wait_for_message(lambda m: "可选 1/3" in m.content, 10, since=action)
     (case,) = await kit.cases()

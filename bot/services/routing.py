@@ -247,6 +247,17 @@ def police_copy(district: District, emergency: Emergency | None) -> tuple[str, .
     return (police.station_id,) if police is not None else ()
 
 
+def police_lead(emergency: Emergency | None) -> bool:
+    """True if ``emergency``'s first number is 110: violence or a crime now (a knife fight,
+    an unlawful detention, a threat to kill with the weapon ready), which only the police
+    can stop (trial 33 D3). Such a danger is the police's to own when no rubric family
+    names its owner, even over a topic the keywords are sure of (关在厂里不让走 reads as a
+    labour matter): the topic's unit is informed, as for any danger now. A 120 or 119
+    first (an injury, a gas smell) keeps the topic's route when one is confident.
+    """
+    return emergency is not None and emergency.services[:1] == ("110",)
+
+
 def bureau_stations(district: District, *bureaus: str | None) -> tuple[str, ...]:
     """The stations of ``bureaus`` the district has, in order, each once."""
     return tuple(

@@ -21,6 +21,7 @@ from bot.services.routing import (
     named_school,
     named_territory,
     police_copy,
+    police_lead,
     route_danger,
     route_request,
     warning_recipients,
@@ -206,11 +207,13 @@ class CaseIntake(CaseFiling):
             severity = "critical"
             priority = self.district.severity_priority["critical"]
             school = named_school(self.district, text)
+            line_bureau = line_owner_bureau(emergency)
             route = route_danger(
                 self.district,
                 route,
-                danger_owner_bureau(text),
-                line_owner_bureau(emergency),
+                # Violence now (110 first) is the police's over a confident topic (trial 33 D3).
+                danger_owner_bureau(text) or (line_bureau if police_lead(emergency) else None),
+                line_bureau,
                 topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
             )
             also = tuple(

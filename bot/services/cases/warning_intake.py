@@ -30,12 +30,14 @@ from bot.services.routing import (
     named_school,
     named_territory,
     police_copy,
+    police_lead,
     route_danger,
     route_warning,
     warning_recipients,
 )
 from bot.services.triage import (
     LEVEL_RANK,
+    OTHER_AT_RISK,
     check_level,
     danger_owner_bureau,
     emergency_of,
@@ -171,7 +173,7 @@ class CaseWarningIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
-            route = self._person_at_risk_route(text, route)
+            route = self._person_at_risk_route(text, route, rubric, severity)
             # A street or residential area of the district named in the text is the
             # 属地 and is told; the officer's station keeps the case (trial 26 T12).
             territory, informed = named_territory(self.district, text, officer.unit_id)
@@ -247,20 +249,38 @@ class CaseWarningIntake(CaseFiling):
             view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
             return replace(view, informed_unit_names=self.unit_names(notify))
 
-    def _person_at_risk_route(self, text: str, route: Route) -> Route:
+    def _person_at_risk_route(self, text: str, route: Route, rubric: str, severity: str) -> Route:
         """``route`` given to the owner of a person at risk of their life, as for a citizen.
 
         A warning of someone about to take their life (楼顶有个人坐在边上，好像要跳) is
         owned by the unit that can act on it (公安分局, the danger family's bureau), as
         the same words from a citizen are (:func:`bot.services.routing.route_danger`):
         the police read it in full as its owner, while every other holder reads the
-        self-harm summary (trial 30 #1, #13). The officer's station, which had kept it
-        (trial 27 N12), gets the card as a copy. Other danger now (a fire) keeps N12:
-        its copies carry the words, so the police can act on them.
+        self-harm summary (trial 30 #1, #13). So is violence now, for which the police
+        are the first number (110 first: a knife fight, an unlawful detention, a threat
+        to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
+        sat on a knife fight unsigned while the police held a copy without buttons. Only
+        when the rules rate it 特别重大 (``rubric``) and it is filed so (``severity``): a
+        scuffle they rate 重大, or a knife its officer verified as a toy and lowered before
+        filing, stays N12 (the police keep the critical alert's copy).
+        The officer's station, which had kept it (trial 27 N12), gets the card as a
+        copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
+        words, so the police can act on them.
         """
-        if disclosure_kind(text) != SELF_HARM or emergency_of(text) is None:
+        emergency = emergency_of(text)
+        if emergency is None:
             return route
-        moved = route_danger(self.district, route, danger_owner_bureau(text))
+        # A person at risk in a crowd's warning (围堵大门，有人扬言要跳楼: 110 first as a
+        # bystander's report) keeps the self-harm rule above, which reads the disclosure.
+        police_now = (
+            rubric == severity == "critical"
+            and police_lead(emergency)
+            and emergency.kind not in (SELF_HARM, OTHER_AT_RISK)
+        )
+        if disclosure_kind(text) != SELF_HARM and not police_now:
+            return route
+        owner = danger_owner_bureau(text) or (line_owner_bureau(emergency) if police_now else None)
+        moved = route_danger(self.district, route, owner)
         if moved.owning_unit_id == route.owning_unit_id:
             return route
         also = tuple(
