@@ -20,6 +20,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.services.lifecycle import CaseError
+from bot.services.triage import safety_hint
 from handlers import texts
 from handlers.base import BotContext, reply, user_data, who
 from handlers.texts import steps as st
@@ -60,10 +62,38 @@ async def asked(update: Update, context: BotContext, text: str) -> bool:
     return True
 
 
+#: Above the cancel question of a draft the rules rate 特别重大 (review 2 Q5).
+CRITICAL_KEPT = (
+    "⚠️ 您反映的情况涉及人身安全：安全第一，即使点「放弃草稿」，也会为您登记并转给能处置的单位。"
+)
+#: The line of a draft rated high or critical with no safety hint of its own.
+DANGER_LINE = "如正在遭受侵害或有危险，请立即拨打110。"
+#: After a serious draft is given up.
+CHANGE_MIND = "如果您改变主意，随时发送 /start 重新反映。"
+
+
+def draft_level(context: BotContext, draft: dict[str, Any]) -> tuple[str, str]:
+    """The draft's level by the rules and the line to repeat ("" for a routine one):
+    the safety hint its proposal showed, else the police line (review 2 Q5)."""
+    text = str(draft.get("text") or "")
+    try:
+        level = context.runtime.cases.preview(text).severity
+    except CaseError:
+        level = "low"
+    if level not in ("high", "critical"):
+        return level, safety_hint(text) or ""
+    return level, safety_hint(text) or DANGER_LINE
+
+
 async def ask(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
-    """要放弃提交吗？ with 放弃草稿 / 继续提交 (the step's keyboard removed first)."""
+    """要放弃提交吗？ with 放弃草稿 / 继续提交 (the step's keyboard removed first).
+
+    A serious draft repeats its line; a critical one says it is filed anyway."""
     danger = await open_danger_line(update, context)
-    await reply(update, CANCEL_QUESTION + (f"\n{danger}" if danger else ""), texts.REMOVE_KEYBOARD)
+    level, line = draft_level(context, draft)
+    lines = [CANCEL_QUESTION] if level != "critical" else [CRITICAL_KEPT, CANCEL_QUESTION]
+    lines += [x for x in (line, danger) if x]
+    await reply(update, "\n".join(lines), texts.REMOVE_KEYBOARD)
     n = draft.get("n")
     await reply(
         update,
