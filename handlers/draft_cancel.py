@@ -28,11 +28,12 @@ from handlers.texts import steps as st
 from nlp.normalize import to_simplified
 from storage.enums import OPEN_STATUSES
 
-#: Words that stop a filing, read on the simplified text. 算了 but not 算了一下 / 算了算
-#: (calculated); 报了 etc. only with a negation (别报了, 不想反映了); 取消 / 放弃 only
-#: as the whole answer or with what is given up (取消提交, 放弃反映), never 学校取消了补课.
+#: Words that stop a filing, read on the simplified text, as whole expressions: 算了
+#: but not 算了一下 / 算了算 (calculated), 打算了 (planned) or 算了解 (review 2 Q10);
+#: 报了 etc. only with a negation (别报了, 不想反映了); 取消 / 放弃 only as the whole
+#: answer or with what is given up (取消提交, 放弃反映), never 学校取消了补课.
 _CANCEL_RE = re.compile(
-    r"算了(?![一下个算账])"
+    r"(?<!打)算了(?![一下个算账解])"
     r"|(?:别|不|不要|不想|不用|先不|还是不|暂时不)(?:再)?(?:报|反映|提交|投诉|举报|登记|弄|办)了"
     r"|(?:取消|放弃|撤销)(?:提交|登记|反映|投诉|举报|上报|这个|吧|了吧)"
     r"|^(?:我要|我想|请|帮我)?(?:取消|放弃|撤销)(?:了|吧)?[。.!！~～\s]*$"
@@ -58,6 +59,8 @@ async def asked(update: Update, context: BotContext, text: str) -> bool:
     draft = user_data(context).get("draft")
     if not isinstance(draft, dict) or not is_cancellation(text):
         return False
+    # What was typed is never lost: 继续提交 gives it back to the step (review 2 Q10).
+    draft["typed"] = text[:1000]
     await ask(update, context, draft)
     return True
 

@@ -144,6 +144,9 @@ async def resume(update: Update, context: BotContext) -> str | int | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     user_data(context).pop(emergency_steps.KEY, None)  # an emergency's details step is left
+    typed = draft.pop("typed", None)
+    if isinstance(typed, str) and typed:
+        await reply(update, st.typed_back(typed))
     return await back_to_step(update, draft)
 
 
