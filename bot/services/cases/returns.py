@@ -30,7 +30,7 @@ from bot.services.lifecycle import (
     is_meaningful,
     status_label,
 )
-from bot.services.notification_messages import district_critical_returned
+from bot.services.notification_dispatch import district_critical_returned
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
 from storage.enums import CaseStatus, Channel
