@@ -20,17 +20,20 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.services.lifecycle import CaseError
+from bot.services.triage import safety_hint
 from handlers import texts
 from handlers.base import BotContext, reply, user_data, who
 from handlers.texts import steps as st
 from nlp.normalize import to_simplified
 from storage.enums import OPEN_STATUSES
 
-#: Words that stop a filing, read on the simplified text. 算了 but not 算了一下 / 算了算
-#: (calculated); 报了 etc. only with a negation (别报了, 不想反映了); 取消 / 放弃 only
-#: as the whole answer or with what is given up (取消提交, 放弃反映), never 学校取消了补课.
+#: Words that stop a filing, read on the simplified text, as whole expressions: 算了
+#: but not 算了一下 / 算了算 (calculated), 打算了 (planned) or 算了解 (review 2 Q10);
+#: 报了 etc. only with a negation (别报了, 不想反映了); 取消 / 放弃 only as the whole
+#: answer or with what is given up (取消提交, 放弃反映), never 学校取消了补课.
 _CANCEL_RE = re.compile(
-    r"算了(?![一下个算账])"
+    r"(?<!打)算了(?![一下个算账解])"
     r"|(?:别|不|不要|不想|不用|先不|还是不|暂时不)(?:再)?(?:报|反映|提交|投诉|举报|登记|弄|办)了"
     r"|(?:取消|放弃|撤销)(?:提交|登记|反映|投诉|举报|上报|这个|吧|了吧)"
     r"|^(?:我要|我想|请|帮我)?(?:取消|放弃|撤销)(?:了|吧)?[。.!！~～\s]*$"
@@ -56,14 +59,44 @@ async def asked(update: Update, context: BotContext, text: str) -> bool:
     draft = user_data(context).get("draft")
     if not isinstance(draft, dict) or not is_cancellation(text):
         return False
+    # What was typed is never lost: 继续提交 gives it back to the step (review 2 Q10).
+    draft["typed"] = text[:1000]
     await ask(update, context, draft)
     return True
 
 
+#: Above the cancel question of a draft the rules rate 特别重大 (review 2 Q5).
+CRITICAL_KEPT = (
+    "⚠️ 您反映的情况涉及人身安全：安全第一，即使点「放弃草稿」，也会为您登记并转给能处置的单位。"
+)
+#: The line of a draft rated high or critical with no safety hint of its own.
+DANGER_LINE = "如正在遭受侵害或有危险，请立即拨打110。"
+#: After a serious draft is given up.
+CHANGE_MIND = "如果您改变主意，随时发送 /start 重新反映。"
+
+
+def draft_level(context: BotContext, draft: dict[str, Any]) -> tuple[str, str]:
+    """The draft's level by the rules and the line to repeat ("" for a routine one):
+    the safety hint its proposal showed, else the police line (review 2 Q5)."""
+    text = str(draft.get("text") or "")
+    try:
+        level = context.runtime.cases.preview(text).severity
+    except CaseError:
+        level = "low"
+    if level not in ("high", "critical"):
+        return level, safety_hint(text) or ""
+    return level, safety_hint(text) or DANGER_LINE
+
+
 async def ask(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
-    """要放弃提交吗？ with 放弃草稿 / 继续提交 (the step's keyboard removed first)."""
+    """要放弃提交吗？ with 放弃草稿 / 继续提交 (the step's keyboard removed first).
+
+    A serious draft repeats its line; a critical one says it is filed anyway."""
     danger = await open_danger_line(update, context)
-    await reply(update, CANCEL_QUESTION + (f"\n{danger}" if danger else ""), texts.REMOVE_KEYBOARD)
+    level, line = draft_level(context, draft)
+    lines = [CANCEL_QUESTION] if level != "critical" else [CRITICAL_KEPT, CANCEL_QUESTION]
+    lines += [x for x in (line, danger) if x]
+    await reply(update, "\n".join(lines), texts.REMOVE_KEYBOARD)
     n = draft.get("n")
     await reply(
         update,

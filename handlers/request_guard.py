@@ -144,6 +144,9 @@ async def resume(update: Update, context: BotContext) -> str | int | None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     user_data(context).pop(emergency_steps.KEY, None)  # an emergency's details step is left
+    typed = draft.pop("typed", None)
+    if isinstance(typed, str) and typed:
+        await reply(update, st.typed_back(typed))
     return await back_to_step(update, draft)
 
 
@@ -168,12 +171,22 @@ async def discard(update: Update, context: BotContext) -> int | None:
     if draft is None or str(draft.get("n")) != (query.data or "").rsplit(":", 1)[-1]:
         await query.answer(st.NOTHING_TO_RESUME, show_alert=True)
         return None
+    level, line = draft_cancel.draft_level(context, draft)
+    if level == "critical":
+        # Safety first (review 2 Q5): a critical draft is filed all the same, said so.
+        from handlers.request_steps import file_draft
+
+        await query.answer()
+        await query.edit_message_text(draft_cancel.CRITICAL_KEPT)
+        return await file_draft(update, context)
     user_data(context).pop("draft", None)
     forget_older(user_data(context), draft.get("n"))
     await query.answer()
     # A danger reported meanwhile is not given up with the draft: said so (trial 33 D8).
     danger = await draft_cancel.open_danger_line(update, context)
-    await query.edit_message_text(st.DRAFT_DISCARDED + (f"\n{danger}" if danger else ""))
+    serious = [line, draft_cancel.CHANGE_MIND] if line and level == "high" else [line]
+    told = [st.DRAFT_DISCARDED, *(x for x in (*serious, danger) if x)]
+    await query.edit_message_text("\n".join(told))
     await start(update, context)
     return ConversationHandler.END
 

@@ -116,6 +116,7 @@ async def ask_keep_reason(
         "version": version,
         "number": number,
         "target": target,
+        "unit": _target_name(context, target),
         "after": after,
     }
     prompt = (
@@ -125,6 +126,15 @@ async def ask_keep_reason(
         prompt = f"{dropped}\n{prompt}"
     await reply(update, prompt, texts.REMOVE_KEYBOARD)
     return NOTE
+
+
+def _target_name(context: BotContext, target: str) -> str:
+    """What the 派至 button of ``target`` (a bureau or a station) calls it."""
+    district = context.runtime.district
+    if bureau := district.bureaus.get(target):
+        return bureau.name
+    unit = district.units.get(target)
+    return unit.name if unit else ""
 
 
 async def _number_of(context: BotContext, person_id: int, case_id: int) -> str:
@@ -149,6 +159,11 @@ def _abandoned(pending: object, case_id: int, action: CaseAction) -> str | None:
         return None
     if earlier == action and int(pending.get("case", 0)) == case_id:
         return None
+    if earlier == CaseAction.DISPATCH:
+        left = texts.dispatch_step_left(
+            str(pending.get("number", "")), str(pending.get("unit", "")), bool(pending.get("after"))
+        )
+        return f"（{left}）"
     return texts.note_abandoned(earlier, str(pending.get("number", "")))
 
 
@@ -274,6 +289,12 @@ async def note_expected(update: Update, context: BotContext) -> None:
 
 async def note_cancel(update: Update, context: BotContext) -> int:
     """/cancel while a note is expected."""
-    _data(context).pop("note", None)
+    pending = _data(context).pop("note", None)
+    if isinstance(pending, dict) and pending.get("action") == CaseAction.DISPATCH.value:
+        left = texts.dispatch_step_left(
+            str(pending.get("number", "")), str(pending.get("unit", "")), bool(pending.get("after"))
+        )
+        await reply(update, left)
+        return ConversationHandler.END
     await reply(update, texts.NOTE_CANCELLED)
     return ConversationHandler.END

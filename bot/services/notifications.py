@@ -29,6 +29,12 @@ from bot.services.notification_card import (
     disclosure_summary,
     self_harm_summary,
 )
+from bot.services.notification_dispatch import (
+    desk_kept,
+    desk_kept_why,
+    desk_returned,
+    staff_redispatched,
+)
 from bot.services.notification_labels import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -48,9 +54,6 @@ from bot.services.notification_labels import (
     subject,
 )
 from bot.services.notification_messages import (
-    desk_kept,
-    desk_kept_why,
-    desk_returned,
     details_added,
     emergency_details_added,
     follow_up_question,
@@ -71,7 +74,6 @@ from bot.services.notification_messages import (
     reporter_resolved_care,
     reporter_returned,
     staff_escalated,
-    staff_redispatched,
     staff_reminder,
     staff_renotify,
     staff_reopened,

@@ -39,7 +39,7 @@ from bot.web.open311_requests import (
     Open311Error,
 )
 from bot.web.people import ContactError, clean_name, clean_phone, create_web_reporter
-from storage import intake_keys, open311_filings
+from storage import intake_keys
 from storage.enums import CaseStatus, Channel
 from storage.models import ApiKey, Case
 
@@ -253,10 +253,12 @@ async def submit_request(
         reporter_id = await create_web_reporter(ctx.db, draft.contact_name, draft.contact_phone)
     try:
         with intake_keys.handling(base) if base is not None else nullcontext():
-            view = await ctx.cases.file_request(reporter_id, draft, Channel.OPEN311)
+            # Linked to this key in the case's own transaction: read back by it only.
+            view = await ctx.cases.file_request(
+                reporter_id, draft, Channel.OPEN311, api_key_id=key.id
+            )
     except CaseError as exc:
         raise Open311Error(400, exc.message) from None
-    await open311_filings.remember(ctx.db, view.id, key.id)  # read back by this key only
     log.info("open311: filed %s for api key %d", view.number, key.id)
     # The 查询码 is the reporter's own proof for the status page and its follow-up (T9):
     # the partner passes it on, as the web form prints it.

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from bot.services.callbacks import CaseAction
 from bot.services.notification_labels import FOLLOW_UP_ANSWERS
-from handlers.texts.stations import NOTE_ACTION_NAMES
+from handlers.texts.stations import NOTE_ACTION_NAMES, dispatch_step_left
 
 __all__ = ["STALE_WARNING_BUTTON", "left_behind"]
 
@@ -66,6 +66,8 @@ def _note(item: Mapping[str, object]) -> str | None:
     if name is None:
         return None
     number = str(item.get("number") or "该案件")
+    if action == CaseAction.DISPATCH:
+        return dispatch_step_left(number, str(item.get("unit") or ""), bool(item.get("after")))
     what = "办结说明" if action == CaseAction.RESOLVE else f"{name}理由"
     if action == CaseAction.RESOLVE and "text" in item:
         what = "办结类型"

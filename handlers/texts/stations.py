@@ -36,6 +36,7 @@ __all__ = [
     "PENDING_BUTTONS",
     "choose_dispatch_target",
     "closure_keyboard",
+    "dispatch_step_left",
     "keep_reason_after",
     "note_abandoned",
     "note_done",
@@ -317,6 +318,22 @@ ACTION_NAMES: dict[CaseAction, str] = {
     CaseAction.DISPATCH: "派单",
     CaseAction.EXTEND_NO: "不同意延期",
 }
+
+
+def dispatch_step_left(number: str, unit: str, after: bool) -> str:
+    """The desk left the 维持派单 reason step (another button, a command, /cancel or
+    the step expired). ``after`` a one-tap 派单 of danger now the case WAS dispatched
+    (review 2 Q2); otherwise nothing changed and the real button is named."""
+    unit = unit or "原承办单位"
+    if after:
+        return (
+            f"{number} 已派至{unit}，案件已派出，无需重新派单；"
+            f"维持派单理由尚未补充，仍需说明：请尽快直接告知{unit}。"
+        )
+    return (
+        f"{number} 未派出（未填写维持派单理由），案件没有变化。"
+        f"如仍需派回，请在案件卡片上重新点「派至{unit}」并发送理由。"
+    )
 
 
 def note_abandoned(action: CaseAction, number: str) -> str:

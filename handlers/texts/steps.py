@@ -199,3 +199,8 @@ OFFICE_CORRECTION = (
 OFFICE_CORRECTION_STEPS = (
     "已暂停填写，先重新选择部门；已填写的内容会保留，选好部门后点「提交」继续。"
 )
+
+
+def typed_back(typed: str) -> str:
+    """继续提交 after words read as giving up: what was typed, not lost (review 2 Q10)."""
+    return f"您刚才发送的是：「{typed[:200]}」\n如其中有本步骤要填写的内容，请复制后重新发送。"

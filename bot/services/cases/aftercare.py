@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.cases.escalation import CaseEscalation
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.lifecycle import EventType, record
+from bot.services.triage import is_self_harm
 from nlp.emergency import emergency_line
 from nlp.intent_polite import FAREWELLS
 from storage.enums import CaseKind, CaseStatus, Channel
@@ -51,13 +52,28 @@ _LAST_WORDS = (
     "以后就拜托",
     "保重",
     "离开这个世界",
+    # Review 2 Q6: phrasings the list missed (不想再麻烦你们了, 我要去另一个世界了).
+    "不想再麻烦",
+    "不想麻烦你们",
+    "不用再麻烦",
+    "另一个世界",
+    "那个世界",
+    "不用再联系我",
+    "别再联系我",
+    "这辈子就这样",
+    "最后一条消息",
 )
 _FAREWELL_RE = re.compile("|".join(map(re.escape, sorted({*FAREWELLS, *_LAST_WORDS}, key=len))))
 
 
 def is_farewell(text: str) -> bool:
-    """Whether ``text`` says goodbye (我要走了, 再见, 不打扰了, 以后不会再麻烦你们了)."""
-    return _FAREWELL_RE.search(text) is not None
+    """Whether ``text`` says goodbye (我要走了, 再见, 不打扰了, 以后不会再麻烦你们了) or
+    carries the project's self-harm reading (:func:`bot.services.triage.is_self_harm`,
+    the rubric's self_harm family: 活着没意思, 跟这个世界告别, 以后就拜托…).
+
+    A bare 拜拜 is not in the list: in aftercare it gets the chat's gentle answer with
+    the crisis line, no alert to the units (decided in review 2 Q6)."""
+    return _FAREWELL_RE.search(text) is not None or is_self_harm(text)
 
 
 class CaseAftercare(CaseEscalation):
@@ -130,7 +146,9 @@ class CaseAftercare(CaseEscalation):
                 case,
                 now,
                 settle=False,
-                pings=[(await self.alerted_units(s, case), lambda v: _alert(v, note, days))],
+                pings=[
+                    (await self.alerted_units(s, case), lambda v: _alert(v, v.shown(note), days))
+                ],
                 reporter_text=lambda v: _care(v, hotline),
             )
             log.warning("aftercare farewell on %s: units alerted", case.number)

@@ -31,7 +31,7 @@ from config.district import SEVERITIES, District
 from nlp.emergency import Emergency
 from nlp.families import SELF_HARM
 from nlp.severity import assess_severity
-from storage import intake_keys
+from storage import intake_keys, open311_filings
 from storage.enums import CaseKind, Channel
 
 
@@ -60,8 +60,13 @@ class CaseIntake(CaseFiling):
         channel: str = Channel.TELEGRAM,
         *,
         receipt: bool = True,
+        api_key_id: int | None = None,
     ) -> CaseView:
         """File a citizen's request: classify, route, set deadlines, notify.
+
+        ``api_key_id``: the Open311 key that filed it, linked in the same transaction
+        (:mod:`storage.open311_filings`, review 2 Q3) so a filed case is never left
+        unread by its partner.
 
         ``receipt=False``: the caller answers the reporter itself (the Telegram
         conversation does, with :func:`bot.services.notifications.reporter_registered`),
@@ -84,11 +89,19 @@ class CaseIntake(CaseFiling):
         """
         key = intake_keys.next_key()
         return await self._once(
-            key, reporter_id, lambda: self._file_request(reporter_id, draft, channel, receipt, key)
+            key,
+            reporter_id,
+            lambda: self._file_request(reporter_id, draft, channel, receipt, key, api_key_id),
         )
 
     async def _file_request(
-        self, reporter_id: int, draft: RequestDraft, channel: str, receipt: bool, key: str | None
+        self,
+        reporter_id: int,
+        draft: RequestDraft,
+        channel: str,
+        receipt: bool,
+        key: str | None,
+        api_key_id: int | None = None,
     ) -> CaseView:
         text = self._check_text(draft.text)
         plan = self._plan_request(text, draft)
@@ -137,6 +150,8 @@ class CaseIntake(CaseFiling):
                     **({"rated": rated} if rated is not None else {}),
                 },
             )
+            if api_key_id is not None:
+                await open311_filings.remember_tx(s, case.id, api_key_id)
             if channel != Channel.OPEN311:
                 # An Open311 caller's service_code is another system's category, not a
                 # citizen's correction of the classifier: nothing to learn from (trial 25 T14).

@@ -13,6 +13,7 @@ from bot.services.cases.escalation import emergency_lines
 from bot.services.cases.keep_reason import CaseKeepReason, keep_reason
 from bot.services.cases.model import (
     CRITICAL_RETURN_REASON_HELP,
+    MAX_NOTE,
     MIN_RESULT_CHARS,
     RETURN_REASON_TOO_SHORT,
     CaseView,
@@ -29,7 +30,7 @@ from bot.services.lifecycle import (
     is_meaningful,
     status_label,
 )
-from bot.services.notification_messages import district_critical_returned
+from bot.services.notification_dispatch import district_critical_returned
 from bot.services.triage import danger_owner_bureau, emergency_of, line_owner_bureau
 from storage import cases as store
 from storage.enums import CaseStatus, Channel
@@ -284,8 +285,11 @@ class CaseReturns(CaseKeepReason):
             kept = await self._kept_after_return(s, case, unit_id) if returned else None
             # Danger now goes back in one tap (trial 31 #8): the desk's reason may follow
             # (:meth:`add_keep_reason`); any other case waits for it.
-            later = kept is not None and case.severity == "critical" and not reason
-            why = keep_reason(reason) if kept is not None and not later else None
+            # Danger now is never refused (review 2 Q1): a reason too short to keep
+            # leaves it "due", as an empty one does.
+            given = (reason or "").strip()[:MAX_NOTE] or None
+            why, later = _kept_why(given, kept is not None, case.severity == "critical")
+            before = case.bureau
             if bureau is not None:
                 case.room, case.bureau = bureau.room_id, bureau.id
             # The desk has decided where it belongs: the reporter's choice is history.
@@ -301,10 +305,13 @@ class CaseReturns(CaseKeepReason):
                 expected_version=expected_version,
                 keep_escalation=redispatch,
             )
-            if why is not None:
-                event.note = why
+            if why is not None or (kept is None and given is not None):
+                # Any 派单's note is kept on its event (review 2 Q8).
+                event.note = why or given
             if later:
                 event.data = {**(event.data or {}), "reason_due": True}
+                if given is not None:
+                    event.data = {**event.data, "note_given": given}
             pings: list[tuple[list[str], Callable[[CaseView], str]]] = []
             if redispatch:
                 by, left = self.unit_name(actor.unit_id), self.unit_name(previous)
@@ -312,15 +319,17 @@ class CaseReturns(CaseKeepReason):
                 pings.append((told, lambda v: nt.staff_redispatched(v, left, by)))
             # Where it finally belonged, for lexicon learn and the routing page; a 改派
             # too (issue 14).
-            await corrections.record_dispatch_tx(
-                s,
-                case,
-                returned=returned,
-                final_unit_id=unit_id,
-                actor_id=actor.id,
-                now=now,
-                redispatch=redispatch,
-            )
+            # A 改派 to the same bureau is a timeliness failure, not a misroute (Q9).
+            if not redispatch or case.bureau != before:
+                await corrections.record_dispatch_tx(
+                    s,
+                    case,
+                    returned=returned,
+                    final_unit_id=unit_id,
+                    actor_id=actor.id,
+                    now=now,
+                    redispatch=redispatch,
+                )
             if kept is not None:
                 # Sent back to the unit that returned it: it reads that the desk kept it
                 # there, with its own reason, beside the card (trial 32 D2).
@@ -328,8 +337,11 @@ class CaseReturns(CaseKeepReason):
             lowered = await self._lowered(s, case)
             if lowered is not None:
                 # The new owner must know the rules rated it higher, as the first did.
-                rubric, why, reason = lowered
-                pings.append(([unit_id], lambda v: nt.warning_lowered(v, rubric, why, reason)))
+                # (Own names: the lambda above reads ``why`` when it runs.)
+                rubric, low_why, low_reason = lowered
+                pings.append(
+                    ([unit_id], lambda v: nt.warning_lowered(v, rubric, low_why, low_reason))
+                )
             await self.publish_tx(
                 s,
                 case,
@@ -344,3 +356,21 @@ class CaseReturns(CaseKeepReason):
                 new_card_units=[unit_id],
             )
             return self.view_for(case, actor, now)
+
+
+def _kept_why(given: str | None, kept: bool, critical: bool) -> tuple[str | None, bool]:
+    """The desk's reason to keep on a 维持派单 and whether it is still due.
+
+    A case not sent back to the unit that returned it needs none. Danger now goes back
+    in one tap (trial 31 #8): with no reason, or one too short to count, it is sent
+    at once and the reason is asked for afterwards (:meth:`add_keep_reason`); any other
+    case waits for a real one (raises ``reason_required``).
+    """
+    if not kept:
+        return None, False
+    if not critical:
+        return keep_reason(given), False
+    try:
+        return keep_reason(given), False
+    except CaseError:
+        return None, True
