@@ -150,7 +150,13 @@ async def answer_in_words(update: Update, context: BotContext, person_id: int, t
         await offer_follow_ups(update, context, list(done.waiting))
         return True
     if done.unclear:
-        # 还行吧，钱给了一半: echoed and confirmed before anything is recorded (trial 33 D7).
+        # 还行吧，钱给了一半: the words reach the station at once as a note on the case
+        # (review 3 P1: never only in user_data); close or reopen waits for the
+        # citizen's confirmation (trial 33 D7).
+        try:
+            await context.runtime.cases.add_reporter_note(person_id, done.view.id, text)
+        except CaseError as exc:
+            log.info("unclear follow-up words not kept on case %s: %s", done.view.id, exc.code)
         await followup_confirm.ask(update, context, done.view, text)
         return True
     mark_saved(update, context, "您的评价")
