@@ -49,6 +49,7 @@ from handlers import (
     follow_on,
     followup,
     other_matter,
+    progress_answer,
     refused_note,
     reporter_acts,
     request_guard,
@@ -205,7 +206,7 @@ async def _describe_text(
     if await emergency_open.takes_update(update, context, person.id, text, verdict):
         return None
     # 「请问学校那个事情现在怎么样了」 asks about a case already filed (trial 27 N4).
-    if is_progress_question(text) and await followup.answer_progress_question(
+    if is_progress_question(text) and await progress_answer.answer_progress_question(
         update, context, person.id, text
     ):
         return None

@@ -22,7 +22,6 @@ from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
-from bot.services.progress_questions import is_bare_progress_question
 from bot.services.triage import emergency_of
 from handlers import followup_confirm, texts
 from handlers.base import (
@@ -40,8 +39,8 @@ from handlers.base import (
 )
 from handlers.crisis import open_case as crisis_case
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
-from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
-from storage.enums import OPEN_STATUSES, CaseStatus
+from handlers.texts.reporter_acts import list_markup
+from storage.enums import CaseStatus
 
 log = logging.getLogger(__name__)
 
@@ -102,37 +101,6 @@ async def remind_pending(update: Update, context: BotContext, person_id: int) ->
         return False
     await reply(update, texts.FOLLOW_UP_REMINDER)
     await offer_follow_ups(update, context, pending)
-    return True
-
-
-async def answer_progress_question(
-    update: Update, context: BotContext, person_id: int, text: str = ""
-) -> bool:
-    """A question about progress (「…怎么样了」) from a citizen with open cases: their status.
-
-    Answered with the open cases as /status shows them, and the offer to describe
-    a new problem instead (trial 27 N4). Without open cases, a question that describes
-    no problem (``text``: 有进展吗) is told so and how to file one (trial 28 P6);
-    ``False`` (nothing said) for one that does (楼道灯坏了一个月了，解决了吗).
-    """
-    runtime = context.runtime
-    views = await runtime.cases.cases_of_reporter(person_id, limit=10)
-    open_views = [v for v in views if v.status in OPEN_STATUSES]
-    if not open_views:
-        if not is_bare_progress_question(text):
-            return False
-        await reply(update, NO_OPEN_CASES if views else texts.NO_CASES)
-        return True
-    timelines: dict[int, list[TimelineEntry]] = {}
-    for view in open_views:
-        try:
-            timelines[view.id] = await runtime.cases.timeline(view.id, person_id)
-        except CaseError:
-            timelines[view.id] = []
-    status = texts.status_list(
-        open_views, timelines, runtime.settings.timezone, title="您正在办理中的问题"
-    )
-    await reply(update, f"{status}\n\n{texts.PROGRESS_NEW_PROBLEM}", list_markup(open_views))
     return True
 
 

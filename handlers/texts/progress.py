@@ -26,6 +26,7 @@ __all__ = [
     "MINE_FOR_OFFICERS",
     "NO_CASES",
     "NO_WARNINGS",
+    "PROGRESS_AND_PROPOSAL",
     "PROGRESS_NEW_PROBLEM",
     "case_summary",
     "follow_up_answered",
@@ -160,6 +161,10 @@ def status_list(
 
 
 #: After the status of open cases shown for a question about progress (trial 27 N4).
+#: With the status, when the question also tells a problem (review 3 P3).
+PROGRESS_AND_PROPOSAL = (
+    "以上是您正在办理中的问题的最新进展。您这次说的如果是一个新问题，请看下面的办理建议。"
+)
 PROGRESS_NEW_PROBLEM = (
     "以上是您正在办理中的问题的最新进展。如果您要反映的是一个新问题，"
     "请直接发送问题描述（发生了什么、在哪里），我会为您推荐办理部门。"
