@@ -182,7 +182,7 @@ MINE_FOR_OFFICERS = (
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
 #: Above the waiting 回访 question(s), shown again after 嗯 / 好的 (trial 33 D7).
-FOLLOW_UP_REMINDER = "您还有问题在等您的回访答复：请点下方按钮告诉我们问题解决了吗。"
+FOLLOW_UP_REMINDER = "您反映的问题已办结，正在等待回访答复：请点下方按钮告诉我们问题是否已经解决。"
 #: A 回访 answered in words while several cases wait for one (trial 31 #13).
 FOLLOW_UP_WHICH = "您有几件已办结的问题在等您回访，请在下面对应的问题下点按钮回复："
 
