@@ -127,6 +127,7 @@ async def answer_in_words(update: Update, context: BotContext, person_id: int, t
             log.info("unclear follow-up words not kept on case %s: %s", done.view.id, exc.code)
         await followup_confirm.ask(update, context, done.view, text)
         return True
+    followup_confirm.forget(context)
     mark_saved(update, context, "您的评价")
     log.info("follow-up %s in words on case %s from %s", done.label, done.view.id, person_id)
     await reply(
@@ -182,6 +183,7 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
             log.info("follow-up of %s on case %s refused: %s", person.id, action.case_id, exc.code)
             await query.answer(exc.message, show_alert=True)
             return ConversationHandler.END
+        followup_confirm.forget(context)
         mark_saved(update, context, "您的评价")
         await query.answer(texts.FOLLOW_UP_THANKS)
         await _show_answer(update, label)
@@ -267,6 +269,7 @@ async def follow_up_comment(
         else:
             await reply(update, exc.message)
         return ConversationHandler.END
+    followup_confirm.forget(context)
     mark_saved(update, context, "您的评价和意见")
     if query is not None:
         await query.answer(texts.FOLLOW_UP_NOTED)

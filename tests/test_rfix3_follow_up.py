@@ -4,9 +4,11 @@ beside an unsure word is 未解决 (the case reopens); danger is read first."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from nlp.follow_up import follow_up_answer
 from storage.enums import CaseStatus, Role
+from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit
 from tests.test_trial31_follow_up_in_words import _resolve
 from tests.test_trial_defects import LABOR_TEXT, file_request
@@ -85,3 +87,29 @@ async def test_hopeless_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit) 
     await kit.delivered()
     cases = await kit.cases()
     assert len(cases) == 2 and cases[-1].severity == "critical", answer.content
+
+
+async def test_unclear_words_stay_on_the_case_when_confirmed_solved(kit: BotKit) -> None:
+    chief = kit.user(CHIEF, "李站长")
+    await kit.bind(chief, "labor", Role.CHIEF)
+    citizen = kit.user(CITIZEN, "王大爷")
+    case = await file_request(kit, citizen, LABOR_TEXT)
+    await _resolve(kit, chief, citizen, case.id)
+    asked = await kit.say(citizen, "还没去拿呢，不知道能不能拿到", "请确认")
+    question = await kit.press(citizen, asked, "已解决", lambda m: "满意" in m.content)
+    await kit.press(citizen, question, "满意", lambda m: "满意" in m.content)
+    await kit.delivered()
+    async with kit.db.session() as s:
+        notes = list(
+            (
+                await s.scalars(
+                    select(CaseEvent.note).where(
+                        CaseEvent.case_id == case.id, CaseEvent.type == "note_added"
+                    )
+                )
+            ).all()
+        )
+    assert any("不知道能不能拿到" in (n or "") for n in notes), notes
+    assert kit.app is not None
+    data = kit.app.user_data.get(CITIZEN, {})
+    assert "fu_words" not in data
