@@ -49,6 +49,7 @@ from handlers import (
     follow_on,
     followup,
     other_matter,
+    progress_answer,
     refused_note,
     reporter_acts,
     request_guard,
@@ -58,6 +59,7 @@ from handlers import (
     two_matters_offer,
     vague_talk,
 )
+from handlers import proposal_buttons as buttons
 from handlers.base import (
     PRIVATE,
     PRIVATE_TEXT,
@@ -83,7 +85,6 @@ from handlers.office_choice import (
     choose_bureau,
     choose_room,
     classify,
-    current_draft,
     is_unsure,
     other_rooms,
     which,
@@ -205,7 +206,7 @@ async def _describe_text(
     if await emergency_open.takes_update(update, context, person.id, text, verdict):
         return None
     # 「请问学校那个事情现在怎么样了」 asks about a case already filed (trial 27 N4).
-    if is_progress_question(text) and await followup.answer_progress_question(
+    if is_progress_question(text) and await progress_answer.answer_progress_question(
         update, context, person.id, text
     ):
         return None
@@ -288,36 +289,6 @@ async def _not_a_request(
     return None
 
 
-async def just_asking(update: Update, context: BotContext) -> int | None:
-    """只是咨询: nothing is filed."""
-    query = update.callback_query
-    assert query is not None
-    if await current_draft(update, context) is None:
-        return None
-    user_data(context).pop("draft", None)
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await say(update, texts.JUST_ASKING)
-    return ConversationHandler.END
-
-
-async def submit(update: Update, context: BotContext) -> str | None:
-    """提交 (or 交由工作人员分派): on to the optional steps."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
-        return None
-    if (query.data or "").startswith(texts.DESK + ":"):
-        draft["room"] = None
-        draft["bureau"] = None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    draft["step"] = LOCATION
-    await say(update, texts.location_prompt(), texts.location_keyboard())
-    return LOCATION
-
-
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside the request conversation."""
     if await emergency_steps.cancelled(update, context):
@@ -353,12 +324,12 @@ def register(application: App) -> None:
         # The proposal's buttons, also entry points: a proposal shown outside this
         # conversation (a citizen's /warn TEXT) works the same way.
         proposal_buttons: list[BaseHandler[Update, BotContext, object]] = [
-            CallbackQueryHandler(fresh(submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
+            CallbackQueryHandler(fresh(buttons.submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
             CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
             CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
-            CallbackQueryHandler(fresh(just_asking), pattern=rf"^{ui}ask:\d+$"),
+            CallbackQueryHandler(fresh(buttons.just_asking), pattern=rf"^{ui}ask:\d+$"),
             *two_matters_offer.buttons(),
             # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
             *refused_note.buttons(_describe_as_citizen),

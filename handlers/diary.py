@@ -97,11 +97,13 @@ async def diary(update: Update, context: BotContext) -> None:
     log.info("diary entry by person %s for %s: %s", person.id, visited_on, masked(text, 40))
     entries = await list_entries(runtime.db, author_id=person.id, month=month_of(visited_on))
     counted = await counts_toward_quota(runtime.db, person.id)
-    await reply(
-        update,
+    noted = (
         f"已记入民情日记（{visited_on:%Y年%m月%d日}）。{visited_on:%m月}您已记 {len(entries)} 篇。"
-        + ("" if counted else f"\n{NOT_COUNTED}"),
+        + ("" if counted else f"\n{NOT_COUNTED}")
     )
+    # An accepted entry is read for danger as a refused one is (review 3 P2): the line and
+    # the filing first, then the entry's receipt.
+    await diary_danger.refused(update, context, person, text, noted)
 
 
 def register(application: App) -> None:

@@ -1,4 +1,5 @@
-"""Danger in a refused /diary text is checked like a warning (review 32 S10).
+"""Danger in a /diary text is checked like a warning (review 32 S10; an accepted entry
+too since review 3 P2, its receipt in place of the refusal).
 
 The public-sentiment diary (民情日记) is for leaders (fix32c, D18): an information
 officer's ``/diary …`` is refused, and so is a leader's entry too short to count or with

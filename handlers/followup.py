@@ -22,7 +22,6 @@ from bot.services import notifications as nt
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseView, TimelineEntry
 from bot.services.lifecycle import CaseError
-from bot.services.progress_questions import is_bare_progress_question
 from bot.services.triage import emergency_of
 from handlers import followup_confirm, texts
 from handlers.base import (
@@ -40,8 +39,8 @@ from handlers.base import (
 )
 from handlers.crisis import open_case as crisis_case
 from handlers.flow import expiring, leave_and_redo, redo, step_conversation
-from handlers.texts.reporter_acts import NO_OPEN_CASES, list_markup
-from storage.enums import OPEN_STATUSES, CaseStatus
+from handlers.texts.reporter_acts import list_markup
+from storage.enums import CaseStatus
 
 log = logging.getLogger(__name__)
 
@@ -105,37 +104,6 @@ async def remind_pending(update: Update, context: BotContext, person_id: int) ->
     return True
 
 
-async def answer_progress_question(
-    update: Update, context: BotContext, person_id: int, text: str = ""
-) -> bool:
-    """A question about progress (「…怎么样了」) from a citizen with open cases: their status.
-
-    Answered with the open cases as /status shows them, and the offer to describe
-    a new problem instead (trial 27 N4). Without open cases, a question that describes
-    no problem (``text``: 有进展吗) is told so and how to file one (trial 28 P6);
-    ``False`` (nothing said) for one that does (楼道灯坏了一个月了，解决了吗).
-    """
-    runtime = context.runtime
-    views = await runtime.cases.cases_of_reporter(person_id, limit=10)
-    open_views = [v for v in views if v.status in OPEN_STATUSES]
-    if not open_views:
-        if not is_bare_progress_question(text):
-            return False
-        await reply(update, NO_OPEN_CASES if views else texts.NO_CASES)
-        return True
-    timelines: dict[int, list[TimelineEntry]] = {}
-    for view in open_views:
-        try:
-            timelines[view.id] = await runtime.cases.timeline(view.id, person_id)
-        except CaseError:
-            timelines[view.id] = []
-    status = texts.status_list(
-        open_views, timelines, runtime.settings.timezone, title="您正在办理中的问题"
-    )
-    await reply(update, f"{status}\n\n{texts.PROGRESS_NEW_PROBLEM}", list_markup(open_views))
-    return True
-
-
 async def answer_in_words(update: Update, context: BotContext, person_id: int, text: str) -> bool:
     """A typed reply while a 回访 waits (还没修好 / 满意 谢谢你们): the 回访's answer
     (:meth:`bot.services.cases.CaseService.follow_up_in_words`; the service's reopening
@@ -150,9 +118,16 @@ async def answer_in_words(update: Update, context: BotContext, person_id: int, t
         await offer_follow_ups(update, context, list(done.waiting))
         return True
     if done.unclear:
-        # 还行吧，钱给了一半: echoed and confirmed before anything is recorded (trial 33 D7).
+        # 还行吧，钱给了一半: the words reach the station at once as a note on the case
+        # (review 3 P1: never only in user_data); close or reopen waits for the
+        # citizen's confirmation (trial 33 D7).
+        try:
+            await context.runtime.cases.add_reporter_note(person_id, done.view.id, text)
+        except CaseError as exc:
+            log.info("unclear follow-up words not kept on case %s: %s", done.view.id, exc.code)
         await followup_confirm.ask(update, context, done.view, text)
         return True
+    followup_confirm.forget(context)
     mark_saved(update, context, "您的评价")
     log.info("follow-up %s in words on case %s from %s", done.label, done.view.id, person_id)
     await reply(
@@ -208,6 +183,7 @@ async def follow_up(update: Update, context: BotContext) -> str | int | None:
             log.info("follow-up of %s on case %s refused: %s", person.id, action.case_id, exc.code)
             await query.answer(exc.message, show_alert=True)
             return ConversationHandler.END
+        followup_confirm.forget(context)
         mark_saved(update, context, "您的评价")
         await query.answer(texts.FOLLOW_UP_THANKS)
         await _show_answer(update, label)
@@ -293,6 +269,7 @@ async def follow_up_comment(
         else:
             await reply(update, exc.message)
         return ConversationHandler.END
+    followup_confirm.forget(context)
     mark_saved(update, context, "您的评价和意见")
     if query is not None:
         await query.answer(texts.FOLLOW_UP_NOTED)

@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 WORDS = "fu_words"
 
 
+def forget(context: BotContext) -> None:
+    """Drop the words waiting for a confirmation: the 回访 was answered otherwise (the
+    words themselves stay on the case as the note sent at once, review 3 P7)."""
+    user_data(context).pop(WORDS, None)
+
+
 def is_confirmation(action: CallbackAction) -> bool:
     """Whether the pressed follow-up button is one of the confirmation's answers."""
     return (action.arg or "") in texts.FOLLOW_UP_CONFIRM_LABELS
@@ -68,6 +74,8 @@ async def confirmed(update: Update, context: BotContext, action: CallbackAction)
             await query.answer("该案件已完成回访或状态已变化。", show_alert=True)
             return
         await query.answer()
+        # The words are already on the case (a note to the unit, review 3 P1/P7).
+        user_data(context).pop(WORDS, None)
         markup = InlineKeyboardMarkup.de_json(
             nt.follow_up_markup(runtime.codec, view.id, view.version), None
         )

@@ -40,6 +40,13 @@ _UNCLEAR = re.compile(
     r"一半|部分|有的.{0,6}有的|还差|还剩|没(全|完全|彻底)|不(全|彻底)|只(给|修|解决|退|发|办|拿|补|换|处理)"
     r"|不知道|不清楚|说不好|说不准|不确定|不一定|能不能|会不会|看看再说|再看看|等等看|还没去|没去(看|拿|问|试)"
 )
+#: A plain "not done" (没解决, 还没修好, 没有拿到): an unsure word beside it does not
+#: make the answer unclear (review 3 P4).
+_NOT_DONE = re.compile(r"(还|仍|依然|依旧|根本)?(没|没有|未)(解决|修好|办好|弄好|拿到|收到|到账)")
+#: Part of it done (钱给了一半, 只修了一个): unclear even beside 没解决.
+_PARTIAL = re.compile(
+    r"一半|部分|有的.{0,6}有的|还差|还剩|没(全|完全|彻底)|不(全|彻底)|只(给|修|解决|退|发|办|拿|补|换|处理)"
+)
 _SATISFIED = re.compile(
     r"满意|谢谢|多谢|感谢|辛苦|解决了|修好了|办好了|弄好了|好了|拿到了|收到了|到账了"
     r"|很好|挺好|不错|点赞|给力|可以了"
@@ -62,14 +69,25 @@ def follow_up_answer(text: str) -> str | None:
     'unclear'
     >>> follow_up_answer("还没去拿呢，不知道能不能拿到")
     'unclear'
+    >>> follow_up_answer("还没解决，能不能快点")
+    'unsolved'
+    >>> follow_up_answer("没修好，不知道找谁")
+    'unsolved'
+    >>> follow_up_answer("没解决，只修了一半")
+    'unclear'
     >>> follow_up_answer("我家楼下的路灯坏了") is None
     True
     """
     words = "".join(text.split())
     if not words:
         return None
-    if len(words) <= MAX_UNSOLVED and (
-        _UNCLEAR.search(words) or (_BASIC.search(words) and _UNSOLVED.search(words))
+    # 还没解决，能不能快点 / 没修好，不知道找谁: the unsure word asks something else; the
+    # answer is a plain not solved (review 3 P4), unless part of it is done (一半, 部分).
+    plainly_unsolved = _NOT_DONE.search(words) is not None and not _PARTIAL.search(words)
+    if (
+        len(words) <= MAX_UNSOLVED
+        and not plainly_unsolved
+        and (_UNCLEAR.search(words) or (_BASIC.search(words) and _UNSOLVED.search(words)))
     ):
         return UNCLEAR
     if len(words) <= MAX_UNSOLVED and _UNSOLVED.search(words):

@@ -77,4 +77,46 @@ def critical_unlined(text: str) -> bool:
     if any(m.family.services for m in matches):
         return False
     # Every family found is told as happening: none past, hearsay or a feared risk.
-    return not any(m.past or m.hearsay or m.background for m in matches)
+    if any(m.past or m.hearsay or m.background for m in matches):
+        return False
+    return _protest_act(norm)
+
+
+#: Acts that are contentious whatever else the text says (围堵, 拉横幅, 讨说法 …).
+_PROTEST_WORDS = (
+    "围堵",
+    "堵门",
+    "堵政府",
+    "围住政府",
+    "冲击",
+    "拉横幅",
+    "打横幅",
+    "举牌",
+    "举着牌",
+    "讨说法",
+    "讨薪",
+    "讨工资",
+    "讨要",
+    "静坐",
+    "上访",
+    "抗议",
+    "请愿",
+    "维权",
+    "闹事",
+    "推搡",
+    "不让人进出",
+    "不肯走",
+    "坐着不走",
+)
+#: What a crowd does that is no protest (review 3 P6): a square dance, parents fetching
+#: their children, cars (not people) blocking a gate.
+_BENIGN_CROWD = ("广场舞", "跳舞", "接孩子", "送孩子", "接送孩子", "辆车", "车把")
+
+
+def _protest_act(norm: str) -> bool:
+    """Whether the crowd's act may be a protest or blocking act, not a head count beside a
+    square dance, a school gate at home time or cars (review 3 P6): a contentious word
+    always counts; a benign act without one does not."""
+    if any(w in norm for w in _PROTEST_WORDS):
+        return True
+    return not any(w in norm for w in _BENIGN_CROWD)

@@ -16,6 +16,8 @@ import re
 #: - news asked (有信儿没, 有动静吗, 有下文没, 有回音了吗 — 有信号没 is no news);
 #: - the work asked done, the question ending the clause (弄好没, 修好了没有, 搞定了吗 —
 #:   修好没几天又坏了 and 弄好了没人管 tell a problem, the question word not at the end).
+#:   修/办/弄 need their completion word (修好没, not 修没) and an ability question
+#:   (能修吗, 可以处理吗) is a request, not a progress question (review 3 P3).
 _END = r"(?=[？?。！!，,~～\s]|$)"
 _PROGRESS_RE = re.compile(
     r"怎么样了|(?:怎么样|咋样|怎样|如何|啥样)(?:了|啦)[吗呢呀啊]?"
@@ -23,7 +25,8 @@ _PROGRESS_RE = re.compile(
     + r"|进展|进度|有结果了?[吗没嘛]|结果呢|办到哪|处理到哪"
     r"|到哪一步|有消息了?[吗没嘛]|有回复了?[吗没嘛]|什么时候能?(?:办好|解决|处理)"
     r"|有(?:信儿?|信息|回音|回信|下文|动静|着落|眉目)了?(?:吗|没有?|嘛|么)"
-    r"|(?:弄|办|修|搞|整|处理|解决|落实|回复|答复)(?:好|完|定|妥)?了?(?:吗|没有?|嘛|么)" + _END
+    r"|(?<!能)(?<!可以)(?<!会)(?:(?:弄|办|修|搞|整)(?:好|完|定|妥)|(?:处理|解决|落实|回复|答复)"
+    r"(?:好|完|定|妥)?)了?(?:吗|没有?|嘛|么)" + _END
 )
 #: Longer texts describe a problem, whatever words of progress they hold.
 MAX_PROGRESS_QUESTION = 30

@@ -26,6 +26,7 @@ __all__ = [
     "MINE_FOR_OFFICERS",
     "NO_CASES",
     "NO_WARNINGS",
+    "PROGRESS_AND_PROPOSAL",
     "PROGRESS_NEW_PROBLEM",
     "case_summary",
     "follow_up_answered",
@@ -160,6 +161,10 @@ def status_list(
 
 
 #: After the status of open cases shown for a question about progress (trial 27 N4).
+#: With the status, when the question also tells a problem (review 3 P3).
+PROGRESS_AND_PROPOSAL = (
+    "以上是您正在办理中的问题的最新进展。您这次说的如果是一个新问题，请看下面的办理建议。"
+)
 PROGRESS_NEW_PROBLEM = (
     "以上是您正在办理中的问题的最新进展。如果您要反映的是一个新问题，"
     "请直接发送问题描述（发生了什么、在哪里），我会为您推荐办理部门。"
@@ -177,7 +182,7 @@ MINE_FOR_OFFICERS = (
 FOLLOW_UP_THANKS = "感谢您的评价！"
 FOLLOW_UP_NOTED = "已记录，我们会重新办理。"
 #: Above the waiting 回访 question(s), shown again after 嗯 / 好的 (trial 33 D7).
-FOLLOW_UP_REMINDER = "您还有问题在等您的回访答复：请点下方按钮告诉我们问题解决了吗。"
+FOLLOW_UP_REMINDER = "您反映的问题已办结，正在等待回访答复：请点下方按钮告诉我们问题是否已经解决。"
 #: A 回访 answered in words while several cases wait for one (trial 31 #13).
 FOLLOW_UP_WHICH = "您有几件已办结的问题在等您回访，请在下面对应的问题下点按钮回复："
 

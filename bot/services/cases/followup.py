@@ -24,6 +24,7 @@ from bot.services.lifecycle import (
 from bot.services.progress_questions import is_progress_question
 from bot.services.triage import emergency_of, is_self_harm
 from nlp.follow_up import UNCLEAR, follow_up_answer
+from nlp.severity import assess_severity
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, Person
@@ -32,6 +33,14 @@ from storage.models import Case, Person
 REOPENS_BEFORE_SUPERVISION = 2
 #: A self-harm case in these is over: its reporter's words may answer a 回访 again.
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
+
+
+def _dangerous(text: str) -> bool:
+    """Whether ``text`` tells of danger: danger now, self-harm, or a rubric level of
+    重大 or above (:func:`nlp.severity.assess_severity`)."""
+    if emergency_of(text) is not None or is_self_harm(text):
+        return True
+    return assess_severity(text).level in ("high", "critical")
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,11 @@ class CaseFollowUp(CaseAftercare):
         """
         # 解决了吗 asks about the case (its status is the answer), it does not answer.
         answer = None if is_progress_question(text) else follow_up_answer(text)
-        # Words carrying danger or self-harm (还是没解决 我不想活了) answer no 回访.
-        if answer is None or emergency_of(text) is not None or is_self_harm(text):
+        # Words carrying danger or self-harm (还是没解决 我不想活了) answer no 回访: the
+        # danger reading (the line, then the severity rubric) runs before any answer is
+        # taken or called unclear, and a danger goes the usual way: the crisis path
+        # (review 3 P1).
+        if answer is None or _dangerous(text):
             return None
         # A farewell in aftercare (谢谢你们 我要走了) is a danger sign, no 满意 (b33 #1).
         if is_farewell(text) and await self.in_aftercare(person_id):
