@@ -126,6 +126,16 @@ async def photos_step(update: Update, context: BotContext) -> str | int | None:
     return state
 
 
+async def describe_kept(
+    update: Update, context: BotContext, following: list[str]
+) -> str | int | None:
+    """The first of the problems kept for later proposed now, the rest behind it (the
+    second matter of a 分开登记 whose first was given up, trial 33b E8)."""
+    state = await _describe_text(update, context, following[0])
+    keep_behind(user_data(context), following[0], following[1:], NEXT_PROBLEM)
+    return state
+
+
 async def warn_by_citizen(update: Update, context: BotContext, text: str) -> None:
     """A citizen's ``/warn TEXT``: not refused, offered as a request with the text kept.
 
