@@ -37,12 +37,12 @@ from handlers.officer_filing import (
 )
 from handlers.officer_mine import show_mine
 from handlers.texts.warning_pending import (
+    CRITICAL_NOT_WITHDRAWN,
     NOTHING_PENDING,
     PENDING_FILE,
     WARN_OFFICE_CORRECTION,
     dropped,
     kept_after_list,
-    CRITICAL_NOT_WITHDRAWN,
     pending_markup,
     pending_question,
     withdraw_question,
@@ -136,9 +136,7 @@ async def another_text(update: Update, context: BotContext) -> str | int | None:
     return await ask(update, context, draft, text, one_shot=False)
 
 
-async def _ask_withdraw(
-    update: Update, context: BotContext, draft: dict[str, Any]
-) -> str | int:
+async def _ask_withdraw(update: Update, context: BotContext, draft: dict[str, Any]) -> str | int:
     """要撤回这条预警吗？ with 报送 / 放弃: the proposal is kept until he answers (and a
     重大 one is still reminded and filed for him if he never does, as he is told)."""
     rubric = str(draft.get("rubric") or draft.get("severity") or "low")

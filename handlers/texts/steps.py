@@ -32,6 +32,8 @@ def first_discarded(second: str) -> str:
         f"已放弃这件事，没有登记。您说的另一件事（{shown}）还没有登记，下面接着为它选择部门；"
         "不需要的话，发送「算了」即可。"
     )
+
+
 NOTHING_TO_RESUME = (
     "这个问题已经不在填写中了。发送 /status 查看已提交的问题，或直接发送新的问题描述。"
 )
