@@ -161,7 +161,7 @@ async def back_to_step(update: Update, draft: dict[str, Any]) -> str:
     return PROPOSE
 
 
-async def discard(update: Update, context: BotContext) -> int | None:
+async def discard(update: Update, context: BotContext) -> str | int | None:
     """放弃草稿: the draft is dropped (said so), then the welcome."""
     from handlers.common import start
 
