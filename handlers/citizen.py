@@ -246,7 +246,9 @@ async def _describe_text(
     joined = await follow_on.continued(context, draft_now, text, preview, burst=burst)
     if joined is not None:
         return await follow_on.join(update, context, joined, text, burst=burst)
-    unsure = is_unsure(preview)
+    # Two matters for two bureaus are never proposed to one of them with 提交: the
+    # picker with 交由工作人员分派 instead (trial 33b E10).
+    unsure = is_unsure(preview) or two_matters_offer.two_bureaus(context, text)
     earlier = data.get("draft")
     if isinstance(earlier, dict) and earlier.get("text") == text:
         earlier = None  # the same text again: nothing is replaced
@@ -321,6 +323,7 @@ async def submit(update: Update, context: BotContext) -> str | None:
     if (query.data or "").startswith(texts.DESK + ":"):
         draft["room"] = None
         draft["bureau"] = None
+        draft["desk"] = True  # the desk even where the classifier is sure (trial 33b E10)
     await query.answer()
     await query.edit_message_reply_markup(None)
     draft["step"] = LOCATION
