@@ -127,6 +127,16 @@ async def photos_step(update: Update, context: BotContext) -> str | int | None:
     return state
 
 
+async def describe_kept(
+    update: Update, context: BotContext, following: list[str]
+) -> str | int | None:
+    """The first of the problems kept for later proposed now, the rest behind it (the
+    second matter of a 分开登记 whose first was given up, trial 33b E8)."""
+    state = await _describe_text(update, context, following[0])
+    keep_behind(user_data(context), following[0], following[1:], NEXT_PROBLEM)
+    return state
+
+
 async def warn_by_citizen(update: Update, context: BotContext, text: str) -> None:
     """A citizen's ``/warn TEXT``: not refused, offered as a request with the text kept.
 
@@ -237,7 +247,9 @@ async def _describe_text(
     joined = await follow_on.continued(context, draft_now, text, preview, burst=burst)
     if joined is not None:
         return await follow_on.join(update, context, joined, text, burst=burst)
-    unsure = is_unsure(preview)
+    # Two matters for two bureaus are never proposed to one of them with 提交: the
+    # picker with 交由工作人员分派 instead (trial 33b E10).
+    unsure = is_unsure(preview) or two_matters_offer.two_bureaus(context, text)
     earlier = data.get("draft")
     if isinstance(earlier, dict) and earlier.get("text") == text:
         earlier = None  # the same text again: nothing is replaced

@@ -37,6 +37,7 @@ async def submit(update: Update, context: BotContext) -> str | None:
     if (query.data or "").startswith(texts.DESK + ":"):
         draft["room"] = None
         draft["bureau"] = None
+        draft["desk"] = True  # the desk even where the classifier is sure (trial 33b E10)
     await query.answer()
     await query.edit_message_reply_markup(None)
     draft["step"] = LOCATION

@@ -25,7 +25,7 @@ from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asked_case_number
 from handlers import draft_cancel, emergency_steps, refused_note, station_cards, texts
 from handlers.base import BotContext, is_stale, reply, stamp, user_data, who
-from handlers.drafts import OLDER, take_older
+from handlers.drafts import OLDER, next_problems, take_older
 from handlers.request_steps import CONTACT, LOCATION, PHOTOS, PROPOSE, draft_of, forget_older
 from handlers.texts import steps as st
 from handlers.texts.stations import CLOSURE_BY_LABEL
@@ -161,7 +161,7 @@ async def back_to_step(update: Update, draft: dict[str, Any]) -> str:
     return PROPOSE
 
 
-async def discard(update: Update, context: BotContext) -> int | None:
+async def discard(update: Update, context: BotContext) -> str | int | None:
     """放弃草稿: the draft is dropped (said so), then the welcome."""
     from handlers.common import start
 
@@ -185,8 +185,15 @@ async def discard(update: Update, context: BotContext) -> int | None:
     # A danger reported meanwhile is not given up with the draft: said so (trial 33 D8).
     danger = await draft_cancel.open_danger_line(update, context)
     serious = [line, draft_cancel.CHANGE_MIND] if line and level == "high" else [line]
-    told = [st.DRAFT_DISCARDED, *(x for x in (*serious, danger) if x)]
+    # The next matter of a 分开登记 is not given up with this one (trial 33b E8).
+    following = next_problems(draft.get("next"))
+    first = [st.DRAFT_DISCARDED] if not following else [st.first_discarded(following[0])]
+    told = [*first, *(x for x in (*serious, danger) if x)]
     await query.edit_message_text("\n".join(told))
+    if following:
+        from handlers.citizen import describe_kept
+
+        return await describe_kept(update, context, following)
     await start(update, context)
     return ConversationHandler.END
 

@@ -305,6 +305,7 @@ async def file_draft(update: Update, context: BotContext) -> int | None:
         contact_name=draft.get("contact_name"),
         contact_phone=draft.get("contact_phone"),
         photo_file_ids=tuple(str(p) for p in photos),
+        to_desk=bool(draft.get("desk")),
     )
     runtime = context.runtime
     try:

@@ -36,19 +36,31 @@ OFFERED = "two"
 
 SPLIT_LABEL = "分开登记"
 ONE_LABEL = "作为一件事提交"
-KEPT_ONE = "好的，按一件事登记。请点上面的「提交」。"
+KEPT_ONE = "好的，按一件事登记。请在上面选择部门，或点「交由工作人员分派」。"
 SPLIT_DONE = "好的，分开登记：先提交第一件事，提交后会接着登记第二件事（{second}）。"
 GONE = "这条提示已过期，请按最新的提示操作。"
 
 
-def question(found: TwoMatters) -> str:
-    """The offer, in the citizen's words."""
+def question(found: TwoMatters, *, unsure: bool = True) -> str:
+    """The offer, in the citizen's words, naming the buttons the proposal above has."""
+    rest = (
+        "不分开也可以：在上面选择部门，或点「交由工作人员分派」。"
+        if unsure
+        else "不分开也可以，直接点上面的「提交」。"
+    )
     return (
         "您提到了两件事：\n"
         f"1. {found.first.text}（{found.first.bureau_name}）\n"
         f"2. {found.second.text}（{found.second.bureau_name}）\n"
-        "分开登记更快，要分开吗？（不分开也可以，直接点上面的「提交」。）"
+        f"分开登记更快，要分开吗？（{rest}）"
     )
+
+
+def two_bureaus(context: BotContext, text: str) -> bool:
+    """Whether ``text`` reads as two matters for two bureaus, none of them 重大 or above
+    (a serious one keeps its confident bureau and is filed as one, review 1 R1)."""
+    cases = context.runtime.cases
+    return two_matters(text, cases.preview, level=cases.request_severity) is not None
 
 
 async def offer(update: Update, context: BotContext, draft: dict[str, Any], text: str) -> None:
@@ -68,7 +80,7 @@ async def offer(update: Update, context: BotContext, draft: dict[str, Any], text
         ]
     )
     log.info("two matters offered: %s / %s", found.first.bureau, found.second.bureau)
-    await reply(update, question(found), markup)
+    await reply(update, question(found, unsure=bool(draft.get("unsure"))), markup)
 
 
 async def answered(update: Update, context: BotContext) -> str | None:

@@ -23,6 +23,19 @@ VAGUE = "vague_said"
 MAX_PIECES = 3
 #: Openings that say only "I have something to report": not kept as words of the problem.
 _OPENING = re.compile(r"想反映|想问|想咨询|有个事|有件事|有个问题|有事|请问|你好|您好|在吗")
+#: A fragment that is nothing but "I want to report" (我要反映, 我想反映一下, 要投诉):
+#: dropped from the case text only when it is the whole fragment (trial 33b E14).
+_FILLER = re.compile(
+    r"^(?:你好|您好)?[，,]?(?:我|俺)?(?:要|想|想要|还要)?(?:反映|投诉|举报|咨询|说)"
+    r"(?:一下|个事|个问题|点事|件事|个情况|一个问题|一件事)?(?:情况|问题)?[。.!！~～，,\s]*$"
+)
+
+
+def is_filler(piece: str) -> bool:
+    """Whether ``piece`` only says that something will be reported (no words of it)."""
+    return _OPENING.search(piece) is not None or _FILLER.match(piece.strip()) is not None
+
+
 #: A question about what the bot just said (啥意思, 看不懂, 什么意思 …), nothing more.
 _ASKS_MEANING = re.compile(
     r"^(?:这是|你说的是|你这是|请问)?(?:啥|什么|甚么)意思|^看不懂|^不明白|^没看懂|^不懂|^听不懂"
@@ -39,7 +52,7 @@ async def asked_again(update: Update, context: BotContext, text: str) -> None:
     first = not pieces
     pieces = [*pieces, text.strip()][-MAX_PIECES:]
     data[VAGUE] = {"at": stamp(context), "said": pieces}
-    words = [p for p in pieces if not _OPENING.search(p)]
+    words = [p for p in pieces if not is_filler(p)]
     await reply(update, vt.VAGUE_FIRST if first and not words else vt.vague_again(words))
 
 
@@ -48,7 +61,7 @@ def kept_with(context: BotContext, text: str) -> str:
     held = user_data(context).pop(VAGUE, None)
     if not isinstance(held, dict) or is_stale(context, held):
         return text
-    words = [str(p) for p in held.get("said", []) if isinstance(p, str) and not _OPENING.search(p)]
+    words = [str(p) for p in held.get("said", []) if isinstance(p, str) and not is_filler(p)]
     return "，".join([*words, text]) if words else text
 
 

@@ -25,6 +25,7 @@ from telegram.ext import ConversationHandler
 from bot.services.cases import MAX_TEXT
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
+from handlers.draft_cancel import is_cancellation
 from handlers.flow import leave_and_redo
 from handlers.officer_confirm import confirm, propose_text, warning_text
 from handlers.officer_filing import (
@@ -36,6 +37,7 @@ from handlers.officer_filing import (
 )
 from handlers.officer_mine import show_mine
 from handlers.texts.warning_pending import (
+    CRITICAL_NOT_WITHDRAWN,
     NOTHING_PENDING,
     PENDING_FILE,
     WARN_OFFICE_CORRECTION,
@@ -43,6 +45,8 @@ from handlers.texts.warning_pending import (
     kept_after_list,
     pending_markup,
     pending_question,
+    withdraw_question,
+    withdrawn,
 )
 from handlers.warning_proposal import propose, release_proposal
 from handlers.warning_steps import warn_data, warn_draft
@@ -121,12 +125,40 @@ async def another_text(update: Update, context: BotContext) -> str | int | None:
             with contextlib.suppress(TelegramError):  # its 确认 is answered here
                 await context.bot.edit_message_reply_markup(chat.id, shown, None)
         return await confirm(update, context, draft, shown if isinstance(shown, int) else None)
+    # 算了 / 不报了 / 取消 typed: asked to confirm, never read as a new /warn (trial 33b E3).
+    if draft is not None and is_cancellation(text):
+        return await _ask_withdraw(update, context, draft)
     # 不是这个部门 / 换一个 typed: the office picker, as the 更改部门 button (pf29).
     if draft is not None and not draft.get("lowering") and is_office_correction(text):
         return await _office_picker(update, context, draft)
     if draft is None or text == draft.get("text") or not a_description(text):
         return await warning_text(update, context)
     return await ask(update, context, draft, text, one_shot=False)
+
+
+async def _ask_withdraw(update: Update, context: BotContext, draft: dict[str, Any]) -> str | int:
+    """要撤回这条预警吗？ with 报送 / 放弃: the proposal is kept until he answers (and a
+    重大 one is still reminded and filed for him if he never does, as he is told)."""
+    rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+    if "critical" in (rubric, draft.get("severity")):
+        # Safety first: a 特别重大 warning is never withdrawn on a word; it is filed.
+        person = await officer_of(update, context)
+        if person is None:
+            return ConversationHandler.END
+        await reply(update, CRITICAL_NOT_WITHDRAWN)
+        await file_warning(update, context, person, draft, one_shot=True)
+        return ConversationHandler.END
+    chat = update.effective_chat
+    earlier = warn_data(context).get(NEXT)
+    if isinstance(earlier, dict) and isinstance(earlier.get("msg"), int) and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, earlier["msg"], reply_markup=None)
+    pending: dict[str, Any] = {"text": None, "withdraw": True}
+    warn_data(context)[NEXT] = pending
+    sent = await reply(update, withdraw_question(str(draft["text"]), rubric), pending_markup())
+    if sent is not None:
+        pending["msg"] = sent.message_id
+    return W_CONFIRM
 
 
 async def _office_picker(update: Update, context: BotContext, draft: dict[str, Any]) -> str:
@@ -182,8 +214,16 @@ async def _settle(
             await file_warning(update, context, person, draft, one_shot=True)
         else:
             warn_data(context).pop("warn", None)
-            await release_proposal(update, context)
-            await reply(update, dropped(str(draft["text"])))
+            await release_proposal(update, context, withdrawn=bool(pending.get("withdraw")))
+            rubric = str(draft.get("rubric") or draft.get("severity") or "low")
+            await reply(
+                update,
+                withdrawn(str(draft["text"]), rubric)
+                if pending.get("withdraw")
+                else dropped(str(draft["text"])),
+            )
+    if pending.get("withdraw"):  # nothing new waits: the warning is settled
+        return ConversationHandler.END
     text = pending.get("text")
     if not isinstance(text, str):  # /warn or 报送预警: a new warning from its text
         warn_data(context)["warn"] = {"at": stamp(context), "photos": []}

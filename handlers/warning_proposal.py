@@ -38,11 +38,11 @@ async def hold_proposal(update: Update, context: BotContext, draft: dict[str, An
     await context.runtime.cases.hold_unconfirmed(person.id, draft, str(held_at))
 
 
-async def release_proposal(update: Update, context: BotContext) -> None:
+async def release_proposal(update: Update, context: BotContext, *, withdrawn: bool = False) -> None:
     """The officer cancelled or dropped the proposal: nothing is filed for him."""
     person = await who(update, context)
     if person is not None:
-        await context.runtime.cases.release_unconfirmed(person.id)
+        await context.runtime.cases.release_unconfirmed(person.id, withdrawn=withdrawn)
 
 
 async def propose(update: Update, context: BotContext, draft: dict[str, Any]) -> None:

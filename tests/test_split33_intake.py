@@ -46,14 +46,16 @@ async def test_one_case_stays_the_default(kit: BotKit) -> None:
     citizen = kit.user(3332, "群众")
     asked = await kit.say(citizen, TWO, "您提到了两件事")
     kept = await kit.press(citizen, asked, "作为一件事提交", "按一件事登记")
-    assert "提交" in kept.content
+    # Two bureaus: the proposal is the picker, never one bureau's 提交 (trial 33b E10).
+    assert "交由工作人员分派" in kept.content
     proposal = next(
-        m for m in citizen.transcript() if m.from_bot and "提交" in str(m.buttons) and m.buttons
+        m for m in citizen.transcript() if m.from_bot and "交由工作人员分派" in str(m.buttons)
     )
-    await kit.press(citizen, proposal, "提交", "可选 1/3")
+    await kit.press(citizen, proposal, "交由工作人员分派", "可选 1/3")
     await _details_skipped(kit, citizen)
     cases = await kit.cases()
     assert len(cases) == 1 and cases[0].original_text == TWO
+    assert cases[0].owning_unit_id == kit.district.dispatcher
 
     other = kit.user(3333, "群众乙")
     await kit.say(other, ONE, lambda m: bool(m.buttons))

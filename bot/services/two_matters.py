@@ -45,6 +45,13 @@ SERIOUS = "high"
 
 #: Words that open another matter (还有…, 另外…).
 _OPENERS = ("另外", "还有", "此外", "对了", "再有", "再就是", "顺便", "还要反映", "另一件事")
+#: Longer openings stripped whole from the second matter (还有一件事，… → …).
+_MATTER_OPENERS = tuple(
+    f"{w}{n}{t}"
+    for w in ("还有", "另外", "另外还有", "再有")
+    for n in ("一件", "一个", "个", "件")
+    for t in ("事", "事情", "问题")
+)
 #: Where a message's sentences end, and where a comma opens another matter.
 _SENTENCES = re.compile(r"(?<=[。！？!?；;\n])|[，,]\s*(?=" + "|".join(_OPENERS) + ")")
 
@@ -149,7 +156,8 @@ def _by_level(text: str, found: TwoMatters, level: Callable[[str], str]) -> TwoM
 
 def _unopened(text: str) -> str:
     """The second matter without the word that opened it (另外我们小区… → 我们小区…)."""
-    for opener in _OPENERS:
+    # The longest first: 还有一件事，… loses 还有一件事, not only 还有 (trial 33b E12).
+    for opener in sorted((*_OPENERS, *_MATTER_OPENERS), key=len, reverse=True):
         if text.startswith(opener):
             rest = text[len(opener) :].lstrip("，,：: ")
             return rest if _letters(rest) >= MIN_MATTER_CHARS else text

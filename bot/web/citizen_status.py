@@ -18,7 +18,7 @@ from bot.services.lifecycle import public_status_label
 from bot.services.notification_labels import PUBLIC_EVENT_LABELS, shown_to_reporter
 from bot.services.triage import is_self_harm
 from bot.web.citizen_intake import DONE, CitizenFormContext
-from bot.web.lookup_codes import matches_code
+from bot.web.lookup_codes import lookup_code, matches_code
 from bot.web.people import phone_digits
 from nlp import mask_sensitive
 from storage.enums import CaseKind, Channel
@@ -41,6 +41,7 @@ PUBLIC_EVENTS = (
     "rejected",
     "withdrawn",
     "escalated",
+    "split",
 )
 
 _NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
@@ -153,6 +154,17 @@ async def lookup_proven(ctx: CitizenFormContext, number: str) -> StatusResult | 
     return None if case is None else await _status_of(ctx, case, by_code=True)
 
 
+async def _split_note(ctx: CitizenFormContext, data: dict[str, object]) -> str | None:
+    """The split-off case's number and its own 查询码, for the reporter who proved the
+    original is theirs (web and Open311 get no push: this is where they learn it,
+    trial 33b E4)."""
+    number = data.get("into_number")
+    if not isinstance(number, str) or not number:
+        return None
+    code = await lookup_code(ctx.db, number)
+    return f"您反映的另一件事已单独登记为新编号 {number}（查询码 {code}），可用它单独查询办理进度。"
+
+
 async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> StatusResult:
     base = StatusResult(
         number=case.number or str(case.id),
@@ -168,17 +180,29 @@ async def _status_of(ctx: CitizenFormContext, case: Case, *, by_code: bool) -> S
     )
     entries = await ctx.cases.timeline(case.id)
     care = case.kind == CaseKind.REQUEST.value and is_self_harm(case.original_text)
-    steps = tuple(
-        PublicStep(
-            at=e.at,
-            label=PUBLIC_EVENT_LABELS.get(e.type, e.type),
-            unit_name=e.unit_name,
-            note=mask_sensitive(e.note) if e.note and e.type == "resolved" else None,
-        )
+    shown = [
+        e
         for e in entries
         if e.type in PUBLIC_EVENTS
         and shown_to_reporter(e.type, e.from_status)
         and not (care and e.type in NOT_FOR_CARE)
+    ]
+    steps = tuple(
+        [
+            PublicStep(
+                at=e.at,
+                label=PUBLIC_EVENT_LABELS.get(e.type, e.type),
+                unit_name=e.unit_name,
+                note=(
+                    await _split_note(ctx, e.data)
+                    if e.type == "split"
+                    else mask_sensitive(e.note)
+                    if e.note and e.type == "resolved"
+                    else None
+                ),
+            )
+            for e in shown
+        ]
     )
     note = case.resolution_note if case.status in DONE and not care else None
     return replace(

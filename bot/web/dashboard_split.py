@@ -32,6 +32,7 @@ log = logging.getLogger("bot.web.dashboard")
 
 #: The ``?ok=`` flash of a split (its words: ``bot.web.dashboard_layout.FLASH``).
 SPLIT_OK = "split"
+SPLIT_OK_WEB = "split_web"
 
 
 async def handle_split(
@@ -65,4 +66,6 @@ async def handle_split(
         )
     ctx.runtime.outbox_written()
     log.info("dashboard: %s split case %s into %s", viewer.person.id, case.id, result.part.id)
-    return redirect(f"/dashboard/cases/{case.id}?ok={SPLIT_OK}")
+    # Web and Open311 reporters get no push: the flash says so (trial 33b E4).
+    pushed = result.original.channel not in (Channel.WEB.value, Channel.OPEN311.value)
+    return redirect(f"/dashboard/cases/{case.id}?ok={SPLIT_OK if pushed else SPLIT_OK_WEB}")

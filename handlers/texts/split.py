@@ -42,5 +42,10 @@ def done(result: SplitResult) -> str:
             f"原案件为{SEVERITY_LABELS.get(part.severity, '')}，危险情形在拆出的部分，"
             f"新案件不低于原等级（按其文字为{own}）。"
         )
-    lines.append(f"{result.original.number} 继续办理原诉求；群众已收到两个编号的通知。")
+    told = (
+        "群众已收到两个编号的通知。"
+        if result.original.channel not in ("web", "open311")
+        else "群众通过网页或Open311反映，无法推送通知：新编号和查询码显示在原编号的查询页上。"
+    )
+    lines.append(f"{result.original.number} 继续办理原诉求；{told}")
     return "\n".join(lines)

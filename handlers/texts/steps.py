@@ -23,6 +23,17 @@ def draft_kept(text: str) -> str:
 RESUME_LABEL = "继续提交"
 DISCARD_LABEL = "放弃草稿"
 DRAFT_DISCARDED = "已放弃未提交的问题，没有登记。"
+
+
+def first_discarded(second: str) -> str:
+    """放弃草稿 on the first matter of a 分开登记: the second one is still offered."""
+    shown = second if len(second) <= 40 else second[:40] + "…"
+    return (
+        f"已放弃这件事，没有登记。您说的另一件事（{shown}）还没有登记，下面接着为它选择部门；"
+        "不需要的话，发送「算了」即可。"
+    )
+
+
 NOTHING_TO_RESUME = (
     "这个问题已经不在填写中了。发送 /status 查看已提交的问题，或直接发送新的问题描述。"
 )

@@ -40,6 +40,29 @@ def dropped(old: str) -> str:
     return f"已放弃刚才的预警「{_short(old)}」，没有报送。"
 
 
+def withdraw_question(old: str, rubric: str) -> str:
+    """算了 / 不报了 typed at a proposal (trial 33b E3): withdraw it, or file it?"""
+    head = f"要撤回预警「{_short(old)}」吗？它还没有报送。\n"
+    if rubric in ("high", "critical"):
+        head += (
+            "这条预警研判为重大：撤回会留下记录；如果不回答，"
+            "系统仍会按研判结果提醒您并在15分钟后自动报送。\n"
+        )
+    return head + "点「报送」：照常报送；点「放弃」：撤回，不报送。"
+
+
+CRITICAL_NOT_WITHDRAWN = (
+    "这条预警研判为特别重大，涉及人身安全，不能撤回：安全第一，已为您照常报送。"
+    "情况如有出入，请在报送后点「补充说明」写明，承办单位会核实。"
+)
+
+
+def withdrawn(old: str, rubric: str) -> str:
+    """The proposal withdrawn on the officer's word."""
+    tail = "（重大预警的撤回已记录。）" if rubric in ("high", "critical") else ""
+    return f"已撤回预警「{_short(old)}」，没有报送，也不会自动报送。{tail}"
+
+
 def kept_after_list(old: str, lowering: bool) -> str:
     """/mine answered while the proposal waits: it is kept, and what to do next."""
     then = (

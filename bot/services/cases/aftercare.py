@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,7 +140,7 @@ class CaseAftercare(CaseEscalation):
             # The line first, a message of its own, before the human answer.
             self._message(s, reporter, case, emergency_line(lines), None, now, even_blocked=True)
             hotline = self.district.crisis_hotline
-            days = max(0, (now - (case.closed_at or now)).days)
+            days = _days_ago(case.closed_at or now, now, self.tz)
             await self.publish_tx(
                 s,
                 case,
@@ -167,10 +167,26 @@ class CaseAftercare(CaseEscalation):
         return _LINES
 
 
+def _days_ago(closed: datetime, now: datetime, tz: tzinfo) -> int:
+    """Calendar days from the closure to now in the district's time (0: today)."""
+    if closed.tzinfo is None:
+        closed = closed.replace(tzinfo=UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return max(0, (now.astimezone(tz).date() - closed.astimezone(tz).date()).days)
+
+
+def when_closed(days: int) -> str:
+    """今天已办结 / 昨天已办结 / N天前已办结 (never 「0天前」, trial 33b E13)."""
+    if days <= 0:
+        return "今天已办结"
+    return "昨天已办结" if days == 1 else f"{days}天前已办结"
+
+
 def _alert(view: CaseView, words: str, days: int) -> str:
     """The units' alert: who wrote, what, and what to do now."""
     return (
-        f"【紧急·关怀期告别】{view.number}（心理危机求助，{days}天前已办结）的反映人刚刚发来：\n"
+        f"【紧急·关怀期告别】{view.number}（心理危机求助，{when_closed(days)}）的反映人刚刚发来：\n"
         f"「{words}」\n"
         "这可能是告别的危险信号，请立即联系本人确认安全；必要时报警（110）或呼叫急救（120）。"
     )

@@ -40,6 +40,7 @@ from bot.services.notification_digest import (
     notice_tag,
 )
 from storage import outbox_digest
+from storage.enums import CaseStatus
 from storage.models import Case, OutboxMessage, Person
 from storage.outbox import KIND_CARD, KIND_PHOTOS, outbox_row
 
@@ -213,6 +214,10 @@ class CaseDigest(CaseTx):
                     continue
             owner = person is not None and person.unit_id == case.owning_unit_id
             words = event_words(row.text, row.kind == KIND_CARD, owner=owner)
+            desk = person is not None and person.unit_id == self.district.dispatcher
+            if row.kind == KIND_CARD and desk and not owner:
+                # The desk: a case dispatched already is no 新转来 to 派单 (trial 33b E18).
+                words = _card_state(case) or words
             if words.startswith(ESCALATED_WORDS):
                 # Where it is now: a later escalation of the pass replaces an earlier one.
                 item.events[:] = [e for e in item.events if not e.startswith(ESCALATED_WORDS)]
@@ -280,6 +285,11 @@ class CaseDigest(CaseTx):
             return dict(_ACTION_WORDS)[CaseAction.URGE]
         for action, words in _ACTION_WORDS:
             if action in allowed:
+                if action in (CaseAction.DISPATCH, CaseAction.CHOOSE_ROOM) and (
+                    case.status not in _AT_DESK
+                ):
+                    # Already dispatched: the desk's step is 改派, not 派单 (trial 33b E18).
+                    return "请督促承办单位，必要时可改派"
                 return words
         return "请关注"
 
@@ -301,3 +311,25 @@ class CaseDigest(CaseTx):
             for cid in order[:limit]
         ]
         return nt.keyboard(buttons[i : i + 2] for i in range(0, len(buttons), 2))
+
+
+#: Statuses in which a case waits at the desk for its first 派单.
+_AT_DESK = frozenset({CaseStatus.REGISTERED.value, CaseStatus.RETURNED.value})
+
+
+def _card_state(case: Case) -> str | None:
+    """A card passed on to a unit other than the owner, by the case's real state: an
+    escalated case already dispatched is no 新转来的案件 to dispatch (trial 33b E18)."""
+    level = case.escalation_level or 0
+    if case.status in _AT_DESK or level <= 0:
+        return None
+    if case.status == CaseStatus.DISPATCHED.value:
+        return f"超期未签收，已上报第{level}级"
+    if case.status in _HANDLING:
+        return f"超过办结时限，已上报第{level}级"
+    return None
+
+
+_HANDLING = frozenset(
+    s.value for s in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED)
+)

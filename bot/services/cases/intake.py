@@ -7,7 +7,7 @@ first event and messages) are in :mod:`bot.services.cases.filing`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.services import notifications as nt
 from bot.services.cases.duplicates import earlier_duplicate, reporter_hint, unit_pings
@@ -213,6 +213,10 @@ class CaseIntake(CaseFiling):
             chosen_bureau=draft.bureau,
             territorial_unit_id=draft.territorial_unit_id,
         )
+        if draft.to_desk and draft.room is None and draft.bureau is None and not route.to_desk:
+            route = replace(
+                route, owning_unit_id=self.district.dispatcher, to_desk=True, how="desk"
+            )
         severity = c.severity if c.severity in SEVERITIES else "low"
         rated: str | None = None
         priority = "normal"

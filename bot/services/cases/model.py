@@ -151,6 +151,9 @@ class RequestDraft:
     contact_name: str | None = None
     contact_phone: str | None = None
     photo_file_ids: Sequence[str] = ()
+    #: The reporter asked for 交由工作人员分派 (no room or bureau chosen): the desk, not the
+    #: classifier's bureau, even when it is confident (two matters filed as one, trial 33b E10).
+    to_desk: bool = False
 
 
 @dataclass(frozen=True)

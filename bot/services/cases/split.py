@@ -45,7 +45,8 @@ from bot.services.triage import LEVEL_RANK
 from nlp import normalize as normalize_text
 from storage import cases as store
 from storage.enums import CaseKind, CaseStatus, Role
-from storage.models import Case, CaseEvent, Person
+from storage.models import Case, CaseEvent, Open311Filing, Person
+from storage.open311_filings import remember_tx as remember_open311
 
 #: Statuses in which a case may be split: open, not yet 办结.
 SPLITTABLE = frozenset(
@@ -220,6 +221,11 @@ class CaseSplit(CaseIntake):
                     **({"rated": plan.rated} if plan.rated is not None else {}),
                 },
             )
+            # An Open311 partner reads the split-off case with the key that filed the
+            # original (trial 33b E4).
+            partner = await s.get(Open311Filing, original.id)
+            if partner is not None:
+                await remember_open311(s, new.id, partner.api_key_id)
             await record(
                 s,
                 new,

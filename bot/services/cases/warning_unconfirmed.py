@@ -137,9 +137,11 @@ class UnconfirmedWarnings(CaseWarningIntake):
         return [t for t in rows.all() if (t.payload or {}).get("officer_id") == officer_id]
 
     async def release_unconfirmed(
-        self, officer_id: int, shown_at: str | None = None
+        self, officer_id: int, shown_at: str | None = None, *, withdrawn: bool = False
     ) -> CaseView | None:
-        """The officer confirmed, cancelled or replaced the proposal: its timer goes.
+        """The officer confirmed, cancelled or replaced the proposal: its timer goes
+        (``withdrawn``: he called it off in words and said so twice; kept on the timer's
+        payload as ``withdrawn``, trial 33b E3).
 
         Returns:
             The warning filed for him already when the proposal shown at ``shown_at``
@@ -163,6 +165,8 @@ class UnconfirmedWarnings(CaseWarningIntake):
                     continue
                 if timer.fired_at is None:
                     timer.cancelled_at = now
+                    if withdrawn:
+                        timer.payload = {**payload, "withdrawn": now.isoformat()}
                 elif (
                     shown_at is not None
                     and payload.get("shown_at") == shown_at
