@@ -143,12 +143,10 @@ class CaseAftercare(CaseEscalation):
 
 
 def _alert(view: CaseView, words: str, days: int) -> str:
-    """The units' alert: who wrote, what, and what to do now. A summary reader of the
-    disclosure reads that a farewell came, not the words (trial 33b E17)."""
-    quoted = "告别的话（原话仅承办单位和派单台可见）" if view.summary_only else f"「{words}」"
+    """The units' alert: who wrote, what, and what to do now."""
     return (
         f"【紧急·关怀期告别】{view.number}（心理危机求助，{days}天前已办结）的反映人刚刚发来：\n"
-        f"{quoted}\n"
+        f"「{words}」\n"
         "这可能是告别的危险信号，请立即联系本人确认安全；必要时报警（110）或呼叫急救（120）。"
     )
 
