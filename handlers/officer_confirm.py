@@ -22,7 +22,7 @@ from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT
 from bot.services.lifecycle import CaseError
-from bot.services.triage import levels_allowed, needs_reason, reason_ok
+from bot.services.triage import emergency_of, levels_allowed, needs_reason, reason_ok
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
 from handlers.office_choice import classify, is_unsure
@@ -119,8 +119,11 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
         draft["place"] = place
     if previous is not None and isinstance(previous.get("msg"), int):
         draft["msg"] = previous["msg"]
+    if emergency_of(text) is not None:
+        # Danger now is filed at once as 特别重大, as the service rates it (trial 33b E1).
+        draft["severity"] = draft["rubric"] = "critical"
     warn_data(context)["warn"] = draft
-    if preview.severity == "critical":
+    if draft["severity"] == "critical":
         return await file_at_once(update, context, draft, line=True)
     await danger_line(update, text)
     await propose(update, context, draft)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.services.triage import emergency_of
+from nlp.farewell import farewell_words
 from nlp.rubric_model import SERVICES
 
 if TYPE_CHECKING:
@@ -66,14 +67,33 @@ def staff_danger_note(view: CaseView, text: str, sentence: str, services: Sequen
     still reads the danger sentence (it is what must be acted on), not the rest."""
     lines = "、".join(f"{n}（{SERVICES.get(n, n)}）" for n in services)
     rest = view.shown(text)
+    said = view.shown(sentence)
     if view.summary_only:
         rest = "（涉及当事人隐私，全文仅承办单位和派单台可见）"
+        if farewell_words(sentence):
+            # Words of leaving are not what a copy acts on: not quoted (trial 33b E17).
+            said = "反映人发来告别的危险信号"
+        else:
+            rest = "（除上述危险情况外，涉及当事人隐私，全文仅承办单位和派单台可见）"
     return (
         f"【紧急补充】{view.number}（{view.status_label}）\n"
-        f"⚠️ 危险正在发生：{view.shown(sentence)}\n"
+        f"⚠️ 危险正在发生：{said}\n"
         f"反映人在补充说明中描述了正在发生的危险，已提示其立即拨打 {lines}。"
         "请立即联系反映人并协同处置。\n"
         f"补充内容：{rest}"
+    )
+
+
+def staff_farewell_note(view: CaseView, text: str) -> str:
+    """The alert when someone who wrote of harming themselves says goodbye on their open
+    case (谢谢你们，再见了，以后不用联系我了; trial 33b E2): marked 紧急, as the aftercare
+    farewell is, never a routine 补充. A summary reader of the disclosure learns that a
+    farewell came, not the words (trial 33b E17)."""
+    return (
+        f"【紧急·告别信号】{view.number}（{view.status_label}）\n"
+        "⚠️ 自伤风险求助人发来告别的话，这可能是告别的危险信号。"
+        "请立即联系本人确认安全；必要时报警（110）或呼叫急救（120）。\n"
+        f"补充内容：{_private(view, text)}"
     )
 
 

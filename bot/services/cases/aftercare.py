@@ -12,7 +12,6 @@ at once with the words; the words are recorded on that case (a ``note_added`` ev
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
@@ -23,7 +22,7 @@ from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.lifecycle import EventType, record
 from bot.services.triage import is_self_harm
 from nlp.emergency import emergency_line
-from nlp.intent_polite import FAREWELLS
+from nlp.farewell import FAREWELL_RE, polite_goodbye
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, CaseEvent
 
@@ -33,47 +32,35 @@ log = logging.getLogger(__name__)
 AFTERCARE = timedelta(days=30)
 #: Lines shown when the closed case recorded none.
 _LINES = ("120", "110")
-#: Words of leaving or of last words (besides the chat's farewells, nlp.intent_polite):
-#: in aftercare each is a danger sign.
-_LAST_WORDS = (
-    "要走了",
-    "再见",
-    "永别",
-    "告别",
-    "别了",
-    "最后一次",
-    "不会再麻烦",
-    "不再麻烦",
-    "不会再打扰",
-    "下辈子",
-    "来世",
-    "来生",
-    "解脱",
-    "以后就拜托",
-    "保重",
-    "离开这个世界",
-    # Review 2 Q6: phrasings the list missed (不想再麻烦你们了, 我要去另一个世界了).
-    "不想再麻烦",
-    "不想麻烦你们",
-    "不用再麻烦",
-    "另一个世界",
-    "那个世界",
-    "不用再联系我",
-    "别再联系我",
-    "这辈子就这样",
-    "最后一条消息",
-)
-_FAREWELL_RE = re.compile("|".join(map(re.escape, sorted({*FAREWELLS, *_LAST_WORDS}, key=len))))
 
 
 def is_farewell(text: str) -> bool:
-    """Whether ``text`` says goodbye (我要走了, 再见, 不打扰了, 以后不会再麻烦你们了) or
-    carries the project's self-harm reading (:func:`bot.services.triage.is_self_harm`,
-    the rubric's self_harm family: 活着没意思, 跟这个世界告别, 以后就拜托…).
+    """Whether ``text`` says goodbye (我要走了, 再见了, 不打扰了, 以后不会再麻烦你们了,
+    以后不用联系我了) or carries the project's self-harm reading
+    (:func:`bot.services.triage.is_self_harm`, the rubric's self_harm family: 活着没意思,
+    跟这个世界告别, 以后就拜托…).
 
     A bare 拜拜 is not in the list: in aftercare it gets the chat's gentle answer with
-    the crisis line, no alert to the units (decided in review 2 Q6)."""
-    return _FAREWELL_RE.search(text) is not None or is_self_harm(text)
+    the crisis line, no alert to the units (decided in review 2 Q6). Nor is a polite
+    goodbye with thanks and nothing else (嗯，谢谢，再见; trial 33b E2): acknowledgement,
+    thanks and a bare 再见 only; 再见了 with anything of leaving (以后不用联系我了, 永别了)
+    is a sign."""
+    if polite_goodbye(text):
+        return False
+    return FAREWELL_RE.search(text) is not None or is_self_harm(text)
+
+
+async def case_lines(s: AsyncSession, case: Case) -> tuple[str, ...]:
+    """The emergency lines ``case`` was filed with (its ``registered`` event)."""
+    data = await s.scalar(
+        select(CaseEvent.data)
+        .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value)
+        .limit(1)
+    )
+    services = data.get("services") if isinstance(data, dict) else None
+    if isinstance(services, list) and services and all(isinstance(n, str) for n in services):
+        return tuple(services)
+    return _LINES
 
 
 class CaseAftercare(CaseEscalation):
@@ -136,7 +123,7 @@ class CaseAftercare(CaseEscalation):
                 data={"aftercare": True, "danger": "farewell"},
                 changes_case=False,
             )
-            lines = await self._lines_of(s, case)
+            lines = await case_lines(s, case)
             # The line first, a message of its own, before the human answer.
             self._message(s, reporter, case, emergency_line(lines), None, now, even_blocked=True)
             hotline = self.district.crisis_hotline
@@ -153,18 +140,6 @@ class CaseAftercare(CaseEscalation):
             )
             log.warning("aftercare farewell on %s: units alerted", case.number)
             return self.view_for(case, reporter, now)
-
-    async def _lines_of(self, s: AsyncSession, case: Case) -> tuple[str, ...]:
-        """The emergency lines the case was filed with (its ``registered`` event)."""
-        data = await s.scalar(
-            select(CaseEvent.data)
-            .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REGISTERED.value)
-            .limit(1)
-        )
-        services = data.get("services") if isinstance(data, dict) else None
-        if isinstance(services, list) and services and all(isinstance(n, str) for n in services):
-            return tuple(services)
-        return _LINES
 
 
 def _days_ago(closed: datetime, now: datetime, tz: tzinfo) -> int:

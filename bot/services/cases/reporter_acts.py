@@ -28,8 +28,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notification_reporter as nr
+from bot.services.cases.aftercare import case_lines, is_farewell
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.reporter_pings import elsewhere_ping as _elsewhere_ping
+from bot.services.cases.reporter_pings import farewell_ping as _farewell_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
 from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
@@ -51,7 +53,7 @@ from bot.services.triage import (
     line_owner_bureau,
 )
 from nlp.coercion import tells_of_threat
-from nlp.emergency import Emergency
+from nlp.emergency import Emergency, emergency_line
 from storage import cases as store
 from storage.enums import OPEN_STATUSES, CaseKind, Channel
 from storage.models import Case, Person
@@ -155,6 +157,9 @@ class CaseReporterActs(CaseTx):
             # its own besides the note (handlers/reporter_acts).
             urgent = await self.note_danger_in_case(s, case)
             danger = emergency_of(note) if urgent else None
+            # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
+            # aftercare's danger sign too: the line first, the units alerted (trial 33b E2).
+            farewell = danger is None and is_farewell(note) and await self._crisis_case(s, case)
             # Danger now on a routine case went to an emergency of its own (filed or
             # joined, review 32 S7): the reporter reads the emergency line first and no
             # routine receipt of this note; the unit reads where it went (trial 32 D21).
@@ -167,7 +172,7 @@ class CaseReporterActs(CaseTx):
                 actor_id=reporter.id,
                 channel=channel,
                 note=note,
-                data=_note_data(note, media, danger),
+                data=_note_data(note, media, danger, farewell=farewell),
                 changes_case=False,
             )
             if photos:
@@ -185,6 +190,10 @@ class CaseReporterActs(CaseTx):
                 care = nr.reporter_note_care_unsigned
                 if danger is None:
                     ping = _unsigned_ping(note, fmt_duration(now - case.created_at))
+            if farewell:
+                ping = _farewell_ping(note)
+                lines = emergency_line(await case_lines(s, case))
+                self._message(s, reporter, case, lines, None, now, even_blocked=True)
             if danger is not None:
                 copies = [u for u in self._note_danger_units(note, danger) if u not in units]
                 units = [*units, *copies]

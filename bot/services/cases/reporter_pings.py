@@ -48,10 +48,11 @@ def unsigned_ping(note: str, waited: str) -> Callable[[CaseView], str]:
 
 
 def note_data(
-    note: str, media: Sequence[tuple[str, str]], danger: Emergency | None
+    note: str, media: Sequence[tuple[str, str]], danger: Emergency | None, *, farewell: bool = False
 ) -> dict[str, object] | None:
-    """The ``note_added`` event's data: the media sent on, and the danger now it tells of."""
-    data: dict[str, object] = {}
+    """The ``note_added`` event's data: the media sent on, and the danger now it tells of
+    (``"farewell"``: a farewell on a self-harm case, trial 33b E2)."""
+    data: dict[str, object] = {"danger": "farewell"} if farewell else {}
     if media:
         data["media"] = [{"type": k, "file_id": f} for k, f in media]
     if danger is not None:
@@ -61,3 +62,12 @@ def note_data(
             "sentence": danger_sentence(note) or note,
         }
     return data or None
+
+
+def farewell_ping(note: str) -> Callable[[CaseView], str]:
+    """The handlers' alert of a farewell on an open self-harm case (trial 33b E2)."""
+
+    def alert(view: CaseView) -> str:
+        return nr.staff_farewell_note(view, note)
+
+    return alert

@@ -247,7 +247,13 @@ class CaseSplit(CaseIntake):
                 channel=channel,
                 unit_id=actor.unit_id,
                 note=f"已拆分出{new.number}：{quote(part)}",
-                data={"into_case_id": new.id, "into_number": new.number, "text": part},
+                data={
+                    "into_case_id": new.id,
+                    "into_number": new.number,
+                    "text": part,
+                    # Not in the case's text as written: the station's wording (trial 33b E9).
+                    "staff_wording": remainder_of(original.original_text, part) is None,
+                },
                 changes_case=False,
             )
             if plan.route.to_desk:
@@ -264,7 +270,12 @@ class CaseSplit(CaseIntake):
                     how="hand" if target else plan.route.how,
                 )
             await self._tell_holders(s, original, new, actor, now)
-            kept = remainder_of(original.original_text, part) or original.original_text
+            found = remainder_of(original.original_text, part)
+            kept = found or original.original_text
+            if plan.emergency is not None:
+                # Danger now split off: the line first, as at intake (trial 33b E9).
+                line = plan.emergency.line
+                self._message(s, reporter, new, line, None, now, even_blocked=True)
             await self.publish_tx(
                 s,
                 new,
@@ -273,7 +284,7 @@ class CaseSplit(CaseIntake):
                 settle=False,
                 pings=[([new.owning_unit_id], lambda v: split_arrived(v, original.number or ""))],
                 reporter_text=lambda v: reporter_split(
-                    self.view_for(original, reporter, now), quote(kept), v
+                    self.view_for(original, reporter, now), quote(kept), v, found is None
                 ),
             )
             return SplitResult(
@@ -396,11 +407,15 @@ def split_arrived(view: CaseView, original: str) -> str:
     )
 
 
-def reporter_split(original: CaseView, kept: str, part: CaseView) -> str:
-    """The citizen is told both numbers (Simplified Chinese)."""
+def reporter_split(original: CaseView, kept: str, part: CaseView, staff: bool = False) -> str:
+    """The citizen is told both numbers (Simplified Chinese). ``staff``: the part is not
+    in the citizen's text as written; it is shown as the staff's wording, never as the
+    citizen's own, and the citizen may say it is wrong (trial 33b E9)."""
+    worded = "（工作人员的概括，不是您的原话）" if staff else ""
+    wrong = "如第2件不是您反映的事，请直接回复说明。\n" if staff else ""
     return (
         f"您反映的问题（编号：{original.number}）包含两件事，工作人员已为您分开登记、分别办理：\n"
         f"1. {original.number}：{kept}（{for_citizen(original)}）\n"
-        f"2. {part.number}：{quote(part.text)}（{for_citizen(part)}）\n"
-        "两件事会分别通知您办理进展，可随时发送 /status 查询。"
+        f"2. {part.number}：{worded}{quote(part.text)}（{for_citizen(part)}）\n"
+        f"{wrong}两件事会分别通知您办理进展，可随时发送 /status 查询。"
     )
