@@ -72,11 +72,6 @@ async def test_self_harm_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit)
     assert len(cases) == 2 and cases[-1].severity == "critical", answer.content
 
 
-@pytest.mark.xfail(
-    reason="the hopelessness wording (不知道还能不能活下去) is being added to the rubric's "
-    "self_harm family on another branch; this reading runs it first",
-    strict=False,
-)
 async def test_hopeless_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit) -> None:
     chief = kit.user(CHIEF, "李站长")
     await kit.bind(chief, "labor", Role.CHIEF)
