@@ -1,0 +1,97 @@
+"""Stop 33's unseen estimates: triage sets z, aa and ab (``blind13z_*``, ``blind13aa_*``,
+``blind13ab_*``), routing probes AA and AB (``probe_aa_citizen_messages.tsv``,
+``probe_ab_citizen_messages.tsv``) and real letters R10 (``letters_severity_r10.tsv``).
+
+All were written at the start of stop 33 by helpers who read only DESIGN.md, the seed, the
+issue and the writer rules (never the code, the lexicon, ``config/`` or another set): z a
+mountain township typed by voice input with southwestern dialect, aa a new high-rise district
+in WeChat-group style, ab an old port city with a quarter of the messages in traditional
+characters and long reports with the news last; probe AA a suburban town in transition, AB an
+old city centre with wordy, polite messages. R10 is 240 real letters of the contest's board
+(``../shared/eval/teddy2020-dev.tsv``, drawn at random, seed 33010, from the letters no
+earlier labelled sample held) labelled by a helper who read only the rubric (236 low, 4
+medium, none danger now). **Every one was kept unseen** — decided before any was scored: no
+rule was written from them and no model was chosen by them. The lead scored them on main
+10b0ad0 before any change of the stop and on the merged main d62a640 after every change:
+**every figure was the same**.
+
+* set z: critical 28/30 (one below high), exact 0.89, under-rated 7, over-rated 4; line
+  64/65, false alarms 5/65; small talk 77/80, vague 23/25, requests mistaken 0/100.
+* set aa: critical 27/30 (three below high), exact 0.88, under 7, over 5; line 65/65, false
+  alarms 3/65; small talk 74/80, vague 24/25, mistaken 0.
+* set ab: critical 27/30 (three below high), exact 0.90, under 7, over 3; line 64/65, false
+  alarms 3/65; small talk 80/80, vague 25/25, mistaken 0.
+* probe AA: room 229 (0.954), bureau 228 (0.950), confidence >= 0.8 right 187/188.
+* probe AB: room 223 (0.929), bureau 221 (0.921), confidence >= 0.8 right 183/184.
+* R10: exact 0.733, over-rated 62, under-rated 2 (0.008), rated critical 5, lines 2 (all
+  false: no letter is danger now by the labeller).
+
+The guards hold these figures as floors: any change must not lose ground here."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.classify import classify
+from nlp.emergency import detect
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows
+from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
+
+# tag: (critical caught, critical below high at most, exact, under-rated at most)
+WARNINGS = {"z": (28, 1, 89, 7), "aa": (27, 3, 88, 7), "ab": (27, 3, 90, 7)}
+# tag: (lines, right numbers, false alarms at most, small talk, vague)
+EMERGENCIES = {"z": (64, 64, 5, 77, 23), "aa": (65, 65, 3, 74, 24), "ab": (64, 64, 3, 80, 25)}
+
+
+@pytest.mark.parametrize("tag", sorted(WARNINGS))
+def test_stop33_warnings_hold_the_unseen_level(tag: str) -> None:
+    caught, below_high, exact, under = WARNINGS[tag]
+    got = _warnings(tag)
+    critical = [g for g, want in got if want == "critical"]
+    assert len(critical) == 30
+    assert sum(g == "critical" for g in critical) >= caught
+    assert sum(RANK[g] < RANK["high"] for g in critical) <= below_high
+    assert sum(g == want for g, want in got) >= exact
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= under
+
+
+@pytest.mark.parametrize("tag", sorted(EMERGENCIES))
+def test_stop33_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> None:
+    lines, right, alarms, talk_at_least, vague_at_least = EMERGENCIES[tag]
+    line, got_right, got_alarms = _emergencies(tag)
+    assert line >= lines and got_right >= right
+    assert got_alarms <= alarms
+    talk, vague, mistaken = _non_requests(tag)
+    assert talk >= talk_at_least and vague >= vague_at_least and mistaken == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "room", "bureau", "sure_right"),
+    [
+        ("probe_aa_citizen_messages.tsv", 229, 228, 187),
+        ("probe_ab_citizen_messages.tsv", 223, 221, 183),
+    ],
+)
+def test_stop33_probes_hold_the_unseen_level(
+    name: str, room: int, bureau: int, sure_right: int
+) -> None:
+    rows = _rows(DATA / name)
+    assert len(rows) == 240
+    got = [(classify(r["text"]), r) for r in rows]
+    assert sum(c.room == r["room"] for c, r in got) >= room
+    assert sum(c.bureau == r["bureau"] for c, r in got) >= bureau
+    sure = [c.bureau == r["bureau"] for c, r in got if c.confidence >= 0.8]
+    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= 0.98
+
+
+@pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")
+def test_real_letters_r10_hold_the_unseen_level() -> None:
+    texts = _letters()
+    rows = _rows(DATA / "letters_severity_r10.tsv")
+    assert len(rows) == 240
+    got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
+    assert sum(g == want for g, want in got) >= 176
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 62
+    assert sum(RANK[g] < RANK[want] for g, want in got) <= 2
+    assert sum(g == "critical" for g, _ in got) <= 5
+    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 2
