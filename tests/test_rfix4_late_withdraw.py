@@ -32,7 +32,7 @@ async def test_late_answer_after_auto_filing(kit: BotKit, button: str) -> None:
     filed = await kit.cases()
     assert len(filed) == 1
     number, status, severity = filed[0].number, filed[0].status, filed[0].severity
-    done = await kit.press(officer, asked, button, "自动报送")
+    done = await kit.press(officer, asked, button, "不会重复报送")
     assert number in done.content
     assert "更改等级" in done.content
     assert "没有报送" not in done.content
