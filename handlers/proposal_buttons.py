@@ -10,16 +10,27 @@ from telegram.ext import ConversationHandler
 
 from handlers import texts
 from handlers.base import BotContext, say, user_data
+from handlers.draft_cancel import CRITICAL_KEPT, draft_level
 from handlers.office_choice import current_draft
 from handlers.request_steps import LOCATION
 
 
-async def just_asking(update: Update, context: BotContext) -> int | None:
-    """只是咨询: nothing is filed."""
+async def just_asking(update: Update, context: BotContext) -> str | int | None:
+    """只是咨询: nothing is filed, except for a draft 放弃草稿 would file all the same
+    (the same level check, :func:`handlers.draft_cancel.draft_level`, review 4 F2)."""
     query = update.callback_query
     assert query is not None
-    if await current_draft(update, context) is None:
+    draft = await current_draft(update, context)
+    if draft is None:
         return None
+    level, _ = draft_level(context, draft)
+    if level == "critical":
+        from handlers.request_steps import file_draft
+
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await say(update, CRITICAL_KEPT)
+        return await file_draft(update, context)
     user_data(context).pop("draft", None)
     await query.answer()
     await query.edit_message_reply_markup(None)

@@ -42,6 +42,7 @@ from handlers.texts.warning_pending import (
     PENDING_FILE,
     WARN_OFFICE_CORRECTION,
     dropped,
+    filed_before_answer,
     kept_after_list,
     pending_markup,
     pending_question,
@@ -209,7 +210,17 @@ async def _settle(
         if isinstance(draft.get("msg"), int) and chat is not None:
             with contextlib.suppress(TelegramError):  # the proposal's 确认 is answered here
                 await context.bot.edit_message_reply_markup(chat.id, draft["msg"], None)
-        if file:
+        held_at = draft.get("held_at")
+        auto = await context.runtime.cases.unconfirmed_filed(
+            person.id, held_at if isinstance(held_at, str) else None
+        )
+        if auto is not None:
+            # Filed by the service while the question waited (review 4 F3): neither
+            # button drops or files it again; the officer is told its number.
+            await context.runtime.cases.release_unconfirmed(person.id, str(held_at))
+            warn_data(context).pop("warn", None)
+            await reply(update, filed_before_answer(str(draft["text"]), auto.number))
+        elif file:
             draft.pop("lowering", None)  # a lowering without its reason keeps the level
             await file_warning(update, context, person, draft, one_shot=True)
         else:

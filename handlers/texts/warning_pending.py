@@ -57,6 +57,16 @@ CRITICAL_NOT_WITHDRAWN = (
 )
 
 
+def filed_before_answer(old: str, number: str | None) -> str:
+    """放弃 / 报送 tapped after the unanswered proposal was filed by the service (review 4
+    F3): nothing is dropped; the level or a withdrawal goes through the case itself."""
+    return (
+        f"预警「{_short(old)}」在15分钟内未确认，已由系统自动报送（编号：{number}），"
+        "没有撤回，也不会重复报送。如需降低等级或撤回，请在 /mine 中打开该预警，"
+        "点「更改等级」并写明理由。"
+    )
+
+
 def withdrawn(old: str, rubric: str) -> str:
     """The proposal withdrawn on the officer's word."""
     tail = "（重大预警的撤回已记录。）" if rubric in ("high", "critical") else ""

@@ -265,10 +265,12 @@ class CaseWarningIntake(CaseFiling):
         self-harm summary (trial 30 #1, #13). So is violence now, for which the police
         are the first number (110 first: a knife fight, an unlawful detention, a threat
         to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
-        sat on a knife fight unsigned while the police held a copy without buttons. Only
-        when the rules rate it 特别重大 (``rubric``) and it is filed so (``severity``): a
-        scuffle they rate 重大, or a knife its officer verified as a toy and lowered before
-        filing, stays N12 (the police keep the critical alert's copy).
+        sat on a knife fight unsigned while the police held a copy without buttons. Every
+        officer warning with danger now is rated 特别重大 (``rubric``, trial 33b E1, even a
+        scuffle the rubric alone rates 重大), so every one with 110 first goes to the
+        line's owner when filed so (``severity``); only a level its officer lowered before
+        filing (a knife verified as a toy) stays N12 (the police keep the critical
+        alert's copy).
         The officer's station, which had kept it (trial 27 N12), gets the card as a
         copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
         words, so the police can act on them.
