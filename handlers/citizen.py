@@ -359,7 +359,7 @@ def register(application: App) -> None:
             entry_points=[
                 MessageHandler(PRIVATE_TEXT, describe),
                 *proposal_buttons,
-                *request_guard.draft_buttons(),
+                *request_guard.draft_buttons(describe_kept),
                 captioned,
             ],
             states={
@@ -387,7 +387,7 @@ def register(application: App) -> None:
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=PRIVATE),
                 CommandHandler("start", request_guard.restart, filters=PRIVATE),
-                *request_guard.draft_buttons(),
+                *request_guard.draft_buttons(describe_kept),
                 CallbackQueryHandler(menu_in_conversation, pattern=rf"^{ui}menu:(report|which)$"),
                 # /foo in the optional steps: one answer, the draft still waits (pf31 #4).
                 unknown_in_step_handler(application),

@@ -50,6 +50,10 @@ KEYBOARD_LABELS = frozenset(
 # --- text that is no description ----------------------------------------------------
 
 
+KeptDescriber = Callable[[Update, BotContext, list[str]], Awaitable[str | int | None]]
+"""Proposes the matters kept behind a discarded draft (``handlers.citizen.describe_kept``)."""
+
+
 async def intercepted(update: Update, context: BotContext, text: str) -> bool:
     """Answer a stale keyboard label or a bare case number (True: nothing more to do)."""
     if isinstance(user_data(context).get(emergency_steps.KEY), dict):
@@ -161,7 +165,9 @@ async def back_to_step(update: Update, draft: dict[str, Any]) -> str:
     return PROPOSE
 
 
-async def discard(update: Update, context: BotContext) -> str | int | None:
+async def discard(
+    update: Update, context: BotContext, describe_kept: KeptDescriber
+) -> str | int | None:
     """放弃草稿: the draft is dropped (said so), then the welcome."""
     from handlers.common import start
 
@@ -191,8 +197,6 @@ async def discard(update: Update, context: BotContext) -> str | int | None:
     told = [*first, *(x for x in (*serious, danger) if x)]
     await query.edit_message_text("\n".join(told))
     if following:
-        from handlers.citizen import describe_kept
-
         return await describe_kept(update, context, following)
     await start(update, context)
     return ConversationHandler.END
@@ -287,9 +291,15 @@ def photo_describer(
     return described_photo
 
 
-def draft_buttons() -> list[BaseHandler[Update, BotContext, object]]:
-    """继续提交 / 放弃草稿 (fallbacks of the ``citizen_request`` conversation)."""
+def draft_buttons(describe_kept: KeptDescriber) -> list[BaseHandler[Update, BotContext, object]]:
+    """继续提交 / 放弃草稿 (fallbacks of the ``citizen_request`` conversation);
+    ``describe_kept`` proposes the matters kept behind a discarded one (the conversation's
+    own, passed in so that this module does not import it)."""
+
+    async def discard_draft(update: Update, context: BotContext) -> str | int | None:
+        return await discard(update, context, describe_kept)
+
     return [
         CallbackQueryHandler(resume, pattern=rf"^{re.escape(st.RESUME)}:\d+$"),
-        CallbackQueryHandler(discard, pattern=rf"^{re.escape(st.DISCARD)}:\d+$"),
+        CallbackQueryHandler(discard_draft, pattern=rf"^{re.escape(st.DISCARD)}:\d+$"),
     ]

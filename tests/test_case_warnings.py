@@ -48,7 +48,9 @@ async def test_warnings_reach_the_right_units(
     view = await svc.file_warning(
         reporter.id,
         WarningDraft(
-            text="村口有人聚集打架",
+            # Rated 重大 (the test classifier's 打架) with no danger now: a fight going on
+            # (村口有人聚集打架) is 特别重大 and the police's from an officer too (trial 33b E1).
+            text="两家为上周打架的事在村口吵了一上午",
             severity=severity,
             place="和平村口",
             head_count=30,
