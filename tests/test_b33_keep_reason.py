@@ -18,8 +18,7 @@ from bot.services.lifecycle import CaseError
 from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit
-from tests.criticalkit import RETURN_REASON as POLICE_RETURN_REASON
-from tests.criticalkit import police_chief
+from tests.criticalkit import beating_sent_back_to_police
 from tests.dashkit import Dash
 from tests.factories import chief, citizen, load_case
 
@@ -110,22 +109,8 @@ async def test_the_service_refuses_a_dispatch_back_without_a_reason(kit: BotKit)
 async def test_danger_goes_back_in_one_tap_and_the_reason_follows(kit: BotKit) -> None:
     """Danger now is re-assigned at once (trial 31 #8): the desk's reason is asked right
     after the one tap and reaches the police as 【维持派单理由】."""
-    police = await police_chief(kit, POLICE)
-    desk = kit.user(DESK, "分派台")
-    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
-    victim = kit.user(CITIZEN, "小梅")
-    await kit.answer(victim, victim.send_text("他拿皮带在抽我 救命"), "所在的地点")
-    (case,) = await kit.cases()
+    police, desk, case = await beating_sent_back_to_police(kit, POLICE, DESK, CITIZEN)
     number = case.number or "?"
-    chief = await kit.person(POLICE)
-    assert chief is not None
-    await kit.runtime.cases.return_case(case.id, chief.id, POLICE_RETURN_REASON)
-    kit.runtime.outbox_written()
-    alert = await desk.wait_for_message(
-        lambda m: m.content.startswith("【紧急退单】") and number in m.content, WAIT
-    )
-    police_name = kit.district.bureaus["police"].name
-    await kit.press(desk, alert, f"派至{police_name}", "维持派单的理由")
     police_station = kit.district.bureaus["police"].station_id
     assert (await kit.case(case.id)).owning_unit_id == police_station  # at once
     await kit.say(desk, "好", "维持派单须填写理由")  # says nothing: asked again
