@@ -93,13 +93,22 @@ async def current_draft(update: Update, context: BotContext) -> dict[str, Any] |
     return None
 
 
-async def other_rooms(update: Update, context: BotContext) -> str | None:
-    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
+async def _pressed(
+    update: Update, context: BotContext
+) -> tuple[CallbackQuery, dict[str, Any]] | None:
+    """A proposal button's query and the draft it belongs to; None if stale (the user told)."""
     query = update.callback_query
     assert query is not None
     draft = await current_draft(update, context)
-    if draft is None:
+    return None if draft is None else (query, draft)
+
+
+async def other_rooms(update: Update, context: BotContext) -> str | None:
+    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return None
+    query, draft = pressed
     await query.answer()
     return await _show_picker(query, context.runtime.district, str(draft["n"]))
 
@@ -122,11 +131,10 @@ async def _picked(
 ) -> tuple[CallbackQuery, dict[str, Any], District, str] | None:
     """A picker button's query, draft, district and the id it names (``PREFIX:kind:ID:N``),
     the id one of ``known(district)``; None for a stale draft, a forged id refused."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return None
+    query, draft = pressed
     district = context.runtime.district
     parts = (query.data or "").split(":")
     picked = parts[2] if len(parts) == 4 else ""
@@ -161,11 +169,10 @@ async def _keep_bureau(
 
 async def back_to_proposal(update: Update, context: BotContext) -> str | None:
     """返回 from the picker: the proposal as it was (the draft's choice unchanged)."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return None
+    query, draft = pressed
     await query.answer()
     district = context.runtime.district
     text = str(draft["text"])
