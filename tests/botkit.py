@@ -290,16 +290,21 @@ async def note_on_card(
     return kept
 
 
-async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
-    """A citizen files ``text`` (to the desk if the bot is unsure), skipping the details."""
-    before = len(await kit.cases())
-    proposal = await kit.say(citizen, text, lambda m: bool(m.buttons))
+async def submit_proposal(kit: BotKit, citizen: FakeUser, proposal: ChatMessage) -> None:
+    """``citizen`` submits the bot's ``proposal`` (to the desk if the bot is unsure),
+    skipping the details, until 提交成功."""
     labels = [b["text"] for b in proposal.buttons]
     label = "提交" if "提交" in labels else "交由工作人员分派"
     await kit.press(citizen, proposal, label, "可选 1/3")
     for _ in range(2):
         citizen.send_text("跳过")
     await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+
+
+async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
+    """A citizen files ``text`` (to the desk if the bot is unsure), skipping the details."""
+    before = len(await kit.cases())
+    await submit_proposal(kit, citizen, await kit.say(citizen, text, lambda m: bool(m.buttons)))
     cases = await kit.cases()
     assert len(cases) == before + 1
     return cases[-1]
