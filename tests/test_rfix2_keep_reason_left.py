@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 
 from storage.enums import CaseStatus
-from tests.botkit import WAIT, BotKit
+from tests.botkit import BotKit
 from tests.criticalkit import beating_sent_back_to_police
-from tests.test_b33_keep_reason import DESK, _returned_to_the_desk
+from tests.test_b33_keep_reason import DESK, _desk_sends_it_back_to_labor
 
 POLICE = 3374
 VICTIM = 3371
@@ -33,13 +33,7 @@ async def test_leaving_after_the_one_tap_says_it_was_dispatched(kit: BotKit, lea
 
 
 async def test_leaving_an_ordinary_step_names_the_real_button(kit: BotKit) -> None:
-    case_id, number = await _returned_to_the_desk(kit)
-    desk = kit.user(DESK, "李主任")
-    card = await desk.wait_for_message(
-        lambda m: number in m.content and "民生保障" in str(m.buttons), WAIT
-    )
-    picker = await kit.press(desk, card, "民生保障", "请选择承办部门")
-    await kit.press(desk, picker, "区劳动局", "维持派单的理由")
+    case_id, _, desk = await _desk_sends_it_back_to_labor(kit)
     told = await kit.say(desk, "/cancel", "未派出")
     assert "「派至区劳动局」" in told.content and "「维持派单」" not in told.content
     assert (await kit.case(case_id)).status == CaseStatus.RETURNED

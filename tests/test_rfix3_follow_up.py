@@ -51,17 +51,16 @@ def test_partial_or_unsure_stays_unclear(text: str) -> None:
     assert follow_up_answer(text) == "unclear"
 
 
-async def test_self_harm_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit) -> None:
+@pytest.mark.parametrize(
+    "words",
+    [
+        pytest.param("钱还是没拿到，不知道怎么办，活不下去了", id="self_harm"),
+        pytest.param("钱还是没拿到，不知道还能不能活下去", id="hopeless"),
+    ],
+)
+async def test_crisis_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit, words: str) -> None:
     _chief, citizen, _case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
-    answer = await kit.say(citizen, "钱还是没拿到，不知道怎么办，活不下去了")
-    await kit.delivered()
-    cases = await kit.cases()
-    assert len(cases) == 2 and cases[-1].severity == "critical", answer.content
-
-
-async def test_hopeless_words_in_a_follow_up_reach_the_crisis_path(kit: BotKit) -> None:
-    _chief, citizen, _case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
-    answer = await kit.say(citizen, "钱还是没拿到，不知道还能不能活下去")
+    answer = await kit.say(citizen, words)
     await kit.delivered()
     cases = await kit.cases()
     assert len(cases) == 2 and cases[-1].severity == "critical", answer.content
