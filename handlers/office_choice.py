@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import time
-from collections.abc import Container
+from collections.abc import Callable, Container
 from typing import Any
 
 from telegram import CallbackQuery, Update
@@ -93,13 +93,22 @@ async def current_draft(update: Update, context: BotContext) -> dict[str, Any] |
     return None
 
 
-async def other_rooms(update: Update, context: BotContext) -> str | None:
-    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
+async def _pressed(
+    update: Update, context: BotContext
+) -> tuple[CallbackQuery, dict[str, Any]] | None:
+    """A proposal button's query and the draft it belongs to; None if stale (the user told)."""
     query = update.callback_query
     assert query is not None
     draft = await current_draft(update, context)
-    if draft is None:
+    return None if draft is None else (query, draft)
+
+
+async def other_rooms(update: Update, context: BotContext) -> str | None:
+    """换一个部门 / 其他部门: every bureau, grouped by room, and 返回."""
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return None
+    query, draft = pressed
     await query.answer()
     return await _show_picker(query, context.runtime.district, str(draft["n"]))
 
@@ -117,28 +126,30 @@ async def _show_picker(
     return PROPOSE
 
 
-async def _picked_id(query: CallbackQuery, known: Container[str]) -> str | None:
-    """The id a picker button names (``PREFIX:kind:ID:N``); a forged one is refused."""
+async def _picked(
+    update: Update, context: BotContext, known: Callable[[District], Container[str]]
+) -> tuple[CallbackQuery, dict[str, Any], District, str] | None:
+    """A picker button's query, draft, district and the id it names (``PREFIX:kind:ID:N``),
+    the id one of ``known(district)``; None for a stale draft, a forged id refused."""
+    pressed = await _pressed(update, context)
+    if pressed is None:
+        return None
+    query, draft = pressed
+    district = context.runtime.district
     parts = (query.data or "").split(":")
     picked = parts[2] if len(parts) == 4 else ""
-    if picked not in known:
+    if picked not in known(district):
         await query.answer(texts.FORGED_BUTTON, show_alert=True)
         return None
-    return picked
+    return query, draft, district, picked
 
 
 async def choose_bureau(update: Update, context: BotContext) -> str | None:
     """A bureau chosen by hand: the case will go to its station."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
+    picked = await _picked(update, context, lambda district: district.bureaus)
+    if picked is None:
         return None
-    district = context.runtime.district
-    bureau_id = await _picked_id(query, district.bureaus)
-    if bureau_id is None:
-        return None
-    return await _keep_bureau(query, draft, district, bureau_id)
+    return await _keep_bureau(*picked)
 
 
 async def _keep_bureau(
@@ -158,11 +169,10 @@ async def _keep_bureau(
 
 async def back_to_proposal(update: Update, context: BotContext) -> str | None:
     """返回 from the picker: the proposal as it was (the draft's choice unchanged)."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return None
+    query, draft = pressed
     await query.answer()
     district = context.runtime.district
     text = str(draft["text"])
@@ -184,15 +194,10 @@ async def back_to_proposal(update: Update, context: BotContext) -> str | None:
 
 async def choose_room(update: Update, context: BotContext) -> str | None:
     """A room chosen by hand."""
-    query = update.callback_query
-    assert query is not None
-    draft = await current_draft(update, context)
-    if draft is None:
+    picked = await _picked(update, context, lambda district: district.rooms)
+    if picked is None:
         return None
-    district = context.runtime.district
-    room_id = await _picked_id(query, district.rooms)
-    if room_id is None:
-        return None
+    query, draft, district, room_id = picked
     # A room keeps a bureau: the classifier's guess inside that room, else the citizen
     # picks one of the room's bureaus (a case without a bureau would go to the desk).
     preview = await classify(context, str(draft["text"]))

@@ -77,6 +77,33 @@ RETURN_REASON = "已到现场核实，无人员被困，应由分派台重新派
 RETURNING_POLICE = 2999
 
 
+async def beating_sent_back_to_police(
+    kit: BotKit, police_id: int, desk_id: int, victim_id: int
+) -> tuple[FakeUser, FakeUser, Case]:
+    """A beating reported now (他拿皮带在抽我 救命) is the police's; their chief
+    (``police_id``, :func:`police_chief`) returns it with :data:`RETURN_REASON`, and the
+    desk's chief (``desk_id``) presses 派至<police> on the 【紧急退单】 alert: the case
+    goes back in one tap and the desk is asked its reason (维持派单的理由). The police
+    chief, the desk and the case (as filed)."""
+    police = await police_chief(kit, police_id)
+    desk = kit.user(desk_id, "分派台")
+    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
+    victim = kit.user(victim_id, "小梅")
+    await kit.answer(victim, victim.send_text("他拿皮带在抽我 救命"), "所在的地点")
+    (case,) = await kit.cases()
+    number = case.number or "?"
+    chief = await kit.person(police_id)
+    assert chief is not None
+    await kit.runtime.cases.return_case(case.id, chief.id, RETURN_REASON)
+    kit.runtime.outbox_written()
+    alert = await desk.wait_for_message(
+        lambda m: m.content.startswith("【紧急退单】") and number in m.content, WAIT
+    )
+    police_name = kit.district.bureaus["police"].name
+    await kit.press(desk, alert, f"派至{police_name}", "维持派单的理由")
+    return police, desk, case
+
+
 async def critical_case_at_desk(
     kit: BotKit, citizen: FakeUser, text: str = "救命啊，快来人啊"
 ) -> Case:

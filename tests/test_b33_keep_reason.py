@@ -13,13 +13,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.fakeapi import FakeUser
 from bot.services.cases import RequestDraft
 from bot.services.lifecycle import CaseError
 from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit
-from tests.criticalkit import RETURN_REASON as POLICE_RETURN_REASON
-from tests.criticalkit import police_chief
+from tests.criticalkit import beating_sent_back_to_police
 from tests.dashkit import Dash
 from tests.factories import chief, citizen, load_case
 
@@ -50,14 +50,22 @@ async def _returned_to_the_desk(kit: BotKit) -> tuple[int, str]:
     return view.id, view.number
 
 
-async def test_the_desk_gives_its_reason_and_the_unit_reads_it(kit: BotKit) -> None:
+async def _desk_sends_it_back_to_labor(kit: BotKit) -> tuple[int, str, FakeUser]:
+    """The case :func:`_returned_to_the_desk`; on its card the desk presses 民生保障, then
+    区劳动局, and is asked its reason (维持派单的理由). The case's id and number, the desk."""
     case_id, number = await _returned_to_the_desk(kit)
-    desk, labor = kit.user(DESK, "李主任"), kit.user(LABOR, "马站长")
-    desk_card = await desk.wait_for_message(
+    desk = kit.user(DESK, "李主任")
+    card = await desk.wait_for_message(
         lambda m: number in m.content and "民生保障" in str(m.buttons), WAIT
     )
-    picker = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
+    picker = await kit.press(desk, card, "民生保障", "请选择承办部门")
     await kit.press(desk, picker, "区劳动局", "维持派单的理由")
+    return case_id, number, desk
+
+
+async def test_the_desk_gives_its_reason_and_the_unit_reads_it(kit: BotKit) -> None:
+    case_id, number, desk = await _desk_sends_it_back_to_labor(kit)
+    labor = kit.user(LABOR, "马站长")
     assert (await kit.case(case_id)).status == CaseStatus.RETURNED  # nothing yet
     # A reason that says nothing is asked again, as a 退单 reason is.
     again = await kit.say(desk, "好", "维持派单须填写理由")
@@ -84,13 +92,7 @@ async def test_the_desk_gives_its_reason_and_the_unit_reads_it(kit: BotKit) -> N
 
 
 async def test_cancel_leaves_the_case_at_the_desk(kit: BotKit) -> None:
-    case_id, number = await _returned_to_the_desk(kit)
-    desk = kit.user(DESK, "李主任")
-    desk_card = await desk.wait_for_message(
-        lambda m: number in m.content and "民生保障" in str(m.buttons), WAIT
-    )
-    picker = await kit.press(desk, desk_card, "民生保障", "请选择承办部门")
-    await kit.press(desk, picker, "区劳动局", "维持派单的理由")
+    case_id, _, desk = await _desk_sends_it_back_to_labor(kit)
     await kit.say(desk, "/cancel", lambda m: True)
     assert (await kit.case(case_id)).status == CaseStatus.RETURNED
 
@@ -110,22 +112,8 @@ async def test_the_service_refuses_a_dispatch_back_without_a_reason(kit: BotKit)
 async def test_danger_goes_back_in_one_tap_and_the_reason_follows(kit: BotKit) -> None:
     """Danger now is re-assigned at once (trial 31 #8): the desk's reason is asked right
     after the one tap and reaches the police as 【维持派单理由】."""
-    police = await police_chief(kit, POLICE)
-    desk = kit.user(DESK, "分派台")
-    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
-    victim = kit.user(CITIZEN, "小梅")
-    await kit.answer(victim, victim.send_text("他拿皮带在抽我 救命"), "所在的地点")
-    (case,) = await kit.cases()
+    police, desk, case = await beating_sent_back_to_police(kit, POLICE, DESK, CITIZEN)
     number = case.number or "?"
-    chief = await kit.person(POLICE)
-    assert chief is not None
-    await kit.runtime.cases.return_case(case.id, chief.id, POLICE_RETURN_REASON)
-    kit.runtime.outbox_written()
-    alert = await desk.wait_for_message(
-        lambda m: m.content.startswith("【紧急退单】") and number in m.content, WAIT
-    )
-    police_name = kit.district.bureaus["police"].name
-    await kit.press(desk, alert, f"派至{police_name}", "维持派单的理由")
     police_station = kit.district.bureaus["police"].station_id
     assert (await kit.case(case.id)).owning_unit_id == police_station  # at once
     await kit.say(desk, "好", "维持派单须填写理由")  # says nothing: asked again

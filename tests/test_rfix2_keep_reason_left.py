@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit
-from tests.criticalkit import RETURN_REASON as POLICE_RETURN_REASON
-from tests.criticalkit import police_chief
-from tests.test_b33_keep_reason import DESK, _returned_to_the_desk
+from storage.enums import CaseStatus
+from tests.botkit import BotKit
+from tests.criticalkit import beating_sent_back_to_police
+from tests.test_b33_keep_reason import DESK, _desk_sends_it_back_to_labor
 
 POLICE = 3374
 VICTIM = 3371
@@ -23,22 +22,9 @@ VICTIM = 3371
 
 @pytest.mark.parametrize("leave", ["/pending", "/cancel"])
 async def test_leaving_after_the_one_tap_says_it_was_dispatched(kit: BotKit, leave: str) -> None:
-    await police_chief(kit, POLICE)
-    desk = kit.user(DESK, "分派台")
-    await kit.bind(desk, kit.district.dispatcher, Role.CHIEF)
-    victim = kit.user(VICTIM, "小梅")
-    await kit.answer(victim, victim.send_text("他拿皮带在抽我 救命"), "所在的地点")
-    (case,) = await kit.cases()
+    _, desk, case = await beating_sent_back_to_police(kit, POLICE, DESK, VICTIM)
     number = case.number or "?"
-    chief = await kit.person(POLICE)
-    assert chief is not None
-    await kit.runtime.cases.return_case(case.id, chief.id, POLICE_RETURN_REASON)
-    kit.runtime.outbox_written()
-    alert = await desk.wait_for_message(
-        lambda m: m.content.startswith("【紧急退单】") and number in m.content, WAIT
-    )
     police_name = kit.district.bureaus["police"].name
-    await kit.press(desk, alert, f"派至{police_name}", "维持派单的理由")
     told = await kit.say(desk, leave, "维持派单理由尚未补充")
     assert f"{number} 已派至{police_name}" in told.content
     assert "没有任何变化" not in told.content and "未作改动" not in told.content
@@ -47,13 +33,7 @@ async def test_leaving_after_the_one_tap_says_it_was_dispatched(kit: BotKit, lea
 
 
 async def test_leaving_an_ordinary_step_names_the_real_button(kit: BotKit) -> None:
-    case_id, number = await _returned_to_the_desk(kit)
-    desk = kit.user(DESK, "李主任")
-    card = await desk.wait_for_message(
-        lambda m: number in m.content and "民生保障" in str(m.buttons), WAIT
-    )
-    picker = await kit.press(desk, card, "民生保障", "请选择承办部门")
-    await kit.press(desk, picker, "区劳动局", "维持派单的理由")
+    case_id, _, desk = await _desk_sends_it_back_to_labor(kit)
     told = await kit.say(desk, "/cancel", "未派出")
     assert "「派至区劳动局」" in told.content and "「维持派单」" not in told.content
     assert (await kit.case(case_id)).status == CaseStatus.RETURNED

@@ -8,21 +8,17 @@
 
 from __future__ import annotations
 
-from storage.enums import CaseStatus, Role
-from tests.botkit import WAIT, BotKit
-from tests.test_trial31_follow_up_in_words import _follow_up_notes, _resolve
-from tests.test_trial_defects import LABOR_TEXT, file_request
+from storage.enums import CaseStatus
+from tests.botkit import WAIT, BotKit, resolved_request
+from tests.test_trial31_follow_up_in_words import _follow_up_notes
+from tests.test_trial_defects import LABOR_TEXT
 
 CITIZEN = 3331
 CHIEF = 3332
 
 
 async def test_a_partial_answer_is_confirmed_and_never_closes_as_satisfied(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "labor", Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王大爷")
-    case = await file_request(kit, citizen, LABOR_TEXT)
-    await _resolve(kit, chief, citizen, case.id)
+    chief, citizen, case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
 
     asked = await kit.say(citizen, "还行吧，钱给了一半", "请确认")
     assert "还行吧，钱给了一半" in asked.content and (case.number or "") in asked.content
@@ -43,11 +39,7 @@ async def test_a_partial_answer_is_confirmed_and_never_closes_as_satisfied(kit: 
 
 
 async def test_an_unsure_answer_then_solved_asks_how_satisfied(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "labor", Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王大爷")
-    case = await file_request(kit, citizen, LABOR_TEXT)
-    await _resolve(kit, chief, citizen, case.id)
+    _chief, citizen, case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
 
     asked = await kit.say(citizen, "还没去拿呢，不知道能不能拿到", "请确认")
     assert (await kit.case(case.id)).status == CaseStatus.RESOLVED
@@ -59,22 +51,14 @@ async def test_an_unsure_answer_then_solved_asks_how_satisfied(kit: BotKit) -> N
 
 
 async def test_a_plain_answer_still_answers_at_once(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "labor", Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王大爷")
-    case = await file_request(kit, citizen, LABOR_TEXT)
-    await _resolve(kit, chief, citizen, case.id)
+    _chief, citizen, case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
     told = await kit.say(citizen, "还没拿到钱呢 窗口说要等", "回访")
     assert "未解决" in told.content and "请确认" not in told.content
     assert (await kit.case(case.id)).status == CaseStatus.REOPENED
 
 
 async def test_a_bare_acknowledgement_shows_the_waiting_question_again(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "labor", Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王大爷")
-    case = await file_request(kit, citizen, LABOR_TEXT)
-    await _resolve(kit, chief, citizen, case.id)
+    _chief, citizen, case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
     reminder = await kit.say(citizen, "嗯", "回访答复")
     assert "请问有什么可以帮您" not in reminder.content
     again = await citizen.wait_for_message(

@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from config.district import District
-from storage.enums import CaseStatus, Role
+from storage.enums import CaseStatus
 from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, FakeUser, sqlite_bot
-from tests.test_trial_defects import LABOR_TEXT, card_of, file_request
+from tests.botkit import WAIT, BotKit, resolved_request, sqlite_bot
+from tests.botkit import resolve_as_chief as _resolve
+from tests.test_trial_defects import LABOR_TEXT
 
 CITIZEN = 3131
 CHIEF = 3132
@@ -28,27 +29,6 @@ CHIEF = 3132
 async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
     async with sqlite_bot(sqlite_url, district) as k:
         yield k
-
-
-async def _resolve(kit: BotKit, chief: FakeUser, citizen: FakeUser, case_id: int) -> None:
-    case = await kit.case(case_id)
-    await card_of(chief, case)
-    number = case.number or ""
-    card = [
-        m
-        for m in chief.transcript()
-        if m.content.startswith("【") and number in m.content and m.buttons
-    ][-1]
-    if "签收" in [b["text"] for b in card.buttons]:
-        await kit.callback_answer(chief.press(card, "签收"))
-        card = await chief.wait_for_message(
-            lambda m: number in m.content and "办结" in [b["text"] for b in m.buttons], WAIT
-        )
-    await kit.press(chief, card, "办结", "办结说明")
-    await kit.say(chief, "已协调企业补发工资", "办结类型")
-    await kit.say(chief, "实际解决", "已办结")
-    await citizen.wait_for_message(lambda m: "解决了吗" in m.content, WAIT)
-    assert (await kit.case(case_id)).status == CaseStatus.RESOLVED
 
 
 async def _follow_up_notes(kit: BotKit, case_id: int) -> list[str | None]:
@@ -62,11 +42,7 @@ async def _follow_up_notes(kit: BotKit, case_id: int) -> list[str | None]:
 
 
 async def test_a_follow_up_typed_in_words_is_the_answer(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "李站长")
-    await kit.bind(chief, "labor", Role.CHIEF)
-    citizen = kit.user(CITIZEN, "王大爷")
-    case = await file_request(kit, citizen, LABOR_TEXT)
-    await _resolve(kit, chief, citizen, case.id)
+    chief, citizen, case = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
 
     # A new problem while the 回访 waits: proposed as a new problem, the case untouched.
     proposal = await kit.say(citizen, "我家楼下的路灯坏了一个星期", "提交")

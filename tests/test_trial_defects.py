@@ -18,12 +18,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.fakeapi import ChatMessage, FakeUser
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case, CaseEvent, Timer
-from tests.botkit import BotKit, running_bot, sqlite_bot
+from tests.botkit import BotKit, card_of, file_request, running_bot, sqlite_bot
 
 CITIZEN = 1001
 CHIEF = 2001
@@ -40,32 +39,6 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
     """The bot on a fresh SQLite database."""
     async with sqlite_bot(sqlite_url, district) as k:
         yield k
-
-
-async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
-    """A citizen files ``text`` (to the desk if the bot is unsure), skipping the details."""
-    before = len(await kit.cases())
-    proposal = await kit.say(citizen, text, lambda m: bool(m.buttons))
-    labels = [b["text"] for b in proposal.buttons]
-    label = "提交" if "提交" in labels else "交由工作人员分派"
-    await kit.press(citizen, proposal, label, "可选 1/3")
-    for _ in range(2):
-        citizen.send_text("跳过")
-    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
-    cases = await kit.cases()
-    assert len(cases) == before + 1
-    return cases[-1]
-
-
-async def card_of(user: FakeUser, case: Case, buttons: bool = True) -> ChatMessage:
-    """The case card in ``user``'s chat (one with buttons unless ``buttons`` is False)."""
-    number = case.number or ""
-    return await user.wait_for_message(
-        lambda m: (
-            m.content.startswith("【") and number in m.content and (bool(m.buttons) or not buttons)
-        ),
-        10,
-    )
 
 
 async def events_of(kit: BotKit, case_id: int) -> list[CaseEvent]:

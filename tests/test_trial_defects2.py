@@ -29,7 +29,7 @@ from bot.services.scores import unit_scores
 from config.district import District
 from storage.enums import CaseStatus, Role
 from storage.models import CaseEvent
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, sqlite_bot, submit_proposal
 from tests.lowering import file_lowered
 from tests.test_trial_defects import LABOR_TEXT, card_of, events_of, file_request
 
@@ -350,12 +350,7 @@ async def test_privacy_id_numbers_are_masked_on_cards_and_the_preview_warns(kit:
     assert "请勿在问题描述中填写身份证号" in preview.content
     assert "320102198001011234" not in preview.content
     assert "13912345678" not in preview.content
-    labels = [b["text"] for b in preview.buttons]
-    label = "提交" if "提交" in labels else "交由工作人员分派"
-    await kit.press(citizen, preview, label, "可选 1/3")
-    for _ in range(2):
-        citizen.send_text("跳过")
-    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
+    await submit_proposal(kit, citizen, preview)
     (case,) = await kit.cases()
     assert case.original_text == text  # the record keeps what was written
     assert case.owning_unit_id == "civil_affairs"

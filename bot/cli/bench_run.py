@@ -71,14 +71,26 @@ def _save(out: Path | None, key: str, figures: dict[str, Any]) -> None:
 
 
 def _run_on_each_backend(
-    args: argparse.Namespace, key: str, run: Callable[[str, Path], Coroutine[Any, Any, Any]]
+    args: argparse.Namespace,
+    key: str,
+    run: Callable[..., Coroutine[Any, Any, Any]],
+    **options: Any,
 ) -> int:
-    """A target's ``run(backend, workdir)`` on each backend of ``--database``, its figures
-    saved under ``key`` in ``--out``; the exit code.
+    """A target's ``run(database=backend, workdir=…, log=…, **options)`` on each backend
+    of ``--database``, its figures saved under ``key`` in ``--out``; the exit code.
     """
+
+    def on(backend: str, workdir: Path) -> Coroutine[Any, Any, Any]:
+        return run(database=backend, workdir=workdir, log=_say, **options)
+
     _quiet_logging()
-    _save(args.out, key, _on_each_backend(args.database, run))
+    _save(args.out, key, _on_each_backend(args.database, on))
     return 0
+
+
+def _options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The parsed options ``names``, by name (a benchmark's keyword arguments)."""
+    return {name: getattr(args, name) for name in names}
 
 
 # ------------------------------------------------------------------ targets
@@ -123,16 +135,9 @@ def _intake_beside_echo(args: argparse.Namespace) -> int:
     return _run_on_each_backend(
         args,
         "intake_text_vs_echo",
-        lambda backend, workdir: run_side_by_side(
-            database=backend,
-            rate=args.rate,
-            duration=args.duration,
-            workdir=workdir,
-            grace=args.grace,
-            rounds=args.rounds,
-            citizens=(args.citizens, args.citizens_rate),
-            log=_say,
-        ),
+        run_side_by_side,
+        citizens=(args.citizens, args.citizens_rate),
+        **_options(args, "rate", "duration", "grace", "rounds"),
     )
 
 
@@ -171,17 +176,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     """Run ``minqing bench alerts``."""
     from bot.bench.alerts import run_alerts
 
-    return _run_on_each_backend(
-        args,
-        "alerts",
-        lambda backend, workdir: run_alerts(
-            database=backend,
-            recipients=args.recipients,
-            runs=args.runs,
-            workdir=workdir,
-            log=_say,
-        ),
-    )
+    return _run_on_each_backend(args, "alerts", run_alerts, **_options(args, "recipients", "runs"))
 
 
 def cmd_serve_start(args: argparse.Namespace) -> int:
@@ -211,16 +206,9 @@ def cmd_scale(args: argparse.Namespace) -> int:
     return _run_on_each_backend(
         args,
         f"scale_{args.cases}",
-        lambda backend, workdir: run_scale(
-            database=backend,
-            cases=args.cases,
-            events=args.events,
-            repeat=args.repeat,
-            keep=args.keep,
-            workdir=workdir,
-            print_plans=not args.quiet_plans,
-            log=_say,
-        ),
+        run_scale,
+        print_plans=not args.quiet_plans,
+        **_options(args, "cases", "events", "repeat", "keep"),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,28 +44,19 @@ EVAL = next(
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``triage train`` and ``triage cv``."""
+    """Add ``triage train``, ``cv``, ``letters-train`` and ``letters-cv``.
+
+    Each action's description is its command's docstring.
+    """
     p = subparsers.add_parser(
         "triage", help="train or cross-validate the learned danger model (severity, emergencies)"
     )
     actions = p.add_subparsers(dest="triage_command", metavar="ACTION", required=True)
-    t = actions.add_parser(
-        "train",
-        help="write config/danger_model.json from the labelled sets",
-        description="Train the danger model (naive Bayes over character n-grams) from every "
-        "labelled warning and emergency, thresholds by leave-one-set-out, and write it.",
+    t = _action(
+        actions, "train", cmd_train, "write config/danger_model.json from the labelled sets"
     )
-    t.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
-    t.add_argument("--out", type=Path, help="weights file (default config/danger_model.json)")
-    t.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs")
-    t.set_defaults(func=cmd_train)
-    c = actions.add_parser(
-        "cv",
-        help="print leave-one-set-out figures per blind set",
-        description="Each blind set scored by a model trained without it (weights and "
-        "thresholds): the rubric alone, the rubric raised by the model, the model alone.",
-    )
-    c.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
+    _writes(t, "config/danger_model.json")
+    c = _action(actions, "cv", cmd_cv, "print leave-one-set-out figures per blind set")
     c.add_argument("-v", "--verbose", action="store_true", help="list what still fails")
     c.add_argument(
         "--pooled",
@@ -73,32 +64,53 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also score a model trained on every writer's set (blind13a-y, train13a-c), "
         "each held out in turn (slow: about an hour on two shared cores)",
     )
-    c.set_defaults(func=cmd_cv)
-    lt = actions.add_parser(
+    lt = _action(
+        actions,
         "letters-train",
-        help="write config/letter_model.json from the labelled real letters",
-        description="Train the letter model (logistic regression over structural features "
-        "of real letters, thresholds leave-one-set-out) and write it.",
+        cmd_letters_train,
+        "write config/letter_model.json from the labelled real letters",
+        letters=True,
     )
-    lt.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
-    lt.add_argument("--eval", type=Path, default=EVAL, help="directory of the letters' texts")
-    lt.add_argument("--out", type=Path, help="weights file (default config/letter_model.json)")
-    lt.add_argument("--check", action="store_true", help="write nothing; exit 1 if it differs")
-    lt.set_defaults(func=cmd_letters_train)
-    lc = actions.add_parser(
+    _writes(lt, "config/letter_model.json")
+    lc = _action(
+        actions,
         "letters-cv",
-        help="print the letter model's leave-one-set-out figures",
-        description="Each letter set scored without and with a letter model trained "
-        "(weights and thresholds) on the other sets.",
+        cmd_letters_cv,
+        "print the letter model's leave-one-set-out figures",
+        letters=True,
     )
-    lc.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
-    lc.add_argument("--eval", type=Path, default=EVAL, help="directory of the letters' texts")
     lc.add_argument("-v", "--verbose", action="store_true", help="list the letters raised")
-    lc.set_defaults(func=cmd_letters_cv)
+
+
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    help_: str,
+    *,
+    letters: bool = False,
+) -> argparse.ArgumentParser:
+    """One ``triage`` action running ``func`` (described by its docstring), with its
+    ``--data`` directory, and with ``letters`` the directory of the letters' texts."""
+    a = actions.add_parser(name, help=help_, description=func.__doc__)
+    a.add_argument("--data", type=Path, default=DATA, help="data directory (default tests/data)")
+    if letters:
+        a.add_argument("--eval", type=Path, default=EVAL, help="directory of the letters' texts")
+    a.set_defaults(func=func)
+    return a
+
+
+def _writes(action: argparse.ArgumentParser, default: str) -> None:
+    """A training action's ``--out`` (the weights file, ``default``) and ``--check``."""
+    action.add_argument("--out", type=Path, help=f"weights file (default {default})")
+    action.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the file differs"
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train and write (or check) the weights file."""
+    """Train the danger model (naive Bayes over character n-grams) from every
+    labelled warning and emergency, thresholds by leave-one-set-out, and write it."""
     from nlp.danger import MODEL_PATH
     from nlp.danger_train import train
 
@@ -148,7 +160,8 @@ def _print_figures(title: str, figures: Sequence[SetFigures]) -> None:
 
 
 def cmd_cv(args: argparse.Namespace) -> int:
-    """Print the leave-one-set-out figures."""
+    """Each blind set scored by a model trained without it (weights and
+    thresholds): the rubric alone, the rubric raised by the model, the model alone."""
     from nlp.danger_data import BLIND_SETS, HELD_OUT_GROUPS, load_examples
     from nlp.danger_eval import evaluate, leave_one_set_out
     from nlp.danger_train import RawFits
@@ -183,7 +196,8 @@ def cmd_cv(args: argparse.Namespace) -> int:
 
 
 def cmd_letters_train(args: argparse.Namespace) -> int:
-    """Train and write (or check) the letter model's weights file."""
+    """Train the letter model (logistic regression over structural features
+    of real letters, thresholds leave-one-set-out) and write it."""
     from nlp.letter_model import LETTER_MODEL_PATH
     from nlp.letter_train import train as train_letters
 
@@ -202,7 +216,8 @@ def _letter_row(name: str, f: dict[str, int]) -> str:
 
 
 def cmd_letters_cv(args: argparse.Namespace) -> int:
-    """Print the letter model's leave-one-set-out figures, before and after."""
+    """Each letter set scored without and with a letter model trained
+    (weights and thresholds) on the other sets."""
     from nlp.letter_train import PLUS_SETS, cross_validate, figures, load_letters
 
     sets = cross_validate(load_letters(args.data, args.eval))

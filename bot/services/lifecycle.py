@@ -142,22 +142,20 @@ async def apply(
     """
     check_version(case, expected_version)
     before = case.status
-    after = next_status(before, action)
-    case.status = after.value
-    return _append(
+    case.status = next_status(before, action).value
+    event = await record(
         session,
         case,
         ACTION_EVENT[action],
-        bump=True,
         now=now,
         actor_id=actor_id,
         channel=channel,
-        from_status=before,
-        to_status=after.value,
         unit_id=unit_id,
         note=note,
         data=data,
     )
+    event.from_status = before  # record() saw the status after the transition
+    return event
 
 
 async def record(

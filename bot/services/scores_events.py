@@ -78,20 +78,7 @@ async def unit_scores_from_events(
     """Every unit's figures for a month as of ``as_of``, from the event log alone (the reference).
 
     The same figures as :func:`bot.services.scores.unit_scores`, which reads the
-    summary instead (see the module docstring).
-
-    Args:
-        db: the database.
-        district: for unit names, satisfaction scores, weights and the policy.
-        year: the year.
-        month: the month, 1..12, in ``tz``.
-        as_of: the moment the figures are taken (the service's clock): which
-            deadlines have passed.
-        unit_ids: only these units (default: all).
-        tz: the district's time zone.
-
-    Returns:
-        One :class:`UnitScore` per unit, ordered by unit id.
+    summary instead (see the module docstring); its arguments and result are this one's.
     """
     start, end = month_bounds(year, month, tz)
     d = aliased(CaseEvent, name="d")

@@ -11,7 +11,8 @@ case outside the viewer's policy answers 404; a stale page 409).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -34,6 +35,8 @@ from bot.web.dashboard_layout import FLASH
 from bot.web.html import read_form
 from storage.enums import Channel
 from storage.models import Case
+
+_T = TypeVar("_T")
 
 #: The dashboard's logger (the name it had before the case routes had a module of their own).
 log = logging.getLogger("bot.web.dashboard")
@@ -227,20 +230,62 @@ async def handle_act(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """POST /dashboard/cases/{id}/act: one action through the case service (channel web)."""
+
+    async def act(case: Case, form: Mapping[str, str], version: int) -> None:
+        await _act(ctx, viewer, case, form["action"], version, form)
+
+    posted = await post_on_case(
+        request,
+        ctx,
+        viewer,
+        ("action", "note", "target", "closure", "days"),
+        act,
+        what=lambda form: f"action {form['action']}",
+        kept_note=lambda form: form["note"] if form["action"] == CaseAction.RESOLVE else "",
+    )
+    if isinstance(posted, web.StreamResponse):
+        return posted
+    case, form, _ = posted
+    log.info("dashboard: person %s did %s on case %s", viewer.person.id, form["action"], case.id)
+    still = await data.visible_case(ctx.cases, viewer.policy, case.id)
+    if still is None:  # e.g. returned to the desk: no longer the viewer's
+        return redirect(f"/dashboard?ok={form['action']}")
+    return redirect(f"/dashboard/cases/{case.id}?ok={form['action']}")
+
+
+async def post_on_case(
+    request: web.Request,
+    ctx: DashboardContext,
+    viewer: Viewer,
+    fields: Sequence[str],
+    act: Callable[[Case, Mapping[str, str], int], Awaitable[_T]],
+    *,
+    what: Callable[[Mapping[str, str]], str],
+    kept_note: Callable[[Mapping[str, str]], str] = lambda _form: "",
+) -> tuple[Case, Mapping[str, str], _T] | web.StreamResponse:
+    """What every POST on a case page does first: ``act(case, form, version)``.
+
+    The route's case must be one the viewer sees (else 404); ``form`` holds the
+    posted ``fields`` and ``version`` (a form without a version is refused). A
+    :class:`CaseError` answers the case page again, fresh, with the reason (and
+    ``kept_note(form)`` in the note field; 404 if the case is no longer the
+    viewer's), logged as ``what(form)`` refused. After ``act`` the outbox is woken.
+
+    Returns:
+        The case, the form and what ``act`` returned; or the response to send.
+    """
     case = await _requested_case(request, ctx, viewer)
     if case is None:
         return not_found(request)
     post = await read_form(request)
-    form = {
-        k: form_field(post, k) for k in ("action", "version", "note", "target", "closure", "days")
-    }
+    form = {k: form_field(post, k) for k in ("version", *fields)}
     version = parse_int(form["version"])
     try:
         if version is None:
             raise CaseError("bad_input", "页面缺少版本信息，请刷新后重试。")
-        await _act(ctx, viewer, case, form["action"], version, form)
+        result = await act(case, form, version)
     except CaseError as exc:
-        log.info("dashboard action %s on case %s refused: %s", form["action"], case.id, exc.code)
+        log.info("dashboard %s on case %s refused: %s", what(form), case.id, exc.code)
         fresh = await data.visible_case(ctx.cases, viewer.policy, case.id)
         if fresh is None:
             return not_found(request)
@@ -251,11 +296,7 @@ async def handle_act(
             fresh,
             status=_ERROR_STATUS.get(exc.code, 400),
             error=exc.message,
-            note=form["note"] if form["action"] == CaseAction.RESOLVE else "",
+            note=kept_note(form),
         )
     ctx.runtime.outbox_written()
-    log.info("dashboard: person %s did %s on case %s", viewer.person.id, form["action"], case.id)
-    still = await data.visible_case(ctx.cases, viewer.policy, case.id)
-    if still is None:  # e.g. returned to the desk: no longer the viewer's
-        return redirect(f"/dashboard?ok={form['action']}")
-    return redirect(f"/dashboard/cases/{case.id}?ok={form['action']}")
+    return case, form, result

@@ -11,22 +11,15 @@ forged target or a stale page, the case page with the reason.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from aiohttp import web
 
-from bot.services.lifecycle import CaseError
-from bot.web import dashboard_data as data
-from bot.web.dashboard_base import (
-    DashboardContext,
-    Viewer,
-    form_field,
-    not_found,
-    parse_int,
-    redirect,
-)
-from bot.web.dashboard_cases import _ERROR_STATUS, _case_response, _requested_case
-from bot.web.html import read_form
+from bot.services.cases import SplitResult
+from bot.web.dashboard_base import DashboardContext, Viewer, redirect
+from bot.web.dashboard_cases import post_on_case
 from storage.enums import Channel
+from storage.models import Case
 
 log = logging.getLogger("bot.web.dashboard")
 
@@ -39,32 +32,23 @@ async def handle_split(
     request: web.Request, ctx: DashboardContext, viewer: Viewer
 ) -> web.StreamResponse:
     """POST /dashboard/cases/{id}/split: file the separate matter as a new case."""
-    case = await _requested_case(request, ctx, viewer)
-    if case is None:
-        return not_found(request)
-    post = await read_form(request)
-    text, target = form_field(post, "text"), form_field(post, "target")
-    version = parse_int(form_field(post, "version"))
-    try:
-        if version is None:
-            raise CaseError("bad_input", "页面缺少版本信息，请刷新后重试。")
-        result = await ctx.cases.split_case(
+
+    async def split(case: Case, form: Mapping[str, str], version: int) -> SplitResult:
+        return await ctx.cases.split_case(
             case.id,
             viewer.person.id,
-            text,
+            form["text"],
             Channel.WEB,
-            target=target or None,
+            target=form["target"] or None,
             expected_version=version,
         )
-    except CaseError as exc:
-        log.info("dashboard split of case %s refused: %s", case.id, exc.code)
-        fresh = await data.visible_case(ctx.cases, viewer.policy, case.id)
-        if fresh is None:
-            return not_found(request)
-        return await _case_response(
-            request, ctx, viewer, fresh, status=_ERROR_STATUS.get(exc.code, 400), error=exc.message
-        )
-    ctx.runtime.outbox_written()
+
+    posted = await post_on_case(
+        request, ctx, viewer, ("text", "target"), split, what=lambda _form: "split"
+    )
+    if isinstance(posted, web.StreamResponse):
+        return posted
+    case, _, result = posted
     log.info("dashboard: %s split case %s into %s", viewer.person.id, case.id, result.part.id)
     # Web and Open311 reporters get no push: the flash says so (trial 33b E4).
     pushed = result.original.channel not in (Channel.WEB.value, Channel.OPEN311.value)

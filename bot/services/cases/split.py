@@ -12,64 +12,57 @@ Both cases record the link: the original a ``split`` event (已拆分出MQ…), 
 ``split_from`` too). The citizen is told both numbers; the original's responsible
 units read a 【拆分】 notice, the new case's owner a 【拆分登记】 one beside its card.
 
-**A split never lowers a danger.** The new case's level is its own text's, except when
-the original was 重大 or 特别重大 and the danger went with the part: then the part is
-filed at least at the original's level. The danger went with the part when the text the
-original keeps (its text without the part) rates below the original's level, or when the
-part is not found in the original's text (the splitter rewrote it: it cannot be told
-where the danger is, so the part is not rated lower). The original is never lowered.
+Who may split which case, what the original keeps and the part's level (a split never
+lowers a danger) are the rules of :mod:`bot.services.cases.split_rules`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import notifications as nt
-from bot.services.cases.intake import CaseIntake, RequestPlan, critical_copies, high_copies
-from bot.services.cases.model import HANDLER_ROLES, CaseView, RequestDraft
+from bot.services.cases.model import HANDLER_ROLES, CaseView
+from bot.services.cases.split_rules import (
+    MIN_PART_CHARS,
+    SERIOUS,
+    SPLITTABLE,
+    SplitRules,
+    remainder_of,
+)
 from bot.services.lifecycle import (
     CaseError,
     EventType,
     check_version,
     is_meaningful,
     record,
-    status_label,
 )
-from bot.services.routing import Route
-from bot.services.triage import LEVEL_RANK
 from nlp import normalize as normalize_text
 from storage import cases as store
-from storage.enums import CaseKind, CaseStatus, Role
+from storage.enums import CaseKind
 from storage.models import Case, CaseEvent, Open311Filing, Person
 from storage.open311_filings import remember_tx as remember_open311
 
-#: Statuses in which a case may be split: open, not yet 办结.
-SPLITTABLE = frozenset(
-    {
-        CaseStatus.REGISTERED,
-        CaseStatus.RETURNED,
-        CaseStatus.DISPATCHED,
-        CaseStatus.ACKNOWLEDGED,
-        CaseStatus.IN_PROGRESS,
-        CaseStatus.REOPENED,
-    }
-)
-#: The meaningful characters a split-out matter needs (as a 退单 reason).
-MIN_PART_CHARS = 4
-#: The levels a split keeps on the part when the danger went with it.
-SERIOUS = ("high", "critical")
+__all__ = [
+    "MIN_PART_CHARS",
+    "QUOTE",
+    "SERIOUS",
+    "SPLITTABLE",
+    "CaseSplit",
+    "SplitResult",
+    "for_citizen",
+    "quote",
+    "remainder_of",
+    "reporter_split",
+    "split_arrived",
+    "where",
+]
+
 #: How much of a case's text a notice quotes.
 QUOTE = 40
-
-
-#: What is left where the part was cut out: a joining word, punctuation.
-_PUNCTUATION = "，,。.；;、！!？? "
-_JOINS = re.compile(r"[，,。；;]?\s*(另外|还有|此外|对了|以及)[，,：:]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -88,34 +81,8 @@ def quote(text: str, limit: int = QUOTE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def remainder_of(original: str, part: str) -> str | None:
-    """The original's text without ``part`` (trimmed of joining words and punctuation),
-    or None when ``part`` is not in it as written (the splitter rewrote it)."""
-    squeezed = "".join(part.split())
-    text = "".join(original.split())
-    if not squeezed or squeezed not in text:
-        return None
-    rest = _JOINS.sub("", text.replace(squeezed, "", 1))
-    return rest.strip(_PUNCTUATION)
-
-
-class CaseSplit(CaseIntake):
+class CaseSplit(SplitRules):
     """拆分 by the dispatcher desk or the owning station."""
-
-    def may_split(self, person: Person, case: Case) -> bool:
-        """Whether ``person`` may split ``case``: the desk (chiefs, staff) and admins,
-        and the chiefs and staff of the unit that owns it, while it is an open request."""
-        if case.kind != CaseKind.REQUEST.value or CaseStatus(case.status) not in SPLITTABLE:
-            return False
-        if self._is_dispatcher(person):
-            return True
-        return (
-            person.active
-            and person.blocked_at is None
-            and person.role in (Role.CHIEF, Role.STAFF)
-            and person.unit_id is not None
-            and person.unit_id == case.owning_unit_id
-        )
 
     async def split_case(
         self,
@@ -291,28 +258,6 @@ class CaseSplit(CaseIntake):
                 self.view_for(original, actor, now), self.view_for(new, actor, now), own
             )
 
-    def _check_split(self, actor: Person, case: Case) -> None:
-        number = case.number or ""
-        if not self._is_dispatcher(actor) and not self.may_view(actor, case):
-            # Nothing of a case the actor may not see: not even that it exists (trial 30 #16).
-            raise CaseError(
-                "forbidden",
-                f"没有找到您可以拆分的案件 {number}：该编号不存在，或不由您所在单位承办。",
-            )
-        if case.kind != CaseKind.REQUEST.value:
-            raise CaseError("illegal_transition", f"{number} 是预警信息，不能拆分。")
-        if CaseStatus(case.status) not in SPLITTABLE:
-            raise CaseError(
-                "illegal_transition",
-                f"{number} 当前状态为“{status_label(case.status)}”，不能拆分；"
-                "如群众还有其他问题，请引导其重新反映。",
-            )
-        if not self.may_split(actor, case):
-            raise CaseError(
-                "forbidden",
-                f"您无权拆分 {number}：只有分派台和承办该案件的单位可以拆分。",
-            )
-
     async def _split_before(self, s: AsyncSession, case: Case, part: str) -> str | None:
         """The number of the case ``part`` was already split into from ``case``, if any."""
         events = await s.scalars(
@@ -326,46 +271,6 @@ class CaseSplit(CaseIntake):
             if normalize_text(str(data.get("text", ""))) == wanted:
                 return str(data.get("into_number", ""))
         return None
-
-    def _split_plan(
-        self, original: Case, part: str, target: str | None
-    ) -> tuple[RequestPlan, str | None]:
-        """The part's plan (its own classification, route and level), raised to the
-        original's level when the danger went with it; and the part's own level when
-        raised so (else None)."""
-        bureau = target if target in self.district.bureaus else None
-        draft = RequestDraft(
-            text=part, bureau=bureau, territorial_unit_id=original.territorial_unit_id
-        )
-        plan = self._plan_request(part, draft)
-        if target is not None and bureau is None and plan.emergency is None:
-            # A street or park station chosen by the splitter: the classification stays.
-            # Danger now keeps the owner that can act on it (route_danger).
-            plan = replace(plan, route=replace(plan.route, owning_unit_id=target, to_desk=False))
-        if plan.route.how == "chosen":
-            plan = replace(plan, route=replace(plan.route, how="split"))
-        level = original.severity
-        if level not in SERIOUS or LEVEL_RANK.get(plan.severity, 0) >= LEVEL_RANK[level]:
-            return plan, None
-        kept = remainder_of(original.original_text, part)
-        if kept and is_meaningful(kept, MIN_PART_CHARS):
-            rest = self._plan_request(kept, RequestDraft(text=kept)).severity
-            if LEVEL_RANK.get(rest, 0) >= LEVEL_RANK[level]:
-                return plan, None  # the danger stays with the original
-        return self._raised(plan, level), plan.severity
-
-    def _raised(self, plan: RequestPlan, level: str) -> RequestPlan:
-        """``plan`` at ``level`` (重大 or 特别重大): its deadlines and copies."""
-        route: Route = plan.route
-        also = critical_copies(self.district, route) if level == "critical" else ()
-        if level == "high":
-            also = high_copies(self.district, route)
-        return replace(
-            plan,
-            severity=level,
-            priority=self.district.severity_priority[level],
-            also=tuple(dict.fromkeys((*plan.also, *also))),
-        )
 
     async def _tell_holders(
         self, s: AsyncSession, original: Case, new: Case, actor: Person, now: datetime
