@@ -341,7 +341,9 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
-            CallbackQueryHandler(fresh(buttons.just_asking), pattern=rf"^{ui}ask:\d+$"),
+            CallbackQueryHandler(
+                fresh(buttons.just_asking_with(describe_kept)), pattern=rf"^{ui}ask:\d+$"
+            ),
             *two_matters_offer.buttons(),
             # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
             *refused_note.buttons(_describe_as_citizen),
