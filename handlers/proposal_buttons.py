@@ -5,7 +5,8 @@ Moved out of :mod:`handlers.citizen` (review 3 P9); no change of behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -23,7 +24,7 @@ KeptDescriber = Callable[[Update, BotContext, list[str]], Awaitable[str | int | 
 
 def just_asking_with(
     describe_kept: KeptDescriber,
-) -> Callable[[Update, BotContext], Awaitable[str | int | None]]:
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
     """只是咨询 (:func:`just_asking`) that proposes the next matter of a 分开登记 after it."""
 
     async def pressed(update: Update, context: BotContext) -> str | int | None:
