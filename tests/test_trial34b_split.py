@@ -157,6 +157,10 @@ async def test_the_original_shows_what_it_still_handles(kit: BotKit) -> None:
     )
     first_line = next(line for line in later.content.splitlines() if line.startswith("1."))
     assert "烧烤" not in first_line and "路灯" in first_line, later.content
+    third = (await kit.cases())[-1]
+    assert (await kit.case(original.id)).original_text == (
+        f"{LAMP}（另一件事已拆分为 {new.number}）（已拆分出 {third.number}）"
+    )
 
 
 async def test_a_danger_that_cannot_be_located_keeps_the_level_and_says_so(kit: BotKit) -> None:

@@ -31,6 +31,7 @@ from bot.services.cases.split_rules import (
     SERIOUS,
     SPLITTABLE,
     SplitRules,
+    body_and_marks,
     remainder_of,
 )
 from bot.services.lifecycle import (
@@ -154,7 +155,8 @@ class CaseSplit(SplitRules):
                 raise CaseError("forbidden", "只有分派台可以指定新案件的承办单位。")
             self._check_split(actor, original)
             check_version(original, expected_version)
-            if normalize_text(part) == normalize_text(original.original_text):
+            body, marks = body_and_marks(original.original_text)
+            if normalize_text(part) == normalize_text(body):
                 raise CaseError(
                     "bad_input",
                     "拆分出的内容不能是整条诉求，请只填写其中另一件事的文字。",
@@ -232,17 +234,18 @@ class CaseSplit(SplitRules):
                     "into_number": new.number,
                     "text": part,
                     # Not in the case's text as written: the station's wording (trial 33b E9).
-                    "staff_wording": remainder_of(original.original_text, part) is None,
+                    "staff_wording": remainder_of(body, part) is None,
                     # The citizen's words as they were before the split (trial 34 #19).
                     "original_text": original.original_text,
                 },
                 changes_case=False,
             )
-            found = remainder_of(original.original_text, part)
-            kept = found or original.original_text
+            found = remainder_of(body, part)
+            kept = found or body
             # What the original still handles, marked wherever its text is shown (/status,
             # cards, notices, digests): the moved words are on the new case (trial 34 #19).
-            original.original_text = marked(kept, new.number or "", moved=found is not None)
+            mark = marked(new.number or "", moved=found is not None)
+            original.original_text = f"{kept}{marks}{mark}"
             original.normalized_text = normalize_text(original.original_text)
             if plan.route.to_desk:
                 new.ack_due_at = now + self.district.deadlines[new.priority].acknowledge
@@ -312,11 +315,11 @@ class CaseSplit(SplitRules):
             self._message(s, person, original, text, None, now)
 
 
-def marked(kept: str, number: str, *, moved: bool) -> str:
-    """The original's text after a split: what it still handles and where the other
-    matter went. ``moved``: the part was cut from ``kept``'s text; else the splitter
-    worded the other matter and the citizen's words stay whole (trial 34 #19)."""
-    return f"{kept}（另一件事已拆分为 {number}）" if moved else f"{kept}（已拆分出 {number}）"
+def marked(number: str, *, moved: bool) -> str:
+    """The mark a split leaves after the original's text, where the other matter went.
+    ``moved``: the part was cut from the citizen's words; else the splitter worded the
+    other matter and the citizen's words stay whole (trial 34 #19)."""
+    return f"（另一件事已拆分为 {number}）" if moved else f"（已拆分出 {number}）"
 
 
 def unconfirmed_danger(part: str, level: str, danger: Emergency | None) -> str:

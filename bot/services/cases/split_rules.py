@@ -47,6 +47,7 @@ __all__ = [
     "SERIOUS",
     "SPLITTABLE",
     "SplitRules",
+    "body_and_marks",
     "remainder_of",
 ]
 
@@ -74,6 +75,17 @@ DANGER_UNKNOWN = "unknown"
 _PUNCTUATION = "，,。.；;、！!？? "
 _JOINS = re.compile(r"[，,。；;]?\s*(另外|还有|此外|对了|以及)[，,：:]?\s*$")
 _LEADING_JOINS = re.compile(r"^[，,。；;\s]*(另外|还有|此外|对了|以及)[，,：:]?")
+
+
+#: The marks earlier splits left at the end of a case's text (trial 34 #19).
+_MARKS = re.compile(r"(?:（(?:另一件事已拆分为|已拆分出) MQ\d{8}-\d+）)+$")
+
+
+def body_and_marks(text: str) -> tuple[str, str]:
+    """A case's text as the citizen's words it still handles and the marks of earlier
+    splits after them (「（另一件事已拆分为 MQ…）」), which a split keeps as they are."""
+    found = _MARKS.search(text)
+    return (text, "") if found is None else (text[: found.start()], found.group(0))
 
 
 def remainder_of(original: str, part: str) -> str | None:
@@ -148,9 +160,10 @@ class SplitRules(CaseIntake):
         level = original.severity
         if level not in SERIOUS or LEVEL_RANK.get(plan.severity, 0) >= LEVEL_RANK[level]:
             return plan, None, None
-        kept = remainder_of(original.original_text, part)
+        body = body_and_marks(original.original_text)[0]
+        kept = remainder_of(body, part)
         # The splitter's wording: the original keeps all its words (trial 34 #3).
-        stays = original.original_text if kept is None else kept
+        stays = body if kept is None else kept
         if is_meaningful(stays, MIN_PART_CHARS) or kept is None:
             rest = self._plan_request(stays, RequestDraft(text=stays)).severity
             if LEVEL_RANK.get(rest, 0) >= LEVEL_RANK[level]:
@@ -162,7 +175,7 @@ class SplitRules(CaseIntake):
         """Whether the split of ``part`` must be confirmed by the splitter first: the
         part is not in the citizen's text (the splitter's wording) and tells of danger
         now, or rates 重大/特别重大 above the original (trial 34 #2)."""
-        if remainder_of(original.original_text, part) is not None:
+        if remainder_of(body_and_marks(original.original_text)[0], part) is not None:
             return False
         if plan.emergency is not None:
             return True
