@@ -53,6 +53,7 @@ from handlers import (
     refused_note,
     reporter_acts,
     request_guard,
+    split_reply,
     staff_text,
     step_media,
     texts,
@@ -188,6 +189,10 @@ async def _describe_text(
     typed = await request_guard.typed_submit(update, context, text)
     if typed is not None:
         return typed
+    # 「第2件不是我反映的」 after a split in the staff's words: the split case's 补充说明,
+    # marked as a denial; before danger, as 我没反映过打架的事 names a fight (trial 34 #2).
+    if not as_citizen and await split_reply.takes(update, context, person.id, text):
+        return None
     verdict = triage(text) if text.strip() else None
     # 我现在一个人在江边 from someone whose self-harm case is open joins that case (trial 29 #1).
     if verdict is not None and await crisis.takes_danger(update, context, person.id, text, verdict):
@@ -341,7 +346,9 @@ def register(application: App) -> None:
             CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
             CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
-            CallbackQueryHandler(fresh(buttons.just_asking), pattern=rf"^{ui}ask:\d+$"),
+            CallbackQueryHandler(
+                fresh(buttons.just_asking_with(describe_kept)), pattern=rf"^{ui}ask:\d+$"
+            ),
             *two_matters_offer.buttons(),
             # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
             *refused_note.buttons(_describe_as_citizen),

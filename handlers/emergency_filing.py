@@ -27,6 +27,7 @@ from bot.services.triage import SELF_HARM, emergency_of, triage
 from handlers import early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
 from handlers.draft_cancel import asked as asked_to_cancel
+from handlers.drafts import looks_like_problem
 from handlers.request_steps import MAX_PHOTOS, PROPOSE
 from handlers.texts import drafts_kept
 
@@ -153,10 +154,14 @@ PRELUDE = timedelta(minutes=10)
 def _prelude(context: BotContext, draft: Any) -> str | None:
     """The words just before danger now that belong to it: a description that got the
     room picker (the classifier unsure: 🔥🔥🔥 3栋, 救救我) minutes ago and was not
-    submitted. A clear problem (路灯坏了) stays a draft of its own, kept as before."""
+    submitted. A clear problem (路灯坏了) stays a draft of its own, kept as before, and so
+    does a problem the classifier could not place (小区垃圾站离我家窗户太近，夏天很臭: the
+    picker, yet a complaint of its own, trial 34 #11): never merged into the police case."""
     if not isinstance(draft, dict) or not draft.get("text") or "step" in draft:
         return None
     if not draft.get("unsure") or is_stale(context, draft, PRELUDE):
+        return None
+    if looks_like_problem(str(draft["text"])):
         return None
     return str(draft["text"])
 

@@ -23,7 +23,9 @@ async def test_a_split_off_danger_gives_the_citizen_the_line(kit: BotKit) -> Non
     original = await file_request(kit, citizen, LAMP)
     await kit.delivered()
     mark = len(citizen.transcript())
-    await kit.answer(desk, desk.send_text(f"/split {original.number} {KNIFE}"), "已拆分")
+    # Danger only in the desk's words is confirmed first (trial 34 #2).
+    asked = await kit.answer(desk, desk.send_text(f"/split {original.number} {KNIFE}"), "请确认")
+    await kit.press(desk, asked, "确认拆分", "已拆分")
     new = (await kit.cases())[-1]
     assert new.severity == "critical"
     assert new.owning_unit_id == kit.district.bureaus["police"].station_id

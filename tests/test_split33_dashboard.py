@@ -59,7 +59,8 @@ async def test_the_desk_splits_to_a_chosen_bureau(dash: Dash) -> None:
     )
     assert f'<dt>已拆分出</dt><dd><a href="/dashboard/cases/{new.id}">{new.number}</a>' in html
     kept = await load_case(dash.db, case_id)
-    assert kept.owning_unit_id == "construction" and kept.original_text == TWO
+    assert kept.owning_unit_id == "construction"
+    assert kept.original_text == f"小区路灯坏了一个月（另一件事已拆分为 {new.number}）"
     # The citizen is told both numbers.
     async with dash.db.session() as s:
         texts = (
@@ -117,3 +118,44 @@ async def test_who_may_not_split_and_forged_forms_change_nothing(dash: Dash) -> 
     async with dash.db.session() as s:
         new = (await s.scalars(select(Case).order_by(Case.id.desc()))).first()
     assert new is not None and new.owning_unit_id == "labor" and new.original_text == WAGES
+
+
+async def test_danger_only_in_the_desks_words_needs_the_tick(dash: Dash) -> None:
+    """Trial 34 #2 and #19 on the dashboard: a part that tells of danger now the citizen
+    never wrote is refused with the reason until 「确认…确由群众反映」 is ticked; after a
+    split the original's page shows what it still handles."""
+    case_id = await dash.file(TWO)
+    original = await load_case(dash.db, case_id)
+    desk = await staff(dash.db, dash.district.dispatcher)
+    await dash.login(desk.id)
+    page = await (await dash.client.get(f"/dashboard/cases/{case_id}")).text()
+    assert 'name="confirm_danger"' in page
+    token = await dash.csrf()
+    form = {
+        "csrf_token": token,
+        "version": str(original.version),
+        "text": "楼下有人拿刀砍人，已经有人受伤",
+        "target": "",
+    }
+    response = await dash.client.post(f"/dashboard/cases/{case_id}/split", data=form)
+    html = await response.text()
+    assert response.status == 400 and "群众的原话中没有" in html, html[:400]
+    assert await _case_count(dash) == 1
+    response = await dash.client.post(
+        f"/dashboard/cases/{case_id}/split", data={**form, "confirm_danger": "1"}
+    )
+    assert response.status == 200 and "已拆分" in await response.text()
+    assert await _case_count(dash) == 2
+    async with dash.db.session() as s:
+        new = (await s.scalars(select(Case).order_by(Case.id.desc()))).first()
+    assert new is not None and new.severity == "critical"
+
+    response = await dash.client.post(
+        f"/dashboard/cases/{case_id}/split",
+        data={**form, "text": WAGES, "confirm_danger": ""},
+    )
+    html = await response.text()
+    assert response.status == 200
+    kept = await load_case(dash.db, case_id)
+    assert "拖欠工资" not in kept.original_text and "小区路灯坏了一个月" in kept.original_text
+    assert "拆分为" in kept.original_text

@@ -41,6 +41,26 @@ def staff_note_added(view: CaseView, text: str) -> str:
     return f"【{_who(view)}补充说明】{view.number}（{view.status_label}）\n补充内容：{text}"
 
 
+def staff_split_denied(view: CaseView, text: str) -> str:
+    """The ping when the reporter says a case split off in the staff's words is not what
+    they reported (trial 34 #2): the units verify before acting on it as the citizen's."""
+    text = _private(view, text)
+    return (
+        f"【反映人否认】{view.number}（{view.status_label}）\n"
+        "此件由工作人员拆分登记（文字为工作人员的概括，不是反映人原话），"
+        "反映人表示这件事不是其反映的，请核实后办理；如确无此事，请以“不属实”办结。\n"
+        f"反映人说明：{text}"
+    )
+
+
+def reporter_denial_added(view: CaseView) -> str:
+    """The reporter's receipt of a denial of a split-off case (trial 34 #2)."""
+    return (
+        f"收到。您的说明已加入 {view.number}，并已告知承办单位（{view.owning_unit_name}）："
+        "您表示这件事不是您反映的。承办单位会核实处理。"
+    )
+
+
 def staff_note_danger_elsewhere(view: CaseView, text: str, number: str, joined: bool) -> str:
     """The ping when what the reporter adds to a routine case tells of danger now: it is
     filed as an emergency of its own (the emergency line, a critical case to the unit

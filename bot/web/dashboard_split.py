@@ -5,7 +5,9 @@ The case page of a viewer who may split the case (the desk, the owning unit:
 it goes (按内容自动分派, or a unit the desk may 派至). The form posts here; the service
 files the new case (see :mod:`bot.services.cases.split`). A case outside the viewer's
 policy answers 404 as every dashboard route; one they see but may not split, a
-forged target or a stale page, the case page with the reason.
+forged target or a stale page, the case page with the reason. A part that is not in the
+citizen's words and tells of danger now is refused with the reason until the form's
+「确认：此紧急情况确由群众反映」 is ticked (trial 34 #2).
 """
 
 from __future__ import annotations
@@ -41,10 +43,17 @@ async def handle_split(
             Channel.WEB,
             target=form["target"] or None,
             expected_version=version,
+            # A danger only in the splitter's words is filed once confirmed (trial 34 #2).
+            confirmed=form["confirm_danger"] == "1",
         )
 
     posted = await post_on_case(
-        request, ctx, viewer, ("text", "target"), split, what=lambda _form: "split"
+        request,
+        ctx,
+        viewer,
+        ("text", "target", "confirm_danger"),
+        split,
+        what=lambda _form: "split",
     )
     if isinstance(posted, web.StreamResponse):
         return posted

@@ -51,6 +51,7 @@ __all__ = [
     "contact_prompt",
     "extra_text_keyboard",
     "extra_text_question",
+    "first_just_asked",
     "location_keyboard",
     "location_prompt",
     "photo_received",
@@ -68,6 +69,17 @@ DESCRIBE_PROMPT = (
 )
 NO_DRAFT = "没有待提交的问题。如需反映问题，请直接发送问题描述。"
 JUST_ASKING = "好的，本次仅为咨询，没有登记。如需反映问题，随时发送问题描述。"
+
+
+def first_just_asked(second: str) -> str:
+    """只是咨询 on the first matter of a 分开登记: the second one is still offered."""
+    shown = second if len(second) <= 40 else second[:40] + "…"
+    return (
+        f"好的，这件事仅为咨询，没有登记。您说的另一件事（{shown}）还没有登记，"
+        "下面接着为它选择部门；不需要的话，发送「算了」即可。"
+    )
+
+
 STALE_DRAFT = (
     "这个按钮已失效（这个问题已提交、已放弃或已过期）。"
     "已提交的问题请发送 /status 查看；要反映新的问题，请直接发送文字描述。"

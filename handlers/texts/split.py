@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.services.cases import SplitResult
+from bot.services.cases.split_rules import DANGER_UNKNOWN
 from bot.services.notification_labels import SEVERITY_LABELS
+from handlers.texts.common import UI
+
+#: The buttons of a split to confirm: ``ui:splitok:N`` / ``ui:splitno:N``.
+CONFIRM = UI + "splitok"
+CANCEL = UI + "splitno"
+CONFIRM_LABEL = "确认拆分"
+CANCEL_LABEL = "取消"
+CANCELLED = "已取消，没有拆分。"
+GONE = "这个确认已失效（已处理或已过期），没有拆分。如需拆分，请重新发送 /split。"
 
 USAGE = (
     "拆分案件：一条诉求里有两件不相关的事时，把其中另一件事单独登记为新案件。\n"
@@ -38,10 +50,17 @@ def done(result: SplitResult) -> str:
     ]
     if result.own_level is not None:
         own = SEVERITY_LABELS.get(result.own_level, result.own_level)
-        lines.append(
-            f"原案件为{SEVERITY_LABELS.get(part.severity, '')}，危险情形在拆出的部分，"
-            f"新案件不低于原等级（按其文字为{own}）。"
-        )
+        was = SEVERITY_LABELS.get(part.severity, "")
+        if result.why == DANGER_UNKNOWN:
+            # Said truthfully: where the danger is could not be told (trial 34 #3).
+            lines.append(
+                f"原案件为{was}，无法判断危险情形在哪一部分（拆出的文字不是群众原话，"
+                f"原诉求的文字也不足以定为{was}），新案件暂按原等级办理（按其文字为{own}）。"
+            )
+        else:
+            lines.append(
+                f"原案件为{was}，危险情形在拆出的部分，新案件不低于原等级（按其文字为{own}）。"
+            )
     told = (
         "群众已收到两个编号的通知。"
         if result.original.channel not in ("web", "open311")
@@ -49,3 +68,20 @@ def done(result: SplitResult) -> str:
     )
     lines.append(f"{result.original.number} 继续办理原诉求；{told}")
     return "\n".join(lines)
+
+
+def confirm_question(reason: str) -> str:
+    """A split whose danger is only in the splitter's words: asked first (trial 34 #2)."""
+    return f"⚠️ 请确认后再拆分：{reason}"
+
+
+def confirm_markup(serial: int) -> InlineKeyboardMarkup:
+    """确认拆分 / 取消 for the pending split ``serial``."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(CONFIRM_LABEL, callback_data=f"{CONFIRM}:{serial}"),
+                InlineKeyboardButton(CANCEL_LABEL, callback_data=f"{CANCEL}:{serial}"),
+            ]
+        ]
+    )

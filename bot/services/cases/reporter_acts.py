@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import notification_reporter as nr
 from bot.services.cases.aftercare import case_lines, is_farewell
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
+from bot.services.cases.reporter_pings import denial_ping as _denial_ping
 from bot.services.cases.reporter_pings import elsewhere_ping as _elsewhere_ping
 from bot.services.cases.reporter_pings import farewell_ping as _farewell_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
@@ -112,6 +113,7 @@ class CaseReporterActs(CaseTx):
         photos: Sequence[str] = (),
         media: Sequence[tuple[str, str]] = (),
         elsewhere: tuple[str, bool] | None = None,
+        denial: bool = False,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
@@ -136,6 +138,11 @@ class CaseReporterActs(CaseTx):
         must come first) and the units read it as 【…补充说明·已另行紧急处置】 naming that
         case (trial 32 D21).
 
+        ``denial``: the reporter says a case split off in the staff's words is not what
+        they reported (trial 34 #2): the event's data holds ``denies_split``, the units
+        read 【反映人否认】 and the reporter is told the units will verify; a denial is
+        no report of danger (我没反映过打架的事), so it raises no alarm.
+
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
                 reporter), ``illegal_transition`` (the case is final).
@@ -155,11 +162,16 @@ class CaseReporterActs(CaseTx):
             # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
             # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
             # its own besides the note (handlers/reporter_acts).
-            urgent = await self.note_danger_in_case(s, case)
+            urgent = not denial and await self.note_danger_in_case(s, case)
             danger = emergency_of(note) if urgent else None
             # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
             # aftercare's danger sign too: the line first, the units alerted (trial 33b E2).
-            farewell = danger is None and is_farewell(note) and await self._crisis_case(s, case)
+            farewell = (
+                not denial
+                and danger is None
+                and is_farewell(note)
+                and await self._crisis_case(s, case)
+            )
             # Danger now on a routine case went to an emergency of its own (filed or
             # joined, review 32 S7): the reporter reads the emergency line first and no
             # routine receipt of this note; the unit reads where it went (trial 32 D21).
@@ -172,7 +184,7 @@ class CaseReporterActs(CaseTx):
                 actor_id=reporter.id,
                 channel=channel,
                 note=note,
-                data=_note_data(note, media, danger, farewell=farewell),
+                data=_note_data(note, media, danger, farewell=farewell, denial=denial),
                 changes_case=False,
             )
             if photos:
@@ -183,6 +195,8 @@ class CaseReporterActs(CaseTx):
             ping = _note_ping(note, danger)
             if pointed is not None:
                 ping = _elsewhere_ping(note, *pointed)
+            if denial:
+                ping = _denial_ping(note)
             care = nr.reporter_note_care
             if await self._unsigned_crisis(s, case, now):
                 # Nobody has signed in time: no promise of a call, and what is not
@@ -208,6 +222,8 @@ class CaseReporterActs(CaseTx):
                 pings=[(units, ping)],
                 reporter_text=None
                 if pointed is not None
+                else nr.reporter_denial_added
+                if denial
                 else await self.for_reporter(
                     s,
                     case,

@@ -48,11 +48,19 @@ def unsigned_ping(note: str, waited: str) -> Callable[[CaseView], str]:
 
 
 def note_data(
-    note: str, media: Sequence[tuple[str, str]], danger: Emergency | None, *, farewell: bool = False
+    note: str,
+    media: Sequence[tuple[str, str]],
+    danger: Emergency | None,
+    *,
+    farewell: bool = False,
+    denial: bool = False,
 ) -> dict[str, object] | None:
     """The ``note_added`` event's data: the media sent on, and the danger now it tells of
-    (``"farewell"``: a farewell on a self-harm case, trial 33b E2)."""
+    (``"farewell"``: a farewell on a self-harm case, trial 33b E2); ``denies_split``: the
+    reporter says the case split off in the staff's words is not theirs (trial 34 #2)."""
     data: dict[str, object] = {"danger": "farewell"} if farewell else {}
+    if denial:
+        data["denies_split"] = True
     if media:
         data["media"] = [{"type": k, "file_id": f} for k, f in media]
     if danger is not None:
@@ -62,6 +70,15 @@ def note_data(
             "sentence": danger_sentence(note) or note,
         }
     return data or None
+
+
+def denial_ping(note: str) -> Callable[[CaseView], str]:
+    """The handlers' notice that the reporter denies a split-off case (trial 34 #2)."""
+
+    def denied(view: CaseView) -> str:
+        return nr.staff_split_denied(view, note)
+
+    return denied
 
 
 def farewell_ping(note: str) -> Callable[[CaseView], str]:

@@ -31,6 +31,7 @@ from bot.services.cases.split_rules import (
     SERIOUS,
     SPLITTABLE,
     SplitRules,
+    body_and_marks,
     remainder_of,
 )
 from bot.services.lifecycle import (
@@ -40,7 +41,9 @@ from bot.services.lifecycle import (
     is_meaningful,
     record,
 )
+from bot.services.notification_labels import SEVERITY_LABELS
 from nlp import normalize as normalize_text
+from nlp.emergency import Emergency
 from storage import cases as store
 from storage.enums import CaseKind
 from storage.models import Case, CaseEvent, Open311Filing, Person
@@ -54,10 +57,12 @@ __all__ = [
     "CaseSplit",
     "SplitResult",
     "for_citizen",
+    "marked",
     "quote",
     "remainder_of",
     "reporter_split",
     "split_arrived",
+    "unconfirmed_danger",
     "where",
 ]
 
@@ -73,6 +78,8 @@ class SplitResult:
     part: CaseView
     #: The level the part's own text gives, when the split kept the original's instead.
     own_level: str | None = None
+    #: Why the original's level was kept: ``DANGER_IN_PART`` or ``DANGER_UNKNOWN``.
+    why: str | None = None
 
 
 def quote(text: str, limit: int = QUOTE) -> str:
@@ -94,6 +101,7 @@ class CaseSplit(SplitRules):
         target: str | None = None,
         number: str | None = None,
         expected_version: int | None = None,
+        confirmed: bool = False,
     ) -> SplitResult:
         """File ``text``, a separate matter of ``case_id``'s text, as a new case of its citizen.
 
@@ -109,11 +117,14 @@ class CaseSplit(SplitRules):
             number: the case must have this number (else ``not_found``, the same answer
                 as for a missing case or one the actor may not see).
             expected_version: refused if the original changed since it was read.
+            confirmed: the splitter confirmed a danger that is only in their wording
+                (else such a split is refused with ``confirm``, nothing filed).
 
         Raises:
             CaseError: ``not_found``, ``forbidden`` (not the desk nor the owner),
                 ``illegal_transition`` (closed, or a warning), ``bad_input`` (empty,
-                too short, the whole text, already split out, unknown target), ``stale``.
+                too short, the whole text, already split out, unknown target), ``stale``,
+                ``confirm`` (danger now only in the splitter's wording, trial 34 #2).
         """
         part = self._check_text(text)
         if not is_meaningful(part, MIN_PART_CHARS):
@@ -144,14 +155,17 @@ class CaseSplit(SplitRules):
                 raise CaseError("forbidden", "只有分派台可以指定新案件的承办单位。")
             self._check_split(actor, original)
             check_version(original, expected_version)
-            if normalize_text(part) == normalize_text(original.original_text):
+            body, marks = body_and_marks(original.original_text)
+            if normalize_text(part) == normalize_text(body):
                 raise CaseError(
                     "bad_input",
                     "拆分出的内容不能是整条诉求，请只填写其中另一件事的文字。",
                 )
             if (earlier := await self._split_before(s, original, part)) is not None:
                 raise CaseError("bad_input", f"这件事已拆分为 {earlier}，无需重复拆分。")
-            plan, own = self._split_plan(original, part, target)
+            plan, own, why = self._split_plan(original, part, target)
+            if not confirmed and self._needs_confirmation(original, part, plan):
+                raise CaseError("confirm", unconfirmed_danger(part, plan.severity, plan.emergency))
             reporter = await self._person(s, original.reporter_id)
             new = self._new_case(
                 CaseKind.REQUEST,
@@ -182,7 +196,8 @@ class CaseSplit(SplitRules):
                     "classified_room": plan.c.room,
                     "classified_bureau": plan.c.bureau,
                     "split_from": link,
-                    **({"own_level": own} if own is not None else {}),
+                    **({"own_level": own, "level_kept": why} if own is not None else {}),
+                    **({"danger_confirmed": True} if confirmed and plan.emergency else {}),
                     **({"emergency": plan.emergency.kind} if plan.emergency else {}),
                     **({"notify": list(plan.also)} if plan.also else {}),
                     **({"rated": plan.rated} if plan.rated is not None else {}),
@@ -219,10 +234,19 @@ class CaseSplit(SplitRules):
                     "into_number": new.number,
                     "text": part,
                     # Not in the case's text as written: the station's wording (trial 33b E9).
-                    "staff_wording": remainder_of(original.original_text, part) is None,
+                    "staff_wording": remainder_of(body, part) is None,
+                    # The citizen's words as they were before the split (trial 34 #19).
+                    "original_text": original.original_text,
                 },
                 changes_case=False,
             )
+            found = remainder_of(body, part)
+            kept = found or body
+            # What the original still handles, marked wherever its text is shown (/status,
+            # cards, notices, digests): the moved words are on the new case (trial 34 #19).
+            mark = marked(new.number or "", moved=found is not None)
+            original.original_text = f"{kept}{marks}{mark}"
+            original.normalized_text = normalize_text(original.original_text)
             if plan.route.to_desk:
                 new.ack_due_at = now + self.district.deadlines[new.priority].acknowledge
                 await self._schedule_ack(s, new, now)
@@ -237,8 +261,6 @@ class CaseSplit(SplitRules):
                     how="hand" if target else plan.route.how,
                 )
             await self._tell_holders(s, original, new, actor, now)
-            found = remainder_of(original.original_text, part)
-            kept = found or original.original_text
             if plan.emergency is not None:
                 # Danger now split off: the line first, as at intake (trial 33b E9).
                 line = plan.emergency.line
@@ -254,8 +276,11 @@ class CaseSplit(SplitRules):
                     self.view_for(original, reporter, now), quote(kept), v, found is None
                 ),
             )
+            # The original's cards show what it still handles (no version bump: their
+            # buttons stay valid).
+            await self.publish_tx(s, original, now, settle=False)
             return SplitResult(
-                self.view_for(original, actor, now), self.view_for(new, actor, now), own
+                self.view_for(original, actor, now), self.view_for(new, actor, now), own, why
             )
 
     async def _split_before(self, s: AsyncSession, case: Case, part: str) -> str | None:
@@ -288,6 +313,30 @@ class CaseSplit(SplitRules):
                 f"{original.number} 继续办理原诉求，时限不变。"
             )
             self._message(s, person, original, text, None, now)
+
+
+def marked(number: str, *, moved: bool) -> str:
+    """The mark a split leaves after the original's text, where the other matter went.
+    ``moved``: the part was cut from the citizen's words; else the splitter worded the
+    other matter and the citizen's words stay whole (trial 34 #19)."""
+    return f"（另一件事已拆分为 {number}）" if moved else f"（已拆分出 {number}）"
+
+
+def unconfirmed_danger(part: str, level: str, danger: Emergency | None) -> str:
+    """The splitter is asked to confirm a danger that is only in their wording."""
+    told = "、".join(danger.services) if danger is not None else ""
+    what = (
+        f"会立即派至处置单位并按特别重大办理，群众会被提示拨打 {told}"
+        if danger is not None
+        else f"会按{SEVERITY_LABELS.get(level, level)}办理"
+    )
+    return (
+        f"拆分出的文字“{quote(part)}”写有紧急危险情形，但群众的原话中没有这段话。"
+        f"拆分后它是以群众名义登记的新案件，{what}。\n"
+        "请先核实：如确是群众反映的（例如电话中补充的），请确认拆分；"
+        "如是概括有误，请按群众的原话重新拆分。"
+        "如需自行报告危险情况，请按预警或报警流程办理，不要以群众名义拆分。"
+    )
 
 
 def where(view: CaseView) -> str:

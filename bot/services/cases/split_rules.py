@@ -4,12 +4,27 @@ what the original keeps, and the part's own plan (classification, route, level).
 The dispatcher desk (and admins) may split any open request; the chiefs and staff of
 the unit that owns it may split it too. A warning, or a case already 办结, is not split.
 
-**A split never lowers a danger.** The new case's level is its own text's, except when
-the original was 重大 or 特别重大 and the danger went with the part: then the part is
-filed at least at the original's level. The danger went with the part when the text the
-original keeps (its text without the part) rates below the original's level, or when the
-part is not found in the original's text (the splitter rewrote it: it cannot be told
-where the danger is, so the part is not rated lower). The original is never lowered.
+**The level follows the danger; a split never lowers one.** The new case's level is its
+own text's, except when the original was 重大 or 特别重大, the part's own text rates
+below that, and the danger may have gone with the part: then the part is filed at the
+original's level. Where the danger is:
+
+* the part is cut from the original's text and what the original keeps rates at its
+  level: the danger stays with the original, the part takes its own level;
+* the part is cut from the text and what stays rates below: the danger went with the
+  part (``DANGER_IN_PART``), the part keeps the original's level;
+* the part is the splitter's wording (not in the text): the original keeps all its words,
+  so when they rate at its level the danger stays with the original (救命啊 split from a
+  street lamp, trial 34 #3: the lamp takes its own level); when they do not (the level
+  came from elsewhere) the danger cannot be located (``DANGER_UNKNOWN``) and the part is
+  kept at the original's level, said so truthfully.
+
+The original is never lowered.
+
+**Danger only in the splitter's words is confirmed first** (trial 34 #2): a part that is
+not in the citizen's text and tells of danger now (or rates 重大/特别重大 above the
+original) would file a police case in the citizen's name that the citizen never
+reported; :meth:`SplitRules._needs_confirmation` asks the splitter to confirm it first.
 """
 
 from __future__ import annotations
@@ -25,7 +40,16 @@ from bot.services.triage import LEVEL_RANK
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import Case, Person
 
-__all__ = ["MIN_PART_CHARS", "SERIOUS", "SPLITTABLE", "SplitRules", "remainder_of"]
+__all__ = [
+    "DANGER_IN_PART",
+    "DANGER_UNKNOWN",
+    "MIN_PART_CHARS",
+    "SERIOUS",
+    "SPLITTABLE",
+    "SplitRules",
+    "body_and_marks",
+    "remainder_of",
+]
 
 #: Statuses in which a case may be split: open, not yet 办结.
 SPLITTABLE = frozenset(
@@ -42,10 +66,26 @@ SPLITTABLE = frozenset(
 MIN_PART_CHARS = 4
 #: The levels a split keeps on the part when the danger went with it.
 SERIOUS = ("high", "critical")
+#: Why a part was kept at the original's level: the danger went with it ...
+DANGER_IN_PART = "part"
+#: ... or where the danger is cannot be told.
+DANGER_UNKNOWN = "unknown"
 
 #: What is left where the part was cut out: a joining word, punctuation.
 _PUNCTUATION = "，,。.；;、！!？? "
 _JOINS = re.compile(r"[，,。；;]?\s*(另外|还有|此外|对了|以及)[，,：:]?\s*$")
+_LEADING_JOINS = re.compile(r"^[，,。；;\s]*(另外|还有|此外|对了|以及)[，,：:]?")
+
+
+#: The marks earlier splits left at the end of a case's text (trial 34 #19).
+_MARKS = re.compile(r"(?:（(?:另一件事已拆分为|已拆分出) MQ\d{8}-\d+）)+$")
+
+
+def body_and_marks(text: str) -> tuple[str, str]:
+    """A case's text as the citizen's words it still handles and the marks of earlier
+    splits after them (「（另一件事已拆分为 MQ…）」), which a split keeps as they are."""
+    found = _MARKS.search(text)
+    return (text, "") if found is None else (text[: found.start()], found.group(0))
 
 
 def remainder_of(original: str, part: str) -> str | None:
@@ -56,7 +96,7 @@ def remainder_of(original: str, part: str) -> str | None:
     if not squeezed or squeezed not in text:
         return None
     rest = _JOINS.sub("", text.replace(squeezed, "", 1))
-    return rest.strip(_PUNCTUATION)
+    return _LEADING_JOINS.sub("", rest.strip(_PUNCTUATION)).strip(_PUNCTUATION)
 
 
 class SplitRules(CaseIntake):
@@ -101,10 +141,11 @@ class SplitRules(CaseIntake):
 
     def _split_plan(
         self, original: Case, part: str, target: str | None
-    ) -> tuple[RequestPlan, str | None]:
+    ) -> tuple[RequestPlan, str | None, str | None]:
         """The part's plan (its own classification, route and level), raised to the
-        original's level when the danger went with it; and the part's own level when
-        raised so (else None)."""
+        original's level when the danger may have gone with it; the part's own level
+        when raised so (else None); and why (:data:`DANGER_IN_PART`,
+        :data:`DANGER_UNKNOWN`; else None)."""
         bureau = target if target in self.district.bureaus else None
         draft = RequestDraft(
             text=part, bureau=bureau, territorial_unit_id=original.territorial_unit_id
@@ -118,13 +159,29 @@ class SplitRules(CaseIntake):
             plan = replace(plan, route=replace(plan.route, how="split"))
         level = original.severity
         if level not in SERIOUS or LEVEL_RANK.get(plan.severity, 0) >= LEVEL_RANK[level]:
-            return plan, None
-        kept = remainder_of(original.original_text, part)
-        if kept and is_meaningful(kept, MIN_PART_CHARS):
-            rest = self._plan_request(kept, RequestDraft(text=kept)).severity
+            return plan, None, None
+        body = body_and_marks(original.original_text)[0]
+        kept = remainder_of(body, part)
+        # The splitter's wording: the original keeps all its words (trial 34 #3).
+        stays = body if kept is None else kept
+        if is_meaningful(stays, MIN_PART_CHARS) or kept is None:
+            rest = self._plan_request(stays, RequestDraft(text=stays)).severity
             if LEVEL_RANK.get(rest, 0) >= LEVEL_RANK[level]:
-                return plan, None  # the danger stays with the original
-        return self._raised(plan, level), plan.severity
+                return plan, None, None  # the danger stays with the original
+        why = DANGER_UNKNOWN if kept is None else DANGER_IN_PART
+        return self._raised(plan, level), plan.severity, why
+
+    def _needs_confirmation(self, original: Case, part: str, plan: RequestPlan) -> bool:
+        """Whether the split of ``part`` must be confirmed by the splitter first: the
+        part is not in the citizen's text (the splitter's wording) and tells of danger
+        now, or rates 重大/特别重大 above the original (trial 34 #2)."""
+        if remainder_of(body_and_marks(original.original_text)[0], part) is not None:
+            return False
+        if plan.emergency is not None:
+            return True
+        return plan.severity in SERIOUS and LEVEL_RANK.get(plan.severity, 0) > LEVEL_RANK.get(
+            original.severity, 0
+        )
 
     def _raised(self, plan: RequestPlan, level: str) -> RequestPlan:
         """``plan`` at ``level`` (重大 or 特别重大): its deadlines and copies."""
