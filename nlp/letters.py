@@ -16,7 +16,13 @@ from nlp.family_index import any_in
 from nlp.headcount import head_counts
 from nlp.rubric_model import Rubric
 
-__all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
+__all__ = [
+    "acting_head",
+    "acts_together",
+    "crowd_acting",
+    "group_letter",
+    "lone_letter_word",
+]
 
 
 def households_concerned(text: str, rub: Rubric) -> str | None:
@@ -38,6 +44,30 @@ def households_concerned(text: str, rub: Rubric) -> str | None:
             if word in near:
                 return text[start:end]
     return None
+
+
+_KEPT_FAMILIES = frozenset({"escalation"})
+"""Families whose one word in a letter still tells a sign of the rubric's medium level: going
+higher (到上一级, 告到…省政府) is the writer's own threat to take the matter further."""
+
+_AT_ODDS = ("冲突",)
+"""Bare words of a collective family that name people at odds (a dispute, medium)."""
+
+
+def lone_letter_word(family: str, words: tuple[str, ...] | list[str]) -> bool:
+    """True if a high family's only expression in a long letter is one bare word that counts
+    nothing there (stop 34).
+
+    Real letters use the collective and blocking families' words for things and procedures
+    (交通堵塞, 与中心城区轨道交通串联, 扣押物品, 围着小区的围墙, 担心报复): 21 letters of
+    R1–R10 the rubric rated medium by one such word alone were labelled low, none higher.
+    A phrase the rubric joined (说…去…政府), going higher (``_KEPT_FAMILIES``) and people at
+    odds (``_AT_ODDS``) still count as medium.
+    """
+    if family in _KEPT_FAMILIES or len(words) != 1:
+        return False
+    word = words[0]
+    return "…" not in word and word not in _AT_ODDS
 
 
 def group_letter(text: str, rub: Rubric) -> str | None:

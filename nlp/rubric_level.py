@@ -31,6 +31,7 @@ from nlp.letters import (
     crowd_acting,
     group_letter,
     households_concerned,
+    lone_letter_word,
 )
 from nlp.reasons import whole_expressions
 from nlp.retraction import renewed, said_back
@@ -160,9 +161,12 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # 报名, 串联, 冲击: one word of collective action in a long letter is often
         # just a word (考试报名, 地铁线路串联, 冲击力); a high family shown by one
         # expression only counts as medium there (a group's grievance), by
-        # several (拉横幅、标语、集体) at its level.
+        # several (拉横幅、标语、集体) at its level. Stop 34: shown by one bare word
+        # (堵塞, 串联, 扣押, 围着, 报复: traffic, a rail line, goods, walls, a fear), it
+        # counts nothing; going higher (escalation), a phrase (说…去…政府) or people at
+        # odds (冲突) keep medium (nlp.letters.lone_letter_word).
         if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
-            level = rank["medium"]
+            level = rank["low"] if lone_letter_word(fam.name, m.words) else rank["medium"]
         # 抗议…上访…维权: a medium family of collective grievance told by three
         # expressions or more in a letter is collective action (high).
         elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:
