@@ -50,6 +50,10 @@ from nlp.severity_value import Severity
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
 
+_BARE_COLLECTIVE = ("集体",)
+"""A medium family shown in a letter by this word alone counts nothing (stop 34): 8 letters
+of R1–R10 rated medium by it alone were labelled low, none higher once it counted nothing."""
+
 
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
     """True if every occurrence of an urgency word only introduces a plan.
@@ -167,6 +171,10 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # odds (冲突) keep medium (nlp.letters.lone_letter_word).
         if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
             level = rank["low"] if lone_letter_word(fam.name, m.words) else rank["medium"]
+        # 集体户口, 集体土地, 为集体涨价: 集体 alone in a letter names collective ownership or a
+        # body, no gathering (stop 34; 集体上访 is a joint petition, nlp.letter_joint).
+        elif letter and level == rank["medium"] and tuple(m.words) == _BARE_COLLECTIVE:
+            level = rank["low"]
         # 抗议…上访…维权: a medium family of collective grievance told by three
         # expressions or more in a letter is collective action (high).
         elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:
