@@ -37,6 +37,9 @@ def households_concerned(text: str, rub: Rubric) -> str | None:
         if value < rub.letter_households_min:
             continue
         near = text[start : end + 3]
+        # 13组37号村民刘某: a house number, not 37 households (stop 34).
+        if _address_number(text, start, end):
+            continue
         # 我代表小区1100户业主反映: the writer's mandate, not a dispute told.
         if "代表" in text[max(0, start - 8) : start]:
             continue
@@ -68,6 +71,13 @@ def lone_letter_word(family: str, words: tuple[str, ...] | list[str]) -> bool:
         return False
     word = words[0]
     return "…" not in word and word not in _AT_ODDS
+
+
+def _address_number(text: str, start: int, end: int) -> bool:
+    """True if the head count ``text[start:end]`` is a number of an address (37号村民, 28号业主):
+    digits then 号, not 号人 (两百多号人)."""
+    span = text[start:end]
+    return span.endswith("号") and span[:-1].isdigit() and not text.startswith("人", end)
 
 
 def group_letter(text: str, rub: Rubric) -> str | None:
