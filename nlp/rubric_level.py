@@ -165,10 +165,8 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # 报名, 串联, 冲击: one word of collective action in a long letter is often
         # just a word (考试报名, 地铁线路串联, 冲击力); a high family shown by one
         # expression only counts as medium there (a group's grievance), by
-        # several (拉横幅、标语、集体) at its level. Stop 34: shown by one bare word
-        # (堵塞, 串联, 扣押, 围着, 报复: traffic, a rail line, goods, walls, a fear), it
-        # counts nothing; going higher (escalation), a phrase (说…去…政府) or people at
-        # odds (冲突) keep medium (nlp.letters.lone_letter_word).
+        # several (拉横幅、标语、集体) at its level. Stop 34: a blocking word alone (交通堵塞,
+        # 市场冲击) counts nothing (nlp.letters.lone_letter_word).
         if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
             level = rank["low"] if lone_letter_word(fam.name, m.words) else rank["medium"]
         # 集体户口, 集体土地, 为集体涨价: 集体 alone in a letter names collective ownership or a
