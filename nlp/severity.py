@@ -286,12 +286,12 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
     # or complaint to an office the rubric finds nothing in; the heads read its
     # topics (天然气, 车, 社保), so the model raises it to no level. A short letter to an
     # office told by its form (a headline, a salutation: nlp.office_letter, stop 34) likewise,
-    # unless it tells of now or hurry (尊敬的领导：…煤气管道破了，现在正在往外冒气，请马上派人来).
+    # unless a strong now word tells of now or hurry (尊敬的领导：…煤气管道破了，现在正在
+    # 往外冒气，请马上派人来).
     if not found.families and any_in(text, rub.request):
         return found
     if (
         not found.families
-        and not found.urgent
         and not any_in(text, rub.strong_now)
         and office_letter(text) is not None
     ):

@@ -92,9 +92,9 @@ def test_real_letters_r10_hold_the_unseen_level() -> None:
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
     # Stop 34 (branch let34): R10 is **tuning data since stop 34** — its over-ratings were read
     # with R1–R9's to find their causes (docs/severity.md, "Stop 34: real letters"); the floors
-    # hold the level reached (exact 0.788, over 49, under 2, critical 3, lines 0), no estimate.
-    assert sum(g == want for g, want in got) >= 189
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 49
+    # hold the level reached (exact 0.792, over 48, under 2, critical 2, lines 0), no estimate.
+    assert sum(g == want for g, want in got) >= 190
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 48
     assert sum(RANK[g] < RANK[want] for g, want in got) <= 2
-    assert sum(g == "critical" for g, _ in got) <= 3
+    assert sum(g == "critical" for g, _ in got) <= 2
     assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) == 0
