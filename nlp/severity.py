@@ -290,11 +290,7 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
     # 往外冒气，请马上派人来).
     if not found.families and any_in(text, rub.request):
         return found
-    if (
-        not found.families
-        and not any_in(text, rub.strong_now)
-        and office_letter(text) is not None
-    ):
+    if not found.families and not any_in(text, rub.strong_now) and office_letter(text) is not None:
         return found
     for level in ("critical", "high", "medium"):
         if level in fired:
