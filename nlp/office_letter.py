@@ -20,9 +20,11 @@ A letter shows its form where a message does not:
 
 :func:`office_letter` names the form found. The caller (:func:`nlp.severity._raised`)
 treats such a text as it treats a request to an office (``request`` in
-``config/severity.toml``): when the rubric finds no family in it, the learned
-model raises it to no level. The rubric's families still rate it (a danger to
-life written as a letter is still found by the rubric's words).
+``config/severity.toml``): when the rubric finds no family in it and no strong now
+word (``strong_now``: 正在, 马上, 快来 ...) is written, the learned model raises it to no
+level. The rubric's families still rate it (a danger to life written as a letter is
+still found by the rubric's words), and :func:`nlp.background.letter_now` reads a board
+letter's headline that recounts a past harm as background (stop 34).
 """
 
 from __future__ import annotations
