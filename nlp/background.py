@@ -16,6 +16,7 @@ import re
 from nlp.clauses import clause_around, clause_before, sentence_of
 from nlp.family_index import any_in
 from nlp.named import named_spans
+from nlp.office_letter import office_letter
 from nlp.rubric_model import Family, Rubric
 from nlp.rubric_modifiers import modifier_lists
 
@@ -59,10 +60,15 @@ def letter_now(text: str, rubric: Rubric, start: int, wish: bool = False) -> boo
     not 正在开展作风学习…堵塞 for a letter's blocking, whose 正在 is the sentence's).
     """
     # 楼下着火了，浓烟很大… then a long text: a danger in the opening is read as in a
-    # short message (a citizen's report pasted before other matter keeps its line).
+    # short message (a citizen's report pasted before other matter keeps its line), unless
+    # it names a harm's claim or is a board letter's headline recounting a past harm.
     if not is_letter(text, rubric):
         return True
-    if start < _OPENING and not _opening_claim(text, rubric, start):
+    if (
+        start < _OPENING
+        and not _opening_claim(text, rubric, start)
+        and not _headline_past(text, start)
+    ):
         return True
     if told_at_end(text, rubric, start, wish):
         return True
@@ -126,6 +132,27 @@ the sentence tells a long story, not an event now."""
 _NOWADAYS = frozenset({"现在", "眼下"})
 """Now words that also mean "these days" in a letter (我现在打零工): they count only in the
 match's clause just before it (:func:`letter_now`)."""
+
+
+def _headline_past(text: str, start: int) -> bool:
+    """True if a letter to an office (:func:`nlp.office_letter.office_letter`: a headline, a
+    salutation) tells the danger of its opening as a past event (stop 34).
+
+    F8市百姓因结扎手术内出血，计生办还未对事故进行处理; 本人98年因工受伤: the headline of a
+    board letter names the harm the grievance is about, told with a date, a lasting word or
+    as an accident to be dealt with (``_RECOUNTED``); the danger is then read as anywhere
+    else in the letter (it needs a now word in its clause). A headline with no such word
+    (…基坑出现坍塌) keeps the opening's reading as a short message.
+    """
+    if office_letter(text) is None:
+        return False
+    lo, hi = sentence_of(text, start, start + 1)
+    sentence = text[lo:hi]
+    return any_in(sentence, (*_LASTING, *_RECOUNTED)) or _DATE.search(sentence) is not None
+
+
+_RECOUNTED = ("事故", "因工", "后遗症", "退休前")
+"""Words of a headline that recounts a harm as the grievance's past (还未对事故进行处理)."""
 
 
 def _opening_claim(text: str, rubric: Rubric, start: int) -> bool:

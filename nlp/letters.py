@@ -16,7 +16,13 @@ from nlp.family_index import any_in
 from nlp.headcount import head_counts
 from nlp.rubric_model import Rubric
 
-__all__ = ["acting_head", "acts_together", "crowd_acting", "group_letter"]
+__all__ = [
+    "acting_head",
+    "acts_together",
+    "crowd_acting",
+    "group_letter",
+    "lone_letter_word",
+]
 
 
 def households_concerned(text: str, rub: Rubric) -> str | None:
@@ -31,6 +37,9 @@ def households_concerned(text: str, rub: Rubric) -> str | None:
         if value < rub.letter_households_min:
             continue
         near = text[start : end + 3]
+        # 13组37号村民刘某: a house number, not 37 households (stop 34).
+        if _address_number(text, start, end):
+            continue
         # 我代表小区1100户业主反映: the writer's mandate, not a dispute told.
         if "代表" in text[max(0, start - 8) : start]:
             continue
@@ -38,6 +47,33 @@ def households_concerned(text: str, rub: Rubric) -> str | None:
             if word in near:
                 return text[start:end]
     return None
+
+
+_LONE_FAMILIES = frozenset({"blocking"})
+"""High families whose one bare word in a letter counts nothing (stop 34)."""
+
+
+def lone_letter_word(family: str, words: tuple[str, ...] | list[str]) -> bool:
+    """True if a high family's only expression in a long letter is one bare word that counts
+    nothing there (stop 34).
+
+    Real letters use the blocking family's words for traffic and things (交通堵塞, 堵住了下水道,
+    市场冲击): 8 letters of R1–R10 the rubric rated medium by one such word alone were labelled
+    low, none higher. A phrase the rubric joined (堵…大门) still counts as medium. The
+    collective family's bare words (串联, 扣押, 围着, 报复) are mostly the same in letters (13
+    more labelled low) but were left: lowering them moved the letter model's leave-one-set-out
+    thresholds so that one more medium letter went unraised (docs/severity.md, "Stop 34").
+    """
+    if family not in _LONE_FAMILIES or len(words) != 1:
+        return False
+    return "…" not in words[0]
+
+
+def _address_number(text: str, start: int, end: int) -> bool:
+    """True if the head count ``text[start:end]`` is a number of an address (37号村民, 28号业主):
+    digits then 号, not 号人 (两百多号人)."""
+    span = text[start:end]
+    return span.endswith("号") and span[:-1].isdigit() and not text.startswith("人", end)
 
 
 def group_letter(text: str, rub: Rubric) -> str | None:

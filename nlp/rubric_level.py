@@ -31,6 +31,7 @@ from nlp.letters import (
     crowd_acting,
     group_letter,
     households_concerned,
+    lone_letter_word,
 )
 from nlp.reasons import whole_expressions
 from nlp.retraction import renewed, said_back
@@ -48,6 +49,10 @@ from nlp.rubric_modifiers import (
 from nlp.severity_value import Severity
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
+
+_BARE_COLLECTIVE = ("集体",)
+"""A medium family shown in a letter by this word alone counts nothing (stop 34): 8 letters
+of R1–R10 rated medium by it alone were labelled low, none higher once it counted nothing."""
 
 
 def _planned(text: str, occ: Occurrences, word: str, rubric: Rubric) -> bool:
@@ -160,9 +165,14 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
         # 报名, 串联, 冲击: one word of collective action in a long letter is often
         # just a word (考试报名, 地铁线路串联, 冲击力); a high family shown by one
         # expression only counts as medium there (a group's grievance), by
-        # several (拉横幅、标语、集体) at its level.
+        # several (拉横幅、标语、集体) at its level. Stop 34: a blocking word alone (交通堵塞,
+        # 市场冲击) counts nothing (nlp.letters.lone_letter_word).
         if letter and not fam.services and len(m.words) < 2 and level == rank["high"]:
-            level = rank["medium"]
+            level = rank["low"] if lone_letter_word(fam.name, m.words) else rank["medium"]
+        # 集体户口, 集体土地, 为集体涨价: 集体 alone in a letter names collective ownership or a
+        # body, no gathering (stop 34; 集体上访 is a joint petition, nlp.letter_joint).
+        elif letter and level == rank["medium"] and tuple(m.words) == _BARE_COLLECTIVE:
+            level = rank["low"]
         # 抗议…上访…维权: a medium family of collective grievance told by three
         # expressions or more in a letter is collective action (high).
         elif letter and not fam.services and len(m.words) >= 3 and level == rank["medium"]:

@@ -41,6 +41,7 @@ from nlp.letter_model import raise_letter
 from nlp.look_alikes import text_looks_alike
 from nlp.model_evidence import model_may_rate_critical
 from nlp.normalize import danger_text
+from nlp.office_letter import office_letter
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
@@ -283,8 +284,13 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
         fired = fired - {"critical"}
     # 请问何时开通天然气, 出租车过年乱收费, 请问灵活就业人员能否续缴社保: a request
     # or complaint to an office the rubric finds nothing in; the heads read its
-    # topics (天然气, 车, 社保), so the model raises it to no level.
+    # topics (天然气, 车, 社保), so the model raises it to no level. A short letter to an
+    # office told by its form (a headline, a salutation: nlp.office_letter, stop 34) likewise,
+    # unless a strong now word tells of now or hurry (尊敬的领导：…煤气管道破了，现在正在
+    # 往外冒气，请马上派人来).
     if not found.families and any_in(text, rub.request):
+        return found
+    if not found.families and not any_in(text, rub.strong_now) and office_letter(text) is not None:
         return found
     for level in ("critical", "high", "medium"):
         if level in fired:

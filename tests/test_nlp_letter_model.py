@@ -181,8 +181,14 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     # Stop 31 (i13kk): one more (160 -> 161): 被打爆 (phone lines swamped) became a look-alike of
     # the fight family, which the danger model's training masks too; the retrained model rates a
     # short R3 text (火车站…候车室要收钱，悲哀) medium, labelled low.
-    assert (before["under"], before["over"], before["high_reached"]) == (240, 161, 24)
-    assert before["medium_reached"] == 125
+    # Stop 34 (let34): the rubric alone over-rates 43 letters fewer (161 -> 118: short letters
+    # to an office not raised by the danger model, a headline's past harm, a blocking word
+    # or 集体 alone in a letter, a house number) and under-rates one more (240 -> 241): a medium
+    # letter whose only gathering word was 村集体财产 (collective property); the letter model
+    # raises it to medium as before (the shipped model is unchanged), and the figures with the
+    # model below hold (under 108, medium 195, random under 54, over 249 and 220).
+    assert (before["under"], before["over"], before["high_reached"]) == (241, 118, 24)
+    assert before["medium_reached"] == 124
     assert after["under"] <= 108 and after["high_reached"] >= 86
     assert after["medium_reached"] >= 195
     assert after["over"] <= 288

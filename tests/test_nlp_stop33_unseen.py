@@ -90,8 +90,11 @@ def test_real_letters_r10_hold_the_unseen_level() -> None:
     rows = _rows(DATA / "letters_severity_r10.tsv")
     assert len(rows) == 240
     got = [(classify(texts[(r["source"], r["id"])]).severity, r["severity"]) for r in rows]
-    assert sum(g == want for g, want in got) >= 176
-    assert sum(RANK[g] > RANK[want] for g, want in got) <= 62
+    # Stop 34 (branch let34): R10 is **tuning data since stop 34** — its over-ratings were read
+    # with R1–R9's to find their causes (docs/severity.md, "Stop 34: real letters"); the floors
+    # hold the level reached (exact 0.792, over 48, under 2, critical 2, lines 0), no estimate.
+    assert sum(g == want for g, want in got) >= 190
+    assert sum(RANK[g] > RANK[want] for g, want in got) <= 48
     assert sum(RANK[g] < RANK[want] for g, want in got) <= 2
-    assert sum(g == "critical" for g, _ in got) <= 5
-    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) <= 2
+    assert sum(g == "critical" for g, _ in got) <= 2
+    assert sum(detect(texts[(r["source"], r["id"])]) is not None for r in rows) == 0
