@@ -26,7 +26,13 @@ rule was written from them and no model was chosen by them. The lead scored them
 * R10: exact 0.733, over-rated 62, under-rated 2 (0.008), rated critical 5, lines 2 (all
   false: no letter is danger now by the labeller).
 
-The guards hold these figures as floors: any change must not lose ground here."""
+The guards hold these figures as floors: any change must not lose ground here.
+
+**Probes AA and AB are tuning data since stop 34** (branch route34): their misses were read and
+answered by classes of duty wording (``tests/test_nlp_routing_stop34.py``, docs/classifier.md,
+"Stop 34"), so their floors below are in-sample figures, not an unseen estimate: AA room 240,
+bureau 240, confidence >= 0.8 right 198/198; AB room 239, bureau 239, 200/200. The triage sets z,
+aa, ab and R10 stay unseen."""
 
 from __future__ import annotations
 
@@ -68,8 +74,8 @@ def test_stop33_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> No
 @pytest.mark.parametrize(
     ("name", "room", "bureau", "sure_right"),
     [
-        ("probe_aa_citizen_messages.tsv", 229, 228, 187),
-        ("probe_ab_citizen_messages.tsv", 223, 221, 183),
+        ("probe_aa_citizen_messages.tsv", 240, 240, 198),
+        ("probe_ab_citizen_messages.tsv", 239, 239, 200),
     ],
 )
 def test_stop33_probes_hold_the_unseen_level(
