@@ -90,6 +90,11 @@ def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
         while p >= 0:
             after = sentence[p + len(w) :]
             clause = re.split(_CLAUSE_SPLIT, after[:12], maxsplit=1)[0]
+            # 今晚在宿舍里商量明天一早去堵: the day is the plan's, told after a planning word of
+            # its clause (stop 34).
+            if any(x in re.split(_CLAUSE_SPLIT, sentence[:p])[-1] for x in rub.planning):
+                p = sentence.find(w, p + 1)
+                continue
             gap = at - p - len(w)
             own = 0 < gap <= 8 and len(re.split(_CLAUSE_SPLIT, after, maxsplit=1)[0]) >= gap
             if not own and not any(x in clause for x in rub.planning):
