@@ -390,6 +390,13 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             calmed_now = True
         else:
             level_i, reasons = 0, settled
+    # 网上说养老金要停发…我说没这回事，他们还是不放心: a story denied that people act on
+    # (`panic`) is a rumour causing panic (medium), though no family tells its content (stop 34).
+    if level_i < rank[HEARSAY_MAX] and not again and found_in(back, rub.denied):
+        acted = found_in(text, rub.panic)
+        if acted:
+            level_i, reasons = rank[HEARSAY_MAX], [*acted]
+            found.append((level_i, acted[0], "panic"))
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
     families = list(dict.fromkeys(fam for _, _, fam in found))
