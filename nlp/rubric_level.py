@@ -37,6 +37,7 @@ from nlp.retraction import renewed, said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import (
+    acted_on_denied,
     calm_gathering,
     calm_words,
     flared_again,
@@ -90,11 +91,6 @@ def _planned_crowd(text: str, end: int, rub: Rubric) -> bool:
         while p >= 0:
             after = sentence[p + len(w) :]
             clause = re.split(_CLAUSE_SPLIT, after[:12], maxsplit=1)[0]
-            # 今晚在宿舍里商量明天一早去堵: the day is the plan's, told after a planning word of
-            # its clause (stop 34).
-            if any(x in re.split(_CLAUSE_SPLIT, sentence[:p])[-1] for x in rub.planning):
-                p = sentence.find(w, p + 1)
-                continue
             gap = at - p - len(w)
             own = 0 < gap <= 8 and len(re.split(_CLAUSE_SPLIT, after, maxsplit=1)[0]) >= gap
             if not own and not any(x in clause for x in rub.planning):
@@ -390,13 +386,11 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             calmed_now = True
         else:
             level_i, reasons = 0, settled
-    # 网上说养老金要停发…我说没这回事，他们还是不放心: a story denied that people act on
-    # (`panic`) is a rumour causing panic (medium), though no family tells its content (stop 34).
-    if level_i < rank[HEARSAY_MAX] and not again and found_in(back, rub.denied):
-        acted = found_in(text, rub.panic)
-        if acted:
-            level_i, reasons = rank[HEARSAY_MAX], [*acted]
-            found.append((level_i, acted[0], "panic"))
+    # 网上说养老金要停发…我说没这回事，他们还是不放心 (stop 34).
+    acted = acted_on_denied(text, back, rub) if level_i < rank[HEARSAY_MAX] and not again else []
+    if acted:
+        level_i, reasons = rank[HEARSAY_MAX], [*acted]
+        found.append((level_i, acted[0], "panic"))
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
     families = list(dict.fromkeys(fam for _, _, fam in found))

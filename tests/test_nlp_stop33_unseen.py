@@ -26,7 +26,14 @@ rule was written from them and no model was chosen by them. The lead scored them
 * R10: exact 0.733, over-rated 62, under-rated 2 (0.008), rated critical 5, lines 2 (all
   false: no letter is danger now by the labeller).
 
-The guards hold these figures as floors: any change must not lose ground here."""
+The guards hold these figures as floors: any change must not lose ground here.
+
+**Sets z, aa and ab are tuning data since stop 34** (branch tri34a, docs/severity.md "Stop 34"):
+their under-rated warnings were read and answered by classes of wording
+(``tests/test_nlp_stop34_warnings.py``), so their warning floors below are in-sample figures
+reached then, no longer unseen estimates: z critical 30/30 (none below high), exact 0.96,
+under-rated 0, over-rated 4; aa 30/30, 0.95, 0, 5; ab 30/30, 0.97, 0, 3. Their emergency and
+small-talk floors are stop 33's (branch tri34b works on the line)."""
 
 from __future__ import annotations
 
@@ -38,7 +45,8 @@ from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows
 from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
 
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
-WARNINGS = {"z": (28, 1, 89, 7), "aa": (27, 3, 88, 7), "ab": (27, 3, 90, 7)}
+# Stop 34 (tri34a): raised to the in-sample level reached (z, aa, ab are tuning data now).
+WARNINGS = {"z": (30, 0, 96, 0), "aa": (30, 0, 95, 0), "ab": (30, 0, 97, 0)}
 # tag: (lines, right numbers, false alarms at most, small talk, vague)
 EMERGENCIES = {"z": (64, 64, 5, 77, 23), "aa": (65, 65, 3, 74, 24), "ab": (64, 64, 3, 80, 25)}
 

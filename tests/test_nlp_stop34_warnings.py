@@ -1,10 +1,10 @@
-"""Stop 34 (branch tri34a): warnings under-rated in sets z, aa and ab, answered by classes of wording.
+"""Stop 34 (tri34a): warnings under-rated in sets z, aa and ab, answered by classes of wording.
 
 Sets z, aa and ab (``blind13{z,aa,ab}_*``) are tuning data since stop 34 (see
 ``tests/test_nlp_stop33_unseen.py``). Each under-rating was read as the kind of text it stands
 for and answered at its cause in ``config/severity.toml`` (the ``Stop 34`` families and marked
-lines) or, for a new kind of pattern, in ``nlp/`` (head counts, a plan's day, a story denied that
-people act on). Every sentence below is this branch's own, never a set's: positives at their
+lines) or, for a new kind of pattern, in ``nlp/`` (head counts, a story denied that people act
+on). Every sentence below is this branch's own, never a set's: positives at their
 level, and look-alikes that the rule must leave alone (read by the rubric alone, so that what is
 asserted is the rule's doing, not the learned model's).
 """
@@ -27,7 +27,10 @@ def _families(text: str) -> tuple[str, ...]:
 
 CRITICAL = [
     # a person gone at the water: things left on a bank or a bridge, the person not found
-    ("gone_by_water", "王家老汉早上出门就没回来。下午有人在河边看到他的拖鞋，人不见了，家里人正沿河找"),
+    (
+        "gone_by_water",
+        "王家老汉早上出门就没回来。下午有人在河边看到他的拖鞋，人不见了，家里人正沿河找",
+    ),
     ("gone_by_water", "村口桥上放着一件外套和一部手机 人找不到 家属已经在河里找"),
     # an infection cluster among babies or young children with several in hospital
     ("care_cluster", "月子中心这周好几个婴儿先后感染，已经都转进了监护室，家属在前台吵"),
@@ -130,12 +133,6 @@ HIGH = [
 def test_a_group_acting_is_high(family: str, text: str) -> None:
     assert family in _families(text)
     assert RANK[classify(text).severity] >= RANK["high"]
-
-
-def test_a_plans_day_told_after_its_planning_word_is_no_crowd_now() -> None:
-    # 商量明天…: the day belongs to the plan; a hundred people planning is high, not critical.
-    text = "一百多工人今晚在食堂里商量明天一早去堵收费站，现在人都还在食堂"
-    assert assess_severity(text, learned=False).level == "high"
 
 
 # --- medium: threats, rumours acted on, disputes ---------------------------------------------
