@@ -330,6 +330,9 @@ def _find_counts(text: str) -> list[tuple[int, int, int]]:
             found.append((value, start, m.end()))
     for m in _ESTIMATE_RE.finditer(text):
         value = _value(m)
+        # 约2400人: the number already read with its unit is not read again.
+        if any(start <= m.start("num") < end for _, start, end in found):
+            continue
         if "万" in m.group("num") or not (
             m.group("who") is not None or _people_before(text, m.start())
         ):
