@@ -181,9 +181,7 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     # Stop 31 (i13kk): one more (160 -> 161): 被打爆 (phone lines swamped) became a look-alike of
     # the fight family, which the danger model's training masks too; the retrained model rates a
     # short R3 text (火车站…候车室要收钱，悲哀) medium, labelled low.
-    # Stop 34 (tri34a): one letter fewer under-rated by the rubric and the danger model (240 -> 239)
-    # after the stop-34 classes and the danger model retrained on them.
-    assert (before["under"], before["over"], before["high_reached"]) == (239, 161, 24)
+    assert (before["under"], before["over"], before["high_reached"]) == (240, 161, 24)
     assert before["medium_reached"] == 125
     assert after["under"] <= 108 and after["high_reached"] >= 86
     assert after["medium_reached"] >= 195
