@@ -146,6 +146,13 @@ _PEOPLE = "|".join(
         # citizens' wage requests (我们二十多个老乡都没拿到) became high (a guarded floor).
         "女工",
         "男工",
+        # couriers and stall holders (八九个快递员坐在网点门口, 六七个档主排着队; stop 34, tri34a)
+        "快递员",
+        "外卖员",
+        "快递小哥",
+        "外卖小哥",
+        "档主",
+        "经营户",
     )
 )
 # 个 that counts something else (三个月, 五个小时).
@@ -170,7 +177,9 @@ _HEAD_RE = re.compile(
 # "how many people", the writer answered it without a unit.
 _ESTIMATE_RE = re.compile(
     r"(?:估计|大概|大约|约莫|约|差不多|得有|少说|起码|至少)(?:也)?(?:有)?"
-    r"(?P<num>" + _NUM + r")(?P<mod>多|余|来|几)?(?:个|号)?" + _CLAUSE_END
+    r"(?P<num>" + _NUM + r")(?P<mod>多|余|来|几)?(?:个|号)?"
+    # ... or with the word for the people right after it and no unit (起码两百多业主; stop 34)
+    r"(?:" + _CLAUSE_END + r"|(?P<who>(?=" + _PEOPLE + r")))"
 )
 
 
@@ -200,6 +209,9 @@ def chinese_number(text: str) -> int:
                 section += (digit or 1) * unit
             digit = 0
     return total + section + digit
+
+
+_HUNDREDS_BEFORE = re.compile(r"(?:\d+|[" + "".join(_DIGITS) + r"]+)[百千佰仟]$")
 
 
 def _is_range(num: str) -> bool:
@@ -308,11 +320,22 @@ def _find_counts(text: str) -> list[tuple[int, int, int]]:
         if m.group("loose") and not (_approximate(m, pre) and _people_before(text, start, 3)):
             continue
         value = _value(m, pre)
+        # 一百好几十号人, 两百几十人: hundreds, then tens told as an estimate (stop 34).
+        if pre in ("好几", "几"):
+            lead = _HUNDREDS_BEFORE.search(text, max(0, start - 6), start)
+            if lead is not None:
+                value += chinese_number(lead.group())
+                start = lead.start()
         if value > 0:
             found.append((value, start, m.end()))
     for m in _ESTIMATE_RE.finditer(text):
         value = _value(m)
-        if "万" in m.group("num") or not _people_before(text, m.start()):
+        # 约2400人: the number already read with its unit is not read again.
+        if any(start <= m.start("num") < end for _, start, end in found):
+            continue
+        if "万" in m.group("num") or not (
+            m.group("who") is not None or _people_before(text, m.start())
+        ):
             continue
         if value >= 5:
             found.append((value, m.start("num"), m.end()))

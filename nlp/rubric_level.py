@@ -38,6 +38,7 @@ from nlp.retraction import renewed, said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import (
+    acted_on_denied,
     calm_gathering,
     calm_words,
     flared_again,
@@ -395,6 +396,11 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
             calmed_now = True
         else:
             level_i, reasons = 0, settled
+    # 网上说养老金要停发…我说没这回事，他们还是不放心 (stop 34).
+    acted = acted_on_denied(text, back, rub) if level_i < rank[HEARSAY_MAX] and not again else []
+    if acted:
+        level_i, reasons = rank[HEARSAY_MAX], [*acted]
+        found.append((level_i, acted[0], "panic"))
     found.sort(key=lambda t: (-t[0], t[1]))
     cues = [w for _, w, fam in found if fam not in ("headcount", "collective")]
     families = list(dict.fromkeys(fam for _, _, fam in found))

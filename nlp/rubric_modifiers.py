@@ -100,6 +100,7 @@ class Told(Protocol):
 
 __all__ = [
     "ModifierLists",
+    "acted_on_denied",
     "aftermath_text",
     "calm_gathering",
     "calm_words",
@@ -304,6 +305,13 @@ def names_person(text: str, rub: Rubric, fam_name: str, start: int, end: int) ->
     if fam_name not in lists.person_families:
         return True
     return any_in(text[max(0, start - lists.person_reach) : end], lists.persons)
+
+
+def acted_on_denied(text: str, back: str, rub: Rubric) -> list[str]:
+    """The `panic` words of a story denied that people act on (网上说养老金要停发…我说没这回事，
+    他们还是不放心): a rumour causing panic, medium though no family tells its content (stop 34).
+    ``back`` is the text with the phrases that take nothing back masked (nlp.retraction)."""
+    return found_in(text, rub.panic) if found_in(back, rub.denied) else []
 
 
 def calm_words(text: str, back: str, matches: Sequence[Told], rub: Rubric) -> list[str]:

@@ -31,8 +31,15 @@ The guards hold these figures as floors: any change must not lose ground here.
 **Probes AA and AB are tuning data since stop 34** (branch route34): their misses were read and
 answered by classes of duty wording (``tests/test_nlp_routing_stop34.py``, docs/classifier.md,
 "Stop 34"), so their floors below are in-sample figures, not an unseen estimate: AA room 240,
-bureau 240, confidence >= 0.8 right 198/198; AB room 239, bureau 239, 200/200. The triage sets z,
-aa, ab and R10 stay unseen."""
+bureau 240, confidence >= 0.8 right 198/198; AB room 239, bureau 239, 200/200.
+
+**Sets z, aa and ab are tuning data since stop 34** (branch tri34a, docs/severity.md "Stop 34"):
+their under-rated warnings were read and answered by classes of wording
+(``tests/test_nlp_stop34_warnings.py``), so their warning floors below are in-sample figures
+reached then, no longer unseen estimates: z critical 30/30 (none below high), exact 0.96,
+under-rated 0, over-rated 4; aa 30/30, 0.95, 0, 5; ab 30/30, 0.97, 0, 3. Their emergency and
+small-talk floors are stop 33's unless branch tri34b raised them. R10 is tuning data since stop
+34 too (branch let34, below)."""
 
 from __future__ import annotations
 
@@ -44,7 +51,8 @@ from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows
 from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
 
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
-WARNINGS = {"z": (28, 1, 89, 7), "aa": (27, 3, 88, 7), "ab": (27, 3, 90, 7)}
+# Stop 34 (tri34a): raised to the in-sample level reached (z, aa, ab are tuning data now).
+WARNINGS = {"z": (30, 0, 96, 0), "aa": (30, 0, 95, 0), "ab": (30, 0, 97, 0)}
 # tag: (lines, right numbers, false alarms at most, small talk, vague)
 EMERGENCIES = {"z": (64, 64, 5, 77, 23), "aa": (65, 65, 3, 74, 24), "ab": (64, 64, 3, 80, 25)}
 
