@@ -303,9 +303,7 @@ class CaseWarningIntake(CaseFiling):
             return route
         also = tuple(
             u
-            for u in dict.fromkeys(
-                (route.owning_unit_id, *route.also_notify, *moved.also_notify)
-            )
+            for u in dict.fromkeys((route.owning_unit_id, *route.also_notify, *moved.also_notify))
             if u != moved.owning_unit_id
         )
         return replace(moved, how=route.how, also_notify=also)
