@@ -59,6 +59,7 @@ from handlers import (
     texts,
     two_matters_offer,
     vague_talk,
+    warning_correction,
 )
 from handlers import proposal_buttons as buttons
 from handlers.base import (
@@ -202,6 +203,9 @@ async def _describe_text(
     # The rubric's 特别重大 told now with no line: filed at once too (review 32 S8).
     if verdict is not None and verdict.kind == "request" and critical_unlined(text):
         return await file_critical(update, context, person.id, text)
+    # 不对，是二十几户 right after an officer's warning corrects it (trial 34 #8).
+    if not as_citizen and await warning_correction.takes(update, context, person, text):
+        return None
     # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
     if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
         return None

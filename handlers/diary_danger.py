@@ -11,8 +11,9 @@ a wrong date. Whatever the text said was dropped with the refusal — a diary li
   warning of its writer's (the service's own floor: never below the rubric's level), the
   receipt from the outbox; someone who may not file warnings reads the line and is told
   to report it to a unit that can;
-* the rubric's **重大**: a clear prompt to file it, the ready ``/warn`` command with the
-  text, nothing filed without the writer;
+* the rubric's **重大**: the receipt or the refusal with, in the same message, a clear
+  prompt to file it, the ready ``/warn`` command with the text, nothing filed without the
+  writer;
 * anything else: the refusal only, as before.
 """
 
@@ -45,9 +46,10 @@ def filed_note(number: str) -> str:
 
 
 def warn_prompt(text: str) -> str:
-    """A refused diary text the rubric rates 重大: how to file it."""
+    """A diary text the rubric rates 重大: how to file it. True whether the entry was kept
+    or refused (trial 34 #10: 「民情日记不记录预警」 followed by 「已记入民情日记」)."""
     return (
-        "这段文字涉及重大情况（规则研判：重大），民情日记不记录预警。"
+        "这段文字涉及重大情况（规则研判：重大），记入民情日记不等于报送预警。"
         f"如需报送预警，请直接发送：\n/warn {text}"
     )
 
@@ -87,5 +89,7 @@ async def refused(
             log.info("diary danger filed as %s (%s) by %s", view.number, view.severity, person.id)
             await reply(update, filed_note(view.number or ""))
     else:
-        await reply(update, warn_prompt(text))
+        # One answer: the entry's receipt (or refusal) and how to file the warning together.
+        await reply(update, f"{refusal}\n\n{warn_prompt(text)}")
+        return
     await reply(update, refusal)

@@ -43,7 +43,7 @@ from bot.services.lifecycle import CaseError
 from bot.services.triage import emergency_of
 from handlers import officer_phone, texts, warning_level, warning_repeat
 from handlers.base import PRIVATE, PRIVATE_TEXT, App, BotContext, message_text, reply, stamp
-from handlers.flow import expiring, step_conversation
+from handlers.flow import expiring, leave_and_redo, step_conversation
 from handlers.officer_confirm import confirm_button, keep_level, lowering_reason, warning_text
 from handlers.officer_filing import (
     W_CONFIRM,
@@ -56,7 +56,7 @@ from handlers.officer_filing import (
 )
 from handlers.officer_mine import show_mine
 from handlers.texts.drafts_kept import warning_draft_kept
-from handlers.texts.reporter_acts import FINAL, WARN_ADD
+from handlers.texts.reporter_acts import FINAL, NOTE, WARN_ADD, WITHDRAW
 from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
 from handlers.warning_facts import W_FACTS, ask_facts, facts_text, join_urgent_repeat
 from handlers.warning_pending import (
@@ -285,6 +285,13 @@ def register(application: App) -> None:
             # /mine only reads: an unconfirmed proposal stays where it is.
             CommandHandler("mine", mine_kept, filters=PRIVATE),
             CallbackQueryHandler(mine_kept, pattern=rf"^{re.escape(texts.MENU_MINE)}$"),
+            # 补充说明 / 撤回 under a receipt (one the service filed for the officer while
+            # its proposal waited here: trial 34 #13) leaves the step, which says what it
+            # leaves, and the button is handled as if no step waited: the note that
+            # follows is the note's, not a new warning's.
+            CallbackQueryHandler(
+                leave_and_redo, pattern=rf"^({re.escape(NOTE)}|{re.escape(WITHDRAW)}):\d+$"
+            ),
             # A message no step asked for (a command leaves the step instead).
             MessageHandler(PRIVATE & ~filters.COMMAND, not_expected),
         ],

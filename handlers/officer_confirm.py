@@ -37,7 +37,7 @@ from handlers.officer_filing import (
     only_a_place,
 )
 from handlers.warning_proposal import hold_proposal, propose, release_proposal
-from handlers.warning_steps import W_PLACE, warn_data, warn_draft
+from handlers.warning_steps import W_COUNT, W_PLACE, warn_data, warn_draft
 from nlp.emergency import emoji_services
 
 __all__ = [
@@ -70,6 +70,15 @@ async def confirm(
                 message_id=shown,
             )
     warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
+    return await first_step(update, draft)
+
+
+async def first_step(update: Update, draft: dict[str, Any]) -> str:
+    """The first optional step after filing: the place, unless the officer gave it first
+    (``/warn 东城街道人民广场`` then the text: trial 34 #16), then the head count."""
+    if isinstance(draft.get("place"), str) and draft["place"]:
+        await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
+        return W_COUNT
     await reply(update, texts.place_prompt(), texts.place_keyboard())
     return W_PLACE
 
@@ -122,6 +131,12 @@ async def propose_text(update: Update, context: BotContext, text: str) -> str | 
     if emergency_of(text) is not None:
         # Danger now is filed at once as 特别重大, as the service rates it (trial 33b E1).
         draft["severity"] = draft["rubric"] = "critical"
+        # Owned as a citizen's report of the same words is (trial 34 #1): the proposal
+        # names that owner, no unsure guess of the classifier's (trial 34 #16).
+        owner = context.runtime.cases.warning_danger_owner(text)
+        if owner is not None:
+            draft["room"], draft["bureau"] = owner
+            draft["unsure"] = False
     warn_data(context)["warn"] = draft
     if draft["severity"] == "critical":
         return await file_at_once(update, context, draft, line=True)
@@ -154,8 +169,7 @@ async def file_at_once(
         return None
     await reply(update, texts.WARNING_FILED_AT_ONCE)
     warn_data(context)["warn"] = {"at": stamp(context), "case_id": view.id, "number": view.number}
-    await reply(update, texts.place_prompt(), texts.place_keyboard())
-    return W_PLACE
+    return await first_step(update, draft)
 
 
 async def confirm_button(update: Update, context: BotContext) -> str | int | None:

@@ -18,7 +18,7 @@ from bot.services.cases.warning_unconfirmed import proposal_key
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.triage import emergency_of, triage
-from handlers import texts
+from handlers import texts, warning_correction
 from handlers.base import BotContext, mark_saved, masked, message_text, reply, stamp, who
 from handlers.citizen import warn_by_citizen
 from handlers.texts.reporter_acts import warning_filed_markup
@@ -174,6 +174,7 @@ async def file_warning(
             await reply(update, texts.warning_filed_already(auto.number), texts.REMOVE_KEYBOARD)
             return auto
     mark_saved(update, context, f"预警编号 {view.number}", replayable=True)
+    warning_correction.remember(context, view)
     runtime.metrics.cases_filed.inc(1, "warning", "telegram")
     log.info(
         "warning %s (%s) filed by %s: %s",

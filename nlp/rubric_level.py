@@ -109,12 +109,18 @@ def _pastime(
 ) -> bool:
     """True if the head count ending at ``end`` is people at a pastime (社区组织包饺子
     活动 二十多人参加): a pastime word near it in its sentence, no family anywhere in
-    the text and no collective word but plain togetherness (一起, 组织)."""
+    the text and no collective word but plain togetherness (一起, 组织); or people an
+    office received (``received`` before the count: 接待群众12人), no family anywhere."""
     if found or not rub.pastime:
         return False
     lo, hi = sentence_of(text, max(0, end - 1), end)
     # Near the head count: 培训机构…一共四十多个家长 is a grievance, not a class.
     near = text[max(lo, end - 4 - rub.pastime_window) : min(hi, end + rub.pastime_window)]
+    # 在社区接待群众12人，主要反映停车难: people an office received, counted before the
+    # count in its sentence, are a tally of visitors (trial 34 #10); what they 反映 is
+    # their matter, not a crowd acting together.
+    if any(w in text[max(lo, end - 4 - rub.pastime_window) : end] for w in rub.received):
+        return True
     if not any(w in near for w in rub.pastime):
         return False
     return all(w in rub.together for w in rub.collective_words if occ[w])

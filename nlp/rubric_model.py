@@ -140,6 +140,7 @@ class Rubric:
     pastime: tuple[str, ...] = ()
     together: tuple[str, ...] = ()
     pastime_window: int = 12
+    received: tuple[str, ...] = ()
     habit: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     civil: tuple[str, ...] = ()

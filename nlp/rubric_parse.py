@@ -203,6 +203,7 @@ def parse_rubric(data: Mapping[str, Any], source: str = "<string>") -> Rubric:
         pastime=_words(coll.get("pastime"), source, "collective.pastime"),
         together=_words(coll.get("together"), source, "collective.together"),
         pastime_window=_int(coll.get("pastime_window", 12), source, "collective.pastime_window"),
+        received=_words(coll.get("received"), source, "collective.received"),
         habit=_words(mods.get("habit"), source, "modifiers.habit"),
         present=_words(mods.get("present"), source, "modifiers.present"),
         civil=_words(mods.get("civil"), source, "modifiers.civil"),

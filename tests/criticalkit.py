@@ -1,5 +1,5 @@
 """Scenarios of danger now for :class:`tests.botkit.BotKit` tests: a critical case at the
-police, one returned to the dispatcher desk, a critical warning copied to the police."""
+police, one returned to the dispatcher desk, a critical warning owned by the police."""
 
 from __future__ import annotations
 
@@ -141,37 +141,17 @@ async def receipt_names_everyone(kit: BotKit, receipt: ChatMessage, case: Case) 
     return notified
 
 
-async def critical_warning_copied_to_police(
-    kit: BotKit, officer: FakeUser, police: FakeUser, text: str
-) -> tuple[Case, ChatMessage]:
-    """``officer`` (bound to 东城) warns of danger now (``text``) with /warn.
-
-    The warning is critical and stays with the officer's station; the police's station
-    is among the units told and named on the receipt, and ``police`` (a chief bound
-    there, :func:`police_chief`) gets a copy for reading, without buttons. The case and
-    the receipt.
-    """
-    receipt = await kit.say(officer, f"/warn {text}", "预警已报送")
-    (case,) = await kit.cases()
-    assert case.severity == "critical" and case.owning_unit_id == "dongcheng"
-    notified = await receipt_names_everyone(kit, receipt, case)
-    police_station = kit.district.bureaus["police"].station_id
-    assert police_station in notified
-    assert kit.district.units[police_station].name in sent_to(receipt)
-    card = await police.wait_for_message(lambda m: (case.number or "") in m.content, WAIT)
-    assert not card.buttons  # a copy, for reading: the officer's station acts
-    return case, receipt
-
-
 async def critical_warning_owned_by_police(
     kit: BotKit, officer: FakeUser, police: FakeUser, text: str
 ) -> tuple[Case, ChatMessage]:
-    """``officer`` (bound to 东城) warns of violence now (``text``, 110 first) with /warn.
+    """``officer`` (bound to 东城) warns of danger the police own (``text``: violence now,
+    a fire, a drowning) with /warn.
 
-    The warning is critical and the police own it (trial 33 D3: the station cannot stop a
-    knife attack and sat on it unsigned): ``police`` (a chief bound there) gets the card
-    with 签收; the officer's station is among the units told and named on the receipt. The
-    case and the receipt.
+    The warning is critical and the police own it, as a citizen's report of the same words
+    (trial 33 D3, trial 34 #1: the station cannot stop a knife attack or put out a fire
+    and sat on them unsigned): ``police`` (a chief bound there) gets the card with 签收;
+    the officer's station is among the units told and named on the receipt. The case and
+    the receipt.
     """
     receipt = await kit.say(officer, f"/warn {text}", "预警已报送")
     (case,) = await kit.cases()

@@ -1,9 +1,10 @@
 """pf31 #3: whoever a copy was sent to opens it on the dashboard.
 
-An officer's fire warning (119) stays with the officer's street station and the police
-get a copy on Telegram; on the dashboard the police chief got 404 for it. A unit sent a
+An officer's fire warning (119) stayed with the officer's street station and the police
+got a copy on Telegram; on the dashboard the police chief got 404 for it. A unit sent a
 copy now opens the case (to read: no 签收 form, the same privacy as its Telegram copy)
-and finds it in its list; a unit sent nothing still does not.
+and finds it in its list; a unit sent nothing still does not. Since trial 34 #1 the police
+own such a warning and the officer's station holds the copy.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from config.district import District
 from storage.enums import Role
 from tests.botkit import WAIT, BotKit, sqlite_bot
-from tests.criticalkit import critical_warning_copied_to_police, police_chief
+from tests.criticalkit import critical_warning_owned_by_police, police_chief
 from tests.dashkit import serve
 
 OFFICER = 3121
@@ -32,7 +33,7 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
         yield k
 
 
-async def test_the_police_open_the_copy_of_a_fire_warning(kit: BotKit) -> None:
+async def test_the_officers_station_opens_the_copy_of_a_fire_warning(kit: BotKit) -> None:
     officer = kit.user(OFFICER, "张信息员")
     await kit.bind(officer, "dongcheng", Role.OFFICER)
     police = await police_chief(kit, POLICE)
@@ -40,26 +41,26 @@ async def test_the_police_open_the_copy_of_a_fire_warning(kit: BotKit) -> None:
     await kit.bind(other, "xihu", Role.CHIEF)
     station = kit.user(STATION, "东城站长")
     await kit.bind(station, "dongcheng", Role.CHIEF)
-    case, _receipt = await critical_warning_copied_to_police(kit, officer, police, FIRE)
+    case, _receipt = await critical_warning_owned_by_police(kit, officer, police, FIRE)
     number = case.number or ""
     await kit.delivered()
 
-    chief = await kit.person(POLICE)
+    owner = await kit.person(POLICE)
     stranger = await kit.person(OTHER)
-    owner = await kit.person(STATION)
+    chief = await kit.person(STATION)
     assert chief is not None and stranger is not None and owner is not None
     sign = '<button type="submit">签收</button>'
     async with serve(kit.db, kit.district, service=kit.runtime.cases) as dash:
         await dash.login(owner.id)
         owners = await (await dash.client.get(f"/dashboard/cases/{case.id}")).text()
-        assert sign in owners  # the officer's station signs it
+        assert sign in owners  # the police sign it
         dash.logout_locally()
         await dash.login(chief.id)
         page = await dash.client.get(f"/dashboard/cases/{case.id}")
         assert page.status == 200
         body = await page.text()
         assert number in body and "5栋3楼着火了" in body
-        # A copy to read: the officer's station acts on it.
+        # A copy to read: the police act on it.
         assert sign not in body
         listing = await (await dash.client.get("/dashboard")).text()
         assert number in listing

@@ -27,9 +27,10 @@ STATION = 2512
 SUPERVISOR = 2513
 LEADER = 2514
 POLICE = 2515
-# A fire stays with the officer's station (trial 27 N12); a knife attack is the police's to own
-# since trial 33 D3 (tests/test_trial33_safety.py), so the police would hold no copy.
-FIRE = "东城街道幸福小区里有栋楼着火了，浓烟很大，有人被困"
+# A person at risk in a crowd's warning (110 first) stays with the officer's station
+# (trial 27 N12) and the police hold a copy; a knife attack (trial 33 D3) or a fire
+# (trial 34 #1) is the police's to own, so the police would hold no copy.
+AT_RISK = "东城街道幸福小区几十名业主围堵物业大门，有人扬言要跳楼"
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ async def test_escalation_to_a_unit_with_a_copy_sends_it_a_new_card(kit: BotKit)
     police = kit.user(POLICE, "公安站长")
     await kit.bind(police, "police", Role.CHIEF)
 
-    await kit.say(officer, f"/warn {FIRE}", "预警已报送")
+    await kit.say(officer, f"/warn {AT_RISK}", "预警已报送")
     (case,) = await kit.cases()
     number = case.number or ""
     assert case.severity == "critical" and case.owning_unit_id == "dongcheng"

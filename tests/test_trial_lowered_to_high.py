@@ -24,9 +24,10 @@ from tests.warnkit import bound_chiefs, bound_officer, first_lines
 OFFICER = 2711
 ROOM = "dongcheng_heping"  # a community work room under 东城街道
 STREET = "dongcheng"
-# 特别重大 by the rubric, and kept by the officer's room (a knife attack is the police's to own
-# since trial 33 D3: the room would not hold it to compare with)
-FIRE = "和平社区有栋楼着火了，浓烟很大，有人被困在里面"
+# 特别重大 by the rubric, and kept by the officer's room: a person at risk in a crowd's
+# warning (110 first). A knife attack (trial 33 D3), a fire or a drowning (trial 34 #1) is
+# owned by the unit a citizen's report of it goes to: the room would not hold it to compare.
+AT_RISK = "和平社区几十名业主围堵物业大门，有人扬言要跳楼"
 CROWD = "和平社区建筑工地有二十多名农民工聚集讨要工资，情绪激动"  # 重大 by the rubric
 REASON = "社区民警已到场核实，是剧组在拍电影"
 
@@ -90,7 +91,7 @@ async def test_a_critical_warning_lowered_to_high_is_handled_as_a_high_one(kit: 
     }
     chiefs = await bound_chiefs(kit, units, OFFICER + 1)
     await _file(kit, officer, CROWD, lower=False)
-    await _file(kit, officer, FIRE, lower=True)
+    await _file(kit, officer, AT_RISK, lower=True)
     high, lowered = await kit.cases()
     assert (high.severity, lowered.severity) == ("high", "high")
     assert high.priority == lowered.priority == "high"

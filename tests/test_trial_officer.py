@@ -8,7 +8,7 @@ import pytest
 
 from storage.enums import Role
 from tests.botkit import BotKit
-from tests.criticalkit import KNIFE
+from tests.criticalkit import KNIFE, police_chief
 from tests.emergencykit import calls
 from tests.warnkit import bound_chief, bound_officer, proposed
 
@@ -162,10 +162,10 @@ async def test_trial_critical_warning_is_sent_at_once_and_details_amend_it(
     kit: BotKit,
 ) -> None:
     officer = await bound_officer(kit, OFFICER)
-    chief = await bound_chief(kit, CHIEF, name="李站长")
+    chief = await police_chief(kit, CHIEF)
     await kit.say(officer, "/warn", "请描述预警情况")
-    # 特别重大: no 确认 to wait for (trial 26 T24). A fire stays with the officer's station,
-    # whose chief signs; a knife attack is the police's since trial 33 D3.
+    # 特别重大: no 确认 to wait for (trial 26 T24). A fire is the police's, as a citizen's
+    # report of it is (trial 34 #1; a knife attack since trial 33 D3): their chief signs.
     action = officer.send_text(FIRE)
     filed = await officer.wait_for_message(lambda m: "预警已报送" in m.content, 10, since=action)
     await officer.wait_for_message(lambda m: "可选 1/3" in m.content, 10, since=action)

@@ -11,6 +11,7 @@ from telegram import (
 )
 
 from bot.services.people import PersonInfo
+from bot.services.warning_receipt import UI as receipt_ui
 from config.district import District
 from storage.enums import Role
 
@@ -81,7 +82,7 @@ ECHO_CHARS = 120
 
 # --- callback data of conversation buttons (unsigned, "ui:") ------------------------
 
-UI = "ui:"
+UI = receipt_ui  # "ui:", shared with the service's warning receipt buttons
 MENU_REPORT = "ui:menu:report"
 MENU_WHICH = "ui:menu:which"
 MENU_STATUS = "ui:menu:status"

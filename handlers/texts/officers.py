@@ -14,6 +14,7 @@ from bot.services import notifications as nt
 from bot.services.cases import CaseView
 from bot.services.people import mask_phone
 from bot.services.triage import levels_allowed
+from bot.services.warning_receipt import warning_receipt
 from config.district import District
 from handlers.texts.common import (
     SEND_LOCATION_LABEL,
@@ -55,6 +56,7 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
+    "warning_corrected",
     "warning_edit_after_auto",
     "warning_facts_prompt",
     "warning_filed",
@@ -282,26 +284,19 @@ def warning_edit_after_auto(number: str | None) -> str:
 
 
 def warning_filed(view: CaseView, district: District, rubric: str | None = None) -> str:
-    """Right after a warning was filed (``rubric``: the rules' level, when known).
+    """Right after a warning was filed (``rubric``: the rules' level, when known): the
+    receipt (:func:`bot.services.warning_receipt.warning_receipt`) and, without a phone
+    on record, how to leave one."""
+    text = warning_receipt(view, rubric)
+    return text if view.contact_phone else f"{text}\n{PHONE_HINT}"
 
-    A critical rating the officer lowered still reaches those a critical alert
-    reaches, with the reason: the receipt says so.
-    """
-    lines = [
-        f"预警已报送！编号：{view.number}",
-        f"等级：{view.severity_label}",
-        f"已推送：{view.owning_unit_name}",
-    ]
-    lowered = rubric == "critical" and view.severity != "critical"
-    if lowered:
-        lines.append("按定级规则此预警为“特别重大”，下调等级及理由已同时报区里核实。")
-    if view.informed_unit_names:
-        # Every unit the warning reached (the police's copy of a danger to life too).
-        lines.append("同时报送：" + "、".join(view.informed_unit_names))
-    lines.append("办理进展会通知您，发送 /mine 查看。")
-    if not view.contact_phone:
-        lines.append(PHONE_HINT)
-    return "\n".join(lines)
+
+def warning_corrected(number: str) -> str:
+    """An officer's correction right after filing, added to the warning (trial 34 #8)."""
+    return (
+        f"已将这条更正作为补充说明加到预警 {number}，承办单位会收到通知。"
+        "如果这是另一件事，请用 /warn 单独报送。"
+    )
 
 
 #: 补充地点/人数/照片 on a warning that is not the presser's, or is over.

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services import warning_receipt as receipt_buttons
 from bot.services.cases import CaseView
 from bot.services.notification_reporter import verified_why
 from handlers.texts.common import UI
@@ -13,8 +14,8 @@ from handlers.texts.warning_level import level_button
 
 #: Callback prefixes (unsigned ``ui:`` buttons: the service checks that the presser
 #: is the case's reporter, and 撤回's confirmation carries the version it was drawn at).
-NOTE = f"{UI}cnote"
-WITHDRAW = f"{UI}wd"
+NOTE = receipt_buttons.NOTE
+WITHDRAW = receipt_buttons.WITHDRAW
 WITHDRAW_YES = f"{UI}wdy"
 WITHDRAW_NO = f"{UI}wdn"
 #: 跳过 under the optional reason asked after 确认撤回.
@@ -22,7 +23,7 @@ WITHDRAW_SKIP = f"{UI}wds"
 #: Longest reason for a withdrawal (a short sentence; the station reads it on its ping).
 MAX_WITHDRAW_REASON = 200
 #: The one-shot ``/warn TEXT`` receipt's 补充地点/人数/照片 (the guided flow's steps).
-WARN_ADD = f"{UI}wadd"
+WARN_ADD = receipt_buttons.WARN_ADD
 
 #: Statuses in which 撤回 is offered (open: before 办结).
 WITHDRAWABLE = frozenset(

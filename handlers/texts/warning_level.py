@@ -5,15 +5,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services import notifications as nt
+from bot.services import warning_receipt as receipt_buttons
 from bot.services.cases import CaseView, LevelChoice
 from bot.services.triage import MIN_REASON_CHARS
 from handlers.texts.common import UI
 
 #: Callback prefixes (unsigned ``ui:`` buttons: the service checks who presses).
-LEVEL = f"{UI}lvl"
+LEVEL = receipt_buttons.LEVEL
 LEVEL_SET = f"{UI}lvs"
 #: The button's label.
-LEVEL_LABEL = "更改等级"
+LEVEL_LABEL = receipt_buttons.LEVEL_LABEL
 
 
 def level_button(view: CaseView, tail: str = "") -> InlineKeyboardButton:

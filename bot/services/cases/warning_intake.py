@@ -18,6 +18,7 @@ from bot.services.cases.model import (
     TERRITORIAL_KINDS,
     WARNING_ROLES,
     CaseView,
+    ClassificationLike,
     WarningDraft,
     _clean,
 )
@@ -32,6 +33,7 @@ from bot.services.routing import (
     police_copy,
     police_lead,
     route_danger,
+    route_request,
     route_warning,
     warning_recipients,
 )
@@ -179,7 +181,7 @@ class CaseWarningIntake(CaseFiling):
                     if u != route.owning_unit_id
                 )
                 route = replace(route, also_notify=also_notify)
-            route = self._person_at_risk_route(text, route, rubric, severity)
+            route = self._person_at_risk_route(text, route, rubric, severity, c)
             # A street or residential area of the district named in the text is the
             # 属地 and is told; the officer's station keeps the case (trial 26 T12).
             territory, informed = named_territory(self.district, text, officer.unit_id)
@@ -255,48 +257,96 @@ class CaseWarningIntake(CaseFiling):
             view = await self._announce_tx(s, case, now, officer, notify, receipt, pings)
             return replace(view, informed_unit_names=self.unit_names(notify))
 
-    def _person_at_risk_route(self, text: str, route: Route, rubric: str, severity: str) -> Route:
-        """``route`` given to the owner of a person at risk of their life, as for a citizen.
+    def _person_at_risk_route(
+        self,
+        text: str,
+        route: Route,
+        rubric: str,
+        severity: str,
+        c: ClassificationLike,
+    ) -> Route:
+        """``route`` given to the unit that can act on a danger now, as for a citizen.
 
         A warning of someone about to take their life (楼顶有个人坐在边上，好像要跳) is
         owned by the unit that can act on it (公安分局, the danger family's bureau), as
-        the same words from a citizen are (:func:`bot.services.routing.route_danger`):
-        the police read it in full as its owner, while every other holder reads the
-        self-harm summary (trial 30 #1, #13). So is violence now, for which the police
-        are the first number (110 first: a knife fight, an unlawful detention, a threat
-        to kill with the weapon ready; trial 33 D3): a street station cannot stop it and
-        sat on a knife fight unsigned while the police held a copy without buttons. Every
-        officer warning with danger now is rated 特别重大 (``rubric``, trial 33b E1, even a
-        scuffle the rubric alone rates 重大), so every one with 110 first goes to the
-        line's owner when filed so (``severity``); only a level its officer lowered before
-        filing (a knife verified as a toy) stays N12 (the police keep the critical
-        alert's copy).
-        The officer's station, which had kept it (trial 27 N12), gets the card as a
-        copy. Other danger now (a fire, 119 first) keeps N12: its copies carry the
-        words, so the police can act on them.
+        the same words from a citizen are: the police read it in full as its owner,
+        while every other holder reads the self-harm summary (trial 30 #1, #13).
+
+        Any other danger now filed 特别重大 (every officer warning with danger now is
+        rated so: ``rubric``, trial 33b E1) is owned by whom a citizen's report of the
+        same words would be (:meth:`bot.services.cases.intake.CaseIntake._plan_request`:
+        the danger family's bureau, else the line's when 110 is first or no topic is
+        sure, else the sure topic's; :func:`bot.services.routing.route_danger`): a
+        street station has no fire, rescue or police capacity, and sat on a knife
+        fight (trial 33 D3), a fire in another street and a drowning (trial 34 #1)
+        while the police held copies without buttons. The officer's station, which
+        had kept it (trial 27 N12), and the street named in the text (the 属地) get
+        the card as a copy. Only a level its officer lowered before filing (a knife
+        verified as a toy) stays N12, the police keeping the critical alert's copy.
+        A person at risk in a crowd's warning (围堵大门，有人扬言要跳楼: 110 first as a
+        bystander's report) keeps the self-harm rule, which reads the disclosure.
         """
         emergency = emergency_of(text)
         if emergency is None:
             return route
-        # A person at risk in a crowd's warning (围堵大门，有人扬言要跳楼: 110 first as a
-        # bystander's report) keeps the self-harm rule above, which reads the disclosure.
-        police_now = (
-            rubric == severity == "critical"
-            and police_lead(emergency)
-            and emergency.kind not in (SELF_HARM, OTHER_AT_RISK)
-        )
-        if disclosure_kind(text) != SELF_HARM and not police_now:
+        family = danger_owner_bureau(text)
+        if disclosure_kind(text) == SELF_HARM and family is not None:
+            moved = route_danger(self.district, route, family)
+        elif rubric == severity == "critical":
+            found = self._danger_route(text, c)
+            if found is None:
+                return route
+            moved = found
+        else:
             return route
-        owner = danger_owner_bureau(text) or (line_owner_bureau(emergency) if police_now else None)
-        moved = route_danger(self.district, route, owner)
         if moved.owning_unit_id == route.owning_unit_id:
             return route
         also = tuple(
             u
-            for u in dict.fromkeys((*route.also_notify, *moved.also_notify))
+            for u in dict.fromkeys((route.owning_unit_id, *route.also_notify, *moved.also_notify))
             if u != moved.owning_unit_id
         )
         return replace(moved, how=route.how, also_notify=also)
+
+    def _danger_route(self, text: str, c: ClassificationLike) -> Route | None:
+        """The route a citizen's report of ``text`` would take as danger now, or ``None``
+        (no danger now, a person at risk in a crowd's warning, or none that leaves the desk).
+
+        The classifier's own answer, not the proposal's office: a danger-now warning is
+        filed before the officer can choose one, and an unsure guess must not own it.
+        """
+        emergency = emergency_of(text)
+        if emergency is None or emergency.kind in (SELF_HARM, OTHER_AT_RISK):
+            return None
+        line = line_owner_bureau(emergency)
+        topic = route_request(
+            self.district,
+            classified_room=c.room,
+            classified_bureau=c.bureau,
+            confidence=float(c.confidence),
+        )
+        family = danger_owner_bureau(text)
+        moved = route_danger(
+            self.district,
+            topic,
+            family or (line if police_lead(emergency) else None),
+            line,
+        )
+        return None if moved.to_desk else moved
+
+    def warning_danger_owner(self, text: str) -> tuple[str, str] | None:
+        """The room and bureau that will own an officer's warning of ``text`` filed
+        特别重大 for its danger now, as for a citizen's report (trial 34 #1, #16: the
+        proposal shows it, not the classifier's unsure guess); ``None`` when the
+        officer's station keeps it. Nothing stored."""
+        text = self._check_text(text)
+        c = self._classify(text)
+        family = danger_owner_bureau(text)
+        if disclosure_kind(text) == SELF_HARM and family is not None:
+            bureau = self.district.bureaus.get(family)
+            return (bureau.room_id, family) if bureau is not None else None
+        found = self._danger_route(text, c)
+        return (found.room, found.bureau) if found is not None else None
 
     def _danger_units(self, text: str, topic_bureau: str) -> tuple[str, ...]:
         """Who must hear of a warning's danger now besides the officer's station.

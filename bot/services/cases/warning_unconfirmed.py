@@ -32,17 +32,18 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases.model import CaseView, WarningDraft
 from bot.services.cases.warning_intake import CaseWarningIntake
 from bot.services.notification_labels import SEVERITY_LABELS, fmt_time
+from bot.services.warning_receipt import warning_receipt, warning_receipt_markup
 from storage import intake_keys
 from storage.cases import people_of_units
 from storage.db import rowcount
-from storage.enums import Channel, Role
-from storage.models import Case, Person, Timer
+from storage.enums import Channel, OutboxStatus, Role
+from storage.models import Case, OutboxMessage, Person, Timer
 from storage.outbox import PRIORITY_ALERT, outbox_row
 
 log = logging.getLogger(__name__)
@@ -311,27 +312,32 @@ class UnconfirmedWarnings(CaseWarningIntake):
         officer = await self._person(s, int(payload["officer_id"]))
         level = SEVERITY_LABELS.get(str(payload.get("rubric")), "重大")
         due = now + FILE_AFTER
+        reminder: OutboxMessage | None = None
         if officer.chat_id is not None and officer.active and officer.blocked_at is None:
-            s.add(
-                outbox_row(
-                    chat_id=officer.chat_id,
-                    person_id=officer.id,
-                    text=(
-                        f"【预警未报送】您的预警还没有报送：“{_excerpt(str(payload['text']))}”"
-                        f"（规则研判等级：{level}）。\n请在预警研判消息下点「确认」报送；"
-                        f"{fmt_time(due, self.tz)}前仍未确认的，系统将按研判结果自动报送"
-                        "本站站长及区里相关中心。"
-                    ),
-                    now=now,
-                    priority=PRIORITY_ALERT,
-                )
+            reminder = outbox_row(
+                chat_id=officer.chat_id,
+                person_id=officer.id,
+                text=(
+                    f"【预警未报送】您的预警还没有报送：“{_excerpt(str(payload['text']))}”"
+                    f"（规则研判等级：{level}）。\n请在预警研判消息下点「确认」报送；"
+                    f"{fmt_time(due, self.tz)}前仍未确认的，系统将按研判结果自动报送"
+                    "本站站长及区里相关中心。"
+                ),
+                now=now,
+                priority=PRIORITY_ALERT,
             )
+            s.add(reminder)
+            await s.flush()
+        later = {**payload, "round": 1}
+        if reminder is not None:
+            # Withdrawn if still undelivered when the warning is filed (trial 34 #13).
+            later["reminder_id"] = reminder.id
         s.add(
             Timer(
                 case_id=None,
                 kind=WARNING_UNCONFIRMED,
                 due_at=due,
-                payload={**payload, "round": 1},
+                payload=later,
                 created_at=now,
             )
         )
@@ -358,15 +364,30 @@ class UnconfirmedWarnings(CaseWarningIntake):
         shown_at = payload.get("shown_at")
         key = proposal_key(officer_id, shown_at) if isinstance(shown_at, str) else None
         with intake_keys.handling(key or f"wpend:{timer_id}"):
-            view = await self.file_warning(officer_id, draft, Channel.SYSTEM, receipt=True)
+            # The officer's receipt, with its buttons, goes with the word that it was
+            # filed for him (:meth:`_tell_filed`), not the citizens' one (trial 34 #13).
+            view = await self.file_warning(officer_id, draft, Channel.SYSTEM, receipt=False)
         return view
 
     async def _tell_filed(self, s: AsyncSession, payload: dict[str, Any], view: CaseView) -> None:
-        """The officer's word that his proposal was filed for him (queued in ``s``)."""
+        """The officer's word that his proposal was filed for him, with the officer's
+        receipt and its buttons (补充说明, 撤回, 更改等级: trial 34 #13), queued in ``s``.
+        The 【预警未报送】 reminder is withdrawn if it is still undelivered (a clock
+        moved on past both, as the sandbox's 快进 does): it would ask for a 确认 no
+        longer needed."""
+        reminder = payload.get("reminder_id")
+        if isinstance(reminder, int):
+            await s.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.id == reminder,
+                    OutboxMessage.status == OutboxStatus.PENDING.value,
+                )
+            )
         officer = await self._person(s, int(payload["officer_id"]))
         if officer.chat_id is None or not officer.active or officer.blocked_at is not None:
             return
         minutes = int((REMIND_AFTER + FILE_AFTER).total_seconds() // 60)
+        rubric = payload.get("rubric")
         s.add(
             outbox_row(
                 chat_id=officer.chat_id,
@@ -375,8 +396,10 @@ class UnconfirmedWarnings(CaseWarningIntake):
                 text=(
                     f"您的预警“{_excerpt(str(payload['text']))}”{minutes}分钟内未确认，"
                     f"系统已按研判结果自动报送（编号：{view.number}）：规则研判为重大及以上"
-                    "的预警不能搁置。如部门或等级有误，请在回执下补充说明。"
+                    "的预警不能搁置。如部门或等级有误，请点下方「补充说明」或「更改等级」。\n\n"
+                    + warning_receipt(view, rubric if isinstance(rubric, str) else None)
                 ),
+                reply_markup=warning_receipt_markup(view.id),
                 now=self.clock.now(),
                 priority=PRIORITY_ALERT,
             )
