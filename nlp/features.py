@@ -23,8 +23,8 @@ _TITLE_MAX = 60
 _LATIN_LOCK = threading.Lock()
 _latin: dict[str, str] = {}
 _latin_re: re.Pattern[str] | None = None
-# The places where a registered keyword may start (its first character, not after a
-# Latin letter, digit or dot), with _latin_re: set together, read as one.
+# The places where a registered keyword may start (its first character; no lookbehind,
+# which would make the search try every character), with _latin_re: set together.
 _latin_scan: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 # A number keyword is not part of a longer number, a house number, an amount
 # or a date (中山路110号, 120元, 12345678); a Latin one is not part of a longer
@@ -55,7 +55,7 @@ def add_latin_words(words: Iterable[str]) -> None:
             rf"(?<![A-Za-z0-9.])(?:{alts})(?![A-Za-z0-9]|\.[0-9]|[{_UNITS}])", re.IGNORECASE
         )
         firsts = "".join(sorted({re.escape(k[0]) for k in _latin}))
-        _latin_scan = (re.compile(rf"(?<![A-Za-z0-9.])[{firsts}]", re.IGNORECASE), _latin_re)
+        _latin_scan = (re.compile(f"[{firsts}]", re.IGNORECASE), _latin_re)
 
 
 def latin_words(text: str) -> list[str]:
@@ -72,8 +72,8 @@ def latin_words(text: str) -> list[str]:
     if scan is None or _ALNUM.search(text) is None:
         return []
     # The keywords' pattern is tried only where one may start, as finditer would meet
-    # them left to right: its own search starts at every character behind a lookbehind,
-    # about 0.4 µs each (stop 34: 118 → 20 µs for a 300-character message).
+    # them left to right: its own search tries every character behind its lookbehind,
+    # about 0.4 µs each (stop 34: 125 → about 10 µs for a 300-character message).
     starts, pattern = scan
     found: list[str] = []
     end = 0
