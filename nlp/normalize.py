@@ -211,13 +211,6 @@ THING_EMOJI: dict[str, str] = {
 _THING_EMOJI_RE = re.compile("|".join(THING_EMOJI))
 
 
-def _has_thing_emoji(text: str) -> bool:
-    """Whether ``text`` holds an emoji of :data:`THING_EMOJI`: seven substring tests in C
-    (immediate in a text of the Basic Multilingual Plane only) where the pattern's search
-    over these astral characters took about 11 µs for 300 characters (stop 34)."""
-    return any(emoji in text for emoji in THING_EMOJI)
-
-
 def strip_markup(text: str) -> str:
     """``text`` without markup tags, for a card a person reads (trial 32 D30: a card read
     「内容：<b>紧急</b>」).
@@ -234,7 +227,7 @@ def thing_words(text: str) -> str:
     >>> thing_words("\U0001f48a\U0001f48a 我吃了好多")
     '药药 我吃了好多'
     """
-    if not _has_thing_emoji(text):
+    if not any(emoji in text for emoji in THING_EMOJI):  # 7 tests in C; the pattern: ~11 µs
         return text
     return _THING_EMOJI_RE.sub(lambda m: THING_EMOJI[m[0]], text)
 
@@ -272,7 +265,7 @@ def danger_text(text: str, normalized: str | None = None) -> str:
     if "<" in text:
         text = _MARKUP_RE.sub("", text)
         normalized = None
-    if _has_thing_emoji(text):
+    if any(emoji in text for emoji in THING_EMOJI):
         text = thing_words(text)
         normalized = None
     short = len(text) <= DANGER_HEAD * 4
