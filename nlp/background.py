@@ -345,6 +345,21 @@ def names_a_category(sentence: str, rubric: Rubric) -> bool:
 
 
 _PREVENTS = re.compile(r"防|避免")
+# A rubric's ``risk`` words split once: those of prevention (read before the danger) and
+# the others (read in its clause), keyed by the tuple's identity.
+_RISK_SPLIT: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _risk_split(risk: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``risk``'s words of prevention and its other words (each in ``risk``'s order)."""
+    hit = _RISK_SPLIT.get(id(risk))
+    if hit is None or hit[0] is not risk:
+        prevents = tuple(w for w in risk if _PREVENTS.search(w))
+        others = tuple(w for w in risk if not _PREVENTS.search(w))
+        if len(_RISK_SPLIT) > 8:
+            _RISK_SPLIT.clear()
+        hit = _RISK_SPLIT[id(risk)] = (risk, prevents, others)
+    return hit[1], hit[2]
 
 
 def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: list[str]) -> str:
@@ -374,7 +389,8 @@ def background_of(text: str, rubric: Rubric, fam: Family, start: int, words: lis
     # A word of prevention (防止, 防范, 避免) counts only before the danger it names (要防止着火):
     # 着火了怎么防止火势蔓延 asks from inside a danger told before it (review 32 S1).
     before = clause_before(text, start, 60)
-    risky = any(w in (before if _PREVENTS.search(w) else clause) for w in rubric.risk)
+    prevents, others = _risk_split(rubric.risk)
+    risky = any_in(before, prevents) or any_in(clause, others)
     if not spared and (risky or _feared(text, rubric, start)):
         return "risk"
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about; self-harm

@@ -238,10 +238,11 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
     # A long letter is read by its own rules (nlp.background): a word's first place only, as
     # before stop 32 (later places in a letter's present clauses gave two real letters a line).
     places = 1 if (word_hits and is_letter(text, rubric)) else _PLACES
+    families = rubric.families
     spans = {
         i
-        for i, fam in enumerate(rubric.families)
-        if fam.span_combos and any(any_in(text, combo[0]) for combo in fam.span_combos)
+        for i in index.span_families
+        if any(any_in(text, combo[0]) for combo in families[i].span_combos)
     }
     for i in sorted(word_hits.keys() | combo_hits.keys() | spans):
         fam = rubric.families[i]

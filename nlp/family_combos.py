@@ -148,10 +148,12 @@ def span_match(text: str, fam: Family, excluded: Excluder) -> tuple[str, int] | 
     the places are the text's), then the sentences the match runs over are counted."""
     joined = _SENTENCE_MARKS.sub("，", text)
     for combo in fam.span_combos:
+        # One trie search says whether any first word is there at all: most combos have
+        # none, and a find per word (up to 28 a combo) cost a tenth of family matching.
+        if not any_in(joined, combo[0]):
+            continue
         places = Occurrences(joined)
         present = [word for word in combo[0] if places[word]]
-        if not present:
-            continue
         found = combo_match(joined, places, combo, fam.span_window, excluded, present)
         if found is None:
             continue

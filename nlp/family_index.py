@@ -51,6 +51,8 @@ class FamilyIndex:
     words_of: dict[str, tuple[int, ...]]
     #: word -> (family index, combo index) of the combos it can start.
     combos_of: dict[str, tuple[tuple[int, int], ...]]
+    #: Indexes of the families with ``span_combos``.
+    span_families: tuple[int, ...] = ()
 
 
 _INDEXES: dict[int, tuple[Rubric, FamilyIndex]] = {}
@@ -141,6 +143,7 @@ def index_of(rubric: Rubric) -> FamilyIndex:
         {w: tuple(dict.fromkeys(fs)) for w, fs in families_of.items()},
         {w: tuple(dict.fromkeys(fs)) for w, fs in words_of.items()},
         {w: tuple(dict.fromkeys(cs)) for w, cs in combos_of.items()},
+        tuple(i for i, fam in enumerate(rubric.families) if fam.span_combos),
     )
     with _INDEX_LOCK:
         if len(_INDEXES) > 8:

@@ -23,6 +23,9 @@ _TITLE_MAX = 60
 _LATIN_LOCK = threading.Lock()
 _latin: dict[str, str] = {}
 _latin_re: re.Pattern[str] | None = None
+# The places where a registered keyword may start (its first character; no lookbehind,
+# which would make the search try every character), with _latin_re: set together.
+_latin_scan: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 # A number keyword is not part of a longer number, a house number, an amount
 # or a date (中山路110号, 120元, 12345678); a Latin one is not part of a longer
 # Latin word (sfzz).
@@ -41,7 +44,7 @@ def add_latin_words(words: Iterable[str]) -> None:
         words: Keywords of a lexicon; those starting with a Chinese character
             are ignored (jieba finds them).
     """
-    global _latin_re
+    global _latin_re, _latin_scan
     new = {w.casefold(): w for w in words if w and not _is_cjk(w) and w.strip() == w}
     with _LATIN_LOCK:
         if all(_latin.get(k) == v for k, v in new.items()):
@@ -51,6 +54,8 @@ def add_latin_words(words: Iterable[str]) -> None:
         _latin_re = re.compile(
             rf"(?<![A-Za-z0-9.])(?:{alts})(?![A-Za-z0-9]|\.[0-9]|[{_UNITS}])", re.IGNORECASE
         )
+        firsts = "".join(sorted({re.escape(k[0]) for k in _latin}))
+        _latin_scan = (re.compile(f"[{firsts}]", re.IGNORECASE), _latin_re)
 
 
 def latin_words(text: str) -> list[str]:
@@ -62,11 +67,24 @@ def latin_words(text: str) -> list[str]:
     Returns:
         The keywords as the lexicon spells them, in order of occurrence.
     """
-    pattern = _latin_re
+    scan = _latin_scan
     # Cheap pre-check: most messages have no ASCII letter or digit at all.
-    if pattern is None or _ALNUM.search(text) is None:
+    if scan is None or _ALNUM.search(text) is None:
         return []
-    return [_latin[m.group().casefold()] for m in pattern.finditer(text)]
+    # The keywords' pattern is tried only where one may start, as finditer would meet
+    # them left to right: its own search tries every character behind its lookbehind,
+    # about 0.4 µs each (stop 34: about 125 → 2 µs for a 300-character message).
+    starts, pattern = scan
+    found: list[str] = []
+    end = 0
+    for start in starts.finditer(text):
+        if start.start() < end:
+            continue
+        m = pattern.match(text, start.start())
+        if m is not None:
+            found.append(_latin[m.group().casefold()])
+            end = m.end()
+    return found
 
 
 def prepare_text(text: str, max_chars: int) -> tuple[str, bool]:

@@ -65,6 +65,25 @@ _VISIT = re.compile(
 a visit made together, the written form of a collective petition (stop 29)."""
 
 
+def _visit(text: str) -> str | None:
+    """``_VISIT.search(text)``'s words, tried only at the places a match can start.
+
+    A match starts one to three characters before a 们; the search itself tried the
+    pattern at every character (about 50 µs for a 300-character letter, stop 34). The
+    places are tried left to right, so the first match is the search's.
+    """
+    starts: set[int] = set()
+    q = text.find("们")
+    while q >= 0:
+        starts.update(range(max(0, q - 3), q))
+        q = text.find("们", q + 1)
+    for start in sorted(starts):
+        m = _VISIT.match(text, start)
+        if m is not None:
+            return m.group(0)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Lists:
     """The rubric's word lists read as features, and one scan that finds their words.
@@ -181,9 +200,9 @@ def list_features(text: str, rub: Rubric, *, shown: bool = True) -> dict[str, st
     if text.count("我们") >= 3:
         feats["we3"] = "我们"
     if "们" in text:
-        visit = _VISIT.search(text)
+        visit = _visit(text)
         if visit is not None:
-            feats["visit"] = visit.group(0)
+            feats["visit"] = visit
     for step in LENGTH_STEPS:
         if len(text) > step:
             feats[f"len{step}"] = ""

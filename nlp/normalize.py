@@ -227,7 +227,7 @@ def thing_words(text: str) -> str:
     >>> thing_words("\U0001f48a\U0001f48a 我吃了好多")
     '药药 我吃了好多'
     """
-    if _THING_EMOJI_RE.search(text) is None:
+    if not any(emoji in text for emoji in THING_EMOJI):  # 7 tests in C; the pattern: ~11 µs
         return text
     return _THING_EMOJI_RE.sub(lambda m: THING_EMOJI[m[0]], text)
 
@@ -265,7 +265,7 @@ def danger_text(text: str, normalized: str | None = None) -> str:
     if "<" in text:
         text = _MARKUP_RE.sub("", text)
         normalized = None
-    if _THING_EMOJI_RE.search(text) is not None:
+    if any(emoji in text for emoji in THING_EMOJI):
         text = thing_words(text)
         normalized = None
     short = len(text) <= DANGER_HEAD * 4
