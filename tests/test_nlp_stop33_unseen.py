@@ -26,7 +26,15 @@ rule was written from them and no model was chosen by them. The lead scored them
 * R10: exact 0.733, over-rated 62, under-rated 2 (0.008), rated critical 5, lines 2 (all
   false: no letter is danger now by the labeller).
 
-The guards hold these figures as floors: any change must not lose ground here."""
+The guards hold these figures as floors: any change must not lose ground here.
+
+**Since stop 34 the emergency and non-request sets of z, aa and ab**
+(``blind13{z,aa,ab}_emergencies.tsv`` and ``_nonrequests.tsv``) **are tuning data**: their
+misses on main were released and answered by classes of wording (branch tri34b; tested with
+sentences of our own in ``tests/test_nlp_stop34_lines_small_talk.py``). They no longer estimate
+unseen accuracy; their floors were raised to what stop 34 reached: line 65/65 and right numbers
+65/65, no false alarm, small talk 80/80 and vague 25/25 in each of the three sets, requests
+mistaken 0. The warning sets and the probes above are unchanged by this."""
 
 from __future__ import annotations
 
@@ -40,7 +48,8 @@ from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
 WARNINGS = {"z": (28, 1, 89, 7), "aa": (27, 3, 88, 7), "ab": (27, 3, 90, 7)}
 # tag: (lines, right numbers, false alarms at most, small talk, vague)
-EMERGENCIES = {"z": (64, 64, 5, 77, 23), "aa": (65, 65, 3, 74, 24), "ab": (64, 64, 3, 80, 25)}
+# Since stop 34 the emergency and small-talk sets of z, aa and ab are tuning data (see the docstring).
+EMERGENCIES = {"z": (65, 65, 0, 80, 25), "aa": (65, 65, 0, 80, 25), "ab": (65, 65, 0, 80, 25)}
 
 
 @pytest.mark.parametrize("tag", sorted(WARNINGS))
