@@ -114,8 +114,8 @@ _NICKNAME = re.compile(r"^[小老阿][^区学孩鼠人\W\d_a-z]$")
 # A greeting's self-introduction by a nickname, with where the writer lives (你好，我是三号楼的老王;
 # stop 31): removed before the second reading when something is left.
 _SELF_INTRO = re.compile(r"我是(?:[\w]{1,8}的)?[小老阿][^区学孩鼠人\W\d_a-z]$")
-# Stop 34 (tri34b): a self-introduction by where the writer lives (你好 我是上坝村的, 哈喽 我是18栋的
-# 业主): removed before the second reading, as the nickname above.
+# Stop 34 (tri34b): a self-introduction by where the writer lives (你好 我是上坝村的,
+# 哈喽 我是18栋的业主): removed before the second reading, as the nickname above.
 _SELF_INTRO_PLACE = re.compile(
     r"我是\w{0,8}?(?:"
     + "|".join(map(re.escape, sorted(INTRO_PLACES, key=len, reverse=True)))

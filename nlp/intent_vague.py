@@ -241,7 +241,8 @@ VAGUE: tuple[str, ...] = (
     "提个意见",
     "提建议",
     # Stop 34 (branch tri34b): a favour asked politely, the same matter asked after, a procedure
-    # asked about with nothing named (麻烦帮帮忙, 还是那件事, 这个咋申请); 低保怎么申请 names its matter.
+    # asked about with nothing named (麻烦帮帮忙, 还是那件事, 这个咋申请); 低保怎么申请 names
+    # its matter.
     # As read once the fillers are dropped too (怎么 -> 怎).
     "麻烦帮个忙",
     "麻烦帮帮忙",

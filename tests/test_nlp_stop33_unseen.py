@@ -48,7 +48,7 @@ from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
 WARNINGS = {"z": (28, 1, 89, 7), "aa": (27, 3, 88, 7), "ab": (27, 3, 90, 7)}
 # tag: (lines, right numbers, false alarms at most, small talk, vague)
-# Since stop 34 the emergency and small-talk sets of z, aa and ab are tuning data (see the docstring).
+# Since stop 34 the emergency and small-talk sets of z, aa and ab are tuning data (docstring).
 EMERGENCIES = {"z": (65, 65, 0, 80, 25), "aa": (65, 65, 0, 80, 25), "ab": (65, 65, 0, 80, 25)}
 
 

@@ -37,7 +37,12 @@ def test_someone_found_hanging_gets_police_and_ambulance(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["他把腊肉吊在梁上晾着", "工人吊在外墙上刷漆 这样安全吗", "轮胎放下来还有气吗", "孩子吊在单杠上不肯下来"],
+    [
+        "他把腊肉吊在梁上晾着",
+        "工人吊在外墙上刷漆 这样安全吗",
+        "轮胎放下来还有气吗",
+        "孩子吊在单杠上不肯下来",
+    ],
 )
 def test_things_hung_or_let_down_get_no_line(text: str) -> None:
     assert _line(text) == ()
