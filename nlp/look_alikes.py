@@ -260,7 +260,9 @@ def text_looks_alike(text: str, rub: Rubric) -> bool:
                 return True
             p = text.find(word, p + 1)
     # 救命鱼汤: a thing named by a danger family's word (stop 34).
-    return bool(la.named_things) and any(
+    if not la.named_things or not any_in(text, la.named_things):
+        return False
+    return any(
         _names_thing(text, p + len(w), rub)
         for w in danger_words
         if w in text
