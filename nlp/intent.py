@@ -28,6 +28,8 @@ from nlp.intent_polite import (
     CLOSINGS,
     DIALECT_GREETINGS,
     FAREWELLS,
+    INTRO_PLACES,
+    INTRO_WHO,
     MORE_THANKS,
     PEOPLE,
     PLANS,
@@ -112,6 +114,15 @@ _NICKNAME = re.compile(r"^[小老阿][^区学孩鼠人\W\d_a-z]$")
 # A greeting's self-introduction by a nickname, with where the writer lives (你好，我是三号楼的老王;
 # stop 31): removed before the second reading when something is left.
 _SELF_INTRO = re.compile(r"我是(?:[\w]{1,8}的)?[小老阿][^区学孩鼠人\W\d_a-z]$")
+# Stop 34 (tri34b): a self-introduction by where the writer lives (你好 我是上坝村的,
+# 哈喽 我是18栋的业主): removed before the second reading, as the nickname above.
+_SELF_INTRO_PLACE = re.compile(
+    r"我是\w{0,8}?(?:"
+    + "|".join(map(re.escape, sorted(INTRO_PLACES, key=len, reverse=True)))
+    + ")(?:的)?(?:"
+    + "|".join(map(re.escape, sorted(INTRO_WHO, key=len, reverse=True)))
+    + ")?(?:的)?$"
+)
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _GREETINGS_RE = alternation(GREETINGS)
 _THANKS_RE = alternation(THANKS)
@@ -298,6 +309,12 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
     writer will do next (已经处理了吗, 我明天去吗) is a question, not a closing.
     """
     core = _SELF_INTRO.sub("", core) or core
+    core = _SELF_INTRO_PLACE.sub("", core) or core
+    # nice to meet you: an English greeting read whole before its letters are taken for a
+    # thanks (ty of meetyou; stop 34, tri34b).
+    early_greeting = False
+    if core.isascii():
+        core, early_greeting = _strip(core, _MORE_GREETINGS_RE)
     if not _SMALL_TALK_CHARS.issuperset(ch for ch in core if ch >= "\u3400"):
         return None
     core, trouble = _strip(core, _TROUBLE_RE)
@@ -312,7 +329,7 @@ def _small_talk(core: str, asks: bool) -> Intent | None:
         core, personal = _strip(core, _BOT_PERSONAL_RE)
         asked = asked or personal
     core, greeting = _strip(core, _MORE_GREETINGS_RE)
-    greeting = greeting or asked
+    greeting = greeting or asked or early_greeting
     before_acks = core
     said, acked = _strip(core, _MORE_ACKS_RE)
     core = "".join(ch for ch in said if ch not in _MORE_FILLERS)

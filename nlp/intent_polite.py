@@ -17,6 +17,8 @@ __all__ = [
     "CLOSINGS",
     "DIALECT_GREETINGS",
     "FAREWELLS",
+    "INTRO_PLACES",
+    "INTRO_WHO",
     "MORE_THANKS",
     "PEOPLE",
     "PLANS",
@@ -54,6 +56,10 @@ PEOPLE: tuple[str, ...] = _words(
     " 小同志 老同志 小伙子 小姑娘 小妹妹 小妹 老乡 乡亲 父老乡亲 街坊 邻居 街坊邻居"
     " 打工人 党和政府 党和国家 政府 社区 街道"
     " 居委会 村委会 党 祖国 国家 人民"
+    # stop 34 (branch tri34b): the village or the grid named as whom a thanks is for
+    # (谢谢村里, 谢谢网格员)
+    " 村里 村上 镇里 镇上 乡里 乡上 社区里 街道上 村干部 村支书 支书"
+    " 网格员 网格长 社工 物业 楼长"
 )
 """Whom a greeting or a thanks is addressed to (书记好, 谢谢阿姨, 你好客服): removed only once
 a greeting or a thanks was found, so 阿姨 alone or 社区门口路灯坏了 stays a request."""
@@ -157,6 +163,12 @@ DIALECT_GREETINGS: tuple[str, ...] = (
         " 新人报到 报到 来报到 打卡 来打卡 签到 新人"
         # stop 32, i13oo: arriving (俺来了 read as 我来了; 我到了，你好)
         " 我到了 我到啦 我来啦 我上线了 我上线啦"
+        # stop 34 (branch tri34b): a greeting said as such, before sleep or on meeting
+        # (晚安前先打个招呼, nice to meet you, 很高兴认识大家)
+        " 先打个招呼 先打声招呼 打个招呼 打声招呼 来打个招呼 跟大家打个招呼"
+        " 和大家打个招呼 晚安前 睡前 临睡前"
+        " nicetomeetyou nicetomeetu nicetomeetyouall gladtomeetyou pleasedtomeetyou nicetomeetya"
+        " 很高兴认识大家 很高兴认识你们 高兴认识你 认识你很高兴 幸会幸会"
     ),
     # stop 31, i13kk: a presence check asking for a sign (在的话吱一声, 有人就回个话)
     *(
@@ -169,6 +181,15 @@ DIALECT_GREETINGS: tuple[str, ...] = (
     ),
 )
 """Greetings of the regions and of the keyboard (侬好, 雷猴, 早晨, 吃了吗, nihao)."""
+
+INTRO_PLACES: tuple[str, ...] = _words(
+    "村 组 社 队 屯 寨 庄 湾 坝 栋 幢 号楼 楼 单元 小区 社区 苑 园 院 街道 家属院 花园"
+)
+"""Stop 34 (branch tri34b): where a greeting's self-introduction says the writer lives (你好，我是
+上坝村的; 哈喽 我是18栋的; 我是3号楼的住户): removed with 我是 … 的 before the second reading."""
+
+INTRO_WHO: tuple[str, ...] = _words("住户 居民 村民 业主 租户 老住户 新住户 人")
+"""Who the writer is at that place (我是幸福小区的业主)."""
 
 PRESENCE = frozenset("有没人在吗么嘛伐不冇係系咪无呢线回复答理我应否还个话说声")
 """Characters of a presence check (有没有人, 有人没有, 有冇人, 係咪有人, 在伐): a message made
@@ -184,6 +205,11 @@ MORE_THANKS: tuple[str, ...] = (
         " 添麻烦 麻烦啦 麻烦你啦 麻烦您啦 麻烦各位了 蟹蟹 谢谢侬 感谢有你 谢谢有你 3ks tq ty"
         " tysm xiexie xiexiele xiexieni xiexienin ganxie xinkule xiexiela 辛苦咗 多谢你哋"
         " 唔该你哋 谢谢你哋"
+        # stop 34 (branch tri34b): thanks by sound (三克油, 3q) and a joke of rescue
+        # (救我狗命, 救了我老命)
+        " 三克油 三克由 散克油 桑克油 三克幼 3q 3qs sankyou 三q"
+        " 救我狗命 救了我狗命 救了我的狗命 救我老命 救了我老命 救了我的老命"
+        " 救大命 续命了 你是我的救命恩人 救命恩人"
     ),
 )
 """Thanks beyond :data:`nlp.intent_words.THANKS`: degree + 感谢, Cantonese 唔该 / 多谢晒, the
@@ -288,7 +314,12 @@ PLANS: tuple[str, ...] = _words(
 谢谢，我等你们电话; 知道了，我会注意的): the caller's own next step, naming no matter."""
 
 SETTLED: tuple[str, ...] = _words(
-    "已经 已 都 终于 问题 事情 好 修好 解决 来过 来电 来水 水来"
+    # stop 34 (branch tri34b): money received (谢谢村里 钱已经到了, 补贴到账了)
+    "钱已经到了 钱已到 钱已经到账 钱已经收到 款已经到了"
+    " 补贴已经到了 已经到账 补贴到账了 补贴到账 工资到账了"
+    " 工资到了 钱到了 钱到 钱收到了 钱收到 款到了 款到"
+    " 补贴到了 到账了 到账 收到了 到了"
+    " 已经 已 都 终于 问题 事情 好 修好 解决 来过 来电 来水 水来"
     " 有水 有电 通 处理 处理完 处理好 办好 办完 完 弄好 搞定 恢复"
     " 今天 昨天 刚才 刚刚"
     # someone in touch already (谢谢，已经有人联系我了; stop 28, set n)

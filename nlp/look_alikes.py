@@ -20,7 +20,11 @@ A family's word may name no event at all:
   and says nothing of now;
 * **a word of harm as a degree** (emo到爆炸, 作业多得要爆炸; stop 32): a ``degree_words`` word
   after 到 / 得 (``degree_marks``) closing its clause, the mark after no perception or motion
-  (``degree_not``: 听到爆炸声, 赶到爆炸现场 are events).
+  (``degree_not``: 听到爆炸声, 赶到爆炸现场 are events);
+* **a figure of the body** (辣得我嘴巴着火了; stop 34): a ``body_harms`` word a few characters
+  after a ``body_parts`` word (嘴巴, 嗓子, 心里) of its clause;
+* **a thing named** (‘救命鱼汤’, 上吊的那种吊篮; stop 34): a ``named_things`` word (鱼汤, 吊篮)
+  right after the family's word or after a ``named_links`` word (的那种, 式).
 
 :func:`looks_alike` tells :mod:`nlp.families` that such an expression of a family with
 emergency numbers does not count;
@@ -48,9 +52,20 @@ def _on_screen(text: str, rub: Rubric, start: int, word: str) -> bool:
     if not any(a in word for a in la.screen_acts):
         return False
     clause = clause_around(text, start)
-    if any(w in clause for w in (*la.screen_real, *rub.strong_now)):
+    # 被对面追着砍: the other team of a game (``screen_unreal``), no place in the world.
+    real = clause
+    for w in la.screen_unreal:
+        real = real.replace(w, "")
+    if any(w in real for w in la.screen_real):
         return False
-    if any(w in clause for w in la.screen):
+    named = any(w in clause for w in la.screen)
+    # 刚才那个电影爆炸场面好震撼: a work and its scene named in the clause; a word of now there
+    # tells when it was watched (stop 34, tri34b).
+    if any(w in clause for w in rub.strong_now) and not (
+        named and any(w in clause for w in la.screen_refs)
+    ):
+        return False
+    if named:
         return True
     # 儿子玩吃鸡游戏 枪声开得巨大声, 在玩蛋仔 里面一直有爆炸声, 看了个灾难片 整栋楼着火的场面:
     # the game or film named earlier in the sentence, and a sound of it (``screen_sounds``:
@@ -168,6 +183,46 @@ def _degree(text: str, rub: Rubric, start: int, word: str) -> bool:
     return False
 
 
+def _body_figure(text: str, rub: Rubric, start: int, word: str) -> bool:
+    """True if a ``body_harms`` word in ``word`` comes at most ``figure_reach`` characters after
+    a ``body_parts`` word of its clause (辣得我嘴巴着火了, 嗓子都快冒烟了; stop 34)."""
+    la = rub.look_alikes
+    longest = max((len(b) for b in la.body_parts), default=0)
+    for harm in la.body_harms:
+        if harm not in word:
+            continue
+        p = text.find(harm, start)
+        if p < 0:
+            continue
+        before = clause_before(text, p, la.figure_reach + longest)
+        for part in la.body_parts:
+            q = before.rfind(part)
+            if q >= 0 and len(before) - (q + len(part)) <= la.figure_reach:
+                return True
+    return False
+
+
+def _names_thing(text: str, end: int, rub: Rubric) -> bool:
+    """True if a ``named_things`` word follows ``end`` directly or after a ``named_links``
+    word (救命鱼汤, 上吊的那种吊篮; stop 34)."""
+    la = rub.look_alikes
+    after = text[end : end + 8]
+    return any(
+        after.startswith(link) and after[len(link) :].startswith(la.named_things)
+        for link in ("", *la.named_links)
+    )
+
+
+def _named(text: str, rub: Rubric, start: int, word: str) -> bool:
+    """True if the family's expression ``word`` at ``start`` names a dish, a thing or a tool
+    (‘救命鱼汤’, 上吊的那种吊篮): the name of a thing, no event (stop 34)."""
+    if not rub.look_alikes.named_things:
+        return False
+    last = word.split("…")[-1]
+    at = text.find(last, start)
+    return at >= 0 and _names_thing(text, at + len(last), rub)
+
+
 def looks_alike(text: str, rub: Rubric, start: int, word: str) -> bool:
     """True if the family expression ``word`` at ``start`` of a normalised text names a
     game's or a film's scene, a device's beep, a figure of speech or a first-aid topic
@@ -178,6 +233,8 @@ def looks_alike(text: str, rub: Rubric, start: int, word: str) -> bool:
         or _figure(text, rub, start, word)
         or _first_aid(text, rub, start, word)
         or _degree(text, rub, start, word)
+        or _body_figure(text, rub, start, word)
+        or _named(text, rub, start, word)
     )
 
 
@@ -189,10 +246,35 @@ def text_looks_alike(text: str, rub: Rubric) -> bool:
     # not as a word of a lesson at large (集体培训).
     danger_words = {w for fam in rub.families if fam.services for w in fam.words}
     own = tuple(w for w in la.first_aid if w in danger_words)
-    for word in (*la.screen_acts, *la.device_sounds, *la.figure_words, *own, *la.degree_words):
+    for word in (
+        *la.screen_acts,
+        *la.device_sounds,
+        *la.figure_words,
+        *own,
+        *la.degree_words,
+        *la.body_harms,
+    ):
         p = text.find(word)
         while p >= 0:
             if looks_alike(text, rub, p, word):
                 return True
             p = text.find(word, p + 1)
-    return False
+    # 救命鱼汤: a thing named by a danger family's word (stop 34).
+    if not la.named_things or not any_in(text, la.named_things):
+        return False
+    return any(
+        _names_thing(text, p + len(w), rub)
+        for w in danger_words
+        if w in text
+        for p in _places(text, w)
+    )
+
+
+def _places(text: str, word: str) -> list[int]:
+    """Every place ``word`` occurs in ``text``."""
+    found: list[int] = []
+    p = text.find(word)
+    while p >= 0:
+        found.append(p)
+        p = text.find(word, p + 1)
+    return found

@@ -90,6 +90,7 @@ class LookAlikes:
     screen: tuple[str, ...] = ()
     screen_acts: tuple[str, ...] = ()
     screen_real: tuple[str, ...] = ()
+    screen_unreal: tuple[str, ...] = ()
     screen_refs: tuple[str, ...] = ()
     screen_sounds: tuple[str, ...] = ()
     devices: tuple[str, ...] = ()
@@ -105,6 +106,10 @@ class LookAlikes:
     degree_marks: tuple[str, ...] = ()
     degree_not: tuple[str, ...] = ()
     degree_hazards: tuple[str, ...] = ()
+    body_parts: tuple[str, ...] = ()
+    body_harms: tuple[str, ...] = ()
+    named_things: tuple[str, ...] = ()
+    named_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,15 @@ their under-rated warnings were read and answered by classes of wording
 (``tests/test_nlp_stop34_warnings.py``), so their warning floors below are in-sample figures
 reached then, no longer unseen estimates: z critical 30/30 (none below high), exact 0.96,
 under-rated 0, over-rated 4; aa 30/30, 0.95, 0, 5; ab 30/30, 0.97, 0, 3. Their emergency and
-small-talk floors are stop 33's unless branch tri34b raised them. R10 is tuning data since stop
-34 too (branch let34, below)."""
+small-talk floors: see below. R10 is tuning data since stop 34 too (branch let34, below).
+
+**Since stop 34 the emergency and non-request sets of z, aa and ab**
+(``blind13{z,aa,ab}_emergencies.tsv`` and ``_nonrequests.tsv``) **are tuning data**: their
+misses on main were released and answered by classes of wording (branch tri34b; tested with
+sentences of our own in ``tests/test_nlp_stop34_lines_small_talk.py``). They no longer estimate
+unseen accuracy; their floors were raised to what stop 34 reached: line 65/65 and right numbers
+65/65, no false alarm, small talk 80/80 and vague 25/25 in each of the three sets, requests
+mistaken 0. The warning sets and the probes above are unchanged by this."""
 
 from __future__ import annotations
 
@@ -54,7 +61,8 @@ from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
 # Stop 34 (tri34a): raised to the in-sample level reached (z, aa, ab are tuning data now).
 WARNINGS = {"z": (30, 0, 96, 0), "aa": (30, 0, 95, 0), "ab": (30, 0, 97, 0)}
 # tag: (lines, right numbers, false alarms at most, small talk, vague)
-EMERGENCIES = {"z": (64, 64, 5, 77, 23), "aa": (65, 65, 3, 74, 24), "ab": (64, 64, 3, 80, 25)}
+# Since stop 34 the emergency and small-talk sets of z, aa and ab are tuning data (docstring).
+EMERGENCIES = {"z": (65, 65, 0, 80, 25), "aa": (65, 65, 0, 80, 25), "ab": (65, 65, 0, 80, 25)}
 
 
 @pytest.mark.parametrize("tag", sorted(WARNINGS))
