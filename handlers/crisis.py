@@ -113,6 +113,21 @@ async def aftercare_farewell(
     return True
 
 
+async def is_crisis_farewell(context: BotContext, person_id: int, text: str) -> bool:
+    """Whether ``text`` is a farewell that :func:`aftercare_farewell` would take: the
+    person's self-harm case is open, or closed less than :data:`AFTERCARE` ago (the
+    database's word). Read by the steps that take a text as a detail (the place and
+    phone of an emergency, a request's address or phone), so that 谢谢你们 我要走了,
+    with a phone number in it or not, is never taken as a place or a number (review
+    left34 #2). Nothing is recorded."""
+    if not is_farewell(text, open_case=True):
+        return False
+    cases = context.runtime.cases
+    if await cases.open_crisis_case(person_id) is not None:
+        return True
+    return is_farewell(text) and await cases.in_aftercare(person_id)
+
+
 async def takes_danger(
     update: Update, context: BotContext, person_id: int, text: str, verdict: Triage
 ) -> bool:
