@@ -24,7 +24,15 @@ from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.notification_messages import reporter_registered, reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
-from handlers import crisis, early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
+from handlers import (
+    crisis,
+    early_photos,
+    emergency_open,
+    emergency_steps,
+    follow_on,
+    other_matter,
+    texts,
+)
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
 from handlers.draft_cancel import asked as asked_to_cancel
 from handlers.request_steps import MAX_PHOTOS, PROPOSE

@@ -207,7 +207,8 @@ async def _case_over(update: Update, context: BotContext, item: dict[str, Any]) 
 
 
 async def _farewell(update: Update, context: BotContext, text: str) -> bool:
-    """Whether ``text`` is a farewell their helpers must hear (:func:`crisis.is_crisis_farewell`)."""
+    """Whether ``text`` is a farewell their helpers must hear
+    (:func:`crisis.is_crisis_farewell`)."""
     person = await who(update, context)
     return person is not None and await crisis.is_crisis_farewell(context, person.id, text)
 

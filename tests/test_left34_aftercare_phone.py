@@ -17,7 +17,6 @@ import pytest
 
 from storage.enums import CaseStatus, Role
 from tests.botkit import WAIT, BotKit, FakeUser, said_since
-from tests.criticalkit import filed_without_place
 from tests.test_pf30_crisis_aftercare import POLICE, closed_crisis
 from tests.test_trial_defects import LABOR_TEXT, events_of
 
@@ -33,7 +32,9 @@ async def _at_step(kit: BotKit, citizen: FakeUser, where: str) -> None:
         return
     proposal = await kit.say(citizen, LABOR_TEXT, lambda m: bool(m.buttons))
     labels = [b["text"] for b in proposal.buttons]
-    await kit.press(citizen, proposal, "提交" if "提交" in labels else "交由工作人员分派", "可选 1/3")
+    await kit.press(
+        citizen, proposal, "提交" if "提交" in labels else "交由工作人员分派", "可选 1/3"
+    )
     if where == "request-phone":
         await kit.say(citizen, "跳过", "可选 2/3")
 
@@ -105,4 +106,6 @@ async def test_details_stay_details(kit: BotKit, crisis: bool, words: str) -> No
     await _at_step(kit, citizen, "emergency-details")
     await kit.say(citizen, words, lambda m: "收到" in m.content and "补充到" in m.content)
     fire = (await kit.cases())[-1]
-    assert (await kit.case(fire.id)).contact_phone == PHONE, [m.content for m in citizen.transcript()]
+    assert (await kit.case(fire.id)).contact_phone == PHONE, [
+        m.content for m in citizen.transcript()
+    ]
