@@ -335,10 +335,20 @@ def detect(
 _SENTENCES = re.compile("[" + re.escape(SENTENCE_ENDS) + "]+")
 
 
+#: The shortest sentence read on its own: the learned model reads whole messages, and a
+#: fragment of a few words (手机突然响了一下) is no story it can tell danger in.
+_MIN_SENTENCE = 12
+
+
 def _danger_in_a_sentence(text: str, rub: Rubric, model: DangerModel | None) -> Emergency | None:
     """The danger now one sentence of a message of several tells, read on its own
-    (:func:`detect`, the model included), the first found; ``None`` for one sentence."""
-    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    (:func:`detect`, the model included), the first found; ``None`` for one sentence.
+    Only a message of two sentences or more of :data:`_MIN_SENTENCE` letters is read so,
+    and only those sentences: a message that tells two things (a request, then danger
+    now), not one told after a greeting (在吗？…)."""
+    sentences = [
+        s for s in _SENTENCES.split(text) if sum(ch.isalnum() for ch in s) >= _MIN_SENTENCE
+    ]
     if len(sentences) < 2:
         return None
     for sentence in sentences:
