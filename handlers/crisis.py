@@ -86,22 +86,46 @@ async def takes(
 async def aftercare_farewell(
     update: Update, context: BotContext, person_id: int, text: str
 ) -> bool:
-    """Whether ``text`` is a farewell from someone whose self-harm case closed less
-    than :data:`AFTERCARE` ago (by the service's clock and the database, not this chat's
-    memory): then the emergency line, the human answer and the alert of the units that
-    held the case come from the outbox, and no waiting 回访 is answered (b33 #1)."""
-    if not is_farewell(text):
+    """Whether ``text`` is a farewell from someone whose self-harm case is still open
+    or closed less than :data:`AFTERCARE` ago (by the service's clock and the database,
+    not this chat's memory): then the emergency line, the human answer and the alert of
+    the units that held the case come from the outbox, and no waiting 回访 is answered
+    (b33 #1). On an open case the words are its 【紧急·告别信号】 补充说明, sent
+    unprompted or not (review left34 #1)."""
+    if not is_farewell(text, open_case=True):
         return False
+    cases = context.runtime.cases
     try:
-        view = await context.runtime.cases.aftercare_farewell(person_id, text)
+        case_id = await cases.open_crisis_case(person_id)
+        if case_id is not None:
+            view = await cases.add_reporter_note(person_id, case_id, text)
+            mark_saved(update, context, f"{view.number} 的补充说明")
+            log.info("farewell of %s on the open case %s", person_id, view.number)
+            return True
+        found = await cases.aftercare_farewell(person_id, text) if is_farewell(text) else None
     except CaseError as exc:
-        log.info("aftercare farewell of %s not recorded: %s", person_id, exc.code)
+        log.info("farewell of %s not recorded: %s", person_id, exc.code)
         return False
-    if view is None:
+    if found is None:
         return False
-    mark_saved(update, context, f"{view.number} 的关怀期消息")
-    log.info("aftercare farewell of %s passed to %s", person_id, view.number)
+    mark_saved(update, context, f"{found.number} 的关怀期消息")
+    log.info("aftercare farewell of %s passed to %s", person_id, found.number)
     return True
+
+
+async def is_crisis_farewell(context: BotContext, person_id: int, text: str) -> bool:
+    """Whether ``text`` is a farewell that :func:`aftercare_farewell` would take: the
+    person's self-harm case is open, or closed less than :data:`AFTERCARE` ago (the
+    database's word). Read by the steps that take a text as a detail (the place and
+    phone of an emergency, a request's address or phone), so that 谢谢你们 我要走了,
+    with a phone number in it or not, is never taken as a place or a number (review
+    left34 #2). Nothing is recorded."""
+    if not is_farewell(text, open_case=True):
+        return False
+    cases = context.runtime.cases
+    if await cases.open_crisis_case(person_id) is not None:
+        return True
+    return is_farewell(text) and await cases.in_aftercare(person_id)
 
 
 async def takes_danger(

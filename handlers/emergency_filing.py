@@ -24,7 +24,15 @@ from bot.services.critical_net import critical_notice, critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.notification_messages import reporter_registered, reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
-from handlers import early_photos, emergency_open, emergency_steps, follow_on, other_matter, texts
+from handlers import (
+    crisis,
+    early_photos,
+    emergency_open,
+    emergency_steps,
+    follow_on,
+    other_matter,
+    texts,
+)
 from handlers.base import BotContext, is_stale, mark_saved, message_text, say, user_data, who
 from handlers.draft_cancel import asked as asked_to_cancel
 from handlers.drafts import looks_like_problem
@@ -174,6 +182,15 @@ async def _draft_kept(update: Update, draft: Any) -> None:
     )
 
 
+async def _crisis_farewell(update: Update, context: BotContext, text: str) -> bool:
+    """A farewell typed at a step of the request from someone whose self-harm case is
+    open or in aftercare: taken by :func:`crisis.aftercare_farewell` (True)."""
+    person = await who(update, context)
+    if person is None or not await crisis.is_crisis_farewell(context, person.id, text):
+        return False
+    return await crisis.aftercare_farewell(update, context, person.id, text)
+
+
 def emergency_first(
     step: Callable[[Update, BotContext], Awaitable[str | int | None]],
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
@@ -193,6 +210,11 @@ def emergency_first(
                 return None
             return await file_critical(update, context, person.id, text)
         if verdict is None or verdict.emergency is None:
+            # 谢谢你们 我要走了 from someone in crisis or aftercare is no address or phone
+            # (with a number in it or not): it reaches their helpers, the draft stays at
+            # its step (review left34 #2).
+            if verdict is not None and await _crisis_farewell(update, context, text):
+                return None
             # 算了 / 别报了 / 取消 at a step: asked to confirm, never filed (trial 33 D8).
             if verdict is not None and await asked_to_cancel(update, context, text):
                 return None

@@ -146,9 +146,13 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
             # without a keyboard: the step's 📍 / 跳过 goes here (trial 33 D16).
             await reply(update, st.emergency_step_over(str(item["number"])), texts.REMOVE_KEYBOARD)
         return await leave_and_redo(update, context)
-    if find_phone(text) is None and _not_details(context, item, text):
+    if (find_phone(text) is None and _not_details(context, item, text)) or await _farewell(
+        update, context, text
+    ):
         # Another problem, or what someone in crisis says next: the step ends (its
-        # keyboard goes, trial 26 T6) and the text is handled as its own message.
+        # keyboard goes, trial 26 T6) and the text is handled as its own message. A
+        # farewell from someone in crisis or aftercare is never a place or a phone, with
+        # a number in it or not: it reaches their helpers (review left34 #2).
         await _end_step(update, context, item)
         return await leave_and_redo(update, context)
     phone = find_phone(text)
@@ -200,6 +204,13 @@ async def _case_over(update: Update, context: BotContext, item: dict[str, Any]) 
     except CaseError:
         return True
     return view.status not in OPEN_STATUSES
+
+
+async def _farewell(update: Update, context: BotContext, text: str) -> bool:
+    """Whether ``text`` is a farewell their helpers must hear
+    (:func:`crisis.is_crisis_farewell`)."""
+    person = await who(update, context)
+    return person is not None and await crisis.is_crisis_farewell(context, person.id, text)
 
 
 def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:

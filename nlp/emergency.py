@@ -13,6 +13,7 @@ Pure functions: no I/O beyond loading the rubric once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlp.background import (
@@ -23,6 +24,7 @@ from nlp.background import (
     is_letter,
     names_a_category,
 )
+from nlp.clauses import SENTENCE_ENDS
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import cry_exclaimed, danger_now, only_imagined
 from nlp.families import Match, animal_scene, match_families
@@ -276,7 +278,14 @@ def detect(
     )
     if not dangers:
         if scored is None or not model_says:
-            return None
+            # 我要反映一下道路问题，路面坑坑洼洼很多年了。今天早上一个骑电动车的摔进坑里，
+            # 腿断了，人还躺在那里: the request's words drown the model's reading of the
+            # sentence that tells danger now. Nothing in the message makes it past or
+            # unreal, so each sentence is read on its own: the danger wins wherever it is
+            # (review left34 #4).
+            if scored is None or then or rumour or exclaimed_cry or only_imagined(norm, rub):
+                return None
+            return _danger_in_a_sentence(text, rub, model)
         # 鬼屋里突然冲出来个人 救命哈哈哈: a laugh beside a bare cry makes the cry an exclamation
         # for the model too, whose only word of now it was (stop 32, i13oo).
         if any_in(text, rub.unserious) and not _now_beyond_cries(norm, rub):
@@ -320,6 +329,33 @@ def detect(
         level,
         hotline=DV_HOTLINE if _at_home(norm, rub, dangers) else "",
     )
+
+
+#: Where a message's sentences end (nlp.clauses.SENTENCE_ENDS).
+_SENTENCES = re.compile("[" + re.escape(SENTENCE_ENDS) + "]+")
+
+
+#: The shortest sentence read on its own: the learned model reads whole messages, and a
+#: fragment of a few words (手机突然响了一下) is no story it can tell danger in.
+_MIN_SENTENCE = 12
+
+
+def _danger_in_a_sentence(text: str, rub: Rubric, model: DangerModel | None) -> Emergency | None:
+    """The danger now one sentence of a message of several tells, read on its own
+    (:func:`detect`, the model included), the first found; ``None`` for one sentence.
+    Only a message of two sentences or more of :data:`_MIN_SENTENCE` letters is read so,
+    and only those sentences: a message that tells two things (a request, then danger
+    now), not one told after a greeting (在吗？…)."""
+    sentences = [
+        s for s in _SENTENCES.split(text) if sum(ch.isalnum() for ch in s) >= _MIN_SENTENCE
+    ]
+    if len(sentences) < 2:
+        return None
+    for sentence in sentences:
+        found = detect(sentence, rub, model=model)
+        if found is not None:
+            return found
+    return None
 
 
 def _now_beyond_cries(norm: str, rub: Rubric) -> bool:

@@ -47,6 +47,15 @@ _LAST_WORDS = (
     "不要联系我",
     "别联系我",
     "不要再联系",
+    # Review left34 #1: 以后不麻烦了 (no 再) and its kin were missed.
+    "以后不麻烦",
+    "以后就不麻烦",
+    "再也不麻烦",
+    "不麻烦你们了",
+    "不麻烦大家了",
+    "不给你们添麻烦",
+    "不给大家添麻烦",
+    "不再给你们添",
 )
 FAREWELL_RE = re.compile("|".join(map(re.escape, sorted({*FAREWELLS, *_LAST_WORDS}, key=len))))
 #: A polite goodbye and nothing else: acknowledgement, thanks and a bare 再见 / 拜拜

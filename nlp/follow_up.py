@@ -47,6 +47,14 @@ _NOT_DONE = re.compile(r"(还|仍|依然|依旧|根本)?(没|没有|未)(解决|
 _PARTIAL = re.compile(
     r"一半|部分|有的.{0,6}有的|还差|还剩|没(全|完全|彻底)|不(全|彻底)|只(给|修|解决|退|发|办|拿|补|换|处理)"
 )
+#: Thanks beyond words (不知道怎么感谢你们, 不知道说什么好): gratitude, not an unsure
+#: answer; read as 感谢 (review left34 #6). 不知道怎么办 is not in it.
+_BEYOND_WORDS = re.compile(
+    r"(?:真的?|实在|都|简直)?不知道(?:该|要)?(?:"
+    r"(?:怎么|怎样|如何|咋)(?:样)?(?:来)?(?:感谢|谢谢|谢|报答|答谢|表达(?:感谢|谢意|感激)?)"
+    r"(?:你们|您们|您|你|大家|政府|各位)?(?:才好|好|了)?"
+    r"|说(?:什么|啥)(?:好|才好)?)"
+)
 _SATISFIED = re.compile(
     r"满意|谢谢|多谢|感谢|辛苦|解决了|修好了|办好了|弄好了|好了|拿到了|收到了|到账了"
     r"|很好|挺好|不错|点赞|给力|可以了"
@@ -75,10 +83,14 @@ def follow_up_answer(text: str) -> str | None:
     'unsolved'
     >>> follow_up_answer("没解决，只修了一半")
     'unclear'
+    >>> follow_up_answer("满意，不知道怎么感谢你们")
+    'satisfied'
+    >>> follow_up_answer("满意，不知道怎么办")
+    'unclear'
     >>> follow_up_answer("我家楼下的路灯坏了") is None
     True
     """
-    words = "".join(text.split())
+    words = _BEYOND_WORDS.sub("感谢", "".join(text.split()))
     if not words:
         return None
     # 还没解决，能不能快点 / 没修好，不知道找谁: the unsure word asks something else; the

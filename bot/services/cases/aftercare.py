@@ -12,6 +12,7 @@ at once with the words; the words are recorded on that case (a ``note_added`` ev
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
@@ -30,11 +31,15 @@ log = logging.getLogger(__name__)
 
 #: How long after a self-harm case is closed its reporter is in aftercare.
 AFTERCARE = timedelta(days=30)
+#: Statuses after which a case takes no 补充说明.
+_FINAL = (CaseStatus.CLOSED.value, CaseStatus.REJECTED.value, CaseStatus.WITHDRAWN.value)
+#: A bare goodbye (拜拜, 88), a sign only on an open self-harm case.
+_BYE_RE = re.compile(r"拜拜|拜了|(?<![0-9])88(?![0-9])")
 #: Lines shown when the closed case recorded none.
 _LINES = ("120", "110")
 
 
-def is_farewell(text: str) -> bool:
+def is_farewell(text: str, *, open_case: bool = False) -> bool:
     """Whether ``text`` says goodbye (我要走了, 再见了, 不打扰了, 以后不会再麻烦你们了,
     以后不用联系我了) or carries the project's self-harm reading
     (:func:`bot.services.triage.is_self_harm`, the rubric's self_harm family: 活着没意思,
@@ -44,7 +49,18 @@ def is_farewell(text: str) -> bool:
     the crisis line, no alert to the units (decided in review 2 Q6). Nor is a polite
     goodbye with thanks and nothing else (嗯，谢谢，再见; trial 33b E2): acknowledgement,
     thanks and a bare 再见 only; 再见了 with anything of leaving (以后不用联系我了, 永别了)
-    is a sign."""
+    is a sign.
+
+    ``open_case``: the writer's self-harm case is still open (nobody has helped yet).
+    Then a goodbye is a sign however polite (谢谢大家，再见; 嗯，谢谢，拜拜): the
+    exception above is for aftercare, after the helpers have been and gone (review
+    left34 #1)."""
+    if open_case:
+        return (
+            FAREWELL_RE.search(text) is not None
+            or _BYE_RE.search(text) is not None
+            or is_self_harm(text)
+        )
     if polite_goodbye(text):
         return False
     return FAREWELL_RE.search(text) is not None or is_self_harm(text)
@@ -86,6 +102,26 @@ class CaseAftercare(CaseEscalation):
         for case in rows.all():
             if await self._self_harm(s, case):
                 return case
+        return None
+
+    async def open_crisis_case(self, person_id: int) -> int | None:
+        """The id of the reporter's self-harm request not yet final (open, or resolved
+        with its 回访 waiting), the latest first, or ``None``: by the database, not a
+        chat's memory, so a farewell sent out of the blue reaches it (review left34 #1)."""
+        async with self.db.read() as s:
+            rows = await s.scalars(
+                select(Case)
+                .where(
+                    Case.reporter_id == person_id,
+                    Case.kind == CaseKind.REQUEST.value,
+                    Case.status.not_in(_FINAL),
+                )
+                .order_by(Case.id.desc())
+                .limit(5)
+            )
+            for case in rows.all():
+                if await self._self_harm(s, case):
+                    return case.id
         return None
 
     async def in_aftercare(self, person_id: int) -> bool:

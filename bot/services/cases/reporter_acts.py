@@ -165,11 +165,12 @@ class CaseReporterActs(CaseTx):
             urgent = not denial and await self.note_danger_in_case(s, case)
             danger = emergency_of(note) if urgent else None
             # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
-            # aftercare's danger sign too: the line first, the units alerted (trial 33b E2).
+            # aftercare's danger sign too: the line first, the units alerted (trial 33b E2);
+            # there even a polite one (谢谢大家，再见: review left34 #1).
             farewell = (
                 not denial
                 and danger is None
-                and is_farewell(note)
+                and is_farewell(note, open_case=True)
                 and await self._crisis_case(s, case)
             )
             # Danger now on a routine case went to an emergency of its own (filed or
