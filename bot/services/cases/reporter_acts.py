@@ -36,6 +36,7 @@ from bot.services.cases.reporter_pings import farewell_ping as _farewell_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
 from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
+from bot.services.cases.split_dispute import undenied
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     Action,
@@ -162,16 +163,13 @@ class CaseReporterActs(CaseTx):
             # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
             # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
             # its own besides the note (handlers/reporter_acts).
-            urgent = not denial and await self.note_danger_in_case(s, case)
-            danger = emergency_of(note) if urgent else None
+            # A denial's own words (我没反映过打架的事) are no danger; the rest of it is read
+            # as any note: a denial never switches the danger check off (review 34a F1).
+            urgent = await self.note_danger_in_case(s, case)
+            danger = emergency_of(undenied(note) if denial else note) if urgent else None
             # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
             # aftercare's danger sign too: the line first, the units alerted (trial 33b E2).
-            farewell = (
-                not denial
-                and danger is None
-                and is_farewell(note)
-                and await self._crisis_case(s, case)
-            )
+            farewell = danger is None and is_farewell(note) and await self._crisis_case(s, case)
             # Danger now on a routine case went to an emergency of its own (filed or
             # joined, review 32 S7): the reporter reads the emergency line first and no
             # routine receipt of this note; the unit reads where it went (trial 32 D21).
