@@ -90,6 +90,18 @@ async def test_a_new_matter_with_common_words_is_proposed(kit: BotKit) -> None:
     assert (note.data or {}).get("denies_split") is True
 
 
+async def test_a_new_matter_in_reply_to_the_notice_is_proposed(kit: BotKit) -> None:
+    """F3 by Telegram's reply: a matter of its own (another office) is no denial."""
+    police, citizen, new, notice = await _split(kit, 3660)
+    mark = len(police.transcript())
+    text = "社保局把我的缴费年限弄错了，少算了三年"
+    action = citizen.send_text(text, reply_to=notice.message_id)
+    await kit.answer(citizen, action, f"您的描述：{text}")
+    await kit.delivered()
+    assert await _notes(kit, new.id) == []
+    assert not [m for m in police.transcript()[mark:] if text in m.content]
+
+
 async def test_a_denial_in_reply_to_the_notice_is_kept(kit: BotKit) -> None:
     police, citizen, new, notice = await _split(kit, 3640)
     text = "这件事不是我反映的，没有人打架"

@@ -142,7 +142,9 @@ class CaseReporterActs(CaseTx):
         ``denial``: the reporter says a case split off in the staff's words is not what
         they reported (trial 34 #2): the event's data holds ``denies_split``, the units
         read 【反映人否认】 and the reporter is told the units will verify; a denial is
-        no report of danger (我没反映过打架的事), so it raises no alarm.
+        no report of danger (我没反映过打架的事): its danger check reads the note less the
+        denial's own words (:func:`~bot.services.cases.split_dispute.undenied`), never
+        switched off (review 34a F1).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
