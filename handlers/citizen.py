@@ -190,11 +190,15 @@ async def _describe_text(
     typed = await request_guard.typed_submit(update, context, text)
     if typed is not None:
         return typed
-    # 「第2件不是我反映的」 after a split in the staff's words: the split case's 补充说明,
-    # marked as a denial; before danger, as 我没反映过打架的事 names a fight (trial 34 #2).
-    if not as_citizen and await split_reply.takes(update, context, person.id, text):
-        return None
     verdict = triage(text) if text.strip() else None
+    # 「第2件不是我反映的」 after a split in the staff's words: the split case's 补充说明,
+    # marked as a denial (trial 34 #2). Its danger check reads the message less the
+    # denial's own words (我没反映过打架的事 names a fight): danger now besides, in a reply
+    # to the notice too, is handled as danger below, never as a denial (review 34a F1-F3).
+    if not as_citizen:
+        taken, verdict = await split_reply.takes(update, context, person.id, text, verdict)
+        if taken:
+            return None
     # 我现在一个人在江边 from someone whose self-harm case is open joins that case (trial 29 #1).
     if verdict is not None and await crisis.takes_danger(update, context, person.id, text, verdict):
         return None

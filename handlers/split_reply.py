@@ -1,13 +1,21 @@
-"""The citizen's reply to a split in the staff's words (trial 34 #2).
+"""The citizen's reply to a split in the staff's words (trial 34 #2; review 34a F1-F3).
 
 After 「2. MQ…B：（工作人员的概括，不是您的原话）… 如第2件不是您反映的事，请直接回复说明。」
-the citizen's 「第2件不是我反映的，没有人打架」 was proposed as a new request. Now a reply
-that denies the split-off case (不是我反映的, 没这回事, 搞错了, 第2件…, or its number; or a
-Telegram reply to that notice) while such a case is open
+the citizen's 「第2件不是我反映的，没有人打架」 was proposed as a new request. Now a message
+that clearly denies the split-off case while such a case is open
 (:meth:`bot.services.cases.CaseService.disputable_split`) is added to it as the citizen's
-补充说明 marked as a denial; its units read 【反映人否认】. A reply that also tells of
-danger now elsewhere (不是我反映的，但我家着火了) is not taken here: the danger is handled
-first, as any danger.
+补充说明 marked as a denial; its units read 【反映人否认】.
+
+Clearly denies: a Telegram reply to that notice, or a message naming the case (its number,
+第2件, or its own words) with a denial (不是我反映的, 没这回事, 搞错了); or one that says
+the writer never reported it (我没反映过打架的事). Common words alone (社保局把我的缴费年限
+弄错了, 不是我不交物业费) are no denial: they are the citizen's own matter, proposed as usual
+(review 34a F3). A denial that also reads as a matter of its own is not taken either.
+
+Danger goes first, always (review 34a F1, F2): the danger check runs on the message with only
+the denial's own words taken out (不是我反映的, 我没反映过打架的事); anything else that tells of
+danger now (我家着火了, 我爸没气了, also in a reply to the notice) is handled as danger and is
+never filed as a denial.
 """
 
 from __future__ import annotations
@@ -17,50 +25,93 @@ import re
 
 from telegram import Update
 
+from bot.services.cases.split_dispute import DENIAL_RE, NEVER_RE, undenied
+from bot.services.critical_net import critical_unlined
 from bot.services.lifecycle import CaseError
-from bot.services.triage import emergency_of
+from bot.services.triage import Triage, triage
 from handlers.base import BotContext, mark_saved, masked, reply
 
 log = logging.getLogger(__name__)
 
-#: Words that say the split-off matter is not the citizen's.
-_DENIAL = re.compile(
-    r"不是我|不是本人|我没有?(?:反映|说|报|提|讲)|没有?(?:反映|说|报|提|讲)过|没这回事|没有这回事"
-    r"|没有这事|没这事|没有这种事|搞错|弄错|不属实|第\s*[2二]\s*件"
-)
+#: The case named by its place in the notice.
+_NTH = re.compile(r"第\s*[2-9二三四五六七八九]\s*件(?:事情?)?|这件事|那件事")
 #: A clause: the text between punctuation.
-_CLAUSE = re.compile(r"[^，,。.；;！!？?\n]+")
-#: Negated clauses (没有人打架) belong to the denial, not to a report of danger.
+_CLAUSE = re.compile(r"[^，,。.；;！!？?\s]+")
+#: Filler that carries no matter of its own.
+_FILLER = re.compile(r"[的了啊呀吧呢吗哦嗯是这那个件事请你们核实一下谢谢麻烦]")
+#: A clause telling that something did not happen (没有人打架).
 _NEGATED = re.compile(r"没|不是|不存在|并无|无人")
 
 
-def denies(text: str, number: str) -> bool:
-    """Whether ``text`` says the case ``number`` is not the writer's, and tells of no
-    danger now outside its negated clauses."""
-    if _DENIAL.search(text) is None and number.upper() not in text.upper():
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _about(clause: str, case_text: str) -> bool:
+    """Whether ``clause`` speaks of the split matter: it shares its words."""
+    return bool(_bigrams(clause) & _bigrams(case_text))
+
+
+def _own_matter(text: str, number: str, case_text: str) -> str:
+    """What ``text`` says besides denying the case ``number``: its clauses that neither
+    name the case nor speak of its matter, filler taken out."""
+    rest = _NTH.sub("，", undenied(text.replace(number, "，")))
+    kept = [c for c in _CLAUSE.findall(rest) if not (_NEGATED.search(c) and _about(c, case_text))]
+    return _FILLER.sub("", "".join(kept))
+
+
+def denies(text: str, number: str, case_text: str, *, answers_notice: bool = False) -> bool:
+    """Whether ``text`` clearly says the case ``number`` (split off as ``case_text``) is not
+    the writer's and says nothing else of its own. Danger is not judged here."""
+    named = number.upper() in text.upper() or _NTH.search(text) is not None
+    said = DENIAL_RE.search(text) is not None and (named or answers_notice)
+    said = said or NEVER_RE.search(text) is not None
+    if answers_notice and not said:
+        # 没有人打架啊 in reply to the notice: the matter said not to have happened.
+        said = any(_NEGATED.search(c) and _about(c, case_text) for c in _CLAUSE.findall(text))
+    if not said:
         return False
-    rest = "，".join(
-        c for c in _CLAUSE.findall(text) if _DENIAL.search(c) is None and _NEGATED.search(c) is None
-    )
-    return not rest.strip() or emergency_of(rest) is None
+    return len(_own_matter(text, number, case_text)) < 4
 
 
-async def takes(update: Update, context: BotContext, person_id: int, text: str) -> bool:
-    """The reply to a split notice in the staff's words, added to that case as a denial."""
+def danger_first(text: str) -> Triage:
+    """The danger check of a denial: ``text`` less the denial's own words."""
+    return triage(undenied(text))
+
+
+async def takes(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
+) -> tuple[bool, Triage | None]:
+    """The reply to a split notice in the staff's words, added to that case as a denial.
+
+    Returns whether it was taken, and the verdict the rest of the intake reads: a message
+    that is a denial but tells of danger now besides is not taken, and its verdict is the
+    danger the denial's own words hid (不是我反映的我家着火了).
+    """
+    if verdict is None:
+        return False, verdict
     view = await context.runtime.cases.disputable_split(person_id)
     if view is None:
-        return False
+        return False, verdict
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
     answers_notice = replied is not None and view.number in (replied.text or "")
-    if not answers_notice and not denies(text, view.number):
-        return False
+    if not answers_notice and DENIAL_RE.search(text) is None:
+        return False, verdict
+    # Danger first: the message less the denial's own words (不是我反映的我家着火了).
+    rest = danger_first(text)
+    if rest.emergency is not None or critical_unlined(undenied(text)):
+        # Danger now besides the denial: handled as danger, never as a denial.
+        log.info("split case %s: danger now beside a denial, handled as danger", view.id)
+        return False, verdict if verdict.emergency is not None else rest
+    if not denies(text, view.number, view.text, answers_notice=answers_notice):
+        return False, verdict
     try:
         await context.runtime.cases.add_reporter_note(person_id, view.id, text, denial=True)
     except CaseError as exc:
         log.info("denial of split case %s not kept: %s", view.id, exc.code)
         await reply(update, exc.message)
-        return True
+        return True, verdict
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("split case %s denied by its reporter %s: %s", view.id, person_id, masked(text))
-    return True
+    return True, verdict

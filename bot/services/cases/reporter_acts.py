@@ -36,6 +36,7 @@ from bot.services.cases.reporter_pings import farewell_ping as _farewell_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
 from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
+from bot.services.cases.split_dispute import undenied
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     Action,
@@ -141,7 +142,9 @@ class CaseReporterActs(CaseTx):
         ``denial``: the reporter says a case split off in the staff's words is not what
         they reported (trial 34 #2): the event's data holds ``denies_split``, the units
         read 【反映人否认】 and the reporter is told the units will verify; a denial is
-        no report of danger (我没反映过打架的事), so it raises no alarm.
+        no report of danger (我没反映过打架的事): its danger check reads the note less the
+        denial's own words (:func:`~bot.services.cases.split_dispute.undenied`), never
+        switched off (review 34a F1).
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -162,14 +165,15 @@ class CaseReporterActs(CaseTx):
             # Danger now added to a critical case (还在烧, 门被堵住了出不去: trial 31 #1) or
             # to a self-harm writer's case is 【紧急补充】; elsewhere it is filed as a case of
             # its own besides the note (handlers/reporter_acts).
-            urgent = not denial and await self.note_danger_in_case(s, case)
-            danger = emergency_of(note) if urgent else None
+            # A denial's own words (我没反映过打架的事) are no danger; the rest of it is read
+            # as any note: a denial never switches the danger check off (review 34a F1).
+            urgent = await self.note_danger_in_case(s, case)
+            danger = emergency_of(undenied(note) if denial else note) if urgent else None
             # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
             # aftercare's danger sign too: the line first, the units alerted (trial 33b E2);
-            # there even a polite one (谢谢大家，再见: review left34 #1).
+            # there even a polite one (谢谢大家，再见: review left34 #1), a denial's too.
             farewell = (
-                not denial
-                and danger is None
+                danger is None
                 and is_farewell(note, open_case=True)
                 and await self._crisis_case(s, case)
             )

@@ -11,6 +11,7 @@ denied yet), and the handler adds the reply as the citizen's 补充说明 marked
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -21,10 +22,30 @@ from bot.services.lifecycle import EventType
 from storage.enums import OPEN_STATUSES
 from storage.models import Case, CaseEvent, Person
 
-__all__ = ["DISPUTE_WINDOW", "CaseSplitDispute"]
+__all__ = ["DENIAL_RE", "DISPUTE_WINDOW", "NEVER_RE", "CaseSplitDispute", "undenied"]
 
 #: How long after a split the citizen's reply is read as their word on it.
 DISPUTE_WINDOW = timedelta(days=3)
+
+
+#: What a denial of the matter's object looks like after its verb: 打架的事, 这件事.
+_OBJECT = r"(?:[^，,。.；;！!？?\s]{0,12}?(?:的事情?|这件事|那件事|这回事|这事|那事))?"
+#: Words that say the writer never reported it: a denial by themselves.
+_NEVER = (
+    r"不是我(?:本人)?(?:反映|说|报|提|讲|投诉|举报)的?|不是本人(?:反映|说|报|提)的?"
+    r"|我(?:从来|根本)?(?:都)?没有?(?:反映|说|报|提|讲|投诉|举报)过?"
+    r"|没这回事|没有这回事|没有这事|没这事|没有这种事"
+)
+#: Words that deny only when the case is named (第2件搞错了): alone they are common.
+_WEAK = r"搞错了?|弄错了?|不属实|不是我的|不是我"
+NEVER_RE = re.compile(f"(?:{_NEVER}){_OBJECT}")
+DENIAL_RE = re.compile(f"(?:{_NEVER}|{_WEAK}){_OBJECT}")
+
+
+def undenied(text: str) -> str:
+    """``text`` with the denial's own words (不是我反映的, 我没反映过打架的事) taken out:
+    what the danger check reads. Everything else stays, 没 included (我爸没气了)."""
+    return DENIAL_RE.sub("，", text)
 
 
 class CaseSplitDispute(CaseTx):
