@@ -48,9 +48,7 @@ async def kit(db: Database, district: District) -> AsyncIterator[BotKit]:
 def _sandbox(kit: BotKit) -> SandboxState:
     """The sandbox's jump over this kit's clock and a real scheduler."""
     sched = Scheduler(kit.db, kit.district, kit.clock, kit.runtime.cases)
-    return SandboxState(
-        kit.db, cast(Any, kit.clock), [], sched.run_due, kit.runtime.outbox_written
-    )
+    return SandboxState(kit.db, cast(Any, kit.clock), [], sched.run_due, kit.runtime.outbox_written)
 
 
 async def _reporter_rows(kit: BotKit, case_id: int, person_id: int) -> list[OutboxMessage]:
@@ -90,9 +88,7 @@ async def test_a_jump_over_two_levels_tells_the_citizen_once_how_far_it_went(
     # The database keeps every level's notice: the earlier ones folded into the last.
     person = await kit.person(CITIZEN)
     assert person is not None
-    rows = [
-        r for r in await _reporter_rows(kit, case.id, person.id) if "上级催办" in r.text
-    ]
+    rows = [r for r in await _reporter_rows(kit, case.id, person.id) if "上级催办" in r.text]
     assert len(rows) == levels
     assert [r.last_error for r in rows[:-1]] == [FOLDED_NOTE] * (levels - 1)
     assert rows[-1].status == "sent" and rows[-1].last_error is None
