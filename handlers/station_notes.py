@@ -86,6 +86,7 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     care = action.action == CaseAction.RESOLVE and await context.runtime.cases.closes_with_care(
         action.case_id
     )
+    _data(context)["note"]["care"] = care  # its 办结 type question speaks of no 回访
     prompt = texts.note_prompt(action.action, number, care)
     dropped = _abandoned(earlier, action.case_id, action.action)
     if dropped:
@@ -184,7 +185,9 @@ async def note_skip(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END
     action = CaseAction(str(pending.get("action")))
     if "text" in pending:  # 办结's note given, its closure type awaited
-        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        await reply(
+            update, texts.closure_prompt(bool(pending.get("care"))), texts.closure_keyboard()
+        )
         return None
     if action == CaseAction.ESCALATE:
         return await _take_note(update, context, texts.SKIP_LABEL)
@@ -212,7 +215,9 @@ async def _take_note(update: Update, context: BotContext, text: str) -> str | in
             return None
         # 办结 asks what the result was before anything is saved.
         _data(context)["note"] = {**pending, "text": text}
-        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        await reply(
+            update, texts.closure_prompt(bool(pending.get("care"))), texts.closure_keyboard()
+        )
         return CLOSURE
     try:
         if action == CaseAction.ESCALATE:
@@ -265,7 +270,9 @@ async def closure_text(update: Update, context: BotContext) -> int | None:
     closure = texts.CLOSURE_BY_LABEL.get(message_text(update).strip())
     if closure is None:
         _data(context)["note"] = pending
-        await reply(update, texts.CLOSURE_PROMPT, texts.closure_keyboard())
+        await reply(
+            update, texts.closure_prompt(bool(pending.get("care"))), texts.closure_keyboard()
+        )
         return None
     case_id, version, text = int(pending["case"]), int(pending["version"]), str(pending["text"])
     try:

@@ -324,6 +324,9 @@ async def handle_advance(request: web.Request) -> web.Response:
         hours = float(body.get("hours", 1))
     except (ValueError, TypeError, AttributeError):
         return web.json_response({"error": "hours must be a number"}, status=400)
+    # NaN and infinity ("NaN", 1e400) are floats that no timedelta holds: bounded first.
+    if not 0 < hours <= MAX_ADVANCE / timedelta(hours=1):
+        return web.json_response({"error": "hours must be between 0 and 720"}, status=400)
     delta = timedelta(hours=hours)
     if not timedelta(0) < delta <= MAX_ADVANCE:
         return web.json_response({"error": "hours must be between 0 and 720"}, status=400)

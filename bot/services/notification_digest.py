@@ -44,6 +44,47 @@ _TAG = re.compile(r"^【([^】]{1,12})】")
 REPEATING_TAGS = frozenset({"催签收", "催派单", "催办", "督办催办"})
 
 
+#: A reporter's escalation notice (:func:`~bot.services.notifications.reporter_escalated`):
+#: where it went, or a citizen's danger nobody signed (then plain words and the line).
+_REPORTER_ESCALATED = re.compile(r"^(您的[^（]{1,8}（[^）]+）)已提交(.+?)督办。$")
+_REPORTER_UNSIGNED = re.compile(
+    r"^(您反映的紧急情况（[^）]+）承办单位还未回应，)已报告上级催办(?:，本轮共上报\d+级)?；(.*)$",
+    re.S,
+)
+#: The notice :func:`escalation_notice` makes of several levels.
+_REPORTER_LEVELS = re.compile(r"^您的[^（]{1,8}（[^）]+）已逐级上报\d+级，先后提交.+督办。$")
+
+
+def is_escalation_notice(text: str) -> bool:
+    """Whether ``text`` is a reporter's escalation notice (one per level passed, or
+    :func:`escalation_notice`'s of several)."""
+    return any(p.match(text) for p in (_REPORTER_ESCALATED, _REPORTER_UNSIGNED, _REPORTER_LEVELS))
+
+
+def escalation_notice(texts: Sequence[str]) -> str:
+    """One reporter's notice for the escalations of one case in one pass, saying how
+    far it went (trial 34 #14: a jump over two levels sent the same words twice)."""
+    if len(texts) < 2:
+        return texts[-1]
+    named = [_REPORTER_ESCALATED.match(t) for t in texts]
+    if all(named):
+        units: list[str] = []
+        for found in named:
+            assert found is not None
+            if found.group(2) not in units:
+                units.append(found.group(2))
+        head = named[-1].group(1) if named[-1] is not None else ""
+        if len(units) < 2:
+            return texts[-1]
+        return f"{head}已逐级上报{len(units)}级，先后提交{'、'.join(units)}督办。"
+    unsigned = [_REPORTER_UNSIGNED.match(t) for t in texts]
+    last = unsigned[-1]
+    if all(unsigned) and last is not None:
+        # A citizen's danger: no office names (trial 30 #12), how many levels, the line.
+        return f"{last.group(1)}已报告上级催办，本轮共上报{len(texts)}级；{last.group(2)}"
+    return texts[-1]
+
+
 def notice_tag(text: str) -> str | None:
     """The head tag of a repeating reminder (催签收, 催办 …), else None."""
     match = _TAG.match(text)

@@ -27,6 +27,7 @@ __all__ = [
     "CHOOSE_BUREAU",
     "CLOSURE_BY_LABEL",
     "CLOSURE_PROMPT",
+    "CLOSURE_PROMPT_NO_FOLLOW_UP",
     "FORGED_BUTTON",
     "NOTE_ACTION_NAMES",
     "NOTE_CANCELLED",
@@ -36,6 +37,7 @@ __all__ = [
     "PENDING_BUTTONS",
     "choose_dispatch_target",
     "closure_keyboard",
+    "closure_prompt",
     "dispatch_step_left",
     "keep_reason_after",
     "note_abandoned",
@@ -212,6 +214,16 @@ CLOSURE_PROMPT = (
     "请选择办结类型：问题已实际解决，还是作了解释说明，或经核实反映不属实？"
     "（群众回访时的答复将与此一并记录，群众表示未解决的按未解决计。）"
 )
+#: The same for a case without a 回访 (a self-harm request: trial 34 #18).
+CLOSURE_PROMPT_NO_FOLLOW_UP = (
+    "请选择办结类型：问题已实际解决，还是作了解释说明，或经核实反映不属实？"
+)
+
+
+def closure_prompt(care: bool = False) -> str:
+    """The 办结 type question; ``care`` (a self-harm request, closed with no 回访)
+    does not speak of a 回访 answer it will never have."""
+    return CLOSURE_PROMPT_NO_FOLLOW_UP if care else CLOSURE_PROMPT
 
 
 def closure_keyboard() -> ReplyKeyboardMarkup:

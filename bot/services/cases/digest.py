@@ -36,13 +36,15 @@ from bot.services.notification_digest import (
     STILL_OPEN,
     DigestItem,
     digest_text,
+    escalation_notice,
     event_words,
+    is_escalation_notice,
     notice_tag,
 )
 from storage import outbox_digest
 from storage.enums import CaseStatus
 from storage.models import Case, OutboxMessage, Person
-from storage.outbox import KIND_CARD, KIND_PHOTOS, outbox_row
+from storage.outbox import KIND_CARD, KIND_MESSAGE, KIND_PHOTOS, outbox_row
 
 #: How long held rows wait for the fold at the latest (if the pass never ends).
 HOLD = timedelta(minutes=10)
@@ -70,22 +72,29 @@ class CaseDigest(CaseTx):
         """Hold the rows this transaction wrote about ``case`` (see the module docstring).
 
         A critical case's rows are never held: its alert goes out at once, singly.
-        But in a clock jump (``jump``: the sandbox's 快进, several clock stops as one
-        pass) its repeating reminders (【催办】 each day …) are held to the jump's end,
-        where only the latest of each is sent, singly, never in a digest (pf29): in
-        real time they are a day apart, not back to back.
+        Only its reporter's escalation notices wait for the pass's end (trial 34 #14,
+        #15): a case that passed two levels gets one notice saying how far it went, and
+        a reporter whose several cases escalated one 【进展汇总】. In a clock jump
+        (``jump``: the sandbox's 快进, several clock stops as one pass) its repeating
+        reminders (【催办】 each day …) are held to the jump's end, where only the latest
+        of each is sent, singly, never in a digest (pf29): in real time they are a day
+        apart, not back to back. The first alerts (cards, 【上报督办】 to the new level)
+        are never held.
         """
         rows: list[OutboxMessage] = s.info.pop(OUTBOX_ROWS, [])
         if case.severity == CRITICAL:
-            if jump:
-                outbox_digest.hold(
-                    [
-                        r
-                        for r in rows
-                        if r.kind not in (KIND_CARD, KIND_PHOTOS) and notice_tag(r.text)
-                    ],
-                    until,
-                )
+            outbox_digest.hold(
+                [
+                    r
+                    for r in rows
+                    if r.kind not in (KIND_CARD, KIND_PHOTOS)
+                    and (
+                        (jump and notice_tag(r.text))
+                        or (r.person_id == case.reporter_id and is_escalation_notice(r.text))
+                    )
+                ],
+                until,
+            )
             return
         held = []
         for row in rows:
@@ -119,11 +128,16 @@ class CaseDigest(CaseTx):
             )
             digests = folded = 0
             for all_rows in by_chat.values():
-                chat_rows = self._latest_only(all_rows, now)
-                # A critical case's reminders held by a jump go out singly (the latest).
-                alone = [r for r in chat_rows if r.case_id in critical]
+                chat_rows = self._one_escalation_notice(self._latest_only(all_rows, now), now)
+                # A critical case's reminders held by a jump go out singly (the latest);
+                # its reporter's escalation notices are news to summarise like others'.
+                alone = [
+                    r
+                    for r in chat_rows
+                    if r.case_id in critical and not is_escalation_notice(r.text)
+                ]
                 outbox_digest.release(alone, now)
-                chat_rows = [r for r in chat_rows if r.case_id not in critical]
+                chat_rows = [r for r in chat_rows if all(r is not a for a in alone)]
                 if not chat_rows:
                     continue
                 case_ids = {r.case_id for r in chat_rows}
@@ -161,6 +175,26 @@ class CaseDigest(CaseTx):
         outbox_digest.fold(superseded, now)
         dropped = set(map(id, superseded))
         return [r for r in rows if id(r) not in dropped]
+
+    @staticmethod
+    def _one_escalation_notice(rows: Sequence[OutboxMessage], now: datetime) -> list[OutboxMessage]:
+        """``rows`` with one escalation notice per case (trial 34 #14): a pass over two
+        levels wrote one per level; the last says how far it went, the others are folded."""
+        notices: dict[int, list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            if (
+                row.case_id is not None
+                and row.kind == KIND_MESSAGE
+                and is_escalation_notice(row.text)
+            ):
+                notices[row.case_id].append(row)
+        superseded: list[OutboxMessage] = []
+        for same in notices.values():
+            if len(same) > 1:
+                same[-1].text = escalation_notice([r.text for r in same])
+                superseded.extend(same[:-1])
+        outbox_digest.fold(superseded, now)
+        return [r for r in rows if all(r is not x for x in superseded)]
 
     async def _fold_chat(
         self, s: AsyncSession, rows: Sequence[OutboxMessage], now: datetime
