@@ -106,6 +106,7 @@ from handlers.request_steps import (
     photo_step_media,
     photos_text,
 )
+from nlp.emergency import emoji_services
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +306,11 @@ async def _not_a_request(
     if verdict.kind == "vague":
         # Each vague answer is kept and the next question moves on (trial 31 #15).
         await vague_talk.asked_again(update, context, text)
+    elif verdict.kind == "noise" and (services := emoji_services(text)):
+        # 🔥🔥🔥 alone: asked back with the number, not greeted (trial 34 #21).
+        user_data(context)[follow_on.TALK_SHOWN] = await say(
+            update, texts.danger_emoji_question(services), texts.welcome_markup(person)
+        )
     elif verdict.kind == "noise" and await followup.remind_pending(update, context, person.id):
         pass  # 嗯 while a 回访 waits: the question again, not the menu (trial 33 D7)
     else:

@@ -43,6 +43,7 @@ from handlers import texts
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
 from handlers.texts import steps as st
+from nlp.office_correction import is_office_correction
 from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -143,12 +144,22 @@ async def takes_update(
             ),
         )
         return True
+    if item is not None and _corrects_office(context, text):
+        # 不对，应该是环保局管 right after the filing: the case's 补充说明, not a new
+        # proposal to the office it names (trial 34 #4).
+        return await _add(update, context, person_id, item, text, ())
     if item is None or verdict is None or verdict.kind != "request":
         return False
     # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
     if await routine_problem(context, text, verdict):
         return False
     return await _add(update, context, person_id, item, text, ())
+
+
+def _corrects_office(context: BotContext, text: str) -> bool:
+    """Whether ``text`` says the office of the open emergency is wrong (no draft open:
+    then it is the draft's office, :func:`handlers.follow_on.corrects_office`)."""
+    return not isinstance(user_data(context).get("draft"), dict) and is_office_correction(text)
 
 
 async def _add(

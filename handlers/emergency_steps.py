@@ -41,6 +41,7 @@ from handlers.drafts import looks_like_place, looks_like_problem
 from handlers.flow import expiring, leave_and_redo
 from handlers.phones import find_phone
 from handlers.texts import steps as st
+from nlp.office_correction import is_office_correction
 from storage.enums import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,13 @@ _DETAILS_RE = re.compile(r"电话|手机|号码|地址|地点|位置|在哪|住�
 #: A question or an acknowledgement, not a place (请问…怎么样了, 收到，马上处理).
 _NOT_A_PLACE_RE = re.compile(
     r"[?？吗呢]\s*$|请问|怎么样|怎么办|什么时候|为什么|有没有|进展|结果|收到|谢谢|好的"
+)
+
+#: A chat word alone (不对, 嗯, 好, 哈哈), no place: the step's hint again (trial 34 #4).
+_CHAT_ONLY_RE = re.compile(
+    r"(?:不对|不是|对|对的|是|是的|嗯+|哦+|噢+|喔+|啊+|呃+|好|行|可以|ok|okay|哈+|呵+|"
+    r"什么|啥|干嘛|\?+|？+)[\s。.！!，,~～…?？]*",
+    re.IGNORECASE,
 )
 
 #: How long the step waits for "where are you now": past this (by the service's clock),
@@ -103,6 +111,25 @@ async def location(update: Update, context: BotContext) -> int | None:
 
 
 @expiring(KEY, STEP_TTL)
+async def sticker(update: Update, context: BotContext) -> int | None:
+    """A sticker at the step: this step's hint (trial 34 #17); from someone in crisis it
+    goes to their helpers as anywhere else (trial 27 N18)."""
+    item = _pending(context)
+    if item is None:
+        return await leave_and_redo(update, context)
+    person = await who(update, context)
+    in_crisis = crisis.open_case(context) == item.get("case_id")
+    if (
+        in_crisis
+        and person is not None
+        and await crisis.media_passed_on(update, context, person.id)
+    ):
+        return None
+    await reply(update, st.emergency_details_hint(str(item["number"])))
+    return None
+
+
+@expiring(KEY, STEP_TTL)
 async def contact(update: Update, context: BotContext) -> int | None:
     """A shared contact (the phone): on the case at once (trial 31 #2)."""
     message = update.effective_message
@@ -146,13 +173,24 @@ async def details_text(update: Update, context: BotContext) -> str | int | None:
             # without a keyboard: the step's 📍 / 跳过 goes here (trial 33 D16).
             await reply(update, st.emergency_step_over(str(item["number"])), texts.REMOVE_KEYBOARD)
         return await leave_and_redo(update, context)
-    if (find_phone(text) is None and _not_details(context, item, text)) or await _farewell(
-        update, context, text
-    ):
+    if await _farewell(update, context, text):
+        # A farewell from someone in crisis or aftercare is never a place or a phone, with a
+        # number in it or not: it reaches their helpers (review left34 #2), before any
+        # reading of the step's own words below.
+        await _end_step(update, context, item)
+        return await leave_and_redo(update, context)
+    if find_phone(text) is None and not in_crisis and _CHAT_ONLY_RE.fullmatch(text):
+        # 不对 alone is no place (trial 34 #4): the step's hint, the step stays.
+        await reply(update, st.emergency_details_hint(str(item["number"])))
+        return EMERGENCY
+    if find_phone(text) is None and is_office_correction(text):
+        # 不对，应该是环保局管: about the case, not its place; the step ends and the
+        # open emergency takes it as 补充说明 (handlers.emergency_open, trial 34 #4).
+        await _end_step(update, context, item, offer=False)
+        return await leave_and_redo(update, context)
+    if find_phone(text) is None and _not_details(context, item, text):
         # Another problem, or what someone in crisis says next: the step ends (its
-        # keyboard goes, trial 26 T6) and the text is handled as its own message. A
-        # farewell from someone in crisis or aftercare is never a place or a phone, with
-        # a number in it or not: it reaches their helpers (review left34 #2).
+        # keyboard goes, trial 26 T6) and the text is handled as its own message.
         await _end_step(update, context, item)
         return await leave_and_redo(update, context)
     phone = find_phone(text)
@@ -222,11 +260,14 @@ def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:
     return crisis.open_case(context) == item.get("case_id") and not looks_like_place(text)
 
 
-async def _end_step(update: Update, context: BotContext, item: dict[str, Any]) -> None:
+async def _end_step(
+    update: Update, context: BotContext, item: dict[str, Any], *, offer: bool = True
+) -> None:
     """The step is over without details: say so, and take its keyboard away."""
     user_data(context).pop(KEY, None)
     await reply(update, st.emergency_step_over(str(item.get("number", ""))), texts.REMOVE_KEYBOARD)
-    await other_matter.offer(update, context)
+    if offer:
+        await other_matter.offer(update, context)
 
 
 async def _amend(
@@ -263,6 +304,7 @@ def states() -> dict[object, list[BaseHandler[Update, BotContext, object]]]:
         EMERGENCY: [
             MessageHandler(PRIVATE & filters.LOCATION, location),
             MessageHandler(PRIVATE & filters.CONTACT, contact),
+            MessageHandler(PRIVATE & filters.Sticker.ALL, sticker),
             MessageHandler(PRIVATE_TEXT, details_text),
         ]
     }

@@ -58,6 +58,7 @@ __all__ = [
     "MAX_FOLLOW_ON",
     "SHOWN",
     "TALK_SHOWN",
+    "bare_place",
     "continued",
     "corrects_office",
     "in_burst",
@@ -132,9 +133,13 @@ def joinable(
         return None
     if draft.get("which"):
         return None  # a /which consultation is not being written on (trial 30 #21)
+    more = text.strip()
+    # 在阳光社区5栋 after a proposal is where the problem is, never a problem of its own
+    # (trial 34 #7): it joins the draft whatever office it alone would go to.
+    if _place_of(context, draft, more):
+        return draft
     if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
         return None
-    more = text.strip()
     if (draft.get(INVITED) or (burst and len(more) <= MAX_BURST)) and more:
         if draft.get("text") == text:
             return None
@@ -152,6 +157,37 @@ def joinable(
     if len(joined_text(str(draft["text"]), more)) > MAX_TEXT:
         return None
     return draft
+
+
+#: A place alone: 在阳光社区5栋, 地址是和平路3号, 就在菜市场门口 — an opening (在, 地址是)
+#: and words ending in an address's shape (12号, 5栋, 路, 小区, 门口 …); no verbs.
+_BARE_PLACE_RE = re.compile(
+    r"^(?:我们?|我家|就|是)?(?:在|位于|地址|地点|位置|住址)(?:是|在|为)?[\s:：]*"
+    r"(?P<place>[\w\-]{2,24}?(?:\d+\s*(?:号|栋|幢|楼|单元|室|层|弄)|号楼|路|街|巷|村|小区|"
+    r"社区|门口|附近|对面|旁边|大厦|花园|广场|公园|市场|路口|楼下|楼上)"
+    r"(?:[东西南北]侧|那边|这边|那里|这里|那儿|这儿)?)[\s。.！!]*$"
+)
+#: Words of a problem inside what looks like a place (在路边烧垃圾, 在小区门口乱停车).
+_DOING_RE = re.compile(r"烧|堆|乱|吵|漏|堵|坏|臭|打|偷|停车|施工|摆摊|排放|占用|没人")
+
+
+def bare_place(text: str) -> bool:
+    """Whether ``text`` only says where (在阳光社区5栋, 地址是和平路3号): no problem.
+
+    >>> bare_place("在阳光社区5栋"), bare_place("地址是和平路3号"), bare_place("在家")
+    (True, True, False)
+    >>> bare_place("在小区门口乱停车"), bare_place("路灯坏了")
+    (False, False)
+    """
+    found = _BARE_PLACE_RE.match(text.strip())
+    return found is not None and _DOING_RE.search(found.group("place")) is None
+
+
+def _place_of(context: BotContext, draft: dict[str, Any], more: str) -> bool:
+    """Whether ``more`` is a bare place for the (not stale) ``draft``."""
+    if not isinstance(draft.get("at"), str) or is_stale(context, draft) or not bare_place(more):
+        return False
+    return draft.get("text") != more and len(joined_text(str(draft["text"]), more)) <= MAX_TEXT
 
 
 #: The classifier's confidence from which a text alone of another office is a matter of

@@ -31,7 +31,7 @@ from handlers.base import (
     user_data,
     who,
 )
-from handlers.drafts import keep_next, location_guard, next_problems
+from handlers.drafts import keep_next, location_guard, looks_like_place, next_problems
 from handlers.phones import find_phone, parse_phone
 from handlers.texts import steps as st
 
@@ -154,6 +154,12 @@ async def contact_text(update: Update, context: BotContext) -> str | None:
             phone = found  # a number in a sentence: 我的电话是13800001111
         if phone is None and found is None and declines_phone(text):
             declined = True  # 不方便留电话: as 跳过 (trial 29 P13)
+        elif phone is None and found is None and (place := address_correction(text)):
+            # 不对，地址是和平路5号 at the contact step: the place is corrected, the step
+            # stays (trial 34 #5).
+            draft["address"] = place[:500]
+            await reply(update, st.address_corrected(place) + "\n" + texts.contact_prompt())
+            return CONTACT
         elif phone is None:
             await reply(update, texts.BAD_PHONE)
             return CONTACT
@@ -182,6 +188,35 @@ _DECLINE_RE = re.compile(
 _PHONE_WORDS_RE = re.compile(
     r"^(?:我的?|本人)?(?:联系)?(?:电话|手机|手机号|号码)(?:号码?)?(?:是|为)?[：:，,\s]*"
 )
+
+
+#: A correction opening an address (不对，地址是…; 更正一下，地点在…) or the address words
+#: alone (地址是…, 地点改为…).
+_ADDRESS_FIX_RE = re.compile(
+    r"^(?:(?P<cue>不对|错了|搞错了|写错了|说错了|弄错了|更正一下|更正|改一下|改下)"
+    r"[\s，,。.！!：:]*)?"
+    r"(?:(?P<word>(?:刚才的?|上面的?)?(?:地址|地点|位置|住址))(?:应该|应)?"
+    r"(?:是|为|在|改为|改成|改到)?|(?:应该)?(?:是|在))?[\s：:]*(?P<place>.+)$"
+)
+
+
+def address_correction(text: str) -> str | None:
+    """The corrected place in text typed at the contact step, or None.
+
+    >>> address_correction("不对，地址是和平路5号")
+    '和平路5号'
+    >>> address_correction("地点改为人民路12号3单元")
+    '人民路12号3单元'
+    >>> address_correction("不对，是和平路5号")
+    '和平路5号'
+    >>> address_correction("不对") is None, address_correction("在家") is None
+    (True, True)
+    """
+    found = _ADDRESS_FIX_RE.match(text.strip())
+    if found is None or not (found.group("cue") or found.group("word")):
+        return None
+    place = found.group("place").strip(" ，,。.；;！!")
+    return place if place and looks_like_place(place) else None
 
 
 def declines_phone(text: str) -> bool:

@@ -197,6 +197,12 @@ def _ack_frame_only(core: str) -> bool:
     return set(_MORE_ADDRESSEES.sub("", core)) <= _ACK_FRAME
 
 
+#: What small talk praises besides the service (天气真好, 周末愉快): no thanks unless a
+#: word of thanks is said too (:data:`_THANKED_RE`; trial 34 #20).
+_CHAT_TOPIC_RE = re.compile("天气|天儿|阳光|太阳|晴天|周末|假期|新的一天")
+_THANKED_RE = re.compile("谢|感谢|感激|辛苦|多亏|麻烦你|麻烦您")
+
+
 def _praise_only(core: str) -> bool:
     """True if what is left is praise or good wishes and nothing else: at least
     one word of :data:`~nlp.intent_polite.PRAISE` (赞, 给力, 满意, 顺利) and
@@ -299,6 +305,8 @@ def classify_intent(text: str) -> Intent:
         return "vague"
     asks = _ASKS.search(norm) is not None
     more = _small_talk(core, asks)
+    if more == "thanks" and _CHAT_TOPIC_RE.search(core) and not _THANKED_RE.search(core):
+        return "greeting"  # 今天天气真好哈哈 is chat, not thanks (trial 34 #20)
     return more if more is not None else _reading(core, asks)
 
 

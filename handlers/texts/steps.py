@@ -172,6 +172,20 @@ def emergency_details_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
+def address_corrected(place: str) -> str:
+    """The place corrected at the contact step (trial 34 #5)."""
+    return f"已将问题地点更正为：{place}。"
+
+
+def emergency_details_hint(number: str) -> str:
+    """Something at the place-and-phone step that is neither (a sticker, 不对 alone)."""
+    return (
+        f"编号 {number} 已登记，正在通知工作人员。请发送您现在所在的地点和手机号"
+        "（可以一条发），或点「📍 发送我的位置」；不方便请点「跳过」。\n"
+        "如需更正或补充情况（例如办理部门不对），请直接用文字说明，会补充到该案件。"
+    )
+
+
 def emergency_details_saved(number: str, what: list[str]) -> str:
     """The place / phone is on the case: 「收到位置」 first, what the person checks for."""
     return (

@@ -22,6 +22,7 @@ __all__ = [
     "WHICH_PROMPT",
     "WHICH_USAGE",
     "W_KEEP",
+    "danger_emoji_question",
     "keep_level_markup",
     "level_kept",
     "level_too_low",
@@ -55,6 +56,16 @@ WHICH_NEEDS_PROBLEM = (
     "请在 /which 后面写上具体遇到的问题，我才能告诉您由哪个部门办理，"
     "例如：/which 单位拖欠工资怎么办。"
 )
+
+
+_EMOJI_NUMBER_NAMES = {"110": "报警", "119": "火警", "120": "急救"}
+
+
+def danger_emoji_question(services: tuple[str, ...]) -> str:
+    """Emoji of a danger alone (🔥🔥🔥): asked back with the numbers (trial 34 #21)."""
+    numbers = "、".join(f"{n}（{_EMOJI_NUMBER_NAMES.get(n, n)}）" for n in services)
+    asked = "是着火了吗？" if services == ("119",) else "是遇到危险了吗？"
+    return f"{asked}如有危险请立即拨打 {numbers}。\n安全的话，请用文字告诉我发生了什么、在哪里。"
 
 
 def small_talk(kind: str) -> str:

@@ -24,6 +24,7 @@ from bot.services.lifecycle import EventType, record
 from bot.services.triage import is_self_harm
 from nlp.emergency import emergency_line
 from nlp.farewell import FAREWELL_RE, polite_goodbye
+from nlp.reassurance import reassured_goodbye
 from storage.enums import CaseKind, CaseStatus, Channel
 from storage.models import Case, CaseEvent
 
@@ -62,6 +63,9 @@ def is_farewell(text: str, *, open_case: bool = False) -> bool:
             or is_self_harm(text)
         )
     if polite_goodbye(text):
+        return False
+    # 谢谢你们，我会好好活着的，再见: reassurance and a polite goodbye only (trial 34 #12).
+    if reassured_goodbye(text) and not is_self_harm(text):
         return False
     return FAREWELL_RE.search(text) is not None or is_self_harm(text)
 
