@@ -23,9 +23,10 @@ treats such a text as it treats a request to an office (``request`` in
 ``config/severity.toml``): when the rubric finds no family in it and no strong now
 word (``strong_now``: 正在, 马上, 快来 ...) is written, the learned model raises it to no
 level. Review 34a F4: nor when the text tells of now, imminence, people at risk or
-self-harm (:data:`DANGER_BESIDE`: 随时, 现在, 有人在, 没反应, 撑不下去 ...) or the model's ``danger``
-head fires on it as for the emergency line: safety is asymmetric, the form never lowers a danger
-(书记：您好，沼气池有人掉进去了 stays critical). The rubric's families still rate it (a danger to life written as a letter is
+self-harm (:data:`DANGER_BESIDE`: 随时, 现在, 有人在, 没反应, 撑不下去 ...) or the model's
+``danger`` head fires on it as for the emergency line: safety is asymmetric, the form never
+lowers a danger (书记：您好，沼气池有人掉进去了 stays critical). The rubric's families still rate
+it (a danger to life written as a letter is
 still found by the rubric's words), and :func:`nlp.background.letter_now` reads a board
 letter's headline that recounts a past harm as background (stop 34).
 """
