@@ -22,7 +22,11 @@ A letter shows its form where a message does not:
 treats such a text as it treats a request to an office (``request`` in
 ``config/severity.toml``): when the rubric finds no family in it and no strong now
 word (``strong_now``: 正在, 马上, 快来 ...) is written, the learned model raises it to no
-level. The rubric's families still rate it (a danger to life written as a letter is
+level. Review 34a F4: nor when the text tells of now, imminence, people at risk or
+self-harm (:data:`DANGER_BESIDE`: 随时, 现在, 有人在, 没反应, 撑不下去 ...) or the model's
+``danger`` head fires on it as for the emergency line: safety is asymmetric, the form never
+lowers a danger (书记：您好，沼气池有人掉进去了 stays critical). The rubric's families still rate
+it (a danger to life written as a letter is
 still found by the rubric's words), and :func:`nlp.background.letter_now` reads a board
 letter's headline that recounts a past harm as background (stop 34).
 """
@@ -31,7 +35,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["office_letter"]
+__all__ = ["DANGER_BESIDE", "office_letter", "tells_danger_now"]
 
 _HEAD = 5
 """How many characters of the headline the body repeats."""
@@ -64,6 +68,81 @@ _HARMED = ("诈骗", "骗光", "被骗", "骗走", "安全感")
 
 _END = "。…~～"
 
+DANGER_BESIDE = (
+    # now or imminence (墙已经歪了，随时会塌; 井下又冒烟了)
+    "随时",
+    "正在",
+    "还在",
+    "刚才",
+    "刚刚",
+    "刚有",
+    "刚又",
+    "现在",
+    "此刻",
+    "马上",
+    "眼下",
+    "又冒",
+    "快要",
+    "要塌",
+    "会塌",
+    "要倒",
+    "烧起来",
+    "冒火",
+    "冒烟",
+    # people at risk (还有人在下面, 下去救的人也倒了, 喊了半天没反应)
+    "有人在",
+    "有人被",
+    "有人掉",
+    "人倒了",
+    "人也倒",
+    "也倒了",
+    "没反应",
+    "叫不醒",
+    "不动了",
+    "动不了",
+    "躺在地上",
+    "压在",
+    "困住",
+    "被困",
+    "掉进",
+    "掉下去",
+    "掉了下去",
+    "抽搐",
+    "口吐白沫",
+    "出不来",
+    "喘不上",
+    "喘不过气",
+    "昏迷",
+    "不省人事",
+    "起不来",
+    "反锁",
+    # self-harm or hopelessness (我实在撑不下去了，不想再拖累家人了)
+    "撑不下去",
+    "活不下去",
+    "不想活",
+    "不想再活",
+    "拖累",
+    "没有活路",
+    "没活路",
+    "活着没意思",
+    "想死",
+    "去死",
+    "轻生",
+    "自杀",
+    "寻死",
+    "遗书",
+    "告别",
+    "跳下去",
+    "跳楼",
+    "跳河",
+    "安眠药",
+    "农药",
+    "割腕",
+    "了结",
+)
+"""Words that tell a danger now beside a letter's form (review 34a F4): a short text in a
+letter's form with one of them is still a citizen's message for the danger model."""
+
 
 def office_letter(text: str) -> str | None:
     """The form that makes a (short) text a letter to an office, or ``None``.
@@ -94,3 +173,13 @@ def office_letter(text: str) -> str | None:
     if _SALUTATION.search(s[:80]) or re.search(r"[：:]\s*(?:您好|你好)", s[:60]):
         return "salutation"
     return None
+
+
+def tells_danger_now(text: str) -> bool:
+    """True if a (short) text in a letter's form tells of now, imminence, people at risk or
+    self-harm (:data:`DANGER_BESIDE`): its form then does not keep the danger model from it.
+
+    Args:
+        text: Normalised text.
+    """
+    return any(w in text for w in DANGER_BESIDE)

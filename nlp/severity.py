@@ -41,7 +41,7 @@ from nlp.letter_model import raise_letter
 from nlp.look_alikes import text_looks_alike
 from nlp.model_evidence import model_may_rate_critical
 from nlp.normalize import danger_text
-from nlp.office_letter import office_letter
+from nlp.office_letter import office_letter, tells_danger_now
 from nlp.reasons import whole_expressions
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
@@ -290,7 +290,17 @@ def _raised(text: str, rub: Rubric, danger: DangerModel | None, *, home: bool = 
     # 往外冒气，请马上派人来).
     if not found.families and any_in(text, rub.request):
         return found
-    if not found.families and not any_in(text, rub.strong_now) and office_letter(text) is not None:
+    # Review 34a F4: safety is asymmetric, so the form never blocks a text that tells of now,
+    # imminence, people at risk or self-harm (书记：您好，沼气池有人掉进去了，下去救的人也倒了;
+    # 尊敬的领导：我实在撑不下去了), nor one whose ``danger`` head fires as for emergency
+    # detection (nlp.emergency: 喊了半天没反应，门从里面反锁了).
+    if (
+        not found.families
+        and not any_in(text, rub.strong_now)
+        and office_letter(text) is not None
+        and not tells_danger_now(text)
+        and "danger" not in danger_scores(text, rub, danger).fired
+    ):
         return found
     for level in ("critical", "high", "medium"):
         if level in fired:

@@ -187,7 +187,12 @@ def test_leave_one_set_out_the_model_lowers_under_rating_at_a_bounded_cost() -> 
     # letter whose only gathering word was 村集体财产 (collective property); the letter model
     # raises it to medium as before (the shipped model is unchanged), and the figures with the
     # model below hold (under 108, medium 195, random under 54, over 249 and 220).
-    assert (before["under"], before["over"], before["high_reached"]) == (241, 118, 24)
+    # Review 34a F4 (rfix34b): safety over over-rating — a short letter's form no longer keeps the
+    # danger model from a text with a word of now (现在), people at risk or self-harm
+    # (nlp.office_letter.DANGER_BESIDE), so six short low letters whose only such word is 现在
+    # (K3县楚江河现在是污水横流, 现在怀孕生二胎 ...) are raised to medium again (118 -> 124); the
+    # letter model's figures below hold.
+    assert (before["under"], before["over"], before["high_reached"]) == (241, 124, 24)
     assert before["medium_reached"] == 124
     assert after["under"] <= 108 and after["high_reached"] >= 86
     assert after["medium_reached"] >= 195

@@ -99,6 +99,13 @@ LOOK_ALIKES = [
     # a hospital's dental department; a letter to a teacher
     ("牙疼得厉害，哪家医院的牙科好", "health"),
     ("我儿子给老师写的信一直没回", "education"),
+    # review 34a F5: a card upgraded by the bank itself, a benefit or a file moved by an office
+    # with an official not reached, an officer photographing a stall: no fraud, no stalker
+    ("银行通知社保卡要升级，我们老两口不会操作，该去哪里办", "labor"),
+    ("手机银行升级以后账户老是登不上，退休金查不了", "labor"),
+    ("我家的低保被转到别人名下了，镇里干部的电话一直打不通", "civil_affairs"),
+    ("孩子的医保关系转到外地单位后，那边人事的电话总是关机", "personnel"),
+    ("城管跟着流动摊贩一路拍照，说要罚款", "planning"),
 ]
 
 

@@ -148,3 +148,44 @@ def test_a_torch_is_no_fire() -> None:
     )
     assert assess_severity(letter).level != "critical"
     assert assess_severity("隔壁仓库着大火了 火很大 快来").level == "critical"
+
+
+# Review 34a F4: a letter's form never lowers a text that tells a danger now. Our own wordings of
+# the reviewer's kinds: people down in a pit and the rescuer too, an old person behind a locked
+# door not answering, a wall about to fall, smoke again with people underground, hopelessness.
+_DANGER_BODIES = [
+    ("村里的红薯窖有人下去了没上来，下去拉他的人也倒在里面了", "critical"),
+    ("楼下独居的阿姨两天没出门，敲门半天没反应，门是从里面反锁的", "critical"),
+    ("老房子的裂缝一年比一年宽，这两天后墙往外鼓，随时会塌下来", "critical"),
+    ("我爸在鱼塘边晕倒了，叫不醒", "critical"),
+    ("我实在活不下去了，不想再拖累孩子了", "critical"),
+    ("这日子我撑不下去了，活着只会拖累家里", "critical"),
+]
+_LETTER_FORMS = [
+    "村支书：您好，",
+    "尊敬的主任：您好！",
+    "尊敬的领导：",
+    "镇长您好：",
+    "关于我家情况的紧急反映\n",
+]
+
+
+@pytest.mark.parametrize("form", _LETTER_FORMS)
+@pytest.mark.parametrize(("body", "level"), _DANGER_BODIES)
+def test_a_danger_now_keeps_its_level_in_a_letters_form(form: str, body: str, level: str) -> None:
+    from nlp.emergency import detect
+    from tests.test_nlp_stop25_sets import RANK
+
+    text = form + body
+    got = assess_severity(text).level
+    assert RANK[got] >= RANK[assess_severity(body).level] >= RANK[level], (got, text)
+    # the severity and the emergency line agree: a danger detected is rated high or above
+    if detect(text) is not None:
+        assert RANK[got] >= RANK["high"], (got, text)
+
+
+def test_a_headline_over_smoke_with_people_below_is_no_routine_letter() -> None:
+    # Before stop 34 the headline's 事故 (an old accident to deal with) already made this medium
+    # (nlp.background.letter_now); the letter's form must not lower it further to low.
+    text = "关于煤矿安全问题的反映\n之前的事故还没处理完，今天矿井里又冒烟了，还有人在井下"
+    assert assess_severity(text).level in ("medium", "high", "critical")
