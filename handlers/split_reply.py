@@ -90,11 +90,15 @@ async def takes(
     """
     if verdict is None:
         return False, verdict
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    # Neither a reply nor denial wording: no denial whatever case is open, so the
+    # database is not asked (every citizen message comes through here).
+    if (replied is None or not replied.text) and DENIAL_RE.search(text) is None:
+        return False, verdict
     view = await context.runtime.cases.disputable_split(person_id)
     if view is None:
         return False, verdict
-    message = update.effective_message
-    replied = message.reply_to_message if message is not None else None
     answers_notice = replied is not None and view.number in (replied.text or "")
     if not answers_notice and DENIAL_RE.search(text) is None:
         return False, verdict

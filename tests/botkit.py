@@ -33,7 +33,7 @@ from config.district import District
 from config.settings import load_settings
 from storage.db import Database
 from storage.enums import CaseStatus, Role
-from storage.models import Case, CaseEvent, OutboxMessage, Person
+from storage.models import Case, CaseEvent, InboundUpdate, OutboxMessage, Person
 from tests.dbtemplate import copy_sqlite_template
 from tests.factories import suite_now
 
@@ -140,6 +140,27 @@ class BotKit:
         """Wait until every outbox row is delivered."""
         assert self.worker is not None
         await self.worker.drain(timeout=WAIT)
+
+    async def handled(self, action: UserAction) -> None:
+        """Wait until the bot is done with ``action``'s update: settled, or its settling
+        waits for the next write (:class:`bot.runtime.inbox.UpdateInbox`).
+
+        A chat's updates run one at a time in order (:mod:`bot.runtime.fair_intake`), so
+        once the last of several messages is handled, so are the ones before it: what the
+        bot answered to a burst can be read whole. Waiting only for an answer that an
+        early message already produces (or for the outbox to drain) reads it half-done.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WAIT
+        while loop.time() < deadline:
+            if action.update_id in self.runtime.inbox.unsettled():
+                return
+            async with self.db.read() as s:
+                row = await s.get(InboundUpdate, action.update_id)
+                if row is not None and row.processed_at is not None:
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"update {action.update_id} was never handled")
 
     # --- people -------------------------------------------------------------------
 
