@@ -86,11 +86,17 @@ def past_at(
         chunk = text[a:b]
         return any(p in chunk for p in present)
 
+    stories, real = _story_lists(rubric)
     for word in words:
         p = text.find(word, lo, hi)
         while p >= 0:
             clause = _clause_of(bounds, p)
-            if clause == here:
+            if word in stories:
+                # 作文写完了，妈妈突然倒地不省人事: a story marker covers its own clause only, and
+                # not one that tells the danger real or now (review 34b F3).
+                if clause == here and not any(w in text[slice(*bounds[here])] for w in real):
+                    return True
+            elif clause == here:
                 # 去年孩子溺水的那个塘现在还没围起来: 现在 is the pond's, not the
                 # drowning's; only a strong now word (到现在没回) brings it to now.
                 rest = text[p + len(word) : bounds[here][1]]
@@ -114,4 +120,26 @@ def past_at(
                 if not reach:
                     return True
             p = text.find(word, p + 1, hi)
+    return False
+
+
+def _story_lists(rubric: Rubric) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The story markers and the words that tell a danger real beside one (review 34b F3)."""
+    from nlp.rubric_modifiers import modifier_lists
+
+    lists = modifier_lists(rubric)
+    return lists.stories, lists.story_real
+
+
+def past_told(text: str, rubric: Rubric) -> bool:
+    """True if a past word of ``rubric`` is in ``text``; a story marker (作文, 有个故事)
+    counts only when no word of now, of the real or a vital sign follows it
+    (有个故事讲一个人被困在井里，现在我邻居真的掉井里了 tells a danger now; review 34b F3)."""
+    stories, real = _story_lists(rubric)
+    for word in rubric.past:
+        p = text.find(word)
+        if p < 0:
+            continue
+        if word not in stories or not any(w in text[p + len(word) :] for w in real):
+            return True
     return False

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nlp.background import fun_or_fiction
+from nlp.clause_time import past_told
 from nlp.clauses import clause_around, sentence_of
 from nlp.families import SELF_HARM, Match, match_families
 from nlp.family_index import any_in, found_in
@@ -36,6 +37,7 @@ from nlp.retraction import said_back
 from nlp.rubric import default_rubric
 from nlp.rubric_model import LEVELS, Rubric
 from nlp.rubric_modifiers import aftermath_text, modifier_lists
+from nlp.rubric_modifiers import exclaimed as exclaimed_text
 
 __all__ = [
     "DangerOwner",
@@ -93,7 +95,7 @@ def danger_now(norm: str, rub: Rubric, matches: list[Match] | None = None) -> li
     disputed = bool(_told(norm, rub.claim)) and bool(_told(norm, rub.claim_since))
     # 快来人啊！我家狗生了五只小狗😂: a laugh beside a bare cry makes it an exclamation too
     # (stop 31).
-    exclaimed = any(w in norm for w in rub.exclaimed) or any(w in norm for w in rub.unserious)
+    exclaimed = exclaimed_text(norm, rub)
 
     def now(m: Match) -> bool:
         clause = _clauses_of(norm, m)
@@ -148,7 +150,7 @@ def cry_exclaimed(norm: str, rub: Rubric, matches: list[Match] | None = None) ->
         matches, _ = match_families(norm, rub)
     if not any(m.family.name == "distress" for m in matches) or danger_now(norm, rub, matches):
         return False
-    if not (any(w in norm for w in rub.exclaimed) or any(w in norm for w in rub.unserious)):
+    if not exclaimed_text(norm, rub):
         return False
     cries = [w for fam in rub.families if fam.name == "distress" for w in fam.words]
     bare = norm
@@ -229,7 +231,9 @@ def retold(norm: str, rub: Rubric) -> tuple[str, ...]:
     lately or still going on, no strong now word, no word of today, no danger now), though the
     writer asks nothing: an event over is no life at risk now, at most medium. Empty otherwise.
     """
-    if not _over(norm, rub):
+    # 有个故事讲一个人被困在井里，现在我邻居真的掉井里了: a story marker with the real told after
+    # it retells nothing (review 34b F3).
+    if not _over(norm, rub) or not past_told(norm, rub):
         return ()
     # The story is told back from its start: a past word before every danger in its sentence
     # (当年 after the danger — 他在街上拿着一把刀，说要找当年举报他的邻居 — dates another thing).

@@ -24,6 +24,7 @@ from nlp.background import (
     is_letter,
     names_a_category,
 )
+from nlp.clause_time import past_told
 from nlp.clauses import SENTENCE_ENDS
 from nlp.danger import DangerModel, Scored, default_model
 from nlp.danger_owner import cry_exclaimed, danger_now, only_imagined
@@ -237,7 +238,7 @@ def detect(
     # The model reads words, not time: a message about the past or an
     # aftermath (去年, 工伤, 救助) is no danger now for it unless a strong
     # now word (正在, 快来, 救命) is written too.
-    then = aftermath or any_in(norm, rub.past)
+    then = aftermath or past_told(norm, rub)
     # 网传化工园区要爆炸 让赶紧撤: a rumour, whatever words of haste it repeats.
     rumour = any_in(norm, rub.hearsay)
     # 有人在河滩上烧废轮胎 黑烟呛得人直咳嗽: a complaint about a nuisance.

@@ -116,8 +116,17 @@ _NICKNAME = re.compile(r"^[小老阿][^区学孩鼠人\W\d_a-z]$")
 _SELF_INTRO = re.compile(r"我是(?:[\w]{1,8}的)?[小老阿][^区学孩鼠人\W\d_a-z]$")
 # Stop 34 (tri34b): a self-introduction by where the writer lives (你好 我是上坝村的,
 # 哈喽 我是18栋的业主): removed before the second reading, as the nickname above.
+# Review 34b F7 (branch rfix34c): only a place's name between 我是 and the place word (上坝,
+# 18, 幸福) — no verb, no matter, no 的 (你好我是被关在楼, 你好，我是3栋的，漏水淹到楼 and
+# 你好，我是要举报隔壁村 are requests), and the message ends there.
+_INTRO_NAME = (
+    r"[^\W_的被要来想去在举报投诉反映问找说了把让给打漏淹咬关跳死杀烧着是有没不和跟从到向对"
+    r"我你他她们吗呢吧啊]{0,6}"
+)
 _SELF_INTRO_PLACE = re.compile(
-    r"我是\w{0,8}?(?:"
+    r"我是"
+    + _INTRO_NAME
+    + r"(?:"
     + "|".join(map(re.escape, sorted(INTRO_PLACES, key=len, reverse=True)))
     + ")(?:的)?(?:"
     + "|".join(map(re.escape, sorted(INTRO_WHO, key=len, reverse=True)))

@@ -187,6 +187,10 @@ def _body_figure(text: str, rub: Rubric, start: int, word: str) -> bool:
     """True if a ``body_harms`` word in ``word`` comes at most ``figure_reach`` characters after
     a ``body_parts`` word of its clause (辣得我嘴巴着火了, 嗓子都快冒烟了; stop 34)."""
     la = rub.look_alikes
+    # 手机在我嘴边爆炸了，脸上全是血: an object that explodes, or a word of injury, is an event
+    # (review 34b F2).
+    if any_in(text, la.body_objects) or any_in(text, la.body_vetoes):
+        return False
     longest = max((len(b) for b in la.body_parts), default=0)
     for harm in la.body_harms:
         if harm not in word:
@@ -198,7 +202,11 @@ def _body_figure(text: str, rub: Rubric, start: int, word: str) -> bool:
         for part in la.body_parts:
             q = before.rfind(part)
             if q >= 0 and len(before) - (q + len(part)) <= la.figure_reach:
-                return True
+                # 辣得我嘴巴着火了: the figure needs its cause before the part (review 34b F2).
+                at = text.find(part, p - len(before))
+                head = re.split(r"[。！？!?]", text[max(0, at - 12) : at])[-1]
+                if any(c in head for c in la.body_causes):
+                    return True
     return False
 
 
@@ -206,11 +214,21 @@ def _names_thing(text: str, end: int, rub: Rubric) -> bool:
     """True if a ``named_things`` word follows ``end`` directly or after a ``named_links``
     word (救命鱼汤, 上吊的那种吊篮; stop 34)."""
     la = rub.look_alikes
+    # 着火的那个饭店里还有人没出来: people or harm told now name no thing (review 34b F1).
+    if any_in(text, la.named_vetoes):
+        return False
     after = text[end : end + 8]
-    return any(
-        after.startswith(link) and after[len(link) :].startswith(la.named_things)
-        for link in ("", *la.named_links)
-    )
+    for link in ("", *la.named_links):
+        if not after.startswith(link):
+            continue
+        rest = after[len(link) :]
+        for thing in la.named_things:
+            # a whole word, never the first characters of a place (饭店, 鱼塘, 菜市场, 茶叶店)
+            if rest.startswith(thing) and not any(
+                w in rest[len(thing) : len(thing) + 3] for w in la.named_places
+            ):
+                return True
+    return False
 
 
 def _named(text: str, rub: Rubric, start: int, word: str) -> bool:

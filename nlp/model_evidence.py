@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.clause_time import past_told
 from nlp.family_index import any_in
 from nlp.rubric import Rubric
 from nlp.rubric_modifiers import modifier_lists
@@ -41,7 +42,7 @@ _OWN_HOME = re.compile("自己家|自己的家|自家")
 def _PAST_FIRST(text: str, rub: Rubric) -> bool:
     """True if the text opens with a past word (上礼拜孩子发烧去儿科等了四个钟头; stop 29): a
     story told back from its first words."""
-    return any_in(text[:4], rub.past)
+    return any_in(text[:4], rub.past) and past_told(text, rub)
 
 
 def _names_people(text: str) -> bool:

@@ -47,6 +47,9 @@ from nlp.rubric_modifiers import (
     signed_up_count,
     tells_going,
 )
+from nlp.rubric_modifiers import (
+    exclaimed as exclaimed_text,
+)
 from nlp.severity_value import Severity
 
 __all__ = ["HEARSAY_MAX", "Severity", "rubric_assessment"]
@@ -343,7 +346,7 @@ def rubric_assessment(text: str, rubric: Rubric | None = None) -> Severity:
     # (as for the emergency line, nlp.danger_owner.danger_now).
     if (
         level_i == rank["critical"]
-        and (any(w in text for w in rub.exclaimed) or any(w in text for w in rub.unserious))
+        and exclaimed_text(text, rub)
         and all(m.family.name == "distress" for m in matches if rank[m.family.level] == level_i)
     ):
         level_i = max((r for r, _, fam in found if fam != "distress"), default=0)

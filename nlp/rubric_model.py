@@ -110,6 +110,11 @@ class LookAlikes:
     body_harms: tuple[str, ...] = ()
     named_things: tuple[str, ...] = ()
     named_links: tuple[str, ...] = ()
+    body_causes: tuple[str, ...] = ()
+    body_objects: tuple[str, ...] = ()
+    body_vetoes: tuple[str, ...] = ()
+    named_places: tuple[str, ...] = ()
+    named_vetoes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

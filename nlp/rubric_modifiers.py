@@ -57,6 +57,13 @@ the checks below need not change.
   poisoning, the health bureau's (120) unless violence or a crime is told
   (:func:`nlp.danger_owner.owner`).
 
+* ``stories`` and ``story_real`` (review 34b F3): a story, an essay or a legend marker (作文,
+  故事里, 传说; also ``[modifiers] past`` words) puts in the past only a danger of its own
+  clause, and not even that when the clause tells it real or now (``story_real``: 现在, 突然,
+  真的, 不呼吸, 倒地): 作文写完了，妈妈突然倒地不省人事 is a danger now (:mod:`nlp.clause_time`).
+* ``exclaim_real`` (review 34b F3): a vital sign or a person in danger (不呼吸, 倒地, 有人跳)
+  beside a cry for help keeps the cry real whatever exclamation word is written (哄睡, OMG):
+  哄睡的时候发现宝宝不呼吸了 救命 (:func:`exclaimed`).
 * ``past_harms`` (stop 30): harms counted as already suffered by several people from a standing
   hazard (马路上有个大坑，已经摔倒好几个人了, 经常有人摔): a request to remove the hazard, no
   danger now; the learned model alone neither gives the emergency line nor raises it above
@@ -144,6 +151,9 @@ class ModifierLists:
     poison_words: tuple[str, ...] = ()
     swallow_words: tuple[str, ...] = ()
     past_harms: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+    story_real: tuple[str, ...] = ()
+    exclaim_real: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -203,6 +213,9 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             poison_words=_words(mods.get("poison_words"), rub.source, "poison_words"),
             swallow_words=_words(mods.get("swallow_words"), rub.source, "swallow_words"),
             past_harms=_words(mods.get("past_harms"), rub.source, "past_harms"),
+            stories=_words(mods.get("stories"), rub.source, "stories"),
+            story_real=_words(mods.get("story_real"), rub.source, "story_real"),
+            exclaim_real=_words(mods.get("exclaim_real"), rub.source, "exclaim_real"),
         )
         _CACHE[rub.source] = found
     return found
@@ -350,3 +363,12 @@ def calm_gathering(
     if not top or len(past) != len(top) or past & set(rub.risk_spares):
         return level
     return max((r for r, _, fam in found if fam not in past), default=0)
+
+
+def exclaimed(text: str, rub: Rubric) -> bool:
+    """True if a text holds an exclamation word (``exclaimed``: 哄睡, OMG; ``unserious``: 哈哈)
+    and no word of ``exclaim_real`` (不呼吸, 倒地, 有人跳): 救命 is then an exclamation
+    (review 34b F3)."""
+    if not (any_in(text, rub.exclaimed) or any_in(text, rub.unserious)):
+        return False
+    return not any_in(text, modifier_lists(rub).exclaim_real)
