@@ -133,3 +133,39 @@ async def test_status_shows_the_split_mark_whole(kit: BotKit) -> None:
     status = await kit.say(citizen, "/status", original.number or "?")
     line = next(x for x in status.content.splitlines() if x.startswith("内容：") and LAMP[:6] in x)
     assert line == f"内容：{LAMP}（另一件事已拆分为 {new.number}）", line
+
+
+MIXED = "第2件不是我反映的，另外我家楼上卫生间漏水好几天了"
+
+
+async def test_a_denial_with_a_new_matter_asks_which_then_new(kit: BotKit) -> None:
+    """#5: one question, two buttons; 是一件新的事 proposes it, the split case stays."""
+    _, citizen, _, new, _ = await _split_fight(kit, 3560)
+    action = citizen.send_text(MIXED)
+    asked = await kit.answer(citizen, action, "还是一件新的事")
+    assert "是对第2件的说明" in asked.content and new.number in asked.content
+    assert [b["text"] for b in asked.buttons] == ["是对第2件的说明", "是一件新的事"]
+    await kit.handled(action)
+    said = said_since(citizen, action)
+    assert len([m for m in said if "还是一件新的事" in m]) == 1, said
+    assert not any("您的描述" in m or "已撤回" in m for m in said), said
+    assert await _events(kit, new.id, "note_added") == []
+    proposal = await kit.press(citizen, asked, "是一件新的事", "您的描述")
+    assert "漏水" in proposal.content
+    assert (await kit.case(new.id)).status != "withdrawn"
+    assert len(await kit.cases()) == 2  # nothing filed without 提交
+
+
+async def test_a_denial_with_a_new_matter_asks_which_then_note(kit: BotKit) -> None:
+    """#5: 是对第2件的说明 keeps it as the denial: the split case is withdrawn."""
+    _, citizen, _, new, _ = await _split_fight(kit, 3570)
+    action = citizen.send_text(MIXED)
+    asked = await kit.answer(citizen, action, "还是一件新的事")
+    await kit.press(citizen, asked, "是对第2件的说明", "不是您反映的")
+    await kit.delivered()
+    after = await kit.case(new.id)
+    assert after.status == "withdrawn"
+    (note,) = await _events(kit, new.id, "note_added")
+    assert note.note == MIXED and (note.data or {}).get("denies_split") is True
+    assert not any(EMERGENCY_LINE in m for m in said_since(citizen, action))
+    assert len(await kit.cases()) == 2  # no new case
