@@ -16,22 +16,17 @@ problem that is proposed right after filing. A citizen's ``/warn TEXT`` (the
 officers' command) is answered kindly and its text proposed as a request.
 
 The draft lives in ``user_data["draft"]`` as a plain dict and the step in a
-persistent ConversationHandler, so a restart in the middle resumes it.
+persistent ConversationHandler (:mod:`handlers.citizen_conversation`), so a restart in
+the middle resumes it.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.services.cases import MAX_TEXT
@@ -48,62 +43,36 @@ from handlers import (
     emergency_steps,
     follow_on,
     followup,
-    other_matter,
     progress_answer,
-    refused_note,
-    reporter_acts,
     request_guard,
     split_reply,
     staff_text,
-    step_media,
     texts,
     two_matters_offer,
     vague_talk,
     warning_correction,
 )
-from handlers import proposal_buttons as buttons
 from handlers.base import (
-    PRIVATE,
-    PRIVATE_TEXT,
-    App,
     BotContext,
-    is_persistent,
     masked,
     message_text,
-    quiet_per_message_warning,
     say,
     stamp,
     user_data,
     who,
 )
 from handlers.drafts import keep_behind, next_problems, start_draft
-from handlers.emergency_filing import emergency_first, file_critical, file_emergency
-from handlers.flow import describe_prompt, expiring, unknown_in_step_handler
-from handlers.followup import show_status
+from handlers.emergency_filing import file_critical, file_emergency
+from handlers.flow import describe_prompt
 from handlers.office_choice import (
     ask_which,
     asked_which,
-    back_to_proposal,
-    choose_bureau,
-    choose_room,
     classify,
     is_unsure,
-    other_rooms,
-    which,
 )
 from handlers.request_steps import (
-    CONTACT,
-    LOCATION,
     NEXT_PROBLEM,
-    PHOTOS,
     PROPOSE,
-    community_chosen,
-    contact_shared,
-    contact_text,
-    location_shared,
-    location_text,
-    photo_added,
-    photo_step_media,
     photos_text,
 )
 from nlp.emergency import emoji_services
@@ -116,7 +85,7 @@ log = logging.getLogger(__name__)
 
 async def describe(update: Update, context: BotContext) -> str | int | None:
     """Free text: answer which office handles it and offer to file it."""
-    return await _describe_text(update, context, message_text(update))
+    return await describe_text(update, context, message_text(update))
 
 
 async def photos_step(update: Update, context: BotContext) -> str | int | None:
@@ -125,7 +94,7 @@ async def photos_step(update: Update, context: BotContext) -> str | int | None:
     following = next_problems(user_data(context).pop(NEXT_PROBLEM, None))
     if state != ConversationHandler.END or not following:
         return state
-    state = await _describe_text(update, context, following[0])
+    state = await describe_text(update, context, following[0])
     keep_behind(user_data(context), following[0], following[1:], NEXT_PROBLEM)
     return state
 
@@ -135,7 +104,7 @@ async def describe_kept(
 ) -> str | int | None:
     """The first of the problems kept for later proposed now, the rest behind it (the
     second matter of a 分开登记 whose first was given up, trial 33b E8)."""
-    state = await _describe_text(update, context, following[0])
+    state = await describe_text(update, context, following[0])
     keep_behind(user_data(context), following[0], following[1:], NEXT_PROBLEM)
     return state
 
@@ -155,17 +124,17 @@ async def warn_by_citizen(update: Update, context: BotContext, text: str) -> Non
         return
     if verdict.emergency is None:
         await say(update, texts.WARN_BY_CITIZEN)
-    await _describe_text(update, context, text)
+    await describe_text(update, context, text)
     if verdict.emergency is not None:
         await say(update, texts.WARN_BY_CITIZEN_FILED)
 
 
-async def _describe_as_citizen(update: Update, context: BotContext, text: str) -> str | int | None:
+async def describe_as_citizen(update: Update, context: BotContext, text: str) -> str | int | None:
     """A handler chose 以群众身份反映此问题: ``text`` proposed as a citizen's (trial 29 P5)."""
-    return await _describe_text(update, context, text, as_citizen=True)
+    return await describe_text(update, context, text, as_citizen=True)
 
 
-async def _describe_text(
+async def describe_text(
     update: Update, context: BotContext, text: str, *, as_citizen: bool = False
 ) -> str | int | None:
     """Answer which office handles ``text`` and offer to file it.
@@ -339,84 +308,3 @@ async def menu_in_conversation(update: Update, context: BotContext) -> int:
         await ask_which(update, context)
         return ConversationHandler.END
     return await describe_prompt(update, context)
-
-
-# --- registration --------------------------------------------------------------------------
-
-
-def register(application: App) -> None:
-    """Add the follow-up and request conversations, /which and /status."""
-    persistent = is_persistent(application)
-    fresh = expiring("draft")
-    reporter_acts.register(application)
-    with quiet_per_message_warning():
-        follow_ups = followup.conversation(application)
-        ui = re.escape(texts.UI)
-        # The proposal's buttons, also entry points: a proposal shown outside this
-        # conversation (a citizen's /warn TEXT) works the same way.
-        proposal_buttons: list[BaseHandler[Update, BotContext, object]] = [
-            CallbackQueryHandler(fresh(buttons.submit), pattern=rf"^({ui}sub|{ui}desk):\d+$"),
-            CallbackQueryHandler(fresh(other_rooms), pattern=rf"^{ui}other:\d+$"),
-            CallbackQueryHandler(fresh(choose_room), pattern=rf"^{ui}room:[a-z0-9_]+:\d+$"),
-            CallbackQueryHandler(fresh(choose_bureau), pattern=rf"^{ui}bur:[a-z0-9_]+:\d+$"),
-            CallbackQueryHandler(fresh(back_to_proposal), pattern=rf"^{ui}back:\d+$"),
-            CallbackQueryHandler(
-                fresh(buttons.just_asking_with(describe_kept)), pattern=rf"^{ui}ask:\d+$"
-            ),
-            *two_matters_offer.buttons(),
-            # 是，作为新情况反映 is the handler's choice to file it (trial 29 P5).
-            *refused_note.buttons(_describe_as_citizen),
-            *staff_text.buttons(_describe_as_citizen),
-            # 另行登记这件事: the routine matter told beside a danger (trial 32 D16).
-            *other_matter.buttons(_describe_text),
-        ]
-        captioned: BaseHandler[Update, BotContext, object] = MessageHandler(
-            PRIVATE & filters.PHOTO & filters.CAPTION,
-            fresh(request_guard.photo_describer(describe)),
-        )
-        requests: ConversationHandler[BotContext] = ConversationHandler(
-            # 继续提交 / 放弃草稿 also enter: a draft kept while an emergency was handled
-            # outlives the emergency's details step, which ends the conversation (trial 26 T16).
-            entry_points=[
-                MessageHandler(PRIVATE_TEXT, describe),
-                *proposal_buttons,
-                *request_guard.draft_buttons(describe_kept),
-                captioned,
-            ],
-            states={
-                PROPOSE: [*proposal_buttons, MessageHandler(PRIVATE_TEXT, describe), captioned],
-                **emergency_steps.states(),
-                LOCATION: [
-                    MessageHandler(PRIVATE & filters.LOCATION, fresh(location_shared)),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(location_text))),
-                    CallbackQueryHandler(
-                        fresh(community_chosen), pattern=rf"^{ui}comm:[a-z0-9_]+$"
-                    ),
-                    *step_media.handlers(LOCATION, fresh),  # trial 31 #14
-                ],
-                CONTACT: [
-                    MessageHandler(PRIVATE & filters.CONTACT, fresh(contact_shared)),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(contact_text))),
-                    *step_media.handlers(CONTACT, fresh),
-                ],
-                PHOTOS: [
-                    MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                    MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_step))),
-                    *photo_step_media(fresh),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel, filters=PRIVATE),
-                CommandHandler("start", request_guard.restart, filters=PRIVATE),
-                *request_guard.draft_buttons(describe_kept),
-                CallbackQueryHandler(menu_in_conversation, pattern=rf"^{ui}menu:(report|which)$"),
-                # /foo in the optional steps: one answer, the draft still waits (pf31 #4).
-                unknown_in_step_handler(application),
-            ],
-            name="citizen_request",
-            persistent=persistent,
-        )
-    application.add_handler(follow_ups)
-    application.add_handler(requests)
-    application.add_handler(CommandHandler("which", which, filters=PRIVATE))
-    application.add_handler(CommandHandler("status", show_status, filters=PRIVATE))

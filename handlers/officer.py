@@ -68,6 +68,7 @@ from handlers.warning_pending import (
     unconfirmed,
 )
 from handlers.warning_proposal import expects, release_proposal
+from handlers.warning_step_fix import W_FIX, corrected_first, fix_photo, fix_text
 from handlers.warning_steps import (
     W_COUNT,
     W_PHOTOS,
@@ -267,17 +268,31 @@ def register(application: App) -> None:
             W_PLACE: [
                 MessageHandler(PRIVATE & filters.LOCATION, fresh(place_location)),
                 MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_PLACE))),
-                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(place_text, W_PLACE))),
+                MessageHandler(
+                    PRIVATE_TEXT,
+                    fresh(emergency_first(corrected_first(place_text, W_PLACE), W_PLACE)),
+                ),
             ],
             W_COUNT: [
                 MessageHandler(PRIVATE & filters.PHOTO, fresh(early_photo(W_COUNT))),
-                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(count_text, W_COUNT))),
+                MessageHandler(
+                    PRIVATE_TEXT,
+                    fresh(emergency_first(corrected_first(count_text, W_COUNT), W_COUNT)),
+                ),
             ],
             W_FACTS: [MessageHandler(PRIVATE_TEXT, fresh(facts_text)), expects("text")],
             W_PHOTOS: [
                 MessageHandler(PRIVATE & filters.PHOTO, fresh(photo_added)),
-                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(photos_text, W_PHOTOS))),
+                MessageHandler(
+                    PRIVATE_TEXT,
+                    fresh(emergency_first(corrected_first(photos_text, W_PHOTOS), W_PHOTOS)),
+                ),
                 expects("photos"),
+            ],
+            # Which answer a correction changes, or its right value (stop 35 #4).
+            W_FIX: [
+                MessageHandler(PRIVATE & filters.PHOTO, fresh(fix_photo)),
+                MessageHandler(PRIVATE_TEXT, fresh(emergency_first(fix_text, W_FIX))),
             ],
         },
         cancel=cancel,

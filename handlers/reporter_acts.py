@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.cases import CaseView
-from bot.services.cases.reporter_acts import reason_reports_danger
+from bot.services.cases.withdrawal import reason_reports_danger
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from handlers import emergency_open, texts

@@ -12,6 +12,11 @@ the writer never reported it (我没反映过打架的事). Common words alone (
 弄错了, 不是我不交物业费) are no denial: they are the citizen's own matter, proposed as usual
 (review 34a F3). A denial that also reads as a matter of its own is not taken either.
 
+A clear denial that also raises a matter of its own (第2件不是我反映的，另外我家楼上漏水) is
+not guessed at (stop 35 #5): the citizen is asked once, 「…请问这是对第2件的说明，还是一件新的
+事？」 with 是对第2件的说明 (kept as the denial: the split case is withdrawn) and 是一件新的事
+(proposed as any description).
+
 Danger goes first, always (review 34a F1, F2): the danger check runs on the message with only
 the denial's own words taken out (不是我反映的, 我没反映过打架的事); anything else that tells of
 danger now (我家着火了, 我爸没气了, also in a reply to the notice) is handled as danger and is
@@ -20,18 +25,48 @@ never filed as a denial.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Literal
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.services.cases.split_dispute import DENIAL_RE, NEVER_RE, undenied
 from bot.services.critical_net import critical_unlined
 from bot.services.lifecycle import CaseError
 from bot.services.triage import Triage, triage
-from handlers.base import BotContext, mark_saved, masked, reply
+from handlers import texts
+from handlers.base import (
+    BotContext,
+    is_stale,
+    mark_saved,
+    masked,
+    reply,
+    stamp,
+    user_data,
+    who,
+)
+from handlers.texts.common import snippet
 
 log = logging.getLogger(__name__)
+
+#: ``user_data`` key of a message asked about: ``{"text", "case_id", "number", "at"}``.
+ASKED = "split_reply_asked"
+#: ``user_data`` key of a text the citizen said is a new matter (read as one once).
+NEW_MATTER = "split_reply_new"
+#: The buttons' data.
+AS_NOTE = texts.UI + "sr:note"
+AS_NEW = texts.UI + "sr:new"
+#: How long the question waits for its answer.
+ASK_WINDOW = timedelta(hours=6)
+GONE = "这条提示已过期。如需反映新的问题，请直接发送问题描述。"
+
+Describe = Callable[[Update, BotContext, str], Awaitable[str | int | None]]
 
 #: The case named by its place in the notice.
 _NTH = re.compile(r"第\s*[2-9二三四五六七八九]\s*件(?:事情?)?|这件事|那件事")
@@ -60,18 +95,31 @@ def _own_matter(text: str, number: str, case_text: str) -> str:
     return _FILLER.sub("", "".join(kept))
 
 
-def denies(text: str, number: str, case_text: str, *, answers_notice: bool = False) -> bool:
+def reading(
+    text: str, number: str, case_text: str, *, answers_notice: bool = False
+) -> Literal["denial", "mixed"] | None:
     """Whether ``text`` clearly says the case ``number`` (split off as ``case_text``) is not
-    the writer's and says nothing else of its own. Danger is not judged here."""
+    the writer's: ``"denial"`` when it says nothing else of its own, ``"mixed"`` when it
+    clearly denies it (the words of one who never reported it, or a denial naming the
+    case) and raises a matter of its own besides; None otherwise. Danger is not judged here."""
     named = number.upper() in text.upper() or _NTH.search(text) is not None
-    said = DENIAL_RE.search(text) is not None and (named or answers_notice)
-    said = said or NEVER_RE.search(text) is not None
+    strong = NEVER_RE.search(text) is not None or (DENIAL_RE.search(text) is not None and named)
+    said = strong or (DENIAL_RE.search(text) is not None and answers_notice)
     if answers_notice and not said:
         # 没有人打架啊 in reply to the notice: the matter said not to have happened.
         said = any(_NEGATED.search(c) and _about(c, case_text) for c in _CLAUSE.findall(text))
     if not said:
-        return False
-    return len(_own_matter(text, number, case_text)) < 4
+        return None
+    if len(_own_matter(text, number, case_text)) < 4:
+        return "denial"
+    # Common words alone (社保局把我的缴费年限弄错了) are the citizen's matter (review 34a F3).
+    return "mixed" if strong else None
+
+
+def denies(text: str, number: str, case_text: str, *, answers_notice: bool = False) -> bool:
+    """Whether ``text`` clearly says the case ``number`` (split off as ``case_text``) is not
+    the writer's and says nothing else of its own. Danger is not judged here."""
+    return reading(text, number, case_text, answers_notice=answers_notice) == "denial"
 
 
 def danger_first(text: str) -> Triage:
@@ -90,6 +138,8 @@ async def takes(
     """
     if verdict is None:
         return False, verdict
+    if user_data(context).pop(NEW_MATTER, None) == text:
+        return False, verdict  # the citizen said it is a new matter
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
     # Neither a reply nor denial wording: no denial whatever case is open, so the
@@ -108,8 +158,12 @@ async def takes(
         # Danger now besides the denial: handled as danger, never as a denial.
         log.info("split case %s: danger now beside a denial, handled as danger", view.id)
         return False, verdict if verdict.emergency is not None else rest
-    if not denies(text, view.number, view.text, answers_notice=answers_notice):
+    found = reading(text, view.number, view.text, answers_notice=answers_notice)
+    if found is None:
         return False, verdict
+    if found == "mixed":
+        await _ask(update, context, text, view.id, view.number)
+        return True, verdict
     try:
         await context.runtime.cases.add_reporter_note(person_id, view.id, text, denial=True)
     except CaseError as exc:
@@ -119,3 +173,64 @@ async def takes(
     mark_saved(update, context, f"{view.number} 的补充说明")
     log.info("split case %s denied by its reporter %s: %s", view.id, person_id, masked(text))
     return True, verdict
+
+
+async def _ask(update: Update, context: BotContext, text: str, case_id: int, number: str) -> None:
+    """A denial with a matter of its own: which one is it (stop 35 #5)."""
+    user_data(context)[ASKED] = {
+        "text": text,
+        "case_id": case_id,
+        "number": number,
+        "at": stamp(context),
+    }
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("是对第2件的说明", callback_data=AS_NOTE)],
+            [InlineKeyboardButton("是一件新的事", callback_data=AS_NEW)],
+        ]
+    )
+    await reply(
+        update,
+        f"您的消息（“{snippet(text, 60)}”）提到第2件（{number}）不是您反映的，"
+        "也说到了其他情况。请问这是对第2件的说明，还是一件新的事？",
+        markup,
+    )
+    log.info("split case %s: denial with a matter of its own, asked which", case_id)
+
+
+def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]:
+    """是对第2件的说明 / 是一件新的事 (entry points of the request conversation: the second
+    proposes the message as any description)."""
+
+    async def answered(update: Update, context: BotContext) -> str | int | None:
+        query = update.callback_query
+        assert query is not None
+        item = user_data(context).pop(ASKED, None)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            await query.answer(GONE, show_alert=True)
+            return None
+        if is_stale(context, item, ASK_WINDOW) or not isinstance(item.get("case_id"), int):
+            await query.answer(GONE, show_alert=True)
+            return None
+        await query.answer()
+        text = str(item["text"])
+        if query.data == AS_NEW:
+            user_data(context)[NEW_MATTER] = text
+            return await describe(update, context, text)
+        person = await who(update, context)
+        if person is None:
+            return None
+        try:
+            await context.runtime.cases.add_reporter_note(
+                person.id, int(item["case_id"]), text, denial=True
+            )
+        except CaseError as exc:
+            await reply(update, exc.message)
+            return None
+        mark_saved(update, context, f"{item.get('number')} 的补充说明")
+        return None
+
+    pattern = rf"^({re.escape(AS_NOTE)}|{re.escape(AS_NEW)})$"
+    return [CallbackQueryHandler(answered, pattern=pattern)]

@@ -86,8 +86,12 @@ async def note_button(update: Update, context: BotContext) -> str | int | None:
     care = action.action == CaseAction.RESOLVE and await context.runtime.cases.closes_with_care(
         action.case_id
     )
-    _data(context)["note"]["care"] = care  # its 办结 type question speaks of no 回访
-    prompt = texts.note_prompt(action.action, number, care)
+    warning = action.action == CaseAction.RESOLVE and await context.runtime.cases.is_warning(
+        action.case_id
+    )
+    # Its 办结 type question speaks of no 回访: a self-harm request's, a warning's (stop 35 #3).
+    _data(context)["note"]["care"] = care or warning
+    prompt = texts.note_prompt(action.action, number, care, warning=warning)
     dropped = _abandoned(earlier, action.case_id, action.action)
     if dropped:
         prompt = f"{dropped}\n{prompt}"

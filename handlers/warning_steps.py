@@ -52,7 +52,7 @@ async def place_location(update: Update, context: BotContext) -> str | None:
     if message is None or message.location is None or draft is None:
         return None
     loc = message.location
-    await _amend(update, context, draft, location=(loc.latitude, loc.longitude))
+    await amend(update, context, draft, location=(loc.latitude, loc.longitude))
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
@@ -66,7 +66,7 @@ async def place_text(update: Update, context: BotContext) -> str | int | None:
     if texts.is_done(text):
         return await _finish(update, context)
     if not texts.is_skip(text):
-        await _amend(update, context, draft, place=text[:500])
+        await amend(update, context, draft, place=text[:500])
     await reply(update, texts.head_count_prompt(), texts.skip_keyboard())
     return W_COUNT
 
@@ -84,7 +84,7 @@ async def count_text(update: Update, context: BotContext) -> str | int | None:
         if count is None:
             await reply(update, texts.BAD_HEAD_COUNT)
             return W_COUNT
-        await _amend(update, context, draft, head_count=count)
+        await amend(update, context, draft, head_count=count)
     await reply(update, texts.photos_prompt(), texts.photos_keyboard())
     return W_PHOTOS
 
@@ -93,7 +93,7 @@ async def photo_added(update: Update, context: BotContext) -> str | None:
     """A photo of the scene: kept on the filed warning at once."""
     if warn_draft(context) is None:
         return None
-    count = await _keep_photo(update, context)
+    count = await keep_photo(update, context)
     if count is not None:
         await reply(update, texts.photo_received(count))
     return W_PHOTOS
@@ -106,7 +106,7 @@ def early_photo(state: str) -> Callable[[Update, BotContext], Coroutine[Any, Any
     async def early(update: Update, context: BotContext) -> str | None:
         if warn_draft(context) is None:
             return None
-        count = await _keep_photo(update, context)
+        count = await keep_photo(update, context)
         if count is not None:
             await reply(update, texts.photo_kept_early(count, _STEP_AGAIN[state]))
         return state
@@ -118,7 +118,7 @@ def early_photo(state: str) -> Callable[[Update, BotContext], Coroutine[Any, Any
 _STEP_AGAIN = {W_PLACE: "发生地点", W_COUNT: "涉及人数"}
 
 
-async def _keep_photo(update: Update, context: BotContext) -> int | None:
+async def keep_photo(update: Update, context: BotContext) -> int | None:
     """Put the message's photo on the filed warning: the photos it has (None: refused)."""
     message = update.effective_message
     draft = warn_draft(context)
@@ -128,7 +128,7 @@ async def _keep_photo(update: Update, context: BotContext) -> int | None:
     if kept >= MAX_PHOTOS:
         await reply(update, texts.TOO_MANY_PHOTOS)
         return None
-    view = await _amend(update, context, draft, photo_file_ids=[message.photo[-1].file_id])
+    view = await amend(update, context, draft, photo_file_ids=[message.photo[-1].file_id])
     if view is None:
         return None
     draft["photo_count"] = view.photo_count
@@ -151,7 +151,7 @@ async def _finish(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def _amend(
+async def amend(
     update: Update,
     context: BotContext,
     draft: dict[str, Any],

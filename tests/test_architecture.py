@@ -147,7 +147,8 @@ def test_the_graph_is_read() -> None:
     assert "bot.services.cases" in MODULES
     assert "handlers.citizen" in MODULES
     assert any(
-        i.source == "bot.runtime.telegram_app" and i.target == "handlers.citizen" for i in IMPORTS
+        i.source == "bot.runtime.telegram_app" and i.target == "handlers.citizen_conversation"
+        for i in IMPORTS
     )
 
 

@@ -5,7 +5,7 @@ the original reads afterwards.
 打起来了) filed a 特别重大 police case in the citizen's name at once, and the citizen's
 denial the bot asks for (如第2件不是您反映的事，请直接回复说明) became a new draft. Now the
 splitter confirms first (确认拆分 / 取消), and the citizen's reply reaches that case as
-their 补充说明 marked as a denial; its units read 【反映人否认】.
+their 补充说明 marked as a denial; its units read 【反映人否认·已撤回】.
 
 #3: splitting a street lamp, in the staff's words, off a critical 救命啊 case made the lamp
 特别重大 with a false explanation. Now the danger stays where it is: the lamp takes its
@@ -96,7 +96,7 @@ async def test_the_citizens_denial_reaches_the_split_case(kit: BotKit) -> None:
     (note,) = await _notes(kit, new.id)
     assert note.note == DENIAL and (note.data or {}).get("denies_split") is True
     seen = await police.wait_for_message(
-        lambda m: "【反映人否认】" in m.content and (new.number or "?") in m.content, WAIT
+        lambda m: "【反映人否认·已撤回】" in m.content and (new.number or "?") in m.content, WAIT
     )
     assert DENIAL in seen.content and "工作人员的概括" in seen.content
     # Said once: the next message is the citizen's new matter as usual.

@@ -58,7 +58,7 @@ from bot.runtime.rate_limits import ReplyRateLimiter
 from bot.web.core import UpdateSink
 from handlers import (
     admin,
-    citizen,
+    citizen_conversation,
     common,
     dashboard,
     diary,
@@ -202,7 +202,7 @@ def register_handlers(application: App) -> None:
     application.add_handler(TypeHandler(Update, _count_update), group=-1)
     station.register(application)
     officer.register(application)
-    citizen.register(application)
+    citizen_conversation.register(application)
     admin.register(application)
     menu.register(application)
     dashboard.register(application)

@@ -43,21 +43,25 @@ def staff_note_added(view: CaseView, text: str) -> str:
 
 def staff_split_denied(view: CaseView, text: str) -> str:
     """The ping when the reporter says a case split off in the staff's words is not what
-    they reported (trial 34 #2): the units verify before acting on it as the citizen's."""
+    they reported (trial 34 #2): the case is withdrawn on their word (stop 35 #1); a
+    unit that knows the matter from another source files it anew."""
     text = _private(view, text)
     return (
-        f"【反映人否认】{view.number}（{view.status_label}）\n"
+        f"【反映人否认·已撤回】{view.number}（{view.status_label}）\n"
         "此件由工作人员拆分登记（文字为工作人员的概括，不是反映人原话），"
-        "反映人表示这件事不是其反映的，请核实后办理；如确无此事，请以“不属实”办结。\n"
+        "反映人表示这件事不是其反映的，此件已按其说明撤回，无需继续办理，不再计时、上报。"
+        "如另有来源证实确有此事，请按预警或报警流程另行登记处置。\n"
         f"反映人说明：{text}"
     )
 
 
-def reporter_denial_added(view: CaseView) -> str:
-    """The reporter's receipt of a denial of a split-off case (trial 34 #2)."""
+def reporter_split_withdrawn(view: CaseView) -> str:
+    """The reporter's receipt of a denial of a split-off case: it is withdrawn (stop 35
+    #1). No emergency line: the citizen said the matter is not theirs."""
     return (
-        f"收到。您的说明已加入 {view.number}，并已告知承办单位（{view.owning_unit_name}）："
-        "您表示这件事不是您反映的。承办单位会核实处理。"
+        f"收到。您表示 {view.number} 这件事不是您反映的，该件已撤回，不再办理，"
+        "也不会再就这件事联系您；承办单位已收到您的说明。"
+        "您反映的其他问题照常办理，可随时发送 /status 查询。"
     )
 
 

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services import notifications as nt
 from bot.services.cases import CaseView, TimelineEntry
+from bot.services.cases.split_rules import body_and_marks
 from bot.services.lifecycle import AT_DESK, public_status_label
 from bot.services.triage import is_self_harm
 from handlers.texts.common import MAX_MESSAGE, SKIP, _inline, snippet
@@ -80,7 +81,10 @@ def case_summary(view: CaseView, tz: ZoneInfo) -> list[str]:
         lines = [head, f"承办：{view.owning_unit_name}"]
     if view.escalated_to_unit_name and not care and not at_desk:
         lines.append(f"督办：已提请{view.escalated_to_unit_name}督办")
-    lines.append(f"内容：{snippet(view.text, 40)}")
+    # The marks of a split (「（另一件事已拆分为 MQ…）」) are shown whole after the citizen's
+    # words, never cut: the citizen reads where the other matter went (stop 35 #2).
+    body, marks = body_and_marks(view.text)
+    lines.append(f"内容：{snippet(body, 40)}{marks}")
     if care:
         # No deadline, 超期 or 督办 talk (trial 26 T4); the station's note stays internal.
         return lines

@@ -141,12 +141,19 @@ NOTE_ACTION_NAMES: dict[CaseAction, str] = {
 }
 
 
-def note_prompt(action: CaseAction, number: str, care: bool = False) -> str:
+def note_prompt(
+    action: CaseAction, number: str, care: bool = False, *, warning: bool = False
+) -> str:
     """办结 / 退单 / 上报 ask for a note in the next message.
 
     ``care``: 办结 of a self-harm request, whose reporter gets a human word and the
-    crisis line, not the result text (trial 29 #13).
+    crisis line, not the result text (trial 29 #13). ``warning``: 办结 of an officer's
+    warning, told to the officer who sent it, with no 回访 (stop 35 #3).
     """
+    if action == CaseAction.RESOLVE and warning:
+        return (
+            f"请发送 {number} 的办结说明（办理结果，将告知报送预警的信息员）。发送 /cancel 取消。"
+        )
     if action == CaseAction.RESOLVE and care:
         return (
             f"请发送 {number} 的办结说明（办理情况，仅记入案件，不转告反映人；"
@@ -214,15 +221,16 @@ CLOSURE_PROMPT = (
     "请选择办结类型：问题已实际解决，还是作了解释说明，或经核实反映不属实？"
     "（群众回访时的答复将与此一并记录，群众表示未解决的按未解决计。）"
 )
-#: The same for a case without a 回访 (a self-harm request: trial 34 #18).
+#: The same for a case without a 回访 (a self-harm request: trial 34 #18; an officer's
+#: warning: stop 35 #3).
 CLOSURE_PROMPT_NO_FOLLOW_UP = (
     "请选择办结类型：问题已实际解决，还是作了解释说明，或经核实反映不属实？"
 )
 
 
 def closure_prompt(care: bool = False) -> str:
-    """The 办结 type question; ``care`` (a self-harm request, closed with no 回访)
-    does not speak of a 回访 answer it will never have."""
+    """The 办结 type question; ``care`` (a self-harm request or a warning, closed with no
+    回访) does not speak of a 回访 answer it will never have."""
     return CLOSURE_PROMPT_NO_FOLLOW_UP if care else CLOSURE_PROMPT
 
 

@@ -124,7 +124,6 @@ from bot.services.cases.rejection import CaseRejection
 from bot.services.cases.reporter_acts import CaseReporterActs
 from bot.services.cases.returns import CaseReturns
 from bot.services.cases.split import CaseSplit, SplitResult
-from bot.services.cases.split_dispute import CaseSplitDispute
 from bot.services.cases.staff_notes import CaseStaffNotes
 from bot.services.cases.timeline import CaseTimeline
 from bot.services.cases.warning_intake import CaseWarningIntake
@@ -161,7 +160,6 @@ __all__ = [
 class CaseService(
     CaseNoteDanger,
     CaseSplit,
-    CaseSplitDispute,
     CaseIntake,
     UnconfirmedWarnings,
     CaseWarningIntake,

@@ -236,6 +236,13 @@ class CasePublish(CaseViews):
         )
         return isinstance(data, dict) and data.get("emergency") == SELF_HARM
 
+    async def is_warning(self, case_id: int) -> bool:
+        """Whether the case is an officer's warning: its 办结 is told to the officer and
+        asks no 回访 (stop 35 #3)."""
+        async with self.db.read() as s:
+            case = await store.get_case(s, case_id)
+            return case is not None and case.kind == CaseKind.WARNING.value
+
     async def closes_with_care(self, case_id: int) -> bool:
         """Whether 办结 of the case closes it with care: a self-harm request, whose
         result text stays internal and whose reporter gets a human word instead."""

@@ -72,15 +72,6 @@ def note_data(
     return data or None
 
 
-def denial_ping(note: str) -> Callable[[CaseView], str]:
-    """The handlers' notice that the reporter denies a split-off case (trial 34 #2)."""
-
-    def denied(view: CaseView) -> str:
-        return nr.staff_split_denied(view, note)
-
-    return denied
-
-
 def farewell_ping(note: str) -> Callable[[CaseView], str]:
     """The handlers' alert of a farewell on an open self-harm case (trial 33b E2)."""
 

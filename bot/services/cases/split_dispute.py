@@ -6,19 +6,31 @@ bot asks for must reach that case: :meth:`CaseSplitDispute.disputable_split` fin
 newest such case of the citizen, split within :data:`DISPUTE_WINDOW`, still open and not
 denied yet), and the handler adds the reply as the citizen's 补充说明 marked as a denial
 (:meth:`~bot.services.cases.reporter_acts.CaseReporterActs.add_reporter_note`,
-``denial=True``): its units read 【反映人否认】.
+``denial=True``).
+
+**A denied split case is withdrawn** (stop 35 #1): it was filed in the citizen's name from the
+staff's words, and the citizen says it is not theirs. Left open it escalated on its deadline
+and told the citizen to call 110 about a matter they never reported. Now the denial is kept
+as the citizen's 补充说明 (``denies_split``) and the case is 撤回 at once
+(:meth:`CaseSplitDispute.withdraw_denied_tx`): no deadline, no timer, no escalation, no
+follow-up; its units read 【反映人否认·已撤回】 (with what to do if another source confirms the
+matter) and the citizen a receipt with no emergency line. Danger now in the denial itself
+(不是我反映的，但我家着火了) is never a denial: it is handled as danger first, and the case
+stays as it is.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import notification_reporter as nr
 from bot.services.cases.model import CaseView
 from bot.services.cases.tx import CaseTx
-from bot.services.lifecycle import EventType
+from bot.services.lifecycle import Action, EventType, apply
 from storage.enums import OPEN_STATUSES
 from storage.models import Case, CaseEvent, Person
 
@@ -90,3 +102,40 @@ class CaseSplitDispute(CaseTx):
                     continue
                 return self.view_for(part, reporter, now)
         return None
+
+    async def withdraw_denied_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        reporter: Person,
+        note: str,
+        units: list[str],
+        channel: str,
+        now: datetime,
+    ) -> None:
+        """撤回 ``case``, a split-off case its reporter denies (``note``, already recorded
+        as their 补充说明): closed with no result, nothing left to run; ``units`` (those
+        its card reached) read 【反映人否认·已撤回】, the reporter a receipt."""
+        await apply(
+            s,
+            case,
+            Action.WITHDRAW,
+            now=now,
+            actor_id=reporter.id,
+            channel=channel,
+            note=note,
+            data={
+                "owner_unit_id": case.owning_unit_id,
+                "unit_ids": units,
+                "escalation_level": case.escalation_level,
+                "denies_split": True,
+            },
+        )
+        await self._close_unresolved(s, case, note, now)
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            pings=[(units, lambda v: nr.staff_split_denied(v, note))],
+            reporter_text=nr.reporter_split_withdrawn,
+        )
