@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from nlp.rubric_model import Rubric
 
-__all__ = ["past_at"]
+__all__ = ["past_at", "reopened_at", "shut_in_at"]
 
 _CLAUSE_ENDS = frozenset("，。；！？、,.;!? \n")
 _ALSO = "也就又曾"
@@ -96,6 +96,10 @@ def past_at(
                 # not one that tells the danger real or now (review 34b F3).
                 if clause == here and not any(w in text[slice(*bounds[here])] for w in real):
                     return True
+                # 课文里讲的那个人跳河了，不是，是跳江: the story corrected is still the story,
+                # unless the correction tells it real, now or the writer's own (是我同学现在要跳河).
+                if clause < here and _corrects_story(text, rubric, bounds, clause, here, real):
+                    return True
             elif clause == here:
                 # 去年孩子溺水的那个塘现在还没围起来: 现在 is the pond's, not the
                 # drowning's; only a strong now word (到现在没回) brings it to now.
@@ -123,6 +127,30 @@ def past_at(
     return False
 
 
+def _corrects_story(
+    text: str,
+    rubric: Rubric,
+    bounds: list[tuple[int, int]],
+    story: int,
+    here: int,
+    real: tuple[str, ...],
+) -> bool:
+    """True if the clauses after the story's up to the match's are a correction of the story
+    (不是，是跳江) that tells nothing real, now or of the writer's own (我) (issue 13, safety35)."""
+    from nlp.rubric_modifiers import modifier_lists
+
+    begin = bounds[story + 1][0]
+    told = text[begin : bounds[here][1]]
+    return (
+        any(
+            text.startswith(w, begin) and begin + len(w) > bounds[here][0]
+            for w in modifier_lists(rubric).corrections
+        )
+        and "我" not in told
+        and not any(w in told for w in real)
+    )
+
+
 def _story_lists(rubric: Rubric) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The story markers and the words that tell a danger real beside one (review 34b F3)."""
     from nlp.rubric_modifiers import modifier_lists
@@ -143,3 +171,57 @@ def past_told(text: str, rubric: Rubric) -> bool:
         if word not in stories or not any(w in text[p + len(word) :] for w in real):
             return True
     return False
+
+
+def reopened_at(text: str, rubric: Rubric, begin: int, end: int) -> int:
+    """Where a clause of ``text[begin:end]`` after the one holding ``begin`` opens a new
+    reading: a correction (``corrections``: 不是，是…) or a present or strong now word
+    (现在, 今天又, 正在) starts or fills it; ``end`` if none does (issue 13, safety35).
+
+    A family weighs a word's places one per sentence; a place after such a clause is read on
+    its own too (课文里讲的那个人跳河了，不是，是我同学现在要跳河: the second 跳河 is now).
+
+    >>> from nlp.rubric import default_rubric
+    >>> text = "课文里讲的那个人跳河了，不是，是我同学现在要跳河"
+    >>> reopened_at(text, default_rubric(), 10, len(text)) == text.index("不是")
+    True
+    """
+    from nlp.rubric_modifiers import modifier_lists
+
+    corrections = modifier_lists(rubric).corrections
+    present = (*rubric.present, *rubric.strong_now)
+    bounds = _clause_bounds(text, begin, end)
+    for a, b in bounds[1:]:
+        if any(text.startswith(w, a) for w in corrections) or any(p in text[a:b] for p in present):
+            return a
+    return end
+
+
+#: How far after a shut-in word its not-answering word may be told (把自己锁在房间里，喊不应).
+_SHUT_IN_REACH = 16
+
+
+def shut_in_at(text: str, rubric: Rubric, after: int) -> tuple[int, str] | None:
+    """The place and words of a person shut in and not answering told after ``after`` (把自己
+    锁在房间里，喊不应), or ``None`` (issue 13, safety35): with a place of a ``shut_in_families``
+    family before it (a wish to die), a place of that family of its own.
+
+    >>> from nlp.rubric import default_rubric
+    >>> shut_in_at("他说想死，今天把自己锁在房间里，喊不应", default_rubric(), 0)
+    (7, '把自己锁在…喊不应')
+    >>> shut_in_at("他把自己锁在房间里打游戏", default_rubric(), 0) is None
+    True
+    """
+    from nlp.rubric_modifiers import modifier_lists
+
+    lists = modifier_lists(rubric)
+    best: tuple[int, str] | None = None
+    for shut in lists.shut_in:
+        p = text.find(shut, after)
+        if p < 0 or (best is not None and p >= best[0]):
+            continue
+        tail = text[p + len(shut) : p + len(shut) + _SHUT_IN_REACH]
+        quiet = [(tail.find(w), w) for w in lists.unanswered if w in tail]
+        if quiet:
+            best = (p, f"{shut}…{min(quiet)[1]}")
+    return best

@@ -33,6 +33,7 @@ from nlp.family_index import any_in
 from nlp.frame_scope import frame_tells_none
 from nlp.home_violence import told_as_habit
 from nlp.look_alikes import text_looks_alike
+from nlp.model_evidence import cold_only
 from nlp.normalize import THING_EMOJI, danger_text
 from nlp.retraction import said_back
 from nlp.rubric import default_rubric
@@ -261,6 +262,9 @@ def detect(
     # 马路上有个大坑，已经摔倒好几个人了: harms counted as suffered from a standing hazard, a
     # request to remove it (trial 30 #7); the model's words of harm are those past falls.
     then = then or any_in(norm, modifier_lists(rub).past_harms)
+    # 班里好几个孩子感冒发烧, 一家三口都感冒了: a common cold with no grave sign (issue 13,
+    # safety35); the model's words are those of the disease clusters it learnt.
+    then = then or cold_only(norm, rub)
     # 抖音上那个说要跳楼的视频是真的吗: a story seen or heard, asked about.
     then = then or doubts_media(norm, rub)
     # 老公一喝酒就打我: violence at home told as a habit (stop 30, nlp.home_violence).

@@ -26,7 +26,7 @@ from nlp.background import (
     said_wish_ignores,
     told_at_end,
 )
-from nlp.clause_time import past_at
+from nlp.clause_time import past_at, reopened_at, shut_in_at
 from nlp.clauses import clause_around, negated_at, sentence_of
 from nlp.family_combos import Excluder, combo_match, span_match
 from nlp.family_index import Occurrences, any_in, index_of, occurrences, trie_pattern
@@ -34,7 +34,7 @@ from nlp.frames import contrast_between
 from nlp.home_violence import home_time
 from nlp.look_alikes import looks_alike
 from nlp.rubric_model import Family, Rubric
-from nlp.rubric_modifiers import names_person
+from nlp.rubric_modifiers import modifier_lists, names_person
 from nlp.textcache import TextCache
 
 __all__ = [
@@ -239,6 +239,7 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
     # before stop 32 (later places in a letter's present clauses gave two real letters a line).
     places = 1 if (word_hits and is_letter(text, rubric)) else _PLACES
     families = rubric.families
+    shut_in_families = modifier_lists(rubric).shut_in_families
     spans = {
         i
         for i in index.span_families
@@ -271,7 +272,11 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                     kept += 1
                     if kept >= places:
                         break
-                    sentence_end = sentence_of(text, p, p + len(word))[1]
+                    # 课文里讲的那个人跳河了，不是，是我同学现在要跳河: a correction or a present
+                    # word opens a clause read on its own (issue 13, safety35).
+                    sentence_end = reopened_at(
+                        text, rubric, p + len(word), sentence_of(text, p, p + len(word))[1]
+                    )
         for k, present in sorted(combo_hits.get(i, {}).items()):
             combo_hit = combo_match(text, occ, fam.combos[k], fam.window, excluded, present)
             if combo_hit is None:
@@ -292,6 +297,12 @@ def _match_families(text: str, rubric: Rubric) -> tuple[list[Match], Occurrences
                 text, rubric, fam.name, span_hit[1], span_hit[1] + len(span_hit[0])
             ):
                 hits.append((span_hit[1], span_hit[0]))
+        if hits and fam.name in shut_in_families:
+            # 日记里写过他想死，今天他把自己锁在房间里，喊不应: shut in and not answering after
+            # a wish to die is a place of its own (issue 13, safety35).
+            shut = shut_in_at(text, rubric, min(p for p, _ in hits))
+            if shut is not None and not excluded(shut[0], shut[0] + 1):
+                hits.append(shut)
         if hits:
             hits.sort()
             # Drop an expression inside a longer one found (喝农药 in 喝了农药).

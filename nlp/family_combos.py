@@ -45,6 +45,7 @@ class Excluder:
 
 _GROUP_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], int]] = {}
 _SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
+_CLAUSE_END_RE = re.compile("[，,、 ]")
 
 
 def _group_pattern(group: tuple[str, ...]) -> tuple[re.Pattern[str], int]:
@@ -118,7 +119,11 @@ def combo_match(
         if not any_in(text, group, first_at):
             return None
     firsts = sorted([(p, w) for w in present for p in occ[w]])
+    best: tuple[str, int] | None = None
+    second = -1
     for start, first in firsts:
+        if best is not None and start >= second:
+            break
         end = start + len(first)
         parts = [first]
         places = [start]
@@ -133,8 +138,17 @@ def combo_match(
             if excluded(start, start + len(first)):
                 continue
             if not any(negated_at(text, p) for p in places):
-                return "…".join(parts), start
-    return None
+                # 去年这里淹死过人，现在有个老人在塘里往下沉: a match whose first word is in an
+                # earlier clause than the next gives way to one of a first word in a later
+                # clause before that next word, whose place is the event's (issue 13, safety35).
+                if best is None:
+                    best = "…".join(parts), start
+                    if not _CLAUSE_END_RE.search(text, start + len(first), places[1]):
+                        return best
+                    second = places[1]
+                elif _CLAUSE_END_RE.search(text, best[1], start):
+                    best = "…".join(parts), start
+    return best
 
 
 _SENTENCE_MARKS = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")

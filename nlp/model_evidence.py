@@ -8,7 +8,9 @@ the model may raise to critical only a text that names a person (人 outside wor
 人行道, 人社, 申请人; ``[modifiers] persons``: 孩子, 工人, 她 …), says now or urgency
 (``now``, ``present``, ``strong_now``, ``urgency``) or tells a harm to people or names one
 (``[modifiers] harm_words``: 熏倒, 昏迷, 住院, 我被, 女生, 住户 …); and a habit (天天, 经常:
-``[modifiers] habit``) with no now word and no harm is no danger now, whoever it names. Otherwise
+``[modifiers] habit``) with no now word and no harm is no danger now, whoever it names, nor is
+a common cold named (``[modifiers] common_illness``: 感冒) with no grave sign or hospital
+(``illness_grave``: 高烧, 抽搐, 住院; issue 13, safety35). Otherwise
 the next head down may still raise it (medium).
 
 Not tried as a whole rule at stop 27 (``docs/severity.md``: a rubric family, a now word or
@@ -25,7 +27,7 @@ from nlp.family_index import any_in
 from nlp.rubric import Rubric
 from nlp.rubric_modifiers import modifier_lists
 
-__all__ = ["model_may_rate_critical"]
+__all__ = ["cold_only", "model_may_rate_critical"]
 
 _NOT_PEOPLE = re.compile(
     "人行|人民|人社|人力|人工|人大|人口|人事|人才|人情|人均|人次|人防|人证|人脸|人身|人像|人气|人流量|"
@@ -73,4 +75,31 @@ def model_may_rate_critical(text: str, rub: Rubric, families: tuple[str, ...]) -
     # now word is a complaint about how things are, whoever is named.
     if not now and (any_in(text, rub.habit) or _PAST_FIRST(text, rub)):
         return False
+    # 班里好几个孩子感冒发烧: a common cold (issue 13, safety35).
+    if cold_only(text, rub):
+        return False
     return now or _names_people(text) or any_in(text, lists.persons)
+
+
+def cold_only(text: str, rub: Rubric) -> bool:
+    """True if ``text`` names a common cold (``[modifiers] common_illness``: 感冒) with no grave
+    sign, hospital (``illness_grave``: 高烧, 抽搐, 住院) or now word: no life at risk, however
+    many have it (班里好几个孩子感冒发烧, 一家三口都感冒了; issue 13, safety35). The learned
+    model's n-grams of it (几个, 孩子, 发烧, 一家三口) are those of the disease clusters and
+    poisonings it learnt; the rubric's families still read the text.
+
+    >>> from nlp.rubric import default_rubric
+    >>> cold_only("班里好几个孩子感冒发烧", default_rubric())
+    True
+    >>> cold_only("孩子感冒了，现在高烧抽搐", default_rubric())
+    False
+    """
+    lists = modifier_lists(rub)
+    return (
+        any_in(text, lists.common_illness)
+        and not any_in(text, lists.illness_grave)
+        and not any_in(text, rub.now)
+        and not any_in(text, rub.present)
+        and not any_in(text, rub.strong_now)
+        and not any_in(text, rub.urgency)
+    )

@@ -61,6 +61,14 @@ the checks below need not change.
   故事里, 传说; also ``[modifiers] past`` words) puts in the past only a danger of its own
   clause, and not even that when the clause tells it real or now (``story_real``: 现在, 突然,
   真的, 不呼吸, 倒地): 作文写完了，妈妈突然倒地不省人事 is a danger now (:mod:`nlp.clause_time`).
+* ``corrections`` (issue 13, safety35): a correction (不是，是…) opens a new clause read on
+  its own, as a present word does (:func:`nlp.clause_time.reopened_at`).
+* ``shut_in``, ``unanswered`` and ``shut_in_families`` (issue 13, safety35): a person shut in
+  and not answering, told after a place of one of the families (a wish to die), is a place of
+  that family of its own (:func:`nlp.clause_time.shut_in_at`).
+* ``common_illness`` and ``illness_grave`` (issue 13, safety35): a common cold named (感冒)
+  with no grave sign or hospital is no critical for the model alone
+  (:func:`nlp.model_evidence.model_may_rate_critical`).
 * ``exclaim_real`` (review 34b F3): a vital sign or a person in danger (不呼吸, 倒地, 有人跳)
   beside a cry for help keeps the cry real whatever exclamation word is written (哄睡, OMG):
   哄睡的时候发现宝宝不呼吸了 救命 (:func:`exclaimed`).
@@ -154,6 +162,12 @@ class ModifierLists:
     stories: tuple[str, ...] = ()
     story_real: tuple[str, ...] = ()
     exclaim_real: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+    shut_in: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()
+    shut_in_families: tuple[str, ...] = ()
+    common_illness: tuple[str, ...] = ()
+    illness_grave: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -216,6 +230,12 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             stories=_words(mods.get("stories"), rub.source, "stories"),
             story_real=_words(mods.get("story_real"), rub.source, "story_real"),
             exclaim_real=_words(mods.get("exclaim_real"), rub.source, "exclaim_real"),
+            corrections=_words(mods.get("corrections"), rub.source, "corrections"),
+            shut_in=_words(mods.get("shut_in"), rub.source, "shut_in"),
+            unanswered=_words(mods.get("unanswered"), rub.source, "unanswered"),
+            shut_in_families=_words(mods.get("shut_in_families"), rub.source, "shut_in_families"),
+            common_illness=_words(mods.get("common_illness"), rub.source, "common_illness"),
+            illness_grave=_words(mods.get("illness_grave"), rub.source, "illness_grave"),
         )
         _CACHE[rub.source] = found
     return found

@@ -69,11 +69,9 @@ def test_review34b_danger_keeps_its_line_and_critical(text: str, numbers: set[st
     assert classify(text).severity == "critical"
 
 
-# F3: a danger repeated after a story's clause (the family reads its first place only) or told
-# with no danger word of a family: still no line here (severity stays critical). Left to do.
-@pytest.mark.xfail(
-    reason="review 34b F3: a story's clause hides the family's later place", strict=True
-)
+# F3: a danger repeated after a story's clause (a correction or a present word opens a clause
+# read on its own) or told by a person shut in and not answering after a wish to die (issue 13,
+# branch safety35): self-harm now, 120 and 110.
 @pytest.mark.parametrize(
     "text",
     [
@@ -81,8 +79,8 @@ def test_review34b_danger_keeps_its_line_and_critical(text: str, numbers: set[st
         "日记里写过他想死，今天他把自己锁在房间里，喊不应",
     ],
 )
-def test_review34b_story_then_danger_left_to_do(text: str) -> None:
-    assert _line(text) & {"110", "120"}
+def test_review34b_story_then_danger_gets_its_line(text: str) -> None:
+    assert {"110", "120"} <= _line(text)
 
 
 @pytest.mark.parametrize(
