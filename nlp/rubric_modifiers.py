@@ -64,6 +64,10 @@ the checks below need not change.
 * ``exclaim_real`` (review 34b F3): a vital sign or a person in danger (不呼吸, 倒地, 有人跳)
   beside a cry for help keeps the cry real whatever exclamation word is written (哄睡, OMG):
   哄睡的时候发现宝宝不呼吸了 救命 (:func:`exclaimed`).
+* ``life_families`` and ``life_words`` (own35, the lead's decision): a danger now whose family
+  is a person's body (an injury, an illness, a poisoning, the water) or that names a person
+  caught or hit (被埋, 压住, 砸到, 被困) puts a life at risk: the unit that can act on lives owns
+  it, never the topic's regulatory bureau (:func:`nlp.danger_owner.lives_at_risk`).
 * ``past_harms`` (stop 30): harms counted as already suffered by several people from a standing
   hazard (马路上有个大坑，已经摔倒好几个人了, 经常有人摔): a request to remove the hazard, no
   danger now; the learned model alone neither gives the emergency line nor raises it above
@@ -154,6 +158,8 @@ class ModifierLists:
     stories: tuple[str, ...] = ()
     story_real: tuple[str, ...] = ()
     exclaim_real: tuple[str, ...] = ()
+    life_families: tuple[str, ...] = ()
+    life_words: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -216,6 +222,8 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             stories=_words(mods.get("stories"), rub.source, "stories"),
             story_real=_words(mods.get("story_real"), rub.source, "story_real"),
             exclaim_real=_words(mods.get("exclaim_real"), rub.source, "exclaim_real"),
+            life_families=_words(mods.get("life_families"), rub.source, "life_families"),
+            life_words=_words(mods.get("life_words"), rub.source, "life_words"),
         )
         _CACHE[rub.source] = found
     return found
