@@ -22,6 +22,7 @@ import pytest
 from bot.fakeapi import FakeUser
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
+from bot.services.triage import danger_now_owner, emergency_of
 from config.district import District
 from storage.db import Database
 from tests.botkit import WAIT, BotKit
@@ -40,6 +41,28 @@ POLICE = 3507
 CHIEFS_FROM = 3520
 
 BURIED = "村里一处违建倒塌了，有人被埋在下面"
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("违建倒塌有人被埋", "police"),
+        ("违建房屋垮塌，里面还有人没出来", "police"),
+        ("脚手架倒塌压住了两个工人", "police"),
+        ("工地塔吊倒了，砸到了下面的工人", "police"),
+        ("有人受伤了，被埋在废墟里", "police"),  # 120 first, but a rescue: 119's unit
+        ("工厂排放黄色浓烟，呛得人喘不过气", "health"),
+        ("化工厂排放浓烟，几个工人晕倒了", "health"),
+        ("井盖丢了，小孩掉下去受伤了", "health"),
+        ("小区里有人拿刀在砍人，已有人受伤", "police"),
+        ("工地围墙倒塌了，没有人受伤", None),  # the topic's, as before
+        ("违建倒塌了", None),
+    ],
+)
+def test_the_owner_that_can_act_on_lives(text: str, owner: str | None) -> None:
+    emergency = emergency_of(text)
+    assert emergency is not None
+    assert danger_now_owner(text, emergency) == owner
 
 
 def _station(kit: BotKit, bureau: str) -> str:

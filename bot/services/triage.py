@@ -288,11 +288,13 @@ def danger_now_owner(text: str, emergency: Emergency) -> str | None:
        a knife, water; the health bureau for a poisoning);
     2. else the line's (:func:`line_owner_bureau`) when 110 is first (violence or a
        crime now: trial 33 D3, :func:`bot.services.routing.police_lead`) or a life is at
-       risk (:func:`life_at_risk`). The lead's decision (own35): **a life at risk now beats
-       a regulatory topic.** 违建倒塌有人被埋 is not 规划分局's, 脚手架倒塌压住了两个工人 not
-       建设局's, 工厂排放黄色浓烟，呛得人喘不过气 not 环保局's: none of them can rescue,
-       cordon or treat. The police (119 first: rescue and a cordon) or the health bureau
-       (120 first: people fainting, hurt) own it; the topic's bureau is informed at once
+       risk (:func:`life_at_risk`; the 119 line's, the police, whenever 119 is called: a
+       rescue and a cordon for people buried or trapped, even after an ambulance's 120).
+       The lead's decision (own35): **a life at risk now beats a regulatory topic.**
+       违建倒塌有人被埋 is not 规划分局's, 脚手架倒塌压住了两个工人 not 建设局's,
+       工厂排放黄色浓烟，呛得人喘不过气 not 环保局's: none of them can rescue, cordon or
+       treat. The police (119: rescue and a cordon) or the health bureau (120 alone:
+       people fainting, hurt) own it; the topic's bureau is informed at once
        (:func:`bot.services.routing.route_danger`) and acts on the cause (seals the site,
        stops the discharge);
     3. else ``None``: a thing's danger with nobody hurt (a wall about to fall, a gas smell
@@ -302,8 +304,12 @@ def danger_now_owner(text: str, emergency: Emergency) -> str | None:
     family = danger_owner_bureau(text)
     if family is not None:
         return family
-    if police_lead(emergency) or life_at_risk(text):
+    if police_lead(emergency):
         return line_owner_bureau(emergency)
+    if life_at_risk(text):
+        # People buried or trapped call the fire and rescue brigade (119) whatever line is
+        # first (有人受伤了，被埋在废墟里: 120, 119): the 119 line's unit owns the rescue.
+        return LINE_OWNERS["119"] if "119" in emergency.services else line_owner_bureau(emergency)
     return None
 
 

@@ -351,17 +351,17 @@ class CaseWarningIntake(CaseFiling):
         """Who must hear of a warning's danger now besides the officer's station.
 
         The same family → bureau map the citizens' danger-now rule uses
-        (:func:`bot.services.routing.route_danger`): the family's bureau (公安分局 for a
+        (:func:`bot.services.triage.danger_now_owner`): the family's bureau (公安分局 for a
         fire or people trapped, 卫生局 for a poisoning), else the line's (卫生局 for
-        120), the topic's bureau, and for a school of the district named in the text
-        教体局, the school and its street station. Each gets a copy at once,
-        as the police do for violence; the officer's station keeps the warning
+        120; 公安分局 for people buried), the topic's bureau, and for a school of the
+        district named in the text 教体局, the school and its street station. Each gets a
+        copy at once, as the police do for violence; the officer's station keeps the warning
         (trial 27 N12). Nothing when the text tells of no danger now.
         """
         emergency = emergency_of(text)
         if emergency is None:
             return ()
-        owner = danger_owner_bureau(text) or line_owner_bureau(emergency)
+        owner = danger_now_owner(text, emergency) or line_owner_bureau(emergency)
         school = named_school(self.district, text)
         topics = (topic_bureau, SCHOOL_BUREAU) if school else (topic_bureau,)
         return (*bureau_stations(self.district, owner, *topics), *school)
