@@ -22,7 +22,7 @@ import pytest
 from bot.fakeapi import FakeUser
 from bot.services.cases import CaseService
 from bot.services.clock import FakeClock
-from bot.services.triage import danger_now_owner, emergency_of
+from bot.services.triage import LIFE_UNITS, danger_now_owner, emergency_of
 from config.district import District
 from storage.db import Database
 from tests.botkit import WAIT, BotKit
@@ -63,6 +63,17 @@ def test_the_owner_that_can_act_on_lives(text: str, owner: str | None) -> None:
     emergency = emergency_of(text)
     assert emergency is not None
     assert danger_now_owner(text, emergency) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("路口发生车祸，有人倒在地上不动了", "police"), ("病房里有个病人晕倒了，在抽搐", "health")],
+)
+def test_a_topic_that_can_act_on_lives_keeps_it(text: str, topic: str) -> None:
+    emergency = emergency_of(text)
+    assert emergency is not None
+    assert danger_now_owner(text, emergency, topic) in (None, topic)
+    assert danger_now_owner(text, emergency, "construction") in LIFE_UNITS
 
 
 def _station(kit: BotKit, bureau: str) -> str:

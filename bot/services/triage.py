@@ -47,6 +47,7 @@ from nlp.rubric import default_rubric
 __all__ = [
     "CRITICAL_FLOOR",
     "LEVEL_RANK",
+    "LIFE_UNITS",
     "MIN_REASON_CHARS",
     "OTHER_AT_RISK",
     "REASON_HELP",
@@ -246,6 +247,11 @@ def _bystander(text: str, found: Emergency) -> Emergency:
 #: listed decides (120 before 110 for 我想自杀: the lines are in the rubric's order).
 LINE_OWNERS: dict[str, str] = {"120": "health", "110": "police", "119": "police"}
 
+#: The bureaus that can act on lives (the units of the emergency lines): a danger now with
+#: a life at risk that a topic already gives one of them stays there (路口发生车祸，有人倒在地上
+#: read as the police's); any other topic's bureau is regulatory and is informed instead.
+LIFE_UNITS: frozenset[str] = frozenset(LINE_OWNERS.values())
+
 
 def danger_owner_bureau(text: str) -> str | None:
     """The bureau of the rubric family that owns ``text``'s danger now, whatever its topic.
@@ -277,8 +283,9 @@ def life_at_risk(text: str) -> bool:
     return lives_at_risk(danger_words(text))
 
 
-def danger_now_owner(text: str, emergency: Emergency) -> str | None:
-    """The bureau that owns ``text``'s danger now over any topic, or ``None`` (the topic's).
+def danger_now_owner(text: str, emergency: Emergency, topic: str | None = None) -> str | None:
+    """The bureau that owns ``text``'s danger now over ``topic`` (the bureau the route gives
+    it, if any), or ``None`` (the topic's).
 
     One rule for a citizen's request (Telegram, the web form, Open311) and an officer's
     warning (:meth:`bot.services.cases.intake.CaseIntake._plan_request`,
@@ -290,7 +297,9 @@ def danger_now_owner(text: str, emergency: Emergency) -> str | None:
        crime now: trial 33 D3, :func:`bot.services.routing.police_lead`) or a life is at
        risk (:func:`life_at_risk`; the 119 line's, the police, whenever 119 is called: a
        rescue and a cordon for people buried or trapped, even after an ambulance's 120).
-       The lead's decision (own35): **a life at risk now beats a regulatory topic.**
+       A topic that is itself a unit that can act on lives (:data:`LIFE_UNITS`: the
+       police, the health bureau) keeps it. The lead's decision (own35): **a life at
+       risk now beats a regulatory topic.**
        违建倒塌有人被埋 is not 规划分局's, 脚手架倒塌压住了两个工人 not 建设局's,
        工厂排放黄色浓烟，呛得人喘不过气 not 环保局's: none of them can rescue, cordon or
        treat. The police (119: rescue and a cordon) or the health bureau (120 alone:
@@ -306,7 +315,7 @@ def danger_now_owner(text: str, emergency: Emergency) -> str | None:
         return family
     if police_lead(emergency):
         return line_owner_bureau(emergency)
-    if life_at_risk(text):
+    if topic not in LIFE_UNITS and life_at_risk(text):
         # People buried or trapped call the fire and rescue brigade (119) whatever line is
         # first (有人受伤了，被埋在废墟里: 120, 119): the 119 line's unit owns the rescue.
         return LINE_OWNERS["119"] if "119" in emergency.services else line_owner_bureau(emergency)

@@ -236,7 +236,7 @@ class CaseIntake(CaseFiling):
                 route,
                 # Violence now (110 first, trial 33 D3) and a life at risk (own35) are the
                 # family's or the line's over a confident topic, which is informed.
-                danger_now_owner(text, emergency),
+                danger_now_owner(text, emergency, None if route.to_desk else route.bureau),
                 line_owner_bureau(emergency),
                 topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
             )

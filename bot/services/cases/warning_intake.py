@@ -328,7 +328,7 @@ class CaseWarningIntake(CaseFiling):
         moved = route_danger(
             self.district,
             topic,
-            danger_now_owner(text, emergency),
+            danger_now_owner(text, emergency, None if topic.to_desk else topic.bureau),
             line_owner_bureau(emergency),
         )
         return None if moved.to_desk else moved
