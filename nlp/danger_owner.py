@@ -46,6 +46,7 @@ __all__ = [
     "cry_exclaimed",
     "danger_now",
     "home_owner",
+    "lives_at_risk",
     "only_imagined",
     "owner",
 ]
@@ -334,6 +335,23 @@ def owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:
     if fam.name == SELF_HARM and _poisoning(first, found, rub):
         bureau = "health"
     return DangerOwner(fam.name, fam.label, _ROOM_OF[bureau], bureau, tuple(words))
+
+
+def lives_at_risk(norm: str, rubric: Rubric | None = None) -> bool:
+    """True if a normalised text that tells danger now puts a person's life at risk.
+
+    A family of ``[modifiers] life_families`` is a danger now (an injury, an illness, a
+    poisoning, a person in the water or caught: 几个工人晕倒了, 呛得人喘不过气), or a word
+    of ``life_words`` tells a person caught or hit (违建倒塌有人被埋, 脚手架倒塌压住了两个工人,
+    塔吊倒了砸到了下面的工人). A thing's danger with nobody named (围墙倒塌了, 煤气味, 水管爆了)
+    is not. The caller asks only of a text that tells danger now (:func:`nlp.emergency.detect`):
+    the words are read in the whole text, as the learned model may have found the danger.
+    """
+    rub = rubric if rubric is not None else default_rubric()
+    lists = modifier_lists(rub)
+    if any(m.family.name in lists.life_families for m in danger_now(norm, rub)):
+        return True
+    return any_in(norm, lists.life_words)
 
 
 def home_owner(norm: str, rubric: Rubric | None = None) -> DangerOwner | None:

@@ -72,6 +72,10 @@ the checks below need not change.
 * ``exclaim_real`` (review 34b F3): a vital sign or a person in danger (不呼吸, 倒地, 有人跳)
   beside a cry for help keeps the cry real whatever exclamation word is written (哄睡, OMG):
   哄睡的时候发现宝宝不呼吸了 救命 (:func:`exclaimed`).
+* ``life_families`` and ``life_words`` (own35, the lead's decision): a danger now whose family
+  is a person's body (an injury, an illness, a poisoning, the water) or that names a person
+  caught or hit (被埋, 压住, 砸到, 被困) puts a life at risk: the unit that can act on lives owns
+  it, never the topic's regulatory bureau (:func:`nlp.danger_owner.lives_at_risk`).
 * ``past_harms`` (stop 30): harms counted as already suffered by several people from a standing
   hazard (马路上有个大坑，已经摔倒好几个人了, 经常有人摔): a request to remove the hazard, no
   danger now; the learned model alone neither gives the emergency line nor raises it above
@@ -168,6 +172,8 @@ class ModifierLists:
     shut_in_families: tuple[str, ...] = ()
     common_illness: tuple[str, ...] = ()
     illness_grave: tuple[str, ...] = ()
+    life_families: tuple[str, ...] = ()
+    life_words: tuple[str, ...] = ()
 
 
 _NONE = ModifierLists()
@@ -236,6 +242,8 @@ def modifier_lists(rub: Rubric) -> ModifierLists:
             shut_in_families=_words(mods.get("shut_in_families"), rub.source, "shut_in_families"),
             common_illness=_words(mods.get("common_illness"), rub.source, "common_illness"),
             illness_grave=_words(mods.get("illness_grave"), rub.source, "illness_grave"),
+            life_families=_words(mods.get("life_families"), rub.source, "life_families"),
+            life_words=_words(mods.get("life_words"), rub.source, "life_words"),
         )
         _CACHE[rub.source] = found
     return found

@@ -1,5 +1,8 @@
 """Trial 24 T7: a photo sent with an emergency as its caption stays with the emergency:
-filed on the critical case and sent to the owning unit's chief right after the card."""
+filed on the critical case and sent to the owning unit's chief right after the card.
+
+A child hurt in a manhole is a life at risk: 卫生局 (120 first) owns it, 建设局 is informed
+(own35; until then the construction bureau owned it by its topic)."""
 
 from __future__ import annotations
 
@@ -24,8 +27,8 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
 
 
 async def test_a_photo_with_an_emergency_caption_reaches_the_chief(kit: BotKit) -> None:
-    chief = kit.user(CHIEF, "建设局站长")
-    await kit.bind(chief, "construction", Role.CHIEF)
+    chief = kit.user(CHIEF, "卫生局站长")
+    await kit.bind(chief, "health", Role.CHIEF)
     citizen = kit.user(CITIZEN, "王芳")
     action = citizen.send_photo(caption=MANHOLE)
     await citizen.wait_for_message(lambda m: "情况紧急" in m.content, WAIT, since=action)
@@ -33,7 +36,8 @@ async def test_a_photo_with_an_emergency_caption_reaches_the_chief(kit: BotKit) 
     (case,) = await kit.cases()
     assert case.severity == "critical" and case.original_text == MANHOLE
     assert len(case.photo_file_ids or ()) == 1
-    assert case.owning_unit_id == "construction"
+    assert case.owning_unit_id == "health"
+    assert "construction" in (await kit.registered(case.id))["notify"]
     await kit.delivered()
 
     got = [m for m in chief.transcript() if m.from_bot]

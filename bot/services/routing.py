@@ -153,10 +153,14 @@ def route_danger(
     and an Open311 ``service_code`` does not send a fire to the environment bureau.
     The station the topic (or the caller's choice) would have given, when another,
     is informed at once (``also_notify``): it reads the card, masked, and does not act.
-    When no family owns it, a case that would wait at the desk goes to
-    ``line_bureau`` (:func:`bot.services.triage.line_owner_bureau`: 卫生局 for a
-    collapse, trial 26 T15); a routed topic keeps its route (井盖丢了，小孩掉下去受伤了
-    stays the construction bureau's). Otherwise ``route`` is kept.
+    The callers name the line's bureau as ``owner_bureau`` when 110 is first or a
+    life is at risk (:func:`bot.services.triage.danger_now_owner`: the lead's decision,
+    own35 — 违建倒塌有人被埋 is the police's, 井盖丢了，小孩掉下去受伤了 the health
+    bureau's, their topic's bureau informed to act on the cause). When nobody owns it,
+    a case that would wait at the desk goes to ``line_bureau``
+    (:func:`bot.services.triage.line_owner_bureau`: 卫生局 for a collapsed old man,
+    trial 26 T15); a routed topic keeps its route (a wall about to fall with nobody
+    hurt stays the construction bureau's). Otherwise ``route`` is kept.
     ``topic_bureau`` is a bureau the topic names besides the route (the classifier's
     when too unsure to route; 教体局 for a school of the district named in the text):
     its station is informed as well, read-only (a school canteen poisoning owned by
@@ -253,7 +257,9 @@ def police_lead(emergency: Emergency | None) -> bool:
     can stop (trial 33 D3). Such a danger is the police's to own when no rubric family
     names its owner, even over a topic the keywords are sure of (关在厂里不让走 reads as a
     labour matter): the topic's unit is informed, as for any danger now. A 120 or 119
-    first (an injury, a gas smell) keeps the topic's route when one is confident.
+    first keeps a confident topic's route only when no life is at risk (a gas smell, a
+    wall about to fall): an injury or people buried go to the line's bureau too
+    (:func:`bot.services.triage.danger_now_owner`, own35).
     """
     return emergency is not None and emergency.services[:1] == ("110",)
 

@@ -32,8 +32,9 @@ from typing import Literal
 
 from bot.services.lifecycle import CaseError, is_meaningful
 from bot.services.readable import unreadable
+from bot.services.routing import police_lead
 from nlp.at_risk import at_risk
-from nlp.danger_owner import danger_now, owner
+from nlp.danger_owner import danger_now, lives_at_risk, owner
 from nlp.emergency import Emergency, detect, emergency_line
 from nlp.emergency import safety_hint as hint_of
 from nlp.english_danger import read as read_english
@@ -46,6 +47,7 @@ from nlp.rubric import default_rubric
 __all__ = [
     "CRITICAL_FLOOR",
     "LEVEL_RANK",
+    "LIFE_UNITS",
     "MIN_REASON_CHARS",
     "OTHER_AT_RISK",
     "REASON_HELP",
@@ -54,7 +56,9 @@ __all__ = [
     "Triage",
     "TriageKind",
     "check_level",
+    "danger_now_owner",
     "emergency_of",
+    "life_at_risk",
     "needs_reason",
     "reason_ok",
     "safety_hint",
@@ -232,14 +236,21 @@ def _bystander(text: str, found: Emergency) -> Emergency:
 
 
 #: The bureau that answers for an emergency line when no rubric family names an
-#: owner and no confident topic does either: the health bureau (the 120 centre's)
-#: for a collapse or an injury; the police (the 110/119 lines' unit in the district)
-#: for anything else — a child down a manhole (孩子掉进窨井里了), a flash flood, an
+#: owner (:func:`danger_now_owner`): the health bureau (the 120 centre's) when the
+#: ambulance is the first need — a person collapsed, an injury, people fainting from
+#: a poisoning or smoke; the police (the 110/119 lines' unit in the district, who bring
+#: the rescue and the cordon) for anything else — people buried or trapped under a
+#: collapse (119 first), a child down a manhole (孩子掉进窨井里了), a flash flood, an
 #: old neighbour who does not answer the door, a bare cry for help. Danger now never
 #: waits at the dispatcher desk (trial 29 #2); the desk keeps a copy and can
 #: re-dispatch when the police return it. The first of the case's lines that is
 #: listed decides (120 before 110 for 我想自杀: the lines are in the rubric's order).
 LINE_OWNERS: dict[str, str] = {"120": "health", "110": "police", "119": "police"}
+
+#: The bureaus that can act on lives (the units of the emergency lines): a danger now with
+#: a life at risk that a topic already gives one of them stays there (路口发生车祸，有人倒在地上
+#: read as the police's); any other topic's bureau is regulatory and is informed instead.
+LIFE_UNITS: frozenset[str] = frozenset(LINE_OWNERS.values())
 
 
 def danger_owner_bureau(text: str) -> str | None:
@@ -262,6 +273,53 @@ def line_owner_bureau(emergency: Emergency) -> str | None:
     at the dispatcher desk.
     """
     return next((LINE_OWNERS[s] for s in emergency.services if s in LINE_OWNERS), None)
+
+
+def life_at_risk(text: str) -> bool:
+    """Whether ``text``'s danger now puts a person's life at risk: someone hurt, trapped,
+    buried, unconscious, in the water or fainting (:func:`nlp.danger_owner.lives_at_risk`),
+    not only a thing (a wall cracking with nobody hurt, a gas smell, a pipe burst).
+    Asked only of a text that tells danger now (:func:`emergency_of`)."""
+    return lives_at_risk(danger_words(text))
+
+
+def danger_now_owner(text: str, emergency: Emergency, topic: str | None = None) -> str | None:
+    """The bureau that owns ``text``'s danger now over ``topic`` (the bureau the route gives
+    it, if any), or ``None`` (the topic's).
+
+    One rule for a citizen's request (Telegram, the web form, Open311) and an officer's
+    warning (:meth:`bot.services.cases.intake.CaseIntake._plan_request`,
+    :meth:`bot.services.cases.warning_intake.CaseWarningIntake._danger_route`):
+
+    1. the danger family's bureau (:func:`danger_owner_bureau`: the police for a fire,
+       a knife, water; the health bureau for a poisoning);
+    2. else the line's (:func:`line_owner_bureau`) when 110 is first (violence or a
+       crime now: trial 33 D3, :func:`bot.services.routing.police_lead`) or a life is at
+       risk (:func:`life_at_risk`; the 119 line's, the police, whenever 119 is called: a
+       rescue and a cordon for people buried or trapped, even after an ambulance's 120).
+       A topic that is itself a unit that can act on lives (:data:`LIFE_UNITS`: the
+       police, the health bureau) keeps it. The lead's decision (own35): **a life at
+       risk now beats a regulatory topic.**
+       违建倒塌有人被埋 is not 规划分局's, 脚手架倒塌压住了两个工人 not 建设局's,
+       工厂排放黄色浓烟，呛得人喘不过气 not 环保局's: none of them can rescue, cordon or
+       treat. The police (119: rescue and a cordon) or the health bureau (120 alone:
+       people fainting, hurt) own it; the topic's bureau is informed at once
+       (:func:`bot.services.routing.route_danger`) and acts on the cause (seals the site,
+       stops the discharge);
+    3. else ``None``: a thing's danger with nobody hurt (a wall about to fall, a gas smell
+       in a routed topic) keeps a confident topic's route, and one that would wait at the
+       desk goes to the line's bureau (:func:`bot.services.routing.route_danger`).
+    """
+    family = danger_owner_bureau(text)
+    if family is not None:
+        return family
+    if police_lead(emergency):
+        return line_owner_bureau(emergency)
+    if topic not in LIFE_UNITS and life_at_risk(text):
+        # People buried or trapped call the fire and rescue brigade (119) whatever line is
+        # first (有人受伤了，被埋在废墟里: 120, 119): the 119 line's unit owns the rescue.
+        return LINE_OWNERS["119"] if "119" in emergency.services else line_owner_bureau(emergency)
+    return None
 
 
 #: What ends a sentence, for :func:`danger_sentence`.

@@ -21,13 +21,12 @@ from bot.services.routing import (
     named_school,
     named_territory,
     police_copy,
-    police_lead,
     route_danger,
     route_request,
     warning_recipients,
 )
 from bot.services.triage import (
-    danger_owner_bureau,
+    danger_now_owner,
     emergency_of,
     line_owner_bureau,
     safety_hint,
@@ -79,8 +78,9 @@ class CaseIntake(CaseFiling):
 
         A request that describes danger now (:func:`bot.services.triage.emergency_of`)
         is filed as critical, with the critical deadlines, and owned at once by
-        the bureau that can act on its danger, whatever its topic
-        (:func:`bot.services.routing.route_danger`); besides its owner the
+        the bureau that can act on its danger, whatever its topic, when its family names
+        one, 110 is first or a life is at risk (:func:`bot.services.triage.danger_now_owner`,
+        :func:`bot.services.routing.route_danger`); besides its owner the
         station of its topic (when another), the dispatcher desk,
         ``district.warning_centres`` and ``district.leadership`` get its card at
         once, as for a critical warning.
@@ -231,13 +231,13 @@ class CaseIntake(CaseFiling):
             severity = "critical"
             priority = self.district.severity_priority["critical"]
             school = named_school(self.district, text)
-            line_bureau = line_owner_bureau(emergency)
             route = route_danger(
                 self.district,
                 route,
-                # Violence now (110 first) is the police's over a confident topic (trial 33 D3).
-                danger_owner_bureau(text) or (line_bureau if police_lead(emergency) else None),
-                line_bureau,
+                # Violence now (110 first, trial 33 D3) and a life at risk (own35) are the
+                # family's or the line's over a confident topic, which is informed.
+                danger_now_owner(text, emergency, None if route.to_desk else route.bureau),
+                line_owner_bureau(emergency),
                 topic_bureau=SCHOOL_BUREAU if school else danger_topic(self.district, c, route),
             )
             also = tuple(

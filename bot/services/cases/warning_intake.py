@@ -31,7 +31,6 @@ from bot.services.routing import (
     named_school,
     named_territory,
     police_copy,
-    police_lead,
     route_danger,
     route_request,
     route_warning,
@@ -41,6 +40,7 @@ from bot.services.triage import (
     LEVEL_RANK,
     OTHER_AT_RISK,
     check_level,
+    danger_now_owner,
     danger_owner_bureau,
     emergency_of,
     line_owner_bureau,
@@ -275,8 +275,9 @@ class CaseWarningIntake(CaseFiling):
         Any other danger now filed 特别重大 (every officer warning with danger now is
         rated so: ``rubric``, trial 33b E1) is owned by whom a citizen's report of the
         same words would be (:meth:`bot.services.cases.intake.CaseIntake._plan_request`:
-        the danger family's bureau, else the line's when 110 is first or no topic is
-        sure, else the sure topic's; :func:`bot.services.routing.route_danger`): a
+        the danger family's bureau, else the line's when 110 is first, a life is at risk
+        or no topic is sure, else the sure topic's: :func:`bot.services.triage.danger_now_owner`,
+        :func:`bot.services.routing.route_danger`): a
         street station has no fire, rescue or police capacity, and sat on a knife
         fight (trial 33 D3), a fire in another street and a drowning (trial 34 #1)
         while the police held copies without buttons. The officer's station, which
@@ -318,19 +319,17 @@ class CaseWarningIntake(CaseFiling):
         emergency = emergency_of(text)
         if emergency is None or emergency.kind in (SELF_HARM, OTHER_AT_RISK):
             return None
-        line = line_owner_bureau(emergency)
         topic = route_request(
             self.district,
             classified_room=c.room,
             classified_bureau=c.bureau,
             confidence=float(c.confidence),
         )
-        family = danger_owner_bureau(text)
         moved = route_danger(
             self.district,
             topic,
-            family or (line if police_lead(emergency) else None),
-            line,
+            danger_now_owner(text, emergency, None if topic.to_desk else topic.bureau),
+            line_owner_bureau(emergency),
         )
         return None if moved.to_desk else moved
 
@@ -352,17 +351,17 @@ class CaseWarningIntake(CaseFiling):
         """Who must hear of a warning's danger now besides the officer's station.
 
         The same family → bureau map the citizens' danger-now rule uses
-        (:func:`bot.services.routing.route_danger`): the family's bureau (公安分局 for a
+        (:func:`bot.services.triage.danger_now_owner`): the family's bureau (公安分局 for a
         fire or people trapped, 卫生局 for a poisoning), else the line's (卫生局 for
-        120), the topic's bureau, and for a school of the district named in the text
-        教体局, the school and its street station. Each gets a copy at once,
-        as the police do for violence; the officer's station keeps the warning
+        120; 公安分局 for people buried), the topic's bureau, and for a school of the
+        district named in the text 教体局, the school and its street station. Each gets a
+        copy at once, as the police do for violence; the officer's station keeps the warning
         (trial 27 N12). Nothing when the text tells of no danger now.
         """
         emergency = emergency_of(text)
         if emergency is None:
             return ()
-        owner = danger_owner_bureau(text) or line_owner_bureau(emergency)
+        owner = danger_now_owner(text, emergency) or line_owner_bureau(emergency)
         school = named_school(self.district, text)
         topics = (topic_bureau, SCHOOL_BUREAU) if school else (topic_bureau,)
         return (*bureau_stations(self.district, owner, *topics), *school)
