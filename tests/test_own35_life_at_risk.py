@@ -52,7 +52,9 @@ BURIED = "村里一处违建倒塌了，有人被埋在下面"
         ("工地塔吊倒了，砸到了下面的工人", "police"),
         ("有人受伤了，被埋在废墟里", "police"),  # 120 first, but a rescue: 119's unit
         ("工厂排放黄色浓烟，呛得人喘不过气", "health"),
-        ("化工厂排放浓烟，几个工人晕倒了", "health"),
+        # Smoke overcoming people is the toxic-leak family's since safety35 (119+120):
+        # its bureau, the police, clears and cordons the site.
+        ("化工厂排放浓烟，几个工人晕倒了", "police"),
         ("井盖丢了，小孩掉下去受伤了", "health"),
         ("小区里有人拿刀在砍人，已有人受伤", "police"),
         ("工地围墙倒塌了，没有人受伤", None),  # the topic's, as before
@@ -113,7 +115,7 @@ async def test_an_officers_warning_of_people_buried_is_the_polices_planning_info
 @pytest.mark.parametrize(
     "text",
     [
-        "化工厂排放浓烟，几个工人晕倒了",  # the poisoning family's: 卫生局 already
+        "化工厂偷排废气污染空气，好几个工人呕吐头晕，已经有人吸不上气了",  # the poisoning family's
         "工厂排放黄色浓烟，呛得人喘不过气",  # no family owner: 环保局 by its topic until own35
     ],
 )
