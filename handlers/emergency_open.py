@@ -150,8 +150,9 @@ async def takes_update(
         return await _add(update, context, person_id, item, text, ())
     if item is None or verdict is None or verdict.kind != "request":
         return False
-    # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
-    if await routine_problem(context, text, verdict):
+    # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3), and so is
+    # 垃圾好几天没人清运了 an hour after a fire, however unsure its office (trial 35 D5).
+    if await routine_problem(context, text, verdict, standing=True):
         return False
     return await _add(update, context, person_id, item, text, ())
 
