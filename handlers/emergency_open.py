@@ -24,6 +24,12 @@ pressed, the bot having said 「地点和电话以后也可以告诉工作人员
 step would (:func:`details_shared`, trial 31 #2), not answered 「请先用文字描述问题」.
 
 Once the case is final (or the window is over), messages are read as usual.
+
+Not every later message is about the emergency (trial 35): a standing problem of an
+office's (垃圾好几天没人清运了) is a request of its own however unsure its office (D5); a
+scene at a place the emergency did not name (我们楼顶有个人 after a drowning), and the
+parts of a telling begun after the filing (坐在边上), are read as a description of their
+own, whose danger is then filed with them (D2).
 """
 
 from __future__ import annotations

@@ -27,6 +27,13 @@ joins the draft whatever office it alone would go to, up to :data:`MAX_BURST` ch
 such a burst (喂, 人呢, 😡😡😡) is not answered by a menu of its own
 (:func:`unseen`); the proposal, sent after it, is the answer. Clock-free: a citizen who
 reads the proposal and then writes gets the usual reading.
+
+Trial 35 (the rules in :mod:`bot.services.later_messages`): a draft begun as a fragment
+(我们小区3号楼, asked 「请说说那里出了什么问题」; 就是我们村那条路) takes the short parts that
+follow within :data:`PARTS_WINDOW`, whether or not the bot answered between them (D12);
+a draft begun as a whole matter an office is sure of (我爸的低保申请一直没批下来) does not
+take another office's matter told with its own subject words (邻居装修…打电钻): that is
+a new proposal, the first draft kept (D11); 不是这个意思 is a correction like 不对 (D10).
 """
 
 from __future__ import annotations
