@@ -48,7 +48,7 @@ from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT, Preview
-from bot.services.later_messages import another_whole_matter, misread
+from bot.services.later_messages import another_whole_matter, misread, only_a_place
 from bot.services.lifecycle import CaseError
 from bot.services.triage import Triage
 from handlers import texts
@@ -163,7 +163,10 @@ def joinable(
     parts = bool(draft.get(PARTS)) and not is_stale(context, draft, PARTS_WINDOW)
     if not parts and is_stale(context, draft, JOIN_WINDOW):
         return None
-    if (draft.get(INVITED) or ((burst or parts) and len(more) <= MAX_BURST)) and more:
+    # After a place alone (我们小区3号楼, asked what happens there) the answer is the
+    # problem itself, however long.
+    asked = parts and only_a_place(str(draft["text"]))
+    if (draft.get(INVITED) or asked or ((burst or parts) and len(more) <= MAX_BURST)) and more:
         if draft.get("text") == text:
             return None
         # The detail the office picker asked for (trial 33 D12), or a fragment of a burst

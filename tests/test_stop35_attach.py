@@ -227,3 +227,15 @@ async def test_d13_unsolved_in_words_answers_the_follow_up(kit: BotKit) -> None:
     after = await kit.case(wages.id)
     assert after.status == CaseStatus.REOPENED
     assert len(await kit.cases()) == 2
+
+
+async def test_d12_the_answer_to_a_bare_place_is_its_problem_however_long(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "小林")
+    await kit.say(citizen, "和平社区8号楼", "请说说")
+    story = (
+        "楼道里堆满了纸箱和旧家具，已经两个多月了，消防通道完全堵死，"
+        "老人上下楼很不方便，跟物业说了好几次都没有人来清理，万一着火后果不堪设想"
+    )
+    assert len(story) > 60
+    proposal = await kit.say(citizen, story, lambda m: bool(m.buttons))
+    assert "和平社区8号楼" in proposal.content and "纸箱和旧家具" in proposal.content
