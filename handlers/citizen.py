@@ -31,6 +31,7 @@ from telegram.ext import (
 
 from bot.services.cases import MAX_TEXT
 from bot.services.critical_net import critical_unlined
+from bot.services.later_messages import begun_in_parts, only_a_place
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
 from bot.services.progress_questions import is_progress_question
@@ -75,6 +76,7 @@ from handlers.request_steps import (
     PROPOSE,
     photos_text,
 )
+from handlers.texts import steps as st
 from nlp.emergency import emoji_services
 
 log = logging.getLogger(__name__)
@@ -238,6 +240,10 @@ async def describe_text(
         earlier = None  # the same text again: nothing is replaced
     draft = start_draft(data, stamp(context), text, preview.bureau, unsure=unsure)
     serial = int(draft["n"])
+    # Begun as a fragment (我们小区3号楼) the draft takes its next parts; begun as a whole
+    # matter it is complete, and another office's matter after it is new (trial 35).
+    draft[follow_on.PARTS] = begun_in_parts(text, sure=not unsure)
+    draft[follow_on.WHOLE] = not unsure and not draft[follow_on.PARTS]
     if as_citizen:
         data["draft"][staff_text.AS_CITIZEN] = True
     # Photos sent before the words go with them (trial 29 P13).
@@ -252,6 +258,12 @@ async def describe_text(
         ", unsure" if unsure else "",
         masked(text),
     )
+    if only_a_place(text) and not early:
+        # 我们小区3号楼 says where, not what: asked what happens there, no filing button
+        # (trial 35 D12); the place is kept as the start of the telling.
+        data["draft"][follow_on.SHOWN] = await say(update, st.PLACE_ONLY_ASK)
+        await request_guard.tell_replaced(update, context, earlier)
+        return PROPOSE
     district = context.runtime.district
     data["draft"][follow_on.SHOWN] = await say(
         update,

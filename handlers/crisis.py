@@ -21,7 +21,7 @@ from bot.services.cases import CaseView
 from bot.services.cases.aftercare import AFTERCARE, is_farewell
 from bot.services.lifecycle import CaseError
 from bot.services.notification_labels import MEDIA_LABELS
-from bot.services.routine_problems import may_be_routine, names_an_office
+from bot.services.routine_problems import may_be_routine, names_an_office, standing_matter
 from bot.services.triage import Triage, danger_owner_bureau
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.office_choice import classify, is_unsure
@@ -148,17 +148,22 @@ async def takes_danger(
     return await passed_on(update, context, person_id, text)
 
 
-async def routine_problem(context: BotContext, text: str, verdict: Triage | None) -> bool:
+async def routine_problem(
+    context: BotContext, text: str, verdict: Triage | None, *, standing: bool = False
+) -> bool:
     """Whether ``text`` is a problem of its own (楼上漏水), proposed as a request: the
     domain's rule (:mod:`bot.services.routine_problems`) applied to the classifier's
     answer. The same rule keeps such a problem out of an open emergency
-    (:mod:`handlers.emergency_open`)."""
+    (:mod:`handlers.emergency_open`), where a standing problem (``standing``:
+    垃圾好几天没人清运, :func:`standing_matter`) is one too, however unsure its office."""
     if not may_be_routine(text, verdict):
         return False
     try:
         preview = await classify(context, text)
     except CaseError:
         return False
+    if standing and standing_matter(text, preview):
+        return True
     return names_an_office(preview, unsure=is_unsure(preview))
 
 

@@ -24,6 +24,12 @@ pressed, the bot having said 「地点和电话以后也可以告诉工作人员
 step would (:func:`details_shared`, trial 31 #2), not answered 「请先用文字描述问题」.
 
 Once the case is final (or the window is over), messages are read as usual.
+
+Not every later message is about the emergency (trial 35): a standing problem of an
+office's (垃圾好几天没人清运了) is a request of its own however unsure its office (D5); a
+scene at a place the emergency did not name (我们楼顶有个人 after a drowning), and the
+parts of a telling begun after the filing (坐在边上), are read as a description of their
+own, whose danger is then filed with them (D2).
 """
 
 from __future__ import annotations
@@ -35,13 +41,15 @@ from datetime import datetime
 from telegram import Update
 
 from bot.services.cases import CaseView
-from bot.services.emergency_join import UPDATE_WINDOW, same_emergency
+from bot.services.emergency_join import UNSPECIFIC, UPDATE_WINDOW, same_emergency
+from bot.services.later_messages import new_scene
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asks_for_help
 from bot.services.triage import Triage, emergency_of
 from handlers import texts
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
+from handlers.follow_on import JOIN_WINDOW, PARTS
 from handlers.texts import steps as st
 from nlp.office_correction import is_office_correction
 from storage.enums import OPEN_STATUSES
@@ -63,6 +71,8 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
         "number": view.number,
         "kind": kind,
         "line": found.line if (found := emergency_of(text)) is not None else "",
+        "text": text[:500],
+        "drafts": int(user_data(context).get("draft_seq") or 0),
         "at": stamp(context),
     }
 
@@ -150,10 +160,32 @@ async def takes_update(
         return await _add(update, context, person_id, item, text, ())
     if item is None or verdict is None or verdict.kind != "request":
         return False
-    # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3).
-    if await routine_problem(context, text, verdict):
+    if _another_telling(context, item, text):
+        return False
+    # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3), and so is
+    # 垃圾好几天没人清运了 an hour after a fire, however unsure its office (trial 35 D5).
+    if await routine_problem(context, text, verdict, standing=True):
         return False
     return await _add(update, context, person_id, item, text, ())
+
+
+def _another_telling(context: BotContext, item: dict[str, object], text: str) -> bool:
+    """Whether ``text`` belongs elsewhere than the open emergency ``item`` (trial 35 D2):
+    a scene at a place that emergency did not name (我们楼顶有个人 after a drowning;
+    after a bare 快来人 every scene is its details), or the next part of a telling begun
+    after the emergency was filed (坐在边上 after 我们楼顶有个人). Such words are read
+    as usual: a description of their own, whose danger, when it comes, is filed with
+    them (:func:`handlers.emergency_filing.file_emergency`'s prelude)."""
+    kind = str(item.get("kind") or "")
+    if kind not in UNSPECIFIC and new_scene(text, str(item.get("text") or "")):
+        return True
+    draft = user_data(context).get("draft")
+    if not isinstance(draft, dict) or not draft.get(PARTS) or "step" in draft:
+        return False
+    if is_stale(context, draft, JOIN_WINDOW):
+        return False
+    # Begun after the emergency was filed: its serial is past the one then last.
+    return int(draft.get("n") or 0) > int(str(item.get("drafts") or 0))
 
 
 def _corrects_office(context: BotContext, text: str) -> bool:

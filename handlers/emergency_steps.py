@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from bot.services.cases import CaseView
+from bot.services.later_messages import tells_a_scene
 from bot.services.lifecycle import CaseError
 from bot.services.triage import SELF_HARM, emergency_of
 from handlers import crisis, other_matter, texts
@@ -252,10 +253,11 @@ async def _farewell(update: Update, context: BotContext, text: str) -> bool:
 
 
 def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:
-    """Whether text at the step is no place: another problem, or, from someone in
+    """Whether text at the step is no place: another problem, a scene, or, from someone in
     crisis, anything without an address's words (it goes to their helpers, T2); a
     question or a thank-you is never the place (T28)."""
-    if looks_like_problem(text) or _NOT_A_PLACE_RE.search(text):
+    if looks_like_problem(text) or _NOT_A_PLACE_RE.search(text) or tells_a_scene(text):
+        # 我们楼顶有个人, 有人在路边焚烧秸秆: what happens, never the place (trial 35 D2, D6).
         return True
     return crisis.open_case(context) == item.get("case_id") and not looks_like_place(text)
 

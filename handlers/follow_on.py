@@ -27,6 +27,13 @@ joins the draft whatever office it alone would go to, up to :data:`MAX_BURST` ch
 such a burst (喂, 人呢, 😡😡😡) is not answered by a menu of its own
 (:func:`unseen`); the proposal, sent after it, is the answer. Clock-free: a citizen who
 reads the proposal and then writes gets the usual reading.
+
+Trial 35 (the rules in :mod:`bot.services.later_messages`): a draft begun as a fragment
+(我们小区3号楼, asked 「请说说那里出了什么问题」; 就是我们村那条路) takes the short parts that
+follow within :data:`PARTS_WINDOW`, whether or not the bot answered between them (D12);
+a draft begun as a whole matter an office is sure of (我爸的低保申请一直没批下来) does not
+take another office's matter told with its own subject words (邻居装修…打电钻): that is
+a new proposal, the first draft kept (D11); 不是这个意思 is a correction like 不对 (D10).
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT, Preview
+from bot.services.later_messages import another_whole_matter, misread, only_a_place
 from bot.services.lifecycle import CaseError
 from bot.services.triage import Triage
 from handlers import texts
@@ -56,8 +64,10 @@ __all__ = [
     "JOIN_WINDOW",
     "MAX_BURST",
     "MAX_FOLLOW_ON",
+    "PARTS",
     "SHOWN",
     "TALK_SHOWN",
+    "WHOLE",
     "bare_place",
     "continued",
     "corrects_office",
@@ -79,6 +89,14 @@ MAX_FOLLOW_ON = 20
 MAX_BURST = 60
 #: Draft key: the message id of the draft's latest proposal (trial 33 D13).
 SHOWN = "shown"
+#: Draft key: the draft began as a fragment of a telling (a place alone, a few words no
+#: office is sure of): the short messages that follow are its parts (trial 35 D12).
+PARTS = "parts"
+#: Draft key: the draft began as a whole matter an office is sure of (trial 35 D11).
+WHOLE = "whole"
+#: How long a draft told in parts waits for its next part (the citizen asked 「请说说是什么
+#: 问题」 types it; the window restarts with each part).
+PARTS_WINDOW = timedelta(minutes=10)
 #: ``user_data`` key: the message id of the last small-talk answer.
 TALK_SHOWN = "talk_shown"
 
@@ -138,9 +156,17 @@ def joinable(
     # (trial 34 #7): it joins the draft whatever office it alone would go to.
     if _place_of(context, draft, more):
         return draft
-    if not isinstance(draft.get("at"), str) or is_stale(context, draft, JOIN_WINDOW):
+    if not isinstance(draft.get("at"), str):
         return None
-    if (draft.get(INVITED) or (burst and len(more) <= MAX_BURST)) and more:
+    # A telling in parts (我们小区3号楼 / 楼道里堆满了纸箱杂物 / 消防通道都堵死了) is one
+    # whether or not the bot answered between the parts (trial 35 D12).
+    parts = bool(draft.get(PARTS)) and not is_stale(context, draft, PARTS_WINDOW)
+    if not parts and is_stale(context, draft, JOIN_WINDOW):
+        return None
+    # After a place alone (我们小区3号楼, asked what happens there) the answer is the
+    # problem itself, however long.
+    asked = parts and only_a_place(str(draft["text"]))
+    if (draft.get(INVITED) or asked or ((burst or parts) and len(more) <= MAX_BURST)) and more:
         if draft.get("text") == text:
             return None
         # The detail the office picker asked for (trial 33 D12), or a fragment of a burst
@@ -226,6 +252,8 @@ async def continued(
     another office but the draft and ``text`` read together still go to the draft's
     (就是我们村那条路 / 坑坑洼洼的好几年了 / 下雨天孩子上学都没法走: the last one alone is
     教体局's, the three together the road's; trial 29 P13)."""
+    if not burst and _whole_then_another(draft, preview):
+        return None
     found = joinable(context, draft, text, preview, burst=burst)
     if found is not None:
         # After 不对 or in a burst, a matter of another office told surely and in full
@@ -237,6 +265,21 @@ async def continued(
     if found is None:
         return None
     return found if await _reads_as_one(context, found, text) else None
+
+
+def _whole_then_another(draft: object, preview: Preview) -> bool:
+    """Whether ``preview``'s text is a matter of its own beside ``draft``, begun as a whole
+    matter (:func:`bot.services.later_messages.another_whole_matter`, trial 35 D11); the
+    detail the office picker invited is not."""
+    if not isinstance(draft, dict) or draft.get(INVITED) or "step" in draft:
+        return False
+    return another_whole_matter(
+        draft_whole=bool(draft.get(WHOLE)),
+        draft_bureau=str(draft.get("guess") or ""),
+        bureau=preview.bureau,
+        sure=not is_unsure(preview),
+        keywords=preview.keywords_all or preview.keywords,
+    )
 
 
 async def _reads_as_one(context: BotContext, found: dict[str, Any], text: str) -> bool:
@@ -291,7 +334,8 @@ async def join(
 
 
 async def corrects_office(update: Update, context: BotContext, text: str) -> bool:
-    """不是这个部门 / 不对 / 换一个 while a draft is open: the bureau picker for it.
+    """不是这个部门 / 不对 / 换一个 / 不是这个意思 (trial 35 D10) while a draft is open:
+    the bureau picker for it.
 
     The text is not added to the draft. A draft already in its steps (after 提交) goes
     back to the proposal with what was entered kept (提交 asks the steps again); the
@@ -300,7 +344,7 @@ async def corrects_office(update: Update, context: BotContext, text: str) -> boo
     draft = user_data(context).get("draft")
     if not isinstance(draft, dict) or not draft.get("text") or not isinstance(draft.get("n"), int):
         return False
-    if is_stale(context, draft) or not is_office_correction(text):
+    if is_stale(context, draft) or not (is_office_correction(text) or misread(text)):
         return False  # a draft left hours ago: the text is read afresh
     in_steps = draft.pop("step", None) is not None
     draft.pop("extra", None)  # a photo step's question about this very text

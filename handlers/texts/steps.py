@@ -215,6 +215,11 @@ def emergency_skipped(number: str) -> str:
 
 # --- 不是这个部门 / 不对 / 换一个 while a draft is open (dfx21) ----------------------------
 
+#: A place alone (我们小区3号楼) was sent: what happens there? (trial 35 D12)
+PLACE_ONLY_ASK = (
+    "收到地点。请说说那里出了什么问题（例如：楼道堆满杂物、路灯坏了），我们再为您找到负责的部门。"
+)
+
 #: Above the bureau picker a correction of the office opens; the text is not added.
 OFFICE_CORRECTION = (
     "好的，您的问题描述保持不变。请选择负责的部门"

@@ -35,6 +35,10 @@ REOPENS_BEFORE_SUPERVISION = 2
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 
+#: The typed answers that reopen a case (未解决, 已解决·不满意).
+_REOPENING = frozenset({"unsolved", "unsatisfied"})
+
+
 def _dangerous(text: str) -> bool:
     """Whether ``text`` tells of danger: danger now, self-harm, or a rubric level of
     重大 or above (:func:`nlp.severity.assess_severity`)."""
@@ -91,8 +95,16 @@ class CaseFollowUp(CaseAftercare):
         pending = [
             v for v in views if v.status == CaseStatus.RESOLVED and v.kind != CaseKind.WARNING.value
         ]
-        if not pending or await self._in_crisis(views):
+        if not pending:
             return None
+        if await self._in_crisis(views):
+            # 谢谢你们 / 满意 from someone whose self-harm case is open answers no 回访
+            # (review 32 S12); 还没解决，老板说话不算数 about another case reopens it with
+            # those words, risking nothing, instead of starting a new request (trial 35
+            # D13). The self-harm case's own 回访 keeps its buttons.
+            pending = [v for v in pending if not await self._is_self_harm(v)]
+            if answer not in _REOPENING or not pending:
+                return None
         if len(pending) > 1:
             return FollowUpInWords(None, waiting=tuple(pending))
         view = pending[0]
@@ -109,6 +121,12 @@ class CaseFollowUp(CaseAftercare):
         except CaseError:
             return None
         return FollowUpInWords(done, label, comment)
+
+    async def _is_self_harm(self, view: CaseView) -> bool:
+        """Whether ``view`` is a self-harm case."""
+        async with self.db.session() as s:
+            case = await store.get_case(s, view.id)
+            return case is not None and await self._self_harm(s, case)
 
     async def _in_crisis(self, views: list[CaseView]) -> bool:
         """Whether one of these cases of the reporter is a self-harm case not yet final
