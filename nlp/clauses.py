@@ -35,12 +35,20 @@ _LONG_NEGATIONS = (
     # nobody found doing it (目前未发现有人串联; stop 30)
     "未发现有人",
     "没发现有人",
+    # the south-western 莫得 / 没得 for 没有 (莫得人受伤), and nobody saying they will act: the
+    # 要 of 说要 is what is denied, no consequence (没有人说要去上访; stop 35, dialect35)
+    "莫得",
+    "没人说要",
+    "没有人说要",
+    "莫得人说要",
+    "没得人说要",
 )
 _CONSEQUENCES = ("就", "只能", "只好", "只得", "才", "要", "想")
 # Words that hold a negation character but deny nothing (不见了只剩鞋,
 # 叫不醒, 止不住, 出不去): blanked before negations are looked for.
 _NOT_DENIALS = re.compile(
     "不见|不停|不断|不醒|不肯|不住|不动|不了|不去|不来|不下|不上|不出|不过气|不起|不稳|不省|没了|没命|没气|没呼吸|没反应|没动静"
+    "|莫得气|没得气|莫得呼吸|没得呼吸|莫得心跳|没得心跳|莫得反应|没得反应|莫得动静|没得动静"
 )
 
 

@@ -153,6 +153,8 @@ _PEOPLE = "|".join(
         "外卖小哥",
         "档主",
         "经营户",
+        # creditors (六个债主商量一起去法院; stop 35, dialect35)
+        "债主",
     )
 )
 # 个 that counts something else (三个月, 五个小时).

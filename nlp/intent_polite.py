@@ -169,6 +169,11 @@ DIALECT_GREETINGS: tuple[str, ...] = (
         " 和大家打个招呼 晚安前 睡前 临睡前"
         " nicetomeetyou nicetomeetu nicetomeetyouall gladtomeetyou pleasedtomeetyou nicetomeetya"
         " 很高兴认识大家 很高兴认识你们 高兴认识你 认识你很高兴 幸会幸会"
+        # stop 35, dialect35 (set af): the south-western 不 / 没 of a question (听得到不, 看得到没)
+        # and a newcomer who says so (我是新来的用户)
+        " 听得到不 听得见不 听到没得 听得到没 听到起没 看得到不 看得见不 收得到不 能听到不"
+        " 能看到不 我是新来的用户 我是新来用户 我是新用户 新来的用户 新来用户 新用户"
+        " 新来的网友 新来网友 新来的居民 新来居民"
     ),
     # stop 31, i13kk: a presence check asking for a sign (在的话吱一声, 有人就回个话)
     *(
@@ -237,6 +242,8 @@ PRAISE: tuple[str, ...] = (
         " 好嘢 美好 好报 有美好的一天 美好的一天 好人有好报 感恩 辛苦咗"
         # stop 32, i13oo (set x): net slang of praise (效率yyds, 绝绝子, tql)
         " yyds 绝绝子 绝了 tql nbcs 太强了 真强 好强 牛哇 牛牛 神速 顶呱呱 呱呱叫 没得说 没话说"
+        # stop 35, dialect35 (set af): south-western praise (硬是要得, 巴适得板, 安逸惨了)
+        " 要得 硬是要得 要得要得 巴适得板 安逸得板 巴适惨了 安逸惨了 好得很 硬是好"
     ),
 )
 """Praise and good wishes: at least one must be in a message for :data:`PRAISE_FRAME` words
