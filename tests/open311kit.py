@@ -55,6 +55,15 @@ class Open311Api:
         assert resp.status == 201, body
         return str(body[0]["service_request_id"])
 
+    async def public_views(self, number: str) -> tuple[dict[str, Any], list[str]]:
+        """Request ``number``'s record in the JSON list, and its text as each public view
+        shows it: the JSON list, the single request and the XML list (the whole XML)."""
+        listing = await self.read(URL)
+        [record] = [r for r in await listing.json() if r["service_request_id"] == number]
+        one = await (await self.read(f"/open311/v2/requests/{number}.json")).json()
+        xml = await (await self.read("/open311/v2/requests.xml")).text()
+        return record, [record["description"], one[0]["description"], xml]
+
     async def case(self, number: str) -> Case:
         """The case filed as ``number``."""
         async with self.db.session() as s:

@@ -43,6 +43,7 @@ async def test_a_farewell_in_aftercare_reaches_the_crisis_path(kit: BotKit, word
     await citizen.wait_for_message(
         lambda m: kit.district.crisis_hotline in m.content, WAIT, since=action
     )
+    await kit.handled(action)
     await kit.delivered()
     said = said_since(citizen, action)
     # The line first; never a 回访 answer.

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.fakeapi import ChatMessage, FakeUser
 from bot.runtime.scheduler import Scheduler
 from bot.services.lifecycle import CaseError
 from config.district import District
 from storage.db import Database
 from storage.enums import CaseStatus, Role
 from storage.models import Case
-from tests.botkit import WAIT, BotKit, running_bot, sqlite_bot
+from tests.botkit import WAIT, BotKit, card_of, file_request, running_bot, sqlite_bot
 from tests.criticalkit import critical_case_at_desk
 
 CITIZEN = 1001
@@ -31,25 +30,6 @@ async def kit(sqlite_url: str, district: District) -> AsyncIterator[BotKit]:
     """The bot on a fresh SQLite database."""
     async with sqlite_bot(sqlite_url, district) as k:
         yield k
-
-
-async def file_request(kit: BotKit, citizen: FakeUser, text: str) -> Case:
-    """A citizen files ``text`` without details; the new case."""
-    before = len(await kit.cases())
-    proposal = await kit.say(citizen, text, "提交")
-    await kit.press(citizen, proposal, "提交", "可选 1/3")
-    for _ in range(2):
-        citizen.send_text("跳过")
-    await kit.answer(citizen, citizen.send_text("跳过"), "提交成功")
-    cases = await kit.cases()
-    assert len(cases) == before + 1
-    return cases[-1]
-
-
-async def card_of(user: FakeUser, case: Case) -> ChatMessage:
-    """The case card in ``user``'s chat."""
-    number = case.number or ""
-    return await user.wait_for_message(lambda m: number in m.content and bool(m.buttons), 10)
 
 
 async def test_return_with_reason_dispatch_and_resolve_edit_the_card_in_place(

@@ -88,19 +88,6 @@ async def settled(kit: BotKit, action: UserAction) -> None:
     raise AssertionError("the update was never marked handled")
 
 
-async def handled(kit: BotKit, action: UserAction) -> None:
-    """The bot is done with the update: settled, or its settling waits for the next write."""
-    for _ in range(400):
-        if action.update_id in kit.runtime.inbox.unsettled():
-            return
-        async with kit.db.read() as s:
-            row = await s.get(InboundUpdate, action.update_id)
-            if row is not None and row.processed_at is not None:
-                return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the update was never handled")
-
-
 async def measured(
     kit: BotKit, counter: WriteCounter, user: FakeUser, text: str, expect: str
 ) -> tuple[int, Counter[str]]:
@@ -108,7 +95,7 @@ async def measured(
     counter.reset()
     action = user.send_text(text)
     await kit.answer(user, action, expect)
-    await handled(kit, action)
+    await kit.handled(action)
     await asyncio.sleep(0)  # let a commit event run
     return counter.transactions, Counter(counter.tables)
 
@@ -188,7 +175,7 @@ async def test_a_state_waiting_to_be_written_is_not_read_back_stale(kit: BotKit)
     citizen = kit.user(CITIZEN + 1, "吴")
     action = citizen.send_text("公司拖欠我三个月工资不发，老板一直找借口")
     proposal = await kit.answer(citizen, action, "提交")
-    await handled(kit, action)
+    await kit.handled(action)
     # Press at once: the draft may not be in the database yet; the bot still has it.
     press = citizen.press(proposal, "提交")
     await kit.answer(citizen, press, "可选 1/3")

@@ -43,11 +43,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def assert_probe_holds(
-    name: str, room: int, bureau: int, sure_right: int, sure_share: float
+    name: str,
+    room: int,
+    bureau: int,
+    sure_right: int,
+    sure_share: float,
+    *,
+    size: int | None = None,
 ) -> None:
     """A probe's rooms and bureaus right at least ``room`` / ``bureau`` times, and its
-    answers with confidence >= 0.8 right at least ``sure_right`` times and ``sure_share``."""
+    answers with confidence >= 0.8 right at least ``sure_right`` times and ``sure_share``;
+    given ``size``, the probe has exactly that many messages."""
     rows = _rows(DATA / name)
+    if size is not None:
+        assert len(rows) == size
     pairs = [(classify(r["text"]), r) for r in rows]
     assert sum(c.room == r["room"] for c, r in pairs) >= room
     assert sum(c.bureau == r["bureau"] for c, r in pairs) >= bureau

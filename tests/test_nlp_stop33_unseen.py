@@ -54,8 +54,8 @@ import pytest
 
 from nlp.classify import classify
 from nlp.emergency import detect
-from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows
-from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows, assert_probe_holds
+from tests.unseen_floors import assert_unseen_lines_and_small_talk_hold, assert_unseen_warnings_hold
 
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
 # Stop 34 (tri34a): raised to the in-sample level reached (z, aa, ab are tuning data now).
@@ -67,24 +67,12 @@ EMERGENCIES = {"z": (65, 65, 0, 80, 25), "aa": (65, 65, 0, 80, 25), "ab": (65, 6
 
 @pytest.mark.parametrize("tag", sorted(WARNINGS))
 def test_stop33_warnings_hold_the_unseen_level(tag: str) -> None:
-    caught, below_high, exact, under = WARNINGS[tag]
-    got = _warnings(tag)
-    critical = [g for g, want in got if want == "critical"]
-    assert len(critical) == 30
-    assert sum(g == "critical" for g in critical) >= caught
-    assert sum(RANK[g] < RANK["high"] for g in critical) <= below_high
-    assert sum(g == want for g, want in got) >= exact
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= under
+    assert_unseen_warnings_hold(tag, *WARNINGS[tag])
 
 
 @pytest.mark.parametrize("tag", sorted(EMERGENCIES))
 def test_stop33_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> None:
-    lines, right, alarms, talk_at_least, vague_at_least = EMERGENCIES[tag]
-    line, got_right, got_alarms = _emergencies(tag)
-    assert line >= lines and got_right >= right
-    assert got_alarms <= alarms
-    talk, vague, mistaken = _non_requests(tag)
-    assert talk >= talk_at_least and vague >= vague_at_least and mistaken == 0
+    assert_unseen_lines_and_small_talk_hold(tag, *EMERGENCIES[tag])
 
 
 @pytest.mark.parametrize(
@@ -97,13 +85,7 @@ def test_stop33_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> No
 def test_stop33_probes_hold_the_unseen_level(
     name: str, room: int, bureau: int, sure_right: int
 ) -> None:
-    rows = _rows(DATA / name)
-    assert len(rows) == 240
-    got = [(classify(r["text"]), r) for r in rows]
-    assert sum(c.room == r["room"] for c, r in got) >= room
-    assert sum(c.bureau == r["bureau"] for c, r in got) >= bureau
-    sure = [c.bureau == r["bureau"] for c, r in got if c.confidence >= 0.8]
-    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= 0.98
+    assert_probe_holds(name, room, bureau, sure_right, 0.98, size=240)
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")

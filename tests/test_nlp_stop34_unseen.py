@@ -43,8 +43,8 @@ import pytest
 
 from nlp.classify import classify
 from nlp.emergency import detect
-from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows
-from tests.test_nlp_stop30_sets import _emergencies, _non_requests, _warnings
+from tests.test_nlp_stop25_sets import DATA, EVAL_DIR, RANK, _letters, _rows, assert_probe_holds
+from tests.unseen_floors import assert_unseen_lines_and_small_talk_hold, assert_unseen_warnings_hold
 
 # tag: (critical caught, critical below high at most, exact, under-rated at most)
 WARNINGS = {"ac": (30, 0, 86, 7), "ad": (29, 1, 91, 3), "ae": (30, 0, 89, 1)}
@@ -54,24 +54,12 @@ EMERGENCIES = {"ac": (61, 60, 4, 75, 23), "ad": (64, 64, 7, 77, 21), "ae": (64, 
 
 @pytest.mark.parametrize("tag", sorted(WARNINGS))
 def test_stop34_warnings_hold_the_unseen_level(tag: str) -> None:
-    caught, below_high, exact, under = WARNINGS[tag]
-    got = _warnings(tag)
-    critical = [g for g, want in got if want == "critical"]
-    assert len(critical) == 30
-    assert sum(g == "critical" for g in critical) >= caught
-    assert sum(RANK[g] < RANK["high"] for g in critical) <= below_high
-    assert sum(g == want for g, want in got) >= exact
-    assert sum(RANK[g] < RANK[want] for g, want in got) <= under
+    assert_unseen_warnings_hold(tag, *WARNINGS[tag])
 
 
 @pytest.mark.parametrize("tag", sorted(EMERGENCIES))
 def test_stop34_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> None:
-    lines, right, alarms, talk_at_least, vague_at_least = EMERGENCIES[tag]
-    line, got_right, got_alarms = _emergencies(tag)
-    assert line >= lines and got_right >= right
-    assert got_alarms <= alarms
-    talk, vague, mistaken = _non_requests(tag)
-    assert talk >= talk_at_least and vague >= vague_at_least and mistaken == 0
+    assert_unseen_lines_and_small_talk_hold(tag, *EMERGENCIES[tag])
 
 
 @pytest.mark.parametrize(
@@ -84,13 +72,7 @@ def test_stop34_emergencies_and_small_talk_hold_the_unseen_level(tag: str) -> No
 def test_stop34_probes_hold_the_unseen_level(
     name: str, room: int, bureau: int, sure_right: int, sure_share: float
 ) -> None:
-    rows = _rows(DATA / name)
-    assert len(rows) == 240
-    got = [(classify(r["text"]), r) for r in rows]
-    assert sum(c.room == r["room"] for c, r in got) >= room
-    assert sum(c.bureau == r["bureau"] for c, r in got) >= bureau
-    sure = [c.bureau == r["bureau"] for c, r in got if c.confidence >= 0.8]
-    assert sum(sure) >= sure_right and sum(sure) / len(sure) >= sure_share
+    assert_probe_holds(name, room, bureau, sure_right, sure_share, size=240)
 
 
 @pytest.mark.skipif(EVAL_DIR is None, reason="shared evaluation files are absent")

@@ -68,11 +68,8 @@ async def test_the_menus_which_path_offers_no_submit(kit: BotKit) -> None:
 async def test_danger_after_which_is_still_filed_at_once(kit: BotKit) -> None:
     citizen = kit.user(2998, "赵敏")
     await kit.say(citizen, "/which", "哪个部门")
-    citizen.send_text("小区里有人拿刀在砍人，已有人受伤")
-    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT)
-    for _ in range(50):
-        if await kit.cases():
-            break
-        await kit.delivered()
+    action = citizen.send_text("小区里有人拿刀在砍人，已有人受伤")
+    await citizen.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
+    await kit.handled(action)
     (case,) = await kit.cases()
     assert case.severity == "critical"

@@ -40,6 +40,7 @@ async def test_a_threatened_withdrawal_alerts_the_office_and_shows_on_the_timeli
     action = citizen.send_text(reason)
     told = await citizen.wait_for_message(lambda m: "没有撤回" in m.content, WAIT, since=action)
     assert "区群工办" in told.content and "110" in told.content
+    await kit.handled(action)
     await kit.delivered()
     assert (await kit.case(case.id)).status != CaseStatus.WITHDRAWN.value
     for who in (office, mediation):

@@ -113,6 +113,7 @@ async def test_forged_and_replayed_card_buttons_change_nothing(kit: BotKit) -> N
     stale = await kit.callback_answer(replay)
     # (D3: the presser is told that he did it himself, not that it was done now.)
     assert not stale.startswith("已签收") and "您已签收，无需重复操作" in stale, stale
+    await kit.handled(replay)
     await kit.delivered()
     (still,) = await kit.cases()
     assert (still.status, still.version) == (after_ack.status, after_ack.version)
@@ -128,6 +129,7 @@ async def test_forged_and_replayed_card_buttons_change_nothing(kit: BotKit) -> N
         press = kit.fake.press_button(STRANGER_ID, greeting.message_id, data, strict=False)
         answer = await kit.callback_answer(press)
         assert "办结说明" not in answer and "已签收" not in answer, answer
+    await kit.handled(press)
     await kit.delivered()
     assert await _snapshot(kit) == before_stranger
 

@@ -57,6 +57,7 @@ async def test_an_overdose_on_a_self_harm_case_gets_120_first_and_reaches_health
 
     mark = citizen.send_text(OVERDOSE)
     await citizen.wait_for_message(lambda m: "您不是一个人" in m.content, WAIT, since=mark)
+    await kit.handled(mark)
     await kit.delivered()
 
     # The writer: the 120 line first, then the human answer — nothing else in between.
@@ -103,6 +104,7 @@ async def test_thanks_on_a_self_harm_case_stays_a_plain_note(kit: BotKit) -> Non
     police, health, citizen = await _in_crisis(kit)
     mark = citizen.send_text("谢谢")
     await citizen.wait_for_message(lambda m: "您不是一个人" in m.content, WAIT, since=mark)
+    await kit.handled(mark)
     await kit.delivered()
     told = said_since(citizen, mark)
     assert not any("请立即拨打 120" in m for m in told), told

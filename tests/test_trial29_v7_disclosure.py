@@ -80,10 +80,7 @@ async def test_v7_a_parents_report_of_a_childs_suicide_threat(kit: BotKit) -> No
     parent = kit.user(CITIZEN, "张建国")
     action = parent.send_text(CHILD)
     await parent.wait_for_message(lambda m: "110" in m.content, WAIT, since=action)
-    for _ in range(50):
-        if await kit.cases():
-            break
-        await kit.delivered()
+    await kit.handled(action)
     (case,) = await kit.cases()
     await kit.delivered()
     owner = next(k for k, (unit, _) in UNITS.items() if unit == case.owning_unit_id)

@@ -43,6 +43,7 @@ async def test_where_is_the_fire_engine_goes_to_the_case(kit: BotKit, skip: bool
     answer = await citizen.wait_for_message(lambda m: "目前状态" in m.content, WAIT, since=action)
     assert number in answer.content and "承办单位" in answer.content
     assert calls("119")(answer)
+    await kit.handled(action)
     await kit.delivered()
     said = said_since(citizen, action)
     assert not any("我不能确定" in m or "办公时间" in m for m in said), said

@@ -135,10 +135,12 @@ async def test_d4_d5_a_result_must_say_something_and_the_first_follow_up_answer_
     # The typed comment is the reopening comment, not a new request.
     comment = "根本没人联系我，工资一分没拿到"
     proposals = len([m for m in citizen.transcript() if "建议由" in m.content])
-    await kit.answer(citizen, citizen.send_text(comment), "已收到您的意见")
+    comment_action = citizen.send_text(comment)
+    await kit.answer(citizen, comment_action, "已收到您的意见")
     stored = await kit.case(case.id)
     assert stored.status == CaseStatus.REOPENED
     assert len(await kit.cases()) == 1
+    await kit.handled(comment_action)
     await kit.delivered()
     assert len([m for m in citizen.transcript() if "建议由" in m.content]) == proposals
     events = await events_of(kit, case.id)
@@ -162,7 +164,8 @@ async def _unsolved(kit: BotKit, citizen: FakeUser, comment: str) -> None:
         lambda m: "解决了吗" in m.content and bool(m.buttons), WAIT
     )
     await kit.press(citizen, question, "未解决", "简要说明")
-    await kit.answer(citizen, citizen.send_text(comment), "已收到您的意见")
+    comment_action = citizen.send_text(comment)
+    await kit.answer(citizen, comment_action, "已收到您的意见")
 
 
 async def test_d29_the_second_reopening_goes_to_supervision(kit: BotKit) -> None:
@@ -285,6 +288,7 @@ async def test_d3_d22_a_pending_note_is_cancelled_out_loud_and_a_double_tap_is_n
     # The next text is no longer taken as the reason.
     await kit.delivered()
     action = chief.send_text("?")
+    await kit.handled(action)
     await kit.delivered()
     assert (await kit.case(first.id)).status == CaseStatus.ACKNOWLEDGED
     assert not [
