@@ -112,7 +112,8 @@ async def test_a_denial_in_reply_to_the_notice_is_kept(kit: BotKit) -> None:
     assert not any(EMERGENCY_LINE in m for m in said_since(citizen, action))
     (note,) = await _notes(kit, new.id)
     assert note.note == text and (note.data or {}).get("denies_split") is True
-    await police.wait_for_message(lambda m: "【反映人否认·已撤回】" in m.content, WAIT)
+    # A critical split case is verified, not withdrawn, on a denial (split 35).
+    await police.wait_for_message(lambda m: "【反映人否认·请核实】" in m.content, WAIT)
 
 
 async def test_i_never_reported_the_fight_is_a_denial_not_an_alarm(kit: BotKit) -> None:

@@ -96,7 +96,9 @@ async def test_the_citizens_denial_reaches_the_split_case(kit: BotKit) -> None:
     (note,) = await _notes(kit, new.id)
     assert note.note == DENIAL and (note.data or {}).get("denies_split") is True
     seen = await police.wait_for_message(
-        lambda m: "【反映人否认·已撤回】" in m.content and (new.number or "?") in m.content, WAIT
+        # A critical split case is verified, not withdrawn, on a denial (split 35).
+        lambda m: "【反映人否认·请核实】" in m.content and (new.number or "?") in m.content,
+        WAIT,
     )
     assert DENIAL in seen.content and "工作人员的概括" in seen.content
     # Said once: the next message is the citizen's new matter as usual.

@@ -65,6 +65,31 @@ def reporter_split_withdrawn(view: CaseView) -> str:
     )
 
 
+def staff_split_denied_verify(view: CaseView, text: str) -> str:
+    """The ping when the reporter denies a split-off case that may be a danger (critical,
+    or its text a danger now): it stays open to be verified, never dropped on a word that
+    may come from a coerced phone or a mistaken reader (split 35)."""
+    text = _private(view, text)
+    return (
+        f"【反映人否认·请核实】{view.number}（{view.status_label}）\n"
+        "此件由工作人员拆分登记（文字为工作人员的概括，不是反映人原话），"
+        "反映人表示这件事不是其反映的。此件可能涉及人身安全，不因否认撤回，"
+        "仍按时限办理、上报：请先向现场或其他来源核实；"
+        "核实确无此事的，可按不属实办结。\n"
+        f"反映人说明：{text}"
+    )
+
+
+def reporter_split_denied_kept(view: CaseView) -> str:
+    """The reporter's receipt of a denial of a split-off case that stays open to be
+    verified (split 35). No emergency line: the citizen said the matter is not theirs."""
+    return (
+        f"收到。您表示 {view.number} 这件事不是您反映的，您的说明已转给承办单位，"
+        "由其核实处理，不会再就这件事提醒您。"
+        "您反映的其他问题照常办理，可随时发送 /status 查询。"
+    )
+
+
 def staff_note_danger_elsewhere(view: CaseView, text: str, number: str, joined: bool) -> str:
     """The ping when what the reporter adds to a routine case tells of danger now: it is
     filed as an emergency of its own (the emergency line, a critical case to the unit

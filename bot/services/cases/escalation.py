@@ -13,6 +13,7 @@ from bot.services.cases.model import (
     CaseView,
     _clean,
 )
+from bot.services.cases.split_dispute import split_denied
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import (
     AT_DESK,
@@ -149,8 +150,10 @@ class CaseEscalation(CaseTx):
             pings=[(self.responsible_units(case), lambda v: nt.staff_escalated(v, reason, note))],
             # A routine case still at the desk is 重新分派中 to its reporter (trial 32 D26):
             # the desk's missed 派单时限 is the units' business, not pushed as 提请督办.
+            # A split case its reporter denied (split 35) is the units' to verify: the
+            # citizen is told nothing of it, no 110 about a matter they say is not theirs.
             reporter_text=None
-            if status in AT_DESK and case.severity != "critical"
+            if (status in AT_DESK and case.severity != "critical") or await split_denied(s, case)
             else await self.for_reporter(
                 s, case, lambda v: nt.reporter_escalated(v, self._unsigned_line(case, status))
             ),

@@ -22,7 +22,7 @@ from bot.services.cases.reporter_pings import farewell_ping as _farewell_ping
 from bot.services.cases.reporter_pings import note_data as _note_data
 from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
-from bot.services.cases.split_dispute import undenied
+from bot.services.cases.split_dispute import keeps_denied, undenied
 from bot.services.cases.withdrawal import CRITICAL, FINAL, CaseWithdrawal
 from bot.services.lifecycle import (
     CaseError,
@@ -82,7 +82,9 @@ class CaseReporterActs(CaseWithdrawal):
         ``denial``: the reporter says a case split off in the staff's words is not what
         they reported (trial 34 #2): the event's data holds ``denies_split`` and the case
         is withdrawn (:meth:`~.split_dispute.CaseSplitDispute.withdraw_denied_tx`,
-        stop 35 #1) unless the note tells of danger now; a denial is
+        stop 35 #1) unless the note tells of danger now, or the case is critical or its
+        text a danger now: then it stays open for its units to verify
+        (:meth:`~.split_dispute.CaseSplitDispute.keep_denied_tx`, split 35); a denial is
         no report of danger (我没反映过打架的事): its danger check reads the note less the
         denial's own words (:func:`~bot.services.cases.split_dispute.undenied`), never
         switched off (review 34a F1).
@@ -138,8 +140,12 @@ class CaseReporterActs(CaseWithdrawal):
             # On a critical case everyone the alert reached reads what the reporter adds.
             units = await self.alerted_units(s, case)
             if denial and danger is None and not farewell:
-                # Not the citizen's matter: withdrawn, never escalated (stop 35 #1).
-                await self.withdraw_denied_tx(s, case, reporter, note, units, channel, now)
+                if keeps_denied(case):
+                    # A possible danger is verified, never dropped on a word (split 35).
+                    await self.keep_denied_tx(s, case, note, units, now)
+                else:
+                    # Not the citizen's matter: withdrawn, never escalated (stop 35 #1).
+                    await self.withdraw_denied_tx(s, case, reporter, note, units, channel, now)
                 return self.view_for(case, reporter, now)
             copies: list[str] = []
             ping = _note_ping(note, danger)

@@ -21,6 +21,7 @@ from bot.services.cases.model import (
     _required,
     critical_return_ok,
 )
+from bot.services.cases.split_dispute import split_denied
 from bot.services.lifecycle import (
     AT_DESK,
     Action,
@@ -186,7 +187,10 @@ class CaseReturns(CaseKeepReason):
                 case,
                 now,
                 pings=pings,
-                reporter_text=await self.for_reporter(
+                # No emergency line about a split case its reporter denied (split 35).
+                reporter_text=None
+                if await split_denied(s, case)
+                else await self.for_reporter(
                     s,
                     case,
                     (lambda v: nt.reporter_danger_returned(v, emergency_lines(case.original_text)))

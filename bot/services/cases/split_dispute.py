@@ -14,9 +14,19 @@ and told the citizen to call 110 about a matter they never reported. Now the den
 as the citizen's 补充说明 (``denies_split``) and the case is 撤回 at once
 (:meth:`CaseSplitDispute.withdraw_denied_tx`): no deadline, no timer, no escalation, no
 follow-up; its units read 【反映人否认·已撤回】 (with what to do if another source confirms the
-matter) and the citizen a receipt with no emergency line. Danger now in the denial itself
-(不是我反映的，但我家着火了) is never a denial: it is handled as danger first, and the case
-stays as it is.
+matter) and the citizen a receipt with no emergency line.
+
+**Unless it may be a danger** (the lead's decision, split 35): safety is asymmetric, and a
+denial may come from a coerced phone or a mistaken reader. A denied split case rated critical
+(特别重大) or whose own text is a danger now (:func:`keeps_denied`) is **not** withdrawn: it
+stays open with its units, who read 【反映人否认·请核实】 (the denial, and that they verify
+with the scene or another source before closing it, as unfounded if so)
+(:meth:`CaseSplitDispute.keep_denied_tx`); its deadlines and escalation to units stay. The
+citizen is no longer told to call 110 about it: with a split denial on record
+(:func:`split_denied`) no escalation text or emergency line about that case reaches them.
+
+Danger now in the denial itself (不是我反映的，但我家着火了) is never a denial: it is handled
+as danger first, and the case stays as it is.
 """
 
 from __future__ import annotations
@@ -31,10 +41,19 @@ from bot.services import notification_reporter as nr
 from bot.services.cases.model import CaseView
 from bot.services.cases.tx import CaseTx
 from bot.services.lifecycle import Action, EventType, apply
+from bot.services.triage import emergency_of
 from storage.enums import OPEN_STATUSES
 from storage.models import Case, CaseEvent, Person
 
-__all__ = ["DENIAL_RE", "DISPUTE_WINDOW", "NEVER_RE", "CaseSplitDispute", "undenied"]
+__all__ = [
+    "DENIAL_RE",
+    "DISPUTE_WINDOW",
+    "NEVER_RE",
+    "CaseSplitDispute",
+    "keeps_denied",
+    "split_denied",
+    "undenied",
+]
 
 #: How long after a split the citizen's reply is read as their word on it.
 DISPUTE_WINDOW = timedelta(days=3)
@@ -58,6 +77,27 @@ def undenied(text: str) -> str:
     """``text`` with the denial's own words (不是我反映的, 我没反映过打架的事) taken out:
     what the danger check reads. Everything else stays, 没 included (我爸没气了)."""
     return DENIAL_RE.sub("，", text)
+
+
+def keeps_denied(case: Case) -> bool:
+    """Whether a denied split case stays open to be verified rather than withdrawn: it is
+    rated critical (特别重大) or its own text tells of danger now (split 35)."""
+    return case.severity == "critical" or emergency_of(case.original_text or "") is not None
+
+
+async def split_denied(s: AsyncSession, case: Case) -> bool:
+    """Whether ``case``'s reporter has denied it as a split in the staff's words: then no
+    escalation text or emergency line about it reaches them (split 35)."""
+    if case.reporter_id is None:
+        return False
+    notes = await s.scalars(
+        select(CaseEvent).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.type == EventType.NOTE_ADDED.value,
+            CaseEvent.actor_id == case.reporter_id,
+        )
+    )
+    return any(isinstance(n.data, dict) and n.data.get("denies_split") for n in notes)
 
 
 class CaseSplitDispute(CaseTx):
@@ -138,4 +178,18 @@ class CaseSplitDispute(CaseTx):
             now,
             pings=[(units, lambda v: nr.staff_split_denied(v, note))],
             reporter_text=nr.reporter_split_withdrawn,
+        )
+
+    async def keep_denied_tx(
+        self, s: AsyncSession, case: Case, note: str, units: list[str], now: datetime
+    ) -> None:
+        """Keep ``case`` open, a critical split-off case (or one telling of danger now) its
+        reporter denies (``note``, already recorded): ``units`` read 【反映人否认·请核实】,
+        the reporter a receipt with no emergency line; deadlines and escalation stay."""
+        await self.publish_tx(
+            s,
+            case,
+            now,
+            pings=[(units, lambda v: nr.staff_split_denied_verify(v, note))],
+            reporter_text=nr.reporter_split_denied_kept,
         )
