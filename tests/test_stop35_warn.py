@@ -4,13 +4,17 @@ D1: 说错了，是打起来了，其中一人拿着菜刀 typed at the guided /
 placeless 特别重大 warning while the draft with 阳光小区 stayed unsent. A correction of the
 open proposal now amends it: one warning, 「<draft>；更正：<correction>」, re-assessed and
 filed at once with the emergency line.
+D3: 群工办's 更改等级 on a critical warning told the district office itself 「并同时报区里核实」;
+the officer's lowering to 较大 reaches 群工办 at once.
 """
 
 from __future__ import annotations
 
 from tests.botkit import WAIT, BotKit, said_since
 from tests.criticalkit import police_chief
-from tests.warnkit import bound_officer, proposed
+from tests.test_warning_level_after_filing import KNIFE as KNIFE_ATTACK
+from tests.test_warning_level_after_filing import REASON, ROOM
+from tests.warnkit import bound_officer, filed_critical, first_lines, proposed, warning_chiefs
 
 OFFICER = 3531
 POLICE = 3532
@@ -45,3 +49,36 @@ async def test_d1_danger_now_that_corrects_nothing_is_still_its_own_warning(kit:
     assert any("仍保留" in a for a in answers), answers
     (case,) = await kit.cases()
     assert case.original_text == "和平路有人拿着菜刀砍人"
+
+
+async def test_d3_the_officers_lowering_tells_the_district_office_which_is_not_told_to_report(
+    kit: BotKit,
+) -> None:
+    officer = await bound_officer(kit, OFFICER, ROOM)
+    chiefs = await warning_chiefs(kit, ROOM, OFFICER + 10)
+    office = chiefs["leadership"]
+    case, receipt = await filed_critical(kit, officer, KNIFE_ATTACK)
+    await kit.delivered()
+
+    # The district office's own picker: no 「报区里核实」 to itself.
+    card = [m for m in office.transcript() if m.content.startswith(f"【预警信息】{case.number}")][
+        -1
+    ]
+    shown = await kit.press(office, card, "更改等级", "请选择新的等级")
+    assert "报区里" not in shown.content and "较大" in shown.content
+    # The officer's picker says where his lowering goes.
+    picker = await kit.press(officer, receipt, "更改等级", "请选择新的等级")
+    assert "报区群工办核实" in picker.content
+    assert [b["text"] for b in picker.buttons] == ["重大", "较大"]
+    await kit.press(officer, picker, "较大", "理由")
+    done = await kit.say(officer, REASON, "已将")
+    assert "由“特别重大”更改为“较大”" in done.content
+    assert (await kit.case(case.id)).severity == "medium"
+
+    await kit.delivered()  # 群工办 reads it at once, with the reason
+    got = first_lines(office, case)
+    assert f"【定级说明】{case.number}（较大）" in got, got
+    note = next(
+        m.content for m in office.transcript() if m.content.startswith(f"【定级说明】{case.number}")
+    )
+    assert REASON in note and "报送人" in note
