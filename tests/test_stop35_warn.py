@@ -6,6 +6,8 @@ open proposal now amends it: one warning, 「<draft>；更正：<correction>」,
 filed at once with the emergency line.
 D3: 群工办's 更改等级 on a critical warning told the district office itself 「并同时报区里核实」;
 the officer's lowering to 较大 reaches 群工办 at once.
+D17: 说错了，是西湖菜市场 after /warn got two acknowledgements and stayed with 东城 alone: now
+one, and the street it names is the 属地 and told (as a street named in the text is).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from tests.botkit import WAIT, BotKit, said_since
 from tests.criticalkit import police_chief
 from tests.test_warning_level_after_filing import KNIFE as KNIFE_ATTACK
 from tests.test_warning_level_after_filing import REASON, ROOM
-from tests.warnkit import bound_officer, filed_critical, first_lines, proposed, warning_chiefs
+from tests.warnkit import (
+    bound_chief,
+    bound_officer,
+    filed_critical,
+    first_lines,
+    proposed,
+    warning_chiefs,
+)
 
 OFFICER = 3531
 POLICE = 3532
@@ -82,3 +91,31 @@ async def test_d3_the_officers_lowering_tells_the_district_office_which_is_not_t
         m.content for m in office.transcript() if m.content.startswith(f"【定级说明】{case.number}")
     )
     assert REASON in note and "报送人" in note
+
+
+async def test_d17_one_acknowledgement_and_the_corrected_street_is_told(kit: BotKit) -> None:
+    officer = await bound_officer(kit, OFFICER, "dongcheng")
+    xihu = await bound_chief(kit, OFFICER + 20, "xihu", "西湖站长")
+    await kit.say(officer, "/warn 东城菜市场门口有人摆摊占道，和城管发生推搡", "预警已报送")
+    (case,) = await kit.cases()
+    number = case.number or "?"
+    action = officer.send_text("说错了，是西湖菜市场，不是东城")
+    await kit.handled(action)
+    await kit.delivered()
+    answers = [a for a in said_since(officer, action) if number in a]
+    assert len(answers) == 1, answers  # one acknowledgement
+    assert "更正" in answers[0] and "补充说明已加入" not in answers[0], answers
+    # 西湖菜市场 names no street by its name (as in a warning's text: named_territory);
+    # 西湖街道 does: the 属地 is now 西湖, whose station gets the card and the note.
+    action = officer.send_text("更正：是西湖街道菜市场门口")
+    await kit.handled(action)
+    await kit.delivered()
+    answers = [a for a in said_since(officer, action) if number in a]
+    assert len(answers) == 1 and "西湖街道" in answers[0], answers
+    assert len(await kit.cases()) == 1
+    stored = await kit.case(case.id)
+    assert stored.territorial_unit_id == "xihu"
+    assert stored.owning_unit_id == case.owning_unit_id  # the officer's station keeps it
+    assert (await kit.events(case.id)).count("note_added") == 2
+    told = await xihu.wait_for_message(lambda m: "西湖街道菜市场" in m.content, WAIT)
+    assert number in told.content

@@ -56,7 +56,6 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
-    "warning_corrected",
     "warning_edit_after_auto",
     "warning_facts_prompt",
     "warning_filed",
@@ -289,14 +288,6 @@ def warning_filed(view: CaseView, district: District, rubric: str | None = None)
     on record, how to leave one."""
     text = warning_receipt(view, rubric)
     return text if view.contact_phone else f"{text}\n{PHONE_HINT}"
-
-
-def warning_corrected(number: str) -> str:
-    """An officer's correction right after filing, added to the warning (trial 34 #8)."""
-    return (
-        f"已将这条更正作为补充说明加到预警 {number}，承办单位会收到通知。"
-        "如果这是另一件事，请用 /warn 单独报送。"
-    )
 
 
 #: 补充地点/人数/照片 on a warning that is not the presser's, or is over.
