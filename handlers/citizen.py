@@ -76,6 +76,7 @@ from handlers.request_steps import (
     photos_text,
 )
 from nlp.emergency import emoji_services
+from storage.enums import Role
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +254,10 @@ async def describe_text(
         masked(text),
     )
     district = context.runtime.district
+    if person.role == Role.OFFICER and not as_citizen:
+        # An officer's plain text may be his own matter: proposed as a citizen's, with
+        # the way to send it as a warning first (stop 35 D15).
+        await say(update, texts.OFFICER_WARN_HINT)
     data["draft"][follow_on.SHOWN] = await say(
         update,
         texts.proposal(preview, text, district, unsure=unsure),

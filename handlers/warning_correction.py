@@ -20,8 +20,7 @@ from telegram import Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from handlers import texts
-from handlers.base import BotContext, is_stale, reply, stamp, user_data
+from handlers.base import BotContext, is_stale, stamp, user_data
 from nlp.fact_correction import fact_correction
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,8 @@ D3: 群工办's 更改等级 on a critical warning told the district office itse
 the officer's lowering to 较大 reaches 群工办 at once.
 D17: 说错了，是西湖菜市场 after /warn got two acknowledgements and stayed with 东城 alone: now
 one, and the street it names is the 属地 and told (as a street named in the text is).
+D15: an officer's plain text went through the citizen flow with no word of /warn: it is
+still proposed as his own matter (officers have those too), after the /warn hint.
 """
 
 from __future__ import annotations
@@ -119,3 +121,17 @@ async def test_d17_one_acknowledgement_and_the_corrected_street_is_told(kit: Bot
     assert (await kit.events(case.id)).count("note_added") == 2
     told = await xihu.wait_for_message(lambda m: "西湖街道菜市场" in m.content, WAIT)
     assert number in told.content
+
+
+async def test_d15_an_officers_plain_text_is_proposed_after_the_warn_hint(kit: BotKit) -> None:
+    officer = await bound_officer(kit, OFFICER)
+    action = officer.send_text("和平社区有几户居民反映小区停水两天了")
+    await kit.handled(action)
+    answers = said_since(officer, action)
+    assert answers[0].startswith("如需报送预警，请发送 /warn 内容"), answers
+    assert any("提交" in str(m.buttons) for m in officer.transcript() if m.from_bot)
+    assert await kit.cases() == []  # nothing filed by the hint
+    citizen = kit.user(OFFICER + 30, "王女士")  # a citizen gets no such hint
+    action = citizen.send_text("小区停水两天了")
+    await kit.handled(action)
+    assert not any("/warn" in a for a in said_since(citizen, action))

@@ -32,6 +32,7 @@ from handlers.texts.triage import lowered_line, why_line
 
 __all__ = [
     "BAD_HEAD_COUNT",
+    "OFFICER_WARN_HINT",
     "OLDER_PROPOSAL",
     "PHONE_FOR_OFFICERS",
     "PHONE_HINT",
@@ -308,3 +309,8 @@ WARN_STEP_EXPECTS: dict[str, str] = {
     "photos": "请发送现场照片，发送完毕点「完成」；不需要请点「跳过」。",
     "other": "请按提示用文字回答，或点「跳过」；预警已报送，发送 /cancel 结束补充。",
 }
+
+
+#: Before the citizen proposal of a bound officer's plain text (stop 35 D15): his own
+#: matters are a citizen's, a warning needs /warn.
+OFFICER_WARN_HINT = "如需报送预警，请发送 /warn 内容；以下按您个人反映的问题处理。"
