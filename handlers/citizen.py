@@ -78,6 +78,7 @@ from handlers.request_steps import (
 )
 from handlers.texts import steps as st
 from nlp.emergency import emoji_services
+from storage.enums import Role
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +266,10 @@ async def describe_text(
         await request_guard.tell_replaced(update, context, earlier)
         return PROPOSE
     district = context.runtime.district
+    if person.role == Role.OFFICER and not as_citizen:
+        # An officer's plain text may be his own matter: proposed as a citizen's, with
+        # the way to send it as a warning first (stop 35 D15).
+        await say(update, texts.OFFICER_WARN_HINT)
     data["draft"][follow_on.SHOWN] = await say(
         update,
         texts.proposal(preview, text, district, unsure=unsure),

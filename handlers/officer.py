@@ -61,6 +61,7 @@ from handlers.texts.warning_pending import PENDING_DROP, PENDING_FILE
 from handlers.warning_facts import W_FACTS, ask_facts, facts_text, join_urgent_repeat
 from handlers.warning_pending import (
     a_description,
+    amended,
     another_text,
     answered,
     ask,
@@ -202,6 +203,11 @@ def emergency_first(
         answer = texts.is_skip(text) or texts.is_done(text)
         if state == W_COUNT and head_count_answer(text) is not None:
             answer = True
+        if state == W_CONFIRM and not answer:
+            # 说错了，… corrects the proposal shown: amended, never a warning of its own.
+            done, result = await amended(update, context, text)
+            if done:
+                return result if result is not None else state
         if answer or emergency_of(text) is None or not isinstance(kept, dict):
             return await step(update, context)
         person = await officer_of(update, context)

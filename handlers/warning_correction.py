@@ -20,8 +20,7 @@ from telegram import Update
 from bot.services.cases import CaseView
 from bot.services.lifecycle import CaseError
 from bot.services.people import PersonInfo
-from handlers import texts
-from handlers.base import BotContext, is_stale, reply, stamp, user_data
+from handlers.base import BotContext, is_stale, stamp, user_data
 from nlp.fact_correction import fact_correction
 
 log = logging.getLogger(__name__)
@@ -45,10 +44,12 @@ async def takes(update: Update, context: BotContext, person: PersonInfo, text: s
     if is_stale(context, item, WINDOW) or fact_correction(text) is None:
         return False
     try:
-        view = await context.runtime.cases.add_reporter_note(person.id, item["case_id"], text)
+        # The service's receipt is the one acknowledgement (stop 35 D17).
+        await context.runtime.cases.add_reporter_note(
+            person.id, item["case_id"], text, correction=True
+        )
     except CaseError as exc:  # over or not the officer's: read as before
         log.info("correction of warning %s not added: %s", item.get("number"), exc.code)
         user_data(context).pop(LAST, None)
         return False
-    await reply(update, texts.warning_corrected(view.number or str(item.get("number") or "")))
     return True

@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.services.cases import MAX_TEXT
+from bot.services.warning_step_fix import draft_amendment
 from handlers import texts
 from handlers.base import BotContext, message_text, reply, stamp
 from handlers.draft_cancel import is_cancellation
@@ -94,6 +95,29 @@ DROP_WORDS = frozenset({"放弃", "放棄"})
 ASSENT_WORDS = frozenset(
     {"好", "好的", "好滴", "行", "可以", "对", "對", "是", "是的", "嗯", "嗯嗯", "ok", "OK", "Ok"}
 )
+
+
+async def amended(update: Update, context: BotContext, text: str) -> tuple[bool, str | int | None]:
+    """说错了，… / 不对，… / 更正：… typed while a proposal waits for 确认 amends that
+    proposal (stop 35 D1): one warning, its text 「<draft>；更正：<correction>」
+    (:func:`bot.services.warning_step_fix.draft_amendment`), proposed again as a new
+    text is — danger now in it is filed at once with the line. ``(False, None)``: no
+    correction of the open proposal; the text is handled as before."""
+    draft = unconfirmed(context)
+    if draft is None or draft.get("lowering") or isinstance(warn_data(context).get(NEXT), dict):
+        return False, None
+    text_now = draft_amendment(str(draft["text"]), text)
+    if text_now is None or len(text_now) > MAX_TEXT:
+        return False, None
+    # The proposal shown is replaced: its 确认 answers nothing now, its hold is released.
+    await release_proposal(update, context)
+    shown = draft.pop("msg", None)
+    chat = update.effective_chat
+    if isinstance(shown, int) and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, shown, reply_markup=None)
+    draft.pop("held_at", None)
+    return True, await propose_text(update, context, text_now)
 
 
 def _bare(text: str) -> str:

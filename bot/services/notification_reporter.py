@@ -269,6 +269,19 @@ def reporter_note_care_unsigned(view: CaseView, hotline: str) -> str:
     )
 
 
+def reporter_correction_added(view: CaseView, informed: list[str]) -> str:
+    """The officer's one receipt of a correction of his warning just filed (stop 35 D17):
+    added as 补充说明, who was told, a street it names now told too."""
+    lines = [
+        f"已将这条更正作为补充说明加到预警 {view.number}，"
+        f"并已通知承办单位（{view.owning_unit_name}）。"
+    ]
+    if informed:
+        lines.append(f"更正中的属地已改为{informed[0]}，已同时通知：{'、'.join(informed)}。")
+    lines.append("如果这是另一件事，请用 /warn 单独报送。")
+    return "\n".join(lines)
+
+
 def reporter_note_added(view: CaseView) -> str:
     """The reporter's receipt of a 补充说明."""
     return f"补充说明已加入 {view.number}，并已通知承办单位（{view.owning_unit_name}）。"

@@ -20,7 +20,15 @@ from nlp.counts import head_count_answer
 from nlp.fact_correction import fact_correction
 from nlp.normalize import to_simplified
 
-__all__ = ["COUNT", "FIELDS", "PLACE", "TEXT", "StepCorrection", "step_correction"]
+__all__ = [
+    "COUNT",
+    "FIELDS",
+    "PLACE",
+    "TEXT",
+    "StepCorrection",
+    "draft_amendment",
+    "step_correction",
+]
 
 #: The fields a correction may change.
 PLACE = "place"
@@ -118,3 +126,26 @@ def step_correction(text: str) -> StepCorrection | None:
     if value is None:
         return StepCorrection(None, None)
     return StepCorrection(_field_named(fact[:6]) or _field_of_value(value), value)
+
+
+#: The correcting words that open a correction (说错了，… / 不对，… / 更正：…), dropped
+#: when the correction is written into the draft it corrects.
+_OPENING_WORDS = re.compile(
+    r"^(?:我)?(?:刚才|前面|之前)?(?:我)?"
+    r"(?:说错了|写错了|打错了|搞错了|弄错了|不对|错了|更正一下|更正|纠正一下|纠正|订正)"
+    rf"[{_PUNCT}]*"
+)
+
+
+def draft_amendment(draft: str, text: str) -> str | None:
+    """The text of the warning proposal ``draft`` amended by ``text`` when ``text``
+    corrects it (stop 35 D1): 「<draft>；更正：<correction>」, the correcting word dropped
+    (说错了，是打起来了 → 更正：是打起来了). None when ``text`` is no correction
+    (:func:`step_correction`, the one recogniser) or says nothing to write yet
+    (a bare 刚才说错了)."""
+    fix = step_correction(text)
+    if fix is None or fix.value is None:
+        return None
+    plain = to_simplified(text).strip().strip(_PUNCT)
+    body = _OPENING_WORDS.sub("", plain, count=1).strip(_PUNCT) or fix.value
+    return f"{draft.rstrip(_PUNCT + '。')}；更正：{body}"

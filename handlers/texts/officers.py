@@ -32,6 +32,7 @@ from handlers.texts.triage import lowered_line, why_line
 
 __all__ = [
     "BAD_HEAD_COUNT",
+    "OFFICER_WARN_HINT",
     "OLDER_PROPOSAL",
     "PHONE_FOR_OFFICERS",
     "PHONE_HINT",
@@ -56,7 +57,6 @@ __all__ = [
     "severity_markup",
     "skip_keyboard",
     "warn_needs_description",
-    "warning_corrected",
     "warning_edit_after_auto",
     "warning_facts_prompt",
     "warning_filed",
@@ -291,14 +291,6 @@ def warning_filed(view: CaseView, district: District, rubric: str | None = None)
     return text if view.contact_phone else f"{text}\n{PHONE_HINT}"
 
 
-def warning_corrected(number: str) -> str:
-    """An officer's correction right after filing, added to the warning (trial 34 #8)."""
-    return (
-        f"已将这条更正作为补充说明加到预警 {number}，承办单位会收到通知。"
-        "如果这是另一件事，请用 /warn 单独报送。"
-    )
-
-
 #: 补充地点/人数/照片 on a warning that is not the presser's, or is over.
 WARNING_NOT_AMENDABLE = "该预警已结束办理或不是您报送的，不能补充。"
 
@@ -317,3 +309,8 @@ WARN_STEP_EXPECTS: dict[str, str] = {
     "photos": "请发送现场照片，发送完毕点「完成」；不需要请点「跳过」。",
     "other": "请按提示用文字回答，或点「跳过」；预警已报送，发送 /cancel 结束补充。",
 }
+
+
+#: Before the citizen proposal of a bound officer's plain text (stop 35 D15): his own
+#: matters are a citizen's, a warning needs /warn.
+OFFICER_WARN_HINT = "如需报送预警，请发送 /warn 内容；以下按您个人反映的问题处理。"

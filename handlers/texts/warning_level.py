@@ -28,9 +28,14 @@ def picker(choice: LevelChoice) -> str:
     now = nt.SEVERITY_LABELS.get(choice.severity, choice.severity)
     lines = [f"{choice.number} 当前等级：{now}。请选择新的等级："]
     if any(choice.needs_reason(lvl) for lvl in choice.levels):
-        lines.append(
-            "上调无需理由；下调须写明理由（“特别重大”预警最多下调至“较大”，并同时报区里核实）。"
+        # The district office is the district: its own change is recorded and every unit
+        # holding the warning reads it, nobody "reports it to the district" (stop 35 D3).
+        told = (
+            "理由记入案件记录，承办单位和已收到预警的单位会看到"
+            if choice.by_office
+            else "并同时报区群工办核实"
         )
+        lines.append(f"上调无需理由；下调须写明理由（“特别重大”预警最多下调至“较大”，{told}）。")
     return "\n".join(lines)
 
 

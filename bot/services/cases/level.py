@@ -61,6 +61,9 @@ class LevelChoice:
     severity: str
     rubric: str
     levels: tuple[str, ...]
+    #: Chosen by the district office (区群工办) itself, not the warning's officer: it is
+    #: not told to report its own change to the district (stop 35 D3).
+    by_office: bool = False
 
     def needs_reason(self, level: str) -> bool:
         """Whether choosing ``level`` needs a reason: any lowering after filing does
@@ -123,8 +126,9 @@ class CaseLevel(CaseTx):
                 for lvl in sorted(SEVERITIES, key=LEVEL_RANK.__getitem__, reverse=True)
                 if lvl != case.severity and LEVEL_RANK[lvl] >= LEVEL_RANK[floor]
             )
+            by_office = case.reporter_id != actor.id and self.is_district_office(actor)
             return LevelChoice(
-                case.id, case.number or "", case.version, case.severity, rubric, levels
+                case.id, case.number or "", case.version, case.severity, rubric, levels, by_office
             )
 
     async def change_level(

@@ -31,6 +31,7 @@ from bot.services.lifecycle import (
     record,
 )
 from bot.services.notification_labels import fmt_duration
+from bot.services.routing import named_territory
 from bot.services.triage import (
     danger_owner_bureau,
     emergency_of,
@@ -55,6 +56,7 @@ class CaseReporterActs(CaseWithdrawal):
         media: Sequence[tuple[str, str]] = (),
         elsewhere: tuple[str, bool] | None = None,
         denial: bool = False,
+        correction: bool = False,
     ) -> CaseView:
         """补充说明: append ``text`` to the reporter's own case as a ``note_added`` event
         and tell the units that handle it (a critical case: every unit that holds its
@@ -88,6 +90,13 @@ class CaseReporterActs(CaseWithdrawal):
         no report of danger (我没反映过打架的事): its danger check reads the note less the
         denial's own words (:func:`~bot.services.cases.split_dispute.undenied`), never
         switched off (review 34a F1).
+
+        ``correction``: an officer's correction of the warning he just filed (说错了，是西湖
+        菜市场: stop 35 D17). His one receipt says it was added as a correction (no second
+        acknowledgement from the handler); a street or residential area of the district
+        named in it is the warning's 属地 now, as when named in the text
+        (:func:`~bot.services.routing.named_territory`): that unit and its station get
+        the card and the note; the officer's station keeps the case.
 
         Raises:
             CaseError: ``bad_input`` (empty), ``not_found``, ``forbidden`` (not the
@@ -124,6 +133,12 @@ class CaseReporterActs(CaseWithdrawal):
             # joined, review 32 S7): the reporter reads the emergency line first and no
             # routine receipt of this note; the unit reads where it went (trial 32 D21).
             pointed = elsewhere if elsewhere is not None and not urgent else None
+            moved: list[str] = []
+            if correction and case.kind == CaseKind.WARNING.value and reporter.unit_id:
+                territory, informed = named_territory(self.district, note, reporter.unit_id)
+                if territory is not None and territory != case.territorial_unit_id:
+                    case.territorial_unit_id = territory
+                    moved = list(informed)
             await record(
                 s,
                 case,
@@ -132,7 +147,10 @@ class CaseReporterActs(CaseWithdrawal):
                 actor_id=reporter.id,
                 channel=channel,
                 note=note,
-                data=_note_data(note, media, danger, farewell=farewell, denial=denial),
+                data={
+                    **(_note_data(note, media, danger, farewell=farewell, denial=denial) or {}),
+                    **({"territory": case.territorial_unit_id} if moved else {}),
+                },
                 changes_case=False,
             )
             if photos:
@@ -147,7 +165,8 @@ class CaseReporterActs(CaseWithdrawal):
                     # Not the citizen's matter: withdrawn, never escalated (stop 35 #1).
                     await self.withdraw_denied_tx(s, case, reporter, note, units, channel, now)
                 return self.view_for(case, reporter, now)
-            copies: list[str] = []
+            copies = [u for u in moved if u not in units]
+            units = [*units, *copies]
             ping = _note_ping(note, danger)
             if pointed is not None:
                 ping = _elsewhere_ping(note, *pointed)
@@ -163,8 +182,8 @@ class CaseReporterActs(CaseWithdrawal):
                 lines = emergency_line(await case_lines(s, case))
                 self._message(s, reporter, case, lines, None, now, even_blocked=True)
             if danger is not None:
-                copies = [u for u in self._note_danger_units(note, danger) if u not in units]
-                units = [*units, *copies]
+                extra = [u for u in self._note_danger_units(note, danger) if u not in units]
+                copies, units = [*copies, *extra], [*units, *extra]
                 # The line first, a message of its own, before the human answer.
                 self._message(s, reporter, case, danger.line, None, now, even_blocked=True)
             await self.publish_tx(
@@ -179,7 +198,13 @@ class CaseReporterActs(CaseWithdrawal):
                 else await self.for_reporter(
                     s,
                     case,
-                    nr.reporter_note_added,
+                    (
+                        lambda v: nr.reporter_correction_added(
+                            v, [self.district.units[u].name for u in moved]
+                        )
+                    )
+                    if correction
+                    else nr.reporter_note_added,
                     lambda v: care(v, self.district.crisis_hotline),
                 ),
                 new_photos=tuple(photos),
