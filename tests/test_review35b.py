@@ -119,3 +119,22 @@ async def test_f3_a_place_alone_then_danger_is_the_dangers_place(
     assert case.severity == "critical"
     assert place in case.original_text and danger in case.original_text
     assert not any("草稿已保留" in s for s in bot_says(citizen))
+
+
+@pytest.mark.parametrize("going_on", ["还在烧", "火一直灭不掉", "人还没救上来"])
+async def test_f4_the_danger_still_going_on_is_an_urgent_update(kit: BotKit, going_on: str) -> None:
+    police = await police_chief(kit, POLICE)
+    citizen = kit.user(CITIZEN, "小林")
+    await reported_emergency(kit, citizen, "厨房着火了")
+    (fire,) = await kit.cases()
+    kit.clock.advance(timedelta(minutes=3))
+    before = len(bot_says(citizen))
+
+    await kit.handled(citizen.send_text(going_on))
+    await kit.delivered()
+
+    assert [c.id for c in await kit.cases()] == [fire.id]
+    # The citizen reads the emergency line again, the police an urgent 补充 with the words.
+    assert any("119" in s for s in bot_says(citizen)[before:]), bot_says(citizen)[before:]
+    urgent = [m.content for m in police.transcript() if "【紧急补充】" in m.content]
+    assert urgent and going_on in urgent[-1]

@@ -24,6 +24,9 @@ handlers apply them (:mod:`handlers.follow_on`, :mod:`handlers.citizen`,
   :func:`tells_a_scene`): at the emergency's details step such a text is not stored as
   the place (unless it opens with one: 金桥小区5栋，楼上还有人没下来, review 35b F2); it
   is read as a message of its own (D2, D6).
+- **The danger still going on** (还在烧, 人还没救上来, 火一直灭不掉: :func:`danger_goes_on`)
+  added to an open critical case is 【紧急补充】 with the line, not a routine 补充
+  (review 35b F4).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ __all__ = [
     "FRAGMENT_CHARS",
     "another_whole_matter",
     "begun_in_parts",
+    "danger_goes_on",
     "misread",
     "only_a_place",
     "tells_a_scene",
@@ -126,3 +130,24 @@ def tells_a_scene(text: str) -> bool:
     (True, False)
     """
     return _SCENE_RE.search(to_simplified(text)) is not None
+
+
+#: Words of a danger still going on (还在烧, 人还没救上来, 火一直灭不掉); not 消防车还没来,
+#: a question about help (answered as such).
+_GOING_ON_RE = re.compile(
+    r"还在(?:烧|着|冒烟|冒火|打|砍|追|流血|水里|里面)|还(?:被)?困在|"
+    r"还没(?:救|灭|扑灭|出来|逃出来|找到|捞上来|上来|醒)|"
+    r"(?:灭|扑|救)不(?:掉|灭|了|下来|上来)|越烧越|火越来越大|烟越来越大|一直(?:在烧|烧|冒烟)"
+)
+
+
+def danger_goes_on(text: str) -> bool:
+    """Whether ``text`` says the danger already reported is still going on (review 35b
+    F4): on an open critical case it is 【紧急补充】 with the line, not a routine 补充.
+
+    >>> danger_goes_on("还在烧"), danger_goes_on("人还没救上来"), danger_goes_on("火一直灭不掉")
+    (True, True, True)
+    >>> danger_goes_on("火已经被扑灭了"), danger_goes_on("消防车怎么还没来")
+    (False, False)
+    """
+    return _GOING_ON_RE.search(to_simplified(text)) is not None
