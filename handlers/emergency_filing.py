@@ -21,6 +21,7 @@ from telegram.ext import ConversationHandler
 
 from bot.services.cases import RequestDraft
 from bot.services.critical_net import critical_notice, critical_unlined
+from bot.services.later_messages import only_a_place
 from bot.services.lifecycle import CaseError
 from bot.services.notification_messages import reporter_registered, reporter_registered_care
 from bot.services.triage import SELF_HARM, emergency_of, triage
@@ -91,6 +92,10 @@ async def file_emergency(
     if join and await emergency_open.joins(update, context, person_id, text, kind, photos):
         early_photos.take(context)
         return ConversationHandler.END
+    if join and (burst := emergency_open.burst_words(context)):
+        # 快来人 / 我们楼顶有个人 / 坐在边上 went onto the open emergency as its 补充说明; the
+        # new danger they led up to (说不想活了要跳下去) carries them too (trial 35 D2).
+        text = "\n".join([*burst, text])
     try:
         view = await runtime.cases.file_request(
             person_id, RequestDraft(text=text, photo_file_ids=photos)
@@ -160,16 +165,21 @@ PRELUDE = timedelta(minutes=10)
 
 
 def _prelude(context: BotContext, draft: Any) -> str | None:
-    """The words just before danger now that belong to it: a description that got the
+    """The words just before danger now that belong to it: a place alone, asked what
+    happens there (人民医院门口, then 有人晕倒了), or a description that got the
     room picker (the classifier unsure: 🔥🔥🔥 3栋, 救救我) minutes ago and was not
     submitted. A clear problem (路灯坏了) stays a draft of its own, kept as before, and so
     does a problem the classifier could not place (小区垃圾站离我家窗户太近，夏天很臭: the
     picker, yet a complaint of its own, trial 34 #11): never merged into the police case."""
     if not isinstance(draft, dict) or not draft.get("text") or "step" in draft:
         return None
-    if not draft.get("unsure") or is_stale(context, draft, PRELUDE):
+    if is_stale(context, draft, PRELUDE):
         return None
-    if looks_like_problem(str(draft["text"])):
+    if only_a_place(str(draft["text"])):
+        # 人民医院门口, asked what happens there, then 有人晕倒了: the danger's place
+        # (review 35b F3), never a draft kept beside it.
+        return str(draft["text"])
+    if not draft.get("unsure") or looks_like_problem(str(draft["text"])):
         return None
     return str(draft["text"])
 

@@ -26,10 +26,12 @@ step would (:func:`details_shared`, trial 31 #2), not answered 「请先用文�
 Once the case is final (or the window is over), messages are read as usual.
 
 Not every later message is about the emergency (trial 35): a standing problem of an
-office's (垃圾好几天没人清运了) is a request of its own however unsure its office (D5); a
-scene at a place the emergency did not name (我们楼顶有个人 after a drowning), and the
-parts of a telling begun after the filing (坐在边上), are read as a description of their
-own, whose danger is then filed with them (D2).
+office's (垃圾好几天没人清运了) is a request of its own however unsure its office (D5).
+Anything else without danger now and without a topic of its own (楼上还有人, 还在烧,
+我们楼顶有个人, a place) is the open emergency's 补充说明 (review 35b F1): the police
+must hear it. When a new danger then follows within a burst (快来人 / 我们楼顶有个人 /
+坐在边上 / 说不想活了要跳下去 a minute after a drowning, D2), its case carries those
+words too (:func:`burst_words`): each case has its scene, nothing is lost.
 """
 
 from __future__ import annotations
@@ -41,15 +43,14 @@ from datetime import datetime
 from telegram import Update
 
 from bot.services.cases import CaseView
-from bot.services.emergency_join import UNSPECIFIC, UPDATE_WINDOW, same_emergency
-from bot.services.later_messages import new_scene
+from bot.services.emergency_join import UPDATE_WINDOW, same_emergency
 from bot.services.lifecycle import CaseError
 from bot.services.progress_questions import asks_for_help
 from bot.services.triage import Triage, emergency_of
 from handlers import texts
 from handlers.base import BotContext, is_stale, mark_saved, reply, stamp, user_data
 from handlers.crisis import routine_problem
-from handlers.follow_on import JOIN_WINDOW, PARTS
+from handlers.follow_on import JOIN_WINDOW, MAX_BURST
 from handlers.texts import steps as st
 from nlp.office_correction import is_office_correction
 from storage.enums import OPEN_STATUSES
@@ -71,8 +72,6 @@ def remember(context: BotContext, view: CaseView, kind: str, text: str) -> None:
         "number": view.number,
         "kind": kind,
         "line": found.line if (found := emergency_of(text)) is not None else "",
-        "text": text[:500],
-        "drafts": int(user_data(context).get("draft_seq") or 0),
         "at": stamp(context),
     }
 
@@ -160,32 +159,12 @@ async def takes_update(
         return await _add(update, context, person_id, item, text, ())
     if item is None or verdict is None or verdict.kind != "request":
         return False
-    if _another_telling(context, item, text):
-        return False
     # 我家楼上漏水 two days after 我不想活了 is a request of its own (pf30 #3), and so is
     # 垃圾好几天没人清运了 an hour after a fire, however unsure its office (trial 35 D5).
+    # Anything else (楼上还有人, 还在烧, 人还没救上来) is the emergency's (review 35b F1).
     if await routine_problem(context, text, verdict, standing=True):
         return False
     return await _add(update, context, person_id, item, text, ())
-
-
-def _another_telling(context: BotContext, item: dict[str, object], text: str) -> bool:
-    """Whether ``text`` belongs elsewhere than the open emergency ``item`` (trial 35 D2):
-    a scene at a place that emergency did not name (我们楼顶有个人 after a drowning;
-    after a bare 快来人 every scene is its details), or the next part of a telling begun
-    after the emergency was filed (坐在边上 after 我们楼顶有个人). Such words are read
-    as usual: a description of their own, whose danger, when it comes, is filed with
-    them (:func:`handlers.emergency_filing.file_emergency`'s prelude)."""
-    kind = str(item.get("kind") or "")
-    if kind not in UNSPECIFIC and new_scene(text, str(item.get("text") or "")):
-        return True
-    draft = user_data(context).get("draft")
-    if not isinstance(draft, dict) or not draft.get(PARTS) or "step" in draft:
-        return False
-    if is_stale(context, draft, JOIN_WINDOW):
-        return False
-    # Begun after the emergency was filed: its serial is past the one then last.
-    return int(draft.get("n") or 0) > int(str(item.get("drafts") or 0))
 
 
 def _corrects_office(context: BotContext, text: str) -> bool:
@@ -225,9 +204,45 @@ async def _added(
         user_data(context).pop(KEY, None)  # final, gone or not theirs: read it as usual
         return None
     mark_saved(update, context, f"{view.number} 的补充说明")
+    _burst_note(context, item, text)
     item["last"] = stamp(context)  # the last word on it: what comes next is near it
     log.info("emergency note added to %s by %s", view.number, person_id)
     return view
+
+
+#: ``item`` key: the short 补充说明 of the latest burst, each with when it came (D2).
+BURST = "burst"
+#: The most words of a burst kept for a new danger that follows it.
+MAX_BURST_NOTES = 6
+
+
+def _burst_note(context: BotContext, item: dict[str, object], text: str) -> None:
+    """Remember ``text``, a 补充说明 just added to ``item``, as part of the citizen's
+    current burst (one began :data:`JOIN_WINDOW` after the last word, or on a long text)."""
+    kept = item.get(BURST)
+    notes = [n for n in kept if isinstance(n, str)] if isinstance(kept, list) else []
+    if _burst_over(context, item) or len(text) > MAX_BURST:
+        notes = []
+    if len(text) <= MAX_BURST:
+        notes = [*notes, text][-MAX_BURST_NOTES:]
+    item[BURST] = notes
+
+
+def _burst_over(context: BotContext, item: dict[str, object]) -> bool:
+    """Whether the last word on ``item`` came more than :data:`JOIN_WINDOW` ago."""
+    return "last" not in item or is_stale(context, {"at": item["last"]}, JOIN_WINDOW)
+
+
+def burst_words(context: BotContext) -> list[str]:
+    """The short 补充说明 the citizen just sent in a burst onto their open emergency (快来人
+    / 我们楼顶有个人 / 坐在边上, the last within :data:`JOIN_WINDOW`): the words before a
+    new danger that is filed as a case of its own (说不想活了要跳下去), which carries them
+    too (trial 35 D2, review 35b): the rooftop case has its rooftop."""
+    item = _open(context)
+    if item is None or _burst_over(context, item):
+        return []
+    kept = item.get(BURST)
+    return [n for n in kept if isinstance(n, str)] if isinstance(kept, list) else []
 
 
 async def details_shared(update: Update, context: BotContext, person_id: int) -> bool:

@@ -252,12 +252,26 @@ async def _farewell(update: Update, context: BotContext, text: str) -> bool:
     return person is not None and await crisis.is_crisis_farewell(context, person.id, text)
 
 
+#: Where the first phrase of a text ends.
+_PHRASE_END_RE = re.compile(r"[，,。；;！!？?\s]")
+
+
+def _place_first(text: str) -> bool:
+    """Whether ``text`` opens with a place that tells no scene (金桥小区5栋，楼上还有人没下来)."""
+    first = _PHRASE_END_RE.split(text.strip(), maxsplit=1)[0]
+    return looks_like_place(first) and not tells_a_scene(first)
+
+
 def _not_details(context: BotContext, item: dict[str, Any], text: str) -> bool:
     """Whether text at the step is no place: another problem, a scene, or, from someone in
     crisis, anything without an address's words (it goes to their helpers, T2); a
     question or a thank-you is never the place (T28)."""
-    if looks_like_problem(text) or _NOT_A_PLACE_RE.search(text) or tells_a_scene(text):
-        # 我们楼顶有个人, 有人在路边焚烧秸秆: what happens, never the place (trial 35 D2, D6).
+    if looks_like_problem(text) or _NOT_A_PLACE_RE.search(text):
+        return True
+    if tells_a_scene(text) and not _place_first(text):
+        # 我们楼顶有个人, 有人在路边焚烧秸秆: what happens, never the place (trial 35 D2,
+        # D6); 金桥小区5栋，楼上还有人没下来 is the place, the rest told to the police with
+        # it (review 35b F2).
         return True
     return crisis.open_case(context) == item.get("case_id") and not looks_like_place(text)
 

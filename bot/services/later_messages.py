@@ -22,7 +22,11 @@ handlers apply them (:mod:`handlers.follow_on`, :mod:`handlers.citizen`,
   answered by the office picker, never added to the description (D10).
 - **A scene is no address** (我们楼顶有个人, 有人在路边焚烧秸秆，烟很呛:
   :func:`tells_a_scene`): at the emergency's details step such a text is not stored as
-  the place; it is read as a message of its own (D2, D6).
+  the place (unless it opens with one: 金桥小区5栋，楼上还有人没下来, review 35b F2); it
+  is read as a message of its own (D2, D6).
+- **The danger still going on** (还在烧, 人还没救上来, 火一直灭不掉: :func:`danger_goes_on`)
+  added to an open critical case is 【紧急补充】 with the line, not a routine 补充
+  (review 35b F4).
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ __all__ = [
     "FRAGMENT_CHARS",
     "another_whole_matter",
     "begun_in_parts",
+    "danger_goes_on",
     "misread",
-    "new_scene",
     "only_a_place",
     "tells_a_scene",
 ]
@@ -128,25 +132,22 @@ def tells_a_scene(text: str) -> bool:
     return _SCENE_RE.search(to_simplified(text)) is not None
 
 
-#: Where a scene is (楼顶, 河边 …): a scene somewhere its emergency did not name is another.
-_SCENE_PLACE_RE = re.compile(
-    r"楼顶|天台|楼上|楼下|楼道|河边|湖边|江边|水边|海边|路边|路口|马路|桥上|桥下|门口|屋里|家里|"
-    r"房间|阳台|窗台|车里|车库|地下室|电梯|工地|厂里|学校|商场|市场|公园|小区"
+#: Words of a danger still going on (还在烧, 人还没救上来, 火一直灭不掉); not 消防车还没来,
+#: a question about help (answered as such).
+_GOING_ON_RE = re.compile(
+    r"还在(?:烧|着|冒烟|冒火|打|砍|追|流血|水里|里面)|还(?:被)?困在|"
+    r"还没(?:救|灭|扑灭|出来|逃出来|找到|捞上来|上来|醒)|"
+    r"(?:灭|扑|救)不(?:掉|灭|了|下来|上来)|越烧越|火越来越大|烟越来越大|一直(?:在烧|烧|冒烟)"
 )
 
 
-def new_scene(text: str, earlier: str) -> bool:
-    """Whether ``text`` tells a scene at a place the emergency ``earlier`` did not name
-    (我们楼顶有个人 a minute after 西湖边有个小孩掉水里了, D2): another matter, never added
-    to that emergency's case as its 补充说明.
+def danger_goes_on(text: str) -> bool:
+    """Whether ``text`` says the danger already reported is still going on (review 35b
+    F4): on an open critical case it is 【紧急补充】 with the line, not a routine 补充.
 
-    >>> new_scene("我们楼顶有个人", "西湖边有个小孩掉水里了！快来人")
-    True
-    >>> new_scene("孩子被救上来了", "西湖边有个小孩掉水里了！快来人")
-    False
+    >>> danger_goes_on("还在烧"), danger_goes_on("人还没救上来"), danger_goes_on("火一直灭不掉")
+    (True, True, True)
+    >>> danger_goes_on("火已经被扑灭了"), danger_goes_on("消防车怎么还没来")
+    (False, False)
     """
-    if not tells_a_scene(text):
-        return False
-    before = to_simplified(earlier)
-    places = _SCENE_PLACE_RE.findall(to_simplified(text))
-    return bool(places) and not any(p in before for p in places)
+    return _GOING_ON_RE.search(to_simplified(text)) is not None

@@ -24,6 +24,7 @@ from bot.services.cases.reporter_pings import note_ping as _note_ping
 from bot.services.cases.reporter_pings import unsigned_ping as _unsigned_ping
 from bot.services.cases.split_dispute import keeps_denied, undenied
 from bot.services.cases.withdrawal import CRITICAL, FINAL, CaseWithdrawal
+from bot.services.later_messages import danger_goes_on
 from bot.services.lifecycle import (
     CaseError,
     EventType,
@@ -121,6 +122,9 @@ class CaseReporterActs(CaseWithdrawal):
             # as any note: a denial never switches the danger check off (review 34a F1).
             urgent = await self.note_danger_in_case(s, case)
             danger = emergency_of(undenied(note) if denial else note) if urgent else None
+            if urgent and danger is None and not denial and danger_goes_on(note):
+                # 还在烧 / 人还没救上来: the case's own danger still going on (review 35b F4).
+                danger = emergency_of(case.original_text)
             # A farewell on an open self-harm case (谢谢你们，再见了，以后不用联系我了) is the
             # aftercare's danger sign too: the line first, the units alerted (trial 33b E2);
             # there even a polite one (谢谢大家，再见: review left34 #1), a denial's too.
