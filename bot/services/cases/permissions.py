@@ -14,6 +14,7 @@ from bot.services.cases.model import (
 from bot.services.lifecycle import (
     AT_DESK,
     ESCALATABLE,
+    NO_SUCH_CASE,
     CaseError,
 )
 from bot.services.routing import escalation_path
@@ -175,7 +176,7 @@ class CasePermissions:
         nothing of the case, not even that it exists or who handles it (trial 30 #16).
         """
         if person is None or not self.may_view(person, case):
-            return CaseError("forbidden", "您无权查看该案件。")
+            return CaseError("forbidden", NO_SUCH_CASE)
         return CaseError(
             "forbidden",
             f"此件由{self.unit_name(case.owning_unit_id)}承办，"
