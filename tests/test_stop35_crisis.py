@@ -54,3 +54,18 @@ async def test_a_forged_case_button_does_not_tell_whether_the_case_exists(kit: B
     assert "没有找到该案件" in answers[0]
     await kit.delivered()
     assert await kit.counts() == before
+
+
+async def test_questions_about_the_service_are_answered_and_never_filed(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "小吴")
+    for question in ("你们是干什么的", "你们几点下班", "群众服务中心在哪里", "怎么用", "能办什么"):
+        mark = citizen.send_text(question)
+        await kit.handled(mark)
+        await kit.delivered()
+        told = [m for m in citizen.transcript() if m.from_bot][-1]
+        labels = [b.get("text") for b in told.buttons]
+        assert "民情服务助手" in told.content, (question, told.content)
+        assert "反映问题" in labels and "提交" not in labels, labels
+        texts = "\n".join(said_since(citizen, mark))
+        assert "交由工作人员分派" not in texts and "补充" not in texts, texts
+    assert await kit.cases() == []

@@ -42,6 +42,7 @@ from nlp.intent import classify_intent
 from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
+from nlp.service_question import about_service
 
 __all__ = [
     "CRITICAL_FLOOR",
@@ -61,10 +62,11 @@ __all__ = [
     "triage",
 ]
 
-TriageKind = Literal["emergency", "greeting", "thanks", "noise", "vague", "request"]
+TriageKind = Literal["emergency", "greeting", "thanks", "noise", "help", "vague", "request"]
 
-#: Kinds answered with a friendly word and the menu.
-SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise"})
+#: Kinds answered with a friendly word and the menu; ``help``: a question about the
+#: service itself (你们是干什么的, 群众服务中心在哪里: stop 35 D14), answered, never filed.
+SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise", "help"})
 
 #: Severity levels, lowest first.
 LEVEL_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -384,6 +386,8 @@ def triage(text: str) -> Triage:
         return Triage("emergency", emergency)
     if unreadable(text) or long_junk(text):  # binary data, control characters (T22)
         return Triage("noise")
+    if about_service(text):
+        return Triage("help")
     return Triage(classify_intent(text))
 
 
