@@ -275,6 +275,12 @@ async def _not_a_request(
     if verdict.kind == "vague":
         # Each vague answer is kept and the next question moves on (trial 31 #15).
         await vague_talk.asked_again(update, context, text)
+    elif verdict.kind == "help":  # 你们是干什么的, 群众服务中心在哪里 (stop 35 D14)
+        user_data(context)[follow_on.TALK_SHOWN] = await say(
+            update,
+            texts.service_help(context.runtime.district),
+            texts.welcome_markup(person),
+        )
     elif verdict.kind == "noise" and (services := emoji_services(text)):
         # 🔥🔥🔥 alone: asked back with the number, not greeted (trial 34 #21).
         user_data(context)[follow_on.TALK_SHOWN] = await say(

@@ -65,6 +65,8 @@ async def test_questions_about_the_service_are_answered_and_never_filed(kit: Bot
         told = [m for m in citizen.transcript() if m.from_bot][-1]
         labels = [b.get("text") for b in told.buttons]
         assert "民情服务助手" in told.content, (question, told.content)
+        desk = kit.district.units[kit.district.dispatcher]
+        assert f"地址：{desk.address}" in told.content and f"办公时间：{desk.hours}" in told.content
         assert "反映问题" in labels and "提交" not in labels, labels
         texts = "\n".join(said_since(citizen, mark))
         assert "交由工作人员分派" not in texts and "补充" not in texts, texts
