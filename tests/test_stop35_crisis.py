@@ -1,8 +1,11 @@
-"""Stop 35 trial (docs/trials/stop35.md) D4 and D16, through the bot over the fake Bot API.
+"""Stop 35 trial (docs/trials/stop35.md) D4, D7, D14 and D16, through the bot over the fake Bot API.
 
 D4: charcoal burnt to keep warm, a person unresponsive (我爸在家烧炭取暖，现在叫不醒了) is
 carbon-monoxide poisoning by accident: 120 first, open the windows, get out into fresh air;
 never the self-harm line 「陪在对方身边，不要让对方一个人待着」.
+D7: 满意，谢谢你们 typed while a resolved case's 回访 waits answers it, though the citizen's
+self-harm case is open; a farewell on that case is still its danger sign.
+D14: questions about the service get a help text and the menu, never a filing.
 D16: a forged case button answers the same words for a case that exists and one that does not.
 """
 
@@ -13,8 +16,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from config.district import District
-from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
-from tests.test_trial_defects import LABOR_TEXT, file_request
+from storage.enums import CaseStatus, Role
+from tests.botkit import WAIT, BotKit, resolved_request, said_since, sqlite_bot
+from tests.criticalkit import filed_without_place
+from tests.test_trial_defects import LABOR_TEXT, events_of, file_request
 
 CITIZEN = 3551
 OTHER = 3552
@@ -71,3 +76,37 @@ async def test_questions_about_the_service_are_answered_and_never_filed(kit: Bot
         texts = "\n".join(said_since(citizen, mark))
         assert "交由工作人员分派" not in texts and "补充" not in texts, texts
     assert await kit.cases() == []
+
+
+CHIEF = 3553
+POLICE = 3554
+
+
+async def test_a_typed_satisfaction_answers_the_follow_up_beside_an_open_crisis(
+    kit: BotKit,
+) -> None:
+    police = kit.user(POLICE, "公安站")
+    await kit.bind(police, "police", Role.CHIEF)
+    _chief, citizen, done = await resolved_request(kit, CITIZEN, CHIEF, LABOR_TEXT)
+    await filed_without_place(kit, citizen, "我不想活了")
+    crisis = next(c for c in await kit.cases() if c.id != done.id)
+
+    thanked = await kit.say(citizen, "满意，谢谢你们", "回访")
+    assert "已解决·满意" in thanked.content, thanked.content
+    assert "12356" not in thanked.content and "您不是一个人" not in thanked.content
+    assert (await kit.case(done.id)).status == CaseStatus.CLOSED
+    await kit.delivered()
+    assert not [e for e in await events_of(kit, crisis.id) if e.type == "note_added"]
+    assert not any(
+        "仍在表达痛苦" in m.content or "满意，谢谢你们" in m.content
+        for m in police.transcript()
+        if m.from_bot
+    )
+
+    # A farewell on the open self-harm case is still a sign for its helpers.
+    farewell = "谢谢你们，再见了，以后不用联系我了"
+    mark = citizen.send_text(farewell)
+    await citizen.wait_for_message(lambda m: "您不是一个人" in m.content, WAIT, since=mark)
+    await police.wait_for_message(lambda m: "紧急·告别信号" in m.content, WAIT)
+    notes = [e.note for e in await events_of(kit, crisis.id) if e.type == "note_added"]
+    assert notes == [farewell]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +33,9 @@ from storage.models import Case, Person
 #: The reopening (重办) that also sends the case to supervision (督办): the second.
 REOPENS_BEFORE_SUPERVISION = 2
 #: A self-harm case in these is over: its reporter's words may answer a 回访 again.
+#: Words that make a typed reply evidently a 回访 answer (满意, 不满意, 已解决, 还没解决):
+#: only these answer a 回访 for someone whose self-harm case is open (stop 35 D7).
+_EVIDENT = re.compile(r"满意|解决|修好|办好|处理好")
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 
@@ -91,7 +95,16 @@ class CaseFollowUp(CaseAftercare):
         pending = [
             v for v in views if v.status == CaseStatus.RESOLVED and v.kind != CaseKind.WARNING.value
         ]
-        if not pending or await self._in_crisis(views):
+        crisis = await self._crisis_cases(views)
+        if crisis:
+            # Someone whose self-harm case is not final: only an evident answer (满意,
+            # 还没解决) to the 回访 of another case is that answer (stop 35 D7); a farewell
+            # (谢谢你们，再见了，以后不用联系我了) stays a sign for their helpers, and the
+            # self-harm case's own 回访 keeps its buttons (review 32 S12).
+            if answer == UNCLEAR or is_farewell(text, open_case=True) or not _EVIDENT.search(text):
+                return None
+            pending = [v for v in pending if v.id not in crisis]
+        if not pending:
             return None
         if len(pending) > 1:
             return FollowUpInWords(None, waiting=tuple(pending))
@@ -110,18 +123,19 @@ class CaseFollowUp(CaseAftercare):
             return None
         return FollowUpInWords(done, label, comment)
 
-    async def _in_crisis(self, views: list[CaseView]) -> bool:
-        """Whether one of these cases of the reporter is a self-harm case not yet final
-        (open, or resolved with its 回访 waiting): then no word of theirs answers a
-        回访 — 谢谢你们 我要走了 is no 满意 (review 32 S12); the buttons stay."""
+    async def _crisis_cases(self, views: list[CaseView]) -> set[int]:
+        """The ids of these cases of the reporter that are self-harm cases not yet final
+        (open, or resolved with their 回访 waiting): no word of their reporter answers
+        their 回访 — 谢谢你们 我要走了 is no 满意 (review 32 S12); the buttons stay."""
+        found: set[int] = set()
         async with self.db.session() as s:
             for view in views:
                 if view.kind != CaseKind.REQUEST.value or view.status in _FINAL:
                     continue
                 case = await store.get_case(s, view.id)
                 if case is not None and await self._self_harm(s, case):
-                    return True
-        return False
+                    found.add(view.id)
+        return found
 
     # --- follow-up ---------------------------------------------------------------
 
