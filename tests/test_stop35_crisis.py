@@ -110,3 +110,19 @@ async def test_a_typed_satisfaction_answers_the_follow_up_beside_an_open_crisis(
     await police.wait_for_message(lambda m: "紧急·告别信号" in m.content, WAIT)
     notes = [e.note for e in await events_of(kit, crisis.id) if e.type == "note_added"]
     assert notes == [farewell]
+
+
+async def test_a_bystanders_report_told_in_pieces_gets_the_bystanders_line(kit: BotKit) -> None:
+    citizen = kit.user(CITIZEN, "小郑")
+    for piece in ("我们楼顶有个人", "坐在边上"):
+        await kit.handled(citizen.send_text(piece))
+        await kit.delivered()
+    mark = citizen.send_text("说不想活了要跳下去")
+    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=mark)
+    told = "\n".join(said_since(citizen, mark))
+    assert "110" in told and "留在现场" in told and "视线" in told, told
+    assert "您并不孤单" not in told and "12356" not in told, told
+    (case,) = await kit.cases()
+    (filed,) = [e for e in await events_of(kit, case.id) if e.type == "registered"]
+    assert filed.data is not None and filed.data.get("emergency") == "other_at_risk"
+    assert case.resolve_due_at is not None
