@@ -33,9 +33,22 @@ from storage.models import Case, Person
 #: The reopening (重办) that also sends the case to supervision (督办): the second.
 REOPENS_BEFORE_SUPERVISION = 2
 #: A self-harm case in these is over: its reporter's words may answer a 回访 again.
-#: Words that make a typed reply evidently a 回访 answer (满意, 不满意, 已解决, 还没解决):
-#: only these answer a 回访 for someone whose self-harm case is open (stop 35 D7).
-_EVIDENT = re.compile(r"满意|解决|修好|办好|处理好")
+#: A typed reply that is evidently a 回访 answer and nothing else (满意，谢谢你们; 还没解决;
+#: 已解决 辛苦了): only such a reply answers a 回访 for someone whose self-harm case is
+#: open (stop 35 D7); 还是没解决 我真的撑不下去了 says more, for their helpers.
+_EVIDENT = re.compile(
+    r"(?:(?:非常|很|挺|比较|基本|已经|已|都|问题|事情)?(?:不满意|满意|解决了|解决|没解决|还没解决"
+    r"|未解决|没有解决|还没有解决|修好了|办好了|处理好了)"
+    r"|谢谢你们|谢谢您|谢谢|感谢你们|感谢|辛苦了|辛苦你们了|好的|嗯|[\s，。！、,.!~～]+)+"
+)
+
+
+def _evident(text: str) -> bool:
+    """Whether ``text`` is a 回访 answer named (满意, 解决) and nothing else (:data:`_EVIDENT`)."""
+    said = text.strip()
+    return _EVIDENT.fullmatch(said) is not None and re.search(r"满意|解决|好了", said) is not None
+
+
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 
@@ -101,7 +114,7 @@ class CaseFollowUp(CaseAftercare):
             # 还没解决) to the 回访 of another case is that answer (stop 35 D7); a farewell
             # (谢谢你们，再见了，以后不用联系我了) stays a sign for their helpers, and the
             # self-harm case's own 回访 keeps its buttons (review 32 S12).
-            if answer == UNCLEAR or is_farewell(text, open_case=True) or not _EVIDENT.search(text):
+            if answer == UNCLEAR or is_farewell(text, open_case=True) or not _evident(text):
                 return None
             pending = [v for v in pending if v.id not in crisis]
         if not pending:
