@@ -126,3 +126,25 @@ async def test_a_bystanders_report_told_in_pieces_gets_the_bystanders_line(kit: 
     (filed,) = [e for e in await events_of(kit, case.id) if e.type == "registered"]
     assert filed.data is not None and filed.data.get("emergency") == "other_at_risk"
     assert case.resolve_due_at is not None
+
+
+OFFICER = 3555
+STATION_CHIEF = 3556
+JUMPER = "东城商场楼顶有一名男子站在边上扬言要跳楼"
+
+
+async def test_the_officers_own_station_chief_sees_where_the_jumper_is(kit: BotKit) -> None:
+    officer = kit.user(OFFICER, "李信息员")
+    await kit.bind(officer, "dongcheng", Role.OFFICER)
+    chief = kit.user(STATION_CHIEF, "东城站长")
+    await kit.bind(chief, "dongcheng", Role.CHIEF)
+    police = kit.user(POLICE, "公安站")
+    await kit.bind(police, "police", Role.CHIEF)
+    await kit.handled(officer.send_text(f"/warn {JUMPER}"))
+    await kit.delivered()
+    (case,) = await kit.cases()
+    number = case.number or "?"
+    assert case.territorial_unit_id == "dongcheng"
+    card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
+    assert "东城商场" in card.content, card.content
+    assert "为保护当事人隐私" not in card.content

@@ -219,6 +219,11 @@ class CasePermissions:
             return True
         if person.role not in HANDLER_ROLES or not person.active:
             return False
+        # An officer's warning (东城商场楼顶有人扬言要跳楼) is no private disclosure of the
+        # officer: the station it was reported from, whose people can be there first,
+        # reads where it is (stop 35 D9); other copy holders keep the summary.
+        if case.kind == CaseKind.WARNING.value and person.unit_id == case.territorial_unit_id:
+            return True
         return person.unit_id in (case.owning_unit_id, self.district.dispatcher)
 
     def is_district_office(self, person: Person) -> bool:
