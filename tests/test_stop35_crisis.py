@@ -1,10 +1,13 @@
-"""Stop 35 trial (docs/trials/stop35.md) D4, D7, D14 and D16, through the bot over the fake Bot API.
+"""Stop 35 trial (docs/trials/stop35.md) D4, D7, D8, D9, D14, D16: the bot over the fake Bot API.
 
 D4: charcoal burnt to keep warm, a person unresponsive (我爸在家烧炭取暖，现在叫不醒了) is
 carbon-monoxide poisoning by accident: 120 first, open the windows, get out into fresh air;
 never the self-harm line 「陪在对方身边，不要让对方一个人待着」.
 D7: 满意，谢谢你们 typed while a resolved case's 回访 waits answers it, though the citizen's
 self-harm case is open; a farewell on that case is still its danger sign.
+D8: a bystander's report told in pieces (楼顶有个人 / 坐在边上 / 说不想活了要跳下去) gets the
+bystander's line (110, stay, keep the person in sight) and is filed as someone else at risk.
+D9: the station an officer's public-place warning came from reads the place in full.
 D14: questions about the service get a help text and the menu, never a filing.
 D16: a forged case button answers the same words for a case that exists and one that does not.
 """
