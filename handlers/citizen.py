@@ -186,18 +186,19 @@ async def describe_text(
     # A chief's words (收到，马上安排; a reply to a card) are no citizen's filing (trial 29 P5).
     if not as_citizen and await staff_text.takes(update, context, person, text, verdict):
         return None
+    # 还没修好 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13), before the
+    # open emergency's window reads it as a note on the resolved case (stop 32 #4), and
+    # before an open self-harm case takes it as distress (stop 35 D7; the service keeps
+    # a farewell such as 谢谢你们 我要走了 no 回访 answer, review 32 S12).
+    if await followup.answer_in_words(update, context, person.id, text):
+        return None
     # What someone in crisis says next goes to the people handling their case (trial 26
     # T2), not to a department picker; a clear routine problem is proposed as usual.
-    # First: 谢谢你们 我要走了 is no 回访 answer (review 32 S12).
     if await crisis.takes(update, context, person.id, text, verdict):
         return None
     # 算了 / 别报了 at a proposal not yet filed: asked to confirm (trial 33 D8).
     if await draft_cancel.asked(update, context, text):
         return PROPOSE
-    # 还没修好 / 满意 谢谢你们 while a 回访 waits: its answer (trial 31 #13), before the
-    # open emergency's window reads it as a note on the resolved case (stop 32 #4).
-    if await followup.answer_in_words(update, context, person.id, text):
-        return None
     # An update on their open emergency (火已经被扑灭了) joins it (trial 27 N20).
     if await emergency_open.takes_update(update, context, person.id, text, verdict):
         return None
@@ -292,6 +293,12 @@ async def _not_a_request(
     if verdict.kind == "vague":
         # Each vague answer is kept and the next question moves on (trial 31 #15).
         await vague_talk.asked_again(update, context, text)
+    elif verdict.kind == "help":  # 你们是干什么的, 群众服务中心在哪里 (stop 35 D14)
+        user_data(context)[follow_on.TALK_SHOWN] = await say(
+            update,
+            texts.service_help(context.runtime.district),
+            texts.welcome_markup(person),
+        )
     elif verdict.kind == "noise" and (services := emoji_services(text)):
         # 🔥🔥🔥 alone: asked back with the number, not greeted (trial 34 #21).
         user_data(context)[follow_on.TALK_SHOWN] = await say(

@@ -87,6 +87,10 @@ async def file_emergency(
     photos = (*early, *photos)[:MAX_PHOTOS]
     found = emergency_of(text)
     kind = found.kind if found is not None else None
+    if prelude is not None and found is not None:
+        # 我们楼顶有个人 / 坐在边上 / 说不想活了要跳下去: the danger is read with the words
+        # before it, a bystander's then (stop 35 D8), and its line is that reading's.
+        line = found.line
     # The same danger again while their emergency is open joins it (trial 27 N19).
     # The line comes with the 【紧急补充】's answer, from the outbox (trial 31 #1).
     if join and await emergency_open.joins(update, context, person_id, text, kind, photos):

@@ -148,8 +148,8 @@ async def test_forged_stale_and_foreign_buttons_change_nothing(
             ("ui:sub:999", "失效"),
             # A chief's genuine button, pressed by a stranger: nothing of the case is told,
             # not even who handles it (trial 30 #16); no note is even asked for.
-            (ack_data, "您无权查看该案件"),
-            (done_data, "您无权查看该案件"),
+            (ack_data, "没有找到该案件，或者您无权查看"),
+            (done_data, "没有找到该案件，或者您无权查看"),
         ):
             pressed = kit.fake.press_button(STRANGER, hello.message_id, data, strict=False)
             assert refusal in await kit.callback_answer(pressed), data

@@ -25,7 +25,7 @@ STRANGER = 3018
 OTHER_CHIEF = 3019
 CENTRE_STAFF = 3020
 
-NEUTRAL = "您无权查看该案件。"
+NEUTRAL = "没有找到该案件，或者您无权查看。"
 
 
 @pytest.fixture

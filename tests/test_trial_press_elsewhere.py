@@ -47,7 +47,7 @@ async def test_a_press_in_another_chat_does_not_repoint_the_presser(kit: BotKit)
     # The citizen, then another station's chief, press 签收 under the chief's card. The
     # reporter may read the case and is told who handles it; a station with no part in it
     # learns nothing of the case (trial 30 #16).
-    for stranger, refusal in ((citizen, "无权办理"), (other, "您无权查看该案件")):
+    for stranger, refusal in ((citizen, "无权办理"), (other, "没有找到该案件，或者您无权查看")):
         pressed = stranger.press_button(card.message_id, chat_id=chief.id, text="签收")
         assert refusal in await kit.callback_answer(pressed)
     for user in (citizen, other):

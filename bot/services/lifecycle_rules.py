@@ -48,6 +48,10 @@ from enum import StrEnum
 from storage.enums import CaseStatus
 from storage.models import Case
 
+#: What a case id that does not exist and one the reader may not see both answer: the
+#: same words, so case ids cannot be enumerated (stop 35 D16).
+NO_SUCH_CASE = "没有找到该案件，或者您无权查看。"
+
 
 class CaseError(Exception):
     """A case operation is refused; ``message`` is for the user (Simplified Chinese).

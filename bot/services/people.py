@@ -14,7 +14,7 @@ from typing import Protocol
 from bot.services.callbacks import CaseAction
 from bot.services.cases import CaseService
 from bot.services.cases.model import _mask_phone
-from bot.services.lifecycle import CaseError
+from bot.services.lifecycle import NO_SUCH_CASE, CaseError
 from config.district import GRASSROOTS_KINDS, District, UnitKind, chief_title, place_name
 from storage import cases as store
 from storage.db import Database
@@ -297,7 +297,7 @@ class PeopleService:
             person = await session.get(Person, person_id)
             case = await store.get_case(session, case_id)
             if case is None:
-                raise CaseError("not_found", "没有找到该案件。")
+                raise CaseError("not_found", NO_SUCH_CASE)
             deciding = action == CaseAction.EXTEND_NO
             if person is None or (
                 not self.cases.decides_extensions(person)

@@ -43,6 +43,7 @@ from nlp.intent import classify_intent
 from nlp.intent_match import gibberish
 from nlp.normalize import danger_text
 from nlp.rubric import default_rubric
+from nlp.service_question import about_service
 
 __all__ = [
     "CRITICAL_FLOOR",
@@ -65,10 +66,11 @@ __all__ = [
     "triage",
 ]
 
-TriageKind = Literal["emergency", "greeting", "thanks", "noise", "vague", "request"]
+TriageKind = Literal["emergency", "greeting", "thanks", "noise", "help", "vague", "request"]
 
-#: Kinds answered with a friendly word and the menu.
-SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise"})
+#: Kinds answered with a friendly word and the menu; ``help``: a question about the
+#: service itself (你们是干什么的, 群众服务中心在哪里: stop 35 D14), answered, never filed.
+SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise", "help"})
 
 #: Severity levels, lowest first.
 LEVEL_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -160,6 +162,50 @@ BYSTANDER_OVERDOSE_ADVICE = (
     "如果对方昏睡叫不醒但还有呼吸，让其侧躺，等待救护人员到场。"
 )
 
+#: Carbon monoxide from charcoal or a coal stove burnt indoors (我爸在家烧炭取暖，现在叫不醒了,
+#: stop 35 D4): an accident, 120 first; the caller must not stay in the room with the fumes.
+FUMES_ADVICE = (
+    "这可能是一氧化碳中毒：请立即开窗通风，把人移到空气新鲜处，您自己也不要留在屋内；"
+    "不要在屋内点火或开关电器。请拨打120，等待救护人员到场。"
+)
+#: The fumes family's kind (config/severity.toml ``families.fumes``, branch safety35).
+FUMES = "fumes"
+#: Charcoal or a coal stove burnt to keep warm or to cook: the fumes of an accident.
+_HEATING_RE = re.compile(
+    r"取暖|烤火|炭火|炭盆|火盆|煤炉|煤球炉|蜂窝煤|生炉子|烧煤|炉子|暖和|做饭|烧烤|火锅"
+)
+#: A wish to die told beside the charcoal: self-harm, whatever the charcoal was for.
+_WISH_RE = re.compile(
+    r"不想活|想死|去死|自杀|轻生|寻死|活不下去|活着没意思|一了百了|遗书|遗言|结束生命|了结"
+)
+
+
+def _fumes(text: str, found: Emergency) -> Emergency | None:
+    """``found`` as carbon-monoxide poisoning when the charcoal was an accident, or ``None``.
+
+    The fumes family (kind :data:`FUMES`) is one; so is a self-harm read of charcoal burnt
+    to keep warm (烧炭取暖) with no wish to die told. 120 first, then 110.
+    """
+    bare = danger_text(text)
+    accident = (
+        found.kind == SELF_HARM
+        and "炭" in bare
+        and _HEATING_RE.search(bare) is not None
+        and _WISH_RE.search(bare) is None
+    )
+    if found.kind != FUMES and not accident:
+        return None
+    rest = tuple(n for n in found.services if n not in ("120", "110"))
+    return BystanderEmergency(
+        FUMES,
+        "一氧化碳中毒",
+        ("120", "110", *rest),
+        found.words,
+        found.level,
+        found.sms,
+        advice=FUMES_ADVICE,
+    )
+
 
 def emergency_of(text: str) -> Emergency | None:
     """The danger now that ``text`` describes, or ``None``.
@@ -210,7 +256,11 @@ def danger_words(text: str) -> str:
 
 
 def _bystander(text: str, found: Emergency) -> Emergency:
-    """``found`` as a bystander's report when its self-harm is another person's."""
+    """``found`` as a bystander's report when its self-harm is another person's; charcoal
+    fumes met by accident as carbon-monoxide poisoning (:func:`_fumes`)."""
+    fumes = _fumes(text, found)
+    if fumes is not None:
+        return fumes
     if found.kind != SELF_HARM or at_risk(text) != "other":
         return found
     bare = danger_text(text)
@@ -224,6 +274,8 @@ def _bystander(text: str, found: Emergency) -> Emergency:
     advice = (
         BYSTANDER_OVERDOSE_ADVICE if taken else BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE
     )
+    if "烧炭" in found.words:  # charcoal burnt to die: the room is full of fumes all the same
+        advice = FUMES_ADVICE
     return BystanderEmergency(
         OTHER_AT_RISK,
         "有人欲轻生",
@@ -392,6 +444,8 @@ def triage(text: str) -> Triage:
         return Triage("emergency", emergency)
     if unreadable(text) or long_junk(text):  # binary data, control characters (T22)
         return Triage("noise")
+    if about_service(text):
+        return Triage("help")
     return Triage(classify_intent(text))
 
 

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.services import notifications as nt
 from bot.services.triage import REASON_HELP
+from config.district import District
 from handlers.texts.common import _inline
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "lower_reason_prompt",
     "lowered_line",
     "officer_emergency_line",
+    "service_help",
     "small_talk",
     "weak_reason",
     "why_line",
@@ -44,6 +46,11 @@ SMALL_TALK_ANSWERS = {
     "greeting": "您好！我是民情服务助手，请问有什么可以帮您？",
     "thanks": "不客气！如有其他问题，随时告诉我。",
     "noise": "您好！需要帮助的话，请用文字描述您遇到的问题，或点下方按钮。",
+    "help": (
+        "我是区民情服务助手：您用文字说明遇到的问题（什么事、在哪里），我会转给负责的部门办理，"
+        "并告诉您办理进度。也可以点下方按钮：“反映问题”“咨询哪个部门”（只咨询不登记）、"
+        "“查询进度”。遇到紧急危险请直接拨打110、119或120。"
+    ),
 }
 VAGUE_QUESTION = "请具体说说遇到了什么问题：发生在哪里、什么事？"
 WHICH_USAGE = "用法：/which 问题描述，例如：/which 单位拖欠工资怎么办"
@@ -66,6 +73,23 @@ def danger_emoji_question(services: tuple[str, ...]) -> str:
     numbers = "、".join(f"{n}（{_EMOJI_NUMBER_NAMES.get(n, n)}）" for n in services)
     asked = "是着火了吗？" if services == ("119",) else "是遇到危险了吗？"
     return f"{asked}如有危险请立即拨打 {numbers}。\n安全的话，请用文字告诉我发生了什么、在哪里。"
+
+
+def service_help(district: District) -> str:
+    """The answer to a question about the service (stop 35 D14): what the bot does, the
+    menu, and the service centre's address, hours and phone where the district has them."""
+    desk = district.units.get(district.dispatcher)
+    lines = [SMALL_TALK_ANSWERS["help"]]
+    if desk is None or not (desk.address or desk.hours or desk.phone):
+        return lines[0]
+    lines.append(f"{desk.name}：")
+    if desk.address:
+        lines.append(f"地址：{desk.address}")
+    if desk.hours:
+        lines.append(f"办公时间：{desk.hours}")
+    if desk.phone:
+        lines.append(f"联系电话：{desk.phone}")
+    return "\n".join(lines)
 
 
 def small_talk(kind: str) -> str:

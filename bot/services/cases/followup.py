@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +33,22 @@ from storage.models import Case, Person
 #: The reopening (重办) that also sends the case to supervision (督办): the second.
 REOPENS_BEFORE_SUPERVISION = 2
 #: A self-harm case in these is over: its reporter's words may answer a 回访 again.
+#: A typed reply that is evidently a 回访 answer and nothing else (满意，谢谢你们; 还没解决;
+#: 已解决 辛苦了): only such a reply answers a 回访 for someone whose self-harm case is
+#: open (stop 35 D7); 还是没解决 我真的撑不下去了 says more, for their helpers.
+_EVIDENT = re.compile(
+    r"(?:(?:非常|很|挺|比较|基本|已经|已|都|问题|事情)?(?:不满意|满意|解决了|解决|没解决|还没解决"
+    r"|未解决|没有解决|还没有解决|修好了|办好了|处理好了)"
+    r"|谢谢你们|谢谢您|谢谢|感谢你们|感谢|辛苦了|辛苦你们了|好的|嗯|[\s，。！、,.!~～]+)+"
+)
+
+
+def _evident(text: str) -> bool:
+    """Whether ``text`` is a 回访 answer named (满意, 解决) and nothing else (:data:`_EVIDENT`)."""
+    said = text.strip()
+    return _EVIDENT.fullmatch(said) is not None and re.search(r"满意|解决|好了", said) is not None
+
+
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 
@@ -95,16 +112,20 @@ class CaseFollowUp(CaseAftercare):
         pending = [
             v for v in views if v.status == CaseStatus.RESOLVED and v.kind != CaseKind.WARNING.value
         ]
+        crisis = await self._crisis_cases(views)
+        if crisis:
+            # Someone whose self-harm case is not final: an evident answer (满意, 还没解决:
+            # stop 35 D7) or a reopening one told with its reason (还没解决，老板说话不算数:
+            # trial 35 D13, risking nothing) to the 回访 of another case is that answer; a
+            # farewell (谢谢你们，再见了，以后不用联系我了) stays a sign for their helpers,
+            # and the self-harm case's own 回访 keeps its buttons (review 32 S12).
+            if answer == UNCLEAR or is_farewell(text, open_case=True):
+                return None
+            if not (_evident(text) or answer in _REOPENING):
+                return None
+            pending = [v for v in pending if v.id not in crisis]
         if not pending:
             return None
-        if await self._in_crisis(views):
-            # 谢谢你们 / 满意 from someone whose self-harm case is open answers no 回访
-            # (review 32 S12); 还没解决，老板说话不算数 about another case reopens it with
-            # those words, risking nothing, instead of starting a new request (trial 35
-            # D13). The self-harm case's own 回访 keeps its buttons.
-            pending = [v for v in pending if not await self._is_self_harm(v)]
-            if answer not in _REOPENING or not pending:
-                return None
         if len(pending) > 1:
             return FollowUpInWords(None, waiting=tuple(pending))
         view = pending[0]
@@ -122,24 +143,19 @@ class CaseFollowUp(CaseAftercare):
             return None
         return FollowUpInWords(done, label, comment)
 
-    async def _is_self_harm(self, view: CaseView) -> bool:
-        """Whether ``view`` is a self-harm case."""
-        async with self.db.session() as s:
-            case = await store.get_case(s, view.id)
-            return case is not None and await self._self_harm(s, case)
-
-    async def _in_crisis(self, views: list[CaseView]) -> bool:
-        """Whether one of these cases of the reporter is a self-harm case not yet final
-        (open, or resolved with its 回访 waiting): then no word of theirs answers a
-        回访 — 谢谢你们 我要走了 is no 满意 (review 32 S12); the buttons stay."""
+    async def _crisis_cases(self, views: list[CaseView]) -> set[int]:
+        """The ids of these cases of the reporter that are self-harm cases not yet final
+        (open, or resolved with their 回访 waiting): no word of their reporter answers
+        their 回访 — 谢谢你们 我要走了 is no 满意 (review 32 S12); the buttons stay."""
+        found: set[int] = set()
         async with self.db.session() as s:
             for view in views:
                 if view.kind != CaseKind.REQUEST.value or view.status in _FINAL:
                     continue
                 case = await store.get_case(s, view.id)
                 if case is not None and await self._self_harm(s, case):
-                    return True
-        return False
+                    found.add(view.id)
+        return found
 
     # --- follow-up ---------------------------------------------------------------
 

@@ -14,10 +14,12 @@ from bot.services.cases.model import (
 from bot.services.lifecycle import (
     AT_DESK,
     ESCALATABLE,
+    NO_SUCH_CASE,
     CaseError,
 )
 from bot.services.routing import escalation_path
 from config.district import District
+from nlp.public_place import public_place
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import Case, Person
 
@@ -175,7 +177,7 @@ class CasePermissions:
         nothing of the case, not even that it exists or who handles it (trial 30 #16).
         """
         if person is None or not self.may_view(person, case):
-            return CaseError("forbidden", "您无权查看该案件。")
+            return CaseError("forbidden", NO_SUCH_CASE)
         return CaseError(
             "forbidden",
             f"此件由{self.unit_name(case.owning_unit_id)}承办，"
@@ -218,6 +220,16 @@ class CasePermissions:
             return True
         if person.role not in HANDLER_ROLES or not person.active:
             return False
+        # An officer's warning of danger at a public place (东城商场楼顶有人扬言要跳楼) is
+        # no private disclosure: the station it was reported from, whose people can be
+        # there first, reads where it is (stop 35 D9). A threat at home (老王…家里人看不住)
+        # and every other copy holder keep the summary (verify 29 V7).
+        if (
+            case.kind == CaseKind.WARNING.value
+            and person.unit_id == case.territorial_unit_id
+            and public_place(case.original_text)
+        ):
+            return True
         return person.unit_id in (case.owning_unit_id, self.district.dispatcher)
 
     def is_district_office(self, person: Person) -> bool:

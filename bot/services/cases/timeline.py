@@ -7,7 +7,7 @@ from typing import Any
 from bot.services import notifications as nt
 from bot.services.cases.model import TimelineEntry, mask_id_numbers
 from bot.services.cases.views import CaseViews
-from bot.services.lifecycle import CaseError, EventType, status_label
+from bot.services.lifecycle import NO_SUCH_CASE, CaseError, EventType, status_label
 from bot.services.notification_labels import shown_to_reporter
 from nlp import mask_sensitive
 from nlp.families import SELF_HARM
@@ -42,12 +42,12 @@ class CaseTimeline(CaseViews):
         async with self.db.session() as s:
             case = await store.get_case(s, case_id)
             if case is None:
-                raise CaseError("not_found", "没有找到该案件。")
+                raise CaseError("not_found", NO_SUCH_CASE)
             internal = True
             if viewer_id is not None:
                 viewer = await self._person(s, viewer_id)
                 if not self.may_view(viewer, case):
-                    raise CaseError("forbidden", "您无权查看该案件。")
+                    raise CaseError("forbidden", NO_SUCH_CASE)
                 internal = viewer.id != case.reporter_id or self.may_act(viewer, case)
                 reader = viewer
             summary = reader is not None and self._summary_for(reader, case)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.cases.publish import CasePublish
 from bot.services.lifecycle import (
+    NO_SUCH_CASE,
     Action,
     CaseError,
     EventType,
@@ -34,7 +35,7 @@ class CaseTx(CasePublish):
     async def _lock(self, s: AsyncSession, case_id: int) -> Case:
         case = await store.lock_case(s, case_id)
         if case is None:
-            raise CaseError("not_found", "没有找到该案件。")
+            raise CaseError("not_found", NO_SUCH_CASE)
         return case
 
     async def _begin_act(self, s: AsyncSession, case_id: int, actor_id: int) -> tuple[Person, Case]:

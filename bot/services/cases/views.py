@@ -29,6 +29,7 @@ from bot.services.clock import Clock
 from bot.services.disclosures import disclosure_kind, self_harm_gist
 from bot.services.lifecycle import (
     AWAITING_ACK,
+    NO_SUCH_CASE,
     CaseError,
     EventType,
     is_overdue,
@@ -248,9 +249,9 @@ class CaseViews(CasePermissions):
         viewer = await self._person(s, viewer_id)
         case = await store.get_case(s, case_id)
         if case is None:
-            raise CaseError("not_found", "没有找到该案件。")
+            raise CaseError("not_found", NO_SUCH_CASE)
         if not self.may_view(viewer, case):
-            raise CaseError("forbidden", "您无权查看该案件。")
+            raise CaseError("forbidden", NO_SUCH_CASE)
         return viewer, case
 
     async def get_case_view(self, case_id: int, viewer_id: int) -> CaseView:
