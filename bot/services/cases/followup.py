@@ -43,6 +43,15 @@ _EVIDENT = re.compile(
 )
 
 
+#: Despair told beside an answer (还是没解决 我真的撑不下去了): for the helpers of someone
+#: whose self-harm case is open, never a 回访 answer (review 32 S12). The rubric's despair
+#: words (config/severity.toml, trial 33 D1) with the farewell's, as a plain pattern.
+_DESPAIR = re.compile(
+    r"撑不下去|熬不下去|坚持不下去|挺不下去|扛不住|受够了|活够了|活着[^，。,.]{0,2}累|活着没意思"
+    r"|不想活|想解脱|走投无路|没有?活路|一了百了|活不下去|对不起|再见|要走了|绝望|崩溃|想死"
+)
+
+
 def _evident(text: str) -> bool:
     """Whether ``text`` is a 回访 answer named (满意, 解决) and nothing else (:data:`_EVIDENT`)."""
     said = text.strip()
@@ -121,7 +130,7 @@ class CaseFollowUp(CaseAftercare):
             # and the self-harm case's own 回访 keeps its buttons (review 32 S12).
             if answer == UNCLEAR or is_farewell(text, open_case=True):
                 return None
-            if not (_evident(text) or answer in _REOPENING):
+            if not (_evident(text) or (answer in _REOPENING and not _DESPAIR.search(text))):
                 return None
             pending = [v for v in pending if v.id not in crisis]
         if not pending:
