@@ -188,6 +188,14 @@ async def add_details_button(update: Update, context: BotContext) -> str | int |
     return W_PLACE
 
 
+#: A head count and nothing else (五十多人, 50人, 大概三十来个, 约四五个人左右).
+_ONLY_COUNT = re.compile(
+    r"^(?:大概|大约|约|差不多|估计|将近|接近|有|是|共|一共)*\s*"
+    r"[0-9０-９零一二两三四五六七八九十百千几]+\s*(?:多|来|余|几)?\s*"
+    r"(?:个|名|位)?\s*(?:人|口)?\s*(?:左右|上下)?\s*[。.！!]?$"
+)
+
+
 def emergency_first(
     step: Callable[[Update, BotContext], Awaitable[str | int | None]], state: str
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int | None]]:
@@ -199,9 +207,10 @@ def emergency_first(
     async def guarded(update: Update, context: BotContext) -> str | int | None:
         text = message_text(update).strip()
         kept = warn_data(context).get("warn")
-        # The step's own answer is never an emergency (大概四五个人 is a head count).
+        # The step's own answer is never an emergency (大概四五个人 is a head count); only a
+        # text that is nothing but a count is exempt: 三十多人，有人拿刀砍人 is danger first.
         answer = texts.is_skip(text) or texts.is_done(text)
-        if state == W_COUNT and head_count_answer(text) is not None:
+        if state == W_COUNT and _ONLY_COUNT.match(text) and head_count_answer(text) is not None:
             answer = True
         if state == W_CONFIRM and not answer:
             # 说错了，… corrects the proposal shown: amended, never a warning of its own.

@@ -138,7 +138,8 @@ async def takes(
     """
     if verdict is None:
         return False, verdict
-    if user_data(context).pop(NEW_MATTER, None) == text:
+    said_new = user_data(context).pop(NEW_MATTER, None)
+    if isinstance(said_new, str) and said_new.strip() == text.strip():
         return False, verdict  # the citizen said it is a new matter
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
@@ -177,22 +178,28 @@ async def takes(
 
 async def _ask(update: Update, context: BotContext, text: str, case_id: int, number: str) -> None:
     """A denial with a matter of its own: which one is it (stop 35 #5)."""
-    user_data(context)[ASKED] = {
-        "text": text,
-        "case_id": case_id,
-        "number": number,
-        "at": stamp(context),
+    # One question per message (review 35a F3): a second one never overwrites the first.
+    message = update.effective_message
+    key = str(message.message_id if message is not None else stamp(context))
+    asked = user_data(context).get(ASKED)
+    pending = {
+        k: v
+        for k, v in (asked.items() if isinstance(asked, dict) else ())
+        if isinstance(v, dict) and not is_stale(context, v, ASK_WINDOW)
     }
+    pending[key] = {"text": text, "case_id": case_id, "number": number, "at": stamp(context)}
+    user_data(context)[ASKED] = pending
+    # The case's own number, never a position guessed (review 35a F4: 第3件 was read 第2件).
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("是对第2件的说明", callback_data=AS_NOTE)],
-            [InlineKeyboardButton("是一件新的事", callback_data=AS_NEW)],
+            [InlineKeyboardButton(f"是对{number}的说明", callback_data=f"{AS_NOTE}:{key}")],
+            [InlineKeyboardButton("是一件新的事", callback_data=f"{AS_NEW}:{key}")],
         ]
     )
     await reply(
         update,
-        f"您的消息（“{snippet(text, 60)}”）提到第2件（{number}）不是您反映的，"
-        "也说到了其他情况。请问这是对第2件的说明，还是一件新的事？",
+        f"您的消息（“{snippet(text, 60)}”）提到 {number} 不是您反映的，"
+        f"也说到了其他情况。请问这是对 {number} 的说明，还是一件新的事？",
         markup,
     )
     log.info("split case %s: denial with a matter of its own, asked which", case_id)
@@ -205,7 +212,10 @@ def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]
     async def answered(update: Update, context: BotContext) -> str | int | None:
         query = update.callback_query
         assert query is not None
-        item = user_data(context).pop(ASKED, None)
+        data = query.data or ""
+        key = data.rsplit(":", 1)[-1]
+        asked = user_data(context).get(ASKED)
+        item = asked.pop(key, None) if isinstance(asked, dict) else None
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
@@ -216,7 +226,7 @@ def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]
             return None
         await query.answer()
         text = str(item["text"])
-        if query.data == AS_NEW:
+        if data.startswith(AS_NEW + ":"):
             user_data(context)[NEW_MATTER] = text
             return await describe(update, context, text)
         person = await who(update, context)
@@ -232,5 +242,5 @@ def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]
         mark_saved(update, context, f"{item.get('number')} 的补充说明")
         return None
 
-    pattern = rf"^({re.escape(AS_NOTE)}|{re.escape(AS_NEW)})$"
+    pattern = rf"^({re.escape(AS_NOTE)}|{re.escape(AS_NEW)}):\d+$"
     return [CallbackQueryHandler(answered, pattern=pattern)]

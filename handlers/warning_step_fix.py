@@ -11,6 +11,8 @@ correction of the warning's text is added to it as 补充说明. A plain answer 
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
 from typing import Any
@@ -31,6 +33,8 @@ from handlers.warning_steps import (
     warn_draft,
 )
 from nlp.counts import head_count_answer
+
+log = logging.getLogger(__name__)
 
 #: Waiting for which field to correct, or its right value.
 W_FIX = "w_fix"
@@ -130,8 +134,12 @@ async def _apply(
             await reply(update, texts.BAD_HEAD_COUNT, fx.value_keyboard())
             return W_FIX
         done = await amend(update, context, draft, head_count=count)
+        if done is not None:
+            await _keep_words(context, person.id, case_id, said, field, value)
     elif field == PLACE:
         done = await amend(update, context, draft, place=value[:500])
+        if done is not None:
+            await _keep_words(context, person.id, case_id, said, field, value)
     else:
         try:
             done = await context.runtime.cases.add_reporter_note(person.id, case_id, said)
@@ -147,3 +155,27 @@ async def _apply(
     following = _NEXT[state] if _STEP_FIELD.get(state) == field else state
     await reply(update, *_prompt(following))
     return following
+
+
+#: A head count in a correction (五十多人, 50名).
+_COUNT_WORDS = re.compile(r"[0-9０-９零一二两三四五六七八九十百千几]+(?:多|来|余)?(?:个|名|位)?人?")
+#: The words of a correction itself, which say nothing more.
+_FIX_WORDS = re.compile(
+    r"不对|更正|改成|改为|改一下|应该是|说错了|刚才|大概|大约|左右|人数|地点|发生|涉及|"
+    r"[是的了啊吧呢，,。.；;！!？?：:\s]"
+)
+
+
+async def _keep_words(
+    context: BotContext, person_id: int, case_id: int, said: str, field: str, value: str
+) -> None:
+    """The officer's full words of a correction kept on the warning as 补充说明 when they
+    say more than the new value (review 35a F2: 人数改成五十，另外还有两名老人行动不便 kept
+    only 50); the value replaced is kept on the ``details_added`` event."""
+    rest = said.replace(value, "") if field == PLACE else _COUNT_WORDS.sub("", said)
+    if len(_FIX_WORDS.sub("", rest)) < 4:
+        return
+    try:
+        await context.runtime.cases.add_reporter_note(person_id, case_id, said)
+    except CaseError as exc:
+        log.info("words of a correction to warning %s not kept: %s", case_id, exc.code)

@@ -30,12 +30,16 @@ def details_added(view: CaseView, added: Mapping[str, Any]) -> str:
     """The ping when the reporting officer adds details to a filed warning."""
     lines = [f"【预警补充】{view.number}（{view.severity_label}）"]
     if "place" in added:
-        lines.append(f"地点：{view.shown(str(added['place']))}")
+        was = (
+            f"（更正，原为：{view.shown(str(added['was_place']))}）" if "was_place" in added else ""
+        )
+        lines.append(f"地点：{view.shown(str(added['place']))}{was}")
     if "location" in added:
         latitude, longitude = added["location"]
         lines.append(f"位置：{map_link(latitude, longitude)}")
     if "head_count" in added:
-        lines.append(f"涉及人数：约{added['head_count']}人")
+        was = f"（更正，原为约{added['was_head_count']}人）" if "was_head_count" in added else ""
+        lines.append(f"涉及人数：约{added['head_count']}人{was}")
     if "photos" in added:
         lines.append(f"新增照片：{added['photos']}张（共{view.photo_count}张）")
     return "\n".join(lines)

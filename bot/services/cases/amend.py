@@ -55,12 +55,16 @@ class CaseAmend(CaseTx):
             added: dict[str, Any] = {}
             cleaned = _clean(place, 500)
             if cleaned:
+                if case.address and case.address != cleaned:
+                    added["was_place"] = case.address  # a correction keeps what it replaced
                 case.address = cleaned
                 added["place"] = cleaned
             if location is not None:
                 case.latitude, case.longitude = location
                 added["location"] = [round(location[0], 5), round(location[1], 5)]
             if head_count is not None:
+                if case.head_count is not None and case.head_count != head_count:
+                    added["was_head_count"] = case.head_count
                 case.head_count = head_count
                 added["head_count"] = head_count
             room = MAX_WARNING_PHOTOS - len(case.photo_file_ids or [])
