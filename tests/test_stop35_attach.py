@@ -20,9 +20,11 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from config.district import District
 from storage.enums import CaseStatus
+from storage.models import CaseEvent
 from tests.botkit import WAIT, BotKit, ChatMessage, FakeUser, resolved_request, sqlite_bot
 from tests.criticalkit import police_chief
 
@@ -219,17 +221,37 @@ async def test_d13_unsolved_in_words_answers_the_follow_up(kit: BotKit) -> None:
     _, citizen, wages = await resolved_request(
         kit, CITIZEN, LABOR_CHIEF, "公司拖欠我三个月工资不发，老板一直找借口"
     )
-    # An open case the service handles as the reporter's own crisis (trial 35 D8).
-    await police_chief(kit, POLICE)
-    await reported_emergency(kit, citizen, "说不想活了要跳下去")
-    assert len(await kit.cases()) == 2
-
     words = "还没解决，老板说话不算数，一分钱都没给"
     told = await kit.say(citizen, words, "回访")
     assert wages.number is not None and wages.number in told.content and "未解决" in told.content
     assert not proposals(citizen)[1:], [m.content[:40] for m in proposals(citizen)]
     after = await kit.case(wages.id)
     assert after.status == CaseStatus.REOPENED
+    assert len(await kit.cases()) == 1
+
+
+async def test_d13_beside_an_open_crisis_the_words_reach_the_helpers(kit: BotKit) -> None:
+    """Review 35c F1: beside the reporter's own open self-harm case, only a bare answer
+    (还没解决) answers another case's 回访; words said beside it go to the helpers first —
+    never a new request, and never a silent reopening that the helpers do not read."""
+    _, citizen, wages = await resolved_request(
+        kit, CITIZEN, LABOR_CHIEF, "公司拖欠我三个月工资不发，老板一直找借口"
+    )
+    await police_chief(kit, POLICE)
+    await reported_emergency(kit, citizen, "我不想活了")
+    crisis = (await kit.cases())[-1]
+    assert len(await kit.cases()) == 2
+
+    action = citizen.send_text("还没解决 我真的撑不住了")
+    await kit.handled(action)
+    await kit.delivered()
+    assert not proposals(citizen)[1:], [m.content[:40] for m in proposals(citizen)]
+    assert (await kit.case(wages.id)).status == CaseStatus.RESOLVED
+    async with kit.db.session() as s:
+        notes = await s.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == crisis.id, CaseEvent.type == "note_added")
+        )
+        assert any("撑不住" in (n.note or "") for n in notes.all())
     assert len(await kit.cases()) == 2
 
 

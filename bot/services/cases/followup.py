@@ -43,15 +43,6 @@ _EVIDENT = re.compile(
 )
 
 
-#: Despair told beside an answer (还是没解决 我真的撑不下去了): for the helpers of someone
-#: whose self-harm case is open, never a 回访 answer (review 32 S12). The rubric's despair
-#: words (config/severity.toml, trial 33 D1) with the farewell's, as a plain pattern.
-_DESPAIR = re.compile(
-    r"撑不下去|熬不下去|坚持不下去|挺不下去|扛不住|受够了|活够了|活着[^，。,.]{0,2}累|活着没意思"
-    r"|不想活|想解脱|走投无路|没有?活路|一了百了|活不下去|对不起|再见|要走了|绝望|崩溃|想死"
-)
-
-
 def _evident(text: str) -> bool:
     """Whether ``text`` is a 回访 answer named (满意, 解决) and nothing else (:data:`_EVIDENT`)."""
     said = text.strip()
@@ -59,10 +50,6 @@ def _evident(text: str) -> bool:
 
 
 _FINAL = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
-
-
-#: The typed answers that reopen a case (未解决, 已解决·不满意).
-_REOPENING = frozenset({"unsolved", "unsatisfied"})
 
 
 def _dangerous(text: str) -> bool:
@@ -123,14 +110,14 @@ class CaseFollowUp(CaseAftercare):
         ]
         crisis = await self._crisis_cases(views)
         if crisis:
-            # Someone whose self-harm case is not final: an evident answer (满意, 还没解决:
-            # stop 35 D7) or a reopening one told with its reason (还没解决，老板说话不算数:
-            # trial 35 D13, risking nothing) to the 回访 of another case is that answer; a
-            # farewell (谢谢你们，再见了，以后不用联系我了) stays a sign for their helpers,
-            # and the self-harm case's own 回访 keeps its buttons (review 32 S12).
-            if answer == UNCLEAR or is_farewell(text, open_case=True):
-                return None
-            if not (_evident(text) or (answer in _REOPENING and not _DESPAIR.search(text))):
+            # Someone whose self-harm case is not final: only an evident answer and nothing
+            # else (满意，谢谢你们; 还没解决: stop 35 D7) to the 回访 of another case is that
+            # answer. Anything said beside it (还没解决 我真的撑不住了, 不满意，我活得好累,
+            # even 还没解决，老板说话不算数) goes to their helpers first, who read every word
+            # (review 35c F1: no list of despair words is complete); a farewell stays a
+            # sign for them, and the self-harm case's own 回访 keeps its buttons (review 32
+            # S12).
+            if answer == UNCLEAR or is_farewell(text, open_case=True) or not _evident(text):
                 return None
             pending = [v for v in pending if v.id not in crisis]
         if not pending:
