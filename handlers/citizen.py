@@ -169,7 +169,9 @@ async def describe_text(
     # denial's own words (我没反映过打架的事 names a fight): danger now besides, in a reply
     # to the notice too, is handled as danger below, never as a denial (review 34a F1-F3).
     if not as_citizen:
-        taken, verdict = await split_reply.takes(update, context, person.id, text, verdict)
+        taken, verdict = await split_reply.takes(
+            update, context, person.id, text, verdict, describe_text
+        )
         if taken:
             return None
     # 我现在一个人在江边 from someone whose self-harm case is open joins that case (trial 29 #1).

@@ -17,6 +17,12 @@ not guessed at (stop 35 #5): the citizen is asked once, 「…请问这是对第
 事？」 with 是对第2件的说明 (kept as the denial: the split case is withdrawn) and 是一件新的事
 (proposed as any description).
 
+Nothing of it is lost (rfix35c): while the question waits unanswered, the citizen's next
+message first brings the words asked about back as the usual proposal with 提交 (the
+proposal's buttons file it, whatever the next message starts), then is read as usual; a
+button of an expired question does the same. The citizen can always file them, or leave
+them unfiled; nothing is filed without 提交.
+
 Danger goes first, always (review 34a F1, F2): the danger check runs on the message with only
 the denial's own words taken out (不是我反映的, 我没反映过打架的事); anything else that tells of
 danger now (我家着火了, 我爸没气了, also in a reply to the notice) is handled as danger and is
@@ -65,6 +71,8 @@ AS_NEW = texts.UI + "sr:new"
 #: How long the question waits for its answer.
 ASK_WINDOW = timedelta(hours=6)
 GONE = "这条提示已过期。如需反映新的问题，请直接发送问题描述。"
+#: Said before the words asked about are proposed unanswered (rfix35c).
+KEPT = "您之前的消息（“{text}”）说到的情况还没有提交，已为您整理如下，如需反映请点「提交」。"
 
 Describe = Callable[[Update, BotContext, str], Awaitable[str | int | None]]
 
@@ -127,20 +135,71 @@ def danger_first(text: str) -> Triage:
     return triage(undenied(text))
 
 
+async def _unanswered(
+    update: Update, context: BotContext, text: str, verdict: Triage, describe: Describe
+) -> None:
+    """The words of a question left unanswered, proposed as a request before ``text``
+    is read (rfix35c): the citizen's next message never leaves them unfiled and unseen.
+    Danger in ``text`` goes first: the question then waits for the message after it."""
+    if verdict.emergency is not None or critical_unlined(text):
+        return
+    data = user_data(context)
+    asked = data.get(ASKED)
+    if not isinstance(asked, dict) or not asked:
+        return
+    message = update.effective_message
+    if message is not None and str(message.message_id) in asked:
+        return  # this message was asked about in turn: every question waits (review 35a F3)
+    items = [v for v in asked.values() if isinstance(v, dict) and isinstance(v.get("text"), str)]
+    # The same words again are asked about again, not proposed twice.
+    left = [v for v in items if str(v["text"]).strip() != text.strip()]
+    if not left:
+        return
+    data.pop(ASKED, None)
+    for item in left:
+        await _propose(update, context, str(item["text"]), describe)
+
+
+async def _propose(update: Update, context: BotContext, text: str, describe: Describe) -> None:
+    """``text`` of a question not answered, proposed as any description with 提交."""
+    await reply(update, KEPT.format(text=snippet(text, 60)))
+    user_data(context)[NEW_MATTER] = text
+    await describe(update, context, text)
+    log.info("split question left unanswered: its words proposed: %s", masked(text))
+
+
 async def takes(
-    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage | None
+    update: Update,
+    context: BotContext,
+    person_id: int,
+    text: str,
+    verdict: Triage | None,
+    describe: Describe | None = None,
 ) -> tuple[bool, Triage | None]:
+    """The reply to a split notice in the staff's words, added to that case as a denial
+    (:func:`_takes`); with ``describe``, a question left unanswered before it has its
+    words proposed first, unless this message is asked about in turn (review 35a F3:
+    two questions are both kept) or tells of danger now (rfix35c)."""
+    if verdict is None:
+        return False, verdict
+    said_new = user_data(context).pop(NEW_MATTER, None)
+    if isinstance(said_new, str) and said_new.strip() == text.strip():
+        return False, verdict  # the citizen said it is a new matter
+    taken, found = await _takes(update, context, person_id, text, verdict)
+    if describe is not None:
+        await _unanswered(update, context, text, found, describe)
+    return taken, found
+
+
+async def _takes(
+    update: Update, context: BotContext, person_id: int, text: str, verdict: Triage
+) -> tuple[bool, Triage]:
     """The reply to a split notice in the staff's words, added to that case as a denial.
 
     Returns whether it was taken, and the verdict the rest of the intake reads: a message
     that is a denial but tells of danger now besides is not taken, and its verdict is the
     danger the denial's own words hid (不是我反映的我家着火了).
     """
-    if verdict is None:
-        return False, verdict
-    said_new = user_data(context).pop(NEW_MATTER, None)
-    if isinstance(said_new, str) and said_new.strip() == text.strip():
-        return False, verdict  # the citizen said it is a new matter
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
     # Neither a reply nor denial wording: no denial whatever case is open, so the
@@ -221,11 +280,14 @@ def buttons(describe: Describe) -> list[BaseHandler[Update, BotContext, object]]
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             await query.answer(GONE, show_alert=True)
             return None
-        if is_stale(context, item, ASK_WINDOW) or not isinstance(item.get("case_id"), int):
-            await query.answer(GONE, show_alert=True)
-            return None
-        await query.answer()
         text = str(item["text"])
+        if is_stale(context, item, ASK_WINDOW) or not isinstance(item.get("case_id"), int):
+            # Expired: its words are still offered as a request, never dropped (rfix35c).
+            await query.answer()
+            await reply(update, KEPT.format(text=snippet(text, 60)))
+            user_data(context)[NEW_MATTER] = text
+            return await describe(update, context, text)
+        await query.answer()
         if data.startswith(AS_NEW + ":"):
             user_data(context)[NEW_MATTER] = text
             return await describe(update, context, text)

@@ -10,7 +10,9 @@ named before them in their sentence (or, when the sentence names nobody, in
 the text before it). 我, 俺, 本人, 咱 are the writer; 有人, 他, 她, 一个小伙子,
 邻居, 我儿子, 我老公 … are another person, and so is what the writer saw (我看到
 …, 发现…). A self-harm message that names nobody (不想活了, 活着没意思) is the
-writer's: when in doubt, the person is treated as the one at risk.
+writer's: when in doubt, the person is treated as the one at risk — unless its clause
+opens with a word of speech and names nobody before it (说不想活了要跳下去, 扬言要跳楼:
+someone said it, trial 35 D8); 我说我不想活了 stays the writer's.
 
 Pure functions: no I/O beyond the rubric already loaded.
 """
@@ -63,6 +65,14 @@ _OBJECT_BEFORE = "给跟诉对和向叫让帮找"
 _PLACE_AFTER = re.compile(r"们?(?:家|小区|楼|村|单位|公司|学校|宿舍|社区|这|那|隔壁|对面|门口)")
 #: Words of speech: 老刘一直念叨我不想活了 quotes another person.
 _SPEECH = re.compile(r"(?:说|喊|念叨|嚷嚷?|称|讲|叨叨)[:：，,]?$")
+#: A clause that opens with what someone said (说不想活了, 扬言要跳楼, 嚷着要跳河): reported
+#: speech of a person not named (trial 35 D8); 说实话 / 说白了 / 讲真 are the writer's asides.
+_REPORTED = re.compile(
+    r"^(?:又|还|一直|总|老是|整天)?(?:说|讲|扬言|嚷着|嚷嚷着|喊着|闹着)"
+    r"(?![实真白句心老到起过了])"
+)
+#: What ends a clause before the self-harm words.
+_CLAUSE_ENDS = "，,、：:" + SENTENCE_ENDS
 
 
 def _positions(norm: str, words: tuple[str, ...]) -> list[int]:
@@ -138,9 +148,12 @@ def at_risk_normalized(norm: str, rubric: Rubric | None = None) -> AtRisk | None
     # The sentence before the words first (我不想活了。我儿子…: the writer), then their
     # clause (楼顶上站着个女的: the person after 站着), then the text before the sentence;
     # nobody named: the writer (活着没意思，老婆跟人跑了).
-    return (
-        _nearest(norm[lo:at]) or _nearest(clause_around(norm, at)) or _nearest(norm[:lo]) or "self"
-    )
+    named = _nearest(norm[lo:at]) or _nearest(clause_around(norm, at)) or _nearest(norm[:lo])
+    if named is not None:
+        return named
+    # Nobody named: the writer, unless their clause tells what someone said (trial 35 D8).
+    opened = max(norm.rfind(c, 0, at) for c in _CLAUSE_ENDS) + 1
+    return "other" if _REPORTED.match(norm, opened) else "self"
 
 
 def at_risk(text: str, rubric: Rubric | None = None) -> AtRisk | None:
