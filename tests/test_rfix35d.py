@@ -12,7 +12,7 @@ from bot.services.triage import FUMES, OTHER_AT_RISK, emergency_of
 from config.district import District
 from nlp.families import SELF_HARM
 from storage.enums import Role
-from tests.botkit import WAIT, BotKit, sqlite_bot
+from tests.botkit import WAIT, BotKit, said_since, sqlite_bot
 
 #: The writer's own charcoal (review 35d F2): self-harm, never an accident.
 OWN_CHARCOAL = [
@@ -118,3 +118,14 @@ async def test_the_filing_station_reads_a_summary_and_the_place(
     assert "为保护当事人隐私" in card.content, card.content
     assert private not in card.content and "13800000000" not in card.content, card.content
     assert "地点：" in card.content, card.content
+
+
+@pytest.mark.parametrize("text", OWN_CHARCOAL[:1] + OWN_CHARCOAL[3:4])
+async def test_own_charcoal_gets_crisis_care_and_fresh_air(kit: BotKit, text: str) -> None:
+    citizen = kit.user(3551, "小周")
+    mark = citizen.send_text(text)
+    await citizen.wait_for_message(lambda m: "所在的地点" in m.content, WAIT, since=mark)
+    told = "\n".join(said_since(citizen, mark))
+    assert "12356" in told and "您并不孤单" in told, told
+    assert "开门窗通风" in told, told
+    assert told.index("120") < told.index("110"), told
