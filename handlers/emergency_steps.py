@@ -77,7 +77,10 @@ async def ask_details(update: Update, context: BotContext, view: CaseView, text:
     """After the filing: the crisis line for self-harm, then ask for the place and a phone."""
     found = emergency_of(text)
     if found is not None and found.kind == SELF_HARM:
-        await reply(update, st.crisis_words(context.runtime.district.crisis_hotline))
+        words = st.crisis_words(context.runtime.district.crisis_hotline)
+        if "炭" in text:  # charcoal named: the fumes first (review 35d F2)
+            words = f"{words}\n{st.CHARCOAL_CARE}"
+        await reply(update, words)
         crisis.remember(context, view)
     user_data(context)[KEY] = {"case_id": view.id, "number": view.number, "at": stamp(context)}
     await reply(

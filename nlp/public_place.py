@@ -12,7 +12,7 @@ import re
 
 from nlp.normalize import normalize
 
-__all__ = ["public_place"]
+__all__ = ["place_phrase", "public_place"]
 
 _PUBLIC = re.compile(
     r"商场|超市|楼顶|天台|大桥|桥上|桥边|河边|江边|湖边|海边|水库|广场|公园|马路|路口|路边|街上|车站|地铁"
@@ -31,3 +31,20 @@ def public_place(text: str) -> bool:
     """
     norm = normalize(text[:2000])
     return _PUBLIC.search(norm) is not None and _HOME.search(norm) is None
+
+
+#: A public word with the few words before it that name it (东城商场, 12号楼天台); no name
+#: before 在 and no clause beyond a comma.
+_PHRASE = re.compile(r"[^\s，。！？、；：,.!?;:()（）在有是的说]{0,6}?(?:" + _PUBLIC.pattern + ")")
+
+
+def place_phrase(text: str) -> str:
+    """The public place ``text`` names (its first), or ``""`` (review 35d F3).
+
+    >>> place_phrase("东城商场楼顶有一名男子站在边上扬言要跳楼")
+    '东城商场'
+    >>> place_phrase("老王说不想活了")
+    ''
+    """
+    found = _PHRASE.search(normalize(text[:2000]))
+    return found.group(0) if found is not None else ""

@@ -7,7 +7,8 @@ D7: 满意，谢谢你们 typed while a resolved case's 回访 waits answers it,
 self-harm case is open; a farewell on that case is still its danger sign.
 D8: a bystander's report told in pieces (楼顶有个人 / 坐在边上 / 说不想活了要跳下去) gets the
 bystander's line (110, stay, keep the person in sight) and is filed as someone else at risk.
-D9: the station an officer's public-place warning came from reads the place in full.
+D9: the station of the officer who filed a warning reads its place beside the summary
+(review 35d F3), never the words.
 D14: questions about the service get a help text and the menu, never a filing.
 D16: a forged case button answers the same words for a case that exists and one that does not.
 """
@@ -149,5 +150,7 @@ async def test_the_officers_own_station_chief_sees_where_the_jumper_is(kit: BotK
     number = case.number or "?"
     assert case.territorial_unit_id == "dongcheng"
     card = await chief.wait_for_message(lambda m: number in m.content, WAIT)
+    # Review 35d F3: the place beside the privacy summary, never the words.
     assert "东城商场" in card.content, card.content
-    assert "为保护当事人隐私" not in card.content
+    assert "为保护当事人隐私" in card.content, card.content
+    assert "扬言要跳楼" not in card.content, card.content

@@ -47,6 +47,7 @@ def disclosure_summary(
     gist: str = GIST_THREAT,
     signed: bool = False,
     done: bool = False,
+    place: str = "",
 ) -> str:
     """What a unit outside the owner and the desk reads of a private disclosure.
 
@@ -55,7 +56,8 @@ def disclosure_summary(
     deadlines. ``own``: the reporter tells of harming themselves; ``gist``: what a
     self-harm family's danger is (:func:`bot.services.disclosures.self_harm_gist`).
     ``signed``: someone of the owner has 签收 (before that the owner is named as
-    not having signed, never as 紧急处置: trial 30 #5); ``done``: 办结.
+    not having signed, never as 紧急处置: trial 30 #5); ``done``: 办结. ``place``: where
+    it is, for the station of the officer who filed a warning (review 35d F3).
     """
     if kind == SELF_HARM:
         what = SELF_HARM_GIST.get((gist, own), SELF_HARM_GIST[(GIST_THREAT, own)])
@@ -67,8 +69,9 @@ def disclosure_summary(
         state = f"{owner_name}已签收，正在处置"
     else:
         state = f"已交{owner_name}，尚未签收"
+    where = f"地点：{place}。" if place else ""
     return (
-        f"{what}，{state}。"
+        f"{what}，{state}。{where}"
         f"为保护当事人隐私，原文及当事人信息仅承办单位和{desk_name}可见，详情请与承办单位联系。"
     )
 

@@ -177,23 +177,53 @@ _HEATING_RE = re.compile(
 #: A wish to die told beside the charcoal: self-harm, whatever the charcoal was for.
 _WISH_RE = re.compile(
     r"不想活|想死|去死|自杀|轻生|寻死|活不下去|活着没意思|一了百了|遗书|遗言|结束生命|了结"
+    r"|活够|不活了|死了算了|解脱|永别|告别"
 )
+#: The room sealed, sleep that does not end, a car: charcoal burnt to die (review 35d F2).
+_SEALED_RE = re.compile(
+    r"门缝|窗缝|胶带|封[了住上好死]?门|封[了住上好死]?窗|门窗[都也]?(?:封|关好|关紧|关死)"
+    r"|关[好紧死]了?门窗|堵[住上死了]|睡过去|不会醒|不想醒|醒不过来吧|永远睡|一睡不醒|长眠"
+    r"|车里|车内|车上"
+)
+#: Someone overcome by the fumes (the fumes family's second words, config/severity.toml).
+_OVERCOME_RE = re.compile(
+    r"晕倒|晕过去|晕了|昏过去|昏迷|叫不醒|喊不醒|叫不应|喊不应|不省人事|人事不省|醒不过来"
+    r"|没反应|口吐白沫|倒在地上|倒在床上|没呼吸|没气了"
+)
+#: The self-harm family's name (config/severity.toml ``families.self_harm``).
+_SELF_HARM_LABEL = "自伤自杀"
+
+
+def _accident(text: str, found: Emergency) -> bool:
+    """Whether ``found``'s charcoal fumes were met by accident (review 35d F2).
+
+    Only someone else found overcome (我爸在家烧炭取暖，现在叫不醒了) with no wish to die,
+    no sealed room, no sleep that does not end and no car told: charcoal burnt by the
+    writer (我在家烧炭取暖，想就这样睡过去) stays self-harm. When in doubt, self-harm.
+    """
+    bare = danger_text(text)
+    if _WISH_RE.search(bare) is not None or _SEALED_RE.search(bare) is not None:
+        return False
+    who = at_risk(text)
+    if found.kind == FUMES:  # the family already names someone overcome by the fumes
+        return who != "self"
+    return (
+        found.kind == SELF_HARM
+        and who == "other"
+        and "炭" in bare
+        and _HEATING_RE.search(bare) is not None
+        and _OVERCOME_RE.search(bare) is not None
+    )
 
 
 def _fumes(text: str, found: Emergency) -> Emergency | None:
     """``found`` as carbon-monoxide poisoning when the charcoal was an accident, or ``None``.
 
-    The fumes family (kind :data:`FUMES`) is one; so is a self-harm read of charcoal burnt
-    to keep warm (烧炭取暖) with no wish to die told. 120 first, then 110.
+    The fumes family (kind :data:`FUMES`) is one, and so is a self-harm read of charcoal
+    burnt to keep warm by someone else now overcome, only when :func:`_accident` says so.
+    120 first, then 110.
     """
-    bare = danger_text(text)
-    accident = (
-        found.kind == SELF_HARM
-        and "炭" in bare
-        and _HEATING_RE.search(bare) is not None
-        and _WISH_RE.search(bare) is None
-    )
-    if found.kind != FUMES and not accident:
+    if found.kind not in (FUMES, SELF_HARM) or not _accident(text, found):
         return None
     rest = tuple(n for n in found.services if n not in ("120", "110"))
     return BystanderEmergency(
@@ -261,11 +291,16 @@ def _bystander(text: str, found: Emergency) -> Emergency:
     fumes = _fumes(text, found)
     if fumes is not None:
         return fumes
+    if found.kind == FUMES:  # charcoal with a wish to die, a sealed room, the writer's own
+        found = replace(found, kind=SELF_HARM, label=_SELF_HARM_LABEL)
     if found.kind != SELF_HARM or at_risk(text) != "other":
         return found
     bare = danger_text(text)
     hurt = _HURT_RE.search(bare) is not None
-    services = ("120", "110") if hurt else ("110",)
+    # Charcoal burnt to die (我妈在屋里烧炭，门窗都封上了): the room is full of fumes,
+    # the ambulance first as for the accident (review 35d F4a).
+    charcoal = "炭" in bare
+    services = ("120", "110") if hurt or charcoal else ("110",)
     rest = tuple(n for n in found.services if n not in services and n != "120")
     # 我妈吃了一整瓶安眠药，叫不醒: an overdose or a poisoning taken (the health bureau's
     # by the rubric, nlp.danger_owner) is a medical emergency: no 民警 in the advice.
@@ -274,7 +309,7 @@ def _bystander(text: str, found: Emergency) -> Emergency:
     advice = (
         BYSTANDER_OVERDOSE_ADVICE if taken else BYSTANDER_HURT_ADVICE if hurt else BYSTANDER_ADVICE
     )
-    if "烧炭" in found.words:  # charcoal burnt to die: the room is full of fumes all the same
+    if charcoal:  # charcoal burnt to die: the room is full of fumes all the same
         advice = FUMES_ADVICE
     return BystanderEmergency(
         OTHER_AT_RISK,

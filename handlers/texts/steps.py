@@ -140,6 +140,11 @@ def crisis_words(hotline: str) -> str:
     )
 
 
+#: Self-harm with charcoal named (我在家烧炭取暖，想就这样睡过去): the fumes are in the room
+#: now; after the crisis line, the one thing to do first (review 35d F2).
+CHARCOAL_CARE = "如果屋里正在烧炭，请马上打开门窗通风，离开房间到空气新鲜的地方，不要在屋里待着。"
+
+
 def crisis_aftercare(hotline: str) -> str:
     """Someone whose self-harm case is over writes again, not of a clear problem
     (我还是很难受): the first contact's words and line again, no department picker."""

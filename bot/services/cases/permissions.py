@@ -19,7 +19,6 @@ from bot.services.lifecycle import (
 )
 from bot.services.routing import escalation_path
 from config.district import District
-from nlp.public_place import public_place
 from storage.enums import CaseKind, CaseStatus, Role
 from storage.models import Case, Person
 
@@ -220,16 +219,8 @@ class CasePermissions:
             return True
         if person.role not in HANDLER_ROLES or not person.active:
             return False
-        # An officer's warning of danger at a public place (东城商场楼顶有人扬言要跳楼) is
-        # no private disclosure: the station it was reported from, whose people can be
-        # there first, reads where it is (stop 35 D9). A threat at home (老王…家里人看不住)
-        # and every other copy holder keep the summary (verify 29 V7).
-        if (
-            case.kind == CaseKind.WARNING.value
-            and person.unit_id == case.territorial_unit_id
-            and public_place(case.original_text)
-        ):
-            return True
+        # The station of the officer who filed a warning reads its place beside the
+        # summary, never the words (review 35d F3: CaseViews.view's ``place``).
         return person.unit_id in (case.owning_unit_id, self.district.dispatcher)
 
     def is_district_office(self, person: Person) -> bool:

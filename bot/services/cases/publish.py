@@ -22,6 +22,7 @@ from bot.services.cases.views import CaseViews
 from bot.services.lifecycle import EventType
 from bot.services.notification_labels import MEDIA_LABELS
 from nlp.families import SELF_HARM
+from nlp.public_place import place_phrase
 from storage import cases as store
 from storage import outbox_digest
 from storage.enums import CaseKind
@@ -165,8 +166,16 @@ class CasePublish(CaseViews):
         # never reached the chat) gets them now, with the card (dfx21).
         on_way = await outbox_digest.photos_on_their_way(s, case.id) if all_photos else {}
         added = set(new_photos)
+        # The station of the officer who filed a warning reads its place beside the
+        # privacy summary, never the words (review 35d F3).
+        filer_unit, place = None, ""
+        if case.kind == CaseKind.WARNING.value and case.reporter_id is not None:
+            filer = await s.get(Person, case.reporter_id)
+            filer_unit = filer.unit_id if filer is not None else None
+            place = (case.address or "").strip() or place_phrase(case.original_text)
         for person in sorted(audience.values(), key=lambda p: p.id):
-            text, markup = self.card_for(case, person, now)
+            here = place if filer_unit is not None and person.unit_id == filer_unit else ""
+            text, markup = self.card_for(case, person, now, here)
             self._message(s, person, case, text, markup, now, kind="card")
             photos = all_photos
             if person.id in holders:

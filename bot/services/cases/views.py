@@ -79,6 +79,7 @@ class CaseViews(CasePermissions):
         now: datetime | None = None,
         ids: bool = True,
         summary: bool = False,
+        place: str = "",
     ) -> CaseView:
         """Build a :class:`CaseView` of ``case``.
 
@@ -88,7 +89,8 @@ class CaseViews(CasePermissions):
         ``summary``: a private disclosure (self-harm, domestic violence, sexual
         assault: :func:`disclosure_kind`) read by a unit whose work does not need its
         words: the text is a short summary, without contact, place or photos
-        (:meth:`sees_disclosure`).
+        (:meth:`sees_disclosure`); ``place``: where it is, added to that summary (the
+        station of the officer who filed a warning: review 35d F3).
         """
         now = now or self.clock.now()
         room = self.district.rooms.get(case.room)
@@ -104,6 +106,7 @@ class CaseViews(CasePermissions):
                 gist=self_harm_gist(text),
                 signed=case.acknowledged_at is not None,
                 done=case.status in _DONE,
+                place=place,
             )
         else:
             summary = False
@@ -196,14 +199,18 @@ class CaseViews(CasePermissions):
             return f"{room.name} · {bureau.name}" if room else bureau.name
         return room.name if room is not None else ""
 
-    def view_for(self, case: Case, person: Person | None, now: datetime | None = None) -> CaseView:
-        """The view of ``case`` that ``person`` may see (None: the system, unmasked)."""
+    def view_for(
+        self, case: Case, person: Person | None, now: datetime | None = None, place: str = ""
+    ) -> CaseView:
+        """The view of ``case`` that ``person`` may see (None: the system, unmasked);
+        ``place``: the place a summary names (:meth:`view`)."""
         return self.view(
             case,
             masked=not self.sees_contact(person, case),
             now=now,
             ids=person is not None,
             summary=self._summary_for(person, case),
+            place=place,
         )
 
     def _summary_for(self, person: Person | None, case: Case) -> bool:
@@ -221,10 +228,10 @@ class CaseViews(CasePermissions):
         )
 
     def card_for(
-        self, case: Case, person: Person, now: datetime | None = None
+        self, case: Case, person: Person, now: datetime | None = None, place: str = ""
     ) -> tuple[str, dict[str, Any] | None]:
-        """The card text and buttons of ``case`` for ``person``."""
-        view = self.view_for(case, person, now)
+        """The card text and buttons of ``case`` for ``person`` (``place``: :meth:`view`)."""
+        view = self.view_for(case, person, now, place)
         markup = nt.card_markup(self.codec, view, self.actions_for(person, case), self.district)
         return nt.card_text(view, self.tz), markup
 
