@@ -30,12 +30,32 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.services.lifecycle import CaseError, is_meaningful
+from bot.services.bystander import (
+    BYSTANDER_ADVICE,
+    BYSTANDER_HURT_ADVICE,
+    BYSTANDER_OVERDOSE_ADVICE,
+    FUMES,
+    FUMES_ADVICE,
+    SELF_HARM_LABEL,
+    BystanderEmergency,
+    fumes_reading,
+)
 from bot.services.readable import unreadable
 from bot.services.routing import police_lead
+from bot.services.warning_levels import (
+    CRITICAL_FLOOR,
+    LEVEL_RANK,
+    MIN_REASON_CHARS,
+    REASON_HELP,
+    check_level,
+    levels_allowed,
+    lowest_level,
+    needs_reason,
+    reason_ok,
+)
 from nlp.at_risk import at_risk
 from nlp.danger_owner import danger_now, lives_at_risk, owner
-from nlp.emergency import Emergency, detect, emergency_line
+from nlp.emergency import Emergency, detect
 from nlp.emergency import safety_hint as hint_of
 from nlp.english_danger import read as read_english
 from nlp.families import SELF_HARM
@@ -59,7 +79,9 @@ __all__ = [
     "check_level",
     "danger_now_owner",
     "emergency_of",
+    "levels_allowed",
     "life_at_risk",
+    "lowest_level",
     "needs_reason",
     "reason_ok",
     "safety_hint",
@@ -71,26 +93,6 @@ TriageKind = Literal["emergency", "greeting", "thanks", "noise", "help", "vague"
 #: Kinds answered with a friendly word and the menu; ``help``: a question about the
 #: service itself (你们是干什么的, 群众服务中心在哪里: stop 35 D14), answered, never filed.
 SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "noise", "help"})
-
-#: Severity levels, lowest first.
-LEVEL_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-
-#: Longest reason kept for lowering a level.
-MAX_REASON = 500
-
-#: The lowest level a critical (特别重大) warning may be filed at by its reporter:
-#: a danger-to-life rating never becomes routine (一般) on one officer's word.
-CRITICAL_FLOOR = "medium"
-
-#: Meaningful characters (letters, digits, CJK; see
-#: :func:`bot.services.lifecycle.meaningful_length`) a reason for lowering a critical
-#: level needs: 已电话核实 is enough, ``x`` or ``。。。`` is not.
-MIN_REASON_CHARS = 5
-
-REASON_HELP = (
-    f"下调“特别重大”预警或跨两级下调须写明具体理由（至少{MIN_REASON_CHARS}个字，说明核实了什么），"
-    "例如“已电话核实，老人与家人在一起，情绪稳定”。"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,113 +130,6 @@ TAKEN_RE = re.compile(
     r"(?:吃|喝|吞|服)(?:了|下|掉|完)|叫不醒|昏迷|不省人事|口吐白沫"
     r"|(?:吃|喝|吞|服)[^，。！？,.!?\n]{0,8}(?:药|毒|鼠药|安眠)[^，。！？,.!?\n]{0,3}了"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class BystanderEmergency(Emergency):
-    """Someone else about to harm themselves, reported by a bystander (trial 28 P3).
-
-    The line says what to do besides calling: stay, keep the person in sight, talk.
-    """
-
-    advice: str = ""
-
-    @property
-    def line(self) -> str:
-        """The emergency line, then what the reporter can do until help comes."""
-        return f"{emergency_line(self.services)}\n{self.advice}"
-
-
-#: What a bystander can do for someone about to jump until the police come.
-BYSTANDER_ADVICE = (
-    "报警后请在确保自身安全的前提下留在现场，让对方一直在您的视线内，"
-    "尽量平静地和对方说话、不要刺激对方，等待民警到场。"
-)
-#: For someone already hurt: stay with them until the ambulance and the police come.
-BYSTANDER_HURT_ADVICE = (
-    "打完电话请在确保自身安全的前提下陪在对方身边，不要让对方一个人待着，等待救护人员和民警到场。"
-)
-#: For someone who has swallowed medicine or a poison (a relative's overdose): a medical
-#: emergency, 120 first; what first aid asks of a layman until the ambulance comes (pf31 #6).
-BYSTANDER_OVERDOSE_ADVICE = (
-    "这是急症，请先拨打120，按急救调度员的指导做。打完电话请陪在对方身边，不要让对方一个人待着；"
-    "把药瓶、药盒或农药瓶留好交给急救人员；不要自行催吐或喂水；"
-    "如果对方昏睡叫不醒但还有呼吸，让其侧躺，等待救护人员到场。"
-)
-
-#: Carbon monoxide from charcoal or a coal stove burnt indoors (我爸在家烧炭取暖，现在叫不醒了,
-#: stop 35 D4): an accident, 120 first; the caller must not stay in the room with the fumes.
-FUMES_ADVICE = (
-    "这可能是一氧化碳中毒：请立即开窗通风，把人移到空气新鲜处，您自己也不要留在屋内；"
-    "不要在屋内点火或开关电器。请拨打120，等待救护人员到场。"
-)
-#: The fumes family's kind (config/severity.toml ``families.fumes``, branch safety35).
-FUMES = "fumes"
-#: Charcoal or a coal stove burnt to keep warm or to cook: the fumes of an accident.
-_HEATING_RE = re.compile(
-    r"取暖|烤火|炭火|炭盆|火盆|煤炉|煤球炉|蜂窝煤|生炉子|烧煤|炉子|暖和|做饭|烧烤|火锅"
-)
-#: A wish to die told beside the charcoal: self-harm, whatever the charcoal was for.
-_WISH_RE = re.compile(
-    r"不想活|想死|去死|自杀|轻生|寻死|活不下去|活着没意思|一了百了|遗书|遗言|结束生命|了结"
-    r"|活够|不活了|死了算了|解脱|永别|告别"
-)
-#: The room sealed, sleep that does not end, a car: charcoal burnt to die (review 35d F2).
-_SEALED_RE = re.compile(
-    r"门缝|窗缝|胶带|封[了住上好死]?门|封[了住上好死]?窗|门窗[都也]?(?:封|关好|关紧|关死)"
-    r"|关[好紧死]了?门窗|堵[住上死了]|睡过去|不会醒|不想醒|醒不过来吧|永远睡|一睡不醒|长眠"
-    r"|车里|车内|车上"
-)
-#: Someone overcome by the fumes (the fumes family's second words, config/severity.toml).
-_OVERCOME_RE = re.compile(
-    r"晕倒|晕过去|晕了|昏过去|昏迷|叫不醒|喊不醒|叫不应|喊不应|不省人事|人事不省|醒不过来"
-    r"|没反应|口吐白沫|倒在地上|倒在床上|没呼吸|没气了"
-)
-#: The self-harm family's name (config/severity.toml ``families.self_harm``).
-_SELF_HARM_LABEL = "自伤自杀"
-
-
-def _accident(text: str, found: Emergency) -> bool:
-    """Whether ``found``'s charcoal fumes were met by accident (review 35d F2).
-
-    Only someone else found overcome (我爸在家烧炭取暖，现在叫不醒了) with no wish to die,
-    no sealed room, no sleep that does not end and no car told: charcoal burnt by the
-    writer (我在家烧炭取暖，想就这样睡过去) stays self-harm. When in doubt, self-harm.
-    """
-    bare = danger_text(text)
-    if _WISH_RE.search(bare) is not None or _SEALED_RE.search(bare) is not None:
-        return False
-    who = at_risk(text)
-    if found.kind == FUMES:  # the family already names someone overcome by the fumes
-        return who != "self"
-    return (
-        found.kind == SELF_HARM
-        and who == "other"
-        and "炭" in bare
-        and _HEATING_RE.search(bare) is not None
-        and _OVERCOME_RE.search(bare) is not None
-    )
-
-
-def _fumes(text: str, found: Emergency) -> Emergency | None:
-    """``found`` as carbon-monoxide poisoning when the charcoal was an accident, or ``None``.
-
-    The fumes family (kind :data:`FUMES`) is one, and so is a self-harm read of charcoal
-    burnt to keep warm by someone else now overcome, only when :func:`_accident` says so.
-    120 first, then 110.
-    """
-    if found.kind not in (FUMES, SELF_HARM) or not _accident(text, found):
-        return None
-    rest = tuple(n for n in found.services if n not in ("120", "110"))
-    return BystanderEmergency(
-        FUMES,
-        "一氧化碳中毒",
-        ("120", "110", *rest),
-        found.words,
-        found.level,
-        found.sms,
-        advice=FUMES_ADVICE,
-    )
 
 
 def emergency_of(text: str) -> Emergency | None:
@@ -287,12 +182,13 @@ def danger_words(text: str) -> str:
 
 def _bystander(text: str, found: Emergency) -> Emergency:
     """``found`` as a bystander's report when its self-harm is another person's; charcoal
-    fumes met by accident as carbon-monoxide poisoning (:func:`_fumes`)."""
-    fumes = _fumes(text, found)
+    fumes met by accident as carbon-monoxide poisoning
+    (:func:`bot.services.bystander.fumes_reading`)."""
+    fumes = fumes_reading(text, found)
     if fumes is not None:
         return fumes
     if found.kind == FUMES:  # charcoal with a wish to die, a sealed room, the writer's own
-        found = replace(found, kind=SELF_HARM, label=_SELF_HARM_LABEL)
+        found = replace(found, kind=SELF_HARM, label=SELF_HARM_LABEL)
     if found.kind != SELF_HARM or at_risk(text) != "other":
         return found
     bare = danger_text(text)
@@ -482,66 +378,3 @@ def triage(text: str) -> Triage:
     if about_service(text):
         return Triage("help")
     return Triage(classify_intent(text))
-
-
-def needs_reason(rubric_level: str, chosen: str) -> bool:
-    """Whether choosing ``chosen`` instead of the rubric's level needs a reason.
-
-    Any lowering does, as after filing (trial 27 N9; trial 32 D12: the rule before
-    filing is the one after it); raising never does.
-    """
-    return LEVEL_RANK.get(chosen, 0) < LEVEL_RANK.get(rubric_level, 0)
-
-
-def lowest_level(rubric_level: str) -> str:
-    """The lowest level an officer may file a warning the rubric rates ``rubric_level`` at.
-
-    A 重大 or 特别重大 rating goes no lower than :data:`CRITICAL_FLOOR` (较大) on its
-    officer's word, before filing as after it (trial 31 #16, trial 32 D12).
-    """
-    return CRITICAL_FLOOR if rubric_level in ("high", "critical") else "low"
-
-
-def levels_allowed(rubric_level: str) -> list[str]:
-    """The levels an officer may choose for a warning rated ``rubric_level``, highest first."""
-    floor = LEVEL_RANK[lowest_level(rubric_level)]
-    ranked = sorted(LEVEL_RANK, key=LEVEL_RANK.__getitem__, reverse=True)
-    return [lvl for lvl in ranked if LEVEL_RANK[lvl] >= floor]
-
-
-def reason_ok(reason: str | None) -> bool:
-    """Whether ``reason`` is a real reason for lowering a critical level."""
-    return is_meaningful(reason, MIN_REASON_CHARS)
-
-
-def check_level(
-    rubric_level: str, chosen: str | None, reason: str | None
-) -> tuple[str, str | None]:
-    """The level to file and the cleaned reason, or refuse.
-
-    Args:
-        rubric_level: The level the rubric gives the text.
-        chosen: The level the officer chose (``None``: the rubric's).
-        reason: Why the officer lowered it, if they did.
-
-    Returns:
-        ``(level, reason)``; the reason is ``None`` when the level was not lowered.
-
-    Raises:
-        CaseError: ``reason_required`` when a level is lowered without a real reason
-            (:func:`reason_ok`); ``too_low`` when a 重大 or 特别重大 level goes below
-            :data:`CRITICAL_FLOOR` (:func:`lowest_level`).
-    """
-    level = chosen or rubric_level
-    lowered = LEVEL_RANK.get(level, 0) < LEVEL_RANK.get(rubric_level, 0)
-    cleaned = (reason or "").strip()[:MAX_REASON] or None
-    if needs_reason(rubric_level, level):
-        if LEVEL_RANK.get(level, 0) < LEVEL_RANK[lowest_level(rubric_level)]:
-            label = "特别重大" if rubric_level == "critical" else "重大"
-            raise CaseError(
-                "too_low",
-                f"按定级规则此预警为“{label}”，最多可下调至“较大”，不能直接下调为“一般”。",
-            )
-        if not reason_ok(cleaned):
-            raise CaseError("reason_required", REASON_HELP)
-    return level, cleaned if lowered else None
