@@ -152,9 +152,10 @@ def test_disambiguation_rules() -> None:
 
 
 def test_keywords_stay_whole_in_running_text() -> None:
-    # jieba alone reads 油|烟熏 and 死|鱼漂; keywords get a frequency floor.
-    assert "油烟" in segment("楼下烧烤油烟熏死人")
+    # jieba alone reads 油|烟熏 and 死|鱼漂; the lexicon's keywords get a frequency floor
+    # once it is loaded (the first classification loads it, whatever ran before).
     assert classify("楼下烧烤油烟熏死人").bureau == "environment"
+    assert "油烟" in segment("楼下烧烤油烟熏死人")
     assert classify("河里死鱼漂了一大片").bureau == "environment"
 
 
