@@ -143,6 +143,41 @@ class CaseSplitDispute(CaseTx):
                 return self.view_for(part, reporter, now)
         return None
 
+    async def _withdraw_tx(
+        self,
+        s: AsyncSession,
+        case: Case,
+        reporter: Person,
+        why: str | None,
+        units: list[str],
+        channel: str,
+        now: datetime,
+        *,
+        denies_split: bool = False,
+    ) -> None:
+        """撤回 ``case`` on its reporter's word (``why``): the transition, with the units its
+        card reached and the escalation it had, and nothing left to run. Shared by a
+        withdrawal asked for (:class:`~bot.services.cases.withdrawal.CaseWithdrawal`) and a
+        denied split (:meth:`withdraw_denied_tx`, ``denies_split``)."""
+        data: dict[str, object] = {
+            "owner_unit_id": case.owning_unit_id,
+            "unit_ids": units,
+            "escalation_level": case.escalation_level,
+        }
+        if denies_split:
+            data["denies_split"] = True
+        await apply(
+            s,
+            case,
+            Action.WITHDRAW,
+            now=now,
+            actor_id=reporter.id,
+            channel=channel,
+            note=why,
+            data=data,
+        )
+        await self._close_unresolved(s, case, why, now)
+
     async def withdraw_denied_tx(
         self,
         s: AsyncSession,
@@ -156,22 +191,7 @@ class CaseSplitDispute(CaseTx):
         """撤回 ``case``, a split-off case its reporter denies (``note``, already recorded
         as their 补充说明): closed with no result, nothing left to run; ``units`` (those
         its card reached) read 【反映人否认·已撤回】, the reporter a receipt."""
-        await apply(
-            s,
-            case,
-            Action.WITHDRAW,
-            now=now,
-            actor_id=reporter.id,
-            channel=channel,
-            note=note,
-            data={
-                "owner_unit_id": case.owning_unit_id,
-                "unit_ids": units,
-                "escalation_level": case.escalation_level,
-                "denies_split": True,
-            },
-        )
-        await self._close_unresolved(s, case, note, now)
+        await self._withdraw_tx(s, case, reporter, note, units, channel, now, denies_split=True)
         await self.publish_tx(
             s,
             case,

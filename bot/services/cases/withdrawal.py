@@ -26,10 +26,8 @@ from bot.services import notification_reporter as nr
 from bot.services.cases.model import MAX_NOTE, CaseView, _clean
 from bot.services.cases.split_dispute import CaseSplitDispute
 from bot.services.lifecycle import (
-    Action,
     CaseError,
     EventType,
-    apply,
     check_version,
     record,
 )
@@ -138,21 +136,7 @@ class CaseWithdrawal(CaseSplitDispute):
                     reporter_text=nr.reporter_withdraw_requested,
                 )
                 return self.view_for(case, reporter, now)
-            await apply(
-                s,
-                case,
-                Action.WITHDRAW,
-                now=now,
-                actor_id=reporter.id,
-                channel=channel,
-                note=why,
-                data={
-                    "owner_unit_id": case.owning_unit_id,
-                    "unit_ids": units,
-                    "escalation_level": case.escalation_level,
-                },
-            )
-            await self._close_unresolved(s, case, why, now)
+            await self._withdraw_tx(s, case, reporter, why, units, channel, now)
             await self.publish_tx(
                 s,
                 case,
