@@ -1,9 +1,8 @@
-"""Whether a danger is told at a public place (stop 35 D9).
+"""The public place a danger is told at (stop 35 D9, review 35d F3).
 
 An officer's warning of someone about to jump from a shopping centre's roof
-(东城商场楼顶有一名男子站在边上扬言要跳楼) tells of a public place, which the station
-that reported it needs to act on; a villager's threat at home (老王说不想活了，要喝农药，
-家里人看不住) stays a private disclosure. A home word wins: the privacy rule is the safe side.
+(东城商场楼顶有一名男子站在边上扬言要跳楼) names a place the station that reported it needs
+to act on; that station reads the place beside the privacy summary, never the full text.
 """
 
 from __future__ import annotations
@@ -12,26 +11,12 @@ import re
 
 from nlp.normalize import normalize
 
-__all__ = ["place_phrase", "public_place"]
+__all__ = ["place_phrase"]
 
 _PUBLIC = re.compile(
     r"商场|超市|楼顶|天台|大桥|桥上|桥边|河边|江边|湖边|海边|水库|广场|公园|马路|路口|路边|街上|车站|地铁"
     r"|高架|大楼|大厦|写字楼|工地|塔吊|脚手架|广告牌|菜市场|市场|医院|学校|校门|门口|站台|码头|景区"
 )
-_HOME = re.compile(r"家里|家中|在家|我家|他家|她家|家人|屋里|房间|卧室|阳台|卫生间|厕所|院子里")
-
-
-def public_place(text: str) -> bool:
-    """Whether ``text`` tells of a public place and of no home.
-
-    >>> public_place("东城商场楼顶有一名男子站在边上扬言要跳楼")
-    True
-    >>> public_place("东城街道和平社区村里老王说不想活了，要喝农药，家里人看不住")
-    False
-    """
-    norm = normalize(text[:2000])
-    return _PUBLIC.search(norm) is not None and _HOME.search(norm) is None
-
 
 #: A public word with the few words before it that name it (东城商场, 12号楼天台); no name
 #: before 在 and no clause beyond a comma.
